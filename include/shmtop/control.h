@@ -1,0 +1,75 @@
+/*
+ * The control segment: how viewers ask the writer to pause, resume or reset.
+ *
+ * The writer creates it (IPC_PRIVATE, its own mode, marked for removal at
+ * once so it never outlives its users) and publishes its shmid in the
+ * record's control_id.  Whoever may attach it read-write may send commands;
+ * the data segment stays read-only to viewers, and only the writer changes
+ * the payload.
+ *
+ * A command is two steps, both atomic:
+ *   1. the request itself: pause/resume stores ((serial + 1) << 1 | paused)
+ *      into `pause` with a CAS, so the last request wins and requests are
+ *      totally ordered by serial; reset increments `reset`.
+ *   2. `request` is incremented (release) and woken with FUTEX_WAKE; the new
+ *      value is the sender's ticket.
+ * The writer waits on `request` with FUTEX_WAIT and a timeout, loads it with
+ * acquire, applies `pause` and every reset not yet acknowledged (the record's
+ * reset_ack), then publishes request_ack = the value it loaded and wakes the
+ * record's request_ack.  A sender whose ticket is at most request_ack knows
+ * its command was applied: no reset is lost or applied twice.
+ *
+ * The bytes are written by other users: the writer trusts none of them
+ * beyond their arithmetic meaning.
+ */
+#ifndef SHMTOP_CONTROL_H
+#define SHMTOP_CONTROL_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shmtop/record.h"
+
+#define SHMTOP_CONTROL_MAGIC UINT64_C(0x4c5254434d485300) /* "\0SHMCTRL" */
+
+struct shmtop_control {
+	_Atomic uint64_t magic;
+	_Atomic uint32_t version;
+	_Atomic uint32_t size;
+	_Atomic uint32_t request; /* futex word: bumped by every command */
+	_Atomic uint32_t pause;   /* (serial << 1) | paused */
+	_Atomic uint64_t reset;   /* reset requests, ever */
+	_Atomic int32_t last_pid; /* sender of the newest command */
+	_Atomic uint32_t last_uid;
+};
+
+static_assert(sizeof(struct shmtop_control) == 40, "layout");
+static_assert(offsetof(struct shmtop_control, request) == 16, "layout");
+static_assert(offsetof(struct shmtop_control, reset) == 24, "layout");
+
+enum shmtop_command {
+	SHMTOP_CMD_PAUSE,
+	SHMTOP_CMD_RESUME,
+	SHMTOP_CMD_RESET,
+};
+
+/* Fill a new control segment (the writer, before publishing its id). */
+void control_init(struct shmtop_control *c);
+
+/* Does the segment at seg (segsz bytes) hold a control block?  0 or -1. */
+int control_check(const void *seg, size_t segsz);
+
+/* Send cmd; returns the ticket to wait for.  If serial is not NULL, a
+ * pause/resume stores its serial there (the order of pause requests). */
+uint32_t control_send(struct shmtop_control *c, enum shmtop_command cmd,
+		      uint32_t *serial);
+
+/* Wait until the writer of rec has acknowledged ticket, at most timeout_ms.
+ * Returns 0, or -1 with errno ETIMEDOUT. */
+int control_wait(const struct shmtop_record *rec, uint32_t ticket, int timeout_ms);
+
+/* Has the writer acknowledged ticket, given its published request_ack? */
+int control_acked(uint32_t request_ack, uint32_t ticket);
+
+#endif

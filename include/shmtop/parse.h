@@ -1,0 +1,23 @@
+/*
+ * Parsing of command-line values shared by shmwriter and shmtop.  Each
+ * function is pure: it returns 0 and stores the value, or returns -1, leaves
+ * the output alone and puts a one-line reason in why.
+ */
+#ifndef SHMTOP_PARSE_H
+#define SHMTOP_PARSE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A SysV key as ipcs prints it or as a number: decimal, 0x hex or 0 octal,
+ * from INT32_MIN to 0xffffffff; 0 (IPC_PRIVATE) is refused. */
+int parse_key(const char *s, key_t *out, char *why, size_t whylen);
+
+/* Seconds, fractional, 0 (flat out) or from 1 µs to one day; stored in ns. */
+int parse_interval(const char *s, int64_t *ns, char *why, size_t whylen);
+
+/* Permission bits in octal, at most 0777, giving the owner read and write. */
+int parse_mode(const char *s, mode_t *out, char *why, size_t whylen);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * Facts about processes from /proc: identity that survives pid reuse (the
+ * start time in clock ticks since boot) and the command name.
+ */
+#ifndef SHMTOP_PROC_H
+#define SHMTOP_PROC_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Parse the state letter (field 3) and start time (field 22) from the text
+ * of /proc/PID/stat.  The command name may hold spaces and parentheses.
+ * Pure; 0 or -1. */
+int proc_parse_stat(const char *stat, char *state, uint64_t *starttime);
+
+/* State letter and start time of pid; 0 or -1 (no such process). */
+int proc_stat(pid_t pid, char *state, uint64_t *starttime);
+
+/* Is the process with this pid and start time still running (not a zombie)? */
+int proc_alive(pid_t pid, uint64_t starttime);
+
+#endif

@@ -1,0 +1,199 @@
+/*
+ * The shared record: the layout of a shmwriter segment and how to use it.
+ *
+ * A segment holds exactly one struct shmtop_record.  It has one writer (the
+ * process holding writer_lock) and any number of readers, which attach it
+ * with SHM_RDONLY.  Nothing in it is a pointer; every field is read with
+ * <stdatomic.h>, so concurrent access is never a data race.
+ *
+ * Header.  magic, version, endian, header_size, record_size, segment_size
+ * and hist_cap never change once magic is set.  The creating writer fills in
+ * every other field first and stores magic last, with release; a reader
+ * loads magic with acquire and checks every header field (record_validate())
+ * before it trusts any other byte.  A reader that finds magic 0 on a segment
+ * of the right size is looking at a segment still being made.
+ *
+ * Payload.  Published with a seqlock on the 64-bit `seq`:
+ *
+ *     writer (record_publish_begin/_end)    reader (record_read)
+ *     seq = seq + 1       (odd, relaxed)    s1 = seq               (acquire)
+ *     fence(release)                        if s1 odd: retry
+ *     fields = ...        (relaxed)         copy fields            (relaxed)
+ *     seq = seq + 1       (even, release)   fence(acquire)
+ *                                           s2 = seq               (relaxed)
+ *                                           if s1 != s2: retry
+ *
+ * A reader retries a bounded number of times and then reports the writer as
+ * busy or dead (a writer killed mid-update leaves seq odd for good); the next
+ * writer to take the segment over makes it even again.  A 64-bit seq cannot
+ * wrap in the life of the machine, so equal values mean an untorn copy.
+ *
+ * History.  A ring of hist_cap samples outside the seqlock, so that a reader
+ * can copy the small payload often without being starved by a fast writer.
+ * The writer stores sample number n into hist[n % hist_cap] and then, inside
+ * the payload update, sets hist_next = n + 1.  A reader copies the slots it
+ * wants and then reads hist_next again: sample i is intact only if
+ * i + hist_cap > hist_next (after the copy) — see record_read_history().
+ *
+ * Commands come from viewers through a separate control segment (control.h)
+ * whose id is published in control_id; the writer acknowledges them here in
+ * request_ack and reset_ack.  Viewers never write this segment.
+ *
+ * Every byte is untrusted input to a reader: a hostile or stale segment may
+ * hold anything.  record_validate() is a pure function over a copy.
+ */
+#ifndef SHMTOP_RECORD_H
+#define SHMTOP_RECORD_H
+
+#include <assert.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#define SHMTOP_MAGIC UINT64_C(0x5052504f544d4853) /* "SHMTOPRP" little-endian */
+#define SHMTOP_VERSION 1u
+#define SHMTOP_ENDIAN UINT32_C(0x01020304)
+#define SHMTOP_HISTORY 1024u /* samples in the ring */
+#define SHMTOP_DEFAULT_KEY 9527 /* 0x2537, the classic example's key */
+
+enum shmtop_state {
+	SHMTOP_STATE_RUNNING = 1,
+	SHMTOP_STATE_PAUSED = 2,
+	SHMTOP_STATE_STOPPED = 3, /* the writer exited cleanly */
+};
+
+struct shmtop_sample_slot {
+	_Atomic uint64_t value;
+	_Atomic int64_t mono_ns;
+};
+
+struct shmtop_record {
+	/* Header: immutable once magic is stored. */
+	_Atomic uint64_t magic;
+	_Atomic uint32_t version;
+	_Atomic uint32_t endian;       /* SHMTOP_ENDIAN as the writer's CPU stores it */
+	_Atomic uint32_t header_size;  /* offsetof(struct shmtop_record, seq) */
+	_Atomic uint32_t record_size;  /* sizeof(struct shmtop_record) */
+	_Atomic uint64_t segment_size; /* size the segment was created with */
+	_Atomic uint32_t hist_cap;     /* SHMTOP_HISTORY */
+	uint32_t reserved0;
+	uint64_t reserved1[2];
+
+	/* Taken by the one live writer; the kernel releases it if the writer dies.
+	 * Only writers touch it, never readers. */
+	union {
+		pthread_mutex_t mutex;
+		unsigned char pad[64];
+	} writer_lock;
+
+	/* Payload, under the seqlock. */
+	_Alignas(64) _Atomic uint64_t seq;
+	_Atomic uint64_t count;
+	_Atomic int64_t wall_ns;     /* CLOCK_REALTIME of the last count change */
+	_Atomic int64_t mono_ns;     /* CLOCK_MONOTONIC of the last count change */
+	_Atomic int64_t beat_ns;     /* CLOCK_MONOTONIC of the writer's last heartbeat */
+	_Atomic int64_t interval_ns; /* the writer's interval; 0 = flat out */
+	_Atomic int64_t started_ns;  /* CLOCK_REALTIME when this writer took over */
+	_Atomic uint64_t writer_start; /* /proc/PID/stat starttime, clock ticks */
+	_Atomic int32_t writer_pid;
+	_Atomic uint32_t state;        /* enum shmtop_state */
+	_Atomic uint64_t resets;       /* resets applied, ever */
+	_Atomic uint64_t reset_ack;    /* control's reset counter, as applied */
+	_Atomic uint64_t hist_next;    /* samples written, ever */
+	_Atomic uint64_t writers;      /* writers that have owned the segment */
+	_Atomic int32_t control_id;    /* shmid of the control segment, or -1 */
+	_Atomic uint32_t request_ack;  /* control's request word, as applied (futex) */
+	_Atomic uint64_t check;        /* record_checksum() of the fields above */
+
+	_Alignas(64) struct shmtop_sample_slot hist[SHMTOP_HISTORY];
+};
+
+/* The layout is a protocol: pin it. */
+static_assert(ATOMIC_LONG_LOCK_FREE == 2 && ATOMIC_LLONG_LOCK_FREE == 2,
+	      "64-bit atomics must be lock-free to be shared between processes");
+static_assert(ATOMIC_INT_LOCK_FREE == 2, "32-bit atomics must be lock-free");
+static_assert(sizeof(_Atomic uint64_t) == 8 && sizeof(_Atomic uint32_t) == 4,
+	      "atomics must have the size of their plain types");
+static_assert(sizeof(pthread_mutex_t) <= 64, "writer_lock must fit its pad");
+static_assert(offsetof(struct shmtop_record, magic) == 0, "layout");
+static_assert(offsetof(struct shmtop_record, version) == 8, "layout");
+static_assert(offsetof(struct shmtop_record, segment_size) == 24, "layout");
+static_assert(offsetof(struct shmtop_record, hist_cap) == 32, "layout");
+static_assert(offsetof(struct shmtop_record, writer_lock) == 56, "layout");
+static_assert(offsetof(struct shmtop_record, seq) == 128, "layout");
+static_assert(offsetof(struct shmtop_record, count) == 136, "layout");
+static_assert(offsetof(struct shmtop_record, writer_pid) == 192, "layout");
+static_assert(offsetof(struct shmtop_record, control_id) == 232, "layout");
+static_assert(offsetof(struct shmtop_record, check) == 240, "layout");
+static_assert(offsetof(struct shmtop_record, hist) == 256, "layout");
+static_assert(sizeof(struct shmtop_record) == 256 + 16 * SHMTOP_HISTORY, "layout");
+
+/* A plain copy of the record, safe to inspect at leisure. */
+struct shmtop_snapshot {
+	/* header */
+	uint64_t magic;
+	uint32_t version, endian, header_size, record_size;
+	uint64_t segment_size;
+	uint32_t hist_cap;
+	/* payload */
+	uint64_t seq;
+	uint64_t count;
+	int64_t wall_ns, mono_ns, beat_ns, interval_ns, started_ns;
+	uint64_t writer_start;
+	int32_t writer_pid;
+	uint32_t state;
+	uint64_t resets, reset_ack, hist_next, writers;
+	int32_t control_id;
+	uint32_t request_ack;
+	uint64_t check;
+};
+
+struct shmtop_sample {
+	uint64_t value;
+	int64_t mono_ns;
+};
+
+enum shmtop_read_status {
+	SHMTOP_READ_OK = 0,
+	SHMTOP_READ_INVALID, /* header or payload fails record_validate() */
+	SHMTOP_READ_BUSY,    /* seq stayed odd or kept changing: writer busy or dead */
+	SHMTOP_READ_EMPTY,   /* magic still 0: the segment is being made */
+};
+
+/* Retries record_read() makes before it reports SHMTOP_READ_BUSY. */
+#define SHMTOP_READ_TRIES 1000
+
+/* Checksum of the payload fields (everything between seq and check). */
+uint64_t record_checksum(const struct shmtop_snapshot *s);
+
+/* Check a copied header and payload against the segment's real size
+ * (shm_segsz from IPC_STAT).  Pure; returns 0, or -1 with a one-line reason
+ * in why.  With header_only, the payload is not checked. */
+int record_validate(const struct shmtop_snapshot *s, size_t segsz, int header_only,
+		    char *why, size_t whylen);
+
+/* Copy the header of the segment at rec (segsz bytes long) into out and
+ * validate it.  Touches no byte beyond segsz. */
+enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
+					   struct shmtop_snapshot *out, char *why,
+					   size_t whylen);
+
+/* Copy header and payload with the seqlock, then validate the copy. */
+enum shmtop_read_status record_read(const void *seg, size_t segsz,
+				    struct shmtop_snapshot *out, char *why, size_t whylen);
+
+/* Copy the newest samples (at most max, and at most SHMTOP_HISTORY) oldest
+ * first into out, dropping any the writer overwrote meanwhile.  seg must have
+ * passed record_read().  Returns how many were copied. */
+size_t record_read_history(const void *seg, struct shmtop_sample *out, size_t max);
+
+/* Writer side.  Only the holder of writer_lock may call these. */
+void record_publish_begin(struct shmtop_record *rec);
+void record_publish_end(struct shmtop_record *rec);
+
+/* Name of a state ("running", ...), or "invalid". */
+const char *record_state_name(uint32_t state);
+
+#endif

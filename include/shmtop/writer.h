@@ -1,0 +1,49 @@
+/*
+ * The writer engine behind shmwriter: owns one segment, publishes the count
+ * at its interval and applies viewers' commands.  The program's main() only
+ * parses options and reports; tests drive this engine directly too.
+ */
+#ifndef SHMTOP_WRITER_H
+#define SHMTOP_WRITER_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct writer_options {
+	key_t key;
+	int64_t interval_ns;  /* 0: flat out */
+	mode_t mode;          /* data segment, when created */
+	mode_t control_mode;  /* control segment */
+	bool reset;           /* start the count at 0 on a taken-over segment */
+	bool remove_on_exit;  /* IPC_RMID the data segment in writer_close() */
+};
+
+/* Heartbeat period: a live writer publishes at least this often. */
+#define WRITER_BEAT_NS (250 * INT64_C(1000000))
+
+typedef struct writer writer;
+
+/* Create the segment on o->key, or take over one whose writer is gone, and
+ * hold the single-writer lock.  Returns NULL with a one-line reason in why if
+ * a writer is running, the segment is not ours (left untouched), or a system
+ * call fails.  Must be called from the thread that will run and close it. */
+writer *writer_open(const struct writer_options *o, char *why, size_t whylen);
+
+/* One line describing what writer_open() did: key, shmid, size, mode, pid. */
+void writer_describe(const writer *w, char *buf, size_t len);
+
+/* Publish until *stop becomes non-zero.  Sleeps on the control segment's
+ * futex between ticks, so commands apply at once. */
+void writer_run(writer *w, volatile sig_atomic_t *stop);
+
+/* Mark the record stopped, release the lock, detach (and remove if asked),
+ * then free w. */
+void writer_close(writer *w);
+
+/* The data segment's shmid. */
+int writer_shmid(const writer *w);
+
+#endif

@@ -1,0 +1,91 @@
+/*
+ * Commands from viewers to the writer through the control segment; the
+ * protocol is described at the top of control.h.
+ */
+#include "shmtop/control.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <unistd.h>
+
+#include "shmtop/clock.h"
+#include "shmtop/futex.h"
+
+void control_init(struct shmtop_control *c)
+{
+	atomic_store_explicit(&c->version, SHMTOP_VERSION, memory_order_relaxed);
+	atomic_store_explicit(&c->size, sizeof *c, memory_order_relaxed);
+	atomic_store_explicit(&c->request, 0, memory_order_relaxed);
+	atomic_store_explicit(&c->pause, 0, memory_order_relaxed);
+	atomic_store_explicit(&c->reset, 0, memory_order_relaxed);
+	atomic_store_explicit(&c->last_pid, 0, memory_order_relaxed);
+	atomic_store_explicit(&c->last_uid, 0, memory_order_relaxed);
+	atomic_store_explicit(&c->magic, SHMTOP_CONTROL_MAGIC, memory_order_release);
+}
+
+int control_check(const void *seg, size_t segsz)
+{
+	const struct shmtop_control *c = seg;
+	if (segsz < sizeof *c)
+		return -1;
+	if (atomic_load_explicit(&c->magic, memory_order_acquire) != SHMTOP_CONTROL_MAGIC ||
+	    atomic_load_explicit(&c->version, memory_order_relaxed) != SHMTOP_VERSION ||
+	    atomic_load_explicit(&c->size, memory_order_relaxed) != sizeof *c)
+		return -1;
+	return 0;
+}
+
+uint32_t control_send(struct shmtop_control *c, enum shmtop_command cmd, uint32_t *serial)
+{
+	if (cmd == SHMTOP_CMD_RESET) {
+		atomic_fetch_add_explicit(&c->reset, 1, memory_order_relaxed);
+	} else {
+		uint32_t want = cmd == SHMTOP_CMD_PAUSE;
+		uint32_t old = atomic_load_explicit(&c->pause, memory_order_relaxed), next;
+		do
+			next = (((old >> 1) + 1) << 1) | want;
+		while (!atomic_compare_exchange_weak_explicit(&c->pause, &old, next,
+							      memory_order_relaxed,
+							      memory_order_relaxed));
+		if (serial)
+			*serial = next >> 1;
+	}
+	atomic_store_explicit(&c->last_pid, (int32_t)getpid(), memory_order_relaxed);
+	atomic_store_explicit(&c->last_uid, (uint32_t)getuid(), memory_order_relaxed);
+	uint32_t ticket = atomic_fetch_add_explicit(&c->request, 1, memory_order_release) + 1;
+	futex_wake(&c->request);
+	return ticket;
+}
+
+int control_acked(uint32_t request_ack, uint32_t ticket)
+{
+	return (int32_t)(request_ack - ticket) >= 0;
+}
+
+int control_wait(const struct shmtop_record *rec, uint32_t ticket, int timeout_ms)
+{
+	int64_t deadline = clock_mono_ns() + timeout_ms * NS_PER_MS;
+	for (;;) {
+		uint32_t ack = atomic_load_explicit(&rec->request_ack, memory_order_acquire);
+		int64_t nap = 50 * NS_PER_MS; /* bounded: the writer may die */
+		if (control_acked(ack, ticket)) {
+			/* Confirm on a whole, untorn copy so that the caller's next
+			 * record_read() sees the applied state too. */
+			struct shmtop_snapshot s;
+			char why[128];
+			if (record_read(rec, sizeof *rec, &s, why, sizeof why) == SHMTOP_READ_OK &&
+			    control_acked(s.request_ack, ticket))
+				return 0;
+			nap = 0; /* mid-publish: the copy settles in microseconds */
+		}
+		int64_t left = deadline - clock_mono_ns();
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (nap == 0)
+			sched_yield();
+		else
+			futex_wait(&rec->request_ack, ack, left < nap ? left : nap);
+	}
+}

@@ -1,0 +1,195 @@
+/*
+ * The shared record: seqlock publish/read and validation of untrusted copies.
+ * The protocol itself is described at the top of record.h.
+ */
+#include "shmtop/record.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define RELAXED memory_order_relaxed
+
+static uint64_t rotl(uint64_t x, unsigned r)
+{
+	return (x << r) | (x >> ((64 - r) & 63));
+}
+
+uint64_t record_checksum(const struct shmtop_snapshot *s)
+{
+	const uint64_t f[] = {
+		s->count, (uint64_t)s->wall_ns, (uint64_t)s->mono_ns, (uint64_t)s->beat_ns,
+		(uint64_t)s->interval_ns, (uint64_t)s->started_ns, s->writer_start,
+		(uint64_t)(uint32_t)s->writer_pid, s->state, s->resets, s->reset_ack,
+		s->hist_next, s->writers, (uint64_t)(uint32_t)s->control_id, s->request_ack,
+	};
+	uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
+	for (unsigned i = 0; i < sizeof f / sizeof f[0]; i++)
+		h ^= rotl(f[i], 5 * i + 1);
+	return (h ^ (h >> 29)) * UINT64_C(0xbf58476d1ce4e5b9);
+}
+
+const char *record_state_name(uint32_t state)
+{
+	switch (state) {
+	case SHMTOP_STATE_RUNNING: return "running";
+	case SHMTOP_STATE_PAUSED: return "paused";
+	case SHMTOP_STATE_STOPPED: return "stopped";
+	default: return "invalid";
+	}
+}
+
+#define FAIL(...) do { snprintf(why, whylen, __VA_ARGS__); return -1; } while (0)
+
+int record_validate(const struct shmtop_snapshot *s, size_t segsz, int header_only,
+		    char *why, size_t whylen)
+{
+	if (segsz < sizeof(struct shmtop_record))
+		FAIL("segment is %zu bytes, a shmtop record needs %zu", segsz,
+		     sizeof(struct shmtop_record));
+	if (s->magic != SHMTOP_MAGIC)
+		FAIL("not a shmtop record (magic 0x%016llx)", (unsigned long long)s->magic);
+	if (s->endian != SHMTOP_ENDIAN)
+		FAIL("record written with another byte order (mark 0x%08x)", s->endian);
+	if (s->version != SHMTOP_VERSION)
+		FAIL("record layout version %u, this build reads version %u", s->version,
+		     SHMTOP_VERSION);
+	if (s->header_size != offsetof(struct shmtop_record, seq))
+		FAIL("record header size %u, expected %zu", s->header_size,
+		     offsetof(struct shmtop_record, seq));
+	if (s->record_size != sizeof(struct shmtop_record))
+		FAIL("record size %u, expected %zu", s->record_size, sizeof(struct shmtop_record));
+	if (s->segment_size != segsz)
+		FAIL("record made for a %llu-byte segment, this one is %zu bytes",
+		     (unsigned long long)s->segment_size, segsz);
+	if (s->hist_cap != SHMTOP_HISTORY)
+		FAIL("history ring of %u samples, expected %u", s->hist_cap, SHMTOP_HISTORY);
+	if (header_only)
+		return 0;
+	if (s->seq & 1)
+		FAIL("record is mid-update (sequence %llu is odd)", (unsigned long long)s->seq);
+	if (record_checksum(s) != s->check)
+		FAIL("record payload is corrupt (checksum mismatch)");
+	if (s->state < SHMTOP_STATE_RUNNING || s->state > SHMTOP_STATE_STOPPED)
+		FAIL("writer state %u out of range", s->state);
+	if (s->writer_pid <= 0)
+		FAIL("writer pid %d out of range", s->writer_pid);
+	if (s->interval_ns < 0 || s->interval_ns > INT64_C(86400) * 1000000000)
+		FAIL("writer interval %lld ns out of range", (long long)s->interval_ns);
+	if (s->wall_ns < 0 || s->mono_ns < 0 || s->beat_ns < 0 || s->started_ns < 0)
+		FAIL("negative timestamp in record");
+	if (s->control_id < -1)
+		FAIL("control segment id %d out of range", s->control_id);
+	return 0;
+}
+
+enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
+					   struct shmtop_snapshot *out, char *why,
+					   size_t whylen)
+{
+	memset(out, 0, sizeof *out);
+	if (segsz < sizeof(struct shmtop_record)) {
+		record_validate(out, segsz, 1, why, whylen);
+		return SHMTOP_READ_INVALID;
+	}
+	const struct shmtop_record *r = seg;
+	out->magic = atomic_load_explicit(&r->magic, memory_order_acquire);
+	out->version = atomic_load_explicit(&r->version, RELAXED);
+	out->endian = atomic_load_explicit(&r->endian, RELAXED);
+	out->header_size = atomic_load_explicit(&r->header_size, RELAXED);
+	out->record_size = atomic_load_explicit(&r->record_size, RELAXED);
+	out->segment_size = atomic_load_explicit(&r->segment_size, RELAXED);
+	out->hist_cap = atomic_load_explicit(&r->hist_cap, RELAXED);
+	if (out->magic == 0) {
+		snprintf(why, whylen, "segment is not initialised yet");
+		return SHMTOP_READ_EMPTY;
+	}
+	if (record_validate(out, segsz, 1, why, whylen))
+		return SHMTOP_READ_INVALID;
+	return SHMTOP_READ_OK;
+}
+
+static void copy_payload(const struct shmtop_record *r, struct shmtop_snapshot *o)
+{
+	o->count = atomic_load_explicit(&r->count, RELAXED);
+	o->wall_ns = atomic_load_explicit(&r->wall_ns, RELAXED);
+	o->mono_ns = atomic_load_explicit(&r->mono_ns, RELAXED);
+	o->beat_ns = atomic_load_explicit(&r->beat_ns, RELAXED);
+	o->interval_ns = atomic_load_explicit(&r->interval_ns, RELAXED);
+	o->started_ns = atomic_load_explicit(&r->started_ns, RELAXED);
+	o->writer_start = atomic_load_explicit(&r->writer_start, RELAXED);
+	o->writer_pid = atomic_load_explicit(&r->writer_pid, RELAXED);
+	o->state = atomic_load_explicit(&r->state, RELAXED);
+	o->resets = atomic_load_explicit(&r->resets, RELAXED);
+	o->reset_ack = atomic_load_explicit(&r->reset_ack, RELAXED);
+	o->hist_next = atomic_load_explicit(&r->hist_next, RELAXED);
+	o->writers = atomic_load_explicit(&r->writers, RELAXED);
+	o->control_id = atomic_load_explicit(&r->control_id, RELAXED);
+	o->request_ack = atomic_load_explicit(&r->request_ack, RELAXED);
+	o->check = atomic_load_explicit(&r->check, RELAXED);
+}
+
+enum shmtop_read_status record_read(const void *seg, size_t segsz,
+				    struct shmtop_snapshot *out, char *why, size_t whylen)
+{
+	enum shmtop_read_status st = record_read_header(seg, segsz, out, why, whylen);
+	if (st != SHMTOP_READ_OK)
+		return st;
+	const struct shmtop_record *r = seg;
+	for (int tries = 0; tries < SHMTOP_READ_TRIES; tries++) {
+		uint64_t s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
+		if (s1 & 1)
+			continue;
+		copy_payload(r, out);
+		atomic_thread_fence(memory_order_acquire);
+		uint64_t s2 = atomic_load_explicit(&r->seq, RELAXED);
+		if (s1 != s2)
+			continue;
+		out->seq = s1;
+		return record_validate(out, segsz, 0, why, whylen) ? SHMTOP_READ_INVALID
+								   : SHMTOP_READ_OK;
+	}
+	snprintf(why, whylen, "writer busy or dead mid-update (no stable copy in %d tries)",
+		 SHMTOP_READ_TRIES);
+	return SHMTOP_READ_BUSY;
+}
+
+size_t record_read_history(const void *seg, struct shmtop_sample *out, size_t max)
+{
+	const struct shmtop_record *r = seg;
+	uint64_t h0 = atomic_load_explicit(&r->hist_next, memory_order_acquire);
+	uint64_t n = max < SHMTOP_HISTORY ? max : SHMTOP_HISTORY;
+	if (n > h0)
+		n = h0;
+	uint64_t first = h0 - n;
+	for (uint64_t i = 0; i < n; i++) {
+		const struct shmtop_sample_slot *slot = &r->hist[(first + i) % SHMTOP_HISTORY];
+		out[i].value = atomic_load_explicit(&slot->value, RELAXED);
+		out[i].mono_ns = atomic_load_explicit(&slot->mono_ns, RELAXED);
+	}
+	atomic_thread_fence(memory_order_acquire);
+	uint64_t h1 = atomic_load_explicit(&r->hist_next, RELAXED);
+	/* Sample i survived the copy only if the writer has not begun sample
+	 * i + SHMTOP_HISTORY, which reuses its slot. */
+	uint64_t drop = 0;
+	if (h1 >= SHMTOP_HISTORY && h1 - SHMTOP_HISTORY + 1 > first)
+		drop = h1 - SHMTOP_HISTORY + 1 - first;
+	if (drop >= n)
+		return 0;
+	memmove(out, out + drop, (size_t)(n - drop) * sizeof *out);
+	return (size_t)(n - drop);
+}
+
+void record_publish_begin(struct shmtop_record *rec)
+{
+	uint64_t s = atomic_load_explicit(&rec->seq, RELAXED);
+	/* Odd already means a dead writer stopped mid-update: stay odd. */
+	if (!(s & 1))
+		atomic_store_explicit(&rec->seq, s + 1, RELAXED);
+	atomic_thread_fence(memory_order_release);
+}
+
+void record_publish_end(struct shmtop_record *rec)
+{
+	uint64_t s = atomic_load_explicit(&rec->seq, RELAXED);
+	atomic_store_explicit(&rec->seq, (s | 1) + 1, memory_order_release);
+}
