@@ -1,1 +1,140 @@
-int main(void){return 0;}
+/* Parsing of keys, intervals and modes: valid and invalid input. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "shmtop/parse.h"
+
+static void key_ok(const char *s, key_t want)
+{
+	key_t k = 12345;
+	char why[128] = "";
+	assert_int_equal(parse_key(s, &k, why, sizeof why), 0);
+	assert_int_equal(k, want);
+}
+
+static void key_bad(const char *s, const char *reason)
+{
+	key_t k = 12345;
+	char why[128] = "";
+	assert_int_equal(parse_key(s, &k, why, sizeof why), -1);
+	assert_int_equal(k, 12345); /* untouched */
+	assert_non_null(strstr(why, reason));
+}
+
+static void test_keys(void **state)
+{
+	(void)state;
+	key_ok("9527", 9527);
+	key_ok("0x2537", 9527);
+	key_ok("0X2537", 9527);
+	key_ok("022467", 9527); /* octal */
+	key_ok("0xffffffff", -1); /* as ipcs prints a negative key */
+	key_ok("0x80000000", INT32_MIN);
+	key_ok("-2147483648", INT32_MIN);
+	key_ok("4294967295", -1);
+	key_ok("1", 1);
+	key_bad("", "expected a number");
+	key_bad(" 1", "expected a number");
+	key_bad("12a", "expected a number");
+	key_bad("0x", "expected a number");
+	key_bad("09", "expected a number"); /* not octal */
+	key_bad("abc", "expected a number");
+	key_bad("0", "IPC_PRIVATE");
+	key_bad("0x0", "IPC_PRIVATE");
+	key_bad("0x100000000", "out of range");
+	key_bad("-2147483649", "out of range");
+	key_bad("99999999999999999999999", "out of range");
+	key_bad(NULL, "expected a number");
+}
+
+static void interval_ok(const char *s, int64_t want)
+{
+	int64_t ns = -7;
+	char why[128] = "";
+	assert_int_equal(parse_interval(s, &ns, why, sizeof why), 0);
+	assert_int_equal(ns, want);
+}
+
+static void interval_bad(const char *s, const char *reason)
+{
+	int64_t ns = -7;
+	char why[128] = "";
+	assert_int_equal(parse_interval(s, &ns, why, sizeof why), -1);
+	assert_int_equal(ns, -7);
+	assert_non_null(strstr(why, reason));
+}
+
+static void test_intervals(void **state)
+{
+	(void)state;
+	interval_ok("1", 1000000000);
+	interval_ok("0", 0);
+	interval_ok("0.25", 250000000);
+	interval_ok(".5", 500000000);
+	interval_ok("10", INT64_C(10000000000));
+	interval_ok("0.000001", 1000);
+	interval_ok("86400", INT64_C(86400000000000));
+	interval_ok("1e-3", 1000000);
+	interval_bad("", "expected seconds");
+	interval_bad("1s", "expected seconds");
+	interval_bad("nan", "expected seconds");
+	interval_bad("inf", "expected seconds");
+	interval_bad("-1", "from 0 to 86400");
+	interval_bad("86401", "from 0 to 86400");
+	interval_bad("1e400", "expected seconds"); /* overflows to inf */
+	interval_bad("0.0000001", "at least 0.000001");
+	interval_bad(" 1", "expected seconds");
+}
+
+static void mode_ok(const char *s, mode_t want)
+{
+	mode_t m = 01;
+	char why[128] = "";
+	assert_int_equal(parse_mode(s, &m, why, sizeof why), 0);
+	assert_int_equal(m, want);
+}
+
+static void mode_bad(const char *s, const char *reason)
+{
+	mode_t m = 01;
+	char why[128] = "";
+	assert_int_equal(parse_mode(s, &m, why, sizeof why), -1);
+	assert_int_equal(m, 01);
+	assert_non_null(strstr(why, reason));
+}
+
+static void test_modes(void **state)
+{
+	(void)state;
+	mode_ok("0600", 0600);
+	mode_ok("600", 0600);
+	mode_ok("0644", 0644);
+	mode_ok("0666", 0666);
+	mode_ok("0777", 0777);
+	mode_ok("00640", 0640);
+	mode_bad("", "expected octal");
+	mode_bad("0x180", "expected octal");
+	mode_bad("0680", "expected octal");
+	mode_bad("rw-------", "expected octal");
+	mode_bad("-600", "expected octal");
+	mode_bad("01600", "at most 0777");
+	mode_bad("4755", "at most 0777");
+	mode_bad("000600", "expected octal"); /* too many digits */
+	mode_bad("0400", "owner needs read and write");
+	mode_bad("0044", "owner needs read and write");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_intervals),
+		cmocka_unit_test(test_modes),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

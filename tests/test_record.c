@@ -1,1 +1,290 @@
-int main(void){return 0;}
+/*
+ * The record validator and reader against hostile bytes: every header field
+ * wrong, truncated segments, payload out of range, the history ring with
+ * absurd indices, and random corruption.  Each case starts from a real
+ * record made by the writer engine and copied out of its segment.
+ */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "shmtop/record.h"
+#include "shmtop/writer.h"
+#include "testutil.h"
+
+#define SZ sizeof(struct shmtop_record)
+
+static struct shmtop_record *golden; /* a real record after a flat-out run */
+static volatile sig_atomic_t stop;
+static char open_error[256];
+
+static void *writer_thread(void *arg)
+{
+	struct writer_options o = { .key = *(key_t *)arg, .interval_ns = 0, .mode = 0600,
+				    .control_mode = 0600 };
+	writer *w = writer_open(&o, open_error, sizeof open_error);
+	if (!w)
+		return NULL;
+	writer_run(w, &stop);
+	writer_close(w);
+	return w;
+}
+
+static int make_golden(void **state)
+{
+	(void)state;
+	key_t key = test_key(1);
+	pthread_t t;
+	stop = 0;
+	pthread_create(&t, NULL, writer_thread, &key);
+	nanosleep(&(struct timespec){ .tv_nsec = 30 * 1000000 }, NULL);
+	stop = 1;
+	void *ok;
+	pthread_join(t, &ok);
+	if (!ok) {
+		fprintf(stderr, "writer_open: %s\n", open_error);
+		return -1;
+	}
+	int id = shmget(key, 0, 0);
+	void *seg = shmat(id, NULL, SHM_RDONLY);
+	if (seg == (void *)-1)
+		return -1;
+	golden = aligned_alloc(64, SZ);
+	memcpy(golden, seg, SZ);
+	shmdt(seg);
+	shmctl(id, IPC_RMID, NULL);
+	return 0;
+}
+
+static int free_golden(void **state)
+{
+	(void)state;
+	free(golden);
+	return 0;
+}
+
+/* A private, aligned copy of the golden record. */
+static struct shmtop_record *copy(void)
+{
+	struct shmtop_record *r = aligned_alloc(64, SZ);
+	memcpy(r, golden, SZ);
+	return r;
+}
+
+static enum shmtop_read_status read_copy(const struct shmtop_record *r, size_t segsz,
+					 char *why, size_t whylen)
+{
+	struct shmtop_snapshot s;
+	return record_read(r, segsz, &s, why, whylen);
+}
+
+static void test_golden_is_valid(void **state)
+{
+	(void)state;
+	struct shmtop_snapshot s;
+	char why[160] = "";
+	assert_int_equal(record_read(golden, SZ, &s, why, sizeof why), SHMTOP_READ_OK);
+	assert_int_equal(s.state, SHMTOP_STATE_STOPPED);
+	assert_true(s.count > SHMTOP_HISTORY); /* ran flat out */
+	assert_int_equal(s.hist_next, s.count + 1); /* one sample per count, plus 0 */
+	assert_true(s.control_id >= 0);
+	assert_int_equal(s.writers, 1);
+	assert_string_equal(record_state_name(s.state), "stopped");
+}
+
+/* Each header field wrong on its own is refused with its own reason. */
+static void test_header_fields(void **state)
+{
+	(void)state;
+	struct {
+		size_t off, size;
+		uint64_t bad;
+		const char *reason;
+	} cases[] = {
+		{ offsetof(struct shmtop_record, magic), 8, 0x1234, "not a shmtop record" },
+		{ offsetof(struct shmtop_record, version), 4, 2, "layout version 2" },
+		{ offsetof(struct shmtop_record, endian), 4, 0x04030201, "byte order" },
+		{ offsetof(struct shmtop_record, header_size), 4, 64, "header size 64" },
+		{ offsetof(struct shmtop_record, record_size), 4, 1024, "record size 1024" },
+		{ offsetof(struct shmtop_record, segment_size), 8, 1 << 20, "1048576-byte" },
+		{ offsetof(struct shmtop_record, hist_cap), 4, 1u << 31, "history ring" },
+		{ offsetof(struct shmtop_record, hist_cap), 4, 0, "history ring" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct shmtop_record *r = copy();
+		memcpy((char *)r + cases[i].off, &cases[i].bad, cases[i].size);
+		char why[160] = "";
+		assert_int_equal(read_copy(r, SZ, why, sizeof why), SHMTOP_READ_INVALID);
+		if (!strstr(why, cases[i].reason))
+			fail_msg("case %zu: '%s' lacks '%s'", i, why, cases[i].reason);
+		free(r);
+	}
+	/* magic 0: a record still being made, not a foreign one */
+	struct shmtop_record *r = copy();
+	memset(r, 0, 8);
+	char why[160];
+	assert_int_equal(read_copy(r, SZ, why, sizeof why), SHMTOP_READ_EMPTY);
+	free(r);
+}
+
+/* Segments shorter than a record: refused before a byte is read.  Each buffer
+ * is exactly segsz bytes, so ASan would catch any read past it. */
+static void test_truncated(void **state)
+{
+	(void)state;
+	size_t sizes[] = { 0, 1, 16, 1024, offsetof(struct shmtop_record, seq), SZ - 1 };
+	for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		unsigned char *buf = malloc(sizes[i] ? sizes[i] : 1);
+		memcpy(buf, golden, sizes[i]);
+		char why[160] = "";
+		assert_int_equal(read_copy((void *)buf, sizes[i], why, sizeof why),
+				 SHMTOP_READ_INVALID);
+		assert_non_null(strstr(why, "a shmtop record needs"));
+		free(buf);
+	}
+	/* a larger segment than the record says is refused too */
+	char why[160] = "";
+	unsigned char *big = aligned_alloc(64, SZ + 64);
+	memcpy(big, golden, SZ);
+	assert_int_equal(read_copy((void *)big, SZ + 64, why, sizeof why), SHMTOP_READ_INVALID);
+	assert_non_null(strstr(why, "this one is"));
+	free(big);
+}
+
+static void set_u64(struct shmtop_record *r, size_t off, uint64_t v)
+{
+	memcpy((char *)r + off, &v, 8);
+}
+
+static void test_payload(void **state)
+{
+	(void)state;
+	char why[160] = "";
+	struct shmtop_record *r = copy();
+
+	/* odd sequence forever: a writer that died mid-update */
+	uint64_t seq;
+	memcpy(&seq, (char *)r + offsetof(struct shmtop_record, seq), 8);
+	set_u64(r, offsetof(struct shmtop_record, seq), seq | 1);
+	assert_int_equal(read_copy(r, SZ, why, sizeof why), SHMTOP_READ_BUSY);
+	assert_non_null(strstr(why, "busy or dead"));
+	set_u64(r, offsetof(struct shmtop_record, seq), seq);
+
+	/* any payload byte changed without the writer: checksum */
+	set_u64(r, offsetof(struct shmtop_record, count), 7);
+	assert_int_equal(read_copy(r, SZ, why, sizeof why), SHMTOP_READ_INVALID);
+	assert_non_null(strstr(why, "checksum"));
+	free(r);
+
+	/* fields out of range, each with a matching checksum: the validator
+	 * itself, a pure function over a copy */
+	struct shmtop_snapshot good;
+	assert_int_equal(record_read(golden, SZ, &good, why, sizeof why), SHMTOP_READ_OK);
+	for (int c = 0; c < 8; c++) {
+		struct shmtop_snapshot s = good;
+		const char *reason = "";
+		switch (c) {
+		case 0: s.state = 0; reason = "state 0"; break;
+		case 1: s.state = 4; reason = "state 4"; break;
+		case 2: s.writer_pid = 0; reason = "pid 0"; break;
+		case 3: s.writer_pid = -5; reason = "pid -5"; break;
+		case 4: s.interval_ns = -1; reason = "interval"; break;
+		case 5: s.interval_ns = INT64_MAX; reason = "interval"; break;
+		case 6: s.control_id = -2; reason = "control segment id"; break;
+		case 7: s.mono_ns = -1; reason = "negative timestamp"; break;
+		}
+		s.check = record_checksum(&s);
+		why[0] = '\0';
+		assert_int_equal(record_validate(&s, SZ, 0, why, sizeof why), -1);
+		if (!strstr(why, reason))
+			fail_msg("case %d: '%s' lacks '%s'", c, why, reason);
+		/* the header alone is still fine */
+		assert_int_equal(record_validate(&s, SZ, 1, why, sizeof why), 0);
+	}
+}
+
+/* The history ring: newest samples oldest first, and absurd indices in a
+ * hostile record never read outside the ring. */
+static void test_history(void **state)
+{
+	(void)state;
+	static struct shmtop_sample h[SHMTOP_HISTORY + 8];
+	struct shmtop_snapshot s;
+	char why[160];
+	assert_int_equal(record_read(golden, SZ, &s, why, sizeof why), SHMTOP_READ_OK);
+
+	size_t n = record_read_history(golden, h, SHMTOP_HISTORY + 8);
+	assert_int_equal(n, SHMTOP_HISTORY - 1); /* the oldest slot is next to go */
+	assert_int_equal(h[n - 1].value, s.count);
+	for (size_t i = 1; i < n; i++) {
+		assert_int_equal(h[i].value, h[i - 1].value + 1);
+		assert_true(h[i].mono_ns >= h[i - 1].mono_ns);
+	}
+	assert_int_equal(record_read_history(golden, h, 3), 3);
+	assert_int_equal(h[2].value, s.count);
+	assert_int_equal(record_read_history(golden, h, 0), 0);
+
+	struct shmtop_record *r = copy();
+	uint64_t absurd[] = { 0, 1, 2, SHMTOP_HISTORY - 1, UINT64_MAX, UINT64_MAX / 2 + 3,
+			      (uint64_t)INT64_MIN };
+	for (size_t i = 0; i < sizeof absurd / sizeof absurd[0]; i++) {
+		set_u64(r, offsetof(struct shmtop_record, hist_next), absurd[i]);
+		n = record_read_history(r, h, SHMTOP_HISTORY + 8);
+		assert_true(n <= SHMTOP_HISTORY);
+		assert_true(n <= absurd[i]);
+	}
+	free(r);
+}
+
+/* Random corruption of a real record: the reader answers, never crashes. */
+static void test_random_corruption(void **state)
+{
+	(void)state;
+	unsigned seed = 12345;
+	int ok = 0, refused = 0;
+	static struct shmtop_sample h[SHMTOP_HISTORY];
+	for (int round = 0; round < 20000; round++) {
+		struct shmtop_record *r = copy();
+		int flips = 1 + (int)(rand_r(&seed) % 8);
+		for (int f = 0; f < flips; f++) {
+			size_t off = (size_t)rand_r(&seed) % 256; /* header and payload */
+			((unsigned char *)r)[off] = (unsigned char)rand_r(&seed);
+		}
+		char why[160];
+		struct shmtop_snapshot s;
+		enum shmtop_read_status st = record_read(r, SZ, &s, why, sizeof why);
+		if (st == SHMTOP_READ_OK) {
+			ok++;
+			record_read_history(r, h, SHMTOP_HISTORY);
+		} else {
+			refused++;
+			assert_true(strlen(why) > 0);
+		}
+		free(r);
+	}
+	/* Flips in reserved bytes or the writer lock are harmless; any flip in
+	 * the checked fields is refused. */
+	print_message("random corruption: %d refused, %d harmless\n", refused, ok);
+	assert_true(refused > 15000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_golden_is_valid),
+		cmocka_unit_test(test_header_fields),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_payload),
+		cmocka_unit_test(test_history),
+		cmocka_unit_test(test_random_corruption),
+	};
+	return cmocka_run_group_tests(tests, make_golden, free_golden);
+}

@@ -1,1 +1,445 @@
-int main(void){return 0;}
+/*
+ * shmwriter as a real process: what it creates, how it counts, how it
+ * shares (one writer, takeover after a crash), what it refuses to touch,
+ * how it stops, and its answer to every bad argument.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <cmocka.h>
+
+#include "shmtop/record.h"
+#include "testutil.h"
+
+#define SZ sizeof(struct shmtop_record)
+
+struct running {
+	struct child proc;
+	char line[256];
+	const struct shmtop_record *rec;
+	int shmid;
+};
+
+static void keystr(key_t key, char buf[16])
+{
+	snprintf(buf, 16, "0x%08x", (unsigned)key);
+}
+
+/* Start shmwriter on key with extra args; wait for its start-up line. */
+static struct running start(key_t key, const char *const *extra)
+{
+	struct running r;
+	char k[16];
+	keystr(key, k);
+	const char *args[16] = { "-k", k };
+	int n = 2;
+	for (int i = 0; extra && extra[i]; i++)
+		args[n++] = extra[i];
+	args[n] = NULL;
+	r.proc = spawn_writer(args);
+	if (read_line(r.proc.out, r.line, sizeof r.line, 5000) == 0) {
+		char err[256];
+		read_line(r.proc.err, err, sizeof err, 100);
+		fail_msg("shmwriter did not start: %s", err);
+	}
+	r.shmid = shmget(key, 0, 0);
+	assert_true(r.shmid >= 0);
+	r.rec = shmat(r.shmid, NULL, SHM_RDONLY);
+	assert_true(r.rec != (void *)-1);
+	return r;
+}
+
+static struct shmtop_snapshot snap(const struct shmtop_record *rec)
+{
+	struct shmtop_snapshot s;
+	char why[160];
+	enum shmtop_read_status st = record_read(rec, SZ, &s, why, sizeof why);
+	if (st != SHMTOP_READ_OK)
+		fail_msg("record_read: %s", why);
+	return s;
+}
+
+/* Wait until the count reaches at least n; fail after timeout_ms. */
+static struct shmtop_snapshot wait_count(const struct shmtop_record *rec, uint64_t n,
+					 int timeout_ms)
+{
+	int64_t deadline = clock_mono_ns() + timeout_ms * NS_PER_MS;
+	struct shmtop_snapshot s = snap(rec);
+	while (s.count < n) {
+		if (clock_mono_ns() > deadline)
+			fail_msg("count stuck at %llu, waited for %llu", (unsigned long long)s.count,
+				 (unsigned long long)n);
+		sleep_ms(5);
+		s = snap(rec);
+	}
+	return s;
+}
+
+static int stop_with(struct running *r, int sig)
+{
+	kill(r->proc.pid, sig);
+	int st = wait_exit(r->proc.pid, 5000);
+	close(r->proc.out);
+	close(r->proc.err);
+	return st;
+}
+
+static void test_creates_private_segment(void **state)
+{
+	(void)state;
+	key_t key = test_key(6);
+	struct running r = start(key, NULL);
+	struct shmid_ds ds;
+	assert_int_equal(shmctl(r.shmid, IPC_STAT, &ds), 0);
+	assert_int_equal(ds.shm_perm.mode & 0777, 0600);
+	assert_int_equal(ds.shm_segsz, SZ);
+	assert_int_equal(ds.shm_cpid, r.proc.pid);
+
+	/* the start-up line names key, shmid, size, mode and pid */
+	char want[200];
+	snprintf(want, sizeof want, "key 0x%08x shmid %d size %zu mode 0600 pid %d",
+		 (unsigned)key, r.shmid, SZ, (int)r.proc.pid);
+	if (!strstr(r.line, want))
+		fail_msg("start-up line '%s' lacks '%s'", r.line, want);
+
+	struct shmtop_snapshot s = snap(r.rec);
+	assert_int_equal(s.writer_pid, r.proc.pid);
+	assert_int_equal(s.state, SHMTOP_STATE_RUNNING);
+	assert_int_equal(s.interval_ns, NS_PER_SEC);
+
+	/* the control segment is owner-only too, and goes with its users */
+	struct shmid_ds cds;
+	assert_int_equal(shmctl(s.control_id, IPC_STAT, &cds), 0);
+	assert_int_equal(cds.shm_perm.mode & 0777, 0600);
+	assert_true(cds.shm_perm.mode & SHM_DEST);
+
+	assert_int_equal(stop_with(&r, SIGTERM), 0);
+	shmdt(r.rec);
+	test_remove_key(key);
+}
+
+static void test_mode_options(void **state)
+{
+	(void)state;
+	key_t key = test_key(7);
+	const char *extra[] = { "-m", "0644", "--control-mode", "0660", NULL };
+	struct running r = start(key, extra);
+	struct shmid_ds ds;
+	assert_int_equal(shmctl(r.shmid, IPC_STAT, &ds), 0);
+	assert_int_equal(ds.shm_perm.mode & 0777, 0644);
+	assert_int_equal(shmctl(snap(r.rec).control_id, IPC_STAT, &ds), 0);
+	assert_int_equal(ds.shm_perm.mode & 0777, 0660);
+	assert_int_equal(stop_with(&r, SIGTERM), 0);
+	shmdt(r.rec);
+	test_remove_key(key);
+
+	/* world-writable only when asked, and then with a warning */
+	const char *ww[] = { "-m", "0666", NULL };
+	r = start(key, ww);
+	char err[256];
+	read_line(r.proc.err, err, sizeof err, 1000);
+	assert_non_null(strstr(err, "warning"));
+	assert_int_equal(stop_with(&r, SIGTERM), 0);
+	shmdt(r.rec);
+	test_remove_key(key);
+}
+
+/* Counts come at the interval: one per sample, spaced by the interval. */
+static void test_counts_at_interval(void **state)
+{
+	(void)state;
+	key_t key = test_key(8);
+	const char *extra[] = { "-i", "0.05", "--remove-on-exit", NULL };
+	struct running r = start(key, extra);
+	struct shmtop_snapshot s = wait_count(r.rec, 10, 10000);
+	struct shmtop_sample h[16];
+	size_t n = record_read_history(r.rec, h, 11);
+	assert_int_equal(n, 11);
+	for (size_t i = 1; i < n; i++)
+		assert_int_equal(h[i].value, h[i - 1].value + 1);
+	double mean_ms = (double)(h[n - 1].mono_ns - h[0].mono_ns) / (double)(n - 1) / 1e6;
+	print_message("interval 50 ms: mean spacing of %zu counts %.2f ms\n", n - 1, mean_ms);
+	assert_true(mean_ms >= 49.0);  /* never early */
+	assert_true(mean_ms <= 100.0); /* and not far behind, even on a loaded machine */
+	assert_true(s.wall_ns > 0 && s.beat_ns >= s.mono_ns);
+	assert_int_equal(stop_with(&r, SIGTERM), 0);
+	shmdt(r.rec);
+	assert_true(shmget(key, 0, 0) < 0); /* --remove-on-exit */
+}
+
+static void test_second_writer_refused(void **state)
+{
+	(void)state;
+	key_t key = test_key(9);
+	struct running r = start(key, NULL);
+	char k[16], err[256], pid[32];
+	keystr(key, k);
+	const char *args[] = { "-k", k, NULL };
+	assert_int_equal(run_writer(args, err, sizeof err), 1);
+	snprintf(pid, sizeof pid, "pid %d", (int)r.proc.pid);
+	if (!strstr(err, pid) || !strstr(err, "already running"))
+		fail_msg("'%s' does not name the running writer (%s)", err, pid);
+	assert_int_equal(snap(r.rec).writer_pid, r.proc.pid); /* untouched */
+	assert_int_equal(stop_with(&r, SIGTERM), 0);
+	shmdt(r.rec);
+	test_remove_key(key);
+}
+
+/* kill -9 mid-run: the next writer takes over and the count goes on. */
+static void test_takeover_after_kill(void **state)
+{
+	(void)state;
+	key_t key = test_key(10);
+	const char *fast[] = { "-i", "0.01", NULL };
+	struct running r = start(key, fast);
+	wait_count(r.rec, 20, 10000);
+	stop_with(&r, SIGKILL);
+	struct shmtop_snapshot dead = snap(r.rec);
+	assert_int_equal(dead.state, SHMTOP_STATE_RUNNING); /* it never said goodbye */
+
+	struct running r2 = start(key, fast);
+	assert_non_null(strstr(r2.line, "took over"));
+	struct shmtop_snapshot s = snap(r2.rec);
+	assert_int_equal(s.writer_pid, r2.proc.pid);
+	assert_int_equal(s.writers, 2);
+	assert_true(s.count >= dead.count);
+	s = wait_count(r2.rec, dead.count + 5, 10000);
+	assert_int_equal(s.resets, 0);
+	assert_true(s.hist_next > dead.hist_next);
+
+	/* --reset on the next takeover starts again from 0 */
+	assert_int_equal(stop_with(&r2, SIGTERM), 0);
+	const char *reset[] = { "-i", "10", "--reset", NULL };
+	struct running r3 = start(key, reset);
+	assert_non_null(strstr(r3.line, "resumed"));
+	s = snap(r3.rec);
+	assert_int_equal(s.count, 0);
+	assert_int_equal(s.resets, 1);
+	assert_int_equal(s.writers, 3);
+	assert_int_equal(stop_with(&r3, SIGTERM), 0);
+	shmdt(r.rec);
+	shmdt(r2.rec);
+	shmdt(r3.rec);
+	test_remove_key(key);
+}
+
+/* Segments shmwriter did not make are refused and left byte for byte. */
+static void test_foreign_segments_untouched(void **state)
+{
+	(void)state;
+	key_t key = test_key(11);
+	char k[16], err[256];
+	keystr(key, k);
+	const char *args[] = { "-k", k, NULL };
+	struct { size_t size; int fill; const char *reason; } cases[] = {
+		{ 1024, 'T', "did not make" },   /* the classic tutorial's counter */
+		{ 16, 'R', "did not make" },     /* tiny */
+		{ SZ, 'R', "not a shmwriter" },  /* our size, random bytes */
+		{ SZ, 'H', "not a shmwriter" },  /* our size, a header from elsewhere */
+		{ SZ, 'Z', "not initialised" },  /* our size, all zero, never finished */
+	};
+	unsigned seed = 7;
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		int id = shmget(key, cases[c].size, IPC_CREAT | IPC_EXCL | 0666);
+		assert_true(id >= 0);
+		unsigned char *p = shmat(id, NULL, 0);
+		if (cases[c].fill == 'T') {
+			snprintf((char *)p, cases[c].size, "%d", 4242);
+		} else if (cases[c].fill != 'Z') {
+			for (size_t i = 0; i < cases[c].size; i++)
+				p[i] = (unsigned char)rand_r(&seed);
+			if (cases[c].fill == 'H') {
+				uint64_t magic = SHMTOP_MAGIC;
+				uint32_t version = SHMTOP_VERSION + 7;
+				memcpy(p, &magic, 8);
+				memcpy(p + 8, &version, 4);
+			}
+		}
+		unsigned char *before = malloc(cases[c].size);
+		memcpy(before, p, cases[c].size);
+		struct shmid_ds ds;
+		assert_int_equal(shmctl(id, IPC_STAT, &ds), 0);
+
+		assert_int_equal(run_writer(args, err, sizeof err), 1);
+		if (!strstr(err, cases[c].reason))
+			fail_msg("case %zu: '%s' lacks '%s'", c, err, cases[c].reason);
+		assert_memory_equal(before, p, cases[c].size);
+		struct shmid_ds after;
+		assert_int_equal(shmctl(id, IPC_STAT, &after), 0);
+		assert_int_equal(after.shm_perm.mode, ds.shm_perm.mode);
+		assert_int_equal(after.shm_nattch, 1); /* the writer let go */
+		free(before);
+		shmdt(p);
+		shmctl(id, IPC_RMID, NULL);
+	}
+}
+
+static void test_signals_mark_stopped(void **state)
+{
+	(void)state;
+	int sigs[] = { SIGTERM, SIGINT, SIGHUP };
+	for (size_t i = 0; i < 3; i++) {
+		key_t key = test_key(12);
+		const char *extra[] = { "-i", "0.01", NULL };
+		struct running r = start(key, extra);
+		wait_count(r.rec, 3, 10000);
+		int st = stop_with(&r, sigs[i]);
+		assert_true(WIFEXITED(st));
+		assert_int_equal(WEXITSTATUS(st), 0);
+		struct shmtop_snapshot s = snap(r.rec);
+		assert_int_equal(s.state, SHMTOP_STATE_STOPPED);
+		struct shmid_ds ds;
+		assert_int_equal(shmctl(r.shmid, IPC_STAT, &ds), 0);
+		assert_int_equal(ds.shm_nattch, 1); /* only us: the writer detached */
+		shmdt(r.rec);
+		test_remove_key(key);
+	}
+}
+
+static void test_daemon_and_pidfile(void **state)
+{
+	(void)state;
+	key_t key = test_key(13);
+	char k[16], pidfile[64], line[256];
+	keystr(key, k);
+	snprintf(pidfile, sizeof pidfile, "/tmp/shmwriter-test-%d.pid", (int)getpid());
+	const char *args[] = { "-k", k, "-D", "--pidfile", pidfile, NULL };
+	struct child c = spawn_writer(args);
+	assert_true(read_line(c.out, line, sizeof line, 5000) > 0);
+	int st = wait_exit(c.pid, 5000); /* the parent returns once the child is ready */
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	close(c.out);
+	close(c.err);
+
+	FILE *f = fopen(pidfile, "r");
+	assert_non_null(f);
+	int pid = 0;
+	assert_int_equal(fscanf(f, "%d", &pid), 1);
+	fclose(f);
+	char want[32];
+	snprintf(want, sizeof want, "pid %d", pid);
+	assert_non_null(strstr(line, want));
+	assert_true(pid != c.pid);
+	const struct shmtop_record *rec = attach_key(key, SHM_RDONLY);
+	assert_non_null(rec);
+	assert_int_equal(snap(rec).writer_pid, pid);
+	assert_int_equal(getsid(pid), pid); /* its own session: no terminal */
+
+	assert_int_equal(kill(pid, SIGTERM), 0);
+	int64_t deadline = clock_mono_ns() + 5 * NS_PER_SEC;
+	while (kill(pid, 0) == 0 && clock_mono_ns() < deadline)
+		sleep_ms(5);
+	assert_int_equal(kill(pid, 0), -1);
+	assert_int_equal(access(pidfile, F_OK), -1); /* removed on exit */
+	assert_int_equal(snap(rec).state, SHMTOP_STATE_STOPPED);
+	shmdt(rec);
+	test_remove_key(key);
+}
+
+static void test_key_from_file(void **state)
+{
+	(void)state;
+	char path[64];
+	snprintf(path, sizeof path, "/tmp/shmwriter-ftok-%d", (int)getpid());
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fclose(f);
+	key_t key = ftok(path, 'S');
+	test_remove_key(key);
+	const char *args[] = { "-f", path, "--remove-on-exit", NULL };
+	struct child c = spawn_writer(args);
+	char line[256], want[32];
+	assert_true(read_line(c.out, line, sizeof line, 5000) > 0);
+	snprintf(want, sizeof want, "key 0x%08x", (unsigned)key);
+	assert_non_null(strstr(line, want));
+	kill(c.pid, SIGTERM);
+	assert_int_equal(wait_exit(c.pid, 5000), 0);
+	close(c.out);
+	close(c.err);
+	unlink(path);
+}
+
+/* Every bad argument: exit 2, one line naming the problem, nothing created. */
+static void test_bad_arguments(void **state)
+{
+	(void)state;
+	key_t key = test_key(14);
+	char k[16];
+	keystr(key, k);
+	struct {
+		const char *args[6];
+		const char *says;
+	} cases[] = {
+		{ { "-k", "zz" }, "invalid key 'zz'" },
+		{ { "-k", "0" }, "IPC_PRIVATE" },
+		{ { "-k", "0x1ffffffff" }, "out of range" },
+		{ { "-k" }, "needs an argument" },
+		{ { "--key" }, "needs an argument" },
+		{ { "-k", k, "-i", "-1" }, "invalid interval" },
+		{ { "-k", k, "-i", "fast" }, "invalid interval" },
+		{ { "-k", k, "-i", "nan" }, "invalid interval" },
+		{ { "-k", k, "-m", "0400" }, "owner needs read and write" },
+		{ { "-k", k, "-m", "888" }, "invalid mode" },
+		{ { "-k", k, "-m", "04777" }, "at most 0777" },
+		{ { "-k", k, "--control-mode", "x" }, "--control-mode" },
+		{ { "-k", k, "-f", "/etc/hostname" }, "either --key or --file" },
+		{ { "-f", "/nonexistent/file" }, "cannot make a key" },
+		{ { "-k", k, "--bogus" }, "unknown option '--bogus'" },
+		{ { "-k", k, "-x" }, "unknown option '-x'" },
+		{ { "-k", k, "extra" }, "unexpected argument 'extra'" },
+		{ { "-k", k, "--pidfile", "" }, "empty --pidfile" },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		char err[512] = "", more[64] = "";
+		struct child ch = spawn_writer(cases[c].args);
+		read_line(ch.err, err, sizeof err, 5000);
+		size_t extra = read_line(ch.err, more, sizeof more, 200);
+		int st = wait_exit(ch.pid, 5000);
+		close(ch.out);
+		close(ch.err);
+		if (!WIFEXITED(st) || WEXITSTATUS(st) != 2 || !strstr(err, cases[c].says) ||
+		    strncmp(err, "shmwriter: ", 11) || extra)
+			fail_msg("case %zu: status %d, stderr '%s' '%s', expected exit 2 and '%s'",
+				 c, st, err, more, cases[c].says);
+		assert_true(shmget(key, 0, 0) < 0);
+	}
+	/* and the friendly ones */
+	char out[256];
+	const char *help[] = { "--help", NULL };
+	struct child ch = spawn_writer(help);
+	read_line(ch.out, out, sizeof out, 5000);
+	assert_int_equal(wait_exit(ch.pid, 5000), 0);
+	assert_non_null(strstr(out, "Usage: shmwriter"));
+	close(ch.out);
+	close(ch.err);
+	const char *version[] = { "-V", NULL };
+	ch = spawn_writer(version);
+	read_line(ch.out, out, sizeof out, 5000);
+	assert_int_equal(wait_exit(ch.pid, 5000), 0);
+	assert_non_null(strstr(out, SHMTOP_VERSION_STRING));
+	close(ch.out);
+	close(ch.err);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_creates_private_segment),
+		cmocka_unit_test(test_mode_options),
+		cmocka_unit_test(test_counts_at_interval),
+		cmocka_unit_test(test_second_writer_refused),
+		cmocka_unit_test(test_takeover_after_kill),
+		cmocka_unit_test(test_foreign_segments_untouched),
+		cmocka_unit_test(test_signals_mark_stopped),
+		cmocka_unit_test(test_daemon_and_pidfile),
+		cmocka_unit_test(test_key_from_file),
+		cmocka_unit_test(test_bad_arguments),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -20,4 +20,8 @@ int proc_stat(pid_t pid, char *state, uint64_t *starttime);
 /* Is the process with this pid and start time still running (not a zombie)? */
 int proc_alive(pid_t pid, uint64_t starttime);
 
+/* The command name of pid (/proc/PID/comm, without the newline) into buf;
+ * 0, or -1 with buf set to "?". */
+int proc_comm(pid_t pid, char *buf, size_t len);
+
 #endif

@@ -162,7 +162,8 @@ enum shmtop_read_status {
 	SHMTOP_READ_EMPTY,   /* magic still 0: the segment is being made */
 };
 
-/* Retries record_read() makes before it reports SHMTOP_READ_BUSY. */
+/* Retries record_read() makes (yielding the CPU after the first few) before
+ * it reports SHMTOP_READ_BUSY. */
 #define SHMTOP_READ_TRIES 1000
 
 /* Checksum of the payload fields (everything between seq and check). */
@@ -184,8 +185,9 @@ enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
 enum shmtop_read_status record_read(const void *seg, size_t segsz,
 				    struct shmtop_snapshot *out, char *why, size_t whylen);
 
-/* Copy the newest samples (at most max, and at most SHMTOP_HISTORY) oldest
- * first into out, dropping any the writer overwrote meanwhile.  seg must have
+/* Copy the newest samples (at most max, and at most SHMTOP_HISTORY - 1: the
+ * oldest slot may be mid-overwrite) oldest first into out, dropping any the
+ * writer overwrote meanwhile.  seg must have
  * passed record_read().  Returns how many were copied. */
 size_t record_read_history(const void *seg, struct shmtop_sample *out, size_t max);
 

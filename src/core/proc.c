@@ -54,3 +54,19 @@ int proc_alive(pid_t pid, uint64_t starttime)
 	return pid > 0 && proc_stat(pid, &state, &t) == 0 && t == starttime &&
 	       state != 'Z' && state != 'X';
 }
+
+int proc_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	FILE *f = pid > 0 ? fopen(path, "re") : NULL;
+	if (!f || !fgets(buf, (int)len, f)) {
+		if (f)
+			fclose(f);
+		snprintf(buf, len, "?");
+		return -1;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}

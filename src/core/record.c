@@ -4,6 +4,7 @@
  */
 #include "shmtop/record.h"
 
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -136,6 +137,9 @@ enum shmtop_read_status record_read(const void *seg, size_t segsz,
 		return st;
 	const struct shmtop_record *r = seg;
 	for (int tries = 0; tries < SHMTOP_READ_TRIES; tries++) {
+		/* A writer preempted mid-update needs the CPU more than we do. */
+		if (tries >= 16)
+			sched_yield();
 		uint64_t s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
 		if (s1 & 1)
 			continue;
