@@ -25,7 +25,7 @@ uint64_t record_checksum(const struct shmtop_snapshot *s)
 	};
 	uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
 	for (unsigned i = 0; i < sizeof f / sizeof f[0]; i++)
-		h ^= rotl(f[i], 5 * i + 1);
+		h ^= rotl(f[i], (5 * i + 1) & 63);
 	return (h ^ (h >> 29)) * UINT64_C(0xbf58476d1ce4e5b9);
 }
 
