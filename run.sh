@@ -1,0 +1,58 @@
+#!/bin/sh
+# shmtop quick start.
+#   ./run.sh        install what is missing, build, start shmwriter in the
+#                   background and shmtop in the foreground; quitting shmtop
+#                   stops the writer.
+#   ./run.sh test   install what is missing, then build and run every test,
+#                   once normally and once under ASan+UBSan.
+# Works on a fresh Debian 12; uses sudo for apt-get when not run as root.
+set -eu
+cd "$(dirname "$0")"
+
+PACKAGES="build-essential cmake pkg-config libncurses-dev libcmocka-dev tmux procps util-linux"
+JOBS=$(nproc 2>/dev/null || echo 2)
+
+install_missing() {
+	missing=""
+	for p in $PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
+			missing="$missing $p"
+	done
+	[ -z "$missing" ] && return 0
+	echo "run.sh: installing$missing"
+	sudo=""
+	[ "$(id -u)" -eq 0 ] || sudo="sudo"
+	$sudo apt-get update -qq
+	# shellcheck disable=SC2086
+	DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq $missing >/dev/null
+}
+
+build() { # build DIR [cmake options...]
+	dir=$1
+	shift
+	cmake -S . -B "$dir" -DSHMTOP_WERROR=ON "$@" >/dev/null
+	cmake --build "$dir" -j "$JOBS" >/dev/null
+}
+
+install_missing
+case "${1:-run}" in
+test)
+	build build
+	(cd build && ctest --output-on-failure)
+	build build-asan -DSHMTOP_SANITIZE=ON
+	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure)
+	;;
+run)
+	build build
+	pidfile=$(mktemp)
+	# -D returns once the writer is ready, or fails with its reason
+	./build/shmwriter -D --pidfile "$pidfile"
+	trap 'kill "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"' EXIT INT TERM
+	./build/shmtop
+	;;
+*)
+	echo "usage: ./run.sh [test]" >&2
+	exit 2
+	;;
+esac
