@@ -38,7 +38,7 @@ install_missing
 case "${1:-run}" in
 test)
 	build build
-	(cd build && ctest --output-on-failure)
+	(cd build && ctest --output-on-failure --verbose)
 	build build-asan -DSHMTOP_SANITIZE=ON
 	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure)
