@@ -302,6 +302,26 @@ static void test_signals_mark_stopped(void **state)
 	}
 }
 
+/* ipcrm under a running writer: it says so and exits, leaving the key free
+ * for a new writer instead of publishing into a removed segment. */
+static void test_segment_removed(void **state)
+{
+	(void)state;
+	key_t key = test_key(15);
+	struct running r = start(key, NULL);
+	assert_int_equal(shmctl(r.shmid, IPC_RMID, NULL), 0);
+	char err[256];
+	read_line(r.proc.err, err, sizeof err, 5000);
+	int st = wait_exit(r.proc.pid, 5000);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 1);
+	assert_non_null(strstr(err, "was removed"));
+	assert_int_equal(snap(r.rec).state, SHMTOP_STATE_STOPPED);
+	close(r.proc.out);
+	close(r.proc.err);
+	shmdt(r.rec);
+}
+
 static void test_daemon_and_pidfile(void **state)
 {
 	(void)state;
@@ -437,6 +457,7 @@ int main(void)
 		cmocka_unit_test(test_takeover_after_kill),
 		cmocka_unit_test(test_foreign_segments_untouched),
 		cmocka_unit_test(test_signals_mark_stopped),
+		cmocka_unit_test(test_segment_removed),
 		cmocka_unit_test(test_daemon_and_pidfile),
 		cmocka_unit_test(test_key_from_file),
 		cmocka_unit_test(test_bad_arguments),

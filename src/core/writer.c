@@ -36,6 +36,7 @@ struct writer {
 	int64_t wall_offset_at;     /* ... as measured at this CLOCK_MONOTONIC time */
 	int64_t next_tick;          /* CLOCK_MONOTONIC of the next count */
 	int64_t last_beat;
+	int64_t removal_checked; /* CLOCK_MONOTONIC of the last removed() check */
 	mode_t seg_mode;
 	enum { OPENED_CREATED, OPENED_RESUMED, OPENED_TOOK_OVER } how;
 	int32_t prev_pid;
@@ -388,13 +389,22 @@ static void apply_commands(writer *w, uint32_t req, int64_t now)
 	futex_wake(&w->rec->request_ack);
 }
 
-void writer_run(writer *w, volatile sig_atomic_t *stop)
+/* Has someone removed our segment (ipcrm)?  Its key is then free for a new
+ * writer, and this one would only be publishing into a ghost. */
+static int removed(const writer *w)
+{
+	struct shmid_ds ds;
+	return shmctl(w->shmid, IPC_STAT, &ds) < 0 || (ds.shm_perm.mode & SHM_DEST);
+}
+
+int writer_run(writer *w, volatile sig_atomic_t *stop)
 {
 	struct shmtop_snapshot *s = &w->cur;
 	const int64_t interval = w->opt.interval_ns;
 	int64_t now = clock_mono_ns();
 	w->next_tick = now + interval;
 	w->last_beat = now;
+	w->removal_checked = now;
 
 	while (!*stop) {
 		uint32_t req = atomic_load_explicit(&w->ctl->request, memory_order_acquire);
@@ -418,6 +428,11 @@ void writer_run(writer *w, volatile sig_atomic_t *stop)
 			w->last_beat = now;
 			publish(w, 0);
 		}
+		if (now - w->removal_checked >= WRITER_BEAT_NS) {
+			w->removal_checked = now;
+			if (removed(w))
+				return -1;
+		}
 		if (running && interval == 0)
 			continue;
 
@@ -427,6 +442,7 @@ void writer_run(writer *w, volatile sig_atomic_t *stop)
 		if (wait > 0)
 			futex_wait(&w->ctl->request, req, wait);
 	}
+	return 0;
 }
 
 void writer_close(writer *w)

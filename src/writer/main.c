@@ -250,9 +250,12 @@ int main(int argc, char **argv)
 		close(ready_fd);
 	}
 
-	writer_run(w, &stop_flag);
+	int removed = writer_run(w, &stop_flag) < 0;
+	if (removed)
+		fprintf(stderr, PROG ": segment shmid %d was removed (ipcrm); exiting\n",
+			writer_shmid(w));
 	writer_close(w);
 	if (pidfile)
 		unlink(pidfile);
-	return 0;
+	return removed;
 }
