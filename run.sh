@@ -42,6 +42,9 @@ test)
 	build build-asan -DSHMTOP_SANITIZE=ON
 	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure)
+	# ThreadSanitizer sees races only within a process: the threaded test
+	build build-tsan -DSHMTOP_TSAN=ON
+	(cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R threads)
 	;;
 run)
 	build build

@@ -205,5 +205,5 @@ int main(void)
 		cmocka_unit_test(test_latency_at_long_interval),
 		cmocka_unit_test(test_wait_times_out),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, test_cleanup_keys, test_cleanup_keys);
 }

@@ -23,7 +23,7 @@
 #define SZ sizeof(struct shmtop_record)
 
 static struct shmtop_record *golden; /* a real record after a flat-out run */
-static volatile sig_atomic_t stop;
+static _Atomic int stop;
 static char open_error[256];
 
 static void *writer_thread(void *arg)
@@ -40,13 +40,13 @@ static void *writer_thread(void *arg)
 
 static int make_golden(void **state)
 {
-	(void)state;
+	test_cleanup_keys(state);
 	key_t key = test_key(1);
 	pthread_t t;
-	stop = 0;
+	atomic_store(&stop, 0);
 	pthread_create(&t, NULL, writer_thread, &key);
 	nanosleep(&(struct timespec){ .tv_nsec = 30 * 1000000 }, NULL);
-	stop = 1;
+	atomic_store(&stop, 1);
 	void *ok;
 	pthread_join(t, &ok);
 	if (!ok) {
@@ -66,9 +66,8 @@ static int make_golden(void **state)
 
 static int free_golden(void **state)
 {
-	(void)state;
 	free(golden);
-	return 0;
+	return test_cleanup_keys(state);
 }
 
 /* A private, aligned copy of the golden record. */

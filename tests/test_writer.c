@@ -400,7 +400,7 @@ static void test_bad_arguments(void **state)
 		{ { "-k", "0" }, "IPC_PRIVATE" },
 		{ { "-k", "0x1ffffffff" }, "out of range" },
 		{ { "-k" }, "needs an argument" },
-		{ { "--key" }, "needs an argument" },
+		{ { "--key" }, "option '--key' needs an argument" },
 		{ { "-k", k, "-i", "-1" }, "invalid interval" },
 		{ { "-k", k, "-i", "fast" }, "invalid interval" },
 		{ { "-k", k, "-i", "nan" }, "invalid interval" },
@@ -462,5 +462,5 @@ int main(void)
 		cmocka_unit_test(test_key_from_file),
 		cmocka_unit_test(test_bad_arguments),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, test_cleanup_keys, test_cleanup_keys);
 }

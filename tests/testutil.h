@@ -36,6 +36,16 @@ static inline void test_remove_key(key_t key)
 		shmctl(id, IPC_RMID, NULL);
 }
 
+/* cmocka group teardown: remove every test_key() segment of this process,
+ * so that a failed test leaves nothing behind. */
+static inline int test_cleanup_keys(void **state)
+{
+	(void)state;
+	for (unsigned slot = 0; slot < 16; slot++)
+		test_remove_key(test_key(slot));
+	return 0;
+}
+
 /* A child running SHMWRITER_PATH with args (NULL-terminated, without argv[0]);
  * its stdout and stderr come back through pipes. */
 struct child {

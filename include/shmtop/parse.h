@@ -20,4 +20,12 @@ int parse_interval(const char *s, int64_t *ns, char *why, size_t whylen);
 /* Permission bits in octal, at most 0777, giving the owner read and write. */
 int parse_mode(const char *s, mode_t *out, char *why, size_t whylen);
 
+/* The key for -f PATH: ftok(PATH, SHMTOP_FTOK_PROJ), refusing key 0. */
+#define SHMTOP_FTOK_PROJ 'S'
+int parse_key_file(const char *path, key_t *out, char *why, size_t whylen);
+
+/* The option getopt_long() just rejected (it returned ':' or '?'), as the
+ * user typed it; buf holds a short option.  Reads getopt's globals. */
+const char *parse_bad_option(char **argv, char buf[3]);
+
 #endif

@@ -6,7 +6,7 @@
 #ifndef SHMTOP_WRITER_H
 #define SHMTOP_WRITER_H
 
-#include <signal.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -35,10 +35,11 @@ writer *writer_open(const struct writer_options *o, char *why, size_t whylen);
 /* One line describing what writer_open() did: key, shmid, size, mode, pid. */
 void writer_describe(const writer *w, char *buf, size_t len);
 
-/* Publish until *stop becomes non-zero (returns 0), or until the segment is
+/* Publish until *stop becomes non-zero (returns 0; a lock-free atomic, so a
+ * signal handler or another thread may set it), or until the segment is
  * removed under it, which is checked every beat (returns -1).  Sleeps on
  * the control segment's futex between ticks, so commands apply at once. */
-int writer_run(writer *w, volatile sig_atomic_t *stop);
+int writer_run(writer *w, const _Atomic int *stop);
 
 /* Mark the record stopped, release the lock, detach (and remove if asked),
  * then free w. */

@@ -2,9 +2,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
 
 #include "shmtop/clock.h"
 
@@ -67,4 +70,25 @@ int parse_mode(const char *s, mode_t *out, char *why, size_t whylen)
 		FAIL("invalid mode '%s': the owner needs read and write (0600)", s);
 	*out = (mode_t)v;
 	return 0;
+}
+
+int parse_key_file(const char *path, key_t *out, char *why, size_t whylen)
+{
+	key_t k = ftok(path, SHMTOP_FTOK_PROJ);
+	if (k == -1)
+		FAIL("cannot make a key from '%s': %s", path, strerror(errno));
+	if (k == 0)
+		FAIL("'%s' gives key 0 (IPC_PRIVATE)", path);
+	*out = k;
+	return 0;
+}
+
+const char *parse_bad_option(char **argv, char buf[3])
+{
+	const char *typed = argv[optind - 1];
+	if (optopt > 0 && optopt < 256 && strncmp(typed, "--", 2) != 0) {
+		snprintf(buf, 3, "-%c", optopt);
+		return buf;
+	}
+	return typed;
 }

@@ -397,7 +397,7 @@ static int removed(const writer *w)
 	return shmctl(w->shmid, IPC_STAT, &ds) < 0 || (ds.shm_perm.mode & SHM_DEST);
 }
 
-int writer_run(writer *w, volatile sig_atomic_t *stop)
+int writer_run(writer *w, const _Atomic int *stop)
 {
 	struct shmtop_snapshot *s = &w->cur;
 	const int64_t interval = w->opt.interval_ns;
@@ -406,7 +406,7 @@ int writer_run(writer *w, volatile sig_atomic_t *stop)
 	w->last_beat = now;
 	w->removal_checked = now;
 
-	while (!*stop) {
+	while (!atomic_load_explicit(stop, memory_order_relaxed)) {
 		uint32_t req = atomic_load_explicit(&w->ctl->request, memory_order_acquire);
 		if (req != s->request_ack)
 			apply_commands(w, req, clock_mono_ns());

@@ -7,6 +7,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,14 +20,13 @@
 #include "shmtop/writer.h"
 
 #define PROG "shmwriter"
-#define FTOK_PROJ 'S'
 
-static volatile sig_atomic_t stop_flag;
+static _Atomic int stop_flag; /* lock-free: safe in a signal handler */
 
 static void on_signal(int sig)
 {
 	(void)sig;
-	stop_flag = 1;
+	atomic_store_explicit(&stop_flag, 1, memory_order_relaxed);
 }
 
 static void usage(FILE *f)
@@ -75,16 +75,6 @@ __attribute__((format(printf, 1, 2))) static int bad_arg(const char *fmt, ...)
 	fprintf(stderr, " (see '" PROG " --help')\n");
 	va_end(ap);
 	return 2;
-}
-
-/* The option getopt_long() stopped at, as the user typed it. */
-static const char *bad_option(char **argv, char buf[3])
-{
-	if (optopt > 0 && optopt < 256) {
-		snprintf(buf, 3, "-%c", optopt);
-		return buf;
-	}
-	return argv[optind - 1];
 }
 
 /* Fork into the background.  The parent waits until the child reports
@@ -195,22 +185,16 @@ int main(int argc, char **argv)
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf(PROG " (shmtop) %s\n", SHMTOP_VERSION_STRING); return 0;
-		case ':': return bad_arg("option '%s' needs an argument", bad_option(argv, ob));
-		default: return bad_arg("unknown option '%s'", bad_option(argv, ob));
+		case ':': return bad_arg("option '%s' needs an argument", parse_bad_option(argv, ob));
+		default: return bad_arg("unknown option '%s'", parse_bad_option(argv, ob));
 		}
 	}
 	if (optind < argc)
 		return bad_arg("unexpected argument '%s'", argv[optind]);
 	if (file && have_key)
 		return bad_arg("give either --key or --file, not both");
-	if (file) {
-		key_t k = ftok(file, FTOK_PROJ);
-		if (k == -1)
-			return bad_arg("cannot make a key from '%s': %s", file, strerror(errno));
-		if (k == 0)
-			return bad_arg("'%s' gives key 0 (IPC_PRIVATE)", file);
-		o.key = k;
-	}
+	if (file && parse_key_file(file, &o.key, why, sizeof why))
+		return bad_arg("%s", why);
 	if ((o.mode | o.control_mode) & 0002)
 		fprintf(stderr, PROG ": warning: mode %04o lets every local user write the %s\n",
 			(unsigned)((o.mode & 0002) ? o.mode : o.control_mode),
@@ -246,7 +230,7 @@ int main(int argc, char **argv)
 	if (ready_fd >= 0) {
 		detach_stdio();
 		if (write(ready_fd, "", 1) != 1)
-			stop_flag = 1;
+			atomic_store(&stop_flag, 1);
 		close(ready_fd);
 	}
 

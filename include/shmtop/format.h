@@ -1,0 +1,47 @@
+/*
+ * Formatting of segment facts the way ipcs(1) and lsipc(1) print them, for
+ * the screen and for batch output.  Each function writes a NUL-terminated
+ * string of at most len - 1 bytes into buf (truncating) and returns buf.
+ */
+#ifndef SHMTOP_FORMAT_H
+#define SHMTOP_FORMAT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* A key as ipcs prints it: "0x%08x". */
+char *format_key(key_t key, char *buf, size_t len);
+
+/* Permission bits as ls does: "rw-r-----". */
+char *format_perms(unsigned mode, char *buf, size_t len);
+
+/* Permission bits in octal with a leading 0: "0640". */
+char *format_octal(unsigned mode, char *buf, size_t len);
+
+/* A size in lsipc's style, 1024-based with one decimal: "512", "16.3K",
+ * "2.0M". */
+char *format_size(uint64_t bytes, char *buf, size_t len);
+
+/* An IPC time as ipcs -i prints it ("Fri Nov 27 14:00:19 2026", local
+ * time), or "Not set" for 0. */
+char *format_time(int64_t t, char *buf, size_t len);
+
+/* A duration for humans: "0.4s", "12s", "3m05s", "2h03m", "4d02h";
+ * negative durations print as "0.0s". */
+char *format_age(int64_t ns, char *buf, size_t len);
+
+/* A rate per second: "0/s", "2.5/s", "1.20k/s", "3.40M/s". */
+char *format_rate(double per_sec, char *buf, size_t len);
+
+/* The status column of ipcs: "dest", "locked", "dest locked", or "-". */
+char *format_status(bool dest, bool locked, char *buf, size_t len);
+
+/* The user name for uid, or the number if it has none. */
+char *format_user(uid_t uid, char *buf, size_t len);
+
+/* The group name for gid, or the number if it has none. */
+char *format_group(gid_t gid, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,40 @@
+/*
+ * shmtop's command line.  Parsing is separate from acting on it so that
+ * every bad argument can be tested; main() prints the usage and version.
+ */
+#ifndef SHMTOP_OPTIONS_H
+#define SHMTOP_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#define OPTIONS_DEFAULT_DELAY 5 /* tenths of a second */
+#define OPTIONS_MAX_DELAY 600
+
+struct options {
+	key_t key;          /* -k, or ftok(-f, 'S'); default SHMTOP_DEFAULT_KEY */
+	int delay_tenths;   /* -d: 1 .. OPTIONS_MAX_DELAY */
+	long iterations;    /* -n: snapshots, then exit; 0 = until quit */
+	bool ascii;         /* --ascii */
+	bool no_color;      /* --no-color (NO_COLOR is the caller's business) */
+	bool batch;         /* -b, or implied by --json */
+	bool json;          /* --json */
+};
+
+enum options_result {
+	OPTIONS_RUN,
+	OPTIONS_HELP,    /* -h: print options_usage() and exit 0 */
+	OPTIONS_VERSION, /* -V */
+	OPTIONS_BAD,     /* a one-line reason is in why; exit 2 */
+};
+
+/* Parse argv into o (defaults first).  Uses getopt_long, and resets it, so
+ * it may be called more than once. */
+enum options_result options_parse(int argc, char **argv, struct options *o, char *why,
+				  size_t whylen);
+
+/* The --help text. */
+const char *options_usage(void);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * A viewer's attachment to a shmwriter segment: the data segment, always
+ * SHM_RDONLY, and the writer's control segment, read-write only when the
+ * kernel lets this user write it.  Nothing here trusts the segment's bytes;
+ * record_read() does the checking.
+ */
+#ifndef SHMTOP_SEGMENT_H
+#define SHMTOP_SEGMENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "shmtop/control.h"
+
+enum segment_status {
+	SEGMENT_OK,
+	SEGMENT_ABSENT, /* no segment on the key */
+	SEGMENT_DENIED, /* it exists, but this user may not read it */
+	SEGMENT_ERROR,  /* anything else; reason given */
+};
+
+struct segment {
+	int shmid;                   /* -1 when detached */
+	const void *data;            /* SHM_RDONLY mapping, or NULL */
+	size_t size;                 /* shm_segsz when attached */
+	struct shmtop_control *ctl;  /* read-write control mapping, or NULL */
+	int ctl_id;                  /* control shmid last tried, or -1 */
+	char ctl_why[160];           /* why ctl is NULL, for the screen */
+};
+
+/* A detached segment. */
+void segment_init(struct segment *s);
+
+/* Attach the segment on key read-only.  On anything but SEGMENT_OK, s stays
+ * detached and why says what happened in one line. */
+enum segment_status segment_attach(struct segment *s, key_t key, char *why, size_t whylen);
+
+/* Attach control segment control_id read-write, replacing any other.
+ * Returns 0, or -1 with ctl NULL and the reason in ctl_why.  Does nothing if
+ * control_id is the one already tried. */
+int segment_attach_control(struct segment *s, int control_id);
+
+/* Detach both mappings; s is then as after segment_init(). */
+void segment_detach(struct segment *s);
+
+#endif

@@ -1,0 +1,121 @@
+#include "shmtop/format.h"
+
+#include <grp.h>
+#include <inttypes.h>
+#include <math.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "shmtop/clock.h"
+
+char *format_key(key_t key, char *buf, size_t len)
+{
+	snprintf(buf, len, "0x%08x", (unsigned)key);
+	return buf;
+}
+
+char *format_perms(unsigned mode, char *buf, size_t len)
+{
+	char s[10];
+	static const char rwx[] = "rwx";
+	for (unsigned i = 0; i < 9; i++)
+		s[i] = (mode & (0400u >> i)) ? rwx[i % 3] : '-';
+	s[9] = '\0';
+	snprintf(buf, len, "%s", s);
+	return buf;
+}
+
+char *format_octal(unsigned mode, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04o", mode & 07777u);
+	return buf;
+}
+
+char *format_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "KMGTPE";
+	if (bytes < 1024) {
+		snprintf(buf, len, "%" PRIu64, bytes);
+		return buf;
+	}
+	double v = (double)bytes / 1024;
+	unsigned u = 0;
+	while (v >= 1024 && u + 1 < sizeof units - 1) {
+		v /= 1024;
+		u++;
+	}
+	v = floor(v * 10 + 0.5) / 10; /* half up, as lsipc: 16640 is 16.3K */
+	snprintf(buf, len, "%.1f%c", v, units[u]);
+	return buf;
+}
+
+char *format_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	if (t == 0 || !localtime_r(&tt, &tm) ||
+	    strftime(buf, len, "%a %b %e %H:%M:%S %Y", &tm) == 0)
+		snprintf(buf, len, "Not set");
+	return buf;
+}
+
+char *format_age(int64_t ns, char *buf, size_t len)
+{
+	if (ns < 0)
+		ns = 0;
+	int64_t s = ns / NS_PER_SEC;
+	if (s < 10)
+		snprintf(buf, len, "%" PRId64 ".%" PRId64 "s", s, ns % NS_PER_SEC / (NS_PER_SEC / 10));
+	else if (s < 60)
+		snprintf(buf, len, "%" PRId64 "s", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRId64 "m%02" PRId64 "s", s / 60, s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRId64 "h%02" PRId64 "m", s / 3600, s % 3600 / 60);
+	else
+		snprintf(buf, len, "%" PRId64 "d%02" PRId64 "h", s / 86400, s % 86400 / 3600);
+	return buf;
+}
+
+char *format_rate(double r, char *buf, size_t len)
+{
+	if (!(r > 0.0)) /* also NaN */
+		snprintf(buf, len, "0/s");
+	else if (r < 1000.0)
+		snprintf(buf, len, "%.*f/s", r < 10.0 ? 2 : 1, r);
+	else if (r < 1e6)
+		snprintf(buf, len, "%.2fk/s", r / 1e3);
+	else
+		snprintf(buf, len, "%.2fM/s", r / 1e6);
+	return buf;
+}
+
+char *format_status(bool dest, bool locked, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s", dest && locked ? "dest locked" : dest ? "dest" : locked ? "locked" : "-");
+	return buf;
+}
+
+char *format_user(uid_t uid, char *buf, size_t len)
+{
+	struct passwd pw, *res = NULL;
+	char tmp[1024];
+	if (getpwuid_r(uid, &pw, tmp, sizeof tmp, &res) == 0 && res)
+		snprintf(buf, len, "%s", res->pw_name);
+	else
+		snprintf(buf, len, "%u", (unsigned)uid);
+	return buf;
+}
+
+char *format_group(gid_t gid, char *buf, size_t len)
+{
+	struct group gr, *res = NULL;
+	char tmp[1024];
+	if (getgrgid_r(gid, &gr, tmp, sizeof tmp, &res) == 0 && res)
+		snprintf(buf, len, "%s", res->gr_name);
+	else
+		snprintf(buf, len, "%u", (unsigned)gid);
+	return buf;
+}

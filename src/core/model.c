@@ -1,0 +1,250 @@
+/*
+ * Building the view model.  Health comes first (is there a writer, is it
+ * alive, paused, stalled), then the texts for each part of the screen, each
+ * into its fixed-size buffer.
+ */
+#include "shmtop/model.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "shmtop/format.h"
+
+/* Samples the rate is averaged over. */
+#define RATE_WINDOW 10
+
+static enum model_health health_of(const struct model_input *in)
+{
+	const struct shmtop_snapshot *s = in->snap;
+	if (!s)
+		return HEALTH_NONE;
+	if (s->state == SHMTOP_STATE_STOPPED)
+		return HEALTH_STOPPED;
+	if (!in->writer_alive)
+		return HEALTH_DEAD;
+	if (in->now_mono - s->beat_ns > MODEL_STALL_NS)
+		return HEALTH_STALLED;
+	return s->state == SHMTOP_STATE_PAUSED ? HEALTH_PAUSED : HEALTH_RUNNING;
+}
+
+const char *model_badge(enum model_state state, enum model_health health)
+{
+	switch (state) {
+	case MODEL_WAITING: return "WAITING";
+	case MODEL_REMOVED: return "REMOVED";
+	case MODEL_DENIED: return "NO ACCESS";
+	case MODEL_FOREIGN: return "FOREIGN";
+	case MODEL_STARTING: return "STARTING";
+	case MODEL_ERROR: return "ERROR";
+	case MODEL_LIVE: break;
+	}
+	switch (health) {
+	case HEALTH_RUNNING: return "RUNNING";
+	case HEALTH_PAUSED: return "PAUSED";
+	case HEALTH_STOPPED: return "STOPPED";
+	case HEALTH_STALLED: return "STALLED";
+	case HEALTH_DEAD: return "DEAD";
+	case HEALTH_NONE: break;
+	}
+	return "UNKNOWN";
+}
+
+static enum model_tone tone_of(enum model_state state, enum model_health health)
+{
+	if (state == MODEL_WAITING || state == MODEL_STARTING || state == MODEL_REMOVED)
+		return TONE_WARN;
+	if (state != MODEL_LIVE)
+		return TONE_BAD;
+	switch (health) {
+	case HEALTH_RUNNING: return TONE_GOOD;
+	case HEALTH_PAUSED:
+	case HEALTH_STALLED:
+	case HEALTH_STOPPED: return TONE_WARN;
+	default: return TONE_BAD;
+	}
+}
+
+/* Counts per second over the newest RATE_WINDOW samples since the last
+ * reset (a drop in value). */
+static double rate_of(const struct shmtop_sample *h, size_t n)
+{
+	if (n < 2)
+		return 0.0;
+	size_t last = n - 1, first = last;
+	while (first > 0 && last - first < RATE_WINDOW && h[first - 1].value <= h[first].value)
+		first--;
+	int64_t dt = h[last].mono_ns - h[first].mono_ns;
+	if (first == last || dt <= 0)
+		return 0.0;
+	return (double)(h[last].value - h[first].value) * 1e9 / (double)dt;
+}
+
+static void message_of(struct view_model *m, const struct model_input *in)
+{
+	char kb[16];
+	const char *why = in->why && *in->why ? in->why : NULL;
+	format_key(in->key, kb, sizeof kb);
+	switch (in->state) {
+	case MODEL_WAITING:
+		snprintf(m->message, sizeof m->message,
+			 "no segment with key %s - waiting for shmwriter to create it", kb);
+		break;
+	case MODEL_REMOVED:
+		snprintf(m->message, sizeof m->message,
+			 "segment shmid %d was removed - waiting for a new segment with key %s",
+			 in->removed_shmid, kb);
+		break;
+	case MODEL_DENIED:
+		snprintf(m->message, sizeof m->message, "no permission to read %s%s%s", kb,
+			 why ? ": " : "", why ? why : "");
+		break;
+	case MODEL_FOREIGN:
+		snprintf(m->message, sizeof m->message,
+			 "key %s holds a segment shmwriter did not make: %s", kb,
+			 why ? why : "unknown layout");
+		break;
+	case MODEL_STARTING:
+		snprintf(m->message, sizeof m->message, "segment %s is being created", kb);
+		break;
+	case MODEL_ERROR:
+	case MODEL_LIVE:
+		snprintf(m->message, sizeof m->message, "%s", why ? why : "");
+		break;
+	}
+}
+
+static void writer_of(struct view_model *m, const struct model_input *in)
+{
+	const struct shmtop_snapshot *s = in->snap;
+	if (!s) {
+		snprintf(m->writer, sizeof m->writer, "writer: none");
+		return;
+	}
+	static const char *const life[] = {
+		[HEALTH_NONE] = "unknown", [HEALTH_RUNNING] = "alive", [HEALTH_PAUSED] = "alive",
+		[HEALTH_STOPPED] = "exited", [HEALTH_STALLED] = "stalled", [HEALTH_DEAD] = "dead",
+	};
+	char every[24], beat[24];
+	if (s->interval_ns == 0)
+		snprintf(every, sizeof every, "flat out");
+	else
+		snprintf(every, sizeof every, "every %g s", (double)s->interval_ns / 1e9);
+	format_age(in->now_mono - s->beat_ns, beat, sizeof beat);
+	snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s, %s, %s, beat %s ago",
+		 (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?", life[m->health],
+		 record_state_name(s->state), every, beat);
+}
+
+static void control_of(struct view_model *m, const struct model_input *in)
+{
+	m->control_ok = in->control_ok && in->snap && m->health != HEALTH_DEAD &&
+			m->health != HEALTH_STOPPED;
+	if (m->control_ok)
+		snprintf(m->control, sizeof m->control, "controls: p %s, r reset",
+			 m->health == HEALTH_PAUSED ? "resume" : "pause");
+	else if (in->snap && (m->health == HEALTH_DEAD || m->health == HEALTH_STOPPED))
+		snprintf(m->control, sizeof m->control, "controls disabled: no writer running");
+	else if (in->snap)
+		snprintf(m->control, sizeof m->control, "controls disabled: %s",
+			 in->control_why && *in->control_why ? in->control_why : "unavailable");
+	else
+		m->control[0] = '\0';
+}
+
+static void field(struct view_model *m, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void field(struct view_model *m, const char *label, const char *fmt, ...)
+{
+	if (m->nfields >= MODEL_FIELDS)
+		return;
+	struct model_field *f = &m->fields[m->nfields++];
+	f->label = label;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->value, sizeof f->value, fmt, ap);
+	va_end(ap);
+}
+
+static void fields_of(struct view_model *m, const struct model_input *in)
+{
+	const struct ipcstat *st = in->stat;
+	char a[48], b[48];
+	if (!st)
+		return;
+	field(m, "key", "%s", format_key(st->key, a, sizeof a));
+	field(m, "shmid", "%d", st->shmid);
+	field(m, "size", "%" PRIu64 " (%s)", st->size, format_size(st->size, a, sizeof a));
+	field(m, "nattch", "%" PRIu64, st->nattch);
+	field(m, "perms", "%s %s", format_perms(st->mode, a, sizeof a),
+	      format_octal(st->mode, b, sizeof b));
+	field(m, "status", "%s", format_status(st->dest, st->locked, a, sizeof a));
+	field(m, "owner", "%s", in->owner ? in->owner : "?");
+	field(m, "cpid", "%d", (int)st->cpid);
+	field(m, "lpid", "%d", (int)st->lpid);
+	field(m, "creator", "%s", in->creator ? in->creator : "?");
+	field(m, "atime", "%s", format_time(st->atime, a, sizeof a));
+	field(m, "dtime", "%s", format_time(st->dtime, a, sizeof a));
+	field(m, "ctime", "%s", format_time(st->ctime, a, sizeof a));
+}
+
+static void spark_of(struct view_model *m, const struct model_input *in)
+{
+	double series[SHMTOP_HISTORY];
+	size_t w = in->spark_width < MODEL_SPARK_MAX ? in->spark_width : MODEL_SPARK_MAX;
+	size_t n = spark_series(in->hist, in->nhist, in->spark_mode, series, SHMTOP_HISTORY);
+	double lo, hi;
+	spark_render(series, n, w, in->utf8, m->spark, sizeof m->spark, &lo, &hi);
+	const char *what = in->spark_mode == SPARK_RATE ? "rate" : "value";
+	if (n == 0) {
+		snprintf(m->spark_title, sizeof m->spark_title, "history: %s  (no samples)", what);
+	} else if (in->spark_mode == SPARK_RATE) {
+		char a[24], b[24];
+		snprintf(m->spark_title, sizeof m->spark_title, "history: rate  min %s  max %s",
+			 format_rate(lo, a, sizeof a), format_rate(hi, b, sizeof b));
+	} else {
+		snprintf(m->spark_title, sizeof m->spark_title,
+			 "history: value  min %.0f  max %.0f", lo, hi);
+	}
+}
+
+void model_build(struct view_model *m, const struct model_input *in)
+{
+	char kb[16], a[24], b[24];
+	memset(m, 0, sizeof *m);
+	m->state = in->state;
+	m->health = health_of(in);
+	m->tone = tone_of(in->state, m->health);
+	snprintf(m->badge, sizeof m->badge, "%s", model_badge(in->state, m->health));
+	format_key(in->key, kb, sizeof kb);
+	if (in->stat)
+		snprintf(m->title, sizeof m->title, "shmtop  key %s  shmid %d", kb,
+			 in->stat->shmid);
+	else
+		snprintf(m->title, sizeof m->title, "shmtop  key %s", kb);
+	message_of(m, in);
+
+	if (in->snap) {
+		m->have_value = true;
+		snprintf(m->value, sizeof m->value, "%" PRIu64, in->snap->count);
+		m->rate = m->health == HEALTH_RUNNING ? rate_of(in->hist, in->nhist) : 0.0;
+		m->age_ns = in->now_mono - in->snap->mono_ns;
+		if (m->age_ns < 0)
+			m->age_ns = 0;
+		snprintf(m->details, sizeof m->details, "rate %s  changed %s ago  resets %" PRIu64,
+			 format_rate(m->rate, a, sizeof a), format_age(m->age_ns, b, sizeof b),
+			 in->snap->resets);
+	}
+	writer_of(m, in);
+	control_of(m, in);
+	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
+	fields_of(m, in);
+	spark_of(m, in);
+	snprintf(m->footer, sizeof m->footer,
+		 "p %s  r reset  c clear  d %s  +/- delay %d.%ds  ? help  q quit",
+		 m->health == HEALTH_PAUSED ? "resume" : "pause",
+		 in->spark_mode == SPARK_RATE ? "value" : "rate", in->delay_tenths / 10,
+		 in->delay_tenths % 10);
+}

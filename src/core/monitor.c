@@ -1,0 +1,228 @@
+/*
+ * The monitor holds the attachment (struct segment), the last IPC_STAT and
+ * the last validated snapshot with its history.  The shmid attached is
+ * tracked rather than the key: once IPC_STAT shows dest or a key that is no
+ * longer ours, the segment is detached and the key looked up afresh.
+ */
+#include "shmtop/monitor.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "shmtop/format.h"
+#include "shmtop/ipcstat.h"
+#include "shmtop/proc.h"
+#include "shmtop/segment.h"
+
+struct monitor {
+	key_t key;
+	enum model_state state;
+	char why[256];
+	struct segment seg;
+	int removed_shmid;
+	struct ipcstat stat;
+	bool have_stat;
+	struct shmtop_snapshot snap;
+	bool have_snap;
+	struct shmtop_sample hist[SHMTOP_HISTORY];
+	size_t nhist;
+	uint64_t hist_floor; /* samples before this were cleared from view */
+	bool writer_alive;
+	pid_t comm_pid;
+	char comm[32];
+	uid_t names_uid, names_cuid; /* whom owner and creator were resolved for */
+	gid_t names_gid, names_cgid;
+	char owner[80], creator[80];
+};
+
+monitor *monitor_new(key_t key)
+{
+	monitor *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->key = key;
+	m->state = MODEL_WAITING;
+	m->removed_shmid = -1;
+	m->comm_pid = -1;
+	segment_init(&m->seg);
+	return m;
+}
+
+static void names_of(monitor *m)
+{
+	const struct ipcstat *st = &m->stat;
+	if (m->owner[0] && st->uid == m->names_uid && st->gid == m->names_gid &&
+	    st->cuid == m->names_cuid && st->cgid == m->names_cgid)
+		return;
+	char u[40], g[40];
+	snprintf(m->owner, sizeof m->owner, "%s:%s", format_user(st->uid, u, sizeof u),
+		 format_group(st->gid, g, sizeof g));
+	snprintf(m->creator, sizeof m->creator, "%s:%s", format_user(st->cuid, u, sizeof u),
+		 format_group(st->cgid, g, sizeof g));
+	m->names_uid = st->uid;
+	m->names_gid = st->gid;
+	m->names_cuid = st->cuid;
+	m->names_cgid = st->cgid;
+}
+
+/* The attached segment was removed or replaced: let it go. */
+static void lose_segment(monitor *m)
+{
+	m->removed_shmid = m->seg.shmid;
+	segment_detach(&m->seg);
+	m->state = MODEL_REMOVED;
+}
+
+/* Attach the segment on the key.  Returns 0 when attached. */
+static int find_segment(monitor *m)
+{
+	enum segment_status st = segment_attach(&m->seg, m->key, m->why, sizeof m->why);
+	switch (st) {
+	case SEGMENT_OK:
+		m->hist_floor = 0;
+		return 0;
+	case SEGMENT_ABSENT:
+		m->state = m->removed_shmid >= 0 ? MODEL_REMOVED : MODEL_WAITING;
+		m->have_stat = m->state == MODEL_REMOVED && m->have_stat;
+		return -1;
+	case SEGMENT_DENIED: m->state = MODEL_DENIED; break;
+	case SEGMENT_ERROR: m->state = MODEL_ERROR; break;
+	}
+	m->have_stat = false;
+	return -1;
+}
+
+static void read_history(monitor *m)
+{
+	uint64_t avail = m->snap.hist_next;
+	if (m->hist_floor > avail)
+		m->hist_floor = 0; /* a new count on the segment */
+	uint64_t want = avail - m->hist_floor;
+	m->nhist = record_read_history(m->seg.data, m->hist,
+				       want < SHMTOP_HISTORY ? (size_t)want : SHMTOP_HISTORY);
+}
+
+static void read_writer(monitor *m)
+{
+	pid_t pid = m->snap.writer_pid;
+	m->writer_alive = proc_alive(pid, m->snap.writer_start);
+	if (pid != m->comm_pid && m->writer_alive) {
+		proc_comm(pid, m->comm, sizeof m->comm);
+		m->comm_pid = pid;
+	}
+}
+
+static void read_record(monitor *m)
+{
+	struct shmtop_snapshot s;
+	char why[256];
+	switch (record_read(m->seg.data, m->seg.size, &s, why, sizeof why)) {
+	case SHMTOP_READ_OK:
+		m->snap = s;
+		m->have_snap = true;
+		m->state = MODEL_LIVE;
+		m->why[0] = '\0';
+		m->removed_shmid = -1;
+		read_history(m);
+		read_writer(m);
+		segment_attach_control(&m->seg, s.control_id);
+		return;
+	case SHMTOP_READ_EMPTY:
+		m->state = MODEL_STARTING;
+		return;
+	case SHMTOP_READ_BUSY:
+		break;
+	case SHMTOP_READ_INVALID:
+		if (record_read_header(m->seg.data, m->seg.size, &s, why, sizeof why) !=
+		    SHMTOP_READ_OK) {
+			m->state = MODEL_FOREIGN;
+			m->have_snap = false;
+			m->nhist = 0;
+			snprintf(m->why, sizeof m->why, "%s", why);
+			return;
+		}
+		record_read(m->seg.data, m->seg.size, &s, why, sizeof why);
+		break;
+	}
+	/* A payload that will not read: keep the last good one, say why. */
+	m->state = m->have_snap ? MODEL_LIVE : MODEL_ERROR;
+	snprintf(m->why, sizeof m->why, "%s", why);
+	if (m->have_snap)
+		read_writer(m);
+}
+
+void monitor_poll(monitor *m)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		if (m->seg.shmid < 0 && find_segment(m) < 0)
+			return;
+		struct ipcstat st;
+		if (ipcstat_get(m->seg.shmid, &st) < 0) {
+			if (errno == EINVAL || errno == EIDRM) {
+				lose_segment(m);
+				continue;
+			}
+			m->state = MODEL_ERROR;
+			snprintf(m->why, sizeof m->why, "IPC_STAT on shmid %d: %s", m->seg.shmid,
+				 strerror(errno));
+			return;
+		}
+		m->stat = st;
+		m->have_stat = true;
+		names_of(m);
+		if (st.dest || st.key != m->key) {
+			lose_segment(m);
+			continue; /* a new segment may already be on the key */
+		}
+		read_record(m);
+		return;
+	}
+}
+
+void monitor_input(const monitor *m, struct model_input *in)
+{
+	in->key = m->key;
+	in->state = m->state;
+	in->why = m->why;
+	in->removed_shmid = m->removed_shmid;
+	in->snap = m->have_snap ? &m->snap : NULL;
+	in->stat = m->have_stat ? &m->stat : NULL;
+	in->owner = m->owner;
+	in->creator = m->creator;
+	in->hist = m->hist;
+	in->nhist = m->have_snap ? m->nhist : 0;
+	in->writer_alive = m->have_snap && m->writer_alive;
+	in->writer_comm = m->comm_pid == (m->have_snap ? m->snap.writer_pid : -2) ? m->comm : NULL;
+	in->control_ok = m->seg.ctl != NULL && m->state == MODEL_LIVE;
+	in->control_why = m->seg.shmid < 0 ? "not attached" : m->seg.ctl_why;
+}
+
+int monitor_send(monitor *m, enum shmtop_command cmd, uint32_t *ticket)
+{
+	if (!m->seg.ctl || m->state != MODEL_LIVE)
+		return -1;
+	*ticket = control_send(m->seg.ctl, cmd, NULL);
+	return 0;
+}
+
+bool monitor_acked(const monitor *m, uint32_t ticket)
+{
+	return m->have_snap && control_acked(m->snap.request_ack, ticket);
+}
+
+void monitor_clear_history(monitor *m)
+{
+	if (m->have_snap)
+		m->hist_floor = m->snap.hist_next;
+	m->nhist = 0;
+}
+
+void monitor_free(monitor *m)
+{
+	if (!m)
+		return;
+	segment_detach(&m->seg);
+	free(m);
+}

@@ -1,0 +1,112 @@
+/*
+ * Attaching a viewer to a segment.  The data segment is mapped with
+ * SHM_RDONLY whatever the user's rights, so a viewer can never change it;
+ * only the small control segment is mapped for writing, and only when its
+ * mode allows this user.
+ */
+#include "shmtop/segment.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+
+#include "shmtop/ipcstat.h"
+
+void segment_init(struct segment *s)
+{
+	memset(s, 0, sizeof *s);
+	s->shmid = -1;
+	s->ctl_id = -1;
+	snprintf(s->ctl_why, sizeof s->ctl_why, "no control segment yet");
+}
+
+enum segment_status segment_attach(struct segment *s, key_t key, char *why, size_t whylen)
+{
+	segment_detach(s);
+	int id = shmget(key, 0, 0);
+	if (id < 0) {
+		int e = errno;
+		snprintf(why, whylen, "no segment with key 0x%08x%s%s", (unsigned)key,
+			 e == ENOENT ? "" : ": ", e == ENOENT ? "" : strerror(e));
+		if (e == ENOENT)
+			return SEGMENT_ABSENT;
+		return e == EACCES ? SEGMENT_DENIED : SEGMENT_ERROR;
+	}
+	struct ipcstat st;
+	if (ipcstat_get(id, &st) < 0) {
+		int e = errno;
+		snprintf(why, whylen, "segment with key 0x%08x (shmid %d): %s", (unsigned)key, id,
+			 e == EACCES ? "no permission to read it" : strerror(e));
+		if (e == EINVAL || e == EIDRM)
+			return SEGMENT_ABSENT;
+		return e == EACCES ? SEGMENT_DENIED : SEGMENT_ERROR;
+	}
+	void *p = shmat(id, NULL, SHM_RDONLY);
+	if (p == (void *)-1) {
+		int e = errno;
+		snprintf(why, whylen, "cannot attach segment with key 0x%08x (shmid %d): %s",
+			 (unsigned)key, id, e == EACCES ? "no permission to read it" : strerror(e));
+		if (e == EINVAL || e == EIDRM)
+			return SEGMENT_ABSENT;
+		return e == EACCES ? SEGMENT_DENIED : SEGMENT_ERROR;
+	}
+	s->shmid = id;
+	s->data = p;
+	s->size = (size_t)st.size;
+	return SEGMENT_OK;
+}
+
+static void control_detach(struct segment *s)
+{
+	if (s->ctl)
+		shmdt(s->ctl);
+	s->ctl = NULL;
+}
+
+int segment_attach_control(struct segment *s, int control_id)
+{
+	if (control_id == s->ctl_id)
+		return s->ctl ? 0 : -1;
+	control_detach(s);
+	s->ctl_id = control_id;
+	if (control_id < 0) {
+		snprintf(s->ctl_why, sizeof s->ctl_why, "the writer publishes no control segment");
+		return -1;
+	}
+	struct ipcstat st;
+	if (ipcstat_get(control_id, &st) < 0) {
+		snprintf(s->ctl_why, sizeof s->ctl_why, "control segment %d: %s", control_id,
+			 errno == EACCES ? "no permission" : strerror(errno));
+		return -1;
+	}
+	void *p = shmat(control_id, NULL, 0);
+	if (p == (void *)-1) {
+		if (errno == EACCES)
+			snprintf(s->ctl_why, sizeof s->ctl_why,
+				 "control segment mode %04o (uid %u): you may view, not control",
+				 st.mode, (unsigned)st.uid);
+		else
+			snprintf(s->ctl_why, sizeof s->ctl_why, "control segment %d: %s",
+				 control_id, strerror(errno));
+		return -1;
+	}
+	if (st.size < sizeof(struct shmtop_control) || control_check(p, (size_t)st.size)) {
+		shmdt(p);
+		snprintf(s->ctl_why, sizeof s->ctl_why, "segment %d is not a control segment",
+			 control_id);
+		return -1;
+	}
+	s->ctl = p;
+	s->ctl_why[0] = '\0';
+	return 0;
+}
+
+void segment_detach(struct segment *s)
+{
+	control_detach(s);
+	if (s->data)
+		shmdt(s->data);
+	segment_init(s);
+}

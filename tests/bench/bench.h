@@ -1,0 +1,270 @@
+/*
+ * Helpers shared by the benchmarks: keys in a range of their own, a timing
+ * loop that reports the median cost of one operation, child processes that
+ * hand back a result, a real shmwriter to measure against, and the host line
+ * printed above each table.  Header-only, like tests/testutil.h, which it
+ * builds on (SHMWRITER_PATH).
+ */
+#ifndef SHMTOP_BENCH_H
+#define SHMTOP_BENCH_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mman.h>
+#include <sys/shm.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shmtop/clock.h"
+#include "shmtop/control.h"
+#include "shmtop/record.h"
+#include "testutil.h"
+
+#ifndef BENCH_BUILD_TYPE
+#define BENCH_BUILD_TYPE "?"
+#endif
+#ifndef BENCH_SANITIZED
+#define BENCH_SANITIZED 0
+#endif
+
+/* Keys 0x5b0ppppS: p from our pid, S a slot (tests use 0x5a...). */
+static inline key_t bench_key(unsigned slot)
+{
+	return (key_t)(0x5b000000u | ((unsigned)getpid() & 0xffffu) << 4 | (slot & 0xfu));
+}
+
+/* CLOCK_MONOTONIC inline: what a publisher pays for a timestamp. */
+static inline int64_t bench_now(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
+}
+
+static inline void bench_sleep_ns(int64_t ns)
+{
+	nanosleep(&(struct timespec){ .tv_sec = (time_t)(ns / NS_PER_SEC),
+				      .tv_nsec = (long)(ns % NS_PER_SEC) },
+		  NULL);
+}
+
+/* fn(ctx, n) performs n operations of whatever is measured. */
+typedef void (*bench_fn)(void *ctx, uint64_t n);
+
+#define BENCH_RUNS 5
+#define BENCH_RUN_NS (40 * NS_PER_MS)
+
+static inline int bench_cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/* Cost of one operation of fn in ns: the median of BENCH_RUNS runs of about
+ * BENCH_RUN_NS each, after a calibration run that also warms the caches. */
+static inline double bench_ns_per_op(bench_fn fn, void *ctx)
+{
+	uint64_t n = 16;
+	int64_t dt;
+	for (;;) {
+		int64_t t0 = bench_now();
+		fn(ctx, n);
+		dt = bench_now() - t0;
+		if (dt >= BENCH_RUN_NS / 8 || n >= (UINT64_C(1) << 40))
+			break;
+		n *= 2;
+	}
+	n = (uint64_t)((double)n * (double)BENCH_RUN_NS / (double)(dt > 0 ? dt : 1)) + 1;
+	double r[BENCH_RUNS];
+	for (int i = 0; i < BENCH_RUNS; i++) {
+		int64_t t0 = bench_now();
+		fn(ctx, n);
+		r[i] = (double)(bench_now() - t0) / (double)n;
+	}
+	qsort(r, BENCH_RUNS, sizeof r[0], bench_cmp_double);
+	return r[BENCH_RUNS / 2];
+}
+
+/* Flags shared with child processes (an anonymous shared page). */
+struct bench_flags {
+	_Atomic int stop;
+	_Atomic int ready;
+};
+
+static inline struct bench_flags *bench_flags_new(void)
+{
+	void *p = mmap(NULL, sizeof(struct bench_flags), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	return p;
+}
+
+/* Wait (at most 5 s) until n children have set themselves ready. */
+static inline int bench_wait_ready(struct bench_flags *f, int n)
+{
+	for (int i = 0; i < 5000 && atomic_load(&f->ready) < n; i++)
+		bench_sleep_ns(NS_PER_MS);
+	return atomic_load(&f->ready) >= n ? 0 : -1;
+}
+
+/* A child process whose result (size bytes) comes back through a pipe. */
+struct bench_child {
+	pid_t pid;
+	int fd;
+};
+
+static inline struct bench_child bench_fork(void (*fn)(void *arg, void *out), void *arg,
+					    size_t size)
+{
+	int fds[2];
+	if (pipe(fds) < 0) {
+		perror("pipe");
+		exit(1);
+	}
+	struct bench_child c = { fork(), fds[0] };
+	if (c.pid < 0) {
+		perror("fork");
+		exit(1);
+	}
+	if (c.pid == 0) {
+		close(fds[0]);
+		unsigned char out[256] = { 0 };
+		if (size > sizeof out)
+			_exit(2);
+		fn(arg, out);
+		_exit(write(fds[1], out, size) == (ssize_t)size ? 0 : 1);
+	}
+	close(fds[1]);
+	return c;
+}
+
+/* The child's result into out; 0, or -1 if it failed. */
+static inline int bench_collect(struct bench_child c, void *out, size_t size)
+{
+	ssize_t n = read(c.fd, out, size);
+	close(c.fd);
+	int st = wait_exit(c.pid, 10000);
+	return n == (ssize_t)size && st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* CPU time (user + system) that pid has used, in seconds; -1 if unknown. */
+static inline double bench_cpu_s(pid_t pid)
+{
+	char path[64], buf[1024];
+	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (!f)
+		return -1;
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	const char *p = strrchr(buf, ')');
+	unsigned long ut, st;
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
+			 &st) != 2)
+		return -1;
+	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+}
+
+/* A real shmwriter on a key of ours, its record attached read-only and its
+ * control segment read-write. */
+struct bench_writer {
+	struct child proc;
+	key_t key;
+	const struct shmtop_record *rec;
+	struct shmtop_control *ctl;
+};
+
+/* Start `shmwriter -k KEY -i interval --remove-on-exit`; 0, or -1 with a
+ * message on stderr. */
+static inline int bench_writer_start(struct bench_writer *w, key_t key, const char *interval)
+{
+	char k[16], line[256];
+	snprintf(k, sizeof k, "0x%08x", (unsigned)key);
+	test_remove_key(key); /* a leftover of a crashed run with our pid */
+	const char *args[] = { "-k", k, "-i", interval, "--remove-on-exit", NULL };
+	w->key = key;
+	w->rec = NULL;
+	w->ctl = NULL;
+	w->proc = spawn_writer(args);
+	if (w->proc.pid < 0 || read_line(w->proc.out, line, sizeof line, 5000) == 0) {
+		read_line(w->proc.err, line, sizeof line, 100);
+		fprintf(stderr, "shmwriter did not start: %s\n", line);
+		return -1;
+	}
+	w->rec = attach_key(key, SHM_RDONLY);
+	struct shmtop_snapshot s;
+	char why[160];
+	if (!w->rec || record_read(w->rec, sizeof *w->rec, &s, why, sizeof why) != SHMTOP_READ_OK) {
+		fprintf(stderr, "cannot read shmwriter's record on key %s\n", k);
+		return -1;
+	}
+	void *c = shmat(s.control_id, NULL, 0);
+	if (c == (void *)-1) {
+		fprintf(stderr, "cannot attach shmwriter's control segment\n");
+		return -1;
+	}
+	w->ctl = c;
+	return 0;
+}
+
+/* SIGTERM it, detach, and remove its segment; 0 if it exited cleanly. */
+static inline int bench_writer_stop(struct bench_writer *w)
+{
+	int st = -1;
+	if (w->proc.pid > 0) {
+		kill(w->proc.pid, SIGTERM);
+		st = wait_exit(w->proc.pid, 5000);
+		close(w->proc.out);
+		close(w->proc.err);
+		w->proc.pid = -1;
+	}
+	if (w->ctl)
+		shmdt(w->ctl);
+	if (w->rec)
+		shmdt(w->rec);
+	w->ctl = NULL;
+	w->rec = NULL;
+	test_remove_key(w->key);
+	return st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* "12.3 M" style: n with an SI prefix, width 7. */
+static inline const char *bench_si(double n, char buf[16])
+{
+	if (n >= 1e9)
+		snprintf(buf, 16, "%6.2f G", n / 1e9);
+	else if (n >= 1e6)
+		snprintf(buf, 16, "%6.2f M", n / 1e6);
+	else if (n >= 1e3)
+		snprintf(buf, 16, "%6.2f k", n / 1e3);
+	else
+		snprintf(buf, 16, "%6.0f  ", n);
+	return buf;
+}
+
+/* The title and one line about the host, so runs can be compared. */
+static inline void bench_header(const char *title)
+{
+	char cs[64] = "unknown";
+	FILE *f = fopen("/sys/devices/system/clocksource/clocksource0/current_clocksource", "re");
+	if (f) {
+		if (fgets(cs, sizeof cs, f))
+			cs[strcspn(cs, "\n")] = '\0';
+		fclose(f);
+	}
+	printf("%s\n", title);
+	printf("host: %ld CPUs online, clocksource %s, build %s%s\n\n",
+	       sysconf(_SC_NPROCESSORS_ONLN), cs, BENCH_BUILD_TYPE,
+	       BENCH_SANITIZED ? " with ASan+UBSan (figures inflated, not representative)" : "");
+	fflush(stdout);
+}
+
+#endif

@@ -1,0 +1,332 @@
+#!/bin/bash
+# End-to-end tests of shmtop in a real terminal.  Each case runs shmtop in a
+# tmux server of its own, types with send-keys, reads the screen with
+# capture-pane and checks it against ipcs and the writer.  Every wait polls
+# with a deadline; keys are unique to this run; everything made is removed.
+#
+# usage: e2e_shmtop.sh SHMTOP SHMWRITER
+set -u
+SHMTOP=$(realpath "$1")
+WRITER=$(realpath "$2")
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
+unset NO_COLOR ESCDELAY
+BASE=$((0x5d000000 | (($$ & 0xffff) << 8)))
+RUN=e2e$$
+SERVERS=() PIDS=() KEYS=()
+passed=0 failed=0
+
+cleanup() {
+	local s p k
+	for s in "${SERVERS[@]}"; do tmux -L "$s" kill-server 2>/dev/null; done
+	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	for k in "${KEYS[@]}"; do
+		for id in $(ipcs -m | awk -v k="$k" '$1 == k { print $2 }'); do ipcrm -m "$id"; done
+	done
+}
+trap cleanup EXIT
+
+fail() { echo "    FAIL: $*"; return 1; }
+
+# key N: this run's Nth key, as ipcs prints it.
+key() { printf '0x%08x' $((BASE + $1)); }
+
+# shmid KEY / bytes KEY / nattch_of SHMID / cpid_of SHMID: from ipcs.
+shmid() { ipcs -m | awk -v k="$1" '$1 == k { print $2 }'; }
+bytes() { ipcs -m | awk -v k="$1" '$1 == k { print $5 }'; }
+nattch_of() { ipcs -m | awk -v i="$1" '$2 == i { print $6 }'; }
+has_segment() { [[ -n $(shmid "$1") ]]; }
+cpid_of() { ipcs -m -p | awk -v i="$1" '$1 == i { print $3 }'; }
+
+# until SECONDS CMD...: run CMD every 0.1 s until it succeeds or time is up.
+until_ok() {
+	local end=$((SECONDS + $1))
+	shift
+	while ! "$@"; do
+		((SECONDS > end)) && return 1
+		sleep 0.1
+	done
+}
+
+# writer KEY [ARGS]: start shmwriter in the background; sets WPID.
+writer() {
+	local k=$1
+	shift
+	KEYS+=("$k")
+	"$WRITER" -k "$k" "$@" >/dev/null 2>&1 &
+	WPID=$!
+	PIDS+=("$WPID")
+	until_ok 10 has_segment "$k" || fail "writer on $k did not start"
+}
+
+# view NAME COLS ROWS CMD: run CMD in a fresh tmux server NAME; sets VPID.
+view() {
+	local s="$RUN-$1"
+	SERVERS+=("$s")
+	tmux -L "$s" -f /dev/null new-session -d -x "$2" -y "$3" "exec $4" || return 1
+	tmux -L "$s" set-option -g remain-on-exit off >/dev/null
+	VPID=$(tmux -L "$s" list-panes -F '#{pane_pid}')
+	[[ -n $VPID ]] || fail "no pane pid"
+}
+screen() { tmux -L "$RUN-$1" capture-pane -p 2>/dev/null; }
+keys() { tmux -L "$RUN-$1" send-keys "${@:2}"; }
+shows() { screen "$1" | grep -Eq -- "$2"; }
+
+# see NAME REGEX [SECONDS]: wait until the screen matches REGEX.
+see() {
+	until_ok "${3:-10}" shows "$1" "$2" && return 0
+	echo "    timed out waiting for /$2/; the screen:"
+	screen "$1" | sed 's/^/    | /'
+	return 1
+}
+
+# The count on a screen laid out without big digits ("123  rate ...").
+value() { screen "$1" | sed -nE 's/^([0-9]+)  rate .*/\1/p' | head -1; }
+value_above() { local v; v=$(value "$1"); [[ -n $v ]] && ((v > $2)); }
+value_below() { local v; v=$(value "$1"); [[ -n $v ]] && ((v < $2)); }
+gone() { ! kill -0 "$1" 2>/dev/null; }
+nattch_is() { [[ $(nattch_of "$1") == "$2" ]]; }
+
+# --- the cases ---------------------------------------------------------------
+
+t_matches_ipcs() {
+	local k id sz cp v
+	k=$(key 1)
+	writer "$k" -i 0.1 || return 1
+	view ipcs 100 30 "$SHMTOP -k $k" || return 1
+	see ipcs "RUNNING" || return 1
+	until_ok 5 nattch_is "$(shmid "$k")" 2 || fail "nattch is not 2 with the viewer attached"
+	id=$(shmid "$k") sz=$(bytes "$k") cp=$(cpid_of "$id")
+	[[ -n $id && -n $sz && -n $cp ]] || fail "ipcs gave nothing for $k" || return 1
+	[[ $cp == "$WPID" ]] || fail "ipcs cpid $cp is not the writer $WPID" || return 1
+	see ipcs "key $k +shmid $id " || return 1
+	see ipcs "shmid +$id( |$)" || return 1
+	see ipcs "size +$sz " || return 1
+	see ipcs "cpid +$cp( |$)" || return 1
+	see ipcs "nattch +2( |$)" || return 1
+	see ipcs "perms +rw------- 0600" || return 1
+	see ipcs "writer pid $WPID \(shmwriter\) alive, running" || return 1
+	# The value advances: read it where it is drawn as plain digits.
+	view ipcs2 70 16 "$SHMTOP -k $k -d 1" || return 1
+	see ipcs2 "^[0-9]+  rate" || return 1
+	v=$(value ipcs2)
+	until_ok 10 value_above ipcs2 "$((v + 3))" || fail "value stuck at $v"
+}
+
+t_pause_resume() {
+	local k v1 v2
+	k=$(key 2)
+	writer "$k" -i 0.05 || return 1
+	view pause 70 16 "$SHMTOP -k $k -d 1" || return 1
+	see pause "RUNNING" || return 1
+	keys pause p
+	see pause "PAUSED" || return 1
+	see pause "pause acknowledged" || return 1
+	v1=$(value pause)
+	sleep 1 # 20 writer intervals
+	v2=$(value pause)
+	[[ -n $v1 && $v1 == "$v2" ]] || fail "value moved while paused: $v1 -> $v2" || return 1
+	"$SHMTOP" -k "$k" --json -n 1 | grep -q '"state":"paused"' || fail "JSON not paused" ||
+		return 1
+	keys pause p
+	see pause "RUNNING" || return 1
+	until_ok 10 value_above pause "$v2" || fail "value did not move after resume"
+}
+
+t_reset() {
+	local k
+	k=$(key 3)
+	writer "$k" -i 0.02 || return 1
+	view reset 70 16 "$SHMTOP -k $k -d 1" || return 1
+	until_ok 15 value_above reset 60 || fail "count did not reach 60" || return 1
+	keys reset r
+	see reset "reset acknowledged" || return 1
+	until_ok 5 value_below reset 40 || fail "value did not drop after reset" || return 1
+	see reset "resets 1" || return 1
+	"$SHMTOP" -k "$k" --json -n 1 | grep -q '"resets":1,' || fail "JSON resets is not 1"
+}
+
+t_resize() {
+	local k
+	k=$(key 4)
+	writer "$k" -i 0.1 || return 1
+	view resize 100 30 "$SHMTOP -k $k" || return 1
+	see resize "ctime " || return 1
+	tmux -L "$RUN-resize" resize-window -x 50 -y 15
+	see resize "^ shmtop  key $k" || return 1
+	see resize "^nattch +2" || return 1
+	[[ $(screen resize | wc -l) -eq 15 ]] || fail "not 15 rows" || return 1
+	! screen resize | grep -q 'ctime' || fail "50x15 still shows the 100x30 layout" || return 1
+	tmux -L "$RUN-resize" resize-window -x 36 -y 8
+	see resize "terminal too small: need 40×10" || return 1
+	tmux -L "$RUN-resize" resize-window -x 20 -y 6
+	see resize "^ *terminal too small:" || return 1
+	see resize "^ *need 40×10" || return 1
+	tmux -L "$RUN-resize" resize-window -x 100 -y 30
+	see resize "ctime " || return 1
+	see resize "RUNNING" || return 1
+	! shows resize "too small" || fail "'too small' left on screen"
+}
+
+t_ascii() {
+	local k raw
+	k=$(key 5)
+	writer "$k" -i 0.1 || return 1
+	view ascii 100 30 "env LANG=C LC_ALL=C $SHMTOP -k $k" || return 1
+	see ascii "RUNNING" || return 1
+	see ascii "^-- segment" || return 1
+	see ascii "^ *[_.:=+*#-]+[#]$" || return 1 # the ASCII ramp, newest at the top
+	! screen ascii | LC_ALL=C grep -q '[^ -~]' || fail "non-ASCII on the screen" || return 1
+	# The bytes themselves, on a pty of our own.
+	raw=$(mktemp)
+	TERM=xterm LANG=C LC_ALL=C script -qfec "$SHMTOP -k $k -n 3 -d 1" "$raw" </dev/null \
+		>/dev/null 2>&1
+	grep -q "RUNNING" "$raw" || fail "no screen recorded by script" || { rm -f "$raw"; return 1; }
+	! LC_ALL=C grep -q '[^[:print:][:cntrl:]]' "$raw" || fail "non-ASCII bytes sent under LANG=C"
+	local rc=$?
+	rm -f "$raw"
+	return $rc
+}
+
+t_quit() {
+	local k id
+	k=$(key 6)
+	writer "$k" -i 0.1 || return 1
+	id=$(shmid "$k")
+	view quit 80 24 "$SHMTOP -k $k" || return 1
+	see quit "RUNNING" || return 1
+	until_ok 5 nattch_is "$id" 2 || fail "viewer not attached" || return 1
+	keys quit q
+	until_ok 5 gone "$VPID" || fail "q did not quit" || return 1
+	until_ok 5 nattch_is "$id" 1 || fail "nattch did not drop after q" || return 1
+	# Esc, and a hang-up, end it too, detached.
+	view quit2 80 24 "$SHMTOP -k $k" || return 1
+	see quit2 "RUNNING" || return 1
+	keys quit2 Escape
+	until_ok 3 gone "$VPID" || fail "Esc did not quit" || return 1
+	view quit3 80 24 "$SHMTOP -k $k" || return 1
+	see quit3 "RUNNING" || return 1
+	until_ok 5 nattch_is "$id" 2 || fail "viewer not attached" || return 1
+	kill -HUP "$VPID"
+	until_ok 3 gone "$VPID" || fail "SIGHUP did not quit" || return 1
+	until_ok 5 nattch_is "$id" 1 || fail "nattch did not drop after SIGHUP"
+}
+
+t_late_writer() {
+	local k
+	k=$(key 7)
+	view late 80 24 "$SHMTOP -k $k" || return 1
+	see late "no segment with key $k" || return 1
+	see late "WAITING" || return 1
+	writer "$k" -i 0.1 || return 1
+	see late "RUNNING" || return 1
+	see late "shmid +$(shmid "$k")( |$)"
+}
+
+t_removed() {
+	local k id1 id2
+	k=$(key 8)
+	writer "$k" -i 0.1 || return 1
+	id1=$(shmid "$k")
+	local w1=$WPID
+	view removed 80 24 "$SHMTOP -k $k" || return 1
+	see removed "shmid +$id1( |$)" || return 1
+	ipcrm -m "$id1"
+	see removed "REMOVED" || return 1
+	see removed "segment shmid $id1 was removed" || return 1
+	kill "$w1"
+	until_ok 5 gone "$w1" || fail "writer did not stop" || return 1
+	writer "$k" -i 0.1 || return 1
+	id2=$(shmid "$k")
+	[[ -n $id2 && $id2 != "$id1" ]] || fail "no new segment" || return 1
+	see removed "shmid +$id2( |$)" || return 1
+	see removed "RUNNING"
+}
+
+t_foreign() {
+	local k id
+	k=$(key 9)
+	KEYS+=("$k")
+	# The classic example's segment: 1024 bytes of text, mode 0666.
+	python3 - "$((BASE + 9))" <<'PY' || fail "cannot make the foreign segment" || return 1
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+shmid = libc.shmget(ctypes.c_int(int(sys.argv[1]) - (1 << 32) if int(sys.argv[1]) >= 1 << 31 else int(sys.argv[1])), 1024, 0o1000 | 0o666)
+assert shmid >= 0, ctypes.get_errno()
+addr = libc.shmat(shmid, None, 0)
+ctypes.memmove(addr, b"12345\0", 6)
+libc.shmdt(ctypes.c_void_p(addr))
+PY
+	id=$(shmid "$k")
+	[[ -n $id ]] || fail "foreign segment missing" || return 1
+	view foreign 100 30 "$SHMTOP -k $k" || return 1
+	see foreign "FOREIGN" || return 1
+	see foreign "key $k holds a segment shmwriter did not make" || return 1
+	see foreign "size +1024 " || return 1
+	see foreign "perms +rw-rw-rw- 0666" || return 1
+	"$SHMTOP" -k "$k" --json -n 1 | grep -q '"state":"foreign"' || fail "JSON not foreign" ||
+		return 1
+	"$WRITER" -k "$k" >/dev/null 2>&1 && fail "shmwriter wrote a foreign segment" && return 1
+	kill -0 "$VPID" || fail "shmtop died on a foreign segment"
+}
+
+t_batch_json() {
+	local k id out
+	k=$(key 10)
+	writer "$k" -i 0.1 || return 1
+	id=$(shmid "$k")
+	out=$("$SHMTOP" -k "$k" -b -n 2 -d 1)
+	[[ $(grep -c "^shmtop  key $k  shmid $id - RUNNING$" <<<"$out") -eq 2 ]] ||
+		fail "batch did not print 2 snapshots: $out" || return 1
+	grep -Eq "^size +$(bytes "$k") " <<<"$out" || fail "batch size" || return 1
+	grep -Eq "^cpid +$WPID$" <<<"$out" || fail "batch cpid" || return 1
+	grep -Eq "^count [0-9]+  rate " <<<"$out" || fail "batch count" || return 1
+	out=$("$SHMTOP" -k "$k" --json -n 2 -d 1)
+	[[ $(wc -l <<<"$out") -eq 2 ]] || fail "JSON: not 2 lines" || return 1
+	python3 - "$k" "$id" "$(bytes "$k")" "$WPID" "$(nattch_of "$id")" <<PY || fail "JSON fields"
+import json, sys
+k, shmid, size, wpid, nattch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+rows = [json.loads(l) for l in """$out""".splitlines()]
+for r in rows:
+    assert r["key"] == k and r["shmid"] == shmid and r["size"] == size, r
+    assert r["cpid"] == wpid and r["writer_pid"] == wpid and r["state"] == "running", r
+    assert r["perms"] == "rw-------" and r["status"] is None, r
+    assert r["nattch"] == nattch + 1, (r, nattch)  # ipcs ran without the batch viewer
+    assert r["writer_command"] == "shmwriter" and r["writer_alive"] is True, r
+    assert isinstance(r["age"], float) and 0 <= r["age"] < 2, r
+assert rows[1]["count"] > rows[0]["count"], rows
+PY
+}
+
+t_arguments() {
+	local err rc
+	for args in "-k zz" "-d 0" "-n 0" "--bogus" "extra" "-k" "-k 1 -f /"; do
+		# shellcheck disable=SC2086
+		err=$("$SHMTOP" $args 2>&1 >/dev/null)
+		rc=$?
+		[[ $rc -eq 2 ]] || fail "'$args' exited $rc, not 2" || return 1
+		[[ $(wc -l <<<"$err") -eq 1 && $err == shmtop:* ]] ||
+			fail "'$args' said: $err" || return 1
+	done
+	"$SHMTOP" -V | grep -q '^shmtop (shmtop) [0-9]' || fail "-V" || return 1
+	"$SHMTOP" --help | grep -q -- '--batch' || fail "--help" || return 1
+	err=$("$SHMTOP" </dev/null 2>&1) && fail "no tty accepted" && return 1
+	[[ $err == *"-b"* ]] || fail "no tty message: $err" || return 1
+	view dumb 80 24 "bash -c 'TERM=dumb $SHMTOP; echo rc=\$?; sleep 30'" || return 1
+	see dumb "terminal type 'dumb'.*-b" || return 1
+	see dumb "rc=1"
+}
+
+for t in t_matches_ipcs t_pause_resume t_reset t_resize t_ascii t_quit t_late_writer \
+	t_removed t_foreign t_batch_json t_arguments; do
+	if "$t"; then
+		echo "ok   $t"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $t"
+		failed=$((failed + 1))
+	fi
+done
+echo "$passed passed, $failed failed"
+((failed == 0))

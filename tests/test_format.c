@@ -1,0 +1,102 @@
+/* Formatting as ipcs and lsipc print: keys, perms, sizes, times, ages. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "shmtop/format.h"
+
+static char buf[64];
+
+static void test_key(void **state)
+{
+	(void)state;
+	assert_string_equal(format_key(9527, buf, sizeof buf), "0x00002537");
+	assert_string_equal(format_key(0, buf, sizeof buf), "0x00000000");
+	assert_string_equal(format_key(-1, buf, sizeof buf), "0xffffffff");
+	assert_string_equal(format_key(INT32_MIN, buf, sizeof buf), "0x80000000");
+	assert_string_equal(format_key(9527, buf, 5), "0x00"); /* truncates, terminated */
+}
+
+static void test_perms(void **state)
+{
+	(void)state;
+	assert_string_equal(format_perms(0600, buf, sizeof buf), "rw-------");
+	assert_string_equal(format_perms(0640, buf, sizeof buf), "rw-r-----");
+	assert_string_equal(format_perms(0777, buf, sizeof buf), "rwxrwxrwx");
+	assert_string_equal(format_perms(0, buf, sizeof buf), "---------");
+	assert_string_equal(format_perms(0421, buf, sizeof buf), "r---w---x");
+	assert_string_equal(format_octal(0600, buf, sizeof buf), "0600");
+	assert_string_equal(format_octal(0644, buf, sizeof buf), "0644");
+	assert_string_equal(format_octal(07, buf, sizeof buf), "0007");
+}
+
+static void test_size(void **state)
+{
+	(void)state;
+	assert_string_equal(format_size(0, buf, sizeof buf), "0");
+	assert_string_equal(format_size(1023, buf, sizeof buf), "1023");
+	assert_string_equal(format_size(1024, buf, sizeof buf), "1.0K");
+	assert_string_equal(format_size(16640, buf, sizeof buf), "16.3K"); /* as lsipc */
+	assert_string_equal(format_size(1048576, buf, sizeof buf), "1.0M");
+	assert_string_equal(format_size(UINT64_C(3) << 30, buf, sizeof buf), "3.0G");
+	assert_string_equal(format_size(UINT64_MAX, buf, sizeof buf), "16.0E");
+}
+
+static void test_time(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	assert_string_equal(format_time(0, buf, sizeof buf), "Not set");
+	assert_string_equal(format_time(1700000000, buf, sizeof buf), "Tue Nov 14 22:13:20 2023");
+	assert_string_equal(format_time(86400 * 3, buf, sizeof buf), "Sun Jan  4 00:00:00 1970");
+}
+
+static void test_age_rate_status(void **state)
+{
+	(void)state;
+	const int64_t s = 1000000000;
+	assert_string_equal(format_age(0, buf, sizeof buf), "0.0s");
+	assert_string_equal(format_age(-5 * s, buf, sizeof buf), "0.0s");
+	assert_string_equal(format_age(s * 4 / 10, buf, sizeof buf), "0.4s");
+	assert_string_equal(format_age(9999999999, buf, sizeof buf), "9.9s");
+	assert_string_equal(format_age(12 * s, buf, sizeof buf), "12s");
+	assert_string_equal(format_age(185 * s, buf, sizeof buf), "3m05s");
+	assert_string_equal(format_age(7380 * s, buf, sizeof buf), "2h03m");
+	assert_string_equal(format_age((4 * 86400 + 7200) * s, buf, sizeof buf), "4d02h");
+	assert_string_equal(format_rate(0, buf, sizeof buf), "0/s");
+	assert_string_equal(format_rate(-3, buf, sizeof buf), "0/s");
+	assert_string_equal(format_rate(2.5, buf, sizeof buf), "2.50/s");
+	assert_string_equal(format_rate(42, buf, sizeof buf), "42.0/s");
+	assert_string_equal(format_rate(1200, buf, sizeof buf), "1.20k/s");
+	assert_string_equal(format_rate(3.4e6, buf, sizeof buf), "3.40M/s");
+	assert_string_equal(format_status(false, false, buf, sizeof buf), "-");
+	assert_string_equal(format_status(true, false, buf, sizeof buf), "dest");
+	assert_string_equal(format_status(false, true, buf, sizeof buf), "locked");
+	assert_string_equal(format_status(true, true, buf, sizeof buf), "dest locked");
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	assert_string_equal(format_user(0, buf, sizeof buf), "root");
+	assert_string_equal(format_group(0, buf, sizeof buf), "root");
+	assert_string_equal(format_user(4000000001u, buf, sizeof buf), "4000000001");
+	assert_string_equal(format_group(4000000001u, buf, sizeof buf), "4000000001");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_key),  cmocka_unit_test(test_perms),
+		cmocka_unit_test(test_size), cmocka_unit_test(test_time),
+		cmocka_unit_test(test_age_rate_status), cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,264 @@
+/* The view model from a snapshot, IPC_STAT and history, in each state. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "shmtop/model.h"
+#include "shmtop/report.h"
+
+#define S INT64_C(1000000000)
+
+static struct shmtop_snapshot snap;
+static struct ipcstat st;
+static struct shmtop_sample hist[5];
+static struct model_input in;
+static struct view_model m;
+
+static int setup(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	memset(&snap, 0, sizeof snap);
+	snap.count = 1234;
+	snap.state = SHMTOP_STATE_RUNNING;
+	snap.writer_pid = 4242;
+	snap.interval_ns = S;
+	snap.mono_ns = 100 * S;
+	snap.beat_ns = 100 * S;
+	snap.resets = 2;
+	memset(&st, 0, sizeof st);
+	st.shmid = 77;
+	st.key = 0x2537;
+	st.size = 16640;
+	st.mode = 0640;
+	st.cpid = 4242;
+	st.lpid = 4243;
+	st.nattch = 3;
+	st.ctime = 1700000000;
+	for (int i = 0; i < 5; i++)
+		hist[i] = (struct shmtop_sample){ 1230 + (uint64_t)i, (96 + i) * S };
+	memset(&in, 0, sizeof in);
+	in.key = 0x2537;
+	in.state = MODEL_LIVE;
+	in.snap = &snap;
+	in.stat = &st;
+	in.owner = "alice:staff";
+	in.creator = "root:root";
+	in.hist = hist;
+	in.nhist = 5;
+	in.writer_alive = true;
+	in.writer_comm = "shmwriter";
+	in.control_ok = true;
+	in.now_mono = 100 * S + S / 2;
+	in.utf8 = true;
+	in.spark_width = 10;
+	in.delay_tenths = 5;
+	return 0;
+}
+
+static const char *field(const char *label)
+{
+	for (size_t i = 0; i < m.nfields; i++)
+		if (strcmp(m.fields[i].label, label) == 0)
+			return m.fields[i].value;
+	return NULL;
+}
+
+static void test_live(void **state)
+{
+	(void)state;
+	model_build(&m, &in);
+	assert_int_equal(m.health, HEALTH_RUNNING);
+	assert_string_equal(m.badge, "RUNNING");
+	assert_int_equal(m.tone, TONE_GOOD);
+	assert_string_equal(m.title, "shmtop  key 0x00002537  shmid 77");
+	assert_true(m.have_value);
+	assert_string_equal(m.value, "1234");
+	assert_string_equal(m.details, "rate 1.00/s  changed 0.5s ago  resets 2");
+	assert_true(m.rate == 1.0);
+	assert_int_equal(m.age_ns, S / 2);
+	assert_string_equal(m.message, "");
+	assert_non_null(strstr(m.writer, "pid 4242 (shmwriter) alive, running, every 1 s"));
+	assert_true(m.control_ok);
+	assert_string_equal(m.control, "controls: p pause, r reset");
+	assert_int_equal(m.nfields, MODEL_FIELDS);
+	assert_string_equal(m.fields[0].label, "key"); /* most important first */
+	assert_string_equal(field("key"), "0x00002537");
+	assert_string_equal(field("shmid"), "77");
+	assert_string_equal(field("size"), "16640 (16.3K)");
+	assert_string_equal(field("perms"), "rw-r----- 0640");
+	assert_string_equal(field("nattch"), "3");
+	assert_string_equal(field("cpid"), "4242");
+	assert_string_equal(field("lpid"), "4243");
+	assert_string_equal(field("owner"), "alice:staff");
+	assert_string_equal(field("creator"), "root:root");
+	assert_string_equal(field("status"), "-");
+	assert_string_equal(field("atime"), "Not set");
+	assert_string_equal(field("ctime"), "Tue Nov 14 22:13:20 2023");
+	assert_string_equal(m.spark, "     ▁▃▅▆█");
+	assert_string_equal(m.spark_title, "history: value  min 1230  max 1234");
+	assert_non_null(strstr(m.footer, "p pause"));
+	assert_non_null(strstr(m.footer, "delay 0.5s"));
+}
+
+static void test_health(void **state)
+{
+	(void)state;
+	snap.state = SHMTOP_STATE_PAUSED;
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "PAUSED");
+	assert_string_equal(m.control, "controls: p resume, r reset");
+	assert_non_null(strstr(m.footer, "p resume"));
+	assert_true(m.rate == 0.0); /* not counting */
+
+	snap.state = SHMTOP_STATE_RUNNING;
+	in.now_mono = snap.beat_ns + MODEL_STALL_NS + 1;
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "STALLED");
+	assert_int_equal(m.tone, TONE_WARN);
+
+	in.writer_alive = false;
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "DEAD");
+	assert_int_equal(m.tone, TONE_BAD);
+	assert_string_equal(m.value, "1234"); /* the last value stays */
+	assert_false(m.control_ok);
+	assert_string_equal(m.control, "controls disabled: no writer running");
+
+	snap.state = SHMTOP_STATE_STOPPED;
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "STOPPED");
+	assert_non_null(strstr(m.writer, "exited, stopped"));
+}
+
+static void test_controls_disabled(void **state)
+{
+	(void)state;
+	in.control_ok = false;
+	in.control_why = "control segment mode 0600 (uid 0): you may view, not control";
+	model_build(&m, &in);
+	assert_false(m.control_ok);
+	assert_string_equal(m.control, "controls disabled: control segment mode 0600 (uid 0): "
+				       "you may view, not control");
+}
+
+static void test_states(void **state)
+{
+	(void)state;
+	in.snap = NULL;
+	in.stat = NULL;
+	in.nhist = 0;
+	in.state = MODEL_WAITING;
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "WAITING");
+	assert_false(m.have_value);
+	assert_string_equal(m.message,
+			    "no segment with key 0x00002537 - waiting for shmwriter to create it");
+	assert_int_equal(m.nfields, 0);
+	assert_string_equal(m.writer, "writer: none");
+	assert_string_equal(m.control, "");
+
+	in.state = MODEL_FOREIGN;
+	in.why = "segment is 1024 bytes, a shmtop record needs 16640";
+	in.stat = &st;
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "FOREIGN");
+	assert_int_equal(m.tone, TONE_BAD);
+	assert_non_null(strstr(m.message, "shmwriter did not make: segment is 1024 bytes"));
+	assert_int_equal(m.nfields, MODEL_FIELDS); /* the kernel's view still shown */
+
+	in.state = MODEL_REMOVED;
+	in.removed_shmid = 77;
+	in.snap = &snap;
+	st.dest = true;
+	st.key = 0;
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "REMOVED");
+	assert_string_equal(m.message, "segment shmid 77 was removed - waiting for a new "
+				       "segment with key 0x00002537");
+	assert_string_equal(field("status"), "dest");
+	assert_string_equal(field("key"), "0x00000000");
+
+	in.state = MODEL_DENIED;
+	in.why = "";
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "NO ACCESS");
+	assert_string_equal(m.message, "no permission to read 0x00002537");
+}
+
+static void test_rate_mode_and_notice(void **state)
+{
+	(void)state;
+	in.spark_mode = SPARK_RATE;
+	in.utf8 = false;
+	in.notice = "reset acknowledged";
+	in.spark_width = 600; /* clamped to MODEL_SPARK_MAX */
+	model_build(&m, &in);
+	assert_string_equal(m.spark_title, "history: rate  min 1.00/s  max 1.00/s");
+	assert_int_equal(strlen(m.spark), MODEL_SPARK_MAX);
+	assert_string_equal(m.spark + MODEL_SPARK_MAX - 4, "____");
+	assert_string_equal(m.notice, "reset acknowledged");
+	assert_non_null(strstr(m.footer, "d value"));
+	in.nhist = 0;
+	model_build(&m, &in);
+	assert_string_equal(m.spark_title, "history: rate  (no samples)");
+}
+
+static void test_reports(void **state)
+{
+	(void)state;
+	char out[4096];
+	st.dest = true;
+	model_build(&m, &in);
+	size_t n = report_json(&m, &in, out, sizeof out);
+	assert_int_equal(n, strlen(out));
+	assert_non_null(strstr(out, "{\"key\":\"0x00002537\",\"shmid\":77,\"size\":16640,"
+				    "\"perms\":\"rw-r-----\",\"mode\":\"0640\",\"owner\":\"alice:staff\","
+				    "\"nattch\":3,\"status\":\"dest\",\"cpid\":4242,\"lpid\":4243,"));
+	assert_non_null(strstr(out, "\"state\":\"running\",\"message\":null,\"count\":1234,"
+				    "\"resets\":2,\"writer_pid\":4242,\"writer_command\":\"shmwriter\","
+				    "\"writer_alive\":true,\"age\":0.500,\"rate\":1.000}\n"));
+	n = report_text(&m, out, sizeof out);
+	assert_int_equal(n, strlen(out));
+	assert_non_null(strstr(out, "shmtop  key 0x00002537  shmid 77 - RUNNING\n"));
+	assert_non_null(strstr(out, "count 1234  rate 1.00/s"));
+	assert_non_null(strstr(out, "\nshmid    77\n"));
+	/* Truncation: terminated, and the needed length returned. */
+	char tiny[16];
+	assert_int_equal(report_text(&m, tiny, sizeof tiny), n);
+	assert_int_equal(strlen(tiny), sizeof tiny - 1);
+
+	in.snap = NULL;
+	in.stat = NULL;
+	in.state = MODEL_WAITING;
+	in.writer_comm = "a\"b\\c\n";
+	model_build(&m, &in);
+	report_json(&m, &in, out, sizeof out);
+	assert_non_null(strstr(out, "\"shmid\":null,"));
+	assert_non_null(strstr(out, "\"state\":\"waiting\",\"message\":\"no segment with key "));
+	assert_non_null(strstr(out, "\"count\":null,"));
+	in.snap = &snap;
+	model_build(&m, &in);
+	report_json(&m, &in, out, sizeof out);
+	assert_non_null(strstr(out, "\"writer_command\":\"a\\\"b\\\\c\\u000a\""));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_live, setup),
+		cmocka_unit_test_setup(test_health, setup),
+		cmocka_unit_test_setup(test_controls_disabled, setup),
+		cmocka_unit_test_setup(test_states, setup),
+		cmocka_unit_test_setup(test_rate_mode_and_notice, setup),
+		cmocka_unit_test_setup(test_reports, setup),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
