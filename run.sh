@@ -3,18 +3,20 @@
 #   ./run.sh        install what is missing, build, start shmwriter in the
 #                   background and shmtop in the foreground; quitting shmtop
 #                   stops the writer.
-#   ./run.sh test   install what is missing, then build and run every test,
-#                   once normally and once under ASan+UBSan.
+#   ./run.sh test   install what is missing, then build and run every test:
+#                   under ThreadSanitizer (the threaded protocol test),
+#                   libFuzzer (bounded), ASan+UBSan, and a plain build last.
 # Works on a fresh Debian 12; uses sudo for apt-get when not run as root.
 set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential cmake pkg-config libncurses-dev libcmocka-dev tmux procps util-linux"
+TEST_PACKAGES="clang libclang-rt-14-dev"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
-install_missing() {
+install_missing() { # packages...
 	missing=""
-	for p in $PACKAGES; do
+	for p in "$@"; do
 		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||
 			missing="$missing $p"
 	done
@@ -34,19 +36,23 @@ build() { # build DIR [cmake options...]
 	cmake --build "$dir" -j "$JOBS" >/dev/null
 }
 
-install_missing
 case "${1:-run}" in
 test)
-	build build
-	(cd build && ctest --output-on-failure --verbose)
-	build build-asan -DSHMTOP_SANITIZE=ON
-	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		ctest --output-on-failure)
+	install_missing $PACKAGES $TEST_PACKAGES
 	# ThreadSanitizer sees races only within a process: the threaded test
 	build build-tsan -DSHMTOP_TSAN=ON
 	(cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R threads)
+	# libFuzzer (clang) over the record reader and parsers, bounded in time
+	CC=clang build build-fuzz -DSHMTOP_FUZZ=ON
+	(cd build-fuzz && ctest --output-on-failure --verbose -R fuzz)
+	build build-asan -DSHMTOP_SANITIZE=ON
+	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure)
+	build build
+	(cd build && ctest --output-on-failure --verbose)
 	;;
 run)
+	install_missing $PACKAGES
 	build build
 	pidfile=$(mktemp)
 	# -D returns once the writer is ready, or fails with its reason
