@@ -202,11 +202,12 @@ static void test_payload(void **state)
 		}
 		s.check = record_checksum(&s);
 		why[0] = '\0';
-		assert_int_equal(record_validate(&s, SZ, 0, why, sizeof why), -1);
+		assert_int_equal(record_validate(&s, SZ, RECORD_CHECK_ALL, why, sizeof why), -1);
+		assert_int_equal(record_validate(&s, SZ, RECORD_CHECK_FIELDS, why, sizeof why), -1);
 		if (!strstr(why, reason))
 			fail_msg("case %d: '%s' lacks '%s'", c, why, reason);
 		/* the header alone is still fine */
-		assert_int_equal(record_validate(&s, SZ, 1, why, sizeof why), 0);
+		assert_int_equal(record_validate(&s, SZ, RECORD_CHECK_HEADER, why, sizeof why), 0);
 	}
 }
 

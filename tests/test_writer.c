@@ -280,6 +280,92 @@ static void test_foreign_segments_untouched(void **state)
 	}
 }
 
+/* A real record, its writer killed, then changed in place by edit(). */
+static int killed_record(key_t key, void (*edit)(struct shmtop_record *))
+{
+	const char *extra[] = { "-i", "0.01", NULL };
+	struct running r = start(key, extra);
+	wait_count(r.rec, 3, 10000);
+	stop_with(&r, SIGKILL);
+	shmdt(r.rec);
+	struct shmtop_record *rw = shmat(r.shmid, NULL, 0);
+	assert_true(rw != (void *)-1);
+	edit(rw);
+	shmdt(rw);
+	return r.shmid;
+}
+
+static void seq_odd_count_7(struct shmtop_record *r)
+{
+	/* as if killed between the two seq stores: odd, checksum stale */
+	atomic_store(&r->seq, atomic_load(&r->seq) + 1);
+	atomic_store(&r->count, 7);
+}
+
+static void count_changed(struct shmtop_record *r)
+{
+	atomic_store(&r->count, atomic_load(&r->count) + 1000);
+}
+
+static void state_77(struct shmtop_record *r)
+{
+	struct shmtop_snapshot s;
+	char why[160];
+	assert_int_equal(record_read(r, SZ, &s, why, sizeof why), SHMTOP_READ_OK);
+	s.state = 77;
+	atomic_store(&r->state, 77);
+	atomic_store(&r->check, record_checksum(&s));
+}
+
+static void pid_negative_mid_update(struct shmtop_record *r)
+{
+	atomic_store(&r->seq, atomic_load(&r->seq) + 1);
+	atomic_store(&r->writer_pid, -5);
+}
+
+/* A writer that died mid-update is taken over; a record whose payload is
+ * damaged otherwise is refused and left byte for byte. */
+static void test_damaged_payloads(void **state)
+{
+	(void)state;
+	key_t key = test_key(0);
+	char k[16], err[256];
+	keystr(key, k);
+
+	killed_record(key, seq_odd_count_7);
+	struct running r = start(key, NULL);
+	assert_non_null(strstr(r.line, "took over"));
+	struct shmtop_snapshot s = snap(r.rec);
+	assert_int_equal(s.count, 7);
+	assert_int_equal(s.seq & 1, 0);
+	assert_int_equal(stop_with(&r, SIGTERM), 0);
+	shmdt(r.rec);
+	test_remove_key(key);
+
+	struct {
+		void (*edit)(struct shmtop_record *);
+		const char *reason;
+	} cases[] = {
+		{ count_changed, "checksum" },
+		{ state_77, "state 77" },
+		{ pid_negative_mid_update, "pid -5" },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		int id = killed_record(key, cases[c].edit);
+		const unsigned char *p = shmat(id, NULL, SHM_RDONLY);
+		unsigned char *before = malloc(SZ);
+		memcpy(before, p, SZ);
+		const char *args[] = { "-k", k, NULL };
+		assert_int_equal(run_writer(args, err, sizeof err), 1);
+		if (!strstr(err, "damaged") || !strstr(err, cases[c].reason))
+			fail_msg("case %zu: '%s' lacks '%s'", c, err, cases[c].reason);
+		assert_memory_equal(before, p, SZ);
+		free(before);
+		shmdt(p);
+		test_remove_key(key);
+	}
+}
+
 static void test_signals_mark_stopped(void **state)
 {
 	(void)state;
@@ -456,6 +542,7 @@ int main(void)
 		cmocka_unit_test(test_second_writer_refused),
 		cmocka_unit_test(test_takeover_after_kill),
 		cmocka_unit_test(test_foreign_segments_untouched),
+		cmocka_unit_test(test_damaged_payloads),
 		cmocka_unit_test(test_signals_mark_stopped),
 		cmocka_unit_test(test_segment_removed),
 		cmocka_unit_test(test_daemon_and_pidfile),

@@ -162,17 +162,25 @@ enum shmtop_read_status {
 	SHMTOP_READ_EMPTY,   /* magic still 0: the segment is being made */
 };
 
-/* Retries record_read() makes (yielding the CPU after the first few) before
- * it reports SHMTOP_READ_BUSY. */
-#define SHMTOP_READ_TRIES 1000
+/* Tries record_read() makes before it reports SHMTOP_READ_BUSY: 16 spins,
+ * 48 yields, then sleeps of 100 µs; about 10 ms in all. */
+#define SHMTOP_READ_TRIES 164
 
 /* Checksum of the payload fields (everything between seq and check). */
 uint64_t record_checksum(const struct shmtop_snapshot *s);
 
+/* How much record_validate() checks. */
+enum record_check {
+	RECORD_CHECK_ALL = 0,    /* header, even seq, checksum, every field */
+	RECORD_CHECK_HEADER = 1, /* the header only */
+	RECORD_CHECK_FIELDS = 2, /* header and each field, not seq or checksum:
+				  * for a copy a dead writer may have left torn */
+};
+
 /* Check a copied header and payload against the segment's real size
  * (shm_segsz from IPC_STAT).  Pure; returns 0, or -1 with a one-line reason
- * in why.  With header_only, the payload is not checked. */
-int record_validate(const struct shmtop_snapshot *s, size_t segsz, int header_only,
+ * in why. */
+int record_validate(const struct shmtop_snapshot *s, size_t segsz, enum record_check check,
 		    char *why, size_t whylen);
 
 /* Copy the header of the segment at rec (segsz bytes long) into out and
@@ -185,15 +193,33 @@ enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
 enum shmtop_read_status record_read(const void *seg, size_t segsz,
 				    struct shmtop_snapshot *out, char *why, size_t whylen);
 
+/* Copy the payload field by field without the seqlock (relaxed loads; the
+ * copy may be torn).  For a writer taking over from one that died mid-update,
+ * and for measuring.  The header fields of out are left alone. */
+void record_copy(const void *seg, struct shmtop_snapshot *out);
+
 /* Copy the newest samples (at most max, and at most SHMTOP_HISTORY - 1: the
  * oldest slot may be mid-overwrite) oldest first into out, dropping any the
  * writer overwrote meanwhile.  seg must have
  * passed record_read().  Returns how many were copied. */
 size_t record_read_history(const void *seg, struct shmtop_sample *out, size_t max);
 
-/* Writer side.  Only the holder of writer_lock may call these. */
-void record_publish_begin(struct shmtop_record *rec);
-void record_publish_end(struct shmtop_record *rec);
+/* Writer side.  Only the holder of writer_lock may call these.  Begin makes
+ * seq odd (a dead writer may have left it odd already: then it stays odd),
+ * with a release fence before the data stores; end makes it even, release. */
+static inline void record_publish_begin(struct shmtop_record *rec)
+{
+	uint64_t s = atomic_load_explicit(&rec->seq, memory_order_relaxed);
+	if (!(s & 1))
+		atomic_store_explicit(&rec->seq, s + 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+}
+
+static inline void record_publish_end(struct shmtop_record *rec)
+{
+	uint64_t s = atomic_load_explicit(&rec->seq, memory_order_relaxed);
+	atomic_store_explicit(&rec->seq, (s | 1) + 1, memory_order_release);
+}
 
 /* Name of a state ("running", ...), or "invalid". */
 const char *record_state_name(uint32_t state);

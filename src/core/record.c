@@ -7,25 +7,27 @@
 #include <sched.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define RELAXED memory_order_relaxed
 
-static uint64_t rotl(uint64_t x, unsigned r)
+static inline uint64_t rotl(uint64_t x, unsigned r)
 {
 	return (x << r) | (x >> ((64 - r) & 63));
 }
 
 uint64_t record_checksum(const struct shmtop_snapshot *s)
 {
-	const uint64_t f[] = {
-		s->count, (uint64_t)s->wall_ns, (uint64_t)s->mono_ns, (uint64_t)s->beat_ns,
-		(uint64_t)s->interval_ns, (uint64_t)s->started_ns, s->writer_start,
-		(uint64_t)(uint32_t)s->writer_pid, s->state, s->resets, s->reset_ack,
-		s->hist_next, s->writers, (uint64_t)(uint32_t)s->control_id, s->request_ack,
-	};
-	uint64_t h = UINT64_C(0x9e3779b97f4a7c15);
-	for (unsigned i = 0; i < sizeof f / sizeof f[0]; i++)
-		h ^= rotl(f[i], (5 * i + 1) & 63);
+	/* Each field rotated by its own amount so that swapped or shifted
+	 * fields do not cancel; straight-line xors, then one mix. */
+	uint64_t h = UINT64_C(0x9e3779b97f4a7c15) ^ rotl(s->count, 1) ^
+		     rotl((uint64_t)s->wall_ns, 6) ^ rotl((uint64_t)s->mono_ns, 11) ^
+		     rotl((uint64_t)s->beat_ns, 16) ^ rotl((uint64_t)s->interval_ns, 21) ^
+		     rotl((uint64_t)s->started_ns, 26) ^ rotl(s->writer_start, 31) ^
+		     rotl((uint32_t)s->writer_pid, 36) ^ rotl(s->state, 41) ^
+		     rotl(s->resets, 46) ^ rotl(s->reset_ack, 51) ^ rotl(s->hist_next, 56) ^
+		     rotl(s->writers, 61) ^ rotl((uint32_t)s->control_id, 2) ^
+		     rotl(s->request_ack, 7);
 	return (h ^ (h >> 29)) * UINT64_C(0xbf58476d1ce4e5b9);
 }
 
@@ -41,8 +43,8 @@ const char *record_state_name(uint32_t state)
 
 #define FAIL(...) do { snprintf(why, whylen, __VA_ARGS__); return -1; } while (0)
 
-int record_validate(const struct shmtop_snapshot *s, size_t segsz, int header_only,
-		    char *why, size_t whylen)
+static int validate_header(const struct shmtop_snapshot *s, size_t segsz, char *why,
+			   size_t whylen)
 {
 	if (segsz < sizeof(struct shmtop_record))
 		FAIL("segment is %zu bytes, a shmtop record needs %zu", segsz,
@@ -64,11 +66,15 @@ int record_validate(const struct shmtop_snapshot *s, size_t segsz, int header_on
 		     (unsigned long long)s->segment_size, segsz);
 	if (s->hist_cap != SHMTOP_HISTORY)
 		FAIL("history ring of %u samples, expected %u", s->hist_cap, SHMTOP_HISTORY);
-	if (header_only)
-		return 0;
-	if (s->seq & 1)
+	return 0;
+}
+
+static int validate_payload(const struct shmtop_snapshot *s, enum record_check check,
+			    char *why, size_t whylen)
+{
+	if (check == RECORD_CHECK_ALL && (s->seq & 1))
 		FAIL("record is mid-update (sequence %llu is odd)", (unsigned long long)s->seq);
-	if (record_checksum(s) != s->check)
+	if (check == RECORD_CHECK_ALL && record_checksum(s) != s->check)
 		FAIL("record payload is corrupt (checksum mismatch)");
 	if (s->state < SHMTOP_STATE_RUNNING || s->state > SHMTOP_STATE_STOPPED)
 		FAIL("writer state %u out of range", s->state);
@@ -83,13 +89,21 @@ int record_validate(const struct shmtop_snapshot *s, size_t segsz, int header_on
 	return 0;
 }
 
-enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
+int record_validate(const struct shmtop_snapshot *s, size_t segsz, enum record_check check,
+		    char *why, size_t whylen)
+{
+	if (validate_header(s, segsz, why, whylen))
+		return -1;
+	return check == RECORD_CHECK_HEADER ? 0 : validate_payload(s, check, why, whylen);
+}
+
+/* Load the header fields; EMPTY if magic is still 0, else validate them. */
+static enum shmtop_read_status load_header(const void *seg, size_t segsz,
 					   struct shmtop_snapshot *out, char *why,
 					   size_t whylen)
 {
-	memset(out, 0, sizeof *out);
 	if (segsz < sizeof(struct shmtop_record)) {
-		record_validate(out, segsz, 1, why, whylen);
+		validate_header(out, segsz, why, whylen);
 		return SHMTOP_READ_INVALID;
 	}
 	const struct shmtop_record *r = seg;
@@ -104,13 +118,20 @@ enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
 		snprintf(why, whylen, "segment is not initialised yet");
 		return SHMTOP_READ_EMPTY;
 	}
-	if (record_validate(out, segsz, 1, why, whylen))
-		return SHMTOP_READ_INVALID;
-	return SHMTOP_READ_OK;
+	return validate_header(out, segsz, why, whylen) ? SHMTOP_READ_INVALID : SHMTOP_READ_OK;
 }
 
-static void copy_payload(const struct shmtop_record *r, struct shmtop_snapshot *o)
+enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
+					   struct shmtop_snapshot *out, char *why,
+					   size_t whylen)
 {
+	memset(out, 0, sizeof *out);
+	return load_header(seg, segsz, out, why, whylen);
+}
+
+void record_copy(const void *seg, struct shmtop_snapshot *o)
+{
+	const struct shmtop_record *r = seg;
 	o->count = atomic_load_explicit(&r->count, RELAXED);
 	o->wall_ns = atomic_load_explicit(&r->wall_ns, RELAXED);
 	o->mono_ns = atomic_load_explicit(&r->mono_ns, RELAXED);
@@ -132,25 +153,29 @@ static void copy_payload(const struct shmtop_record *r, struct shmtop_snapshot *
 enum shmtop_read_status record_read(const void *seg, size_t segsz,
 				    struct shmtop_snapshot *out, char *why, size_t whylen)
 {
-	enum shmtop_read_status st = record_read_header(seg, segsz, out, why, whylen);
+	enum shmtop_read_status st = load_header(seg, segsz, out, why, whylen);
 	if (st != SHMTOP_READ_OK)
 		return st;
 	const struct shmtop_record *r = seg;
 	for (int tries = 0; tries < SHMTOP_READ_TRIES; tries++) {
-		/* A writer preempted mid-update needs the CPU more than we do. */
-		if (tries >= 16)
+		/* A writer preempted mid-update needs the CPU more than we do:
+		 * spin briefly, then yield, then sleep, so that a loaded machine
+		 * does not turn a preempted writer into a "busy" answer. */
+		if (tries >= 64)
+			nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
+		else if (tries >= 16)
 			sched_yield();
 		uint64_t s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
 		if (s1 & 1)
 			continue;
-		copy_payload(r, out);
+		record_copy(r, out);
 		atomic_thread_fence(memory_order_acquire);
 		uint64_t s2 = atomic_load_explicit(&r->seq, RELAXED);
 		if (s1 != s2)
 			continue;
 		out->seq = s1;
-		return record_validate(out, segsz, 0, why, whylen) ? SHMTOP_READ_INVALID
-								   : SHMTOP_READ_OK;
+		return validate_payload(out, RECORD_CHECK_ALL, why, whylen) ? SHMTOP_READ_INVALID
+									    : SHMTOP_READ_OK;
 	}
 	snprintf(why, whylen, "writer busy or dead mid-update (no stable copy in %d tries)",
 		 SHMTOP_READ_TRIES);
@@ -181,19 +206,4 @@ size_t record_read_history(const void *seg, struct shmtop_sample *out, size_t ma
 		return 0;
 	memmove(out, out + drop, (size_t)(n - drop) * sizeof *out);
 	return (size_t)(n - drop);
-}
-
-void record_publish_begin(struct shmtop_record *rec)
-{
-	uint64_t s = atomic_load_explicit(&rec->seq, RELAXED);
-	/* Odd already means a dead writer stopped mid-update: stay odd. */
-	if (!(s & 1))
-		atomic_store_explicit(&rec->seq, s + 1, RELAXED);
-	atomic_thread_fence(memory_order_release);
-}
-
-void record_publish_end(struct shmtop_record *rec)
-{
-	uint64_t s = atomic_load_explicit(&rec->seq, RELAXED);
-	atomic_store_explicit(&rec->seq, (s | 1) + 1, memory_order_release);
 }

@@ -273,6 +273,22 @@ static int open_existing(writer *w, char *why, size_t whylen)
 			 "refusing to touch it", k, id, reason);
 		return -1;
 	}
+	/* The payload must be sound too.  A writer killed mid-update leaves seq
+	 * odd and the checksum stale, but each field whole: then check the
+	 * fields one by one. */
+	struct shmtop_snapshot s = hdr;
+	st = record_read(p, ds.shm_segsz, &s, reason, sizeof reason);
+	if (st == SHMTOP_READ_BUSY) {
+		record_copy(p, &s);
+		st = record_validate(&s, ds.shm_segsz, RECORD_CHECK_FIELDS, reason, sizeof reason)
+			     ? SHMTOP_READ_INVALID
+			     : SHMTOP_READ_OK;
+	}
+	if (st != SHMTOP_READ_OK) {
+		snprintf(why, whylen, "key %s (shmid %d) holds a damaged shmwriter record (%s); "
+			 "refusing to touch it", k, id, reason);
+		return -1;
+	}
 
 	int rc = pthread_mutex_trylock(&w->rec->writer_lock.mutex);
 	if (rc == EBUSY) {
