@@ -46,7 +46,7 @@ test)
 	CC=clang build build-fuzz -DSHMTOP_FUZZ=ON
 	(cd build-fuzz && ctest --output-on-failure --verbose -R fuzz)
 	build build-asan -DSHMTOP_SANITIZE=ON
-	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	(cd build-asan && FAULT_RUNS=50 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure)
 	build build
 	(cd build && ctest --output-on-failure --verbose)
