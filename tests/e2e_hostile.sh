@@ -1,0 +1,63 @@
+#!/bin/bash
+# Hostile and foreign segments on the key, end to end: a 16-byte segment,
+# random bytes of a record's size, a real record with absurd fields, and
+# the classic tutorial's live text counter.  For each, shmwriter refuses it
+# and changes no byte, and shmtop reports it clearly and stays up.
+#
+# usage: e2e_hostile.sh SHMTOP SHMWRITER MKSEG
+set -u
+SHMTOP=$(realpath "$1")
+WRITER=$(realpath "$2")
+MKSEG=$(realpath "$3")
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
+unset NO_COLOR ESCDELAY
+BASE=$((0x5e800000 | (($$ & 0xffff) << 8)))
+RUN=hostile$$
+. "$(dirname "$0")/e2e_lib.sh"
+
+# check N KIND WRITER_SAYS VIEWER_SAYS: segment KIND on key N; the writer
+# refuses it with a message matching WRITER_SAYS, and the viewer shows
+# VIEWER_SAYS without dying.
+check() {
+	local k=$(key "$1") kind=$2 why=$3 shows=$4 before after err rc
+	KEYS+=("$k")
+	if [[ $kind == classic ]]; then
+		"$MKSEG" "$k" classic &
+		PIDS+=("$!")
+		until_ok 5 has_segment "$k" || fail "no classic segment" || return 1
+	else
+		"$MKSEG" "$k" "$kind" || fail "mkseg $kind" || return 1
+	fi
+	[[ $kind == classic ]] && kill -STOP "${PIDS[-1]}" # hold its bytes still
+	before=$("$MKSEG" "$k" sum)
+	err=$("$WRITER" -k "$k" 2>&1 >/dev/null)
+	rc=$?
+	after=$("$MKSEG" "$k" sum)
+	[[ $kind == classic ]] && kill -CONT "${PIDS[-1]}"
+	[[ $rc -eq 1 ]] || fail "shmwriter exited $rc on a $kind segment" || return 1
+	[[ $err =~ $why && $(wc -l <<<"$err") -eq 1 ]] ||
+		fail "shmwriter said '$err', expected /$why/" || return 1
+	[[ -n $before && $before == "$after" ]] || fail "bytes changed: $before -> $after" ||
+		return 1
+	echo "    shmwriter: $err"
+
+	view "$kind" 100 30 "$SHMTOP -k $k -d 2" || return 1
+	see "$kind" "FOREIGN|DAMAGED|ERROR" || return 1
+	see "$kind" "$shows" || return 1
+	sleep 2 # a few refreshes on the hostile bytes
+	gone "$VPID" && fail "shmtop died on a $kind segment" && return 1
+	"$SHMTOP" -k "$k" -b -n 1 >/dev/null 2>&1
+	rc=$?
+	((rc < 128)) || fail "batch mode crashed on a $kind segment (status $rc)" || return 1
+	keys "$kind" q
+	until_ok 5 gone "$VPID" || fail "shmtop did not quit" || return 1
+	[[ $("$MKSEG" "$k" sum) == "$before" || $kind == classic ]] ||
+		fail "the viewer changed the bytes"
+}
+
+t_tiny() { check 1 tiny "16-byte segment" "segment is 16 bytes"; }
+t_random() { check 2 random "not a shmwriter segment" "not a shmtop record"; }
+t_absurd() { check 3 absurd "damaged .*state 77" "state 77 out of range"; }
+t_classic() { check 4 classic "1024-byte segment" "segment is 1024 bytes"; }
+
+run_cases t_tiny t_random t_absurd t_classic

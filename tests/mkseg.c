@@ -1,0 +1,136 @@
+/*
+ * mkseg: make the segments shmtop must survive, for the end-to-end tests.
+ *
+ *   mkseg KEY tiny      16 bytes of text, mode 0644
+ *   mkseg KEY random    random bytes, exactly a record's size
+ *   mkseg KEY absurd    a real record whose payload is absurd (state 77,
+ *                       pid -5, interval -1) with a matching checksum
+ *   mkseg KEY classic   the tutorial's counter: 1024 bytes, mode 0666,
+ *                       sprintf(shm, "%d", n++) every 0.2 s until SIGTERM
+ *   mkseg KEY sum       print a hash of the segment's bytes (to show that
+ *                       nobody changed them)
+ * Exit 0, or 1 with a message.
+ */
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "shmtop/parse.h"
+#include "shmtop/record.h"
+#include "shmtop/writer.h"
+
+static _Atomic int stop;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	atomic_store(&stop, 1);
+}
+
+static void *make(key_t key, size_t size, int mode)
+{
+	int id = shmget(key, size, IPC_CREAT | IPC_EXCL | mode);
+	if (id < 0) {
+		perror("mkseg: shmget");
+		exit(1);
+	}
+	void *p = shmat(id, NULL, 0);
+	if (p == (void *)-1) {
+		perror("mkseg: shmat");
+		exit(1);
+	}
+	return p;
+}
+
+static int absurd(key_t key)
+{
+	struct writer_options o = { .key = key, .interval_ns = 1000000000, .mode = 0644,
+				    .control_mode = 0600 };
+	char why[256];
+	writer *w = writer_open(&o, why, sizeof why);
+	if (!w) {
+		fprintf(stderr, "mkseg: %s\n", why);
+		return 1;
+	}
+	int id = writer_shmid(w);
+	writer_close(w);
+	struct shmtop_record *r = shmat(id, NULL, 0);
+	struct shmtop_snapshot s;
+	if (r == (void *)-1 || record_read(r, sizeof *r, &s, why, sizeof why) != SHMTOP_READ_OK)
+		return 1;
+	s.state = 77;
+	s.writer_pid = -5;
+	s.interval_ns = -1;
+	atomic_store(&r->state, s.state);
+	atomic_store(&r->writer_pid, s.writer_pid);
+	atomic_store(&r->interval_ns, s.interval_ns);
+	atomic_store(&r->check, record_checksum(&s));
+	return 0;
+}
+
+static int classic(key_t key)
+{
+	char *shm = make(key, 1024, 0666);
+	struct sigaction sa = { .sa_handler = on_term };
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	for (int n = 0; !atomic_load(&stop); n++) {
+		sprintf(shm, "%d", n);
+		nanosleep(&(struct timespec){ .tv_nsec = 200 * 1000000 }, NULL);
+	}
+	return 0;
+}
+
+static int sum(key_t key)
+{
+	int id = shmget(key, 0, 0);
+	struct shmid_ds ds;
+	if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0) {
+		perror("mkseg: sum");
+		return 1;
+	}
+	const unsigned char *p = shmat(id, NULL, SHM_RDONLY);
+	if (p == (const void *)-1)
+		return 1;
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	for (size_t i = 0; i < ds.shm_segsz; i++)
+		h = (h ^ p[i]) * UINT64_C(0x100000001b3);
+	printf("%zu %016llx\n", (size_t)ds.shm_segsz, (unsigned long long)h);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	key_t key;
+	char why[160];
+	if (argc != 3 || parse_key(argv[1], &key, why, sizeof why)) {
+		fprintf(stderr, "usage: mkseg KEY tiny|random|absurd|classic|sum\n");
+		return 2;
+	}
+	const char *kind = argv[2];
+	if (!strcmp(kind, "tiny")) {
+		snprintf(make(key, 16, 0644), 16, "not a record");
+	} else if (!strcmp(kind, "random")) {
+		unsigned char *p = make(key, sizeof(struct shmtop_record), 0644);
+		unsigned seed = (unsigned)getpid();
+		for (size_t i = 0; i < sizeof(struct shmtop_record); i++)
+			p[i] = (unsigned char)rand_r(&seed);
+	} else if (!strcmp(kind, "absurd")) {
+		return absurd(key);
+	} else if (!strcmp(kind, "classic")) {
+		return classic(key);
+	} else if (!strcmp(kind, "sum")) {
+		return sum(key);
+	} else {
+		fprintf(stderr, "mkseg: unknown kind '%s'\n", kind);
+		return 2;
+	}
+	return 0;
+}
