@@ -40,7 +40,7 @@ static void test_live_processes(void **state)
 	uint64_t mine, again;
 	assert_int_equal(proc_stat(getpid(), &st, &mine), 0);
 	assert_int_equal(st, 'R');
-	assert_true(proc_alive(getpid(), mine));
+	assert_int_equal(proc_alive(getpid(), mine), 1);
 	assert_false(proc_alive(getpid(), mine + 1)); /* pid reused */
 	assert_false(proc_alive(0, mine));
 

@@ -17,7 +17,11 @@ int proc_parse_stat(const char *stat, char *state, uint64_t *starttime);
 /* State letter and start time of pid; 0 or -1 (no such process). */
 int proc_stat(pid_t pid, char *state, uint64_t *starttime);
 
-/* Is the process with this pid and start time still running (not a zombie)? */
+/* Is the process with this pid and start time still running (not a zombie)?
+ * 1 yes, 0 no, -1 cannot tell: the process exists but /proc hides it from
+ * us (hidepid, another user), so its start time cannot be checked; callers
+ * then judge by the writer's heartbeat.  Non-zero means "do not call it
+ * dead". */
 int proc_alive(pid_t pid, uint64_t starttime);
 
 /* The command name of pid (/proc/PID/comm, without the newline) into buf;

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +52,13 @@ int proc_alive(pid_t pid, uint64_t starttime)
 {
 	uint64_t t;
 	char state;
-	return pid > 0 && proc_stat(pid, &state, &t) == 0 && t == starttime &&
-	       state != 'Z' && state != 'X';
+	if (pid <= 0)
+		return 0;
+	if (proc_stat(pid, &state, &t) == 0)
+		return t == starttime && state != 'Z' && state != 'X';
+	/* No /proc entry for us: gone, or hidden (hidepid, no /proc mounted);
+	 * a signal 0 tells the two apart without the start time. */
+	return kill(pid, 0) == 0 || errno == EPERM ? -1 : 0;
 }
 
 int proc_comm(pid_t pid, char *buf, size_t len)
