@@ -1,0 +1,90 @@
+/*
+ * The all-segments view for batch use: one snapshot of every SysV segment on
+ * the host (from /proc/sysvipc/shm), with owner names, the creator's command
+ * and, for shmwriter segments, the record's figures; written as a plain-text
+ * table (ipcs/lsipc columns), JSON lines, or Prometheus text.
+ *
+ * segments_collect() does the reading; segments_text(), segments_json() and
+ * segments_prom() only format a snapshot, so they are tested on made-up
+ * ones.  segments_batch() is the whole of `shmtop -a -b` for one iteration.
+ */
+#ifndef SHMTOP_SEGMENTS_H
+#define SHMTOP_SEGMENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "shmtop/record.h"
+#include "shmtop/sysvipc.h"
+
+struct segments_row {
+	struct sysvipc_shm shm;
+	char owner[32];    /* user name of uid, or the uid */
+	char command[64];  /* /proc/CPID/comm of the creator, "" if it is gone */
+	bool is_record;    /* snap holds a validated shmwriter record */
+	bool writer_alive; /* with is_record: proc_alive() of its writer */
+	struct shmtop_snapshot snap;
+};
+
+struct segments_snapshot {
+	struct segments_row *rows; /* caller's array of max rows */
+	size_t max;
+	size_t n;                  /* rows filled */
+	struct sysvipc_result res; /* res.totals cover the whole host even if truncated */
+	struct sysvipc_limits limits;
+	uint64_t page_size;
+	int64_t wall_ns;        /* when it was taken (CLOCK_REALTIME) */
+	enum sysvipc_sort sort; /* as segments_sort() left it */
+	bool reverse;
+};
+
+/* What segments_collect() reads besides /proc/sysvipc/shm. */
+enum {
+	SEGMENTS_NAMES = 1u << 0,   /* owner names (getpwuid) */
+	SEGMENTS_COMMAND = 1u << 1, /* the creator's command, when it is still that process */
+	SEGMENTS_RECORDS = 1u << 2, /* read shmwriter records: attaches (SHM_RDONLY, briefly)
+	                             * the segments of a record's size that this user may
+	                             * read, which moves their nattch, atime, dtime and lpid */
+	SEGMENTS_ALL = SEGMENTS_NAMES | SEGMENTS_COMMAND | SEGMENTS_RECORDS,
+};
+
+/* Fill s (rows and max set by the caller) from proc_path (NULL: the
+ * kernel's) and the host's limits.  0, or -1 with errno if the file cannot
+ * be read. */
+int segments_collect(struct segments_snapshot *s, const char *proc_path, unsigned flags);
+
+/* Sort the rows (sysvipc_sort()'s order, stable) and remember how. */
+void segments_sort(struct segments_snapshot *s, enum sysvipc_sort by, bool reverse);
+
+/* The table, top -b style: a heading of totals and limits, a blank line,
+ * column names (KEY SHMID OWNER PERMS SIZE NATTCH STATUS CPID LPID CTIME
+ * COMMAND), a row a segment, a blank line.  Pure but for out (and the local
+ * time zone). */
+void segments_text(FILE *out, const struct segments_snapshot *s);
+
+/* One JSON object a line per segment, keys as shmtop's single-segment JSON
+ * (lsipc's names): time, key, shmid, size, perms, mode, owner, uid, gid,
+ * cuid, cgid, nattch, status, cpid, lpid, atime, dtime, ctime, rss, swap,
+ * command, then shmwriter's count, state, resets, writer_pid and
+ * writer_alive (null for other segments). */
+void segments_json(FILE *out, const struct segments_snapshot *s);
+
+/* The Prometheus exposition (prom.h) of the snapshot.  0, or -1. */
+int segments_prom(FILE *out, const struct segments_snapshot *s);
+
+enum segments_format {
+	SEGMENTS_TEXT,
+	SEGMENTS_JSON,
+	SEGMENTS_PROM,
+};
+
+/* One iteration of `shmtop -a -b`: collect (flags as segments_collect();
+ * SEGMENTS_ALL for the full view, without SEGMENTS_RECORDS to touch no
+ * segment at all), rows allocated to fit, sort, write in format fmt to out.
+ * 0, or -1 with errno. */
+int segments_batch(FILE *out, enum segments_format fmt, enum sysvipc_sort by, bool reverse,
+                   unsigned flags);
+
+#endif

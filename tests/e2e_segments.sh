@@ -1,0 +1,163 @@
+#!/bin/bash
+# Every segment on the host, end to end: segments of two owners, several
+# modes and every status (locked, dest, dest and locked, private) are made
+# with tests/shmseg; shmtop's reader must show them exactly as
+# /proc/sysvipc/shm, `ipcs -m`, `ipcs -m -p` and `ipcs -m -i` do (the
+# number of segments and every field), and --check's comparison with
+# IPC_STAT must find no difference.  Also prints the time to read 1,000
+# segments.  Needs root (SHM_LOCK, useradd); exits 77 (skip) otherwise.
+#
+#   e2e_segments.sh SHMSEG
+set -u
+SHMSEG=${1:?usage: e2e_segments.sh SHMSEG}
+if [ "$(id -u)" != 0 ] || ! command -v useradd >/dev/null || ! command -v ipcs >/dev/null; then
+	echo "e2e_segments: needs root, useradd and ipcs; skipped"
+	exit 77
+fi
+
+TMP=$(mktemp -d /tmp/e2e_segments.XXXXXX)
+USER_NAME=shmseg$$
+IDS=()
+EXTRA=()
+HOLDERS=()
+fails=0
+
+cleanup() {
+	local p id
+	for p in "${HOLDERS[@]}"; do kill "$p" 2>/dev/null; done
+	for p in "${HOLDERS[@]}"; do wait "$p" 2>/dev/null; done
+	for id in "${IDS[@]}" "${EXTRA[@]}"; do ipcrm -m "$id" 2>/dev/null; done
+	if id "$USER_NAME" >/dev/null 2>&1; then userdel "$USER_NAME" 2>/dev/null; fi
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+fail() {
+	echo "FAIL: $*"
+	fails=$((fails + 1))
+}
+
+# Keys 0x5c8PPPPS: this run's pid and a slot.
+BASE=$((0x5c800000 | (($$ & 0xffff) << 4)))
+key() { printf '0x%08x' $((BASE | $1)); }
+
+# create KEY SIZE MODE [user]: the shmid in LAST
+create() {
+	local id
+	LAST=
+	if [ -n "${4:-}" ]; then
+		id=$(runuser -u "$4" -- "$SHMSEG" create "$1" "$2" "$3") || return 1
+	else
+		id=$("$SHMSEG" create "$1" "$2" "$3") || return 1
+	fi
+	[ -n "$id" ] || return 1
+	IDS+=("$id")
+	LAST=$id
+}
+
+# hold ID ro|rw [user]: an attached process, tracked by pid
+hold() {
+	local out=$TMP/hold.${#HOLDERS[@]} deadline=$((SECONDS + 5))
+	if [ -n "${3:-}" ]; then
+		runuser -u "$3" -- "$SHMSEG" hold "$1" "$2" >"$out" 2>>"$TMP/holders.err" &
+	else
+		"$SHMSEG" hold "$1" "$2" >"$out" &
+	fi
+	HOLDERS+=("$!")
+	until grep -q ready "$out" 2>/dev/null; do
+		[ $SECONDS -lt $deadline ] || { fail "holder of $1 never attached"; return 1; }
+		sleep 0.02
+	done
+}
+
+useradd -M -N "$USER_NAME" || { echo "useradd failed"; exit 1; }
+
+# The segments: owners root and the user, modes 600/644/640/666/400, and
+# statuses -, locked, dest, dest+locked, plus a private one (key 0).
+create "$(key 0)" 16640 0600 || fail "create plain"
+s_plain=$LAST
+create "$(key 1)" 4096 0644 || fail "create locked"
+s_locked=$LAST
+"$SHMSEG" lock "$s_locked" || fail "SHM_LOCK"
+create "$(key 2)" 1000 0640 "$USER_NAME" || fail "create as $USER_NAME"
+s_user=$LAST
+create "$(key 3)" 8192 0600 "$USER_NAME" || fail "create dest as $USER_NAME"
+s_udest=$LAST
+hold "$s_udest" rw "$USER_NAME"
+runuser -u "$USER_NAME" -- "$SHMSEG" rm "$s_udest" || fail "IPC_RMID as $USER_NAME"
+create "$(key 4)" 100000 0666 || fail "create shared"
+s_three=$LAST
+hold "$s_three" rw
+hold "$s_three" ro
+hold "$s_three" rw "$USER_NAME"
+create "$(key 5)" 65536 0400 || fail "create dest+locked"
+s_both=$LAST
+"$SHMSEG" lock "$s_both" || fail "SHM_LOCK 2"
+hold "$s_both" ro
+"$SHMSEG" rm "$s_both" || fail "IPC_RMID"
+create 0 4097 0600 || fail "create private"
+s_priv=$LAST
+MINE=("$s_plain" "$s_locked" "$s_user" "$s_udest" "$s_three" "$s_both" "$s_priv")
+echo "segments: ${MINE[*]}"
+
+# only_mine COLUMN: the lines whose COLUMN-th field is one of our shmids
+only_mine() {
+	awk -v col="$1" -v ids=" ${MINE[*]} " 'index(ids, " " $col " ") > 0'
+}
+
+# 1. The reader against /proc/sysvipc/shm: every field, single-spaced.
+"$SHMSEG" rows | only_mine 2 | sort >"$TMP/rows"
+awk 'NR > 1 { $1 = $1; print }' /proc/sysvipc/shm | only_mine 2 | sort >"$TMP/proc"
+n=$(wc -l <"$TMP/rows")
+[ "$n" = 7 ] || fail "reader shows $n of our 7 segments"
+[ "$(wc -l <"$TMP/proc")" = 7 ] || fail "/proc shows $(wc -l <"$TMP/proc") of our 7 segments"
+diff -u "$TMP/proc" "$TMP/rows" || fail "reader differs from /proc/sysvipc/shm"
+# the statuses really are there: perms of dest, locked and both
+grep -q "^[-0-9]* $s_udest 1600 " "$TMP/rows" || fail "dest segment not 1600"
+grep -q "^[-0-9]* $s_locked 2644 " "$TMP/rows" || fail "locked segment not 2644"
+grep -q "^[-0-9]* $s_both 3400 " "$TMP/rows" || fail "dest+locked segment not 3400"
+grep -q "^0 $s_priv 600 4097 " "$TMP/rows" || fail "private segment not key 0"
+grep -q "^0 $s_udest " "$TMP/rows" || fail "dest segment's key not 0"
+awk -v id="$s_three" '$2 == id && $7 != 3 { exit 1 }' "$TMP/rows" || fail "nattch of shared not 3"
+uid=$(id -u "$USER_NAME")
+awk -v id="$s_user" -v uid="$uid" '$2 == id && ($8 != uid || $10 != uid) { exit 1 }' \
+	"$TMP/rows" || fail "owner of the user's segment"
+
+# 2. Against ipcs -m, -m -p and -m -i (every field, times as ipcs prints them).
+ipcs -m | awk 'NF >= 6 && $1 ~ /^0x/ { $1 = $1; print }' | only_mine 2 | sort >"$TMP/ipcs"
+"$SHMSEG" ipcs-m | only_mine 2 | sort >"$TMP/ours"
+[ "$(wc -l <"$TMP/ipcs")" = 7 ] || fail "ipcs -m shows $(wc -l <"$TMP/ipcs") of our 7"
+diff -u "$TMP/ipcs" "$TMP/ours" || fail "ipcs -m differs"
+ipcs -m -p | awk 'NF == 4 && $1 ~ /^[0-9]+$/ { $1 = $1; print }' | only_mine 1 | sort \
+	>"$TMP/ipcsp"
+"$SHMSEG" ipcs-p | only_mine 1 | sort >"$TMP/oursp"
+[ "$(wc -l <"$TMP/ipcsp")" = 7 ] || fail "ipcs -m -p shows $(wc -l <"$TMP/ipcsp") of our 7"
+diff -u "$TMP/ipcsp" "$TMP/oursp" || fail "ipcs -m -p differs"
+for id in "${MINE[@]}"; do
+	diff -u <(ipcs -m -i "$id") <("$SHMSEG" ipcs-i "$id") || fail "ipcs -m -i $id differs"
+done
+
+# 3. --check: IPC_STAT against /proc, clean on this healthy host; and as
+# the user, who may IPC_STAT only some of them (SHM_STAT_ANY for the rest).
+"$SHMSEG" check >"$TMP/check" || { cat "$TMP/check"; fail "check found differences"; }
+grep -q ': 0 differences$' "$TMP/check" || fail "check: no summary"
+cat "$TMP/check" | tail -1
+runuser -u "$USER_NAME" -- "$SHMSEG" check >"$TMP/check.user" ||
+	{ cat "$TMP/check.user"; fail "check as $USER_NAME found differences"; }
+tail -1 "$TMP/check.user"
+
+# 4. The figure: read 1,000 segments (ours, 1000 more, removed after).
+for i in $(seq 1 1000); do
+	id=$("$SHMSEG" create 0 64 0600) || { fail "create extra $i"; break; }
+	EXTRA+=("$id")
+done
+"$SHMSEG" time 200
+"$SHMSEG" check | tail -1
+[ ${#EXTRA[@]} -eq 0 ] || ipcrm $(printf -- '-m %s ' "${EXTRA[@]}")
+EXTRA=()
+
+if [ "$fails" -gt 0 ]; then
+	echo "e2e_segments: $fails failures"
+	exit 1
+fi
+echo "e2e_segments: all passed"

@@ -1,0 +1,236 @@
+/* Prometheus text output: escaping, and the exact exposition of a made-up
+ * host with a shmwriter segment and a foreign one. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "shmtop/prom.h"
+
+static void test_escape(void **state)
+{
+	(void)state;
+	char b[64];
+	assert_string_equal(prom_escape_label("root", b, sizeof b), "root");
+	assert_string_equal(prom_escape_label("a\\b\"c\nd", b, sizeof b), "a\\\\b\\\"c\\nd");
+	assert_string_equal(prom_escape_label("", b, sizeof b), "");
+	assert_string_equal(prom_escape_label(NULL, b, sizeof b), "");
+	assert_string_equal(prom_escape_label("tab\there", b, sizeof b), "tab\there");
+	assert_string_equal(prom_escape_label("ü", b, sizeof b), "ü");
+	/* never cut in the middle of an escape */
+	assert_string_equal(prom_escape_label("ab\"", b, 4), "ab");
+	assert_string_equal(prom_escape_label("ab\"", b, 5), "ab\\\"");
+	assert_string_equal(prom_escape_label("abc", b, 1), "");
+	assert_string_equal(prom_escape_help("a\\b\"c\nd", b, sizeof b), "a\\\\b\"c\\nd");
+}
+
+static const char expected[] =
+    "# HELP shmtop_segment_bytes Size of the SysV shared memory segment (shm_segsz).\n"
+    "# TYPE shmtop_segment_bytes gauge\n"
+    "shmtop_segment_bytes{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 16640\n"
+    "shmtop_segment_bytes{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 40\n"
+    "# HELP shmtop_segment_attached Processes attached to the segment (nattch).\n"
+    "# TYPE shmtop_segment_attached gauge\n"
+    "shmtop_segment_attached{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 3\n"
+    "shmtop_segment_attached{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 1\n"
+    "# HELP shmtop_segment_rss_bytes Bytes of the segment resident in memory.\n"
+    "# TYPE shmtop_segment_rss_bytes gauge\n"
+    "shmtop_segment_rss_bytes{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 16384\n"
+    "shmtop_segment_rss_bytes{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 4096\n"
+    "# HELP shmtop_segment_swap_bytes Bytes of the segment swapped out.\n"
+    "# TYPE shmtop_segment_swap_bytes gauge\n"
+    "shmtop_segment_swap_bytes{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 0\n"
+    "shmtop_segment_swap_bytes{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 0\n"
+    "# HELP shmtop_segment_ctime_seconds Unix time of the segment's last change (shm_ctime).\n"
+    "# TYPE shmtop_segment_ctime_seconds gauge\n"
+    "shmtop_segment_ctime_seconds{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 1700000000\n"
+    "shmtop_segment_ctime_seconds{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} "
+    "1700000100\n"
+    "# HELP shmtop_segment_locked 1 if the segment is locked in memory (SHM_LOCK).\n"
+    "# TYPE shmtop_segment_locked gauge\n"
+    "shmtop_segment_locked{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 1\n"
+    "shmtop_segment_locked{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 0\n"
+    "# HELP shmtop_segment_dest 1 if the segment is removed (IPC_RMID) and lives on until the "
+    "last detach.\n"
+    "# TYPE shmtop_segment_dest gauge\n"
+    "shmtop_segment_dest{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 0\n"
+    "shmtop_segment_dest{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 1\n"
+    "# HELP shmtop_count The counter shmwriter publishes in the segment.\n"
+    "# TYPE shmtop_count gauge\n"
+    "shmtop_count{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 18446744073709551615\n"
+    "# HELP shmtop_writer_up 1 if the segment's shmwriter is alive and running or paused.\n"
+    "# TYPE shmtop_writer_up gauge\n"
+    "shmtop_writer_up{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 1\n"
+    "# HELP shmtop_writer_paused 1 if the segment's shmwriter is paused.\n"
+    "# TYPE shmtop_writer_paused gauge\n"
+    "shmtop_writer_paused{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 1\n"
+    "# HELP shmtop_last_update_seconds Unix time of the counter's last change.\n"
+    "# TYPE shmtop_last_update_seconds gauge\n"
+    "shmtop_last_update_seconds{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 1700000123.045\n"
+    "# HELP shmtop_resets_total Resets of the counter, ever.\n"
+    "# TYPE shmtop_resets_total counter\n"
+    "shmtop_resets_total{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 2\n"
+    "# HELP shmtop_segments SysV shared memory segments on the host.\n"
+    "# TYPE shmtop_segments gauge\n"
+    "shmtop_segments 2\n"
+    "# HELP shmtop_bytes Sum of the sizes of all segments.\n"
+    "# TYPE shmtop_bytes gauge\n"
+    "shmtop_bytes 16680\n"
+    "# HELP shmtop_pages Pages of shared memory in use, total bytes / page size, as lsipc -g "
+    "counts them.\n"
+    "# TYPE shmtop_pages gauge\n"
+    "shmtop_pages 4\n"
+    "# HELP shmtop_rss_bytes Bytes of all segments resident in memory.\n"
+    "# TYPE shmtop_rss_bytes gauge\n"
+    "shmtop_rss_bytes 20480\n"
+    "# HELP shmtop_swap_bytes Bytes of all segments swapped out.\n"
+    "# TYPE shmtop_swap_bytes gauge\n"
+    "shmtop_swap_bytes 0\n"
+    "# HELP shmtop_segments_limit SHMMNI: the most segments the host allows.\n"
+    "# TYPE shmtop_segments_limit gauge\n"
+    "shmtop_segments_limit 4096\n"
+    "# HELP shmtop_pages_limit SHMALL: the most pages of shared memory.\n"
+    "# TYPE shmtop_pages_limit gauge\n"
+    "shmtop_pages_limit 18446744073692774399\n"
+    "# HELP shmtop_segment_bytes_limit SHMMAX: the largest segment allowed.\n"
+    "# TYPE shmtop_segment_bytes_limit gauge\n"
+    "shmtop_segment_bytes_limit 18446744073692774399\n";
+
+static struct sysvipc_shm rows[2];
+static struct shmtop_snapshot snap;
+static struct prom_segment segs[2];
+static struct sysvipc_totals totals;
+static struct sysvipc_limits limits;
+
+static void setup_host(void)
+{
+	memset(rows, 0, sizeof rows);
+	rows[0].st = (struct ipcstat){.shmid = 5,
+	                              .key = 0x2537,
+	                              .size = 16640,
+	                              .mode = 0600,
+	                              .locked = true,
+	                              .nattch = 3,
+	                              .ctime = 1700000000};
+	rows[0].rss = 16384;
+	rows[1].st = (struct ipcstat){.shmid = 6,
+	                              .key = 0,
+	                              .size = 40,
+	                              .mode = 0600,
+	                              .dest = true,
+	                              .nattch = 1,
+	                              .ctime = 1700000100};
+	rows[1].rss = 4096;
+	memset(&snap, 0, sizeof snap);
+	snap.count = UINT64_MAX;
+	snap.state = SHMTOP_STATE_PAUSED;
+	snap.wall_ns = INT64_C(1700000123045999999);
+	snap.resets = 2;
+	segs[0] = (struct prom_segment){&rows[0], "root", &snap, true};
+	segs[1] = (struct prom_segment){&rows[1], "we\"ird\\na\nme", NULL, false};
+	sysvipc_totals(rows, 2, &totals);
+	limits = (struct sysvipc_limits){
+	    4096, UINT64_C(18446744073692774399), UINT64_C(18446744073692774399), true, true, true};
+}
+
+static char *run(const struct prom_input *in)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(prom_write(f, in), 0);
+	fclose(f);
+	return text;
+}
+
+static void test_exposition(void **state)
+{
+	(void)state;
+	setup_host();
+	struct prom_input in = {segs, 2, &totals, &limits, 4096};
+	char *text = run(&in);
+	assert_string_equal(text, expected);
+	free(text);
+}
+
+static void test_writer_states(void **state)
+{
+	(void)state;
+	setup_host();
+	struct prom_input in = {segs, 1, &totals, NULL, 4096};
+	/* running and alive: up; dead: down; stopped: down */
+	snap.state = SHMTOP_STATE_RUNNING;
+	char *t = run(&in);
+	assert_non_null(
+	    strstr(t, "shmtop_writer_up{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 1\n"));
+	assert_non_null(
+	    strstr(t, "shmtop_writer_paused{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 0\n"));
+	assert_null(strstr(t, "_limit")); /* no limits known */
+	free(t);
+	segs[0].writer_alive = false;
+	t = run(&in);
+	assert_non_null(
+	    strstr(t, "shmtop_writer_up{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 0\n"));
+	free(t);
+	segs[0].writer_alive = true;
+	snap.state = SHMTOP_STATE_STOPPED;
+	t = run(&in);
+	assert_non_null(
+	    strstr(t, "shmtop_writer_up{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 0\n"));
+	free(t);
+	/* no shmwriter segment: no shmwriter families at all; no segments at all */
+	in.segs = &segs[1];
+	t = run(&in);
+	assert_null(strstr(t, "shmtop_count"));
+	assert_null(strstr(t, "shmtop_writer_up"));
+	free(t);
+	struct sysvipc_totals none = {0};
+	struct prom_input empty = {NULL, 0, &none, NULL, 0};
+	t = run(&empty);
+	assert_string_equal(strstr(t, "shmtop_segments 0\n") ? "ok" : t, "ok");
+	assert_null(strstr(t, "shmtop_segment_bytes"));
+	assert_non_null(strstr(t, "shmtop_pages 0\n"));
+	free(t);
+}
+
+/* Every line is a comment or `name{labels} value` or `name value`. */
+static void test_syntax(void **state)
+{
+	(void)state;
+	setup_host();
+	struct prom_input in = {segs, 2, &totals, &limits, 4096};
+	char *t = run(&in);
+	size_t lines = 0;
+	for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n"), lines++) {
+		if (line[0] == '#') {
+			assert_true(strncmp(line, "# HELP shmtop_", 14) == 0 ||
+			            strncmp(line, "# TYPE shmtop_", 14) == 0);
+			continue;
+		}
+		assert_true(strncmp(line, "shmtop_", 7) == 0);
+		char *sp = strrchr(line, ' ');
+		assert_non_null(sp);
+		char *end;
+		strtod(sp + 1, &end);
+		assert_true(*end == '\0');
+	}
+	assert_int_equal(lines, 67);
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_escape),
+	    cmocka_unit_test(test_exposition),
+	    cmocka_unit_test(test_writer_states),
+	    cmocka_unit_test(test_syntax),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,266 @@
+/* The all-segments batch output: the table, JSON lines and Prometheus text
+ * of a made-up snapshot, exactly; and a real snapshot with a segment of
+ * ours and a live shmwriter in it. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+
+#include "shmtop/segments.h"
+#include "testutil.h"
+
+static struct segments_row rows[3];
+static struct segments_snapshot snap;
+
+static void make_snapshot(void)
+{
+	memset(rows, 0, sizeof rows);
+	rows[0].shm.st = (struct ipcstat){.shmid = 5,
+	                                  .key = 0x2537,
+	                                  .size = 16640,
+	                                  .mode = 0600,
+	                                  .locked = true,
+	                                  .nattch = 3,
+	                                  .cpid = 4242,
+	                                  .lpid = 4343,
+	                                  .atime = 1699999000,
+	                                  .dtime = 1699998000,
+	                                  .ctime = 1699999200 /* today */};
+	rows[0].shm.rss = 16384;
+	rows[0].shm.have_mem = true;
+	snprintf(rows[0].owner, sizeof rows[0].owner, "root");
+	snprintf(rows[0].command, sizeof rows[0].command, "shmwriter");
+	rows[0].is_record = true;
+	rows[0].writer_alive = true;
+	rows[0].snap.count = 12345;
+	rows[0].snap.state = SHMTOP_STATE_RUNNING;
+	rows[0].snap.resets = 1;
+	rows[0].snap.writer_pid = 4242;
+	rows[0].snap.wall_ns = INT64_C(1699999999500000000);
+	rows[1].shm.st = (struct ipcstat){.shmid = 32769,
+	                                  .key = 0,
+	                                  .size = 40,
+	                                  .mode = 0644,
+	                                  .dest = true,
+	                                  .nattch = 1,
+	                                  .uid = 1000,
+	                                  .cpid = 7,
+	                                  .lpid = 8,
+	                                  .ctime = 1699600000 /* Nov 10 */};
+	rows[1].shm.have_mem = true;
+	rows[1].shm.rss = 4096;
+	snprintf(rows[1].owner, sizeof rows[1].owner, "al\"ice");
+	rows[2].shm.st = (struct ipcstat){
+	    .shmid = 9, .key = -1, .size = 3u << 20, .mode = 0666, .ctime = 1600000000 /* 2020 */};
+	snprintf(rows[2].owner, sizeof rows[2].owner, "4000");
+	memset(&snap, 0, sizeof snap);
+	snap.rows = rows;
+	snap.max = 3;
+	snap.n = 3;
+	struct sysvipc_shm plain[3] = {rows[0].shm, rows[1].shm, rows[2].shm};
+	sysvipc_totals(plain, 3, &snap.res.totals);
+	snap.res.n = snap.res.total = 3;
+	snap.limits =
+	    (struct sysvipc_limits){4096, 1000, UINT64_C(18446744073692774399), true, true, true};
+	snap.page_size = 4096;
+	snap.wall_ns = INT64_C(1700000000) * 1000000000;
+	segments_sort(&snap, SYSVIPC_SORT_SIZE, true);
+}
+
+typedef void (*writer_fn)(FILE *, const struct segments_snapshot *);
+
+static char *capture(writer_fn fn, const struct segments_snapshot *s)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	fn(f, s);
+	fclose(f);
+	return text;
+}
+
+static void test_text(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	make_snapshot();
+	char *t = capture(segments_text, &snap);
+	static const char want[] =
+	    "shmtop - all segments - 2023-11-14 22:13:20\n"
+	    "SHMMNI 3 of 4096 (0.07%)   SHMALL 772 of 1000 (77.20%)   SHMMAX "
+	    "18446744073692774399\n"
+	    "Total 3.0M in 3 segments, 4 attaches, 1 dest, 1 locked; rss 20.0K, swap 0\n"
+	    "Sorted by size, reversed\n"
+	    "\n"
+	    "KEY        SHMID      OWNER      PERMS        SIZE NATTCH STATUS         CPID    LPID "
+	    "CTIME    COMMAND\n"
+	    "0xffffffff 9          4000       rw-rw-rw-    3.0M      0 -                 0       0 "
+	    "2020-Sep \n"
+	    "0x00002537 5          root       rw-------   16.3K      3 locked         4242    4343 "
+	    "22:00    shmwriter\n"
+	    "0x00000000 32769      al\"ice     rw-r--r--      40      1 dest              7       "
+	    "8 "
+	    "Nov10    \n"
+	    "\n";
+	assert_string_equal(t, want);
+	free(t);
+	/* truncated: says how many of how many */
+	snap.res.truncated = true;
+	snap.res.total = 10;
+	t = capture(segments_text, &snap);
+	assert_non_null(strstr(t, "Sorted by size, reversed; showing 3 of 10\n"));
+	free(t);
+}
+
+static void test_json(void **state)
+{
+	(void)state;
+	make_snapshot();
+	segments_sort(&snap, SYSVIPC_SORT_SHMID, false);
+	char *t = capture(segments_json, &snap);
+	static const char want[] =
+	    "{\"time\":1700000000,\"key\":\"0x00002537\",\"shmid\":5,\"size\":16640,"
+	    "\"perms\":\"rw-------\",\"mode\":\"0600\",\"owner\":\"root\",\"uid\":0,\"gid\":0,"
+	    "\"cuid\":0,\"cgid\":0,\"nattch\":3,\"status\":\"locked\",\"cpid\":4242,\"lpid\":4343,"
+	    "\"atime\":1699999000,\"dtime\":1699998000,\"ctime\":1699999200,\"rss\":16384,"
+	    "\"swap\":0,\"command\":\"shmwriter\",\"count\":12345,\"state\":\"running\","
+	    "\"resets\":1,\"writer_pid\":4242,\"writer_alive\":true}\n"
+	    "{\"time\":1700000000,\"key\":\"0xffffffff\",\"shmid\":9,\"size\":3145728,"
+	    "\"perms\":\"rw-rw-rw-\",\"mode\":\"0666\",\"owner\":\"4000\",\"uid\":0,\"gid\":0,"
+	    "\"cuid\":0,\"cgid\":0,\"nattch\":0,\"status\":null,\"cpid\":0,\"lpid\":0,"
+	    "\"atime\":0,\"dtime\":0,\"ctime\":1600000000,\"rss\":null,\"swap\":null,"
+	    "\"command\":null,\"count\":null,\"state\":null,\"resets\":null,\"writer_pid\":null,"
+	    "\"writer_alive\":null}\n"
+	    "{\"time\":1700000000,\"key\":\"0x00000000\",\"shmid\":32769,\"size\":40,"
+	    "\"perms\":\"rw-r--r--\",\"mode\":\"0644\",\"owner\":\"al\\\"ice\",\"uid\":1000,"
+	    "\"gid\":0,\"cuid\":0,\"cgid\":0,\"nattch\":1,\"status\":\"dest\",\"cpid\":7,"
+	    "\"lpid\":8,\"atime\":0,\"dtime\":0,\"ctime\":1699600000,\"rss\":4096,\"swap\":0,"
+	    "\"command\":null,\"count\":null,\"state\":null,\"resets\":null,\"writer_pid\":null,"
+	    "\"writer_alive\":null}\n";
+	assert_string_equal(t, want);
+	free(t);
+}
+
+static void prom_fn(FILE *f, const struct segments_snapshot *s)
+{
+	assert_int_equal(segments_prom(f, s), 0);
+}
+
+static void test_prom(void **state)
+{
+	(void)state;
+	make_snapshot();
+	char *t = capture(prom_fn, &snap);
+	assert_non_null(
+	    strstr(t, "shmtop_segment_bytes{key=\"0xffffffff\",shmid=\"9\",owner=\"4000\"} "
+	              "3145728\n"));
+	assert_non_null(strstr(t, "shmtop_segment_dest{key=\"0x00000000\",shmid=\"32769\","
+	                          "owner=\"al\\\"ice\"} 1\n"));
+	assert_non_null(strstr(t, "shmtop_count{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} "
+	                          "12345\n"));
+	assert_non_null(strstr(t, "shmtop_last_update_seconds{key=\"0x00002537\",shmid=\"5\","
+	                          "owner=\"root\"} 1699999999.500\n"));
+	assert_non_null(strstr(t, "shmtop_pages 772\nshmtop_rss_bytes") ||
+	                strstr(t, "shmtop_pages 772\n# HELP shmtop_rss_bytes"));
+	assert_non_null(strstr(t, "shmtop_pages_limit 1000\n"));
+	free(t);
+}
+
+/* The real host: a segment of ours and a shmwriter's are in the snapshot
+ * with their owner, command and record. */
+static void test_collect(void **state)
+{
+	(void)state;
+	int id = shmget(test_key(0), 5000, IPC_CREAT | IPC_EXCL | 0640);
+	assert_true(id >= 0);
+	char kbuf[16];
+	snprintf(kbuf, sizeof kbuf, "0x%08x", (unsigned)test_key(1));
+	const char *args[] = {"-k", kbuf, "-i", "0.05", NULL};
+	struct child w = spawn_writer(args);
+	assert_true(w.pid > 0);
+	char line[256];
+	read_line(w.out, line, sizeof line, 5000);
+	int wid = shmget(test_key(1), 0, 0);
+	assert_true(wid >= 0);
+
+	snap.max = 4096;
+	snap.rows = calloc(snap.max, sizeof *snap.rows);
+	assert_non_null(snap.rows);
+	int64_t t0 = clock_mono_ns();
+	assert_int_equal(segments_collect(&snap, NULL, SEGMENTS_ALL), 0);
+	int64_t dt = clock_mono_ns() - t0;
+	printf("# segments_collect (names, commands, records): %zu segments in %.2f ms\n", snap.n,
+	       (double)dt / 1e6);
+	assert_false(snap.res.truncated);
+	assert_true(snap.limits.have_shmmni);
+	int seen = 0;
+	for (size_t i = 0; i < snap.n; i++) {
+		const struct segments_row *r = &snap.rows[i];
+		if (r->shm.st.shmid == id) {
+			seen++;
+			assert_string_equal(r->owner, "root");
+			assert_string_equal(r->command, "test_segments");
+			assert_false(r->is_record);
+			assert_int_equal(r->shm.st.size, 5000);
+		} else if (r->shm.st.shmid == wid) {
+			seen++;
+			assert_string_equal(r->command, "shmwriter");
+			assert_true(r->is_record);
+			assert_true(r->writer_alive);
+			assert_int_equal(r->snap.writer_pid, w.pid);
+			assert_int_equal(r->snap.state, SHMTOP_STATE_RUNNING);
+		}
+	}
+	assert_int_equal(seen, 2);
+	/* the whole batch, each format */
+	for (int fmt = SEGMENTS_TEXT; fmt <= SEGMENTS_PROM; fmt++) {
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f = open_memstream(&text, &len);
+		assert_int_equal(segments_batch(f, (enum segments_format)fmt, SYSVIPC_SORT_SIZE,
+		                                true, SEGMENTS_ALL),
+		                 0);
+		fclose(f);
+		char want[64];
+		snprintf(want, sizeof want, "\"shmid\":%d,", wid);
+		if (fmt == SEGMENTS_JSON)
+			assert_non_null(strstr(text, want));
+		snprintf(want, sizeof want, "shmtop_writer_up{key=\"%s\",shmid=\"%d\"", kbuf, wid);
+		if (fmt == SEGMENTS_PROM)
+			assert_non_null(strstr(text, want));
+		if (fmt == SEGMENTS_TEXT)
+			assert_non_null(strstr(text, kbuf));
+		free(text);
+	}
+	free(snap.rows);
+	kill(w.pid, SIGTERM);
+	wait_exit(w.pid, 5000);
+	close(w.out);
+	close(w.err);
+	shmctl(id, IPC_RMID, NULL);
+	shmctl(wid, IPC_RMID, NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_text),
+	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_prom),
+	    cmocka_unit_test(test_collect),
+	};
+	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);
+}
