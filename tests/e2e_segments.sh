@@ -7,9 +7,11 @@
 # IPC_STAT must find no difference.  Also prints the time to read 1,000
 # segments.  Needs root (SHM_LOCK, useradd); exits 77 (skip) otherwise.
 #
-#   e2e_segments.sh SHMSEG
+#   e2e_segments.sh SHMSEG [SHMTOP]   (with SHMTOP, also its -a, --json,
+#                                      --prometheus and --check output)
 set -u
-SHMSEG=${1:?usage: e2e_segments.sh SHMSEG}
+SHMSEG=${1:?usage: e2e_segments.sh SHMSEG [SHMTOP]}
+SHMTOP=${2:-}
 if [ "$(id -u)" != 0 ] || ! command -v useradd >/dev/null || ! command -v ipcs >/dev/null; then
 	echo "e2e_segments: needs root, useradd and ipcs; skipped"
 	exit 77
@@ -145,6 +147,22 @@ cat "$TMP/check" | tail -1
 runuser -u "$USER_NAME" -- "$SHMSEG" check >"$TMP/check.user" ||
 	{ cat "$TMP/check.user"; fail "check as $USER_NAME found differences"; }
 tail -1 "$TMP/check.user"
+
+# 3b. The shmtop program itself, on the same host: a JSON line per segment,
+# every one of ours in the table, the Prometheus count, a clean --check.
+if [ -n "$SHMTOP" ]; then
+	n=$(($(wc -l </proc/sysvipc/shm) - 1))
+	j=$("$SHMTOP" -a --json -n 1 | wc -l)
+	[ "$j" = "$n" ] || fail "shmtop -a --json printed $j lines for $n segments"
+	"$SHMTOP" -a -b -n 1 --sort shmid >"$TMP/table"
+	for id in "${MINE[@]}"; do
+		awk '{ print $2 }' "$TMP/table" | grep -qx "$id" || fail "shmtop -a -b lacks shmid $id"
+	done
+	"$SHMTOP" --prometheus -n 1 | grep -qx "shmtop_segments $n" ||
+		fail "shmtop --prometheus does not count $n segments"
+	"$SHMTOP" --check >"$TMP/check.shmtop" || { cat "$TMP/check.shmtop"; fail "shmtop --check"; }
+	tail -1 "$TMP/check.shmtop"
+fi
 
 # 4. The figure: read 1,000 segments (ours, 1000 more, removed after).
 for i in $(seq 1 1000); do

@@ -66,6 +66,30 @@ static void test_options(void **state)
 	assert_non_null(strstr(options_usage(), "--delay"));
 }
 
+static void test_all_segments(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("-a", "-b"), OPTIONS_RUN);
+	assert_true(o.all && o.batch && !o.json && !o.prometheus);
+	assert_int_equal(o.sort, SYSVIPC_SORT_SIZE);
+	assert_true(o.sort_reverse); /* biggest first */
+	assert_int_equal(RUN("--all", "--json", "--sort", "owner"), OPTIONS_RUN);
+	assert_true(o.all && o.json);
+	assert_int_equal(o.sort, SYSVIPC_SORT_OWNER);
+	assert_false(o.sort_reverse);
+	assert_int_equal(RUN("--sort=nattch", "-a", "-b"), OPTIONS_RUN);
+	assert_int_equal(o.sort, SYSVIPC_SORT_NATTCH);
+	assert_true(o.sort_reverse);
+	assert_int_equal(RUN("--prometheus", "-n", "1"), OPTIONS_RUN);
+	assert_true(o.prometheus && o.all && o.batch);
+	assert_int_equal(RUN("--check"), OPTIONS_RUN);
+	assert_true(o.check);
+	bad(RUN("-a"), "-a lists every segment in batch mode");
+	bad(RUN("--sort", "speed", "-a", "-b"), "invalid sort key 'speed'");
+	bad(RUN("--prometheus", "--json"), "either --json or --prometheus");
+	bad(RUN("--sort"), "option '--sort' needs an argument");
+}
+
 static void test_bad(void **state)
 {
 	(void)state;
@@ -93,6 +117,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_bad),
+		cmocka_unit_test(test_all_segments),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

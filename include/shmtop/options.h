@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "shmtop/sysvipc.h"
+
 #define OPTIONS_DEFAULT_DELAY 5 /* tenths of a second */
 #define OPTIONS_MAX_DELAY 600
 
@@ -20,6 +22,11 @@ struct options {
 	bool no_color;      /* --no-color (NO_COLOR is the caller's business) */
 	bool batch;         /* -b, or implied by --json */
 	bool json;          /* --json */
+	bool all;           /* -a: every segment on the host */
+	bool prometheus;    /* --prometheus: batch, -a, Prometheus text */
+	bool check;         /* --check: compare IPC_STAT with /proc, then exit */
+	enum sysvipc_sort sort; /* --sort, for -a */
+	bool sort_reverse;  /* the sort's natural direction: biggest first */
 };
 
 enum options_result {

@@ -33,6 +33,14 @@ const char *options_usage(void)
 	       "  -b, --batch            print plain-text snapshots instead of a full screen\n"
 	       "      --json             batch mode, one JSON object per line\n"
 	       "\n"
+	       "Every segment on the host:\n"
+	       "  -a, --all              list every SysV segment (batch: -b, --json)\n"
+	       "      --sort KEY         order by size, nattch, age, owner, key or shmid\n"
+	       "                         (default size, biggest first)\n"
+	       "      --prometheus       -a in Prometheus text format, for node_exporter\n"
+	       "      --check            compare each segment's IPC_STAT with /proc/sysvipc/shm;\n"
+	       "                         exit 1 if they differ\n"
+	       "\n"
 	       "  -h, --help             show this help and exit\n"
 	       "  -V, --version          show the version and exit\n"
 	       "\n"
@@ -44,7 +52,9 @@ const char *options_usage(void)
 	       "  shmtop                  watch key 0x2537, twice a second\n"
 	       "  shmtop -k 0x2537 -d 2   refresh five times a second\n"
 	       "  shmtop -b -n 1          print one snapshot and exit\n"
-	       "  shmtop --json -d 100    a JSON line every ten seconds, for logs\n";
+	       "  shmtop --json -d 100    a JSON line every ten seconds, for logs\n"
+	       "  shmtop -a -b -n 1       every segment on the host, once\n"
+	       "  shmtop --prometheus -n 1 > /var/lib/node_exporter/shmtop.prom\n";
 }
 
 /* A whole number from lo to hi. */
@@ -64,7 +74,7 @@ static int number(const char *s, long lo, long hi, long *out)
 enum options_result options_parse(int argc, char **argv, struct options *o, char *why,
 				  size_t whylen)
 {
-	enum { OPT_ASCII = 256, OPT_NO_COLOR, OPT_JSON };
+	enum { OPT_ASCII = 256, OPT_NO_COLOR, OPT_JSON, OPT_SORT, OPT_PROMETHEUS, OPT_CHECK };
 	static const struct option longopts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "file", required_argument, NULL, 'f' },
@@ -74,6 +84,10 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		{ "batch", no_argument, NULL, 'b' },
 		{ "iterations", required_argument, NULL, 'n' },
 		{ "json", no_argument, NULL, OPT_JSON },
+		{ "all", no_argument, NULL, 'a' },
+		{ "sort", required_argument, NULL, OPT_SORT },
+		{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
+		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
@@ -84,10 +98,11 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 	long v;
 	int c;
 
-	*o = (struct options){ .key = SHMTOP_DEFAULT_KEY, .delay_tenths = OPTIONS_DEFAULT_DELAY };
+	*o = (struct options){ .key = SHMTOP_DEFAULT_KEY, .delay_tenths = OPTIONS_DEFAULT_DELAY,
+			       .sort = SYSVIPC_SORT_SIZE, .sort_reverse = true };
 	optind = 0; /* glibc: start afresh */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:f:d:bn:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:f:d:bn:ahV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (parse_key(optarg, &o->key, why, whylen))
@@ -109,6 +124,15 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 			break;
 		case 'b': o->batch = true; break;
 		case OPT_JSON: o->json = o->batch = true; break;
+		case 'a': o->all = true; break;
+		case OPT_SORT:
+			if (sysvipc_sort_parse(optarg, &o->sort))
+				FAIL("invalid sort key '%s': expected size, nattch, age, owner, key "
+				     "or shmid", optarg);
+			o->sort_reverse = o->sort == SYSVIPC_SORT_SIZE || o->sort == SYSVIPC_SORT_NATTCH;
+			break;
+		case OPT_PROMETHEUS: o->prometheus = o->all = o->batch = true; break;
+		case OPT_CHECK: o->check = true; break;
 		case OPT_ASCII: o->ascii = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case 'h': return OPTIONS_HELP;
@@ -123,5 +147,9 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		FAIL("give either --key or --file, not both");
 	if (file && parse_key_file(file, &o->key, why, whylen))
 		return OPTIONS_BAD;
+	if (o->prometheus && o->json)
+		FAIL("give either --json or --prometheus, not both");
+	if (o->all && !o->batch)
+		FAIL("-a lists every segment in batch mode: add -b, --json or --prometheus");
 	return OPTIONS_RUN;
 }

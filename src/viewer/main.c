@@ -14,11 +14,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "shmtop/check.h"
 #include "shmtop/clock.h"
 #include "shmtop/model.h"
 #include "shmtop/monitor.h"
 #include "shmtop/options.h"
 #include "shmtop/report.h"
+#include "shmtop/segments.h"
 #include "tui.h"
 
 #define PROG "shmtop"
@@ -64,6 +66,30 @@ static int run_batch(monitor *mon, const struct options *o, bool utf8)
 	return 0;
 }
 
+/* Batch mode of -a: every segment on the host, N times, -d apart. */
+static int run_all_batch(const struct options *o)
+{
+	enum segments_format fmt = o->prometheus ? SEGMENTS_PROM
+				   : o->json     ? SEGMENTS_JSON
+						 : SEGMENTS_TEXT;
+	for (long i = 0; !quit_flag && (!o->iterations || i < o->iterations); i++) {
+		if (i > 0) {
+			struct timespec ts = { o->delay_tenths / 10, o->delay_tenths % 10 * 100000000L };
+			while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !quit_flag)
+				;
+			if (quit_flag)
+				break;
+		}
+		if (segments_batch(stdout, fmt, o->sort, o->sort_reverse, SEGMENTS_ALL) < 0) {
+			fprintf(stderr, PROG ": cannot read /proc/sysvipc/shm: %s\n", strerror(errno));
+			return 1;
+		}
+		if (fflush(stdout) != 0)
+			return 1; /* reader gone (EPIPE) or disk full */
+	}
+	return 0;
+}
+
 static bool color_wanted(const struct options *o)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -81,6 +107,15 @@ int main(int argc, char **argv)
 	case OPTIONS_VERSION: printf(PROG " (shmtop) %s\n", SHMTOP_VERSION_STRING); return 0;
 	case OPTIONS_BAD: fprintf(stderr, PROG ": %s (see '" PROG " --help')\n", why); return 2;
 	case OPTIONS_RUN: break;
+	}
+	if (o.check) {
+		struct check_summary sum;
+		long diffs = check_run(stdout, NULL, &sum);
+		if (diffs < 0) {
+			fprintf(stderr, PROG ": cannot read /proc/sysvipc/shm: %s\n", strerror(errno));
+			return 2;
+		}
+		return diffs > 0;
 	}
 	bool utf8 = !o.ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 
@@ -106,6 +141,8 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
+	if (o.all)
+		return run_all_batch(&o);
 	monitor *mon = monitor_new(o.key);
 	if (!mon) {
 		fprintf(stderr, PROG ": out of memory\n");
