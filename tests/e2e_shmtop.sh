@@ -12,16 +12,19 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
 BASE=$((0x5d000000 | (($$ & 0xffff) << 8)))
 RUN=e2e$$
-SERVERS=() PIDS=() KEYS=()
+SERVERS=() PIDS=() KEYS=() USERS=()
 passed=0 failed=0
 
 cleanup() {
-	local s p k
+	local s p k u
 	for s in "${SERVERS[@]}"; do tmux -L "$s" kill-server 2>/dev/null; done
 	for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	for k in "${KEYS[@]}"; do
 		for id in $(ipcs -m | awk -v k="$k" '$1 == k { print $2 }'); do ipcrm -m "$id"; done
+	done
+	for u in "${USERS[@]}"; do
+		until_ok 5 userdel "$u" 2>/dev/null || echo "could not remove user $u"
 	done
 }
 trap cleanup EXIT
@@ -175,7 +178,8 @@ t_ascii() {
 	view ascii 100 30 "env LANG=C LC_ALL=C $SHMTOP -k $k" || return 1
 	see ascii "RUNNING" || return 1
 	see ascii "^-- segment" || return 1
-	see ascii "^ *[_.:=+*#-]+[#]$" || return 1 # the ASCII ramp, newest at the top
+	see ascii "^ +[0-9]+\+[ .:|#]*#" || return 1 # the graph: scale label, ASCII ramp
+	see ascii "^ +\+-*\^-*$" || return 1           # the axis and the newest marker
 	! screen ascii | LC_ALL=C grep -q '[^ -~]' || fail "non-ASCII on the screen" || return 1
 	# The bytes themselves, on a pty of our own.
 	raw=$(mktemp)
@@ -318,8 +322,112 @@ t_arguments() {
 	see dumb "rc=1"
 }
 
-for t in t_matches_ipcs t_pause_resume t_reset t_resize t_ascii t_quit t_late_writer \
-	t_removed t_foreign t_batch_json t_arguments; do
+# The writer killed with -9: DEAD within 2 s, the last value kept.
+t_dead() {
+	local k v j
+	k=$(key 11)
+	writer "$k" -i 0.1 || return 1
+	view dead 70 16 "$SHMTOP -k $k -d 1" || return 1
+	see dead "RUNNING" || return 1
+	kill -9 "$WPID"
+	until_ok 2 shows dead "DEAD" || fail "DEAD not shown within 2 s" || { screen dead; return 1; }
+	j=$("$SHMTOP" -k "$k" --json -n 1)
+	v=$(sed -nE 's/.*"count":([0-9]+),.*/\1/p' <<<"$j")
+	[[ -n $v ]] || fail "no count in JSON: $j" || return 1
+	see dead "^$v  rate" || return 1
+	grep -q '"state":"dead"' <<<"$j" || fail "JSON not dead: $j" || return 1
+	sleep 1
+	[[ $(value dead) == "$v" ]] || fail "value changed after death"
+}
+
+# SIGSTOP: STALLED; SIGCONT: RUNNING again.
+t_stalled() {
+	local k
+	k=$(key 12)
+	writer "$k" -i 0.1 || return 1
+	view stall 70 16 "$SHMTOP -k $k -d 1" || return 1
+	see stall "RUNNING" || return 1
+	until_ok 10 value_above stall 2 || fail "value stuck" || return 1
+	kill -STOP "$WPID"
+	see stall "STALLED" 6 || { kill -CONT "$WPID"; return 1; }
+	see stall "writer pid $WPID .*stalled, running, .*beat [0-9.]+s" || { kill -CONT "$WPID"; return 1; }
+	kill -CONT "$WPID"
+	see stall "RUNNING" 5
+}
+
+# The attached processes panel lists the writer (rw) and this viewer (ro).
+t_attached() {
+	local k id
+	k=$(key 13)
+	writer "$k" -i 0.5 || return 1
+	id=$(shmid "$k")
+	view att 120 40 "$SHMTOP -k $k" || return 1
+	see att "attached: 2 processes, nattch 2" || return 1
+	[[ -n $WPID && -n $VPID ]] || fail "no pids" || return 1
+	see att "^ *$WPID root +rw +[^ ]*shmwriter -k $k" || return 1
+	see att "^ *$VPID root +ro +[^ ]*shmtop -k $k" || return 1
+	# A third attach (a batch viewer that stays a while) is picked up by
+	# the nattch change, and dropped when it leaves.
+	"$SHMTOP" -k "$k" -b -n 30 -d 1 >/dev/null &
+	local b=$!
+	PIDS+=("$b")
+	see att "attached: 3 processes, nattch 3" || return 1
+	see att "^ *$b root +ro +[^ ]*shmtop -k $k -b" || return 1
+	kill "$b"
+	see att "attached: 2 processes, nattch 2" || return 1
+	! shows att "^ *$b root" || fail "batch viewer still listed"
+}
+
+# Another user: a 0644 segment is shown with the controls disabled and why;
+# a 0600 one says permission denied, naming the owner and mode.
+t_other_user() {
+	local k1 k2 u="shmt$$"
+	k1=$(key 14) k2=$(key 15)
+	useradd -M -N "$u" || fail "useradd $u" || return 1
+	USERS+=("$u")
+	writer "$k1" -i 0.2 -m 0644 || return 1
+	view user1 140 30 "runuser -u $u -- $SHMTOP -k $k1" || return 1
+	see user1 "RUNNING" || return 1
+	see user1 "controls disabled: control segment [0-9]+ is owned by root:root, mode rw------- \(0600\): view only" ||
+		return 1
+	keys user1 p
+	see user1 "controls disabled" || return 1
+	! shows user1 "pause requested" || fail "pause sent without permission" || return 1
+	writer "$k2" -i 0.2 -m 0600 || return 1
+	view user2 140 30 "runuser -u $u -- $SHMTOP -k $k2" || return 1
+	see user2 "NO ACCESS" || return 1
+	local id2
+	id2=$(shmid "$k2")
+	[[ -n $id2 ]] || fail "no shmid for $k2" || return 1
+	see user2 "permission denied for key $k2: segment shmid $id2 is owned by root:root, mode rw------- \(0600\)"
+}
+
+# NO_COLOR=1 and --no-color: no colour escapes on the wire; without them,
+# the same screen has colour (so the check can fail).
+t_no_color() {
+	local k raw rc=0
+	k=$(key 16)
+	writer "$k" -i 0.1 || return 1
+	raw=$(mktemp)
+	sgr_colour() { LC_ALL=C grep -aEq $'\e\\[([0-9;]*;)?(3[0-9]|4[0-9]|9[0-7]|10[0-7])(;[0-9;]*)?m' "$1"; }
+	TERM=xterm-256color script -qfec "$SHMTOP -k $k -n 3 -d 1" "$raw" </dev/null >/dev/null 2>&1
+	grep -aq "RUNNING" "$raw" && sgr_colour "$raw" || fail "no colour without NO_COLOR" || rc=1
+	TERM=xterm-256color NO_COLOR=1 script -qfec "$SHMTOP -k $k -n 3 -d 1" "$raw" </dev/null \
+		>/dev/null 2>&1
+	grep -aq "RUNNING" "$raw" || fail "NO_COLOR: nothing recorded" || rc=1
+	! sgr_colour "$raw" || fail "colour escapes sent with NO_COLOR=1" || rc=1
+	TERM=xterm-256color script -qfec "$SHMTOP -k $k -n 3 -d 1 --no-color" "$raw" </dev/null \
+		>/dev/null 2>&1
+	grep -aq "RUNNING" "$raw" || fail "--no-color: nothing recorded" || rc=1
+	! sgr_colour "$raw" || fail "colour escapes sent with --no-color" || rc=1
+	rm -f "$raw"
+	return $rc
+}
+
+# E2E_ONLY="t_dead t_stalled" runs just those.
+for t in ${E2E_ONLY:-t_matches_ipcs t_pause_resume t_reset t_resize t_ascii t_quit \
+	t_late_writer t_removed t_foreign t_batch_json t_arguments t_dead t_stalled t_attached \
+	t_other_user t_no_color}; do
 	if "$t"; then
 		echo "ok   $t"
 		passed=$((passed + 1))

@@ -190,7 +190,7 @@ static void test_states(void **state)
 	in.why = "";
 	model_build(&m, &in);
 	assert_string_equal(m.badge, "NO ACCESS");
-	assert_string_equal(m.message, "no permission to read 0x00002537");
+	assert_string_equal(m.message, "permission denied for key 0x00002537");
 }
 
 static void test_rate_mode_and_notice(void **state)

@@ -2,8 +2,11 @@
  * Where each part of the dashboard goes for a terminal of a given size.
  * From top to bottom: title bar, the value (big digits when there is room),
  * writer line, controls/notice line, the IPC_STAT panel (fields in one to
- * three columns, the least important dropped first), the sparkline, and the
- * footer of key hints.  Pure arithmetic; the drawing code follows it.
+ * three columns, the least important dropped first), the attached processes,
+ * the history graph, and the footer of key hints.  Rows are handed out in
+ * order of need: the essentials, every field, one process, two graph rows
+ * and the axis, up to four processes, four graph rows, every process, then
+ * the graph up to LAYOUT_GRAPH_ROWS rows and blank rows between the parts.  Pure arithmetic; the drawing code follows it.
  */
 #ifndef SHMTOP_LAYOUT_H
 #define SHMTOP_LAYOUT_H
@@ -13,6 +16,7 @@
 
 #define LAYOUT_MIN_COLS 40
 #define LAYOUT_MIN_ROWS 10
+#define LAYOUT_GRAPH_ROWS 12 /* graph rows at most: each costs bytes per sample */
 
 struct layout {
 	int cols, rows;
@@ -22,14 +26,19 @@ struct layout {
 	int details_y, details_x; /* rate and age: beside the value */
 	int writer_y, control_y;
 	int info_sep_y, info_y, info_rows, info_cols, info_colw;
-	int spark_sep_y, spark_y, spark_w;
+	int procs_sep_y;          /* -1: no processes panel */
+	int procs_y, procs_rows;  /* a header row, then procs_rows - 1 processes */
+	int graph_sep_y, graph_y, graph_h; /* the graph's title rule and rows */
+	int axis_y;               /* the axis with the "newest" marker, or -1 */
+	int graph_x, graph_w;     /* plot columns, right of the scale labels */
 	int footer_y;
 };
 
 /* Lay out a cols x rows screen for a value of value_len digits, a details
- * text of details_len cells and nfields IPC_STAT fields. */
+ * text of details_len cells, nfields IPC_STAT fields and nprocs attached
+ * processes (-1: no processes panel). */
 void layout_compute(int cols, int rows, size_t value_len, size_t details_len,
-		    size_t nfields, struct layout *l);
+		    size_t nfields, int nprocs, struct layout *l);
 
 /* "terminal too small: need 40×10" ('x' unless utf8) into buf. */
 char *layout_too_small(bool utf8, char *buf, size_t len);

@@ -12,7 +12,9 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "shmtop/attached.h"
 #include "shmtop/clock.h"
+#include "shmtop/graph.h"
 #include "shmtop/ipcstat.h"
 #include "shmtop/record.h"
 #include "shmtop/spark.h"
@@ -53,6 +55,8 @@ struct model_input {
 	const char *owner, *creator;        /* "user:group" for stat, or NULL */
 	const struct shmtop_sample *hist;   /* nhist samples, oldest first */
 	size_t nhist;
+	uint64_t hist_first;                /* sample number of hist[0] */
+	const struct attached *att;         /* attached processes, or NULL: not scanned */
 	bool writer_alive;                  /* proc_alive() of snap's writer */
 	const char *writer_comm;            /* or NULL */
 	bool control_ok;                    /* may send commands */
@@ -94,10 +98,30 @@ struct view_model {
 	char spark_title[96];        /* "history: value  min 3  max 120" */
 	char spark[SPARK_BYTES(MODEL_SPARK_MAX)];
 	char footer[128];
+
+	/* Attached processes (only with model_procs()). */
+	bool have_procs;
+	bool procs_warn;             /* the count found differs from nattch */
+	char procs_title[160];       /* "attached: 2 processes, nattch 2" */
+	char procs_head[64];         /* column headings */
+	size_t nprocs;
+	size_t procs_more;           /* found but not listed */
+	char procs[ATTACHED_MAX][128];
+
+	/* The history graph (only with model_graph()). */
+	struct graph graph;
+	char graph_title[128];       /* "history: value  min 3  max 120  1 column = 1 sample" */
+	char graph_top[GRAPH_LABEL_W + 1], graph_mid[GRAPH_LABEL_W + 1],
+		graph_base[GRAPH_LABEL_W + 1];
 };
 
 /* Build m from in.  Pure, apart from reading the local time zone. */
 void model_build(struct view_model *m, const struct model_input *in);
+
+/* Add the history graph to m, built by model_build() from the same in:
+ * width x height cells, keeping the scale prev (NULL: a fresh one). */
+void model_graph(struct view_model *m, const struct model_input *in, size_t width,
+		 unsigned height, const struct graph_scale *prev);
 
 /* The badge text for a state and health ("WAITING", "PAUSED", ...). */
 const char *model_badge(enum model_state state, enum model_health health);

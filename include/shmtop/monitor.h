@@ -40,6 +40,10 @@ bool monitor_acked(const monitor *m, uint32_t ticket);
 /* Forget the history shown so far; newer samples still appear. */
 void monitor_clear_history(monitor *m);
 
+/* Scan /proc for the attached processes at the next poll.  (Polls scan
+ * by themselves only when nattch, atime, dtime or lpid change.) */
+void monitor_rescan(monitor *m);
+
 /* Detach everything and free m.  NULL is allowed. */
 void monitor_free(monitor *m);
 

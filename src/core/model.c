@@ -97,7 +97,7 @@ static void message_of(struct view_model *m, const struct model_input *in)
 			 in->removed_shmid, kb);
 		break;
 	case MODEL_DENIED:
-		snprintf(m->message, sizeof m->message, "no permission to read %s%s%s", kb,
+		snprintf(m->message, sizeof m->message, "permission denied for key %s%s%s", kb,
 			 why ? ": " : "", why ? why : "");
 		break;
 	case MODEL_FOREIGN:
@@ -131,10 +131,15 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 		snprintf(every, sizeof every, "flat out");
 	else
 		snprintf(every, sizeof every, "every %g s", (double)s->interval_ns / 1e9);
-	format_age(in->now_mono - s->beat_ns, beat, sizeof beat);
-	snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s, %s, %s, beat %s ago",
+	/* The heartbeat's age only once it is late: a healthy one would change
+	 * the line on every tick. */
+	int64_t late = in->now_mono - s->beat_ns;
+	char tail[40] = "";
+	if (late >= NS_PER_SEC && m->health != HEALTH_STOPPED)
+		snprintf(tail, sizeof tail, ", beat %s ago", format_age(late, beat, sizeof beat));
+	snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s, %s, %s%s",
 		 (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?", life[m->health],
-		 record_state_name(s->state), every, beat);
+		 record_state_name(s->state), every, tail);
 }
 
 static void control_of(struct view_model *m, const struct model_input *in)
@@ -210,6 +215,71 @@ static void spark_of(struct view_model *m, const struct model_input *in)
 	}
 }
 
+static void procs_of(struct view_model *m, const struct model_input *in)
+{
+	const struct attached *a = in->att;
+	if (!a || !in->stat)
+		return;
+	m->have_procs = true;
+	uint64_t nattch = in->stat->nattch;
+	m->procs_warn = a->maps != nattch;
+	if (!m->procs_warn)
+		snprintf(m->procs_title, sizeof m->procs_title, "attached: %zu process%s, nattch %" PRIu64,
+			 a->total, a->total == 1 ? "" : "es", nattch);
+	else if (a->maps < nattch)
+		snprintf(m->procs_title, sizeof m->procs_title,
+			 "attached: %zu process%s found, nattch %" PRIu64 " - %" PRIu64
+			 " not visible (hidepid, another pid namespace or no permission)",
+			 a->total, a->total == 1 ? "" : "es", nattch, nattch - a->maps);
+	else
+		snprintf(m->procs_title, sizeof m->procs_title,
+			 "attached: %zu process%s found with %" PRIu64 " attaches, nattch %" PRIu64,
+			 a->total, a->total == 1 ? "" : "es", a->maps, nattch);
+	snprintf(m->procs_head, sizeof m->procs_head, "%7s %-10s %-5s %s", "PID", "USER", "MAP",
+		 "COMMAND");
+	m->nprocs = a->n;
+	m->procs_more = a->total - a->n;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct attached_proc *p = &a->procs[i];
+		char map[16];
+		snprintf(map, sizeof map, "%s%s", p->writable ? "rw" : "ro", p->maps > 1 ? "x" : "");
+		if (p->maps > 1)
+			snprintf(map + 3, sizeof map - 3, "%u", p->maps);
+		snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-5s %s", (int)p->pid, p->user,
+			 map, p->command);
+	}
+}
+
+void model_graph(struct view_model *m, const struct model_input *in, size_t width,
+		 unsigned height, const struct graph_scale *prev)
+{
+	struct graph *g = &m->graph;
+	graph_build(g, prev, in->hist, in->nhist, in->hist_first, in->spark_mode, width, height);
+	const char *what = in->spark_mode == SPARK_RATE ? "rate" : "value";
+	char every[48] = "";
+	if (in->snap && in->snap->interval_ns > 0)
+		snprintf(every, sizeof every, "  1 column = 1 sample (%g s)",
+			 (double)in->snap->interval_ns / 1e9);
+	else if (in->snap)
+		snprintf(every, sizeof every, "  1 column = 1 sample");
+	if (g->plotted == 0) {
+		snprintf(m->graph_title, sizeof m->graph_title, "history: %s  (no samples)", what);
+	} else if (in->spark_mode == SPARK_RATE) {
+		char a[24], b[24];
+		snprintf(m->graph_title, sizeof m->graph_title, "history: rate  min %s  max %s%s",
+			 format_rate(g->lo, a, sizeof a), format_rate(g->hi, b, sizeof b), every);
+	} else {
+		snprintf(m->graph_title, sizeof m->graph_title, "history: value  min %.0f  max %.0f%s",
+			 g->lo, g->hi, every);
+	}
+	m->graph_top[0] = m->graph_mid[0] = m->graph_base[0] = '\0';
+	if (g->scale.span > 0.0) {
+		graph_label(g->scale.base + g->scale.span, m->graph_top, sizeof m->graph_top);
+		graph_label(g->scale.base + g->scale.span / 2, m->graph_mid, sizeof m->graph_mid);
+		graph_label(g->scale.base, m->graph_base, sizeof m->graph_base);
+	}
+}
+
 void model_build(struct view_model *m, const struct model_input *in)
 {
 	char kb[16], a[24], b[24];
@@ -241,9 +311,10 @@ void model_build(struct view_model *m, const struct model_input *in)
 	control_of(m, in);
 	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
 	fields_of(m, in);
+	procs_of(m, in);
 	spark_of(m, in);
 	snprintf(m->footer, sizeof m->footer,
-		 "p %s  r reset  c clear  d %s  +/- delay %d.%ds  ? help  q quit",
+		 "p %s  r reset  c clear  d %s  a rescan  +/- delay %d.%ds  ? help  q quit",
 		 m->health == HEALTH_PAUSED ? "resume" : "pause",
 		 in->spark_mode == SPARK_RATE ? "value" : "rate", in->delay_tenths / 10,
 		 in->delay_tenths % 10);

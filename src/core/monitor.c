@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shmtop/attached.h"
 #include "shmtop/format.h"
 #include "shmtop/ipcstat.h"
 #include "shmtop/proc.h"
@@ -28,7 +29,12 @@ struct monitor {
 	bool have_snap;
 	struct shmtop_sample hist[SHMTOP_HISTORY];
 	size_t nhist;
+	uint64_t hist_first; /* sample number of hist[0] */
 	uint64_t hist_floor; /* samples before this were cleared from view */
+	struct attached att; /* processes with the segment mapped, as last scanned */
+	bool have_att;
+	bool rescan;         /* scan at the next poll whatever changed */
+	struct ipcstat scanned; /* the IPC_STAT the last scan was made for */
 	bool writer_alive;
 	pid_t comm_pid;
 	char comm[32];
@@ -94,14 +100,40 @@ static int find_segment(monitor *m)
 	return -1;
 }
 
+/* Copy the history, and learn the sample number of its first sample: the
+ * copy ends just before the ring's hist_next as record_read_history() saw
+ * it, which is known exactly when hist_next reads the same before and after
+ * (the graph puts each sample in a column by its number). */
 static void read_history(monitor *m)
 {
-	uint64_t avail = m->snap.hist_next;
-	if (m->hist_floor > avail)
-		m->hist_floor = 0; /* a new count on the segment */
-	uint64_t want = avail - m->hist_floor;
-	m->nhist = record_read_history(m->seg.data, m->hist,
-				       want < SHMTOP_HISTORY ? (size_t)want : SHMTOP_HISTORY);
+	const struct shmtop_record *r = m->seg.data;
+	for (int tries = 0;; tries++) {
+		uint64_t h0 = atomic_load_explicit(&r->hist_next, memory_order_acquire);
+		if (m->hist_floor > h0)
+			m->hist_floor = 0; /* a new count on the segment */
+		uint64_t want = h0 - m->hist_floor;
+		m->nhist = record_read_history(m->seg.data, m->hist,
+					       want < SHMTOP_HISTORY ? (size_t)want : SHMTOP_HISTORY);
+		uint64_t h1 = atomic_load_explicit(&r->hist_next, memory_order_acquire);
+		if (h1 == h0 || tries == 3) {
+			/* a writer this fast redraws every column anyway */
+			m->hist_first = h1 - m->nhist;
+			return;
+		}
+	}
+}
+
+/* Scan /proc for the attached processes when the kernel says the attaches
+ * may have changed (nattch, atime, dtime, lpid) or a scan was asked for. */
+static void scan_attached(monitor *m)
+{
+	const struct ipcstat *st = &m->stat, *old = &m->scanned;
+	if (m->have_att && !m->rescan && st->shmid == old->shmid && st->nattch == old->nattch &&
+	    st->atime == old->atime && st->dtime == old->dtime && st->lpid == old->lpid)
+		return;
+	m->rescan = false;
+	m->have_att = attached_scan(m->key, st->shmid, &m->att) == 0;
+	m->scanned = *st;
 }
 
 static void read_writer(monitor *m)
@@ -177,6 +209,8 @@ void monitor_poll(monitor *m)
 			continue; /* a new segment may already be on the key */
 		}
 		read_record(m);
+		if (m->state == MODEL_LIVE || m->state == MODEL_FOREIGN)
+			scan_attached(m);
 		return;
 	}
 }
@@ -193,6 +227,9 @@ void monitor_input(const monitor *m, struct model_input *in)
 	in->creator = m->creator;
 	in->hist = m->hist;
 	in->nhist = m->have_snap ? m->nhist : 0;
+	in->hist_first = m->hist_first;
+	in->att = m->have_att && m->seg.shmid >= 0 && m->seg.shmid == m->scanned.shmid ? &m->att
+										       : NULL;
 	in->writer_alive = m->have_snap && m->writer_alive;
 	in->writer_comm = m->comm_pid == (m->have_snap ? m->snap.writer_pid : -2) ? m->comm : NULL;
 	in->control_ok = m->seg.ctl != NULL && m->state == MODEL_LIVE;
@@ -217,6 +254,11 @@ void monitor_clear_history(monitor *m)
 	if (m->have_snap)
 		m->hist_floor = m->snap.hist_next;
 	m->nhist = 0;
+}
+
+void monitor_rescan(monitor *m)
+{
+	m->rescan = true;
 }
 
 void monitor_free(monitor *m)

@@ -12,6 +12,7 @@
 #include <sys/ipc.h>
 #include <sys/shm.h>
 
+#include "shmtop/format.h"
 #include "shmtop/ipcstat.h"
 
 void segment_init(struct segment *s)
@@ -37,6 +38,15 @@ enum segment_status segment_attach(struct segment *s, key_t key, char *why, size
 	struct ipcstat st;
 	if (ipcstat_get(id, &st) < 0) {
 		int e = errno;
+		if (e == EACCES && ipcstat_from_proc(id, &st) == 0) {
+			/* /proc/sysvipc/shm shows anyone the owner and mode */
+			char u[40], g[40], perms[16];
+			snprintf(why, whylen,
+				 "segment shmid %d is owned by %s:%s, mode %s (%04o)",
+				 id, format_user(st.uid, u, sizeof u), format_group(st.gid, g, sizeof g),
+				 format_perms(st.mode, perms, sizeof perms), st.mode);
+			return SEGMENT_DENIED;
+		}
 		snprintf(why, whylen, "segment with key 0x%08x (shmid %d): %s", (unsigned)key, id,
 			 e == EACCES ? "no permission to read it" : strerror(e));
 		if (e == EINVAL || e == EIDRM)
@@ -76,17 +86,23 @@ int segment_attach_control(struct segment *s, int control_id)
 		return -1;
 	}
 	struct ipcstat st;
-	if (ipcstat_get(control_id, &st) < 0) {
-		snprintf(s->ctl_why, sizeof s->ctl_why, "control segment %d: %s", control_id,
-			 errno == EACCES ? "no permission" : strerror(errno));
+	int e = ipcstat_get(control_id, &st) < 0 ? errno : 0;
+	void *p = e ? (void *)-1 : shmat(control_id, NULL, 0);
+	if (p == (void *)-1 && !e)
+		e = errno;
+	if (e == EACCES && (ipcstat_get(control_id, &st) == 0 || ipcstat_from_proc(control_id, &st) == 0)) {
+		char u[40], g[40], perms[16];
+		snprintf(s->ctl_why, sizeof s->ctl_why,
+			 "control segment %d is owned by %s:%s, mode %s (%04o): view only",
+			 control_id, format_user(st.uid, u, sizeof u), format_group(st.gid, g, sizeof g),
+			 format_perms(st.mode, perms, sizeof perms), st.mode);
 		return -1;
 	}
-	void *p = shmat(control_id, NULL, 0);
 	if (p == (void *)-1) {
-		if (errno == EACCES)
-			snprintf(s->ctl_why, sizeof s->ctl_why,
-				 "control segment mode %04o (uid %u): you may view, not control",
-				 st.mode, (unsigned)st.uid);
+		errno = e;
+		if (e == EACCES)
+			snprintf(s->ctl_why, sizeof s->ctl_why, "control segment %d: no permission",
+				 control_id);
 		else
 			snprintf(s->ctl_why, sizeof s->ctl_why, "control segment %d: %s",
 				 control_id, strerror(errno));

@@ -1,16 +1,20 @@
 /*
- * The dashboard's look.  Rows are drawn top to bottom through goto_row(),
- * which blanks each row once before it is drawn (and every row skipped), so
- * no stale text survives a change of state and nothing is cleared twice.
+ * The dashboard's look.  draw_screen() either paints every part after an
+ * erase() (the first frame, a new layout, help), or, given the model drawn
+ * last time, repaints only the parts whose text changed: a row, a field, a
+ * process, a graph column, the marker.  Either way only stdscr changes, and
+ * doupdate() sends the cells that differ; the partial path also saves curses
+ * the work of comparing rows that cannot have changed.
  */
 #include "draw.h"
 
 #include <curses.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "shmtop/bigtext.h"
 
-enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_SPARK };
+enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_GRAPH };
 
 void draw_colors(void)
 {
@@ -18,20 +22,7 @@ void draw_colors(void)
 	init_pair(PAIR_GOOD, COLOR_GREEN, -1);
 	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
 	init_pair(PAIR_BAD, COLOR_RED, -1);
-	init_pair(PAIR_SPARK, COLOR_CYAN, -1);
-}
-
-static int next_row;
-
-/* Blank the rows from next_row up to y, and move to the start of row y. */
-static void goto_row(int y)
-{
-	for (; next_row <= y && next_row < LINES; next_row++) {
-		move(next_row, 0);
-		clrtoeol();
-	}
-	if (y < LINES)
-		move(y, 0);
+	init_pair(PAIR_GRAPH, COLOR_CYAN, -1);
 }
 
 static attr_t tone_attr(enum model_tone t, const struct draw_style *s)
@@ -46,33 +37,54 @@ static attr_t tone_attr(enum model_tone t, const struct draw_style *s)
 	}
 }
 
-/* ASCII text at (y, x), cut at the right edge. */
+/* Text at (y, x), cut at the right edge. */
 static void put(int y, int x, const char *text, attr_t a)
 {
 	int room = COLS - x;
-	if (room <= 0)
+	if (room <= 0 || y < 0 || y >= LINES)
 		return;
 	attrset((int)(a));
 	mvaddnstr(y, x, text, room);
 	attrset((int)(A_NORMAL));
 }
 
-static void rule(int y, const char *title, const struct draw_style *s)
+/* Blank row y from column x to the end. */
+static void blank(int y, int x)
 {
-	if (s->utf8)
-		mvhline(y, 0, ACS_HLINE, COLS);
-	else
-		mvhline(y, 0, '-', COLS);
+	if (y < 0 || y >= LINES)
+		return;
+	move(y, x);
+	clrtoeol();
+}
+
+static bool same(const char *a, const char *b)
+{
+	return strcmp(a, b) == 0;
+}
+
+static void rule_line(int y, int x, int n, const struct draw_style *s)
+{
+	if (n > 0)
+		mvhline(y, x, s->utf8 ? ACS_HLINE : '-', n);
+}
+
+static void rule(int y, const char *title, attr_t a, const struct draw_style *s)
+{
+	if (y < 0)
+		return;
+	rule_line(y, 0, COLS, s);
 	if (title && *title) {
 		put(y, 2, " ", A_NORMAL);
-		put(y, 3, title, A_BOLD);
+		put(y, 3, title, A_BOLD | a);
 		put(y, 3 + (int)strlen(title), " ", A_NORMAL);
 	}
 }
 
-static void draw_title(const struct view_model *m, const struct draw_style *s)
+static void draw_title(const struct view_model *m, const struct view_model *p,
+		       const struct draw_style *s)
 {
-	goto_row(0);
+	if (p && same(m->title, p->title) && same(m->badge, p->badge) && m->tone == p->tone)
+		return;
 	attrset((int)(A_REVERSE));
 	mvhline(0, 0, ' ', COLS);
 	put(0, 1, m->title, A_REVERSE | A_BOLD);
@@ -81,79 +93,203 @@ static void draw_title(const struct view_model *m, const struct draw_style *s)
 		put(0, bx, m->badge, A_REVERSE | tone_attr(m->tone, s));
 }
 
-static void draw_value(const struct view_model *m, const struct layout *l,
-		       const struct draw_style *s)
+static void draw_value(const struct view_model *m, const struct view_model *p,
+		       const struct layout *l, const struct draw_style *s)
 {
 	if (!m->have_value) {
-		goto_row(l->value_y);
+		if (p && same(m->message, p->message) && m->tone == p->tone)
+			return;
+		blank(l->value_y, 0);
 		put(l->value_y, 0, m->message, tone_attr(m->tone, s));
 		return;
 	}
-	if (l->big) {
-		char row[256];
-		for (unsigned r = 0; r < BIGTEXT_ROWS; r++) {
-			int y = l->value_y + (int)r;
-			goto_row(y);
-			attrset((int)(A_BOLD));
-			mvaddstr(y, 0, bigtext_row(m->value, r, s->utf8, row, sizeof row));
-			attrset((int)(A_NORMAL));
-			if (y == l->details_y)
-				put(y, l->details_x, m->details, A_NORMAL);
-		}
+	bool value = !p || !same(m->value, p->value);
+	bool details = !p || !same(m->details, p->details);
+	if (!l->big) {
+		if (!value && !details)
+			return;
+		blank(l->value_y, 0);
+		put(l->value_y, 0, m->value, A_BOLD);
+		put(l->details_y, l->details_x, m->details, A_NORMAL);
 		return;
 	}
-	goto_row(l->value_y);
-	put(l->value_y, 0, m->value, A_BOLD);
-	put(l->details_y, l->details_x, m->details, A_NORMAL);
-}
-
-static void draw_status(const struct view_model *m, const struct layout *l,
-			const struct draw_style *s)
-{
-	goto_row(l->writer_y);
-	put(l->writer_y, 0, m->writer, A_NORMAL);
-	goto_row(l->control_y);
-	if (m->notice[0])
-		put(l->control_y, 0, m->notice, A_BOLD);
-	else if (m->have_value && m->message[0])
-		put(l->control_y, 0, m->message, tone_attr(TONE_WARN, s));
-	else
-		put(l->control_y, 0, m->control, m->control_ok ? A_NORMAL : A_DIM);
-}
-
-static void draw_fields(const struct view_model *m, const struct layout *l,
-			const struct draw_style *s)
-{
-	goto_row(l->info_sep_y);
-	rule(l->info_sep_y, "segment (IPC_STAT)", s);
-	size_t shown = (size_t)(l->info_rows * l->info_cols);
-	for (int r = 0; r < l->info_rows; r++) {
-		int y = l->info_y + r;
-		goto_row(y);
-		for (int c = 0; c < l->info_cols; c++) {
-			size_t i = (size_t)(r * l->info_cols + c);
-			if (i >= m->nfields || i >= shown)
-				break;
-			int x = c * l->info_colw;
-			char cell[80];
-			int w = l->info_colw - 1 < (int)sizeof cell ? l->info_colw - 1 : (int)sizeof cell - 1;
-			snprintf(cell, (size_t)w + 1, "%-8s %s", m->fields[i].label, m->fields[i].value);
-			put(y, x, cell, A_NORMAL);
-			attrset((int)(A_BOLD));
-			mvaddnstr(y, x, m->fields[i].label, w);
-			attrset((int)(A_NORMAL));
-		}
+	if (value) {
+		char row[256];
+		/* Block glyphs are as heavy as they get; bold would only add an
+		 * attribute change each way on every row. */
+		for (unsigned r = 0; r < BIGTEXT_ROWS; r++)
+			put(l->value_y + (int)r, 0, bigtext_row(m->value, r, s->utf8, row, sizeof row),
+			    s->utf8 ? A_NORMAL : A_BOLD);
+	}
+	if (details) {
+		blank(l->details_y, l->details_x);
+		put(l->details_y, l->details_x, m->details, A_NORMAL);
 	}
 }
 
-static void draw_spark(const struct view_model *m, const struct layout *l,
-		       const struct draw_style *s)
+/* What the control row shows: a notice, a warning, or the controls. */
+static const char *control_text(const struct view_model *m, const struct draw_style *s,
+				attr_t *a)
 {
-	goto_row(l->spark_sep_y);
-	rule(l->spark_sep_y, m->spark_title, s);
-	goto_row(l->spark_y);
-	attrset((int)(s->color ? COLOR_PAIR(PAIR_SPARK) : A_NORMAL));
-	mvaddstr(l->spark_y, 0, m->spark);
+	if (m->notice[0]) {
+		*a = A_BOLD;
+		return m->notice;
+	}
+	if (m->have_value && m->message[0]) {
+		*a = tone_attr(TONE_WARN, s);
+		return m->message;
+	}
+	*a = m->control_ok ? A_NORMAL : A_DIM;
+	return m->control;
+}
+
+static void draw_status(const struct view_model *m, const struct view_model *p,
+			const struct layout *l, const struct draw_style *s)
+{
+	if (!p || !same(m->writer, p->writer)) {
+		blank(l->writer_y, 0);
+		put(l->writer_y, 0, m->writer, A_NORMAL);
+	}
+	attr_t a, pa = 0;
+	const char *t = control_text(m, s, &a);
+	if (!p || !same(t, control_text(p, s, &pa)) || a != pa) {
+		blank(l->control_y, 0);
+		put(l->control_y, 0, t, a);
+	}
+}
+
+static void draw_fields(const struct view_model *m, const struct view_model *p,
+			const struct layout *l, const struct draw_style *s)
+{
+	if (!p)
+		rule(l->info_sep_y, "segment (IPC_STAT)", A_NORMAL, s);
+	size_t shown = (size_t)(l->info_rows * l->info_cols);
+	for (size_t i = 0; i < m->nfields && i < shown; i++) {
+		if (p && i < p->nfields && same(m->fields[i].value, p->fields[i].value))
+			continue;
+		int y = l->info_y + (int)i / l->info_cols;
+		int x = (int)i % l->info_cols * l->info_colw;
+		char cell[96];
+		int w = l->info_colw - 1 < (int)sizeof cell ? l->info_colw - 1 : (int)sizeof cell - 1;
+		if (w < 0)
+			w = 0;
+		int n = snprintf(cell, (size_t)w + 1, "%-8s %s", m->fields[i].label, m->fields[i].value);
+		for (; n >= 0 && n < w; n++) /* pad: a shorter value leaves nothing behind */
+			cell[n] = ' ';
+		cell[w] = '\0';
+		put(y, x, cell, A_NORMAL);
+		attrset((int)(A_BOLD));
+		mvaddnstr(y, x, m->fields[i].label, w);
+		attrset((int)(A_NORMAL));
+	}
+}
+
+/* The text of process row r (0 = first process) of a panel with `rows`
+ * process rows: the last one says how many more there are, if any. */
+static const char *proc_row(const struct view_model *m, int r, int rows, char *buf, size_t len)
+{
+	size_t more = m->nprocs + m->procs_more - (size_t)rows;
+	if (r == rows - 1 && m->nprocs + m->procs_more > (size_t)rows) {
+		snprintf(buf, len, "%7s and %zu more", "...", more + 1);
+		return buf;
+	}
+	if ((size_t)r < m->nprocs)
+		return m->procs[r];
+	return r == 0 ? "      - none found" : "";
+}
+
+static void draw_procs(const struct view_model *m, const struct view_model *p,
+		       const struct layout *l, const struct draw_style *s)
+{
+	if (l->procs_sep_y < 0)
+		return;
+	if (!p || !same(m->procs_title, p->procs_title) || m->procs_warn != p->procs_warn) {
+		blank(l->procs_sep_y, 0);
+		rule(l->procs_sep_y, m->have_procs ? m->procs_title : "attached: not scanned",
+		     m->procs_warn ? tone_attr(TONE_WARN, s) : A_NORMAL, s);
+	}
+	if (!p)
+		put(l->procs_y, 0, m->procs_head, A_BOLD);
+	int rows = l->procs_rows - 1;
+	char a[64], b[64];
+	for (int r = 0; r < rows; r++) {
+		const char *t = m->have_procs ? proc_row(m, r, rows, a, sizeof a) : "";
+		if (p && same(t, p->have_procs ? proc_row(p, r, rows, b, sizeof b) : ""))
+			continue;
+		blank(l->procs_y + 1 + r, 0);
+		put(l->procs_y + 1 + r, 0, t, A_NORMAL);
+	}
+}
+
+static void draw_column(const struct graph *g, const struct layout *l, size_t c,
+			 const struct draw_style *s)
+{
+	for (int r = 0; r < l->graph_h; r++)
+		mvaddstr(l->graph_y + r, l->graph_x + (int)c,
+			 graph_cell(g->level[c], (unsigned)(l->graph_h - 1 - r), s->utf8));
+}
+
+/* The axis below the graph, or its cell under column c: in UTF-8 a plain
+ * "─" rather than ACS_HLINE, which would cost a charset switch each way
+ * every time the marker moves. */
+static void axis_cell(const struct layout *l, size_t c, const struct draw_style *s)
+{
+	mvaddstr(l->axis_y, l->graph_x + (int)c, s->utf8 ? "\u2500" : "-");
+}
+
+static void marker(const struct graph *g, const struct layout *l, const struct draw_style *s)
+{
+	if (g->have_cursor)
+		mvaddstr(l->axis_y, l->graph_x + (int)g->cursor, s->utf8 ? "\u25b2" : "^");
+}
+
+static void draw_graph(const struct view_model *m, const struct view_model *p,
+		       const struct layout *l, const struct draw_style *s)
+{
+	const struct graph *g = &m->graph, *pg = p ? &p->graph : NULL;
+	if (!p || !same(m->graph_title, p->graph_title)) {
+		/* not bold: min and max change with most samples, and every
+		 * attribute change costs bytes each way */
+		blank(l->graph_sep_y, 0);
+		rule(l->graph_sep_y, "", A_NORMAL, s);
+		put(l->graph_sep_y, 2, " ", A_NORMAL);
+		put(l->graph_sep_y, 3, m->graph_title, A_NORMAL);
+		put(l->graph_sep_y, 3 + (int)strlen(m->graph_title), " ", A_NORMAL);
+	}
+	bool labels = !p || !same(m->graph_top, p->graph_top) || !same(m->graph_mid, p->graph_mid) ||
+		      !same(m->graph_base, p->graph_base);
+	if (labels) {
+		chtype vl = s->utf8 ? ACS_VLINE : '|', tick = s->utf8 ? ACS_RTEE : '+';
+		int mid = l->graph_h >= 5 ? l->graph_h / 2 : -1;
+		for (int r = 0; r < l->graph_h; r++) {
+			const char *t = r == 0 ? m->graph_top
+				      : r == l->graph_h - 1 ? m->graph_base
+				      : r == mid ? m->graph_mid : "";
+			char lab[GRAPH_LABEL_W + 2];
+			snprintf(lab, sizeof lab, "%*s", GRAPH_LABEL_W, t);
+			put(l->graph_y + r, 0, lab, A_NORMAL);
+			mvaddch(l->graph_y + r, GRAPH_LABEL_W, *t ? tick : vl);
+		}
+	}
+	attrset((int)(s->color ? COLOR_PAIR(PAIR_GRAPH) : A_NORMAL));
+	for (size_t c = 0; c < g->width; c++)
+		if (!pg || g->level[c] != pg->level[c])
+			draw_column(g, l, c, s);
+	/* The axis and marker plain: moving the marker then needs no
+	 * attribute changes on the wire. */
+	attrset((int)(A_NORMAL));
+	if (l->axis_y >= 0) {
+		if (!p) {
+			mvaddstr(l->axis_y, GRAPH_LABEL_W, s->utf8 ? "\u2514" : "+");
+			for (size_t c = 0; c < g->width; c++)
+				axis_cell(l, c, s);
+			marker(g, l, s);
+		} else if (pg->have_cursor != g->have_cursor || pg->cursor != g->cursor) {
+			if (pg->have_cursor)
+				axis_cell(l, pg->cursor, s);
+			marker(g, l, s);
+		}
+	}
 	attrset((int)(A_NORMAL));
 }
 
@@ -162,10 +298,15 @@ static const char *const help_lines[] = {
 	"r         reset the count to 0",
 	"c         clear the history shown",
 	"d         history of value or rate",
+	"a         rescan attached processes",
 	"+ / -     slower / faster refresh",
 	"? h F1    this help",
 	"q Esc F10 quit (also Ctrl-C)",
 	"Ctrl-Z    suspend; fg resumes",
+	"Ctrl-L    repaint the screen",
+	"",
+	"the graph: one column per sample,",
+	"written where the marker is",
 	"",
 	"any other key closes this help",
 };
@@ -198,40 +339,47 @@ static void draw_help(const struct draw_style *s)
 		put(y + 1 + i, x + 2, help_lines[i], A_NORMAL);
 }
 
-void draw_screen(const struct view_model *m, const struct layout *l,
-		 const struct draw_style *s, bool help)
+static void draw_too_small(const struct draw_style *s)
 {
-	next_row = 0;
+	/* "terminal too small: need 40×10", on two lines if need be */
+	char msg[64];
+	layout_too_small(s->utf8, msg, sizeof msg);
+	char *need = strstr(msg, " need");
+	bool split = need && (int)strlen(msg) > COLS;
+	if (split)
+		*need++ = '\0';
+	const char *lines[2] = { msg, split ? need : NULL };
+	for (int i = 0; i < 2 && lines[i]; i++) {
+		int y = LINES / 2 - (split ? 1 : 0) + i;
+		int x = (COLS - (int)strlen(lines[i])) / 2;
+		put(y, x < 0 ? 0 : x, lines[i], A_BOLD);
+	}
+}
+
+void draw_screen(const struct view_model *m, const struct view_model *prev,
+		 const struct layout *l, const struct draw_style *s, bool help)
+{
+	if (!prev || help || l->too_small) {
+		erase();
+		prev = NULL;
+	}
 	if (l->too_small) {
-		/* "terminal too small: need 40×10", on two lines if need be */
-		char msg[64];
-		layout_too_small(s->utf8, msg, sizeof msg);
-		char *need = strstr(msg, " need");
-		bool split = need && (int)strlen(msg) > COLS;
-		if (split)
-			*need++ = '\0';
-		const char *lines[2] = { msg, split ? need : NULL };
-		for (int i = 0; i < 2 && lines[i]; i++) {
-			int y = LINES / 2 - (split ? 1 : 0) + i;
-			int x = (COLS - (int)strlen(lines[i])) / 2;
-			goto_row(y);
-			attrset((int)(A_BOLD));
-			mvaddstr(y, x < 0 ? 0 : x, lines[i]);
-			attrset((int)(A_NORMAL));
-		}
-		goto_row(LINES);
+		draw_too_small(s);
 		return;
 	}
-	draw_title(m, s);
-	draw_value(m, l, s);
-	draw_status(m, l, s);
-	draw_fields(m, l, s);
-	draw_spark(m, l, s);
-	goto_row(l->footer_y);
-	attrset((int)(A_DIM));
-	mvaddnstr(l->footer_y, 0, m->footer, COLS - 1); /* never the last cell: no scroll */
-	attrset((int)(A_NORMAL));
-	goto_row(LINES);
+	draw_title(m, prev, s);
+	draw_value(m, prev, l, s);
+	draw_status(m, prev, l, s);
+	draw_fields(m, prev, l, s);
+	draw_procs(m, prev, l, s);
+	draw_graph(m, prev, l, s);
+	if (!prev || !same(m->footer, prev->footer)) {
+		blank(l->footer_y, 0);
+		/* never the last cell: no scroll */
+		attrset((int)(A_DIM));
+		mvaddnstr(l->footer_y, 0, m->footer, COLS - 1);
+		attrset((int)(A_NORMAL));
+	}
 	if (help)
 		draw_help(s);
 }

@@ -1,7 +1,7 @@
 /*
  * Drawing the view model onto stdscr.  Takes const data and changes nothing
- * but the curses screen; every row is rewritten in place each time, so
- * curses sends only the cells that changed.
+ * but the curses screen.  Given the model drawn last time, it rewrites only
+ * the parts whose text changed; curses then sends only the cells that did.
  */
 #ifndef SHMTOP_DRAW_H
 #define SHMTOP_DRAW_H
@@ -19,8 +19,10 @@ struct draw_style {
 /* Set up the colour pairs; call once after start_color(). */
 void draw_colors(void);
 
-/* Draw the whole screen (not refreshed); the help overlay on top if help. */
-void draw_screen(const struct view_model *m, const struct layout *l,
-		 const struct draw_style *s, bool help);
+/* Draw m (not refreshed); the help overlay on top if help.  prev is the
+ * model last drawn with the same layout and style, so only what differs from
+ * it is drawn; NULL (or help) erases and draws everything. */
+void draw_screen(const struct view_model *m, const struct view_model *prev,
+		 const struct layout *l, const struct draw_style *s, bool help);
 
 #endif

@@ -2,8 +2,10 @@
  * The viewer's loop.  One ppoll() on the terminal with a timeout to the next
  * tick is the only place it sleeps; signals are blocked everywhere else and
  * only set flags, so a SIGHUP or SIGTERM is seen at once and never lost.
- * Each tick polls the monitor, rebuilds the model and redraws into curses'
- * virtual screen; doupdate() then sends only what changed.
+ * Each tick polls the monitor and builds a new model into the spare of two
+ * buffers; draw_screen() compares it with the model drawn last time and
+ * rewrites only what changed, and doupdate() sends only the cells that did.
+ * Nothing is allocated per tick.
  */
 #include "tui.h"
 
@@ -34,8 +36,14 @@ struct tui {
 	bool waiting;
 	uint32_t ticket;
 	struct model_input in;
-	struct view_model model;
-	struct layout layout;
+	struct view_model models[2];
+	struct view_model *model, *drawn; /* the newest; the one on screen (or NULL) */
+	struct layout layout, drawn_layout;
+	bool drawn_help;
+	struct graph_scale scale;         /* the graph's, kept while it fits */
+	bool have_scale;
+	enum spark_mode scale_mode;
+	int scale_shmid;
 };
 
 static const int delays[] = { 1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 600 };
@@ -44,6 +52,17 @@ static void notice(struct tui *t, const char *text)
 {
 	snprintf(t->notice, sizeof t->notice, "%s", text);
 	t->notice_until = clock_mono_ns() + NOTICE_NS;
+}
+
+/* Must everything be drawn again, rather than what changed? */
+static bool full_redraw(const struct tui *t)
+{
+	const struct view_model *m = t->model, *p = t->drawn;
+	return !p || t->help || t->drawn_help ||
+	       memcmp(&t->layout, &t->drawn_layout, sizeof t->layout) != 0 ||
+	       m->state != p->state || m->have_value != p->have_value || m->nfields != p->nfields ||
+	       m->have_procs != p->have_procs || m->graph.width != p->graph.width ||
+	       m->graph.height != p->graph.height;
 }
 
 static void render(struct tui *t)
@@ -59,21 +78,45 @@ static void render(struct tui *t)
 	t->in.now_mono = now;
 	t->in.spark_mode = t->mode;
 	t->in.utf8 = t->style.utf8;
-	t->in.spark_width = (size_t)(COLS > 0 ? COLS : 0);
+	t->in.spark_width = 0; /* the graph replaces the one-line sparkline */
 	t->in.delay_tenths = t->delay;
 	t->in.notice = now < t->notice_until ? t->notice : NULL;
-	model_build(&t->model, &t->in);
-	layout_compute(COLS, LINES, strlen(t->model.value), strlen(t->model.details),
-		       t->model.nfields, &t->layout);
-	draw_screen(&t->model, &t->layout, &t->style, t->help);
+
+	t->model = t->drawn == &t->models[0] ? &t->models[1] : &t->models[0];
+	struct view_model *m = t->model;
+	model_build(m, &t->in);
+	int nprocs = m->have_procs ? (int)(m->nprocs + m->procs_more) : m->have_value ? 0 : -1;
+	layout_compute(COLS, LINES, strlen(m->value), strlen(m->details), m->nfields, nprocs,
+		       &t->layout);
+	/* The scale carries over only for the same series. */
+	int shmid = t->in.stat ? t->in.stat->shmid : -1;
+	bool keep = t->have_scale && t->scale_mode == t->mode && t->scale_shmid == shmid;
+	if (!t->layout.too_small)
+		model_graph(m, &t->in, (size_t)t->layout.graph_w, (unsigned)t->layout.graph_h,
+			    keep ? &t->scale : NULL);
+	t->scale = m->graph.scale;
+	t->have_scale = m->graph.scale.span > 0.0;
+	t->scale_mode = t->mode;
+	t->scale_shmid = shmid;
+
+	draw_screen(m, full_redraw(t) ? NULL : t->drawn, &t->layout, &t->style, t->help);
+	t->drawn = m;
+	t->drawn_layout = t->layout;
+	t->drawn_help = t->help;
 	wnoutrefresh(stdscr);
 	doupdate();
 }
 
+/* Draw everything again at the next render (a resize, help, Ctrl-L). */
+static void invalidate(struct tui *t)
+{
+	t->drawn = NULL;
+}
+
 static void command(struct tui *t, enum shmtop_command cmd, const char *asked)
 {
-	if (!t->model.control_ok) {
-		notice(t, t->model.control[0] ? t->model.control : "controls disabled: no writer");
+	if (!t->model->control_ok) {
+		notice(t, t->model->control[0] ? t->model->control : "controls disabled: no writer");
 		return;
 	}
 	if (monitor_send(t->mon, cmd, &t->ticket) < 0) {
@@ -107,21 +150,19 @@ static bool key(struct tui *t, int ch, int64_t *next_poll)
 	case 'q': case 'Q': case 27: case 3: case KEY_F(10):
 		return true;
 	case KEY_RESIZE:
-		erase();
+		invalidate(t);
 		return false;
 	case '?': case 'h': case 'H': case KEY_F(1):
 		t->help = !t->help;
-		erase();
 		return false;
 	}
 	if (t->help) { /* any other key just closes the help */
 		t->help = false;
-		erase();
 		return false;
 	}
 	switch (ch) {
 	case 'p': case 'P':
-		if (t->model.health == HEALTH_PAUSED)
+		if (t->model->health == HEALTH_PAUSED)
 			command(t, SHMTOP_CMD_RESUME, "resume requested");
 		else
 			command(t, SHMTOP_CMD_PAUSE, "pause requested");
@@ -138,6 +179,11 @@ static bool key(struct tui *t, int ch, int64_t *next_poll)
 	case 'd': case 'D':
 		t->mode = t->mode == SPARK_VALUE ? SPARK_RATE : SPARK_VALUE;
 		break;
+	case 'a': case 'A':
+		monitor_rescan(t->mon);
+		notice(t, "attached processes: rescanning /proc");
+		*next_poll = clock_mono_ns();
+		break;
 	case '+': case '=':
 		set_delay(t, 1);
 		*next_poll = clock_mono_ns() + t->delay * 100 * NS_PER_MS;
@@ -148,6 +194,7 @@ static bool key(struct tui *t, int ch, int64_t *next_poll)
 		break;
 	case 12: /* Ctrl-L: repaint everything */
 		clearok(curscr, TRUE);
+		invalidate(t);
 		break;
 	}
 	return false;
@@ -169,6 +216,7 @@ static int setup(bool color, char *why, size_t whylen)
 	keypad(stdscr, TRUE);
 	nodelay(stdscr, TRUE);
 	curs_set(0);
+	leaveok(stdscr, TRUE); /* the cursor is hidden: no move to park it after each update */
 	if (color && has_colors() && start_color() == OK)
 		draw_colors();
 	return 0;
@@ -180,6 +228,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	static struct tui t; /* large (the model); one per process */
 	memset(&t, 0, sizeof t);
 	t.mon = mon;
+	t.model = &t.models[0];
 	t.delay = o->delay_tenths;
 	t.style.utf8 = utf8;
 	if (setup(color, why, whylen) < 0)

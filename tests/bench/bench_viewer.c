@@ -1423,7 +1423,7 @@ static int writer_rate(const struct bench_writer *w, const char *key, int nview,
 	const char *argv[] = {SHMTOP_PATH, "-k", key, NULL};
 	struct term t[4], *tv[4];
 	struct shmtop_snapshot s0, s1;
-	char why[160], label[16];
+	char why[160], label[24];
 	int rc = 0, n = 0;
 	for (; n < nview; n++) {
 		snprintf(label, sizeof label, "shmtop %d", n + 1);
