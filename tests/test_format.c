@@ -91,12 +91,39 @@ static void test_names(void **state)
 	assert_string_equal(format_group(4000000001u, buf, sizeof buf), "4000000001");
 }
 
+static void test_wrap(void **state)
+{
+	(void)state;
+	size_t st[4], len[4];
+	const char *denied = "permission denied for key 0x00002537: segment shmid 7 is owned by "
+			     "someone:staff, mode rw------- (0600)";
+	/* after the ": " in reach, then at spaces */
+	assert_int_equal(format_wrap(denied, 70, 4, st, len), 2);
+	assert_int_equal(len[0], strlen("permission denied for key 0x00002537:"));
+	assert_string_equal(denied + st[1],
+			    "segment shmid 7 is owned by someone:staff, mode rw------- (0600)");
+	assert_int_equal(format_wrap("short", 60, 4, st, len), 1);
+	assert_int_equal(len[0], 5);
+	assert_int_equal(format_wrap("", 60, 4, st, len), 1);
+	assert_int_equal(len[0], 0);
+	/* bounded: the last line is cut */
+	assert_int_equal(format_wrap("aaaa bbbb cccc dddd", 4, 2, st, len), 2);
+	assert_int_equal(st[1], 5);
+	assert_int_equal(len[1], 4);
+	/* no space: cut mid-word; UTF-8 counts characters */
+	assert_int_equal(format_wrap("abcdefgh", 3, 4, st, len), 3);
+	assert_int_equal(len[2], 2);
+	assert_int_equal(format_wrap("\u2500\u2500 x", 3, 4, st, len), 2);
+	assert_int_equal(len[0], 6);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key),  cmocka_unit_test(test_perms),
 		cmocka_unit_test(test_size), cmocka_unit_test(test_time),
 		cmocka_unit_test(test_age_rate_status), cmocka_unit_test(test_names),
+		cmocka_unit_test(test_wrap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -48,11 +48,11 @@ static void test_too_small(void **state)
 	(void)state;
 	struct layout l;
 	char msg[64];
-	layout_compute(39, 30, 3, 40, 13, -1, &l);
+	layout_compute(39, 30, 3, 40, 13, -1, 1, &l);
 	assert_true(l.too_small);
-	layout_compute(80, 9, 3, 40, 13, -1, &l);
+	layout_compute(80, 9, 3, 40, 13, -1, 1, &l);
 	assert_true(l.too_small);
-	layout_compute(LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, 3, 40, 13, -1, &l);
+	layout_compute(LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, 3, 40, 13, -1, 1, &l);
 	assert_false(l.too_small);
 	check_rows(&l);
 	assert_string_equal(layout_too_small(true, msg, sizeof msg),
@@ -66,7 +66,7 @@ static void test_sizes(void **state)
 	(void)state;
 	struct layout l;
 	/* 80x24: big digits, details beside them, two columns, all 13 fields. */
-	layout_compute(80, 24, 4, 40, 13, -1, &l);
+	layout_compute(80, 24, 4, 40, 13, -1, 1, &l);
 	check_rows(&l);
 	assert_true(l.big);
 	assert_int_equal(l.value_h, 3);
@@ -75,18 +75,18 @@ static void test_sizes(void **state)
 	assert_int_equal(l.info_colw, 40);
 	assert_int_equal(l.info_rows, 7);
 	/* 50x15: plain value, one column, the most important fields first. */
-	layout_compute(50, 15, 4, 40, 13, -1, &l);
+	layout_compute(50, 15, 4, 40, 13, -1, 1, &l);
 	check_rows(&l);
 	assert_false(l.big);
 	assert_int_equal(l.info_cols, 1);
 	assert_int_equal(l.info_rows, 15 - 8);
 	assert_int_equal(l.details_x, 6);
 	/* 40x10: the minimum still shows two fields. */
-	layout_compute(40, 10, 4, 40, 13, -1, &l);
+	layout_compute(40, 10, 4, 40, 13, -1, 1, &l);
 	check_rows(&l);
 	assert_int_equal(l.info_rows, 2);
 	/* Wide: three columns; 20 digits (79 cells) + 3 + 40 fit in 130. */
-	layout_compute(130, 40, 20, 40, 13, -1, &l);
+	layout_compute(130, 40, 20, 40, 13, -1, 1, &l);
 	check_rows(&l);
 	assert_int_equal(l.info_cols, 3);
 	assert_int_equal(l.info_rows, 5);
@@ -97,14 +97,14 @@ static void test_big_needs_room(void **state)
 {
 	(void)state;
 	struct layout l;
-	layout_compute(100, 40, 20, 40, 13, -1, &l); /* 79 + 3 + 40 > 100 */
+	layout_compute(100, 40, 20, 40, 13, -1, 1, &l); /* 79 + 3 + 40 > 100 */
 	assert_false(l.big);
-	layout_compute(60, 40, 10, 40, 13, -1, &l); /* 39 + 3 + 40 > 60 */
+	layout_compute(60, 40, 10, 40, 13, -1, 1, &l); /* 39 + 3 + 40 > 60 */
 	assert_false(l.big);
-	layout_compute(80, 16, 4, 40, 13, -1, &l); /* rows: 7 + 3 + 7 > 16 */
+	layout_compute(80, 16, 4, 40, 13, -1, 1, &l); /* rows: 7 + 3 + 7 > 16 */
 	assert_false(l.big);
 	check_rows(&l);
-	layout_compute(80, 24, 0, 0, 0, -1, &l); /* waiting: no value, no fields */
+	layout_compute(80, 24, 0, 0, 0, -1, 1, &l); /* waiting: no value, no fields */
 	assert_false(l.big);
 	assert_int_equal(l.info_rows, 0);
 	check_rows(&l);
@@ -115,25 +115,25 @@ static void test_procs_and_graph(void **state)
 	(void)state;
 	struct layout l;
 	/* 120x40, two processes: all listed, the graph at its full height. */
-	layout_compute(120, 40, 4, 40, 13, 2, &l);
+	layout_compute(120, 40, 4, 40, 13, 2, 1, &l);
 	check_rows(&l);
 	assert_true(l.procs_sep_y > l.info_y);
 	assert_int_equal(l.procs_rows, 3);
 	assert_int_equal(l.graph_h, LAYOUT_GRAPH_ROWS);
 	assert_true(l.axis_y >= 0);
 	/* 80x24: both processes still, a smaller graph with its axis. */
-	layout_compute(80, 24, 4, 40, 13, 2, &l);
+	layout_compute(80, 24, 4, 40, 13, 2, 1, &l);
 	check_rows(&l);
 	assert_int_equal(l.procs_rows, 3);
 	assert_true(l.graph_h >= 2);
 	assert_true(l.axis_y >= 0);
 	/* Many processes: the graph keeps four rows, the rest are listed. */
-	layout_compute(120, 40, 4, 40, 13, 100, &l);
+	layout_compute(120, 40, 4, 40, 13, 100, 1, &l);
 	check_rows(&l);
 	assert_int_equal(l.graph_h, 4);
 	assert_true(l.procs_rows > 10);
 	/* 40x10: no room for the panel. */
-	layout_compute(40, 10, 4, 40, 13, 2, &l);
+	layout_compute(40, 10, 4, 40, 13, 2, 1, &l);
 	check_rows(&l);
 	assert_int_equal(l.procs_sep_y, -1);
 }

@@ -44,4 +44,11 @@ char *format_user(uid_t uid, char *buf, size_t len);
 /* The group name for gid, or the number if it has none. */
 char *format_group(gid_t gid, char *buf, size_t len);
 
+/* Word-wrap text into at most max lines of at most width cells (a cell per
+ * UTF-8 character): line i is the len[i] bytes at text + start[i].  Lines
+ * break after the last ": " in reach (at least a quarter of width in),
+ * else at the last space, else mid-word; the last line is cut if text does
+ * not fit.  Pure; returns the number of lines, at least 1 for max >= 1. */
+size_t format_wrap(const char *text, size_t width, size_t max, size_t *start, size_t *len);
+
 #endif

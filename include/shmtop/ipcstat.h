@@ -31,13 +31,4 @@ void ipcstat_from_ds(const struct shmid_ds *ds, int shmid, struct ipcstat *out);
  * the segment is gone; EACCES: no read permission). */
 int ipcstat_get(int shmid, struct ipcstat *out);
 
-/* Parse one line of /proc/sysvipc/shm (key in signed decimal, perms in
- * octal with SHM_DEST and SHM_LOCKED).  Pure; 0, or -1 for the heading or
- * anything else. */
-int ipcstat_parse_proc(const char *line, struct ipcstat *out);
-
-/* Segment shmid as /proc/sysvipc/shm shows it, which needs no permission on
- * the segment.  0, or -1 with errno. */
-int ipcstat_from_proc(int shmid, struct ipcstat *out);
-
 #endif

@@ -25,6 +25,7 @@ struct layout {
 	int value_y, value_h;
 	int details_y, details_x; /* rate and age: beside the value */
 	int writer_y, control_y;
+	int control_h;            /* rows of the control text (value_h for the message) */
 	int info_sep_y, info_y, info_rows, info_cols, info_colw;
 	int procs_sep_y;          /* -1: no processes panel */
 	int procs_y, procs_rows;  /* a header row, then procs_rows - 1 processes */
@@ -35,10 +36,12 @@ struct layout {
 };
 
 /* Lay out a cols x rows screen for a value of value_len digits, a details
- * text of details_len cells, nfields IPC_STAT fields and nprocs attached
- * processes (-1: no processes panel). */
+ * text of details_len cells, nfields IPC_STAT fields, nprocs attached
+ * processes (-1: no processes panel) and a text wrapped onto text_rows rows:
+ * the control text with a value, else the message in place of the value.
+ * Rows for the text beyond the first come before the fields. */
 void layout_compute(int cols, int rows, size_t value_len, size_t details_len,
-		    size_t nfields, int nprocs, struct layout *l);
+		    size_t nfields, int nprocs, int text_rows, struct layout *l);
 
 /* "terminal too small: need 40×10" ('x' unless utf8) into buf. */
 char *layout_too_small(bool utf8, char *buf, size_t len);

@@ -28,6 +28,7 @@ enum model_state {
 	MODEL_DENIED,   /* a segment is there, but this user may not read it */
 	MODEL_FOREIGN,  /* the segment on the key is not a shmwriter record */
 	MODEL_STARTING, /* the record is still being made */
+	MODEL_DAMAGED,  /* a shmwriter header, but the payload fails validation; see why */
 	MODEL_ERROR,    /* any other failure; see why */
 	MODEL_LIVE,     /* a validated snapshot */
 };
@@ -90,6 +91,7 @@ struct view_model {
 	double rate;                 /* per second, from the history */
 	int64_t age_ns;              /* since the count last changed */
 	char writer[160];            /* "writer pid 42 (shmwriter) alive, running, every 1s" */
+	char writer_short[112];      /* the same without the command, for narrow screens */
 	bool control_ok;
 	char control[200];           /* which commands work, or why none do */
 	char notice[200];

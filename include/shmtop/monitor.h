@@ -10,6 +10,7 @@
 #define SHMTOP_MONITOR_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -20,6 +21,11 @@ typedef struct monitor monitor;
 
 /* A monitor for key, not yet attached.  NULL if out of memory. */
 monitor *monitor_new(key_t key);
+
+/* A monitor for the one segment shmid, whatever its key (0 for a private
+ * or removed segment): it stays on it through IPC_RMID (dest) and shows it
+ * removed once it is gone, never another segment.  NULL if out of memory. */
+monitor *monitor_new_shmid(int shmid);
 
 /* Attach, re-attach or detach as the segment's life requires, and take a
  * fresh snapshot. */
@@ -43,6 +49,11 @@ void monitor_clear_history(monitor *m);
 /* Scan /proc for the attached processes at the next poll.  (Polls scan
  * by themselves only when nattch, atime, dtime or lpid change.) */
 void monitor_rescan(monitor *m);
+
+/* The attached segment's bytes (a SHM_RDONLY mapping, which another
+ * process may be changing) and their number, or NULL when not attached.
+ * Valid until the next call on m. */
+const void *monitor_bytes(const monitor *m, size_t *size);
 
 /* Detach everything and free m.  NULL is allowed. */
 void monitor_free(monitor *m);

@@ -12,6 +12,7 @@
 #include <sys/types.h>
 
 #include "shmtop/control.h"
+#include "shmtop/ipcstat.h"
 
 enum segment_status {
 	SEGMENT_OK,
@@ -27,13 +28,16 @@ struct segment {
 	struct shmtop_control *ctl;  /* read-write control mapping, or NULL */
 	int ctl_id;                  /* control shmid last tried, or -1 */
 	char ctl_why[160];           /* why ctl is NULL, for the screen */
+	bool have_stat;              /* after SEGMENT_DENIED: stat is the segment's */
+	struct ipcstat stat;         /* from /proc/sysvipc/shm, which needs no permission */
 };
 
 /* A detached segment. */
 void segment_init(struct segment *s);
 
 /* Attach the segment on key read-only.  On anything but SEGMENT_OK, s stays
- * detached and why says what happened in one line. */
+ * detached and why says what happened in one line; with SEGMENT_DENIED,
+ * have_stat and stat give the segment as /proc/sysvipc/shm shows it. */
 enum segment_status segment_attach(struct segment *s, key_t key, char *why, size_t whylen);
 
 /* Attach control segment control_id read-write, replacing any other.

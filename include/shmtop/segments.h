@@ -64,6 +64,11 @@ void segments_sort(struct segments_snapshot *s, enum sysvipc_sort by, bool rever
  * time zone). */
 void segments_text(FILE *out, const struct segments_snapshot *s);
 
+/* A time t (seconds) as lsipc's short format, seen at now_ns
+ * (CLOCK_REALTIME): today "HH:MM", this year "Mon DD" ("Nov27"), else
+ * "YYYY-Mon"; "-" for not set (0).  Pure but for the local time zone. */
+char *segments_short_time(int64_t t, int64_t now_ns, char *buf, size_t len);
+
 /* One JSON object a line per segment, keys as shmtop's single-segment JSON
  * (lsipc's names): time, key, shmid, size, perms, mode, owner, uid, gid,
  * cuid, cgid, nattch, status, cpid, lpid, atime, dtime, ctime, rss, swap,

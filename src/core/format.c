@@ -119,3 +119,37 @@ char *format_group(gid_t gid, char *buf, size_t len)
 		snprintf(buf, len, "%u", (unsigned)gid);
 	return buf;
 }
+
+size_t format_wrap(const char *text, size_t width, size_t max, size_t *start, size_t *len)
+{
+	size_t pos = 0, n = 0;
+	if (max == 0)
+		return 0;
+	if (width == 0)
+		width = 1;
+	do {
+		while (n > 0 && text[pos] == ' ')
+			pos++;
+		size_t end = pos, cells = 0, space = 0, colon = 0;
+		while (text[end] && cells < width) {
+			if (text[end] == ' ' && end > pos) {
+				space = end;
+				if (text[end - 1] == ':' && cells >= width / 4)
+					colon = end;
+			}
+			do /* a whole UTF-8 character */
+				end++;
+			while (((unsigned char)text[end] & 0xc0) == 0x80);
+			cells++;
+		}
+		if (text[end] == ' ')
+			space = colon = end; /* the line ends exactly at a word's end */
+		if (text[end] && n + 1 < max && (colon || space))
+			end = colon ? colon : space;
+		start[n] = pos;
+		len[n] = end - pos;
+		n++;
+		pos = end;
+	} while (text[pos] && n < max && (text[pos] != ' ' || text[pos + strspn(text + pos, " ")]));
+	return n;
+}

@@ -20,7 +20,7 @@ static int take(int *spare, int want)
 }
 
 void layout_compute(int cols, int rows, size_t value_len, size_t details_len,
-		    size_t nfields, int nprocs, struct layout *l)
+		    size_t nfields, int nprocs, int text_rows, struct layout *l)
 {
 	memset(l, 0, sizeof *l);
 	l->cols = cols;
@@ -37,11 +37,18 @@ void layout_compute(int cols, int rows, size_t value_len, size_t details_len,
 
 	/* Big digits when they, the details beside them and every field fit. */
 	int bigw = (int)bigtext_width(value_len);
+	int extra = text_rows > 1 ? text_rows - 1 : 0;
 	l->big = value_len > 0 && bigw + 3 + (int)details_len <= cols &&
-		 FIXED_ROWS + BIGTEXT_ROWS + need_info <= rows;
+		 FIXED_ROWS + BIGTEXT_ROWS + extra + need_info <= rows;
 	l->value_h = l->big ? BIGTEXT_ROWS : 1;
 
 	int spare = rows - FIXED_ROWS - l->value_h;
+	extra = take(&spare, extra);
+	l->control_h = 1;
+	if (value_len > 0)
+		l->control_h += extra;
+	else
+		l->value_h += extra;
 	l->info_rows = take(&spare, need_info);
 	int procs = 0, graph = 1, axis = 0, gaps = 0;
 	if (nprocs >= 0 && spare >= 3) { /* rule, header, one process */
@@ -65,7 +72,8 @@ void layout_compute(int cols, int rows, size_t value_len, size_t details_len,
 	l->details_x = l->big ? bigw + 3 : (int)value_len + 2;
 	y += l->value_h + (gaps > 1);
 	l->writer_y = y++;
-	l->control_y = y++;
+	l->control_y = y;
+	y += l->control_h;
 	l->info_sep_y = y++;
 	l->info_y = y;
 	y += l->info_rows;

@@ -37,6 +37,7 @@ const char *model_badge(enum model_state state, enum model_health health)
 	case MODEL_DENIED: return "NO ACCESS";
 	case MODEL_FOREIGN: return "FOREIGN";
 	case MODEL_STARTING: return "STARTING";
+	case MODEL_DAMAGED: return "DAMAGED";
 	case MODEL_ERROR: return "ERROR";
 	case MODEL_LIVE: break;
 	}
@@ -108,6 +109,10 @@ static void message_of(struct view_model *m, const struct model_input *in)
 	case MODEL_STARTING:
 		snprintf(m->message, sizeof m->message, "segment %s is being created", kb);
 		break;
+	case MODEL_DAMAGED:
+		snprintf(m->message, sizeof m->message, "damaged shmwriter record: %s",
+			 why ? why : "payload fails validation");
+		break;
 	case MODEL_ERROR:
 	case MODEL_LIVE:
 		snprintf(m->message, sizeof m->message, "%s", why ? why : "");
@@ -120,6 +125,7 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 	const struct shmtop_snapshot *s = in->snap;
 	if (!s) {
 		snprintf(m->writer, sizeof m->writer, "writer: none");
+		snprintf(m->writer_short, sizeof m->writer_short, "writer: none");
 		return;
 	}
 	static const char *const life[] = {
@@ -140,6 +146,8 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 	snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s, %s, %s%s",
 		 (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?", life[m->health],
 		 record_state_name(s->state), every, tail);
+	snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s, %s, %s%s",
+		 (int)s->writer_pid, life[m->health], record_state_name(s->state), every, tail);
 }
 
 static void control_of(struct view_model *m, const struct model_input *in)

@@ -16,9 +16,11 @@
 #include "shmtop/ipcstat.h"
 #include "shmtop/proc.h"
 #include "shmtop/segment.h"
+#include "shmtop/sysvipc.h"
 
 struct monitor {
 	key_t key;
+	int watch_id; /* >= 0: follow this one segment by shmid, not the key */
 	enum model_state state;
 	char why[256];
 	struct segment seg;
@@ -49,11 +51,54 @@ monitor *monitor_new(key_t key)
 	if (!m)
 		return NULL;
 	m->key = key;
+	m->watch_id = -1;
 	m->state = MODEL_WAITING;
 	m->removed_shmid = -1;
 	m->comm_pid = -1;
 	segment_init(&m->seg);
 	return m;
+}
+
+monitor *monitor_new_shmid(int shmid)
+{
+	struct sysvipc_shm row;
+	monitor *m = monitor_new(sysvipc_find(NULL, shmid, &row) == 1 ? row.st.key : 0);
+	if (m)
+		m->watch_id = shmid;
+	return m;
+}
+
+/* segment_attach() for one shmid rather than a key. */
+static enum segment_status attach_id(struct segment *s, int id, char *why, size_t whylen)
+{
+	segment_detach(s);
+	struct ipcstat st;
+	if (ipcstat_get(id, &st) < 0) {
+		int e = errno;
+		snprintf(why, whylen, "segment shmid %d: %s", id,
+			 e == EACCES ? "no permission to read it" : strerror(e));
+		struct sysvipc_shm row; /* /proc/sysvipc/shm shows it to anyone */
+		if (e == EACCES && sysvipc_find(NULL, id, &row) == 1) {
+			s->stat = row.st;
+			s->have_stat = true;
+		}
+		return e == EINVAL || e == EIDRM ? SEGMENT_ABSENT
+		       : e == EACCES		 ? SEGMENT_DENIED
+						 : SEGMENT_ERROR;
+	}
+	void *p = shmat(id, NULL, SHM_RDONLY);
+	if (p == (void *)-1) {
+		int e = errno;
+		snprintf(why, whylen, "cannot attach segment shmid %d: %s", id,
+			 e == EACCES ? "no permission to read it" : strerror(e));
+		return e == EINVAL || e == EIDRM ? SEGMENT_ABSENT
+		       : e == EACCES		 ? SEGMENT_DENIED
+						 : SEGMENT_ERROR;
+	}
+	s->shmid = id;
+	s->data = p;
+	s->size = (size_t)st.size;
+	return SEGMENT_OK;
 }
 
 static void names_of(monitor *m)
@@ -84,7 +129,9 @@ static void lose_segment(monitor *m)
 /* Attach the segment on the key.  Returns 0 when attached. */
 static int find_segment(monitor *m)
 {
-	enum segment_status st = segment_attach(&m->seg, m->key, m->why, sizeof m->why);
+	enum segment_status st = m->watch_id >= 0
+					 ? attach_id(&m->seg, m->watch_id, m->why, sizeof m->why)
+					 : segment_attach(&m->seg, m->key, m->why, sizeof m->why);
 	switch (st) {
 	case SEGMENT_OK:
 		m->hist_floor = 0;
@@ -93,7 +140,14 @@ static int find_segment(monitor *m)
 		m->state = m->removed_shmid >= 0 ? MODEL_REMOVED : MODEL_WAITING;
 		m->have_stat = m->state == MODEL_REMOVED && m->have_stat;
 		return -1;
-	case SEGMENT_DENIED: m->state = MODEL_DENIED; break;
+	case SEGMENT_DENIED:
+		m->state = MODEL_DENIED;
+		m->have_stat = m->seg.have_stat;
+		if (m->have_stat) {
+			m->stat = m->seg.stat;
+			names_of(m);
+		}
+		return -1;
 	case SEGMENT_ERROR: m->state = MODEL_ERROR; break;
 	}
 	m->have_stat = false;
@@ -176,7 +230,17 @@ static void read_record(monitor *m)
 			return;
 		}
 		record_read(m->seg.data, m->seg.size, &s, why, sizeof why);
-		break;
+		if (!m->have_snap) {
+			m->state = MODEL_DAMAGED;
+			m->nhist = 0;
+			snprintf(m->why, sizeof m->why, "%s", why);
+			return;
+		}
+		/* keep the last good snapshot, but say the record is damaged */
+		m->state = MODEL_LIVE;
+		snprintf(m->why, sizeof m->why, "damaged shmwriter record: %.200s", why);
+		read_writer(m);
+		return;
 	}
 	/* A payload that will not read: keep the last good one, say why. */
 	m->state = m->have_snap ? MODEL_LIVE : MODEL_ERROR;
@@ -204,12 +268,12 @@ void monitor_poll(monitor *m)
 		m->stat = st;
 		m->have_stat = true;
 		names_of(m);
-		if (st.dest || st.key != m->key) {
+		if (m->watch_id < 0 && (st.dest || st.key != m->key)) {
 			lose_segment(m);
 			continue; /* a new segment may already be on the key */
 		}
 		read_record(m);
-		if (m->state == MODEL_LIVE || m->state == MODEL_FOREIGN)
+		if (m->state == MODEL_LIVE || m->state == MODEL_FOREIGN || m->state == MODEL_DAMAGED)
 			scan_attached(m);
 		return;
 	}
@@ -259,6 +323,12 @@ void monitor_clear_history(monitor *m)
 void monitor_rescan(monitor *m)
 {
 	m->rescan = true;
+}
+
+const void *monitor_bytes(const monitor *m, size_t *size)
+{
+	*size = m->seg.data ? m->seg.size : 0;
+	return m->seg.data;
 }
 
 void monitor_free(monitor *m)

@@ -34,7 +34,7 @@ const char *options_usage(void)
 	       "      --json             batch mode, one JSON object per line\n"
 	       "\n"
 	       "Every segment on the host:\n"
-	       "  -a, --all              list every SysV segment (batch: -b, --json)\n"
+	       "  -a, --all              start in the list of every SysV segment (Tab)\n"
 	       "      --sort KEY         order by size, nattch, age, owner, key or shmid\n"
 	       "                         (default size, biggest first)\n"
 	       "      --prometheus       -a in Prometheus text format, for node_exporter\n"
@@ -46,7 +46,8 @@ const char *options_usage(void)
 	       "\n"
 	       "Keys: p pause/resume the writer, r reset the count, c clear the history,\n"
 	       "d value/rate history, a rescan attached processes, +/- slower/faster,\n"
-	       "? h F1 help, Ctrl-L repaint, q Esc F10 quit.\n"
+	       "? h F1 help, Ctrl-L repaint, Tab every segment, q Esc F10 quit.\n"
+	       "In the list: arrows select, Enter opens, s n t o k i sort (again: reverse).\n"
 	       "\n"
 	       "Examples:\n"
 	       "  shmtop                  watch key 0x2537, twice a second\n"
@@ -149,7 +150,5 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		return OPTIONS_BAD;
 	if (o->prometheus && o->json)
 		FAIL("give either --json or --prometheus, not both");
-	if (o->all && !o->batch)
-		FAIL("-a lists every segment in batch mode: add -b, --json or --prometheus");
 	return OPTIONS_RUN;
 }

@@ -81,6 +81,7 @@ static const char *state_word(const struct view_model *m)
 	case MODEL_DENIED: return "denied";
 	case MODEL_FOREIGN: return "foreign";
 	case MODEL_STARTING: return "starting";
+	case MODEL_DAMAGED: return "damaged";
 	case MODEL_ERROR: return "error";
 	case MODEL_LIVE: break;
 	}

@@ -14,6 +14,18 @@
 
 #include "shmtop/format.h"
 #include "shmtop/ipcstat.h"
+#include "shmtop/sysvipc.h"
+
+/* Segment id as /proc/sysvipc/shm shows it, which needs no permission on
+ * the segment.  0, or -1. */
+static int stat_from_proc(int id, struct ipcstat *st)
+{
+	struct sysvipc_shm row;
+	if (sysvipc_find(NULL, id, &row) != 1)
+		return -1;
+	*st = row.st;
+	return 0;
+}
 
 void segment_init(struct segment *s)
 {
@@ -38,13 +50,15 @@ enum segment_status segment_attach(struct segment *s, key_t key, char *why, size
 	struct ipcstat st;
 	if (ipcstat_get(id, &st) < 0) {
 		int e = errno;
-		if (e == EACCES && ipcstat_from_proc(id, &st) == 0) {
+		if (e == EACCES && stat_from_proc(id, &st) == 0) {
 			/* /proc/sysvipc/shm shows anyone the owner and mode */
 			char u[40], g[40], perms[16];
 			snprintf(why, whylen,
 				 "segment shmid %d is owned by %s:%s, mode %s (%04o)",
 				 id, format_user(st.uid, u, sizeof u), format_group(st.gid, g, sizeof g),
 				 format_perms(st.mode, perms, sizeof perms), st.mode);
+			s->stat = st;
+			s->have_stat = true;
 			return SEGMENT_DENIED;
 		}
 		snprintf(why, whylen, "segment with key 0x%08x (shmid %d): %s", (unsigned)key, id,
@@ -90,7 +104,7 @@ int segment_attach_control(struct segment *s, int control_id)
 	void *p = e ? (void *)-1 : shmat(control_id, NULL, 0);
 	if (p == (void *)-1 && !e)
 		e = errno;
-	if (e == EACCES && (ipcstat_get(control_id, &st) == 0 || ipcstat_from_proc(control_id, &st) == 0)) {
+	if (e == EACCES && (ipcstat_get(control_id, &st) == 0 || stat_from_proc(control_id, &st) == 0)) {
 		char u[40], g[40], perms[16];
 		snprintf(s->ctl_why, sizeof s->ctl_why,
 			 "control segment %d is owned by %s:%s, mode %s (%04o): view only",

@@ -145,7 +145,7 @@ void segments_sort(struct segments_snapshot *s, enum sysvipc_sort by, bool rever
 
 /* A time as lsipc's short format: today "HH:MM", this year "Mon DD"
  * ("Nov27"), else "YYYY-Mon"; "-" for not set. */
-static char *short_time(int64_t t, int64_t now_ns, char *buf, size_t len)
+char *segments_short_time(int64_t t, int64_t now_ns, char *buf, size_t len)
 {
 	time_t tt = (time_t)t, now = (time_t)(now_ns / NS_PER_SEC);
 	struct tm tm, tn;
@@ -207,7 +207,7 @@ void segments_text(FILE *out, const struct segments_snapshot *s)
 		        format_perms(st->mode, perms, sizeof perms),
 		        format_size(st->size, size, sizeof size), st->nattch,
 		        format_status(st->dest, st->locked, status, sizeof status), (int)st->cpid,
-		        (int)st->lpid, short_time(st->ctime, s->wall_ns, ct, sizeof ct),
+		        (int)st->lpid, segments_short_time(st->ctime, s->wall_ns, ct, sizeof ct),
 		        r->command);
 	}
 	fprintf(out, "\n");

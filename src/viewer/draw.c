@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "shmtop/bigtext.h"
+#include "shmtop/format.h"
 
 enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_GRAPH };
 
@@ -62,10 +63,58 @@ static bool same(const char *a, const char *b)
 	return strcmp(a, b) == 0;
 }
 
+/* Lines and corners.  In UTF-8 the Unicode box characters themselves, never
+ * the DEC alternate charset: that costs an escape each way per run and some
+ * terminals ignore it in UTF-8 mode.  In other locales ACS, which terminfo's
+ * acsc degrades to ASCII where the terminal has no line drawing; with
+ * --ascii plain ASCII. */
+enum line { LINE_H, LINE_V, LINE_RTEE, LINE_UL, LINE_UR, LINE_LL, LINE_LR };
+
+static void line_cell(int y, int x, enum line g, const struct draw_style *s)
+{
+	static const char *const box[] = {
+		[LINE_H] = "\u2500", [LINE_V] = "\u2502", [LINE_RTEE] = "\u2524",
+		[LINE_UL] = "\u250c", [LINE_UR] = "\u2510", [LINE_LL] = "\u2514",
+		[LINE_LR] = "\u2518",
+	};
+	if (y < 0 || y >= LINES || x < 0 || x >= COLS)
+		return;
+	if (s->utf8) {
+		mvaddstr(y, x, box[g]);
+		return;
+	}
+	if (!s->acs) {
+		mvaddch(y, x, g == LINE_H ? '-' : g == LINE_V ? '|' : '+');
+		return;
+	}
+	chtype c = ACS_HLINE;
+	switch (g) {
+	case LINE_H: c = ACS_HLINE; break;
+	case LINE_V: c = ACS_VLINE; break;
+	case LINE_RTEE: c = ACS_RTEE; break;
+	case LINE_UL: c = ACS_ULCORNER; break;
+	case LINE_UR: c = ACS_URCORNER; break;
+	case LINE_LL: c = ACS_LLCORNER; break;
+	case LINE_LR: c = ACS_LRCORNER; break;
+	}
+	mvaddch(y, x, c);
+}
+
+/* n cells of g from (y, x), rightwards (LINE_H) or downwards. */
+static void line_run(int y, int x, int n, enum line g, const struct draw_style *s)
+{
+	for (int i = 0; i < n; i++)
+		line_cell(g == LINE_H ? y : y + i, g == LINE_H ? x + i : x, g, s);
+}
+
 static void rule_line(int y, int x, int n, const struct draw_style *s)
 {
-	if (n > 0)
-		mvhline(y, x, s->utf8 ? ACS_HLINE : '-', n);
+	line_run(y, x, n, LINE_H, s);
+}
+
+void draw_hline(int y, int x, int n, const struct draw_style *s)
+{
+	line_run(y, x, n, LINE_H, s);
 }
 
 static void rule(int y, const char *title, attr_t a, const struct draw_style *s)
@@ -87,10 +136,39 @@ static void draw_title(const struct view_model *m, const struct view_model *p,
 		return;
 	attrset((int)(A_REVERSE));
 	mvhline(0, 0, ' ', COLS);
-	put(0, 1, m->title, A_REVERSE | A_BOLD);
+	/* The badge always; the title gives way: first its "shmtop  ", then
+	 * its end. */
 	int bx = COLS - (int)strlen(m->badge) - 2;
-	if (bx > (int)strlen(m->title) + 2)
-		put(0, bx, m->badge, A_REVERSE | tone_attr(m->tone, s));
+	if (bx < 0)
+		bx = 0;
+	const char *title = m->title;
+	int room = bx - 2;
+	if ((int)strlen(title) > room && strncmp(title, "shmtop  ", 8) == 0)
+		title += 8;
+	if (room > 0) {
+		attrset((int)(A_REVERSE | A_BOLD));
+		mvaddnstr(0, 1, title, room);
+	}
+	put(0, bx, m->badge, A_REVERSE | tone_attr(m->tone, s));
+}
+
+/* text word-wrapped onto rows y .. y + rows - 1, each blanked first. */
+static void put_wrapped(int y, int rows, const char *text, attr_t a)
+{
+	size_t start[DRAW_TEXT_ROWS_MAX], len[DRAW_TEXT_ROWS_MAX];
+	if (rows > DRAW_TEXT_ROWS_MAX)
+		rows = DRAW_TEXT_ROWS_MAX;
+	if (rows < 1 || COLS < 1)
+		return;
+	size_t n = format_wrap(text, (size_t)COLS, (size_t)rows, start, len);
+	for (int r = 0; r < rows; r++) {
+		blank(y + r, 0);
+		if ((size_t)r >= n || y + r >= LINES)
+			continue;
+		attrset((int)(a));
+		mvaddnstr(y + r, 0, text + start[r], (int)len[r]);
+		attrset((int)(A_NORMAL));
+	}
 }
 
 static void draw_value(const struct view_model *m, const struct view_model *p,
@@ -99,8 +177,7 @@ static void draw_value(const struct view_model *m, const struct view_model *p,
 	if (!m->have_value) {
 		if (p && same(m->message, p->message) && m->tone == p->tone)
 			return;
-		blank(l->value_y, 0);
-		put(l->value_y, 0, m->message, tone_attr(m->tone, s));
+		put_wrapped(l->value_y, l->value_h, m->message, tone_attr(m->tone, s));
 		return;
 	}
 	bool value = !p || !same(m->value, p->value);
@@ -147,15 +224,15 @@ static void draw_status(const struct view_model *m, const struct view_model *p,
 			const struct layout *l, const struct draw_style *s)
 {
 	if (!p || !same(m->writer, p->writer)) {
+		/* narrow: the short form, which keeps the state words */
 		blank(l->writer_y, 0);
-		put(l->writer_y, 0, m->writer, A_NORMAL);
+		put(l->writer_y, 0, (int)strlen(m->writer) > COLS ? m->writer_short : m->writer,
+		    A_NORMAL);
 	}
 	attr_t a, pa = 0;
 	const char *t = control_text(m, s, &a);
-	if (!p || !same(t, control_text(p, s, &pa)) || a != pa) {
-		blank(l->control_y, 0);
-		put(l->control_y, 0, t, a);
-	}
+	if (!p || !same(t, control_text(p, s, &pa)) || a != pa)
+		put_wrapped(l->control_y, l->control_h, t, a);
 }
 
 static void draw_fields(const struct view_model *m, const struct view_model *p,
@@ -229,12 +306,10 @@ static void draw_column(const struct graph *g, const struct layout *l, size_t c,
 			 graph_cell(g->level[c], (unsigned)(l->graph_h - 1 - r), s->utf8));
 }
 
-/* The axis below the graph, or its cell under column c: in UTF-8 a plain
- * "─" rather than ACS_HLINE, which would cost a charset switch each way
- * every time the marker moves. */
+/* The axis below the graph, or its cell under column c. */
 static void axis_cell(const struct layout *l, size_t c, const struct draw_style *s)
 {
-	mvaddstr(l->axis_y, l->graph_x + (int)c, s->utf8 ? "\u2500" : "-");
+	line_cell(l->axis_y, l->graph_x + (int)c, LINE_H, s);
 }
 
 static void marker(const struct graph *g, const struct layout *l, const struct draw_style *s)
@@ -259,7 +334,6 @@ static void draw_graph(const struct view_model *m, const struct view_model *p,
 	bool labels = !p || !same(m->graph_top, p->graph_top) || !same(m->graph_mid, p->graph_mid) ||
 		      !same(m->graph_base, p->graph_base);
 	if (labels) {
-		chtype vl = s->utf8 ? ACS_VLINE : '|', tick = s->utf8 ? ACS_RTEE : '+';
 		int mid = l->graph_h >= 5 ? l->graph_h / 2 : -1;
 		for (int r = 0; r < l->graph_h; r++) {
 			const char *t = r == 0 ? m->graph_top
@@ -268,7 +342,7 @@ static void draw_graph(const struct view_model *m, const struct view_model *p,
 			char lab[GRAPH_LABEL_W + 2];
 			snprintf(lab, sizeof lab, "%*s", GRAPH_LABEL_W, t);
 			put(l->graph_y + r, 0, lab, A_NORMAL);
-			mvaddch(l->graph_y + r, GRAPH_LABEL_W, *t ? tick : vl);
+			line_cell(l->graph_y + r, GRAPH_LABEL_W, *t ? LINE_RTEE : LINE_V, s);
 		}
 	}
 	attrset((int)(s->color ? COLOR_PAIR(PAIR_GRAPH) : A_NORMAL));
@@ -280,7 +354,7 @@ static void draw_graph(const struct view_model *m, const struct view_model *p,
 	attrset((int)(A_NORMAL));
 	if (l->axis_y >= 0) {
 		if (!p) {
-			mvaddstr(l->axis_y, GRAPH_LABEL_W, s->utf8 ? "\u2514" : "+");
+			line_cell(l->axis_y, GRAPH_LABEL_W, LINE_LL, s);
 			for (size_t c = 0; c < g->width; c++)
 				axis_cell(l, c, s);
 			marker(g, l, s);
@@ -304,6 +378,9 @@ static const char *const help_lines[] = {
 	"q Esc F10 quit (also Ctrl-C)",
 	"Ctrl-Z    suspend; fg resumes",
 	"Ctrl-L    repaint the screen",
+	"Tab       every segment on the host;",
+	"          in the list: arrows select,",
+	"          Enter opens, s n t o k i sort",
 	"",
 	"the graph: one column per sample,",
 	"written where the marker is",
@@ -325,15 +402,14 @@ static void draw_help(const struct draw_style *s)
 		for (int c = 0; c < w && x + c < COLS; c++)
 			addch(' ');
 	}
-	chtype hl = s->utf8 ? ACS_HLINE : '-', vl = s->utf8 ? ACS_VLINE : '|';
-	mvhline(y, x, hl, w);
-	mvhline(y + h - 1, x, hl, w);
-	mvvline(y, x, vl, h);
-	mvvline(y, x + w - 1, vl, h);
-	mvaddch(y, x, s->utf8 ? ACS_ULCORNER : '+');
-	mvaddch(y, x + w - 1, s->utf8 ? ACS_URCORNER : '+');
-	mvaddch(y + h - 1, x, s->utf8 ? ACS_LLCORNER : '+');
-	mvaddch(y + h - 1, x + w - 1, s->utf8 ? ACS_LRCORNER : '+');
+	line_run(y, x, w, LINE_H, s);
+	line_run(y + h - 1, x, w, LINE_H, s);
+	line_run(y, x, h, LINE_V, s);
+	line_run(y, x + w - 1, h, LINE_V, s);
+	line_cell(y, x, LINE_UL, s);
+	line_cell(y, x + w - 1, LINE_UR, s);
+	line_cell(y + h - 1, x, LINE_LL, s);
+	line_cell(y + h - 1, x + w - 1, LINE_LR, s);
 	put(y, x + 2, " shmtop help ", A_BOLD);
 	for (int i = 0; i < n && y + 1 + i < LINES; i++)
 		put(y + 1 + i, x + 2, help_lines[i], A_NORMAL);
@@ -382,4 +458,14 @@ void draw_screen(const struct view_model *m, const struct view_model *prev,
 	}
 	if (help)
 		draw_help(s);
+}
+
+int draw_text_rows(const struct view_model *m, const struct draw_style *s, int cols)
+{
+	size_t start[DRAW_TEXT_ROWS_MAX], len[DRAW_TEXT_ROWS_MAX];
+	attr_t a;
+	const char *t = m->have_value ? control_text(m, s, &a) : m->message;
+	if (cols < 1)
+		return 1;
+	return (int)format_wrap(t, (size_t)cols, DRAW_TEXT_ROWS_MAX, start, len);
 }

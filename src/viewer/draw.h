@@ -12,9 +12,12 @@
 #include "shmtop/model.h"
 
 struct draw_style {
-	bool utf8;  /* block glyphs and Unicode lines; otherwise ASCII only */
+	bool utf8;  /* block glyphs and Unicode lines; otherwise ASCII only, */
+	bool acs;   /* but lines in the terminal's line drawing (ACS) */
 	bool color; /* colour pairs were set up with draw_colors() */
 };
+
+#define DRAW_TEXT_ROWS_MAX 4 /* a long message wraps onto at most this many rows */
 
 /* Set up the colour pairs; call once after start_color(). */
 void draw_colors(void);
@@ -24,5 +27,14 @@ void draw_colors(void);
  * it is drawn; NULL (or help) erases and draws everything. */
 void draw_screen(const struct view_model *m, const struct view_model *prev,
 		 const struct layout *l, const struct draw_style *s, bool help);
+
+/* A horizontal line of n cells from (y, x): Unicode in UTF-8, else ACS (or
+ * ASCII with --ascii); never the DEC charset in UTF-8. */
+void draw_hline(int y, int x, int n, const struct draw_style *s);
+
+/* The rows, 1 to DRAW_TEXT_ROWS_MAX, that m's message (without a value) or
+ * control text (with one) takes word-wrapped at cols: layout_compute()'s
+ * text_rows. */
+int draw_text_rows(const struct view_model *m, const struct draw_style *s, int cols);
 
 #endif

@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	if (o.all)
+	if (o.all && o.batch)
 		return run_all_batch(&o);
 	monitor *mon = monitor_new(o.key);
 	if (!mon) {

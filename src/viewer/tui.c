@@ -18,11 +18,17 @@
 #include <unistd.h>
 
 #include "draw.h"
+#include "list.h"
+#include "logpanel.h"
 #include "shmtop/clock.h"
 #include "shmtop/layout.h"
+#include "shmtop/panel.h"
+#include "shmtop/preview.h"
+#include "shmtop/watchlog.h"
 
 #define NOTICE_NS (5 * NS_PER_SEC)
-#define ACK_POLL_NS (20 * NS_PER_MS) /* re-read soon after a command */
+#define ACK_POLL_NS NS_PER_MS /* re-read this soon after a command, */
+#define ACK_POLLS 20           /* at most this many times until the ack */
 
 struct tui {
 	monitor *mon;
@@ -34,6 +40,7 @@ struct tui {
 	int64_t notice_until;
 	enum shmtop_command pending; /* the command waiting for its ack */
 	bool waiting;
+	int ack_polls;               /* quick re-reads left while waiting */
 	uint32_t ticket;
 	struct model_input in;
 	struct view_model models[2];
@@ -44,6 +51,18 @@ struct tui {
 	bool have_scale;
 	enum spark_mode scale_mode;
 	int scale_shmid;
+
+	/* The all-segments screen (list.c), and the detail view's panels
+	 * below the dashboard (logpanel.c): the preview and the event log. */
+	bool listing;                /* the all-segments screen is up */
+	monitor *base_mon;           /* the -k key's; mon is another when opened from the list */
+	struct list_screen list;
+	struct list_drawn list_drawn;
+	struct watchlog log;
+	struct preview preview;
+	bool have_preview;
+	int panel_h;                 /* rows of the panels, 0: none */
+	struct logpanel_drawn panel_drawn;
 };
 
 static const int delays[] = { 1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 600 };
@@ -65,9 +84,40 @@ static bool full_redraw(const struct tui *t)
 	       m->graph.height != p->graph.height;
 }
 
+/* Name the key to the list in the footer, and what q does when the list
+ * opened this view. */
+static void footer_keys(const struct tui *t, struct view_model *m)
+{
+	char *q = strstr(m->footer, "q quit");
+	if (q && t->mon != t->base_mon)
+		memcpy(q, "q back", 6);
+	size_t n = strlen(m->footer);
+	snprintf(m->footer + n, sizeof m->footer - n, "%s", "  Tab list");
+	if (strlen(m->footer) >= sizeof m->footer - 1)
+		m->footer[n] = '\0'; /* no room: leave it as it was */
+}
+
+/* Give the panels the rows the dashboard can spare. */
+static void split_panels(struct tui *t, const struct view_model *m, int nprocs)
+{
+	int pl = t->have_preview ? (int)t->preview.nlines : 0;
+	const struct panel_dash d = { strlen(m->value), strlen(m->details), m->nfields, nprocs,
+				      draw_text_rows(m, &t->style, COLS), t->have_preview ? 1 : 8 };
+	struct layout l;
+	t->panel_h = panel_split(COLS, LINES, &d, logpanel_want(pl), &l);
+	if (t->panel_h > 0)
+		t->layout = l;
+}
+
 static void render(struct tui *t)
 {
 	int64_t now = clock_mono_ns();
+	if (t->listing) {
+		list_draw(&t->list, &t->list_drawn);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
 	if (t->waiting && monitor_acked(t->mon, t->ticket)) {
 		t->waiting = false;
 		notice(t, t->pending == SHMTOP_CMD_RESET ? "reset acknowledged: count restarted at 0"
@@ -87,7 +137,9 @@ static void render(struct tui *t)
 	model_build(m, &t->in);
 	int nprocs = m->have_procs ? (int)(m->nprocs + m->procs_more) : m->have_value ? 0 : -1;
 	layout_compute(COLS, LINES, strlen(m->value), strlen(m->details), m->nfields, nprocs,
-		       &t->layout);
+		       draw_text_rows(m, &t->style, COLS), &t->layout);
+	split_panels(t, m, nprocs);
+	footer_keys(t, m);
 	/* The scale carries over only for the same series. */
 	int shmid = t->in.stat ? t->in.stat->shmid : -1;
 	bool keep = t->have_scale && t->scale_mode == t->mode && t->scale_shmid == shmid;
@@ -99,7 +151,12 @@ static void render(struct tui *t)
 	t->scale_mode = t->mode;
 	t->scale_shmid = shmid;
 
+	if (full_redraw(t))
+		t->panel_drawn.valid = false; /* draw_screen() erases */
 	draw_screen(m, full_redraw(t) ? NULL : t->drawn, &t->layout, &t->style, t->help);
+	if (t->panel_h > 0 && !t->help)
+		logpanel_draw(LINES - 1 - t->panel_h, t->panel_h, t->have_preview ? &t->preview : NULL,
+			      &t->log.ring, &t->style, &t->panel_drawn);
 	t->drawn = m;
 	t->drawn_layout = t->layout;
 	t->drawn_help = t->help;
@@ -125,6 +182,7 @@ static void command(struct tui *t, enum shmtop_command cmd, const char *asked)
 	}
 	t->pending = cmd;
 	t->waiting = true;
+	t->ack_polls = ACK_POLLS;
 	notice(t, asked);
 }
 
@@ -143,9 +201,107 @@ static void set_delay(struct tui *t, int dir)
 	notice(t, msg);
 }
 
+/* After each poll of the detail view's monitor: the event log, and the
+ * preview of a segment that is not a shmwriter record. */
+static void observe(struct tui *t)
+{
+	struct model_input in = { 0 };
+	monitor_input(t->mon, &in);
+	watchlog_update(&t->log, &in, clock_wall_ns());
+	size_t size;
+	const void *data = monitor_bytes(t->mon, &size);
+	t->have_preview = data && in.state == MODEL_FOREIGN;
+	if (!t->have_preview)
+		return;
+	/* another process may be writing them: copy once, then look */
+	unsigned char buf[PREVIEW_MAX];
+	const volatile unsigned char *p = data;
+	size_t n = size < sizeof buf ? size : sizeof buf;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = p[i];
+	preview_format(buf, n, size, COLS > 4 ? (size_t)COLS - 3 : 1, &t->preview);
+}
+
+/* One tick: read what is on screen. */
+static void tick(struct tui *t)
+{
+	if (t->listing) {
+		list_refresh(&t->list);
+		return;
+	}
+	monitor_poll(t->mon);
+	observe(t);
+}
+
+/* Show the detail view of mon (the -k key's, or one opened from the list,
+ * which it then owns). */
+static void show_detail(struct tui *t, monitor *mon, int64_t *next_poll)
+{
+	if (t->mon != t->base_mon && t->mon != mon)
+		monitor_free(t->mon);
+	t->mon = mon;
+	t->listing = false;
+	t->waiting = false;
+	t->have_scale = false;
+	t->have_preview = false;
+	t->panel_h = 0;
+	t->notice_until = 0;
+	watchlog_init(&t->log);
+	invalidate(t);
+	*next_poll = clock_mono_ns(); /* poll it now */
+}
+
+static void show_list(struct tui *t, int64_t *next_poll)
+{
+	if (t->mon != t->base_mon)
+		monitor_free(t->mon);
+	t->mon = t->base_mon;
+	t->listing = true;
+	t->help = false;
+	t->list_drawn.valid = false;
+	*next_poll = clock_mono_ns(); /* read it now */
+}
+
+/* A key on the all-segments screen; returns true to quit. */
+static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
+{
+	key_t k;
+	int id;
+	switch (list_key(&t->list, ch, &k, &id)) {
+	case LIST_QUIT:
+		return true;
+	case LIST_BACK:
+		show_detail(t, t->base_mon, next_poll);
+		break;
+	case LIST_OPEN: {
+		/* a key is followed through re-creation; key 0 (private, or
+		 * removed) only names its one segment */
+		monitor *mon = k ? monitor_new(k) : monitor_new_shmid(id);
+		if (mon)
+			show_detail(t, mon, next_poll);
+		break;
+	}
+	case LIST_REPAINT:
+		if (ch == 12)
+			clearok(curscr, TRUE);
+		t->list_drawn.valid = false;
+		break;
+	case LIST_NONE:
+		break;
+	}
+	return false;
+}
+
 /* Act on one key; returns true to quit. */
 static bool key(struct tui *t, int ch, int64_t *next_poll)
 {
+	if (t->listing)
+		return list_keys(t, ch, next_poll);
+	if (!t->help && (ch == '\t' || (t->mon != t->base_mon &&
+					(ch == 'q' || ch == 'Q' || ch == 27 || ch == KEY_LEFT)))) {
+		show_list(t, next_poll); /* back to the list it was opened from */
+		return false;
+	}
 	switch (ch) {
 	case 'q': case 'Q': case 27: case 3: case KEY_F(10):
 		return true;
@@ -228,11 +384,21 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	static struct tui t; /* large (the model); one per process */
 	memset(&t, 0, sizeof t);
 	t.mon = mon;
+	t.base_mon = mon;
+	t.listing = o->all;
+	watchlog_init(&t.log);
+	if (list_init(&t.list, o->sort, o->sort_reverse) < 0) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
 	t.model = &t.models[0];
 	t.delay = o->delay_tenths;
 	t.style.utf8 = utf8;
-	if (setup(color, why, whylen) < 0)
+	t.style.acs = !utf8 && !o->ascii; /* a non-UTF-8 locale */
+	if (setup(color, why, whylen) < 0) {
+		list_free(&t.list);
 		return -1;
+	}
 	t.style.color = color && has_colors();
 	sigset_t open;
 	sigprocmask(SIG_SETMASK, NULL, &open);
@@ -243,16 +409,18 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	long ticks = 0;
 	int rc = 0;
 	int64_t next_poll = 0;
-	bool dirty = true;
+	bool dirty = true, quick = false; /* quick: next poll only re-reads for an ack */
 	why[0] = '\0';
 	while (!*quit) {
 		int64_t now = clock_mono_ns();
+		bool polled = false;
 		if (now >= next_poll) {
-			if (o->iterations && ticks++ >= o->iterations)
+			if (!quick && o->iterations && ticks++ >= o->iterations)
 				break;
-			monitor_poll(mon);
+			quick = false;
+			tick(&t);
 			next_poll = now + t.delay * 100 * NS_PER_MS;
-			dirty = true;
+			dirty = polled = true;
 		}
 		if (t.notice_until && now >= t.notice_until) {
 			t.notice_until = 0;
@@ -261,6 +429,11 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		if (dirty)
 			render(&t);
 		dirty = false;
+		if (polled && t.waiting && t.ack_polls > 0) { /* render() saw no ack yet */
+			t.ack_polls--;
+			next_poll = clock_mono_ns() + ACK_POLL_NS;
+			quick = true;
+		}
 
 		int64_t wait = next_poll - clock_mono_ns();
 		if (t.notice_until && t.notice_until - now < wait)
@@ -292,5 +465,8 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		dirty = true;
 	}
 	endwin();
+	if (t.mon != mon)
+		monitor_free(t.mon);
+	list_free(&t.list);
 	return rc;
 }
