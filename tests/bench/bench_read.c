@@ -276,7 +276,7 @@ int main(void)
 		printf(" | %-22.1f", res[p][HIST].samples);
 	printf("\n   %-29s", "history: ns per sample");
 	for (int p = 0; p < PHASES; p++)
-		printf(" | %-22.2f", res[p][HIST].ns / (res[p][HIST].samples + !res[p][HIST].samples));
+		printf(" | %-22.2f", res[p][HIST].ns / (res[p][HIST].samples > 0 ? res[p][HIST].samples : 1.0));
 	printf("\n\n   issue 6 target: record_read() <= 2x the unsynchronised copy "
 	       "(x floor column).\n");
 	if (broken)
