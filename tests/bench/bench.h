@@ -152,8 +152,9 @@ static inline int bench_collect(struct bench_child c, void *out, size_t size)
 	return n == (ssize_t)size && st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-/* CPU time (user + system) that pid has used, in seconds; -1 if unknown. */
-static inline double bench_cpu_s(pid_t pid)
+/* utime+stime and cutime+cstime (reaped children) of pid, in seconds, from
+ * /proc/PID/stat; 0, or -1. */
+static inline int bench_stat_cpu(pid_t pid, double *self, double *children)
 {
 	char path[64], buf[1024];
 	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
@@ -165,10 +166,21 @@ static inline double bench_cpu_s(pid_t pid)
 	buf[n] = '\0';
 	const char *p = strrchr(buf, ')');
 	unsigned long ut, st;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut,
-			 &st) != 2)
+	long cut, cst;
+	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld", &ut,
+			 &st, &cut, &cst) != 4)
 		return -1;
-	return (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+	double tick = (double)sysconf(_SC_CLK_TCK);
+	*self = (double)(ut + st) / tick;
+	*children = (double)(cut + cst) / tick;
+	return 0;
+}
+
+/* CPU time (user + system) that pid has used, in seconds; -1 if unknown. */
+static inline double bench_cpu_s(pid_t pid)
+{
+	double self, children;
+	return bench_stat_cpu(pid, &self, &children) < 0 ? -1 : self;
 }
 
 /* A real shmwriter on a key of ours, its record attached read-only and its
@@ -180,20 +192,21 @@ struct bench_writer {
 	struct shmtop_control *ctl;
 };
 
-/* Start `shmwriter -k KEY -i interval --remove-on-exit`; 0, or -1 with a
- * message on stderr. */
-static inline int bench_writer_start(struct bench_writer *w, key_t key, const char *interval)
+/* Run `shmwriter -k KEY -i interval --remove-on-exit` on whatever is on key
+ * (creating or taking over), attach its record and control segment, and
+ * leave its start-up line in line; 0, or -1 with a message on stderr. */
+static inline int bench_writer_run(struct bench_writer *w, key_t key, const char *interval,
+				   char *line, size_t linelen)
 {
-	char k[16], line[256];
+	char k[16];
 	snprintf(k, sizeof k, "0x%08x", (unsigned)key);
-	test_remove_key(key); /* a leftover of a crashed run with our pid */
 	const char *args[] = { "-k", k, "-i", interval, "--remove-on-exit", NULL };
 	w->key = key;
 	w->rec = NULL;
 	w->ctl = NULL;
 	w->proc = spawn_writer(args);
-	if (w->proc.pid < 0 || read_line(w->proc.out, line, sizeof line, 5000) == 0) {
-		read_line(w->proc.err, line, sizeof line, 100);
+	if (w->proc.pid < 0 || read_line(w->proc.out, line, linelen, 5000) == 0) {
+		read_line(w->proc.err, line, linelen, 100);
 		fprintf(stderr, "shmwriter did not start: %s\n", line);
 		return -1;
 	}
@@ -221,6 +234,15 @@ static inline int bench_writer_start(struct bench_writer *w, key_t key, const ch
 	}
 	w->ctl = c;
 	return 0;
+}
+
+/* bench_writer_run() on a fresh segment (a leftover of a crashed run with
+ * our pid is removed first). */
+static inline int bench_writer_start(struct bench_writer *w, key_t key, const char *interval)
+{
+	char line[256];
+	test_remove_key(key);
+	return bench_writer_run(w, key, interval, line, sizeof line);
 }
 
 /* SIGTERM it, detach, and remove its segment; 0 if it exited cleanly. */

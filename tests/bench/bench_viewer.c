@@ -810,29 +810,6 @@ struct usage {
 	double stat_s; /* utime+stime+cutime+cstime from /proc/PID/stat */
 };
 
-/* utime+stime and cutime+cstime of pid in seconds; 0, or -1. */
-static int stat_cpu(pid_t pid, double *self, double *children)
-{
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *p = strrchr(buf, ')');
-	unsigned long ut, st;
-	long cut, cst;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld", &ut,
-	                 &st, &cut, &cst) != 4)
-		return -1;
-	double tick = (double)sysconf(_SC_CLK_TCK);
-	*self = (double)(ut + st) / tick;
-	*children = (double)(cut + cst) / tick;
-	return 0;
-}
-
 /* VmHWM of pid in kB; -1 if unknown. */
 static long peak_rss_kb(pid_t pid)
 {
@@ -855,7 +832,7 @@ static int usage_take(struct term *t, struct usage *u)
 	u->t = bench_now();
 	u->bytes = t->bytes;
 	u->bursts = t->bursts;
-	if (stat_cpu(t->pid, &self, &kids) < 0)
+	if (bench_stat_cpu(t->pid, &self, &kids) < 0)
 		return -1;
 	u->stat_s = self + kids;
 	u->cpu_s = self + kids;
@@ -1007,41 +984,14 @@ static int prefill(key_t key)
 	return st >= 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
 }
 
-/* bench_writer_start(), but taking over the segment already on key. */
+/* bench_writer_run() taking over the segment already on key; says so. */
 static int writer_takeover(struct bench_writer *w, key_t key, const char *interval)
 {
-	char k[16], line[256], why[160];
-	snprintf(k, sizeof k, "0x%08x", (unsigned)key);
-	const char *args[] = {"-k", k, "-i", interval, "--remove-on-exit", NULL};
-	w->key = key;
-	w->rec = NULL;
-	w->ctl = NULL;
-	w->proc = spawn_writer(args);
-	if (w->proc.pid < 0 || read_line(w->proc.out, line, sizeof line, 5000) == 0) {
-		read_line(w->proc.err, line, sizeof line, 100);
-		fprintf(stderr, "shmwriter did not take over: %s\n", line);
+	char line[256];
+	if (bench_writer_run(w, key, interval, line, sizeof line) < 0)
 		return -1;
-	}
-	w->rec = attach_key(key, SHM_RDONLY);
-	struct shmtop_snapshot snap;
-	enum shmtop_read_status st = SHMTOP_READ_BUSY;
-	for (int i = 0; w->rec && i < 100 && st == SHMTOP_READ_BUSY; i++) {
-		st = record_read(w->rec, sizeof *w->rec, &snap, why, sizeof why);
-		if (st == SHMTOP_READ_BUSY)
-			bench_sleep_ns(10 * NS_PER_MS);
-	}
-	if (st != SHMTOP_READ_OK) {
-		fprintf(stderr, "cannot read shmwriter's record on key %s\n", k);
-		return -1;
-	}
-	void *ctl = shmat(snap.control_id, NULL, 0);
-	if (ctl == (void *)-1) {
-		fprintf(stderr, "cannot attach shmwriter's control segment\n");
-		return -1;
-	}
-	w->ctl = ctl;
 	printf("writer: %s\n        its history pre-filled with %llu samples at 250/s\n\n", line,
-	       (unsigned long long)snap.hist_next);
+	       (unsigned long long)atomic_load(&w->rec->hist_next));
 	return 0;
 }
 
