@@ -163,6 +163,17 @@ static void set_u64(struct shmtop_record *r, size_t off, uint64_t v)
 	memcpy((char *)r + off, &v, 8);
 }
 
+/* Store a snapshot's payload into a record, as a writer would publish it. */
+static void put_payload(struct shmtop_record *r, const struct shmtop_snapshot *s)
+{
+#define PUT(f) atomic_store_explicit(&r->f, s->f, memory_order_relaxed)
+	PUT(seq); PUT(count); PUT(wall_ns); PUT(mono_ns); PUT(beat_ns); PUT(interval_ns);
+	PUT(started_ns); PUT(writer_start); PUT(writer_pid); PUT(state); PUT(resets);
+	PUT(reset_ack); PUT(hist_next); PUT(writers); PUT(control_id); PUT(request_ack);
+	PUT(check);
+#undef PUT
+}
+
 static void test_payload(void **state)
 {
 	(void)state;
@@ -208,7 +219,61 @@ static void test_payload(void **state)
 			fail_msg("case %d: '%s' lacks '%s'", c, why, reason);
 		/* the header alone is still fine */
 		assert_int_equal(record_validate(&s, SZ, RECORD_CHECK_HEADER, why, sizeof why), 0);
+		/* and record_read()'s own fast check refuses it with the same reason */
+		struct shmtop_record *bad = copy();
+		put_payload(bad, &s);
+		why[0] = '\0';
+		assert_int_equal(read_copy(bad, SZ, why, sizeof why), SHMTOP_READ_INVALID);
+		if (!strstr(why, reason))
+			fail_msg("case %d, record_read: '%s' lacks '%s'", c, why, reason);
+		free(bad);
 	}
+}
+
+/* record_read() checks a copy without branches and only then asks
+ * record_validate() why: the two must agree on every copy.  Random payloads
+ * near and across each field's bounds, with a correct checksum mostly. */
+static void test_fast_check_agrees(void **state)
+{
+	(void)state;
+	static const int64_t edges[] = { INT64_MIN, -2, -1, 0, 1, 2, 3, 4,
+					 INT64_C(86400) * 1000000000,
+					 INT64_C(86400) * 1000000000 + 1, INT64_MAX };
+	const size_t nedges = sizeof edges / sizeof edges[0];
+	unsigned seed = 777;
+	struct shmtop_snapshot good;
+	char why[160];
+	assert_int_equal(record_read(golden, SZ, &good, why, sizeof why), SHMTOP_READ_OK);
+	struct shmtop_record *r = copy();
+	int ok = 0, refused = 0;
+	for (int round = 0; round < 20000; round++) {
+		struct shmtop_snapshot s = good;
+		int64_t *i64[] = { &s.wall_ns, &s.mono_ns, &s.beat_ns, &s.interval_ns,
+				   &s.started_ns };
+		for (int k = 0; k < 2; k++) {
+			int64_t e = edges[(size_t)rand_r(&seed) % nedges];
+			switch (rand_r(&seed) % 4) {
+			case 0: *i64[rand_r(&seed) % 5] = e; break;
+			case 1: s.state = (uint32_t)e; break;
+			case 2: s.writer_pid = (int32_t)e; break;
+			case 3: s.control_id = (int32_t)e; break;
+			}
+		}
+		s.seq = good.seq + 2 * (uint64_t)(rand_r(&seed) % 3);
+		s.check = rand_r(&seed) % 8 ? record_checksum(&s) : s.check ^ 1;
+		put_payload(r, &s);
+		struct shmtop_snapshot got;
+		enum shmtop_read_status st = record_read(r, SZ, &got, why, sizeof why);
+		assert_true(st == SHMTOP_READ_OK || st == SHMTOP_READ_INVALID);
+		int valid = record_validate(&s, SZ, RECORD_CHECK_ALL, why, sizeof why) == 0;
+		if (valid != (st == SHMTOP_READ_OK))
+			fail_msg("round %d: record_read %d, record_validate %d", round, st, valid);
+		ok += valid;
+		refused += !valid;
+	}
+	free(r);
+	print_message("fast check: %d valid and %d refused copies, all agreed\n", ok, refused);
+	assert_true(ok > 1000 && refused > 1000);
 }
 
 /* The history ring: newest samples oldest first, and absurd indices in a
@@ -283,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_header_fields),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_payload),
+		cmocka_unit_test(test_fast_check_agrees),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_random_corruption),
 	};

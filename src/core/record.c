@@ -16,7 +16,8 @@ static inline uint64_t rotl(uint64_t x, unsigned r)
 	return (x << r) | (x >> ((64 - r) & 63));
 }
 
-uint64_t record_checksum(const struct shmtop_snapshot *s)
+/* Inlined into the read path, which runs it on every copy. */
+static inline uint64_t checksum(const struct shmtop_snapshot *s)
 {
 	/* Each field rotated by its own amount so that swapped or shifted
 	 * fields do not cancel; xors grouped as a tree so the CPU can do them
@@ -31,6 +32,11 @@ uint64_t record_checksum(const struct shmtop_snapshot *s)
 		     (rotl(s->request_ack, 7) ^ UINT64_C(0x9e3779b97f4a7c15));
 	uint64_t h = (a ^ b) ^ (c ^ d);
 	return (h ^ (h >> 29)) * UINT64_C(0xbf58476d1ce4e5b9);
+}
+
+uint64_t record_checksum(const struct shmtop_snapshot *s)
+{
+	return checksum(s);
 }
 
 const char *record_state_name(uint32_t state)
@@ -99,8 +105,37 @@ int record_validate(const struct shmtop_snapshot *s, size_t segsz, enum record_c
 	return check == RECORD_CHECK_HEADER ? 0 : validate_payload(s, check, why, whylen);
 }
 
+/*
+ * The checks of validate_header() and validate_payload(RECORD_CHECK_ALL) as
+ * one expression without branches: the read path runs them on every copy,
+ * and a correct record passes them all, so it pays for no mispredicted or
+ * short-circuit branch.  Only a failing copy goes through the detailed
+ * checks, for their message.  The two must agree; test_record holds them
+ * to it over every field and random corruptions.
+ */
+static inline int header_ok(const struct shmtop_snapshot *s, size_t segsz)
+{
+	uint64_t diff = (s->magic ^ SHMTOP_MAGIC) | (s->segment_size ^ (uint64_t)segsz) |
+			(s->endian ^ SHMTOP_ENDIAN) | (s->version ^ SHMTOP_VERSION) |
+			(s->header_size ^ (uint32_t)offsetof(struct shmtop_record, seq)) |
+			(s->record_size ^ (uint32_t)sizeof(struct shmtop_record)) |
+			(s->hist_cap ^ SHMTOP_HISTORY);
+	return diff == 0;
+}
+
+static inline int payload_ok(const struct shmtop_snapshot *s)
+{
+	const uint64_t max_interval = UINT64_C(86400) * 1000000000;
+	int bad = (int)(s->seq & 1) | (checksum(s) != s->check) |
+		  (s->state - SHMTOP_STATE_RUNNING > SHMTOP_STATE_STOPPED - SHMTOP_STATE_RUNNING) |
+		  (s->writer_pid <= 0) | ((uint64_t)s->interval_ns > max_interval) |
+		  ((s->wall_ns | s->mono_ns | s->beat_ns | s->started_ns) < 0) |
+		  (s->control_id < -1);
+	return !bad;
+}
+
 /* Load the header fields; EMPTY if magic is still 0, else validate them. */
-static enum shmtop_read_status load_header(const void *seg, size_t segsz,
+static inline enum shmtop_read_status load_header(const void *seg, size_t segsz,
 					   struct shmtop_snapshot *out, char *why,
 					   size_t whylen)
 {
@@ -120,7 +155,10 @@ static enum shmtop_read_status load_header(const void *seg, size_t segsz,
 		snprintf(why, whylen, "segment is not initialised yet");
 		return SHMTOP_READ_EMPTY;
 	}
-	return validate_header(out, segsz, why, whylen) ? SHMTOP_READ_INVALID : SHMTOP_READ_OK;
+	if (header_ok(out, segsz))
+		return SHMTOP_READ_OK;
+	validate_header(out, segsz, why, whylen);
+	return SHMTOP_READ_INVALID;
 }
 
 enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
@@ -131,7 +169,7 @@ enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
 	return load_header(seg, segsz, out, why, whylen);
 }
 
-void record_copy(const void *seg, struct shmtop_snapshot *o)
+static inline void copy_payload(const void *seg, struct shmtop_snapshot *o)
 {
 	const struct shmtop_record *r = seg;
 	o->count = atomic_load_explicit(&r->count, RELAXED);
@@ -152,6 +190,11 @@ void record_copy(const void *seg, struct shmtop_snapshot *o)
 	o->check = atomic_load_explicit(&r->check, RELAXED);
 }
 
+void record_copy(const void *seg, struct shmtop_snapshot *o)
+{
+	copy_payload(seg, o);
+}
+
 enum shmtop_read_status record_read(const void *seg, size_t segsz,
 				    struct shmtop_snapshot *out, char *why, size_t whylen)
 {
@@ -170,14 +213,16 @@ enum shmtop_read_status record_read(const void *seg, size_t segsz,
 		uint64_t s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
 		if (s1 & 1)
 			continue;
-		record_copy(r, out);
+		copy_payload(r, out);
 		atomic_thread_fence(memory_order_acquire);
 		uint64_t s2 = atomic_load_explicit(&r->seq, RELAXED);
 		if (s1 != s2)
 			continue;
 		out->seq = s1;
-		return validate_payload(out, RECORD_CHECK_ALL, why, whylen) ? SHMTOP_READ_INVALID
-									    : SHMTOP_READ_OK;
+		if (payload_ok(out))
+			return SHMTOP_READ_OK;
+		validate_payload(out, RECORD_CHECK_ALL, why, whylen);
+		return SHMTOP_READ_INVALID;
 	}
 	snprintf(why, whylen, "writer busy or dead mid-update (no stable copy in %d tries)",
 		 SHMTOP_READ_TRIES);
