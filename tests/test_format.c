@@ -62,10 +62,13 @@ static void test_age_rate_status(void **state)
 {
 	(void)state;
 	const int64_t s = 1000000000;
-	assert_string_equal(format_age(0, buf, sizeof buf), "0.0s");
-	assert_string_equal(format_age(-5 * s, buf, sizeof buf), "0.0s");
-	assert_string_equal(format_age(s * 4 / 10, buf, sizeof buf), "0.4s");
-	assert_string_equal(format_age(9999999999, buf, sizeof buf), "9.9s");
+	assert_string_equal(format_age(0, buf, sizeof buf), "<1s");
+	assert_string_equal(format_age(-5 * s, buf, sizeof buf), "<1s");
+	assert_string_equal(format_age(s - 1, buf, sizeof buf), "<1s");
+	assert_string_equal(format_age(s, buf, sizeof buf), "1s");
+	assert_string_equal(format_age(9999999999, buf, sizeof buf), "9s");
+	assert_string_equal(format_age(60 * s - 1, buf, sizeof buf), "59s");
+	assert_string_equal(format_age(60 * s, buf, sizeof buf), "1m00s");
 	assert_string_equal(format_age(12 * s, buf, sizeof buf), "12s");
 	assert_string_equal(format_age(185 * s, buf, sizeof buf), "3m05s");
 	assert_string_equal(format_age(7380 * s, buf, sizeof buf), "2h03m");

@@ -254,6 +254,45 @@ static void test_collect(void **state)
 	shmctl(wid, IPC_RMID, NULL);
 }
 
+/* Without SEGMENTS_COMMAND no creator is looked up; segments_commands()
+ * then looks up just the rows asked for, once. */
+static void test_commands_on_demand(void **state)
+{
+	(void)state;
+	int ids[3];
+	for (int i = 0; i < 3; i++) {
+		ids[i] = shmget(test_key(2 + (unsigned)i), 4096, IPC_CREAT | IPC_EXCL | 0600);
+		assert_true(ids[i] >= 0);
+	}
+	snap.max = 4096;
+	snap.rows = calloc(snap.max, sizeof *snap.rows);
+	assert_non_null(snap.rows);
+	assert_int_equal(segments_collect(&snap, NULL, SEGMENTS_NAMES), 0);
+	size_t at[3], found = 0;
+	for (size_t i = 0; i < snap.n; i++) {
+		assert_false(snap.rows[i].command_read);
+		assert_string_equal(snap.rows[i].command, "");
+		for (int k = 0; k < 3; k++)
+			if (snap.rows[i].shm.st.shmid == ids[k])
+				at[found++] = i;
+	}
+	assert_int_equal(found, 3);
+	segments_commands(&snap, at[1], at[1] + 1);
+	assert_true(snap.rows[at[1]].command_read);
+	assert_string_equal(snap.rows[at[1]].command, "test_segments");
+	assert_false(snap.rows[at[0]].command_read);
+	assert_string_equal(snap.rows[at[0]].command, "");
+	/* a row already looked up is not looked up again */
+	snprintf(snap.rows[at[1]].command, sizeof snap.rows[at[1]].command, "kept");
+	segments_commands(&snap, 0, snap.n + 10); /* past the end is clamped */
+	assert_string_equal(snap.rows[at[1]].command, "kept");
+	assert_string_equal(snap.rows[at[0]].command, "test_segments");
+	assert_string_equal(snap.rows[at[2]].command, "test_segments");
+	free(snap.rows);
+	for (int i = 0; i < 3; i++)
+		shmctl(ids[i], IPC_RMID, NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -261,6 +300,7 @@ int main(void)
 	    cmocka_unit_test(test_json),
 	    cmocka_unit_test(test_prom),
 	    cmocka_unit_test(test_collect),
+	    cmocka_unit_test(test_commands_on_demand),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);
 }

@@ -28,8 +28,8 @@ char *format_size(uint64_t bytes, char *buf, size_t len);
  * time), or "Not set" for 0. */
 char *format_time(int64_t t, char *buf, size_t len);
 
-/* A duration for humans: "0.4s", "12s", "3m05s", "2h03m", "4d02h";
- * negative durations print as "0.0s". */
+/* A duration for humans, in whole units: "<1s", "12s", "3m05s", "2h03m",
+ * "4d02h"; negative durations print as "<1s". */
 char *format_age(int64_t ns, char *buf, size_t len);
 
 /* A rate per second: "0/s", "2.5/s", "1.20k/s", "3.40M/s". */

@@ -23,6 +23,7 @@ struct segments_row {
 	struct sysvipc_shm shm;
 	char owner[32];    /* user name of uid, or the uid */
 	char command[64];  /* /proc/CPID/comm of the creator, "" if it is gone */
+	bool command_read; /* command is looked up (SEGMENTS_COMMAND, segments_commands()) */
 	bool is_record;    /* snap holds a validated shmwriter record */
 	bool writer_alive; /* with is_record: proc_alive() of its writer */
 	struct shmtop_snapshot snap;
@@ -54,6 +55,10 @@ enum {
  * kernel's) and the host's limits.  0, or -1 with errno if the file cannot
  * be read. */
 int segments_collect(struct segments_snapshot *s, const char *proc_path, unsigned flags);
+
+/* Look up the creator's command of rows [from, to) not looked up yet: two
+ * /proc reads a row, so a screen asks for the rows it shows, not all. */
+void segments_commands(struct segments_snapshot *s, size_t from, size_t to);
 
 /* Sort the rows (sysvipc_sort()'s order, stable) and remember how. */
 void segments_sort(struct segments_snapshot *s, enum sysvipc_sort by, bool reverse);

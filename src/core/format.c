@@ -66,8 +66,10 @@ char *format_age(int64_t ns, char *buf, size_t len)
 	if (ns < 0)
 		ns = 0;
 	int64_t s = ns / NS_PER_SEC;
-	if (s < 10)
-		snprintf(buf, len, "%" PRId64 ".%" PRId64 "s", s, ns % NS_PER_SEC / (NS_PER_SEC / 10));
+	/* Whole seconds: tenths would only show where the viewer's tick fell
+	 * against the writer's, and cost a repaint on every tick. */
+	if (s < 1)
+		snprintf(buf, len, "<1s");
 	else if (s < 60)
 		snprintf(buf, len, "%" PRId64 "s", s);
 	else if (s < 3600)

@@ -105,7 +105,6 @@ int segments_collect(struct segments_snapshot *s, const char *proc_path, unsigne
 		errno = e;
 		return -1;
 	}
-	int64_t btime = flags & SEGMENTS_COMMAND ? boot_time() : -1;
 	struct name_cache names = {.n = 0};
 	for (size_t i = 0; i < s->res.n; i++) {
 		struct segments_row *r = &s->rows[i];
@@ -115,14 +114,28 @@ int segments_collect(struct segments_snapshot *s, const char *proc_path, unsigne
 			owner_name(&names, r->shm.st.uid, r->owner, sizeof r->owner);
 		else
 			snprintf(r->owner, sizeof r->owner, "%u", (unsigned)r->shm.st.uid);
-		if (flags & SEGMENTS_COMMAND)
-			creator_command(&r->shm.st, btime, r->command, sizeof r->command);
 		if (flags & SEGMENTS_RECORDS)
 			read_record(r);
 	}
 	s->n = s->res.n;
 	free(tmp);
+	if (flags & SEGMENTS_COMMAND)
+		segments_commands(s, 0, s->n);
 	return 0;
+}
+
+void segments_commands(struct segments_snapshot *s, size_t from, size_t to)
+{
+	int64_t btime = INT64_MIN; /* read once, and only if a row needs it */
+	for (size_t i = from; i < to && i < s->n; i++) {
+		struct segments_row *r = &s->rows[i];
+		if (r->command_read)
+			continue;
+		if (btime == INT64_MIN)
+			btime = boot_time();
+		creator_command(&r->shm.st, btime, r->command, sizeof r->command);
+		r->command_read = true;
+	}
 }
 
 static int compare_rows(const void *pa, const void *pb, void *arg)

@@ -15,7 +15,9 @@
 
 
 #define LIST_TOP 3 /* heading, limits, column names */
-#define COLLECT (SEGMENTS_NAMES | SEGMENTS_COMMAND) /* never SEGMENTS_RECORDS: no attaching */
+/* Never SEGMENTS_RECORDS: no attaching.  The creators' commands are looked
+ * up for the rows on screen only, by list_draw(). */
+#define COLLECT SEGMENTS_NAMES
 
 int list_init(struct list_screen *l, enum sysvipc_sort sort, bool reverse)
 {
@@ -144,8 +146,9 @@ static const char *row_text(const struct list_screen *l, const struct listview_c
 	return listview_row(c, &l->snap.rows[i], l->snap.wall_ns, buf, len);
 }
 
-void list_draw(const struct list_screen *l, struct list_drawn *d)
+void list_draw(struct list_screen *l, struct list_drawn *d)
 {
+	segments_commands(&l->snap, l->view.top, l->view.top + l->view.height);
 	if (!d->valid || d->cols != COLS || d->lines != LINES) {
 		erase();
 		d->valid = true;

@@ -60,7 +60,7 @@ enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid)
 
 /* Draw l on stdscr (not refreshed); everything when d is not valid for
  * this screen size, else only the rows that differ from d, which is then
- * updated. */
-void list_draw(const struct list_screen *l, struct list_drawn *d);
+ * updated.  Looks up the creators' commands of the rows it shows. */
+void list_draw(struct list_screen *l, struct list_drawn *d);
 
 #endif
