@@ -11,15 +11,21 @@
 
 #define MIN_SPAN 1e-9
 
-/* x = m x 10^e with m in [1, 10). */
+/* 10^e for x = m x 10^e with m in [1, 10), for x from 1e-12 up (values and
+ * rates of 64-bit counts stay far below the table's end).  A table of exact
+ * literals rather than pow(log10()): no rounding to correct, and no libm,
+ * which would be half a megabyte of shmtop's resident memory. */
 static double decade(double x)
 {
-	double p = pow(10.0, floor(log10(x)));
-	if (x / p >= 10.0) /* log10 rounding */
-		p *= 10.0;
-	else if (x / p < 1.0)
-		p /= 10.0;
-	return p;
+	static const double p10[] = {
+		1e-12, 1e-11, 1e-10, 1e-9, 1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1,
+		1e0,   1e1,   1e2,   1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+		1e12,  1e13,  1e14,  1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+	};
+	size_t e = 0;
+	while (e + 1 < sizeof p10 / sizeof p10[0] && p10[e + 1] <= x)
+		e++;
+	return p10[e];
 }
 
 double graph_nice_ceil(double x)

@@ -49,7 +49,7 @@ int parse_interval(const char *s, int64_t *ns, char *why, size_t whylen)
 		FAIL("invalid interval '%s': must be from 0 to 86400 seconds", s);
 	if (v > 0 && v < 1e-6)
 		FAIL("invalid interval '%s': must be 0 or at least 0.000001 seconds", s);
-	*ns = (int64_t)llround(v * (double)NS_PER_SEC);
+	*ns = (int64_t)(v * (double)NS_PER_SEC + 0.5); /* v >= 0: to the nearest ns */
 	return 0;
 }
 
