@@ -1,0 +1,60 @@
+#!/bin/bash
+# bench_smoke: every benchmark runs to the end, briefly, and says what it
+# found.  Timings are printed, never judged here; what fails this test is
+# what the benchmarks themselves call broken (a torn read under a lock, an
+# invalid copy, a writer that does not start or answer, shmtop dying under
+# the harness) or a report or chart that comes out incomplete.
+#   smoke.sh BENCH_DIR
+set -u
+dir=$1
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+status=0
+
+# run NAME ARGS...: run one benchmark, keep its output, check its exit status.
+run() {
+	local name=$1
+	shift
+	local t0=$SECONDS
+	if "$dir/$name" "$@" >"$out/$name.txt" 2>&1; then
+		echo "$name: ran in $((SECONDS - t0)) s"
+	else
+		echo "FAIL: $name exited with status $?; its output:"
+		sed 's/^/    /' "$out/$name.txt"
+		status=1
+	fi
+}
+
+# expect NAME REGEX WHAT: NAME's output must have a line matching REGEX.
+expect() {
+	if ! grep -Eq -- "$2" "$out/$1.txt"; then
+		echo "FAIL: $1 printed no $3 (/$2/)"
+		status=1
+	fi
+}
+
+run bench_publish
+expect bench_publish '^ +seqlock \(inline, record\.h\) .* 0 +0\.00%$' "untorn seqlock row"
+expect bench_publish 'issue 6 target: >= 70 % of the limit' "writer against its limit"
+run bench_read
+expect bench_read '^ +record_read\(\) +\| +[0-9.]+ ns' "record_read() row"
+expect bench_read 'record_read\(\): busy, invalid +\| +[0-9]+, 0 ' "invalid count of 0"
+run bench_command
+expect bench_command '^ +p99 +\| +[0-9.]+ +\|' "p99 row"
+expect bench_command 'commands, not acked +\| +1000, +0 ' "1000 commands all acknowledged"
+run bench_viewer --duration 1 --svg "$out/chart.svg"
+expect bench_viewer '^  shmtop +[0-9]+ +[0-9.]+ +[0-9.]+' "shmtop row"
+expect bench_viewer 'key to PAUSED/RUNNING on the stream p50' "key-to-screen latency"
+expect bench_viewer '^  1000 segments, -a +[0-9]+' "1,000-segment list row"
+expect bench_viewer '^  4 +[0-9.]+ [kM]? +[0-9.]+' "4-viewer writer row"
+if [[ $(head -c 4 "$out/chart.svg" 2>/dev/null) != "<svg" ]] ||
+	[[ $(tail -n 1 "$out/chart.svg") != "</svg>" ]]; then
+	echo "FAIL: bench_viewer wrote no complete chart"
+	status=1
+fi
+
+for f in "$out"/*.txt; do
+	echo "---- $(basename "$f" .txt)"
+	cat "$f"
+done
+exit $status
