@@ -29,6 +29,13 @@ struct segments_row {
 	struct shmtop_snapshot snap;
 };
 
+/* Owner names looked up, kept from one collect to the next. */
+struct segments_names {
+	uid_t uid[16];
+	char name[16][32];
+	unsigned n;
+};
+
 struct segments_snapshot {
 	struct segments_row *rows; /* caller's array of max rows */
 	size_t max;
@@ -39,6 +46,7 @@ struct segments_snapshot {
 	int64_t wall_ns;        /* when it was taken (CLOCK_REALTIME) */
 	enum sysvipc_sort sort; /* as segments_sort() left it */
 	bool reverse;
+	struct segments_names names; /* zero it with the rest before the first collect */
 };
 
 /* What segments_collect() reads besides /proc/sysvipc/shm. */
@@ -48,7 +56,9 @@ enum {
 	SEGMENTS_RECORDS = 1u << 2, /* read shmwriter records: attaches (SHM_RDONLY, briefly)
 	                             * the segments of a record's size that this user may
 	                             * read, which moves their nattch, atime, dtime and lpid */
-	SEGMENTS_ALL = SEGMENTS_NAMES | SEGMENTS_COMMAND | SEGMENTS_RECORDS,
+	SEGMENTS_LIMITS = 1u << 3,  /* the host's limits (/proc/sys/kernel/shm*); without it
+	                             * s->limits is left as it was */
+	SEGMENTS_ALL = SEGMENTS_NAMES | SEGMENTS_COMMAND | SEGMENTS_RECORDS | SEGMENTS_LIMITS,
 };
 
 /* Fill s (rows and max set by the caller) from proc_path (NULL: the

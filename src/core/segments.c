@@ -68,13 +68,7 @@ static void read_record(struct segments_row *r)
 	shmdt(p);
 }
 
-struct name_cache {
-	uid_t uid[16];
-	char name[16][32];
-	unsigned n;
-};
-
-static void owner_name(struct name_cache *c, uid_t uid, char *buf, size_t len)
+static void owner_name(struct segments_names *c, uid_t uid, char *buf, size_t len)
 {
 	for (unsigned i = 0; i < c->n && i < 16; i++)
 		if (c->uid[i] == uid) {
@@ -95,7 +89,8 @@ int segments_collect(struct segments_snapshot *s, const char *proc_path, unsigne
 	s->reverse = false;
 	long ps = sysconf(_SC_PAGESIZE);
 	s->page_size = ps > 0 ? (uint64_t)ps : 4096;
-	sysvipc_read_limits(NULL, &s->limits);
+	if (flags & SEGMENTS_LIMITS)
+		sysvipc_read_limits(NULL, &s->limits);
 	struct sysvipc_shm *tmp = malloc((s->max ? s->max : 1) * sizeof *tmp);
 	if (!tmp)
 		return -1;
@@ -105,13 +100,12 @@ int segments_collect(struct segments_snapshot *s, const char *proc_path, unsigne
 		errno = e;
 		return -1;
 	}
-	struct name_cache names = {.n = 0};
 	for (size_t i = 0; i < s->res.n; i++) {
 		struct segments_row *r = &s->rows[i];
 		memset(r, 0, sizeof *r);
 		r->shm = tmp[i];
 		if (flags & SEGMENTS_NAMES)
-			owner_name(&names, r->shm.st.uid, r->owner, sizeof r->owner);
+			owner_name(&s->names, r->shm.st.uid, r->owner, sizeof r->owner);
 		else
 			snprintf(r->owner, sizeof r->owner, "%u", (unsigned)r->shm.st.uid);
 		if (flags & SEGMENTS_RECORDS)

@@ -13,10 +13,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "shmtop/clock.h"
 
 #define LIST_TOP 3 /* heading, limits, column names */
-/* Never SEGMENTS_RECORDS: no attaching.  The creators' commands are looked
- * up for the rows on screen only, by list_draw(). */
+/* Never SEGMENTS_RECORDS: no attaching.  The limits every LIST_REREAD_NS;
+ * the creators' commands for the rows on screen only, by list_draw(). */
 #define COLLECT SEGMENTS_NAMES
 
 int list_init(struct list_screen *l, enum sysvipc_sort sort, bool reverse)
@@ -43,8 +44,14 @@ static size_t list_height(void)
 
 int list_refresh(struct list_screen *l)
 {
+	int64_t now = clock_mono_ns();
+	unsigned flags = COLLECT;
+	if (l->limits_at == 0 || now - l->limits_at >= LIST_REREAD_NS) {
+		flags |= SEGMENTS_LIMITS;
+		l->limits_at = now;
+	}
 	for (;;) {
-		if (segments_collect(&l->snap, NULL, COLLECT) < 0) {
+		if (segments_collect(&l->snap, NULL, flags) < 0) {
 			l->read_errno = errno;
 			l->snap.n = 0;
 			listview_fit(&l->view, 0, list_height());
@@ -146,9 +153,52 @@ static const char *row_text(const struct list_screen *l, const struct listview_c
 	return listview_row(c, &l->snap.rows[i], l->snap.wall_ns, buf, len);
 }
 
+static const struct list_command_memo *memo_find(const struct list_screen *l,
+						 const struct segments_row *r)
+{
+	for (size_t i = 0; i < l->nmemo; i++) {
+		const struct list_command_memo *m = &l->memo[i];
+		if (m->shmid == r->shm.st.shmid && m->cpid == r->shm.st.cpid &&
+		    m->ctime == r->shm.st.ctime)
+			return m;
+	}
+	return NULL;
+}
+
+/* The creators' commands of the rows on screen: from the memo while it is
+ * fresh for the same segment and creator, else from /proc. */
+static void lookup_commands(struct list_screen *l)
+{
+	struct list_command_memo shown[LIST_MEMO];
+	int64_t now = clock_mono_ns();
+	size_t top = l->view.top, end = top + l->view.height < l->snap.n ? top + l->view.height
+									   : l->snap.n;
+	for (size_t i = top; i < end; i++) {
+		struct segments_row *r = &l->snap.rows[i];
+		const struct list_command_memo *m = memo_find(l, r);
+		bool fresh = m && now - m->at < LIST_REREAD_NS;
+		if (fresh)
+			snprintf(r->command, sizeof r->command, "%s", m->command);
+		r->command_read = fresh;
+		if (i - top < LIST_MEMO)
+			shown[i - top].at = fresh ? m->at : now;
+	}
+	segments_commands(&l->snap, top, end); /* the rest, from /proc */
+	size_t n = 0;
+	for (size_t i = top; i < end && n < LIST_MEMO; i++, n++) {
+		const struct segments_row *r = &l->snap.rows[i];
+		shown[n].shmid = r->shm.st.shmid;
+		shown[n].cpid = r->shm.st.cpid;
+		shown[n].ctime = r->shm.st.ctime;
+		snprintf(shown[n].command, sizeof shown[n].command, "%s", r->command);
+	}
+	memcpy(l->memo, shown, n * sizeof shown[0]);
+	l->nmemo = n;
+}
+
 void list_draw(struct list_screen *l, struct list_drawn *d)
 {
-	segments_commands(&l->snap, l->view.top, l->view.top + l->view.height);
+	lookup_commands(l);
 	if (!d->valid || d->cols != COLS || d->lines != LINES) {
 		erase();
 		d->valid = true;

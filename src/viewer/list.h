@@ -18,6 +18,20 @@
 #define LIST_SCREEN_ROWS 512 /* screen rows remembered for partial redraws */
 #define LIST_SCREEN_COLS 256
 
+/* What a tick would otherwise read from /proc again: the host's limits, and
+ * the creators' commands of the rows on screen, reused for LIST_REREAD_NS
+ * (a creator may exit, a limit may be raised: then they are read again). */
+#define LIST_REREAD_NS INT64_C(5000000000)
+#define LIST_MEMO 128
+
+struct list_command_memo {
+	int shmid;
+	pid_t cpid;
+	int64_t ctime;
+	int64_t at; /* when it was read (CLOCK_MONOTONIC) */
+	char command[sizeof(((struct segments_row *)0)->command)];
+};
+
 struct list_screen {
 	struct segments_snapshot snap; /* rows allocated by list_init(), grown as needed */
 	struct listview view;
@@ -26,6 +40,9 @@ struct list_screen {
 	int sel_shmid;      /* the selected segment, kept across refreshes and sorts */
 	bool have_sel;
 	int read_errno;     /* why the last refresh failed, or 0 */
+	int64_t limits_at;  /* when snap.limits were read; 0: never */
+	struct list_command_memo memo[LIST_MEMO]; /* the rows last shown */
+	size_t nmemo;
 };
 
 /* What was drawn, row by row, so the next frame rewrites only changes. */
