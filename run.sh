@@ -6,6 +6,8 @@
 #   ./run.sh test   install what is missing, then build and run every test:
 #                   under ThreadSanitizer (the threaded protocol test),
 #                   libFuzzer (bounded), ASan+UBSan, and a plain build last.
+#   ./run.sh bench  install what is missing (and the peers: htop, btop), build,
+#                   run the benchmarks (cmake --build build --target bench).
 # Works on a fresh Debian 12; uses sudo for apt-get when not run as root.
 set -eu
 cd "$(dirname "$0")"
@@ -60,8 +62,14 @@ run)
 	trap 'kill "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"' EXIT INT TERM
 	./build/shmtop
 	;;
+bench)
+	# the peers the viewer is measured against (procps has top and watch)
+	install_missing $PACKAGES htop btop
+	build build
+	cmake --build build --target bench
+	;;
 *)
-	echo "usage: ./run.sh [test]" >&2
+	echo "usage: ./run.sh [test | bench]" >&2
 	exit 2
 	;;
 esac
