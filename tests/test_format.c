@@ -79,6 +79,13 @@ static void test_age_rate_status(void **state)
 	assert_string_equal(format_rate(42, buf, sizeof buf), "42.0/s");
 	assert_string_equal(format_rate(1200, buf, sizeof buf), "1.20k/s");
 	assert_string_equal(format_rate(3.4e6, buf, sizeof buf), "3.40M/s");
+	/* where rounding would carry into the next form */
+	assert_string_equal(format_rate(9.994, buf, sizeof buf), "9.99/s");
+	assert_string_equal(format_rate(9.996, buf, sizeof buf), "10.0/s");
+	assert_string_equal(format_rate(999.94, buf, sizeof buf), "999.9/s");
+	assert_string_equal(format_rate(999.96, buf, sizeof buf), "1.00k/s");
+	assert_string_equal(format_rate(999994.0, buf, sizeof buf), "999.99k/s");
+	assert_string_equal(format_rate(999996.0, buf, sizeof buf), "1.00M/s");
 	assert_string_equal(format_status(false, false, buf, sizeof buf), "-");
 	assert_string_equal(format_status(true, false, buf, sizeof buf), "dest");
 	assert_string_equal(format_status(false, true, buf, sizeof buf), "locked");

@@ -83,11 +83,13 @@ char *format_age(int64_t ns, char *buf, size_t len)
 
 char *format_rate(double r, char *buf, size_t len)
 {
+	/* Each bound is where the shorter form would round up to the next
+	 * (9.996 is "10.0/s", not "10.00/s"; 999.96 is "1.00k/s"). */
 	if (!(r > 0.0)) /* also NaN */
 		snprintf(buf, len, "0/s");
-	else if (r < 1000.0)
-		snprintf(buf, len, "%.*f/s", r < 10.0 ? 2 : 1, r);
-	else if (r < 1e6)
+	else if (r < 999.95)
+		snprintf(buf, len, "%.*f/s", r < 9.995 ? 2 : 1, r);
+	else if (r < 999995.0)
 		snprintf(buf, len, "%.2fk/s", r / 1e3);
 	else
 		snprintf(buf, len, "%.2fM/s", r / 1e6);
