@@ -3,7 +3,8 @@
 # strace, counting its openat() and shmctl() calls.
 #  - The single view finds the attached processes with one scan of every
 #    /proc/PID/maps at the start, and scans again only when the segment's
-#    attachments move (here: another viewer attaching), never per tick.
+#    attachments move (here: another viewer attaching), never per tick; it
+#    reads the writer's /proc/PID/stat once, then watches a pidfd.
 #  - The list of every segment reads /proc/sysvipc/shm each tick and nothing
 #    else per tick: the limits and the creators of the rows on screen again
 #    every few seconds, each owner's name once.
@@ -36,7 +37,7 @@ traced() {
 }
 
 t_single_view() {
-	local k=$(key 1) log=$TRACE/single ticks scans more
+	local k=$(key 1) log=$TRACE/single ticks scans stats more
 	writer "$k" -i 0.1 || return 1
 	traced single -k "$k" -d 1 || return 1
 	see single "RUNNING" || return 1
@@ -44,8 +45,12 @@ t_single_view() {
 	# a full scan opens every process's maps, the writer's among them
 	ticks=$(count "$log" 'shmctl\([0-9]+, IPC_STAT')
 	scans=$(count "$log" "openat\(AT_FDCWD, \"/proc/$WPID/maps\"")
-	echo "    single view: $ticks ticks, $scans scans of /proc/*/maps"
+	# the writer's liveness: its start time read once, then a pidfd
+	stats=$(count "$log" "openat\(AT_FDCWD, \"/proc/$WPID/stat\"")
+	echo "    single view: $ticks ticks, $scans scans of /proc/*/maps," \
+		"the writer's /proc/PID/stat read $stats times"
 	((ticks >= 20)) || fail "only $ticks ticks in 3 s at -d 1" || return 1
+	((stats <= 2)) || fail "the writer's stat read $stats times in $ticks ticks" || return 1
 	((scans >= 1 && scans <= 2)) || fail "$scans scans of /proc/*/maps in $ticks ticks" ||
 		return 1
 	# another viewer attaches and detaches: nattch, atime and dtime move

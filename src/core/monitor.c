@@ -38,6 +38,7 @@ struct monitor {
 	bool rescan;         /* scan at the next poll whatever changed */
 	struct ipcstat scanned; /* the IPC_STAT the last scan was made for */
 	bool writer_alive;
+	struct proc_watch watch; /* the writer, without a /proc read per tick */
 	pid_t comm_pid;
 	char comm[32];
 	uid_t names_uid, names_cuid; /* whom owner and creator were resolved for */
@@ -55,6 +56,7 @@ monitor *monitor_new(key_t key)
 	m->state = MODEL_WAITING;
 	m->removed_shmid = -1;
 	m->comm_pid = -1;
+	m->watch = (struct proc_watch)PROC_WATCH_INIT;
 	segment_init(&m->seg);
 	return m;
 }
@@ -193,7 +195,7 @@ static void scan_attached(monitor *m)
 static void read_writer(monitor *m)
 {
 	pid_t pid = m->snap.writer_pid;
-	m->writer_alive = proc_alive(pid, m->snap.writer_start);
+	m->writer_alive = proc_watch_alive(&m->watch, pid, m->snap.writer_start);
 	if (pid != m->comm_pid && m->writer_alive) {
 		proc_comm(pid, m->comm, sizeof m->comm);
 		m->comm_pid = pid;
@@ -336,5 +338,6 @@ void monitor_free(monitor *m)
 	if (!m)
 		return;
 	segment_detach(&m->seg);
+	proc_watch_close(&m->watch);
 	free(m);
 }
