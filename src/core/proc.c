@@ -2,10 +2,10 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <poll.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -76,8 +76,10 @@ int proc_watch_alive(struct proc_watch *w, pid_t pid, uint64_t starttime)
 	if (w->fd >= 0 && w->pid == pid && w->starttime == starttime) {
 		struct pollfd p = { .fd = w->fd, .events = POLLIN };
 		int r = poll(&p, 1, 0);
-		if (r >= 0)
-			return r == 0; /* readable: it has exited */
+		if (r == 0)
+			return 1;
+		if (r > 0 && (p.revents & POLLIN))
+			return 0; /* readable: it has exited */
 	}
 	proc_watch_close(w);
 	if (pid <= 0)
