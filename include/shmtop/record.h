@@ -196,7 +196,28 @@ enum shmtop_read_status record_read(const void *seg, size_t segsz,
 /* Copy the payload field by field without the seqlock (relaxed loads; the
  * copy may be torn).  For a writer taking over from one that died mid-update,
  * and for measuring.  The header fields of out are left alone. */
-void record_copy(const void *seg, struct shmtop_snapshot *out);
+/* Inline: record_read() runs it on every copy, and bench_read's
+ * unsynchronised floor is this very copy. */
+static inline void record_copy(const void *seg, struct shmtop_snapshot *o)
+{
+	const struct shmtop_record *r = seg;
+	o->count = atomic_load_explicit(&r->count, memory_order_relaxed);
+	o->wall_ns = atomic_load_explicit(&r->wall_ns, memory_order_relaxed);
+	o->mono_ns = atomic_load_explicit(&r->mono_ns, memory_order_relaxed);
+	o->beat_ns = atomic_load_explicit(&r->beat_ns, memory_order_relaxed);
+	o->interval_ns = atomic_load_explicit(&r->interval_ns, memory_order_relaxed);
+	o->started_ns = atomic_load_explicit(&r->started_ns, memory_order_relaxed);
+	o->writer_start = atomic_load_explicit(&r->writer_start, memory_order_relaxed);
+	o->writer_pid = atomic_load_explicit(&r->writer_pid, memory_order_relaxed);
+	o->state = atomic_load_explicit(&r->state, memory_order_relaxed);
+	o->resets = atomic_load_explicit(&r->resets, memory_order_relaxed);
+	o->reset_ack = atomic_load_explicit(&r->reset_ack, memory_order_relaxed);
+	o->hist_next = atomic_load_explicit(&r->hist_next, memory_order_relaxed);
+	o->writers = atomic_load_explicit(&r->writers, memory_order_relaxed);
+	o->control_id = atomic_load_explicit(&r->control_id, memory_order_relaxed);
+	o->request_ack = atomic_load_explicit(&r->request_ack, memory_order_relaxed);
+	o->check = atomic_load_explicit(&r->check, memory_order_relaxed);
+}
 
 /* Copy the newest samples (at most max, and at most SHMTOP_HISTORY - 1: the
  * oldest slot may be mid-overwrite) oldest first into out, dropping any the

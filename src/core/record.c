@@ -169,32 +169,6 @@ enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
 	return load_header(seg, segsz, out, why, whylen);
 }
 
-static inline void copy_payload(const void *seg, struct shmtop_snapshot *o)
-{
-	const struct shmtop_record *r = seg;
-	o->count = atomic_load_explicit(&r->count, RELAXED);
-	o->wall_ns = atomic_load_explicit(&r->wall_ns, RELAXED);
-	o->mono_ns = atomic_load_explicit(&r->mono_ns, RELAXED);
-	o->beat_ns = atomic_load_explicit(&r->beat_ns, RELAXED);
-	o->interval_ns = atomic_load_explicit(&r->interval_ns, RELAXED);
-	o->started_ns = atomic_load_explicit(&r->started_ns, RELAXED);
-	o->writer_start = atomic_load_explicit(&r->writer_start, RELAXED);
-	o->writer_pid = atomic_load_explicit(&r->writer_pid, RELAXED);
-	o->state = atomic_load_explicit(&r->state, RELAXED);
-	o->resets = atomic_load_explicit(&r->resets, RELAXED);
-	o->reset_ack = atomic_load_explicit(&r->reset_ack, RELAXED);
-	o->hist_next = atomic_load_explicit(&r->hist_next, RELAXED);
-	o->writers = atomic_load_explicit(&r->writers, RELAXED);
-	o->control_id = atomic_load_explicit(&r->control_id, RELAXED);
-	o->request_ack = atomic_load_explicit(&r->request_ack, RELAXED);
-	o->check = atomic_load_explicit(&r->check, RELAXED);
-}
-
-void record_copy(const void *seg, struct shmtop_snapshot *o)
-{
-	copy_payload(seg, o);
-}
-
 enum shmtop_read_status record_read(const void *seg, size_t segsz,
 				    struct shmtop_snapshot *out, char *why, size_t whylen)
 {
@@ -213,7 +187,7 @@ enum shmtop_read_status record_read(const void *seg, size_t segsz,
 		uint64_t s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
 		if (s1 & 1)
 			continue;
-		copy_payload(r, out);
+		record_copy(r, out);
 		atomic_thread_fence(memory_order_acquire);
 		uint64_t s2 = atomic_load_explicit(&r->seq, RELAXED);
 		if (s1 != s2)

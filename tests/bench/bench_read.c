@@ -44,33 +44,13 @@ static void load_header(const struct shmtop_record *r, struct shmtop_snapshot *o
 	o->hist_cap = atomic_load_explicit(&r->hist_cap, RELAXED);
 }
 
-static void load_payload(const struct shmtop_record *r, struct shmtop_snapshot *o)
-{
-	o->count = atomic_load_explicit(&r->count, RELAXED);
-	o->wall_ns = atomic_load_explicit(&r->wall_ns, RELAXED);
-	o->mono_ns = atomic_load_explicit(&r->mono_ns, RELAXED);
-	o->beat_ns = atomic_load_explicit(&r->beat_ns, RELAXED);
-	o->interval_ns = atomic_load_explicit(&r->interval_ns, RELAXED);
-	o->started_ns = atomic_load_explicit(&r->started_ns, RELAXED);
-	o->writer_start = atomic_load_explicit(&r->writer_start, RELAXED);
-	o->writer_pid = atomic_load_explicit(&r->writer_pid, RELAXED);
-	o->state = atomic_load_explicit(&r->state, RELAXED);
-	o->resets = atomic_load_explicit(&r->resets, RELAXED);
-	o->reset_ack = atomic_load_explicit(&r->reset_ack, RELAXED);
-	o->hist_next = atomic_load_explicit(&r->hist_next, RELAXED);
-	o->writers = atomic_load_explicit(&r->writers, RELAXED);
-	o->control_id = atomic_load_explicit(&r->control_id, RELAXED);
-	o->request_ack = atomic_load_explicit(&r->request_ack, RELAXED);
-	o->check = atomic_load_explicit(&r->check, RELAXED);
-}
-
 /* The floor: the same fields, unsynchronised.  A call, like record_read(). */
 __attribute__((noinline)) static void raw_copy(const struct shmtop_record *r,
 					       struct shmtop_snapshot *o)
 {
 	load_header(r, o);
 	o->seq = atomic_load_explicit(&r->seq, RELAXED);
-	load_payload(r, o);
+	record_copy(r, o);
 }
 
 /* record.h's reader loop, without validation; 0, or -1 if never stable. */
@@ -82,7 +62,7 @@ __attribute__((noinline)) static int seqlock_copy(const struct shmtop_record *r,
 		uint64_t s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
 		if (s1 & 1)
 			continue;
-		load_payload(r, o);
+		record_copy(r, o);
 		atomic_thread_fence(memory_order_acquire);
 		if (atomic_load_explicit(&r->seq, RELAXED) == s1) {
 			o->seq = s1;
