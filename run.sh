@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # shmtop quick start.
 #   ./run.sh        install what is missing, build, start shmwriter in the
 #                   background and shmtop in the foreground; quitting shmtop

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Render a terminal capture (tmux capture-pane -p -e) as an SVG screenshot.
 
     tmux capture-pane -p -e -t PANE | assets/screenshot.py COLS ROWS > out.svg

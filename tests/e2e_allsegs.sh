@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # shmtop -a, the all-segments screen, in tmux: it lists a shmwriter segment
 # and a foreign one with ipcs' shmid, size and nattch; a sort key changes
 # the order; Enter on the writer's row opens its detail view; the classic

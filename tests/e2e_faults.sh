@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Fault injection with a viewer attached, printing figures: the writer
 # killed with -9 at random moments (FAULT_RUNS times, default 200) and taken
 # over by a new one, the writer stopped (SIGSTOP), the segment removed and

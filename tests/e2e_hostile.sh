@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Hostile and foreign segments on the key, end to end: a 16-byte segment,
 # random bytes of a record's size, a real record with absurd fields, and
 # the classic tutorial's live text counter.  For each, shmwriter refuses it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared helpers for the end-to-end tests (sourced, not run).  The caller
 # sets SHMTOP, WRITER (absolute paths), BASE (the first key of the run) and
 # RUN (a name unique to the run).  Each viewer runs in a tmux server of its

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Every segment on the host, end to end: segments of two owners, several
 # modes and every status (locked, dest, dest and locked, private) are made
 # with tests/shmseg; shmtop's reader must show them exactly as

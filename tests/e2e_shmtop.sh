@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # End-to-end tests of shmtop in a real terminal.  Each case runs shmtop in a
 # tmux server of its own, types with send-keys, reads the screen with
 # capture-pane and checks it against ipcs and the writer.  Every wait polls

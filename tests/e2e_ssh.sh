@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # shmtop over a real SSH link: an sshd of our own on 127.0.0.1 (throwaway
 # host and user keys, our own config and port), ssh -tt inside tmux, keys
 # typed through the link, then the client killed with -9: shmtop must exit

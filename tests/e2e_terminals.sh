@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # shmtop across terminals: every TERM x locale x size cell of the matrix
 # draws a usable screen (badge, key, shmid where there is room), with
 # colour only where the terminal has it and block glyphs only in UTF-8;

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # What a tick reads, end to end: shmtop at -d 1 (ten ticks a second) under
 # strace, counting its openat() and shmctl() calls.
 #  - The single view finds the attached processes with one scan of every

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Permissions with real other users, made by the test and removed after:
 # a 0600 data segment is "permission denied" to another user, naming owner
 # and mode; a 0644 one may be viewed but the controls are disabled with the

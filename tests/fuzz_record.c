@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * libFuzzer target over everything shmtop parses from untrusted sources.
  * The first input byte picks what the rest is:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mkseg: make the segments shmtop must survive, for the end-to-end tests.
  *

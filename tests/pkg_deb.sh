@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Build the .deb from this build tree with cpack and inspect it: its control
 # fields (dpkg-deb -I), the dependencies on libncursesw6 and libtinfo6 and
 # that this Debian satisfies every one of them, its files and their modes

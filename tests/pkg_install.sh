@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Install into a DESTDIR (prefix /usr, then /opt/shmtop) and check the tree:
 # every file where GNUInstallDirs puts it, nothing else, the modes Debian
 # expects, the man pages equal to assets/, the unit naming the installed

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # The man pages render without a warning: groff -man -ww -z, and man -l
 # --warnings (man-db) on the source and on the installed, gzipped page.
 # Each carries the CMake version in .TH, has the sections a reader looks

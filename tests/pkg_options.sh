@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # Each program's options are the same in its --help, its man page's OPTIONS
 # section and its bash completion: every option (short and long, paired as
 # "-k, --key") listed in one is listed in the others.

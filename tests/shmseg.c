@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shmseg: a small tool for tests/e2e_segments.sh.  It makes segments in
  * every state, holds them attached, and prints shmtop's own views of them

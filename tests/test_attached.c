@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Attached processes: the /proc/PID/maps line parser, and a scan that finds
  * this test's own attaches of a segment, read-only and read-write. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* --check: the field comparison on made-up views, and whole runs on the
  * real host, on a doctored copy of /proc/sysvipc/shm, and as a user who may
  * not IPC_STAT the segments. */

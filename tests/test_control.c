@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Commands across processes.  Several sender processes fire random pause,
  * resume and reset requests at one real shmwriter (interval 10 s, so only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lifecycle event log: every transition events_diff() knows, the ring,
  * and the log line. */
 #include <setjmp.h>

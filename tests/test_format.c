@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Formatting as ipcs and lsipc print: keys, perms, sizes, times, ages. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The sweep graph: nice numbers, scale choice and hysteresis, columns by
  * sample number, levels, glyphs in UTF-8 and ASCII, labels. */
 #include <setjmp.h>

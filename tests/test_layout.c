@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Layout decisions for terminal sizes from too small to wide. */
 #include <setjmp.h>
 #include <stdarg.h>

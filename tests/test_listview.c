@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The all-segments screen's model: selection, scrolling, columns, rows. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The view model from a snapshot, IPC_STAT and history, in each state. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The monitor through a segment's life, on real segments: none, foreign,
  * live, removed with ipcrm, re-created on the same key. */
 #include <setjmp.h>

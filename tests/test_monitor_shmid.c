@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A monitor opened on one shmid (a private or removed segment, key 0):
  * it attaches that segment, stays on it through IPC_RMID, shows its bytes,
  * and never moves to another segment. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* shmtop's command line: defaults, every option, every bad argument. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Room for the detail view's panels: taken only from unused rows and the
  * graph, never from the fields, the processes or the big digits. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Parsing of keys, intervals and modes: valid and invalid input. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The byte preview: text or hex, escaping, trailing zeros, bounds. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/PID/stat parsing: state and start time, hostile command names. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Prometheus text output: escaping, and the exact exposition of a made-up
  * host with a shmwriter segment and a foreign one. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The record validator and reader against hostile bytes: every header field
  * wrong, truncated segments, payload out of range, the history ring with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The all-segments batch output: the table, JSON lines and Prometheus text
  * of a made-up snapshot, exactly; and a real snapshot with a segment of
  * ours and a live shmwriter in it. */

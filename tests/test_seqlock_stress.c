@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Seqlock stress across processes: the real shmwriter publishes flat out
  * (-i 0) while reader processes make 10^7 record_read() calls in all.  A

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The whole protocol in one process, for ThreadSanitizer: the writer engine
  * runs flat out in one thread while reader threads copy the record and its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sparklines in UTF-8 and ASCII, series in value and rate mode, big digits. */
 #include <setjmp.h>
 #include <stdarg.h>

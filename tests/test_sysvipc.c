@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* /proc/sysvipc/shm: the parser on real and hostile text, sorting, totals,
  * the host limits as lsipc -g shows them, and the reader on real files. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The detail view's event log: the first observation is the baseline;
  * later ones are diffed. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shmwriter as a real process: what it creates, how it counts, how it
  * shares (one writer, takeover after a crash), what it refuses to touch,

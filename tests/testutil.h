@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Small helpers shared by the tests: unique keys, segments, and shmwriter as
  * a child process.  Header-only, so each test program stays one file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Which processes have a segment mapped.  The kernel names a SysV mapping
  * "/SYSV%08x" after the key the segment was created with (the name stays

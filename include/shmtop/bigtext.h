@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Large digits for the live value, three text rows high so that a count can
  * be read across a room.  UTF-8 draws a 3x5-pixel font with half blocks

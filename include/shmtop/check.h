@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shmtop --check: the kernel shows each segment two ways, as a line of
  * /proc/sysvipc/shm (to everyone) and through shmctl(IPC_STAT) (to those who

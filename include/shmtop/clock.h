@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Clocks in nanoseconds. */
 #ifndef SHMTOP_CLOCK_H
 #define SHMTOP_CLOCK_H

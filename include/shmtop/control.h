@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The control segment: how viewers ask the writer to pause, resume or reset.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The lifecycle event log of one segment.  The viewer observes the segment
  * each tick (its IPC_STAT fields and, for a shmwriter segment, the record's

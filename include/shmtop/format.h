@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Formatting of segment facts the way ipcs(1) and lsipc(1) print them, for
  * the screen and for batch output.  Each function writes a NUL-terminated

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Shared (not process-private) futex wait and wake on a 32-bit word that may
  * live in any mapping, read-only ones included for waiting.

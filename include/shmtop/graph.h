@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The history graph: a sweep ("oscilloscope") plot of the history ring, as
  * tall as the screen allows, eight levels per text row.

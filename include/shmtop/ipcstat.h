@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A plain copy of a segment's kernel metadata (shmctl IPC_STAT), in the terms
  * ipcs and lsipc use.  Taken once per tick; everything else formats it.

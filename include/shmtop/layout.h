@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Where each part of the dashboard goes for a terminal of a given size.
  * From top to bottom: title bar, the value (big digits when there is room),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The all-segments screen's model, without curses: which row is selected
  * and which rows are in the window (struct listview), which columns fit a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The view model: everything the dashboard shows, as text, computed from a
  * validated record snapshot, an IPC_STAT copy, the history ring and the

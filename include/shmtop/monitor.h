@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Watching one key over its whole life: no segment yet, a live writer, a
  * dead or stalled one, the segment removed (IPC_RMID turns its key to 0 and

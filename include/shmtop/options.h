@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shmtop's command line.  Parsing is separate from acting on it so that
  * every bad argument can be tested; main() prints the usage and version.

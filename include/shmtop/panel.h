@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Room below the dashboard for the detail view's extra panels (the byte
  * preview of a foreign segment and the event log).  They get the rows the

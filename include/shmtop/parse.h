@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Parsing of command-line values shared by shmwriter and shmtop.  Each
  * function is pure: it returns 0 and stores the value, or returns -1, leaves

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A bounded, safe preview of a segment's first bytes for the detail view of
  * a segment that is not a shmwriter record.  The caller copies at most

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Facts about processes from /proc: identity that survives pid reuse (the
  * start time in clock ticks since boot) and the command name.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The Prometheus text exposition format (version 0.0.4), for node_exporter's
  * textfile collector or any scraper: every segment on the host, shmwriter's

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The shared record: the layout of a shmwriter segment and how to use it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Batch output: one snapshot of the view model as plain text (as top -b
  * prints a screen) or as one line of JSON with lsipc's key names.  Both

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * A viewer's attachment to a shmwriter segment: the data segment, always
  * SHM_RDONLY, and the writer's control segment, read-write only when the

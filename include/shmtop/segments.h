@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The all-segments view for batch use: one snapshot of every SysV segment on
  * the host (from /proc/sysvipc/shm), with owner names, the creator's command

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Sparklines: a series of numbers drawn as one line of glyphs whose height
  * follows the value, scaled between the series' min and max.  UTF-8 uses

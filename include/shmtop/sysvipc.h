@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Every SysV shared memory segment on the host, from /proc/sysvipc/shm, which
  * lists them all to any user: no permission on the segments is needed.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The detail view's lifecycle event log: successive observations of the
  * watched segment, taken from the monitor after each poll, diffed by

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The writer engine behind shmwriter: owns one segment, publishes the count
  * at its interval and applies viewers' commands.  The program's main() only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Finding a segment's attached processes in /proc.  attached_scan() reads
  * each process's maps file a line at a time with a fixed buffer, looking

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * --check: /proc/sysvipc/shm against IPC_STAT, field by field, each
  * difference confirmed by a second read of both before it is reported.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "shmtop/clock.h"
 
 #include <time.h>

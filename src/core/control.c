@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Commands from viewers to the writer through the control segment; the
  * protocol is described at the top of control.h.

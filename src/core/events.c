@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Lifecycle events from two observations of a segment.  Within one diff the
  * events are appended in the order they most likely happened: creation or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "shmtop/futex.h"
 
 #include <linux/futex.h>

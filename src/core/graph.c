@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The sweep graph: columns by sample number, a sticky nice scale, and the
  * glyph of each cell.  graph_build() turns the history ring into one level

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "shmtop/ipcstat.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Selection and scrolling are clamping arithmetic; the columns have fixed
  * widths (those of segments_text()) but COMMAND, which stretches, and are

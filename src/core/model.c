@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Building the view model.  Health comes first (is there a writer, is it
  * alive, paused, stalled), then the texts for each part of the screen, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The monitor holds the attachment (struct segment), the last IPC_STAT and
  * the last validated snapshot with its history.  The shmid attached is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "shmtop/options.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The largest panel height whose dashboard keeps everything the full-height
  * one shows, a shorter graph aside: found by laying the dashboard out for

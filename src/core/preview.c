@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The byte preview: a text-or-hex decision over the bytes before the
  * trailing zeros, then one of two layouts into fixed lines.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Prometheus text output: a table of metric families, each written as one
  * block over all segments.  Values are integers printed exactly, or seconds

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The shared record: seqlock publish/read and validation of untrusted copies.
  * The protocol itself is described at the top of record.h.

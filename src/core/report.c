@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "shmtop/report.h"
 
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Attaching a viewer to a segment.  The data segment is mapped with
  * SHM_RDONLY whatever the user's rights, so a viewer can never change it;

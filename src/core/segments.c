@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The all-segments snapshot and its three batch formats.  Collecting reads
  * /proc/sysvipc/shm, then per segment the owner's name (cached), the

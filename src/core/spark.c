@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "shmtop/spark.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * /proc/sysvipc/shm as fixed-size rows.  A line is split into at most
  * MAX_TOKENS whitespace-separated tokens; the layout (from the heading, or

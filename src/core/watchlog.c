@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The event log of the watched segment: the monitor's view turned into an
  * events_obs, and the last one kept to diff the next against.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The writer engine.  A writer keeps its own copy of the payload (`cur`),
  * changes it, and publishes the whole copy through the seqlock; the shared

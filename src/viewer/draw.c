@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The dashboard's look.  draw_screen() either paints every part after an
  * erase() (the first frame, a new layout, help), or, given the model drawn

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Drawing the view model onto stdscr.  Takes const data and changes nothing
  * but the curses screen.  Given the model drawn last time, it rewrites only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The all-segments screen.  Screen rows: the heading (totals), the host
  * limits, the column names, the segments, and the footer of keys.  Each

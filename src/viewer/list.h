@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The all-segments screen: every segment on the host from
  * /proc/sysvipc/shm, refreshed each tick without attaching any of them,

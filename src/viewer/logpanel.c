@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Each row of the panels is a text; a rule row starts with RULE_MARK, which
  * never appears in text (the preview escapes control bytes), and is drawn

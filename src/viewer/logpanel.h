@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The detail view's panels below the dashboard: the byte preview of a
  * foreign segment (preview.h) and the lifecycle event log (watchlog.h),

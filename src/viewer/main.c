@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shmtop: top for a shmwriter segment.  Parses options, picks the character
  * set and colours, and runs either batch output (plain text or JSON lines)

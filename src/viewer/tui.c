@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The viewer's loop.  One ppoll() on the terminal with a timeout to the next
  * tick is the only place it sleeps; signals are blocked everywhere else and

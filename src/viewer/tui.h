@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * The full-screen viewer: curses set-up and tear-down, the main loop and
  * the keys.  The segment side is the monitor's; drawing is draw.c's.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * shmwriter: publish a counter in a SysV shared memory segment for shmtop.
  * Option parsing, daemonising and reporting; the work is in writer.c.

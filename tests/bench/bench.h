@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * Helpers shared by the benchmarks: keys in a range of their own, a timing
  * loop that reports the best cost of one operation, child processes that

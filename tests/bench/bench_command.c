@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_command: how long a viewer's command takes to reach the writer.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_publish: what it costs to publish shmtop's {count, time, pid}, and
  * how fast the real writer publishes its whole record.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench_viewer: what it costs to watch, shmtop side by side with its peers.
  *

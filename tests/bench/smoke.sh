@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # bench_smoke: every benchmark runs to the end, briefly, and says what it
 # found.  Timings are printed, never judged here; what fails this test is
 # what the benchmarks themselves call broken (a torn read under a lock, an
