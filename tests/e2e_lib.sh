@@ -94,3 +94,19 @@ run_cases() {
 	echo "$passed passed, $failed failed"
 	((failed == 0))
 }
+
+# stage VAR...: copy the programs named by the variables VAR... (absolute
+# paths) into a folder of this run that every user can reach (0755, removed
+# at exit), and point each VAR at its copy.  For tests that run programs as
+# another user, who cannot reach a build folder under a 0700 home.
+stage() {
+	local v d
+	d=$(mktemp -d "${TMPDIR:-/tmp}/shmtop-stage.XXXXXX") || return 1
+	chmod 0755 "$d"
+	CLEANUPS+=("rm -rf '$d'")
+	for v in "$@"; do
+		cp "${!v}" "$d/" || return 1
+		printf -v "$v" '%s' "$d/$(basename "${!v}")"
+		chmod 0755 "${!v}"
+	done
+}
