@@ -17,7 +17,8 @@
 const char *options_usage(void)
 {
 	return "Usage: shmtop [OPTION]...\n"
-	       "Show a shmwriter segment live: its value, writer, IPC_STAT and history.\n"
+	       "Show System V shared memory live: every segment, its attached processes and\n"
+	       "bytes, and shmwriter's record; or print it as text, JSON or Prometheus.\n"
 	       "\n"
 	       "Segment:\n"
 	       "  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = 0x2537)\n"

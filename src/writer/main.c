@@ -34,7 +34,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: " PROG " [OPTION]...\n"
-		"Publish a live counter in a System V shared memory segment for shmtop.\n"
+		"Publish a live counter record in System V shared memory for shmtop to show.\n"
 		"\n"
 		"Segment:\n"
 		"  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = 0x2537)\n"
