@@ -3,26 +3,21 @@
 # Build the .deb from this build tree with cpack and inspect it: its control
 # fields (dpkg-deb -I), the dependencies on libncursesw6 and libtinfo6 and
 # that this Debian satisfies every one of them, its files and their modes
-# and owners (dpkg-deb -c), and the packaged programs running --version.
-#   pkg_deb.sh BUILD_DIR VERSION          exit 77: no dpkg-deb (skipped)
+# and owners (dpkg-deb -c), the copyright file against LICENSE, the
+# changelog's version, and the packaged programs: stripped, hardened (PIE,
+# RELRO, BIND_NOW, stack protector, fortified functions), running --version.
+#   pkg_deb.sh SOURCE_DIR BUILD_DIR VERSION   exit 77: no dpkg-deb (skipped)
 set -u
-BUILD=$1 VERSION=$2
+SRC=$1 BUILD=$2 VERSION=$3
 command -v dpkg-deb >/dev/null || { echo "SKIP: no dpkg-deb"; exit 77; }
+. "$(dirname "$0")/pkg_lib.sh"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 errors=0
 fail() { echo "FAIL: $*"; errors=$((errors + 1)); }
 
-# A strict umask, to show the packaged directories do not depend on it.
-if ! (cd "$BUILD" && umask 077 && cpack -G DEB -B "$TMP/out" >"$TMP/log" 2>&1); then
-	cat "$TMP/log"
-	echo "FAIL: cpack -G DEB"
-	exit 1
-fi
-arch=$(dpkg --print-architecture)
-deb=$TMP/out/shmtop_${VERSION}_$arch.deb
-[[ -f $deb ]] || { ls -l "$TMP/out"; echo "FAIL: no $deb"; exit 1; }
-echo "built $(basename "$deb"), $(stat -c %s "$deb") bytes"
+build_deb "$BUILD" "$TMP/out" "$VERSION" || exit 1
+deb=$DEB arch=$(dpkg --print-architecture)
 
 # Control fields.
 field() { dpkg-deb -f "$deb" "$1"; }
@@ -35,7 +30,8 @@ sed 's/^/    /' "$TMP/info"
 [[ $(field Priority) == optional ]] || fail "Priority: $(field Priority)"
 [[ $(field Maintainer) =~ ^[^\<]+\ \<[^@\>]+@[^\>]+\>$ ]] || fail "Maintainer: '$(field Maintainer)'"
 desc=$(field Description)
-[[ $(head -1 <<<"$desc") == "top for System V shared memory" ]] || fail "Description summary: $(head -1 <<<"$desc")"
+[[ $(head -1 <<<"$desc") == "live viewer of System V shared memory, like top" ]] ||
+	fail "Description summary: $(head -1 <<<"$desc")"
 (($(wc -l <<<"$desc") >= 3)) || fail "Description has no long text"
 
 # Dependencies: ncurses is there, and each one is satisfied on this system.
@@ -66,6 +62,8 @@ want=(
 	"-rw-r--r-- ./usr/share/bash-completion/completions/shmtop"
 	"-rw-r--r-- ./usr/share/bash-completion/completions/shmwriter"
 	"-rw-r--r-- ./usr/share/doc/shmtop/README.md"
+	"-rw-r--r-- ./usr/share/doc/shmtop/changelog.gz"
+	"-rw-r--r-- ./usr/share/doc/shmtop/copyright"
 	"-rw-r--r-- ./usr/share/doc/shmtop/examples/shmwriter.service"
 	"-rw-r--r-- ./usr/share/doc/shmtop/examples/shmwriter.sysusers.conf"
 )
@@ -80,20 +78,46 @@ n=$(awk '$1 ~ /^-/ && $6 !~ /^\.\/usr\/share\/doc\/shmtop\/[^/]+\.(png|svg|gif|c
 ((n == ${#want[@]})) || fail "$n files in the .deb, want ${#want[@]}"
 awk '{ print $6 }' "$TMP/contents" | grep -v '^\./usr/' && fail "files outside /usr"
 
-# The packaged programs: stripped, linked against what Depends names, and
-# printing CMake's version.
+# The packaged programs: stripped as dh_strip does (no symbols, debug
+# information, .comment or .note), hardened as hardening-check wants it,
+# linked against what Depends names, and printing CMake's version.
 dpkg-deb -x "$deb" "$TMP/root" || fail "dpkg-deb -x"
 for prog in shmtop shmwriter; do
 	bin=$TMP/root/usr/bin/$prog
 	out=$("$bin" --version 2>&1)
 	[[ $out == "$prog (shmtop) $VERSION" ]] || fail "packaged $prog --version: '$out'"
 	ldd "$bin" | grep -q 'not found' && fail "$prog: unresolved libraries: $(ldd "$bin")"
-	if command -v readelf >/dev/null && readelf -S "$bin" | grep -q '\.debug_info'; then
-		fail "$prog is not stripped"
-	fi
+	readelf -SW "$bin" >"$TMP/sections" || { fail "readelf -S $prog"; continue; }
+	readelf -dW "$bin" >"$TMP/dynamic" && readelf -lW "$bin" >"$TMP/segments" &&
+		readelf --dyn-syms -W "$bin" >"$TMP/dynsyms" || { fail "readelf $prog"; continue; }
+	grep -Eo ' \.(symtab|debug_[a-z]+|comment|note) ' "$TMP/sections" | sort -u | tr '\n' ' ' |
+		grep . && fail "$prog is not stripped: the sections above remain"
+	grep -Eq 'FLAGS_1.* PIE' "$TMP/dynamic" || fail "$prog is not PIE"
+	grep -q ' GNU_RELRO ' "$TMP/segments" || fail "$prog has no RELRO segment"
+	grep -Eq '\(FLAGS\).* BIND_NOW|\(BIND_NOW\)' "$TMP/dynamic" || fail "$prog is not BIND_NOW"
+	grep -qw '__stack_chk_fail' "$TMP/dynsyms" || fail "$prog: no stack protector (__stack_chk_fail)"
+	chk=$(grep -Eow '__[a-z0-9_]+_chk' "$TMP/dynsyms" | sort -u | tr '\n' ' ')
+	[[ -n $chk ]] || fail "$prog: no fortified functions (__*_chk)"
+	echo "$prog: stripped, PIE, RELRO, BIND_NOW, stack protector, fortified: $chk"
 done
 ldd "$TMP/root/usr/bin/shmtop" | grep -q libncursesw || fail "shmtop does not link libncursesw"
 gzip -t "$TMP/root/usr/share/man/man1/"*.gz || fail "man pages are not valid gzip"
+
+# The changelog is NEWS, its latest entry this version; the copyright file
+# carries LICENSE's holders and text (lintian checks its DEP-5 syntax).
+doc=$TMP/root/usr/share/doc/shmtop
+gzip -dc "$doc/changelog.gz" | cmp -s - "$SRC/NEWS" || fail "changelog.gz is not NEWS"
+v=$(dpkg-parsechangelog -l "$SRC/NEWS" -S Version 2>&1)
+[[ $v == "$VERSION" ]] || fail "NEWS: latest version '$v', want $VERSION (add an entry)"
+grep -qx 'License: Expat' "$doc/copyright" || fail "copyright: no 'License: Expat'"
+[[ $(sed -n 's/^Copyright: //p' "$doc/copyright") == "$(sed -n 's/^Copyright (c) //p' "$SRC/LICENSE")" ]] ||
+	fail "copyright: holders differ from LICENSE's"
+# The licence text: the continuation lines of the License paragraphs.
+awk 'p && /^ / { l = substr($0, 2); print (l == "." ? "" : l) } /^License: Expat$/ { p = 1 }' \
+	"$doc/copyright" >"$TMP/text"
+sed -n '/^Permission/,$p' "$SRC/LICENSE" >"$TMP/license"
+[[ -s $TMP/license ]] || fail "LICENSE: no 'Permission' paragraph"
+diff "$TMP/license" "$TMP/text" || fail "copyright: the licence text differs from LICENSE's (above)"
 ExecStart=$(sed -n 's/^ExecStart=\([^ ]*\).*/\1/p' "$TMP/root/usr/share/doc/shmtop/examples/shmwriter.service")
 [[ $ExecStart == /usr/bin/shmwriter ]] || fail "unit runs '$ExecStart', not /usr/bin/shmwriter"
 

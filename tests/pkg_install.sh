@@ -3,7 +3,8 @@
 # Install into a DESTDIR (prefix /usr, then /opt/shmtop) and check the tree:
 # every file where GNUInstallDirs puts it, nothing else, the modes Debian
 # expects, the man pages equal to assets/, the unit naming the installed
-# shmwriter, and the installed programs printing CMake's version.
+# shmwriter, the changelog and copyright file, and the installed programs
+# printing CMake's version.
 #   pkg_install.sh BUILD_DIR SOURCE_DIR VERSION
 set -u
 BUILD=$1 SRC=$2 VERSION=$3
@@ -29,6 +30,8 @@ check_tree() { # ROOT PREFIX
 		"$p/share/bash-completion/completions/shmtop 644"
 		"$p/share/bash-completion/completions/shmwriter 644"
 		"$p/share/doc/shmtop/README.md 644"
+		"$p/share/doc/shmtop/changelog.gz 644"
+		"$p/share/doc/shmtop/copyright 644"
 		"$p/share/doc/shmtop/examples/shmwriter.service 644"
 		"$p/share/doc/shmtop/examples/shmwriter.sysusers.conf 644"
 	)
@@ -56,6 +59,8 @@ check_tree() { # ROOT PREFIX
 	cmp -s "$root$p/share/bash-completion/completions/shmtop" \
 		"$SRC/assets/shmtop.bash-completion" || fail "bash completion differs from assets/"
 	cmp -s "$doc/README.md" "$SRC/README.md" || fail "README.md differs"
+	gzip -dc "$doc/changelog.gz" | cmp -s - "$SRC/NEWS" || fail "changelog.gz is not NEWS"
+	cmp -s "$doc/copyright" "$BUILD/doc/copyright" || fail "copyright differs from the build's"
 	grep -qx "ExecStart=$p/bin/shmwriter .*" "$doc/examples/shmwriter.service" ||
 		fail "unit's ExecStart does not name $p/bin/shmwriter: $(grep ExecStart "$doc/examples/shmwriter.service")"
 	! grep -q '@[A-Z_]*@' "$doc/examples/shmwriter.service" || fail "unit has unreplaced @VARS@"

@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# lintian on the .deb that cpack makes, as Debian's archive would run it:
+# no error (E:), no warning (W:), and no info tag (I:) but those allowed
+# below, each with its reason.  Pedantic tags (P:) are shown, not failed.
+#   pkg_lintian.sh BUILD_DIR VERSION     exit 77: no lintian (skipped)
+set -u
+BUILD=$1 VERSION=$2
+command -v lintian >/dev/null || { echo "SKIP: no lintian (apt-get install lintian)"; exit 77; }
+. "$(dirname "$0")/pkg_lib.sh"
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+errors=0
+fail() { echo "FAIL: $*"; errors=$((errors + 1)); }
+
+# Info tags left as they are, "tag: why".  None today.
+ALLOWED_INFO=()
+
+build_deb "$BUILD" "$TMP/out" "$VERSION" || exit 1
+lintian --version
+# -L +classification adds lintian's C: facts about the package, the proof
+# that it looked at it at all.
+lintian --tag-display-limit 0 -I --pedantic -L +classification --color never \
+	"$DEB" >"$TMP/tags" 2>"$TMP/err"
+rc=$?
+grep -v '^running with root privileges is not recommended!$' "$TMP/err"
+((rc <= 1)) || fail "lintian could not check the package (exit $rc)"
+grep -v '^C: ' "$TMP/tags"
+grep -q '^C: shmtop: ' "$TMP/tags" || fail "lintian reported nothing about shmtop: did it run?"
+
+while IFS= read -r line; do
+	[[ $line =~ ^([A-Z]):\ shmtop[^:]*:\ ([^ ]+) ]] || continue
+	level=${BASH_REMATCH[1]} tag=${BASH_REMATCH[2]}
+	case $level in
+	E | W) fail "$line" ;;
+	I) [[ " ${ALLOWED_INFO[*]%%:*} " == *" $tag "* ]] || fail "$line" ;;
+	esac
+done <"$TMP/tags"
+
+((errors == 0)) || { echo "$errors failure(s)"; exit 1; }
+echo "lintian: clean ($(grep -c '^[EWIP]: ' "$TMP/tags") tags at E, W, I or P)"
