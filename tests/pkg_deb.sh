@@ -5,10 +5,13 @@
 # that this Debian satisfies every one of them, its files and their modes
 # and owners (dpkg-deb -c), the copyright file against LICENSE, the
 # changelog's version, and the packaged programs: stripped, hardened (PIE,
-# RELRO, BIND_NOW, stack protector, fortified functions), running --version.
-#   pkg_deb.sh SOURCE_DIR BUILD_DIR VERSION   exit 77: no dpkg-deb (skipped)
+# RELRO, BIND_NOW, stack protector) when HARDENED is 1, with fortified
+# functions when FORTIFIED is 1 (an optimised build without sanitizers),
+# running --version.
+#   pkg_deb.sh SOURCE_DIR BUILD_DIR VERSION HARDENED FORTIFIED
+#                                             exit 77: no dpkg-deb (skipped)
 set -u
-SRC=$1 BUILD=$2 VERSION=$3
+SRC=$1 BUILD=$2 VERSION=$3 HARDENED=$4 FORTIFIED=$5
 command -v dpkg-deb >/dev/null || { echo "SKIP: no dpkg-deb"; exit 77; }
 . "$(dirname "$0")/pkg_lib.sh"
 TMP=$(mktemp -d)
@@ -92,13 +95,17 @@ for prog in shmtop shmwriter; do
 		readelf --dyn-syms -W "$bin" >"$TMP/dynsyms" || { fail "readelf $prog"; continue; }
 	grep -Eo ' \.(symtab|debug_[a-z]+|comment|note) ' "$TMP/sections" | sort -u | tr '\n' ' ' |
 		grep . && fail "$prog is not stripped: the sections above remain"
+	echo "$prog: stripped"
+	((HARDENED)) || continue
 	grep -Eq 'FLAGS_1.* PIE' "$TMP/dynamic" || fail "$prog is not PIE"
 	grep -q ' GNU_RELRO ' "$TMP/segments" || fail "$prog has no RELRO segment"
 	grep -Eq '\(FLAGS\).* BIND_NOW|\(BIND_NOW\)' "$TMP/dynamic" || fail "$prog is not BIND_NOW"
 	grep -qw '__stack_chk_fail' "$TMP/dynsyms" || fail "$prog: no stack protector (__stack_chk_fail)"
+	echo "$prog: PIE, RELRO, BIND_NOW, stack protector"
+	((FORTIFIED)) || continue
 	chk=$(grep -Eow '__[a-z0-9_]+_chk' "$TMP/dynsyms" | sort -u | tr '\n' ' ')
 	[[ -n $chk ]] || fail "$prog: no fortified functions (__*_chk)"
-	echo "$prog: stripped, PIE, RELRO, BIND_NOW, stack protector, fortified: $chk"
+	echo "$prog: fortified: $chk"
 done
 ldd "$TMP/root/usr/bin/shmtop" | grep -q libncursesw || fail "shmtop does not link libncursesw"
 gzip -t "$TMP/root/usr/share/man/man1/"*.gz || fail "man pages are not valid gzip"

@@ -3,10 +3,17 @@
 # lintian on the .deb that cpack makes, as Debian's archive would run it:
 # no error (E:), no warning (W:), and no info tag (I:) but those allowed
 # below, each with its reason.  Pedantic tags (P:) are shown, not failed.
-#   pkg_lintian.sh BUILD_DIR VERSION     exit 77: no lintian (skipped)
+# Registered for hardened builds without sanitizers.
+#   pkg_lintian.sh BUILD_DIR VERSION FORTIFIED
+#   exit 77 (skipped): no lintian, or FORTIFIED is 0 (a Debug build: lintian
+#   would rightly say hardening-no-fortify-functions)
 set -u
-BUILD=$1 VERSION=$2
+BUILD=$1 VERSION=$2 FORTIFIED=$3
 command -v lintian >/dev/null || { echo "SKIP: no lintian (apt-get install lintian)"; exit 77; }
+((FORTIFIED)) || {
+	echo "SKIP: not an optimised build, so not fortified: no package to ship"
+	exit 77
+}
 . "$(dirname "$0")/pkg_lib.sh"
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
