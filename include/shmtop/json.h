@@ -9,7 +9,9 @@
  * empty string is "".
  *
  * json_string() writes a whole JSON string; json_clean() only replaces the
- * invalid bytes, for a library that escapes the rest itself (libsmartcols).
+ * invalid bytes, for a library that escapes the rest itself (libsmartcols,
+ * which writes \n, \t, ... and \u00XX, and DEL as it is: other bytes, the
+ * same strings once parsed).
  */
 #ifndef SHMTOP_JSON_H
 #define SHMTOP_JSON_H
