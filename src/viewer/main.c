@@ -98,8 +98,11 @@ static int run_batch(monitor *mon, const struct options *o, bool utf8)
 				   : report_text(&m, out, sizeof out);
 		if (n >= sizeof out)
 			n = sizeof out - 1;
-		if (fwrite(out, 1, n, stdout) != n || fflush(stdout) != 0)
+		if (fwrite(out, 1, n, stdout) != n)
 			return write_error();
+		int st = flush_stdout(OPTIONS_EXIT_OK);
+		if (st != OPTIONS_EXIT_OK)
+			return st;
 	}
 	return report_status(&m);
 }
@@ -128,8 +131,9 @@ static int run_all_batch(const struct options *o)
 		int rc = segments_batch(stdout, &so, SEGMENTS_ALL);
 		int e = errno;
 		/* A write that failed is the reason, whatever segments_batch() says. */
-		if (fflush(stdout) != 0 || ferror(stdout))
-			return write_error();
+		int st = flush_stdout(OPTIONS_EXIT_OK);
+		if (st != OPTIONS_EXIT_OK)
+			return st;
 		if (rc < 0) {
 			fprintf(stderr, PROG ": cannot read /proc/sysvipc/shm: %s\n", strerror(e));
 			return OPTIONS_EXIT_ERROR;
