@@ -13,7 +13,7 @@
 set -eu
 cd "$(dirname "$0")"
 
-PACKAGES="build-essential cmake pkg-config libncurses-dev libcmocka-dev tmux procps util-linux"
+PACKAGES="build-essential cmake pkg-config libncurses-dev libsmartcols-dev libcmocka-dev tmux procps util-linux"
 TEST_PACKAGES="clang libclang-rt-14-dev openssh-server openssh-client strace lintian python3 valgrind"
 JOBS=$(nproc 2>/dev/null || echo 2)
 

@@ -149,12 +149,13 @@ runuser -u "$USER_NAME" -- "$SHMSEG" check >"$TMP/check.user" ||
 	{ cat "$TMP/check.user"; fail "check as $USER_NAME found differences"; }
 tail -1 "$TMP/check.user"
 
-# 3b. The shmtop program itself, on the same host: a JSON line per segment,
+# 3b. The shmtop program itself, on the same host: a JSON row per segment,
 # every one of ours in the table, the Prometheus count, a clean --check.
 if [ -n "$SHMTOP" ]; then
 	n=$(($(wc -l </proc/sysvipc/shm) - 1))
-	j=$("$SHMTOP" -a --json -n 1 | wc -l)
-	[ "$j" = "$n" ] || fail "shmtop -a --json printed $j lines for $n segments"
+	j=$("$SHMTOP" -a --json -n 1 |
+		python3 -c 'import json, sys; print(len(json.load(sys.stdin)["sharedmemory"]))')
+	[ "$j" = "$n" ] || fail "shmtop -a --json printed $j rows for $n segments"
 	"$SHMTOP" -a -b -n 1 --sort shmid >"$TMP/table"
 	for id in "${MINE[@]}"; do
 		awk '{ print $2 }' "$TMP/table" | grep -qx "$id" || fail "shmtop -a -b lacks shmid $id"

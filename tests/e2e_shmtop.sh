@@ -233,7 +233,7 @@ import json, sys
 k, shmid, size, wpid, nattch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
 rows = [json.loads(l) for l in """$out""".splitlines()]
 for r in rows:
-    assert r["key"] == k and r["shmid"] == shmid and r["size"] == size, r
+    assert r["key"] == k and r["id"] == shmid and r["size"] == size, r
     assert r["cpid"] == wpid and r["writer_pid"] == wpid and r["state"] == "running", r
     assert r["perms"] == "rw-------" and r["status"] is None, r
     assert r["nattch"] == nattch + 1, (r, nattch)  # ipcs ran without the batch viewer

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Build the .deb from this build tree with cpack and inspect it: its control
-# fields (dpkg-deb -I), the dependencies on libncursesw6 and libtinfo6 and
+# fields (dpkg-deb -I), the dependencies on libncursesw6, libtinfo6 and libsmartcols1 and
 # that this Debian satisfies every one of them, its files and their modes
 # and owners (dpkg-deb -c), the copyright file against LICENSE, the
 # changelog's version, and the packaged programs: stripped, hardened (PIE,
@@ -39,7 +39,7 @@ desc=$(field Description)
 
 # Dependencies: ncurses is there, and each one is satisfied on this system.
 depends=$(field Depends)
-for lib in libc6 libncursesw6 libtinfo6; do
+for lib in libc6 libncursesw6 libtinfo6 libsmartcols1; do
 	[[ ", $depends" == *", $lib "* || ", $depends," == *", $lib,"* ]] || fail "Depends lacks $lib: $depends"
 done
 IFS=',' read -ra deps <<<"$depends"

@@ -51,17 +51,25 @@ static void test_defaults(void **state)
 static void test_options(void **state)
 {
 	(void)state;
-	assert_int_equal(RUN("-k", "0x1234", "-d", "3", "--ascii", "--no-color", "-b", "-n", "2"),
-			 OPTIONS_RUN);
+	assert_int_equal(RUN("-k", "0x1234", "-d", "3", "--ascii", "-b", "-n", "2"), OPTIONS_RUN);
 	assert_int_equal(o.key, 0x1234);
 	assert_int_equal(o.delay_tenths, 3);
+	assert_true(o.delay_set);
 	assert_int_equal(o.iterations, 2);
-	assert_true(o.batch && o.ascii && o.no_color && !o.json);
+	assert_true(o.batch && o.ascii && !o.no_color && !o.json);
+	assert_int_equal(o.shmid, -1);
+	assert_int_equal(RUN("--no-color", "-k", "1"), OPTIONS_RUN);
+	assert_true(o.no_color && !o.delay_set);
 	assert_int_equal(RUN("--key=9527", "--delay=600", "--json", "--iterations=1"), OPTIONS_RUN);
 	assert_true(o.json && o.batch);
 	assert_int_equal(o.delay_tenths, 600);
-	assert_int_equal(RUN("-f", "/"), OPTIONS_RUN);
-	assert_int_equal(o.key, ftok("/", 'S'));
+	/* The key from -f is made by main(): a missing file is a runtime error. */
+	assert_int_equal(RUN("-f", "/nonexistent/shmtop"), OPTIONS_RUN);
+	assert_string_equal(o.file, "/nonexistent/shmtop");
+	assert_int_equal(RUN("-i", "0"), OPTIONS_RUN);
+	assert_int_equal(o.shmid, 0);
+	assert_int_equal(RUN("--id=2147483647", "--json"), OPTIONS_RUN);
+	assert_int_equal(o.shmid, 2147483647);
 	assert_int_equal(RUN("-h"), OPTIONS_HELP);
 	assert_int_equal(RUN("--version"), OPTIONS_VERSION);
 	assert_non_null(strstr(options_usage(), "--delay"));
@@ -85,6 +93,11 @@ static void test_all_segments(void **state)
 	assert_true(o.prometheus && o.all && o.batch);
 	assert_int_equal(RUN("--check"), OPTIONS_RUN);
 	assert_true(o.check);
+	assert_int_equal(RUN("-a", "-b", "-o", "+count,Writer_Alive", "--raw", "--noheadings",
+			     "--bytes"), OPTIONS_RUN);
+	assert_true(o.raw && o.noheadings && o.bytes);
+	assert_string_equal(o.columns, "+count,Writer_Alive");
+	assert_int_equal(RUN("-a", "--json", "-o", "ALL"), OPTIONS_RUN);
 	assert_int_equal(RUN("-a"), OPTIONS_RUN); /* the full-screen list */
 	assert_true(o.all && !o.batch);
 	bad(RUN("--sort", "speed", "-a", "-b"), "invalid sort key 'speed'");
@@ -109,8 +122,84 @@ static void test_bad(void **state)
 	bad(RUN("-x"), "unknown option '-x'");
 	bad(RUN("--bogus"), "unknown option '--bogus'");
 	bad(RUN("extra"), "unexpected argument 'extra'");
-	bad(RUN("-k", "1", "-f", "/"), "either --key or --file");
-	bad(RUN("-f", "/nonexistent/shmtop"), "cannot make a key from '/nonexistent/shmtop'");
+	bad(RUN("-k", "1", "-f", "/"), "give one of --key, --file and --id, not --key and --file");
+	bad(RUN("-i", "-1"), "invalid shmid '-1'");
+	bad(RUN("-i", "x"), "invalid shmid 'x'");
+	bad(RUN("-i", "2147483648"), "invalid shmid");
+	bad(RUN("-a", "-b", "-o", "KEY,BOGUS"), "unknown column 'BOGUS'");
+	bad(RUN("-a", "-b", "-o", ""), "needs a list of columns");
+}
+
+/* Options that conflict, or that the mode would ignore, are refused with a
+ * message naming both; the combinations that make sense pass. */
+static void test_conflicts(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *args[10];
+		const char *why; /* NULL: accepted */
+	} cases[] = {
+		{ { "-b", "--check" }, "--batch cannot be used with --check" },
+		{ { "--check", "--json" }, "--json cannot be used with --check" },
+		{ { "--check", "-n", "1" }, "--iterations cannot be used with --check" },
+		{ { "--check", "-a" }, "--all cannot be used with --check" },
+		{ { "--check", "-k", "1" }, "--key cannot be used with --check" },
+		{ { "--check", "-d", "5" }, "--delay cannot be used with --check" },
+		{ { "--check", "-o", "KEY" }, "--output cannot be used with --check" },
+		{ { "-a", "-k", "1" }, "--key cannot be used with --all (the full screen)" },
+		{ { "-a", "-b", "-k", "1" }, "--key cannot be used with --all --batch" },
+		{ { "-a", "-f", "/" }, "--file cannot be used with --all" },
+		{ { "-a", "-i", "3" }, "--id cannot be used with --all" },
+		{ { "-a", "--json", "-i", "3" }, "--id cannot be used with --all --json" },
+		{ { "--sort", "size" }, "--sort orders the list of every segment: it needs --all" },
+		{ { "-b", "--sort", "size" }, "it needs --all" },
+		{ { "--prometheus", "-k", "1" }, "--key cannot be used with --prometheus" },
+		{ { "--prometheus", "--sort", "size" }, "--sort cannot be used with --prometheus" },
+		{ { "--prometheus", "-o", "KEY" }, "--output cannot be used with --prometheus" },
+		{ { "--prometheus", "--json" }, "either --json or --prometheus" },
+		{ { "--prometheus", "--ascii" }, "--ascii cannot be used with --prometheus" },
+		{ { "-b", "--no-color" }, "--no-color cannot be used with --batch" },
+		{ { "--json", "--ascii" }, "--ascii cannot be used with --json" },
+		{ { "-a", "-b", "--ascii" }, "--ascii cannot be used with --all --batch" },
+		{ { "-o", "KEY" }, "--output shapes the list in batch: it needs --all with --batch" },
+		{ { "-a", "--raw" }, "--raw shapes the list in batch" },
+		{ { "-b", "--bytes" }, "--bytes shapes the list in batch" },
+		{ { "-a", "--json", "--raw" }, "--raw cannot be used with --all --json" },
+		{ { "-a", "--json", "--noheadings" }, "--noheadings cannot be used with --all --json" },
+		{ { "-a", "--json", "--bytes" }, "--bytes cannot be used with --all --json" },
+		{ { "-k", "1", "-i", "2" }, "not --key and --id" },
+		{ { "-f", "/", "-i", "2" }, "not --file and --id" },
+		/* accepted */
+		{ { "--check" }, NULL },
+		{ { "--prometheus" }, NULL },
+		{ { "--prometheus", "-a", "-b", "-n", "2", "-d", "1" }, NULL },
+		{ { "-a", "-d", "3", "-n", "2", "--ascii", "--no-color" }, NULL },
+		{ { "-a", "--sort", "owner" }, NULL },
+		{ { "-a", "-b", "--sort", "key", "-o", "KEY,ID", "--raw", "--bytes" }, NULL },
+		{ { "-a", "--json", "-o", "+COUNT", "-n", "1" }, NULL },
+		{ { "-i", "3", "-b", "--ascii" }, NULL },
+		{ { "-i", "3", "--no-color", "--ascii" }, NULL },
+		{ { "-f", "/", "--json", "-n", "1", "-d", "1" }, NULL },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		static char store[12][32] = { "shmtop" };
+		char *args[12] = { store[0] };
+		int argc = 1;
+		for (const char *const *a = cases[i].args; argc < 11 && *a; a++, argc++)
+			args[argc] = strcpy(store[argc], *a);
+		args[argc] = NULL;
+		why[0] = '\0';
+		enum options_result r = options_parse(argc, args, &o, why, sizeof why);
+		if (!cases[i].why) {
+			if (r != OPTIONS_RUN)
+				fail_msg("case %zu (%s ...) refused: %s", i, cases[i].args[0], why);
+			continue;
+		}
+		if (r != OPTIONS_BAD || !strstr(why, cases[i].why))
+			fail_msg("case %zu (%s %s): got '%s', want '%s'", i, cases[i].args[0],
+				 cases[i].args[1], why, cases[i].why);
+		assert_null(strchr(why, '\n'));
+	}
 }
 
 int main(void)
@@ -120,6 +209,7 @@ int main(void)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_bad),
 		cmocka_unit_test(test_all_segments),
+		cmocka_unit_test(test_conflicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -23,6 +23,10 @@ static void test_escape(void **state)
 	assert_string_equal(prom_escape_label(NULL, b, sizeof b), "");
 	assert_string_equal(prom_escape_label("tab\there", b, sizeof b), "tab\there");
 	assert_string_equal(prom_escape_label("ü", b, sizeof b), "ü");
+	/* The format is UTF-8: invalid bytes become U+FFFD, never cut in two */
+	assert_string_equal(prom_escape_label("\xff\xfe", b, sizeof b), "\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(prom_escape_help("a\xc3", b, sizeof b), "a\xef\xbf\xbd");
+	assert_string_equal(prom_escape_label("a\xc3\xbc", b, 3), "a");
 	/* never cut in the middle of an escape */
 	assert_string_equal(prom_escape_label("ab\"", b, 4), "ab");
 	assert_string_equal(prom_escape_label("ab\"", b, 5), "ab\\\"");

@@ -2,6 +2,7 @@
 /* The all-segments batch output: the table, JSON lines and Prometheus text
  * of a made-up snapshot, exactly; and a real snapshot with a segment of
  * ours and a live shmwriter in it. */
+#include <ctype.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,13 +93,26 @@ static char *capture(writer_fn fn, const struct segments_snapshot *s)
 	return text;
 }
 
+static struct segments_output output;
+
+static void table_fn(FILE *f, const struct segments_snapshot *s)
+{
+	assert_int_equal(segments_table(f, s, &output), 0);
+}
+
+static char *table(enum segments_format fmt, const char *columns)
+{
+	output = (struct segments_output){ .format = fmt, .columns = columns };
+	return capture(table_fn, &snap);
+}
+
 static void test_text(void **state)
 {
 	(void)state;
 	setenv("TZ", "UTC", 1);
 	tzset();
 	make_snapshot();
-	char *t = capture(segments_text, &snap);
+	char *t = table(SEGMENTS_TEXT, NULL);
 	static const char want[] =
 	    "shmtop - all segments - 2023-11-14 22:13:20\n"
 	    "SHMMNI 3 of 4096 (0.07%)   SHMALL 772 of 1000 (77.20%)   SHMMAX "
@@ -106,24 +120,64 @@ static void test_text(void **state)
 	    "Total 3.0M in 3 segments, 4 attaches, 1 dest, 1 locked; rss 20.0K, swap 0\n"
 	    "Sorted by size, reversed\n"
 	    "\n"
-	    "KEY        SHMID      OWNER      PERMS        SIZE NATTCH STATUS         CPID    LPID "
-	    "CTIME    COMMAND\n"
-	    "0xffffffff 9          4000       rw-rw-rw-    3.0M      0 -                 0       0 "
-	    "2020-Sep \n"
-	    "0x00002537 5          root       rw-------   16.3K      3 locked         4242    4343 "
-	    "22:00    shmwriter\n"
-	    "0x00000000 32769      al\"ice     rw-r--r--      40      1 dest              7       "
-	    "8 "
-	    "Nov10    \n"
+	    "KEY        ID        PERMS  OWNER  SIZE NATTCH STATUS    CTIME CPID LPID COMMAND\n"
+	    "0xffffffff 9     rw-rw-rw-   4000    3M      0        2020-Sep    0    0 \n"
+	    "0x00002537 5     rw-------   root 16.3K      3 locked    22:00 4242 4343 shmwriter\n"
+	    "0x00000000 32769 rw-r--r-- al\"ice   40B      1 dest      Nov10    7    8 \n"
 	    "\n";
 	assert_string_equal(t, want);
 	free(t);
 	/* truncated: says how many of how many */
 	snap.res.truncated = true;
 	snap.res.total = 10;
-	t = capture(segments_text, &snap);
+	t = table(SEGMENTS_TEXT, NULL);
 	assert_non_null(strstr(t, "Sorted by size, reversed; showing 3 of 10\n"));
 	free(t);
+	/* lsipc's options: columns, raw, no headings, bytes */
+	output = (struct segments_output){ .format = SEGMENTS_TEXT, .columns = "id,SIZE,count",
+					   .raw = true, .bytes = true };
+	t = capture(table_fn, &snap);
+	assert_string_equal(t, "ID SIZE COUNT\n9 3145728 \n5 16640 12345\n32769 40 \n");
+	free(t);
+	output.raw = false;
+	output.noheadings = true;
+	output.columns = "+COUNT";
+	t = capture(table_fn, &snap);
+	const char *second = strchr(t, '\n');
+	assert_non_null(second);
+	assert_string_equal(second + 1,
+			    "0x00002537 5     rw-------   root   16640      3 locked    22:00 4242 "
+			    "4343 shmwriter 12345\n"
+			    "0x00000000 32769 rw-r--r-- al\"ice      40      1 dest      Nov10    7    "
+			    "8           \n");
+	free(t);
+}
+
+/* lsipc's sizes (util-linux's size_to_human_string()) */
+static void test_human_size(void **state)
+{
+	(void)state;
+	static const struct {
+		uint64_t bytes;
+		const char *text;
+	} cases[] = {
+		{ 0, "0B" }, { 40, "40B" }, { 1023, "1023B" }, { 1024, "1K" }, { 4096, "4K" },
+		{ 16640, "16.3K" }, { 1075, "1K" }, { 1076, "1.1K" }, { 1048575, "1024K" },
+		{ 1048576, "1M" }, { 1572864, "1.5M" }, { 3u << 20, "3M" },
+		{ UINT64_C(1) << 40, "1T" }, { UINT64_MAX, "16E" },
+	};
+	make_snapshot();
+	snap.n = 1;
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		rows[0].shm.st.size = cases[i].bytes;
+		output = (struct segments_output){ .format = SEGMENTS_TEXT, .columns = "SIZE",
+						   .noheadings = true, .raw = true };
+		char *t = capture(table_fn, &snap);
+		char want[32];
+		snprintf(want, sizeof want, "%s\n", cases[i].text);
+		assert_string_equal(t, want);
+		free(t);
+	}
 }
 
 static void test_json(void **state)
@@ -131,28 +185,92 @@ static void test_json(void **state)
 	(void)state;
 	make_snapshot();
 	segments_sort(&snap, SYSVIPC_SORT_SHMID, false);
-	char *t = capture(segments_json, &snap);
+	char *t = table(SEGMENTS_JSON, "KEY,ID,OWNER,SIZE,STATUS,DETACH,COMMAND,COUNT,WRITER_ALIVE");
 	static const char want[] =
-	    "{\"time\":1700000000,\"key\":\"0x00002537\",\"shmid\":5,\"size\":16640,"
-	    "\"perms\":\"rw-------\",\"mode\":\"0600\",\"owner\":\"root\",\"uid\":0,\"gid\":0,"
-	    "\"cuid\":0,\"cgid\":0,\"nattch\":3,\"status\":\"locked\",\"cpid\":4242,\"lpid\":4343,"
-	    "\"atime\":1699999000,\"dtime\":1699998000,\"ctime\":1699999200,\"rss\":16384,"
-	    "\"swap\":0,\"command\":\"shmwriter\",\"count\":12345,\"state\":\"running\","
-	    "\"resets\":1,\"writer_pid\":4242,\"writer_alive\":true}\n"
-	    "{\"time\":1700000000,\"key\":\"0xffffffff\",\"shmid\":9,\"size\":3145728,"
-	    "\"perms\":\"rw-rw-rw-\",\"mode\":\"0666\",\"owner\":\"4000\",\"uid\":0,\"gid\":0,"
-	    "\"cuid\":0,\"cgid\":0,\"nattch\":0,\"status\":null,\"cpid\":0,\"lpid\":0,"
-	    "\"atime\":0,\"dtime\":0,\"ctime\":1600000000,\"rss\":null,\"swap\":null,"
-	    "\"command\":null,\"count\":null,\"state\":null,\"resets\":null,\"writer_pid\":null,"
-	    "\"writer_alive\":null}\n"
-	    "{\"time\":1700000000,\"key\":\"0x00000000\",\"shmid\":32769,\"size\":40,"
-	    "\"perms\":\"rw-r--r--\",\"mode\":\"0644\",\"owner\":\"al\\\"ice\",\"uid\":1000,"
-	    "\"gid\":0,\"cuid\":0,\"cgid\":0,\"nattch\":1,\"status\":\"dest\",\"cpid\":7,"
-	    "\"lpid\":8,\"atime\":0,\"dtime\":0,\"ctime\":1699600000,\"rss\":4096,\"swap\":0,"
-	    "\"command\":null,\"count\":null,\"state\":null,\"resets\":null,\"writer_pid\":null,"
-	    "\"writer_alive\":null}\n";
+	    "{\n"
+	    "   \"sharedmemory\": [\n"
+	    "      {\n"
+	    "         \"key\": \"0x00002537\",\n"
+	    "         \"id\": 5,\n"
+	    "         \"owner\": \"root\",\n"
+	    "         \"size\": 16640,\n"
+	    "         \"status\": \"locked\",\n"
+	    "         \"detach\": 1699998000,\n"
+	    "         \"command\": \"shmwriter\",\n"
+	    "         \"count\": 12345,\n"
+	    "         \"writer_alive\": true\n"
+	    "      },{\n"
+	    "         \"key\": \"0xffffffff\",\n"
+	    "         \"id\": 9,\n"
+	    "         \"owner\": \"4000\",\n"
+	    "         \"size\": 3145728,\n"
+	    "         \"status\": null,\n"
+	    "         \"detach\": null,\n"
+	    "         \"command\": null,\n"
+	    "         \"count\": null,\n"
+	    "         \"writer_alive\": null\n"
+	    "      },{\n"
+	    "         \"key\": \"0x00000000\",\n"
+	    "         \"id\": 32769,\n"
+	    "         \"owner\": \"al\\\"ice\",\n"
+	    "         \"size\": 40,\n"
+	    "         \"status\": \"dest\",\n"
+	    "         \"detach\": null,\n"
+	    "         \"command\": null,\n"
+	    "         \"count\": null,\n"
+	    "         \"writer_alive\": null\n"
+	    "      }\n"
+	    "   ]\n"
+	    "}\n";
 	assert_string_equal(t, want);
 	free(t);
+}
+
+/* Every column by default; names that are not valid UTF-8, and control
+ * characters, still give JSON that python3 parses, with U+FFFD for the
+ * invalid bytes. */
+static void test_json_bytes(void **state)
+{
+	(void)state;
+	make_snapshot();
+	segments_sort(&snap, SYSVIPC_SORT_SHMID, false); /* shmid 5, 9, 32769 */
+	snprintf(rows[0].command, sizeof rows[0].command, "\xff\xfe");
+	snprintf(rows[2].command, sizeof rows[2].command, "a\x01\n\tb\x7f\"\\");
+	snprintf(rows[1].owner, sizeof rows[1].owner, "x\xc3");
+	char *t = table(SEGMENTS_JSON, NULL);
+	for (size_t i = 0; segments_column_name(i); i++) {
+		char key[32];
+		snprintf(key, sizeof key, "\"%s\":", segments_column_name(i));
+		for (char *p = key; *p; p++)
+			*p = (char)tolower((unsigned char)*p);
+		assert_non_null(strstr(t, key));
+	}
+	if (system("python3 -c '' 2>/dev/null") != 0) {
+		free(t);
+		skip();
+		return;
+	}
+	char path[] = "/tmp/test_segments.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, t, strlen(t)), (ssize_t)strlen(t));
+	close(fd);
+	free(t);
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd,
+		 "python3 -c 'import json,sys\n"
+		 "rows = json.loads(open(sys.argv[1], \"rb\").read().decode(\"utf-8\"))[\"sharedmemory\"]\n"
+		 "by = {r[\"id\"]: r for r in rows}\n"
+		 "ok = (by[5][\"command\"] == \"\\ufffd\\ufffd\" and by[32769][\"command\"] == "
+		 "\"a\\x01\\n\\tb\\x7f\\\"\\\\\" and by[9][\"owner\"] == \"x\\ufffd\" and "
+		 "by[5][\"writer_alive\"] is True and by[5][\"size\"] == 16640 and "
+		 "by[9][\"rss\"] is None and by[5][\"state\"] == \"running\")\n"
+		 "sys.exit(not ok)' %s",
+		 path);
+	int rc = system(cmd);
+	if (!rc)
+		unlink(path);
+	assert_int_equal(rc, 0);
 }
 
 static void prom_fn(FILE *f, const struct segments_snapshot *s)
@@ -231,12 +349,12 @@ static void test_collect(void **state)
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);
-		assert_int_equal(segments_batch(f, (enum segments_format)fmt, SYSVIPC_SORT_SIZE,
-		                                true, SEGMENTS_ALL),
-		                 0);
+		struct segments_output o = { .format = (enum segments_format)fmt,
+					     .sort = SYSVIPC_SORT_SIZE, .reverse = true };
+		assert_int_equal(segments_batch(f, &o, SEGMENTS_ALL), 0);
 		fclose(f);
 		char want[64];
-		snprintf(want, sizeof want, "\"shmid\":%d,", wid);
+		snprintf(want, sizeof want, "\"id\": %d,", wid);
 		if (fmt == SEGMENTS_JSON)
 			assert_non_null(strstr(text, want));
 		snprintf(want, sizeof want, "shmtop_writer_up{key=\"%s\",shmid=\"%d\"", kbuf, wid);
@@ -299,6 +417,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_text),
 	    cmocka_unit_test(test_json),
+	    cmocka_unit_test(test_json_bytes),
+	    cmocka_unit_test(test_human_size),
 	    cmocka_unit_test(test_prom),
 	    cmocka_unit_test(test_collect),
 	    cmocka_unit_test(test_commands_on_demand),

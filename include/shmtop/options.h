@@ -15,9 +15,26 @@
 #define OPTIONS_DEFAULT_DELAY 5 /* tenths of a second */
 #define OPTIONS_MAX_DELAY 600
 
+/* Exit statuses, as documented in --help, the man page and the README.
+ * Batch mode of one segment tells the last state it saw. */
+enum options_exit {
+	OPTIONS_EXIT_OK = 0,      /* the record or the list was read */
+	OPTIONS_EXIT_ERROR = 1,   /* a runtime error: a file, /proc, a write failed */
+	OPTIONS_EXIT_USAGE = 2,   /* a bad or conflicting option */
+	OPTIONS_EXIT_ABSENT = 3,  /* no such segment (or its record is not made yet) */
+	OPTIONS_EXIT_DENIED = 4,  /* permission denied */
+	OPTIONS_EXIT_FOREIGN = 5, /* not a shmwriter segment */
+	OPTIONS_EXIT_DAMAGED = 6, /* a shmwriter record that fails validation */
+	OPTIONS_EXIT_DIFFERS = 7, /* --check found differences */
+};
+
 struct options {
-	key_t key;          /* -k, or ftok(-f, 'S'); default SHMTOP_DEFAULT_KEY */
+	key_t key;          /* -k, or ftok(file) by the caller; default SHMTOP_DEFAULT_KEY */
+	const char *file;   /* -f PATH (in argv), or NULL: main() makes the key from it,
+	                     * as a missing file is a runtime error, not a usage one */
+	int shmid;          /* -i: the segment by its shmid, or -1 */
 	int delay_tenths;   /* -d: 1 .. OPTIONS_MAX_DELAY */
+	bool delay_set;     /* -d was given */
 	long iterations;    /* -n: snapshots, then exit; 0 = until quit */
 	bool ascii;         /* --ascii */
 	bool no_color;      /* --no-color (NO_COLOR is the caller's business) */
@@ -28,17 +45,22 @@ struct options {
 	bool check;         /* --check: compare IPC_STAT with /proc, then exit */
 	enum sysvipc_sort sort; /* --sort, for -a */
 	bool sort_reverse;  /* the sort's natural direction: biggest first */
+	const char *columns; /* -o: the list's columns (in argv), or NULL */
+	bool raw;           /* --raw: the list unaligned, as lsipc --raw */
+	bool noheadings;    /* --noheadings */
+	bool bytes;         /* --bytes: sizes in bytes */
 };
 
 enum options_result {
 	OPTIONS_RUN,
 	OPTIONS_HELP,    /* -h: print options_usage() and exit 0 */
 	OPTIONS_VERSION, /* -V */
-	OPTIONS_BAD,     /* a one-line reason is in why; exit 2 */
+	OPTIONS_BAD,     /* a one-line reason is in why; exit OPTIONS_EXIT_USAGE */
 };
 
 /* Parse argv into o (defaults first).  Uses getopt_long, and resets it, so
- * it may be called more than once. */
+ * it may be called more than once.  Options that conflict, or that the mode
+ * chosen would ignore (-b with --check, -k with -a, ...), are refused. */
 enum options_result options_parse(int argc, char **argv, struct options *o, char *why,
 				  size_t whylen);
 

@@ -7,7 +7,8 @@
  * Each metric family is one block, "# HELP", "# TYPE", then its samples, as
  * the format requires (a family's samples must not be split).  Segments are
  * labelled key="0x%08x", shmid="N", owner="user"; label values escape
- * backslash, double quote and newline, HELP text backslash and newline.
+ * backslash, double quote and newline, HELP text backslash and newline, and
+ * both are valid UTF-8 (an invalid byte becomes U+FFFD, as in json.h).
  * Segments with the same key (several private segments on key 0) stay
  * distinct through shmid.
  *
@@ -41,8 +42,9 @@ struct prom_input {
 	uint64_t page_size;                  /* for SHMALL's pages */
 };
 
-/* Escape a label value into buf (backslash, quote, newline).  Returns buf,
- * truncated to len - 1 bytes, never in the middle of an escape. */
+/* Escape a label value into buf (backslash, quote, newline; invalid UTF-8
+ * as U+FFFD).  Returns buf, truncated to len - 1 bytes, never in the middle
+ * of an escape or a character. */
 char *prom_escape_label(const char *s, char *buf, size_t len);
 
 /* Escape HELP text into buf (backslash, newline). */

@@ -2,7 +2,8 @@
 /*
  * Batch output: one snapshot of the view model as plain text (as top -b
  * prints a screen) or as one line of JSON with lsipc's key names.  Both
- * write into a caller's buffer and never allocate.
+ * write into a caller's buffer and never allocate.  And the exit status
+ * that tells a script what batch mode found.
  */
 #ifndef SHMTOP_REPORT_H
 #define SHMTOP_REPORT_H
@@ -15,13 +16,20 @@
  * length it needed (as snprintf: may exceed len - 1 if truncated). */
 size_t report_text(const struct view_model *m, char *buf, size_t len);
 
-/* One JSON object and '\n' into buf: key, shmid, size, perms, mode, owner,
- * nattch, status, cpid, lpid, atime, dtime, ctime (lsipc's names; the
- * segment keys are null when no segment is attached), then state, message,
- * count, resets, writer_pid, writer_command, writer_alive, age (seconds
- * since the count changed) and rate.  in must be what m was built from.
- * Returns the length it needed, as report_text(). */
+/* One JSON object and '\n' into buf: the segment's fields with lsipc's
+ * names, as the list's JSON has them (key, id, owner, perms, mode, cuid,
+ * cuser, cgid, cgroup, uid, user, gid, group, ctime, size, nattch, status,
+ * attach, detach, cpid, lpid; times in seconds since the epoch, null when
+ * not set; every one null when no segment is attached), then state,
+ * message, count, resets, writer_pid, writer_command, writer_alive, age
+ * (seconds since the count changed) and rate.  Strings follow json.h: valid
+ * UTF-8 always.  in must be what m was built from.  Looks up user and group
+ * names.  Returns the length it needed, as report_text(). */
 size_t report_json(const struct view_model *m, const struct model_input *in, char *buf,
 		   size_t len);
+
+/* The exit status of batch mode whose last snapshot is m: an
+ * OPTIONS_EXIT_* value (0 when the record was read). */
+int report_status(const struct view_model *m);
 
 #endif

@@ -3,9 +3,10 @@
  * The all-segments view for batch use: one snapshot of every SysV segment on
  * the host (from /proc/sysvipc/shm), with owner names, the creator's command
  * and, for shmwriter segments, the record's figures; written as a plain-text
- * table (ipcs/lsipc columns), JSON lines, or Prometheus text.
+ * table and JSON with lsipc's columns (libsmartcols, lsipc's own library),
+ * or Prometheus text.
  *
- * segments_collect() does the reading; segments_text(), segments_json() and
+ * segments_collect() does the reading; segments_table() and
  * segments_prom() only format a snapshot, so they are tested on made-up
  * ones.  segments_batch() is the whole of `shmtop -a -b` for one iteration.
  */
@@ -74,23 +75,10 @@ void segments_commands(struct segments_snapshot *s, size_t from, size_t to);
 /* Sort the rows (sysvipc_sort()'s order, stable) and remember how. */
 void segments_sort(struct segments_snapshot *s, enum sysvipc_sort by, bool reverse);
 
-/* The table, top -b style: a heading of totals and limits, a blank line,
- * column names (KEY SHMID OWNER PERMS SIZE NATTCH STATUS CPID LPID CTIME
- * COMMAND), a row a segment, a blank line.  Pure but for out (and the local
- * time zone). */
-void segments_text(FILE *out, const struct segments_snapshot *s);
-
 /* A time t (seconds) as lsipc's short format, seen at now_ns
  * (CLOCK_REALTIME): today "HH:MM", this year "Mon DD" ("Nov27"), else
  * "YYYY-Mon"; "-" for not set (0).  Pure but for the local time zone. */
 char *segments_short_time(int64_t t, int64_t now_ns, char *buf, size_t len);
-
-/* One JSON object a line per segment, keys as shmtop's single-segment JSON
- * (lsipc's names): time, key, shmid, size, perms, mode, owner, uid, gid,
- * cuid, cgid, nattch, status, cpid, lpid, atime, dtime, ctime, rss, swap,
- * command, then shmwriter's count, state, resets, writer_pid and
- * writer_alive (null for other segments). */
-void segments_json(FILE *out, const struct segments_snapshot *s);
 
 /* The Prometheus exposition (prom.h) of the snapshot.  0, or -1. */
 int segments_prom(FILE *out, const struct segments_snapshot *s);
@@ -101,11 +89,46 @@ enum segments_format {
 	SEGMENTS_PROM,
 };
 
+/* How `shmtop -a -b` writes the list: lsipc's options. */
+struct segments_output {
+	enum segments_format format;
+	enum sysvipc_sort sort;
+	bool reverse;
+	const char *columns; /* -o: "KEY,ID", "+COUNT" (added to the default), "ALL";
+	                      * NULL: lsipc's default columns in text, all in JSON */
+	bool raw;            /* --raw: unaligned, no summary */
+	bool noheadings;     /* --noheadings: no summary, no column names */
+	bool bytes;          /* --bytes: sizes in bytes in the table (always in JSON) */
+};
+
+#define SEGMENTS_MAX_COLUMNS 64
+
+/* Column i's name ("KEY", "ID", ..., "WRITER_ALIVE"), or NULL past the
+ * last: lsipc's shared-memory columns, then shmtop's (MODE, RSS, SWAP,
+ * COUNT, STATE, RESETS, WRITER_PID, WRITER_ALIVE). */
+const char *segments_column_name(size_t i);
+
+/* Parse an -o list (names in any case, comma-separated; a leading '+' adds
+ * them to fmt's default; ALL is every column) into cols.  Returns how many,
+ * or -1 with a one-line reason in why. */
+int segments_columns(const char *list, enum segments_format fmt, int *cols, size_t max,
+		     char *why, size_t whylen);
+
+/* The list through libsmartcols, as lsipc prints it.  SEGMENTS_TEXT: a
+ * summary of totals and limits (not with raw or noheadings), then the table
+ * (times in lsipc's short form, sizes as 4K or in bytes), then a blank
+ * line.  SEGMENTS_JSON: one document {"sharedmemory":[{...},...]}, keys the
+ * column names in lower case (those of report_json()), numbers as numbers
+ * (sizes in bytes, times in seconds since the epoch), null for no value,
+ * strings valid UTF-8 (json.h).  0, or -1 (bad columns, out of memory, or a
+ * write failed: see ferror(out)). */
+int segments_table(FILE *out, const struct segments_snapshot *s, const struct segments_output *o);
+
 /* One iteration of `shmtop -a -b`: collect (flags as segments_collect();
  * SEGMENTS_ALL for the full view, without SEGMENTS_RECORDS to touch no
- * segment at all), rows allocated to fit, sort, write in format fmt to out.
- * 0, or -1 with errno. */
-int segments_batch(FILE *out, enum segments_format fmt, enum sysvipc_sort by, bool reverse,
-                   unsigned flags);
+ * segment at all), rows allocated to fit, sort, write in o's format to out
+ * (not flushed).  0, or -1 with errno; a failed write shows in
+ * ferror(out). */
+int segments_batch(FILE *out, const struct segments_output *o, unsigned flags);
 
 #endif

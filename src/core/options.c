@@ -11,6 +11,7 @@
 
 #include "shmtop/parse.h"
 #include "shmtop/record.h"
+#include "shmtop/segments.h"
 
 #define FAIL(...) do { snprintf(why, whylen, __VA_ARGS__); return OPTIONS_BAD; } while (0)
 
@@ -23,6 +24,7 @@ const char *options_usage(void)
 	       "Segment:\n"
 	       "  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = 0x2537)\n"
 	       "  -f, --file PATH        derive the key from PATH with ftok(PATH, 'S')\n"
+	       "  -i, --id SHMID         the segment with this shmid, as ipcs -m -i shows it\n"
 	       "\n"
 	       "Display:\n"
 	       "  -d, --delay TENTHS     refresh every TENTHS tenths of a second, 1 to 600\n"
@@ -39,9 +41,14 @@ const char *options_usage(void)
 	       "  -a, --all              start in the list of every SysV segment (Tab)\n"
 	       "      --sort KEY         order by size, nattch, age, owner, key or shmid\n"
 	       "                         (default size, biggest first)\n"
-	       "      --prometheus       -a in Prometheus text format, for node_exporter\n"
-	       "      --check            compare each segment's IPC_STAT with /proc/sysvipc/shm;\n"
-	       "                         exit 1 if they differ\n"
+	       "  -o, --output COLUMNS   the list's columns in batch, as lsipc names them\n"
+	       "                         (comma list; +COLUMNS adds to the default; ALL)\n"
+	       "      --raw              -a -b unaligned, as lsipc --raw\n"
+	       "      --noheadings       -a -b without headings\n"
+	       "      --bytes            sizes in bytes, not 4K, 1.5M\n"
+	       "      --prometheus       -a in Prometheus text format, once, for node_exporter;\n"
+	       "                         with -n or -d, every -d\n"
+	       "      --check            compare each segment's IPC_STAT with /proc/sysvipc/shm\n"
 	       "\n"
 	       "  -h, --help             show this help and exit\n"
 	       "  -V, --version          show the version and exit\n"
@@ -57,7 +64,15 @@ const char *options_usage(void)
 	       "  shmtop -b -n 1          print one snapshot and exit\n"
 	       "  shmtop --json -d 100    a JSON line every ten seconds, for logs\n"
 	       "  shmtop -a -b -n 1       every segment on the host, once\n"
-	       "  shmtop --prometheus -n 1 > /var/lib/node_exporter/shmtop.prom\n";
+	       "  shmtop -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes\n"
+	       "  shmtop --prometheus > shmtop.prom.tmp && mv shmtop.prom.tmp shmtop.prom\n"
+	       "\n"
+	       "Exit status (of batch output, --json, --prometheus and --check):\n"
+	       "  0 the record or the list was read   4 permission denied\n"
+	       "  1 a runtime error (file, write)     5 not a shmwriter segment\n"
+	       "  2 a bad or conflicting option       6 a damaged record\n"
+	       "  3 no such segment                   7 --check found differences\n"
+	       "The state judged is the last snapshot's.  A closed pipe ends shmtop by SIGPIPE.\n";
 }
 
 /* A whole number from lo to hi. */
@@ -74,13 +89,125 @@ static int number(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
+/* getopt_long's values of the options without a short form. */
+enum { OPT_ASCII = 256, OPT_NO_COLOR, OPT_JSON, OPT_SORT, OPT_PROMETHEUS, OPT_CHECK,
+       OPT_RAW, OPT_NOHEADINGS, OPT_BYTES };
+
+/* Options, as bits, for telling which go together. */
+enum {
+	O_KEY = 1u << 0, O_FILE = 1u << 1, O_ID = 1u << 2, O_DELAY = 1u << 3,
+	O_ITER = 1u << 4, O_ASCII = 1u << 5, O_NOCOLOR = 1u << 6, O_BATCH = 1u << 7,
+	O_JSON = 1u << 8, O_ALL = 1u << 9, O_SORT = 1u << 10, O_PROM = 1u << 11,
+	O_CHECK = 1u << 12, O_OUTPUT = 1u << 13, O_RAW = 1u << 14, O_NOHEAD = 1u << 15,
+	O_BYTES = 1u << 16,
+	O_SEGMENT = O_KEY | O_FILE | O_ID,
+	O_LIST = O_OUTPUT | O_RAW | O_NOHEAD | O_BYTES, /* the batch list's */
+};
+
+static const struct {
+	unsigned bit;
+	int c;            /* getopt_long's value */
+	const char *name; /* as messages name it */
+} option_names[] = {
+	{ O_KEY, 'k', "--key" },
+	{ O_FILE, 'f', "--file" },
+	{ O_ID, 'i', "--id" },
+	{ O_DELAY, 'd', "--delay" },
+	{ O_ITER, 'n', "--iterations" },
+	{ O_ASCII, OPT_ASCII, "--ascii" },
+	{ O_NOCOLOR, OPT_NO_COLOR, "--no-color" },
+	{ O_JSON, OPT_JSON, "--json" },
+	{ O_SORT, OPT_SORT, "--sort" },
+	{ O_PROM, OPT_PROMETHEUS, "--prometheus" },
+	{ O_CHECK, OPT_CHECK, "--check" },
+	{ O_RAW, OPT_RAW, "--raw" },
+	{ O_NOHEAD, OPT_NOHEADINGS, "--noheadings" },
+	{ O_BYTES, OPT_BYTES, "--bytes" },
+	{ O_BATCH, 'b', "--batch" },
+	{ O_ALL, 'a', "--all" },
+	{ O_OUTPUT, 'o', "--output" },
+};
+
+static unsigned option_bit(int c)
+{
+	for (size_t i = 0; i < sizeof option_names / sizeof option_names[0]; i++)
+		if (option_names[i].c == c)
+			return option_names[i].bit;
+	return 0;
+}
+
+/* The name of the first option of bits, in option_names' order. */
+static const char *option_name(unsigned bits)
+{
+	for (size_t i = 0; i < sizeof option_names / sizeof option_names[0]; i++)
+		if (bits & option_names[i].bit)
+			return option_names[i].name;
+	return "?";
+}
+
+/* Refuse options that conflict, or that the mode chosen would ignore.
+ * 0, or -1 with the reason in why. */
+static int conflict(unsigned given, bool json, char *why, size_t whylen)
+{
+	unsigned seg = given & O_SEGMENT;
+	if (seg & (seg - 1)) {
+		snprintf(why, whylen, "give one of --key, --file and --id, not %s and %s",
+			 option_name(seg), option_name(seg & (seg - 1)));
+		return -1;
+	}
+	if ((given & O_JSON) && (given & O_PROM)) {
+		snprintf(why, whylen, "give either --json or --prometheus, not both");
+		return -1;
+	}
+	/* Each mode, the option that names it, and what it takes. */
+	const char *mode;
+	unsigned allowed;
+	bool list = (given & O_ALL) && (given & (O_BATCH | O_JSON)) && !(given & O_CHECK);
+	if (given & O_CHECK) {
+		mode = "--check";
+		allowed = O_CHECK;
+	} else if (given & O_PROM) {
+		mode = "--prometheus";
+		allowed = O_PROM | O_ALL | O_BATCH | O_DELAY | O_ITER;
+	} else if (list) {
+		mode = json ? "--all --json" : "--all --batch";
+		allowed = O_ALL | O_BATCH | O_JSON | O_DELAY | O_ITER | O_SORT | O_LIST;
+		if (json)
+			allowed &= ~(unsigned)(O_RAW | O_NOHEAD | O_BYTES); /* JSON: bytes always */
+	} else if (given & O_ALL) {
+		mode = "--all (the full screen)";
+		allowed = O_ALL | O_DELAY | O_ITER | O_SORT | O_ASCII | O_NOCOLOR;
+	} else if (given & (O_BATCH | O_JSON)) {
+		mode = json ? "--json" : "--batch";
+		allowed = O_SEGMENT | O_BATCH | O_JSON | O_DELAY | O_ITER | (json ? 0 : O_ASCII);
+	} else {
+		mode = "the full screen";
+		allowed = O_SEGMENT | O_DELAY | O_ITER | O_ASCII | O_NOCOLOR;
+	}
+	unsigned extra = given & ~allowed;
+	if (!extra)
+		return 0;
+	if ((extra & O_SORT) && !(given & (O_ALL | O_PROM)))
+		snprintf(why, whylen, "--sort orders the list of every segment: it needs --all");
+	else if ((extra & O_LIST) && !list && !(given & (O_CHECK | O_PROM)))
+		snprintf(why, whylen, "%s shapes the list in batch: it needs --all with --batch "
+			 "or --json", option_name(extra & O_LIST));
+	else
+		snprintf(why, whylen, "%s cannot be used with %s", option_name(extra), mode);
+	return -1;
+}
+
 enum options_result options_parse(int argc, char **argv, struct options *o, char *why,
 				  size_t whylen)
 {
-	enum { OPT_ASCII = 256, OPT_NO_COLOR, OPT_JSON, OPT_SORT, OPT_PROMETHEUS, OPT_CHECK };
 	static const struct option longopts[] = {
 		{ "key", required_argument, NULL, 'k' },
 		{ "file", required_argument, NULL, 'f' },
+		{ "id", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "raw", no_argument, NULL, OPT_RAW },
+		{ "noheadings", no_argument, NULL, OPT_NOHEADINGS },
+		{ "bytes", no_argument, NULL, OPT_BYTES },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -95,29 +222,43 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	const char *file = NULL;
-	bool have_key = false;
+	unsigned given = 0;
 	char ob[3];
 	long v;
 	int c;
 
-	*o = (struct options){ .key = SHMTOP_DEFAULT_KEY, .delay_tenths = OPTIONS_DEFAULT_DELAY,
-			       .sort = SYSVIPC_SORT_SIZE, .sort_reverse = true };
+	*o = (struct options){ .key = SHMTOP_DEFAULT_KEY, .shmid = -1,
+			       .delay_tenths = OPTIONS_DEFAULT_DELAY, .sort = SYSVIPC_SORT_SIZE,
+			       .sort_reverse = true };
 	optind = 0; /* glibc: start afresh */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:f:d:bn:ahV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:f:i:o:d:bn:ahV", longopts, NULL)) != -1) {
+		given |= option_bit(c);
 		switch (c) {
 		case 'k':
 			if (parse_key(optarg, &o->key, why, whylen))
 				return OPTIONS_BAD;
-			have_key = true;
 			break;
-		case 'f': file = optarg; break;
+		case 'f': o->file = optarg; break;
+		case 'i':
+			if (number(optarg, 0, INT_MAX, &v))
+				FAIL("invalid shmid '%s': expected a whole number from 0", optarg);
+			o->shmid = (int)v;
+			break;
+		case 'o':
+			if (!*optarg)
+				FAIL("option '--output' needs a list of columns");
+			o->columns = optarg;
+			break;
+		case OPT_RAW: o->raw = true; break;
+		case OPT_NOHEADINGS: o->noheadings = true; break;
+		case OPT_BYTES: o->bytes = true; break;
 		case 'd':
 			if (number(optarg, 1, OPTIONS_MAX_DELAY, &v))
 				FAIL("invalid delay '%s': expected tenths of a second from 1 to %d",
 				     optarg, OPTIONS_MAX_DELAY);
 			o->delay_tenths = (int)v;
+			o->delay_set = true;
 			break;
 		case 'n':
 			if (number(optarg, 1, LONG_MAX, &v))
@@ -146,11 +287,11 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 	}
 	if (optind < argc)
 		FAIL("unexpected argument '%s'", argv[optind]);
-	if (file && have_key)
-		FAIL("give either --key or --file, not both");
-	if (file && parse_key_file(file, &o->key, why, whylen))
+	if (conflict(given, o->json, why, whylen))
 		return OPTIONS_BAD;
-	if (o->prometheus && o->json)
-		FAIL("give either --json or --prometheus, not both");
+	int cols[SEGMENTS_MAX_COLUMNS];
+	if (o->columns && segments_columns(o->columns, o->json ? SEGMENTS_JSON : SEGMENTS_TEXT, cols,
+					   SEGMENTS_MAX_COLUMNS, why, whylen) < 0)
+		return OPTIONS_BAD;
 	return OPTIONS_RUN;
 }

@@ -11,29 +11,40 @@
 
 #include "shmtop/clock.h"
 #include "shmtop/format.h"
+#include "shmtop/json.h"
 
 static char *escape(const char *s, char *buf, size_t len, bool quote)
 {
 	size_t o = 0;
 	if (!len)
 		return buf;
-	for (const char *p = s ? s : ""; *p; p++) {
-		char e = 0;
-		if (*p == '\\')
-			e = '\\';
-		else if (*p == '\n')
-			e = 'n';
-		else if (*p == '"' && quote)
-			e = '"';
-		size_t need = e ? 2 : 1;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p);
+	while (n) {
+		/* The format is UTF-8: an invalid byte becomes U+FFFD, as in JSON. */
+		size_t k = json_utf8_char(p, n);
+		const char *piece = (const char *)p;
+		size_t need = k;
+		if (k == 0) {
+			piece = "\xef\xbf\xbd";
+			need = 3;
+			k = 1;
+		} else if (*p == '\\') {
+			piece = "\\\\";
+			need = 2;
+		} else if (*p == '\n') {
+			piece = "\\n";
+			need = 2;
+		} else if (*p == '"' && quote) {
+			piece = "\\\"";
+			need = 2;
+		}
 		if (o + need >= len)
 			break;
-		if (e) {
-			buf[o++] = '\\';
-			buf[o++] = e;
-		} else {
-			buf[o++] = *p;
-		}
+		memcpy(buf + o, piece, need);
+		o += need;
+		p += k;
+		n -= k;
 	}
 	buf[o] = '\0';
 	return buf;

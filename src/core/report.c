@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include "shmtop/format.h"
+#include "shmtop/json.h"
+#include "shmtop/options.h"
 
 /* An output buffer that counts what it would need, as snprintf does. */
 struct out {
@@ -28,23 +30,20 @@ static void put(struct out *o, const char *fmt, ...)
 		o->pos += (size_t)n;
 }
 
-/* A JSON string, or null for NULL. */
+/* A JSON string (json.h's rules), or null for NULL. */
 static void put_str(struct out *o, const char *s)
 {
-	if (!s) {
-		put(o, "null");
-		return;
-	}
-	put(o, "\"");
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			put(o, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			put(o, "\\u%04x", *p);
-		else
-			put(o, "%c", *p);
-	}
-	put(o, "\"");
+	size_t room = o->pos < o->len ? o->len - o->pos : 0;
+	o->pos += json_string(s, room ? o->buf + o->pos : NULL, room);
+}
+
+/* A time in seconds since the epoch, or null for not set (0). */
+static void put_time(struct out *o, const char *name, int64_t t)
+{
+	if (t)
+		put(o, ",\"%s\":%" PRId64, name, t);
+	else
+		put(o, ",\"%s\":null", name);
 }
 
 static void finish(struct out *o)
@@ -106,20 +105,31 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 	char a[48];
 	put(&o, "{\"key\":\"%s\"", format_key(in->key, a, sizeof a));
 	if (st) {
-		put(&o, ",\"shmid\":%d,\"size\":%" PRIu64 ",\"perms\":\"%s\"", st->shmid, st->size,
-		    format_perms(st->mode, a, sizeof a));
-		put(&o, ",\"mode\":\"%s\",\"owner\":", format_octal(st->mode, a, sizeof a));
-		put_str(&o, in->owner);
-		put(&o, ",\"nattch\":%" PRIu64 ",\"status\":", st->nattch);
+		put(&o, ",\"id\":%d,\"owner\":", st->shmid);
+		put_str(&o, format_user(st->uid, a, sizeof a));
+		put(&o, ",\"perms\":\"%s\"", format_perms(st->mode, a, sizeof a));
+		put(&o, ",\"mode\":\"%s\",\"cuid\":%u,\"cuser\":", format_octal(st->mode, a, sizeof a),
+		    (unsigned)st->cuid);
+		put_str(&o, format_user(st->cuid, a, sizeof a));
+		put(&o, ",\"cgid\":%u,\"cgroup\":", (unsigned)st->cgid);
+		put_str(&o, format_group(st->cgid, a, sizeof a));
+		put(&o, ",\"uid\":%u,\"user\":", (unsigned)st->uid);
+		put_str(&o, format_user(st->uid, a, sizeof a));
+		put(&o, ",\"gid\":%u,\"group\":", (unsigned)st->gid);
+		put_str(&o, format_group(st->gid, a, sizeof a));
+		put_time(&o, "ctime", st->ctime);
+		put(&o, ",\"size\":%" PRIu64 ",\"nattch\":%" PRIu64 ",\"status\":", st->size,
+		    st->nattch);
 		put_str(&o, st->dest || st->locked ? format_status(st->dest, st->locked, a, sizeof a)
 						   : NULL);
-		put(&o, ",\"cpid\":%d,\"lpid\":%d,\"atime\":%" PRId64 ",\"dtime\":%" PRId64
-			",\"ctime\":%" PRId64,
-		    (int)st->cpid, (int)st->lpid, st->atime, st->dtime, st->ctime);
+		put_time(&o, "attach", st->atime);
+		put_time(&o, "detach", st->dtime);
+		put(&o, ",\"cpid\":%d,\"lpid\":%d", (int)st->cpid, (int)st->lpid);
 	} else {
-		put(&o, ",\"shmid\":null,\"size\":null,\"perms\":null,\"mode\":null,\"owner\":null"
-			",\"nattch\":null,\"status\":null,\"cpid\":null,\"lpid\":null"
-			",\"atime\":null,\"dtime\":null,\"ctime\":null");
+		put(&o, ",\"id\":null,\"owner\":null,\"perms\":null,\"mode\":null,\"cuid\":null"
+			",\"cuser\":null,\"cgid\":null,\"cgroup\":null,\"uid\":null,\"user\":null"
+			",\"gid\":null,\"group\":null,\"ctime\":null,\"size\":null,\"nattch\":null"
+			",\"status\":null,\"attach\":null,\"detach\":null,\"cpid\":null,\"lpid\":null");
 	}
 	put(&o, ",\"state\":\"%s\",\"message\":", state_word(m));
 	put_str(&o, m->message[0] ? m->message : NULL);
@@ -137,4 +147,19 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 	put(&o, "}\n");
 	finish(&o);
 	return o.pos;
+}
+
+int report_status(const struct view_model *m)
+{
+	switch (m->state) {
+	case MODEL_LIVE: return OPTIONS_EXIT_OK;
+	case MODEL_WAITING:
+	case MODEL_REMOVED:
+	case MODEL_STARTING: return OPTIONS_EXIT_ABSENT;
+	case MODEL_DENIED: return OPTIONS_EXIT_DENIED;
+	case MODEL_FOREIGN: return OPTIONS_EXIT_FOREIGN;
+	case MODEL_DAMAGED: return OPTIONS_EXIT_DAMAGED;
+	case MODEL_ERROR: break;
+	}
+	return OPTIONS_EXIT_ERROR;
 }

@@ -9,15 +9,18 @@
 #include "shmtop/segments.h"
 
 #include <errno.h>
+#include <libsmartcols.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/shm.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "shmtop/clock.h"
 #include "shmtop/format.h"
+#include "shmtop/json.h"
 #include "shmtop/proc.h"
 #include "shmtop/prom.h"
 
@@ -173,7 +176,222 @@ char *segments_short_time(int64_t t, int64_t now_ns, char *buf, size_t len)
 	return buf;
 }
 
-void segments_text(FILE *out, const struct segments_snapshot *s)
+/* The list's columns: lsipc's shared-memory columns with its names, in its
+ * order, then shmtop's own. */
+enum column {
+	C_KEY, C_ID, C_OWNER, C_PERMS, C_CUID, C_CUSER, C_CGID, C_CGROUP, C_UID, C_USER,
+	C_GID, C_GROUP, C_CTIME, C_SIZE, C_NATTCH, C_STATUS, C_ATTACH, C_DETACH, C_COMMAND,
+	C_CPID, C_LPID,
+	C_MODE, C_RSS, C_SWAP, C_COUNT, C_STATE, C_RESETS, C_WRITER_PID, C_WRITER_ALIVE,
+	C_COUNT_OF_COLUMNS
+};
+
+static const struct {
+	const char *name;
+	double whint; /* libsmartcols' width hint */
+	int flags;    /* SCOLS_FL_* */
+	int json;     /* SCOLS_JSON_* */
+} columns[C_COUNT_OF_COLUMNS] = {
+	[C_KEY] = { "KEY", 1, 0, SCOLS_JSON_STRING },
+	[C_ID] = { "ID", 1, 0, SCOLS_JSON_NUMBER },
+	[C_OWNER] = { "OWNER", 1, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
+	[C_PERMS] = { "PERMS", 9, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
+	[C_CUID] = { "CUID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_CUSER] = { "CUSER", 1, 0, SCOLS_JSON_STRING },
+	[C_CGID] = { "CGID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_CGROUP] = { "CGROUP", 1, 0, SCOLS_JSON_STRING },
+	[C_UID] = { "UID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_USER] = { "USER", 1, 0, SCOLS_JSON_STRING },
+	[C_GID] = { "GID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_GROUP] = { "GROUP", 1, 0, SCOLS_JSON_STRING },
+	[C_CTIME] = { "CTIME", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_SIZE] = { "SIZE", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_NATTCH] = { "NATTCH", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_STATUS] = { "STATUS", 1, 0, SCOLS_JSON_STRING },
+	[C_ATTACH] = { "ATTACH", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_DETACH] = { "DETACH", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_COMMAND] = { "COMMAND", 0, SCOLS_FL_TRUNC, SCOLS_JSON_STRING },
+	[C_CPID] = { "CPID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_LPID] = { "LPID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_MODE] = { "MODE", 1, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
+	[C_RSS] = { "RSS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_SWAP] = { "SWAP", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_COUNT] = { "COUNT", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_STATE] = { "STATE", 1, 0, SCOLS_JSON_STRING },
+	[C_RESETS] = { "RESETS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_WRITER_PID] = { "WRITER_PID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_WRITER_ALIVE] = { "WRITER_ALIVE", 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
+};
+
+/* lsipc's default columns for shared memory, in its order. */
+static const int text_default[] = { C_KEY, C_ID, C_PERMS, C_OWNER, C_SIZE, C_NATTCH,
+				    C_STATUS, C_CTIME, C_CPID, C_LPID, C_COMMAND };
+
+const char *segments_column_name(size_t i)
+{
+	return i < C_COUNT_OF_COLUMNS ? columns[i].name : NULL;
+}
+
+/* The defaults: lsipc's for text, every column for JSON. */
+static size_t default_columns(enum segments_format fmt, int *cols, size_t max)
+{
+	size_t n = 0;
+	if (fmt == SEGMENTS_JSON)
+		for (int c = 0; c < C_COUNT_OF_COLUMNS && n < max; c++)
+			cols[n++] = c;
+	else
+		for (size_t i = 0; i < sizeof text_default / sizeof text_default[0] && n < max; i++)
+			cols[n++] = text_default[i];
+	return n;
+}
+
+int segments_columns(const char *list, enum segments_format fmt, int *cols, size_t max,
+		     char *why, size_t whylen)
+{
+	size_t n = 0;
+	if (!list || *list == '+') {
+		n = default_columns(fmt, cols, max);
+		if (!list)
+			return (int)n;
+		list++;
+	}
+	const char *p = list;
+	for (;;) {
+		size_t len = strcspn(p, ",");
+		if (len == 3 && strncasecmp(p, "ALL", 3) == 0) {
+			for (int c = 0; c < C_COUNT_OF_COLUMNS; c++) {
+				if (n >= max)
+					goto too_many;
+				cols[n++] = c;
+			}
+		} else {
+			int c = 0;
+			while (c < C_COUNT_OF_COLUMNS &&
+			       !(strlen(columns[c].name) == len &&
+				 strncasecmp(p, columns[c].name, len) == 0))
+				c++;
+			if (c == C_COUNT_OF_COLUMNS) {
+				snprintf(why, whylen, "unknown column '%.*s' (the columns: KEY, ID, "
+					 "OWNER, PERMS, ..., as shmtop(1) lists them)", (int)len, p);
+				return -1;
+			}
+			if (n >= max)
+				goto too_many;
+			cols[n++] = c;
+		}
+		if (!p[len])
+			break;
+		p += len + 1;
+	}
+	return (int)n;
+too_many:
+	snprintf(why, whylen, "too many columns (at most %zu)", max);
+	return -1;
+}
+
+/* lsipc's human size (util-linux's size_to_human_string() with a one-letter
+ * suffix): "40B", "4K", "16.3K", "1.5M"; one decimal, rounded half up,
+ * none when it is 0. */
+static char *human_size(uint64_t bytes, char *buf, size_t len)
+{
+	static const char letters[] = "BKMGTPE";
+	int exp = 0;
+	while (exp < 60 && bytes >= (UINT64_C(1) << (exp + 10)))
+		exp += 10;
+	uint64_t dec = bytes >> exp;
+	uint64_t frac = exp ? bytes & ((UINT64_C(1) << exp) - 1) : 0;
+	if (frac) {
+		/* three digits after the point, then one, rounded */
+		if (frac >= UINT64_MAX / 1000)
+			frac = frac / 1024 * 1000 / (UINT64_C(1) << (exp - 10));
+		else
+			frac = frac * 1000 / (UINT64_C(1) << exp);
+		frac = (frac + 50) / 100 * 10;
+		if (frac == 100) {
+			dec++;
+			frac = 0;
+		}
+	}
+	if (frac)
+		snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%c", dec, frac / 10, letters[exp / 10]);
+	else
+		snprintf(buf, len, "%" PRIu64 "%c", dec, letters[exp / 10]);
+	return buf;
+}
+
+/* The text of one cell, in buf or a constant; NULL for no value (null in
+ * JSON, blank in the table). */
+static const char *cell(const struct segments_snapshot *s, const struct segments_row *r, int col,
+			const struct segments_output *o, char *buf, size_t len)
+{
+	const struct ipcstat *st = &r->shm.st;
+	bool json = o->format == SEGMENTS_JSON;
+	int64_t t;
+	uint64_t bytes;
+	switch (col) {
+	case C_KEY: return format_key(st->key, buf, len);
+	case C_ID: snprintf(buf, len, "%d", st->shmid); return buf;
+	case C_OWNER: return r->owner;
+	case C_PERMS: return format_perms(st->mode, buf, len);
+	case C_CUID: snprintf(buf, len, "%u", (unsigned)st->cuid); return buf;
+	case C_CUSER: return format_user(st->cuid, buf, len);
+	case C_CGID: snprintf(buf, len, "%u", (unsigned)st->cgid); return buf;
+	case C_CGROUP: return format_group(st->cgid, buf, len);
+	case C_UID: snprintf(buf, len, "%u", (unsigned)st->uid); return buf;
+	case C_USER: return format_user(st->uid, buf, len);
+	case C_GID: snprintf(buf, len, "%u", (unsigned)st->gid); return buf;
+	case C_GROUP: return format_group(st->gid, buf, len);
+	case C_CTIME: t = st->ctime; goto time;
+	case C_ATTACH: t = st->atime; goto time;
+	case C_DETACH: t = st->dtime; goto time;
+	case C_SIZE: bytes = st->size; goto size;
+	case C_RSS:
+		if (!r->shm.have_mem)
+			return NULL;
+		bytes = r->shm.rss;
+		goto size;
+	case C_SWAP:
+		if (!r->shm.have_mem)
+			return NULL;
+		bytes = r->shm.swap;
+		goto size;
+	case C_NATTCH: snprintf(buf, len, "%" PRIu64, st->nattch); return buf;
+	case C_STATUS:
+		return st->dest || st->locked ? format_status(st->dest, st->locked, buf, len) : NULL;
+	case C_COMMAND: return r->command[0] ? r->command : NULL;
+	case C_CPID: snprintf(buf, len, "%d", (int)st->cpid); return buf;
+	case C_LPID: snprintf(buf, len, "%d", (int)st->lpid); return buf;
+	case C_MODE: return format_octal(st->mode, buf, len);
+	default: break;
+	}
+	if (!r->is_record)
+		return NULL;
+	switch (col) {
+	case C_COUNT: snprintf(buf, len, "%" PRIu64, r->snap.count); return buf;
+	case C_STATE: return record_state_name(r->snap.state);
+	case C_RESETS: snprintf(buf, len, "%" PRIu64, r->snap.resets); return buf;
+	case C_WRITER_PID: snprintf(buf, len, "%d", (int)r->snap.writer_pid); return buf;
+	case C_WRITER_ALIVE: return r->writer_alive ? "yes" : "no";
+	default: return NULL;
+	}
+time: /* seconds since the epoch in JSON, lsipc's short form in the table */
+	if (!t)
+		return NULL;
+	if (json) {
+		snprintf(buf, len, "%" PRId64, t);
+		return buf;
+	}
+	return segments_short_time(t, s->wall_ns, buf, len);
+size: /* bytes in JSON and with --bytes, else as lsipc: 4K, 16.3K */
+	if (json || o->bytes) {
+		snprintf(buf, len, "%" PRIu64, bytes);
+		return buf;
+	}
+	return human_size(bytes, buf, len);
+}
+
+/* The summary above the table: totals and limits, as top's. */
+static void summary(FILE *out, const struct segments_snapshot *s)
 {
 	char a[48], b[48], c[32];
 	time_t now = (time_t)(s->wall_ns / NS_PER_SEC);
@@ -204,84 +422,62 @@ void segments_text(FILE *out, const struct segments_snapshot *s)
 	fprintf(out, "Sorted by %s%s", sysvipc_sort_name(s->sort), s->reverse ? ", reversed" : "");
 	if (s->res.truncated)
 		fprintf(out, "; showing %zu of %zu", s->n, s->res.total);
-	fprintf(out, "\n\n%-10s %-10s %-10s %-9s %7s %6s %-11s %7s %7s %-8s %s\n", "KEY", "SHMID",
-	        "OWNER", "PERMS", "SIZE", "NATTCH", "STATUS", "CPID", "LPID", "CTIME", "COMMAND");
-	for (size_t i = 0; i < s->n; i++) {
-		const struct segments_row *r = &s->rows[i];
-		const struct ipcstat *st = &r->shm.st;
-		char key[16], perms[16], size[16], status[16], ct[16];
-		fprintf(out, "%-10s %-10d %-10s %-9s %7s %6" PRIu64 " %-11s %7d %7d %-8s %s\n",
-		        format_key(st->key, key, sizeof key), st->shmid, r->owner,
-		        format_perms(st->mode, perms, sizeof perms),
-		        format_size(st->size, size, sizeof size), st->nattch,
-		        format_status(st->dest, st->locked, status, sizeof status), (int)st->cpid,
-		        (int)st->lpid, segments_short_time(st->ctime, s->wall_ns, ct, sizeof ct),
-		        r->command);
-	}
-	fprintf(out, "\n");
+	fprintf(out, "\n\n");
 }
 
-/* A JSON string, or null for NULL or "". */
-static void json_str(FILE *out, const char *s)
+int segments_table(FILE *out, const struct segments_snapshot *s, const struct segments_output *o)
 {
-	if (!s || !*s) {
-		fputs("null", out);
-		return;
+	int cols[SEGMENTS_MAX_COLUMNS];
+	char why[160];
+	int ncols = segments_columns(o->columns, o->format, cols, SEGMENTS_MAX_COLUMNS, why,
+				     sizeof why);
+	if (ncols < 0) {
+		errno = EINVAL;
+		return -1;
 	}
-	putc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(out, "\\u%04x", *p);
-		else
-			putc(*p, out);
+	bool json = o->format == SEGMENTS_JSON;
+	struct libscols_table *tb = scols_new_table();
+	if (!tb)
+		return -1;
+	int rc = 0;
+	scols_table_set_stream(tb, out);
+	scols_table_enable_json(tb, json);
+	scols_table_set_name(tb, "sharedmemory");
+	scols_table_enable_raw(tb, o->raw);
+	scols_table_enable_noheadings(tb, o->noheadings);
+	for (int i = 0; i < ncols && !rc; i++) {
+		const int c = cols[i];
+		struct libscols_column *cl =
+		    scols_table_new_column(tb, columns[c].name, columns[c].whint, columns[c].flags);
+		if (!cl || scols_column_set_json_type(cl, columns[c].json))
+			rc = -1;
 	}
-	putc('"', out);
-}
-
-void segments_json(FILE *out, const struct segments_snapshot *s)
-{
-	for (size_t i = 0; i < s->n; i++) {
-		const struct segments_row *r = &s->rows[i];
-		const struct ipcstat *st = &r->shm.st;
-		char a[48];
-		fprintf(out, "{\"time\":%" PRId64 ",\"key\":\"%s\",\"shmid\":%d,\"size\":%" PRIu64,
-		        s->wall_ns / NS_PER_SEC, format_key(st->key, a, sizeof a), st->shmid,
-		        st->size);
-		fprintf(out, ",\"perms\":\"%s\"", format_perms(st->mode, a, sizeof a));
-		fprintf(out, ",\"mode\":\"%s\",\"owner\":", format_octal(st->mode, a, sizeof a));
-		json_str(out, r->owner);
-		fprintf(out,
-		        ",\"uid\":%u,\"gid\":%u,\"cuid\":%u,\"cgid\":%u,\"nattch\":%" PRIu64
-		        ",\"status\":",
-		        (unsigned)st->uid, (unsigned)st->gid, (unsigned)st->cuid,
-		        (unsigned)st->cgid, st->nattch);
-		json_str(out, st->dest || st->locked
-		                  ? format_status(st->dest, st->locked, a, sizeof a)
-		                  : NULL);
-		fprintf(out,
-		        ",\"cpid\":%d,\"lpid\":%d,\"atime\":%" PRId64 ",\"dtime\":%" PRId64
-		        ",\"ctime\":%" PRId64,
-		        (int)st->cpid, (int)st->lpid, st->atime, st->dtime, st->ctime);
-		if (r->shm.have_mem)
-			fprintf(out, ",\"rss\":%" PRIu64 ",\"swap\":%" PRIu64, r->shm.rss,
-			        r->shm.swap);
-		else
-			fputs(",\"rss\":null,\"swap\":null", out);
-		fputs(",\"command\":", out);
-		json_str(out, r->command);
-		if (r->is_record)
-			fprintf(out,
-			        ",\"count\":%" PRIu64 ",\"state\":\"%s\",\"resets\":%" PRIu64
-			        ",\"writer_pid\":%d,\"writer_alive\":%s}\n",
-			        r->snap.count, record_state_name(r->snap.state), r->snap.resets,
-			        (int)r->snap.writer_pid, r->writer_alive ? "true" : "false");
-		else
-			fputs(",\"count\":null,\"state\":null,\"resets\":null,\"writer_pid\":null,"
-			      "\"writer_alive\":null}\n",
-			      out);
+	for (size_t i = 0; i < s->n && !rc; i++) {
+		struct libscols_line *ln = scols_table_new_line(tb, NULL);
+		if (!ln) {
+			rc = -1;
+			break;
+		}
+		for (int j = 0; j < ncols && !rc; j++) {
+			char buf[64], clean[3 * sizeof s->rows[i].command];
+			const char *v = cell(s, &s->rows[i], cols[j], o, buf, sizeof buf);
+			if (v && json) /* libsmartcols copies other bytes through */
+				v = json_clean(v, clean, sizeof clean);
+			if (v && scols_line_set_data(ln, (size_t)j, v))
+				rc = -1;
+		}
 	}
+	if (!rc) {
+		if (!json && !o->raw && !o->noheadings)
+			summary(out, s);
+		rc = scols_print_table(tb) ? -1 : 0;
+		if (!rc && !json && !o->raw && !o->noheadings)
+			fputc('\n', out);
+	}
+	scols_unref_table(tb);
+	if (rc && !errno)
+		errno = ENOMEM;
+	return rc;
 }
 
 int segments_prom(FILE *out, const struct segments_snapshot *s)
@@ -300,8 +496,7 @@ int segments_prom(FILE *out, const struct segments_snapshot *s)
 	return rc;
 }
 
-int segments_batch(FILE *out, enum segments_format fmt, enum sysvipc_sort by, bool reverse,
-                   unsigned flags)
+int segments_batch(FILE *out, const struct segments_output *o, unsigned flags)
 {
 	struct segments_snapshot s;
 	memset(&s, 0, sizeof s);
@@ -322,15 +517,8 @@ int segments_batch(FILE *out, enum segments_format fmt, enum sysvipc_sort by, bo
 		free(s.rows);
 		s.max = want;
 	}
-	segments_sort(&s, by, reverse);
-	int rc = 0;
-	switch (fmt) {
-	case SEGMENTS_TEXT: segments_text(out, &s); break;
-	case SEGMENTS_JSON: segments_json(out, &s); break;
-	case SEGMENTS_PROM: rc = segments_prom(out, &s); break;
-	}
+	segments_sort(&s, o->sort, o->reverse);
+	int rc = o->format == SEGMENTS_PROM ? segments_prom(out, &s) : segments_table(out, &s, o);
 	free(s.rows);
-	if (fflush(out) || ferror(out))
-		rc = -1;
 	return rc;
 }

@@ -6,6 +6,7 @@
  * and only after the terminal is restored.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <langinfo.h>
 #include <locale.h>
 #include <signal.h>
@@ -20,6 +21,7 @@
 #include "shmtop/model.h"
 #include "shmtop/monitor.h"
 #include "shmtop/options.h"
+#include "shmtop/parse.h"
 #include "shmtop/report.h"
 #include "shmtop/segments.h"
 #include "tui.h"
@@ -35,20 +37,55 @@ static void on_signal(int sig)
 	quit_flag = 1;
 }
 
-/* Batch mode: N snapshots (or until a signal), -d apart, to stdout. */
+/* A write to standard output failed, with errno: a reader that went away
+ * (EPIPE, when SIGPIPE was blocked or ignored) ends shmtop as SIGPIPE would;
+ * any other error is said.  Returns the exit status. */
+static int write_error(void)
+{
+	if (errno == EPIPE) {
+		sigset_t pipe;
+		sigemptyset(&pipe);
+		sigaddset(&pipe, SIGPIPE);
+		signal(SIGPIPE, SIG_DFL);
+		sigprocmask(SIG_UNBLOCK, &pipe, NULL);
+		raise(SIGPIPE);
+		return 128 + SIGPIPE;
+	}
+	fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
+	return OPTIONS_EXIT_ERROR;
+}
+
+/* Flush standard output and return rc, or a write error's status. */
+static int flush_stdout(int rc)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (!errno)
+			errno = EIO;
+		return write_error();
+	}
+	return rc;
+}
+
+/* Sleep -d between iterations; false if a quit signal came. */
+static bool pause_delay(const struct options *o)
+{
+	struct timespec ts = { o->delay_tenths / 10, o->delay_tenths % 10 * 100000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !quit_flag)
+		;
+	return !quit_flag;
+}
+
+/* Batch mode: N snapshots (or until a signal), -d apart, to stdout.  The
+ * exit status tells the last state seen. */
 static int run_batch(monitor *mon, const struct options *o, bool utf8)
 {
 	static struct view_model m;
 	static char out[16384];
 	struct model_input in = { 0 };
 	for (long i = 0; !quit_flag && (!o->iterations || i < o->iterations); i++) {
-		if (i > 0) {
-			struct timespec ts = { o->delay_tenths / 10, o->delay_tenths % 10 * 100000000L };
-			while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !quit_flag)
-				;
-			if (quit_flag)
-				break;
-		}
+		if (i > 0 && !pause_delay(o))
+			break;
 		monitor_poll(mon);
 		monitor_input(mon, &in);
 		in.now_mono = clock_mono_ns();
@@ -61,34 +98,60 @@ static int run_batch(monitor *mon, const struct options *o, bool utf8)
 				   : report_text(&m, out, sizeof out);
 		if (n >= sizeof out)
 			n = sizeof out - 1;
-		if (fwrite(out, 1, n, stdout) != n || fflush(stdout) != 0)
-			return 1; /* reader gone (EPIPE) or disk full */
+		if (fwrite(out, 1, n, stdout) != n)
+			return write_error();
+		int st = flush_stdout(OPTIONS_EXIT_OK);
+		if (st != OPTIONS_EXIT_OK)
+			return st;
 	}
-	return 0;
+	return report_status(&m);
 }
 
-/* Batch mode of -a: every segment on the host, N times, -d apart. */
+/* Batch mode of -a and --prometheus: every segment on the host, N times,
+ * -d apart.  --prometheus writes one exposition unless -n or -d asks for
+ * more. */
 static int run_all_batch(const struct options *o)
 {
-	enum segments_format fmt = o->prometheus ? SEGMENTS_PROM
-				   : o->json     ? SEGMENTS_JSON
-						 : SEGMENTS_TEXT;
-	for (long i = 0; !quit_flag && (!o->iterations || i < o->iterations); i++) {
-		if (i > 0) {
-			struct timespec ts = { o->delay_tenths / 10, o->delay_tenths % 10 * 100000000L };
-			while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !quit_flag)
-				;
-			if (quit_flag)
-				break;
+	struct segments_output so = {
+		.format = o->prometheus ? SEGMENTS_PROM : o->json ? SEGMENTS_JSON : SEGMENTS_TEXT,
+		.sort = o->sort,
+		.reverse = o->sort_reverse,
+		.columns = o->columns,
+		.raw = o->raw,
+		.noheadings = o->noheadings,
+		.bytes = o->bytes,
+	};
+	long n = o->iterations;
+	if (o->prometheus && !n && !o->delay_set)
+		n = 1;
+	for (long i = 0; !quit_flag && (!n || i < n); i++) {
+		if (i > 0 && !pause_delay(o))
+			break;
+		errno = 0;
+		int rc = segments_batch(stdout, &so, SEGMENTS_ALL);
+		int e = errno;
+		/* A write that failed is the reason, whatever segments_batch() says. */
+		int st = flush_stdout(OPTIONS_EXIT_OK);
+		if (st != OPTIONS_EXIT_OK)
+			return st;
+		if (rc < 0) {
+			fprintf(stderr, PROG ": cannot read /proc/sysvipc/shm: %s\n", strerror(e));
+			return OPTIONS_EXIT_ERROR;
 		}
-		if (segments_batch(stdout, fmt, o->sort, o->sort_reverse, SEGMENTS_ALL) < 0) {
-			fprintf(stderr, PROG ": cannot read /proc/sysvipc/shm: %s\n", strerror(errno));
-			return 1;
-		}
-		if (fflush(stdout) != 0)
-			return 1; /* reader gone (EPIPE) or disk full */
 	}
-	return 0;
+	return OPTIONS_EXIT_OK;
+}
+
+/* --check: 0 when /proc and IPC_STAT agree, OPTIONS_EXIT_DIFFERS if not. */
+static int run_check(void)
+{
+	struct check_summary sum;
+	long diffs = check_run(stdout, NULL, &sum);
+	if (diffs < 0) {
+		fprintf(stderr, PROG ": cannot read /proc/sysvipc/shm: %s\n", strerror(errno));
+		return OPTIONS_EXIT_ERROR;
+	}
+	return flush_stdout(diffs > 0 ? OPTIONS_EXIT_DIFFERS : OPTIONS_EXIT_OK);
 }
 
 static bool color_wanted(const struct options *o)
@@ -103,34 +166,44 @@ int main(int argc, char **argv)
 	char why[320];
 
 	setlocale(LC_ALL, "");
+	/* A closed descriptor 1 would be reused by the next file opened. */
+	if (fcntl(STDOUT_FILENO, F_GETFD) < 0) {
+		fprintf(stderr, PROG ": write error: standard output is closed\n");
+		return OPTIONS_EXIT_ERROR;
+	}
 	switch (options_parse(argc, argv, &o, why, sizeof why)) {
-	case OPTIONS_HELP: fputs(options_usage(), stdout); return 0;
-	case OPTIONS_VERSION: printf(PROG " (shmtop) %s\n", SHMTOP_VERSION_STRING); return 0;
-	case OPTIONS_BAD: fprintf(stderr, PROG ": %s (see '" PROG " --help')\n", why); return 2;
+	case OPTIONS_HELP: fputs(options_usage(), stdout); return flush_stdout(0);
+	case OPTIONS_VERSION:
+		printf(PROG " (shmtop) %s\n", SHMTOP_VERSION_STRING);
+		return flush_stdout(0);
+	case OPTIONS_BAD:
+		fprintf(stderr, PROG ": %s (see '" PROG " --help')\n", why);
+		return OPTIONS_EXIT_USAGE;
 	case OPTIONS_RUN: break;
 	}
-	if (o.check) {
-		struct check_summary sum;
-		long diffs = check_run(stdout, NULL, &sum);
-		if (diffs < 0) {
-			fprintf(stderr, PROG ": cannot read /proc/sysvipc/shm: %s\n", strerror(errno));
-			return 2;
-		}
-		return diffs > 0;
+	if (o.file && parse_key_file(o.file, &o.key, why, sizeof why)) {
+		fprintf(stderr, PROG ": %s\n", why);
+		return OPTIONS_EXIT_ERROR;
 	}
+	/* Batch output ends when its reader goes, as filters do (yes | head). */
+	if (o.batch || o.check)
+		signal(SIGPIPE, SIG_DFL);
+	if (o.check)
+		return run_check();
 	bool utf8 = !o.ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 
 	if (!o.batch) {
 		const char *term = getenv("TERM");
 		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 			fprintf(stderr, PROG ": not a terminal; use -b (batch) for text output\n");
-			return 1;
+			return OPTIONS_EXIT_ERROR;
 		}
 		if (!term || !*term || strcmp(term, "dumb") == 0) {
 			fprintf(stderr, PROG ": terminal type '%s' cannot show the full screen; "
 					"use -b (batch) for text output\n", term ? term : "");
-			return 1;
+			return OPTIONS_EXIT_ERROR;
 		}
+		signal(SIGPIPE, SIG_IGN);
 	}
 
 	/* The quit signals and SIGWINCH are blocked except while the viewer
@@ -140,14 +213,13 @@ int main(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
 
 	if (o.all && o.batch)
 		return run_all_batch(&o);
-	monitor *mon = monitor_new(o.key);
+	monitor *mon = o.shmid >= 0 ? monitor_new_shmid(o.shmid) : monitor_new(o.key);
 	if (!mon) {
 		fprintf(stderr, PROG ": out of memory\n");
-		return 1;
+		return OPTIONS_EXIT_ERROR;
 	}
 	int rc;
 	if (o.batch) {
@@ -161,7 +233,7 @@ int main(int argc, char **argv)
 		sigaddset(&wake, SIGWINCH);
 		sigprocmask(SIG_BLOCK, &wake, NULL);
 		rc = tui_run(mon, &o, utf8, color_wanted(&o), &quit_flag, &wake, why, sizeof why)
-			     ? 1 : 0;
+			     ? OPTIONS_EXIT_ERROR : OPTIONS_EXIT_OK;
 		if (rc)
 			fprintf(stderr, PROG ": %s\n", why);
 	}
