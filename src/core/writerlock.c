@@ -20,7 +20,9 @@ union semun { /* the caller defines it (semctl(2)) */
 	unsigned short *array;
 };
 
-enum { TAKEN = 0, FAILED = -1, AGAIN = 1 };
+/* take_once() and existing(): done, failed (why says why), or the set
+ * went away meanwhile (try again). */
+enum { OK = 0, FAILED = -1, AGAIN = 1 };
 
 /* The data segment's shmid for a message, if there is one on the key. */
 static int shmid_of(key_t key)
@@ -28,40 +30,40 @@ static int shmid_of(key_t key)
 	return shmget(key, 0, 0);
 }
 
-/* An existing set on key: its id if we may trust it, else FAILED or AGAIN
- * (it went away meanwhile). */
-static int existing(key_t key, char *why, size_t whylen)
+/* The existing set on key, in *id, if we may trust it. */
+static int existing(key_t key, int *id_out, char *why, size_t whylen)
 {
 	int id = semget(key, 0, 0);
 	if (id < 0) {
 		if (errno == ENOENT)
-			return -2;
+			return AGAIN;
 		snprintf(why, whylen, "cannot use the writer lock of key 0x%08x (semaphore set): %s",
 			 (unsigned)key, strerror(errno));
-		return -1;
+		return FAILED;
 	}
 	struct semid_ds ds;
 	if (semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) < 0) {
 		if (errno == EIDRM || errno == EINVAL)
-			return -2;
+			return AGAIN;
 		snprintf(why, whylen, "cannot use the writer lock of key 0x%08x (semaphore set "
 			 "semid %d): %s", (unsigned)key, id, strerror(errno));
-		return -1;
+		return FAILED;
 	}
-	char reason[200];
+	char reason[300];
 	if (trust_owned(ds.sem_perm.uid, ds.sem_perm.cuid, ds.sem_perm.mode & 0777, geteuid(),
 			reason, sizeof reason)) {
 		snprintf(why, whylen, "the writer lock of key 0x%08x (semaphore set semid %d, "
 			 "ipcs -s) is %s; refusing it", (unsigned)key, id, reason);
-		return -1;
+		return FAILED;
 	}
 	if (ds.sem_nsems != 1) {
 		snprintf(why, whylen, "the semaphore set on key 0x%08x (semid %d, ipcs -s) has %lu "
 			 "semaphores, not shmwriter's 1; refusing it", (unsigned)key, id,
 			 (unsigned long)ds.sem_nsems);
-		return -1;
+		return FAILED;
 	}
-	return id;
+	*id_out = id;
+	return OK;
 }
 
 static int take_once(struct writerlock *l, key_t key, char *why, size_t whylen)
@@ -73,11 +75,9 @@ static int take_once(struct writerlock *l, key_t key, char *why, size_t whylen)
 		return FAILED;
 	}
 	if (id < 0) {
-		id = existing(key, why, whylen);
-		if (id == -2)
-			return AGAIN;
-		if (id < 0)
-			return FAILED;
+		int rc = existing(key, &id, why, whylen);
+		if (rc != OK)
+			return rc;
 	}
 	struct sembuf ops[2] = {
 		{ .sem_num = 0, .sem_op = 0, .sem_flg = IPC_NOWAIT },
@@ -86,7 +86,7 @@ static int take_once(struct writerlock *l, key_t key, char *why, size_t whylen)
 	if (semop(id, ops, 2) == 0) {
 		l->key = key;
 		l->semid = id;
-		return TAKEN;
+		return OK;
 	}
 	if (errno == EIDRM || errno == EINVAL)
 		return AGAIN;
@@ -112,7 +112,7 @@ int writerlock_take(struct writerlock *l, key_t key, char *why, size_t whylen)
 	}
 	snprintf(why, whylen, "the writer lock of key 0x%08x kept vanishing; giving up",
 		 (unsigned)key);
-	return -1;
+	return FAILED;
 }
 
 int writerlock_check(struct writerlock *l, char *why, size_t whylen)
