@@ -76,7 +76,6 @@ enum shmtop_command {
 	SHMTOP_CMD_RESET,
 };
 
-
 /* The counters of a predecessor's control segment a writer has applied. */
 struct control_seen {
 	uint32_t request, pause;

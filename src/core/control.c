@@ -23,7 +23,8 @@ void control_seen_now(const struct shmtop_control *from, struct control_seen *se
 
 void control_init(struct shmtop_control *c, int data_shmid, uint64_t token,
 		  const struct control_seen *start)
-{	atomic_store_explicit(&c->version, SHMTOP_VERSION, RELAXED);
+{
+	atomic_store_explicit(&c->version, SHMTOP_VERSION, RELAXED);
 	atomic_store_explicit(&c->size, sizeof *c, RELAXED);
 	atomic_store_explicit(&c->request, start->request, RELAXED);
 	atomic_store_explicit(&c->pause, start->pause, RELAXED);
