@@ -607,6 +607,44 @@ static void test_lock_semaphore(void **state)
 	test_remove_key(key);
 }
 
+/* The lock removed under a stopped writer and taken by another: the first
+ * one, resumed, finds out before it publishes and leaves the record and the
+ * segment (even with --remove-on-exit) to the second. */
+static void test_lock_lost_to_another_writer(void **state)
+{
+	(void)state;
+	key_t key = test_key(5);
+	const char *first[] = { "-i", "0.01", "--remove-on-exit", NULL };
+	struct running a = start(key, first);
+	wait_count(a.rec, 3, 10000);
+	kill(a.proc.pid, SIGSTOP);
+	assert_int_equal(semctl(semget(key, 0, 0), 0, IPC_RMID), 0);
+	const char *second[] = { "-i", "10", NULL };
+	struct running b = start(key, second);
+	assert_non_null(strstr(b.line, "took over"));
+	kill(a.proc.pid, SIGCONT);
+	char err[512], want[64];
+	read_line(a.proc.err, err, sizeof err, 5000);
+	int st = wait_exit(a.proc.pid, 5000);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 1);
+	snprintf(want, sizeof want, "pid %d", (int)b.proc.pid);
+	if (!strstr(err, want) ||
+	    !(strstr(err, "writer lock lost") || strstr(err, "has taken segment")))
+		fail_msg("'%s' does not say that writer %s has the segment now", err, want);
+	assert_int_equal(shmget(key, 0, 0), b.shmid); /* not removed */
+	struct shmtop_snapshot s = snap(b.rec);
+	assert_int_equal(s.writer_pid, b.proc.pid);
+	assert_int_equal(s.state, SHMTOP_STATE_RUNNING);
+	assert_int_equal(semctl(semget(key, 0, 0), 0, GETPID), b.proc.pid);
+	close(a.proc.out);
+	close(a.proc.err);
+	assert_int_equal(stop_with(&b, SIGTERM), 0);
+	shmdt(a.rec);
+	shmdt(b.rec);
+	test_remove_key(key);
+}
+
 /* A semaphore set on the key that is not ours to trust: refused, untouched,
  * and no segment made. */
 static void test_foreign_semaphore(void **state)
@@ -868,6 +906,7 @@ int main(void)
 		cmocka_unit_test(test_key_from_file),
 		cmocka_unit_test(test_adopt_only_our_own),
 		cmocka_unit_test(test_lock_semaphore),
+		cmocka_unit_test(test_lock_lost_to_another_writer),
 		cmocka_unit_test(test_foreign_semaphore),
 		cmocka_unit_test(test_pidfile_rules),
 		cmocka_unit_test(test_bad_arguments),

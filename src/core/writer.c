@@ -54,6 +54,8 @@ struct writer {
 	int old_ctl_id;
 	struct control_seen old_seen;   /* what has been forwarded from it */
 	char why[200];              /* why writer_run() returned -1 */
+	int32_t published_pid;      /* the writer_pid the record should hold */
+	bool usurped;               /* another writer holds the record now */
 	struct shmtop_snapshot cur; /* the payload as this writer last published it */
 	int64_t wall_offset;        /* CLOCK_REALTIME - CLOCK_MONOTONIC ... */
 	int64_t wall_offset_at;     /* ... as measured at this CLOCK_MONOTONIC time */
@@ -65,11 +67,22 @@ struct writer {
 	int32_t prev_pid;
 };
 
+/* Publish w->cur.  Not if the record names a writer other than the one we
+ * last published (or found there): another writer has taken it over, which
+ * only happens if our lock was removed under us; w->usurped then says so. */
 static void publish(writer *w, int sample)
 {
 	struct shmtop_record *r = w->rec;
 	struct shmtop_snapshot *s = &w->cur;
 
+	int32_t there = atomic_load_explicit(&r->writer_pid, RELAXED);
+	if (there != w->published_pid) {
+		w->usurped = true;
+		snprintf(w->why, sizeof w->why, "writer pid %d has taken segment shmid %d over",
+			 (int)there, w->shmid);
+		return;
+	}
+	w->published_pid = s->writer_pid;
 	record_publish_begin(r);
 	if (sample) {
 		struct shmtop_sample_slot *slot = &r->hist[s->hist_next % SHMTOP_HISTORY];
@@ -225,6 +238,7 @@ static int init_taken(writer *w, char *why, size_t whylen)
 	/* The payload may be mid-update if the last writer died; each field is
 	 * atomic, so take what is there field by field and republish it whole. */
 	w->prev_pid = atomic_load_explicit(&r->writer_pid, RELAXED);
+	w->published_pid = w->prev_pid;
 	s->count = atomic_load_explicit(&r->count, RELAXED);
 	s->resets = atomic_load_explicit(&r->resets, RELAXED);
 	s->reset_ack = atomic_load_explicit(&r->reset_ack, RELAXED);
@@ -493,6 +507,15 @@ int writer_run(writer *w, const _Atomic int *stop)
 			apply_commands(w, req, clock_mono_ns());
 
 		now = clock_mono_ns();
+		/* Before the count, so that a writer resumed after a long stop
+		 * (SIGSTOP) finds out before it publishes it. */
+		if (now - w->removal_checked >= WRITER_BEAT_NS) {
+			w->removal_checked = now;
+			if (lost(w))
+				return -1;
+			if (w->old_ctl)
+				drop_old_control(w);
+		}
 		int running = s->state == SHMTOP_STATE_RUNNING;
 		if (running && now >= w->next_tick) {
 			s->count++;
@@ -509,13 +532,8 @@ int writer_run(writer *w, const _Atomic int *stop)
 			w->last_beat = now;
 			publish(w, 0);
 		}
-		if (now - w->removal_checked >= WRITER_BEAT_NS) {
-			w->removal_checked = now;
-			if (lost(w))
-				return -1;
-			if (w->old_ctl)
-				drop_old_control(w);
-		}
+		if (w->usurped)
+			return -1;
 		if (running && interval == 0)
 			continue;
 
@@ -534,12 +552,16 @@ void writer_close(writer *w)
 {
 	if (!w)
 		return;
-	w->cur.state = SHMTOP_STATE_STOPPED;
-	w->cur.beat_ns = clock_mono_ns();
-	publish(w, 0);
-	futex_wake(&w->rec->request_ack);
-	if (w->opt.remove_on_exit)
-		shmctl(w->shmid, IPC_RMID, NULL);
+	/* A writer whose lock was lost leaves the record, and the key, to the
+	 * writer that may hold them now. */
+	if (w->lock.semid >= 0 && !w->usurped) {
+		w->cur.state = SHMTOP_STATE_STOPPED;
+		w->cur.beat_ns = clock_mono_ns();
+		publish(w, 0);
+		futex_wake(&w->rec->request_ack);
+		if (w->opt.remove_on_exit)
+			shmctl(w->shmid, IPC_RMID, NULL);
+	}
 	if (w->old_ctl)
 		shmdt(w->old_ctl);
 	shmdt(w->ctl);
