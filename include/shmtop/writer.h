@@ -39,7 +39,8 @@ void writer_describe(const writer *w, char *buf, size_t len);
 /* Publish until *stop becomes non-zero (returns 0; a lock-free atomic, so a
  * signal handler or another thread may set it), or until the segment is
  * removed under it or the writer lock is lost for good, which is checked
- * every beat (returns -1; writer_error() says which).  Sleeps on
+ * every beat, or another writer has taken the record over, which is checked
+ * at every update (returns -1; writer_error() says which).  Sleeps on
  * the control segment's futex between ticks, so commands apply at once. */
 int writer_run(writer *w, const _Atomic int *stop);
 
