@@ -12,6 +12,8 @@ e2e_cleanup() {
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	for k in "${KEYS[@]}"; do
 		for id in $(ipcs -m | awk -v k="$k" '$1 == k { print $2 }'); do ipcrm -m "$id"; done
+		# the writer lock a killed writer leaves (a semaphore set on the key)
+		for id in $(ipcs -s | awk -v k="$k" '$1 == k { print $2 }'); do ipcrm -s "$id"; done
 	done
 	for c in "${CLEANUPS[@]}"; do eval "$c"; done
 }

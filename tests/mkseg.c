@@ -10,8 +10,15 @@
  *                       sprintf(shm, "%d", n++) every 0.2 s until SIGTERM
  *   mkseg KEY sum       print a hash of the segment's bytes (to show that
  *                       nobody changed them)
+ *   mkseg KEY copy SRC MODE [mutex]
+ *                       a new segment with MODE holding a byte copy of the
+ *                       segment on key SRC; with "mutex", the 64 bytes at
+ *                       offset 56 (a version 1 record's writer lock) hold
+ *                       a robust mutex whose list pointers point nowhere
+ *   mkseg KEY chown UID give the segment to UID (IPC_SET; the creator stays)
  * Exit 0, or 1 with a message.
  */
+#include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
@@ -76,6 +83,60 @@ static int absurd(key_t key)
 	return 0;
 }
 
+/* A process-shared robust mutex as a version 1 writer kept it, its robust
+ * list pointers aimed at an address of the attacker's choosing. */
+static void fake_mutex(unsigned char *at)
+{
+	pthread_mutexattr_t a;
+	pthread_mutex_t m;
+	pthread_mutexattr_init(&a);
+	pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
+	pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
+	pthread_mutex_init(&m, &a);
+	m.__data.__list.__prev = (void *)(uintptr_t)UINT64_C(0x4141414141414141);
+	m.__data.__list.__next = (void *)(uintptr_t)UINT64_C(0x4242424242424242);
+	memcpy(at, &m, sizeof m < 64 ? sizeof m : 64);
+}
+
+static int copy(key_t key, const char *src, const char *mode, const char *extra)
+{
+	key_t from;
+	mode_t m;
+	char why[160];
+	if (parse_key(src, &from, why, sizeof why) || parse_mode(mode, &m, why, sizeof why)) {
+		fprintf(stderr, "mkseg: %s\n", why);
+		return 2;
+	}
+	int id = shmget(from, 0, 0);
+	struct shmid_ds ds;
+	const unsigned char *p = id < 0 ? (void *)-1 : shmat(id, NULL, SHM_RDONLY);
+	if (p == (const void *)-1 || shmctl(id, IPC_STAT, &ds) < 0) {
+		perror("mkseg: copy");
+		return 1;
+	}
+	unsigned char *to = make(key, ds.shm_segsz, (int)m);
+	memcpy(to, p, ds.shm_segsz);
+	if (extra && !strcmp(extra, "mutex") && ds.shm_segsz >= 120)
+		fake_mutex(to + 56);
+	return 0;
+}
+
+static int give(key_t key, const char *uid)
+{
+	int id = shmget(key, 0, 0);
+	struct shmid_ds ds;
+	if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0) {
+		perror("mkseg: chown");
+		return 1;
+	}
+	ds.shm_perm.uid = (uid_t)strtoul(uid, NULL, 10);
+	if (shmctl(id, IPC_SET, &ds) < 0) {
+		perror("mkseg: chown");
+		return 1;
+	}
+	return 0;
+}
+
 static int classic(key_t key)
 {
 	char *shm = make(key, 1024, 0666);
@@ -111,11 +172,20 @@ int main(int argc, char **argv)
 {
 	key_t key;
 	char why[160];
-	if (argc != 3 || parse_key(argv[1], &key, why, sizeof why)) {
-		fprintf(stderr, "usage: mkseg KEY tiny|random|absurd|classic|sum\n");
+	if (argc < 3 || parse_key(argv[1], &key, why, sizeof why)) {
+		fprintf(stderr, "usage: mkseg KEY tiny|random|absurd|classic|sum\n"
+				"       mkseg KEY copy SRC MODE [mutex] | chown UID\n");
 		return 2;
 	}
 	const char *kind = argv[2];
+	if (!strcmp(kind, "copy") && (argc == 5 || argc == 6))
+		return copy(key, argv[3], argv[4], argc == 6 ? argv[5] : NULL);
+	if (!strcmp(kind, "chown") && argc == 4)
+		return give(key, argv[3]);
+	if (argc != 3) {
+		fprintf(stderr, "mkseg: wrong arguments for '%s'\n", kind);
+		return 2;
+	}
 	if (!strcmp(kind, "tiny")) {
 		snprintf(make(key, 16, 0644), 16, "not a record");
 	} else if (!strcmp(kind, "random")) {

@@ -12,11 +12,15 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <cmocka.h>
 
 #include "shmtop/control.h"
 #include "shmtop/record.h"
+#include "shmtop/segment.h"
+#include "shmtop/trust.h"
+#include "shmtop/writer.h"
 #include "testutil.h"
 
 #define SENDERS 4
@@ -188,6 +192,225 @@ static void test_wait_times_out(void **state)
 	stop(&w);
 }
 
+/* ---- Proof that a control segment belongs to a record (issue 15) ---- */
+
+/* trust_control(): each check alone disables, with its reason. */
+static void test_proof_rules(void **state)
+{
+	(void)state;
+	const struct control_expect e = { .data_shmid = 10, .data_uid = 0, .writer_pid = 77,
+					  .token = 0xabc };
+	const struct control_claim good = { .id = 5, .uid = 0, .cpid = 77, .have_bytes = true,
+					    .data_shmid = 10, .token = 0xabc };
+	char why[200] = "";
+	assert_int_equal(trust_control(&good, &e, why, sizeof why), 0);
+	struct {
+		struct control_claim c;
+		const char *says;
+	} cases[] = {
+		{ good, NULL },
+		{ good, "control segment 5 is owned by nobody (uid 65534), the data segment by "
+			"root (uid 0)" },
+		{ good, "control segment 5 was made by pid 78, not by the writer (pid 77)" },
+		{ good, "control segment 5 names shmid 11, not this segment (shmid 10; a copy of "
+			"another record?)" },
+		{ good, "control segment 5 names another record's token" },
+	};
+	cases[1].c.uid = 65534;
+	cases[2].c.cpid = 78;
+	cases[3].c.data_shmid = 11;
+	cases[4].c.token = 0xabd;
+	for (size_t i = 1; i < sizeof cases / sizeof cases[0]; i++) {
+		why[0] = '\0';
+		assert_int_equal(trust_control(&cases[i].c, &e, why, sizeof why), -1);
+		if (!strstr(why, cases[i].says))
+			fail_msg("case %zu: '%s' lacks '%s'", i, why, cases[i].says);
+	}
+	/* before its bytes are read, only owner and creator are checked */
+	struct control_claim stat_only = cases[3].c;
+	stat_only.have_bytes = false;
+	assert_int_equal(trust_control(&stat_only, &e, why, sizeof why), 0);
+}
+
+/* The viewer's side on real segments: the controls of a record are enabled
+ * only for its own writer's control segment; a byte copy of the record in
+ * another segment gets none. */
+static void test_viewer_proof(void **state)
+{
+	(void)state;
+	key_t key = test_key(6), copy_key = test_key(7);
+	struct writer_options o = { .key = key, .interval_ns = 10 * NS_PER_SEC, .mode = 0600,
+				    .control_mode = 0600, .remove_on_exit = true };
+	char why[300];
+	writer *w = writer_open(&o, why, sizeof why);
+	assert_non_null(w);
+	struct segment seg;
+	segment_init(&seg);
+	assert_int_equal(segment_attach(&seg, key, why, sizeof why), SEGMENT_OK);
+	struct shmtop_snapshot snap;
+	assert_int_equal(record_read(seg.data, seg.size, &snap, why, sizeof why), SHMTOP_READ_OK);
+	uid_t me = geteuid();
+	assert_int_equal(segment_attach_control(&seg, &snap, me), 0);
+	assert_non_null(seg.ctl);
+	assert_int_equal(atomic_load(&seg.ctl->data_shmid), seg.shmid);
+	assert_int_equal(atomic_load(&seg.ctl->token), snap.token);
+
+	struct {
+		uid_t uid;
+		int32_t pid;
+		uint64_t token;
+		const char *says;
+	} cases[] = {
+		{ me + 1, snap.writer_pid, snap.token, "the data segment by" },
+		{ me, 1, snap.token, "not by the writer (pid 1)" },
+		{ me, snap.writer_pid, snap.token ^ 1, "another record's token" },
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		struct shmtop_snapshot t = snap;
+		t.writer_pid = cases[i].pid;
+		t.token = cases[i].token;
+		assert_int_equal(segment_attach_control(&seg, &t, cases[i].uid), -1);
+		assert_null(seg.ctl);
+		if (!strstr(seg.ctl_why, cases[i].says))
+			fail_msg("case %zu: '%s' lacks '%s'", i, seg.ctl_why, cases[i].says);
+		/* checked again once the record is the right one again */
+		assert_int_equal(segment_attach_control(&seg, &snap, me), 0);
+	}
+
+	/* a byte copy of the live record, in a segment of its own */
+	int cid = shmget(copy_key, sizeof(struct shmtop_record), IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(cid >= 0);
+	void *cp = shmat(cid, NULL, 0);
+	assert_true(cp != (void *)-1);
+	memcpy(cp, seg.data, sizeof(struct shmtop_record));
+	struct segment copy;
+	segment_init(&copy);
+	assert_int_equal(segment_attach(&copy, copy_key, why, sizeof why), SEGMENT_OK);
+	struct shmtop_snapshot csnap;
+	assert_int_equal(record_read(copy.data, copy.size, &csnap, why, sizeof why),
+			 SHMTOP_READ_OK);
+	assert_int_equal(csnap.control_id, snap.control_id); /* it names the real one */
+	assert_int_equal(segment_attach_control(&copy, &csnap, me), -1);
+	char want[120];
+	snprintf(want, sizeof want, "names shmid %d, not this segment (shmid %d; a copy",
+		 seg.shmid, cid);
+	if (!strstr(copy.ctl_why, want))
+		fail_msg("'%s' lacks '%s'", copy.ctl_why, want);
+	/* a record naming a segment that is no control segment */
+	csnap.control_id = cid;
+	assert_int_equal(segment_attach_control(&copy, &csnap, me), -1);
+	assert_non_null(strstr(copy.ctl_why, "not a control segment"));
+
+	segment_detach(&copy);
+	shmdt(cp);
+	shmctl(cid, IPC_RMID, NULL);
+	segment_detach(&seg);
+	writer_close(w);
+}
+
+static int control_id_of(const struct shmtop_record *rec)
+{
+	struct shmtop_snapshot s;
+	char why[160];
+	assert_int_equal(record_read(rec, sizeof *rec, &s, why, sizeof why), SHMTOP_READ_OK);
+	return s.control_id;
+}
+
+static struct shmtop_snapshot read_ok(const struct shmtop_record *rec)
+{
+	struct shmtop_snapshot s;
+	char why[160];
+	assert_int_equal(record_read(rec, sizeof *rec, &s, why, sizeof why), SHMTOP_READ_OK);
+	return s;
+}
+
+/* Commands sent while no writer runs are applied by the next one, and so
+ * are those that reach the old control segment during the handover; the
+ * old one goes once its last viewer lets go. */
+static void test_commands_across_takeover(void **state)
+{
+	(void)state;
+	key_t key = test_key(8);
+	struct writer_under_test a = start(key, "10");
+	int old_id = control_id_of(a.rec);
+	kill(a.proc.pid, SIGKILL);
+	wait_exit(a.proc.pid, 5000);
+	close(a.proc.out);
+	close(a.proc.err);
+	for (int i = 0; i < 3; i++)
+		control_send(a.ctl, SHMTOP_CMD_RESET, NULL);
+	uint32_t ticket = control_send(a.ctl, SHMTOP_CMD_PAUSE, NULL);
+
+	struct writer_under_test b = start(key, "10");
+	assert_int_equal(control_wait(b.rec, ticket, 2000), 0);
+	struct shmtop_snapshot s = read_ok(b.rec);
+	assert_int_not_equal(s.control_id, old_id); /* a control segment of its own */
+	assert_int_equal(s.resets, 3);
+	assert_int_equal(s.state, SHMTOP_STATE_PAUSED);
+
+	/* a viewer that has not switched yet: its reset is forwarded */
+	ticket = control_send(a.ctl, SHMTOP_CMD_RESET, NULL);
+	assert_int_equal(control_wait(b.rec, ticket, 2000), 0);
+	assert_int_equal(read_ok(b.rec).resets, 4);
+	ticket = control_send(b.ctl, SHMTOP_CMD_RESUME, NULL);
+	assert_int_equal(control_wait(b.rec, ticket, 2000), 0);
+	s = read_ok(b.rec);
+	assert_int_equal(s.state, SHMTOP_STATE_RUNNING);
+	assert_int_equal(s.resets, 4);
+
+	shmdt(a.ctl);
+	struct shmid_ds ds;
+	int64_t deadline = clock_mono_ns() + 3 * NS_PER_SEC;
+	while (shmctl(old_id, IPC_STAT, &ds) == 0 && clock_mono_ns() < deadline)
+		sleep_ms(10);
+	assert_int_equal(shmctl(old_id, IPC_STAT, &ds), -1); /* the writer let it go */
+	shmdt(a.rec);
+	stop(&b);
+}
+
+/* A control segment the record names but the dead writer did not make is
+ * not adopted: the commands in it are not applied. */
+static void test_takeover_refuses_foreign_control(void **state)
+{
+	(void)state;
+	key_t key = test_key(9);
+	struct writer_under_test a = start(key, "10");
+	struct shmtop_snapshot s = read_ok(a.rec);
+	kill(a.proc.pid, SIGKILL);
+	wait_exit(a.proc.pid, 5000);
+	close(a.proc.out);
+	close(a.proc.err);
+
+	/* a control segment with every byte right but made by this process */
+	int fake = shmget(IPC_PRIVATE, sizeof(struct shmtop_control), IPC_CREAT | 0600);
+	struct shmtop_control *fc = shmat(fake, NULL, 0);
+	assert_true(fc != (void *)-1);
+	struct control_seen start_at = { .request = s.request_ack, .reset = s.reset_ack };
+	control_init(fc, shmget(key, 0, 0), s.token, &start_at);
+	control_send(fc, SHMTOP_CMD_RESET, NULL);
+	control_send(fc, SHMTOP_CMD_PAUSE, NULL);
+	struct shmtop_record *rw = shmat(shmget(key, 0, 0), NULL, 0);
+	assert_true(rw != (void *)-1);
+	s.control_id = fake;
+	atomic_store(&rw->control_id, fake);
+	atomic_store(&rw->check, record_checksum(&s));
+	shmdt(rw);
+
+	struct writer_under_test b = start(key, "10");
+	/* pending commands apply before anything sent to the new one */
+	uint32_t ticket = control_send(b.ctl, SHMTOP_CMD_RESUME, NULL);
+	assert_int_equal(control_wait(b.rec, ticket, 2000), 0);
+	s = read_ok(b.rec);
+	assert_int_equal(s.resets, 0);
+	assert_int_equal(s.state, SHMTOP_STATE_RUNNING);
+	assert_int_not_equal(s.control_id, fake);
+	shmdt(fc);
+	shmctl(fake, IPC_RMID, NULL);
+	shmdt(a.ctl);
+	shmdt(a.rec);
+	stop(&b);
+}
+
 static void test_ticket_wraps(void **state)
 {
 	(void)state;
@@ -205,6 +428,10 @@ int main(void)
 		cmocka_unit_test(test_concurrent_commands),
 		cmocka_unit_test(test_latency_at_long_interval),
 		cmocka_unit_test(test_wait_times_out),
+		cmocka_unit_test(test_proof_rules),
+		cmocka_unit_test(test_viewer_proof),
+		cmocka_unit_test(test_commands_across_takeover),
+		cmocka_unit_test(test_takeover_refuses_foreign_control),
 	};
 	return cmocka_run_group_tests(tests, test_cleanup_keys, test_cleanup_keys);
 }

@@ -131,7 +131,8 @@ static void test_segment_absent(void **state)
 			 SEGMENT_ABSENT);
 	assert_non_null(strstr(why, "no segment with key 0x"));
 	assert_null(s.data);
-	assert_int_equal(segment_attach_control(&s, -1), -1);
+	const struct shmtop_snapshot none = { .control_id = -1, .writer_pid = 1 };
+	assert_int_equal(segment_attach_control(&s, &none, 0), -1);
 	assert_non_null(strstr(s.ctl_why, "no control segment"));
 	segment_detach(&s);
 }

@@ -100,6 +100,27 @@ static void test_golden_is_valid(void **state)
 	assert_string_equal(record_state_name(s.state), "stopped");
 }
 
+/* Version 2 keeps a random token at offset 56, where version 1 had a
+ * pthread mutex; the header copy carries it. */
+static void test_token(void **state)
+{
+	(void)state;
+	assert_int_equal(SHMTOP_VERSION, 2);
+	assert_int_equal(offsetof(struct shmtop_record, token), 56);
+	assert_int_equal(offsetof(struct shmtop_record, seq), 128);
+	struct shmtop_snapshot s;
+	char why[160];
+	assert_int_equal(record_read_header(golden, SZ, &s, why, sizeof why), SHMTOP_READ_OK);
+	assert_true(s.token != 0);
+	assert_int_equal(s.token, atomic_load(&golden->token));
+	/* the token is not payload: changing it breaks no checksum */
+	struct shmtop_record *r = copy();
+	atomic_store(&r->token, s.token ^ 1);
+	assert_int_equal(record_read(r, SZ, &s, why, sizeof why), SHMTOP_READ_OK);
+	assert_int_equal(s.token, atomic_load(&golden->token) ^ 1);
+	free(r);
+}
+
 /* Each header field wrong on its own is refused with its own reason. */
 static void test_header_fields(void **state)
 {
@@ -110,7 +131,10 @@ static void test_header_fields(void **state)
 		const char *reason;
 	} cases[] = {
 		{ offsetof(struct shmtop_record, magic), 8, 0x1234, "not a shmtop record" },
-		{ offsetof(struct shmtop_record, version), 4, 2, "layout version 2" },
+		/* a version 1 record (its writer kept a pthread mutex at offset 56) */
+		{ offsetof(struct shmtop_record, version), 4, 1,
+		  "layout version 1, this build reads version 2" },
+		{ offsetof(struct shmtop_record, version), 4, 3, "layout version 3" },
 		{ offsetof(struct shmtop_record, endian), 4, 0x04030201, "byte order" },
 		{ offsetof(struct shmtop_record, header_size), 4, 64, "header size 64" },
 		{ offsetof(struct shmtop_record, record_size), 4, 1024, "record size 1024" },
@@ -336,7 +360,7 @@ static void test_random_corruption(void **state)
 		}
 		free(r);
 	}
-	/* Flips in reserved bytes or the writer lock are harmless; any flip in
+	/* Flips in reserved bytes or the token are harmless; any flip in
 	 * the checked fields is refused. */
 	print_message("random corruption: %d refused, %d harmless\n", refused, ok);
 	assert_true(refused > 15000);
@@ -346,6 +370,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_golden_is_valid),
+		cmocka_unit_test(test_token),
 		cmocka_unit_test(test_header_fields),
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_payload),

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sem.h>
 #include <sys/stat.h>
 
 #include <cmocka.h>
@@ -140,12 +141,14 @@ static void test_mode_options(void **state)
 	shmdt(r.rec);
 	test_remove_key(key);
 
-	/* world-writable only when asked, and then with a warning */
-	const char *ww[] = { "-m", "0666", NULL };
+	/* a world-writable control segment only when asked, and then with a
+	 * warning (also beside a mode of its own) */
+	const char *ww[] = { "-m", "0644", "--control-mode", "0666", NULL };
 	r = start(key, ww);
 	char err[256];
 	read_line(r.proc.err, err, sizeof err, 1000);
-	assert_non_null(strstr(err, "warning"));
+	if (!strstr(err, "warning: control mode 0666 lets every local user pause and reset"))
+		fail_msg("no warning for --control-mode 0666: '%s'", err);
 	assert_int_equal(stop_with(&r, SIGTERM), 0);
 	shmdt(r.rec);
 	test_remove_key(key);
@@ -247,7 +250,7 @@ static void test_foreign_segments_untouched(void **state)
 	};
 	unsigned seed = 7;
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
-		int id = shmget(key, cases[c].size, IPC_CREAT | IPC_EXCL | 0666);
+		int id = shmget(key, cases[c].size, IPC_CREAT | IPC_EXCL | 0600);
 		assert_true(id >= 0);
 		unsigned char *p = shmat(id, NULL, 0);
 		if (cases[c].fill == 'T') {
@@ -449,6 +452,356 @@ static void test_daemon_and_pidfile(void **state)
 	test_remove_key(key);
 }
 
+/* ---- Trust: what the writer adopts (issue 15) ---- */
+
+#define NOBODY ((uid_t)65534)
+
+union semun_arg {
+	int val;
+	struct semid_ds *buf;
+};
+
+/* The bytes of a real record whose writer stopped, with garbage where a
+ * version 1 record kept its pthread mutex (offset 56). */
+static unsigned char *stopped_record_bytes(key_t key)
+{
+	struct running r = start(key, NULL);
+	assert_int_equal(stop_with(&r, SIGTERM), 0);
+	unsigned char *b = malloc(SZ);
+	memcpy(b, r.rec, SZ);
+	shmdt(r.rec);
+	test_remove_key(key);
+	memset(b + 56, 0xa5, 64);
+	return b;
+}
+
+/* A segment on key holding bytes with mode, made as uid maker (fork and
+ * setresuid when it is not us), then given to owner with IPC_SET. */
+static int plant(key_t key, const unsigned char *bytes, int mode, uid_t maker, uid_t owner)
+{
+	pid_t pid = fork();
+	if (pid == 0) {
+		if (maker != geteuid() && setresuid(maker, maker, maker) < 0)
+			_exit(1);
+		int id = shmget(key, SZ, IPC_CREAT | IPC_EXCL | mode);
+		void *p = id < 0 ? (void *)-1 : shmat(id, NULL, 0);
+		if (p == (void *)-1)
+			_exit(2);
+		memcpy(p, bytes, SZ);
+		struct shmid_ds ds;
+		shmctl(id, IPC_STAT, &ds);
+		ds.shm_perm.uid = owner;
+		_exit(shmctl(id, IPC_SET, &ds) < 0 ? 3 : 0);
+	}
+	int st;
+	waitpid(pid, &st, 0);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	return shmget(key, 0, 0);
+}
+
+/* The writer refuses the segment on key with a message holding says and
+ * owner, creator and mode, and changes nothing in it. */
+static void expect_refused(key_t key, const char *says)
+{
+	char k[16], err[512];
+	keystr(key, k);
+	int id = shmget(key, 0, 0);
+	assert_true(id >= 0);
+	const unsigned char *p = shmat(id, NULL, SHM_RDONLY);
+	assert_true(p != (void *)-1);
+	unsigned char *before = malloc(SZ);
+	memcpy(before, p, SZ);
+	struct shmid_ds ds, after;
+	assert_int_equal(shmctl(id, IPC_STAT, &ds), 0);
+	const char *args[] = { "-k", k, NULL };
+	assert_int_equal(run_writer(args, err, sizeof err), 1);
+	if (!strstr(err, says) || !strstr(err, "owned by") || !strstr(err, "created by") ||
+	    !strstr(err, "mode 0"))
+		fail_msg("'%s' lacks '%s', owner, creator or mode", err, says);
+	assert_memory_equal(before, p, SZ);
+	assert_int_equal(shmctl(id, IPC_STAT, &after), 0);
+	assert_int_equal(after.shm_nattch, 1); /* only us: the writer let go (or never came) */
+	assert_int_equal(after.shm_perm.mode, ds.shm_perm.mode);
+	assert_true(semget(key, 0, 0) < 0);        /* its lock went with it */
+	free(before);
+	shmdt(p);
+}
+
+/* A record-sized segment holding a copy of a stopped record is adopted only
+ * when our euid owns and created it and no one else may write it. */
+static void test_adopt_only_our_own(void **state)
+{
+	(void)state;
+	key_t key = test_key(1);
+	unsigned char *bytes = stopped_record_bytes(key);
+	uid_t me = geteuid();
+
+	plant(key, bytes, 0666, me, me);
+	expect_refused(key, "mode 0666: others may write it");
+	test_remove_key(key);
+	plant(key, bytes, 0620, me, me);
+	expect_refused(key, "mode 0620: others may write it");
+	test_remove_key(key);
+	if (me == 0) {
+		plant(key, bytes, 0600, me, NOBODY);
+		expect_refused(key, "its owner is another user");
+		test_remove_key(key);
+		/* made by another user and given to us: the creator cannot change */
+		plant(key, bytes, 0600, NOBODY, me);
+		expect_refused(key, "its creator is another user");
+		test_remove_key(key);
+	}
+	/* our own, 0600, a clean stopped record: resumed */
+	struct shmtop_record *clean = (struct shmtop_record *)(void *)bytes;
+	atomic_store(&clean->token, 42);
+	plant(key, bytes, 0600, me, me);
+	struct running r = start(key, NULL);
+	assert_non_null(strstr(r.line, "resumed after"));
+	assert_int_equal(atomic_load(&r.rec->token), 42); /* the record's token is kept */
+	assert_int_equal(stop_with(&r, SIGTERM), 0);
+	shmdt(r.rec);
+	test_remove_key(key);
+	free(bytes);
+}
+
+/* The lock: a semaphore on the key, held while the writer runs, left at 0
+ * by a killed one, made again if removed, and removed on a clean exit. */
+static void test_lock_semaphore(void **state)
+{
+	(void)state;
+	key_t key = test_key(2);
+	struct running r = start(key, NULL);
+	int sem = semget(key, 0, 0);
+	assert_true(sem >= 0);
+	struct semid_ds ds;
+	assert_int_equal(semctl(sem, 0, IPC_STAT, (union semun_arg){ .buf = &ds }), 0);
+	assert_int_equal(ds.sem_nsems, 1);
+	assert_int_equal(ds.sem_perm.mode & 0777, 0600);
+	assert_int_equal(ds.sem_perm.uid, geteuid());
+	assert_int_equal(semctl(sem, 0, GETVAL), 1);
+	assert_int_equal(semctl(sem, 0, GETPID), r.proc.pid);
+
+	stop_with(&r, SIGKILL);
+	assert_int_equal(semctl(sem, 0, GETVAL), 0); /* SEM_UNDO */
+	struct running r2 = start(key, NULL);
+	assert_non_null(strstr(r2.line, "took over"));
+	assert_int_equal(semget(key, 0, 0), sem);
+	assert_int_equal(semctl(sem, 0, GETPID), r2.proc.pid);
+
+	/* ipcrm -s under it: the writer takes a new one within a beat */
+	assert_int_equal(semctl(sem, 0, IPC_RMID), 0);
+	int64_t deadline = clock_mono_ns() + 3 * NS_PER_SEC;
+	int again = -1;
+	while ((again = semget(key, 0, 0)) < 0 && clock_mono_ns() < deadline)
+		sleep_ms(10);
+	assert_true(again >= 0);
+	while (semctl(again, 0, GETPID) != r2.proc.pid && clock_mono_ns() < deadline)
+		sleep_ms(10);
+	assert_int_equal(semctl(again, 0, GETPID), r2.proc.pid);
+	assert_int_equal(semctl(again, 0, GETVAL), 1);
+
+	assert_int_equal(stop_with(&r2, SIGTERM), 0);
+	assert_true(semget(key, 0, 0) < 0); /* removed by its holder */
+	shmdt(r.rec);
+	shmdt(r2.rec);
+	test_remove_key(key);
+}
+
+/* The lock removed under a stopped writer and taken by another: the first
+ * one, resumed, finds out before it publishes and leaves the record and the
+ * segment (even with --remove-on-exit) to the second. */
+static void test_lock_lost_to_another_writer(void **state)
+{
+	(void)state;
+	key_t key = test_key(5);
+	const char *first[] = { "-i", "0.01", "--remove-on-exit", NULL };
+	struct running a = start(key, first);
+	wait_count(a.rec, 3, 10000);
+	kill(a.proc.pid, SIGSTOP);
+	assert_int_equal(semctl(semget(key, 0, 0), 0, IPC_RMID), 0);
+	const char *second[] = { "-i", "10", NULL };
+	struct running b = start(key, second);
+	assert_non_null(strstr(b.line, "took over"));
+	kill(a.proc.pid, SIGCONT);
+	char err[512], want[64];
+	read_line(a.proc.err, err, sizeof err, 5000);
+	int st = wait_exit(a.proc.pid, 5000);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 1);
+	snprintf(want, sizeof want, "pid %d", (int)b.proc.pid);
+	if (!strstr(err, want) ||
+	    !(strstr(err, "writer lock lost") || strstr(err, "has taken segment")))
+		fail_msg("'%s' does not say that writer %s has the segment now", err, want);
+	assert_int_equal(shmget(key, 0, 0), b.shmid); /* not removed */
+	struct shmtop_snapshot s = snap(b.rec);
+	assert_int_equal(s.writer_pid, b.proc.pid);
+	assert_int_equal(s.state, SHMTOP_STATE_RUNNING);
+	assert_int_equal(semctl(semget(key, 0, 0), 0, GETPID), b.proc.pid);
+	close(a.proc.out);
+	close(a.proc.err);
+	assert_int_equal(stop_with(&b, SIGTERM), 0);
+	shmdt(a.rec);
+	shmdt(b.rec);
+	test_remove_key(key);
+}
+
+/* A semaphore set on the key that is not ours to trust: refused, untouched,
+ * and no segment made. */
+static void test_foreign_semaphore(void **state)
+{
+	(void)state;
+	key_t key = test_key(3);
+	char k[16], err[512];
+	keystr(key, k);
+	const char *args[] = { "-k", k, NULL };
+	struct {
+		int nsems, mode;
+		uid_t owner;
+		const char *says;
+	} cases[] = {
+		{ 1, 0666, 0, "mode 0666: others may write it" },
+		{ 1, 0620, 0, "mode 0620: others may write it" },
+		{ 1, 0600, NOBODY, "its owner is another user" },
+		{ 2, 0600, 0, "has 2 semaphores" },
+	};
+	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+		if (cases[c].owner == NOBODY && geteuid() != 0)
+			continue;
+		int sem = semget(key, cases[c].nsems, IPC_CREAT | IPC_EXCL | cases[c].mode);
+		assert_true(sem >= 0);
+		if (cases[c].owner == NOBODY) {
+			struct semid_ds ds;
+			semctl(sem, 0, IPC_STAT, (union semun_arg){ .buf = &ds });
+			ds.sem_perm.uid = NOBODY;
+			assert_int_equal(semctl(sem, 0, IPC_SET, (union semun_arg){ .buf = &ds }), 0);
+		}
+		assert_int_equal(run_writer(args, err, sizeof err), 1);
+		if (!strstr(err, cases[c].says) || !strstr(err, "semid"))
+			fail_msg("case %zu: '%s' lacks '%s'", c, err, cases[c].says);
+		assert_true(shmget(key, 0, 0) < 0); /* no segment */
+		assert_int_equal(semget(key, 0, 0), sem);
+		assert_int_equal(semctl(sem, 0, GETVAL), 0);
+		semctl(sem, 0, IPC_RMID);
+	}
+}
+
+/* Run "shmwriter -k key ARGS" in directory dir; its child's pid from the
+ * start-up line, after the parent returned. */
+static pid_t daemon_in(const char *dir, key_t key, const char *pidfile)
+{
+	char k[16], line[256], cwd[4096];
+	keystr(key, k);
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir(dir), 0);
+	const char *args[] = { "-k", k, "-D", "--pidfile", pidfile, NULL };
+	struct child c = spawn_writer(args);
+	assert_int_equal(chdir(cwd), 0);
+	assert_true(read_line(c.out, line, sizeof line, 5000) > 0);
+	assert_int_equal(wait_exit(c.pid, 5000), 0);
+	close(c.out);
+	close(c.err);
+	const char *p = strstr(line, " pid ");
+	assert_non_null(p);
+	return (pid_t)atoi(p + 5);
+}
+
+static void kill_and_wait(pid_t pid)
+{
+	kill(pid, SIGTERM);
+	int64_t deadline = clock_mono_ns() + 5 * NS_PER_SEC;
+	while (kill(pid, 0) == 0 && clock_mono_ns() < deadline)
+		sleep_ms(5);
+	assert_int_equal(kill(pid, 0), -1);
+}
+
+/* The refused pidfile leaves nothing: no segment, no semaphore. */
+static void expect_pidfile_refused(key_t key, const char *path, const char *says)
+{
+	char k[16], err[512];
+	keystr(key, k);
+	const char *args[] = { "-k", k, "--pidfile", path, NULL };
+	assert_int_equal(run_writer(args, err, sizeof err), 1);
+	if (!strstr(err, says))
+		fail_msg("pidfile %s: '%s' lacks '%s'", path, err, says);
+	assert_true(shmget(key, 0, 0) < 0);
+	assert_true(semget(key, 0, 0) < 0);
+}
+
+static void test_pidfile_rules(void **state)
+{
+	(void)state;
+	key_t key = test_key(4);
+	char dir[] = "/tmp/shmwriter-pidfile-XXXXXX", path[256], other[256];
+	assert_non_null(mkdtemp(dir));
+
+	/* relative: made absolute before the daemon goes to "/" */
+	pid_t pid = daemon_in(dir, key, "run.pid");
+	snprintf(path, sizeof path, "%s/run.pid", dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	int got = 0;
+	assert_int_equal(fscanf(f, "%d", &got), 1);
+	fclose(f);
+	assert_int_equal(got, pid);
+	struct stat st;
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0644);
+	kill_and_wait(pid);
+	assert_int_equal(access(path, F_OK), -1);
+
+	/* a file that no longer holds our pid is left alone */
+	pid = daemon_in(dir, key, path);
+	f = fopen(path, "w");
+	fprintf(f, "1\n");
+	fclose(f);
+	kill_and_wait(pid);
+	assert_int_equal(access(path, F_OK), 0);
+	unlink(path);
+
+	/* a writer that cannot start leaves no pidfile of its own, and does
+	 * not touch the running writer's */
+	pid = daemon_in(dir, key, path);
+	char k[16], err[512];
+	keystr(key, k);
+	snprintf(other, sizeof other, "%s/second.pid", dir);
+	const char *second[] = { "-k", k, "--pidfile", other, NULL };
+	assert_int_equal(run_writer(second, err, sizeof err), 1);
+	assert_int_equal(access(other, F_OK), -1);
+	const char *same[] = { "-k", k, "--pidfile", path, NULL };
+	assert_int_equal(run_writer(same, err, sizeof err), 1);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_int_equal(fscanf(f, "%d", &got), 1);
+	fclose(f);
+	assert_int_equal(got, pid);
+	kill_and_wait(pid);
+	test_remove_key(key);
+
+	/* refused before anything is made */
+	snprintf(path, sizeof path, "%s/link.pid", dir);
+	snprintf(other, sizeof other, "%s/target", dir);
+	assert_int_equal(symlink(other, path), 0);
+	expect_pidfile_refused(key, path, "symbolic link");
+	assert_int_equal(access(other, F_OK), -1); /* not created through the link */
+	unlink(path);
+	expect_pidfile_refused(key, dir, "not a regular file");
+	assert_int_equal(mkfifo(other, 0644), 0);
+	expect_pidfile_refused(key, other, "not a regular file");
+	unlink(other);
+	snprintf(path, sizeof path, "%s/hard.pid", dir);
+	f = fopen(other, "w");
+	fclose(f);
+	assert_int_equal(link(other, path), 0);
+	expect_pidfile_refused(key, path, "hard links");
+	unlink(path);
+	if (geteuid() == 0) {
+		assert_int_equal(chown(other, NOBODY, NOBODY), 0);
+		expect_pidfile_refused(key, other, "owned by another user");
+	}
+	unlink(other);
+	assert_int_equal(rmdir(dir), 0);
+}
+
 static void test_key_from_file(void **state)
 {
 	(void)state;
@@ -495,6 +848,9 @@ static void test_bad_arguments(void **state)
 		{ { "-k", k, "-m", "888" }, "invalid mode" },
 		{ { "-k", k, "-m", "04777" }, "at most 0777" },
 		{ { "-k", k, "--control-mode", "x" }, "--control-mode" },
+		{ { "-k", k, "-m", "0666" }, "lets every local user write the data segment" },
+		{ { "-k", k, "-m", "0620" }, "lets the group write the data segment" },
+		{ { "-k", k, "-m", "0602" }, "lets every local user write" },
 		{ { "-k", k, "-f", "/etc/hostname" }, "either --key or --file" },
 		{ { "-f", "/nonexistent/file" }, "cannot make a key" },
 		{ { "-k", k, "--bogus" }, "unknown option '--bogus'" },
@@ -548,6 +904,11 @@ int main(void)
 		cmocka_unit_test(test_segment_removed),
 		cmocka_unit_test(test_daemon_and_pidfile),
 		cmocka_unit_test(test_key_from_file),
+		cmocka_unit_test(test_adopt_only_our_own),
+		cmocka_unit_test(test_lock_semaphore),
+		cmocka_unit_test(test_lock_lost_to_another_writer),
+		cmocka_unit_test(test_foreign_semaphore),
+		cmocka_unit_test(test_pidfile_rules),
 		cmocka_unit_test(test_bad_arguments),
 	};
 	return cmocka_run_group_tests(tests, test_cleanup_keys, test_cleanup_keys);

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -29,12 +30,16 @@ static inline key_t test_key(unsigned slot)
 	return (key_t)(0x5a000000u | ((unsigned)getpid() & 0xfffffu) << 4 | (slot & 0xfu));
 }
 
-/* Remove the segment on key, if any. */
+/* Remove the segment on key, if any, and the writer lock's semaphore set
+ * on it that a killed writer leaves. */
 static inline void test_remove_key(key_t key)
 {
 	int id = shmget(key, 0, 0);
 	if (id >= 0)
 		shmctl(id, IPC_RMID, NULL);
+	id = semget(key, 0, 0);
+	if (id >= 0)
+		semctl(id, 0, IPC_RMID);
 }
 
 /* cmocka group teardown: remove every test_key() segment of this process,

@@ -2,11 +2,24 @@
 /*
  * The control segment: how viewers ask the writer to pause, resume or reset.
  *
- * The writer creates it (IPC_PRIVATE, its own mode, marked for removal at
- * once so it never outlives its users) and publishes its shmid in the
- * record's control_id.  Whoever may attach it read-write may send commands;
- * the data segment stays read-only to viewers, and only the writer changes
- * the payload.
+ * Every writer creates its own (IPC_PRIVATE, its own mode, marked for
+ * removal at once so it never outlives its users), fills in data_shmid and
+ * token, stores magic last and then publishes its shmid in the record's
+ * control_id.  Whoever may attach it read-write may send commands; the data
+ * segment stays read-only to viewers, and only the writer changes the
+ * payload.
+ *
+ * Proof of belonging.  A record's bytes can be copied, so control_id alone
+ * says nothing: a viewer sends commands only to a control segment owned by
+ * the data segment's owner, created by the record's writer_pid, and whose
+ * data_shmid and token name this data segment and this record
+ * (trust_control() in trust.h).  Otherwise its controls are off.
+ *
+ * Takeover.  A writer that takes a segment over applies the commands still
+ * pending in its predecessor's control segment (if that one passes the same
+ * proof), starting its own from the same counters, and goes on applying
+ * what arrives there until no viewer has it attached any more: no command
+ * is lost in the handover.
  *
  * A command is two steps, both atomic:
  *   1. the request itself: pause/resume stores ((serial + 1) << 1 | paused)
@@ -21,12 +34,15 @@
  * its command was applied: no reset is lost or applied twice.
  *
  * The bytes are written by other users: the writer trusts none of them
- * beyond their arithmetic meaning.
+ * beyond their arithmetic meaning.  `request` is a futex word, and that is
+ * safe in memory others write: the kernel only compares its 32-bit value
+ * with the expected one and follows no pointer from it.
  */
 #ifndef SHMTOP_CONTROL_H
 #define SHMTOP_CONTROL_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -43,11 +59,16 @@ struct shmtop_control {
 	_Atomic uint64_t reset;   /* reset requests, ever */
 	_Atomic int32_t last_pid; /* sender of the newest command */
 	_Atomic uint32_t last_uid;
+	_Atomic int32_t data_shmid; /* the data segment this one commands */
+	uint32_t reserved;
+	_Atomic uint64_t token;     /* that segment's record token */
 };
 
-static_assert(sizeof(struct shmtop_control) == 40, "layout");
+static_assert(sizeof(struct shmtop_control) == 56, "layout");
 static_assert(offsetof(struct shmtop_control, request) == 16, "layout");
 static_assert(offsetof(struct shmtop_control, reset) == 24, "layout");
+static_assert(offsetof(struct shmtop_control, data_shmid) == 40, "layout");
+static_assert(offsetof(struct shmtop_control, token) == 48, "layout");
 
 enum shmtop_command {
 	SHMTOP_CMD_PAUSE,
@@ -55,8 +76,28 @@ enum shmtop_command {
 	SHMTOP_CMD_RESET,
 };
 
-/* Fill a new control segment (the writer, before publishing its id). */
-void control_init(struct shmtop_control *c);
+/* The counters of a predecessor's control segment a writer has applied. */
+struct control_seen {
+	uint32_t request, pause;
+	uint64_t reset;
+};
+
+/* The counters of from as they are now, for control_forward(). */
+void control_seen_now(const struct shmtop_control *from, struct control_seen *seen);
+
+/* Fill a new control segment for data segment data_shmid and its record's
+ * token, its command counters starting at start (the writer, before it
+ * publishes the segment's id). */
+void control_init(struct shmtop_control *c, int data_shmid, uint64_t token,
+		  const struct control_seen *start);
+
+/* Forward the commands sent to from since seen into to, as if they had been
+ * sent there: the resets added, the newest pause or resume made again, and
+ * request advanced by as many commands, so that the senders' tickets are
+ * acknowledged once they are applied.  Updates seen; returns whether any
+ * command came. */
+bool control_forward(struct shmtop_control *to, const struct shmtop_control *from,
+		     struct control_seen *seen);
 
 /* Does the segment at seg (segsz bytes) hold a control block?  0 or -1. */
 int control_check(const void *seg, size_t segsz);

@@ -2,10 +2,18 @@
 /*
  * The shared record: the layout of a shmwriter segment and how to use it.
  *
- * A segment holds exactly one struct shmtop_record.  It has one writer (the
- * process holding writer_lock) and any number of readers, which attach it
- * with SHM_RDONLY.  Nothing in it is a pointer; every field is read with
- * <stdatomic.h>, so concurrent access is never a data race.
+ * A segment holds exactly one struct shmtop_record.  It has one writer and
+ * any number of readers, which attach it with SHM_RDONLY.  Nothing in it is
+ * a pointer, and nothing in it is state that libc or the kernel follows:
+ * every field is a plain number read with <stdatomic.h>, so concurrent
+ * access is never a data race and hostile bytes can only be wrong numbers.
+ *
+ * The one writer.  A writer holds the single-writer lock, a SysV semaphore
+ * set of one semaphore on the segment's key (writerlock.h), before it
+ * creates or adopts the segment; the kernel releases it (SEM_UNDO) when the
+ * writer dies.  A writer adopts an existing segment only if its own euid
+ * owns and created it and no one else may write it (no group or other
+ * write bit): the data segment never needs anyone else's write access.
  *
  * Header.  magic, version, endian, header_size, record_size, segment_size
  * and hist_cap never change once magic is set.  The creating writer fills in
@@ -38,7 +46,12 @@
  *
  * Commands come from viewers through a separate control segment (control.h)
  * whose id is published in control_id; the writer acknowledges them here in
- * request_ack and reset_ack.  Viewers never write this segment.
+ * request_ack and reset_ack.  Viewers never write this segment.  The
+ * control segment proves it belongs to this record: the same owner, made by
+ * writer_pid, and naming this segment's shmid and this record's `token`, a
+ * random number drawn when the record was made (trust.h).  request_ack is
+ * a futex word: the kernel only compares its 32-bit value, it follows no
+ * pointer from it.
  *
  * Every byte is untrusted input to a reader: a hostile or stale segment may
  * hold anything.  record_validate() is a pure function over a copy.
@@ -47,14 +60,13 @@
 #define SHMTOP_RECORD_H
 
 #include <assert.h>
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #define SHMTOP_MAGIC UINT64_C(0x5052504f544d4853) /* "SHMTOPRP" little-endian */
-#define SHMTOP_VERSION 1u
+#define SHMTOP_VERSION 2u /* 2: writer_lock gave way to token */
 #define SHMTOP_ENDIAN UINT32_C(0x01020304)
 #define SHMTOP_HISTORY 1024u /* samples in the ring */
 #define SHMTOP_DEFAULT_KEY 9527 /* 0x2537, the classic example's key */
@@ -81,13 +93,8 @@ struct shmtop_record {
 	_Atomic uint32_t hist_cap;     /* SHMTOP_HISTORY */
 	uint32_t reserved0;
 	uint64_t reserved1[2];
-
-	/* Taken by the one live writer; the kernel releases it if the writer dies.
-	 * Only writers touch it, never readers. */
-	union {
-		pthread_mutex_t mutex;
-		unsigned char pad[64];
-	} writer_lock;
+	_Atomic uint64_t token;        /* random, drawn when the record was made */
+	uint64_t reserved2[7];         /* where version 1 kept a pthread mutex */
 
 	/* Payload, under the seqlock. */
 	_Alignas(64) _Atomic uint64_t seq;
@@ -117,12 +124,12 @@ static_assert(ATOMIC_LONG_LOCK_FREE == 2 && ATOMIC_LLONG_LOCK_FREE == 2,
 static_assert(ATOMIC_INT_LOCK_FREE == 2, "32-bit atomics must be lock-free");
 static_assert(sizeof(_Atomic uint64_t) == 8 && sizeof(_Atomic uint32_t) == 4,
 	      "atomics must have the size of their plain types");
-static_assert(sizeof(pthread_mutex_t) <= 64, "writer_lock must fit its pad");
 static_assert(offsetof(struct shmtop_record, magic) == 0, "layout");
 static_assert(offsetof(struct shmtop_record, version) == 8, "layout");
 static_assert(offsetof(struct shmtop_record, segment_size) == 24, "layout");
 static_assert(offsetof(struct shmtop_record, hist_cap) == 32, "layout");
-static_assert(offsetof(struct shmtop_record, writer_lock) == 56, "layout");
+static_assert(offsetof(struct shmtop_record, token) == 56, "layout");
+static_assert(offsetof(struct shmtop_record, reserved2) == 64, "layout");
 static_assert(offsetof(struct shmtop_record, seq) == 128, "layout");
 static_assert(offsetof(struct shmtop_record, count) == 136, "layout");
 static_assert(offsetof(struct shmtop_record, writer_pid) == 192, "layout");
@@ -138,6 +145,7 @@ struct shmtop_snapshot {
 	uint32_t version, endian, header_size, record_size;
 	uint64_t segment_size;
 	uint32_t hist_cap;
+	uint64_t token;
 	/* payload */
 	uint64_t seq;
 	uint64_t count;
@@ -226,7 +234,7 @@ static inline void record_copy(const void *seg, struct shmtop_snapshot *o)
  * passed record_read().  Returns how many were copied. */
 size_t record_read_history(const void *seg, struct shmtop_sample *out, size_t max);
 
-/* Writer side.  Only the holder of writer_lock may call these.  Begin makes
+/* Writer side.  Only the holder of the writer lock may call these.  Begin makes
  * seq odd (a dead writer may have left it odd already: then it stays odd),
  * with a release fence before the data stores; end makes it even, release. */
 static inline void record_publish_begin(struct shmtop_record *rec)

@@ -27,10 +27,10 @@ struct writer_options {
 
 typedef struct writer writer;
 
-/* Create the segment on o->key, or take over one whose writer is gone, and
- * hold the single-writer lock.  Returns NULL with a one-line reason in why if
- * a writer is running, the segment is not ours (left untouched), or a system
- * call fails.  Must be called from the thread that will run and close it. */
+/* Take the single-writer lock of o->key, then create the segment on it, or
+ * take over one whose writer is gone.  Returns NULL with a one-line reason
+ * in why if a writer is running, the segment or the lock's semaphore set is
+ * not ours to trust (left untouched), or a system call fails.  Must be called from the thread that will run and close it. */
 writer *writer_open(const struct writer_options *o, char *why, size_t whylen);
 
 /* One line describing what writer_open() did: key, shmid, size, mode, pid. */
@@ -38,9 +38,14 @@ void writer_describe(const writer *w, char *buf, size_t len);
 
 /* Publish until *stop becomes non-zero (returns 0; a lock-free atomic, so a
  * signal handler or another thread may set it), or until the segment is
- * removed under it, which is checked every beat (returns -1).  Sleeps on
+ * removed under it or the writer lock is lost for good, which is checked
+ * every beat, or another writer has taken the record over, which is checked
+ * at every update (returns -1; writer_error() says which).  Sleeps on
  * the control segment's futex between ticks, so commands apply at once. */
 int writer_run(writer *w, const _Atomic int *stop);
+
+/* Why writer_run() returned -1, in one line. */
+const char *writer_error(const writer *w);
 
 /* Mark the record stopped, release the lock, detach (and remove if asked),
  * then free w. */

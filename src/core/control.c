@@ -12,16 +12,55 @@
 #include "shmtop/clock.h"
 #include "shmtop/futex.h"
 
-void control_init(struct shmtop_control *c)
+#define RELAXED memory_order_relaxed
+
+void control_seen_now(const struct shmtop_control *from, struct control_seen *seen)
 {
-	atomic_store_explicit(&c->version, SHMTOP_VERSION, memory_order_relaxed);
-	atomic_store_explicit(&c->size, sizeof *c, memory_order_relaxed);
-	atomic_store_explicit(&c->request, 0, memory_order_relaxed);
-	atomic_store_explicit(&c->pause, 0, memory_order_relaxed);
-	atomic_store_explicit(&c->reset, 0, memory_order_relaxed);
-	atomic_store_explicit(&c->last_pid, 0, memory_order_relaxed);
-	atomic_store_explicit(&c->last_uid, 0, memory_order_relaxed);
+	seen->request = atomic_load_explicit(&from->request, memory_order_acquire);
+	seen->pause = atomic_load_explicit(&from->pause, RELAXED);
+	seen->reset = atomic_load_explicit(&from->reset, RELAXED);
+}
+
+void control_init(struct shmtop_control *c, int data_shmid, uint64_t token,
+		  const struct control_seen *start)
+{
+	atomic_store_explicit(&c->version, SHMTOP_VERSION, RELAXED);
+	atomic_store_explicit(&c->size, sizeof *c, RELAXED);
+	atomic_store_explicit(&c->request, start->request, RELAXED);
+	atomic_store_explicit(&c->pause, start->pause, RELAXED);
+	atomic_store_explicit(&c->reset, start->reset, RELAXED);
+	atomic_store_explicit(&c->last_pid, 0, RELAXED);
+	atomic_store_explicit(&c->last_uid, 0, RELAXED);
+	atomic_store_explicit(&c->data_shmid, data_shmid, RELAXED);
+	atomic_store_explicit(&c->token, token, RELAXED);
 	atomic_store_explicit(&c->magic, SHMTOP_CONTROL_MAGIC, memory_order_release);
+}
+
+/* Ask for paused (1) or running (0) with the next serial; returns it. */
+static uint32_t request_pause(struct shmtop_control *c, uint32_t want)
+{
+	uint32_t old = atomic_load_explicit(&c->pause, RELAXED), next;
+	do
+		next = (((old >> 1) + 1) << 1) | want;
+	while (!atomic_compare_exchange_weak_explicit(&c->pause, &old, next, RELAXED, RELAXED));
+	return next >> 1;
+}
+
+bool control_forward(struct shmtop_control *to, const struct shmtop_control *from,
+		     struct control_seen *seen)
+{
+	struct control_seen now;
+	control_seen_now(from, &now);
+	if (now.request == seen->request)
+		return false;
+	if (now.reset != seen->reset)
+		atomic_fetch_add_explicit(&to->reset, now.reset - seen->reset, RELAXED);
+	if (now.pause != seen->pause)
+		request_pause(to, now.pause & 1);
+	atomic_fetch_add_explicit(&to->request, now.request - seen->request,
+				  memory_order_release);
+	*seen = now;
+	return true;
 }
 
 int control_check(const void *seg, size_t segsz)
@@ -39,17 +78,11 @@ int control_check(const void *seg, size_t segsz)
 uint32_t control_send(struct shmtop_control *c, enum shmtop_command cmd, uint32_t *serial)
 {
 	if (cmd == SHMTOP_CMD_RESET) {
-		atomic_fetch_add_explicit(&c->reset, 1, memory_order_relaxed);
+		atomic_fetch_add_explicit(&c->reset, 1, RELAXED);
 	} else {
-		uint32_t want = cmd == SHMTOP_CMD_PAUSE;
-		uint32_t old = atomic_load_explicit(&c->pause, memory_order_relaxed), next;
-		do
-			next = (((old >> 1) + 1) << 1) | want;
-		while (!atomic_compare_exchange_weak_explicit(&c->pause, &old, next,
-							      memory_order_relaxed,
-							      memory_order_relaxed));
+		uint32_t got = request_pause(c, cmd == SHMTOP_CMD_PAUSE);
 		if (serial)
-			*serial = next >> 1;
+			*serial = got;
 	}
 	atomic_store_explicit(&c->last_pid, (int32_t)getpid(), memory_order_relaxed);
 	atomic_store_explicit(&c->last_uid, (uint32_t)getuid(), memory_order_relaxed);

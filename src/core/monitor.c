@@ -216,7 +216,7 @@ static void read_record(monitor *m)
 		m->removed_shmid = -1;
 		read_history(m);
 		read_writer(m);
-		segment_attach_control(&m->seg, s.control_id);
+		segment_attach_control(&m->seg, &s, m->stat.uid);
 		return;
 	case SHMTOP_READ_EMPTY:
 		m->state = MODEL_STARTING;

@@ -152,6 +152,7 @@ static inline enum shmtop_read_status load_header(const void *seg, size_t segsz,
 	out->record_size = atomic_load_explicit(&r->record_size, RELAXED);
 	out->segment_size = atomic_load_explicit(&r->segment_size, RELAXED);
 	out->hist_cap = atomic_load_explicit(&r->hist_cap, RELAXED);
+	out->token = atomic_load_explicit(&r->token, RELAXED);
 	if (out->magic == 0) {
 		snprintf(why, whylen, "segment is not initialised yet");
 		return SHMTOP_READ_EMPTY;

@@ -2,8 +2,8 @@
 /*
  * Attaching a viewer to a segment.  The data segment is mapped with
  * SHM_RDONLY whatever the user's rights, so a viewer can never change it;
- * only the small control segment is mapped for writing, and only when its
- * mode allows this user.
+ * only the small control segment is mapped for writing, and only when it
+ * proves it belongs to the record on screen and its mode allows this user.
  */
 #include "shmtop/segment.h"
 
@@ -16,6 +16,7 @@
 #include "shmtop/format.h"
 #include "shmtop/ipcstat.h"
 #include "shmtop/sysvipc.h"
+#include "shmtop/trust.h"
 
 /* Segment id as /proc/sysvipc/shm shows it, which needs no permission on
  * the segment.  0, or -1. */
@@ -90,48 +91,80 @@ static void control_detach(struct segment *s)
 	s->ctl = NULL;
 }
 
-int segment_attach_control(struct segment *s, int control_id)
+/* The control segment as IPC_STAT shows it, or as /proc/sysvipc/shm shows
+ * it to a user without read permission.  0, or -1 with errno. */
+static int control_stat(int id, struct ipcstat *st)
 {
-	if (control_id == s->ctl_id)
-		return s->ctl ? 0 : -1;
-	control_detach(s);
-	s->ctl_id = control_id;
-	if (control_id < 0) {
-		snprintf(s->ctl_why, sizeof s->ctl_why, "the writer publishes no control segment");
-		return -1;
-	}
+	if (ipcstat_get(id, st) == 0)
+		return 0;
+	int e = errno;
+	if (e == EACCES && stat_from_proc(id, st) == 0)
+		return 0;
+	errno = e;
+	return -1;
+}
+
+/* Attach control segment id and check that it proves it belongs to the
+ * record (e); 0, or -1 with the reason in ctl_why. */
+static int control_prove(struct segment *s, int id, const struct control_expect *e)
+{
 	struct ipcstat st;
-	int e = ipcstat_get(control_id, &st) < 0 ? errno : 0;
-	void *p = e ? (void *)-1 : shmat(control_id, NULL, 0);
-	if (p == (void *)-1 && !e)
-		e = errno;
-	if (e == EACCES && (ipcstat_get(control_id, &st) == 0 || stat_from_proc(control_id, &st) == 0)) {
-		char u[40], g[40], perms[16];
-		snprintf(s->ctl_why, sizeof s->ctl_why,
-			 "control segment %d is owned by %s:%s, mode %s (%04o): view only",
-			 control_id, format_user(st.uid, u, sizeof u), format_group(st.gid, g, sizeof g),
-			 format_perms(st.mode, perms, sizeof perms), st.mode);
+	if (control_stat(id, &st) < 0) {
+		snprintf(s->ctl_why, sizeof s->ctl_why, "control segment %d: %s", id,
+			 strerror(errno));
 		return -1;
 	}
+	struct control_claim c = { .id = id, .uid = st.uid, .cpid = st.cpid };
+	if (trust_control(&c, e, s->ctl_why, sizeof s->ctl_why))
+		return -1;
+	void *p = shmat(id, NULL, 0);
 	if (p == (void *)-1) {
-		errno = e;
-		if (e == EACCES)
-			snprintf(s->ctl_why, sizeof s->ctl_why, "control segment %d: no permission",
-				 control_id);
+		char u[40], g[40], perms[16];
+		if (errno == EACCES)
+			snprintf(s->ctl_why, sizeof s->ctl_why,
+				 "control segment %d is owned by %s:%s, mode %s (%04o): view only", id,
+				 format_user(st.uid, u, sizeof u), format_group(st.gid, g, sizeof g),
+				 format_perms(st.mode, perms, sizeof perms), st.mode);
 		else
-			snprintf(s->ctl_why, sizeof s->ctl_why, "control segment %d: %s",
-				 control_id, strerror(errno));
+			snprintf(s->ctl_why, sizeof s->ctl_why, "control segment %d: %s", id,
+				 strerror(errno));
 		return -1;
 	}
 	if (st.size < sizeof(struct shmtop_control) || control_check(p, (size_t)st.size)) {
 		shmdt(p);
-		snprintf(s->ctl_why, sizeof s->ctl_why, "segment %d is not a control segment",
-			 control_id);
+		snprintf(s->ctl_why, sizeof s->ctl_why, "segment %d is not a control segment", id);
 		return -1;
 	}
 	s->ctl = p;
+	c.have_bytes = true;
+	c.data_shmid = atomic_load_explicit(&s->ctl->data_shmid, memory_order_relaxed);
+	c.token = atomic_load_explicit(&s->ctl->token, memory_order_relaxed);
+	if (trust_control(&c, e, s->ctl_why, sizeof s->ctl_why)) {
+		control_detach(s);
+		return -1;
+	}
 	s->ctl_why[0] = '\0';
 	return 0;
+}
+
+int segment_attach_control(struct segment *s, const struct shmtop_snapshot *snap,
+			   uid_t data_uid)
+{
+	if (snap->control_id == s->ctl_id && snap->writer_pid == s->ctl_pid &&
+	    snap->token == s->ctl_token && data_uid == s->ctl_uid)
+		return s->ctl ? 0 : -1;
+	control_detach(s);
+	s->ctl_id = snap->control_id;
+	s->ctl_pid = snap->writer_pid;
+	s->ctl_token = snap->token;
+	s->ctl_uid = data_uid;
+	if (snap->control_id < 0) {
+		snprintf(s->ctl_why, sizeof s->ctl_why, "the writer publishes no control segment");
+		return -1;
+	}
+	const struct control_expect e = { .data_shmid = s->shmid, .data_uid = data_uid,
+					  .writer_pid = snap->writer_pid, .token = snap->token };
+	return control_prove(s, snap->control_id, &e);
 }
 
 void segment_detach(struct segment *s)

@@ -4,9 +4,19 @@
  * changes it, and publishes the whole copy through the seqlock; the shared
  * record is never read back except once, when a segment is taken over.
  *
- * Ownership: the robust process-shared mutex in the record's writer_lock.
- * Whoever holds it is the writer; if it dies, the kernel marks the mutex
- * and the next writer gets EOWNERDEAD, repairs the record and carries on.
+ * Ownership: the single-writer lock, a SysV semaphore on the key
+ * (writerlock.h), taken before the segment is created or adopted.  If its
+ * holder dies, the kernel releases it and the next writer repairs the
+ * record and carries on.  A segment is adopted only if this euid owns and
+ * created it and no one else may write it (trust.h): nothing this process
+ * runs on, and nothing its libc or the kernel dereferences, lies in memory
+ * another user can write.
+ *
+ * Commands: every writer makes its own control segment naming its data
+ * segment and the record's token.  One that takes over applies what is
+ * pending in its predecessor's (if that one proves it belongs to the
+ * record) and forwards whatever still arrives there until no viewer has it
+ * attached (control.h).
  */
 #include "shmtop/writer.h"
 
@@ -15,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/random.h>
 #include <sys/shm.h>
 #include <time.h>
 #include <unistd.h>
@@ -24,14 +35,27 @@
 #include "shmtop/futex.h"
 #include "shmtop/proc.h"
 #include "shmtop/record.h"
+#include "shmtop/trust.h"
+#include "shmtop/writerlock.h"
 
 #define RELAXED memory_order_relaxed
+/* How often commands sent to a predecessor's control segment are looked
+ * for, while a viewer still has it attached. */
+#define OLD_CONTROL_POLL_NS (50 * INT64_C(1000000))
 
 struct writer {
 	struct writer_options opt;
 	int shmid;
 	struct shmtop_record *rec;
 	struct shmtop_control *ctl;
+	struct writerlock lock;
+	uint64_t token;             /* the record's */
+	struct shmtop_control *old_ctl; /* the predecessor's, while viewers hold it */
+	int old_ctl_id;
+	struct control_seen old_seen;   /* what has been forwarded from it */
+	char why[200];              /* why writer_run() returned -1 */
+	int32_t published_pid;      /* the writer_pid the record should hold */
+	bool usurped;               /* another writer holds the record now */
 	struct shmtop_snapshot cur; /* the payload as this writer last published it */
 	int64_t wall_offset;        /* CLOCK_REALTIME - CLOCK_MONOTONIC ... */
 	int64_t wall_offset_at;     /* ... as measured at this CLOCK_MONOTONIC time */
@@ -43,11 +67,22 @@ struct writer {
 	int32_t prev_pid;
 };
 
+/* Publish w->cur.  Not if the record names a writer other than the one we
+ * last published (or found there): another writer has taken it over, which
+ * only happens if our lock was removed under us; w->usurped then says so. */
 static void publish(writer *w, int sample)
 {
 	struct shmtop_record *r = w->rec;
 	struct shmtop_snapshot *s = &w->cur;
 
+	int32_t there = atomic_load_explicit(&r->writer_pid, RELAXED);
+	if (there != w->published_pid) {
+		w->usurped = true;
+		snprintf(w->why, sizeof w->why, "writer pid %d has taken segment shmid %d over",
+			 (int)there, w->shmid);
+		return;
+	}
+	w->published_pid = s->writer_pid;
 	record_publish_begin(r);
 	if (sample) {
 		struct shmtop_sample_slot *slot = &r->hist[s->hist_next % SHMTOP_HISTORY];
@@ -95,8 +130,9 @@ static void refresh_wall_offset(writer *w, int64_t now)
 }
 
 /* A fresh control segment, already marked for removal so it goes away with
- * its last user.  Returns its id, or -1. */
-static int control_create(writer *w, char *why, size_t whylen)
+ * its last user, its counters starting at start.  Returns its id, or -1. */
+static int control_create(writer *w, const struct control_seen *start, char *why,
+			  size_t whylen)
 {
 	int id = shmget(IPC_PRIVATE, sizeof(struct shmtop_control),
 			IPC_CREAT | (int)w->opt.control_mode);
@@ -111,42 +147,47 @@ static int control_create(writer *w, char *why, size_t whylen)
 		return -1;
 	}
 	w->ctl = p;
-	control_init(w->ctl);
+	control_init(w->ctl, w->shmid, w->token, start);
 	return id;
 }
 
-/* Reuse the control segment a dead writer published, if it is still there
- * and is one; pending commands in it are then applied, not lost. */
-static int control_adopt(writer *w, int id)
+/* The control segment of the writer before us (pid prev), if it is still
+ * there and passes the checks a viewer makes: its pending commands are then
+ * applied, not lost.  NULL otherwise. */
+static struct shmtop_control *previous_control(const writer *w, int id, pid_t prev)
 {
 	struct shmid_ds ds;
 	if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0 || ds.shm_segsz < sizeof(struct shmtop_control))
-		return -1;
-	void *p = shmat(id, NULL, 0);
+		return NULL;
+	struct control_claim c = { .id = id, .uid = ds.shm_perm.uid, .cpid = ds.shm_cpid };
+	const struct control_expect e = { .data_shmid = w->shmid, .data_uid = geteuid(),
+					  .writer_pid = prev, .token = w->token };
+	char why[200];
+	if (trust_control(&c, &e, why, sizeof why))
+		return NULL;
+	struct shmtop_control *p = shmat(id, NULL, 0);
 	if (p == (void *)-1)
-		return -1;
-	if (control_check(p, ds.shm_segsz)) {
-		shmdt(p);
-		return -1;
+		return NULL;
+	if (control_check(p, ds.shm_segsz) == 0) {
+		c.have_bytes = true;
+		c.data_shmid = atomic_load_explicit(&p->data_shmid, RELAXED);
+		c.token = atomic_load_explicit(&p->token, RELAXED);
+		if (trust_control(&c, &e, why, sizeof why) == 0)
+			return p;
 	}
-	w->ctl = p;
-	return id;
+	shmdt(p);
+	return NULL;
 }
 
-static int init_lock(struct shmtop_record *r)
+/* A random token for a new record: a copy of the record carries it too, but
+ * a segment that merely reuses the shmid does not. */
+static uint64_t new_token(void)
 {
-	pthread_mutexattr_t a;
-	int rc = pthread_mutexattr_init(&a);
-	if (!rc)
-		rc = pthread_mutexattr_setpshared(&a, PTHREAD_PROCESS_SHARED);
-	if (!rc)
-		rc = pthread_mutexattr_setrobust(&a, PTHREAD_MUTEX_ROBUST);
-	if (!rc)
-		rc = pthread_mutex_init(&r->writer_lock.mutex, &a);
-	pthread_mutexattr_destroy(&a);
-	if (!rc)
-		rc = pthread_mutex_lock(&r->writer_lock.mutex);
-	return rc;
+	uint64_t t = 0;
+	if (getrandom(&t, sizeof t, 0) != (ssize_t)sizeof t || t == 0)
+		t = ((uint64_t)clock_mono_ns() * UINT64_C(0x9e3779b97f4a7c15)) ^
+		    (uint64_t)clock_wall_ns() ^ ((uint64_t)getpid() << 40) ^ 1;
+	return t;
 }
 
 static void init_identity(writer *w)
@@ -171,12 +212,9 @@ static int init_created(writer *w, char *why, size_t whylen)
 	atomic_store_explicit(&r->record_size, sizeof *r, RELAXED);
 	atomic_store_explicit(&r->segment_size, sizeof *r, RELAXED);
 	atomic_store_explicit(&r->hist_cap, SHMTOP_HISTORY, RELAXED);
-	int rc = init_lock(r);
-	if (rc) {
-		snprintf(why, whylen, "cannot initialise the writer lock: %s", strerror(rc));
-		return -1;
-	}
-	w->cur.control_id = control_create(w, why, whylen);
+	w->token = new_token();
+	atomic_store_explicit(&r->token, w->token, RELAXED);
+	w->cur.control_id = control_create(w, &(struct control_seen){ 0 }, why, whylen);
 	if (w->cur.control_id < 0)
 		return -1;
 	init_identity(w);
@@ -192,14 +230,15 @@ static const char *key_hex(key_t key, char buf[16])
 	return buf;
 }
 
-/* Take over an existing, validated record whose lock we now hold. */
-static int init_taken(writer *w, int owner_died, char *why, size_t whylen)
+/* Take over an existing, validated record; we hold the key's lock. */
+static int init_taken(writer *w, char *why, size_t whylen)
 {
 	struct shmtop_record *r = w->rec;
 	struct shmtop_snapshot *s = &w->cur;
 	/* The payload may be mid-update if the last writer died; each field is
 	 * atomic, so take what is there field by field and republish it whole. */
 	w->prev_pid = atomic_load_explicit(&r->writer_pid, RELAXED);
+	w->published_pid = w->prev_pid;
 	s->count = atomic_load_explicit(&r->count, RELAXED);
 	s->resets = atomic_load_explicit(&r->resets, RELAXED);
 	s->reset_ack = atomic_load_explicit(&r->reset_ack, RELAXED);
@@ -207,16 +246,23 @@ static int init_taken(writer *w, int owner_died, char *why, size_t whylen)
 	s->writers = atomic_load_explicit(&r->writers, RELAXED);
 	s->request_ack = atomic_load_explicit(&r->request_ack, RELAXED);
 	int old_ctl = atomic_load_explicit(&r->control_id, RELAXED);
-	w->how = owner_died ? OPENED_TOOK_OVER : OPENED_RESUMED;
+	uint32_t state = atomic_load_explicit(&r->state, RELAXED);
+	w->how = state == SHMTOP_STATE_STOPPED ? OPENED_RESUMED : OPENED_TOOK_OVER;
+	w->token = atomic_load_explicit(&r->token, RELAXED);
 
-	s->control_id = control_adopt(w, old_ctl);
-	if (s->control_id < 0) {
-		s->control_id = control_create(w, why, whylen);
-		if (s->control_id < 0)
-			return -1;
-		s->reset_ack = 0;
-		s->request_ack = 0;
+	/* Our own control segment, its counters going on from the last one's
+	 * (so that its pending commands apply at the first turn of the loop),
+	 * or from what the record last acknowledged. */
+	struct control_seen start = { .request = s->request_ack, .reset = s->reset_ack };
+	w->old_ctl = previous_control(w, old_ctl, w->prev_pid);
+	if (w->old_ctl) {
+		w->old_ctl_id = old_ctl;
+		control_seen_now(w->old_ctl, &w->old_seen);
+		start = w->old_seen;
 	}
+	s->control_id = control_create(w, &start, why, whylen);
+	if (s->control_id < 0)
+		return -1;
 	init_identity(w);
 	if (w->opt.reset) {
 		s->count = 0;
@@ -252,6 +298,13 @@ static int open_existing(writer *w, char *why, size_t whylen)
 			 (unsigned)w->seg_mode);
 		return -1;
 	}
+	char reason[300];
+	if (trust_owned(ds.shm_perm.uid, ds.shm_perm.cuid, w->seg_mode, geteuid(), reason,
+			sizeof reason)) {
+		snprintf(why, whylen, "key %s (shmid %d) is %s; refusing to touch it", k, id,
+			 reason);
+		return -1;
+	}
 	void *p = shmat(id, NULL, 0);
 	if (p == (void *)-1) {
 		snprintf(why, whylen, "cannot attach segment with key %s (shmid %d) for writing: %s",
@@ -262,7 +315,6 @@ static int open_existing(writer *w, char *why, size_t whylen)
 
 	/* A creator stores magic last: give one that is mid-creation a moment. */
 	struct shmtop_snapshot hdr;
-	char reason[160];
 	enum shmtop_read_status st = SHMTOP_READ_EMPTY;
 	for (int i = 0; i < 100 && st == SHMTOP_READ_EMPTY; i++) {
 		st = record_read_header(p, ds.shm_segsz, &hdr, reason, sizeof reason);
@@ -291,20 +343,7 @@ static int open_existing(writer *w, char *why, size_t whylen)
 		return -1;
 	}
 
-	int rc = pthread_mutex_trylock(&w->rec->writer_lock.mutex);
-	if (rc == EBUSY) {
-		snprintf(why, whylen, "a writer is already running on key %s (shmid %d): pid %d",
-			 k, id, (int)atomic_load_explicit(&w->rec->writer_pid, RELAXED));
-		return -1;
-	}
-	if (rc == EOWNERDEAD) {
-		pthread_mutex_consistent(&w->rec->writer_lock.mutex);
-	} else if (rc) {
-		snprintf(why, whylen, "cannot take the writer lock of key %s (shmid %d): %s", k,
-			 id, strerror(rc));
-		return -1;
-	}
-	return init_taken(w, rc == EOWNERDEAD, why, whylen);
+	return init_taken(w, why, whylen);
 }
 
 writer *writer_open(const struct writer_options *o, char *why, size_t whylen)
@@ -317,7 +356,12 @@ writer *writer_open(const struct writer_options *o, char *why, size_t whylen)
 	w->opt = *o;
 	w->shmid = -1;
 	w->cur.control_id = -1;
+	w->old_ctl_id = -1;
 	refresh_wall_offset(w, 0);
+	if (writerlock_take(&w->lock, o->key, why, whylen)) {
+		free(w);
+		return NULL;
+	}
 
 	for (int attempt = 0; attempt < 5; attempt++) {
 		int id = shmget(o->key, sizeof(struct shmtop_record),
@@ -352,6 +396,9 @@ writer *writer_open(const struct writer_options *o, char *why, size_t whylen)
 		shmdt(w->rec);
 	if (w->ctl)
 		shmdt(w->ctl);
+	if (w->old_ctl)
+		shmdt(w->old_ctl);
+	writerlock_release(&w->lock);
 	free(w);
 	return NULL;
 }
@@ -407,11 +454,40 @@ static void apply_commands(writer *w, uint32_t req, int64_t now)
 }
 
 /* Has someone removed our segment (ipcrm)?  Its key is then free for a new
- * writer, and this one would only be publishing into a ghost. */
-static int removed(const writer *w)
+ * writer, and this one would only be publishing into a ghost.  Or our lock
+ * (ipcrm -s), and could it not be taken again?  Then another writer may
+ * have the key.  Either way: stop, with the reason in w->why. */
+static int lost(writer *w)
 {
 	struct shmid_ds ds;
-	return shmctl(w->shmid, IPC_STAT, &ds) < 0 || (ds.shm_perm.mode & SHM_DEST);
+	if (shmctl(w->shmid, IPC_STAT, &ds) < 0 || (ds.shm_perm.mode & SHM_DEST)) {
+		snprintf(w->why, sizeof w->why, "segment shmid %d was removed (ipcrm)", w->shmid);
+		return 1;
+	}
+	char why[sizeof w->why - 40];
+	if (writerlock_check(&w->lock, why, sizeof why)) {
+		snprintf(w->why, sizeof w->why, "writer lock lost: %s", why);
+		return 1;
+	}
+	return 0;
+}
+
+/* Let the predecessor's control segment go once no viewer has it attached
+ * (only we do); a last forward catches what was sent before they left. */
+static void drop_old_control(writer *w)
+{
+	struct shmid_ds ds;
+	if (shmctl(w->old_ctl_id, IPC_STAT, &ds) == 0 && ds.shm_nattch > 1)
+		return;
+	control_forward(w->ctl, w->old_ctl, &w->old_seen);
+	shmdt(w->old_ctl);
+	w->old_ctl = NULL;
+	w->old_ctl_id = -1;
+}
+
+const char *writer_error(const writer *w)
+{
+	return w->why;
 }
 
 int writer_run(writer *w, const _Atomic int *stop)
@@ -424,11 +500,22 @@ int writer_run(writer *w, const _Atomic int *stop)
 	w->removal_checked = now;
 
 	while (!atomic_load_explicit(stop, memory_order_relaxed)) {
+		if (w->old_ctl)
+			control_forward(w->ctl, w->old_ctl, &w->old_seen);
 		uint32_t req = atomic_load_explicit(&w->ctl->request, memory_order_acquire);
 		if (req != s->request_ack)
 			apply_commands(w, req, clock_mono_ns());
 
 		now = clock_mono_ns();
+		/* Before the count, so that a writer resumed after a long stop
+		 * (SIGSTOP) finds out before it publishes it. */
+		if (now - w->removal_checked >= WRITER_BEAT_NS) {
+			w->removal_checked = now;
+			if (lost(w))
+				return -1;
+			if (w->old_ctl)
+				drop_old_control(w);
+		}
 		int running = s->state == SHMTOP_STATE_RUNNING;
 		if (running && now >= w->next_tick) {
 			s->count++;
@@ -445,17 +532,16 @@ int writer_run(writer *w, const _Atomic int *stop)
 			w->last_beat = now;
 			publish(w, 0);
 		}
-		if (now - w->removal_checked >= WRITER_BEAT_NS) {
-			w->removal_checked = now;
-			if (removed(w))
-				return -1;
-		}
+		if (w->usurped)
+			return -1;
 		if (running && interval == 0)
 			continue;
 
 		int64_t wait = w->last_beat + WRITER_BEAT_NS - now;
 		if (running && w->next_tick - now < wait)
 			wait = w->next_tick - now;
+		if (w->old_ctl && wait > OLD_CONTROL_POLL_NS)
+			wait = OLD_CONTROL_POLL_NS; /* its senders wake the other futex */
 		if (wait > 0)
 			futex_wait(&w->ctl->request, req, wait);
 	}
@@ -466,14 +552,20 @@ void writer_close(writer *w)
 {
 	if (!w)
 		return;
-	w->cur.state = SHMTOP_STATE_STOPPED;
-	w->cur.beat_ns = clock_mono_ns();
-	publish(w, 0);
-	futex_wake(&w->rec->request_ack);
-	pthread_mutex_unlock(&w->rec->writer_lock.mutex);
-	if (w->opt.remove_on_exit)
-		shmctl(w->shmid, IPC_RMID, NULL);
+	/* A writer whose lock was lost leaves the record, and the key, to the
+	 * writer that may hold them now. */
+	if (w->lock.semid >= 0 && !w->usurped) {
+		w->cur.state = SHMTOP_STATE_STOPPED;
+		w->cur.beat_ns = clock_mono_ns();
+		publish(w, 0);
+		futex_wake(&w->rec->request_ack);
+		if (w->opt.remove_on_exit)
+			shmctl(w->shmid, IPC_RMID, NULL);
+	}
+	if (w->old_ctl)
+		shmdt(w->old_ctl);
 	shmdt(w->ctl);
 	shmdt(w->rec);
+	writerlock_release(&w->lock);
 	free(w);
 }

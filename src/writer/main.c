@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -40,7 +41,8 @@ static void usage(FILE *f)
 		"  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = 0x2537)\n"
 		"  -f, --file PATH        derive the key from PATH with ftok(PATH, 'S')\n"
 		"  -m, --mode MODE        octal permissions of a new segment (default 0600;\n"
-		"                         0644 lets every local user view)\n"
+		"                         0644 lets every local user view; no one else\n"
+		"                         may write it)\n"
 		"      --control-mode MODE  octal permissions of the control segment through\n"
 		"                         which viewers pause and reset (default 0600)\n"
 		"      --remove-on-exit   remove the segment when the writer exits\n"
@@ -52,12 +54,14 @@ static void usage(FILE *f)
 		"\n"
 		"Process:\n"
 		"  -D, --daemon           detach and run in the background\n"
-		"      --pidfile PATH     write the writer's pid to PATH (removed on exit)\n"
+		"      --pidfile PATH     write the writer's pid to PATH, a regular file of\n"
+		"                         this user, never a symlink (removed on exit)\n"
 		"  -h, --help             show this help and exit\n"
 		"  -V, --version          show the version and exit\n"
 		"\n"
 		"One writer runs per segment: a second one is refused while the first lives;\n"
-		"a segment whose writer died is taken over and its count continues.\n"
+		"a segment whose writer died is taken over and its count continues, if this\n"
+		"user owns and created it and no one else may write it.\n"
 		"SIGINT, SIGTERM and SIGHUP mark the record stopped and exit 0.\n"
 		"\n"
 		"Examples:\n"
@@ -117,13 +121,87 @@ static void detach_stdio(void)
 		return;
 }
 
-static int write_pidfile(const char *path)
+/*
+ * The pidfile.  Its path is made absolute at start (the daemon changes to
+ * "/"), and it is opened before any segment or semaphore exists, so that a
+ * refusal leaves nothing behind: never through a symbolic link
+ * (O_NOFOLLOW), and only a regular file with one link that the writer's
+ * euid owns.  The pid goes in once the writer runs (after the fork); at
+ * exit the file is removed only if it still holds that pid.
+ */
+struct pidfile {
+	char path[4096];
+	int fd;
+	bool created; /* by us: removed again if the writer fails to start */
+};
+
+static int pidfile_open(struct pidfile *pf, const char *arg, char *why, size_t whylen)
 {
-	FILE *f = fopen(path, "we");
-	if (!f)
+	char cwd[sizeof pf->path];
+	int n = -1;
+	if (arg[0] == '/')
+		n = snprintf(pf->path, sizeof pf->path, "%s", arg);
+	else if (getcwd(cwd, sizeof cwd))
+		n = snprintf(pf->path, sizeof pf->path, "%s/%s", cwd, arg);
+	if (n < 0 || (size_t)n >= sizeof pf->path) {
+		snprintf(why, whylen, "cannot make pidfile '%.200s' an absolute path", arg);
 		return -1;
-	fprintf(f, "%d\n", (int)getpid());
-	return fclose(f);
+	}
+	/* Not even opened if it is not a regular file (a FIFO would block, a
+	 * device would be opened); O_NOFOLLOW and fstat() close the race. */
+	struct stat st;
+	if (lstat(pf->path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "refusing pidfile '%.200s': %s", pf->path,
+			 S_ISLNK(st.st_mode) ? "a symbolic link" : "not a regular file");
+		return -1;
+	}
+	const int flags = O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY;
+	pf->fd = open(pf->path, flags | O_CREAT | O_EXCL, 0644);
+	pf->created = pf->fd >= 0;
+	if (pf->fd < 0 && errno == EEXIST)
+		pf->fd = open(pf->path, flags);
+	if (pf->fd < 0) {
+		int e = errno;
+		snprintf(why, whylen, "cannot open pidfile '%.200s': %s%s", pf->path, strerror(e),
+			 e == ELOOP ? " (a symbolic link: refusing to follow it)" : "");
+		return -1;
+	}
+	const char *bad = fstat(pf->fd, &st) < 0   ? strerror(errno)
+			  : !S_ISREG(st.st_mode)   ? "not a regular file"
+			  : st.st_uid != geteuid() ? "owned by another user"
+			  : st.st_nlink != 1	   ? "it has other hard links"
+						   : NULL;
+	if (!bad)
+		return 0;
+	close(pf->fd);
+	pf->fd = -1;
+	snprintf(why, whylen, "refusing pidfile '%.200s': %s", pf->path, bad);
+	return -1;
+}
+
+static int pidfile_write(struct pidfile *pf)
+{
+	char buf[24];
+	int n = snprintf(buf, sizeof buf, "%d\n", (int)getpid());
+	if (ftruncate(pf->fd, 0) < 0 || pwrite(pf->fd, buf, (size_t)n, 0) != n)
+		return -1;
+	return 0;
+}
+
+/* Remove the pidfile if it still holds our pid (or, with mine_empty, if we
+ * made it and it is still empty: the writer never started). */
+static void pidfile_remove(struct pidfile *pf, bool mine_empty)
+{
+	char buf[24] = "";
+	int fd = open(pf->path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0)
+		return;
+	ssize_t n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	char want[24];
+	snprintf(want, sizeof want, "%d\n", (int)getpid());
+	if ((n > 0 && !strcmp(buf, want)) || (mine_empty && pf->created && n == 0))
+		unlink(pf->path);
 }
 
 int main(int argc, char **argv)
@@ -150,8 +228,9 @@ int main(int argc, char **argv)
 		.control_mode = 0600,
 	};
 	const char *file = NULL, *pidfile = NULL;
+	struct pidfile pf = { .fd = -1 };
 	int have_key = 0, daemon = 0, c;
-	char why[256], ob[3];
+	char why[512], ob[3];
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":k:f:i:m:DhV", longopts, NULL)) != -1) {
@@ -196,10 +275,17 @@ int main(int argc, char **argv)
 		return bad_arg("give either --key or --file, not both");
 	if (file && parse_key_file(file, &o.key, why, sizeof why))
 		return bad_arg("%s", why);
-	if ((o.mode | o.control_mode) & 0002)
-		fprintf(stderr, PROG ": warning: mode %04o lets every local user write the %s\n",
-			(unsigned)((o.mode & 0002) ? o.mode : o.control_mode),
-			(o.mode & 0002) ? "segment" : "control segment (pause, reset)");
+	if (o.mode & 0022)
+		return bad_arg("mode %04o lets %s write the data segment: viewers only read "
+			       "it, and commands go through the control segment (--control-mode)",
+			       (unsigned)o.mode, (o.mode & 0002) ? "every local user" : "the group");
+	if (o.control_mode & 0002)
+		fprintf(stderr, PROG ": warning: control mode %04o lets every local user pause "
+			"and reset the writer\n", (unsigned)o.control_mode);
+	if (pidfile && pidfile_open(&pf, pidfile, why, sizeof why)) {
+		fprintf(stderr, PROG ": %s\n", why);
+		return 1;
+	}
 
 	int ready_fd = -1;
 	if (daemon && daemonise(&ready_fd) < 0) {
@@ -217,13 +303,18 @@ int main(int argc, char **argv)
 	writer *w = writer_open(&o, why, sizeof why);
 	if (!w) {
 		fprintf(stderr, PROG ": %s\n", why);
+		if (pidfile)
+			pidfile_remove(&pf, true);
 		return 1;
 	}
-	if (pidfile && write_pidfile(pidfile) < 0) {
-		fprintf(stderr, PROG ": cannot write pidfile '%s': %s\n", pidfile, strerror(errno));
+	if (pidfile && pidfile_write(&pf) < 0) {
+		fprintf(stderr, PROG ": cannot write pidfile '%s': %s\n", pf.path, strerror(errno));
 		writer_close(w);
+		pidfile_remove(&pf, true);
 		return 1;
 	}
+	if (pidfile)
+		close(pf.fd);
 	char line[256];
 	writer_describe(w, line, sizeof line);
 	printf(PROG ": %s\n", line);
@@ -235,12 +326,11 @@ int main(int argc, char **argv)
 		close(ready_fd);
 	}
 
-	int removed = writer_run(w, &stop_flag) < 0;
-	if (removed)
-		fprintf(stderr, PROG ": segment shmid %d was removed (ipcrm); exiting\n",
-			writer_shmid(w));
+	int lost = writer_run(w, &stop_flag) < 0;
+	if (lost)
+		fprintf(stderr, PROG ": %s; exiting\n", writer_error(w));
 	writer_close(w);
 	if (pidfile)
-		unlink(pidfile);
-	return removed;
+		pidfile_remove(&pf, false);
+	return lost;
 }
