@@ -220,9 +220,10 @@ static void test_reports(void **state)
 	model_build(&m, &in);
 	size_t n = report_json(&m, &in, out, sizeof out);
 	assert_int_equal(n, strlen(out));
-	assert_non_null(strstr(out, "{\"key\":\"0x00002537\",\"shmid\":77,\"size\":16640,"
-				    "\"perms\":\"rw-r-----\",\"mode\":\"0640\",\"owner\":\"alice:staff\","
-				    "\"nattch\":3,\"status\":\"dest\",\"cpid\":4242,\"lpid\":4243,"));
+	assert_non_null(strstr(out, "{\"key\":\"0x00002537\",\"id\":77,\"owner\":\"root\","
+				    "\"perms\":\"rw-r-----\",\"mode\":\"0640\",\"cuid\":0,"));
+	assert_non_null(strstr(out, "\"size\":16640,\"nattch\":3,\"status\":\"dest\","
+				    "\"attach\":null,\"detach\":null,\"cpid\":4242,\"lpid\":4243,"));
 	assert_non_null(strstr(out, "\"state\":\"running\",\"message\":null,\"count\":1234,"
 				    "\"resets\":2,\"writer_pid\":4242,\"writer_command\":\"shmwriter\","
 				    "\"writer_alive\":true,\"age\":0.500,\"rate\":1.000}\n"));
@@ -242,7 +243,7 @@ static void test_reports(void **state)
 	in.writer_comm = "a\"b\\c\n";
 	model_build(&m, &in);
 	report_json(&m, &in, out, sizeof out);
-	assert_non_null(strstr(out, "\"shmid\":null,"));
+	assert_non_null(strstr(out, "\"id\":null,"));
 	assert_non_null(strstr(out, "\"state\":\"waiting\",\"message\":\"no segment with key "));
 	assert_non_null(strstr(out, "\"count\":null,"));
 	in.snap = &snap;
