@@ -39,10 +39,12 @@ static attr_t tone_attr(enum model_tone t, const struct draw_style *s)
 	}
 }
 
-/* Text at (y, x), cut at the right edge. */
+/* Text at (y, x), cut at the right edge; never the screen's last cell,
+ * whose write scrolls some terminals and, on a one-column screen, makes
+ * ncurses 6.4 read outside its line (see tui.c). */
 static void put(int y, int x, const char *text, attr_t a)
 {
-	int room = COLS - x;
+	int room = COLS - x - (y == LINES - 1);
 	if (room <= 0 || y < 0 || y >= LINES)
 		return;
 	attrset((int)(a));
