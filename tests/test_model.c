@@ -251,10 +251,36 @@ static void test_reports(void **state)
 	assert_non_null(strstr(out, "\"writer_command\":\"a\\\"b\\\\c\\u000a\""));
 }
 
+/* Numbers at the top of the range fit their fields, units kept. */
+static void test_extreme_numbers(void **state)
+{
+	(void)state;
+	snap.count = UINT64_MAX;
+	snap.resets = UINT64_MAX;
+	hist[3] = (struct shmtop_sample){ 0, 99 * S };
+	hist[4] = (struct shmtop_sample){ UINT64_MAX, 99 * S + 1 }; /* UINT64_MAX in 1 ns */
+	snap.mono_ns = hist[4].mono_ns;
+	model_build(&m, &in);
+	assert_string_equal(m.value, "18446744073709551615");
+	assert_string_equal(m.details,
+			    "rate 1.84e+28/s  changed 1s ago  resets 18446744073709551615");
+	assert_string_equal(m.spark_title, "history: value  min 0  max 18.4E");
+	model_graph(&m, &in, 40, 6, NULL);
+	assert_non_null(strstr(m.graph_title, "history: value  min 0  max 18.4E"));
+	assert_true(strlen(m.graph_top) <= GRAPH_LABEL_W);
+	in.spark_mode = SPARK_RATE;
+	model_build(&m, &in);
+	assert_string_equal(m.spark_title, "history: rate  min 0/s  max 1.84e+28/s");
+	char text[2048];
+	assert_true(report_text(&m, text, sizeof text) < sizeof text);
+	assert_non_null(strstr(text, "rate 1.84e+28/s "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_live, setup),
+		cmocka_unit_test_setup(test_extreme_numbers, setup),
 		cmocka_unit_test_setup(test_health, setup),
 		cmocka_unit_test_setup(test_controls_disabled, setup),
 		cmocka_unit_test_setup(test_states, setup),

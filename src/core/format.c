@@ -82,18 +82,45 @@ char *format_age(int64_t ns, char *buf, size_t len)
 	return buf;
 }
 
+char *format_count(uint64_t n, char *buf, size_t len)
+{
+	static const char prefix[] = "kMGTPE";
+	if (n < 1000) {
+		snprintf(buf, len, "%" PRIu64, n);
+		return buf;
+	}
+	double v = (double)n / 1e3;
+	unsigned u = 0;
+	while (v >= 999.95 && u + 1 < sizeof prefix - 1) { /* 999.95 would print 1000.0 */
+		v /= 1e3;
+		u++;
+	}
+	snprintf(buf, len, "%.1f%c", v, prefix[u]);
+	return buf;
+}
+
 char *format_rate(double r, char *buf, size_t len)
 {
+	static const char prefix[] = "kMGTPE";
 	/* Each bound is where the shorter form would round up to the next
 	 * (9.996 is "10.0/s", not "10.00/s"; 999.96 is "1.00k/s"). */
-	if (!(r > 0.0)) /* also NaN */
+	double a = fabs(r);
+	const char *sign = r < 0 ? "-" : "";
+	if (!(a > 0.0)) { /* also NaN */
 		snprintf(buf, len, "0/s");
-	else if (r < 999.95)
-		snprintf(buf, len, "%.*f/s", r < 9.995 ? 2 : 1, r);
-	else if (r < 999995.0)
-		snprintf(buf, len, "%.2fk/s", r / 1e3);
-	else
-		snprintf(buf, len, "%.2fM/s", r / 1e6);
+		return buf;
+	}
+	if (a < 999.95) {
+		snprintf(buf, len, "%s%.*f/s", sign, a < 9.995 ? 2 : 1, a);
+		return buf;
+	}
+	unsigned u = 0;
+	for (a /= 1e3; a >= 999.995 && u + 1 < sizeof prefix - 1; u++)
+		a /= 1e3;
+	if (a < 999.995 && isfinite(a))
+		snprintf(buf, len, "%s%.2f%c/s", sign, a, prefix[u]);
+	else /* beyond 999.99E per second (or inf): an exponent */
+		snprintf(buf, len, "%s%.2e/s", sign, fabs(r));
 	return buf;
 }
 

@@ -204,6 +204,16 @@ static void fields_of(struct view_model *m, const struct model_input *in)
 	field(m, "ctime", "%s", format_time(st->ctime, a, sizeof a));
 }
 
+/* A count for a title: exact up to ten digits, else in FORMAT_COUNT_W. */
+static const char *count_text(double v, char *buf, size_t len)
+{
+	if (v < 1e10)
+		snprintf(buf, len, "%.0f", v);
+	else
+		format_count(v < 0x1p64 ? (uint64_t)v : UINT64_MAX, buf, len);
+	return buf;
+}
+
 static void spark_of(struct view_model *m, const struct model_input *in)
 {
 	double series[SHMTOP_HISTORY];
@@ -219,8 +229,9 @@ static void spark_of(struct view_model *m, const struct model_input *in)
 		snprintf(m->spark_title, sizeof m->spark_title, "history: rate  min %s  max %s",
 			 format_rate(lo, a, sizeof a), format_rate(hi, b, sizeof b));
 	} else {
-		snprintf(m->spark_title, sizeof m->spark_title,
-			 "history: value  min %.0f  max %.0f", lo, hi);
+		char a[24], b[24];
+		snprintf(m->spark_title, sizeof m->spark_title, "history: value  min %s  max %s",
+			 count_text(lo, a, sizeof a), count_text(hi, b, sizeof b));
 	}
 }
 
@@ -278,8 +289,9 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
 		snprintf(m->graph_title, sizeof m->graph_title, "history: rate  min %s  max %s%s",
 			 format_rate(g->lo, a, sizeof a), format_rate(g->hi, b, sizeof b), every);
 	} else {
-		snprintf(m->graph_title, sizeof m->graph_title, "history: value  min %.0f  max %.0f%s",
-			 g->lo, g->hi, every);
+		char a[24], b[24];
+		snprintf(m->graph_title, sizeof m->graph_title, "history: value  min %s  max %s%s",
+			 count_text(g->lo, a, sizeof a), count_text(g->hi, b, sizeof b), every);
 	}
 	m->graph_top[0] = m->graph_mid[0] = m->graph_base[0] = '\0';
 	if (g->scale.span > 0.0) {
