@@ -34,6 +34,16 @@ char *format_octal(unsigned mode, char *buf, size_t len)
 	return buf;
 }
 
+/* v (already divided by base once, for the first prefix) divided by base
+ * while it is at least limit, up to the sixth prefix (E); the prefix's
+ * index in *u. */
+static double scale_down(double v, double base, double limit, unsigned *u)
+{
+	for (*u = 0; v >= limit && *u < 5; ++*u)
+		v /= base;
+	return v;
+}
+
 char *format_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "KMGTPE";
@@ -41,12 +51,8 @@ char *format_size(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, bytes);
 		return buf;
 	}
-	double v = (double)bytes / 1024;
-	unsigned u = 0;
-	while (v >= 1024 && u + 1 < sizeof units - 1) {
-		v /= 1024;
-		u++;
-	}
+	unsigned u;
+	double v = scale_down((double)bytes / 1024, 1024, 1024, &u);
 	v = floor(v * 10 + 0.5) / 10; /* half up, as lsipc: 16640 is 16.3K */
 	snprintf(buf, len, "%.1f%c", v, units[u]);
 	return buf;
@@ -89,12 +95,8 @@ char *format_count(uint64_t n, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, n);
 		return buf;
 	}
-	double v = (double)n / 1e3;
-	unsigned u = 0;
-	while (v >= 999.95 && u + 1 < sizeof prefix - 1) { /* 999.95 would print 1000.0 */
-		v /= 1e3;
-		u++;
-	}
+	unsigned u; /* from 999.95 it would print 1000.0 */
+	double v = scale_down((double)n / 1e3, 1e3, 999.95, &u);
 	snprintf(buf, len, "%.1f%c", v, prefix[u]);
 	return buf;
 }
@@ -114,9 +116,8 @@ char *format_rate(double r, char *buf, size_t len)
 		snprintf(buf, len, "%s%.*f/s", sign, a < 9.995 ? 2 : 1, a);
 		return buf;
 	}
-	unsigned u = 0;
-	for (a /= 1e3; a >= 999.995 && u + 1 < sizeof prefix - 1; u++)
-		a /= 1e3;
+	unsigned u;
+	a = scale_down(a / 1e3, 1e3, 999.995, &u);
 	if (a < 999.995 && isfinite(a))
 		snprintf(buf, len, "%s%.2f%c/s", sign, a, prefix[u]);
 	else /* beyond 999.99E per second (or inf): an exponent */
