@@ -2,6 +2,7 @@
 /* The view model from a snapshot, IPC_STAT and history, in each state. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -225,7 +226,8 @@ static void test_reports(void **state)
 				    "\"nattch\":3,\"status\":\"dest\",\"cpid\":4242,\"lpid\":4243,"));
 	assert_non_null(strstr(out, "\"state\":\"running\",\"message\":null,\"count\":1234,"
 				    "\"resets\":2,\"writer_pid\":4242,\"writer_command\":\"shmwriter\","
-				    "\"writer_alive\":true,\"age\":0.500,\"rate\":1.000}\n"));
+				    "\"writer_alive\":true,\"age\":0.500,\"rate\":1.000,"
+				    "\"writer_proc_state\":null,\"busy\":false}\n"));
 	n = report_text(&m, out, sizeof out);
 	assert_int_equal(n, strlen(out));
 	assert_non_null(strstr(out, "shmtop  key 0x00002537  shmid 77 - RUNNING\n"));
@@ -249,6 +251,49 @@ static void test_reports(void **state)
 	model_build(&m, &in);
 	report_json(&m, &in, out, sizeof out);
 	assert_non_null(strstr(out, "\"writer_command\":\"a\\\"b\\\\c\\u000a\""));
+}
+
+/* The footer offers p and r only where they work, c and d only with a
+ * history. */
+static void footer_has(bool control, bool history)
+{
+	model_build(&m, &in);
+	assert_int_equal(strstr(m.footer, "p pause") != NULL || strstr(m.footer, "p resume") != NULL,
+			 control);
+	assert_int_equal(strstr(m.footer, "r reset") != NULL, control);
+	assert_int_equal(strstr(m.footer, "c clear") != NULL, history);
+	assert_int_equal(strstr(m.footer, "d rate") != NULL, history);
+	assert_non_null(strstr(m.footer, "? help  q quit"));
+}
+
+static void test_footer(void **state)
+{
+	(void)state;
+	footer_has(true, true);
+	assert_string_equal(m.footer, "p pause  r reset  c clear  d rate  a rescan  "
+				      "+/- delay 0.5s  ? help  q quit");
+	snap.state = SHMTOP_STATE_PAUSED;
+	footer_has(true, true);
+	assert_non_null(strstr(m.footer, "p resume  r reset"));
+	snap.state = SHMTOP_STATE_RUNNING;
+	in.control_ok = false; /* view-only, or a control segment that proves nothing */
+	in.control_why = "you may view, not control";
+	footer_has(false, true);
+	in.control_ok = true;
+	in.writer_alive = false; /* dead: nobody to command */
+	footer_has(false, true);
+	in.writer_alive = true;
+	snap.state = SHMTOP_STATE_STOPPED;
+	footer_has(false, true);
+	snap.state = SHMTOP_STATE_RUNNING;
+	const enum model_state none[] = { MODEL_FOREIGN, MODEL_DAMAGED, MODEL_DENIED,
+					  MODEL_WAITING, MODEL_ERROR };
+	in.snap = NULL;
+	in.nhist = 0;
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+		in.state = none[i];
+		footer_has(false, false);
+	}
 }
 
 /* Numbers at the top of the range fit their fields, units kept. */
@@ -281,6 +326,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_live, setup),
 		cmocka_unit_test_setup(test_extreme_numbers, setup),
+		cmocka_unit_test_setup(test_footer, setup),
 		cmocka_unit_test_setup(test_health, setup),
 		cmocka_unit_test_setup(test_controls_disabled, setup),
 		cmocka_unit_test_setup(test_states, setup),

@@ -25,7 +25,9 @@ static enum model_health health_of(const struct model_input *in)
 		return HEALTH_STOPPED;
 	if (!in->writer_alive)
 		return HEALTH_DEAD;
-	if (in->now_mono - s->beat_ns > MODEL_STALL_NS)
+	/* a writer holds seq odd for microseconds: busy through a read's
+	 * retries means stuck, whatever its last heartbeat */
+	if (in->busy || in->now_mono - s->beat_ns > MODEL_STALL_NS)
 		return HEALTH_STALLED;
 	return s->state == SHMTOP_STATE_PAUSED ? HEALTH_PAUSED : HEALTH_RUNNING;
 }
@@ -121,6 +123,22 @@ static void message_of(struct view_model *m, const struct model_input *in)
 	}
 }
 
+/* What a state letter of /proc/PID/stat means (proc(5)). */
+static const char *proc_state_name(char c)
+{
+	switch (c) {
+	case 'R': return "running";
+	case 'S': return "sleeping";
+	case 'D': return "in uninterruptible wait";
+	case 'T': return "stopped";
+	case 't': return "stopped by a tracer";
+	case 'Z': return "zombie";
+	case 'X': return "dead";
+	case 'I': return "idle";
+	default: return "unknown state";
+	}
+}
+
 static void writer_of(struct view_model *m, const struct model_input *in)
 {
 	const struct shmtop_snapshot *s = in->snap;
@@ -144,11 +162,15 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 	char tail[40] = "";
 	if (late >= NS_PER_SEC && m->health != HEALTH_STOPPED)
 		snprintf(tail, sizeof tail, ", beat %s ago", format_age(late, beat, sizeof beat));
-	snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s, %s, %s%s",
-		 (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?", life[m->health],
+	char proc[40] = ""; /* the kernel's word on a writer that looks stuck */
+	if (in->writer_pstate)
+		snprintf(proc, sizeof proc, " (%c: %s)", in->writer_pstate,
+			 proc_state_name(in->writer_pstate));
+	snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s%s, %s, %s%s",
+		 (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?", life[m->health], proc,
 		 record_state_name(s->state), every, tail);
-	snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s, %s, %s%s",
-		 (int)s->writer_pid, life[m->health], record_state_name(s->state), every, tail);
+	snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s%s, %s, %s%s",
+		 (int)s->writer_pid, life[m->health], proc, record_state_name(s->state), every, tail);
 }
 
 static void control_of(struct view_model *m, const struct model_input *in)
@@ -301,6 +323,21 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
 	}
 }
 
+/* The keys that work on what is shown: p and r only with working
+ * controls, c and d only with a history. */
+static void footer_of(struct view_model *m, const struct model_input *in)
+{
+	char control[32] = "", history[32] = "";
+	if (m->control_ok)
+		snprintf(control, sizeof control, "p %s  r reset  ",
+			 m->health == HEALTH_PAUSED ? "resume" : "pause");
+	if (in->snap)
+		snprintf(history, sizeof history, "c clear  d %s  ",
+			 in->spark_mode == SPARK_RATE ? "value" : "rate");
+	snprintf(m->footer, sizeof m->footer, "%s%sa rescan  +/- delay %d.%ds  ? help  q quit",
+		 control, history, in->delay_tenths / 10, in->delay_tenths % 10);
+}
+
 void model_build(struct view_model *m, const struct model_input *in)
 {
 	char kb[16], a[24], b[24];
@@ -334,9 +371,5 @@ void model_build(struct view_model *m, const struct model_input *in)
 	fields_of(m, in);
 	procs_of(m, in);
 	spark_of(m, in);
-	snprintf(m->footer, sizeof m->footer,
-		 "p %s  r reset  c clear  d %s  a rescan  +/- delay %d.%ds  ? help  q quit",
-		 m->health == HEALTH_PAUSED ? "resume" : "pause",
-		 in->spark_mode == SPARK_RATE ? "value" : "rate", in->delay_tenths / 10,
-		 in->delay_tenths % 10);
+	footer_of(m, in);
 }
