@@ -208,6 +208,7 @@ static void test_stopped_mid_update(void **state)
 	snprintf(want, sizeof want, "writer pid %d (", (int)child);
 	assert_non_null(strstr(vm.writer, want));
 	assert_non_null(strstr(vm.writer, "stalled (T: stopped)"));
+	assert_non_null(strstr(vm.writer_short, " stopped (T), running"));
 	assert_null(strstr(vm.footer, "p pause")); /* a stopped writer obeys nothing */
 	char out[4096];
 	report_json(&vm, &in, out, sizeof out);

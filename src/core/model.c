@@ -162,15 +162,20 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 	char tail[40] = "";
 	if (late >= NS_PER_SEC && m->health != HEALTH_STOPPED)
 		snprintf(tail, sizeof tail, ", beat %s ago", format_age(late, beat, sizeof beat));
-	char proc[40] = ""; /* the kernel's word on a writer that looks stuck */
-	if (in->writer_pstate)
-		snprintf(proc, sizeof proc, " (%c: %s)", in->writer_pstate,
-			 proc_state_name(in->writer_pstate));
+	/* The kernel's word on a writer that looks stuck: "stalled (T:
+	 * stopped)", and in the short form the kernel's word alone. */
+	char proc[40] = "", pshort[40];
+	snprintf(pshort, sizeof pshort, "%s", life[m->health]);
+	if (in->writer_pstate) {
+		const char *name = proc_state_name(in->writer_pstate);
+		snprintf(proc, sizeof proc, " (%c: %s)", in->writer_pstate, name);
+		snprintf(pshort, sizeof pshort, "%s (%c)", name, in->writer_pstate);
+	}
 	snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s%s, %s, %s%s",
 		 (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?", life[m->health], proc,
 		 record_state_name(s->state), every, tail);
-	snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s%s, %s, %s%s",
-		 (int)s->writer_pid, life[m->health], proc, record_state_name(s->state), every, tail);
+	snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s, %s, %s%s",
+		 (int)s->writer_pid, pshort, record_state_name(s->state), every, tail);
 }
 
 static void control_of(struct view_model *m, const struct model_input *in)
