@@ -89,6 +89,7 @@ static void test_extremes(void **state)
 	fits(format_rate(1.0 / 0.0, buf, sizeof buf), "inf/s", r);
 	fits(format_rate(0.0 / 0.0, buf, sizeof buf), "0/s", r);
 	fits(format_rate(1e308, buf, sizeof buf), "1.00e+308/s", r);
+	fits(format_rate(-1.7e308, buf, sizeof buf), "-1.70e+308/s", r);
 
 	fits(format_size(UINT64_MAX, buf, sizeof buf), "16.0E", 7);
 	fits(format_size(UINT64_C(1) << 60, buf, sizeof buf), "1.0E", 7);

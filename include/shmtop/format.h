@@ -43,7 +43,7 @@ char *format_count(uint64_t n, char *buf, size_t len);
  * "42.0/s", "1.20k/s", "3.40M/s", ... up to "999.99E/s", then an exponent
  * ("1.84e+20/s"); negative rates (a count that went down) with a minus
  * sign; NaN as "0/s". */
-#define FORMAT_RATE_W 11
+#define FORMAT_RATE_W 12
 char *format_rate(double per_sec, char *buf, size_t len);
 
 /* The status column of ipcs: "dest", "locked", "dest locked", or "-". */
