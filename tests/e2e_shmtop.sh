@@ -290,7 +290,7 @@ t_stalled() {
 	until_ok 10 value_above stall 2 || fail "value stuck" || return 1
 	kill -STOP "$WPID"
 	see stall "STALLED" 6 || { kill -CONT "$WPID"; return 1; }
-	see stall "writer pid $WPID .*stalled, running, .*beat [0-9.]+s" || { kill -CONT "$WPID"; return 1; }
+	see stall "writer pid $WPID .*(stalled|stopped \(T\)), running, .*beat [0-9.]+s" || { kill -CONT "$WPID"; return 1; }
 	kill -CONT "$WPID"
 	see stall "RUNNING" 5
 }

@@ -49,6 +49,53 @@ static void test_size(void **state)
 	assert_string_equal(format_size(UINT64_MAX, buf, sizeof buf), "16.0E");
 }
 
+/* s, and no longer than w characters. */
+static void fits(const char *s, const char *want, size_t w)
+{
+	assert_string_equal(s, want);
+	assert_true(strlen(s) <= w);
+}
+
+static void test_extremes(void **state)
+{
+	(void)state;
+	const size_t c = FORMAT_COUNT_W, r = FORMAT_RATE_W;
+	fits(format_count(0, buf, sizeof buf), "0", c);
+	fits(format_count(1, buf, sizeof buf), "1", c);
+	fits(format_count(999, buf, sizeof buf), "999", c);
+	fits(format_count(1000, buf, sizeof buf), "1.0k", c);
+	fits(format_count(999949, buf, sizeof buf), "999.9k", c);
+	fits(format_count(999950, buf, sizeof buf), "1.0M", c); /* not 1000.0k */
+	fits(format_count(UINT64_C(999950000000000000), buf, sizeof buf), "1.0E", c);
+	fits(format_count(UINT64_C(1000000000000000000), buf, sizeof buf), "1.0E", c);
+	fits(format_count(UINT64_MAX, buf, sizeof buf), "18.4E", c);
+
+	const double max = (double)UINT64_MAX;
+	fits(format_rate(0, buf, sizeof buf), "0/s", r);
+	fits(format_rate(1, buf, sizeof buf), "1.00/s", r);
+	fits(format_rate(999, buf, sizeof buf), "999.0/s", r);
+	fits(format_rate(1000, buf, sizeof buf), "1.00k/s", r);
+	fits(format_rate(999949, buf, sizeof buf), "999.95k/s", r);
+	fits(format_rate(999950, buf, sizeof buf), "999.95k/s", r);
+	fits(format_rate(1e18, buf, sizeof buf), "1.00E/s", r);
+	fits(format_rate(max, buf, sizeof buf), "18.45E/s", r);      /* UINT64_MAX per 1 s tick */
+	fits(format_rate(max * 10, buf, sizeof buf), "184.47E/s", r); /* per 0.1 s */
+	fits(format_rate(max * 1e3, buf, sizeof buf), "1.84e+22/s", r); /* per 1 ms */
+	fits(format_rate(max * 1e9, buf, sizeof buf), "1.84e+28/s", r); /* per 1 ns */
+	fits(format_rate(-max, buf, sizeof buf), "-18.45E/s", r); /* a reset from the top */
+	fits(format_rate(-max * 1e9, buf, sizeof buf), "-1.84e+28/s", r);
+	fits(format_rate(-0.5, buf, sizeof buf), "-0.50/s", r);
+	fits(format_rate(-1500, buf, sizeof buf), "-1.50k/s", r);
+	fits(format_rate(1.0 / 0.0, buf, sizeof buf), "inf/s", r);
+	fits(format_rate(0.0 / 0.0, buf, sizeof buf), "0/s", r);
+	fits(format_rate(1e308, buf, sizeof buf), "1.00e+308/s", r);
+	fits(format_rate(-1.7e308, buf, sizeof buf), "-1.70e+308/s", r);
+
+	fits(format_size(UINT64_MAX, buf, sizeof buf), "16.0E", 7);
+	fits(format_size(UINT64_C(1) << 60, buf, sizeof buf), "1.0E", 7);
+	fits(format_size(1048575, buf, sizeof buf), "1024.0K", 7);
+}
+
 static void test_time(void **state)
 {
 	(void)state;
@@ -75,7 +122,7 @@ static void test_age_rate_status(void **state)
 	assert_string_equal(format_age(7380 * s, buf, sizeof buf), "2h03m");
 	assert_string_equal(format_age((4 * 86400 + 7200) * s, buf, sizeof buf), "4d02h");
 	assert_string_equal(format_rate(0, buf, sizeof buf), "0/s");
-	assert_string_equal(format_rate(-3, buf, sizeof buf), "0/s");
+	assert_string_equal(format_rate(-3, buf, sizeof buf), "-3.00/s");
 	assert_string_equal(format_rate(2.5, buf, sizeof buf), "2.50/s");
 	assert_string_equal(format_rate(42, buf, sizeof buf), "42.0/s");
 	assert_string_equal(format_rate(1200, buf, sizeof buf), "1.20k/s");
@@ -132,7 +179,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key),  cmocka_unit_test(test_perms),
-		cmocka_unit_test(test_size), cmocka_unit_test(test_time),
+		cmocka_unit_test(test_size), cmocka_unit_test(test_extremes), cmocka_unit_test(test_time),
 		cmocka_unit_test(test_age_rate_status), cmocka_unit_test(test_names),
 		cmocka_unit_test(test_wrap),
 	};

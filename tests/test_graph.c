@@ -177,9 +177,13 @@ static void test_label(void **state)
 	assert_string_equal(graph_label(2500000, b, sizeof b), "2.500M");
 	assert_string_equal(graph_label(12345678, b, sizeof b), "12.35M");
 	assert_string_equal(graph_label(1500.5, b, sizeof b), "1.500k");
-	double big[] = { 1e18, -1e15, 123456789012.0, -999999 };
+	/* up to UINT64_MAX counts per ns, both ways */
+	double big[] = { 1e18, -1e15, 123456789012.0, -999999, (double)UINT64_MAX,
+			 -(double)UINT64_MAX, (double)UINT64_MAX * 1e9, -(double)UINT64_MAX * 1e9 };
 	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
 		assert_true(strlen(graph_label(big[i], b, sizeof b)) <= GRAPH_LABEL_W);
+	assert_string_equal(graph_label((double)UINT64_MAX * 1e9, b, sizeof b), "2e+28");
+	assert_string_equal(graph_label(-(double)UINT64_MAX * 1e9, b, sizeof b), "-2e+28");
 }
 
 static struct shmtop_sample hist[301];

@@ -2,6 +2,7 @@
 /* The view model from a snapshot, IPC_STAT and history, in each state. */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -226,7 +227,8 @@ static void test_reports(void **state)
 				    "\"attach\":null,\"detach\":null,\"cpid\":4242,\"lpid\":4243,"));
 	assert_non_null(strstr(out, "\"state\":\"running\",\"message\":null,\"count\":1234,"
 				    "\"resets\":2,\"writer_pid\":4242,\"writer_command\":\"shmwriter\","
-				    "\"writer_alive\":true,\"age\":0.500,\"rate\":1.000}\n"));
+				    "\"writer_alive\":true,\"age\":0.500,\"rate\":1.000,"
+				    "\"writer_proc_state\":null,\"busy\":false}\n"));
 	n = report_text(&m, out, sizeof out);
 	assert_int_equal(n, strlen(out));
 	assert_non_null(strstr(out, "shmtop  key 0x00002537  shmid 77 - RUNNING\n"));
@@ -252,10 +254,80 @@ static void test_reports(void **state)
 	assert_non_null(strstr(out, "\"writer_command\":\"a\\\"b\\\\c\\u000a\""));
 }
 
+/* The footer offers p and r only where they work, c and d only with a
+ * history. */
+static void footer_has(bool control, bool history)
+{
+	model_build(&m, &in);
+	assert_int_equal(strstr(m.footer, "p pause") != NULL || strstr(m.footer, "p resume") != NULL,
+			 control);
+	assert_int_equal(strstr(m.footer, "r reset") != NULL, control);
+	assert_int_equal(strstr(m.footer, "c clear") != NULL, history);
+	assert_int_equal(strstr(m.footer, "d rate") != NULL, history);
+	assert_non_null(strstr(m.footer, "? help  q quit"));
+}
+
+static void test_footer(void **state)
+{
+	(void)state;
+	footer_has(true, true);
+	assert_string_equal(m.footer, "p pause  r reset  c clear  d rate  a rescan  "
+				      "+/- delay 0.5s  ? help  q quit");
+	snap.state = SHMTOP_STATE_PAUSED;
+	footer_has(true, true);
+	assert_non_null(strstr(m.footer, "p resume  r reset"));
+	snap.state = SHMTOP_STATE_RUNNING;
+	in.control_ok = false; /* view-only, or a control segment that proves nothing */
+	in.control_why = "you may view, not control";
+	footer_has(false, true);
+	in.control_ok = true;
+	in.writer_alive = false; /* dead: nobody to command */
+	footer_has(false, true);
+	in.writer_alive = true;
+	snap.state = SHMTOP_STATE_STOPPED;
+	footer_has(false, true);
+	snap.state = SHMTOP_STATE_RUNNING;
+	const enum model_state none[] = { MODEL_FOREIGN, MODEL_DAMAGED, MODEL_DENIED,
+					  MODEL_WAITING, MODEL_ERROR };
+	in.snap = NULL;
+	in.nhist = 0;
+	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
+		in.state = none[i];
+		footer_has(false, false);
+	}
+}
+
+/* Numbers at the top of the range fit their fields, units kept. */
+static void test_extreme_numbers(void **state)
+{
+	(void)state;
+	snap.count = UINT64_MAX;
+	snap.resets = UINT64_MAX;
+	hist[3] = (struct shmtop_sample){ 0, 99 * S };
+	hist[4] = (struct shmtop_sample){ UINT64_MAX, 99 * S + 1 }; /* UINT64_MAX in 1 ns */
+	snap.mono_ns = hist[4].mono_ns;
+	model_build(&m, &in);
+	assert_string_equal(m.value, "18446744073709551615");
+	assert_string_equal(m.details,
+			    "rate 1.84e+28/s  changed 1s ago  resets 18446744073709551615");
+	assert_string_equal(m.spark_title, "history: value  min 0  max 18.4E");
+	model_graph(&m, &in, 40, 6, NULL);
+	assert_non_null(strstr(m.graph_title, "history: value  min 0  max 18.4E"));
+	assert_true(strlen(m.graph_top) <= GRAPH_LABEL_W);
+	in.spark_mode = SPARK_RATE;
+	model_build(&m, &in);
+	assert_string_equal(m.spark_title, "history: rate  min 0/s  max 1.84e+28/s");
+	char text[2048];
+	assert_true(report_text(&m, text, sizeof text) < sizeof text);
+	assert_non_null(strstr(text, "rate 1.84e+28/s "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_live, setup),
+		cmocka_unit_test_setup(test_extreme_numbers, setup),
+		cmocka_unit_test_setup(test_footer, setup),
 		cmocka_unit_test_setup(test_health, setup),
 		cmocka_unit_test_setup(test_controls_disabled, setup),
 		cmocka_unit_test_setup(test_states, setup),

@@ -7,12 +7,18 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <signal.h>
+#include <stdio.h>
 #include <sys/shm.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "shmtop/clock.h"
 #include "shmtop/monitor.h"
+#include "shmtop/proc.h"
+#include "shmtop/report.h"
 #include "shmtop/segment.h"
 #include "shmtop/writer.h"
 
@@ -137,11 +143,116 @@ static void test_segment_absent(void **state)
 	segment_detach(&s);
 }
 
+/* Store fields of a live record and its checksum, as a writer would. */
+static void reseal(struct shmtop_record *r)
+{
+	struct shmtop_snapshot s;
+	record_copy(r, &s);
+	atomic_store(&r->check, record_checksum(&s));
+}
+
+/* A fresh viewer of a record whose writer stopped in the middle of an
+ * update (seq odd, its pid alive and stopped): the record busy, the pid,
+ * its /proc state T and STALLED, never "writer: none"; a torn copy that
+ * fails a field check is refused, not shown; a finished update reads as
+ * usual again. */
+static void test_stopped_mid_update(void **state)
+{
+	(void)state;
+	key_t key = test_key() ^ 0x00400000;
+	char why[256];
+	struct writer_options wo = { .key = key, .interval_ns = 1000000000, .mode = 0600,
+				     .control_mode = 0600 };
+	writer *w = writer_open(&wo, why, sizeof why);
+	assert_non_null(w);
+	int id = writer_shmid(w);
+	struct shmtop_record *r = shmat(id, NULL, 0);
+	assert_true(r != (void *)-1);
+
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		for (;;)
+			pause();
+	}
+	int ws;
+	assert_int_equal(kill(child, SIGSTOP), 0);
+	assert_int_equal(waitpid(child, &ws, WUNTRACED), child);
+	assert_true(WIFSTOPPED(ws));
+	char pstate;
+	uint64_t start;
+	assert_int_equal(proc_stat(child, &pstate, &start), 0);
+	assert_int_equal(pstate, 'T');
+	atomic_store(&r->writer_pid, child);
+	atomic_store(&r->writer_start, start);
+	atomic_store(&r->count, 4321);
+	reseal(r);
+	uint64_t seq = atomic_load(&r->seq);
+	atomic_store(&r->seq, seq | 1); /* mid-update, and it stays so */
+
+	monitor *m = monitor_new(key);
+	assert_non_null(m);
+	struct model_input in = poll_input(m);
+	assert_int_equal(in.state, MODEL_LIVE);
+	assert_true(in.busy);
+	assert_non_null(in.snap);
+	assert_int_equal(in.snap->writer_pid, child);
+	assert_int_equal(in.snap->count, 4321);
+	assert_true(in.writer_alive);
+	assert_int_equal(in.writer_pstate, 'T');
+	assert_non_null(strstr(in.why, "record busy"));
+	in.now_mono = clock_mono_ns();
+	static struct view_model vm;
+	model_build(&vm, &in);
+	assert_string_equal(vm.badge, "STALLED");
+	char want[64];
+	snprintf(want, sizeof want, "writer pid %d (", (int)child);
+	assert_non_null(strstr(vm.writer, want));
+	assert_non_null(strstr(vm.writer, "stalled (T: stopped)"));
+	assert_non_null(strstr(vm.writer_short, " stopped (T), running"));
+	assert_null(strstr(vm.footer, "p pause")); /* a stopped writer obeys nothing */
+	char out[4096];
+	report_json(&vm, &in, out, sizeof out);
+	assert_non_null(strstr(out, "\"state\":\"stalled\""));
+	assert_non_null(strstr(out, "\"writer_proc_state\":\"T\",\"busy\":true"));
+	report_text(&vm, out, sizeof out);
+	assert_non_null(strstr(out, " - STALLED\n"));
+	assert_null(strstr(out, "writer: none"));
+
+	/* A torn copy with a field out of range: refused, said, no crash. */
+	atomic_store(&r->state, 77);
+	monitor *fresh = monitor_new(key);
+	in = poll_input(fresh);
+	assert_int_equal(in.state, MODEL_ERROR);
+	assert_null(in.snap);
+	assert_false(in.busy);
+	assert_non_null(strstr(in.why, "state"));
+	monitor_free(fresh);
+	atomic_store(&r->state, SHMTOP_STATE_RUNNING);
+
+	/* The update ends: a normal read, no longer busy. */
+	atomic_store(&r->count, 4322);
+	reseal(r);
+	atomic_store(&r->seq, (seq | 1) + 1);
+	in = poll_input(m);
+	assert_int_equal(in.state, MODEL_LIVE);
+	assert_false(in.busy);
+	assert_int_equal(in.snap->count, 4322);
+
+	kill(child, SIGKILL);
+	waitpid(child, &ws, 0);
+	monitor_free(m);
+	shmdt(r);
+	shmctl(id, IPC_RMID, NULL);
+	writer_close(w);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_life),
 		cmocka_unit_test(test_segment_absent),
+		cmocka_unit_test(test_stopped_mid_update),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -121,6 +121,16 @@ static void test_bad(void **state)
 	bad(RUN("--key"), "option '--key' needs an argument");
 	bad(RUN("-x"), "unknown option '-x'");
 	bad(RUN("--bogus"), "unknown option '--bogus'");
+	bad(RUN("-k", "-1"), "invalid key '-1'"); /* not 0xffffffff */
+	bad(RUN("-k", "+1"), "invalid key '+1'");
+	bad(RUN("--a"), "option '--a' is ambiguous; possibilities: ");
+	assert_non_null(strstr(why, " '--ascii'"));
+	assert_non_null(strstr(why, " '--all'"));
+	bad(RUN("--a=1"), "option '--a' is ambiguous");
+	bad(RUN("-bx"), "unknown option '-x'");
+	assert_int_equal(RUN("--ke", "5", "--as"), OPTIONS_RUN); /* unique prefixes */
+	assert_int_equal(o.key, 5);
+	assert_true(o.ascii);
 	bad(RUN("extra"), "unexpected argument 'extra'");
 	bad(RUN("-k", "1", "-f", "/"), "give one of --key, --file and --id, not --key and --file");
 	bad(RUN("-i", "-1"), "invalid shmid '-1'");

@@ -36,9 +36,18 @@ static void test_keys(void **state)
 	key_ok("022467", 9527); /* octal */
 	key_ok("0xffffffff", -1); /* as ipcs prints a negative key */
 	key_ok("0x80000000", INT32_MIN);
-	key_ok("-2147483648", INT32_MIN);
 	key_ok("4294967295", -1);
+	key_ok("037777777777", -1);
 	key_ok("1", 1);
+	key_ok("0x1", 1);
+	key_bad("-1", "expected a number"); /* no sign: -1 is not 0xffffffff */
+	key_bad("-2147483648", "expected a number");
+	key_bad("+1", "expected a number");
+	key_bad("-0x1", "expected a number");
+	key_bad("0x-1", "expected a number");
+	key_bad("0x+1", "expected a number");
+	key_bad("4294967296", "out of range");
+	key_bad("040000000000", "out of range");
 	key_bad("", "expected a number");
 	key_bad(" 1", "expected a number");
 	key_bad("12a", "expected a number");
@@ -48,7 +57,6 @@ static void test_keys(void **state)
 	key_bad("0", "IPC_PRIVATE");
 	key_bad("0x0", "IPC_PRIVATE");
 	key_bad("0x100000000", "out of range");
-	key_bad("-2147483649", "out of range");
 	key_bad("99999999999999999999999", "out of range");
 	key_bad(NULL, "expected a number");
 }
@@ -80,12 +88,36 @@ static void test_intervals(void **state)
 	interval_ok("10", INT64_C(10000000000));
 	interval_ok("0.000001", 1000);
 	interval_ok("86400", INT64_C(86400000000000));
-	interval_ok("1e-3", 1000000);
+	interval_ok("00.25", 250000000);
+	interval_ok("0.000", 0);
+	interval_ok("1.000000001", 1000000001);
+	interval_ok("1.0000000015", 1000000002); /* to the nearest ns */
+	interval_ok("0.0000010004", 1000);
+	interval_ok("86400.000000000", INT64_C(86400000000000));
 	interval_bad("", "expected seconds");
+	interval_bad("1e-3", "expected seconds"); /* no exponent */
+	interval_bad("1E2", "expected seconds");
+	interval_bad("0x10", "expected seconds"); /* strtod's hex: 16 s */
+	interval_bad("0x1p3", "expected seconds");
+	interval_bad("-0", "expected seconds");
+	interval_bad("-0.0", "expected seconds");
+	interval_bad("+1", "expected seconds");
+	interval_bad("infinity", "expected seconds");
+	interval_bad("NAN", "expected seconds");
+	interval_bad(".", "expected seconds");
+	interval_bad("1.", "expected seconds");
+	interval_bad("1..5", "expected seconds");
+	interval_bad("1,5", "expected seconds");
+	interval_bad("1 ", "expected seconds");
+	interval_bad(NULL, "expected seconds");
+	interval_bad("86400.000000001", "from 0 to 86400");
+	interval_bad("99999999999999999999999", "from 0 to 86400");
+	interval_bad("0.0000009999", "at least 0.000001");
+	interval_bad("0.00000000001", "at least 0.000001");
 	interval_bad("1s", "expected seconds");
 	interval_bad("nan", "expected seconds");
 	interval_bad("inf", "expected seconds");
-	interval_bad("-1", "from 0 to 86400");
+	interval_bad("-1", "expected seconds");
 	interval_bad("86401", "from 0 to 86400");
 	interval_bad("1e400", "expected seconds"); /* overflows to inf */
 	interval_bad("0.0000001", "at least 0.000001");
@@ -123,6 +155,11 @@ static void test_modes(void **state)
 	mode_bad("0680", "expected octal");
 	mode_bad("rw-------", "expected octal");
 	mode_bad("-600", "expected octal");
+	mode_bad("+600", "expected octal");
+	mode_bad(" 600", "expected octal");
+	mode_bad("600 ", "expected octal");
+	mode_bad("0o600", "expected octal");
+	mode_bad("6e2", "expected octal");
 	mode_bad("01600", "at most 0777");
 	mode_bad("4755", "at most 0777");
 	mode_bad("000600", "expected octal"); /* too many digits */

@@ -33,7 +33,17 @@ char *format_time(int64_t t, char *buf, size_t len);
  * "4d02h"; negative durations print as "<1s". */
 char *format_age(int64_t ns, char *buf, size_t len);
 
-/* A rate per second: "0/s", "2.5/s", "1.20k/s", "3.40M/s". */
+/* A count in at most FORMAT_COUNT_W characters: exact below 1000, else
+ * with one decimal and an SI prefix up to E: "999", "1.0k", "999.9k",
+ * "1.0M", "18.4E" (UINT64_MAX). */
+#define FORMAT_COUNT_W 6
+char *format_count(uint64_t n, char *buf, size_t len);
+
+/* A rate per second in at most FORMAT_RATE_W characters: "0/s", "2.50/s",
+ * "42.0/s", "1.20k/s", "3.40M/s", ... up to "999.99E/s", then an exponent
+ * ("1.84e+20/s"); negative rates (a count that went down) with a minus
+ * sign; NaN as "0/s". */
+#define FORMAT_RATE_W 12
 char *format_rate(double per_sec, char *buf, size_t len);
 
 /* The status column of ipcs: "dest", "locked", "dest locked", or "-". */

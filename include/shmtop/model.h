@@ -39,7 +39,8 @@ enum model_health {
 	HEALTH_RUNNING,
 	HEALTH_PAUSED,
 	HEALTH_STOPPED, /* exited cleanly */
-	HEALTH_STALLED, /* alive, but no heartbeat for MODEL_STALL_NS */
+	HEALTH_STALLED, /* alive, but no heartbeat for MODEL_STALL_NS, or stuck
+			 * in the middle of an update */
 	HEALTH_DEAD,    /* gone without marking the record stopped */
 };
 
@@ -61,6 +62,9 @@ struct model_input {
 	const struct attached *att;         /* attached processes, or NULL: not scanned */
 	bool writer_alive;                  /* proc_alive() of snap's writer */
 	const char *writer_comm;            /* or NULL */
+	bool busy;                          /* snap was copied field by field while the
+					     * writer held the record mid-update */
+	char writer_pstate;                 /* its /proc state letter ('T' stopped), or 0 */
 	bool control_ok;                    /* may send commands */
 	const char *control_why;            /* why not, or NULL */
 	int64_t now_mono;                   /* CLOCK_MONOTONIC, for ages */

@@ -9,13 +9,16 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <getopt.h>
 #include <sys/types.h>
 
 /* A SysV key as ipcs prints it or as a number: decimal, 0x hex or 0 octal,
- * from INT32_MIN to 0xffffffff; 0 (IPC_PRIVATE) is refused. */
+ * from 1 to 0xffffffff, without a sign; 0 (IPC_PRIVATE) is refused. */
 int parse_key(const char *s, key_t *out, char *why, size_t whylen);
 
-/* Seconds, fractional, 0 (flat out) or from 1 µs to one day; stored in ns. */
+/* Seconds as decimal digits with an optional fraction ("1", "0.25", ".5"),
+ * 0 (flat out) or from 1 µs to one day, rounded to the nearest ns; no sign,
+ * exponent, hex, inf or nan. */
 int parse_interval(const char *s, int64_t *ns, char *why, size_t whylen);
 
 /* Permission bits in octal, at most 0777, giving the owner read and write. */
@@ -25,8 +28,13 @@ int parse_mode(const char *s, mode_t *out, char *why, size_t whylen);
 #define SHMTOP_FTOK_PROJ 'S'
 int parse_key_file(const char *path, key_t *out, char *why, size_t whylen);
 
-/* The option getopt_long() just rejected (it returned ':' or '?'), as the
- * user typed it; buf holds a short option.  Reads getopt's globals. */
-const char *parse_bad_option(char **argv, char buf[3]);
+/* The one-line message for the option getopt_long() just rejected with c
+ * (':' or '?'), named as the user typed it: "unknown option '-x'", "option
+ * '--key' needs an argument", or "option '--re' is ambiguous;
+ * possibilities: '--reset' '--remove-on-exit'" (the candidates from
+ * longopts).  Written into buf (len bytes, truncated); returns buf.  Reads
+ * getopt's globals. */
+const char *parse_bad_option(int c, char **argv, const struct option *longopts, char *buf,
+			     size_t len);
 
 #endif

@@ -34,6 +34,16 @@ char *format_octal(unsigned mode, char *buf, size_t len)
 	return buf;
 }
 
+/* v (already divided by base once, for the first prefix) divided by base
+ * while it is at least limit, up to the sixth prefix (E); the prefix's
+ * index in *u. */
+static double scale_down(double v, double base, double limit, unsigned *u)
+{
+	for (*u = 0; v >= limit && *u < 5; ++*u)
+		v /= base;
+	return v;
+}
+
 char *format_size(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "KMGTPE";
@@ -41,12 +51,8 @@ char *format_size(uint64_t bytes, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64, bytes);
 		return buf;
 	}
-	double v = (double)bytes / 1024;
-	unsigned u = 0;
-	while (v >= 1024 && u + 1 < sizeof units - 1) {
-		v /= 1024;
-		u++;
-	}
+	unsigned u;
+	double v = scale_down((double)bytes / 1024, 1024, 1024, &u);
 	v = floor(v * 10 + 0.5) / 10; /* half up, as lsipc: 16640 is 16.3K */
 	snprintf(buf, len, "%.1f%c", v, units[u]);
 	return buf;
@@ -82,18 +88,40 @@ char *format_age(int64_t ns, char *buf, size_t len)
 	return buf;
 }
 
+char *format_count(uint64_t n, char *buf, size_t len)
+{
+	static const char prefix[] = "kMGTPE";
+	if (n < 1000) {
+		snprintf(buf, len, "%" PRIu64, n);
+		return buf;
+	}
+	unsigned u; /* from 999.95 it would print 1000.0 */
+	double v = scale_down((double)n / 1e3, 1e3, 999.95, &u);
+	snprintf(buf, len, "%.1f%c", v, prefix[u]);
+	return buf;
+}
+
 char *format_rate(double r, char *buf, size_t len)
 {
+	static const char prefix[] = "kMGTPE";
 	/* Each bound is where the shorter form would round up to the next
 	 * (9.996 is "10.0/s", not "10.00/s"; 999.96 is "1.00k/s"). */
-	if (!(r > 0.0)) /* also NaN */
+	double a = fabs(r);
+	const char *sign = r < 0 ? "-" : "";
+	if (!(a > 0.0)) { /* also NaN */
 		snprintf(buf, len, "0/s");
-	else if (r < 999.95)
-		snprintf(buf, len, "%.*f/s", r < 9.995 ? 2 : 1, r);
-	else if (r < 999995.0)
-		snprintf(buf, len, "%.2fk/s", r / 1e3);
-	else
-		snprintf(buf, len, "%.2fM/s", r / 1e6);
+		return buf;
+	}
+	if (a < 999.95) {
+		snprintf(buf, len, "%s%.*f/s", sign, a < 9.995 ? 2 : 1, a);
+		return buf;
+	}
+	unsigned u;
+	a = scale_down(a / 1e3, 1e3, 999.995, &u);
+	if (a < 999.995 && isfinite(a))
+		snprintf(buf, len, "%s%.2f%c/s", sign, a, prefix[u]);
+	else /* beyond 999.99E per second (or inf): an exponent */
+		snprintf(buf, len, "%s%.2e/s", sign, fabs(r));
 	return buf;
 }
 

@@ -155,6 +155,8 @@ char *graph_label(double v, char *buf, size_t len)
 	snprintf(buf, len, "%.*f%c", a < 10.0 ? 3 : a < 100.0 ? 2 : 1, v, suffix[i]);
 	if (strlen(buf) > GRAPH_LABEL_W) /* a negative with many digits */
 		snprintf(buf, len, "%.0f%c", v, suffix[i]);
+	if (strlen(buf) > GRAPH_LABEL_W) /* beyond 999E: "2e+28" */
+		snprintf(buf, len, "%.0e", v * 1e18);
 	return buf;
 }
 

@@ -25,7 +25,9 @@ static enum model_health health_of(const struct model_input *in)
 		return HEALTH_STOPPED;
 	if (!in->writer_alive)
 		return HEALTH_DEAD;
-	if (in->now_mono - s->beat_ns > MODEL_STALL_NS)
+	/* a writer holds seq odd for microseconds: busy through a read's
+	 * retries means stuck, whatever its last heartbeat */
+	if (in->busy || in->now_mono - s->beat_ns > MODEL_STALL_NS)
 		return HEALTH_STALLED;
 	return s->state == SHMTOP_STATE_PAUSED ? HEALTH_PAUSED : HEALTH_RUNNING;
 }
@@ -121,6 +123,22 @@ static void message_of(struct view_model *m, const struct model_input *in)
 	}
 }
 
+/* What a state letter of /proc/PID/stat means (proc(5)). */
+static const char *proc_state_name(char c)
+{
+	switch (c) {
+	case 'R': return "running";
+	case 'S': return "sleeping";
+	case 'D': return "in uninterruptible wait";
+	case 'T': return "stopped";
+	case 't': return "stopped by a tracer";
+	case 'Z': return "zombie";
+	case 'X': return "dead";
+	case 'I': return "idle";
+	default: return "unknown state";
+	}
+}
+
 static void writer_of(struct view_model *m, const struct model_input *in)
 {
 	const struct shmtop_snapshot *s = in->snap;
@@ -144,11 +162,20 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 	char tail[40] = "";
 	if (late >= NS_PER_SEC && m->health != HEALTH_STOPPED)
 		snprintf(tail, sizeof tail, ", beat %s ago", format_age(late, beat, sizeof beat));
-	snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s, %s, %s%s",
-		 (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?", life[m->health],
+	/* The kernel's word on a writer that looks stuck: "stalled (T:
+	 * stopped)", and in the short form the kernel's word alone. */
+	char proc[40] = "", pshort[40];
+	snprintf(pshort, sizeof pshort, "%s", life[m->health]);
+	if (in->writer_pstate) {
+		const char *name = proc_state_name(in->writer_pstate);
+		snprintf(proc, sizeof proc, " (%c: %s)", in->writer_pstate, name);
+		snprintf(pshort, sizeof pshort, "%s (%c)", name, in->writer_pstate);
+	}
+	snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s%s, %s, %s%s",
+		 (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?", life[m->health], proc,
 		 record_state_name(s->state), every, tail);
 	snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s, %s, %s%s",
-		 (int)s->writer_pid, life[m->health], record_state_name(s->state), every, tail);
+		 (int)s->writer_pid, pshort, record_state_name(s->state), every, tail);
 }
 
 static void control_of(struct view_model *m, const struct model_input *in)
@@ -204,6 +231,16 @@ static void fields_of(struct view_model *m, const struct model_input *in)
 	field(m, "ctime", "%s", format_time(st->ctime, a, sizeof a));
 }
 
+/* A count for a title: exact up to ten digits, else in FORMAT_COUNT_W. */
+static const char *count_text(double v, char *buf, size_t len)
+{
+	if (v < 1e10)
+		snprintf(buf, len, "%.0f", v);
+	else
+		format_count(v < 0x1p64 ? (uint64_t)v : UINT64_MAX, buf, len);
+	return buf;
+}
+
 static void spark_of(struct view_model *m, const struct model_input *in)
 {
 	double series[SHMTOP_HISTORY];
@@ -219,8 +256,9 @@ static void spark_of(struct view_model *m, const struct model_input *in)
 		snprintf(m->spark_title, sizeof m->spark_title, "history: rate  min %s  max %s",
 			 format_rate(lo, a, sizeof a), format_rate(hi, b, sizeof b));
 	} else {
-		snprintf(m->spark_title, sizeof m->spark_title,
-			 "history: value  min %.0f  max %.0f", lo, hi);
+		char a[24], b[24];
+		snprintf(m->spark_title, sizeof m->spark_title, "history: value  min %s  max %s",
+			 count_text(lo, a, sizeof a), count_text(hi, b, sizeof b));
 	}
 }
 
@@ -278,8 +316,9 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
 		snprintf(m->graph_title, sizeof m->graph_title, "history: rate  min %s  max %s%s",
 			 format_rate(g->lo, a, sizeof a), format_rate(g->hi, b, sizeof b), every);
 	} else {
-		snprintf(m->graph_title, sizeof m->graph_title, "history: value  min %.0f  max %.0f%s",
-			 g->lo, g->hi, every);
+		char a[24], b[24];
+		snprintf(m->graph_title, sizeof m->graph_title, "history: value  min %s  max %s%s",
+			 count_text(g->lo, a, sizeof a), count_text(g->hi, b, sizeof b), every);
 	}
 	m->graph_top[0] = m->graph_mid[0] = m->graph_base[0] = '\0';
 	if (g->scale.span > 0.0) {
@@ -287,6 +326,21 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
 		graph_label(g->scale.base + g->scale.span / 2, m->graph_mid, sizeof m->graph_mid);
 		graph_label(g->scale.base, m->graph_base, sizeof m->graph_base);
 	}
+}
+
+/* The keys that work on what is shown: p and r only with working
+ * controls, c and d only with a history. */
+static void footer_of(struct view_model *m, const struct model_input *in)
+{
+	char control[32] = "", history[32] = "";
+	if (m->control_ok)
+		snprintf(control, sizeof control, "p %s  r reset  ",
+			 m->health == HEALTH_PAUSED ? "resume" : "pause");
+	if (in->snap)
+		snprintf(history, sizeof history, "c clear  d %s  ",
+			 in->spark_mode == SPARK_RATE ? "value" : "rate");
+	snprintf(m->footer, sizeof m->footer, "%s%sa rescan  +/- delay %d.%ds  ? help  q quit",
+		 control, history, in->delay_tenths / 10, in->delay_tenths % 10);
 }
 
 void model_build(struct view_model *m, const struct model_input *in)
@@ -322,9 +376,5 @@ void model_build(struct view_model *m, const struct model_input *in)
 	fields_of(m, in);
 	procs_of(m, in);
 	spark_of(m, in);
-	snprintf(m->footer, sizeof m->footer,
-		 "p %s  r reset  c clear  d %s  a rescan  +/- delay %d.%ds  ? help  q quit",
-		 m->health == HEALTH_PAUSED ? "resume" : "pause",
-		 in->spark_mode == SPARK_RATE ? "value" : "rate", in->delay_tenths / 10,
-		 in->delay_tenths % 10);
+	footer_of(m, in);
 }

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "shmtop/attached.h"
+#include "shmtop/clock.h"
 #include "shmtop/format.h"
 #include "shmtop/ipcstat.h"
 #include "shmtop/proc.h"
@@ -30,6 +31,8 @@ struct monitor {
 	bool have_stat;
 	struct shmtop_snapshot snap;
 	bool have_snap;
+	bool busy;           /* snap is a field-by-field copy: the writer holds seq odd */
+	char writer_pstate;  /* its /proc state letter when it looks stuck, else 0 */
 	struct shmtop_sample hist[SHMTOP_HISTORY];
 	size_t nhist;
 	uint64_t hist_first; /* sample number of hist[0] */
@@ -201,6 +204,39 @@ static void read_writer(monitor *m)
 		proc_comm(pid, m->comm, sizeof m->comm);
 		m->comm_pid = pid;
 	}
+	/* Its state in /proc (T: stopped) only when it looks stuck: a healthy
+	 * writer costs no /proc read per tick. */
+	char st;
+	uint64_t start;
+	m->writer_pstate = 0;
+	if ((m->busy || clock_mono_ns() - m->snap.beat_ns > MODEL_STALL_NS) && m->writer_alive &&
+	    proc_stat(pid, &st, &start) == 0 && start == m->snap.writer_start)
+		m->writer_pstate = st;
+}
+
+/* The seqlock read stayed busy and there is no good snapshot: the writer
+ * stopped (or died) in the middle of an update.  Copy the fields one by
+ * one, as a writer taking over does, and keep the copy if each field is
+ * valid: shown as possibly mid-update rather than as no writer at all.
+ * Returns 0 when it did. */
+static int read_busy(monitor *m, char *why, size_t whylen)
+{
+	struct shmtop_snapshot s;
+	if (record_read_header(m->seg.data, m->seg.size, &s, why, whylen) != SHMTOP_READ_OK)
+		return -1;
+	record_copy(m->seg.data, &s);
+	if (record_validate(&s, m->seg.size, RECORD_CHECK_FIELDS, why, whylen))
+		return -1;
+	m->snap = s;
+	m->have_snap = m->busy = true;
+	m->state = MODEL_LIVE;
+	snprintf(m->why, sizeof m->why,
+		 "record busy: its writer stopped in the middle of an update; "
+		 "the values shown may be torn");
+	m->removed_shmid = -1;
+	read_history(m);
+	read_writer(m);
+	return 0;
 }
 
 static void read_record(monitor *m)
@@ -211,6 +247,7 @@ static void read_record(monitor *m)
 	case SHMTOP_READ_OK:
 		m->snap = s;
 		m->have_snap = true;
+		m->busy = false;
 		m->state = MODEL_LIVE;
 		m->why[0] = '\0';
 		m->removed_shmid = -1;
@@ -222,6 +259,8 @@ static void read_record(monitor *m)
 		m->state = MODEL_STARTING;
 		return;
 	case SHMTOP_READ_BUSY:
+		if ((!m->have_snap || m->busy) && read_busy(m, why, sizeof why) == 0)
+			return;
 		break;
 	case SHMTOP_READ_INVALID:
 		if (record_read_header(m->seg.data, m->seg.size, &s, why, sizeof why) !=
@@ -299,6 +338,8 @@ void monitor_input(const monitor *m, struct model_input *in)
 										       : NULL;
 	in->writer_alive = m->have_snap && m->writer_alive;
 	in->writer_comm = m->comm_pid == (m->have_snap ? m->snap.writer_pid : -2) ? m->comm : NULL;
+	in->busy = m->have_snap && m->busy;
+	in->writer_pstate = m->have_snap ? m->writer_pstate : 0;
 	in->control_ok = m->seg.ctl != NULL && m->state == MODEL_LIVE;
 	in->control_why = m->seg.shmid < 0 ? "not attached" : m->seg.ctl_why;
 }

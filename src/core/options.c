@@ -223,7 +223,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		{ 0 },
 	};
 	unsigned given = 0;
-	char ob[3];
+	char ob[160];
 	long v;
 	int c;
 
@@ -281,8 +281,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case 'h': return OPTIONS_HELP;
 		case 'V': return OPTIONS_VERSION;
-		case ':': FAIL("option '%s' needs an argument", parse_bad_option(argv, ob));
-		default: FAIL("unknown option '%s'", parse_bad_option(argv, ob));
+		default: FAIL("%s", parse_bad_option(c, argv, longopts, ob, sizeof ob));
 		}
 	}
 	if (optind < argc)

@@ -140,9 +140,14 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 		put_str(&o, in->writer_comm);
 		put(&o, ",\"writer_alive\":%s,\"age\":%.3f,\"rate\":%.3f",
 		    in->writer_alive ? "true" : "false", (double)m->age_ns / 1e9, m->rate);
+		char ps[2] = { in->writer_pstate, '\0' }; /* its /proc state, when it looks stuck */
+		put(&o, ",\"writer_proc_state\":");
+		put_str(&o, in->writer_pstate ? ps : NULL);
+		put(&o, ",\"busy\":%s", in->busy ? "true" : "false");
 	} else {
 		put(&o, ",\"count\":null,\"resets\":null,\"writer_pid\":null,\"writer_command\":null"
-			",\"writer_alive\":null,\"age\":null,\"rate\":null");
+			",\"writer_alive\":null,\"age\":null,\"rate\":null"
+			",\"writer_proc_state\":null,\"busy\":null");
 	}
 	put(&o, "}\n");
 	finish(&o);

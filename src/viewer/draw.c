@@ -39,15 +39,25 @@ static attr_t tone_attr(enum model_tone t, const struct draw_style *s)
 	}
 }
 
-/* Text at (y, x), cut at the right edge. */
-static void put(int y, int x, const char *text, attr_t a)
+/* Text at (y, x), at most n bytes (one cell each: ASCII), cut at the right
+ * edge; never the screen's last cell,
+ * whose write scrolls some terminals and, on a one-column screen, makes
+ * ncurses 6.4 read outside its line (see tui.c). */
+static void put_n(int y, int x, const char *text, int n, attr_t a)
 {
-	int room = COLS - x;
-	if (room <= 0 || y < 0 || y >= LINES)
+	int room = COLS - x - (y == LINES - 1);
+	if (n > room)
+		n = room;
+	if (n <= 0 || y < 0 || y >= LINES)
 		return;
 	attrset((int)(a));
-	mvaddnstr(y, x, text, room);
+	mvaddnstr(y, x, text, n);
 	attrset((int)(A_NORMAL));
+}
+
+static void put(int y, int x, const char *text, attr_t a)
+{
+	put_n(y, x, text, COLS, a);
 }
 
 /* Blank row y from column x to the end. */
@@ -380,8 +390,8 @@ static const char *const help_lines[] = {
 	"Ctrl-Z    suspend; fg resumes",
 	"Ctrl-L    repaint the screen",
 	"Tab       every segment on the host;",
-	"          in the list: arrows select,",
-	"          Enter opens, s n t o k i sort",
+	"          there arrows select, Enter",
+	"          opens, s n t o k i sort",
 	"",
 	"the graph: one column per sample,",
 	"written where the marker is",
@@ -389,18 +399,26 @@ static const char *const help_lines[] = {
 	"any other key closes this help",
 };
 
+/* The help in a box sized to its longest line and centred, cut to the
+ * screen when the screen is smaller: the text never reaches the border. */
 static void draw_help(const struct draw_style *s)
 {
-	int n = (int)(sizeof help_lines / sizeof help_lines[0]);
-	int w = 40, h = n + 2;
+	static const char title[] = " shmtop help ";
+	int n = (int)(sizeof help_lines / sizeof help_lines[0]), longest = (int)strlen(title);
+	for (int i = 0; i < n; i++)
+		if ((int)strlen(help_lines[i]) > longest)
+			longest = (int)strlen(help_lines[i]);
+	int w = longest + 4, h = n + 2; /* a border and a space each side */
+	if (w > COLS)
+		w = COLS;
+	if (h > LINES)
+		h = LINES;
+	if (w < 2 || h < 2)
+		return;
 	int x = (COLS - w) / 2, y = (LINES - h) / 2;
-	if (x < 0)
-		x = 0;
-	if (y < 0)
-		y = 0;
-	for (int r = 0; r < h && y + r < LINES; r++) {
+	for (int r = 0; r < h; r++) {
 		move(y + r, x);
-		for (int c = 0; c < w && x + c < COLS; c++)
+		for (int c = 0; c < w; c++)
 			addch(' ');
 	}
 	line_run(y, x, w, LINE_H, s);
@@ -411,9 +429,9 @@ static void draw_help(const struct draw_style *s)
 	line_cell(y, x + w - 1, LINE_UR, s);
 	line_cell(y + h - 1, x, LINE_LL, s);
 	line_cell(y + h - 1, x + w - 1, LINE_LR, s);
-	put(y, x + 2, " shmtop help ", A_BOLD);
-	for (int i = 0; i < n && y + 1 + i < LINES; i++)
-		put(y + 1 + i, x + 2, help_lines[i], A_NORMAL);
+	put_n(y, x + 2, title, w - 4, A_BOLD);
+	for (int i = 0; i < n && i < h - 2; i++)
+		put_n(y + 1 + i, x + 2, help_lines[i], w - 4, A_NORMAL);
 }
 
 static void draw_too_small(const struct draw_style *s)

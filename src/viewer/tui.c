@@ -460,6 +460,13 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		while (!stop && (ch = getch()) != ERR) {
 			keys++;
 			stop = key(&t, ch, &next_poll);
+			/* Draw the new size before the next getch(): it would
+			 * refresh stdscr as resizeterm() cut it, and at one
+			 * column ncurses 6.4 reads before the line when it
+			 * writes the last cell (PutCharLR() on a terminal
+			 * with am but no smam, as screen and tmux). */
+			if (!stop && ch == KEY_RESIZE)
+				render(&t);
 		}
 		if (stop || (r > 0 && keys == 0))
 			break; /* a quit key, or end of file / EIO on the terminal */

@@ -230,7 +230,7 @@ int main(int argc, char **argv)
 	const char *file = NULL, *pidfile = NULL;
 	struct pidfile pf = { .fd = -1 };
 	int have_key = 0, daemon = 0, c;
-	char why[512], ob[3];
+	char why[512], ob[160];
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":k:f:i:m:DhV", longopts, NULL)) != -1) {
@@ -265,8 +265,7 @@ int main(int argc, char **argv)
 			break;
 		case 'h': usage(stdout); return 0;
 		case 'V': printf(PROG " (shmtop) %s\n", SHMTOP_VERSION_STRING); return 0;
-		case ':': return bad_arg("option '%s' needs an argument", parse_bad_option(argv, ob));
-		default: return bad_arg("unknown option '%s'", parse_bad_option(argv, ob));
+		default: return bad_arg("%s", parse_bad_option(c, argv, longopts, ob, sizeof ob));
 		}
 	}
 	if (optind < argc)
