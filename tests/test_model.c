@@ -166,6 +166,15 @@ static void test_states(void **state)
 	assert_int_equal(m.nfields, 0);
 	assert_string_equal(m.writer, "writer: none");
 	assert_string_equal(m.control, "");
+	in.by_shmid = true; /* -i SHMID: no key to wait for */
+	in.shmid = 4242;
+	model_build(&m, &in);
+	assert_string_equal(m.title, "shmtop  shmid 4242");
+	assert_string_equal(m.message, "no segment with shmid 4242");
+	in.state = MODEL_REMOVED;
+	model_build(&m, &in);
+	assert_string_equal(m.message, "segment shmid 4242 was removed");
+	in.by_shmid = false;
 
 	in.state = MODEL_FOREIGN;
 	in.why = "segment is 1024 bytes, a shmtop record needs 16640";

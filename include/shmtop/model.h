@@ -53,6 +53,8 @@ struct model_input {
 	enum model_state state;
 	const char *why;                    /* reason for state, or a warning; NULL or "" */
 	int removed_shmid;                  /* with MODEL_REMOVED */
+	bool by_shmid;                      /* watching one segment by shmid (-i), not a key */
+	int shmid;                          /* ... that one */
 	const struct shmtop_snapshot *snap; /* last validated snapshot, or NULL */
 	const struct ipcstat *stat;         /* or NULL */
 	const char *owner, *creator;        /* "user:group" for stat, or NULL */

@@ -92,10 +92,19 @@ static void message_of(struct view_model *m, const struct model_input *in)
 	format_key(in->key, kb, sizeof kb);
 	switch (in->state) {
 	case MODEL_WAITING:
-		snprintf(m->message, sizeof m->message,
-			 "no segment with key %s - waiting for shmwriter to create it", kb);
+		if (in->by_shmid)
+			snprintf(m->message, sizeof m->message, "no segment with shmid %d",
+				 in->shmid);
+		else
+			snprintf(m->message, sizeof m->message,
+				 "no segment with key %s - waiting for shmwriter to create it", kb);
 		break;
 	case MODEL_REMOVED:
+		if (in->by_shmid) {
+			snprintf(m->message, sizeof m->message, "segment shmid %d was removed",
+				 in->shmid);
+			break;
+		}
 		snprintf(m->message, sizeof m->message,
 			 "segment shmid %d was removed - waiting for a new segment with key %s",
 			 in->removed_shmid, kb);
@@ -355,6 +364,8 @@ void model_build(struct view_model *m, const struct model_input *in)
 	if (in->stat)
 		snprintf(m->title, sizeof m->title, "shmtop  key %s  shmid %d", kb,
 			 in->stat->shmid);
+	else if (in->by_shmid)
+		snprintf(m->title, sizeof m->title, "shmtop  shmid %d", in->shmid);
 	else
 		snprintf(m->title, sizeof m->title, "shmtop  key %s", kb);
 	message_of(m, in);

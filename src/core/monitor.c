@@ -327,6 +327,8 @@ void monitor_input(const monitor *m, struct model_input *in)
 	in->state = m->state;
 	in->why = m->why;
 	in->removed_shmid = m->removed_shmid;
+	in->by_shmid = m->watch_id >= 0;
+	in->shmid = m->watch_id;
 	in->snap = m->have_snap ? &m->snap : NULL;
 	in->stat = m->have_stat ? &m->stat : NULL;
 	in->owner = m->owner;
