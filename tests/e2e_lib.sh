@@ -1,9 +1,40 @@
 # SPDX-License-Identifier: MIT
 # Shared helpers for the end-to-end tests (sourced, not run).  The caller
-# sets SHMTOP, WRITER (absolute paths), BASE (the first key of the run) and
-# RUN (a name unique to the run).  Each viewer runs in a tmux server of its
-# own; every wait polls with a deadline; everything made is removed on exit.
+# sets SHMTOP, WRITER (absolute paths) and RUN (a name unique to the run);
+# sourcing sets BASE, this run's block of keys (key N is BASE + N, N from 1
+# to 255).  Each viewer runs in a tmux server of its own; every wait polls
+# with a deadline; everything made is removed on exit.
 SERVERS=() PIDS=() KEYS=() CLEANUPS=()
+
+# The run's block of 256 keys, by the scheme of tests/testutil.h (see there):
+# a marker segment on the block's first key, made with IPC_CREAT|IPC_EXCL so
+# that only one run wins it, in a block where no other key holds a segment;
+# removed last at exit.  Prints "BASE SHMID", or fails.
+claim_keys() {
+	python3 - <<'PY'
+import ctypes, errno, os, random
+libc = ctypes.CDLL(None, use_errno=True)
+PREFIX, SLOTS, IPC_CREAT, IPC_EXCL, IPC_RMID = 0x73000000, 255, 0o1000, 0o2000, 0
+start = random.randrange(0x10000)
+for i in range(0x10000):
+    base = PREFIX | ((start + i) & 0xffff) << 8
+    shmid = libc.shmget(base, 64, IPC_CREAT | IPC_EXCL | 0o600)
+    if shmid < 0:
+        continue  # another run's block
+    def used(k):
+        return libc.shmget(k, 0, 0) >= 0 or ctypes.get_errno() != errno.ENOENT
+    if any(used(base + k) for k in range(1, SLOTS + 1)):
+        libc.shmctl(shmid, IPC_RMID, None)
+        continue
+    print(base, shmid)
+    break
+PY
+}
+read -r BASE KEYS_MARKER < <(claim_keys)
+if [[ -z ${KEYS_MARKER:-} ]]; then
+	echo "e2e_lib: cannot claim a block of keys (python3 and SysV IPC needed)"
+	exit 1
+fi
 
 e2e_cleanup() {
 	local s p k c
@@ -14,6 +45,7 @@ e2e_cleanup() {
 		for id in $(ipcs -m | awk -v k="$k" '$1 == k { print $2 }'); do ipcrm -m "$id"; done
 	done
 	for c in "${CLEANUPS[@]}"; do eval "$c"; done
+	ipcrm -m "$KEYS_MARKER" 2>/dev/null
 }
 trap e2e_cleanup EXIT
 
@@ -79,20 +111,28 @@ see() {
 }
 
 # run_cases CASE...: run each case function, print a line each and the
-# closing "N passed, N failed"; returns non-zero if any failed.
+# closing "N passed, N failed, N skipped".  A case that cannot run here
+# says why and returns 77.  Returns non-zero if any failed, else 77 (for
+# CTest's SKIP_RETURN_CODE) if any was skipped.
 run_cases() {
-	local t passed=0 failed=0
+	local t rc passed=0 failed=0 skipped=0
 	for t in "$@"; do
-		if "$t"; then
+		"$t"
+		rc=$?
+		if ((rc == 0)); then
 			echo "ok   $t"
 			passed=$((passed + 1))
+		elif ((rc == 77)); then
+			echo "SKIP $t"
+			skipped=$((skipped + 1))
 		else
 			echo "FAIL $t"
 			failed=$((failed + 1))
 		fi
 	done
-	echo "$passed passed, $failed failed"
-	((failed == 0))
+	echo "$passed passed, $failed failed, $skipped skipped"
+	((failed == 0)) || return 1
+	((skipped == 0)) || return 77
 }
 
 # stage VAR...: copy the programs named by the variables VAR... (absolute

@@ -16,7 +16,6 @@ SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
-BASE=$((0x5f800000 | (($$ & 0xffff) << 8)))
 RUN=ticks$$
 . "$(dirname "$0")/e2e_lib.sh"
 if ! command -v strace >/dev/null; then
