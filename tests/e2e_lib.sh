@@ -110,6 +110,80 @@ see() {
 	return 1
 }
 
+# The list of every segment (shmtop -a) in tmux server NAME.  Other
+# segments come and go on a busy host (other tests, other programs), so its
+# rows are found by what they show, never by their position.
+
+# selected NAME: the selected (reverse video) row of the list.
+selected() {
+	tmux -L "$RUN-$1" capture-pane -p -e | grep -E $'\e\\[([0-9]+;)*7m' | sed 's/\x1b\[[0-9;]*m//g'
+}
+# column NAME COLUMN: that column of the segment rows on screen, as numbers
+# (hex keys, and lsipc's K and M sizes, converted), one a line.
+column() {
+	screen "$1" | awk -v c="$2" '
+		function hex(s,  i, n) {
+			n = 0
+			for (i = 3; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return n
+		}
+		NR > 3 && $1 ~ /^0x[0-9a-f]+$/ && length($1) == 10 {
+			v = $c; m = 1
+			if (v ~ /^0x/) { printf "%.0f\n", hex(v); next }
+			if (v ~ /K$/) m = 1024; else if (v ~ /M$/) m = 1048576
+			sub(/[KM]$/, "", v); printf "%.0f\n", v * m }'
+}
+# ordered NAME COLUMN asc|desc: the rows on screen (two or more) are in
+# that order by COLUMN.
+ordered() {
+	column "$1" "$2" | awk -v d="$3" 'NR > 1 && (d == "asc" ? $1 + 0 < p : $1 + 0 > p) { bad = 1 }
+		{ p = $1 + 0 } END { exit bad || NR < 2 }'
+}
+# sel_line NAME: the screen line (from 0) of the selected row, or -1.
+sel_line() {
+	local n
+	n=$(tmux -L "$RUN-$1" capture-pane -p -e | grep -nE $'\e\\[([0-9]+;)*7m' | cut -d: -f1 |
+		awk '$1 > 3 { print $1 - 1; exit }')
+	echo "${n:--1}"
+}
+
+# select_key NAME KEY / select_col NAME COLUMN VALUE: move the selection to
+# the row with KEY (or VALUE in COLUMN), in a list sorted by that column
+# either way: to the row if it is on screen, else a page towards it; again
+# until it is the selected one, as rows appear and vanish around it.
+select_key() { select_col "$1" 1 "$2"; }
+select_col() {
+	local end=$((SECONDS + 30)) want cur at sel first last before n=0
+	want=$(($3))
+	keys "$1" Home
+	while ((SECONDS < end)); do
+		until_ok 2 test -n "$(selected "$1")" || { fail "no selected row"; return 1; }
+		cur=$(selected "$1" | awk -v c="$2" '{ print $c }')
+		[[ $cur == "$3" ]] && return 0
+		before=$(screen "$1")
+		at=$(awk -v c="$2" -v v="$3" 'NR > 3 && $c == v { print NR - 1; exit }' <<<"$before")
+		sel=$(sel_line "$1")
+		first=$(column "$1" "$2" | head -1) last=$(column "$1" "$2" | tail -1)
+		if [[ -n $at ]] && ((sel >= 0)); then
+			if ((at > sel)); then
+				tmux -L "$RUN-$1" send-keys -N $((at - sel)) Down
+			else
+				tmux -L "$RUN-$1" send-keys -N $((sel - at)) Up
+			fi
+		elif [[ -n $first && -n $last ]] &&
+			{ ((first <= last && want > last)) || ((first > last && want < last)); }; then
+			keys "$1" NPage
+		else
+			keys "$1" PPage
+		fi
+		n=$((n + 1))
+		until_ok 2 test "$(screen "$1")" != "$before"
+	done
+	fail "never selected $3 in column $2 ($n moves)"
+	screen "$1" | sed 's/^/    | /'
+	return 1
+}
+
 # run_cases CASE...: run each case function, print a line each and the
 # closing "N passed, N failed, N skipped".  A case that cannot run here
 # says why and returns 77.  Returns non-zero if any failed, else 77 (for
