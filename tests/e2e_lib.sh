@@ -157,7 +157,7 @@ select_col() {
 	want=$(($3))
 	keys "$1" Home
 	while ((SECONDS < end)); do
-		until_ok 2 test -n "$(selected "$1")" || { fail "no selected row"; return 1; }
+		until_ok 10 test -n "$(selected "$1")" || { fail "no selected row"; return 1; }
 		cur=$(selected "$1" | awk -v c="$2" '{ print $c }')
 		[[ $cur == "$3" ]] && return 0
 		before=$(screen "$1")
