@@ -157,7 +157,18 @@ select_col() {
 	want=$(($3))
 	keys "$1" Home
 	while ((SECONDS < end)); do
-		until_ok 10 test -n "$(selected "$1")" || { fail "no selected row"; return 1; }
+		# (seen, rarely, on a loaded host under strace: the screen without
+		# its selected row for 10 s and more while the list ticked on; a
+		# full repaint, Ctrl-L, is logged and tried before failing)
+		until_ok 3 test -n "$(selected "$1")" || {
+			echo "    no selected row on screen for 3 s: Ctrl-L" >&2
+			keys "$1" C-l
+			until_ok 7 test -n "$(selected "$1")"
+		} || {
+			fail "no selected row"
+			screen "$1" | sed 's/^/    | /'
+			return 1
+		}
 		cur=$(selected "$1" | awk -v c="$2" '{ print $c }')
 		[[ $cur == "$3" ]] && return 0
 		before=$(screen "$1")
