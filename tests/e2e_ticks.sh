@@ -91,18 +91,19 @@ t_single_view() {
 # uids: the owners of the segments on the host now, one a line.
 uids() { awk 'NR > 1 { print $8 }' /proc/sysvipc/shm | sort -u; }
 
-# The list, with this test's row selected (so on screen, whatever else is
-# on the host), watched for 6 s or more: each tick reads /proc/sysvipc/shm;
+# The list, with this test's row on screen (selected if need be, whatever
+# else is on the host), watched for 6 s or more: each tick reads /proc/sysvipc/shm;
 # the limits, and the command of the row's creator (the writer), are read
 # again once in 5 s; owner names once each.
 t_list_view() {
 	local k=$(key 2) log=$TRACE/list from t0 secs ticks limits names lookups owners
 	writer "$k" || return 1 # a row on screen whose creator is alive
-	traced list -a -d 1 || return 1
+	traced list -a -d 1 --sort key || return 1
 	see list "^KEY +SHMID" || return 1
+	# by key, biggest first: this run's 0x73... keys near the top
 	keys list k
-	see list "sort: key \^" || return 1
-	select_key list "$k" || return 1
+	see list "sort: key v" || return 1
+	until_ok 3 shows list "^$k " || select_key list "$k" || return 1
 	sleep 1 # the row's first look-up done
 	from=$(($(wc -l <"$log") + 1)) t0=$(date +%s%N)
 	uids >"$TRACE/owners"
