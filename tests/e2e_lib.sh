@@ -12,7 +12,7 @@ SERVERS=() PIDS=() KEYS=() CLEANUPS=()
 # removed last at exit.  Prints "BASE SHMID", or fails.
 claim_keys() {
 	python3 - <<'PY'
-import ctypes, errno, os, random
+import ctypes, errno, random
 libc = ctypes.CDLL(None, use_errno=True)
 PREFIX, SLOTS, IPC_CREAT, IPC_EXCL, IPC_RMID = 0x73000000, 255, 0o1000, 0o2000, 0
 start = random.randrange(0x10000)
