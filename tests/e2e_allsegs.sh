@@ -13,7 +13,6 @@ WRITER=$(realpath "$2")
 MKSEG=$(realpath "$3")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
-BASE=$((0x5e900000 | (($$ & 0xfff) << 8)))
 RUN=all$$
 . "$(dirname "$0")/e2e_lib.sh"
 
@@ -28,40 +27,6 @@ classic() {
 
 # The screen row for KEY (the list's first column).
 row_of() { screen "$1" | awk -v k="$2" '$1 == k'; }
-# The selected (reverse video) row of the list.
-selected() {
-	tmux -L "$RUN-$1" capture-pane -p -e | grep -E $'\e\\[([0-9]+;)*7m' | sed 's/\x1b\[[0-9;]*m//g'
-}
-# The line number (from 0) on screen of KEY's row, or -1.
-line_of() { screen "$1" | awk -v k="$2" '$1 == k { n = NR - 1 } END { print n == "" ? -1 : n }'; }
-# above NAME KEY1 KEY2: both rows are on screen, KEY1's above KEY2's.
-above() {
-	local a b
-	a=$(line_of "$1" "$2") b=$(line_of "$1" "$3")
-	((a >= 0 && b >= 0 && a < b))
-}
-
-# select_key NAME KEY / select_col NAME COLUMN VALUE: move the selection to
-# the row with KEY (or VALUE in COLUMN): Home, then down.
-select_key() { select_col "$1" 1 "$2"; }
-select_col() {
-	local i
-	keys "$1" Home
-	for ((i = 0; i < 400; i++)); do
-		until_ok 2 test -n "$(selected "$1")" || { fail "no selected row"; return 1; }
-		[[ $(selected "$1" | awk -v c="$2" '{ print $c }') == "$3" ]] && return 0
-		local before
-		before=$(selected "$1")
-		keys "$1" Down
-		until_ok 10 test "$(selected "$1")" != "$before" || {
-			fail "Down moved nothing from: $before"
-			screen "$1" | sed 's/^/    | /'
-			return 1
-		}
-	done
-	fail "never selected $3 in column $2"
-}
-
 # A row shows KEY with ipcs' shmid, size and nattch.
 row_matches() {
 	local r
@@ -87,9 +52,12 @@ case_lists_segments() {
 	see list "^KEY +SHMID +OWNER +PERMS +SIZE +NATTCH +STATUS +CPID +LPID +CTIME +COMMAND" ||
 		return 1
 	see list "SHMMNI [0-9]+ of [0-9]+ \([0-9.]+%\) +SHMALL .* SHMMAX [0-9]+" || return 1
-	see list "^$kw " || return 1
-	see list "^$kc " || return 1
+	# by key, where this run's rows are next to each other
+	keys list k
+	see list "sort: key \^" || return 1
+	select_key list "$kw" || return 1
 	until_ok 10 row_matches list "$kw" || { fail "writer row differs from ipcs:"; row_of list "$kw"; ipcs -m | grep "$kw"; return 1; }
+	select_key list "$kc" || return 1
 	until_ok 10 row_matches list "$kc" || { fail "classic row differs from ipcs:"; row_of list "$kc"; ipcs -m | grep "$kc"; return 1; }
 	row_of list "$kw" | grep -q shmwriter || fail "no creator command for the writer" || return 1
 	row_of list "$kc" | grep -q mkseg || fail "no creator command for mkseg" || return 1
@@ -98,22 +66,32 @@ case_lists_segments() {
 		fail "the list attached a segment" || return 1
 }
 
-# Sorted by size (biggest first) the writer's 16.3K is above the 1.0K
-# counter; by key (ascending) the counter's key+1 is below; s again reverses.
+# Each sort orders the rows on screen (whatever else is on the host); by
+# key the counter's key+1 comes right after the writer's, and s or k again
+# reverses.
 case_sorting() {
 	local kw kc
 	kw=$(key 1) kc=$(key 2)
+	keys list s
 	see list "sort: size v" || return 1
-	until_ok 5 above list "$kw" "$kc" || fail "size: writer not above" || return 1
+	until_ok 5 ordered list 5 desc || fail "not by size, biggest first" || return 1
 	keys list s
 	see list "sort: size \^" || return 1
-	until_ok 5 above list "$kc" "$kw" || fail "size reversed: writer not below" || return 1
+	until_ok 5 ordered list 5 asc || fail "not by size, smallest first" || return 1
 	keys list k
 	see list "sort: key \^" || return 1
-	until_ok 5 above list "$kw" "$kc" || fail "key: writer not above" || return 1
+	until_ok 5 ordered list 1 asc || fail "not by key" || return 1
+	select_key list "$kw" || return 1
+	keys list Down
+	until_ok 5 eval '[[ $(selected list | awk "{ print \$1 }") == "$kc" ]]' ||
+		fail "key: the counter is not right after the writer" || return 1
 	keys list k
 	see list "sort: key v" || return 1
-	until_ok 5 above list "$kc" "$kw" || fail "key reversed: writer not below" || return 1
+	until_ok 5 ordered list 1 desc || fail "not by key, reversed" || return 1
+	select_key list "$kc" || return 1
+	keys list Down
+	until_ok 5 eval '[[ $(selected list | awk "{ print \$1 }") == "$kw" ]]' ||
+		fail "key reversed: the writer is not right after the counter" || return 1
 	keys list k # ascending again for what follows
 	see list "sort: key \^" || return 1
 }

@@ -11,7 +11,6 @@ SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
-BASE=$((0x5f000000 | (($$ & 0xffff) << 8)))
 RUN=fault$$
 RUNS=${FAULT_RUNS:-200}
 . "$(dirname "$0")/e2e_lib.sh"

@@ -12,7 +12,6 @@ WRITER=$(realpath "$2")
 MKSEG=$(realpath "$3")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
-BASE=$((0x5e800000 | (($$ & 0xffff) << 8)))
 RUN=hostile$$
 . "$(dirname "$0")/e2e_lib.sh"
 

@@ -1,9 +1,40 @@
 # SPDX-License-Identifier: MIT
 # Shared helpers for the end-to-end tests (sourced, not run).  The caller
-# sets SHMTOP, WRITER (absolute paths), BASE (the first key of the run) and
-# RUN (a name unique to the run).  Each viewer runs in a tmux server of its
-# own; every wait polls with a deadline; everything made is removed on exit.
+# sets SHMTOP, WRITER (absolute paths) and RUN (a name unique to the run);
+# sourcing sets BASE, this run's block of keys (key N is BASE + N, N from 1
+# to 255).  Each viewer runs in a tmux server of its own; every wait polls
+# with a deadline; everything made is removed on exit.
 SERVERS=() PIDS=() KEYS=() CLEANUPS=()
+
+# The run's block of 256 keys, by the scheme of tests/testutil.h (see there):
+# a marker segment on the block's first key, made with IPC_CREAT|IPC_EXCL so
+# that only one run wins it, in a block where no other key holds a segment;
+# removed last at exit.  Prints "BASE SHMID", or fails.
+claim_keys() {
+	python3 - <<'PY'
+import ctypes, errno, random
+libc = ctypes.CDLL(None, use_errno=True)
+PREFIX, SLOTS, IPC_CREAT, IPC_EXCL, IPC_RMID = 0x73000000, 255, 0o1000, 0o2000, 0
+start = random.randrange(0x10000)
+for i in range(0x10000):
+    base = PREFIX | ((start + i) & 0xffff) << 8
+    shmid = libc.shmget(base, 64, IPC_CREAT | IPC_EXCL | 0o600)
+    if shmid < 0:
+        continue  # another run's block
+    def used(k):
+        return libc.shmget(k, 0, 0) >= 0 or ctypes.get_errno() != errno.ENOENT
+    if any(used(base + k) for k in range(1, SLOTS + 1)):
+        libc.shmctl(shmid, IPC_RMID, None)
+        continue
+    print(base, shmid)
+    break
+PY
+}
+read -r BASE KEYS_MARKER < <(claim_keys)
+if [[ -z ${KEYS_MARKER:-} ]]; then
+	echo "e2e_lib: cannot claim a block of keys (python3 and SysV IPC needed)"
+	exit 1
+fi
 
 e2e_cleanup() {
 	local s p k c
@@ -16,6 +47,7 @@ e2e_cleanup() {
 		for id in $(ipcs -s | awk -v k="$k" '$1 == k { print $2 }'); do ipcrm -s "$id"; done
 	done
 	for c in "${CLEANUPS[@]}"; do eval "$c"; done
+	ipcrm -m "$KEYS_MARKER" 2>/dev/null
 }
 trap e2e_cleanup EXIT
 
@@ -80,21 +112,114 @@ see() {
 	return 1
 }
 
+# The list of every segment (shmtop -a) in tmux server NAME.  Other
+# segments come and go on a busy host (other tests, other programs), so its
+# rows are found by what they show, never by their position.
+
+# selected NAME: the selected (reverse video) row of the list.
+selected() {
+	tmux -L "$RUN-$1" capture-pane -p -e | grep -E $'\e\\[([0-9]+;)*7m' | sed 's/\x1b\[[0-9;]*m//g'
+}
+# column NAME COLUMN: that column of the segment rows on screen, as numbers
+# (hex keys, and lsipc's K and M sizes, converted), one a line.
+column() {
+	screen "$1" | awk -v c="$2" '
+		function hex(s,  i, n) {
+			n = 0
+			for (i = 3; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+			return n
+		}
+		NR > 3 && $1 ~ /^0x[0-9a-f]+$/ && length($1) == 10 {
+			v = $c; m = 1
+			if (v ~ /^0x/) { printf "%.0f\n", hex(v); next }
+			if (v ~ /K$/) m = 1024; else if (v ~ /M$/) m = 1048576
+			sub(/[KM]$/, "", v); printf "%.0f\n", v * m }'
+}
+# ordered NAME COLUMN asc|desc: the rows on screen (two or more) are in
+# that order by COLUMN.
+ordered() {
+	column "$1" "$2" | awk -v d="$3" 'NR > 1 && (d == "asc" ? $1 + 0 < p : $1 + 0 > p) { bad = 1 }
+		{ p = $1 + 0 } END { exit bad || NR < 2 }'
+}
+# sel_line NAME: the screen line (from 0) of the selected row, or -1.
+sel_line() {
+	local n
+	n=$(tmux -L "$RUN-$1" capture-pane -p -e | grep -nE $'\e\\[([0-9]+;)*7m' | cut -d: -f1 |
+		awk '$1 > 3 { print $1 - 1; exit }')
+	echo "${n:--1}"
+}
+
+# select_key NAME KEY / select_col NAME COLUMN VALUE: move the selection to
+# the row with KEY (or VALUE in COLUMN), in a list sorted by that column
+# either way: to the row if it is on screen, else a page towards it; again
+# until it is the selected one, as rows appear and vanish around it.
+select_key() { select_col "$1" 1 "$2"; }
+select_col() {
+	local end=$((SECONDS + 30)) want cur at sel first last before n=0
+	want=$(($3))
+	keys "$1" Home
+	while ((SECONDS < end)); do
+		# (seen, rarely, on a loaded host under strace: the screen without
+		# its selected row for 10 s and more while the list ticked on; a
+		# full repaint, Ctrl-L, is logged and tried before failing)
+		until_ok 3 test -n "$(selected "$1")" || {
+			echo "    no selected row on screen for 3 s: Ctrl-L" >&2
+			keys "$1" C-l
+			until_ok 7 test -n "$(selected "$1")"
+		} || {
+			fail "no selected row"
+			screen "$1" | sed 's/^/    | /'
+			return 1
+		}
+		cur=$(selected "$1" | awk -v c="$2" '{ print $c }')
+		[[ $cur == "$3" ]] && return 0
+		before=$(screen "$1")
+		at=$(awk -v c="$2" -v v="$3" 'NR > 3 && $c == v { print NR - 1; exit }' <<<"$before")
+		sel=$(sel_line "$1")
+		first=$(column "$1" "$2" | head -1) last=$(column "$1" "$2" | tail -1)
+		if [[ -n $at ]] && ((sel >= 0)); then
+			if ((at > sel)); then
+				tmux -L "$RUN-$1" send-keys -N $((at - sel)) Down
+			else
+				tmux -L "$RUN-$1" send-keys -N $((sel - at)) Up
+			fi
+		elif [[ -n $first && -n $last ]] &&
+			{ ((first <= last && want > last)) || ((first > last && want < last)); }; then
+			keys "$1" NPage
+		else
+			keys "$1" PPage
+		fi
+		n=$((n + 1))
+		until_ok 2 test "$(screen "$1")" != "$before"
+	done
+	fail "never selected $3 in column $2 ($n moves)"
+	screen "$1" | sed 's/^/    | /'
+	return 1
+}
+
 # run_cases CASE...: run each case function, print a line each and the
-# closing "N passed, N failed"; returns non-zero if any failed.
+# closing "N passed, N failed, N skipped".  A case that cannot run here
+# says why and returns 77.  Returns non-zero if any failed, else 77 (for
+# CTest's SKIP_RETURN_CODE) if any was skipped.
 run_cases() {
-	local t passed=0 failed=0
+	local t rc passed=0 failed=0 skipped=0
 	for t in "$@"; do
-		if "$t"; then
+		"$t"
+		rc=$?
+		if ((rc == 0)); then
 			echo "ok   $t"
 			passed=$((passed + 1))
+		elif ((rc == 77)); then
+			echo "SKIP $t"
+			skipped=$((skipped + 1))
 		else
 			echo "FAIL $t"
 			failed=$((failed + 1))
 		fi
 	done
-	echo "$passed passed, $failed failed"
-	((failed == 0))
+	echo "$passed passed, $failed failed, $skipped skipped"
+	((failed == 0)) || return 1
+	((skipped == 0)) || return 77
 }
 
 # stage VAR...: copy the programs named by the variables VAR... (absolute

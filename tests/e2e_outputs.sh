@@ -19,7 +19,6 @@ SHMSEG=$(realpath "$4")
 HERE=$(dirname "$(realpath "$0")")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
-BASE=$((0x5b600000 | (($$ & 0xfff) << 8)))
 RUN=outputs$$
 . "$HERE/e2e_lib.sh"
 TMP=$(mktemp -d)

@@ -13,7 +13,6 @@ WRITER=$(realpath "$2")
 MKSEG=$(realpath "$3")
 unset NO_COLOR ESCDELAY
 export LANG=C.UTF-8
-BASE=$((0x5a800000 | (($$ & 0xffff) << 8)))
 RUN=scr$$
 . "$(dirname "$0")/e2e_lib.sh"
 

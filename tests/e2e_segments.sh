@@ -14,9 +14,13 @@ set -u
 SHMSEG=${1:?usage: e2e_segments.sh SHMSEG [SHMTOP]}
 SHMTOP=${2:-}
 if [ "$(id -u)" != 0 ] || ! command -v useradd >/dev/null || ! command -v ipcs >/dev/null; then
-	echo "e2e_segments: needs root, useradd and ipcs; skipped"
+	echo "SKIP: needs root, useradd and ipcs"
 	exit 77
 fi
+RUN=segs$$
+. "$(dirname "$0")/e2e_lib.sh"
+# The user runs shmseg: a copy it can reach (the build may sit in a 0700 home)
+stage SHMSEG || { echo "cannot stage $SHMSEG"; exit 1; }
 
 TMP=$(mktemp -d /tmp/e2e_segments.XXXXXX)
 USER_NAME=shmseg$$
@@ -33,16 +37,12 @@ cleanup() {
 	if id "$USER_NAME" >/dev/null 2>&1; then userdel "$USER_NAME" 2>/dev/null; fi
 	rm -rf "$TMP"
 }
-trap cleanup EXIT
+CLEANUPS+=(cleanup)
 
 fail() {
 	echo "FAIL: $*"
 	fails=$((fails + 1))
 }
-
-# Keys 0x5c8PPPPS: this run's pid and a slot.
-BASE=$((0x5c800000 | (($$ & 0xffff) << 4)))
-key() { printf '0x%08x' $((BASE | $1)); }
 
 # create KEY SIZE MODE [user]: the shmid in LAST
 create() {
@@ -77,23 +77,23 @@ useradd -M -N "$USER_NAME" || { echo "useradd failed"; exit 1; }
 
 # The segments: owners root and the user, modes 600/644/640/666/400, and
 # statuses -, locked, dest, dest+locked, plus a private one (key 0).
-create "$(key 0)" 16640 0600 || fail "create plain"
+create "$(key 1)" 16640 0600 || fail "create plain"
 s_plain=$LAST
-create "$(key 1)" 4096 0644 || fail "create locked"
+create "$(key 2)" 4096 0644 || fail "create locked"
 s_locked=$LAST
 "$SHMSEG" lock "$s_locked" || fail "SHM_LOCK"
-create "$(key 2)" 1000 0640 "$USER_NAME" || fail "create as $USER_NAME"
+create "$(key 3)" 1000 0640 "$USER_NAME" || fail "create as $USER_NAME"
 s_user=$LAST
-create "$(key 3)" 8192 0600 "$USER_NAME" || fail "create dest as $USER_NAME"
+create "$(key 4)" 8192 0600 "$USER_NAME" || fail "create dest as $USER_NAME"
 s_udest=$LAST
 hold "$s_udest" rw "$USER_NAME"
 runuser -u "$USER_NAME" -- "$SHMSEG" rm "$s_udest" || fail "IPC_RMID as $USER_NAME"
-create "$(key 4)" 100000 0666 || fail "create shared"
+create "$(key 5)" 100000 0666 || fail "create shared"
 s_three=$LAST
 hold "$s_three" rw
 hold "$s_three" ro
 hold "$s_three" rw "$USER_NAME"
-create "$(key 5)" 65536 0400 || fail "create dest+locked"
+create "$(key 6)" 65536 0400 || fail "create dest+locked"
 s_both=$LAST
 "$SHMSEG" lock "$s_both" || fail "SHM_LOCK 2"
 hold "$s_both" ro
@@ -108,13 +108,31 @@ only_mine() {
 	awk -v col="$1" -v ids=" ${MINE[*]} " 'index(ids, " " $col " ") > 0'
 }
 
+# settled CMD...: CMD (two reads, then a diff of them) until it finds no
+# difference, 5 times at most; the last differences shown.  Another program
+# attaching a segment of ours between the two reads (a viewer of every
+# segment does) moves its atime, lpid and rss; a fault of the reader would
+# not come and go.
+settled() {
+	local i
+	for i in 1 2 3 4 5; do
+		"$@" >"$TMP/diff" && return 0
+		sleep 0.2
+	done
+	cat "$TMP/diff"
+	return 1
+}
+
 # 1. The reader against /proc/sysvipc/shm: every field, single-spaced.
-"$SHMSEG" rows | only_mine 2 | sort >"$TMP/rows"
-awk 'NR > 1 { $1 = $1; print }' /proc/sysvipc/shm | only_mine 2 | sort >"$TMP/proc"
+rows_vs_proc() {
+	"$SHMSEG" rows | only_mine 2 | sort >"$TMP/rows"
+	awk 'NR > 1 { $1 = $1; print }' /proc/sysvipc/shm | only_mine 2 | sort >"$TMP/proc"
+	diff -u "$TMP/proc" "$TMP/rows"
+}
+settled rows_vs_proc || fail "reader differs from /proc/sysvipc/shm"
 n=$(wc -l <"$TMP/rows")
 [ "$n" = 7 ] || fail "reader shows $n of our 7 segments"
 [ "$(wc -l <"$TMP/proc")" = 7 ] || fail "/proc shows $(wc -l <"$TMP/proc") of our 7 segments"
-diff -u "$TMP/proc" "$TMP/rows" || fail "reader differs from /proc/sysvipc/shm"
 # the statuses really are there: perms of dest, locked and both
 grep -q "^[-0-9]* $s_udest 1600 " "$TMP/rows" || fail "dest segment not 1600"
 grep -q "^[-0-9]* $s_locked 2644 " "$TMP/rows" || fail "locked segment not 2644"
@@ -127,17 +145,24 @@ awk -v id="$s_user" -v uid="$uid" '$2 == id && ($8 != uid || $10 != uid) { exit 
 	"$TMP/rows" || fail "owner of the user's segment"
 
 # 2. Against ipcs -m, -m -p and -m -i (every field, times as ipcs prints them).
-ipcs -m | awk 'NF >= 6 && $1 ~ /^0x/ { $1 = $1; print }' | only_mine 2 | sort >"$TMP/ipcs"
-"$SHMSEG" ipcs-m | only_mine 2 | sort >"$TMP/ours"
+ipcs_m() {
+	ipcs -m | awk 'NF >= 6 && $1 ~ /^0x/ { $1 = $1; print }' | only_mine 2 | sort >"$TMP/ipcs"
+	"$SHMSEG" ipcs-m | only_mine 2 | sort >"$TMP/ours"
+	diff -u "$TMP/ipcs" "$TMP/ours"
+}
+settled ipcs_m || fail "ipcs -m differs"
 [ "$(wc -l <"$TMP/ipcs")" = 7 ] || fail "ipcs -m shows $(wc -l <"$TMP/ipcs") of our 7"
-diff -u "$TMP/ipcs" "$TMP/ours" || fail "ipcs -m differs"
-ipcs -m -p | awk 'NF == 4 && $1 ~ /^[0-9]+$/ { $1 = $1; print }' | only_mine 1 | sort \
-	>"$TMP/ipcsp"
-"$SHMSEG" ipcs-p | only_mine 1 | sort >"$TMP/oursp"
+ipcs_p() {
+	ipcs -m -p | awk 'NF == 4 && $1 ~ /^[0-9]+$/ { $1 = $1; print }' | only_mine 1 | sort \
+		>"$TMP/ipcsp"
+	"$SHMSEG" ipcs-p | only_mine 1 | sort >"$TMP/oursp"
+	diff -u "$TMP/ipcsp" "$TMP/oursp"
+}
+settled ipcs_p || fail "ipcs -m -p differs"
 [ "$(wc -l <"$TMP/ipcsp")" = 7 ] || fail "ipcs -m -p shows $(wc -l <"$TMP/ipcsp") of our 7"
-diff -u "$TMP/ipcsp" "$TMP/oursp" || fail "ipcs -m -p differs"
+ipcs_i() { diff -u <(ipcs -m -i "$1") <("$SHMSEG" ipcs-i "$1"); }
 for id in "${MINE[@]}"; do
-	diff -u <(ipcs -m -i "$id") <("$SHMSEG" ipcs-i "$id") || fail "ipcs -m -i $id differs"
+	settled ipcs_i "$id" || fail "ipcs -m -i $id differs"
 done
 
 # 3. --check: IPC_STAT against /proc, clean on this healthy host; and as
@@ -150,18 +175,69 @@ runuser -u "$USER_NAME" -- "$SHMSEG" check >"$TMP/check.user" ||
 tail -1 "$TMP/check.user"
 
 # 3b. The shmtop program itself, on the same host: a JSON row per segment,
-# every one of ours in the table, the Prometheus count, a clean --check.
+# every one of ours in the table, a Prometheus series per segment, a clean
+# --check.  Other segments may come and go meanwhile (other tests, other
+# programs): every segment in /proc both before and after a run (so present
+# throughout) must be in its output, each once, and ours with their fields.
+shmids() { awk 'NR > 1 { print $2 }' /proc/sysvipc/shm | sort; }
+# stable_during CMD...: run CMD into $TMP/out; the shmids present all along
+# into $TMP/stable
+stable_during() {
+	shmids >"$TMP/before"
+	"$@" >"$TMP/out"
+	local rc=$?
+	shmids | comm -12 "$TMP/before" - >"$TMP/stable"
+	return $rc
+}
 if [ -n "$SHMTOP" ]; then
-	n=$(($(wc -l </proc/sysvipc/shm) - 1))
-	j=$("$SHMTOP" -a --json -n 1 |
-		python3 -c 'import json, sys; print(len(json.load(sys.stdin)["sharedmemory"]))')
-	[ "$j" = "$n" ] || fail "shmtop -a --json printed $j rows for $n segments"
-	"$SHMTOP" -a -b -n 1 --sort shmid >"$TMP/table"
+	stable_during "$SHMTOP" -a --json -n 1 || fail "shmtop -a --json failed"
+	python3 - "$TMP/out" "$TMP/stable" "$TMP/rows" <<'PY' || fail "shmtop -a --json"
+import json, sys
+# The list is one JSON document, valid UTF-8 whatever bytes a command holds.
+rows = json.loads(open(sys.argv[1], "rb").read().decode())["sharedmemory"]
+ids = [r["id"] for r in rows]
+assert len(ids) == len(set(ids)), "a segment printed twice"
+stable = {int(l) for l in open(sys.argv[2])}
+assert stable <= set(ids), f"missing: {sorted(stable - set(ids))}"
+# ours, against the reader's rows (key shmid perms size cpid lpid nattch uid ...)
+by_id = {i: r for i, r in zip(ids, rows)}
+for line in open(sys.argv[3]):
+    key, shmid, perms, size, cpid, lpid, nattch = (int(x) for x in line.split()[:7])
+    r = by_id[shmid]
+    assert int(r["key"], 16) == key % (1 << 32) and r["nattch"] == nattch, (line, r)
+    assert r["cpid"] == cpid and r["size"] == size, (line, r)
+print(f"    shmtop -a --json: {len(rows)} rows, the {len(stable)} segments present throughout"
+      " among them")
+PY
+	stable_during "$SHMTOP" -a -b -n 1 --sort shmid || fail "shmtop -a -b failed"
+	awk '$2 ~ /^[0-9]+$/ { print $2 }' "$TMP/out" | sort >"$TMP/table"
+	[ -z "$(comm -23 "$TMP/stable" "$TMP/table")" ] ||
+		fail "shmtop -a -b lacks shmids $(comm -23 "$TMP/stable" "$TMP/table" | tr '\n' ' ')"
 	for id in "${MINE[@]}"; do
-		awk '{ print $2 }' "$TMP/table" | grep -qx "$id" || fail "shmtop -a -b lacks shmid $id"
+		grep -qx "$id" "$TMP/table" || fail "shmtop -a -b lacks shmid $id"
 	done
-	"$SHMTOP" --prometheus -n 1 | grep -qx "shmtop_segments $n" ||
-		fail "shmtop --prometheus does not count $n segments"
+	stable_during "$SHMTOP" --prometheus -n 1 || fail "shmtop --prometheus failed"
+	python3 - "$TMP/out" "$TMP/stable" <<'PY' || fail "shmtop --prometheus"
+import re, sys
+sample = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
+label = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?')
+series, count = {}, None
+for line in open(sys.argv[1]).read().splitlines():
+    if not line or line.startswith("#"):
+        continue
+    m = sample.match(line)
+    assert m, f"not a sample: {line!r}"
+    name, labels, value = m.group(1), dict(label.findall(m.group(3) or "")), float(m.group(4))
+    if name == "shmtop_segments":
+        count = value
+    if "shmid" in labels and name.startswith("shmtop_segment_"):
+        series.setdefault(name, set()).add(int(labels["shmid"]))
+stable = {int(l) for l in open(sys.argv[2])}
+assert count is not None and count >= len(stable), (count, len(stable))
+assert series, "no per-segment series"
+for name, ids in series.items():
+    assert stable <= ids, f"{name} lacks {sorted(stable - ids)}"
+PY
 	"$SHMTOP" --check >"$TMP/check.shmtop" || { cat "$TMP/check.shmtop"; fail "shmtop --check"; }
 	tail -1 "$TMP/check.shmtop"
 fi

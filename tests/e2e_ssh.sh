@@ -12,7 +12,6 @@ SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
-BASE=$((0x5e000000 | (($$ & 0xffff) << 8)))
 RUN=ssh$$
 . "$(dirname "$0")/e2e_lib.sh"
 

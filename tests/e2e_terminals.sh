@@ -10,7 +10,6 @@ set -u
 SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
 unset NO_COLOR ESCDELAY
-BASE=$((0x5e400000 | (($$ & 0xffff) << 8)))
 RUN=term$$
 . "$(dirname "$0")/e2e_lib.sh"
 

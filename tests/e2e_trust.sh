@@ -22,7 +22,6 @@ WRITER=$(realpath "$2")
 MKSEG=$(realpath "$3")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
-BASE=$((0x5b000000 | (($$ & 0xffff) << 8)))
 RUN=trust$$
 . "$(dirname "$0")/e2e_lib.sh"
 

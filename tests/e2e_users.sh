@@ -13,7 +13,6 @@ SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
-BASE=$((0x5e200000 | (($$ & 0xffff) << 8)))
 RUN=users$$
 . "$(dirname "$0")/e2e_lib.sh"
 
@@ -28,9 +27,10 @@ useradd -M -N -G "$GROUP" "$MEMBER" || exit 1
 useradd -M -N "$OTHER" || exit 1
 CLEANUPS+=("pkill -u $OWNER; pkill -u $MEMBER; pkill -u $OTHER; sleep 0.2"
 	"userdel $OWNER; userdel $MEMBER; userdel $OTHER; groupdel $GROUP")
-# The binaries must be reachable by the other users.
-for d in "$(dirname "$SHMTOP")" "$(dirname "$WRITER")"; do
-	runuser -u "$OTHER" -- test -x "$d" || { echo "SKIP: $d not reachable by other users"; exit 77; }
+# The other users run copies they can reach (the build may sit in a 0700 home).
+stage SHMTOP WRITER || { echo "cannot stage the programs"; exit 1; }
+for p in "$SHMTOP" "$WRITER"; do
+	runuser -u "$OTHER" -- test -x "$p" || { echo "$p not reachable by $OTHER"; exit 1; }
 done
 
 # writer_as USER KEY ARGS...: shmwriter run by USER; sets WPID.

@@ -12,7 +12,6 @@ set -u
 SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
 unset NO_COLOR ESCDELAY
-BASE=$((0x5a000000 | (($$ & 0xffff) << 8)))
 RUN=vg$$
 . "$(dirname "$0")/e2e_lib.sh"
 

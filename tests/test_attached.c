@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "shmtop/attached.h"
+#include "testutil.h"
 
 static void test_parse(void **state)
 {
@@ -59,7 +60,7 @@ static void test_parse(void **state)
 static void test_scan_self(void **state)
 {
 	(void)state;
-	key_t key = (key_t)(0x5e000000 | (getpid() & 0xffffff));
+	key_t key = test_key(0);
 	int id = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
 	assert_true(id >= 0);
 	void *a = shmat(id, NULL, SHM_RDONLY);

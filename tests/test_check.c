@@ -131,7 +131,18 @@ static char *run_check(const char *path, long *diffs, struct check_summary *sum)
 	return text;
 }
 
-/* A healthy host: no differences, with segments of ours in every status. */
+/* The lines of a report about shmid ("shmid N key ...", "shmid N: ..."). */
+static int lines_about(const char *text, int shmid)
+{
+	int n = 0, id;
+	for (const char *l = text; l && *l; l = strchr(l, '\n'), l = l ? l + 1 : NULL)
+		n += sscanf(l, "shmid %d", &id) == 1 && id == shmid;
+	return n;
+}
+
+/* A healthy host: no differences on segments of ours in every status.
+ * Other programs' segments may change meanwhile (attached, removed): the
+ * test counts only its own. */
 static void test_host(void **state)
 {
 	(void)state;
@@ -150,13 +161,12 @@ static void test_host(void **state)
 	int64_t dt = clock_mono_ns() - t0;
 	printf("# check_run: %zu segments in %.2f ms\n", sum.segments, (double)dt / 1e6);
 	if (diffs)
-		printf("%s", text);
-	assert_int_equal(diffs, 0);
+		printf("# elsewhere on the host:\n%s", text);
+	assert_int_equal(lines_about(text, a) + lines_about(text, b) + lines_about(text, c), 0);
 	assert_true(sum.segments >= 3);
 	assert_int_equal(sum.compared + sum.vanished, sum.segments);
 	assert_int_equal(sum.uncompared, 0);
 	assert_non_null(strstr(text, "check: "));
-	assert_non_null(strstr(text, ": 0 differences\n"));
 	free(text);
 	shmdt(p);
 	shmctl(a, IPC_RMID, NULL);
@@ -236,8 +246,8 @@ static void test_unprivileged(void **state)
 		int denied = ipcstat_get(a, &st) < 0;
 		FILE *out = fdopen(pfd[1], "w");
 		struct check_summary sum;
-		long d = check_run(out, NULL, &sum);
-		fprintf(out, "RESULT %d %ld %zu %zu\n", denied, d, sum.stat_any, sum.uncompared);
+		check_run(out, NULL, &sum);
+		fprintf(out, "RESULT %d %zu %zu\n", denied, sum.stat_any, sum.uncompared);
 		fclose(out);
 		_exit(0);
 	}
@@ -255,13 +265,10 @@ static void test_unprivileged(void **state)
 	const char *res = strstr(buf, "RESULT ");
 	assert_non_null(res);
 	int denied;
-	long d;
 	size_t any, unc;
-	assert_int_equal(sscanf(res, "RESULT %d %ld %zu %zu", &denied, &d, &any, &unc), 4);
-	if (d)
-		printf("%s", buf);
+	assert_int_equal(sscanf(res, "RESULT %d %zu %zu", &denied, &any, &unc), 3);
 	assert_int_equal(denied, 1);
-	assert_int_equal(d, 0);
+	assert_int_equal(lines_about(buf, a), 0); /* compared, the same */
 	assert_true(any >= 1);
 	assert_int_equal(unc, 0);
 	shmctl(a, IPC_RMID, NULL);

@@ -21,11 +21,7 @@
 #include "shmtop/report.h"
 #include "shmtop/segment.h"
 #include "shmtop/writer.h"
-
-static key_t test_key(void)
-{
-	return (key_t)(0x5e000000 | (getpid() & 0xffffff));
-}
+#include "testutil.h"
 
 static struct model_input poll_input(monitor *m)
 {
@@ -45,7 +41,7 @@ static int nattch(int id)
 static void test_life(void **state)
 {
 	(void)state;
-	key_t key = test_key();
+	key_t key = test_key(0);
 	monitor *m = monitor_new(key);
 	assert_non_null(m);
 
@@ -133,7 +129,8 @@ static void test_segment_absent(void **state)
 	struct segment s;
 	char why[128];
 	segment_init(&s);
-	assert_int_equal(segment_attach(&s, test_key() ^ 0x00800000, why, sizeof why),
+	/* a key of this run's block that no test makes */
+	assert_int_equal(segment_attach(&s, test_key(TEST_KEY_SLOTS - 1), why, sizeof why),
 			 SEGMENT_ABSENT);
 	assert_non_null(strstr(why, "no segment with key 0x"));
 	assert_null(s.data);

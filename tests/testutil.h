@@ -13,6 +13,7 @@
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/sem.h>
@@ -24,10 +25,80 @@
 
 #include "shmtop/clock.h"
 
-/* A key no other test run uses at the same time: per process and slot. */
+/*
+ * Keys: one allocator for every test run, here for the C tests and in
+ * e2e_lib.sh (the same scheme) for the scripts.  A run claims a block of 256
+ * keys, TEST_KEY_PREFIX | block << 8 with block 0..65535 (starting at a
+ * random one), by creating a marker segment on the block's first key with
+ * IPC_CREAT | IPC_EXCL.  The kernel lets only one creator win, so two runs
+ * (of this suite, or of the suite from another clone, or a test program and
+ * a script) never share a block, whatever their pids; a block where another
+ * key already holds a segment (left by a run that was killed, or another
+ * program's) is given back and another tried.  The marker is removed when
+ * the claiming process exits; a run killed with -9 leaves its block marked,
+ * and later runs skip it.  test_key(slot) is key 1 + slot of the block.
+ *
+ * The block is claimed before main() (a constructor), so processes the test
+ * forks use the same keys; only the claiming process removes the marker.
+ */
+#define TEST_KEY_PREFIX 0x73000000u
+#define TEST_KEY_SLOTS 255u /* keys 1..255 of the block; 0 is the marker */
+
+struct test_key_block {
+	key_t base;
+	int marker; /* the marker segment's shmid, or -1 */
+	pid_t owner;
+};
+
+static inline struct test_key_block *test_key_block(void)
+{
+	static struct test_key_block b = { 0, -1, 0 };
+	return &b;
+}
+
+static inline void test_key_release(void)
+{
+	struct test_key_block *b = test_key_block();
+	if (b->marker >= 0 && getpid() == b->owner) {
+		shmctl(b->marker, IPC_RMID, NULL);
+		b->marker = -1;
+	}
+}
+
+/* No segment on any key of the block but the marker. */
+static inline int test_key_block_unused(key_t base)
+{
+	for (unsigned i = 1; i <= TEST_KEY_SLOTS; i++)
+		if (shmget(base + (key_t)i, 0, 0) >= 0 || errno != ENOENT)
+			return 0;
+	return 1;
+}
+
+__attribute__((constructor)) static void test_key_claim(void)
+{
+	struct test_key_block *b = test_key_block();
+	unsigned start = (unsigned)getpid() * 2654435761u ^ (unsigned)clock_mono_ns();
+	for (unsigned i = 0; i < 0x10000u; i++) {
+		key_t base = (key_t)(TEST_KEY_PREFIX | ((start + i) & 0xffffu) << 8);
+		int id = shmget(base, 64, IPC_CREAT | IPC_EXCL | 0600);
+		if (id < 0)
+			continue; /* another run's block */
+		if (!test_key_block_unused(base)) {
+			shmctl(id, IPC_RMID, NULL);
+			continue;
+		}
+		*b = (struct test_key_block){ base, id, getpid() };
+		atexit(test_key_release);
+		return;
+	}
+	fprintf(stderr, "testutil: no free block of test keys\n");
+	abort();
+}
+
+/* This run's key for slot (0..254); no other run uses it meanwhile. */
 static inline key_t test_key(unsigned slot)
 {
-	return (key_t)(0x5a000000u | ((unsigned)getpid() & 0xfffffu) << 4 | (slot & 0xfu));
+	return test_key_block()->base + 1 + (key_t)(slot % TEST_KEY_SLOTS);
 }
 
 /* Remove the segment on key, if any, and the writer lock's semaphore set
@@ -47,7 +118,7 @@ static inline void test_remove_key(key_t key)
 static inline int test_cleanup_keys(void **state)
 {
 	(void)state;
-	for (unsigned slot = 0; slot < 16; slot++)
+	for (unsigned slot = 0; slot < TEST_KEY_SLOTS; slot++)
 		test_remove_key(test_key(slot));
 	return 0;
 }

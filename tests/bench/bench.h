@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Helpers shared by the benchmarks: keys in a range of their own, a timing
+ * Helpers shared by the benchmarks: keys (the tests' allocator), a timing
  * loop that reports the best cost of one operation, child processes that
  * hand back a result, a real shmwriter to measure against, and the host line
  * printed above each table.  Header-only, like tests/testutil.h, which it
@@ -33,10 +33,10 @@
 #define BENCH_SANITIZED 0
 #endif
 
-/* Keys 0x5b0ppppS: p from our pid, S a slot (tests use 0x5a...). */
+/* This run's key for slot: the tests' allocator (testutil.h). */
 static inline key_t bench_key(unsigned slot)
 {
-	return (key_t)(0x5b000000u | ((unsigned)getpid() & 0xffffu) << 4 | (slot & 0xfu));
+	return test_key(slot);
 }
 
 /* CLOCK_MONOTONIC inline: what a publisher pays for a timestamp. */

@@ -13,7 +13,7 @@
  * position, device attributes, status, window size, colours, modes, version).
  *
  * For each program, against a real shmwriter at 1 Hz on a key of our own
- * (0x5b8ppppS, from our pid), at 120x40, one after the other:
+ * (from the tests' allocator, testutil.h), at 120x40, one after the other:
  *   - start-up bytes and time to the first full frame: everything written
  *     from fork until output first pauses for 50 ms with text on at least 3
  *     rows of the screen (capped at 3 s);
@@ -992,7 +992,7 @@ static int measure(const char *label, const char *const *argv, int64_t window_ns
 
 static key_t viewer_key(unsigned slot)
 {
-	return (key_t)(0x5b800000u | ((unsigned)getpid() & 0xffffu) << 4 | (slot & 0xfu));
+	return bench_key(16 + slot);
 }
 
 /* Give key a history like that of a writer that has run for minutes: a fast
