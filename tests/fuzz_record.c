@@ -19,6 +19,7 @@
 #include "shmtop/proc.h"
 #include "shmtop/record.h"
 #include "shmtop/writer.h"
+#include "testutil.h"
 
 #define SZ sizeof(struct shmtop_record)
 
@@ -32,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	struct writer_options o = {
-		.key = (key_t)(0x5c000000 | (getpid() & 0xffffff)),
+		.key = test_key(0),
 		.interval_ns = 1000000000,
 		.mode = 0600,
 		.control_mode = 0600,

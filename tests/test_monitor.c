@@ -156,7 +156,7 @@ static void reseal(struct shmtop_record *r)
 static void test_stopped_mid_update(void **state)
 {
 	(void)state;
-	key_t key = test_key() ^ 0x00400000;
+	key_t key = test_key(1);
 	char why[256];
 	struct writer_options wo = { .key = key, .interval_ns = 1000000000, .mode = 0600,
 				     .control_mode = 0600 };
