@@ -4,7 +4,7 @@
 # sourcing sets BASE, this run's block of keys (key N is BASE + N, N from 1
 # to 255).  Each viewer runs in a tmux server of its own; every wait polls
 # with a deadline; everything made is removed on exit.
-SERVERS=() PIDS=() KEYS=() CLEANUPS=()
+SERVERS=() PIDS=() KEYS=() CLEANUPS=() TEST_USERS=() TEST_GROUPS=()
 
 # The run's block of 256 keys, by the scheme of tests/testutil.h (see there):
 # a marker segment on the block's first key, made with IPC_CREAT|IPC_EXCL so
@@ -46,6 +46,12 @@ e2e_cleanup() {
 		# the writer lock a killed writer leaves (a semaphore set on the key)
 		for id in $(ipcs -s | awk -v k="$k" '$1 == k { print $2 }'); do ipcrm -s "$id"; done
 	done
+	local u g
+	for u in "${TEST_USERS[@]}"; do pkill -u "$u"; done
+	for u in "${TEST_USERS[@]}"; do
+		until_ok 5 userdel "$u" 2>/dev/null || echo "could not remove user $u"
+	done
+	for g in "${TEST_GROUPS[@]}"; do groupdel "$g"; done
 	for c in "${CLEANUPS[@]}"; do eval "$c"; done
 	ipcrm -m "$KEYS_MARKER" 2>/dev/null
 }
@@ -236,4 +242,19 @@ stage() {
 		printf -v "$v" '%s' "$d/$(basename "${!v}")"
 		chmod 0755 "${!v}"
 	done
+}
+
+# can_add_users: root with useradd, as the tests of other users need.
+can_add_users() { [[ $(id -u) -eq 0 ]] && command -v useradd >/dev/null; }
+
+# add_user NAME [USERADD OPTIONS...] / add_group NAME: a user (with no home)
+# or group of the test's own; at exit the users' processes are killed, then
+# the users and groups removed.
+add_user() {
+	useradd -M -N "${@:2}" "$1" || return 1
+	TEST_USERS+=("$1")
+}
+add_group() {
+	groupadd "$1" || return 1
+	TEST_GROUPS+=("$1")
 }

@@ -102,9 +102,8 @@ t_exit_status() {
 	rc_of 2 "$SHMTOP" --prometheus -k "$k" || rc=1
 	rc_of 2 "$SHMTOP" --sort size -k "$k" -b -n 1 || rc=1
 	# denied: another user, a 0600 segment, the binary staged where it can run it
-	command -v useradd >/dev/null && [[ $(id -u) == 0 ]] || { echo "    (no useradd: denied not run)"; return $rc; }
-	useradd -M -N "$u" || fail "useradd $u" || return 1
-	CLEANUPS+=("pkill -u $u; sleep 0.2; userdel $u")
+	can_add_users || { echo "    (not root, or no useradd: denied not run)"; return $rc; }
+	add_user "$u" || fail "useradd $u" || return 1
 	local viewer=$SHMTOP
 	stage viewer || fail "stage" || return 1
 	rc_of 4 runuser -u "$u" -- "$viewer" -k "$k" -b -n 1 || rc=1

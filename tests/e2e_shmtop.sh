@@ -13,15 +13,6 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
 RUN=e2e$$
 . "$(dirname "$0")/e2e_lib.sh"
-USERS=()
-
-remove_users() {
-	local u
-	for u in "${USERS[@]}"; do
-		until_ok 5 userdel "$u" 2>/dev/null || echo "could not remove user $u"
-	done
-}
-CLEANUPS+=(remove_users)
 
 # The count on a screen laid out without big digits ("123  rate ...").
 value() { screen "$1" | sed -nE 's/^([0-9]+)  rate .*/\1/p' | head -1; }
@@ -321,13 +312,9 @@ t_attached() {
 # a 0600 one says permission denied, naming the owner and mode.
 t_other_user() {
 	local k1 k2 u="shmt$$"
-	if [[ $(id -u) -ne 0 ]] || ! command -v useradd >/dev/null; then
-		echo "    SKIP: needs root and useradd"
-		return 77
-	fi
+	can_add_users || { echo "    SKIP: needs root and useradd"; return 77; }
 	k1=$(key 14) k2=$(key 15)
-	useradd -M -N "$u" || fail "useradd $u" || return 1
-	USERS+=("$u")
+	add_user "$u" || fail "useradd $u" || return 1
 	# the user runs a copy it can reach (the build may sit in a 0700 home)
 	local SHMTOP=$SHMTOP
 	stage SHMTOP || fail "cannot stage $SHMTOP" || return 1

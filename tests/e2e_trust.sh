@@ -25,14 +25,9 @@ unset NO_COLOR ESCDELAY
 RUN=trust$$
 . "$(dirname "$0")/e2e_lib.sh"
 
-if [[ $(id -u) -ne 0 ]] || ! command -v useradd >/dev/null; then
-	echo "SKIP: needs root and useradd"
-	exit 77
-fi
+can_add_users || { echo "SKIP: needs root and useradd"; exit 77; }
 A=shta$$ B=shtb$$
-useradd -M -N "$A" || exit 1
-useradd -M -N "$B" || { userdel "$A"; exit 1; }
-CLEANUPS+=("pkill -u $A; pkill -u $B; sleep 0.2" "userdel $A; userdel $B")
+add_user "$A" && add_user "$B" || exit 1
 stage SHMTOP WRITER MKSEG || exit 1
 DIR=$(mktemp -d)
 CLEANUPS+=("rm -rf '$DIR'")

@@ -16,17 +16,10 @@ unset NO_COLOR ESCDELAY
 RUN=users$$
 . "$(dirname "$0")/e2e_lib.sh"
 
-if [[ $(id -u) -ne 0 ]] || ! command -v useradd >/dev/null; then
-	echo "SKIP: needs root and useradd"
-	exit 77
-fi
+can_add_users || { echo "SKIP: needs root and useradd"; exit 77; }
 GROUP=shmg$$ OWNER=shmo$$ MEMBER=shmm$$ OTHER=shmx$$
-groupadd "$GROUP" || exit 1
-useradd -M -N -g "$GROUP" "$OWNER" || exit 1
-useradd -M -N -G "$GROUP" "$MEMBER" || exit 1
-useradd -M -N "$OTHER" || exit 1
-CLEANUPS+=("pkill -u $OWNER; pkill -u $MEMBER; pkill -u $OTHER; sleep 0.2"
-	"userdel $OWNER; userdel $MEMBER; userdel $OTHER; groupdel $GROUP")
+add_group "$GROUP" || exit 1
+add_user "$OWNER" -g "$GROUP" && add_user "$MEMBER" -G "$GROUP" && add_user "$OTHER" || exit 1
 # The other users run copies they can reach (the build may sit in a 0700 home).
 stage SHMTOP WRITER || { echo "cannot stage the programs"; exit 1; }
 for p in "$SHMTOP" "$WRITER"; do
