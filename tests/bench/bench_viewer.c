@@ -48,9 +48,9 @@
  * `-i 0`, its updates/s (count deltas read from the segment) with 0, 1 and 4
  * shmtop viewers on it.
  *
- * Finally the main figures as an SVG bar chart (assets/bench-viewer.svg by
- * default), written with fprintf.  `bench_viewer -- COMMAND...` measures any
- * one full-screen program with the same harness.
+ * Finally the main figures as an SVG bar chart (bench-viewer.svg in the
+ * build folder by default), written with fprintf.  `bench_viewer --
+ * COMMAND...` measures any one full-screen program with the same harness.
  *
  * Timings are never asserted.  Exit status 1 only when something is broken:
  * shmtop or the writer cannot start, a pty dies under shmtop, a key press
