@@ -47,6 +47,7 @@
 #include <stdint.h>
 
 #include "shmtop/record.h"
+#include "shmtop/trust.h"
 
 #define SHMTOP_CONTROL_MAGIC UINT64_C(0x4c5254434d485300) /* "\0SHMCTRL" */
 
@@ -101,6 +102,16 @@ bool control_forward(struct shmtop_control *to, const struct shmtop_control *fro
 
 /* Does the segment at seg (segsz bytes) hold a control block?  0 or -1. */
 int control_check(const void *seg, size_t segsz);
+
+/* Attach control segment c->id (segsz bytes, from IPC_STAT) read-write if
+ * it holds a control block that proves it belongs to the record e describes:
+ * trust_control() on what c knows, then again on the shmid and token the
+ * block names.  The writer taking over and the viewer both use it.  Returns
+ * the mapping, or NULL with the failed step in why; errno is shmat()'s error
+ * when the attach itself was refused, else EPERM. */
+struct shmtop_control *control_attach_proven(const struct control_claim *c, size_t segsz,
+					     const struct control_expect *e, char *why,
+					     size_t whylen);
 
 /* Send cmd; returns the ticket to wait for.  If serial is not NULL, a
  * pause/resume stores its serial there (the order of pause requests). */

@@ -7,6 +7,9 @@
 
 #include <errno.h>
 #include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/shm.h>
 #include <unistd.h>
 
 #include "shmtop/clock.h"
@@ -122,4 +125,34 @@ int control_wait(const struct shmtop_record *rec, uint32_t ticket, int timeout_m
 		else
 			futex_wait(&rec->request_ack, ack, left < nap ? left : nap);
 	}
+}
+
+struct shmtop_control *control_attach_proven(const struct control_claim *c, size_t segsz,
+					     const struct control_expect *e, char *why,
+					     size_t whylen)
+{
+	if (trust_control(c, e, why, whylen)) {
+		errno = EPERM;
+		return NULL;
+	}
+	struct shmtop_control *p = shmat(c->id, NULL, 0);
+	if (p == (void *)-1) {
+		int err = errno;
+		snprintf(why, whylen, "control segment %d: %s", c->id, strerror(err));
+		errno = err;
+		return NULL;
+	}
+	struct control_claim named = *c;
+	if (control_check(p, segsz)) {
+		snprintf(why, whylen, "segment %d is not a control segment", c->id);
+	} else {
+		named.have_bytes = true;
+		named.data_shmid = atomic_load_explicit(&p->data_shmid, memory_order_relaxed);
+		named.token = atomic_load_explicit(&p->token, memory_order_relaxed);
+		if (trust_control(&named, e, why, whylen) == 0)
+			return p;
+	}
+	shmdt(p);
+	errno = EPERM;
+	return NULL;
 }

@@ -114,33 +114,15 @@ static int control_prove(struct segment *s, int id, const struct control_expect 
 			 strerror(errno));
 		return -1;
 	}
-	struct control_claim c = { .id = id, .uid = st.uid, .cpid = st.cpid };
-	if (trust_control(&c, e, s->ctl_why, sizeof s->ctl_why))
-		return -1;
-	void *p = shmat(id, NULL, 0);
-	if (p == (void *)-1) {
+	const struct control_claim c = { .id = id, .uid = st.uid, .cpid = st.cpid };
+	s->ctl = control_attach_proven(&c, (size_t)st.size, e, s->ctl_why, sizeof s->ctl_why);
+	if (!s->ctl) {
 		char u[40], g[40], perms[16];
 		if (errno == EACCES)
 			snprintf(s->ctl_why, sizeof s->ctl_why,
 				 "control segment %d is owned by %s:%s, mode %s (%04o): view only", id,
 				 format_user(st.uid, u, sizeof u), format_group(st.gid, g, sizeof g),
 				 format_perms(st.mode, perms, sizeof perms), st.mode);
-		else
-			snprintf(s->ctl_why, sizeof s->ctl_why, "control segment %d: %s", id,
-				 strerror(errno));
-		return -1;
-	}
-	if (st.size < sizeof(struct shmtop_control) || control_check(p, (size_t)st.size)) {
-		shmdt(p);
-		snprintf(s->ctl_why, sizeof s->ctl_why, "segment %d is not a control segment", id);
-		return -1;
-	}
-	s->ctl = p;
-	c.have_bytes = true;
-	c.data_shmid = atomic_load_explicit(&s->ctl->data_shmid, memory_order_relaxed);
-	c.token = atomic_load_explicit(&s->ctl->token, memory_order_relaxed);
-	if (trust_control(&c, e, s->ctl_why, sizeof s->ctl_why)) {
-		control_detach(s);
 		return -1;
 	}
 	s->ctl_why[0] = '\0';

@@ -157,26 +157,13 @@ static int control_create(writer *w, const struct control_seen *start, char *why
 static struct shmtop_control *previous_control(const writer *w, int id, pid_t prev)
 {
 	struct shmid_ds ds;
-	if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0 || ds.shm_segsz < sizeof(struct shmtop_control))
+	if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0)
 		return NULL;
-	struct control_claim c = { .id = id, .uid = ds.shm_perm.uid, .cpid = ds.shm_cpid };
+	const struct control_claim c = { .id = id, .uid = ds.shm_perm.uid, .cpid = ds.shm_cpid };
 	const struct control_expect e = { .data_shmid = w->shmid, .data_uid = geteuid(),
 					  .writer_pid = prev, .token = w->token };
 	char why[200];
-	if (trust_control(&c, &e, why, sizeof why))
-		return NULL;
-	struct shmtop_control *p = shmat(id, NULL, 0);
-	if (p == (void *)-1)
-		return NULL;
-	if (control_check(p, ds.shm_segsz) == 0) {
-		c.have_bytes = true;
-		c.data_shmid = atomic_load_explicit(&p->data_shmid, RELAXED);
-		c.token = atomic_load_explicit(&p->token, RELAXED);
-		if (trust_control(&c, &e, why, sizeof why) == 0)
-			return p;
-	}
-	shmdt(p);
-	return NULL;
+	return control_attach_proven(&c, ds.shm_segsz, &e, why, sizeof why);
 }
 
 /* A random token for a new record: a copy of the record carries it too, but
