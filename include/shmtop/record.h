@@ -202,9 +202,16 @@ enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
 enum shmtop_read_status record_read(const void *seg, size_t segsz,
 				    struct shmtop_snapshot *out, char *why, size_t whylen);
 
+/* For a record whose seqlock read stays busy (its writer stopped or died in
+ * the middle of an update): copy header and payload field by field
+ * (record_copy()) and check the header and each field, not seq or the
+ * checksum (RECORD_CHECK_FIELDS).  The copy may mix two updates.  0, or -1
+ * with a one-line reason in why. */
+int record_read_fields(const void *seg, size_t segsz, struct shmtop_snapshot *out, char *why,
+		       size_t whylen);
+
 /* Copy the payload field by field without the seqlock (relaxed loads; the
- * copy may be torn).  For a writer taking over from one that died mid-update,
- * and for measuring.  The header fields of out are left alone. */
+ * copy may be torn).  For record_read_fields(), and for measuring.  The header fields of out are left alone. */
 /* Inline: record_read() runs it on every copy, and bench_read's
  * unsynchronised floor is this very copy. */
 static inline void record_copy(const void *seg, struct shmtop_snapshot *o)

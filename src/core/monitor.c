@@ -222,10 +222,7 @@ static void read_writer(monitor *m)
 static int read_busy(monitor *m, char *why, size_t whylen)
 {
 	struct shmtop_snapshot s;
-	if (record_read_header(m->seg.data, m->seg.size, &s, why, whylen) != SHMTOP_READ_OK)
-		return -1;
-	record_copy(m->seg.data, &s);
-	if (record_validate(&s, m->seg.size, RECORD_CHECK_FIELDS, why, whylen))
+	if (record_read_fields(m->seg.data, m->seg.size, &s, why, whylen))
 		return -1;
 	m->snap = s;
 	m->have_snap = m->busy = true;

@@ -171,6 +171,15 @@ enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
 	return load_header(seg, segsz, out, why, whylen);
 }
 
+int record_read_fields(const void *seg, size_t segsz, struct shmtop_snapshot *out, char *why,
+		       size_t whylen)
+{
+	if (record_read_header(seg, segsz, out, why, whylen) != SHMTOP_READ_OK)
+		return -1;
+	record_copy(seg, out);
+	return record_validate(out, segsz, RECORD_CHECK_FIELDS, why, whylen);
+}
+
 enum shmtop_read_status record_read(const void *seg, size_t segsz,
 				    struct shmtop_snapshot *out, char *why, size_t whylen)
 {

@@ -318,12 +318,10 @@ static int open_existing(writer *w, char *why, size_t whylen)
 	 * fields one by one. */
 	struct shmtop_snapshot s = hdr;
 	st = record_read(p, ds.shm_segsz, &s, reason, sizeof reason);
-	if (st == SHMTOP_READ_BUSY) {
-		record_copy(p, &s);
-		st = record_validate(&s, ds.shm_segsz, RECORD_CHECK_FIELDS, reason, sizeof reason)
+	if (st == SHMTOP_READ_BUSY)
+		st = record_read_fields(p, ds.shm_segsz, &s, reason, sizeof reason)
 			     ? SHMTOP_READ_INVALID
 			     : SHMTOP_READ_OK;
-	}
 	if (st != SHMTOP_READ_OK) {
 		snprintf(why, whylen, "key %s (shmid %d) holds a damaged shmwriter record (%s); "
 			 "refusing to touch it", k, id, reason);
