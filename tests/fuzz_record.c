@@ -15,10 +15,10 @@
 #include <sys/shm.h>
 #include <unistd.h>
 
-#include "shmtop/parse.h"
-#include "shmtop/proc.h"
+#include "parse.h"
+#include "proc.h"
 #include "shmtop/record.h"
-#include "shmtop/writer.h"
+#include "writer.h"
 #include "testutil.h"
 
 #define SZ sizeof(struct shmtop_record)

@@ -30,9 +30,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "shmtop/parse.h"
+#include "parse.h"
 #include "shmtop/record.h"
-#include "shmtop/writer.h"
+#include "writer.h"
 
 static _Atomic int stop;
 

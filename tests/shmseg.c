@@ -30,10 +30,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "shmtop/check.h"
-#include "shmtop/clock.h"
-#include "shmtop/format.h"
-#include "shmtop/sysvipc.h"
+#include "check.h"
+#include "clock.h"
+#include "format.h"
+#include "sysvipc.h"
 
 #define MAXROWS 65536
 

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/attached.h"
+#include "attached.h"
 #include "testutil.h"
 
 static void test_parse(void **state)

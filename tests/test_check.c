@@ -18,8 +18,8 @@
 
 #include "testutil.h"
 
-#include "shmtop/check.h"
-#include "shmtop/clock.h"
+#include "check.h"
+#include "clock.h"
 
 static struct sysvipc_shm row_of(const struct ipcstat *st)
 {

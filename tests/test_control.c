@@ -16,11 +16,11 @@
 
 #include <cmocka.h>
 
-#include "shmtop/control.h"
+#include "control.h"
 #include "shmtop/record.h"
-#include "shmtop/segment.h"
-#include "shmtop/trust.h"
-#include "shmtop/writer.h"
+#include "segment.h"
+#include "trust.h"
+#include "writer.h"
 #include "testutil.h"
 
 #define SENDERS 4

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/events.h"
+#include "events.h"
 #include "shmtop/record.h"
 
 #define T0 INT64_C(1700000000000000000)

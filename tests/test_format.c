@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/format.h"
+#include "format.h"
 
 static char buf[64];
 

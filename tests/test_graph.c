@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/graph.h"
+#include "graph.h"
 
 #define S INT64_C(1000000000)
 

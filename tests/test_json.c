@@ -13,7 +13,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/json.h"
+#include "json.h"
 
 static char out[1024];
 

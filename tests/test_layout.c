@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "shmtop/graph.h"
-#include "shmtop/layout.h"
+#include "graph.h"
+#include "layout.h"
 
 /* Every row used is inside the screen and rows do not overlap. */
 static void check_rows(const struct layout *l)

@@ -4,11 +4,12 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cmocka.h>
 
-#include "shmtop/listview.h"
+#include "listview.h"
 
 static void test_selection_and_window(void **state)
 {
@@ -51,7 +52,7 @@ static void test_selection_and_window(void **state)
 static void test_find(void **state)
 {
 	(void)state;
-	struct segments_row rows[3];
+	struct inventory_row rows[3];
 	memset(rows, 0, sizeof rows);
 	rows[0].shm.st.shmid = 7;
 	rows[1].shm.st.shmid = 3;
@@ -98,7 +99,7 @@ static void test_columns(void **state)
 static void test_row(void **state)
 {
 	(void)state;
-	struct segments_row r;
+	struct inventory_row r;
 	memset(&r, 0, sizeof r);
 	r.shm.st = (struct ipcstat){ .shmid = 42, .key = 0x2537, .size = 2048, .mode = 0640,
 				     .dest = true, .cpid = 100, .lpid = 200, .nattch = 3 };
@@ -123,7 +124,7 @@ static void test_row(void **state)
 static void test_heading_footer_keys(void **state)
 {
 	(void)state;
-	struct segments_snapshot s;
+	struct inventory s;
 	memset(&s, 0, sizeof s);
 	s.res.totals = (struct sysvipc_totals){ .segments = 4, .bytes = 8192, .nattch = 5, .dest = 1 };
 	s.limits = (struct sysvipc_limits){ .shmmni = 4096, .shmall = 1000, .shmmax = 65536,

@@ -11,8 +11,8 @@
 
 #include <cmocka.h>
 
-#include "shmtop/model.h"
-#include "shmtop/report.h"
+#include "model.h"
+#include "report.h"
 
 #define S INT64_C(1000000000)
 

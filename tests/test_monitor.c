@@ -15,12 +15,12 @@
 
 #include <cmocka.h>
 
-#include "shmtop/clock.h"
-#include "shmtop/monitor.h"
-#include "shmtop/proc.h"
-#include "shmtop/report.h"
-#include "shmtop/segment.h"
-#include "shmtop/writer.h"
+#include "clock.h"
+#include "monitor.h"
+#include "proc.h"
+#include "report.h"
+#include "segment.h"
+#include "writer.h"
 #include "testutil.h"
 
 static struct model_input poll_input(monitor *m)

@@ -12,7 +12,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/monitor.h"
+#include "monitor.h"
 
 static void test_private_segment(void **state)
 {

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/options.h"
+#include "options.h"
 #include "shmtop/record.h"
 
 static struct options o;

@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/panel.h"
+#include "panel.h"
 
 static void test_split(void **state)
 {

@@ -8,7 +8,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/parse.h"
+#include "parse.h"
 
 static void key_ok(const char *s, key_t want)
 {

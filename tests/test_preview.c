@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/preview.h"
+#include "preview.h"
 
 static void test_classic_counter(void **state)
 {

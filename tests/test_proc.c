@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/proc.h"
+#include "proc.h"
 
 #define TAIL " 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 "
 

@@ -11,7 +11,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/prom.h"
+#include "prom.h"
 
 static void test_escape(void **state)
 {

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "shmtop/record.h"
-#include "shmtop/writer.h"
+#include "writer.h"
 #include "testutil.h"
 
 #define SZ sizeof(struct shmtop_record)

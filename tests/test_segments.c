@@ -19,11 +19,11 @@
 
 #include "testutil.h"
 
-#include "shmtop/segments.h"
+#include "segtable.h"
 #include "testutil.h"
 
-static struct segments_row rows[3];
-static struct segments_snapshot snap;
+static struct inventory_row rows[3];
+static struct inventory snap;
 
 static void make_snapshot(void)
 {
@@ -77,12 +77,12 @@ static void make_snapshot(void)
 	    (struct sysvipc_limits){4096, 1000, UINT64_C(18446744073692774399), true, true, true};
 	snap.page_size = 4096;
 	snap.wall_ns = INT64_C(1700000000) * 1000000000;
-	segments_sort(&snap, SYSVIPC_SORT_SIZE, true);
+	inventory_sort(&snap, SYSVIPC_SORT_SIZE, true);
 }
 
-typedef void (*writer_fn)(FILE *, const struct segments_snapshot *);
+typedef void (*writer_fn)(FILE *, const struct inventory *);
 
-static char *capture(writer_fn fn, const struct segments_snapshot *s)
+static char *capture(writer_fn fn, const struct inventory *s)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -93,16 +93,16 @@ static char *capture(writer_fn fn, const struct segments_snapshot *s)
 	return text;
 }
 
-static struct segments_output output;
+static struct segtable_output output;
 
-static void table_fn(FILE *f, const struct segments_snapshot *s)
+static void table_fn(FILE *f, const struct inventory *s)
 {
-	assert_int_equal(segments_table(f, s, &output), 0);
+	assert_int_equal(segtable_write(f, s, &output), 0);
 }
 
-static char *table(enum segments_format fmt, const char *columns)
+static char *table(enum segtable_format fmt, const char *columns)
 {
-	output = (struct segments_output){ .format = fmt, .columns = columns };
+	output = (struct segtable_output){ .format = fmt, .columns = columns };
 	return capture(table_fn, &snap);
 }
 
@@ -112,7 +112,7 @@ static void test_text(void **state)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	make_snapshot();
-	char *t = table(SEGMENTS_TEXT, NULL);
+	char *t = table(SEGTABLE_TEXT, NULL);
 	static const char want[] =
 	    "shmtop - all segments - 2023-11-14 22:13:20\n"
 	    "SHMMNI 3 of 4096 (0.07%)   SHMALL 772 of 1000 (77.20%)   SHMMAX "
@@ -130,11 +130,11 @@ static void test_text(void **state)
 	/* truncated: says how many of how many */
 	snap.res.truncated = true;
 	snap.res.total = 10;
-	t = table(SEGMENTS_TEXT, NULL);
+	t = table(SEGTABLE_TEXT, NULL);
 	assert_non_null(strstr(t, "Sorted by size, reversed; showing 3 of 10\n"));
 	free(t);
 	/* lsipc's options: columns, raw, no headings, bytes */
-	output = (struct segments_output){ .format = SEGMENTS_TEXT, .columns = "id,SIZE,count",
+	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .columns = "id,SIZE,count",
 					   .raw = true, .bytes = true };
 	t = capture(table_fn, &snap);
 	assert_string_equal(t, "ID SIZE COUNT\n9 3145728 \n5 16640 12345\n32769 40 \n");
@@ -170,7 +170,7 @@ static void test_human_size(void **state)
 	snap.n = 1;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		rows[0].shm.st.size = cases[i].bytes;
-		output = (struct segments_output){ .format = SEGMENTS_TEXT, .columns = "SIZE",
+		output = (struct segtable_output){ .format = SEGTABLE_TEXT, .columns = "SIZE",
 						   .noheadings = true, .raw = true };
 		char *t = capture(table_fn, &snap);
 		char want[32];
@@ -184,8 +184,8 @@ static void test_json(void **state)
 {
 	(void)state;
 	make_snapshot();
-	segments_sort(&snap, SYSVIPC_SORT_SHMID, false);
-	char *t = table(SEGMENTS_JSON, "KEY,ID,OWNER,SIZE,STATUS,DETACH,COMMAND,COUNT,WRITER_ALIVE");
+	inventory_sort(&snap, SYSVIPC_SORT_SHMID, false);
+	char *t = table(SEGTABLE_JSON, "KEY,ID,OWNER,SIZE,STATUS,DETACH,COMMAND,COUNT,WRITER_ALIVE");
 	static const char want[] =
 	    "{\n"
 	    "   \"sharedmemory\": [\n"
@@ -233,14 +233,14 @@ static void test_json_bytes(void **state)
 {
 	(void)state;
 	make_snapshot();
-	segments_sort(&snap, SYSVIPC_SORT_SHMID, false); /* shmid 5, 9, 32769 */
+	inventory_sort(&snap, SYSVIPC_SORT_SHMID, false); /* shmid 5, 9, 32769 */
 	snprintf(rows[0].command, sizeof rows[0].command, "\xff\xfe");
 	snprintf(rows[2].command, sizeof rows[2].command, "a\x01\n\tb\x7f\"\\");
 	snprintf(rows[1].owner, sizeof rows[1].owner, "x\xc3");
-	char *t = table(SEGMENTS_JSON, NULL);
-	for (size_t i = 0; segments_column_name(i); i++) {
+	char *t = table(SEGTABLE_JSON, NULL);
+	for (size_t i = 0; segtable_column_name(i); i++) {
 		char key[32];
-		snprintf(key, sizeof key, "\"%s\":", segments_column_name(i));
+		snprintf(key, sizeof key, "\"%s\":", segtable_column_name(i));
 		for (char *p = key; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		assert_non_null(strstr(t, key));
@@ -273,9 +273,9 @@ static void test_json_bytes(void **state)
 	assert_int_equal(rc, 0);
 }
 
-static void prom_fn(FILE *f, const struct segments_snapshot *s)
+static void prom_fn(FILE *f, const struct inventory *s)
 {
-	assert_int_equal(segments_prom(f, s), 0);
+	assert_int_equal(segtable_prom(f, s), 0);
 }
 
 static void test_prom(void **state)
@@ -319,15 +319,15 @@ static void test_collect(void **state)
 	snap.rows = calloc(snap.max, sizeof *snap.rows);
 	assert_non_null(snap.rows);
 	int64_t t0 = clock_mono_ns();
-	assert_int_equal(segments_collect(&snap, NULL, SEGMENTS_ALL), 0);
+	assert_int_equal(inventory_collect(&snap, NULL, INVENTORY_ALL), 0);
 	int64_t dt = clock_mono_ns() - t0;
-	printf("# segments_collect (names, commands, records): %zu segments in %.2f ms\n", snap.n,
+	printf("# inventory_collect (names, commands, records): %zu segments in %.2f ms\n", snap.n,
 	       (double)dt / 1e6);
 	assert_false(snap.res.truncated);
 	assert_true(snap.limits.have_shmmni);
 	int seen = 0;
 	for (size_t i = 0; i < snap.n; i++) {
-		const struct segments_row *r = &snap.rows[i];
+		const struct inventory_row *r = &snap.rows[i];
 		if (r->shm.st.shmid == id) {
 			seen++;
 			assert_string_equal(r->owner, "root");
@@ -345,22 +345,22 @@ static void test_collect(void **state)
 	}
 	assert_int_equal(seen, 2);
 	/* the whole batch, each format */
-	for (int fmt = SEGMENTS_TEXT; fmt <= SEGMENTS_PROM; fmt++) {
+	for (int fmt = SEGTABLE_TEXT; fmt <= SEGTABLE_PROM; fmt++) {
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);
-		struct segments_output o = { .format = (enum segments_format)fmt,
+		struct segtable_output o = { .format = (enum segtable_format)fmt,
 					     .sort = SYSVIPC_SORT_SIZE, .reverse = true };
-		assert_int_equal(segments_batch(f, &o, SEGMENTS_ALL), 0);
+		assert_int_equal(segtable_batch(f, &o, INVENTORY_ALL), 0);
 		fclose(f);
 		char want[64];
 		snprintf(want, sizeof want, "\"id\": %d,", wid);
-		if (fmt == SEGMENTS_JSON)
+		if (fmt == SEGTABLE_JSON)
 			assert_non_null(strstr(text, want));
 		snprintf(want, sizeof want, "shmtop_writer_up{key=\"%s\",shmid=\"%d\"", kbuf, wid);
-		if (fmt == SEGMENTS_PROM)
+		if (fmt == SEGTABLE_PROM)
 			assert_non_null(strstr(text, want));
-		if (fmt == SEGMENTS_TEXT)
+		if (fmt == SEGTABLE_TEXT)
 			assert_non_null(strstr(text, kbuf));
 		free(text);
 	}
@@ -373,7 +373,7 @@ static void test_collect(void **state)
 	shmctl(wid, IPC_RMID, NULL);
 }
 
-/* Without SEGMENTS_COMMAND no creator is looked up; segments_commands()
+/* Without INVENTORY_COMMAND no creator is looked up; inventory_commands()
  * then looks up just the rows asked for, once. */
 static void test_commands_on_demand(void **state)
 {
@@ -386,7 +386,7 @@ static void test_commands_on_demand(void **state)
 	snap.max = 4096;
 	snap.rows = calloc(snap.max, sizeof *snap.rows);
 	assert_non_null(snap.rows);
-	assert_int_equal(segments_collect(&snap, NULL, SEGMENTS_NAMES), 0);
+	assert_int_equal(inventory_collect(&snap, NULL, INVENTORY_NAMES), 0);
 	size_t at[3], found = 0;
 	for (size_t i = 0; i < snap.n; i++) {
 		assert_false(snap.rows[i].command_read);
@@ -396,14 +396,14 @@ static void test_commands_on_demand(void **state)
 				at[found++] = i;
 	}
 	assert_int_equal(found, 3);
-	segments_commands(&snap, at[1], at[1] + 1);
+	inventory_commands(&snap, at[1], at[1] + 1);
 	assert_true(snap.rows[at[1]].command_read);
 	assert_string_equal(snap.rows[at[1]].command, "test_segments");
 	assert_false(snap.rows[at[0]].command_read);
 	assert_string_equal(snap.rows[at[0]].command, "");
 	/* a row already looked up is not looked up again */
 	snprintf(snap.rows[at[1]].command, sizeof snap.rows[at[1]].command, "kept");
-	segments_commands(&snap, 0, snap.n + 10); /* past the end is clamped */
+	inventory_commands(&snap, 0, snap.n + 10); /* past the end is clamped */
 	assert_string_equal(snap.rows[at[1]].command, "kept");
 	assert_string_equal(snap.rows[at[0]].command, "test_segments");
 	assert_string_equal(snap.rows[at[2]].command, "test_segments");

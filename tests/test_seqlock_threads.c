@@ -17,9 +17,9 @@
 
 #include <cmocka.h>
 
-#include "shmtop/control.h"
+#include "control.h"
 #include "shmtop/record.h"
-#include "shmtop/writer.h"
+#include "writer.h"
 #include "testutil.h"
 
 #define READERS 2

@@ -8,8 +8,8 @@
 
 #include <cmocka.h>
 
-#include "shmtop/bigtext.h"
-#include "shmtop/spark.h"
+#include "bigtext.h"
+#include "spark.h"
 
 static void test_utf8(void **state)
 {

@@ -18,8 +18,8 @@
 
 #include "testutil.h"
 
-#include "shmtop/clock.h"
-#include "shmtop/sysvipc.h"
+#include "clock.h"
+#include "sysvipc.h"
 
 /* A real file, as Linux 6.18 wrote it. */
 static const char real[] =

@@ -10,7 +10,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/watchlog.h"
+#include "watchlog.h"
 
 static void test_baseline_then_events(void **state)
 {

@@ -23,7 +23,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "shmtop/clock.h"
+#include "clock.h"
 
 /*
  * Keys: one allocator for every test run, here for the C tests and in

@@ -21,8 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "shmtop/clock.h"
-#include "shmtop/control.h"
+#include "clock.h"
+#include "control.h"
 #include "shmtop/record.h"
 #include "testutil.h"
 

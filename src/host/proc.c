@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+#include "proc.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int proc_alive(pid_t pid, uint64_t starttime)
+{
+	uint64_t t;
+	char state;
+	if (pid <= 0)
+		return 0;
+	if (proc_stat(pid, &state, &t) == 0)
+		return t == starttime && state != 'Z' && state != 'X';
+	/* No /proc entry for us: gone, or hidden (hidepid, no /proc mounted);
+	 * a signal 0 tells the two apart without the start time. */
+	return kill(pid, 0) == 0 || errno == EPERM ? -1 : 0;
+}
+
+void proc_watch_close(struct proc_watch *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	w->fd = -1;
+}
+
+int proc_watch_alive(struct proc_watch *w, pid_t pid, uint64_t starttime)
+{
+	if (w->fd >= 0 && w->pid == pid && w->starttime == starttime) {
+		struct pollfd p = { .fd = w->fd, .events = POLLIN };
+		int r = poll(&p, 1, 0);
+		if (r == 0)
+			return 1;
+		if (r > 0 && (p.revents & POLLIN))
+			return 0; /* readable: it has exited */
+	}
+	proc_watch_close(w);
+	if (pid <= 0)
+		return 0;
+	/* Open first, then check: if the check finds the process with this
+	 * start time, the pidfd was opened on it, not on a later holder of
+	 * the pid. */
+	int fd = (int)syscall(SYS_pidfd_open, pid, 0); /* close-on-exec */
+	int alive = proc_alive(pid, starttime);
+	if (alive == 1 && fd >= 0) {
+		*w = (struct proc_watch){ .pid = pid, .starttime = starttime, .fd = fd };
+	} else if (fd >= 0) {
+		close(fd);
+	}
+	return alive;
+}
+
+int proc_comm(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/%d/comm", (int)pid);
+	FILE *f = pid > 0 ? fopen(path, "re") : NULL;
+	if (!f || !fgets(buf, (int)len, f)) {
+		if (f)
+			fclose(f);
+		snprintf(buf, len, "?");
+		return -1;
+	}
+	fclose(f);
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}

@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Attaching a viewer to a segment.  The data segment is mapped with
+ * SHM_RDONLY whatever the user's rights, so a viewer can never change it;
+ * only the small control segment is mapped for writing, and only when it
+ * proves it belongs to the record on screen and its mode allows this user.
+ */
+#include "segment.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/shm.h>
+
+#include "format.h"
+#include "ipcstat.h"
+#include "sysvipc.h"
+#include "trust.h"
+
+/* Segment id as /proc/sysvipc/shm shows it, which needs no permission on
+ * the segment.  0, or -1. */
+static int stat_from_proc(int id, struct ipcstat *st)
+{
+	struct sysvipc_shm row;
+	if (sysvipc_find(NULL, id, &row) != 1)
+		return -1;
+	*st = row.st;
+	return 0;
+}
+
+void segment_init(struct segment *s)
+{
+	memset(s, 0, sizeof *s);
+	s->shmid = -1;
+	s->ctl_id = -1;
+	snprintf(s->ctl_why, sizeof s->ctl_why, "no control segment yet");
+}
+
+enum segment_status segment_attach(struct segment *s, key_t key, char *why, size_t whylen)
+{
+	segment_detach(s);
+	int id = shmget(key, 0, 0);
+	if (id < 0) {
+		int e = errno;
+		snprintf(why, whylen, "no segment with key 0x%08x%s%s", (unsigned)key,
+			 e == ENOENT ? "" : ": ", e == ENOENT ? "" : strerror(e));
+		if (e == ENOENT)
+			return SEGMENT_ABSENT;
+		return e == EACCES ? SEGMENT_DENIED : SEGMENT_ERROR;
+	}
+	struct ipcstat st;
+	if (ipcstat_get(id, &st) < 0) {
+		int e = errno;
+		if (e == EACCES && stat_from_proc(id, &st) == 0) {
+			/* /proc/sysvipc/shm shows anyone the owner and mode */
+			char u[40], g[40], perms[16];
+			snprintf(why, whylen,
+				 "segment shmid %d is owned by %s:%s, mode %s (%04o)",
+				 id, format_user(st.uid, u, sizeof u), format_group(st.gid, g, sizeof g),
+				 format_perms(st.mode, perms, sizeof perms), st.mode);
+			s->stat = st;
+			s->have_stat = true;
+			return SEGMENT_DENIED;
+		}
+		snprintf(why, whylen, "segment with key 0x%08x (shmid %d): %s", (unsigned)key, id,
+			 e == EACCES ? "no permission to read it" : strerror(e));
+		if (e == EINVAL || e == EIDRM)
+			return SEGMENT_ABSENT;
+		return e == EACCES ? SEGMENT_DENIED : SEGMENT_ERROR;
+	}
+	void *p = shmat(id, NULL, SHM_RDONLY);
+	if (p == (void *)-1) {
+		int e = errno;
+		snprintf(why, whylen, "cannot attach segment with key 0x%08x (shmid %d): %s",
+			 (unsigned)key, id, e == EACCES ? "no permission to read it" : strerror(e));
+		if (e == EINVAL || e == EIDRM)
+			return SEGMENT_ABSENT;
+		return e == EACCES ? SEGMENT_DENIED : SEGMENT_ERROR;
+	}
+	s->shmid = id;
+	s->data = p;
+	s->size = (size_t)st.size;
+	return SEGMENT_OK;
+}
+
+static void control_detach(struct segment *s)
+{
+	if (s->ctl)
+		shmdt(s->ctl);
+	s->ctl = NULL;
+}
+
+/* The control segment as IPC_STAT shows it, or as /proc/sysvipc/shm shows
+ * it to a user without read permission.  0, or -1 with errno. */
+static int control_stat(int id, struct ipcstat *st)
+{
+	if (ipcstat_get(id, st) == 0)
+		return 0;
+	int e = errno;
+	if (e == EACCES && stat_from_proc(id, st) == 0)
+		return 0;
+	errno = e;
+	return -1;
+}
+
+/* Attach control segment id and check that it proves it belongs to the
+ * record (e); 0, or -1 with the reason in ctl_why. */
+static int control_prove(struct segment *s, int id, const struct control_expect *e)
+{
+	struct ipcstat st;
+	if (control_stat(id, &st) < 0) {
+		snprintf(s->ctl_why, sizeof s->ctl_why, "control segment %d: %s", id,
+			 strerror(errno));
+		return -1;
+	}
+	const struct control_claim c = { .id = id, .uid = st.uid, .cpid = st.cpid };
+	s->ctl = control_attach_proven(&c, (size_t)st.size, e, s->ctl_why, sizeof s->ctl_why);
+	if (!s->ctl) {
+		char u[40], g[40], perms[16];
+		if (errno == EACCES)
+			snprintf(s->ctl_why, sizeof s->ctl_why,
+				 "control segment %d is owned by %s:%s, mode %s (%04o): view only", id,
+				 format_user(st.uid, u, sizeof u), format_group(st.gid, g, sizeof g),
+				 format_perms(st.mode, perms, sizeof perms), st.mode);
+		return -1;
+	}
+	s->ctl_why[0] = '\0';
+	return 0;
+}
+
+int segment_attach_control(struct segment *s, const struct shmtop_snapshot *snap,
+			   uid_t data_uid)
+{
+	if (snap->control_id == s->ctl_id && snap->writer_pid == s->ctl_pid &&
+	    snap->token == s->ctl_token && data_uid == s->ctl_uid)
+		return s->ctl ? 0 : -1;
+	control_detach(s);
+	s->ctl_id = snap->control_id;
+	s->ctl_pid = snap->writer_pid;
+	s->ctl_token = snap->token;
+	s->ctl_uid = data_uid;
+	if (snap->control_id < 0) {
+		snprintf(s->ctl_why, sizeof s->ctl_why, "the writer publishes no control segment");
+		return -1;
+	}
+	const struct control_expect e = { .data_shmid = s->shmid, .data_uid = data_uid,
+					  .writer_pid = snap->writer_pid, .token = snap->token };
+	return control_prove(s, snap->control_id, &e);
+}
+
+void segment_detach(struct segment *s)
+{
+	control_detach(s);
+	if (s->data)
+		shmdt(s->data);
+	segment_init(s);
+}

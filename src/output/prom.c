@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Prometheus text output: a table of metric families, each written as one
+ * block over all segments.  Values are integers printed exactly, or seconds
+ * with millisecond decimals.
+ */
+#include "prom.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "clock.h"
+#include "format.h"
+#include "json.h"
+
+static char *escape(const char *s, char *buf, size_t len, bool quote)
+{
+	size_t o = 0;
+	if (!len)
+		return buf;
+	const unsigned char *p = (const unsigned char *)(s ? s : "");
+	size_t n = strlen((const char *)p);
+	while (n) {
+		/* The format is UTF-8: an invalid byte becomes U+FFFD, as in JSON. */
+		size_t k = json_utf8_char(p, n);
+		const char *piece = (const char *)p;
+		size_t need = k;
+		if (k == 0) {
+			piece = "\xef\xbf\xbd";
+			need = 3;
+			k = 1;
+		} else if (*p == '\\') {
+			piece = "\\\\";
+			need = 2;
+		} else if (*p == '\n') {
+			piece = "\\n";
+			need = 2;
+		} else if (*p == '"' && quote) {
+			piece = "\\\"";
+			need = 2;
+		}
+		if (o + need >= len)
+			break;
+		memcpy(buf + o, piece, need);
+		o += need;
+		p += k;
+		n -= k;
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
+char *prom_escape_label(const char *s, char *buf, size_t len)
+{
+	return escape(s, buf, len, true);
+}
+
+char *prom_escape_help(const char *s, char *buf, size_t len)
+{
+	return escape(s, buf, len, false);
+}
+
+/* What a per-segment family shows. */
+enum seg_value {
+	V_BYTES,
+	V_ATTACHED,
+	V_RSS,
+	V_SWAP,
+	V_CTIME,
+	V_LOCKED,
+	V_DEST,
+	/* shmwriter segments only */
+	V_COUNT,
+	V_UP,
+	V_PAUSED,
+	V_LAST_UPDATE,
+	V_RESETS,
+};
+
+struct family {
+	const char *name, *type, *help;
+	enum seg_value v;
+};
+
+static const struct family seg_families[] = {
+    {"shmtop_segment_bytes", "gauge", "Size of the SysV shared memory segment (shm_segsz).",
+     V_BYTES},
+    {"shmtop_segment_attached", "gauge", "Processes attached to the segment (nattch).", V_ATTACHED},
+    {"shmtop_segment_rss_bytes", "gauge", "Bytes of the segment resident in memory.", V_RSS},
+    {"shmtop_segment_swap_bytes", "gauge", "Bytes of the segment swapped out.", V_SWAP},
+    {"shmtop_segment_ctime_seconds", "gauge", "Unix time of the segment's last change (shm_ctime).",
+     V_CTIME},
+    {"shmtop_segment_locked", "gauge", "1 if the segment is locked in memory (SHM_LOCK).",
+     V_LOCKED},
+    {"shmtop_segment_dest", "gauge",
+     "1 if the segment is removed (IPC_RMID) and lives on until the last detach.", V_DEST},
+    {"shmtop_count", "gauge", "The counter shmwriter publishes in the segment.", V_COUNT},
+    {"shmtop_writer_up", "gauge", "1 if the segment's shmwriter is alive and running or paused.",
+     V_UP},
+    {"shmtop_writer_paused", "gauge", "1 if the segment's shmwriter is paused.", V_PAUSED},
+    {"shmtop_last_update_seconds", "gauge", "Unix time of the counter's last change.",
+     V_LAST_UPDATE},
+    {"shmtop_resets_total", "counter", "Resets of the counter, ever.", V_RESETS},
+};
+
+static bool writer_up(const struct prom_segment *s)
+{
+	return s->writer_alive &&
+	       (s->snap->state == SHMTOP_STATE_RUNNING || s->snap->state == SHMTOP_STATE_PAUSED);
+}
+
+/* The sample's value as text, or false if the segment has none. */
+static bool seg_value(const struct prom_segment *s, enum seg_value v, char *buf, size_t len)
+{
+	const struct ipcstat *st = &s->row->st;
+	uint64_t u;
+	switch (v) {
+	case V_BYTES: u = st->size; break;
+	case V_ATTACHED: u = st->nattch; break;
+	case V_RSS: u = s->row->rss; break;
+	case V_SWAP: u = s->row->swap; break;
+	case V_CTIME: snprintf(buf, len, "%" PRId64, st->ctime); return true;
+	case V_LOCKED: u = st->locked; break;
+	case V_DEST: u = st->dest; break;
+	default:
+		if (!s->snap)
+			return false;
+		switch (v) {
+		case V_COUNT: u = s->snap->count; break;
+		case V_UP: u = writer_up(s); break;
+		case V_PAUSED: u = s->snap->state == SHMTOP_STATE_PAUSED; break;
+		case V_RESETS: u = s->snap->resets; break;
+		case V_LAST_UPDATE: {
+			int64_t ns = s->snap->wall_ns;
+			snprintf(buf, len, "%s%" PRId64 ".%03" PRId64, ns < 0 ? "-" : "",
+			         (ns < 0 ? -ns : ns) / NS_PER_SEC,
+			         (ns < 0 ? -ns : ns) % NS_PER_SEC / NS_PER_MS);
+			return true;
+		}
+		default: return false;
+		}
+	}
+	snprintf(buf, len, "%" PRIu64, u);
+	return true;
+}
+
+static void header(FILE *out, const char *name, const char *type, const char *help)
+{
+	char h[512];
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, prom_escape_help(help, h, sizeof h),
+	        name, type);
+}
+
+static void host_gauge(FILE *out, const char *name, const char *help, uint64_t v)
+{
+	header(out, name, "gauge", help);
+	fprintf(out, "%s %" PRIu64 "\n", name, v);
+}
+
+int prom_write(FILE *out, const struct prom_input *in)
+{
+	for (size_t f = 0; f < sizeof seg_families / sizeof seg_families[0]; f++) {
+		const struct family *fam = &seg_families[f];
+		bool any = false;
+		for (size_t i = 0; i < in->nsegs; i++) {
+			const struct prom_segment *s = &in->segs[i];
+			char val[48], key[16], owner[256];
+			if (!seg_value(s, fam->v, val, sizeof val))
+				continue;
+			if (!any)
+				header(out, fam->name, fam->type, fam->help);
+			any = true;
+			fprintf(out, "%s{key=\"%s\",shmid=\"%d\",owner=\"%s\"} %s\n", fam->name,
+			        format_key(s->row->st.key, key, sizeof key), s->row->st.shmid,
+			        prom_escape_label(s->owner, owner, sizeof owner), val);
+		}
+	}
+	const struct sysvipc_totals *t = in->totals;
+	host_gauge(out, "shmtop_segments", "SysV shared memory segments on the host.", t->segments);
+	host_gauge(out, "shmtop_bytes", "Sum of the sizes of all segments.", t->bytes);
+	host_gauge(
+	    out, "shmtop_pages",
+	    "Pages of shared memory in use, total bytes / page size, as lsipc -g counts them.",
+	    in->page_size ? t->bytes / in->page_size : 0);
+	host_gauge(out, "shmtop_rss_bytes", "Bytes of all segments resident in memory.", t->rss);
+	host_gauge(out, "shmtop_swap_bytes", "Bytes of all segments swapped out.", t->swap);
+	const struct sysvipc_limits *l = in->limits;
+	if (l && l->have_shmmni)
+		host_gauge(out, "shmtop_segments_limit",
+		           "SHMMNI: the most segments the host allows.", l->shmmni);
+	if (l && l->have_shmall)
+		host_gauge(out, "shmtop_pages_limit", "SHMALL: the most pages of shared memory.",
+		           l->shmall);
+	if (l && l->have_shmmax)
+		host_gauge(out, "shmtop_segment_bytes_limit",
+		           "SHMMAX: the largest segment allowed.", l->shmmax);
+	return ferror(out) ? -1 : 0;
+}

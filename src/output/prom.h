@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Prometheus text exposition format (version 0.0.4), for node_exporter's
+ * textfile collector or any scraper: every segment on the host, shmwriter's
+ * own figures for its segments, and the host's totals and limits.
+ *
+ * Each metric family is one block, "# HELP", "# TYPE", then its samples, as
+ * the format requires (a family's samples must not be split).  Segments are
+ * labelled key="0x%08x", shmid="N", owner="user"; label values escape
+ * backslash, double quote and newline, HELP text backslash and newline, and
+ * both are valid UTF-8 (an invalid byte becomes U+FFFD, as in json.h).
+ * Segments with the same key (several private segments on key 0) stay
+ * distinct through shmid.
+ *
+ * Write the file to a temporary name in the collector's directory and
+ * rename() it into place, so the collector never reads half a file.
+ */
+#ifndef SHMTOP_PROM_H
+#define SHMTOP_PROM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "shmtop/record.h"
+#include "sysvipc.h"
+
+/* One segment to expose. */
+struct prom_segment {
+	const struct sysvipc_shm *row;
+	const char *owner;                  /* owner's user name (or uid as text) */
+	const struct shmtop_snapshot *snap; /* validated shmwriter record, or NULL */
+	bool writer_alive;                  /* with snap: proc_alive() of its writer */
+};
+
+/* Everything the output shows. */
+struct prom_input {
+	const struct prom_segment *segs;
+	size_t nsegs;
+	const struct sysvipc_totals *totals; /* of the whole host (sysvipc_result.totals) */
+	const struct sysvipc_limits *limits; /* or NULL */
+	uint64_t page_size;                  /* for SHMALL's pages */
+};
+
+/* Escape a label value into buf (backslash, quote, newline; invalid UTF-8
+ * as U+FFFD).  Returns buf, truncated to len - 1 bytes, never in the middle
+ * of an escape or a character. */
+char *prom_escape_label(const char *s, char *buf, size_t len);
+
+/* Escape HELP text into buf (backslash, newline). */
+char *prom_escape_help(const char *s, char *buf, size_t len);
+
+/* Write the exposition to out.  Pure but for out; returns 0, or -1 if a
+ * write failed (ferror(out)). */
+int prom_write(FILE *out, const struct prom_input *in);
+
+#endif

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+#include "report.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+#include "json.h"
+
+/* An output buffer that counts what it would need, as snprintf does. */
+struct out {
+	char *buf;
+	size_t len, pos;
+};
+
+static void put(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	size_t room = o->pos < o->len ? o->len - o->pos : 0;
+	int n = vsnprintf(room ? o->buf + o->pos : NULL, room, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		o->pos += (size_t)n;
+}
+
+/* A JSON string (json.h's rules), or null for NULL. */
+static void put_str(struct out *o, const char *s)
+{
+	size_t room = o->pos < o->len ? o->len - o->pos : 0;
+	o->pos += json_string(s, room ? o->buf + o->pos : NULL, room);
+}
+
+/* A time in seconds since the epoch, or null for not set (0). */
+static void put_time(struct out *o, const char *name, int64_t t)
+{
+	if (t)
+		put(o, ",\"%s\":%" PRId64, name, t);
+	else
+		put(o, ",\"%s\":null", name);
+}
+
+static void finish(struct out *o)
+{
+	if (o->len)
+		o->buf[o->pos < o->len ? o->pos : o->len - 1] = '\0';
+}
+
+size_t report_text(const struct view_model *m, char *buf, size_t len)
+{
+	struct out o = { buf, len, 0 };
+	put(&o, "%s - %s\n", m->title, m->badge);
+	if (m->message[0])
+		put(&o, "%s\n", m->message);
+	if (m->have_value)
+		put(&o, "count %s  %s\n", m->value, m->details);
+	put(&o, "%s\n", m->writer);
+	if (m->control[0])
+		put(&o, "%s\n", m->control);
+	for (size_t i = 0; i < m->nfields; i++)
+		put(&o, "%-8s %s\n", m->fields[i].label, m->fields[i].value);
+	if (m->have_value)
+		put(&o, "%s\n%s\n", m->spark_title, m->spark);
+	put(&o, "\n");
+	finish(&o);
+	return o.pos;
+}
+
+/* The state as a lower-case JSON word. */
+static const char *state_word(const struct view_model *m)
+{
+	switch (m->state) {
+	case MODEL_WAITING: return "waiting";
+	case MODEL_REMOVED: return "removed";
+	case MODEL_DENIED: return "denied";
+	case MODEL_FOREIGN: return "foreign";
+	case MODEL_STARTING: return "starting";
+	case MODEL_DAMAGED: return "damaged";
+	case MODEL_ERROR: return "error";
+	case MODEL_LIVE: break;
+	}
+	switch (m->health) {
+	case HEALTH_RUNNING: return "running";
+	case HEALTH_PAUSED: return "paused";
+	case HEALTH_STOPPED: return "stopped";
+	case HEALTH_STALLED: return "stalled";
+	case HEALTH_DEAD: return "dead";
+	case HEALTH_NONE: break;
+	}
+	return "unknown";
+}
+
+size_t report_json(const struct view_model *m, const struct model_input *in, char *buf,
+		   size_t len)
+{
+	struct out o = { buf, len, 0 };
+	const struct ipcstat *st = in->stat;
+	const struct shmtop_snapshot *s = in->snap;
+	char a[48];
+	put(&o, "{\"key\":\"%s\"", format_key(in->key, a, sizeof a));
+	if (st) {
+		put(&o, ",\"id\":%d,\"owner\":", st->shmid);
+		put_str(&o, format_user(st->uid, a, sizeof a));
+		put(&o, ",\"perms\":\"%s\"", format_perms(st->mode, a, sizeof a));
+		put(&o, ",\"mode\":\"%s\",\"cuid\":%u,\"cuser\":", format_octal(st->mode, a, sizeof a),
+		    (unsigned)st->cuid);
+		put_str(&o, format_user(st->cuid, a, sizeof a));
+		put(&o, ",\"cgid\":%u,\"cgroup\":", (unsigned)st->cgid);
+		put_str(&o, format_group(st->cgid, a, sizeof a));
+		put(&o, ",\"uid\":%u,\"user\":", (unsigned)st->uid);
+		put_str(&o, format_user(st->uid, a, sizeof a));
+		put(&o, ",\"gid\":%u,\"group\":", (unsigned)st->gid);
+		put_str(&o, format_group(st->gid, a, sizeof a));
+		put_time(&o, "ctime", st->ctime);
+		put(&o, ",\"size\":%" PRIu64 ",\"nattch\":%" PRIu64 ",\"status\":", st->size,
+		    st->nattch);
+		put_str(&o, st->dest || st->locked ? format_status(st->dest, st->locked, a, sizeof a)
+						   : NULL);
+		put_time(&o, "attach", st->atime);
+		put_time(&o, "detach", st->dtime);
+		put(&o, ",\"cpid\":%d,\"lpid\":%d", (int)st->cpid, (int)st->lpid);
+	} else {
+		put(&o, ",\"id\":null,\"owner\":null,\"perms\":null,\"mode\":null,\"cuid\":null"
+			",\"cuser\":null,\"cgid\":null,\"cgroup\":null,\"uid\":null,\"user\":null"
+			",\"gid\":null,\"group\":null,\"ctime\":null,\"size\":null,\"nattch\":null"
+			",\"status\":null,\"attach\":null,\"detach\":null,\"cpid\":null,\"lpid\":null");
+	}
+	put(&o, ",\"state\":\"%s\",\"message\":", state_word(m));
+	put_str(&o, m->message[0] ? m->message : NULL);
+	if (s) {
+		put(&o, ",\"count\":%" PRIu64 ",\"resets\":%" PRIu64 ",\"writer_pid\":%d", s->count,
+		    s->resets, (int)s->writer_pid);
+		put(&o, ",\"writer_command\":");
+		put_str(&o, in->writer_comm);
+		put(&o, ",\"writer_alive\":%s,\"age\":%.3f,\"rate\":%.3f",
+		    in->writer_alive ? "true" : "false", (double)m->age_ns / 1e9, m->rate);
+		char ps[2] = { in->writer_pstate, '\0' }; /* its /proc state, when it looks stuck */
+		put(&o, ",\"writer_proc_state\":");
+		put_str(&o, in->writer_pstate ? ps : NULL);
+		put(&o, ",\"busy\":%s", in->busy ? "true" : "false");
+	} else {
+		put(&o, ",\"count\":null,\"resets\":null,\"writer_pid\":null,\"writer_command\":null"
+			",\"writer_alive\":null,\"age\":null,\"rate\":null"
+			",\"writer_proc_state\":null,\"busy\":null");
+	}
+	put(&o, "}\n");
+	finish(&o);
+	return o.pos;
+}
+
+int report_status(const struct view_model *m)
+{
+	switch (m->state) {
+	case MODEL_LIVE: return SHMTOP_EXIT_OK;
+	case MODEL_WAITING:
+	case MODEL_REMOVED:
+	case MODEL_STARTING: return SHMTOP_EXIT_ABSENT;
+	case MODEL_DENIED: return SHMTOP_EXIT_DENIED;
+	case MODEL_FOREIGN: return SHMTOP_EXIT_FOREIGN;
+	case MODEL_DAMAGED: return SHMTOP_EXIT_DAMAGED;
+	case MODEL_ERROR: break;
+	}
+	return SHMTOP_EXIT_ERROR;
+}

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * shmtop: top for a shmwriter segment.  Parses options, picks the character
+ * set and colours, and runs either batch output (plain text or JSON lines)
+ * or the full-screen viewer.  Only this file talks to the user about errors,
+ * and only after the terminal is restored.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "clock.h"
+#include "model.h"
+#include "monitor.h"
+#include "options.h"
+#include "parse.h"
+#include "report.h"
+#include "segtable.h"
+#include "tui.h"
+
+#define PROG "shmtop"
+#define BATCH_SPARK_WIDTH 72
+
+static volatile sig_atomic_t quit_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	quit_flag = 1;
+}
+
+/* A write to standard output failed, with errno: a reader that went away
+ * (EPIPE, when SIGPIPE was blocked or ignored) ends shmtop as SIGPIPE would;
+ * any other error is said.  Returns the exit status. */
+static int write_error(void)
+{
+	if (errno == EPIPE) {
+		sigset_t pipe;
+		sigemptyset(&pipe);
+		sigaddset(&pipe, SIGPIPE);
+		signal(SIGPIPE, SIG_DFL);
+		sigprocmask(SIG_UNBLOCK, &pipe, NULL);
+		raise(SIGPIPE);
+		return 128 + SIGPIPE;
+	}
+	fprintf(stderr, PROG ": write error: %s\n", strerror(errno));
+	return SHMTOP_EXIT_ERROR;
+}
+
+/* Flush standard output and return rc, or a write error's status. */
+static int flush_stdout(int rc)
+{
+	errno = 0;
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		if (!errno)
+			errno = EIO;
+		return write_error();
+	}
+	return rc;
+}
+
+/* Sleep -d between iterations; false if a quit signal came. */
+static bool pause_delay(const struct options *o)
+{
+	struct timespec ts = { o->delay_tenths / 10, o->delay_tenths % 10 * 100000000L };
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR && !quit_flag)
+		;
+	return !quit_flag;
+}
+
+/* Batch mode: N snapshots (or until a signal), -d apart, to stdout.  The
+ * exit status tells the last state seen. */
+static int run_batch(monitor *mon, const struct options *o, bool utf8)
+{
+	static struct view_model m;
+	static char out[16384];
+	struct model_input in = { 0 };
+	for (long i = 0; !quit_flag && (!o->iterations || i < o->iterations); i++) {
+		if (i > 0 && !pause_delay(o))
+			break;
+		monitor_poll(mon);
+		monitor_input(mon, &in);
+		in.now_mono = clock_mono_ns();
+		in.spark_mode = SPARK_VALUE;
+		in.utf8 = utf8;
+		in.spark_width = BATCH_SPARK_WIDTH;
+		in.delay_tenths = o->delay_tenths;
+		model_build(&m, &in);
+		size_t n = o->json ? report_json(&m, &in, out, sizeof out)
+				   : report_text(&m, out, sizeof out);
+		if (n >= sizeof out)
+			n = sizeof out - 1;
+		if (fwrite(out, 1, n, stdout) != n)
+			return write_error();
+		int st = flush_stdout(SHMTOP_EXIT_OK);
+		if (st != SHMTOP_EXIT_OK)
+			return st;
+	}
+	return report_status(&m);
+}
+
+/* Batch mode of -a and --prometheus: every segment on the host, N times,
+ * -d apart.  --prometheus writes one exposition unless -n or -d asks for
+ * more. */
+static int run_all_batch(const struct options *o)
+{
+	struct segtable_output so = {
+		.format = o->prometheus ? SEGTABLE_PROM : o->json ? SEGTABLE_JSON : SEGTABLE_TEXT,
+		.sort = o->sort,
+		.reverse = o->sort_reverse,
+		.columns = o->columns,
+		.raw = o->raw,
+		.noheadings = o->noheadings,
+		.bytes = o->bytes,
+	};
+	long n = o->iterations;
+	if (o->prometheus && !n && !o->delay_set)
+		n = 1;
+	for (long i = 0; !quit_flag && (!n || i < n); i++) {
+		if (i > 0 && !pause_delay(o))
+			break;
+		errno = 0;
+		int rc = segtable_batch(stdout, &so, INVENTORY_ALL);
+		int e = errno;
+		/* A write that failed is the reason, whatever segtable_batch() says. */
+		int st = flush_stdout(SHMTOP_EXIT_OK);
+		if (st != SHMTOP_EXIT_OK)
+			return st;
+		if (rc < 0) {
+			fprintf(stderr, PROG ": cannot read /proc/sysvipc/shm: %s\n", strerror(e));
+			return SHMTOP_EXIT_ERROR;
+		}
+	}
+	return SHMTOP_EXIT_OK;
+}
+
+/* --check: 0 when /proc and IPC_STAT agree, SHMTOP_EXIT_DIFFERS if not. */
+static int run_check(void)
+{
+	struct check_summary sum;
+	long diffs = check_run(stdout, NULL, &sum);
+	if (diffs < 0) {
+		fprintf(stderr, PROG ": cannot read /proc/sysvipc/shm: %s\n", strerror(errno));
+		return SHMTOP_EXIT_ERROR;
+	}
+	return flush_stdout(diffs > 0 ? SHMTOP_EXIT_DIFFERS : SHMTOP_EXIT_OK);
+}
+
+static bool color_wanted(const struct options *o)
+{
+	const char *nc = getenv("NO_COLOR");
+	return !o->no_color && !(nc && *nc);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	char why[320];
+
+	setlocale(LC_ALL, "");
+	/* A closed descriptor 1 would be reused by the next file opened. */
+	if (fcntl(STDOUT_FILENO, F_GETFD) < 0) {
+		fprintf(stderr, PROG ": write error: standard output is closed\n");
+		return SHMTOP_EXIT_ERROR;
+	}
+	switch (options_parse(argc, argv, &o, why, sizeof why)) {
+	case OPTIONS_HELP: fputs(options_usage(), stdout); return flush_stdout(0);
+	case OPTIONS_VERSION:
+		printf(PROG " (shmtop) %s\n", SHMTOP_VERSION_STRING);
+		return flush_stdout(0);
+	case OPTIONS_BAD:
+		fprintf(stderr, PROG ": %s (see '" PROG " --help')\n", why);
+		return SHMTOP_EXIT_USAGE;
+	case OPTIONS_RUN: break;
+	}
+	if (o.file && parse_key_file(o.file, &o.key, why, sizeof why)) {
+		fprintf(stderr, PROG ": %s\n", why);
+		return SHMTOP_EXIT_ERROR;
+	}
+	/* Batch output ends when its reader goes, as filters do (yes | head). */
+	if (o.batch || o.check)
+		signal(SIGPIPE, SIG_DFL);
+	if (o.check)
+		return run_check();
+	bool utf8 = !o.ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+
+	if (!o.batch) {
+		const char *term = getenv("TERM");
+		if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+			fprintf(stderr, PROG ": not a terminal; use -b (batch) for text output\n");
+			return SHMTOP_EXIT_ERROR;
+		}
+		if (!term || !*term || strcmp(term, "dumb") == 0) {
+			fprintf(stderr, PROG ": terminal type '%s' cannot show the full screen; "
+					"use -b (batch) for text output\n", term ? term : "");
+			return SHMTOP_EXIT_ERROR;
+		}
+		signal(SIGPIPE, SIG_IGN);
+	}
+
+	/* The quit signals and SIGWINCH are blocked except while the viewer
+	 * sleeps in ppoll(), so none is lost between a check and the sleep. */
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+
+	if (o.all && o.batch)
+		return run_all_batch(&o);
+	monitor *mon = o.shmid >= 0 ? monitor_new_shmid(o.shmid) : monitor_new(o.key);
+	if (!mon) {
+		fprintf(stderr, PROG ": out of memory\n");
+		return SHMTOP_EXIT_ERROR;
+	}
+	int rc;
+	if (o.batch) {
+		rc = run_batch(mon, &o, utf8);
+	} else {
+		sigset_t wake;
+		sigemptyset(&wake);
+		sigaddset(&wake, SIGINT);
+		sigaddset(&wake, SIGTERM);
+		sigaddset(&wake, SIGHUP);
+		sigaddset(&wake, SIGWINCH);
+		sigprocmask(SIG_BLOCK, &wake, NULL);
+		rc = tui_run(mon, &o, utf8, color_wanted(&o), &quit_flag, &wake, why, sizeof why)
+			     ? SHMTOP_EXIT_ERROR : SHMTOP_EXIT_OK;
+		if (rc)
+			fprintf(stderr, PROG ": %s\n", why);
+	}
+	monitor_free(mon);
+	return rc;
+}

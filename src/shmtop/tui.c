@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The viewer's loop.  One ppoll() on the terminal with a timeout to the next
+ * tick is the only place it sleeps; signals are blocked everywhere else and
+ * only set flags, so a SIGHUP or SIGTERM is seen at once and never lost.
+ * Each tick polls the monitor and builds a new model into the spare of two
+ * buffers; draw_screen() compares it with the model drawn last time and
+ * rewrites only what changed, and doupdate() sends only the cells that did.
+ * Nothing is allocated per tick.
+ */
+#include "tui.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "draw.h"
+#include "listscreen.h"
+#include "drawlog.h"
+#include "clock.h"
+#include "layout.h"
+#include "panel.h"
+#include "preview.h"
+#include "watchlog.h"
+
+#define NOTICE_NS (5 * NS_PER_SEC)
+#define ACK_POLL_NS NS_PER_MS /* re-read this soon after a command, */
+#define ACK_POLLS 20           /* at most this many times until the ack */
+
+struct tui {
+	monitor *mon;
+	struct draw_style style;
+	int delay;                 /* tenths */
+	enum spark_mode mode;
+	bool help;
+	char notice[200];
+	int64_t notice_until;
+	enum shmtop_command pending; /* the command waiting for its ack */
+	bool waiting;
+	int ack_polls;               /* quick re-reads left while waiting */
+	uint32_t ticket;
+	struct model_input in;
+	struct view_model models[2];
+	struct view_model *model, *drawn; /* the newest; the one on screen (or NULL) */
+	struct layout layout, drawn_layout;
+	bool drawn_help;
+	struct graph_scale scale;         /* the graph's, kept while it fits */
+	bool have_scale;
+	enum spark_mode scale_mode;
+	int scale_shmid;
+
+	/* The all-segments screen (listscreen.c), and the detail view's panels
+	 * below the dashboard (drawlog.c): the preview and the event log. */
+	bool listing;                /* the all-segments screen is up */
+	monitor *base_mon;           /* the -k key's; mon is another when opened from the list */
+	struct list_screen list;
+	struct list_drawn list_drawn;
+	struct watchlog log;
+	struct preview preview;
+	bool have_preview;
+	int panel_h;                 /* rows of the panels, 0: none */
+	struct drawlog_drawn panel_drawn;
+};
+
+static const int delays[] = { 1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 600 };
+
+static void notice(struct tui *t, const char *text)
+{
+	snprintf(t->notice, sizeof t->notice, "%s", text);
+	t->notice_until = clock_mono_ns() + NOTICE_NS;
+}
+
+/* Must everything be drawn again, rather than what changed? */
+static bool full_redraw(const struct tui *t)
+{
+	const struct view_model *m = t->model, *p = t->drawn;
+	return !p || t->help || t->drawn_help ||
+	       memcmp(&t->layout, &t->drawn_layout, sizeof t->layout) != 0 ||
+	       m->state != p->state || m->have_value != p->have_value || m->nfields != p->nfields ||
+	       m->have_procs != p->have_procs || m->graph.width != p->graph.width ||
+	       m->graph.height != p->graph.height;
+}
+
+/* Name the key to the list in the footer, and what q does when the list
+ * opened this view. */
+static void footer_keys(const struct tui *t, struct view_model *m)
+{
+	char *q = strstr(m->footer, "q quit");
+	if (q && t->mon != t->base_mon)
+		memcpy(q, "q back", 6);
+	size_t n = strlen(m->footer);
+	snprintf(m->footer + n, sizeof m->footer - n, "%s", "  Tab list");
+	if (strlen(m->footer) >= sizeof m->footer - 1)
+		m->footer[n] = '\0'; /* no room: leave it as it was */
+}
+
+/* Give the panels the rows the dashboard can spare. */
+static void split_panels(struct tui *t, const struct view_model *m, int nprocs)
+{
+	int pl = t->have_preview ? (int)t->preview.nlines : 0;
+	const struct panel_dash d = { strlen(m->value), strlen(m->details), m->nfields, nprocs,
+				      draw_text_rows(m, &t->style, COLS), t->have_preview ? 1 : 8 };
+	struct layout l;
+	t->panel_h = panel_split(COLS, LINES, &d, drawlog_want(pl), &l);
+	if (t->panel_h > 0)
+		t->layout = l;
+}
+
+static void render(struct tui *t)
+{
+	int64_t now = clock_mono_ns();
+	if (t->listing) {
+		list_draw(&t->list, &t->list_drawn);
+		wnoutrefresh(stdscr);
+		doupdate();
+		return;
+	}
+	if (t->waiting && monitor_acked(t->mon, t->ticket)) {
+		t->waiting = false;
+		notice(t, t->pending == SHMTOP_CMD_RESET ? "reset acknowledged: count restarted at 0"
+			  : t->pending == SHMTOP_CMD_PAUSE ? "pause acknowledged: writer PAUSED"
+							   : "resume acknowledged: writer running");
+	}
+	monitor_input(t->mon, &t->in);
+	t->in.now_mono = now;
+	t->in.spark_mode = t->mode;
+	t->in.utf8 = t->style.utf8;
+	t->in.spark_width = 0; /* the graph replaces the one-line sparkline */
+	t->in.delay_tenths = t->delay;
+	t->in.notice = now < t->notice_until ? t->notice : NULL;
+
+	t->model = t->drawn == &t->models[0] ? &t->models[1] : &t->models[0];
+	struct view_model *m = t->model;
+	model_build(m, &t->in);
+	int nprocs = m->have_procs ? (int)(m->nprocs + m->procs_more) : m->have_value ? 0 : -1;
+	layout_compute(COLS, LINES, strlen(m->value), strlen(m->details), m->nfields, nprocs,
+		       draw_text_rows(m, &t->style, COLS), &t->layout);
+	split_panels(t, m, nprocs);
+	footer_keys(t, m);
+	/* The scale carries over only for the same series. */
+	int shmid = t->in.stat ? t->in.stat->shmid : -1;
+	bool keep = t->have_scale && t->scale_mode == t->mode && t->scale_shmid == shmid;
+	if (!t->layout.too_small)
+		model_graph(m, &t->in, (size_t)t->layout.graph_w, (unsigned)t->layout.graph_h,
+			    keep ? &t->scale : NULL);
+	t->scale = m->graph.scale;
+	t->have_scale = m->graph.scale.span > 0.0;
+	t->scale_mode = t->mode;
+	t->scale_shmid = shmid;
+
+	if (full_redraw(t))
+		t->panel_drawn.valid = false; /* draw_screen() erases */
+	draw_screen(m, full_redraw(t) ? NULL : t->drawn, &t->layout, &t->style, t->help);
+	if (t->panel_h > 0 && !t->help)
+		drawlog_draw(LINES - 1 - t->panel_h, t->panel_h, t->have_preview ? &t->preview : NULL,
+			      &t->log.ring, &t->style, &t->panel_drawn);
+	t->drawn = m;
+	t->drawn_layout = t->layout;
+	t->drawn_help = t->help;
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
+/* Draw everything again at the next render (a resize, help, Ctrl-L). */
+static void invalidate(struct tui *t)
+{
+	t->drawn = NULL;
+}
+
+static void command(struct tui *t, enum shmtop_command cmd, const char *asked)
+{
+	if (!t->model->control_ok) {
+		notice(t, t->model->control[0] ? t->model->control : "controls disabled: no writer");
+		return;
+	}
+	if (monitor_send(t->mon, cmd, &t->ticket) < 0) {
+		notice(t, "controls disabled: no control segment");
+		return;
+	}
+	t->pending = cmd;
+	t->waiting = true;
+	t->ack_polls = ACK_POLLS;
+	notice(t, asked);
+}
+
+static void set_delay(struct tui *t, int dir)
+{
+	int n = (int)(sizeof delays / sizeof delays[0]), i = 0;
+	while (i < n - 1 && delays[i] < t->delay)
+		i++;
+	if (dir > 0 && delays[i] <= t->delay && i < n - 1)
+		i++;
+	else if (dir < 0 && i > 0)
+		i--;
+	t->delay = delays[i];
+	char msg[64];
+	snprintf(msg, sizeof msg, "refresh every %d.%d s", t->delay / 10, t->delay % 10);
+	notice(t, msg);
+}
+
+/* After each poll of the detail view's monitor: the event log, and the
+ * preview of a segment that is not a shmwriter record. */
+static void observe(struct tui *t)
+{
+	struct model_input in = { 0 };
+	monitor_input(t->mon, &in);
+	watchlog_update(&t->log, &in, clock_wall_ns());
+	size_t size;
+	const void *data = monitor_bytes(t->mon, &size);
+	t->have_preview = data && in.state == MODEL_FOREIGN;
+	if (!t->have_preview)
+		return;
+	/* another process may be writing them: copy once, then look */
+	unsigned char buf[PREVIEW_MAX];
+	const volatile unsigned char *p = data;
+	size_t n = size < sizeof buf ? size : sizeof buf;
+	for (size_t i = 0; i < n; i++)
+		buf[i] = p[i];
+	preview_format(buf, n, size, COLS > 4 ? (size_t)COLS - 3 : 1, &t->preview);
+}
+
+/* One tick: read what is on screen. */
+static void tick(struct tui *t)
+{
+	if (t->listing) {
+		list_refresh(&t->list);
+		return;
+	}
+	monitor_poll(t->mon);
+	observe(t);
+}
+
+/* Show the detail view of mon (the -k key's, or one opened from the list,
+ * which it then owns). */
+static void show_detail(struct tui *t, monitor *mon, int64_t *next_poll)
+{
+	if (t->mon != t->base_mon && t->mon != mon)
+		monitor_free(t->mon);
+	t->mon = mon;
+	t->listing = false;
+	t->waiting = false;
+	t->have_scale = false;
+	t->have_preview = false;
+	t->panel_h = 0;
+	t->notice_until = 0;
+	watchlog_init(&t->log);
+	invalidate(t);
+	*next_poll = clock_mono_ns(); /* poll it now */
+}
+
+static void show_list(struct tui *t, int64_t *next_poll)
+{
+	if (t->mon != t->base_mon)
+		monitor_free(t->mon);
+	t->mon = t->base_mon;
+	t->listing = true;
+	t->help = false;
+	t->list_drawn.valid = false;
+	*next_poll = clock_mono_ns(); /* read it now */
+}
+
+/* A key on the all-segments screen; returns true to quit. */
+static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
+{
+	key_t k;
+	int id;
+	switch (list_key(&t->list, ch, &k, &id)) {
+	case LIST_QUIT:
+		return true;
+	case LIST_BACK:
+		show_detail(t, t->base_mon, next_poll);
+		break;
+	case LIST_OPEN: {
+		/* a key is followed through re-creation; key 0 (private, or
+		 * removed) only names its one segment */
+		monitor *mon = k ? monitor_new(k) : monitor_new_shmid(id);
+		if (mon)
+			show_detail(t, mon, next_poll);
+		break;
+	}
+	case LIST_REPAINT:
+		if (ch == 12)
+			clearok(curscr, TRUE);
+		t->list_drawn.valid = false;
+		break;
+	case LIST_NONE:
+		break;
+	}
+	return false;
+}
+
+/* Act on one key; returns true to quit. */
+static bool key(struct tui *t, int ch, int64_t *next_poll)
+{
+	if (t->listing)
+		return list_keys(t, ch, next_poll);
+	if (!t->help && (ch == '\t' || (t->mon != t->base_mon &&
+					(ch == 'q' || ch == 'Q' || ch == 27 || ch == KEY_LEFT)))) {
+		show_list(t, next_poll); /* back to the list it was opened from */
+		return false;
+	}
+	switch (ch) {
+	case 'q': case 'Q': case 27: case 3: case KEY_F(10):
+		return true;
+	case KEY_RESIZE:
+		invalidate(t);
+		return false;
+	case '?': case 'h': case 'H': case KEY_F(1):
+		t->help = !t->help;
+		return false;
+	}
+	if (t->help) { /* any other key just closes the help */
+		t->help = false;
+		return false;
+	}
+	switch (ch) {
+	case 'p': case 'P':
+		if (t->model->health == HEALTH_PAUSED)
+			command(t, SHMTOP_CMD_RESUME, "resume requested");
+		else
+			command(t, SHMTOP_CMD_PAUSE, "pause requested");
+		*next_poll = clock_mono_ns() + ACK_POLL_NS;
+		break;
+	case 'r': case 'R':
+		command(t, SHMTOP_CMD_RESET, "reset requested");
+		*next_poll = clock_mono_ns() + ACK_POLL_NS;
+		break;
+	case 'c': case 'C':
+		monitor_clear_history(t->mon);
+		notice(t, "history cleared");
+		break;
+	case 'd': case 'D':
+		t->mode = t->mode == SPARK_VALUE ? SPARK_RATE : SPARK_VALUE;
+		break;
+	case 'a': case 'A':
+		monitor_rescan(t->mon);
+		notice(t, "attached processes: rescanning /proc");
+		*next_poll = clock_mono_ns();
+		break;
+	case '+': case '=':
+		set_delay(t, 1);
+		*next_poll = clock_mono_ns() + t->delay * 100 * NS_PER_MS;
+		break;
+	case '-': case '_':
+		set_delay(t, -1);
+		*next_poll = clock_mono_ns() + t->delay * 100 * NS_PER_MS;
+		break;
+	case 12: /* Ctrl-L: repaint everything */
+		clearok(curscr, TRUE);
+		invalidate(t);
+		break;
+	}
+	return false;
+}
+
+static int setup(bool color, char *why, size_t whylen)
+{
+	if (!newterm(NULL, stdout, stdin)) {
+		const char *term = getenv("TERM");
+		snprintf(why, whylen, "cannot use terminal type '%s'; try -b for batch output",
+			 term ? term : "");
+		return -1;
+	}
+	if (!getenv("ESCDELAY"))
+		set_escdelay(25);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	nodelay(stdscr, TRUE);
+	curs_set(0);
+	leaveok(stdscr, TRUE); /* the cursor is hidden: no move to park it after each update */
+	if (color && has_colors() && start_color() == OK)
+		draw_colors();
+	return 0;
+}
+
+int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
+	    volatile sig_atomic_t *quit, const sigset_t *wake, char *why, size_t whylen)
+{
+	static struct tui t; /* large (the model); one per process */
+	memset(&t, 0, sizeof t);
+	t.mon = mon;
+	t.base_mon = mon;
+	t.listing = o->all;
+	watchlog_init(&t.log);
+	if (list_init(&t.list, o->sort, o->sort_reverse) < 0) {
+		snprintf(why, whylen, "out of memory");
+		return -1;
+	}
+	t.model = &t.models[0];
+	t.delay = o->delay_tenths;
+	t.style.utf8 = utf8;
+	t.style.acs = !utf8 && !o->ascii; /* a non-UTF-8 locale */
+	if (setup(color, why, whylen) < 0) {
+		list_free(&t.list);
+		return -1;
+	}
+	t.style.color = color && has_colors();
+	sigset_t open;
+	sigprocmask(SIG_SETMASK, NULL, &open);
+	for (int sig = 1; sig < NSIG; sig++)
+		if (sigismember(wake, sig) == 1)
+			sigdelset(&open, sig);
+
+	long ticks = 0;
+	int rc = 0;
+	int64_t next_poll = 0;
+	bool dirty = true, quick = false; /* quick: next poll only re-reads for an ack */
+	why[0] = '\0';
+	while (!*quit) {
+		int64_t now = clock_mono_ns();
+		bool polled = false;
+		if (now >= next_poll) {
+			if (!quick && o->iterations && ticks++ >= o->iterations)
+				break;
+			quick = false;
+			tick(&t);
+			next_poll = now + t.delay * 100 * NS_PER_MS;
+			dirty = polled = true;
+		}
+		if (t.notice_until && now >= t.notice_until) {
+			t.notice_until = 0;
+			dirty = true;
+		}
+		if (dirty)
+			render(&t);
+		dirty = false;
+		if (polled && t.waiting && t.ack_polls > 0) { /* render() saw no ack yet */
+			t.ack_polls--;
+			next_poll = clock_mono_ns() + ACK_POLL_NS;
+			quick = true;
+		}
+
+		int64_t wait = next_poll - clock_mono_ns();
+		if (t.notice_until && t.notice_until - now < wait)
+			wait = t.notice_until - now;
+		if (wait < 0)
+			wait = 0;
+		struct timespec ts = { (time_t)(wait / NS_PER_SEC), (long)(wait % NS_PER_SEC) };
+		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
+		int r = ppoll(&pfd, 1, &ts, &open);
+		if (*quit)
+			break;
+		if (r < 0 && errno != EINTR) {
+			snprintf(why, whylen, "poll: %s", strerror(errno));
+			rc = -1;
+			break;
+		}
+		if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pfd.revents & POLLIN))
+			break; /* the terminal went away */
+		if (r == 0)
+			continue;
+		int ch, keys = 0;
+		bool stop = false;
+		while (!stop && (ch = getch()) != ERR) {
+			keys++;
+			stop = key(&t, ch, &next_poll);
+			/* Draw the new size before the next getch(): it would
+			 * refresh stdscr as resizeterm() cut it, and at one
+			 * column ncurses 6.4 reads before the line when it
+			 * writes the last cell (PutCharLR() on a terminal
+			 * with am but no smam, as screen and tmux). */
+			if (!stop && ch == KEY_RESIZE)
+				render(&t);
+		}
+		if (stop || (r > 0 && keys == 0))
+			break; /* a quit key, or end of file / EIO on the terminal */
+		dirty = true;
+	}
+	endwin();
+	if (t.mon != mon)
+		monitor_free(t.mon);
+	list_free(&t.list);
+	return rc;
+}

@@ -1,0 +1,256 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Lifecycle events from two observations of a segment.  Within one diff the
+ * events are appended in the order they most likely happened: creation or
+ * re-creation, attaches, the writer's own events, detaches, removal.
+ */
+#include "events.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "clock.h"
+#include "format.h"
+#include "shmtop/record.h"
+
+static const char *const kind_names[EVENT_NKINDS] = {
+    [EVENT_CREATED] = "created",
+    [EVENT_GONE] = "gone",
+    [EVENT_ATTACH] = "attach",
+    [EVENT_DETACH] = "detach",
+    [EVENT_REMOVED] = "removed",
+    [EVENT_RECREATED] = "recreated",
+    [EVENT_WRITER_START] = "writer start",
+    [EVENT_TAKEOVER] = "takeover",
+    [EVENT_STOP] = "stop",
+    [EVENT_DEATH] = "death",
+    [EVENT_PAUSE] = "pause",
+    [EVENT_RESUME] = "resume",
+    [EVENT_RESET] = "reset",
+};
+
+const char *events_kind_name(enum event_kind k)
+{
+	return (unsigned)k < EVENT_NKINDS ? kind_names[k] : "?";
+}
+
+void events_init(struct events_ring *r)
+{
+	memset(r, 0, sizeof *r);
+}
+
+void events_push(struct events_ring *r, const struct event *e)
+{
+	r->ev[r->next % EVENTS_MAX] = *e;
+	r->next++;
+}
+
+size_t events_count(const struct events_ring *r)
+{
+	return r->next < EVENTS_MAX ? (size_t)r->next : EVENTS_MAX;
+}
+
+const struct event *events_get(const struct events_ring *r, size_t i)
+{
+	size_t n = events_count(r);
+	if (i >= n)
+		return NULL;
+	return &r->ev[(r->next - n + i) % EVENTS_MAX];
+}
+
+/* The diff being built. */
+struct diff {
+	struct events_ring *ring;
+	const struct events_obs *cur;
+	int64_t wall_ns;
+	size_t added;
+};
+
+static void add(struct diff *d, enum event_kind kind, pid_t pid, uint64_t n, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+
+static void add(struct diff *d, enum event_kind kind, pid_t pid, uint64_t n, const char *fmt, ...)
+{
+	struct event e;
+	memset(&e, 0, sizeof e);
+	e.wall_ns = d->wall_ns;
+	e.kind = kind;
+	e.shmid = d->cur->st.shmid;
+	e.key = d->cur->st.key;
+	e.pid = pid;
+	e.n = n;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e.text, sizeof e.text, fmt, ap);
+	va_end(ap);
+	events_push(d->ring, &e);
+	d->added++;
+}
+
+/* Add a command event (pause, resume, reset) with its sender if known. */
+static void add_by(struct diff *d, enum event_kind kind, uint64_t n, const char *what)
+{
+	const struct events_obs *c = d->cur;
+	if (c->have_sender && c->last_pid > 0) {
+		add(d, kind, c->last_pid, n, "%s by pid %d (uid %u)", what, (int)c->last_pid,
+		    (unsigned)c->last_uid);
+		struct event *e = &d->ring->ev[(d->ring->next - 1) % EVENTS_MAX];
+		e->uid = c->last_uid;
+		e->have_uid = true;
+	} else {
+		add(d, kind, 0, n, "%s (sender unknown)", what);
+	}
+}
+
+static bool same_writer(const struct events_obs *a, const struct events_obs *b)
+{
+	return a->writer_pid == b->writer_pid && a->writer_start == b->writer_start;
+}
+
+/* A new writer on the segment: start or takeover.  prev may lack one. */
+static void writer_arrived(struct diff *d, const struct events_obs *p)
+{
+	const struct events_obs *c = d->cur;
+	if (p && p->have_writer && c->writers > p->writers && p->state != SHMTOP_STATE_STOPPED)
+		add(d, EVENT_TAKEOVER, c->writer_pid, c->writers,
+		    "writer pid %d took over from pid %d (writer #%" PRIu64 ")", (int)c->writer_pid,
+		    (int)p->writer_pid, c->writers);
+	else if (p && p->have_writer)
+		add(d, EVENT_WRITER_START, c->writer_pid, c->writers,
+		    "writer pid %d started after pid %d stopped (writer #%" PRIu64 ")",
+		    (int)c->writer_pid, (int)p->writer_pid, c->writers);
+	else
+		add(d, EVENT_WRITER_START, c->writer_pid, c->writers,
+		    "writer pid %d started (writer #%" PRIu64 ")", (int)c->writer_pid, c->writers);
+	if (c->state == SHMTOP_STATE_PAUSED)
+		add(d, EVENT_PAUSE, c->writer_pid, 0, "writer pid %d is paused",
+		    (int)c->writer_pid);
+	if (c->state == SHMTOP_STATE_STOPPED)
+		add(d, EVENT_STOP, c->writer_pid, 0, "writer pid %d stopped", (int)c->writer_pid);
+}
+
+/* The writer's events between two observations of the same segment. */
+static void writer_events(struct diff *d, const struct events_obs *p)
+{
+	const struct events_obs *c = d->cur;
+	if (!c->have_writer)
+		return;
+	if (!p->have_writer || !same_writer(p, c)) {
+		writer_arrived(d, p->have_writer ? p : NULL);
+		if (p->have_writer && c->resets > p->resets)
+			add(d, EVENT_RESET, c->writer_pid, c->resets - p->resets,
+			    "count reset by the new writer pid %d (resets %" PRIu64 ")",
+			    (int)c->writer_pid, c->resets);
+		return;
+	}
+	if (c->resets > p->resets) {
+		char what[96];
+		uint64_t k = c->resets - p->resets;
+		if (k == 1)
+			snprintf(what, sizeof what, "count reset (resets %" PRIu64 ")", c->resets);
+		else
+			snprintf(what, sizeof what,
+			         "count reset %" PRIu64 " times (resets %" PRIu64 ")", k,
+			         c->resets);
+		add_by(d, EVENT_RESET, k, what);
+	}
+	if (p->state != c->state) {
+		if (c->state == SHMTOP_STATE_PAUSED && p->state == SHMTOP_STATE_RUNNING)
+			add_by(d, EVENT_PAUSE, 0, "paused");
+		else if (c->state == SHMTOP_STATE_RUNNING && p->state == SHMTOP_STATE_PAUSED)
+			add_by(d, EVENT_RESUME, 0, "resumed");
+		else if (c->state == SHMTOP_STATE_STOPPED)
+			add(d, EVENT_STOP, c->writer_pid, 0, "writer pid %d stopped",
+			    (int)c->writer_pid);
+	}
+	if (p->writer_alive && !c->writer_alive && c->state != SHMTOP_STATE_STOPPED)
+		add(d, EVENT_DEATH, c->writer_pid, 0, "writer pid %d died without stopping",
+		    (int)c->writer_pid);
+}
+
+/* n attaches or detaches, the last by lpid. */
+static void add_count(struct diff *d, enum event_kind kind, uint64_t n)
+{
+	const struct ipcstat *c = &d->cur->st;
+	bool at = kind == EVENT_ATTACH;
+	if (n == 1)
+		add(d, kind, c->lpid, n, "pid %d %s (nattch %" PRIu64 ")", (int)c->lpid,
+		    at ? "attached" : "detached", c->nattch);
+	else
+		add(d, kind, c->lpid, n, "%" PRIu64 " %s, the last by pid %d (nattch %" PRIu64 ")",
+		    n, at ? "attaches" : "detaches", (int)c->lpid, c->nattch);
+}
+
+size_t events_diff(const struct events_obs *prev, const struct events_obs *cur, int64_t wall_ns,
+                   struct events_ring *r)
+{
+	struct diff d = {r, cur, wall_ns, 0};
+	char k[16];
+	if (!cur->present) {
+		if (prev->present) {
+			d.cur = prev; /* name the segment that went */
+			add(&d, EVENT_GONE, 0, 0, "segment shmid %d is gone", prev->st.shmid);
+		}
+		return d.added;
+	}
+	const struct ipcstat *c = &cur->st, *p = &prev->st;
+	if (!prev->present || p->shmid != c->shmid) {
+		if (prev->present)
+			add(&d, EVENT_RECREATED, c->cpid, (uint64_t)c->shmid,
+			    "key %s re-created: shmid %d, was %d", format_key(c->key, k, sizeof k),
+			    c->shmid, p->shmid);
+		else
+			add(&d, EVENT_CREATED, c->cpid, c->size,
+			    "segment shmid %d key %s created by pid %d (%" PRIu64 " bytes)",
+			    c->shmid, format_key(c->key, k, sizeof k), (int)c->cpid, c->size);
+		if (cur->have_writer)
+			writer_arrived(&d, prev->present && prev->have_writer ? prev : NULL);
+		if (c->dest)
+			add(&d, EVENT_REMOVED, 0, c->nattch, "removed, %" PRIu64 " still attached",
+			    c->nattch);
+		return d.added;
+	}
+	bool brief = c->nattch == p->nattch && (c->atime != p->atime || c->dtime != p->dtime);
+	/* which came first: only dtime moving means a detach, then an attach */
+	bool attach_first = !brief || (c->atime != p->atime && c->atime <= c->dtime);
+	if (c->nattch > p->nattch) {
+		add_count(&d, EVENT_ATTACH, c->nattch - p->nattch);
+	} else if (brief && attach_first) {
+		add(&d, EVENT_ATTACH, c->lpid, 1, "brief attach (last pid %d)", (int)c->lpid);
+	}
+	writer_events(&d, prev);
+	if (c->nattch < p->nattch) {
+		add_count(&d, EVENT_DETACH, p->nattch - c->nattch);
+	} else if (brief) {
+		if (attach_first)
+			add(&d, EVENT_DETACH, c->lpid, 1,
+			    "detached again (last pid %d, nattch %" PRIu64 ")", (int)c->lpid,
+			    c->nattch);
+		else
+			add(&d, EVENT_DETACH, c->lpid, 1, "brief detach (last pid %d)",
+			    (int)c->lpid);
+		if (!attach_first)
+			add(&d, EVENT_ATTACH, c->lpid, 1,
+			    "attached again (last pid %d, nattch %" PRIu64 ")", (int)c->lpid,
+			    c->nattch);
+	}
+	if (c->dest && !p->dest)
+		add(&d, EVENT_REMOVED, 0, c->nattch,
+		    "removed (IPC_RMID): key now %s, %" PRIu64 " still attached",
+		    format_key(c->key, k, sizeof k), c->nattch);
+	return d.added;
+}
+
+char *events_format(const struct event *e, char *buf, size_t len)
+{
+	time_t t = (time_t)(e->wall_ns / NS_PER_SEC);
+	struct tm tm;
+	char hms[16] = "??:??:??";
+	if (localtime_r(&t, &tm))
+		strftime(hms, sizeof hms, "%H:%M:%S", &tm);
+	snprintf(buf, len, "%s %s: %s", hms, events_kind_name(e->kind), e->text);
+	return buf;
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The lifecycle event log of one segment.  The viewer observes the segment
+ * each tick (its IPC_STAT fields and, for a shmwriter segment, the record's
+ * writer fields); events_diff() compares two observations and appends what
+ * happened in between to a fixed ring of events, oldest dropped first.
+ *
+ * What each event is seen through:
+ *   attach, detach    nattch up or down (lpid is the last to attach or
+ *                     detach); nattch unchanged but atime or dtime moved: a
+ *                     brief attach and detach both
+ *   created, gone     the segment appears, or is no longer there at all
+ *   removed           dest set (IPC_RMID while still attached)
+ *   recreated         the key is on a new shmid
+ *   writer start      a record appears, or a new writer after a clean stop
+ *   takeover          the writers count went up over a writer that did not
+ *                     stop cleanly
+ *   stop, death       state stopped; or the writer's pid and start time no
+ *                     longer name a live process, without the stopped state
+ *   pause, resume     state paused / running again
+ *   reset             resets went up; by the control segment's last sender
+ *                     (pid, uid) when known
+ * Everything here is pure: the caller supplies the observations, the
+ * liveness of the writer (proc_alive()) and the time.
+ */
+#ifndef SHMTOP_EVENTS_H
+#define SHMTOP_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ipcstat.h"
+
+#define EVENTS_MAX 256 /* events a ring keeps */
+#define EVENTS_TEXT 120
+
+/* One observation of a segment. */
+struct events_obs {
+	bool present; /* the segment exists; st is valid */
+	struct ipcstat st;
+	bool have_writer; /* a validated shmwriter record: the fields below */
+	pid_t writer_pid;
+	uint64_t writer_start; /* /proc/PID/stat start time */
+	uint32_t state;        /* enum shmtop_state */
+	uint64_t resets;
+	uint64_t writers;  /* writers that have owned the segment */
+	bool writer_alive; /* proc_alive(writer_pid, writer_start) */
+	bool have_sender;  /* the control segment's last sender is known */
+	pid_t last_pid;
+	uid_t last_uid;
+};
+
+enum event_kind {
+	EVENT_CREATED,
+	EVENT_GONE,
+	EVENT_ATTACH,
+	EVENT_DETACH,
+	EVENT_REMOVED,
+	EVENT_RECREATED,
+	EVENT_WRITER_START,
+	EVENT_TAKEOVER,
+	EVENT_STOP,
+	EVENT_DEATH,
+	EVENT_PAUSE,
+	EVENT_RESUME,
+	EVENT_RESET,
+	EVENT_NKINDS
+};
+
+struct event {
+	int64_t wall_ns; /* when it was seen (CLOCK_REALTIME) */
+	enum event_kind kind;
+	int shmid;
+	key_t key;
+	pid_t pid; /* who, or 0 if unknown */
+	uid_t uid; /* with have_uid */
+	bool have_uid;
+	uint64_t n;             /* how many (attaches, resets), or the new value */
+	char text[EVENTS_TEXT]; /* one line, no newline, no time */
+};
+
+/* A ring of the newest EVENTS_MAX events.  Zero it (or events_init()) to
+ * start empty. */
+struct events_ring {
+	uint64_t next; /* events pushed, ever */
+	struct event ev[EVENTS_MAX];
+};
+
+void events_init(struct events_ring *r);
+
+/* Append e, dropping the oldest when full. */
+void events_push(struct events_ring *r, const struct event *e);
+
+/* Events held: min(next, EVENTS_MAX). */
+size_t events_count(const struct events_ring *r);
+
+/* The i-th event held, oldest first (i < events_count()), or NULL. */
+const struct event *events_get(const struct events_ring *r, size_t i);
+
+/* Append to r what happened between prev and cur, seen at wall_ns.
+ * Returns how many events it appended. */
+size_t events_diff(const struct events_obs *prev, const struct events_obs *cur, int64_t wall_ns,
+                   struct events_ring *r);
+
+/* The kind's short name: "attach", "detach", "writer start", ... */
+const char *events_kind_name(enum event_kind k);
+
+/* An event as a log line: "14:03:22 attach: pid 1234 attached (nattch 3)",
+ * the time local, to the second. */
+char *events_format(const struct event *e, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,391 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Building the view model.  Health comes first (is there a writer, is it
+ * alive, paused, stalled), then the texts for each part of the screen, each
+ * into its fixed-size buffer.
+ */
+#include "model.h"
+
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+
+/* Samples the rate is averaged over. */
+#define RATE_WINDOW 10
+
+static enum model_health health_of(const struct model_input *in)
+{
+	const struct shmtop_snapshot *s = in->snap;
+	if (!s)
+		return HEALTH_NONE;
+	if (s->state == SHMTOP_STATE_STOPPED)
+		return HEALTH_STOPPED;
+	if (!in->writer_alive)
+		return HEALTH_DEAD;
+	/* a writer holds seq odd for microseconds: busy through a read's
+	 * retries means stuck, whatever its last heartbeat */
+	if (in->busy || in->now_mono - s->beat_ns > MODEL_STALL_NS)
+		return HEALTH_STALLED;
+	return s->state == SHMTOP_STATE_PAUSED ? HEALTH_PAUSED : HEALTH_RUNNING;
+}
+
+const char *model_badge(enum model_state state, enum model_health health)
+{
+	switch (state) {
+	case MODEL_WAITING: return "WAITING";
+	case MODEL_REMOVED: return "REMOVED";
+	case MODEL_DENIED: return "NO ACCESS";
+	case MODEL_FOREIGN: return "FOREIGN";
+	case MODEL_STARTING: return "STARTING";
+	case MODEL_DAMAGED: return "DAMAGED";
+	case MODEL_ERROR: return "ERROR";
+	case MODEL_LIVE: break;
+	}
+	switch (health) {
+	case HEALTH_RUNNING: return "RUNNING";
+	case HEALTH_PAUSED: return "PAUSED";
+	case HEALTH_STOPPED: return "STOPPED";
+	case HEALTH_STALLED: return "STALLED";
+	case HEALTH_DEAD: return "DEAD";
+	case HEALTH_NONE: break;
+	}
+	return "UNKNOWN";
+}
+
+static enum model_tone tone_of(enum model_state state, enum model_health health)
+{
+	if (state == MODEL_WAITING || state == MODEL_STARTING || state == MODEL_REMOVED)
+		return TONE_WARN;
+	if (state != MODEL_LIVE)
+		return TONE_BAD;
+	switch (health) {
+	case HEALTH_RUNNING: return TONE_GOOD;
+	case HEALTH_PAUSED:
+	case HEALTH_STALLED:
+	case HEALTH_STOPPED: return TONE_WARN;
+	default: return TONE_BAD;
+	}
+}
+
+/* Counts per second over the newest RATE_WINDOW samples since the last
+ * reset (a drop in value). */
+static double rate_of(const struct shmtop_sample *h, size_t n)
+{
+	if (n < 2)
+		return 0.0;
+	size_t last = n - 1, first = last;
+	while (first > 0 && last - first < RATE_WINDOW && h[first - 1].value <= h[first].value)
+		first--;
+	int64_t dt = h[last].mono_ns - h[first].mono_ns;
+	if (first == last || dt <= 0)
+		return 0.0;
+	return (double)(h[last].value - h[first].value) * 1e9 / (double)dt;
+}
+
+static void message_of(struct view_model *m, const struct model_input *in)
+{
+	char kb[16];
+	const char *why = in->why && *in->why ? in->why : NULL;
+	format_key(in->key, kb, sizeof kb);
+	switch (in->state) {
+	case MODEL_WAITING:
+		if (in->by_shmid)
+			snprintf(m->message, sizeof m->message, "no segment with shmid %d",
+				 in->shmid);
+		else
+			snprintf(m->message, sizeof m->message,
+				 "no segment with key %s - waiting for shmwriter to create it", kb);
+		break;
+	case MODEL_REMOVED:
+		if (in->by_shmid) {
+			snprintf(m->message, sizeof m->message, "segment shmid %d was removed",
+				 in->shmid);
+			break;
+		}
+		snprintf(m->message, sizeof m->message,
+			 "segment shmid %d was removed - waiting for a new segment with key %s",
+			 in->removed_shmid, kb);
+		break;
+	case MODEL_DENIED:
+		snprintf(m->message, sizeof m->message, "permission denied for key %s%s%s", kb,
+			 why ? ": " : "", why ? why : "");
+		break;
+	case MODEL_FOREIGN:
+		snprintf(m->message, sizeof m->message,
+			 "key %s holds a segment shmwriter did not make: %s", kb,
+			 why ? why : "unknown layout");
+		break;
+	case MODEL_STARTING:
+		snprintf(m->message, sizeof m->message, "segment %s is being created", kb);
+		break;
+	case MODEL_DAMAGED:
+		snprintf(m->message, sizeof m->message, "damaged shmwriter record: %s",
+			 why ? why : "payload fails validation");
+		break;
+	case MODEL_ERROR:
+	case MODEL_LIVE:
+		snprintf(m->message, sizeof m->message, "%s", why ? why : "");
+		break;
+	}
+}
+
+/* What a state letter of /proc/PID/stat means (proc(5)). */
+static const char *proc_state_name(char c)
+{
+	switch (c) {
+	case 'R': return "running";
+	case 'S': return "sleeping";
+	case 'D': return "in uninterruptible wait";
+	case 'T': return "stopped";
+	case 't': return "stopped by a tracer";
+	case 'Z': return "zombie";
+	case 'X': return "dead";
+	case 'I': return "idle";
+	default: return "unknown state";
+	}
+}
+
+static void writer_of(struct view_model *m, const struct model_input *in)
+{
+	const struct shmtop_snapshot *s = in->snap;
+	if (!s) {
+		snprintf(m->writer, sizeof m->writer, "writer: none");
+		snprintf(m->writer_short, sizeof m->writer_short, "writer: none");
+		return;
+	}
+	static const char *const life[] = {
+		[HEALTH_NONE] = "unknown", [HEALTH_RUNNING] = "alive", [HEALTH_PAUSED] = "alive",
+		[HEALTH_STOPPED] = "exited", [HEALTH_STALLED] = "stalled", [HEALTH_DEAD] = "dead",
+	};
+	char every[24], beat[24];
+	if (s->interval_ns == 0)
+		snprintf(every, sizeof every, "flat out");
+	else
+		snprintf(every, sizeof every, "every %g s", (double)s->interval_ns / 1e9);
+	/* The heartbeat's age only once it is late: a healthy one would change
+	 * the line on every tick. */
+	int64_t late = in->now_mono - s->beat_ns;
+	char tail[40] = "";
+	if (late >= NS_PER_SEC && m->health != HEALTH_STOPPED)
+		snprintf(tail, sizeof tail, ", beat %s ago", format_age(late, beat, sizeof beat));
+	/* The kernel's word on a writer that looks stuck: "stalled (T:
+	 * stopped)", and in the short form the kernel's word alone. */
+	char proc[40] = "", pshort[40];
+	snprintf(pshort, sizeof pshort, "%s", life[m->health]);
+	if (in->writer_pstate) {
+		const char *name = proc_state_name(in->writer_pstate);
+		snprintf(proc, sizeof proc, " (%c: %s)", in->writer_pstate, name);
+		snprintf(pshort, sizeof pshort, "%s (%c)", name, in->writer_pstate);
+	}
+	snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s%s, %s, %s%s",
+		 (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?", life[m->health], proc,
+		 record_state_name(s->state), every, tail);
+	snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s, %s, %s%s",
+		 (int)s->writer_pid, pshort, record_state_name(s->state), every, tail);
+}
+
+static void control_of(struct view_model *m, const struct model_input *in)
+{
+	m->control_ok = in->control_ok && in->snap && m->health != HEALTH_DEAD &&
+			m->health != HEALTH_STOPPED;
+	if (m->control_ok)
+		snprintf(m->control, sizeof m->control, "controls: p %s, r reset",
+			 m->health == HEALTH_PAUSED ? "resume" : "pause");
+	else if (in->snap && (m->health == HEALTH_DEAD || m->health == HEALTH_STOPPED))
+		snprintf(m->control, sizeof m->control, "controls disabled: no writer running");
+	else if (in->snap)
+		snprintf(m->control, sizeof m->control, "controls disabled: %s",
+			 in->control_why && *in->control_why ? in->control_why : "unavailable");
+	else
+		m->control[0] = '\0';
+}
+
+static void field(struct view_model *m, const char *label, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void field(struct view_model *m, const char *label, const char *fmt, ...)
+{
+	if (m->nfields >= MODEL_FIELDS)
+		return;
+	struct model_field *f = &m->fields[m->nfields++];
+	f->label = label;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->value, sizeof f->value, fmt, ap);
+	va_end(ap);
+}
+
+static void fields_of(struct view_model *m, const struct model_input *in)
+{
+	const struct ipcstat *st = in->stat;
+	char a[48], b[48];
+	if (!st)
+		return;
+	field(m, "key", "%s", format_key(st->key, a, sizeof a));
+	field(m, "shmid", "%d", st->shmid);
+	field(m, "size", "%" PRIu64 " (%s)", st->size, format_size(st->size, a, sizeof a));
+	field(m, "nattch", "%" PRIu64, st->nattch);
+	field(m, "perms", "%s %s", format_perms(st->mode, a, sizeof a),
+	      format_octal(st->mode, b, sizeof b));
+	field(m, "status", "%s", format_status(st->dest, st->locked, a, sizeof a));
+	field(m, "owner", "%s", in->owner ? in->owner : "?");
+	field(m, "cpid", "%d", (int)st->cpid);
+	field(m, "lpid", "%d", (int)st->lpid);
+	field(m, "creator", "%s", in->creator ? in->creator : "?");
+	field(m, "atime", "%s", format_time(st->atime, a, sizeof a));
+	field(m, "dtime", "%s", format_time(st->dtime, a, sizeof a));
+	field(m, "ctime", "%s", format_time(st->ctime, a, sizeof a));
+}
+
+/* A count for a title: exact up to ten digits, else in FORMAT_COUNT_W. */
+static const char *count_text(double v, char *buf, size_t len)
+{
+	if (v < 1e10)
+		snprintf(buf, len, "%.0f", v);
+	else
+		format_count(v < 0x1p64 ? (uint64_t)v : UINT64_MAX, buf, len);
+	return buf;
+}
+
+static void spark_of(struct view_model *m, const struct model_input *in)
+{
+	double series[SHMTOP_HISTORY];
+	size_t w = in->spark_width < MODEL_SPARK_MAX ? in->spark_width : MODEL_SPARK_MAX;
+	size_t n = spark_series(in->hist, in->nhist, in->spark_mode, series, SHMTOP_HISTORY);
+	double lo, hi;
+	spark_render(series, n, w, in->utf8, m->spark, sizeof m->spark, &lo, &hi);
+	const char *what = in->spark_mode == SPARK_RATE ? "rate" : "value";
+	if (n == 0) {
+		snprintf(m->spark_title, sizeof m->spark_title, "history: %s  (no samples)", what);
+	} else if (in->spark_mode == SPARK_RATE) {
+		char a[24], b[24];
+		snprintf(m->spark_title, sizeof m->spark_title, "history: rate  min %s  max %s",
+			 format_rate(lo, a, sizeof a), format_rate(hi, b, sizeof b));
+	} else {
+		char a[24], b[24];
+		snprintf(m->spark_title, sizeof m->spark_title, "history: value  min %s  max %s",
+			 count_text(lo, a, sizeof a), count_text(hi, b, sizeof b));
+	}
+}
+
+static void procs_of(struct view_model *m, const struct model_input *in)
+{
+	const struct attached *a = in->att;
+	if (!a || !in->stat)
+		return;
+	m->have_procs = true;
+	uint64_t nattch = in->stat->nattch;
+	m->procs_warn = a->maps != nattch;
+	if (!m->procs_warn)
+		snprintf(m->procs_title, sizeof m->procs_title, "attached: %zu process%s, nattch %" PRIu64,
+			 a->total, a->total == 1 ? "" : "es", nattch);
+	else if (a->maps < nattch)
+		snprintf(m->procs_title, sizeof m->procs_title,
+			 "attached: %zu process%s found, nattch %" PRIu64 " - %" PRIu64
+			 " not visible (hidepid, another pid namespace or no permission)",
+			 a->total, a->total == 1 ? "" : "es", nattch, nattch - a->maps);
+	else
+		snprintf(m->procs_title, sizeof m->procs_title,
+			 "attached: %zu process%s found with %" PRIu64 " attaches, nattch %" PRIu64,
+			 a->total, a->total == 1 ? "" : "es", a->maps, nattch);
+	snprintf(m->procs_head, sizeof m->procs_head, "%7s %-10s %-5s %s", "PID", "USER", "MAP",
+		 "COMMAND");
+	m->nprocs = a->n;
+	m->procs_more = a->total - a->n;
+	for (size_t i = 0; i < a->n; i++) {
+		const struct attached_proc *p = &a->procs[i];
+		char map[16];
+		snprintf(map, sizeof map, "%s%s", p->writable ? "rw" : "ro", p->maps > 1 ? "x" : "");
+		if (p->maps > 1)
+			snprintf(map + 3, sizeof map - 3, "%u", p->maps);
+		snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-5s %s", (int)p->pid, p->user,
+			 map, p->command);
+	}
+}
+
+void model_graph(struct view_model *m, const struct model_input *in, size_t width,
+		 unsigned height, const struct graph_scale *prev)
+{
+	struct graph *g = &m->graph;
+	graph_build(g, prev, in->hist, in->nhist, in->hist_first, in->spark_mode, width, height);
+	const char *what = in->spark_mode == SPARK_RATE ? "rate" : "value";
+	char every[48] = "";
+	if (in->snap && in->snap->interval_ns > 0)
+		snprintf(every, sizeof every, "  1 column = 1 sample (%g s)",
+			 (double)in->snap->interval_ns / 1e9);
+	else if (in->snap)
+		snprintf(every, sizeof every, "  1 column = 1 sample");
+	if (g->plotted == 0) {
+		snprintf(m->graph_title, sizeof m->graph_title, "history: %s  (no samples)", what);
+	} else if (in->spark_mode == SPARK_RATE) {
+		char a[24], b[24];
+		snprintf(m->graph_title, sizeof m->graph_title, "history: rate  min %s  max %s%s",
+			 format_rate(g->lo, a, sizeof a), format_rate(g->hi, b, sizeof b), every);
+	} else {
+		char a[24], b[24];
+		snprintf(m->graph_title, sizeof m->graph_title, "history: value  min %s  max %s%s",
+			 count_text(g->lo, a, sizeof a), count_text(g->hi, b, sizeof b), every);
+	}
+	m->graph_top[0] = m->graph_mid[0] = m->graph_base[0] = '\0';
+	if (g->scale.span > 0.0) {
+		graph_label(g->scale.base + g->scale.span, m->graph_top, sizeof m->graph_top);
+		graph_label(g->scale.base + g->scale.span / 2, m->graph_mid, sizeof m->graph_mid);
+		graph_label(g->scale.base, m->graph_base, sizeof m->graph_base);
+	}
+}
+
+/* The keys that work on what is shown: p and r only with working
+ * controls, c and d only with a history. */
+static void footer_of(struct view_model *m, const struct model_input *in)
+{
+	char control[32] = "", history[32] = "";
+	if (m->control_ok)
+		snprintf(control, sizeof control, "p %s  r reset  ",
+			 m->health == HEALTH_PAUSED ? "resume" : "pause");
+	if (in->snap)
+		snprintf(history, sizeof history, "c clear  d %s  ",
+			 in->spark_mode == SPARK_RATE ? "value" : "rate");
+	snprintf(m->footer, sizeof m->footer, "%s%sa rescan  +/- delay %d.%ds  ? help  q quit",
+		 control, history, in->delay_tenths / 10, in->delay_tenths % 10);
+}
+
+void model_build(struct view_model *m, const struct model_input *in)
+{
+	char kb[16], a[24], b[24];
+	memset(m, 0, sizeof *m);
+	m->state = in->state;
+	m->health = health_of(in);
+	m->tone = tone_of(in->state, m->health);
+	snprintf(m->badge, sizeof m->badge, "%s", model_badge(in->state, m->health));
+	format_key(in->key, kb, sizeof kb);
+	if (in->stat)
+		snprintf(m->title, sizeof m->title, "shmtop  key %s  shmid %d", kb,
+			 in->stat->shmid);
+	else if (in->by_shmid)
+		snprintf(m->title, sizeof m->title, "shmtop  shmid %d", in->shmid);
+	else
+		snprintf(m->title, sizeof m->title, "shmtop  key %s", kb);
+	message_of(m, in);
+
+	if (in->snap) {
+		m->have_value = true;
+		snprintf(m->value, sizeof m->value, "%" PRIu64, in->snap->count);
+		m->rate = m->health == HEALTH_RUNNING ? rate_of(in->hist, in->nhist) : 0.0;
+		m->age_ns = in->now_mono - in->snap->mono_ns;
+		if (m->age_ns < 0)
+			m->age_ns = 0;
+		snprintf(m->details, sizeof m->details, "rate %s  changed %s ago  resets %" PRIu64,
+			 format_rate(m->rate, a, sizeof a), format_age(m->age_ns, b, sizeof b),
+			 in->snap->resets);
+	}
+	writer_of(m, in);
+	control_of(m, in);
+	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
+	fields_of(m, in);
+	procs_of(m, in);
+	spark_of(m, in);
+	footer_of(m, in);
+}

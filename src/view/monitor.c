@@ -1,0 +1,384 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The monitor holds the attachment (struct segment), the last IPC_STAT and
+ * the last validated snapshot with its history.  The shmid attached is
+ * tracked rather than the key: once IPC_STAT shows dest or a key that is no
+ * longer ours, the segment is detached and the key looked up afresh.
+ */
+#include "monitor.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attached.h"
+#include "clock.h"
+#include "format.h"
+#include "ipcstat.h"
+#include "proc.h"
+#include "segment.h"
+#include "sysvipc.h"
+
+struct monitor {
+	key_t key;
+	int watch_id; /* >= 0: follow this one segment by shmid, not the key */
+	enum model_state state;
+	char why[256];
+	struct segment seg;
+	int removed_shmid;
+	struct ipcstat stat;
+	bool have_stat;
+	struct shmtop_snapshot snap;
+	bool have_snap;
+	bool busy;           /* snap is a field-by-field copy: the writer holds seq odd */
+	char writer_pstate;  /* its /proc state letter when it looks stuck, else 0 */
+	struct shmtop_sample hist[SHMTOP_HISTORY];
+	size_t nhist;
+	uint64_t hist_first; /* sample number of hist[0] */
+	uint64_t hist_floor; /* samples before this were cleared from view */
+	struct attached att; /* processes with the segment mapped, as last scanned */
+	bool have_att;
+	bool rescan;         /* scan at the next poll whatever changed */
+	struct ipcstat scanned; /* the IPC_STAT the last scan was made for */
+	bool writer_alive;
+	struct proc_watch watch; /* the writer, without a /proc read per tick */
+	pid_t comm_pid;
+	char comm[32];
+	uid_t names_uid, names_cuid; /* whom owner and creator were resolved for */
+	gid_t names_gid, names_cgid;
+	char owner[80], creator[80];
+};
+
+monitor *monitor_new(key_t key)
+{
+	monitor *m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->key = key;
+	m->watch_id = -1;
+	m->state = MODEL_WAITING;
+	m->removed_shmid = -1;
+	m->comm_pid = -1;
+	m->watch = (struct proc_watch)PROC_WATCH_INIT;
+	segment_init(&m->seg);
+	return m;
+}
+
+monitor *monitor_new_shmid(int shmid)
+{
+	struct sysvipc_shm row;
+	monitor *m = monitor_new(sysvipc_find(NULL, shmid, &row) == 1 ? row.st.key : 0);
+	if (m)
+		m->watch_id = shmid;
+	return m;
+}
+
+/* segment_attach() for one shmid rather than a key. */
+static enum segment_status attach_id(struct segment *s, int id, char *why, size_t whylen)
+{
+	segment_detach(s);
+	struct ipcstat st;
+	if (ipcstat_get(id, &st) < 0) {
+		int e = errno;
+		snprintf(why, whylen, "segment shmid %d: %s", id,
+			 e == EACCES ? "no permission to read it" : strerror(e));
+		struct sysvipc_shm row; /* /proc/sysvipc/shm shows it to anyone */
+		if (e == EACCES && sysvipc_find(NULL, id, &row) == 1) {
+			s->stat = row.st;
+			s->have_stat = true;
+		}
+		return e == EINVAL || e == EIDRM ? SEGMENT_ABSENT
+		       : e == EACCES		 ? SEGMENT_DENIED
+						 : SEGMENT_ERROR;
+	}
+	void *p = shmat(id, NULL, SHM_RDONLY);
+	if (p == (void *)-1) {
+		int e = errno;
+		snprintf(why, whylen, "cannot attach segment shmid %d: %s", id,
+			 e == EACCES ? "no permission to read it" : strerror(e));
+		return e == EINVAL || e == EIDRM ? SEGMENT_ABSENT
+		       : e == EACCES		 ? SEGMENT_DENIED
+						 : SEGMENT_ERROR;
+	}
+	s->shmid = id;
+	s->data = p;
+	s->size = (size_t)st.size;
+	return SEGMENT_OK;
+}
+
+static void names_of(monitor *m)
+{
+	const struct ipcstat *st = &m->stat;
+	if (m->owner[0] && st->uid == m->names_uid && st->gid == m->names_gid &&
+	    st->cuid == m->names_cuid && st->cgid == m->names_cgid)
+		return;
+	char u[40], g[40];
+	snprintf(m->owner, sizeof m->owner, "%s:%s", format_user(st->uid, u, sizeof u),
+		 format_group(st->gid, g, sizeof g));
+	snprintf(m->creator, sizeof m->creator, "%s:%s", format_user(st->cuid, u, sizeof u),
+		 format_group(st->cgid, g, sizeof g));
+	m->names_uid = st->uid;
+	m->names_gid = st->gid;
+	m->names_cuid = st->cuid;
+	m->names_cgid = st->cgid;
+}
+
+/* The attached segment was removed or replaced: let it go. */
+static void lose_segment(monitor *m)
+{
+	m->removed_shmid = m->seg.shmid;
+	segment_detach(&m->seg);
+	m->state = MODEL_REMOVED;
+}
+
+/* Attach the segment on the key.  Returns 0 when attached. */
+static int find_segment(monitor *m)
+{
+	enum segment_status st = m->watch_id >= 0
+					 ? attach_id(&m->seg, m->watch_id, m->why, sizeof m->why)
+					 : segment_attach(&m->seg, m->key, m->why, sizeof m->why);
+	switch (st) {
+	case SEGMENT_OK:
+		m->hist_floor = 0;
+		return 0;
+	case SEGMENT_ABSENT:
+		m->state = m->removed_shmid >= 0 ? MODEL_REMOVED : MODEL_WAITING;
+		m->have_stat = m->state == MODEL_REMOVED && m->have_stat;
+		return -1;
+	case SEGMENT_DENIED:
+		m->state = MODEL_DENIED;
+		m->have_stat = m->seg.have_stat;
+		if (m->have_stat) {
+			m->stat = m->seg.stat;
+			names_of(m);
+		}
+		return -1;
+	case SEGMENT_ERROR: m->state = MODEL_ERROR; break;
+	}
+	m->have_stat = false;
+	return -1;
+}
+
+/* Copy the history, and learn the sample number of its first sample: the
+ * copy ends just before the ring's hist_next as record_read_history() saw
+ * it, which is known exactly when hist_next reads the same before and after
+ * (the graph puts each sample in a column by its number). */
+static void read_history(monitor *m)
+{
+	const struct shmtop_record *r = m->seg.data;
+	for (int tries = 0;; tries++) {
+		uint64_t h0 = atomic_load_explicit(&r->hist_next, memory_order_acquire);
+		if (m->hist_floor > h0)
+			m->hist_floor = 0; /* a new count on the segment */
+		uint64_t want = h0 - m->hist_floor;
+		m->nhist = record_read_history(m->seg.data, m->hist,
+					       want < SHMTOP_HISTORY ? (size_t)want : SHMTOP_HISTORY);
+		uint64_t h1 = atomic_load_explicit(&r->hist_next, memory_order_acquire);
+		if (h1 == h0 || tries == 3) {
+			/* a writer this fast redraws every column anyway */
+			m->hist_first = h1 - m->nhist;
+			return;
+		}
+	}
+}
+
+/* Scan /proc for the attached processes when the kernel says the attaches
+ * may have changed (nattch, atime, dtime, lpid) or a scan was asked for. */
+static void scan_attached(monitor *m)
+{
+	const struct ipcstat *st = &m->stat, *old = &m->scanned;
+	if (m->have_att && !m->rescan && st->shmid == old->shmid && st->nattch == old->nattch &&
+	    st->atime == old->atime && st->dtime == old->dtime && st->lpid == old->lpid)
+		return;
+	m->rescan = false;
+	m->have_att = attached_scan(m->key, st->shmid, &m->att) == 0;
+	m->scanned = *st;
+}
+
+static void read_writer(monitor *m)
+{
+	pid_t pid = m->snap.writer_pid;
+	m->writer_alive = proc_watch_alive(&m->watch, pid, m->snap.writer_start);
+	if (pid != m->comm_pid && m->writer_alive) {
+		proc_comm(pid, m->comm, sizeof m->comm);
+		m->comm_pid = pid;
+	}
+	/* Its state in /proc (T: stopped) only when it looks stuck: a healthy
+	 * writer costs no /proc read per tick. */
+	char st;
+	uint64_t start;
+	m->writer_pstate = 0;
+	if ((m->busy || clock_mono_ns() - m->snap.beat_ns > MODEL_STALL_NS) && m->writer_alive &&
+	    proc_stat(pid, &st, &start) == 0 && start == m->snap.writer_start)
+		m->writer_pstate = st;
+}
+
+/* The seqlock read stayed busy and there is no good snapshot: the writer
+ * stopped (or died) in the middle of an update.  Copy the fields one by
+ * one, as a writer taking over does, and keep the copy if each field is
+ * valid: shown as possibly mid-update rather than as no writer at all.
+ * Returns 0 when it did. */
+static int read_busy(monitor *m, char *why, size_t whylen)
+{
+	struct shmtop_snapshot s;
+	if (record_read_fields(m->seg.data, m->seg.size, &s, why, whylen))
+		return -1;
+	m->snap = s;
+	m->have_snap = m->busy = true;
+	m->state = MODEL_LIVE;
+	snprintf(m->why, sizeof m->why,
+		 "record busy: its writer stopped in the middle of an update; "
+		 "the values shown may be torn");
+	m->removed_shmid = -1;
+	read_history(m);
+	read_writer(m);
+	return 0;
+}
+
+static void read_record(monitor *m)
+{
+	struct shmtop_snapshot s;
+	char why[256];
+	switch (record_read(m->seg.data, m->seg.size, &s, why, sizeof why)) {
+	case SHMTOP_READ_OK:
+		m->snap = s;
+		m->have_snap = true;
+		m->busy = false;
+		m->state = MODEL_LIVE;
+		m->why[0] = '\0';
+		m->removed_shmid = -1;
+		read_history(m);
+		read_writer(m);
+		segment_attach_control(&m->seg, &s, m->stat.uid);
+		return;
+	case SHMTOP_READ_EMPTY:
+		m->state = MODEL_STARTING;
+		return;
+	case SHMTOP_READ_BUSY:
+		if ((!m->have_snap || m->busy) && read_busy(m, why, sizeof why) == 0)
+			return;
+		break;
+	case SHMTOP_READ_INVALID:
+		if (record_read_header(m->seg.data, m->seg.size, &s, why, sizeof why) !=
+		    SHMTOP_READ_OK) {
+			m->state = MODEL_FOREIGN;
+			m->have_snap = false;
+			m->nhist = 0;
+			snprintf(m->why, sizeof m->why, "%s", why);
+			return;
+		}
+		record_read(m->seg.data, m->seg.size, &s, why, sizeof why);
+		if (!m->have_snap) {
+			m->state = MODEL_DAMAGED;
+			m->nhist = 0;
+			snprintf(m->why, sizeof m->why, "%s", why);
+			return;
+		}
+		/* keep the last good snapshot, but say the record is damaged */
+		m->state = MODEL_LIVE;
+		snprintf(m->why, sizeof m->why, "damaged shmwriter record: %.200s", why);
+		read_writer(m);
+		return;
+	}
+	/* A payload that will not read: keep the last good one, say why. */
+	m->state = m->have_snap ? MODEL_LIVE : MODEL_ERROR;
+	snprintf(m->why, sizeof m->why, "%s", why);
+	if (m->have_snap)
+		read_writer(m);
+}
+
+void monitor_poll(monitor *m)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		if (m->seg.shmid < 0 && find_segment(m) < 0)
+			return;
+		struct ipcstat st;
+		if (ipcstat_get(m->seg.shmid, &st) < 0) {
+			if (errno == EINVAL || errno == EIDRM) {
+				lose_segment(m);
+				continue;
+			}
+			m->state = MODEL_ERROR;
+			snprintf(m->why, sizeof m->why, "IPC_STAT on shmid %d: %s", m->seg.shmid,
+				 strerror(errno));
+			return;
+		}
+		m->stat = st;
+		m->have_stat = true;
+		names_of(m);
+		if (m->watch_id < 0 && (st.dest || st.key != m->key)) {
+			lose_segment(m);
+			continue; /* a new segment may already be on the key */
+		}
+		read_record(m);
+		if (m->state == MODEL_LIVE || m->state == MODEL_FOREIGN || m->state == MODEL_DAMAGED)
+			scan_attached(m);
+		return;
+	}
+}
+
+void monitor_input(const monitor *m, struct model_input *in)
+{
+	in->key = m->key;
+	in->state = m->state;
+	in->why = m->why;
+	in->removed_shmid = m->removed_shmid;
+	in->by_shmid = m->watch_id >= 0;
+	in->shmid = m->watch_id;
+	in->snap = m->have_snap ? &m->snap : NULL;
+	in->stat = m->have_stat ? &m->stat : NULL;
+	in->owner = m->owner;
+	in->creator = m->creator;
+	in->hist = m->hist;
+	in->nhist = m->have_snap ? m->nhist : 0;
+	in->hist_first = m->hist_first;
+	in->att = m->have_att && m->seg.shmid >= 0 && m->seg.shmid == m->scanned.shmid ? &m->att
+										       : NULL;
+	in->writer_alive = m->have_snap && m->writer_alive;
+	in->writer_comm = m->comm_pid == (m->have_snap ? m->snap.writer_pid : -2) ? m->comm : NULL;
+	in->busy = m->have_snap && m->busy;
+	in->writer_pstate = m->have_snap ? m->writer_pstate : 0;
+	in->control_ok = m->seg.ctl != NULL && m->state == MODEL_LIVE;
+	in->control_why = m->seg.shmid < 0 ? "not attached" : m->seg.ctl_why;
+}
+
+int monitor_send(monitor *m, enum shmtop_command cmd, uint32_t *ticket)
+{
+	if (!m->seg.ctl || m->state != MODEL_LIVE)
+		return -1;
+	*ticket = control_send(m->seg.ctl, cmd, NULL);
+	return 0;
+}
+
+bool monitor_acked(const monitor *m, uint32_t ticket)
+{
+	return m->have_snap && control_acked(m->snap.request_ack, ticket);
+}
+
+void monitor_clear_history(monitor *m)
+{
+	if (m->have_snap)
+		m->hist_floor = m->snap.hist_next;
+	m->nhist = 0;
+}
+
+void monitor_rescan(monitor *m)
+{
+	m->rescan = true;
+}
+
+const void *monitor_bytes(const monitor *m, size_t *size)
+{
+	*size = m->seg.data ? m->seg.size : 0;
+	return m->seg.data;
+}
+
+void monitor_free(monitor *m)
+{
+	if (!m)
+		return;
+	segment_detach(&m->seg);
+	proc_watch_close(&m->watch);
+	free(m);
+}

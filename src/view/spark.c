@@ -1,0 +1,78 @@
+/* SPDX-License-Identifier: MIT */
+#include "spark.h"
+
+#include <string.h>
+
+size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mode,
+		    double *out, size_t max)
+{
+	size_t k = 0;
+	if (mode == SPARK_VALUE) {
+		for (size_t i = n > max ? n - max : 0; i < n; i++)
+			out[k++] = (double)s[i].value;
+		return k;
+	}
+	/* Rate: keep the newest max of the pairs that have time between them. */
+	size_t pairs = 0;
+	for (size_t i = 1; i < n; i++)
+		pairs += s[i].mono_ns > s[i - 1].mono_ns;
+	size_t skip = pairs > max ? pairs - max : 0;
+	for (size_t i = 1; i < n; i++) {
+		int64_t dt = s[i].mono_ns - s[i - 1].mono_ns;
+		if (dt <= 0)
+			continue;
+		if (skip) {
+			skip--;
+			continue;
+		}
+		double rise = s[i].value >= s[i - 1].value ? (double)(s[i].value - s[i - 1].value) : 0.0;
+		out[k++] = rise * 1e9 / (double)dt;
+	}
+	return k;
+}
+
+static const char *const blocks[8] = {
+	"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588",
+};
+
+size_t spark_render(const double *v, size_t n, size_t width, bool utf8, char *out,
+		    size_t outlen, double *min, double *max)
+{
+	size_t shown = n < width ? n : width;
+	const double *first = v + (n - shown);
+	double lo = 0, hi = 0;
+	for (size_t i = 0; i < shown; i++) {
+		if (i == 0 || first[i] < lo)
+			lo = first[i];
+		if (i == 0 || first[i] > hi)
+			hi = first[i];
+	}
+	*min = lo;
+	*max = hi;
+	if (outlen == 0)
+		return 0;
+
+	size_t pos = 0, cells = 0;
+	for (size_t c = 0; c < width; c++) {
+		const char *g = " ";
+		char ascii[2] = { 0, 0 };
+		if (c >= width - shown) {
+			double x = first[c - (width - shown)];
+			unsigned level = 0;
+			if (hi > lo)
+				level = (unsigned)((x - lo) / (hi - lo) * 7.0 + 0.5);
+			if (level > 7)
+				level = 7;
+			ascii[0] = SPARK_ASCII_RAMP[level];
+			g = utf8 ? blocks[level] : ascii;
+		}
+		size_t gl = strlen(g);
+		if (pos + gl >= outlen)
+			break;
+		memcpy(out + pos, g, gl);
+		pos += gl;
+		cells++;
+	}
+	out[pos] = '\0';
+	return cells;
+}
