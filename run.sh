@@ -8,13 +8,14 @@
 #                   under ThreadSanitizer (the threaded protocol test),
 #                   libFuzzer (bounded), ASan+UBSan, and a plain build last.
 #   ./run.sh bench  install what is missing (and the peers: htop, btop), build,
-#                   run the benchmarks (cmake --build build --target bench).
+#                   run the benchmarks (cmake --build build --target bench)
+#                   and copy their chart to assets/bench-viewer.svg.
 # Works on a fresh Debian 12; uses sudo for apt-get when not run as root.
 set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential cmake pkg-config libncurses-dev libsmartcols-dev libcmocka-dev tmux procps util-linux"
-TEST_PACKAGES="clang openssh-server openssh-client strace lintian python3 valgrind"
+TEST_PACKAGES="clang clang-format openssh-server openssh-client strace lintian python3 valgrind"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() { # packages...
@@ -76,6 +77,9 @@ bench)
 	WERROR=ON
 	build build
 	cmake --build build --target bench
+	# the chart the README shows, refreshed from this run
+	cp build/bench-viewer.svg assets/bench-viewer.svg
+	echo "run.sh: assets/bench-viewer.svg updated from this run"
 	;;
 *)
 	echo "usage: ./run.sh [test | bench]" >&2
