@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: MIT */
+#include "args.h"
+
+#include <getopt.h>
+#include <stdio.h>
+
+#include "parse.h"
+#include "shmtop/record.h"
+
+#define FAIL(...) do { snprintf(why, whylen, __VA_ARGS__); return ARGS_BAD; } while (0)
+
+const char *args_usage(void)
+{
+	return "Usage: shmwriter [OPTION]...\n"
+	       "Publish a live counter record in System V shared memory for shmtop to show.\n"
+	       "\n"
+	       "Segment:\n"
+	       "  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = 0x2537)\n"
+	       "  -f, --file PATH        derive the key from PATH with ftok(PATH, 'S')\n"
+	       "  -m, --mode MODE        octal permissions of a new segment (default 0600;\n"
+	       "                         0644 lets every local user view; no one else\n"
+	       "                         may write it)\n"
+	       "      --control-mode MODE  octal permissions of the control segment through\n"
+	       "                         which viewers pause and reset (default 0600)\n"
+	       "      --remove-on-exit   remove the segment when the writer exits\n"
+	       "\n"
+	       "Counting:\n"
+	       "  -i, --interval SECONDS time between counts, fractional; 0 = as fast as\n"
+	       "                         possible (default 1)\n"
+	       "      --reset            start the count at 0 when taking over a segment\n"
+	       "\n"
+	       "Process:\n"
+	       "  -D, --daemon           detach and run in the background\n"
+	       "      --pidfile PATH     write the writer's pid to PATH, a regular file of\n"
+	       "                         this user, never a symlink (removed on exit)\n"
+	       "  -h, --help             show this help and exit\n"
+	       "  -V, --version          show the version and exit\n"
+	       "\n"
+	       "One writer runs per segment: a second one is refused while the first lives;\n"
+	       "a segment whose writer died is taken over and its count continues, if this\n"
+	       "user owns and created it and no one else may write it.\n"
+	       "SIGINT, SIGTERM and SIGHUP mark the record stopped and exit 0.\n"
+	       "\n"
+	       "Examples:\n"
+	       "  shmwriter                   count once a second on key 0x2537\n"
+	       "  shmwriter -i 0.1 -m 0644    ten counts a second, viewable by all users\n"
+	       "  shmwriter -D --pidfile /run/shmwriter.pid\n";
+}
+
+/* getopt_long's values of the options without a short form. */
+enum { OPT_CONTROL_MODE = 256, OPT_RESET, OPT_REMOVE, OPT_PIDFILE };
+
+enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *why,
+			    size_t whylen)
+{
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, 'k' },
+		{ "file", required_argument, NULL, 'f' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "mode", required_argument, NULL, 'm' },
+		{ "control-mode", required_argument, NULL, OPT_CONTROL_MODE },
+		{ "reset", no_argument, NULL, OPT_RESET },
+		{ "remove-on-exit", no_argument, NULL, OPT_REMOVE },
+		{ "daemon", no_argument, NULL, 'D' },
+		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ 0 },
+	};
+	struct writer_options *o = &a->w;
+	const char *file = NULL;
+	bool have_key = false;
+	char ob[160];
+	int c;
+
+	*a = (struct writer_args){ .w = { .key = SHMTOP_DEFAULT_KEY, .interval_ns = 1000000000,
+					  .mode = 0600, .control_mode = 0600 } };
+	optind = 0; /* glibc: start afresh */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":k:f:i:m:DhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k':
+			if (parse_key(optarg, &o->key, why, whylen))
+				return ARGS_BAD;
+			have_key = true;
+			break;
+		case 'f': file = optarg; break;
+		case 'i':
+			if (parse_interval(optarg, &o->interval_ns, why, whylen))
+				return ARGS_BAD;
+			break;
+		case 'm':
+			if (parse_mode(optarg, &o->mode, why, whylen))
+				return ARGS_BAD;
+			break;
+		case OPT_CONTROL_MODE:
+			if (parse_mode(optarg, &o->control_mode, ob, sizeof ob))
+				FAIL("--control-mode: %s", ob);
+			break;
+		case OPT_RESET: o->reset = true; break;
+		case OPT_REMOVE: o->remove_on_exit = true; break;
+		case 'D': a->daemon = true; break;
+		case OPT_PIDFILE:
+			if (!*optarg)
+				FAIL("empty --pidfile path");
+			a->pidfile = optarg;
+			break;
+		case 'h': return ARGS_HELP;
+		case 'V': return ARGS_VERSION;
+		default: FAIL("%s", parse_bad_option(c, argv, longopts, ob, sizeof ob));
+		}
+	}
+	if (optind < argc)
+		FAIL("unexpected argument '%s'", argv[optind]);
+	if (file && have_key)
+		FAIL("give either --key or --file, not both");
+	if (file && parse_key_file(file, &o->key, why, whylen))
+		return ARGS_BAD;
+	/* Viewers only read the data segment; commands go through the control
+	 * segment, whose looser mode is allowed but said aloud. */
+	if (o->mode & 0022)
+		FAIL("mode %04o lets %s write the data segment: viewers only read it, and "
+		     "commands go through the control segment (--control-mode)",
+		     (unsigned)o->mode, (o->mode & 0002) ? "every local user" : "the group");
+	if (o->control_mode & 0002)
+		snprintf(a->warning, sizeof a->warning, "control mode %04o lets every local user "
+			 "pause and reset the writer", (unsigned)o->control_mode);
+	return ARGS_RUN;
+}
