@@ -191,12 +191,8 @@ static void set_u64(struct shmtop_record *r, size_t off, uint64_t v)
 /* Store a snapshot's payload into a record, as a writer would publish it. */
 static void put_payload(struct shmtop_record *r, const struct shmtop_snapshot *s)
 {
-#define PUT(f) atomic_store_explicit(&r->f, s->f, memory_order_relaxed)
-	PUT(seq); PUT(count); PUT(wall_ns); PUT(mono_ns); PUT(beat_ns); PUT(interval_ns);
-	PUT(started_ns); PUT(writer_start); PUT(writer_pid); PUT(state); PUT(resets);
-	PUT(reset_ack); PUT(hist_next); PUT(writers); PUT(control_id); PUT(request_ack);
-	PUT(check);
-#undef PUT
+	atomic_store_explicit(&r->seq, s->seq, memory_order_relaxed);
+	record_store(r, s);
 }
 
 static void test_payload(void **state)
@@ -301,6 +297,65 @@ static void test_fast_check_agrees(void **state)
 	assert_true(ok > 1000 && refused > 1000);
 }
 
+/* Every field of the list is carried by record_copy() and record_store() and
+ * covered by the checksum: each one's bytes flipped in a real record, alone,
+ * reach the copy and back, and make record_read() refuse the record for its
+ * checksum.  So do check's. */
+static void test_every_field(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *name;
+		size_t rec, snap, size; /* offsets in the record and the snapshot */
+	} fields[] = {
+#define FIELD(type, name) { #name, offsetof(struct shmtop_record, name), \
+			    offsetof(struct shmtop_snapshot, name), sizeof(type) },
+		SHMTOP_PAYLOAD_FIELDS(FIELD)
+		FIELD(uint64_t, check)
+#undef FIELD
+	};
+	struct shmtop_snapshot good;
+	char why[160];
+	assert_int_equal(record_read(golden, SZ, &good, why, sizeof why), SHMTOP_READ_OK);
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		struct shmtop_record *r = copy();
+		unsigned char *bytes = (unsigned char *)r + fields[i].rec;
+		for (size_t k = 0; k < fields[i].size; k++)
+			bytes[k] ^= 0xa5;
+		struct shmtop_snapshot s = good;
+		record_copy(r, &s);
+		if (memcmp((char *)&s + fields[i].snap, bytes, fields[i].size))
+			fail_msg("%s: record_copy() does not carry it", fields[i].name);
+		struct shmtop_record *back = copy();
+		record_store(back, &s);
+		if (memcmp(back, r, SZ))
+			fail_msg("%s: record_store() does not carry it", fields[i].name);
+		free(back);
+		if (strcmp(fields[i].name, "check") && record_checksum(&s) == good.check)
+			fail_msg("%s: the checksum does not cover it", fields[i].name);
+		why[0] = '\0';
+		assert_int_equal(read_copy(r, SZ, why, sizeof why), SHMTOP_READ_INVALID);
+		if (!strstr(why, "checksum"))
+			fail_msg("%s: '%s' lacks 'checksum'", fields[i].name, why);
+		free(r);
+	}
+}
+
+/* The checksum is protocol: version 2 readers and writers compute this one.
+ * Reordering the field list, which moves fields, changes it too. */
+static void test_checksum_pinned(void **state)
+{
+	(void)state;
+	struct shmtop_snapshot s = {
+		.count = 1, .wall_ns = 2, .mono_ns = 3, .beat_ns = 4, .interval_ns = 5,
+		.started_ns = 6, .writer_start = 7, .writer_pid = 8, .state = 9, .resets = 10,
+		.reset_ack = 11, .hist_next = 12, .writers = 13, .control_id = -1,
+		.request_ack = 15,
+	};
+	assert_int_equal(SHMTOP_VERSION, 2);
+	assert_int_equal(record_checksum(&s), UINT64_C(0x21cd08967f3bdf92));
+}
+
 /* The history ring: newest samples oldest first, and absurd indices in a
  * hostile record never read outside the ring. */
 static void test_history(void **state)
@@ -375,6 +430,8 @@ int main(void)
 		cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_payload),
 		cmocka_unit_test(test_fast_check_agrees),
+		cmocka_unit_test(test_every_field),
+		cmocka_unit_test(test_checksum_pinned),
 		cmocka_unit_test(test_history),
 		cmocka_unit_test(test_random_corruption),
 	};

@@ -85,22 +85,7 @@ static struct tally raw_reader(const struct shmtop_record *r)
 	int64_t deadline = clock_mono_ns() + READ_MORE_NS;
 	for (long i = 0; !enough(i, RAW_READS, t.torn > 0, deadline); i++) {
 		struct shmtop_snapshot s = { 0 };
-		s.count = atomic_load_explicit(&r->count, memory_order_relaxed);
-		s.wall_ns = atomic_load_explicit(&r->wall_ns, memory_order_relaxed);
-		s.mono_ns = atomic_load_explicit(&r->mono_ns, memory_order_relaxed);
-		s.beat_ns = atomic_load_explicit(&r->beat_ns, memory_order_relaxed);
-		s.interval_ns = atomic_load_explicit(&r->interval_ns, memory_order_relaxed);
-		s.started_ns = atomic_load_explicit(&r->started_ns, memory_order_relaxed);
-		s.writer_start = atomic_load_explicit(&r->writer_start, memory_order_relaxed);
-		s.writer_pid = atomic_load_explicit(&r->writer_pid, memory_order_relaxed);
-		s.state = atomic_load_explicit(&r->state, memory_order_relaxed);
-		s.resets = atomic_load_explicit(&r->resets, memory_order_relaxed);
-		s.reset_ack = atomic_load_explicit(&r->reset_ack, memory_order_relaxed);
-		s.hist_next = atomic_load_explicit(&r->hist_next, memory_order_relaxed);
-		s.writers = atomic_load_explicit(&r->writers, memory_order_relaxed);
-		s.control_id = atomic_load_explicit(&r->control_id, memory_order_relaxed);
-		s.request_ack = atomic_load_explicit(&r->request_ack, memory_order_relaxed);
-		s.check = atomic_load_explicit(&r->check, memory_order_relaxed);
+		record_copy(r, &s);
 		t.reads++;
 		if (record_checksum(&s) != s.check || s.hist_next != s.count + 1)
 			t.torn++;

@@ -27,7 +27,7 @@
  *     writer (record_publish_begin/_end)    reader (record_read)
  *     seq = seq + 1       (odd, relaxed)    s1 = seq               (acquire)
  *     fence(release)                        if s1 odd: retry
- *     fields = ...        (relaxed)         copy fields            (relaxed)
+ *     record_store()      (relaxed)         record_copy()          (relaxed)
  *     seq = seq + 1       (even, release)   fence(acquire)
  *                                           s2 = seq               (relaxed)
  *                                           if s1 != s2: retry
@@ -36,6 +36,13 @@
  * busy or dead (a writer killed mid-update leaves seq odd for good); the next
  * writer to take the segment over makes it even again.  A 64-bit seq cannot
  * wrap in the life of the machine, so equal values mean an untorn copy.
+ *
+ * The payload's fields are one list, SHMTOP_PAYLOAD_FIELDS below: it makes
+ * the record's and the snapshot's members, record_copy(), record_store() and
+ * the checksum that the writer publishes in `check` and the reader verifies.
+ * How to add a field: add one X() line to the list (and bump SHMTOP_VERSION
+ * if the layout changes: a new field moves check, which the static_asserts
+ * below pin).
  *
  * History.  A ring of hist_cap samples outside the seqlock, so that a reader
  * can copy the small payload often without being starved by a fast writer.
@@ -82,6 +89,30 @@ struct shmtop_sample_slot {
 	_Atomic int64_t mono_ns;
 };
 
+/*
+ * The payload's fields, in the record's order: X(type, name), each type 32 or
+ * 64 bits wide.  This one list makes the record's and the snapshot's members,
+ * record_copy(), record_store() and record_checksum().  seq and check stay
+ * outside it, written out where they are used: seq is the seqlock word, read
+ * and written by its own protocol, and check is the checksum of the list.
+ */
+#define SHMTOP_PAYLOAD_FIELDS(X)                                                          \
+	X(uint64_t, count)                                                                 \
+	X(int64_t, wall_ns)       /* CLOCK_REALTIME of the last count change */            \
+	X(int64_t, mono_ns)       /* CLOCK_MONOTONIC of the last count change */           \
+	X(int64_t, beat_ns)       /* CLOCK_MONOTONIC of the writer's last heartbeat */     \
+	X(int64_t, interval_ns)   /* the writer's interval; 0 = flat out */                \
+	X(int64_t, started_ns)    /* CLOCK_REALTIME when this writer took over */          \
+	X(uint64_t, writer_start) /* /proc/PID/stat starttime, clock ticks */              \
+	X(int32_t, writer_pid)                                                             \
+	X(uint32_t, state)        /* enum shmtop_state */                                  \
+	X(uint64_t, resets)       /* resets applied, ever */                               \
+	X(uint64_t, reset_ack)    /* control's reset counter, as applied */                \
+	X(uint64_t, hist_next)    /* samples written, ever */                              \
+	X(uint64_t, writers)      /* writers that have owned the segment */                \
+	X(int32_t, control_id)    /* shmid of the control segment, or -1 */                \
+	X(uint32_t, request_ack)  /* control's request word, as applied (futex) */
+
 struct shmtop_record {
 	/* Header: immutable once magic is stored. */
 	_Atomic uint64_t magic;
@@ -96,24 +127,12 @@ struct shmtop_record {
 	_Atomic uint64_t token;        /* random, drawn when the record was made */
 	uint64_t reserved2[7];         /* where version 1 kept a pthread mutex */
 
-	/* Payload, under the seqlock. */
+	/* Payload, under the seqlock: seq, the list's fields, their checksum. */
 	_Alignas(64) _Atomic uint64_t seq;
-	_Atomic uint64_t count;
-	_Atomic int64_t wall_ns;     /* CLOCK_REALTIME of the last count change */
-	_Atomic int64_t mono_ns;     /* CLOCK_MONOTONIC of the last count change */
-	_Atomic int64_t beat_ns;     /* CLOCK_MONOTONIC of the writer's last heartbeat */
-	_Atomic int64_t interval_ns; /* the writer's interval; 0 = flat out */
-	_Atomic int64_t started_ns;  /* CLOCK_REALTIME when this writer took over */
-	_Atomic uint64_t writer_start; /* /proc/PID/stat starttime, clock ticks */
-	_Atomic int32_t writer_pid;
-	_Atomic uint32_t state;        /* enum shmtop_state */
-	_Atomic uint64_t resets;       /* resets applied, ever */
-	_Atomic uint64_t reset_ack;    /* control's reset counter, as applied */
-	_Atomic uint64_t hist_next;    /* samples written, ever */
-	_Atomic uint64_t writers;      /* writers that have owned the segment */
-	_Atomic int32_t control_id;    /* shmid of the control segment, or -1 */
-	_Atomic uint32_t request_ack;  /* control's request word, as applied (futex) */
-	_Atomic uint64_t check;        /* record_checksum() of the fields above */
+#define SHMTOP_RECORD_MEMBER(type, name) _Atomic type name;
+	SHMTOP_PAYLOAD_FIELDS(SHMTOP_RECORD_MEMBER)
+#undef SHMTOP_RECORD_MEMBER
+	_Atomic uint64_t check;        /* record_checksum() of the list's fields */
 
 	_Alignas(64) struct shmtop_sample_slot hist[SHMTOP_HISTORY];
 };
@@ -148,14 +167,9 @@ struct shmtop_snapshot {
 	uint64_t token;
 	/* payload */
 	uint64_t seq;
-	uint64_t count;
-	int64_t wall_ns, mono_ns, beat_ns, interval_ns, started_ns;
-	uint64_t writer_start;
-	int32_t writer_pid;
-	uint32_t state;
-	uint64_t resets, reset_ack, hist_next, writers;
-	int32_t control_id;
-	uint32_t request_ack;
+#define SHMTOP_SNAPSHOT_MEMBER(type, name) type name;
+	SHMTOP_PAYLOAD_FIELDS(SHMTOP_SNAPSHOT_MEMBER)
+#undef SHMTOP_SNAPSHOT_MEMBER
 	uint64_t check;
 };
 
@@ -175,7 +189,7 @@ enum shmtop_read_status {
  * 48 yields, then sleeps of 100 µs; about 10 ms in all. */
 #define SHMTOP_READ_TRIES 164
 
-/* Checksum of the payload fields (everything between seq and check). */
+/* Checksum of the payload fields: SHMTOP_PAYLOAD_FIELDS, all between seq and check. */
 uint64_t record_checksum(const struct shmtop_snapshot *s);
 
 /* How much record_validate() checks. */
@@ -210,28 +224,17 @@ enum shmtop_read_status record_read(const void *seg, size_t segsz,
 int record_read_fields(const void *seg, size_t segsz, struct shmtop_snapshot *out, char *why,
 		       size_t whylen);
 
-/* Copy the payload field by field without the seqlock (relaxed loads; the
- * copy may be torn).  For record_read_fields(), and for measuring.  The header fields of out are left alone. */
-/* Inline: record_read() runs it on every copy, and bench_read's
+/* Copy the payload (the list's fields and check, not seq) field by field
+ * without the seqlock (relaxed loads; the copy may be torn).  For record_read()
+ * and record_read_fields(), and for measuring.  The header fields of out are
+ * left alone.  Inline: record_read() runs it on every copy, and bench_read's
  * unsynchronised floor is this very copy. */
 static inline void record_copy(const void *seg, struct shmtop_snapshot *o)
 {
 	const struct shmtop_record *r = seg;
-	o->count = atomic_load_explicit(&r->count, memory_order_relaxed);
-	o->wall_ns = atomic_load_explicit(&r->wall_ns, memory_order_relaxed);
-	o->mono_ns = atomic_load_explicit(&r->mono_ns, memory_order_relaxed);
-	o->beat_ns = atomic_load_explicit(&r->beat_ns, memory_order_relaxed);
-	o->interval_ns = atomic_load_explicit(&r->interval_ns, memory_order_relaxed);
-	o->started_ns = atomic_load_explicit(&r->started_ns, memory_order_relaxed);
-	o->writer_start = atomic_load_explicit(&r->writer_start, memory_order_relaxed);
-	o->writer_pid = atomic_load_explicit(&r->writer_pid, memory_order_relaxed);
-	o->state = atomic_load_explicit(&r->state, memory_order_relaxed);
-	o->resets = atomic_load_explicit(&r->resets, memory_order_relaxed);
-	o->reset_ack = atomic_load_explicit(&r->reset_ack, memory_order_relaxed);
-	o->hist_next = atomic_load_explicit(&r->hist_next, memory_order_relaxed);
-	o->writers = atomic_load_explicit(&r->writers, memory_order_relaxed);
-	o->control_id = atomic_load_explicit(&r->control_id, memory_order_relaxed);
-	o->request_ack = atomic_load_explicit(&r->request_ack, memory_order_relaxed);
+#define SHMTOP_LOAD(type, name) o->name = atomic_load_explicit(&r->name, memory_order_relaxed);
+	SHMTOP_PAYLOAD_FIELDS(SHMTOP_LOAD)
+#undef SHMTOP_LOAD
 	o->check = atomic_load_explicit(&r->check, memory_order_relaxed);
 }
 
@@ -256,6 +259,16 @@ static inline void record_publish_end(struct shmtop_record *rec)
 {
 	uint64_t s = atomic_load_explicit(&rec->seq, memory_order_relaxed);
 	atomic_store_explicit(&rec->seq, (s | 1) + 1, memory_order_release);
+}
+
+/* Store the payload of s (the list's fields and check, not seq) into rec,
+ * relaxed: between record_publish_begin() and record_publish_end(). */
+static inline void record_store(struct shmtop_record *rec, const struct shmtop_snapshot *s)
+{
+#define SHMTOP_STORE(type, name) atomic_store_explicit(&rec->name, s->name, memory_order_relaxed);
+	SHMTOP_PAYLOAD_FIELDS(SHMTOP_STORE)
+#undef SHMTOP_STORE
+	atomic_store_explicit(&rec->check, s->check, memory_order_relaxed);
 }
 
 /* Name of a state ("running", ...), or "invalid". */

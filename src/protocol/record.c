@@ -17,21 +17,28 @@ static inline uint64_t rotl(uint64_t x, unsigned r)
 	return (x << r) | (x >> ((64 - r) & 63));
 }
 
+/* Each payload field's place in SHMTOP_PAYLOAD_FIELDS: FIELD_count = 0, ... */
+#define FIELD_INDEX(type, name) FIELD_##name,
+enum { SHMTOP_PAYLOAD_FIELDS(FIELD_INDEX) };
+#undef FIELD_INDEX
+
+/* A field's bits as 64: a 32-bit one zero-extended, whatever its sign. */
+#define BITS64(v) (sizeof(v) == 4 ? (uint64_t)(uint32_t)(v) : (uint64_t)(v))
+
 /* Inlined into the read path, which runs it on every copy. */
 static inline uint64_t checksum(const struct shmtop_snapshot *s)
 {
-	/* Each field rotated by its own amount so that swapped or shifted
-	 * fields do not cancel; xors grouped as a tree so the CPU can do them
-	 * side by side (the checksum is on every update and every read). */
-	uint64_t a = (rotl(s->count, 1) ^ rotl((uint64_t)s->wall_ns, 6)) ^
-		     (rotl((uint64_t)s->mono_ns, 11) ^ rotl((uint64_t)s->beat_ns, 16));
-	uint64_t b = (rotl((uint64_t)s->interval_ns, 21) ^ rotl((uint64_t)s->started_ns, 26)) ^
-		     (rotl(s->writer_start, 31) ^ rotl((uint32_t)s->writer_pid, 36));
-	uint64_t c = (rotl(s->state, 41) ^ rotl(s->resets, 46)) ^
-		     (rotl(s->reset_ack, 51) ^ rotl(s->hist_next, 56));
-	uint64_t d = (rotl(s->writers, 61) ^ rotl((uint32_t)s->control_id, 2)) ^
-		     (rotl(s->request_ack, 7) ^ UINT64_C(0x9e3779b97f4a7c15));
-	uint64_t h = (a ^ b) ^ (c ^ d);
+	/* Field i rotated by 5 i + 1 (mod 64), its own amount, so that swapped
+	 * or shifted fields do not cancel; xored into 8 lanes, which are then
+	 * xored as a tree, so the CPU can do them side by side (the checksum
+	 * is on every update and every read). */
+	uint64_t lane[8] = { [7] = UINT64_C(0x9e3779b97f4a7c15) };
+#define MIX(type, name) \
+	lane[FIELD_##name % 8] ^= rotl(BITS64(s->name), (5 * FIELD_##name + 1) % 64);
+	SHMTOP_PAYLOAD_FIELDS(MIX)
+#undef MIX
+	uint64_t h = ((lane[0] ^ lane[1]) ^ (lane[2] ^ lane[3])) ^
+		     ((lane[4] ^ lane[5]) ^ (lane[6] ^ lane[7]));
 	return (h ^ (h >> 29)) * UINT64_C(0xbf58476d1ce4e5b9);
 }
 

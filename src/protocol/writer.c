@@ -91,22 +91,7 @@ static void publish(writer *w, int sample)
 		s->hist_next++;
 	}
 	s->check = record_checksum(s);
-	atomic_store_explicit(&r->count, s->count, RELAXED);
-	atomic_store_explicit(&r->wall_ns, s->wall_ns, RELAXED);
-	atomic_store_explicit(&r->mono_ns, s->mono_ns, RELAXED);
-	atomic_store_explicit(&r->beat_ns, s->beat_ns, RELAXED);
-	atomic_store_explicit(&r->interval_ns, s->interval_ns, RELAXED);
-	atomic_store_explicit(&r->started_ns, s->started_ns, RELAXED);
-	atomic_store_explicit(&r->writer_start, s->writer_start, RELAXED);
-	atomic_store_explicit(&r->writer_pid, s->writer_pid, RELAXED);
-	atomic_store_explicit(&r->state, s->state, RELAXED);
-	atomic_store_explicit(&r->resets, s->resets, RELAXED);
-	atomic_store_explicit(&r->reset_ack, s->reset_ack, RELAXED);
-	atomic_store_explicit(&r->hist_next, s->hist_next, RELAXED);
-	atomic_store_explicit(&r->writers, s->writers, RELAXED);
-	atomic_store_explicit(&r->control_id, s->control_id, RELAXED);
-	atomic_store_explicit(&r->request_ack, s->request_ack, RELAXED);
-	atomic_store_explicit(&r->check, s->check, RELAXED);
+	record_store(r, s);
 	record_publish_end(r);
 }
 
