@@ -22,10 +22,10 @@
 #include "listscreen.h"
 #include "drawlog.h"
 #include "clock.h"
+#include "events.h"
 #include "layout.h"
 #include "panel.h"
 #include "preview.h"
-#include "watchlog.h"
 
 #define NOTICE_NS (5 * NS_PER_SEC)
 #define ACK_POLL_NS NS_PER_MS /* re-read this soon after a command, */
@@ -59,7 +59,7 @@ struct tui {
 	monitor *base_mon;           /* the -k key's; mon is another when opened from the list */
 	struct list_screen list;
 	struct list_drawn list_drawn;
-	struct watchlog log;
+	struct events_log log;
 	struct preview preview;
 	bool have_preview;
 	int panel_h;                 /* rows of the panels, 0: none */
@@ -208,7 +208,7 @@ static void observe(struct tui *t)
 {
 	struct model_input in = { 0 };
 	monitor_input(t->mon, &in);
-	watchlog_update(&t->log, &in, clock_wall_ns());
+	events_log_update(&t->log, &in, clock_wall_ns());
 	size_t size;
 	const void *data = monitor_bytes(t->mon, &size);
 	t->have_preview = data && in.state == MODEL_FOREIGN;
@@ -247,7 +247,7 @@ static void show_detail(struct tui *t, monitor *mon, int64_t *next_poll)
 	t->have_preview = false;
 	t->panel_h = 0;
 	t->notice_until = 0;
-	watchlog_init(&t->log);
+	events_log_init(&t->log);
 	invalidate(t);
 	*next_poll = clock_mono_ns(); /* poll it now */
 }
@@ -387,7 +387,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	t.mon = mon;
 	t.base_mon = mon;
 	t.listing = o->all;
-	watchlog_init(&t.log);
+	events_log_init(&t.log);
 	if (list_init(&t.list, o->sort, o->sort_reverse) < 0) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
