@@ -24,7 +24,6 @@
 #include "clock.h"
 #include "events.h"
 #include "layout.h"
-#include "panel.h"
 #include "preview.h"
 
 #define NOTICE_NS (5 * NS_PER_SEC)
@@ -62,7 +61,6 @@ struct tui {
 	struct events_log log;
 	struct preview preview;
 	bool have_preview;
-	int panel_h;                 /* rows of the panels, 0: none */
 	struct drawlog_drawn panel_drawn;
 };
 
@@ -98,16 +96,22 @@ static void footer_keys(const struct tui *t, struct view_model *m)
 		m->footer[n] = '\0'; /* no room: leave it as it was */
 }
 
-/* Give the panels the rows the dashboard can spare. */
-static void split_panels(struct tui *t, const struct view_model *m, int nprocs)
+/* Lay the screen out for m, the panels getting the rows the dashboard can
+ * spare: the one layout of the frame. */
+static void lay_out(struct tui *t, const struct view_model *m)
 {
-	int pl = t->have_preview ? (int)t->preview.nlines : 0;
-	const struct panel_dash d = { strlen(m->value), strlen(m->details), m->nfields, nprocs,
-				      draw_text_rows(m, &t->style, COLS), t->have_preview ? 1 : 8 };
-	struct layout l;
-	t->panel_h = panel_split(COLS, LINES, &d, drawlog_want(pl), &l);
-	if (t->panel_h > 0)
-		t->layout = l;
+	const struct layout_input in = {
+		.cols = COLS,
+		.rows = LINES,
+		.value_len = strlen(m->value),
+		.details_len = strlen(m->details),
+		.nfields = m->nfields,
+		.nprocs = m->have_procs ? (int)(m->nprocs + m->procs_more) : m->have_value ? 0 : -1,
+		.text_rows = draw_text_rows(m, &t->style, COLS),
+		.panel_want = drawlog_want(t->have_preview ? (int)t->preview.nlines : 0),
+		.graph_min = t->have_preview ? 1 : 8,
+	};
+	layout_compute(&in, &t->layout);
 }
 
 static void render(struct tui *t)
@@ -136,10 +140,7 @@ static void render(struct tui *t)
 	t->model = t->drawn == &t->models[0] ? &t->models[1] : &t->models[0];
 	struct view_model *m = t->model;
 	model_build(m, &t->in);
-	int nprocs = m->have_procs ? (int)(m->nprocs + m->procs_more) : m->have_value ? 0 : -1;
-	layout_compute(COLS, LINES, strlen(m->value), strlen(m->details), m->nfields, nprocs,
-		       draw_text_rows(m, &t->style, COLS), &t->layout);
-	split_panels(t, m, nprocs);
+	lay_out(t, m);
 	footer_keys(t, m);
 	/* The scale carries over only for the same series. */
 	int shmid = t->in.stat ? t->in.stat->shmid : -1;
@@ -155,9 +156,10 @@ static void render(struct tui *t)
 	if (full_redraw(t))
 		t->panel_drawn.valid = false; /* draw_screen() erases */
 	draw_screen(m, full_redraw(t) ? NULL : t->drawn, &t->layout, &t->style, t->help);
-	if (t->panel_h > 0 && !t->help)
-		drawlog_draw(LINES - 1 - t->panel_h, t->panel_h, t->have_preview ? &t->preview : NULL,
-			      &t->log.ring, &t->style, &t->panel_drawn);
+	if (t->layout.panel_h > 0 && !t->help)
+		drawlog_draw(t->layout.panel_y, t->layout.panel_h,
+			     t->have_preview ? &t->preview : NULL, &t->log.ring, &t->style,
+			     &t->panel_drawn);
 	t->drawn = m;
 	t->drawn_layout = t->layout;
 	t->drawn_help = t->help;
@@ -245,7 +247,6 @@ static void show_detail(struct tui *t, monitor *mon, int64_t *next_poll)
 	t->waiting = false;
 	t->have_scale = false;
 	t->have_preview = false;
-	t->panel_h = 0;
 	t->notice_until = 0;
 	events_log_init(&t->log);
 	invalidate(t);
