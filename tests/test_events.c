@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The lifecycle event log: every transition events_diff() knows, the ring,
- * and the log line. */
+ * the log line, and the detail view's log of the watched segment (the first
+ * observation is the baseline; later ones are diffed). */
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -293,6 +295,62 @@ static void test_format(void **state)
 		assert_string_not_equal(events_kind_name((enum event_kind)k), "?");
 }
 
+static void test_log_baseline_then_events(void **state)
+{
+	(void)state;
+	static struct events_log lg;
+	events_log_init(&lg);
+	struct ipcstat st = { .shmid = 5, .key = 0x2537, .size = 4096, .nattch = 2, .lpid = 10 };
+	struct shmtop_snapshot snap = { .writer_pid = 10, .writer_start = 99,
+					.state = SHMTOP_STATE_RUNNING, .writers = 1 };
+	struct model_input in = { .state = MODEL_LIVE, .stat = &st, .snap = &snap,
+				  .writer_alive = true };
+	assert_int_equal(events_log_update(&lg, &in, 1), 0); /* not news */
+	assert_int_equal(events_count(&lg.ring), 0);
+	st.nattch = 3;
+	st.lpid = 77;
+	assert_int_equal(events_log_update(&lg, &in, 2), 1);
+	assert_int_equal(events_get(&lg.ring, 0)->kind, EVENT_ATTACH);
+	assert_int_equal(events_get(&lg.ring, 0)->pid, 77);
+	snap.state = SHMTOP_STATE_PAUSED;
+	assert_int_equal(events_log_update(&lg, &in, 3), 1);
+	assert_int_equal(events_get(&lg.ring, 1)->kind, EVENT_PAUSE);
+	/* removed: the monitor keeps the stat with dest */
+	st.dest = true;
+	st.key = 0;
+	in.state = MODEL_REMOVED;
+	events_log_update(&lg, &in, 4);
+	assert_int_equal(events_get(&lg.ring, events_count(&lg.ring) - 1)->kind, EVENT_REMOVED);
+	/* a new segment on the key */
+	struct ipcstat st2 = { .shmid = 6, .key = 0x2537, .size = 4096, .nattch = 1 };
+	in.stat = &st2;
+	in.state = MODEL_LIVE;
+	events_log_update(&lg, &in, 5);
+	/* recreated, then the writer (still paused) on it */
+	bool recreated = false;
+	for (size_t i = 0; i < events_count(&lg.ring); i++)
+		recreated |= events_get(&lg.ring, i)->kind == EVENT_RECREATED;
+	assert_true(recreated);
+}
+
+static void test_observe(void **state)
+{
+	(void)state;
+	struct ipcstat st = { .shmid = 5 };
+	struct model_input in = { .state = MODEL_WAITING };
+	struct events_obs o;
+	events_observe(&in, &o);
+	assert_false(o.present);
+	in.state = MODEL_FOREIGN;
+	in.stat = &st;
+	events_observe(&in, &o);
+	assert_true(o.present && !o.have_writer);
+	assert_int_equal(o.st.shmid, 5);
+	in.state = MODEL_REMOVED; /* let go without dest: gone */
+	events_observe(&in, &o);
+	assert_false(o.present);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -304,6 +362,8 @@ int main(void)
 	    cmocka_unit_test(test_commands),
 	    cmocka_unit_test(test_ring),
 	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_log_baseline_then_events),
+	    cmocka_unit_test(test_observe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

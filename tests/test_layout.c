@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Layout decisions for terminal sizes from too small to wide. */
+/* Layout decisions for terminal sizes from too small to wide, and the room
+ * for the detail view's panels: taken only from unused rows and the graph,
+ * never from the fields, the processes or the big digits. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -37,6 +39,12 @@ static void check_rows(const struct layout *l)
 		for (int r = -1; r < l->procs_rows; r++)
 			assert_int_equal(used[l->procs_y + r]++, 0);
 	}
+	if (l->panel_h > 0) {
+		assert_true(l->panel_h >= LAYOUT_PANEL_MIN_ROWS);
+		assert_int_equal(l->panel_y + l->panel_h, l->footer_y);
+		for (int r = 0; r < l->panel_h; r++)
+			assert_int_equal(used[l->panel_y + r]++, 0);
+	}
 	for (int y = 0; y < l->rows; y++)
 		assert_true(used[y] <= 1);
 	assert_int_equal(l->footer_y, l->rows - 1);
@@ -49,11 +57,17 @@ static void test_too_small(void **state)
 	(void)state;
 	struct layout l;
 	char msg[64];
-	layout_compute(39, 30, 3, 40, 13, -1, 1, &l);
+	struct layout_input in = { .cols = 39, .rows = 30, .value_len = 3, .details_len = 40,
+				   .nfields = 13, .nprocs = -1, .text_rows = 1 };
+	layout_compute(&in, &l);
 	assert_true(l.too_small);
-	layout_compute(80, 9, 3, 40, 13, -1, 1, &l);
+	in.cols = 80;
+	in.rows = 9;
+	layout_compute(&in, &l);
 	assert_true(l.too_small);
-	layout_compute(LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, 3, 40, 13, -1, 1, &l);
+	in.cols = LAYOUT_MIN_COLS;
+	in.rows = LAYOUT_MIN_ROWS;
+	layout_compute(&in, &l);
 	assert_false(l.too_small);
 	check_rows(&l);
 	assert_string_equal(layout_too_small(true, msg, sizeof msg),
@@ -67,7 +81,9 @@ static void test_sizes(void **state)
 	(void)state;
 	struct layout l;
 	/* 80x24: big digits, details beside them, two columns, all 13 fields. */
-	layout_compute(80, 24, 4, 40, 13, -1, 1, &l);
+	struct layout_input in = { .cols = 80, .rows = 24, .value_len = 4, .details_len = 40,
+				   .nfields = 13, .nprocs = -1, .text_rows = 1 };
+	layout_compute(&in, &l);
 	check_rows(&l);
 	assert_true(l.big);
 	assert_int_equal(l.value_h, 3);
@@ -75,19 +91,27 @@ static void test_sizes(void **state)
 	assert_int_equal(l.info_cols, 2);
 	assert_int_equal(l.info_colw, 40);
 	assert_int_equal(l.info_rows, 7);
+	assert_int_equal(l.panel_h, 0);
 	/* 50x15: plain value, one column, the most important fields first. */
-	layout_compute(50, 15, 4, 40, 13, -1, 1, &l);
+	in.cols = 50;
+	in.rows = 15;
+	layout_compute(&in, &l);
 	check_rows(&l);
 	assert_false(l.big);
 	assert_int_equal(l.info_cols, 1);
 	assert_int_equal(l.info_rows, 15 - 8);
 	assert_int_equal(l.details_x, 6);
 	/* 40x10: the minimum still shows two fields. */
-	layout_compute(40, 10, 4, 40, 13, -1, 1, &l);
+	in.cols = 40;
+	in.rows = 10;
+	layout_compute(&in, &l);
 	check_rows(&l);
 	assert_int_equal(l.info_rows, 2);
 	/* Wide: three columns; 20 digits (79 cells) + 3 + 40 fit in 130. */
-	layout_compute(130, 40, 20, 40, 13, -1, 1, &l);
+	in.cols = 130;
+	in.rows = 40;
+	in.value_len = 20;
+	layout_compute(&in, &l);
 	check_rows(&l);
 	assert_int_equal(l.info_cols, 3);
 	assert_int_equal(l.info_rows, 5);
@@ -98,14 +122,23 @@ static void test_big_needs_room(void **state)
 {
 	(void)state;
 	struct layout l;
-	layout_compute(100, 40, 20, 40, 13, -1, 1, &l); /* 79 + 3 + 40 > 100 */
+	struct layout_input in = { .cols = 100, .rows = 40, .value_len = 20, .details_len = 40,
+				   .nfields = 13, .nprocs = -1, .text_rows = 1 };
+	layout_compute(&in, &l); /* 79 + 3 + 40 > 100 */
 	assert_false(l.big);
-	layout_compute(60, 40, 10, 40, 13, -1, 1, &l); /* 39 + 3 + 40 > 60 */
+	in.cols = 60;
+	in.value_len = 10;
+	layout_compute(&in, &l); /* 39 + 3 + 40 > 60 */
 	assert_false(l.big);
-	layout_compute(80, 16, 4, 40, 13, -1, 1, &l); /* rows: 7 + 3 + 7 > 16 */
+	in.cols = 80;
+	in.rows = 16;
+	in.value_len = 4;
+	layout_compute(&in, &l); /* rows: 7 + 3 + 7 > 16 */
 	assert_false(l.big);
 	check_rows(&l);
-	layout_compute(80, 24, 0, 0, 0, -1, 1, &l); /* waiting: no value, no fields */
+	/* waiting: no value, no fields */
+	in = (struct layout_input){ .cols = 80, .rows = 24, .nprocs = -1, .text_rows = 1 };
+	layout_compute(&in, &l);
 	assert_false(l.big);
 	assert_int_equal(l.info_rows, 0);
 	check_rows(&l);
@@ -116,27 +149,92 @@ static void test_procs_and_graph(void **state)
 	(void)state;
 	struct layout l;
 	/* 120x40, two processes: all listed, the graph at its full height. */
-	layout_compute(120, 40, 4, 40, 13, 2, 1, &l);
+	struct layout_input in = { .cols = 120, .rows = 40, .value_len = 4, .details_len = 40,
+				   .nfields = 13, .nprocs = 2, .text_rows = 1 };
+	layout_compute(&in, &l);
 	check_rows(&l);
 	assert_true(l.procs_sep_y > l.info_y);
 	assert_int_equal(l.procs_rows, 3);
 	assert_int_equal(l.graph_h, LAYOUT_GRAPH_ROWS);
 	assert_true(l.axis_y >= 0);
 	/* 80x24: both processes still, a smaller graph with its axis. */
-	layout_compute(80, 24, 4, 40, 13, 2, 1, &l);
+	in.cols = 80;
+	in.rows = 24;
+	layout_compute(&in, &l);
 	check_rows(&l);
 	assert_int_equal(l.procs_rows, 3);
 	assert_true(l.graph_h >= 2);
 	assert_true(l.axis_y >= 0);
 	/* Many processes: the graph keeps four rows, the rest are listed. */
-	layout_compute(120, 40, 4, 40, 13, 100, 1, &l);
+	in.cols = 120;
+	in.rows = 40;
+	in.nprocs = 100;
+	layout_compute(&in, &l);
 	check_rows(&l);
 	assert_int_equal(l.graph_h, 4);
 	assert_true(l.procs_rows > 10);
 	/* 40x10: no room for the panel. */
-	layout_compute(40, 10, 4, 40, 13, 2, 1, &l);
+	in.cols = 40;
+	in.rows = 10;
+	in.nprocs = 2;
+	layout_compute(&in, &l);
 	check_rows(&l);
 	assert_int_equal(l.procs_sep_y, -1);
+}
+
+static void test_panels(void **state)
+{
+	(void)state;
+	struct layout_input in = { .cols = 120, .rows = 40, .value_len = 3, .details_len = 40,
+				   .nfields = 13, .nprocs = 2, .text_rows = 1 };
+	struct layout base, l;
+	layout_compute(&in, &base);
+	assert_int_equal(base.panel_h, 0); /* none wanted */
+	in.panel_want = 100;
+	in.graph_min = 4;
+	layout_compute(&in, &l);
+	check_rows(&l);
+	int k = l.panel_h;
+	assert_true(k >= LAYOUT_PANEL_MIN_ROWS);
+	assert_int_equal(l.panel_y, 40 - k - 1);
+	assert_int_equal(l.footer_y, 39);
+	assert_int_equal(l.big, base.big);
+	assert_int_equal(l.info_rows, base.info_rows);
+	assert_int_equal(l.procs_rows, base.procs_rows);
+	assert_true(l.graph_h >= 4);
+	/* the dashboard ends above the panels: graph and axis above row 40-k-1 */
+	assert_true(l.graph_y + l.graph_h <= 40 - k - 1);
+	assert_true(l.axis_y < 40 - k - 1);
+	/* no more than asked for */
+	in.panel_want = 5;
+	layout_compute(&in, &l);
+	assert_int_equal(l.panel_h, 5);
+	check_rows(&l);
+	/* below the minimum: none, and the dashboard as without panels */
+	in.panel_want = 2;
+	layout_compute(&in, &l);
+	assert_int_equal(l.panel_h, 0);
+	assert_memory_equal(&l, &base, sizeof l);
+	/* too small: none, and the layout says so */
+	in.cols = 30;
+	in.rows = 8;
+	in.panel_want = 100;
+	layout_compute(&in, &l);
+	assert_int_equal(l.panel_h, 0);
+	assert_true(l.too_small);
+}
+
+static void test_panels_no_room(void **state)
+{
+	(void)state;
+	struct layout_input in = { .cols = 70, .rows = 16, .value_len = 3, .details_len = 40,
+				   .nfields = 13, .nprocs = 2, .text_rows = 1,
+				   .panel_want = 100, .graph_min = 12 };
+	struct layout l;
+	/* a small screen that needs every row keeps them */
+	layout_compute(&in, &l);
+	assert_int_equal(l.panel_h, 0);
+	assert_int_equal(l.footer_y, 15);
 }
 
 int main(void)
@@ -146,6 +244,8 @@ int main(void)
 		cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_big_needs_room),
 		cmocka_unit_test(test_procs_and_graph),
+		cmocka_unit_test(test_panels),
+		cmocka_unit_test(test_panels_no_room),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -34,7 +34,7 @@ void draw_screen(const struct view_model *m, const struct view_model *prev,
 void draw_hline(int y, int x, int n, const struct draw_style *s);
 
 /* The rows, 1 to DRAW_TEXT_ROWS_MAX, that m's message (without a value) or
- * control text (with one) takes word-wrapped at cols: layout_compute()'s
+ * control text (with one) takes word-wrapped at cols: struct layout_input's
  * text_rows. */
 int draw_text_rows(const struct view_model *m, const struct draw_style *s, int cols);
 

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The detail view's panels below the dashboard: the byte preview of a
- * foreign segment (preview.h) and the lifecycle event log (watchlog.h),
- * newest event last.  Where they go is panel.h's business; this module
+ * foreign segment (preview.h) and the lifecycle event log (events.h),
+ * newest event last.  Where they go is layout.h's business; this module
  * draws them, rewriting only the rows whose text changed.
  */
 #ifndef SHMTOP_DRAWLOG_H

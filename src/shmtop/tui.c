@@ -22,10 +22,9 @@
 #include "listscreen.h"
 #include "drawlog.h"
 #include "clock.h"
+#include "events.h"
 #include "layout.h"
-#include "panel.h"
 #include "preview.h"
-#include "watchlog.h"
 
 #define NOTICE_NS (5 * NS_PER_SEC)
 #define ACK_POLL_NS NS_PER_MS /* re-read this soon after a command, */
@@ -59,10 +58,9 @@ struct tui {
 	monitor *base_mon;           /* the -k key's; mon is another when opened from the list */
 	struct list_screen list;
 	struct list_drawn list_drawn;
-	struct watchlog log;
+	struct events_log log;
 	struct preview preview;
 	bool have_preview;
-	int panel_h;                 /* rows of the panels, 0: none */
 	struct drawlog_drawn panel_drawn;
 };
 
@@ -98,16 +96,22 @@ static void footer_keys(const struct tui *t, struct view_model *m)
 		m->footer[n] = '\0'; /* no room: leave it as it was */
 }
 
-/* Give the panels the rows the dashboard can spare. */
-static void split_panels(struct tui *t, const struct view_model *m, int nprocs)
+/* Lay the screen out for m, the panels getting the rows the dashboard can
+ * spare: the one layout of the frame. */
+static void lay_out(struct tui *t, const struct view_model *m)
 {
-	int pl = t->have_preview ? (int)t->preview.nlines : 0;
-	const struct panel_dash d = { strlen(m->value), strlen(m->details), m->nfields, nprocs,
-				      draw_text_rows(m, &t->style, COLS), t->have_preview ? 1 : 8 };
-	struct layout l;
-	t->panel_h = panel_split(COLS, LINES, &d, drawlog_want(pl), &l);
-	if (t->panel_h > 0)
-		t->layout = l;
+	const struct layout_input in = {
+		.cols = COLS,
+		.rows = LINES,
+		.value_len = strlen(m->value),
+		.details_len = strlen(m->details),
+		.nfields = m->nfields,
+		.nprocs = m->have_procs ? (int)(m->nprocs + m->procs_more) : m->have_value ? 0 : -1,
+		.text_rows = draw_text_rows(m, &t->style, COLS),
+		.panel_want = drawlog_want(t->have_preview ? (int)t->preview.nlines : 0),
+		.graph_min = t->have_preview ? 1 : 8,
+	};
+	layout_compute(&in, &t->layout);
 }
 
 static void render(struct tui *t)
@@ -136,10 +140,7 @@ static void render(struct tui *t)
 	t->model = t->drawn == &t->models[0] ? &t->models[1] : &t->models[0];
 	struct view_model *m = t->model;
 	model_build(m, &t->in);
-	int nprocs = m->have_procs ? (int)(m->nprocs + m->procs_more) : m->have_value ? 0 : -1;
-	layout_compute(COLS, LINES, strlen(m->value), strlen(m->details), m->nfields, nprocs,
-		       draw_text_rows(m, &t->style, COLS), &t->layout);
-	split_panels(t, m, nprocs);
+	lay_out(t, m);
 	footer_keys(t, m);
 	/* The scale carries over only for the same series. */
 	int shmid = t->in.stat ? t->in.stat->shmid : -1;
@@ -155,9 +156,10 @@ static void render(struct tui *t)
 	if (full_redraw(t))
 		t->panel_drawn.valid = false; /* draw_screen() erases */
 	draw_screen(m, full_redraw(t) ? NULL : t->drawn, &t->layout, &t->style, t->help);
-	if (t->panel_h > 0 && !t->help)
-		drawlog_draw(LINES - 1 - t->panel_h, t->panel_h, t->have_preview ? &t->preview : NULL,
-			      &t->log.ring, &t->style, &t->panel_drawn);
+	if (t->layout.panel_h > 0 && !t->help)
+		drawlog_draw(t->layout.panel_y, t->layout.panel_h,
+			     t->have_preview ? &t->preview : NULL, &t->log.ring, &t->style,
+			     &t->panel_drawn);
 	t->drawn = m;
 	t->drawn_layout = t->layout;
 	t->drawn_help = t->help;
@@ -208,7 +210,7 @@ static void observe(struct tui *t)
 {
 	struct model_input in = { 0 };
 	monitor_input(t->mon, &in);
-	watchlog_update(&t->log, &in, clock_wall_ns());
+	events_log_update(&t->log, &in, clock_wall_ns());
 	size_t size;
 	const void *data = monitor_bytes(t->mon, &size);
 	t->have_preview = data && in.state == MODEL_FOREIGN;
@@ -245,9 +247,8 @@ static void show_detail(struct tui *t, monitor *mon, int64_t *next_poll)
 	t->waiting = false;
 	t->have_scale = false;
 	t->have_preview = false;
-	t->panel_h = 0;
 	t->notice_until = 0;
-	watchlog_init(&t->log);
+	events_log_init(&t->log);
 	invalidate(t);
 	*next_poll = clock_mono_ns(); /* poll it now */
 }
@@ -387,7 +388,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	t.mon = mon;
 	t.base_mon = mon;
 	t.listing = o->all;
-	watchlog_init(&t.log);
+	events_log_init(&t.log);
 	if (list_init(&t.list, o->sort, o->sort_reverse) < 0) {
 		snprintf(why, whylen, "out of memory");
 		return -1;

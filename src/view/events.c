@@ -2,7 +2,9 @@
 /*
  * Lifecycle events from two observations of a segment.  Within one diff the
  * events are appended in the order they most likely happened: creation or
- * re-creation, attaches, the writer's own events, detaches, removal.
+ * re-creation, attaches, the writer's own events, detaches, removal.  The
+ * watched segment's log turns the monitor's view into an events_obs and
+ * keeps the last one to diff the next against.
  */
 #include "events.h"
 
@@ -242,6 +244,42 @@ size_t events_diff(const struct events_obs *prev, const struct events_obs *cur, 
 		    "removed (IPC_RMID): key now %s, %" PRIu64 " still attached",
 		    format_key(c->key, k, sizeof k), c->nattch);
 	return d.added;
+}
+
+void events_log_init(struct events_log *lg)
+{
+	memset(lg, 0, sizeof *lg);
+	events_init(&lg->ring);
+}
+
+void events_observe(const struct model_input *in, struct events_obs *out)
+{
+	memset(out, 0, sizeof *out);
+	/* MODEL_REMOVED keeps the last IPC_STAT of the segment let go: with
+	 * dest it is removed but still there, without it gone. */
+	out->present = in->stat != NULL && in->state != MODEL_WAITING &&
+		       in->state != MODEL_DENIED && (in->state != MODEL_REMOVED || in->stat->dest);
+	if (out->present)
+		out->st = *in->stat;
+	if (in->snap && in->state == MODEL_LIVE) {
+		out->have_writer = true;
+		out->writer_pid = in->snap->writer_pid;
+		out->writer_start = in->snap->writer_start;
+		out->state = in->snap->state;
+		out->resets = in->snap->resets;
+		out->writers = in->snap->writers;
+		out->writer_alive = in->writer_alive;
+	}
+}
+
+size_t events_log_update(struct events_log *lg, const struct model_input *in, int64_t wall_ns)
+{
+	struct events_obs cur;
+	events_observe(in, &cur);
+	size_t n = lg->have_prev ? events_diff(&lg->prev, &cur, wall_ns, &lg->ring) : 0;
+	lg->prev = cur;
+	lg->have_prev = true;
+	return n;
 }
 
 char *events_format(const struct event *e, char *buf, size_t len)

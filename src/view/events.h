@@ -22,6 +22,11 @@
  *                     (pid, uid) when known
  * Everything here is pure: the caller supplies the observations, the
  * liveness of the writer (proc_alive()) and the time.
+ *
+ * The detail view keeps a struct events_log: the observations of the
+ * watched segment, taken from the monitor after each poll, diffed into a
+ * ring.  Its first observation only sets the baseline (what was already
+ * there is not news).
  */
 #ifndef SHMTOP_EVENTS_H
 #define SHMTOP_EVENTS_H
@@ -32,6 +37,7 @@
 #include <sys/types.h>
 
 #include "ipcstat.h"
+#include "model.h"
 
 #define EVENTS_MAX 256 /* events a ring keeps */
 #define EVENTS_TEXT 120
@@ -103,6 +109,23 @@ const struct event *events_get(const struct events_ring *r, size_t i);
  * Returns how many events it appended. */
 size_t events_diff(const struct events_obs *prev, const struct events_obs *cur, int64_t wall_ns,
                    struct events_ring *r);
+
+/* The event log of the watched segment: its ring and the last observation,
+ * to diff the next against.  events_log_init() starts it empty, with no
+ * baseline. */
+struct events_log {
+	struct events_ring ring;
+	struct events_obs prev;
+	bool have_prev;
+};
+
+void events_log_init(struct events_log *lg);
+
+/* The observation a model input (as monitor_input() fills it) amounts to. */
+void events_observe(const struct model_input *in, struct events_obs *out);
+
+/* Observe in at wall_ns; returns the events appended (0 the first time). */
+size_t events_log_update(struct events_log *lg, const struct model_input *in, int64_t wall_ns);
 
 /* The kind's short name: "attach", "detach", "writer start", ... */
 const char *events_kind_name(enum event_kind k);

@@ -1,4 +1,11 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * The dashboard is laid out by handing out spare rows in order of need.  The
+ * detail view's panels then get the largest height whose dashboard keeps
+ * everything the full-height one shows, a shorter graph aside: found by
+ * laying the dashboard out for each height in turn, which costs nothing next
+ * to a frame.
+ */
 #include "layout.h"
 
 #include <stdio.h>
@@ -11,18 +18,26 @@
  * writer, control, two separators, one graph row and footer. */
 #define FIXED_ROWS 7
 
+static int min_int(int a, int b)
+{
+	return a < b ? a : b;
+}
+
 static int take(int *spare, int want)
 {
-	int n = want < *spare ? want : *spare;
+	int n = min_int(want, *spare);
 	if (n < 0)
 		n = 0;
 	*spare -= n;
 	return n;
 }
 
-void layout_compute(int cols, int rows, size_t value_len, size_t details_len,
-		    size_t nfields, int nprocs, int text_rows, struct layout *l)
+/* The dashboard alone on in->cols x rows. */
+static void dashboard(const struct layout_input *in, int rows, struct layout *l)
 {
+	int cols = in->cols;
+	size_t value_len = in->value_len;
+	int nprocs = in->nprocs, text_rows = in->text_rows;
 	memset(l, 0, sizeof *l);
 	l->cols = cols;
 	l->rows = rows;
@@ -34,12 +49,12 @@ void layout_compute(int cols, int rows, size_t value_len, size_t details_len,
 	}
 	l->info_cols = cols >= 120 ? 3 : cols >= 80 ? 2 : 1;
 	l->info_colw = cols / l->info_cols;
-	int need_info = (int)((nfields + (size_t)l->info_cols - 1) / (size_t)l->info_cols);
+	int need_info = (int)((in->nfields + (size_t)l->info_cols - 1) / (size_t)l->info_cols);
 
 	/* Big digits when they, the details beside them and every field fit. */
 	int bigw = (int)bigtext_width(value_len);
 	int extra = text_rows > 1 ? text_rows - 1 : 0;
-	l->big = value_len > 0 && bigw + 3 + (int)details_len <= cols &&
+	l->big = value_len > 0 && bigw + 3 + (int)in->details_len <= cols &&
 		 FIXED_ROWS + BIGTEXT_ROWS + extra + need_info <= rows;
 	l->value_h = l->big ? BIGTEXT_ROWS : 1;
 
@@ -91,6 +106,36 @@ void layout_compute(int cols, int rows, size_t value_len, size_t details_len,
 	l->graph_sep_y = l->graph_y - 1;
 	l->graph_x = GRAPH_GUTTER;
 	l->graph_w = cols - GRAPH_GUTTER;
+}
+
+/* Does t, laid out on fewer rows, show everything base does, with a graph
+ * of at least graph_min rows? */
+static bool keeps(const struct layout *t, const struct layout *base, int graph_min)
+{
+	return !t->too_small && t->big == base->big && t->value_h == base->value_h &&
+	       t->control_h == base->control_h && t->info_rows == base->info_rows &&
+	       t->info_cols == base->info_cols && t->procs_rows == base->procs_rows &&
+	       t->graph_h >= graph_min;
+}
+
+void layout_compute(const struct layout_input *in, struct layout *l)
+{
+	dashboard(in, in->rows, l);
+	if (l->too_small)
+		return;
+	int graph_min = min_int(l->graph_h, in->graph_min);
+	for (int k = min_int(in->panel_want, in->rows); k >= LAYOUT_PANEL_MIN_ROWS; k--) {
+		struct layout t;
+		dashboard(in, in->rows - k, &t);
+		if (!keeps(&t, l, graph_min))
+			continue;
+		*l = t;
+		l->rows = in->rows;
+		l->footer_y = in->rows - 1;
+		l->panel_y = in->rows - 1 - k;
+		l->panel_h = k;
+		return;
+	}
 }
 
 char *layout_too_small(bool utf8, char *buf, size_t len)

@@ -7,7 +7,14 @@
  * the history graph, and the footer of key hints.  Rows are handed out in
  * order of need: the essentials, every field, one process, two graph rows
  * and the axis, up to four processes, four graph rows, every process, then
- * the graph up to LAYOUT_GRAPH_ROWS rows and blank rows between the parts.  Pure arithmetic; the drawing code follows it.
+ * the graph up to LAYOUT_GRAPH_ROWS rows and blank rows between the parts.
+ *
+ * The detail view's panels (the byte preview of a foreign segment and the
+ * event log) get the rows the dashboard does not need: every row it would
+ * leave unused, plus graph rows down to a minimum, never a field, a process
+ * row or the big digits.  They sit just above the footer.
+ *
+ * Pure arithmetic, done once a frame; the drawing code follows it.
  */
 #ifndef SHMTOP_LAYOUT_H
 #define SHMTOP_LAYOUT_H
@@ -18,6 +25,19 @@
 #define LAYOUT_MIN_COLS 40
 #define LAYOUT_MIN_ROWS 10
 #define LAYOUT_GRAPH_ROWS 12 /* graph rows at most: each costs bytes per sample */
+#define LAYOUT_PANEL_MIN_ROWS 3 /* panels smaller than this are not worth showing */
+
+/* What a screen is laid out for. */
+struct layout_input {
+	int cols, rows;
+	size_t value_len;   /* digits of the value, 0: none (the message instead) */
+	size_t details_len; /* cells of the details text beside the value */
+	size_t nfields;     /* IPC_STAT fields */
+	int nprocs;         /* attached processes, -1: no processes panel */
+	int text_rows;      /* rows of the wrapped control text, or of the message */
+	int panel_want;     /* rows the preview and event log could use, 0: none */
+	int graph_min;      /* graph rows they leave the dashboard (all it has, if fewer) */
+};
 
 struct layout {
 	int cols, rows;
@@ -34,15 +54,16 @@ struct layout {
 	int axis_y;               /* the axis with the "newest" marker, or -1 */
 	int graph_x, graph_w;     /* plot columns, right of the scale labels */
 	int footer_y;
+	int panel_y, panel_h;     /* the preview and event log, above the footer; 0: none */
 };
 
-/* Lay out a cols x rows screen for a value of value_len digits, a details
- * text of details_len cells, nfields IPC_STAT fields, nprocs attached
- * processes (-1: no processes panel) and a text wrapped onto text_rows rows:
- * the control text with a value, else the message in place of the value.
- * Rows for the text beyond the first come before the fields. */
-void layout_compute(int cols, int rows, size_t value_len, size_t details_len,
-		    size_t nfields, int nprocs, int text_rows, struct layout *l);
+/* Lay out in->cols x in->rows.  The text (control text with a value, else
+ * the message in place of the value) wraps onto in->text_rows rows; those
+ * beyond the first come before the fields.  With panel_want, panel_h is the
+ * rows given to the panels: at most panel_want, 0 or at least
+ * LAYOUT_PANEL_MIN_ROWS; the dashboard is then laid out on rows - panel_h
+ * rows but for its footer, still on the last row. */
+void layout_compute(const struct layout_input *in, struct layout *l);
 
 /* "terminal too small: need 40×10" ('x' unless utf8) into buf. */
 char *layout_too_small(bool utf8, char *buf, size_t len);
