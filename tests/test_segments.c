@@ -20,7 +20,6 @@
 #include "testutil.h"
 
 #include "segtable.h"
-#include "testutil.h"
 
 static struct inventory_row rows[3];
 static struct inventory snap;
