@@ -15,6 +15,7 @@
 
 #include "format.h"
 #include "ipcstat.h"
+#include "names.h"
 #include "sysvipc.h"
 #include "trust.h"
 
@@ -66,8 +67,8 @@ static enum segment_status attach_id(struct segment *s, int id, const char *what
 			/* /proc/sysvipc/shm shows anyone the owner and mode */
 			char u[40], g[40], perms[16];
 			snprintf(why, whylen, "segment shmid %d is owned by %s:%s, mode %s (%04o)",
-				 id, format_user(st.uid, u, sizeof u),
-				 format_group(st.gid, g, sizeof g),
+				 id, names_user(st.uid, u, sizeof u),
+				 names_group(st.gid, g, sizeof g),
 				 format_perms(st.mode, perms, sizeof perms), st.mode);
 			s->stat = st;
 			s->have_stat = true;
@@ -148,7 +149,7 @@ static int control_prove(struct segment *s, int id, const struct control_expect 
 		if (errno == EACCES)
 			snprintf(s->ctl_why, sizeof s->ctl_why,
 				 "control segment %d is owned by %s:%s, mode %s (%04o): view only", id,
-				 format_user(st.uid, u, sizeof u), format_group(st.gid, g, sizeof g),
+				 names_user(st.uid, u, sizeof u), names_group(st.gid, g, sizeof g),
 				 format_perms(st.mode, perms, sizeof perms), st.mode);
 		return -1;
 	}

@@ -14,8 +14,8 @@
 
 #include "attached.h"
 #include "clock.h"
-#include "format.h"
 #include "ipcstat.h"
+#include "names.h"
 #include "proc.h"
 #include "segment.h"
 #include "sysvipc.h"
@@ -45,8 +45,6 @@ struct monitor {
 	struct proc_watch watch; /* the writer, without a /proc read per tick */
 	pid_t comm_pid;
 	char comm[32];
-	uid_t names_uid, names_cuid; /* whom owner and creator were resolved for */
-	gid_t names_gid, names_cgid;
 	char owner[80], creator[80];
 };
 
@@ -74,21 +72,15 @@ monitor *monitor_new_shmid(int shmid)
 	return m;
 }
 
+/* Owner and creator as "user:group" (names.h keeps the names looked up). */
 static void names_of(monitor *m)
 {
 	const struct ipcstat *st = &m->stat;
-	if (m->owner[0] && st->uid == m->names_uid && st->gid == m->names_gid &&
-	    st->cuid == m->names_cuid && st->cgid == m->names_cgid)
-		return;
 	char u[40], g[40];
-	snprintf(m->owner, sizeof m->owner, "%s:%s", format_user(st->uid, u, sizeof u),
-		 format_group(st->gid, g, sizeof g));
-	snprintf(m->creator, sizeof m->creator, "%s:%s", format_user(st->cuid, u, sizeof u),
-		 format_group(st->cgid, g, sizeof g));
-	m->names_uid = st->uid;
-	m->names_gid = st->gid;
-	m->names_cuid = st->cuid;
-	m->names_cgid = st->cgid;
+	snprintf(m->owner, sizeof m->owner, "%s:%s", names_user(st->uid, u, sizeof u),
+		 names_group(st->gid, g, sizeof g));
+	snprintf(m->creator, sizeof m->creator, "%s:%s", names_user(st->cuid, u, sizeof u),
+		 names_group(st->cgid, g, sizeof g));
 }
 
 /* The attached segment was removed or replaced: let it go. */
