@@ -103,12 +103,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		char *text = malloc(size + 1);
 		memcpy(text, data, size);
 		text[size] = '\0';
-		char state, why[160];
-		uint64_t start;
+		char why[160];
+		struct proc_stat_fields pf;
 		key_t key;
 		int64_t ns;
 		mode_t m;
-		proc_parse_stat(text, &state, &start);
+		proc_parse_stat(text, &pf);
 		parse_key(text, &key, why, sizeof why);
 		parse_interval(text, &ns, why, sizeof why);
 		parse_mode(text, &m, why, sizeof why);

@@ -33,6 +33,7 @@
 #include "check.h"
 #include "clock.h"
 #include "format.h"
+#include "names.h"
 #include "sysvipc.h"
 
 #define MAXROWS 65536
@@ -165,7 +166,7 @@ int main(int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			const struct ipcstat *s = &rows[i].st;
 			char k[16], o[64];
-			format_user(s->uid, o, sizeof o);
+			names_user(s->uid, o, sizeof o);
 			if (!strcmp(cmd, "ipcs-p"))
 				printf("%d %.10s %d %d\n", s->shmid, o, (int)s->cpid, (int)s->lpid);
 			else

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* The all-segments batch output: the table, JSON lines and Prometheus text
  * of a made-up snapshot, exactly; and a real snapshot with a segment of
- * ours and a live shmwriter in it. */
+ * ours and a live shmwriter in it.  Then one segment attached by key and by
+ * shmid (segment.h), and refused alike to another user. */
 #include <ctype.h>
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,6 +21,7 @@
 
 #include "testutil.h"
 
+#include "segment.h"
 #include "segtable.h"
 
 static struct inventory_row rows[3];
@@ -411,6 +414,82 @@ static void test_commands_on_demand(void **state)
 		shmctl(ids[i], IPC_RMID, NULL);
 }
 
+/* By key and by shmid the same segment; once removed, absent either way,
+ * each saying so in its own words. */
+static void test_attach(void **state)
+{
+	(void)state;
+	assert_int_equal(segment_status_of_errno(ENOENT), SEGMENT_ABSENT);
+	assert_int_equal(segment_status_of_errno(EINVAL), SEGMENT_ABSENT);
+	assert_int_equal(segment_status_of_errno(EIDRM), SEGMENT_ABSENT);
+	assert_int_equal(segment_status_of_errno(EACCES), SEGMENT_DENIED);
+	assert_int_equal(segment_status_of_errno(EPERM), SEGMENT_ERROR);
+	assert_int_equal(segment_status_of_errno(ENOMEM), SEGMENT_ERROR);
+
+	key_t key = test_key(5);
+	int id = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(id >= 0);
+	struct segment s;
+	char why[256], want[256];
+	segment_init(&s);
+	assert_int_equal(segment_attach(&s, key, why, sizeof why), SEGMENT_OK);
+	assert_int_equal(s.shmid, id);
+	assert_int_equal(s.size, 4096);
+	assert_int_equal(segment_attach_id(&s, id, why, sizeof why), SEGMENT_OK);
+	assert_int_equal(s.shmid, id);
+	assert_non_null(s.data);
+	segment_detach(&s);
+	assert_int_equal(shmctl(id, IPC_RMID, NULL), 0);
+	assert_int_equal(segment_attach_id(&s, id, why, sizeof why), SEGMENT_ABSENT);
+	snprintf(want, sizeof want, "segment shmid %d: %s", id, strerror(EINVAL));
+	assert_string_equal(why, want);
+	assert_int_equal(s.shmid, -1);
+	assert_int_equal(segment_attach(&s, key, why, sizeof why), SEGMENT_ABSENT);
+	snprintf(want, sizeof want, "no segment with key 0x%08x", (unsigned)key);
+	assert_string_equal(why, want);
+}
+
+/* Another user and a 0600 segment of root's: denied by key and by shmid
+ * alike, naming the owner and mode as /proc/sysvipc/shm shows them (the
+ * words e2e_shmtop.sh and e2e_users.sh look for).  Needs root, to be the
+ * other user in a child. */
+static void test_attach_denied(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip();
+	key_t key = test_key(6);
+	int id = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(id >= 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(77);
+		struct segment s;
+		char why[256], want[256];
+		int bad = 0;
+		snprintf(want, sizeof want,
+			 "segment shmid %d is owned by root:root, mode rw------- (0600)", id);
+		segment_init(&s);
+		for (int by_id = 0; by_id < 2; by_id++) {
+			enum segment_status st = by_id ? segment_attach_id(&s, id, why, sizeof why)
+							: segment_attach(&s, key, why, sizeof why);
+			if (st != SEGMENT_DENIED || strcmp(why, want) || !s.have_stat ||
+			    s.stat.shmid != id || s.shmid != -1) {
+				fprintf(stderr, "by %s: status %d, \"%s\"\n",
+					by_id ? "shmid" : "key", (int)st, why);
+				bad = 1;
+			}
+		}
+		_exit(bad);
+	}
+	int code = exit_code(child, 10000);
+	if (code == 77) /* could not set up */
+		skip();
+	assert_int_equal(code, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,6 +500,8 @@ int main(void)
 	    cmocka_unit_test(test_prom),
 	    cmocka_unit_test(test_collect),
 	    cmocka_unit_test(test_commands_on_demand),
+	    cmocka_unit_test(test_attach),
+	    cmocka_unit_test(test_attach_denied),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);
 }

@@ -188,15 +188,23 @@ static inline int wait_exit(pid_t pid, int timeout_ms)
 	return -1;
 }
 
+/* Exit code of pid, waited for at most timeout_ms; -1 if it did not exit
+ * (killed by a signal, or for overrunning). */
+static inline int exit_code(pid_t pid, int timeout_ms)
+{
+	int st = wait_exit(pid, timeout_ms);
+	return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
 /* Exit code of a writer run to completion with args, and its stderr. */
 static inline int run_writer(const char *const *args, char *err, size_t errlen)
 {
 	struct child c = spawn_writer(args);
 	read_line(c.err, err, errlen, 5000);
-	int st = wait_exit(c.pid, 5000);
+	int code = exit_code(c.pid, 5000);
 	close(c.out);
 	close(c.err);
-	return st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+	return code;
 }
 
 /* Attach the segment on key read-only; NULL if there is none. */

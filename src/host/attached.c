@@ -17,7 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "format.h"
+#include "names.h"
 #include "proc.h"
 
 /* Skip a run of characters from set `digits` (hex or decimal); NULL if none. */
@@ -184,7 +184,7 @@ int attached_scan(key_t key, int shmid, struct attached *out)
 		p->maps = (unsigned)n;
 		p->writable = w;
 		p->uid = effective_uid(pid);
-		format_user(p->uid, p->user, sizeof p->user);
+		names_user(p->uid, p->user, sizeof p->user);
 		command_of(pid, p->command, sizeof p->command);
 	}
 	closedir(d);

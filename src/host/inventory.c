@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The inventory of every segment.  Collecting reads
- * /proc/sysvipc/shm, then per segment the owner's name (cached), the
+ * The inventory of every segment.  Collecting reads /proc/sysvipc/shm, then
+ * per segment the owner's name (looked up once: names.h keeps it), the
  * creator's command (only if CPID still names the process that created the
  * segment: one started after the segment's ctime is a reused pid) and, for
  * segments of a shmwriter record's size, the record itself.
@@ -19,7 +19,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "format.h"
+#include "names.h"
 #include "proc.h"
 
 /* Boot time (btime of /proc/stat), seconds since the epoch, or -1. */
@@ -70,19 +70,6 @@ static void read_record(struct inventory_row *r)
 	shmdt(p);
 }
 
-static void owner_name(struct inventory_names *c, uid_t uid, char *buf, size_t len)
-{
-	for (unsigned i = 0; i < c->n && i < 16; i++)
-		if (c->uid[i] == uid) {
-			snprintf(buf, len, "%s", c->name[i]);
-			return;
-		}
-	format_user(uid, buf, len);
-	unsigned slot = c->n++ % 16;
-	c->uid[slot] = uid;
-	snprintf(c->name[slot], sizeof c->name[slot], "%s", buf);
-}
-
 int inventory_collect(struct inventory *s, const char *proc_path, unsigned flags)
 {
 	s->n = 0;
@@ -107,7 +94,7 @@ int inventory_collect(struct inventory *s, const char *proc_path, unsigned flags
 		memset(r, 0, sizeof *r);
 		r->shm = tmp[i];
 		if (flags & INVENTORY_NAMES)
-			owner_name(&s->names, r->shm.st.uid, r->owner, sizeof r->owner);
+			names_user(r->shm.st.uid, r->owner, sizeof r->owner);
 		else
 			snprintf(r->owner, sizeof r->owner, "%u", (unsigned)r->shm.st.uid);
 		if (flags & INVENTORY_RECORDS)

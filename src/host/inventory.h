@@ -25,13 +25,6 @@ struct inventory_row {
 	struct shmtop_snapshot snap;
 };
 
-/* Owner names looked up, kept from one collect to the next. */
-struct inventory_names {
-	uid_t uid[16];
-	char name[16][32];
-	unsigned n;
-};
-
 struct inventory {
 	struct inventory_row *rows; /* caller's array of max rows */
 	size_t max;
@@ -42,12 +35,11 @@ struct inventory {
 	int64_t wall_ns;        /* when it was taken (CLOCK_REALTIME) */
 	enum sysvipc_sort sort; /* as inventory_sort() left it */
 	bool reverse;
-	struct inventory_names names; /* zero it with the rest before the first collect */
 };
 
 /* What inventory_collect() reads besides /proc/sysvipc/shm. */
 enum {
-	INVENTORY_NAMES = 1u << 0,   /* owner names (getpwuid) */
+	INVENTORY_NAMES = 1u << 0,   /* owner names (names.h) */
 	INVENTORY_COMMAND = 1u << 1, /* the creator's command, when it is still that process */
 	INVENTORY_RECORDS = 1u << 2, /* read shmwriter records: attaches (SHM_RDONLY, briefly)
 	                             * the segments of a record's size that this user may

@@ -15,6 +15,7 @@
 
 #include "format.h"
 #include "ipcstat.h"
+#include "names.h"
 #include "sysvipc.h"
 #include "trust.h"
 
@@ -37,6 +38,57 @@ void segment_init(struct segment *s)
 	snprintf(s->ctl_why, sizeof s->ctl_why, "no control segment yet");
 }
 
+enum segment_status segment_status_of_errno(int e)
+{
+	switch (e) {
+	case ENOENT:
+	case EINVAL:
+	case EIDRM: return SEGMENT_ABSENT;
+	case EACCES: return SEGMENT_DENIED;
+	default: return SEGMENT_ERROR;
+	}
+}
+
+/* Why IPC_STAT or shmat() failed with e, for the end of a message. */
+static const char *failure(int e)
+{
+	return e == EACCES ? "no permission to read it" : strerror(e);
+}
+
+/* Attach segment id read-only; what names it in the messages ("segment
+ * shmid 7"). */
+static enum segment_status attach_id(struct segment *s, int id, const char *what, char *why,
+				     size_t whylen)
+{
+	struct ipcstat st;
+	if (ipcstat_get(id, &st) < 0) {
+		int e = errno;
+		if (e == EACCES && stat_from_proc(id, &st) == 0) {
+			/* /proc/sysvipc/shm shows anyone the owner and mode */
+			char u[40], g[40], perms[16];
+			snprintf(why, whylen, "segment shmid %d is owned by %s:%s, mode %s (%04o)",
+				 id, names_user(st.uid, u, sizeof u),
+				 names_group(st.gid, g, sizeof g),
+				 format_perms(st.mode, perms, sizeof perms), st.mode);
+			s->stat = st;
+			s->have_stat = true;
+		} else {
+			snprintf(why, whylen, "%s: %s", what, failure(e));
+		}
+		return segment_status_of_errno(e);
+	}
+	void *p = shmat(id, NULL, SHM_RDONLY);
+	if (p == (void *)-1) {
+		int e = errno;
+		snprintf(why, whylen, "cannot attach %s: %s", what, failure(e));
+		return segment_status_of_errno(e);
+	}
+	s->shmid = id;
+	s->data = p;
+	s->size = (size_t)st.size;
+	return SEGMENT_OK;
+}
+
 enum segment_status segment_attach(struct segment *s, key_t key, char *why, size_t whylen)
 {
 	segment_detach(s);
@@ -45,43 +97,19 @@ enum segment_status segment_attach(struct segment *s, key_t key, char *why, size
 		int e = errno;
 		snprintf(why, whylen, "no segment with key 0x%08x%s%s", (unsigned)key,
 			 e == ENOENT ? "" : ": ", e == ENOENT ? "" : strerror(e));
-		if (e == ENOENT)
-			return SEGMENT_ABSENT;
-		return e == EACCES ? SEGMENT_DENIED : SEGMENT_ERROR;
+		return segment_status_of_errno(e);
 	}
-	struct ipcstat st;
-	if (ipcstat_get(id, &st) < 0) {
-		int e = errno;
-		if (e == EACCES && stat_from_proc(id, &st) == 0) {
-			/* /proc/sysvipc/shm shows anyone the owner and mode */
-			char u[40], g[40], perms[16];
-			snprintf(why, whylen,
-				 "segment shmid %d is owned by %s:%s, mode %s (%04o)",
-				 id, format_user(st.uid, u, sizeof u), format_group(st.gid, g, sizeof g),
-				 format_perms(st.mode, perms, sizeof perms), st.mode);
-			s->stat = st;
-			s->have_stat = true;
-			return SEGMENT_DENIED;
-		}
-		snprintf(why, whylen, "segment with key 0x%08x (shmid %d): %s", (unsigned)key, id,
-			 e == EACCES ? "no permission to read it" : strerror(e));
-		if (e == EINVAL || e == EIDRM)
-			return SEGMENT_ABSENT;
-		return e == EACCES ? SEGMENT_DENIED : SEGMENT_ERROR;
-	}
-	void *p = shmat(id, NULL, SHM_RDONLY);
-	if (p == (void *)-1) {
-		int e = errno;
-		snprintf(why, whylen, "cannot attach segment with key 0x%08x (shmid %d): %s",
-			 (unsigned)key, id, e == EACCES ? "no permission to read it" : strerror(e));
-		if (e == EINVAL || e == EIDRM)
-			return SEGMENT_ABSENT;
-		return e == EACCES ? SEGMENT_DENIED : SEGMENT_ERROR;
-	}
-	s->shmid = id;
-	s->data = p;
-	s->size = (size_t)st.size;
-	return SEGMENT_OK;
+	char what[64];
+	snprintf(what, sizeof what, "segment with key 0x%08x (shmid %d)", (unsigned)key, id);
+	return attach_id(s, id, what, why, whylen);
+}
+
+enum segment_status segment_attach_id(struct segment *s, int shmid, char *why, size_t whylen)
+{
+	segment_detach(s);
+	char what[32];
+	snprintf(what, sizeof what, "segment shmid %d", shmid);
+	return attach_id(s, shmid, what, why, whylen);
 }
 
 static void control_detach(struct segment *s)
@@ -121,7 +149,7 @@ static int control_prove(struct segment *s, int id, const struct control_expect 
 		if (errno == EACCES)
 			snprintf(s->ctl_why, sizeof s->ctl_why,
 				 "control segment %d is owned by %s:%s, mode %s (%04o): view only", id,
-				 format_user(st.uid, u, sizeof u), format_group(st.gid, g, sizeof g),
+				 names_user(st.uid, u, sizeof u), names_group(st.gid, g, sizeof g),
 				 format_perms(st.mode, perms, sizeof perms), st.mode);
 		return -1;
 	}

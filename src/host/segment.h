@@ -38,6 +38,11 @@ struct segment {
 	struct ipcstat stat;         /* from /proc/sysvipc/shm, which needs no permission */
 };
 
+/* What an errno from shmget(), IPC_STAT or shmat() says of the segment:
+ * ENOENT, EINVAL and EIDRM that there is none (any more), EACCES that this
+ * user may not read it; anything else is SEGMENT_ERROR. */
+enum segment_status segment_status_of_errno(int e);
+
 /* A detached segment. */
 void segment_init(struct segment *s);
 
@@ -45,6 +50,9 @@ void segment_init(struct segment *s);
  * detached and why says what happened in one line; with SEGMENT_DENIED,
  * have_stat and stat give the segment as /proc/sysvipc/shm shows it. */
 enum segment_status segment_attach(struct segment *s, key_t key, char *why, size_t whylen);
+
+/* segment_attach() for the one segment shmid, whatever its key. */
+enum segment_status segment_attach_id(struct segment *s, int shmid, char *why, size_t whylen);
 
 /* Attach the control segment that the record snap names read-write,
  * replacing any other, if it belongs to that record: owned by data_uid (the

@@ -9,6 +9,7 @@
 
 #include "format.h"
 #include "json.h"
+#include "names.h"
 
 /* An output buffer that counts what it would need, as snprintf does. */
 struct out {
@@ -105,17 +106,17 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 	put(&o, "{\"key\":\"%s\"", format_key(in->key, a, sizeof a));
 	if (st) {
 		put(&o, ",\"id\":%d,\"owner\":", st->shmid);
-		put_str(&o, format_user(st->uid, a, sizeof a));
+		put_str(&o, names_user(st->uid, a, sizeof a));
 		put(&o, ",\"perms\":\"%s\"", format_perms(st->mode, a, sizeof a));
 		put(&o, ",\"mode\":\"%s\",\"cuid\":%u,\"cuser\":", format_octal(st->mode, a, sizeof a),
 		    (unsigned)st->cuid);
-		put_str(&o, format_user(st->cuid, a, sizeof a));
+		put_str(&o, names_user(st->cuid, a, sizeof a));
 		put(&o, ",\"cgid\":%u,\"cgroup\":", (unsigned)st->cgid);
-		put_str(&o, format_group(st->cgid, a, sizeof a));
+		put_str(&o, names_group(st->cgid, a, sizeof a));
 		put(&o, ",\"uid\":%u,\"user\":", (unsigned)st->uid);
-		put_str(&o, format_user(st->uid, a, sizeof a));
+		put_str(&o, names_user(st->uid, a, sizeof a));
 		put(&o, ",\"gid\":%u,\"group\":", (unsigned)st->gid);
-		put_str(&o, format_group(st->gid, a, sizeof a));
+		put_str(&o, names_group(st->gid, a, sizeof a));
 		put_time(&o, "ctime", st->ctime);
 		put(&o, ",\"size\":%" PRIu64 ",\"nattch\":%" PRIu64 ",\"status\":", st->size,
 		    st->nattch);

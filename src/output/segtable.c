@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "format.h"
 #include "json.h"
+#include "names.h"
 #include "prom.h"
 
 /* The list's columns: lsipc's shared-memory columns with its names, in its
@@ -178,13 +179,13 @@ static const char *cell(const struct inventory *s, const struct inventory_row *r
 	case C_OWNER: return r->owner;
 	case C_PERMS: return format_perms(st->mode, buf, len);
 	case C_CUID: snprintf(buf, len, "%u", (unsigned)st->cuid); return buf;
-	case C_CUSER: return format_user(st->cuid, buf, len);
+	case C_CUSER: return names_user(st->cuid, buf, len);
 	case C_CGID: snprintf(buf, len, "%u", (unsigned)st->cgid); return buf;
-	case C_CGROUP: return format_group(st->cgid, buf, len);
+	case C_CGROUP: return names_group(st->cgid, buf, len);
 	case C_UID: snprintf(buf, len, "%u", (unsigned)st->uid); return buf;
-	case C_USER: return format_user(st->uid, buf, len);
+	case C_USER: return names_user(st->uid, buf, len);
 	case C_GID: snprintf(buf, len, "%u", (unsigned)st->gid); return buf;
-	case C_GROUP: return format_group(st->gid, buf, len);
+	case C_GROUP: return names_group(st->gid, buf, len);
 	case C_CTIME: t = st->ctime; goto time;
 	case C_ATTACH: t = st->atime; goto time;
 	case C_DETACH: t = st->dtime; goto time;

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-#include "format.h"
+#include "names.h"
 
 int trust_owned(uid_t uid, uid_t cuid, unsigned mode, uid_t euid, char *why, size_t whylen)
 {
@@ -21,8 +21,8 @@ int trust_owned(uid_t uid, uid_t cuid, unsigned mode, uid_t euid, char *why, siz
 	snprintf(why, whylen,
 		 "owned by %s (uid %u), created by %s (uid %u), mode %04o: %s, and "
 		 "shmwriter (%s, uid %u) runs only on what only it can write",
-		 format_user(uid, u, sizeof u), (unsigned)uid, format_user(cuid, c, sizeof c),
-		 (unsigned)cuid, mode & 0777, bad, format_user(euid, me, sizeof me),
+		 names_user(uid, u, sizeof u), (unsigned)uid, names_user(cuid, c, sizeof c),
+		 (unsigned)cuid, mode & 0777, bad, names_user(euid, me, sizeof me),
 		 (unsigned)euid);
 	return -1;
 }
@@ -33,8 +33,8 @@ int trust_control(const struct control_claim *c, const struct control_expect *e,
 	char a[40], b[40];
 	if (c->uid != e->data_uid)
 		snprintf(why, whylen, "control segment %d is owned by %s (uid %u), the data segment "
-			 "by %s (uid %u)", c->id, format_user(c->uid, a, sizeof a), (unsigned)c->uid,
-			 format_user(e->data_uid, b, sizeof b), (unsigned)e->data_uid);
+			 "by %s (uid %u)", c->id, names_user(c->uid, a, sizeof a), (unsigned)c->uid,
+			 names_user(e->data_uid, b, sizeof b), (unsigned)e->data_uid);
 	else if (c->cpid != e->writer_pid)
 		snprintf(why, whylen, "control segment %d was made by pid %d, not by the writer "
 			 "(pid %d)", c->id, (int)c->cpid, (int)e->writer_pid);

@@ -1,10 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "format.h"
 
-#include <grp.h>
 #include <inttypes.h>
 #include <math.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -128,28 +126,6 @@ char *format_rate(double r, char *buf, size_t len)
 char *format_status(bool dest, bool locked, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s", dest && locked ? "dest locked" : dest ? "dest" : locked ? "locked" : "-");
-	return buf;
-}
-
-char *format_user(uid_t uid, char *buf, size_t len)
-{
-	struct passwd pw, *res = NULL;
-	char tmp[1024];
-	if (getpwuid_r(uid, &pw, tmp, sizeof tmp, &res) == 0 && res)
-		snprintf(buf, len, "%s", res->pw_name);
-	else
-		snprintf(buf, len, "%u", (unsigned)uid);
-	return buf;
-}
-
-char *format_group(gid_t gid, char *buf, size_t len)
-{
-	struct group gr, *res = NULL;
-	char tmp[1024];
-	if (getgrgid_r(gid, &gr, tmp, sizeof tmp, &res) == 0 && res)
-		snprintf(buf, len, "%s", res->gr_name);
-	else
-		snprintf(buf, len, "%u", (unsigned)gid);
 	return buf;
 }
 

@@ -49,12 +49,6 @@ char *format_rate(double per_sec, char *buf, size_t len);
 /* The status column of ipcs: "dest", "locked", "dest locked", or "-". */
 char *format_status(bool dest, bool locked, char *buf, size_t len);
 
-/* The user name for uid, or the number if it has none. */
-char *format_user(uid_t uid, char *buf, size_t len);
-
-/* The group name for gid, or the number if it has none. */
-char *format_group(gid_t gid, char *buf, size_t len);
-
 /* Word-wrap text into at most max lines of at most width cells (a cell per
  * UTF-8 character): line i is the len[i] bytes at text + start[i].  Lines
  * break after the last ": " in reach (at least a quarter of width in),

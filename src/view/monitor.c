@@ -14,8 +14,8 @@
 
 #include "attached.h"
 #include "clock.h"
-#include "format.h"
 #include "ipcstat.h"
+#include "names.h"
 #include "proc.h"
 #include "segment.h"
 #include "sysvipc.h"
@@ -45,8 +45,6 @@ struct monitor {
 	struct proc_watch watch; /* the writer, without a /proc read per tick */
 	pid_t comm_pid;
 	char comm[32];
-	uid_t names_uid, names_cuid; /* whom owner and creator were resolved for */
-	gid_t names_gid, names_cgid;
 	char owner[80], creator[80];
 };
 
@@ -74,54 +72,15 @@ monitor *monitor_new_shmid(int shmid)
 	return m;
 }
 
-/* segment_attach() for one shmid rather than a key. */
-static enum segment_status attach_id(struct segment *s, int id, char *why, size_t whylen)
-{
-	segment_detach(s);
-	struct ipcstat st;
-	if (ipcstat_get(id, &st) < 0) {
-		int e = errno;
-		snprintf(why, whylen, "segment shmid %d: %s", id,
-			 e == EACCES ? "no permission to read it" : strerror(e));
-		struct sysvipc_shm row; /* /proc/sysvipc/shm shows it to anyone */
-		if (e == EACCES && sysvipc_find(NULL, id, &row) == 1) {
-			s->stat = row.st;
-			s->have_stat = true;
-		}
-		return e == EINVAL || e == EIDRM ? SEGMENT_ABSENT
-		       : e == EACCES		 ? SEGMENT_DENIED
-						 : SEGMENT_ERROR;
-	}
-	void *p = shmat(id, NULL, SHM_RDONLY);
-	if (p == (void *)-1) {
-		int e = errno;
-		snprintf(why, whylen, "cannot attach segment shmid %d: %s", id,
-			 e == EACCES ? "no permission to read it" : strerror(e));
-		return e == EINVAL || e == EIDRM ? SEGMENT_ABSENT
-		       : e == EACCES		 ? SEGMENT_DENIED
-						 : SEGMENT_ERROR;
-	}
-	s->shmid = id;
-	s->data = p;
-	s->size = (size_t)st.size;
-	return SEGMENT_OK;
-}
-
+/* Owner and creator as "user:group" (names.h keeps the names looked up). */
 static void names_of(monitor *m)
 {
 	const struct ipcstat *st = &m->stat;
-	if (m->owner[0] && st->uid == m->names_uid && st->gid == m->names_gid &&
-	    st->cuid == m->names_cuid && st->cgid == m->names_cgid)
-		return;
 	char u[40], g[40];
-	snprintf(m->owner, sizeof m->owner, "%s:%s", format_user(st->uid, u, sizeof u),
-		 format_group(st->gid, g, sizeof g));
-	snprintf(m->creator, sizeof m->creator, "%s:%s", format_user(st->cuid, u, sizeof u),
-		 format_group(st->cgid, g, sizeof g));
-	m->names_uid = st->uid;
-	m->names_gid = st->gid;
-	m->names_cuid = st->cuid;
-	m->names_cgid = st->cgid;
+	snprintf(m->owner, sizeof m->owner, "%s:%s", names_user(st->uid, u, sizeof u),
+		 names_group(st->gid, g, sizeof g));
+	snprintf(m->creator, sizeof m->creator, "%s:%s", names_user(st->cuid, u, sizeof u),
+		 names_group(st->cgid, g, sizeof g));
 }
 
 /* The attached segment was removed or replaced: let it go. */
@@ -135,9 +94,11 @@ static void lose_segment(monitor *m)
 /* Attach the segment on the key.  Returns 0 when attached. */
 static int find_segment(monitor *m)
 {
-	enum segment_status st = m->watch_id >= 0
-					 ? attach_id(&m->seg, m->watch_id, m->why, sizeof m->why)
-					 : segment_attach(&m->seg, m->key, m->why, sizeof m->why);
+	enum segment_status st;
+	if (m->watch_id >= 0)
+		st = segment_attach_id(&m->seg, m->watch_id, m->why, sizeof m->why);
+	else
+		st = segment_attach(&m->seg, m->key, m->why, sizeof m->why);
 	switch (st) {
 	case SEGMENT_OK:
 		m->hist_floor = 0;
@@ -295,7 +256,7 @@ void monitor_poll(monitor *m)
 			return;
 		struct ipcstat st;
 		if (ipcstat_get(m->seg.shmid, &st) < 0) {
-			if (errno == EINVAL || errno == EIDRM) {
+			if (segment_status_of_errno(errno) == SEGMENT_ABSENT) {
 				lose_segment(m);
 				continue;
 			}

@@ -23,6 +23,7 @@
 
 #include "clock.h"
 #include "control.h"
+#include "procstat.h"
 #include "shmtop/record.h"
 #include "testutil.h"
 
@@ -157,23 +158,12 @@ static inline int bench_collect(struct bench_child c, void *out, size_t size)
  * /proc/PID/stat; 0, or -1. */
 static inline int bench_stat_cpu(pid_t pid, double *self, double *children)
 {
-	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (!f)
-		return -1;
-	size_t n = fread(buf, 1, sizeof buf - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	const char *p = strrchr(buf, ')');
-	unsigned long ut, st;
-	long cut, cst;
-	if (!p || sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu %ld %ld", &ut,
-			 &st, &cut, &cst) != 4)
+	struct proc_stat_fields f;
+	if (proc_read_stat(pid, &f))
 		return -1;
 	double tick = (double)sysconf(_SC_CLK_TCK);
-	*self = (double)(ut + st) / tick;
-	*children = (double)(cut + cst) / tick;
+	*self = (double)(f.utime + f.stime) / tick;
+	*children = (double)(f.cutime + f.cstime) / tick;
 	return 0;
 }
 
