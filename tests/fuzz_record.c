@@ -18,8 +18,8 @@
 #include "parse.h"
 #include "proc.h"
 #include "shmtop/record.h"
-#include "writer.h"
 #include "testutil.h"
+#include "writer.h"
 
 #define SZ sizeof(struct shmtop_record)
 

@@ -59,8 +59,9 @@ static void *make(key_t key, size_t size, int mode)
 
 static int absurd(key_t key)
 {
-	struct writer_options o = { .key = key, .interval_ns = 1000000000, .mode = 0644,
-				    .control_mode = 0600 };
+	struct writer_options o = {
+		.key = key, .interval_ns = 1000000000, .mode = 0644, .control_mode = 0600
+	};
 	char why[256];
 	writer *w = writer_open(&o, why, sizeof why);
 	if (!w) {

@@ -61,7 +61,7 @@ static size_t read_rows(void)
 	}
 	if (res.truncated || res.skipped) {
 		fprintf(stderr, "shmseg: %zu rows, %zu skipped, truncated %d\n", res.n, res.skipped,
-		        res.truncated);
+			res.truncated);
 		exit(1);
 	}
 	return res.n;
@@ -87,7 +87,7 @@ int main(int argc, char **argv)
 	const char *cmd = argv[1];
 	if (!strcmp(cmd, "create") && argc == 5) {
 		int id = shmget((key_t)num(argv[2]), (size_t)num(argv[3]),
-		                IPC_CREAT | IPC_EXCL | (int)num(argv[4]));
+				IPC_CREAT | IPC_EXCL | (int)num(argv[4]));
 		if (id < 0) {
 			perror("shmseg: shmget");
 			return 1;

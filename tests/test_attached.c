@@ -34,27 +34,32 @@ static void test_parse(void **state)
 	/* After IPC_RMID the key reads 0, but the name keeps the creation key. */
 	assert_int_equal(attached_parse_maps_line(ro, 0, 393269, &w), 0);
 	/* A private segment (key 0), lines without the trailing newline. */
-	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV00000000 (deleted)",
-						  0, 5, &w), 1);
-	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV00000000",
-						  0, 5, &w), 1);
+	assert_int_equal(attached_parse_maps_line(
+			     "7f00-7f10 rw-s 00000000 00:01 5 /SYSV00000000 (deleted)", 0, 5, &w),
+			 1);
+	assert_int_equal(
+	    attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV00000000", 0, 5, &w), 1);
 	/* Names that only start alike, and ordinary mappings. */
-	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV000000001",
-						  1, 5, &w), 0);
-	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV0000000",
-						  0, 5, &w), 0);
-	assert_int_equal(attached_parse_maps_line("55d0-55d8 r-xp 00002000 fe:01 1234 /usr/bin/cat\n",
-						  0, 1234, &w), 0);
-	assert_int_equal(attached_parse_maps_line("7ffd-7ffe rw-p 00000000 00:00 0 [stack]\n", 0, 0, &w),
+	assert_int_equal(
+	    attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV000000001", 1, 5, &w),
+	    0);
+	assert_int_equal(
+	    attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV0000000", 0, 5, &w), 0);
+	assert_int_equal(attached_parse_maps_line(
+			     "55d0-55d8 r-xp 00002000 fe:01 1234 /usr/bin/cat\n", 0, 1234, &w),
 			 0);
-	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-p 00000000 00:00 0\n", 0, 0, &w), 0);
+	assert_int_equal(
+	    attached_parse_maps_line("7ffd-7ffe rw-p 00000000 00:00 0 [stack]\n", 0, 0, &w), 0);
+	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-p 00000000 00:00 0\n", 0, 0, &w),
+			 0);
 	/* Not maps lines at all. */
 	assert_int_equal(attached_parse_maps_line("", 0, 0, &w), -1);
 	assert_int_equal(attached_parse_maps_line("garbage /SYSV00000000", 0, 0, &w), -1);
 	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s", 0, 0, &w), -1);
-	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s 0 00:01 x /SYSV00000000", 0, 0, &w), -1);
-	assert_int_equal(attached_parse_maps_line("7f00-7f10 rwxzs 0 00:01 5 /SYSV00000000", 0, 5, &w),
-			 -1);
+	assert_int_equal(
+	    attached_parse_maps_line("7f00-7f10 rw-s 0 00:01 x /SYSV00000000", 0, 0, &w), -1);
+	assert_int_equal(
+	    attached_parse_maps_line("7f00-7f10 rwxzs 0 00:01 5 /SYSV00000000", 0, 5, &w), -1);
 }
 
 static void test_scan_self(void **state)

@@ -33,20 +33,20 @@ static struct sysvipc_shm row_of(const struct ipcstat *st)
 static void test_compare(void **state)
 {
 	(void)state;
-	struct ipcstat st = {.shmid = 5,
-	                     .key = 0x2537,
-	                     .size = 16640,
-	                     .mode = 0600,
-	                     .uid = 1,
-	                     .gid = 2,
-	                     .cuid = 3,
-	                     .cgid = 4,
-	                     .cpid = 100,
-	                     .lpid = 200,
-	                     .nattch = 3,
-	                     .atime = 1000,
-	                     .dtime = 900,
-	                     .ctime = 800};
+	struct ipcstat st = { .shmid = 5,
+			      .key = 0x2537,
+			      .size = 16640,
+			      .mode = 0600,
+			      .uid = 1,
+			      .gid = 2,
+			      .cuid = 3,
+			      .cgid = 4,
+			      .cpid = 100,
+			      .lpid = 200,
+			      .nattch = 3,
+			      .atime = 1000,
+			      .dtime = 900,
+			      .ctime = 800 };
 	struct sysvipc_shm row = row_of(&st);
 	struct check_diff d[CHECK_NFIELDS];
 	assert_int_equal(check_compare(&row, &st, d, CHECK_NFIELDS), 0);
@@ -54,21 +54,21 @@ static void test_compare(void **state)
 
 	/* Each field on its own. */
 	static const char *const want[CHECK_NFIELDS][2] = {
-	    {"0x00002537", "0xffffffff"},
-	    {"600", "644"},
-	    {"no", "yes"},
-	    {"no", "yes"},
-	    {"16640", "16641"},
-	    {"1", "0"},
-	    {"2", "0"},
-	    {"3", "0"},
-	    {"4", "0"},
-	    {"100", "101"},
-	    {"200", "201"},
-	    {"3", "4"},
-	    {"1000", "1001"},
-	    {"900", "901"},
-	    {"800", "801"},
+		{ "0x00002537", "0xffffffff" },
+		{ "600", "644" },
+		{ "no", "yes" },
+		{ "no", "yes" },
+		{ "16640", "16641" },
+		{ "1", "0" },
+		{ "2", "0" },
+		{ "3", "0" },
+		{ "4", "0" },
+		{ "100", "101" },
+		{ "200", "201" },
+		{ "3", "4" },
+		{ "1000", "1001" },
+		{ "900", "901" },
+		{ "800", "801" },
 	};
 	for (int f = 0; f < CHECK_NFIELDS; f++) {
 		struct ipcstat o = st;
@@ -188,11 +188,11 @@ static void test_doctored(void **state)
 	assert_true(fd >= 0);
 	FILE *f = fdopen(fd, "w");
 	fprintf(f, "key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime rss "
-	           "swap\n");
+		   "swap\n");
 	fprintf(f, "%d %d %o %llu %d %d %d %u %u %u %u %lld %lld %lld 0 0\n", (int)st.key, a, 01644,
-	        (unsigned long long)st.size, (int)st.cpid, (int)st.lpid, 7, (unsigned)st.uid,
-	        (unsigned)st.gid, (unsigned)st.cuid, (unsigned)st.cgid, (long long)st.atime,
-	        (long long)st.dtime, (long long)st.ctime);
+		(unsigned long long)st.size, (int)st.cpid, (int)st.lpid, 7, (unsigned)st.uid,
+		(unsigned)st.gid, (unsigned)st.cuid, (unsigned)st.cgid, (long long)st.atime,
+		(long long)st.dtime, (long long)st.ctime);
 	fprintf(f, "1 2147483000 600 1 1 1 0 0 0 0 0 0 0 0 0 0\n");
 	fclose(f);
 	long diffs;
@@ -202,18 +202,18 @@ static void test_doctored(void **state)
 	snprintf(k, sizeof k, "0x%08x", (unsigned)st.key);
 	char want[3][200];
 	snprintf(want[0], sizeof want[0],
-	         "shmid %d key %s: mode differs: /proc/sysvipc/shm 644, IPC_STAT 600\n", a, k);
+		 "shmid %d key %s: mode differs: /proc/sysvipc/shm 644, IPC_STAT 600\n", a, k);
 	snprintf(want[1], sizeof want[1],
-	         "shmid %d key %s: dest differs: /proc/sysvipc/shm yes, IPC_STAT no\n", a, k);
+		 "shmid %d key %s: dest differs: /proc/sysvipc/shm yes, IPC_STAT no\n", a, k);
 	snprintf(want[2], sizeof want[2],
-	         "shmid %d key %s: nattch differs: /proc/sysvipc/shm 7, IPC_STAT 0\n", a, k);
+		 "shmid %d key %s: nattch differs: /proc/sysvipc/shm 7, IPC_STAT 0\n", a, k);
 	char all[800];
 	snprintf(all, sizeof all,
-	         "%s%s%s"
-	         "shmid 2147483000: in /proc/sysvipc/shm but IPC_STAT says: Invalid argument\n"
-	         "check: 2 segments, 1 compared (0 by SHM_STAT_ANY), 0 not comparable, 0 vanished "
-	         "meanwhile: 4 differences\n",
-	         want[0], want[1], want[2]);
+		 "%s%s%s"
+		 "shmid 2147483000: in /proc/sysvipc/shm but IPC_STAT says: Invalid argument\n"
+		 "check: 2 segments, 1 compared (0 by SHM_STAT_ANY), 0 not comparable, 0 vanished "
+		 "meanwhile: 4 differences\n",
+		 want[0], want[1], want[2]);
 	assert_string_equal(text, all);
 	assert_int_equal(diffs, 4);
 	assert_int_equal(sum.vanished, 0);
@@ -277,10 +277,10 @@ static void test_unprivileged(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_compare),
-	    cmocka_unit_test(test_host),
-	    cmocka_unit_test(test_doctored),
-	    cmocka_unit_test(test_unprivileged),
+		cmocka_unit_test(test_compare),
+		cmocka_unit_test(test_host),
+		cmocka_unit_test(test_doctored),
+		cmocka_unit_test(test_unprivileged),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);
 }

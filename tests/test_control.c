@@ -17,11 +17,11 @@
 #include <cmocka.h>
 
 #include "control.h"
-#include "shmtop/record.h"
 #include "segment.h"
+#include "shmtop/record.h"
+#include "testutil.h"
 #include "trust.h"
 #include "writer.h"
-#include "testutil.h"
 
 #define SENDERS 4
 #define COMMANDS 300
@@ -133,9 +133,8 @@ static void test_concurrent_commands(void **state)
 	assert_int_equal(record_read(w.rec, sizeof *w.rec, &s, why, sizeof why), SHMTOP_READ_OK);
 	print_message("%d senders, %ld resets and %ld pause/resume, %ld timeouts, worst "
 		      "acknowledgement %.2f ms; record: resets %llu, state %s\n",
-		      SENDERS, all.resets, all.pauses, all.timeouts,
-		      (double)all.worst_ns / 1e6, (unsigned long long)s.resets,
-		      record_state_name(s.state));
+		      SENDERS, all.resets, all.pauses, all.timeouts, (double)all.worst_ns / 1e6,
+		      (unsigned long long)s.resets, record_state_name(s.state));
 	assert_int_equal(all.timeouts, 0);
 	assert_int_equal(s.resets, all.resets); /* each applied exactly once */
 	assert_int_equal(s.reset_ack, atomic_load(&w.ctl->reset));
@@ -198,10 +197,12 @@ static void test_wait_times_out(void **state)
 static void test_proof_rules(void **state)
 {
 	(void)state;
-	const struct control_expect e = { .data_shmid = 10, .data_uid = 0, .writer_pid = 77,
-					  .token = 0xabc };
-	const struct control_claim good = { .id = 5, .uid = 0, .cpid = 77, .have_bytes = true,
-					    .data_shmid = 10, .token = 0xabc };
+	const struct control_expect e = {
+		.data_shmid = 10, .data_uid = 0, .writer_pid = 77, .token = 0xabc
+	};
+	const struct control_claim good = {
+		.id = 5, .uid = 0, .cpid = 77, .have_bytes = true, .data_shmid = 10, .token = 0xabc
+	};
 	char why[200] = "";
 	assert_int_equal(trust_control(&good, &e, why, sizeof why), 0);
 	struct {
@@ -239,8 +240,11 @@ static void test_viewer_proof(void **state)
 {
 	(void)state;
 	key_t key = test_key(6), copy_key = test_key(7);
-	struct writer_options o = { .key = key, .interval_ns = 10 * NS_PER_SEC, .mode = 0600,
-				    .control_mode = 0600, .remove_on_exit = true };
+	struct writer_options o = { .key = key,
+				    .interval_ns = 10 * NS_PER_SEC,
+				    .mode = 0600,
+				    .control_mode = 0600,
+				    .remove_on_exit = true };
 	char why[300];
 	writer *w = writer_open(&o, why, sizeof why);
 	assert_non_null(w);
@@ -292,8 +296,8 @@ static void test_viewer_proof(void **state)
 	assert_int_equal(csnap.control_id, snap.control_id); /* it names the real one */
 	assert_int_equal(segment_attach_control(&copy, &csnap, me), -1);
 	char want[120];
-	snprintf(want, sizeof want, "names shmid %d, not this segment (shmid %d; a copy",
-		 seg.shmid, cid);
+	snprintf(want, sizeof want, "names shmid %d, not this segment (shmid %d; a copy", seg.shmid,
+		 cid);
 	if (!strstr(copy.ctl_why, want))
 		fail_msg("'%s' lacks '%s'", copy.ctl_why, want);
 	/* a record naming a segment that is no control segment */

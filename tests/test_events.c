@@ -287,7 +287,7 @@ static void test_format(void **state)
 	events_diff(&a, &b, T0 + 999999999, &ring);
 	char buf[200];
 	assert_string_equal(events_format(events_get(&ring, 0), buf, sizeof buf),
-	                    "22:13:20 attach: pid 300 attached (nattch 2)");
+			    "22:13:20 attach: pid 300 attached (nattch 2)");
 	assert_string_equal(events_format(events_get(&ring, 0), buf, 12), "22:13:20 at");
 	assert_string_equal(events_kind_name(EVENT_WRITER_START), "writer start");
 	assert_string_equal(events_kind_name(EVENT_NKINDS), "?");
@@ -301,10 +301,12 @@ static void test_log_baseline_then_events(void **state)
 	static struct events_log lg;
 	events_log_init(&lg);
 	struct ipcstat st = { .shmid = 5, .key = 0x2537, .size = 4096, .nattch = 2, .lpid = 10 };
-	struct shmtop_snapshot snap = { .writer_pid = 10, .writer_start = 99,
-					.state = SHMTOP_STATE_RUNNING, .writers = 1 };
-	struct model_input in = { .state = MODEL_LIVE, .stat = &st, .snap = &snap,
-				  .writer_alive = true };
+	struct shmtop_snapshot snap = {
+		.writer_pid = 10, .writer_start = 99, .state = SHMTOP_STATE_RUNNING, .writers = 1
+	};
+	struct model_input in = {
+		.state = MODEL_LIVE, .stat = &st, .snap = &snap, .writer_alive = true
+	};
 	assert_int_equal(events_log_update(&lg, &in, 1), 0); /* not news */
 	assert_int_equal(events_count(&lg.ring), 0);
 	st.nattch = 3;
@@ -354,16 +356,16 @@ static void test_observe(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_nothing),
-	    cmocka_unit_test(test_created_gone),
-	    cmocka_unit_test(test_attach_detach),
-	    cmocka_unit_test(test_removed_recreated),
-	    cmocka_unit_test(test_writer_lifecycle),
-	    cmocka_unit_test(test_commands),
-	    cmocka_unit_test(test_ring),
-	    cmocka_unit_test(test_format),
-	    cmocka_unit_test(test_log_baseline_then_events),
-	    cmocka_unit_test(test_observe),
+		cmocka_unit_test(test_nothing),
+		cmocka_unit_test(test_created_gone),
+		cmocka_unit_test(test_attach_detach),
+		cmocka_unit_test(test_removed_recreated),
+		cmocka_unit_test(test_writer_lifecycle),
+		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_ring),
+		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_log_baseline_then_events),
+		cmocka_unit_test(test_observe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

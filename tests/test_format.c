@@ -78,11 +78,11 @@ static void test_extremes(void **state)
 	fits(format_rate(999949, buf, sizeof buf), "999.95k/s", r);
 	fits(format_rate(999950, buf, sizeof buf), "999.95k/s", r);
 	fits(format_rate(1e18, buf, sizeof buf), "1.00E/s", r);
-	fits(format_rate(max, buf, sizeof buf), "18.45E/s", r);      /* UINT64_MAX per 1 s tick */
+	fits(format_rate(max, buf, sizeof buf), "18.45E/s", r);       /* UINT64_MAX per 1 s tick */
 	fits(format_rate(max * 10, buf, sizeof buf), "184.47E/s", r); /* per 0.1 s */
 	fits(format_rate(max * 1e3, buf, sizeof buf), "1.84e+22/s", r); /* per 1 ms */
 	fits(format_rate(max * 1e9, buf, sizeof buf), "1.84e+28/s", r); /* per 1 ns */
-	fits(format_rate(-max, buf, sizeof buf), "-18.45E/s", r); /* a reset from the top */
+	fits(format_rate(-max, buf, sizeof buf), "-18.45E/s", r);       /* a reset from the top */
 	fits(format_rate(-max * 1e9, buf, sizeof buf), "-1.84e+28/s", r);
 	fits(format_rate(-0.5, buf, sizeof buf), "-0.50/s", r);
 	fits(format_rate(-1500, buf, sizeof buf), "-1.50k/s", r);
@@ -170,8 +170,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key),  cmocka_unit_test(test_perms),
-		cmocka_unit_test(test_size), cmocka_unit_test(test_extremes), cmocka_unit_test(test_time),
-		cmocka_unit_test(test_age_rate_status), cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_size), cmocka_unit_test(test_extremes),
+		cmocka_unit_test(test_time), cmocka_unit_test(test_age_rate_status),
+		cmocka_unit_test(test_wrap),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -178,8 +178,14 @@ static void test_label(void **state)
 	assert_string_equal(graph_label(12345678, b, sizeof b), "12.35M");
 	assert_string_equal(graph_label(1500.5, b, sizeof b), "1.500k");
 	/* up to UINT64_MAX counts per ns, both ways */
-	double big[] = { 1e18, -1e15, 123456789012.0, -999999, (double)UINT64_MAX,
-			 -(double)UINT64_MAX, (double)UINT64_MAX * 1e9, -(double)UINT64_MAX * 1e9 };
+	double big[] = { 1e18,
+			 -1e15,
+			 123456789012.0,
+			 -999999,
+			 (double)UINT64_MAX,
+			 -(double)UINT64_MAX,
+			 (double)UINT64_MAX * 1e9,
+			 -(double)UINT64_MAX * 1e9 };
 	for (size_t i = 0; i < sizeof big / sizeof big[0]; i++)
 		assert_true(strlen(graph_label(big[i], b, sizeof b)) <= GRAPH_LABEL_W);
 	assert_string_equal(graph_label((double)UINT64_MAX * 1e9, b, sizeof b), "2e+28");

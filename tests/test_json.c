@@ -77,11 +77,13 @@ static void test_invalid(void **state)
 		"\xed\xa0\x80",     /* a surrogate */
 		"\xf0\x80\x80\xaf", /* overlong, 4 bytes */
 		"\xf4\x90\x80\x80", /* above U+10FFFF */
-		"\xf5\x80\x80\x80", "\xfe", "\xff",
-		"\xc3",             /* truncated */
-		"\xe2\x82",         /* truncated */
-		"\xf0\x9f\x98",     /* truncated */
-		"\xc3\x28",         /* a bad continuation */
+		"\xf5\x80\x80\x80",
+		"\xfe",
+		"\xff",
+		"\xc3",         /* truncated */
+		"\xe2\x82",     /* truncated */
+		"\xf0\x9f\x98", /* truncated */
+		"\xc3\x28",     /* a bad continuation */
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		js(bad[i]);
@@ -91,7 +93,9 @@ static void test_invalid(void **state)
 	}
 	/* Valid characters next to invalid ones survive. */
 	assert_string_equal(js("a\xff\xc3\xa9"), "\"a\xef\xbf\xbd\xc3\xa9\"");
-	assert_string_equal(js("\xe2\x82" "x"), "\"\xef\xbf\xbd\xef\xbf\xbdx\"");
+	assert_string_equal(js("\xe2\x82"
+			       "x"),
+			    "\"\xef\xbf\xbd\xef\xbf\xbdx\"");
 	/* The edges of the ranges that are valid */
 	assert_int_equal(json_utf8_char((const unsigned char *)"\xc2\x80", 2), 2);
 	assert_int_equal(json_utf8_char((const unsigned char *)"\xed\x9f\xbf", 3), 3);
@@ -105,8 +109,7 @@ static void test_clean(void **state)
 	(void)state;
 	char buf[64];
 	assert_string_equal(json_clean("ok\n", buf, sizeof buf), "ok\n");
-	assert_string_equal(json_clean("\xff\xfe", buf, sizeof buf),
-			    "\xef\xbf\xbd\xef\xbf\xbd");
+	assert_string_equal(json_clean("\xff\xfe", buf, sizeof buf), "\xef\xbf\xbd\xef\xbf\xbd");
 	assert_string_equal(json_clean(NULL, buf, sizeof buf), "");
 	assert_string_equal(json_clean("", buf, sizeof buf), "");
 	/* Cut short between characters, never inside one. */
@@ -165,9 +168,9 @@ static void test_python(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_plain),  cmocka_unit_test(test_controls),
+		cmocka_unit_test(test_plain),   cmocka_unit_test(test_controls),
 		cmocka_unit_test(test_invalid), cmocka_unit_test(test_clean),
-		cmocka_unit_test(test_cut),    cmocka_unit_test(test_python),
+		cmocka_unit_test(test_cut),     cmocka_unit_test(test_python),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -57,8 +57,13 @@ static void test_too_small(void **state)
 	(void)state;
 	struct layout l;
 	char msg[64];
-	struct layout_input in = { .cols = 39, .rows = 30, .value_len = 3, .details_len = 40,
-				   .nfields = 13, .nprocs = -1, .text_rows = 1 };
+	struct layout_input in = { .cols = 39,
+				   .rows = 30,
+				   .value_len = 3,
+				   .details_len = 40,
+				   .nfields = 13,
+				   .nprocs = -1,
+				   .text_rows = 1 };
 	layout_compute(&in, &l);
 	assert_true(l.too_small);
 	in.cols = 80;
@@ -81,8 +86,13 @@ static void test_sizes(void **state)
 	(void)state;
 	struct layout l;
 	/* 80x24: big digits, details beside them, two columns, all 13 fields. */
-	struct layout_input in = { .cols = 80, .rows = 24, .value_len = 4, .details_len = 40,
-				   .nfields = 13, .nprocs = -1, .text_rows = 1 };
+	struct layout_input in = { .cols = 80,
+				   .rows = 24,
+				   .value_len = 4,
+				   .details_len = 40,
+				   .nfields = 13,
+				   .nprocs = -1,
+				   .text_rows = 1 };
 	layout_compute(&in, &l);
 	check_rows(&l);
 	assert_true(l.big);
@@ -122,8 +132,13 @@ static void test_big_needs_room(void **state)
 {
 	(void)state;
 	struct layout l;
-	struct layout_input in = { .cols = 100, .rows = 40, .value_len = 20, .details_len = 40,
-				   .nfields = 13, .nprocs = -1, .text_rows = 1 };
+	struct layout_input in = { .cols = 100,
+				   .rows = 40,
+				   .value_len = 20,
+				   .details_len = 40,
+				   .nfields = 13,
+				   .nprocs = -1,
+				   .text_rows = 1 };
 	layout_compute(&in, &l); /* 79 + 3 + 40 > 100 */
 	assert_false(l.big);
 	in.cols = 60;
@@ -149,8 +164,13 @@ static void test_procs_and_graph(void **state)
 	(void)state;
 	struct layout l;
 	/* 120x40, two processes: all listed, the graph at its full height. */
-	struct layout_input in = { .cols = 120, .rows = 40, .value_len = 4, .details_len = 40,
-				   .nfields = 13, .nprocs = 2, .text_rows = 1 };
+	struct layout_input in = { .cols = 120,
+				   .rows = 40,
+				   .value_len = 4,
+				   .details_len = 40,
+				   .nfields = 13,
+				   .nprocs = 2,
+				   .text_rows = 1 };
 	layout_compute(&in, &l);
 	check_rows(&l);
 	assert_true(l.procs_sep_y > l.info_y);
@@ -185,8 +205,13 @@ static void test_procs_and_graph(void **state)
 static void test_panels(void **state)
 {
 	(void)state;
-	struct layout_input in = { .cols = 120, .rows = 40, .value_len = 3, .details_len = 40,
-				   .nfields = 13, .nprocs = 2, .text_rows = 1 };
+	struct layout_input in = { .cols = 120,
+				   .rows = 40,
+				   .value_len = 3,
+				   .details_len = 40,
+				   .nfields = 13,
+				   .nprocs = 2,
+				   .text_rows = 1 };
 	struct layout base, l;
 	layout_compute(&in, &base);
 	assert_int_equal(base.panel_h, 0); /* none wanted */
@@ -227,9 +252,15 @@ static void test_panels(void **state)
 static void test_panels_no_room(void **state)
 {
 	(void)state;
-	struct layout_input in = { .cols = 70, .rows = 16, .value_len = 3, .details_len = 40,
-				   .nfields = 13, .nprocs = 2, .text_rows = 1,
-				   .panel_want = 100, .graph_min = 12 };
+	struct layout_input in = { .cols = 70,
+				   .rows = 16,
+				   .value_len = 3,
+				   .details_len = 40,
+				   .nfields = 13,
+				   .nprocs = 2,
+				   .text_rows = 1,
+				   .panel_want = 100,
+				   .graph_min = 12 };
 	struct layout l;
 	/* a small screen that needs every row keeps them */
 	layout_compute(&in, &l);
@@ -240,12 +271,9 @@ static void test_panels_no_room(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_too_small),
-		cmocka_unit_test(test_sizes),
-		cmocka_unit_test(test_big_needs_room),
-		cmocka_unit_test(test_procs_and_graph),
-		cmocka_unit_test(test_panels),
-		cmocka_unit_test(test_panels_no_room),
+		cmocka_unit_test(test_too_small),      cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_big_needs_room), cmocka_unit_test(test_procs_and_graph),
+		cmocka_unit_test(test_panels),         cmocka_unit_test(test_panels_no_room),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

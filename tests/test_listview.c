@@ -88,7 +88,8 @@ static void test_columns(void **state)
 	assert_true(c.shown[LISTVIEW_KEY] && c.shown[LISTVIEW_SHMID] && c.shown[LISTVIEW_SIZE] &&
 		    c.shown[LISTVIEW_NATTCH]);
 	assert_true(c.total <= 40);
-	assert_string_equal(listview_header(&c, buf, sizeof buf), "KEY        SHMID         SIZE NATTCH");
+	assert_string_equal(listview_header(&c, buf, sizeof buf),
+			    "KEY        SHMID         SIZE NATTCH");
 	for (int w = 0; w < 300; w++) { /* never wider than asked, once it can be */
 		listview_columns(w, &c);
 		if (w >= 36)
@@ -101,8 +102,14 @@ static void test_row(void **state)
 	(void)state;
 	struct inventory_row r;
 	memset(&r, 0, sizeof r);
-	r.shm.st = (struct ipcstat){ .shmid = 42, .key = 0x2537, .size = 2048, .mode = 0640,
-				     .dest = true, .cpid = 100, .lpid = 200, .nattch = 3 };
+	r.shm.st = (struct ipcstat){ .shmid = 42,
+				     .key = 0x2537,
+				     .size = 2048,
+				     .mode = 0640,
+				     .dest = true,
+				     .cpid = 100,
+				     .lpid = 200,
+				     .nattch = 3 };
 	snprintf(r.owner, sizeof r.owner, "root");
 	snprintf(r.command, sizeof r.command, "shmwriter");
 	struct listview_cols c;
@@ -126,18 +133,23 @@ static void test_heading_footer_keys(void **state)
 	(void)state;
 	struct inventory s;
 	memset(&s, 0, sizeof s);
-	s.res.totals = (struct sysvipc_totals){ .segments = 4, .bytes = 8192, .nattch = 5, .dest = 1 };
-	s.limits = (struct sysvipc_limits){ .shmmni = 4096, .shmall = 1000, .shmmax = 65536,
-					    .have_shmmni = true, .have_shmall = true,
+	s.res.totals =
+	    (struct sysvipc_totals){ .segments = 4, .bytes = 8192, .nattch = 5, .dest = 1 };
+	s.limits = (struct sysvipc_limits){ .shmmni = 4096,
+					    .shmall = 1000,
+					    .shmmax = 65536,
+					    .have_shmmni = true,
+					    .have_shmall = true,
 					    .have_shmmax = true };
 	s.page_size = 4096;
 	char buf[256];
 	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf),
 			       "4 segments, 8.0K, 5 attaches, 1 dest, 0 locked"));
-	assert_string_equal(listview_heading(&s, 1, buf, sizeof buf),
-			    "SHMMNI 4 of 4096 (0.10%)  SHMALL 2 of 1000 pages (0.20%)  SHMMAX 65536");
-	assert_non_null(strstr(listview_footer(SYSVIPC_SORT_SIZE, true, buf, sizeof buf),
-			       "sort: size v"));
+	assert_string_equal(
+	    listview_heading(&s, 1, buf, sizeof buf),
+	    "SHMMNI 4 of 4096 (0.10%)  SHMALL 2 of 1000 pages (0.20%)  SHMMAX 65536");
+	assert_non_null(
+	    strstr(listview_footer(SYSVIPC_SORT_SIZE, true, buf, sizeof buf), "sort: size v"));
 	assert_non_null(strstr(buf, "s size n nattch t age o owner k key i shmid"));
 	enum sysvipc_sort by;
 	assert_int_equal(listview_sort_key('t', &by), 0);

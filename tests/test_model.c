@@ -232,12 +232,14 @@ static void test_reports(void **state)
 	assert_int_equal(n, strlen(out));
 	assert_non_null(strstr(out, "{\"key\":\"0x00002537\",\"id\":77,\"owner\":\"root\","
 				    "\"perms\":\"rw-r-----\",\"mode\":\"0640\",\"cuid\":0,"));
-	assert_non_null(strstr(out, "\"size\":16640,\"nattch\":3,\"status\":\"dest\","
-				    "\"attach\":null,\"detach\":null,\"cpid\":4242,\"lpid\":4243,"));
-	assert_non_null(strstr(out, "\"state\":\"running\",\"message\":null,\"count\":1234,"
-				    "\"resets\":2,\"writer_pid\":4242,\"writer_command\":\"shmwriter\","
-				    "\"writer_alive\":true,\"age\":0.500,\"rate\":1.000,"
-				    "\"writer_proc_state\":null,\"busy\":false}\n"));
+	assert_non_null(strstr(out,
+			       "\"size\":16640,\"nattch\":3,\"status\":\"dest\","
+			       "\"attach\":null,\"detach\":null,\"cpid\":4242,\"lpid\":4243,"));
+	assert_non_null(strstr(out,
+			       "\"state\":\"running\",\"message\":null,\"count\":1234,"
+			       "\"resets\":2,\"writer_pid\":4242,\"writer_command\":\"shmwriter\","
+			       "\"writer_alive\":true,\"age\":0.500,\"rate\":1.000,"
+			       "\"writer_proc_state\":null,\"busy\":false}\n"));
 	n = report_text(&m, out, sizeof out);
 	assert_int_equal(n, strlen(out));
 	assert_non_null(strstr(out, "shmtop  key 0x00002537  shmid 77 - RUNNING\n"));
@@ -268,8 +270,8 @@ static void test_reports(void **state)
 static void footer_has(bool control, bool history)
 {
 	model_build(&m, &in);
-	assert_int_equal(strstr(m.footer, "p pause") != NULL || strstr(m.footer, "p resume") != NULL,
-			 control);
+	assert_int_equal(
+	    strstr(m.footer, "p pause") != NULL || strstr(m.footer, "p resume") != NULL, control);
 	assert_int_equal(strstr(m.footer, "r reset") != NULL, control);
 	assert_int_equal(strstr(m.footer, "c clear") != NULL, history);
 	assert_int_equal(strstr(m.footer, "d rate") != NULL, history);
@@ -296,8 +298,8 @@ static void test_footer(void **state)
 	snap.state = SHMTOP_STATE_STOPPED;
 	footer_has(false, true);
 	snap.state = SHMTOP_STATE_RUNNING;
-	const enum model_state none[] = { MODEL_FOREIGN, MODEL_DAMAGED, MODEL_DENIED,
-					  MODEL_WAITING, MODEL_ERROR };
+	const enum model_state none[] = { MODEL_FOREIGN, MODEL_DAMAGED, MODEL_DENIED, MODEL_WAITING,
+					  MODEL_ERROR };
 	in.snap = NULL;
 	in.nhist = 0;
 	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {

@@ -2,13 +2,13 @@
 /* The monitor through a segment's life, on real segments: none, foreign,
  * live, removed with ipcrm, re-created on the same key. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
-#include <signal.h>
-#include <stdio.h>
 #include <sys/shm.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,8 +20,8 @@
 #include "proc.h"
 #include "report.h"
 #include "segment.h"
-#include "writer.h"
 #include "testutil.h"
+#include "writer.h"
 
 static struct model_input poll_input(monitor *m)
 {
@@ -66,7 +66,7 @@ static void test_life(void **state)
 	assert_null(in.snap);
 	assert_false(in.control_ok);
 	assert_int_equal(nattch(foreign), 2); /* us and the monitor, read-only */
-	assert_string_equal(p, "12345");       /* untouched */
+	assert_string_equal(p, "12345");      /* untouched */
 	shmdt(p);
 	shmctl(foreign, IPC_RMID, NULL);
 	in = poll_input(m);
@@ -75,8 +75,9 @@ static void test_life(void **state)
 
 	/* A real writer. */
 	char why[256];
-	struct writer_options wo = { .key = key, .interval_ns = 1000000000, .mode = 0600,
-				     .control_mode = 0600 };
+	struct writer_options wo = {
+		.key = key, .interval_ns = 1000000000, .mode = 0600, .control_mode = 0600
+	};
 	writer *w = writer_open(&wo, why, sizeof why);
 	assert_non_null(w);
 	int id1 = writer_shmid(w);
@@ -103,7 +104,7 @@ static void test_life(void **state)
 	in = poll_input(m);
 	assert_int_equal(in.state, MODEL_REMOVED);
 	assert_int_equal(in.removed_shmid, id1);
-	assert_non_null(in.snap); /* the last value stays */
+	assert_non_null(in.snap);         /* the last value stays */
 	assert_int_equal(nattch(id1), 1); /* only the writer now */
 	writer_close(w);
 
@@ -158,8 +159,9 @@ static void test_stopped_mid_update(void **state)
 	(void)state;
 	key_t key = test_key(1);
 	char why[256];
-	struct writer_options wo = { .key = key, .interval_ns = 1000000000, .mode = 0600,
-				     .control_mode = 0600 };
+	struct writer_options wo = {
+		.key = key, .interval_ns = 1000000000, .mode = 0600, .control_mode = 0600
+	};
 	writer *w = writer_open(&wo, why, sizeof why);
 	assert_non_null(w);
 	int id = writer_shmid(w);

@@ -39,7 +39,8 @@ static void test_table(void **state)
 	char want[64];
 	for (int round = 0; round < 3; round++)
 		for (unsigned id = 0; id < (round == 1 ? 200 : 20); id++) {
-			assert_int_equal(names_lookup(NAMES_PASSWD, id, 1024, want, sizeof want), 0);
+			assert_int_equal(names_lookup(NAMES_PASSWD, id, 1024, want, sizeof want),
+					 0);
 			assert_string_equal(names_user(id, buf, sizeof buf), want);
 			assert_int_equal(names_lookup(NAMES_GROUP, id, 1024, want, sizeof want), 0);
 			assert_string_equal(names_group(id, buf, sizeof buf), want);

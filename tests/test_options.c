@@ -27,8 +27,9 @@ static enum options_result run(int argc, const char **argv)
 	return options_parse(argc, args, &o, why, sizeof why);
 }
 
-#define RUN(...) run((int)(sizeof((const char *[]){ "shmtop", __VA_ARGS__ }) / sizeof(char *)), \
-		     (const char *[]){ "shmtop", __VA_ARGS__ })
+#define RUN(...)                                                                                   \
+	run((int)(sizeof((const char *[]){ "shmtop", __VA_ARGS__ }) / sizeof(char *)),             \
+	    (const char *[]){ "shmtop", __VA_ARGS__ })
 
 static void bad(enum options_result r, const char *reason)
 {
@@ -93,8 +94,9 @@ static void test_all_segments(void **state)
 	assert_true(o.prometheus && o.all && o.batch);
 	assert_int_equal(RUN("--check"), OPTIONS_RUN);
 	assert_true(o.check);
-	assert_int_equal(RUN("-a", "-b", "-o", "+count,Writer_Alive", "--raw", "--noheadings",
-			     "--bytes"), OPTIONS_RUN);
+	assert_int_equal(
+	    RUN("-a", "-b", "-o", "+count,Writer_Alive", "--raw", "--noheadings", "--bytes"),
+	    OPTIONS_RUN);
 	assert_true(o.raw && o.noheadings && o.bytes);
 	assert_string_equal(o.columns, "+count,Writer_Alive");
 	assert_int_equal(RUN("-a", "--json", "-o", "ALL"), OPTIONS_RUN);
@@ -171,11 +173,13 @@ static void test_conflicts(void **state)
 		{ { "-b", "--no-color" }, "--no-color cannot be used with --batch" },
 		{ { "--json", "--ascii" }, "--ascii cannot be used with --json" },
 		{ { "-a", "-b", "--ascii" }, "--ascii cannot be used with --all --batch" },
-		{ { "-o", "KEY" }, "--output shapes the list in batch: it needs --all with --batch" },
+		{ { "-o", "KEY" },
+		  "--output shapes the list in batch: it needs --all with --batch" },
 		{ { "-a", "--raw" }, "--raw shapes the list in batch" },
 		{ { "-b", "--bytes" }, "--bytes shapes the list in batch" },
 		{ { "-a", "--json", "--raw" }, "--raw cannot be used with --all --json" },
-		{ { "-a", "--json", "--noheadings" }, "--noheadings cannot be used with --all --json" },
+		{ { "-a", "--json", "--noheadings" },
+		  "--noheadings cannot be used with --all --json" },
 		{ { "-a", "--json", "--bytes" }, "--bytes cannot be used with --all --json" },
 		{ { "-k", "1", "-i", "2" }, "not --key and --id" },
 		{ { "-f", "/", "-i", "2" }, "not --file and --id" },
@@ -215,10 +219,8 @@ static void test_conflicts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_options),
-		cmocka_unit_test(test_bad),
-		cmocka_unit_test(test_all_segments),
+		cmocka_unit_test(test_defaults),  cmocka_unit_test(test_options),
+		cmocka_unit_test(test_bad),       cmocka_unit_test(test_all_segments),
 		cmocka_unit_test(test_conflicts),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -33,7 +33,7 @@ static void test_keys(void **state)
 	key_ok("9527", 9527);
 	key_ok("0x2537", 9527);
 	key_ok("0X2537", 9527);
-	key_ok("022467", 9527); /* octal */
+	key_ok("022467", 9527);   /* octal */
 	key_ok("0xffffffff", -1); /* as ipcs prints a negative key */
 	key_ok("0x80000000", INT32_MIN);
 	key_ok("4294967295", -1);

@@ -45,7 +45,8 @@ static void test_decision(void **state)
 static void test_escaping_and_lines(void **state)
 {
 	(void)state;
-	const char in[] = "a\tb\\c\rd\x01" "e\nsecond line";
+	const char in[] = "a\tb\\c\rd\x01"
+			  "e\nsecond line";
 	struct preview p;
 	preview_format((const unsigned char *)in, sizeof in - 1, 4096, 79, &p);
 	assert_true(p.text);

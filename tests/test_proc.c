@@ -170,10 +170,8 @@ static void test_watch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_parse),
-		cmocka_unit_test(test_parse_cpu),
-		cmocka_unit_test(test_children_cpu),
-		cmocka_unit_test(test_live_processes),
+		cmocka_unit_test(test_parse),        cmocka_unit_test(test_parse_cpu),
+		cmocka_unit_test(test_children_cpu), cmocka_unit_test(test_live_processes),
 		cmocka_unit_test(test_watch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -115,32 +115,34 @@ static struct sysvipc_limits limits;
 static void setup_host(void)
 {
 	memset(rows, 0, sizeof rows);
-	rows[0].st = (struct ipcstat){.shmid = 5,
-	                              .key = 0x2537,
-	                              .size = 16640,
-	                              .mode = 0600,
-	                              .locked = true,
-	                              .nattch = 3,
-	                              .ctime = 1700000000};
+	rows[0].st = (struct ipcstat){ .shmid = 5,
+				       .key = 0x2537,
+				       .size = 16640,
+				       .mode = 0600,
+				       .locked = true,
+				       .nattch = 3,
+				       .ctime = 1700000000 };
 	rows[0].rss = 16384;
-	rows[1].st = (struct ipcstat){.shmid = 6,
-	                              .key = 0,
-	                              .size = 40,
-	                              .mode = 0600,
-	                              .dest = true,
-	                              .nattch = 1,
-	                              .ctime = 1700000100};
+	rows[1].st = (struct ipcstat){ .shmid = 6,
+				       .key = 0,
+				       .size = 40,
+				       .mode = 0600,
+				       .dest = true,
+				       .nattch = 1,
+				       .ctime = 1700000100 };
 	rows[1].rss = 4096;
 	memset(&snap, 0, sizeof snap);
 	snap.count = UINT64_MAX;
 	snap.state = SHMTOP_STATE_PAUSED;
 	snap.wall_ns = INT64_C(1700000123045999999);
 	snap.resets = 2;
-	segs[0] = (struct prom_segment){&rows[0], "root", &snap, true};
-	segs[1] = (struct prom_segment){&rows[1], "we\"ird\\na\nme", NULL, false};
+	segs[0] = (struct prom_segment){ &rows[0], "root", &snap, true };
+	segs[1] = (struct prom_segment){ &rows[1], "we\"ird\\na\nme", NULL, false };
 	sysvipc_totals(rows, 2, &totals);
 	limits = (struct sysvipc_limits){
-	    4096, UINT64_C(18446744073692774399), UINT64_C(18446744073692774399), true, true, true};
+		4096, UINT64_C(18446744073692774399), UINT64_C(18446744073692774399), true, true,
+		true
+	};
 }
 
 static char *run(const struct prom_input *in)
@@ -158,7 +160,7 @@ static void test_exposition(void **state)
 {
 	(void)state;
 	setup_host();
-	struct prom_input in = {segs, 2, &totals, &limits, 4096};
+	struct prom_input in = { segs, 2, &totals, &limits, 4096 };
 	char *text = run(&in);
 	assert_string_equal(text, expected);
 	free(text);
@@ -168,7 +170,7 @@ static void test_writer_states(void **state)
 {
 	(void)state;
 	setup_host();
-	struct prom_input in = {segs, 1, &totals, NULL, 4096};
+	struct prom_input in = { segs, 1, &totals, NULL, 4096 };
 	/* running and alive: up; dead: down; stopped: down */
 	snap.state = SHMTOP_STATE_RUNNING;
 	char *t = run(&in);
@@ -195,8 +197,8 @@ static void test_writer_states(void **state)
 	assert_null(strstr(t, "shmtop_count"));
 	assert_null(strstr(t, "shmtop_writer_up"));
 	free(t);
-	struct sysvipc_totals none = {0};
-	struct prom_input empty = {NULL, 0, &none, NULL, 0};
+	struct sysvipc_totals none = { 0 };
+	struct prom_input empty = { NULL, 0, &none, NULL, 0 };
 	t = run(&empty);
 	assert_string_equal(strstr(t, "shmtop_segments 0\n") ? "ok" : t, "ok");
 	assert_null(strstr(t, "shmtop_segment_bytes"));
@@ -209,13 +211,13 @@ static void test_syntax(void **state)
 {
 	(void)state;
 	setup_host();
-	struct prom_input in = {segs, 2, &totals, &limits, 4096};
+	struct prom_input in = { segs, 2, &totals, &limits, 4096 };
 	char *t = run(&in);
 	size_t lines = 0;
 	for (char *line = strtok(t, "\n"); line; line = strtok(NULL, "\n"), lines++) {
 		if (line[0] == '#') {
 			assert_true(strncmp(line, "# HELP shmtop_", 14) == 0 ||
-			            strncmp(line, "# TYPE shmtop_", 14) == 0);
+				    strncmp(line, "# TYPE shmtop_", 14) == 0);
 			continue;
 		}
 		assert_true(strncmp(line, "shmtop_", 7) == 0);
@@ -232,10 +234,10 @@ static void test_syntax(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_escape),
-	    cmocka_unit_test(test_exposition),
-	    cmocka_unit_test(test_writer_states),
-	    cmocka_unit_test(test_syntax),
+		cmocka_unit_test(test_escape),
+		cmocka_unit_test(test_exposition),
+		cmocka_unit_test(test_writer_states),
+		cmocka_unit_test(test_syntax),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -18,8 +18,8 @@
 #include <cmocka.h>
 
 #include "shmtop/record.h"
-#include "writer.h"
 #include "testutil.h"
+#include "writer.h"
 
 #define SZ sizeof(struct shmtop_record)
 
@@ -29,8 +29,9 @@ static char open_error[256];
 
 static void *writer_thread(void *arg)
 {
-	struct writer_options o = { .key = *(key_t *)arg, .interval_ns = 0, .mode = 0600,
-				    .control_mode = 0600 };
+	struct writer_options o = {
+		.key = *(key_t *)arg, .interval_ns = 0, .mode = 0600, .control_mode = 0600
+	};
 	writer *w = writer_open(&o, open_error, sizeof open_error);
 	if (!w)
 		return NULL;
@@ -79,8 +80,8 @@ static struct shmtop_record *copy(void)
 	return r;
 }
 
-static enum shmtop_read_status read_copy(const struct shmtop_record *r, size_t segsz,
-					 char *why, size_t whylen)
+static enum shmtop_read_status read_copy(const struct shmtop_record *r, size_t segsz, char *why,
+					 size_t whylen)
 {
 	struct shmtop_snapshot s;
 	return record_read(r, segsz, &s, why, whylen);
@@ -93,7 +94,7 @@ static void test_golden_is_valid(void **state)
 	char why[160] = "";
 	assert_int_equal(record_read(golden, SZ, &s, why, sizeof why), SHMTOP_READ_OK);
 	assert_int_equal(s.state, SHMTOP_STATE_STOPPED);
-	assert_true(s.count > SHMTOP_HISTORY); /* ran flat out */
+	assert_true(s.count > SHMTOP_HISTORY);      /* ran flat out */
 	assert_int_equal(s.hist_next, s.count + 1); /* one sample per count, plus 0 */
 	assert_true(s.control_id >= 0);
 	assert_int_equal(s.writers, 1);
@@ -223,14 +224,38 @@ static void test_payload(void **state)
 		struct shmtop_snapshot s = good;
 		const char *reason = "";
 		switch (c) {
-		case 0: s.state = 0; reason = "state 0"; break;
-		case 1: s.state = 4; reason = "state 4"; break;
-		case 2: s.writer_pid = 0; reason = "pid 0"; break;
-		case 3: s.writer_pid = -5; reason = "pid -5"; break;
-		case 4: s.interval_ns = -1; reason = "interval"; break;
-		case 5: s.interval_ns = INT64_MAX; reason = "interval"; break;
-		case 6: s.control_id = -2; reason = "control segment id"; break;
-		case 7: s.mono_ns = -1; reason = "negative timestamp"; break;
+		case 0:
+			s.state = 0;
+			reason = "state 0";
+			break;
+		case 1:
+			s.state = 4;
+			reason = "state 4";
+			break;
+		case 2:
+			s.writer_pid = 0;
+			reason = "pid 0";
+			break;
+		case 3:
+			s.writer_pid = -5;
+			reason = "pid -5";
+			break;
+		case 4:
+			s.interval_ns = -1;
+			reason = "interval";
+			break;
+		case 5:
+			s.interval_ns = INT64_MAX;
+			reason = "interval";
+			break;
+		case 6:
+			s.control_id = -2;
+			reason = "control segment id";
+			break;
+		case 7:
+			s.mono_ns = -1;
+			reason = "negative timestamp";
+			break;
 		}
 		s.check = record_checksum(&s);
 		why[0] = '\0';
@@ -257,9 +282,17 @@ static void test_payload(void **state)
 static void test_fast_check_agrees(void **state)
 {
 	(void)state;
-	static const int64_t edges[] = { INT64_MIN, -2, -1, 0, 1, 2, 3, 4,
+	static const int64_t edges[] = { INT64_MIN,
+					 -2,
+					 -1,
+					 0,
+					 1,
+					 2,
+					 3,
+					 4,
 					 INT64_C(86400) * 1000000000,
-					 INT64_C(86400) * 1000000000 + 1, INT64_MAX };
+					 INT64_C(86400) * 1000000000 + 1,
+					 INT64_MAX };
 	const size_t nedges = sizeof edges / sizeof edges[0];
 	unsigned seed = 777;
 	struct shmtop_snapshot good;
@@ -308,10 +341,10 @@ static void test_every_field(void **state)
 		const char *name;
 		size_t rec, snap, size; /* offsets in the record and the snapshot */
 	} fields[] = {
-#define FIELD(type, name) { #name, offsetof(struct shmtop_record, name), \
-			    offsetof(struct shmtop_snapshot, name), sizeof(type) },
-		SHMTOP_PAYLOAD_FIELDS(FIELD)
-		FIELD(uint64_t, check)
+#define FIELD(type, name)                                                                          \
+	{ #name, offsetof(struct shmtop_record, name), offsetof(struct shmtop_snapshot, name),     \
+	  sizeof(type) },
+		SHMTOP_PAYLOAD_FIELDS(FIELD) FIELD(uint64_t, check)
 #undef FIELD
 	};
 	struct shmtop_snapshot good;
@@ -347,9 +380,20 @@ static void test_checksum_pinned(void **state)
 {
 	(void)state;
 	struct shmtop_snapshot s = {
-		.count = 1, .wall_ns = 2, .mono_ns = 3, .beat_ns = 4, .interval_ns = 5,
-		.started_ns = 6, .writer_start = 7, .writer_pid = 8, .state = 9, .resets = 10,
-		.reset_ack = 11, .hist_next = 12, .writers = 13, .control_id = -1,
+		.count = 1,
+		.wall_ns = 2,
+		.mono_ns = 3,
+		.beat_ns = 4,
+		.interval_ns = 5,
+		.started_ns = 6,
+		.writer_start = 7,
+		.writer_pid = 8,
+		.state = 9,
+		.resets = 10,
+		.reset_ack = 11,
+		.hist_next = 12,
+		.writers = 13,
+		.control_id = -1,
 		.request_ack = 15,
 	};
 	assert_int_equal(SHMTOP_VERSION, 2);
@@ -378,8 +422,9 @@ static void test_history(void **state)
 	assert_int_equal(record_read_history(golden, h, 0), 0);
 
 	struct shmtop_record *r = copy();
-	uint64_t absurd[] = { 0, 1, 2, SHMTOP_HISTORY - 1, UINT64_MAX, UINT64_MAX / 2 + 3,
-			      (uint64_t)INT64_MIN };
+	uint64_t absurd[] = {
+		0, 1, 2, SHMTOP_HISTORY - 1, UINT64_MAX, UINT64_MAX / 2 + 3, (uint64_t)INT64_MIN
+	};
 	for (size_t i = 0; i < sizeof absurd / sizeof absurd[0]; i++) {
 		set_u64(r, offsetof(struct shmtop_record, hist_next), absurd[i]);
 		n = record_read_history(r, h, SHMTOP_HISTORY + 8);
@@ -424,16 +469,11 @@ static void test_random_corruption(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_golden_is_valid),
-		cmocka_unit_test(test_token),
-		cmocka_unit_test(test_header_fields),
-		cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_payload),
-		cmocka_unit_test(test_fast_check_agrees),
-		cmocka_unit_test(test_every_field),
-		cmocka_unit_test(test_checksum_pinned),
-		cmocka_unit_test(test_history),
-		cmocka_unit_test(test_random_corruption),
+		cmocka_unit_test(test_golden_is_valid), cmocka_unit_test(test_token),
+		cmocka_unit_test(test_header_fields),   cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_payload),         cmocka_unit_test(test_fast_check_agrees),
+		cmocka_unit_test(test_every_field),     cmocka_unit_test(test_checksum_pinned),
+		cmocka_unit_test(test_history),         cmocka_unit_test(test_random_corruption),
 	};
 	return cmocka_run_group_tests(tests, make_golden, free_golden);
 }

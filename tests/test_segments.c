@@ -30,17 +30,17 @@ static struct inventory snap;
 static void make_snapshot(void)
 {
 	memset(rows, 0, sizeof rows);
-	rows[0].shm.st = (struct ipcstat){.shmid = 5,
-	                                  .key = 0x2537,
-	                                  .size = 16640,
-	                                  .mode = 0600,
-	                                  .locked = true,
-	                                  .nattch = 3,
-	                                  .cpid = 4242,
-	                                  .lpid = 4343,
-	                                  .atime = 1699999000,
-	                                  .dtime = 1699998000,
-	                                  .ctime = 1699999200 /* today */};
+	rows[0].shm.st = (struct ipcstat){ .shmid = 5,
+					   .key = 0x2537,
+					   .size = 16640,
+					   .mode = 0600,
+					   .locked = true,
+					   .nattch = 3,
+					   .cpid = 4242,
+					   .lpid = 4343,
+					   .atime = 1699999000,
+					   .dtime = 1699998000,
+					   .ctime = 1699999200 /* today */ };
 	rows[0].shm.rss = 16384;
 	rows[0].shm.have_mem = true;
 	snprintf(rows[0].owner, sizeof rows[0].owner, "root");
@@ -52,31 +52,34 @@ static void make_snapshot(void)
 	rows[0].snap.resets = 1;
 	rows[0].snap.writer_pid = 4242;
 	rows[0].snap.wall_ns = INT64_C(1699999999500000000);
-	rows[1].shm.st = (struct ipcstat){.shmid = 32769,
-	                                  .key = 0,
-	                                  .size = 40,
-	                                  .mode = 0644,
-	                                  .dest = true,
-	                                  .nattch = 1,
-	                                  .uid = 1000,
-	                                  .cpid = 7,
-	                                  .lpid = 8,
-	                                  .ctime = 1699600000 /* Nov 10 */};
+	rows[1].shm.st = (struct ipcstat){ .shmid = 32769,
+					   .key = 0,
+					   .size = 40,
+					   .mode = 0644,
+					   .dest = true,
+					   .nattch = 1,
+					   .uid = 1000,
+					   .cpid = 7,
+					   .lpid = 8,
+					   .ctime = 1699600000 /* Nov 10 */ };
 	rows[1].shm.have_mem = true;
 	rows[1].shm.rss = 4096;
 	snprintf(rows[1].owner, sizeof rows[1].owner, "al\"ice");
-	rows[2].shm.st = (struct ipcstat){
-	    .shmid = 9, .key = -1, .size = 3u << 20, .mode = 0666, .ctime = 1600000000 /* 2020 */};
+	rows[2].shm.st = (struct ipcstat){ .shmid = 9,
+					   .key = -1,
+					   .size = 3u << 20,
+					   .mode = 0666,
+					   .ctime = 1600000000 /* 2020 */ };
 	snprintf(rows[2].owner, sizeof rows[2].owner, "4000");
 	memset(&snap, 0, sizeof snap);
 	snap.rows = rows;
 	snap.max = 3;
 	snap.n = 3;
-	struct sysvipc_shm plain[3] = {rows[0].shm, rows[1].shm, rows[2].shm};
+	struct sysvipc_shm plain[3] = { rows[0].shm, rows[1].shm, rows[2].shm };
 	sysvipc_totals(plain, 3, &snap.res.totals);
 	snap.res.n = snap.res.total = 3;
 	snap.limits =
-	    (struct sysvipc_limits){4096, 1000, UINT64_C(18446744073692774399), true, true, true};
+	    (struct sysvipc_limits){ 4096, 1000, UINT64_C(18446744073692774399), true, true, true };
 	snap.page_size = 4096;
 	snap.wall_ns = INT64_C(1700000000) * 1000000000;
 	inventory_sort(&snap, SYSVIPC_SORT_SIZE, true);
@@ -136,8 +139,9 @@ static void test_text(void **state)
 	assert_non_null(strstr(t, "Sorted by size, reversed; showing 3 of 10\n"));
 	free(t);
 	/* lsipc's options: columns, raw, no headings, bytes */
-	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .columns = "id,SIZE,count",
-					   .raw = true, .bytes = true };
+	output = (struct segtable_output){
+		.format = SEGTABLE_TEXT, .columns = "id,SIZE,count", .raw = true, .bytes = true
+	};
 	t = capture(table_fn, &snap);
 	assert_string_equal(t, "ID SIZE COUNT\n9 3145728 \n5 16640 12345\n32769 40 \n");
 	free(t);
@@ -147,11 +151,11 @@ static void test_text(void **state)
 	t = capture(table_fn, &snap);
 	const char *second = strchr(t, '\n');
 	assert_non_null(second);
-	assert_string_equal(second + 1,
-			    "0x00002537 5     rw-------   root   16640      3 locked    22:00 4242 "
-			    "4343 shmwriter 12345\n"
-			    "0x00000000 32769 rw-r--r-- al\"ice      40      1 dest      Nov10    7    "
-			    "8           \n");
+	assert_string_equal(
+	    second + 1, "0x00002537 5     rw-------   root   16640      3 locked    22:00 4242 "
+			"4343 shmwriter 12345\n"
+			"0x00000000 32769 rw-r--r-- al\"ice      40      1 dest      Nov10    7    "
+			"8           \n");
 	free(t);
 }
 
@@ -163,17 +167,28 @@ static void test_human_size(void **state)
 		uint64_t bytes;
 		const char *text;
 	} cases[] = {
-		{ 0, "0B" }, { 40, "40B" }, { 1023, "1023B" }, { 1024, "1K" }, { 4096, "4K" },
-		{ 16640, "16.3K" }, { 1075, "1K" }, { 1076, "1.1K" }, { 1048575, "1024K" },
-		{ 1048576, "1M" }, { 1572864, "1.5M" }, { 3u << 20, "3M" },
-		{ UINT64_C(1) << 40, "1T" }, { UINT64_MAX, "16E" },
+		{ 0, "0B" },
+		{ 40, "40B" },
+		{ 1023, "1023B" },
+		{ 1024, "1K" },
+		{ 4096, "4K" },
+		{ 16640, "16.3K" },
+		{ 1075, "1K" },
+		{ 1076, "1.1K" },
+		{ 1048575, "1024K" },
+		{ 1048576, "1M" },
+		{ 1572864, "1.5M" },
+		{ 3u << 20, "3M" },
+		{ UINT64_C(1) << 40, "1T" },
+		{ UINT64_MAX, "16E" },
 	};
 	make_snapshot();
 	snap.n = 1;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		rows[0].shm.st.size = cases[i].bytes;
-		output = (struct segtable_output){ .format = SEGTABLE_TEXT, .columns = "SIZE",
-						   .noheadings = true, .raw = true };
+		output = (struct segtable_output){
+			.format = SEGTABLE_TEXT, .columns = "SIZE", .noheadings = true, .raw = true
+		};
 		char *t = capture(table_fn, &snap);
 		char want[32];
 		snprintf(want, sizeof want, "%s\n", cases[i].text);
@@ -187,43 +202,43 @@ static void test_json(void **state)
 	(void)state;
 	make_snapshot();
 	inventory_sort(&snap, SYSVIPC_SORT_SHMID, false);
-	char *t = table(SEGTABLE_JSON, "KEY,ID,OWNER,SIZE,STATUS,DETACH,COMMAND,COUNT,WRITER_ALIVE");
-	static const char want[] =
-	    "{\n"
-	    "   \"sharedmemory\": [\n"
-	    "      {\n"
-	    "         \"key\": \"0x00002537\",\n"
-	    "         \"id\": 5,\n"
-	    "         \"owner\": \"root\",\n"
-	    "         \"size\": 16640,\n"
-	    "         \"status\": \"locked\",\n"
-	    "         \"detach\": 1699998000,\n"
-	    "         \"command\": \"shmwriter\",\n"
-	    "         \"count\": 12345,\n"
-	    "         \"writer_alive\": true\n"
-	    "      },{\n"
-	    "         \"key\": \"0xffffffff\",\n"
-	    "         \"id\": 9,\n"
-	    "         \"owner\": \"4000\",\n"
-	    "         \"size\": 3145728,\n"
-	    "         \"status\": null,\n"
-	    "         \"detach\": null,\n"
-	    "         \"command\": null,\n"
-	    "         \"count\": null,\n"
-	    "         \"writer_alive\": null\n"
-	    "      },{\n"
-	    "         \"key\": \"0x00000000\",\n"
-	    "         \"id\": 32769,\n"
-	    "         \"owner\": \"al\\\"ice\",\n"
-	    "         \"size\": 40,\n"
-	    "         \"status\": \"dest\",\n"
-	    "         \"detach\": null,\n"
-	    "         \"command\": null,\n"
-	    "         \"count\": null,\n"
-	    "         \"writer_alive\": null\n"
-	    "      }\n"
-	    "   ]\n"
-	    "}\n";
+	char *t =
+	    table(SEGTABLE_JSON, "KEY,ID,OWNER,SIZE,STATUS,DETACH,COMMAND,COUNT,WRITER_ALIVE");
+	static const char want[] = "{\n"
+				   "   \"sharedmemory\": [\n"
+				   "      {\n"
+				   "         \"key\": \"0x00002537\",\n"
+				   "         \"id\": 5,\n"
+				   "         \"owner\": \"root\",\n"
+				   "         \"size\": 16640,\n"
+				   "         \"status\": \"locked\",\n"
+				   "         \"detach\": 1699998000,\n"
+				   "         \"command\": \"shmwriter\",\n"
+				   "         \"count\": 12345,\n"
+				   "         \"writer_alive\": true\n"
+				   "      },{\n"
+				   "         \"key\": \"0xffffffff\",\n"
+				   "         \"id\": 9,\n"
+				   "         \"owner\": \"4000\",\n"
+				   "         \"size\": 3145728,\n"
+				   "         \"status\": null,\n"
+				   "         \"detach\": null,\n"
+				   "         \"command\": null,\n"
+				   "         \"count\": null,\n"
+				   "         \"writer_alive\": null\n"
+				   "      },{\n"
+				   "         \"key\": \"0x00000000\",\n"
+				   "         \"id\": 32769,\n"
+				   "         \"owner\": \"al\\\"ice\",\n"
+				   "         \"size\": 40,\n"
+				   "         \"status\": \"dest\",\n"
+				   "         \"detach\": null,\n"
+				   "         \"command\": null,\n"
+				   "         \"count\": null,\n"
+				   "         \"writer_alive\": null\n"
+				   "      }\n"
+				   "   ]\n"
+				   "}\n";
 	assert_string_equal(t, want);
 	free(t);
 }
@@ -261,7 +276,8 @@ static void test_json_bytes(void **state)
 	char cmd[1024];
 	snprintf(cmd, sizeof cmd,
 		 "python3 -c 'import json,sys\n"
-		 "rows = json.loads(open(sys.argv[1], \"rb\").read().decode(\"utf-8\"))[\"sharedmemory\"]\n"
+		 "rows = json.loads(open(sys.argv[1], "
+		 "\"rb\").read().decode(\"utf-8\"))[\"sharedmemory\"]\n"
 		 "by = {r[\"id\"]: r for r in rows}\n"
 		 "ok = (by[5][\"command\"] == \"\\ufffd\\ufffd\" and by[32769][\"command\"] == "
 		 "\"a\\x01\\n\\tb\\x7f\\\"\\\\\" and by[9][\"owner\"] == \"x\\ufffd\" and "
@@ -287,15 +303,15 @@ static void test_prom(void **state)
 	char *t = capture(prom_fn, &snap);
 	assert_non_null(
 	    strstr(t, "shmtop_segment_bytes{key=\"0xffffffff\",shmid=\"9\",owner=\"4000\"} "
-	              "3145728\n"));
+		      "3145728\n"));
 	assert_non_null(strstr(t, "shmtop_segment_dest{key=\"0x00000000\",shmid=\"32769\","
-	                          "owner=\"al\\\"ice\"} 1\n"));
+				  "owner=\"al\\\"ice\"} 1\n"));
 	assert_non_null(strstr(t, "shmtop_count{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} "
-	                          "12345\n"));
+				  "12345\n"));
 	assert_non_null(strstr(t, "shmtop_last_update_seconds{key=\"0x00002537\",shmid=\"5\","
-	                          "owner=\"root\"} 1699999999.500\n"));
+				  "owner=\"root\"} 1699999999.500\n"));
 	assert_non_null(strstr(t, "shmtop_pages 772\nshmtop_rss_bytes") ||
-	                strstr(t, "shmtop_pages 772\n# HELP shmtop_rss_bytes"));
+			strstr(t, "shmtop_pages 772\n# HELP shmtop_rss_bytes"));
 	assert_non_null(strstr(t, "shmtop_pages_limit 1000\n"));
 	free(t);
 }
@@ -309,7 +325,7 @@ static void test_collect(void **state)
 	assert_true(id >= 0);
 	char kbuf[16];
 	snprintf(kbuf, sizeof kbuf, "0x%08x", (unsigned)test_key(1));
-	const char *args[] = {"-k", kbuf, "-i", "0.05", NULL};
+	const char *args[] = { "-k", kbuf, "-i", "0.05", NULL };
 	struct child w = spawn_writer(args);
 	assert_true(w.pid > 0);
 	char line[256];
@@ -352,7 +368,8 @@ static void test_collect(void **state)
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);
 		struct segtable_output o = { .format = (enum segtable_format)fmt,
-					     .sort = SYSVIPC_SORT_SIZE, .reverse = true };
+					     .sort = SYSVIPC_SORT_SIZE,
+					     .reverse = true };
 		assert_int_equal(segtable_batch(f, &o, INVENTORY_ALL), 0);
 		fclose(f);
 		char want[64];
@@ -474,7 +491,7 @@ static void test_attach_denied(void **state)
 		segment_init(&s);
 		for (int by_id = 0; by_id < 2; by_id++) {
 			enum segment_status st = by_id ? segment_attach_id(&s, id, why, sizeof why)
-							: segment_attach(&s, key, why, sizeof why);
+						       : segment_attach(&s, key, why, sizeof why);
 			if (st != SEGMENT_DENIED || strcmp(why, want) || !s.have_stat ||
 			    s.stat.shmid != id || s.shmid != -1) {
 				fprintf(stderr, "by %s: status %d, \"%s\"\n",
@@ -493,15 +510,15 @@ static void test_attach_denied(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_text),
-	    cmocka_unit_test(test_json),
-	    cmocka_unit_test(test_json_bytes),
-	    cmocka_unit_test(test_human_size),
-	    cmocka_unit_test(test_prom),
-	    cmocka_unit_test(test_collect),
-	    cmocka_unit_test(test_commands_on_demand),
-	    cmocka_unit_test(test_attach),
-	    cmocka_unit_test(test_attach_denied),
+		cmocka_unit_test(test_text),
+		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_bytes),
+		cmocka_unit_test(test_human_size),
+		cmocka_unit_test(test_prom),
+		cmocka_unit_test(test_collect),
+		cmocka_unit_test(test_commands_on_demand),
+		cmocka_unit_test(test_attach),
+		cmocka_unit_test(test_attach_denied),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);
 }

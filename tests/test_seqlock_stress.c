@@ -49,10 +49,10 @@ static struct tally synced_reader(const void *seg)
 	struct shmtop_snapshot s, prev = { 0 };
 	char why[160];
 	int64_t deadline = clock_mono_ns() + READ_MORE_NS;
-	for (long i = 0; !enough(i, READS_PER_READER, t.advanced > ADVANCED_MIN / READERS, deadline);
-	     i++) {
-		enum shmtop_read_status st = record_read(seg, sizeof(struct shmtop_record), &s,
-							 why, sizeof why);
+	for (long i = 0;
+	     !enough(i, READS_PER_READER, t.advanced > ADVANCED_MIN / READERS, deadline); i++) {
+		enum shmtop_read_status st =
+		    record_read(seg, sizeof(struct shmtop_record), &s, why, sizeof why);
 		t.reads++;
 		if (st == SHMTOP_READ_BUSY) {
 			t.busy++;
@@ -67,8 +67,7 @@ static struct tally synced_reader(const void *seg)
 			int same = s.count == prev.count;
 			if (s.count < prev.count || s.seq < prev.seq ||
 			    (same && s.mono_ns != prev.mono_ns) ||
-			    (!same && s.mono_ns < prev.mono_ns) ||
-			    s.hist_next != s.count + 1)
+			    (!same && s.mono_ns < prev.mono_ns) || s.hist_next != s.count + 1)
 				t.torn++;
 			t.advanced += !same;
 		}
@@ -162,7 +161,7 @@ static void test_stress(void **state)
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	assert_true(sync.reads >= 10000000L);
 	assert_int_equal(sync.torn, 0);
-	assert_true(sync.ok > sync.reads / 2); /* the readers were not starved */
+	assert_true(sync.ok > sync.reads / 2);     /* the readers were not starved */
 	assert_true(sync.advanced > ADVANCED_MIN); /* and the writer really ran */
 	assert_true(raw.torn > 0);
 }

@@ -19,8 +19,8 @@
 
 #include "control.h"
 #include "shmtop/record.h"
-#include "writer.h"
 #include "testutil.h"
+#include "writer.h"
 
 #define READERS 2
 #define READS 200000
@@ -33,8 +33,11 @@ static key_t key;
 static void *writer_thread(void *arg)
 {
 	(void)arg;
-	struct writer_options o = { .key = key, .interval_ns = 0, .mode = 0600,
-				    .control_mode = 0600, .remove_on_exit = true };
+	struct writer_options o = { .key = key,
+				    .interval_ns = 0,
+				    .mode = 0600,
+				    .control_mode = 0600,
+				    .remove_on_exit = true };
 	char why[256];
 	writer *w = writer_open(&o, why, sizeof why);
 	if (!w) {

@@ -57,7 +57,8 @@ static void test_series(void **state)
 	(void)state;
 	const int64_t s = 1000000000;
 	const struct shmtop_sample h[] = {
-		{ 10, 1 * s }, { 12, 2 * s }, { 12, 2 * s }, { 16, 4 * s }, { 0, 5 * s }, { 3, 6 * s },
+		{ 10, 1 * s }, { 12, 2 * s }, { 12, 2 * s },
+		{ 16, 4 * s }, { 0, 5 * s },  { 3, 6 * s },
 	};
 	double out[8];
 	assert_int_equal(spark_series(h, 6, SPARK_VALUE, out, 8), 6);
@@ -87,7 +88,7 @@ static void test_bigtext(void **state)
 	assert_string_equal(bigtext_row("1", 2, true, row, sizeof row), "▀▀▀");
 	assert_string_equal(bigtext_row("7", 2, true, row, sizeof row), "  ▀");
 	assert_string_equal(bigtext_row("8", 3, true, row, sizeof row), ""); /* no such row */
-	assert_string_equal(bigtext_row("12", 1, true, row, 8), " █  "); /* whole cells only */
+	assert_string_equal(bigtext_row("12", 1, true, row, 8), " █  ");     /* whole cells only */
 }
 
 int main(void)

@@ -114,20 +114,20 @@ static void test_keys(void **state)
 		const char *key;
 		uint32_t want;
 	} ok[] = {
-	    {"-1", 0xffffffffu},
-	    {"-2147483648", 0x80000000u},
-	    {"2147483647", 0x7fffffffu},
-	    {"4294967295", 0xffffffffu},
-	    {"0", 0},
-	    {"9527", 0x2537u},
+		{ "-1", 0xffffffffu },
+		{ "-2147483648", 0x80000000u },
+		{ "2147483647", 0x7fffffffu },
+		{ "4294967295", 0xffffffffu },
+		{ "0", 0 },
+		{ "9527", 0x2537u },
 	};
 	for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
 		snprintf(line, sizeof line, "%s%s", ok[i].key, tail);
 		assert_int_equal(sysvipc_parse_line(line, &l, &r), 0);
 		assert_int_equal((uint32_t)r.st.key, ok[i].want);
 	}
-	static const char *const bad[] = {"-2147483649", "4294967296", "-",   "--1",
-	                                  "+5",          "0x10",       "1e3", "-0x1"};
+	static const char *const bad[] = { "-2147483649", "4294967296", "-",   "--1",
+					   "+5",          "0x10",       "1e3", "-0x1" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		snprintf(line, sizeof line, "%s%s", bad[i], tail);
 		assert_int_equal(sysvipc_parse_line(line, &l, &r), -1);
@@ -144,23 +144,23 @@ static void test_hostile(void **state)
 	const char *good = "1 2 600 3 4 5 6 7 8 9 10 11 12 13 14 15";
 	assert_int_equal(sysvipc_parse_line(good, &l, &r), 0);
 	static const char *const bad[] = {
-	    "",
-	    "   \t ",
-	    "garbage",
-	    "1 2 600 3 4 5 6 7 8 9 10 11 12",                       /* 13 fields */
-	    "1 2 680 3 4 5 6 7 8 9 10 11 12 13 14 15",              /* 8 is no octal digit */
-	    "1 2 200000 3 4 5 6 7 8 9 10 11 12 13 14 15",           /* perms too wide */
-	    "1 2147483648 600 3 4 5 6 7 8 9 10 11 12 13",           /* shmid > INT_MAX */
-	    "1 -2 600 3 4 5 6 7 8 9 10 11 12 13",                   /* negative shmid */
-	    "1 2 600 -3 4 5 6 7 8 9 10 11 12 13",                   /* negative size */
-	    "1 2 600 18446744073709551616 4 5 6 7 8 9 10 11 12 13", /* size overflow */
-	    "1 2 600 3 4 5 6 4294967296 8 9 10 11 12 13",           /* uid > 32 bits */
-	    "1 2 600 3 2147483648 5 6 7 8 9 10 11 12 13",           /* cpid > INT_MAX */
-	    "1 2 600 3 4 5 6 7 8 9 10 9223372036854775808 12 13",   /* atime > INT64_MAX */
-	    "1 2 600 3x 4 5 6 7 8 9 10 11 12 13",
-	    "1 2 600 3 4 5 6 7 8 9 10 11 12 13 x 15", /* a bad rss is bad too */
-	    "1 2 600 3 4 5 6 7 8 9 10 11 12 1\x80",
-	    "\x01\x02\x03",
+		"",
+		"   \t ",
+		"garbage",
+		"1 2 600 3 4 5 6 7 8 9 10 11 12",                       /* 13 fields */
+		"1 2 680 3 4 5 6 7 8 9 10 11 12 13 14 15",              /* 8 is no octal digit */
+		"1 2 200000 3 4 5 6 7 8 9 10 11 12 13 14 15",           /* perms too wide */
+		"1 2147483648 600 3 4 5 6 7 8 9 10 11 12 13",           /* shmid > INT_MAX */
+		"1 -2 600 3 4 5 6 7 8 9 10 11 12 13",                   /* negative shmid */
+		"1 2 600 -3 4 5 6 7 8 9 10 11 12 13",                   /* negative size */
+		"1 2 600 18446744073709551616 4 5 6 7 8 9 10 11 12 13", /* size overflow */
+		"1 2 600 3 4 5 6 4294967296 8 9 10 11 12 13",           /* uid > 32 bits */
+		"1 2 600 3 2147483648 5 6 7 8 9 10 11 12 13",           /* cpid > INT_MAX */
+		"1 2 600 3 4 5 6 7 8 9 10 9223372036854775808 12 13",   /* atime > INT64_MAX */
+		"1 2 600 3x 4 5 6 7 8 9 10 11 12 13",
+		"1 2 600 3 4 5 6 7 8 9 10 11 12 13 x 15", /* a bad rss is bad too */
+		"1 2 600 3 4 5 6 7 8 9 10 11 12 1\x80",
+		"\x01\x02\x03",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(sysvipc_parse_line(bad[i], &l, &r), -1);
@@ -180,8 +180,8 @@ static void test_hostile(void **state)
 	char text[4096];
 	size_t n = 0;
 	n += (size_t)snprintf(text + n, sizeof text - n, "%s",
-	                      "key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime "
-	                      "ctime rss swap\r\n\r\n");
+			      "key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime "
+			      "ctime rss swap\r\n\r\n");
 	n += (size_t)snprintf(text + n, sizeof text - n, "%s\r\n", good);
 	memcpy(text + n, "1 2 600\0 3 4 5 6 7 8 9 10 11 12 13\n", 36);
 	n += 36;
@@ -189,7 +189,7 @@ static void test_hostile(void **state)
 	n += 1500;
 	text[n++] = '\n';
 	n += (size_t)snprintf(text + n, sizeof text - n, "%s",
-	                      "what is this\n# comment\n42 43 644 1 2 3 4 5 6 7 8 9 10 11");
+			      "what is this\n# comment\n42 43 644 1 2 3 4 5 6 7 8 9 10 11");
 	struct sysvipc_shm rows[4];
 	struct sysvipc_result res;
 	assert_int_equal(sysvipc_parse(text, n, rows, 4, &res), 2);
@@ -269,7 +269,7 @@ static void test_truncated(void **state)
 }
 
 static struct sysvipc_shm mk(int shmid, uint64_t size, uint64_t nattch, int64_t ctime, uid_t uid,
-                             key_t key)
+			     key_t key)
 {
 	struct sysvipc_shm r;
 	memset(&r, 0, sizeof r);
@@ -292,12 +292,12 @@ static void test_sort(void **state)
 {
 	(void)state;
 	struct sysvipc_shm base[6] = {
-	    mk(10, 100, 1, 500, 1000, 5),
-	    mk(3, 4096, 0, 700, 0, -1),
-	    mk(7, 100, 3, 600, 1000, 0x7fffffff),
-	    mk(1, 1 << 20, 1, 400, 33, 0),
-	    mk(20, 100, 0, 700, 0, 0),
-	    mk(15, 4096, 2, 650, 1000, (key_t)0x80000000),
+		mk(10, 100, 1, 500, 1000, 5),
+		mk(3, 4096, 0, 700, 0, -1),
+		mk(7, 100, 3, 600, 1000, 0x7fffffff),
+		mk(1, 1 << 20, 1, 400, 33, 0),
+		mk(20, 100, 0, 700, 0, 0),
+		mk(15, 4096, 2, 650, 1000, (key_t)0x80000000),
 	};
 	struct sysvipc_shm r[6];
 	size_t n = 6;
@@ -305,7 +305,7 @@ static void test_sort(void **state)
 	do {                                                                                       \
 		memcpy(r, base, sizeof r);                                                         \
 		sysvipc_sort(r, n, by, rev);                                                       \
-		const int want[] = {__VA_ARGS__};                                                  \
+		const int want[] = { __VA_ARGS__ };                                                \
 		order_is(r, n, want);                                                              \
 	} while (0)
 	/* equal keys keep the input order (10, 7, 20 all 100 bytes), both ways */
@@ -328,14 +328,14 @@ static void test_sort(void **state)
 	memcpy(r, base, sizeof r);
 	sysvipc_sort(r, n, SYSVIPC_SORT_OWNER, false);
 	sysvipc_sort(r, n, SYSVIPC_SORT_SIZE, false);
-	order_is(r, n, (const int[]){20, 10, 7, 3, 15, 1});
+	order_is(r, n, (const int[]){ 20, 10, 7, 3, 15, 1 });
 	sysvipc_sort(r, 0, SYSVIPC_SORT_SIZE, false);
 	sysvipc_sort(r, 1, SYSVIPC_SORT_SIZE, true);
 
 	enum sysvipc_sort by;
 	for (int i = 0; i < SYSVIPC_NSORTS; i++) {
 		assert_int_equal(sysvipc_sort_parse(sysvipc_sort_name((enum sysvipc_sort)i), &by),
-		                 0);
+				 0);
 		assert_int_equal(by, i);
 	}
 	assert_string_equal(sysvipc_sort_name(SYSVIPC_SORT_AGE), "age");
@@ -365,8 +365,8 @@ static void test_limits(void **state)
 	assert_int_equal(sysvipc_parse_limit("18446744073709551615", &v), 0);
 	assert_int_equal(sysvipc_parse_limit(" 0 \n", &v), 0);
 	assert_int_equal(v, 0);
-	static const char *const bad[] = {"",      "\n",    "abc", "-1", "18446744073709551616",
-	                                  "12 13", "4096x", "0x10"};
+	static const char *const bad[] = { "",      "\n",    "abc", "-1", "18446744073709551616",
+					   "12 13", "4096x", "0x10" };
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
 		assert_int_equal(sysvipc_parse_limit(bad[i], &v), -1);
 
@@ -376,7 +376,9 @@ static void test_limits(void **state)
 	struct sysvipc_result res;
 	sysvipc_parse(real, strlen(real), rows, 8, &res);
 	struct sysvipc_limits l = {
-	    4096, UINT64_C(18446744073692774399), UINT64_C(18446744073692774399), true, true, true};
+		4096, UINT64_C(18446744073692774399), UINT64_C(18446744073692774399), true, true,
+		true
+	};
 	struct sysvipc_limit_row lr[SYSVIPC_NLIMITS];
 	char b[32];
 	sysvipc_limit_rows(&res.totals, &l, 4096, lr);
@@ -390,12 +392,12 @@ static void test_limits(void **state)
 	assert_false(lr[SYSVIPC_SHMMAX].has_usage);
 	assert_true(lr[SYSVIPC_SHMMAX].limit == UINT64_C(18446744073692774399));
 	/* Small limits: percentages, a zero limit, a missing one. */
-	struct sysvipc_limits small = {8, 24, 65536, true, true, false};
+	struct sysvipc_limits small = { 8, 24, 65536, true, true, false };
 	sysvipc_limit_rows(&res.totals, &small, 4096, lr);
 	assert_string_equal(sysvipc_format_pct(lr[SYSVIPC_SHMMNI].use_pct, b, sizeof b), "50.00%");
 	assert_string_equal(sysvipc_format_pct(lr[SYSVIPC_SHMALL].use_pct, b, sizeof b), "50.00%");
 	assert_false(lr[SYSVIPC_SHMMAX].have_limit);
-	struct sysvipc_limits zero = {0, 0, 0, true, true, true};
+	struct sysvipc_limits zero = { 0, 0, 0, true, true, true };
 	sysvipc_limit_rows(&res.totals, &zero, 0, lr);
 	assert_string_equal(sysvipc_format_pct(lr[SYSVIPC_SHMMNI].use_pct, b, sizeof b), "0.00%");
 	assert_int_equal(lr[SYSVIPC_SHMALL].used, 0);
@@ -503,10 +505,10 @@ static void test_read(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_real),      cmocka_unit_test(test_keys),
-	    cmocka_unit_test(test_hostile),   cmocka_unit_test(test_heading),
-	    cmocka_unit_test(test_truncated), cmocka_unit_test(test_sort),
-	    cmocka_unit_test(test_limits),    cmocka_unit_test(test_read),
+		cmocka_unit_test(test_real),      cmocka_unit_test(test_keys),
+		cmocka_unit_test(test_hostile),   cmocka_unit_test(test_heading),
+		cmocka_unit_test(test_truncated), cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_limits),    cmocka_unit_test(test_read),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);
 }

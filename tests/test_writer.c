@@ -75,8 +75,8 @@ static struct shmtop_snapshot wait_count(const struct shmtop_record *rec, uint64
 	struct shmtop_snapshot s = snap(rec);
 	while (s.count < n) {
 		if (clock_mono_ns() > deadline)
-			fail_msg("count stuck at %llu, waited for %llu", (unsigned long long)s.count,
-				 (unsigned long long)n);
+			fail_msg("count stuck at %llu, waited for %llu",
+				 (unsigned long long)s.count, (unsigned long long)n);
 		sleep_ms(5);
 		s = snap(rec);
 	}
@@ -105,8 +105,8 @@ static void test_creates_private_segment(void **state)
 
 	/* the start-up line names key, shmid, size, mode and pid */
 	char want[200];
-	snprintf(want, sizeof want, "key 0x%08x shmid %d size %zu mode 0600 pid %d",
-		 (unsigned)key, r.shmid, SZ, (int)r.proc.pid);
+	snprintf(want, sizeof want, "key 0x%08x shmid %d size %zu mode 0600 pid %d", (unsigned)key,
+		 r.shmid, SZ, (int)r.proc.pid);
 	if (!strstr(r.line, want))
 		fail_msg("start-up line '%s' lacks '%s'", r.line, want);
 
@@ -241,12 +241,16 @@ static void test_foreign_segments_untouched(void **state)
 	char k[16], err[256];
 	keystr(key, k);
 	const char *args[] = { "-k", k, NULL };
-	struct { size_t size; int fill; const char *reason; } cases[] = {
-		{ 1024, 'T', "did not make" },   /* the classic tutorial's counter */
-		{ 16, 'R', "did not make" },     /* tiny */
-		{ SZ, 'R', "not a shmwriter" },  /* our size, random bytes */
-		{ SZ, 'H', "not a shmwriter" },  /* our size, a header from elsewhere */
-		{ SZ, 'Z', "not initialised" },  /* our size, all zero, never finished */
+	struct {
+		size_t size;
+		int fill;
+		const char *reason;
+	} cases[] = {
+		{ 1024, 'T', "did not make" },  /* the classic tutorial's counter */
+		{ 16, 'R', "did not make" },    /* tiny */
+		{ SZ, 'R', "not a shmwriter" }, /* our size, random bytes */
+		{ SZ, 'H', "not a shmwriter" }, /* our size, a header from elsewhere */
+		{ SZ, 'Z', "not initialised" }, /* our size, all zero, never finished */
 	};
 	unsigned seed = 7;
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -522,7 +526,7 @@ static void expect_refused(key_t key, const char *says)
 	assert_int_equal(shmctl(id, IPC_STAT, &after), 0);
 	assert_int_equal(after.shm_nattch, 1); /* only us: the writer let go (or never came) */
 	assert_int_equal(after.shm_perm.mode, ds.shm_perm.mode);
-	assert_true(semget(key, 0, 0) < 0);        /* its lock went with it */
+	assert_true(semget(key, 0, 0) < 0); /* its lock went with it */
 	free(before);
 	shmdt(p);
 }
@@ -673,7 +677,8 @@ static void test_foreign_semaphore(void **state)
 			struct semid_ds ds;
 			semctl(sem, 0, IPC_STAT, (union semun_arg){ .buf = &ds });
 			ds.sem_perm.uid = NOBODY;
-			assert_int_equal(semctl(sem, 0, IPC_SET, (union semun_arg){ .buf = &ds }), 0);
+			assert_int_equal(semctl(sem, 0, IPC_SET, (union semun_arg){ .buf = &ds }),
+					 0);
 		}
 		assert_int_equal(run_writer(args, err, sizeof err), 1);
 		if (!strstr(err, cases[c].says) || !strstr(err, "semid"))

@@ -67,8 +67,9 @@ static void test_options(void **state)
 	assert_string_equal(a.warning, ""); /* 0660: no one else */
 
 	/* long forms, "=", unique prefixes, bundled short options */
-	assert_int_equal(RUN("--key=9527", "--interval=0", "--mode=0600", "--daemon",
-			     "--pid=rel.pid", "--rem"), ARGS_RUN);
+	assert_int_equal(
+	    RUN("--key=9527", "--interval=0", "--mode=0600", "--daemon", "--pid=rel.pid", "--rem"),
+	    ARGS_RUN);
 	assert_int_equal(a.w.key, 9527);
 	assert_int_equal(a.w.interval_ns, 0);
 	assert_true(a.daemon && a.w.remove_on_exit && !a.w.reset);
@@ -134,9 +135,12 @@ static void test_help_version(void **state)
 	const char *usage = args_usage();
 	assert_int_equal(strncmp(usage, "Usage: shmwriter [OPTION]...\n", 29), 0);
 	static const char *const names[] = {
-		"-k, --key KEY", "-f, --file PATH", "-m, --mode MODE", "--control-mode MODE",
-		"--remove-on-exit", "-i, --interval SECONDS", "--reset", "-D, --daemon",
-		"--pidfile PATH", "-h, --help", "-V, --version",
+		"-k, --key KEY",    "-f, --file PATH",
+		"-m, --mode MODE",  "--control-mode MODE",
+		"--remove-on-exit", "-i, --interval SECONDS",
+		"--reset",          "-D, --daemon",
+		"--pidfile PATH",   "-h, --help",
+		"-V, --version",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strstr(usage, names[i]))
@@ -175,22 +179,27 @@ static void test_bad(void **state)
 		{ { "-m", "888" }, "invalid mode '888': expected octal permissions such as 0600" },
 		{ { "-m", "04777" },
 		  "invalid mode '04777': only permission bits (at most 0777) are allowed" },
-		{ { "-m", "+600" }, "invalid mode '+600': expected octal permissions such as 0600" },
-		{ { "-m", "0x180" }, "invalid mode '0x180': expected octal permissions such as 0600" },
+		{ { "-m", "+600" },
+		  "invalid mode '+600': expected octal permissions such as 0600" },
+		{ { "-m", "0x180" },
+		  "invalid mode '0x180': expected octal permissions such as 0600" },
 		{ { "--control-mode", "x" },
 		  "--control-mode: invalid mode 'x': expected octal permissions such as 0600" },
 		{ { "--control-mode", "0400" },
 		  "--control-mode: invalid mode '0400': the owner needs read and write (0600)" },
 		/* the data segment is written by the writer alone */
-		{ { "-m", "0666" }, "mode 0666 lets every local user write the data segment: viewers "
-				    "only read it, and commands go through the control segment "
-				    "(--control-mode)" },
-		{ { "-m", "0620" }, "mode 0620 lets the group write the data segment: viewers only "
-				    "read it, and commands go through the control segment "
-				    "(--control-mode)" },
-		{ { "-m", "602" }, "mode 0602 lets every local user write the data segment: viewers "
-				   "only read it, and commands go through the control segment "
-				   "(--control-mode)" },
+		{ { "-m", "0666" },
+		  "mode 0666 lets every local user write the data segment: viewers "
+		  "only read it, and commands go through the control segment "
+		  "(--control-mode)" },
+		{ { "-m", "0620" },
+		  "mode 0620 lets the group write the data segment: viewers only "
+		  "read it, and commands go through the control segment "
+		  "(--control-mode)" },
+		{ { "-m", "602" },
+		  "mode 0602 lets every local user write the data segment: viewers "
+		  "only read it, and commands go through the control segment "
+		  "(--control-mode)" },
 		/* conflicting and missing */
 		{ { "-k", "1", "-f", "/" }, "give either --key or --file, not both" },
 		{ { "-f", "/", "--key", "1" }, "give either --key or --file, not both" },
@@ -213,15 +222,18 @@ static void test_bad(void **state)
 		{ { "-x" }, "unknown option '-x'" },
 		{ { "-Dx" }, "unknown option '-x'" },
 		{ { "--reset=1" }, "unknown option '--reset=1'" },
-		{ { "--re" }, "option '--re' is ambiguous; possibilities: '--reset' '--remove-on-exit'" },
-		{ { "--r=1" }, "option '--r' is ambiguous; possibilities: '--reset' '--remove-on-exit'" },
+		{ { "--re" },
+		  "option '--re' is ambiguous; possibilities: '--reset' '--remove-on-exit'" },
+		{ { "--r=1" },
+		  "option '--r' is ambiguous; possibilities: '--reset' '--remove-on-exit'" },
 		{ { "extra" }, "unexpected argument 'extra'" },
 		{ { "-k", "1", "extra", "more" }, "unexpected argument 'extra'" },
 		{ { "--", "-m", "0666" }, "unexpected argument '-m'" }, /* after "--", operands */
 		/* the first bad one is named */
 		{ { "-k", "zz", "-i", "fast" },
 		  "invalid key 'zz': expected a number such as 9527 or 0x2537" },
-		{ { "extra", "-k", "zz" }, "invalid key 'zz': expected a number such as 9527 or 0x2537" },
+		{ { "extra", "-k", "zz" },
+		  "invalid key 'zz': expected a number such as 9527 or 0x2537" },
 		{ { "-m", "0666", "extra" }, "unexpected argument 'extra'" },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
@@ -235,10 +247,8 @@ static void test_bad(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_options),
-		cmocka_unit_test(test_warnings),
-		cmocka_unit_test(test_help_version),
+		cmocka_unit_test(test_defaults), cmocka_unit_test(test_options),
+		cmocka_unit_test(test_warnings), cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_bad),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

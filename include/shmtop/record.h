@@ -73,9 +73,9 @@
 #include <sys/types.h>
 
 #define SHMTOP_MAGIC UINT64_C(0x5052504f544d4853) /* "SHMTOPRP" little-endian */
-#define SHMTOP_VERSION 2u /* 2: writer_lock gave way to token */
+#define SHMTOP_VERSION 2u                         /* 2: writer_lock gave way to token */
 #define SHMTOP_ENDIAN UINT32_C(0x01020304)
-#define SHMTOP_HISTORY 1024u /* samples in the ring */
+#define SHMTOP_HISTORY 1024u    /* samples in the ring */
 #define SHMTOP_DEFAULT_KEY 9527 /* 0x2537, the classic example's key */
 
 enum shmtop_state {
@@ -96,21 +96,21 @@ struct shmtop_sample_slot {
  * outside it, written out where they are used: seq is the seqlock word, read
  * and written by its own protocol, and check is the checksum of the list.
  */
-#define SHMTOP_PAYLOAD_FIELDS(X)                                                          \
-	X(uint64_t, count)                                                                 \
-	X(int64_t, wall_ns)       /* CLOCK_REALTIME of the last count change */            \
-	X(int64_t, mono_ns)       /* CLOCK_MONOTONIC of the last count change */           \
-	X(int64_t, beat_ns)       /* CLOCK_MONOTONIC of the writer's last heartbeat */     \
-	X(int64_t, interval_ns)   /* the writer's interval; 0 = flat out */                \
-	X(int64_t, started_ns)    /* CLOCK_REALTIME when this writer took over */          \
-	X(uint64_t, writer_start) /* /proc/PID/stat starttime, clock ticks */              \
-	X(int32_t, writer_pid)                                                             \
-	X(uint32_t, state)        /* enum shmtop_state */                                  \
-	X(uint64_t, resets)       /* resets applied, ever */                               \
-	X(uint64_t, reset_ack)    /* control's reset counter, as applied */                \
-	X(uint64_t, hist_next)    /* samples written, ever */                              \
-	X(uint64_t, writers)      /* writers that have owned the segment */                \
-	X(int32_t, control_id)    /* shmid of the control segment, or -1 */                \
+#define SHMTOP_PAYLOAD_FIELDS(X)                                                                   \
+	X(uint64_t, count)        /* the published value */                                        \
+	X(int64_t, wall_ns)       /* CLOCK_REALTIME of the last count change */                    \
+	X(int64_t, mono_ns)       /* CLOCK_MONOTONIC of the last count change */                   \
+	X(int64_t, beat_ns)       /* CLOCK_MONOTONIC of the writer's last heartbeat */             \
+	X(int64_t, interval_ns)   /* the writer's interval; 0 = flat out */                        \
+	X(int64_t, started_ns)    /* CLOCK_REALTIME when this writer took over */                  \
+	X(uint64_t, writer_start) /* /proc/PID/stat starttime, clock ticks */                      \
+	X(int32_t, writer_pid)    /* the writer; writer_start tells a reused pid apart */          \
+	X(uint32_t, state)        /* enum shmtop_state */                                          \
+	X(uint64_t, resets)       /* resets applied, ever */                                       \
+	X(uint64_t, reset_ack)    /* control's reset counter, as applied */                        \
+	X(uint64_t, hist_next)    /* samples written, ever */                                      \
+	X(uint64_t, writers)      /* writers that have owned the segment */                        \
+	X(int32_t, control_id)    /* shmid of the control segment, or -1 */                        \
 	X(uint32_t, request_ack)  /* control's request word, as applied (futex) */
 
 struct shmtop_record {
@@ -124,15 +124,15 @@ struct shmtop_record {
 	_Atomic uint32_t hist_cap;     /* SHMTOP_HISTORY */
 	uint32_t reserved0;
 	uint64_t reserved1[2];
-	_Atomic uint64_t token;        /* random, drawn when the record was made */
-	uint64_t reserved2[7];         /* where version 1 kept a pthread mutex */
+	_Atomic uint64_t token; /* random, drawn when the record was made */
+	uint64_t reserved2[7];  /* where version 1 kept a pthread mutex */
 
 	/* Payload, under the seqlock: seq, the list's fields, their checksum. */
 	_Alignas(64) _Atomic uint64_t seq;
 #define SHMTOP_RECORD_MEMBER(type, name) _Atomic type name;
 	SHMTOP_PAYLOAD_FIELDS(SHMTOP_RECORD_MEMBER)
 #undef SHMTOP_RECORD_MEMBER
-	_Atomic uint64_t check;        /* record_checksum() of the list's fields */
+	_Atomic uint64_t check; /* record_checksum() of the list's fields */
 
 	_Alignas(64) struct shmtop_sample_slot hist[SHMTOP_HISTORY];
 };
@@ -209,12 +209,11 @@ int record_validate(const struct shmtop_snapshot *s, size_t segsz, enum record_c
 /* Copy the header of the segment at rec (segsz bytes long) into out and
  * validate it.  Touches no byte beyond segsz. */
 enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
-					   struct shmtop_snapshot *out, char *why,
-					   size_t whylen);
+					   struct shmtop_snapshot *out, char *why, size_t whylen);
 
 /* Copy header and payload with the seqlock, then validate the copy. */
-enum shmtop_read_status record_read(const void *seg, size_t segsz,
-				    struct shmtop_snapshot *out, char *why, size_t whylen);
+enum shmtop_read_status record_read(const void *seg, size_t segsz, struct shmtop_snapshot *out,
+				    char *why, size_t whylen);
 
 /* For a record whose seqlock read stays busy (its writer stopped or died in
  * the middle of an update): copy header and payload field by field

@@ -72,7 +72,8 @@ int attached_parse_maps_line(const char *line, key_t key, int shmid, bool *writa
 		return 0;
 	char want[16];
 	int wl = snprintf(want, sizeof want, "%d", shmid);
-	if ((size_t)(skip_num(ino, false) - ino) != (size_t)wl || strncmp(ino, want, (size_t)wl) != 0)
+	if ((size_t)(skip_num(ino, false) - ino) != (size_t)wl ||
+	    strncmp(ino, want, (size_t)wl) != 0)
 		return 0;
 	*writable = perms[1] == 'w';
 	return 1;
@@ -148,7 +149,8 @@ static void command_of(pid_t pid, char *buf, size_t len)
 
 static int by_pid(const void *a, const void *b)
 {
-	pid_t x = ((const struct attached_proc *)a)->pid, y = ((const struct attached_proc *)b)->pid;
+	pid_t x = ((const struct attached_proc *)a)->pid,
+	      y = ((const struct attached_proc *)b)->pid;
 	return (x > y) - (x < y);
 }
 

@@ -22,11 +22,11 @@
 
 struct attached_proc {
 	pid_t pid;
-	uid_t uid;         /* effective */
+	uid_t uid; /* effective */
 	char user[32];
-	char command[96];  /* the command line, or "[comm]" when it has none */
-	unsigned maps;     /* mappings of the segment */
-	bool writable;     /* any of them read-write */
+	char command[96]; /* the command line, or "[comm]" when it has none */
+	unsigned maps;    /* mappings of the segment */
+	bool writable;    /* any of them read-write */
 };
 
 struct attached {

@@ -19,8 +19,8 @@
 #endif
 
 static const char *const field_names[CHECK_NFIELDS] = {
-    "key",  "mode", "dest", "locked", "size",  "uid",   "gid",   "cuid",
-    "cgid", "cpid", "lpid", "nattch", "atime", "dtime", "ctime",
+	"key",  "mode", "dest", "locked", "size",  "uid",   "gid",   "cuid",
+	"cgid", "cpid", "lpid", "nattch", "atime", "dtime", "ctime",
 };
 
 const char *check_field_name(enum check_field f)
@@ -31,7 +31,7 @@ const char *check_field_name(enum check_field f)
 /* The value of field f of st as text; true if it is a number (for the
  * comparison), with the number in *v. */
 static void field_value(const struct ipcstat *st, enum check_field f, char *buf, size_t len,
-                        int64_t *v)
+			int64_t *v)
 {
 	switch (f) {
 	case CHECK_KEY:
@@ -70,7 +70,7 @@ static void field_value(const struct ipcstat *st, enum check_field f, char *buf,
 }
 
 size_t check_compare(const struct sysvipc_shm *row, const struct ipcstat *st,
-                     struct check_diff *diffs, size_t max)
+		     struct check_diff *diffs, size_t max)
 {
 	size_t n = 0;
 	for (int f = 0; f < CHECK_NFIELDS; f++) {
@@ -97,8 +97,8 @@ char *check_format(const struct check_diff *d, char *buf, size_t len)
 {
 	char k[16];
 	snprintf(buf, len, "shmid %d key %s: %s differs: /proc/sysvipc/shm %s, IPC_STAT %s",
-	         d->shmid, format_key(d->key, k, sizeof k), check_field_name(d->field), d->proc,
-	         d->stat);
+		 d->shmid, format_key(d->key, k, sizeof k), check_field_name(d->field), d->proc,
+		 d->stat);
 	return buf;
 }
 
@@ -106,7 +106,7 @@ char *check_format(const struct check_diff *d, char *buf, size_t len)
  * the id (15 of them, or 24 with ipcmni_extend).  0, or -1 with errno. */
 static int stat_any(int shmid, struct ipcstat *st)
 {
-	static const int masks[] = {0x7fff, 0xffffff};
+	static const int masks[] = { 0x7fff, 0xffffff };
 	struct shmid_ds ds;
 	for (size_t i = 0; i < sizeof masks / sizeof masks[0]; i++) {
 		int id = shmctl(shmid & masks[i], SHM_STAT_ANY, &ds);
@@ -166,13 +166,13 @@ static int cmp_int(const void *a, const void *b)
 }
 
 static void note_uncompared(FILE *out, const struct sysvipc_shm *row, int err,
-                            struct check_summary *sum)
+			    struct check_summary *sum)
 {
 	char k[16];
 	fprintf(out,
-	        "note: shmid %d key %s: IPC_STAT and SHM_STAT_ANY: %s; only its presence "
-	        "was checked\n",
-	        row->st.shmid, format_key(row->st.key, k, sizeof k), strerror(err));
+		"note: shmid %d key %s: IPC_STAT and SHM_STAT_ANY: %s; only its presence "
+		"was checked\n",
+		row->st.shmid, format_key(row->st.key, k, sizeof k), strerror(err));
 	sum->uncompared++;
 }
 
@@ -203,7 +203,7 @@ static size_t confirm(FILE *out, const char *path, int shmid, struct check_summa
 	}
 	if (v == VIEW_GONE) {
 		fprintf(out, "shmid %d: in /proc/sysvipc/shm but IPC_STAT says: %s\n", shmid,
-		        strerror(err));
+			strerror(err));
 		return 1;
 	}
 	if (v == VIEW_NONE) {
@@ -221,7 +221,7 @@ static size_t confirm(FILE *out, const char *path, int shmid, struct check_summa
 
 /* Segments SHM_STAT_ANY can see that the file did not list. */
 static size_t check_missing(FILE *out, const char *path, const struct sysvipc_shm *rows, size_t n,
-                            struct check_summary *sum)
+			    struct check_summary *sum)
 {
 	struct shm_info info;
 	int maxidx = shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&info);
@@ -246,8 +246,8 @@ static size_t check_missing(FILE *out, const char *path, const struct sysvipc_sh
 			continue; /* made meanwhile, or gone again */
 		char k[16];
 		fprintf(out,
-		        "shmid %d key %s: seen by SHM_STAT_ANY, missing from /proc/sysvipc/shm\n",
-		        id, format_key(ds.shm_perm.__key, k, sizeof k));
+			"shmid %d key %s: seen by SHM_STAT_ANY, missing from /proc/sysvipc/shm\n",
+			id, format_key(ds.shm_perm.__key, k, sizeof k));
 		sum->missing++;
 		diffs++;
 	}
@@ -283,9 +283,9 @@ long check_run(FILE *out, const char *proc_path, struct check_summary *sum)
 	free(rows);
 	sum->differences = diffs;
 	fprintf(out,
-	        "check: %zu segments, %zu compared (%zu by SHM_STAT_ANY), %zu not comparable, "
-	        "%zu vanished meanwhile: %zu difference%s\n",
-	        sum->segments, sum->compared, sum->stat_any, sum->uncompared, sum->vanished, diffs,
-	        diffs == 1 ? "" : "s");
+		"check: %zu segments, %zu compared (%zu by SHM_STAT_ANY), %zu not comparable, "
+		"%zu vanished meanwhile: %zu difference%s\n",
+		sum->segments, sum->compared, sum->stat_any, sum->uncompared, sum->vanished, diffs,
+		diffs == 1 ? "" : "s");
 	return (long)diffs;
 }

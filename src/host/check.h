@@ -58,7 +58,7 @@ const char *check_field_name(enum check_field f);
  * segment.  Pure; fills diffs[0..max) (NULL if max is 0) and returns how
  * many fields differ (which may be more than max). */
 size_t check_compare(const struct sysvipc_shm *row, const struct ipcstat *st,
-                     struct check_diff *diffs, size_t max);
+		     struct check_diff *diffs, size_t max);
 
 /* One difference as one line, without a newline:
  * "shmid 5 key 0x00002537: nattch differs: /proc/sysvipc/shm 3, IPC_STAT 2". */

@@ -42,10 +42,10 @@ enum {
 	INVENTORY_NAMES = 1u << 0,   /* owner names (names.h) */
 	INVENTORY_COMMAND = 1u << 1, /* the creator's command, when it is still that process */
 	INVENTORY_RECORDS = 1u << 2, /* read shmwriter records: attaches (SHM_RDONLY, briefly)
-	                             * the segments of a record's size that this user may
-	                             * read, which moves their nattch, atime, dtime and lpid */
+				      * the segments of a record's size that this user may
+				      * read, which moves their nattch, atime, dtime and lpid */
 	INVENTORY_LIMITS = 1u << 3,  /* the host's limits (/proc/sys/kernel/shm*); without it
-	                             * s->limits is left as it was */
+				      * s->limits is left as it was */
 	INVENTORY_ALL = INVENTORY_NAMES | INVENTORY_COMMAND | INVENTORY_RECORDS | INVENTORY_LIMITS,
 };
 

@@ -13,12 +13,12 @@
 
 struct ipcstat {
 	int shmid;
-	key_t key;           /* 0 once the segment is removed (IPC_RMID) */
-	uint64_t size;       /* shm_segsz */
-	unsigned mode;       /* permission bits only (mode & 0777) */
-	bool dest;           /* SHM_DEST: removed, lives on until the last detach */
-	bool locked;         /* SHM_LOCKED */
-	uid_t uid, cuid;     /* owner and creator */
+	key_t key;       /* 0 once the segment is removed (IPC_RMID) */
+	uint64_t size;   /* shm_segsz */
+	unsigned mode;   /* permission bits only (mode & 0777) */
+	bool dest;       /* SHM_DEST: removed, lives on until the last detach */
+	bool locked;     /* SHM_LOCKED */
+	uid_t uid, cuid; /* owner and creator */
 	gid_t gid, cgid;
 	pid_t cpid, lpid;
 	uint64_t nattch;

@@ -29,7 +29,10 @@ struct proc_watch {
 	int fd; /* the pidfd, or -1 */
 };
 
-#define PROC_WATCH_INIT { .pid = 0, .starttime = 0, .fd = -1 }
+#define PROC_WATCH_INIT                                                                            \
+	{                                                                                          \
+		.pid = 0, .starttime = 0, .fd = -1                                                 \
+	}
 
 /* proc_alive(pid, starttime), answered from the watch's pidfd when it
  * holds that process: only the first look (or one after the pid or start

@@ -148,8 +148,9 @@ static int control_prove(struct segment *s, int id, const struct control_expect 
 		char u[40], g[40], perms[16];
 		if (errno == EACCES)
 			snprintf(s->ctl_why, sizeof s->ctl_why,
-				 "control segment %d is owned by %s:%s, mode %s (%04o): view only", id,
-				 names_user(st.uid, u, sizeof u), names_group(st.gid, g, sizeof g),
+				 "control segment %d is owned by %s:%s, mode %s (%04o): view only",
+				 id, names_user(st.uid, u, sizeof u),
+				 names_group(st.gid, g, sizeof g),
 				 format_perms(st.mode, perms, sizeof perms), st.mode);
 		return -1;
 	}
@@ -157,8 +158,7 @@ static int control_prove(struct segment *s, int id, const struct control_expect 
 	return 0;
 }
 
-int segment_attach_control(struct segment *s, const struct shmtop_snapshot *snap,
-			   uid_t data_uid)
+int segment_attach_control(struct segment *s, const struct shmtop_snapshot *snap, uid_t data_uid)
 {
 	if (snap->control_id == s->ctl_id && snap->writer_pid == s->ctl_pid &&
 	    snap->token == s->ctl_token && data_uid == s->ctl_uid)
@@ -172,8 +172,10 @@ int segment_attach_control(struct segment *s, const struct shmtop_snapshot *snap
 		snprintf(s->ctl_why, sizeof s->ctl_why, "the writer publishes no control segment");
 		return -1;
 	}
-	const struct control_expect e = { .data_shmid = s->shmid, .data_uid = data_uid,
-					  .writer_pid = snap->writer_pid, .token = snap->token };
+	const struct control_expect e = { .data_shmid = s->shmid,
+					  .data_uid = data_uid,
+					  .writer_pid = snap->writer_pid,
+					  .token = snap->token };
 	return control_prove(s, snap->control_id, &e);
 }
 

@@ -25,17 +25,17 @@ enum segment_status {
 };
 
 struct segment {
-	int shmid;                   /* -1 when detached */
-	const void *data;            /* SHM_RDONLY mapping, or NULL */
-	size_t size;                 /* shm_segsz when attached */
-	struct shmtop_control *ctl;  /* read-write control mapping, or NULL */
-	int ctl_id;                  /* control shmid last tried, or -1 */
-	pid_t ctl_pid;               /* ... for this writer pid, */
-	uint64_t ctl_token;          /* record token */
-	uid_t ctl_uid;               /* and data segment owner */
-	char ctl_why[160];           /* why ctl is NULL, for the screen */
-	bool have_stat;              /* after SEGMENT_DENIED: stat is the segment's */
-	struct ipcstat stat;         /* from /proc/sysvipc/shm, which needs no permission */
+	int shmid;                  /* -1 when detached */
+	const void *data;           /* SHM_RDONLY mapping, or NULL */
+	size_t size;                /* shm_segsz when attached */
+	struct shmtop_control *ctl; /* read-write control mapping, or NULL */
+	int ctl_id;                 /* control shmid last tried, or -1 */
+	pid_t ctl_pid;              /* ... for this writer pid, */
+	uint64_t ctl_token;         /* record token */
+	uid_t ctl_uid;              /* and data segment owner */
+	char ctl_why[160];          /* why ctl is NULL, for the screen */
+	bool have_stat;             /* after SEGMENT_DENIED: stat is the segment's */
+	struct ipcstat stat;        /* from /proc/sysvipc/shm, which needs no permission */
 };
 
 /* What an errno from shmget(), IPC_STAT or shmat() says of the segment:
@@ -60,8 +60,7 @@ enum segment_status segment_attach_id(struct segment *s, int shmid, char *why, s
  * snap->token.  Returns 0, or -1 with ctl NULL and the reason in ctl_why.
  * Does nothing if control id, writer pid, token and data_uid are the ones
  * already tried. */
-int segment_attach_control(struct segment *s, const struct shmtop_snapshot *snap,
-			   uid_t data_uid);
+int segment_attach_control(struct segment *s, const struct shmtop_snapshot *snap, uid_t data_uid);
 
 /* Detach both mappings; s is then as after segment_init(). */
 void segment_detach(struct segment *s);

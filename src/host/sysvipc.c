@@ -18,8 +18,8 @@
 #define CORE_COLS (SYSVIPC_COL_CTIME + 1)
 
 static const char *const col_names[SYSVIPC_NCOLS] = {
-    "key", "shmid", "perms", "size",  "cpid",  "lpid",  "nattch", "uid",
-    "gid", "cuid",  "cgid",  "atime", "dtime", "ctime", "rss",    "swap",
+	"key", "shmid", "perms", "size",  "cpid",  "lpid",  "nattch", "uid",
+	"gid", "cuid",  "cgid",  "atime", "dtime", "ctime", "rss",    "swap",
 };
 
 struct token {
@@ -119,7 +119,7 @@ static int parse_key(const struct token *t, key_t *out)
 {
 	uint64_t v;
 	if (t->len > 1 && t->s[0] == '-') {
-		struct token rest = {t->s + 1, t->len - 1};
+		struct token rest = { t->s + 1, t->len - 1 };
 		if (parse_u(&rest, 10, UINT64_C(0x80000000), &v))
 			return -1;
 		*out = (key_t)(int32_t)(uint32_t)(UINT64_C(0x100000000) - v);
@@ -142,20 +142,20 @@ int sysvipc_parse_line(const char *line, const struct sysvipc_layout *l, struct 
 	for (int c = 0; c < CORE_COLS; c++)
 		if (l->at[c] < 0)
 			return -1;
-	uint64_t v[SYSVIPC_NCOLS] = {0};
+	uint64_t v[SYSVIPC_NCOLS] = { 0 };
 	static const struct {
 		unsigned base;
 		uint64_t max;
 	} spec[SYSVIPC_NCOLS] = {
-	    [SYSVIPC_COL_KEY] = {10, 0}, /* by parse_key */
-	    [SYSVIPC_COL_SHMID] = {10, INT32_MAX}, [SYSVIPC_COL_PERMS] = {8, 0177777},
-	    [SYSVIPC_COL_SIZE] = {10, UINT64_MAX}, [SYSVIPC_COL_CPID] = {10, INT32_MAX},
-	    [SYSVIPC_COL_LPID] = {10, INT32_MAX},  [SYSVIPC_COL_NATTCH] = {10, UINT64_MAX},
-	    [SYSVIPC_COL_UID] = {10, UINT32_MAX},  [SYSVIPC_COL_GID] = {10, UINT32_MAX},
-	    [SYSVIPC_COL_CUID] = {10, UINT32_MAX}, [SYSVIPC_COL_CGID] = {10, UINT32_MAX},
-	    [SYSVIPC_COL_ATIME] = {10, INT64_MAX}, [SYSVIPC_COL_DTIME] = {10, INT64_MAX},
-	    [SYSVIPC_COL_CTIME] = {10, INT64_MAX}, [SYSVIPC_COL_RSS] = {10, UINT64_MAX},
-	    [SYSVIPC_COL_SWAP] = {10, UINT64_MAX},
+		[SYSVIPC_COL_KEY] = { 10, 0 }, /* by parse_key */
+		[SYSVIPC_COL_SHMID] = { 10, INT32_MAX }, [SYSVIPC_COL_PERMS] = { 8, 0177777 },
+		[SYSVIPC_COL_SIZE] = { 10, UINT64_MAX }, [SYSVIPC_COL_CPID] = { 10, INT32_MAX },
+		[SYSVIPC_COL_LPID] = { 10, INT32_MAX },  [SYSVIPC_COL_NATTCH] = { 10, UINT64_MAX },
+		[SYSVIPC_COL_UID] = { 10, UINT32_MAX },  [SYSVIPC_COL_GID] = { 10, UINT32_MAX },
+		[SYSVIPC_COL_CUID] = { 10, UINT32_MAX }, [SYSVIPC_COL_CGID] = { 10, UINT32_MAX },
+		[SYSVIPC_COL_ATIME] = { 10, INT64_MAX }, [SYSVIPC_COL_DTIME] = { 10, INT64_MAX },
+		[SYSVIPC_COL_CTIME] = { 10, INT64_MAX }, [SYSVIPC_COL_RSS] = { 10, UINT64_MAX },
+		[SYSVIPC_COL_SWAP] = { 10, UINT64_MAX },
 	};
 	key_t key;
 	if (parse_key(&tok[l->at[SYSVIPC_COL_KEY]], &key))
@@ -225,7 +225,7 @@ struct parser {
 };
 
 static void parser_init(struct parser *p, struct sysvipc_shm *rows, size_t max,
-                        struct sysvipc_result *res)
+			struct sysvipc_result *res)
 {
 	sysvipc_layout_default(&p->layout);
 	p->first = true;
@@ -269,7 +269,7 @@ static void parser_line(struct parser *p, const char *line, bool bad)
 }
 
 size_t sysvipc_parse(const char *text, size_t len, struct sysvipc_shm *rows, size_t max,
-                     struct sysvipc_result *res)
+		     struct sysvipc_result *res)
 {
 	struct parser p;
 	parser_init(&p, rows, max, res);
@@ -364,7 +364,7 @@ static int cmp_i64(int64_t a, int64_t b)
 }
 
 int sysvipc_compare(const struct sysvipc_shm *a, const struct sysvipc_shm *b, enum sysvipc_sort by,
-                    bool reverse)
+		    bool reverse)
 {
 	int c = 0;
 	switch (by) {
@@ -391,13 +391,13 @@ void sysvipc_sort(struct sysvipc_shm *rows, size_t n, enum sysvipc_sort by, bool
 {
 	for (size_t i = 0; i < n; i++)
 		rows[i].order = (unsigned)i;
-	struct sort_how how = {by, reverse};
+	struct sort_how how = { by, reverse };
 	if (n > 1)
 		qsort_r(rows, n, sizeof *rows, compare_rows, &how);
 }
 
 static const char *const sort_names[SYSVIPC_NSORTS] = {
-    "size", "nattch", "age", "owner", "key", "shmid",
+	"size", "nattch", "age", "owner", "key", "shmid",
 };
 
 const char *sysvipc_sort_name(enum sysvipc_sort by)
@@ -423,7 +423,7 @@ int sysvipc_parse_limit(const char *text, uint64_t *out)
 	const char *start = p;
 	while (*p >= '0' && *p <= '9')
 		p++;
-	struct token t = {start, (size_t)(p - start)};
+	struct token t = { start, (size_t)(p - start) };
 	while (is_space(*p))
 		p++;
 	if (*p)
@@ -463,25 +463,25 @@ static double pct(uint64_t used, uint64_t limit)
 }
 
 void sysvipc_limit_rows(const struct sysvipc_totals *t, const struct sysvipc_limits *l,
-                        uint64_t page_size, struct sysvipc_limit_row rows[SYSVIPC_NLIMITS])
+			uint64_t page_size, struct sysvipc_limit_row rows[SYSVIPC_NLIMITS])
 {
 	uint64_t pages = page_size ? t->bytes / page_size : 0;
 	rows[SYSVIPC_SHMMNI] = (struct sysvipc_limit_row){
-	    "SHMMNI",    "Shared memory segments",    l->have_shmmni, l->shmmni, true,
-	    t->segments, pct(t->segments, l->shmmni),
+		"SHMMNI",    "Shared memory segments",    l->have_shmmni, l->shmmni, true,
+		t->segments, pct(t->segments, l->shmmni),
 	};
 	rows[SYSVIPC_SHMALL] = (struct sysvipc_limit_row){
-	    "SHMALL", "Shared memory pages", l->have_shmall, l->shmall, true,
-	    pages,    pct(pages, l->shmall),
+		"SHMALL", "Shared memory pages", l->have_shmall, l->shmall, true,
+		pages,    pct(pages, l->shmall),
 	};
 	rows[SYSVIPC_SHMMAX] = (struct sysvipc_limit_row){
-	    "SHMMAX",
-	    "Max size of shared memory segment (bytes)",
-	    l->have_shmmax,
-	    l->shmmax,
-	    false,
-	    0,
-	    0.0,
+		"SHMMAX",
+		"Max size of shared memory segment (bytes)",
+		l->have_shmmax,
+		l->shmmax,
+		false,
+		0,
+		0.0,
 	};
 }
 

@@ -106,12 +106,12 @@ int sysvipc_parse_line(const char *line, const struct sysvipc_layout *l, struct 
 /* Parse the whole text of the file (len bytes, need not be terminated) into
  * rows[0..max).  Pure; returns res->n. */
 size_t sysvipc_parse(const char *text, size_t len, struct sysvipc_shm *rows, size_t max,
-                     struct sysvipc_result *res);
+		     struct sysvipc_result *res);
 
 /* Read path (NULL: SYSVIPC_SHM_PATH) into rows[0..max), as sysvipc_parse().
  * 0, or -1 with errno if the file cannot be read. */
 int sysvipc_read(const char *path, struct sysvipc_shm *rows, size_t max,
-                 struct sysvipc_result *res);
+		 struct sysvipc_result *res);
 
 /* Find shmid in path (NULL: SYSVIPC_SHM_PATH).  1 found, 0 not there, -1
  * with errno if the file cannot be read. */
@@ -135,7 +135,7 @@ void sysvipc_sort(struct sysvipc_shm *rows, size_t n, enum sysvipc_sort by, bool
 /* Compare two rows by key by (negated with reverse): <0, 0, >0.  Equal rows
  * compare 0; sysvipc_sort() then keeps their order. */
 int sysvipc_compare(const struct sysvipc_shm *a, const struct sysvipc_shm *b, enum sysvipc_sort by,
-                    bool reverse);
+		    bool reverse);
 
 /* The sort key's name for a footer ("size", "nattch", "age", "owner", "key",
  * "shmid"), or "?". */
@@ -176,7 +176,7 @@ struct sysvipc_limit_row {
 
 /* The rows lsipc -g shows for totals t and limits l.  Pure. */
 void sysvipc_limit_rows(const struct sysvipc_totals *t, const struct sysvipc_limits *l,
-                        uint64_t page_size, struct sysvipc_limit_row rows[SYSVIPC_NLIMITS]);
+			uint64_t page_size, struct sysvipc_limit_row rows[SYSVIPC_NLIMITS]);
 
 /* A use percentage as lsipc prints it: "0.10%". */
 char *sysvipc_format_pct(double pct, char *buf, size_t len);

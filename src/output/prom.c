@@ -83,24 +83,25 @@ struct family {
 };
 
 static const struct family seg_families[] = {
-    {"shmtop_segment_bytes", "gauge", "Size of the SysV shared memory segment (shm_segsz).",
-     V_BYTES},
-    {"shmtop_segment_attached", "gauge", "Processes attached to the segment (nattch).", V_ATTACHED},
-    {"shmtop_segment_rss_bytes", "gauge", "Bytes of the segment resident in memory.", V_RSS},
-    {"shmtop_segment_swap_bytes", "gauge", "Bytes of the segment swapped out.", V_SWAP},
-    {"shmtop_segment_ctime_seconds", "gauge", "Unix time of the segment's last change (shm_ctime).",
-     V_CTIME},
-    {"shmtop_segment_locked", "gauge", "1 if the segment is locked in memory (SHM_LOCK).",
-     V_LOCKED},
-    {"shmtop_segment_dest", "gauge",
-     "1 if the segment is removed (IPC_RMID) and lives on until the last detach.", V_DEST},
-    {"shmtop_count", "gauge", "The counter shmwriter publishes in the segment.", V_COUNT},
-    {"shmtop_writer_up", "gauge", "1 if the segment's shmwriter is alive and running or paused.",
-     V_UP},
-    {"shmtop_writer_paused", "gauge", "1 if the segment's shmwriter is paused.", V_PAUSED},
-    {"shmtop_last_update_seconds", "gauge", "Unix time of the counter's last change.",
-     V_LAST_UPDATE},
-    {"shmtop_resets_total", "counter", "Resets of the counter, ever.", V_RESETS},
+	{ "shmtop_segment_bytes", "gauge", "Size of the SysV shared memory segment (shm_segsz).",
+	  V_BYTES },
+	{ "shmtop_segment_attached", "gauge", "Processes attached to the segment (nattch).",
+	  V_ATTACHED },
+	{ "shmtop_segment_rss_bytes", "gauge", "Bytes of the segment resident in memory.", V_RSS },
+	{ "shmtop_segment_swap_bytes", "gauge", "Bytes of the segment swapped out.", V_SWAP },
+	{ "shmtop_segment_ctime_seconds", "gauge",
+	  "Unix time of the segment's last change (shm_ctime).", V_CTIME },
+	{ "shmtop_segment_locked", "gauge", "1 if the segment is locked in memory (SHM_LOCK).",
+	  V_LOCKED },
+	{ "shmtop_segment_dest", "gauge",
+	  "1 if the segment is removed (IPC_RMID) and lives on until the last detach.", V_DEST },
+	{ "shmtop_count", "gauge", "The counter shmwriter publishes in the segment.", V_COUNT },
+	{ "shmtop_writer_up", "gauge",
+	  "1 if the segment's shmwriter is alive and running or paused.", V_UP },
+	{ "shmtop_writer_paused", "gauge", "1 if the segment's shmwriter is paused.", V_PAUSED },
+	{ "shmtop_last_update_seconds", "gauge", "Unix time of the counter's last change.",
+	  V_LAST_UPDATE },
+	{ "shmtop_resets_total", "counter", "Resets of the counter, ever.", V_RESETS },
 };
 
 static bool writer_up(const struct prom_segment *s)
@@ -133,8 +134,8 @@ static bool seg_value(const struct prom_segment *s, enum seg_value v, char *buf,
 		case V_LAST_UPDATE: {
 			int64_t ns = s->snap->wall_ns;
 			snprintf(buf, len, "%s%" PRId64 ".%03" PRId64, ns < 0 ? "-" : "",
-			         (ns < 0 ? -ns : ns) / NS_PER_SEC,
-			         (ns < 0 ? -ns : ns) % NS_PER_SEC / NS_PER_MS);
+				 (ns < 0 ? -ns : ns) / NS_PER_SEC,
+				 (ns < 0 ? -ns : ns) % NS_PER_SEC / NS_PER_MS);
 			return true;
 		}
 		default: return false;
@@ -148,7 +149,7 @@ static void header(FILE *out, const char *name, const char *type, const char *he
 {
 	char h[512];
 	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, prom_escape_help(help, h, sizeof h),
-	        name, type);
+		name, type);
 }
 
 static void host_gauge(FILE *out, const char *name, const char *help, uint64_t v)
@@ -171,8 +172,8 @@ int prom_write(FILE *out, const struct prom_input *in)
 				header(out, fam->name, fam->type, fam->help);
 			any = true;
 			fprintf(out, "%s{key=\"%s\",shmid=\"%d\",owner=\"%s\"} %s\n", fam->name,
-			        format_key(s->row->st.key, key, sizeof key), s->row->st.shmid,
-			        prom_escape_label(s->owner, owner, sizeof owner), val);
+				format_key(s->row->st.key, key, sizeof key), s->row->st.shmid,
+				prom_escape_label(s->owner, owner, sizeof owner), val);
 		}
 	}
 	const struct sysvipc_totals *t = in->totals;
@@ -187,12 +188,12 @@ int prom_write(FILE *out, const struct prom_input *in)
 	const struct sysvipc_limits *l = in->limits;
 	if (l && l->have_shmmni)
 		host_gauge(out, "shmtop_segments_limit",
-		           "SHMMNI: the most segments the host allows.", l->shmmni);
+			   "SHMMNI: the most segments the host allows.", l->shmmni);
 	if (l && l->have_shmall)
 		host_gauge(out, "shmtop_pages_limit", "SHMALL: the most pages of shared memory.",
-		           l->shmall);
+			   l->shmall);
 	if (l && l->have_shmmax)
 		host_gauge(out, "shmtop_segment_bytes_limit",
-		           "SHMMAX: the largest segment allowed.", l->shmmax);
+			   "SHMMAX: the largest segment allowed.", l->shmmax);
 	return ferror(out) ? -1 : 0;
 }

@@ -96,8 +96,7 @@ static const char *state_word(const struct view_model *m)
 	return "unknown";
 }
 
-size_t report_json(const struct view_model *m, const struct model_input *in, char *buf,
-		   size_t len)
+size_t report_json(const struct view_model *m, const struct model_input *in, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
 	const struct ipcstat *st = in->stat;
@@ -108,7 +107,8 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 		put(&o, ",\"id\":%d,\"owner\":", st->shmid);
 		put_str(&o, names_user(st->uid, a, sizeof a));
 		put(&o, ",\"perms\":\"%s\"", format_perms(st->mode, a, sizeof a));
-		put(&o, ",\"mode\":\"%s\",\"cuid\":%u,\"cuser\":", format_octal(st->mode, a, sizeof a),
+		put(&o,
+		    ",\"mode\":\"%s\",\"cuid\":%u,\"cuser\":", format_octal(st->mode, a, sizeof a),
 		    (unsigned)st->cuid);
 		put_str(&o, names_user(st->cuid, a, sizeof a));
 		put(&o, ",\"cgid\":%u,\"cgroup\":", (unsigned)st->cgid);
@@ -120,16 +120,18 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 		put_time(&o, "ctime", st->ctime);
 		put(&o, ",\"size\":%" PRIu64 ",\"nattch\":%" PRIu64 ",\"status\":", st->size,
 		    st->nattch);
-		put_str(&o, st->dest || st->locked ? format_status(st->dest, st->locked, a, sizeof a)
-						   : NULL);
+		put_str(&o, st->dest || st->locked
+				? format_status(st->dest, st->locked, a, sizeof a)
+				: NULL);
 		put_time(&o, "attach", st->atime);
 		put_time(&o, "detach", st->dtime);
 		put(&o, ",\"cpid\":%d,\"lpid\":%d", (int)st->cpid, (int)st->lpid);
 	} else {
-		put(&o, ",\"id\":null,\"owner\":null,\"perms\":null,\"mode\":null,\"cuid\":null"
-			",\"cuser\":null,\"cgid\":null,\"cgroup\":null,\"uid\":null,\"user\":null"
-			",\"gid\":null,\"group\":null,\"ctime\":null,\"size\":null,\"nattch\":null"
-			",\"status\":null,\"attach\":null,\"detach\":null,\"cpid\":null,\"lpid\":null");
+		put(&o,
+		    ",\"id\":null,\"owner\":null,\"perms\":null,\"mode\":null,\"cuid\":null"
+		    ",\"cuser\":null,\"cgid\":null,\"cgroup\":null,\"uid\":null,\"user\":null"
+		    ",\"gid\":null,\"group\":null,\"ctime\":null,\"size\":null,\"nattch\":null"
+		    ",\"status\":null,\"attach\":null,\"detach\":null,\"cpid\":null,\"lpid\":null");
 	}
 	put(&o, ",\"state\":\"%s\",\"message\":", state_word(m));
 	put_str(&o, m->message[0] ? m->message : NULL);
@@ -145,9 +147,10 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 		put_str(&o, in->writer_pstate ? ps : NULL);
 		put(&o, ",\"busy\":%s", in->busy ? "true" : "false");
 	} else {
-		put(&o, ",\"count\":null,\"resets\":null,\"writer_pid\":null,\"writer_command\":null"
-			",\"writer_alive\":null,\"age\":null,\"rate\":null"
-			",\"writer_proc_state\":null,\"busy\":null");
+		put(&o,
+		    ",\"count\":null,\"resets\":null,\"writer_pid\":null,\"writer_command\":null"
+		    ",\"writer_alive\":null,\"age\":null,\"rate\":null"
+		    ",\"writer_proc_state\":null,\"busy\":null");
 	}
 	put(&o, "}\n");
 	finish(&o);

@@ -38,8 +38,7 @@ size_t report_text(const struct view_model *m, char *buf, size_t len);
  * (seconds since the count changed) and rate.  Strings follow json.h: valid
  * UTF-8 always.  in must be what m was built from.  Looks up user and group
  * names.  Returns the length it needed, as report_text(). */
-size_t report_json(const struct view_model *m, const struct model_input *in, char *buf,
-		   size_t len);
+size_t report_json(const struct view_model *m, const struct model_input *in, char *buf, size_t len);
 
 /* The exit status of batch mode whose last snapshot is m: an
  * SHMTOP_EXIT_* value (0 when the record was read). */

@@ -24,10 +24,35 @@
 /* The list's columns: lsipc's shared-memory columns with its names, in its
  * order, then shmtop's own. */
 enum column {
-	C_KEY, C_ID, C_OWNER, C_PERMS, C_CUID, C_CUSER, C_CGID, C_CGROUP, C_UID, C_USER,
-	C_GID, C_GROUP, C_CTIME, C_SIZE, C_NATTCH, C_STATUS, C_ATTACH, C_DETACH, C_COMMAND,
-	C_CPID, C_LPID,
-	C_MODE, C_RSS, C_SWAP, C_COUNT, C_STATE, C_RESETS, C_WRITER_PID, C_WRITER_ALIVE,
+	C_KEY,
+	C_ID,
+	C_OWNER,
+	C_PERMS,
+	C_CUID,
+	C_CUSER,
+	C_CGID,
+	C_CGROUP,
+	C_UID,
+	C_USER,
+	C_GID,
+	C_GROUP,
+	C_CTIME,
+	C_SIZE,
+	C_NATTCH,
+	C_STATUS,
+	C_ATTACH,
+	C_DETACH,
+	C_COMMAND,
+	C_CPID,
+	C_LPID,
+	C_MODE,
+	C_RSS,
+	C_SWAP,
+	C_COUNT,
+	C_STATE,
+	C_RESETS,
+	C_WRITER_PID,
+	C_WRITER_ALIVE,
 	C_COUNT_OF_COLUMNS
 };
 
@@ -69,8 +94,8 @@ static const struct {
 };
 
 /* lsipc's default columns for shared memory, in its order. */
-static const int text_default[] = { C_KEY, C_ID, C_PERMS, C_OWNER, C_SIZE, C_NATTCH,
-				    C_STATUS, C_CTIME, C_CPID, C_LPID, C_COMMAND };
+static const int text_default[] = { C_KEY,    C_ID,    C_PERMS, C_OWNER, C_SIZE,   C_NATTCH,
+				    C_STATUS, C_CTIME, C_CPID,  C_LPID,  C_COMMAND };
 
 const char *segtable_column_name(size_t i)
 {
@@ -90,8 +115,8 @@ static size_t default_columns(enum segtable_format fmt, int *cols, size_t max)
 	return n;
 }
 
-int segtable_columns(const char *list, enum segtable_format fmt, int *cols, size_t max,
-		     char *why, size_t whylen)
+int segtable_columns(const char *list, enum segtable_format fmt, int *cols, size_t max, char *why,
+		     size_t whylen)
 {
 	size_t n = 0;
 	if (!list || *list == '+') {
@@ -116,8 +141,10 @@ int segtable_columns(const char *list, enum segtable_format fmt, int *cols, size
 				 strncasecmp(p, columns[c].name, len) == 0))
 				c++;
 			if (c == C_COUNT_OF_COLUMNS) {
-				snprintf(why, whylen, "unknown column '%.*s' (the columns: KEY, ID, "
-					 "OWNER, PERMS, ..., as shmtop(1) lists them)", (int)len, p);
+				snprintf(why, whylen,
+					 "unknown column '%.*s' (the columns: KEY, ID, "
+					 "OWNER, PERMS, ..., as shmtop(1) lists them)",
+					 (int)len, p);
 				return -1;
 			}
 			if (n >= max)
@@ -202,7 +229,8 @@ static const char *cell(const struct inventory *s, const struct inventory_row *r
 		goto size;
 	case C_NATTCH: snprintf(buf, len, "%" PRIu64, st->nattch); return buf;
 	case C_STATUS:
-		return st->dest || st->locked ? format_status(st->dest, st->locked, buf, len) : NULL;
+		return st->dest || st->locked ? format_status(st->dest, st->locked, buf, len)
+					      : NULL;
 	case C_COMMAND: return r->command[0] ? r->command : NULL;
 	case C_CPID: snprintf(buf, len, "%d", (int)st->cpid); return buf;
 	case C_LPID: snprintf(buf, len, "%d", (int)st->lpid); return buf;
@@ -255,15 +283,15 @@ static void summary(FILE *out, const struct inventory *s)
 			snprintf(b, sizeof b, "%" PRIu64, l->limit);
 		if (l->has_usage)
 			fprintf(out, "%s%s %" PRIu64 " of %s (%s)", i ? "   " : "", l->resource,
-			        l->used, b, sysvipc_format_pct(l->use_pct, c, sizeof c));
+				l->used, b, sysvipc_format_pct(l->use_pct, c, sizeof c));
 		else
 			fprintf(out, "%s%s %s", i ? "   " : "", l->resource, b);
 	}
 	fprintf(out,
-	        "\nTotal %s in %zu segments, %" PRIu64 " attaches, %zu dest, %zu locked; "
-	        "rss %s, swap %s\n",
-	        format_size(t->bytes, a, sizeof a), t->segments, t->nattch, t->dest, t->locked,
-	        format_size(t->rss, b, sizeof b), format_size(t->swap, c, sizeof c));
+		"\nTotal %s in %zu segments, %" PRIu64 " attaches, %zu dest, %zu locked; "
+		"rss %s, swap %s\n",
+		format_size(t->bytes, a, sizeof a), t->segments, t->nattch, t->dest, t->locked,
+		format_size(t->rss, b, sizeof b), format_size(t->swap, c, sizeof c));
 	fprintf(out, "Sorted by %s%s", sysvipc_sort_name(s->sort), s->reverse ? ", reversed" : "");
 	if (s->res.truncated)
 		fprintf(out, "; showing %zu of %zu", s->n, s->res.total);
@@ -274,8 +302,8 @@ int segtable_write(FILE *out, const struct inventory *s, const struct segtable_o
 {
 	int cols[SEGTABLE_MAX_COLUMNS];
 	char why[160];
-	int ncols = segtable_columns(o->columns, o->format, cols, SEGTABLE_MAX_COLUMNS, why,
-				     sizeof why);
+	int ncols =
+	    segtable_columns(o->columns, o->format, cols, SEGTABLE_MAX_COLUMNS, why, sizeof why);
 	if (ncols < 0) {
 		errno = EINVAL;
 		return -1;
@@ -332,10 +360,10 @@ int segtable_prom(FILE *out, const struct inventory *s)
 		return -1;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct inventory_row *r = &s->rows[i];
-		ps[i] = (struct prom_segment){&r->shm, r->owner, r->is_record ? &r->snap : NULL,
-		                              r->writer_alive};
+		ps[i] = (struct prom_segment){ &r->shm, r->owner, r->is_record ? &r->snap : NULL,
+					       r->writer_alive };
 	}
-	struct prom_input in = {ps, s->n, &s->res.totals, &s->limits, s->page_size};
+	struct prom_input in = { ps, s->n, &s->res.totals, &s->limits, s->page_size };
 	int rc = prom_write(out, &in);
 	free(ps);
 	return rc;

@@ -30,7 +30,7 @@ struct segtable_output {
 	enum sysvipc_sort sort;
 	bool reverse;
 	const char *columns; /* -o: "KEY,ID", "+COUNT" (added to the default), "ALL";
-	                      * NULL: lsipc's default columns in text, all in JSON */
+			      * NULL: lsipc's default columns in text, all in JSON */
 	bool raw;            /* --raw: unaligned, no summary */
 	bool noheadings;     /* --noheadings: no summary, no column names */
 	bool bytes;          /* --bytes: sizes in bytes in the table (always in JSON) */
@@ -46,8 +46,8 @@ const char *segtable_column_name(size_t i);
 /* Parse an -o list (names in any case, comma-separated; a leading '+' adds
  * them to fmt's default; ALL is every column) into cols.  Returns how many,
  * or -1 with a one-line reason in why. */
-int segtable_columns(const char *list, enum segtable_format fmt, int *cols, size_t max,
-		     char *why, size_t whylen);
+int segtable_columns(const char *list, enum segtable_format fmt, int *cols, size_t max, char *why,
+		     size_t whylen);
 
 /* The list through libsmartcols, as lsipc prints it.  SEGTABLE_TEXT: a
  * summary of totals and limits (not with raw or noheadings), then the table

@@ -60,8 +60,7 @@ bool control_forward(struct shmtop_control *to, const struct shmtop_control *fro
 		atomic_fetch_add_explicit(&to->reset, now.reset - seen->reset, RELAXED);
 	if (now.pause != seen->pause)
 		request_pause(to, now.pause & 1);
-	atomic_fetch_add_explicit(&to->request, now.request - seen->request,
-				  memory_order_release);
+	atomic_fetch_add_explicit(&to->request, now.request - seen->request, memory_order_release);
 	*seen = now;
 	return true;
 }

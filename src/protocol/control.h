@@ -62,7 +62,7 @@ struct shmtop_control {
 	_Atomic uint32_t last_uid;
 	_Atomic int32_t data_shmid; /* the data segment this one commands */
 	uint32_t reserved;
-	_Atomic uint64_t token;     /* that segment's record token */
+	_Atomic uint64_t token; /* that segment's record token */
 };
 
 static_assert(sizeof(struct shmtop_control) == 56, "layout");
@@ -115,8 +115,7 @@ struct shmtop_control *control_attach_proven(const struct control_claim *c, size
 
 /* Send cmd; returns the ticket to wait for.  If serial is not NULL, a
  * pause/resume stores its serial there (the order of pause requests). */
-uint32_t control_send(struct shmtop_control *c, enum shmtop_command cmd,
-		      uint32_t *serial);
+uint32_t control_send(struct shmtop_control *c, enum shmtop_command cmd, uint32_t *serial);
 
 /* Wait until the writer of rec has acknowledged ticket, at most timeout_ms.
  * Returns 0, or -1 with errno ETIMEDOUT. */

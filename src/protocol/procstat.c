@@ -30,8 +30,11 @@ int proc_parse_stat(const char *stat, struct proc_stat_fields *f)
 	if (p[1] != ' ' || !p[2] || p[3] != ' ')
 		return -1;
 	struct proc_stat_fields out = { .state = p[2] };
-	uint64_t *const want[23] = { [14] = &out.utime, [15] = &out.stime, [16] = &out.cutime,
-				     [17] = &out.cstime, [22] = &out.starttime };
+	uint64_t *const want[23] = { [14] = &out.utime,
+				     [15] = &out.stime,
+				     [16] = &out.cutime,
+				     [17] = &out.cstime,
+				     [22] = &out.starttime };
 	p++;
 	for (int field = 3; field <= 22; field++) {
 		p = strchr(p, ' ');

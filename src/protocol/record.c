@@ -33,7 +33,7 @@ static inline uint64_t checksum(const struct shmtop_snapshot *s)
 	 * xored as a tree, so the CPU can do them side by side (the checksum
 	 * is on every update and every read). */
 	uint64_t lane[8] = { [7] = UINT64_C(0x9e3779b97f4a7c15) };
-#define MIX(type, name) \
+#define MIX(type, name)                                                                            \
 	lane[FIELD_##name % 8] ^= rotl(BITS64(s->name), (5 * FIELD_##name + 1) % 64);
 	SHMTOP_PAYLOAD_FIELDS(MIX)
 #undef MIX
@@ -57,10 +57,13 @@ const char *record_state_name(uint32_t state)
 	}
 }
 
-#define FAIL(...) do { snprintf(why, whylen, __VA_ARGS__); return -1; } while (0)
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(why, whylen, __VA_ARGS__);                                                \
+		return -1;                                                                         \
+	} while (0)
 
-static int validate_header(const struct shmtop_snapshot *s, size_t segsz, char *why,
-			   size_t whylen)
+static int validate_header(const struct shmtop_snapshot *s, size_t segsz, char *why, size_t whylen)
 {
 	if (segsz < sizeof(struct shmtop_record))
 		FAIL("segment is %zu bytes, a shmtop record needs %zu", segsz,
@@ -85,8 +88,8 @@ static int validate_header(const struct shmtop_snapshot *s, size_t segsz, char *
 	return 0;
 }
 
-static int validate_payload(const struct shmtop_snapshot *s, enum record_check check,
-			    char *why, size_t whylen)
+static int validate_payload(const struct shmtop_snapshot *s, enum record_check check, char *why,
+			    size_t whylen)
 {
 	if (check == RECORD_CHECK_ALL && (s->seq & 1))
 		FAIL("record is mid-update (sequence %llu is odd)", (unsigned long long)s->seq);
@@ -143,9 +146,8 @@ static inline int payload_ok(const struct shmtop_snapshot *s)
 }
 
 /* Load the header fields; EMPTY if magic is still 0, else validate them. */
-static inline enum shmtop_read_status load_header(const void *seg, size_t segsz,
-					   struct shmtop_snapshot *out, char *why,
-					   size_t whylen)
+static inline enum shmtop_read_status
+load_header(const void *seg, size_t segsz, struct shmtop_snapshot *out, char *why, size_t whylen)
 {
 	if (segsz < sizeof(struct shmtop_record)) {
 		validate_header(out, segsz, why, whylen);
@@ -171,8 +173,7 @@ static inline enum shmtop_read_status load_header(const void *seg, size_t segsz,
 }
 
 enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
-					   struct shmtop_snapshot *out, char *why,
-					   size_t whylen)
+					   struct shmtop_snapshot *out, char *why, size_t whylen)
 {
 	memset(out, 0, sizeof *out);
 	return load_header(seg, segsz, out, why, whylen);
@@ -187,8 +188,8 @@ int record_read_fields(const void *seg, size_t segsz, struct shmtop_snapshot *ou
 	return record_validate(out, segsz, RECORD_CHECK_FIELDS, why, whylen);
 }
 
-enum shmtop_read_status record_read(const void *seg, size_t segsz,
-				    struct shmtop_snapshot *out, char *why, size_t whylen)
+enum shmtop_read_status record_read(const void *seg, size_t segsz, struct shmtop_snapshot *out,
+				    char *why, size_t whylen)
 {
 	enum shmtop_read_status st = load_header(seg, segsz, out, why, whylen);
 	if (st != SHMTOP_READ_OK)

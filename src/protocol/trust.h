@@ -33,20 +33,20 @@ int trust_owned(uid_t uid, uid_t cuid, unsigned mode, uid_t euid, char *why, siz
 
 /* What is known of a control segment. */
 struct control_claim {
-	int id;            /* its shmid */
-	uid_t uid;         /* owner, from IPC_STAT or /proc/sysvipc/shm */
-	pid_t cpid;        /* creator pid */
-	bool have_bytes;   /* the fields below were read from it */
-	int data_shmid;    /* the data segment it names */
-	uint64_t token;    /* the record token it names */
+	int id;          /* its shmid */
+	uid_t uid;       /* owner, from IPC_STAT or /proc/sysvipc/shm */
+	pid_t cpid;      /* creator pid */
+	bool have_bytes; /* the fields below were read from it */
+	int data_shmid;  /* the data segment it names */
+	uint64_t token;  /* the record token it names */
 };
 
 /* What the record on screen (or being taken over) says it should be. */
 struct control_expect {
-	int data_shmid;    /* the data segment's shmid */
-	uid_t data_uid;    /* the data segment's owner */
-	pid_t writer_pid;  /* the record's writer_pid */
-	uint64_t token;    /* the record's token */
+	int data_shmid;   /* the data segment's shmid */
+	uid_t data_uid;   /* the data segment's owner */
+	pid_t writer_pid; /* the record's writer_pid */
+	uint64_t token;   /* the record's token */
 };
 
 /* Does the control segment belong to the record?  Checks owner and creator

@@ -49,17 +49,17 @@ struct writer {
 	struct shmtop_record *rec;
 	struct shmtop_control *ctl;
 	struct writerlock lock;
-	uint64_t token;             /* the record's */
+	uint64_t token;                 /* the record's */
 	struct shmtop_control *old_ctl; /* the predecessor's, while viewers hold it */
 	int old_ctl_id;
-	struct control_seen old_seen;   /* what has been forwarded from it */
-	char why[200];              /* why writer_run() returned -1 */
-	int32_t published_pid;      /* the writer_pid the record should hold */
-	bool usurped;               /* another writer holds the record now */
-	struct shmtop_snapshot cur; /* the payload as this writer last published it */
-	int64_t wall_offset;        /* CLOCK_REALTIME - CLOCK_MONOTONIC ... */
-	int64_t wall_offset_at;     /* ... as measured at this CLOCK_MONOTONIC time */
-	int64_t next_tick;          /* CLOCK_MONOTONIC of the next count */
+	struct control_seen old_seen; /* what has been forwarded from it */
+	char why[200];                /* why writer_run() returned -1 */
+	int32_t published_pid;        /* the writer_pid the record should hold */
+	bool usurped;                 /* another writer holds the record now */
+	struct shmtop_snapshot cur;   /* the payload as this writer last published it */
+	int64_t wall_offset;          /* CLOCK_REALTIME - CLOCK_MONOTONIC ... */
+	int64_t wall_offset_at;       /* ... as measured at this CLOCK_MONOTONIC time */
+	int64_t next_tick;            /* CLOCK_MONOTONIC of the next count */
 	int64_t last_beat;
 	int64_t removal_checked; /* CLOCK_MONOTONIC of the last removed() check */
 	mode_t seg_mode;
@@ -116,8 +116,7 @@ static void refresh_wall_offset(writer *w, int64_t now)
 
 /* A fresh control segment, already marked for removal so it goes away with
  * its last user, its counters starting at start.  Returns its id, or -1. */
-static int control_create(writer *w, const struct control_seen *start, char *why,
-			  size_t whylen)
+static int control_create(writer *w, const struct control_seen *start, char *why, size_t whylen)
 {
 	int id = shmget(IPC_PRIVATE, sizeof(struct shmtop_control),
 			IPC_CREAT | (int)w->opt.control_mode);
@@ -145,8 +144,9 @@ static struct shmtop_control *previous_control(const writer *w, int id, pid_t pr
 	if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0)
 		return NULL;
 	const struct control_claim c = { .id = id, .uid = ds.shm_perm.uid, .cpid = ds.shm_cpid };
-	const struct control_expect e = { .data_shmid = w->shmid, .data_uid = geteuid(),
-					  .writer_pid = prev, .token = w->token };
+	const struct control_expect e = {
+		.data_shmid = w->shmid, .data_uid = geteuid(), .writer_pid = prev, .token = w->token
+	};
 	char why[200];
 	return control_attach_proven(&c, ds.shm_segsz, &e, why, sizeof why);
 }
@@ -279,8 +279,9 @@ static int open_existing(writer *w, char *why, size_t whylen)
 	}
 	void *p = shmat(id, NULL, 0);
 	if (p == (void *)-1) {
-		snprintf(why, whylen, "cannot attach segment with key %s (shmid %d) for writing: %s",
-			 k, id, strerror(errno));
+		snprintf(why, whylen,
+			 "cannot attach segment with key %s (shmid %d) for writing: %s", k, id,
+			 strerror(errno));
 		return -1;
 	}
 	w->rec = p;
@@ -294,8 +295,10 @@ static int open_existing(writer *w, char *why, size_t whylen)
 			nanosleep(&(struct timespec){ .tv_nsec = 10 * 1000000 }, NULL);
 	}
 	if (st != SHMTOP_READ_OK) {
-		snprintf(why, whylen, "key %s (shmid %d) is not a shmwriter segment (%s); "
-			 "refusing to touch it", k, id, reason);
+		snprintf(why, whylen,
+			 "key %s (shmid %d) is not a shmwriter segment (%s); "
+			 "refusing to touch it",
+			 k, id, reason);
 		return -1;
 	}
 	/* The payload must be sound too.  A writer killed mid-update leaves seq
@@ -305,11 +308,13 @@ static int open_existing(writer *w, char *why, size_t whylen)
 	st = record_read(p, ds.shm_segsz, &s, reason, sizeof reason);
 	if (st == SHMTOP_READ_BUSY)
 		st = record_read_fields(p, ds.shm_segsz, &s, reason, sizeof reason)
-			     ? SHMTOP_READ_INVALID
-			     : SHMTOP_READ_OK;
+			 ? SHMTOP_READ_INVALID
+			 : SHMTOP_READ_OK;
 	if (st != SHMTOP_READ_OK) {
-		snprintf(why, whylen, "key %s (shmid %d) holds a damaged shmwriter record (%s); "
-			 "refusing to touch it", k, id, reason);
+		snprintf(why, whylen,
+			 "key %s (shmid %d) holds a damaged shmwriter record (%s); "
+			 "refusing to touch it",
+			 k, id, reason);
 		return -1;
 	}
 
@@ -342,7 +347,8 @@ writer *writer_open(const struct writer_options *o, char *why, size_t whylen)
 			w->how = OPENED_CREATED;
 			w->rec = shmat(id, NULL, 0);
 			if (w->rec == (void *)-1) {
-				snprintf(why, whylen, "cannot attach new segment: %s", strerror(errno));
+				snprintf(why, whylen, "cannot attach new segment: %s",
+					 strerror(errno));
 				w->rec = NULL;
 			} else if (init_created(w, why, whylen) == 0) {
 				return w;
@@ -376,16 +382,17 @@ writer *writer_open(const struct writer_options *o, char *why, size_t whylen)
 void writer_describe(const writer *w, char *buf, size_t len)
 {
 	char kb[16];
-	int n = snprintf(buf, len, "key %s shmid %d size %zu mode %04o pid %d",
-			 key_hex(w->opt.key, kb), w->shmid, sizeof(struct shmtop_record),
-			 (unsigned)w->seg_mode, (int)getpid());
+	int n =
+	    snprintf(buf, len, "key %s shmid %d size %zu mode %04o pid %d", key_hex(w->opt.key, kb),
+		     w->shmid, sizeof(struct shmtop_record), (unsigned)w->seg_mode, (int)getpid());
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (w->how == OPENED_CREATED)
 		snprintf(buf + n, len - (size_t)n, " (created)");
 	else
 		snprintf(buf + n, len - (size_t)n, " (%s pid %d, count %llu%s)",
-			 w->how == OPENED_TOOK_OVER ? "took over from dead writer" : "resumed after",
+			 w->how == OPENED_TOOK_OVER ? "took over from dead writer"
+						    : "resumed after",
 			 (int)w->prev_pid, (unsigned long long)w->cur.count,
 			 w->opt.reset ? ", reset" : "");
 }

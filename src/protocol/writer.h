@@ -15,11 +15,11 @@
 
 struct writer_options {
 	key_t key;
-	int64_t interval_ns;  /* 0: flat out */
-	mode_t mode;          /* data segment, when created */
-	mode_t control_mode;  /* control segment */
-	bool reset;           /* start the count at 0 on a taken-over segment */
-	bool remove_on_exit;  /* IPC_RMID the data segment in writer_close() */
+	int64_t interval_ns; /* 0: flat out */
+	mode_t mode;         /* data segment, when created */
+	mode_t control_mode; /* control segment */
+	bool reset;          /* start the count at 0 on a taken-over segment */
+	bool remove_on_exit; /* IPC_RMID the data segment in writer_close() */
 };
 
 /* Heartbeat period: a live writer publishes at least this often. */
@@ -30,7 +30,8 @@ typedef struct writer writer;
 /* Take the single-writer lock of o->key, then create the segment on it, or
  * take over one whose writer is gone.  Returns NULL with a one-line reason
  * in why if a writer is running, the segment or the lock's semaphore set is
- * not ours to trust (left untouched), or a system call fails.  Must be called from the thread that will run and close it. */
+ * not ours to trust (left untouched), or a system call fails.  Must be called from the thread that
+ * will run and close it. */
 writer *writer_open(const struct writer_options *o, char *why, size_t whylen);
 
 /* One line describing what writer_open() did: key, shmid, size, mode, pid. */

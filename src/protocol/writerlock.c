@@ -37,7 +37,8 @@ static int existing(key_t key, int *id_out, char *why, size_t whylen)
 	if (id < 0) {
 		if (errno == ENOENT)
 			return AGAIN;
-		snprintf(why, whylen, "cannot use the writer lock of key 0x%08x (semaphore set): %s",
+		snprintf(why, whylen,
+			 "cannot use the writer lock of key 0x%08x (semaphore set): %s",
 			 (unsigned)key, strerror(errno));
 		return FAILED;
 	}
@@ -45,21 +46,26 @@ static int existing(key_t key, int *id_out, char *why, size_t whylen)
 	if (semctl(id, 0, IPC_STAT, (union semun){ .buf = &ds }) < 0) {
 		if (errno == EIDRM || errno == EINVAL)
 			return AGAIN;
-		snprintf(why, whylen, "cannot use the writer lock of key 0x%08x (semaphore set "
-			 "semid %d): %s", (unsigned)key, id, strerror(errno));
+		snprintf(why, whylen,
+			 "cannot use the writer lock of key 0x%08x (semaphore set "
+			 "semid %d): %s",
+			 (unsigned)key, id, strerror(errno));
 		return FAILED;
 	}
 	char reason[300];
 	if (trust_owned(ds.sem_perm.uid, ds.sem_perm.cuid, ds.sem_perm.mode & 0777, geteuid(),
 			reason, sizeof reason)) {
-		snprintf(why, whylen, "the writer lock of key 0x%08x (semaphore set semid %d, "
-			 "ipcs -s) is %s; refusing it", (unsigned)key, id, reason);
+		snprintf(why, whylen,
+			 "the writer lock of key 0x%08x (semaphore set semid %d, "
+			 "ipcs -s) is %s; refusing it",
+			 (unsigned)key, id, reason);
 		return FAILED;
 	}
 	if (ds.sem_nsems != 1) {
-		snprintf(why, whylen, "the semaphore set on key 0x%08x (semid %d, ipcs -s) has %lu "
-			 "semaphores, not shmwriter's 1; refusing it", (unsigned)key, id,
-			 (unsigned long)ds.sem_nsems);
+		snprintf(why, whylen,
+			 "the semaphore set on key 0x%08x (semid %d, ipcs -s) has %lu "
+			 "semaphores, not shmwriter's 1; refusing it",
+			 (unsigned)key, id, (unsigned long)ds.sem_nsems);
 		return FAILED;
 	}
 	*id_out = id;
@@ -70,8 +76,10 @@ static int take_once(struct writerlock *l, key_t key, char *why, size_t whylen)
 {
 	int id = semget(key, 1, IPC_CREAT | IPC_EXCL | 0600);
 	if (id < 0 && errno != EEXIST) {
-		snprintf(why, whylen, "cannot create the writer lock of key 0x%08x (a semaphore "
-			 "set): %s", (unsigned)key, strerror(errno));
+		snprintf(why, whylen,
+			 "cannot create the writer lock of key 0x%08x (a semaphore "
+			 "set): %s",
+			 (unsigned)key, strerror(errno));
 		return FAILED;
 	}
 	if (id < 0) {
@@ -92,8 +100,10 @@ static int take_once(struct writerlock *l, key_t key, char *why, size_t whylen)
 		return AGAIN;
 	if (errno == EAGAIN) {
 		int pid = semctl(id, 0, GETPID);
-		snprintf(why, whylen, "a writer is already running on key 0x%08x (shmid %d, "
-			 "semaphore semid %d): pid %d", (unsigned)key, shmid_of(key), id, pid);
+		snprintf(why, whylen,
+			 "a writer is already running on key 0x%08x (shmid %d, "
+			 "semaphore semid %d): pid %d",
+			 (unsigned)key, shmid_of(key), id, pid);
 	} else {
 		snprintf(why, whylen, "cannot take the writer lock of key 0x%08x (semid %d): %s",
 			 (unsigned)key, id, strerror(errno));

@@ -84,7 +84,7 @@ enum line { LINE_H, LINE_V, LINE_RTEE, LINE_UL, LINE_UR, LINE_LL, LINE_LR };
 static void line_cell(int y, int x, enum line g, const struct draw_style *s)
 {
 	static const char *const box[] = {
-		[LINE_H] = "\u2500", [LINE_V] = "\u2502", [LINE_RTEE] = "\u2524",
+		[LINE_H] = "\u2500",  [LINE_V] = "\u2502",  [LINE_RTEE] = "\u2524",
 		[LINE_UL] = "\u250c", [LINE_UR] = "\u2510", [LINE_LL] = "\u2514",
 		[LINE_LR] = "\u2518",
 	};
@@ -206,7 +206,8 @@ static void draw_value(const struct view_model *m, const struct view_model *p,
 		/* Block glyphs are as heavy as they get; bold would only add an
 		 * attribute change each way on every row. */
 		for (unsigned r = 0; r < BIGTEXT_ROWS; r++)
-			put(l->value_y + (int)r, 0, bigtext_row(m->value, r, s->utf8, row, sizeof row),
+			put(l->value_y + (int)r, 0,
+			    bigtext_row(m->value, r, s->utf8, row, sizeof row),
 			    s->utf8 ? A_NORMAL : A_BOLD);
 	}
 	if (details) {
@@ -216,8 +217,7 @@ static void draw_value(const struct view_model *m, const struct view_model *p,
 }
 
 /* What the control row shows: a notice, a warning, or the controls. */
-static const char *control_text(const struct view_model *m, const struct draw_style *s,
-				attr_t *a)
+static const char *control_text(const struct view_model *m, const struct draw_style *s, attr_t *a)
 {
 	if (m->notice[0]) {
 		*a = A_BOLD;
@@ -258,10 +258,12 @@ static void draw_fields(const struct view_model *m, const struct view_model *p,
 		int y = l->info_y + (int)i / l->info_cols;
 		int x = (int)i % l->info_cols * l->info_colw;
 		char cell[96];
-		int w = l->info_colw - 1 < (int)sizeof cell ? l->info_colw - 1 : (int)sizeof cell - 1;
+		int w =
+		    l->info_colw - 1 < (int)sizeof cell ? l->info_colw - 1 : (int)sizeof cell - 1;
 		if (w < 0)
 			w = 0;
-		int n = snprintf(cell, (size_t)w + 1, "%-8s %s", m->fields[i].label, m->fields[i].value);
+		int n = snprintf(cell, (size_t)w + 1, "%-8s %s", m->fields[i].label,
+				 m->fields[i].value);
 		for (; n >= 0 && n < w; n++) /* pad: a shorter value leaves nothing behind */
 			cell[n] = ' ';
 		cell[w] = '\0';
@@ -310,7 +312,7 @@ static void draw_procs(const struct view_model *m, const struct view_model *p,
 }
 
 static void draw_column(const struct graph *g, const struct layout *l, size_t c,
-			 const struct draw_style *s)
+			const struct draw_style *s)
 {
 	for (int r = 0; r < l->graph_h; r++)
 		mvaddstr(l->graph_y + r, l->graph_x + (int)c,
@@ -342,14 +344,15 @@ static void draw_graph(const struct view_model *m, const struct view_model *p,
 		put(l->graph_sep_y, 3, m->graph_title, A_NORMAL);
 		put(l->graph_sep_y, 3 + (int)strlen(m->graph_title), " ", A_NORMAL);
 	}
-	bool labels = !p || !same(m->graph_top, p->graph_top) || !same(m->graph_mid, p->graph_mid) ||
-		      !same(m->graph_base, p->graph_base);
+	bool labels = !p || !same(m->graph_top, p->graph_top) ||
+		      !same(m->graph_mid, p->graph_mid) || !same(m->graph_base, p->graph_base);
 	if (labels) {
 		int mid = l->graph_h >= 5 ? l->graph_h / 2 : -1;
 		for (int r = 0; r < l->graph_h; r++) {
-			const char *t = r == 0 ? m->graph_top
-				      : r == l->graph_h - 1 ? m->graph_base
-				      : r == mid ? m->graph_mid : "";
+			const char *t = r == 0                ? m->graph_top
+					: r == l->graph_h - 1 ? m->graph_base
+					: r == mid            ? m->graph_mid
+							      : "";
 			char lab[GRAPH_LABEL_W + 2];
 			snprintf(lab, sizeof lab, "%*s", GRAPH_LABEL_W, t);
 			put(l->graph_y + r, 0, lab, A_NORMAL);
@@ -451,8 +454,8 @@ static void draw_too_small(const struct draw_style *s)
 	}
 }
 
-void draw_screen(const struct view_model *m, const struct view_model *prev,
-		 const struct layout *l, const struct draw_style *s, bool help)
+void draw_screen(const struct view_model *m, const struct view_model *prev, const struct layout *l,
+		 const struct draw_style *s, bool help)
 {
 	if (!prev || help || l->too_small) {
 		erase();

@@ -26,8 +26,8 @@ void draw_colors(void);
 /* Draw m (not refreshed); the help overlay on top if help.  prev is the
  * model last drawn with the same layout and style, so only what differs from
  * it is drawn; NULL (or help) erases and draws everything. */
-void draw_screen(const struct view_model *m, const struct view_model *prev,
-		 const struct layout *l, const struct draw_style *s, bool help);
+void draw_screen(const struct view_model *m, const struct view_model *prev, const struct layout *l,
+		 const struct draw_style *s, bool help);
 
 /* A horizontal line of n cells from (y, x): Unicode in UTF-8, else ACS (or
  * ASCII with --ascii); never the DEC charset in UTF-8. */

@@ -37,7 +37,7 @@ static void draw_row(int y, const char *t, const struct draw_style *s)
 }
 
 void drawlog_draw(int y, int h, const struct preview *pv, const struct events_ring *r,
-		   const struct draw_style *s, struct drawlog_drawn *d)
+		  const struct draw_style *s, struct drawlog_drawn *d)
 {
 	if (h > LOGPANEL_ROWS)
 		h = LOGPANEL_ROWS;

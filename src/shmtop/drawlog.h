@@ -32,6 +32,6 @@ int drawlog_want(int preview_lines);
  * title rule, then the event log of r with its rule, the newest events that
  * fit, the newest last. */
 void drawlog_draw(int y, int h, const struct preview *pv, const struct events_ring *r,
-		   const struct draw_style *s, struct drawlog_drawn *d);
+		  const struct draw_style *s, struct drawlog_drawn *d);
 
 #endif

@@ -98,20 +98,24 @@ enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid)
 	long page = l->view.height > 1 ? (long)l->view.height - 1 : 1;
 	enum sysvipc_sort by;
 	switch (ch) {
-	case 'q': case 'Q': case 27: case 3: case KEY_F(10):
-		return LIST_QUIT;
-	case '\t':
-		return LIST_BACK;
-	case 12: case KEY_RESIZE:
-		listview_fit(&l->view, l->snap.n, list_height());
-		return LIST_REPAINT;
+	case 'q':
+	case 'Q':
+	case 27:
+	case 3:
+	case KEY_F(10): return LIST_QUIT;
+	case '\t': return LIST_BACK;
+	case 12:
+	case KEY_RESIZE: listview_fit(&l->view, l->snap.n, list_height()); return LIST_REPAINT;
 	case KEY_UP: listview_move(&l->view, -1); break;
 	case KEY_DOWN: listview_move(&l->view, 1); break;
 	case KEY_PPAGE: listview_move(&l->view, -page); break;
 	case KEY_NPAGE: listview_move(&l->view, page); break;
 	case KEY_HOME: listview_select(&l->view, 0); break;
 	case KEY_END: listview_select(&l->view, l->view.n ? l->view.n - 1 : 0); break;
-	case '\n': case '\r': case KEY_ENTER: case KEY_RIGHT:
+	case '\n':
+	case '\r':
+	case KEY_ENTER:
+	case KEY_RIGHT:
 		if (!l->snap.n)
 			return LIST_NONE;
 		*key = l->snap.rows[l->view.sel].shm.st.key;
@@ -172,8 +176,8 @@ static void lookup_commands(struct list_screen *l)
 {
 	struct list_command_memo shown[LIST_MEMO];
 	int64_t now = clock_mono_ns();
-	size_t top = l->view.top, end = top + l->view.height < l->snap.n ? top + l->view.height
-									   : l->snap.n;
+	size_t top = l->view.top,
+	       end = top + l->view.height < l->snap.n ? top + l->view.height : l->snap.n;
 	for (size_t i = top; i < end; i++) {
 		struct inventory_row *r = &l->snap.rows[i];
 		const struct list_command_memo *m = memo_find(l, r);
@@ -225,7 +229,8 @@ void list_draw(struct list_screen *l, struct list_drawn *d)
 		 * of the old text stays; never the last cell of the last row */
 		int w = y == LINES - 1 ? COLS - 1 : COLS;
 		char line[LIST_SCREEN_COLS];
-		snprintf(line, sizeof line, "%-*s", w < LIST_SCREEN_COLS ? w : LIST_SCREEN_COLS - 1, t);
+		snprintf(line, sizeof line, "%-*s", w < LIST_SCREEN_COLS ? w : LIST_SCREEN_COLS - 1,
+			 t);
 		attrset((int)a);
 		mvaddnstr(y, 0, line, w);
 		attrset((int)A_NORMAL);

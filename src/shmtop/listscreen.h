@@ -13,8 +13,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "listview.h"
 #include "inventory.h"
+#include "listview.h"
 
 #define LIST_SCREEN_ROWS 512 /* screen rows remembered for partial redraws */
 #define LIST_SCREEN_COLS 256
@@ -38,10 +38,10 @@ struct list_screen {
 	struct listview view;
 	enum sysvipc_sort sort;
 	bool reverse;
-	int sel_shmid;      /* the selected segment, kept across refreshes and sorts */
+	int sel_shmid; /* the selected segment, kept across refreshes and sorts */
 	bool have_sel;
-	int read_errno;     /* why the last refresh failed, or 0 */
-	int64_t limits_at;  /* when snap.limits were read; 0: never */
+	int read_errno;                           /* why the last refresh failed, or 0 */
+	int64_t limits_at;                        /* when snap.limits were read; 0: never */
 	struct list_command_memo memo[LIST_MEMO]; /* the rows last shown */
 	size_t nmemo;
 };
@@ -55,10 +55,10 @@ struct list_drawn {
 };
 
 enum list_action {
-	LIST_NONE,   /* handled (maybe changed) */
+	LIST_NONE, /* handled (maybe changed) */
 	LIST_QUIT,
-	LIST_OPEN,   /* open the selected segment: its key and shmid */
-	LIST_BACK,   /* back to the detail view (Tab) */
+	LIST_OPEN, /* open the selected segment: its key and shmid */
+	LIST_BACK, /* back to the detail view (Tab) */
 	LIST_REPAINT,
 };
 

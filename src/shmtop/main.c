@@ -113,7 +113,9 @@ static int run_batch(monitor *mon, const struct options *o, bool utf8)
 static int run_all_batch(const struct options *o)
 {
 	struct segtable_output so = {
-		.format = o->prometheus ? SEGTABLE_PROM : o->json ? SEGTABLE_JSON : SEGTABLE_TEXT,
+		.format = o->prometheus ? SEGTABLE_PROM
+			  : o->json     ? SEGTABLE_JSON
+					: SEGTABLE_TEXT,
 		.sort = o->sort,
 		.reverse = o->sort_reverse,
 		.columns = o->columns,
@@ -199,8 +201,10 @@ int main(int argc, char **argv)
 			return SHMTOP_EXIT_ERROR;
 		}
 		if (!term || !*term || strcmp(term, "dumb") == 0) {
-			fprintf(stderr, PROG ": terminal type '%s' cannot show the full screen; "
-					"use -b (batch) for text output\n", term ? term : "");
+			fprintf(stderr,
+				PROG ": terminal type '%s' cannot show the full screen; "
+				     "use -b (batch) for text output\n",
+				term ? term : "");
 			return SHMTOP_EXIT_ERROR;
 		}
 		signal(SIGPIPE, SIG_IGN);
@@ -233,7 +237,8 @@ int main(int argc, char **argv)
 		sigaddset(&wake, SIGWINCH);
 		sigprocmask(SIG_BLOCK, &wake, NULL);
 		rc = tui_run(mon, &o, utf8, color_wanted(&o), &quit_flag, &wake, why, sizeof why)
-			     ? SHMTOP_EXIT_ERROR : SHMTOP_EXIT_OK;
+			 ? SHMTOP_EXIT_ERROR
+			 : SHMTOP_EXIT_OK;
 		if (rc)
 			fprintf(stderr, PROG ": %s\n", why);
 	}

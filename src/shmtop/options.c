@@ -10,10 +10,14 @@
 #include <sys/ipc.h>
 
 #include "parse.h"
-#include "shmtop/record.h"
 #include "segtable.h"
+#include "shmtop/record.h"
 
-#define FAIL(...) do { snprintf(why, whylen, __VA_ARGS__); return OPTIONS_BAD; } while (0)
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(why, whylen, __VA_ARGS__);                                                \
+		return OPTIONS_BAD;                                                                \
+	} while (0)
 
 const char *options_usage(void)
 {
@@ -22,14 +26,16 @@ const char *options_usage(void)
 	       "bytes, and shmwriter's record; or print it as text, JSON or Prometheus.\n"
 	       "\n"
 	       "Segment:\n"
-	       "  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = 0x2537)\n"
+	       "  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = "
+	       "0x2537)\n"
 	       "  -f, --file PATH        derive the key from PATH with ftok(PATH, 'S')\n"
 	       "  -i, --id SHMID         the segment with this shmid, as ipcs -m -i shows it\n"
 	       "\n"
 	       "Display:\n"
 	       "  -d, --delay TENTHS     refresh every TENTHS tenths of a second, 1 to 600\n"
 	       "                         (default 5)\n"
-	       "  -n, --iterations N     stop after N refreshes or snapshots (default: until quit)\n"
+	       "  -n, --iterations N     stop after N refreshes or snapshots (default: until "
+	       "quit)\n"
 	       "      --ascii            draw with ASCII only (automatic in non-UTF-8 locales)\n"
 	       "      --no-color         no colours (also when NO_COLOR is set)\n"
 	       "\n"
@@ -90,15 +96,36 @@ static int number(const char *s, long lo, long hi, long *out)
 }
 
 /* getopt_long's values of the options without a short form. */
-enum { OPT_ASCII = 256, OPT_NO_COLOR, OPT_JSON, OPT_SORT, OPT_PROMETHEUS, OPT_CHECK,
-       OPT_RAW, OPT_NOHEADINGS, OPT_BYTES };
+enum {
+	OPT_ASCII = 256,
+	OPT_NO_COLOR,
+	OPT_JSON,
+	OPT_SORT,
+	OPT_PROMETHEUS,
+	OPT_CHECK,
+	OPT_RAW,
+	OPT_NOHEADINGS,
+	OPT_BYTES
+};
 
 /* Options, as bits, for telling which go together. */
 enum {
-	O_KEY = 1u << 0, O_FILE = 1u << 1, O_ID = 1u << 2, O_DELAY = 1u << 3,
-	O_ITER = 1u << 4, O_ASCII = 1u << 5, O_NOCOLOR = 1u << 6, O_BATCH = 1u << 7,
-	O_JSON = 1u << 8, O_ALL = 1u << 9, O_SORT = 1u << 10, O_PROM = 1u << 11,
-	O_CHECK = 1u << 12, O_OUTPUT = 1u << 13, O_RAW = 1u << 14, O_NOHEAD = 1u << 15,
+	O_KEY = 1u << 0,
+	O_FILE = 1u << 1,
+	O_ID = 1u << 2,
+	O_DELAY = 1u << 3,
+	O_ITER = 1u << 4,
+	O_ASCII = 1u << 5,
+	O_NOCOLOR = 1u << 6,
+	O_BATCH = 1u << 7,
+	O_JSON = 1u << 8,
+	O_ALL = 1u << 9,
+	O_SORT = 1u << 10,
+	O_PROM = 1u << 11,
+	O_CHECK = 1u << 12,
+	O_OUTPUT = 1u << 13,
+	O_RAW = 1u << 14,
+	O_NOHEAD = 1u << 15,
 	O_BYTES = 1u << 16,
 	O_SEGMENT = O_KEY | O_FILE | O_ID,
 	O_LIST = O_OUTPUT | O_RAW | O_NOHEAD | O_BYTES, /* the batch list's */
@@ -190,8 +217,10 @@ static int conflict(unsigned given, bool json, char *why, size_t whylen)
 	if ((extra & O_SORT) && !(given & (O_ALL | O_PROM)))
 		snprintf(why, whylen, "--sort orders the list of every segment: it needs --all");
 	else if ((extra & O_LIST) && !list && !(given & (O_CHECK | O_PROM)))
-		snprintf(why, whylen, "%s shapes the list in batch: it needs --all with --batch "
-			 "or --json", option_name(extra & O_LIST));
+		snprintf(why, whylen,
+			 "%s shapes the list in batch: it needs --all with --batch "
+			 "or --json",
+			 option_name(extra & O_LIST));
 	else
 		snprintf(why, whylen, "%s cannot be used with %s", option_name(extra), mode);
 	return -1;
@@ -227,8 +256,10 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 	long v;
 	int c;
 
-	*o = (struct options){ .key = SHMTOP_DEFAULT_KEY, .shmid = -1,
-			       .delay_tenths = OPTIONS_DEFAULT_DELAY, .sort = SYSVIPC_SORT_SIZE,
+	*o = (struct options){ .key = SHMTOP_DEFAULT_KEY,
+			       .shmid = -1,
+			       .delay_tenths = OPTIONS_DEFAULT_DELAY,
+			       .sort = SYSVIPC_SORT_SIZE,
 			       .sort_reverse = true };
 	optind = 0; /* glibc: start afresh */
 	opterr = 0;
@@ -262,7 +293,8 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 			break;
 		case 'n':
 			if (number(optarg, 1, LONG_MAX, &v))
-				FAIL("invalid iterations '%s': expected a whole number of at least 1",
+				FAIL("invalid iterations '%s': expected a whole number of at least "
+				     "1",
 				     optarg);
 			o->iterations = v;
 			break;
@@ -271,9 +303,12 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		case 'a': o->all = true; break;
 		case OPT_SORT:
 			if (sysvipc_sort_parse(optarg, &o->sort))
-				FAIL("invalid sort key '%s': expected size, nattch, age, owner, key "
-				     "or shmid", optarg);
-			o->sort_reverse = o->sort == SYSVIPC_SORT_SIZE || o->sort == SYSVIPC_SORT_NATTCH;
+				FAIL(
+				    "invalid sort key '%s': expected size, nattch, age, owner, key "
+				    "or shmid",
+				    optarg);
+			o->sort_reverse =
+			    o->sort == SYSVIPC_SORT_SIZE || o->sort == SYSVIPC_SORT_NATTCH;
 			break;
 		case OPT_PROMETHEUS: o->prometheus = o->all = o->batch = true; break;
 		case OPT_CHECK: o->check = true; break;
@@ -289,8 +324,8 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 	if (conflict(given, o->json, why, whylen))
 		return OPTIONS_BAD;
 	int cols[SEGTABLE_MAX_COLUMNS];
-	if (o->columns && segtable_columns(o->columns, o->json ? SEGTABLE_JSON : SEGTABLE_TEXT, cols,
-					   SEGTABLE_MAX_COLUMNS, why, whylen) < 0)
+	if (o->columns && segtable_columns(o->columns, o->json ? SEGTABLE_JSON : SEGTABLE_TEXT,
+					   cols, SEGTABLE_MAX_COLUMNS, why, whylen) < 0)
 		return OPTIONS_BAD;
 	return OPTIONS_RUN;
 }

@@ -17,26 +17,26 @@
 #define OPTIONS_MAX_DELAY 600
 
 struct options {
-	key_t key;          /* -k, or ftok(file) by the caller; default SHMTOP_DEFAULT_KEY */
-	const char *file;   /* -f PATH (in argv), or NULL: main() makes the key from it,
-	                     * as a missing file is a runtime error, not a usage one */
-	int shmid;          /* -i: the segment by its shmid, or -1 */
-	int delay_tenths;   /* -d: 1 .. OPTIONS_MAX_DELAY */
-	bool delay_set;     /* -d was given */
-	long iterations;    /* -n: snapshots, then exit; 0 = until quit */
-	bool ascii;         /* --ascii */
-	bool no_color;      /* --no-color (NO_COLOR is the caller's business) */
-	bool batch;         /* -b, or implied by --json */
-	bool json;          /* --json */
-	bool all;           /* -a: every segment on the host */
-	bool prometheus;    /* --prometheus: batch, -a, Prometheus text */
-	bool check;         /* --check: compare IPC_STAT with /proc, then exit */
+	key_t key;              /* -k, or ftok(file) by the caller; default SHMTOP_DEFAULT_KEY */
+	const char *file;       /* -f PATH (in argv), or NULL: main() makes the key from it,
+				 * as a missing file is a runtime error, not a usage one */
+	int shmid;              /* -i: the segment by its shmid, or -1 */
+	int delay_tenths;       /* -d: 1 .. OPTIONS_MAX_DELAY */
+	bool delay_set;         /* -d was given */
+	long iterations;        /* -n: snapshots, then exit; 0 = until quit */
+	bool ascii;             /* --ascii */
+	bool no_color;          /* --no-color (NO_COLOR is the caller's business) */
+	bool batch;             /* -b, or implied by --json */
+	bool json;              /* --json */
+	bool all;               /* -a: every segment on the host */
+	bool prometheus;        /* --prometheus: batch, -a, Prometheus text */
+	bool check;             /* --check: compare IPC_STAT with /proc, then exit */
 	enum sysvipc_sort sort; /* --sort, for -a */
-	bool sort_reverse;  /* the sort's natural direction: biggest first */
-	const char *columns; /* -o: the list's columns (in argv), or NULL */
-	bool raw;           /* --raw: the list unaligned, as lsipc --raw */
-	bool noheadings;    /* --noheadings */
-	bool bytes;         /* --bytes: sizes in bytes */
+	bool sort_reverse;      /* the sort's natural direction: biggest first */
+	const char *columns;    /* -o: the list's columns (in argv), or NULL */
+	bool raw;               /* --raw: the list unaligned, as lsipc --raw */
+	bool noheadings;        /* --noheadings */
+	bool bytes;             /* --bytes: sizes in bytes */
 };
 
 enum options_result {

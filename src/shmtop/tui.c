@@ -18,44 +18,44 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "draw.h"
-#include "listscreen.h"
-#include "drawlog.h"
 #include "clock.h"
+#include "draw.h"
+#include "drawlog.h"
 #include "events.h"
 #include "layout.h"
+#include "listscreen.h"
 #include "preview.h"
 
 #define NOTICE_NS (5 * NS_PER_SEC)
 #define ACK_POLL_NS NS_PER_MS /* re-read this soon after a command, */
-#define ACK_POLLS 20           /* at most this many times until the ack */
+#define ACK_POLLS 20          /* at most this many times until the ack */
 
 struct tui {
 	monitor *mon;
 	struct draw_style style;
-	int delay;                 /* tenths */
+	int delay; /* tenths */
 	enum spark_mode mode;
 	bool help;
 	char notice[200];
 	int64_t notice_until;
 	enum shmtop_command pending; /* the command waiting for its ack */
 	bool waiting;
-	int ack_polls;               /* quick re-reads left while waiting */
+	int ack_polls; /* quick re-reads left while waiting */
 	uint32_t ticket;
 	struct model_input in;
 	struct view_model models[2];
 	struct view_model *model, *drawn; /* the newest; the one on screen (or NULL) */
 	struct layout layout, drawn_layout;
 	bool drawn_help;
-	struct graph_scale scale;         /* the graph's, kept while it fits */
+	struct graph_scale scale; /* the graph's, kept while it fits */
 	bool have_scale;
 	enum spark_mode scale_mode;
 	int scale_shmid;
 
 	/* The all-segments screen (listscreen.c), and the detail view's panels
 	 * below the dashboard (drawlog.c): the preview and the event log. */
-	bool listing;                /* the all-segments screen is up */
-	monitor *base_mon;           /* the -k key's; mon is another when opened from the list */
+	bool listing;      /* the all-segments screen is up */
+	monitor *base_mon; /* the -k key's; mon is another when opened from the list */
 	struct list_screen list;
 	struct list_drawn list_drawn;
 	struct events_log log;
@@ -106,7 +106,9 @@ static void lay_out(struct tui *t, const struct view_model *m)
 		.value_len = strlen(m->value),
 		.details_len = strlen(m->details),
 		.nfields = m->nfields,
-		.nprocs = m->have_procs ? (int)(m->nprocs + m->procs_more) : m->have_value ? 0 : -1,
+		.nprocs = m->have_procs   ? (int)(m->nprocs + m->procs_more)
+			  : m->have_value ? 0
+					  : -1,
 		.text_rows = draw_text_rows(m, &t->style, COLS),
 		.panel_want = drawlog_want(t->have_preview ? (int)t->preview.nlines : 0),
 		.graph_min = t->have_preview ? 1 : 8,
@@ -125,7 +127,8 @@ static void render(struct tui *t)
 	}
 	if (t->waiting && monitor_acked(t->mon, t->ticket)) {
 		t->waiting = false;
-		notice(t, t->pending == SHMTOP_CMD_RESET ? "reset acknowledged: count restarted at 0"
+		notice(t, t->pending == SHMTOP_CMD_RESET
+			      ? "reset acknowledged: count restarted at 0"
 			  : t->pending == SHMTOP_CMD_PAUSE ? "pause acknowledged: writer PAUSED"
 							   : "resume acknowledged: writer running");
 	}
@@ -176,7 +179,8 @@ static void invalidate(struct tui *t)
 static void command(struct tui *t, enum shmtop_command cmd, const char *asked)
 {
 	if (!t->model->control_ok) {
-		notice(t, t->model->control[0] ? t->model->control : "controls disabled: no writer");
+		notice(t,
+		       t->model->control[0] ? t->model->control : "controls disabled: no writer");
 		return;
 	}
 	if (monitor_send(t->mon, cmd, &t->ticket) < 0) {
@@ -270,11 +274,8 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 	key_t k;
 	int id;
 	switch (list_key(&t->list, ch, &k, &id)) {
-	case LIST_QUIT:
-		return true;
-	case LIST_BACK:
-		show_detail(t, t->base_mon, next_poll);
-		break;
+	case LIST_QUIT: return true;
+	case LIST_BACK: show_detail(t, t->base_mon, next_poll); break;
 	case LIST_OPEN: {
 		/* a key is followed through re-creation; key 0 (private, or
 		 * removed) only names its one segment */
@@ -288,8 +289,7 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 			clearok(curscr, TRUE);
 		t->list_drawn.valid = false;
 		break;
-	case LIST_NONE:
-		break;
+	case LIST_NONE: break;
 	}
 	return false;
 }
@@ -305,48 +305,55 @@ static bool key(struct tui *t, int ch, int64_t *next_poll)
 		return false;
 	}
 	switch (ch) {
-	case 'q': case 'Q': case 27: case 3: case KEY_F(10):
-		return true;
-	case KEY_RESIZE:
-		invalidate(t);
-		return false;
-	case '?': case 'h': case 'H': case KEY_F(1):
-		t->help = !t->help;
-		return false;
+	case 'q':
+	case 'Q':
+	case 27:
+	case 3:
+	case KEY_F(10): return true;
+	case KEY_RESIZE: invalidate(t); return false;
+	case '?':
+	case 'h':
+	case 'H':
+	case KEY_F(1): t->help = !t->help; return false;
 	}
 	if (t->help) { /* any other key just closes the help */
 		t->help = false;
 		return false;
 	}
 	switch (ch) {
-	case 'p': case 'P':
+	case 'p':
+	case 'P':
 		if (t->model->health == HEALTH_PAUSED)
 			command(t, SHMTOP_CMD_RESUME, "resume requested");
 		else
 			command(t, SHMTOP_CMD_PAUSE, "pause requested");
 		*next_poll = clock_mono_ns() + ACK_POLL_NS;
 		break;
-	case 'r': case 'R':
+	case 'r':
+	case 'R':
 		command(t, SHMTOP_CMD_RESET, "reset requested");
 		*next_poll = clock_mono_ns() + ACK_POLL_NS;
 		break;
-	case 'c': case 'C':
+	case 'c':
+	case 'C':
 		monitor_clear_history(t->mon);
 		notice(t, "history cleared");
 		break;
-	case 'd': case 'D':
-		t->mode = t->mode == SPARK_VALUE ? SPARK_RATE : SPARK_VALUE;
-		break;
-	case 'a': case 'A':
+	case 'd':
+	case 'D': t->mode = t->mode == SPARK_VALUE ? SPARK_RATE : SPARK_VALUE; break;
+	case 'a':
+	case 'A':
 		monitor_rescan(t->mon);
 		notice(t, "attached processes: rescanning /proc");
 		*next_poll = clock_mono_ns();
 		break;
-	case '+': case '=':
+	case '+':
+	case '=':
 		set_delay(t, 1);
 		*next_poll = clock_mono_ns() + t->delay * 100 * NS_PER_MS;
 		break;
-	case '-': case '_':
+	case '-':
+	case '_':
 		set_delay(t, -1);
 		*next_poll = clock_mono_ns() + t->delay * 100 * NS_PER_MS;
 		break;
@@ -452,7 +459,8 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 			rc = -1;
 			break;
 		}
-		if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) && !(pfd.revents & POLLIN))
+		if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) &&
+		    !(pfd.revents & POLLIN))
 			break; /* the terminal went away */
 		if (r == 0)
 			continue;

@@ -7,7 +7,11 @@
 #include "parse.h"
 #include "shmtop/record.h"
 
-#define FAIL(...) do { snprintf(why, whylen, __VA_ARGS__); return ARGS_BAD; } while (0)
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(why, whylen, __VA_ARGS__);                                                \
+		return ARGS_BAD;                                                                   \
+	} while (0)
 
 const char *args_usage(void)
 {
@@ -15,7 +19,8 @@ const char *args_usage(void)
 	       "Publish a live counter record in System V shared memory for shmtop to show.\n"
 	       "\n"
 	       "Segment:\n"
-	       "  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = 0x2537)\n"
+	       "  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = "
+	       "0x2537)\n"
 	       "  -f, --file PATH        derive the key from PATH with ftok(PATH, 'S')\n"
 	       "  -m, --mode MODE        octal permissions of a new segment (default 0600;\n"
 	       "                         0644 lets every local user view; no one else\n"
@@ -50,8 +55,7 @@ const char *args_usage(void)
 /* getopt_long's values of the options without a short form. */
 enum { OPT_CONTROL_MODE = 256, OPT_RESET, OPT_REMOVE, OPT_PIDFILE };
 
-enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *why,
-			    size_t whylen)
+enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *why, size_t whylen)
 {
 	static const struct option longopts[] = {
 		{ "key", required_argument, NULL, 'k' },
@@ -73,8 +77,10 @@ enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *
 	char ob[160];
 	int c;
 
-	*a = (struct writer_args){ .w = { .key = SHMTOP_DEFAULT_KEY, .interval_ns = 1000000000,
-					  .mode = 0600, .control_mode = 0600 } };
+	*a = (struct writer_args){ .w = { .key = SHMTOP_DEFAULT_KEY,
+					  .interval_ns = 1000000000,
+					  .mode = 0600,
+					  .control_mode = 0600 } };
 	optind = 0; /* glibc: start afresh */
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":k:f:i:m:DhV", longopts, NULL)) != -1) {
@@ -123,7 +129,9 @@ enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *
 		     "commands go through the control segment (--control-mode)",
 		     (unsigned)o->mode, (o->mode & 0002) ? "every local user" : "the group");
 	if (o->control_mode & 0002)
-		snprintf(a->warning, sizeof a->warning, "control mode %04o lets every local user "
-			 "pause and reset the writer", (unsigned)o->control_mode);
+		snprintf(a->warning, sizeof a->warning,
+			 "control mode %04o lets every local user "
+			 "pause and reset the writer",
+			 (unsigned)o->control_mode);
 	return ARGS_RUN;
 }

@@ -31,8 +31,7 @@ enum args_result {
  * it may be called more than once.  The key of -f is made here, with
  * ftok(): a file that cannot give one is a bad argument, as are -k with -f
  * and a data segment mode that lets the group or others write. */
-enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *why,
-			    size_t whylen);
+enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *why, size_t whylen);
 
 /* The --help text. */
 const char *args_usage(void);

@@ -7,8 +7,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <stdbool.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,7 +115,7 @@ static int pidfile_open(struct pidfile *pf, const char *arg, char *why, size_t w
 	const char *bad = fstat(pf->fd, &st) < 0   ? strerror(errno)
 			  : !S_ISREG(st.st_mode)   ? "not a regular file"
 			  : st.st_uid != geteuid() ? "owned by another user"
-			  : st.st_nlink != 1	   ? "it has other hard links"
+			  : st.st_nlink != 1       ? "it has other hard links"
 						   : NULL;
 	if (!bad)
 		return 0;

@@ -125,7 +125,11 @@ char *format_rate(double r, char *buf, size_t len)
 
 char *format_status(bool dest, bool locked, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s", dest && locked ? "dest locked" : dest ? "dest" : locked ? "locked" : "-");
+	snprintf(buf, len, "%s",
+		 dest && locked ? "dest locked"
+		 : dest         ? "dest"
+		 : locked       ? "locked"
+				: "-");
 	return buf;
 }
 

@@ -13,7 +13,11 @@
 
 #include "clock.h"
 
-#define FAIL(...) do { snprintf(why, whylen, __VA_ARGS__); return -1; } while (0)
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		snprintf(why, whylen, __VA_ARGS__);                                                \
+		return -1;                                                                         \
+	} while (0)
 
 /* Is s a non-empty string that does not start with white space? */
 static int present(const char *s)
@@ -111,7 +115,7 @@ int parse_key_file(const char *path, key_t *out, char *why, size_t whylen)
 
 /* Append the formatted text to buf (len bytes) at *at, truncating. */
 static void append(char *buf, size_t len, size_t *at, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 static void append(char *buf, size_t len, size_t *at, const char *fmt, ...)
 {

@@ -7,9 +7,9 @@
 #ifndef SHMTOP_PARSE_H
 #define SHMTOP_PARSE_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <getopt.h>
 #include <sys/types.h>
 
 /* A SysV key as ipcs prints it or as a number: decimal, 0x hex or 0 octal,

@@ -19,19 +19,19 @@
 #include "shmtop/record.h"
 
 static const char *const kind_names[EVENT_NKINDS] = {
-    [EVENT_CREATED] = "created",
-    [EVENT_GONE] = "gone",
-    [EVENT_ATTACH] = "attach",
-    [EVENT_DETACH] = "detach",
-    [EVENT_REMOVED] = "removed",
-    [EVENT_RECREATED] = "recreated",
-    [EVENT_WRITER_START] = "writer start",
-    [EVENT_TAKEOVER] = "takeover",
-    [EVENT_STOP] = "stop",
-    [EVENT_DEATH] = "death",
-    [EVENT_PAUSE] = "pause",
-    [EVENT_RESUME] = "resume",
-    [EVENT_RESET] = "reset",
+	[EVENT_CREATED] = "created",
+	[EVENT_GONE] = "gone",
+	[EVENT_ATTACH] = "attach",
+	[EVENT_DETACH] = "detach",
+	[EVENT_REMOVED] = "removed",
+	[EVENT_RECREATED] = "recreated",
+	[EVENT_WRITER_START] = "writer start",
+	[EVENT_TAKEOVER] = "takeover",
+	[EVENT_STOP] = "stop",
+	[EVENT_DEATH] = "death",
+	[EVENT_PAUSE] = "pause",
+	[EVENT_RESUME] = "resume",
+	[EVENT_RESET] = "reset",
 };
 
 const char *events_kind_name(enum event_kind k)
@@ -155,8 +155,8 @@ static void writer_events(struct diff *d, const struct events_obs *p)
 			snprintf(what, sizeof what, "count reset (resets %" PRIu64 ")", c->resets);
 		else
 			snprintf(what, sizeof what,
-			         "count reset %" PRIu64 " times (resets %" PRIu64 ")", k,
-			         c->resets);
+				 "count reset %" PRIu64 " times (resets %" PRIu64 ")", k,
+				 c->resets);
 		add_by(d, EVENT_RESET, k, what);
 	}
 	if (p->state != c->state) {
@@ -187,9 +187,9 @@ static void add_count(struct diff *d, enum event_kind kind, uint64_t n)
 }
 
 size_t events_diff(const struct events_obs *prev, const struct events_obs *cur, int64_t wall_ns,
-                   struct events_ring *r)
+		   struct events_ring *r)
 {
-	struct diff d = {r, cur, wall_ns, 0};
+	struct diff d = { r, cur, wall_ns, 0 };
 	char k[16];
 	if (!cur->present) {
 		if (prev->present) {

@@ -108,7 +108,7 @@ const struct event *events_get(const struct events_ring *r, size_t i);
 /* Append to r what happened between prev and cur, seen at wall_ns.
  * Returns how many events it appended. */
 size_t events_diff(const struct events_obs *prev, const struct events_obs *cur, int64_t wall_ns,
-                   struct events_ring *r);
+		   struct events_ring *r);
 
 /* The event log of the watched segment: its ring and the last observation,
  * to diff the next against.  events_log_init() starts it empty, with no

@@ -92,8 +92,7 @@ struct graph_scale graph_scale_fit(double lo, double hi, bool from_zero)
 	return s;
 }
 
-struct graph_scale graph_scale_update(struct graph_scale prev, double lo, double hi,
-				      bool from_zero)
+struct graph_scale graph_scale_update(struct graph_scale prev, double lo, double hi, bool from_zero)
 {
 	struct graph_scale fit = graph_scale_fit(lo, hi, from_zero);
 	if (prev.span > 0.0 && lo >= prev.base && hi <= prev.base + prev.span &&
@@ -162,8 +161,7 @@ char *graph_label(double v, char *buf, size_t len)
 
 /* The value plotted for hist[i], or false if it has none (a rate needs a
  * previous sample some time before). */
-static bool sample_value(const struct shmtop_sample *h, size_t i, enum spark_mode mode,
-			 double *v)
+static bool sample_value(const struct shmtop_sample *h, size_t i, enum spark_mode mode, double *v)
 {
 	if (mode == SPARK_VALUE) {
 		*v = (double)h[i].value;
@@ -179,9 +177,8 @@ static bool sample_value(const struct shmtop_sample *h, size_t i, enum spark_mod
 	return true;
 }
 
-void graph_build(struct graph *g, const struct graph_scale *prev,
-		 const struct shmtop_sample *hist, size_t n, uint64_t first,
-		 enum spark_mode mode, size_t width, unsigned height)
+void graph_build(struct graph *g, const struct graph_scale *prev, const struct shmtop_sample *hist,
+		 size_t n, uint64_t first, enum spark_mode mode, size_t width, unsigned height)
 {
 	memset(g, 0, sizeof *g);
 	g->width = width < GRAPH_MAX_W ? width : GRAPH_MAX_W;
@@ -215,5 +212,5 @@ void graph_build(struct graph *g, const struct graph_scale *prev,
 	for (size_t i = from; i < n; i++)
 		if (sample_value(hist, i, mode, &v))
 			g->level[graph_column(first + i, g->width)] =
-				(uint16_t)graph_level(v, g->scale, levels);
+			    (uint16_t)graph_level(v, g->scale, levels);
 }

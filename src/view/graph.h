@@ -32,7 +32,7 @@
 
 #define GRAPH_MAX_W 512
 #define GRAPH_MAX_H 32
-#define GRAPH_LABEL_W 7 /* cells of a scale label, right-aligned */
+#define GRAPH_LABEL_W 7                  /* cells of a scale label, right-aligned */
 #define GRAPH_GUTTER (GRAPH_LABEL_W + 1) /* labels and the axis line */
 
 /* Partial-cell glyphs in ASCII, fill 1 (lowest) to 8 (full). */
@@ -78,13 +78,13 @@ char *graph_label(double v, char *buf, size_t len);
 
 /* A plotted history. */
 struct graph {
-	size_t width;             /* plot columns */
-	unsigned height;          /* text rows */
+	size_t width;    /* plot columns */
+	unsigned height; /* text rows */
 	struct graph_scale scale;
 	bool have_cursor;
-	size_t cursor;            /* column of the newest sample */
-	size_t plotted;           /* samples drawn */
-	double lo, hi;            /* of the samples drawn; 0 and 0 for none */
+	size_t cursor;               /* column of the newest sample */
+	size_t plotted;              /* samples drawn */
+	double lo, hi;               /* of the samples drawn; 0 and 0 for none */
 	uint16_t level[GRAPH_MAX_W]; /* per column; 0 = empty */
 };
 
@@ -92,8 +92,7 @@ struct graph {
  * sample number first) into g, width x height (clamped to GRAPH_MAX_W and
  * GRAPH_MAX_H), in value or rate mode.  prev is the scale last shown for the
  * same series (kept while it fits), or NULL. */
-void graph_build(struct graph *g, const struct graph_scale *prev,
-		 const struct shmtop_sample *hist, size_t n, uint64_t first,
-		 enum spark_mode mode, size_t width, unsigned height);
+void graph_build(struct graph *g, const struct graph_scale *prev, const struct shmtop_sample *hist,
+		 size_t n, uint64_t first, enum spark_mode mode, size_t width, unsigned height);
 
 #endif

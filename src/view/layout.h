@@ -24,7 +24,7 @@
 
 #define LAYOUT_MIN_COLS 40
 #define LAYOUT_MIN_ROWS 10
-#define LAYOUT_GRAPH_ROWS 12 /* graph rows at most: each costs bytes per sample */
+#define LAYOUT_GRAPH_ROWS 12    /* graph rows at most: each costs bytes per sample */
 #define LAYOUT_PANEL_MIN_ROWS 3 /* panels smaller than this are not worth showing */
 
 /* What a screen is laid out for. */
@@ -41,20 +41,20 @@ struct layout_input {
 
 struct layout {
 	int cols, rows;
-	bool too_small;      /* below LAYOUT_MIN_COLS x LAYOUT_MIN_ROWS: draw nothing else */
-	bool big;            /* value in big digits (BIGTEXT_ROWS rows) */
+	bool too_small; /* below LAYOUT_MIN_COLS x LAYOUT_MIN_ROWS: draw nothing else */
+	bool big;       /* value in big digits (BIGTEXT_ROWS rows) */
 	int value_y, value_h;
 	int details_y, details_x; /* rate and age: beside the value */
 	int writer_y, control_y;
-	int control_h;            /* rows of the control text (value_h for the message) */
+	int control_h; /* rows of the control text (value_h for the message) */
 	int info_sep_y, info_y, info_rows, info_cols, info_colw;
-	int procs_sep_y;          /* -1: no processes panel */
-	int procs_y, procs_rows;  /* a header row, then procs_rows - 1 processes */
+	int procs_sep_y;                   /* -1: no processes panel */
+	int procs_y, procs_rows;           /* a header row, then procs_rows - 1 processes */
 	int graph_sep_y, graph_y, graph_h; /* the graph's title rule and rows */
-	int axis_y;               /* the axis with the "newest" marker, or -1 */
-	int graph_x, graph_w;     /* plot columns, right of the scale labels */
+	int axis_y;                        /* the axis with the "newest" marker, or -1 */
+	int graph_x, graph_w;              /* plot columns, right of the scale labels */
 	int footer_y;
-	int panel_y, panel_h;     /* the preview and event log, above the footer; 0: none */
+	int panel_y, panel_h; /* the preview and event log, above the footer; 0: none */
 };
 
 /* Lay out in->cols x in->rows.  The text (control text with a value, else

@@ -47,7 +47,8 @@ void listview_move(struct listview *v, long delta)
 	if (delta < 0)
 		v->sel = (size_t)-delta > v->sel ? 0 : v->sel - (size_t)-delta;
 	else
-		v->sel = v->n - v->sel <= (size_t)delta ? (v->n ? v->n - 1 : 0) : v->sel + (size_t)delta;
+		v->sel =
+		    v->n - v->sel <= (size_t)delta ? (v->n ? v->n - 1 : 0) : v->sel + (size_t)delta;
 	scroll_to_sel(v);
 }
 
@@ -70,17 +71,17 @@ static const struct {
 	int width;
 	bool right;
 } cols[LISTVIEW_NCOLS] = {
-	[LISTVIEW_KEY] = { "KEY", 10, false },     [LISTVIEW_SHMID] = { "SHMID", 10, false },
-	[LISTVIEW_OWNER] = { "OWNER", 10, false }, [LISTVIEW_PERMS] = { "PERMS", 9, false },
-	[LISTVIEW_SIZE] = { "SIZE", 7, true },     [LISTVIEW_NATTCH] = { "NATTCH", 6, true },
-	[LISTVIEW_STATUS] = { "STATUS", 11, false }, [LISTVIEW_CPID] = { "CPID", 7, true },
-	[LISTVIEW_LPID] = { "LPID", 7, true },     [LISTVIEW_CTIME] = { "CTIME", 8, false },
+	[LISTVIEW_KEY] = { "KEY", 10, false },        [LISTVIEW_SHMID] = { "SHMID", 10, false },
+	[LISTVIEW_OWNER] = { "OWNER", 10, false },    [LISTVIEW_PERMS] = { "PERMS", 9, false },
+	[LISTVIEW_SIZE] = { "SIZE", 7, true },        [LISTVIEW_NATTCH] = { "NATTCH", 6, true },
+	[LISTVIEW_STATUS] = { "STATUS", 11, false },  [LISTVIEW_CPID] = { "CPID", 7, true },
+	[LISTVIEW_LPID] = { "LPID", 7, true },        [LISTVIEW_CTIME] = { "CTIME", 8, false },
 	[LISTVIEW_COMMAND] = { "COMMAND", 7, false },
 };
 #define COMMAND_MAX 32
 
 static const enum listview_col drop_order[] = {
-	LISTVIEW_LPID, LISTVIEW_CPID,   LISTVIEW_CTIME, LISTVIEW_PERMS,
+	LISTVIEW_LPID,    LISTVIEW_CPID,   LISTVIEW_CTIME, LISTVIEW_PERMS,
 	LISTVIEW_COMMAND, LISTVIEW_STATUS, LISTVIEW_OWNER,
 };
 
@@ -102,7 +103,8 @@ void listview_columns(int width, struct listview_cols *c)
 		c->shown[i] = true;
 		c->width[i] = cols[i].width;
 	}
-	for (size_t d = 0; d < sizeof drop_order / sizeof drop_order[0] && total_of(c) > width; d++) {
+	for (size_t d = 0; d < sizeof drop_order / sizeof drop_order[0] && total_of(c) > width;
+	     d++) {
 		c->shown[drop_order[d]] = false;
 		c->width[drop_order[d]] = 0;
 	}
@@ -117,8 +119,8 @@ void listview_columns(int width, struct listview_cols *c)
 }
 
 /* Lay the cells out by c into buf. */
-static char *line(const struct listview_cols *c, const char *const cell[LISTVIEW_NCOLS],
-		  char *buf, size_t len)
+static char *line(const struct listview_cols *c, const char *const cell[LISTVIEW_NCOLS], char *buf,
+		  size_t len)
 {
 	size_t at = 0;
 	buf[0] = '\0';
@@ -151,7 +153,7 @@ char *listview_row(const struct listview_cols *c, const struct inventory_row *r,
 {
 	const struct ipcstat *st = &r->shm.st;
 	char key[16], id[16], perms[16], size[16], nattch[24], status[16], cpid[16], lpid[16],
-		ct[16];
+	    ct[16];
 	snprintf(id, sizeof id, "%d", st->shmid);
 	snprintf(nattch, sizeof nattch, "%" PRIu64, st->nattch);
 	snprintf(cpid, sizeof cpid, "%d", (int)st->cpid);
@@ -200,8 +202,9 @@ char *listview_heading(const struct inventory *s, int which, char *buf, size_t l
 			snprintf(a, sizeof a, "?");
 		int n;
 		if (l->has_usage)
-			n = snprintf(buf + at, len - at, "%s%s %" PRIu64 " of %s%s (%s)", i ? "  " : "",
-				     l->resource, l->used, a, i == SYSVIPC_SHMALL ? " pages" : "",
+			n = snprintf(buf + at, len - at, "%s%s %" PRIu64 " of %s%s (%s)",
+				     i ? "  " : "", l->resource, l->used, a,
+				     i == SYSVIPC_SHMALL ? " pages" : "",
 				     sysvipc_format_pct(l->use_pct, b, sizeof b));
 		else
 			n = snprintf(buf + at, len - at, "%s%s %s", i ? "  " : "", l->resource, a);

@@ -126,9 +126,7 @@ static void message_of(struct view_model *m, const struct model_input *in)
 			 why ? why : "payload fails validation");
 		break;
 	case MODEL_ERROR:
-	case MODEL_LIVE:
-		snprintf(m->message, sizeof m->message, "%s", why ? why : "");
-		break;
+	case MODEL_LIVE: snprintf(m->message, sizeof m->message, "%s", why ? why : ""); break;
 	}
 }
 
@@ -157,8 +155,9 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 		return;
 	}
 	static const char *const life[] = {
-		[HEALTH_NONE] = "unknown", [HEALTH_RUNNING] = "alive", [HEALTH_PAUSED] = "alive",
-		[HEALTH_STOPPED] = "exited", [HEALTH_STALLED] = "stalled", [HEALTH_DEAD] = "dead",
+		[HEALTH_NONE] = "unknown",    [HEALTH_RUNNING] = "alive",
+		[HEALTH_PAUSED] = "alive",    [HEALTH_STOPPED] = "exited",
+		[HEALTH_STALLED] = "stalled", [HEALTH_DEAD] = "dead",
 	};
 	char every[24], beat[24];
 	if (s->interval_ns == 0)
@@ -182,18 +181,20 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 	}
 	/* Both lines are cut to their buffers, as a narrow screen cuts them
 	 * (the return values are looked at only to say so to the compiler). */
-	size_t cut = (size_t)snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s%s, %s, %s%s",
-		 (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?", life[m->health], proc,
-		 record_state_name(s->state), every, tail);
-	cut |= (size_t)snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s, %s, %s%s",
-				(int)s->writer_pid, pshort, record_state_name(s->state), every, tail);
+	size_t cut =
+	    (size_t)snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s%s, %s, %s%s",
+			     (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?",
+			     life[m->health], proc, record_state_name(s->state), every, tail);
+	cut |=
+	    (size_t)snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s, %s, %s%s",
+			     (int)s->writer_pid, pshort, record_state_name(s->state), every, tail);
 	(void)cut;
 }
 
 static void control_of(struct view_model *m, const struct model_input *in)
 {
-	m->control_ok = in->control_ok && in->snap && m->health != HEALTH_DEAD &&
-			m->health != HEALTH_STOPPED;
+	m->control_ok =
+	    in->control_ok && in->snap && m->health != HEALTH_DEAD && m->health != HEALTH_STOPPED;
 	if (m->control_ok)
 		snprintf(m->control, sizeof m->control, "controls: p %s, r reset",
 			 m->health == HEALTH_PAUSED ? "resume" : "pause");
@@ -207,7 +208,7 @@ static void control_of(struct view_model *m, const struct model_input *in)
 }
 
 static void field(struct view_model *m, const char *label, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void field(struct view_model *m, const char *label, const char *fmt, ...)
 {
@@ -283,8 +284,9 @@ static void procs_of(struct view_model *m, const struct model_input *in)
 	uint64_t nattch = in->stat->nattch;
 	m->procs_warn = a->maps != nattch;
 	if (!m->procs_warn)
-		snprintf(m->procs_title, sizeof m->procs_title, "attached: %zu process%s, nattch %" PRIu64,
-			 a->total, a->total == 1 ? "" : "es", nattch);
+		snprintf(m->procs_title, sizeof m->procs_title,
+			 "attached: %zu process%s, nattch %" PRIu64, a->total,
+			 a->total == 1 ? "" : "es", nattch);
 	else if (a->maps < nattch)
 		snprintf(m->procs_title, sizeof m->procs_title,
 			 "attached: %zu process%s found, nattch %" PRIu64 " - %" PRIu64
@@ -301,17 +303,19 @@ static void procs_of(struct view_model *m, const struct model_input *in)
 	for (size_t i = 0; i < a->n; i++) {
 		const struct attached_proc *p = &a->procs[i];
 		char map[16];
-		snprintf(map, sizeof map, "%s%s", p->writable ? "rw" : "ro", p->maps > 1 ? "x" : "");
+		snprintf(map, sizeof map, "%s%s", p->writable ? "rw" : "ro",
+			 p->maps > 1 ? "x" : "");
 		if (p->maps > 1)
 			snprintf(map + 3, sizeof map - 3, "%u", p->maps);
-		int cut = snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-5s %s",
-				   (int)p->pid, p->user, map, p->command); /* a long command is cut */
+		int cut =
+		    snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-5s %s", (int)p->pid,
+			     p->user, map, p->command); /* a long command is cut */
 		(void)cut;
 	}
 }
 
-void model_graph(struct view_model *m, const struct model_input *in, size_t width,
-		 unsigned height, const struct graph_scale *prev)
+void model_graph(struct view_model *m, const struct model_input *in, size_t width, unsigned height,
+		 const struct graph_scale *prev)
 {
 	struct graph *g = &m->graph;
 	graph_build(g, prev, in->hist, in->nhist, in->hist_first, in->spark_mode, width, height);

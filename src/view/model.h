@@ -35,7 +35,7 @@ enum model_state {
 };
 
 enum model_health {
-	HEALTH_NONE,    /* no writer known */
+	HEALTH_NONE, /* no writer known */
 	HEALTH_RUNNING,
 	HEALTH_PAUSED,
 	HEALTH_STOPPED, /* exited cleanly */
@@ -60,21 +60,21 @@ struct model_input {
 	const char *owner, *creator;        /* "user:group" for stat, or NULL */
 	const struct shmtop_sample *hist;   /* nhist samples, oldest first */
 	size_t nhist;
-	uint64_t hist_first;                /* sample number of hist[0] */
-	const struct attached *att;         /* attached processes, or NULL: not scanned */
-	bool writer_alive;                  /* proc_alive() of snap's writer */
-	const char *writer_comm;            /* or NULL */
-	bool busy;                          /* snap was copied field by field while the
-					     * writer held the record mid-update */
-	char writer_pstate;                 /* its /proc state letter ('T' stopped), or 0 */
-	bool control_ok;                    /* may send commands */
-	const char *control_why;            /* why not, or NULL */
-	int64_t now_mono;                   /* CLOCK_MONOTONIC, for ages */
+	uint64_t hist_first;        /* sample number of hist[0] */
+	const struct attached *att; /* attached processes, or NULL: not scanned */
+	bool writer_alive;          /* proc_alive() of snap's writer */
+	const char *writer_comm;    /* or NULL */
+	bool busy;                  /* snap was copied field by field while the
+				     * writer held the record mid-update */
+	char writer_pstate;         /* its /proc state letter ('T' stopped), or 0 */
+	bool control_ok;            /* may send commands */
+	const char *control_why;    /* why not, or NULL */
+	int64_t now_mono;           /* CLOCK_MONOTONIC, for ages */
 	enum spark_mode spark_mode;
 	bool utf8;
-	size_t spark_width;                 /* cells, at most MODEL_SPARK_MAX */
+	size_t spark_width; /* cells, at most MODEL_SPARK_MAX */
 	int delay_tenths;
-	const char *notice;                 /* a message from the UI, or NULL */
+	const char *notice; /* a message from the UI, or NULL */
 };
 
 #define MODEL_FIELDS 13
@@ -88,40 +88,40 @@ struct model_field {
 struct view_model {
 	enum model_state state;
 	enum model_health health;
-	enum model_tone tone;        /* of the badge */
-	char title[64];              /* "shmtop  key 0x00002537  shmid 2" */
-	char badge[16];              /* "RUNNING", "PAUSED", "WAITING", ... */
-	char message[320];           /* the state explained, when not plainly live */
+	enum model_tone tone; /* of the badge */
+	char title[64];       /* "shmtop  key 0x00002537  shmid 2" */
+	char badge[16];       /* "RUNNING", "PAUSED", "WAITING", ... */
+	char message[320];    /* the state explained, when not plainly live */
 	bool have_value;
-	char value[24];              /* the count, digits only */
-	char details[96];            /* "rate 1.00/s  changed 0.3s ago  resets 0" */
-	double rate;                 /* per second, from the history */
-	int64_t age_ns;              /* since the count last changed */
-	char writer[160];            /* "writer pid 42 (shmwriter) alive, running, every 1s" */
-	char writer_short[112];      /* the same without the command, for narrow screens */
+	char value[24];         /* the count, digits only */
+	char details[96];       /* "rate 1.00/s  changed 0.3s ago  resets 0" */
+	double rate;            /* per second, from the history */
+	int64_t age_ns;         /* since the count last changed */
+	char writer[160];       /* "writer pid 42 (shmwriter) alive, running, every 1s" */
+	char writer_short[112]; /* the same without the command, for narrow screens */
 	bool control_ok;
-	char control[200];           /* which commands work, or why none do */
+	char control[200]; /* which commands work, or why none do */
 	char notice[200];
-	size_t nfields;              /* most important first */
+	size_t nfields; /* most important first */
 	struct model_field fields[MODEL_FIELDS];
-	char spark_title[96];        /* "history: value  min 3  max 120" */
+	char spark_title[96]; /* "history: value  min 3  max 120" */
 	char spark[SPARK_BYTES(MODEL_SPARK_MAX)];
 	char footer[128];
 
 	/* Attached processes (only with model_procs()). */
 	bool have_procs;
-	bool procs_warn;             /* the count found differs from nattch */
-	char procs_title[160];       /* "attached: 2 processes, nattch 2" */
-	char procs_head[64];         /* column headings */
+	bool procs_warn;       /* the count found differs from nattch */
+	char procs_title[160]; /* "attached: 2 processes, nattch 2" */
+	char procs_head[64];   /* column headings */
 	size_t nprocs;
-	size_t procs_more;           /* found but not listed */
+	size_t procs_more; /* found but not listed */
 	char procs[ATTACHED_MAX][128];
 
 	/* The history graph (only with model_graph()). */
 	struct graph graph;
-	char graph_title[128];       /* "history: value  min 3  max 120  1 column = 1 sample" */
+	char graph_title[128]; /* "history: value  min 3  max 120  1 column = 1 sample" */
 	char graph_top[GRAPH_LABEL_W + 1], graph_mid[GRAPH_LABEL_W + 1],
-		graph_base[GRAPH_LABEL_W + 1];
+	    graph_base[GRAPH_LABEL_W + 1];
 };
 
 /* Build m from in.  Pure, apart from reading the local time zone. */
@@ -129,8 +129,8 @@ void model_build(struct view_model *m, const struct model_input *in);
 
 /* Add the history graph to m, built by model_build() from the same in:
  * width x height cells, keeping the scale prev (NULL: a fresh one). */
-void model_graph(struct view_model *m, const struct model_input *in, size_t width,
-		 unsigned height, const struct graph_scale *prev);
+void model_graph(struct view_model *m, const struct model_input *in, size_t width, unsigned height,
+		 const struct graph_scale *prev);
 
 /* The badge text for a state and health ("WAITING", "PAUSED", ...). */
 const char *model_badge(enum model_state state, enum model_health health);

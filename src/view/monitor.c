@@ -31,15 +31,15 @@ struct monitor {
 	bool have_stat;
 	struct shmtop_snapshot snap;
 	bool have_snap;
-	bool busy;           /* snap is a field-by-field copy: the writer holds seq odd */
-	char writer_pstate;  /* its /proc state letter when it looks stuck, else 0 */
+	bool busy;          /* snap is a field-by-field copy: the writer holds seq odd */
+	char writer_pstate; /* its /proc state letter when it looks stuck, else 0 */
 	struct shmtop_sample hist[SHMTOP_HISTORY];
 	size_t nhist;
 	uint64_t hist_first; /* sample number of hist[0] */
 	uint64_t hist_floor; /* samples before this were cleared from view */
 	struct attached att; /* processes with the segment mapped, as last scanned */
 	bool have_att;
-	bool rescan;         /* scan at the next poll whatever changed */
+	bool rescan;            /* scan at the next poll whatever changed */
 	struct ipcstat scanned; /* the IPC_STAT the last scan was made for */
 	bool writer_alive;
 	struct proc_watch watch; /* the writer, without a /proc read per tick */
@@ -100,9 +100,7 @@ static int find_segment(monitor *m)
 	else
 		st = segment_attach(&m->seg, m->key, m->why, sizeof m->why);
 	switch (st) {
-	case SEGMENT_OK:
-		m->hist_floor = 0;
-		return 0;
+	case SEGMENT_OK: m->hist_floor = 0; return 0;
 	case SEGMENT_ABSENT:
 		m->state = m->removed_shmid >= 0 ? MODEL_REMOVED : MODEL_WAITING;
 		m->have_stat = m->state == MODEL_REMOVED && m->have_stat;
@@ -133,8 +131,8 @@ static void read_history(monitor *m)
 		if (m->hist_floor > h0)
 			m->hist_floor = 0; /* a new count on the segment */
 		uint64_t want = h0 - m->hist_floor;
-		m->nhist = record_read_history(m->seg.data, m->hist,
-					       want < SHMTOP_HISTORY ? (size_t)want : SHMTOP_HISTORY);
+		m->nhist = record_read_history(
+		    m->seg.data, m->hist, want < SHMTOP_HISTORY ? (size_t)want : SHMTOP_HISTORY);
 		uint64_t h1 = atomic_load_explicit(&r->hist_next, memory_order_acquire);
 		if (h1 == h0 || tries == 3) {
 			/* a writer this fast redraws every column anyway */
@@ -213,9 +211,7 @@ static void read_record(monitor *m)
 		read_writer(m);
 		segment_attach_control(&m->seg, &s, m->stat.uid);
 		return;
-	case SHMTOP_READ_EMPTY:
-		m->state = MODEL_STARTING;
-		return;
+	case SHMTOP_READ_EMPTY: m->state = MODEL_STARTING; return;
 	case SHMTOP_READ_BUSY:
 		if ((!m->have_snap || m->busy) && read_busy(m, why, sizeof why) == 0)
 			return;
@@ -273,7 +269,8 @@ void monitor_poll(monitor *m)
 			continue; /* a new segment may already be on the key */
 		}
 		read_record(m);
-		if (m->state == MODEL_LIVE || m->state == MODEL_FOREIGN || m->state == MODEL_DAMAGED)
+		if (m->state == MODEL_LIVE || m->state == MODEL_FOREIGN ||
+		    m->state == MODEL_DAMAGED)
 			scan_attached(m);
 		return;
 	}
@@ -294,8 +291,8 @@ void monitor_input(const monitor *m, struct model_input *in)
 	in->hist = m->hist;
 	in->nhist = m->have_snap ? m->nhist : 0;
 	in->hist_first = m->hist_first;
-	in->att = m->have_att && m->seg.shmid >= 0 && m->seg.shmid == m->scanned.shmid ? &m->att
-										       : NULL;
+	in->att =
+	    m->have_att && m->seg.shmid >= 0 && m->seg.shmid == m->scanned.shmid ? &m->att : NULL;
 	in->writer_alive = m->have_snap && m->writer_alive;
 	in->writer_comm = m->comm_pid == (m->have_snap ? m->snap.writer_pid : -2) ? m->comm : NULL;
 	in->busy = m->have_snap && m->busy;

@@ -88,8 +88,8 @@ static void format_hex(struct preview *p, const unsigned char *buf, size_t width
 		size_t n = p->len - off < PREVIEW_HEX_W ? p->len - off : PREVIEW_HEX_W;
 		int at = snprintf(line, PREVIEW_LINE, "%04zx ", off);
 		for (size_t j = 0; j < PREVIEW_HEX_W; j++)
-			at += snprintf(line + at, PREVIEW_LINE - (size_t)at, j < n ? " %02x" : "   ",
-				       j < n ? buf[off + j] : 0);
+			at += snprintf(line + at, PREVIEW_LINE - (size_t)at,
+				       j < n ? " %02x" : "   ", j < n ? buf[off + j] : 0);
 		at += snprintf(line + at, PREVIEW_LINE - (size_t)at, "  |");
 		for (size_t j = 0; j < n; j++) {
 			unsigned char c = buf[off + j];
@@ -116,8 +116,7 @@ void preview_format(const unsigned char *buf, size_t len, uint64_t seg_size, siz
 	out->used = used_len(buf, len);
 	out->text = preview_is_text(buf, len);
 	snprintf(out->title, sizeof out->title, "preview: %s, first %zu of %" PRIu64 " bytes%s",
-		 out->text ? "text" : "hex", len, seg_size,
-		 out->used < len ? ", then zeros" : "");
+		 out->text ? "text" : "hex", len, seg_size, out->used < len ? ", then zeros" : "");
 	if (out->used == 0) {
 		out->nlines = 1;
 		snprintf(out->lines[0], PREVIEW_LINE, "(all %zu bytes are zero)", len);

@@ -22,12 +22,12 @@
 #define PREVIEW_HEX_W 16
 
 struct preview {
-	bool text;       /* shown as text; otherwise a hex dump */
-	size_t len;      /* bytes looked at (at most PREVIEW_MAX) */
-	size_t used;     /* of which before the trailing zeros */
+	bool text;   /* shown as text; otherwise a hex dump */
+	size_t len;  /* bytes looked at (at most PREVIEW_MAX) */
+	size_t used; /* of which before the trailing zeros */
 	size_t nlines;
 	char lines[PREVIEW_ROWS][PREVIEW_LINE];
-	char title[96];  /* "preview: text, first 256 of 1024 bytes" */
+	char title[96]; /* "preview: text, first 256 of 1024 bytes" */
 };
 
 /* Is buf[0..len) text?  True for printable ASCII, tab, newline and carriage

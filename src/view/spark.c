@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mode,
-		    double *out, size_t max)
+size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mode, double *out,
+		    size_t max)
 {
 	size_t k = 0;
 	if (mode == SPARK_VALUE) {
@@ -25,7 +25,8 @@ size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mod
 			skip--;
 			continue;
 		}
-		double rise = s[i].value >= s[i - 1].value ? (double)(s[i].value - s[i - 1].value) : 0.0;
+		double rise =
+		    s[i].value >= s[i - 1].value ? (double)(s[i].value - s[i - 1].value) : 0.0;
 		out[k++] = rise * 1e9 / (double)dt;
 	}
 	return k;
@@ -35,8 +36,8 @@ static const char *const blocks[8] = {
 	"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588",
 };
 
-size_t spark_render(const double *v, size_t n, size_t width, bool utf8, char *out,
-		    size_t outlen, double *min, double *max)
+size_t spark_render(const double *v, size_t n, size_t width, bool utf8, char *out, size_t outlen,
+		    double *min, double *max)
 {
 	size_t shown = n < width ? n : width;
 	const double *first = v + (n - shown);

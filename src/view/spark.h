@@ -20,7 +20,7 @@ enum spark_mode {
 };
 
 /* Bytes spark_render() needs for width cells, NUL included. */
-#define SPARK_BYTES(width) ((width) * 3 + 1)
+#define SPARK_BYTES(width) ((width)*3 + 1)
 
 /* The ASCII ramp, lowest first. */
 #define SPARK_ASCII_RAMP "_.-:=+*#"
@@ -29,15 +29,15 @@ enum spark_mode {
  * values, into out; returns how many.  In rate mode each value is the rise
  * per second from the previous sample: a drop (a reset) counts as 0 and a
  * pair with no time between them is skipped.  Pure. */
-size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mode,
-		    double *out, size_t max);
+size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mode, double *out,
+		    size_t max);
 
 /* Draw the newest min(n, width) values of v as a sparkline into out (outlen
  * bytes, at least SPARK_BYTES(width) to never truncate), right-aligned in
  * width cells with spaces before it.  Stores the series' min and max over the
  * drawn values (0 and 0 for none).  A flat series draws at the lowest glyph.
  * Returns the number of cells written (width, or less if out is short). */
-size_t spark_render(const double *v, size_t n, size_t width, bool utf8, char *out,
-		    size_t outlen, double *min, double *max);
+size_t spark_render(const double *v, size_t n, size_t width, bool utf8, char *out, size_t outlen,
+		    double *min, double *max);
 
 #endif

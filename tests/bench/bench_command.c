@@ -162,7 +162,7 @@ int main(void)
 		printf(" | %24s", settings[k].name);
 	for (int sp = 0; sp < 2; sp++) {
 		printf("\n   %s\n", sp ? "awaited by spinning on request_ack (the writer's share)"
-				     : "awaited by control_wait() (what a viewer sees)");
+				       : "awaited by control_wait() (what a viewer sees)");
 		const char *const row[] = { "p50", "p90", "p99", "max", "mean" };
 		for (int r = 0; r < 5; r++) {
 			printf("   %-22s", row[r]);

@@ -44,7 +44,7 @@ enum method { SEQLOCK, SEQLOCK_API, MUTEX, SEMAPHORE, NONE, METHODS };
 
 static const char *const method_name[METHODS] = {
 	"seqlock (inline, record.h)", "seqlock (record_publish_*)", "process-shared mutex",
-	"SysV semaphore (semop)", "no synchronisation",
+	"SysV semaphore (semop)",     "no synchronisation",
 };
 
 /* The segment the methods publish into. */
@@ -128,9 +128,7 @@ static void publish_n(void *ctx, uint64_t n)
 			sem_add(p->semid, 1);
 			break;
 		case NONE:
-		case METHODS:
-			put(r, c, t, p->pid);
-			break;
+		case METHODS: put(r, c, t, p->pid); break;
 		}
 	}
 	p->count = c;
@@ -184,9 +182,7 @@ static void read_by_method(void *arg, void *out)
 			break;
 		case NONE:
 		case METHODS:
-		default:
-			f = get(r);
-			break;
+		default: f = get(r); break;
 		}
 		t->reads++;
 		t->torn += f.time != (int64_t)f.count * FAKE_NS || f.pid != p->pid;
@@ -349,14 +345,15 @@ int main(void)
 
 	printf("1. Publishing methods: cost per update, alone and with a reader process\n");
 	printf("   (the reader copies the same fields flat out with the same method;\n"
-	       "    time = count * %d there, so a torn copy shows)\n\n", FAKE_NS);
-	printf("   %-27s %9s %9s %5s | %9s %9s %9s %10s %8s\n", "method", "ns/update",
-	       "+clock", "ratio", "ns/update", "reads/s", "retries/s", "torn reads", "torn");
+	       "    time = count * %d there, so a torn copy shows)\n\n",
+	       FAKE_NS);
+	printf("   %-27s %9s %9s %5s | %9s %9s %9s %10s %8s\n", "method", "ns/update", "+clock",
+	       "ratio", "ns/update", "reads/s", "retries/s", "torn reads", "torn");
 	printf("   %-27s %9s %9s %5s | %9s %9s %9s %10s %8s\n", "", "alone", "alone", "",
 	       "w/ reader", "(reader)", "(reader)", "", "");
 	double base = 0;
 	for (int m = 0; m < METHODS; m++) {
-		struct pub p = { (enum method)m, 0, &seg->rec, &seg->mutex, semid,
+		struct pub p = { (enum method)m,    0, &seg->rec, &seg->mutex, semid,
 				 (int32_t)getpid(), 0 };
 		double plain = bench_ns_per_op(publish_n, &p);
 		p.clock = 1;
@@ -428,12 +425,11 @@ int main(void)
 	for (int i = 0; i < 3; i++) {
 		printf("   %7d %9s/s %7.0f%% %7.0f%% %12s/s %9s/s %11ld %10ld\n", readers[i],
 		       bench_si(e[i].updates_per_s, b1),
-		       100.0 * e[i].updates_per_s / (e[0].updates_per_s + (e[0].updates_per_s == 0)),
-		       100.0 * e[i].cpu,
-		       bench_si(e[i].cpu > 0 ? e[i].cpu_updates_per_s : 0, b2),
+		       100.0 * e[i].updates_per_s /
+			   (e[0].updates_per_s + (e[0].updates_per_s == 0)),
+		       100.0 * e[i].cpu, bench_si(e[i].cpu > 0 ? e[i].cpu_updates_per_s : 0, b2),
 		       bench_si(e[i].secs > 0 ? (double)e[i].readers.reads / e[i].secs : 0, b3),
-		       e[i].readers.torn,
-		       e[i].readers.retries);
+		       e[i].readers.torn, e[i].readers.retries);
 		if (e[i].readers.torn)
 			broken = 1;
 	}

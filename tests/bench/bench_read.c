@@ -131,7 +131,8 @@ static void hist_raw_n(void *arg, uint64_t n)
 	for (uint64_t i = 0; i < n; i++) {
 		uint64_t first = atomic_load_explicit(&r->hist_next, memory_order_acquire);
 		for (unsigned j = 0; j < HIST_WANT; j++) {
-			const struct shmtop_sample_slot *slot = &r->hist[(first + j) % SHMTOP_HISTORY];
+			const struct shmtop_sample_slot *slot =
+			    &r->hist[(first + j) % SHMTOP_HISTORY];
 			c->hist[j].value = atomic_load_explicit(&slot->value, RELAXED);
 			c->hist[j].mono_ns = atomic_load_explicit(&slot->mono_ns, RELAXED);
 		}
@@ -167,7 +168,9 @@ static const struct {
 
 enum phase { IDLE, KHZ, FLAT_OUT, PHASES };
 static const char *const phase_name[PHASES] = {
-	"writer idle (paused)", "writer 1 kHz", "writer flat out (-i 0)",
+	"writer idle (paused)",
+	"writer 1 kHz",
+	"writer flat out (-i 0)",
 };
 
 struct result {
@@ -257,7 +260,8 @@ int main(void)
 		printf(" | %-22.1f", res[p][HIST].samples);
 	printf("\n   %-29s", "history: ns per sample");
 	for (int p = 0; p < PHASES; p++)
-		printf(" | %-22.2f", res[p][HIST].ns / (res[p][HIST].samples > 0 ? res[p][HIST].samples : 1.0));
+		printf(" | %-22.2f",
+		       res[p][HIST].ns / (res[p][HIST].samples > 0 ? res[p][HIST].samples : 1.0));
 	printf("\n\n   issue 6 target: record_read() <= 2x the unsynchronised copy "
 	       "(x floor column).\n");
 	if (broken)

@@ -194,10 +194,10 @@ static void charge(struct term *t)
 static void dec_graphic(char *c, unsigned char b)
 {
 	static const char *const glyphs[] = {
-	    "\u25c6", "\u2592", "?",      "?",      "?",      "?",      "\u00b0", "\u00b1",
-	    "?",      "?",      "\u2518", "\u2510", "\u250c", "\u2514", "\u253c", "\u23ba",
-	    "\u23bb", "\u2500", "\u23bc", "\u23bd", "\u251c", "\u2524", "\u2534", "\u252c",
-	    "\u2502", "\u2264", "\u2265", "\u03c0", "\u2260", "\u00a3", "\u00b7",
+		"\u25c6", "\u2592", "?",      "?",      "?",      "?",      "\u00b0", "\u00b1",
+		"?",      "?",      "\u2518", "\u2510", "\u250c", "\u2514", "\u253c", "\u23ba",
+		"\u23bb", "\u2500", "\u23bc", "\u23bd", "\u251c", "\u2524", "\u2534", "\u252c",
+		"\u2502", "\u2264", "\u2265", "\u03c0", "\u2260", "\u00a3", "\u00b7",
 	};
 	const char *g = glyphs[b - 0x60];
 	if (g[0] != '?')
@@ -271,7 +271,7 @@ static void csi(struct term *t, unsigned char final)
 	char reply[96];
 	const char *s = t->seq;
 	char priv = 0, inter = 0;
-	int p[8] = {0}, np = 0;
+	int p[8] = { 0 }, np = 0;
 	if (*s && strchr("<=>?", *s))
 		priv = *s++;
 	if (*s)
@@ -584,9 +584,9 @@ static void child_env(void)
 	setenv("LANG", "C.UTF-8", 1);
 	setenv("HOME", scratch, 1);
 	setenv("XDG_CONFIG_HOME", cfg, 1);
-	static const char *const drop[] = {"LC_ALL",   "LC_CTYPE",  "LC_MESSAGES", "LANGUAGE",
-	                                   "NO_COLOR", "COLUMNS",   "LINES",       "TMUX",
-	                                   "TERMINFO", "COLORTERM", NULL};
+	static const char *const drop[] = { "LC_ALL",   "LC_CTYPE",  "LC_MESSAGES", "LANGUAGE",
+					    "NO_COLOR", "COLUMNS",   "LINES",       "TMUX",
+					    "TERMINFO", "COLORTERM", NULL };
 	for (int i = 0; drop[i]; i++)
 		unsetenv(drop[i]);
 	signal(SIGPIPE, SIG_DFL);
@@ -622,7 +622,7 @@ static int term_spawn(struct term *t, const char *label, const char *const *argv
 	t->cells = calloc((size_t)rows * (size_t)cols, sizeof *t->cells);
 	if (!t->cells)
 		return -1;
-	struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
+	struct winsize ws = { .ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols };
 	int slave;
 	if (openpty(&t->master, &slave, NULL, NULL, NULL) < 0) {
 		free(t->cells);
@@ -741,7 +741,7 @@ static void pump(struct term **t, int n, int64_t until, bool (*done)(const struc
 					wait = 10 * NS_PER_MS;
 			}
 			if (t[i]->master >= 0 && !t[i]->eof) {
-				p[k] = (struct pollfd){t[i]->master, POLLIN, 0};
+				p[k] = (struct pollfd){ t[i]->master, POLLIN, 0 };
 				map[k++] = i;
 			}
 		}
@@ -793,7 +793,7 @@ static void term_stop(struct term *t)
 	if (t->pid > 0 && !t->reaped) {
 		kill(-t->pid, SIGTERM);
 		int64_t deadline = bench_now() + STOP_NS;
-		struct term *one[1] = {t};
+		struct term *one[1] = { t };
 		while (!term_exited(t) && bench_now() < deadline)
 			pump(one, 1, bench_now() + 20 * NS_PER_MS, NULL);
 		if (!t->reaped) {
@@ -890,7 +890,7 @@ static void screen_note(struct term *t, char *note, size_t len, const char *pref
 }
 
 static void term_result(struct term *t, const struct usage *u0, const struct usage *u1,
-                        struct result *r)
+			struct result *r)
 {
 	double dt = (double)(u1->t - u0->t) / 1e9;
 	r->window_s = dt;
@@ -929,7 +929,7 @@ static bool all_framed(struct term *const *t, int n)
  * seconds, each of them sees it.  0, or -1 (with r[i].note) if one could not
  * start or did not last. */
 static int measure_set(int n, const char *const *label, const char *const *const *argv,
-                       int64_t window_ns, struct result *r)
+		       int64_t window_ns, struct result *r)
 {
 	struct term t[MAX_TERMS / 2], *all[MAX_TERMS / 2];
 	struct usage u0[MAX_TERMS / 2], u1[MAX_TERMS / 2];
@@ -941,7 +941,7 @@ static int measure_set(int n, const char *const *label, const char *const *const
 	for (; started < n; started++) {
 		if (term_spawn(&t[started], label[started], argv[started]) < 0) {
 			snprintf(r[started].note, sizeof r[started].note, "cannot start: %s",
-			         strerror(errno));
+				 strerror(errno));
 			rc = -1;
 			goto out;
 		}
@@ -954,9 +954,9 @@ static int measure_set(int n, const char *const *label, const char *const *const
 		if (interrupted || term_exited(&t[i]) || t[i].bytes == 0 ||
 		    usage_take(&t[i], &u0[i]) < 0) {
 			screen_note(&t[i], r[i].note, sizeof r[i].note,
-			            interrupted      ? "interrupted"
-			            : t[i].bytes == 0 ? "no output"
-			                              : "exited during start-up:");
+				    interrupted       ? "interrupted"
+				    : t[i].bytes == 0 ? "no output"
+						      : "exited during start-up:");
 			rc = -1;
 			goto out;
 		}
@@ -968,7 +968,7 @@ static int measure_set(int n, const char *const *label, const char *const *const
 		long rss = peak_rss_kb(t[i].pid);
 		if (interrupted || term_exited(&t[i]) || usage_take(&t[i], &u1[i]) < 0) {
 			screen_note(&t[i], r[i].note, sizeof r[i].note,
-			            interrupted ? "interrupted" : "exited during the window:");
+				    interrupted ? "interrupted" : "exited during the window:");
 			rc = -1;
 			continue;
 		}
@@ -1004,7 +1004,7 @@ static int prefill(key_t key)
 	char k[16], line[256];
 	snprintf(k, sizeof k, "0x%08x", (unsigned)key);
 	test_remove_key(key);
-	const char *args[] = {"-k", k, "-i", "0.004", NULL}; /* 250 samples/s */
+	const char *args[] = { "-k", k, "-i", "0.004", NULL }; /* 250 samples/s */
 	struct child c = spawn_writer(args);
 	if (c.pid < 0 || read_line(c.out, line, sizeof line, 5000) == 0) {
 		read_line(c.err, line, sizeof line, 100);
@@ -1087,7 +1087,7 @@ static int helpers_start(int shmid, int n, const struct bench_writer *w, int *re
 	int ok = 0;
 	char c;
 	for (int i = 0; i < nhelpers; i++) {
-		struct pollfd p = {ready[0], POLLIN, 0};
+		struct pollfd p = { ready[0], POLLIN, 0 };
 		if (poll(&p, 1, 5000) <= 0 || read(ready[0], &c, 1) != 1)
 			break;
 		ok += c == 'k';
@@ -1209,7 +1209,7 @@ static const struct result *find(const struct result *res, int n, const char *la
 }
 
 static void target(const char *what, const struct result *a, double av, const struct result *b,
-                   double bv, double limit, const char *unit)
+		   double bv, double limit, const char *unit)
 {
 	if (!a || !b) {
 		printf("  %-34s cannot compare: %s not measured\n", what, !a ? "shmtop" : "htop");
@@ -1224,7 +1224,7 @@ static void target(const char *what, const struct result *a, double av, const st
 static int cmp_bytes_ratio(const void *a, const void *b)
 {
 	const struct result *x = *(const struct result *const *)a,
-	                    *y = *(const struct result *const *)b;
+			    *y = *(const struct result *const *)b;
 	double rx = x[1].bps / x[0].bps, ry = y[1].bps / y[0].bps;
 	return (rx > ry) - (rx < ry);
 }
@@ -1232,7 +1232,7 @@ static int cmp_bytes_ratio(const void *a, const void *b)
 static int cmp_cpu_ratio(const void *a, const void *b)
 {
 	const struct result *x = *(const struct result *const *)a,
-	                    *y = *(const struct result *const *)b;
+			    *y = *(const struct result *const *)b;
 	double rx = x[1].cpu_pct / x[0].cpu_pct, ry = y[1].cpu_pct / y[0].cpu_pct;
 	return (rx > ry) - (rx < ry);
 }
@@ -1253,7 +1253,7 @@ static void xml(FILE *f, const char *s)
 
 /* One horizontal bar chart panel at y; returns the y after it. */
 static int svg_panel(FILE *f, int y, const char *title, const struct result *res, int n, bool cpu,
-                     double target_v, const char *target_label)
+		     double target_v, const char *target_label)
 {
 	const int left = 190, width = 470, bar = 18, gap = 8;
 	double max = target_v;
@@ -1274,11 +1274,11 @@ static int svg_panel(FILE *f, int y, const char *title, const struct result *res
 	if (target_v > 0) { /* under the bars and their figures */
 		double x = left + (double)width * target_v / max;
 		fprintf(f,
-		        "<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#d62728\" "
-		        "stroke-width=\"1.5\" stroke-dasharray=\"5,3\"/>\n",
-		        x, y - 4, x, bottom + 6);
+			"<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#d62728\" "
+			"stroke-width=\"1.5\" stroke-dasharray=\"5,3\"/>\n",
+			x, y - 4, x, bottom + 6);
 		fprintf(f, "<text x=\"%.1f\" y=\"%d\" fill=\"#d62728\" font-size=\"11\">", x + 4,
-		        bottom + 16);
+			bottom + 16);
 		xml(f, target_label);
 		fprintf(f, "</text>\n");
 	}
@@ -1293,11 +1293,11 @@ static int svg_panel(FILE *f, int y, const char *title, const struct result *res
 		xml(f, res[i].label);
 		fprintf(f, "</text>\n");
 		fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n",
-		        left, y, w < 1 ? 1.0 : w, bar, ours ? "#1f77b4" : "#a0a0a0");
+			left, y, w < 1 ? 1.0 : w, bar, ours ? "#1f77b4" : "#a0a0a0");
 		fprintf(f,
-		        "<text x=\"%.1f\" y=\"%d\" stroke=\"#ffffff\" stroke-width=\"3\" "
-		        "paint-order=\"stroke\">",
-		        left + w + 6, y + 13);
+			"<text x=\"%.1f\" y=\"%d\" stroke=\"#ffffff\" stroke-width=\"3\" "
+			"paint-order=\"stroke\">",
+			left + w + 6, y + 13);
 		if (cpu)
 			fprintf(f, "%.2f %%</text>\n", v);
 		else
@@ -1320,20 +1320,20 @@ static int svg_write(const char *path, const struct result *res, int n, double s
 	const struct result *h = find(res, n, "htop -d 10");
 	int height = 40 + 2 * (66 + ran * 26) + 4; /* as svg_panel() lays it out */
 	fprintf(f,
-	        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"%d\" "
-	        "viewBox=\"0 0 800 %d\" font-family=\"Helvetica, Arial, sans-serif\" "
-	        "font-size=\"13\">\n",
-	        height, height);
+		"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"800\" height=\"%d\" "
+		"viewBox=\"0 0 800 %d\" font-family=\"Helvetica, Arial, sans-serif\" "
+		"font-size=\"13\">\n",
+		height, height);
 	fprintf(f, "<rect width=\"100%%\" height=\"100%%\" fill=\"#ffffff\"/>\n");
 	fprintf(f,
-	        "<text x=\"20\" y=\"26\" font-size=\"13\" fill=\"#444\">%dx%d, %.0f s per program, "
-	        "one run of tests/bench/bench_viewer, shmwriter at 1 Hz. Blue: shmtop.</text>\n",
-	        cols, rows, secs);
+		"<text x=\"20\" y=\"26\" font-size=\"13\" fill=\"#444\">%dx%d, %.0f s per program, "
+		"one run of tests/bench/bench_viewer, shmwriter at 1 Hz. Blue: shmtop.</text>\n",
+		cols, rows, secs);
 	int y = 40;
 	y = svg_panel(f, y, "Bytes per second sent to the terminal", res, n, false,
-	              h ? 0.25 * h->bps : 0, "target: 25 % of htop -d 10");
+		      h ? 0.25 * h->bps : 0, "target: 25 % of htop -d 10");
 	y = svg_panel(f, y, "CPU, % of one core", res, n, true, h ? 0.5 * h->cpu_pct : 0,
-	              "target: 50 % of htop -d 10");
+		      "target: 50 % of htop -d 10");
 	fprintf(f, "</svg>\n");
 	(void)y;
 	if (fclose(f) != 0 || rename(tmp, path) != 0) {
@@ -1362,14 +1362,14 @@ static uint32_t writer_state(const struct bench_writer *w)
 	struct shmtop_snapshot s;
 	char why[160];
 	return record_read(w->rec, sizeof *w->rec, &s, why, sizeof why) == SHMTOP_READ_OK ? s.state
-	                                                                                  : 0;
+											  : 0;
 }
 
 /* Press p KEY_PRESSES times; 0, or -1 if shmtop died or a press never
  * reached the writer. */
 static int key_latency(const struct bench_writer *w, const char *key)
 {
-	const char *argv[] = {SHMTOP_PATH, "-k", key, NULL};
+	const char *argv[] = { SHMTOP_PATH, "-k", key, NULL };
 	struct term t;
 	int64_t ns[KEY_PRESSES];
 	int got = 0, unseen = 0, unapplied = 0;
@@ -1377,7 +1377,7 @@ static int key_latency(const struct bench_writer *w, const char *key)
 		printf("  cannot start shmtop: %s\n", strerror(errno));
 		return -1;
 	}
-	struct term *one[1] = {&t};
+	struct term *one[1] = { &t };
 	pump(one, 1, t.t_spawn + FRAME_CAP_NS + NS_PER_MS, is_framed);
 	pump(one, 1, bench_now() + SETTLE_NS, NULL);
 	for (int i = 0; i < KEY_PRESSES && !interrupted && !term_exited(&t); i++) {
@@ -1422,9 +1422,9 @@ static int key_latency(const struct bench_writer *w, const char *key)
 
 /* The flat-out writer's updates/s with nview shmtop viewers on it. */
 static int writer_rate(const struct bench_writer *w, const char *key, int nview, int64_t window,
-                       double *rate, double *view_cpu, double *view_bps)
+		       double *rate, double *view_cpu, double *view_bps)
 {
-	const char *argv[] = {SHMTOP_PATH, "-k", key, NULL};
+	const char *argv[] = { SHMTOP_PATH, "-k", key, NULL };
 	struct term t[4], *tv[4];
 	struct shmtop_snapshot s0, s1;
 	char why[160], label[24];
@@ -1496,7 +1496,7 @@ int main(int argc, char **argv)
 			secs = atof(argv[++i]);
 			if (!(secs >= 1 && secs <= 3600)) {
 				fprintf(stderr,
-				        "bench_viewer: --duration takes 1 to 3600 seconds\n");
+					"bench_viewer: --duration takes 1 to 3600 seconds\n");
 				return 2;
 			}
 		} else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
@@ -1511,7 +1511,7 @@ int main(int argc, char **argv)
 	int64_t window = (int64_t)(secs * 1e9);
 	int broken = 0;
 
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
@@ -1529,7 +1529,7 @@ int main(int argc, char **argv)
 		char label[40] = "";
 		for (char **a = command; *a; a++)
 			snprintf(label + strlen(label), sizeof label - strlen(label), "%s%s",
-			         a == command ? "" : " ", *a);
+				 a == command ? "" : " ", *a);
 		printf("%s at %dx%d for %.0f s\n", label, cols, rows, secs);
 		print_head();
 		int rc = measure(label, (const char *const *)command, window, &r);
@@ -1555,14 +1555,14 @@ int main(int argc, char **argv)
 		const char *label;
 		const char *argv[8];
 	} progs[] = {
-	    /* the peers first: by shmtop's turn, the rate it shows is steady */
-	    {"htop -d 10", {"htop", "-d", "10", NULL}},
-	    {"htop -d 1", {"htop", "-d", "1", NULL}},
-	    {"top -d 1", {"top", "-d", "1", NULL}},
-	    {"watch -n 1 ipcs -m", {"watch", "-n", "1", "ipcs", "-m", NULL}},
-	    {"btop", {"btop", NULL}},
-	    {"shmtop", {SHMTOP_PATH, "-k", key, NULL}},
-	    {"shmtop -d 1", {SHMTOP_PATH, "-k", key, "-d", "1", NULL}},
+		/* the peers first: by shmtop's turn, the rate it shows is steady */
+		{ "htop -d 10", { "htop", "-d", "10", NULL } },
+		{ "htop -d 1", { "htop", "-d", "1", NULL } },
+		{ "top -d 1", { "top", "-d", "1", NULL } },
+		{ "watch -n 1 ipcs -m", { "watch", "-n", "1", "ipcs", "-m", NULL } },
+		{ "btop", { "btop", NULL } },
+		{ "shmtop", { SHMTOP_PATH, "-k", key, NULL } },
+		{ "shmtop -d 1", { SHMTOP_PATH, "-k", key, "-d", "1", NULL } },
 	};
 	enum { NPROGS = sizeof progs / sizeof progs[0], NPROGS_SHMTOP = NPROGS - 2 };
 	const char *const *shmtop_argv = progs[NPROGS_SHMTOP].argv;
@@ -1595,9 +1595,9 @@ int main(int argc, char **argv)
 	print_rows(&res[NPROGS_SHMTOP + 1]);
 
 	const struct result *s = find(res, NPROGS, "shmtop"),
-	                    *s1 = find(res, NPROGS, "shmtop -d 1");
+			    *s1 = find(res, NPROGS, "shmtop -d 1");
 	const struct result *h10 = find(res, NPROGS, "htop -d 10"),
-	                    *h1 = find(res, NPROGS, "htop -d 1");
+			    *h1 = find(res, NPROGS, "htop -d 1");
 	/* htop's bytes and CPU follow what the host's processes do in those
 	 * very seconds (its list re-sorts, its CPU columns change), so the
 	 * ratios are taken with both programs on screen at once, in rounds,
@@ -1608,10 +1608,10 @@ int main(int argc, char **argv)
 	int rounds = 0;
 	int64_t pair_window = window / 2 > 2 * NS_PER_SEC ? window / 2 : 2 * NS_PER_SEC;
 	if (!interrupted && h10) {
-		const char *const pair_label[2] = {"htop -d 10", "shmtop"};
-		const char *const *const pair_argv[2] = {progs[0].argv, shmtop_argv};
-		printf("\n  htop -d 10 and shmtop on screen at once, %d rounds of %.0f s:\n", ROUNDS,
-		       (double)pair_window / 1e9);
+		const char *const pair_label[2] = { "htop -d 10", "shmtop" };
+		const char *const *const pair_argv[2] = { progs[0].argv, shmtop_argv };
+		printf("\n  htop -d 10 and shmtop on screen at once, %d rounds of %.0f s:\n",
+		       ROUNDS, (double)pair_window / 1e9);
 		print_head();
 		for (int i = 0; i < ROUNDS && !interrupted; i++) {
 			if (measure_set(2, pair_label, pair_argv, pair_window, pair[i]) < 0)
@@ -1634,8 +1634,10 @@ int main(int argc, char **argv)
 	printf("\n  issue 6 targets, against htop in this run:\n");
 	if (rounds > 0) {
 		const struct result *b = by_bytes[rounds / 2], *c = by_cpu[rounds / 2];
-		target("steady bytes/s, median round", &b[1], b[1].bps, &b[0], b[0].bps, 0.25, "B/s");
-		target("steady CPU, median round", &c[1], c[1].cpu_pct, &c[0], c[0].cpu_pct, 0.5, "%");
+		target("steady bytes/s, median round", &b[1], b[1].bps, &b[0], b[0].bps, 0.25,
+		       "B/s");
+		target("steady CPU, median round", &c[1], c[1].cpu_pct, &c[0], c[0].cpu_pct, 0.5,
+		       "%");
 	} else {
 		target("steady bytes/s vs htop -d 10", s, s ? s->bps : 0, h10, h10 ? h10->bps : 0,
 		       0.25, "B/s");
@@ -1663,7 +1665,7 @@ int main(int argc, char **argv)
 		printf("\n3. How shmtop's cost grows (%.0f s each)\n", (double)grow_window / 1e9);
 		print_head();
 	}
-	static const int attach_n[] = {1, 10, 100};
+	static const int attach_n[] = { 1, 10, 100 };
 	for (int i = 0; i < 3 && !interrupted; i++) {
 		int release = -1, ok = helpers_start(shmid, attach_n[i], &w1, &release);
 		struct result r;
@@ -1680,8 +1682,8 @@ int main(int argc, char **argv)
 	/* Other segments on the host: in the single-segment view (they should
 	 * cost nothing) and in the list of every segment (-a), which reads
 	 * /proc/sysvipc/shm once per tick and shows a screenful of them. */
-	static const int seg_n[] = {10, 1000};
-	const char *const list_argv[] = {SHMTOP_PATH, "-a", NULL};
+	static const int seg_n[] = { 10, 1000 };
+	const char *const list_argv[] = { SHMTOP_PATH, "-a", NULL };
 	for (int i = 0; i < 2 && !interrupted; i++) {
 		int made = segments_make(seg_n[i]);
 		for (int view = 0; view < 2 && !interrupted; view++) {
@@ -1708,7 +1710,7 @@ int main(int argc, char **argv)
 		} else {
 			printf("  %-10s %14s %22s %24s\n", "viewers", "updates/s",
 			       "CPU % per viewer", "bytes/s per viewer");
-			static const int views[] = {0, 1, 4};
+			static const int views[] = { 0, 1, 4 };
 			for (int i = 0; i < 3 && !interrupted; i++) {
 				double rate, vc, vb;
 				char b[16];
