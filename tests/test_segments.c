@@ -337,7 +337,7 @@ static void test_collect(void **state)
 	snap.rows = calloc(snap.max, sizeof *snap.rows);
 	assert_non_null(snap.rows);
 	int64_t t0 = clock_mono_ns();
-	assert_int_equal(inventory_collect(&snap, NULL, INVENTORY_ALL), 0);
+	assert_int_equal(inventory_collect(&snap, INVENTORY_ALL | INVENTORY_RECORDS), 0);
 	int64_t dt = clock_mono_ns() - t0;
 	printf("# inventory_collect (names, commands, records): %zu segments in %.2f ms\n", snap.n,
 	       (double)dt / 1e6);
@@ -370,7 +370,7 @@ static void test_collect(void **state)
 		struct segtable_output o = { .format = (enum segtable_format)fmt,
 					     .sort = SYSVIPC_SORT_SIZE,
 					     .reverse = true };
-		assert_int_equal(segtable_batch(f, &o, INVENTORY_ALL), 0);
+		assert_int_equal(segtable_batch(f, &o, INVENTORY_ALL | INVENTORY_RECORDS), 0);
 		fclose(f);
 		char want[64];
 		snprintf(want, sizeof want, "\"id\": %d,", wid);
@@ -405,7 +405,7 @@ static void test_commands_on_demand(void **state)
 	snap.max = 4096;
 	snap.rows = calloc(snap.max, sizeof *snap.rows);
 	assert_non_null(snap.rows);
-	assert_int_equal(inventory_collect(&snap, NULL, INVENTORY_NAMES), 0);
+	assert_int_equal(inventory_collect(&snap, INVENTORY_NAMES), 0);
 	size_t at[3], found = 0;
 	for (size_t i = 0; i < snap.n; i++) {
 		assert_false(snap.rows[i].command_read);

@@ -1,26 +1,38 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The inventory of every segment.  Collecting reads /proc/sysvipc/shm, then
- * per segment the owner's name (looked up once: names.h keeps it), the
- * creator's command (only if CPID still names the process that created the
- * segment: one started after the segment's ctime is a reused pid) and, for
- * segments of a shmwriter record's size, the record itself.
+ * The inventory of every shared memory object.  Collecting reads
+ * /proc/sysvipc/shm, then per segment the owner's name (looked up once:
+ * names.h keeps it), the creator's command (only if CPID still names the
+ * process that created the segment: one started after the segment's ctime
+ * is a reused pid) and, when asked, a shmwriter record's figures.
  */
 #include "inventory.h"
 
 #include <errno.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "names.h"
 #include "proc.h"
+
+static const char *const kind_names[INVENTORY_NKINDS] = {
+	[INVENTORY_SYSV] = "sysv",   [INVENTORY_POSIX] = "posix",     [INVENTORY_SEM] = "sem",
+	[INVENTORY_MEMFD] = "memfd", [INVENTORY_DELETED] = "deleted",
+};
+
+const char *inventory_kind_name(enum inventory_kind k)
+{
+	return (unsigned)k < INVENTORY_NKINDS ? kind_names[k] : "?";
+}
 
 /* Boot time (btime of /proc/stat), seconds since the epoch, or -1. */
 static int64_t boot_time(void)
@@ -70,12 +82,71 @@ static void read_record(struct inventory_row *r)
 	shmdt(p);
 }
 
-int inventory_collect(struct inventory *s, const char *proc_path, unsigned flags)
+/* The fields every kind has, from a SysV segment. */
+static void sysv_row(struct inventory_row *r, const struct sysvipc_shm *shm)
+{
+	memset(r, 0, sizeof *r);
+	r->kind = INVENTORY_SYSV;
+	r->shm = *shm;
+	r->ino = (uint64_t)shm->st.shmid;
+	r->size = shm->st.size;
+	r->resident = shm->rss;
+	r->swap = shm->swap;
+	r->have_resident = shm->have_mem;
+	r->uid = shm->st.uid;
+	r->gid = shm->st.gid;
+	r->mode = shm->st.mode;
+	r->mtime = shm->st.ctime;
+}
+
+static void add_total(struct inventory_totals *t, const struct inventory_row *r)
+{
+	t->objects++;
+	t->bytes += r->size;
+	t->resident += r->resident;
+}
+
+/* Is the creator of segment st gone: no process cpid, or one started after
+ * the segment's ctime (a reused pid)?  Unknown (hidden by /proc) is not
+ * gone. */
+static bool creator_gone(const struct ipcstat *st, int64_t btime)
+{
+	char state;
+	uint64_t start;
+	if (st->cpid <= 0)
+		return true;
+	if (proc_stat(st->cpid, &state, &start))
+		return kill(st->cpid, 0) != 0 && errno == ESRCH;
+	if (state == 'Z' || state == 'X')
+		return true;
+	long hz = sysconf(_SC_CLK_TCK);
+	return btime >= 0 && hz > 0 && btime + (int64_t)(start / (uint64_t)hz) > st->ctime;
+}
+
+static bool orphan(const struct inventory *s, const struct inventory_row *r, int64_t btime)
+{
+	switch (r->kind) {
+	case INVENTORY_SYSV:
+		return r->shm.st.nattch == 0 && !r->shm.st.dest && creator_gone(&r->shm.st, btime);
+	case INVENTORY_POSIX: return s->scanned && r->nholders == 0;
+	case INVENTORY_SEM:
+	case INVENTORY_MEMFD:
+	case INVENTORY_DELETED:
+	case INVENTORY_NKINDS: break;
+	}
+	return false;
+}
+
+int inventory_collect(struct inventory *s, unsigned flags)
 {
 	s->n = 0;
+	s->total = 0;
+	s->truncated = false;
 	s->wall_ns = clock_wall_ns();
 	s->sort = SYSVIPC_SORT_SHMID;
 	s->reverse = false;
+	memset(s->kinds, 0, sizeof s->kinds);
+	memset(&s->orphans, 0, sizeof s->orphans);
 	long ps = sysconf(_SC_PAGESIZE);
 	s->page_size = ps > 0 ? (uint64_t)ps : 4096;
 	if (flags & INVENTORY_LIMITS)
@@ -83,7 +154,7 @@ int inventory_collect(struct inventory *s, const char *proc_path, unsigned flags
 	struct sysvipc_shm *tmp = malloc((s->max ? s->max : 1) * sizeof *tmp);
 	if (!tmp)
 		return -1;
-	if (sysvipc_read(proc_path, tmp, s->max, &s->res)) {
+	if (sysvipc_read(s->sysvipc_path, tmp, s->max, &s->res)) {
 		int e = errno;
 		free(tmp);
 		errno = e;
@@ -91,20 +162,142 @@ int inventory_collect(struct inventory *s, const char *proc_path, unsigned flags
 	}
 	for (size_t i = 0; i < s->res.n; i++) {
 		struct inventory_row *r = &s->rows[i];
-		memset(r, 0, sizeof *r);
-		r->shm = tmp[i];
+		sysv_row(r, &tmp[i]);
 		if (flags & INVENTORY_NAMES)
-			names_user(r->shm.st.uid, r->owner, sizeof r->owner);
+			names_user(r->uid, r->owner, sizeof r->owner);
 		else
-			snprintf(r->owner, sizeof r->owner, "%u", (unsigned)r->shm.st.uid);
+			snprintf(r->owner, sizeof r->owner, "%u", (unsigned)r->uid);
 		if (flags & INVENTORY_RECORDS)
 			read_record(r);
 	}
 	s->n = s->res.n;
+	s->total = s->res.total;
+	s->truncated = s->res.truncated;
 	free(tmp);
 	if (flags & INVENTORY_COMMAND)
 		inventory_commands(s, 0, s->n);
+	int64_t btime = flags & INVENTORY_ORPHANS ? boot_time() : -1;
+	for (size_t i = 0; i < s->n; i++) {
+		struct inventory_row *r = &s->rows[i];
+		r->orphan = flags & INVENTORY_ORPHANS && orphan(s, r, btime);
+		add_total(&s->kinds[r->kind], r);
+		if (r->orphan)
+			add_total(&s->orphans, r);
+	}
 	return 0;
+}
+
+void inventory_free(struct inventory *s)
+{
+	free(s->seen);
+	free(s->holders);
+	s->seen = NULL;
+	s->holders = NULL;
+	s->nseen = s->nholders = 0;
+	s->scanned = false;
+}
+
+/* Does hay hold needle, ASCII letters in any case? */
+static bool contains(const char *hay, const char *needle)
+{
+	size_t n = strlen(needle);
+	for (; *hay; hay++)
+		if (strncasecmp(hay, needle, n) == 0)
+			return true;
+	return n == 0;
+}
+
+bool inventory_match(const struct inventory_row *r, const char *text)
+{
+	char key[16], id[24];
+	if (!text || !*text)
+		return true;
+	snprintf(key, sizeof key, "0x%08x", (unsigned)r->shm.st.key);
+	snprintf(id, sizeof id, "%d", r->shm.st.shmid);
+	if (r->kind == INVENTORY_SYSV && (contains(key, text) || contains(id, text)))
+		return true;
+	return contains(r->name, text) || contains(r->owner, text) ||
+	       contains(inventory_kind_name(r->kind), text) || contains(r->command, text);
+}
+
+static bool same_object(const struct inventory_row *a, const struct inventory_row *b)
+{
+	if (a->kind != b->kind)
+		return false;
+	switch (a->kind) {
+	case INVENTORY_SYSV: return a->shm.st.shmid == b->shm.st.shmid;
+	case INVENTORY_POSIX:
+	case INVENTORY_SEM: return strcmp(a->name, b->name) == 0;
+	case INVENTORY_MEMFD:
+	case INVENTORY_DELETED:
+	case INVENTORY_NKINDS: break;
+	}
+	return a->dev == b->dev && a->ino == b->ino;
+}
+
+size_t inventory_find(const struct inventory_row *rows, size_t n, const struct inventory_row *r)
+{
+	for (size_t i = 0; i < n; i++)
+		if (same_object(&rows[i], r))
+			return i;
+	return n;
+}
+
+/* Why an unlink or IPC_RMID failed, in one line. */
+static int refused(const struct inventory_row *r, const char *what, int e, char *why, size_t whylen)
+{
+	if (e == EPERM || e == EACCES)
+		snprintf(why, whylen, "cannot remove %s: owned by %s (uid %u), you are uid %u",
+			 what, r->owner, (unsigned)r->uid, (unsigned)geteuid());
+	else
+		snprintf(why, whylen, "cannot remove %s: %s", what, strerror(e));
+	return -1;
+}
+
+int inventory_remove(const struct inventory *s, const struct inventory_row *r, char *why,
+		     size_t whylen)
+{
+	char what[INVENTORY_NAME_MAX + 32];
+	switch (r->kind) {
+	case INVENTORY_SYSV: {
+		snprintf(what, sizeof what, "shmid %d", r->shm.st.shmid);
+		struct shmid_ds ds;
+		/* The same segment still: a removed shmid can be reused, with
+		 * another key or ctime. */
+		if (shmctl(r->shm.st.shmid, IPC_STAT, &ds) == 0 &&
+		    (ds.shm_perm.__key != r->shm.st.key ||
+		     (int64_t)ds.shm_ctime != r->shm.st.ctime)) {
+			snprintf(why, whylen, "cannot remove %s: it changed since it was listed",
+				 what);
+			return -1;
+		}
+		return shmctl(r->shm.st.shmid, IPC_RMID, NULL)
+			   ? refused(r, what, errno, why, whylen)
+			   : 0;
+	}
+	case INVENTORY_POSIX:
+	case INVENTORY_SEM: {
+		const char *dir = s->devshm_dir ? s->devshm_dir : INVENTORY_DEVSHM_DIR;
+		snprintf(what, sizeof what, "%s/%s", dir, r->name);
+		struct stat st;
+		if (lstat(what, &st))
+			return refused(r, what, errno, why, whylen);
+		if ((uint64_t)st.st_ino != r->ino || (uint64_t)st.st_dev != r->dev) {
+			snprintf(why, whylen, "cannot remove %s: it changed since it was listed",
+				 what);
+			return -1;
+		}
+		return unlink(what) ? refused(r, what, errno, why, whylen) : 0;
+	}
+	case INVENTORY_MEMFD:
+	case INVENTORY_DELETED:
+	case INVENTORY_NKINDS: break;
+	}
+	snprintf(why, whylen,
+		 "a %s object has no name to remove: it lives until its holders "
+		 "unmap and close it",
+		 inventory_kind_name(r->kind));
+	return -1;
 }
 
 void inventory_commands(struct inventory *s, size_t from, size_t to)
@@ -121,11 +314,42 @@ void inventory_commands(struct inventory *s, size_t from, size_t to)
 	}
 }
 
+static int cmp_u64(uint64_t a, uint64_t b)
+{
+	return (a > b) - (a < b);
+}
+
+/* sysvipc_compare()'s keys over every kind: the SysV fields for two
+ * segments; otherwise size, resident bytes, holders, age, owner, then the
+ * kind and the name or identity. */
+static int compare(const struct inventory_row *a, const struct inventory_row *b,
+		   enum sysvipc_sort by, bool reverse)
+{
+	if (a->kind == INVENTORY_SYSV && b->kind == INVENTORY_SYSV)
+		return sysvipc_compare(&a->shm, &b->shm, by, reverse);
+	int c = 0;
+	switch (by) {
+	case SYSVIPC_SORT_SIZE: c = cmp_u64(a->size, b->size); break;
+	case SYSVIPC_SORT_RSS: c = cmp_u64(a->resident, b->resident); break;
+	case SYSVIPC_SORT_NATTCH: c = cmp_u64(a->nholders, b->nholders); break;
+	case SYSVIPC_SORT_AGE: c = cmp_u64((uint64_t)b->mtime, (uint64_t)a->mtime); break;
+	case SYSVIPC_SORT_OWNER: c = cmp_u64(a->uid, b->uid); break;
+	case SYSVIPC_SORT_KEY:
+	case SYSVIPC_SORT_SHMID:
+	case SYSVIPC_NSORTS:
+		c = a->kind != b->kind ? cmp_u64(a->kind, b->kind) : strcmp(a->name, b->name);
+		if (!c)
+			c = cmp_u64(a->ino, b->ino);
+		break;
+	}
+	return reverse ? -c : c;
+}
+
 static int compare_rows(const void *pa, const void *pb, void *arg)
 {
 	const struct inventory_row *a = pa, *b = pb;
 	const struct inventory *s = arg;
-	int c = sysvipc_compare(&a->shm, &b->shm, s->sort, s->reverse);
+	int c = compare(a, b, s->sort, s->reverse);
 	return c ? c : (a->shm.order > b->shm.order) - (a->shm.order < b->shm.order);
 }
 

@@ -1,9 +1,33 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The inventory: one snapshot of every SysV segment on the host (from
- * /proc/sysvipc/shm), with owner names, the creator's command and, when
- * asked, the figures of shmwriter records.  segtable.h writes it out; the
- * list screen (listview.h) shows it.
+ * The inventory: one snapshot of every shared memory object on the host,
+ * of every kind, with who holds each one.
+ *
+ *   kind     what it is                         where it is found
+ *   sysv     a SysV segment                     /proc/sysvipc/shm
+ *   posix    a named POSIX object               a file in /dev/shm
+ *   sem      a POSIX semaphore                  /dev/shm/sem.NAME
+ *   memfd    anonymous shared memory            /memfd:NAME in maps and fds
+ *   deleted  a /dev/shm object unlinked but     /dev/shm/NAME (deleted) in
+ *            still mapped or open               maps and fds
+ *
+ * An object is known by its device and inode as /proc/PID/maps gives them,
+ * so two holders of one memfd are one object (a SysV segment's inode is its
+ * shmid).  Its holders are the processes that map it (read-write or
+ * read-only) and those that only hold a file descriptor to it: either keeps
+ * its memory alive.
+ *
+ * Collecting is cheap: /proc/sysvipc/shm and a directory read of /dev/shm,
+ * every tick if need be.  Finding holders is not: inventory_scan() reads
+ * /proc/PID/maps and /proc/PID/fd of every process, so a screen runs it at a
+ * slower period or on a key, and says when it last ran; collect joins the
+ * objects with the last scan.  memfd and deleted objects are known only
+ * from a scan.
+ *
+ * Nothing here attaches a segment unless INVENTORY_RECORDS asks for it:
+ * watching changes nothing (lpid, atime, dtime stay the admin's evidence).
+ *
+ * segtable.h writes an inventory out; the list screen (listview.h) shows it.
  */
 #ifndef SHMTOP_INVENTORY_H
 #define SHMTOP_INVENTORY_H
@@ -11,30 +35,114 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "shmtop/record.h"
 #include "sysvipc.h"
 
+#define INVENTORY_DEVSHM_DIR "/dev/shm"
+
+enum inventory_kind {
+	INVENTORY_SYSV,
+	INVENTORY_POSIX,
+	INVENTORY_SEM,
+	INVENTORY_MEMFD,
+	INVENTORY_DELETED,
+	INVENTORY_NKINDS
+};
+
+/* "sysv", "posix", "sem", "memfd", "deleted". */
+const char *inventory_kind_name(enum inventory_kind k);
+
+/* A process holding an object. */
+struct inventory_holder {
+	pid_t pid;
+	uid_t uid;        /* the process's owner (of /proc/PID) */
+	char comm[16];    /* /proc/PID/comm */
+	unsigned maps_rw; /* its read-write mappings of the object */
+	unsigned maps_ro; /* its read-only mappings */
+	unsigned fds;     /* its file descriptors open on the object */
+};
+
+#define INVENTORY_NAME_MAX 256 /* NAME_MAX + 1 */
+
 struct inventory_row {
-	struct sysvipc_shm shm;
-	char owner[32];    /* user name of uid, or the uid */
-	char command[64];  /* /proc/CPID/comm of the creator, "" if it is gone */
+	enum inventory_kind kind;
+	/* posix, sem, deleted: the name in /dev/shm; memfd: the name given to
+	 * memfd_create() (after "memfd:"); sysv: "".  The kernel's bytes: may
+	 * hold spaces, newlines or invalid UTF-8, never '/' or NUL. */
+	char name[INVENTORY_NAME_MAX];
+	uint64_t dev, ino;  /* identity as maps show it; sysv: ino is the shmid,
+			     * dev 0 until a scan has seen it mapped */
+	uint64_t size;      /* bytes */
+	uint64_t resident;  /* bytes in memory: sysv rss, others st_blocks * 512 */
+	uint64_t swap;      /* sysv: bytes swapped out; others 0 */
+	bool have_resident; /* sysv without the kernel's rss column: false */
+	uid_t uid;
+	gid_t gid;
+	unsigned mode;            /* permission bits (mode & 0777) */
+	int64_t mtime;            /* last change, seconds: sysv ctime, others st_mtime */
+	struct sysvipc_shm shm;   /* sysv: the segment; zero for other kinds */
+	size_t holder0, nholders; /* its holders: holders[holder0 .. holder0 + nholders) of
+				   * the inventory, pid ascending; 0 before any scan */
+	bool orphan;              /* see INVENTORY_ORPHANS */
+	char owner[32];           /* user name of uid, or the uid */
+	char command[64];         /* sysv: /proc/CPID/comm of the creator, "" if it is gone */
 	bool command_read; /* command is looked up (INVENTORY_COMMAND, inventory_commands()) */
 	bool is_record;    /* snap holds a validated shmwriter record */
 	bool writer_alive; /* with is_record: proc_alive() of its writer */
 	struct shmtop_snapshot snap;
 };
 
+struct inventory_totals {
+	size_t objects;
+	uint64_t bytes;    /* sum of sizes */
+	uint64_t resident; /* sum of resident bytes */
+};
+
+/* One object as a scan found it in maps or fds: the join of scans and
+ * directory reads is inventory_collect()'s business. */
+struct inventory_seen {
+	enum inventory_kind kind; /* sysv, deleted, memfd, or posix (a name still linked) */
+	uint64_t dev, ino;
+	char name[INVENTORY_NAME_MAX];
+	uint64_t size, resident; /* from an fd's fstat, or the mapping's extent (resident
+				  * unknown: 0) when it is only mapped */
+	struct inventory_holder h;
+};
+
 struct inventory {
 	struct inventory_row *rows; /* caller's array of max rows */
 	size_t max;
-	size_t n;                  /* rows filled */
-	struct sysvipc_result res; /* res.totals cover the whole host even if truncated */
+	size_t n;     /* rows filled */
+	size_t total; /* objects found, of every kind (> n if truncated) */
+	bool truncated;
+	struct sysvipc_result res; /* the SysV part; res.totals cover the whole host */
 	struct sysvipc_limits limits;
 	uint64_t page_size;
 	int64_t wall_ns;        /* when it was taken (CLOCK_REALTIME) */
 	enum sysvipc_sort sort; /* as inventory_sort() left it */
 	bool reverse;
+
+	struct inventory_totals kinds[INVENTORY_NKINDS]; /* over every object found */
+	struct inventory_totals orphans;
+	bool have_devshm;                  /* statvfs of /dev/shm worked */
+	uint64_t devshm_size, devshm_used; /* bytes */
+
+	/* The last scan of /proc (inventory_scan()), kept from one collect to
+	 * the next; owned by the inventory (inventory_free()). */
+	struct inventory_seen *seen;
+	size_t nseen;
+	bool scanned;    /* a scan has run: holders and orphans of posix objects are known */
+	int64_t scan_ns; /* when it ran (CLOCK_REALTIME) */
+	/* The holders of the rows, in row order (rebuilt by every collect). */
+	struct inventory_holder *holders;
+	size_t nholders;
+
+	/* Where to read; NULL: the kernel's (/proc/sysvipc/shm, /dev/shm, /proc). */
+	const char *sysvipc_path;
+	const char *devshm_dir;
+	const char *proc_dir;
 };
 
 /* What inventory_collect() reads besides /proc/sysvipc/shm. */
@@ -46,19 +154,51 @@ enum {
 				      * read, which moves their nattch, atime, dtime and lpid */
 	INVENTORY_LIMITS = 1u << 3,  /* the host's limits (/proc/sys/kernel/shm*); without it
 				      * s->limits is left as it was */
-	INVENTORY_ALL = INVENTORY_NAMES | INVENTORY_COMMAND | INVENTORY_RECORDS | INVENTORY_LIMITS,
+	INVENTORY_DEVSHM = 1u << 4,  /* /dev/shm: posix and sem objects, and its statvfs */
+	INVENTORY_ORPHANS = 1u << 5, /* flag orphans: a sysv segment with nattch 0, not dest,
+				      * whose creator is gone (a /proc read per such segment);
+				      * a posix object that no process maps or holds open
+				      * (known only after a scan) */
+	INVENTORY_ALL = INVENTORY_NAMES | INVENTORY_COMMAND | INVENTORY_LIMITS | INVENTORY_DEVSHM |
+			INVENTORY_ORPHANS,
 };
 
-/* Fill s (rows and max set by the caller) from proc_path (NULL: the
- * kernel's) and the host's limits.  0, or -1 with errno if the file cannot
- * be read. */
-int inventory_collect(struct inventory *s, const char *proc_path, unsigned flags);
+/* Fill s (rows and max set by the caller; the rest zeroed before the first
+ * call) with every object of the kinds flags ask for, joined with the last
+ * scan: sysv, then posix and sem, then memfd and deleted from the scan.
+ * 0, or -1 with errno if /proc/sysvipc/shm cannot be read. */
+int inventory_collect(struct inventory *s, unsigned flags);
+
+/* Scan /proc/PID/maps and /proc/PID/fd of every process for shared memory
+ * objects (the slow part: not every tick); the next collect joins it.
+ * Processes this user may not read are skipped, and counted.  0, or -1
+ * with errno (out of memory, no /proc). */
+int inventory_scan(struct inventory *s);
+
+/* Free what the inventory owns (not the rows); s can be collected again. */
+void inventory_free(struct inventory *s);
+
+/* Does r contain text (as a plain substring, case-insensitive in ASCII) in
+ * its key (0x%08x), shmid, name, owner, kind or command?  "" matches all. */
+bool inventory_match(const struct inventory_row *r, const char *text);
+
+/* The row of rows[0..n) that is the same object as r (kind and identity:
+ * shmid, name or device and inode), or n. */
+size_t inventory_find(const struct inventory_row *rows, size_t n, const struct inventory_row *r);
+
+/* Remove the object r names, if it is still that object: sysv by IPC_RMID
+ * on its shmid, posix and sem by unlinking its name in /dev/shm.  memfd and
+ * deleted objects have no name to remove.  0, or -1 with a one-line reason
+ * in why (EPERM: the owner and this user's uid). */
+int inventory_remove(const struct inventory *s, const struct inventory_row *r, char *why,
+		     size_t whylen);
 
 /* Look up the creator's command of rows [from, to) not looked up yet: two
  * /proc reads a row, so a screen asks for the rows it shows, not all. */
 void inventory_commands(struct inventory *s, size_t from, size_t to);
 
-/* Sort the rows (sysvipc_sort()'s order, stable) and remember how. */
+/* Sort the rows (sysvipc_sort()'s keys over every kind, stable) and
+ * remember how. */
 void inventory_sort(struct inventory *s, enum sysvipc_sort by, bool reverse);
 
 #endif

@@ -374,6 +374,7 @@ int sysvipc_compare(const struct sysvipc_shm *a, const struct sysvipc_shm *b, en
 	case SYSVIPC_SORT_OWNER: c = cmp_u64(a->st.uid, b->st.uid); break;
 	case SYSVIPC_SORT_KEY: c = cmp_u64((uint32_t)a->st.key, (uint32_t)b->st.key); break;
 	case SYSVIPC_SORT_SHMID: c = cmp_i64(a->st.shmid, b->st.shmid); break;
+	case SYSVIPC_SORT_RSS: c = cmp_u64(a->rss, b->rss); break;
 	case SYSVIPC_NSORTS: break;
 	}
 	return reverse ? -c : c;
@@ -397,7 +398,7 @@ void sysvipc_sort(struct sysvipc_shm *rows, size_t n, enum sysvipc_sort by, bool
 }
 
 static const char *const sort_names[SYSVIPC_NSORTS] = {
-	"size", "nattch", "age", "owner", "key", "shmid",
+	"size", "nattch", "age", "owner", "key", "shmid", "rss",
 };
 
 const char *sysvipc_sort_name(enum sysvipc_sort by)

@@ -124,6 +124,7 @@ enum sysvipc_sort {
 	SYSVIPC_SORT_OWNER,  /* uid ascending */
 	SYSVIPC_SORT_KEY,    /* key as ipcs prints it (0x%08x) ascending */
 	SYSVIPC_SORT_SHMID,  /* shmid ascending */
+	SYSVIPC_SORT_RSS,    /* fewest resident bytes first */
 	SYSVIPC_NSORTS
 };
 

@@ -378,7 +378,7 @@ int segtable_batch(FILE *out, const struct segtable_output *o, unsigned flags)
 		s.rows = calloc(s.max, sizeof *s.rows);
 		if (!s.rows)
 			return -1;
-		if (inventory_collect(&s, NULL, flags)) {
+		if (inventory_collect(&s, flags)) {
 			int e = errno;
 			free(s.rows);
 			errno = e;

@@ -52,7 +52,7 @@ int list_refresh(struct list_screen *l)
 		l->limits_at = now;
 	}
 	for (;;) {
-		if (inventory_collect(&l->snap, NULL, flags) < 0) {
+		if (inventory_collect(&l->snap, flags) < 0) {
 			l->read_errno = errno;
 			l->snap.n = 0;
 			listview_fit(&l->view, 0, list_height());

@@ -130,7 +130,7 @@ static int run_all_batch(const struct options *o)
 		if (i > 0 && !pause_delay(o))
 			break;
 		errno = 0;
-		int rc = segtable_batch(stdout, &so, INVENTORY_ALL);
+		int rc = segtable_batch(stdout, &so, INVENTORY_ALL | INVENTORY_RECORDS);
 		int e = errno;
 		/* A write that failed is the reason, whatever segtable_batch() says. */
 		int st = flush_stdout(SHMTOP_EXIT_OK);
