@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The all-segments screen's model: selection, scrolling, columns, rows. */
+/* The all-objects screen's model: selection, scrolling, columns, rows of every kind,
+ * escaped names, the heading, narrowing and the removal box. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <locale.h>
 
 #include "listview.h"
 
@@ -71,37 +73,39 @@ static void test_columns(void **state)
 		assert_true(c.shown[i]);
 	assert_int_equal(c.width[LISTVIEW_COMMAND], 32); /* stretched, up to its most */
 	assert_string_equal(listview_header(&c, buf, sizeof buf),
-			    "KEY        SHMID      OWNER      PERMS        SIZE NATTCH STATUS"
-			    "         CPID    LPID CTIME    COMMAND");
-	listview_columns(105, &c);
+			    "KEY/NAME   SHMID      KIND    OWNER      PERMS        SIZE     RSS"
+			    " NATTCH STATUS           CPID    LPID CTIME    COMMAND");
+	listview_columns(125, &c);
 	assert_true(c.shown[LISTVIEW_COMMAND]);
-	assert_int_equal(c.total, 105);
-	listview_columns(90, &c); /* LPID, CPID go */
+	assert_int_equal(c.total, 125);
+	listview_columns(110, &c); /* LPID, CPID go */
 	assert_false(c.shown[LISTVIEW_LPID] || c.shown[LISTVIEW_CPID]);
 	assert_true(c.shown[LISTVIEW_CTIME] && c.shown[LISTVIEW_COMMAND]);
-	assert_true(c.total <= 90);
-	listview_columns(80, &c); /* then CTIME */
-	assert_false(c.shown[LISTVIEW_CTIME]);
-	assert_true(c.shown[LISTVIEW_PERMS] && c.shown[LISTVIEW_COMMAND]);
+	assert_true(c.total <= 110);
+	listview_columns(80, &c); /* then CTIME, PERMS and COMMAND: owner and status stay */
+	assert_false(c.shown[LISTVIEW_CTIME] || c.shown[LISTVIEW_PERMS] ||
+		     c.shown[LISTVIEW_COMMAND]);
+	assert_true(c.shown[LISTVIEW_OWNER] && c.shown[LISTVIEW_STATUS]);
 	assert_true(c.total <= 80);
-	listview_columns(40, &c); /* down to the essentials */
-	assert_true(c.shown[LISTVIEW_KEY] && c.shown[LISTVIEW_SHMID] && c.shown[LISTVIEW_SIZE] &&
-		    c.shown[LISTVIEW_NATTCH]);
-	assert_true(c.total <= 40);
+	listview_columns(52, &c); /* down to the essentials */
+	assert_true(c.shown[LISTVIEW_KEY] && c.shown[LISTVIEW_SHMID] && c.shown[LISTVIEW_KIND] &&
+		    c.shown[LISTVIEW_SIZE] && c.shown[LISTVIEW_RSS] && c.shown[LISTVIEW_NATTCH]);
+	assert_false(c.shown[LISTVIEW_STATUS] || c.shown[LISTVIEW_OWNER]);
+	assert_true(c.total <= 52);
 	assert_string_equal(listview_header(&c, buf, sizeof buf),
-			    "KEY        SHMID         SIZE NATTCH");
+			    "KEY/NAME   SHMID      KIND       SIZE     RSS NATTCH");
 	for (int w = 0; w < 300; w++) { /* never wider than asked, once it can be */
 		listview_columns(w, &c);
-		if (w >= 36)
+		if (w >= 52)
 			assert_true(c.total <= w);
 	}
 }
 
-static void test_row(void **state)
+static struct inventory_row sysv_row(void)
 {
-	(void)state;
 	struct inventory_row r;
 	memset(&r, 0, sizeof r);
+	r.kind = INVENTORY_SYSV;
 	r.shm.st = (struct ipcstat){ .shmid = 42,
 				     .key = 0x2537,
 				     .size = 2048,
@@ -110,22 +114,165 @@ static void test_row(void **state)
 				     .cpid = 100,
 				     .lpid = 200,
 				     .nattch = 3 };
+	r.ino = 42;
+	r.size = 2048;
+	r.resident = 1024;
+	r.have_resident = true;
+	r.mode = 0640;
 	snprintf(r.owner, sizeof r.owner, "root");
 	snprintf(r.command, sizeof r.command, "shmwriter");
+	return r;
+}
+
+static struct inventory_row posix_row(enum inventory_kind k, const char *name, uint64_t size)
+{
+	struct inventory_row r;
+	memset(&r, 0, sizeof r);
+	r.kind = k;
+	snprintf(r.name, sizeof r.name, "%s", name);
+	r.size = size;
+	r.resident = size;
+	r.have_resident = true;
+	r.mode = 0600;
+	r.dev = 0x1a;
+	r.ino = 77;
+	snprintf(r.owner, sizeof r.owner, "alice");
+	return r;
+}
+
+/* An inventory of rows, scanned or not, with two holders for row 1. */
+static struct inventory_holder holders[3] = {
+	{ .pid = 310, .comm = "pipewire", .maps_rw = 1 },
+	{ .pid = 311, .comm = "firefox", .maps_ro = 1, .fds = 2 },
+	{ .pid = 400, .comm = "bad\nname", .fds = 1 },
+};
+
+static void test_row(void **state)
+{
+	(void)state;
+	struct inventory s;
+	memset(&s, 0, sizeof s);
+	struct inventory_row r = sysv_row();
 	struct listview_cols c;
-	char buf[256];
+	char buf[512];
 	listview_columns(200, &c);
-	assert_string_equal(listview_row(&c, &r, 0, buf, sizeof buf),
-			    "0x00002537 42         root       rw-r-----    2.0K      3 dest"
-			    "            100     200 -        shmwriter");
+	assert_string_equal(listview_row(&c, &s, &r, buf, sizeof buf),
+			    "0x00002537 42         sysv    root       rw-r-----    2.0K    1.0K"
+			    "      3 dest              100     200 -        shmwriter");
 	r.command[0] = '\0';
-	listview_columns(40, &c);
-	assert_string_equal(listview_row(&c, &r, 0, buf, sizeof buf),
-			    "0x00002537 42            2.0K      3");
+	r.have_resident = false; /* an old kernel: no rss column, RSS blank */
+	listview_columns(52, &c);
+	assert_string_equal(listview_row(&c, &s, &r, buf, sizeof buf),
+			    "0x00002537 42         sysv       2.0K              3");
 	/* a small buffer is cut, never overrun */
 	char tiny[12];
-	listview_row(&c, &r, 0, tiny, sizeof tiny);
+	listview_row(&c, &s, &r, tiny, sizeof tiny);
 	assert_string_equal(tiny, "0x00002537");
+	/* an orphan */
+	r.shm.st.dest = false;
+	r.shm.st.nattch = 0;
+	r.orphan = true;
+	listview_columns(80, &c);
+	assert_string_equal(
+	    listview_row(&c, &s, &r, buf, sizeof buf),
+	    "0x00002537 42         sysv    root          2.0K              0 orphan");
+}
+
+static void test_rows_of_every_kind(void **state)
+{
+	(void)state;
+	struct inventory s;
+	memset(&s, 0, sizeof s);
+	struct inventory_row p = posix_row(INVENTORY_POSIX, "pulse-shm-1234", 8192);
+	struct listview_cols c;
+	char buf[512];
+	listview_columns(80, &c);
+	/* before a scan: no holders known, "-" */
+	assert_string_equal(listview_row(&c, &s, &p, buf, sizeof buf),
+			    "pulse-shm-1234        posix   alice         8.0K    8.0K      - -");
+	/* after one: the count, and the first holder's command in COMMAND */
+	s.scanned = true;
+	s.holders = holders;
+	s.nholders = 3;
+	p.holder0 = 0;
+	p.nholders = 2;
+	listview_columns(200, &c);
+	assert_string_equal(listview_row(&c, &s, &p, buf, sizeof buf),
+			    "pulse-shm-1234        posix   alice      rw-------    8.0K    8.0K"
+			    "      2 -                   -       - -        pipewire +1");
+	struct inventory_row m = posix_row(INVENTORY_MEMFD, "wayland-cursor", 4096);
+	m.holder0 = 2;
+	m.nholders = 1;
+	listview_columns(80, &c);
+	assert_string_equal(listview_row(&c, &s, &m, buf, sizeof buf),
+			    "wayland-cursor        memfd   alice         4.0K    4.0K      1 -");
+	struct inventory_row d = posix_row(INVENTORY_DELETED, "gone", 1 << 20);
+	d.have_resident = false;
+	assert_string_equal(listview_row(&c, &s, &d, buf, sizeof buf),
+			    "gone                  deleted alice         1.0M              0 -");
+	struct inventory_row e = posix_row(INVENTORY_SEM, "sem.lock", 32);
+	e.orphan = true;
+	assert_string_equal(
+	    listview_row(&c, &s, &e, buf, sizeof buf),
+	    "sem.lock              sem     alice           32      32      0 orphan");
+	/* a holder's command is escaped too */
+	listview_columns(200, &c);
+	assert_non_null(strstr(listview_row(&c, &s, &m, buf, sizeof buf), " bad\\nname"));
+}
+
+/* The cell where KIND starts: the same whatever the name holds. */
+static void test_hostile_names(void **state)
+{
+	(void)state;
+	struct inventory s;
+	memset(&s, 0, sizeof s);
+	struct listview_cols c;
+	char buf[1024], ref[1024], long_name[256];
+	listview_columns(120, &c);
+	struct inventory_row r = posix_row(INVENTORY_POSIX, "plain", 4096);
+	listview_row(&c, &s, &r, ref, sizeof ref);
+	memset(long_name, 'n', 255);
+	long_name[255] = '\0';
+	const char *names[] = { "with space",   "new\nline",   "tab\there",   "bad\xff\xfe utf8",
+				"cut \xe2\x82", "back\\slash", "\x1b[31mred", long_name };
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		snprintf(r.name, sizeof r.name, "%s", names[i]);
+		listview_row(&c, &s, &r, buf, sizeof buf);
+		for (const char *p = buf; *p; p++)
+			assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
+		/* same cells as the plain row after the name: 22 cells in */
+		assert_int_equal(listview_cells(buf), listview_cells(ref));
+		assert_string_equal(buf + strlen(buf) - strlen(ref + 22), ref + 22);
+	}
+	/* the escapes themselves */
+	assert_int_equal(listview_escape("a\nb\tc\\d", 7, 80, buf, sizeof buf), 10);
+	assert_string_equal(buf, "a\\nb\\tc\\\\d");
+	assert_int_equal(listview_escape("x\xff\x01", 3, 80, buf, sizeof buf), 9);
+	assert_string_equal(buf, "x\\xff\\x01");
+	/* never an escape cut in two */
+	assert_int_equal(listview_escape("ab\xff", 3, 4, buf, sizeof buf), 2);
+	assert_string_equal(buf, "ab");
+	/* valid UTF-8 shown as is in a UTF-8 locale, by its cells */
+	if (setlocale(LC_CTYPE, "C.UTF-8")) {
+		assert_int_equal(listview_escape("caf\xc3\xa9", 5, 80, buf, sizeof buf), 4);
+		assert_string_equal(buf, "caf\xc3\xa9");
+		assert_int_equal(listview_escape("\xe6\x97\xa5x", 4, 80, buf, sizeof buf), 3);
+		assert_int_equal(listview_escape("\xe6\x97\xa5x", 4, 1, buf, sizeof buf), 0);
+		snprintf(r.name, sizeof r.name, "caf\xc3\xa9 \xe6\x97\xa5");
+		listview_row(&c, &s, &r, buf, sizeof buf);
+		assert_int_equal(listview_cells(buf), listview_cells(ref));
+		assert_string_equal(listview_pad("\xe6\x97\xa5\xe6\x97\xa5", 3, buf, sizeof buf),
+				    "\xe6\x97\xa5 ");
+		/* an overlong encoding and a surrogate are not characters */
+		assert_int_equal(listview_escape("\xc0\xaf\xed\xa0\x80", 5, 80, buf, sizeof buf),
+				 20);
+		setlocale(LC_CTYPE, "C");
+	}
+	/* not in the C locale: every byte past ASCII escaped */
+	assert_int_equal(listview_escape("caf\xc3\xa9", 5, 80, buf, sizeof buf), 11);
+	assert_string_equal(buf, "caf\\xc3\\xa9");
+	assert_string_equal(listview_pad("abc", 5, buf, sizeof buf), "abc  ");
+	assert_string_equal(listview_pad("abcdef", 4, buf, sizeof buf), "abcd");
 }
 
 static void test_heading_footer_keys(void **state)
@@ -142,23 +289,148 @@ static void test_heading_footer_keys(void **state)
 					    .have_shmall = true,
 					    .have_shmmax = true };
 	s.page_size = 4096;
-	char buf[256];
-	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf),
-			       "4 segments, 8.0K, 5 attaches, 1 dest, 0 locked"));
-	assert_string_equal(
-	    listview_heading(&s, 1, buf, sizeof buf),
-	    "SHMMNI 4 of 4096 (0.10%)  SHMALL 2 of 1000 pages (0.20%)  SHMMAX 65536");
-	assert_non_null(
-	    strstr(listview_footer(SYSVIPC_SORT_SIZE, true, buf, sizeof buf), "sort: size v"));
-	assert_non_null(strstr(buf, "s size n nattch t age o owner k key i shmid"));
+	s.kinds[INVENTORY_SYSV] = (struct inventory_totals){ 4, 8192, 4096 };
+	s.kinds[INVENTORY_POSIX] = (struct inventory_totals){ 2, 3 << 20, 1 << 20 };
+	s.kinds[INVENTORY_SEM] = (struct inventory_totals){ 1, 32, 32 };
+	s.orphans = (struct inventory_totals){ 2, 16640, 4096 };
+	s.have_devshm = true;
+	s.devshm_size = UINT64_C(4) << 30;
+	s.devshm_used = UINT64_C(1) << 30;
+	s.wall_ns = INT64_C(1700000000) * 1000000000;
+	char buf[512];
+	listview_heading(&s, 0, buf, sizeof buf);
+	assert_non_null(strstr(buf, "shmtop - all segments - "));
+	assert_non_null(strstr(buf, "  7 objects, 1.0M resident of 3.0M  orphans 2 (16.3K)"
+				    "  holders: not scanned"));
+	assert_string_equal(listview_heading(&s, 1, buf, sizeof buf),
+			    "SysV: 4 segments, 5 attaches, 1 dest, 0 locked  SHMMNI 4 of 4096 "
+			    "(0.10%)  SHMALL 2 of 1000 pages (0.20%)  SHMMAX 65536");
+	assert_string_equal(listview_heading(&s, 2, buf, sizeof buf),
+			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
+			    "memfd -  deleted -  /dev/shm 1.0G of 4.0G (25.00%)");
+	s.scanned = true;
+	s.scan_ns = s.wall_ns - INT64_C(12) * 1000000000;
+	s.kinds[INVENTORY_MEMFD] = (struct inventory_totals){ 1, 4096, 4096 };
+	s.have_devshm = false;
+	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf), "  holders 12s ago"));
+	assert_string_equal(listview_heading(&s, 2, buf, sizeof buf),
+			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
+			    "memfd 1 4.0K/4.0K  deleted 0  /dev/shm ?");
+
+	listview_footer(SYSVIPC_SORT_RSS, true, "", false, 3, 3, buf, sizeof buf);
+	assert_true(strncmp(buf, "sort: rss v | s size m resident n nattch", 40) == 0);
+	assert_non_null(strstr(buf, "/ filter  O orphans  a holders  x remove"));
+	listview_footer(SYSVIPC_SORT_SIZE, false, "pulse\n", true, 2, 41, buf, sizeof buf);
+	assert_true(strncmp(buf, "filter: pulse\\n | orphans only | 2 of 41 | sort: size ^", 55) ==
+		    0);
+	assert_string_equal(listview_filter_line("ab\x01", buf, sizeof buf),
+			    "Filter: ab\\x01_  Enter keep  Esc clear");
+
 	enum sysvipc_sort by;
 	assert_int_equal(listview_sort_key('t', &by), 0);
 	assert_int_equal(by, SYSVIPC_SORT_AGE);
 	assert_int_equal(listview_sort_key('i', &by), 0);
 	assert_int_equal(by, SYSVIPC_SORT_SHMID);
+	assert_int_equal(listview_sort_key('m', &by), 0);
+	assert_int_equal(by, SYSVIPC_SORT_RSS);
+	/* the list's other keys are no sorts */
 	assert_int_equal(listview_sort_key('x', &by), -1);
+	assert_int_equal(listview_sort_key('a', &by), -1);
+	assert_int_equal(listview_sort_key('/', &by), -1);
 	assert_true(listview_sort_reverse(SYSVIPC_SORT_NATTCH));
+	assert_true(listview_sort_reverse(SYSVIPC_SORT_RSS));
 	assert_false(listview_sort_reverse(SYSVIPC_SORT_KEY));
+}
+
+static void test_narrow(void **state)
+{
+	(void)state;
+	struct inventory_row rows[5] = {
+		sysv_row(),
+		posix_row(INVENTORY_POSIX, "pulse-shm-1", 4096),
+		posix_row(INVENTORY_POSIX, "PULSE-shm-2", 4096),
+		posix_row(INVENTORY_MEMFD, "wayland", 4096),
+		posix_row(INVENTORY_SEM, "sem.x", 32),
+	};
+	rows[2].orphan = rows[4].orphan = true;
+	size_t idx[5];
+	assert_int_equal(listview_narrow(rows, 5, "", false, idx), 5);
+	assert_int_equal(listview_narrow(rows, 5, NULL, false, idx), 5);
+	assert_int_equal(listview_narrow(rows, 5, "pulse", false, idx), 2); /* any case */
+	assert_int_equal(idx[0], 1);
+	assert_int_equal(idx[1], 2);
+	assert_int_equal(listview_narrow(rows, 5, "pulse", true, idx), 1);
+	assert_int_equal(idx[0], 2);
+	assert_int_equal(listview_narrow(rows, 5, "", true, idx), 2);
+	assert_int_equal(idx[1], 4);
+	assert_int_equal(listview_narrow(rows, 5, "0x00002537", false, idx), 1); /* the key */
+	assert_int_equal(idx[0], 0);
+	assert_int_equal(listview_narrow(rows, 5, "memfd", false, idx), 1); /* the kind */
+	assert_int_equal(idx[0], 3);
+	assert_int_equal(listview_narrow(rows, 5, "nothing", false, idx), 0);
+}
+
+/* The lines of b joined, for looking things up. */
+static const char *joined(const struct listview_box *b)
+{
+	static char all[LISTVIEW_BOX_LINES * LISTVIEW_BOX_COLS];
+	all[0] = '\0';
+	for (size_t i = 0; i < b->n; i++) {
+		strcat(all, b->line[i]);
+		strcat(all, "|");
+	}
+	return all;
+}
+
+static void test_confirm(void **state)
+{
+	(void)state;
+	struct inventory s;
+	memset(&s, 0, sizeof s);
+	struct listview_box b;
+	struct inventory_row r = sysv_row();
+	r.shm.st.dest = false;
+	listview_confirm(&s, &r, &b);
+	assert_true(b.removable);
+	assert_string_equal(joined(&b), "Remove SysV segment key 0x00002537, shmid 42?|"
+					"size 2.0K (2048 bytes), nattch 3, owner root|"
+					"attached: not scanned yet (a scans /proc)|"
+					"(it goes when the last one detaches)||"
+					"y remove (IPC_RMID)    any other key: cancel|");
+	s.scanned = true;
+	s.wall_ns = INT64_C(100) * 1000000000;
+	s.scan_ns = INT64_C(97) * 1000000000;
+	s.holders = holders;
+	s.nholders = 3;
+	r.holder0 = 0;
+	r.nholders = 2;
+	listview_confirm(&s, &r, &b);
+	assert_non_null(strstr(joined(&b), "|attached (scan 3s ago): 310 pipewire (map rw), "
+					   "311 firefox (map ro, fd)|"));
+	struct inventory_row p = posix_row(INVENTORY_POSIX, "a b\nc", 8192);
+	listview_confirm(&s, &p, &b);
+	assert_true(b.removable);
+	assert_string_equal(joined(&b), "Remove POSIX object /dev/shm/a b\\nc?|"
+					"size 8.0K (8192 bytes), owner alice|"
+					"holders (scan 3s ago): none found by the last scan||"
+					"y unlink    any other key: cancel|");
+	/* a 255-byte name is shown whole, over lines */
+	memset(p.name, 'z', 255);
+	p.name[255] = '\0';
+	listview_confirm(&s, &p, &b);
+	size_t zs = 0;
+	for (const char *q = joined(&b); *q; q++)
+		zs += *q == 'z';
+	assert_int_equal(zs, 255 + 1); /* and the z of "size" */
+	struct inventory_row m = posix_row(INVENTORY_MEMFD, "wayland", 4096);
+	m.holder0 = 2;
+	m.nholders = 1;
+	listview_confirm(&s, &m, &b);
+	assert_false(b.removable);
+	assert_string_equal(joined(&b),
+			    "memfd wayland|"
+			    "cannot be removed by name: it lives until its holders unmap and close "
+			    "it.|holders (scan 3s ago): 400 bad\\nname (fd)||any key: close|");
 }
 
 int main(void)
@@ -168,7 +440,11 @@ int main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_row),
+		cmocka_unit_test(test_rows_of_every_kind),
+		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_heading_footer_keys),
+		cmocka_unit_test(test_narrow),
+		cmocka_unit_test(test_confirm),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The all-segments screen.  Screen rows: the heading (totals), the host
- * limits, the column names, the segments, and the footer of keys.  Each
- * frame builds every row's text, compares it with what struct list_drawn
- * says is on screen, and rewrites only the rows that differ.
+ * The all-objects screen.  Screen rows: the heading (totals, SysV and its
+ * limits, the kinds), the column names, the objects, and the footer of
+ * keys (or the filter line being edited, or the outcome of a removal).
+ * Each frame builds every row's text, compares it with what struct
+ * list_drawn says is on screen, and rewrites only the rows that differ;
+ * the removal box is drawn over them while it is up.
  */
 #include "listscreen.h"
 
-#include <ctype.h>
 #include <curses.h>
 #include <errno.h>
 #include <stdio.h>
@@ -16,10 +17,11 @@
 
 #include "clock.h"
 
-#define LIST_TOP 3 /* heading, limits, column names */
+#define LIST_TOP (LISTVIEW_HEADING_LINES + 1) /* the heading, the column names */
 /* Never INVENTORY_RECORDS: no attaching.  The limits every LIST_REREAD_NS;
- * the creators' commands for the rows on screen only, by list_draw(). */
-#define COLLECT INVENTORY_NAMES
+ * the creators' commands for the rows on screen only, by list_draw();
+ * INVENTORY_ORPHANS when refresh_orphans() says so. */
+#define COLLECT (INVENTORY_NAMES | INVENTORY_DEVSHM)
 
 int list_init(struct list_screen *l, enum sysvipc_sort sort, bool reverse)
 {
@@ -28,14 +30,29 @@ int list_init(struct list_screen *l, enum sysvipc_sort sort, bool reverse)
 	l->reverse = reverse;
 	l->snap.max = 64;
 	l->snap.rows = calloc(l->snap.max, sizeof *l->snap.rows);
-	return l->snap.rows ? 0 : -1;
+	l->shown = calloc(l->snap.max, sizeof *l->shown);
+	if (!l->snap.rows || !l->shown) {
+		list_free(l);
+		return -1;
+	}
+	return 0;
 }
 
 void list_free(struct list_screen *l)
 {
+	inventory_free(&l->snap);
 	free(l->snap.rows);
+	free(l->shown);
+	free(l->orphans);
 	l->snap.rows = NULL;
-	l->snap.max = l->snap.n = 0;
+	l->shown = NULL;
+	l->orphans = NULL;
+	l->snap.max = l->snap.n = l->nshown = l->norphans = l->orphans_max = 0;
+}
+
+void list_set_filter(struct list_screen *l, const char *text)
+{
+	snprintf(l->filter, sizeof l->filter, "%s", text ? text : "");
 }
 
 static size_t list_height(void)
@@ -43,40 +60,178 @@ static size_t list_height(void)
 	return LINES > LIST_TOP + 1 ? (size_t)(LINES - LIST_TOP - 1) : 0;
 }
 
+const struct inventory_row *list_selected(const struct list_screen *l)
+{
+	return l->nshown ? &l->snap.rows[l->shown[l->view.sel]] : NULL;
+}
+
+static void remember_sel(struct list_screen *l)
+{
+	const struct inventory_row *r = list_selected(l);
+	if (r) {
+		l->sel_row = *r;
+		l->have_sel = true;
+	}
+}
+
+/* The rows the filter and the orphans toggle leave, the selection kept on
+ * the same object if it is still shown (else on the same line). */
+static void narrow(struct list_screen *l)
+{
+	struct inventory *s = &l->snap;
+	l->nshown = listview_narrow(s->rows, s->n, l->filter, l->orphans_only, l->shown);
+	size_t at = l->nshown;
+	if (l->have_sel) {
+		size_t r = inventory_find(s->rows, s->n, &l->sel_row);
+		for (size_t i = 0; r < s->n && i < l->nshown; i++)
+			if (l->shown[i] == r) {
+				at = i;
+				break;
+			}
+	}
+	if (at < l->nshown)
+		l->view.sel = at;
+	listview_fit(&l->view, l->nshown, list_height());
+	remember_sel(l);
+}
+
+/* Collect into snap, growing the rows until all fit (or memory runs out:
+ * the heading says the list is truncated).  0, or -1 with errno. */
+static int collect(struct list_screen *l, unsigned flags)
+{
+	for (;;) {
+		if (inventory_collect(&l->snap, flags) < 0)
+			return -1;
+		if (!l->snap.truncated)
+			return 0;
+		size_t want = l->snap.total + l->snap.total / 4 + 16;
+		struct inventory_row *rows = realloc(l->snap.rows, want * sizeof *rows);
+		if (!rows)
+			return 0;
+		l->snap.rows = rows;
+		size_t *shown = realloc(l->shown, want * sizeof *shown);
+		if (!shown) {
+			l->snap.max = want < l->snap.max ? want : l->snap.max;
+			return 0;
+		}
+		l->shown = shown;
+		l->snap.max = want;
+	}
+}
+
+static void orphan_key(const struct inventory_row *r, struct list_orphan_memo *m)
+{
+	memset(m, 0, sizeof *m);
+	m->kind = r->kind;
+	m->dev = r->dev;
+	m->ino = r->kind == INVENTORY_SYSV ? (uint64_t)r->shm.st.shmid : r->ino;
+	m->cpid = r->shm.st.cpid;
+	m->ctime = r->shm.st.ctime;
+	m->nattch = r->shm.st.nattch;
+	m->dest = r->shm.st.dest;
+	m->nholders = r->nholders;
+}
+
+static bool same_inputs(const struct list_orphan_memo *a, const struct list_orphan_memo *b)
+{
+	return a->kind == b->kind && a->dev == b->dev && a->ino == b->ino && a->cpid == b->cpid &&
+	       a->ctime == b->ctime && a->nattch == b->nattch && a->dest == b->dest &&
+	       a->nholders == b->nholders;
+}
+
+/* Keep the orphan flags of the last collect that worked them out. */
+static void remember_orphans(struct list_screen *l)
+{
+	const struct inventory *s = &l->snap;
+	if (s->n > l->orphans_max) {
+		struct list_orphan_memo *m = realloc(l->orphans, s->n * sizeof *m);
+		if (!m) {
+			l->norphans = 0;
+			return;
+		}
+		l->orphans = m;
+		l->orphans_max = s->n;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		orphan_key(&s->rows[i], &l->orphans[i]);
+		l->orphans[i].orphan = s->rows[i].orphan;
+	}
+	l->norphans = s->n;
+}
+
+/* Give each row the flag remembered for the same object with the same
+ * inputs, and total them; false if a row has none (new, or changed). */
+static bool restore_orphans(struct list_screen *l)
+{
+	struct inventory *s = &l->snap;
+	struct inventory_totals t = { 0 };
+	size_t hint = 0;
+	for (size_t i = 0; i < s->n; i++) {
+		struct inventory_row *r = &s->rows[i];
+		struct list_orphan_memo k;
+		orphan_key(r, &k);
+		size_t j, found = l->norphans;
+		/* the memo is in the host's order, as the rows: look from the
+		 * last match on */
+		for (j = 0; j < l->norphans; j++) {
+			size_t at = (hint + j) % l->norphans;
+			if (same_inputs(&l->orphans[at], &k)) {
+				found = at;
+				break;
+			}
+		}
+		if (found == l->norphans)
+			return false;
+		hint = found + 1;
+		r->orphan = l->orphans[found].orphan;
+		if (r->orphan) {
+			t.objects++;
+			t.bytes += r->size;
+			t.resident += r->resident;
+		}
+	}
+	s->orphans = t;
+	return true;
+}
+
 int list_refresh(struct list_screen *l)
 {
 	int64_t now = clock_mono_ns();
 	unsigned flags = COLLECT;
+	bool orphans = false;
 	if (l->limits_at == 0 || now - l->limits_at >= LIST_REREAD_NS) {
 		flags |= INVENTORY_LIMITS;
 		l->limits_at = now;
 	}
-	for (;;) {
-		if (inventory_collect(&l->snap, flags) < 0) {
-			l->read_errno = errno;
-			l->snap.n = 0;
-			listview_fit(&l->view, 0, list_height());
-			return -1;
-		}
-		if (!l->snap.res.truncated)
-			break;
-		size_t want = l->snap.res.total + l->snap.res.total / 4 + 16;
-		struct inventory_row *rows = realloc(l->snap.rows, want * sizeof *rows);
-		if (!rows)
-			break; /* show what fits; the heading says it is truncated */
-		l->snap.rows = rows;
-		l->snap.max = want;
+	if (l->scan_due || l->scan_at == 0 || now - l->scan_at >= LIST_SCAN_NS) {
+		if (inventory_scan(&l->snap) < 0)
+			snprintf(l->status, sizeof l->status, "cannot scan /proc for holders: %s",
+				 strerror(errno));
+		l->scan_at = now;
+		l->scan_due = false;
+		orphans = true; /* posix orphans follow the holders */
+	}
+	if (l->orphans_at == 0 || now - l->orphans_at >= LIST_REREAD_NS)
+		orphans = true;
+	int rc = collect(l, flags | (orphans ? INVENTORY_ORPHANS : 0));
+	if (rc == 0 && !orphans && !restore_orphans(l)) {
+		orphans = true;
+		rc = collect(l, flags | INVENTORY_ORPHANS);
+	}
+	if (rc < 0) {
+		l->read_errno = errno;
+		l->snap.n = 0;
+		l->nshown = 0;
+		listview_fit(&l->view, 0, list_height());
+		return -1;
+	}
+	if (orphans) {
+		remember_orphans(l);
+		l->orphans_at = now;
 	}
 	l->read_errno = 0;
 	inventory_sort(&l->snap, l->sort, l->reverse);
-	size_t at = l->have_sel ? listview_find(l->snap.rows, l->snap.n, l->sel_shmid) : l->snap.n;
-	if (at < l->snap.n)
-		l->view.sel = at;
-	listview_fit(&l->view, l->snap.n, list_height());
-	if (l->snap.n) {
-		l->sel_shmid = l->snap.rows[l->view.sel].shm.st.shmid;
-		l->have_sel = true;
-	}
+	narrow(l);
 	return 0;
 }
 
@@ -89,47 +244,148 @@ static void resort(struct list_screen *l, enum sysvipc_sort by)
 		l->reverse = listview_sort_reverse(by);
 	}
 	inventory_sort(&l->snap, l->sort, l->reverse);
-	size_t at = l->have_sel ? listview_find(l->snap.rows, l->snap.n, l->sel_shmid) : 0;
-	listview_select(&l->view, at < l->snap.n ? at : 0);
+	narrow(l);
+}
+
+/* Remove the object in the box after 'y', and say how it went. */
+static void remove_target(struct list_screen *l)
+{
+	char why[sizeof l->status];
+	char name[2 * LISTVIEW_BOX_COLS];
+	const struct inventory_row *r = &l->target;
+	if (r->kind == INVENTORY_SYSV)
+		snprintf(name, sizeof name, "shmid %d", r->shm.st.shmid);
+	else
+		listview_escape(r->name, strlen(r->name), 80, name, sizeof name);
+	if (inventory_remove(&l->snap, r, why, sizeof why) < 0) {
+		char esc[sizeof why];
+		listview_escape(why, strlen(why), (int)sizeof esc / 4, esc, sizeof esc);
+		snprintf(l->status, sizeof l->status, "%s", esc);
+	} else {
+		snprintf(l->status, sizeof l->status, "removed %s %s", inventory_kind_name(r->kind),
+			 name);
+	}
+	list_refresh(l);
+}
+
+/* Delete the last character of the filter (a UTF-8 character whole). */
+static void filter_backspace(char *f)
+{
+	size_t n = strlen(f);
+	while (n > 0 && ((unsigned char)f[n - 1] & 0xc0) == 0x80)
+		n--;
+	if (n > 0)
+		n--;
+	f[n] = '\0';
+}
+
+/* A key while the filter line is open; true if it was the line's. */
+static bool filter_key(struct list_screen *l, int ch)
+{
+	size_t n = strlen(l->filter);
+	switch (ch) {
+	case 27: /* Esc: clear it */
+		l->filter[0] = '\0';
+		l->editing = false;
+		break;
+	case '\n':
+	case '\r':
+	case KEY_ENTER: l->editing = false; break;
+	case KEY_BACKSPACE:
+	case 127:
+	case 8: filter_backspace(l->filter); break;
+	default:
+		if (ch < 32 || ch > 255 || ch == 127)
+			return false; /* arrows and the like move the selection */
+		if (n + 1 < sizeof l->filter) {
+			l->filter[n] = (char)ch;
+			l->filter[n + 1] = '\0';
+		}
+		break;
+	}
+	narrow(l);
+	return true;
 }
 
 enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid)
 {
 	long page = l->view.height > 1 ? (long)l->view.height - 1 : 1;
 	enum sysvipc_sort by;
+	if (ch != KEY_RESIZE)
+		l->status[0] = '\0';
+	if (l->confirming && ch != KEY_RESIZE) {
+		l->confirming = false;
+		if ((ch == 'y' || ch == 'Y') && l->box.removable)
+			remove_target(l);
+		else if (l->box.removable)
+			snprintf(l->status, sizeof l->status, "not removed");
+		return LIST_NONE;
+	}
+	if (l->editing && filter_key(l, ch))
+		return LIST_NONE;
 	switch (ch) {
+	case 27:
+		if (l->filter[0] || l->orphans_only) { /* Esc clears what narrows first */
+			l->filter[0] = '\0';
+			l->orphans_only = false;
+			narrow(l);
+			return LIST_NONE;
+		}
+		return LIST_QUIT;
 	case 'q':
 	case 'Q':
-	case 27:
 	case 3:
 	case KEY_F(10): return LIST_QUIT;
 	case '\t': return LIST_BACK;
 	case 12:
-	case KEY_RESIZE: listview_fit(&l->view, l->snap.n, list_height()); return LIST_REPAINT;
+	case KEY_RESIZE: listview_fit(&l->view, l->nshown, list_height()); return LIST_REPAINT;
 	case KEY_UP: listview_move(&l->view, -1); break;
 	case KEY_DOWN: listview_move(&l->view, 1); break;
 	case KEY_PPAGE: listview_move(&l->view, -page); break;
 	case KEY_NPAGE: listview_move(&l->view, page); break;
 	case KEY_HOME: listview_select(&l->view, 0); break;
 	case KEY_END: listview_select(&l->view, l->view.n ? l->view.n - 1 : 0); break;
+	case '/':
+	case KEY_F(4): l->editing = true; return LIST_NONE;
+	case 'O':
+		l->orphans_only = !l->orphans_only;
+		narrow(l);
+		return LIST_NONE;
+	case 'a':
+	case 'A':
+		l->scan_due = true;
+		list_refresh(l);
+		return LIST_NONE;
+	case 'x':
+	case KEY_DC:
+	case KEY_F(9):
+		if (!list_selected(l))
+			return LIST_NONE;
+		l->target = *list_selected(l);
+		listview_confirm(&l->snap, &l->target, &l->box);
+		l->confirming = true;
+		return LIST_NONE;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
-	case KEY_RIGHT:
-		if (!l->snap.n)
+	case KEY_RIGHT: {
+		const struct inventory_row *r = list_selected(l);
+		if (!r)
 			return LIST_NONE;
-		*key = l->snap.rows[l->view.sel].shm.st.key;
-		*shmid = l->snap.rows[l->view.sel].shm.st.shmid;
+		if (r->kind != INVENTORY_SYSV)
+			return LIST_OPEN_OBJECT;
+		*key = r->shm.st.key;
+		*shmid = r->shm.st.shmid;
 		return LIST_OPEN;
+	}
 	default:
-		if (ch >= 0 && ch < 256 && listview_sort_key(tolower(ch), &by) == 0)
+		if (ch >= 'a' && ch <= 'z' && listview_sort_key(ch, &by) == 0)
+			resort(l, by);
+		else if (ch >= 'A' && ch <= 'Z' && listview_sort_key(ch - 'A' + 'a', &by) == 0)
 			resort(l, by);
 		return LIST_NONE;
 	}
-	if (l->snap.n) {
-		l->sel_shmid = l->snap.rows[l->view.sel].shm.st.shmid;
-		l->have_sel = true;
-	}
+	remember_sel(l);
 	return LIST_NONE;
 }
 
@@ -139,23 +395,29 @@ static const char *row_text(const struct list_screen *l, const struct listview_c
 {
 	*hilite = false;
 	buf[0] = '\0';
-	if (y == 0 || y == 1)
+	if (y < LISTVIEW_HEADING_LINES)
 		return listview_heading(&l->snap, y, buf, len);
-	if (y == 2)
+	if (y == LIST_TOP - 1)
 		return listview_header(c, buf, len);
-	if (y == LINES - 1)
-		return listview_footer(l->sort, l->reverse, buf, len);
+	if (y == LINES - 1) {
+		if (l->editing)
+			return listview_filter_line(l->filter, buf, len);
+		if (l->status[0])
+			return l->status;
+		return listview_footer(l->sort, l->reverse, l->filter, l->orphans_only, l->nshown,
+				       l->snap.n, buf, len);
+	}
 	size_t i = l->view.top + (size_t)(y - LIST_TOP);
 	if (l->read_errno && y == LIST_TOP) {
 		snprintf(buf, len, "cannot read /proc/sysvipc/shm: %s", strerror(l->read_errno));
 		return buf;
 	}
-	if (l->snap.n == 0 && y == LIST_TOP)
-		return "(no segments)";
-	if (i >= l->snap.n)
+	if (l->nshown == 0 && y == LIST_TOP)
+		return l->snap.n ? "(no objects match)" : "(no objects)";
+	if (i >= l->nshown)
 		return "";
 	*hilite = i == l->view.sel;
-	return listview_row(c, &l->snap.rows[i], l->snap.wall_ns, buf, len);
+	return listview_row(c, &l->snap, &l->snap.rows[l->shown[i]], buf, len);
 }
 
 static const struct list_command_memo *memo_find(const struct list_screen *l,
@@ -170,45 +432,91 @@ static const struct list_command_memo *memo_find(const struct list_screen *l,
 	return NULL;
 }
 
-/* The creators' commands of the rows on screen: from the memo while it is
- * fresh for the same segment and creator, else from /proc. */
+/* The creators' commands of the SysV rows on screen: from the memo while
+ * it is fresh for the same segment and creator, else from /proc. */
 static void lookup_commands(struct list_screen *l)
 {
 	struct list_command_memo shown[LIST_MEMO];
+	struct inventory *s = &l->snap;
 	int64_t now = clock_mono_ns();
 	size_t top = l->view.top,
-	       end = top + l->view.height < l->snap.n ? top + l->view.height : l->snap.n;
+	       end = top + l->view.height < l->nshown ? top + l->view.height : l->nshown;
+	if (top >= end)
+		return;
+	/* rows between the shown ones (filtered out) need no look-up */
+	for (size_t i = l->shown[top]; i <= l->shown[end - 1]; i++)
+		s->rows[i].command_read = true;
+	size_t n = 0;
 	for (size_t i = top; i < end; i++) {
-		struct inventory_row *r = &l->snap.rows[i];
+		struct inventory_row *r = &s->rows[l->shown[i]];
 		const struct list_command_memo *m = memo_find(l, r);
 		bool fresh = m && now - m->at < LIST_REREAD_NS;
 		if (fresh)
 			snprintf(r->command, sizeof r->command, "%s", m->command);
-		r->command_read = fresh;
-		if (i - top < LIST_MEMO)
-			shown[i - top].at = fresh ? m->at : now;
+		r->command_read = fresh || r->kind != INVENTORY_SYSV;
+		if (r->kind == INVENTORY_SYSV && n < LIST_MEMO)
+			shown[n++].at = fresh ? m->at : now;
 	}
-	inventory_commands(&l->snap, top, end); /* the rest, from /proc */
-	size_t n = 0;
-	for (size_t i = top; i < end && n < LIST_MEMO; i++, n++) {
-		const struct inventory_row *r = &l->snap.rows[i];
+	inventory_commands(s, l->shown[top], l->shown[end - 1] + 1); /* the rest, from /proc */
+	n = 0;
+	for (size_t i = top; i < end && n < LIST_MEMO; i++) {
+		const struct inventory_row *r = &s->rows[l->shown[i]];
+		if (r->kind != INVENTORY_SYSV)
+			continue;
 		shown[n].shmid = r->shm.st.shmid;
 		shown[n].cpid = r->shm.st.cpid;
 		shown[n].ctime = r->shm.st.ctime;
 		snprintf(shown[n].command, sizeof shown[n].command, "%s", r->command);
+		n++;
 	}
 	memcpy(l->memo, shown, n * sizeof shown[0]);
 	l->nmemo = n;
 }
 
+/* The removal box, centred over the rows. */
+static void draw_box(const struct list_screen *l)
+{
+	const struct listview_box *b = &l->box;
+	int w = 0;
+	for (size_t i = 0; i < b->n; i++) {
+		int c = listview_cells(b->line[i]);
+		w = c > w ? c : w;
+	}
+	w += 4;
+	if (w > COLS)
+		w = COLS;
+	int h = (int)b->n + 2;
+	if (w < 5 || h > LINES)
+		return;
+	int y0 = (LINES - h) / 2, x0 = (COLS - w) / 2;
+	char buf[4 * LISTVIEW_BOX_COLS];
+	attrset(A_NORMAL);
+	mvaddch(y0, x0, ACS_ULCORNER);
+	mvhline(y0, x0 + 1, ACS_HLINE, w - 2);
+	mvaddch(y0, x0 + w - 1, ACS_URCORNER);
+	for (int i = 0; i < (int)b->n; i++) {
+		mvaddch(y0 + 1 + i, x0, ACS_VLINE);
+		attrset(i == 0 ? A_BOLD : A_NORMAL);
+		mvaddch(y0 + 1 + i, x0 + 1, ' ');
+		addstr(listview_pad(b->line[i], w - 4, buf, sizeof buf));
+		addch(' ');
+		attrset(A_NORMAL);
+		mvaddch(y0 + 1 + i, x0 + w - 1, ACS_VLINE);
+	}
+	mvaddch(y0 + h - 1, x0, ACS_LLCORNER);
+	mvhline(y0 + h - 1, x0 + 1, ACS_HLINE, w - 2);
+	mvaddch(y0 + h - 1, x0 + w - 1, ACS_LRCORNER);
+}
+
 void list_draw(struct list_screen *l, struct list_drawn *d)
 {
 	lookup_commands(l);
-	if (!d->valid || d->cols != COLS || d->lines != LINES) {
+	if (!d->valid || d->cols != COLS || d->lines != LINES || d->box != l->confirming) {
 		erase();
 		d->valid = true;
 		d->cols = COLS;
 		d->lines = LINES;
+		d->box = l->confirming;
 		for (int y = 0; y < LIST_SCREEN_ROWS; y++) {
 			d->text[y][0] = '\0';
 			d->hilite[y] = false;
@@ -216,29 +524,45 @@ void list_draw(struct list_screen *l, struct list_drawn *d)
 	}
 	struct listview_cols c;
 	listview_columns(COLS, &c);
-	char buf[LIST_SCREEN_COLS];
+	char buf[4 * LIST_SCREEN_COLS];
 	for (int y = 0; y < LINES && y < LIST_SCREEN_ROWS; y++) {
 		bool hi;
 		const char *t = row_text(l, &c, y, buf, sizeof buf, &hi);
-		if (hi == d->hilite[y] && strncmp(t, d->text[y], LIST_SCREEN_COLS - 1) == 0)
+		if (!l->confirming && hi == d->hilite[y] &&
+		    strncmp(t, d->text[y], LIST_SCREEN_COLS - 1) == 0)
 			continue;
-		attr_t a = hi ? A_REVERSE : y == 2 ? A_BOLD : y == LINES - 1 ? A_DIM : A_NORMAL;
-		if (y == 0)
+		attr_t a = hi                  ? A_REVERSE
+			   : y == LIST_TOP - 1 ? A_BOLD
+			   : y == LINES - 1    ? A_DIM
+					       : A_NORMAL;
+		if (y == 0 || (y == LINES - 1 && (l->editing || l->status[0])))
 			a = A_BOLD;
-		/* a row padded to the width, so the highlight spans it and nothing
-		 * of the old text stays; never the last cell of the last row */
+		/* a row padded to the width in cells, so the highlight spans it
+		 * and nothing of the old text stays; never the last cell of the
+		 * last row */
 		int w = y == LINES - 1 ? COLS - 1 : COLS;
-		char line[LIST_SCREEN_COLS];
-		snprintf(line, sizeof line, "%-*s", w < LIST_SCREEN_COLS ? w : LIST_SCREEN_COLS - 1,
-			 t);
+		char line[4 * LIST_SCREEN_COLS];
+		int cap = w < LIST_SCREEN_COLS ? w : LIST_SCREEN_COLS - 1;
 		attrset((int)a);
-		mvaddnstr(y, 0, line, w);
+		mvaddstr(y, 0, listview_pad(t, cap, line, sizeof line));
 		attrset((int)A_NORMAL);
-		if (w > LIST_SCREEN_COLS - 1) {
-			move(y, LIST_SCREEN_COLS - 1);
+		if (w > cap) {
+			move(y, cap);
 			clrtoeol();
 		}
-		snprintf(d->text[y], LIST_SCREEN_COLS, "%s", t);
+		size_t tl = strnlen(t, LIST_SCREEN_COLS - 1);
+		memcpy(d->text[y], t, tl);
+		d->text[y][tl] = '\0';
 		d->hilite[y] = hi;
 	}
+	if (l->confirming)
+		draw_box(l);
+}
+
+/* TEMPORARY, until the lead's scan is merged from inv: no holders. */
+__attribute__((weak)) int inventory_scan(struct inventory *s)
+{
+	s->scanned = true;
+	s->scan_ns = clock_wall_ns();
+	return 0;
 }

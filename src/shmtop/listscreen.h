@@ -1,10 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The all-segments screen: every segment on the host from
- * /proc/sysvipc/shm, refreshed each tick without attaching any of them,
- * sortable, with a selection to open in the detail view.  The model is
- * listview.h's; this module reads the snapshot, handles keys and draws,
- * rewriting only the screen rows whose text or highlight changed.
+ * The all-objects screen: every shared memory object on the host (SysV
+ * segments, POSIX objects and semaphores in /dev/shm, memfd and deleted
+ * objects from the last scan of /proc), refreshed each tick without
+ * attaching any of them, sortable, narrowed by a filter and to orphans,
+ * with a selection to open in the detail view or to remove after a
+ * confirmation.  The model is listview.h's; this module reads the
+ * inventory, handles keys and draws, rewriting only the screen rows whose
+ * text or highlight changed.
+ *
+ * What a tick reads: /proc/sysvipc/shm and the /dev/shm directory (with
+ * its statvfs), every tick.  The scan of every /proc/PID/maps and
+ * /proc/PID/fd (the holders, and so memfd and deleted objects and POSIX
+ * orphans) runs once at the start, then every LIST_SCAN_NS, and on the
+ * key 'a'.  SysV orphans need a /proc read per segment with nattch 0 (is
+ * its creator gone?): those are read again only every LIST_REREAD_NS, or
+ * when a row's inputs change; in between the flags are carried over.
  */
 #ifndef SHMTOP_LISTSCREEN_H
 #define SHMTOP_LISTSCREEN_H
@@ -19,11 +30,16 @@
 #define LIST_SCREEN_ROWS 512 /* screen rows remembered for partial redraws */
 #define LIST_SCREEN_COLS 256
 
-/* What a tick would otherwise read from /proc again: the host's limits, and
- * the creators' commands of the rows on screen, reused for LIST_REREAD_NS
- * (a creator may exit, a limit may be raised: then they are read again). */
+/* What a tick would otherwise read from /proc again: the host's limits,
+ * the creators' commands of the rows on screen and whether SysV orphans'
+ * creators are gone, reused for LIST_REREAD_NS (a creator may exit, a
+ * limit may be raised: then they are read again). */
 #define LIST_REREAD_NS INT64_C(5000000000)
 #define LIST_MEMO 128
+/* The period of the scan of /proc for holders (10 s: at the default delay
+ * of 0.5 s, one tick in twenty). */
+#define LIST_SCAN_NS INT64_C(10000000000)
+#define LIST_FILTER_MAX 128
 
 struct list_command_memo {
 	int shmid;
@@ -33,23 +49,51 @@ struct list_command_memo {
 	char command[sizeof(((struct inventory_row *)0)->command)];
 };
 
+/* A row's orphan flag, and what it was computed from. */
+struct list_orphan_memo {
+	enum inventory_kind kind;
+	uint64_t dev, ino; /* sysv: ino is the shmid */
+	pid_t cpid;
+	int64_t ctime;
+	uint64_t nattch;
+	bool dest;
+	size_t nholders;
+	bool orphan;
+};
+
 struct list_screen {
 	struct inventory snap; /* rows allocated by list_init(), grown as needed */
-	struct listview view;
+	size_t *shown;         /* the rows of snap the filter leaves, in order */
+	size_t nshown;
+	struct listview view; /* over shown */
 	enum sysvipc_sort sort;
 	bool reverse;
-	int sel_shmid; /* the selected segment, kept across refreshes and sorts */
+	struct inventory_row sel_row; /* the selected object, kept across refreshes and sorts */
 	bool have_sel;
 	int read_errno;                           /* why the last refresh failed, or 0 */
 	int64_t limits_at;                        /* when snap.limits were read; 0: never */
 	struct list_command_memo memo[LIST_MEMO]; /* the rows last shown */
 	size_t nmemo;
+	int64_t scan_at;    /* when /proc was last scanned for holders; 0: never */
+	bool scan_due;      /* the key asked for a scan */
+	int64_t orphans_at; /* when the orphans were last worked out */
+	struct list_orphan_memo *orphans;
+	size_t norphans, orphans_max;
+
+	char filter[LIST_FILTER_MAX]; /* the rows containing it (inventory_match()); "" all */
+	bool editing;                 /* the filter line is open */
+	bool orphans_only;            /* 'O' */
+	bool confirming;              /* the removal box is up, for target */
+	struct inventory_row target;
+	struct listview_box box;
+	char status[512]; /* a removal's outcome, shown until the next key */
 };
 
 /* What was drawn, row by row, so the next frame rewrites only changes. */
 struct list_drawn {
 	bool valid;
 	int cols, lines;
+	bool box; /* the removal box was up */
 	bool hilite[LIST_SCREEN_ROWS];
 	char text[LIST_SCREEN_ROWS][LIST_SCREEN_COLS];
 };
@@ -57,8 +101,9 @@ struct list_drawn {
 enum list_action {
 	LIST_NONE, /* handled (maybe changed) */
 	LIST_QUIT,
-	LIST_OPEN, /* open the selected segment: its key and shmid */
-	LIST_BACK, /* back to the detail view (Tab) */
+	LIST_OPEN,        /* open the selected SysV segment: its key and shmid */
+	LIST_OPEN_OBJECT, /* open the selected object of another kind: list_selected() */
+	LIST_BACK,        /* back to the detail view (Tab) */
 	LIST_REPAINT,
 };
 
@@ -68,9 +113,16 @@ int list_init(struct list_screen *l, enum sysvipc_sort sort, bool reverse);
 /* Free what list_init() allocated. */
 void list_free(struct list_screen *l);
 
-/* Read every segment again (no attaching), sort, keep the selection.
- * 0, or -1 with read_errno set. */
+/* Narrow the list to the rows containing text (-F, --filter), as '/'. */
+void list_set_filter(struct list_screen *l, const char *text);
+
+/* Read every object again (no attaching), scanning /proc for holders when
+ * one is due, sort, narrow, keep the selection.  0, or -1 with read_errno
+ * set. */
 int list_refresh(struct list_screen *l);
+
+/* The selected row, or NULL when the list shows none. */
+const struct inventory_row *list_selected(const struct list_screen *l);
 
 /* Act on key ch.  For LIST_OPEN, *key and *shmid are the selected
  * segment's (a key of 0: private or removed, to be followed by shmid). */

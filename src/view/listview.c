@@ -2,14 +2,19 @@
 /*
  * Selection and scrolling are clamping arithmetic; the columns have fixed
  * widths (those of segtable_write()) but COMMAND, which stretches, and are
- * dropped least useful first when the screen is narrow.
+ * dropped least useful first when the screen is narrow.  Every cell goes
+ * through listview_escape() and is padded by cells, not bytes, so a name
+ * of any bytes takes exactly its column.
  */
 #include "listview.h"
 
 #include <inttypes.h>
+#include <langinfo.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 #include "clock.h"
 #include "format.h"
@@ -66,23 +71,153 @@ size_t listview_find(const struct inventory_row *rows, size_t n, int shmid)
 	return n;
 }
 
+size_t listview_narrow(const struct inventory_row *rows, size_t n, const char *filter,
+		       bool orphans_only, size_t *idx)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if ((!orphans_only || rows[i].orphan) && inventory_match(&rows[i], filter))
+			idx[k++] = i;
+	return k;
+}
+
+/* The length of the valid UTF-8 character at s (n > 0 bytes left), its
+ * code point in *cp; 0 if the bytes are not one. */
+static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
+{
+	size_t len;
+	uint32_t c, min;
+	if (s[0] < 0x80) {
+		*cp = s[0];
+		return 1;
+	}
+	if ((s[0] & 0xe0) == 0xc0) {
+		len = 2, c = s[0] & 0x1fu, min = 0x80;
+	} else if ((s[0] & 0xf0) == 0xe0) {
+		len = 3, c = s[0] & 0x0fu, min = 0x800;
+	} else if ((s[0] & 0xf8) == 0xf0) {
+		len = 4, c = s[0] & 0x07u, min = 0x10000;
+	} else {
+		return 0;
+	}
+	if (len > n)
+		return 0;
+	for (size_t i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		c = c << 6 | (s[i] & 0x3fu);
+	}
+	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+		return 0;
+	*cp = c;
+	return len;
+}
+
+static bool utf8_locale(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && strcmp(cs, "UTF-8") == 0;
+}
+
+int listview_escape(const char *text, size_t len, int max_cells, char *buf, size_t outlen)
+{
+	bool utf8 = utf8_locale();
+	size_t at = 0;
+	int cells = 0;
+	if (outlen == 0)
+		return 0;
+	for (size_t i = 0; i < len;) {
+		const unsigned char *p = (const unsigned char *)text + i;
+		char esc[8];
+		const char *out = (const char *)p;
+		size_t olen, used;
+		int w = 1;
+		uint32_t cp;
+		size_t k = utf8_char(p, len - i, &cp);
+		if (k == 1 && cp >= 0x20 && cp < 0x7f && cp != '\\') {
+			olen = used = 1;
+		} else if (k > 1 && utf8 && (w = wcwidth((wchar_t)cp)) >= 1) {
+			olen = used = k;
+		} else {
+			used = 1;
+			out = *p == '\\' ? "\\\\" : *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : esc;
+			if (out == esc)
+				snprintf(esc, sizeof esc, "\\x%02x", *p);
+			olen = strlen(out);
+			w = (int)olen;
+		}
+		if (cells + w > max_cells || at + olen >= outlen)
+			break;
+		memcpy(buf + at, out, olen);
+		at += olen;
+		cells += w;
+		i += used;
+	}
+	buf[at] = '\0';
+	return cells;
+}
+
+/* The cells of the printable character at s, and its length in *k. */
+static int char_cells(const char *s, size_t *k)
+{
+	uint32_t cp;
+	size_t n = strnlen(s, 4);
+	*k = utf8_char((const unsigned char *)s, n, &cp);
+	if (*k <= 1) {
+		*k = 1;
+		return 1;
+	}
+	int w = wcwidth((wchar_t)cp);
+	return w >= 1 ? w : 1;
+}
+
+int listview_cells(const char *text)
+{
+	int cells = 0;
+	size_t k;
+	for (const char *s = text; *s; s += k)
+		cells += char_cells(s, &k);
+	return cells;
+}
+
+char *listview_pad(const char *text, int width, char *buf, size_t len)
+{
+	size_t at = 0, k;
+	int cells = 0;
+	if (len == 0)
+		return buf;
+	for (const char *s = text; *s; s += k) {
+		int w = char_cells(s, &k);
+		if (cells + w > width || at + k >= len)
+			break;
+		memcpy(buf + at, s, k);
+		at += k;
+		cells += w;
+	}
+	for (; cells < width && at + 1 < len; cells++)
+		buf[at++] = ' ';
+	buf[at] = '\0';
+	return buf;
+}
+
 static const struct {
 	const char *name;
 	int width;
 	bool right;
 } cols[LISTVIEW_NCOLS] = {
-	[LISTVIEW_KEY] = { "KEY", 10, false },        [LISTVIEW_SHMID] = { "SHMID", 10, false },
-	[LISTVIEW_OWNER] = { "OWNER", 10, false },    [LISTVIEW_PERMS] = { "PERMS", 9, false },
-	[LISTVIEW_SIZE] = { "SIZE", 7, true },        [LISTVIEW_NATTCH] = { "NATTCH", 6, true },
-	[LISTVIEW_STATUS] = { "STATUS", 11, false },  [LISTVIEW_CPID] = { "CPID", 7, true },
+	[LISTVIEW_KEY] = { "KEY/NAME", 10, false },   [LISTVIEW_SHMID] = { "SHMID", 10, false },
+	[LISTVIEW_KIND] = { "KIND", 7, false },       [LISTVIEW_OWNER] = { "OWNER", 10, false },
+	[LISTVIEW_PERMS] = { "PERMS", 9, false },     [LISTVIEW_SIZE] = { "SIZE", 7, true },
+	[LISTVIEW_RSS] = { "RSS", 7, true },          [LISTVIEW_NATTCH] = { "NATTCH", 6, true },
+	[LISTVIEW_STATUS] = { "STATUS", 13, false },  [LISTVIEW_CPID] = { "CPID", 7, true },
 	[LISTVIEW_LPID] = { "LPID", 7, true },        [LISTVIEW_CTIME] = { "CTIME", 8, false },
 	[LISTVIEW_COMMAND] = { "COMMAND", 7, false },
 };
 #define COMMAND_MAX 32
 
 static const enum listview_col drop_order[] = {
-	LISTVIEW_LPID,    LISTVIEW_CPID,   LISTVIEW_CTIME, LISTVIEW_PERMS,
-	LISTVIEW_COMMAND, LISTVIEW_STATUS, LISTVIEW_OWNER,
+	LISTVIEW_LPID,    LISTVIEW_CPID,  LISTVIEW_CTIME,  LISTVIEW_PERMS,
+	LISTVIEW_COMMAND, LISTVIEW_OWNER, LISTVIEW_STATUS,
 };
 
 static int total_of(const struct listview_cols *c)
@@ -118,23 +253,38 @@ void listview_columns(int width, struct listview_cols *c)
 	}
 }
 
-/* Lay the cells out by c into buf. */
-static char *line(const struct listview_cols *c, const char *const cell[LISTVIEW_NCOLS], char *buf,
-		  size_t len)
+/* Lay the cells out by c into buf, each escaped and padded by cells; with
+ * span, cell[LISTVIEW_KEY] takes the KEY and SHMID columns (a name). */
+static char *line(const struct listview_cols *c, const char *const cell[LISTVIEW_NCOLS], bool span,
+		  char *buf, size_t len)
 {
 	size_t at = 0;
 	buf[0] = '\0';
-	for (int i = 0; i < LISTVIEW_NCOLS && at < len; i++) {
-		if (!c->shown[i])
+	for (int i = 0; i < LISTVIEW_NCOLS && at + 1 < len; i++) {
+		if (!c->shown[i] || (span && i == LISTVIEW_SHMID))
 			continue;
-		int n = snprintf(buf + at, len - at, cols[i].right ? "%s%*.*s" : "%s%-*.*s",
-				 at ? " " : "", c->width[i], c->width[i], cell[i]);
+		int w = c->width[i];
+		if (span && i == LISTVIEW_KEY && c->shown[LISTVIEW_SHMID])
+			w += 1 + c->width[LISTVIEW_SHMID];
+		char esc[4 * INVENTORY_NAME_MAX + 8];
+		int cells = listview_escape(cell[i], strlen(cell[i]), w, esc, sizeof esc);
+		int n;
+		if (cols[i].right)
+			n = snprintf(buf + at, len - at, "%s%*s%s", at ? " " : "", w - cells, "",
+				     esc);
+		else
+			n = snprintf(buf + at, len - at, "%s%s%*s", at ? " " : "", esc, w - cells,
+				     "");
 		if (n < 0)
 			break;
 		at += (size_t)n;
 	}
-	if (at >= len)
+	if (at >= len) { /* cut: at a character's start */
 		at = len - 1;
+		while (at > 0 && ((unsigned char)buf[at] & 0xc0) == 0x80)
+			at--;
+		buf[at] = '\0';
+	}
 	while (at > 0 && buf[at - 1] == ' ') /* no trailing blanks */
 		buf[--at] = '\0';
 	return buf;
@@ -145,82 +295,220 @@ char *listview_header(const struct listview_cols *c, char *buf, size_t len)
 	const char *cell[LISTVIEW_NCOLS];
 	for (int i = 0; i < LISTVIEW_NCOLS; i++)
 		cell[i] = cols[i].name;
-	return line(c, cell, buf, len);
+	return line(c, cell, false, buf, len);
 }
 
-char *listview_row(const struct listview_cols *c, const struct inventory_row *r, int64_t now_ns,
-		   char *buf, size_t len)
+/* The holders of r in s, or NULL before a scan. */
+static const struct inventory_holder *holders_of(const struct inventory *s,
+						 const struct inventory_row *r, size_t *n)
+{
+	*n = 0;
+	if (!s->scanned || !s->holders || r->holder0 + r->nholders > s->nholders)
+		return NULL;
+	*n = r->nholders;
+	return s->holders + r->holder0;
+}
+
+char *listview_row(const struct listview_cols *c, const struct inventory *s,
+		   const struct inventory_row *r, char *buf, size_t len)
 {
 	const struct ipcstat *st = &r->shm.st;
-	char key[16], id[16], perms[16], size[16], nattch[24], status[16], cpid[16], lpid[16],
-	    ct[16];
-	snprintf(id, sizeof id, "%d", st->shmid);
-	snprintf(nattch, sizeof nattch, "%" PRIu64, st->nattch);
-	snprintf(cpid, sizeof cpid, "%d", (int)st->cpid);
-	snprintf(lpid, sizeof lpid, "%d", (int)st->lpid);
+	bool sysv = r->kind == INVENTORY_SYSV;
+	char key[16], id[16], perms[16], size[16], rss[16], nattch[24], status[32], cpid[16],
+	    lpid[16], ct[16], cmd[96];
+	size_t nh;
+	const struct inventory_holder *h = holders_of(s, r, &nh);
+	if (sysv) {
+		snprintf(id, sizeof id, "%d", st->shmid);
+		snprintf(nattch, sizeof nattch, "%" PRIu64, st->nattch);
+		snprintf(cpid, sizeof cpid, "%d", (int)st->cpid);
+		snprintf(lpid, sizeof lpid, "%d", (int)st->lpid);
+		format_status(st->dest, st->locked, status, sizeof status);
+		snprintf(cmd, sizeof cmd, "%s", r->command[0] ? r->command : "-");
+	} else {
+		id[0] = '\0';
+		if (h)
+			snprintf(nattch, sizeof nattch, "%zu", nh);
+		else
+			snprintf(nattch, sizeof nattch, "-");
+		snprintf(cpid, sizeof cpid, "-");
+		snprintf(lpid, sizeof lpid, "-");
+		snprintf(status, sizeof status, "-");
+		if (h && nh > 1)
+			snprintf(cmd, sizeof cmd, "%.*s +%zu", (int)sizeof h->comm, h->comm,
+				 nh - 1);
+		else if (h && nh == 1)
+			snprintf(cmd, sizeof cmd, "%.*s", (int)sizeof h->comm, h->comm);
+		else
+			snprintf(cmd, sizeof cmd, "-");
+	}
+	if (r->orphan) {
+		if (strcmp(status, "-") == 0)
+			snprintf(status, sizeof status, "orphan");
+		else
+			snprintf(status + strlen(status), sizeof status - strlen(status),
+				 " orphan");
+	}
+	if (r->have_resident)
+		format_size(r->resident, rss, sizeof rss);
+	else
+		rss[0] = '\0';
 	const char *cell[LISTVIEW_NCOLS] = {
-		[LISTVIEW_KEY] = format_key(st->key, key, sizeof key),
+		[LISTVIEW_KEY] = sysv ? format_key(st->key, key, sizeof key) : r->name,
 		[LISTVIEW_SHMID] = id,
+		[LISTVIEW_KIND] = inventory_kind_name(r->kind),
 		[LISTVIEW_OWNER] = r->owner,
-		[LISTVIEW_PERMS] = format_perms(st->mode, perms, sizeof perms),
-		[LISTVIEW_SIZE] = format_size(st->size, size, sizeof size),
+		[LISTVIEW_PERMS] = format_perms(r->mode, perms, sizeof perms),
+		[LISTVIEW_SIZE] = format_size(r->size, size, sizeof size),
+		[LISTVIEW_RSS] = rss,
 		[LISTVIEW_NATTCH] = nattch,
-		[LISTVIEW_STATUS] = format_status(st->dest, st->locked, status, sizeof status),
+		[LISTVIEW_STATUS] = status,
 		[LISTVIEW_CPID] = cpid,
 		[LISTVIEW_LPID] = lpid,
-		[LISTVIEW_CTIME] = format_short_time(st->ctime, now_ns, ct, sizeof ct),
-		[LISTVIEW_COMMAND] = r->command[0] ? r->command : "-",
+		[LISTVIEW_CTIME] =
+		    format_short_time(sysv ? st->ctime : r->mtime, s->wall_ns, ct, sizeof ct),
+		[LISTVIEW_COMMAND] = cmd,
 	};
-	return line(c, cell, buf, len);
+	return line(c, cell, !sysv, buf, len);
 }
 
-char *listview_heading(const struct inventory *s, int which, char *buf, size_t len)
+/* Append a printf to buf of len at *at, keeping it terminated. */
+static void append(char *buf, size_t len, size_t *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static void append(char *buf, size_t len, size_t *at, const char *fmt, ...)
+{
+	if (*at >= len)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(buf + *at, len - *at, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		*at = *at + (size_t)n < len ? *at + (size_t)n : len - 1;
+}
+
+static void heading_top(const struct inventory *s, char *buf, size_t len)
+{
+	char a[48], b[48], c[48];
+	size_t at = 0, objects = 0;
+	uint64_t bytes = 0, resident = 0;
+	for (int k = 0; k < INVENTORY_NKINDS; k++) {
+		objects += s->kinds[k].objects;
+		bytes += s->kinds[k].bytes;
+		resident += s->kinds[k].resident;
+	}
+	time_t now = (time_t)(s->wall_ns / NS_PER_SEC);
+	struct tm tm;
+	if (!localtime_r(&now, &tm) || !strftime(a, sizeof a, "%H:%M:%S", &tm))
+		snprintf(a, sizeof a, "?");
+	append(buf, len, &at, "shmtop - all segments - %s  %zu objects, %s resident of %s", a,
+	       objects, format_size(resident, b, sizeof b), format_size(bytes, c, sizeof c));
+	append(buf, len, &at, "  orphans %zu (%s)", s->orphans.objects,
+	       format_size(s->orphans.bytes, b, sizeof b));
+	if (s->scanned)
+		append(buf, len, &at, "  holders %s ago",
+		       format_age(s->wall_ns - s->scan_ns, b, sizeof b));
+	else
+		append(buf, len, &at, "  holders: not scanned");
+	if (s->truncated)
+		append(buf, len, &at, " (list truncated)");
+}
+
+static void heading_sysv(const struct inventory *s, char *buf, size_t len)
 {
 	const struct sysvipc_totals *t = &s->res.totals;
 	char a[48], b[48];
-	if (which == 0) {
-		time_t now = (time_t)(s->wall_ns / NS_PER_SEC);
-		struct tm tm;
-		if (!localtime_r(&now, &tm) || !strftime(a, sizeof a, "%H:%M:%S", &tm))
-			snprintf(a, sizeof a, "?");
-		snprintf(buf, len,
-			 "shmtop - all segments - %s  %zu segments, %s, %" PRIu64
-			 " attaches, %zu dest, %zu locked%s",
-			 a, t->segments, format_size(t->bytes, b, sizeof b), t->nattch, t->dest,
-			 t->locked, s->res.truncated ? " (list truncated)" : "");
-		return buf;
-	}
+	size_t at = 0;
+	append(buf, len, &at, "SysV: %zu segments, %" PRIu64 " attaches, %zu dest, %zu locked",
+	       t->segments, t->nattch, t->dest, t->locked);
 	struct sysvipc_limit_row lim[SYSVIPC_NLIMITS];
 	sysvipc_limit_rows(t, &s->limits, s->page_size, lim);
-	size_t at = 0;
-	buf[0] = '\0';
-	for (int i = 0; i < SYSVIPC_NLIMITS && at < len; i++) {
+	for (int i = 0; i < SYSVIPC_NLIMITS; i++) {
 		const struct sysvipc_limit_row *l = &lim[i];
 		if (l->have_limit)
 			snprintf(a, sizeof a, "%" PRIu64, l->limit);
 		else
 			snprintf(a, sizeof a, "?");
-		int n;
 		if (l->has_usage)
-			n = snprintf(buf + at, len - at, "%s%s %" PRIu64 " of %s%s (%s)",
-				     i ? "  " : "", l->resource, l->used, a,
-				     i == SYSVIPC_SHMALL ? " pages" : "",
-				     sysvipc_format_pct(l->use_pct, b, sizeof b));
+			append(buf, len, &at, "  %s %" PRIu64 " of %s%s (%s)", l->resource, l->used,
+			       a, i == SYSVIPC_SHMALL ? " pages" : "",
+			       sysvipc_format_pct(l->use_pct, b, sizeof b));
 		else
-			n = snprintf(buf + at, len - at, "%s%s %s", i ? "  " : "", l->resource, a);
-		if (n < 0)
-			break;
-		at += (size_t)n;
+			append(buf, len, &at, "  %s %s", l->resource, a);
 	}
+}
+
+static void heading_kinds(const struct inventory *s, char *buf, size_t len)
+{
+	char a[48], b[48];
+	size_t at = 0;
+	append(buf, len, &at, "Kinds (resident/size):");
+	for (int k = 0; k < INVENTORY_NKINDS; k++) {
+		const struct inventory_totals *t = &s->kinds[k];
+		const char *name = inventory_kind_name((enum inventory_kind)k);
+		if ((k == INVENTORY_MEMFD || k == INVENTORY_DELETED) && !s->scanned)
+			append(buf, len, &at, " %s -", name); /* known only from a scan */
+		else if (k == INVENTORY_SEM || t->objects == 0)
+			append(buf, len, &at, " %s %zu", name, t->objects);
+		else
+			append(buf, len, &at, " %s %zu %s/%s", name, t->objects,
+			       format_size(t->resident, a, sizeof a),
+			       format_size(t->bytes, b, sizeof b));
+		append(buf, len, &at, " ");
+	}
+	if (s->have_devshm)
+		append(buf, len, &at, " /dev/shm %s of %s (%.2f%%)",
+		       format_size(s->devshm_used, a, sizeof a),
+		       format_size(s->devshm_size, b, sizeof b),
+		       s->devshm_size ? (double)s->devshm_used * 100.0 / (double)s->devshm_size
+				      : 0.0);
+	else
+		append(buf, len, &at, " /dev/shm ?");
+}
+
+char *listview_heading(const struct inventory *s, int which, char *buf, size_t len)
+{
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (which == 0)
+		heading_top(s, buf, len);
+	else if (which == 1)
+		heading_sysv(s, buf, len);
+	else if (which == 2)
+		heading_kinds(s, buf, len);
 	return buf;
 }
 
-char *listview_footer(enum sysvipc_sort by, bool reverse, char *buf, size_t len)
+char *listview_footer(enum sysvipc_sort by, bool reverse, const char *filter, bool orphans_only,
+		      size_t shown, size_t total, char *buf, size_t len)
 {
-	snprintf(buf, len,
-		 "sort: %s %s | s size n nattch t age o owner k key i shmid (again: reverse) | "
-		 "Enter open  Tab back  q quit",
-		 sysvipc_sort_name(by), reverse ? "v" : "^");
+	size_t at = 0;
+	if (len == 0)
+		return buf;
+	buf[0] = '\0';
+	if (filter && *filter) {
+		char esc[128];
+		listview_escape(filter, strlen(filter), 40, esc, sizeof esc);
+		append(buf, len, &at, "filter: %s | ", esc);
+	}
+	if (orphans_only)
+		append(buf, len, &at, "orphans only | ");
+	if ((filter && *filter) || orphans_only)
+		append(buf, len, &at, "%zu of %zu | ", shown, total);
+	append(buf, len, &at,
+	       "sort: %s %s | s size m resident n nattch t age o owner k key i shmid "
+	       "(again: reverse) | / filter  O orphans  a holders  x remove  Enter open  "
+	       "Tab back  q quit",
+	       sysvipc_sort_name(by), reverse ? "v" : "^");
+	return buf;
+}
+
+char *listview_filter_line(const char *filter, char *buf, size_t len)
+{
+	char esc[512];
+	listview_escape(filter, strlen(filter), 200, esc, sizeof esc);
+	snprintf(buf, len, "Filter: %s_  Enter keep  Esc clear", esc);
 	return buf;
 }
 
@@ -228,6 +516,7 @@ int listview_sort_key(int ch, enum sysvipc_sort *by)
 {
 	switch (ch) {
 	case 's': *by = SYSVIPC_SORT_SIZE; return 0;
+	case 'm': *by = SYSVIPC_SORT_RSS; return 0;
 	case 'n': *by = SYSVIPC_SORT_NATTCH; return 0;
 	case 't': *by = SYSVIPC_SORT_AGE; return 0;
 	case 'o': *by = SYSVIPC_SORT_OWNER; return 0;
@@ -239,5 +528,139 @@ int listview_sort_key(int ch, enum sysvipc_sort *by)
 
 bool listview_sort_reverse(enum sysvipc_sort by)
 {
-	return by == SYSVIPC_SORT_SIZE || by == SYSVIPC_SORT_NATTCH;
+	return by == SYSVIPC_SORT_SIZE || by == SYSVIPC_SORT_NATTCH || by == SYSVIPC_SORT_RSS;
+}
+
+#define BOX_WRAP 72 /* cells of a box line */
+
+static void box_add(struct listview_box *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void box_add(struct listview_box *b, const char *fmt, ...)
+{
+	if (b->n >= LISTVIEW_BOX_LINES)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(b->line[b->n++], LISTVIEW_BOX_COLS, fmt, ap);
+	va_end(ap);
+}
+
+/* The escaped text (printable) over box lines of BOX_WRAP cells, prefix
+ * first, leaving keep lines free. */
+static void box_wrap(struct listview_box *b, const char *prefix, const char *text, size_t keep)
+{
+	char chunk[LISTVIEW_BOX_COLS];
+	size_t k;
+	int cells = listview_cells(prefix);
+	size_t at = (size_t)snprintf(chunk, sizeof chunk, "%s", prefix);
+	for (const char *s = text; *s; s += k) {
+		int w = char_cells(s, &k);
+		if (cells + w > BOX_WRAP || at + k >= sizeof chunk) {
+			if (b->n + keep + 1 >= LISTVIEW_BOX_LINES) {
+				snprintf(chunk + (at > 3 ? at - 3 : 0), 4, "...");
+				break;
+			}
+			box_add(b, "%s", chunk);
+			at = (size_t)snprintf(chunk, sizeof chunk, "  ");
+			cells = 2;
+		}
+		memcpy(chunk + at, s, k);
+		at += k;
+		chunk[at] = '\0';
+		cells += w;
+	}
+	box_add(b, "%s", chunk);
+}
+
+/* The holders of r as "PID COMM (map rw, fd), ..." (escaped), or why there
+ * are none to list. */
+static void holders_text(const struct inventory *s, const struct inventory_row *r, char *buf,
+			 size_t len)
+{
+	size_t nh, at = 0;
+	const struct inventory_holder *h = holders_of(s, r, &nh);
+	buf[0] = '\0';
+	if (!s->scanned) {
+		append(buf, len, &at, "not scanned yet (a scans /proc)");
+		return;
+	}
+	if (nh == 0) {
+		append(buf, len, &at, "none found by the last scan");
+		return;
+	}
+	for (size_t i = 0; i < nh; i++) {
+		char comm[4 * sizeof h[i].comm + 1];
+		listview_escape(h[i].comm, strnlen(h[i].comm, sizeof h[i].comm), 64, comm,
+				sizeof comm);
+		append(buf, len, &at, "%s%d %s (", i ? ", " : "", (int)h[i].pid, comm);
+		const char *sep = "";
+		if (h[i].maps_rw) {
+			append(buf, len, &at, "map rw");
+			sep = ", ";
+		}
+		if (h[i].maps_ro) {
+			append(buf, len, &at, "%smap ro", sep);
+			sep = ", ";
+		}
+		if (h[i].fds)
+			append(buf, len, &at, "%sfd", sep);
+		append(buf, len, &at, ")");
+	}
+}
+
+void listview_confirm(const struct inventory *s, const struct inventory_row *r,
+		      struct listview_box *b)
+{
+	char name[4 * INVENTORY_NAME_MAX + 1], size[16], key[16], who[1024], age[32], pre[80];
+	memset(b, 0, sizeof *b);
+	listview_escape(r->name, strlen(r->name), 4 * INVENTORY_NAME_MAX, name, sizeof name);
+	format_size(r->size, size, sizeof size);
+	holders_text(s, r, who, sizeof who);
+	if (s->scanned)
+		snprintf(age, sizeof age, " (scan %s ago)",
+			 format_age(s->wall_ns - s->scan_ns, pre, sizeof pre));
+	else
+		age[0] = '\0';
+	switch (r->kind) {
+	case INVENTORY_SYSV:
+		b->removable = true;
+		box_add(b, "Remove SysV segment key %s, shmid %d?",
+			format_key(r->shm.st.key, key, sizeof key), r->shm.st.shmid);
+		box_add(b, "size %s (%" PRIu64 " bytes), nattch %" PRIu64 ", owner %s", size,
+			r->size, r->shm.st.nattch, r->owner);
+		snprintf(pre, sizeof pre, "attached%s: ", age);
+		box_wrap(b, pre, who, 2);
+		if (r->shm.st.nattch)
+			box_add(b, "(it goes when the last one detaches)");
+		box_add(b, "%s", "");
+		box_add(b, "y remove (IPC_RMID)    any other key: cancel");
+		return;
+	case INVENTORY_POSIX:
+	case INVENTORY_SEM: {
+		const char *dir = s->devshm_dir ? s->devshm_dir : INVENTORY_DEVSHM_DIR;
+		char path[sizeof name + 64];
+		snprintf(path, sizeof path, "%s/%s?", dir, name);
+		b->removable = true;
+		box_wrap(b,
+			 r->kind == INVENTORY_SEM ? "Remove POSIX semaphore "
+						  : "Remove POSIX object ",
+			 path, 4);
+		box_add(b, "size %s (%" PRIu64 " bytes), owner %s", size, r->size, r->owner);
+		snprintf(pre, sizeof pre, "holders%s: ", age);
+		box_wrap(b, pre, who, 2);
+		box_add(b, "%s", "");
+		box_add(b, "y unlink    any other key: cancel");
+		return;
+	}
+	case INVENTORY_MEMFD:
+	case INVENTORY_DELETED:
+	case INVENTORY_NKINDS: break;
+	}
+	b->removable = false;
+	box_wrap(b, r->kind == INVENTORY_MEMFD ? "memfd " : "deleted object ", name, 4);
+	box_add(b, "cannot be removed by name: it lives until its holders unmap and close it.");
+	snprintf(pre, sizeof pre, "holders%s: ", age);
+	box_wrap(b, pre, who, 2);
+	box_add(b, "%s", "");
+	box_add(b, "any key: close");
 }
