@@ -34,13 +34,13 @@ row_matches() {
 	[[ -n $r ]] || return 1
 	local id size n
 	id=$(shmid "$2") size=$(bytes "$2") n=$(nattch_of "$(shmid "$2")")
-	awk -v id="$id" -v n="$n" '$2 == id && $6 == n { ok = 1 } END { exit !ok }' <<<"$r" || return 1
+	awk -v id="$id" -v n="$n" '$2 == id && $3 == "sysv" && $8 == n { ok = 1 } END { exit !ok }' <<<"$r" || return 1
 	# the SIZE column in lsipc's units: 16640 bytes is 16.3K, 1024 is 1.0K
 	local want
 	want=$(awk -v b="$size" 'BEGIN { # rounded half up, as lsipc
 		if (b < 1024) printf "%d", b; else if (b < 1048576) printf "%.1fK", int(b * 10 / 1024 + 0.5) / 10;
 		else printf "%.1fM", int(b * 10 / 1048576 + 0.5) / 10 }')
-	[[ $(awk '{ print $5 }' <<<"$r") == "$want" ]]
+	[[ $(awk '{ print $6 }' <<<"$r") == "$want" ]]
 }
 
 case_lists_segments() {
@@ -49,7 +49,7 @@ case_lists_segments() {
 	writer "$kw" || return 1
 	classic "$kc" || return 1
 	view list 140 40 "$SHMTOP -a -d 2" || return 1
-	see list "^KEY +SHMID +OWNER +PERMS +SIZE +NATTCH +STATUS +CPID +LPID +CTIME +COMMAND" ||
+	see list "^KEY/NAME +SHMID +KIND +OWNER +PERMS +SIZE +RSS +NATTCH +STATUS +CPID +LPID +CTIME +COMMAND" ||
 		return 1
 	see list "SHMMNI [0-9]+ of [0-9]+ \([0-9.]+%\) +SHMALL .* SHMMAX [0-9]+" || return 1
 	# by key, where this run's rows are next to each other
@@ -74,10 +74,10 @@ case_sorting() {
 	kw=$(key 1) kc=$(key 2)
 	keys list s
 	see list "sort: size v" || return 1
-	until_ok 5 ordered list 5 desc || fail "not by size, biggest first" || return 1
+	until_ok 5 ordered list 6 desc || fail "not by size, biggest first" || return 1
 	keys list s
 	see list "sort: size \^" || return 1
-	until_ok 5 ordered list 5 asc || fail "not by size, smallest first" || return 1
+	until_ok 5 ordered list 6 asc || fail "not by size, smallest first" || return 1
 	keys list k
 	see list "sort: key \^" || return 1
 	until_ok 5 ordered list 1 asc || fail "not by key" || return 1
@@ -124,7 +124,7 @@ case_classic_live() {
 	local kc a b
 	kc=$(key 2)
 	keys list q # back to the list
-	see list "^KEY +SHMID" || return 1
+	see list "^KEY/NAME +SHMID" || return 1
 	select_key list "$kc" || return 1
 	keys list Enter
 	see list "FOREIGN" || return 1
@@ -136,11 +136,11 @@ case_classic_live() {
 		fail "counter did not advance from $a" || return 1
 	# Left goes back to the list, Tab there goes to the -k key's view
 	keys list Left
-	see list "^KEY +SHMID" || return 1
+	see list "^KEY/NAME +SHMID" || return 1
 	keys list Tab
 	see list "key 0x00002537" || return 1
 	keys list Tab
-	see list "^KEY +SHMID" || return 1
+	see list "^KEY/NAME +SHMID" || return 1
 }
 
 # A key-0 segment (the writer's control segment: private, and dest) opens
@@ -159,7 +159,7 @@ case_private_by_shmid() {
 	see list "preview: hex, first [0-9]+ of [0-9]+ bytes" || return 1
 	see list "^  0000  .*SHMCTRL" || return 1
 	keys list Escape
-	see list "^KEY +SHMID" || return 1
+	see list "^KEY/NAME +SHMID" || return 1
 	keys list q
 	until_ok 5 gone "$VPID" || fail "q on the list did not quit" || return 1
 }

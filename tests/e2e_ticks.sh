@@ -6,9 +6,11 @@
 #    /proc/PID/maps at the start, and scans again only when the segment's
 #    attachments move (here: another viewer attaching), never per tick; it
 #    reads the writer's /proc/PID/stat once, then watches a pidfd.
-#  - The list of every segment reads /proc/sysvipc/shm each tick and nothing
-#    else per tick: the limits and the creators of the rows on screen again
-#    every few seconds, each owner's name once.
+#  - The list of every object reads /proc/sysvipc/shm and lists /dev/shm
+#    each tick, and nothing else per tick: the limits, the creators of the
+#    rows on screen and whether a SysV orphan's creator is gone again every
+#    few seconds, each owner's name once; /proc/PID/maps only on the scans
+#    for holders (at the start, every 10 s, and on the key a).
 # Other activity on the host cannot fail it: it counts only what concerns
 # its own segments and their writers.
 #
@@ -91,39 +93,72 @@ t_single_view() {
 # uids: the owners of the segments on the host now, one a line.
 uids() { awk 'NR > 1 { print $8 }' /proc/sysvipc/shm | sort -u; }
 
+# orphan KEY: a SysV segment on KEY whose creator has exited; sets OCPID.
+orphan() {
+	KEYS+=("$1")
+	python3 -c 'import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+sys.exit(libc.shmget(int(sys.argv[1], 16), 4096, 0o1000 | 0o600) < 0)' "$1" ||
+		fail "cannot make an orphan on $1" || return 1
+	OCPID=$(cpid_of "$(shmid "$1")")
+	[[ -n $OCPID ]] || fail "no cpid for the orphan on $1"
+}
+
 # The list, with this test's row on screen (selected if need be, whatever
-# else is on the host), watched for 6 s or more: each tick reads /proc/sysvipc/shm;
-# the limits, and the command of the row's creator (the writer), are read
-# again once in 5 s; owner names once each.
+# else is on the host), watched for 12 s or more: each tick reads
+# /proc/sysvipc/shm and lists /dev/shm; the limits, the command of the
+# row's creator (the writer) and whether the orphan's creator is gone are
+# read again once in 5 s; owner names once each; the writer's maps only
+# on the scans for holders (every 10 s), and at once on the key a.
 t_list_view() {
-	local k=$(key 2) log=$TRACE/list from t0 secs ticks limits names lookups owners
+	local k=$(key 2) log=$TRACE/list from t0 secs ticks devshm limits names lookups owners
+	local scans gone more
 	writer "$k" || return 1 # a row on screen whose creator is alive
+	orphan "$(key 3)" || return 1
 	traced list -a -d 1 --sort key || return 1
-	see list "^KEY +SHMID" || return 1
+	see list "^KEY/NAME +SHMID +KIND" || return 1
 	# by key, biggest first: this run's 0x73... keys near the top
 	keys list k
 	see list "sort: key v" || return 1
 	until_ok 3 shows list "^$k " || select_key list "$k" || return 1
+	see list "^$(key 3) .* orphan " || return 1
 	sleep 1 # the row's first look-up done
 	from=$(($(wc -l <"$log") + 1)) t0=$(date +%s%N)
 	uids >"$TRACE/owners"
-	until_ok 30 eval '(($(tail -n +$from "$log" | count - "\"/proc/sysvipc/shm\"") >= 50 &&
-		$(date +%s%N) - t0 >= 6000000000))' || fail "fewer than 50 ticks in 30 s" || return 1
+	until_ok 60 eval '(($(tail -n +$from "$log" | count - "\"/proc/sysvipc/shm\"") >= 50 &&
+		$(date +%s%N) - t0 >= 12000000000))' || fail "fewer than 50 ticks in 60 s" || return 1
 	uids >>"$TRACE/owners"
 	secs=$((($(date +%s%N) - t0) / 1000000000))
 	tail -n +"$from" "$log" >"$TRACE/window"
 	ticks=$(count "$TRACE/window" '"/proc/sysvipc/shm"')
+	devshm=$(count "$TRACE/window" 'openat\(AT_FDCWD, "/dev/shm", [^)]*O_DIRECTORY')
 	limits=$(count "$TRACE/window" '"/proc/sys/kernel/shmmni"')
 	names=$(count "$TRACE/window" '"/etc/passwd"')
+	scans=$(count "$TRACE/window" "openat\(AT_FDCWD, \"/proc/$WPID/maps\"")
 	lookups=$(count "$TRACE/window" "openat\(AT_FDCWD, \"/proc/$WPID/stat\"")
+	gone=$(count "$TRACE/window" "openat\(AT_FDCWD, \"/proc/$OCPID/stat\"")
 	owners=$(sort -u "$TRACE/owners" | wc -l)
-	echo "    list view: $ticks ticks in $secs s; limits read $limits times, /etc/passwd" \
-		"$names ($owners owners on the host), the writer's command $lookups"
+	echo "    list view: $ticks ticks in $secs s; /dev/shm listed $devshm times;" \
+		"limits read $limits times, /etc/passwd $names ($owners owners on the host)," \
+		"the writer's command $lookups, its maps $scans (scans), the orphan's creator $gone"
+	((devshm >= ticks)) || fail "/dev/shm listed $devshm times in $ticks ticks" || return 1
 	((limits >= 1 && limits <= secs / 5 + 1)) ||
 		fail "limits read $limits times in $secs s" || return 1
 	((names <= owners)) || fail "/etc/passwd read $names times in $ticks ticks" || return 1
-	((lookups >= 1 && lookups <= secs / 5 + 1)) ||
+	((scans >= 1 && scans <= secs / 10 + 1)) ||
+		fail "the writer's maps read $scans times in $secs s (a scan every 10 s)" ||
+		return 1
+	((lookups >= 1 && lookups <= secs / 5 + 1 + scans)) ||
 		fail "the writer's command read $lookups times in $secs s" || return 1
+	# memoized: the host's churn may ask again, but never every tick
+	((gone >= 1 && gone <= ticks / 4)) ||
+		fail "the orphan's creator looked up $gone times in $ticks ticks" || return 1
+	# the key a scans now
+	more=$(count "$log" "openat\(AT_FDCWD, \"/proc/$WPID/maps\"")
+	keys list a
+	until_ok 5 eval '(($(count "$log" "openat\(AT_FDCWD, \"/proc/$WPID/maps\"") > more))' ||
+		fail "no scan of /proc after the key a" || return 1
+	see list "holders [0-9<]+s ago" || return 1
 	keys list q
 }
 
