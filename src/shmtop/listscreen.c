@@ -372,10 +372,9 @@ enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid)
 		const struct inventory_row *r = list_selected(l);
 		if (!r)
 			return LIST_NONE;
-		if (r->kind != INVENTORY_SYSV)
-			return LIST_OPEN_OBJECT;
-		*key = r->shm.st.key;
-		*shmid = r->shm.st.shmid;
+		bool sysv = r->kind == INVENTORY_SYSV;
+		*key = sysv ? r->shm.st.key : 0;
+		*shmid = sysv ? r->shm.st.shmid : -1;
 		return LIST_OPEN;
 	}
 	default:

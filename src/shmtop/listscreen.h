@@ -101,9 +101,8 @@ struct list_drawn {
 enum list_action {
 	LIST_NONE, /* handled (maybe changed) */
 	LIST_QUIT,
-	LIST_OPEN,        /* open the selected SysV segment: its key and shmid */
-	LIST_OPEN_OBJECT, /* open the selected object of another kind: list_selected() */
-	LIST_BACK,        /* back to the detail view (Tab) */
+	LIST_OPEN, /* open the selected object (list_selected()): a segment by key and shmid */
+	LIST_BACK, /* back to the detail view (Tab) */
 	LIST_REPAINT,
 };
 
@@ -125,7 +124,9 @@ int list_refresh(struct list_screen *l);
 const struct inventory_row *list_selected(const struct list_screen *l);
 
 /* Act on key ch.  For LIST_OPEN, *key and *shmid are the selected
- * segment's (a key of 0: private or removed, to be followed by shmid). */
+ * segment's (a key of 0: private or removed, to be followed by shmid); for
+ * an object of another kind *key is 0 and *shmid -1: open list_selected()
+ * (view.sel counts the rows shown, not snap.rows). */
 enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid);
 
 /* Draw l on stdscr (not refreshed); everything when d is not valid for

@@ -284,7 +284,6 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 			show_detail(t, mon, next_poll);
 		break;
 	}
-	case LIST_OPEN_OBJECT: break; /* POSIX and memfd objects: no detail view yet */
 	case LIST_REPAINT:
 		if (ch == 12)
 			clearok(curscr, TRUE);
