@@ -318,8 +318,8 @@ static void test_heading_footer_keys(void **state)
 			    "memfd 1 4.0K/4.0K  deleted 0  /dev/shm ?");
 
 	listview_footer(SYSVIPC_SORT_RSS, true, "", false, 3, 3, buf, sizeof buf);
-	assert_true(strncmp(buf, "sort: rss v | s size m resident n nattch", 40) == 0);
-	assert_non_null(strstr(buf, "/ filter  O orphans  a holders  x remove"));
+	assert_true(strncmp(buf, "sort: rss v | / filter  O orphans  a scan  x remove", 51) == 0);
+	assert_non_null(strstr(buf, "| s size m resident n nattch t age o owner k key i shmid"));
 	listview_footer(SYSVIPC_SORT_SIZE, false, "pulse\n", true, 2, 41, buf, sizeof buf);
 	assert_true(strncmp(buf, "filter: pulse\\n | orphans only | 2 of 41 | sort: size ^", 55) ==
 		    0);

@@ -497,9 +497,9 @@ char *listview_footer(enum sysvipc_sort by, bool reverse, const char *filter, bo
 	if ((filter && *filter) || orphans_only)
 		append(buf, len, &at, "%zu of %zu | ", shown, total);
 	append(buf, len, &at,
-	       "sort: %s %s | s size m resident n nattch t age o owner k key i shmid "
-	       "(again: reverse) | / filter  O orphans  a holders  x remove  Enter open  "
-	       "Tab back  q quit",
+	       "sort: %s %s | / filter  O orphans  a scan  x remove  Enter open  q quit | "
+	       "s size m resident n nattch t age o owner k key i shmid (again: reverse)  "
+	       "Tab back",
 	       sysvipc_sort_name(by), reverse ? "v" : "^");
 	return buf;
 }
