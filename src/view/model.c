@@ -231,13 +231,16 @@ static void fields_of(struct view_model *m, const struct model_input *in)
 	field(m, "key", "%s", format_key(st->key, a, sizeof a));
 	field(m, "shmid", "%d", st->shmid);
 	field(m, "size", "%" PRIu64 " (%s)", st->size, format_size(st->size, a, sizeof a));
-	field(m, "nattch", "%" PRIu64, st->nattch);
+	/* the kernel's count, which holds this viewer's own attach */
+	field(m, "nattch", "%" PRIu64 "%s", st->nattch,
+	      in->self_attached && st->nattch > 0 ? " (1 is this viewer)" : "");
 	field(m, "perms", "%s %s", format_perms(st->mode, a, sizeof a),
 	      format_octal(st->mode, b, sizeof b));
 	field(m, "status", "%s", format_status(st->dest, st->locked, a, sizeof a));
 	field(m, "owner", "%s", in->owner ? in->owner : "?");
 	field(m, "cpid", "%d", (int)st->cpid);
-	field(m, "lpid", "%d", (int)st->lpid);
+	field(m, "lpid", "%d%s", (int)st->lpid,
+	      in->self_pid > 0 && st->lpid == in->self_pid ? " " MODEL_SELF_MARK : "");
 	field(m, "creator", "%s", in->creator ? in->creator : "?");
 	field(m, "atime", "%s", format_time(st->atime, a, sizeof a));
 	field(m, "dtime", "%s", format_time(st->dtime, a, sizeof a));
@@ -282,20 +285,22 @@ static void procs_of(struct view_model *m, const struct model_input *in)
 		return;
 	m->have_procs = true;
 	uint64_t nattch = in->stat->nattch;
+	const char *self = in->self_attached && nattch > 0 ? " (1 is this viewer)" : "";
 	m->procs_warn = a->maps != nattch;
 	if (!m->procs_warn)
 		snprintf(m->procs_title, sizeof m->procs_title,
-			 "attached: %zu process%s, nattch %" PRIu64, a->total,
-			 a->total == 1 ? "" : "es", nattch);
+			 "attached: %zu process%s, nattch %" PRIu64 "%s", a->total,
+			 a->total == 1 ? "" : "es", nattch, self);
 	else if (a->maps < nattch)
 		snprintf(m->procs_title, sizeof m->procs_title,
-			 "attached: %zu process%s found, nattch %" PRIu64 " - %" PRIu64
+			 "attached: %zu process%s found, nattch %" PRIu64 "%s - %" PRIu64
 			 " not visible (hidepid, another pid namespace or no permission)",
-			 a->total, a->total == 1 ? "" : "es", nattch, nattch - a->maps);
+			 a->total, a->total == 1 ? "" : "es", nattch, self, nattch - a->maps);
 	else
 		snprintf(m->procs_title, sizeof m->procs_title,
-			 "attached: %zu process%s found with %" PRIu64 " attaches, nattch %" PRIu64,
-			 a->total, a->total == 1 ? "" : "es", a->maps, nattch);
+			 "attached: %zu process%s found with %" PRIu64 " attaches, nattch %" PRIu64
+			 "%s",
+			 a->total, a->total == 1 ? "" : "es", a->maps, nattch, self);
 	snprintf(m->procs_head, sizeof m->procs_head, "%7s %-10s %-5s %s", "PID", "USER", "MAP",
 		 "COMMAND");
 	m->nprocs = a->n;
@@ -307,9 +312,12 @@ static void procs_of(struct view_model *m, const struct model_input *in)
 			 p->maps > 1 ? "x" : "");
 		if (p->maps > 1)
 			snprintf(map + 3, sizeof map - 3, "%u", p->maps);
-		int cut =
-		    snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-5s %s", (int)p->pid,
-			     p->user, map, p->command); /* a long command is cut */
+		/* the viewer's own line says so before its command, which a
+		 * narrow screen cuts */
+		bool me = in->self_pid > 0 && p->pid == in->self_pid;
+		int cut = snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-5s %s%s",
+				   (int)p->pid, p->user, map, me ? MODEL_SELF_MARK " " : "",
+				   p->command); /* a long command is cut */
 		(void)cut;
 	}
 }

@@ -62,6 +62,8 @@ struct model_input {
 	size_t nhist;
 	uint64_t hist_first;        /* sample number of hist[0] */
 	const struct attached *att; /* attached processes, or NULL: not scanned */
+	pid_t self_pid;             /* this viewer's pid: its own attach is marked; 0: none */
+	bool self_attached;         /* this viewer has the segment attached (one of nattch) */
 	bool writer_alive;          /* proc_alive() of snap's writer */
 	const char *writer_comm;    /* or NULL */
 	bool busy;                  /* snap was copied field by field while the
@@ -78,6 +80,9 @@ struct model_input {
 };
 
 #define MODEL_FIELDS 13
+/* How the viewer's own attach is marked: after its lpid, before its command
+ * in the attached processes. */
+#define MODEL_SELF_MARK "(this viewer)"
 #define MODEL_SPARK_MAX 512
 
 struct model_field {
@@ -111,7 +116,7 @@ struct view_model {
 	/* Attached processes (only with model_procs()). */
 	bool have_procs;
 	bool procs_warn;       /* the count found differs from nattch */
-	char procs_title[160]; /* "attached: 2 processes, nattch 2" */
+	char procs_title[200]; /* "attached: 2 processes, nattch 2" */
 	char procs_head[64];   /* column headings */
 	size_t nprocs;
 	size_t procs_more; /* found but not listed */
