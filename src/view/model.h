@@ -16,6 +16,7 @@
 #include "attached.h"
 #include "clock.h"
 #include "graph.h"
+#include "inventory.h"
 #include "ipcstat.h"
 #include "shmtop/record.h"
 #include "spark.h"
@@ -136,6 +137,37 @@ void model_build(struct view_model *m, const struct model_input *in);
  * width x height cells, keeping the scale prev (NULL: a fresh one). */
 void model_graph(struct view_model *m, const struct model_input *in, size_t width, unsigned height,
 		 const struct graph_scale *prev);
+
+/* The detail view of an object that is not a SysV segment: a POSIX object
+ * in /dev/shm, a memfd, or a deleted object still held (an inventory row).
+ * None of the pointers is kept. */
+struct model_object {
+	const struct inventory_row *row;        /* as last seen (never NULL) */
+	bool present;                           /* still there at the last look */
+	const struct inventory_holder *holders; /* the row's holders, pid ascending */
+	size_t nholders;
+	bool scanned;        /* holders known: a scan of /proc has run */
+	int64_t scan_ns;     /* when (CLOCK_REALTIME) */
+	int64_t now_wall_ns; /* CLOCK_REALTIME, for the scan's age */
+	pid_t self_pid;      /* this viewer: its own line is marked */
+	const char *devshm;  /* the directory of posix objects ("/dev/shm") */
+	int delay_tenths;
+	const char *notice; /* a message from the UI, or NULL */
+};
+
+/* Build m, the same dashboard a foreign segment gets, for an object: a
+ * title and badge (its kind), what it is, its metadata as fields (kind,
+ * name, size, resident, owner, perms, mtime, device, inode, holders,
+ * orphan, scanned), its holders as the processes panel ("rw", "ro", "fd"
+ * for a holder with only a descriptor, "+fd" for one with both), and the
+ * footer.  A name's bytes are shown as printable ASCII, '\' and any other
+ * byte escaped as \xNN, so the screen keeps its columns.  Looks up user
+ * and group names. */
+void model_build_object(struct view_model *m, const struct model_object *in);
+
+/* s with every byte that is not printable ASCII as \xNN and '\' as "\\",
+ * into buf (cut at a whole escape).  Returns buf. */
+char *model_escape(const char *s, char *buf, size_t len);
 
 /* The badge text for a state and health ("WAITING", "PAUSED", ...). */
 const char *model_badge(enum model_state state, enum model_health health);
