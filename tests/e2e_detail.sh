@@ -135,4 +135,52 @@ sys.exit(1 if errors else 0)
 PY
 }
 
-run_cases t_own_attach t_json_attached
+# A POSIX object in /dev/shm, mapped read-write by a python3 process,
+# opened from the list (Enter on its row).  Skips while the list shows no
+# POSIX objects (the inventory's /dev/shm read and the list's kinds are
+# other branches of issue 13).
+t_posix_object() {
+	local name="shmtop-e2e-$RUN" path hp out="$TMP/holder.out" i
+	path=/dev/shm/$name
+	CLEANUPS+=("rm -f '$path'")
+	printf 'hello from e2e\n' >"$path" && truncate -s 4096 "$path" || fail "cannot make $path" ||
+		return 1
+	python3 -c '
+import mmap, signal, sys
+f = open(sys.argv[1], "r+b")
+m = mmap.mmap(f.fileno(), 0)
+print("ready", flush=True)
+signal.pause()' "$path" >"$out" 2>&1 &
+	hp=$!
+	PIDS+=("$hp")
+	until_ok 10 grep -q '^ready$' "$out" || fail "holder did not map $path" || return 1
+	view obj 160 50 "$SHMTOP -a" || return 1
+	if ! until_ok 10 shows obj "$name"; then
+		echo "    SKIP: the list shows no POSIX objects yet"
+		return 77
+	fi
+	keys obj Home
+	for ((i = 0; i < 400; i++)); do
+		selected obj | grep -qF "$name" && break
+		keys obj Down
+		sleep 0.05
+	done
+	selected obj | grep -qF "$name" || fail "never selected $name" || return 1
+	keys obj Enter
+	see obj "POSIX" || return 1
+	see obj "name +$name" || return 1
+	see obj "size +4096 " || return 1
+	see obj "inode +$(stat -c %i "$path")( |\$)" || return 1
+	see obj "perms +$(stat -c %A "$path" | cut -c2-) 0$(stat -c %a "$path")" || return 1
+	see obj "preview: text, first 256 of 4096 bytes, then zeros" || return 1
+	see obj "^  hello from e2e" || return 1
+	see obj "holders: 1 process," 15 || return 1
+	see obj "^ *$hp $ME +rw +python3" || return 1
+	truncate -s 8192 "$path"
+	see obj "size +8192 " || return 1
+	see obj "resize: size 4096 -> 8192 bytes" || return 1
+	keys obj q
+	see obj "$name" || return 1 # back on the list
+}
+
+run_cases t_own_attach t_json_attached t_posix_object

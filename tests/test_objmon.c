@@ -82,6 +82,7 @@ static void test_posix_model(void **state)
 	assert_string_equal(m.title, "shmtop  posix  psm_1234");
 	assert_string_equal(m.badge, "POSIX");
 	assert_false(m.have_value);
+	assert_string_equal(m.fields_title, "object (stat)");
 	assert_string_equal(m.message,
 			    "/dev/shm/psm_1234: a POSIX shared memory object (shm_open)");
 	assert_string_equal(field("kind"), "posix");

@@ -526,6 +526,7 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 			in->present ? "" : "gone, was ", what);
 	(void)cut;
 
+	m->fields_title = "object (stat)";
 	field(m, "kind", "%s", inventory_kind_name(r->kind));
 	field(m, "name", "%s%s", prefix, name);
 	field(m, "size", "%" PRIu64 " (%s)", r->size, format_size(r->size, a, sizeof a));

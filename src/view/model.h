@@ -108,7 +108,8 @@ struct view_model {
 	bool control_ok;
 	char control[200]; /* which commands work, or why none do */
 	char notice[200];
-	size_t nfields; /* most important first */
+	const char *fields_title; /* the fields' rule (a literal); NULL: "segment (IPC_STAT)" */
+	size_t nfields;           /* most important first */
 	struct model_field fields[MODEL_FIELDS];
 	char spark_title[96]; /* "history: value  min 3  max 120" */
 	char spark[SPARK_BYTES(MODEL_SPARK_MAX)];
