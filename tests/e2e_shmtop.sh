@@ -285,7 +285,8 @@ t_stalled() {
 	see stall "RUNNING" 5
 }
 
-# The attached processes panel lists the writer (rw) and this viewer (ro).
+# The attached processes panel lists the writer (rw) and this viewer (ro),
+# marked as such; another viewer is not.
 t_attached() {
 	local k id
 	k=$(key 13)
@@ -295,7 +296,7 @@ t_attached() {
 	see att "attached: 2 processes, nattch 2" || return 1
 	[[ -n $WPID && -n $VPID ]] || fail "no pids" || return 1
 	see att "^ *$WPID root +rw +[^ ]*shmwriter -k $k" || return 1
-	see att "^ *$VPID root +ro +[^ ]*shmtop -k $k" || return 1
+	see att "^ *$VPID root +ro +\(this viewer\) [^ ]*shmtop -k $k" || return 1
 	# A third attach (a batch viewer that stays a while) is picked up by
 	# the nattch change, and dropped when it leaves.
 	"$SHMTOP" -k "$k" -b -n 30 -d 1 >/dev/null &

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -239,7 +240,9 @@ static void test_reports(void **state)
 			       "\"state\":\"running\",\"message\":null,\"count\":1234,"
 			       "\"resets\":2,\"writer_pid\":4242,\"writer_command\":\"shmwriter\","
 			       "\"writer_alive\":true,\"age\":0.500,\"rate\":1.000,"
-			       "\"writer_proc_state\":null,\"busy\":false}\n"));
+			       "\"writer_proc_state\":null,\"busy\":false,\"viewer_pid\":0,"
+			       "\"viewer_attached\":false,\"attached_total\":null,"
+			       "\"attached_unreadable\":null,\"attached\":null}\n"));
 	n = report_text(&m, out, sizeof out);
 	assert_int_equal(n, strlen(out));
 	assert_non_null(strstr(out, "shmtop  key 0x00002537  shmid 77 - RUNNING\n"));
@@ -333,6 +336,121 @@ static void test_extreme_numbers(void **state)
 	assert_non_null(strstr(text, "rate 1.84e+28/s "));
 }
 
+/* The viewer's own attach: lpid, nattch and its line of the attached
+ * processes say it is this viewer; nattch stays the kernel's count. */
+static struct attached att;
+
+static void two_attached(void)
+{
+	memset(&att, 0, sizeof att);
+	att.n = att.total = 2;
+	att.maps = 2;
+	att.procs[0] = (struct attached_proc){ .pid = 4242,
+					       .uid = 0,
+					       .user = "root",
+					       .command = "shmwriter -k 0x2537",
+					       .maps = 1,
+					       .writable = true };
+	att.procs[1] = (struct attached_proc){
+		.pid = 4243, .uid = 1000, .user = "alice", .command = "shmtop -k 0x2537", .maps = 1
+	};
+	st.nattch = 2;
+	in.att = &att;
+}
+
+static void test_own_attach(void **state)
+{
+	(void)state;
+	two_attached();
+	/* not this viewer's: nothing marked */
+	in.self_pid = 999;
+	in.self_attached = false;
+	model_build(&m, &in);
+	assert_string_equal(field("lpid"), "4243");
+	assert_string_equal(field("nattch"), "2");
+	assert_string_equal(m.procs_title, "attached: 2 processes, nattch 2");
+	assert_string_equal(m.procs[1], "   4243 alice      ro    shmtop -k 0x2537");
+
+	in.self_pid = 4243;
+	in.self_attached = true;
+	model_build(&m, &in);
+	assert_string_equal(field("lpid"), "4243 (this viewer)");
+	assert_string_equal(field("nattch"), "2 (1 is this viewer)");
+	assert_string_equal(m.procs_title, "attached: 2 processes, nattch 2 (1 is this viewer)");
+	assert_string_equal(m.procs[0], "   4242 root       rw    shmwriter -k 0x2537");
+	assert_string_equal(m.procs[1], "   4243 alice      ro    (this viewer) shmtop -k 0x2537");
+
+	/* the writer attached last: lpid is its, the viewer still one of nattch */
+	st.lpid = 4242;
+	model_build(&m, &in);
+	assert_string_equal(field("lpid"), "4242");
+	assert_string_equal(field("nattch"), "2 (1 is this viewer)");
+
+	/* a count that disagrees keeps its warning, and the mark */
+	st.nattch = 3;
+	model_build(&m, &in);
+	assert_true(m.procs_warn);
+	assert_string_equal(m.procs_title,
+			    "attached: 2 processes found, nattch 3 (1 is this viewer) - 1 not "
+			    "visible (hidepid, another pid namespace or no permission)");
+
+	/* detached (denied, removed): lpid may still be this viewer's, but it
+	 * is none of nattch */
+	st.nattch = 1;
+	st.lpid = 4243;
+	in.self_attached = false;
+	in.att = NULL;
+	model_build(&m, &in);
+	assert_string_equal(field("lpid"), "4243 (this viewer)");
+	assert_string_equal(field("nattch"), "1");
+
+	/* no pid known: never marks pid 0 */
+	st.lpid = 0;
+	in.self_pid = 0;
+	model_build(&m, &in);
+	assert_string_equal(field("lpid"), "0");
+}
+
+/* The JSON snapshot lists the attached processes as the screen does. */
+static void test_json_attached(void **state)
+{
+	(void)state;
+	char out[4096];
+	two_attached();
+	in.self_pid = 4243;
+	in.self_attached = true;
+	snprintf(att.procs[0].command, sizeof att.procs[0].command, "a\"b\n\xff");
+	att.procs[0].maps = 2;
+	att.unreadable = 3;
+	model_build(&m, &in);
+	report_json(&m, &in, out, sizeof out);
+	assert_non_null(strstr(out, "\"nattch\":2,"));
+	assert_non_null(
+	    strstr(out, ",\"viewer_pid\":4243,\"viewer_attached\":true,\"attached_total\":2,"
+			"\"attached_unreadable\":3,\"attached\":["
+			"{\"pid\":4242,\"uid\":0,\"user\":\"root\",\"map\":\"rw\",\"maps\":2,"
+			"\"command\":\"a\\\"b\\u000a\xef\xbf\xbd\",\"viewer\":false},"
+			"{\"pid\":4243,\"uid\":1000,\"user\":\"alice\",\"map\":\"ro\",\"maps\":1,"
+			"\"command\":\"shmtop -k 0x2537\",\"viewer\":true}]}\n"));
+
+	/* not scanned: null, not an empty list */
+	in.att = NULL;
+	in.self_attached = false;
+	model_build(&m, &in);
+	report_json(&m, &in, out, sizeof out);
+	assert_non_null(strstr(out, ",\"viewer_pid\":4243,\"viewer_attached\":false,"
+				    "\"attached_total\":null,\"attached_unreadable\":null,"
+				    "\"attached\":null}\n"));
+
+	/* no processes found: an empty list */
+	memset(&att, 0, sizeof att);
+	in.att = &att;
+	model_build(&m, &in);
+	report_json(&m, &in, out, sizeof out);
+	assert_non_null(strstr(out, "\"attached_total\":0,\"attached_unreadable\":0,"
+				    "\"attached\":[]}\n"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -344,6 +462,8 @@ int main(void)
 		cmocka_unit_test_setup(test_states, setup),
 		cmocka_unit_test_setup(test_rate_mode_and_notice, setup),
 		cmocka_unit_test_setup(test_reports, setup),
+		cmocka_unit_test_setup(test_own_attach, setup),
+		cmocka_unit_test_setup(test_json_attached, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

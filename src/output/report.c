@@ -96,6 +96,33 @@ static const char *state_word(const struct view_model *m)
 	return "unknown";
 }
 
+/* The attached processes as the screen lists them (pid ascending, at most
+ * ATTACHED_MAX), this viewer's own marked: null when not scanned. */
+static void put_attached(struct out *o, const struct model_input *in)
+{
+	const struct attached *a = in->stat ? in->att : NULL;
+	put(o, ",\"viewer_pid\":%d,\"viewer_attached\":%s", (int)in->self_pid,
+	    in->self_attached ? "true" : "false");
+	if (!a) {
+		put(o, ",\"attached_total\":null,\"attached_unreadable\":null,\"attached\":null");
+		return;
+	}
+	put(o, ",\"attached_total\":%zu,\"attached_unreadable\":%zu,\"attached\":[", a->total,
+	    a->unreadable);
+	for (size_t i = 0; i < a->n; i++) {
+		const struct attached_proc *p = &a->procs[i];
+		put(o, "%s{\"pid\":%d,\"uid\":%u,\"user\":", i ? "," : "", (int)p->pid,
+		    (unsigned)p->uid);
+		put_str(o, p->user);
+		put(o, ",\"map\":\"%s\",\"maps\":%u,\"command\":", p->writable ? "rw" : "ro",
+		    p->maps);
+		put_str(o, p->command);
+		put(o, ",\"viewer\":%s}",
+		    in->self_pid > 0 && p->pid == in->self_pid ? "true" : "false");
+	}
+	put(o, "]");
+}
+
 size_t report_json(const struct view_model *m, const struct model_input *in, char *buf, size_t len)
 {
 	struct out o = { buf, len, 0 };
@@ -152,6 +179,7 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 		    ",\"writer_alive\":null,\"age\":null,\"rate\":null"
 		    ",\"writer_proc_state\":null,\"busy\":null");
 	}
+	put_attached(&o, in);
 	put(&o, "}\n");
 	finish(&o);
 	return o.pos;

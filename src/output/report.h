@@ -35,7 +35,13 @@ size_t report_text(const struct view_model *m, char *buf, size_t len);
  * attach, detach, cpid, lpid; times in seconds since the epoch, null when
  * not set; every one null when no segment is attached), then state,
  * message, count, resets, writer_pid, writer_command, writer_alive, age
- * (seconds since the count changed) and rate.  Strings follow json.h: valid
+ * (seconds since the count changed) and rate; then viewer_pid and
+ * viewer_attached (this process, and whether it is one of nattch), and the
+ * attached processes as the screen lists them: attached_total (found),
+ * attached_unreadable (processes whose maps could not be read) and attached,
+ * an array of {pid, uid, user, map ("rw" or "ro"), maps, command, viewer},
+ * viewer true on this process's own line; the three null when not scanned
+ * (not attached, or no segment).  Strings follow json.h: valid
  * UTF-8 always.  in must be what m was built from.  Looks up user and group
  * names.  Returns the length it needed, as report_text(). */
 size_t report_json(const struct view_model *m, const struct model_input *in, char *buf, size_t len);

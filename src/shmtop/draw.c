@@ -250,7 +250,8 @@ static void draw_fields(const struct view_model *m, const struct view_model *p,
 			const struct layout *l, const struct draw_style *s)
 {
 	if (!p)
-		rule(l->info_sep_y, "segment (IPC_STAT)", A_NORMAL, s);
+		rule(l->info_sep_y, m->fields_title ? m->fields_title : "segment (IPC_STAT)",
+		     A_NORMAL, s);
 	size_t shown = (size_t)(l->info_rows * l->info_cols);
 	for (size_t i = 0; i < m->nfields && i < shown; i++) {
 		if (p && i < p->nfields && same(m->fields[i].value, p->fields[i].value))

@@ -24,6 +24,7 @@
 #include "events.h"
 #include "layout.h"
 #include "listscreen.h"
+#include "objmon.h"
 #include "preview.h"
 
 #define NOTICE_NS (5 * NS_PER_SEC)
@@ -62,6 +63,8 @@ struct tui {
 	struct preview preview;
 	bool have_preview;
 	struct drawlog_drawn panel_drawn;
+	objmon *obj; /* the detail view shows this object (not a SysV segment) instead of mon */
+	struct model_object obj_in;
 };
 
 static const int delays[] = { 1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 600 };
@@ -88,7 +91,7 @@ static bool full_redraw(const struct tui *t)
 static void footer_keys(const struct tui *t, struct view_model *m)
 {
 	char *q = strstr(m->footer, "q quit");
-	if (q && t->mon != t->base_mon)
+	if (q && (t->mon != t->base_mon || t->obj))
 		memcpy(q, "q back", 6);
 	size_t n = strlen(m->footer);
 	snprintf(m->footer + n, sizeof m->footer - n, "%s", "  Tab list");
@@ -116,6 +119,35 @@ static void lay_out(struct tui *t, const struct view_model *m)
 	layout_compute(&in, &t->layout);
 }
 
+/* The detail view of an object that is not a SysV segment: the same
+ * dashboard, with no value and an empty history. */
+static void render_object(struct tui *t)
+{
+	objmon_input(t->obj, &t->obj_in);
+	t->obj_in.delay_tenths = t->delay;
+	t->obj_in.notice = clock_mono_ns() < t->notice_until ? t->notice : NULL;
+	t->model = t->drawn == &t->models[0] ? &t->models[1] : &t->models[0];
+	struct view_model *m = t->model;
+	model_build_object(m, &t->obj_in);
+	lay_out(t, m);
+	footer_keys(t, m);
+	const struct model_input none = { .spark_mode = SPARK_VALUE };
+	if (!t->layout.too_small)
+		model_graph(m, &none, (size_t)t->layout.graph_w, (unsigned)t->layout.graph_h, NULL);
+	snprintf(m->graph_title, sizeof m->graph_title, "history: none (not a shmwriter record)");
+	if (full_redraw(t))
+		t->panel_drawn.valid = false;
+	draw_screen(m, full_redraw(t) ? NULL : t->drawn, &t->layout, &t->style, t->help);
+	if (t->layout.panel_h > 0 && !t->help)
+		drawlog_draw(t->layout.panel_y, t->layout.panel_h, &t->preview,
+			     objmon_events(t->obj), &t->style, &t->panel_drawn);
+	t->drawn = m;
+	t->drawn_layout = t->layout;
+	t->drawn_help = t->help;
+	wnoutrefresh(stdscr);
+	doupdate();
+}
+
 static void render(struct tui *t)
 {
 	int64_t now = clock_mono_ns();
@@ -131,6 +163,10 @@ static void render(struct tui *t)
 			      ? "reset acknowledged: count restarted at 0"
 			  : t->pending == SHMTOP_CMD_PAUSE ? "pause acknowledged: writer PAUSED"
 							   : "resume acknowledged: writer running");
+	}
+	if (t->obj) {
+		render_object(t);
+		return;
 	}
 	monitor_input(t->mon, &t->in);
 	t->in.now_mono = now;
@@ -236,6 +272,12 @@ static void tick(struct tui *t)
 		list_refresh(&t->list);
 		return;
 	}
+	if (t->obj) {
+		objmon_poll(t->obj);
+		objmon_preview(t->obj, COLS > 4 ? (size_t)COLS - 3 : 1, &t->preview);
+		t->have_preview = true;
+		return;
+	}
 	monitor_poll(t->mon);
 	observe(t);
 }
@@ -246,6 +288,8 @@ static void show_detail(struct tui *t, monitor *mon, int64_t *next_poll)
 {
 	if (t->mon != t->base_mon && t->mon != mon)
 		monitor_free(t->mon);
+	objmon_free(t->obj);
+	t->obj = NULL;
 	t->mon = mon;
 	t->listing = false;
 	t->waiting = false;
@@ -262,10 +306,35 @@ static void show_list(struct tui *t, int64_t *next_poll)
 	if (t->mon != t->base_mon)
 		monitor_free(t->mon);
 	t->mon = t->base_mon;
+	objmon_free(t->obj);
+	t->obj = NULL;
 	t->listing = true;
 	t->help = false;
 	t->list_drawn.valid = false;
 	*next_poll = clock_mono_ns(); /* read it now */
+}
+
+/* Show the detail view of row r of inventory s, an object that is not a
+ * SysV segment (a POSIX object, a memfd, a deleted object): its metadata,
+ * holders, event log and, for a POSIX object, a preview of its first bytes.
+ * The list's Enter on such a row comes here.  0, or -1 (out of memory, or
+ * a SysV row: open those with monitor_new()). */
+static int open_object(struct tui *t, const struct inventory *s, const struct inventory_row *r,
+		       int64_t *next_poll)
+{
+	objmon *o = objmon_new(s, r);
+	if (!o)
+		return -1;
+	show_detail(t, t->mon, next_poll);
+	t->obj = o;
+	t->have_preview = false;
+	return 0;
+}
+
+/* The row the list's selection is on, or NULL. */
+static const struct inventory_row *list_selection(const struct list_screen *l)
+{
+	return l->view.sel < l->snap.n ? &l->snap.rows[l->view.sel] : NULL;
 }
 
 /* A key on the all-segments screen; returns true to quit. */
@@ -277,6 +346,11 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 	case LIST_QUIT: return true;
 	case LIST_BACK: show_detail(t, t->base_mon, next_poll); break;
 	case LIST_OPEN: {
+		const struct inventory_row *r = list_selection(&t->list);
+		if (r && r->kind != INVENTORY_SYSV) {
+			open_object(t, &t->list.snap, r, next_poll);
+			break;
+		}
 		/* a key is followed through re-creation; key 0 (private, or
 		 * removed) only names its one segment */
 		monitor *mon = k ? monitor_new(k) : monitor_new_shmid(id);
@@ -299,7 +373,7 @@ static bool key(struct tui *t, int ch, int64_t *next_poll)
 {
 	if (t->listing)
 		return list_keys(t, ch, next_poll);
-	if (!t->help && (ch == '\t' || (t->mon != t->base_mon &&
+	if (!t->help && (ch == '\t' || ((t->mon != t->base_mon || t->obj) &&
 					(ch == 'q' || ch == 'Q' || ch == 27 || ch == KEY_LEFT)))) {
 		show_list(t, next_poll); /* back to the list it was opened from */
 		return false;
@@ -336,6 +410,8 @@ static bool key(struct tui *t, int ch, int64_t *next_poll)
 		break;
 	case 'c':
 	case 'C':
+		if (t->obj)
+			break;
 		monitor_clear_history(t->mon);
 		notice(t, "history cleared");
 		break;
@@ -343,8 +419,12 @@ static bool key(struct tui *t, int ch, int64_t *next_poll)
 	case 'D': t->mode = t->mode == SPARK_VALUE ? SPARK_RATE : SPARK_VALUE; break;
 	case 'a':
 	case 'A':
-		monitor_rescan(t->mon);
-		notice(t, "attached processes: rescanning /proc");
+		if (t->obj)
+			objmon_rescan(t->obj);
+		else
+			monitor_rescan(t->mon);
+		notice(t, t->obj ? "holders: rescanning /proc"
+				 : "attached processes: rescanning /proc");
 		*next_poll = clock_mono_ns();
 		break;
 	case '+':
@@ -484,6 +564,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	endwin();
 	if (t.mon != mon)
 		monitor_free(t.mon);
+	objmon_free(t.obj);
 	list_free(&t.list);
 	return rc;
 }

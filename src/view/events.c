@@ -32,6 +32,8 @@ static const char *const kind_names[EVENT_NKINDS] = {
 	[EVENT_PAUSE] = "pause",
 	[EVENT_RESUME] = "resume",
 	[EVENT_RESET] = "reset",
+	[EVENT_RESIZE] = "resize",
+	[EVENT_RESIDENT] = "resident",
 };
 
 const char *events_kind_name(enum event_kind k)
@@ -244,6 +246,90 @@ size_t events_diff(const struct events_obs *prev, const struct events_obs *cur, 
 		    "removed (IPC_RMID): key now %s, %" PRIu64 " still attached",
 		    format_key(c->key, k, sizeof k), c->nattch);
 	return d.added;
+}
+
+static void add_obj(struct events_ring *r, int64_t wall_ns, enum event_kind kind, pid_t pid,
+		    uint64_t n, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+
+static void add_obj(struct events_ring *r, int64_t wall_ns, enum event_kind kind, pid_t pid,
+		    uint64_t n, const char *fmt, ...)
+{
+	struct event e;
+	memset(&e, 0, sizeof e);
+	e.wall_ns = wall_ns;
+	e.kind = kind;
+	e.shmid = -1;
+	e.pid = pid;
+	e.n = n;
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(e.text, sizeof e.text, fmt, ap);
+	va_end(ap);
+	events_push(r, &e);
+}
+
+static bool has_pid(const struct events_objobs *o, pid_t pid)
+{
+	for (size_t i = 0; i < o->npids; i++)
+		if (o->pids[i] == pid)
+			return true;
+	return false;
+}
+
+/* A process's name for a log line: control bytes (it is the process's
+ * own choice) as '?'. */
+static const char *comm_text(const char *comm, char *buf, size_t len)
+{
+	size_t i = 0;
+	for (; comm[i] && i + 1 < len && i < 15; i++)
+		buf[i] =
+		    (unsigned char)comm[i] < 0x20 || (unsigned char)comm[i] >= 0x7f ? '?' : comm[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+size_t events_obj_diff(const struct events_objobs *prev, const struct events_objobs *cur,
+		       int64_t wall_ns, struct events_ring *r)
+{
+	uint64_t before = r->next;
+	char a[24], b[24], c[24];
+	if (!cur->present) {
+		if (prev->present)
+			add_obj(r, wall_ns, EVENT_GONE, 0, 0, "the object is gone%s",
+				prev->linked ? ": unlinked, and no process holds it" : "");
+		return (size_t)(r->next - before);
+	}
+	if (!prev->present)
+		add_obj(r, wall_ns, EVENT_CREATED, 0, cur->size,
+			"the object is there (%" PRIu64 " bytes)", cur->size);
+	if (prev->present && prev->linked && !cur->linked)
+		add_obj(r, wall_ns, EVENT_REMOVED, 0, cur->nholders,
+			"its name was unlinked; %zu process%s still hold%s it", cur->nholders,
+			cur->nholders == 1 ? "" : "es", cur->nholders == 1 ? "s" : "");
+	if (prev->present && prev->size != cur->size)
+		add_obj(r, wall_ns, EVENT_RESIZE, 0, cur->size,
+			"size %" PRIu64 " -> %" PRIu64 " bytes (%s)", prev->size, cur->size,
+			format_size(cur->size, a, sizeof a));
+	if (prev->present && prev->resident != cur->resident)
+		add_obj(r, wall_ns, EVENT_RESIDENT, 0, cur->resident, "resident %s -> %s of %s",
+			format_size(prev->resident, a, sizeof a),
+			format_size(cur->resident, b, sizeof b),
+			format_size(cur->size, c, sizeof c));
+	if (prev->present && prev->scanned && cur->scanned) {
+		for (size_t i = 0; i < cur->npids; i++)
+			if (!has_pid(prev, cur->pids[i]))
+				add_obj(r, wall_ns, EVENT_ATTACH, cur->pids[i], cur->nholders,
+					"pid %d (%s) holds it (%zu holder%s)", (int)cur->pids[i],
+					comm_text(cur->comm[i], a, sizeof a), cur->nholders,
+					cur->nholders == 1 ? "" : "s");
+		for (size_t i = 0; i < prev->npids; i++)
+			if (!has_pid(cur, prev->pids[i]))
+				add_obj(r, wall_ns, EVENT_DETACH, prev->pids[i], cur->nholders,
+					"pid %d (%s) let go (%zu holder%s)", (int)prev->pids[i],
+					comm_text(prev->comm[i], a, sizeof a), cur->nholders,
+					cur->nholders == 1 ? "" : "s");
+	}
+	return (size_t)(r->next - before);
 }
 
 void events_log_init(struct events_log *lg)

@@ -72,6 +72,8 @@ enum event_kind {
 	EVENT_PAUSE,
 	EVENT_RESUME,
 	EVENT_RESET,
+	EVENT_RESIZE,   /* an object's size changed */
+	EVENT_RESIDENT, /* an object's resident bytes changed */
 	EVENT_NKINDS
 };
 
@@ -126,6 +128,30 @@ void events_observe(const struct model_input *in, struct events_obs *out);
 
 /* Observe in at wall_ns; returns the events appended (0 the first time). */
 size_t events_log_update(struct events_log *lg, const struct model_input *in, int64_t wall_ns);
+
+/* One observation of a POSIX, memfd or deleted object, for the detail
+ * view of an inventory row: its size, resident bytes and holders.  Its
+ * events: gone (no longer listed, nor held), created (listed again),
+ * removed (its name unlinked while held: now a deleted object), resize,
+ * resident, attach and detach (a process began or ceased to hold it; only
+ * between two observations that both had a scan). */
+#define EVENTS_OBJ_PIDS 64
+
+struct events_objobs {
+	bool present;
+	bool linked; /* it has its name in /dev/shm (a posix object, not deleted) */
+	uint64_t size, resident;
+	bool scanned;    /* holders known */
+	size_t nholders; /* holders found */
+	size_t npids;    /* of which in pids[] (and comm[]), pid ascending */
+	pid_t pids[EVENTS_OBJ_PIDS];
+	char comm[EVENTS_OBJ_PIDS][16];
+};
+
+/* Append to r what happened between prev and cur, seen at wall_ns.
+ * Returns how many events it appended. */
+size_t events_obj_diff(const struct events_objobs *prev, const struct events_objobs *cur,
+		       int64_t wall_ns, struct events_ring *r);
 
 /* The kind's short name: "attach", "detach", "writer start", ... */
 const char *events_kind_name(enum event_kind k);

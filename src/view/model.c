@@ -11,7 +11,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <sys/sysmacros.h>
+
 #include "format.h"
+#include "names.h"
 
 /* Samples the rate is averaged over. */
 #define RATE_WINDOW 10
@@ -231,13 +234,16 @@ static void fields_of(struct view_model *m, const struct model_input *in)
 	field(m, "key", "%s", format_key(st->key, a, sizeof a));
 	field(m, "shmid", "%d", st->shmid);
 	field(m, "size", "%" PRIu64 " (%s)", st->size, format_size(st->size, a, sizeof a));
-	field(m, "nattch", "%" PRIu64, st->nattch);
+	/* the kernel's count, which holds this viewer's own attach */
+	field(m, "nattch", "%" PRIu64 "%s", st->nattch,
+	      in->self_attached && st->nattch > 0 ? " (1 is this viewer)" : "");
 	field(m, "perms", "%s %s", format_perms(st->mode, a, sizeof a),
 	      format_octal(st->mode, b, sizeof b));
 	field(m, "status", "%s", format_status(st->dest, st->locked, a, sizeof a));
 	field(m, "owner", "%s", in->owner ? in->owner : "?");
 	field(m, "cpid", "%d", (int)st->cpid);
-	field(m, "lpid", "%d", (int)st->lpid);
+	field(m, "lpid", "%d%s", (int)st->lpid,
+	      in->self_pid > 0 && st->lpid == in->self_pid ? " " MODEL_SELF_MARK : "");
 	field(m, "creator", "%s", in->creator ? in->creator : "?");
 	field(m, "atime", "%s", format_time(st->atime, a, sizeof a));
 	field(m, "dtime", "%s", format_time(st->dtime, a, sizeof a));
@@ -282,20 +288,22 @@ static void procs_of(struct view_model *m, const struct model_input *in)
 		return;
 	m->have_procs = true;
 	uint64_t nattch = in->stat->nattch;
+	const char *self = in->self_attached && nattch > 0 ? " (1 is this viewer)" : "";
 	m->procs_warn = a->maps != nattch;
 	if (!m->procs_warn)
 		snprintf(m->procs_title, sizeof m->procs_title,
-			 "attached: %zu process%s, nattch %" PRIu64, a->total,
-			 a->total == 1 ? "" : "es", nattch);
+			 "attached: %zu process%s, nattch %" PRIu64 "%s", a->total,
+			 a->total == 1 ? "" : "es", nattch, self);
 	else if (a->maps < nattch)
 		snprintf(m->procs_title, sizeof m->procs_title,
-			 "attached: %zu process%s found, nattch %" PRIu64 " - %" PRIu64
+			 "attached: %zu process%s found, nattch %" PRIu64 "%s - %" PRIu64
 			 " not visible (hidepid, another pid namespace or no permission)",
-			 a->total, a->total == 1 ? "" : "es", nattch, nattch - a->maps);
+			 a->total, a->total == 1 ? "" : "es", nattch, self, nattch - a->maps);
 	else
 		snprintf(m->procs_title, sizeof m->procs_title,
-			 "attached: %zu process%s found with %" PRIu64 " attaches, nattch %" PRIu64,
-			 a->total, a->total == 1 ? "" : "es", a->maps, nattch);
+			 "attached: %zu process%s found with %" PRIu64 " attaches, nattch %" PRIu64
+			 "%s",
+			 a->total, a->total == 1 ? "" : "es", a->maps, nattch, self);
 	snprintf(m->procs_head, sizeof m->procs_head, "%7s %-10s %-5s %s", "PID", "USER", "MAP",
 		 "COMMAND");
 	m->nprocs = a->n;
@@ -307,9 +315,12 @@ static void procs_of(struct view_model *m, const struct model_input *in)
 			 p->maps > 1 ? "x" : "");
 		if (p->maps > 1)
 			snprintf(map + 3, sizeof map - 3, "%u", p->maps);
-		int cut =
-		    snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-5s %s", (int)p->pid,
-			     p->user, map, p->command); /* a long command is cut */
+		/* the viewer's own line says so before its command, which a
+		 * narrow screen cuts */
+		bool me = in->self_pid > 0 && p->pid == in->self_pid;
+		int cut = snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-5s %s%s",
+				   (int)p->pid, p->user, map, me ? MODEL_SELF_MARK " " : "",
+				   p->command); /* a long command is cut */
 		(void)cut;
 	}
 }
@@ -396,4 +407,158 @@ void model_build(struct view_model *m, const struct model_input *in)
 	procs_of(m, in);
 	spark_of(m, in);
 	footer_of(m, in);
+}
+
+char *model_escape(const char *s, char *buf, size_t len)
+{
+	size_t at = 0;
+	if (!len)
+		return buf;
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+		char e[8];
+		if (c == '\\')
+			snprintf(e, sizeof e, "\\\\");
+		else if (c < 0x20 || c >= 0x7f)
+			snprintf(e, sizeof e, "\\x%02x", c);
+		else
+			snprintf(e, sizeof e, "%c", c);
+		size_t el = strlen(e);
+		if (at + el >= len)
+			break;
+		memcpy(buf + at, e, el);
+		at += el;
+	}
+	buf[at] = '\0';
+	return buf;
+}
+
+/* A holder's part: "rw", "ro", "rw+fd", "fd"; with more than one mapping
+ * "rwx2". */
+static void holds_text(const struct inventory_holder *h, char *buf, size_t len)
+{
+	unsigned maps = h->maps_rw + h->maps_ro;
+	const char *how = h->maps_rw ? "rw" : h->maps_ro ? "ro" : "";
+	char n[16] = "";
+	if (maps > 1)
+		snprintf(n, sizeof n, "x%u", maps);
+	snprintf(buf, len, "%s%s%s%s", how, n, maps && h->fds ? "+" : "", h->fds ? "fd" : "");
+}
+
+static void object_holders(struct view_model *m, const struct model_object *in)
+{
+	char age[24];
+	m->have_procs = true;
+	snprintf(m->procs_head, sizeof m->procs_head, "%7s %-10s %-7s %s", "PID", "USER", "HOLDS",
+		 "COMMAND");
+	if (!in->scanned) {
+		snprintf(m->procs_title, sizeof m->procs_title,
+			 "holders: not scanned yet (a scans /proc)");
+		return;
+	}
+	size_t fdonly = 0;
+	for (size_t i = 0; i < in->nholders; i++)
+		fdonly += in->holders[i].maps_rw + in->holders[i].maps_ro == 0;
+	int64_t ago = in->now_wall_ns - in->scan_ns;
+	char only[48] = "";
+	if (fdonly)
+		snprintf(only, sizeof only, ", %zu only by a descriptor", fdonly);
+	snprintf(m->procs_title, sizeof m->procs_title, "holders: %zu process%s%s, scanned %s ago",
+		 in->nholders, in->nholders == 1 ? "" : "es", only,
+		 format_age(ago > 0 ? ago : 0, age, sizeof age));
+	m->nprocs = in->nholders < ATTACHED_MAX ? in->nholders : ATTACHED_MAX;
+	m->procs_more = in->nholders - m->nprocs;
+	for (size_t i = 0; i < m->nprocs; i++) {
+		const struct inventory_holder *h = &in->holders[i];
+		char holds[24], user[32], comm[sizeof h->comm * 4 + 1];
+		holds_text(h, holds, sizeof holds);
+		char c16[sizeof h->comm + 1];
+		memcpy(c16, h->comm, sizeof h->comm);
+		c16[sizeof h->comm] = '\0';
+		bool me = in->self_pid > 0 && h->pid == in->self_pid;
+		snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-7s %s%s", (int)h->pid,
+			 names_user(h->uid, user, sizeof user), holds,
+			 me ? MODEL_SELF_MARK " " : "", model_escape(c16, comm, sizeof comm));
+	}
+}
+
+static const char *upper_kind(enum inventory_kind k)
+{
+	switch (k) {
+	case INVENTORY_POSIX: return "POSIX";
+	case INVENTORY_SEM: return "SEM";
+	case INVENTORY_MEMFD: return "MEMFD";
+	case INVENTORY_DELETED: return "DELETED";
+	default: return "SYSV";
+	}
+}
+
+void model_build_object(struct view_model *m, const struct model_object *in)
+{
+	const struct inventory_row *r = in->row;
+	const char *dir = in->devshm ? in->devshm : INVENTORY_DEVSHM_DIR;
+	char name[INVENTORY_NAME_MAX * 4], a[48], b[48];
+	memset(m, 0, sizeof *m);
+	model_escape(r->name, name, sizeof name);
+	m->state = in->present ? MODEL_FOREIGN : MODEL_REMOVED;
+	m->health = HEALTH_NONE;
+	m->tone = !in->present ? TONE_WARN : r->orphan ? TONE_WARN : TONE_NORMAL;
+	snprintf(m->badge, sizeof m->badge, "%s", in->present ? upper_kind(r->kind) : "GONE");
+	const char *prefix = r->kind == INVENTORY_MEMFD ? "memfd:" : "";
+	int cut = snprintf(m->title, sizeof m->title, "shmtop  %s  %s%.40s",
+			   inventory_kind_name(r->kind), prefix, name); /* a long name is cut */
+	const char *what = "";
+	switch (r->kind) {
+	case INVENTORY_POSIX: what = "a POSIX shared memory object (shm_open)"; break;
+	case INVENTORY_SEM: what = "a POSIX semaphore (sem_open), not memory"; break;
+	case INVENTORY_MEMFD:
+		what = "anonymous shared memory (memfd_create), known only through its holders";
+		break;
+	case INVENTORY_DELETED:
+		what = "a POSIX object unlinked but still held: it lives until its holders let go";
+		break;
+	default: break;
+	}
+	bool path = r->kind != INVENTORY_MEMFD;
+	cut |= snprintf(m->message, sizeof m->message, "%s%s%s%.200s%s: %s%s", path ? dir : "",
+			path ? "/" : "", prefix, name,
+			r->kind == INVENTORY_DELETED ? " (deleted)" : "",
+			in->present ? "" : "gone, was ", what);
+	(void)cut;
+
+	m->fields_title = "object (stat)";
+	field(m, "kind", "%s", inventory_kind_name(r->kind));
+	field(m, "name", "%s%s", prefix, name);
+	field(m, "size", "%" PRIu64 " (%s)", r->size, format_size(r->size, a, sizeof a));
+	if (r->have_resident || r->kind != INVENTORY_SYSV)
+		field(m, "resident", "%" PRIu64 " (%s)", r->resident,
+		      format_size(r->resident, a, sizeof a));
+	if (r->kind == INVENTORY_POSIX || r->kind == INVENTORY_SEM || r->mode) {
+		char u[40], g[40];
+		field(m, "owner", "%s:%s", names_user(r->uid, u, sizeof u),
+		      names_group(r->gid, g, sizeof g));
+		field(m, "perms", "%s %s", format_perms(r->mode, a, sizeof a),
+		      format_octal(r->mode, b, sizeof b));
+		field(m, "mtime", "%s", format_time(r->mtime, a, sizeof a));
+	}
+	field(m, "device", "%u:%u", major((dev_t)r->dev), minor((dev_t)r->dev));
+	field(m, "inode", "%" PRIu64, r->ino);
+	if (in->scanned)
+		field(m, "holders", "%zu", in->nholders);
+	else
+		field(m, "holders", "not scanned");
+	if (r->kind == INVENTORY_POSIX)
+		field(m, "orphan", "%s",
+		      !in->scanned ? "unknown (no scan yet)"
+		      : r->orphan  ? "yes: nobody maps or holds it"
+				   : "no");
+	int64_t ago = in->now_wall_ns - in->scan_ns;
+	if (in->scanned)
+		field(m, "scanned", "%s ago", format_age(ago > 0 ? ago : 0, a, sizeof a));
+	else
+		field(m, "scanned", "never");
+	object_holders(m, in);
+	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
+	snprintf(m->footer, sizeof m->footer, "a rescan  +/- delay %d.%ds  ? help  q quit",
+		 in->delay_tenths / 10, in->delay_tenths % 10);
 }

@@ -16,6 +16,7 @@
 #include "attached.h"
 #include "clock.h"
 #include "graph.h"
+#include "inventory.h"
 #include "ipcstat.h"
 #include "shmtop/record.h"
 #include "spark.h"
@@ -62,6 +63,8 @@ struct model_input {
 	size_t nhist;
 	uint64_t hist_first;        /* sample number of hist[0] */
 	const struct attached *att; /* attached processes, or NULL: not scanned */
+	pid_t self_pid;             /* this viewer's pid: its own attach is marked; 0: none */
+	bool self_attached;         /* this viewer has the segment attached (one of nattch) */
 	bool writer_alive;          /* proc_alive() of snap's writer */
 	const char *writer_comm;    /* or NULL */
 	bool busy;                  /* snap was copied field by field while the
@@ -78,6 +81,9 @@ struct model_input {
 };
 
 #define MODEL_FIELDS 13
+/* How the viewer's own attach is marked: after its lpid, before its command
+ * in the attached processes. */
+#define MODEL_SELF_MARK "(this viewer)"
 #define MODEL_SPARK_MAX 512
 
 struct model_field {
@@ -102,7 +108,8 @@ struct view_model {
 	bool control_ok;
 	char control[200]; /* which commands work, or why none do */
 	char notice[200];
-	size_t nfields; /* most important first */
+	const char *fields_title; /* the fields' rule (a literal); NULL: "segment (IPC_STAT)" */
+	size_t nfields;           /* most important first */
 	struct model_field fields[MODEL_FIELDS];
 	char spark_title[96]; /* "history: value  min 3  max 120" */
 	char spark[SPARK_BYTES(MODEL_SPARK_MAX)];
@@ -111,7 +118,7 @@ struct view_model {
 	/* Attached processes (only with model_procs()). */
 	bool have_procs;
 	bool procs_warn;       /* the count found differs from nattch */
-	char procs_title[160]; /* "attached: 2 processes, nattch 2" */
+	char procs_title[200]; /* "attached: 2 processes, nattch 2" */
 	char procs_head[64];   /* column headings */
 	size_t nprocs;
 	size_t procs_more; /* found but not listed */
@@ -131,6 +138,37 @@ void model_build(struct view_model *m, const struct model_input *in);
  * width x height cells, keeping the scale prev (NULL: a fresh one). */
 void model_graph(struct view_model *m, const struct model_input *in, size_t width, unsigned height,
 		 const struct graph_scale *prev);
+
+/* The detail view of an object that is not a SysV segment: a POSIX object
+ * in /dev/shm, a memfd, or a deleted object still held (an inventory row).
+ * None of the pointers is kept. */
+struct model_object {
+	const struct inventory_row *row;        /* as last seen (never NULL) */
+	bool present;                           /* still there at the last look */
+	const struct inventory_holder *holders; /* the row's holders, pid ascending */
+	size_t nholders;
+	bool scanned;        /* holders known: a scan of /proc has run */
+	int64_t scan_ns;     /* when (CLOCK_REALTIME) */
+	int64_t now_wall_ns; /* CLOCK_REALTIME, for the scan's age */
+	pid_t self_pid;      /* this viewer: its own line is marked */
+	const char *devshm;  /* the directory of posix objects ("/dev/shm") */
+	int delay_tenths;
+	const char *notice; /* a message from the UI, or NULL */
+};
+
+/* Build m, the same dashboard a foreign segment gets, for an object: a
+ * title and badge (its kind), what it is, its metadata as fields (kind,
+ * name, size, resident, owner, perms, mtime, device, inode, holders,
+ * orphan, scanned), its holders as the processes panel ("rw", "ro", "fd"
+ * for a holder with only a descriptor, "+fd" for one with both), and the
+ * footer.  A name's bytes are shown as printable ASCII, '\' and any other
+ * byte escaped as \xNN, so the screen keeps its columns.  Looks up user
+ * and group names. */
+void model_build_object(struct view_model *m, const struct model_object *in);
+
+/* s with every byte that is not printable ASCII as \xNN and '\' as "\\",
+ * into buf (cut at a whole escape).  Returns buf. */
+char *model_escape(const char *s, char *buf, size_t len);
 
 /* The badge text for a state and health ("WAITING", "PAUSED", ...). */
 const char *model_badge(enum model_state state, enum model_health health);

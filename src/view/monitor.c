@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "attached.h"
 #include "clock.h"
@@ -46,6 +47,7 @@ struct monitor {
 	pid_t comm_pid;
 	char comm[32];
 	char owner[80], creator[80];
+	pid_t self; /* this viewer: its own attach is shown as such */
 };
 
 monitor *monitor_new(key_t key)
@@ -58,6 +60,7 @@ monitor *monitor_new(key_t key)
 	m->state = MODEL_WAITING;
 	m->removed_shmid = -1;
 	m->comm_pid = -1;
+	m->self = getpid();
 	m->watch = (struct proc_watch)PROC_WATCH_INIT;
 	segment_init(&m->seg);
 	return m;
@@ -293,6 +296,8 @@ void monitor_input(const monitor *m, struct model_input *in)
 	in->hist_first = m->hist_first;
 	in->att =
 	    m->have_att && m->seg.shmid >= 0 && m->seg.shmid == m->scanned.shmid ? &m->att : NULL;
+	in->self_pid = m->self;
+	in->self_attached = m->seg.data != NULL && m->have_stat && m->stat.shmid == m->seg.shmid;
 	in->writer_alive = m->have_snap && m->writer_alive;
 	in->writer_comm = m->comm_pid == (m->have_snap ? m->snap.writer_pid : -2) ? m->comm : NULL;
 	in->busy = m->have_snap && m->busy;

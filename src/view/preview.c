@@ -127,3 +127,12 @@ void preview_format(const unsigned char *buf, size_t len, uint64_t seg_size, siz
 	else
 		format_hex(out, buf, width);
 }
+
+void preview_none(const char *why, struct preview *out)
+{
+	memset(out, 0, sizeof *out);
+	snprintf(out->title, sizeof out->title, "preview: none");
+	out->nlines = 1;
+	int cut = snprintf(out->lines[0], PREVIEW_LINE, "%s", why); /* a long reason is cut */
+	(void)cut;
+}

@@ -43,4 +43,8 @@ bool preview_is_text(const unsigned char *buf, size_t len);
 void preview_format(const unsigned char *buf, size_t len, uint64_t seg_size, size_t width,
 		    struct preview *out);
 
+/* No preview, and why ("a memfd object has no path to open"): a title and
+ * the reason as its one line, cut to PREVIEW_LINE - 1 bytes. */
+void preview_none(const char *why, struct preview *out);
+
 #endif

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The watcher keeps the object's last row and holders, the bytes of its
+ * last look, and an inventory of its own for the scans (rows grown as the
+ * host needs; freed with it).
+ */
+#include "objmon.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "objpeek.h"
+
+struct objmon {
+	struct inventory_row row; /* as last seen */
+	bool present;
+	bool linked; /* its name in /dev/shm is still this object */
+	struct inventory_holder holders[OBJMON_HOLDERS];
+	size_t nholders; /* holders found (more than kept if OBJMON_HOLDERS is short) */
+	bool scanned;
+	int64_t scan_ns;   /* CLOCK_REALTIME of the scan */
+	int64_t next_scan; /* CLOCK_MONOTONIC */
+	bool rescan;
+	struct inventory inv;
+	const char *devshm;
+
+	unsigned char bytes[PREVIEW_MAX];
+	size_t nbytes;
+	bool have_bytes;
+	char nopreview[PREVIEW_LINE];
+
+	struct events_ring ring;
+	struct events_objobs prev;
+	bool have_prev;
+};
+
+/* TEMPORARY, until branch inv's "inventory: scan" is merged: the host
+ * layer does not define inventory_scan() yet.  Weak, so the real one wins. */
+__attribute__((weak)) int inventory_scan(struct inventory *s)
+{
+	(void)s;
+	errno = ENOSYS;
+	return -1;
+}
+
+/* Holders of row r of s into o. */
+static void take_holders(objmon *o, const struct inventory *s, const struct inventory_row *r)
+{
+	o->nholders = r->nholders;
+	size_t n = r->nholders < OBJMON_HOLDERS ? r->nholders : OBJMON_HOLDERS;
+	if (s->holders && r->holder0 + n <= s->nholders)
+		memcpy(o->holders, s->holders + r->holder0, n * sizeof o->holders[0]);
+	else
+		o->nholders = 0;
+}
+
+objmon *objmon_new(const struct inventory *s, const struct inventory_row *r)
+{
+	if (r->kind == INVENTORY_SYSV) {
+		errno = EINVAL;
+		return NULL;
+	}
+	objmon *o = calloc(1, sizeof *o);
+	if (!o)
+		return NULL;
+	o->row = *r;
+	o->present = true;
+	o->linked = r->kind == INVENTORY_POSIX || r->kind == INVENTORY_SEM;
+	o->scanned = s->scanned;
+	o->scan_ns = s->scan_ns;
+	if (s->scanned)
+		take_holders(o, s, r);
+	o->inv.devshm_dir = s->devshm_dir;
+	o->inv.proc_dir = s->proc_dir;
+	o->inv.sysvipc_path = s->sysvipc_path;
+	o->devshm = s->devshm_dir ? s->devshm_dir : INVENTORY_DEVSHM_DIR;
+	o->rescan = !s->scanned; /* holders at the first poll, if the list had none */
+	o->next_scan = clock_mono_ns() + OBJMON_SCAN_NS;
+	events_init(&o->ring);
+	return o;
+}
+
+/* The name's object now: the fields a stat gives, if it is still ours. */
+static void stat_name(objmon *o)
+{
+	struct stat st;
+	char path[PATH_MAX];
+	if (!o->linked)
+		return;
+	snprintf(path, sizeof path, "%s/%s", o->devshm, o->row.name);
+	if (!objpeek_name_ok(o->row.name) || lstat(path, &st) < 0 ||
+	    (uint64_t)st.st_dev != o->row.dev || (uint64_t)st.st_ino != o->row.ino) {
+		/* unlinked or replaced: a scan says whether it is still held */
+		o->linked = false;
+		o->rescan = true;
+		return;
+	}
+	struct inventory_row *r = &o->row;
+	r->size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+	r->resident = (uint64_t)st.st_blocks * 512;
+	r->uid = st.st_uid;
+	r->gid = st.st_gid;
+	r->mode = st.st_mode & 0777;
+	r->mtime = st.st_mtime;
+	o->present = true;
+}
+
+/* Collect (and scan) into o->inv, growing its rows until they all fit. */
+static int collect(objmon *o)
+{
+	if (inventory_scan(&o->inv) < 0)
+		return -1;
+	for (;;) {
+		if (!o->inv.rows) {
+			o->inv.max = 256;
+			o->inv.rows = calloc(o->inv.max, sizeof *o->inv.rows);
+			if (!o->inv.rows)
+				return -1;
+		}
+		if (inventory_collect(&o->inv,
+				      INVENTORY_NAMES | INVENTORY_DEVSHM | INVENTORY_ORPHANS) < 0)
+			return -1;
+		if (!o->inv.truncated && !o->inv.res.truncated)
+			return 0;
+		size_t want = o->inv.total + o->inv.total / 4 + 64;
+		struct inventory_row *rows = realloc(o->inv.rows, want * sizeof *rows);
+		if (!rows)
+			return 0; /* what fits */
+		o->inv.rows = rows;
+		o->inv.max = want;
+	}
+}
+
+static void scan(objmon *o)
+{
+	o->rescan = false;
+	o->next_scan = clock_mono_ns() + OBJMON_SCAN_NS;
+	if (collect(o) < 0) {
+		/* no scan: a name no longer there is all we know */
+		o->present = o->present && o->linked;
+		return;
+	}
+	o->scanned = true;
+	o->scan_ns = o->inv.scan_ns ? o->inv.scan_ns : clock_wall_ns();
+	for (size_t i = 0; i < o->inv.n; i++) {
+		const struct inventory_row *r = &o->inv.rows[i];
+		if (r->kind == INVENTORY_SYSV || r->dev != o->row.dev || r->ino != o->row.ino)
+			continue;
+		if (o->linked && r->kind != INVENTORY_POSIX && r->kind != INVENTORY_SEM)
+			continue; /* the directory read's row has the name's fields */
+		/* A row from the scan alone knows no owner, mode or mtime. */
+		struct inventory_row keep = o->row;
+		o->row = *r;
+		if (!r->mode && !r->uid && !r->mtime) {
+			o->row.uid = keep.uid;
+			o->row.gid = keep.gid;
+			o->row.mode = keep.mode;
+			o->row.mtime = keep.mtime;
+			snprintf(o->row.owner, sizeof o->row.owner, "%s", keep.owner);
+		}
+		o->linked = r->kind == INVENTORY_POSIX || r->kind == INVENTORY_SEM;
+		o->present = true;
+		take_holders(o, &o->inv, r);
+		return;
+	}
+	/* not found: a name still linked is there with no holders */
+	o->nholders = 0;
+	o->present = o->linked;
+	if (!o->linked && o->row.kind == INVENTORY_POSIX)
+		o->row.kind = INVENTORY_DELETED; /* what it became, if anything */
+}
+
+/* The first bytes of an object with a name. */
+static void peek(objmon *o)
+{
+	o->have_bytes = false;
+	o->nbytes = 0;
+	if (o->row.kind == INVENTORY_MEMFD) {
+		snprintf(o->nopreview, sizeof o->nopreview,
+			 "no preview: a memfd object has no path to open");
+		return;
+	}
+	if (o->row.kind == INVENTORY_SEM) {
+		snprintf(o->nopreview, sizeof o->nopreview,
+			 "no preview: a semaphore, not memory to read");
+		return;
+	}
+	if (!o->linked || !o->present) {
+		snprintf(o->nopreview, sizeof o->nopreview,
+			 "no preview: the object is deleted; only its holders can reach it");
+		return;
+	}
+	uint64_t size;
+	char why[PREVIEW_LINE - 16];
+	if (objpeek_read(o->devshm, o->row.name, o->row.dev, o->row.ino, o->bytes, sizeof o->bytes,
+			 &o->nbytes, &size, why, sizeof why) < 0) {
+		snprintf(o->nopreview, sizeof o->nopreview, "no preview: %s", why);
+		return;
+	}
+	o->row.size = size;
+	o->have_bytes = true;
+}
+
+static void observe(objmon *o)
+{
+	struct events_objobs cur;
+	memset(&cur, 0, sizeof cur);
+	cur.present = o->present;
+	cur.linked = o->linked;
+	cur.size = o->row.size;
+	cur.resident = o->row.resident;
+	cur.scanned = o->scanned;
+	cur.nholders = o->nholders;
+	size_t kept = o->nholders < OBJMON_HOLDERS ? o->nholders : OBJMON_HOLDERS;
+	for (size_t i = 0; i < kept && cur.npids < EVENTS_OBJ_PIDS; i++, cur.npids++) {
+		cur.pids[cur.npids] = o->holders[i].pid;
+		memcpy(cur.comm[cur.npids], o->holders[i].comm, sizeof cur.comm[0]);
+		cur.comm[cur.npids][sizeof cur.comm[0] - 1] = '\0';
+	}
+	if (o->have_prev)
+		events_obj_diff(&o->prev, &cur, clock_wall_ns(), &o->ring);
+	o->prev = cur;
+	o->have_prev = true;
+}
+
+void objmon_poll(objmon *o)
+{
+	stat_name(o);
+	if (o->rescan || clock_mono_ns() >= o->next_scan)
+		scan(o);
+	peek(o);
+	observe(o);
+}
+
+void objmon_rescan(objmon *o)
+{
+	o->rescan = true;
+}
+
+void objmon_input(const objmon *o, struct model_object *in)
+{
+	memset(in, 0, sizeof *in);
+	in->row = &o->row;
+	in->present = o->present;
+	in->holders = o->holders;
+	in->nholders = o->nholders < OBJMON_HOLDERS ? o->nholders : OBJMON_HOLDERS;
+	in->scanned = o->scanned;
+	in->scan_ns = o->scan_ns;
+	in->now_wall_ns = clock_wall_ns();
+	in->self_pid = getpid();
+	in->devshm = o->devshm;
+}
+
+void objmon_preview(const objmon *o, size_t width, struct preview *out)
+{
+	if (o->have_bytes)
+		preview_format(o->bytes, o->nbytes, o->row.size, width, out);
+	else
+		preview_none(o->nopreview[0] ? o->nopreview : "no preview yet", out);
+}
+
+const struct events_ring *objmon_events(const objmon *o)
+{
+	return &o->ring;
+}
+
+void objmon_free(objmon *o)
+{
+	if (!o)
+		return;
+	inventory_free(&o->inv);
+	free(o->inv.rows);
+	free(o);
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Watching one object that is not a SysV segment (a POSIX object, a memfd,
+ * a deleted object still held), opened from a row of the inventory: the
+ * detail view's counterpart of monitor.h.  It follows the object by its
+ * device and inode, not its name: a name unlinked while held turns the
+ * object into a deleted one, and a new object under the same name is
+ * another object.
+ *
+ * Each objmon_poll() is cheap: for an object with a name, one fstatat() in
+ * /dev/shm (size, resident bytes, owner, mode, mtime) and the preview's
+ * look at its first bytes (objpeek.h).  Holders come from a scan of /proc
+ * (inventory_scan()), the slow part: at the first poll, then every
+ * OBJMON_SCAN_NS, when the name goes away, or when asked (objmon_rescan());
+ * memfd and deleted objects, which have no name to stat, are updated only
+ * then.  Each poll's observation feeds the object's event log.
+ */
+#ifndef SHMTOP_OBJMON_H
+#define SHMTOP_OBJMON_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "events.h"
+#include "inventory.h"
+#include "model.h"
+#include "preview.h"
+
+#define OBJMON_SCAN_NS INT64_C(5000000000)
+#define OBJMON_HOLDERS 256 /* holders kept, pid ascending */
+
+typedef struct objmon objmon;
+
+/* A watcher of the object row of inventory s (its holders are s's), not a
+ * SysV segment.  Where /dev/shm and /proc are read follows s (devshm_dir,
+ * proc_dir).  NULL if out of memory, or r is a SysV row (errno EINVAL). */
+objmon *objmon_new(const struct inventory *s, const struct inventory_row *r);
+
+/* Look at the object again, scanning /proc when it is due. */
+void objmon_poll(objmon *o);
+
+/* Scan /proc for its holders at the next poll. */
+void objmon_rescan(objmon *o);
+
+/* The model input of the object as last seen (the UI's fields left zero):
+ * valid until the next call on o. */
+void objmon_input(const objmon *o, struct model_object *in);
+
+/* The preview of its first bytes, laid out width cells wide, or a line
+ * saying why there is none (a memfd or a deleted object has no path to
+ * open; no permission; ...). */
+void objmon_preview(const objmon *o, size_t width, struct preview *out);
+
+/* Its event log: size, resident bytes and holders over time. */
+const struct events_ring *objmon_events(const objmon *o);
+
+/* Free o.  NULL is allowed. */
+void objmon_free(objmon *o);
+
+#endif

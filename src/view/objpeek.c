@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The look at a POSIX object's first bytes.  The SIGBUS guard: a handler
+ * that jumps back out of the copy, installed only around it and armed only
+ * during it (a SIGBUS from anywhere else is raised again with the action
+ * that was there before).  Returning from a SIGBUS handler would run the
+ * faulting load again, so a flag alone cannot do; the jump is the one thing
+ * the handler does, and shmtop is single-threaded.
+ */
+#include "objpeek.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "names.h"
+
+static sigjmp_buf bus_jump;
+static volatile sig_atomic_t bus_armed;
+
+static void on_bus(int sig)
+{
+	if (bus_armed)
+		siglongjmp(bus_jump, 1);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+/* Copy n bytes of a mapping that its owner may truncate under us.  0, or
+ * -1 if the object shrank (SIGBUS). */
+static int guarded_copy(unsigned char *dst, const volatile unsigned char *src, size_t n)
+{
+	struct sigaction sa, old;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_bus;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGBUS, &sa, &old) < 0)
+		return -1;
+	sigset_t bus, was;
+	sigemptyset(&bus);
+	sigaddset(&bus, SIGBUS);
+	sigprocmask(SIG_UNBLOCK, &bus, &was);
+	int rc = 0;
+	if (sigsetjmp(bus_jump, 1) == 0) {
+		bus_armed = 1;
+		for (size_t i = 0; i < n; i++)
+			dst[i] = src[i];
+	} else {
+		rc = -1;
+	}
+	bus_armed = 0;
+	sigprocmask(SIG_SETMASK, &was, NULL);
+	sigaction(SIGBUS, &old, NULL);
+	return rc;
+}
+
+bool objpeek_name_ok(const char *name)
+{
+	return name && *name && !strchr(name, '/') && strcmp(name, ".") != 0 &&
+	       strcmp(name, "..") != 0 && strlen(name) <= 255;
+}
+
+/* Why dir/name would not open: its owner and mode when they can be read. */
+static void denied(int dfd, const char *name, int e, char *why, size_t whylen)
+{
+	struct stat st;
+	char u[40];
+	if ((e == EACCES || e == EPERM) && fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0)
+		snprintf(why, whylen, "permission denied: owner %s, mode %04o, you are uid %u",
+			 names_user(st.st_uid, u, sizeof u), (unsigned)(st.st_mode & 07777),
+			 (unsigned)geteuid());
+	else if (e == ELOOP)
+		snprintf(why, whylen, "it is a symbolic link, not an object");
+	else if (e == ENOENT)
+		snprintf(why, whylen, "it is no longer there");
+	else
+		snprintf(why, whylen, "cannot open it: %s", strerror(e));
+}
+
+int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, unsigned char *buf,
+		 size_t len, size_t *got, uint64_t *size, char *why, size_t whylen)
+{
+	*got = 0;
+	*size = 0;
+	if (!objpeek_name_ok(name)) {
+		snprintf(why, whylen, "not a name in %s", dir);
+		return -1;
+	}
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0) {
+		snprintf(why, whylen, "cannot open %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	int fd = openat(dfd, name, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM) /* O_NOATIME: only the owner (or CAP_FOWNER) */
+		fd = openat(dfd, name, flags);
+	if (fd < 0) {
+		denied(dfd, name, errno, why, whylen);
+		close(dfd);
+		return -1;
+	}
+	close(dfd);
+	struct stat st;
+	int rc = -1;
+	if (fstat(fd, &st) < 0) {
+		snprintf(why, whylen, "fstat: %s", strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "not a regular file");
+	} else if ((uint64_t)st.st_dev != dev || (uint64_t)st.st_ino != ino) {
+		snprintf(why, whylen, "the name is now another object (inode %llu)",
+			 (unsigned long long)st.st_ino);
+	} else {
+		*size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+		long page = sysconf(_SC_PAGESIZE);
+		size_t n = len;
+		if (page > 0 && n > (size_t)page)
+			n = (size_t)page;
+		if (n > *size)
+			n = (size_t)*size;
+		rc = 0;
+		if (n > 0) {
+			void *p = mmap(NULL, n, PROT_READ, MAP_SHARED, fd, 0);
+			if (p == MAP_FAILED) {
+				snprintf(why, whylen, "mmap: %s", strerror(errno));
+				rc = -1;
+			} else {
+				if (guarded_copy(buf, p, n) == 0) {
+					*got = n;
+				} else {
+					snprintf(why, whylen, "it shrank while being read");
+					rc = -1;
+				}
+				munmap(p, n);
+			}
+		}
+	}
+	close(fd);
+	return rc;
+}

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A bounded, read-only look at the first bytes of a named POSIX shared
+ * memory object, for the detail view's preview (preview.h lays them out).
+ * The name and the bytes belong to whoever made the object, so:
+ *
+ *   - the name is one path component (no '/', not "." or ".."), opened
+ *     with openat() on a descriptor of the directory, O_RDONLY, O_NOFOLLOW
+ *     (no symlink), O_NONBLOCK (a FIFO planted there does not hang the
+ *     viewer), O_NOCTTY, O_CLOEXEC, and O_NOATIME when this user may (the
+ *     look leaves the atime an admin reads);
+ *   - fstat() of the open file must show a regular file with the device and
+ *     inode the inventory listed: a name replaced since is not read;
+ *   - the map is PROT_READ of at most one page and never past st_size (an
+ *     empty object is not mapped), and the copy out of it is guarded: if the
+ *     owner truncates the object between the fstat() and the copy, the
+ *     SIGBUS that follows ends the copy, not the viewer.
+ *
+ * Nothing is kept open: each look opens, maps, copies and closes.
+ */
+#ifndef SHMTOP_OBJPEEK_H
+#define SHMTOP_OBJPEEK_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* Is name a single path component this module will open?  Pure. */
+bool objpeek_name_ok(const char *name);
+
+/* Copy up to len bytes (at most a page) from the start of dir/name into
+ * buf, if it is still the object dev/ino and this user may read it.
+ * *got is the bytes copied, *size the object's size as fstat() gave it.
+ * 0, or -1 with a one-line reason in why. */
+int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, unsigned char *buf,
+		 size_t len, size_t *got, uint64_t *size, char *why, size_t whylen);
+
+#endif

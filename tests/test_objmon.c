@@ -1,0 +1,426 @@
+/* SPDX-License-Identifier: MIT */
+/* The detail view of a POSIX, memfd or deleted object: the model's strings
+ * from hand-made inventory rows, the object's events, the safe look at its
+ * first bytes (real files in a directory of the test's own standing in for
+ * /dev/shm: a FIFO, a symlink, a name replaced), and the watcher through an
+ * object's resize and unlink. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "events.h"
+#include "model.h"
+#include "objmon.h"
+#include "objpeek.h"
+
+#define S INT64_C(1000000000)
+
+static struct inventory_row row;
+static struct inventory_holder holders[3];
+static struct model_object in;
+static struct view_model m;
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	memset(&row, 0, sizeof row);
+	row.kind = INVENTORY_POSIX;
+	snprintf(row.name, sizeof row.name, "psm_1234");
+	row.dev = makedev(0, 26);
+	row.ino = 4711;
+	row.size = 8192;
+	row.resident = 4096;
+	row.have_resident = true;
+	row.uid = 0;
+	row.gid = 0;
+	row.mode = 0640;
+	row.mtime = 1700000000;
+	holders[0] =
+	    (struct inventory_holder){ .pid = 100, .uid = 0, .comm = "python3", .maps_rw = 1 };
+	holders[1] = (struct inventory_holder){
+		.pid = 200, .uid = 0, .comm = "reader", .maps_ro = 2, .fds = 1
+	};
+	holders[2] = (struct inventory_holder){ .pid = 300, .uid = 0, .comm = "keeper", .fds = 1 };
+	memset(&in, 0, sizeof in);
+	in.row = &row;
+	in.present = true;
+	in.holders = holders;
+	in.nholders = 3;
+	in.scanned = true;
+	in.scan_ns = 1000 * S;
+	in.now_wall_ns = 1003 * S;
+	in.self_pid = 999;
+	in.delay_tenths = 5;
+	return 0;
+}
+
+static const char *field(const char *label)
+{
+	for (size_t i = 0; i < m.nfields; i++)
+		if (strcmp(m.fields[i].label, label) == 0)
+			return m.fields[i].value;
+	return NULL;
+}
+
+static void test_posix_model(void **state)
+{
+	(void)state;
+	model_build_object(&m, &in);
+	assert_string_equal(m.title, "shmtop  posix  psm_1234");
+	assert_string_equal(m.badge, "POSIX");
+	assert_false(m.have_value);
+	assert_string_equal(m.fields_title, "object (stat)");
+	assert_string_equal(m.message,
+			    "/dev/shm/psm_1234: a POSIX shared memory object (shm_open)");
+	assert_string_equal(field("kind"), "posix");
+	assert_string_equal(field("name"), "psm_1234");
+	assert_string_equal(field("size"), "8192 (8.0K)");
+	assert_string_equal(field("resident"), "4096 (4.0K)");
+	assert_string_equal(field("owner"), "root:root");
+	assert_string_equal(field("perms"), "rw-r----- 0640");
+	assert_non_null(strstr(field("mtime"), "2023"));
+	assert_string_equal(field("device"), "0:26");
+	assert_string_equal(field("inode"), "4711");
+	assert_string_equal(field("holders"), "3");
+	assert_string_equal(field("orphan"), "no");
+	assert_string_equal(field("scanned"), "3s ago");
+	assert_true(m.have_procs);
+	assert_string_equal(m.procs_title,
+			    "holders: 3 processes, 1 only by a descriptor, scanned 3s ago");
+	assert_int_equal(m.nprocs, 3);
+	assert_string_equal(m.procs[0], "    100 root       rw      python3");
+	assert_string_equal(m.procs[1], "    200 root       rox2+fd reader");
+	assert_string_equal(m.procs[2], "    300 root       fd      keeper");
+	assert_string_equal(m.footer, "a rescan  +/- delay 0.5s  ? help  q quit");
+
+	/* an orphan, before any scan, and gone */
+	row.orphan = true;
+	in.nholders = 0;
+	model_build_object(&m, &in);
+	assert_string_equal(field("orphan"), "yes: nobody maps or holds it");
+	assert_int_equal(m.tone, TONE_WARN);
+	in.scanned = false;
+	model_build_object(&m, &in);
+	assert_string_equal(field("orphan"), "unknown (no scan yet)");
+	assert_string_equal(field("holders"), "not scanned");
+	assert_string_equal(field("scanned"), "never");
+	assert_string_equal(m.procs_title, "holders: not scanned yet (a scans /proc)");
+	in.present = false;
+	model_build_object(&m, &in);
+	assert_string_equal(m.badge, "GONE");
+	assert_int_equal(m.state, MODEL_REMOVED);
+	assert_string_equal(m.message, "/dev/shm/psm_1234: gone, was a POSIX shared memory "
+				       "object (shm_open)");
+}
+
+static void test_memfd_deleted_model(void **state)
+{
+	(void)state;
+	row.kind = INVENTORY_MEMFD;
+	snprintf(row.name, sizeof row.name, "pipewire-memfd");
+	row.mode = 0;
+	row.mtime = 0;
+	in.self_pid = 200;
+	model_build_object(&m, &in);
+	assert_string_equal(m.title, "shmtop  memfd  memfd:pipewire-memfd");
+	assert_string_equal(m.badge, "MEMFD");
+	assert_string_equal(m.message,
+			    "memfd:pipewire-memfd: anonymous shared memory (memfd_create), "
+			    "known only through its holders");
+	assert_string_equal(field("name"), "memfd:pipewire-memfd");
+	assert_null(field("owner")); /* a scan knows no owner or mode */
+	assert_null(field("orphan"));
+	assert_string_equal(m.procs[1], "    200 root       rox2+fd (this viewer) reader");
+
+	row.kind = INVENTORY_DELETED;
+	snprintf(row.name, sizeof row.name, "gone_soon");
+	model_build_object(&m, &in);
+	assert_string_equal(m.badge, "DELETED");
+	assert_string_equal(m.message, "/dev/shm/gone_soon (deleted): a POSIX object unlinked but "
+				       "still held: it lives until its holders let go");
+}
+
+/* A name's bytes and a command's are the owner's: escaped, the columns kept. */
+static void test_hostile_names(void **state)
+{
+	(void)state;
+	char name[256];
+	memset(name, 'x', 255);
+	name[255] = '\0';
+	memcpy(name, "a b\n\xff\\\x1b[2J", 10);
+	snprintf(row.name, sizeof row.name, "%s", name);
+	snprintf(holders[0].comm, sizeof holders[0].comm, "ev\til\x7f");
+	model_build_object(&m, &in);
+	/* cut to the field, at a whole escape */
+	assert_string_equal(field("name"), "a b\\x0a\\xff\\\\\\x1b[2Jxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	assert_non_null(strstr(m.message, "/dev/shm/a b\\x0a\\xff\\\\\\x1b[2Jxxx"));
+	assert_string_equal(m.procs[0], "    100 root       rw      ev\\x09il\\x7f");
+	for (const char *p = m.message; *p; p++)
+		assert_true((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
+	for (const char *p = m.title; *p; p++)
+		assert_true((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
+	char small[7];
+	assert_string_equal(model_escape("a\n", small, sizeof small), "a\\x0a");
+	assert_string_equal(model_escape("abc\n", small, sizeof small), "abc"); /* whole escapes */
+}
+
+static void obs(struct events_objobs *o, uint64_t size, uint64_t res, size_t n, ...)
+{
+	memset(o, 0, sizeof *o);
+	o->present = o->linked = o->scanned = true;
+	o->size = size;
+	o->resident = res;
+	o->nholders = o->npids = n;
+	va_list ap;
+	va_start(ap, n);
+	for (size_t i = 0; i < n; i++) {
+		o->pids[i] = va_arg(ap, int);
+		snprintf(o->comm[i], sizeof o->comm[i], "p%d", (int)o->pids[i]);
+	}
+	va_end(ap);
+}
+
+static void test_object_events(void **state)
+{
+	(void)state;
+	struct events_ring r;
+	struct events_objobs a, b;
+	events_init(&r);
+	obs(&a, 4096, 0, 1, 10);
+	obs(&b, 4096, 0, 1, 10);
+	assert_int_equal(events_obj_diff(&a, &b, S, &r), 0);
+	obs(&b, 8192, 4096, 2, 10, 20);
+	assert_int_equal(events_obj_diff(&a, &b, S, &r), 3);
+	assert_string_equal(events_get(&r, 0)->text, "size 4096 -> 8192 bytes (8.0K)");
+	assert_int_equal(events_get(&r, 0)->kind, EVENT_RESIZE);
+	assert_string_equal(events_get(&r, 1)->text, "resident 0 -> 4.0K of 8.0K");
+	assert_string_equal(events_get(&r, 2)->text, "pid 20 (p20) holds it (2 holders)");
+	assert_int_equal(events_get(&r, 2)->pid, 20);
+	obs(&a, 8192, 4096, 1, 20);
+	a.linked = false;
+	assert_int_equal(events_obj_diff(&b, &a, 2 * S, &r), 2);
+	assert_string_equal(events_get(&r, 3)->text,
+			    "its name was unlinked; 1 process still holds it");
+	assert_string_equal(events_get(&r, 4)->text, "pid 10 (p10) let go (1 holder)");
+	char line[EVENTS_TEXT + 32];
+	events_format(events_get(&r, 4), line, sizeof line);
+	assert_string_equal(line, "00:00:02 detach: pid 10 (p10) let go (1 holder)");
+	/* no holders compared without a scan on both sides */
+	b = a;
+	b.scanned = false;
+	b.npids = b.nholders = 0;
+	assert_int_equal(events_obj_diff(&a, &b, 3 * S, &r), 0);
+	b.present = false;
+	assert_int_equal(events_obj_diff(&a, &b, 3 * S, &r), 1);
+	assert_string_equal(events_get(&r, 5)->text, "the object is gone");
+	a.linked = true;
+	events_obj_diff(&a, &b, 3 * S, &r);
+	assert_string_equal(events_get(&r, 6)->text,
+			    "the object is gone: unlinked, and no process holds it");
+	assert_int_equal(events_obj_diff(&b, &a, 4 * S, &r), 1);
+	assert_string_equal(events_get(&r, 7)->text, "the object is there (8192 bytes)");
+}
+
+/* Make dir/name holding text; its device and inode into *st. */
+static void make(const char *name, const char *text, struct stat *st)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(stat(path, st), 0);
+}
+
+static int setup_dir(void **state)
+{
+	setup(state);
+	snprintf(dir, sizeof dir, "/tmp/shmtop-objmon.XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	return 0;
+}
+
+static int teardown_dir(void **state)
+{
+	(void)state;
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static void test_peek(void **state)
+{
+	(void)state;
+	unsigned char buf[PREVIEW_MAX];
+	size_t got;
+	uint64_t size;
+	char why[128];
+	struct stat st, st2;
+	make("obj", "hello, world\n", &st);
+	assert_int_equal(objpeek_read(dir, "obj", st.st_dev, st.st_ino, buf, sizeof buf, &got,
+				      &size, why, sizeof why),
+			 0);
+	assert_int_equal(got, 13);
+	assert_int_equal(size, 13);
+	assert_memory_equal(buf, "hello, world\n", 13);
+
+	/* empty: nothing mapped, no error */
+	make("empty", "", &st2);
+	assert_int_equal(objpeek_read(dir, "empty", st2.st_dev, st2.st_ino, buf, sizeof buf, &got,
+				      &size, why, sizeof why),
+			 0);
+	assert_int_equal(got, 0);
+	assert_int_equal(size, 0);
+
+	/* bigger than the buffer: the buffer's worth */
+	char big[5000];
+	memset(big, 'y', sizeof big - 1);
+	big[sizeof big - 1] = '\0';
+	make("big", big, &st2);
+	assert_int_equal(objpeek_read(dir, "big", st2.st_dev, st2.st_ino, buf, sizeof buf, &got,
+				      &size, why, sizeof why),
+			 0);
+	assert_int_equal(got, PREVIEW_MAX);
+	assert_int_equal(size, 4999);
+
+	/* another object under the listed name */
+	assert_int_equal(objpeek_read(dir, "obj", st.st_dev, st.st_ino + 1, buf, sizeof buf, &got,
+				      &size, why, sizeof why),
+			 -1);
+	assert_non_null(strstr(why, "the name is now another object"));
+	assert_int_equal(got, 0);
+
+	/* a symlink, a FIFO (must not hang), a directory, names with '/' */
+	char path[128], target[128];
+	snprintf(path, sizeof path, "%s/link", dir);
+	snprintf(target, sizeof target, "%s/obj", dir);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(objpeek_read(dir, "link", st.st_dev, st.st_ino, buf, sizeof buf, &got,
+				      &size, why, sizeof why),
+			 -1);
+	assert_string_equal(why, "it is a symbolic link, not an object");
+	snprintf(path, sizeof path, "%s/fifo", dir);
+	assert_int_equal(mkfifo(path, 0600), 0);
+	assert_int_equal(stat(path, &st2), 0);
+	assert_int_equal(objpeek_read(dir, "fifo", st2.st_dev, st2.st_ino, buf, sizeof buf, &got,
+				      &size, why, sizeof why),
+			 -1);
+	assert_string_equal(why, "not a regular file");
+	assert_int_equal(
+	    objpeek_read(dir, "../etc/passwd", 0, 0, buf, sizeof buf, &got, &size, why, sizeof why),
+	    -1);
+	assert_false(objpeek_name_ok("a/b"));
+	assert_false(objpeek_name_ok(""));
+	assert_false(objpeek_name_ok(".."));
+	assert_false(objpeek_name_ok("."));
+	assert_true(objpeek_name_ok("a b\n\xff"));
+	assert_int_equal(
+	    objpeek_read(dir, "none", 0, 0, buf, sizeof buf, &got, &size, why, sizeof why), -1);
+	assert_string_equal(why, "it is no longer there");
+}
+
+/* The watcher on a file of the test's directory: a preview, a resize seen
+ * by the next poll, then the name unlinked. */
+static void test_watch(void **state)
+{
+	(void)state;
+	struct stat st;
+	make("watched", "12345", &st);
+	struct inventory inv;
+	memset(&inv, 0, sizeof inv);
+	inv.devshm_dir = dir;
+	snprintf(row.name, sizeof row.name, "watched");
+	row.dev = st.st_dev;
+	row.ino = st.st_ino;
+	row.size = 5;
+	objmon *o = objmon_new(&inv, &row);
+	assert_non_null(o);
+	objmon_poll(o);
+	struct preview pv;
+	objmon_preview(o, 70, &pv);
+	assert_true(pv.text);
+	assert_string_equal(pv.title, "preview: text, first 5 of 5 bytes");
+	assert_string_equal(pv.lines[0], "12345");
+	struct model_object mi;
+	objmon_input(o, &mi);
+	assert_true(mi.present);
+	assert_int_equal(mi.row->size, 5);
+	assert_int_equal(mi.self_pid, getpid());
+
+	char path[128];
+	snprintf(path, sizeof path, "%s/watched", dir);
+	FILE *f = fopen(path, "a");
+	assert_non_null(f);
+	fputs("6789", f);
+	fclose(f);
+	objmon_poll(o);
+	objmon_input(o, &mi);
+	assert_int_equal(mi.row->size, 9);
+	const struct events_ring *r = objmon_events(o);
+	assert_true(events_count(r) >= 1);
+	assert_string_equal(events_get(r, 0)->text, "size 5 -> 9 bytes (9)");
+
+	/* SysV rows are the monitor's */
+	struct inventory_row sysv = row;
+	sysv.kind = INVENTORY_SYSV;
+	assert_null(objmon_new(&inv, &sysv));
+
+	assert_int_equal(unlink(path), 0);
+	objmon_poll(o);
+	objmon_input(o, &mi);
+	objmon_preview(o, 70, &pv);
+	assert_string_equal(pv.title, "preview: none");
+	assert_string_equal(pv.lines[0],
+			    "no preview: the object is deleted; only its holders can reach it");
+	model_build_object(&m, &mi);
+	assert_false(mi.present); /* nobody holds it */
+	assert_string_equal(m.badge, "GONE");
+	assert_string_equal(events_get(r, events_count(r) - 1)->text,
+			    "the object is gone: unlinked, and no process holds it");
+	objmon_free(o);
+}
+
+/* A memfd row never previews. */
+static void test_memfd_no_preview(void **state)
+{
+	(void)state;
+	struct inventory inv;
+	memset(&inv, 0, sizeof inv);
+	inv.devshm_dir = dir;
+	row.kind = INVENTORY_MEMFD;
+	objmon *o = objmon_new(&inv, &row);
+	assert_non_null(o);
+	objmon_poll(o);
+	struct preview pv;
+	objmon_preview(o, 70, &pv);
+	assert_string_equal(pv.lines[0], "no preview: a memfd object has no path to open");
+	objmon_free(o);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_posix_model, setup),
+		cmocka_unit_test_setup(test_memfd_deleted_model, setup),
+		cmocka_unit_test_setup(test_hostile_names, setup),
+		cmocka_unit_test_setup(test_object_events, setup),
+		cmocka_unit_test_setup_teardown(test_peek, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_watch, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_memfd_no_preview, setup_dir, teardown_dir),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
