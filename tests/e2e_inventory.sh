@@ -1,10 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # The list of every shared memory object (shmtop -a) in tmux, with real
-# objects of every kind made here: a POSIX object mapped by a helper, a
-# memfd, a /dev/shm object unlinked while mapped, a POSIX semaphore, one
-# held by an fd only, a POSIX orphan (nobody holds it) and a SysV orphan
-# (its creator exited), beside a shmwriter segment.
+# objects of every kind, each held by a tests/shmobj of its own: a POSIX
+# object mapped, a memfd, a /dev/shm object unlinked while mapped, a POSIX
+# semaphore, one held by an fd only; and a POSIX orphan (nobody holds it)
+# and a SysV orphan (its creator exited), beside a shmwriter segment.
 #  - every kind is listed with its size, resident bytes (from stat, and
 #    /proc/sysvipc/shm) and holders; the holders' pids in the removal box
 #    are the helper's and the writer's;
@@ -20,10 +20,11 @@
 #  - 3 s of the interactive list leave the writer segment's lpid, atime
 #    and dtime as they were.
 #
-# usage: e2e_inventory.sh SHMTOP SHMWRITER
+# usage: e2e_inventory.sh SHMTOP SHMWRITER SHMOBJ
 set -u
 SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
+SHMOBJ=$(realpath "$3")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
 RUN=inv$$
@@ -34,45 +35,6 @@ P=t$$- # this run's names in /dev/shm: short, to fit the NAME column
 CLEANUPS+=("rm -f /dev/shm/$P* /dev/shm/sem.$P*")
 COLS=200 ROWS=50
 LIST_FILTER_MAX=128 # listscreen.h
-
-# The helper: makes the objects, prints its pid, holds them until killed.
-cat >"$TMP/objects.py" <<'PY'
-import ctypes, mmap, os, sys, time
-pre = sys.argv[1]
-def make(name, size, written):
-    fd = os.open("/dev/shm/" + name, os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
-    os.ftruncate(fd, size)
-    m = mmap.mmap(fd, size)
-    m[:written] = b"x" * written
-    return fd, m
-keep = []
-# a POSIX object, mapped read-write: 64 KiB, 16 KiB of it written
-fd, m = make(pre + "posix", 65536, 16384)
-os.close(fd)
-keep.append(m)
-# a memfd, mapped and open: 32 KiB, 8 KiB written
-mfd = os.memfd_create(pre + "memfd")
-os.ftruncate(mfd, 32768)
-m = mmap.mmap(mfd, 32768)
-m[:8192] = b"y" * 8192
-keep += [m, mfd]
-# unlinked while mapped and open: 20 KiB, 4 KiB written
-fd, m = make(pre + "deleted", 20480, 4096)
-os.unlink("/dev/shm/" + pre + "deleted")
-keep += [m, fd]
-# held by an fd only: 12 KiB, all written
-fd = os.open("/dev/shm/" + pre + "fdonly", os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
-os.write(fd, b"z" * 12288)
-keep.append(fd)
-# a POSIX semaphore: /dev/shm/sem.NAME
-libc = ctypes.CDLL(None, use_errno=True)
-libc.sem_open.restype = ctypes.c_void_p
-if not libc.sem_open(("/" + pre + "sem").encode(), os.O_CREAT | os.O_EXCL, 0o600, 1):
-    sys.exit("sem_open: " + os.strerror(ctypes.get_errno()))
-print(os.getpid(), flush=True)
-while True:
-    time.sleep(60)
-PY
 
 # human BYTES: a size as the list shows it (lsipc's units, rounded half up).
 human() {
@@ -100,6 +62,13 @@ expect_row() {
 # resident PATH: st_blocks * 512 of a file (or /proc/PID/fd/N).
 resident() { stat -L -c '%b %B' "$1" | awk '{ print $1 * $2 }'; }
 size_of() { stat -L -c %s "$1"; }
+# map_of PID PATH: the /proc/PID/map_files entry of PID's mapping of PATH.
+map_of() {
+	local r
+	r=$(awk -v p="$2" '{ n = $6; for (i = 7; i <= NF; i++) n = n " " $i } n == p { print $1; exit }' \
+		"/proc/$1/maps")
+	[[ -n $r ]] && echo "/proc/$1/map_files/$r"
+}
 # fd_of PID TARGET: the /proc/PID/fd/N whose link is TARGET.
 fd_of() {
 	local f
@@ -128,18 +97,27 @@ unfilter() {
 }
 sysv_field() { awk -v id="$1" -v c="$2" 'NR > 1 && $2 == id { print $c }' /proc/sysvipc/shm; }
 
-python3 "$TMP/objects.py" "$P" >"$TMP/pid" 2>"$TMP/err" &
-HPID=$!
-PIDS+=("$HPID")
-until_ok 10 test -s "$TMP/pid" || { echo "the helper did not start: $(cat "$TMP/err")"; exit 1; }
-[[ $(cat "$TMP/pid") == "$HPID" ]] || { echo "helper pid $(cat "$TMP/pid") is not $HPID"; exit 1; }
-# nobody holds these: POSIX orphans
+# hold VAR MODE ARGS...: shmobj holding an object in the background; its
+# pid in VAR.
+hold() {
+	local v=$1
+	shift
+	"$SHMOBJ" "$@" >"$TMP/$v" 2>"$TMP/$v.err" &
+	PIDS+=("$!")
+	until_ok 10 test -s "$TMP/$v" || { echo "shmobj $* did not start: $(cat "$TMP/$v.err")"; return 1; }
+	printf -v "$v" '%s' "$(awk '{ print $1 }' "$TMP/$v")"
+	[[ ${!v} == "$!" ]] || { echo "shmobj $* says pid ${!v}, not $!"; return 1; }
+}
+hold HP posix "${P}posix" 65536 16384 || exit 1 # mapped read-write
+hold HM memfd "${P}memfd" 32768 8192 || exit 1  # mapped, and its fd kept
+hold HD deleted "${P}deleted" 20480 4096 || exit 1
+hold HF fd "${P}fdonly" 12288 12288 || exit 1 # an fd, no map
+hold HS sem "${P}sem" || exit 1
+# nobody holds this one: a POSIX orphan
 head -c 8192 /dev/zero >"/dev/shm/${P}orphan"
 # a SysV orphan: its creator exits at once
 KEYS+=("$(key 1)")
-python3 -c 'import ctypes, sys
-sys.exit(ctypes.CDLL(None).shmget(int(sys.argv[1], 16), 4096, 0o1000 | 0o600) < 0)' "$(key 1)" ||
-	{ echo "cannot make the SysV orphan"; exit 1; }
+"$SHMOBJ" orphan "$(key 1)" 4096 >/dev/null || { echo "cannot make the SysV orphan"; exit 1; }
 writer "$(key 2)" || exit 1
 
 t_every_kind() {
@@ -167,9 +145,9 @@ t_every_kind() {
 		"$(human "$(resident "/dev/shm/${P}fdonly")")" 1 || return 1
 	expect_row list "sem.${P}sem" sem "$(human "$(size_of "/dev/shm/sem.${P}sem")")" \
 		"$(human "$(resident "/dev/shm/sem.${P}sem")")" 1 || return 1
-	f=$(fd_of "$HPID" "/memfd:${P}memfd (deleted)") || fail "no memfd fd in the helper" || return 1
+	f=$(fd_of "$HM" "/memfd:${P}memfd (deleted)") || fail "no memfd fd in shmobj" || return 1
 	expect_row list "${P}memfd" memfd "$(human 32768)" "$(human "$(resident "$f")")" 1 || return 1
-	f=$(fd_of "$HPID" "/dev/shm/${P}deleted (deleted)") || fail "no deleted fd" || return 1
+	f=$(map_of "$HD" "/dev/shm/${P}deleted (deleted)") || fail "no deleted map" || return 1
 	expect_row list "${P}deleted" deleted "$(human 20480)" "$(human "$(resident "$f")")" 1 ||
 		return 1
 	expect_row list "${P}orphan" posix "$(human 8192)" \
@@ -189,7 +167,7 @@ t_holders_and_cancel() {
 	keys list F9
 	see list "Remove POSIX object /dev/shm/${P}posix\?" || return 1
 	see list "size 64.0K \(65536 bytes\), owner root" || return 1
-	see list "holders \(scan [0-9<]+s ago\): $HPID python3 \(map rw\)" || return 1
+	see list "holders \(scan [0-9<]+s ago\): $HP shmobj \(map rw\)" || return 1
 	keys list n
 	see list "^not removed" || return 1
 	[[ -e /dev/shm/${P}posix ]] || fail "n removed the object" || return 1
@@ -209,10 +187,10 @@ t_holders_and_cancel() {
 	until_ok 5 test -n "$(row_of list "${P}memfd")" || fail "no memfd row" || return 1
 	keys list F9
 	see list "cannot be removed by name" || return 1
-	see list "holders \(scan [0-9<]+s ago\): $HPID python3 \(map rw, fd\)" || return 1
+	see list "holders \(scan [0-9<]+s ago\): $HM shmobj \(map rw, fd\)" || return 1
 	keys list y
 	see list "sort: " || return 1
-	fd_of "$HPID" "/memfd:${P}memfd (deleted)" >/dev/null || fail "the memfd went" || return 1
+	fd_of "$HM" "/memfd:${P}memfd (deleted)" >/dev/null || fail "the memfd went" || return 1
 	keys list Escape
 }
 

@@ -558,10 +558,3 @@ void list_draw(struct list_screen *l, struct list_drawn *d)
 		draw_box(l);
 }
 
-/* TEMPORARY, until the lead's scan is merged from inv: no holders. */
-__attribute__((weak)) int inventory_scan(struct inventory *s)
-{
-	s->scanned = true;
-	s->scan_ns = clock_wall_ns();
-	return 0;
-}

@@ -334,7 +334,7 @@ static int open_object(struct tui *t, const struct inventory *s, const struct in
 /* The row the list's selection is on, or NULL. */
 static const struct inventory_row *list_selection(const struct list_screen *l)
 {
-	return l->view.sel < l->snap.n ? &l->snap.rows[l->view.sel] : NULL;
+	return list_selected(l); /* view.sel counts the rows the filter shows */
 }
 
 /* A key on the all-segments screen; returns true to quit. */
