@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <semaphore.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -52,6 +53,7 @@ static void test_map_line(void **state)
 	    scan_map_line("7fad-7fae rw-s 00000000 00:01 32770 /SYSV00002537 (deleted)", &r), 1);
 	assert_int_equal(r.kind, INVENTORY_SYSV);
 	assert_int_equal(r.ino, 32770);
+	assert_int_equal(r.key, 0x2537);
 	assert_string_equal(r.name, "");
 
 	assert_int_equal(scan_map_line("7fad-7fae rw-s 00000000 00:1b 5 /dev/shm/x (deleted) "
@@ -407,6 +409,55 @@ static void test_sysv_orphan(void **state)
 	inventory_free(&s);
 }
 
+/* A segment of another IPC namespace (a container's) is listed from its
+ * holder's maps, labelled with that namespace, never joined with a
+ * segment of ours that has the same shmid, and never removed from here. */
+static void test_other_namespace(void **state)
+{
+	(void)state;
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t child = holder_child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		int id = unshare(CLONE_NEWIPC) ? -1 : shmget(0x5eed, 8192, IPC_CREAT | 0600);
+		void *p = id < 0 ? (void *)-1 : shmat(id, NULL, 0);
+		if (p == (void *)-1 || write(ready[1], &id, sizeof id) != sizeof id)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	int id;
+	assert_int_equal(read(ready[0], &id, sizeof id), sizeof id);
+	struct inventory s = { 0 };
+	assert_int_equal(inventory_scan(&s), 0);
+	collect(&s, INVENTORY_ORPHANS);
+	const struct inventory_row *r = NULL;
+	for (size_t i = 0; i < s.n; i++)
+		if (s.rows[i].kind == INVENTORY_SYSV && s.rows[i].ipcns &&
+		    holds(&s, &s.rows[i], child))
+			r = &s.rows[i];
+	if (!r)
+		fail_msg("the other namespace's segment is not listed");
+	else {
+		assert_int_equal(r->shm.st.shmid, id);
+		assert_int_equal(r->shm.st.key, 0x5eed);
+		assert_int_equal(r->size, 8192);
+		assert_int_equal(r->nholders, 1);
+		assert_int_equal(holder(&s, r, child)->maps_rw, 1);
+		assert_false(r->orphan);
+		assert_true(r->ipcns != s.own_ipcns);
+		char why[200];
+		assert_int_equal(inventory_remove(&s, r, why, sizeof why), -1);
+		assert_non_null(strstr(why, "another IPC namespace"));
+	}
+	/* No segment of ours got the child as a holder. */
+	for (size_t i = 0; i < s.n; i++)
+		if (!s.rows[i].ipcns)
+			assert_false(holds(&s, &s.rows[i], child));
+	inventory_free(&s);
+}
+
 /* Too many objects for the rows: the totals still count them all. */
 static void test_truncated(void **state)
 {
@@ -504,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_path),
 		cmocka_unit_test_setup_teardown(test_every_kind, setup, teardown),
 		cmocka_unit_test(test_sysv_orphan),
+		cmocka_unit_test_setup_teardown(test_other_namespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 		cmocka_unit_test(test_match_find),
 		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),

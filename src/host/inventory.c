@@ -219,7 +219,7 @@ static void add(struct build *b, struct inventory_row *r)
 {
 	struct inventory *s = b->s;
 	r->orphan = b->flags & INVENTORY_ORPHANS && orphan(s, r, b->btime);
-	if (r->kind != INVENTORY_SYSV) /* sysv totals come whole from sysvipc_read() */
+	if (r->kind != INVENTORY_SYSV || r->ipcns) /* ours come whole from sysvipc_read() */
 		add_total(&s->kinds[r->kind], r);
 	if (r->orphan)
 		add_total(&s->orphans, r);
@@ -261,7 +261,7 @@ static int collect_sysv(struct build *b)
 		set_owner(b, &r);
 		if (b->flags & INVENTORY_RECORDS)
 			read_record(&r);
-		size_t count, at = seen_find(s, true, 0, r.ino, &count);
+		size_t count, at = seen_find(s, true, s->own_ipcns, r.ino, &count);
 		join(b, &r, at, count);
 		add(b, &r);
 	}
@@ -318,6 +318,29 @@ static void collect_devshm(struct build *b)
 	closedir(d);
 }
 
+/* A segment that only the maps of processes in another IPC namespace
+ * show: what they tell of it (key, shmid, extent, holders). */
+static void foreign_sysv(struct build *b, size_t at, size_t count)
+{
+	const struct inventory_seen *e = &b->s->seen[at];
+	struct inventory_row r;
+	memset(&r, 0, sizeof r);
+	r.kind = INVENTORY_SYSV;
+	r.ipcns = e->dev;
+	r.ino = e->ino;
+	r.shm.st.key = e->key;
+	r.shm.st.shmid = (int)e->ino;
+	r.shm.st.nattch = count;
+	r.uid = e->h.uid;
+	for (size_t j = at; j < at + count; j++)
+		if (b->s->seen[j].size > r.size)
+			r.size = b->s->seen[j].size;
+	r.shm.st.size = r.size;
+	set_owner(b, &r);
+	join(b, &r, at, count);
+	add(b, &r);
+}
+
 /* The objects only a scan knows: memfds, and /dev/shm objects no longer
  * in the directory. */
 static void collect_unnamed(struct build *b)
@@ -327,8 +350,13 @@ static void collect_unnamed(struct build *b)
 		const struct inventory_seen *e = &s->seen[i];
 		size_t count;
 		seen_find(s, e->kind == INVENTORY_SYSV, e->dev, e->ino, &count);
-		if (e->kind == INVENTORY_SYSV || b->used[i]) {
-			i += count; /* a segment of another IPC namespace, or joined */
+		if (b->used[i] || (e->kind == INVENTORY_SYSV && e->dev == s->own_ipcns)) {
+			i += count; /* joined, or a segment of ours removed since the scan */
+			continue;
+		}
+		if (e->kind == INVENTORY_SYSV) {
+			foreign_sysv(b, i, count);
+			i += count;
 			continue;
 		}
 		struct inventory_row r;
@@ -438,7 +466,7 @@ static bool same_object(const struct inventory_row *a, const struct inventory_ro
 	if (a->kind != b->kind)
 		return false;
 	switch (a->kind) {
-	case INVENTORY_SYSV: return a->shm.st.shmid == b->shm.st.shmid;
+	case INVENTORY_SYSV: return a->shm.st.shmid == b->shm.st.shmid && a->ipcns == b->ipcns;
 	case INVENTORY_POSIX:
 	case INVENTORY_SEM: return strcmp(a->name, b->name) == 0;
 	case INVENTORY_MEMFD:
@@ -474,6 +502,13 @@ int inventory_remove(const struct inventory *s, const struct inventory_row *r, c
 	switch (r->kind) {
 	case INVENTORY_SYSV: {
 		snprintf(what, sizeof what, "shmid %d", r->shm.st.shmid);
+		if (r->ipcns) {
+			snprintf(why, whylen,
+				 "cannot remove %s: it is in another IPC namespace (ipc:[%" PRIu64
+				 "]); remove it from inside that namespace",
+				 what, r->ipcns);
+			return -1;
+		}
 		struct shmid_ds ds;
 		/* The same segment still: a removed shmid can be reused, with
 		 * another key or ctime. */

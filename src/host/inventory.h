@@ -72,8 +72,12 @@ struct inventory_row {
 	 * memfd_create() (after "memfd:"); sysv: "".  The kernel's bytes: may
 	 * hold spaces, newlines or invalid UTF-8, never '/' or NUL. */
 	char name[INVENTORY_NAME_MAX];
-	uint64_t dev, ino;  /* identity as maps show it; sysv: ino is the shmid,
-			     * dev 0 until a scan has seen it mapped */
+	uint64_t dev, ino;  /* identity as maps show it; sysv: ino is the shmid, dev 0 */
+	uint64_t ipcns;     /* sysv: 0 for a segment of the viewer's IPC namespace; for one
+			     * only its holders' maps show, in another namespace (a
+			     * container's), that namespace (/proc/PID/ns/ipc's inode):
+			     * its shmid means nothing here, so it cannot be removed
+			     * or opened from here */
 	uint64_t size;      /* bytes */
 	uint64_t resident;  /* bytes in memory: sysv rss, others st_blocks * 512 */
 	uint64_t swap;      /* sysv: bytes swapped out; others 0 */
@@ -106,7 +110,9 @@ struct inventory_totals {
 struct inventory_seen {
 	enum inventory_kind kind; /* sysv, memfd, or posix for any /dev/shm object (collect
 				   * tells posix, sem and deleted apart) */
-	uint64_t dev, ino;        /* sysv: dev 0, ino the shmid */
+	uint64_t dev, ino;        /* sysv: dev the process's IPC namespace (the inode of
+				   * /proc/PID/ns/ipc), ino the shmid */
+	key_t key;                /* sysv: the key its maps name */
 	char name[INVENTORY_NAME_MAX];
 	bool deleted;            /* its path said " (deleted)" */
 	bool have_stat;          /* the fields below are from fstat (an fd, or a
@@ -144,6 +150,7 @@ struct inventory {
 	bool scanned;       /* a scan has run: holders and orphans of posix objects are known */
 	int64_t scan_ns;    /* when it ran (CLOCK_REALTIME) */
 	size_t scan_procs;  /* processes it read */
+	uint64_t own_ipcns; /* the viewer's IPC namespace */
 	size_t scan_hidden; /* processes whose maps or fds it may not read (another
 			     * user's, as non-root; pid 1 in some sandboxes): what they
 			     * hold is unknown, so a screen says how many there are

@@ -52,13 +52,22 @@ bool scan_path(const char *path, struct scan_ref *r)
 	}
 	if (strncmp(path, sysv, strlen(sysv)) == 0) {
 		const char *p = path + strlen(sysv);
-		for (int i = 0; i < 8; i++)
+		uint32_t key = 0;
+		for (int i = 0; i < 8; i++) {
 			if (!isxdigit((unsigned char)p[i]))
 				return false;
+			key =
+			    key << 4 | (uint32_t)(isdigit((unsigned char)p[i])
+						      ? p[i] - '0'
+						      : (tolower((unsigned char)p[i]) - 'a' + 10));
+		}
 		if (p[8] != ' ' && p[8] != '\0' && p[8] != '\n')
 			return false;
 		r->kind = INVENTORY_SYSV;
-		return take_name(p + 8, r) && (r->name[0] = '\0', true);
+		r->key = (int)key;
+		take_name(p + 8, r);
+		r->name[0] = '\0';
+		return true;
 	}
 	return false;
 }
@@ -134,7 +143,7 @@ static void take_stat(struct inventory_seen *e, const struct stat *st)
 
 /* The shared memory mappings of the process whose /proc dir is pfd.
  * 0, 1 if they may not be read, -1 out of memory. */
-static int scan_maps(int pfd, pid_t pid, struct found *f, size_t first)
+static int scan_maps(int pfd, pid_t pid, struct found *f, size_t first, uint64_t ipcns)
 {
 	int fd = openat(pfd, "maps", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -153,17 +162,23 @@ static int scan_maps(int pfd, pid_t pid, struct found *f, size_t first)
 		struct scan_ref r;
 		if (scan_map_line(line, &r) != 1)
 			continue;
-		uint64_t dev = r.kind == INVENTORY_SYSV ? 0 : r.dev;
+		uint64_t dev = r.kind == INVENTORY_SYSV ? ipcns : r.dev;
 		struct inventory_seen *e = pair(f, first, pid, &r, dev, r.ino);
 		if (!e) {
 			rc = -1;
 			break;
 		}
+		e->key = r.key;
 		if (r.write)
 			e->h.maps_rw++;
 		else
 			e->h.maps_ro++;
-		if (r.kind == INVENTORY_SYSV || e->have_stat)
+		if (r.kind == INVENTORY_SYSV) {
+			if (r.offset + (r.end - r.start) > e->size)
+				e->size = r.offset + (r.end - r.start);
+			continue;
+		}
+		if (e->have_stat)
 			continue;
 		/* A file-backed mapping: its file through map_files (root
 		 * only), else at least the extent mapped. */
@@ -242,7 +257,8 @@ int inventory_scan(struct inventory *s)
 			continue; /* exited */
 		struct stat st;
 		size_t first = f.n;
-		int m = scan_maps(pfd, (pid_t)pid, &f, first);
+		uint64_t ipcns = fstatat(pfd, "ns/ipc", &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
+		int m = scan_maps(pfd, (pid_t)pid, &f, first, ipcns);
 		int d = m < 0 ? m : scan_fds(pfd, (pid_t)pid, &f, first);
 		if (m < 0 || d < 0)
 			rc = -1;
@@ -282,5 +298,7 @@ int inventory_scan(struct inventory *s)
 	s->scan_ns = clock_wall_ns();
 	s->scan_procs = procs;
 	s->scan_hidden = hidden;
+	struct stat self;
+	s->own_ipcns = stat("/proc/self/ns/ipc", &self) == 0 ? (uint64_t)self.st_ino : 0;
 	return 0;
 }

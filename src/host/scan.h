@@ -32,6 +32,7 @@ struct scan_ref {
 					* any /dev/shm path */
 	char name[INVENTORY_NAME_MAX]; /* after "/dev/shm/" or "/memfd:", without " (deleted)" */
 	bool deleted;                  /* the path ended in " (deleted)" */
+	int key;                       /* sysv: the key in the path */
 	/* maps only: */
 	uint64_t start, end, offset;
 	uint64_t dev, ino; /* dev as makedev(major, minor) */

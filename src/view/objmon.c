@@ -41,15 +41,6 @@ struct objmon {
 	bool have_prev;
 };
 
-/* TEMPORARY, until branch inv's "inventory: scan" is merged: the host
- * layer does not define inventory_scan() yet.  Weak, so the real one wins. */
-__attribute__((weak)) int inventory_scan(struct inventory *s)
-{
-	(void)s;
-	errno = ENOSYS;
-	return -1;
-}
-
 /* Holders of row r of s into o. */
 static void take_holders(objmon *o, const struct inventory *s, const struct inventory_row *r)
 {
