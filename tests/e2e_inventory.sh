@@ -31,7 +31,7 @@ RUN=inv$$
 . "$(dirname "$0")/e2e_lib.sh"
 TMP=$(mktemp -d)
 CLEANUPS+=("rm -rf '$TMP'")
-P=t$$- # this run's names in /dev/shm: short, to fit the NAME column
+P=t$$- # this run's names in /dev/shm
 CLEANUPS+=("rm -f /dev/shm/$P* /dev/shm/sem.$P*")
 COLS=200 ROWS=50
 LIST_FILTER_MAX=128 # listscreen.h
@@ -42,16 +42,26 @@ human() {
 		if (b < 1024) printf "%d", b; else if (b < 1048576) printf "%.1fK", int(b * 10 / 1024 + 0.5) / 10;
 		else printf "%.1fM", int(b * 10 / 1048576 + 0.5) / 10 }'
 }
-# cells NAME FIRST WIDTH: those cells (from 1) of the screen row whose
-# first word is NAME, spaces trimmed.  The columns of a 200-cell screen:
-# NAME 1-21, KIND 23-29, OWNER 31-40, SIZE 52-58, RSS 60-66, NATTCH 68-73,
-# STATUS 75-87.
+# The awk that finds the columns under their names in the header line
+# (as wide as listview.c makes them; SIZE, RSS and NATTCH right-aligned):
+# after it, cellof(C) is column C of a row, spaces trimmed, and hdr the
+# header's line number.
+HDR_AWK='/^KEY\/NAME / {
+		split("KIND 7 SIZE -7 RSS -7 NATTCH -6 STATUS 13", a, " ")
+		for (i = 1; i < 10; i += 2) {
+			k = a[i]; w = a[i + 1] + 0; at = index($0, " " k) + 1
+			from[k] = w > 0 ? at : at + length(k) + w; width[k] = w > 0 ? w : -w
+		}
+		hdr = NR; next
+	}
+	function cellof(c,  s) { s = substr($0, from[c], width[c]); gsub(/^ +| +$/, "", s); return s }'
+# cell SERVER NAME COLUMN: that column of the row whose first word is NAME.
 row_of() { screen "$1" | awk -v n="$2" '$1 == n'; }
-cell() { row_of "$1" "$2" | awk -v f="$3" -v w="$4" '{ s = substr($0, f, w); gsub(/^ +| +$/, "", s); print s }'; }
+cell() { screen "$1" | awk -v n="$2" -v c="$3" "$HDR_AWK"' hdr && $1 == n { print cellof(c); exit }'; }
 # row_is SERVER NAME KIND SIZE RSS HOLDERS: the row shows them.
 row_is() {
-	[[ $(cell "$1" "$2" 23 7) == "$3" && $(cell "$1" "$2" 52 7) == "$4" &&
-		$(cell "$1" "$2" 60 7) == "$5" && $(cell "$1" "$2" 68 6) == "$6" ]]
+	[[ $(cell "$1" "$2" KIND) == "$3" && $(cell "$1" "$2" SIZE) == "$4" &&
+		$(cell "$1" "$2" RSS) == "$5" && $(cell "$1" "$2" NATTCH) == "$6" ]]
 }
 expect_row() {
 	until_ok 10 row_is "$@" && return 0
@@ -199,10 +209,10 @@ t_holders_and_cancel() {
 t_orphans() {
 	unfilter list || return 1
 	filter list "$P" || return 1
-	until_ok 10 eval '[[ $(cell list "${P}orphan" 75 13) == orphan ]]' ||
+	until_ok 10 eval '[[ $(cell list "${P}orphan" STATUS) == orphan ]]' ||
 		fail "the POSIX orphan is not flagged" || return 1
-	[[ $(cell list "${P}posix" 75 13) == - ]] || fail "a held object flagged" || return 1
-	[[ $(cell list "${P}fdonly" 75 13) == - ]] || fail "an fd-held object flagged" || return 1
+	[[ $(cell list "${P}posix" STATUS) == - ]] || fail "a held object flagged" || return 1
+	[[ $(cell list "${P}fdonly" STATUS) == - ]] || fail "an fd-held object flagged" || return 1
 	keys list O
 	see list "orphans only \| 1 of [0-9]+ \|" || return 1
 	[[ $(screen list | awk 'NR > 4 && NF' | grep -cv '^filter: ') == 1 ]] ||
@@ -212,14 +222,14 @@ t_orphans() {
 	see list "^sort: " || return 1
 	keys list O
 	see list "^orphans only \|" || return 1
-	until_ok 10 eval '[[ $(cell list "$(key 1)" 75 13) == orphan ]]' ||
+	until_ok 10 eval '[[ $(cell list "$(key 1)" STATUS) == orphan ]]' ||
 		fail "the SysV orphan is not in the orphans-only view" || return 1
 	[[ -z $(row_of list "$(key 2)") && -z $(row_of list "${P}posix") ]] ||
 		fail "a held object in the orphans-only view" || return 1
 	# every row of that view is an orphan
-	screen list | awk 'NR > 4 && NF && !/^orphans only/ {
-		s = substr($0, 75, 13); if (s !~ /orphan/) { print "    not an orphan: " $0; bad = 1 } }
-		END { exit bad }' || return 1
+	screen list | awk "$HDR_AWK"' hdr && NF && !/^orphans only/ {
+		if (cellof("STATUS") !~ /orphan/) { print "    not an orphan: " $0; bad = 1 } }
+		END { exit bad || !hdr }' || return 1
 	keys list O
 	see list "^sort: " || return 1
 }
@@ -319,12 +329,12 @@ t_hostile_names() {
 	see hostile '^t[0-9]+-bad\\xff\\xfe ' || return 1
 	see hostile '^t[0-9]+-a b ' || return 1
 	see hostile '^t[0-9]+-tab\\tx ' || return 1
-	see hostile "^${long:0:21} " || return 1
+	see hostile "^${long:0:40} " || return 1 # a name gets 40 cells at most
 	# every row between the column names and the footer: its cells in place
-	screen hostile | awk 'NR > 4 && NF && !/^filter: / {
-		kind = substr($0, 23, 7); size = substr($0, 52, 7); n = substr($0, 68, 6)
-		if (kind !~ /^(sysv|posix|sem|memfd|deleted) *$/ || size !~ /^ *[0-9.]+[KMG]?$/ ||
-		    n !~ /^ *([0-9]+|-)$/) { print "    out of place: " $0; bad = 1 }
+	screen hostile | awk "$HDR_AWK"' hdr && NF && !/^filter: / {
+		if (cellof("KIND") !~ /^(sysv|posix|sem|memfd|deleted)$/ ||
+		    cellof("SIZE") !~ /^[0-9.]+[KMG]?$/ || cellof("NATTCH") !~ /^([0-9]+|-)$/ ||
+		    substr($0, from["KIND"] - 1, 1) != " ") { print "    out of place: " $0; bad = 1 }
 		rows++ }
 		END { exit bad || rows < 8 }' || { screen hostile | sed 's/^/    | /'; return 1; }
 	keys hostile q

@@ -68,13 +68,19 @@ static void test_columns(void **state)
 	(void)state;
 	struct listview_cols c;
 	char buf[256];
-	listview_columns(200, &c);
+	listview_columns(145, &c);
 	for (int i = 0; i < LISTVIEW_NCOLS; i++)
 		assert_true(c.shown[i]);
 	assert_int_equal(c.width[LISTVIEW_COMMAND], 32); /* stretched, up to its most */
 	assert_string_equal(listview_header(&c, buf, sizeof buf),
 			    "KEY/NAME   SHMID      KIND    OWNER      PERMS        SIZE     RSS"
 			    " NATTCH STATUS           CPID    LPID CTIME    COMMAND");
+	listview_columns(150, &c); /* then the names: SHMID wider */
+	assert_int_equal(c.width[LISTVIEW_SHMID], 15);
+	assert_int_equal(c.total, 150);
+	listview_columns(300, &c); /* up to 40 cells of a name */
+	assert_int_equal(c.width[LISTVIEW_KEY] + 1 + c.width[LISTVIEW_SHMID], 40);
+	assert_int_equal(c.total, 164);
 	listview_columns(125, &c);
 	assert_true(c.shown[LISTVIEW_COMMAND]);
 	assert_int_equal(c.total, 125);
@@ -94,7 +100,7 @@ static void test_columns(void **state)
 	assert_true(c.total <= 52);
 	assert_string_equal(listview_header(&c, buf, sizeof buf),
 			    "KEY/NAME   SHMID      KIND       SIZE     RSS NATTCH");
-	for (int w = 0; w < 300; w++) { /* never wider than asked, once it can be */
+	for (int w = 0; w < 400; w++) { /* never wider than asked, once it can be */
 		listview_columns(w, &c);
 		if (w >= 52)
 			assert_true(c.total <= w);
@@ -155,7 +161,7 @@ static void test_row(void **state)
 	struct inventory_row r = sysv_row();
 	struct listview_cols c;
 	char buf[512];
-	listview_columns(200, &c);
+	listview_columns(145, &c);
 	assert_string_equal(listview_row(&c, &s, &r, buf, sizeof buf),
 			    "0x00002537 42         sysv    root       rw-r-----    2.0K    1.0K"
 			    "      3 dest              100     200 -        shmwriter");
@@ -172,7 +178,7 @@ static void test_row(void **state)
 	r.shm.st.dest = false;
 	r.shm.st.nattch = 0;
 	r.orphan = true;
-	listview_columns(80, &c);
+	listview_columns(77, &c); /* owner and status, no stretch */
 	assert_string_equal(
 	    listview_row(&c, &s, &r, buf, sizeof buf),
 	    "0x00002537 42         sysv    root          2.0K              0 orphan");
@@ -186,7 +192,7 @@ static void test_rows_of_every_kind(void **state)
 	struct inventory_row p = posix_row(INVENTORY_POSIX, "pulse-shm-1234", 8192);
 	struct listview_cols c;
 	char buf[512];
-	listview_columns(80, &c);
+	listview_columns(77, &c); /* owner and status, no stretch */
 	/* before a scan: no holders known, "-" */
 	assert_string_equal(listview_row(&c, &s, &p, buf, sizeof buf),
 			    "pulse-shm-1234        posix   alice         8.0K    8.0K      - -");
@@ -196,14 +202,14 @@ static void test_rows_of_every_kind(void **state)
 	s.nholders = 3;
 	p.holder0 = 0;
 	p.nholders = 2;
-	listview_columns(200, &c);
+	listview_columns(145, &c);
 	assert_string_equal(listview_row(&c, &s, &p, buf, sizeof buf),
 			    "pulse-shm-1234        posix   alice      rw-------    8.0K    8.0K"
 			    "      2 -                   -       - -        pipewire +1");
 	struct inventory_row m = posix_row(INVENTORY_MEMFD, "wayland-cursor", 4096);
 	m.holder0 = 2;
 	m.nholders = 1;
-	listview_columns(80, &c);
+	listview_columns(77, &c); /* owner and status, no stretch */
 	assert_string_equal(listview_row(&c, &s, &m, buf, sizeof buf),
 			    "wayland-cursor        memfd   alice         4.0K    4.0K      1 -");
 	struct inventory_row d = posix_row(INVENTORY_DELETED, "gone", 1 << 20);
@@ -216,7 +222,7 @@ static void test_rows_of_every_kind(void **state)
 	    listview_row(&c, &s, &e, buf, sizeof buf),
 	    "sem.lock              sem     alice           32      32      0 orphan");
 	/* a holder's command is escaped too */
-	listview_columns(200, &c);
+	listview_columns(145, &c);
 	assert_non_null(strstr(listview_row(&c, &s, &m, buf, sizeof buf), " bad\\nname"));
 }
 

@@ -557,4 +557,3 @@ void list_draw(struct list_screen *l, struct list_drawn *d)
 	if (l->confirming)
 		draw_box(l);
 }
-

@@ -214,6 +214,7 @@ static const struct {
 	[LISTVIEW_COMMAND] = { "COMMAND", 7, false },
 };
 #define COMMAND_MAX 32
+#define NAME_SPAN_MAX 40 /* cells of a name, when the screen has room */
 
 static const enum listview_col drop_order[] = {
 	LISTVIEW_LPID,    LISTVIEW_CPID,  LISTVIEW_CTIME,  LISTVIEW_PERMS,
@@ -249,6 +250,14 @@ void listview_columns(int width, struct listview_cols *c)
 		if (more > COMMAND_MAX - cols[LISTVIEW_COMMAND].width)
 			more = COMMAND_MAX - cols[LISTVIEW_COMMAND].width;
 		c->width[LISTVIEW_COMMAND] += more;
+		c->total += more;
+	}
+	/* then the names (KEY and SHMID's span, SHMID wider), up to NAME_SPAN_MAX */
+	int span = c->width[LISTVIEW_KEY] + 1 + c->width[LISTVIEW_SHMID];
+	if (width > c->total && span < NAME_SPAN_MAX) {
+		int more = width - c->total < NAME_SPAN_MAX - span ? width - c->total
+								   : NAME_SPAN_MAX - span;
+		c->width[LISTVIEW_SHMID] += more;
 		c->total += more;
 	}
 }

@@ -94,7 +94,8 @@ struct listview_cols {
 /* Choose the columns for a screen width cells wide: all of them when they
  * fit, else dropping LPID, CPID, CTIME, PERMS, COMMAND, OWNER, STATUS in
  * that order (KEY, SHMID, KIND, SIZE, RSS and NATTCH always stay); COMMAND
- * takes the room left, up to its largest width.  Pure. */
+ * takes the room left, up to its largest width, then SHMID (and so the
+ * names that span KEY and SHMID), up to 40 cells for a name.  Pure. */
 void listview_columns(int width, struct listview_cols *c);
 
 /* The column names line for c. */
