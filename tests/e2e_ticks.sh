@@ -112,9 +112,12 @@ sys.exit(libc.shmget(int(sys.argv[1], 16), 4096, 0o1000 | 0o600) < 0)' "$1" ||
 # on the scans for holders (every 10 s), and at once on the key a.
 t_list_view() {
 	local k=$(key 2) log=$TRACE/list from t0 secs ticks devshm limits names lookups owners
-	local scans gone more
+	local scans gone more scan
 	writer "$k" || return 1 # a row on screen whose creator is alive
 	orphan "$(key 3)" || return 1
+	# the inventory's scan opens each /proc/PID directory, then its maps
+	# and fd relative to it
+	scan="openat\\([0-9]+, \"$WPID\", O_RDONLY[A-Z_|]*O_DIRECTORY"
 	traced list -a -d 1 --sort key || return 1
 	see list "^KEY/NAME +SHMID +KIND" || return 1
 	# by key, biggest first: this run's 0x73... keys near the top
@@ -134,7 +137,7 @@ t_list_view() {
 	devshm=$(count "$TRACE/window" 'openat\(AT_FDCWD, "/dev/shm", [^)]*O_DIRECTORY')
 	limits=$(count "$TRACE/window" '"/proc/sys/kernel/shmmni"')
 	names=$(count "$TRACE/window" '"/etc/passwd"')
-	scans=$(count "$TRACE/window" "openat\(AT_FDCWD, \"/proc/$WPID/maps\"")
+	scans=$(count "$TRACE/window" "$scan")
 	lookups=$(count "$TRACE/window" "openat\(AT_FDCWD, \"/proc/$WPID/stat\"")
 	gone=$(count "$TRACE/window" "openat\(AT_FDCWD, \"/proc/$OCPID/stat\"")
 	owners=$(sort -u "$TRACE/owners" | wc -l)
@@ -154,9 +157,9 @@ t_list_view() {
 	((gone >= 1 && gone <= ticks / 4)) ||
 		fail "the orphan's creator looked up $gone times in $ticks ticks" || return 1
 	# the key a scans now
-	more=$(count "$log" "openat\(AT_FDCWD, \"/proc/$WPID/maps\"")
+	more=$(count "$log" "$scan")
 	keys list a
-	until_ok 5 eval '(($(count "$log" "openat\(AT_FDCWD, \"/proc/$WPID/maps\"") > more))' ||
+	until_ok 5 eval '(($(count "$log" "$scan") > more))' ||
 		fail "no scan of /proc after the key a" || return 1
 	see list "holders [0-9<]+s ago" || return 1
 	keys list q
