@@ -297,6 +297,7 @@ sys.exit(ctypes.CDLL(None).shmget(int(sys.argv[1], 16), 4096, 0o1000 | 0o644) < 
 	head -c 4096 /dev/zero >"/dev/shm/${P}owned"
 	chmod 0644 "/dev/shm/${P}owned"
 	view other $COLS $ROWS "runuser -u $u -- $SHMTOP -a -d 5" || return 1
+	see other "^KEY/NAME " || return 1
 	filter other "$k" || return 1
 	until_ok 10 test -n "$(row_of other "$k")" || fail "no row for $k" || return 1
 	keys other x
@@ -324,6 +325,7 @@ t_hostile_names() {
 		head -c 4096 /dev/zero >"/dev/shm/$n" || fail "cannot make /dev/shm/$n" || return 1
 	done
 	view hostile $COLS $ROWS "$SHMTOP -a -d 5" || return 1
+	see hostile "^KEY/NAME " || return 1
 	filter hostile "$P" || return 1
 	see hostile '^t[0-9]+-new\\nline ' || return 1
 	see hostile '^t[0-9]+-bad\\xff\\xfe ' || return 1
