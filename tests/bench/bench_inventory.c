@@ -109,8 +109,14 @@ static volatile sig_atomic_t interrupted;
 /* Only system calls: it also runs in the signal handler. */
 static void remove_all(bool reap)
 {
-	if (peer_pid > 0)
-		kill(peer_pid, SIGKILL);
+	pid_t peer = peer_pid;
+	if (peer > 0) { /* SIGTERM: bench_viewer then removes what it made (its key block) */
+		kill(peer, SIGTERM);
+		for (int i = 0; i < 500 && waitpid(peer, NULL, WNOHANG) == 0; i++)
+			nanosleep(&(struct timespec){ .tv_nsec = 10 * NS_PER_MS }, NULL);
+		kill(peer, SIGKILL);
+		peer_pid = 0;
+	}
 	for (size_t i = 0; i < nkids; i++)
 		kill(kids[i], SIGKILL);
 	if (reap)
