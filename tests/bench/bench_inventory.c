@@ -24,8 +24,8 @@
  *     every /proc/PID/maps read whole and every /proc/PID/fd listed with a
  *     readlink of each entry;
  *   - the same work done once by a program run as a child process: lsipc -m
- *     (SysV: util-linux 2.38 has no -M for POSIX), ls -l /dev/shm and
- *     shmtop -a -b -n 1; CPU is user + system of the reaped child
+ *     (SysV), lsipc -M (POSIX objects: util-linux 2.41 and later; Debian 12
+ *     has 2.38), ls -l /dev/shm and shmtop -a -b -n 1; CPU is user + system of the reaped child
  *     (getrusage), wall from fork to reap, median of --peer-runs.
  * Then bytes/s on screen: the real `shmtop -a` (the list screen) on a pty
  * for --duration seconds, with 10 and with 1,000 POSIX objects, measured by
@@ -723,7 +723,7 @@ static struct stats peer(const char *const *argv)
 
 /* ---- the set-ups --------------------------------------------------------- */
 
-enum { COLLECT, SCAN, F_SYSVIPC, F_DEVSHM, F_PROC, LSIPC, LS, SHMTOP_B, NMEASURES };
+enum { COLLECT, SCAN, F_SYSVIPC, F_DEVSHM, F_PROC, LSIPC, LSIPC_M, LS, SHMTOP_B, NMEASURES };
 
 static const char *const measure_name[NMEASURES] = {
 	[COLLECT] = "inventory_collect(NAMES|DEVSHM|ORPHANS)",
@@ -731,7 +731,8 @@ static const char *const measure_name[NMEASURES] = {
 	[F_SYSVIPC] = "floor: /proc/sysvipc/shm read whole",
 	[F_DEVSHM] = "floor: /dev/shm opendir+readdir+fstatat",
 	[F_PROC] = "floor: /proc/PID/maps read, fd/ readlink",
-	[LSIPC] = "lsipc -m",
+	[LSIPC] = "lsipc -m (SysV)",
+	[LSIPC_M] = "lsipc -M (POSIX, util-linux >= 2.41)",
 	[LS] = "ls -l /dev/shm",
 	[SHMTOP_B] = "shmtop -a -b -n 1",
 };
@@ -811,9 +812,11 @@ static int run_setup(struct setup *u, int number)
 	u->m[F_DEVSHM] = timed(floor_devshm);
 	u->m[F_PROC] = timed(floor_proc);
 	const char *const lsipc[] = { "lsipc", "-m", NULL };
+	const char *const lsipc_m[] = { "lsipc", "-M", NULL };
 	const char *const ls[] = { "ls", "-l", INVENTORY_DEVSHM_DIR, NULL };
 	const char *const shmtop[] = { SHMTOP_PATH, "-a", "-b", "-n", "1", NULL };
 	u->m[LSIPC] = peer(lsipc);
+	u->m[LSIPC_M] = peer(lsipc_m);
 	u->m[LS] = peer(ls);
 	u->m[SHMTOP_B] = peer(shmtop);
 
@@ -832,7 +835,9 @@ static int run_setup(struct setup *u, int number)
 	printf("   the same work once, by a program (%d runs; CPU: getrusage of the child)\n",
 	       peer_runs);
 	for (int i = LSIPC; i < NMEASURES; i++)
-		print_stats(measure_name[i], &u->m[i], "could not run (not installed?)");
+		print_stats(measure_name[i], &u->m[i],
+			    i == LSIPC_M ? "not in this util-linux"
+					 : "could not run (not installed?)");
 	printf("\n");
 	for (int i = 0; i < LSIPC; i++)
 		if (!u->m[i].ok && !interrupted) {
