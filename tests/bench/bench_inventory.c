@@ -658,13 +658,8 @@ static int do_collect(void)
 	return inv_collect();
 }
 
-/* TEMPORARY, until branch inv has the scan: links without it. */
-int inventory_scan(struct inventory *s) __attribute__((weak));
-
 static int do_scan(void)
 {
-	if (!inventory_scan)
-		return 0;
 	return inventory_scan(&inv);
 }
 
