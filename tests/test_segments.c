@@ -71,7 +71,27 @@ static void make_snapshot(void)
 					   .mode = 0666,
 					   .ctime = 1600000000 /* 2020 */ };
 	snprintf(rows[2].owner, sizeof rows[2].owner, "4000");
+	for (int i = 0; i < 3; i++) { /* the fields of every kind, as collect fills them */
+		struct inventory_row *r = &rows[i];
+		r->kind = INVENTORY_SYSV;
+		r->ino = (uint64_t)r->shm.st.shmid;
+		r->size = r->shm.st.size;
+		r->resident = r->shm.rss;
+		r->swap = r->shm.swap;
+		r->have_resident = r->shm.have_mem;
+		r->uid = r->shm.st.uid;
+		r->gid = r->shm.st.gid;
+		r->mode = r->shm.st.mode;
+		r->mtime = r->shm.st.ctime;
+	}
+	rows[2].orphan = true; /* nattch 0, its creator gone */
 	memset(&snap, 0, sizeof snap);
+	for (int i = 0; i < 3; i++) {
+		snap.kinds[INVENTORY_SYSV].objects++;
+		snap.kinds[INVENTORY_SYSV].bytes += rows[i].size;
+		snap.kinds[INVENTORY_SYSV].resident += rows[i].resident;
+	}
+	snap.orphans = (struct inventory_totals){ 1, rows[2].size, 0 };
 	snap.rows = rows;
 	snap.max = 3;
 	snap.n = 3;
@@ -119,22 +139,40 @@ static void test_text(void **state)
 	make_snapshot();
 	char *t = table(SEGTABLE_TEXT, NULL);
 	static const char want[] =
-	    "shmtop - all segments - 2023-11-14 22:13:20\n"
+	    "shmtop - all shared memory - 2023-11-14 22:13:20\n"
 	    "SHMMNI 3 of 4096 (0.07%)   SHMALL 772 of 1000 (77.20%)   SHMMAX "
 	    "18446744073692774399\n"
 	    "Total 3.0M in 3 segments, 4 attaches, 1 dest, 1 locked; rss 20.0K, swap 0\n"
+	    "sysv 3: 3.0M, rss 20.0K   posix 0   sem 0   memfd 0   deleted 0\n"
+	    "orphans 1, 3.0M (SysV only: no scan of /proc)\n"
 	    "Sorted by size, reversed\n"
 	    "\n"
+	    "KIND KEY        ID        PERMS  OWNER  SIZE RSS NATTCH HOLDERS ORPHAN STATUS    "
+	    "CTIME CPID LPID COMMAND   NAME\n"
+	    "sysv 0xffffffff 9     rw-rw-rw-   4000    3M          0         yes           "
+	    "2020-Sep    0    0           \n"
+	    "sysv 0x00002537 5     rw-------   root 16.3K 16K      3         no     locked    "
+	    "22:00 4242 4343 shmwriter \n"
+	    "sysv 0x00000000 32769 rw-r--r-- al\"ice   40B  4K      1         no     dest      "
+	    "Nov10    7    8           \n"
+	    "\n";
+	assert_string_equal(t, want);
+	free(t);
+	/* lsipc's default columns, as lsipc prints them */
+	t = table(SEGTABLE_TEXT, "KEY,ID,PERMS,OWNER,SIZE,NATTCH,STATUS,CTIME,CPID,LPID,COMMAND");
+	const char *table_part = strstr(t, "\n\nKEY");
+	assert_non_null(table_part);
+	assert_string_equal(
+	    table_part + 2,
 	    "KEY        ID        PERMS  OWNER  SIZE NATTCH STATUS    CTIME CPID LPID COMMAND\n"
 	    "0xffffffff 9     rw-rw-rw-   4000    3M      0        2020-Sep    0    0 \n"
 	    "0x00002537 5     rw-------   root 16.3K      3 locked    22:00 4242 4343 shmwriter\n"
 	    "0x00000000 32769 rw-r--r-- al\"ice   40B      1 dest      Nov10    7    8 \n"
-	    "\n";
-	assert_string_equal(t, want);
+	    "\n");
 	free(t);
 	/* truncated: says how many of how many */
-	snap.res.truncated = true;
-	snap.res.total = 10;
+	snap.truncated = true;
+	snap.total = 10;
 	t = table(SEGTABLE_TEXT, NULL);
 	assert_non_null(strstr(t, "Sorted by size, reversed; showing 3 of 10\n"));
 	free(t);
@@ -147,7 +185,7 @@ static void test_text(void **state)
 	free(t);
 	output.raw = false;
 	output.noheadings = true;
-	output.columns = "+COUNT";
+	output.columns = "KEY,ID,PERMS,OWNER,SIZE,NATTCH,STATUS,CTIME,CPID,LPID,COMMAND,COUNT";
 	t = capture(table_fn, &snap);
 	const char *second = strchr(t, '\n');
 	assert_non_null(second);
@@ -185,7 +223,7 @@ static void test_human_size(void **state)
 	make_snapshot();
 	snap.n = 1;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		rows[0].shm.st.size = cases[i].bytes;
+		rows[0].size = cases[i].bytes;
 		output = (struct segtable_output){
 			.format = SEGTABLE_TEXT, .columns = "SIZE", .noheadings = true, .raw = true
 		};
@@ -293,7 +331,7 @@ static void test_json_bytes(void **state)
 
 static void prom_fn(FILE *f, const struct inventory *s)
 {
-	assert_int_equal(segtable_prom(f, s), 0);
+	assert_int_equal(segtable_prom(f, s, NULL), 0);
 }
 
 static void test_prom(void **state)
