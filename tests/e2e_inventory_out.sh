@@ -94,7 +94,7 @@ make_objects() {
 	MEMFD_PID=$HPID MEMFD_STAT=$HSTAT
 	hold deleted "$N_DELETED" $((16 * 4096)) || return 1
 	DELETED_PID=$HPID DELETED_STAT=$HSTAT
-	# files nobody holds: orphans (the semaphore is no memory: not an orphan)
+	# files nobody holds: orphans
 	head -c 10000 /dev/zero >"/dev/shm/$N_ORPHAN" || return 1
 	head -c 32 /dev/zero >"/dev/shm/$N_SEM" || return 1
 	local n
@@ -127,7 +127,7 @@ expected() {
 		    size, blocks = disk(names[tag])
 		    objs[tag] = {"kind": kind, "name": shown(names[tag]), "raw": names[tag],
 		                 "size": size, "rss": blocks * 512, "holders": [],
-		                 "orphan": kind == "posix" and tag != "obj"}
+		                 "orphan": tag != "obj"}
 		objs["obj"]["holders"] = [obj_pid, fd_pid]
 		objs["obj"]["rss"] = stats[0][1] * 512
 		objs["memfd"] = {"kind": "memfd", "name": run + ".memfd", "raw": run + ".memfd",

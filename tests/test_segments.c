@@ -570,13 +570,16 @@ static void test_kinds_json(void **state)
 	t = capture(table_fn, &snap);
 	assert_string_equal(t, "{\n   \"sharedmemory\": [\n   ]\n}\n");
 	free(t);
-	/* before any scan: no holders known, nor POSIX orphans */
+	/* before any scan: no holders known, nor POSIX orphans; a memfd
+	 * object is never one */
 	snap.scanned = false;
 	t = table(SEGTABLE_JSON, "KIND,NAME,HOLDERS,ORPHAN");
 	assert_non_null(strstr(t, "\"name\": \"leaked\",\n         \"holders\": null,\n         "
 				  "\"orphan\": null\n"));
 	assert_non_null(strstr(t, "\"name\": \"sem.lock\",\n         \"holders\": null,\n         "
-				  "\"orphan\": false\n"));
+				  "\"orphan\": null\n"));
+	assert_non_null(strstr(t, "\"name\": \"a\\\"b\\\\c\\u000ad\",\n         \"holders\": "
+				  "null,\n         \"orphan\": false\n"));
 	free(t);
 }
 

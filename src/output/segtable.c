@@ -205,12 +205,11 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
 }
 
 /* Is the row's orphan flag known?  A SysV segment's always (collect
- * decides); a POSIX object's only after a scan; the other kinds are never
- * orphans (memfd and deleted objects live only while held; a semaphore is
- * not memory). */
+ * decides); a POSIX object's or semaphore's only after a scan; memfd and
+ * deleted objects are never orphans (they live only while held). */
 static bool orphan_known(const struct inventory *s, const struct inventory_row *r)
 {
-	return r->kind != INVENTORY_POSIX || s->scanned;
+	return (r->kind != INVENTORY_POSIX && r->kind != INVENTORY_SEM) || s->scanned;
 }
 
 /* The text of one cell, in buf or a constant; NULL for no value (null in
