@@ -8,7 +8,9 @@
  */
 #include "inventory.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include <strings.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -128,8 +131,8 @@ static bool orphan(const struct inventory *s, const struct inventory_row *r, int
 	switch (r->kind) {
 	case INVENTORY_SYSV:
 		return r->shm.st.nattch == 0 && !r->shm.st.dest && creator_gone(&r->shm.st, btime);
-	case INVENTORY_POSIX: return s->scanned && r->nholders == 0;
-	case INVENTORY_SEM:
+	case INVENTORY_POSIX:
+	case INVENTORY_SEM: return s->scanned && r->nholders == 0;
 	case INVENTORY_MEMFD:
 	case INVENTORY_DELETED:
 	case INVENTORY_NKINDS: break;
@@ -137,20 +140,110 @@ static bool orphan(const struct inventory *s, const struct inventory_row *r, int
 	return false;
 }
 
-int inventory_collect(struct inventory *s, unsigned flags)
+/* The order of the scan's pairs: sysv first, then by device, inode and
+ * pid, so that an object's holders are together, pid ascending. */
+static int seen_key(const struct inventory_seen *a, bool sysv, uint64_t dev, uint64_t ino)
 {
-	s->n = 0;
-	s->total = 0;
-	s->truncated = false;
-	s->wall_ns = clock_wall_ns();
-	s->sort = SYSVIPC_SORT_SHMID;
-	s->reverse = false;
-	memset(s->kinds, 0, sizeof s->kinds);
-	memset(&s->orphans, 0, sizeof s->orphans);
-	long ps = sysconf(_SC_PAGESIZE);
-	s->page_size = ps > 0 ? (uint64_t)ps : 4096;
-	if (flags & INVENTORY_LIMITS)
-		sysvipc_read_limits(NULL, &s->limits);
+	bool as = a->kind == INVENTORY_SYSV;
+	if (as != sysv)
+		return as ? -1 : 1;
+	if (a->dev != dev)
+		return a->dev < dev ? -1 : 1;
+	return (a->ino > ino) - (a->ino < ino);
+}
+
+int inventory_seen_compare(const void *pa, const void *pb)
+{
+	const struct inventory_seen *a = pa, *b = pb;
+	int c = seen_key(a, b->kind == INVENTORY_SYSV, b->dev, b->ino);
+	return c ? c : (a->h.pid > b->h.pid) - (a->h.pid < b->h.pid);
+}
+
+/* The first pair of object (sysv, dev, ino) in the sorted scan, and how
+ * many there are. */
+static size_t seen_find(const struct inventory *s, bool sysv, uint64_t dev, uint64_t ino,
+			size_t *count)
+{
+	size_t lo = 0, hi = s->nseen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (seen_key(&s->seen[mid], sysv, dev, ino) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < s->nseen && seen_key(&s->seen[end], sysv, dev, ino) == 0)
+		end++;
+	*count = end - lo;
+	return lo;
+}
+
+/* What one collect is building. */
+struct build {
+	struct inventory *s;
+	unsigned flags;
+	int64_t btime;
+	bool *used;     /* the scan's pairs joined to a row so far */
+	size_t maxhold; /* room in s->holders */
+	bool failed;    /* out of memory */
+};
+
+/* Give r the holders seen[at .. at + count), and mark them used. */
+static void join(struct build *b, struct inventory_row *r, size_t at, size_t count)
+{
+	struct inventory *s = b->s;
+	r->holder0 = s->nholders;
+	r->nholders = 0;
+	if (s->nholders + count > b->maxhold) {
+		size_t max = b->maxhold ? 2 * b->maxhold : 64;
+		while (max < s->nholders + count)
+			max *= 2;
+		struct inventory_holder *h = realloc(s->holders, max * sizeof *h);
+		if (!h) {
+			b->failed = true;
+			return;
+		}
+		s->holders = h;
+		b->maxhold = max;
+	}
+	for (size_t i = at; i < at + count; i++) {
+		s->holders[s->nholders++] = s->seen[i].h;
+		b->used[i] = true;
+	}
+	r->nholders = count;
+}
+
+/* Count r in the totals and store it if there is room. */
+static void add(struct build *b, struct inventory_row *r)
+{
+	struct inventory *s = b->s;
+	r->orphan = b->flags & INVENTORY_ORPHANS && orphan(s, r, b->btime);
+	if (r->kind != INVENTORY_SYSV) /* sysv totals come whole from sysvipc_read() */
+		add_total(&s->kinds[r->kind], r);
+	if (r->orphan)
+		add_total(&s->orphans, r);
+	s->total++;
+	if (s->n < s->max)
+		s->rows[s->n++] = *r;
+	else {
+		s->truncated = true;
+		s->nholders = r->holder0; /* its holders are not kept */
+	}
+}
+
+static void set_owner(const struct build *b, struct inventory_row *r)
+{
+	if (b->flags & INVENTORY_NAMES)
+		names_user(r->uid, r->owner, sizeof r->owner);
+	else
+		snprintf(r->owner, sizeof r->owner, "%u", (unsigned)r->uid);
+}
+
+/* The SysV part: /proc/sysvipc/shm. */
+static int collect_sysv(struct build *b)
+{
+	struct inventory *s = b->s;
 	struct sysvipc_shm *tmp = malloc((s->max ? s->max : 1) * sizeof *tmp);
 	if (!tmp)
 		return -1;
@@ -160,31 +253,151 @@ int inventory_collect(struct inventory *s, unsigned flags)
 		errno = e;
 		return -1;
 	}
+	const struct sysvipc_totals *t = &s->res.totals;
+	s->kinds[INVENTORY_SYSV] = (struct inventory_totals){ t->segments, t->bytes, t->rss };
 	for (size_t i = 0; i < s->res.n; i++) {
-		struct inventory_row *r = &s->rows[i];
-		sysv_row(r, &tmp[i]);
-		if (flags & INVENTORY_NAMES)
-			names_user(r->uid, r->owner, sizeof r->owner);
-		else
-			snprintf(r->owner, sizeof r->owner, "%u", (unsigned)r->uid);
-		if (flags & INVENTORY_RECORDS)
-			read_record(r);
+		struct inventory_row r;
+		sysv_row(&r, &tmp[i]);
+		set_owner(b, &r);
+		if (b->flags & INVENTORY_RECORDS)
+			read_record(&r);
+		size_t count, at = seen_find(s, true, 0, r.ino, &count);
+		join(b, &r, at, count);
+		add(b, &r);
 	}
-	s->n = s->res.n;
-	s->total = s->res.total;
-	s->truncated = s->res.truncated;
+	s->total += s->res.total - s->res.n;
+	s->truncated |= s->res.truncated;
 	free(tmp);
-	if (flags & INVENTORY_COMMAND)
+	if (b->flags & INVENTORY_COMMAND)
 		inventory_commands(s, 0, s->n);
-	int64_t btime = flags & INVENTORY_ORPHANS ? boot_time() : -1;
-	for (size_t i = 0; i < s->n; i++) {
-		struct inventory_row *r = &s->rows[i];
-		r->orphan = flags & INVENTORY_ORPHANS && orphan(s, r, btime);
-		add_total(&s->kinds[r->kind], r);
-		if (r->orphan)
-			add_total(&s->orphans, r);
-	}
 	return 0;
+}
+
+static void stat_row(struct inventory_row *r, const struct stat *st)
+{
+	r->dev = (uint64_t)st->st_dev;
+	r->ino = (uint64_t)st->st_ino;
+	r->size = (uint64_t)st->st_size;
+	r->resident = (uint64_t)st->st_blocks * 512;
+	r->have_resident = true;
+	r->uid = st->st_uid;
+	r->gid = st->st_gid;
+	r->mode = st->st_mode & 0777;
+	r->mtime = st->st_mtim.tv_sec;
+}
+
+/* The POSIX objects and semaphores: the regular files of /dev/shm. */
+static void collect_devshm(struct build *b)
+{
+	struct inventory *s = b->s;
+	const char *dir = s->devshm_dir ? s->devshm_dir : INVENTORY_DEVSHM_DIR;
+	struct statvfs vfs;
+	s->have_devshm = statvfs(dir, &vfs) == 0;
+	if (s->have_devshm) {
+		s->devshm_size = (uint64_t)vfs.f_blocks * vfs.f_frsize;
+		s->devshm_used = (uint64_t)(vfs.f_blocks - vfs.f_bfree) * vfs.f_frsize;
+	}
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		struct stat st;
+		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
+			continue;
+		struct inventory_row r;
+		memset(&r, 0, sizeof r);
+		r.kind = strncmp(de->d_name, "sem.", 4) == 0 ? INVENTORY_SEM : INVENTORY_POSIX;
+		snprintf(r.name, sizeof r.name, "%s", de->d_name);
+		stat_row(&r, &st);
+		set_owner(b, &r);
+		size_t count, at = seen_find(s, false, r.dev, r.ino, &count);
+		join(b, &r, at, count);
+		add(b, &r);
+	}
+	closedir(d);
+}
+
+/* The objects only a scan knows: memfds, and /dev/shm objects no longer
+ * in the directory. */
+static void collect_unnamed(struct build *b)
+{
+	struct inventory *s = b->s;
+	for (size_t i = 0; i < s->nseen;) {
+		const struct inventory_seen *e = &s->seen[i];
+		size_t count;
+		seen_find(s, e->kind == INVENTORY_SYSV, e->dev, e->ino, &count);
+		if (e->kind == INVENTORY_SYSV || b->used[i]) {
+			i += count; /* a segment of another IPC namespace, or joined */
+			continue;
+		}
+		struct inventory_row r;
+		memset(&r, 0, sizeof r);
+		/* A /dev/shm path still linked but not in our /dev/shm belongs
+		 * to another mount namespace's: posix, not deleted. */
+		r.kind = e->kind == INVENTORY_MEMFD ? INVENTORY_MEMFD
+			 : e->deleted               ? INVENTORY_DELETED
+						    : INVENTORY_POSIX;
+		memcpy(r.name, e->name, sizeof r.name);
+		r.dev = e->dev;
+		r.ino = e->ino;
+		r.uid = e->h.uid;
+		for (size_t j = i; j < i + count; j++) {
+			const struct inventory_seen *x = &s->seen[j];
+			if (x->size > r.size)
+				r.size = x->size;
+			if (x->have_stat && !r.have_resident) {
+				r.have_resident = true;
+				r.resident = x->resident;
+				r.uid = x->uid;
+				r.gid = x->gid;
+				r.mode = x->mode & 0777;
+				r.mtime = x->mtime;
+			}
+		}
+		set_owner(b, &r);
+		join(b, &r, i, count);
+		add(b, &r);
+		i += count;
+	}
+}
+
+int inventory_collect(struct inventory *s, unsigned flags)
+{
+	s->n = 0;
+	s->total = 0;
+	s->truncated = false;
+	s->nholders = 0;
+	s->wall_ns = clock_wall_ns();
+	s->sort = SYSVIPC_SORT_SHMID;
+	s->reverse = false;
+	memset(s->kinds, 0, sizeof s->kinds);
+	memset(&s->orphans, 0, sizeof s->orphans);
+	long ps = sysconf(_SC_PAGESIZE);
+	s->page_size = ps > 0 ? (uint64_t)ps : 4096;
+	if (flags & INVENTORY_LIMITS)
+		sysvipc_read_limits(NULL, &s->limits);
+	struct build b = {
+		.s = s,
+		.flags = flags,
+		.btime = flags & INVENTORY_ORPHANS ? boot_time() : -1,
+		.used = calloc(s->nseen ? s->nseen : 1, sizeof *b.used),
+		.maxhold = s->holders ? s->maxholders : 0,
+	};
+	if (!b.used)
+		return -1;
+	int rc = collect_sysv(&b);
+	if (rc == 0 && flags & INVENTORY_DEVSHM)
+		collect_devshm(&b);
+	if (rc == 0)
+		collect_unnamed(&b);
+	s->maxholders = b.maxhold;
+	free(b.used);
+	if (rc == 0 && b.failed) {
+		errno = ENOMEM;
+		rc = -1;
+	}
+	return rc;
 }
 
 void inventory_free(struct inventory *s)
@@ -193,7 +406,7 @@ void inventory_free(struct inventory *s)
 	free(s->holders);
 	s->seen = NULL;
 	s->holders = NULL;
-	s->nseen = s->nholders = 0;
+	s->nseen = s->nholders = s->maxholders = 0;
 	s->scanned = false;
 }
 

@@ -100,14 +100,22 @@ struct inventory_totals {
 	uint64_t resident; /* sum of resident bytes */
 };
 
-/* One object as a scan found it in maps or fds: the join of scans and
- * directory reads is inventory_collect()'s business. */
+/* One holder of one object, as a scan found it in a process's maps and
+ * fds: joining scans with the cheap reads is inventory_collect()'s
+ * business. */
 struct inventory_seen {
-	enum inventory_kind kind; /* sysv, deleted, memfd, or posix (a name still linked) */
-	uint64_t dev, ino;
+	enum inventory_kind kind; /* sysv, memfd, or posix for any /dev/shm object (collect
+				   * tells posix, sem and deleted apart) */
+	uint64_t dev, ino;        /* sysv: dev 0, ino the shmid */
 	char name[INVENTORY_NAME_MAX];
-	uint64_t size, resident; /* from an fd's fstat, or the mapping's extent (resident
-				  * unknown: 0) when it is only mapped */
+	bool deleted;            /* its path said " (deleted)" */
+	bool have_stat;          /* the fields below are from fstat (an fd, or a
+				  * map_files entry as root) */
+	uint64_t size, resident; /* without have_stat: the mapping's extent, resident 0 */
+	uid_t uid;
+	gid_t gid;
+	unsigned mode;
+	int64_t mtime;
 	struct inventory_holder h;
 };
 
@@ -133,11 +141,16 @@ struct inventory {
 	 * the next; owned by the inventory (inventory_free()). */
 	struct inventory_seen *seen;
 	size_t nseen;
-	bool scanned;    /* a scan has run: holders and orphans of posix objects are known */
-	int64_t scan_ns; /* when it ran (CLOCK_REALTIME) */
+	bool scanned;       /* a scan has run: holders and orphans of posix objects are known */
+	int64_t scan_ns;    /* when it ran (CLOCK_REALTIME) */
+	size_t scan_procs;  /* processes it read */
+	size_t scan_hidden; /* processes whose maps or fds it may not read (another
+			     * user's, as non-root; pid 1 in some sandboxes): what they
+			     * hold is unknown, so a screen says how many there are
+			     * beside the orphans */
 	/* The holders of the rows, in row order (rebuilt by every collect). */
 	struct inventory_holder *holders;
-	size_t nholders;
+	size_t nholders, maxholders;
 
 	/* Where to read; NULL: the kernel's (/proc/sysvipc/shm, /dev/shm, /proc). */
 	const char *sysvipc_path;
@@ -157,8 +170,9 @@ enum {
 	INVENTORY_DEVSHM = 1u << 4,  /* /dev/shm: posix and sem objects, and its statvfs */
 	INVENTORY_ORPHANS = 1u << 5, /* flag orphans: a sysv segment with nattch 0, not dest,
 				      * whose creator is gone (a /proc read per such segment);
-				      * a posix object that no process maps or holds open
-				      * (known only after a scan) */
+				      * a posix object or semaphore that no process the scan
+				      * could read maps or holds open (known only after a
+				      * scan; see scan_hidden) */
 	INVENTORY_ALL = INVENTORY_NAMES | INVENTORY_COMMAND | INVENTORY_LIMITS | INVENTORY_DEVSHM |
 			INVENTORY_ORPHANS,
 };
@@ -174,6 +188,10 @@ int inventory_collect(struct inventory *s, unsigned flags);
  * Processes this user may not read are skipped, and counted.  0, or -1
  * with errno (out of memory, no /proc). */
 int inventory_scan(struct inventory *s);
+
+/* The order inventory_scan() leaves s->seen in (for qsort): sysv first,
+ * then by device, inode and pid. */
+int inventory_seen_compare(const void *a, const void *b);
 
 /* Free what the inventory owns (not the rows); s can be collected again. */
 void inventory_free(struct inventory *s);

@@ -1,0 +1,286 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * inventory_scan(): every process's maps and fds, for the shared memory
+ * objects they hold.  One pass over /proc; per process one read of maps,
+ * one directory read of fd (a readlink per fd, an fstat per shared memory
+ * fd) and, only if it holds something, its comm.  The result is a list of
+ * (object, process) pairs, each with its mapping and fd counts.
+ */
+#include "scan.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "clock.h"
+
+#define DELETED_SUFFIX " (deleted)"
+
+static bool take_name(const char *from, struct scan_ref *r)
+{
+	size_t n = strlen(from), d = strlen(DELETED_SUFFIX);
+	while (n && from[n - 1] == '\n')
+		n--;
+	r->deleted = n >= d && memcmp(from + n - d, DELETED_SUFFIX, d) == 0;
+	if (r->deleted)
+		n -= d;
+	if (n >= sizeof r->name)
+		n = sizeof r->name - 1;
+	memcpy(r->name, from, n);
+	r->name[n] = '\0';
+	return true;
+}
+
+bool scan_path(const char *path, struct scan_ref *r)
+{
+	static const char memfd[] = "/memfd:", sysv[] = "/SYSV";
+	if (strncmp(path, SCAN_DEVSHM_PREFIX, strlen(SCAN_DEVSHM_PREFIX)) == 0) {
+		r->kind = INVENTORY_POSIX;
+		return take_name(path + strlen(SCAN_DEVSHM_PREFIX), r);
+	}
+	if (strncmp(path, memfd, strlen(memfd)) == 0) {
+		r->kind = INVENTORY_MEMFD;
+		return take_name(path + strlen(memfd), r);
+	}
+	if (strncmp(path, sysv, strlen(sysv)) == 0) {
+		const char *p = path + strlen(sysv);
+		for (int i = 0; i < 8; i++)
+			if (!isxdigit((unsigned char)p[i]))
+				return false;
+		if (p[8] != ' ' && p[8] != '\0' && p[8] != '\n')
+			return false;
+		r->kind = INVENTORY_SYSV;
+		return take_name(p + 8, r) && (r->name[0] = '\0', true);
+	}
+	return false;
+}
+
+int scan_map_line(const char *line, struct scan_ref *r)
+{
+	unsigned long long start, end, offset, ino;
+	unsigned maj, min;
+	char perms[5];
+	int path = -1;
+	if (sscanf(line, "%llx-%llx %4s %llx %x:%x %llu %n", &start, &end, perms, &offset, &maj,
+		   &min, &ino, &path) != 7 ||
+	    strlen(perms) != 4 || end < start)
+		return -1;
+	if (path < 0 || line[path] != '/')
+		return 0; /* anonymous, [heap] and the like */
+	memset(r, 0, sizeof *r);
+	if (!scan_path(line + path, r))
+		return 0;
+	r->start = start;
+	r->end = end;
+	r->offset = offset;
+	r->dev = makedev(maj, min);
+	r->ino = ino;
+	r->write = perms[1] == 'w';
+	return 1;
+}
+
+/* The pairs found so far, and their room. */
+struct found {
+	struct inventory_seen *v;
+	size_t n, max;
+};
+
+/* The pair of object (kind, dev, ino) and process pid among the last ones
+ * added (a process's pairs are added together), made if new; NULL if out
+ * of memory. */
+static struct inventory_seen *pair(struct found *f, size_t first, pid_t pid,
+				   const struct scan_ref *r, uint64_t dev, uint64_t ino)
+{
+	for (size_t i = first; i < f->n; i++)
+		if (f->v[i].kind == r->kind && f->v[i].dev == dev && f->v[i].ino == ino)
+			return &f->v[i];
+	if (f->n == f->max) {
+		size_t max = f->max ? 2 * f->max : 256;
+		struct inventory_seen *v = realloc(f->v, max * sizeof *v);
+		if (!v)
+			return NULL;
+		f->v = v;
+		f->max = max;
+	}
+	struct inventory_seen *e = &f->v[f->n++];
+	memset(e, 0, sizeof *e);
+	e->kind = r->kind;
+	e->dev = dev;
+	e->ino = ino;
+	e->deleted = r->deleted;
+	memcpy(e->name, r->name, sizeof e->name);
+	e->h.pid = pid;
+	return e;
+}
+
+static void take_stat(struct inventory_seen *e, const struct stat *st)
+{
+	e->have_stat = true;
+	e->size = (uint64_t)st->st_size;
+	e->resident = (uint64_t)st->st_blocks * 512;
+	e->uid = st->st_uid;
+	e->gid = st->st_gid;
+	e->mode = st->st_mode & 07777;
+	e->mtime = st->st_mtim.tv_sec;
+}
+
+/* The shared memory mappings of the process whose /proc dir is pfd.
+ * 0, 1 if they may not be read, -1 out of memory. */
+static int scan_maps(int pfd, pid_t pid, struct found *f, size_t first)
+{
+	int fd = openat(pfd, "maps", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno == EACCES || errno == EPERM;
+	FILE *in = fdopen(fd, "r");
+	if (!in) {
+		close(fd);
+		return -1;
+	}
+	char *line = NULL;
+	size_t cap = 0;
+	int rc = 0;
+	bool any = false;
+	while (rc == 0 && getline(&line, &cap, in) > 0) {
+		any = true;
+		struct scan_ref r;
+		if (scan_map_line(line, &r) != 1)
+			continue;
+		uint64_t dev = r.kind == INVENTORY_SYSV ? 0 : r.dev;
+		struct inventory_seen *e = pair(f, first, pid, &r, dev, r.ino);
+		if (!e) {
+			rc = -1;
+			break;
+		}
+		if (r.write)
+			e->h.maps_rw++;
+		else
+			e->h.maps_ro++;
+		if (r.kind == INVENTORY_SYSV || e->have_stat)
+			continue;
+		/* A file-backed mapping: its file through map_files (root
+		 * only), else at least the extent mapped. */
+		char mf[64];
+		struct stat st;
+		snprintf(mf, sizeof mf, "map_files/%" PRIx64 "-%" PRIx64, r.start, r.end);
+		if (fstatat(pfd, mf, &st, 0) == 0)
+			take_stat(e, &st);
+		else if (r.offset + (r.end - r.start) > e->size)
+			e->size = r.offset + (r.end - r.start);
+	}
+	/* Reading another user's maps as non-root opens but reads nothing. */
+	if (rc == 0 && !any && ferror(in))
+		rc = 1;
+	free(line);
+	fclose(in);
+	return rc;
+}
+
+/* The shared memory fds of the process whose /proc dir is pfd. */
+static int scan_fds(int pfd, pid_t pid, struct found *f, size_t first)
+{
+	int dfd = openat(pfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd < 0)
+		return errno == EACCES || errno == EPERM;
+	DIR *d = fdopendir(dfd);
+	if (!d) {
+		close(dfd);
+		return -1;
+	}
+	int rc = 0;
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(d))) {
+		char link[PATH_MAX];
+		if (de->d_name[0] == '.')
+			continue;
+		ssize_t n = readlinkat(dfd, de->d_name, link, sizeof link - 1);
+		if (n <= 0)
+			continue;
+		link[n] = '\0';
+		struct scan_ref r;
+		memset(&r, 0, sizeof r);
+		struct stat st;
+		if (!scan_path(link, &r) || r.kind == INVENTORY_SYSV ||
+		    fstatat(dfd, de->d_name, &st, 0))
+			continue;
+		struct inventory_seen *e = pair(f, first, pid, &r, st.st_dev, st.st_ino);
+		if (!e)
+			rc = -1;
+		else {
+			e->h.fds++;
+			take_stat(e, &st);
+		}
+	}
+	closedir(d);
+	return rc;
+}
+
+int inventory_scan(struct inventory *s)
+{
+	const char *procdir = s->proc_dir ? s->proc_dir : "/proc";
+	DIR *proc = opendir(procdir);
+	if (!proc)
+		return -1;
+	struct found f = { 0 };
+	size_t procs = 0, hidden = 0;
+	int rc = 0;
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(proc))) {
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+		if (pid <= 0 || *end)
+			continue;
+		int pfd = openat(dirfd(proc), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (pfd < 0)
+			continue; /* exited */
+		struct stat st;
+		size_t first = f.n;
+		int m = scan_maps(pfd, (pid_t)pid, &f, first);
+		int d = m < 0 ? m : scan_fds(pfd, (pid_t)pid, &f, first);
+		if (m < 0 || d < 0)
+			rc = -1;
+		else if (m || d)
+			hidden++;
+		procs++;
+		if (rc == 0 && f.n > first) {
+			char comm[sizeof f.v->h.comm] = "?";
+			int cfd = openat(pfd, "comm", O_RDONLY | O_CLOEXEC);
+			if (cfd >= 0) {
+				ssize_t n = read(cfd, comm, sizeof comm - 1);
+				comm[n > 0 ? n : 0] = '\0';
+				comm[strcspn(comm, "\n")] = '\0';
+				close(cfd);
+			}
+			uid_t uid = fstat(pfd, &st) == 0 ? st.st_uid : (uid_t)-1;
+			for (size_t i = first; i < f.n; i++) {
+				f.v[i].h.uid = uid;
+				memcpy(f.v[i].h.comm, comm, sizeof comm);
+			}
+		}
+		close(pfd);
+	}
+	int e = errno;
+	closedir(proc);
+	if (rc) {
+		free(f.v);
+		errno = e ? e : ENOMEM;
+		return -1;
+	}
+	if (f.n > 1)
+		qsort(f.v, f.n, sizeof *f.v, inventory_seen_compare);
+	free(s->seen);
+	s->seen = f.v;
+	s->nseen = f.n;
+	s->scanned = true;
+	s->scan_ns = clock_wall_ns();
+	s->scan_procs = procs;
+	s->scan_hidden = hidden;
+	return 0;
+}

@@ -1,0 +1,512 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The inventory of every kind: the maps and fd parsers on made-up lines,
+ * then real objects of each kind made here (a POSIX object mapped read-write
+ * here and read-only by a child, one held only by an fd, one unlinked while
+ * mapped, a memfd, a semaphore, a SysV segment whose creator exited) found
+ * by a scan with the right sizes, resident bytes and holders; orphans;
+ * truncation; the filter; removal and its refusals.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <fcntl.h>
+#include <semaphore.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+
+#include "inventory.h"
+#include "scan.h"
+#include "testutil.h"
+
+static void test_map_line(void **state)
+{
+	(void)state;
+	struct scan_ref r;
+	assert_int_equal(scan_map_line("7f3b276d0000-7f3b276d3000 rw-s 00000000 00:1b 2          "
+				       "                /dev/shm/t13a\n",
+				       &r),
+			 1);
+	assert_int_equal(r.kind, INVENTORY_POSIX);
+	assert_string_equal(r.name, "t13a");
+	assert_false(r.deleted);
+	assert_true(r.write);
+	assert_int_equal(r.dev, makedev(0, 0x1b));
+	assert_int_equal(r.ino, 2);
+	assert_int_equal(r.end - r.start, 0x3000);
+
+	assert_int_equal(scan_map_line("7f15-7f17 r--s 00001000 00:01 1059083 /memfd:my buf "
+				       "(deleted)",
+				       &r),
+			 1);
+	assert_int_equal(r.kind, INVENTORY_MEMFD);
+	assert_string_equal(r.name, "my buf");
+	assert_true(r.deleted);
+	assert_false(r.write);
+	assert_int_equal(r.offset, 0x1000);
+
+	assert_int_equal(
+	    scan_map_line("7fad-7fae rw-s 00000000 00:01 32770 /SYSV00002537 (deleted)", &r), 1);
+	assert_int_equal(r.kind, INVENTORY_SYSV);
+	assert_int_equal(r.ino, 32770);
+	assert_string_equal(r.name, "");
+
+	assert_int_equal(scan_map_line("7fad-7fae rw-s 00000000 00:1b 5 /dev/shm/x (deleted) "
+				       "(deleted)",
+				       &r),
+			 1);
+	assert_string_equal(r.name, "x (deleted)"); /* a name may end so itself */
+	assert_true(r.deleted);
+
+	/* Not shared memory, and not maps lines at all. */
+	assert_int_equal(scan_map_line("55f9-55fa r--p 00000000 fe:00 5310818 /usr/bin/cat", &r),
+			 0);
+	assert_int_equal(scan_map_line("55f9-55fa rw-p 00000000 00:00 0   [heap]", &r), 0);
+	assert_int_equal(scan_map_line("55f9-55fa rw-p 00000000 00:00 0", &r), 0);
+	assert_int_equal(scan_map_line("7fad-7fae rw-s 00000000 00:01 3 /SYSVxyz", &r), 0);
+	assert_int_equal(
+	    scan_map_line("7fad-7fae rw-s 00000000 00:01 3 /SYSV1234567 (deleted)", &r), 0);
+	assert_int_equal(scan_map_line("garbage", &r), -1);
+	assert_int_equal(scan_map_line("", &r), -1);
+	assert_int_equal(scan_map_line("7fae-7fad rw-s 00000000 00:01 3 /memfd:x", &r), -1);
+
+	/* A name longer than a file name can be is cut, not overrun. */
+	char line[600];
+	int n = snprintf(line, sizeof line, "1000-2000 rw-s 00000000 00:1b 9 /dev/shm/");
+	memset(line + n, 'a', 400);
+	line[n + 400] = '\0';
+	assert_int_equal(scan_map_line(line, &r), 1);
+	assert_int_equal(strlen(r.name), INVENTORY_NAME_MAX - 1);
+}
+
+static void test_path(void **state)
+{
+	(void)state;
+	struct scan_ref r;
+	memset(&r, 0, sizeof r);
+	assert_true(scan_path("/dev/shm/sem.a", &r));
+	assert_int_equal(r.kind, INVENTORY_POSIX);
+	assert_string_equal(r.name, "sem.a");
+	assert_true(scan_path("/memfd:pulseaudio (deleted)", &r));
+	assert_int_equal(r.kind, INVENTORY_MEMFD);
+	assert_string_equal(r.name, "pulseaudio");
+	assert_false(scan_path("/dev/shmx", &r));
+	assert_false(scan_path("socket:[1234]", &r));
+	assert_false(scan_path("/tmp/dev/shm/a", &r));
+}
+
+/* Names of this run's objects, unique to it. */
+static char name_a[64], name_fd[64], name_del[64], name_sem[64], name_memfd[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	int id = getpid();
+	snprintf(name_a, sizeof name_a, "shmtop-test-%d-a", id);
+	snprintf(name_fd, sizeof name_fd, "shmtop-test-%d-fd", id);
+	snprintf(name_del, sizeof name_del, "shmtop-test-%d-del", id);
+	snprintf(name_sem, sizeof name_sem, "shmtop-test-%d-sem", id);
+	snprintf(name_memfd, sizeof name_memfd, "shmtop-test-%d-memfd", id);
+	return 0;
+}
+
+static void unlink_all(void)
+{
+	char p[80];
+	const char *names[] = { name_a, name_fd, name_del };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "/%s", names[i]);
+		shm_unlink(p);
+	}
+	snprintf(p, sizeof p, "/%s", name_sem);
+	sem_unlink(p);
+}
+
+/* A child holding an object, killed however the test ends. */
+static pid_t holder_child;
+
+static int teardown(void **state)
+{
+	(void)state;
+	if (holder_child > 0) {
+		kill(holder_child, SIGKILL);
+		waitpid(holder_child, NULL, 0);
+		holder_child = 0;
+	}
+	unlink_all();
+	return 0;
+}
+
+/* shm_open /name, sized and written; the fd. */
+static int make_posix(const char *name, size_t size, size_t touch)
+{
+	char p[80];
+	snprintf(p, sizeof p, "/%s", name);
+	int fd = shm_open(p, O_RDWR | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, (off_t)size), 0);
+	char buf[4096];
+	memset(buf, 'x', sizeof buf);
+	for (size_t done = 0; done < touch; done += sizeof buf)
+		assert_true(pwrite(fd, buf, sizeof buf, (off_t)done) > 0);
+	return fd;
+}
+
+static struct inventory_row rows[4096];
+
+static void collect(struct inventory *s, unsigned flags)
+{
+	s->rows = rows;
+	s->max = sizeof rows / sizeof *rows;
+	assert_int_equal(inventory_collect(s, flags), 0);
+}
+
+static const struct inventory_row *find_name(const struct inventory *s, enum inventory_kind k,
+					     const char *name)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->rows[i].kind == k && strcmp(s->rows[i].name, name) == 0)
+			return &s->rows[i];
+	return NULL;
+}
+
+static const struct inventory_row none_row;
+static const struct inventory_holder none_holder;
+
+/* The row of kind k named name, failing the test if there is none. */
+static const struct inventory_row *get_name(const struct inventory *s, enum inventory_kind k,
+					    const char *name)
+{
+	const struct inventory_row *r = find_name(s, k, name);
+	if (!r)
+		fail_msg("no %s object named %s", inventory_kind_name(k), name);
+	return r ? r : &none_row;
+}
+
+/* The holder pid of r, failing the test if it is not one. */
+static const struct inventory_holder *holder(const struct inventory *s,
+					     const struct inventory_row *r, pid_t pid)
+{
+	for (size_t i = 0; i < r->nholders; i++)
+		if (s->holders[r->holder0 + i].pid == pid)
+			return &s->holders[r->holder0 + i];
+	fail_msg("pid %d does not hold %s", (int)pid, r->name);
+	return &none_holder;
+}
+
+/* Is pid a holder of r? */
+static bool holds(const struct inventory *s, const struct inventory_row *r, pid_t pid)
+{
+	for (size_t i = 0; i < r->nholders; i++)
+		if (s->holders[r->holder0 + i].pid == pid)
+			return true;
+	return false;
+}
+
+/* The SysV row of shmid, failing the test if there is none. */
+static const struct inventory_row *get_shmid(const struct inventory *s, int shmid)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->rows[i].kind == INVENTORY_SYSV && s->rows[i].shm.st.shmid == shmid)
+			return &s->rows[i];
+	fail_msg("no segment %d", shmid);
+	return &none_row;
+}
+
+/* Every kind, found with its sizes and holders. */
+static void test_every_kind(void **state)
+{
+	(void)state;
+	long page = sysconf(_SC_PAGESIZE);
+	/* posix: 3 pages, 2 written, mapped rw here and ro by a child */
+	int fa = make_posix(name_a, 3 * (size_t)page, 2 * (size_t)page);
+	void *pa = mmap(NULL, 3 * (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, fa, 0);
+	assert_true(pa != MAP_FAILED);
+	close(fa);
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t child = holder_child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		munmap(pa, 3 * (size_t)page); /* the parent's, inherited */
+		char p[80];
+		snprintf(p, sizeof p, "/%s", name_a);
+		int fd = shm_open(p, O_RDONLY, 0);
+		void *m = fd < 0 ? MAP_FAILED : mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+		if (m == MAP_FAILED)
+			_exit(1);
+		close(fd);
+		if (write(ready[1], "r", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	char c;
+	assert_int_equal(read(ready[0], &c, 1), 1);
+	/* held by an fd only: 5 pages, 1 written */
+	int ffd = make_posix(name_fd, 5 * (size_t)page, (size_t)page);
+	/* unlinked while mapped */
+	int fdel = make_posix(name_del, 2 * (size_t)page, 2 * (size_t)page);
+	void *pdel = mmap(NULL, 2 * (size_t)page, PROT_READ, MAP_SHARED, fdel, 0);
+	assert_true(pdel != MAP_FAILED);
+	close(fdel);
+	char p[80];
+	snprintf(p, sizeof p, "/%s", name_del);
+	assert_int_equal(shm_unlink(p), 0);
+	/* a memfd, 4 pages, mapped and held */
+	int mfd = memfd_create(name_memfd, MFD_CLOEXEC);
+	assert_true(mfd >= 0);
+	assert_int_equal(ftruncate(mfd, 4 * page), 0);
+	char *pm = mmap(NULL, 4 * (size_t)page, PROT_READ | PROT_WRITE, MAP_SHARED, mfd, 0);
+	assert_true(pm != MAP_FAILED);
+	memset(pm, 1, 3 * (size_t)page);
+	/* a semaphore */
+	snprintf(p, sizeof p, "/%s", name_sem);
+	sem_t *sem = sem_open(p, O_CREAT | O_EXCL, 0600, 0);
+	assert_true(sem != SEM_FAILED);
+
+	struct inventory s = { 0 };
+	collect(&s, INVENTORY_DEVSHM);
+	/* Before a scan: the named objects, no holders, no memfd. */
+	const struct inventory_row *a = get_name(&s, INVENTORY_POSIX, name_a);
+	assert_int_equal(a->nholders, 0);
+	assert_false(s.scanned);
+	assert_null(find_name(&s, INVENTORY_MEMFD, name_memfd));
+
+	assert_int_equal(inventory_scan(&s), 0);
+	assert_true(s.scanned);
+	assert_true(s.scan_procs >= 2);
+	collect(&s, INVENTORY_DEVSHM | INVENTORY_ORPHANS);
+	a = get_name(&s, INVENTORY_POSIX, name_a);
+	assert_int_equal(a->size, 3 * page);
+	assert_int_equal(a->resident, 2 * page);
+	assert_true(a->have_resident);
+	assert_int_equal(a->mode, 0600);
+	assert_int_equal(a->nholders, 2);
+	const struct inventory_holder *h = holder(&s, a, getpid());
+	assert_non_null(h);
+	assert_int_equal(h->maps_rw, 1);
+	assert_int_equal(h->maps_ro, 0);
+	assert_int_equal(h->fds, 0);
+	assert_int_equal(h->uid, geteuid());
+	h = holder(&s, a, child);
+	assert_int_equal(h->maps_rw, 0);
+	assert_int_equal(h->maps_ro, 1);
+	assert_false(a->orphan);
+
+	const struct inventory_row *r = get_name(&s, INVENTORY_POSIX, name_fd);
+	assert_int_equal(r->size, 5 * page);
+	assert_int_equal(r->resident, page);
+	assert_int_equal(r->nholders, 1);
+	h = holder(&s, r, getpid());
+	assert_int_equal(h->fds, 1);
+	assert_int_equal(h->maps_rw + h->maps_ro, 0);
+	assert_false(r->orphan); /* an fd keeps it alive */
+
+	r = get_name(&s, INVENTORY_DELETED, name_del);
+	assert_null(find_name(&s, INVENTORY_POSIX, name_del));
+	assert_int_equal(r->size, 2 * page);
+	assert_int_equal(r->nholders, 1);
+	assert_int_equal(holder(&s, r, getpid())->maps_ro, 1);
+	assert_false(r->orphan);
+
+	r = get_name(&s, INVENTORY_MEMFD, name_memfd);
+	assert_int_equal(r->size, 4 * page);
+	assert_true(r->have_resident); /* from the fd */
+	assert_int_equal(r->resident, 3 * page);
+	assert_int_equal(r->nholders, 1);
+	h = holder(&s, r, getpid());
+	assert_int_equal(h->maps_rw, 1);
+	assert_int_equal(h->fds, 1);
+
+	char semname[80];
+	snprintf(semname, sizeof semname, "sem.%s", name_sem);
+	r = get_name(&s, INVENTORY_SEM, semname);
+	assert_int_equal(r->nholders, 1); /* mapped under glibc's temporary name */
+	assert_null(find_name(&s, INVENTORY_POSIX, semname));
+	/* The kinds are counted. */
+	assert_true(s.kinds[INVENTORY_POSIX].objects >= 2);
+	assert_true(s.kinds[INVENTORY_MEMFD].objects >= 1);
+	assert_true(s.kinds[INVENTORY_DELETED].objects >= 1);
+	assert_true(s.kinds[INVENTORY_SEM].objects >= 1);
+	assert_true(s.have_devshm);
+	assert_true(s.devshm_size >= s.devshm_used);
+	assert_true(s.devshm_used >= 2 * (uint64_t)page);
+
+	/* The child gone, the scan again: one holder, the mapping here. */
+	kill(child, SIGKILL);
+	waitpid(child, NULL, 0);
+	holder_child = 0;
+	assert_int_equal(inventory_scan(&s), 0);
+	collect(&s, INVENTORY_DEVSHM | INVENTORY_ORPHANS);
+	a = get_name(&s, INVENTORY_POSIX, name_a);
+	assert_int_equal(a->nholders, 1);
+	assert_false(holds(&s, a, child));
+
+	/* Unmapped and closed: orphans, and the deleted one is gone. */
+	munmap(pa, 3 * (size_t)page);
+	close(ffd);
+	munmap(pdel, 2 * (size_t)page);
+	sem_close(sem);
+	assert_int_equal(inventory_scan(&s), 0);
+	collect(&s, INVENTORY_DEVSHM | INVENTORY_ORPHANS);
+	a = get_name(&s, INVENTORY_POSIX, name_a);
+	assert_true(a->orphan);
+	assert_true(get_name(&s, INVENTORY_POSIX, name_fd)->orphan);
+	assert_true(get_name(&s, INVENTORY_SEM, semname)->orphan);
+	assert_null(find_name(&s, INVENTORY_DELETED, name_del));
+	assert_true(s.orphans.objects >= 3);
+	assert_true(s.orphans.bytes >= 8 * (uint64_t)page);
+	/* Without the orphans flag nothing is called one. */
+	collect(&s, INVENTORY_DEVSHM);
+	assert_false(get_name(&s, INVENTORY_POSIX, name_a)->orphan);
+	munmap(pm, 4 * (size_t)page);
+	close(mfd);
+	inventory_free(&s);
+	unlink_all();
+}
+
+/* A SysV segment whose creator exited is an orphan; one whose creator
+ * lives, or that is attached, is not. */
+static void test_sysv_orphan(void **state)
+{
+	(void)state;
+	key_t gone = test_key(0), alive = test_key(1);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(shmget(gone, 4096, IPC_CREAT | IPC_EXCL | 0600) < 0);
+	assert_int_equal(exit_code(child, 5000), 0);
+	int gid = shmget(gone, 0, 0), aid = shmget(alive, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(gid >= 0 && aid >= 0);
+
+	struct inventory s = { 0 };
+	collect(&s, INVENTORY_ORPHANS);
+	assert_true(get_shmid(&s, gid)->orphan);
+	assert_false(get_shmid(&s, aid)->orphan);
+	assert_true(s.orphans.objects >= 1);
+
+	/* Attached, and seen so by a scan: not an orphan, a holder. */
+	void *p = shmat(gid, NULL, SHM_RDONLY);
+	assert_true(p != (void *)-1);
+	assert_int_equal(inventory_scan(&s), 0);
+	collect(&s, INVENTORY_ORPHANS);
+	const struct inventory_row *g = get_shmid(&s, gid);
+	assert_false(g->orphan);
+	assert_int_equal(g->nholders, 1);
+	assert_int_equal(holder(&s, g, getpid())->maps_ro, 1);
+	shmdt(p);
+
+	char why[200];
+	assert_int_equal(inventory_remove(&s, g, why, sizeof why), 0);
+	assert_int_equal(shmget(gone, 0, 0), -1);
+	shmctl(aid, IPC_RMID, NULL);
+	inventory_free(&s);
+}
+
+/* Too many objects for the rows: the totals still count them all. */
+static void test_truncated(void **state)
+{
+	(void)state;
+	int fa = make_posix(name_a, 4096, 4096), ffd = make_posix(name_fd, 8192, 0);
+	struct inventory all = { 0 };
+	collect(&all, INVENTORY_DEVSHM);
+	struct inventory_row few[1];
+	struct inventory s = { .rows = few, .max = 1 };
+	assert_int_equal(inventory_collect(&s, INVENTORY_DEVSHM), 0);
+	assert_int_equal(s.n, 1);
+	assert_true(s.truncated);
+	assert_int_equal(s.total, all.total);
+	assert_int_equal(s.kinds[INVENTORY_POSIX].objects, all.kinds[INVENTORY_POSIX].objects);
+	assert_int_equal(s.kinds[INVENTORY_POSIX].bytes, all.kinds[INVENTORY_POSIX].bytes);
+	close(fa);
+	close(ffd);
+	inventory_free(&s);
+	unlink_all();
+}
+
+static void test_match_find(void **state)
+{
+	(void)state;
+	struct inventory_row r[2];
+	memset(r, 0, sizeof r);
+	r[0].kind = INVENTORY_SYSV;
+	r[0].shm.st.key = 0x2537;
+	r[0].shm.st.shmid = 98307;
+	strcpy(r[0].owner, "alice");
+	strcpy(r[0].command, "pulseaudio");
+	r[1].kind = INVENTORY_MEMFD;
+	strcpy(r[1].name, "Wayland Buffer");
+	r[1].dev = 1;
+	r[1].ino = 77;
+	assert_true(inventory_match(&r[0], "00002537"));
+	assert_true(inventory_match(&r[0], "98307"));
+	assert_true(inventory_match(&r[0], "ALI"));
+	assert_true(inventory_match(&r[0], "Pulse"));
+	assert_true(inventory_match(&r[0], "sysv"));
+	assert_true(inventory_match(&r[0], ""));
+	assert_false(inventory_match(&r[0], "memfd"));
+	assert_true(inventory_match(&r[1], "wayland b"));
+	assert_true(inventory_match(&r[1], "memfd"));
+	assert_false(inventory_match(&r[1], "0x")); /* no key for a memfd */
+	assert_false(inventory_match(&r[1], "bufferx"));
+	struct inventory_row q = r[1];
+	strcpy(q.name, "renamed");
+	assert_int_equal(inventory_find(r, 2, &q), 1);
+	q.ino = 78;
+	assert_int_equal(inventory_find(r, 2, &q), 2);
+	q = r[0];
+	q.shm.st.key = 1;
+	assert_int_equal(inventory_find(r, 2, &q), 0); /* by shmid */
+}
+
+/* Removal: only the object listed, with a reason when refused. */
+static void test_remove(void **state)
+{
+	(void)state;
+	close(make_posix(name_a, 4096, 0));
+	struct inventory s = { 0 };
+	collect(&s, INVENTORY_DEVSHM | INVENTORY_NAMES);
+	struct inventory_row a = *get_name(&s, INVENTORY_POSIX, name_a);
+	char why[300] = "";
+	/* Replaced by another object of the same name: refused. */
+	unlink_all();
+	close(make_posix(name_a, 4096, 0));
+	assert_int_equal(inventory_remove(&s, &a, why, sizeof why), -1);
+	assert_non_null(strstr(why, "changed since it was listed"));
+	char path[100];
+	snprintf(path, sizeof path, "/dev/shm/%s", name_a);
+	assert_int_equal(access(path, F_OK), 0);
+	/* The listed object itself goes. */
+	collect(&s, INVENTORY_DEVSHM | INVENTORY_NAMES);
+	a = *get_name(&s, INVENTORY_POSIX, name_a);
+	assert_int_equal(inventory_remove(&s, &a, why, sizeof why), 0);
+	assert_int_equal(access(path, F_OK), -1);
+	/* Gone already: the reason says so. */
+	assert_int_equal(inventory_remove(&s, &a, why, sizeof why), -1);
+	assert_non_null(strstr(why, "No such file"));
+	/* A memfd has no name to remove. */
+	struct inventory_row m;
+	memset(&m, 0, sizeof m);
+	m.kind = INVENTORY_MEMFD;
+	assert_int_equal(inventory_remove(&s, &m, why, sizeof why), -1);
+	assert_non_null(strstr(why, "no name to remove"));
+	inventory_free(&s);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_map_line),
+		cmocka_unit_test(test_path),
+		cmocka_unit_test_setup_teardown(test_every_kind, setup, teardown),
+		cmocka_unit_test(test_sysv_orphan),
+		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
+		cmocka_unit_test(test_match_find),
+		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
