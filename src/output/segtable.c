@@ -697,10 +697,3 @@ int segtable_batch(FILE *out, const struct segtable_output *o, unsigned flags)
 	errno = e;
 	return -1;
 }
-
-/* Until the scan of /proc is merged (branch inv): no holders known. */
-__attribute__((weak)) int inventory_scan(struct inventory *s)
-{
-	(void)s;
-	return 0;
-}
