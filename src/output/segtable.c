@@ -205,11 +205,15 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
 }
 
 /* Is the row's orphan flag known?  A SysV segment's always (collect
- * decides); a POSIX object's or semaphore's only after a scan; memfd and
- * deleted objects are never orphans (they live only while held). */
+ * decides); a POSIX object's or semaphore's only after a scan that could
+ * read every process (another user's holds are unknown to a non-root
+ * scan); memfd and deleted objects are never orphans (they live only while
+ * held). */
 static bool orphan_known(const struct inventory *s, const struct inventory_row *r)
 {
-	return (r->kind != INVENTORY_POSIX && r->kind != INVENTORY_SEM) || s->scanned;
+	if (r->kind != INVENTORY_POSIX && r->kind != INVENTORY_SEM)
+		return true;
+	return s->scanned && s->scan_hidden == 0;
 }
 
 /* The text of one cell, in buf or a constant; NULL for no value (null in
@@ -370,7 +374,11 @@ static void summary(FILE *out, const struct inventory *s, const struct segtable_
 		time_t st = (time_t)(s->scan_ns / NS_PER_SEC);
 		if (!localtime_r(&st, &tm) || !strftime(a, sizeof a, "%H:%M:%S", &tm))
 			snprintf(a, sizeof a, "?");
-		fprintf(out, "   holders scanned at %s\n", a);
+		fprintf(out, "   holders scanned at %s", a);
+		if (s->scan_hidden)
+			fprintf(out, " (%zu of %zu processes unreadable: not root)", s->scan_hidden,
+				s->scan_procs);
+		fputc('\n', out);
 	}
 	fprintf(out, "Sorted by %s%s", sysvipc_sort_name(s->sort), s->reverse ? ", reversed" : "");
 	if (s->truncated)
