@@ -5,7 +5,8 @@
 # POSIX object mapped by one process and held by an fd alone in another, an
 # orphan POSIX object, a semaphore's file, a memfd object, an object
 # unlinked while mapped, and names with a space, a newline, invalid UTF-8
-# and 255 bytes.  Checked against os.stat and the holders' pids:
+# and 255 bytes; and by tests/shmobj a real POSIX semaphore (sem_open) and
+# a SysV orphan (its creator exited).  Checked against os.stat and the holders' pids:
 #   - the JSON parses (strict UTF-8) and lists every kind with its size,
 #     resident bytes (st_blocks * 512), holders and orphan flag; the SysV
 #     columns of other kinds are null;
@@ -18,10 +19,11 @@
 #     `-a -b -n 3`, `-a --json` and `--prometheus`; with --values shmtop's
 #     own pid becomes the lpid (so the check can fail).
 #
-# usage: e2e_inventory_out.sh SHMTOP SHMWRITER
+# usage: e2e_inventory_out.sh SHMTOP SHMWRITER SHMOBJ
 set -u
 SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
+SHMOBJ=$(realpath "$3")
 HERE=$(dirname "$(realpath "$0")")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
 unset NO_COLOR
@@ -79,6 +81,7 @@ NHOLD=0
 N_OBJ=$RUN.obj
 N_ORPHAN=$RUN.orphan
 N_SEM=sem.$RUN
+N_REALSEM=$RUN.sem # sem_open("/NAME") makes /dev/shm/sem.NAME
 N_MEMFD=$RUN.memfd
 N_DELETED=$RUN.deleted
 N_SPACE="$RUN sp ace"
@@ -102,12 +105,22 @@ make_objects() {
 		printf 'hostile' >"/dev/shm/$n" || fail "cannot create a hostile name" || return 1
 	done
 	[[ ${#N_LONG} == 255 ]] || fail "the long name is ${#N_LONG} bytes" || return 1
+	"$SHMOBJ" sem "$N_REALSEM" >"$TMP/sem.out" 2>&1 &
+	PIDS+=("$!")
+	until_ok 10 test -s "$TMP/sem.out" || fail "shmobj sem did not start" || return 1
+	SEM_PID=$(awk '{ print $1 }' "$TMP/sem.out")
+	[[ $SEM_PID =~ ^[0-9]+$ ]] || fail "shmobj sem: $(cat "$TMP/sem.out")" || return 1
+	local ok
+	ok=$(key 2)
+	KEYS+=("$ok")
+	ORPHAN_ID=$("$SHMOBJ" orphan "$ok" 8192) || fail "shmobj orphan" || return 1
+	[[ $ORPHAN_ID =~ ^[0-9]+$ ]] || fail "shmobj orphan: '$ORPHAN_ID'" || return 1
 }
 
 # The expected objects as JSON, for the checks in python.
 expected() {
 	python3 - "$RUN" "$OBJ_PID" "$FD_PID" "$MEMFD_PID" "$DELETED_PID" "$OBJ_STAT" \
-		"$MEMFD_STAT" "$DELETED_STAT" "$WPID" "$WKEY" "$WID" <<-'PY'
+		"$MEMFD_STAT" "$DELETED_STAT" "$WPID" "$WKEY" "$WID" "$SEM_PID" "$ORPHAN_ID" <<-'PY'
 		import json, os, sys
 		run = sys.argv[1]
 		obj_pid, fd_pid, memfd_pid, deleted_pid = map(int, sys.argv[2:6])
@@ -128,6 +141,10 @@ expected() {
 		    objs[tag] = {"kind": kind, "name": shown(names[tag]), "raw": names[tag],
 		                 "size": size, "rss": blocks * 512, "holders": [],
 		                 "orphan": tag != "obj"}
+		size, blocks = disk("sem." + run + ".sem")
+		objs["realsem"] = {"kind": "sem", "name": "sem." + run + ".sem",
+		                   "raw": "sem." + run + ".sem", "size": size, "rss": blocks * 512,
+		                   "holders": [int(sys.argv[12])], "orphan": False}
 		objs["obj"]["holders"] = [obj_pid, fd_pid]
 		objs["obj"]["rss"] = stats[0][1] * 512
 		objs["memfd"] = {"kind": "memfd", "name": run + ".memfd", "raw": run + ".memfd",
@@ -138,7 +155,8 @@ expected() {
 		                   "holders": [deleted_pid], "orphan": False}
 		print(json.dumps({"objs": objs, "fd_pid": fd_pid, "obj_pid": obj_pid,
 		                  "writer": {"pid": int(sys.argv[9]), "key": sys.argv[10],
-		                             "id": int(sys.argv[11])}}))
+		                             "id": int(sys.argv[11])},
+		                  "sysv_orphan": int(sys.argv[13])}))
 	PY
 }
 
@@ -180,7 +198,7 @@ t_json() {
 		    if pids != sorted(o["holders"]):
 		        errors.append("%s: holders %r, want %r" % (tag, pids, sorted(o["holders"])))
 		    for h in r["holders"] or []:
-		        if h["user"] != "root" or h["comm"] != "python3":
+		        if h["user"] != "root" or h["comm"] not in ("python3", "shmobj"):
 		            errors.append("%s: holder %r" % (tag, h))
 		        maps = h["rw"] + h["ro"]
 		        if h["pid"] == exp["fd_pid"] and (maps or h["fds"] < 1):
@@ -199,6 +217,12 @@ t_json() {
 		        errors.append("the writer %d not among its holders %r" % (w["pid"], r["holders"]))
 		    if r["count"] is not None or r["state"] is not None:
 		        errors.append("a record read without --values: %r" % r)
+		    if r["orphan"] is not False:
+		        errors.append("the writer's segment: orphan %r" % r["orphan"])
+		os_ = [r for r in rows if r["kind"] == "sysv" and r["id"] == exp["sysv_orphan"]]
+		if len(os_) != 1 or os_[0]["orphan"] is not True or os_[0]["holders"] != [] or \
+		   os_[0]["nattch"] != 0 or os_[0]["size"] != 8192 or os_[0]["name"] is not None:
+		    errors.append("the SysV orphan: %r" % os_)
 		want = sorted((o["kind"], o["name"]) for o in exp["objs"].values())
 		got = sorted((r["kind"], r["name"]) for r in mine)
 		if got != want:

@@ -205,15 +205,13 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
 }
 
 /* Is the row's orphan flag known?  A SysV segment's always (collect
- * decides); a POSIX object's or semaphore's only after a scan that could
- * read every process (another user's holds are unknown to a non-root
- * scan); memfd and deleted objects are never orphans (they live only while
- * held). */
+ * decides); a POSIX object's or semaphore's only after a scan; memfd and
+ * deleted objects are never orphans (they live only while held).  The
+ * flag is the host layer's call: a scan that could not read every process
+ * is said in the summary (s->scan_hidden), not second-guessed here. */
 static bool orphan_known(const struct inventory *s, const struct inventory_row *r)
 {
-	if (r->kind != INVENTORY_POSIX && r->kind != INVENTORY_SEM)
-		return true;
-	return s->scanned && s->scan_hidden == 0;
+	return (r->kind != INVENTORY_POSIX && r->kind != INVENTORY_SEM) || s->scanned;
 }
 
 /* The text of one cell, in buf or a constant; NULL for no value (null in
@@ -376,7 +374,7 @@ static void summary(FILE *out, const struct inventory *s, const struct segtable_
 			snprintf(a, sizeof a, "?");
 		fprintf(out, "   holders scanned at %s", a);
 		if (s->scan_hidden)
-			fprintf(out, " (%zu of %zu processes unreadable: not root)", s->scan_hidden,
+			fprintf(out, " (%zu of %zu processes unreadable)", s->scan_hidden,
 				s->scan_procs);
 		fputc('\n', out);
 	}
