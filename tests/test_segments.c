@@ -148,14 +148,14 @@ static void test_text(void **state)
 	    "orphans 1, 3.0M (SysV only: no scan of /proc)\n"
 	    "Sorted by size, reversed\n"
 	    "\n"
-	    "KIND KEY        ID        PERMS  OWNER  SIZE RSS NATTCH HOLDERS ORPHAN STATUS    "
-	    "CTIME CPID LPID COMMAND   NAME\n"
-	    "sysv 0xffffffff 9     rw-rw-rw-   4000    3M          0         yes           "
-	    "2020-Sep    0    0           \n"
-	    "sysv 0x00002537 5     rw-------   root 16.3K 16K      3         no     locked    "
-	    "22:00 4242 4343 shmwriter \n"
-	    "sysv 0x00000000 32769 rw-r--r-- al\"ice   40B  4K      1         no     dest      "
-	    "Nov10    7    8           \n"
+	    "KEY        ID        PERMS  OWNER  SIZE NATTCH STATUS    CTIME CPID LPID COMMAND   "
+	    "KIND RSS HOLDERS ORPHAN NAME\n"
+	    "0xffffffff 9     rw-rw-rw-   4000    3M      0        2020-Sep    0    0           "
+	    "sysv             yes    \n"
+	    "0x00002537 5     rw-------   root 16.3K      3 locked    22:00 4242 4343 shmwriter "
+	    "sysv 16K         no     \n"
+	    "0x00000000 32769 rw-r--r-- al\"ice   40B      1 dest      Nov10    7    8           "
+	    "sysv  4K         no     \n"
 	    "\n";
 	assert_string_equal(t, want);
 	free(t);
@@ -425,12 +425,32 @@ static void make_kinds(void)
 	/* rows[] were the SysV rows' */
 }
 
-/* The lines of t that contain needle. */
+/* The times t contains needle. */
 static int lines_with(const char *t, const char *needle)
 {
 	int n = 0;
 	for (const char *p = t; (p = strstr(p, needle)); p++)
 		n++;
+	return n;
+}
+
+/* The rows of the table in t (after the summary's blank line and the
+ * heading) whose KIND is kind. */
+static int rows_of(const char *t, const char *kind)
+{
+	const char *p = strstr(t, "\n\nKEY ");
+	assert_non_null(p);
+	p = strchr(p + 2, '\n') + 1;
+	char word[16];
+	snprintf(word, sizeof word, " %s ", kind);
+	int n = 0;
+	while (*p && *p != '\n') {
+		const char *eol = strchr(p, '\n');
+		const char *at = strstr(p, word);
+		if (at && at < eol)
+			n++;
+		p = eol + 1;
+	}
 	return n;
 }
 
@@ -448,7 +468,7 @@ static void test_kinds_text(void **state)
 				  "scanned at 22:13:20\n"));
 	/* a row per object, each on one line: the newline and the invalid
 	 * byte as \xNN, the name last, the SysV columns blank */
-	const char *table_part = strstr(t, "\n\nKIND ");
+	const char *table_part = strstr(t, "\n\nKEY ");
 	assert_non_null(table_part);
 	int nlines = 0;
 	for (const char *p = table_part + 2; *p && *p != '\n'; p = strchr(p, '\n') + 1)
@@ -468,12 +488,11 @@ static void test_kinds_text(void **state)
 			bol--;
 		assert_int_equal((size_t)(at - bol), name_at);
 	}
-	assert_non_null(strstr(
-	    t, "posix                    rw-------   root   64M  8K              2 no     "));
-	assert_non_null(strstr(t,
-			       "posix                    rw-------   root    1M  1M              "
-			       "0 yes    "));
-	assert_int_equal(lines_with(t, "\nmemfd "), 1);
+	assert_non_null(strstr(t, "\n                 rw-------   root   64M                  21:56"
+				  "                     posix    8K       2 no     pulse shm\n"));
+	assert_non_null(strstr(t, " posix    1M       0 yes    leaked\n"));
+	assert_int_equal(rows_of(t, "memfd"), 1);
+	assert_int_equal(rows_of(t, "sysv"), 3);
 	free(t);
 	/* a scan that could not read every process says so */
 	snap.scan_hidden = 3;
@@ -488,27 +507,27 @@ static void test_kinds_text(void **state)
 	/* -F: the rows that match, the host's totals, how many matched */
 	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "POSIX" };
 	t = capture(table_fn, &snap);
-	assert_int_equal(lines_with(t, "\nposix "), 2);
-	assert_int_equal(lines_with(t, " 0x"), 0);
-	assert_int_equal(lines_with(t, "\nmemfd "), 0);
+	assert_int_equal(rows_of(t, "posix"), 2);
+	assert_int_equal(lines_with(t, "\n0x"), 0);
+	assert_int_equal(rows_of(t, "memfd"), 0);
 	assert_non_null(strstr(t, "sysv 3: 3.0M")); /* totals: the host's */
 	assert_non_null(strstr(t, "; 2 of 8 match \"POSIX\"\n"));
 	free(t);
 	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "0x00002537" };
 	t = capture(table_fn, &snap);
-	assert_int_equal(lines_with(t, " 0x"), 1);
-	assert_int_equal(lines_with(t, "\nposix "), 0);
+	assert_int_equal(lines_with(t, "\n0x"), 1);
+	assert_int_equal(rows_of(t, "posix"), 0);
 	free(t);
 	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "b\\c\nd" };
 	t = capture(table_fn, &snap);
-	assert_int_equal(lines_with(t, "\nmemfd "), 1);
-	assert_int_equal(lines_with(t, " 0x"), 0);
+	assert_int_equal(rows_of(t, "memfd"), 1);
+	assert_int_equal(lines_with(t, "\n0x"), 0);
 	assert_non_null(strstr(t, "; 1 of 8 match \"b\\c?d\"\n")); /* the user's text, one line */
 	free(t);
 	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "nothing-such" };
 	t = capture(table_fn, &snap);
 	assert_non_null(strstr(t, "; 0 of 8 match"));
-	assert_int_equal(lines_with(t, " 0x"), 0);
+	assert_int_equal(lines_with(t, "\n0x"), 0);
 	free(t);
 }
 

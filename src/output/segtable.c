@@ -102,13 +102,13 @@ static const struct {
 	[C_WRITER_ALIVE] = { "WRITER_ALIVE", 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
 };
 
-/* lsipc's default columns for shared memory, in its order, between the
- * kind and the name of the object (last: a name is up to 255 bytes); the
- * resident bytes beside the size, the holders and the orphan flag beside
- * the attaches. */
-static const int text_default[] = { C_KIND, C_KEY,    C_ID,      C_PERMS,  C_OWNER,  C_SIZE,
-				    C_RSS,  C_NATTCH, C_HOLDERS, C_ORPHAN, C_STATUS, C_CTIME,
-				    C_CPID, C_LPID,   C_COMMAND, C_NAME };
+/* lsipc's default columns for shared memory, in its order and places (a
+ * script's `awk '{print $2}'` still reads the shmid), then the kind, the
+ * resident bytes, the holders, the orphan flag and the name of the object
+ * (last: a name is up to 255 bytes). */
+static const int text_default[] = { C_KEY,    C_ID,      C_PERMS,  C_OWNER, C_SIZE,    C_NATTCH,
+				    C_STATUS, C_CTIME,   C_CPID,   C_LPID,  C_COMMAND, C_KIND,
+				    C_RSS,    C_HOLDERS, C_ORPHAN, C_NAME };
 
 const char *segtable_column_name(size_t i)
 {
