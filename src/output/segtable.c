@@ -53,6 +53,7 @@ enum column {
 	C_SWAP,
 	C_HOLDERS,
 	C_ORPHAN,
+	C_IPCNS,
 	C_COUNT,
 	C_STATE,
 	C_RESETS,
@@ -95,6 +96,7 @@ static const struct {
 	[C_SWAP] = { "SWAP", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_HOLDERS] = { "HOLDERS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_ORPHAN] = { "ORPHAN", 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
+	[C_IPCNS] = { "IPCNS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_COUNT] = { "COUNT", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_STATE] = { "STATE", 1, 0, SCOLS_JSON_STRING },
 	[C_RESETS] = { "RESETS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
@@ -228,7 +230,17 @@ static const char *cell(const struct inventory *s, const struct inventory_row *r
 	uint64_t bytes;
 	switch (col) {
 	case C_KIND: return inventory_kind_name(r->kind);
-	case C_NAME: return sysv ? NULL : r->name;
+	case C_NAME:
+		if (sysv && r->ipcns) { /* a segment of another IPC namespace: which */
+			snprintf(buf, len, "ipc:[%" PRIu64 "]", r->ipcns);
+			return buf;
+		}
+		return sysv ? NULL : r->name;
+	case C_IPCNS:
+		if (!r->ipcns)
+			return NULL;
+		snprintf(buf, len, "%" PRIu64, r->ipcns);
+		return buf;
 	case C_OWNER: return r->owner;
 	case C_PERMS: return format_perms(sysv ? st->mode : r->mode, buf, len);
 	case C_MODE: return format_octal(sysv ? st->mode : r->mode, buf, len);
