@@ -127,6 +127,12 @@ t_prometheus() {
 		fail "invalid exposition: $(cat "$TMP/samples")" || return 1
 	grep -qx "shmtop_segment_bytes{key=\"$k\",owner=\"root\",shmid=\"$id\"} $(bytes "$k")" \
 		"$TMP/samples" || fail "no shmtop_segment_bytes for $k" || rc=1
+	# the writer's figures only with --values (reading them attaches)
+	! grep -q "^shmtop_writer_up{key=\"$k\"" "$TMP/samples" ||
+		fail "shmtop_writer_up without --values" || rc=1
+	timeout 10 "$SHMTOP" --prometheus --values >"$TMP/promv" || fail "--values" || return 1
+	python3 "$HERE/prom_check.py" "$TMP/promv" >"$TMP/samples" ||
+		fail "invalid exposition with --values: $(cat "$TMP/samples")" || return 1
 	grep -qx "shmtop_writer_up{key=\"$k\",owner=\"root\",shmid=\"$id\"} 1" "$TMP/samples" ||
 		fail "writer not up" || rc=1
 	if command -v promtool >/dev/null; then
@@ -229,7 +235,7 @@ t_lsipc() {
 		    doc = json.load(open(path))
 		    table = doc.get("sharedmemory", doc.get("sharedmem"))
 		    return {int(r["id"]): {k: (None if v is None else str(v)) for k, v in r.items()}
-		            for r in table if int(r["id"]) in ids}
+		            for r in table if r["id"] is not None and int(r["id"]) in ids}
 		a, b = rows(sys.argv[1]), rows(sys.argv[2])
 		bad = [(i, a.get(i), b.get(i)) for i in sorted(ids) if a.get(i) != b.get(i)]
 		for i, x, y in bad:

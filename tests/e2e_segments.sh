@@ -195,6 +195,8 @@ if [ -n "$SHMTOP" ]; then
 import json, sys
 # The list is one JSON document, valid UTF-8 whatever bytes a command holds.
 rows = json.loads(open(sys.argv[1], "rb").read().decode())["sharedmemory"]
+# the SysV segments of this IPC namespace (other kinds have no id)
+rows = [r for r in rows if r["kind"] == "sysv" and r.get("ipcns") is None]
 ids = [r["id"] for r in rows]
 assert len(ids) == len(set(ids)), "a segment printed twice"
 stable = {int(l) for l in open(sys.argv[2])}

@@ -107,6 +107,43 @@ static void test_all_segments(void **state)
 	bad(RUN("--sort"), "option '--sort' needs an argument");
 }
 
+/* -F and --values shape the list's batch outputs, and nothing else. */
+static void test_filter_values(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("-a", "-b"), OPTIONS_RUN);
+	assert_true(o.filter == NULL && !o.values); /* by default: attach nothing */
+	assert_int_equal(RUN("-a", "-b", "-F", "pulse"), OPTIONS_RUN);
+	assert_string_equal(o.filter, "pulse");
+	assert_false(o.values);
+	assert_int_equal(RUN("-a", "--json", "--filter=sysv", "--values"), OPTIONS_RUN);
+	assert_string_equal(o.filter, "sysv");
+	assert_true(o.values);
+	assert_int_equal(RUN("--prometheus", "--filter", "a b", "--values"), OPTIONS_RUN);
+	assert_string_equal(o.filter, "a b");
+	assert_true(o.values && o.prometheus);
+	bad(RUN("-a", "-b", "-F", ""), "option '--filter' needs a text to look for");
+	bad(RUN("-a", "-b", "-F"), "option '-F' needs an argument");
+	bad(RUN("-F", "x"), "--filter is for the list's batch output: it needs --all");
+	bad(RUN("--values"), "--values is for the list's batch output: it needs --all");
+	bad(RUN("-k", "1", "-b", "--values"), "--values is for the list's batch output");
+	bad(RUN("-a", "-F", "x"),
+	    "--filter is for the list's batch output: it needs --all with --batch");
+	bad(RUN("--check", "-F", "x"), "--filter cannot be used with --check");
+	bad(RUN("--check", "--values"), "--values cannot be used with --check");
+	/* no name is longer than 255 bytes: a longer filter is a mistake */
+	static char longer[300], exact[256];
+	memset(longer, 'x', sizeof longer - 1);
+	memset(exact, 'x', sizeof exact - 1);
+	static char a0[] = "shmtop", a1[] = "-a", a2[] = "-b", a3[] = "-F";
+	char *argv[] = { a0, a1, a2, a3, longer, NULL };
+	assert_int_equal(options_parse(5, argv, &o, why, sizeof why), OPTIONS_BAD);
+	assert_string_equal(why, "invalid filter: 299 bytes, at most 255 (no name is longer)");
+	argv[4] = exact;
+	assert_int_equal(options_parse(5, argv, &o, why, sizeof why), OPTIONS_RUN);
+	assert_int_equal(strlen(o.filter), 255);
+}
+
 static void test_bad(void **state)
 {
 	(void)state;
@@ -221,7 +258,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),  cmocka_unit_test(test_options),
 		cmocka_unit_test(test_bad),       cmocka_unit_test(test_all_segments),
-		cmocka_unit_test(test_conflicts),
+		cmocka_unit_test(test_conflicts), cmocka_unit_test(test_filter_values),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -71,7 +71,27 @@ static void make_snapshot(void)
 					   .mode = 0666,
 					   .ctime = 1600000000 /* 2020 */ };
 	snprintf(rows[2].owner, sizeof rows[2].owner, "4000");
+	for (int i = 0; i < 3; i++) { /* the fields of every kind, as collect fills them */
+		struct inventory_row *r = &rows[i];
+		r->kind = INVENTORY_SYSV;
+		r->ino = (uint64_t)r->shm.st.shmid;
+		r->size = r->shm.st.size;
+		r->resident = r->shm.rss;
+		r->swap = r->shm.swap;
+		r->have_resident = r->shm.have_mem;
+		r->uid = r->shm.st.uid;
+		r->gid = r->shm.st.gid;
+		r->mode = r->shm.st.mode;
+		r->mtime = r->shm.st.ctime;
+	}
+	rows[2].orphan = true; /* nattch 0, its creator gone */
 	memset(&snap, 0, sizeof snap);
+	for (int i = 0; i < 3; i++) {
+		snap.kinds[INVENTORY_SYSV].objects++;
+		snap.kinds[INVENTORY_SYSV].bytes += rows[i].size;
+		snap.kinds[INVENTORY_SYSV].resident += rows[i].resident;
+	}
+	snap.orphans = (struct inventory_totals){ 1, rows[2].size, 0 };
 	snap.rows = rows;
 	snap.max = 3;
 	snap.n = 3;
@@ -87,7 +107,8 @@ static void make_snapshot(void)
 
 typedef void (*writer_fn)(FILE *, const struct inventory *);
 
-static char *capture(writer_fn fn, const struct inventory *s)
+/* (not inlined: GCC 12 takes its result for a pointer to its local) */
+__attribute__((noinline)) static char *capture(writer_fn fn, const struct inventory *s)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -119,22 +140,40 @@ static void test_text(void **state)
 	make_snapshot();
 	char *t = table(SEGTABLE_TEXT, NULL);
 	static const char want[] =
-	    "shmtop - all segments - 2023-11-14 22:13:20\n"
+	    "shmtop - all shared memory - 2023-11-14 22:13:20\n"
 	    "SHMMNI 3 of 4096 (0.07%)   SHMALL 772 of 1000 (77.20%)   SHMMAX "
 	    "18446744073692774399\n"
 	    "Total 3.0M in 3 segments, 4 attaches, 1 dest, 1 locked; rss 20.0K, swap 0\n"
+	    "sysv 3: 3.0M, rss 20.0K   posix 0   sem 0   memfd 0   deleted 0\n"
+	    "orphans 1, 3.0M (SysV only: no scan of /proc)\n"
 	    "Sorted by size, reversed\n"
 	    "\n"
+	    "KEY        ID        PERMS  OWNER  SIZE NATTCH STATUS    CTIME CPID LPID COMMAND   "
+	    "KIND RSS HOLDERS ORPHAN NAME\n"
+	    "0xffffffff 9     rw-rw-rw-   4000    3M      0        2020-Sep    0    0           "
+	    "sysv             yes    \n"
+	    "0x00002537 5     rw-------   root 16.3K      3 locked    22:00 4242 4343 shmwriter "
+	    "sysv 16K         no     \n"
+	    "0x00000000 32769 rw-r--r-- al\"ice   40B      1 dest      Nov10    7    8           "
+	    "sysv  4K         no     \n"
+	    "\n";
+	assert_string_equal(t, want);
+	free(t);
+	/* lsipc's default columns, as lsipc prints them */
+	t = table(SEGTABLE_TEXT, "KEY,ID,PERMS,OWNER,SIZE,NATTCH,STATUS,CTIME,CPID,LPID,COMMAND");
+	const char *table_part = strstr(t, "\n\nKEY");
+	assert_non_null(table_part);
+	assert_string_equal(
+	    table_part + 2,
 	    "KEY        ID        PERMS  OWNER  SIZE NATTCH STATUS    CTIME CPID LPID COMMAND\n"
 	    "0xffffffff 9     rw-rw-rw-   4000    3M      0        2020-Sep    0    0 \n"
 	    "0x00002537 5     rw-------   root 16.3K      3 locked    22:00 4242 4343 shmwriter\n"
 	    "0x00000000 32769 rw-r--r-- al\"ice   40B      1 dest      Nov10    7    8 \n"
-	    "\n";
-	assert_string_equal(t, want);
+	    "\n");
 	free(t);
 	/* truncated: says how many of how many */
-	snap.res.truncated = true;
-	snap.res.total = 10;
+	snap.truncated = true;
+	snap.total = 10;
 	t = table(SEGTABLE_TEXT, NULL);
 	assert_non_null(strstr(t, "Sorted by size, reversed; showing 3 of 10\n"));
 	free(t);
@@ -147,7 +186,7 @@ static void test_text(void **state)
 	free(t);
 	output.raw = false;
 	output.noheadings = true;
-	output.columns = "+COUNT";
+	output.columns = "KEY,ID,PERMS,OWNER,SIZE,NATTCH,STATUS,CTIME,CPID,LPID,COMMAND,COUNT";
 	t = capture(table_fn, &snap);
 	const char *second = strchr(t, '\n');
 	assert_non_null(second);
@@ -185,7 +224,7 @@ static void test_human_size(void **state)
 	make_snapshot();
 	snap.n = 1;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		rows[0].shm.st.size = cases[i].bytes;
+		rows[0].size = cases[i].bytes;
 		output = (struct segtable_output){
 			.format = SEGTABLE_TEXT, .columns = "SIZE", .noheadings = true, .raw = true
 		};
@@ -293,7 +332,7 @@ static void test_json_bytes(void **state)
 
 static void prom_fn(FILE *f, const struct inventory *s)
 {
-	assert_int_equal(segtable_prom(f, s), 0);
+	assert_int_equal(segtable_prom(f, s, NULL), 0);
 }
 
 static void test_prom(void **state)
@@ -313,6 +352,314 @@ static void test_prom(void **state)
 	assert_non_null(strstr(t, "shmtop_pages 772\nshmtop_rss_bytes") ||
 			strstr(t, "shmtop_pages 772\n# HELP shmtop_rss_bytes"));
 	assert_non_null(strstr(t, "shmtop_pages_limit 1000\n"));
+	free(t);
+}
+
+/* An inventory of every kind, by hand: the SysV segments of make_snapshot()
+ * (shmid 5, 9, 32769), then a POSIX object held by two processes, an
+ * orphan POSIX object, a semaphore, a memfd object whose name holds '"',
+ * '\' and a newline, and a deleted object with an invalid byte. */
+static struct inventory_row krows[8];
+static struct inventory_holder kholders[4];
+
+static void make_kinds(void)
+{
+	make_snapshot();
+	memset(krows, 0, sizeof krows);
+	memcpy(krows, rows, sizeof rows);
+	static const struct {
+		enum inventory_kind kind;
+		const char *name;
+		uint64_t ino, size, resident;
+		bool orphan;
+		size_t holder0, nholders;
+	} objs[] = {
+		{ INVENTORY_POSIX, "pulse shm", 11, 67108864, 8192, false, 0, 2 },
+		{ INVENTORY_POSIX, "leaked", 12, 1048576, 1048576, true, 2, 0 },
+		{ INVENTORY_SEM, "sem.lock", 13, 32, 4096, false, 2, 1 },
+		{ INVENTORY_MEMFD, "a\"b\\c\nd", 14, 2097152, 4096, false, 3, 1 },
+		{ INVENTORY_DELETED, "gone\xff", 15, 4096, 4096, false, 3, 1 },
+	};
+	memset(&snap.kinds, 0, sizeof snap.kinds);
+	for (size_t i = 0; i < 3; i++) {
+		snap.kinds[INVENTORY_SYSV].objects++;
+		snap.kinds[INVENTORY_SYSV].bytes += krows[i].size;
+		snap.kinds[INVENTORY_SYSV].resident += krows[i].resident;
+	}
+	for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++) {
+		struct inventory_row *r = &krows[3 + i];
+		r->kind = objs[i].kind;
+		snprintf(r->name, sizeof r->name, "%s", objs[i].name);
+		r->dev = 0x16;
+		r->ino = objs[i].ino;
+		r->size = objs[i].size;
+		r->resident = objs[i].resident;
+		r->have_resident = true;
+		r->uid = 0;
+		r->mode = 0600;
+		r->mtime = 1699999000;
+		r->orphan = objs[i].orphan;
+		r->holder0 = objs[i].holder0;
+		r->nholders = objs[i].nholders;
+		r->shm.order = (unsigned)(3 + i);
+		snprintf(r->owner, sizeof r->owner, "root");
+		snap.kinds[r->kind].objects++;
+		snap.kinds[r->kind].bytes += r->size;
+		snap.kinds[r->kind].resident += r->resident;
+	}
+	kholders[0] = (struct inventory_holder){ 100, 0, "pulseaudio", 1, 0, 1 };
+	kholders[1] = (struct inventory_holder){ 200, 0, "fire\"fox", 0, 2, 0 };
+	kholders[2] = (struct inventory_holder){ 300, 0, "locker", 1, 0, 0 };
+	kholders[3] = (struct inventory_holder){ 400, 0, "pipewire", 0, 0, 3 };
+	snap.rows = krows;
+	snap.max = snap.n = snap.total = 8;
+	snap.holders = kholders;
+	snap.nholders = 4;
+	snap.scanned = true;
+	snap.scan_ns = snap.wall_ns;
+	snap.orphans = (struct inventory_totals){ 2, 3145728 + 1048576, 1048576 };
+	snap.have_devshm = true;
+	snap.devshm_size = UINT64_C(4) << 30;
+	snap.devshm_used = UINT64_C(70) << 20;
+	inventory_sort(&snap, SYSVIPC_SORT_SHMID, false);
+	/* rows[] were the SysV rows' */
+}
+
+/* The times t contains needle. */
+static int lines_with(const char *t, const char *needle)
+{
+	int n = 0;
+	for (const char *p = t; (p = strstr(p, needle)); p++)
+		n++;
+	return n;
+}
+
+/* The rows of the table in t (after the summary's blank line and the
+ * heading) whose KIND is kind. */
+static int rows_of(const char *t, const char *kind)
+{
+	const char *p = strstr(t, "\n\nKEY ");
+	assert_non_null(p);
+	p = strchr(p + 2, '\n') + 1;
+	char word[16];
+	snprintf(word, sizeof word, " %s ", kind);
+	int n = 0;
+	while (*p && *p != '\n') {
+		const char *eol = strchr(p, '\n');
+		const char *at = strstr(p, word);
+		if (at && at < eol)
+			n++;
+		p = eol + 1;
+	}
+	return n;
+}
+
+static void test_kinds_text(void **state)
+{
+	(void)state;
+	setenv("TZ", "UTC", 1);
+	tzset();
+	make_kinds();
+	char *t = table(SEGTABLE_TEXT, NULL);
+	assert_non_null(strstr(t,
+			       "sysv 3: 3.0M, rss 20.0K   posix 2: 65.0M, rss 1.0M   sem 1: 32, "
+			       "rss 4.0K   memfd 1: 2.0M, rss 4.0K   deleted 1: 4.0K, rss 4.0K\n"));
+	assert_non_null(strstr(t, "/dev/shm 4.0G, 70.0M used (1.71%)   orphans 2, 4.0M   holders "
+				  "scanned at 22:13:20\n"));
+	/* a row per object, each on one line: the newline and the invalid
+	 * byte as \xNN, the name last, the SysV columns blank */
+	const char *table_part = strstr(t, "\n\nKEY ");
+	assert_non_null(table_part);
+	int nlines = 0;
+	for (const char *p = table_part + 2; *p && *p != '\n'; p = strchr(p, '\n') + 1)
+		nlines++;
+	assert_int_equal(nlines, 1 + 8);
+	const char *hdr = table_part + 2;
+	size_t name_at = (size_t)(strstr(hdr, "NAME\n") - hdr);
+	static const char *const names[] = { "pulse shm", "leaked", "sem.lock", "a\"b\\c\\x0ad",
+					     "gone\\xff" };
+	for (size_t i = 0; i < 5; i++) {
+		char want[64];
+		snprintf(want, sizeof want, "%s\n", names[i]);
+		const char *at = strstr(hdr, want);
+		assert_non_null(at);
+		const char *bol = at;
+		while (bol > hdr && bol[-1] != '\n')
+			bol--;
+		assert_int_equal((size_t)(at - bol), name_at);
+	}
+	assert_non_null(strstr(t, "\n                 rw-------   root   64M                  21:56"
+				  "                     posix    8K       2 no     pulse shm\n"));
+	assert_non_null(strstr(t, " posix    1M       0 yes    leaked\n"));
+	assert_int_equal(rows_of(t, "memfd"), 1);
+	assert_int_equal(rows_of(t, "sysv"), 3);
+	free(t);
+	/* a scan that could not read every process says so */
+	snap.scan_hidden = 3;
+	snap.scan_procs = 40;
+	t = table(SEGTABLE_TEXT, "KIND,ORPHAN,NAME");
+	assert_non_null(strstr(t, "holders scanned at 22:13:20 (3 of 40 processes unreadable)\n"));
+	assert_non_null(strstr(t, "\nposix   yes    leaked\n"));
+	assert_non_null(strstr(t, "\nmemfd   no     a\"b\\c\\x0ad\n"));
+	free(t);
+	snap.scan_hidden = 0;
+
+	/* -F: the rows that match, the host's totals, how many matched */
+	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "POSIX" };
+	t = capture(table_fn, &snap);
+	assert_int_equal(rows_of(t, "posix"), 2);
+	assert_int_equal(lines_with(t, "\n0x"), 0);
+	assert_int_equal(rows_of(t, "memfd"), 0);
+	assert_non_null(strstr(t, "sysv 3: 3.0M")); /* totals: the host's */
+	assert_non_null(strstr(t, "; 2 of 8 match \"POSIX\"\n"));
+	free(t);
+	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "0x00002537" };
+	t = capture(table_fn, &snap);
+	assert_int_equal(lines_with(t, "\n0x"), 1);
+	assert_int_equal(rows_of(t, "posix"), 0);
+	free(t);
+	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "b\\c\nd" };
+	t = capture(table_fn, &snap);
+	assert_int_equal(rows_of(t, "memfd"), 1);
+	assert_int_equal(lines_with(t, "\n0x"), 0);
+	assert_non_null(strstr(t, "; 1 of 8 match \"b\\c?d\"\n")); /* the user's text, one line */
+	free(t);
+	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "nothing-such" };
+	t = capture(table_fn, &snap);
+	assert_non_null(strstr(t, "; 0 of 8 match"));
+	assert_int_equal(lines_with(t, "\n0x"), 0);
+	free(t);
+}
+
+/* Write t to a temporary file and run a python3 check over it (argv[1]);
+ * skip without python3. */
+static void python_check(char *t, const char *script)
+{
+	if (system("python3 -c '' 2>/dev/null") != 0) {
+		free(t);
+		skip();
+		return;
+	}
+	char path[] = "/tmp/test_segments.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, t, strlen(t)), (ssize_t)strlen(t));
+	close(fd);
+	free(t);
+	char cmd[4096];
+	snprintf(cmd, sizeof cmd, "python3 -c '%s' %s", script, path);
+	int rc = system(cmd);
+	if (!rc)
+		unlink(path);
+	assert_int_equal(rc, 0);
+}
+
+static void test_kinds_json(void **state)
+{
+	(void)state;
+	make_kinds();
+	char *t = table(SEGTABLE_JSON, NULL);
+	assert_non_null(strstr(t, "\"kind\": \"posix\",\n         \"name\": \"pulse shm\","));
+	assert_non_null(strstr(t, "\"name\": \"a\\\"b\\\\c\\u000ad\","));
+	assert_non_null(strstr(t, "\"name\": \"gone\xef\xbf\xbd\","));
+	assert_non_null(strstr(t, "\"holders\": [{\"pid\": 100, \"user\": \"root\", \"comm\": "
+				  "\"pulseaudio\", \"rw\": 1, \"ro\": 0, \"fds\": 1}, {\"pid\": "
+				  "200, \"user\": \"root\", \"comm\": \"fire\\\"fox\", \"rw\": 0, "
+				  "\"ro\": 2, \"fds\": 0}],"));
+	assert_non_null(strstr(t, "\"holders\": [],"));
+	python_check(
+	    t,
+	    "import json, sys\n"
+	    "rows = json.loads(open(sys.argv[1], \"rb\").read().decode())[\"sharedmemory\"]\n"
+	    "assert len(rows) == 8, rows\n"
+	    "by = {(r[\"kind\"], r[\"name\"] if r[\"kind\"] != \"sysv\" else r[\"id\"]): r "
+	    "for r in rows}\n"
+	    "p = by[(\"posix\", \"pulse shm\")]\n"
+	    "assert p[\"key\"] is None and p[\"id\"] is None and p[\"nattch\"] is None, p\n"
+	    "assert p[\"size\"] == 67108864 and p[\"rss\"] == 8192 and p[\"swap\"] is None, p\n"
+	    "assert [h[\"pid\"] for h in p[\"holders\"]] == [100, 200], p\n"
+	    "assert p[\"holders\"][1] == {\"pid\": 200, \"user\": \"root\", \"comm\": "
+	    "\"fire\\\"fox\", \"rw\": 0, \"ro\": 2, \"fds\": 0}, p\n"
+	    "assert p[\"orphan\"] is False and by[(\"posix\", \"leaked\")][\"orphan\"] is True\n"
+	    "m = by[(\"memfd\", \"a\\\"b\\\\c\\nd\")]\n"
+	    "assert m[\"holders\"][0][\"pid\"] == 400 and m[\"holders\"][0][\"fds\"] == 3, m\n"
+	    "assert by[(\"deleted\", \"gone\\ufffd\")][\"size\"] == 4096\n"
+	    "s = by[(\"sysv\", 5)]\n"
+	    "assert s[\"name\"] is None and s[\"key\"] == \"0x00002537\" and s[\"nattch\"] == 3\n"
+	    "assert s[\"holders\"] == [] and s[\"rss\"] == 16384 and s[\"count\"] == 12345, s\n"
+	    "assert by[(\"sysv\", 9)][\"orphan\"] is True\n");
+	/* -F narrows the JSON too */
+	output = (struct segtable_output){ .format = SEGTABLE_JSON, .filter = "memfd" };
+	t = capture(table_fn, &snap);
+	assert_int_equal(lines_with(t, "\"kind\": "), 1);
+	assert_non_null(strstr(t, "\"kind\": \"memfd\""));
+	free(t);
+	output = (struct segtable_output){ .format = SEGTABLE_JSON, .filter = "nothing-such" };
+	t = capture(table_fn, &snap);
+	assert_string_equal(t, "{\n   \"sharedmemory\": [\n   ]\n}\n");
+	free(t);
+	/* before any scan: no holders known, nor POSIX orphans; a memfd
+	 * object is never one */
+	snap.scanned = false;
+	t = table(SEGTABLE_JSON, "KIND,NAME,HOLDERS,ORPHAN");
+	assert_non_null(strstr(t, "\"name\": \"leaked\",\n         \"holders\": null,\n         "
+				  "\"orphan\": null\n"));
+	assert_non_null(strstr(t, "\"name\": \"sem.lock\",\n         \"holders\": null,\n         "
+				  "\"orphan\": null\n"));
+	assert_non_null(strstr(t, "\"name\": \"a\\\"b\\\\c\\u000ad\",\n         \"holders\": "
+				  "null,\n         \"orphan\": false\n"));
+	free(t);
+}
+
+static struct segtable_output prom_output;
+
+static void prom_filtered_fn(FILE *f, const struct inventory *s)
+{
+	assert_int_equal(segtable_prom(f, s, &prom_output), 0);
+}
+
+/* Label values escaped as the format says; the same exposition passes
+ * tests/prom_check.py; -F keeps the matching objects and the host's
+ * totals. */
+static void test_kinds_prom(void **state)
+{
+	(void)state;
+	make_kinds();
+	char *t = capture(prom_fn, &snap);
+	assert_non_null(strstr(t, "shmtop_object_bytes{kind=\"memfd\",name=\"a\\\"b\\\\c\\nd\","
+				  "id=\"14\",owner=\"root\"} 2097152\n"));
+	assert_non_null(strstr(t, "shmtop_object_bytes{kind=\"deleted\",name=\"gone\xef\xbf\xbd\","
+				  "id=\"15\",owner=\"root\"} 4096\n"));
+	assert_non_null(strstr(t, "shmtop_object_holders{kind=\"posix\",name=\"pulse shm\","
+				  "id=\"11\",owner=\"root\"} 2\n"));
+	assert_non_null(strstr(t, "shmtop_object_orphan{kind=\"posix\",name=\"leaked\",id=\"12\","
+				  "owner=\"root\"} 1\n"));
+	assert_non_null(strstr(t, "shmtop_object_bytes{kind=\"sysv\",name=\"\",id=\"32769\","
+				  "owner=\"al\\\"ice\"} 40\n"));
+	assert_non_null(strstr(t, "shmtop_objects{kind=\"posix\"} 2\n"));
+	assert_non_null(strstr(t, "shmtop_objects_bytes{kind=\"posix\"} 68157440\n"));
+	assert_non_null(strstr(t, "shmtop_orphans 2\n"));
+	assert_non_null(strstr(t, "shmtop_devshm_used_bytes 73400320\n"));
+	/* the SysV families as before */
+	assert_non_null(
+	    strstr(t, "shmtop_segment_bytes{key=\"0xffffffff\",shmid=\"9\",owner=\"4000\"} "
+		      "3145728\n"));
+	char check[512];
+	snprintf(check, sizeof check,
+		 "import subprocess, sys, os\n"
+		 "script = os.path.join(os.path.dirname(\"%s\"), \"prom_check.py\")\n"
+		 "sys.exit(subprocess.call([sys.executable, script, sys.argv[1]], "
+		 "stdout=subprocess.DEVNULL))\n",
+		 __FILE__);
+	python_check(t, check);
+
+	prom_output = (struct segtable_output){ .format = SEGTABLE_PROM, .filter = "pulse" };
+	t = capture(prom_filtered_fn, &snap);
+	assert_int_equal(lines_with(t, "shmtop_object_bytes{"), 1);
+	assert_non_null(strstr(t, "name=\"pulse shm\""));
+	assert_null(strstr(t, "shmtop_segment_bytes{")); /* no SysV row matches */
+	assert_non_null(strstr(t, "shmtop_objects{kind=\"sysv\"} 3\n"));
+	assert_non_null(strstr(t, "shmtop_segments 3\n"));
 	free(t);
 }
 
@@ -510,15 +857,12 @@ static void test_attach_denied(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text),
-		cmocka_unit_test(test_json),
-		cmocka_unit_test(test_json_bytes),
-		cmocka_unit_test(test_human_size),
-		cmocka_unit_test(test_prom),
-		cmocka_unit_test(test_collect),
-		cmocka_unit_test(test_commands_on_demand),
-		cmocka_unit_test(test_attach),
-		cmocka_unit_test(test_attach_denied),
+		cmocka_unit_test(test_text),       cmocka_unit_test(test_json),
+		cmocka_unit_test(test_json_bytes), cmocka_unit_test(test_human_size),
+		cmocka_unit_test(test_prom),       cmocka_unit_test(test_kinds_text),
+		cmocka_unit_test(test_kinds_json), cmocka_unit_test(test_kinds_prom),
+		cmocka_unit_test(test_collect),    cmocka_unit_test(test_commands_on_demand),
+		cmocka_unit_test(test_attach),     cmocka_unit_test(test_attach_denied),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);
 }

@@ -109,28 +109,49 @@ static void add_total(struct inventory_totals *t, const struct inventory_row *r)
 	t->resident += r->resident;
 }
 
+/* A process as the orphan test sees it: gone (or a zombie), or its start
+ * in seconds since the epoch.  One collect asks about each creator once,
+ * however many segments it made. */
+struct creator {
+	pid_t pid; /* 0: an empty slot */
+	bool gone;
+	int64_t start; /* -1: unknown (hidden by /proc, or no boot time) */
+};
+
+#define CREATORS 64 /* direct-mapped by pid */
+
 /* Is the creator of segment st gone: no process cpid, or one started after
  * the segment's ctime (a reused pid)?  Unknown (hidden by /proc) is not
  * gone. */
-static bool creator_gone(const struct ipcstat *st, int64_t btime)
+static bool creator_gone(struct creator *cache, const struct ipcstat *st, int64_t btime)
 {
-	char state;
-	uint64_t start;
 	if (st->cpid <= 0)
 		return true;
-	if (proc_stat(st->cpid, &state, &start))
-		return kill(st->cpid, 0) != 0 && errno == ESRCH;
-	if (state == 'Z' || state == 'X')
-		return true;
-	long hz = sysconf(_SC_CLK_TCK);
-	return btime >= 0 && hz > 0 && btime + (int64_t)(start / (uint64_t)hz) > st->ctime;
+	struct creator *c = &cache[(unsigned)st->cpid % CREATORS];
+	if (c->pid != st->cpid) {
+		char state;
+		uint64_t start;
+		static long hz;
+		if (!hz)
+			hz = sysconf(_SC_CLK_TCK);
+		*c = (struct creator){ .pid = st->cpid, .start = -1 };
+		if (proc_stat(st->cpid, &state, &start))
+			c->gone = kill(st->cpid, 0) != 0 && errno == ESRCH;
+		else if (state == 'Z' || state == 'X')
+			c->gone = true;
+		else if (btime >= 0 && hz > 0)
+			c->start = btime + (int64_t)(start / (uint64_t)hz);
+	}
+	return c->gone || (c->start >= 0 && c->start > st->ctime);
 }
 
-static bool orphan(const struct inventory *s, const struct inventory_row *r, int64_t btime)
+static bool orphan(const struct inventory *s, struct creator *cache, const struct inventory_row *r,
+		   int64_t btime)
 {
 	switch (r->kind) {
 	case INVENTORY_SYSV:
-		return r->shm.st.nattch == 0 && !r->shm.st.dest && creator_gone(&r->shm.st, btime);
+		return r->shm.st.nattch == 0 && !r->shm.st.dest &&
+		       creator_gone(cache, &r->shm.st, btime);
 	case INVENTORY_POSIX:
 	case INVENTORY_SEM: return s->scanned && r->nholders == 0;
 	case INVENTORY_MEMFD:
@@ -187,6 +208,7 @@ struct build {
 	bool *used;     /* the scan's pairs joined to a row so far */
 	size_t maxhold; /* room in s->holders */
 	bool failed;    /* out of memory */
+	struct creator creators[CREATORS];
 };
 
 /* Give r the holders seen[at .. at + count), and mark them used. */
@@ -218,7 +240,7 @@ static void join(struct build *b, struct inventory_row *r, size_t at, size_t cou
 static void add(struct build *b, struct inventory_row *r)
 {
 	struct inventory *s = b->s;
-	r->orphan = b->flags & INVENTORY_ORPHANS && orphan(s, r, b->btime);
+	r->orphan = b->flags & INVENTORY_ORPHANS && orphan(s, b->creators, r, b->btime);
 	if (r->kind != INVENTORY_SYSV || r->ipcns) /* ours come whole from sysvipc_read() */
 		add_total(&s->kinds[r->kind], r);
 	if (r->orphan)

@@ -7,6 +7,7 @@
  */
 #include "segtable.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <libsmartcols.h>
@@ -46,8 +47,13 @@ enum column {
 	C_CPID,
 	C_LPID,
 	C_MODE,
+	C_KIND,
+	C_NAME,
 	C_RSS,
 	C_SWAP,
+	C_HOLDERS,
+	C_ORPHAN,
+	C_IPCNS,
 	C_COUNT,
 	C_STATE,
 	C_RESETS,
@@ -84,8 +90,13 @@ static const struct {
 	[C_CPID] = { "CPID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_LPID] = { "LPID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_MODE] = { "MODE", 1, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
+	[C_KIND] = { "KIND", 1, 0, SCOLS_JSON_STRING },
+	[C_NAME] = { "NAME", 0, 0, SCOLS_JSON_STRING },
 	[C_RSS] = { "RSS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_SWAP] = { "SWAP", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_HOLDERS] = { "HOLDERS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_ORPHAN] = { "ORPHAN", 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
+	[C_IPCNS] = { "IPCNS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_COUNT] = { "COUNT", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_STATE] = { "STATE", 1, 0, SCOLS_JSON_STRING },
 	[C_RESETS] = { "RESETS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
@@ -93,9 +104,13 @@ static const struct {
 	[C_WRITER_ALIVE] = { "WRITER_ALIVE", 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
 };
 
-/* lsipc's default columns for shared memory, in its order. */
-static const int text_default[] = { C_KEY,    C_ID,    C_PERMS, C_OWNER, C_SIZE,   C_NATTCH,
-				    C_STATUS, C_CTIME, C_CPID,  C_LPID,  C_COMMAND };
+/* lsipc's default columns for shared memory, in its order and places (a
+ * script's `awk '{print $2}'` still reads the shmid), then the kind, the
+ * resident bytes, the holders, the orphan flag and the name of the object
+ * (last: a name is up to 255 bytes). */
+static const int text_default[] = { C_KEY,    C_ID,      C_PERMS,  C_OWNER, C_SIZE,    C_NATTCH,
+				    C_STATUS, C_CTIME,   C_CPID,   C_LPID,  C_COMMAND, C_KIND,
+				    C_RSS,    C_HOLDERS, C_ORPHAN, C_NAME };
 
 const char *segtable_column_name(size_t i)
 {
@@ -191,50 +206,89 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
 	return buf;
 }
 
+/* Is the row's orphan flag known?  A SysV segment's always (collect
+ * decides); a POSIX object's or semaphore's only after a scan; memfd and
+ * deleted objects are never orphans (they live only while held).  The
+ * flag is the host layer's call: a scan that could not read every process
+ * is said in the summary (s->scan_hidden), not second-guessed here. */
+static bool orphan_known(const struct inventory *s, const struct inventory_row *r)
+{
+	return (r->kind != INVENTORY_POSIX && r->kind != INVENTORY_SEM) || s->scanned;
+}
+
 /* The text of one cell, in buf or a constant; NULL for no value (null in
- * JSON, blank in the table). */
+ * JSON, blank in the table).  The SysV columns (key, shmid, nattch, the
+ * creator, attach and detach times, status) are null for the other kinds;
+ * NAME is null for SysV. */
 static const char *cell(const struct inventory *s, const struct inventory_row *r, int col,
 			const struct segtable_output *o, char *buf, size_t len)
 {
 	const struct ipcstat *st = &r->shm.st;
 	bool json = o->format == SEGTABLE_JSON;
+	bool sysv = r->kind == INVENTORY_SYSV;
 	int64_t t;
 	uint64_t bytes;
 	switch (col) {
+	case C_KIND: return inventory_kind_name(r->kind);
+	case C_NAME:
+		if (sysv && r->ipcns) { /* a segment of another IPC namespace: which */
+			snprintf(buf, len, "ipc:[%" PRIu64 "]", r->ipcns);
+			return buf;
+		}
+		return sysv ? NULL : r->name;
+	case C_IPCNS:
+		if (!r->ipcns)
+			return NULL;
+		snprintf(buf, len, "%" PRIu64, r->ipcns);
+		return buf;
+	case C_OWNER: return r->owner;
+	case C_PERMS: return format_perms(sysv ? st->mode : r->mode, buf, len);
+	case C_MODE: return format_octal(sysv ? st->mode : r->mode, buf, len);
+	case C_UID: snprintf(buf, len, "%u", (unsigned)r->uid); return buf;
+	case C_USER: return names_user(r->uid, buf, len);
+	case C_GID: snprintf(buf, len, "%u", (unsigned)r->gid); return buf;
+	case C_GROUP: return names_group(r->gid, buf, len);
+	case C_CTIME: t = r->mtime; goto time;
+	case C_SIZE: bytes = r->size; goto size;
+	case C_RSS:
+		if (!r->have_resident)
+			return NULL;
+		bytes = r->resident;
+		goto size;
+	case C_SWAP:
+		if (!sysv || !r->have_resident)
+			return NULL;
+		bytes = r->swap;
+		goto size;
+	case C_HOLDERS:
+		if (!s->scanned)
+			return NULL;
+		snprintf(buf, len, "%zu", r->nholders);
+		return buf;
+	case C_ORPHAN:
+		if (!orphan_known(s, r))
+			return NULL;
+		return r->orphan ? "yes" : "no";
+	case C_COMMAND: return r->command[0] ? r->command : NULL;
+	default: break;
+	}
+	if (!sysv)
+		return NULL;
+	switch (col) {
 	case C_KEY: return format_key(st->key, buf, len);
 	case C_ID: snprintf(buf, len, "%d", st->shmid); return buf;
-	case C_OWNER: return r->owner;
-	case C_PERMS: return format_perms(st->mode, buf, len);
 	case C_CUID: snprintf(buf, len, "%u", (unsigned)st->cuid); return buf;
 	case C_CUSER: return names_user(st->cuid, buf, len);
 	case C_CGID: snprintf(buf, len, "%u", (unsigned)st->cgid); return buf;
 	case C_CGROUP: return names_group(st->cgid, buf, len);
-	case C_UID: snprintf(buf, len, "%u", (unsigned)st->uid); return buf;
-	case C_USER: return names_user(st->uid, buf, len);
-	case C_GID: snprintf(buf, len, "%u", (unsigned)st->gid); return buf;
-	case C_GROUP: return names_group(st->gid, buf, len);
-	case C_CTIME: t = st->ctime; goto time;
 	case C_ATTACH: t = st->atime; goto time;
 	case C_DETACH: t = st->dtime; goto time;
-	case C_SIZE: bytes = st->size; goto size;
-	case C_RSS:
-		if (!r->shm.have_mem)
-			return NULL;
-		bytes = r->shm.rss;
-		goto size;
-	case C_SWAP:
-		if (!r->shm.have_mem)
-			return NULL;
-		bytes = r->shm.swap;
-		goto size;
 	case C_NATTCH: snprintf(buf, len, "%" PRIu64, st->nattch); return buf;
 	case C_STATUS:
 		return st->dest || st->locked ? format_status(st->dest, st->locked, buf, len)
 					      : NULL;
-	case C_COMMAND: return r->command[0] ? r->command : NULL;
 	case C_CPID: snprintf(buf, len, "%d", (int)st->cpid); return buf;
 	case C_LPID: snprintf(buf, len, "%d", (int)st->lpid); return buf;
-	case C_MODE: return format_octal(st->mode, buf, len);
 	default: break;
 	}
 	if (!r->is_record)
@@ -263,8 +317,21 @@ size: /* bytes in JSON and with --bytes, else as lsipc: 4K, 16.3K */
 	return human_size(bytes, buf, len);
 }
 
-/* The summary above the table: totals and limits, as top's. */
-static void summary(FILE *out, const struct inventory *s)
+/* Text the user gave (a filter), for one line of the summary: control
+ * characters as '?'. */
+static const char *printable(const char *text, char *buf, size_t len)
+{
+	size_t i = 0;
+	for (; text[i] && i + 1 < len; i++)
+		buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
+	buf[i] = '\0';
+	return buf;
+}
+
+/* The summary above the table: totals and limits, as top's.  Totals are the
+ * host's, whatever the filter shows. */
+static void summary(FILE *out, const struct inventory *s, const struct segtable_output *o,
+		    size_t nshown)
 {
 	char a[48], b[48], c[32];
 	time_t now = (time_t)(s->wall_ns / NS_PER_SEC);
@@ -272,7 +339,7 @@ static void summary(FILE *out, const struct inventory *s)
 	if (!localtime_r(&now, &tm) || !strftime(a, sizeof a, "%Y-%m-%d %H:%M:%S", &tm))
 		snprintf(a, sizeof a, "?");
 	const struct sysvipc_totals *t = &s->res.totals;
-	fprintf(out, "shmtop - all segments - %s\n", a);
+	fprintf(out, "shmtop - all shared memory - %s\n", a);
 	struct sysvipc_limit_row lim[SYSVIPC_NLIMITS];
 	sysvipc_limit_rows(t, &s->limits, s->page_size, lim);
 	for (int i = 0; i < SYSVIPC_NLIMITS; i++) {
@@ -292,10 +359,138 @@ static void summary(FILE *out, const struct inventory *s)
 		"rss %s, swap %s\n",
 		format_size(t->bytes, a, sizeof a), t->segments, t->nattch, t->dest, t->locked,
 		format_size(t->rss, b, sizeof b), format_size(t->swap, c, sizeof c));
+	/* Every kind: objects, size, resident. */
+	for (int k = 0; k < INVENTORY_NKINDS; k++) {
+		const struct inventory_totals *kt = &s->kinds[k];
+		fprintf(out, "%s%s %zu", k ? "   " : "",
+			inventory_kind_name((enum inventory_kind)k), kt->objects);
+		if (kt->objects)
+			fprintf(out, ": %s, rss %s", format_size(kt->bytes, a, sizeof a),
+				format_size(kt->resident, b, sizeof b));
+	}
+	fputc('\n', out);
+	if (s->have_devshm) {
+		double pct =
+		    s->devshm_size ? 100.0 * (double)s->devshm_used / (double)s->devshm_size : 0;
+		fprintf(out, "%s %s, %s used (%.2f%%)   ", INVENTORY_DEVSHM_DIR,
+			format_size(s->devshm_size, a, sizeof a),
+			format_size(s->devshm_used, b, sizeof b), pct);
+	}
+	fprintf(out, "orphans %zu, %s", s->orphans.objects,
+		format_size(s->orphans.bytes, a, sizeof a));
+	if (!s->scanned) {
+		fprintf(out, " (SysV only: no scan of /proc)\n");
+	} else {
+		time_t st = (time_t)(s->scan_ns / NS_PER_SEC);
+		if (!localtime_r(&st, &tm) || !strftime(a, sizeof a, "%H:%M:%S", &tm))
+			snprintf(a, sizeof a, "?");
+		fprintf(out, "   holders scanned at %s", a);
+		if (s->scan_hidden)
+			fprintf(out, " (%zu of %zu processes unreadable)", s->scan_hidden,
+				s->scan_procs);
+		fputc('\n', out);
+	}
 	fprintf(out, "Sorted by %s%s", sysvipc_sort_name(s->sort), s->reverse ? ", reversed" : "");
-	if (s->res.truncated)
-		fprintf(out, "; showing %zu of %zu", s->n, s->res.total);
+	if (s->truncated)
+		fprintf(out, "; showing %zu of %zu", s->n, s->total);
+	if (o->filter && *o->filter) {
+		char f[96];
+		fprintf(out, "; %zu of %zu match \"%s\"", nshown, s->n,
+			printable(o->filter, f, sizeof f));
+	}
 	fprintf(out, "\n\n");
+}
+
+/* Is row i shown (the filter)? */
+static bool shown(const struct inventory *s, size_t i, const struct segtable_output *o)
+{
+	return !o->filter || inventory_match(&s->rows[i], o->filter);
+}
+
+/* A JSON string member's value, a number or a boolean as the column's type
+ * says, or null. */
+static void json_value(FILE *out, int col, const char *v)
+{
+	if (!v) {
+		fputs("null", out);
+		return;
+	}
+	switch (columns[col].json) {
+	case SCOLS_JSON_NUMBER: fputs(v, out); return;
+	case SCOLS_JSON_BOOLEAN_OPTIONAL:
+		fputs(strcmp(v, "yes") == 0 ? "true" : "false", out);
+		return;
+	default: break;
+	}
+	size_t need = json_string(v, NULL, 0) + 1;
+	char small[256], *buf = need <= sizeof small ? small : malloc(need);
+	if (!buf) {
+		fputs("null", out);
+		return;
+	}
+	json_string(v, buf, need);
+	fputs(buf, out);
+	if (buf != small)
+		free(buf);
+}
+
+/* The row's holders, as a JSON array of objects on one line. */
+static void json_holders(FILE *out, const struct inventory *s, const struct inventory_row *r)
+{
+	if (!s->scanned) {
+		fputs("null", out);
+		return;
+	}
+	fputc('[', out);
+	for (size_t i = 0; i < r->nholders && r->holder0 + i < s->nholders; i++) {
+		const struct inventory_holder *h = &s->holders[r->holder0 + i];
+		char user[64], u[6 * sizeof user + 3], comm[6 * sizeof h->comm + 3],
+		    c[sizeof h->comm + 1];
+		memcpy(c, h->comm, sizeof h->comm);
+		c[sizeof h->comm] = '\0';
+		json_string(names_user(h->uid, user, sizeof user), u, sizeof u);
+		json_string(c, comm, sizeof comm);
+		fprintf(out,
+			"%s{\"pid\": %d, \"user\": %s, \"comm\": %s, \"rw\": %u, \"ro\": %u, "
+			"\"fds\": %u}",
+			i ? ", " : "", (int)h->pid, u, comm, h->maps_rw, h->maps_ro, h->fds);
+	}
+	fputc(']', out);
+}
+
+/* The JSON document, laid out as libsmartcols lays out lsipc's, but
+ * written here: a row's holders are an array of objects, which
+ * libsmartcols cannot write. */
+static int write_json(FILE *out, const struct inventory *s, const struct segtable_output *o,
+		      const int *cols, int ncols)
+{
+	fputs("{\n   \"sharedmemory\": [", out);
+	bool first = true;
+	for (size_t i = 0; i < s->n; i++) {
+		if (!shown(s, i, o))
+			continue;
+		fputs(first ? "\n      {" : "},{", out);
+		first = false;
+		const struct inventory_row *r = &s->rows[i];
+		for (int j = 0; j < ncols; j++) {
+			char buf[64], name[32];
+			const int c = cols[j];
+			size_t k = 0;
+			for (; columns[c].name[k] && k + 1 < sizeof name; k++)
+				name[k] = (char)tolower((unsigned char)columns[c].name[k]);
+			name[k] = '\0';
+			fprintf(out, "\n         \"%s\": ", name);
+			if (c == C_HOLDERS)
+				json_holders(out, s, r);
+			else
+				json_value(out, c, cell(s, r, c, o, buf, sizeof buf));
+			if (j + 1 < ncols)
+				fputc(',', out);
+		}
+		fputs("\n      ", out);
+	}
+	fputs(first ? "\n   ]\n}\n" : "}\n   ]\n}\n", out);
+	return ferror(out) ? -1 : 0;
 }
 
 int segtable_write(FILE *out, const struct inventory *s, const struct segtable_output *o)
@@ -308,13 +503,14 @@ int segtable_write(FILE *out, const struct inventory *s, const struct segtable_o
 		errno = EINVAL;
 		return -1;
 	}
-	bool json = o->format == SEGTABLE_JSON;
+	if (o->format == SEGTABLE_JSON)
+		return write_json(out, s, o, cols, ncols);
 	struct libscols_table *tb = scols_new_table();
 	if (!tb)
 		return -1;
 	int rc = 0;
+	size_t nshown = 0;
 	scols_table_set_stream(tb, out);
-	scols_table_enable_json(tb, json);
 	scols_table_set_name(tb, "sharedmemory");
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_noheadings(tb, o->noheadings);
@@ -322,29 +518,33 @@ int segtable_write(FILE *out, const struct inventory *s, const struct segtable_o
 		const int c = cols[i];
 		struct libscols_column *cl =
 		    scols_table_new_column(tb, columns[c].name, columns[c].whint, columns[c].flags);
-		if (!cl || scols_column_set_json_type(cl, columns[c].json))
+		if (!cl)
 			rc = -1;
 	}
 	for (size_t i = 0; i < s->n && !rc; i++) {
+		if (!shown(s, i, o))
+			continue;
+		nshown++;
 		struct libscols_line *ln = scols_table_new_line(tb, NULL);
 		if (!ln) {
 			rc = -1;
 			break;
 		}
+		/* libsmartcols writes control characters and invalid bytes as
+		 * \xNN, so a name keeps its row on one line and the columns
+		 * aligned. */
 		for (int j = 0; j < ncols && !rc; j++) {
-			char buf[64], clean[3 * sizeof s->rows[i].command];
+			char buf[64];
 			const char *v = cell(s, &s->rows[i], cols[j], o, buf, sizeof buf);
-			if (v && json) /* libsmartcols copies other bytes through */
-				v = json_clean(v, clean, sizeof clean);
 			if (v && scols_line_set_data(ln, (size_t)j, v))
 				rc = -1;
 		}
 	}
 	if (!rc) {
-		if (!json && !o->raw && !o->noheadings)
-			summary(out, s);
+		if (!o->raw && !o->noheadings)
+			summary(out, s, o, nshown);
 		rc = scols_print_table(tb) ? -1 : 0;
-		if (!rc && !json && !o->raw && !o->noheadings)
+		if (!rc && !o->raw && !o->noheadings)
 			fputc('\n', out);
 	}
 	scols_unref_table(tb);
@@ -353,45 +553,165 @@ int segtable_write(FILE *out, const struct inventory *s, const struct segtable_o
 	return rc;
 }
 
-int segtable_prom(FILE *out, const struct inventory *s)
+/* "# HELP" and "# TYPE" of a family. */
+static void prom_header(FILE *out, const char *name, const char *type, const char *help)
 {
+	char h[512];
+	fprintf(out, "# HELP %s %s\n# TYPE %s %s\n", name, prom_escape_help(help, h, sizeof h),
+		name, type);
+}
+
+/* What a per-object family shows. */
+enum object_value { OV_BYTES, OV_RESIDENT, OV_HOLDERS, OV_ORPHAN };
+
+static const struct {
+	const char *name, *help;
+	enum object_value v;
+} object_families[] = {
+	{ "shmtop_object_bytes", "Size of the shared memory object, of any kind.", OV_BYTES },
+	{ "shmtop_object_resident_bytes", "Bytes of the object resident in memory.", OV_RESIDENT },
+	{ "shmtop_object_holders", "Processes that map the object or hold a descriptor to it.",
+	  OV_HOLDERS },
+	{ "shmtop_object_orphan", "1 if nothing holds the object (a leak), else 0.", OV_ORPHAN },
+};
+
+static bool object_value(const struct inventory *s, const struct inventory_row *r,
+			 enum object_value v, uint64_t *u)
+{
+	switch (v) {
+	case OV_BYTES: *u = r->size; return true;
+	case OV_RESIDENT: *u = r->resident; return r->have_resident;
+	case OV_HOLDERS: *u = r->nholders; return s->scanned;
+	case OV_ORPHAN: *u = r->orphan; return orphan_known(s, r);
+	}
+	return false;
+}
+
+/* The per-object families, for every kind: labelled kind, name (empty for
+ * SysV), id (the shmid of a SysV segment, the inode of any other object,
+ * which keeps two memfd objects of one name apart) and owner. */
+static void prom_objects(FILE *out, const struct inventory *s, const struct segtable_output *o)
+{
+	for (size_t f = 0; f < sizeof object_families / sizeof object_families[0]; f++) {
+		bool any = false;
+		for (size_t i = 0; i < s->n; i++) {
+			const struct inventory_row *r = &s->rows[i];
+			uint64_t u;
+			if (!shown(s, i, o) || !object_value(s, r, object_families[f].v, &u))
+				continue;
+			if (!any)
+				prom_header(out, object_families[f].name, "gauge",
+					    object_families[f].help);
+			any = true;
+			char name[3 * INVENTORY_NAME_MAX], owner[3 * sizeof r->owner];
+			uint64_t id =
+			    r->kind == INVENTORY_SYSV ? (uint64_t)r->shm.st.shmid : r->ino;
+			fprintf(out,
+				"%s{kind=\"%s\",name=\"%s\",id=\"%" PRIu64
+				"\",owner=\"%s\"} %" PRIu64 "\n",
+				object_families[f].name, inventory_kind_name(r->kind),
+				prom_escape_label(r->name, name, sizeof name), id,
+				prom_escape_label(r->owner, owner, sizeof owner), u);
+		}
+	}
+}
+
+/* A family of one sample per kind. */
+static void prom_per_kind(FILE *out, const struct inventory *s, const char *name, const char *help,
+			  int what)
+{
+	prom_header(out, name, "gauge", help);
+	for (int k = 0; k < INVENTORY_NKINDS; k++) {
+		const struct inventory_totals *t = &s->kinds[k];
+		uint64_t v = what == 0 ? t->objects : what == 1 ? t->bytes : t->resident;
+		fprintf(out, "%s{kind=\"%s\"} %" PRIu64 "\n", name,
+			inventory_kind_name((enum inventory_kind)k), v);
+	}
+}
+
+static void prom_gauge(FILE *out, const char *name, const char *help, const char *value)
+{
+	prom_header(out, name, "gauge", help);
+	fprintf(out, "%s %s\n", name, value);
+}
+
+int segtable_prom(FILE *out, const struct inventory *s, const struct segtable_output *o)
+{
+	static const struct segtable_output all = { .format = SEGTABLE_PROM };
+	if (!o)
+		o = &all;
 	struct prom_segment *ps = malloc((s->n ? s->n : 1) * sizeof *ps);
 	if (!ps)
 		return -1;
+	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		const struct inventory_row *r = &s->rows[i];
-		ps[i] = (struct prom_segment){ &r->shm, r->owner, r->is_record ? &r->snap : NULL,
-					       r->writer_alive };
+		if (r->kind != INVENTORY_SYSV || !shown(s, i, o))
+			continue;
+		ps[n++] = (struct prom_segment){ &r->shm, r->owner, r->is_record ? &r->snap : NULL,
+						 r->writer_alive };
 	}
-	struct prom_input in = { ps, s->n, &s->res.totals, &s->limits, s->page_size };
+	struct prom_input in = { ps, n, &s->res.totals, &s->limits, s->page_size };
 	int rc = prom_write(out, &in);
 	free(ps);
-	return rc;
+	prom_objects(out, s, o);
+	prom_per_kind(out, s, "shmtop_objects", "Shared memory objects on the host, by kind.", 0);
+	prom_per_kind(out, s, "shmtop_objects_bytes", "Sum of the sizes of the objects, by kind.",
+		      1);
+	prom_per_kind(out, s, "shmtop_objects_resident_bytes",
+		      "Bytes of the objects resident in memory, by kind.", 2);
+	char v[32];
+	snprintf(v, sizeof v, "%zu", s->orphans.objects);
+	prom_gauge(out, "shmtop_orphans", "Objects that nothing holds (leaks).", v);
+	snprintf(v, sizeof v, "%" PRIu64, s->orphans.bytes);
+	prom_gauge(out, "shmtop_orphans_bytes", "Sum of the sizes of the orphans.", v);
+	if (s->have_devshm) {
+		snprintf(v, sizeof v, "%" PRIu64, s->devshm_size);
+		prom_gauge(out, "shmtop_devshm_size_bytes", "Size of the /dev/shm file system.", v);
+		snprintf(v, sizeof v, "%" PRIu64, s->devshm_used);
+		prom_gauge(out, "shmtop_devshm_used_bytes", "Bytes in use in /dev/shm.", v);
+	}
+	if (s->scanned) {
+		snprintf(v, sizeof v, "%" PRId64 ".%03" PRId64, s->scan_ns / NS_PER_SEC,
+			 s->scan_ns % NS_PER_SEC / NS_PER_MS);
+		prom_gauge(out, "shmtop_scan_timestamp_seconds",
+			   "Unix time of the last scan of /proc for holders.", v);
+	}
+	return rc || ferror(out) ? -1 : 0;
 }
 
 int segtable_batch(FILE *out, const struct segtable_output *o, unsigned flags)
 {
 	struct inventory s;
 	memset(&s, 0, sizeof s);
+	/* The holders first (the slow part, once an iteration): collect joins
+	 * them, and knows the POSIX orphans by them. */
+	if (inventory_scan(&s))
+		return -1;
 	s.max = 256;
 	for (;;) {
 		s.rows = calloc(s.max, sizeof *s.rows);
 		if (!s.rows)
-			return -1;
-		if (inventory_collect(&s, flags)) {
+			break;
+		if (inventory_collect(&s, flags))
+			break;
+		if (!s.truncated) {
+			inventory_sort(&s, o->sort, o->reverse);
+			int rc = o->format == SEGTABLE_PROM ? segtable_prom(out, &s, o)
+							    : segtable_write(out, &s, o);
 			int e = errno;
 			free(s.rows);
+			inventory_free(&s);
 			errno = e;
-			return -1;
+			return rc;
 		}
-		if (!s.res.truncated)
-			break;
-		size_t want = s.res.total + s.res.total / 4 + 16;
+		size_t want = s.total + s.total / 4 + 16;
 		free(s.rows);
 		s.max = want;
 	}
-	inventory_sort(&s, o->sort, o->reverse);
-	int rc = o->format == SEGTABLE_PROM ? segtable_prom(out, &s) : segtable_write(out, &s, o);
+	int e = errno;
 	free(s.rows);
-	return rc;
+	inventory_free(&s);
+	errno = e;
+	return -1;
 }

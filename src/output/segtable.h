@@ -15,9 +15,6 @@
 
 #include "inventory.h"
 
-/* The Prometheus exposition (prom.h) of the snapshot.  0, or -1. */
-int segtable_prom(FILE *out, const struct inventory *s);
-
 enum segtable_format {
 	SEGTABLE_TEXT,
 	SEGTABLE_JSON,
@@ -34,12 +31,15 @@ struct segtable_output {
 	bool raw;            /* --raw: unaligned, no summary */
 	bool noheadings;     /* --noheadings: no summary, no column names */
 	bool bytes;          /* --bytes: sizes in bytes in the table (always in JSON) */
+	const char *filter;  /* -F: only the rows inventory_match() keeps; NULL: all.  The
+			      * summary's totals stay the host's */
 };
 
 #define SEGTABLE_MAX_COLUMNS 64
 
 /* Column i's name ("KEY", "ID", ..., "WRITER_ALIVE"), or NULL past the
- * last: lsipc's shared-memory columns, then shmtop's (MODE, RSS, SWAP,
+ * last: lsipc's shared-memory columns, then shmtop's (MODE, KIND, NAME,
+ * RSS, SWAP, HOLDERS, ORPHAN, IPCNS (a SysV segment of another IPC namespace: its namespace),
  * COUNT, STATE, RESETS, WRITER_PID, WRITER_ALIVE). */
 const char *segtable_column_name(size_t i);
 
@@ -49,21 +49,39 @@ const char *segtable_column_name(size_t i);
 int segtable_columns(const char *list, enum segtable_format fmt, int *cols, size_t max, char *why,
 		     size_t whylen);
 
-/* The list through libsmartcols, as lsipc prints it.  SEGTABLE_TEXT: a
- * summary of totals and limits (not with raw or noheadings), then the table
- * (times in lsipc's short form, sizes as 4K or in bytes), then a blank
- * line.  SEGTABLE_JSON: one document {"sharedmemory":[{...},...]}, keys the
- * column names in lower case (those of report_json()), numbers as numbers
- * (sizes in bytes, times in seconds since the epoch), null for no value,
- * strings valid UTF-8 (json.h).  0, or -1 (bad columns, out of memory, or a
- * write failed: see ferror(out)). */
+/* The list, as lsipc prints it, every kind of object in one list.
+ * SEGTABLE_TEXT (libsmartcols): a summary (the SysV totals and limits, the
+ * totals of every kind, /dev/shm's size and use, the orphans, when the
+ * holders were scanned; not with raw or noheadings), then the table (times
+ * in lsipc's short form, sizes as 4K or in bytes, control characters and
+ * invalid bytes of a name as \xNN), then a blank line.  SEGTABLE_JSON: one
+ * document {"sharedmemory":[{...},...]} laid out as libsmartcols lays it
+ * out, keys the column names in lower case (those of report_json()),
+ * numbers as numbers (sizes in bytes, times in seconds since the epoch),
+ * ORPHAN and WRITER_ALIVE as booleans, HOLDERS as an array of
+ * {pid, user, comm, rw, ro, fds}, null for no value (the SysV columns of
+ * other kinds, NAME of SysV, HOLDERS before a scan), strings valid UTF-8
+ * (json.h).  Only the rows that o->filter matches; the summary's totals
+ * are the host's.  0, or -1 (bad columns, out of memory, or a write
+ * failed: see ferror(out)). */
 int segtable_write(FILE *out, const struct inventory *s, const struct segtable_output *o);
 
-/* One iteration of `shmtop -a -b`: collect (flags as inventory_collect();
- * INVENTORY_ALL for the full view, without INVENTORY_RECORDS to touch no
- * segment at all), rows allocated to fit, sort, write in o's format to out
- * (not flushed).  0, or -1 with errno; a failed write shows in
- * ferror(out). */
+/* The Prometheus exposition (prom.h) of the inventory: prom_write()'s
+ * SysV families for the SysV rows, then every object of every kind
+ * (shmtop_object_bytes, _resident_bytes, _holders, _orphan, labelled kind,
+ * name, id and owner: id is a SysV segment's shmid, another object's
+ * inode), then the host's totals by kind, the orphans, /dev/shm and when
+ * the holders were scanned.  Per-object samples only of the rows o->filter
+ * matches (o NULL: all); totals are the host's.  0, or -1 if a write
+ * failed. */
+int segtable_prom(FILE *out, const struct inventory *s, const struct segtable_output *o);
+
+/* One iteration of `shmtop -a -b`: one inventory_scan() (the holders: a
+ * read of every /proc/PID/maps and /proc/PID/fd), then collect (flags as
+ * inventory_collect(); INVENTORY_ALL for the full view, without
+ * INVENTORY_RECORDS to touch no segment at all), rows allocated to fit,
+ * sort, write in o's format to out (not flushed).  0, or -1 with errno; a
+ * failed write shows in ferror(out). */
 int segtable_batch(FILE *out, const struct segtable_output *o, unsigned flags);
 
 #endif

@@ -107,9 +107,9 @@ static int run_batch(monitor *mon, const struct options *o, bool utf8)
 	return report_status(&m);
 }
 
-/* Batch mode of -a and --prometheus: every segment on the host, N times,
- * -d apart.  --prometheus writes one exposition unless -n or -d asks for
- * more. */
+/* Batch mode of -a and --prometheus: every shared memory object on the
+ * host, N times, -d apart, each time after a scan of /proc for holders.
+ * --prometheus writes one exposition unless -n or -d asks for more. */
 static int run_all_batch(const struct options *o)
 {
 	struct segtable_output so = {
@@ -122,7 +122,11 @@ static int run_all_batch(const struct options *o)
 		.raw = o->raw,
 		.noheadings = o->noheadings,
 		.bytes = o->bytes,
+		.filter = o->filter,
 	};
+	/* Watching changes nothing: a record is read (an attach, which moves
+	 * the segment's lpid, atime and dtime) only with --values. */
+	unsigned flags = INVENTORY_ALL | (o->values ? INVENTORY_RECORDS : 0);
 	long n = o->iterations;
 	if (o->prometheus && !n && !o->delay_set)
 		n = 1;
@@ -130,14 +134,16 @@ static int run_all_batch(const struct options *o)
 		if (i > 0 && !pause_delay(o))
 			break;
 		errno = 0;
-		int rc = segtable_batch(stdout, &so, INVENTORY_ALL | INVENTORY_RECORDS);
+		int rc = segtable_batch(stdout, &so, flags);
 		int e = errno;
 		/* A write that failed is the reason, whatever segtable_batch() says. */
 		int st = flush_stdout(SHMTOP_EXIT_OK);
 		if (st != SHMTOP_EXIT_OK)
 			return st;
 		if (rc < 0) {
-			fprintf(stderr, PROG ": cannot read /proc/sysvipc/shm: %s\n", strerror(e));
+			fprintf(stderr,
+				PROG ": cannot list shared memory (/proc/sysvipc/shm, /proc): %s\n",
+				strerror(e));
 			return SHMTOP_EXIT_ERROR;
 		}
 	}

@@ -44,7 +44,8 @@ const char *options_usage(void)
 	       "      --json             batch mode, one JSON object per line\n"
 	       "\n"
 	       "Every segment on the host:\n"
-	       "  -a, --all              start in the list of every SysV segment (Tab)\n"
+	       "  -a, --all              start in the list of every shared memory object\n"
+	       "                         (Tab): SysV, POSIX, semaphores, memfd, deleted\n"
 	       "      --sort KEY         order by size, nattch, age, owner, key or shmid\n"
 	       "                         (default size, biggest first)\n"
 	       "  -o, --output COLUMNS   the list's columns in batch, as lsipc names them\n"
@@ -52,6 +53,10 @@ const char *options_usage(void)
 	       "      --raw              -a -b unaligned, as lsipc --raw\n"
 	       "      --noheadings       -a -b without headings\n"
 	       "      --bytes            sizes in bytes, not 4K, 1.5M\n"
+	       "  -F, --filter TEXT      only the objects whose key, shmid, name, owner, kind\n"
+	       "                         or command contains TEXT (any case), in batch\n"
+	       "      --values           read shmwriter's count and state into the batch list\n"
+	       "                         (attaches those segments read-only, briefly)\n"
 	       "      --prometheus       -a in Prometheus text format, once, for node_exporter;\n"
 	       "                         with -n or -d, every -d\n"
 	       "      --check            compare each segment's IPC_STAT with /proc/sysvipc/shm\n"
@@ -70,7 +75,8 @@ const char *options_usage(void)
 	       "  shmtop -b -n 1          print one snapshot and exit\n"
 	       "  shmtop --json -d 100    a JSON line every ten seconds, for logs\n"
 	       "  shmtop -a -b -n 1       every segment on the host, once\n"
-	       "  shmtop -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes\n"
+	       "  shmtop -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes --values\n"
+	       "  shmtop -a --json -F posix  every POSIX object, with its holders\n"
 	       "  shmtop --prometheus > shmtop.prom.tmp && mv shmtop.prom.tmp shmtop.prom\n"
 	       "\n"
 	       "Exit status (of batch output, --json, --prometheus and --check):\n"
@@ -105,7 +111,8 @@ enum {
 	OPT_CHECK,
 	OPT_RAW,
 	OPT_NOHEADINGS,
-	OPT_BYTES
+	OPT_BYTES,
+	OPT_VALUES
 };
 
 /* Options, as bits, for telling which go together. */
@@ -127,8 +134,11 @@ enum {
 	O_RAW = 1u << 14,
 	O_NOHEAD = 1u << 15,
 	O_BYTES = 1u << 16,
+	O_FILTER = 1u << 17,
+	O_VALUES = 1u << 18,
 	O_SEGMENT = O_KEY | O_FILE | O_ID,
 	O_LIST = O_OUTPUT | O_RAW | O_NOHEAD | O_BYTES, /* the batch list's */
+	O_ROWS = O_FILTER | O_VALUES,                   /* the batch list's and Prometheus' */
 };
 
 static const struct {
@@ -153,6 +163,8 @@ static const struct {
 	{ O_BATCH, 'b', "--batch" },
 	{ O_ALL, 'a', "--all" },
 	{ O_OUTPUT, 'o', "--output" },
+	{ O_FILTER, 'F', "--filter" },
+	{ O_VALUES, OPT_VALUES, "--values" },
 };
 
 static unsigned option_bit(int c)
@@ -195,10 +207,10 @@ static int conflict(unsigned given, bool json, char *why, size_t whylen)
 		allowed = O_CHECK;
 	} else if (given & O_PROM) {
 		mode = "--prometheus";
-		allowed = O_PROM | O_ALL | O_BATCH | O_DELAY | O_ITER;
+		allowed = O_PROM | O_ALL | O_BATCH | O_DELAY | O_ITER | O_ROWS;
 	} else if (list) {
 		mode = json ? "--all --json" : "--all --batch";
-		allowed = O_ALL | O_BATCH | O_JSON | O_DELAY | O_ITER | O_SORT | O_LIST;
+		allowed = O_ALL | O_BATCH | O_JSON | O_DELAY | O_ITER | O_SORT | O_LIST | O_ROWS;
 		if (json)
 			allowed &= ~(unsigned)(O_RAW | O_NOHEAD | O_BYTES); /* JSON: bytes always */
 	} else if (given & O_ALL) {
@@ -221,6 +233,11 @@ static int conflict(unsigned given, bool json, char *why, size_t whylen)
 			 "%s shapes the list in batch: it needs --all with --batch "
 			 "or --json",
 			 option_name(extra & O_LIST));
+	else if ((extra & O_ROWS) && !list && !(given & (O_CHECK | O_PROM)))
+		snprintf(why, whylen,
+			 "%s is for the list's batch output: it needs --all with --batch, "
+			 "--json or --prometheus",
+			 option_name(extra & O_ROWS));
 	else
 		snprintf(why, whylen, "%s cannot be used with %s", option_name(extra), mode);
 	return -1;
@@ -237,6 +254,8 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		{ "raw", no_argument, NULL, OPT_RAW },
 		{ "noheadings", no_argument, NULL, OPT_NOHEADINGS },
 		{ "bytes", no_argument, NULL, OPT_BYTES },
+		{ "filter", required_argument, NULL, 'F' },
+		{ "values", no_argument, NULL, OPT_VALUES },
 		{ "delay", required_argument, NULL, 'd' },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
@@ -263,7 +282,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 			       .sort_reverse = true };
 	optind = 0; /* glibc: start afresh */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:f:i:o:d:bn:ahV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":k:f:i:o:F:d:bn:ahV", longopts, NULL)) != -1) {
 		given |= option_bit(c);
 		switch (c) {
 		case 'k':
@@ -281,6 +300,15 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 				FAIL("option '--output' needs a list of columns");
 			o->columns = optarg;
 			break;
+		case 'F':
+			if (!*optarg)
+				FAIL("option '--filter' needs a text to look for");
+			if (strlen(optarg) > OPTIONS_MAX_FILTER)
+				FAIL("invalid filter: %zu bytes, at most %d (no name is longer)",
+				     strlen(optarg), OPTIONS_MAX_FILTER);
+			o->filter = optarg;
+			break;
+		case OPT_VALUES: o->values = true; break;
 		case OPT_RAW: o->raw = true; break;
 		case OPT_NOHEADINGS: o->noheadings = true; break;
 		case OPT_BYTES: o->bytes = true; break;

@@ -37,7 +37,12 @@ struct options {
 	bool raw;               /* --raw: the list unaligned, as lsipc --raw */
 	bool noheadings;        /* --noheadings */
 	bool bytes;             /* --bytes: sizes in bytes */
+	const char *filter;     /* -F: only the objects containing this text (in argv), or NULL */
+	bool values;            /* --values: read shmwriter records in the list's batch outputs
+				 * (attaches them read-only, briefly) */
 };
+
+#define OPTIONS_MAX_FILTER 255 /* bytes: a name's most (NAME_MAX) */
 
 enum options_result {
 	OPTIONS_RUN,
