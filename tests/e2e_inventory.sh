@@ -9,7 +9,7 @@
 #    /proc/sysvipc/shm) and holders; the holders' pids in the removal box
 #    are the helper's and the writer's;
 #  - orphans are flagged, and the orphans-only view (O) shows them alone;
-#  - '/' narrows the list, Esc restores it;
+#  - '/' narrows the list, Esc restores it; so does -F;
 #  - F9 then n leaves an object; F9 then y removes it (gone from /dev/shm,
 #    from /proc/sysvipc/shm); a memfd cannot be removed by name, and the
 #    box lists its holder's pid instead;
@@ -256,6 +256,18 @@ t_filter() {
 	until_ok 5 test -n "$(row_of list "$(key 2)")" || fail "Esc did not restore" || return 1
 }
 
+# -F sets the list's filter from the start; Esc clears it.
+t_filter_option() {
+	view opt $COLS $ROWS "$SHMTOP -a -d 5 -F ${P}fd" || return 1
+	see opt "^filter: ${P}fd \| 1 of [0-9]+ \|" || return 1
+	[[ -n $(row_of opt "${P}fdonly") && -z $(row_of opt "${P}posix") ]] ||
+		fail "-F did not narrow" || return 1
+	keys opt Escape
+	see opt "^sort: " || return 1
+	until_ok 5 test -n "$(row_of opt "${P}posix")" || fail "Esc did not restore" || return 1
+	keys opt q
+}
+
 # F9 then y: gone from /dev/shm, from /proc/sysvipc/shm.
 t_remove() {
 	unfilter list || return 1
@@ -359,5 +371,5 @@ t_watching_changes_nothing() {
 }
 
 # CASES="t_filter t_remove": only those (t_every_kind starts the list)
-run_cases ${CASES:-t_every_kind t_holders_and_cancel t_orphans t_filter t_remove t_not_owner \
+run_cases ${CASES:-t_every_kind t_holders_and_cancel t_orphans t_filter t_filter_option t_remove t_not_owner \
 	t_hostile_names t_watching_changes_nothing}

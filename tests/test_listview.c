@@ -221,6 +221,24 @@ static void test_rows_of_every_kind(void **state)
 	assert_string_equal(
 	    listview_row(&c, &s, &e, buf, sizeof buf),
 	    "sem.lock              sem     alice           32      32      0 orphan");
+	/* scanned, no holder anywhere: 0, not "-" */
+	struct inventory bare;
+	memset(&bare, 0, sizeof bare);
+	bare.scanned = true;
+	struct inventory_row o = posix_row(INVENTORY_POSIX, "left", 4096);
+	listview_columns(77, &c);
+	assert_string_equal(listview_row(&c, &bare, &o, buf, sizeof buf),
+			    "left                  posix   alice         4.0K    4.0K      0 -");
+	/* a segment of another IPC namespace says so */
+	struct inventory_row ns = sysv_row();
+	ns.ipcns = 4026532000u;
+	listview_columns(145, &c);
+	assert_non_null(strstr(listview_row(&c, &s, &ns, buf, sizeof buf),
+			       " 3 other ns          100     200 -        ipc:[4026532000]"));
+	struct listview_box b;
+	listview_confirm(&s, &ns, &b);
+	assert_false(b.removable);
+	assert_non_null(strstr(b.line[1], "cannot be removed from here"));
 	/* a holder's command is escaped too */
 	listview_columns(145, &c);
 	assert_non_null(strstr(listview_row(&c, &s, &m, buf, sizeof buf), " bad\\nname"));
@@ -319,6 +337,9 @@ static void test_heading_footer_keys(void **state)
 	s.kinds[INVENTORY_MEMFD] = (struct inventory_totals){ 1, 4096, 4096 };
 	s.have_devshm = false;
 	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf), "  holders 12s ago"));
+	s.scan_hidden = 14; /* their holdings unknown: said beside the orphans */
+	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf),
+			       "  orphans 2 (16.3K; 14 processes unreadable)  holders 12s ago"));
 	assert_string_equal(listview_heading(&s, 2, buf, sizeof buf),
 			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
 			    "memfd 1 4.0K/4.0K  deleted 0  /dev/shm ?");

@@ -480,6 +480,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
+	list_set_filter(&t.list, o->filter); /* -F */
 	t.model = &t.models[0];
 	t.delay = o->delay_tenths;
 	t.style.utf8 = utf8;

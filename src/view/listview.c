@@ -307,15 +307,19 @@ char *listview_header(const struct listview_cols *c, char *buf, size_t len)
 	return line(c, cell, false, buf, len);
 }
 
-/* The holders of r in s, or NULL before a scan. */
-static const struct inventory_holder *holders_of(const struct inventory *s,
-						 const struct inventory_row *r, size_t *n)
+/* The holders of r in s into *h and *n; false before a scan. */
+static bool holders_of(const struct inventory *s, const struct inventory_row *r,
+		       const struct inventory_holder **h, size_t *n)
 {
+	*h = NULL;
 	*n = 0;
-	if (!s->scanned || !s->holders || r->holder0 + r->nholders > s->nholders)
-		return NULL;
-	*n = r->nholders;
-	return s->holders + r->holder0;
+	if (!s->scanned)
+		return false;
+	if (r->nholders && s->holders && r->holder0 + r->nholders <= s->nholders) {
+		*h = s->holders + r->holder0;
+		*n = r->nholders;
+	}
+	return true;
 }
 
 char *listview_row(const struct listview_cols *c, const struct inventory *s,
@@ -326,7 +330,8 @@ char *listview_row(const struct listview_cols *c, const struct inventory *s,
 	char key[16], id[16], perms[16], size[16], rss[16], nattch[24], status[32], cpid[16],
 	    lpid[16], ct[16], cmd[96];
 	size_t nh;
-	const struct inventory_holder *h = holders_of(s, r, &nh);
+	const struct inventory_holder *h;
+	bool known = holders_of(s, r, &h, &nh);
 	if (sysv) {
 		snprintf(id, sizeof id, "%d", st->shmid);
 		snprintf(nattch, sizeof nattch, "%" PRIu64, st->nattch);
@@ -334,9 +339,13 @@ char *listview_row(const struct listview_cols *c, const struct inventory *s,
 		snprintf(lpid, sizeof lpid, "%d", (int)st->lpid);
 		format_status(st->dest, st->locked, status, sizeof status);
 		snprintf(cmd, sizeof cmd, "%s", r->command[0] ? r->command : "-");
+		if (r->ipcns) { /* another IPC namespace's, seen in its holders' maps */
+			snprintf(status, sizeof status, "other ns");
+			snprintf(cmd, sizeof cmd, "ipc:[%" PRIu64 "]", r->ipcns);
+		}
 	} else {
 		id[0] = '\0';
-		if (h)
+		if (known)
 			snprintf(nattch, sizeof nattch, "%zu", nh);
 		else
 			snprintf(nattch, sizeof nattch, "-");
@@ -412,8 +421,11 @@ static void heading_top(const struct inventory *s, char *buf, size_t len)
 		snprintf(a, sizeof a, "?");
 	append(buf, len, &at, "shmtop - all segments - %s  %zu objects, %s resident of %s", a,
 	       objects, format_size(resident, b, sizeof b), format_size(bytes, c, sizeof c));
-	append(buf, len, &at, "  orphans %zu (%s)", s->orphans.objects,
+	append(buf, len, &at, "  orphans %zu (%s", s->orphans.objects,
 	       format_size(s->orphans.bytes, b, sizeof b));
+	if (s->scanned && s->scan_hidden) /* their holders are unknown */
+		append(buf, len, &at, "; %zu processes unreadable", s->scan_hidden);
+	append(buf, len, &at, ")");
 	if (s->scanned)
 		append(buf, len, &at, "  holders %s ago",
 		       format_age(s->wall_ns - s->scan_ns, b, sizeof b));
@@ -587,14 +599,16 @@ static void holders_text(const struct inventory *s, const struct inventory_row *
 			 size_t len)
 {
 	size_t nh, at = 0;
-	const struct inventory_holder *h = holders_of(s, r, &nh);
+	const struct inventory_holder *h;
 	buf[0] = '\0';
-	if (!s->scanned) {
+	if (!holders_of(s, r, &h, &nh)) {
 		append(buf, len, &at, "not scanned yet (a scans /proc)");
 		return;
 	}
 	if (nh == 0) {
 		append(buf, len, &at, "none found by the last scan");
+		if (s->scan_hidden)
+			append(buf, len, &at, " (%zu processes it could not read)", s->scan_hidden);
 		return;
 	}
 	for (size_t i = 0; i < nh; i++) {
@@ -632,6 +646,20 @@ void listview_confirm(const struct inventory *s, const struct inventory_row *r,
 		age[0] = '\0';
 	switch (r->kind) {
 	case INVENTORY_SYSV:
+		if (r->ipcns) {
+			box_add(b,
+				"SysV segment key %s, shmid %d of another IPC namespace "
+				"(ipc:[%" PRIu64 "])",
+				format_key(r->shm.st.key, key, sizeof key), r->shm.st.shmid,
+				r->ipcns);
+			box_add(b, "cannot be removed from here: its shmid means nothing in "
+				   "this namespace.");
+			snprintf(pre, sizeof pre, "attached%s: ", age);
+			box_wrap(b, pre, who, 2);
+			box_add(b, "%s", "");
+			box_add(b, "any key: close");
+			return;
+		}
 		b->removable = true;
 		box_add(b, "Remove SysV segment key %s, shmid %d?",
 			format_key(r->shm.st.key, key, sizeof key), r->shm.st.shmid);
