@@ -421,16 +421,17 @@ static void heading_top(const struct inventory *s, char *buf, size_t len)
 		snprintf(a, sizeof a, "?");
 	append(buf, len, &at, "shmtop - all segments - %s  %zu objects, %s resident of %s", a,
 	       objects, format_size(resident, b, sizeof b), format_size(bytes, c, sizeof c));
-	append(buf, len, &at, "  orphans %zu (%s", s->orphans.objects,
-	       format_size(s->orphans.bytes, b, sizeof b));
-	if (s->scanned && s->scan_hidden) /* their holders are unknown */
-		append(buf, len, &at, "; %zu processes unreadable", s->scan_hidden);
-	append(buf, len, &at, ")");
 	if (s->scanned)
 		append(buf, len, &at, "  holders %s ago",
 		       format_age(s->wall_ns - s->scan_ns, b, sizeof b));
 	else
 		append(buf, len, &at, "  holders: not scanned");
+	append(buf, len, &at, "  orphans %zu (%s", s->orphans.objects,
+	       format_size(s->orphans.bytes, b, sizeof b));
+	if (s->scanned && s->scan_hidden) /* their holders are unknown */
+		append(buf, len, &at, "; %zu process%s unreadable", s->scan_hidden,
+		       s->scan_hidden == 1 ? "" : "es");
+	append(buf, len, &at, ")");
 	if (s->truncated)
 		append(buf, len, &at, " (list truncated)");
 }
@@ -608,7 +609,8 @@ static void holders_text(const struct inventory *s, const struct inventory_row *
 	if (nh == 0) {
 		append(buf, len, &at, "none found by the last scan");
 		if (s->scan_hidden)
-			append(buf, len, &at, " (%zu processes it could not read)", s->scan_hidden);
+			append(buf, len, &at, " (%zu process%s it could not read)", s->scan_hidden,
+			       s->scan_hidden == 1 ? "" : "es");
 		return;
 	}
 	for (size_t i = 0; i < nh; i++) {
