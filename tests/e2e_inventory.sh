@@ -9,8 +9,7 @@
 #    /proc/sysvipc/shm) and holders; the holders' pids in the removal box
 #    are the helper's and the writer's;
 #  - orphans are flagged, and the orphans-only view (O) shows them alone;
-#  - '/' narrows the list, Esc restores it (and -F, once options.c takes
-#    it on the screen: t_filter_option, not run by default yet);
+#  - '/' narrows the list, Esc restores it; -F starts the screen narrowed;
 #  - F9 then n leaves an object; F9 then y removes it (gone from /dev/shm,
 #    from /proc/sysvipc/shm); a memfd cannot be removed by name, and the
 #    box lists its holder's pid instead;
@@ -377,6 +376,5 @@ t_watching_changes_nothing() {
 }
 
 # CASES="t_filter t_remove": only those (t_every_kind starts the list)
-# (t_filter_option waits for options.c to take -F without -b: CASES=t_filter_option)
-run_cases ${CASES:-t_every_kind t_holders_and_cancel t_orphans t_filter t_remove t_not_owner \
+run_cases ${CASES:-t_every_kind t_holders_and_cancel t_orphans t_filter t_filter_option t_remove t_not_owner \
 	t_hostile_names t_watching_changes_nothing}

@@ -107,7 +107,8 @@ static void test_all_segments(void **state)
 	bad(RUN("--sort"), "option '--sort' needs an argument");
 }
 
-/* -F and --values shape the list's batch outputs, and nothing else. */
+/* -F narrows the list (on screen, and in batch); --values is for the
+ * batch outputs only. */
 static void test_filter_values(void **state)
 {
 	(void)state;
@@ -124,11 +125,14 @@ static void test_filter_values(void **state)
 	assert_true(o.values && o.prometheus);
 	bad(RUN("-a", "-b", "-F", ""), "option '--filter' needs a text to look for");
 	bad(RUN("-a", "-b", "-F"), "option '-F' needs an argument");
-	bad(RUN("-F", "x"), "--filter is for the list's batch output: it needs --all");
+	bad(RUN("-F", "x"), "--filter narrows the list of every object: it needs --all or "
+			    "--prometheus");
+	bad(RUN("-k", "1", "-b", "-F", "x"), "--filter narrows the list of every object");
 	bad(RUN("--values"), "--values is for the list's batch output: it needs --all");
 	bad(RUN("-k", "1", "-b", "--values"), "--values is for the list's batch output");
-	bad(RUN("-a", "-F", "x"),
-	    "--filter is for the list's batch output: it needs --all with --batch");
+	assert_int_equal(RUN("-a", "-F", "x"), OPTIONS_RUN); /* the list on screen, narrowed */
+	assert_string_equal(o.filter, "x");
+	bad(RUN("-a", "--values"), "--values is for the list's batch output: it needs --all");
 	bad(RUN("--check", "-F", "x"), "--filter cannot be used with --check");
 	bad(RUN("--check", "--values"), "--values cannot be used with --check");
 	/* no name is longer than 255 bytes: a longer filter is a mistake */

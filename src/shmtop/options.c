@@ -215,7 +215,7 @@ static int conflict(unsigned given, bool json, char *why, size_t whylen)
 			allowed &= ~(unsigned)(O_RAW | O_NOHEAD | O_BYTES); /* JSON: bytes always */
 	} else if (given & O_ALL) {
 		mode = "--all (the full screen)";
-		allowed = O_ALL | O_DELAY | O_ITER | O_SORT | O_ASCII | O_NOCOLOR;
+		allowed = O_ALL | O_DELAY | O_ITER | O_SORT | O_ASCII | O_NOCOLOR | O_FILTER;
 	} else if (given & (O_BATCH | O_JSON)) {
 		mode = json ? "--json" : "--batch";
 		allowed = O_SEGMENT | O_BATCH | O_JSON | O_DELAY | O_ITER | (json ? 0 : O_ASCII);
@@ -233,6 +233,10 @@ static int conflict(unsigned given, bool json, char *why, size_t whylen)
 			 "%s shapes the list in batch: it needs --all with --batch "
 			 "or --json",
 			 option_name(extra & O_LIST));
+	else if ((extra & O_FILTER) && !(given & (O_ALL | O_CHECK | O_PROM)))
+		snprintf(why, whylen,
+			 "--filter narrows the list of every object: it needs --all or "
+			 "--prometheus");
 	else if ((extra & O_ROWS) && !list && !(given & (O_CHECK | O_PROM)))
 		snprintf(why, whylen,
 			 "%s is for the list's batch output: it needs --all with --batch, "
