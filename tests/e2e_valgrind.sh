@@ -46,7 +46,7 @@ sized() {
 	*-1x1) blank "$1" ;;
 	list-1x40) [[ $got == s\|S\|K\|* ]] ;;
 	*-1x40) [[ $got == "$(printf '%.0s|' {1..19})t|n|$(printf '%.0s|' {1..19})" ]] ;;
-	list-40x1) [[ $got == "shmtop - all segments"* && ${#got} -le 40 ]] ;;
+	list-40x1) [[ $got == "shmtop - all shared memory"* && ${#got} -le 40 ]] ;;
 	*-40x1) [[ $got == *"terminal too small: need 40"* ]] ;;
 	dash-*) shows "$1" RUNNING ;;
 	help-*) shows "$1" 'shmtop help' ;;

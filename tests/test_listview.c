@@ -323,7 +323,7 @@ static void test_heading_footer_keys(void **state)
 	s.wall_ns = INT64_C(1700000000) * 1000000000;
 	char buf[512];
 	listview_heading(&s, 0, buf, sizeof buf);
-	assert_non_null(strstr(buf, "shmtop - all segments - "));
+	assert_non_null(strstr(buf, "shmtop - all shared memory - "));
 	assert_non_null(strstr(buf, "  7 objects, 1.0M resident of 3.0M  holders: not scanned"
 				    "  orphans 2 (16.3K)"));
 	assert_string_equal(listview_heading(&s, 1, buf, sizeof buf),

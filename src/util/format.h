@@ -61,4 +61,10 @@ size_t format_wrap(const char *text, size_t width, size_t max, size_t *start, si
  * "YYYY-Mon"; "-" for not set (0).  Pure but for the local time zone. */
 char *format_short_time(int64_t t, int64_t now_ns, char *buf, size_t len);
 
+/* printf to the end of the text in buf (len bytes) at *at, which then
+ * points past it; what does not fit is cut, and *at stays below len, so
+ * buf is always terminated. */
+void format_append(char *buf, size_t len, size_t *at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 #endif

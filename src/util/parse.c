@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +11,7 @@
 #include <sys/ipc.h>
 
 #include "clock.h"
+#include "format.h"
 
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \
@@ -113,22 +113,6 @@ int parse_key_file(const char *path, key_t *out, char *why, size_t whylen)
 	return 0;
 }
 
-/* Append the formatted text to buf (len bytes) at *at, truncating. */
-static void append(char *buf, size_t len, size_t *at, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void append(char *buf, size_t len, size_t *at, const char *fmt, ...)
-{
-	if (*at >= len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf + *at, len - *at, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*at += (size_t)n;
-}
-
 const char *parse_bad_option(int c, char **argv, const struct option *longopts, char *buf,
 			     size_t len)
 {
@@ -137,13 +121,13 @@ const char *parse_bad_option(int c, char **argv, const struct option *longopts, 
 	if (optopt > 0 && optopt < 256 && strncmp(typed, "--", 2) != 0) {
 		char opt[3] = { '-', (char)optopt, '\0' };
 		if (c == ':')
-			append(buf, len, &at, "option '%s' needs an argument", opt);
+			format_append(buf, len, &at, "option '%s' needs an argument", opt);
 		else
-			append(buf, len, &at, "unknown option '%s'", opt);
+			format_append(buf, len, &at, "unknown option '%s'", opt);
 		return buf;
 	}
 	if (c == ':') {
-		append(buf, len, &at, "option '%s' needs an argument", typed);
+		format_append(buf, len, &at, "option '%s' needs an argument", typed);
 		return buf;
 	}
 	/* '?' for a long option: unknown, or a prefix of several */
@@ -152,14 +136,14 @@ const char *parse_bad_option(int c, char **argv, const struct option *longopts, 
 	for (const struct option *o = longopts; n && o->name; o++)
 		matches += strncmp(o->name, name, n) == 0;
 	if (matches < 2) {
-		append(buf, len, &at, "unknown option '%s'", typed);
+		format_append(buf, len, &at, "unknown option '%s'", typed);
 		return buf;
 	}
 	char shown[64];
 	snprintf(shown, sizeof shown, "--%.*s", (int)(n < 60 ? n : 60), name);
-	append(buf, len, &at, "option '%s' is ambiguous; possibilities:", shown);
+	format_append(buf, len, &at, "option '%s' is ambiguous; possibilities:", shown);
 	for (const struct option *o = longopts; o->name; o++)
 		if (strncmp(o->name, name, n) == 0)
-			append(buf, len, &at, " '--%s'", o->name);
+			format_append(buf, len, &at, " '--%s'", o->name);
 	return buf;
 }

@@ -390,21 +390,6 @@ char *listview_row(const struct listview_cols *c, const struct inventory *s,
 	return line(c, cell, !sysv, buf, len);
 }
 
-/* Append a printf to buf of len at *at, keeping it terminated. */
-static void append(char *buf, size_t len, size_t *at, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void append(char *buf, size_t len, size_t *at, const char *fmt, ...)
-{
-	if (*at >= len)
-		return;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(buf + *at, len - *at, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*at = *at + (size_t)n < len ? *at + (size_t)n : len - 1;
-}
-
 static void heading_top(const struct inventory *s, char *buf, size_t len)
 {
 	char a[48], b[48], c[48];
@@ -419,21 +404,22 @@ static void heading_top(const struct inventory *s, char *buf, size_t len)
 	struct tm tm;
 	if (!localtime_r(&now, &tm) || !strftime(a, sizeof a, "%H:%M:%S", &tm))
 		snprintf(a, sizeof a, "?");
-	append(buf, len, &at, "shmtop - all segments - %s  %zu objects, %s resident of %s", a,
-	       objects, format_size(resident, b, sizeof b), format_size(bytes, c, sizeof c));
+	format_append(buf, len, &at,
+		      "shmtop - all shared memory - %s  %zu objects, %s resident of %s", a, objects,
+		      format_size(resident, b, sizeof b), format_size(bytes, c, sizeof c));
 	if (s->scanned)
-		append(buf, len, &at, "  holders %s ago",
-		       format_age(s->wall_ns - s->scan_ns, b, sizeof b));
+		format_append(buf, len, &at, "  holders %s ago",
+			      format_age(s->wall_ns - s->scan_ns, b, sizeof b));
 	else
-		append(buf, len, &at, "  holders: not scanned");
-	append(buf, len, &at, "  orphans %zu (%s", s->orphans.objects,
-	       format_size(s->orphans.bytes, b, sizeof b));
+		format_append(buf, len, &at, "  holders: not scanned");
+	format_append(buf, len, &at, "  orphans %zu (%s", s->orphans.objects,
+		      format_size(s->orphans.bytes, b, sizeof b));
 	if (s->scanned && s->scan_hidden) /* their holders are unknown */
-		append(buf, len, &at, "; %zu process%s unreadable", s->scan_hidden,
-		       s->scan_hidden == 1 ? "" : "es");
-	append(buf, len, &at, ")");
+		format_append(buf, len, &at, "; %zu process%s unreadable", s->scan_hidden,
+			      s->scan_hidden == 1 ? "" : "es");
+	format_append(buf, len, &at, ")");
 	if (s->truncated)
-		append(buf, len, &at, " (list truncated)");
+		format_append(buf, len, &at, " (list truncated)");
 }
 
 static void heading_sysv(const struct inventory *s, char *buf, size_t len)
@@ -441,8 +427,9 @@ static void heading_sysv(const struct inventory *s, char *buf, size_t len)
 	const struct sysvipc_totals *t = &s->res.totals;
 	char a[48], b[48];
 	size_t at = 0;
-	append(buf, len, &at, "SysV: %zu segments, %" PRIu64 " attaches, %zu dest, %zu locked",
-	       t->segments, t->nattch, t->dest, t->locked);
+	format_append(buf, len, &at,
+		      "SysV: %zu segments, %" PRIu64 " attaches, %zu dest, %zu locked", t->segments,
+		      t->nattch, t->dest, t->locked);
 	struct sysvipc_limit_row lim[SYSVIPC_NLIMITS];
 	sysvipc_limit_rows(t, &s->limits, s->page_size, lim);
 	for (int i = 0; i < SYSVIPC_NLIMITS; i++) {
@@ -452,11 +439,11 @@ static void heading_sysv(const struct inventory *s, char *buf, size_t len)
 		else
 			snprintf(a, sizeof a, "?");
 		if (l->has_usage)
-			append(buf, len, &at, "  %s %" PRIu64 " of %s%s (%s)", l->resource, l->used,
-			       a, i == SYSVIPC_SHMALL ? " pages" : "",
-			       sysvipc_format_pct(l->use_pct, b, sizeof b));
+			format_append(buf, len, &at, "  %s %" PRIu64 " of %s%s (%s)", l->resource,
+				      l->used, a, i == SYSVIPC_SHMALL ? " pages" : "",
+				      sysvipc_format_pct(l->use_pct, b, sizeof b));
 		else
-			append(buf, len, &at, "  %s %s", l->resource, a);
+			format_append(buf, len, &at, "  %s %s", l->resource, a);
 	}
 }
 
@@ -464,28 +451,28 @@ static void heading_kinds(const struct inventory *s, char *buf, size_t len)
 {
 	char a[48], b[48];
 	size_t at = 0;
-	append(buf, len, &at, "Kinds (resident/size):");
+	format_append(buf, len, &at, "Kinds (resident/size):");
 	for (int k = 0; k < INVENTORY_NKINDS; k++) {
 		const struct inventory_totals *t = &s->kinds[k];
 		const char *name = inventory_kind_name((enum inventory_kind)k);
 		if ((k == INVENTORY_MEMFD || k == INVENTORY_DELETED) && !s->scanned)
-			append(buf, len, &at, " %s -", name); /* known only from a scan */
+			format_append(buf, len, &at, " %s -", name); /* known only from a scan */
 		else if (k == INVENTORY_SEM || t->objects == 0)
-			append(buf, len, &at, " %s %zu", name, t->objects);
+			format_append(buf, len, &at, " %s %zu", name, t->objects);
 		else
-			append(buf, len, &at, " %s %zu %s/%s", name, t->objects,
-			       format_size(t->resident, a, sizeof a),
-			       format_size(t->bytes, b, sizeof b));
-		append(buf, len, &at, " ");
+			format_append(buf, len, &at, " %s %zu %s/%s", name, t->objects,
+				      format_size(t->resident, a, sizeof a),
+				      format_size(t->bytes, b, sizeof b));
+		format_append(buf, len, &at, " ");
 	}
 	if (s->have_devshm)
-		append(buf, len, &at, " /dev/shm %s of %s (%.2f%%)",
-		       format_size(s->devshm_used, a, sizeof a),
-		       format_size(s->devshm_size, b, sizeof b),
-		       s->devshm_size ? (double)s->devshm_used * 100.0 / (double)s->devshm_size
-				      : 0.0);
+		format_append(
+		    buf, len, &at, " /dev/shm %s of %s (%.2f%%)",
+		    format_size(s->devshm_used, a, sizeof a),
+		    format_size(s->devshm_size, b, sizeof b),
+		    s->devshm_size ? (double)s->devshm_used * 100.0 / (double)s->devshm_size : 0.0);
 	else
-		append(buf, len, &at, " /dev/shm ?");
+		format_append(buf, len, &at, " /dev/shm ?");
 }
 
 char *listview_heading(const struct inventory *s, int which, char *buf, size_t len)
@@ -512,17 +499,17 @@ char *listview_footer(enum sysvipc_sort by, bool reverse, const char *filter, bo
 	if (filter && *filter) {
 		char esc[128];
 		listview_escape(filter, strlen(filter), 40, esc, sizeof esc);
-		append(buf, len, &at, "filter: %s | ", esc);
+		format_append(buf, len, &at, "filter: %s | ", esc);
 	}
 	if (orphans_only)
-		append(buf, len, &at, "orphans only | ");
+		format_append(buf, len, &at, "orphans only | ");
 	if ((filter && *filter) || orphans_only)
-		append(buf, len, &at, "%zu of %zu | ", shown, total);
-	append(buf, len, &at,
-	       "sort: %s %s | / filter  O orphans  a scan  x remove  Enter open  q quit | "
-	       "s size m resident n nattch t age o owner k key i shmid (again: reverse)  "
-	       "Tab back",
-	       sysvipc_sort_name(by), reverse ? "v" : "^");
+		format_append(buf, len, &at, "%zu of %zu | ", shown, total);
+	format_append(buf, len, &at,
+		      "sort: %s %s | / filter  O orphans  a scan  x remove  Enter open  q quit | "
+		      "s size m resident n nattch t age o owner k key i shmid (again: reverse)  "
+		      "Tab back",
+		      sysvipc_sort_name(by), reverse ? "v" : "^");
 	return buf;
 }
 
@@ -603,33 +590,33 @@ static void holders_text(const struct inventory *s, const struct inventory_row *
 	const struct inventory_holder *h;
 	buf[0] = '\0';
 	if (!holders_of(s, r, &h, &nh)) {
-		append(buf, len, &at, "not scanned yet (a scans /proc)");
+		format_append(buf, len, &at, "not scanned yet (a scans /proc)");
 		return;
 	}
 	if (nh == 0) {
-		append(buf, len, &at, "none found by the last scan");
+		format_append(buf, len, &at, "none found by the last scan");
 		if (s->scan_hidden)
-			append(buf, len, &at, " (%zu process%s it could not read)", s->scan_hidden,
-			       s->scan_hidden == 1 ? "" : "es");
+			format_append(buf, len, &at, " (%zu process%s it could not read)",
+				      s->scan_hidden, s->scan_hidden == 1 ? "" : "es");
 		return;
 	}
 	for (size_t i = 0; i < nh; i++) {
 		char comm[4 * sizeof h[i].comm + 1];
 		listview_escape(h[i].comm, strnlen(h[i].comm, sizeof h[i].comm), 64, comm,
 				sizeof comm);
-		append(buf, len, &at, "%s%d %s (", i ? ", " : "", (int)h[i].pid, comm);
+		format_append(buf, len, &at, "%s%d %s (", i ? ", " : "", (int)h[i].pid, comm);
 		const char *sep = "";
 		if (h[i].maps_rw) {
-			append(buf, len, &at, "map rw");
+			format_append(buf, len, &at, "map rw");
 			sep = ", ";
 		}
 		if (h[i].maps_ro) {
-			append(buf, len, &at, "%smap ro", sep);
+			format_append(buf, len, &at, "%smap ro", sep);
 			sep = ", ";
 		}
 		if (h[i].fds)
-			append(buf, len, &at, "%sfd", sep);
-		append(buf, len, &at, ")");
+			format_append(buf, len, &at, "%sfd", sep);
+		format_append(buf, len, &at, ")");
 	}
 }
 
