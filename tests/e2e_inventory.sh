@@ -11,7 +11,8 @@
 #  - orphans are flagged, and the orphans-only view (O) shows them alone;
 #  - '/' narrows the list, Esc restores it; -F starts the screen narrowed;
 #  - F9 then n leaves an object; F9 then y removes it (gone from /dev/shm,
-#    from /proc/sysvipc/shm); a memfd cannot be removed by name, and the
+#    from /proc/sysvipc/shm); a writer whose segment is removed stops, and
+#    the bottom line says so; a memfd cannot be removed by name, and the
 #    box lists its holder's pid instead;
 #  - another user's removal of root's objects is refused with the reason,
 #    and nothing is removed;
@@ -57,6 +58,8 @@ HDR_AWK='/^KEY\/NAME / {
 	function cellof(c,  s) { s = substr($0, from[c], width[c]); gsub(/^ +| +$/, "", s); return s }'
 # cell SERVER NAME COLUMN: that column of the row whose first word is NAME.
 row_of() { screen "$1" | awk -v n="$2" '$1 == n'; }
+# has_row SERVER NAME: the screen has that row (a command, for until_ok).
+has_row() { [[ -n $(row_of "$1" "$2") ]]; }
 cell() { screen "$1" | awk -v n="$2" -v c="$3" "$HDR_AWK"' hdr && $1 == n { print cellof(c); exit }'; }
 # row_is SERVER NAME KIND SIZE RSS HOLDERS: the row shows them.
 row_is() {
@@ -173,7 +176,7 @@ t_every_kind() {
 t_holders_and_cancel() {
 	unfilter list || return 1
 	filter list "${P}posix" || return 1
-	until_ok 5 test -n "$(row_of list "${P}posix")" || fail "no posix row" || return 1
+	until_ok 5 has_row list "${P}posix" || fail "no posix row" || return 1
 	keys list F9
 	see list "Remove POSIX object /dev/shm/${P}posix\?" || return 1
 	see list "size 64.0K \(65536 bytes\), owner root" || return 1
@@ -184,7 +187,7 @@ t_holders_and_cancel() {
 	keys list Escape
 	# the writer's segment: attached by the writer
 	filter list "$(key 2)" || return 1
-	until_ok 5 test -n "$(row_of list "$(key 2)")" || fail "no writer row" || return 1
+	until_ok 5 has_row list "$(key 2)" || fail "no writer row" || return 1
 	keys list x
 	see list "Remove SysV segment key $(key 2), shmid $(shmid "$(key 2)")\?" || return 1
 	see list "attached \(scan [0-9<]+s ago\): $WPID shmwriter \(map rw" || return 1
@@ -194,7 +197,7 @@ t_holders_and_cancel() {
 	keys list Escape
 	# a memfd has no name to remove: the box offers its holders' pids
 	filter list "${P}memfd" || return 1
-	until_ok 5 test -n "$(row_of list "${P}memfd")" || fail "no memfd row" || return 1
+	until_ok 5 has_row list "${P}memfd" || fail "no memfd row" || return 1
 	keys list F9
 	see list "cannot be removed by name" || return 1
 	see list "holders \(scan [0-9<]+s ago\): $HM shmobj \(map rw, fd\)" || return 1
@@ -238,38 +241,34 @@ t_orphans() {
 t_filter() {
 	unfilter list || return 1
 	see list "^sort: " || return 1
-	until_ok 5 test -n "$(row_of list "$(key 2)")" || keys list k
-	until_ok 5 test -n "$(row_of list "$(key 2)")" || fail "no writer row unfiltered" || return 1
+	until_ok 5 has_row list "$(key 2)" || keys list k
+	until_ok 5 has_row list "$(key 2)" || fail "no writer row unfiltered" || return 1
 	filter list "${P}fd" || return 1
 	see list "^filter: ${P}fd \| 1 of [0-9]+ \|" || return 1
 	[[ -n $(row_of list "${P}fdonly") && -z $(row_of list "$(key 2)") ]] ||
 		fail "the filter did not narrow" || return 1
 	keys list Escape
 	see list "^sort: " || return 1
-	until_ok 5 test -n "$(row_of list "$(key 2)")" || fail "Esc did not restore" || return 1
+	until_ok 5 has_row list "$(key 2)" || fail "Esc did not restore" || return 1
 	# Esc while typing clears too
 	keys list /
 	tmux -L "$RUN-list" send-keys -l "nothing-matches-$$"
 	see list "\(no objects match\)" || return 1
 	keys list Escape
 	see list "^sort: " || return 1
-	until_ok 5 test -n "$(row_of list "$(key 2)")" || fail "Esc did not restore" || return 1
+	until_ok 5 has_row list "$(key 2)" || fail "Esc did not restore" || return 1
 }
 
 # -F sets the list's filter from the start; Esc clears it.  (Not in the
 # default cases until options.c takes -F without -b.)
 t_filter_option() {
-	if "$SHMTOP" -a -F x -n 1 </dev/null 2>&1 | grep -q "needs --all with --batch"; then
-		echo "    options.c takes -F only in batch mode so far"
-		return 77
-	fi
 	view opt $COLS $ROWS "$SHMTOP -a -d 5 -F ${P}fd" || return 1
 	see opt "^filter: ${P}fd \| 1 of [0-9]+ \|" || return 1
 	[[ -n $(row_of opt "${P}fdonly") && -z $(row_of opt "${P}posix") ]] ||
 		fail "-F did not narrow" || return 1
 	keys opt Escape
 	see opt "^sort: " || return 1
-	until_ok 5 test -n "$(row_of opt "${P}posix")" || fail "Esc did not restore" || return 1
+	until_ok 5 has_row opt "${P}posix" || fail "Esc did not restore" || return 1
 	keys opt q
 }
 
@@ -278,7 +277,7 @@ t_remove() {
 	unfilter list || return 1
 	local id
 	filter list "${P}orphan" || return 1
-	until_ok 5 test -n "$(row_of list "${P}orphan")" || fail "no orphan row" || return 1
+	until_ok 5 has_row list "${P}orphan" || fail "no orphan row" || return 1
 	keys list F9
 	see list "Remove POSIX object /dev/shm/${P}orphan\?" || return 1
 	keys list y
@@ -288,12 +287,23 @@ t_remove() {
 	keys list Escape
 	id=$(shmid "$(key 1)")
 	filter list "$(key 1)" || return 1
-	until_ok 5 test -n "$(row_of list "$(key 1)")" || fail "no SysV orphan row" || return 1
+	until_ok 5 has_row list "$(key 1)" || fail "no SysV orphan row" || return 1
 	keys list x
 	see list "Remove SysV segment key $(key 1), shmid $id\?" || return 1
 	keys list y
 	see list "^removed sysv shmid $id" || return 1
 	[[ -z $(sysv_field "$id" 1) ]] || fail "shmid $id still in /proc/sysvipc/shm" || return 1
+	# A writer's segment removed: the writer stops, and the list says so.
+	keys list Escape
+	writer "$(key 5)" || return 1
+	id=$(shmid "$(key 5)")
+	filter list "$(key 5)" || return 1
+	until_ok 5 has_row list "$(key 5)" || fail "no row for the writer" || return 1
+	keys list x
+	see list "Remove SysV segment key $(key 5), shmid $id\?" || return 1
+	keys list y
+	see list "^removed sysv shmid $id; shmwriter \(pid $WPID\) exited" || return 1
+	until_ok 5 gone "$WPID" || fail "the writer did not stop" || return 1
 	keys list q
 	until_ok 5 gone "$VPID" || fail "q did not quit" || return 1
 }
@@ -316,14 +326,14 @@ sys.exit(ctypes.CDLL(None).shmget(int(sys.argv[1], 16), 4096, 0o1000 | 0o644) < 
 	view other $COLS $ROWS "runuser -u $u -- $SHMTOP -a -d 5" || return 1
 	see other "^KEY/NAME " || return 1
 	filter other "$k" || return 1
-	until_ok 10 test -n "$(row_of other "$k")" || fail "no row for $k" || return 1
+	until_ok 10 has_row other "$k" || fail "no row for $k" || return 1
 	keys other x
 	keys other y
 	see other "cannot remove shmid $id: owned by root \(uid 0\), you are uid $uid" || return 1
 	[[ $(shmid "$k") == "$id" ]] || fail "another user removed root's segment" || return 1
 	keys other Escape
 	filter other "${P}owned" || return 1
-	until_ok 10 test -n "$(row_of other "${P}owned")" || fail "no row for ${P}owned" || return 1
+	until_ok 10 has_row other "${P}owned" || fail "no row for ${P}owned" || return 1
 	keys other F9
 	see other "Remove POSIX object /dev/shm/${P}owned\?" || return 1
 	keys other y

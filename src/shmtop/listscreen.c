@@ -16,6 +16,8 @@
 #include <string.h>
 
 #include "clock.h"
+#include "format.h"
+#include "proc.h"
 
 #define LIST_TOP (LISTVIEW_HEADING_LINES + 1) /* the heading, the column names */
 /* Never INVENTORY_RECORDS: no attaching.  The limits every LIST_REREAD_NS;
@@ -194,6 +196,8 @@ static bool restore_orphans(struct list_screen *l)
 	return true;
 }
 
+static void watch_exits(struct list_screen *l);
+
 int list_refresh(struct list_screen *l)
 {
 	int64_t now = clock_mono_ns();
@@ -230,6 +234,7 @@ int list_refresh(struct list_screen *l)
 		l->orphans_at = now;
 	}
 	l->read_errno = 0;
+	watch_exits(l);
 	inventory_sort(&l->snap, l->sort, l->reverse);
 	narrow(l);
 	return 0;
@@ -247,12 +252,61 @@ static void resort(struct list_screen *l, enum sysvipc_sort by)
 	narrow(l);
 }
 
+/* Watch the holders (and a segment's creator) of r, as the last refresh
+ * knows them, for their exits. */
+static void watch_holders(struct list_screen *l, const struct inventory_row *r)
+{
+	const struct inventory *s = &l->snap;
+	size_t i = inventory_find(s->rows, s->n, r);
+	l->nwatch = 0;
+	if (i == s->n)
+		return;
+	r = &s->rows[i];
+	pid_t pids[LIST_WATCH + 1];
+	size_t n = 0;
+	if (r->kind == INVENTORY_SYSV && r->shm.st.cpid > 0)
+		pids[n++] = r->shm.st.cpid;
+	for (size_t h = 0; h < r->nholders && n < LIST_WATCH; h++)
+		if (n == 0 || s->holders[r->holder0 + h].pid != pids[0])
+			pids[n++] = s->holders[r->holder0 + h].pid;
+	for (size_t k = 0; k < n && l->nwatch < LIST_WATCH; k++) {
+		struct list_watch *w = &l->watch[l->nwatch];
+		char state;
+		if (proc_stat(pids[k], &state, &w->start) || state == 'Z')
+			continue; /* gone already, or hidden */
+		w->pid = pids[k];
+		proc_comm(w->pid, w->comm, sizeof w->comm);
+		l->nwatch++;
+	}
+}
+
+/* Say which watched holders have exited since the removal. */
+static void watch_exits(struct list_screen *l)
+{
+	for (size_t k = 0; k < l->nwatch;) {
+		struct list_watch *w = &l->watch[k];
+		if (proc_alive(w->pid, w->start) != 0) {
+			k++;
+			continue;
+		}
+		size_t at = strlen(l->status);
+		char comm[sizeof w->comm * 4];
+		listview_escape(w->comm, strlen(w->comm), (int)sizeof w->comm, comm, sizeof comm);
+		format_append(l->status, sizeof l->status, &at, "; %s (pid %d) exited", comm,
+			      (int)w->pid);
+		*w = l->watch[--l->nwatch];
+	}
+}
+
 /* Remove the object in the box after 'y', and say how it went. */
 static void remove_target(struct list_screen *l)
 {
 	char why[sizeof l->status];
 	char name[2 * LISTVIEW_BOX_COLS];
 	const struct inventory_row *r = &l->target;
+	watch_holders(l, r);
+	size_t nwatch = l->nwatch;
+	l->nwatch = 0;
 	if (r->kind == INVENTORY_SYSV)
 		snprintf(name, sizeof name, "shmid %d", r->shm.st.shmid);
 	else
@@ -264,6 +318,7 @@ static void remove_target(struct list_screen *l)
 	} else {
 		snprintf(l->status, sizeof l->status, "removed %s %s", inventory_kind_name(r->kind),
 			 name);
+		l->nwatch = nwatch; /* watched from here on */
 	}
 	list_refresh(l);
 }
@@ -311,8 +366,10 @@ enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid)
 {
 	long page = l->view.height > 1 ? (long)l->view.height - 1 : 1;
 	enum sysvipc_sort by;
-	if (ch != KEY_RESIZE)
+	if (ch != KEY_RESIZE) {
 		l->status[0] = '\0';
+		l->nwatch = 0;
+	}
 	if (l->confirming && ch != KEY_RESIZE) {
 		l->confirming = false;
 		if ((ch == 'y' || ch == 'Y') && l->box.removable)

@@ -40,6 +40,15 @@
  * of 0.5 s, one tick in twenty). */
 #define LIST_SCAN_NS INT64_C(10000000000)
 #define LIST_FILTER_MAX 128
+#define LIST_WATCH 8 /* holders of a removed object watched for their exit */
+
+/* A process that held what was just removed: its exit is the reaction to
+ * show (a shmwriter whose segment goes stops). */
+struct list_watch {
+	pid_t pid;
+	uint64_t start; /* its start time, so that a reused pid is not it */
+	char comm[16];
+};
 
 struct list_command_memo {
 	int shmid;
@@ -86,7 +95,9 @@ struct list_screen {
 	bool confirming;              /* the removal box is up, for target */
 	struct inventory_row target;
 	struct listview_box box;
-	char status[512]; /* a removal's outcome, shown until the next key */
+	char status[512];                    /* a removal's outcome, shown until the next key */
+	struct list_watch watch[LIST_WATCH]; /* while status shows a removal */
+	size_t nwatch;
 };
 
 /* What was drawn, row by row, so the next frame rewrites only changes. */
