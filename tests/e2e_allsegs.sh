@@ -34,7 +34,7 @@ row_matches() {
 	[[ -n $r ]] || return 1
 	local id size n
 	id=$(shmid "$2") size=$(bytes "$2") n=$(nattch_of "$(shmid "$2")")
-	awk -v id="$id" -v n="$n" '$2 == id && $3 == "sysv" && $8 == n { ok = 1 } END { exit !ok }' <<<"$r" || return 1
+	awk -v id="$id" -v n="$n" '$2 == id && $3 == "sysv" && $9 == n { ok = 1 } END { exit !ok }' <<<"$r" || return 1
 	# the SIZE column in lsipc's units: 16640 bytes is 16.3K, 1024 is 1.0K
 	local want
 	want=$(awk -v b="$size" 'BEGIN { # rounded half up, as lsipc
@@ -49,7 +49,7 @@ case_lists_segments() {
 	writer "$kw" || return 1
 	classic "$kc" || return 1
 	view list 140 40 "$SHMTOP -a -d 2" || return 1
-	see list "^KEY/NAME +SHMID +KIND +OWNER +PERMS +SIZE +RSS +NATTCH +STATUS +CPID +LPID +CTIME +COMMAND" ||
+	see list "^KEY/NAME +SHMID +KIND +OWNER +PERMS +SIZE +RSS +SWAP +NATTCH +STATUS +CPID +LPID +CTIME +COMMAND" ||
 		return 1
 	see list "SHMMNI [0-9]+ of [0-9]+ \([0-9.]+%\) +SHMALL .* SHMMAX [0-9]+" || return 1
 	# by key, where this run's rows are next to each other

@@ -68,21 +68,22 @@ static void test_columns(void **state)
 	(void)state;
 	struct listview_cols c;
 	char buf[256];
-	listview_columns(145, &c);
+	listview_columns(153, &c);
 	for (int i = 0; i < LISTVIEW_NCOLS; i++)
 		assert_true(c.shown[i]);
 	assert_int_equal(c.width[LISTVIEW_COMMAND], 32); /* stretched, up to its most */
 	assert_string_equal(listview_header(&c, buf, sizeof buf),
 			    "KEY/NAME   SHMID      KIND    OWNER      PERMS        SIZE     RSS"
-			    " NATTCH STATUS           CPID    LPID CTIME    COMMAND");
-	listview_columns(150, &c); /* then the names: SHMID wider */
+			    "    SWAP NATTCH STATUS           CPID    LPID CTIME    COMMAND");
+	listview_columns(158, &c); /* then the names: SHMID wider */
 	assert_int_equal(c.width[LISTVIEW_SHMID], 15);
-	assert_int_equal(c.total, 150);
+	assert_int_equal(c.total, 158);
 	listview_columns(300, &c); /* up to 40 cells of a name */
 	assert_int_equal(c.width[LISTVIEW_KEY] + 1 + c.width[LISTVIEW_SHMID], 40);
-	assert_int_equal(c.total, 164);
-	listview_columns(125, &c);
-	assert_true(c.shown[LISTVIEW_COMMAND]);
+	assert_int_equal(c.total, 172);
+	listview_columns(125, &c); /* SWAP goes first */
+	assert_false(c.shown[LISTVIEW_SWAP]);
+	assert_true(c.shown[LISTVIEW_COMMAND] && c.shown[LISTVIEW_LPID]);
 	assert_int_equal(c.total, 125);
 	listview_columns(110, &c); /* LPID, CPID go */
 	assert_false(c.shown[LISTVIEW_LPID] || c.shown[LISTVIEW_CPID]);
@@ -161,10 +162,11 @@ static void test_row(void **state)
 	struct inventory_row r = sysv_row();
 	struct listview_cols c;
 	char buf[512];
-	listview_columns(145, &c);
+	r.swap = 512;
+	listview_columns(153, &c);
 	assert_string_equal(listview_row(&c, &s, &r, buf, sizeof buf),
 			    "0x00002537 42         sysv    root       rw-r-----    2.0K    1.0K"
-			    "      3 dest              100     200 -        shmwriter");
+			    "     512      3 dest              100     200 -        shmwriter");
 	r.command[0] = '\0';
 	r.have_resident = false; /* an old kernel: no rss column, RSS blank */
 	listview_columns(52, &c);
@@ -202,10 +204,10 @@ static void test_rows_of_every_kind(void **state)
 	s.nholders = 3;
 	p.holder0 = 0;
 	p.nholders = 2;
-	listview_columns(145, &c);
+	listview_columns(153, &c); /* no SWAP but for SysV */
 	assert_string_equal(listview_row(&c, &s, &p, buf, sizeof buf),
 			    "pulse-shm-1234        posix   alice      rw-------    8.0K    8.0K"
-			    "      2 -                   -       - -        pipewire +1");
+			    "              2 -                   -       - -        pipewire +1");
 	struct inventory_row m = posix_row(INVENTORY_MEMFD, "wayland-cursor", 4096);
 	m.holder0 = 2;
 	m.nholders = 1;
@@ -232,7 +234,7 @@ static void test_rows_of_every_kind(void **state)
 	/* a segment of another IPC namespace says so */
 	struct inventory_row ns = sysv_row();
 	ns.ipcns = 4026532000u;
-	listview_columns(145, &c);
+	listview_columns(153, &c);
 	assert_non_null(strstr(listview_row(&c, &s, &ns, buf, sizeof buf),
 			       " 3 other ns          100     200 -        ipc:[4026532000]"));
 	struct listview_box b;
@@ -240,7 +242,7 @@ static void test_rows_of_every_kind(void **state)
 	assert_false(b.removable);
 	assert_non_null(strstr(b.line[1], "cannot be removed from here"));
 	/* a holder's command is escaped too */
-	listview_columns(145, &c);
+	listview_columns(153, &c);
 	assert_non_null(strstr(listview_row(&c, &s, &m, buf, sizeof buf), " bad\\nname"));
 }
 

@@ -205,20 +205,20 @@ static const struct {
 	int width;
 	bool right;
 } cols[LISTVIEW_NCOLS] = {
-	[LISTVIEW_KEY] = { "KEY/NAME", 10, false },   [LISTVIEW_SHMID] = { "SHMID", 10, false },
-	[LISTVIEW_KIND] = { "KIND", 7, false },       [LISTVIEW_OWNER] = { "OWNER", 10, false },
-	[LISTVIEW_PERMS] = { "PERMS", 9, false },     [LISTVIEW_SIZE] = { "SIZE", 7, true },
-	[LISTVIEW_RSS] = { "RSS", 7, true },          [LISTVIEW_NATTCH] = { "NATTCH", 6, true },
-	[LISTVIEW_STATUS] = { "STATUS", 13, false },  [LISTVIEW_CPID] = { "CPID", 7, true },
-	[LISTVIEW_LPID] = { "LPID", 7, true },        [LISTVIEW_CTIME] = { "CTIME", 8, false },
-	[LISTVIEW_COMMAND] = { "COMMAND", 7, false },
+	[LISTVIEW_KEY] = { "KEY/NAME", 10, false }, [LISTVIEW_SHMID] = { "SHMID", 10, false },
+	[LISTVIEW_KIND] = { "KIND", 7, false },     [LISTVIEW_OWNER] = { "OWNER", 10, false },
+	[LISTVIEW_PERMS] = { "PERMS", 9, false },   [LISTVIEW_SIZE] = { "SIZE", 7, true },
+	[LISTVIEW_RSS] = { "RSS", 7, true },        [LISTVIEW_SWAP] = { "SWAP", 7, true },
+	[LISTVIEW_NATTCH] = { "NATTCH", 6, true },  [LISTVIEW_STATUS] = { "STATUS", 13, false },
+	[LISTVIEW_CPID] = { "CPID", 7, true },      [LISTVIEW_LPID] = { "LPID", 7, true },
+	[LISTVIEW_CTIME] = { "CTIME", 8, false },   [LISTVIEW_COMMAND] = { "COMMAND", 7, false },
 };
 #define COMMAND_MAX 32
 #define NAME_SPAN_MAX 40 /* cells of a name, when the screen has room */
 
 static const enum listview_col drop_order[] = {
-	LISTVIEW_LPID,    LISTVIEW_CPID,  LISTVIEW_CTIME,  LISTVIEW_PERMS,
-	LISTVIEW_COMMAND, LISTVIEW_OWNER, LISTVIEW_STATUS,
+	LISTVIEW_SWAP,  LISTVIEW_LPID,    LISTVIEW_CPID,  LISTVIEW_CTIME,
+	LISTVIEW_PERMS, LISTVIEW_COMMAND, LISTVIEW_OWNER, LISTVIEW_STATUS,
 };
 
 static int total_of(const struct listview_cols *c)
@@ -371,6 +371,9 @@ char *listview_row(const struct listview_cols *c, const struct inventory *s,
 		format_size(r->resident, rss, sizeof rss);
 	else
 		rss[0] = '\0';
+	char swap[16] = "";
+	if (sysv && r->have_resident)
+		format_size(r->swap, swap, sizeof swap);
 	const char *cell[LISTVIEW_NCOLS] = {
 		[LISTVIEW_KEY] = sysv ? format_key(st->key, key, sizeof key) : r->name,
 		[LISTVIEW_SHMID] = id,
@@ -379,6 +382,7 @@ char *listview_row(const struct listview_cols *c, const struct inventory *s,
 		[LISTVIEW_PERMS] = format_perms(r->mode, perms, sizeof perms),
 		[LISTVIEW_SIZE] = format_size(r->size, size, sizeof size),
 		[LISTVIEW_RSS] = rss,
+		[LISTVIEW_SWAP] = swap,
 		[LISTVIEW_NATTCH] = nattch,
 		[LISTVIEW_STATUS] = status,
 		[LISTVIEW_CPID] = cpid,

@@ -76,6 +76,7 @@ enum listview_col {
 	LISTVIEW_PERMS,
 	LISTVIEW_SIZE,
 	LISTVIEW_RSS,    /* resident bytes; blank when unknown */
+	LISTVIEW_SWAP,   /* sysv: bytes swapped out; blank for the other kinds */
 	LISTVIEW_NATTCH, /* sysv: nattch; others: holders after a scan, "-" before */
 	LISTVIEW_STATUS, /* dest, locked, orphan */
 	LISTVIEW_CPID,
@@ -92,7 +93,7 @@ struct listview_cols {
 };
 
 /* Choose the columns for a screen width cells wide: all of them when they
- * fit, else dropping LPID, CPID, CTIME, PERMS, COMMAND, OWNER, STATUS in
+ * fit, else dropping SWAP, LPID, CPID, CTIME, PERMS, COMMAND, OWNER, STATUS in
  * that order (KEY, SHMID, KIND, SIZE, RSS and NATTCH always stay); COMMAND
  * takes the room left, up to its largest width, then SHMID (and so the
  * names that span KEY and SHMID), up to 40 cells for a name.  Pure. */
