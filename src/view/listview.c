@@ -411,19 +411,18 @@ static void heading_top(const struct inventory *s, char *buf, size_t len)
 	format_append(buf, len, &at,
 		      "shmtop - all shared memory - %s  %zu objects, %s resident of %s", a, objects,
 		      format_size(resident, b, sizeof b), format_size(bytes, c, sizeof c));
+	if (s->truncated)
+		format_append(buf, len, &at, " (list truncated)");
+	format_append(buf, len, &at, "  orphans %zu (%s)", s->orphans.objects,
+		      format_size(s->orphans.bytes, b, sizeof b));
 	if (s->scanned)
 		format_append(buf, len, &at, "  holders %s ago",
 			      format_age(s->wall_ns - s->scan_ns, b, sizeof b));
 	else
 		format_append(buf, len, &at, "  holders: not scanned");
-	format_append(buf, len, &at, "  orphans %zu (%s", s->orphans.objects,
-		      format_size(s->orphans.bytes, b, sizeof b));
 	if (s->scanned && s->scan_hidden) /* their holders are unknown */
-		format_append(buf, len, &at, "; %zu process%s unreadable", s->scan_hidden,
+		format_append(buf, len, &at, ", %zu process%s unreadable", s->scan_hidden,
 			      s->scan_hidden == 1 ? "" : "es");
-	format_append(buf, len, &at, ")");
-	if (s->truncated)
-		format_append(buf, len, &at, " (list truncated)");
 }
 
 static void heading_sysv(const struct inventory *s, char *buf, size_t len)

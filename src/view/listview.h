@@ -110,10 +110,10 @@ char *listview_row(const struct listview_cols *c, const struct inventory *s,
 
 #define LISTVIEW_HEADING_LINES 3
 
-/* Heading line 0: the time, objects, resident of size, when the holders
- * were scanned, orphans (and the processes the scan could not read, whose
+/* Heading line 0: the time, objects, resident of size, orphans, when the
+ * holders were scanned (and the processes the scan could not read, whose
  * holdings are unknown): "shmtop - all shared memory - 14:03:22  7 objects,
- * 2.1M resident of 4.0M  holders 12s ago  orphans 1 (16.3K)"; 1: SysV
+ * 2.1M resident of 4.0M  orphans 1 (16.3K)  holders 12s ago"; 1: SysV
  * (attaches, dest, locked, and the limits with use %, as lsipc -g:
  * "SysV: 5 segments, 7 attaches, 1 dest, 0 locked  SHMMNI 5 of 4096
  * (0.12%)  SHMALL 520 of ... pages (0.00%)  SHMMAX ..."); 2: each kind's
