@@ -446,6 +446,12 @@ static void test_confirm(void **state)
 					"size 8.0K (8192 bytes), owner alice|"
 					"holders (scan 3s ago): none found by the last scan||"
 					"y unlink    any other key: cancel|");
+	/* prose wraps between words */
+	s.scan_hidden = 1;
+	listview_confirm(&s, &p, &b);
+	assert_non_null(strstr(joined(&b), "|holders (scan 3s ago): none found by the last scan "
+					   "(1 process it could|  not read)|"));
+	s.scan_hidden = 0;
 	/* a 255-byte name is shown whole, over lines */
 	memset(p.name, 'z', 255);
 	p.name[255] = '\0';

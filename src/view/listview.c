@@ -562,8 +562,8 @@ static void box_add(struct listview_box *b, const char *fmt, ...)
 static void box_wrap(struct listview_box *b, const char *prefix, const char *text, size_t keep)
 {
 	char chunk[LISTVIEW_BOX_COLS];
-	size_t k;
-	int cells = listview_cells(prefix);
+	size_t k, space = 0; /* just past the line's last space, if any */
+	int cells = listview_cells(prefix), space_cells = 0;
 	size_t at = (size_t)snprintf(chunk, sizeof chunk, "%s", prefix);
 	for (const char *s = text; *s; s += k) {
 		int w = char_cells(s, &k);
@@ -572,14 +572,26 @@ static void box_wrap(struct listview_box *b, const char *prefix, const char *tex
 				snprintf(chunk + (at > 3 ? at - 3 : 0), 4, "...");
 				break;
 			}
+			char rest[LISTVIEW_BOX_COLS] = "";
+			int rest_cells = 0;
+			if (space > 2 + (size_t)BOX_WRAP / 4) { /* break between words */
+				snprintf(rest, sizeof rest, "%s", chunk + space);
+				rest_cells = cells - space_cells;
+				chunk[space - 1] = '\0';
+			}
 			box_add(b, "%s", chunk);
-			at = (size_t)snprintf(chunk, sizeof chunk, "  ");
-			cells = 2;
+			at = (size_t)snprintf(chunk, sizeof chunk, "  %s", rest);
+			cells = 2 + rest_cells;
+			space = 0;
 		}
 		memcpy(chunk + at, s, k);
 		at += k;
 		chunk[at] = '\0';
 		cells += w;
+		if (*s == ' ') {
+			space = at;
+			space_cells = cells;
+		}
 	}
 	box_add(b, "%s", chunk);
 }
