@@ -43,6 +43,12 @@ expect bench_read 'record_read\(\): busy, invalid +\| +[0-9]+, 0 ' "invalid coun
 run bench_command
 expect bench_command '^ +p99 +\| +[0-9.]+ +\|' "p99 row"
 expect bench_command 'commands, not acked +\| +1000, +0 ' "1000 commands all acknowledged"
+run bench_counters --smoke
+expect bench_counters '^   shmtop_inc\(\) \(library counter\) +[0-9.]+ +[0-9.]+x$' "shmtop_inc() row"
+expect bench_counters '^   4 +[0-9.]+ ns +[0-9.]+ ns$' "4-thread row"
+expect bench_counters '^   publisher idle +[0-9.]+ ns +[0-9.]+ ns .* 0 +-$' "idle snapshot row, 0 invalid"
+expect bench_counters 'torn \(value, time\) pairs under the flat-out step: 0 in [1-9][0-9]* whole' \
+	"0 torn pairs"
 run bench_viewer --duration 1 --svg "$out/chart.svg"
 expect bench_viewer '^  shmtop +[0-9]+ +[0-9.]+ +[0-9.]+' "shmtop row"
 expect bench_viewer 'key to PAUSED/RUNNING on the stream p50' "key-to-screen latency"
