@@ -101,10 +101,14 @@ shmtop_publisher *shmtop_open(const struct shmtop_options *o, char *why, size_t 
 
 /* Declare a counter: its name (1 to SHMTOP_NAME_MAX - 1 bytes of valid
  * UTF-8, no control characters, unique in the record), its kind and its
- * unit ("" for none; printable ASCII).  Names and kinds are published once
- * and never change.  On a segment taken over, a counter declared again with
- * the same name and kind keeps its value (unless reset).  0, or -1 with the
- * reason (a bad name, the record full). */
+ * unit ("" for none; printable ASCII).  Names, kinds and units are
+ * published once and never change; readers see the counter from the next
+ * shmtop_step() on (at once, not at the next period).  On a segment taken
+ * over, a counter declared again with the same name, kind and unit keeps
+ * its slot and value (unless reset); another kind or unit under that name
+ * is refused, and a counter not declared again keeps its last value.  0, or
+ * -1 with the reason (a bad name or unit, a duplicate, the record full).
+ * May be called while a helper thread runs. */
 int shmtop_declare(shmtop_publisher *p, const char *name, enum shmtop_kind kind, const char *unit,
 		   struct shmtop_counter *c, char *why, size_t whylen);
 
@@ -127,7 +131,10 @@ static inline void shmtop_set(struct shmtop_counter c, uint64_t v)
 /* The service step: apply viewers' commands (acknowledging or refusing
  * each), publish every counter that changed with the time it was seen to
  * change (one consistent snapshot for readers), take a history sample and
- * beat the heartbeat when the period is due.  Cheap when nothing is due.
+ * beat the heartbeat when the period is due.  Cheap when nothing is due:
+ * a clock read and a load of the control word.  A command applied or new
+ * counters declared are published at once, due or not.  Safe to call from
+ * any thread (a mutex orders it with shmtop_declare()).
  * Returns the nanoseconds until the next step is due (>= 0), or -1 with
  * shmtop_error() set when the segment was removed or another publisher
  * took it: the program should then close. */
@@ -135,10 +142,12 @@ int64_t shmtop_step(shmtop_publisher *p);
 
 /* shmtop_step() until *stop turns non-zero (0) or a step fails (-1),
  * sleeping in between on the control segment's futex, so that commands
- * apply at once. */
+ * apply at once.  Setting *stop does not wake it: it returns at the next
+ * due step or command (shmtop_close() wakes its own helper thread). */
 int shmtop_run(shmtop_publisher *p, const _Atomic int *stop);
 
-/* Run shmtop_run() in a thread of the library's until shmtop_close().
+/* Run shmtop_run() in a thread of the library's until shmtop_close(),
+ * which sets its stop flag and wakes it on the control word's futex.
  * 0, or -1 with shmtop_error() set. */
 int shmtop_start(shmtop_publisher *p);
 
@@ -170,9 +179,11 @@ struct shmtop_status {
 	uint32_t state;        /* 1 running, 2 paused, 3 stopped */
 	bool writer_alive;     /* the publisher's process still runs */
 	uint64_t resets;       /* resets applied, ever */
-	int64_t stamp_wall_ns; /* CLOCK_REALTIME of the service step this snapshot is of */
+	int64_t stamp_wall_ns; /* CLOCK_REALTIME of the service step this snapshot is of;
+				* a counter that step saw change has that changed_wall_ns */
 	int64_t period_ns;
 	size_t ncounters; /* counters published */
+	/* Added to the contract: what the viewer needs to say "refused". */
 	unsigned accept;  /* SHMTOP_ACCEPT_*: the commands the publisher serves */
 	uint64_t refused; /* commands refused, ever */
 };
@@ -185,9 +196,11 @@ struct shmtop_value {
 	int64_t changed_wall_ns; /* when the service step saw it change (CLOCK_REALTIME) */
 };
 
-/* A consistent copy of the status and of counters [0, max) into v.  The
- * number of counters (which may exceed max), or -1 with the reason (the
- * publisher busy for too long, the record damaged or gone). */
+/* A consistent copy of the status and of counters [0, max) into v: every
+ * value and time, and the status, of one service step.  The number of
+ * counters (which may exceed max), or -1 with the reason (the publisher
+ * busy for too long: "publisher busy or dead mid-update"; the record
+ * damaged).  Names and units are checked (UTF-8, ASCII) once per reader. */
 long shmtop_read(shmtop_reader *r, struct shmtop_status *st, struct shmtop_value *v, size_t max,
 		 char *why, size_t whylen);
 
