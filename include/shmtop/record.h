@@ -335,22 +335,40 @@ static inline void record_copy(const void *seg, struct shmtop_snapshot *o)
  * passed record_read().  Returns how many were copied. */
 size_t record_read_history(const void *seg, struct shmtop_sample *out, size_t max);
 
-/* Writer side.  Only the holder of the writer lock may call these.  Begin makes
+/* Writer side.  Only the holder of the writer lock may call these (the
+ * record_seq_* pair on any version's seq word).  Begin makes
  * seq odd (a dead writer may have left it odd already: then it stays odd),
  * with a release fence before the data stores; end makes it even, release. */
+static inline void record_seq_begin(_Atomic uint64_t *seq)
+{
+	uint64_t s = atomic_load_explicit(seq, memory_order_relaxed);
+	if (!(s & 1))
+		atomic_store_explicit(seq, s + 1, memory_order_relaxed);
+	atomic_thread_fence(memory_order_release);
+}
+
+static inline void record_seq_end(_Atomic uint64_t *seq)
+{
+	uint64_t s = atomic_load_explicit(seq, memory_order_relaxed);
+	atomic_store_explicit(seq, (s | 1) + 1, memory_order_release);
+}
+
 static inline void record_publish_begin(struct shmtop_record *rec)
 {
-	uint64_t s = atomic_load_explicit(&rec->seq, memory_order_relaxed);
-	if (!(s & 1))
-		atomic_store_explicit(&rec->seq, s + 1, memory_order_relaxed);
-	atomic_thread_fence(memory_order_release);
+	record_seq_begin(&rec->seq);
 }
 
 static inline void record_publish_end(struct shmtop_record *rec)
 {
-	uint64_t s = atomic_load_explicit(&rec->seq, memory_order_relaxed);
-	atomic_store_explicit(&rec->seq, (s | 1) + 1, memory_order_release);
+	record_seq_end(&rec->seq);
 }
+
+/* Before a reader's try number tries (0, 1, ...) of a seqlock copy: a
+ * writer preempted mid-update needs the CPU more than we do, so spin
+ * briefly, then yield, then sleep 100 µs, so that a loaded machine does
+ * not turn a preempted writer into a "busy" answer.  Every version's
+ * reader uses it, SHMTOP_READ_TRIES times. */
+void record_backoff(int tries);
 
 /* Store the payload of s (the list's fields and check, not seq) into rec,
  * relaxed: between record_publish_begin() and record_publish_end(). */

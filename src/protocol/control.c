@@ -98,19 +98,15 @@ int control_acked(uint32_t request_ack, uint32_t ticket)
 	return (int32_t)(request_ack - ticket) >= 0;
 }
 
-int control_wait(const struct shmtop_record *rec, uint32_t ticket, int timeout_ms)
+int control_wait_word(const _Atomic uint32_t *request_ack, uint32_t ticket, int timeout_ms,
+		      int (*confirmed)(const void *ctx, uint32_t ticket), const void *ctx)
 {
 	int64_t deadline = clock_mono_ns() + timeout_ms * NS_PER_MS;
 	for (;;) {
-		uint32_t ack = atomic_load_explicit(&rec->request_ack, memory_order_acquire);
+		uint32_t ack = atomic_load_explicit(request_ack, memory_order_acquire);
 		int64_t nap = 50 * NS_PER_MS; /* bounded: the writer may die */
 		if (control_acked(ack, ticket)) {
-			/* Confirm on a whole, untorn copy so that the caller's next
-			 * record_read() sees the applied state too. */
-			struct shmtop_snapshot s;
-			char why[128];
-			if (record_read(rec, sizeof *rec, &s, why, sizeof why) == SHMTOP_READ_OK &&
-			    control_acked(s.request_ack, ticket))
+			if (confirmed(ctx, ticket))
 				return 0;
 			nap = 0; /* mid-publish: the copy settles in microseconds */
 		}
@@ -122,8 +118,24 @@ int control_wait(const struct shmtop_record *rec, uint32_t ticket, int timeout_m
 		if (nap == 0)
 			sched_yield();
 		else
-			futex_wait(&rec->request_ack, ack, left < nap ? left : nap);
+			futex_wait(request_ack, ack, left < nap ? left : nap);
 	}
+}
+
+/* Confirm on a whole, untorn copy so that the caller's next record_read()
+ * sees the applied state too. */
+static int confirmed_v2(const void *rec, uint32_t ticket)
+{
+	struct shmtop_snapshot s;
+	char why[128];
+	return record_read(rec, sizeof(struct shmtop_record), &s, why, sizeof why) ==
+		   SHMTOP_READ_OK &&
+	       control_acked(s.request_ack, ticket);
+}
+
+int control_wait(const struct shmtop_record *rec, uint32_t ticket, int timeout_ms)
+{
+	return control_wait_word(&rec->request_ack, ticket, timeout_ms, confirmed_v2, rec);
 }
 
 struct shmtop_control *control_attach_proven(const struct control_claim *c, size_t segsz,

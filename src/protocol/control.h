@@ -121,6 +121,12 @@ uint32_t control_send(struct shmtop_control *c, enum shmtop_command cmd, uint32_
  * Returns 0, or -1 with errno ETIMEDOUT. */
 int control_wait(const struct shmtop_record *rec, uint32_t ticket, int timeout_ms);
 
+/* The same for any version's record: wait on its futex word request_ack
+ * until it acknowledges ticket and confirmed(ctx, ticket) says a whole copy
+ * of the record does too. */
+int control_wait_word(const _Atomic uint32_t *request_ack, uint32_t ticket, int timeout_ms,
+		      int (*confirmed)(const void *ctx, uint32_t ticket), const void *ctx);
+
 /* Has the writer acknowledged ticket, given its published request_ack? */
 int control_acked(uint32_t request_ack, uint32_t ticket);
 

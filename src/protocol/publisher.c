@@ -103,8 +103,8 @@ static _Atomic uint64_t *hist_row(const shmtop_publisher *p, uint64_t n)
 	return (void *)(p->hist + (n % p->history) * p->lay.row_size);
 }
 
-/* Publish cur and last[0, cur.ncounters) (and, with row, the history row
- * already written).  Not if the record names a publisher other than the
+/* Publish cur and last[0, cur.ncounters) (a history row is written before,
+ * and counted in cur.hist_next).  Not if the record names a publisher other than the
  * one we last published: another has taken it over (our lock was removed
  * under us). */
 static void publish(shmtop_publisher *p)
@@ -120,11 +120,7 @@ static void publish(shmtop_publisher *p)
 	}
 	p->published_pid = s->writer_pid;
 	s->check = reader_checksum(s, p->last, s->ncounters);
-	/* record_publish_begin/_end() of version 2, on this record's seq */
-	uint64_t q = atomic_load_explicit(&r->seq, RELAXED);
-	if (!(q & 1))
-		atomic_store_explicit(&r->seq, q + 1, RELAXED);
-	atomic_thread_fence(memory_order_release);
+	record_seq_begin(&r->seq);
 #define STORE3(type, name) atomic_store_explicit(&r->name, s->name, RELAXED);
 	SHMTOP_STATUS_FIELDS(STORE3)
 #undef STORE3
@@ -136,8 +132,7 @@ static void publish(shmtop_publisher *p)
 		atomic_store_explicit(&p->pub[i].changed_mono_ns, p->last[i].changed_mono_ns,
 				      RELAXED);
 	}
-	q = atomic_load_explicit(&r->seq, RELAXED);
-	atomic_store_explicit(&r->seq, (q | 1) + 1, memory_order_release);
+	record_seq_end(&r->seq);
 }
 
 /* Take every hot value of [from, to) that changed, with this step's time. */

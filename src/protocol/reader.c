@@ -12,7 +12,6 @@
 #include "reader.h"
 
 #include <errno.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,7 +21,7 @@
 #include <time.h>
 
 #include "clock.h"
-#include "futex.h"
+#include "control.h"
 #include "procstat.h"
 
 #define RELAXED memory_order_relaxed
@@ -265,12 +264,7 @@ enum shmtop_read_status reader_copy(const void *seg, const struct shmtop_layout3
 	const struct shmtop_record3 *r = seg;
 	const struct shmtop_pub3 *pub = (const void *)((const char *)seg + lay->pub_off);
 	for (int tries = 0; tries < SHMTOP_READ_TRIES; tries++) {
-		/* As record_read(): spin, then yield, then sleep, so that a
-		 * preempted publisher gets the CPU. */
-		if (tries >= 64)
-			nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
-		else if (tries >= 16)
-			sched_yield();
+		record_backoff(tries);
 		uint64_t s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
 		if (whole && (s1 & 1))
 			continue;
@@ -489,28 +483,22 @@ int reader_shmid(const shmtop_reader *r)
 	return r->shmid;
 }
 
+struct wait_ctx {
+	shmtop_reader *r;
+	struct shmtop_status3 *st;
+};
+
+static int confirmed_v3(const void *ctx, uint32_t ticket)
+{
+	const struct wait_ctx *w = ctx;
+	char why[200];
+	return reader_status(w->r, w->st, why, sizeof why) == 0 &&
+	       control_acked(w->r->st.request_ack, ticket);
+}
+
 int reader_wait_ack(shmtop_reader *r, uint32_t ticket, int timeout_ms, struct shmtop_status3 *st)
 {
 	const struct shmtop_record3 *rec = r->seg;
-	int64_t deadline = clock_mono_ns() + timeout_ms * NS_PER_MS;
-	char why[200];
-	for (;;) {
-		uint32_t ack = atomic_load_explicit(&rec->request_ack, memory_order_acquire);
-		int64_t nap = 50 * NS_PER_MS; /* bounded: the publisher may die */
-		if ((int32_t)(ack - ticket) >= 0) {
-			if (reader_status(r, st, why, sizeof why) == 0 &&
-			    (int32_t)(r->st.request_ack - ticket) >= 0)
-				return 0;
-			nap = 0;
-		}
-		int64_t left = deadline - clock_mono_ns();
-		if (left <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (nap == 0)
-			sched_yield();
-		else
-			futex_wait(&rec->request_ack, ack, left < nap ? left : nap);
-	}
+	struct wait_ctx w = { r, st };
+	return control_wait_word(&rec->request_ack, ticket, timeout_ms, confirmed_v3, &w);
 }

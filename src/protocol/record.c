@@ -188,6 +188,14 @@ int record_read_fields(const void *seg, size_t segsz, struct shmtop_snapshot *ou
 	return record_validate(out, segsz, RECORD_CHECK_FIELDS, why, whylen);
 }
 
+void record_backoff(int tries)
+{
+	if (tries >= 64)
+		nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
+	else if (tries >= 16)
+		sched_yield();
+}
+
 enum shmtop_read_status record_read(const void *seg, size_t segsz, struct shmtop_snapshot *out,
 				    char *why, size_t whylen)
 {
@@ -196,13 +204,7 @@ enum shmtop_read_status record_read(const void *seg, size_t segsz, struct shmtop
 		return st;
 	const struct shmtop_record *r = seg;
 	for (int tries = 0; tries < SHMTOP_READ_TRIES; tries++) {
-		/* A writer preempted mid-update needs the CPU more than we do:
-		 * spin briefly, then yield, then sleep, so that a loaded machine
-		 * does not turn a preempted writer into a "busy" answer. */
-		if (tries >= 64)
-			nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
-		else if (tries >= 16)
-			sched_yield();
+		record_backoff(tries);
 		uint64_t s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
 		if (s1 & 1)
 			continue;
