@@ -633,6 +633,11 @@ static void test_takeover(void **state)
 	close(pipefd[0]);
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
+	/* as if it died in the middle of an update: seq odd for good */
+	struct shmtop_record3 *dead = attach_key(key, 0);
+	assert_non_null(dead);
+	atomic_fetch_add(&dead->seq, 1);
+	shmdt(dead);
 
 	/* a different shape is refused, saying what differs */
 	char why[256] = "";
@@ -655,6 +660,7 @@ static void test_takeover(void **state)
 	shmtop_reader *r = open_reader(key);
 	struct shmtop_status3 st;
 	assert_int_equal(reader_status(r, &st, why, sizeof why), 0);
+	assert_int_equal(st.seq % 2, 0); /* whole again */
 	assert_int_equal(st.writers, 2);
 	assert_int_equal(st.writer_pid, getpid());
 	struct shmtop_status s;
@@ -671,6 +677,26 @@ static void test_takeover(void **state)
 	    &(struct shmtop_options){ .key = key, .capacity = 8, .history = 16, .reset = true });
 	declare_ok(p, "a", SHMTOP_COUNTER, "B", &a);
 	assert_int_equal(atomic_load(a.value), 0);
+	shmtop_close(p);
+	test_remove_key(key);
+}
+
+/* A segment removed under its publisher (ipcrm): the step says so, and
+ * the program closes. */
+static void test_segment_removed(void **state)
+{
+	(void)state;
+	key_t key = test_key(11);
+	shmtop_publisher *p = open_pub(&(struct shmtop_options){ .key = key });
+	assert_int_equal(shmctl(shmtop_shmid(p), IPC_RMID, NULL), 0);
+	int64_t deadline = clock_mono_ns() + WAIT_MS * NS_PER_MS;
+	while (shmtop_step(p) >= 0) {
+		if (clock_mono_ns() > deadline)
+			fail_msg("the step did not notice the removal in %d ms", WAIT_MS);
+		sleep_ms(10);
+	}
+	assert_non_null(strstr(shmtop_error(p), "was removed (ipcrm)"));
+	assert_true(shmtop_step(p) < 0);
 	shmtop_close(p);
 	test_remove_key(key);
 }
@@ -894,6 +920,7 @@ int main(void)
 		cmocka_unit_test(test_refused),
 		cmocka_unit_test(test_run),
 		cmocka_unit_test(test_takeover),
+		cmocka_unit_test(test_segment_removed),
 		cmocka_unit_test(test_other_versions),
 		cmocka_unit_test(test_hostile_bytes),
 	};
