@@ -36,6 +36,26 @@ export PKG_CONFIG_PATH=$libdir/pkgconfig
 echo "installed: $(cd "$prefix" && find . -path ./share -prune -o \( -type f -o -type l \) -print |
 	grep -v '/bin/' | sort | tr '\n' ' ')"
 
+so=$libdir/libshmtop.so.$VERSION
+[[ -f $so && ! -L $so ]] || die "no $so"
+# A sanitizer build's library needs the sanitizer's runtime: the examples
+# are built with it too, and Python loads it first (without leak checks:
+# the interpreter's own would fail the run).
+san=() preload=()
+for rt in $(readelf -dW "$so" | sed -n 's/.*(NEEDED).*\[lib\(asan\|ubsan\|tsan\)\.so.*/\1/p'); do
+	case $rt in
+	asan) san+=(-fsanitize=address) preload+=("$(cc -print-file-name=libasan.so)") ;;
+	ubsan) san+=(-fsanitize=undefined) ;;
+	tsan) san+=(-fsanitize=thread) preload+=("$(cc -print-file-name=libtsan.so)") ;;
+	esac
+done
+((${#san[@]})) && echo "sanitizer build: the examples with ${san[*]}"
+PRELOAD=$(
+	IFS=:
+	echo "${preload[*]}"
+)
+export ASAN_OPTIONS=detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}
+
 # pkg-config: the version, the directories of this installation
 [[ $(pkg-config --modversion shmtop) == "$VERSION" ]] ||
 	fail "pkg-config --modversion: $(pkg-config --modversion shmtop), want $VERSION"
@@ -49,9 +69,9 @@ echo "pkg-config --cflags --libs shmtop: $flags"
 # The example, built as its comment says; and free of warnings.
 cd "$TMP" || die "cd $TMP"
 # shellcheck disable=SC2086 # pkg-config's flags are words
-cc "$SRC/examples/counters.c" $flags -o counters || die "cc counters.c \$(pkg-config ...) failed"
+cc "$SRC/examples/counters.c" $flags "${san[@]}" -o counters || die "cc counters.c \$(pkg-config ...) failed"
 # shellcheck disable=SC2086
-cc -Wall -Wextra -Wpedantic -Werror "$SRC/examples/counters.c" $flags -o /dev/null ||
+cc -Wall -Wextra -Wpedantic -Werror "$SRC/examples/counters.c" $flags "${san[@]}" -o /dev/null ||
 	fail "counters.c has warnings (above)"
 lines=$(wc -l <"$SRC/examples/counters.c")
 ((lines <= 30)) || fail "examples/counters.c has $lines lines, at most 30"
@@ -102,7 +122,7 @@ run_example() {
 	echo "$name $k $steps: $out"
 	has_segment "$k" || { fail "$name left no segment on $k"; return 1; }
 	check_reader "read_counters.py (ctypes)" "$out" \
-		env LD_LIBRARY_PATH="$libdir" python3 "$SRC/examples/read_counters.py" "$k"
+		env LD_LIBRARY_PATH="$libdir" LD_PRELOAD="$PRELOAD" python3 "$SRC/examples/read_counters.py" "$k"
 	# The viewer, once it reads version 3 (the next round):
 	# check_reader "shmtop --json" "$out" json_pairs "$SHMTOP" --json -n 1 -k "$k"
 }
@@ -111,8 +131,6 @@ LD_LIBRARY_PATH=$libdir ldd ./counters | grep -q "libshmtop.so.0 => $libdir/" ||
 	fail "counters is not linked with the installed libshmtop.so.0: $(ldd ./counters)"
 
 # The shared library: its soname, its links, no run path.
-so=$libdir/libshmtop.so.$VERSION
-[[ -f $so && ! -L $so ]] || die "no $so"
 [[ $(readlink "$libdir/libshmtop.so.0") == "libshmtop.so.$VERSION" ]] ||
 	fail "libshmtop.so.0 -> $(readlink "$libdir/libshmtop.so.0")"
 [[ $(readlink "$libdir/libshmtop.so") == libshmtop.so.0 ]] ||
@@ -145,7 +163,7 @@ fi
 # The example linked statically: no libshmtop.so needed, the same values.
 # shellcheck disable=SC2046
 cc "$SRC/examples/counters.c" $(pkg-config --cflags shmtop) "$libdir/libshmtop.a" \
-	$(pkg-config --static --libs-only-other shmtop) -o counters-static || die "static link failed"
+	$(pkg-config --static --libs-only-other shmtop) "${san[@]}" -o counters-static || die "static link failed"
 readelf -dW counters-static | grep -q 'NEEDED.*libshmtop' && fail "counters-static needs libshmtop.so"
 run_example counters-static ./counters-static "$(key 2)" 200
 
