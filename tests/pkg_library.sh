@@ -142,7 +142,8 @@ readelf -dW counters | grep -q '(NEEDED).*\[libshmtop.so.0\]' || fail "counters 
 
 # Exported: exactly the functions shmtop.h declares (its inline hot path is
 # no symbol), each of version LIBSHMTOP_0.
-sed -n 's/^[a-z].*[ *]\(shmtop_[a-z_]*\)(.*/\1/p' "$SRC/include/shmtop/shmtop.h" | sort -u >"$TMP/api"
+grep -v '^static ' "$SRC/include/shmtop/shmtop.h" |
+	sed -n 's/^[a-z].*[ *]\(shmtop_[a-z_]*\)(.*/\1/p' | sort -u >"$TMP/api"
 (($(wc -l <"$TMP/api") >= 10)) || die "found only $(wc -l <"$TMP/api") functions in shmtop.h"
 nm -D --defined-only "$so" | awk '$2 != "A" { print $3 }' | sort >"$TMP/exported"
 grep -v '@@LIBSHMTOP_0$' "$TMP/exported" | sed 's/^/    /' | grep . &&
