@@ -1,6 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The shared record: the layout of a shmwriter segment and how to use it.
+ * The shared record: the layout of a shmtop segment and how to use it.
+ *
+ * Two versions live side by side.  Version 2 is shmwriter's record: one
+ * unnamed count, its history and the writer's status (struct shmtop_record,
+ * described first).  Version 3 is libshmtop's (shmtop.h): up to 4096 named
+ * counters and gauges, each on its own cache line, with the same writer
+ * lock, control segment, trust rules and seqlock (struct shmtop_record3,
+ * described below, after version 2).  Both
+ * start with the same 64-bit magic, and keep version, endian, segment_size,
+ * hist_cap and token at the same offsets, so that a reader of either tells
+ * the other apart and says "a version N record", never "damaged".
+ *
+ * Version 2.
  *
  * A segment holds exactly one struct shmtop_record.  It has one writer and
  * any number of readers, which attach it with SHM_RDONLY.  Nothing in it is
@@ -62,6 +74,86 @@
  *
  * Every byte is untrusted input to a reader: a hostile or stale segment may
  * hold anything.  record_validate() is a pure function over a copy.
+ *
+ * Version 3: named counters (libshmtop).
+ *
+ * A segment holds a struct shmtop_record3 (header and status) followed by
+ * four areas whose offsets the header gives; a reader recomputes them from
+ * capacity and hist_cap (record3_layout()) and refuses any mismatch, and
+ * any segment whose size is not exactly the computed one:
+ *
+ *     offset     size            what
+ *     0          128             header: magic (as version 2's), version 3,
+ *                                endian, header_size (128), layout_size
+ *                                (sizeof struct shmtop_record3: 320),
+ *                                segment_size, hist_cap (2..65536), capacity
+ *                                (1..4096), accept (SHMTOP_CMD_* the
+ *                                publisher serves), the areas' offsets,
+ *                                token; immutable once magic is stored
+ *     128        136             status under the seqlock: seq, the fields
+ *                                of SHMTOP_STATUS_FIELDS, check
+ *     meta_off   96 * capacity   struct shmtop_meta3 per counter (320)
+ *     pub_off    24 * capacity   struct shmtop_pub3 per counter, 64-aligned
+ *     hot_off    64 * capacity   struct shmtop_hot3 per counter, 64-aligned
+ *     hist_off   hist_cap rows   each 8 * (1 + capacity): mono_ns, then one
+ *                                value per counter
+ *
+ * (With the default capacity 64 and history 1024: meta_off 320, pub_off
+ * 6464, hot_off 8000, hist_off 12096, segment 544576 bytes.)
+ *
+ * The header is made as version 2's: every field first, magic last with
+ * release; a reader loads magic with acquire and checks the header before
+ * it trusts any other byte.
+ *
+ * Metadata.  A counter's name (1..63 bytes of UTF-8 without control
+ * characters, NUL-terminated, unique), unit (printable ASCII) and kind
+ * (SHMTOP_KIND3_COUNTER or _GAUGE) are written once, then `published` is
+ * stored 1 with release; they never change after.  A reader loads published
+ * with acquire before it reads them, and checks them as untrusted bytes.
+ *
+ * Hot values.  hot[i].value, alone on its 64-byte line, is what the
+ * program's hot path changes: a relaxed fetch_add (counter) or store
+ * (gauge), from any thread.  Readers never read it: it has no time, and
+ * pause must not show it.
+ *
+ * Published values.  The service step (one thread at a time, under the
+ * writer lock) loads each hot value; one that differs from what it last
+ * published gets (value, changed_wall_ns, changed_mono_ns) of this step.
+ * The step writes pub[] and the status together inside one seqlock update
+ * (the same protocol as version 2's, on the status's seq), so a reader's
+ * copy of the status and of pub[0, ncounters) is one snapshot: no torn
+ * (value, time) pair, and every value belongs to the step whose time
+ * stamp_wall_ns/stamp_mono_ns says.  `check` covers the status fields and
+ * those pub entries (record3_checksum()).  ncounters grows only after the
+ * metadata of the new counters is published.
+ *
+ * History.  hist_cap rows written by the service step with version 2's ring
+ * rule: row n % hist_cap (its mono_ns and every counter's value), then
+ * hist_next = n + 1 inside the status update; a reader copies rows and reads
+ * hist_next again: row i is intact only if i + hist_cap > hist_next.
+ *
+ * Commands.  The same control segment as version 2 (control.h), proven the
+ * same way (token, writer_pid, owner).  The step applies pause, resume and
+ * reset if header.accept has their bit, else refuses them: a refused
+ * command is acknowledged all the same (request_ack moves on, so a
+ * viewer's wait ends), counted in `refused`, and the step's refused
+ * commands are named by refused_cmds (SHMTOP_CMD_* bits) with refused_req =
+ * the request word it acknowledged then.  A viewer whose command C has
+ * ticket t knows, once t is acknowledged, that C was refused if
+ * control_acked(refused_req, t) and refused_cmds has C's bit; header.accept
+ * tells before it even sends.  Reset: for each counter the step loads the
+ * hot value v and subtracts it (atomic_fetch_sub, so adds made meanwhile
+ * survive), a gauge is stored 0; the published values become 0 with this
+ * step's time; resets and reset_ack move on (reset_ack also for a refused
+ * reset: the request is consumed).  Pause: state says paused and
+ * the step stops publishing values and history (the hot values keep
+ * counting) until resume; the status keeps its heartbeat.
+ *
+ * Takeover.  As version 2: the next publisher on the key (it holds the lock)
+ * adopts a segment only if it is its own (trust.h), version 3, and of the
+ * same capacity and hist_cap; counters declared again with the same name
+ * and kind keep their slot and value; slots it does not declare keep their
+ * last values.
  */
 #ifndef SHMTOP_RECORD_H
 #define SHMTOP_RECORD_H
@@ -272,5 +364,166 @@ static inline void record_store(struct shmtop_record *rec, const struct shmtop_s
 
 /* Name of a state ("running", ...), or "invalid". */
 const char *record_state_name(uint32_t state);
+
+/* ---- Version 3: named counters (libshmtop) ------------------------------ */
+
+#define SHMTOP_VERSION3 3u
+#define SHMTOP_NAME3_MAX 64 /* name bytes, the NUL included */
+#define SHMTOP_UNIT3_MAX 16 /* unit bytes, the NUL included */
+#define SHMTOP_CAPACITY3_MAX 4096u
+#define SHMTOP_HISTORY3_MIN 2u
+#define SHMTOP_HISTORY3_MAX 65536u
+
+enum shmtop_kind3 {
+	SHMTOP_KIND3_COUNTER = 1,
+	SHMTOP_KIND3_GAUGE = 2,
+};
+
+/* Commands, as bits of header.accept and status.refused_cmds. */
+enum {
+	SHMTOP_CMD_PAUSE_BIT = 1u << 0, /* pause and resume */
+	SHMTOP_CMD_RESET_BIT = 1u << 1,
+	SHMTOP_CMD_ALL_BITS = SHMTOP_CMD_PAUSE_BIT | SHMTOP_CMD_RESET_BIT,
+};
+
+/* The status fields, in the record's order: X(type, name), 32 or 64 bits;
+ * as SHMTOP_PAYLOAD_FIELDS, they make the members, the copy, the store and
+ * the checksum. */
+#define SHMTOP_STATUS_FIELDS(X)                                                                    \
+	X(uint64_t, writer_start) /* /proc/PID/stat starttime of writer_pid */                     \
+	X(int64_t, started_ns)    /* CLOCK_REALTIME when this publisher took over */               \
+	X(int64_t, beat_ns)       /* CLOCK_MONOTONIC of the last status update */                  \
+	X(int64_t, period_ns)     /* the service step's period */                                  \
+	X(int64_t, stamp_wall_ns) /* CLOCK_REALTIME of the step pub[] is of */                     \
+	X(int64_t, stamp_mono_ns) /* its CLOCK_MONOTONIC */                                        \
+	X(uint64_t, resets)       /* resets applied, ever */                                       \
+	X(uint64_t, reset_ack)    /* control's reset counter, as consumed */                       \
+	X(uint64_t, hist_next)    /* history rows written, ever */                                 \
+	X(uint64_t, writers)      /* publishers that have owned the segment */                     \
+	X(uint64_t, refused)      /* commands refused, ever */                                     \
+	X(int32_t, writer_pid)    /* the publisher */                                              \
+	X(uint32_t, state)        /* enum shmtop_state */                                          \
+	X(int32_t, control_id)    /* shmid of the control segment, or -1 */                        \
+	X(uint32_t, request_ack)  /* control's request word, as applied (futex) */                 \
+	X(uint32_t, refused_req)  /* the request word acknowledged with the last refusal */        \
+	X(uint32_t, refused_cmds) /* SHMTOP_CMD_*_BIT refused then */                              \
+	X(uint32_t, ncounters)    /* counters published: pub[0, ncounters) */                      \
+	X(uint32_t, reserved)
+
+struct shmtop_record3 {
+	/* Header: immutable once magic is stored. */
+	_Atomic uint64_t magic;
+	_Atomic uint32_t version;      /* SHMTOP_VERSION3 */
+	_Atomic uint32_t endian;       /* SHMTOP_ENDIAN */
+	_Atomic uint32_t header_size;  /* offsetof(struct shmtop_record3, seq) */
+	_Atomic uint32_t layout_size;  /* sizeof(struct shmtop_record3) */
+	_Atomic uint64_t segment_size; /* the whole segment: record3_layout().size */
+	_Atomic uint32_t hist_cap;     /* history rows */
+	_Atomic uint32_t capacity;     /* counters */
+	_Atomic uint32_t accept;       /* SHMTOP_CMD_*_BIT the publisher serves */
+	uint32_t reserved0;
+	_Atomic uint64_t meta_off;
+	_Atomic uint64_t token; /* random, drawn when the record was made */
+	_Atomic uint64_t pub_off;
+	_Atomic uint64_t hot_off;
+	_Atomic uint64_t hist_off;
+	uint64_t reserved1[5];
+
+	/* Status, under the seqlock: seq, the list's fields, their checksum
+	 * (which also covers pub[0, ncounters)). */
+	_Alignas(64) _Atomic uint64_t seq;
+#define SHMTOP_RECORD3_MEMBER(type, name) _Atomic type name;
+	SHMTOP_STATUS_FIELDS(SHMTOP_RECORD3_MEMBER)
+#undef SHMTOP_RECORD3_MEMBER
+	_Atomic uint64_t check;
+};
+
+/* A counter's metadata: written once, before published (release). */
+struct shmtop_meta3 {
+	_Atomic uint32_t published; /* 1: the fields below are set for good */
+	uint32_t kind;              /* enum shmtop_kind3 */
+	char name[SHMTOP_NAME3_MAX];
+	char unit[SHMTOP_UNIT3_MAX];
+	uint64_t reserved;
+};
+
+/* A counter's published value, under the status seqlock. */
+struct shmtop_pub3 {
+	_Atomic uint64_t value;
+	_Atomic int64_t changed_wall_ns; /* the step that saw it change */
+	_Atomic int64_t changed_mono_ns;
+};
+
+/* A counter's hot value, alone on its cache line. */
+struct shmtop_hot3 {
+	_Alignas(64) _Atomic uint64_t value;
+};
+
+static_assert(offsetof(struct shmtop_record3, magic) == 0, "layout");
+static_assert(offsetof(struct shmtop_record3, version) == 8, "layout");
+static_assert(offsetof(struct shmtop_record3, endian) == 12, "layout");
+static_assert(offsetof(struct shmtop_record3, segment_size) == 24, "layout");
+static_assert(offsetof(struct shmtop_record3, hist_cap) == 32, "layout");
+static_assert(offsetof(struct shmtop_record3, capacity) == 36, "layout");
+static_assert(offsetof(struct shmtop_record3, token) == 56, "layout");
+static_assert(offsetof(struct shmtop_record3, hist_off) == 80, "layout");
+static_assert(offsetof(struct shmtop_record3, seq) == 128, "layout");
+static_assert(offsetof(struct shmtop_record3, writer_pid) == 224, "layout");
+static_assert(offsetof(struct shmtop_record3, ncounters) == 248, "layout");
+static_assert(offsetof(struct shmtop_record3, check) == 256, "layout");
+static_assert(sizeof(struct shmtop_record3) == 320, "layout");
+static_assert(sizeof(struct shmtop_meta3) == 96, "layout");
+static_assert(offsetof(struct shmtop_meta3, name) == 8, "layout");
+static_assert(offsetof(struct shmtop_meta3, unit) == 72, "layout");
+static_assert(sizeof(struct shmtop_pub3) == 24, "layout");
+static_assert(sizeof(struct shmtop_hot3) == 64, "layout");
+
+/* Where the areas of a record of capacity counters and hist rows lie. */
+struct shmtop_layout3 {
+	uint64_t meta_off, pub_off, hot_off, hist_off;
+	uint64_t row_size; /* 8 * (1 + capacity) */
+	uint64_t size;     /* the whole segment */
+};
+
+/* The layout of version 3 for capacity and hist; 0, or -1 if either is out
+ * of range or the size does not fit in a size_t. */
+static inline int record3_layout(uint32_t capacity, uint32_t hist, struct shmtop_layout3 *l)
+{
+	if (capacity < 1 || capacity > SHMTOP_CAPACITY3_MAX || hist < SHMTOP_HISTORY3_MIN ||
+	    hist > SHMTOP_HISTORY3_MAX)
+		return -1;
+	const uint64_t a = 64;
+	uint64_t c = capacity, rows;
+	l->meta_off = (sizeof(struct shmtop_record3) + a - 1) / a * a;
+	l->pub_off = (l->meta_off + c * sizeof(struct shmtop_meta3) + a - 1) / a * a;
+	l->hot_off = (l->pub_off + c * sizeof(struct shmtop_pub3) + a - 1) / a * a;
+	l->hist_off = l->hot_off + c * sizeof(struct shmtop_hot3);
+	l->row_size = 8 * (1 + c);
+	if (__builtin_mul_overflow(l->row_size, (uint64_t)hist, &rows) ||
+	    __builtin_add_overflow(l->hist_off, rows, &l->size) ||
+	    (uint64_t)(size_t)l->size != l->size)
+		return -1;
+	return 0;
+}
+
+/* A plain copy of a version 3 record's header and status. */
+struct shmtop_status3 {
+	uint64_t magic;
+	uint32_t version, endian, header_size, layout_size;
+	uint64_t segment_size;
+	uint32_t hist_cap, capacity, accept;
+	uint64_t meta_off, token, pub_off, hot_off, hist_off;
+	uint64_t seq;
+#define SHMTOP_STATUS3_MEMBER(type, name) type name;
+	SHMTOP_STATUS_FIELDS(SHMTOP_STATUS3_MEMBER)
+#undef SHMTOP_STATUS3_MEMBER
+	uint64_t check;
+};
+
+/* A plain copy of one published value. */
+struct shmtop_pubval3 {
+	uint64_t value;
+	int64_t changed_wall_ns, changed_mono_ns;
+};
 
 #endif

@@ -57,8 +57,8 @@
 extern "C" {
 #endif
 
-#define SHMTOP_NAME_MAX 64      /* bytes of a counter's name, the NUL included: UTF-8 */
-#define SHMTOP_UNIT_MAX 16      /* bytes of its unit ("B", "req", "ms"), the NUL included */
+#define SHMTOP_NAME_MAX 64       /* bytes of a counter's name, the NUL included: UTF-8 */
+#define SHMTOP_UNIT_MAX 16       /* bytes of its unit ("B", "req", "ms"), the NUL included */
 #define SHMTOP_MAX_COUNTERS 4096 /* the most a record may hold */
 
 enum shmtop_kind {
@@ -74,17 +74,17 @@ enum {
 };
 
 struct shmtop_options {
-	key_t key;             /* the segment's key; 0: made from path */
-	const char *path;      /* with key 0: ftok(path, 'S'), as shmtop -f PATH */
-	unsigned capacity;     /* counters the record can hold: 1..SHMTOP_MAX_COUNTERS; 0: 64 */
-	unsigned history;      /* samples kept per counter; 0: 1024 */
-	int64_t period_ns;     /* the service step's period (time stamps, history, heartbeat);
-				* 0: one second */
-	mode_t mode;           /* the data segment's; 0: 0600.  No group or other write bit */
-	mode_t control_mode;   /* the control segment's; 0: 0600 */
-	unsigned accept;       /* SHMTOP_ACCEPT_*; 0: none (viewers' commands refused) */
-	bool reset;            /* on taking a segment over: start every counter at 0 */
-	bool remove_on_close;  /* IPC_RMID the segment in shmtop_close() */
+	key_t key;            /* the segment's key; 0: made from path */
+	const char *path;     /* with key 0: ftok(path, 'S'), as shmtop -f PATH */
+	unsigned capacity;    /* counters the record can hold: 1..SHMTOP_MAX_COUNTERS; 0: 64 */
+	unsigned history;     /* samples kept per counter; 0: 1024 */
+	int64_t period_ns;    /* the service step's period (time stamps, history, heartbeat);
+			       * 0: one second */
+	mode_t mode;          /* the data segment's; 0: 0600.  No group or other write bit */
+	mode_t control_mode;  /* the control segment's; 0: 0600 */
+	unsigned accept;      /* SHMTOP_ACCEPT_*; 0: none (viewers' commands refused) */
+	bool reset;           /* on taking a segment over: start every counter at 0 */
+	bool remove_on_close; /* IPC_RMID the segment in shmtop_close() */
 };
 
 typedef struct shmtop_publisher shmtop_publisher;
@@ -167,12 +167,14 @@ shmtop_reader *shmtop_reader_open(key_t key, int shmid, char *why, size_t whylen
 
 struct shmtop_status {
 	pid_t writer_pid;
-	uint32_t state;          /* 1 running, 2 paused, 3 stopped */
-	bool writer_alive;       /* the publisher's process still runs */
-	uint64_t resets;         /* resets applied, ever */
-	int64_t stamp_wall_ns;   /* CLOCK_REALTIME of the service step this snapshot is of */
+	uint32_t state;        /* 1 running, 2 paused, 3 stopped */
+	bool writer_alive;     /* the publisher's process still runs */
+	uint64_t resets;       /* resets applied, ever */
+	int64_t stamp_wall_ns; /* CLOCK_REALTIME of the service step this snapshot is of */
 	int64_t period_ns;
-	size_t ncounters;        /* counters published */
+	size_t ncounters; /* counters published */
+	unsigned accept;  /* SHMTOP_ACCEPT_*: the commands the publisher serves */
+	uint64_t refused; /* commands refused, ever */
 };
 
 struct shmtop_value {

@@ -25,7 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
-#include <sys/random.h>
 #include <sys/shm.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,15 +32,12 @@
 #include "clock.h"
 #include "control.h"
 #include "futex.h"
+#include "owner.h"
 #include "procstat.h"
 #include "shmtop/record.h"
-#include "trust.h"
 #include "writerlock.h"
 
 #define RELAXED memory_order_relaxed
-/* How often commands sent to a predecessor's control segment are looked
- * for, while a viewer still has it attached. */
-#define OLD_CONTROL_POLL_NS (50 * INT64_C(1000000))
 
 struct writer {
 	struct writer_options opt;
@@ -49,17 +45,14 @@ struct writer {
 	struct shmtop_record *rec;
 	struct shmtop_control *ctl;
 	struct writerlock lock;
-	uint64_t token;                 /* the record's */
-	struct shmtop_control *old_ctl; /* the predecessor's, while viewers hold it */
-	int old_ctl_id;
-	struct control_seen old_seen; /* what has been forwarded from it */
+	uint64_t token;               /* the record's */
+	struct owner_old_control old; /* the predecessor's, while viewers hold it */
 	char why[200];                /* why writer_run() returned -1 */
 	int32_t published_pid;        /* the writer_pid the record should hold */
 	bool usurped;                 /* another writer holds the record now */
 	struct shmtop_snapshot cur;   /* the payload as this writer last published it */
-	int64_t wall_offset;          /* CLOCK_REALTIME - CLOCK_MONOTONIC ... */
-	int64_t wall_offset_at;       /* ... as measured at this CLOCK_MONOTONIC time */
-	int64_t next_tick;            /* CLOCK_MONOTONIC of the next count */
+	struct owner_wall wall;
+	int64_t next_tick; /* CLOCK_MONOTONIC of the next count */
 	int64_t last_beat;
 	int64_t removal_checked; /* CLOCK_MONOTONIC of the last removed() check */
 	mode_t seg_mode;
@@ -99,67 +92,8 @@ static void publish(writer *w, int sample)
 static void stamp(writer *w, int64_t now)
 {
 	w->cur.mono_ns = now;
-	w->cur.wall_ns = now + w->wall_offset;
+	w->cur.wall_ns = now + w->wall.offset;
 	w->cur.beat_ns = now;
-}
-
-/* The wall clock is derived from the monotonic one, so that an update costs
- * one clock read; the offset is re-measured every beat, which follows clock
- * steps (NTP, date -s) within WRITER_BEAT_NS. */
-static void refresh_wall_offset(writer *w, int64_t now)
-{
-	if (w->wall_offset_at && now - w->wall_offset_at < WRITER_BEAT_NS)
-		return;
-	w->wall_offset_at = clock_mono_ns();
-	w->wall_offset = clock_wall_ns() - w->wall_offset_at;
-}
-
-/* A fresh control segment, already marked for removal so it goes away with
- * its last user, its counters starting at start.  Returns its id, or -1. */
-static int control_create(writer *w, const struct control_seen *start, char *why, size_t whylen)
-{
-	int id = shmget(IPC_PRIVATE, sizeof(struct shmtop_control),
-			IPC_CREAT | (int)w->opt.control_mode);
-	if (id < 0) {
-		snprintf(why, whylen, "cannot create control segment: %s", strerror(errno));
-		return -1;
-	}
-	void *p = shmat(id, NULL, 0);
-	shmctl(id, IPC_RMID, NULL);
-	if (p == (void *)-1) {
-		snprintf(why, whylen, "cannot attach control segment: %s", strerror(errno));
-		return -1;
-	}
-	w->ctl = p;
-	control_init(w->ctl, w->shmid, w->token, start);
-	return id;
-}
-
-/* The control segment of the writer before us (pid prev), if it is still
- * there and passes the checks a viewer makes: its pending commands are then
- * applied, not lost.  NULL otherwise. */
-static struct shmtop_control *previous_control(const writer *w, int id, pid_t prev)
-{
-	struct shmid_ds ds;
-	if (id < 0 || shmctl(id, IPC_STAT, &ds) < 0)
-		return NULL;
-	const struct control_claim c = { .id = id, .uid = ds.shm_perm.uid, .cpid = ds.shm_cpid };
-	const struct control_expect e = {
-		.data_shmid = w->shmid, .data_uid = geteuid(), .writer_pid = prev, .token = w->token
-	};
-	char why[200];
-	return control_attach_proven(&c, ds.shm_segsz, &e, why, sizeof why);
-}
-
-/* A random token for a new record: a copy of the record carries it too, but
- * a segment that merely reuses the shmid does not. */
-static uint64_t new_token(void)
-{
-	uint64_t t = 0;
-	if (getrandom(&t, sizeof t, 0) != (ssize_t)sizeof t || t == 0)
-		t = ((uint64_t)clock_mono_ns() * UINT64_C(0x9e3779b97f4a7c15)) ^
-		    (uint64_t)clock_wall_ns() ^ ((uint64_t)getpid() << 40) ^ 1;
-	return t;
 }
 
 static void init_identity(writer *w)
@@ -184,9 +118,10 @@ static int init_created(writer *w, char *why, size_t whylen)
 	atomic_store_explicit(&r->record_size, sizeof *r, RELAXED);
 	atomic_store_explicit(&r->segment_size, sizeof *r, RELAXED);
 	atomic_store_explicit(&r->hist_cap, SHMTOP_HISTORY, RELAXED);
-	w->token = new_token();
+	w->token = owner_new_token();
 	atomic_store_explicit(&r->token, w->token, RELAXED);
-	w->cur.control_id = control_create(w, &(struct control_seen){ 0 }, why, whylen);
+	w->cur.control_id = owner_control_create(w->shmid, w->token, w->opt.control_mode,
+						 &(struct control_seen){ 0 }, &w->ctl, why, whylen);
 	if (w->cur.control_id < 0)
 		return -1;
 	init_identity(w);
@@ -194,12 +129,6 @@ static int init_created(writer *w, char *why, size_t whylen)
 	publish(w, 1);
 	atomic_store_explicit(&r->magic, SHMTOP_MAGIC, memory_order_release);
 	return 0;
-}
-
-static const char *key_hex(key_t key, char buf[16])
-{
-	snprintf(buf, 16, "0x%08x", (unsigned)key);
-	return buf;
 }
 
 /* Take over an existing, validated record; we hold the key's lock. */
@@ -226,13 +155,14 @@ static int init_taken(writer *w, char *why, size_t whylen)
 	 * (so that its pending commands apply at the first turn of the loop),
 	 * or from what the record last acknowledged. */
 	struct control_seen start = { .request = s->request_ack, .reset = s->reset_ack };
-	w->old_ctl = previous_control(w, old_ctl, w->prev_pid);
-	if (w->old_ctl) {
-		w->old_ctl_id = old_ctl;
-		control_seen_now(w->old_ctl, &w->old_seen);
-		start = w->old_seen;
+	w->old.ctl = owner_previous_control(w->shmid, w->token, old_ctl, w->prev_pid);
+	if (w->old.ctl) {
+		w->old.id = old_ctl;
+		control_seen_now(w->old.ctl, &w->old.seen);
+		start = w->old.seen;
 	}
-	s->control_id = control_create(w, &start, why, whylen);
+	s->control_id = owner_control_create(w->shmid, w->token, w->opt.control_mode, &start,
+					     &w->ctl, why, whylen);
 	if (s->control_id < 0)
 		return -1;
 	init_identity(w);
@@ -249,7 +179,7 @@ static int init_taken(writer *w, char *why, size_t whylen)
 static int open_existing(writer *w, char *why, size_t whylen)
 {
 	char kb[16];
-	const char *k = key_hex(w->opt.key, kb);
+	const char *k = owner_key_hex(w->opt.key, kb);
 	int id = shmget(w->opt.key, 0, 0);
 	if (id < 0) {
 		snprintf(why, whylen, "segment with key %s: %s", k, strerror(errno));
@@ -271,12 +201,8 @@ static int open_existing(writer *w, char *why, size_t whylen)
 		return -1;
 	}
 	char reason[300];
-	if (trust_owned(ds.shm_perm.uid, ds.shm_perm.cuid, w->seg_mode, geteuid(), reason,
-			sizeof reason)) {
-		snprintf(why, whylen, "key %s (shmid %d) is %s; refusing to touch it", k, id,
-			 reason);
+	if (owner_adoptable(w->opt.key, id, &ds, why, whylen))
 		return -1;
-	}
 	void *p = shmat(id, NULL, 0);
 	if (p == (void *)-1) {
 		snprintf(why, whylen,
@@ -331,8 +257,8 @@ writer *writer_open(const struct writer_options *o, char *why, size_t whylen)
 	w->opt = *o;
 	w->shmid = -1;
 	w->cur.control_id = -1;
-	w->old_ctl_id = -1;
-	refresh_wall_offset(w, 0);
+	w->old.id = -1;
+	owner_wall_refresh(&w->wall, 0);
 	if (writerlock_take(&w->lock, o->key, why, whylen)) {
 		free(w);
 		return NULL;
@@ -359,7 +285,7 @@ writer *writer_open(const struct writer_options *o, char *why, size_t whylen)
 		if (errno != EEXIST) {
 			char kb[16];
 			snprintf(why, whylen, "cannot create segment with key %s: %s",
-				 key_hex(o->key, kb), strerror(errno));
+				 owner_key_hex(o->key, kb), strerror(errno));
 			break;
 		}
 		int rc = open_existing(w, why, whylen);
@@ -372,8 +298,8 @@ writer *writer_open(const struct writer_options *o, char *why, size_t whylen)
 		shmdt(w->rec);
 	if (w->ctl)
 		shmdt(w->ctl);
-	if (w->old_ctl)
-		shmdt(w->old_ctl);
+	if (w->old.ctl)
+		shmdt(w->old.ctl);
 	writerlock_release(&w->lock);
 	free(w);
 	return NULL;
@@ -382,9 +308,9 @@ writer *writer_open(const struct writer_options *o, char *why, size_t whylen)
 void writer_describe(const writer *w, char *buf, size_t len)
 {
 	char kb[16];
-	int n =
-	    snprintf(buf, len, "key %s shmid %d size %zu mode %04o pid %d", key_hex(w->opt.key, kb),
-		     w->shmid, sizeof(struct shmtop_record), (unsigned)w->seg_mode, (int)getpid());
+	int n = snprintf(buf, len, "key %s shmid %d size %zu mode %04o pid %d",
+			 owner_key_hex(w->opt.key, kb), w->shmid, sizeof(struct shmtop_record),
+			 (unsigned)w->seg_mode, (int)getpid());
 	if (n < 0 || (size_t)n >= len)
 		return;
 	if (w->how == OPENED_CREATED)
@@ -430,38 +356,6 @@ static void apply_commands(writer *w, uint32_t req, int64_t now)
 	futex_wake(&w->rec->request_ack);
 }
 
-/* Has someone removed our segment (ipcrm)?  Its key is then free for a new
- * writer, and this one would only be publishing into a ghost.  Or our lock
- * (ipcrm -s), and could it not be taken again?  Then another writer may
- * have the key.  Either way: stop, with the reason in w->why. */
-static int lost(writer *w)
-{
-	struct shmid_ds ds;
-	if (shmctl(w->shmid, IPC_STAT, &ds) < 0 || (ds.shm_perm.mode & SHM_DEST)) {
-		snprintf(w->why, sizeof w->why, "segment shmid %d was removed (ipcrm)", w->shmid);
-		return 1;
-	}
-	char why[sizeof w->why - 40];
-	if (writerlock_check(&w->lock, why, sizeof why)) {
-		snprintf(w->why, sizeof w->why, "writer lock lost: %s", why);
-		return 1;
-	}
-	return 0;
-}
-
-/* Let the predecessor's control segment go once no viewer has it attached
- * (only we do); a last forward catches what was sent before they left. */
-static void drop_old_control(writer *w)
-{
-	struct shmid_ds ds;
-	if (shmctl(w->old_ctl_id, IPC_STAT, &ds) == 0 && ds.shm_nattch > 1)
-		return;
-	control_forward(w->ctl, w->old_ctl, &w->old_seen);
-	shmdt(w->old_ctl);
-	w->old_ctl = NULL;
-	w->old_ctl_id = -1;
-}
-
 const char *writer_error(const writer *w)
 {
 	return w->why;
@@ -477,8 +371,8 @@ int writer_run(writer *w, const _Atomic int *stop)
 	w->removal_checked = now;
 
 	while (!atomic_load_explicit(stop, memory_order_relaxed)) {
-		if (w->old_ctl)
-			control_forward(w->ctl, w->old_ctl, &w->old_seen);
+		if (w->old.ctl)
+			control_forward(w->ctl, w->old.ctl, &w->old.seen);
 		uint32_t req = atomic_load_explicit(&w->ctl->request, memory_order_acquire);
 		if (req != s->request_ack)
 			apply_commands(w, req, clock_mono_ns());
@@ -488,10 +382,15 @@ int writer_run(writer *w, const _Atomic int *stop)
 		 * (SIGSTOP) finds out before it publishes it. */
 		if (now - w->removal_checked >= WRITER_BEAT_NS) {
 			w->removal_checked = now;
-			if (lost(w))
+			/* Has someone removed our segment (ipcrm)?  Its key is
+			 * then free for a new writer, and this one would only
+			 * be publishing into a ghost.  Or our lock (ipcrm -s),
+			 * and could it not be taken again?  Then another writer
+			 * may have the key. */
+			if (owner_lost(w->shmid, &w->lock, w->why, sizeof w->why))
 				return -1;
-			if (w->old_ctl)
-				drop_old_control(w);
+			if (w->old.ctl)
+				owner_drop_old_control(w->ctl, &w->old);
 		}
 		int running = s->state == SHMTOP_STATE_RUNNING;
 		if (running && now >= w->next_tick) {
@@ -502,9 +401,9 @@ int writer_run(writer *w, const _Atomic int *stop)
 			w->next_tick += interval;
 			if (w->next_tick <= now) /* late (stopped, loaded): no burst */
 				w->next_tick = now + interval;
-			refresh_wall_offset(w, now);
+			owner_wall_refresh(&w->wall, now);
 		} else if (now - w->last_beat >= WRITER_BEAT_NS) {
-			refresh_wall_offset(w, now);
+			owner_wall_refresh(&w->wall, now);
 			s->beat_ns = now;
 			w->last_beat = now;
 			publish(w, 0);
@@ -517,8 +416,8 @@ int writer_run(writer *w, const _Atomic int *stop)
 		int64_t wait = w->last_beat + WRITER_BEAT_NS - now;
 		if (running && w->next_tick - now < wait)
 			wait = w->next_tick - now;
-		if (w->old_ctl && wait > OLD_CONTROL_POLL_NS)
-			wait = OLD_CONTROL_POLL_NS; /* its senders wake the other futex */
+		if (w->old.ctl && wait > OWNER_OLD_CONTROL_POLL_NS)
+			wait = OWNER_OLD_CONTROL_POLL_NS; /* its senders wake the other futex */
 		if (wait > 0)
 			futex_wait(&w->ctl->request, req, wait);
 	}
@@ -539,8 +438,8 @@ void writer_close(writer *w)
 		if (w->opt.remove_on_exit)
 			shmctl(w->shmid, IPC_RMID, NULL);
 	}
-	if (w->old_ctl)
-		shmdt(w->old_ctl);
+	if (w->old.ctl)
+		shmdt(w->old.ctl);
 	shmdt(w->ctl);
 	shmdt(w->rec);
 	writerlock_release(&w->lock);

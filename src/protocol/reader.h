@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The version 3 record as a reader sees it (record.h explains the layout):
+ * the checks of a header, a status and a counter's metadata, each over a
+ * plain copy, and the seqlock copy of status and published values.  The
+ * publisher uses the same checks on a segment it takes over, and the
+ * viewer's side (commands, waits) the record and status accessors.
+ */
+#ifndef SHMTOP_READER_H
+#define SHMTOP_READER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shmtop/record.h"
+#include "shmtop/shmtop.h"
+
+/* Checksum of the status fields and of v[0, n). */
+uint64_t reader_checksum(const struct shmtop_status3 *s, const struct shmtop_pubval3 *v, size_t n);
+
+/* Is name (at most max bytes, which must hold its NUL) a counter name: 1 to
+ * max - 1 bytes of valid UTF-8, no control characters?  0, or -1 with why. */
+int reader_check_name(const char *name, size_t max, char *why, size_t whylen);
+
+/* Is unit (at most max bytes, its NUL included) printable ASCII?  "" is. */
+int reader_check_unit(const char *unit, size_t max, char *why, size_t whylen);
+
+/* Copy the header of the segment at seg (segsz bytes) into out and check
+ * it, and the layout it implies into lay.  A record of another version is
+ * said as such ("a version 2 record ..."), never "damaged".  EMPTY while
+ * magic is 0. */
+enum shmtop_read_status reader_header(const void *seg, size_t segsz, struct shmtop_status3 *out,
+				      struct shmtop_layout3 *lay, char *why, size_t whylen);
+
+/* With a header that passed reader_header(): copy the status and pub[0,
+ * min(ncounters, capacity)) into st and v (capacity entries) under the
+ * seqlock, then check the copy (with seq and checksum if whole is true; a
+ * dead publisher's torn copy is checked field by field with whole false,
+ * and is then read without the seqlock). */
+enum shmtop_read_status reader_copy(const void *seg, const struct shmtop_layout3 *lay,
+				    struct shmtop_status3 *st, struct shmtop_pubval3 *v, bool whole,
+				    char *why, size_t whylen);
+
+/* The viewer's side, for tests now and the viewer next: the mapping, a
+ * checked copy of the whole status, and a wait for a command's ticket. */
+const struct shmtop_record3 *reader_record(const shmtop_reader *r);
+int reader_shmid(const shmtop_reader *r);
+int reader_status(shmtop_reader *r, struct shmtop_status3 *st, char *why, size_t whylen);
+
+/* Wait until the publisher has acknowledged ticket (futex on request_ack),
+ * at most timeout_ms; then a whole copy of the status is in st.  0, or -1
+ * with errno ETIMEDOUT. */
+int reader_wait_ack(shmtop_reader *r, uint32_t ticket, int timeout_ms, struct shmtop_status3 *st);
+
+#endif
