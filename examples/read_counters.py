@@ -5,7 +5,7 @@ import ctypes as C, sys
 class Status(C.Structure):
     _fields_ = [("writer_pid", C.c_int), ("state", C.c_uint32), ("writer_alive", C.c_bool),
                 ("resets", C.c_uint64), ("stamp_wall_ns", C.c_int64), ("period_ns", C.c_int64),
-                ("ncounters", C.c_size_t)]
+                ("ncounters", C.c_size_t), ("accept", C.c_uint), ("refused", C.c_uint64)]
 class Value(C.Structure):
     _fields_ = [("name", C.c_char * 64), ("unit", C.c_char * 16), ("kind", C.c_int),
                 ("value", C.c_uint64), ("changed_wall_ns", C.c_int64)]
