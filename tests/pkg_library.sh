@@ -76,6 +76,27 @@ cc -Wall -Wextra -Wpedantic -Werror "$SRC/examples/counters.c" $flags "${san[@]}
 lines=$(wc -l <"$SRC/examples/counters.c")
 ((lines <= 30)) || fail "examples/counters.c has $lines lines, at most 30"
 
+# read_counters.py mirrors shmtop.h's structs: the same sizes and offsets.
+cat >layout.c <<'C'
+#include <shmtop/shmtop.h>
+#include <stdio.h>
+#define F(s, f) printf(" %s.%s=%zu", #s, #f, offsetof(struct s, f))
+int main(void)
+{
+	printf("status=%zu value=%zu", sizeof(struct shmtop_status), sizeof(struct shmtop_value));
+	F(shmtop_status, ncounters), F(shmtop_status, refused), F(shmtop_value, value);
+	F(shmtop_value, changed_wall_ns), puts("");
+}
+C
+# shellcheck disable=SC2086
+cc layout.c $flags -o layout || die "cc layout.c"
+c_layout=$(./layout)
+py_layout=$(sed '/^lib = /,$d' "$SRC/examples/read_counters.py" | python3 -c '
+import sys; exec(sys.stdin.read()); S, V = Status, Value
+print(f"status={C.sizeof(S)} value={C.sizeof(V)}", *(f"shmtop_{c.__name__.lower()}.{f}={getattr(c, f).offset}"
+      for c, f in ((S, "ncounters"), (S, "refused"), (V, "value"), (V, "changed_wall_ns"))))')
+[[ $py_layout == "$c_layout" ]] || fail "read_counters.py's structs: $py_layout; shmtop.h's: $c_layout"
+
 # What counters.c's loop makes in STEPS steps, as it prints it.
 expected() {
 	python3 -c 'import sys; n = int(sys.argv[1])
