@@ -29,6 +29,7 @@
 #include "futex.h"
 #include "owner.h"
 #include "procstat.h"
+#include "publisher.h"
 #include "reader.h"
 #include "shmtop/record.h"
 #include "writerlock.h"
@@ -70,6 +71,7 @@ struct shmtop_publisher {
 	struct shmtop_status3 cur;   /* the status as last published */
 	struct shmtop_pubval3 *last; /* pub[] as last published (capacity) */
 	bool *declared;              /* declared by this publisher (capacity) */
+	uint64_t *taken;             /* what resets took, per slot (capacity) */
 	uint32_t slots;              /* slots with metadata published */
 	uint32_t pause_seen;         /* the control's pause word, as handled */
 	struct owner_wall wall;
@@ -174,11 +176,12 @@ static void reset_all(shmtop_publisher *p, int64_t now)
 	int64_t wall = now + p->wall.offset;
 	for (uint32_t i = 0; i < p->slots; i++) {
 		if (p->meta[i].kind == SHMTOP_KIND3_GAUGE) {
-			atomic_store_explicit(&p->hot[i].value, 0, RELAXED);
+			p->taken[i] += atomic_exchange_explicit(&p->hot[i].value, 0, RELAXED);
 		} else {
 			/* what was counted goes; what is added meanwhile stays */
 			uint64_t v = atomic_load_explicit(&p->hot[i].value, RELAXED);
 			atomic_fetch_sub_explicit(&p->hot[i].value, v, RELAXED);
+			p->taken[i] += v;
 		}
 		p->last[i] = (struct shmtop_pubval3){ 0, wall, now };
 	}
@@ -253,10 +256,10 @@ static int64_t step_locked(shmtop_publisher *p)
 	bool due = now >= p->next_due;
 	if (due || p->slots > s->ncounters) {
 		owner_wall_refresh(&p->wall, now);
-		/* new counters appear at once, with their value of now */
-		uint32_t from = running && due ? 0 : s->ncounters;
-		take_values(p, from, p->slots, now);
-		if (running && due)
+		/* New counters appear at once: running, with every value of now
+		 * (one snapshot, one stamp); paused, with their own only. */
+		take_values(p, running ? 0 : s->ncounters, p->slots, now);
+		if (running)
 			stamp(p, now);
 		s->ncounters = p->slots;
 		if (running && due)
@@ -626,6 +629,7 @@ static void discard(shmtop_publisher *p)
 	pthread_mutex_destroy(&p->mu);
 	free(p->last);
 	free(p->declared);
+	free(p->taken);
 	free(p);
 }
 
@@ -651,7 +655,8 @@ shmtop_publisher *shmtop_open(const struct shmtop_options *o, char *why, size_t 
 	pthread_mutex_init(&p->mu, NULL);
 	p->last = calloc(p->capacity, sizeof *p->last);
 	p->declared = calloc(p->capacity, sizeof *p->declared);
-	if (!p->last || !p->declared) {
+	p->taken = calloc(p->capacity, sizeof *p->taken);
+	if (!p->last || !p->declared || !p->taken) {
 		snprintf(why, whylen, "out of memory");
 		discard(p);
 		return NULL;
@@ -759,4 +764,12 @@ void shmtop_close(shmtop_publisher *p)
 			shmctl(p->shmid, IPC_RMID, NULL);
 	}
 	discard(p);
+}
+
+uint64_t publisher_reset_taken(shmtop_publisher *p, unsigned slot)
+{
+	pthread_mutex_lock(&p->mu);
+	uint64_t t = slot < p->capacity ? p->taken[slot] : 0;
+	pthread_mutex_unlock(&p->mu);
+	return t;
 }

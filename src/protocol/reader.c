@@ -395,21 +395,17 @@ static bool writer_alive(shmtop_reader *r, const struct shmtop_status3 *s)
 
 int reader_status(shmtop_reader *r, struct shmtop_status3 *st, char *why, size_t whylen)
 {
+	/* the header as checked at open (its bytes may have changed since),
+	 * the status as copied now */
+	r->st = r->hdr;
 	enum shmtop_read_status rs =
 	    reader_copy(r->seg, &r->lay, &r->st, r->buf, true, why, whylen);
 	if (rs != SHMTOP_READ_OK)
 		return -1;
 	if (learn_meta(r, r->st.ncounters, why, whylen))
 		return -1;
-	/* the header as checked at open: the bytes may have changed since */
-	struct shmtop_status3 h = r->hdr;
-#define KEEP3(type, name) h.name = r->st.name;
-	SHMTOP_STATUS_FIELDS(KEEP3)
-#undef KEEP3
-	h.seq = r->st.seq;
-	h.check = r->st.check;
 	if (st)
-		*st = h;
+		*st = r->st;
 	return 0;
 }
 

@@ -33,7 +33,7 @@ int reader_check_unit(const char *unit, size_t max, char *why, size_t whylen);
 enum shmtop_read_status reader_header(const void *seg, size_t segsz, struct shmtop_status3 *out,
 				      struct shmtop_layout3 *lay, char *why, size_t whylen);
 
-/* With a header that passed reader_header(): copy the status and pub[0,
+/* With st holding a header that passed reader_header(): copy the status and pub[0,
  * min(ncounters, capacity)) into st and v (capacity entries) under the
  * seqlock, then check the copy (with seq and checksum if whole is true; a
  * dead publisher's torn copy is checked field by field with whole false,
