@@ -9,16 +9,16 @@ int main(int argc, char **argv)
 {
 	struct shmtop_options o = { .key = (key_t)strtoul(argc > 1 ? argv[1] : "0x1234", NULL, 0),
 				    .accept = SHMTOP_ACCEPT_ALL };
-	long ms = argc > 2 ? atol(argv[2]) : 10000;
 	struct shmtop_counter req, bytes, queue;
 	char why[256];
 	shmtop_publisher *p = shmtop_open(&o, why, sizeof why);
 	if (!p || shmtop_declare(p, "requests", SHMTOP_COUNTER, "", &req, why, sizeof why) ||
 	    shmtop_declare(p, "bytes_out", SHMTOP_COUNTER, "B", &bytes, why, sizeof why) ||
-	    shmtop_declare(p, "queue", SHMTOP_GAUGE, "", &queue, why, sizeof why) ||
-	    shmtop_start(p))
-		return fprintf(stderr, "counters: %s\n", p ? shmtop_error(p) : why), 1;
-	for (long i = 1; i <= ms; i++, usleep(1000)) {
+	    shmtop_declare(p, "queue", SHMTOP_GAUGE, "", &queue, why, sizeof why))
+		return fprintf(stderr, "counters: %s\n", why), 1;
+	if (shmtop_start(p))
+		return fprintf(stderr, "counters: %s\n", shmtop_error(p)), 1;
+	for (long i = 1, ms = atol(argc > 2 ? argv[2] : "10000"); i <= ms; i++, usleep(1000)) {
 		shmtop_inc(req);
 		shmtop_add(bytes, (uint64_t)(100 + i * 7 % 900));
 		shmtop_set(queue, (uint64_t)(i % 17));
