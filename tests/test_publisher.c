@@ -308,12 +308,20 @@ static void test_consistent_snapshot(void **state)
 	static struct shmtop_value v[SNAP_N];
 	pthread_t t;
 	assert_int_equal(pthread_create(&t, NULL, snap_stepper, &s), 0);
-	long torn = 0, whole = 0, distinct = 0;
+	long torn = 0, whole = 0, distinct = 0, busy = 0;
 	uint64_t last = 0;
 	char why[256] = "";
-	for (long k = 0; whole < SNAP_READS && k < 100L * SNAP_READS; k++) {
+	/* enough snapshots, of enough different steps, for a race to show */
+	int64_t deadline = clock_mono_ns() + 30 * NS_PER_SEC;
+	while ((whole < SNAP_READS || distinct < SNAP_READS / 10) && clock_mono_ns() < deadline) {
 		struct shmtop_status st;
 		long n = shmtop_read(r, &st, v, SNAP_N, why, sizeof why);
+		if (n < 0 && strstr(why, "publisher busy")) {
+			/* a step flat out may starve a reader: said, not torn */
+			busy++;
+			why[0] = '\0';
+			continue;
+		}
 		if (n < 0)
 			break;
 		if (n < SNAP_N || v[0].value == 0)
@@ -329,11 +337,12 @@ static void test_consistent_snapshot(void **state)
 	pthread_join(t, NULL);
 	if (why[0])
 		fail_msg("shmtop_read: %s", why);
-	printf("# %ld snapshots of %d counters, %ld distinct, %llu steps: %ld torn pairs\n", whole,
-	       SNAP_N, distinct, (unsigned long long)s.steps, torn);
+	printf("# %ld snapshots of %d counters, %ld distinct, %llu steps, %ld busy: %ld torn "
+	       "pairs\n",
+	       whole, SNAP_N, distinct, (unsigned long long)s.steps, busy, torn);
 	assert_int_equal(torn, 0);
-	assert_int_equal(whole, SNAP_READS);
-	assert_true(distinct > 10); /* the reader did race the step */
+	assert_true(whole >= SNAP_READS);
+	assert_true(distinct >= SNAP_READS / 10); /* the reader did race the step */
 	shmtop_reader_close(r);
 	shmtop_close(s.p);
 	test_remove_key(key);
