@@ -4,10 +4,15 @@
 # every file where GNUInstallDirs puts it, nothing else, the modes Debian
 # expects, the man pages equal to assets/, the unit naming the installed
 # shmwriter, the changelog and copyright file, and the installed programs
-# printing CMake's version.
+# printing CMake's version; libshmtop (issue 14) in the library directory,
+# its links, its header and shmtop.pc naming this prefix.
 #   pkg_install.sh BUILD_DIR SOURCE_DIR VERSION
 set -u
 BUILD=$1 SRC=$2 VERSION=$3
+# the build's library and header directories, relative to the prefix
+cache() { sed -n "s/^$1:PATH=//p" "$BUILD/CMakeCache.txt"; }
+LIBDIR=$(cache CMAKE_INSTALL_LIBDIR) INCLUDEDIR=$(cache CMAKE_INSTALL_INCLUDEDIR)
+[[ -n $LIBDIR && -n $INCLUDEDIR ]] || { echo "FAIL: no CMAKE_INSTALL_LIBDIR or INCLUDEDIR in the cache"; exit 1; }
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 errors=0
@@ -34,6 +39,10 @@ check_tree() { # ROOT PREFIX
 		"$p/share/doc/shmtop/copyright 644"
 		"$p/share/doc/shmtop/examples/shmwriter.service 644"
 		"$p/share/doc/shmtop/examples/shmwriter.sysusers.conf 644"
+		"$p/$LIBDIR/libshmtop.so.$VERSION 644"
+		"$p/$LIBDIR/libshmtop.a 644"
+		"$p/$LIBDIR/pkgconfig/shmtop.pc 644"
+		"$p/$INCLUDEDIR/shmtop/shmtop.h 644"
 	)
 	local w f expected=()
 	for w in "${want[@]}"; do
@@ -50,6 +59,16 @@ check_tree() { # ROOT PREFIX
 	while IFS= read -r f; do
 		mode_is "$f" 755
 	done < <(find "$root$p" -type d)
+
+	local lib=$root$p/$LIBDIR
+	[[ $(readlink "$lib/libshmtop.so.0") == "libshmtop.so.$VERSION" ]] ||
+		fail "libshmtop.so.0 -> '$(readlink "$lib/libshmtop.so.0")', want libshmtop.so.$VERSION"
+	[[ $(readlink "$lib/libshmtop.so") == libshmtop.so.0 ]] ||
+		fail "libshmtop.so -> '$(readlink "$lib/libshmtop.so")', want libshmtop.so.0"
+	cmp -s "$root$p/$INCLUDEDIR/shmtop/shmtop.h" "$SRC/include/shmtop/shmtop.h" ||
+		fail "shmtop.h differs from include/shmtop/shmtop.h"
+	grep -qx "prefix=$p" "$lib/pkgconfig/shmtop.pc" || fail "shmtop.pc: no prefix=$p"
+	grep -qx "Version: $VERSION" "$lib/pkgconfig/shmtop.pc" || fail "shmtop.pc: no Version: $VERSION"
 
 	local page
 	for page in shmtop.1 shmwriter.1; do
