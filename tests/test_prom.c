@@ -156,6 +156,28 @@ static char *run(const struct prom_input *in)
 	return text;
 }
 
+/* A named counter's metric name: valid in the format, whatever the name. */
+static void test_counter_name(void **state)
+{
+	(void)state;
+	char buf[128];
+	assert_string_equal(prom_counter_name("requests", true, buf, sizeof buf),
+			    "shmtop_counter_requests_total");
+	assert_string_equal(prom_counter_name("bytes_total", true, buf, sizeof buf),
+			    "shmtop_counter_bytes_total");
+	assert_string_equal(prom_counter_name("http.requests/s", true, buf, sizeof buf),
+			    "shmtop_counter_http_requests_s_total");
+	assert_string_equal(prom_counter_name("queue depth", false, buf, sizeof buf),
+			    "shmtop_counter_queue_depth");
+	assert_string_equal(prom_counter_name("caf\xc3\xa9\n\"x\"", false, buf, sizeof buf),
+			    "shmtop_counter_caf____x_");
+	assert_string_equal(prom_counter_name("9lives", false, buf, sizeof buf),
+			    "shmtop_counter_9lives"); /* the prefix makes a digit first fine */
+	char tiny[20];
+	assert_string_equal(prom_counter_name("requests", true, tiny, sizeof tiny),
+			    "shmtop_counter_requ"); /* cut, terminated */
+}
+
 static void test_exposition(void **state)
 {
 	(void)state;
@@ -234,9 +256,8 @@ static void test_syntax(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escape),
-		cmocka_unit_test(test_exposition),
-		cmocka_unit_test(test_writer_states),
+		cmocka_unit_test(test_escape),     cmocka_unit_test(test_counter_name),
+		cmocka_unit_test(test_exposition), cmocka_unit_test(test_writer_states),
 		cmocka_unit_test(test_syntax),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -197,3 +197,26 @@ int prom_write(FILE *out, const struct prom_input *in)
 			   "SHMMAX: the largest segment allowed.", l->shmmax);
 	return ferror(out) ? -1 : 0;
 }
+
+char *prom_counter_name(const char *name, bool counter, char *buf, size_t len)
+{
+	static const char prefix[] = "shmtop_counter_", suffix[] = "_total";
+	size_t at = 0;
+	if (len == 0)
+		return buf;
+	for (const char *p = prefix; *p && at + 1 < len; p++)
+		buf[at++] = *p;
+	for (const unsigned char *p = (const unsigned char *)name; *p && at + 1 < len; p++) {
+		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+			  (*p >= '0' && *p <= '9') || *p == '_';
+		buf[at++] = ok ? (char)*p : '_';
+	}
+	size_t n = strlen(suffix);
+	buf[at] = '\0';
+	if (counter && (at < n || strcmp(buf + at - n, suffix) != 0) && at + n < len) {
+		memcpy(buf + at, suffix, n);
+		at += n;
+	}
+	buf[at] = '\0';
+	return buf;
+}

@@ -50,6 +50,15 @@ char *prom_escape_label(const char *s, char *buf, size_t len);
 /* Escape HELP text into buf (backslash, newline). */
 char *prom_escape_help(const char *s, char *buf, size_t len);
 
+/* The metric name of a named counter (libshmtop): "shmtop_counter_" then
+ * the counter's name with every byte outside [a-zA-Z0-9_] made '_' (a name
+ * like "http.requests/s" becomes shmtop_counter_http_requests_s), and
+ * "_total" after a counter's (not a gauge's) name, as the format's
+ * conventions ask.  Two counters may sanitise to one name: their samples
+ * stay apart by the counter label, which keeps the name as it is.
+ * Returns buf, cut to len - 1 bytes. */
+char *prom_counter_name(const char *name, bool counter, char *buf, size_t len);
+
 /* Write the exposition to out.  Pure but for out; returns 0, or -1 if a
  * write failed (ferror(out)). */
 int prom_write(FILE *out, const struct prom_input *in);

@@ -16,9 +16,6 @@
 #include "format.h"
 #include "names.h"
 
-/* Samples the rate is averaged over. */
-#define RATE_WINDOW 10
-
 static enum model_health health_of(const struct model_input *in)
 {
 	const struct shmtop_snapshot *s = in->snap;
@@ -71,21 +68,6 @@ static enum model_tone tone_of(enum model_state state, enum model_health health)
 	case HEALTH_STOPPED: return TONE_WARN;
 	default: return TONE_BAD;
 	}
-}
-
-/* Counts per second over the newest RATE_WINDOW samples since the last
- * reset (a drop in value). */
-static double rate_of(const struct shmtop_sample *h, size_t n)
-{
-	if (n < 2)
-		return 0.0;
-	size_t last = n - 1, first = last;
-	while (first > 0 && last - first < RATE_WINDOW && h[first - 1].value <= h[first].value)
-		first--;
-	int64_t dt = h[last].mono_ns - h[first].mono_ns;
-	if (first == last || dt <= 0)
-		return 0.0;
-	return (double)(h[last].value - h[first].value) * 1e9 / (double)dt;
 }
 
 static void message_of(struct view_model *m, const struct model_input *in)
@@ -392,7 +374,7 @@ void model_build(struct view_model *m, const struct model_input *in)
 	if (in->snap) {
 		m->have_value = true;
 		snprintf(m->value, sizeof m->value, "%" PRIu64, in->snap->count);
-		m->rate = m->health == HEALTH_RUNNING ? rate_of(in->hist, in->nhist) : 0.0;
+		m->rate = m->health == HEALTH_RUNNING ? spark_rate(in->hist, in->nhist) : 0.0;
 		m->age_ns = in->now_mono - in->snap->mono_ns;
 		if (m->age_ns < 0)
 			m->age_ns = 0;

@@ -77,3 +77,17 @@ size_t spark_render(const double *v, size_t n, size_t width, bool utf8, char *ou
 	out[pos] = '\0';
 	return cells;
 }
+
+double spark_rate(const struct shmtop_sample *h, size_t n)
+{
+	if (n < 2)
+		return 0.0;
+	size_t last = n - 1, first = last;
+	while (first > 0 && last - first < SPARK_RATE_WINDOW &&
+	       h[first - 1].value <= h[first].value)
+		first--;
+	int64_t dt = h[last].mono_ns - h[first].mono_ns;
+	if (first == last || dt <= 0)
+		return 0.0;
+	return (double)(h[last].value - h[first].value) * 1e9 / (double)dt;
+}

@@ -32,6 +32,12 @@ enum spark_mode {
 size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mode, double *out,
 		    size_t max);
 
+/* Counts per second over the newest SPARK_RATE_WINDOW samples of h (n,
+ * oldest first) since the last reset (a drop in value); 0 for fewer than
+ * two samples or no time between them.  Pure. */
+#define SPARK_RATE_WINDOW 10
+double spark_rate(const struct shmtop_sample *h, size_t n);
+
 /* Draw the newest min(n, width) values of v as a sparkline into out (outlen
  * bytes, at least SPARK_BYTES(width) to never truncate), right-aligned in
  * width cells with spaces before it.  Stores the series' min and max over the

@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The counters table: column widths from the counters themselves, and a
+ * row a counter.  Every cell is escaped and padded by cells.
+ */
+#include "countertable.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "format.h"
+#include "listview.h"
+
+#define NAME_MIN 8
+#define VALUE_MIN 5 /* "VALUE" */
+#define GAP 2       /* cells between columns */
+
+static int cells_of(const char *text, int max)
+{
+	char esc[4 * 256];
+	return listview_escape(text, strlen(text), max, esc, sizeof esc);
+}
+
+static int digits(uint64_t v)
+{
+	int n = 1;
+	while (v >= 10) {
+		v /= 10;
+		n++;
+	}
+	return n;
+}
+
+static int sum(const struct countertable_cols *c)
+{
+	int t = 0, k = 0;
+	const int w[] = { c->name, c->value, c->rate, c->unit, c->spark };
+	for (size_t i = 0; i < sizeof w / sizeof w[0]; i++)
+		if (w[i] > 0) {
+			t += w[i];
+			k++;
+		}
+	return t + (k > 0 ? (k - 1) * GAP : 0);
+}
+
+void countertable_columns(int width, const struct countertable_in *c, size_t n,
+			  struct countertable_cols *cols)
+{
+	memset(cols, 0, sizeof *cols);
+	cols->name = NAME_MIN;
+	cols->value = VALUE_MIN;
+	cols->rate = FORMAT_RATE_W;
+	int unit = 0;
+	for (size_t i = 0; i < n; i++) {
+		int w = cells_of(c[i].name, COUNTERTABLE_NAME_MAX);
+		if (w > cols->name)
+			cols->name = w;
+		if (digits(c[i].value) > cols->value)
+			cols->value = digits(c[i].value);
+		w = cells_of(c[i].unit, COUNTERTABLE_UNIT_MAX);
+		if (w > unit)
+			unit = w;
+	}
+	cols->unit = unit > 0 ? (unit < 4 ? 4 : unit) : 0; /* "UNIT" */
+	/* the sparkline in the room left; too narrow: it goes, then the unit,
+	 * then the rate, then the name is cut */
+	int room = width - sum(cols) - GAP;
+	cols->spark =
+	    room >= 8 ? (room < COUNTERTABLE_SPARK_MAX ? room : COUNTERTABLE_SPARK_MAX) : 0;
+	if (sum(cols) > width)
+		cols->unit = 0;
+	if (sum(cols) > width)
+		cols->rate = 0;
+	if (sum(cols) > width) {
+		int cut = cols->name - (sum(cols) - width);
+		cols->name = cut > 1 ? cut : 1;
+	}
+	cols->total = sum(cols);
+}
+
+/* Append text (escaped) in a column of w cells, left or right aligned. */
+static void cell(char *buf, size_t len, size_t *at, const char *text, int w, bool right)
+{
+	if (w <= 0 || *at + 1 >= len)
+		return;
+	char esc[4 * 256];
+	int cells = listview_escape(text, strlen(text), w, esc, sizeof esc);
+	format_append(buf, len, at, "%*s", *at ? GAP : 0, "");
+	if (right)
+		format_append(buf, len, at, "%*s%s", w - cells, "", esc);
+	else
+		format_append(buf, len, at, "%s%*s", esc, w - cells, "");
+}
+
+/* Cut trailing blanks. */
+static char *trim(char *buf, size_t at)
+{
+	while (at > 0 && buf[at - 1] == ' ')
+		buf[--at] = '\0';
+	return buf;
+}
+
+char *countertable_header(const struct countertable_cols *cols, char *buf, size_t len)
+{
+	size_t at = 0;
+	buf[0] = '\0';
+	cell(buf, len, &at, "NAME", cols->name, false);
+	cell(buf, len, &at, "VALUE", cols->value, true);
+	cell(buf, len, &at, "RATE", cols->rate, true);
+	cell(buf, len, &at, "UNIT", cols->unit, false);
+	cell(buf, len, &at, "HISTORY", cols->spark, false);
+	return trim(buf, at);
+}
+
+char *countertable_row(const struct countertable_cols *cols, const struct countertable_in *c,
+		       enum spark_mode mode, bool utf8, char *buf, size_t len)
+{
+	char value[24], rate[FORMAT_RATE_W + 8];
+	size_t at = 0;
+	buf[0] = '\0';
+	snprintf(value, sizeof value, "%" PRIu64, c->value);
+	if (c->gauge)
+		snprintf(rate, sizeof rate, "-");
+	else
+		format_rate(spark_rate(c->hist, c->nhist), rate, sizeof rate);
+	cell(buf, len, &at, c->name, cols->name, false);
+	cell(buf, len, &at, value, cols->value, true);
+	cell(buf, len, &at, rate, cols->rate, true);
+	cell(buf, len, &at, c->unit, cols->unit, false);
+	if (cols->spark > 0 && at + 1 < len) {
+		double series[COUNTERTABLE_SPARK_MAX], lo, hi;
+		char spark[SPARK_BYTES(COUNTERTABLE_SPARK_MAX)];
+		/* the newest samples only: no more than the cells plus one (a rate
+		 * takes two samples a value) */
+		size_t want = (size_t)cols->spark + 1, from = c->nhist > want ? c->nhist - want : 0;
+		size_t n =
+		    spark_series(c->hist + from, c->nhist - from, c->gauge ? SPARK_VALUE : mode,
+				 series, COUNTERTABLE_SPARK_MAX);
+		spark_render(series, n, (size_t)cols->spark, utf8, spark, sizeof spark, &lo, &hi);
+		format_append(buf, len, &at, "%*s%s", GAP, "", spark);
+	}
+	return trim(buf, at);
+}

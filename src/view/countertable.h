@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The counters table of a record with named counters (libshmtop): one row
+ * a counter, with its name, value, rate, unit and a one-row sparkline of
+ * its history; the selected row's counter gets the dashboard's big digits
+ * and graph.  Pure text, like listview.h: the curses side prints the rows,
+ * a listview (listview_fit(), listview_move()) keeps the selection and the
+ * window.  Names and units are the publisher's bytes, so they are shown
+ * escaped (listview_escape()) and padded by cells: no name moves a column.
+ */
+#ifndef SHMTOP_COUNTERTABLE_H
+#define SHMTOP_COUNTERTABLE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "shmtop/record.h"
+#include "spark.h"
+
+/* One counter as the table shows it. */
+struct countertable_in {
+	const char *name; /* untrusted bytes */
+	const char *unit; /* "" for none */
+	bool gauge;       /* a level: no rate */
+	uint64_t value;
+	const struct shmtop_sample *hist; /* nhist samples, oldest first */
+	size_t nhist;
+};
+
+#define COUNTERTABLE_NAME_MAX 32 /* cells of the name column at the most */
+#define COUNTERTABLE_UNIT_MAX 8
+#define COUNTERTABLE_SPARK_MAX 64
+
+struct countertable_cols {
+	int name, value, rate, unit, spark; /* cells of each column; 0: not shown */
+	int total;                          /* cells of a whole line */
+};
+
+/* The columns for n counters on a screen width cells wide: the name as wide
+ * as the widest (8 to COUNTERTABLE_NAME_MAX cells), the value as wide as the
+ * widest, the rate, the unit, and the sparkline in the room left (up to
+ * COUNTERTABLE_SPARK_MAX).  When the screen is too narrow the sparkline
+ * goes first, then the unit, then the rate; the name is cut last.  Pure. */
+void countertable_columns(int width, const struct countertable_in *c, size_t n,
+			  struct countertable_cols *cols);
+
+/* The column names: "NAME  VALUE  RATE  UNIT  HISTORY". */
+char *countertable_header(const struct countertable_cols *cols, char *buf, size_t len);
+
+/* Counter c as a row: the value in full digits, the rate over its recent
+ * history ("-" for a gauge), the sparkline of its values (or rates, mode)
+ * in UTF-8 blocks or ASCII.  Pure but for the locale. */
+char *countertable_row(const struct countertable_cols *cols, const struct countertable_in *c,
+		       enum spark_mode mode, bool utf8, char *buf, size_t len);
+
+#endif

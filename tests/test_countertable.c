@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The counters table: columns sized from the counters, dropped in order on
+ * a narrow screen, rows with the value, rate, unit and sparkline, and names
+ * of any bytes that never move a column.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <locale.h>
+#include <string.h>
+
+#include "countertable.h"
+
+#define S INT64_C(1000000000)
+
+static struct shmtop_sample rising[20], level[20];
+
+static int setup(void **state)
+{
+	(void)state;
+	setlocale(LC_ALL, "C.UTF-8");
+	for (int i = 0; i < 20; i++) {
+		rising[i] = (struct shmtop_sample){ .value = 100 + (uint64_t)i, .mono_ns = i * S };
+		level[i] = (struct shmtop_sample){ .value = 7, .mono_ns = i * S };
+	}
+	return 0;
+}
+
+static struct countertable_in counters[3];
+
+static void three(void)
+{
+	counters[0] = (struct countertable_in){ "requests", "", false, 119, rising, 20 };
+	counters[1] = (struct countertable_in){ "bytes_out", "B", false, 123456789, rising, 20 };
+	counters[2] = (struct countertable_in){ "connections", "", true, 7, level, 20 };
+}
+
+static void test_columns(void **state)
+{
+	(void)state;
+	three();
+	struct countertable_cols c;
+	char buf[256];
+	countertable_columns(80, counters, 3, &c);
+	assert_int_equal(c.name, 11);  /* "connections" */
+	assert_int_equal(c.value, 9);  /* 123456789 */
+	assert_int_equal(c.unit, 4);   /* "UNIT" is wider than "B" */
+	assert_int_equal(c.total, 80); /* the sparkline takes the rest */
+	assert_string_equal(countertable_header(&c, buf, sizeof buf),
+			    "NAME             VALUE          RATE  UNIT  HISTORY");
+	countertable_columns(300, counters, 3, &c);
+	assert_int_equal(c.spark, COUNTERTABLE_SPARK_MAX);
+	/* narrower: the sparkline goes, then the unit, the rate, then the name is cut */
+	countertable_columns(50, counters, 3, &c);
+	assert_int_equal(c.spark, 0);
+	assert_true(c.unit > 0 && c.rate > 0);
+	countertable_columns(40, counters, 3, &c);
+	assert_int_equal(c.spark + c.unit, 0);
+	assert_true(c.rate > 0);
+	countertable_columns(22, counters, 3, &c);
+	assert_int_equal(c.spark + c.unit + c.rate, 0);
+	assert_int_equal(c.name, 11);
+	countertable_columns(15, counters, 3, &c);
+	assert_int_equal(c.name, 4);
+	assert_int_equal(c.total, 15);
+	for (int w = 12; w < 200; w++) { /* never wider than asked */
+		countertable_columns(w, counters, 3, &c);
+		assert_true(c.total <= w);
+	}
+	/* no unit anywhere: no UNIT column */
+	counters[1].unit = "";
+	countertable_columns(80, counters, 3, &c);
+	assert_int_equal(c.unit, 0);
+}
+
+static void test_rows(void **state)
+{
+	(void)state;
+	three();
+	struct countertable_cols c;
+	char buf[512];
+	countertable_columns(60, counters, 3, &c);
+	assert_string_equal(countertable_row(&c, &counters[1], SPARK_VALUE, false, buf, sizeof buf),
+			    "bytes_out    123456789        1.00/s  B     __..--::==++**##");
+	/* a gauge has no rate, and its flat history draws at the bottom */
+	assert_string_equal(countertable_row(&c, &counters[2], SPARK_VALUE, false, buf, sizeof buf),
+			    "connections          7             -        ________________");
+	/* in rate mode a steady counter is flat */
+	countertable_row(&c, &counters[0], SPARK_RATE, false, buf, sizeof buf);
+	assert_non_null(strstr(buf, "  ________________"));
+	/* UTF-8 blocks, newest last: the top one */
+	countertable_row(&c, &counters[0], SPARK_VALUE, true, buf, sizeof buf);
+	assert_non_null(strstr(buf, "\xe2\x96\x88")); /* █ */
+	assert_int_equal(strcmp(buf + strlen(buf) - 3, "\xe2\x96\x88"), 0);
+	/* no history yet: rate 0, no sparkline glyphs */
+	struct countertable_in fresh = { "fresh", "", false, 0, NULL, 0 };
+	assert_string_equal(countertable_row(&c, &fresh, SPARK_VALUE, false, buf, sizeof buf),
+			    "fresh                0           0/s");
+}
+
+/* The VALUE column ends at the same cell whatever bytes a name holds. */
+static void test_hostile_names(void **state)
+{
+	(void)state;
+	three();
+	const char *names[] = { "new\nline", "tab\there", "bad\xff\xfe", "\x1b[31mred",
+				"a very long counter name that goes on and on and on" };
+	struct countertable_in c[5];
+	for (int i = 0; i < 5; i++)
+		c[i] = (struct countertable_in){ names[i], "\x07u", false, 42, rising, 20 };
+	struct countertable_cols cols;
+	countertable_columns(70, c, 5, &cols);
+	assert_int_equal(cols.name, COUNTERTABLE_NAME_MAX);
+	char buf[512];
+	int at = -1;
+	for (int i = 0; i < 5; i++) {
+		countertable_row(&cols, &c[i], SPARK_VALUE, false, buf, sizeof buf);
+		for (const char *p = buf; *p; p++)
+			assert_true(*p >= 0x20 && *p < 0x7f); /* escaped: printable only */
+		const char *v = strstr(buf, "42 ");
+		assert_non_null(v);
+		if (at < 0)
+			at = (int)(v - buf);
+		assert_int_equal((int)(v - buf), at);
+	}
+	assert_non_null(strstr(buf, "a very long counter name that go"));
+	countertable_row(&cols, &c[0], SPARK_VALUE, false, buf, sizeof buf);
+	assert_non_null(strstr(buf, "new\\nline"));
+	assert_non_null(strstr(buf, "\\x07u"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_hostile_names),
+	};
+	return cmocka_run_group_tests(tests, setup, NULL);
+}
