@@ -54,7 +54,7 @@ PRELOAD=$(
 	IFS=:
 	echo "${preload[*]}"
 )
-export ASAN_OPTIONS=detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}
+export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 # the last one wins: python and bash keep memory to the end
 
 # pkg-config: the version, the directories of this installation
 [[ $(pkg-config --modversion shmtop) == "$VERSION" ]] ||
