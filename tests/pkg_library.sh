@@ -54,7 +54,6 @@ PRELOAD=$(
 	IFS=:
 	echo "${preload[*]}"
 )
-export ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 # the last one wins: python and bash keep memory to the end
 
 # pkg-config: the version, the directories of this installation
 [[ $(pkg-config --modversion shmtop) == "$VERSION" ]] ||
@@ -143,7 +142,9 @@ run_example() {
 	echo "$name $k $steps: $out"
 	has_segment "$k" || { fail "$name left no segment on $k"; return 1; }
 	check_reader "read_counters.py (ctypes)" "$out" \
-		env LD_LIBRARY_PATH="$libdir" LD_PRELOAD="$PRELOAD" python3 "$SRC/examples/read_counters.py" "$k"
+		env LD_LIBRARY_PATH="$libdir" LD_PRELOAD="$PRELOAD" \
+		    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
+		    python3 "$SRC/examples/read_counters.py" "$k"
 	# The viewer, once it reads version 3 (the next round):
 	# check_reader "shmtop --json" "$out" json_pairs "$SHMTOP" --json -n 1 -k "$k"
 }
