@@ -50,7 +50,9 @@
  *
  * Finally the main figures as an SVG bar chart (bench-viewer.svg in the
  * build folder by default), written with fprintf.  `bench_viewer --
- * COMMAND...` measures any one full-screen program with the same harness.
+ * COMMAND...` measures any one full-screen program with the same harness;
+ * `bench_viewer --rounds N -- CMD1... --and CMD2...` measures up to 4 on
+ * screen at once over the same seconds, N times (bench_watch's way).
  *
  * Timings are never asserted.  Exit status 1 only when something is broken:
  * shmtop or the writer cannot start, a pty dies under shmtop, a key press
@@ -950,6 +952,7 @@ static int measure_set(int n, const char *const *label, const char *const *const
 	while (!interrupted && !all_framed(all, n))
 		pump(all, n, bench_now() + 10 * NS_PER_MS, NULL);
 	pump(all, n, bench_now() + SETTLE_NS, NULL);
+	int64_t from = bench_now(); /* u0[0].t, which the compiler cannot see set */
 	for (int i = 0; i < n; i++) {
 		if (interrupted || term_exited(&t[i]) || t[i].bytes == 0 ||
 		    usage_take(&t[i], &u0[i]) < 0) {
@@ -962,8 +965,10 @@ static int measure_set(int n, const char *const *label, const char *const *const
 		}
 		t[i].counting = true;
 		t[i].t_last = u0[i].t - BURST_GAP_NS; /* the window's first update starts a burst */
+		if (i == 0)
+			from = u0[i].t;
 	}
-	pump(all, n, u0[0].t + window_ns, NULL);
+	pump(all, n, from + window_ns, NULL);
 	for (int i = 0; i < n; i++) {
 		long rss = peak_rss_kb(t[i].pid);
 		if (interrupted || term_exited(&t[i]) || usage_take(&t[i], &u1[i]) < 0) {
@@ -1469,21 +1474,86 @@ static int writer_rate(const struct bench_writer *w, const char *key, int nview,
 	return rc;
 }
 
+/* The harness alone: the programs in command (separated by --and) on
+ * screen at once, measured over the same window, nrounds times; where the
+ * steady bytes went, from the last round.  0, or 1 if one did not run. */
+static int harness(char **command, int64_t window, int nrounds)
+{
+	enum { MAX_PROGS = MAX_TERMS / 2 };
+	char labels[MAX_PROGS][40];
+	const char *label[MAX_PROGS];
+	const char *const *progs[MAX_PROGS];
+	int n = 0;
+	bool start = true; /* the next word starts a program */
+	for (char **a = command; *a; a++) {
+		if (strcmp(*a, "--and") == 0) {
+			if (start)
+				break; /* an empty program */
+			*a = NULL;     /* ends the previous program's argv */
+			start = true;
+			continue;
+		}
+		if (start) {
+			if (n == MAX_PROGS)
+				break;
+			labels[n][0] = '\0';
+			label[n] = labels[n];
+			progs[n++] = (const char *const *)a;
+			start = false;
+		}
+		size_t len = strlen(labels[n - 1]);
+		snprintf(labels[n - 1] + len, sizeof labels[n - 1] - len, "%s%s", len ? " " : "",
+			 *a);
+	}
+	if (start) {
+		fprintf(stderr, "bench_viewer: 1 to %d programs, each after -- or --and\n",
+			MAX_PROGS);
+		return 2;
+	}
+	static struct result r[MAX_PROGS];
+	int rc = 0;
+	for (int round = 0; round < nrounds && !interrupted; round++) {
+		if (n == 1 && nrounds == 1)
+			printf("%s at %dx%d for %.0f s\n", label[0], cols, rows,
+			       (double)window / 1e9);
+		else
+			printf("round %d of %d: %d program%s on screen at once at %dx%d for "
+			       "%.0f s\n",
+			       round + 1, nrounds, n, n > 1 ? "s" : "", cols, rows,
+			       (double)window / 1e9);
+		print_head();
+		if (measure_set(n, label, progs, window, r) < 0)
+			rc = 1;
+		for (int i = 0; i < n; i++)
+			print_row(&r[i]);
+		fflush(stdout);
+	}
+	for (int i = 0; i < n; i++) {
+		if (r[i].ran && r[i].queries)
+			printf("  (%s: %u terminal queries answered)\n", r[i].label, r[i].queries);
+		print_rows(&r[i]);
+	}
+	return interrupted ? 1 : rc;
+}
+
 static void usage_text(void)
 {
 	printf("Usage: bench_viewer [--duration SECONDS] [--quick] [--svg PATH] [--trace DIR]\n"
-	       "       bench_viewer [--duration SECONDS] [--trace DIR] -- COMMAND [ARG]...\n"
-	       "  (the second form measures just COMMAND, any full-screen program)\n"
+	       "       bench_viewer [--duration SECONDS] [--rounds N] [--trace DIR]\n"
+	       "                    -- COMMAND [ARG]... [--and COMMAND [ARG]...]...\n"
+	       "  (the second form measures just COMMAND, any full-screen program, or up to\n"
+	       "  %d of them on screen at once over the same seconds, N rounds)\n"
 	       "  --duration S  measure each program for S seconds (default 20)\n"
 	       "  --quick       5 s per program, to try things out\n"
 	       "  --svg PATH    where to write the chart (default %s)\n"
 	       "  --trace DIR   also save every program's output stream in DIR\n",
-	       BENCH_SVG_PATH);
+	       MAX_TERMS / 2, BENCH_SVG_PATH);
 }
 
 int main(int argc, char **argv)
 {
 	double secs = 20;
+	int nrounds = 1;
 	const char *svg = BENCH_SVG_PATH;
 	char **command = NULL;
 	for (int i = 1; i < argc; i++) {
@@ -1497,6 +1567,12 @@ int main(int argc, char **argv)
 			if (!(secs >= 1 && secs <= 3600)) {
 				fprintf(stderr,
 					"bench_viewer: --duration takes 1 to 3600 seconds\n");
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--rounds") == 0 && i + 1 < argc) {
+			nrounds = atoi(argv[++i]);
+			if (nrounds < 1 || nrounds > 100) {
+				fprintf(stderr, "bench_viewer: --rounds takes 1 to 100\n");
 				return 2;
 			}
 		} else if (strcmp(argv[i], "--svg") == 0 && i + 1 < argc) {
@@ -1524,21 +1600,8 @@ int main(int argc, char **argv)
 	}
 	atexit(cleanup);
 
-	if (command) { /* the harness alone, on any program */
-		struct result r;
-		char label[40] = "";
-		for (char **a = command; *a; a++)
-			snprintf(label + strlen(label), sizeof label - strlen(label), "%s%s",
-				 a == command ? "" : " ", *a);
-		printf("%s at %dx%d for %.0f s\n", label, cols, rows, secs);
-		print_head();
-		int rc = measure(label, (const char *const *)command, window, &r);
-		print_row(&r);
-		if (r.queries)
-			printf("  (%u terminal queries answered)\n", r.queries);
-		print_rows(&r);
-		return rc < 0 ? 1 : 0;
-	}
+	if (command) /* the harness alone, on any programs */
+		return harness(command, window, nrounds);
 
 	bench_header("bench_viewer: the cost of watching, shmtop side by side with its peers");
 	static struct bench_writer w1, w0;

@@ -70,6 +70,11 @@ if [[ $(grep -c '^   check: the inventory lists exactly the objects made' \
 	echo "FAIL: bench_inventory did not find exactly what it made in its 3 set-ups"
 	status=1
 fi
+run bench_watch --smoke
+expect bench_watch '^   \|   shmtop -k 0x[0-9a-f]{8} +[0-9]+ +[0-9.]+ +[0-9.]+' "shmtop row"
+expect bench_watch '^  shmtop, 16 counters \(v3\) +[0-9]+ +[0-9.]+' "16-counter summary row"
+expect bench_watch '^  shmtop, shmwriter \(v2\) +[0-9]+ +[0-9.]+' "v2 summary row"
+expect bench_watch '^  shmtop shows the 16 counters: ' "whether the counters are shown"
 
 for f in "$out"/*.txt; do
 	echo "---- $(basename "$f" .txt)"
