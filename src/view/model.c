@@ -343,6 +343,15 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
 		snprintf(m->graph_title, sizeof m->graph_title, "history: value  min %s  max %s%s",
 			 count_text(g->lo, a, sizeof a), count_text(g->hi, b, sizeof b), every);
 	}
+	if (in->v3 && in->ncounters > 1 && in->selected < in->ncounters) {
+		/* whose history: the selected counter's */
+		char name[96], t[sizeof m->graph_title];
+		snprintf(t, sizeof t, "%s", m->graph_title + strlen("history:"));
+		model_escape(in->counters[in->selected].name, name, sizeof name);
+		int cut = snprintf(m->graph_title, sizeof m->graph_title, "history of %.30s:%.70s",
+				   name, t);
+		(void)cut;
+	}
 	m->graph_top[0] = m->graph_mid[0] = m->graph_base[0] = '\0';
 	if (g->scale.span > 0.0) {
 		graph_label(g->scale.base + g->scale.span, m->graph_top, sizeof m->graph_top);
