@@ -426,6 +426,8 @@ void model_build(struct view_model *m, const struct model_input *in)
 	procs_of(m, in);
 	spark_of(m, in);
 	footer_of(m, in);
+	/* batch output's table: the screen lays out its own (model_table()) */
+	model_table(m, in, 100, MODEL_TABLE_ROWS + 2);
 }
 
 int model_table_want(const struct model_input *in)
