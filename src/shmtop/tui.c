@@ -166,19 +166,10 @@ static void render(struct tui *t)
 		doupdate();
 		return;
 	}
-	if (t->waiting && !t->obj && monitor_acked(t->mon, t->ticket) &&
-	    monitor_refused(t->mon, t->ticket, t->pending)) {
-		t->waiting = false;
-		notice(t, t->pending == SHMTOP_CMD_RESET   ? "reset refused by the program"
-			  : t->pending == SHMTOP_CMD_PAUSE ? "pause refused by the program"
-							   : "resume refused by the program");
-	}
 	if (t->waiting && monitor_acked(t->mon, t->ticket)) {
 		t->waiting = false;
-		notice(t, t->pending == SHMTOP_CMD_RESET
-			      ? "reset acknowledged: count restarted at 0"
-			  : t->pending == SHMTOP_CMD_PAUSE ? "pause acknowledged: writer PAUSED"
-							   : "resume acknowledged: writer running");
+		notice(t, model_command_notice(t->pending,
+					       monitor_refused(t->mon, t->ticket, t->pending)));
 	}
 	if (t->obj) {
 		render_object(t);

@@ -13,6 +13,7 @@
 
 #include <sys/sysmacros.h>
 
+#include "control.h"
 #include "countertable.h"
 #include "format.h"
 #include "listview.h"
@@ -428,6 +429,21 @@ void model_build(struct view_model *m, const struct model_input *in)
 	footer_of(m, in);
 	/* batch output's table: the screen lays out its own (model_table()) */
 	model_table(m, in, 100, MODEL_TABLE_ROWS + 2);
+}
+
+const char *model_command_notice(int cmd, bool refused)
+{
+	switch (cmd) {
+	case SHMTOP_CMD_RESET:
+		return refused ? "reset refused by the program"
+			       : "reset acknowledged: count restarted at 0";
+	case SHMTOP_CMD_PAUSE:
+		return refused ? "pause refused by the program"
+			       : "pause acknowledged: writer PAUSED";
+	default:
+		return refused ? "resume refused by the program"
+			       : "resume acknowledged: writer running";
+	}
 }
 
 int model_table_want(const struct model_input *in)

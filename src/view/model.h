@@ -184,6 +184,11 @@ int model_table_want(const struct model_input *in);
  * included), the window keeping the selected counter in view. */
 void model_table(struct view_model *m, const struct model_input *in, int width, int rows);
 
+/* What the viewer says once the command it sent (SHMTOP_CMD_PAUSE, _RESUME
+ * or _RESET, control.h) is acknowledged: applied, or refused by the program
+ * ("reset refused by the program"). */
+const char *model_command_notice(int cmd, bool refused);
+
 /* The detail view of an object that is not a SysV segment: a POSIX object
  * in /dev/shm, a memfd, or a deleted object still held (an inventory row).
  * None of the pointers is kept. */
