@@ -93,6 +93,9 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	for (long i = 0; i < n; i++)
+		if (gauge[i])
+			shmtop_set(c[i], 100);
 	shmtop_step(p);
 	if (shmtop_start(p)) {
 		fprintf(stderr, "pubcounters: %s\n", shmtop_error(p));
