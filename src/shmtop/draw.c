@@ -385,6 +385,7 @@ static void draw_graph(const struct view_model *m, const struct view_model *p,
 static const char *const help_lines[] = {
 	"p         pause / resume a shmwriter",
 	"r         reset its count to 0",
+	"j k Up Dn select a counter (libshmtop)",
 	"c         clear the history shown",
 	"d         history of value or rate",
 	"a         rescan holders (attached)",
