@@ -15,11 +15,13 @@
 set -u
 SHMTOP=$(realpath "$1")
 PUB=$(realpath "$2")
+# shellcheck disable=SC2034 # WRITER and RUN: for e2e_lib.sh
 WRITER=/bin/false # e2e_lib.sh's writer(), unused here
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
 RUN=ctr$$
 HERE=$(dirname "$(realpath "$0")")
+# shellcheck source=tests/e2e_lib.sh
 . "$HERE/e2e_lib.sh"
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/shmtop-counters.XXXXXX") || exit 1
 CLEANUPS+=("rm -rf '$TMP'")
@@ -76,6 +78,9 @@ table_values() {
 		on && $1 != "NAME" && NF >= 2 { n = ($1 == ">") ? $2 : $1; v = ($1 == ">") ? $3 : $2; print n "=" v }'
 }
 
+# table_is NAME: the table's rows show the values WANT ("name=value" lines).
+table_is() { [[ $(table_values "$1" | sort) == "$WANT" ]]; }
+
 # --- the cases ---------------------------------------------------------------
 
 test_table() {
@@ -112,7 +117,8 @@ test_table() {
 	b=$(values "$k")
 	[[ $a == "$b" ]] || { fail "values moved while paused: $a / $b"; return 1; }
 	# the table shows the values --json reads
-	until_ok 5 bash -c '[[ $1 == "$2" ]]' _ "$(table_values table | sort)" "$(sort <<<"$a")" ||
+	WANT=$(sort <<<"$a")
+	until_ok 5 table_is table ||
 		{ fail "table $(table_values table | tr '\n' ' ') != json $(tr '\n' ' ' <<<"$a")"; return 1; }
 
 	# p again resumes; r resets (resets 1, the counters start again)
