@@ -191,6 +191,38 @@ static void test_commands(void **state)
 	monitor_free(m);
 }
 
+/* A publisher that closes without removing its segment: STOPPED, its last
+ * values kept, no commands offered. */
+static void test_stopped(void **state)
+{
+	(void)state;
+	key_t key = test_key(43);
+	char why[256];
+	struct shmtop_options o = { .key = key, .accept = SHMTOP_ACCEPT_ALL };
+	shmtop_publisher *p = shmtop_open(&o, why, sizeof why);
+	assert_non_null(p);
+	struct shmtop_counter a, b;
+	assert_int_equal(shmtop_declare(p, "a", SHMTOP_COUNTER, "", &a, why, sizeof why), 0);
+	assert_int_equal(shmtop_declare(p, "b", SHMTOP_COUNTER, "", &b, why, sizeof why), 0);
+	shmtop_add(b, 77);
+	int id = shmtop_shmid(p);
+	shmtop_close(p);
+	monitor *m = monitor_new(key);
+	struct model_input in = poll_input(m);
+	assert_int_equal(in.state, MODEL_LIVE);
+	assert_int_equal(in.ncounters, 2);
+	assert_int_equal(in.counters[1].value, 77);
+	assert_int_equal(in.snap->state, SHMTOP_STATE_STOPPED);
+	static struct view_model vm;
+	in.now_mono = clock_mono_ns();
+	model_build(&vm, &in);
+	assert_int_equal(vm.health, HEALTH_STOPPED);
+	assert_false(vm.control_ok);
+	assert_null(strstr(vm.footer, "r reset"));
+	monitor_free(m);
+	shmctl(id, IPC_RMID, NULL);
+}
+
 /* A record of a version this viewer does not read is said as such, never
  * "damaged"; a version 3 header that does not check is. */
 static void test_other_versions(void **state)
@@ -230,6 +262,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_commands),
+		cmocka_unit_test(test_stopped),
 		cmocka_unit_test(test_other_versions),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
