@@ -119,6 +119,9 @@ static void lay_out(struct tui *t, const struct view_model *m)
 		.graph_min = t->have_preview ? 1
 			     : table         ? 4
 					     : 8,
+		/* the counters table before the IPC_STAT fields and processes,
+		 * up to half the screen */
+		.panel_first = table < LINES / 2 ? table : LINES / 2,
 	};
 	layout_compute(&in, &t->layout);
 	/* the counters table first in the panels, the event log below it when
