@@ -249,6 +249,50 @@ static void test_panels(void **state)
 	assert_true(l.too_small);
 }
 
+/* The counters table (panel_first) comes before the fields and processes,
+ * as long as the dashboard keeps its minimum; then more rows as before. */
+static void test_panel_first(void **state)
+{
+	(void)state;
+	struct layout_input in = { .cols = 80,
+				   .rows = 24,
+				   .value_len = 3,
+				   .details_len = 40,
+				   .nfields = 13,
+				   .nprocs = 2,
+				   .text_rows = 1,
+				   .panel_want = 14 + 256,
+				   .graph_min = 4 };
+	struct layout l;
+	layout_compute(&in, &l);
+	assert_int_equal(l.panel_h, 0); /* no room without panel_first */
+	in.panel_first = 12;
+	layout_compute(&in, &l);
+	check_rows(&l);
+	assert_int_equal(l.panel_h, 12);
+	assert_int_equal(l.panel_y, 24 - 12 - 1);
+	/* never below the dashboard's minimum */
+	in.panel_first = 20;
+	layout_compute(&in, &l);
+	check_rows(&l);
+	assert_int_equal(l.panel_h, 24 - LAYOUT_MIN_ROWS);
+	/* on a tall screen the panels take what they want and the rest */
+	in.rows = 80;
+	in.panel_first = 14;
+	layout_compute(&in, &l);
+	check_rows(&l);
+	assert_true(l.panel_h > 14);
+	assert_true(l.info_rows > 0 && l.procs_rows > 0);
+	/* panel_first below the minimum panel: as without it */
+	struct layout base;
+	in.rows = 24;
+	in.panel_first = 0;
+	layout_compute(&in, &base);
+	in.panel_first = 2;
+	layout_compute(&in, &l);
+	assert_memory_equal(&l, &base, sizeof l);
+}
+
 static void test_panels_no_room(void **state)
 {
 	(void)state;
@@ -274,6 +318,7 @@ int main(void)
 		cmocka_unit_test(test_too_small),      cmocka_unit_test(test_sizes),
 		cmocka_unit_test(test_big_needs_room), cmocka_unit_test(test_procs_and_graph),
 		cmocka_unit_test(test_panels),         cmocka_unit_test(test_panels_no_room),
+		cmocka_unit_test(test_panel_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* The view model from a snapshot, IPC_STAT and history, in each state. */
+#include <inttypes.h>
+#include <locale.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -9,9 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <wchar.h>
 
 #include <cmocka.h>
 
+#include "control.h"
 #include "model.h"
 #include "report.h"
 
@@ -451,6 +455,208 @@ static void test_json_attached(void **state)
 				    "\"attached\":[]}\n"));
 }
 
+/* ---- Version 3 records: named counters ---- */
+
+static struct model_counter ctr[3];
+
+/* Three counters: c00 (1 a second), c01 (2 a second), a gauge; the second
+ * selected, as the monitor hands it over (snap and hist the selected's). */
+static void three_counters(size_t sel)
+{
+	memset(ctr, 0, sizeof ctr);
+	const char *names[] = { "c00", "c01", "level" };
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(ctr[i].name, sizeof ctr[i].name, "%s", names[i]);
+		snprintf(ctr[i].unit, sizeof ctr[i].unit, "%s", i < 2 ? "req" : "");
+		ctr[i].gauge = i == 2;
+		ctr[i].nspark = 5;
+		for (size_t k = 0; k < 5; k++)
+			ctr[i].spark[k] =
+			    (struct shmtop_sample){ (i == 2 ? 50 : (i + 1) * 10 + (i + 1) * k),
+						    (int64_t)(96 + k) * S };
+		ctr[i].value = ctr[i].spark[4].value;
+		ctr[i].changed_wall_ns = 1700000000 * S + 250 * (S / 1000);
+		ctr[i].changed_mono_ns = 100 * S;
+	}
+	in.v3 = true;
+	in.counters = ctr;
+	in.ncounters = 3;
+	in.selected = sel;
+	in.accept = SHMTOP_CMD_ALL_BITS;
+	snap.count = ctr[sel].value;
+	in.hist = ctr[sel].spark;
+	in.nhist = ctr[sel].nspark;
+}
+
+static void test_counters_table(void **state)
+{
+	(void)state;
+	three_counters(1);
+	model_build(&m, &in);
+	assert_int_equal(m.ncounters, 3);
+	assert_string_equal(m.value, "28"); /* the selected counter's */
+	assert_string_equal(m.selected, "c01");
+	assert_string_equal(m.details, "c01  rate 2.00/s  changed <1s ago  resets 2");
+	assert_non_null(strstr(m.footer, "j/k select"));
+	model_table(&m, &in, 80, 10);
+	assert_int_equal(m.table_rows, 3);
+	assert_int_equal(m.table_first, 0);
+	assert_int_equal(m.table_sel, 1);
+	assert_string_equal(m.table_title, "counters: 3  selected 2/3");
+	assert_non_null(strstr(m.table_head, "NAME"));
+	assert_non_null(strstr(m.table_head, "VALUE"));
+	assert_non_null(strstr(m.table_head, "RATE"));
+	assert_non_null(strstr(m.table_head, "UNIT"));
+	assert_int_equal(strncmp(m.table[0], "  c00 ", 6), 0);
+	assert_int_equal(strncmp(m.table[1], "> c01 ", 6), 0); /* the selection marked */
+	assert_non_null(strstr(m.table[0], " 14 "));
+	assert_non_null(strstr(m.table[0], "1.00/s"));
+	assert_non_null(strstr(m.table[1], " 28 "));
+	assert_non_null(strstr(m.table[1], "2.00/s"));
+	assert_non_null(strstr(m.table[2], " 50 ")); /* a gauge: no rate */
+	assert_non_null(strstr(m.table[2], " - "));
+	/* every row as wide as the heads: the columns line up */
+	char *v0 = strstr(m.table[0], " 14 "), *v1 = strstr(m.table[1], " 28 ");
+	assert_int_equal(v0 - m.table[0], v1 - m.table[1]);
+
+	/* a window of 2 rows keeps the selection in view */
+	in.selected = 2;
+	model_build(&m, &in);
+	model_table(&m, &in, 80, 4);
+	assert_int_equal(m.table_rows, 2);
+	assert_int_equal(m.table_first, 1);
+	assert_int_equal(m.table_sel, 1);
+	assert_int_equal(strncmp(m.table[1], "> level", 7), 0);
+	/* the graph's title names the counter it is of */
+	model_graph(&m, &in, 40, 4, NULL);
+	assert_int_equal(strncmp(m.graph_title, "history of level: value", 23), 0);
+}
+
+/* The cells text takes on a terminal (wcswidth in a UTF-8 locale). */
+static int cells(const char *text, size_t bytes)
+{
+	wchar_t w[MODEL_TABLE_COLS];
+	char b[MODEL_TABLE_COLS];
+	snprintf(b, sizeof b, "%.*s", (int)bytes, text);
+	size_t n = mbstowcs(w, b, MODEL_TABLE_COLS);
+	assert_true(n != (size_t)-1);
+	return wcswidth(w, n);
+}
+
+/* Hostile names keep the columns: escaped, padded by cells. */
+static void test_counters_hostile(void **state)
+{
+	(void)state;
+	if (!setlocale(LC_CTYPE, "C.UTF-8")) {
+		print_message("no C.UTF-8 locale: hostile names not checked\n");
+		return;
+	}
+	three_counters(0);
+	snprintf(ctr[0].name, sizeof ctr[0].name, "wide-名前-カウンター");
+	snprintf(ctr[1].name, sizeof ctr[1].name, "back\\slash");
+	model_build(&m, &in);
+	model_table(&m, &in, 80, 10);
+	assert_int_equal(m.table_rows, 3);
+	assert_non_null(strstr(m.table[0], "wide-名前-カウンター"));
+	assert_non_null(strstr(m.table[1], "back\\\\slash"));
+	/* the VALUE column ends in the same cell on every row, and every row
+	 * takes as many cells */
+	int end[3];
+	for (int i = 0; i < 3; i++) {
+		char v[24];
+		snprintf(v, sizeof v, " %" PRIu64 " ", ctr[i].value);
+		char *at = strstr(m.table[i], v);
+		assert_non_null(at);
+		end[i] = cells(m.table[i], (size_t)(at - m.table[i]) + strlen(v) - 1);
+	}
+	assert_int_equal(end[0], end[1]);
+	assert_int_equal(end[1], end[2]);
+	assert_int_equal(cells(m.table[0], strlen(m.table[0])),
+			 cells(m.table[1], strlen(m.table[1])));
+	setlocale(LC_CTYPE, "C");
+}
+
+/* One counter: the screen as for a version 2 record, no table. */
+static void test_one_counter_unchanged(void **state)
+{
+	(void)state;
+	static struct view_model v2;
+	model_build(&v2, &in);
+	three_counters(0);
+	in.ncounters = 1;
+	snap.count = 1234;
+	in.hist = hist;
+	in.nhist = 5;
+	model_build(&m, &in);
+	assert_int_equal(model_table_want(&in), 0);
+	model_table(&m, &in, 80, 10);
+	assert_int_equal(m.table_rows, 0);
+	assert_int_equal(m.ncounters, 0);
+	assert_memory_equal(&m, &v2, sizeof m);
+	in.ncounters = 3;
+	assert_int_equal(model_table_want(&in), 5);
+}
+
+/* The keys of commands the program does not accept are not offered; what
+ * it refuses is said. */
+static void test_counters_accept(void **state)
+{
+	(void)state;
+	three_counters(0);
+	in.accept = SHMTOP_CMD_PAUSE_BIT;
+	model_build(&m, &in);
+	assert_non_null(strstr(m.footer, "p pause"));
+	assert_null(strstr(m.footer, "r reset"));
+	assert_string_equal(m.control, "controls: p pause (the program refuses reset)");
+	in.accept = SHMTOP_CMD_RESET_BIT;
+	model_build(&m, &in);
+	assert_null(strstr(m.footer, "p pause"));
+	assert_non_null(strstr(m.footer, "r reset"));
+	in.accept = 0;
+	model_build(&m, &in);
+	assert_null(strstr(m.footer, "p pause"));
+	assert_null(strstr(m.footer, "r reset"));
+	assert_string_equal(m.control, "controls: none (the program accepts no commands)");
+	assert_string_equal(model_command_notice(SHMTOP_CMD_RESET, true),
+			    "reset refused by the program");
+	assert_string_equal(model_command_notice(SHMTOP_CMD_PAUSE, true),
+			    "pause refused by the program");
+	assert_string_equal(model_command_notice(SHMTOP_CMD_RESET, false),
+			    "reset acknowledged: count restarted at 0");
+}
+
+/* --json: every counter by name, kind, unit, value, changed, rate. */
+static void test_counters_json(void **state)
+{
+	(void)state;
+	three_counters(0);
+	snprintf(ctr[1].name, sizeof ctr[1].name, "q\"uote\\");
+	model_build(&m, &in);
+	char buf[8192];
+	size_t n = report_json(&m, &in, buf, sizeof buf);
+	assert_true(n < sizeof buf);
+	assert_non_null(strstr(buf, ",\"counters\":[{\"name\":\"c00\",\"kind\":\"counter\","
+				    "\"unit\":\"req\",\"value\":14,\"changed\":1700000000.250,"
+				    "\"rate\":1.000},"));
+	assert_non_null(strstr(buf, "{\"name\":\"q\\\"uote\\\\\",\"kind\":\"counter\""));
+	assert_non_null(strstr(buf, "{\"name\":\"level\",\"kind\":\"gauge\",\"unit\":\"\","
+				    "\"value\":50,\"changed\":1700000000.250,\"rate\":null}]}\n"));
+	/* a version 2 record has no counters array */
+	in.v3 = false;
+	in.counters = NULL;
+	model_build(&m, &in);
+	report_json(&m, &in, buf, sizeof buf);
+	assert_null(strstr(buf, "counters"));
+	/* batch text lists the table */
+	in.v3 = true;
+	in.counters = ctr;
+	model_build(&m, &in);
+	report_text(&m, buf, sizeof buf);
+	assert_non_null(strstr(buf, "counters: 3  selected 1/3\n"));
+	assert_non_null(strstr(buf, "\n> c00 "));
+	assert_non_null(strstr(buf, "\n  level "));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -464,6 +670,11 @@ int main(void)
 		cmocka_unit_test_setup(test_reports, setup),
 		cmocka_unit_test_setup(test_own_attach, setup),
 		cmocka_unit_test_setup(test_json_attached, setup),
+		cmocka_unit_test_setup(test_counters_table, setup),
+		cmocka_unit_test_setup(test_counters_hostile, setup),
+		cmocka_unit_test_setup(test_one_counter_unchanged, setup),
+		cmocka_unit_test_setup(test_counters_accept, setup),
+		cmocka_unit_test_setup(test_counters_json, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -178,6 +178,56 @@ static void test_counter_name(void **state)
 			    "shmtop_counter_requ"); /* cut, terminated */
 }
 
+/* The named counters of version 3 records: a family per metric name, in
+ * order, its samples together, labels escaped, types kept apart. */
+static void test_counters(void **state)
+{
+	(void)state;
+	struct shmtop_value a[3] = {
+		{ .name = "requests", .kind = SHMTOP_COUNTER, .value = 7 },
+		{ .name = "queue \"depth\"\\", .kind = SHMTOP_GAUGE, .value = 3 },
+		{ .name = "http.req", .kind = SHMTOP_COUNTER, .value = 1 },
+	};
+	struct shmtop_value b[2] = {
+		{ .name = "requests", .kind = SHMTOP_COUNTER, .value = 9 },
+		/* sanitises to a counter's family, but is a gauge: left out */
+		{ .name = "http/req_total", .kind = SHMTOP_GAUGE, .value = 5 },
+	};
+	struct prom_counters segs3[2] = { { 0x2537, 12, a, 3 }, { 0x10, 4, b, 2 } };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(prom_write_counters(f, segs3, 2), 0);
+	fclose(f);
+	static const char want[] =
+	    "# HELP shmtop_counter_http_req_total A libshmtop counter (its name in the counter "
+	    "label).\n"
+	    "# TYPE shmtop_counter_http_req_total counter\n"
+	    "shmtop_counter_http_req_total{key=\"0x00002537\",shmid=\"12\",counter=\"http.req\"} "
+	    "1\n"
+	    "# HELP shmtop_counter_queue__depth__ A libshmtop gauge (its name in the counter "
+	    "label).\n"
+	    "# TYPE shmtop_counter_queue__depth__ gauge\n"
+	    "shmtop_counter_queue__depth__{key=\"0x00002537\",shmid=\"12\",counter=\"queue "
+	    "\\\"depth\\\"\\\\\"} 3\n"
+	    "# HELP shmtop_counter_requests_total A libshmtop counter (its name in the counter "
+	    "label).\n"
+	    "# TYPE shmtop_counter_requests_total counter\n"
+	    "shmtop_counter_requests_total{key=\"0x00000010\",shmid=\"4\",counter=\"requests\"} "
+	    "9\n"
+	    "shmtop_counter_requests_total{key=\"0x00002537\",shmid=\"12\",counter=\"requests\"} "
+	    "7\n";
+	assert_string_equal(text, want);
+	free(text);
+	/* none: nothing written */
+	f = open_memstream(&text, &len);
+	assert_int_equal(prom_write_counters(f, segs3, 0), 0);
+	fclose(f);
+	assert_string_equal(text, "");
+	free(text);
+}
+
 static void test_exposition(void **state)
 {
 	(void)state;
@@ -258,7 +308,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_escape),     cmocka_unit_test(test_counter_name),
 		cmocka_unit_test(test_exposition), cmocka_unit_test(test_writer_states),
-		cmocka_unit_test(test_syntax),
+		cmocka_unit_test(test_syntax),     cmocka_unit_test(test_counters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,9 @@
 #include "prom.h"
 
 #include <inttypes.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/shm.h>
 
 #include "clock.h"
 #include "format.h"
@@ -219,4 +221,119 @@ char *prom_counter_name(const char *name, bool counter, char *buf, size_t len)
 	}
 	buf[at] = '\0';
 	return buf;
+}
+
+/* One sample of a counter family. */
+struct csample {
+	char metric[160];
+	bool counter;
+	const struct prom_counters *seg;
+	const struct shmtop_value *v;
+};
+
+static int csample_cmp(const void *a, const void *b)
+{
+	const struct csample *x = a, *y = b;
+	int c = strcmp(x->metric, y->metric);
+	if (c)
+		return c;
+	if (x->counter != y->counter)
+		return x->counter ? -1 : 1;
+	return x->seg->shmid < y->seg->shmid ? -1 : x->seg->shmid > y->seg->shmid;
+}
+
+int prom_write_counters(FILE *out, const struct prom_counters *segs, size_t nsegs)
+{
+	size_t total = 0;
+	for (size_t i = 0; i < nsegs; i++)
+		total += segs[i].n;
+	if (!total)
+		return ferror(out) ? -1 : 0;
+	struct csample *c = calloc(total, sizeof *c);
+	if (!c)
+		return -1;
+	size_t k = 0;
+	for (size_t i = 0; i < nsegs; i++)
+		for (size_t j = 0; j < segs[i].n; j++) {
+			const struct shmtop_value *v = &segs[i].v[j];
+			c[k].counter = v->kind == SHMTOP_COUNTER;
+			prom_counter_name(v->name, c[k].counter, c[k].metric, sizeof c[k].metric);
+			c[k].seg = &segs[i];
+			c[k].v = v;
+			k++;
+		}
+	qsort(c, total, sizeof *c, csample_cmp);
+	for (size_t i = 0; i < total; i++) {
+		bool first = i == 0 || strcmp(c[i].metric, c[i - 1].metric) != 0;
+		if (!first && c[i].counter != c[i - 1].counter) {
+			/* the family is typed already: skip its other type */
+			c[i] = c[i - 1];
+			continue;
+		}
+		if (first)
+			header(out, c[i].metric, c[i].counter ? "counter" : "gauge",
+			       c[i].counter ? "A libshmtop counter (its name in the counter label)."
+					    : "A libshmtop gauge (its name in the counter label).");
+		char key[16], name[SHMTOP_NAME_MAX * 2];
+		fprintf(out, "%s{key=\"%s\",shmid=\"%d\",counter=\"%s\"} %" PRIu64 "\n",
+			c[i].metric, format_key(c[i].seg->key, key, sizeof key), c[i].seg->shmid,
+			prom_escape_label(c[i].v->name, name, sizeof name), c[i].v->value);
+	}
+	free(c);
+	return ferror(out) ? -1 : 0;
+}
+
+/* Does the segment hold a version 3 record?  A look at its header. */
+static bool is_v3(const struct sysvipc_shm *row)
+{
+	if (row->st.size < sizeof(struct shmtop_record3))
+		return false;
+	const struct shmtop_record3 *r = shmat(row->st.shmid, NULL, SHM_RDONLY);
+	if (r == (void *)-1)
+		return false;
+	bool yes = atomic_load_explicit(&r->magic, memory_order_acquire) == SHMTOP_MAGIC &&
+		   atomic_load_explicit(&r->version, memory_order_relaxed) == SHMTOP_VERSION3;
+	shmdt(r);
+	return yes;
+}
+
+int prom_read_counters(FILE *out, const struct sysvipc_shm *const *rows, size_t n)
+{
+	struct prom_counters *segs = calloc(n ? n : 1, sizeof *segs);
+	struct shmtop_value **owned = calloc(n ? n : 1, sizeof *owned);
+	if (!segs || !owned) {
+		free(segs);
+		free(owned);
+		return -1;
+	}
+	size_t ns = 0;
+	int rc = 0;
+	for (size_t i = 0; i < n && rc == 0; i++) {
+		if (!is_v3(rows[i]))
+			continue;
+		char why[256];
+		shmtop_reader *r = shmtop_reader_open(0, rows[i]->st.shmid, why, sizeof why);
+		if (!r)
+			continue;
+		struct shmtop_status st;
+		long got = shmtop_read(r, &st, NULL, 0, why, sizeof why);
+		size_t max = got > 0 ? (size_t)got : 0;
+		struct shmtop_value *v = max ? calloc(max, sizeof *v) : NULL;
+		if (v)
+			got = shmtop_read(r, &st, v, max, why, sizeof why);
+		shmtop_reader_close(r);
+		if (!v || got <= 0) {
+			free(v);
+			continue;
+		}
+		owned[ns] = v;
+		segs[ns++] = (struct prom_counters){ rows[i]->st.key, rows[i]->st.shmid, v,
+						     (size_t)got < max ? (size_t)got : max };
+	}
+	rc = prom_write_counters(out, segs, ns);
+	for (size_t i = 0; i < ns; i++)
+		free(owned[i]);
+	free(owned);
+	free(segs);
+	return rc;
 }

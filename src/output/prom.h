@@ -23,6 +23,7 @@
 #include <stdio.h>
 
 #include "shmtop/record.h"
+#include "shmtop/shmtop.h"
 #include "sysvipc.h"
 
 /* One segment to expose. */
@@ -58,6 +59,29 @@ char *prom_escape_help(const char *s, char *buf, size_t len);
  * stay apart by the counter label, which keeps the name as it is.
  * Returns buf, cut to len - 1 bytes. */
 char *prom_counter_name(const char *name, bool counter, char *buf, size_t len);
+
+/* The named counters of one version 3 record (libshmtop). */
+struct prom_counters {
+	key_t key;
+	int shmid;
+	const struct shmtop_value *v; /* n counters, as shmtop_read() copied them */
+	size_t n;
+};
+
+/* Write a metric family per counter name over the records segs: named by
+ * prom_counter_name(), typed counter or gauge, a sample per record that
+ * has it, labelled key, shmid and counter (the name as the publisher gave
+ * it, escaped).  Families are sorted by name; a counter whose name
+ * sanitises to a family already typed otherwise is left out.  Pure but for
+ * out; 0, or -1 if out of memory or a write failed. */
+int prom_write_counters(FILE *out, const struct prom_counters *segs, size_t nsegs);
+
+/* Read the version 3 records among the SysV segments rows[0, n) (attaching
+ * each segment this user may read, SHM_RDONLY, for a look at its header,
+ * and a version 3 one again through the library's reader) and write their
+ * counters with prom_write_counters().  For --values only: it attaches.
+ * 0, or -1 as prom_write_counters(). */
+int prom_read_counters(FILE *out, const struct sysvipc_shm *const *rows, size_t n);
 
 /* Write the exposition to out.  Pure but for out; returns 0, or -1 if a
  * write failed (ferror(out)). */

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
 #include "format.h"
 #include "json.h"
 #include "names.h"
@@ -65,6 +66,14 @@ size_t report_text(const struct view_model *m, char *buf, size_t len)
 		put(&o, "%s\n", m->control);
 	for (size_t i = 0; i < m->nfields; i++)
 		put(&o, "%-8s %s\n", m->fields[i].label, m->fields[i].value);
+	if (m->table_rows) {
+		put(&o, "%s\n%s\n", m->table_title, m->table_head);
+		for (size_t i = 0; i < m->table_rows; i++)
+			put(&o, "%s\n", m->table[i]);
+		if (m->table_first + m->table_rows < m->ncounters)
+			put(&o, "  ... %zu more (--json lists every counter)\n",
+			    m->ncounters - m->table_first - m->table_rows);
+	}
 	if (m->have_value)
 		put(&o, "%s\n%s\n", m->spark_title, m->spark);
 	put(&o, "\n");
@@ -119,6 +128,38 @@ static void put_attached(struct out *o, const struct model_input *in)
 		put_str(o, p->command);
 		put(o, ",\"viewer\":%s}",
 		    in->self_pid > 0 && p->pid == in->self_pid ? "true" : "false");
+	}
+	put(o, "]");
+}
+
+/* A time in seconds since the epoch with milliseconds, or null for 0. */
+static void put_secs(struct out *o, int64_t ns)
+{
+	if (ns <= 0)
+		put(o, "null");
+	else
+		put(o, "%" PRId64 ".%03" PRId64, ns / NS_PER_SEC, ns % NS_PER_SEC / NS_PER_MS);
+}
+
+/* A version 3 record's counters: "counters":[{name, kind, unit, value,
+ * changed, rate}], rate null for a gauge. */
+static void put_counters(struct out *o, const struct model_input *in)
+{
+	if (!in->v3 || !in->counters)
+		return;
+	put(o, ",\"counters\":[");
+	for (size_t i = 0; i < in->ncounters; i++) {
+		const struct model_counter *c = &in->counters[i];
+		put(o, "%s{\"name\":", i ? "," : "");
+		put_str(o, c->name);
+		put(o, ",\"kind\":\"%s\",\"unit\":", c->gauge ? "gauge" : "counter");
+		put_str(o, c->unit);
+		put(o, ",\"value\":%" PRIu64 ",\"changed\":", c->value);
+		put_secs(o, c->changed_wall_ns);
+		if (c->gauge)
+			put(o, ",\"rate\":null}");
+		else
+			put(o, ",\"rate\":%.3f}", spark_rate(c->spark, c->nspark));
 	}
 	put(o, "]");
 }
@@ -180,6 +221,7 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 		    ",\"writer_proc_state\":null,\"busy\":null");
 	}
 	put_attached(&o, in);
+	put_counters(&o, in);
 	put(&o, "}\n");
 	finish(&o);
 	return o.pos;

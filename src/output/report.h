@@ -25,7 +25,8 @@ enum shmtop_exit {
 	SHMTOP_EXIT_DIFFERS = 7, /* --check found differences */
 };
 
-/* The model as text lines, each ending in '\n', into buf.  Returns the
+/* The model as text lines, each ending in '\n', into buf (with a version 3
+ * record's counters table, at most MODEL_TABLE_ROWS rows).  Returns the
  * length it needed (as snprintf: may exceed len - 1 if truncated). */
 size_t report_text(const struct view_model *m, char *buf, size_t len);
 
@@ -41,7 +42,12 @@ size_t report_text(const struct view_model *m, char *buf, size_t len);
  * attached_unreadable (processes whose maps could not be read) and attached,
  * an array of {pid, uid, user, map ("rw" or "ro"), maps, command, viewer},
  * viewer true on this process's own line; the three null when not scanned
- * (not attached, or no segment).  Strings follow json.h: valid
+ * (not attached, or no segment); then, for a version 3 record (named
+ * counters), counters: an array of {name, kind ("counter" or "gauge"),
+ * unit, value, changed (seconds since the epoch, milliseconds; null if
+ * never), rate (per second over the newest samples; null for a gauge)},
+ * every counter of the record (count is then the selected one's, the
+ * first).  Strings follow json.h: valid
  * UTF-8 always.  in must be what m was built from.  Looks up user and group
  * names.  Returns the length it needed, as report_text(). */
 size_t report_json(const struct view_model *m, const struct model_input *in, char *buf, size_t len);

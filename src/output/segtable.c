@@ -680,6 +680,22 @@ int segtable_prom(FILE *out, const struct inventory *s, const struct segtable_ou
 	return rc || ferror(out) ? -1 : 0;
 }
 
+/* With --values: the named counters of the version 3 records among the
+ * SysV rows shown (prom.h), after the exposition's other families. */
+static int prom_values(FILE *out, const struct inventory *s, const struct segtable_output *o)
+{
+	const struct sysvipc_shm **rows = calloc(s->n ? s->n : 1, sizeof *rows);
+	if (!rows)
+		return -1;
+	size_t n = 0;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->rows[i].kind == INVENTORY_SYSV && shown(s, i, o))
+			rows[n++] = &s->rows[i].shm;
+	int rc = prom_read_counters(out, rows, n);
+	free(rows);
+	return rc;
+}
+
 int segtable_batch(FILE *out, const struct segtable_output *o, unsigned flags)
 {
 	struct inventory s;
@@ -699,6 +715,8 @@ int segtable_batch(FILE *out, const struct segtable_output *o, unsigned flags)
 			inventory_sort(&s, o->sort, o->reverse);
 			int rc = o->format == SEGTABLE_PROM ? segtable_prom(out, &s, o)
 							    : segtable_write(out, &s, o);
+			if (rc == 0 && o->format == SEGTABLE_PROM && (flags & INVENTORY_RECORDS))
+				rc = prom_values(out, &s, o);
 			int e = errno;
 			free(s.rows);
 			inventory_free(&s);

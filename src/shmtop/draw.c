@@ -385,6 +385,7 @@ static void draw_graph(const struct view_model *m, const struct view_model *p,
 static const char *const help_lines[] = {
 	"p         pause / resume a shmwriter",
 	"r         reset its count to 0",
+	"j k Up Dn select a counter (libshmtop)",
 	"c         clear the history shown",
 	"d         history of value or rate",
 	"a         rescan holders (attached)",
@@ -483,6 +484,34 @@ void draw_screen(const struct view_model *m, const struct view_model *prev, cons
 	}
 	if (help)
 		draw_help(s);
+}
+
+void draw_counters(const struct view_model *m, const struct view_model *prev, int y, int h,
+		   const struct draw_style *s)
+{
+	if (h <= 0)
+		return;
+	if (prev && (prev->table_rows != m->table_rows || prev->table_sel != m->table_sel ||
+		     prev->table_first != m->table_first))
+		prev = NULL;
+	if (!prev || !same(m->table_title, prev->table_title))
+		rule(y, m->table_title, A_NORMAL, s);
+	if (h > 1 && (!prev || !same(m->table_head, prev->table_head))) {
+		blank(y + 1, 0);
+		put_n(y + 1, 0, m->table_head, COLS, A_BOLD);
+	}
+	for (int r = 0; r + 2 < h; r++) {
+		const char *text = (size_t)r < m->table_rows ? m->table[r] : "";
+		if (prev && same(text, (size_t)r < prev->table_rows ? prev->table[r] : ""))
+			continue;
+		blank(y + 2 + r, 0);
+		if (y + 2 + r >= LINES - 1)
+			continue; /* the footer's row */
+		/* a row is at most COLS - 1 cells (model_table()), and UTF-8 */
+		attrset((int)(r == m->table_sel ? A_REVERSE : A_NORMAL));
+		mvaddstr(y + 2 + r, 0, text);
+		attrset((int)(A_NORMAL));
+	}
 }
 
 int draw_text_rows(const struct view_model *m, const struct draw_style *s, int cols)

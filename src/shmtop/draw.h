@@ -33,6 +33,12 @@ void draw_screen(const struct view_model *m, const struct view_model *prev, cons
  * ASCII with --ascii); never the DEC charset in UTF-8. */
 void draw_hline(int y, int x, int n, const struct draw_style *s);
 
+/* Draw m's counters table on rows y .. y + h - 1: its title rule, the
+ * column heads and the rows, the selected one in reverse; with prev, only
+ * the rows whose text changed. */
+void draw_counters(const struct view_model *m, const struct view_model *prev, int y, int h,
+		   const struct draw_style *s);
+
 /* The rows, 1 to DRAW_TEXT_ROWS_MAX, that m's message (without a value) or
  * control text (with one) takes word-wrapped at cols: struct layout_input's
  * text_rows. */

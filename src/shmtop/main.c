@@ -81,7 +81,9 @@ static bool pause_delay(const struct options *o)
 static int run_batch(monitor *mon, const struct options *o, bool utf8)
 {
 	static struct view_model m;
-	static char out[16384];
+	static char small[16384];
+	char *out = small; /* grown for a record with many counters */
+	size_t size = sizeof small;
 	struct model_input in = { 0 };
 	for (long i = 0; !quit_flag && (!o->iterations || i < o->iterations); i++) {
 		if (i > 0 && !pause_delay(o))
@@ -94,16 +96,34 @@ static int run_batch(monitor *mon, const struct options *o, bool utf8)
 		in.spark_width = BATCH_SPARK_WIDTH;
 		in.delay_tenths = o->delay_tenths;
 		model_build(&m, &in);
-		size_t n = o->json ? report_json(&m, &in, out, sizeof out)
-				   : report_text(&m, out, sizeof out);
-		if (n >= sizeof out)
-			n = sizeof out - 1;
-		if (fwrite(out, 1, n, stdout) != n)
+		size_t n = o->json ? report_json(&m, &in, out, size) : report_text(&m, out, size);
+		if (n >= size) {
+			char *big = malloc(n + 1);
+			if (big) {
+				if (out != small)
+					free(out);
+				out = big;
+				size = n + 1;
+				n = o->json ? report_json(&m, &in, out, size)
+					    : report_text(&m, out, size);
+			}
+			if (n >= size)
+				n = size - 1;
+		}
+		if (fwrite(out, 1, n, stdout) != n) {
+			if (out != small)
+				free(out);
 			return write_error();
+		}
 		int st = flush_stdout(SHMTOP_EXIT_OK);
-		if (st != SHMTOP_EXIT_OK)
+		if (st != SHMTOP_EXIT_OK) {
+			if (out != small)
+				free(out);
 			return st;
+		}
 	}
+	if (out != small)
+		free(out);
 	return report_status(&m);
 }
 

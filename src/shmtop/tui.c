@@ -63,6 +63,7 @@ struct tui {
 	struct preview preview;
 	bool have_preview;
 	struct drawlog_drawn panel_drawn;
+	int table_h; /* rows of the panels given to the counters table */
 	objmon *obj; /* the detail view shows this object (not a SysV segment) instead of mon */
 	struct model_object obj_in;
 };
@@ -82,8 +83,8 @@ static bool full_redraw(const struct tui *t)
 	return !p || t->help || t->drawn_help ||
 	       memcmp(&t->layout, &t->drawn_layout, sizeof t->layout) != 0 ||
 	       m->state != p->state || m->have_value != p->have_value || m->nfields != p->nfields ||
-	       m->have_procs != p->have_procs || m->graph.width != p->graph.width ||
-	       m->graph.height != p->graph.height;
+	       m->have_procs != p->have_procs || m->ncounters != p->ncounters ||
+	       m->graph.width != p->graph.width || m->graph.height != p->graph.height;
 }
 
 /* Name the key to the list in the footer, and what q does when the list
@@ -103,6 +104,7 @@ static void footer_keys(const struct tui *t, struct view_model *m)
  * spare: the one layout of the frame. */
 static void lay_out(struct tui *t, const struct view_model *m)
 {
+	int table = t->obj ? 0 : model_table_want(&t->in);
 	const struct layout_input in = {
 		.cols = COLS,
 		.rows = LINES,
@@ -113,10 +115,20 @@ static void lay_out(struct tui *t, const struct view_model *m)
 			  : m->have_value ? 0
 					  : -1,
 		.text_rows = draw_text_rows(m, &t->style, COLS),
-		.panel_want = drawlog_want(t->have_preview ? (int)t->preview.nlines : 0),
-		.graph_min = t->have_preview ? 1 : 8,
+		.panel_want = table + drawlog_want(t->have_preview ? (int)t->preview.nlines : 0),
+		.graph_min = t->have_preview ? 1
+			     : table         ? 4
+					     : 8,
+		/* the counters table before the IPC_STAT fields and processes,
+		 * up to half the screen */
+		.panel_first = table < LINES / 2 ? table : LINES / 2,
 	};
 	layout_compute(&in, &t->layout);
+	/* the counters table first in the panels, the event log below it when
+	 * there is room for one */
+	t->table_h = table < t->layout.panel_h ? table : t->layout.panel_h;
+	if (table && t->layout.panel_h - t->table_h < LAYOUT_PANEL_MIN_ROWS)
+		t->table_h = t->layout.panel_h;
 }
 
 /* The detail view of an object that is not a SysV segment: the same
@@ -159,10 +171,8 @@ static void render(struct tui *t)
 	}
 	if (t->waiting && monitor_acked(t->mon, t->ticket)) {
 		t->waiting = false;
-		notice(t, t->pending == SHMTOP_CMD_RESET
-			      ? "reset acknowledged: count restarted at 0"
-			  : t->pending == SHMTOP_CMD_PAUSE ? "pause acknowledged: writer PAUSED"
-							   : "resume acknowledged: writer running");
+		notice(t, model_command_notice(t->pending,
+					       monitor_refused(t->mon, t->ticket, t->pending)));
 	}
 	if (t->obj) {
 		render_object(t);
@@ -194,9 +204,15 @@ static void render(struct tui *t)
 
 	if (full_redraw(t))
 		t->panel_drawn.valid = false; /* draw_screen() erases */
-	draw_screen(m, full_redraw(t) ? NULL : t->drawn, &t->layout, &t->style, t->help);
-	if (t->layout.panel_h > 0 && !t->help)
-		drawlog_draw(t->layout.panel_y, t->layout.panel_h,
+	if (!t->layout.too_small && t->table_h > 0)
+		model_table(m, &t->in, COLS - 1, t->table_h);
+	bool full = full_redraw(t);
+	draw_screen(m, full ? NULL : t->drawn, &t->layout, &t->style, t->help);
+	if (t->table_h > 0 && !t->help && !t->layout.too_small)
+		draw_counters(m, full ? NULL : t->drawn, t->layout.panel_y, t->table_h, &t->style);
+	int log_h = t->layout.panel_h - t->table_h;
+	if (log_h > 0 && !t->help)
+		drawlog_draw(t->layout.panel_y + t->table_h, log_h,
 			     t->have_preview ? &t->preview : NULL, &t->log.ring, &t->style,
 			     &t->panel_drawn);
 	t->drawn = m;
@@ -417,6 +433,15 @@ static bool key(struct tui *t, int ch, int64_t *next_poll)
 		break;
 	case 'd':
 	case 'D': t->mode = t->mode == SPARK_VALUE ? SPARK_RATE : SPARK_VALUE; break;
+	case KEY_UP:
+	case 'k':
+	case KEY_DOWN:
+	case 'j':
+		if (t->obj)
+			break;
+		monitor_select(t->mon, ch == KEY_UP || ch == 'k' ? -1 : 1);
+		t->have_scale = false; /* another series */
+		break;
 	case 'a':
 	case 'A':
 		if (t->obj)

@@ -123,8 +123,15 @@ void layout_compute(const struct layout_input *in, struct layout *l)
 	dashboard(in, in->rows, l);
 	if (l->too_small)
 		return;
+	/* panels first: the dashboard on the rows they leave */
+	int first = min_int(min_int(in->panel_first, in->panel_want), in->rows - LAYOUT_MIN_ROWS);
+	if (first < LAYOUT_PANEL_MIN_ROWS)
+		first = 0;
+	if (first)
+		dashboard(in, in->rows - first, l);
 	int graph_min = min_int(l->graph_h, in->graph_min);
-	for (int k = min_int(in->panel_want, in->rows); k >= LAYOUT_PANEL_MIN_ROWS; k--) {
+	for (int k = min_int(in->panel_want, in->rows); k >= LAYOUT_PANEL_MIN_ROWS && k >= first;
+	     k--) {
 		struct layout t;
 		dashboard(in, in->rows - k, &t);
 		if (!keeps(&t, l, graph_min))
@@ -135,6 +142,12 @@ void layout_compute(const struct layout_input *in, struct layout *l)
 		l->panel_y = in->rows - 1 - k;
 		l->panel_h = k;
 		return;
+	}
+	if (first) { /* the dashboard as laid out for the first rows */
+		l->rows = in->rows;
+		l->footer_y = in->rows - 1;
+		l->panel_y = in->rows - 1 - first;
+		l->panel_h = first;
 	}
 }
 

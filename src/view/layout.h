@@ -37,6 +37,8 @@ struct layout_input {
 	int text_rows;      /* rows of the wrapped control text, or of the message */
 	int panel_want;     /* rows the preview and event log could use, 0: none */
 	int graph_min;      /* graph rows they leave the dashboard (all it has, if fewer) */
+	int panel_first;    /* rows of panel_want the panels get before the dashboard's
+			     * optional parts (the counters table), 0: none */
 };
 
 struct layout {

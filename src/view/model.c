@@ -13,7 +13,10 @@
 
 #include <sys/sysmacros.h>
 
+#include "control.h"
+#include "countertable.h"
 #include "format.h"
+#include "listview.h"
 #include "names.h"
 
 static enum model_health health_of(const struct model_input *in)
@@ -180,9 +183,20 @@ static void control_of(struct view_model *m, const struct model_input *in)
 {
 	m->control_ok =
 	    in->control_ok && in->snap && m->health != HEALTH_DEAD && m->health != HEALTH_STOPPED;
-	if (m->control_ok)
+	unsigned acc = in->v3 ? in->accept : SHMTOP_CMD_ALL_BITS;
+	if (m->control_ok && acc == SHMTOP_CMD_ALL_BITS)
 		snprintf(m->control, sizeof m->control, "controls: p %s, r reset",
 			 m->health == HEALTH_PAUSED ? "resume" : "pause");
+	else if (m->control_ok && acc == SHMTOP_CMD_PAUSE_BIT)
+		snprintf(m->control, sizeof m->control,
+			 "controls: p %s (the program refuses reset)",
+			 m->health == HEALTH_PAUSED ? "resume" : "pause");
+	else if (m->control_ok && acc == SHMTOP_CMD_RESET_BIT)
+		snprintf(m->control, sizeof m->control,
+			 "controls: r reset (the program refuses pause)");
+	else if (m->control_ok)
+		snprintf(m->control, sizeof m->control,
+			 "controls: none (the program accepts no commands)");
 	else if (in->snap && (m->health == HEALTH_DEAD || m->health == HEALTH_STOPPED))
 		snprintf(m->control, sizeof m->control, "controls disabled: no writer running");
 	else if (in->snap)
@@ -330,6 +344,15 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
 		snprintf(m->graph_title, sizeof m->graph_title, "history: value  min %s  max %s%s",
 			 count_text(g->lo, a, sizeof a), count_text(g->hi, b, sizeof b), every);
 	}
+	if (in->v3 && in->ncounters > 1 && in->selected < in->ncounters) {
+		/* whose history: the selected counter's */
+		char name[96], t[sizeof m->graph_title];
+		snprintf(t, sizeof t, "%s", m->graph_title + strlen("history:"));
+		model_escape(in->counters[in->selected].name, name, sizeof name);
+		int cut = snprintf(m->graph_title, sizeof m->graph_title, "history of %.30s:%.70s",
+				   name, t);
+		(void)cut;
+	}
 	m->graph_top[0] = m->graph_mid[0] = m->graph_base[0] = '\0';
 	if (g->scale.span > 0.0) {
 		graph_label(g->scale.base + g->scale.span, m->graph_top, sizeof m->graph_top);
@@ -342,15 +365,21 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
  * controls, c and d only with a history. */
 static void footer_of(struct view_model *m, const struct model_input *in)
 {
-	char control[32] = "", history[32] = "";
+	char control[32] = "", history[32] = "", select[16] = "";
+	unsigned acc = in->v3 ? in->accept : SHMTOP_CMD_ALL_BITS;
 	if (m->control_ok)
-		snprintf(control, sizeof control, "p %s  r reset  ",
-			 m->health == HEALTH_PAUSED ? "resume" : "pause");
+		snprintf(control, sizeof control, "%s%s%s",
+			 !(acc & SHMTOP_CMD_PAUSE_BIT) ? ""
+			 : m->health == HEALTH_PAUSED  ? "p resume  "
+						       : "p pause  ",
+			 acc & SHMTOP_CMD_RESET_BIT ? "r reset  " : "", "");
+	if (in->v3 && in->ncounters > 1)
+		snprintf(select, sizeof select, "j/k select  ");
 	if (in->snap)
 		snprintf(history, sizeof history, "c clear  d %s  ",
 			 in->spark_mode == SPARK_RATE ? "value" : "rate");
-	snprintf(m->footer, sizeof m->footer, "%s%sa rescan  +/- delay %d.%ds  ? help  q quit",
-		 control, history, in->delay_tenths / 10, in->delay_tenths % 10);
+	snprintf(m->footer, sizeof m->footer, "%s%s%sa rescan  +/- delay %d.%ds  ? help  q quit",
+		 select, control, history, in->delay_tenths / 10, in->delay_tenths % 10);
 }
 
 void model_build(struct view_model *m, const struct model_input *in)
@@ -382,6 +411,15 @@ void model_build(struct view_model *m, const struct model_input *in)
 			 format_rate(m->rate, a, sizeof a), format_age(m->age_ns, b, sizeof b),
 			 in->snap->resets);
 	}
+	if (in->v3 && in->ncounters > 1 && in->selected < in->ncounters) {
+		m->ncounters = in->ncounters;
+		model_escape(in->counters[in->selected].name, m->selected, sizeof m->selected);
+		/* the selected counter's name before its rate */
+		char d[sizeof m->details];
+		snprintf(d, sizeof d, "%s", m->details);
+		int cut = snprintf(m->details, sizeof m->details, "%.40s  %.50s", m->selected, d);
+		(void)cut;
+	}
 	writer_of(m, in);
 	control_of(m, in);
 	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
@@ -389,6 +427,82 @@ void model_build(struct view_model *m, const struct model_input *in)
 	procs_of(m, in);
 	spark_of(m, in);
 	footer_of(m, in);
+	/* batch output's table: the screen lays out its own (model_table()) */
+	model_table(m, in, 100, MODEL_TABLE_ROWS + 2);
+}
+
+const char *model_command_notice(int cmd, bool refused)
+{
+	switch (cmd) {
+	case SHMTOP_CMD_RESET:
+		return refused ? "reset refused by the program"
+			       : "reset acknowledged: count restarted at 0";
+	case SHMTOP_CMD_PAUSE:
+		return refused ? "pause refused by the program"
+			       : "pause acknowledged: writer PAUSED";
+	default:
+		return refused ? "resume refused by the program"
+			       : "resume acknowledged: writer running";
+	}
+}
+
+int model_table_want(const struct model_input *in)
+{
+	if (!in->v3 || in->ncounters < 2)
+		return 0;
+	size_t n = in->ncounters < MODEL_TABLE_ROWS ? in->ncounters : MODEL_TABLE_ROWS;
+	return (int)n + 2;
+}
+
+/* Counter c as the table takes it. */
+static struct countertable_in table_in(const struct model_counter *c)
+{
+	return (struct countertable_in){ .name = c->name,
+					 .unit = c->unit,
+					 .gauge = c->gauge,
+					 .value = c->value,
+					 .hist = c->spark,
+					 .nhist = c->nspark };
+}
+
+void model_table(struct view_model *m, const struct model_input *in, int width, int rows)
+{
+	m->table_rows = 0;
+	m->table_first = 0;
+	m->table_sel = -1;
+	m->table_title[0] = m->table_head[0] = '\0';
+	if (!in->v3 || in->ncounters < 2 || rows < 3)
+		return;
+	if (width > 200) /* a row's bytes: up to 3 a cell of sparkline */
+		width = 200;
+	size_t n = in->ncounters, show = (size_t)rows - 2;
+	if (show > MODEL_TABLE_ROWS)
+		show = MODEL_TABLE_ROWS;
+	if (show > n)
+		show = n;
+	/* the window: the selection in view, as low as it can be */
+	size_t sel = in->selected < n ? in->selected : 0;
+	size_t first = sel >= show ? sel - show + 1 : 0;
+	struct countertable_in c[MODEL_TABLE_ROWS];
+	for (size_t i = 0; i < show; i++)
+		c[i] = table_in(&in->counters[first + i]);
+	struct countertable_cols cols;
+	countertable_columns(width - 2, c, show, &cols); /* room for the "> " mark */
+	char head[MODEL_TABLE_COLS];
+	snprintf(m->table_head, sizeof m->table_head, "  %s",
+		 countertable_header(&cols, head, sizeof head));
+	snprintf(m->table_title, sizeof m->table_title, "counters: %zu  selected %zu/%zu", n,
+		 sel + 1, n);
+	for (size_t i = 0; i < show; i++) {
+		bool me = first + i == sel;
+		memcpy(m->table[i], me ? "> " : "  ", 2);
+		countertable_row(&cols, &c[i], in->spark_mode, in->utf8, m->table[i] + 2,
+				 sizeof m->table[i] - 2);
+		if (me)
+			m->table_sel = (int)i;
+	}
+	m->table_rows = show;
+	m->table_first = first;
 }
 
 char *model_escape(const char *s, char *buf, size_t len)

@@ -47,6 +47,21 @@ enum model_health {
 
 enum model_tone { TONE_NORMAL, TONE_GOOD, TONE_WARN, TONE_BAD };
 
+/* One named counter of a version 3 record (libshmtop), as the monitor read
+ * it: its metadata (checked: UTF-8 name, ASCII unit, but still the
+ * publisher's bytes), its published value and its newest history samples
+ * (for the table's sparkline and rate). */
+#define MODEL_COUNTER_SPARK 64
+struct model_counter {
+	char name[SHMTOP_NAME3_MAX];
+	char unit[SHMTOP_UNIT3_MAX];
+	bool gauge;
+	uint64_t value;
+	int64_t changed_wall_ns, changed_mono_ns;
+	struct shmtop_sample spark[MODEL_COUNTER_SPARK]; /* oldest first */
+	size_t nspark;
+};
+
 /* What the model is built from.  Pointers may be NULL where noted; none is
  * kept after model_build() returns. */
 struct model_input {
@@ -78,9 +93,19 @@ struct model_input {
 	size_t spark_width; /* cells, at most MODEL_SPARK_MAX */
 	int delay_tenths;
 	const char *notice; /* a message from the UI, or NULL */
+
+	/* A version 3 record: its counters (snap, hist and nhist are then the
+	 * selected counter's, as a version 2 record's count), NULL otherwise. */
+	const struct model_counter *counters;
+	size_t ncounters;
+	size_t selected; /* index into counters */
+	bool v3;
+	unsigned accept; /* SHMTOP_CMD_*_BIT the publisher serves (v3; v2: all) */
 };
 
 #define MODEL_FIELDS 13
+#define MODEL_TABLE_ROWS 48 /* counters table rows shown at most */
+#define MODEL_TABLE_COLS 512
 /* How the viewer's own attach is marked: after its lpid, before its command
  * in the attached processes. */
 #define MODEL_SELF_MARK "(this viewer)"
@@ -129,6 +154,17 @@ struct view_model {
 	char graph_title[128]; /* "history: value  min 3  max 120  1 column = 1 sample" */
 	char graph_top[GRAPH_LABEL_W + 1], graph_mid[GRAPH_LABEL_W + 1],
 	    graph_base[GRAPH_LABEL_W + 1];
+
+	/* The counters table of a record with more than one counter (only with
+	 * model_table()): a title, the column heads, then the rows shown. */
+	size_t ncounters;     /* counters in the record (0: version 2, or none) */
+	char selected[96];    /* the selected counter's name, escaped */
+	char table_title[96]; /* "counters: 12  selected 3/12 requests" */
+	char table_head[MODEL_TABLE_COLS];
+	size_t table_rows;  /* rows in table[] */
+	size_t table_first; /* index of the counter on table[0] */
+	int table_sel;      /* row of table[] selected, -1: none shown */
+	char table[MODEL_TABLE_ROWS][MODEL_TABLE_COLS];
 };
 
 /* Build m from in.  Pure, apart from reading the local time zone. */
@@ -138,6 +174,20 @@ void model_build(struct view_model *m, const struct model_input *in);
  * width x height cells, keeping the scale prev (NULL: a fresh one). */
 void model_graph(struct view_model *m, const struct model_input *in, size_t width, unsigned height,
 		 const struct graph_scale *prev);
+
+/* The counters table rows wanted for in: 0 with one counter or none (the
+ * screen is then as for a version 2 record), else a title, the heads and
+ * a row per counter. */
+int model_table_want(const struct model_input *in);
+
+/* Fill m's counters table for width cells and rows rows (title and heads
+ * included), the window keeping the selected counter in view. */
+void model_table(struct view_model *m, const struct model_input *in, int width, int rows);
+
+/* What the viewer says once the command it sent (SHMTOP_CMD_PAUSE, _RESUME
+ * or _RESET, control.h) is acknowledged: applied, or refused by the program
+ * ("reset refused by the program"). */
+const char *model_command_notice(int cmd, bool refused);
 
 /* The detail view of an object that is not a SysV segment: a POSIX object
  * in /dev/shm, a memfd, or a deleted object still held (an inventory row).

@@ -18,6 +18,7 @@
 #include "ipcstat.h"
 #include "names.h"
 #include "proc.h"
+#include "reader.h"
 #include "segment.h"
 #include "sysvipc.h"
 
@@ -48,6 +49,17 @@ struct monitor {
 	char comm[32];
 	char owner[80], creator[80];
 	pid_t self; /* this viewer: its own attach is shown as such */
+
+	/* A version 3 record (named counters): read with reader.h. */
+	bool v3;
+	struct shmtop_status3 st3;   /* header as checked, status as last copied */
+	struct shmtop_layout3 lay3;  /* the layout the header implies */
+	struct shmtop_pubval3 *vals; /* capacity entries */
+	struct model_counter *ctr;   /* capacity entries; [0, known) have their metadata */
+	uint32_t cap3, known;
+	size_t nctr;
+	size_t sel;
+	char sel_name[SHMTOP_NAME3_MAX]; /* the selection, kept by name */
 };
 
 monitor *monitor_new(key_t key)
@@ -87,8 +99,20 @@ static void names_of(monitor *m)
 }
 
 /* The attached segment was removed or replaced: let it go. */
+static void forget_v3(monitor *m)
+{
+	free(m->vals);
+	free(m->ctr);
+	m->vals = NULL;
+	m->ctr = NULL;
+	m->v3 = false;
+	m->cap3 = m->known = 0;
+	m->nctr = 0;
+}
+
 static void lose_segment(monitor *m)
 {
+	forget_v3(m);
 	m->removed_shmid = m->seg.shmid;
 	segment_detach(&m->seg);
 	m->state = MODEL_REMOVED;
@@ -198,7 +222,7 @@ static int read_busy(monitor *m, char *why, size_t whylen)
 	return 0;
 }
 
-static void read_record(monitor *m)
+static void read_record2(monitor *m)
 {
 	struct shmtop_snapshot s;
 	char why[256];
@@ -246,6 +270,261 @@ static void read_record(monitor *m)
 	snprintf(m->why, sizeof m->why, "%s", why);
 	if (m->have_snap)
 		read_writer(m);
+}
+
+/* ---- Version 3: named counters -------------------------------------- */
+
+/* The newest samples (at most max) of counter i from the history ring,
+ * oldest first, as shmtop_read_history() reads them: rows the publisher
+ * may be overwriting are dropped.  *first is the sample number of out[0]. */
+static size_t history3(const monitor *m, size_t i, struct shmtop_sample *out, size_t max,
+		       uint64_t floor, uint64_t *first)
+{
+	const struct shmtop_record3 *rec = m->seg.data;
+	uint64_t cap = m->st3.hist_cap;
+	const char *rows = (const char *)m->seg.data + m->lay3.hist_off;
+	uint64_t h0 = atomic_load_explicit(&rec->hist_next, memory_order_acquire);
+	uint64_t n = max < cap - 1 ? max : cap - 1;
+	if (floor > h0)
+		floor = 0;
+	if (n > h0 - floor)
+		n = h0 - floor;
+	uint64_t f = h0 - n;
+	for (uint64_t k = 0; k < n; k++) {
+		const _Atomic uint64_t *row =
+		    (const void *)(rows + ((f + k) % cap) * m->lay3.row_size);
+		out[k].mono_ns = (int64_t)atomic_load_explicit(&row[0], memory_order_relaxed);
+		out[k].value = atomic_load_explicit(&row[1 + i], memory_order_relaxed);
+	}
+	atomic_thread_fence(memory_order_acquire);
+	uint64_t h1 = atomic_load_explicit(&rec->hist_next, memory_order_relaxed);
+	uint64_t drop = 0;
+	if (h1 < h0)
+		return *first = 0;
+	if (h1 >= cap && h1 - cap + 1 > f)
+		drop = h1 - cap + 1 - f;
+	if (drop >= n)
+		return *first = h1, 0;
+	memmove(out, out + drop, (size_t)(n - drop) * sizeof *out);
+	*first = f + drop;
+	return (size_t)(n - drop);
+}
+
+/* Check and keep the metadata of counters [known, n).  0, or -1 with why. */
+static int learn_meta3(monitor *m, uint32_t n, char *why, size_t whylen)
+{
+	const struct shmtop_meta3 *meta =
+	    (const void *)((const char *)m->seg.data + m->lay3.meta_off);
+	char reason[160];
+	for (uint32_t i = m->known; i < n; i++) {
+		if (atomic_load_explicit(&meta[i].published, memory_order_acquire) != 1) {
+			snprintf(why, whylen, "counter %u is counted but not published", i);
+			return -1;
+		}
+		struct model_counter *c = &m->ctr[i];
+		memcpy(c->name, meta[i].name, sizeof c->name);
+		memcpy(c->unit, meta[i].unit, sizeof c->unit);
+		uint32_t kind = meta[i].kind;
+		if (reader_check_name(c->name, sizeof c->name, reason, sizeof reason) ||
+		    reader_check_unit(c->unit, sizeof c->unit, reason, sizeof reason)) {
+			snprintf(why, whylen, "counter %u: %s", i, reason);
+			return -1;
+		}
+		if (kind != SHMTOP_KIND3_COUNTER && kind != SHMTOP_KIND3_GAUGE) {
+			snprintf(why, whylen, "counter %u: kind %u unknown", i, kind);
+			return -1;
+		}
+		c->gauge = kind == SHMTOP_KIND3_GAUGE;
+		m->known = i + 1;
+	}
+	return 0;
+}
+
+/* The selected counter as a version 2 snapshot: the model, the graph and
+ * the control segment's proof of belonging take it as they take a v2 one. */
+static void snap_of_v3(monitor *m)
+{
+	const struct shmtop_status3 *s = &m->st3;
+	struct shmtop_snapshot *o = &m->snap;
+	memset(o, 0, sizeof *o);
+	o->magic = s->magic;
+	o->version = s->version;
+	o->token = s->token;
+	o->writer_pid = s->writer_pid;
+	o->writer_start = s->writer_start;
+	o->started_ns = s->started_ns;
+	o->beat_ns = s->beat_ns;
+	o->interval_ns = s->period_ns;
+	o->state = s->state;
+	o->resets = s->resets;
+	o->reset_ack = s->reset_ack;
+	o->hist_next = s->hist_next;
+	o->writers = s->writers;
+	o->control_id = s->control_id;
+	o->request_ack = s->request_ack;
+	if (m->nctr) {
+		const struct model_counter *c = &m->ctr[m->sel];
+		o->count = c->value;
+		o->wall_ns = c->changed_wall_ns;
+		o->mono_ns = c->changed_mono_ns;
+	}
+}
+
+/* Keep the selection on the same name; the first counter otherwise. */
+static void reselect(monitor *m)
+{
+	if (m->sel < m->nctr && strcmp(m->ctr[m->sel].name, m->sel_name) == 0)
+		return;
+	m->sel = 0;
+	for (size_t i = 0; i < m->nctr; i++)
+		if (strcmp(m->ctr[i].name, m->sel_name) == 0) {
+			m->sel = i;
+			break;
+		}
+	if (m->nctr)
+		memcpy(m->sel_name, m->ctr[m->sel].name, sizeof m->sel_name);
+}
+
+/* Take a copy of the status and values (under the seqlock if whole), then
+ * the metadata and history.  0, or -1 with why. */
+static enum shmtop_read_status copy3(monitor *m, bool whole, char *why, size_t whylen)
+{
+	struct shmtop_status3 st = m->st3;
+	enum shmtop_read_status rs =
+	    reader_copy(m->seg.data, &m->lay3, &st, m->vals, whole, why, whylen);
+	if (rs != SHMTOP_READ_OK)
+		return rs;
+	if (learn_meta3(m, st.ncounters, why, whylen))
+		return SHMTOP_READ_INVALID;
+	m->st3 = st;
+	m->nctr = st.ncounters;
+	for (size_t i = 0; i < m->nctr; i++) {
+		struct model_counter *c = &m->ctr[i];
+		uint64_t first;
+		c->value = m->vals[i].value;
+		c->changed_wall_ns = m->vals[i].changed_wall_ns;
+		c->changed_mono_ns = m->vals[i].changed_mono_ns;
+		c->nspark = history3(m, i, c->spark, MODEL_COUNTER_SPARK, 0, &first);
+	}
+	reselect(m);
+	if (m->hist_floor > st.hist_next)
+		m->hist_floor = 0;
+	m->nhist = m->nctr
+		       ? history3(m, m->sel, m->hist, SHMTOP_HISTORY, m->hist_floor, &m->hist_first)
+		       : 0;
+	snap_of_v3(m);
+	return SHMTOP_READ_OK;
+}
+
+static void read_record3(monitor *m)
+{
+	char why[256];
+	if (!m->v3) {
+		struct shmtop_status3 h;
+		struct shmtop_layout3 lay;
+		switch (reader_header(m->seg.data, m->seg.size, &h, &lay, why, sizeof why)) {
+		case SHMTOP_READ_OK: break;
+		case SHMTOP_READ_EMPTY: m->state = MODEL_STARTING; return;
+		default:
+			m->state = MODEL_DAMAGED;
+			m->have_snap = false;
+			m->nhist = 0;
+			snprintf(m->why, sizeof m->why, "%s", why);
+			return;
+		}
+		m->vals = calloc(h.capacity, sizeof *m->vals);
+		m->ctr = calloc(h.capacity, sizeof *m->ctr);
+		if (!m->vals || !m->ctr) {
+			forget_v3(m);
+			m->state = MODEL_ERROR;
+			snprintf(m->why, sizeof m->why, "out of memory for %u counters",
+				 h.capacity);
+			return;
+		}
+		m->v3 = true;
+		m->st3 = h;
+		m->lay3 = lay;
+		m->cap3 = h.capacity;
+		m->have_snap = false;
+		m->hist_floor = 0;
+	}
+	switch (copy3(m, true, why, sizeof why)) {
+	case SHMTOP_READ_OK:
+		m->have_snap = true;
+		m->busy = false;
+		m->state = MODEL_LIVE;
+		m->why[0] = '\0';
+		m->removed_shmid = -1;
+		read_writer(m);
+		segment_attach_control(&m->seg, &m->snap, m->stat.uid);
+		return;
+	case SHMTOP_READ_EMPTY: m->state = MODEL_STARTING; return;
+	case SHMTOP_READ_BUSY:
+		if (!m->have_snap || m->busy) {
+			char why2[256];
+			if (copy3(m, false, why2, sizeof why2) == SHMTOP_READ_OK) {
+				m->have_snap = m->busy = true;
+				m->state = MODEL_LIVE;
+				snprintf(m->why, sizeof m->why,
+					 "record busy: its publisher stopped in the middle of an "
+					 "update; the values shown may be torn");
+				m->removed_shmid = -1;
+				read_writer(m);
+				return;
+			}
+		}
+		break;
+	case SHMTOP_READ_INVALID:
+		if (!m->have_snap) {
+			m->state = MODEL_DAMAGED;
+			m->nhist = 0;
+			snprintf(m->why, sizeof m->why, "%s", why);
+			return;
+		}
+		m->state = MODEL_LIVE;
+		snprintf(m->why, sizeof m->why, "damaged libshmtop record: %.200s", why);
+		read_writer(m);
+		return;
+	}
+	m->state = m->have_snap ? MODEL_LIVE : MODEL_ERROR;
+	snprintf(m->why, sizeof m->why, "%s", why);
+	if (m->have_snap)
+		read_writer(m);
+}
+
+/* The version a shmtop record says it has, or 0 for no shmtop record. */
+static uint32_t record_version(const monitor *m)
+{
+	if (m->seg.size < 16)
+		return 0;
+	const struct shmtop_record3 *r = m->seg.data;
+	if (atomic_load_explicit(&r->magic, memory_order_acquire) != SHMTOP_MAGIC)
+		return 0;
+	return atomic_load_explicit(&r->version, memory_order_relaxed);
+}
+
+static void read_record(monitor *m)
+{
+	uint32_t version = record_version(m);
+	if (version == SHMTOP_VERSION3 || m->v3) {
+		if (version != SHMTOP_VERSION3) {
+			m->state = MODEL_LIVE;
+			snprintf(m->why, sizeof m->why, "record version changed to %u", version);
+			return;
+		}
+		read_record3(m);
+		return;
+	}
+	if (version != 0 && version != SHMTOP_VERSION) {
+		m->state = MODEL_FOREIGN;
+		m->have_snap = false;
+		m->nhist = 0;
+		snprintf(m->why, sizeof m->why,
+			 "a version %u shmtop record: this shmtop reads versions %u and %u",
+			 version, SHMTOP_VERSION, SHMTOP_VERSION3);
+		return;
+	}
+	read_record2(m);
 }
 
 void monitor_poll(monitor *m)
@@ -304,6 +583,39 @@ void monitor_input(const monitor *m, struct model_input *in)
 	in->writer_pstate = m->have_snap ? m->writer_pstate : 0;
 	in->control_ok = m->seg.ctl != NULL && m->state == MODEL_LIVE;
 	in->control_why = m->seg.shmid < 0 ? "not attached" : m->seg.ctl_why;
+	in->v3 = m->v3 && m->have_snap;
+	in->counters = in->v3 ? m->ctr : NULL;
+	in->ncounters = in->v3 ? m->nctr : 0;
+	in->selected = in->v3 ? m->sel : 0;
+	in->accept = in->v3 ? m->st3.accept : SHMTOP_CMD_ALL_BITS;
+}
+
+void monitor_select(monitor *m, int step)
+{
+	if (!m->v3 || m->nctr == 0)
+		return;
+	long to = (long)m->sel + step;
+	if (to < 0)
+		to = 0;
+	if (to >= (long)m->nctr)
+		to = (long)m->nctr - 1;
+	if ((size_t)to == m->sel)
+		return;
+	m->sel = (size_t)to;
+	memcpy(m->sel_name, m->ctr[m->sel].name, sizeof m->sel_name);
+	m->hist_floor = 0;
+	uint64_t first;
+	m->nhist = history3(m, m->sel, m->hist, SHMTOP_HISTORY, 0, &first);
+	m->hist_first = first;
+	snap_of_v3(m);
+}
+
+bool monitor_refused(const monitor *m, uint32_t ticket, enum shmtop_command cmd)
+{
+	if (!m->v3 || !m->have_snap || !control_acked(m->st3.refused_req, ticket))
+		return false;
+	uint32_t bit = cmd == SHMTOP_CMD_RESET ? SHMTOP_CMD_RESET_BIT : SHMTOP_CMD_PAUSE_BIT;
+	return (m->st3.refused_cmds & bit) != 0;
 }
 
 int monitor_send(monitor *m, enum shmtop_command cmd, uint32_t *ticket)
@@ -343,5 +655,6 @@ void monitor_free(monitor *m)
 		return;
 	segment_detach(&m->seg);
 	proc_watch_close(&m->watch);
+	forget_v3(m);
 	free(m);
 }

@@ -3,7 +3,10 @@
  * Watching one key over its whole life: no segment yet, a live writer, a
  * dead or stalled one, the segment removed (IPC_RMID turns its key to 0 and
  * sets dest) and a new one made on the same key, or a segment that is not
- * ours.  Each monitor_poll() takes one IPC_STAT and one validated snapshot;
+ * ours.  Each monitor_poll() takes one IPC_STAT and one validated snapshot
+ * (of a version 2 record, or of a version 3 record's named counters, read
+ * with reader.h: every counter's value and newest samples, the selected
+ * one's whole history);
  * between polls the monitor holds the last good ones, so a dead writer's
  * last value stays on screen.  Used by the full-screen viewer and batch mode.
  */
@@ -43,6 +46,15 @@ int monitor_send(monitor *m, enum shmtop_command cmd, uint32_t *ticket);
 
 /* Has the writer acknowledged ticket, as of the last poll? */
 bool monitor_acked(const monitor *m, uint32_t ticket);
+
+/* A version 3 record: move the selected counter step rows (clamped); the
+ * selection is kept by name from then on.  Nothing for version 2. */
+void monitor_select(monitor *m, int step);
+
+/* Did the publisher refuse cmd, sent with ticket, as of the last poll?
+ * (Once acknowledged: a version 3 publisher may refuse the commands it does
+ * not serve.) */
+bool monitor_refused(const monitor *m, uint32_t ticket, enum shmtop_command cmd);
 
 /* Forget the history shown so far; newer samples still appear. */
 void monitor_clear_history(monitor *m);
