@@ -347,23 +347,31 @@ void shmtop_reader_close(shmtop_reader *r)
 	free(r);
 }
 
+int reader_meta(const void *seg, const struct shmtop_layout3 *lay, uint32_t i, char *name,
+		char *unit, uint32_t *kind, char *why, size_t whylen)
+{
+	const struct shmtop_meta3 *m = (const void *)((const char *)seg + lay->meta_off);
+	char reason[160];
+	if (atomic_load_explicit(&m[i].published, memory_order_acquire) != 1)
+		FAIL("counter %u is counted but its metadata is not published", i);
+	memcpy(name, m[i].name, SHMTOP_NAME3_MAX);
+	memcpy(unit, m[i].unit, SHMTOP_UNIT3_MAX);
+	*kind = m[i].kind;
+	if (reader_check_name(name, SHMTOP_NAME3_MAX, reason, sizeof reason) ||
+	    reader_check_unit(unit, SHMTOP_UNIT3_MAX, reason, sizeof reason))
+		FAIL("counter %u: %s", i, reason);
+	if (*kind != SHMTOP_KIND3_COUNTER && *kind != SHMTOP_KIND3_GAUGE)
+		FAIL("counter %u: kind %u unknown", i, *kind);
+	return 0;
+}
+
 /* Check and keep the metadata of counters [r->known, n). */
 static int learn_meta(shmtop_reader *r, uint32_t n, char *why, size_t whylen)
 {
-	const struct shmtop_meta3 *m = (const void *)((const char *)r->seg + r->lay.meta_off);
-	char reason[160];
 	for (uint32_t i = r->known; i < n; i++) {
-		if (atomic_load_explicit(&m[i].published, memory_order_acquire) != 1)
-			FAIL("counter %u is counted but its metadata is not published", i);
 		struct reader_meta *k = &r->meta[i];
-		memcpy(k->name, m[i].name, sizeof k->name);
-		memcpy(k->unit, m[i].unit, sizeof k->unit);
-		k->kind = m[i].kind;
-		if (reader_check_name(k->name, sizeof k->name, reason, sizeof reason) ||
-		    reader_check_unit(k->unit, sizeof k->unit, reason, sizeof reason))
-			FAIL("counter %u: %s", i, reason);
-		if (k->kind != SHMTOP_KIND3_COUNTER && k->kind != SHMTOP_KIND3_GAUGE)
-			FAIL("counter %u: kind %u unknown", i, k->kind);
+		if (reader_meta(r->seg, &r->lay, i, k->name, k->unit, &k->kind, why, whylen))
+			return -1;
 		r->known = i + 1;
 	}
 	return 0;
@@ -436,41 +444,62 @@ long shmtop_read(shmtop_reader *r, struct shmtop_status *st, struct shmtop_value
 	return (long)s->ncounters;
 }
 
-size_t shmtop_read_history(shmtop_reader *r, size_t i, uint64_t *values, int64_t *mono_ns,
-			   size_t max)
+size_t reader_history(const void *seg, const struct shmtop_layout3 *lay, uint32_t hist_cap,
+		      size_t i, uint64_t floor, struct shmtop_sample *out, size_t max,
+		      uint64_t *first)
 {
-	const struct shmtop_record3 *rec = r->seg;
-	uint64_t cap = r->hdr.hist_cap;
-	if (i >= r->hdr.capacity)
-		return 0;
-	const char *rows = (const char *)r->seg + r->lay.hist_off;
+	const struct shmtop_record3 *rec = seg;
+	uint64_t cap = hist_cap;
+	const char *rows = (const char *)seg + lay->hist_off;
 	uint64_t h0 = atomic_load_explicit(&rec->hist_next, memory_order_acquire);
 	/* the oldest row may be mid-overwrite */
 	uint64_t n = max < cap - 1 ? max : cap - 1;
-	if (n > h0)
-		n = h0;
-	uint64_t first = h0 - n;
+	if (floor > h0)
+		floor = 0;
+	if (n > h0 - floor)
+		n = h0 - floor;
+	uint64_t f = h0 - n;
 	for (uint64_t k = 0; k < n; k++) {
 		const _Atomic uint64_t *row =
-		    (const void *)(rows + ((first + k) % cap) * r->lay.row_size);
-		if (mono_ns)
-			mono_ns[k] = (int64_t)atomic_load_explicit(&row[0], RELAXED);
-		values[k] = atomic_load_explicit(&row[1 + i], RELAXED);
+		    (const void *)(rows + ((f + k) % cap) * lay->row_size);
+		out[k].mono_ns = (int64_t)atomic_load_explicit(&row[0], RELAXED);
+		out[k].value = atomic_load_explicit(&row[1 + i], RELAXED);
 	}
 	atomic_thread_fence(memory_order_acquire);
 	uint64_t h1 = atomic_load_explicit(&rec->hist_next, RELAXED);
 	/* Row j survived the copy only if row j + cap has not been begun. */
 	uint64_t drop = 0;
+	*first = 0;
 	if (h1 < h0)
 		return 0; /* hist_next went back: not an honest publisher */
-	if (h1 >= cap && h1 - cap + 1 > first)
-		drop = h1 - cap + 1 - first;
-	if (drop >= n)
+	if (h1 >= cap && h1 - cap + 1 > f)
+		drop = h1 - cap + 1 - f;
+	if (drop >= n) {
+		*first = h1;
 		return 0;
-	memmove(values, values + drop, (size_t)(n - drop) * sizeof *values);
-	if (mono_ns)
-		memmove(mono_ns, mono_ns + drop, (size_t)(n - drop) * sizeof *mono_ns);
+	}
+	memmove(out, out + drop, (size_t)(n - drop) * sizeof *out);
+	*first = f + drop;
 	return (size_t)(n - drop);
+}
+
+size_t shmtop_read_history(shmtop_reader *r, size_t i, uint64_t *values, int64_t *mono_ns,
+			   size_t max)
+{
+	if (i >= r->hdr.capacity || max == 0)
+		return 0;
+	struct shmtop_sample *s = malloc(max * sizeof *s);
+	if (!s)
+		return 0;
+	uint64_t first;
+	size_t n = reader_history(r->seg, &r->lay, r->hdr.hist_cap, i, 0, s, max, &first);
+	for (size_t k = 0; k < n; k++) {
+		values[k] = s[k].value;
+		if (mono_ns)
+			mono_ns[k] = s[k].mono_ns;
+	}
+	free(s);
+	return n;
 }
 
 const struct shmtop_record3 *reader_record(const shmtop_reader *r)

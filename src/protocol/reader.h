@@ -42,6 +42,21 @@ enum shmtop_read_status reader_copy(const void *seg, const struct shmtop_layout3
 				    struct shmtop_status3 *st, struct shmtop_pubval3 *v, bool whole,
 				    char *why, size_t whylen);
 
+/* Copy and check the metadata of counter i (< the header's capacity) of
+ * the record at seg: published, its name and unit (name and unit hold
+ * SHMTOP_NAME3_MAX and SHMTOP_UNIT3_MAX bytes) and kind.  0, or -1 with
+ * the reason in why. */
+int reader_meta(const void *seg, const struct shmtop_layout3 *lay, uint32_t i, char *name,
+		char *unit, uint32_t *kind, char *why, size_t whylen);
+
+/* The newest samples (at most max, and at most hist_cap - 1: the oldest row
+ * may be mid-overwrite) of counter i, numbered from floor on, oldest first,
+ * into out, dropping any row the publisher began overwriting during the
+ * copy.  *first is the sample number of out[0].  Returns how many. */
+size_t reader_history(const void *seg, const struct shmtop_layout3 *lay, uint32_t hist_cap,
+		      size_t i, uint64_t floor, struct shmtop_sample *out, size_t max,
+		      uint64_t *first);
+
 /* The viewer's side, for tests now and the viewer next: the mapping, a
  * checked copy of the whole status, and a wait for a command's ticket. */
 const struct shmtop_record3 *reader_record(const shmtop_reader *r);

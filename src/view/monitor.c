@@ -274,66 +274,21 @@ static void read_record2(monitor *m)
 
 /* ---- Version 3: named counters -------------------------------------- */
 
-/* The newest samples (at most max) of counter i from the history ring,
- * oldest first, as shmtop_read_history() reads them: rows the publisher
- * may be overwriting are dropped.  *first is the sample number of out[0]. */
+/* The newest samples (at most max) of counter i, from floor on. */
 static size_t history3(const monitor *m, size_t i, struct shmtop_sample *out, size_t max,
 		       uint64_t floor, uint64_t *first)
 {
-	const struct shmtop_record3 *rec = m->seg.data;
-	uint64_t cap = m->st3.hist_cap;
-	const char *rows = (const char *)m->seg.data + m->lay3.hist_off;
-	uint64_t h0 = atomic_load_explicit(&rec->hist_next, memory_order_acquire);
-	uint64_t n = max < cap - 1 ? max : cap - 1;
-	if (floor > h0)
-		floor = 0;
-	if (n > h0 - floor)
-		n = h0 - floor;
-	uint64_t f = h0 - n;
-	for (uint64_t k = 0; k < n; k++) {
-		const _Atomic uint64_t *row =
-		    (const void *)(rows + ((f + k) % cap) * m->lay3.row_size);
-		out[k].mono_ns = (int64_t)atomic_load_explicit(&row[0], memory_order_relaxed);
-		out[k].value = atomic_load_explicit(&row[1 + i], memory_order_relaxed);
-	}
-	atomic_thread_fence(memory_order_acquire);
-	uint64_t h1 = atomic_load_explicit(&rec->hist_next, memory_order_relaxed);
-	uint64_t drop = 0;
-	if (h1 < h0)
-		return *first = 0;
-	if (h1 >= cap && h1 - cap + 1 > f)
-		drop = h1 - cap + 1 - f;
-	if (drop >= n)
-		return *first = h1, 0;
-	memmove(out, out + drop, (size_t)(n - drop) * sizeof *out);
-	*first = f + drop;
-	return (size_t)(n - drop);
+	return reader_history(m->seg.data, &m->lay3, m->st3.hist_cap, i, floor, out, max, first);
 }
 
 /* Check and keep the metadata of counters [known, n).  0, or -1 with why. */
 static int learn_meta3(monitor *m, uint32_t n, char *why, size_t whylen)
 {
-	const struct shmtop_meta3 *meta =
-	    (const void *)((const char *)m->seg.data + m->lay3.meta_off);
-	char reason[160];
 	for (uint32_t i = m->known; i < n; i++) {
-		if (atomic_load_explicit(&meta[i].published, memory_order_acquire) != 1) {
-			snprintf(why, whylen, "counter %u is counted but not published", i);
-			return -1;
-		}
 		struct model_counter *c = &m->ctr[i];
-		memcpy(c->name, meta[i].name, sizeof c->name);
-		memcpy(c->unit, meta[i].unit, sizeof c->unit);
-		uint32_t kind = meta[i].kind;
-		if (reader_check_name(c->name, sizeof c->name, reason, sizeof reason) ||
-		    reader_check_unit(c->unit, sizeof c->unit, reason, sizeof reason)) {
-			snprintf(why, whylen, "counter %u: %s", i, reason);
+		uint32_t kind;
+		if (reader_meta(m->seg.data, &m->lay3, i, c->name, c->unit, &kind, why, whylen))
 			return -1;
-		}
-		if (kind != SHMTOP_KIND3_COUNTER && kind != SHMTOP_KIND3_GAUGE) {
-			snprintf(why, whylen, "counter %u: kind %u unknown", i, kind);
-			return -1;
-		}
 		c->gauge = kind == SHMTOP_KIND3_GAUGE;
 		m->known = i + 1;
 	}
