@@ -200,6 +200,30 @@ static void read_writer(monitor *m)
 		m->writer_pstate = st;
 }
 
+/* A record that fails its checks: damaged while nothing good was read,
+ * else the last good snapshot is kept and the reason said. */
+static void damaged(monitor *m, const char *what, const char *why)
+{
+	if (!m->have_snap) {
+		m->state = MODEL_DAMAGED;
+		m->nhist = 0;
+		snprintf(m->why, sizeof m->why, "%s", why);
+		return;
+	}
+	m->state = MODEL_LIVE;
+	snprintf(m->why, sizeof m->why, "damaged %s record: %.200s", what, why);
+	read_writer(m);
+}
+
+/* A payload that will not read: keep the last good one, say why. */
+static void unreadable(monitor *m, const char *why)
+{
+	m->state = m->have_snap ? MODEL_LIVE : MODEL_ERROR;
+	snprintf(m->why, sizeof m->why, "%s", why);
+	if (m->have_snap)
+		read_writer(m);
+}
+
 /* The seqlock read stayed busy and there is no good snapshot: the writer
  * stopped (or died) in the middle of an update.  Copy the fields one by
  * one, as a writer taking over does, and keep the copy if each field is
@@ -253,23 +277,10 @@ static void read_record2(monitor *m)
 			return;
 		}
 		record_read(m->seg.data, m->seg.size, &s, why, sizeof why);
-		if (!m->have_snap) {
-			m->state = MODEL_DAMAGED;
-			m->nhist = 0;
-			snprintf(m->why, sizeof m->why, "%s", why);
-			return;
-		}
-		/* keep the last good snapshot, but say the record is damaged */
-		m->state = MODEL_LIVE;
-		snprintf(m->why, sizeof m->why, "damaged shmwriter record: %.200s", why);
-		read_writer(m);
+		damaged(m, "shmwriter", why);
 		return;
 	}
-	/* A payload that will not read: keep the last good one, say why. */
-	m->state = m->have_snap ? MODEL_LIVE : MODEL_ERROR;
-	snprintf(m->why, sizeof m->why, "%s", why);
-	if (m->have_snap)
-		read_writer(m);
+	unreadable(m, why);
 }
 
 /* ---- Version 3: named counters -------------------------------------- */
@@ -429,22 +440,9 @@ static void read_record3(monitor *m)
 			}
 		}
 		break;
-	case SHMTOP_READ_INVALID:
-		if (!m->have_snap) {
-			m->state = MODEL_DAMAGED;
-			m->nhist = 0;
-			snprintf(m->why, sizeof m->why, "%s", why);
-			return;
-		}
-		m->state = MODEL_LIVE;
-		snprintf(m->why, sizeof m->why, "damaged libshmtop record: %.200s", why);
-		read_writer(m);
-		return;
+	case SHMTOP_READ_INVALID: damaged(m, "libshmtop", why); return;
 	}
-	m->state = m->have_snap ? MODEL_LIVE : MODEL_ERROR;
-	snprintf(m->why, sizeof m->why, "%s", why);
-	if (m->have_snap)
-		read_writer(m);
+	unreadable(m, why);
 }
 
 /* The version a shmtop record says it has, or 0 for no shmtop record. */
