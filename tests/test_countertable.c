@@ -33,9 +33,9 @@ static struct countertable_in counters[3];
 
 static void three(void)
 {
-	counters[0] = (struct countertable_in){ "requests", "", false, 119, rising, 20 };
-	counters[1] = (struct countertable_in){ "bytes_out", "B", false, 123456789, rising, 20 };
-	counters[2] = (struct countertable_in){ "connections", "", true, 7, level, 20 };
+	counters[0] = (struct countertable_in){ "requests", "", false, 119, rising, 20, 0 };
+	counters[1] = (struct countertable_in){ "bytes_out", "B", false, 123456789, rising, 20, 0 };
+	counters[2] = (struct countertable_in){ "connections", "", true, 7, level, 20, 0 };
 }
 
 static void test_columns(void **state)
@@ -84,19 +84,40 @@ static void test_rows(void **state)
 	char buf[512];
 	countertable_columns(60, counters, 3, &c);
 	assert_string_equal(countertable_row(&c, &counters[1], SPARK_VALUE, false, buf, sizeof buf),
-			    "bytes_out    123456789        1.00/s  B     __..--::==++**##");
+			    "bytes_out    123456789        1.00/s  B     ++++ ---::::====");
+	/* The sparkline sweeps: sample s in cell s % 16, the cell after the
+	 * newest (19 -> cell 3) blank; the scale is 96..128, a step of 16
+	 * twice, about 105..119. */
 	/* a gauge has no rate, and its flat history draws at the bottom */
 	assert_string_equal(countertable_row(&c, &counters[2], SPARK_VALUE, false, buf, sizeof buf),
-			    "connections          7             -        ________________");
+			    "connections          7             -        ____ ___________");
 	/* in rate mode a steady counter is flat */
 	countertable_row(&c, &counters[0], SPARK_RATE, false, buf, sizeof buf);
-	assert_non_null(strstr(buf, "  ________________"));
-	/* UTF-8 blocks, newest last: the top one */
+	assert_non_null(strstr(buf, "  ____ ___________"));
+	/* One sample more changes two cells of the sparkline, the new one and
+	 * the gap after it, while the scale holds: a terminal is sent those. */
+	char before[512], after[512];
+	countertable_row(&c, &counters[1], SPARK_VALUE, false, before, sizeof before);
+	struct shmtop_sample more[21];
+	memcpy(more, rising, sizeof rising);
+	more[20] = (struct shmtop_sample){ .value = 120, .mono_ns = 20 * S };
+	struct countertable_in grown = { "bytes_out", "B", false, 123456789, more, 21, 0 };
+	countertable_row(&c, &grown, SPARK_VALUE, false, after, sizeof after);
+	assert_int_equal(strlen(before), strlen(after));
+	size_t changed = 0;
+	for (size_t i = 0; i < strlen(before); i++)
+		changed += before[i] != after[i];
+	assert_int_equal(changed, 2);
+	assert_non_null(strstr(after, "++++* --::::===="));
+	/* the same history numbered from elsewhere sits elsewhere, not shifted */
+	grown.first = 3;
+	countertable_row(&c, &grown, SPARK_VALUE, false, after, sizeof after);
+	assert_non_null(strstr(after, "===++++* --::::="));
+	/* UTF-8 blocks */
 	countertable_row(&c, &counters[0], SPARK_VALUE, true, buf, sizeof buf);
-	assert_non_null(strstr(buf, "\xe2\x96\x88")); /* █ */
-	assert_int_equal(strcmp(buf + strlen(buf) - 3, "\xe2\x96\x88"), 0);
+	assert_non_null(strstr(buf, "\xe2\x96\x86")); /* ▆, the newest of 105..119 */
 	/* no history yet: rate 0, no sparkline glyphs */
-	struct countertable_in fresh = { "fresh", "", false, 0, NULL, 0 };
+	struct countertable_in fresh = { "fresh", "", false, 0, NULL, 0, 0 };
 	assert_string_equal(countertable_row(&c, &fresh, SPARK_VALUE, false, buf, sizeof buf),
 			    "fresh                0           0/s");
 }
@@ -110,7 +131,7 @@ static void test_hostile_names(void **state)
 				"a very long counter name that goes on and on and on" };
 	struct countertable_in c[5];
 	for (int i = 0; i < 5; i++)
-		c[i] = (struct countertable_in){ names[i], "\x07u", false, 42, rising, 20 };
+		c[i] = (struct countertable_in){ names[i], "\x07u", false, 42, rising, 20, 0 };
 	struct countertable_cols cols;
 	countertable_columns(70, c, 5, &cols);
 	assert_int_equal(cols.name, COUNTERTABLE_NAME_MAX);

@@ -128,16 +128,17 @@ char *countertable_row(const struct countertable_cols *cols, const struct counte
 	cell(buf, len, &at, value, cols->value, true);
 	cell(buf, len, &at, rate, cols->rate, true);
 	cell(buf, len, &at, c->unit, cols->unit, false);
-	if (cols->spark > 0 && at + 1 < len) {
-		double series[COUNTERTABLE_SPARK_MAX], lo, hi;
+	if (cols->spark > 0 && c->nhist > 0 && at + 1 < len) {
+		double series[COUNTERTABLE_SPARK_MAX];
 		char spark[SPARK_BYTES(COUNTERTABLE_SPARK_MAX)];
-		/* the newest samples only: no more than the cells plus one (a rate
-		 * takes two samples a value) */
-		size_t want = (size_t)cols->spark + 1, from = c->nhist > want ? c->nhist - want : 0;
+		/* the newest samples only: as many as the cells (a rate takes two
+		 * samples a value; its newest is the newest sample's) */
+		size_t want = (size_t)cols->spark, from = c->nhist > want ? c->nhist - want : 0;
 		size_t n =
 		    spark_series(c->hist + from, c->nhist - from, c->gauge ? SPARK_VALUE : mode,
 				 series, COUNTERTABLE_SPARK_MAX);
-		spark_render(series, n, (size_t)cols->spark, utf8, spark, sizeof spark, &lo, &hi);
+		spark_sweep(series, n, c->first + c->nhist - 1, (size_t)cols->spark, utf8, spark,
+			    sizeof spark);
 		format_append(buf, len, &at, "%*s%s", GAP, "", spark);
 	}
 	return trim(buf, at);

@@ -26,6 +26,7 @@ struct countertable_in {
 	uint64_t value;
 	const struct shmtop_sample *hist; /* nhist samples, oldest first */
 	size_t nhist;
+	uint64_t first; /* the sample number of hist[0] (the sparkline sweeps by it) */
 };
 
 #define COUNTERTABLE_NAME_MAX 32 /* cells of the name column at the most */
@@ -50,7 +51,9 @@ char *countertable_header(const struct countertable_cols *cols, char *buf, size_
 
 /* Counter c as a row: the value in full digits, the rate over its recent
  * history ("-" for a gauge), the sparkline of its values (or rates, mode)
- * in UTF-8 blocks or ASCII.  Pure but for the locale. */
+ * in UTF-8 blocks or ASCII, sweeping (spark_sweep()): a new sample changes
+ * two of its cells, so a screen of counters that change every second sends
+ * little.  Pure but for the locale. */
 char *countertable_row(const struct countertable_cols *cols, const struct countertable_in *c,
 		       enum spark_mode mode, bool utf8, char *buf, size_t len);
 

@@ -462,7 +462,8 @@ static struct countertable_in table_in(const struct model_counter *c)
 					 .gauge = c->gauge,
 					 .value = c->value,
 					 .hist = c->spark,
-					 .nhist = c->nspark };
+					 .nhist = c->nspark,
+					 .first = c->spark_first };
 }
 
 void model_table(struct view_model *m, const struct model_input *in, int width, int rows)

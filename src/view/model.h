@@ -60,6 +60,7 @@ struct model_counter {
 	int64_t changed_wall_ns, changed_mono_ns;
 	struct shmtop_sample spark[MODEL_COUNTER_SPARK]; /* oldest first */
 	size_t nspark;
+	uint64_t spark_first; /* the sample number of spark[0] */
 };
 
 /* What the model is built from.  Pointers may be NULL where noted; none is

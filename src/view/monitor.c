@@ -366,11 +366,10 @@ static enum shmtop_read_status copy3(monitor *m, bool whole, char *why, size_t w
 	m->nctr = st.ncounters;
 	for (size_t i = 0; i < m->nctr; i++) {
 		struct model_counter *c = &m->ctr[i];
-		uint64_t first;
 		c->value = m->vals[i].value;
 		c->changed_wall_ns = m->vals[i].changed_wall_ns;
 		c->changed_mono_ns = m->vals[i].changed_mono_ns;
-		c->nspark = history3(m, i, c->spark, MODEL_COUNTER_SPARK, 0, &first);
+		c->nspark = history3(m, i, c->spark, MODEL_COUNTER_SPARK, 0, &c->spark_first);
 	}
 	reselect(m);
 	if (m->hist_floor > st.hist_next)

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "spark.h"
 
+#include <math.h>
 #include <string.h>
 
 size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mode, double *out,
@@ -90,4 +91,60 @@ double spark_rate(const struct shmtop_sample *h, size_t n)
 	if (first == last || dt <= 0)
 		return 0.0;
 	return (double)(h[last].value - h[first].value) * 1e9 / (double)dt;
+}
+
+/* [*lo, *hi]: a range holding [min, max] that moves in steps: a power of
+ * two wide, at most twice max - min, starting at a multiple of it. */
+static void stepped(double min, double max, double *lo, double *hi)
+{
+	if (!(max > min)) {
+		*lo = *hi = min;
+		return;
+	}
+	double step = exp2(ceil(log2(max - min)));
+	*lo = floor(min / step) * step;
+	*hi = *lo + 2 * step;
+}
+
+size_t spark_sweep(const double *v, size_t n, uint64_t last, size_t width, bool utf8, char *out,
+		   size_t outlen)
+{
+	if (outlen == 0)
+		return 0;
+	out[0] = '\0';
+	if (width == 0)
+		return 0;
+	size_t shown = n < width - 1 ? n : width - 1;
+	const double *first = v + (n - shown);
+	double min = 0, max = 0, lo, hi;
+	for (size_t i = 0; i < shown; i++) {
+		if (i == 0 || first[i] < min)
+			min = first[i];
+		if (i == 0 || first[i] > max)
+			max = first[i];
+	}
+	stepped(min, max, &lo, &hi);
+	size_t pos = 0, cells = 0;
+	for (size_t c = 0; c < width; c++) {
+		/* the sample in cell c: the newest s <= last with s % width == c */
+		uint64_t back = (last % width + width - c) % width; /* samples before the newest */
+		const char *g = " ";
+		char ascii[2] = { 0, 0 };
+		if (back < shown && back <= last) {
+			double x = first[shown - 1 - back];
+			unsigned level = hi > lo ? (unsigned)((x - lo) / (hi - lo) * 8.0) : 0;
+			if (level > 7)
+				level = 7;
+			ascii[0] = SPARK_ASCII_RAMP[level];
+			g = utf8 ? blocks[level] : ascii;
+		}
+		size_t gl = strlen(g);
+		if (pos + gl >= outlen)
+			break;
+		memcpy(out + pos, g, gl);
+		pos += gl;
+		cells++;
+	}
+	out[pos] = '\0';
+	return cells;
 }
