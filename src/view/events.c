@@ -73,24 +73,34 @@ struct diff {
 	size_t added;
 };
 
+/* Push one event, its text formatted from fmt and ap. */
+static void vpush(struct events_ring *r, int64_t wall_ns, enum event_kind kind, int shmid,
+		  key_t key, pid_t pid, uint64_t n, const char *fmt, va_list ap)
+    __attribute__((format(printf, 8, 0)));
+static void vpush(struct events_ring *r, int64_t wall_ns, enum event_kind kind, int shmid,
+		  key_t key, pid_t pid, uint64_t n, const char *fmt, va_list ap)
+{
+	struct event e;
+	memset(&e, 0, sizeof e);
+	e.wall_ns = wall_ns;
+	e.kind = kind;
+	e.shmid = shmid;
+	e.key = key;
+	e.pid = pid;
+	e.n = n;
+	vsnprintf(e.text, sizeof e.text, fmt, ap);
+	events_push(r, &e);
+}
+
 static void add(struct diff *d, enum event_kind kind, pid_t pid, uint64_t n, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 
 static void add(struct diff *d, enum event_kind kind, pid_t pid, uint64_t n, const char *fmt, ...)
 {
-	struct event e;
-	memset(&e, 0, sizeof e);
-	e.wall_ns = d->wall_ns;
-	e.kind = kind;
-	e.shmid = d->cur->st.shmid;
-	e.key = d->cur->st.key;
-	e.pid = pid;
-	e.n = n;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e.text, sizeof e.text, fmt, ap);
+	vpush(d->ring, d->wall_ns, kind, d->cur->st.shmid, d->cur->st.key, pid, n, fmt, ap);
 	va_end(ap);
-	events_push(d->ring, &e);
 	d->added++;
 }
 
@@ -254,18 +264,10 @@ static void add_obj(struct events_ring *r, int64_t wall_ns, enum event_kind kind
 static void add_obj(struct events_ring *r, int64_t wall_ns, enum event_kind kind, pid_t pid,
 		    uint64_t n, const char *fmt, ...)
 {
-	struct event e;
-	memset(&e, 0, sizeof e);
-	e.wall_ns = wall_ns;
-	e.kind = kind;
-	e.shmid = -1;
-	e.pid = pid;
-	e.n = n;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(e.text, sizeof e.text, fmt, ap);
+	vpush(r, wall_ns, kind, -1, 0, pid, n, fmt, ap);
 	va_end(ap);
-	events_push(r, &e);
 }
 
 static bool has_pid(const struct events_objobs *o, pid_t pid)

@@ -37,6 +37,20 @@ static const char *const blocks[8] = {
 	"\u2581", "\u2582", "\u2583", "\u2584", "\u2585", "\u2586", "\u2587", "\u2588",
 };
 
+/* Append the glyph of level (0..7; -1: a blank cell) to out at *pos.
+ * false when out is full. */
+static bool put_glyph(char *out, size_t outlen, size_t *pos, int level, bool utf8)
+{
+	char ascii[2] = { level < 0 ? ' ' : SPARK_ASCII_RAMP[level], 0 };
+	const char *g = level >= 0 && utf8 ? blocks[level] : ascii;
+	size_t gl = strlen(g);
+	if (*pos + gl >= outlen)
+		return false;
+	memcpy(out + *pos, g, gl);
+	*pos += gl;
+	return true;
+}
+
 size_t spark_render(const double *v, size_t n, size_t width, bool utf8, char *out, size_t outlen,
 		    double *min, double *max)
 {
@@ -56,23 +70,15 @@ size_t spark_render(const double *v, size_t n, size_t width, bool utf8, char *ou
 
 	size_t pos = 0, cells = 0;
 	for (size_t c = 0; c < width; c++) {
-		const char *g = " ";
-		char ascii[2] = { 0, 0 };
+		int level = -1;
 		if (c >= width - shown) {
 			double x = first[c - (width - shown)];
-			unsigned level = 0;
-			if (hi > lo)
-				level = (unsigned)((x - lo) / (hi - lo) * 7.0 + 0.5);
+			level = hi > lo ? (int)((x - lo) / (hi - lo) * 7.0 + 0.5) : 0;
 			if (level > 7)
 				level = 7;
-			ascii[0] = SPARK_ASCII_RAMP[level];
-			g = utf8 ? blocks[level] : ascii;
 		}
-		size_t gl = strlen(g);
-		if (pos + gl >= outlen)
+		if (!put_glyph(out, outlen, &pos, level, utf8))
 			break;
-		memcpy(out + pos, g, gl);
-		pos += gl;
 		cells++;
 	}
 	out[pos] = '\0';
@@ -128,21 +134,15 @@ size_t spark_sweep(const double *v, size_t n, uint64_t last, size_t width, bool 
 	for (size_t c = 0; c < width; c++) {
 		/* the sample in cell c: the newest s <= last with s % width == c */
 		uint64_t back = (last % width + width - c) % width; /* samples before the newest */
-		const char *g = " ";
-		char ascii[2] = { 0, 0 };
+		int level = -1;
 		if (back < shown && back <= last) {
 			double x = first[shown - 1 - back];
-			unsigned level = hi > lo ? (unsigned)((x - lo) / (hi - lo) * 8.0) : 0;
+			level = hi > lo ? (int)((x - lo) / (hi - lo) * 8.0) : 0;
 			if (level > 7)
 				level = 7;
-			ascii[0] = SPARK_ASCII_RAMP[level];
-			g = utf8 ? blocks[level] : ascii;
 		}
-		size_t gl = strlen(g);
-		if (pos + gl >= outlen)
+		if (!put_glyph(out, outlen, &pos, level, utf8))
 			break;
-		memcpy(out + pos, g, gl);
-		pos += gl;
 		cells++;
 	}
 	out[pos] = '\0';
