@@ -33,9 +33,10 @@ static struct countertable_in counters[3];
 
 static void three(void)
 {
-	counters[0] = (struct countertable_in){ "requests", "", false, 119, rising, 20, 0 };
-	counters[1] = (struct countertable_in){ "bytes_out", "B", false, 123456789, rising, 20, 0 };
-	counters[2] = (struct countertable_in){ "connections", "", true, 7, level, 20, 0 };
+	counters[0] = (struct countertable_in){ "requests", "", false, 119, rising, 20, 0, NULL };
+	counters[1] =
+	    (struct countertable_in){ "bytes_out", "B", false, 123456789, rising, 20, 0, NULL };
+	counters[2] = (struct countertable_in){ "connections", "", true, 7, level, 20, 0, NULL };
 }
 
 static void test_columns(void **state)
@@ -50,14 +51,15 @@ static void test_columns(void **state)
 	assert_int_equal(c.unit, 4);   /* "UNIT" is wider than "B" */
 	assert_int_equal(c.total, 80); /* the sparkline takes the rest */
 	assert_string_equal(countertable_header(&c, buf, sizeof buf),
-			    "NAME             VALUE          RATE  UNIT  HISTORY");
+			    "NAME             VALUE     RATE  UNIT  HISTORY");
+	assert_int_equal(c.rate, COUNTERTABLE_RATE_MIN); /* "1.00/s" is narrower */
 	countertable_columns(300, counters, 3, &c);
 	assert_int_equal(c.spark, COUNTERTABLE_SPARK_MAX);
 	/* narrower: the sparkline goes, then the unit, the rate, then the name is cut */
-	countertable_columns(50, counters, 3, &c);
+	countertable_columns(45, counters, 3, &c);
 	assert_int_equal(c.spark, 0);
 	assert_true(c.unit > 0 && c.rate > 0);
-	countertable_columns(40, counters, 3, &c);
+	countertable_columns(35, counters, 3, &c);
 	assert_int_equal(c.spark + c.unit, 0);
 	assert_true(c.rate > 0);
 	countertable_columns(22, counters, 3, &c);
@@ -82,15 +84,15 @@ static void test_rows(void **state)
 	three();
 	struct countertable_cols c;
 	char buf[512];
-	countertable_columns(60, counters, 3, &c);
+	countertable_columns(55, counters, 3, &c);
 	assert_string_equal(countertable_row(&c, &counters[1], SPARK_VALUE, false, buf, sizeof buf),
-			    "bytes_out    123456789        1.00/s  B     ++++ ---::::====");
+			    "bytes_out    123456789   1.00/s  B     ++++ ---::::====");
 	/* The sparkline sweeps: sample s in cell s % 16, the cell after the
 	 * newest (19 -> cell 3) blank; the scale is 96..128, a step of 16
 	 * twice, about 105..119. */
 	/* a gauge has no rate, and its flat history draws at the bottom */
 	assert_string_equal(countertable_row(&c, &counters[2], SPARK_VALUE, false, buf, sizeof buf),
-			    "connections          7             -        ____ ___________");
+			    "connections          7        -        ____ ___________");
 	/* in rate mode a steady counter is flat */
 	countertable_row(&c, &counters[0], SPARK_RATE, false, buf, sizeof buf);
 	assert_non_null(strstr(buf, "  ____ ___________"));
@@ -101,7 +103,7 @@ static void test_rows(void **state)
 	struct shmtop_sample more[21];
 	memcpy(more, rising, sizeof rising);
 	more[20] = (struct shmtop_sample){ .value = 120, .mono_ns = 20 * S };
-	struct countertable_in grown = { "bytes_out", "B", false, 123456789, more, 21, 0 };
+	struct countertable_in grown = { "bytes_out", "B", false, 123456789, more, 21, 0, NULL };
 	countertable_row(&c, &grown, SPARK_VALUE, false, after, sizeof after);
 	assert_int_equal(strlen(before), strlen(after));
 	size_t changed = 0;
@@ -117,9 +119,9 @@ static void test_rows(void **state)
 	countertable_row(&c, &counters[0], SPARK_VALUE, true, buf, sizeof buf);
 	assert_non_null(strstr(buf, "\xe2\x96\x86")); /* ▆, the newest of 105..119 */
 	/* no history yet: rate 0, no sparkline glyphs */
-	struct countertable_in fresh = { "fresh", "", false, 0, NULL, 0, 0 };
+	struct countertable_in fresh = { "fresh", "", false, 0, NULL, 0, 0, NULL };
 	assert_string_equal(countertable_row(&c, &fresh, SPARK_VALUE, false, buf, sizeof buf),
-			    "fresh                0           0/s");
+			    "fresh                0      0/s");
 }
 
 /* The VALUE column ends at the same cell whatever bytes a name holds. */
@@ -131,7 +133,8 @@ static void test_hostile_names(void **state)
 				"a very long counter name that goes on and on and on" };
 	struct countertable_in c[5];
 	for (int i = 0; i < 5; i++)
-		c[i] = (struct countertable_in){ names[i], "\x07u", false, 42, rising, 20, 0 };
+		c[i] =
+		    (struct countertable_in){ names[i], "\x07u", false, 42, rising, 20, 0, NULL };
 	struct countertable_cols cols;
 	countertable_columns(70, c, 5, &cols);
 	assert_int_equal(cols.name, COUNTERTABLE_NAME_MAX);

@@ -507,10 +507,20 @@ void draw_counters(const struct view_model *m, const struct view_model *prev, in
 		blank(y + 2 + r, 0);
 		if (y + 2 + r >= LINES - 1)
 			continue; /* the footer's row */
-		/* a row is at most COLS - 1 cells (model_table()), and UTF-8 */
-		attrset((int)(r == m->table_sel ? A_REVERSE : A_NORMAL));
-		mvaddstr(y + 2 + r, 0, text);
-		attrset((int)(A_NORMAL));
+		/* a row is at most COLS - 1 cells (model_table()), and UTF-8; the
+		 * selection is marked on its name only: the value, rate and
+		 * sparkline that change each second stay out of the highlight,
+		 * which would cost an attribute change each way every time */
+		size_t mark = r == m->table_sel ? m->table_mark : 0;
+		if (mark > strlen(text))
+			mark = strlen(text);
+		move(y + 2 + r, 0);
+		if (mark) {
+			attrset((int)(A_REVERSE));
+			addnstr(text, (int)mark);
+			attrset((int)(A_NORMAL));
+		}
+		addstr(text + mark);
 	}
 }
 

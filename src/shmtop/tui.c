@@ -205,7 +205,7 @@ static void render(struct tui *t)
 	if (full_redraw(t))
 		t->panel_drawn.valid = false; /* draw_screen() erases */
 	if (!t->layout.too_small && t->table_h > 0)
-		model_table(m, &t->in, COLS - 1, t->table_h);
+		model_table_kept(m, &t->in, COLS - 1, t->table_h, t->drawn);
 	bool full = full_redraw(t);
 	draw_screen(m, full ? NULL : t->drawn, &t->layout, &t->style, t->help);
 	if (t->table_h > 0 && !t->help && !t->layout.too_small)

@@ -16,6 +16,16 @@
 #define VALUE_MIN 5 /* "VALUE" */
 #define GAP 2       /* cells between columns */
 
+/* The rate's text: "-" for a gauge, else format_rate() of spark_rate(). */
+static char *rate_text(const struct countertable_in *c, char *buf, size_t len)
+{
+	if (c->gauge)
+		snprintf(buf, len, "-");
+	else
+		format_rate(spark_rate(c->hist, c->nhist), buf, len);
+	return buf;
+}
+
 static int cells_of(const char *text, int max)
 {
 	char esc[4 * 256];
@@ -50,10 +60,14 @@ void countertable_columns(int width, const struct countertable_in *c, size_t n,
 	memset(cols, 0, sizeof *cols);
 	cols->name = NAME_MIN;
 	cols->value = VALUE_MIN;
-	cols->rate = FORMAT_RATE_W;
+	cols->rate = COUNTERTABLE_RATE_MIN;
 	int unit = 0;
 	for (size_t i = 0; i < n; i++) {
-		int w = cells_of(c[i].name, COUNTERTABLE_NAME_MAX);
+		char rate[FORMAT_RATE_W + 8];
+		int w = (int)strlen(rate_text(&c[i], rate, sizeof rate));
+		if (w > cols->rate)
+			cols->rate = w < FORMAT_RATE_W ? w : FORMAT_RATE_W;
+		w = cells_of(c[i].name, COUNTERTABLE_NAME_MAX);
 		if (w > cols->name)
 			cols->name = w;
 		if (digits(c[i].value) > cols->value)
@@ -113,6 +127,16 @@ char *countertable_header(const struct countertable_cols *cols, char *buf, size_
 	return trim(buf, at);
 }
 
+size_t countertable_name_bytes(const struct countertable_cols *cols,
+			       const struct countertable_in *c)
+{
+	char buf[4 * 256 + COUNTERTABLE_NAME_MAX];
+	size_t at = 0;
+	buf[0] = '\0';
+	cell(buf, sizeof buf, &at, c->name, cols->name, false);
+	return at;
+}
+
 char *countertable_row(const struct countertable_cols *cols, const struct countertable_in *c,
 		       enum spark_mode mode, bool utf8, char *buf, size_t len)
 {
@@ -120,10 +144,7 @@ char *countertable_row(const struct countertable_cols *cols, const struct counte
 	size_t at = 0;
 	buf[0] = '\0';
 	snprintf(value, sizeof value, "%" PRIu64, c->value);
-	if (c->gauge)
-		snprintf(rate, sizeof rate, "-");
-	else
-		format_rate(spark_rate(c->hist, c->nhist), rate, sizeof rate);
+	rate_text(c, rate, sizeof rate);
 	cell(buf, len, &at, c->name, cols->name, false);
 	cell(buf, len, &at, value, cols->value, true);
 	cell(buf, len, &at, rate, cols->rate, true);
@@ -137,8 +158,8 @@ char *countertable_row(const struct countertable_cols *cols, const struct counte
 		size_t n =
 		    spark_series(c->hist + from, c->nhist - from, c->gauge ? SPARK_VALUE : mode,
 				 series, COUNTERTABLE_SPARK_MAX);
-		spark_sweep(series, n, c->first + c->nhist - 1, (size_t)cols->spark, utf8, spark,
-			    sizeof spark);
+		spark_sweep(series, n, c->first + c->nhist - 1, (size_t)cols->spark, utf8, c->scale,
+			    spark, sizeof spark);
 		format_append(buf, len, &at, "%*s%s", GAP, "", spark);
 	}
 	return trim(buf, at);

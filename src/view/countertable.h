@@ -26,12 +26,19 @@ struct countertable_in {
 	uint64_t value;
 	const struct shmtop_sample *hist; /* nhist samples, oldest first */
 	size_t nhist;
-	uint64_t first; /* the sample number of hist[0] (the sparkline sweeps by it) */
+	uint64_t first;            /* the sample number of hist[0] (the sparkline sweeps by it) */
+	struct spark_scale *scale; /* the sparkline's scale, kept from the last row
+				    * drawn and stored (spark_sweep()); NULL: none */
 };
 
 #define COUNTERTABLE_NAME_MAX 32 /* cells of the name column at the most */
 #define COUNTERTABLE_UNIT_MAX 8
 #define COUNTERTABLE_SPARK_MAX 64
+/* The RATE column's cells at the least: "999.9/s" and "9.99k/s" fit, so
+ * the usual rates never move it, and it stays narrow: the value's last
+ * digits and the rate's are a few cells apart, one run for a terminal
+ * (no cursor motion between them). */
+#define COUNTERTABLE_RATE_MIN 7
 
 struct countertable_cols {
 	int name, value, rate, unit, spark; /* cells of each column; 0: not shown */
@@ -40,7 +47,8 @@ struct countertable_cols {
 
 /* The columns for n counters on a screen width cells wide: the name as wide
  * as the widest (8 to COUNTERTABLE_NAME_MAX cells), the value as wide as the
- * widest, the rate, the unit, and the sparkline in the room left (up to
+ * widest, the rate as wide as the widest (COUNTERTABLE_RATE_MIN at the
+ * least), the unit, and the sparkline in the room left (up to
  * COUNTERTABLE_SPARK_MAX).  When the screen is too narrow the sparkline
  * goes first, then the unit, then the rate; the name is cut last.  Pure. */
 void countertable_columns(int width, const struct countertable_in *c, size_t n,
@@ -56,5 +64,11 @@ char *countertable_header(const struct countertable_cols *cols, char *buf, size_
  * little.  Pure but for the locale. */
 char *countertable_row(const struct countertable_cols *cols, const struct countertable_in *c,
 		       enum spark_mode mode, bool utf8, char *buf, size_t len);
+
+/* The bytes of c's row that hold its name cell (the name, escaped, padded
+ * to its column): the part a selection is marked on, so that moving values
+ * never sit in a highlight (an attribute change each way, each second). */
+size_t countertable_name_bytes(const struct countertable_cols *cols,
+			       const struct countertable_in *c);
 
 #endif

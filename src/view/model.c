@@ -468,9 +468,16 @@ static struct countertable_in table_in(const struct model_counter *c)
 
 void model_table(struct view_model *m, const struct model_input *in, int width, int rows)
 {
+	model_table_kept(m, in, width, rows, NULL);
+}
+
+void model_table_kept(struct view_model *m, const struct model_input *in, int width, int rows,
+		      const struct view_model *prev)
+{
 	m->table_rows = 0;
 	m->table_first = 0;
 	m->table_sel = -1;
+	m->table_mark = 0;
 	m->table_title[0] = m->table_head[0] = '\0';
 	if (!in->v3 || in->ncounters < 2 || rows < 3)
 		return;
@@ -485,8 +492,17 @@ void model_table(struct view_model *m, const struct model_input *in, int width, 
 	size_t sel = in->selected < n ? in->selected : 0;
 	size_t first = sel >= show ? sel - show + 1 : 0;
 	struct countertable_in c[MODEL_TABLE_ROWS];
-	for (size_t i = 0; i < show; i++)
+	m->table_mode = in->spark_mode;
+	if (prev && prev->table_mode != in->spark_mode)
+		prev = NULL; /* another series */
+	for (size_t i = 0; i < show; i++) {
 		c[i] = table_in(&in->counters[first + i]);
+		/* counter first + i's scale, if prev drew it */
+		size_t j = first + i - (prev ? prev->table_first : 0);
+		bool had = prev && first + i >= prev->table_first && j < prev->table_rows;
+		m->table_scale[i] = had ? prev->table_scale[j] : (struct spark_scale){ 0, 0 };
+		c[i].scale = &m->table_scale[i];
+	}
 	struct countertable_cols cols;
 	countertable_columns(width - 2, c, show, &cols); /* room for the "> " mark */
 	char head[MODEL_TABLE_COLS];
@@ -499,8 +515,10 @@ void model_table(struct view_model *m, const struct model_input *in, int width, 
 		memcpy(m->table[i], me ? "> " : "  ", 2);
 		countertable_row(&cols, &c[i], in->spark_mode, in->utf8, m->table[i] + 2,
 				 sizeof m->table[i] - 2);
-		if (me)
+		if (me) {
 			m->table_sel = (int)i;
+			m->table_mark = 2 + countertable_name_bytes(&cols, &c[i]);
+		}
 	}
 	m->table_rows = show;
 	m->table_first = first;

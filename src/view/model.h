@@ -162,9 +162,12 @@ struct view_model {
 	char selected[96];    /* the selected counter's name, escaped */
 	char table_title[96]; /* "counters: 12  selected 3/12 requests" */
 	char table_head[MODEL_TABLE_COLS];
-	size_t table_rows;  /* rows in table[] */
-	size_t table_first; /* index of the counter on table[0] */
-	int table_sel;      /* row of table[] selected, -1: none shown */
+	size_t table_rows;          /* rows in table[] */
+	size_t table_first;         /* index of the counter on table[0] */
+	int table_sel;              /* row of table[] selected, -1: none shown */
+	size_t table_mark;          /* bytes of the selected row marked: "> " and the name */
+	enum spark_mode table_mode; /* of the sparklines drawn */
+	struct spark_scale table_scale[MODEL_TABLE_ROWS]; /* each row's sparkline's */
 	char table[MODEL_TABLE_ROWS][MODEL_TABLE_COLS];
 };
 
@@ -184,6 +187,12 @@ int model_table_want(const struct model_input *in);
 /* Fill m's counters table for width cells and rows rows (title and heads
  * included), the window keeping the selected counter in view. */
 void model_table(struct view_model *m, const struct model_input *in, int width, int rows);
+
+/* model_table(), each sparkline kept on the scale it had in prev (the
+ * model drawn last time; NULL: none) while its values fit (spark_sweep()),
+ * so that a sample changes two of its cells, not the row. */
+void model_table_kept(struct view_model *m, const struct model_input *in, int width, int rows,
+		      const struct view_model *prev);
 
 /* What the viewer says once the command it sent (SHMTOP_CMD_PAUSE, _RESUME
  * or _RESET, control.h) is acknowledged: applied, or refused by the program

@@ -112,8 +112,8 @@ static void stepped(double min, double max, double *lo, double *hi)
 	*hi = *lo + 2 * step;
 }
 
-size_t spark_sweep(const double *v, size_t n, uint64_t last, size_t width, bool utf8, char *out,
-		   size_t outlen)
+size_t spark_sweep(const double *v, size_t n, uint64_t last, size_t width, bool utf8,
+		   struct spark_scale *scale, char *out, size_t outlen)
 {
 	if (outlen == 0)
 		return 0;
@@ -129,7 +129,15 @@ size_t spark_sweep(const double *v, size_t n, uint64_t last, size_t width, bool 
 		if (i == 0 || first[i] > max)
 			max = first[i];
 	}
-	stepped(min, max, &lo, &hi);
+	if (scale && scale->hi > scale->lo && min >= scale->lo && max <= scale->hi &&
+	    (max - min) * 8 >= scale->hi - scale->lo) {
+		lo = scale->lo;
+		hi = scale->hi;
+	} else {
+		stepped(min, max, &lo, &hi);
+	}
+	if (scale)
+		*scale = (struct spark_scale){ lo, hi };
 	size_t pos = 0, cells = 0;
 	for (size_t c = 0; c < width; c++) {
 		/* the sample in cell c: the newest s <= last with s % width == c */

@@ -33,15 +33,24 @@ enum spark_mode {
 size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mode, double *out,
 		    size_t max);
 
+/* The range a sweeping sparkline is drawn on: [lo, hi], none when hi <= lo. */
+struct spark_scale {
+	double lo, hi;
+};
+
 /* Draw the newest values of v (n, oldest first; the newest is sample
  * number last) as a sweeping sparkline width cells wide: sample s stays in
  * cell s % width, and the cell after the newest is left blank, so each new
  * sample changes two cells (a terminal is sent two cells, not the line).
  * The scale moves in steps (a power of two wide, twice the values' range at
- * most), so that a steady rise redraws the line only now and then.  At most
- * width - 1 values are shown.  Returns the cells written (width). */
-size_t spark_sweep(const double *v, size_t n, uint64_t last, size_t width, bool utf8, char *out,
-		   size_t outlen);
+ * most), so that a steady rise redraws the line only now and then; with
+ * scale (may be NULL) the one drawn last time is kept while the values fit
+ * it and fill an eighth of it at least, so a range that wavers about a
+ * power of two does not redraw the line back and forth; the scale drawn is
+ * stored there.  At most width - 1 values are shown.  Returns the cells
+ * written (width). */
+size_t spark_sweep(const double *v, size_t n, uint64_t last, size_t width, bool utf8,
+		   struct spark_scale *scale, char *out, size_t outlen);
 
 /* Counts per second over the newest SPARK_RATE_WINDOW samples of h (n,
  * oldest first) since the last reset (a drop in value); 0 for fewer than
