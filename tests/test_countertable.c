@@ -10,6 +10,7 @@
 
 #include <cmocka.h>
 #include <locale.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "countertable.h"
@@ -156,12 +157,127 @@ static void test_hostile_names(void **state)
 	assert_non_null(strstr(buf, "\\x07u"));
 }
 
+/* Cells that differ between two rows of as many cells (ASCII). */
+static size_t differ(const char *a, const char *b)
+{
+	size_t n = 0;
+	assert_int_equal(strlen(a), strlen(b));
+	for (size_t i = 0; a[i]; i++)
+		n += a[i] != b[i];
+	return n;
+}
+
+/* A range that wavers about a power of two: 15 over the shown samples,
+ * then 17.  Fresh, the scale doubles and the whole sparkline is redrawn;
+ * kept (the scale of the last row drawn), one sample changes two cells. */
+static void test_scale_kept(void **state)
+{
+	(void)state;
+	struct shmtop_sample h[40];
+	for (int i = 0; i < 40; i++) /* 100, 101, ...: the newest 16 span 15 */
+		h[i] = (struct shmtop_sample){ .value = 100 + (uint64_t)i, .mono_ns = i * S };
+	h[39].value = 141; /* the newest jumps: the newest 16 span 17 */
+	struct countertable_in c = { "wavers", "", false, 0, h, 39, 0, NULL };
+	struct countertable_cols cols = { .name = 8, .value = 5, .rate = 7, .spark = 17 };
+	char before[256], fresh[256], kept[256];
+	struct countertable_kept k = { { 0, 0 }, -1 };
+	c.kept = &k;
+	countertable_row(&cols, &c, SPARK_VALUE, false, before, sizeof before);
+	assert_true(k.scale.hi > k.scale.lo);
+	struct spark_scale was = k.scale;
+	c.nhist = 40;
+	c.value = 141;
+	c.kept = NULL;
+	countertable_row(&cols, &c, SPARK_VALUE, false, fresh, sizeof fresh);
+	c.kept = &k;
+	countertable_row(&cols, &c, SPARK_VALUE, false, kept, sizeof kept);
+	/* the value and the rate change in both; the sparkline: */
+	size_t spark_at = strlen(before) - 17;
+	assert_true(differ(before + spark_at, fresh + spark_at) > 2); /* without: redrawn */
+	assert_int_equal(differ(before + spark_at, kept + spark_at), 2);
+	assert_true(k.scale.lo == was.lo && k.scale.hi == was.hi);
+	/* values outside the kept scale take a fresh one */
+	h[39].value = 1000;
+	countertable_row(&cols, &c, SPARK_VALUE, false, kept, sizeof kept);
+	assert_true(k.scale.hi >= 1000);
+	/* and a scale far wider than the values (an eighth) is not kept */
+	k.scale = (struct spark_scale){ 0, 1e6 };
+	h[39].value = 141;
+	countertable_row(&cols, &c, SPARK_VALUE, false, kept, sizeof kept);
+	assert_true(k.scale.hi - k.scale.lo <= 8 * (141 - 124));
+}
+
+/* The value's last digit and the rate's first are a few cells apart for
+ * any rate below 10k/s: a terminal is sent them as one run (a cursor
+ * address to skip the gap costs 5 to 8 bytes). */
+static void test_value_rate_one_run(void **state)
+{
+	(void)state;
+	struct shmtop_sample h[2] = { { .value = 0, .mono_ns = 0 }, { .value = 0, .mono_ns = S } };
+	const uint64_t rises[] = { 1, 9, 99, 999, 9990 };
+	for (size_t i = 0; i < sizeof rises / sizeof rises[0]; i++) {
+		h[1].value = rises[i];
+		struct countertable_in c = { "name", "", false, 12345, h, 2, 0, NULL };
+		struct countertable_cols cols;
+		countertable_columns(80, &c, 1, &cols);
+		assert_int_equal(cols.rate, COUNTERTABLE_RATE_MIN);
+		char buf[256];
+		countertable_row(&cols, &c, SPARK_VALUE, false, buf, sizeof buf);
+		const char *v = strstr(buf, "12345");
+		assert_non_null(v);
+		size_t gap = strspn(v + 5, " ");
+		assert_true(gap >= 2 && gap <= 4);
+	}
+}
+
+/* A steady counter's rate text does not change from one sample to the
+ * next, though the samples' times jitter by 20 ms. */
+static void test_steady_rate(void **state)
+{
+	(void)state;
+	struct shmtop_sample h[30];
+	for (int i = 0; i < 30; i++)
+		h[i] = (struct shmtop_sample){ .value = 5 * (uint64_t)i,
+					       .mono_ns = i * S + (i % 3 - 1) * 20 * (S / 1000) };
+	struct countertable_cols cols = { .name = 8, .value = 5, .rate = 7 };
+	struct countertable_kept k = { { 0, 0 }, -1 };
+	char first[128], row[128];
+	size_t moved = 0;
+	for (size_t n = 12; n <= 30; n++) {
+		struct countertable_in c = { "steady", "", false, 0, h, n, 0, NULL };
+		countertable_row(&cols, &c, SPARK_VALUE, false, row, sizeof row);
+		moved += strstr(row, "5.00/s") == NULL;
+		c.kept = &k; /* as the screen draws it: kept from frame to frame */
+		countertable_row(&cols, &c, SPARK_VALUE, false, row, sizeof row);
+		if (n == 12)
+			snprintf(first, sizeof first, "%s", row);
+		assert_string_equal(row, first);
+	}
+	assert_true(moved > 0); /* the estimate itself wavers: 4.99/s, 5.01/s */
+	/* a real change of rate is shown: 10 a second from here */
+	for (int i = 20; i < 30; i++)
+		h[i].value = h[19].value + 10 * (uint64_t)(i - 19);
+	struct countertable_in c = { "steady", "", false, 0, h, 30, 0, &k };
+	countertable_row(&cols, &c, SPARK_VALUE, false, row, sizeof row);
+	double r = 0;
+	assert_int_equal(sscanf(row, "steady %*d %lf/s", &r), 1);
+	assert_true(r > 9.9 && r < 10.1);
+	/* and a stop */
+	for (int i = 20; i < 30; i++)
+		h[i].value = h[19].value;
+	countertable_row(&cols, &c, SPARK_VALUE, false, row, sizeof row);
+	assert_non_null(strstr(row, " 0/s"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_rows),
 		cmocka_unit_test(test_hostile_names),
+		cmocka_unit_test(test_scale_kept),
+		cmocka_unit_test(test_value_rate_one_run),
+		cmocka_unit_test(test_steady_rate),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

@@ -657,6 +657,72 @@ static void test_counters_json(void **state)
 	assert_non_null(strstr(buf, "\n  level "));
 }
 
+/* A reset of named counters says what it did to them, not to a version 2
+ * record's count. */
+static void test_counters_reset_notice(void **state)
+{
+	(void)state;
+	char buf[128];
+	three_counters(0);
+	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, false, &in, buf, sizeof buf),
+			    "reset acknowledged: 3 counters reset to 0");
+	in.ncounters = 1; /* shmwriter's record: one counter, "count" */
+	snprintf(ctr[0].name, sizeof ctr[0].name, "count");
+	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, false, &in, buf, sizeof buf),
+			    "reset acknowledged: count restarted at 0");
+	snprintf(ctr[0].name, sizeof ctr[0].name, "level\n");
+	ctr[0].gauge = true;
+	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, false, &in, buf, sizeof buf),
+			    "reset acknowledged: level\\x0a set to 0");
+	/* refused, other commands, a version 2 record: as model_command_notice() */
+	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, true, &in, buf, sizeof buf),
+			    "reset refused by the program");
+	assert_string_equal(model_command_notice_for(SHMTOP_CMD_PAUSE, false, &in, buf, sizeof buf),
+			    "pause acknowledged: writer PAUSED");
+	in.v3 = false;
+	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, false, &in, buf, sizeof buf),
+			    "reset acknowledged: count restarted at 0");
+	assert_string_equal(
+	    model_command_notice_for(SHMTOP_CMD_RESET, false, NULL, buf, sizeof buf),
+	    "reset acknowledged: count restarted at 0");
+}
+
+/* What the screen draws from one frame to the next: the selection marked
+ * on "> " and the name only, and each row's sparkline scale and rate kept
+ * from the model drawn before (by counter, through a move of the window). */
+static void test_counters_kept(void **state)
+{
+	(void)state;
+	three_counters(1);
+	model_build(&m, &in);
+	static struct view_model prev;
+	model_table_kept(&prev, &in, 80, 10, NULL);
+	assert_int_equal(prev.table_sel, 1);
+	assert_int_equal(prev.table_mark, strlen("> c01     ")); /* NAME is 8 cells at least */
+	assert_memory_equal(prev.table[1], "> c01     ", prev.table_mark);
+	assert_true(prev.table[1][prev.table_mark] == ' '); /* the value outside the mark */
+	for (int i = 0; i < 2; i++)                         /* (the gauge is flat: no range) */
+		assert_true(prev.table_kept[i].scale.hi > prev.table_kept[i].scale.lo);
+	assert_true(prev.table_kept[2].rate < 0); /* a gauge has no rate */
+	/* a scale drawn before is kept while the values fit it */
+	prev.table_kept[0].scale = (struct spark_scale){ 8, 24 };
+	prev.table_kept[0].rate = 1.005; /* within 1 % of c00's 1.00/s */
+	model_table_kept(&m, &in, 80, 10, &prev);
+	assert_true(m.table_kept[0].scale.lo == 8 && m.table_kept[0].scale.hi == 24);
+	assert_true(m.table_kept[0].rate == 1.005);
+	/* another counter on that row (the window moved): not its scale */
+	static struct view_model moved;
+	moved = prev;
+	moved.table_first = 1;
+	model_table_kept(&m, &in, 80, 10, &moved);
+	assert_false(m.table_kept[0].scale.lo == 8 && m.table_kept[0].scale.hi == 24);
+	/* nor in the other mode (another series) */
+	in.spark_mode = SPARK_RATE;
+	model_table_kept(&m, &in, 80, 10, &prev);
+	assert_false(m.table_kept[0].scale.lo == 8 && m.table_kept[0].scale.hi == 24);
+	in.spark_mode = SPARK_VALUE;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -675,6 +741,8 @@ int main(void)
 		cmocka_unit_test_setup(test_one_counter_unchanged, setup),
 		cmocka_unit_test_setup(test_counters_accept, setup),
 		cmocka_unit_test_setup(test_counters_json, setup),
+		cmocka_unit_test_setup(test_counters_reset_notice, setup),
+		cmocka_unit_test_setup(test_counters_kept, setup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

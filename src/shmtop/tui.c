@@ -171,8 +171,10 @@ static void render(struct tui *t)
 	}
 	if (t->waiting && monitor_acked(t->mon, t->ticket)) {
 		t->waiting = false;
-		notice(t, model_command_notice(t->pending,
-					       monitor_refused(t->mon, t->ticket, t->pending)));
+		char said[sizeof t->notice];
+		notice(t, model_command_notice_for(t->pending,
+						   monitor_refused(t->mon, t->ticket, t->pending),
+						   &t->in, said, sizeof said));
 	}
 	if (t->obj) {
 		render_object(t);

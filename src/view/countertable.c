@@ -6,6 +6,7 @@
 #include "countertable.h"
 
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -16,13 +17,24 @@
 #define VALUE_MIN 5 /* "VALUE" */
 #define GAP 2       /* cells between columns */
 
-/* The rate's text: "-" for a gauge, else format_rate() of spark_rate(). */
+/* The rate shown for c: its estimate (spark_rate()), or the rate kept
+ * while the estimate is within COUNTERTABLE_RATE_BAND of it; a stop (0) is
+ * always shown. */
+static double rate_of(const struct countertable_in *c)
+{
+	double r = spark_rate(c->hist, c->nhist), k = c->kept ? c->kept->rate : -1;
+	if (k > 0 && r > 0 && fabs(r - k) <= COUNTERTABLE_RATE_BAND * k)
+		return k;
+	return r;
+}
+
+/* The rate's text: "-" for a gauge, else format_rate() of rate_of(). */
 static char *rate_text(const struct countertable_in *c, char *buf, size_t len)
 {
 	if (c->gauge)
 		snprintf(buf, len, "-");
 	else
-		format_rate(spark_rate(c->hist, c->nhist), buf, len);
+		format_rate(rate_of(c), buf, len);
 	return buf;
 }
 
@@ -145,6 +157,8 @@ char *countertable_row(const struct countertable_cols *cols, const struct counte
 	buf[0] = '\0';
 	snprintf(value, sizeof value, "%" PRIu64, c->value);
 	rate_text(c, rate, sizeof rate);
+	if (c->kept)
+		c->kept->rate = c->gauge ? -1 : rate_of(c);
 	cell(buf, len, &at, c->name, cols->name, false);
 	cell(buf, len, &at, value, cols->value, true);
 	cell(buf, len, &at, rate, cols->rate, true);
@@ -158,8 +172,8 @@ char *countertable_row(const struct countertable_cols *cols, const struct counte
 		size_t n =
 		    spark_series(c->hist + from, c->nhist - from, c->gauge ? SPARK_VALUE : mode,
 				 series, COUNTERTABLE_SPARK_MAX);
-		spark_sweep(series, n, c->first + c->nhist - 1, (size_t)cols->spark, utf8, c->scale,
-			    spark, sizeof spark);
+		spark_sweep(series, n, c->first + c->nhist - 1, (size_t)cols->spark, utf8,
+			    c->kept ? &c->kept->scale : NULL, spark, sizeof spark);
 		format_append(buf, len, &at, "%*s%s", GAP, "", spark);
 	}
 	return trim(buf, at);

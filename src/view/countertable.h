@@ -26,10 +26,20 @@ struct countertable_in {
 	uint64_t value;
 	const struct shmtop_sample *hist; /* nhist samples, oldest first */
 	size_t nhist;
-	uint64_t first;            /* the sample number of hist[0] (the sparkline sweeps by it) */
-	struct spark_scale *scale; /* the sparkline's scale, kept from the last row
-				    * drawn and stored (spark_sweep()); NULL: none */
+	uint64_t first; /* the sample number of hist[0] (the sparkline sweeps by it) */
+	struct countertable_kept *kept; /* from the row drawn last time, and stored; NULL: none */
 };
+
+/* What a row keeps from one frame to the next, so that it changes no more
+ * than its counter did: the sparkline's scale (spark_sweep()), and the rate
+ * shown, kept while a new estimate is within COUNTERTABLE_RATE_BAND of it
+ * (a steady counter sampled with a few ms of jitter then shows one rate,
+ * not 4.99/s, 5.02/s, 5.00/s...).  Zeroed with rate -1: nothing kept. */
+struct countertable_kept {
+	struct spark_scale scale;
+	double rate; /* < 0: none */
+};
+#define COUNTERTABLE_RATE_BAND 0.01
 
 #define COUNTERTABLE_NAME_MAX 32 /* cells of the name column at the most */
 #define COUNTERTABLE_UNIT_MAX 8
@@ -58,8 +68,8 @@ void countertable_columns(int width, const struct countertable_in *c, size_t n,
 char *countertable_header(const struct countertable_cols *cols, char *buf, size_t len);
 
 /* Counter c as a row: the value in full digits, the rate over its recent
- * history ("-" for a gauge), the sparkline of its values (or rates, mode)
- * in UTF-8 blocks or ASCII, sweeping (spark_sweep()): a new sample changes
+ * history ("-" for a gauge; the one kept in c->kept while within the band), the sparkline of its
+ * values (or rates, mode) in UTF-8 blocks or ASCII, sweeping (spark_sweep()): a new sample changes
  * two of its cells, so a screen of counters that change every second sends
  * little.  Pure but for the locale. */
 char *countertable_row(const struct countertable_cols *cols, const struct countertable_in *c,

@@ -446,6 +446,27 @@ const char *model_command_notice(int cmd, bool refused)
 	}
 }
 
+const char *model_command_notice_for(int cmd, bool refused, const struct model_input *in, char *buf,
+				     size_t len)
+{
+	if (cmd != SHMTOP_CMD_RESET || refused || !in || !in->v3 ||
+	    (in->ncounters && !in->counters)) {
+		snprintf(buf, len, "%s", model_command_notice(cmd, refused));
+		return buf;
+	}
+	if (in->ncounters == 1) {
+		char name[4 * SHMTOP_NAME3_MAX];
+		model_escape(in->counters[0].name, name, sizeof name);
+		snprintf(buf, len, "reset acknowledged: %.60s %s", name,
+			 in->counters[0].gauge ? "set to 0" : "restarted at 0");
+	} else if (in->ncounters > 1) {
+		snprintf(buf, len, "reset acknowledged: %zu counters reset to 0", in->ncounters);
+	} else {
+		snprintf(buf, len, "reset acknowledged: counters reset to 0");
+	}
+	return buf;
+}
+
 int model_table_want(const struct model_input *in)
 {
 	if (!in->v3 || in->ncounters < 2)
@@ -497,11 +518,12 @@ void model_table_kept(struct view_model *m, const struct model_input *in, int wi
 		prev = NULL; /* another series */
 	for (size_t i = 0; i < show; i++) {
 		c[i] = table_in(&in->counters[first + i]);
-		/* counter first + i's scale, if prev drew it */
+		/* what counter first + i's row kept, if prev drew it */
 		size_t j = first + i - (prev ? prev->table_first : 0);
 		bool had = prev && first + i >= prev->table_first && j < prev->table_rows;
-		m->table_scale[i] = had ? prev->table_scale[j] : (struct spark_scale){ 0, 0 };
-		c[i].scale = &m->table_scale[i];
+		m->table_kept[i] =
+		    had ? prev->table_kept[j] : (struct countertable_kept){ { 0, 0 }, -1 };
+		c[i].kept = &m->table_kept[i];
 	}
 	struct countertable_cols cols;
 	countertable_columns(width - 2, c, show, &cols); /* room for the "> " mark */

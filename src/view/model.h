@@ -15,6 +15,7 @@
 
 #include "attached.h"
 #include "clock.h"
+#include "countertable.h"
 #include "graph.h"
 #include "inventory.h"
 #include "ipcstat.h"
@@ -167,7 +168,7 @@ struct view_model {
 	int table_sel;              /* row of table[] selected, -1: none shown */
 	size_t table_mark;          /* bytes of the selected row marked: "> " and the name */
 	enum spark_mode table_mode; /* of the sparklines drawn */
-	struct spark_scale table_scale[MODEL_TABLE_ROWS]; /* each row's sparkline's */
+	struct countertable_kept table_kept[MODEL_TABLE_ROWS]; /* each row's */
 	char table[MODEL_TABLE_ROWS][MODEL_TABLE_COLS];
 };
 
@@ -188,9 +189,10 @@ int model_table_want(const struct model_input *in);
  * included), the window keeping the selected counter in view. */
 void model_table(struct view_model *m, const struct model_input *in, int width, int rows);
 
-/* model_table(), each sparkline kept on the scale it had in prev (the
- * model drawn last time; NULL: none) while its values fit (spark_sweep()),
- * so that a sample changes two of its cells, not the row. */
+/* model_table(), each row keeping what it showed in prev (the model drawn
+ * last time; NULL: none): its sparkline's scale while the values fit it,
+ * its rate while within a band (countertable_kept), so that a sample
+ * changes two cells of a sparkline, not the row, and a steady rate stays. */
 void model_table_kept(struct view_model *m, const struct model_input *in, int width, int rows,
 		      const struct view_model *prev);
 
@@ -198,6 +200,13 @@ void model_table_kept(struct view_model *m, const struct model_input *in, int wi
  * or _RESET, control.h) is acknowledged: applied, or refused by the program
  * ("reset refused by the program"). */
 const char *model_command_notice(int cmd, bool refused);
+
+/* model_command_notice() for the record in describes (NULL: a version 2
+ * record's count), into buf: a reset of named counters (version 3) says
+ * what it did to them ("count restarted at 0", a gauge "set to 0", or
+ * "16 counters reset to 0"), not the version 2 record's count. */
+const char *model_command_notice_for(int cmd, bool refused, const struct model_input *in, char *buf,
+				     size_t len);
 
 /* The detail view of an object that is not a SysV segment: a POSIX object
  * in /dev/shm, a memfd, or a deleted object still held (an inventory row).
