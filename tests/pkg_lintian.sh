@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# lintian on the .deb that cpack makes, as Debian's archive would run it:
-# no error (E:), no warning (W:), and no info tag (I:) but those allowed
-# below, each with its reason.  Pedantic tags (P:) are shown, not failed.
+# lintian on the .debs that cpack makes (shmtop, libshmtop0, libshmtop-dev:
+# in one run, so that it checks them together as one source's packages), as
+# Debian's archive would run it: no error (E:), no warning (W:), and no info
+# tag (I:) but those allowed below, each with its reason.  Pedantic tags
+# (P:) are shown, not failed.
 # Registered for hardened builds without sanitizers.
 #   pkg_lintian.sh BUILD_DIR VERSION FORTIFIED
 #   exit 77 (skipped): no lintian, or FORTIFIED is 0 (a Debug build: lintian
@@ -28,16 +30,18 @@ lintian --version
 # -L +classification adds lintian's C: facts about the package, the proof
 # that it looked at it at all.
 lintian --tag-display-limit 0 -I --pedantic -L +classification --color never \
-	"$DEB" >"$TMP/tags" 2>"$TMP/err"
+	"${DEBS[@]}" >"$TMP/tags" 2>"$TMP/err"
 rc=$?
 grep -v '^running with root privileges is not recommended!$' "$TMP/err"
 ((rc <= 1)) || fail "lintian could not check the package (exit $rc)"
 grep -v '^C: ' "$TMP/tags"
-grep -q '^C: shmtop: ' "$TMP/tags" || fail "lintian reported nothing about shmtop: did it run?"
+for p in shmtop libshmtop0 libshmtop-dev; do
+	grep -q "^C: $p: " "$TMP/tags" || fail "lintian reported nothing about $p: did it run?"
+done
 
 while IFS= read -r line; do
-	[[ $line =~ ^([A-Z]):\ shmtop[^:]*:\ ([^ ]+) ]] || continue
-	level=${BASH_REMATCH[1]} tag=${BASH_REMATCH[2]}
+	[[ $line =~ ^([A-Z]):\ (lib)?shmtop[^:]*:\ ([^ ]+) ]] || continue
+	level=${BASH_REMATCH[1]} tag=${BASH_REMATCH[3]}
 	case $level in
 	E | W) fail "$line" ;;
 	I) [[ " ${ALLOWED_INFO[*]%%:*} " == *" $tag "* ]] || fail "$line" ;;
