@@ -1,9 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Hostile and foreign segments on the key, end to end: a 16-byte segment,
-# random bytes of a record's size, a real record with absurd fields, and
-# the classic tutorial's live text counter.  For each, shmwriter refuses it
-# and changes no byte, and shmtop reports it clearly and stays up.
+# random bytes of a (version 2) record's size, a real version 2 record with
+# absurd fields, and the classic tutorial's live text counter.  For each,
+# shmwriter refuses it and changes no byte, and shmtop reports it clearly
+# and stays up.  (shmwriter's damaged version 3 records: test_writer.)
 #
 # usage: e2e_hostile.sh SHMTOP SHMWRITER MKSEG
 set -u
@@ -56,8 +57,9 @@ check() {
 }
 
 t_tiny() { check 1 tiny "16-byte segment" "segment is 16 bytes"; }
-t_random() { check 2 random "not a shmwriter segment" "not a shmtop record"; }
-t_absurd() { check 3 absurd "damaged .*state 77" "state 77 out of range"; }
-t_classic() { check 4 classic "1024-byte segment" "segment is 1024 bytes"; }
+t_random() { check 2 random "16640-byte segment .*not a shmtop record" "not a shmtop record"; }
+t_absurd() { check 3 absurd "a version 2 record" "state 77 out of range"; }
+# world-writable: refused before it is even attached
+t_classic() { check 4 classic "mode 0666: others may write it" "segment is 1024 bytes"; }
 
 run_cases t_tiny t_random t_absurd t_classic

@@ -2,7 +2,8 @@
 /*
  * Commands across processes.  Several sender processes fire random pause,
  * resume and reset requests at one real shmwriter (interval 10 s, so only
- * the futex wake-up can make it answer) and wait for each acknowledgement.
+ * the futex wake-up can make it answer; a libshmtop publisher, record
+ * version 3) and wait for each acknowledgement.
  * Every reset must be applied exactly once, and the final state must be the
  * one asked by the last pause/resume request (the highest serial).
  */
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include "control.h"
+#include "reader.h"
 #include "segment.h"
 #include "shmtop/record.h"
 #include "testutil.h"
@@ -35,24 +37,43 @@ struct report {
 
 struct writer_under_test {
 	struct child proc;
-	const struct shmtop_record *rec;
+	shmtop_reader *r;
 	struct shmtop_control *ctl;
 };
+
+/* The record's status, and its count (counter 0). */
+static struct shmtop_status3 status_of(const struct writer_under_test *w, uint64_t *count)
+{
+	struct shmtop_status s;
+	struct shmtop_value v;
+	char why[160];
+	if (shmtop_read(w->r, &s, &v, 1, why, sizeof why) != 1)
+		fail_msg("shmtop_read: %s", why);
+	*count = v.value;
+	struct shmtop_status3 st;
+	assert_int_equal(reader_status(w->r, &st, why, sizeof why), 0);
+	return st;
+}
+
+static int wait_ack(const struct writer_under_test *w, uint32_t ticket, int timeout_ms)
+{
+	struct shmtop_status3 st;
+	return reader_wait_ack(w->r, ticket, timeout_ms, &st);
+}
 
 static struct writer_under_test start(key_t key, const char *interval)
 {
 	struct writer_under_test w;
-	char k[16], line[256];
+	char k[16], line[256], why[160];
 	snprintf(k, sizeof k, "0x%08x", (unsigned)key);
 	const char *args[] = { "-k", k, "-i", interval, "--remove-on-exit", NULL };
 	w.proc = spawn_writer(args);
 	assert_true(read_line(w.proc.out, line, sizeof line, 5000) > 0);
-	w.rec = attach_key(key, SHM_RDONLY);
-	assert_non_null(w.rec);
-	struct shmtop_snapshot s;
-	char why[160];
-	assert_int_equal(record_read(w.rec, sizeof *w.rec, &s, why, sizeof why), SHMTOP_READ_OK);
-	w.ctl = shmat(s.control_id, NULL, 0);
+	w.r = shmtop_reader_open(key, 0, why, sizeof why);
+	if (!w.r)
+		fail_msg("shmtop_reader_open: %s", why);
+	uint64_t count;
+	w.ctl = shmat(status_of(&w, &count).control_id, NULL, 0);
 	assert_true(w.ctl != (void *)-1);
 	return w;
 }
@@ -63,7 +84,7 @@ static void stop(struct writer_under_test *w)
 	int st = wait_exit(w->proc.pid, 5000);
 	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	shmdt(w->ctl);
-	shmdt(w->rec);
+	shmtop_reader_close(w->r);
 	close(w->proc.out);
 	close(w->proc.err);
 }
@@ -79,7 +100,7 @@ static struct report sender(const struct writer_under_test *w, unsigned seed)
 		uint32_t serial = 0;
 		int64_t t0 = clock_mono_ns();
 		uint32_t ticket = control_send(w->ctl, cmd, &serial);
-		if (control_wait(w->rec, ticket, 2000) < 0)
+		if (wait_ack(w, ticket, 2000) < 0)
 			r.timeouts++;
 		int64_t dt = clock_mono_ns() - t0;
 		if (dt > r.worst_ns)
@@ -128,9 +149,8 @@ static void test_concurrent_commands(void **state)
 		waitpid(pids[i], NULL, 0);
 	close(fds[0]);
 
-	struct shmtop_snapshot s;
-	char why[160];
-	assert_int_equal(record_read(w.rec, sizeof *w.rec, &s, why, sizeof why), SHMTOP_READ_OK);
+	uint64_t count;
+	struct shmtop_status3 s = status_of(&w, &count);
 	print_message("%d senders, %ld resets and %ld pause/resume, %ld timeouts, worst "
 		      "acknowledgement %.2f ms; record: resets %llu, state %s\n",
 		      SENDERS, all.resets, all.pauses, all.timeouts, (double)all.worst_ns / 1e6,
@@ -141,7 +161,7 @@ static void test_concurrent_commands(void **state)
 	assert_int_equal(s.request_ack, atomic_load(&w.ctl->request));
 	assert_int_equal(all.last_serial, atomic_load(&w.ctl->pause) >> 1);
 	assert_int_equal(s.state, all.last_paused ? SHMTOP_STATE_PAUSED : SHMTOP_STATE_RUNNING);
-	assert_int_equal(s.count, 0); /* a 10 s interval: nothing counted since a reset */
+	assert_int_equal(count, 0); /* a 10 s interval: nothing counted since a reset */
 	stop(&w);
 }
 
@@ -153,24 +173,23 @@ static void test_latency_at_long_interval(void **state)
 	struct writer_under_test w = start(test_key(4), "10");
 	int64_t t0 = clock_mono_ns();
 	uint32_t ticket = control_send(w.ctl, SHMTOP_CMD_PAUSE, NULL);
-	assert_int_equal(control_wait(w.rec, ticket, 1000), 0);
+	assert_int_equal(wait_ack(&w, ticket, 1000), 0);
 	int64_t dt = clock_mono_ns() - t0;
-	struct shmtop_snapshot s;
-	char why[160];
-	assert_int_equal(record_read(w.rec, sizeof *w.rec, &s, why, sizeof why), SHMTOP_READ_OK);
+	uint64_t count;
+	struct shmtop_status3 s = status_of(&w, &count);
 	assert_int_equal(s.state, SHMTOP_STATE_PAUSED);
 	print_message("pause at --interval 10 acknowledged in %.3f ms\n", (double)dt / 1e6);
 	assert_true(dt < NS_PER_SEC);
 
 	/* A resume, then a reset: the count goes to 0 and resets to 1. */
 	ticket = control_send(w.ctl, SHMTOP_CMD_RESUME, NULL);
-	assert_int_equal(control_wait(w.rec, ticket, 1000), 0);
+	assert_int_equal(wait_ack(&w, ticket, 1000), 0);
 	ticket = control_send(w.ctl, SHMTOP_CMD_RESET, NULL);
-	assert_int_equal(control_wait(w.rec, ticket, 1000), 0);
-	assert_int_equal(record_read(w.rec, sizeof *w.rec, &s, why, sizeof why), SHMTOP_READ_OK);
+	assert_int_equal(wait_ack(&w, ticket, 1000), 0);
+	s = status_of(&w, &count);
 	assert_int_equal(s.state, SHMTOP_STATE_RUNNING);
 	assert_int_equal(s.resets, 1);
-	assert_int_equal(s.count, 0);
+	assert_int_equal(count, 0);
 	stop(&w);
 }
 
@@ -182,12 +201,12 @@ static void test_wait_times_out(void **state)
 	kill(w.proc.pid, SIGSTOP);
 	uint32_t ticket = control_send(w.ctl, SHMTOP_CMD_PAUSE, NULL);
 	int64_t t0 = clock_mono_ns();
-	assert_int_equal(control_wait(w.rec, ticket, 200), -1);
+	assert_int_equal(wait_ack(&w, ticket, 200), -1);
 	assert_int_equal(errno, ETIMEDOUT);
 	assert_true(clock_mono_ns() - t0 >= 200 * NS_PER_MS);
-	assert_false(control_acked(atomic_load(&w.rec->request_ack), ticket));
+	assert_false(control_acked(atomic_load(&reader_record(w.r)->request_ack), ticket));
 	kill(w.proc.pid, SIGCONT); /* the request was not lost: it lands now */
-	assert_int_equal(control_wait(w.rec, ticket, 2000), 0);
+	assert_int_equal(wait_ack(&w, ticket, 2000), 0);
 	stop(&w);
 }
 
@@ -312,20 +331,10 @@ static void test_viewer_proof(void **state)
 	writer_close(w);
 }
 
-static int control_id_of(const struct shmtop_record *rec)
+static struct shmtop_status3 read_ok(const struct writer_under_test *w)
 {
-	struct shmtop_snapshot s;
-	char why[160];
-	assert_int_equal(record_read(rec, sizeof *rec, &s, why, sizeof why), SHMTOP_READ_OK);
-	return s.control_id;
-}
-
-static struct shmtop_snapshot read_ok(const struct shmtop_record *rec)
-{
-	struct shmtop_snapshot s;
-	char why[160];
-	assert_int_equal(record_read(rec, sizeof *rec, &s, why, sizeof why), SHMTOP_READ_OK);
-	return s;
+	uint64_t count;
+	return status_of(w, &count);
 }
 
 /* Commands sent while no writer runs are applied by the next one, and so
@@ -336,7 +345,7 @@ static void test_commands_across_takeover(void **state)
 	(void)state;
 	key_t key = test_key(8);
 	struct writer_under_test a = start(key, "10");
-	int old_id = control_id_of(a.rec);
+	int old_id = read_ok(&a).control_id;
 	kill(a.proc.pid, SIGKILL);
 	wait_exit(a.proc.pid, 5000);
 	close(a.proc.out);
@@ -346,19 +355,19 @@ static void test_commands_across_takeover(void **state)
 	uint32_t ticket = control_send(a.ctl, SHMTOP_CMD_PAUSE, NULL);
 
 	struct writer_under_test b = start(key, "10");
-	assert_int_equal(control_wait(b.rec, ticket, 2000), 0);
-	struct shmtop_snapshot s = read_ok(b.rec);
+	assert_int_equal(wait_ack(&b, ticket, 2000), 0);
+	struct shmtop_status3 s = read_ok(&b);
 	assert_int_not_equal(s.control_id, old_id); /* a control segment of its own */
 	assert_int_equal(s.resets, 3);
 	assert_int_equal(s.state, SHMTOP_STATE_PAUSED);
 
 	/* a viewer that has not switched yet: its reset is forwarded */
 	ticket = control_send(a.ctl, SHMTOP_CMD_RESET, NULL);
-	assert_int_equal(control_wait(b.rec, ticket, 2000), 0);
-	assert_int_equal(read_ok(b.rec).resets, 4);
+	assert_int_equal(wait_ack(&b, ticket, 2000), 0);
+	assert_int_equal(read_ok(&b).resets, 4);
 	ticket = control_send(b.ctl, SHMTOP_CMD_RESUME, NULL);
-	assert_int_equal(control_wait(b.rec, ticket, 2000), 0);
-	s = read_ok(b.rec);
+	assert_int_equal(wait_ack(&b, ticket, 2000), 0);
+	s = read_ok(&b);
 	assert_int_equal(s.state, SHMTOP_STATE_RUNNING);
 	assert_int_equal(s.resets, 4);
 
@@ -368,7 +377,7 @@ static void test_commands_across_takeover(void **state)
 	while (shmctl(old_id, IPC_STAT, &ds) == 0 && clock_mono_ns() < deadline)
 		sleep_ms(10);
 	assert_int_equal(shmctl(old_id, IPC_STAT, &ds), -1); /* the writer let it go */
-	shmdt(a.rec);
+	shmtop_reader_close(a.r);
 	stop(&b);
 }
 
@@ -379,7 +388,7 @@ static void test_takeover_refuses_foreign_control(void **state)
 	(void)state;
 	key_t key = test_key(9);
 	struct writer_under_test a = start(key, "10");
-	struct shmtop_snapshot s = read_ok(a.rec);
+	struct shmtop_status3 s = read_ok(&a);
 	kill(a.proc.pid, SIGKILL);
 	wait_exit(a.proc.pid, 5000);
 	close(a.proc.out);
@@ -393,25 +402,36 @@ static void test_takeover_refuses_foreign_control(void **state)
 	control_init(fc, shmget(key, 0, 0), s.token, &start_at);
 	control_send(fc, SHMTOP_CMD_RESET, NULL);
 	control_send(fc, SHMTOP_CMD_PAUSE, NULL);
-	struct shmtop_record *rw = shmat(shmget(key, 0, 0), NULL, 0);
+	/* the record names it, its checksum made again */
+	int id = shmget(key, 0, 0);
+	struct shmid_ds ds;
+	assert_int_equal(shmctl(id, IPC_STAT, &ds), 0);
+	struct shmtop_record3 *rw = shmat(id, NULL, 0);
 	assert_true(rw != (void *)-1);
+	struct shmtop_layout3 lay;
+	struct shmtop_pubval3 v[1];
+	char why[160];
+	assert_int_equal(reader_header(rw, ds.shm_segsz, &s, &lay, why, sizeof why),
+			 SHMTOP_READ_OK);
+	assert_int_equal(s.capacity, 1);
+	assert_int_equal(reader_copy(rw, &lay, &s, v, true, why, sizeof why), SHMTOP_READ_OK);
 	s.control_id = fake;
 	atomic_store(&rw->control_id, fake);
-	atomic_store(&rw->check, record_checksum(&s));
+	atomic_store(&rw->check, reader_checksum(&s, v, s.ncounters));
 	shmdt(rw);
 
 	struct writer_under_test b = start(key, "10");
 	/* pending commands apply before anything sent to the new one */
 	uint32_t ticket = control_send(b.ctl, SHMTOP_CMD_RESUME, NULL);
-	assert_int_equal(control_wait(b.rec, ticket, 2000), 0);
-	s = read_ok(b.rec);
+	assert_int_equal(wait_ack(&b, ticket, 2000), 0);
+	s = read_ok(&b);
 	assert_int_equal(s.resets, 0);
 	assert_int_equal(s.state, SHMTOP_STATE_RUNNING);
 	assert_int_not_equal(s.control_id, fake);
 	shmdt(fc);
 	shmctl(fake, IPC_RMID, NULL);
 	shmdt(a.ctl);
-	shmdt(a.rec);
+	shmtop_reader_close(a.r);
 	stop(&b);
 }
 

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Seqlock stress across processes: the real shmwriter publishes flat out
- * (-i 0) while reader processes make 10^7 record_read() calls in all.  A
- * read is torn if the copy fails its checksum or breaks the record's
- * invariants (count and its timestamp move together, never backwards);
- * there must be none.  An unsynchronised reader of the same fields, run in
- * the same test, must see tearing: that shows the check can catch it.
+ * (-i 0; a version 3 record, through libshmtop's service step) while
+ * reader processes make 10^7 reader_copy() calls in all.  A read is torn
+ * if the copy fails its checksum or breaks the record's invariants (the
+ * count and the time it changed move together, never backwards, and never
+ * past the step's stamp); there must be none.  An unsynchronised reader of
+ * the same fields, run in the same test, must see tearing: that shows the
+ * check can catch it.  (test_seqlock_threads does the same for version 2.)
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -17,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "reader.h"
 #include "shmtop/record.h"
 #include "testutil.h"
 
@@ -29,6 +32,22 @@
 struct tally {
 	long reads, ok, busy, torn, advanced;
 };
+
+/* The record's header and layout, read before the readers fork. */
+static struct shmtop_status3 hdr;
+static struct shmtop_layout3 lay;
+
+struct copy {
+	struct shmtop_status3 st;
+	struct shmtop_pubval3 v; /* shmwriter's one counter, "count" */
+};
+
+static enum shmtop_read_status copy_of(const void *seg, bool whole, struct copy *c)
+{
+	char why[160];
+	c->st = hdr;
+	return reader_copy(seg, &lay, &c->st, &c->v, whole, why, sizeof why);
+}
 
 /* After reads reads, whether to stop: once the quota is read and what the
  * test needs of the writer was seen.  On a busy host (another run of the
@@ -46,13 +65,11 @@ static bool enough(long reads, long quota, bool seen, int64_t deadline)
 static struct tally synced_reader(const void *seg)
 {
 	struct tally t = { 0 };
-	struct shmtop_snapshot s, prev = { 0 };
-	char why[160];
+	struct copy c, prev = { 0 };
 	int64_t deadline = clock_mono_ns() + READ_MORE_NS;
 	for (long i = 0;
 	     !enough(i, READS_PER_READER, t.advanced > ADVANCED_MIN / READERS, deadline); i++) {
-		enum shmtop_read_status st =
-		    record_read(seg, sizeof(struct shmtop_record), &s, why, sizeof why);
+		enum shmtop_read_status st = copy_of(seg, true, &c);
 		t.reads++;
 		if (st == SHMTOP_READ_BUSY) {
 			t.busy++;
@@ -63,35 +80,44 @@ static struct tally synced_reader(const void *seg)
 			continue;
 		}
 		t.ok++;
-		if (prev.seq) {
-			int same = s.count == prev.count;
-			if (s.count < prev.count || s.seq < prev.seq ||
-			    (same && s.mono_ns != prev.mono_ns) ||
-			    (!same && s.mono_ns < prev.mono_ns) || s.hist_next != s.count + 1)
+		if (prev.st.seq) {
+			int same = c.v.value == prev.v.value;
+			if (c.v.value < prev.v.value || c.st.seq < prev.st.seq ||
+			    (same && c.v.changed_mono_ns != prev.v.changed_mono_ns) ||
+			    (!same && c.v.changed_mono_ns <= prev.v.changed_mono_ns) ||
+			    c.v.changed_mono_ns > c.st.stamp_mono_ns)
 				t.torn++;
 			t.advanced += !same;
 		}
-		prev = s;
+		prev = c;
 	}
 	return t;
 }
 
 /* The same fields without the seqlock: the check must catch tearing here
  * (RAW_READS reads, or more until one is torn). */
-static struct tally raw_reader(const struct shmtop_record *r)
+static struct tally raw_reader(const void *seg)
 {
 	struct tally t = { 0 };
 	int64_t deadline = clock_mono_ns() + READ_MORE_NS;
 	for (long i = 0; !enough(i, RAW_READS, t.torn > 0, deadline); i++) {
-		struct shmtop_snapshot s = { 0 };
-		record_copy(r, &s);
+		struct copy c = { 0 };
+		enum shmtop_read_status st = copy_of(seg, false, &c);
 		t.reads++;
-		if (record_checksum(&s) != s.check || s.hist_next != s.count + 1)
+		if (st != SHMTOP_READ_OK || reader_checksum(&c.st, &c.v, 1) != c.st.check)
 			t.torn++;
 		else
 			t.ok++;
 	}
 	return t;
+}
+
+/* The count as last published. */
+static uint64_t count_of(const void *seg)
+{
+	struct copy c;
+	assert_int_equal(copy_of(seg, true, &c), SHMTOP_READ_OK);
+	return c.v.value;
 }
 
 /* Run fn in n child processes and add up their tallies. */
@@ -123,11 +149,6 @@ static struct tally in_children(int n, struct tally (*fn)(const void *), const v
 	return sum;
 }
 
-static struct tally raw_reader_any(const void *seg)
-{
-	return raw_reader(seg);
-}
-
 static void test_stress(void **state)
 {
 	(void)state;
@@ -137,22 +158,29 @@ static void test_stress(void **state)
 	const char *args[] = { "-k", k, "-i", "0", "--remove-on-exit", NULL };
 	struct child w = spawn_writer(args);
 	assert_true(read_line(w.out, line, sizeof line, 5000) > 0);
-	const struct shmtop_record *seg = attach_key(key, SHM_RDONLY);
-	assert_non_null(seg);
+	int id = shmget(key, 0, 0);
+	struct shmid_ds ds;
+	assert_int_equal(shmctl(id, IPC_STAT, &ds), 0);
+	const void *seg = shmat(id, NULL, SHM_RDONLY);
+	assert_true(seg != (void *)-1);
+	char why[160];
+	if (reader_header(seg, ds.shm_segsz, &hdr, &lay, why, sizeof why) != SHMTOP_READ_OK)
+		fail_msg("reader_header: %s", why);
+	assert_int_equal(hdr.capacity, 1);
 
-	uint64_t c0 = atomic_load(&seg->count);
+	uint64_t c0 = count_of(seg);
 	int64_t t0 = clock_mono_ns();
 	struct tally sync = in_children(READERS, synced_reader, seg);
 	double secs = (double)(clock_mono_ns() - t0) / 1e9;
-	uint64_t c1 = atomic_load(&seg->count);
-	struct tally raw = in_children(1, raw_reader_any, seg);
+	uint64_t c1 = count_of(seg);
+	struct tally raw = in_children(1, raw_reader, seg);
 
 	kill(w.pid, SIGTERM);
 	int st = wait_exit(w.pid, 5000);
 	shmdt(seg);
 
 	print_message("seqlock: %d readers, %ld reads in %.2f s (%.1f M/s), %ld untorn, "
-		      "%ld busy, %ld torn; %ld saw a new count; writer made %.1f M updates/s\n",
+		      "%ld busy, %ld torn; %ld saw a new count; writer made %.1f M counts/s\n",
 		      READERS, sync.reads, secs, (double)sync.reads / secs / 1e6, sync.ok,
 		      sync.busy, sync.torn, sync.advanced, (double)(c1 - c0) / secs / 1e6);
 	print_message("unsynchronised: %ld reads, %ld torn (%.2f %%)\n", raw.reads, raw.torn,

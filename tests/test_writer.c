@@ -2,7 +2,9 @@
 /*
  * shmwriter as a real process: what it creates, how it counts, how it
  * shares (one writer, takeover after a crash), what it refuses to touch,
- * how it stops, and its answer to every bad argument.
+ * how it stops, and its answer to every bad argument.  Its record is
+ * libshmtop's, version 3, with one counter, "count" (or, with --stdin,
+ * "lines" and "bytes"); it is read here as the viewer reads it.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,15 +18,20 @@
 
 #include <cmocka.h>
 
+#include "control.h"
+#include "reader.h"
 #include "shmtop/record.h"
 #include "testutil.h"
 
-#define SZ sizeof(struct shmtop_record)
+/* The record of shmwriter's one counter: its size and layout, set in main(). */
+static struct shmtop_layout3 lay;
+#define SZ ((size_t)lay.size)
+#define HISTORY 1024 /* libshmtop's default */
 
 struct running {
 	struct child proc;
 	char line[256];
-	const struct shmtop_record *rec;
+	const struct shmtop_record3 *rec;
 	int shmid;
 };
 
@@ -57,18 +64,24 @@ static struct running start(key_t key, const char *const *extra)
 	return r;
 }
 
-static struct shmtop_snapshot snap(const struct shmtop_record *rec)
+/* The status, and the count as the time it changed (the viewer's view). */
+static struct shmtop_snapshot snap(const struct shmtop_record3 *rec)
 {
 	struct shmtop_snapshot s;
 	char why[160];
-	enum shmtop_read_status st = record_read(rec, SZ, &s, why, sizeof why);
+	enum shmtop_read_status st = reader_snapshot(rec, SZ, &s, why, sizeof why);
 	if (st != SHMTOP_READ_OK)
-		fail_msg("record_read: %s", why);
+		fail_msg("reader_snapshot: %s", why);
 	return s;
 }
 
+static _Atomic uint64_t *area(const struct shmtop_record3 *rec, uint64_t off)
+{
+	return (_Atomic uint64_t *)(uintptr_t)((const char *)rec + off);
+}
+
 /* Wait until the count reaches at least n; fail after timeout_ms. */
-static struct shmtop_snapshot wait_count(const struct shmtop_record *rec, uint64_t n,
+static struct shmtop_snapshot wait_count(const struct shmtop_record3 *rec, uint64_t n,
 					 int timeout_ms)
 {
 	int64_t deadline = clock_mono_ns() + timeout_ms * NS_PER_MS;
@@ -161,9 +174,10 @@ static void test_counts_at_interval(void **state)
 	key_t key = test_key(8);
 	const char *extra[] = { "-i", "0.05", "--remove-on-exit", NULL };
 	struct running r = start(key, extra);
-	struct shmtop_snapshot s = wait_count(r.rec, 10, 10000);
+	struct shmtop_snapshot s = wait_count(r.rec, 12, 10000);
 	struct shmtop_sample h[16];
-	size_t n = record_read_history(r.rec, h, 11);
+	uint64_t first;
+	size_t n = reader_history(r.rec, &lay, HISTORY, 0, 0, h, 11, &first);
 	assert_int_equal(n, 11);
 	for (size_t i = 1; i < n; i++)
 		assert_int_equal(h[i].value, h[i - 1].value + 1);
@@ -246,11 +260,11 @@ static void test_foreign_segments_untouched(void **state)
 		int fill;
 		const char *reason;
 	} cases[] = {
-		{ 1024, 'T', "did not make" },  /* the classic tutorial's counter */
-		{ 16, 'R', "did not make" },    /* tiny */
-		{ SZ, 'R', "not a shmwriter" }, /* our size, random bytes */
-		{ SZ, 'H', "not a shmwriter" }, /* our size, a header from elsewhere */
-		{ SZ, 'Z', "not initialised" }, /* our size, all zero, never finished */
+		{ 1024, 'T', "not a shmtop record" }, /* the classic tutorial's counter */
+		{ 16, 'R', "not a shmtop record" },   /* tiny */
+		{ SZ, 'R', "not a shmtop record" },   /* our size, random bytes */
+		{ SZ, 'H', "a version 10 record" },   /* our size, a header from elsewhere */
+		{ SZ, 'Z', "not initialised" },       /* our size, all zero, never finished */
 	};
 	unsigned seed = 7;
 	for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
@@ -264,9 +278,10 @@ static void test_foreign_segments_untouched(void **state)
 				p[i] = (unsigned char)rand_r(&seed);
 			if (cases[c].fill == 'H') {
 				uint64_t magic = SHMTOP_MAGIC;
-				uint32_t version = SHMTOP_VERSION + 7;
+				uint32_t version = SHMTOP_VERSION3 + 7, endian = SHMTOP_ENDIAN;
 				memcpy(p, &magic, 8);
 				memcpy(p + 8, &version, 4);
+				memcpy(p + 12, &endian, 4);
 			}
 		}
 		unsigned char *before = malloc(cases[c].size);
@@ -275,8 +290,12 @@ static void test_foreign_segments_untouched(void **state)
 		assert_int_equal(shmctl(id, IPC_STAT, &ds), 0);
 
 		assert_int_equal(run_writer(args, err, sizeof err), 1);
-		if (!strstr(err, cases[c].reason))
-			fail_msg("case %zu: '%s' lacks '%s'", c, err, cases[c].reason);
+		char size[32];
+		snprintf(size, sizeof size, "a %zu-byte segment", cases[c].size);
+		if (!strstr(err, cases[c].reason) || !strstr(err, size) ||
+		    !strstr(err, "no libshmtop publisher made"))
+			fail_msg("case %zu: '%s' lacks '%s' or '%s'", c, err, cases[c].reason,
+				 size);
 		assert_memory_equal(before, p, cases[c].size);
 		struct shmid_ds after;
 		assert_int_equal(shmctl(id, IPC_STAT, &after), 0);
@@ -289,43 +308,50 @@ static void test_foreign_segments_untouched(void **state)
 }
 
 /* A real record, its writer killed, then changed in place by edit(). */
-static int killed_record(key_t key, void (*edit)(struct shmtop_record *))
+static int killed_record(key_t key, void (*edit)(struct shmtop_record3 *))
 {
 	const char *extra[] = { "-i", "0.01", NULL };
 	struct running r = start(key, extra);
 	wait_count(r.rec, 3, 10000);
 	stop_with(&r, SIGKILL);
 	shmdt(r.rec);
-	struct shmtop_record *rw = shmat(r.shmid, NULL, 0);
+	struct shmtop_record3 *rw = shmat(r.shmid, NULL, 0);
 	assert_true(rw != (void *)-1);
 	edit(rw);
 	shmdt(rw);
 	return r.shmid;
 }
 
-static void seq_odd_count_7(struct shmtop_record *r)
+static void seq_odd_count_7(struct shmtop_record3 *r)
 {
-	/* as if killed between the two seq stores: odd, checksum stale */
+	/* as if killed between the two seq stores of publishing a count of 7
+	 * (the program's own value, the hot one, already 7): odd, checksum
+	 * stale */
 	atomic_store(&r->seq, atomic_load(&r->seq) + 1);
-	atomic_store(&r->count, 7);
+	atomic_store(area(r, lay.hot_off), 7);
+	atomic_store(area(r, lay.pub_off), 7);
 }
 
-static void count_changed(struct shmtop_record *r)
+static void count_changed(struct shmtop_record3 *r)
 {
-	atomic_store(&r->count, atomic_load(&r->count) + 1000);
+	_Atomic uint64_t *published = area(r, lay.pub_off);
+	atomic_store(published, atomic_load(published) + 1000);
 }
 
-static void state_77(struct shmtop_record *r)
+static void state_77(struct shmtop_record3 *r)
 {
-	struct shmtop_snapshot s;
+	struct shmtop_status3 s;
+	struct shmtop_layout3 l;
+	struct shmtop_pubval3 v;
 	char why[160];
-	assert_int_equal(record_read(r, SZ, &s, why, sizeof why), SHMTOP_READ_OK);
+	assert_int_equal(reader_header(r, SZ, &s, &l, why, sizeof why), SHMTOP_READ_OK);
+	assert_int_equal(reader_copy(r, &l, &s, &v, true, why, sizeof why), SHMTOP_READ_OK);
 	s.state = 77;
 	atomic_store(&r->state, 77);
-	atomic_store(&r->check, record_checksum(&s));
+	atomic_store(&r->check, reader_checksum(&s, &v, s.ncounters));
 }
 
-static void pid_negative_mid_update(struct shmtop_record *r)
+static void pid_negative_mid_update(struct shmtop_record3 *r)
 {
 	atomic_store(&r->seq, atomic_load(&r->seq) + 1);
 	atomic_store(&r->writer_pid, -5);
@@ -351,7 +377,7 @@ static void test_damaged_payloads(void **state)
 	test_remove_key(key);
 
 	struct {
-		void (*edit)(struct shmtop_record *);
+		void (*edit)(struct shmtop_record3 *);
 		const char *reason;
 	} cases[] = {
 		{ count_changed, "checksum" },
@@ -440,7 +466,7 @@ static void test_daemon_and_pidfile(void **state)
 	snprintf(want, sizeof want, "pid %d", pid);
 	assert_non_null(strstr(line, want));
 	assert_true(pid != c.pid);
-	const struct shmtop_record *rec = attach_key(key, SHM_RDONLY);
+	const struct shmtop_record3 *rec = attach_key(key, SHM_RDONLY);
 	assert_non_null(rec);
 	assert_int_equal(snap(rec).writer_pid, pid);
 	assert_int_equal(getsid(pid), pid); /* its own session: no terminal */
@@ -465,8 +491,7 @@ union semun_arg {
 	struct semid_ds *buf;
 };
 
-/* The bytes of a real record whose writer stopped, with garbage where a
- * version 1 record kept its pthread mutex (offset 56). */
+/* The bytes of a real record whose writer stopped. */
 static unsigned char *stopped_record_bytes(key_t key)
 {
 	struct running r = start(key, NULL);
@@ -475,7 +500,6 @@ static unsigned char *stopped_record_bytes(key_t key)
 	memcpy(b, r.rec, SZ);
 	shmdt(r.rec);
 	test_remove_key(key);
-	memset(b + 56, 0xa5, 64);
 	return b;
 }
 
@@ -556,7 +580,7 @@ static void test_adopt_only_our_own(void **state)
 		test_remove_key(key);
 	}
 	/* our own, 0600, a clean stopped record: resumed */
-	struct shmtop_record *clean = (struct shmtop_record *)(void *)bytes;
+	struct shmtop_record3 *clean = (struct shmtop_record3 *)(void *)bytes;
 	atomic_store(&clean->token, 42);
 	plant(key, bytes, 0600, me, me);
 	struct running r = start(key, NULL);
@@ -895,8 +919,154 @@ static void test_bad_arguments(void **state)
 	close(ch.err);
 }
 
+/* ---- --stdin: the lines and bytes of standard input ---- */
+
+/* shmwriter --stdin with args, its standard input the read end of a pipe
+ * whose write end is returned in *in. */
+static struct child spawn_stdin(const char *const *args, int *in)
+{
+	int p[2], saved = dup(0);
+	assert_int_equal(pipe2(p, O_CLOEXEC), 0);
+	assert_int_equal(dup2(p[0], 0), 0); /* dup2 clears close-on-exec */
+	struct child c = spawn_writer(args);
+	assert_int_equal(dup2(saved, 0), 0);
+	close(saved);
+	close(p[0]);
+	*in = p[1];
+	return c;
+}
+
+/* Write n bytes of lines of every length, across read() boundaries, and
+ * add what was written to *lines and *bytes. */
+static void feed(int fd, size_t n, unsigned *seed, uint64_t *lines, uint64_t *bytes)
+{
+	static char buf[1 << 17];
+	assert_true(n <= sizeof buf);
+	for (size_t i = 0; i < n; i++) {
+		buf[i] = (rand_r(seed) % 50) ? (char)('a' + rand_r(seed) % 26) : '\n';
+		*lines += buf[i] == '\n';
+	}
+	for (size_t done = 0; done < n;) {
+		ssize_t w = write(fd, buf + done, n - done);
+		assert_true(w > 0);
+		done += (size_t)w;
+	}
+	*bytes += n;
+}
+
+/* Wait until the record publishes lines and bytes as given; fail after 10 s. */
+static struct shmtop_status wait_values(shmtop_reader *rd, uint64_t lines, uint64_t bytes)
+{
+	int64_t deadline = clock_mono_ns() + 10 * NS_PER_SEC;
+	struct shmtop_status st;
+	struct shmtop_value v[2];
+	char why[160];
+	for (;;) {
+		if (shmtop_read(rd, &st, v, 2, why, sizeof why) != 2)
+			fail_msg("shmtop_read: %s", why);
+		if (v[0].value == lines && v[1].value == bytes)
+			return st;
+		if (clock_mono_ns() > deadline)
+			fail_msg("published lines %llu bytes %llu, wrote %llu and %llu",
+				 (unsigned long long)v[0].value, (unsigned long long)v[1].value,
+				 (unsigned long long)lines, (unsigned long long)bytes);
+		sleep_ms(10);
+	}
+}
+
+static void test_stdin_counts_lines_and_bytes(void **state)
+{
+	(void)state;
+	key_t key = test_key(14);
+	char k[16], line[256], why[160];
+	keystr(key, k);
+	const char *args[] = { "-k", k, "--stdin", "-i", "0.05", NULL };
+	int in;
+	struct child c = spawn_stdin(args, &in);
+	assert_true(read_line(c.out, line, sizeof line, 5000) > 0);
+	assert_non_null(strstr(line, "(created)"));
+	shmtop_reader *rd = shmtop_reader_open(key, 0, why, sizeof why);
+	if (!rd)
+		fail_msg("shmtop_reader_open: %s", why);
+
+	/* two counters, named, with their units */
+	struct shmtop_status st;
+	struct shmtop_value v[4];
+	assert_int_equal(shmtop_read(rd, &st, v, 4, why, sizeof why), 2);
+	assert_string_equal(v[0].name, "lines");
+	assert_string_equal(v[0].unit, "");
+	assert_string_equal(v[1].name, "bytes");
+	assert_string_equal(v[1].unit, "B");
+	assert_true(v[0].kind == SHMTOP_COUNTER && v[1].kind == SHMTOP_COUNTER);
+	assert_int_equal(st.writer_pid, c.pid);
+	assert_int_equal(st.period_ns, 50 * NS_PER_MS);
+
+	unsigned seed = 3;
+	uint64_t lines = 0, bytes = 0;
+	feed(in, 100000, &seed, &lines, &bytes);
+	feed(in, 70000, &seed, &lines, &bytes);
+	wait_values(rd, lines, bytes);
+
+	/* a viewer's reset starts both again from 0 */
+	struct shmtop_status3 s3;
+	assert_int_equal(reader_status(rd, &s3, why, sizeof why), 0);
+	struct shmtop_control *ctl = shmat(s3.control_id, NULL, 0);
+	assert_true(ctl != (void *)-1);
+	assert_int_equal(reader_wait_ack(rd, control_send(ctl, SHMTOP_CMD_RESET, NULL), 2000, &s3),
+			 0);
+	assert_int_equal(s3.resets, 1);
+	lines = bytes = 0;
+	wait_values(rd, 0, 0);
+	feed(in, 4321, &seed, &lines, &bytes);
+	wait_values(rd, lines, bytes);
+	shmdt(ctl);
+
+	/* the end of the input ends the writer, the record stopped with every
+	 * byte counted */
+	feed(in, 999, &seed, &lines, &bytes);
+	close(in);
+	int code = exit_code(c.pid, 5000);
+	assert_int_equal(code, 0);
+	st = wait_values(rd, lines, bytes);
+	assert_int_equal(st.state, SHMTOP_STATE_STOPPED);
+	print_message("--stdin: %llu lines, %llu bytes since the reset\n",
+		      (unsigned long long)lines, (unsigned long long)bytes);
+	shmtop_reader_close(rd);
+	close(c.out);
+	close(c.err);
+	test_remove_key(key);
+}
+
+/* A record of another shape on the key (count mode's one counter): --stdin
+ * refuses it, saying how to go on, and leaves it be. */
+static void test_stdin_refuses_count_record(void **state)
+{
+	(void)state;
+	key_t key = test_key(14);
+	struct running r = start(key, NULL);
+	assert_int_equal(stop_with(&r, SIGTERM), 0);
+	char k[16], err[512];
+	keystr(key, k);
+	const char *args[] = { "-k", k, "--stdin", NULL };
+	int in;
+	struct child c = spawn_stdin(args, &in);
+	read_line(c.err, err, sizeof err, 5000);
+	assert_int_equal(exit_code(c.pid, 5000), 1);
+	if (!strstr(err, "a record of 1 counter and 1024 history rows, not 2") ||
+	    !strstr(err, "ipcrm -m"))
+		fail_msg("'%s' does not say why, nor how to go on", err);
+	assert_int_equal(snap(r.rec).state, SHMTOP_STATE_STOPPED);
+	close(in);
+	close(c.out);
+	close(c.err);
+	shmdt(r.rec);
+	test_remove_key(key);
+}
+
 int main(void)
 {
+	if (record3_layout(1, HISTORY, &lay))
+		return 1;
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_creates_private_segment),
 		cmocka_unit_test(test_mode_options),
@@ -915,6 +1085,8 @@ int main(void)
 		cmocka_unit_test(test_foreign_semaphore),
 		cmocka_unit_test(test_pidfile_rules),
 		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_stdin_counts_lines_and_bytes),
+		cmocka_unit_test(test_stdin_refuses_count_record),
 	};
 	return cmocka_run_group_tests(tests, test_cleanup_keys, test_cleanup_keys);
 }

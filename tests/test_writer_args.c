@@ -77,7 +77,10 @@ static void test_options(void **state)
 	assert_int_equal(RUN("-Dk5", "--interval", ".5", "--res", "--control-mode=0600"), ARGS_RUN);
 	assert_int_equal(a.w.key, 5);
 	assert_int_equal(a.w.interval_ns, 500000000);
-	assert_true(a.daemon && a.w.reset);
+	assert_true(a.daemon && a.w.reset && !a.w.from_stdin);
+	assert_int_equal(RUN("--stdin", "-i", "2"), ARGS_RUN);
+	assert_true(a.w.from_stdin);
+	assert_int_equal(a.w.interval_ns, 2000000000);
 	assert_int_equal(RUN("-k", "017", "-i", "86400"), ARGS_RUN);
 	assert_int_equal(a.w.key, 017);
 	assert_int_equal(a.w.interval_ns, 86400 * INT64_C(1000000000));
@@ -140,7 +143,7 @@ static void test_help_version(void **state)
 		"--remove-on-exit", "-i, --interval SECONDS",
 		"--reset",          "-D, --daemon",
 		"--pidfile PATH",   "-h, --help",
-		"-V, --version",
+		"-V, --version",    "--stdin",
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strstr(usage, names[i]))
@@ -217,6 +220,9 @@ static void test_bad(void **state)
 		{ { "--pidfile" }, "option '--pidfile' needs an argument" },
 		{ { "--pidfile", "" }, "empty --pidfile path" },
 		{ { "--pidfile=" }, "empty --pidfile path" },
+		{ { "--stdin", "-i", "0" },
+		  "--stdin publishes once an interval: give -i a time above 0" },
+		{ { "--stdin=1" }, "unknown option '--stdin=1'" },
 		/* unknown, ambiguous, extra */
 		{ { "--bogus" }, "unknown option '--bogus'" },
 		{ { "-x" }, "unknown option '-x'" },

@@ -26,6 +26,7 @@
 #include "clock.h"
 #include "names.h"
 #include "proc.h"
+#include "reader.h"
 
 static const char *const kind_names[INVENTORY_NKINDS] = {
 	[INVENTORY_SYSV] = "sysv",   [INVENTORY_POSIX] = "posix",     [INVENTORY_SEM] = "sem",
@@ -67,18 +68,25 @@ static void creator_command(const struct ipcstat *st, int64_t btime, char *buf, 
 		buf[0] = '\0';
 }
 
-/* Read the shmwriter record of a segment of the right size, if any. */
+/* Read the record of a segment, if it holds one: shmwriter's (version 3,
+ * its first counter as the count; or version 2, of shmtop 0.3 and older) or
+ * any libshmtop publisher's.  Only --values attaches. */
 static void read_record(struct inventory_row *r)
 {
 	const struct ipcstat *st = &r->shm.st;
 	r->is_record = false;
-	if (st->size != sizeof(struct shmtop_record))
+	if (st->size < sizeof(struct shmtop_record3))
 		return;
 	void *p = shmat(st->shmid, NULL, SHM_RDONLY);
 	if (p == (void *)-1)
 		return;
 	char why[160];
-	if (record_read(p, (size_t)st->size, &r->snap, why, sizeof why) == SHMTOP_READ_OK) {
+	enum shmtop_read_status rs = SHMTOP_READ_INVALID;
+	if (st->size == sizeof(struct shmtop_record))
+		rs = record_read(p, (size_t)st->size, &r->snap, why, sizeof why);
+	if (rs != SHMTOP_READ_OK)
+		rs = reader_snapshot(p, (size_t)st->size, &r->snap, why, sizeof why);
+	if (rs == SHMTOP_READ_OK) {
 		r->is_record = true;
 		r->writer_alive = proc_alive(r->snap.writer_pid, r->snap.writer_start) != 0;
 	}

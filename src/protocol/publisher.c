@@ -79,7 +79,9 @@ struct shmtop_publisher {
 	int64_t checked;       /* of the last owner_lost() check */
 	int32_t published_pid; /* the writer_pid the record should hold */
 	bool failed;           /* removed, lock lost or taken over: why says */
-	bool took_over;
+	bool usurped;          /* taken over: the record is another's now */
+	int32_t prev_pid;      /* the predecessor's, when taken over */
+	bool prev_stopped;     /* it had marked the record stopped */
 	char why[256];
 
 	pthread_t thread;
@@ -113,7 +115,7 @@ static void publish(shmtop_publisher *p)
 	struct shmtop_status3 *s = &p->cur;
 	int32_t there = atomic_load_explicit(&r->writer_pid, RELAXED);
 	if (there != p->published_pid) {
-		p->failed = true;
+		p->failed = p->usurped = true;
 		snprintf(p->why, sizeof p->why, "publisher pid %d has taken segment shmid %d over",
 			 (int)there, p->shmid);
 		return;
@@ -289,11 +291,8 @@ int shmtop_run(shmtop_publisher *p, const _Atomic int *stop)
 		int64_t wait = shmtop_step(p);
 		if (wait < 0)
 			return -1;
-		pthread_mutex_lock(&p->mu);
-		uint32_t seen = p->cur.request_ack;
-		pthread_mutex_unlock(&p->mu);
-		if (wait > 0 && !atomic_load_explicit(stop, RELAXED))
-			futex_wait(&p->ctl->request, seen, wait);
+		if (!atomic_load_explicit(stop, RELAXED))
+			publisher_wait(p, wait);
 	}
 	return 0;
 }
@@ -469,8 +468,9 @@ static int init_taken(shmtop_publisher *p, const struct shmtop_status3 *st, char
 {
 	struct shmtop_status3 *s = &p->cur;
 	struct shmtop_record3 *r = p->rec;
-	p->took_over = true;
 	p->published_pid = atomic_load_explicit(&r->writer_pid, RELAXED);
+	p->prev_pid = st->writer_pid;
+	p->prev_stopped = st->state == SHMTOP_STATE_STOPPED;
 	*s = *st; /* p->last holds its published values */
 	p->token = st->token;
 	struct control_seen start = { .request = s->request_ack, .reset = s->reset_ack };
@@ -563,13 +563,15 @@ static int open_existing(shmtop_publisher *p, char *why, size_t whylen)
 			nanosleep(&(struct timespec){ .tv_nsec = 10 * NS_PER_MS }, NULL);
 	}
 	if (rs != SHMTOP_READ_OK)
-		FAIL("key %s (shmid %d) holds no libshmtop record we can take over (%s); refusing "
-		     "to touch it",
-		     k, id, reason);
+		FAIL("key %s holds a %zu-byte segment (shmid %d, owner uid %u, mode %04o) that no "
+		     "libshmtop publisher made (%s); refusing to touch it",
+		     k, (size_t)ds.shm_segsz, id, (unsigned)ds.shm_perm.uid,
+		     (unsigned)(ds.shm_perm.mode & 0777), reason);
 	if (st.capacity != p->capacity || st.hist_cap != p->history)
-		FAIL("key %s (shmid %d) holds a record of %u counters and %u history rows, not %u "
-		     "and %u: remove it (ipcrm -m %d) or open it with the same shape",
-		     k, id, st.capacity, st.hist_cap, p->capacity, p->history, id);
+		FAIL("key %s (shmid %d) holds a record of %u counter%s and %u history rows, not "
+		     "%u and %u: remove it (ipcrm -m %d) or open it with the same shape",
+		     k, id, st.capacity, st.capacity == 1 ? "" : "s", st.hist_cap, p->capacity,
+		     p->history, id);
 	p->lay = lay;
 	map_areas(p);
 	/* A publisher killed mid-update leaves seq odd and the checksum stale,
@@ -742,8 +744,9 @@ void shmtop_close(shmtop_publisher *p)
 		}
 	}
 	/* A publisher whose lock was lost leaves the record, and the key, to
-	 * the one that may hold them now. */
-	if (p->lock.semid >= 0 && !p->failed) {
+	 * the one that may hold them now; one whose segment was removed marks
+	 * it stopped for the viewers that still have it. */
+	if (p->lock.semid >= 0 && !p->usurped) {
 		int64_t now = clock_mono_ns();
 		owner_wall_refresh(&p->wall, now);
 		if (p->cur.state == SHMTOP_STATE_RUNNING) {
@@ -767,4 +770,19 @@ uint64_t publisher_reset_taken(shmtop_publisher *p, unsigned slot)
 	uint64_t t = slot < p->capacity ? p->taken[slot] : 0;
 	pthread_mutex_unlock(&p->mu);
 	return t;
+}
+
+void publisher_wait(shmtop_publisher *p, int64_t ns)
+{
+	pthread_mutex_lock(&p->mu);
+	uint32_t seen = p->cur.request_ack;
+	pthread_mutex_unlock(&p->mu);
+	if (ns > 0)
+		futex_wait(&p->ctl->request, seen, ns);
+}
+
+pid_t publisher_predecessor(const shmtop_publisher *p, bool *stopped)
+{
+	*stopped = p->prev_stopped;
+	return p->prev_pid;
 }

@@ -6,7 +6,9 @@
 #ifndef SHMTOP_PUBLISHER_H
 #define SHMTOP_PUBLISHER_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "shmtop/shmtop.h"
 
@@ -14,5 +16,16 @@
  * they subtracted (a gauge: replaced).  With the adds made to it and its
  * value now, this proves that no add racing a reset was lost. */
 uint64_t publisher_reset_taken(shmtop_publisher *p, unsigned slot);
+
+/* What shmwriter's loop needs beyond the public API. */
+
+/* Sleep up to ns, or until a viewer sends a command (the control segment's
+ * futex), or a signal arrives. */
+void publisher_wait(shmtop_publisher *p, int64_t ns);
+
+/* How shmtop_open() came by the segment: 0 if it created it, else the pid
+ * of the publisher whose record it took over, with *stopped telling whether
+ * that one had marked it stopped (it exited) or not (it died). */
+pid_t publisher_predecessor(const shmtop_publisher *p, bool *stopped);
 
 #endif

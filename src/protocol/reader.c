@@ -153,7 +153,7 @@ static int check_header(const struct shmtop_status3 *s, size_t segsz, struct shm
 		FAIL("record written with another byte order (mark 0x%08x)", s->endian);
 	if (s->version != SHMTOP_VERSION3)
 		FAIL("a version %u record%s: this library reads version %u", s->version,
-		     s->version == 2 ? " (shmwriter's single count)" : "", SHMTOP_VERSION3);
+		     s->version == 2 ? " (shmwriter's, up to shmtop 0.3)" : "", SHMTOP_VERSION3);
 	if (segsz < sizeof(struct shmtop_record3))
 		FAIL("segment is %zu bytes, a version 3 record needs at least %zu", segsz,
 		     sizeof(struct shmtop_record3));
@@ -284,6 +284,53 @@ enum shmtop_read_status reader_copy(const void *seg, const struct shmtop_layout3
 	snprintf(why, whylen, "publisher busy or dead mid-update (no stable copy in %d tries)",
 		 SHMTOP_READ_TRIES);
 	return SHMTOP_READ_BUSY;
+}
+
+void reader_to_snapshot(const struct shmtop_status3 *s, const struct shmtop_pubval3 *v,
+			struct shmtop_snapshot *o)
+{
+	*o = (struct shmtop_snapshot){
+		.magic = s->magic,
+		.version = s->version,
+		.token = s->token,
+		.writer_pid = s->writer_pid,
+		.writer_start = s->writer_start,
+		.started_ns = s->started_ns,
+		.beat_ns = s->beat_ns,
+		.interval_ns = s->period_ns,
+		.state = s->state,
+		.resets = s->resets,
+		.reset_ack = s->reset_ack,
+		.hist_next = s->hist_next,
+		.writers = s->writers,
+		.control_id = s->control_id,
+		.request_ack = s->request_ack,
+	};
+	if (v) {
+		o->count = v->value;
+		o->wall_ns = v->changed_wall_ns;
+		o->mono_ns = v->changed_mono_ns;
+	}
+}
+
+enum shmtop_read_status reader_snapshot(const void *seg, size_t segsz, struct shmtop_snapshot *out,
+					char *why, size_t whylen)
+{
+	struct shmtop_status3 st;
+	struct shmtop_layout3 lay;
+	enum shmtop_read_status rs = reader_header(seg, segsz, &st, &lay, why, whylen);
+	if (rs != SHMTOP_READ_OK)
+		return rs;
+	struct shmtop_pubval3 *v = calloc(st.capacity, sizeof *v);
+	if (!v) {
+		snprintf(why, whylen, "out of memory");
+		return SHMTOP_READ_INVALID;
+	}
+	rs = reader_copy(seg, &lay, &st, v, true, why, whylen);
+	if (rs == SHMTOP_READ_OK)
+		reader_to_snapshot(&st, st.ncounters ? v : NULL, out);
+	free(v);
+	return rs;
 }
 
 shmtop_reader *shmtop_reader_open(key_t key, int shmid, char *why, size_t whylen)

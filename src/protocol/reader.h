@@ -57,6 +57,18 @@ size_t reader_history(const void *seg, const struct shmtop_layout3 *lay, uint32_
 		      size_t i, uint64_t floor, struct shmtop_sample *out, size_t max,
 		      uint64_t *first);
 
+/* A version 3 status and its first counter's published value (v, or none
+ * if NULL) as a version 2 snapshot: the shape shmwriter's record had up to
+ * 0.3, which the viewer's single view, the list's --values columns and the
+ * control segment's proof of belonging take. */
+void reader_to_snapshot(const struct shmtop_status3 *s, const struct shmtop_pubval3 *v,
+			struct shmtop_snapshot *out);
+
+/* reader_header() and a whole reader_copy() of the record at seg, as
+ * reader_to_snapshot() of its first counter.  The status of that read. */
+enum shmtop_read_status reader_snapshot(const void *seg, size_t segsz, struct shmtop_snapshot *out,
+					char *why, size_t whylen);
+
 /* The viewer's side, for tests now and the viewer next: the mapping, a
  * checked copy of the whole status, and a wait for a command's ticket. */
 const struct shmtop_record3 *reader_record(const shmtop_reader *r);

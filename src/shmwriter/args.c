@@ -32,6 +32,8 @@ const char *args_usage(void)
 	       "Counting:\n"
 	       "  -i, --interval SECONDS time between counts, fractional; 0 = as fast as\n"
 	       "                         possible (default 1)\n"
+	       "      --stdin            count the lines and bytes read from standard input\n"
+	       "                         instead, published every interval, until it ends\n"
 	       "      --reset            start the count at 0 when taking over a segment\n"
 	       "\n"
 	       "Process:\n"
@@ -49,11 +51,13 @@ const char *args_usage(void)
 	       "Examples:\n"
 	       "  shmwriter                   count once a second on key 0x2537\n"
 	       "  shmwriter -i 0.1 -m 0644    ten counts a second, viewable by all users\n"
-	       "  shmwriter -D --pidfile /run/shmwriter.pid\n";
+	       "  shmwriter -D --pidfile /run/shmwriter.pid\n"
+	       "  tail -f access.log | shmwriter --stdin -k 0x1234\n"
+	       "                              lines and bytes a second: shmtop -k 0x1234\n";
 }
 
 /* getopt_long's values of the options without a short form. */
-enum { OPT_CONTROL_MODE = 256, OPT_RESET, OPT_REMOVE, OPT_PIDFILE };
+enum { OPT_CONTROL_MODE = 256, OPT_RESET, OPT_REMOVE, OPT_PIDFILE, OPT_STDIN };
 
 enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *why, size_t whylen)
 {
@@ -67,11 +71,12 @@ enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *
 		{ "remove-on-exit", no_argument, NULL, OPT_REMOVE },
 		{ "daemon", no_argument, NULL, 'D' },
 		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
+		{ "stdin", no_argument, NULL, OPT_STDIN },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ 0 },
 	};
-	struct writer_options *o = &a->w;
+	struct counting_options *o = &a->w;
 	const char *file = NULL;
 	bool have_key = false;
 	char ob[160];
@@ -105,6 +110,7 @@ enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *
 			break;
 		case OPT_RESET: o->reset = true; break;
 		case OPT_REMOVE: o->remove_on_exit = true; break;
+		case OPT_STDIN: o->from_stdin = true; break;
 		case 'D': a->daemon = true; break;
 		case OPT_PIDFILE:
 			if (!*optarg)
@@ -122,6 +128,8 @@ enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *
 		FAIL("give either --key or --file, not both");
 	if (file && parse_key_file(file, &o->key, why, whylen))
 		return ARGS_BAD;
+	if (o->from_stdin && o->interval_ns == 0)
+		FAIL("--stdin publishes once an interval: give -i a time above 0");
 	/* Viewers only read the data segment; commands go through the control
 	 * segment, whose looser mode is allowed but said aloud. */
 	if (o->mode & 0022)

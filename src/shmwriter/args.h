@@ -10,14 +10,14 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#include "writer.h"
+#include "counting.h"
 
 struct writer_args {
-	struct writer_options w; /* for writer_open(): the key (-k, or ftok of -f), -i, -m,
-				  * --control-mode, --reset, --remove-on-exit */
-	const char *pidfile;     /* --pidfile PATH (in argv), or NULL */
-	bool daemon;             /* -D */
-	char warning[128];       /* a line main() prints before it starts, or "" */
+	struct counting_options w; /* for counting_open(): the key (-k, or ftok of -f), -i,
+				    * -m, --control-mode, --reset, --remove-on-exit, --stdin */
+	const char *pidfile;       /* --pidfile PATH (in argv), or NULL */
+	bool daemon;               /* -D */
+	char warning[128];         /* a line main() prints before it starts, or "" */
 };
 
 enum args_result {
@@ -29,8 +29,9 @@ enum args_result {
 
 /* Parse argv into a (defaults first).  Uses getopt_long, and resets it, so
  * it may be called more than once.  The key of -f is made here, with
- * ftok(): a file that cannot give one is a bad argument, as are -k with -f
- * and a data segment mode that lets the group or others write. */
+ * ftok(): a file that cannot give one is a bad argument, as are -k with -f,
+ * --stdin with -i 0, and a data segment mode that lets the group or others
+ * write. */
 enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *why, size_t whylen);
 
 /* The --help text. */

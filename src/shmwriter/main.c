@@ -2,7 +2,7 @@
 /*
  * shmwriter: publish a counter in a SysV shared memory segment for shmtop.
  * Daemonising, the pidfile and reporting; the options are read in args.c,
- * the work is in writer.c.
+ * the work is in counting.c, on libshmtop.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #include "args.h"
-#include "writer.h"
+#include "counting.h"
 
 #define PROG "shmwriter"
 
@@ -53,12 +53,14 @@ static int daemonise(int *ready_fd)
 	return 0;
 }
 
-static void detach_stdio(void)
+/* Standard input stays with --stdin: it is what the writer counts. */
+static void detach_stdio(bool keep_stdin)
 {
 	int fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	dup2(fd, 0);
+	if (!keep_stdin)
+		dup2(fd, 0);
 	dup2(fd, 1);
 	dup2(fd, 2);
 	if (fd > 2)
@@ -182,7 +184,7 @@ int main(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	writer *w = writer_open(&a.w, why, sizeof why);
+	counting *w = counting_open(&a.w, why, sizeof why);
 	if (!w) {
 		fprintf(stderr, PROG ": %s\n", why);
 		if (a.pidfile)
@@ -191,27 +193,27 @@ int main(int argc, char **argv)
 	}
 	if (a.pidfile && pidfile_write(&pf) < 0) {
 		fprintf(stderr, PROG ": cannot write pidfile '%s': %s\n", pf.path, strerror(errno));
-		writer_close(w);
+		counting_close(w);
 		pidfile_remove(&pf, true);
 		return 1;
 	}
 	if (a.pidfile)
 		close(pf.fd);
 	char line[256];
-	writer_describe(w, line, sizeof line);
+	counting_describe(w, line, sizeof line);
 	printf(PROG ": %s\n", line);
 	fflush(stdout);
 	if (ready_fd >= 0) {
-		detach_stdio();
+		detach_stdio(a.w.from_stdin);
 		if (write(ready_fd, "", 1) != 1)
 			atomic_store(&stop_flag, 1);
 		close(ready_fd);
 	}
 
-	int lost = writer_run(w, &stop_flag) < 0;
+	int lost = counting_run(w, STDIN_FILENO, &stop_flag) < 0;
 	if (lost)
-		fprintf(stderr, PROG ": %s; exiting\n", writer_error(w));
-	writer_close(w);
+		fprintf(stderr, PROG ": %s; exiting\n", counting_error(w));
+	counting_close(w);
 	if (a.pidfile)
 		pidfile_remove(&pf, false);
 	return lost;

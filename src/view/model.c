@@ -30,7 +30,7 @@ static enum model_health health_of(const struct model_input *in)
 		return HEALTH_DEAD;
 	/* a writer holds seq odd for microseconds: busy through a read's
 	 * retries means stuck, whatever its last heartbeat */
-	if (in->busy || in->now_mono - s->beat_ns > MODEL_STALL_NS)
+	if (in->busy || in->now_mono - s->beat_ns > model_stall_ns(s))
 		return HEALTH_STALLED;
 	return s->state == SHMTOP_STATE_PAUSED ? HEALTH_PAUSED : HEALTH_RUNNING;
 }
@@ -148,7 +148,7 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 		[HEALTH_STALLED] = "stalled", [HEALTH_DEAD] = "dead",
 	};
 	char every[24], beat[24];
-	if (s->interval_ns == 0)
+	if (s->interval_ns <= 1000) /* v3: the least period, 1 µs, is shmwriter -i 0 */
 		snprintf(every, sizeof every, "flat out");
 	else
 		snprintf(every, sizeof every, "every %g s", (double)s->interval_ns / 1e9);
@@ -156,7 +156,7 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 	 * the line on every tick. */
 	int64_t late = in->now_mono - s->beat_ns;
 	char tail[40] = "";
-	if (late >= NS_PER_SEC && m->health != HEALTH_STOPPED)
+	if (late >= NS_PER_SEC + model_beat_gap_ns(s) && m->health != HEALTH_STOPPED)
 		snprintf(tail, sizeof tail, ", beat %s ago", format_age(late, beat, sizeof beat));
 	/* The kernel's word on a writer that looks stuck: "stalled (T:
 	 * stopped)", and in the short form the kernel's word alone. */

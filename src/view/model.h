@@ -22,8 +22,20 @@
 #include "shmtop/record.h"
 #include "spark.h"
 
-/* A live writer whose heartbeat is older than this is shown as stalled. */
+/* A live writer whose heartbeat is older than this is shown as stalled:
+ * a version 2 writer beats every quarter second, a version 3 publisher at
+ * each service step, once a period (which the snapshot's interval_ns holds). */
 #define MODEL_STALL_NS (2 * NS_PER_SEC)
+
+static inline int64_t model_beat_gap_ns(const struct shmtop_snapshot *s)
+{
+	return s->version == SHMTOP_VERSION3 ? s->interval_ns : 0;
+}
+
+static inline int64_t model_stall_ns(const struct shmtop_snapshot *s)
+{
+	return MODEL_STALL_NS + model_beat_gap_ns(s);
+}
 
 enum model_state {
 	MODEL_WAITING,  /* no segment on the key */

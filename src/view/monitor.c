@@ -195,8 +195,8 @@ static void read_writer(monitor *m)
 	char st;
 	uint64_t start;
 	m->writer_pstate = 0;
-	if ((m->busy || clock_mono_ns() - m->snap.beat_ns > MODEL_STALL_NS) && m->writer_alive &&
-	    proc_stat(pid, &st, &start) == 0 && start == m->snap.writer_start)
+	if ((m->busy || clock_mono_ns() - m->snap.beat_ns > model_stall_ns(&m->snap)) &&
+	    m->writer_alive && proc_stat(pid, &st, &start) == 0 && start == m->snap.writer_start)
 		m->writer_pstate = st;
 }
 
@@ -310,30 +310,11 @@ static int learn_meta3(monitor *m, uint32_t n, char *why, size_t whylen)
  * the control segment's proof of belonging take it as they take a v2 one. */
 static void snap_of_v3(monitor *m)
 {
-	const struct shmtop_status3 *s = &m->st3;
-	struct shmtop_snapshot *o = &m->snap;
-	memset(o, 0, sizeof *o);
-	o->magic = s->magic;
-	o->version = s->version;
-	o->token = s->token;
-	o->writer_pid = s->writer_pid;
-	o->writer_start = s->writer_start;
-	o->started_ns = s->started_ns;
-	o->beat_ns = s->beat_ns;
-	o->interval_ns = s->period_ns;
-	o->state = s->state;
-	o->resets = s->resets;
-	o->reset_ack = s->reset_ack;
-	o->hist_next = s->hist_next;
-	o->writers = s->writers;
-	o->control_id = s->control_id;
-	o->request_ack = s->request_ack;
-	if (m->nctr) {
-		const struct model_counter *c = &m->ctr[m->sel];
-		o->count = c->value;
-		o->wall_ns = c->changed_wall_ns;
-		o->mono_ns = c->changed_mono_ns;
-	}
+	const struct model_counter *c = m->nctr ? &m->ctr[m->sel] : NULL;
+	struct shmtop_pubval3 v = { 0 };
+	if (c)
+		v = (struct shmtop_pubval3){ c->value, c->changed_wall_ns, c->changed_mono_ns };
+	reader_to_snapshot(&m->st3, c ? &v : NULL, &m->snap);
 }
 
 /* Keep the selection on the same name; the first counter otherwise. */
