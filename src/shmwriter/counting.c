@@ -69,7 +69,10 @@ counting *counting_open(const struct counting_options *o, char *why, size_t whyl
 	int rc = o->from_stdin ? declare(c, "lines", "", &c->lines, why, whylen) ||
 				     declare(c, "bytes", "B", &c->bytes, why, whylen)
 			       : declare(c, "count", "", &c->count, why, whylen);
-	if (rc) {
+	/* published now, so that the record is whole once we say we run */
+	if (rc || shmtop_step(c->p) < 0) {
+		if (!rc)
+			snprintf(why, whylen, "%s", shmtop_error(c->p));
 		shmtop_close(c->p);
 		free(c);
 		return NULL;
