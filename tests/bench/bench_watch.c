@@ -3,8 +3,8 @@
  * bench_watch: issue 14's "cost to watch".  shmtop -k KEY on a publisher of
  * 16 named counters, each changing once a second (pub16, on the public
  * library), at 120x40, beside `htop -d 10` in the same run; and shmtop on a
- * v2 shmwriter at 1 Hz as a second peer.  Target: shmtop on the 16 counters
- * at most 0.5x htop's bytes/s and CPU.
+ * shmwriter at 1 Hz (one counter, on the library too) as a second peer.  Target: shmtop on the 16
+ * counters at most 0.5x htop's bytes/s and CPU.
  *
  * The three programs run on screen at once, over the same seconds, through
  * bench_viewer's pty harness (`bench_viewer --rounds N -- htop -d 10 --and
@@ -50,7 +50,7 @@
 
 #define MAX_ROUNDS 15
 
-enum { HTOP, V3, V2, NPROGS };
+enum { HTOP, V3, ONE, NPROGS };
 
 struct row {
 	bool ran;
@@ -62,7 +62,7 @@ static char label[NPROGS][48];
 static bool shows_counters; /* a counter's name among shmtop's busiest rows */
 
 static pid_t pub_pid = -1, harness_pid = -1;
-static struct bench_writer writer;
+static struct child writer = { -1, -1, -1 };
 static volatile sig_atomic_t interrupted;
 
 static void stop_child(pid_t *pid)
@@ -80,8 +80,14 @@ static void cleanup(void)
 	stop_child(&harness_pid);
 	stop_child(&pub_pid);
 	test_remove_key(bench_key(1));
-	if (writer.proc.pid > 0 || writer.rec)
-		bench_writer_stop(&writer);
+	if (writer.pid > 0) {
+		kill(writer.pid, SIGTERM); /* --remove-on-exit */
+		if (wait_exit(writer.pid, 5000) < 0)
+			fprintf(stderr, "bench_watch: shmwriter did not exit on SIGTERM\n");
+		close(writer.out);
+		close(writer.err);
+		writer.pid = -1;
+	}
 }
 
 static void on_signal(int sig)
@@ -279,14 +285,21 @@ int main(int argc, char **argv)
 	test_remove_key(k3);
 	if (pub_start(k3) < 0)
 		return 1;
-	if (bench_writer_start(&writer, k2, "1") < 0)
+	test_remove_key(k2);
+	const char *wargs[] = { "-k", key2, "-i", "1", "--remove-on-exit", NULL };
+	char wline[256];
+	writer = spawn_writer(wargs);
+	if (writer.pid < 0 || read_line(writer.out, wline, sizeof wline, 5000) == 0) {
+		read_line(writer.err, wline, sizeof wline, 100);
+		fprintf(stderr, "bench_watch: shmwriter did not start: %s\n", wline);
 		return 1;
-	printf("shmwriter -i 1 on key %s: the v2 record, one unnamed count\n", key2);
+	}
+	printf("shmwriter -i 1 on key %s: one counter, \"count\"\n", key2);
 
 	bool htop = in_path("htop");
 	snprintf(label[HTOP], sizeof label[HTOP], "htop -d 10");
 	snprintf(label[V3], sizeof label[V3], "shmtop -k %s", key3);
-	snprintf(label[V2], sizeof label[V2], "shmtop -k %s", key2);
+	snprintf(label[ONE], sizeof label[ONE], "shmtop -k %s", key2);
 	const char *args[32];
 	int na = 0;
 	args[na++] = "bench_viewer";
@@ -309,7 +322,7 @@ int main(int argc, char **argv)
 	args[na++] = "-k";
 	args[na++] = key2;
 	args[na] = NULL;
-	static const int which[NPROGS] = { HTOP, V3, V2 };
+	static const int which[NPROGS] = { HTOP, V3, ONE };
 	int first = htop ? 0 : 1;
 	if (!htop)
 		printf("htop is not installed: no ratios (./run.sh bench installs it); "
@@ -321,14 +334,14 @@ int main(int argc, char **argv)
 	int got = interrupted ? -1 : run_harness(args, which + first, NPROGS - first, nrounds);
 	int broken = got < nrounds;
 	for (int r = 0; r < got && r < MAX_ROUNDS; r++)
-		broken |= !rows[r][V3].ran || !rows[r][V2].ran;
+		broken |= !rows[r][V3].ran || !rows[r][ONE].ran;
 
 	printf("\nCost to watch, median of %d round%s (ratios: median of the rounds' ratios):\n",
 	       got > 0 ? got : 0, got == 1 ? "" : "s");
 	printf("  %-28s %9s %8s %9s %14s %12s\n", "program", "bytes/s", "CPU %", "peak RSS",
 	       "bytes vs htop", "CPU vs htop");
 	static const char *const what[NPROGS] = { "htop -d 10", "shmtop, 16 counters (v3)",
-						  "shmtop, shmwriter (v2)" };
+						  "shmtop, shmwriter" };
 	for (int i = 0; i < NPROGS; i++) {
 		double b = median(got, i, offsetof(struct row, bps), false);
 		double c = median(got, i, offsetof(struct row, cpu), false);

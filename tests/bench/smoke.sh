@@ -73,7 +73,7 @@ fi
 run bench_watch --smoke
 expect bench_watch '^   \|   shmtop -k 0x[0-9a-f]{8} +[0-9]+ +[0-9.]+ +[0-9.]+' "shmtop row"
 expect bench_watch '^  shmtop, 16 counters \(v3\) +[0-9]+ +[0-9.]+' "16-counter summary row"
-expect bench_watch '^  shmtop, shmwriter \(v2\) +[0-9]+ +[0-9.]+' "v2 summary row"
+expect bench_watch '^  shmtop, shmwriter +[0-9]+ +[0-9.]+' "shmwriter summary row"
 expect bench_watch '^  shmtop shows the 16 counters: ' "whether the counters are shown"
 
 for f in "$out"/*.txt; do
