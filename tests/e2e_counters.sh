@@ -9,14 +9,16 @@
 # (PAUSED, the values stop), r resets; a publisher that does not accept
 # reset shows "refused" and offers no r; hostile names keep the columns;
 # --json lists every counter; --prometheus --values passes prom_check.py
-# with one metric per counter.
+# with one metric per counter.  shmwriter --stdin (issue 14, point 3): a
+# pipe's lines and bytes in the table, as wc counts them, the record
+# stopped with every byte counted when the pipe closes.
 #
-# usage: e2e_counters.sh SHMTOP PUBCOUNTERS
+# usage: e2e_counters.sh SHMTOP PUBCOUNTERS SHMWRITER
 set -u
 SHMTOP=$(realpath "$1")
 PUB=$(realpath "$2")
-# shellcheck disable=SC2034 # WRITER and RUN: for e2e_lib.sh
-WRITER=/bin/false # e2e_lib.sh's writer(), unused here
+# shellcheck disable=SC2034 # RUN: for e2e_lib.sh
+WRITER=$(realpath "$3")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
 RUN=ctr$$
@@ -213,4 +215,38 @@ test_outputs() {
 	return 0
 }
 
-run_cases test_table test_refused test_hostile test_outputs
+test_stdin() {
+	local k w fifo="$TMP/in"
+	k=$(key 5)
+	KEYS+=("$k")
+	mkfifo "$fifo" || return 1
+	"$WRITER" --stdin -k "$k" -i 0.2 <"$fifo" >"$TMP/w.out" 2>&1 &
+	w=$!
+	PIDS+=("$w")
+	exec 7>"$fifo" # the pipe's writing end, held open
+	until_ok 10 grep -q "(created)" "$TMP/w.out" || { fail "shmwriter --stdin: $(cat "$TMP/w.out")"; return 1; }
+	view stdin 110 40 "$SHMTOP -k $k -d 5" 7>&- || return 1 # tmux must not hold the pipe
+	see stdin "counters: 2  selected 1/2" || return 1
+	WANT=$'bytes=0\nlines=0'
+	until_ok 5 table_is stdin || { fail "an empty pipe: $(table_values stdin | tr '\n' ' ')"; return 1; }
+	# lines of every length, and a last one without its newline
+	python3 -c 'import random, sys
+random.seed(5)
+out = sys.stdout.buffer
+for i in range(3000):
+    out.write(b"x" * random.randrange(0, 200) + b"\n")
+out.write(b"no newline")' >"$TMP/data"
+	cat "$TMP/data" >&7
+	WANT=$(printf 'bytes=%d\nlines=%d' "$(wc -c <"$TMP/data")" "$(wc -l <"$TMP/data")")
+	until_ok 10 table_is stdin ||
+		{ fail "table $(table_values stdin | tr '\n' ' ') != wc $(tr '\n' ' ' <<<"$WANT")"; return 1; }
+	shows stdin "^  bytes +[0-9]+ +[^ ]+/s +B " || { fail "bytes has no unit B"; screen stdin | sed 's/^/    | /'; return 1; }
+	# the end of the pipe ends the writer; the record says stopped
+	exec 7>&-
+	until_ok 5 gone "$w" || { fail "shmwriter --stdin did not exit at the end of its input"; return 1; }
+	wait "$w" || { fail "shmwriter --stdin exited $?"; return 1; }
+	see stdin "STOPPED" || return 1
+	until_ok 5 table_is stdin || { fail "the last values were lost"; return 1; }
+}
+
+run_cases test_table test_refused test_hostile test_outputs test_stdin

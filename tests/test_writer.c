@@ -943,7 +943,7 @@ static void feed(int fd, size_t n, unsigned *seed, uint64_t *lines, uint64_t *by
 	static char buf[1 << 17];
 	assert_true(n <= sizeof buf);
 	for (size_t i = 0; i < n; i++) {
-		buf[i] = (rand_r(seed) % 50) ? (char)('a' + rand_r(seed) % 26) : '\n';
+		buf[i] = (char)((rand_r(seed) % 50) ? 'a' + rand_r(seed) % 26 : '\n');
 		*lines += buf[i] == '\n';
 	}
 	for (size_t done = 0; done < n;) {
