@@ -229,7 +229,7 @@ static void apply_commands(shmtop_publisher *p, uint32_t req, int64_t now)
 	futex_wake(&p->rec->request_ack);
 }
 
-static int64_t step_locked(shmtop_publisher *p)
+static int64_t step_locked(shmtop_publisher *p, bool force)
 {
 	struct shmtop_status3 *s = &p->cur;
 	if (p->failed)
@@ -250,7 +250,7 @@ static int64_t step_locked(shmtop_publisher *p)
 			owner_drop_old_control(p->ctl, &p->old);
 	}
 	bool running = s->state == SHMTOP_STATE_RUNNING;
-	bool due = now >= p->next_due;
+	bool due = force || now >= p->next_due;
 	if (due || p->slots > s->ncounters) {
 		owner_wall_refresh(&p->wall, now);
 		/* New counters appear at once: running, with every value of now
@@ -280,7 +280,7 @@ static int64_t step_locked(shmtop_publisher *p)
 int64_t shmtop_step(shmtop_publisher *p)
 {
 	pthread_mutex_lock(&p->mu);
-	int64_t r = step_locked(p);
+	int64_t r = step_locked(p, false);
 	pthread_mutex_unlock(&p->mu);
 	return r;
 }
@@ -770,6 +770,14 @@ uint64_t publisher_reset_taken(shmtop_publisher *p, unsigned slot)
 	uint64_t t = slot < p->capacity ? p->taken[slot] : 0;
 	pthread_mutex_unlock(&p->mu);
 	return t;
+}
+
+int64_t publisher_step_now(shmtop_publisher *p)
+{
+	pthread_mutex_lock(&p->mu);
+	int64_t r = step_locked(p, true);
+	pthread_mutex_unlock(&p->mu);
+	return r;
 }
 
 void publisher_wait(shmtop_publisher *p, int64_t ns)

@@ -19,6 +19,11 @@ uint64_t publisher_reset_taken(shmtop_publisher *p, unsigned slot);
 
 /* What shmwriter's loop needs beyond the public API. */
 
+/* shmtop_step() as if the period were due now: every value published with
+ * this time, a history sample, the next period from now (shmwriter -i 0
+ * publishes each count, as its version 2 record did). */
+int64_t publisher_step_now(shmtop_publisher *p);
+
 /* Sleep up to ns, or until a viewer sends a command (the control segment's
  * futex), or a signal arrives. */
 void publisher_wait(shmtop_publisher *p, int64_t ns);

@@ -3,10 +3,11 @@
  * shmwriter on libshmtop.  Counting: the publisher's service period is the
  * interval, and the count grows just before each due step, so that the step
  * publishes it with the time it changed and takes its history sample (one
- * per count, as shmwriter's version 2 record had).  While paused (a viewer's
- * command, which the publisher applies) the count stands still, and it goes
- * on one interval after the resume.  --stdin: the main thread reads and
- * adds, a helper thread of the library's serves viewers and publishes.
+ * per count, as shmwriter's version 2 record had; -i 0 publishes every
+ * count).  While paused (a viewer's command, which the publisher applies)
+ * the count stands still, and it goes on one interval after the resume.
+ * --stdin: the main thread reads and adds, a helper thread of the
+ * library's serves viewers and publishes.
  *
  * Either way the loop also steps at least every OWNER_CHECK_NS, as the
  * version 2 writer beat: a segment removed under it or a lock lost is found
@@ -125,17 +126,18 @@ static int run_count(counting *c, const _Atomic int *stop)
 {
 	const bool flat_out = c->opt.interval_ns == 0;
 	while (!atomic_load_explicit(stop, memory_order_relaxed)) {
+		if (flat_out && !shmtop_paused(c->p)) {
+			shmtop_inc(c->count);
+			if (publisher_step_now(c->p) < 0)
+				return lost(c);
+			continue;
+		}
 		int64_t wait = shmtop_step(c->p);
 		if (wait < 0)
 			return lost(c);
 		int64_t due = clock_mono_ns() + wait; /* the step after is due by then */
-		bool paused = shmtop_paused(c->p);
-		if (flat_out && !paused) {
-			shmtop_inc(c->count);
-			continue;
-		}
-		if (paused || wait > OWNER_CHECK_NS)
-			wait = OWNER_CHECK_NS; /* a command wakes the wait at once */
+		if (flat_out || wait > OWNER_CHECK_NS)
+			wait = OWNER_CHECK_NS; /* paused, or a long interval: a command wakes it */
 		publisher_wait(c->p, wait);
 		if (!shmtop_paused(c->p) && clock_mono_ns() >= due)
 			shmtop_inc(c->count);
