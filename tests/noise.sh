@@ -33,15 +33,14 @@ IPC_CREAT, IPC_EXCL, IPC_RMID, SHM_RDONLY = 0o1000, 0o2000, 0, 0o10000
 made = removed = 0
 alive = []
 t0 = time.monotonic()
+stopping = False
 def stop(*_):
-    for shmid in alive:
-        libc.shmctl(shmid, IPC_RMID, None)
-    dt = time.monotonic() - t0
-    with open(sys.argv[1], "w") as f:
-        f.write(f"{made} {removed + len(alive)} {dt:.1f}\n")
-    sys.exit(0)
+    # only a flag: the loop finishes its step, so that no segment made or
+    # popped is lost between a system call and the list
+    global stopping
+    stopping = True
 signal.signal(signal.SIGTERM, stop)
-while True:
+while not stopping:
     key = 0
     if random.random() < 0.5:
         key = random.randrange(1, 1 << 31)
@@ -60,6 +59,11 @@ while True:
         libc.shmctl(alive.pop(random.randrange(len(alive))), IPC_RMID, None)
         removed += 1
     time.sleep(0.002)
+for shmid in alive:
+    libc.shmctl(shmid, IPC_RMID, None)
+dt = time.monotonic() - t0
+with open(sys.argv[1], "w") as f:
+    f.write(f"{made} {removed + len(alive)} {dt:.1f}\n")
 PY
 CHURN=$!
 PIDS+=("$CHURN")
