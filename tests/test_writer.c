@@ -22,6 +22,7 @@
 #include "reader.h"
 #include "shmtop/record.h"
 #include "testutil.h"
+#include "writer.h"
 
 /* The record of shmwriter's one counter: its size and layout, set in main(). */
 static struct shmtop_layout3 lay;
@@ -1063,6 +1064,38 @@ static void test_stdin_refuses_count_record(void **state)
 	test_remove_key(key);
 }
 
+/* A version 2 record (shmwriter 0.3 and older) of ours on the key: refused,
+ * untouched, with the way on. */
+static void test_version2_record_refused(void **state)
+{
+	(void)state;
+	key_t key = test_key(16);
+	struct writer_options o = {
+		.key = key, .interval_ns = NS_PER_SEC, .mode = 0600, .control_mode = 0600
+	};
+	char why[300], k[16], err[512];
+	writer *w = writer_open(&o, why, sizeof why);
+	if (!w)
+		fail_msg("the version 2 writer: %s", why);
+	int id = writer_shmid(w);
+	writer_close(w);
+	const unsigned char *p = shmat(id, NULL, SHM_RDONLY);
+	assert_true(p != (void *)-1);
+	unsigned char *before = malloc(sizeof(struct shmtop_record));
+	memcpy(before, p, sizeof(struct shmtop_record));
+	keystr(key, k);
+	const char *args[] = { "-k", k, NULL };
+	assert_int_equal(run_writer(args, err, sizeof err), 1);
+	char want[32];
+	snprintf(want, sizeof want, "ipcrm -m %d", id);
+	if (!strstr(err, "holds a version 2 record") || !strstr(err, want))
+		fail_msg("'%s' lacks the version or '%s'", err, want);
+	assert_memory_equal(before, p, sizeof(struct shmtop_record));
+	free(before);
+	shmdt(p);
+	test_remove_key(key);
+}
+
 int main(void)
 {
 	if (record3_layout(1, HISTORY, &lay))
@@ -1085,6 +1118,7 @@ int main(void)
 		cmocka_unit_test(test_foreign_semaphore),
 		cmocka_unit_test(test_pidfile_rules),
 		cmocka_unit_test(test_bad_arguments),
+		cmocka_unit_test(test_version2_record_refused),
 		cmocka_unit_test(test_stdin_counts_lines_and_bytes),
 		cmocka_unit_test(test_stdin_refuses_count_record),
 	};

@@ -562,6 +562,15 @@ static int open_existing(shmtop_publisher *p, char *why, size_t whylen)
 		if (rs == SHMTOP_READ_EMPTY)
 			nanosleep(&(struct timespec){ .tv_nsec = 10 * NS_PER_MS }, NULL);
 	}
+	/* ours (owner_adoptable()), left by shmwriter 0.3 or older: say how to
+	 * go on */
+	if (rs == SHMTOP_READ_INVALID && st.magic == SHMTOP_MAGIC && st.endian == SHMTOP_ENDIAN &&
+	    st.version == 2)
+		FAIL("key %s (shmid %d) holds a version 2 record, which shmwriter wrote up to "
+		     "shmtop "
+		     "0.3: shmtop shows it, but it is not taken over; remove it (ipcrm -m %d) to "
+		     "publish on this key",
+		     k, id, id);
 	if (rs != SHMTOP_READ_OK)
 		FAIL("key %s holds a %zu-byte segment (shmid %d, owner uid %u, mode %04o) that no "
 		     "libshmtop publisher made (%s); refusing to touch it",
