@@ -224,6 +224,19 @@ static void unreadable(monitor *m, const char *why)
 		read_writer(m);
 }
 
+/* A copy taken field by field, each valid, of a record whose owner (who)
+ * stopped mid-update: shown live, marked busy. */
+static void shown_busy(monitor *m, const char *who)
+{
+	m->have_snap = m->busy = true;
+	m->state = MODEL_LIVE;
+	snprintf(m->why, sizeof m->why,
+		 "record busy: its %s stopped in the middle of an update; the values shown may "
+		 "be torn",
+		 who);
+	m->removed_shmid = -1;
+}
+
 /* The seqlock read stayed busy and there is no good snapshot: the writer
  * stopped (or died) in the middle of an update.  Copy the fields one by
  * one, as a writer taking over does, and keep the copy if each field is
@@ -235,12 +248,7 @@ static int read_busy(monitor *m, char *why, size_t whylen)
 	if (record_read_fields(m->seg.data, m->seg.size, &s, why, whylen))
 		return -1;
 	m->snap = s;
-	m->have_snap = m->busy = true;
-	m->state = MODEL_LIVE;
-	snprintf(m->why, sizeof m->why,
-		 "record busy: its writer stopped in the middle of an update; "
-		 "the values shown may be torn");
-	m->removed_shmid = -1;
+	shown_busy(m, "writer");
 	read_history(m);
 	read_writer(m);
 	return 0;
@@ -409,12 +417,7 @@ static void read_record3(monitor *m)
 		if (!m->have_snap || m->busy) {
 			char why2[256];
 			if (copy3(m, false, why2, sizeof why2) == SHMTOP_READ_OK) {
-				m->have_snap = m->busy = true;
-				m->state = MODEL_LIVE;
-				snprintf(m->why, sizeof m->why,
-					 "record busy: its publisher stopped in the middle of an "
-					 "update; the values shown may be torn");
-				m->removed_shmid = -1;
+				shown_busy(m, "publisher");
 				read_writer(m);
 				return;
 			}
