@@ -67,9 +67,9 @@ run)
 	build build
 	pidfile=$(mktemp)
 	# -D returns once the writer is ready, or fails with its reason
-	./build/shmwriter -D --pidfile "$pidfile"
+	./build/src/shmwriter/shmwriter -D --pidfile "$pidfile"
 	trap 'kill "$(cat "$pidfile")" 2>/dev/null; rm -f "$pidfile"' EXIT INT TERM
-	./build/shmtop
+	./build/src/shmtop/shmtop
 	;;
 bench)
 	# the peers the viewer is measured against (procps has top and watch)

@@ -29,7 +29,7 @@
 #include "publisher.h"
 #include "shmtop/shmtop.h"
 
-#define MIN_PERIOD_NS INT64_C(1000) /* the publisher's least: -i 0 steps this often */
+#define MIN_PERIOD_NS INT64_C(1000) /* the publisher's least; -i 0 publishes each count */
 
 struct counting {
 	struct counting_options opt;
