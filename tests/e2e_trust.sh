@@ -4,8 +4,9 @@
 # them, each of which must fail:
 #  - user A plants a byte copy of a stopped record (with a forged pthread
 #    mutex where version 1 kept its lock) in a 0666 segment, or in a 0600
-#    one given to root with IPC_SET: root's shmwriter refuses it, naming
-#    owner, creator and mode, and no byte changes;
+#    one given to root with IPC_SET, or root's own copied into a 0620 one:
+#    root's shmwriter refuses it, naming owner, creator and mode, and no
+#    byte changes;
 #  - A copies user B's live record into a segment of A's own (also one given
 #    to B): root's viewer says why the controls are off, and r and p change
 #    nothing in B's writer;
@@ -41,12 +42,12 @@ json() {
 }
 has_sem() { [[ -n $(ipcs -s | awk -v k="$1" '$1 == k { print $2 }') ]]; }
 
-# A's stopped record on key N, to copy from.
-stopped_record_of_a() {
+# A's (or USER's) stopped record on key N, to copy from.
+stopped_record_of_a() { # N [USER]
 	local k
 	k=$(key "$1")
 	KEYS+=("$k")
-	as "$A" "$WRITER" -k "$k" >/dev/null 2>&1 &
+	as "${2:-$A}" "$WRITER" -k "$k" >/dev/null 2>&1 &
 	PIDS+=("$!")
 	until_ok 10 has_segment "$k" || fail "A's writer did not start" || return 1
 	local w
@@ -92,6 +93,17 @@ t_planted_given_to_root() {
 	[[ $(ipcs -m | awk -v k="$k" '$1 == k { print $3 }') == root ]] || fail "not root's" ||
 		return 1
 	refused "$k" "root (uid 0)" "$A (uid $UA)" 0600
+}
+
+# Owner and creator are root's own, but the group may write: the mode
+# alone decides (issue 21: only a unit test held this check).
+t_planted_0620() {
+	local k
+	k=$(key 12)
+	stopped_record_of_a 11 root || return 1
+	KEYS+=("$k")
+	"$MKSEG" "$k" copy "$(key 11)" 0620 || fail "could not plant" || return 1
+	refused "$k" "root (uid 0)" "root (uid 0)" 0620
 }
 
 # copy_view N [chown]: B's live writer on key N, A's copy of its record on
@@ -205,5 +217,5 @@ t_modes() {
 	! has_sem "$k" || fail "the lock outlived the writer"
 }
 
-run_cases t_planted_0666 t_planted_given_to_root t_copy_of_live_record t_copy_given_to_owner \
+run_cases t_planted_0666 t_planted_given_to_root t_planted_0620 t_copy_of_live_record t_copy_given_to_owner \
 	t_pidfile_relative t_pidfile_symlink t_pidfile_other_owner t_modes
