@@ -10,11 +10,13 @@
  *                       sprintf(shm, "%d", n++) every 0.2 s until SIGTERM
  *   mkseg KEY sum       print a hash of the segment's bytes (to show that
  *                       nobody changed them)
- *   mkseg KEY copy SRC MODE [mutex]
+ *   mkseg KEY copy SRC MODE [mutex|stuck]
  *                       a new segment with MODE holding a byte copy of the
  *                       segment on key SRC; with "mutex", the 64 bytes at
  *                       offset 56 (a version 1 record's writer lock) hold
- *                       a robust mutex whose list pointers point nowhere
+ *                       a robust mutex whose list pointers point nowhere;
+ *                       with "stuck", the sequence (offset 128 in versions
+ *                       2 and 3) is odd: a writer stopped mid-update
  *   mkseg KEY chown UID give the segment to UID (IPC_SET; the creator stays)
  * Exit 0, or 1 with a message.
  */
@@ -119,6 +121,10 @@ static int copy(key_t key, const char *src, const char *mode, const char *extra)
 	memcpy(to, p, ds.shm_segsz);
 	if (extra && !strcmp(extra, "mutex") && ds.shm_segsz >= 120)
 		fake_mutex(to + 56);
+	if (extra && !strcmp(extra, "stuck") && ds.shm_segsz >= sizeof(struct shmtop_record)) {
+		struct shmtop_record *r = (void *)to;
+		atomic_fetch_or(&r->seq, 1);
+	}
 	return 0;
 }
 
@@ -175,7 +181,7 @@ int main(int argc, char **argv)
 	char why[160];
 	if (argc < 3 || parse_key(argv[1], &key, why, sizeof why)) {
 		fprintf(stderr, "usage: mkseg KEY tiny|random|absurd|classic|sum\n"
-				"       mkseg KEY copy SRC MODE [mutex] | chown UID\n");
+				"       mkseg KEY copy SRC MODE [mutex|stuck] | chown UID\n");
 		return 2;
 	}
 	const char *kind = argv[2];

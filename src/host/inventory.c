@@ -70,8 +70,9 @@ static void creator_command(const struct ipcstat *st, int64_t btime, char *buf, 
 
 /* Read the record of a segment, if it holds one: shmwriter's (version 3,
  * its first counter as the count; or version 2, of shmtop 0.3 and older) or
- * any libshmtop publisher's.  Only --values attaches. */
-static void read_record(struct inventory_row *r)
+ * any libshmtop publisher's, its retries drawn on the pass's budget.  Only
+ * --values attaches. */
+static void read_record(struct inventory_row *r, struct record_budget *budget)
 {
 	const struct ipcstat *st = &r->shm.st;
 	r->is_record = false;
@@ -83,9 +84,9 @@ static void read_record(struct inventory_row *r)
 	char why[160];
 	enum shmtop_read_status rs = SHMTOP_READ_INVALID;
 	if (st->size == sizeof(struct shmtop_record))
-		rs = record_read(p, (size_t)st->size, &r->snap, why, sizeof why);
+		rs = record_read_within(p, (size_t)st->size, &r->snap, budget, why, sizeof why);
 	if (rs != SHMTOP_READ_OK)
-		rs = reader_snapshot(p, (size_t)st->size, &r->snap, why, sizeof why);
+		rs = reader_snapshot(p, (size_t)st->size, &r->snap, budget, why, sizeof why);
 	if (rs == SHMTOP_READ_OK) {
 		r->is_record = true;
 		r->writer_alive = proc_alive(r->snap.writer_pid, r->snap.writer_start) != 0;
@@ -290,7 +291,7 @@ static int collect_sysv(struct build *b)
 		sysv_row(&r, &tmp[i]);
 		set_owner(b, &r);
 		if (b->flags & INVENTORY_RECORDS)
-			read_record(&r);
+			read_record(&r, &s->budget);
 		size_t count, at = seen_find(s, true, s->own_ipcns, r.ino, &count);
 		join(b, &r, at, count);
 		add(b, &r);
@@ -429,6 +430,7 @@ int inventory_collect(struct inventory *s, unsigned flags)
 	s->wall_ns = clock_wall_ns();
 	s->sort = SYSVIPC_SORT_SHMID;
 	s->reverse = false;
+	s->budget.left_ns = RECORD_BUDGET_NS;
 	memset(s->kinds, 0, sizeof s->kinds);
 	memset(&s->orphans, 0, sizeof s->orphans);
 	long ps = sysconf(_SC_PAGESIZE);

@@ -137,6 +137,9 @@ struct inventory {
 	int64_t wall_ns;        /* when it was taken (CLOCK_REALTIME) */
 	enum sysvipc_sort sort; /* as inventory_sort() left it */
 	bool reverse;
+	struct record_budget budget; /* retry time of the records' reads (INVENTORY_RECORDS):
+				      * RECORD_BUDGET_NS at each collect, for its reads and
+				      * an output's after it */
 
 	struct inventory_totals kinds[INVENTORY_NKINDS]; /* over every object found */
 	struct inventory_totals orphans;

@@ -682,7 +682,7 @@ int segtable_prom(FILE *out, const struct inventory *s, const struct segtable_ou
 
 /* With --values: the named counters of the version 3 records among the
  * SysV rows shown (prom.h), after the exposition's other families. */
-static int prom_values(FILE *out, const struct inventory *s, const struct segtable_output *o)
+static int prom_values(FILE *out, struct inventory *s, const struct segtable_output *o)
 {
 	const struct sysvipc_shm **rows = calloc(s->n ? s->n : 1, sizeof *rows);
 	if (!rows)
@@ -691,7 +691,7 @@ static int prom_values(FILE *out, const struct inventory *s, const struct segtab
 	for (size_t i = 0; i < s->n; i++)
 		if (s->rows[i].kind == INVENTORY_SYSV && shown(s, i, o))
 			rows[n++] = &s->rows[i].shm;
-	int rc = prom_read_counters(out, rows, n);
+	int rc = prom_read_counters(out, rows, n, &s->budget);
 	free(rows);
 	return rc;
 }

@@ -48,6 +48,7 @@ struct shmtop_reader {
 	uint64_t alive_start;
 	int64_t alive_at;
 	bool alive;
+	struct record_budget *budget; /* or NULL */
 };
 
 static inline uint64_t rotl(uint64_t x, unsigned r)
@@ -257,14 +258,15 @@ static inline void copy_values(const struct shmtop_pub3 *p, struct shmtop_pubval
 	}
 }
 
-enum shmtop_read_status reader_copy(const void *seg, const struct shmtop_layout3 *lay,
-				    struct shmtop_status3 *st, struct shmtop_pubval3 *v, bool whole,
-				    char *why, size_t whylen)
+static enum shmtop_read_status copy_within(const void *seg, const struct shmtop_layout3 *lay,
+					   struct shmtop_status3 *st, struct shmtop_pubval3 *v,
+					   bool whole, struct record_budget *budget, char *why,
+					   size_t whylen)
 {
 	const struct shmtop_record3 *r = seg;
 	const struct shmtop_pub3 *pub = (const void *)((const char *)seg + lay->pub_off);
-	for (int tries = 0; tries < SHMTOP_READ_TRIES; tries++) {
-		record_backoff(tries);
+	int tries = 0;
+	for (; record_backoff(tries, budget); tries++) {
 		uint64_t s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
 		if (whole && (s1 & 1))
 			continue;
@@ -282,8 +284,15 @@ enum shmtop_read_status reader_copy(const void *seg, const struct shmtop_layout3
 							       : SHMTOP_READ_OK;
 	}
 	snprintf(why, whylen, "publisher busy or dead mid-update (no stable copy in %d tries)",
-		 SHMTOP_READ_TRIES);
+		 tries);
 	return SHMTOP_READ_BUSY;
+}
+
+enum shmtop_read_status reader_copy(const void *seg, const struct shmtop_layout3 *lay,
+				    struct shmtop_status3 *st, struct shmtop_pubval3 *v, bool whole,
+				    char *why, size_t whylen)
+{
+	return copy_within(seg, lay, st, v, whole, NULL, why, whylen);
 }
 
 void reader_to_snapshot(const struct shmtop_status3 *s, const struct shmtop_pubval3 *v,
@@ -314,7 +323,7 @@ void reader_to_snapshot(const struct shmtop_status3 *s, const struct shmtop_pubv
 }
 
 enum shmtop_read_status reader_snapshot(const void *seg, size_t segsz, struct shmtop_snapshot *out,
-					char *why, size_t whylen)
+					struct record_budget *budget, char *why, size_t whylen)
 {
 	struct shmtop_status3 st;
 	struct shmtop_layout3 lay;
@@ -326,7 +335,7 @@ enum shmtop_read_status reader_snapshot(const void *seg, size_t segsz, struct sh
 		snprintf(why, whylen, "out of memory");
 		return SHMTOP_READ_INVALID;
 	}
-	rs = reader_copy(seg, &lay, &st, v, true, why, whylen);
+	rs = copy_within(seg, &lay, &st, v, true, budget, why, whylen);
 	if (rs == SHMTOP_READ_OK)
 		reader_to_snapshot(&st, st.ncounters ? v : NULL, out);
 	free(v);
@@ -448,7 +457,7 @@ int reader_status(shmtop_reader *r, struct shmtop_status3 *st, char *why, size_t
 	 * the status as copied now */
 	r->st = r->hdr;
 	enum shmtop_read_status rs =
-	    reader_copy(r->seg, &r->lay, &r->st, r->buf, true, why, whylen);
+	    copy_within(r->seg, &r->lay, &r->st, r->buf, true, r->budget, why, whylen);
 	if (rs != SHMTOP_READ_OK)
 		return -1;
 	if (learn_meta(r, r->st.ncounters, why, whylen))
@@ -456,6 +465,11 @@ int reader_status(shmtop_reader *r, struct shmtop_status3 *st, char *why, size_t
 	if (st)
 		*st = r->st;
 	return 0;
+}
+
+void reader_set_budget(shmtop_reader *r, struct record_budget *budget)
+{
+	r->budget = budget;
 }
 
 long shmtop_read(shmtop_reader *r, struct shmtop_status *st, struct shmtop_value *v, size_t max,

@@ -64,16 +64,21 @@ size_t reader_history(const void *seg, const struct shmtop_layout3 *lay, uint32_
 void reader_to_snapshot(const struct shmtop_status3 *s, const struct shmtop_pubval3 *v,
 			struct shmtop_snapshot *out);
 
-/* reader_header() and a whole reader_copy() of the record at seg, as
- * reader_to_snapshot() of its first counter.  The status of that read. */
+/* reader_header() and a whole reader_copy() of the record at seg, its
+ * retries drawn on budget (NULL: none), as reader_to_snapshot() of its
+ * first counter.  The status of that read. */
 enum shmtop_read_status reader_snapshot(const void *seg, size_t segsz, struct shmtop_snapshot *out,
-					char *why, size_t whylen);
+					struct record_budget *budget, char *why, size_t whylen);
 
 /* The viewer's side, for tests now and the viewer next: the mapping, a
  * checked copy of the whole status, and a wait for a command's ticket. */
 const struct shmtop_record3 *reader_record(const shmtop_reader *r);
 int reader_shmid(const shmtop_reader *r);
 int reader_status(shmtop_reader *r, struct shmtop_status3 *st, char *why, size_t whylen);
+
+/* Make r's copies (reader_status(), shmtop_read()) draw their retries on
+ * budget, which must outlive r's reads (NULL: none, as at open). */
+void reader_set_budget(shmtop_reader *r, struct record_budget *budget);
 
 /* Wait until the publisher has acknowledged ticket (futex on request_ack),
  * at most timeout_ms; then a whole copy of the status is in st.  0, or -1
