@@ -6,11 +6,12 @@
 # shmwriter refuses it and changes no byte, and shmtop reports it clearly
 # and stays up.  (shmwriter's damaged version 3 records: test_writer.)
 #
-# usage: e2e_hostile.sh SHMTOP SHMWRITER MKSEG
+# usage: e2e_hostile.sh SHMTOP SHMWRITER MKSEG PUBCOUNTERS
 set -u
 SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
 MKSEG=$(realpath "$3")
+PUB=$(realpath "$4")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
 RUN=hostile$$
@@ -97,6 +98,38 @@ t_stuck() {
 	((ms < 2000)) || fail "$ms ms: stuck records slow the output" || return 1
 }
 
+# Names another user's version 3 record gives its counters: three of one
+# name (which made the Prometheus output hold one sample three times) are
+# refused, with the reason on the single view; names that map to one
+# metric name ("a.b", "a_b", "a b"; a gauge "a_b_total" beside the counters'
+# shmtop_counter_a_b_total) and names that are no metric name keep the
+# exposition valid by prom_check.py.
+t_names() {
+	local src=$(key 6) dup=$(key 7) alike=$(key 8) odd=$(key 9) id out
+	KEYS+=("$src" "$dup" "$alike" "$odd")
+	"$PUB" "$src" 4 >"$TMP/pub" 2>&1 &
+	PIDS+=("$!")
+	until_ok 10 grep -q '^ready$' "$TMP/pub" || fail "pubcounters: $(cat "$TMP/pub")" || return 1
+	"$MKSEG" "$dup" names "$src" 0644 dup dup dup &&
+		"$MKSEG" "$alike" names "$src" 0644 a.b a_b "a b" a_b_total &&
+		"$MKSEG" "$odd" names "$src" 0644 "名前" 9 'x{y}"z\' || fail "mkseg names" || return 1
+	"$SHMTOP" --prometheus --values >"$TMP/names.prom" || fail "--prometheus exit $?" || return 1
+	python3 "$(dirname "$0")/prom_check.py" "$TMP/names.prom" >"$TMP/names.samples" ||
+		fail "prom_check: $(tail -1 "$TMP/names.samples")" || return 1
+	id=$(shmid "$dup")
+	[[ -n $id ]] && ! grep -q "^shmtop_counter_.*shmid=\"$id\"" "$TMP/names.prom" ||
+		fail "the record of duplicate names exposed" || return 1
+	id=$(shmid "$alike")
+	[[ -n $id && $(grep -c "^shmtop_counter_a_b_total{.*shmid=\"$id\",counter=" \
+		"$TMP/names.prom") -eq 3 ]] || fail "not 3 samples of the names alike" || return 1
+	id=$(shmid "$odd")
+	[[ -n $id && $(grep -c "^shmtop_counter_.*shmid=\"$id\"" "$TMP/names.prom") -eq 4 ]] ||
+		fail "not 4 samples of the odd names" || return 1
+	out=$("$SHMTOP" -k "$dup" -b -n 1 2>&1)
+	grep -q 'counter 1: the name "dup" is another counter.s' <<<"$out" ||
+		fail "-b does not say why: $out" || return 1
+}
+
 TMP=$(mktemp -d)
 CLEANUPS+=("rm -rf '$TMP'")
-run_cases t_tiny t_random t_absurd t_classic t_stuck
+run_cases t_tiny t_random t_absurd t_classic t_stuck t_names

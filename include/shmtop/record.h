@@ -109,7 +109,8 @@
  * characters, NUL-terminated, unique), unit (printable ASCII) and kind
  * (SHMTOP_KIND3_COUNTER or _GAUGE) are written once, then `published` is
  * stored 1 with release; they never change after.  A reader loads published
- * with acquire before it reads them, and checks them as untrusted bytes.
+ * with acquire before it reads them, and checks them as untrusted bytes: a
+ * record that gives two counters one name is refused as a whole.
  *
  * Hot values.  hot[i].value, alone on its 64-byte line, is what the
  * program's hot path changes: a relaxed fetch_add (counter) or store

@@ -42,6 +42,7 @@ struct shmtop_reader {
 	struct shmtop_status3 hdr;  /* the header as checked at open */
 	uint32_t known;             /* metadata of counters [0, known) checked */
 	struct reader_meta *meta;   /* capacity entries */
+	struct reader_names names;  /* of meta[0, known) */
 	struct shmtop_pubval3 *buf; /* capacity entries: the last copy */
 	struct shmtop_status3 st;   /* the last copy's status */
 	int32_t alive_pid;
@@ -383,7 +384,7 @@ shmtop_reader *shmtop_reader_open(key_t key, int shmid, char *why, size_t whylen
 	if (st == SHMTOP_READ_OK) {
 		r->meta = calloc(r->hdr.capacity, sizeof *r->meta);
 		r->buf = calloc(r->hdr.capacity, sizeof *r->buf);
-		if (r->meta && r->buf)
+		if (r->meta && r->buf && reader_names_init(&r->names, r->hdr.capacity) == 0)
 			return r;
 		snprintf(reason, sizeof reason, "out of memory");
 	}
@@ -400,6 +401,7 @@ void shmtop_reader_close(shmtop_reader *r)
 		shmdt(r->seg);
 	free(r->meta);
 	free(r->buf);
+	reader_names_free(&r->names);
 	free(r);
 }
 
@@ -421,12 +423,50 @@ int reader_meta(const void *seg, const struct shmtop_layout3 *lay, uint32_t i, c
 	return 0;
 }
 
+static uint64_t name_hash(const char *name)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * UINT64_C(0x100000001b3);
+	return h;
+}
+
+int reader_names_init(struct reader_names *s, uint32_t capacity)
+{
+	size_t n = 16;
+	while (n < 2 * (size_t)capacity)
+		n *= 2;
+	s->slot = calloc(n, sizeof *s->slot);
+	s->nslots = s->slot ? n : 0;
+	return s->slot ? 0 : -1;
+}
+
+int reader_names_add(struct reader_names *s, const char *name, uint32_t i, char *why, size_t whylen)
+{
+	size_t at = (size_t)name_hash(name) & (s->nslots - 1);
+	for (; s->slot[at]; at = (at + 1) & (s->nslots - 1))
+		if (strcmp(s->slot[at], name) == 0)
+			FAIL("counter %u: the name \"%s\" is another counter's (names must be "
+			     "unique)",
+			     i, name);
+	s->slot[at] = name;
+	return 0;
+}
+
+void reader_names_free(struct reader_names *s)
+{
+	free(s->slot);
+	s->slot = NULL;
+	s->nslots = 0;
+}
+
 /* Check and keep the metadata of counters [r->known, n). */
 static int learn_meta(shmtop_reader *r, uint32_t n, char *why, size_t whylen)
 {
 	for (uint32_t i = r->known; i < n; i++) {
 		struct reader_meta *k = &r->meta[i];
-		if (reader_meta(r->seg, &r->lay, i, k->name, k->unit, &k->kind, why, whylen))
+		if (reader_meta(r->seg, &r->lay, i, k->name, k->unit, &k->kind, why, whylen) ||
+		    reader_names_add(&r->names, k->name, i, why, whylen))
 			return -1;
 		r->known = i + 1;
 	}
