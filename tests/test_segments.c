@@ -159,6 +159,15 @@ static void test_text(void **state)
 	    "\n";
 	assert_string_equal(t, want);
 	free(t);
+	/* a total that stopped at UINT64_MAX says it is at least that */
+	snap.res.totals.bytes = UINT64_MAX;
+	snap.kinds[INVENTORY_SYSV].bytes = UINT64_MAX;
+	snap.saturated = true;
+	t = table(SEGTABLE_TEXT, NULL);
+	assert_non_null(strstr(t, "\nTotal >=16.0E in 3 segments, 4 attaches"));
+	assert_non_null(strstr(t, "\nsysv 3: >=16.0E, rss 20.0K "));
+	free(t);
+	make_snapshot();
 	/* lsipc's default columns, as lsipc prints them */
 	t = table(SEGTABLE_TEXT, "KEY,ID,PERMS,OWNER,SIZE,NATTCH,STATUS,CTIME,CPID,LPID,COMMAND");
 	const char *table_part = strstr(t, "\n\nKEY");

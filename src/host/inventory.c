@@ -111,11 +111,12 @@ static void sysv_row(struct inventory_row *r, const struct sysvipc_shm *shm)
 	r->mtime = shm->st.ctime;
 }
 
-static void add_total(struct inventory_totals *t, const struct inventory_row *r)
+void inventory_add_total(struct inventory_totals *t, uint64_t size, uint64_t resident,
+			 bool *saturated)
 {
 	t->objects++;
-	t->bytes += r->size;
-	t->resident += r->resident;
+	sysvipc_sum(&t->bytes, size, saturated);
+	sysvipc_sum(&t->resident, resident, saturated);
 }
 
 /* A process as the orphan test sees it: gone (or a zombie), or its start
@@ -251,9 +252,9 @@ static void add(struct build *b, struct inventory_row *r)
 	struct inventory *s = b->s;
 	r->orphan = b->flags & INVENTORY_ORPHANS && orphan(s, b->creators, r, b->btime);
 	if (r->kind != INVENTORY_SYSV || r->ipcns) /* ours come whole from sysvipc_read() */
-		add_total(&s->kinds[r->kind], r);
+		inventory_add_total(&s->kinds[r->kind], r->size, r->resident, &s->saturated);
 	if (r->orphan)
-		add_total(&s->orphans, r);
+		inventory_add_total(&s->orphans, r->size, r->resident, &s->saturated);
 	s->total++;
 	if (s->n < s->max)
 		s->rows[s->n++] = *r;
@@ -286,6 +287,7 @@ static int collect_sysv(struct build *b)
 	}
 	const struct sysvipc_totals *t = &s->res.totals;
 	s->kinds[INVENTORY_SYSV] = (struct inventory_totals){ t->segments, t->bytes, t->rss };
+	s->saturated |= t->saturated;
 	for (size_t i = 0; i < s->res.n; i++) {
 		struct inventory_row r;
 		sysv_row(&r, &tmp[i]);
@@ -433,6 +435,7 @@ int inventory_collect(struct inventory *s, unsigned flags)
 	s->budget.left_ns = RECORD_BUDGET_NS;
 	memset(s->kinds, 0, sizeof s->kinds);
 	memset(&s->orphans, 0, sizeof s->orphans);
+	s->saturated = false;
 	long ps = sysconf(_SC_PAGESIZE);
 	s->page_size = ps > 0 ? (uint64_t)ps : 4096;
 	if (flags & INVENTORY_LIMITS)

@@ -355,17 +355,21 @@ static void summary(FILE *out, const struct inventory *s, const struct segtable_
 			fprintf(out, "%s%s %s", i ? "   " : "", l->resource, b);
 	}
 	fprintf(out,
-		"\nTotal %s in %zu segments, %" PRIu64 " attaches, %zu dest, %zu locked; "
-		"rss %s, swap %s\n",
-		format_size(t->bytes, a, sizeof a), t->segments, t->nattch, t->dest, t->locked,
-		format_size(t->rss, b, sizeof b), format_size(t->swap, c, sizeof c));
+		"\nTotal %s%s in %zu segments, %s%" PRIu64 " attaches, %zu dest, %zu locked; "
+		"rss %s%s, swap %s%s\n",
+		inventory_at_least(s, t->bytes), format_size(t->bytes, a, sizeof a), t->segments,
+		inventory_at_least(s, t->nattch), t->nattch, t->dest, t->locked,
+		inventory_at_least(s, t->rss), format_size(t->rss, b, sizeof b),
+		inventory_at_least(s, t->swap), format_size(t->swap, c, sizeof c));
 	/* Every kind: objects, size, resident. */
 	for (int k = 0; k < INVENTORY_NKINDS; k++) {
 		const struct inventory_totals *kt = &s->kinds[k];
 		fprintf(out, "%s%s %zu", k ? "   " : "",
 			inventory_kind_name((enum inventory_kind)k), kt->objects);
 		if (kt->objects)
-			fprintf(out, ": %s, rss %s", format_size(kt->bytes, a, sizeof a),
+			fprintf(out, ": %s%s, rss %s%s", inventory_at_least(s, kt->bytes),
+				format_size(kt->bytes, a, sizeof a),
+				inventory_at_least(s, kt->resident),
 				format_size(kt->resident, b, sizeof b));
 	}
 	fputc('\n', out);
@@ -376,7 +380,8 @@ static void summary(FILE *out, const struct inventory *s, const struct segtable_
 			format_size(s->devshm_size, a, sizeof a),
 			format_size(s->devshm_used, b, sizeof b), pct);
 	}
-	fprintf(out, "orphans %zu, %s", s->orphans.objects,
+	fprintf(out, "orphans %zu, %s%s", s->orphans.objects,
+		inventory_at_least(s, s->orphans.bytes),
 		format_size(s->orphans.bytes, a, sizeof a));
 	if (!s->scanned) {
 		fprintf(out, " (SysV only: no scan of /proc)\n");

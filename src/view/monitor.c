@@ -197,7 +197,8 @@ static void read_writer(monitor *m)
 	char st;
 	uint64_t start;
 	m->writer_pstate = 0;
-	if ((m->busy || clock_mono_ns() - m->snap.beat_ns > model_stall_ns(&m->snap)) &&
+	if ((m->busy ||
+	     clock_diff_ns(clock_mono_ns(), m->snap.beat_ns) > model_stall_ns(&m->snap)) &&
 	    m->writer_alive && proc_stat(pid, &st, &start) == 0 && start == m->snap.writer_start)
 		m->writer_pstate = st;
 }
