@@ -53,8 +53,10 @@ test)
 	# ThreadSanitizer sees races only within a process: the threaded test
 	TARGET=test_seqlock_threads build build-tsan -DSHMTOP_TSAN=ON
 	(cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R threads)
-	# libFuzzer (clang) over the record reader and parsers, bounded in time
+	# libFuzzer (clang) over the record reader and parsers, and over the view of
+	# hostile records, bounded in time
 	CC=clang TARGET=fuzz_record build build-fuzz -DSHMTOP_FUZZ=ON
+	cmake --build build-fuzz -j "$JOBS" --target fuzz_view >/dev/null
 	(cd build-fuzz && ctest --output-on-failure --verbose -R fuzz)
 	build build-asan -DSHMTOP_SANITIZE=ON
 	(cd build-asan && FAULT_RUNS=50 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -10,11 +10,17 @@
  *                       sprintf(shm, "%d", n++) every 0.2 s until SIGTERM
  *   mkseg KEY sum       print a hash of the segment's bytes (to show that
  *                       nobody changed them)
- *   mkseg KEY copy SRC MODE [mutex]
+ *   mkseg KEY copy SRC MODE [mutex|stuck]
  *                       a new segment with MODE holding a byte copy of the
  *                       segment on key SRC; with "mutex", the 64 bytes at
  *                       offset 56 (a version 1 record's writer lock) hold
- *                       a robust mutex whose list pointers point nowhere
+ *                       a robust mutex whose list pointers point nowhere;
+ *                       with "stuck", the sequence (offset 128 in versions
+ *                       2 and 3) is odd: a writer stopped mid-update
+ *   mkseg KEY names SRC MODE NAME...
+ *                       a copy as above of the version 3 record on SRC,
+ *                       its counters 0, 1, ... renamed NAME... (the names
+ *                       are outside the checksum: the record stays whole)
  *   mkseg KEY chown UID give the segment to UID (IPC_SET; the creator stays)
  * Exit 0, or 1 with a message.
  */
@@ -119,6 +125,25 @@ static int copy(key_t key, const char *src, const char *mode, const char *extra)
 	memcpy(to, p, ds.shm_segsz);
 	if (extra && !strcmp(extra, "mutex") && ds.shm_segsz >= 120)
 		fake_mutex(to + 56);
+	if (extra && !strcmp(extra, "stuck") && ds.shm_segsz >= sizeof(struct shmtop_record)) {
+		struct shmtop_record *r = (void *)to;
+		atomic_fetch_or(&r->seq, 1);
+	}
+	return 0;
+}
+
+static int rename_counters(key_t key, char **argv, int n)
+{
+	int rc = copy(key, argv[0], argv[1], NULL);
+	struct shmtop_record3 *r = rc ? NULL : shmat(shmget(key, 0, 0), NULL, 0);
+	if (rc || r == (void *)-1 || atomic_load(&r->version) != SHMTOP_VERSION3 ||
+	    (uint32_t)n - 2 > atomic_load(&r->capacity)) {
+		fprintf(stderr, "mkseg: names: not a version 3 record of that many counters\n");
+		return 1;
+	}
+	struct shmtop_meta3 *m = (void *)((char *)r + atomic_load(&r->meta_off));
+	for (int i = 2; i < n; i++)
+		snprintf(m[i - 2].name, sizeof m[i - 2].name, "%s", argv[i]);
 	return 0;
 }
 
@@ -175,12 +200,15 @@ int main(int argc, char **argv)
 	char why[160];
 	if (argc < 3 || parse_key(argv[1], &key, why, sizeof why)) {
 		fprintf(stderr, "usage: mkseg KEY tiny|random|absurd|classic|sum\n"
-				"       mkseg KEY copy SRC MODE [mutex] | chown UID\n");
+				"       mkseg KEY copy SRC MODE [mutex|stuck] | chown UID\n"
+				"       mkseg KEY names SRC MODE NAME...\n");
 		return 2;
 	}
 	const char *kind = argv[2];
 	if (!strcmp(kind, "copy") && (argc == 5 || argc == 6))
 		return copy(key, argv[3], argv[4], argc == 6 ? argv[5] : NULL);
+	if (!strcmp(kind, "names") && argc >= 6)
+		return rename_counters(key, argv + 3, argc - 3);
 	if (!strcmp(kind, "chown") && argc == 4)
 		return give(key, argv[3]);
 	if (argc != 3) {

@@ -249,6 +249,17 @@ static void test_build(void **state)
 	graph_build(&g, NULL, hist, 10, 0, SPARK_VALUE, 10000, 400);
 	assert_int_equal(g.width, GRAPH_MAX_W);
 	assert_int_equal(g.height, GRAPH_MAX_H);
+
+	/* Hostile times: INT64_MIN then INT64_MAX is a long interval (a tiny
+	 * rate), never an overflowed subtraction; going back plots nothing. */
+	const struct shmtop_sample wild[] = {
+		{ 0, INT64_MIN }, { 10, INT64_MAX }, { UINT64_MAX, INT64_MIN }, { 5, 0 }
+	};
+	graph_build(&g, NULL, wild, 4, 0, SPARK_RATE, 100, 2);
+	assert_int_equal(g.plotted, 2);
+	assert_true(g.lo == 0.0 && g.hi > 0.0 && g.hi < 1e-8);
+	graph_build(&g, NULL, wild, 4, 0, SPARK_VALUE, 100, 2);
+	assert_int_equal(g.plotted, 4);
 }
 
 int main(void)

@@ -479,6 +479,65 @@ static void test_truncated(void **state)
 	unlink_all();
 }
 
+/* Sizes of anyone's choosing wrap no total: three SysV segments and three
+ * sparse /dev/shm files of 2^63 - 1 bytes each (tmpfs takes them) make
+ * totals that stop at UINT64_MAX and say so. */
+static void sat_paths(char *dir, size_t dirlen, char *sysv, size_t sysvlen)
+{
+	snprintf(dir, dirlen, "/dev/shm/shmtop-test-%d-sat", (int)getpid());
+	snprintf(sysv, sysvlen, "/tmp/shmtop-test-%d-sysvipc", (int)getpid());
+}
+
+static int teardown_saturated(void **state)
+{
+	(void)state;
+	char dir[64], sysv[80], path[128];
+	sat_paths(dir, sizeof dir, sysv, sizeof sysv);
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/big%d", dir, i);
+		unlink(path);
+	}
+	unlink(sysv);
+	rmdir(dir);
+	return 0;
+}
+
+static void test_saturated(void **state)
+{
+	(void)state;
+	char dir[64], sysv[80], path[128];
+	sat_paths(dir, sizeof dir, sysv, sizeof sysv);
+	assert_int_equal(mkdir(dir, 0700), 0);
+	FILE *f = fopen(sysv, "w");
+	assert_non_null(f);
+	fprintf(f, "key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime "
+		   "rss swap\n");
+	for (int i = 0; i < 3; i++)
+		fprintf(f, "%d %d 600 9223372036854775807 1 1 1 0 0 0 0 0 0 0 %s 0\n", i + 1, i,
+			i ? "9223372036854775807" : "4096");
+	fclose(f);
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/big%d", dir, i);
+		int fd = open(path, O_RDWR | O_CREAT | O_EXCL, 0600);
+		assert_true(fd >= 0);
+		assert_int_equal(ftruncate(fd, INT64_MAX), 0);
+		close(fd);
+	}
+	struct inventory s = { .sysvipc_path = sysv, .devshm_dir = dir };
+	collect(&s, INVENTORY_DEVSHM);
+	assert_int_equal(s.res.totals.segments, 3);
+	assert_true(s.res.totals.bytes == UINT64_MAX && s.res.totals.rss == UINT64_MAX);
+	assert_true(s.res.totals.saturated);
+	assert_true(s.kinds[INVENTORY_SYSV].bytes == UINT64_MAX);
+	assert_int_equal(s.kinds[INVENTORY_POSIX].objects, 3);
+	assert_true(s.kinds[INVENTORY_POSIX].bytes == UINT64_MAX);
+	assert_true(s.kinds[INVENTORY_POSIX].resident < 4096 * 3); /* sparse */
+	assert_true(s.saturated);
+	assert_string_equal(inventory_at_least(&s, s.kinds[INVENTORY_POSIX].bytes), ">=");
+	assert_string_equal(inventory_at_least(&s, s.kinds[INVENTORY_POSIX].resident), "");
+	inventory_free(&s);
+}
+
 static void test_match_find(void **state)
 {
 	(void)state;
@@ -557,6 +616,7 @@ int main(void)
 		cmocka_unit_test(test_sysv_orphan),
 		cmocka_unit_test_setup_teardown(test_other_namespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
+		cmocka_unit_test_teardown(test_saturated, teardown_saturated),
 		cmocka_unit_test(test_match_find),
 		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
 	};

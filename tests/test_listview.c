@@ -348,6 +348,12 @@ static void test_heading_footer_keys(void **state)
 	assert_string_equal(listview_heading(&s, 2, buf, sizeof buf),
 			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
 			    "memfd 1 4.0K/4.0K  deleted 0  /dev/shm ?");
+	/* sums that stopped at UINT64_MAX say ">=", and so does their sum */
+	s.kinds[INVENTORY_POSIX].bytes = UINT64_MAX;
+	s.saturated = true;
+	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf),
+			       "  8 objects, 1.0M resident of >=16.0E  orphans 2 (16.3K)"));
+	assert_non_null(strstr(listview_heading(&s, 2, buf, sizeof buf), " posix 2 1.0M/>=16.0E "));
 
 	listview_footer(SYSVIPC_SORT_RSS, true, "", false, 3, 3, buf, sizeof buf);
 	assert_true(strncmp(buf, "sort: rss v | / filter  O orphans  a scan  x remove", 51) == 0);

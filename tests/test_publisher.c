@@ -891,6 +891,17 @@ static void test_hostile_bytes(void **state)
 	memcpy(m, good, size);
 	atomic_store(&meta[5].published, 0);
 	read_fails(id, "counter 5 is counted but its metadata is not published");
+	/* names must be unique: three counters of one name (the same
+	 * Prometheus sample three times) are refused, naming it */
+	memcpy(m, good, size);
+	memcpy(meta[7].name, meta[2].name, sizeof meta[7].name);
+	memcpy(meta[9].name, meta[2].name, sizeof meta[9].name);
+	read_fails(id, "counter 7: the name \"counter \xe2\x82\xac"
+		       "2\" is another counter's");
+	memcpy(m, good, size);
+	memcpy(meta[11].name, meta[0].name, sizeof meta[11].name);
+	read_fails(id, "counter 11: the name \"counter \xe2\x82\xac"
+		       "0\" is another counter's");
 	memcpy(m, good, size);
 	atomic_store(&((struct shmtop_record3 *)(void *)m)->ncounters, 1000000);
 	read_fails(id, "record says 1000000 counters, it holds 16");

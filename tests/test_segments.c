@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/shm.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -159,6 +160,15 @@ static void test_text(void **state)
 	    "\n";
 	assert_string_equal(t, want);
 	free(t);
+	/* a total that stopped at UINT64_MAX says it is at least that */
+	snap.res.totals.bytes = UINT64_MAX;
+	snap.kinds[INVENTORY_SYSV].bytes = UINT64_MAX;
+	snap.saturated = true;
+	t = table(SEGTABLE_TEXT, NULL);
+	assert_non_null(strstr(t, "\nTotal >=16.0E in 3 segments, 4 attaches"));
+	assert_non_null(strstr(t, "\nsysv 3: >=16.0E, rss 20.0K "));
+	free(t);
+	make_snapshot();
 	/* lsipc's default columns, as lsipc prints them */
 	t = table(SEGTABLE_TEXT, "KEY,ID,PERMS,OWNER,SIZE,NATTCH,STATUS,CTIME,CPID,LPID,COMMAND");
 	const char *table_part = strstr(t, "\n\nKEY");
@@ -359,7 +369,7 @@ static void test_prom(void **state)
  * (shmid 5, 9, 32769), then a POSIX object held by two processes, an
  * orphan POSIX object, a semaphore, a memfd object whose name holds '"',
  * '\' and a newline, and a deleted object with an invalid byte. */
-static struct inventory_row krows[8];
+static struct inventory_row krows[9];
 static struct inventory_holder kholders[4];
 
 static void make_kinds(void)
@@ -661,6 +671,19 @@ static void test_kinds_prom(void **state)
 	assert_non_null(strstr(t, "shmtop_objects{kind=\"sysv\"} 3\n"));
 	assert_non_null(strstr(t, "shmtop_segments 3\n"));
 	free(t);
+
+	/* one name and inode on two devices (another mount namespace's
+	 * /dev/shm): the two ids name their devices, no sample is there twice */
+	krows[8] = krows[7];
+	krows[8].dev = makedev(0, 39);
+	snap.n = snap.total = 9;
+	t = capture(prom_fn, &snap);
+	assert_non_null(strstr(t, "shmtop_object_bytes{kind=\"deleted\",name=\"gone\xef\xbf\xbd\","
+				  "id=\"15@0:22\",owner=\"root\"} 4096\n"));
+	assert_non_null(strstr(t, "shmtop_object_bytes{kind=\"deleted\",name=\"gone\xef\xbf\xbd\","
+				  "id=\"15@0:39\",owner=\"root\"} 4096\n"));
+	assert_non_null(strstr(t, "id=\"14\",owner=\"root\"} 2097152\n"));
+	python_check(t, check);
 }
 
 /* The real host: a segment of ours and a shmwriter's are in the snapshot

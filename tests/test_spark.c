@@ -11,6 +11,23 @@
 #include "bigtext.h"
 #include "spark.h"
 
+/* Times of the attacker's choosing (any int64_t in a hostile history) are
+ * subtracted without overflow: a pair INT64_MIN, INT64_MAX apart is a
+ * long interval, not a negative one (nor undefined behaviour). */
+static void test_hostile_times(void **state)
+{
+	(void)state;
+	const struct shmtop_sample h[] = { { 0, INT64_MIN }, { 10, INT64_MAX } };
+	double r = spark_rate(h, 2), out[4];
+	assert_true(r > 0.0 && r < 1e-8);
+	assert_int_equal(spark_series(h, 2, SPARK_RATE, out, 4), 1);
+	assert_true(out[0] == r);
+	const struct shmtop_sample back[] = { { 0, INT64_MAX }, { 10, INT64_MIN }, { 20, 0 } };
+	assert_true(spark_rate(back, 3) == 0.0);
+	assert_int_equal(spark_series(back, 3, SPARK_RATE, out, 4), 1);
+	assert_true(out[0] > 0.0);
+}
+
 static void test_utf8(void **state)
 {
 	(void)state;
@@ -94,9 +111,8 @@ static void test_bigtext(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_utf8),
-		cmocka_unit_test(test_ascii_and_width),
-		cmocka_unit_test(test_series),
+		cmocka_unit_test(test_hostile_times),   cmocka_unit_test(test_utf8),
+		cmocka_unit_test(test_ascii_and_width), cmocka_unit_test(test_series),
 		cmocka_unit_test(test_bigtext),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -70,7 +70,7 @@ static struct shmtop_snapshot snap(const struct shmtop_record3 *rec)
 {
 	struct shmtop_snapshot s;
 	char why[160];
-	enum shmtop_read_status st = reader_snapshot(rec, SZ, &s, why, sizeof why);
+	enum shmtop_read_status st = reader_snapshot(rec, SZ, &s, NULL, why, sizeof why);
 	if (st != SHMTOP_READ_OK)
 		fail_msg("reader_snapshot: %s", why);
 	return s;

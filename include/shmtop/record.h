@@ -109,7 +109,8 @@
  * characters, NUL-terminated, unique), unit (printable ASCII) and kind
  * (SHMTOP_KIND3_COUNTER or _GAUGE) are written once, then `published` is
  * stored 1 with release; they never change after.  A reader loads published
- * with acquire before it reads them, and checks them as untrusted bytes.
+ * with acquire before it reads them, and checks them as untrusted bytes: a
+ * record that gives two counters one name is refused as a whole.
  *
  * Hot values.  hot[i].value, alone on its 64-byte line, is what the
  * program's hot path changes: a relaxed fetch_add (counter) or store
@@ -160,6 +161,7 @@
 
 #include <assert.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -281,6 +283,18 @@ enum shmtop_read_status {
  * 48 yields, then sleeps of 100 µs; about 10 ms in all. */
 #define SHMTOP_READ_TRIES 164
 
+/* The retry time of one pass over many records (one output of every
+ * segment on the host), shared by its reads: a record stuck mid-update
+ * costs up to its SHMTOP_READ_TRIES while some is left, then only its
+ * RECORD_QUICK_TRIES spins, so that stuck records, however many another
+ * user copies, add at most about left_ns to the pass.  Only the yields and
+ * sleeps are charged: a read that succeeds within its spins costs nothing. */
+struct record_budget {
+	int64_t left_ns; /* <= 0: spent */
+};
+#define RECORD_BUDGET_NS INT64_C(200000000) /* a pass's: 0.2 s */
+#define RECORD_QUICK_TRIES 16
+
 /* Checksum of the payload fields: SHMTOP_PAYLOAD_FIELDS, all between seq and check. */
 uint64_t record_checksum(const struct shmtop_snapshot *s);
 
@@ -306,6 +320,11 @@ enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
 /* Copy header and payload with the seqlock, then validate the copy. */
 enum shmtop_read_status record_read(const void *seg, size_t segsz, struct shmtop_snapshot *out,
 				    char *why, size_t whylen);
+
+/* record_read() whose retries draw on budget (NULL: none, as record_read()). */
+enum shmtop_read_status record_read_within(const void *seg, size_t segsz,
+					   struct shmtop_snapshot *out,
+					   struct record_budget *budget, char *why, size_t whylen);
 
 /* For a record whose seqlock read stays busy (its writer stopped or died in
  * the middle of an update): copy header and payload field by field
@@ -367,8 +386,10 @@ static inline void record_publish_end(struct shmtop_record *rec)
  * writer preempted mid-update needs the CPU more than we do, so spin
  * briefly, then yield, then sleep 100 µs, so that a loaded machine does
  * not turn a preempted writer into a "busy" answer.  Every version's
- * reader uses it, SHMTOP_READ_TRIES times. */
-void record_backoff(int tries);
+ * reader uses it.  false: make no more tries, report busy (after
+ * SHMTOP_READ_TRIES, or after RECORD_QUICK_TRIES once budget, if not NULL,
+ * is spent); the time it waits is charged to budget. */
+bool record_backoff(int tries, struct record_budget *budget);
 
 /* Store the payload of s (the list's fields and check, not seq) into rec,
  * relaxed: between record_publish_begin() and record_publish_end(). */

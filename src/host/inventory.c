@@ -70,8 +70,9 @@ static void creator_command(const struct ipcstat *st, int64_t btime, char *buf, 
 
 /* Read the record of a segment, if it holds one: shmwriter's (version 3,
  * its first counter as the count; or version 2, of shmtop 0.3 and older) or
- * any libshmtop publisher's.  Only --values attaches. */
-static void read_record(struct inventory_row *r)
+ * any libshmtop publisher's, its retries drawn on the pass's budget.  Only
+ * --values attaches. */
+static void read_record(struct inventory_row *r, struct record_budget *budget)
 {
 	const struct ipcstat *st = &r->shm.st;
 	r->is_record = false;
@@ -83,9 +84,9 @@ static void read_record(struct inventory_row *r)
 	char why[160];
 	enum shmtop_read_status rs = SHMTOP_READ_INVALID;
 	if (st->size == sizeof(struct shmtop_record))
-		rs = record_read(p, (size_t)st->size, &r->snap, why, sizeof why);
+		rs = record_read_within(p, (size_t)st->size, &r->snap, budget, why, sizeof why);
 	if (rs != SHMTOP_READ_OK)
-		rs = reader_snapshot(p, (size_t)st->size, &r->snap, why, sizeof why);
+		rs = reader_snapshot(p, (size_t)st->size, &r->snap, budget, why, sizeof why);
 	if (rs == SHMTOP_READ_OK) {
 		r->is_record = true;
 		r->writer_alive = proc_alive(r->snap.writer_pid, r->snap.writer_start) != 0;
@@ -110,11 +111,12 @@ static void sysv_row(struct inventory_row *r, const struct sysvipc_shm *shm)
 	r->mtime = shm->st.ctime;
 }
 
-static void add_total(struct inventory_totals *t, const struct inventory_row *r)
+void inventory_add_total(struct inventory_totals *t, uint64_t size, uint64_t resident,
+			 bool *saturated)
 {
 	t->objects++;
-	t->bytes += r->size;
-	t->resident += r->resident;
+	sysvipc_sum(&t->bytes, size, saturated);
+	sysvipc_sum(&t->resident, resident, saturated);
 }
 
 /* A process as the orphan test sees it: gone (or a zombie), or its start
@@ -250,9 +252,9 @@ static void add(struct build *b, struct inventory_row *r)
 	struct inventory *s = b->s;
 	r->orphan = b->flags & INVENTORY_ORPHANS && orphan(s, b->creators, r, b->btime);
 	if (r->kind != INVENTORY_SYSV || r->ipcns) /* ours come whole from sysvipc_read() */
-		add_total(&s->kinds[r->kind], r);
+		inventory_add_total(&s->kinds[r->kind], r->size, r->resident, &s->saturated);
 	if (r->orphan)
-		add_total(&s->orphans, r);
+		inventory_add_total(&s->orphans, r->size, r->resident, &s->saturated);
 	s->total++;
 	if (s->n < s->max)
 		s->rows[s->n++] = *r;
@@ -285,12 +287,13 @@ static int collect_sysv(struct build *b)
 	}
 	const struct sysvipc_totals *t = &s->res.totals;
 	s->kinds[INVENTORY_SYSV] = (struct inventory_totals){ t->segments, t->bytes, t->rss };
+	s->saturated |= t->saturated;
 	for (size_t i = 0; i < s->res.n; i++) {
 		struct inventory_row r;
 		sysv_row(&r, &tmp[i]);
 		set_owner(b, &r);
 		if (b->flags & INVENTORY_RECORDS)
-			read_record(&r);
+			read_record(&r, &s->budget);
 		size_t count, at = seen_find(s, true, s->own_ipcns, r.ino, &count);
 		join(b, &r, at, count);
 		add(b, &r);
@@ -429,8 +432,10 @@ int inventory_collect(struct inventory *s, unsigned flags)
 	s->wall_ns = clock_wall_ns();
 	s->sort = SYSVIPC_SORT_SHMID;
 	s->reverse = false;
+	s->budget.left_ns = RECORD_BUDGET_NS;
 	memset(s->kinds, 0, sizeof s->kinds);
 	memset(&s->orphans, 0, sizeof s->orphans);
+	s->saturated = false;
 	long ps = sysconf(_SC_PAGESIZE);
 	s->page_size = ps > 0 ? (uint64_t)ps : 4096;
 	if (flags & INVENTORY_LIMITS)

@@ -104,6 +104,11 @@ struct inventory_totals {
 	uint64_t resident; /* sum of resident bytes */
 };
 
+/* Count an object of size and resident bytes in t; a sum that would pass
+ * UINT64_MAX stops there and sets *saturated (sysvipc_sum()). */
+void inventory_add_total(struct inventory_totals *t, uint64_t size, uint64_t resident,
+			 bool *saturated);
+
 /* One holder of one object, as a scan found it in a process's maps and
  * fds: joining scans with the cheap reads is inventory_collect()'s
  * business. */
@@ -137,10 +142,15 @@ struct inventory {
 	int64_t wall_ns;        /* when it was taken (CLOCK_REALTIME) */
 	enum sysvipc_sort sort; /* as inventory_sort() left it */
 	bool reverse;
+	struct record_budget budget; /* retry time of the records' reads (INVENTORY_RECORDS):
+				      * RECORD_BUDGET_NS at each collect, for its reads and
+				      * an output's after it */
 
 	struct inventory_totals kinds[INVENTORY_NKINDS]; /* over every object found */
 	struct inventory_totals orphans;
-	bool have_devshm;                  /* statvfs of /dev/shm worked */
+	bool saturated;   /* a sum of kinds, orphans or res.totals stopped at UINT64_MAX:
+			   * one that says UINT64_MAX is at least that */
+	bool have_devshm; /* statvfs of /dev/shm worked */
 	uint64_t devshm_size, devshm_used; /* bytes */
 
 	/* The last scan of /proc (inventory_scan()), kept from one collect to
@@ -164,6 +174,13 @@ struct inventory {
 	const char *devshm_dir;
 	const char *proc_dir;
 };
+
+/* ">=" before a sum v of s's that stopped at UINT64_MAX (s->saturated), else
+ * "": what the heading and the summary put before a total. */
+static inline const char *inventory_at_least(const struct inventory *s, uint64_t v)
+{
+	return s->saturated && v == UINT64_MAX ? ">=" : "";
+}
 
 /* What inventory_collect() reads besides /proc/sysvipc/shm. */
 enum {

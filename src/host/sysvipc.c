@@ -197,10 +197,10 @@ int sysvipc_parse_line(const char *line, const struct sysvipc_layout *l, struct 
 static void totals_add(struct sysvipc_totals *t, const struct sysvipc_shm *r)
 {
 	t->segments++;
-	t->bytes += r->st.size;
-	t->rss += r->rss;
-	t->swap += r->swap;
-	t->nattch += r->st.nattch;
+	sysvipc_sum(&t->bytes, r->st.size, &t->saturated);
+	sysvipc_sum(&t->rss, r->rss, &t->saturated);
+	sysvipc_sum(&t->swap, r->swap, &t->saturated);
+	sysvipc_sum(&t->nattch, r->st.nattch, &t->saturated);
 	t->attached += r->st.nattch > 0;
 	t->dest += r->st.dest;
 	t->locked += r->st.locked;

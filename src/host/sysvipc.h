@@ -79,6 +79,8 @@ struct sysvipc_totals {
 	size_t attached; /* segments with nattch > 0 */
 	size_t dest, locked;
 	uint64_t largest; /* the largest size */
+	bool saturated;   /* a sum reached UINT64_MAX and stopped there: the sums are at
+			   * least what they say (sizes are anyone's to choose) */
 };
 
 /* What a parse or read found. */
@@ -147,6 +149,16 @@ int sysvipc_sort_parse(const char *name, enum sysvipc_sort *by);
 
 /* Totals over rows[0..n).  Pure. */
 void sysvipc_totals(const struct sysvipc_shm *rows, size_t n, struct sysvipc_totals *t);
+
+/* Add v to the sum *to, which stops at UINT64_MAX (and sets *saturated)
+ * rather than wrap. */
+static inline void sysvipc_sum(uint64_t *to, uint64_t v, bool *saturated)
+{
+	if (__builtin_add_overflow(*to, v, to)) {
+		*to = UINT64_MAX;
+		*saturated = true;
+	}
+}
 
 /* The kernel's limits: /proc/sys/kernel/shmmni, shmall (pages), shmmax. */
 struct sysvipc_limits {

@@ -14,6 +14,7 @@
 #include "clock.h"
 #include "format.h"
 #include "json.h"
+#include "reader.h"
 
 static char *escape(const char *s, char *buf, size_t len, bool quote)
 {
@@ -297,7 +298,8 @@ static bool is_v3(const struct sysvipc_shm *row)
 	return yes;
 }
 
-int prom_read_counters(FILE *out, const struct sysvipc_shm *const *rows, size_t n)
+int prom_read_counters(FILE *out, const struct sysvipc_shm *const *rows, size_t n,
+		       struct record_budget *budget)
 {
 	struct prom_counters *segs = calloc(n ? n : 1, sizeof *segs);
 	struct shmtop_value **owned = calloc(n ? n : 1, sizeof *owned);
@@ -315,6 +317,7 @@ int prom_read_counters(FILE *out, const struct sysvipc_shm *const *rows, size_t 
 		shmtop_reader *r = shmtop_reader_open(0, rows[i]->st.shmid, why, sizeof why);
 		if (!r)
 			continue;
+		reader_set_budget(r, budget);
 		struct shmtop_status st;
 		long got = shmtop_read(r, &st, NULL, 0, why, sizeof why);
 		size_t max = got > 0 ? (size_t)got : 0;

@@ -79,9 +79,11 @@ int prom_write_counters(FILE *out, const struct prom_counters *segs, size_t nseg
 /* Read the version 3 records among the SysV segments rows[0, n) (attaching
  * each segment this user may read, SHM_RDONLY, for a look at its header,
  * and a version 3 one again through the library's reader) and write their
- * counters with prom_write_counters().  For --values only: it attaches.
- * 0, or -1 as prom_write_counters(). */
-int prom_read_counters(FILE *out, const struct sysvipc_shm *const *rows, size_t n);
+ * counters with prom_write_counters(), the reads' retries drawn on budget
+ * (NULL: none).  For --values only: it attaches.  0, or -1 as
+ * prom_write_counters(). */
+int prom_read_counters(FILE *out, const struct sysvipc_shm *const *rows, size_t n,
+		       struct record_budget *budget);
 
 /* Write the exposition to out.  Pure but for out; returns 0, or -1 if a
  * write failed (ferror(out)). */

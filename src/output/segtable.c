@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 
 #include "clock.h"
@@ -355,17 +356,21 @@ static void summary(FILE *out, const struct inventory *s, const struct segtable_
 			fprintf(out, "%s%s %s", i ? "   " : "", l->resource, b);
 	}
 	fprintf(out,
-		"\nTotal %s in %zu segments, %" PRIu64 " attaches, %zu dest, %zu locked; "
-		"rss %s, swap %s\n",
-		format_size(t->bytes, a, sizeof a), t->segments, t->nattch, t->dest, t->locked,
-		format_size(t->rss, b, sizeof b), format_size(t->swap, c, sizeof c));
+		"\nTotal %s%s in %zu segments, %s%" PRIu64 " attaches, %zu dest, %zu locked; "
+		"rss %s%s, swap %s%s\n",
+		inventory_at_least(s, t->bytes), format_size(t->bytes, a, sizeof a), t->segments,
+		inventory_at_least(s, t->nattch), t->nattch, t->dest, t->locked,
+		inventory_at_least(s, t->rss), format_size(t->rss, b, sizeof b),
+		inventory_at_least(s, t->swap), format_size(t->swap, c, sizeof c));
 	/* Every kind: objects, size, resident. */
 	for (int k = 0; k < INVENTORY_NKINDS; k++) {
 		const struct inventory_totals *kt = &s->kinds[k];
 		fprintf(out, "%s%s %zu", k ? "   " : "",
 			inventory_kind_name((enum inventory_kind)k), kt->objects);
 		if (kt->objects)
-			fprintf(out, ": %s, rss %s", format_size(kt->bytes, a, sizeof a),
+			fprintf(out, ": %s%s, rss %s%s", inventory_at_least(s, kt->bytes),
+				format_size(kt->bytes, a, sizeof a),
+				inventory_at_least(s, kt->resident),
 				format_size(kt->resident, b, sizeof b));
 	}
 	fputc('\n', out);
@@ -376,7 +381,8 @@ static void summary(FILE *out, const struct inventory *s, const struct segtable_
 			format_size(s->devshm_size, a, sizeof a),
 			format_size(s->devshm_used, b, sizeof b), pct);
 	}
-	fprintf(out, "orphans %zu, %s", s->orphans.objects,
+	fprintf(out, "orphans %zu, %s%s", s->orphans.objects,
+		inventory_at_least(s, s->orphans.bytes),
 		format_size(s->orphans.bytes, a, sizeof a));
 	if (!s->scanned) {
 		fprintf(out, " (SysV only: no scan of /proc)\n");
@@ -587,11 +593,60 @@ static bool object_value(const struct inventory *s, const struct inventory_row *
 	return false;
 }
 
+/* The id label of a row: the shmid of a SysV segment, else the inode. */
+static uint64_t object_id(const struct inventory_row *r)
+{
+	return r->kind == INVENTORY_SYSV ? (uint64_t)r->shm.st.shmid : r->ino;
+}
+
+static const struct inventory_row *clash_rows;
+
+static int clash_cmp(const void *a, const void *b)
+{
+	const struct inventory_row *x = &clash_rows[*(const size_t *)a],
+				   *y = &clash_rows[*(const size_t *)b];
+	uint64_t ix = object_id(x), iy = object_id(y);
+	if (x->kind != y->kind)
+		return x->kind < y->kind ? -1 : 1;
+	if (ix != iy)
+		return ix < iy ? -1 : 1;
+	int c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->owner, y->owner);
+}
+
+/* Mark in clash[] the shown rows whose labels (kind, name, id, owner) another
+ * shown row has too: objects of one name and inode on two devices, as a
+ * process in a mount namespace of its own can make beside /dev/shm's.  NULL
+ * if out of memory. */
+static bool *label_clashes(const struct inventory *s, const struct segtable_output *o)
+{
+	bool *clash = calloc(s->n ? s->n : 1, sizeof *clash);
+	size_t *ix = calloc(s->n ? s->n : 1, sizeof *ix), n = 0;
+	if (!clash || !ix) {
+		free(clash);
+		free(ix);
+		return NULL;
+	}
+	for (size_t i = 0; i < s->n; i++)
+		if (shown(s, i, o))
+			ix[n++] = i;
+	clash_rows = s->rows;
+	qsort(ix, n, sizeof *ix, clash_cmp);
+	for (size_t i = 1; i < n; i++)
+		if (clash_cmp(&ix[i - 1], &ix[i]) == 0)
+			clash[ix[i - 1]] = clash[ix[i]] = true;
+	free(ix);
+	return clash;
+}
+
 /* The per-object families, for every kind: labelled kind, name (empty for
  * SysV), id (the shmid of a SysV segment, the inode of any other object,
- * which keeps two memfd objects of one name apart) and owner. */
+ * which keeps two memfd objects of one name apart; "INODE@MAJ:MIN" with its
+ * device where two objects would have the same labels, so that no sample
+ * is there twice) and owner. */
 static void prom_objects(FILE *out, const struct inventory *s, const struct segtable_output *o)
 {
+	bool *clash = label_clashes(s, o);
 	for (size_t f = 0; f < sizeof object_families / sizeof object_families[0]; f++) {
 		bool any = false;
 		for (size_t i = 0; i < s->n; i++) {
@@ -603,17 +658,19 @@ static void prom_objects(FILE *out, const struct inventory *s, const struct segt
 				prom_header(out, object_families[f].name, "gauge",
 					    object_families[f].help);
 			any = true;
-			char name[3 * INVENTORY_NAME_MAX], owner[3 * sizeof r->owner];
-			uint64_t id =
-			    r->kind == INVENTORY_SYSV ? (uint64_t)r->shm.st.shmid : r->ino;
+			char name[3 * INVENTORY_NAME_MAX], owner[3 * sizeof r->owner], id[64];
+			int at = snprintf(id, sizeof id, "%" PRIu64, object_id(r));
+			if (!clash || clash[i])
+				snprintf(id + at, sizeof id - (size_t)at, "@%u:%u",
+					 major((dev_t)r->dev), minor((dev_t)r->dev));
 			fprintf(out,
-				"%s{kind=\"%s\",name=\"%s\",id=\"%" PRIu64
-				"\",owner=\"%s\"} %" PRIu64 "\n",
+				"%s{kind=\"%s\",name=\"%s\",id=\"%s\",owner=\"%s\"} %" PRIu64 "\n",
 				object_families[f].name, inventory_kind_name(r->kind),
 				prom_escape_label(r->name, name, sizeof name), id,
 				prom_escape_label(r->owner, owner, sizeof owner), u);
 		}
 	}
+	free(clash);
 }
 
 /* A family of one sample per kind. */
@@ -682,7 +739,7 @@ int segtable_prom(FILE *out, const struct inventory *s, const struct segtable_ou
 
 /* With --values: the named counters of the version 3 records among the
  * SysV rows shown (prom.h), after the exposition's other families. */
-static int prom_values(FILE *out, const struct inventory *s, const struct segtable_output *o)
+static int prom_values(FILE *out, struct inventory *s, const struct segtable_output *o)
 {
 	const struct sysvipc_shm **rows = calloc(s->n ? s->n : 1, sizeof *rows);
 	if (!rows)
@@ -691,7 +748,7 @@ static int prom_values(FILE *out, const struct inventory *s, const struct segtab
 	for (size_t i = 0; i < s->n; i++)
 		if (s->rows[i].kind == INVENTORY_SYSV && shown(s, i, o))
 			rows[n++] = &s->rows[i].shm;
-	int rc = prom_read_counters(out, rows, n);
+	int rc = prom_read_counters(out, rows, n, &s->budget);
 	free(rows);
 	return rc;
 }

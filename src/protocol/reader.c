@@ -42,12 +42,14 @@ struct shmtop_reader {
 	struct shmtop_status3 hdr;  /* the header as checked at open */
 	uint32_t known;             /* metadata of counters [0, known) checked */
 	struct reader_meta *meta;   /* capacity entries */
+	struct reader_names names;  /* of meta[0, known) */
 	struct shmtop_pubval3 *buf; /* capacity entries: the last copy */
 	struct shmtop_status3 st;   /* the last copy's status */
 	int32_t alive_pid;
 	uint64_t alive_start;
 	int64_t alive_at;
 	bool alive;
+	struct record_budget *budget; /* or NULL */
 };
 
 static inline uint64_t rotl(uint64_t x, unsigned r)
@@ -257,14 +259,15 @@ static inline void copy_values(const struct shmtop_pub3 *p, struct shmtop_pubval
 	}
 }
 
-enum shmtop_read_status reader_copy(const void *seg, const struct shmtop_layout3 *lay,
-				    struct shmtop_status3 *st, struct shmtop_pubval3 *v, bool whole,
-				    char *why, size_t whylen)
+static enum shmtop_read_status copy_within(const void *seg, const struct shmtop_layout3 *lay,
+					   struct shmtop_status3 *st, struct shmtop_pubval3 *v,
+					   bool whole, struct record_budget *budget, char *why,
+					   size_t whylen)
 {
 	const struct shmtop_record3 *r = seg;
 	const struct shmtop_pub3 *pub = (const void *)((const char *)seg + lay->pub_off);
-	for (int tries = 0; tries < SHMTOP_READ_TRIES; tries++) {
-		record_backoff(tries);
+	int tries = 0;
+	for (; record_backoff(tries, budget); tries++) {
 		uint64_t s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
 		if (whole && (s1 & 1))
 			continue;
@@ -282,8 +285,15 @@ enum shmtop_read_status reader_copy(const void *seg, const struct shmtop_layout3
 							       : SHMTOP_READ_OK;
 	}
 	snprintf(why, whylen, "publisher busy or dead mid-update (no stable copy in %d tries)",
-		 SHMTOP_READ_TRIES);
+		 tries);
 	return SHMTOP_READ_BUSY;
+}
+
+enum shmtop_read_status reader_copy(const void *seg, const struct shmtop_layout3 *lay,
+				    struct shmtop_status3 *st, struct shmtop_pubval3 *v, bool whole,
+				    char *why, size_t whylen)
+{
+	return copy_within(seg, lay, st, v, whole, NULL, why, whylen);
 }
 
 void reader_to_snapshot(const struct shmtop_status3 *s, const struct shmtop_pubval3 *v,
@@ -314,7 +324,7 @@ void reader_to_snapshot(const struct shmtop_status3 *s, const struct shmtop_pubv
 }
 
 enum shmtop_read_status reader_snapshot(const void *seg, size_t segsz, struct shmtop_snapshot *out,
-					char *why, size_t whylen)
+					struct record_budget *budget, char *why, size_t whylen)
 {
 	struct shmtop_status3 st;
 	struct shmtop_layout3 lay;
@@ -326,7 +336,7 @@ enum shmtop_read_status reader_snapshot(const void *seg, size_t segsz, struct sh
 		snprintf(why, whylen, "out of memory");
 		return SHMTOP_READ_INVALID;
 	}
-	rs = reader_copy(seg, &lay, &st, v, true, why, whylen);
+	rs = copy_within(seg, &lay, &st, v, true, budget, why, whylen);
 	if (rs == SHMTOP_READ_OK)
 		reader_to_snapshot(&st, st.ncounters ? v : NULL, out);
 	free(v);
@@ -374,7 +384,7 @@ shmtop_reader *shmtop_reader_open(key_t key, int shmid, char *why, size_t whylen
 	if (st == SHMTOP_READ_OK) {
 		r->meta = calloc(r->hdr.capacity, sizeof *r->meta);
 		r->buf = calloc(r->hdr.capacity, sizeof *r->buf);
-		if (r->meta && r->buf)
+		if (r->meta && r->buf && reader_names_init(&r->names, r->hdr.capacity) == 0)
 			return r;
 		snprintf(reason, sizeof reason, "out of memory");
 	}
@@ -391,6 +401,7 @@ void shmtop_reader_close(shmtop_reader *r)
 		shmdt(r->seg);
 	free(r->meta);
 	free(r->buf);
+	reader_names_free(&r->names);
 	free(r);
 }
 
@@ -412,12 +423,50 @@ int reader_meta(const void *seg, const struct shmtop_layout3 *lay, uint32_t i, c
 	return 0;
 }
 
+static uint64_t name_hash(const char *name)
+{
+	uint64_t h = UINT64_C(0xcbf29ce484222325);
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * UINT64_C(0x100000001b3);
+	return h;
+}
+
+int reader_names_init(struct reader_names *s, uint32_t capacity)
+{
+	size_t n = 16;
+	while (n < 2 * (size_t)capacity)
+		n *= 2;
+	s->slot = calloc(n, sizeof *s->slot);
+	s->nslots = s->slot ? n : 0;
+	return s->slot ? 0 : -1;
+}
+
+int reader_names_add(struct reader_names *s, const char *name, uint32_t i, char *why, size_t whylen)
+{
+	size_t at = (size_t)name_hash(name) & (s->nslots - 1);
+	for (; s->slot[at]; at = (at + 1) & (s->nslots - 1))
+		if (strcmp(s->slot[at], name) == 0)
+			FAIL("counter %u: the name \"%s\" is another counter's (names must be "
+			     "unique)",
+			     i, name);
+	s->slot[at] = name;
+	return 0;
+}
+
+void reader_names_free(struct reader_names *s)
+{
+	free(s->slot);
+	s->slot = NULL;
+	s->nslots = 0;
+}
+
 /* Check and keep the metadata of counters [r->known, n). */
 static int learn_meta(shmtop_reader *r, uint32_t n, char *why, size_t whylen)
 {
 	for (uint32_t i = r->known; i < n; i++) {
 		struct reader_meta *k = &r->meta[i];
-		if (reader_meta(r->seg, &r->lay, i, k->name, k->unit, &k->kind, why, whylen))
+		if (reader_meta(r->seg, &r->lay, i, k->name, k->unit, &k->kind, why, whylen) ||
+		    reader_names_add(&r->names, k->name, i, why, whylen))
 			return -1;
 		r->known = i + 1;
 	}
@@ -448,7 +497,7 @@ int reader_status(shmtop_reader *r, struct shmtop_status3 *st, char *why, size_t
 	 * the status as copied now */
 	r->st = r->hdr;
 	enum shmtop_read_status rs =
-	    reader_copy(r->seg, &r->lay, &r->st, r->buf, true, why, whylen);
+	    copy_within(r->seg, &r->lay, &r->st, r->buf, true, r->budget, why, whylen);
 	if (rs != SHMTOP_READ_OK)
 		return -1;
 	if (learn_meta(r, r->st.ncounters, why, whylen))
@@ -456,6 +505,11 @@ int reader_status(shmtop_reader *r, struct shmtop_status3 *st, char *why, size_t
 	if (st)
 		*st = r->st;
 	return 0;
+}
+
+void reader_set_budget(shmtop_reader *r, struct record_budget *budget)
+{
+	r->budget = budget;
 }
 
 long shmtop_read(shmtop_reader *r, struct shmtop_status *st, struct shmtop_value *v, size_t max,

@@ -49,6 +49,27 @@ enum shmtop_read_status reader_copy(const void *seg, const struct shmtop_layout3
 int reader_meta(const void *seg, const struct shmtop_layout3 *lay, uint32_t i, char *name,
 		char *unit, uint32_t *kind, char *why, size_t whylen);
 
+/* The counter names a reader has checked, to refuse a record that gives
+ * two counters one name (record.h: names are unique), whatever their
+ * number: a hash set of pointers to the reader's own copies of the names,
+ * which must stay where they are while the set lives. */
+struct reader_names {
+	const char **slot;
+	size_t nslots; /* a power of two, at least twice the names it takes */
+};
+
+/* An empty set for up to capacity names.  0, or -1 (out of memory). */
+int reader_names_init(struct reader_names *s, uint32_t capacity);
+
+/* Add counter i's name (at most capacity names in all): 0, or -1 if
+ * another counter has it already, with why naming it (and the set left
+ * as it was). */
+int reader_names_add(struct reader_names *s, const char *name, uint32_t i, char *why,
+		     size_t whylen);
+
+/* Free the set's memory; it is then empty and must be inited again. */
+void reader_names_free(struct reader_names *s);
+
 /* The newest samples (at most max, and at most hist_cap - 1: the oldest row
  * may be mid-overwrite) of counter i, numbered from floor on, oldest first,
  * into out, dropping any row the publisher began overwriting during the
@@ -64,16 +85,21 @@ size_t reader_history(const void *seg, const struct shmtop_layout3 *lay, uint32_
 void reader_to_snapshot(const struct shmtop_status3 *s, const struct shmtop_pubval3 *v,
 			struct shmtop_snapshot *out);
 
-/* reader_header() and a whole reader_copy() of the record at seg, as
- * reader_to_snapshot() of its first counter.  The status of that read. */
+/* reader_header() and a whole reader_copy() of the record at seg, its
+ * retries drawn on budget (NULL: none), as reader_to_snapshot() of its
+ * first counter.  The status of that read. */
 enum shmtop_read_status reader_snapshot(const void *seg, size_t segsz, struct shmtop_snapshot *out,
-					char *why, size_t whylen);
+					struct record_budget *budget, char *why, size_t whylen);
 
 /* The viewer's side, for tests now and the viewer next: the mapping, a
  * checked copy of the whole status, and a wait for a command's ticket. */
 const struct shmtop_record3 *reader_record(const shmtop_reader *r);
 int reader_shmid(const shmtop_reader *r);
 int reader_status(shmtop_reader *r, struct shmtop_status3 *st, char *why, size_t whylen);
+
+/* Make r's copies (reader_status(), shmtop_read()) draw their retries on
+ * budget, which must outlive r's reads (NULL: none, as at open). */
+void reader_set_budget(shmtop_reader *r, struct record_budget *budget);
 
 /* Wait until the publisher has acknowledged ticket (futex on request_ack),
  * at most timeout_ms; then a whole copy of the status is in st.  0, or -1

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
+
 #define RELAXED memory_order_relaxed
 
 static inline uint64_t rotl(uint64_t x, unsigned r)
@@ -188,23 +190,34 @@ int record_read_fields(const void *seg, size_t segsz, struct shmtop_snapshot *ou
 	return record_validate(out, segsz, RECORD_CHECK_FIELDS, why, whylen);
 }
 
-void record_backoff(int tries)
+bool record_backoff(int tries, struct record_budget *budget)
 {
+	if (tries >= SHMTOP_READ_TRIES)
+		return false;
+	if (tries < RECORD_QUICK_TRIES)
+		return true;
+	if (budget && budget->left_ns <= 0)
+		return false;
+	int64_t t0 = budget ? clock_mono_ns() : 0;
 	if (tries >= 64)
 		nanosleep(&(struct timespec){ .tv_nsec = 100000 }, NULL);
-	else if (tries >= 16)
+	else
 		sched_yield();
+	if (budget)
+		budget->left_ns -= clock_mono_ns() - t0;
+	return true;
 }
 
-enum shmtop_read_status record_read(const void *seg, size_t segsz, struct shmtop_snapshot *out,
-				    char *why, size_t whylen)
+enum shmtop_read_status record_read_within(const void *seg, size_t segsz,
+					   struct shmtop_snapshot *out,
+					   struct record_budget *budget, char *why, size_t whylen)
 {
 	enum shmtop_read_status st = load_header(seg, segsz, out, why, whylen);
 	if (st != SHMTOP_READ_OK)
 		return st;
 	const struct shmtop_record *r = seg;
-	for (int tries = 0; tries < SHMTOP_READ_TRIES; tries++) {
-		record_backoff(tries);
+	int tries = 0;
+	for (; record_backoff(tries, budget); tries++) {
 		uint64_t s1 = atomic_load_explicit(&r->seq, memory_order_acquire);
 		if (s1 & 1)
 			continue;
@@ -219,9 +232,14 @@ enum shmtop_read_status record_read(const void *seg, size_t segsz, struct shmtop
 		validate_payload(out, RECORD_CHECK_ALL, why, whylen);
 		return SHMTOP_READ_INVALID;
 	}
-	snprintf(why, whylen, "writer busy or dead mid-update (no stable copy in %d tries)",
-		 SHMTOP_READ_TRIES);
+	snprintf(why, whylen, "writer busy or dead mid-update (no stable copy in %d tries)", tries);
 	return SHMTOP_READ_BUSY;
+}
+
+enum shmtop_read_status record_read(const void *seg, size_t segsz, struct shmtop_snapshot *out,
+				    char *why, size_t whylen)
+{
+	return record_read_within(seg, segsz, out, NULL, why, whylen);
 }
 
 size_t record_read_history(const void *seg, struct shmtop_sample *out, size_t max)

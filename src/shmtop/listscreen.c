@@ -186,11 +186,8 @@ static bool restore_orphans(struct list_screen *l)
 			return false;
 		hint = found + 1;
 		r->orphan = l->orphans[found].orphan;
-		if (r->orphan) {
-			t.objects++;
-			t.bytes += r->size;
-			t.resident += r->resident;
-		}
+		if (r->orphan)
+			inventory_add_total(&t, r->size, r->resident, &s->saturated);
 	}
 	s->orphans = t;
 	return true;

@@ -10,6 +10,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
+
 #define MIN_SPAN 1e-9
 
 /* 10^e for x = m x 10^e with m in [1, 10), for x from 1e-12 up (values and
@@ -169,7 +171,7 @@ static bool sample_value(const struct shmtop_sample *h, size_t i, enum spark_mod
 	}
 	if (i == 0)
 		return false;
-	int64_t dt = h[i].mono_ns - h[i - 1].mono_ns;
+	int64_t dt = clock_diff_ns(h[i].mono_ns, h[i - 1].mono_ns);
 	if (dt <= 0)
 		return false;
 	double rise = h[i].value >= h[i - 1].value ? (double)(h[i].value - h[i - 1].value) : 0.0;

@@ -399,21 +399,26 @@ static void heading_top(const struct inventory *s, char *buf, size_t len)
 	char a[48], b[48], c[48];
 	size_t at = 0, objects = 0;
 	uint64_t bytes = 0, resident = 0;
+	bool sat = s->saturated;
 	for (int k = 0; k < INVENTORY_NKINDS; k++) {
 		objects += s->kinds[k].objects;
-		bytes += s->kinds[k].bytes;
-		resident += s->kinds[k].resident;
+		sysvipc_sum(&bytes, s->kinds[k].bytes, &sat);
+		sysvipc_sum(&resident, s->kinds[k].resident, &sat);
 	}
+	const char *rmark = sat && resident == UINT64_MAX ? ">=" : "",
+		   *bmark = sat && bytes == UINT64_MAX ? ">=" : "";
 	time_t now = (time_t)(s->wall_ns / NS_PER_SEC);
 	struct tm tm;
 	if (!localtime_r(&now, &tm) || !strftime(a, sizeof a, "%H:%M:%S", &tm))
 		snprintf(a, sizeof a, "?");
 	format_append(buf, len, &at,
-		      "shmtop - all shared memory - %s  %zu objects, %s resident of %s", a, objects,
-		      format_size(resident, b, sizeof b), format_size(bytes, c, sizeof c));
+		      "shmtop - all shared memory - %s  %zu objects, %s%s resident of %s%s", a,
+		      objects, rmark, format_size(resident, b, sizeof b), bmark,
+		      format_size(bytes, c, sizeof c));
 	if (s->truncated)
 		format_append(buf, len, &at, " (list truncated)");
-	format_append(buf, len, &at, "  orphans %zu (%s)", s->orphans.objects,
+	format_append(buf, len, &at, "  orphans %zu (%s%s)", s->orphans.objects,
+		      inventory_at_least(s, s->orphans.bytes),
 		      format_size(s->orphans.bytes, b, sizeof b));
 	if (s->scanned)
 		format_append(buf, len, &at, "  holders %s ago",
@@ -431,8 +436,8 @@ static void heading_sysv(const struct inventory *s, char *buf, size_t len)
 	char a[48], b[48];
 	size_t at = 0;
 	format_append(buf, len, &at,
-		      "SysV: %zu segments, %" PRIu64 " attaches, %zu dest, %zu locked", t->segments,
-		      t->nattch, t->dest, t->locked);
+		      "SysV: %zu segments, %s%" PRIu64 " attaches, %zu dest, %zu locked",
+		      t->segments, inventory_at_least(s, t->nattch), t->nattch, t->dest, t->locked);
 	struct sysvipc_limit_row lim[SYSVIPC_NLIMITS];
 	sysvipc_limit_rows(t, &s->limits, s->page_size, lim);
 	for (int i = 0; i < SYSVIPC_NLIMITS; i++) {
@@ -463,8 +468,10 @@ static void heading_kinds(const struct inventory *s, char *buf, size_t len)
 		else if (k == INVENTORY_SEM || t->objects == 0)
 			format_append(buf, len, &at, " %s %zu", name, t->objects);
 		else
-			format_append(buf, len, &at, " %s %zu %s/%s", name, t->objects,
+			format_append(buf, len, &at, " %s %zu %s%s/%s%s", name, t->objects,
+				      inventory_at_least(s, t->resident),
 				      format_size(t->resident, a, sizeof a),
+				      inventory_at_least(s, t->bytes),
 				      format_size(t->bytes, b, sizeof b));
 		format_append(buf, len, &at, " ");
 	}

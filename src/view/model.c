@@ -30,7 +30,7 @@ static enum model_health health_of(const struct model_input *in)
 		return HEALTH_DEAD;
 	/* a writer holds seq odd for microseconds: busy through a read's
 	 * retries means stuck, whatever its last heartbeat */
-	if (in->busy || in->now_mono - s->beat_ns > model_stall_ns(s))
+	if (in->busy || clock_diff_ns(in->now_mono, s->beat_ns) > model_stall_ns(s))
 		return HEALTH_STALLED;
 	return s->state == SHMTOP_STATE_PAUSED ? HEALTH_PAUSED : HEALTH_RUNNING;
 }
@@ -154,7 +154,7 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 		snprintf(every, sizeof every, "every %g s", (double)s->interval_ns / 1e9);
 	/* The heartbeat's age only once it is late: a healthy one would change
 	 * the line on every tick. */
-	int64_t late = in->now_mono - s->beat_ns;
+	int64_t late = clock_diff_ns(in->now_mono, s->beat_ns);
 	char tail[40] = "";
 	if (late >= NS_PER_SEC + model_beat_gap_ns(s) && m->health != HEALTH_STOPPED)
 		snprintf(tail, sizeof tail, ", beat %s ago", format_age(late, beat, sizeof beat));
@@ -404,7 +404,7 @@ void model_build(struct view_model *m, const struct model_input *in)
 		m->have_value = true;
 		snprintf(m->value, sizeof m->value, "%" PRIu64, in->snap->count);
 		m->rate = m->health == HEALTH_RUNNING ? spark_rate(in->hist, in->nhist) : 0.0;
-		m->age_ns = in->now_mono - in->snap->mono_ns;
+		m->age_ns = clock_diff_ns(in->now_mono, in->snap->mono_ns);
 		if (m->age_ns < 0)
 			m->age_ns = 0;
 		snprintf(m->details, sizeof m->details, "rate %s  changed %s ago  resets %" PRIu64,

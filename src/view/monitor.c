@@ -56,6 +56,7 @@ struct monitor {
 	struct shmtop_layout3 lay3;  /* the layout the header implies */
 	struct shmtop_pubval3 *vals; /* capacity entries */
 	struct model_counter *ctr;   /* capacity entries; [0, known) have their metadata */
+	struct reader_names names3;  /* of ctr[0, known) */
 	uint32_t cap3, known;
 	size_t nctr;
 	size_t sel;
@@ -103,6 +104,7 @@ static void forget_v3(monitor *m)
 {
 	free(m->vals);
 	free(m->ctr);
+	reader_names_free(&m->names3);
 	m->vals = NULL;
 	m->ctr = NULL;
 	m->v3 = false;
@@ -195,7 +197,8 @@ static void read_writer(monitor *m)
 	char st;
 	uint64_t start;
 	m->writer_pstate = 0;
-	if ((m->busy || clock_mono_ns() - m->snap.beat_ns > model_stall_ns(&m->snap)) &&
+	if ((m->busy ||
+	     clock_diff_ns(clock_mono_ns(), m->snap.beat_ns) > model_stall_ns(&m->snap)) &&
 	    m->writer_alive && proc_stat(pid, &st, &start) == 0 && start == m->snap.writer_start)
 		m->writer_pstate = st;
 }
@@ -306,7 +309,8 @@ static int learn_meta3(monitor *m, uint32_t n, char *why, size_t whylen)
 	for (uint32_t i = m->known; i < n; i++) {
 		struct model_counter *c = &m->ctr[i];
 		uint32_t kind;
-		if (reader_meta(m->seg.data, &m->lay3, i, c->name, c->unit, &kind, why, whylen))
+		if (reader_meta(m->seg.data, &m->lay3, i, c->name, c->unit, &kind, why, whylen) ||
+		    reader_names_add(&m->names3, c->name, i, why, whylen))
 			return -1;
 		c->gauge = kind == SHMTOP_KIND3_GAUGE;
 		m->known = i + 1;
@@ -388,7 +392,7 @@ static void read_record3(monitor *m)
 		}
 		m->vals = calloc(h.capacity, sizeof *m->vals);
 		m->ctr = calloc(h.capacity, sizeof *m->ctr);
-		if (!m->vals || !m->ctr) {
+		if (!m->vals || !m->ctr || reader_names_init(&m->names3, h.capacity)) {
 			forget_v3(m);
 			m->state = MODEL_ERROR;
 			snprintf(m->why, sizeof m->why, "out of memory for %u counters",

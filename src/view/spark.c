@@ -4,6 +4,8 @@
 #include <math.h>
 #include <string.h>
 
+#include "clock.h"
+
 size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mode, double *out,
 		    size_t max)
 {
@@ -19,7 +21,7 @@ size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mod
 		pairs += s[i].mono_ns > s[i - 1].mono_ns;
 	size_t skip = pairs > max ? pairs - max : 0;
 	for (size_t i = 1; i < n; i++) {
-		int64_t dt = s[i].mono_ns - s[i - 1].mono_ns;
+		int64_t dt = clock_diff_ns(s[i].mono_ns, s[i - 1].mono_ns);
 		if (dt <= 0)
 			continue;
 		if (skip) {
@@ -93,7 +95,7 @@ double spark_rate(const struct shmtop_sample *h, size_t n)
 	while (first > 0 && last - first < SPARK_RATE_WINDOW &&
 	       h[first - 1].value <= h[first].value)
 		first--;
-	int64_t dt = h[last].mono_ns - h[first].mono_ns;
+	int64_t dt = clock_diff_ns(h[last].mono_ns, h[first].mono_ns);
 	if (first == last || dt <= 0)
 		return 0.0;
 	return (double)(h[last].value - h[first].value) * 1e9 / (double)dt;
