@@ -673,7 +673,7 @@ static void test_counters_reset_notice(void **state)
 	snprintf(ctr[0].name, sizeof ctr[0].name, "level\n");
 	ctr[0].gauge = true;
 	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, false, &in, buf, sizeof buf),
-			    "reset acknowledged: level\\x0a set to 0");
+			    "reset acknowledged: level\\n set to 0");
 	/* refused, other commands, a version 2 record: as model_command_notice() */
 	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, true, &in, buf, sizeof buf),
 			    "reset refused by the program");

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "escape.h"
 #include "events.h"
 #include "model.h"
 #include "objmon.h"
@@ -165,16 +166,17 @@ static void test_hostile_names(void **state)
 	snprintf(holders[0].comm, sizeof holders[0].comm, "ev\til\x7f");
 	model_build_object(&m, &in);
 	/* cut to the field, at a whole escape */
-	assert_string_equal(field("name"), "a b\\x0a\\xff\\\\\\x1b[2Jxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-	assert_non_null(strstr(m.message, "/dev/shm/a b\\x0a\\xff\\\\\\x1b[2Jxxx"));
-	assert_string_equal(m.procs[0], "    100 root       rw      ev\\x09il\\x7f");
+	assert_string_equal(field("name"), "a b\\n\\xff\\\\\\x1b[2Jxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	assert_non_null(strstr(m.message, "/dev/shm/a b\\n\\xff\\\\\\x1b[2Jxxx"));
+	assert_string_equal(m.procs[0], "    100 root       rw      ev\\til\\x7f");
 	for (const char *p = m.message; *p; p++)
 		assert_true((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
 	for (const char *p = m.title; *p; p++)
 		assert_true((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
 	char small[7];
-	assert_string_equal(model_escape("a\n", small, sizeof small), "a\\x0a");
-	assert_string_equal(model_escape("abc\n", small, sizeof small), "abc"); /* whole escapes */
+	assert_string_equal(escape_str("a\n", small, sizeof small), "a\\n");
+	assert_string_equal(escape_str("abcde\n", small, sizeof small),
+			    "abcde"); /* whole escapes */
 }
 
 static void obs(struct events_objobs *o, uint64_t size, uint64_t res, size_t n, ...)
