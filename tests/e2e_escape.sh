@@ -21,7 +21,7 @@ PUB=$(realpath "$2")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
 # shellcheck disable=SC2034 # WRITER, RUN: for e2e_lib.sh
-WRITER= RUN=esc$$
+WRITER='' RUN=esc$$
 HERE=$(dirname "$(realpath "$0")")
 # shellcheck source=tests/e2e_lib.sh
 . "$HERE/e2e_lib.sh"
