@@ -162,7 +162,7 @@ PY
 # (COLS x ROWS), its bytes to OUT; once EXPECT (escaped text, a Python
 # bytes literal) has shown, KEYS-AFTER (a bytes literal: keys, then 'q') is
 # typed a key at a time, each once the output is quiet; exits 1 when
-# EXPECT never shows (10 s).
+# EXPECT never shows (30 s: a loaded host).
 cat >"$TMP/onpty.py" <<'PY'
 import ast, fcntl, os, pty, select, struct, sys, termios, time
 out, cols, rows, keys, expect = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), \
@@ -187,7 +187,7 @@ def read(until):
             return False
         data += chunk
     return True
-deadline = time.monotonic() + 10
+deadline = time.monotonic() + 30
 while expect not in data and time.monotonic() < deadline:
     if not read(deadline):
         break
