@@ -234,6 +234,13 @@ static void test_object_events(void **state)
 			    "the object is gone: unlinked, and no process holds it");
 	assert_int_equal(events_obj_diff(&b, &a, 4 * S, &r), 1);
 	assert_string_equal(events_get(&r, 7)->text, "the object is there (8192 bytes)");
+	/* a process's name is its own choice: escaped */
+	obs(&a, 8192, 4096, 1, 20);
+	obs(&b, 8192, 4096, 2, 20, 30);
+	snprintf(b.comm[1], sizeof b.comm[1], "\x1b]0;X\x07\xe2\x80\xae");
+	assert_int_equal(events_obj_diff(&a, &b, 5 * S, &r), 1);
+	assert_string_equal(events_get(&r, 8)->text,
+			    "pid 30 (\\x1b]0;X\\x07\\xe2\\x80\\xae) holds it (2 holders)");
 }
 
 /* Make dir/name holding text; its device and inode into *st. */
