@@ -272,12 +272,15 @@ t_prom() {
 	grep -qF 'counter="lro\\u202d-rlo\\u202e-x"' "$TMP/promv" || fail "the counter's label"
 }
 
-# -k K -b: the writer's comm, the counters' names; LANG=C ASCII
+# -k K -b: the writer's comm, the counters' names; LANG=C and --ascii:
+# ASCII
 t_record_batch() {
 	"$SHMTOP" -k "$K" -b -n 1 >"$TMP/rec.txt" || fail "shmtop -k -b failed" || return 1
 	check text "$TMP/rec.txt" comm counters || fail "shmtop -k -b" || return 1
 	LC_ALL=C "$SHMTOP" -k "$K" -b -n 1 >"$TMP/rec.c" || fail "LANG=C shmtop -k -b" || return 1
-	check ascii "$TMP/rec.c" || fail "LANG=C shmtop -k -b"
+	check ascii "$TMP/rec.c" || fail "LANG=C shmtop -k -b" || return 1
+	"$SHMTOP" --ascii -k "$K" -b -n 1 >"$TMP/rec.a" || fail "shmtop --ascii -k -b" || return 1
+	check ascii "$TMP/rec.a" || fail "shmtop --ascii -k -b"
 }
 
 # -k K --json: no raw control, the names as they are once parsed
@@ -297,27 +300,28 @@ PY
 
 # The screen on a pty: the list (filtered to the planted names), then Enter
 # on its first row (an object's dashboard), q back, q; a record's
-# dashboard.  In
-# C.UTF-8 and in C.
+# dashboard.  In C.UTF-8, in C, and with --ascii in C.UTF-8 (ASCII only).
 t_screen() {
-	local loc mode shown
-	for loc in C.UTF-8 C; do
-		mode=screen shown="b'lro\\\\u202d'"
-		[[ $loc == C ]] && mode=screen-ascii shown="b'lro\\\\xe2\\\\x80\\\\xad'"
-		LC_ALL=$loc python3 "$TMP/onpty.py" "$TMP/scr.list.$loc" 200 60 'b"\rq"' \
-			"b'${PREFIX}bs-back'" -- "$SHMTOP" -a -F "$PREFIX" ||
-			fail "$loc: the list never showed the names" || return 1
-		check "$mode" "$TMP/scr.list.$loc" || fail "$loc: shmtop -a on a pty" || return 1
-		LC_ALL=$loc python3 "$TMP/onpty.py" "$TMP/scr.rec.$loc" 200 60 'b""' \
-			"$shown" -- "$SHMTOP" -k "$K" ||
-			fail "$loc: the dashboard never showed the names" || return 1
-		check "$mode" "$TMP/scr.rec.$loc" || fail "$loc: shmtop -k on a pty" || return 1
+	local v loc mode shown ascii
+	for v in utf8 c ascii; do
+		loc=C.UTF-8 mode=screen shown="b'lro\\\\u202d'" ascii=()
+		[[ $v != utf8 ]] && mode=screen-ascii shown="b'lro\\\\xe2\\\\x80\\\\xad'"
+		[[ $v == c ]] && loc=C
+		[[ $v == ascii ]] && ascii=(--ascii)
+		LC_ALL=$loc python3 "$TMP/onpty.py" "$TMP/scr.list.$v" 200 60 'b"\rq"' \
+			"b'${PREFIX}bs-back'" -- "$SHMTOP" "${ascii[@]}" -a -F "$PREFIX" ||
+			fail "$v: the list never showed the names" || return 1
+		check "$mode" "$TMP/scr.list.$v" || fail "$v: shmtop -a on a pty" || return 1
+		LC_ALL=$loc python3 "$TMP/onpty.py" "$TMP/scr.rec.$v" 200 60 'b""' \
+			"$shown" -- "$SHMTOP" "${ascii[@]}" -k "$K" ||
+			fail "$v: the dashboard never showed the names" || return 1
+		check "$mode" "$TMP/scr.rec.$v" || fail "$v: shmtop -k on a pty" || return 1
 	done
 	# what the UTF-8 screens show: the escapes (of the names that fit the
 	# list's 40 cells)
-	check screen "$TMP/scr.list.C.UTF-8" c0 seps marks ws bs comm ||
+	check screen "$TMP/scr.list.utf8" c0 seps marks ws bs comm ||
 		fail "the list's escapes" || return 1
-	check screen "$TMP/scr.rec.C.UTF-8" counters || fail "the dashboard's escapes"
+	check screen "$TMP/scr.rec.utf8" counters || fail "the dashboard's escapes"
 }
 
 export TMPD=$TMP
