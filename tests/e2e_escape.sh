@@ -28,6 +28,8 @@ HERE=$(dirname "$(realpath "$0")")
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/shmtop-escape.XXXXXX") || exit 1
 [[ -n ${KEEP:-} ]] || CLEANUPS+=("rm -rf '$TMP'")
 PREFIX="esc$$-"
+# the holder removes its names at SIGTERM; this, if it could not
+CLEANUPS+=("rm -f '/dev/shm/$PREFIX'*")
 
 # The planted bytes, shared by the helpers below (Python bytes literals).
 cat >"$TMP/planted.py" <<'PY'
