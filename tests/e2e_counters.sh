@@ -158,7 +158,7 @@ unit_cells() {
 libc = ctypes.CDLL(None)
 libc.setlocale(6, b"C.UTF-8")
 on = False
-for line in sys.stdin.read().splitlines():
+for line in sys.stdin.read().split("\n"):
     if "── counters:" in line: on = True; continue
     if "── events" in line: break
     if not on or "NAME" in line or " req" not in line: continue

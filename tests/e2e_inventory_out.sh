@@ -239,12 +239,14 @@ t_json() {
 }
 
 # The table: one line a row, the NAME column where the heading puts it,
-# hostile names as libsmartcols escapes them; -F narrows it too.
+# hostile names escaped by the rule of src/util/escape.h; -F narrows it too.
 t_table() {
 	local rc=0
 	"$SHMTOP" -a -b -n 1 -F "$RUN" >"$TMP/table" || fail "-a -b -F exited $?" || return 1
-	python3 - "$TMP/expected.json" "$TMP/table" <<-'PY' || rc=1
+	python3 - "$TMP/expected.json" "$TMP/table" "$HERE" <<-'PY' || rc=1
 		import json, os, sys
+		sys.path.insert(0, sys.argv[3])
+		from escape_rule import shown
 		exp = json.load(open(sys.argv[1]))
 		text = open(sys.argv[2], "rb").read().decode("utf-8", "strict")
 		errors = []
@@ -256,18 +258,7 @@ t_table() {
 		if head.split()[:3] != ["KEY", "ID", "PERMS"] or not head.endswith("NAME") or at < 0:
 		    errors.append("heading %r" % head)
 		kind_at = head.find(" KIND ") + 1
-		def escaped(raw):  # libsmartcols: control characters and invalid bytes as \xNN
-		    b, out, i = os.fsencode(raw), "", 0
-		    s = b.decode("utf-8", "surrogateescape")
-		    for c in s:
-		        if "\udc80" <= c <= "\udcff":
-		            out += "\\x%02x" % (ord(c) - 0xdc00)
-		        elif ord(c) < 0x20 or ord(c) == 0x7f:
-		            out += "\\x%02x" % ord(c)
-		        else:
-		            out += c
-		    return out
-		want = sorted(escaped(o["raw"]) for o in exp["objs"].values())
+		want = sorted(shown(os.fsencode(o["raw"])) for o in exp["objs"].values())
 		got = sorted(r[at:] for r in rows)
 		if len(rows) != len(exp["objs"]):
 		    errors.append("%d rows, want %d: %r" % (len(rows), len(exp["objs"]), rows))
@@ -287,7 +278,8 @@ t_table() {
 }
 
 # Prometheus: valid, every object with its kind and name (labels parse back
-# to the names), -F keeps ours and the host's totals.
+# to the names as the screen shows them), -F keeps ours and the host's
+# totals.
 t_prometheus() {
 	local rc=0
 	"$SHMTOP" --prometheus >"$TMP/prom" || fail "--prometheus exited $?" || return 1
@@ -299,7 +291,8 @@ t_prometheus() {
 	python3 - "$HERE" "$TMP/expected.json" "$TMP/prom" "$TMP/prom.mine" <<-'PY' || rc=1
 		import json, sys
 		sys.path.insert(0, sys.argv[1])
-		import prom_check
+		import os, prom_check
+		from escape_rule import shown
 		exp = json.load(open(sys.argv[2]))
 		def samples(path):
 		    return prom_check.check(open(path, "rb").read().decode("utf-8"))
@@ -308,6 +301,8 @@ t_prometheus() {
 		def objects(ss, metric):
 		    return {(l["kind"], l["name"]): float(v) for n, l, v in ss if n == metric}
 		allb, mineb = objects(full, "shmtop_object_bytes"), objects(mine, "shmtop_object_bytes")
+		for o in exp["objs"].values():  # a label holds the name as the screen shows it
+		    o["name"] = shown(os.fsencode(o["raw"]))
 		for tag, o in exp["objs"].items():
 		    k = (o["kind"], o["name"])
 		    if allb.get(k) != o["size"]:

@@ -224,7 +224,7 @@ import re, sys
 sample = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{(.*)\})? (\S+)$')
 label = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)",?')
 series, count = {}, None
-for line in open(sys.argv[1]).read().splitlines():
+for line in open(sys.argv[1], newline="").read().split("\n"):
     if not line or line.startswith("#"):
         continue
     m = sample.match(line)

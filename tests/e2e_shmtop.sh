@@ -221,7 +221,7 @@ t_batch_json() {
 	python3 - "$k" "$id" "$(bytes "$k")" "$WPID" "$(nattch_of "$id")" <<PY || fail "JSON fields"
 import json, sys
 k, shmid, size, wpid, nattch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
-rows = [json.loads(l) for l in """$out""".splitlines()]
+rows = [json.loads(l) for l in """$out""".split("\n")]
 for r in rows:
     assert r["key"] == k and r["id"] == shmid and r["size"] == size, r
     assert r["cpid"] == wpid and r["writer_pid"] == wpid and r["state"] == "running", r

@@ -10,7 +10,9 @@
  * thread.  ACCEPT is all (the default), pause, reset or none: the commands
  * served.  NAMES is plain (c00, c01, ... with unit "req") or hostile: names
  * that are valid but try to move columns (wide characters, backslashes,
- * 63 bytes, right-to-left marks).  Prints "ready" once every counter is
+ * 63 bytes, right-to-left marks); controls: names holding each
+ * bidirectional control and line separator a record may hold (the reader
+ * refuses C0, DEL and C1), for the escaping tests.  Prints "ready" once every counter is
  * declared and published, then the values of each second on stdout
  * ("tick S v0 v1 ..."); exits on SIGTERM or SIGINT, removing the segment.
  */
@@ -43,11 +45,18 @@ static const char *const hostile[] = {
 	"zero\u200bwidth",
 };
 
+static const char *const controls[] = {
+	"lre\u202a-rle\u202b-pdf\u202c", "lro\u202d-rlo\u202e-x",
+	"lri\u2066-rli\u2067-fsi\u2068", "pdi\u2069-lrm\u200e-rlm\u200f",
+	"alm\u061c-ls\u2028-ps\u2029",   "back\\slash",
+};
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr,
-			"usage: pubcounters KEY N [all|pause|reset|none [plain|hostile]]\n");
+		fprintf(
+		    stderr,
+		    "usage: pubcounters KEY N [all|pause|reset|none [plain|hostile|controls]]\n");
 		return 2;
 	}
 	char *end;
@@ -60,6 +69,7 @@ int main(int argc, char **argv)
 	}
 	const char *acc = argc > 3 ? argv[3] : "all";
 	bool hostile_names = argc > 4 && strcmp(argv[4], "hostile") == 0;
+	bool control_names = argc > 4 && strcmp(argv[4], "controls") == 0;
 	unsigned accept = strcmp(acc, "pause") == 0   ? SHMTOP_ACCEPT_PAUSE
 			  : strcmp(acc, "reset") == 0 ? SHMTOP_ACCEPT_RESET
 			  : strcmp(acc, "none") == 0  ? 0
@@ -78,11 +88,13 @@ int main(int argc, char **argv)
 	bool *gauge = calloc((size_t)n, sizeof *gauge);
 	if (!c || !gauge)
 		return 1;
-	size_t nh = sizeof hostile / sizeof hostile[0];
+	size_t nh = sizeof hostile / sizeof hostile[0], nc = sizeof controls / sizeof controls[0];
 	for (long i = 0; i < n; i++) {
 		char name[SHMTOP_NAME_MAX];
 		if (hostile_names && (size_t)i < nh)
 			snprintf(name, sizeof name, "%s", hostile[i]);
+		else if (control_names && (size_t)i < nc)
+			snprintf(name, sizeof name, "%s", controls[i]);
 		else
 			snprintf(name, sizeof name, "c%02ld", i);
 		gauge[i] = n > 2 && i == n - 1;

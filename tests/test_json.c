@@ -62,6 +62,16 @@ static void test_controls(void **state)
 	}
 	assert_string_equal(js("\x7f"), "\"\\u007f\"");
 	assert_string_equal(js("a\nb\tc"), "\"a\\u000ab\\u0009c\"");
+	/* C1 code points, the bidirectional controls and the line and paragraph
+	 * separators as \uXXXX (escape_is_control()): valid JSON, no raw control
+	 * for a terminal that shows it */
+	assert_string_equal(js("\xc2\x80\xc2\x9b\xc2\x9f"), "\"\\u0080\\u009b\\u009f\"");
+	assert_string_equal(js("a\xe2\x80\xae"
+			       "b\xe2\x81\xa6\xd8\x9c\xe2\x80\x8f"),
+			    "\"a\\u202eb\\u2066\\u061c\\u200f\"");
+	assert_string_equal(js("\xe2\x80\xa8\xe2\x80\xa9"), "\"\\u2028\\u2029\"");
+	/* raw C1 bytes are not UTF-8 */
+	assert_string_equal(js("\x9b"), "\"\xef\xbf\xbd\"");
 }
 
 static void test_invalid(void **state)

@@ -270,33 +270,16 @@ static void test_hostile_names(void **state)
 		assert_int_equal(listview_cells(buf), listview_cells(ref));
 		assert_string_equal(buf + strlen(buf) - strlen(ref + 22), ref + 22);
 	}
-	/* the escapes themselves */
-	assert_int_equal(listview_escape("a\nb\tc\\d", 7, 80, buf, sizeof buf), 10);
-	assert_string_equal(buf, "a\\nb\\tc\\\\d");
-	assert_int_equal(listview_escape("x\xff\x01", 3, 80, buf, sizeof buf), 9);
-	assert_string_equal(buf, "x\\xff\\x01");
-	/* never an escape cut in two */
-	assert_int_equal(listview_escape("ab\xff", 3, 4, buf, sizeof buf), 2);
-	assert_string_equal(buf, "ab");
+	/* the escapes themselves: tests/test_escape.c */
 	/* valid UTF-8 shown as is in a UTF-8 locale, by its cells */
 	if (setlocale(LC_CTYPE, "C.UTF-8")) {
-		assert_int_equal(listview_escape("caf\xc3\xa9", 5, 80, buf, sizeof buf), 4);
-		assert_string_equal(buf, "caf\xc3\xa9");
-		assert_int_equal(listview_escape("\xe6\x97\xa5x", 4, 80, buf, sizeof buf), 3);
-		assert_int_equal(listview_escape("\xe6\x97\xa5x", 4, 1, buf, sizeof buf), 0);
 		snprintf(r.name, sizeof r.name, "caf\xc3\xa9 \xe6\x97\xa5");
 		listview_row(&c, &s, &r, buf, sizeof buf);
 		assert_int_equal(listview_cells(buf), listview_cells(ref));
 		assert_string_equal(listview_pad("\xe6\x97\xa5\xe6\x97\xa5", 3, buf, sizeof buf),
 				    "\xe6\x97\xa5 ");
-		/* an overlong encoding and a surrogate are not characters */
-		assert_int_equal(listview_escape("\xc0\xaf\xed\xa0\x80", 5, 80, buf, sizeof buf),
-				 20);
 		setlocale(LC_CTYPE, "C");
 	}
-	/* not in the C locale: every byte past ASCII escaped */
-	assert_int_equal(listview_escape("caf\xc3\xa9", 5, 80, buf, sizeof buf), 11);
-	assert_string_equal(buf, "caf\\xc3\\xa9");
 	assert_string_equal(listview_pad("abc", 5, buf, sizeof buf), "abc  ");
 	assert_string_equal(listview_pad("abcdef", 4, buf, sizeof buf), "abcd");
 }

@@ -559,6 +559,18 @@ static void test_counters_hostile(void **state)
 	assert_int_equal(m.table_rows, 3);
 	assert_non_null(strstr(m.table[0], "wide-名前-カウンター"));
 	assert_non_null(strstr(m.table[1], "back\\\\slash"));
+	/* the same name the same in the table and the details line (selected) */
+	assert_int_equal(
+	    strncmp(m.details, "wide-名前-カウンター  ", strlen("wide-名前-カウンター  ")), 0);
+	assert_string_equal(m.selected, "wide-名前-カウンター");
+	/* a bidirectional control by code point everywhere */
+	snprintf(ctr[0].name, sizeof ctr[0].name, "rtl-\u202e-x");
+	model_build(&m, &in);
+	model_table(&m, &in, 80, 10);
+	assert_non_null(strstr(m.table[0], "rtl-\\u202e-x"));
+	assert_int_equal(strncmp(m.details, "rtl-\\u202e-x  ", 14), 0);
+	assert_null(strstr(m.details, "\u202e"));
+	assert_null(strstr(m.table[0], "\u202e"));
 	/* the VALUE column ends in the same cell on every row, and every row
 	 * takes as many cells */
 	int end[3];
@@ -673,7 +685,7 @@ static void test_counters_reset_notice(void **state)
 	snprintf(ctr[0].name, sizeof ctr[0].name, "level\n");
 	ctr[0].gauge = true;
 	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, false, &in, buf, sizeof buf),
-			    "reset acknowledged: level\\x0a set to 0");
+			    "reset acknowledged: level\\n set to 0");
 	/* refused, other commands, a version 2 record: as model_command_notice() */
 	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, true, &in, buf, sizeof buf),
 			    "reset refused by the program");

@@ -18,6 +18,7 @@
 
 #include <cmocka.h>
 
+#include "escape.h"
 #include "events.h"
 #include "model.h"
 #include "objmon.h"
@@ -165,16 +166,17 @@ static void test_hostile_names(void **state)
 	snprintf(holders[0].comm, sizeof holders[0].comm, "ev\til\x7f");
 	model_build_object(&m, &in);
 	/* cut to the field, at a whole escape */
-	assert_string_equal(field("name"), "a b\\x0a\\xff\\\\\\x1b[2Jxxxxxxxxxxxxxxxxxxxxxxxxxxx");
-	assert_non_null(strstr(m.message, "/dev/shm/a b\\x0a\\xff\\\\\\x1b[2Jxxx"));
-	assert_string_equal(m.procs[0], "    100 root       rw      ev\\x09il\\x7f");
+	assert_string_equal(field("name"), "a b\\n\\xff\\\\\\x1b[2Jxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+	assert_non_null(strstr(m.message, "/dev/shm/a b\\n\\xff\\\\\\x1b[2Jxxx"));
+	assert_string_equal(m.procs[0], "    100 root       rw      ev\\til\\x7f");
 	for (const char *p = m.message; *p; p++)
 		assert_true((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
 	for (const char *p = m.title; *p; p++)
 		assert_true((unsigned char)*p >= 0x20 && (unsigned char)*p < 0x7f);
 	char small[7];
-	assert_string_equal(model_escape("a\n", small, sizeof small), "a\\x0a");
-	assert_string_equal(model_escape("abc\n", small, sizeof small), "abc"); /* whole escapes */
+	assert_string_equal(escape_str("a\n", small, sizeof small), "a\\n");
+	assert_string_equal(escape_str("abcde\n", small, sizeof small),
+			    "abcde"); /* whole escapes */
 }
 
 static void obs(struct events_objobs *o, uint64_t size, uint64_t res, size_t n, ...)
@@ -232,6 +234,13 @@ static void test_object_events(void **state)
 			    "the object is gone: unlinked, and no process holds it");
 	assert_int_equal(events_obj_diff(&b, &a, 4 * S, &r), 1);
 	assert_string_equal(events_get(&r, 7)->text, "the object is there (8192 bytes)");
+	/* a process's name is its own choice: escaped */
+	obs(&a, 8192, 4096, 1, 20);
+	obs(&b, 8192, 4096, 2, 20, 30);
+	snprintf(b.comm[1], sizeof b.comm[1], "\x1b]0;X\x07\xe2\x80\xae");
+	assert_int_equal(events_obj_diff(&a, &b, 5 * S, &r), 1);
+	assert_string_equal(events_get(&r, 8)->text,
+			    "pid 30 (\\x1b]0;X\\x07\\xe2\\x80\\xae) holds it (2 holders)");
 }
 
 /* Make dir/name holding text; its device and inode into *st. */

@@ -18,53 +18,68 @@ static void test_escape(void **state)
 	(void)state;
 	char b[64];
 	assert_string_equal(prom_escape_label("root", b, sizeof b), "root");
-	assert_string_equal(prom_escape_label("a\\b\"c\nd", b, sizeof b), "a\\\\b\\\"c\\nd");
+	/* the text the screen shows (escape.h), then the format's escapes:
+	 * a scraper reads the screen's text */
+	assert_string_equal(prom_escape_label("a\\b\"c\nd", b, sizeof b), "a\\\\\\\\b\\\"c\\\\nd");
 	assert_string_equal(prom_escape_label("", b, sizeof b), "");
 	assert_string_equal(prom_escape_label(NULL, b, sizeof b), "");
-	assert_string_equal(prom_escape_label("tab\there", b, sizeof b), "tab\there");
+	assert_string_equal(prom_escape_label("tab\there", b, sizeof b), "tab\\\\there");
 	assert_string_equal(prom_escape_label("ü", b, sizeof b), "ü");
-	/* The format is UTF-8: invalid bytes become U+FFFD, never cut in two */
-	assert_string_equal(prom_escape_label("\xff\xfe", b, sizeof b), "\xef\xbf\xbd\xef\xbf\xbd");
-	assert_string_equal(prom_escape_help("a\xc3", b, sizeof b), "a\xef\xbf\xbd");
+	/* no control reaches the exposition: ESC, BEL, OSC 52, C1, bidi */
+	assert_string_equal(prom_escape_label("\x1b]52;c;eA==\x07", b, sizeof b),
+			    "\\\\x1b]52;c;eA==\\\\x07");
+	assert_string_equal(prom_escape_label("\xc2\x9b\xe2\x80\xae\x9b", b, sizeof b),
+			    "\\\\u009b\\\\u202e\\\\x9b");
+	/* whatever the locale, UTF-8 characters pass */
+	assert_string_equal(prom_escape_label("\xcc\x81", b, sizeof b), "\xcc\x81");
+	/* The format is UTF-8: invalid bytes escaped, never cut in two */
+	assert_string_equal(prom_escape_label("\xff\xfe", b, sizeof b), "\\\\xff\\\\xfe");
+	assert_string_equal(prom_escape_help("a\xc3", b, sizeof b), "a\\\\xc3");
 	assert_string_equal(prom_escape_label("a\xc3\xbc", b, 3), "a");
 	/* never cut in the middle of an escape */
 	assert_string_equal(prom_escape_label("ab\"", b, 4), "ab");
 	assert_string_equal(prom_escape_label("ab\"", b, 5), "ab\\\"");
+	assert_string_equal(prom_escape_label("ab\x1b", b, 7), "ab");
+	assert_string_equal(prom_escape_label("ab\x1b", b, 8), "ab\\\\x1b");
 	assert_string_equal(prom_escape_label("abc", b, 1), "");
-	assert_string_equal(prom_escape_help("a\\b\"c\nd", b, sizeof b), "a\\\\b\"c\\nd");
+	assert_string_equal(prom_escape_help("a\\b\"c\nd", b, sizeof b), "a\\\\\\\\b\"c\\\\nd");
 }
 
 static const char expected[] =
     "# HELP shmtop_segment_bytes Size of the SysV shared memory segment (shm_segsz).\n"
     "# TYPE shmtop_segment_bytes gauge\n"
     "shmtop_segment_bytes{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 16640\n"
-    "shmtop_segment_bytes{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 40\n"
+    "shmtop_segment_bytes{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\\\\\na\\\\nme\"} 40\n"
     "# HELP shmtop_segment_attached Processes attached to the segment (nattch).\n"
     "# TYPE shmtop_segment_attached gauge\n"
     "shmtop_segment_attached{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 3\n"
-    "shmtop_segment_attached{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 1\n"
+    "shmtop_segment_attached{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\\\\\na\\\\nme\"} "
+    "1\n"
     "# HELP shmtop_segment_rss_bytes Bytes of the segment resident in memory.\n"
     "# TYPE shmtop_segment_rss_bytes gauge\n"
     "shmtop_segment_rss_bytes{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 16384\n"
-    "shmtop_segment_rss_bytes{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 4096\n"
+    "shmtop_segment_rss_bytes{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\\\\\na\\\\nme\"} "
+    "4096\n"
     "# HELP shmtop_segment_swap_bytes Bytes of the segment swapped out.\n"
     "# TYPE shmtop_segment_swap_bytes gauge\n"
     "shmtop_segment_swap_bytes{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 0\n"
-    "shmtop_segment_swap_bytes{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 0\n"
+    "shmtop_segment_swap_bytes{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\\\\\na\\\\nme\"}"
+    " 0\n"
     "# HELP shmtop_segment_ctime_seconds Unix time of the segment's last change (shm_ctime).\n"
     "# TYPE shmtop_segment_ctime_seconds gauge\n"
     "shmtop_segment_ctime_seconds{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 1700000000\n"
-    "shmtop_segment_ctime_seconds{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} "
+    "shmtop_segment_ctime_seconds{key=\"0x00000000\",shmid=\"6\",owner="
+    "\"we\\\"ird\\\\\\\\na\\\\nme\"} "
     "1700000100\n"
     "# HELP shmtop_segment_locked 1 if the segment is locked in memory (SHM_LOCK).\n"
     "# TYPE shmtop_segment_locked gauge\n"
     "shmtop_segment_locked{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 1\n"
-    "shmtop_segment_locked{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 0\n"
+    "shmtop_segment_locked{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\\\\\na\\\\nme\"} 0\n"
     "# HELP shmtop_segment_dest 1 if the segment is removed (IPC_RMID) and lives on until the "
     "last detach.\n"
     "# TYPE shmtop_segment_dest gauge\n"
     "shmtop_segment_dest{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 0\n"
-    "shmtop_segment_dest{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\na\\nme\"} 1\n"
+    "shmtop_segment_dest{key=\"0x00000000\",shmid=\"6\",owner=\"we\\\"ird\\\\\\\\na\\\\nme\"} 1\n"
     "# HELP shmtop_count The counter shmwriter publishes in the segment.\n"
     "# TYPE shmtop_count gauge\n"
     "shmtop_count{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 18446744073709551615\n"
@@ -210,7 +225,7 @@ static void test_counters(void **state)
 	    "label).\n"
 	    "# TYPE shmtop_counter_queue__depth__ gauge\n"
 	    "shmtop_counter_queue__depth__{key=\"0x00002537\",shmid=\"12\",counter=\"queue "
-	    "\\\"depth\\\"\\\\\"} 3\n"
+	    "\\\"depth\\\"\\\\\\\\\"} 3\n"
 	    "# HELP shmtop_counter_requests_total A libshmtop counter (its name in the counter "
 	    "label).\n"
 	    "# TYPE shmtop_counter_requests_total counter\n"

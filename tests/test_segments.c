@@ -476,8 +476,8 @@ static void test_kinds_text(void **state)
 			       "rss 4.0K   memfd 1: 2.0M, rss 4.0K   deleted 1: 4.0K, rss 4.0K\n"));
 	assert_non_null(strstr(t, "/dev/shm 4.0G, 70.0M used (1.71%)   orphans 2, 4.0M   holders "
 				  "scanned at 22:13:20\n"));
-	/* a row per object, each on one line: the newline and the invalid
-	 * byte as \xNN, the name last, the SysV columns blank */
+	/* a row per object, each on one line: the newline as \n and the
+	 * invalid byte as \xNN (escape.h), the name last, the SysV columns blank */
 	const char *table_part = strstr(t, "\n\nKEY ");
 	assert_non_null(table_part);
 	int nlines = 0;
@@ -486,7 +486,7 @@ static void test_kinds_text(void **state)
 	assert_int_equal(nlines, 1 + 8);
 	const char *hdr = table_part + 2;
 	size_t name_at = (size_t)(strstr(hdr, "NAME\n") - hdr);
-	static const char *const names[] = { "pulse shm", "leaked", "sem.lock", "a\"b\\c\\x0ad",
+	static const char *const names[] = { "pulse shm", "leaked", "sem.lock", "a\"b\\\\c\\nd",
 					     "gone\\xff" };
 	for (size_t i = 0; i < 5; i++) {
 		char want[64];
@@ -510,7 +510,7 @@ static void test_kinds_text(void **state)
 	t = table(SEGTABLE_TEXT, "KIND,ORPHAN,NAME");
 	assert_non_null(strstr(t, "holders scanned at 22:13:20 (3 of 40 processes unreadable)\n"));
 	assert_non_null(strstr(t, "\nposix   yes    leaked\n"));
-	assert_non_null(strstr(t, "\nmemfd   no     a\"b\\c\\x0ad\n"));
+	assert_non_null(strstr(t, "\nmemfd   no     a\"b\\\\c\\nd\n"));
 	free(t);
 	snap.scan_hidden = 0;
 
@@ -532,7 +532,7 @@ static void test_kinds_text(void **state)
 	t = capture(table_fn, &snap);
 	assert_int_equal(rows_of(t, "memfd"), 1);
 	assert_int_equal(lines_with(t, "\n0x"), 0);
-	assert_non_null(strstr(t, "; 1 of 8 match \"b\\c?d\"\n")); /* the user's text, one line */
+	assert_non_null(strstr(t, "; 1 of 8 match \"b\\\\c\\nd\"\n")); /* the user's text, one line */
 	free(t);
 	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "nothing-such" };
 	t = capture(table_fn, &snap);
@@ -636,9 +636,10 @@ static void test_kinds_prom(void **state)
 	(void)state;
 	make_kinds();
 	char *t = capture(prom_fn, &snap);
-	assert_non_null(strstr(t, "shmtop_object_bytes{kind=\"memfd\",name=\"a\\\"b\\\\c\\nd\","
-				  "id=\"14\",owner=\"root\"} 2097152\n"));
-	assert_non_null(strstr(t, "shmtop_object_bytes{kind=\"deleted\",name=\"gone\xef\xbf\xbd\","
+	assert_non_null(strstr(t,
+			       "shmtop_object_bytes{kind=\"memfd\",name=\"a\\\"b\\\\\\\\c\\\\nd\","
+			       "id=\"14\",owner=\"root\"} 2097152\n"));
+	assert_non_null(strstr(t, "shmtop_object_bytes{kind=\"deleted\",name=\"gone\\\\xff\","
 				  "id=\"15\",owner=\"root\"} 4096\n"));
 	assert_non_null(strstr(t, "shmtop_object_holders{kind=\"posix\",name=\"pulse shm\","
 				  "id=\"11\",owner=\"root\"} 2\n"));

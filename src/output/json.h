@@ -4,8 +4,10 @@
  * command holds.  The one rule for every JSON shmtop writes: a byte that
  * does not start a well-formed UTF-8 sequence (a stray continuation byte,
  * an overlong form, a surrogate, a truncated sequence, 0xF5..0xFF) becomes
- * U+FFFD, one per byte; control characters (0x00..0x1F and DEL) are written
- * as \u00XX; '"' and '\' are escaped.  An absent value (NULL) is null; an
+ * U+FFFD, one per byte; control characters (0x00..0x1F, DEL, and the
+ * characters escape_is_control() names: C1 U+0080..U+009F, the
+ * bidirectional controls, U+2028 and U+2029) are written as \uXXXX; '"' and
+ * '\' are escaped.  An absent value (NULL) is null; an
  * empty string is "".
  *
  * json_string() writes a whole JSON string; json_clean() only replaces the

@@ -7,40 +7,38 @@
 #include "prom.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/shm.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "format.h"
 #include "json.h"
 #include "reader.h"
 
+/* s by escape_text()'s rule (the text the screen shows, UTF-8 whatever
+ * the locale), then '\\' and, in a label, '"' escaped as the format wants:
+ * one piece (a character or its escape) at a time, each kept whole. */
 static char *escape(const char *s, char *buf, size_t len, bool quote)
 {
 	size_t o = 0;
 	if (!len)
 		return buf;
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t n = strlen((const char *)p);
+	const char *p = s ? s : "";
+	size_t n = strlen(p);
 	while (n) {
-		/* The format is UTF-8: an invalid byte becomes U+FFFD, as in JSON. */
-		size_t k = json_utf8_char(p, n);
-		const char *piece = (const char *)p;
-		size_t need = k;
-		if (k == 0) {
-			piece = "\xef\xbf\xbd";
-			need = 3;
-			k = 1;
-		} else if (*p == '\\') {
-			piece = "\\\\";
-			need = 2;
-		} else if (*p == '\n') {
-			piece = "\\n";
-			need = 2;
-		} else if (*p == '"' && quote) {
-			piece = "\\\"";
-			need = 2;
+		uint32_t cp;
+		size_t k = escape_utf8_char((const unsigned char *)p, n, &cp);
+		char shown[16], piece[32];
+		size_t need = 0;
+		k = k ? k : 1;
+		escape_text(p, k, ESCAPE_UTF8, INT_MAX, shown, sizeof shown);
+		for (const char *c = shown; *c; c++) {
+			if (*c == '\\' || (*c == '"' && quote))
+				piece[need++] = '\\';
+			piece[need++] = *c;
 		}
 		if (o + need >= len)
 			break;

@@ -6,9 +6,10 @@
  *
  * Each metric family is one block, "# HELP", "# TYPE", then its samples, as
  * the format requires (a family's samples must not be split).  Segments are
- * labelled key="0x%08x", shmid="N", owner="user"; label values escape
- * backslash, double quote and newline, HELP text backslash and newline, and
- * both are valid UTF-8 (an invalid byte becomes U+FFFD, as in json.h).
+ * labelled key="0x%08x", shmid="N", owner="user"; label values and HELP
+ * text are the text the screen shows (escape_text(): controls, bidirectional
+ * controls and invalid UTF-8 as \xNN or \uXXXX), with the format's own
+ * escapes over it (backslash; double quote in a label).
  * Segments with the same key (several private segments on key 0) stay
  * distinct through shmid.
  *
@@ -43,12 +44,14 @@ struct prom_input {
 	uint64_t page_size;                  /* for SHMALL's pages */
 };
 
-/* Escape a label value into buf (backslash, quote, newline; invalid UTF-8
- * as U+FFFD).  Returns buf, truncated to len - 1 bytes, never in the middle
- * of an escape or a character. */
+/* A label value into buf: s as the screen shows it (escape_text()'s rule,
+ * ESCAPE_UTF8: no control character, no invalid UTF-8), then backslash and
+ * quote escaped as the format says, so the value a scraper reads is that
+ * text.  Returns buf, truncated to len - 1 bytes, never in the middle of an
+ * escape or a character. */
 char *prom_escape_label(const char *s, char *buf, size_t len);
 
-/* Escape HELP text into buf (backslash, newline). */
+/* HELP text into buf likewise, with '"' as it is. */
 char *prom_escape_help(const char *s, char *buf, size_t len);
 
 /* The metric name of a named counter (libshmtop): "shmtop_counter_" then

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <libsmartcols.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -18,6 +19,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "format.h"
 #include "json.h"
 #include "names.h"
@@ -318,17 +320,6 @@ size: /* bytes in JSON and with --bytes, else as lsipc: 4K, 16.3K */
 	return human_size(bytes, buf, len);
 }
 
-/* Text the user gave (a filter), for one line of the summary: control
- * characters as '?'. */
-static const char *printable(const char *text, char *buf, size_t len)
-{
-	size_t i = 0;
-	for (; text[i] && i + 1 < len; i++)
-		buf[i] = (unsigned char)text[i] < 0x20 || text[i] == 0x7f ? '?' : text[i];
-	buf[i] = '\0';
-	return buf;
-}
-
 /* The summary above the table: totals and limits, as top's.  Totals are the
  * host's, whatever the filter shows. */
 static void summary(FILE *out, const struct inventory *s, const struct segtable_output *o,
@@ -402,7 +393,7 @@ static void summary(FILE *out, const struct inventory *s, const struct segtable_
 	if (o->filter && *o->filter) {
 		char f[96];
 		fprintf(out, "; %zu of %zu match \"%s\"", nshown, s->n,
-			printable(o->filter, f, sizeof f));
+			escape_str(o->filter, f, sizeof f));
 	}
 	fprintf(out, "\n\n");
 }
@@ -520,6 +511,7 @@ int segtable_write(FILE *out, const struct inventory *s, const struct segtable_o
 	scols_table_set_name(tb, "sharedmemory");
 	scols_table_enable_raw(tb, o->raw);
 	scols_table_enable_noheadings(tb, o->noheadings);
+	scols_table_enable_noencoding(tb, 1); /* each cell is escaped here */
 	for (int i = 0; i < ncols && !rc; i++) {
 		const int c = cols[i];
 		struct libscols_column *cl =
@@ -536,13 +528,14 @@ int segtable_write(FILE *out, const struct inventory *s, const struct segtable_o
 			rc = -1;
 			break;
 		}
-		/* libsmartcols writes control characters and invalid bytes as
-		 * \xNN, so a name keeps its row on one line and the columns
-		 * aligned. */
+		/* Each cell by escape_text()'s rule, as the screen shows it, so a
+		 * name keeps its row on one line and the columns aligned. */
 		for (int j = 0; j < ncols && !rc; j++) {
-			char buf[64];
+			char buf[64], esc[4 * INVENTORY_NAME_MAX + 1];
 			const char *v = cell(s, &s->rows[i], cols[j], o, buf, sizeof buf);
-			if (v && scols_line_set_data(ln, (size_t)j, v))
+			if (v)
+				escape_text(v, strlen(v), ESCAPE_LOCALE, INT_MAX, esc, sizeof esc);
+			if (v && scols_line_set_data(ln, (size_t)j, esc))
 				rc = -1;
 		}
 	}

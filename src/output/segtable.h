@@ -53,8 +53,8 @@ int segtable_columns(const char *list, enum segtable_format fmt, int *cols, size
  * SEGTABLE_TEXT (libsmartcols): a summary (the SysV totals and limits, the
  * totals of every kind, /dev/shm's size and use, the orphans, when the
  * holders were scanned; not with raw or noheadings), then the table (times
- * in lsipc's short form, sizes as 4K or in bytes, control characters and
- * invalid bytes of a name as \xNN), then a blank line.  SEGTABLE_JSON: one
+ * in lsipc's short form, sizes as 4K or in bytes, every cell by the rule
+ * of escape_text(), as the screen shows it), then a blank line.  SEGTABLE_JSON: one
  * document {"sharedmemory":[{...},...]} laid out as libsmartcols lays it
  * out, keys the column names in lower case (those of report_json()),
  * numbers as numbers (sizes in bytes, times in seconds since the epoch),

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "format.h"
 #include "proc.h"
 
@@ -288,7 +289,8 @@ static void watch_exits(struct list_screen *l)
 		}
 		size_t at = strlen(l->status);
 		char comm[sizeof w->comm * 4];
-		listview_escape(w->comm, strlen(w->comm), (int)sizeof w->comm, comm, sizeof comm);
+		escape_text(w->comm, strlen(w->comm), ESCAPE_LOCALE, (int)sizeof w->comm, comm,
+			    sizeof comm);
 		format_append(l->status, sizeof l->status, &at, "; %s (pid %d) exited", comm,
 			      (int)w->pid);
 		*w = l->watch[--l->nwatch];
@@ -307,10 +309,10 @@ static void remove_target(struct list_screen *l)
 	if (r->kind == INVENTORY_SYSV)
 		snprintf(name, sizeof name, "shmid %d", r->shm.st.shmid);
 	else
-		listview_escape(r->name, strlen(r->name), 80, name, sizeof name);
+		escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, 80, name, sizeof name);
 	if (inventory_remove(&l->snap, r, why, sizeof why) < 0) {
 		char esc[sizeof why];
-		listview_escape(why, strlen(why), (int)sizeof esc / 4, esc, sizeof esc);
+		escape_text(why, strlen(why), ESCAPE_LOCALE, (int)sizeof esc / 4, esc, sizeof esc);
 		snprintf(l->status, sizeof l->status, "%s", esc);
 	} else {
 		snprintf(l->status, sizeof l->status, "removed %s %s", inventory_kind_name(r->kind),

@@ -219,6 +219,10 @@ int main(int argc, char **argv)
 	if (o.check)
 		return run_check();
 	bool utf8 = !o.ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+	/* ASCII only: the text from outside too, escaped as in a locale that
+	 * is not UTF-8 (escape.h asks the locale) */
+	if (o.ascii)
+		setlocale(LC_CTYPE, "C");
 
 	if (!o.batch) {
 		const char *term = getenv("TERM");

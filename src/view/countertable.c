@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
 #include "format.h"
 #include "listview.h"
 
@@ -41,7 +42,7 @@ static char *rate_text(const struct countertable_in *c, char *buf, size_t len)
 static int cells_of(const char *text, int max)
 {
 	char esc[4 * 256];
-	return listview_escape(text, strlen(text), max, esc, sizeof esc);
+	return escape_text(text, strlen(text), ESCAPE_LOCALE, max, esc, sizeof esc);
 }
 
 static int digits(uint64_t v)
@@ -111,7 +112,7 @@ static void cell(char *buf, size_t len, size_t *at, const char *text, int w, boo
 	if (w <= 0 || *at + 1 >= len)
 		return;
 	char esc[4 * 256];
-	int cells = listview_escape(text, strlen(text), w, esc, sizeof esc);
+	int cells = escape_text(text, strlen(text), ESCAPE_LOCALE, w, esc, sizeof esc);
 	format_append(buf, len, at, "%*s", *at ? GAP : 0, "");
 	if (right)
 		format_append(buf, len, at, "%*s%s", w - cells, "", esc);

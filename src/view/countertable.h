@@ -6,7 +6,7 @@
  * and graph.  Pure text, like listview.h: the curses side prints the rows,
  * a listview (listview_fit(), listview_move()) keeps the selection and the
  * window.  Names and units are the publisher's bytes, so they are shown
- * escaped (listview_escape()) and padded by cells: no name moves a column.
+ * escaped (escape_text()) and padded by cells: no name moves a column.
  */
 #ifndef SHMTOP_COUNTERTABLE_H
 #define SHMTOP_COUNTERTABLE_H

@@ -9,12 +9,14 @@
 #include "events.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "format.h"
 #include "shmtop/record.h"
 
@@ -278,15 +280,11 @@ static bool has_pid(const struct events_objobs *o, pid_t pid)
 	return false;
 }
 
-/* A process's name for a log line: control bytes (it is the process's
- * own choice) as '?'. */
+/* A process's name for a log line (it is the process's own choice), by
+ * escape_text()'s rule. */
 static const char *comm_text(const char *comm, char *buf, size_t len)
 {
-	size_t i = 0;
-	for (; comm[i] && i + 1 < len && i < 15; i++)
-		buf[i] =
-		    (unsigned char)comm[i] < 0x20 || (unsigned char)comm[i] >= 0x7f ? '?' : comm[i];
-	buf[i] = '\0';
+	escape_text(comm, strnlen(comm, 15), ESCAPE_LOCALE, INT_MAX, buf, len);
 	return buf;
 }
 
@@ -294,7 +292,7 @@ size_t events_obj_diff(const struct events_objobs *prev, const struct events_obj
 		       int64_t wall_ns, struct events_ring *r)
 {
 	uint64_t before = r->next;
-	char a[24], b[24], c[24];
+	char a[24], b[24], c[24], n[64];
 	if (!cur->present) {
 		if (prev->present)
 			add_obj(r, wall_ns, EVENT_GONE, 0, 0, "the object is gone%s",
@@ -322,13 +320,13 @@ size_t events_obj_diff(const struct events_objobs *prev, const struct events_obj
 			if (!has_pid(prev, cur->pids[i]))
 				add_obj(r, wall_ns, EVENT_ATTACH, cur->pids[i], cur->nholders,
 					"pid %d (%s) holds it (%zu holder%s)", (int)cur->pids[i],
-					comm_text(cur->comm[i], a, sizeof a), cur->nholders,
+					comm_text(cur->comm[i], n, sizeof n), cur->nholders,
 					cur->nholders == 1 ? "" : "s");
 		for (size_t i = 0; i < prev->npids; i++)
 			if (!has_pid(cur, prev->pids[i]))
 				add_obj(r, wall_ns, EVENT_DETACH, prev->pids[i], cur->nholders,
 					"pid %d (%s) let go (%zu holder%s)", (int)prev->pids[i],
-					comm_text(prev->comm[i], a, sizeof a), cur->nholders,
+					comm_text(prev->comm[i], n, sizeof n), cur->nholders,
 					cur->nholders == 1 ? "" : "s");
 	}
 	return (size_t)(r->next - before);

@@ -3,13 +3,12 @@
  * Selection and scrolling are clamping arithmetic; the columns have fixed
  * widths (those of segtable_write()) but COMMAND, which stretches, and are
  * dropped least useful first when the screen is narrow.  Every cell goes
- * through listview_escape() and is padded by cells, not bytes, so a name
+ * through escape_text() (src/util/escape.h) and is padded by cells, not bytes, so a name
  * of any bytes takes exactly its column.
  */
 #include "listview.h"
 
 #include <inttypes.h>
-#include <langinfo.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,6 +16,7 @@
 #include <wchar.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "format.h"
 
 static void scroll_to_sel(struct listview *v)
@@ -81,88 +81,12 @@ size_t listview_narrow(const struct inventory_row *rows, size_t n, const char *f
 	return k;
 }
 
-/* The length of the valid UTF-8 character at s (n > 0 bytes left), its
- * code point in *cp; 0 if the bytes are not one. */
-static size_t utf8_char(const unsigned char *s, size_t n, uint32_t *cp)
-{
-	size_t len;
-	uint32_t c, min;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if ((s[0] & 0xe0) == 0xc0) {
-		len = 2, c = s[0] & 0x1fu, min = 0x80;
-	} else if ((s[0] & 0xf0) == 0xe0) {
-		len = 3, c = s[0] & 0x0fu, min = 0x800;
-	} else if ((s[0] & 0xf8) == 0xf0) {
-		len = 4, c = s[0] & 0x07u, min = 0x10000;
-	} else {
-		return 0;
-	}
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (s[i] & 0x3fu);
-	}
-	if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	*cp = c;
-	return len;
-}
-
-static bool utf8_locale(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-	return cs && strcmp(cs, "UTF-8") == 0;
-}
-
-int listview_escape(const char *text, size_t len, int max_cells, char *buf, size_t outlen)
-{
-	bool utf8 = utf8_locale();
-	size_t at = 0;
-	int cells = 0;
-	if (outlen == 0)
-		return 0;
-	for (size_t i = 0; i < len;) {
-		const unsigned char *p = (const unsigned char *)text + i;
-		char esc[8];
-		const char *out = (const char *)p;
-		size_t olen, used;
-		int w = 1;
-		uint32_t cp;
-		size_t k = utf8_char(p, len - i, &cp);
-		if (k == 1 && cp >= 0x20 && cp < 0x7f && cp != '\\') {
-			olen = used = 1;
-		} else if (k > 1 && utf8 && (w = wcwidth((wchar_t)cp)) >= 1) {
-			olen = used = k;
-		} else {
-			used = 1;
-			out = *p == '\\' ? "\\\\" : *p == '\n' ? "\\n" : *p == '\t' ? "\\t" : esc;
-			if (out == esc)
-				snprintf(esc, sizeof esc, "\\x%02x", *p);
-			olen = strlen(out);
-			w = (int)olen;
-		}
-		if (cells + w > max_cells || at + olen >= outlen)
-			break;
-		memcpy(buf + at, out, olen);
-		at += olen;
-		cells += w;
-		i += used;
-	}
-	buf[at] = '\0';
-	return cells;
-}
-
 /* The cells of the printable character at s, and its length in *k. */
 static int char_cells(const char *s, size_t *k)
 {
 	uint32_t cp;
 	size_t n = strnlen(s, 4);
-	*k = utf8_char((const unsigned char *)s, n, &cp);
+	*k = escape_utf8_char((const unsigned char *)s, n, &cp);
 	if (*k <= 1) {
 		*k = 1;
 		return 1;
@@ -276,7 +200,8 @@ static char *line(const struct listview_cols *c, const char *const cell[LISTVIEW
 		if (span && i == LISTVIEW_KEY && c->shown[LISTVIEW_SHMID])
 			w += 1 + c->width[LISTVIEW_SHMID];
 		char esc[4 * INVENTORY_NAME_MAX + 8];
-		int cells = listview_escape(cell[i], strlen(cell[i]), w, esc, sizeof esc);
+		int cells =
+		    escape_text(cell[i], strlen(cell[i]), ESCAPE_LOCALE, w, esc, sizeof esc);
 		int n;
 		if (cols[i].right)
 			n = snprintf(buf + at, len - at, "%s%*s%s", at ? " " : "", w - cells, "",
@@ -508,7 +433,7 @@ char *listview_footer(enum sysvipc_sort by, bool reverse, const char *filter, bo
 	buf[0] = '\0';
 	if (filter && *filter) {
 		char esc[128];
-		listview_escape(filter, strlen(filter), 40, esc, sizeof esc);
+		escape_text(filter, strlen(filter), ESCAPE_LOCALE, 40, esc, sizeof esc);
 		format_append(buf, len, &at, "filter: %s | ", esc);
 	}
 	if (orphans_only)
@@ -526,7 +451,7 @@ char *listview_footer(enum sysvipc_sort by, bool reverse, const char *filter, bo
 char *listview_filter_line(const char *filter, char *buf, size_t len)
 {
 	char esc[512];
-	listview_escape(filter, strlen(filter), 200, esc, sizeof esc);
+	escape_text(filter, strlen(filter), ESCAPE_LOCALE, 200, esc, sizeof esc);
 	snprintf(buf, len, "Filter: %s_  Enter keep  Esc clear", esc);
 	return buf;
 }
@@ -624,8 +549,8 @@ static void holders_text(const struct inventory *s, const struct inventory_row *
 	}
 	for (size_t i = 0; i < nh; i++) {
 		char comm[4 * sizeof h[i].comm + 1];
-		listview_escape(h[i].comm, strnlen(h[i].comm, sizeof h[i].comm), 64, comm,
-				sizeof comm);
+		escape_text(h[i].comm, strnlen(h[i].comm, sizeof h[i].comm), ESCAPE_LOCALE, 64,
+			    comm, sizeof comm);
 		format_append(buf, len, &at, "%s%d %s (", i ? ", " : "", (int)h[i].pid, comm);
 		const char *sep = "";
 		if (h[i].maps_rw) {
@@ -645,9 +570,12 @@ static void holders_text(const struct inventory *s, const struct inventory_row *
 void listview_confirm(const struct inventory *s, const struct inventory_row *r,
 		      struct listview_box *b)
 {
-	char name[4 * INVENTORY_NAME_MAX + 1], size[16], key[16], who[1024], age[32], pre[80];
+	char name[4 * INVENTORY_NAME_MAX + 1], size[16], key[16], who[1024], age[32], pre[80],
+	    owner[4 * sizeof r->owner];
 	memset(b, 0, sizeof *b);
-	listview_escape(r->name, strlen(r->name), 4 * INVENTORY_NAME_MAX, name, sizeof name);
+	escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, 4 * INVENTORY_NAME_MAX, name,
+		    sizeof name);
+	escape_str(r->owner, owner, sizeof owner);
 	format_size(r->size, size, sizeof size);
 	holders_text(s, r, who, sizeof who);
 	if (s->scanned)
@@ -675,7 +603,7 @@ void listview_confirm(const struct inventory *s, const struct inventory_row *r,
 		box_add(b, "Remove SysV segment key %s, shmid %d?",
 			format_key(r->shm.st.key, key, sizeof key), r->shm.st.shmid);
 		box_add(b, "size %s (%" PRIu64 " bytes), nattch %" PRIu64 ", owner %s", size,
-			r->size, r->shm.st.nattch, r->owner);
+			r->size, r->shm.st.nattch, owner);
 		snprintf(pre, sizeof pre, "attached%s: ", age);
 		box_wrap(b, pre, who, 2);
 		if (r->shm.st.nattch)
@@ -693,7 +621,7 @@ void listview_confirm(const struct inventory *s, const struct inventory_row *r,
 			 r->kind == INVENTORY_SEM ? "Remove POSIX semaphore "
 						  : "Remove POSIX object ",
 			 path, 4);
-		box_add(b, "size %s (%" PRIu64 " bytes), owner %s", size, r->size, r->owner);
+		box_add(b, "size %s (%" PRIu64 " bytes), owner %s", size, r->size, owner);
 		snprintf(pre, sizeof pre, "holders%s: ", age);
 		box_wrap(b, pre, who, 2);
 		box_add(b, "%s", "");

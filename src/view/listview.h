@@ -9,10 +9,11 @@
  * curses side (src/shmtop/listscreen.c) only prints these strings.
  *
  * Every text from the host (names in /dev/shm, memfd names, commands,
- * owners) is untrusted bytes: listview_escape() shows control characters,
- * backslashes and invalid UTF-8 as escapes (\n, \t, \\, \xNN), so a row is
- * one line of printable characters whose width in cells is known, and its
- * columns stay put whatever the names hold.
+ * owners) is untrusted bytes, shown by the one rule of escape_text()
+ * (src/util/escape.h: controls, bidirectional controls, backslashes and
+ * invalid UTF-8 as \n, \t, \\, \xNN, \uXXXX), so a row is one line of
+ * printable characters whose width in cells is known, and its columns stay
+ * put whatever the names hold.
  *
  * A listview holds n rows of which height are shown from top; sel is always
  * a row (or 0 when there are none) and always inside the window.
@@ -52,14 +53,6 @@ size_t listview_find(const struct inventory_row *rows, size_t n, int shmid);
  * order, into idx (room for n).  Pure; returns how many. */
 size_t listview_narrow(const struct inventory_row *rows, size_t n, const char *filter,
 		       bool orphans_only, size_t *idx);
-
-/* Copy the len bytes of text into buf (size outlen, always terminated) as
- * printable characters: printable ASCII as is, a valid UTF-8 character of
- * width 1 or 2 in the current locale (wcwidth()) as is, '\\' as "\\\\",
- * newline and tab as "\\n" and "\\t", every other byte as "\\xNN".  At
- * most max_cells cells, never cutting an escape or a character.  Pure but
- * for the locale; returns the cells written. */
-int listview_escape(const char *text, size_t len, int max_cells, char *buf, size_t outlen);
 
 /* The cells text takes, text being printable (escaped) UTF-8. */
 int listview_cells(const char *text);
@@ -104,7 +97,7 @@ char *listview_header(const struct listview_cols *c, char *buf, size_t len);
 
 /* Row r of inventory s as a line for c; times relative to s->wall_ns, the
  * holders from s's last scan.  Pure but for the local time zone and the
- * locale (listview_escape()). */
+ * locale (escape_text()). */
 char *listview_row(const struct listview_cols *c, const struct inventory *s,
 		   const struct inventory_row *r, char *buf, size_t len);
 

@@ -7,6 +7,7 @@
 #include "model.h"
 
 #include <inttypes.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -15,6 +16,7 @@
 
 #include "control.h"
 #include "countertable.h"
+#include "escape.h"
 #include "format.h"
 #include "listview.h"
 #include "names.h"
@@ -169,10 +171,13 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 	}
 	/* Both lines are cut to their buffers, as a narrow screen cuts them
 	 * (the return values are looked at only to say so to the compiler). */
-	size_t cut =
-	    (size_t)snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s%s, %s, %s%s",
-			     (int)s->writer_pid, in->writer_comm ? in->writer_comm : "?",
-			     life[m->health], proc, record_state_name(s->state), every, tail);
+	char comm[64];
+	escape_text(in->writer_comm ? in->writer_comm : "?",
+		    strlen(in->writer_comm ? in->writer_comm : "?"), ESCAPE_LOCALE, 32, comm,
+		    sizeof comm);
+	size_t cut = (size_t)snprintf(
+	    m->writer, sizeof m->writer, "writer pid %d (%s) %s%s, %s, %s%s", (int)s->writer_pid,
+	    comm, life[m->health], proc, record_state_name(s->state), every, tail);
 	cut |=
 	    (size_t)snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s, %s, %s%s",
 			     (int)s->writer_pid, pshort, record_state_name(s->state), every, tail);
@@ -236,11 +241,11 @@ static void fields_of(struct view_model *m, const struct model_input *in)
 	field(m, "perms", "%s %s", format_perms(st->mode, a, sizeof a),
 	      format_octal(st->mode, b, sizeof b));
 	field(m, "status", "%s", format_status(st->dest, st->locked, a, sizeof a));
-	field(m, "owner", "%s", in->owner ? in->owner : "?");
+	field(m, "owner", "%s", escape_str(in->owner ? in->owner : "?", a, sizeof a));
 	field(m, "cpid", "%d", (int)st->cpid);
 	field(m, "lpid", "%d%s", (int)st->lpid,
 	      in->self_pid > 0 && st->lpid == in->self_pid ? " " MODEL_SELF_MARK : "");
-	field(m, "creator", "%s", in->creator ? in->creator : "?");
+	field(m, "creator", "%s", escape_str(in->creator ? in->creator : "?", a, sizeof a));
 	field(m, "atime", "%s", format_time(st->atime, a, sizeof a));
 	field(m, "dtime", "%s", format_time(st->dtime, a, sizeof a));
 	field(m, "ctime", "%s", format_time(st->ctime, a, sizeof a));
@@ -314,9 +319,12 @@ static void procs_of(struct view_model *m, const struct model_input *in)
 		/* the viewer's own line says so before its command, which a
 		 * narrow screen cuts */
 		bool me = in->self_pid > 0 && p->pid == in->self_pid;
-		int cut = snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-5s %s%s",
-				   (int)p->pid, p->user, map, me ? MODEL_SELF_MARK " " : "",
-				   p->command); /* a long command is cut */
+		char user[11], cmd[72];
+		escape_text(p->user, strlen(p->user), ESCAPE_LOCALE, 10, user, sizeof user);
+		/* a long command is cut, at a whole character or escape */
+		escape_text(p->command, strlen(p->command), ESCAPE_LOCALE, 71, cmd, sizeof cmd);
+		int cut = snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10s %-5s %s%s",
+				   (int)p->pid, user, map, me ? MODEL_SELF_MARK " " : "", cmd);
 		(void)cut;
 	}
 }
@@ -346,11 +354,12 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
 	}
 	if (in->v3 && in->ncounters > 1 && in->selected < in->ncounters) {
 		/* whose history: the selected counter's */
-		char name[96], t[sizeof m->graph_title];
+		char name[46], t[sizeof m->graph_title];
 		snprintf(t, sizeof t, "%s", m->graph_title + strlen("history:"));
-		model_escape(in->counters[in->selected].name, name, sizeof name);
-		int cut = snprintf(m->graph_title, sizeof m->graph_title, "history of %.30s:%.70s",
-				   name, t);
+		const char *c = in->counters[in->selected].name;
+		escape_text(c, strlen(c), ESCAPE_LOCALE, 30, name, sizeof name);
+		int cut =
+		    snprintf(m->graph_title, sizeof m->graph_title, "history of %s:%.70s", name, t);
 		(void)cut;
 	}
 	m->graph_top[0] = m->graph_mid[0] = m->graph_base[0] = '\0';
@@ -413,11 +422,13 @@ void model_build(struct view_model *m, const struct model_input *in)
 	}
 	if (in->v3 && in->ncounters > 1 && in->selected < in->ncounters) {
 		m->ncounters = in->ncounters;
-		model_escape(in->counters[in->selected].name, m->selected, sizeof m->selected);
+		const char *c = in->counters[in->selected].name;
+		escape_str(c, m->selected, sizeof m->selected);
 		/* the selected counter's name before its rate */
-		char d[sizeof m->details];
+		char d[sizeof m->details], name[41];
 		snprintf(d, sizeof d, "%s", m->details);
-		int cut = snprintf(m->details, sizeof m->details, "%.40s  %.50s", m->selected, d);
+		escape_text(c, strlen(c), ESCAPE_LOCALE, 40, name, sizeof name);
+		int cut = snprintf(m->details, sizeof m->details, "%s  %.50s", name, d);
 		(void)cut;
 	}
 	writer_of(m, in);
@@ -455,9 +466,10 @@ const char *model_command_notice_for(int cmd, bool refused, const struct model_i
 		return buf;
 	}
 	if (in->ncounters == 1) {
-		char name[4 * SHMTOP_NAME3_MAX];
-		model_escape(in->counters[0].name, name, sizeof name);
-		snprintf(buf, len, "reset acknowledged: %.60s %s", name,
+		char name[61];
+		const char *c = in->counters[0].name;
+		escape_text(c, strlen(c), ESCAPE_LOCALE, 60, name, sizeof name);
+		snprintf(buf, len, "reset acknowledged: %s %s", name,
 			 in->counters[0].gauge ? "set to 0" : "restarted at 0");
 	} else if (in->ncounters > 1) {
 		snprintf(buf, len, "reset acknowledged: %zu counters reset to 0", in->ncounters);
@@ -546,30 +558,6 @@ void model_table_kept(struct view_model *m, const struct model_input *in, int wi
 	m->table_first = first;
 }
 
-char *model_escape(const char *s, char *buf, size_t len)
-{
-	size_t at = 0;
-	if (!len)
-		return buf;
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		char e[8];
-		if (c == '\\')
-			snprintf(e, sizeof e, "\\\\");
-		else if (c < 0x20 || c >= 0x7f)
-			snprintf(e, sizeof e, "\\x%02x", c);
-		else
-			snprintf(e, sizeof e, "%c", c);
-		size_t el = strlen(e);
-		if (at + el >= len)
-			break;
-		memcpy(buf + at, e, el);
-		at += el;
-	}
-	buf[at] = '\0';
-	return buf;
-}
-
 /* A holder's part: "rw", "ro", "rw+fd", "fd"; with more than one mapping
  * "rwx2". */
 static void holds_text(const struct inventory_holder *h, char *buf, size_t len)
@@ -615,7 +603,7 @@ static void object_holders(struct view_model *m, const struct model_object *in)
 		bool me = in->self_pid > 0 && h->pid == in->self_pid;
 		snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-7s %s%s", (int)h->pid,
 			 names_user(h->uid, user, sizeof user), holds,
-			 me ? MODEL_SELF_MARK " " : "", model_escape(c16, comm, sizeof comm));
+			 me ? MODEL_SELF_MARK " " : "", escape_str(c16, comm, sizeof comm));
 	}
 }
 
@@ -634,16 +622,17 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 {
 	const struct inventory_row *r = in->row;
 	const char *dir = in->devshm ? in->devshm : INVENTORY_DEVSHM_DIR;
-	char name[INVENTORY_NAME_MAX * 4], a[48], b[48];
+	char name[201], title[41], a[48], b[48];
 	memset(m, 0, sizeof *m);
-	model_escape(r->name, name, sizeof name);
+	escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, 200, name, sizeof name);
+	escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, 40, title, sizeof title);
 	m->state = in->present ? MODEL_FOREIGN : MODEL_REMOVED;
 	m->health = HEALTH_NONE;
 	m->tone = !in->present ? TONE_WARN : r->orphan ? TONE_WARN : TONE_NORMAL;
 	snprintf(m->badge, sizeof m->badge, "%s", in->present ? upper_kind(r->kind) : "GONE");
 	const char *prefix = r->kind == INVENTORY_MEMFD ? "memfd:" : "";
-	int cut = snprintf(m->title, sizeof m->title, "shmtop  %s  %s%.40s",
-			   inventory_kind_name(r->kind), prefix, name); /* a long name is cut */
+	int cut = snprintf(m->title, sizeof m->title, "shmtop  %s  %s%s",
+			   inventory_kind_name(r->kind), prefix, title); /* a long name is cut */
 	const char *what = "";
 	switch (r->kind) {
 	case INVENTORY_POSIX: what = "a POSIX shared memory object (shm_open)"; break;
@@ -657,7 +646,7 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 	default: break;
 	}
 	bool path = r->kind != INVENTORY_MEMFD;
-	cut |= snprintf(m->message, sizeof m->message, "%s%s%s%.200s%s: %s%s", path ? dir : "",
+	cut |= snprintf(m->message, sizeof m->message, "%s%s%s%s%s: %s%s", path ? dir : "",
 			path ? "/" : "", prefix, name,
 			r->kind == INVENTORY_DELETED ? " (deleted)" : "",
 			in->present ? "" : "gone, was ", what);
@@ -665,7 +654,9 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 
 	m->fields_title = "object (stat)";
 	field(m, "kind", "%s", inventory_kind_name(r->kind));
-	field(m, "name", "%s%s", prefix, name);
+	escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, INT_MAX, a,
+		    sizeof m->fields[0].value - strlen(prefix));
+	field(m, "name", "%s%s", prefix, a);
 	field(m, "size", "%" PRIu64 " (%s)", r->size, format_size(r->size, a, sizeof a));
 	if (r->have_resident || r->kind != INVENTORY_SYSV)
 		field(m, "resident", "%" PRIu64 " (%s)", r->resident,

@@ -242,14 +242,9 @@ struct model_object {
  * name, size, resident, owner, perms, mtime, device, inode, holders,
  * orphan, scanned), its holders as the processes panel ("rw", "ro", "fd"
  * for a holder with only a descriptor, "+fd" for one with both), and the
- * footer.  A name's bytes are shown as printable ASCII, '\' and any other
- * byte escaped as \xNN, so the screen keeps its columns.  Looks up user
- * and group names. */
+ * footer.  A name is shown by escape_text()'s rule, so the screen keeps
+ * its columns.  Looks up user and group names. */
 void model_build_object(struct view_model *m, const struct model_object *in);
-
-/* s with every byte that is not printable ASCII as \xNN and '\' as "\\",
- * into buf (cut at a whole escape).  Returns buf. */
-char *model_escape(const char *s, char *buf, size_t len);
 
 /* The badge text for a state and health ("WAITING", "PAUSED", ...). */
 const char *model_badge(enum model_state state, enum model_health health);

@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "escape.h"
+
 static bool is_text_byte(unsigned char c)
 {
 	return (c >= 0x20 && c < 0x7f) || c == '\t' || c == '\n' || c == '\r';
@@ -33,23 +35,6 @@ bool preview_is_text(const unsigned char *buf, size_t len)
 	return bad * 8 <= n;
 }
 
-/* Escape byte c for a text line into e (at least 5 bytes). */
-static void escape(unsigned char c, char *e, size_t len)
-{
-	if (c == '\\')
-		snprintf(e, len, "\\\\");
-	else if (c == '\t')
-		snprintf(e, len, "\\t");
-	else if (c == '\r')
-		snprintf(e, len, "\\r");
-	else if (c == 0)
-		snprintf(e, len, "\\0");
-	else if (c < 0x20 || c >= 0x7f)
-		snprintf(e, len, "\\x%02x", c);
-	else
-		snprintf(e, len, "%c", c);
-}
-
 static void format_text(struct preview *p, const unsigned char *buf, size_t width)
 {
 	size_t i = 0, start = 0, ll = 0; /* the line's first byte and length */
@@ -59,8 +44,8 @@ static void format_text(struct preview *p, const unsigned char *buf, size_t widt
 		char e[8];
 		size_t el = 0;
 		if (buf[i] != '\n') {
-			escape(buf[i], e, sizeof e);
-			el = strlen(e);
+			el = (size_t)escape_text((const char *)buf + i, 1, ESCAPE_ASCII, 4, e,
+						 sizeof e);
 		}
 		if (buf[i] == '\n' || ll + el > width) {
 			if (p->nlines + 1 >= PREVIEW_ROWS)

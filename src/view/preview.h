@@ -37,9 +37,10 @@ bool preview_is_text(const unsigned char *buf, size_t len);
 
 /* Lay out buf[0..len) (only the first PREVIEW_MAX bytes are read) of a
  * segment of seg_size bytes into out: as text, lines split at newlines and
- * cut to width cells (at most PREVIEW_LINE - 1), other bytes escaped as \t,
- * \r, \0, \\ and \xNN; or as hex rows "0000  41 42 ...  |AB..|".  Never more
- * than PREVIEW_ROWS lines; a last line says when there is more. */
+ * cut to width cells (at most PREVIEW_LINE - 1), other bytes escaped by
+ * escape_text()'s rule, byte by byte (ESCAPE_ASCII: \t, \r, \\, \xNN);
+ * or as hex rows "0000  41 42 ...  |AB..|".  Never more than PREVIEW_ROWS
+ * lines; a last line says when there is more. */
 void preview_format(const unsigned char *buf, size_t len, uint64_t seg_size, size_t width,
 		    struct preview *out);
 
