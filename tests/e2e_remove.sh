@@ -41,7 +41,6 @@ chmod 0755 "$TMP/rmattack"
 stage SHMTOP || exit 1
 P=r$$- # this run's names in /dev/shm
 CLEANUPS+=("rm -rf /dev/shm/$P*")
-LIST_FILTER_MAX=128 # listscreen.h
 
 # The victim: root's, 0600, in a root folder the user may only search.
 VD=$(mktemp -d /var/tmp/shmtop-victim.XXXXXX) || exit 1
@@ -70,17 +69,8 @@ attack() {
 	printf -v "$v" '%s' "$(awk '{ print $2 }' "$TMP/$v")"
 }
 
-filter() {
-	keys "$1" /
-	tmux -L "$RUN-$1" send-keys -N $((LIST_FILTER_MAX + 2)) BSpace
-	see "$1" "^Filter: _" || return 1
-	tmux -L "$RUN-$1" send-keys -l "$2"
-	keys "$1" Enter
-	see "$1" "^filter: " || return 1
-}
+# box_gone SERVER: no removal box on screen.
 box_gone() { ! shows "$1" "any key: close|any other key: cancel"; }
-row_of() { screen "$1" | awk -v n="$2" '$1 == n'; }
-has_row() { [[ -n $(row_of "$1" "$2") ]]; }
 # rescan SERVER: 'a', and the heading says the holders are fresh.
 rescan() {
 	keys "$1" a
