@@ -412,6 +412,29 @@ static void test_sysv_orphan(void **state)
 	inventory_free(&s);
 }
 
+/* A /SYSV mapping is a holder only on a SysV device: the same attach,
+ * scanned with the kernel's devices and with none. */
+static void test_sysv_device(void **state)
+{
+	(void)state;
+	int id = shmget(test_key(8), 4096, IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(id >= 0);
+	void *p = shmat(id, NULL, SHM_RDONLY);
+	assert_true(p != (void *)-1);
+	struct inventory s = { 0 };
+	assert_int_equal(inventory_scan(&s), 0);
+	collect(&s, 0);
+	assert_int_equal(holder(&s, get_shmid(&s, id), getpid())->maps_ro, 1);
+	const struct sysvdev none = { 0, { 0 } };
+	s.sysv_devs = &none;
+	assert_int_equal(inventory_scan(&s), 0);
+	collect(&s, 0);
+	assert_false(holds(&s, get_shmid(&s, id), getpid()));
+	shmdt(p);
+	shmctl(id, IPC_RMID, NULL);
+	inventory_free(&s);
+}
+
 /* A segment of another IPC namespace (a container's) is listed from its
  * holder's maps, labelled with that namespace, never joined with a
  * segment of ours that has the same shmid, and never removed from here. */
@@ -815,6 +838,7 @@ int main(void)
 		cmocka_unit_test(test_path),
 		cmocka_unit_test_setup_teardown(test_every_kind, setup, teardown),
 		cmocka_unit_test(test_sysv_orphan),
+		cmocka_unit_test(test_sysv_device),
 		cmocka_unit_test_setup_teardown(test_other_namespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 		cmocka_unit_test(test_match_find),
