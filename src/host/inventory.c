@@ -562,15 +562,17 @@ static int refused(const struct inventory_row *r, const char *what, int e, char 
 
 /* Unlink a posix or sem row's name in /dev/shm.  The directory is opened
  * once, without following a symlink, and the name, which holds no '/', is
- * checked and unlinked relative to it, so nothing is resolved twice and no
- * symlink is followed: unlinkat() can only remove an entry of that very
- * directory.  What is left is the race between fstatat() and unlinkat():
- * another entry of /dev/shm can be renamed onto the name in between.  Only
- * a user who may already remove that name (its entry's owner: /dev/shm is
- * sticky) can do it, and only with an entry of /dev/shm itself (a rename
- * does not cross file systems, and a mount on the name is refused with
- * EBUSY), so what is unlinked then is a file of /dev/shm that user put
- * there, never a file outside it.  Flags 0: a directory is not removed. */
+ * checked and unlinked relative to it: nothing is resolved twice, no
+ * symlink is followed, and unlinkat(dfd, name, 0) removes exactly one
+ * directory entry, NAME in that very directory (never a directory: flags
+ * 0).  The race left is between fstatat() and unlinkat(): the entry NAME
+ * can be replaced in between (renamed over, or unlinked and made again).
+ * /dev/shm is sticky, so only the owner of the entry NAME (or root) can do
+ * that, and only with another entry of /dev/shm: a rename does not cross
+ * file systems, a mount on NAME is another mount namespace's or makes
+ * unlinkat() fail with EBUSY, and a hard link put there loses only that
+ * link.  What root removes then is the entry NAME that user had put in
+ * /dev/shm, never a file outside it. */
 static int remove_name(const struct inventory *s, const struct inventory_row *r, char *why,
 		       size_t whylen)
 {
