@@ -149,11 +149,13 @@ t_normal_removal() {
 # Root's segment, of a small shmid (shm_next_id: tmpfs numbers inodes from
 # 1, so the user's file reaches it in a few thousand creations).
 t_fake_sysv_attach() {
-	local k id n py
+	local k id n py i
 	k=$(key 1)
 	KEYS+=("$k")
 	py='import ctypes, sys; print(ctypes.CDLL(None).shmget(int(sys.argv[1], 0), 4096, 0o1600))'
-	for n in $((2000 + RANDOM % 8000)) $((2000 + RANDOM % 8000)) $((2000 + RANDOM % 8000)); do
+	# (another program's shmget() between the two takes the shmid: again)
+	for ((i = 0; i < 20; i++)); do
+		n=$((2000 + RANDOM % 8000))
 		echo "$n" >/proc/sys/kernel/shm_next_id || return 1
 		id=$(python3 -c "$py" "$k")
 		[[ $id == "$n" ]] && break
