@@ -35,7 +35,6 @@ CLEANUPS+=("rm -rf '$TMP'")
 P=t$$- # this run's names in /dev/shm
 CLEANUPS+=("rm -f /dev/shm/$P* /dev/shm/sem.$P*")
 COLS=200 ROWS=50
-LIST_FILTER_MAX=128 # listscreen.h
 
 # human BYTES: a size as the list shows it (lsipc's units, rounded half up).
 human() {
@@ -57,9 +56,6 @@ HDR_AWK='/^KEY\/NAME / {
 	}
 	function cellof(c,  s) { s = substr($0, from[c], width[c]); gsub(/^ +| +$/, "", s); return s }'
 # cell SERVER NAME COLUMN: that column of the row whose first word is NAME.
-row_of() { screen "$1" | awk -v n="$2" '$1 == n'; }
-# has_row SERVER NAME: the screen has that row (a command, for until_ok).
-has_row() { [[ -n $(row_of "$1" "$2") ]]; }
 cell() { screen "$1" | awk -v n="$2" -v c="$3" "$HDR_AWK"' hdr && $1 == n { print cellof(c); exit }'; }
 # row_is SERVER NAME KIND SIZE RSS HOLDERS: the row shows them.
 row_is() {
@@ -89,16 +85,6 @@ fd_of() {
 		[[ $(readlink "$f") == "$2" ]] && { echo "$f"; return 0; }
 	done
 	return 1
-}
-# filter SERVER TEXT: '/', the old text erased, TEXT, Enter, and the footer
-# says so.
-filter() {
-	keys "$1" /
-	tmux -L "$RUN-$1" send-keys -N $((LIST_FILTER_MAX + 2)) BSpace
-	see "$1" "^Filter: _" || return 1
-	tmux -L "$RUN-$1" send-keys -l "$2"
-	keys "$1" Enter
-	see "$1" "^filter: " || return 1
 }
 # unfilter SERVER: the whole list again (no filter, not orphans only).
 unfilter() {

@@ -203,6 +203,23 @@ select_col() {
 	return 1
 }
 
+# The list screen (shmtop -a) in tmux server SERVER:
+# row_of SERVER NAME: the row whose first word is NAME; has_row: there is
+# one (a command, for until_ok).
+row_of() { screen "$1" | awk -v n="$2" '$1 == n'; }
+has_row() { [[ -n $(row_of "$1" "$2") ]]; }
+LIST_FILTER_MAX=128 # listscreen.h
+# filter SERVER TEXT: '/', the old text erased, TEXT, Enter, and the footer
+# says so.
+filter() {
+	keys "$1" /
+	tmux -L "$RUN-$1" send-keys -N $((LIST_FILTER_MAX + 2)) BSpace
+	see "$1" "^Filter: _" || return 1
+	tmux -L "$RUN-$1" send-keys -l "$2"
+	keys "$1" Enter
+	see "$1" "^filter: " || return 1
+}
+
 # run_cases CASE...: run each case function, print a line each and the
 # closing "N passed, N failed, N skipped".  A case that cannot run here
 # says why and returns 77.  Returns non-zero if any failed, else 77 (for

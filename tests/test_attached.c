@@ -7,7 +7,10 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -19,47 +22,91 @@ static void test_parse(void **state)
 {
 	(void)state;
 	bool w = false;
+	struct sysvdev shm = { 1, { makedev(0, 1) } };
 	const char *ro = "7f26d0e2a000-7f26d0e2f000 r--s 00000000 00:01 393269"
 			 "                     /SYSV7e000002 (deleted)\n";
 	const char *rw = "7f26d0e2a000-7f26d0e2f000 rw-s 00000000 00:01 393269 /SYSV7e000002\n";
-	assert_int_equal(attached_parse_maps_line(ro, 0x7e000002, 393269, &w), 1);
+	assert_int_equal(attached_parse_maps_line(ro, 0x7e000002, 393269, &shm, &w), 1);
 	assert_false(w);
-	assert_int_equal(attached_parse_maps_line(rw, 0x7e000002, 393269, &w), 1);
+	assert_int_equal(attached_parse_maps_line(rw, 0x7e000002, 393269, &shm, &w), 1);
 	assert_true(w);
 	/* Another segment: a different inode (shmid), or a different key. */
-	assert_int_equal(attached_parse_maps_line(ro, 0x7e000002, 39326, &w), 0);
-	assert_int_equal(attached_parse_maps_line(ro, 0x7e000002, 3932690, &w), 0);
-	assert_int_equal(attached_parse_maps_line(ro, 0x7e000003, 393269, &w), 0);
-	assert_int_equal(attached_parse_maps_line(ro, 0x7e000002, -1, &w), 0);
+	assert_int_equal(attached_parse_maps_line(ro, 0x7e000002, 39326, &shm, &w), 0);
+	assert_int_equal(attached_parse_maps_line(ro, 0x7e000002, 3932690, &shm, &w), 0);
+	assert_int_equal(attached_parse_maps_line(ro, 0x7e000003, 393269, &shm, &w), 0);
+	assert_int_equal(attached_parse_maps_line(ro, 0x7e000002, -1, &shm, &w), 0);
 	/* After IPC_RMID the key reads 0, but the name keeps the creation key. */
-	assert_int_equal(attached_parse_maps_line(ro, 0, 393269, &w), 0);
+	assert_int_equal(attached_parse_maps_line(ro, 0, 393269, &shm, &w), 0);
 	/* A private segment (key 0), lines without the trailing newline. */
-	assert_int_equal(attached_parse_maps_line(
-			     "7f00-7f10 rw-s 00000000 00:01 5 /SYSV00000000 (deleted)", 0, 5, &w),
+	assert_int_equal(
+	    attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV00000000 (deleted)", 0,
+				     5, &shm, &w),
+	    1);
+	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV00000000",
+						  0, 5, &shm, &w),
 			 1);
-	assert_int_equal(
-	    attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV00000000", 0, 5, &w), 1);
 	/* Names that only start alike, and ordinary mappings. */
+	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV000000001",
+						  1, 5, &shm, &w),
+			 0);
+	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV0000000", 0,
+						  5, &shm, &w),
+			 0);
 	assert_int_equal(
-	    attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV000000001", 1, 5, &w),
+	    attached_parse_maps_line("55d0-55d8 r-xp 00002000 fe:01 1234 /usr/bin/cat\n", 0, 1234,
+				     &shm, &w),
 	    0);
 	assert_int_equal(
-	    attached_parse_maps_line("7f00-7f10 rw-s 00000000 00:01 5 /SYSV0000000", 0, 5, &w), 0);
-	assert_int_equal(attached_parse_maps_line(
-			     "55d0-55d8 r-xp 00002000 fe:01 1234 /usr/bin/cat\n", 0, 1234, &w),
-			 0);
+	    attached_parse_maps_line("7ffd-7ffe rw-p 00000000 00:00 0 [stack]\n", 0, 0, &shm, &w),
+	    0);
 	assert_int_equal(
-	    attached_parse_maps_line("7ffd-7ffe rw-p 00000000 00:00 0 [stack]\n", 0, 0, &w), 0);
-	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-p 00000000 00:00 0\n", 0, 0, &w),
-			 0);
+	    attached_parse_maps_line("7f00-7f10 rw-p 00000000 00:00 0\n", 0, 0, &shm, &w), 0);
 	/* Not maps lines at all. */
-	assert_int_equal(attached_parse_maps_line("", 0, 0, &w), -1);
-	assert_int_equal(attached_parse_maps_line("garbage /SYSV00000000", 0, 0, &w), -1);
-	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s", 0, 0, &w), -1);
+	assert_int_equal(attached_parse_maps_line("", 0, 0, &shm, &w), -1);
+	assert_int_equal(attached_parse_maps_line("garbage /SYSV00000000", 0, 0, &shm, &w), -1);
+	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s", 0, 0, &shm, &w), -1);
 	assert_int_equal(
-	    attached_parse_maps_line("7f00-7f10 rw-s 0 00:01 x /SYSV00000000", 0, 0, &w), -1);
+	    attached_parse_maps_line("7f00-7f10 rw-s 0 00:01 x /SYSV00000000", 0, 0, &shm, &w), -1);
 	assert_int_equal(
-	    attached_parse_maps_line("7f00-7f10 rwxzs 0 00:01 5 /SYSV00000000", 0, 5, &w), -1);
+	    attached_parse_maps_line("7f00-7f10 rwxzs 0 00:01 5 /SYSV00000000", 0, 5, &shm, &w),
+	    -1);
+}
+
+/* A file of a tmpfs of the user's own named /SYSV<key>, with the shmid as
+ * its inode number: the name and inode of an attach, not its device. */
+static void test_parse_device(void **state)
+{
+	(void)state;
+	bool w = false;
+	struct sysvdev shm = { 2, { makedev(0, 1), makedev(0, 0x11) } };
+	const char *fake = "7f00-7f10 rw-s 00000000 00:2a 393269 /SYSV7e000002\n";
+	const char *huge = "7f00-7f10 rw-s 00000000 00:11 393269 /SYSV7e000002 (deleted)\n";
+	assert_int_equal(attached_parse_maps_line(fake, 0x7e000002, 393269, &shm, &w), 0);
+	assert_int_equal(attached_parse_maps_line(huge, 0x7e000002, 393269, &shm, &w), 1);
+	/* Major and minor are hex: 01:00 is not 00:01. */
+	assert_int_equal(attached_parse_maps_line("7f00-7f10 rw-s 00000000 01:00 5 /SYSV00000000",
+						  0, 5, &shm, &w),
+			 0);
+	struct sysvdev none = { 0, { 0 } };
+	assert_int_equal(attached_parse_maps_line(huge, 0x7e000002, 393269, &none, &w), 0);
+}
+
+/* The kernel's device: a segment's mapping is on it, a memfd's too (the
+ * same mount), a file of /dev/shm is not. */
+static void test_kernel_device(void **state)
+{
+	(void)state;
+	const struct sysvdev *d = sysvdev_kernel();
+	assert_true(d->n >= 1);
+	assert_true(d == sysvdev_kernel());
+	struct stat st;
+	assert_int_equal(stat("/dev/shm", &st), 0);
+	assert_false(sysvdev_has(d, st.st_dev));
+	int fd = memfd_create("test_attached", MFD_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(fstat(fd, &st), 0);
+	assert_true(sysvdev_has(d, st.st_dev));
+	close(fd);
 }
 
 static void test_scan_self(void **state)
@@ -97,6 +144,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_parse_device),
+		cmocka_unit_test(test_kernel_device),
 		cmocka_unit_test(test_scan_self),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

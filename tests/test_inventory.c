@@ -15,9 +15,12 @@
 #include <fcntl.h>
 #include <sched.h>
 #include <semaphore.h>
+#include <stdlib.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 
 #include "inventory.h"
 #include "scan.h"
@@ -409,6 +412,29 @@ static void test_sysv_orphan(void **state)
 	inventory_free(&s);
 }
 
+/* A /SYSV mapping is a holder only on a SysV device: the same attach,
+ * scanned with the kernel's devices and with none. */
+static void test_sysv_device(void **state)
+{
+	(void)state;
+	int id = shmget(test_key(8), 4096, IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(id >= 0);
+	void *p = shmat(id, NULL, SHM_RDONLY);
+	assert_true(p != (void *)-1);
+	struct inventory s = { 0 };
+	assert_int_equal(inventory_scan(&s), 0);
+	collect(&s, 0);
+	assert_int_equal(holder(&s, get_shmid(&s, id), getpid())->maps_ro, 1);
+	const struct sysvdev none = { 0, { 0 } };
+	s.sysv_devs = &none;
+	assert_int_equal(inventory_scan(&s), 0);
+	collect(&s, 0);
+	assert_false(holds(&s, get_shmid(&s, id), getpid()));
+	shmdt(p);
+	shmctl(id, IPC_RMID, NULL);
+	inventory_free(&s);
+}
+
 /* A segment of another IPC namespace (a container's) is listed from its
  * holder's maps, labelled with that namespace, never joined with a
  * segment of ours that has the same shmid, and never removed from here. */
@@ -607,6 +633,263 @@ static void test_remove(void **state)
 	inventory_free(&s);
 }
 
+/* A victim outside /dev/shm: DIR/secret, and a symlink /dev/shm/LINK to
+ * DIR, as another user makes them to point root's removal at a file. */
+static char victim_dir[64], victim[96], link_name[64], link_path[96], sub_dir[96];
+
+static int setup_victim(void **state)
+{
+	setup(state);
+	snprintf(victim_dir, sizeof victim_dir, "/tmp/shmtop-victim-XXXXXX");
+	assert_non_null(mkdtemp(victim_dir));
+	snprintf(victim, sizeof victim, "%s/secret", victim_dir);
+	int fd = open(victim, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "keep\n", 5), 5);
+	close(fd);
+	snprintf(link_name, sizeof link_name, "shmtop-test-%d-L", (int)getpid());
+	snprintf(link_path, sizeof link_path, "/dev/shm/%s", link_name);
+	snprintf(sub_dir, sizeof sub_dir, "/dev/shm/shmtop-test-%d-D", (int)getpid());
+	assert_int_equal(symlink(victim_dir, link_path), 0);
+	return 0;
+}
+
+static int teardown_victim(void **state)
+{
+	teardown(state);
+	char p[128];
+	unlink(link_path);
+	snprintf(p, sizeof p, "%s/secret", sub_dir);
+	unlink(p);
+	snprintf(p, sizeof p, "%s/secret", link_path); /* a swapped pair */
+	rmdir(sub_dir);
+	unlink(sub_dir);
+	rmdir(link_path);
+	unlink(victim);
+	rmdir(victim_dir);
+	return 0;
+}
+
+static void assert_victim_intact(const struct stat *was)
+{
+	struct stat st;
+	char buf[8] = "";
+	int fd = open(victim, O_RDONLY | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(read(fd, buf, sizeof buf - 1), 5);
+	close(fd);
+	assert_string_equal(buf, "keep\n");
+	assert_int_equal(stat(victim, &st), 0);
+	assert_int_equal(st.st_ino, was->st_ino);
+}
+
+/* The row held by pid, of a /dev/shm path ending in name, or NULL. */
+static const struct inventory_row *held_row(const struct inventory *s, pid_t pid, const char *name)
+{
+	for (size_t i = 0; i < s->n; i++) {
+		size_t n = strlen(s->rows[i].name), k = strlen(name);
+		if (s->rows[i].kind == INVENTORY_POSIX && n >= k &&
+		    strcmp(s->rows[i].name + n - k, name) == 0 && holds(s, &s->rows[i], pid))
+			return &s->rows[i];
+	}
+	return NULL;
+}
+
+/* After unshare(CLONE_NEWUSER): uid and gid map to themselves, so that
+ * files can be made. */
+static int id_map(uid_t uid, gid_t gid)
+{
+	char line[64];
+	const char *files[] = { "/proc/self/setgroups", "/proc/self/uid_map",
+				"/proc/self/gid_map" };
+	for (int i = 0; i < 3; i++) {
+		int n = i == 0 ? snprintf(line, sizeof line, "deny")
+			       : snprintf(line, sizeof line, "%u %u 1", i == 1 ? uid : gid,
+					  i == 1 ? uid : gid);
+		int fd = open(files[i], O_WRONLY | O_CLOEXEC);
+		if (fd < 0 || write(fd, line, (size_t)n) != n)
+			return -1;
+		close(fd);
+	}
+	return 0;
+}
+
+/* The attack of another mount namespace: a tmpfs of its own on /dev/shm,
+ * LINK/secret there with the victim bind-mounted on it, held open.  Root's
+ * scan sees "LINK/secret" with the victim's device and inode, and
+ * /dev/shm/LINK/secret in root's namespace resolves, through the symlink,
+ * to the victim itself.  Listed, with its holder; never removed. */
+static void test_remove_other_mntns(void **state)
+{
+	(void)state;
+	struct stat was;
+	assert_int_equal(stat(victim, &was), 0);
+	int ready[2];
+	assert_int_equal(pipe(ready), 0);
+	pid_t child = holder_child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		char on[128];
+		snprintf(on, sizeof on, "%s/secret", link_path);
+		int fd = -1;
+		uid_t uid = geteuid();
+		gid_t gid = getegid();
+		if (unshare(CLONE_NEWUSER | CLONE_NEWNS) == 0 && id_map(uid, gid) == 0 &&
+		    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) == 0 &&
+		    mount("none", "/dev/shm", "tmpfs", 0, NULL) == 0 && mkdir(link_path, 0700) == 0)
+			fd = open(on, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+		if (fd >= 0) {
+			close(fd);
+			fd = mount(victim, on, NULL, MS_BIND, NULL) ? -1
+								    : open(on, O_PATH | O_CLOEXEC);
+		}
+		if (fd < 0 || write(ready[1], "k", 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	char k;
+	close(ready[1]);
+	ssize_t got = read(ready[0], &k, 1);
+	close(ready[0]);
+	if (got != 1)
+		fail_msg("the child could not mount in a user namespace of its own");
+	struct inventory s = { 0 };
+	assert_int_equal(inventory_scan(&s), 0);
+	collect(&s, INVENTORY_DEVSHM | INVENTORY_NAMES);
+	const struct inventory_row *r = held_row(&s, child, "/secret");
+	if (!r)
+		fail_msg("the other namespace's object is not listed");
+	assert_int_equal(r->ino, was.st_ino);
+	assert_int_equal(r->dev, was.st_dev);
+	assert_int_equal(r->place, INVENTORY_OTHER_MNTNS);
+	assert_int_equal(holder(&s, r, child)->fds, 1);
+	char why[400];
+	assert_int_equal(inventory_remove(&s, r, why, sizeof why), -1);
+	assert_non_null(strstr(why, "another mount namespace"));
+	/* Even a row that said it was in /dev/shm: the name has a '/'. */
+	struct inventory_row forged = *r;
+	forged.place = INVENTORY_IN_DEVSHM;
+	assert_int_equal(inventory_remove(&s, &forged, why, sizeof why), -1);
+	assert_victim_intact(&was);
+	inventory_free(&s);
+}
+
+/* What the swapper child does: exchange sub_dir and link_path (a
+ * directory and a symlink to the victim's directory) until killed. */
+static void swap_forever(void)
+{
+	for (;;)
+		renameat2(AT_FDCWD, sub_dir, AT_FDCWD, link_path, RENAME_EXCHANGE);
+}
+
+/* The rename race: /dev/shm/D/secret mapped here, D swapped with a symlink
+ * LINK -> the victim's directory, thousands of times a second.  Root's
+ * removal of "D/secret" (checked, then unlinked by path) lost the race
+ * within a few tries; by name below a sub-folder it is never tried, and
+ * 2000 tries leave the victim as it was. */
+static void test_remove_rename_race(void **state)
+{
+	(void)state;
+	struct stat was;
+	assert_int_equal(stat(victim, &was), 0);
+	assert_int_equal(mkdir(sub_dir, 0700), 0);
+	int dfd = open(sub_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dfd >= 0);
+	int fd = openat(dfd, "secret", O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+	assert_true(p != MAP_FAILED);
+	struct inventory s = { 0 };
+	assert_int_equal(inventory_scan(&s), 0);
+	collect(&s, INVENTORY_DEVSHM);
+	const struct inventory_row *found = held_row(&s, getpid(), "-D/secret");
+	if (!found)
+		fail_msg("the sub-folder's object is not listed");
+	struct inventory_row r = *found;
+	assert_int_equal(r.place, INVENTORY_SUBFOLDER);
+	pid_t child = holder_child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		swap_forever();
+	char why[400];
+	int removed = 0;
+	for (int i = 0; i < 2000; i++) {
+		if (inventory_remove(&s, &r, why, sizeof why) == 0)
+			removed++;
+		struct stat st;
+		if (fstat(fd, &st) == 0 && st.st_nlink == 0) { /* removed: make it again */
+			munmap(p, 4096);
+			close(fd);
+			fd = openat(dfd, "secret", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+			assert_true(fd >= 0 && ftruncate(fd, 4096) == 0 && fstat(fd, &st) == 0);
+			p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
+			r.ino = (uint64_t)st.st_ino;
+		}
+		if (access(victim, F_OK))
+			fail_msg("try %d removed the victim %s (%d removals)", i, victim, removed);
+	}
+	assert_int_equal(removed, 0);
+	assert_non_null(strstr(why, "below a sub-folder"));
+	assert_victim_intact(&was);
+	munmap(p, 4096);
+	close(fd);
+	close(dfd);
+	inventory_free(&s);
+}
+
+/* A stale SysV row: its segment removed, and a new one made with the same
+ * key and, through shm_next_id, the same shmid.  Only its ctime differs
+ * (the next second), and removing the stale row must not touch it. */
+static void test_remove_stale_sysv(void **state)
+{
+	(void)state;
+	if (geteuid() != 0)
+		skip(); /* shm_next_id is root's */
+	key_t key = test_key(7);
+	struct inventory s = { 0 };
+	struct inventory_row old;
+	int id = -1, again = -1;
+	for (int tries = 0; tries < 5 && (id < 0 || again != id); tries++) {
+		if (again >= 0)
+			shmctl(again, IPC_RMID, NULL); /* another run took the shmid */
+		id = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+		assert_true(id >= 0);
+		collect(&s, 0);
+		old = *get_shmid(&s, id);
+		assert_int_equal(shmctl(id, IPC_RMID, NULL), 0);
+		while (time(NULL) == (time_t)old.shm.st.ctime)
+			sleep_ms(20);
+		FILE *f = fopen("/proc/sys/kernel/shm_next_id", "we");
+		assert_non_null(f);
+		fprintf(f, "%d\n", id);
+		fclose(f);
+		again = shmget(key, 4096, IPC_CREAT | IPC_EXCL | 0600);
+		/* The kernel sets it back to -1 on use, and refuses -1 written:
+		 * if ours failed, a private segment takes the shmid instead. */
+		int next = -1;
+		f = fopen("/proc/sys/kernel/shm_next_id", "re");
+		if (f && fscanf(f, "%d", &next) == 1 && next >= 0)
+			shmctl(shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600), IPC_RMID, NULL);
+		if (f)
+			fclose(f);
+		assert_true(again >= 0);
+	}
+	assert_int_equal(again, id);
+	char why[300];
+	if (inventory_remove(&s, &old, why, sizeof why) == 0)
+		fail_msg("the stale row removed the new segment %d", again);
+	if (!strstr(why, "changed since it was listed"))
+		fail_msg("refused for another reason: %s", why);
+	assert_int_equal(shmget(key, 0, 0), again);
+	/* The new segment's own row removes it. */
+	collect(&s, 0);
+	assert_int_equal(inventory_remove(&s, get_shmid(&s, again), why, sizeof why), 0);
+	assert_int_equal(shmget(key, 0, 0), -1);
+	inventory_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -614,11 +897,17 @@ int main(void)
 		cmocka_unit_test(test_path),
 		cmocka_unit_test_setup_teardown(test_every_kind, setup, teardown),
 		cmocka_unit_test(test_sysv_orphan),
+		cmocka_unit_test(test_sysv_device),
 		cmocka_unit_test_setup_teardown(test_other_namespace, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_truncated, setup, teardown),
 		cmocka_unit_test_teardown(test_saturated, teardown_saturated),
 		cmocka_unit_test(test_match_find),
 		cmocka_unit_test_setup_teardown(test_remove, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remove_other_mntns, setup_victim,
+						teardown_victim),
+		cmocka_unit_test_setup_teardown(test_remove_rename_race, setup_victim,
+						teardown_victim),
+		cmocka_unit_test(test_remove_stale_sysv),
 	};
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);
 }

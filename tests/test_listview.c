@@ -458,6 +458,22 @@ static void test_confirm(void **state)
 			    "memfd wayland|"
 			    "cannot be removed by name: it lives until its holders unmap and close "
 			    "it.|holders (scan 3s ago): 400 bad\\nname (fd)||any key: close|");
+	/* a path of another mount namespace's /dev/shm: why, and its holders */
+	struct inventory_row o = posix_row(INVENTORY_POSIX, "D/secret.conf", 20);
+	o.place = INVENTORY_OTHER_MNTNS;
+	o.holder0 = 2;
+	o.nholders = 1;
+	listview_confirm(&s, &o, &b);
+	assert_false(b.removable);
+	assert_string_equal(joined(&b), "POSIX object /dev/shm/D/secret.conf|"
+					"cannot be removed by name: it is seen in another mount "
+					"namespace.|holders (scan 3s ago): 400 bad\\nname (fd)||"
+					"any key: close|");
+	o.place = INVENTORY_SUBFOLDER;
+	listview_confirm(&s, &o, &b);
+	assert_false(b.removable);
+	assert_non_null(strstr(joined(&b), "|cannot be removed by name: it is below a sub-folder "
+					   "of /dev/shm.|"));
 }
 
 int main(void)

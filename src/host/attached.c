@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "names.h"
@@ -34,7 +35,8 @@ static const char *expect(const char *p, char c)
 	return p && *p == c ? p + 1 : NULL;
 }
 
-int attached_parse_maps_line(const char *line, key_t key, int shmid, bool *writable)
+int attached_parse_maps_line(const char *line, key_t key, int shmid, const struct sysvdev *devs,
+			     bool *writable)
 {
 	/* "start-end perms offset major:minor inode   path" */
 	const char *p = skip_num(line, true);
@@ -48,12 +50,16 @@ int attached_parse_maps_line(const char *line, key_t key, int shmid, bool *writa
 		return -1;
 	p = skip_num(p + 5, true);
 	p = expect(p, ' ');
+	const char *major = p;
 	p = p ? skip_num(p, true) : NULL;
 	p = expect(p, ':');
+	const char *minor = p;
 	p = p ? skip_num(p, true) : NULL;
 	p = expect(p, ' ');
 	if (!p)
 		return -1;
+	uint64_t dev =
+	    makedev((unsigned)strtoul(major, NULL, 16), (unsigned)strtoul(minor, NULL, 16));
 	const char *ino = p;
 	p = skip_num(p, false);
 	if (!p || (*p != ' ' && *p != '\n' && *p != '\0'))
@@ -73,14 +79,14 @@ int attached_parse_maps_line(const char *line, key_t key, int shmid, bool *writa
 	char want[16];
 	int wl = snprintf(want, sizeof want, "%d", shmid);
 	if ((size_t)(skip_num(ino, false) - ino) != (size_t)wl ||
-	    strncmp(ino, want, (size_t)wl) != 0)
+	    strncmp(ino, want, (size_t)wl) != 0 || !sysvdev_has(devs, dev))
 		return 0;
 	*writable = perms[1] == 'w';
 	return 1;
 }
 
 /* Mappings of the segment in /proc/PID/maps; -1 if unreadable. */
-static int count_maps(pid_t pid, key_t key, int shmid, bool *writable)
+static int count_maps(pid_t pid, key_t key, int shmid, const struct sysvdev *devs, bool *writable)
 {
 	char path[64], line[512];
 	snprintf(path, sizeof path, "/proc/%d/maps", (int)pid);
@@ -96,7 +102,7 @@ static int count_maps(pid_t pid, key_t key, int shmid, bool *writable)
 		if (!start || !strstr(line, "/SYSV"))
 			continue;
 		bool w = false;
-		if (attached_parse_maps_line(line, key, shmid, &w) == 1) {
+		if (attached_parse_maps_line(line, key, shmid, devs, &w) == 1) {
 			n++;
 			*writable = *writable || w;
 		}
@@ -157,6 +163,7 @@ static int by_pid(const void *a, const void *b)
 int attached_scan(key_t key, int shmid, struct attached *out)
 {
 	memset(out, 0, sizeof *out);
+	const struct sysvdev *devs = sysvdev_kernel();
 	DIR *d = opendir("/proc");
 	if (!d)
 		return -1;
@@ -170,7 +177,7 @@ int attached_scan(key_t key, int shmid, struct attached *out)
 		if (v <= 0 || v > INT32_MAX)
 			continue;
 		pid_t pid = (pid_t)v;
-		int n = count_maps(pid, key, shmid, &w);
+		int n = count_maps(pid, key, shmid, devs, &w);
 		if (n < 0) {
 			out->unreadable += errno == EACCES || errno == EPERM;
 			continue;

@@ -3,7 +3,9 @@
  * Which processes have a segment mapped.  The kernel names a SysV mapping
  * "/SYSV%08x" after the key the segment was created with (the name stays
  * after IPC_RMID turns the key to 0) and gives it the shmid as its inode, so
- * a line of /proc/PID/maps with both is an attach of that segment.  The
+ * a line of /proc/PID/maps with both, on the kernel's SysV device
+ * (sysvdev.h: any user can make a file of that name and inode number in a
+ * tmpfs of its own), is an attach of that segment.  The
  * count found may differ from nattch: /proc may hide processes (hidepid,
  * other pid namespaces) or deny reading their maps.
  *
@@ -17,6 +19,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+#include "sysvdev.h"
 
 #define ATTACHED_MAX 64
 
@@ -37,10 +41,11 @@ struct attached {
 	struct attached_proc procs[ATTACHED_MAX];
 };
 
-/* Does this /proc/PID/maps line map segment shmid created with key?
- * Returns 1 (and *writable from its permissions), 0 if it maps something
- * else, -1 if it is not a maps line.  Pure. */
-int attached_parse_maps_line(const char *line, key_t key, int shmid, bool *writable);
+/* Does this /proc/PID/maps line map segment shmid created with key, on a
+ * device of devs?  Returns 1 (and *writable from its permissions), 0 if it
+ * maps something else, -1 if it is not a maps line.  Pure. */
+int attached_parse_maps_line(const char *line, key_t key, int shmid, const struct sysvdev *devs,
+			     bool *writable);
 
 /* Scan every /proc/PID/maps for the segment into out.  0, or -1 with errno
  * if /proc cannot be read. */

@@ -38,6 +38,18 @@ const char *inventory_kind_name(enum inventory_kind k)
 	return (unsigned)k < INVENTORY_NKINDS ? kind_names[k] : "?";
 }
 
+const char *inventory_place_why(enum inventory_place p)
+{
+	switch (p) {
+	case INVENTORY_IN_DEVSHM: break;
+	case INVENTORY_OTHER_MNTNS: return "it is seen in another mount namespace";
+	case INVENTORY_SUBFOLDER: return "it is below a sub-folder of /dev/shm";
+	case INVENTORY_OTHER_DEVICE: return "it is on another device than /dev/shm";
+	case INVENTORY_NOT_LISTED: return "it is not in /dev/shm";
+	}
+	return NULL;
+}
+
 /* Boot time (btime of /proc/stat), seconds since the epoch, or -1. */
 static int64_t boot_time(void)
 {
@@ -331,8 +343,13 @@ static void collect_devshm(struct build *b)
 		s->devshm_used = (uint64_t)(vfs.f_blocks - vfs.f_bfree) * vfs.f_frsize;
 	}
 	DIR *d = opendir(dir);
+	struct stat dst;
 	if (!d)
 		return;
+	if (fstat(dirfd(d), &dst)) {
+		closedir(d);
+		return;
+	}
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		struct stat st;
@@ -341,6 +358,7 @@ static void collect_devshm(struct build *b)
 		struct inventory_row r;
 		memset(&r, 0, sizeof r);
 		r.kind = strncmp(de->d_name, "sem.", 4) == 0 ? INVENTORY_SEM : INVENTORY_POSIX;
+		r.place = st.st_dev == dst.st_dev ? INVENTORY_IN_DEVSHM : INVENTORY_OTHER_DEVICE;
 		snprintf(r.name, sizeof r.name, "%s", de->d_name);
 		stat_row(&r, &st);
 		set_owner(b, &r);
@@ -374,8 +392,23 @@ static void foreign_sysv(struct build *b, size_t at, size_t count)
 	add(b, &r);
 }
 
-/* The objects only a scan knows: memfds, and /dev/shm objects no longer
- * in the directory. */
+/* Where a /dev/shm path the holders seen[at .. at + count) name, and that
+ * the directory does not hold, is. */
+static enum inventory_place seen_place(const struct inventory *s, size_t at, size_t count)
+{
+	bool ours = false, known = false;
+	for (size_t j = at; j < at + count; j++) {
+		ours |= s->seen[j].mntns == s->own_mntns;
+		known |= s->seen[j].mntns != 0;
+	}
+	if (!ours && known)
+		return INVENTORY_OTHER_MNTNS;
+	return strchr(s->seen[at].name, '/') ? INVENTORY_SUBFOLDER : INVENTORY_NOT_LISTED;
+}
+
+/* The objects only a scan knows: memfds, /dev/shm objects no longer in the
+ * directory, and /dev/shm paths that are not its entries (of another mount
+ * namespace, or below a sub-folder): listed, not removable by name. */
 static void collect_unnamed(struct build *b)
 {
 	struct inventory *s = b->s;
@@ -400,6 +433,8 @@ static void collect_unnamed(struct build *b)
 			 : e->deleted               ? INVENTORY_DELETED
 						    : INVENTORY_POSIX;
 		memcpy(r.name, e->name, sizeof r.name);
+		if (r.kind == INVENTORY_POSIX)
+			r.place = seen_place(s, i, count);
 		r.dev = e->dev;
 		r.ino = e->ino;
 		r.uid = e->h.uid;
@@ -530,6 +565,57 @@ static int refused(const struct inventory_row *r, const char *what, int e, char 
 	return -1;
 }
 
+/* Unlink a posix or sem row's name in /dev/shm.  The directory is opened
+ * once, without following a symlink, and the name, which holds no '/', is
+ * checked and unlinked relative to it: nothing is resolved twice, no
+ * symlink is followed, and unlinkat(dfd, name, 0) removes exactly one
+ * directory entry, NAME in that very directory (never a directory: flags
+ * 0).  The race left is between fstatat() and unlinkat(): the entry NAME
+ * can be replaced in between (renamed over, or unlinked and made again).
+ * /dev/shm is sticky, so only the owner of the entry NAME (or root) can do
+ * that, and only with another entry of /dev/shm: a rename does not cross
+ * file systems, a mount on NAME is another mount namespace's or makes
+ * unlinkat() fail with EBUSY, and a hard link put there loses only that
+ * link.  What root removes then is the entry NAME that user had put in
+ * /dev/shm, never a file outside it. */
+static int remove_name(const struct inventory *s, const struct inventory_row *r, char *why,
+		       size_t whylen)
+{
+	const char *dir = s->devshm_dir ? s->devshm_dir : INVENTORY_DEVSHM_DIR;
+	char what[INVENTORY_NAME_MAX + 32];
+	snprintf(what, sizeof what, "%s/%s", dir, r->name);
+	const char *place = inventory_place_why(r->place);
+	if (!place && (!r->name[0] || strchr(r->name, '/') || strcmp(r->name, ".") == 0 ||
+		       strcmp(r->name, "..") == 0))
+		place = inventory_place_why(INVENTORY_SUBFOLDER);
+	if (place) {
+		snprintf(why, whylen,
+			 "cannot remove %s by name: %s; it lives until its holders unmap and "
+			 "close it",
+			 what, place);
+		return -1;
+	}
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return refused(r, dir, errno, why, whylen);
+	struct stat dst, st;
+	int rc = -1;
+	if (fstat(dfd, &dst) || fstatat(dfd, r->name, &st, AT_SYMLINK_NOFOLLOW))
+		refused(r, what, errno, why, whylen);
+	else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_ino != r->ino ||
+		 (uint64_t)st.st_dev != r->dev)
+		snprintf(why, whylen, "cannot remove %s: it changed since it was listed", what);
+	else if (st.st_dev != dst.st_dev)
+		snprintf(why, whylen, "cannot remove %s by name: %s", what,
+			 inventory_place_why(INVENTORY_OTHER_DEVICE));
+	else if (unlinkat(dfd, r->name, 0))
+		refused(r, what, errno, why, whylen);
+	else
+		rc = 0;
+	close(dfd);
+	return rc;
+}
+
 int inventory_remove(const struct inventory *s, const struct inventory_row *r, char *why,
 		     size_t whylen)
 {
@@ -559,19 +645,7 @@ int inventory_remove(const struct inventory *s, const struct inventory_row *r, c
 			   : 0;
 	}
 	case INVENTORY_POSIX:
-	case INVENTORY_SEM: {
-		const char *dir = s->devshm_dir ? s->devshm_dir : INVENTORY_DEVSHM_DIR;
-		snprintf(what, sizeof what, "%s/%s", dir, r->name);
-		struct stat st;
-		if (lstat(what, &st))
-			return refused(r, what, errno, why, whylen);
-		if ((uint64_t)st.st_ino != r->ino || (uint64_t)st.st_dev != r->dev) {
-			snprintf(why, whylen, "cannot remove %s: it changed since it was listed",
-				 what);
-			return -1;
-		}
-		return unlink(what) ? refused(r, what, errno, why, whylen) : 0;
-	}
+	case INVENTORY_SEM: return remove_name(s, r, why, whylen);
 	case INVENTORY_MEMFD:
 	case INVENTORY_DELETED:
 	case INVENTORY_NKINDS: break;

@@ -38,6 +38,7 @@
 #include <sys/types.h>
 
 #include "shmtop/record.h"
+#include "sysvdev.h"
 #include "sysvipc.h"
 
 #define INVENTORY_DEVSHM_DIR "/dev/shm"
@@ -66,6 +67,23 @@ struct inventory_holder {
 
 #define INVENTORY_NAME_MAX 256 /* NAME_MAX + 1 */
 
+/* Where a posix or sem row's name is.  Only a direct entry of the viewer's
+ * /dev/shm, on /dev/shm's own device, is removable by name: a path seen in
+ * a process's maps or fds is that process's, and names another file when
+ * it lives in another mount namespace (its own /dev/shm, bind mounts) or
+ * goes through a sub-folder (a symlink swapped in for it). */
+enum inventory_place {
+	INVENTORY_IN_DEVSHM,    /* an entry of the viewer's /dev/shm (or not a named kind) */
+	INVENTORY_OTHER_MNTNS,  /* seen only in processes of another mount namespace */
+	INVENTORY_SUBFOLDER,    /* below a sub-folder of /dev/shm */
+	INVENTORY_OTHER_DEVICE, /* an entry of /dev/shm on another device (a mount on it) */
+	INVENTORY_NOT_LISTED,   /* seen in a process, not in /dev/shm (gone since the scan) */
+};
+
+/* Why a row in place p is not removable by name ("seen in another mount
+ * namespace", ...), or NULL for INVENTORY_IN_DEVSHM. */
+const char *inventory_place_why(enum inventory_place p);
+
 struct inventory_row {
 	enum inventory_kind kind;
 	/* posix, sem, deleted: the name in /dev/shm; memfd: the name given to
@@ -84,14 +102,16 @@ struct inventory_row {
 	bool have_resident; /* sysv without the kernel's rss column: false */
 	uid_t uid;
 	gid_t gid;
-	unsigned mode;            /* permission bits (mode & 0777) */
-	int64_t mtime;            /* last change, seconds: sysv ctime, others st_mtime */
-	struct sysvipc_shm shm;   /* sysv: the segment; zero for other kinds */
-	size_t holder0, nholders; /* its holders: holders[holder0 .. holder0 + nholders) of
-				   * the inventory, pid ascending; 0 before any scan */
-	bool orphan;              /* see INVENTORY_ORPHANS */
-	char owner[32];           /* user name of uid, or the uid */
-	char command[64];         /* sysv: /proc/CPID/comm of the creator, "" if it is gone */
+	unsigned mode;              /* permission bits (mode & 0777) */
+	int64_t mtime;              /* last change, seconds: sysv ctime, others st_mtime */
+	struct sysvipc_shm shm;     /* sysv: the segment; zero for other kinds */
+	size_t holder0, nholders;   /* its holders: holders[holder0 .. holder0 + nholders) of
+				     * the inventory, pid ascending; 0 before any scan */
+	bool orphan;                /* see INVENTORY_ORPHANS */
+	enum inventory_place place; /* posix and sem: removable by name only in
+				     * INVENTORY_IN_DEVSHM */
+	char owner[32];             /* user name of uid, or the uid */
+	char command[64];           /* sysv: /proc/CPID/comm of the creator, "" if it is gone */
 	bool command_read; /* command is looked up (INVENTORY_COMMAND, inventory_commands()) */
 	bool is_record;    /* snap holds a validated shmwriter record */
 	bool writer_alive; /* with is_record: proc_alive() of its writer */
@@ -127,6 +147,8 @@ struct inventory_seen {
 	gid_t gid;
 	unsigned mode;
 	int64_t mtime;
+	uint64_t mntns; /* the process's mount namespace (/proc/PID/ns/mnt's inode), 0
+			 * if it may not be read */
 	struct inventory_holder h;
 };
 
@@ -161,6 +183,7 @@ struct inventory {
 	int64_t scan_ns;    /* when it ran (CLOCK_REALTIME) */
 	size_t scan_procs;  /* processes it read */
 	uint64_t own_ipcns; /* the viewer's IPC namespace */
+	uint64_t own_mntns; /* the viewer's mount namespace */
 	size_t scan_hidden; /* processes whose maps or fds it may not read (another
 			     * user's, as non-root; pid 1 in some sandboxes): what they
 			     * hold is unknown, so a screen says how many there are
@@ -173,6 +196,7 @@ struct inventory {
 	const char *sysvipc_path;
 	const char *devshm_dir;
 	const char *proc_dir;
+	const struct sysvdev *sysv_devs; /* NULL: sysvdev_kernel() */
 };
 
 /* ">=" before a sum v of s's that stopped at UINT64_MAX (s->saturated), else
@@ -229,9 +253,13 @@ bool inventory_match(const struct inventory_row *r, const char *text);
 size_t inventory_find(const struct inventory_row *rows, size_t n, const struct inventory_row *r);
 
 /* Remove the object r names, if it is still that object: sysv by IPC_RMID
- * on its shmid, posix and sem by unlinking its name in /dev/shm.  memfd and
- * deleted objects have no name to remove.  0, or -1 with a one-line reason
- * in why (EPERM: the owner and this user's uid). */
+ * on its shmid if its key and ctime are still the listed ones; posix and
+ * sem by unlinkat() of its name in /dev/shm (opened once, without
+ * following a symlink), if the name is a direct entry there (place
+ * INVENTORY_IN_DEVSHM) that is still a regular file of the listed device
+ * and inode, on /dev/shm's own device.  memfd and deleted objects have no
+ * name to remove.  0, or -1 with a one-line reason in why (EPERM: the
+ * owner and this user's uid). */
 int inventory_remove(const struct inventory *s, const struct inventory_row *r, char *why,
 		     size_t whylen);
 

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "sysvdev.h"
 
 #define DELETED_SUFFIX " (deleted)"
 
@@ -141,9 +142,11 @@ static void take_stat(struct inventory_seen *e, const struct stat *st)
 	e->mtime = st->st_mtim.tv_sec;
 }
 
-/* The shared memory mappings of the process whose /proc dir is pfd.
- * 0, 1 if they may not be read, -1 out of memory. */
-static int scan_maps(int pfd, pid_t pid, struct found *f, size_t first, uint64_t ipcns)
+/* The shared memory mappings of the process whose /proc dir is pfd; a
+ * /SYSV path counts only on a device of devs.  0, 1 if they may not be
+ * read, -1 out of memory. */
+static int scan_maps(int pfd, pid_t pid, struct found *f, size_t first, uint64_t ipcns,
+		     const struct sysvdev *devs)
 {
 	int fd = openat(pfd, "maps", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -160,7 +163,8 @@ static int scan_maps(int pfd, pid_t pid, struct found *f, size_t first, uint64_t
 	while (rc == 0 && getline(&line, &cap, in) > 0) {
 		any = true;
 		struct scan_ref r;
-		if (scan_map_line(line, &r) != 1)
+		if (scan_map_line(line, &r) != 1 ||
+		    (r.kind == INVENTORY_SYSV && !sysvdev_has(devs, r.dev)))
 			continue;
 		uint64_t dev = r.kind == INVENTORY_SYSV ? ipcns : r.dev;
 		struct inventory_seen *e = pair(f, first, pid, &r, dev, r.ino);
@@ -244,6 +248,7 @@ int inventory_scan(struct inventory *s)
 	if (!proc)
 		return -1;
 	struct found f = { 0 };
+	const struct sysvdev *devs = s->sysv_devs ? s->sysv_devs : sysvdev_kernel();
 	size_t procs = 0, hidden = 0;
 	int rc = 0;
 	struct dirent *de;
@@ -258,7 +263,8 @@ int inventory_scan(struct inventory *s)
 		struct stat st;
 		size_t first = f.n;
 		uint64_t ipcns = fstatat(pfd, "ns/ipc", &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
-		int m = scan_maps(pfd, (pid_t)pid, &f, first, ipcns);
+		uint64_t mntns = fstatat(pfd, "ns/mnt", &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
+		int m = scan_maps(pfd, (pid_t)pid, &f, first, ipcns, devs);
 		int d = m < 0 ? m : scan_fds(pfd, (pid_t)pid, &f, first);
 		if (m < 0 || d < 0)
 			rc = -1;
@@ -276,6 +282,7 @@ int inventory_scan(struct inventory *s)
 			}
 			uid_t uid = fstat(pfd, &st) == 0 ? st.st_uid : (uid_t)-1;
 			for (size_t i = first; i < f.n; i++) {
+				f.v[i].mntns = mntns;
 				f.v[i].h.uid = uid;
 				memcpy(f.v[i].h.comm, comm, sizeof comm);
 			}
@@ -300,5 +307,6 @@ int inventory_scan(struct inventory *s)
 	s->scan_hidden = hidden;
 	struct stat self;
 	s->own_ipcns = stat("/proc/self/ns/ipc", &self) == 0 ? (uint64_t)self.st_ino : 0;
+	s->own_mntns = stat("/proc/self/ns/mnt", &self) == 0 ? (uint64_t)self.st_ino : 0;
 	return 0;
 }

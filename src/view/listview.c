@@ -615,6 +615,18 @@ void listview_confirm(const struct inventory *s, const struct inventory_row *r,
 	case INVENTORY_SEM: {
 		const char *dir = s->devshm_dir ? s->devshm_dir : INVENTORY_DEVSHM_DIR;
 		char path[sizeof name + 64];
+		const char *place = inventory_place_why(r->place);
+		if (place) {
+			snprintf(path, sizeof path, "%s/%s", dir, name);
+			box_wrap(b, r->kind == INVENTORY_SEM ? "POSIX semaphore " : "POSIX object ",
+				 path, 4);
+			box_add(b, "cannot be removed by name: %s.", place);
+			snprintf(pre, sizeof pre, "holders%s: ", age);
+			box_wrap(b, pre, who, 2);
+			box_add(b, "%s", "");
+			box_add(b, "any key: close");
+			return;
+		}
 		snprintf(path, sizeof path, "%s/%s?", dir, name);
 		b->removable = true;
 		box_wrap(b,

@@ -136,14 +136,16 @@ bool listview_sort_reverse(enum sysvipc_sort by);
 #define LISTVIEW_BOX_LINES 12
 #define LISTVIEW_BOX_COLS 200
 struct listview_box {
-	bool removable; /* y removes; false: memfd and deleted, any key closes */
+	bool removable; /* y removes; false: memfd, deleted, and posix or sem not
+			 * in /dev/shm (inventory_place_why()): any key closes */
 	size_t n;       /* lines */
 	char line[LISTVIEW_BOX_LINES][LISTVIEW_BOX_COLS];
 };
 
 /* The box for row r of s: SysV: key, shmid, size, nattch and who is
- * attached; posix and sem: the path, size and holders; memfd and deleted:
- * that they cannot be removed by name, and the holders' pids.  Pure but
+ * attached; posix and sem: the path, size and holders; memfd, deleted, and
+ * posix or sem whose name is not an entry of /dev/shm: that they cannot be
+ * removed by name, why, and the holders' pids.  Pure but
  * for the locale. */
 void listview_confirm(const struct inventory *s, const struct inventory_row *r,
 		      struct listview_box *b);
