@@ -423,6 +423,9 @@ static void heading_top(const struct inventory *s, char *buf, size_t len)
 	if (s->scanned && s->scan_hidden) /* their holders are unknown */
 		format_append(buf, len, &at, ", %zu process%s unreadable", s->scan_hidden,
 			      s->scan_hidden == 1 ? "" : "es");
+	if (s->scanned && s->scan_dropped) /* past the scan's cap */
+		format_append(buf, len, &at, ", truncated (%zu mappings left out)",
+			      s->scan_dropped);
 }
 
 static void heading_sysv(const struct inventory *s, char *buf, size_t len)
