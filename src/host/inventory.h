@@ -164,6 +164,7 @@ struct inventory {
 	 * screen says so, and no posix object is taken for an orphan. */
 	size_t scan_dropped;
 	struct pairs_names *seen_names; /* the names seen points at (pairs.h) */
+	bool scan_running; /* a screen's next scan is under way in its thread (scanner.h) */
 	/* The holders of the rows, in row order (rebuilt by every collect). */
 	struct inventory_holder *holders;
 	size_t nholders, maxholders;

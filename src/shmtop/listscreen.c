@@ -42,6 +42,8 @@ int list_init(struct list_screen *l, enum sysvipc_sort sort, bool reverse)
 
 void list_free(struct list_screen *l)
 {
+	scanner_free(l->scanner);
+	l->scanner = NULL;
 	inventory_free(&l->snap);
 	free(l->snap.rows);
 	free(l->shown);
@@ -198,6 +200,26 @@ static bool restore_orphans(struct list_screen *l)
 
 static void watch_exits(struct list_screen *l);
 
+static void scan_failed(struct list_screen *l, int rc)
+{
+	if (rc < 0)
+		snprintf(l->status, sizeof l->status, "cannot scan /proc for holders: %s",
+			 strerror(errno));
+}
+
+/* Take the scanner's finished scan into snap; true if there was one. */
+static bool take_scan(struct list_screen *l)
+{
+	int rc = l->scanner ? scanner_take(l->scanner, &l->snap) : 0;
+	scan_failed(l, rc);
+	return rc > 0;
+}
+
+int list_scan_fd(const struct list_screen *l)
+{
+	return l->scanner ? scanner_fd(l->scanner) : -1;
+}
+
 int list_refresh(struct list_screen *l)
 {
 	int64_t now = clock_mono_ns();
@@ -207,14 +229,22 @@ int list_refresh(struct list_screen *l)
 		flags |= INVENTORY_LIMITS;
 		l->limits_at = now;
 	}
-	if (l->scan_due || l->scan_at == 0 || now - l->scan_at >= LIST_SCAN_NS) {
-		if (inventory_scan(&l->snap) < 0)
-			snprintf(l->status, sizeof l->status, "cannot scan /proc for holders: %s",
-				 strerror(errno));
-		l->scan_at = now;
-		l->scan_due = false;
+	if (take_scan(l))
 		orphans = true; /* posix orphans follow the holders */
+	if (l->scan_due || l->scan_at == 0 || now - l->scan_at >= LIST_SCAN_NS) {
+		if (!l->scanner)
+			l->scanner = scanner_new(l->snap.proc_dir);
+		if (l->scanner && scanner_start(l->scanner)) {
+			l->scan_at = now;
+			l->scan_due = false;
+		} else if (!l->scanner) {
+			scan_failed(l, inventory_scan(&l->snap));
+			l->scan_at = now;
+			l->scan_due = false;
+			orphans = true;
+		} /* else one is under way: this one starts when it is taken */
 	}
+	l->snap.scan_running = l->scanner && scanner_busy(l->scanner);
 	if (l->orphans_at == 0 || now - l->orphans_at >= LIST_REREAD_NS)
 		orphans = true;
 	int rc = collect(l, flags | (orphans ? INVENTORY_ORPHANS : 0));
