@@ -215,6 +215,26 @@ static bool take_scan(struct list_screen *l)
 	return rc > 0;
 }
 
+/* Start the scan that is due in the scanner's thread, or run it here if
+ * there is no thread; true if it ran here (the holders changed). */
+static bool start_scan(struct list_screen *l, int64_t now)
+{
+	bool here = false;
+	if (!l->scanner)
+		l->scanner = scanner_new(l->snap.proc_dir);
+	if (l->scanner && scanner_start(l->scanner)) {
+		l->scan_at = now;
+		l->scan_due = false;
+	} else if (!l->scanner) {
+		scan_failed(l, inventory_scan(&l->snap));
+		l->scan_at = now;
+		l->scan_due = false;
+		here = true;
+	} /* else one is under way: this one starts once it is taken */
+	l->snap.scan_running = l->scanner && scanner_busy(l->scanner);
+	return here;
+}
+
 int list_scan_fd(const struct list_screen *l)
 {
 	return l->scanner ? scanner_fd(l->scanner) : -1;
@@ -231,19 +251,8 @@ int list_refresh(struct list_screen *l)
 	}
 	if (take_scan(l))
 		orphans = true; /* posix orphans follow the holders */
-	if (l->scan_due || l->scan_at == 0 || now - l->scan_at >= LIST_SCAN_NS) {
-		if (!l->scanner)
-			l->scanner = scanner_new(l->snap.proc_dir);
-		if (l->scanner && scanner_start(l->scanner)) {
-			l->scan_at = now;
-			l->scan_due = false;
-		} else if (!l->scanner) {
-			scan_failed(l, inventory_scan(&l->snap));
-			l->scan_at = now;
-			l->scan_due = false;
-			orphans = true;
-		} /* else one is under way: this one starts when it is taken */
-	}
+	if (l->scan_due || l->scan_at == 0 || now - l->scan_at >= LIST_SCAN_NS)
+		orphans |= start_scan(l, now);
 	l->snap.scan_running = l->scanner && scanner_busy(l->scanner);
 	if (l->orphans_at == 0 || now - l->orphans_at >= LIST_REREAD_NS)
 		orphans = true;
@@ -439,9 +448,10 @@ enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid)
 		narrow(l);
 		return LIST_NONE;
 	case 'a':
-	case 'A':
+	case 'A': /* in the thread: the screen shows it when it is done */
 		l->scan_due = true;
-		list_refresh(l);
+		if (start_scan(l, clock_mono_ns()))
+			list_refresh(l);
 		return LIST_NONE;
 	case 'x':
 	case KEY_DC:

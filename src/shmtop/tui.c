@@ -537,7 +537,13 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 				break;
 			quick = false;
 			tick(&t);
+			/* A tick that took T (the list's collect of hundreds of
+			 * thousands of objects) is not repeated within 3T: keys
+			 * are read in between. */
+			int64_t spent = clock_mono_ns() - now;
 			next_poll = now + t.delay * 100 * NS_PER_MS;
+			if (next_poll < now + 4 * spent)
+				next_poll = now + 4 * spent;
 			dirty = polled = true;
 		}
 		if (t.notice_until && now >= t.notice_until) {
