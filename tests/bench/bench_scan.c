@@ -21,6 +21,8 @@
  *     that reads /proc (the rest is the collect, the sort and the table).
  * Then the targets of issue 21: twice the mappings cost at most 2.2 times
  * the time, shmtop within 3 times the floor, under 64 MB; each met or not.
+ * The time judged is shmtop's CPU time (the floor's read is all CPU): on a
+ * shared host its wall time is mostly the others' load.
  *
  * Each run's output must list exactly the helper's memfds (counted by name):
  * a run that lists fewer or more, or that fails, is a failure (exit 1);
@@ -357,15 +359,16 @@ int main(int argc, char **argv)
 		       s->mappings, s->best.wall, s->best.cpu, s->best.rss, s->floor,
 		       s->floor > 0 ? s->best.wall / s->floor : 0, s->floor_all, s->scan);
 	}
-	double growth = rows[0].best.wall > 0 ? rows[1].best.wall / rows[0].best.wall : 0;
+	/* Judged on CPU time: on a shared host the wall time is the load's. */
+	double growth = rows[0].best.cpu > 0 ? rows[1].best.cpu / rows[0].best.cpu : 0;
 	double mult = (double)rows[1].mappings / rows[0].mappings;
-	double vs_floor = rows[1].floor > 0 ? rows[1].best.wall / rows[1].floor : 0;
+	double vs_floor = rows[1].floor > 0 ? rows[1].best.cpu / rows[1].floor : 0;
 	printf("\n");
 	char what[64];
-	snprintf(what, sizeof what, "time at %u / time at %u (%.1fx the mappings)",
-		 rows[1].mappings, rows[0].mappings, mult);
+	snprintf(what, sizeof what, "CPU at %u / CPU at %u (%.1fx the mappings)", rows[1].mappings,
+		 rows[0].mappings, mult);
 	verdict(what, growth, "x", "<= 2.2x", growth <= 2.2);
-	snprintf(what, sizeof what, "shmtop wall / the maps floor at %u", rows[1].mappings);
+	snprintf(what, sizeof what, "shmtop CPU / the maps floor at %u", rows[1].mappings);
 	verdict(what, vs_floor, "x", "<= 3x", vs_floor <= 3.0);
 	snprintf(what, sizeof what, "shmtop peak RSS at %u", rows[1].mappings);
 	verdict(what, rows[1].best.rss, " MB", "< 64 MB", rows[1].best.rss < 64.0);
