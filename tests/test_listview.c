@@ -311,6 +311,9 @@ static void test_heading_footer_keys(void **state)
 	assert_non_null(strstr(buf, "shmtop - all shared memory - "));
 	assert_non_null(strstr(buf, "  7 objects, 1.0M resident of 3.0M  orphans 2 (16.3K)"
 				    "  holders: not scanned"));
+	s.scan_running = true; /* the first scan under way */
+	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf), "  holders: scanning..."));
+	s.scan_running = false;
 	assert_string_equal(listview_heading(&s, 1, buf, sizeof buf),
 			    "SysV: 4 segments, 5 attaches, 1 dest, 0 locked  SHMMNI 4 of 4096 "
 			    "(0.10%)  SHMALL 2 of 1000 pages (0.20%)  SHMMAX 65536");
@@ -328,6 +331,13 @@ static void test_heading_footer_keys(void **state)
 	s.scan_hidden = 1;
 	assert_non_null(
 	    strstr(listview_heading(&s, 0, buf, sizeof buf), "ago, 1 process unreadable"));
+	s.scan_running = true; /* the next scan under way in its thread */
+	s.scan_dropped = 42;   /* the last one past its cap */
+	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf),
+			       "  holders 12s ago, scanning..., 1 process unreadable, truncated "
+			       "(42 mappings left out)"));
+	s.scan_running = false;
+	s.scan_dropped = 0;
 	assert_string_equal(listview_heading(&s, 2, buf, sizeof buf),
 			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
 			    "memfd 1 4.0K/4.0K  deleted 0  /dev/shm ?");

@@ -513,6 +513,16 @@ static void test_kinds_text(void **state)
 	assert_non_null(strstr(t, "\nmemfd   no     a\"b\\\\c\\nd\n"));
 	free(t);
 	snap.scan_hidden = 0;
+	/* a scan past its cap of pairs says how much it left out */
+	snap.scan_dropped = 5000;
+	t = table(SEGTABLE_TEXT, "KIND,ORPHAN,NAME");
+	char cut[128];
+	snprintf(cut, sizeof cut,
+		 "at 22:13:20 (truncated: 5000 mappings and fds past %zu pairs left out)\n",
+		 snap.nseen);
+	assert_non_null(strstr(t, cut));
+	free(t);
+	snap.scan_dropped = 0;
 
 	/* -F: the rows that match, the host's totals, how many matched */
 	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "POSIX" };

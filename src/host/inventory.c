@@ -25,6 +25,7 @@
 
 #include "clock.h"
 #include "names.h"
+#include "pairs.h"
 #include "proc.h"
 #include "reader.h"
 
@@ -175,7 +176,7 @@ static bool orphan(const struct inventory *s, struct creator *cache, const struc
 		return r->shm.st.nattch == 0 && !r->shm.st.dest &&
 		       creator_gone(cache, &r->shm.st, btime);
 	case INVENTORY_POSIX:
-	case INVENTORY_SEM: return s->scanned && r->nholders == 0;
+	case INVENTORY_SEM: return s->scanned && !s->scan_dropped && r->nholders == 0;
 	case INVENTORY_MEMFD:
 	case INVENTORY_DELETED:
 	case INVENTORY_NKINDS: break;
@@ -432,7 +433,7 @@ static void collect_unnamed(struct build *b)
 		r.kind = e->kind == INVENTORY_MEMFD ? INVENTORY_MEMFD
 			 : e->deleted               ? INVENTORY_DELETED
 						    : INVENTORY_POSIX;
-		memcpy(r.name, e->name, sizeof r.name);
+		snprintf(r.name, sizeof r.name, "%s", e->name);
 		if (r.kind == INVENTORY_POSIX)
 			r.place = seen_place(s, i, count);
 		r.dev = e->dev;
@@ -501,8 +502,10 @@ int inventory_collect(struct inventory *s, unsigned flags)
 void inventory_free(struct inventory *s)
 {
 	free(s->seen);
+	pairs_names_free(s->seen_names);
 	free(s->holders);
 	s->seen = NULL;
+	s->seen_names = NULL;
 	s->holders = NULL;
 	s->nseen = s->nholders = s->maxholders = 0;
 	s->scanned = false;

@@ -131,14 +131,14 @@ void inventory_add_total(struct inventory_totals *t, uint64_t size, uint64_t res
 
 /* One holder of one object, as a scan found it in a process's maps and
  * fds: joining scans with the cheap reads is inventory_collect()'s
- * business. */
+ * business.  name is as scan_ref's, kept by the inventory (seen_names). */
 struct inventory_seen {
 	enum inventory_kind kind; /* sysv, memfd, or posix for any /dev/shm object (collect
 				   * tells posix, sem and deleted apart) */
 	uint64_t dev, ino;        /* sysv: dev the process's IPC namespace (the inode of
 				   * /proc/PID/ns/ipc), ino the shmid */
 	key_t key;                /* sysv: the key its maps name */
-	char name[INVENTORY_NAME_MAX];
+	const char *name;
 	bool deleted;            /* its path said " (deleted)" */
 	bool have_stat;          /* the fields below are from fstat (an fd, or a
 				  * map_files entry as root) */
@@ -151,6 +151,8 @@ struct inventory_seen {
 			 * if it may not be read */
 	struct inventory_holder h;
 };
+
+struct pairs_names;
 
 struct inventory {
 	struct inventory_row *rows; /* caller's array of max rows */
@@ -188,6 +190,14 @@ struct inventory {
 			     * user's, as non-root; pid 1 in some sandboxes): what they
 			     * hold is unknown, so a screen says how many there are
 			     * beside the orphans */
+
+	/* Mappings and fds the scan left out: it keeps at most scan_max
+	 * (object, process) pairs (pairs.h); past them, objects only a scan
+	 * finds are missing and the holders of the others incomplete, so a
+	 * screen says so, and no posix object is taken for an orphan. */
+	size_t scan_dropped;
+	struct pairs_names *seen_names; /* the names seen points at (pairs.h) */
+	bool scan_running; /* a screen's next scan is under way in its thread (scanner.h) */
 	/* The holders of the rows, in row order (rebuilt by every collect). */
 	struct inventory_holder *holders;
 	size_t nholders, maxholders;
@@ -197,6 +207,8 @@ struct inventory {
 	const char *devshm_dir;
 	const char *proc_dir;
 	const struct sysvdev *sysv_devs; /* NULL: sysvdev_kernel() */
+	size_t scan_max;                 /* the scan's cap on pairs; 0: PAIRS_MAX */
+	const _Atomic bool *scan_cancel; /* when set, a scan gives up (-1, ECANCELED) */
 };
 
 /* ">=" before a sum v of s's that stopped at UINT64_MAX (s->saturated), else
@@ -236,6 +248,11 @@ int inventory_collect(struct inventory *s, unsigned flags);
  * Processes this user may not read are skipped, and counted.  0, or -1
  * with errno (out of memory, no /proc). */
 int inventory_scan(struct inventory *s);
+
+/* Move the result of a scan on from (the pairs and the scan_ fields) into
+ * to, in place of its last; from is left unscanned.  Nothing if from has
+ * not been scanned. */
+void inventory_take_scan(struct inventory *to, struct inventory *from);
 
 /* The order inventory_scan() leaves s->seen in (for qsort): sysv first,
  * then by device, inode and pid. */

@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "pairs.h"
 #include "sysvdev.h"
 
 #define DELETED_SUFFIX " (deleted)"
@@ -97,40 +99,6 @@ int scan_map_line(const char *line, struct scan_ref *r)
 	return 1;
 }
 
-/* The pairs found so far, and their room. */
-struct found {
-	struct inventory_seen *v;
-	size_t n, max;
-};
-
-/* The pair of object (kind, dev, ino) and process pid among the last ones
- * added (a process's pairs are added together), made if new; NULL if out
- * of memory. */
-static struct inventory_seen *pair(struct found *f, size_t first, pid_t pid,
-				   const struct scan_ref *r, uint64_t dev, uint64_t ino)
-{
-	for (size_t i = first; i < f->n; i++)
-		if (f->v[i].kind == r->kind && f->v[i].dev == dev && f->v[i].ino == ino)
-			return &f->v[i];
-	if (f->n == f->max) {
-		size_t max = f->max ? 2 * f->max : 256;
-		struct inventory_seen *v = realloc(f->v, max * sizeof *v);
-		if (!v)
-			return NULL;
-		f->v = v;
-		f->max = max;
-	}
-	struct inventory_seen *e = &f->v[f->n++];
-	memset(e, 0, sizeof *e);
-	e->kind = r->kind;
-	e->dev = dev;
-	e->ino = ino;
-	e->deleted = r->deleted;
-	memcpy(e->name, r->name, sizeof e->name);
-	e->h.pid = pid;
-	return e;
-}
-
 static void take_stat(struct inventory_seen *e, const struct stat *st)
 {
 	e->have_stat = true;
@@ -145,7 +113,7 @@ static void take_stat(struct inventory_seen *e, const struct stat *st)
 /* The shared memory mappings of the process whose /proc dir is pfd; a
  * /SYSV path counts only on a device of devs.  0, 1 if they may not be
  * read, -1 out of memory. */
-static int scan_maps(int pfd, pid_t pid, struct found *f, size_t first, uint64_t ipcns,
+static int scan_maps(int pfd, pid_t pid, struct pairs *f, uint64_t ipcns,
 		     const struct sysvdev *devs)
 {
 	int fd = openat(pfd, "maps", O_RDONLY | O_CLOEXEC);
@@ -167,10 +135,10 @@ static int scan_maps(int pfd, pid_t pid, struct found *f, size_t first, uint64_t
 		    (r.kind == INVENTORY_SYSV && !sysvdev_has(devs, r.dev)))
 			continue;
 		uint64_t dev = r.kind == INVENTORY_SYSV ? ipcns : r.dev;
-		struct inventory_seen *e = pair(f, first, pid, &r, dev, r.ino);
-		if (!e) {
-			rc = -1;
-			break;
+		struct inventory_seen *e = pairs_get(f, pid, r.kind, dev, r.ino, r.name, r.deleted);
+		if (!e) { /* past the cap (counted), or out of memory */
+			rc = f->failed ? -1 : 0;
+			continue;
 		}
 		e->key = r.key;
 		if (r.write)
@@ -203,7 +171,7 @@ static int scan_maps(int pfd, pid_t pid, struct found *f, size_t first, uint64_t
 }
 
 /* The shared memory fds of the process whose /proc dir is pfd. */
-static int scan_fds(int pfd, pid_t pid, struct found *f, size_t first)
+static int scan_fds(int pfd, pid_t pid, struct pairs *f)
 {
 	int dfd = openat(pfd, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0)
@@ -229,9 +197,10 @@ static int scan_fds(int pfd, pid_t pid, struct found *f, size_t first)
 		if (!scan_path(link, &r) || r.kind == INVENTORY_SYSV ||
 		    fstatat(dfd, de->d_name, &st, 0))
 			continue;
-		struct inventory_seen *e = pair(f, first, pid, &r, st.st_dev, st.st_ino);
+		struct inventory_seen *e =
+		    pairs_get(f, pid, r.kind, st.st_dev, st.st_ino, r.name, r.deleted);
 		if (!e)
-			rc = -1;
+			rc = f->failed ? -1 : 0;
 		else {
 			e->h.fds++;
 			take_stat(e, &st);
@@ -247,8 +216,9 @@ int inventory_scan(struct inventory *s)
 	DIR *proc = opendir(procdir);
 	if (!proc)
 		return -1;
-	struct found f = { 0 };
 	const struct sysvdev *devs = s->sysv_devs ? s->sysv_devs : sysvdev_kernel();
+	struct pairs f;
+	pairs_init(&f, s->scan_max);
 	size_t procs = 0, hidden = 0;
 	int rc = 0;
 	struct dirent *de;
@@ -257,15 +227,21 @@ int inventory_scan(struct inventory *s)
 		long pid = strtol(de->d_name, &end, 10);
 		if (pid <= 0 || *end)
 			continue;
+		if (s->scan_cancel && atomic_load(s->scan_cancel)) {
+			errno = ECANCELED;
+			rc = -1;
+			break;
+		}
 		int pfd = openat(dirfd(proc), de->d_name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		if (pfd < 0)
 			continue; /* exited */
 		struct stat st;
+		pairs_process(&f);
 		size_t first = f.n;
 		uint64_t ipcns = fstatat(pfd, "ns/ipc", &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
 		uint64_t mntns = fstatat(pfd, "ns/mnt", &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
-		int m = scan_maps(pfd, (pid_t)pid, &f, first, ipcns, devs);
-		int d = m < 0 ? m : scan_fds(pfd, (pid_t)pid, &f, first);
+		int m = scan_maps(pfd, (pid_t)pid, &f, ipcns, devs);
+		int d = m < 0 ? m : scan_fds(pfd, (pid_t)pid, &f);
 		if (m < 0 || d < 0)
 			rc = -1;
 		else if (m || d)
@@ -292,21 +268,49 @@ int inventory_scan(struct inventory *s)
 	int e = errno;
 	closedir(proc);
 	if (rc) {
-		free(f.v);
+		pairs_free(&f);
 		errno = e ? e : ENOMEM;
 		return -1;
 	}
 	if (f.n > 1)
 		qsort(f.v, f.n, sizeof *f.v, inventory_seen_compare);
 	free(s->seen);
+	pairs_names_free(s->seen_names);
 	s->seen = f.v;
 	s->nseen = f.n;
+	s->seen_names = f.names;
 	s->scanned = true;
 	s->scan_ns = clock_wall_ns();
 	s->scan_procs = procs;
 	s->scan_hidden = hidden;
+	s->scan_dropped = f.dropped;
+	f.v = NULL;
+	f.names = NULL;
+	pairs_free(&f);
 	struct stat self;
 	s->own_ipcns = stat("/proc/self/ns/ipc", &self) == 0 ? (uint64_t)self.st_ino : 0;
 	s->own_mntns = stat("/proc/self/ns/mnt", &self) == 0 ? (uint64_t)self.st_ino : 0;
 	return 0;
+}
+
+void inventory_take_scan(struct inventory *to, struct inventory *from)
+{
+	if (!from->scanned)
+		return;
+	free(to->seen);
+	pairs_names_free(to->seen_names);
+	to->seen = from->seen;
+	to->nseen = from->nseen;
+	to->seen_names = from->seen_names;
+	to->scanned = true;
+	to->scan_ns = from->scan_ns;
+	to->scan_procs = from->scan_procs;
+	to->scan_hidden = from->scan_hidden;
+	to->scan_dropped = from->scan_dropped;
+	to->own_ipcns = from->own_ipcns;
+	to->own_mntns = from->own_mntns;
+	from->seen = NULL;
+	from->nseen = 0;
+	from->seen_names = NULL;
+	from->scanned = false;
 }

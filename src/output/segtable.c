@@ -385,6 +385,9 @@ static void summary(FILE *out, const struct inventory *s, const struct segtable_
 		if (s->scan_hidden)
 			fprintf(out, " (%zu of %zu processes unreadable)", s->scan_hidden,
 				s->scan_procs);
+		if (s->scan_dropped)
+			fprintf(out, " (truncated: %zu mappings and fds past %zu pairs left out)",
+				s->scan_dropped, s->nseen);
 		fputc('\n', out);
 	}
 	fprintf(out, "Sorted by %s%s", sysvipc_sort_name(s->sort), s->reverse ? ", reversed" : "");
@@ -754,7 +757,7 @@ int segtable_batch(FILE *out, const struct segtable_output *o, unsigned flags)
 	 * them, and knows the POSIX orphans by them. */
 	if (inventory_scan(&s))
 		return -1;
-	s.max = 256;
+	s.max = 256 + s.nseen; /* room enough for a scan's objects on the first collect */
 	for (;;) {
 		s.rows = calloc(s.max, sizeof *s.rows);
 		if (!s.rows)

@@ -43,6 +43,8 @@ int list_init(struct list_screen *l, enum sysvipc_sort sort, bool reverse)
 
 void list_free(struct list_screen *l)
 {
+	scanner_free(l->scanner);
+	l->scanner = NULL;
 	inventory_free(&l->snap);
 	free(l->snap.rows);
 	free(l->shown);
@@ -196,6 +198,46 @@ static bool restore_orphans(struct list_screen *l)
 
 static void watch_exits(struct list_screen *l);
 
+static void scan_failed(struct list_screen *l, int rc)
+{
+	if (rc < 0)
+		snprintf(l->status, sizeof l->status, "cannot scan /proc for holders: %s",
+			 strerror(errno));
+}
+
+/* Take the scanner's finished scan into snap; true if there was one. */
+static bool take_scan(struct list_screen *l)
+{
+	int rc = l->scanner ? scanner_take(l->scanner, &l->snap) : 0;
+	scan_failed(l, rc);
+	return rc > 0;
+}
+
+/* Start the scan that is due in the scanner's thread, or run it here if
+ * there is no thread; true if it ran here (the holders changed). */
+static bool start_scan(struct list_screen *l, int64_t now)
+{
+	bool here = false;
+	if (!l->scanner)
+		l->scanner = scanner_new(l->snap.proc_dir);
+	if (l->scanner && scanner_start(l->scanner)) {
+		l->scan_at = now;
+		l->scan_due = false;
+	} else if (!l->scanner) {
+		scan_failed(l, inventory_scan(&l->snap));
+		l->scan_at = now;
+		l->scan_due = false;
+		here = true;
+	} /* else one is under way: this one starts once it is taken */
+	l->snap.scan_running = l->scanner && scanner_busy(l->scanner);
+	return here;
+}
+
+int list_scan_fd(const struct list_screen *l)
+{
+	return l->scanner ? scanner_fd(l->scanner) : -1;
+}
+
 int list_refresh(struct list_screen *l)
 {
 	int64_t now = clock_mono_ns();
@@ -205,14 +247,11 @@ int list_refresh(struct list_screen *l)
 		flags |= INVENTORY_LIMITS;
 		l->limits_at = now;
 	}
-	if (l->scan_due || l->scan_at == 0 || now - l->scan_at >= LIST_SCAN_NS) {
-		if (inventory_scan(&l->snap) < 0)
-			snprintf(l->status, sizeof l->status, "cannot scan /proc for holders: %s",
-				 strerror(errno));
-		l->scan_at = now;
-		l->scan_due = false;
+	if (take_scan(l))
 		orphans = true; /* posix orphans follow the holders */
-	}
+	if (l->scan_due || l->scan_at == 0 || now - l->scan_at >= LIST_SCAN_NS)
+		orphans |= start_scan(l, now);
+	l->snap.scan_running = l->scanner && scanner_busy(l->scanner);
 	if (l->orphans_at == 0 || now - l->orphans_at >= LIST_REREAD_NS)
 		orphans = true;
 	int rc = collect(l, flags | (orphans ? INVENTORY_ORPHANS : 0));
@@ -408,9 +447,10 @@ enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid)
 		narrow(l);
 		return LIST_NONE;
 	case 'a':
-	case 'A':
+	case 'A': /* in the thread: the screen shows it when it is done */
 		l->scan_due = true;
-		list_refresh(l);
+		if (start_scan(l, clock_mono_ns()))
+			list_refresh(l);
 		return LIST_NONE;
 	case 'x':
 	case KEY_DC:

@@ -13,9 +13,11 @@
  * its statvfs), every tick.  The scan of every /proc/PID/maps and
  * /proc/PID/fd (the holders, and so memfd and deleted objects and POSIX
  * orphans) runs once at the start, then every LIST_SCAN_NS, and on the
- * key 'a'.  SysV orphans need a /proc read per segment with nattch 0 (is
- * its creator gone?): those are read again only every LIST_REREAD_NS, or
- * when a row's inputs change; in between the flags are carried over.
+ * key 'a', in a thread of its own (scanner.h): the screen shows the last
+ * scan's holders meanwhile, "scanning" in its heading, and takes the new
+ * one when list_scan_fd() is readable.  SysV orphans need a /proc read per segment with nattch 0
+ * (is its creator gone?): those are read again only every LIST_REREAD_NS, or when a row's inputs
+ * change; in between the flags are carried over.
  */
 #ifndef SHMTOP_LISTSCREEN_H
 #define SHMTOP_LISTSCREEN_H
@@ -26,6 +28,7 @@
 
 #include "inventory.h"
 #include "listview.h"
+#include "scanner.h"
 
 #define LIST_SCREEN_ROWS 512 /* screen rows remembered for partial redraws */
 #define LIST_SCREEN_COLS 256
@@ -85,6 +88,8 @@ struct list_screen {
 	size_t nmemo;
 	int64_t scan_at;    /* when /proc was last scanned for holders; 0: never */
 	bool scan_due;      /* the key asked for a scan */
+	scanner *scanner;   /* scans in a thread of their own; NULL before the first (or
+			     * if no thread could start: then they run in list_refresh()) */
 	int64_t orphans_at; /* when the orphans were last worked out */
 	struct list_orphan_memo *orphans;
 	size_t norphans, orphans_max;
@@ -130,6 +135,10 @@ void list_set_filter(struct list_screen *l, const char *text);
  * one is due, sort, narrow, keep the selection.  0, or -1 with read_errno
  * set. */
 int list_refresh(struct list_screen *l);
+
+/* Readable when a scan has finished (then list_refresh() shows it); -1
+ * while there is no scanner. */
+int list_scan_fd(const struct list_screen *l);
 
 /* The selected row, or NULL when the list shows none. */
 const struct inventory_row *list_selected(const struct list_screen *l);

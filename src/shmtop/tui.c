@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The viewer's loop.  One ppoll() on the terminal with a timeout to the next
- * tick is the only place it sleeps; signals are blocked everywhere else and
+ * The viewer's loop.  One ppoll() on the terminal (and the list's scanner,
+ * whose scans of /proc run in a thread) with a timeout to the next tick is
+ * the only place it sleeps; signals are blocked everywhere else and
  * only set flags, so a SIGHUP or SIGTERM is seen at once and never lost.
  * Each tick polls the monitor and builds a new model into the spare of two
  * buffers; draw_screen() compares it with the model drawn last time and
@@ -536,7 +537,13 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 				break;
 			quick = false;
 			tick(&t);
+			/* A tick that took T (the list's collect of hundreds of
+			 * thousands of objects) is not repeated within 3T: keys
+			 * are read in between. */
+			int64_t spent = clock_mono_ns() - now;
 			next_poll = now + t.delay * 100 * NS_PER_MS;
+			if (next_poll < now + 4 * spent)
+				next_poll = now + 4 * spent;
 			dirty = polled = true;
 		}
 		if (t.notice_until && now >= t.notice_until) {
@@ -558,8 +565,11 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		if (wait < 0)
 			wait = 0;
 		struct timespec ts = { (time_t)(wait / NS_PER_SEC), (long)(wait % NS_PER_SEC) };
-		struct pollfd pfd = { .fd = STDIN_FILENO, .events = POLLIN };
-		int r = ppoll(&pfd, 1, &ts, &open);
+		struct pollfd pfd[2] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = t.listing ? list_scan_fd(&t.list) : -1, .events = POLLIN },
+		};
+		int r = ppoll(pfd, 2, &ts, &open);
 		if (*quit)
 			break;
 		if (r < 0 && errno != EINTR) {
@@ -567,10 +577,14 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 			rc = -1;
 			break;
 		}
-		if (r > 0 && (pfd.revents & (POLLHUP | POLLERR | POLLNVAL)) &&
-		    !(pfd.revents & POLLIN))
+		if (r > 0 && (pfd[0].revents & (POLLHUP | POLLERR | POLLNVAL)) &&
+		    !(pfd[0].revents & POLLIN))
 			break; /* the terminal went away */
-		if (r == 0)
+		if (r > 0 && (pfd[1].revents & POLLIN)) {
+			list_refresh(&t.list); /* a scan has finished: show it */
+			dirty = true;
+		}
+		if (r == 0 || (r > 0 && !pfd[0].revents))
 			continue;
 		int ch, keys = 0;
 		bool stop = false;
@@ -585,7 +599,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 			if (!stop && ch == KEY_RESIZE)
 				render(&t);
 		}
-		if (stop || (r > 0 && keys == 0))
+		if (stop || (pfd[0].revents && keys == 0))
 			break; /* a quit key, or end of file / EIO on the terminal */
 		dirty = true;
 	}

@@ -349,10 +349,16 @@ static void heading_top(const struct inventory *s, char *buf, size_t len)
 		format_append(buf, len, &at, "  holders %s ago",
 			      format_age(s->wall_ns - s->scan_ns, b, sizeof b));
 	else
-		format_append(buf, len, &at, "  holders: not scanned");
+		format_append(buf, len, &at, "  holders: %s",
+			      s->scan_running ? "scanning..." : "not scanned");
+	if (s->scanned && s->scan_running)
+		format_append(buf, len, &at, ", scanning...");
 	if (s->scanned && s->scan_hidden) /* their holders are unknown */
 		format_append(buf, len, &at, ", %zu process%s unreadable", s->scan_hidden,
 			      s->scan_hidden == 1 ? "" : "es");
+	if (s->scanned && s->scan_dropped) /* past the scan's cap */
+		format_append(buf, len, &at, ", truncated (%zu mappings left out)",
+			      s->scan_dropped);
 }
 
 static void heading_sysv(const struct inventory *s, char *buf, size_t len)

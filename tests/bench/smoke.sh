@@ -70,6 +70,9 @@ if [[ $(grep -c '^   check: the inventory lists exactly the objects made' \
 	echo "FAIL: bench_inventory did not find exactly what it made in its 3 set-ups"
 	status=1
 fi
+run bench_scan --smoke
+expect bench_scan '^   600 +[0-9.]+ ms +[0-9.]+ ms +[0-9.]+ MB +[0-9.]+ ms' "600-mapping row"
+expect bench_scan '^   check: shmtop listed exactly the helper' "every memfd listed"
 run bench_watch --smoke
 expect bench_watch '^   \|   shmtop -k 0x[0-9a-f]{8} +[0-9]+ +[0-9.]+ +[0-9.]+' "shmtop row"
 expect bench_watch '^  shmtop, 16 counters \(v3\) +[0-9]+ +[0-9.]+' "16-counter summary row"
