@@ -1,0 +1,54 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The numbers shmtop shows are right (issue 21): shmwriter counts once per
+# interval across a takeover while a viewer parked in the list holds the
+# predecessor's control segment; a publisher at -i 5 is running, not
+# stalled, 3.5 s after its beat.
+#
+# usage: e2e_numbers.sh SHMTOP SHMWRITER
+set -u
+SHMTOP=$(realpath "$1")
+WRITER=$(realpath "$2")
+HERE=$(dirname "$(realpath "$0")")
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
+unset NO_COLOR ESCDELAY
+RUN=numbers$$
+. "$HERE/e2e_lib.sh"
+TMP=$(mktemp -d)
+CLEANUPS+=("rm -rf '$TMP'")
+
+# json_get EXPR < JSON: python's value of EXPR over the parsed input d.
+json_get() { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
+# count_of KEY: the record's count, read once.
+count_of() { "$SHMTOP" -k "$1" --json -n 1 | json_get 'd["count"]'; }
+# past US: the clock (EPOCHREALTIME, in µs) is at US or later.
+past() { ((${EPOCHREALTIME/./} >= $1)); }
+writer_is() { [[ $("$SHMTOP" -k "$1" --json -n 1 | json_get 'd["writer_pid"]') == "$2" ]]; }
+
+# Writer A, a viewer on it switched to the list (Tab): A stops, B takes
+# over, and the viewer still holds A's control segment, so B's loop wakes
+# every 50 ms to forward its commands.  Over 10 s at -i 1 the count grows
+# by 10 ± 1 (it grew by about 200 when each wake-up counted).
+t_takeover_count() {
+	local k a c0 c1 t0 t1 rc=0
+	k=$(key 1)
+	writer "$k" -i 1 || return 1
+	a=$WPID
+	view park 120 30 "$SHMTOP -k $k" || return 1
+	see park "RUNNING" || return 1
+	keys park Tab
+	see park "KEY" || return 1
+	kill "$a"
+	until_ok 5 gone "$a" || fail "writer A did not exit" || return 1
+	writer "$k" -i 1 || return 1
+	until_ok 5 writer_is "$k" "$WPID" || fail "writer B did not take over" || return 1
+	t0=${EPOCHREALTIME/./} c0=$(count_of "$k")
+	until_ok 15 past $((t0 + 10000000))
+	t1=${EPOCHREALTIME/./} c1=$(count_of "$k")
+	[[ -n $c0 && -n $c1 ]] || fail "no count read" || return 1
+	echo "    count grew by $((c1 - c0)) in $(((t1 - t0) / 1000)) ms after the takeover"
+	((c1 - c0 >= 9 && c1 - c0 <= 11)) || fail "count grew by $((c1 - c0)), not 10 ± 1" || rc=1
+	return $rc
+}
+
+run_cases t_takeover_count
