@@ -21,6 +21,14 @@ CLEANUPS+=("rm -rf '$TMP'")
 json_get() { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(sys.argv[1]))' "$1"; }
 # count_of KEY: the record's count, read once.
 count_of() { "$SHMTOP" -k "$1" --json -n 1 | json_get 'd["count"]'; }
+# beat_age_over KEY SECONDS: the count (which shmwriter changes just before
+# each beat) is between SECONDS and 4.5 s old; the JSON in $TMP/slow.json.
+beat_age_over() {
+	"$SHMTOP" -k "$1" --json -n 1 >"$TMP/slow.json" &&
+		json_get "$2 <= d['age'] < 4.5" <"$TMP/slow.json" | grep -q True
+}
+# screen_at NAME REGEX: the screen, kept in $TMP/screen, matches REGEX.
+screen_at() { screen "$1" >"$TMP/screen" && grep -Eq -- "$2" "$TMP/screen"; }
 # past US: the clock (EPOCHREALTIME, in µs) is at US or later.
 past() { ((${EPOCHREALTIME/./} >= $1)); }
 writer_is() { [[ $("$SHMTOP" -k "$1" --json -n 1 | json_get 'd["writer_pid"]') == "$2" ]]; }
@@ -51,4 +59,21 @@ t_takeover_count() {
 	return $rc
 }
 
-run_cases t_takeover_count
+# shmwriter -i 5 beats once every 5 s: 3.5 s after a beat it is running,
+# on screen and in --json, not stalled (a threshold of 2 s whatever the
+# period said STALLED).
+t_slow_period() {
+	local k rc=0
+	k=$(key 2)
+	writer "$k" -i 5 || return 1
+	until_ok 15 beat_age_over "$k" 3.5 || fail "no beat 3.5 s old seen" || return 1
+	[[ $(json_get 'd["state"]' <"$TMP/slow.json") == running ]] ||
+		fail "3.5 s after a beat at -i 5: $(cat "$TMP/slow.json")" || rc=1
+	view slow 100 30 "$SHMTOP -k $k" || return 1
+	until_ok 15 screen_at slow "changed [34]s ago" || fail "no 'changed 3s ago' seen" || return 1
+	grep -q RUNNING "$TMP/screen" && ! grep -q STALLED "$TMP/screen" ||
+		fail "3.5 s after a beat at -i 5:" || { sed 's/^/    | /' "$TMP/screen"; rc=1; }
+	return $rc
+}
+
+run_cases t_takeover_count t_slow_period

@@ -145,6 +145,26 @@ static void test_health(void **state)
 	assert_non_null(strstr(m.writer, "exited, stopped"));
 }
 
+/* A version 3 publisher beats once a period: at -i 5 a beat 3.5 s old is
+ * on time, one 7.1 s old (two seconds past the period) is stalled. */
+static void test_stall_by_period(void **state)
+{
+	(void)state;
+	snap.version = SHMTOP_VERSION3;
+	snap.interval_ns = 5 * S;
+	in.now_mono = snap.beat_ns + 3 * S + S / 2;
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "RUNNING");
+	assert_int_equal(m.health, HEALTH_RUNNING);
+	in.now_mono = snap.beat_ns + 7 * S + S / 10;
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "STALLED");
+	assert_non_null(strstr(m.writer, "beat 7s ago"));
+	snap.interval_ns = 10 * S; /* the same beat at -i 10 */
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "RUNNING");
+}
+
 static void test_controls_disabled(void **state)
 {
 	(void)state;
@@ -730,6 +750,7 @@ int main(void)
 		cmocka_unit_test_setup(test_extreme_numbers, setup),
 		cmocka_unit_test_setup(test_footer, setup),
 		cmocka_unit_test_setup(test_health, setup),
+		cmocka_unit_test_setup(test_stall_by_period, setup),
 		cmocka_unit_test_setup(test_controls_disabled, setup),
 		cmocka_unit_test_setup(test_states, setup),
 		cmocka_unit_test_setup(test_rate_mode_and_notice, setup),
