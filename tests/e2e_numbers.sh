@@ -3,12 +3,14 @@
 # The numbers shmtop shows are right (issue 21): shmwriter counts once per
 # interval across a takeover while a viewer parked in the list holds the
 # predecessor's control segment; a publisher at -i 5 is running, not
-# stalled, 3.5 s after its beat.
+# stalled, 3.5 s after its beat; one rate in the heading, the counters
+# table and --json, 0 once the values stop (paused, stopped).
 #
-# usage: e2e_numbers.sh SHMTOP SHMWRITER
+# usage: e2e_numbers.sh SHMTOP SHMWRITER PUBCOUNTERS
 set -u
 SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
+PUB=$(realpath "$3")
 HERE=$(dirname "$(realpath "$0")")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
@@ -22,10 +24,10 @@ json_get() { python3 -c 'import json, sys; d = json.load(sys.stdin); print(eval(
 # count_of KEY: the record's count, read once.
 count_of() { "$SHMTOP" -k "$1" --json -n 1 | json_get 'd["count"]'; }
 # beat_age_over KEY SECONDS: the count (which shmwriter changes just before
-# each beat) is between SECONDS and 4.5 s old; the JSON in $TMP/slow.json.
+# each beat) is between SECONDS and 4.9 s old; the JSON in $TMP/slow.json.
 beat_age_over() {
 	"$SHMTOP" -k "$1" --json -n 1 >"$TMP/slow.json" &&
-		json_get "$2 <= d['age'] < 4.5" <"$TMP/slow.json" | grep -q True
+		json_get "$2 <= d['age'] < 4.9" <"$TMP/slow.json" | grep -q True
 }
 # screen_at NAME REGEX: the screen, kept in $TMP/screen, matches REGEX.
 screen_at() { screen "$1" >"$TMP/screen" && grep -Eq -- "$2" "$TMP/screen"; }
@@ -66,14 +68,51 @@ t_slow_period() {
 	local k rc=0
 	k=$(key 2)
 	writer "$k" -i 5 || return 1
-	until_ok 15 beat_age_over "$k" 3.5 || fail "no beat 3.5 s old seen" || return 1
+	until_ok 25 beat_age_over "$k" 3.5 || fail "no beat 3.5 s old seen" || return 1
 	[[ $(json_get 'd["state"]' <"$TMP/slow.json") == running ]] ||
 		fail "3.5 s after a beat at -i 5: $(cat "$TMP/slow.json")" || rc=1
 	view slow 100 30 "$SHMTOP -k $k" || return 1
-	until_ok 15 screen_at slow "changed [34]s ago" || fail "no 'changed 3s ago' seen" || return 1
+	until_ok 25 screen_at slow "changed [34]s ago" || fail "no 'changed 3s ago' seen" || return 1
 	grep -q RUNNING "$TMP/screen" && ! grep -q STALLED "$TMP/screen" ||
 		fail "3.5 s after a beat at -i 5:" || { sed 's/^/    | /' "$TMP/screen"; rc=1; }
 	return $rc
 }
 
-run_cases t_takeover_count t_slow_period
+# rates_are KEY TOP C1: --json's top-level rate and counters[1].rate (the
+# only counter's of a shmwriter record), to a tenth; True: above 0.5.
+rates_are() {
+	"$SHMTOP" -k "$1" --json -n 1 >"$TMP/rates.json" &&
+		[[ $(json_get 'tuple(r if r is None else round(r, 1) if r < 0.5 else True for r in
+			(d["rate"], d["counters"][min(1, len(d["counters"]) - 1)]["rate"]))' \
+			<"$TMP/rates.json") == "($2, $3)" ]]
+}
+
+# Paused with p: the heading, c01's row and --json all say 0 (the table and
+# counters[].rate kept the rate of before the pause); a writer stopped:
+# 0 in --json, whatever its history says.
+t_rates_stop() {
+	local k rc=0
+	k=$(key 3)
+	KEYS+=("$k")
+	"$PUB" "$k" 3 >"$TMP/pub.out" 2>&1 &
+	PIDS+=($!)
+	until_ok 10 grep -q '^ready$' "$TMP/pub.out" || fail "pubcounters: $(cat "$TMP/pub.out")" || return 1
+	view rates 120 30 "$SHMTOP -k $k" || return 1
+	see rates "c01 +[0-9]+ +[1-9][0-9.]*/s" || return 1
+	until_ok 10 rates_are "$k" True True || fail "running: $(cat "$TMP/rates.json")" || rc=1
+	keys rates p
+	see rates "PAUSED" || return 1
+	see rates "c01 +[0-9]+ +0/s" || rc=1
+	see rates "rate 0/s" || rc=1
+	until_ok 5 rates_are "$k" 0.0 0.0 || fail "paused: $(cat "$TMP/rates.json")" || rc=1
+
+	k=$(key 4)
+	writer "$k" -i 0.2 || return 1
+	until_ok 10 rates_are "$k" True True || fail "running: $(cat "$TMP/rates.json")" || rc=1
+	kill "$WPID"
+	until_ok 5 gone "$WPID" || fail "shmwriter did not exit" || return 1
+	until_ok 5 rates_are "$k" 0.0 0.0 || fail "stopped: $(cat "$TMP/rates.json")" || rc=1
+	return $rc
+}
+
+run_cases ${CASES:-t_takeover_count t_slow_period t_rates_stop}
