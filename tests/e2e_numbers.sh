@@ -4,7 +4,8 @@
 # interval across a takeover while a viewer parked in the list holds the
 # predecessor's control segment; a publisher at -i 5 is running, not
 # stalled, 3.5 s after its beat; one rate in the heading, the counters
-# table and --json, 0 once the values stop (paused, stopped).
+# table and --json, 0 once the values stop (paused, stopped); a writer that
+# exited after its segment was removed is shown dead, not running.
 #
 # usage: e2e_numbers.sh SHMTOP SHMWRITER PUBCOUNTERS
 set -u
@@ -115,4 +116,35 @@ t_rates_stop() {
 	return $rc
 }
 
-run_cases ${CASES:-t_takeover_count t_slow_period t_rates_stop}
+# The writer's segment removed from the list (x, y): the writer exits, and
+# the dashboard says it is gone (dead: it could not mark a record that was
+# no longer there), not "stalled, running" for a pid that no longer exists.
+t_removed_writer_gone() {
+	local k w rc=0
+	k=$(key 5)
+	writer "$k" -i 0.5 || return 1
+	w=$WPID
+	view gone 120 40 "$SHMTOP -k $k" || return 1
+	see gone "writer pid $w \\(shmwriter\\) alive, running" || return 1
+	keys gone Tab
+	see gone "^sort: " || return 1
+	keys gone /
+	see gone "^Filter: _" || return 1
+	tmux -L "$RUN-gone" send-keys -l "$k"
+	keys gone Enter
+	see gone "^filter: " || return 1
+	keys gone x
+	see gone "Remove SysV segment key $k" || return 1
+	keys gone y
+	until_ok 10 gone "$w" || fail "the writer did not exit" || return 1
+	see gone "shmwriter \\(pid $w\\) exited" || rc=1
+	keys gone Tab
+	see gone "writer pid $w \\(shmwriter\\) dead" || rc=1
+	if shows gone "writer pid $w .*(alive|stalled)"; then
+		fail "pid $w shown alive"
+		rc=1
+	fi
+	return $rc
+}
+
+run_cases ${CASES:-t_takeover_count t_slow_period t_rates_stop t_removed_writer_gone}
