@@ -5,13 +5,15 @@
 # predecessor's control segment; a publisher at -i 5 is running, not
 # stalled, 3.5 s after its beat; one rate in the heading, the counters
 # table and --json, 0 once the values stop (paused, stopped); a writer that
-# exited after its segment was removed is shown dead, not running.
+# exited after its segment was removed is shown dead, not running; as
+# nobody, an object held by root's process is not an orphan but unknown.
 #
-# usage: e2e_numbers.sh SHMTOP SHMWRITER PUBCOUNTERS
+# usage: e2e_numbers.sh SHMTOP SHMWRITER PUBCOUNTERS SHMOBJ
 set -u
 SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
 PUB=$(realpath "$3")
+SHMOBJ=$(realpath "$4")
 HERE=$(dirname "$(realpath "$0")")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
@@ -48,7 +50,7 @@ t_takeover_count() {
 	view park 120 30 "$SHMTOP -k $k" || return 1
 	see park "RUNNING" || return 1
 	keys park Tab
-	see park "KEY" || return 1
+	see park "^sort: " 30 || return 1
 	kill "$a"
 	until_ok 5 gone "$a" || fail "writer A did not exit" || return 1
 	writer "$k" -i 1 || return 1
@@ -147,4 +149,39 @@ t_removed_writer_gone() {
 	return $rc
 }
 
-run_cases ${CASES:-t_takeover_count t_slow_period t_rates_stop t_removed_writer_gone}
+# A POSIX object held by root's process, listed by nobody, who cannot read
+# root's maps: its holders are unknown ("?" in the table and on screen,
+# null in JSON), it is no orphan and has no _orphan sample, and the heading
+# says how many processes were unreadable.  Root sees its holder, as ever.
+t_unknown_holders() {
+	[[ $(id -u) -eq 0 ]] && id nobody >/dev/null 2>&1 || { echo "    needs root and nobody"; return 77; }
+	local name=nums$$unknown out rc=0 shmtop=$SHMTOP
+	stage shmtop || return 1
+	"$SHMOBJ" posix "$name" 4096 4096 >"$TMP/obj.out" 2>&1 &
+	PIDS+=($!)
+	CLEANUPS+=("rm -f '/dev/shm/$name'")
+	until_ok 5 test -s "$TMP/obj.out" || fail "shmobj did not start" || return 1
+	nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$shmtop" "$@"; }
+	nobody -a --json -n 1 -F "$name" >"$TMP/nobody.json" || fail "nobody's --json: $?" || return 1
+	[[ $(json_get '[(r["holders"], r["orphan"]) for r in d["sharedmemory"]]' <"$TMP/nobody.json") == "[(None, None)]" ]] ||
+		fail "nobody's JSON: $(cat "$TMP/nobody.json")" || rc=1
+	"$SHMTOP" -a --json -n 1 -F "$name" >"$TMP/root.json" || return 1
+	[[ $(json_get '[(len(r["holders"]), r["orphan"]) for r in d["sharedmemory"]]' <"$TMP/root.json") == "[(1, False)]" ]] ||
+		fail "root's JSON: $(cat "$TMP/root.json")" || rc=1
+	nobody -a -b -n 1 -F "$name" >"$TMP/nobody.txt" || return 1
+	awk -v n="$name" '$NF == n && $(NF - 1) == "?" && $(NF - 2) == "?" { ok = 1 } END { exit !ok }' "$TMP/nobody.txt" ||
+		fail "nobody's table: $(cat "$TMP/nobody.txt")" || rc=1
+	grep -Eq "[0-9]+ of [0-9]+ processes unreadable" "$TMP/nobody.txt" || fail "no count of unreadable" || rc=1
+	nobody --prometheus >"$TMP/nobody.prom" || return 1
+	grep -q "^shmtop_object_bytes{.*name=\"$name\"" "$TMP/nobody.prom" || fail "no bytes sample" || rc=1
+	if grep -q "^shmtop_object_orphan{.*name=\"$name\"" "$TMP/nobody.prom"; then
+		fail "an _orphan sample: $(grep "name=\"$name\"" "$TMP/nobody.prom")"
+		rc=1
+	fi
+	view unknown 160 30 "setpriv --reuid=nobody --regid=nogroup --clear-groups -- $shmtop -a" || return 1
+	see unknown "processes unreadable" || rc=1
+	see unknown "^$name +posix .* \\? +- " || rc=1
+	return $rc
+}
+
+run_cases ${CASES:-t_takeover_count t_slow_period t_rates_stop t_removed_writer_gone t_unknown_holders}

@@ -223,6 +223,11 @@ static void test_rows_of_every_kind(void **state)
 	assert_string_equal(
 	    listview_row(&c, &s, &e, buf, sizeof buf),
 	    "sem.lock              sem     alice           32      32      0 orphan");
+	/* none found by a scan that could not read every process: unknown */
+	e.orphan = false;
+	e.holders_unknown = true;
+	assert_string_equal(listview_row(&c, &s, &e, buf, sizeof buf),
+			    "sem.lock              sem     alice           32      32      ? -");
 	/* scanned, no holder anywhere: 0, not "-" */
 	struct inventory bare;
 	memset(&bare, 0, sizeof bare);

@@ -345,7 +345,9 @@ char *listview_row(const struct listview_cols *c, const struct inventory *s,
 		}
 	} else {
 		id[0] = '\0';
-		if (known)
+		if (known && r->holders_unknown)
+			snprintf(nattch, sizeof nattch, "?");
+		else if (known)
 			snprintf(nattch, sizeof nattch, "%zu", nh);
 		else
 			snprintf(nattch, sizeof nattch, "-");
