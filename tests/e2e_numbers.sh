@@ -6,7 +6,8 @@
 # stalled, 3.5 s after its beat; one rate in the heading, the counters
 # table and --json, 0 once the values stop (paused, stopped); a writer that
 # exited after its segment was removed is shown dead, not running; as
-# nobody, an object held by root's process is not an orphan but unknown.
+# nobody, an object held by root's process is not an orphan but unknown;
+# this viewer's reset is logged as its own.
 #
 # usage: e2e_numbers.sh SHMTOP SHMWRITER PUBCOUNTERS SHMOBJ
 set -u
@@ -184,4 +185,16 @@ t_unknown_holders() {
 	return $rc
 }
 
-run_cases ${CASES:-t_takeover_count t_slow_period t_rates_stop t_removed_writer_gone t_unknown_holders}
+# r in the dashboard: its event log says the reset was this viewer's.
+t_own_reset() {
+	local k
+	k=$(key 6)
+	writer "$k" -i 0.5 || return 1
+	view own 120 50 "$SHMTOP -k $k" || return 1
+	see own "RUNNING" || return 1
+	see own "events \\(newest last\\)" || return 1
+	keys own r
+	see own "count reset \\(resets 1\\) by this viewer" || return 1
+}
+
+run_cases ${CASES:-t_takeover_count t_slow_period t_rates_stop t_removed_writer_gone t_unknown_holders t_own_reset}
