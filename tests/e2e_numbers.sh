@@ -7,14 +7,16 @@
 # table and --json, 0 once the values stop (paused, stopped); a writer that
 # exited after its segment was removed is shown dead, not running; as
 # nobody, an object held by root's process is not an orphan but unknown;
-# this viewer's reset is logged as its own.
+# this viewer's reset is logged as its own; another IPC namespace's
+# segment shows no made-up fields and says "other ns" everywhere.
 #
-# usage: e2e_numbers.sh SHMTOP SHMWRITER PUBCOUNTERS SHMOBJ
+# usage: e2e_numbers.sh SHMTOP SHMWRITER PUBCOUNTERS SHMOBJ SHMSEG
 set -u
 SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
 PUB=$(realpath "$3")
 SHMOBJ=$(realpath "$4")
+SHMSEG=$(realpath "$5")
 HERE=$(dirname "$(realpath "$0")")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
@@ -197,4 +199,27 @@ t_own_reset() {
 	see own "count reset \\(resets 1\\) by this viewer" || return 1
 }
 
-run_cases ${CASES:-t_takeover_count t_slow_period t_rates_stop t_removed_writer_gone t_unknown_holders t_own_reset}
+# A segment of another IPC namespace (unshare -i), known only from its
+# holder's maps: no ID, mode or pids of this namespace's (null in JSON,
+# blank in the table), its own shmid by its namespace in NAME, STATUS
+# "other ns" in every output, and -F matches what the screen shows.
+t_other_ns() {
+	[[ $(id -u) -eq 0 ]] && command -v unshare >/dev/null || { echo "    needs root and unshare"; return 77; }
+	local k
+	k=$(key 7)
+	unshare -i sh -c "id=\$('$SHMSEG' create $k 4096 600) && exec '$SHMSEG' hold \$id rw" \
+		>"$TMP/ns.out" 2>&1 &
+	PIDS+=($!)
+	until_ok 5 grep -q '^ready$' "$TMP/ns.out" || fail "shmseg: $(cat "$TMP/ns.out")" || return 1
+	"$SHMTOP" -a --json -n 1 -F 'other ns' >"$TMP/ns.json" || fail "-F 'other ns' exited $?" || return 1
+	[[ $(json_get "[(r['id'], r['perms'], r['mode'], r['cpid'], r['lpid'], r['status'], r['name'].endswith('] shmid 0'))
+		for r in d['sharedmemory'] if r['key'] == '$k']" <"$TMP/ns.json") == "[(None, None, None, None, None, 'other ns', True)]" ]] ||
+		fail "JSON: $(cat "$TMP/ns.json")" || return 1
+	"$SHMTOP" -a -b -n 1 -F 'other ns' >"$TMP/ns.txt" || return 1
+	awk -v k="$k" '$1 == k && $2 !~ /^[0-9]+$/ && / other ns / && /ipc:\[[0-9]+\] shmid 0$/ { ok = 1 }
+		END { exit !ok }' "$TMP/ns.txt" || fail "table: $(cat "$TMP/ns.txt")" || return 1
+	view ns 160 30 "$SHMTOP -a -F '$k'" || return 1
+	see ns "^$k +sysv .* other ns .*ipc:\\[[0-9]+\\] shmid 0" || return 1
+}
+
+run_cases ${CASES:-t_takeover_count t_slow_period t_rates_stop t_removed_writer_gone t_unknown_holders t_own_reset t_other_ns}

@@ -490,12 +490,22 @@ static bool contains(const char *hay, const char *needle)
 	return n == 0;
 }
 
+char *inventory_foreign_name(const struct inventory_row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "ipc:[%" PRIu64 "] shmid %d", r->ipcns, r->shm.st.shmid);
+	return buf;
+}
+
 bool inventory_match(const struct inventory_row *r, const char *text)
 {
-	char key[16], id[24];
+	char key[16], id[24], ns[64];
 	if (!text || !*text)
 		return true;
 	snprintf(key, sizeof key, "0x%08x", (unsigned)r->shm.st.key);
+	if (r->kind == INVENTORY_SYSV && r->ipcns) /* as shown: key, status, name */
+		return contains(key, text) || contains(inventory_kind_name(r->kind), text) ||
+		       contains("other ns", text) ||
+		       contains(inventory_foreign_name(r, ns, sizeof ns), text);
 	snprintf(id, sizeof id, "%d", r->shm.st.shmid);
 	if (r->kind == INVENTORY_SYSV && (contains(key, text) || contains(id, text)))
 		return true;

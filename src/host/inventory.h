@@ -189,6 +189,10 @@ enum {
 			INVENTORY_ORPHANS,
 };
 
+/* The name a segment of another IPC namespace (r->ipcns) is shown by, in
+ * buf: "ipc:[NS] shmid ID", the namespace and its shmid there. */
+char *inventory_foreign_name(const struct inventory_row *r, char *buf, size_t len);
+
 /* Fill s (rows and max set by the caller; the rest zeroed before the first
  * call) with every object of the kinds flags ask for, joined with the last
  * scan: sysv, then posix and sem, then memfd and deleted from the scan.

@@ -229,14 +229,22 @@ static const char *cell(const struct inventory *s, const struct inventory_row *r
 	bool sysv = r->kind == INVENTORY_SYSV;
 	int64_t t;
 	uint64_t bytes;
+	if (sysv && r->ipcns) /* another IPC namespace's: what only its holders' maps show */
+		switch (col) {
+		case C_NAME: return inventory_foreign_name(r, buf, len);
+		case C_STATUS: return "other ns";
+		case C_KEY:
+		case C_KIND:
+		case C_SIZE:
+		case C_NATTCH:
+		case C_HOLDERS:
+		case C_ORPHAN:
+		case C_IPCNS: break;
+		default: return NULL; /* its shmid is that namespace's: not an ID here */
+		}
 	switch (col) {
 	case C_KIND: return inventory_kind_name(r->kind);
-	case C_NAME:
-		if (sysv && r->ipcns) { /* a segment of another IPC namespace: which */
-			snprintf(buf, len, "ipc:[%" PRIu64 "]", r->ipcns);
-			return buf;
-		}
-		return sysv ? NULL : r->name;
+	case C_NAME: return sysv ? NULL : r->name;
 	case C_IPCNS:
 		if (!r->ipcns)
 			return NULL;
