@@ -181,7 +181,7 @@ t_unknown_holders() {
 		fail "an _orphan sample: $(grep "name=\"$name\"" "$TMP/nobody.prom")"
 		rc=1
 	fi
-	view unknown 160 30 "setpriv --reuid=nobody --regid=nogroup --clear-groups -- $shmtop -a" || return 1
+	view unknown 160 30 "setpriv --reuid=nobody --regid=nogroup --clear-groups -- $shmtop -a -F $name" || return 1
 	see unknown "processes unreadable" || rc=1
 	see unknown "^$name +posix .* \\? +- " || rc=1
 	return $rc
