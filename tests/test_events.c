@@ -13,6 +13,7 @@
 
 #include <cmocka.h>
 
+#include "control.h"
 #include "events.h"
 #include "shmtop/record.h"
 
@@ -335,6 +336,41 @@ static void test_log_baseline_then_events(void **state)
 	assert_true(recreated);
 }
 
+/* This viewer's own commands are logged as its; once each, and not one
+ * the program refused. */
+static void test_log_own_commands(void **state)
+{
+	(void)state;
+	static struct events_log lg;
+	events_log_init(&lg);
+	struct ipcstat st = { .shmid = 5, .key = 0x2537, .size = 4096, .nattch = 2 };
+	struct shmtop_snapshot snap = {
+		.writer_pid = 10, .writer_start = 99, .state = SHMTOP_STATE_RUNNING, .writers = 1
+	};
+	struct model_input in = {
+		.state = MODEL_LIVE, .stat = &st, .snap = &snap, .writer_alive = true
+	};
+	events_log_update(&lg, &in, 1);
+	events_log_sent(&lg, SHMTOP_CMD_RESET, false);
+	snap.resets = 1;
+	assert_int_equal(events_log_update(&lg, &in, 2), 1);
+	assert_int_equal(events_get(&lg.ring, 0)->kind, EVENT_RESET);
+	assert_string_equal(events_get(&lg.ring, 0)->text, "count reset (resets 1) by this viewer");
+	snap.resets = 2; /* another's, after ours was seen */
+	events_log_update(&lg, &in, 3);
+	assert_string_equal(events_get(&lg.ring, 1)->text,
+			    "count reset (resets 2) (sender unknown)");
+	events_log_sent(&lg, SHMTOP_CMD_PAUSE, false);
+	events_log_sent(&lg, SHMTOP_CMD_PAUSE, true); /* refused */
+	snap.state = SHMTOP_STATE_PAUSED;
+	events_log_update(&lg, &in, 4);
+	assert_string_equal(events_get(&lg.ring, 2)->text, "paused (sender unknown)");
+	events_log_sent(&lg, SHMTOP_CMD_RESUME, false);
+	snap.state = SHMTOP_STATE_RUNNING;
+	events_log_update(&lg, &in, 5);
+	assert_string_equal(events_get(&lg.ring, 3)->text, "resumed by this viewer");
+}
+
 static void test_observe(void **state)
 {
 	(void)state;
@@ -365,6 +401,7 @@ int main(void)
 		cmocka_unit_test(test_ring),
 		cmocka_unit_test(test_format),
 		cmocka_unit_test(test_log_baseline_then_events),
+		cmocka_unit_test(test_log_own_commands),
 		cmocka_unit_test(test_observe),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

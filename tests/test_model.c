@@ -145,6 +145,26 @@ static void test_health(void **state)
 	assert_non_null(strstr(m.writer, "exited, stopped"));
 }
 
+/* A version 3 publisher beats once a period: at -i 5 a beat 3.5 s old is
+ * on time, one 7.1 s old (two seconds past the period) is stalled. */
+static void test_stall_by_period(void **state)
+{
+	(void)state;
+	snap.version = SHMTOP_VERSION3;
+	snap.interval_ns = 5 * S;
+	in.now_mono = snap.beat_ns + 3 * S + S / 2;
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "RUNNING");
+	assert_int_equal(m.health, HEALTH_RUNNING);
+	in.now_mono = snap.beat_ns + 7 * S + S / 10;
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "STALLED");
+	assert_non_null(strstr(m.writer, "beat 7s ago"));
+	snap.interval_ns = 10 * S; /* the same beat at -i 10 */
+	model_build(&m, &in);
+	assert_string_equal(m.badge, "RUNNING");
+}
+
 static void test_controls_disabled(void **state)
 {
 	(void)state;
@@ -532,6 +552,63 @@ static void test_counters_table(void **state)
 	assert_int_equal(strncmp(m.graph_title, "history of level: value", 23), 0);
 }
 
+/* The rate of c00 (1 a second) as the heading, its table row, -b and
+ * --json (the top-level rate, the selected counter's, and counters[].rate)
+ * show it: want on screen, json in JSON. */
+static void expect_rate(const char *want, const char *json)
+{
+	char buf[8192], row[64], key[64];
+	model_build(&m, &in);
+	model_table(&m, &in, 80, 10);
+	snprintf(row, sizeof row, "rate %s  changed", want);
+	if (!strstr(m.details, row))
+		fail_msg("heading '%s', not %s", m.details, row);
+	snprintf(row, sizeof row, " %s  req", want);
+	if (!strstr(m.table[0], row))
+		fail_msg("table row '%s', not %s", m.table[0], row);
+	report_text(&m, buf, sizeof buf);
+	if (!strstr(buf, row))
+		fail_msg("-b '%s', no %s", buf, row);
+	report_json(&m, &in, buf, sizeof buf);
+	snprintf(key, sizeof key, "\"rate\":%s,", json);
+	if (!strstr(buf, key))
+		fail_msg("--json '%s', no top-level %s", buf, key);
+	snprintf(key, sizeof key, "\"rate\":%s},{\"name\":\"c01\"", json);
+	if (!strstr(buf, key))
+		fail_msg("--json '%s', no counters[0] %s", buf, key);
+}
+
+/* One rate for every output: the change over the recent window while
+ * running, 0 once the values stop, none without a recent sample. */
+static void test_one_rate(void **state)
+{
+	(void)state;
+	three_counters(0);
+	snap.version = SHMTOP_VERSION3;
+	expect_rate("1.00/s", "1.000");
+	snap.state = SHMTOP_STATE_PAUSED;
+	expect_rate("0/s", "0.000");
+	snap.state = SHMTOP_STATE_STOPPED;
+	expect_rate("0/s", "0.000");
+	snap.state = SHMTOP_STATE_RUNNING;
+	in.writer_alive = false; /* dead */
+	expect_rate("0/s", "0.000");
+	in.writer_alive = true;
+	in.now_mono = snap.beat_ns + model_stall_ns(&snap) + 1;
+	expect_rate("0/s", "0.000");
+	/* running, beating, but the samples are a minute old: none recent */
+	in.now_mono = snap.beat_ns = 160 * S;
+	expect_rate("-", "null");
+	/* one sample in the window: no change to measure */
+	in.now_mono = snap.beat_ns = 100 * S + S / 2;
+	for (size_t i = 0; i < 2; i++) {
+		ctr[i].spark[0] = ctr[i].spark[4];
+		ctr[i].nspark = 1;
+	}
+	in.nhist = 1;
+	expect_rate("-", "null");
+}
+
 /* The cells text takes on a terminal (wcswidth in a UTF-8 locale). */
 static int cells(const char *text, size_t bytes)
 {
@@ -742,6 +819,7 @@ int main(void)
 		cmocka_unit_test_setup(test_extreme_numbers, setup),
 		cmocka_unit_test_setup(test_footer, setup),
 		cmocka_unit_test_setup(test_health, setup),
+		cmocka_unit_test_setup(test_stall_by_period, setup),
 		cmocka_unit_test_setup(test_controls_disabled, setup),
 		cmocka_unit_test_setup(test_states, setup),
 		cmocka_unit_test_setup(test_rate_mode_and_notice, setup),
@@ -749,6 +827,7 @@ int main(void)
 		cmocka_unit_test_setup(test_own_attach, setup),
 		cmocka_unit_test_setup(test_json_attached, setup),
 		cmocka_unit_test_setup(test_counters_table, setup),
+		cmocka_unit_test_setup(test_one_rate, setup),
 		cmocka_unit_test_setup(test_counters_hostile, setup),
 		cmocka_unit_test_setup(test_one_counter_unchanged, setup),
 		cmocka_unit_test_setup(test_counters_accept, setup),

@@ -192,6 +192,37 @@ static void test_counts_at_interval(void **state)
 	assert_true(shmget(key, 0, 0) < 0); /* --remove-on-exit */
 }
 
+/* A long interval: the loop wakes every quarter second (and on commands),
+ * but the count grows only when its interval is due: at most 4 counts in
+ * 3.5 s at -i 1, each its own history sample, at least 990 ms apart. */
+static void test_counts_once_per_interval(void **state)
+{
+	(void)state;
+	key_t key = test_key(17);
+	const char *extra[] = { "-i", "1", "--remove-on-exit", NULL };
+	int64_t t0 = clock_mono_ns();
+	struct running r = start(key, extra);
+	while (clock_mono_ns() - t0 < 3500 * NS_PER_MS)
+		sleep_ms(50);
+	struct shmtop_snapshot s = snap(r.rec);
+	struct shmtop_sample h[16];
+	uint64_t first;
+	size_t n = reader_history(r.rec, &lay, HISTORY, 0, 0, h, 16, &first);
+	print_message("interval 1 s: count %llu and %zu samples after 3.5 s\n",
+		      (unsigned long long)s.count, n);
+	assert_true(s.count >= 2 && s.count <= 4);
+	assert_true(n >= 1);
+	assert_int_equal(h[n - 1].value, s.count);
+	for (size_t i = 1; i < n; i++) {
+		assert_int_equal(h[i].value, h[i - 1].value + 1);
+		int64_t gap = h[i].mono_ns - h[i - 1].mono_ns;
+		if (gap < 990 * NS_PER_MS)
+			fail_msg("samples %zu and %zu %.1f ms apart", i - 1, i, (double)gap / 1e6);
+	}
+	assert_int_equal(stop_with(&r, SIGTERM), 0);
+	shmdt(r.rec);
+}
+
 static void test_second_writer_refused(void **state)
 {
 	(void)state;
@@ -1104,6 +1135,7 @@ int main(void)
 		cmocka_unit_test(test_creates_private_segment),
 		cmocka_unit_test(test_mode_options),
 		cmocka_unit_test(test_counts_at_interval),
+		cmocka_unit_test(test_counts_once_per_interval),
 		cmocka_unit_test(test_second_writer_refused),
 		cmocka_unit_test(test_takeover_after_kill),
 		cmocka_unit_test(test_foreign_segments_untouched),

@@ -168,6 +168,15 @@ static bool creator_gone(struct creator *cache, const struct ipcstat *st, int64_
 	return c->gone || (c->start >= 0 && c->start > st->ctime);
 }
 
+/* Did the last scan leave holders unknown: processes it could not read,
+ * as a user other than root (another user's)?  What root cannot read is a
+ * sandbox's own agent (pid 1 here), not a holder hidden by permissions:
+ * root's verdict stands. */
+static bool scan_partial(const struct inventory *s)
+{
+	return s->scanned && s->scan_hidden && geteuid() != 0;
+}
+
 static bool orphan(const struct inventory *s, struct creator *cache, const struct inventory_row *r,
 		   int64_t btime)
 {
@@ -176,7 +185,8 @@ static bool orphan(const struct inventory *s, struct creator *cache, const struc
 		return r->shm.st.nattch == 0 && !r->shm.st.dest &&
 		       creator_gone(cache, &r->shm.st, btime);
 	case INVENTORY_POSIX:
-	case INVENTORY_SEM: return s->scanned && !s->scan_dropped && r->nholders == 0;
+	case INVENTORY_SEM:
+		return s->scanned && !s->scan_dropped && r->nholders == 0 && !scan_partial(s);
 	case INVENTORY_MEMFD:
 	case INVENTORY_DELETED:
 	case INVENTORY_NKINDS: break;
@@ -264,6 +274,9 @@ static void add(struct build *b, struct inventory_row *r)
 {
 	struct inventory *s = b->s;
 	r->orphan = b->flags & INVENTORY_ORPHANS && orphan(s, b->creators, r, b->btime);
+	r->holders_unknown = scan_partial(s) && r->nholders == 0 &&
+			     (r->kind == INVENTORY_POSIX || r->kind == INVENTORY_SEM ||
+			      (r->kind == INVENTORY_SYSV && r->shm.st.nattch > 0));
 	if (r->kind != INVENTORY_SYSV || r->ipcns) /* ours come whole from sysvipc_read() */
 		inventory_add_total(&s->kinds[r->kind], r->size, r->resident, &s->saturated);
 	if (r->orphan)
@@ -521,12 +534,22 @@ static bool contains(const char *hay, const char *needle)
 	return n == 0;
 }
 
+char *inventory_foreign_name(const struct inventory_row *r, char *buf, size_t len)
+{
+	snprintf(buf, len, "ipc:[%" PRIu64 "] shmid %d", r->ipcns, r->shm.st.shmid);
+	return buf;
+}
+
 bool inventory_match(const struct inventory_row *r, const char *text)
 {
-	char key[16], id[24];
+	char key[16], id[24], ns[64];
 	if (!text || !*text)
 		return true;
 	snprintf(key, sizeof key, "0x%08x", (unsigned)r->shm.st.key);
+	if (r->kind == INVENTORY_SYSV && r->ipcns) /* as shown: key, status, name */
+		return contains(key, text) || contains(inventory_kind_name(r->kind), text) ||
+		       contains("other ns", text) ||
+		       contains(inventory_foreign_name(r, ns, sizeof ns), text);
 	snprintf(id, sizeof id, "%d", r->shm.st.shmid);
 	if (r->kind == INVENTORY_SYSV && (contains(key, text) || contains(id, text)))
 		return true;

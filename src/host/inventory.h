@@ -108,6 +108,11 @@ struct inventory_row {
 	size_t holder0, nholders;   /* its holders: holders[holder0 .. holder0 + nholders) of
 				     * the inventory, pid ascending; 0 before any scan */
 	bool orphan;                /* see INVENTORY_ORPHANS */
+	bool holders_unknown;       /* a scan found no holder, but could not read every
+				     * process (scan_hidden, as a user other than root):
+				     * held or not, nobody knows (a posix object, a
+				     * semaphore, or a sysv segment with nattch > 0);
+				     * never an orphan */
 	enum inventory_place place; /* posix and sem: removable by name only in
 				     * INVENTORY_IN_DEVSHM */
 	char owner[32];             /* user name of uid, or the uid */
@@ -230,12 +235,16 @@ enum {
 	INVENTORY_DEVSHM = 1u << 4,  /* /dev/shm: posix and sem objects, and its statvfs */
 	INVENTORY_ORPHANS = 1u << 5, /* flag orphans: a sysv segment with nattch 0, not dest,
 				      * whose creator is gone (a /proc read per such segment);
-				      * a posix object or semaphore that no process the scan
-				      * could read maps or holds open (known only after a
-				      * scan; see scan_hidden) */
+				      * a posix object or semaphore that no process maps or
+				      * holds open (known only after a scan that read every
+				      * process: see scan_hidden, holders_unknown) */
 	INVENTORY_ALL = INVENTORY_NAMES | INVENTORY_COMMAND | INVENTORY_LIMITS | INVENTORY_DEVSHM |
 			INVENTORY_ORPHANS,
 };
+
+/* The name a segment of another IPC namespace (r->ipcns) is shown by, in
+ * buf: "ipc:[NS] shmid ID", the namespace and its shmid there. */
+char *inventory_foreign_name(const struct inventory_row *r, char *buf, size_t len);
 
 /* Fill s (rows and max set by the caller; the rest zeroed before the first
  * call) with every object of the kinds flags ask for, joined with the last

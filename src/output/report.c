@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -141,9 +142,18 @@ static void put_secs(struct out *o, int64_t ns)
 		put(o, "%" PRId64 ".%03" PRId64, ns / NS_PER_SEC, ns % NS_PER_SEC / NS_PER_MS);
 }
 
+/* A rate (model_rate()), or null for none. */
+static void put_rate(struct out *o, double r)
+{
+	if (isnan(r))
+		put(o, "null");
+	else
+		put(o, "%.3f", r);
+}
+
 /* A version 3 record's counters: "counters":[{name, kind, unit, value,
- * changed, rate}], rate null for a gauge. */
-static void put_counters(struct out *o, const struct model_input *in)
+ * changed, rate}], rate null for a gauge or none. */
+static void put_counters(struct out *o, const struct view_model *m, const struct model_input *in)
 {
 	if (!in->v3 || !in->counters)
 		return;
@@ -156,10 +166,10 @@ static void put_counters(struct out *o, const struct model_input *in)
 		put_str(o, c->unit);
 		put(o, ",\"value\":%" PRIu64 ",\"changed\":", c->value);
 		put_secs(o, c->changed_wall_ns);
-		if (c->gauge)
-			put(o, ",\"rate\":null}");
-		else
-			put(o, ",\"rate\":%.3f}", spark_rate(c->spark, c->nspark));
+		double r = c->gauge ? (double)NAN : model_rate(m->health, in, c->spark, c->nspark);
+		put(o, ",\"rate\":");
+		put_rate(o, r);
+		put(o, "}");
 	}
 	put(o, "]");
 }
@@ -208,8 +218,9 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 		    s->resets, (int)s->writer_pid);
 		put(&o, ",\"writer_command\":");
 		put_str(&o, in->writer_comm);
-		put(&o, ",\"writer_alive\":%s,\"age\":%.3f,\"rate\":%.3f",
-		    in->writer_alive ? "true" : "false", (double)m->age_ns / 1e9, m->rate);
+		put(&o, ",\"writer_alive\":%s,\"age\":%.3f,\"rate\":",
+		    in->writer_alive ? "true" : "false", (double)m->age_ns / 1e9);
+		put_rate(&o, m->rate);
 		char ps[2] = { in->writer_pstate, '\0' }; /* its /proc state, when it looks stuck */
 		put(&o, ",\"writer_proc_state\":");
 		put_str(&o, in->writer_pstate ? ps : NULL);
@@ -221,7 +232,7 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 		    ",\"writer_proc_state\":null,\"busy\":null");
 	}
 	put_attached(&o, in);
-	put_counters(&o, in);
+	put_counters(&o, m, in);
 	put(&o, "}\n");
 	finish(&o);
 	return o.pos;

@@ -212,11 +212,12 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
 /* Is the row's orphan flag known?  A SysV segment's always (collect
  * decides); a POSIX object's or semaphore's only after a scan; memfd and
  * deleted objects are never orphans (they live only while held).  The
- * flag is the host layer's call: a scan that could not read every process
- * is said in the summary (s->scan_hidden), not second-guessed here. */
+ * flag is the host layer's call: an object whose holders a scan that
+ * could not read every process left unknown (holders_unknown) has none. */
 static bool orphan_known(const struct inventory *s, const struct inventory_row *r)
 {
-	return (r->kind != INVENTORY_POSIX && r->kind != INVENTORY_SEM) || s->scanned;
+	return !r->holders_unknown &&
+	       ((r->kind != INVENTORY_POSIX && r->kind != INVENTORY_SEM) || s->scanned);
 }
 
 /* The text of one cell, in buf or a constant; NULL for no value (null in
@@ -231,14 +232,22 @@ static const char *cell(const struct inventory *s, const struct inventory_row *r
 	bool sysv = r->kind == INVENTORY_SYSV;
 	int64_t t;
 	uint64_t bytes;
+	if (sysv && r->ipcns) /* another IPC namespace's: what only its holders' maps show */
+		switch (col) {
+		case C_NAME: return inventory_foreign_name(r, buf, len);
+		case C_STATUS: return "other ns";
+		case C_KEY:
+		case C_KIND:
+		case C_SIZE:
+		case C_NATTCH:
+		case C_HOLDERS:
+		case C_ORPHAN:
+		case C_IPCNS: break;
+		default: return NULL; /* its shmid is that namespace's: not an ID here */
+		}
 	switch (col) {
 	case C_KIND: return inventory_kind_name(r->kind);
-	case C_NAME:
-		if (sysv && r->ipcns) { /* a segment of another IPC namespace: which */
-			snprintf(buf, len, "ipc:[%" PRIu64 "]", r->ipcns);
-			return buf;
-		}
-		return sysv ? NULL : r->name;
+	case C_NAME: return sysv ? NULL : r->name;
 	case C_IPCNS:
 		if (!r->ipcns)
 			return NULL;
@@ -264,11 +273,15 @@ static const char *cell(const struct inventory *s, const struct inventory_row *r
 		bytes = r->swap;
 		goto size;
 	case C_HOLDERS:
+		if (r->holders_unknown) /* not a count: unknown */
+			return json ? NULL : "?";
 		if (!s->scanned)
 			return NULL;
 		snprintf(buf, len, "%zu", r->nholders);
 		return buf;
 	case C_ORPHAN:
+		if (r->holders_unknown)
+			return json ? NULL : "?";
 		if (!orphan_known(s, r))
 			return NULL;
 		return r->orphan ? "yes" : "no";
@@ -434,10 +447,11 @@ static void json_value(FILE *out, int col, const char *v)
 		free(buf);
 }
 
-/* The row's holders, as a JSON array of objects on one line. */
+/* The row's holders, as a JSON array of objects on one line; null before
+ * a scan, or when it left them unknown. */
 static void json_holders(FILE *out, const struct inventory *s, const struct inventory_row *r)
 {
-	if (!s->scanned) {
+	if (!s->scanned || r->holders_unknown) {
 		fputs("null", out);
 		return;
 	}
@@ -583,7 +597,7 @@ static bool object_value(const struct inventory *s, const struct inventory_row *
 	switch (v) {
 	case OV_BYTES: *u = r->size; return true;
 	case OV_RESIDENT: *u = r->resident; return r->have_resident;
-	case OV_HOLDERS: *u = r->nholders; return s->scanned;
+	case OV_HOLDERS: *u = r->nholders; return s->scanned && !r->holders_unknown;
 	case OV_ORPHAN: *u = r->orphan; return orphan_known(s, r);
 	}
 	return false;

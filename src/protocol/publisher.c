@@ -789,6 +789,14 @@ int64_t publisher_step_now(shmtop_publisher *p)
 	return r;
 }
 
+int64_t publisher_next_due(shmtop_publisher *p)
+{
+	pthread_mutex_lock(&p->mu);
+	int64_t due = p->next_due;
+	pthread_mutex_unlock(&p->mu);
+	return due;
+}
+
 void publisher_wait(shmtop_publisher *p, int64_t ns)
 {
 	pthread_mutex_lock(&p->mu);

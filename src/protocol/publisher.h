@@ -24,6 +24,10 @@ uint64_t publisher_reset_taken(shmtop_publisher *p, unsigned slot);
  * publishes each count, as its version 2 record did). */
 int64_t publisher_step_now(shmtop_publisher *p);
 
+/* CLOCK_MONOTONIC time of the next due step (the next history sample while
+ * running), whatever shmtop_step() returned as the time to wait. */
+int64_t publisher_next_due(shmtop_publisher *p);
+
 /* Sleep up to ns, or until a viewer sends a command (the control segment's
  * futex), or a signal arrives. */
 void publisher_wait(shmtop_publisher *p, int64_t ns);

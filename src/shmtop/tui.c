@@ -173,9 +173,10 @@ static void render(struct tui *t)
 	if (t->waiting && monitor_acked(t->mon, t->ticket)) {
 		t->waiting = false;
 		char said[sizeof t->notice];
-		notice(t, model_command_notice_for(t->pending,
-						   monitor_refused(t->mon, t->ticket, t->pending),
-						   &t->in, said, sizeof said));
+		bool refused = monitor_refused(t->mon, t->ticket, t->pending);
+		if (refused)
+			events_log_sent(&t->log, t->pending, true);
+		notice(t, model_command_notice_for(t->pending, refused, &t->in, said, sizeof said));
 	}
 	if (t->obj) {
 		render_object(t);
@@ -242,6 +243,7 @@ static void command(struct tui *t, enum shmtop_command cmd, const char *asked)
 		notice(t, "controls disabled: no control segment");
 		return;
 	}
+	events_log_sent(&t->log, cmd, false);
 	t->pending = cmd;
 	t->waiting = true;
 	t->ack_polls = ACK_POLLS;

@@ -11,7 +11,10 @@
  *
  * Either way the loop also steps at least every OWNER_CHECK_NS, as the
  * version 2 writer beat: a segment removed under it or a lock lost is found
- * within a quarter of a second, whatever the interval.
+ * within a quarter of a second, whatever the interval.  The count's due
+ * time is the publisher's next due step, checked on every wake-up (that
+ * beat, a command, the 50 ms poll while a predecessor's control segment is
+ * held), so that it grows once per interval whatever woke the loop.
  */
 #include "counting.h"
 
@@ -135,7 +138,9 @@ static int run_count(counting *c, const _Atomic int *stop)
 		int64_t wait = shmtop_step(c->p);
 		if (wait < 0)
 			return lost(c);
-		int64_t due = clock_mono_ns() + wait; /* the step after is due by then */
+		/* not now + wait: that is shorter while a predecessor's control
+		 * is held, and a wake-up before it is no interval */
+		int64_t due = publisher_next_due(c->p);
 		if (flat_out || wait > OWNER_CHECK_NS)
 			wait = OWNER_CHECK_NS; /* paused, or a long interval: a command wakes it */
 		publisher_wait(c->p, wait);

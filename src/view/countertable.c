@@ -18,21 +18,22 @@
 #define VALUE_MIN 5 /* "VALUE" */
 #define GAP 2       /* cells between columns */
 
-/* The rate shown for c: its estimate (spark_rate()), or the rate kept
- * while the estimate is within COUNTERTABLE_RATE_BAND of it; a stop (0) is
- * always shown. */
+/* The rate shown for c: the model's (c->rate), or the rate kept while
+ * that is within COUNTERTABLE_RATE_BAND of it; a stop (0) and none (NAN)
+ * are always shown. */
 static double rate_of(const struct countertable_in *c)
 {
-	double r = spark_rate(c->hist, c->nhist), k = c->kept ? c->kept->rate : -1;
+	double r = c->rate, k = c->kept ? c->kept->rate : -1;
 	if (k > 0 && r > 0 && fabs(r - k) <= COUNTERTABLE_RATE_BAND * k)
 		return k;
 	return r;
 }
 
-/* The rate's text: "-" for a gauge, else format_rate() of rate_of(). */
+/* The rate's text: "-" for a gauge or none, else format_rate() of
+ * rate_of(). */
 static char *rate_text(const struct countertable_in *c, char *buf, size_t len)
 {
-	if (c->gauge)
+	if (c->gauge || isnan(c->rate))
 		snprintf(buf, len, "-");
 	else
 		format_rate(rate_of(c), buf, len);
@@ -159,7 +160,7 @@ char *countertable_row(const struct countertable_cols *cols, const struct counte
 	snprintf(value, sizeof value, "%" PRIu64, c->value);
 	rate_text(c, rate, sizeof rate);
 	if (c->kept)
-		c->kept->rate = c->gauge ? -1 : rate_of(c);
+		c->kept->rate = c->gauge || isnan(c->rate) ? -1 : rate_of(c);
 	cell(buf, len, &at, c->name, cols->name, false);
 	cell(buf, len, &at, value, cols->value, true);
 	cell(buf, len, &at, rate, cols->rate, true);

@@ -28,6 +28,7 @@ struct countertable_in {
 	size_t nhist;
 	uint64_t first; /* the sample number of hist[0] (the sparkline sweeps by it) */
 	struct countertable_kept *kept; /* from the row drawn last time, and stored; NULL: none */
+	double rate; /* model_rate()'s, per second; NAN: none (no recent sample) */
 };
 
 /* What a row keeps from one frame to the next, so that it changes no more
@@ -68,10 +69,10 @@ void countertable_columns(int width, const struct countertable_in *c, size_t n,
 char *countertable_header(const struct countertable_cols *cols, char *buf, size_t len);
 
 /* Counter c as a row: the value in full digits, the rate over its recent
- * history ("-" for a gauge; the one kept in c->kept while within the band), the sparkline of its
- * values (or rates, mode) in UTF-8 blocks or ASCII, sweeping (spark_sweep()): a new sample changes
- * two of its cells, so a screen of counters that change every second sends
- * little.  Pure but for the locale. */
+ * history, c->rate ("-" for a gauge or none; the one kept in c->kept while within
+ * the band), the sparkline of its values (or rates, mode) in UTF-8 blocks or ASCII, sweeping
+ * (spark_sweep()): a new sample changes two of its cells, so a screen of counters that change every
+ * second sends little.  Pure but for the locale. */
 char *countertable_row(const struct countertable_cols *cols, const struct countertable_in *c,
 		       enum spark_mode mode, bool utf8, char *buf, size_t len);
 

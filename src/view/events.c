@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "control.h"
 #include "escape.h"
 #include "format.h"
 #include "shmtop/record.h"
@@ -110,7 +111,9 @@ static void add(struct diff *d, enum event_kind kind, pid_t pid, uint64_t n, con
 static void add_by(struct diff *d, enum event_kind kind, uint64_t n, const char *what)
 {
 	const struct events_obs *c = d->cur;
-	if (c->have_sender && c->last_pid > 0) {
+	if (c->by_self & 1u << kind) {
+		add(d, kind, 0, n, "%s by this viewer", what);
+	} else if (c->have_sender && c->last_pid > 0) {
 		add(d, kind, c->last_pid, n, "%s by pid %d (uid %u)", what, (int)c->last_pid,
 		    (unsigned)c->last_uid);
 		struct event *e = &d->ring->ev[(d->ring->next - 1) % EVENTS_MAX];
@@ -358,11 +361,32 @@ void events_observe(const struct model_input *in, struct events_obs *out)
 	}
 }
 
+/* The event kind of command cmd. */
+static enum event_kind command_kind(int cmd)
+{
+	switch (cmd) {
+	case SHMTOP_CMD_PAUSE: return EVENT_PAUSE;
+	case SHMTOP_CMD_RESUME: return EVENT_RESUME;
+	default: return EVENT_RESET;
+	}
+}
+
+void events_log_sent(struct events_log *lg, int cmd, bool refused)
+{
+	if (refused)
+		lg->sent &= ~(1u << command_kind(cmd));
+	else
+		lg->sent |= 1u << command_kind(cmd);
+}
+
 size_t events_log_update(struct events_log *lg, const struct model_input *in, int64_t wall_ns)
 {
 	struct events_obs cur;
 	events_observe(in, &cur);
+	cur.by_self = lg->sent;
 	size_t n = lg->have_prev ? events_diff(&lg->prev, &cur, wall_ns, &lg->ring) : 0;
+	for (size_t i = 0; i < n; i++) /* each sent command is logged once */
+		lg->sent &= ~(1u << lg->ring.ev[(lg->ring.next - 1 - i) % EVENTS_MAX].kind);
 	lg->prev = cur;
 	lg->have_prev = true;
 	return n;

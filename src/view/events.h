@@ -56,6 +56,8 @@ struct events_obs {
 	bool have_sender;  /* the control segment's last sender is known */
 	pid_t last_pid;
 	uid_t last_uid;
+	unsigned by_self; /* 1u << EVENT_PAUSE, _RESUME, _RESET: sent by this viewer and
+			   * not yet seen applied (events_log_sent()) */
 };
 
 enum event_kind {
@@ -119,9 +121,15 @@ struct events_log {
 	struct events_ring ring;
 	struct events_obs prev;
 	bool have_prev;
+	unsigned sent; /* by_self of the next observation */
 };
 
 void events_log_init(struct events_log *lg);
+
+/* This viewer sent cmd (SHMTOP_CMD_PAUSE, _RESUME or _RESET; control.h):
+ * the next such event seen is logged "by this viewer".  With refused (the
+ * program refused it), that is forgotten. */
+void events_log_sent(struct events_log *lg, int cmd, bool refused);
 
 /* The observation a model input (as monitor_input() fills it) amounts to. */
 void events_observe(const struct model_input *in, struct events_obs *out);

@@ -264,13 +264,17 @@ char *listview_row(const struct listview_cols *c, const struct inventory *s,
 		snprintf(lpid, sizeof lpid, "%d", (int)st->lpid);
 		format_status(st->dest, st->locked, status, sizeof status);
 		snprintf(cmd, sizeof cmd, "%s", r->command[0] ? r->command : "-");
-		if (r->ipcns) { /* another IPC namespace's, seen in its holders' maps */
+		if (r->ipcns) { /* another IPC namespace's, seen in its holders' maps:
+				 * its shmid, creator and mode are that namespace's */
+			id[0] = cpid[0] = lpid[0] = '\0';
 			snprintf(status, sizeof status, "other ns");
-			snprintf(cmd, sizeof cmd, "ipc:[%" PRIu64 "]", r->ipcns);
+			inventory_foreign_name(r, cmd, sizeof cmd);
 		}
 	} else {
 		id[0] = '\0';
-		if (known)
+		if (known && r->holders_unknown)
+			snprintf(nattch, sizeof nattch, "?");
+		else if (known)
 			snprintf(nattch, sizeof nattch, "%zu", nh);
 		else
 			snprintf(nattch, sizeof nattch, "-");
@@ -303,8 +307,9 @@ char *listview_row(const struct listview_cols *c, const struct inventory *s,
 		[LISTVIEW_KEY] = sysv ? format_key(st->key, key, sizeof key) : r->name,
 		[LISTVIEW_SHMID] = id,
 		[LISTVIEW_KIND] = inventory_kind_name(r->kind),
-		[LISTVIEW_OWNER] = r->owner,
-		[LISTVIEW_PERMS] = format_perms(r->mode, perms, sizeof perms),
+		[LISTVIEW_OWNER] = sysv && r->ipcns ? "" : r->owner,
+		[LISTVIEW_PERMS] =
+		    sysv && r->ipcns ? "" : format_perms(r->mode, perms, sizeof perms),
 		[LISTVIEW_SIZE] = format_size(r->size, size, sizeof size),
 		[LISTVIEW_RSS] = rss,
 		[LISTVIEW_SWAP] = swap,

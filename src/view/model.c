@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -391,6 +392,24 @@ static void footer_of(struct view_model *m, const struct model_input *in)
 		 select, control, history, in->delay_tenths / 10, in->delay_tenths % 10);
 }
 
+double model_rate(enum model_health health, const struct model_input *in,
+		  const struct shmtop_sample *h, size_t n)
+{
+	if (health != HEALTH_RUNNING || !in->snap)
+		return 0.0;
+	/* the record's period, bounded: the window's start cannot overflow */
+	int64_t period = in->snap->interval_ns, day = 86400 * NS_PER_SEC;
+	period = period > 0 ? (period < day ? period : day) : 0;
+	int64_t since =
+	    clock_diff_ns(in->now_mono, MODEL_STALL_NS + (SPARK_RATE_WINDOW + 1) * period);
+	size_t from = n;
+	while (from > 0 && h[from - 1].mono_ns >= since)
+		from--;
+	if (n - from < 2)
+		return NAN;
+	return spark_rate(h + from, n - from);
+}
+
 void model_build(struct view_model *m, const struct model_input *in)
 {
 	char kb[16], a[24], b[24];
@@ -412,13 +431,16 @@ void model_build(struct view_model *m, const struct model_input *in)
 	if (in->snap) {
 		m->have_value = true;
 		snprintf(m->value, sizeof m->value, "%" PRIu64, in->snap->count);
-		m->rate = m->health == HEALTH_RUNNING ? spark_rate(in->hist, in->nhist) : 0.0;
+		m->rate = model_rate(m->health, in, in->hist, in->nhist);
 		m->age_ns = clock_diff_ns(in->now_mono, in->snap->mono_ns);
 		if (m->age_ns < 0)
 			m->age_ns = 0;
+		if (isnan(m->rate))
+			snprintf(a, sizeof a, "-");
+		else
+			format_rate(m->rate, a, sizeof a);
 		snprintf(m->details, sizeof m->details, "rate %s  changed %s ago  resets %" PRIu64,
-			 format_rate(m->rate, a, sizeof a), format_age(m->age_ns, b, sizeof b),
-			 in->snap->resets);
+			 a, format_age(m->age_ns, b, sizeof b), in->snap->resets);
 	}
 	if (in->v3 && in->ncounters > 1 && in->selected < in->ncounters) {
 		m->ncounters = in->ncounters;
@@ -487,10 +509,12 @@ int model_table_want(const struct model_input *in)
 	return (int)n + 2;
 }
 
-/* Counter c as the table takes it. */
-static struct countertable_in table_in(const struct model_counter *c)
+/* Counter c as the table takes it, with its rate in the record's health. */
+static struct countertable_in table_in(enum model_health health, const struct model_input *in,
+				       const struct model_counter *c)
 {
-	return (struct countertable_in){ .name = c->name,
+	return (struct countertable_in){ .rate = model_rate(health, in, c->spark, c->nspark),
+					 .name = c->name,
 					 .unit = c->unit,
 					 .gauge = c->gauge,
 					 .value = c->value,
@@ -529,7 +553,7 @@ void model_table_kept(struct view_model *m, const struct model_input *in, int wi
 	if (prev && prev->table_mode != in->spark_mode)
 		prev = NULL; /* another series */
 	for (size_t i = 0; i < show; i++) {
-		c[i] = table_in(&in->counters[first + i]);
+		c[i] = table_in(m->health, in, &in->counters[first + i]);
 		/* what counter first + i's row kept, if prev drew it */
 		size_t j = first + i - (prev ? prev->table_first : 0);
 		bool had = prev && first + i >= prev->table_first && j < prev->table_rows;

@@ -140,7 +140,7 @@ struct view_model {
 	bool have_value;
 	char value[24];         /* the count, digits only */
 	char details[96];       /* "rate 1.00/s  changed 0.3s ago  resets 0" */
-	double rate;            /* per second, from the history */
+	double rate;            /* model_rate() of the history; NAN: none */
 	int64_t age_ns;         /* since the count last changed */
 	char writer[160];       /* "writer pid 42 (shmwriter) alive, running, every 1s" */
 	char writer_short[112]; /* the same without the command, for narrow screens */
@@ -183,6 +183,17 @@ struct view_model {
 	struct countertable_kept table_kept[MODEL_TABLE_ROWS]; /* each row's */
 	char table[MODEL_TABLE_ROWS][MODEL_TABLE_COLS];
 };
+
+/* The one rate every output shows (the heading, the counters table, -b,
+ * --json's rate and counters[].rate) for samples h (n, oldest first) of
+ * the record in describes, whose health is health: the change per second
+ * over the recent window (spark_rate() of the samples of the last
+ * SPARK_RATE_WINDOW + 1 periods and MODEL_STALL_NS), so 0 once the values
+ * stop (paused, stalled, stopped, dead, or none), and NAN (none: "-" on
+ * screen, null in JSON) while running with fewer than two samples in that
+ * window.  Pure. */
+double model_rate(enum model_health health, const struct model_input *in,
+		  const struct shmtop_sample *h, size_t n);
 
 /* Build m from in.  Pure, apart from reading the local time zone. */
 void model_build(struct view_model *m, const struct model_input *in);

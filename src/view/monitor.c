@@ -467,7 +467,7 @@ static void read_record(monitor *m)
 	read_record2(m);
 }
 
-void monitor_poll(monitor *m)
+static void poll_segment(monitor *m)
 {
 	for (int pass = 0; pass < 2; pass++) {
 		if (m->seg.shmid < 0 && find_segment(m) < 0)
@@ -496,6 +496,16 @@ void monitor_poll(monitor *m)
 			scan_attached(m);
 		return;
 	}
+}
+
+void monitor_poll(monitor *m)
+{
+	poll_segment(m);
+	/* the last record's writer, whatever became of the segment: one that
+	 * exited after its segment was removed is shown dead, not running */
+	if (m->have_snap)
+		m->writer_alive =
+		    proc_watch_alive(&m->watch, m->snap.writer_pid, m->snap.writer_start);
 }
 
 void monitor_input(const monitor *m, struct model_input *in)
