@@ -662,6 +662,7 @@ static int teardown_victim(void **state)
 	snprintf(p, sizeof p, "%s/secret", sub_dir);
 	unlink(p);
 	snprintf(p, sizeof p, "%s/secret", link_path); /* a swapped pair */
+	unlink(p);
 	rmdir(sub_dir);
 	unlink(sub_dir);
 	rmdir(link_path);
