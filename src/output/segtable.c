@@ -57,6 +57,7 @@ enum column {
 	C_HOLDERS,
 	C_ORPHAN,
 	C_IPCNS,
+	C_NSID,
 	C_COUNT,
 	C_STATE,
 	C_RESETS,
@@ -100,6 +101,7 @@ static const struct {
 	[C_HOLDERS] = { "HOLDERS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_ORPHAN] = { "ORPHAN", 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
 	[C_IPCNS] = { "IPCNS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[C_NSID] = { "NSID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_COUNT] = { "COUNT", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[C_STATE] = { "STATE", 1, 0, SCOLS_JSON_STRING },
 	[C_RESETS] = { "RESETS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
@@ -243,6 +245,7 @@ static const char *cell(const struct inventory *s, const struct inventory_row *r
 		case C_HOLDERS:
 		case C_ORPHAN:
 		case C_IPCNS: break;
+		case C_NSID: snprintf(buf, len, "%d", r->shm.st.shmid); return buf;
 		default: return NULL; /* its shmid is that namespace's: not an ID here */
 		}
 	switch (col) {
