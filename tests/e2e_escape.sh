@@ -38,6 +38,7 @@ PREFIX = os.environ["PREFIX"].encode()
 # class -> the bytes of a /dev/shm name (PREFIX + class + "-" + these)
 NAMES = {
     "c0": b"\x1b]0;PWNED\x07\x1b[2J",
+    "c0end": b"a\x1c\x1d\x1e\x1fb",  # the last C0 bytes; splitlines() splits on three
     "osc52": b"\x1b]52;c;UFdORUQ=\x07",
     "del": b"x\x7fy",
     "c1byte": b"\x9b31m",
@@ -54,6 +55,7 @@ NAMES = {
 # the escaped text each shows (src/util/escape.h), in a UTF-8 locale
 SHOWN = {
     "c0": rb"\x1b]0;PWNED\x07\x1b[2J",
+    "c0end": rb"a\x1c\x1d\x1e\x1fb",
     "osc52": rb"\x1b]52;c;UFdORUQ=\x07",
     "del": rb"x\x7fy",
     "c1byte": rb"\x9b31m",
