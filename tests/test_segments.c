@@ -542,7 +542,8 @@ static void test_kinds_text(void **state)
 	t = capture(table_fn, &snap);
 	assert_int_equal(rows_of(t, "memfd"), 1);
 	assert_int_equal(lines_with(t, "\n0x"), 0);
-	assert_non_null(strstr(t, "; 1 of 8 match \"b\\\\c\\nd\"\n")); /* the user's text, one line */
+	assert_non_null(
+	    strstr(t, "; 1 of 8 match \"b\\\\c\\nd\"\n")); /* the user's text, one line */
 	free(t);
 	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "nothing-such" };
 	t = capture(table_fn, &snap);

@@ -40,7 +40,8 @@ struct segtable_output {
 /* Column i's name ("KEY", "ID", ..., "WRITER_ALIVE"), or NULL past the
  * last: lsipc's shared-memory columns, then shmtop's (MODE, KIND, NAME,
  * RSS, SWAP, HOLDERS, ORPHAN, IPCNS and NSID (a SysV segment of another IPC
- * namespace: that namespace, and its shmid there), COUNT, STATE, RESETS, WRITER_PID, WRITER_ALIVE). */
+ * namespace: that namespace, and its shmid there), COUNT, STATE, RESETS, WRITER_PID, WRITER_ALIVE).
+ */
 const char *segtable_column_name(size_t i);
 
 /* Parse an -o list (names in any case, comma-separated; a leading '+' adds
