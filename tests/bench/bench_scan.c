@@ -16,7 +16,11 @@
  *     shared host other work only ever adds time), the largest RSS;
  *   - the floor: the helper's /proc/PID/maps read whole, 128 KiB at a time
  *     as cat reads it, the best of --runs reads; and every process's maps
- *     read whole, the scan's whole floor, beside it;
+ *     read whole, the scan's whole floor, beside it; and the kernel's cost
+ *     of every fact the scan needs as root: the maps read whole, then an
+ *     fstatat() of /proc/PID/map_files/START-END for each memfd mapping
+ *     (its size and resident bytes: nothing else gives them for a memfd
+ *     that is only mapped);
  *   - inventory_scan() alone, in this process: the part of shmtop's time
  *     that reads /proc (the rest is the collect, the sort and the table).
  * Then the targets of issue 21: twice the mappings cost at most 2.2 times
@@ -42,6 +46,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -171,6 +176,36 @@ static double floor_ms(pid_t pid)
 	return (double)(bench_now() - t0) / 1e6;
 }
 
+/* Wall ms of reading pid's maps whole and statting each memfd mapping's
+ * map_files entry, as the scan must for the object's size and blocks, or
+ * -1. */
+static double floor_stat_ms(pid_t pid)
+{
+	char path[48];
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	int64_t t0 = bench_now();
+	int pfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	FILE *in = pfd < 0 ? NULL : fdopen(openat(pfd, "maps", O_RDONLY | O_CLOEXEC), "r");
+	int mfd = pfd < 0 ? -1 : openat(pfd, "map_files", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	bool ok = in && mfd >= 0;
+	char line[512], name[48];
+	struct stat st;
+	while (ok && fgets(line, sizeof line, in)) {
+		unsigned long long start, end;
+		if (strstr(line, "/memfd:") && sscanf(line, "%llx-%llx", &start, &end) == 2) {
+			snprintf(name, sizeof name, "%llx-%llx", start, end);
+			ok = fstatat(mfd, name, &st, 0) == 0;
+		}
+	}
+	if (in)
+		fclose(in);
+	if (mfd >= 0)
+		close(mfd);
+	if (pfd >= 0)
+		close(pfd);
+	return ok ? (double)(bench_now() - t0) / 1e6 : -1;
+}
+
 /* Wall ms of one inventory_scan() in this process (every process's maps
  * and fds), or -1. */
 static double scan_ms(void)
@@ -248,6 +283,7 @@ struct size_row {
 	uint32_t mappings;
 	struct run best;         /* best wall and CPU, largest RSS */
 	double floor, floor_all; /* ms */
+	double floor_stat;       /* ms: the maps and a map_files stat per memfd */
 	double scan;             /* ms: inventory_scan() alone, here */
 	bool ok;
 };
@@ -268,8 +304,8 @@ static int measure(const struct helper *h, uint32_t want, struct size_row *s)
 		return -1;
 	}
 	for (int i = 0; i < runs; i++) {
-		double f = floor_ms(h->pid), fa = floor_ms(0);
-		if (f < 0) {
+		double f = floor_ms(h->pid), fa = floor_ms(0), fs = floor_stat_ms(h->pid);
+		if (f < 0 || fs < 0) {
 			printf("   FAILED: cannot read /proc/%d/maps\n", (int)h->pid);
 			return -1;
 		}
@@ -277,6 +313,8 @@ static int measure(const struct helper *h, uint32_t want, struct size_row *s)
 			s->floor = f;
 		if (i == 0 || fa < s->floor_all)
 			s->floor_all = fa;
+		if (i == 0 || fs < s->floor_stat)
+			s->floor_stat = fs;
 		double sc = scan_ms();
 		if (sc < 0) {
 			printf("   FAILED: inventory_scan(): %s\n", strerror(errno));
@@ -376,6 +414,13 @@ int main(int argc, char **argv)
 	    "   inventory_scan() alone at %u: %.2fx the maps floor, %.2fx every process's maps\n",
 	    rows[1].mappings, rows[1].floor > 0 ? rows[1].scan / rows[1].floor : 0,
 	    rows[1].floor_all > 0 ? rows[1].scan / rows[1].floor_all : 0);
+	for (int i = 0; i < 2; i++)
+		printf("   at %u: the maps and a map_files stat per memfd take %.1f ms (%.1fx the "
+		       "maps alone); shmtop's CPU is %.2fx that, inventory_scan() %.2fx\n",
+		       rows[i].mappings, rows[i].floor_stat,
+		       rows[i].floor > 0 ? rows[i].floor_stat / rows[i].floor : 0,
+		       rows[i].floor_stat > 0 ? rows[i].best.cpu / rows[i].floor_stat : 0,
+		       rows[i].floor_stat > 0 ? rows[i].scan / rows[i].floor_stat : 0);
 	printf("   check: shmtop listed exactly the helper's memfds at both sizes\n");
 	return 0;
 }
