@@ -42,7 +42,7 @@ static void three(void)
 						123456789,   rising, 20,
 						0,           NULL,   spark_rate(rising, 20) };
 	counters[2] =
-	    (struct countertable_in){ "connections", "", true, 7, level, 20, 0, NULL, NAN };
+	    (struct countertable_in){ "connections", "", true, 7, level, 20, 0, NULL, (double)NAN };
 }
 
 static void test_columns(void **state)
@@ -126,7 +126,7 @@ static void test_rows(void **state)
 	countertable_row(&c, &counters[0], SPARK_VALUE, true, buf, sizeof buf);
 	assert_non_null(strstr(buf, "\xe2\x96\x86")); /* ▆, the newest of 105..119 */
 	/* no history yet: no rate (the model's NAN), no sparkline glyphs */
-	struct countertable_in fresh = { "fresh", "", false, 0, NULL, 0, 0, NULL, NAN };
+	struct countertable_in fresh = { "fresh", "", false, 0, NULL, 0, 0, NULL, (double)NAN };
 	assert_string_equal(countertable_row(&c, &fresh, SPARK_VALUE, false, buf, sizeof buf),
 			    "fresh                0        -");
 	fresh.rate = 0; /* stopped */

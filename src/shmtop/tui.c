@@ -175,8 +175,9 @@ static void render(struct tui *t)
 		char said[sizeof t->notice];
 		bool refused = monitor_refused(t->mon, t->ticket, t->pending);
 		if (refused)
-			events_log_sent(&t->log, t->pending, true);
-		notice(t, model_command_notice_for(t->pending, refused, &t->in, said, sizeof said));
+			events_log_sent(&t->log, (int)t->pending, true);
+		notice(t, model_command_notice_for((int)t->pending, refused, &t->in, said,
+						   sizeof said));
 	}
 	if (t->obj) {
 		render_object(t);
@@ -243,7 +244,7 @@ static void command(struct tui *t, enum shmtop_command cmd, const char *asked)
 		notice(t, "controls disabled: no control segment");
 		return;
 	}
-	events_log_sent(&t->log, cmd, false);
+	events_log_sent(&t->log, (int)cmd, false);
 	t->pending = cmd;
 	t->waiting = true;
 	t->ack_polls = ACK_POLLS;

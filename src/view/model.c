@@ -406,7 +406,7 @@ double model_rate(enum model_health health, const struct model_input *in,
 	while (from > 0 && h[from - 1].mono_ns >= since)
 		from--;
 	if (n - from < 2)
-		return NAN;
+		return (double)NAN;
 	return spark_rate(h + from, n - from);
 }
 

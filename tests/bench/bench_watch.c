@@ -226,8 +226,9 @@ static double median(int nrounds, int i, size_t field, bool ratio)
 	int n = 0;
 	for (int r = 0; r < nrounds; r++) {
 		const struct row *x = &rows[r][i], *h = &rows[r][HTOP];
-		double xv = *(const double *)((const char *)x + field);
-		double hv = *(const double *)((const char *)h + field);
+		double xv, hv;
+		memcpy(&xv, (const char *)x + field, sizeof xv);
+		memcpy(&hv, (const char *)h + field, sizeof hv);
 		if (!x->ran || (ratio && (!h->ran || hv <= 0)))
 			continue;
 		v[n++] = ratio ? xv / hv : xv;
