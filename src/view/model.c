@@ -320,13 +320,15 @@ static void procs_of(struct view_model *m, const struct model_input *in)
 		/* the viewer's own line says so before its command, which a
 		 * narrow screen cuts */
 		bool me = in->self_pid > 0 && p->pid == in->self_pid;
-		char user[11], cmd[72];
+		char user[11];
 		escape_text(p->user, strlen(p->user), ESCAPE_LOCALE, 10, user, sizeof user);
-		/* a long command is cut, at a whole character or escape */
-		escape_text(p->command, strlen(p->command), ESCAPE_LOCALE, 71, cmd, sizeof cmd);
-		int cut = snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10s %-5s %s%s",
-				   (int)p->pid, user, map, me ? MODEL_SELF_MARK " " : "", cmd);
-		(void)cut;
+		int n = snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10s %-5s %s", (int)p->pid,
+				 user, map, me ? MODEL_SELF_MARK " " : "");
+		/* a long command is cut to the line, at a whole character or escape */
+		if (n > 0 && (size_t)n < sizeof m->procs[i])
+			escape_text(p->command, strlen(p->command), ESCAPE_LOCALE,
+				    (int)sizeof m->procs[i], m->procs[i] + n,
+				    sizeof m->procs[i] - (size_t)n);
 	}
 }
 
