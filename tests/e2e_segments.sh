@@ -245,10 +245,9 @@ PY
 fi
 
 # 4. The figure: read 1,000 segments (ours, 1000 more, removed after).
-for i in $(seq 1 1000); do
-	id=$("$SHMSEG" create 0 64 0600) || { fail "create extra $i"; break; }
-	EXTRA+=("$id")
-done
+"$SHMSEG" create 0 64 0600 1000 >"$TMP/extra" || fail "create the 1000 extra"
+mapfile -t EXTRA <"$TMP/extra" # what was made, for the cleanup, whatever failed
+[ ${#EXTRA[@]} -eq 1000 ] || fail "made ${#EXTRA[@]} of the 1000 extra"
 "$SHMSEG" time 200
 "$SHMSEG" check | tail -1
 [ ${#EXTRA[@]} -eq 0 ] || ipcrm $(printf -- '-m %s ' "${EXTRA[@]}")

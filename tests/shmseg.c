@@ -4,7 +4,9 @@
  * every state, holds them attached, and prints shmtop's own views of them
  * in the formats of the tools they are checked against.
  *
- *   shmseg create KEY SIZE MODE   make a segment (IPC_EXCL); prints its shmid
+ *   shmseg create KEY SIZE MODE [N]
+ *                                 make a segment (IPC_EXCL), or N of key 0
+ *                                 (IPC_PRIVATE): prints each shmid
  *   shmseg lock ID                SHM_LOCK it (root)
  *   shmseg rm ID                  IPC_RMID it
  *   shmseg hold ID ro|rw          attach it, print "ready", wait for a signal
@@ -85,14 +87,18 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	const char *cmd = argv[1];
-	if (!strcmp(cmd, "create") && argc == 5) {
-		int id = shmget((key_t)num(argv[2]), (size_t)num(argv[3]),
-				IPC_CREAT | IPC_EXCL | (int)num(argv[4]));
-		if (id < 0) {
-			perror("shmseg: shmget");
-			return 1;
+	if (!strcmp(cmd, "create") && (argc == 5 || argc == 6)) {
+		/* N at once: one process, not N (a sanitizer build starts slowly) */
+		long n = argc == 6 ? num(argv[5]) : 1;
+		for (long i = 0; i < n; i++) {
+			int id = shmget((key_t)num(argv[2]), (size_t)num(argv[3]),
+					IPC_CREAT | IPC_EXCL | (int)num(argv[4]));
+			if (id < 0) {
+				perror("shmseg: shmget");
+				return 1;
+			}
+			printf("%d\n", id);
 		}
-		printf("%d\n", id);
 		return 0;
 	}
 	if (!strcmp(cmd, "lock") && argc == 3) {
