@@ -178,15 +178,14 @@ static bool scan_partial(const struct inventory *s)
 }
 
 static bool orphan(const struct inventory *s, struct creator *cache, const struct inventory_row *r,
-		   int64_t btime)
+		   int64_t btime, bool partial)
 {
 	switch (r->kind) {
 	case INVENTORY_SYSV:
 		return r->shm.st.nattch == 0 && !r->shm.st.dest &&
 		       creator_gone(cache, &r->shm.st, btime);
 	case INVENTORY_POSIX:
-	case INVENTORY_SEM:
-		return s->scanned && !s->scan_dropped && r->nholders == 0 && !scan_partial(s);
+	case INVENTORY_SEM: return s->scanned && !s->scan_dropped && r->nholders == 0 && !partial;
 	case INVENTORY_MEMFD:
 	case INVENTORY_DELETED:
 	case INVENTORY_NKINDS: break;
@@ -241,6 +240,7 @@ struct build {
 	bool *used;     /* the scan's pairs joined to a row so far */
 	size_t maxhold; /* room in s->holders */
 	bool failed;    /* out of memory */
+	bool partial;   /* scan_partial(), asked once a collect (a system call) */
 	struct creator creators[CREATORS];
 };
 
@@ -273,8 +273,8 @@ static void join(struct build *b, struct inventory_row *r, size_t at, size_t cou
 static void add(struct build *b, struct inventory_row *r)
 {
 	struct inventory *s = b->s;
-	r->orphan = b->flags & INVENTORY_ORPHANS && orphan(s, b->creators, r, b->btime);
-	r->holders_unknown = scan_partial(s) && r->nholders == 0 &&
+	r->orphan = b->flags & INVENTORY_ORPHANS && orphan(s, b->creators, r, b->btime, b->partial);
+	r->holders_unknown = b->partial && r->nholders == 0 &&
 			     (r->kind == INVENTORY_POSIX || r->kind == INVENTORY_SEM ||
 			      (r->kind == INVENTORY_SYSV && r->shm.st.nattch > 0));
 	if (r->kind != INVENTORY_SYSV || r->ipcns) /* ours come whole from sysvipc_read() */
@@ -495,6 +495,7 @@ int inventory_collect(struct inventory *s, unsigned flags)
 		.btime = flags & INVENTORY_ORPHANS ? boot_time() : -1,
 		.used = calloc(s->nseen ? s->nseen : 1, sizeof *b.used),
 		.maxhold = s->holders ? s->maxholders : 0,
+		.partial = scan_partial(s),
 	};
 	if (!b.used)
 		return -1;
