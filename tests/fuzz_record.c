@@ -17,7 +17,7 @@
 
 #include "parse.h"
 #include "proc.h"
-#include "shmtop/record.h"
+#include "record.h"
 #include "testutil.h"
 #include "writer.h"
 

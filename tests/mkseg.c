@@ -37,7 +37,7 @@
 #include <unistd.h>
 
 #include "parse.h"
-#include "shmtop/record.h"
+#include "record.h"
 #include "writer.h"
 
 static _Atomic int stop;

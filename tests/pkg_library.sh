@@ -63,7 +63,7 @@ echo "pkg-config --cflags --libs shmtop: $flags"
 [[ " $flags " == *" -I$prefix/include "* ]] || fail "--cflags does not name $prefix/include"
 [[ " $flags " == *" -L$libdir -lshmtop "* ]] || fail "--libs does not name $libdir"
 [[ -f $prefix/include/shmtop/shmtop.h ]] || fail "no include/shmtop/shmtop.h"
-[[ -e $prefix/include/shmtop/record.h ]] && fail "record.h installed: the public API is shmtop.h"
+[[ -e $prefix/src/protocol/record.h ]] && fail "record.h installed: the public API is shmtop.h"
 
 # The example, built as its comment says; and free of warnings.
 cd "$TMP" || die "cd $TMP"

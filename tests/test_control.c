@@ -20,7 +20,7 @@
 #include "control.h"
 #include "reader.h"
 #include "segment.h"
-#include "shmtop/record.h"
+#include "record.h"
 #include "testutil.h"
 #include "trust.h"
 #include "writer.h"

@@ -15,7 +15,7 @@
 
 #include "control.h"
 #include "events.h"
-#include "shmtop/record.h"
+#include "record.h"
 
 #define T0 INT64_C(1700000000000000000)
 

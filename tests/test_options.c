@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "options.h"
-#include "shmtop/record.h"
+#include "record.h"
 
 static struct options o;
 static char why[256];

@@ -21,7 +21,7 @@
 #include "control.h"
 #include "publisher.h"
 #include "reader.h"
-#include "shmtop/record.h"
+#include "record.h"
 #include "shmtop/shmtop.h"
 #include "testutil.h"
 #include "writer.h"

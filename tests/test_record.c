@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "shmtop/record.h"
+#include "record.h"
 #include "testutil.h"
 #include "writer.h"
 

@@ -20,7 +20,7 @@
 #include <cmocka.h>
 
 #include "reader.h"
-#include "shmtop/record.h"
+#include "record.h"
 #include "testutil.h"
 
 #define READERS 2

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "control.h"
-#include "shmtop/record.h"
+#include "record.h"
 #include "testutil.h"
 #include "writer.h"
 

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "args.h"
-#include "shmtop/record.h"
+#include "record.h"
 
 static struct writer_args a;
 static char why[512]; /* main()'s size */

@@ -37,7 +37,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "shmtop/record.h"
+#include "record.h"
 #include "sysvdev.h"
 #include "sysvipc.h"
 

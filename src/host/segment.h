@@ -15,7 +15,7 @@
 
 #include "control.h"
 #include "ipcstat.h"
-#include "shmtop/record.h"
+#include "record.h"
 
 enum segment_status {
 	SEGMENT_OK,

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "shmtop/record.h"
+#include "record.h"
 #include "shmtop/shmtop.h"
 #include "sysvipc.h"
 

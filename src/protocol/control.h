@@ -46,7 +46,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "shmtop/record.h"
+#include "record.h"
 #include "trust.h"
 
 #define SHMTOP_CONTROL_MAGIC UINT64_C(0x4c5254434d485300) /* "\0SHMCTRL" */

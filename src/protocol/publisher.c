@@ -31,7 +31,7 @@
 #include "procstat.h"
 #include "publisher.h"
 #include "reader.h"
-#include "shmtop/record.h"
+#include "record.h"
 #include "writerlock.h"
 
 #define RELAXED memory_order_relaxed

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "shmtop/record.h"
+#include "record.h"
 #include "shmtop/shmtop.h"
 
 /* Checksum of the status fields and of v[0, n). */

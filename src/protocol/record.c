@@ -3,7 +3,7 @@
  * The shared record: seqlock publish/read and validation of untrusted copies.
  * The protocol itself is described at the top of record.h.
  */
-#include "shmtop/record.h"
+#include "record.h"
 
 #include <sched.h>
 #include <stdio.h>

@@ -34,7 +34,7 @@
 #include "futex.h"
 #include "owner.h"
 #include "procstat.h"
-#include "shmtop/record.h"
+#include "record.h"
 #include "writerlock.h"
 
 #define RELAXED memory_order_relaxed

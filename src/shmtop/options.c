@@ -11,7 +11,7 @@
 
 #include "parse.h"
 #include "segtable.h"
-#include "shmtop/record.h"
+#include "record.h"
 
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \

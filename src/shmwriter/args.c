@@ -5,7 +5,7 @@
 #include <stdio.h>
 
 #include "parse.h"
-#include "shmtop/record.h"
+#include "record.h"
 
 #define FAIL(...)                                                                                  \
 	do {                                                                                       \

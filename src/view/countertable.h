@@ -15,7 +15,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "shmtop/record.h"
+#include "record.h"
 #include "spark.h"
 
 /* One counter as the table shows it. */

@@ -19,7 +19,7 @@
 #include "control.h"
 #include "escape.h"
 #include "format.h"
-#include "shmtop/record.h"
+#include "record.h"
 
 static const char *const kind_names[EVENT_NKINDS] = {
 	[EVENT_CREATED] = "created",

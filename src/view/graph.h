@@ -27,7 +27,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "shmtop/record.h"
+#include "record.h"
 #include "spark.h"
 
 #define GRAPH_MAX_W 512

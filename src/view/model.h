@@ -19,7 +19,7 @@
 #include "graph.h"
 #include "inventory.h"
 #include "ipcstat.h"
-#include "shmtop/record.h"
+#include "record.h"
 #include "spark.h"
 
 /* A live writer whose heartbeat is older than this is shown as stalled:

@@ -13,7 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "shmtop/record.h"
+#include "record.h"
 
 enum spark_mode {
 	SPARK_VALUE, /* the count itself */

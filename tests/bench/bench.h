@@ -24,7 +24,7 @@
 #include "clock.h"
 #include "control.h"
 #include "procstat.h"
-#include "shmtop/record.h"
+#include "record.h"
 #include "testutil.h"
 
 #ifndef BENCH_BUILD_TYPE
