@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# shmtop -a, the all-segments screen, in tmux: it lists a shmwriter segment
+# shmtop -a, the object list, in tmux: it lists a shmwriter segment
 # and a foreign one with ipcs' shmid, size and nattch; a sort key changes
 # the order; Enter on the writer's row opens its detail view; the classic
 # counter opened from the list shows as live text; the detail view's event

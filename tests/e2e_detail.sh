@@ -137,7 +137,7 @@ PY
 
 # A POSIX object in /dev/shm, mapped read-write by a python3 process,
 # opened from the list (Enter on its row).  Skips while the list shows no
-# POSIX objects (the inventory's /dev/shm read and the list's kinds are
+# POSIX objects (the object list's /dev/shm read and the list's kinds are
 # other branches of issue 13).
 t_posix_object() {
 	local name="shmtop-e2e-$RUN" path hp out="$TMP/holder.out" i

@@ -43,7 +43,7 @@ human() {
 		else printf "%.1fM", int(b * 10 / 1048576 + 0.5) / 10 }'
 }
 # The awk that finds the columns under their names in the header line
-# (as wide as listview.c makes them; SIZE, RSS and NATTCH right-aligned):
+# (as wide as objlist_view.c makes them; SIZE, RSS and NATTCH right-aligned):
 # after it, cellof(C) is column C of a row, spaces trimmed, and hdr the
 # header's line number.
 HDR_AWK='/^KEY\/NAME / {

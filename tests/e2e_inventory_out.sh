@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The batch outputs of the inventory (shmtop -a -b, -a --json, --prometheus)
+# The batch outputs of the object list (shmtop -a -b, -a --json, --prometheus)
 # with real objects of every kind, made here by small python3 holders: a
 # POSIX object mapped by one process and held by an fd alone in another, an
 # orphan POSIX object, a semaphore's file, a memfd object, an object

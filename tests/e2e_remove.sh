@@ -12,7 +12,7 @@
 #  - the rename race: a folder /dev/shm/S (its secret.conf mapped) and a
 #    symlink /dev/shm/L -> the victim's folder swapped by RENAME_EXCHANGE
 #    in a loop, while root tries x, y on the row, again and again
-#    (test_inventory makes 2000 tries of the removal itself);
+#    (test_objlist makes 2000 tries of the removal itself);
 #  - the normal case: another user's plain /dev/shm object goes with x, y;
 #  - a file /SYSV<key> of the user's own tmpfs, made the root of its mount
 #    namespace, with root's segment's shmid as its inode and mapped: not a

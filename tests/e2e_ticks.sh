@@ -115,7 +115,7 @@ t_list_view() {
 	local scans gone more scan
 	writer "$k" || return 1 # a row on screen whose creator is alive
 	orphan "$(key 3)" || return 1
-	# the inventory's scan opens each /proc/PID directory, then its maps
+	# the object list's scan opens each /proc/PID directory, then its maps
 	# and fd relative to it
 	scan="openat\\([0-9]+, \"$WPID\", O_RDONLY[A-Z_|]*O_DIRECTORY"
 	traced list -a -d 1 --sort key || return 1

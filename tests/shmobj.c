@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * shmobj: make one shared memory object of each kind the inventory knows,
+ * shmobj: make one shared memory object of each kind the object list knows,
  * hold it, and say where it is, for the tests.
  *
  *   shmobj posix NAME SIZE TOUCH [ro]  shm_open /NAME (O_EXCL, 0600), size it,

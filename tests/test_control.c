@@ -19,8 +19,8 @@
 
 #include "control.h"
 #include "reader.h"
-#include "segment.h"
 #include "record.h"
+#include "segment.h"
 #include "testutil.h"
 #include "trust.h"
 #include "writer.h"

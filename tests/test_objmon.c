@@ -26,8 +26,8 @@
 
 #define S INT64_C(1000000000)
 
-static struct inventory_row row;
-static struct inventory_holder holders[3];
+static struct objlist_row row;
+static struct objlist_holder holders[3];
 static struct model_object in;
 static struct view_model m;
 static char dir[64];
@@ -38,7 +38,7 @@ static int setup(void **state)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	memset(&row, 0, sizeof row);
-	row.kind = INVENTORY_POSIX;
+	row.kind = OBJLIST_POSIX;
 	snprintf(row.name, sizeof row.name, "psm_1234");
 	row.dev = makedev(0, 26);
 	row.ino = 4711;
@@ -50,11 +50,11 @@ static int setup(void **state)
 	row.mode = 0640;
 	row.mtime = 1700000000;
 	holders[0] =
-	    (struct inventory_holder){ .pid = 100, .uid = 0, .comm = "python3", .maps_rw = 1 };
-	holders[1] = (struct inventory_holder){
+	    (struct objlist_holder){ .pid = 100, .uid = 0, .comm = "python3", .maps_rw = 1 };
+	holders[1] = (struct objlist_holder){
 		.pid = 200, .uid = 0, .comm = "reader", .maps_ro = 2, .fds = 1
 	};
-	holders[2] = (struct inventory_holder){ .pid = 300, .uid = 0, .comm = "keeper", .fds = 1 };
+	holders[2] = (struct objlist_holder){ .pid = 300, .uid = 0, .comm = "keeper", .fds = 1 };
 	memset(&in, 0, sizeof in);
 	in.row = &row;
 	in.present = true;
@@ -130,7 +130,7 @@ static void test_posix_model(void **state)
 static void test_memfd_deleted_model(void **state)
 {
 	(void)state;
-	row.kind = INVENTORY_MEMFD;
+	row.kind = OBJLIST_MEMFD;
 	snprintf(row.name, sizeof row.name, "pipewire-memfd");
 	row.mode = 0;
 	row.mtime = 0;
@@ -146,7 +146,7 @@ static void test_memfd_deleted_model(void **state)
 	assert_null(field("orphan"));
 	assert_string_equal(m.procs[1], "    200 root       rox2+fd (this viewer) reader");
 
-	row.kind = INVENTORY_DELETED;
+	row.kind = OBJLIST_DELETED;
 	snprintf(row.name, sizeof row.name, "gone_soon");
 	model_build_object(&m, &in);
 	assert_string_equal(m.badge, "DELETED");
@@ -349,7 +349,7 @@ static void test_watch(void **state)
 	(void)state;
 	struct stat st;
 	make("watched", "12345", &st);
-	struct inventory inv;
+	struct objlist inv;
 	memset(&inv, 0, sizeof inv);
 	inv.devshm_dir = dir;
 	snprintf(row.name, sizeof row.name, "watched");
@@ -384,8 +384,8 @@ static void test_watch(void **state)
 	assert_string_equal(events_get(r, 0)->text, "size 5 -> 9 bytes (9)");
 
 	/* SysV rows are the monitor's */
-	struct inventory_row sysv = row;
-	sysv.kind = INVENTORY_SYSV;
+	struct objlist_row sysv = row;
+	sysv.kind = OBJLIST_SYSV;
 	assert_null(objmon_new(&inv, &sysv));
 
 	assert_int_equal(unlink(path), 0);
@@ -407,10 +407,10 @@ static void test_watch(void **state)
 static void test_memfd_no_preview(void **state)
 {
 	(void)state;
-	struct inventory inv;
+	struct objlist inv;
 	memset(&inv, 0, sizeof inv);
 	inv.devshm_dir = dir;
-	row.kind = INVENTORY_MEMFD;
+	row.kind = OBJLIST_MEMFD;
 	objmon *o = objmon_new(&inv, &row);
 	assert_non_null(o);
 	objmon_poll(o);

@@ -23,9 +23,9 @@
 
 #include "pairs.h"
 
-static struct inventory_seen *get(struct pairs *p, pid_t pid, uint64_t ino, const char *name)
+static struct objlist_seen *get(struct pairs *p, pid_t pid, uint64_t ino, const char *name)
 {
-	return pairs_get(p, pid, INVENTORY_MEMFD, 1, ino, name, true);
+	return pairs_get(p, pid, OBJLIST_MEMFD, 1, ino, name, true);
 }
 
 static void test_same_object(void **state)
@@ -35,7 +35,7 @@ static void test_same_object(void **state)
 	pairs_init(&p, 0);
 	pairs_process(&p);
 	for (int i = 0; i < 60000; i++) {
-		struct inventory_seen *e = get(&p, 10, 77, "buf");
+		struct objlist_seen *e = get(&p, 10, 77, "buf");
 		assert_non_null(e);
 		e->h.maps_ro++;
 	}
@@ -46,8 +46,8 @@ static void test_same_object(void **state)
 	assert_string_equal(p.v[0].name, "buf");
 	assert_true(p.v[0].deleted);
 	/* Another kind, or another device, is another object. */
-	assert_ptr_not_equal(pairs_get(&p, 10, INVENTORY_POSIX, 1, 77, "buf", false), &p.v[0]);
-	assert_non_null(pairs_get(&p, 10, INVENTORY_MEMFD, 2, 77, "buf", false));
+	assert_ptr_not_equal(pairs_get(&p, 10, OBJLIST_POSIX, 1, 77, "buf", false), &p.v[0]);
+	assert_non_null(pairs_get(&p, 10, OBJLIST_MEMFD, 2, 77, "buf", false));
 	assert_int_equal(p.n, 3);
 	assert_int_equal(p.dropped, 0);
 	assert_false(p.failed);
@@ -63,13 +63,13 @@ static void test_distinct(void **state)
 	char name[32];
 	for (uint64_t i = 0; i < 50000; i++) {
 		snprintf(name, sizeof name, "m%u", (unsigned)i);
-		struct inventory_seen *e = get(&p, 10, i, name);
+		struct objlist_seen *e = get(&p, 10, i, name);
 		assert_non_null(e);
 		e->h.maps_rw++;
 	}
 	assert_int_equal(p.n, 50000);
 	for (uint64_t i = 0; i < 50000; i += 7) { /* each found again, where it was made */
-		struct inventory_seen *e = get(&p, 10, i, "other");
+		struct objlist_seen *e = get(&p, 10, i, "other");
 		assert_ptr_equal(e, &p.v[i]);
 		e->h.maps_rw++;
 	}
@@ -95,7 +95,7 @@ static void test_cap(void **state)
 	pairs_init(&p, 100);
 	pairs_process(&p);
 	for (uint64_t i = 0; i < 150; i++) {
-		struct inventory_seen *e = get(&p, 10, i, "x");
+		struct objlist_seen *e = get(&p, 10, i, "x");
 		if (i < 100)
 			assert_non_null(e);
 		else
@@ -136,19 +136,19 @@ static void test_names(void **state)
 	(void)state;
 	struct pairs p;
 	pairs_init(&p, 0);
-	char name[INVENTORY_NAME_MAX + 10];
+	char name[OBJLIST_NAME_MAX + 10];
 	memset(name, 'n', sizeof name - 1);
 	name[sizeof name - 1] = '\0';
 	pairs_process(&p);
 	for (uint64_t i = 0; i < 1000; i++) /* about 4 chunks of names */
 		assert_non_null(get(&p, 10, i, name));
 	for (uint64_t i = 0; i < 1000; i++)
-		assert_int_equal(strlen(p.v[i].name), INVENTORY_NAME_MAX - 1);
+		assert_int_equal(strlen(p.v[i].name), OBJLIST_NAME_MAX - 1);
 	pairs_free(&p);
 }
 
 /* This process's pair of (dev, ino) into e; false if there is none. */
-static bool find(const struct inventory *s, uint64_t dev, uint64_t ino, struct inventory_seen *e)
+static bool find(const struct objlist *s, uint64_t dev, uint64_t ino, struct objlist_seen *e)
 {
 	for (size_t i = 0; i < s->nseen; i++)
 		if (s->seen[i].h.pid == getpid() && s->seen[i].dev == dev &&
@@ -180,10 +180,10 @@ static void test_scan(void **state)
 		assert_true(others[i] != MAP_FAILED);
 		close(fd);
 	}
-	struct inventory s;
+	struct objlist s;
 	memset(&s, 0, sizeof s);
-	assert_int_equal(inventory_scan(&s), 0);
-	struct inventory_seen e;
+	assert_int_equal(objlist_scan(&s), 0);
+	struct objlist_seen e;
 	assert_true(find(&s, st.st_dev, st.st_ino, &e));
 	assert_int_equal(e.h.maps_ro, MANY);
 	assert_string_equal(e.name, "test_pairs.many");
@@ -196,22 +196,22 @@ static void test_scan(void **state)
 	/* A cap of 10 pairs: the rest of this process's mappings are counted
 	 * as left out (others' too, whatever the host holds). */
 	s.scan_max = 10;
-	assert_int_equal(inventory_scan(&s), 0);
+	assert_int_equal(objlist_scan(&s), 0);
 	assert_true(s.nseen <= 10);
 	assert_true(s.scan_dropped >= 1 + OTHERS - 10);
 
 	/* Moved on to another inventory whole. */
-	struct inventory to;
+	struct objlist to;
 	memset(&to, 0, sizeof to);
 	size_t nseen = s.nseen, dropped = s.scan_dropped;
-	inventory_take_scan(&to, &s);
+	objlist_take_scan(&to, &s);
 	assert_true(to.scanned);
 	assert_false(s.scanned);
 	assert_null(s.seen);
 	assert_int_equal(to.nseen, nseen);
 	assert_int_equal(to.scan_dropped, dropped);
-	inventory_free(&to);
-	inventory_free(&s);
+	objlist_free(&to);
+	objlist_free(&s);
 	for (int i = 0; i < MANY; i++)
 		munmap(many[i], 4096);
 	for (int i = 0; i < OTHERS; i++)
@@ -223,13 +223,13 @@ static void test_cancel(void **state)
 {
 	(void)state;
 	_Atomic bool stop = true;
-	struct inventory s;
+	struct objlist s;
 	memset(&s, 0, sizeof s);
 	s.scan_cancel = &stop;
-	assert_int_equal(inventory_scan(&s), -1);
+	assert_int_equal(objlist_scan(&s), -1);
 	assert_int_equal(errno, ECANCELED);
 	assert_false(s.scanned);
-	inventory_free(&s);
+	objlist_free(&s);
 }
 
 /* Past the cap, an object nobody was seen holding is not an orphan: its
@@ -243,8 +243,8 @@ static void test_cap_no_orphan(void **state)
 	int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
 	assert_true(fd >= 0);
 	close(fd);
-	struct inventory_row rows[256];
-	struct inventory s;
+	struct objlist_row rows[256];
+	struct objlist s;
 	memset(&s, 0, sizeof s);
 	s.rows = rows;
 	s.max = 256;
@@ -253,7 +253,7 @@ static void test_cap_no_orphan(void **state)
 	bool orphan[2];
 	for (int dropped = 0; dropped < 2; dropped++) {
 		s.scan_dropped = (size_t)dropped;
-		assert_int_equal(inventory_collect(&s, INVENTORY_DEVSHM | INVENTORY_ORPHANS), 0);
+		assert_int_equal(objlist_collect(&s, OBJLIST_DEVSHM | OBJLIST_ORPHANS), 0);
 		size_t i = 0;
 		while (i < s.n && strcmp(rows[i].name, "leaked") != 0)
 			i++;
@@ -262,7 +262,7 @@ static void test_cap_no_orphan(void **state)
 	}
 	assert_true(orphan[0]);
 	assert_false(orphan[1]);
-	inventory_free(&s);
+	objlist_free(&s);
 	unlink(path);
 	rmdir(dir);
 }

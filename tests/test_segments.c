@@ -22,11 +22,11 @@
 
 #include "testutil.h"
 
+#include "objlist_table.h"
 #include "segment.h"
-#include "segtable.h"
 
-static struct inventory_row rows[3];
-static struct inventory snap;
+static struct objlist_row rows[3];
+static struct objlist snap;
 
 static void make_snapshot(void)
 {
@@ -73,8 +73,8 @@ static void make_snapshot(void)
 					   .ctime = 1600000000 /* 2020 */ };
 	snprintf(rows[2].owner, sizeof rows[2].owner, "4000");
 	for (int i = 0; i < 3; i++) { /* the fields of every kind, as collect fills them */
-		struct inventory_row *r = &rows[i];
-		r->kind = INVENTORY_SYSV;
+		struct objlist_row *r = &rows[i];
+		r->kind = OBJLIST_SYSV;
 		r->ino = (uint64_t)r->shm.st.shmid;
 		r->size = r->shm.st.size;
 		r->resident = r->shm.rss;
@@ -88,11 +88,11 @@ static void make_snapshot(void)
 	rows[2].orphan = true; /* nattch 0, its creator gone */
 	memset(&snap, 0, sizeof snap);
 	for (int i = 0; i < 3; i++) {
-		snap.kinds[INVENTORY_SYSV].objects++;
-		snap.kinds[INVENTORY_SYSV].bytes += rows[i].size;
-		snap.kinds[INVENTORY_SYSV].resident += rows[i].resident;
+		snap.kinds[OBJLIST_SYSV].objects++;
+		snap.kinds[OBJLIST_SYSV].bytes += rows[i].size;
+		snap.kinds[OBJLIST_SYSV].resident += rows[i].resident;
 	}
-	snap.orphans = (struct inventory_totals){ 1, rows[2].size, 0 };
+	snap.orphans = (struct objlist_totals){ 1, rows[2].size, 0 };
 	snap.rows = rows;
 	snap.max = 3;
 	snap.n = 3;
@@ -103,13 +103,13 @@ static void make_snapshot(void)
 	    (struct sysvipc_limits){ 4096, 1000, UINT64_C(18446744073692774399), true, true, true };
 	snap.page_size = 4096;
 	snap.wall_ns = INT64_C(1700000000) * 1000000000;
-	inventory_sort(&snap, SYSVIPC_SORT_SIZE, true);
+	objlist_sort(&snap, SYSVIPC_SORT_SIZE, true);
 }
 
-typedef void (*writer_fn)(FILE *, const struct inventory *);
+typedef void (*writer_fn)(FILE *, const struct objlist *);
 
 /* (not inlined: GCC 12 takes its result for a pointer to its local) */
-__attribute__((noinline)) static char *capture(writer_fn fn, const struct inventory *s)
+__attribute__((noinline)) static char *capture(writer_fn fn, const struct objlist *s)
 {
 	char *text = NULL;
 	size_t len = 0;
@@ -120,16 +120,16 @@ __attribute__((noinline)) static char *capture(writer_fn fn, const struct invent
 	return text;
 }
 
-static struct segtable_output output;
+static struct objlist_table_output output;
 
-static void table_fn(FILE *f, const struct inventory *s)
+static void table_fn(FILE *f, const struct objlist *s)
 {
-	assert_int_equal(segtable_write(f, s, &output), 0);
+	assert_int_equal(objlist_table_write(f, s, &output), 0);
 }
 
-static char *table(enum segtable_format fmt, const char *columns)
+static char *table(enum objlist_table_format fmt, const char *columns)
 {
-	output = (struct segtable_output){ .format = fmt, .columns = columns };
+	output = (struct objlist_table_output){ .format = fmt, .columns = columns };
 	return capture(table_fn, &snap);
 }
 
@@ -139,7 +139,7 @@ static void test_text(void **state)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	make_snapshot();
-	char *t = table(SEGTABLE_TEXT, NULL);
+	char *t = table(OBJLIST_TABLE_TEXT, NULL);
 	static const char want[] =
 	    "shmtop - all shared memory - 2023-11-14 22:13:20\n"
 	    "SHMMNI 3 of 4096 (0.07%)   SHMALL 772 of 1000 (77.20%)   SHMMAX "
@@ -162,15 +162,16 @@ static void test_text(void **state)
 	free(t);
 	/* a total that stopped at UINT64_MAX says it is at least that */
 	snap.res.totals.bytes = UINT64_MAX;
-	snap.kinds[INVENTORY_SYSV].bytes = UINT64_MAX;
+	snap.kinds[OBJLIST_SYSV].bytes = UINT64_MAX;
 	snap.saturated = true;
-	t = table(SEGTABLE_TEXT, NULL);
+	t = table(OBJLIST_TABLE_TEXT, NULL);
 	assert_non_null(strstr(t, "\nTotal >=16.0E in 3 segments, 4 attaches"));
 	assert_non_null(strstr(t, "\nsysv 3: >=16.0E, rss 20.0K "));
 	free(t);
 	make_snapshot();
 	/* lsipc's default columns, as lsipc prints them */
-	t = table(SEGTABLE_TEXT, "KEY,ID,PERMS,OWNER,SIZE,NATTCH,STATUS,CTIME,CPID,LPID,COMMAND");
+	t = table(OBJLIST_TABLE_TEXT,
+		  "KEY,ID,PERMS,OWNER,SIZE,NATTCH,STATUS,CTIME,CPID,LPID,COMMAND");
 	const char *table_part = strstr(t, "\n\nKEY");
 	assert_non_null(table_part);
 	assert_string_equal(
@@ -184,12 +185,12 @@ static void test_text(void **state)
 	/* truncated: says how many of how many */
 	snap.truncated = true;
 	snap.total = 10;
-	t = table(SEGTABLE_TEXT, NULL);
+	t = table(OBJLIST_TABLE_TEXT, NULL);
 	assert_non_null(strstr(t, "Sorted by size, reversed; showing 3 of 10\n"));
 	free(t);
 	/* lsipc's options: columns, raw, no headings, bytes */
-	output = (struct segtable_output){
-		.format = SEGTABLE_TEXT, .columns = "id,SIZE,count", .raw = true, .bytes = true
+	output = (struct objlist_table_output){
+		.format = OBJLIST_TABLE_TEXT, .columns = "id,SIZE,count", .raw = true, .bytes = true
 	};
 	t = capture(table_fn, &snap);
 	assert_string_equal(t, "ID SIZE COUNT\n9 3145728 \n5 16640 12345\n32769 40 \n");
@@ -235,9 +236,10 @@ static void test_human_size(void **state)
 	snap.n = 1;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		rows[0].size = cases[i].bytes;
-		output = (struct segtable_output){
-			.format = SEGTABLE_TEXT, .columns = "SIZE", .noheadings = true, .raw = true
-		};
+		output = (struct objlist_table_output){ .format = OBJLIST_TABLE_TEXT,
+							.columns = "SIZE",
+							.noheadings = true,
+							.raw = true };
 		char *t = capture(table_fn, &snap);
 		char want[32];
 		snprintf(want, sizeof want, "%s\n", cases[i].text);
@@ -250,9 +252,9 @@ static void test_json(void **state)
 {
 	(void)state;
 	make_snapshot();
-	inventory_sort(&snap, SYSVIPC_SORT_SHMID, false);
+	objlist_sort(&snap, SYSVIPC_SORT_SHMID, false);
 	char *t =
-	    table(SEGTABLE_JSON, "KEY,ID,OWNER,SIZE,STATUS,DETACH,COMMAND,COUNT,WRITER_ALIVE");
+	    table(OBJLIST_TABLE_JSON, "KEY,ID,OWNER,SIZE,STATUS,DETACH,COMMAND,COUNT,WRITER_ALIVE");
 	static const char want[] = "{\n"
 				   "   \"sharedmemory\": [\n"
 				   "      {\n"
@@ -299,14 +301,14 @@ static void test_json_bytes(void **state)
 {
 	(void)state;
 	make_snapshot();
-	inventory_sort(&snap, SYSVIPC_SORT_SHMID, false); /* shmid 5, 9, 32769 */
+	objlist_sort(&snap, SYSVIPC_SORT_SHMID, false); /* shmid 5, 9, 32769 */
 	snprintf(rows[0].command, sizeof rows[0].command, "\xff\xfe");
 	snprintf(rows[2].command, sizeof rows[2].command, "a\x01\n\tb\x7f\"\\");
 	snprintf(rows[1].owner, sizeof rows[1].owner, "x\xc3");
-	char *t = table(SEGTABLE_JSON, NULL);
-	for (size_t i = 0; segtable_column_name(i); i++) {
+	char *t = table(OBJLIST_TABLE_JSON, NULL);
+	for (size_t i = 0; objlist_table_column_name(i); i++) {
 		char key[32];
-		snprintf(key, sizeof key, "\"%s\":", segtable_column_name(i));
+		snprintf(key, sizeof key, "\"%s\":", objlist_table_column_name(i));
 		for (char *p = key; *p; p++)
 			*p = (char)tolower((unsigned char)*p);
 		assert_non_null(strstr(t, key));
@@ -340,9 +342,9 @@ static void test_json_bytes(void **state)
 	assert_int_equal(rc, 0);
 }
 
-static void prom_fn(FILE *f, const struct inventory *s)
+static void prom_fn(FILE *f, const struct objlist *s)
 {
-	assert_int_equal(segtable_prom(f, s, NULL), 0);
+	assert_int_equal(objlist_table_prom(f, s, NULL), 0);
 }
 
 static void test_prom(void **state)
@@ -365,12 +367,12 @@ static void test_prom(void **state)
 	free(t);
 }
 
-/* An inventory of every kind, by hand: the SysV segments of make_snapshot()
+/* An object list of every kind, by hand: the SysV segments of make_snapshot()
  * (shmid 5, 9, 32769), then a POSIX object held by two processes, an
  * orphan POSIX object, a semaphore, a memfd object whose name holds '"',
  * '\' and a newline, and a deleted object with an invalid byte. */
-static struct inventory_row krows[9];
-static struct inventory_holder kholders[4];
+static struct objlist_row krows[9];
+static struct objlist_holder kholders[4];
 
 static void make_kinds(void)
 {
@@ -378,26 +380,26 @@ static void make_kinds(void)
 	memset(krows, 0, sizeof krows);
 	memcpy(krows, rows, sizeof rows);
 	static const struct {
-		enum inventory_kind kind;
+		enum objlist_kind kind;
 		const char *name;
 		uint64_t ino, size, resident;
 		bool orphan;
 		size_t holder0, nholders;
 	} objs[] = {
-		{ INVENTORY_POSIX, "pulse shm", 11, 67108864, 8192, false, 0, 2 },
-		{ INVENTORY_POSIX, "leaked", 12, 1048576, 1048576, true, 2, 0 },
-		{ INVENTORY_SEM, "sem.lock", 13, 32, 4096, false, 2, 1 },
-		{ INVENTORY_MEMFD, "a\"b\\c\nd", 14, 2097152, 4096, false, 3, 1 },
-		{ INVENTORY_DELETED, "gone\xff", 15, 4096, 4096, false, 3, 1 },
+		{ OBJLIST_POSIX, "pulse shm", 11, 67108864, 8192, false, 0, 2 },
+		{ OBJLIST_POSIX, "leaked", 12, 1048576, 1048576, true, 2, 0 },
+		{ OBJLIST_SEM, "sem.lock", 13, 32, 4096, false, 2, 1 },
+		{ OBJLIST_MEMFD, "a\"b\\c\nd", 14, 2097152, 4096, false, 3, 1 },
+		{ OBJLIST_DELETED, "gone\xff", 15, 4096, 4096, false, 3, 1 },
 	};
 	memset(&snap.kinds, 0, sizeof snap.kinds);
 	for (size_t i = 0; i < 3; i++) {
-		snap.kinds[INVENTORY_SYSV].objects++;
-		snap.kinds[INVENTORY_SYSV].bytes += krows[i].size;
-		snap.kinds[INVENTORY_SYSV].resident += krows[i].resident;
+		snap.kinds[OBJLIST_SYSV].objects++;
+		snap.kinds[OBJLIST_SYSV].bytes += krows[i].size;
+		snap.kinds[OBJLIST_SYSV].resident += krows[i].resident;
 	}
 	for (size_t i = 0; i < sizeof objs / sizeof objs[0]; i++) {
-		struct inventory_row *r = &krows[3 + i];
+		struct objlist_row *r = &krows[3 + i];
 		r->kind = objs[i].kind;
 		snprintf(r->name, sizeof r->name, "%s", objs[i].name);
 		r->dev = 0x16;
@@ -417,21 +419,21 @@ static void make_kinds(void)
 		snap.kinds[r->kind].bytes += r->size;
 		snap.kinds[r->kind].resident += r->resident;
 	}
-	kholders[0] = (struct inventory_holder){ 100, 0, "pulseaudio", 1, 0, 1 };
-	kholders[1] = (struct inventory_holder){ 200, 0, "fire\"fox", 0, 2, 0 };
-	kholders[2] = (struct inventory_holder){ 300, 0, "locker", 1, 0, 0 };
-	kholders[3] = (struct inventory_holder){ 400, 0, "pipewire", 0, 0, 3 };
+	kholders[0] = (struct objlist_holder){ 100, 0, "pulseaudio", 1, 0, 1 };
+	kholders[1] = (struct objlist_holder){ 200, 0, "fire\"fox", 0, 2, 0 };
+	kholders[2] = (struct objlist_holder){ 300, 0, "locker", 1, 0, 0 };
+	kholders[3] = (struct objlist_holder){ 400, 0, "pipewire", 0, 0, 3 };
 	snap.rows = krows;
 	snap.max = snap.n = snap.total = 8;
 	snap.holders = kholders;
 	snap.nholders = 4;
 	snap.scanned = true;
 	snap.scan_ns = snap.wall_ns;
-	snap.orphans = (struct inventory_totals){ 2, 3145728 + 1048576, 1048576 };
+	snap.orphans = (struct objlist_totals){ 2, 3145728 + 1048576, 1048576 };
 	snap.have_devshm = true;
 	snap.devshm_size = UINT64_C(4) << 30;
 	snap.devshm_used = UINT64_C(70) << 20;
-	inventory_sort(&snap, SYSVIPC_SORT_SHMID, false);
+	objlist_sort(&snap, SYSVIPC_SORT_SHMID, false);
 	/* rows[] were the SysV rows' */
 }
 
@@ -470,7 +472,7 @@ static void test_kinds_text(void **state)
 	setenv("TZ", "UTC", 1);
 	tzset();
 	make_kinds();
-	char *t = table(SEGTABLE_TEXT, NULL);
+	char *t = table(OBJLIST_TABLE_TEXT, NULL);
 	assert_non_null(strstr(t,
 			       "sysv 3: 3.0M, rss 20.0K   posix 2: 65.0M, rss 1.0M   sem 1: 32, "
 			       "rss 4.0K   memfd 1: 2.0M, rss 4.0K   deleted 1: 4.0K, rss 4.0K\n"));
@@ -507,7 +509,7 @@ static void test_kinds_text(void **state)
 	/* a scan that could not read every process says so */
 	snap.scan_hidden = 3;
 	snap.scan_procs = 40;
-	t = table(SEGTABLE_TEXT, "KIND,ORPHAN,NAME");
+	t = table(OBJLIST_TABLE_TEXT, "KIND,ORPHAN,NAME");
 	assert_non_null(strstr(t, "holders scanned at 22:13:20 (3 of 40 processes unreadable)\n"));
 	assert_non_null(strstr(t, "\nposix   yes    leaked\n"));
 	assert_non_null(strstr(t, "\nmemfd   no     a\"b\\\\c\\nd\n"));
@@ -515,7 +517,7 @@ static void test_kinds_text(void **state)
 	snap.scan_hidden = 0;
 	/* a scan past its cap of pairs says how much it left out */
 	snap.scan_dropped = 5000;
-	t = table(SEGTABLE_TEXT, "KIND,ORPHAN,NAME");
+	t = table(OBJLIST_TABLE_TEXT, "KIND,ORPHAN,NAME");
 	char cut[128];
 	snprintf(cut, sizeof cut,
 		 "at 22:13:20 (truncated: 5000 mappings and fds past %zu pairs left out)\n",
@@ -525,7 +527,7 @@ static void test_kinds_text(void **state)
 	snap.scan_dropped = 0;
 
 	/* -F: the rows that match, the host's totals, how many matched */
-	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "POSIX" };
+	output = (struct objlist_table_output){ .format = OBJLIST_TABLE_TEXT, .filter = "POSIX" };
 	t = capture(table_fn, &snap);
 	assert_int_equal(rows_of(t, "posix"), 2);
 	assert_int_equal(lines_with(t, "\n0x"), 0);
@@ -533,19 +535,21 @@ static void test_kinds_text(void **state)
 	assert_non_null(strstr(t, "sysv 3: 3.0M")); /* totals: the host's */
 	assert_non_null(strstr(t, "; 2 of 8 match \"POSIX\"\n"));
 	free(t);
-	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "0x00002537" };
+	output =
+	    (struct objlist_table_output){ .format = OBJLIST_TABLE_TEXT, .filter = "0x00002537" };
 	t = capture(table_fn, &snap);
 	assert_int_equal(lines_with(t, "\n0x"), 1);
 	assert_int_equal(rows_of(t, "posix"), 0);
 	free(t);
-	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "b\\c\nd" };
+	output = (struct objlist_table_output){ .format = OBJLIST_TABLE_TEXT, .filter = "b\\c\nd" };
 	t = capture(table_fn, &snap);
 	assert_int_equal(rows_of(t, "memfd"), 1);
 	assert_int_equal(lines_with(t, "\n0x"), 0);
 	assert_non_null(
 	    strstr(t, "; 1 of 8 match \"b\\\\c\\nd\"\n")); /* the user's text, one line */
 	free(t);
-	output = (struct segtable_output){ .format = SEGTABLE_TEXT, .filter = "nothing-such" };
+	output =
+	    (struct objlist_table_output){ .format = OBJLIST_TABLE_TEXT, .filter = "nothing-such" };
 	t = capture(table_fn, &snap);
 	assert_non_null(strstr(t, "; 0 of 8 match"));
 	assert_int_equal(lines_with(t, "\n0x"), 0);
@@ -579,7 +583,7 @@ static void test_kinds_json(void **state)
 {
 	(void)state;
 	make_kinds();
-	char *t = table(SEGTABLE_JSON, NULL);
+	char *t = table(OBJLIST_TABLE_JSON, NULL);
 	assert_non_null(strstr(t, "\"kind\": \"posix\",\n         \"name\": \"pulse shm\","));
 	assert_non_null(strstr(t, "\"name\": \"a\\\"b\\\\c\\u000ad\","));
 	assert_non_null(strstr(t, "\"name\": \"gone\xef\xbf\xbd\","));
@@ -610,19 +614,20 @@ static void test_kinds_json(void **state)
 	    "assert s[\"holders\"] == [] and s[\"rss\"] == 16384 and s[\"count\"] == 12345, s\n"
 	    "assert by[(\"sysv\", 9)][\"orphan\"] is True\n");
 	/* -F narrows the JSON too */
-	output = (struct segtable_output){ .format = SEGTABLE_JSON, .filter = "memfd" };
+	output = (struct objlist_table_output){ .format = OBJLIST_TABLE_JSON, .filter = "memfd" };
 	t = capture(table_fn, &snap);
 	assert_int_equal(lines_with(t, "\"kind\": "), 1);
 	assert_non_null(strstr(t, "\"kind\": \"memfd\""));
 	free(t);
-	output = (struct segtable_output){ .format = SEGTABLE_JSON, .filter = "nothing-such" };
+	output =
+	    (struct objlist_table_output){ .format = OBJLIST_TABLE_JSON, .filter = "nothing-such" };
 	t = capture(table_fn, &snap);
 	assert_string_equal(t, "{\n   \"sharedmemory\": [\n   ]\n}\n");
 	free(t);
 	/* before any scan: no holders known, nor POSIX orphans; a memfd
 	 * object is never one */
 	snap.scanned = false;
-	t = table(SEGTABLE_JSON, "KIND,NAME,HOLDERS,ORPHAN");
+	t = table(OBJLIST_TABLE_JSON, "KIND,NAME,HOLDERS,ORPHAN");
 	assert_non_null(strstr(t, "\"name\": \"leaked\",\n         \"holders\": null,\n         "
 				  "\"orphan\": null\n"));
 	assert_non_null(strstr(t, "\"name\": \"sem.lock\",\n         \"holders\": null,\n         "
@@ -632,11 +637,11 @@ static void test_kinds_json(void **state)
 	free(t);
 }
 
-static struct segtable_output prom_output;
+static struct objlist_table_output prom_output;
 
-static void prom_filtered_fn(FILE *f, const struct inventory *s)
+static void prom_filtered_fn(FILE *f, const struct objlist *s)
 {
-	assert_int_equal(segtable_prom(f, s, &prom_output), 0);
+	assert_int_equal(objlist_table_prom(f, s, &prom_output), 0);
 }
 
 /* Label values escaped as the format says; the same exposition passes
@@ -675,7 +680,8 @@ static void test_kinds_prom(void **state)
 		 __FILE__);
 	python_check(t, check);
 
-	prom_output = (struct segtable_output){ .format = SEGTABLE_PROM, .filter = "pulse" };
+	prom_output =
+	    (struct objlist_table_output){ .format = OBJLIST_TABLE_PROM, .filter = "pulse" };
 	t = capture(prom_filtered_fn, &snap);
 	assert_int_equal(lines_with(t, "shmtop_object_bytes{"), 1);
 	assert_non_null(strstr(t, "name=\"pulse shm\""));
@@ -719,15 +725,15 @@ static void test_collect(void **state)
 	snap.rows = calloc(snap.max, sizeof *snap.rows);
 	assert_non_null(snap.rows);
 	int64_t t0 = clock_mono_ns();
-	assert_int_equal(inventory_collect(&snap, INVENTORY_ALL | INVENTORY_RECORDS), 0);
+	assert_int_equal(objlist_collect(&snap, OBJLIST_ALL | OBJLIST_RECORDS), 0);
 	int64_t dt = clock_mono_ns() - t0;
-	printf("# inventory_collect (names, commands, records): %zu segments in %.2f ms\n", snap.n,
+	printf("# objlist_collect (names, commands, records): %zu segments in %.2f ms\n", snap.n,
 	       (double)dt / 1e6);
 	assert_false(snap.res.truncated);
 	assert_true(snap.limits.have_shmmni);
 	int seen = 0;
 	for (size_t i = 0; i < snap.n; i++) {
-		const struct inventory_row *r = &snap.rows[i];
+		const struct objlist_row *r = &snap.rows[i];
 		if (r->shm.st.shmid == id) {
 			seen++;
 			assert_string_equal(r->owner, "root");
@@ -745,23 +751,23 @@ static void test_collect(void **state)
 	}
 	assert_int_equal(seen, 2);
 	/* the whole batch, each format */
-	for (int fmt = SEGTABLE_TEXT; fmt <= SEGTABLE_PROM; fmt++) {
+	for (int fmt = OBJLIST_TABLE_TEXT; fmt <= OBJLIST_TABLE_PROM; fmt++) {
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f = open_memstream(&text, &len);
-		struct segtable_output o = { .format = (enum segtable_format)fmt,
-					     .sort = SYSVIPC_SORT_SIZE,
-					     .reverse = true };
-		assert_int_equal(segtable_batch(f, &o, INVENTORY_ALL | INVENTORY_RECORDS), 0);
+		struct objlist_table_output o = { .format = (enum objlist_table_format)fmt,
+						  .sort = SYSVIPC_SORT_SIZE,
+						  .reverse = true };
+		assert_int_equal(objlist_table_batch(f, &o, OBJLIST_ALL | OBJLIST_RECORDS), 0);
 		fclose(f);
 		char want[64];
 		snprintf(want, sizeof want, "\"id\": %d,", wid);
-		if (fmt == SEGTABLE_JSON)
+		if (fmt == OBJLIST_TABLE_JSON)
 			assert_non_null(strstr(text, want));
 		snprintf(want, sizeof want, "shmtop_writer_up{key=\"%s\",shmid=\"%d\"", kbuf, wid);
-		if (fmt == SEGTABLE_PROM)
+		if (fmt == OBJLIST_TABLE_PROM)
 			assert_non_null(strstr(text, want));
-		if (fmt == SEGTABLE_TEXT)
+		if (fmt == OBJLIST_TABLE_TEXT)
 			assert_non_null(strstr(text, kbuf));
 		free(text);
 	}
@@ -774,7 +780,7 @@ static void test_collect(void **state)
 	shmctl(wid, IPC_RMID, NULL);
 }
 
-/* Without INVENTORY_COMMAND no creator is looked up; inventory_commands()
+/* Without OBJLIST_COMMAND no creator is looked up; objlist_commands()
  * then looks up just the rows asked for, once. */
 static void test_commands_on_demand(void **state)
 {
@@ -787,7 +793,7 @@ static void test_commands_on_demand(void **state)
 	snap.max = 4096;
 	snap.rows = calloc(snap.max, sizeof *snap.rows);
 	assert_non_null(snap.rows);
-	assert_int_equal(inventory_collect(&snap, INVENTORY_NAMES), 0);
+	assert_int_equal(objlist_collect(&snap, OBJLIST_NAMES), 0);
 	size_t at[3], found = 0;
 	for (size_t i = 0; i < snap.n; i++) {
 		assert_false(snap.rows[i].command_read);
@@ -797,14 +803,14 @@ static void test_commands_on_demand(void **state)
 				at[found++] = i;
 	}
 	assert_int_equal(found, 3);
-	inventory_commands(&snap, at[1], at[1] + 1);
+	objlist_commands(&snap, at[1], at[1] + 1);
 	assert_true(snap.rows[at[1]].command_read);
 	assert_string_equal(snap.rows[at[1]].command, "test_segments");
 	assert_false(snap.rows[at[0]].command_read);
 	assert_string_equal(snap.rows[at[0]].command, "");
 	/* a row already looked up is not looked up again */
 	snprintf(snap.rows[at[1]].command, sizeof snap.rows[at[1]].command, "kept");
-	inventory_commands(&snap, 0, snap.n + 10); /* past the end is clamped */
+	objlist_commands(&snap, 0, snap.n + 10); /* past the end is clamped */
 	assert_string_equal(snap.rows[at[1]].command, "kept");
 	assert_string_equal(snap.rows[at[0]].command, "test_segments");
 	assert_string_equal(snap.rows[at[2]].command, "test_segments");

@@ -36,7 +36,7 @@ void pairs_process(struct pairs *p)
 	}
 }
 
-static size_t hash(enum inventory_kind kind, uint64_t dev, uint64_t ino)
+static size_t hash(enum objlist_kind kind, uint64_t dev, uint64_t ino)
 {
 	uint64_t h = ino ^ (dev * UINT64_C(0x9e3779b97f4a7c15)) ^ ((uint64_t)kind << 59);
 	h ^= h >> 33; /* murmur3's finaliser */
@@ -49,7 +49,7 @@ static size_t hash(enum inventory_kind kind, uint64_t dev, uint64_t ino)
 
 /* The slot of (kind, dev, ino) in the current process: its pair's, or the
  * free one where it goes. */
-static struct pairs_slot *slot(const struct pairs *p, enum inventory_kind kind, uint64_t dev,
+static struct pairs_slot *slot(const struct pairs *p, enum objlist_kind kind, uint64_t dev,
 			       uint64_t ino)
 {
 	size_t mask = p->nslots - 1;
@@ -57,7 +57,7 @@ static struct pairs_slot *slot(const struct pairs *p, enum inventory_kind kind, 
 		struct pairs_slot *s = &p->slots[i];
 		if (s->gen != p->gen)
 			return s;
-		const struct inventory_seen *e = &p->v[s->at];
+		const struct objlist_seen *e = &p->v[s->at];
 		if (e->kind == kind && e->dev == dev && e->ino == ino)
 			return s;
 	}
@@ -88,7 +88,7 @@ static bool grow_slots(struct pairs *p)
 /* A copy of name that lives as long as p's names, or NULL. */
 static const char *keep_name(struct pairs *p, const char *name)
 {
-	size_t len = strnlen(name, INVENTORY_NAME_MAX - 1);
+	size_t len = strnlen(name, OBJLIST_NAME_MAX - 1);
 	if (!p->names || NAMES_CHUNK - p->names->used < len + 1) {
 		struct pairs_names *c = malloc(sizeof *c);
 		if (!c)
@@ -104,8 +104,8 @@ static const char *keep_name(struct pairs *p, const char *name)
 	return at;
 }
 
-struct inventory_seen *pairs_get(struct pairs *p, pid_t pid, enum inventory_kind kind, uint64_t dev,
-				 uint64_t ino, const char *name, bool deleted)
+struct objlist_seen *pairs_get(struct pairs *p, pid_t pid, enum objlist_kind kind, uint64_t dev,
+			       uint64_t ino, const char *name, bool deleted)
 {
 	if (p->nslots) {
 		struct pairs_slot *s = slot(p, kind, dev, ino);
@@ -122,7 +122,7 @@ struct inventory_seen *pairs_get(struct pairs *p, pid_t pid, enum inventory_kind
 	}
 	if (p->n == p->room) {
 		size_t room = p->room ? 2 * p->room : 256;
-		struct inventory_seen *v = realloc(p->v, room * sizeof *v);
+		struct objlist_seen *v = realloc(p->v, room * sizeof *v);
 		if (!v) {
 			p->failed = true;
 			return NULL;
@@ -135,7 +135,7 @@ struct inventory_seen *pairs_get(struct pairs *p, pid_t pid, enum inventory_kind
 		p->failed = true;
 		return NULL;
 	}
-	struct inventory_seen *e = &p->v[p->n];
+	struct objlist_seen *e = &p->v[p->n];
 	memset(e, 0, sizeof *e);
 	e->kind = kind;
 	e->dev = dev;

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The (object, process) pairs of one scan of /proc, as inventory_scan()
- * builds them: an array of struct inventory_seen in which each process's
+ * The (object, process) pairs of one scan of /proc, as objlist_scan()
+ * builds them: an array of struct objlist_seen in which each process's
  * pairs are together, and an open-addressing hash over the current
  * process's pairs, keyed by (kind, device, inode), so that each of its
  * mappings and fds finds its pair in constant time, however many it has.
@@ -25,7 +25,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "inventory.h"
+#include "objlist.h"
 
 /* The cap of one scan: 262,144 pairs, about 30 MB with their names. */
 #define PAIRS_MAX ((size_t)1 << 18)
@@ -36,7 +36,7 @@ struct pairs_slot {
 };
 
 struct pairs {
-	struct inventory_seen *v; /* the pairs, a process's together */
+	struct objlist_seen *v; /* the pairs, a process's together */
 	size_t n, room;
 	size_t first;   /* the current process's first pair */
 	size_t max;     /* the cap */
@@ -59,13 +59,13 @@ void pairs_process(struct pairs *p);
  * pid, name (copied) and deleted, its counts zero.  NULL if it is new and
  * there is no room: at the cap (p->dropped counts it) or out of memory
  * (p->failed set). */
-struct inventory_seen *pairs_get(struct pairs *p, pid_t pid, enum inventory_kind kind, uint64_t dev,
-				 uint64_t ino, const char *name, bool deleted);
+struct objlist_seen *pairs_get(struct pairs *p, pid_t pid, enum objlist_kind kind, uint64_t dev,
+			       uint64_t ino, const char *name, bool deleted);
 
 /* Free what p holds (the pairs and their names, unless taken). */
 void pairs_free(struct pairs *p);
 
-/* Free names as pairs left them to an inventory (inventory_free()). */
+/* Free names as pairs left them to an object list (objlist_free()). */
 void pairs_names_free(struct pairs_names *names);
 
 #endif

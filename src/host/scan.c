@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * inventory_scan(): every process's maps and fds, for the shared memory
+ * objlist_scan(): every process's maps and fds, for the shared memory
  * objects they hold.  One pass over /proc; per process one read of maps,
  * one directory read of fd (a readlink per fd, an fstat per shared memory
  * fd) and, only if it holds something, its comm.  The result is a list of
@@ -46,11 +46,11 @@ bool scan_path(const char *path, struct scan_ref *r)
 {
 	static const char memfd[] = "/memfd:", sysv[] = "/SYSV";
 	if (strncmp(path, SCAN_DEVSHM_PREFIX, strlen(SCAN_DEVSHM_PREFIX)) == 0) {
-		r->kind = INVENTORY_POSIX;
+		r->kind = OBJLIST_POSIX;
 		return take_name(path + strlen(SCAN_DEVSHM_PREFIX), r);
 	}
 	if (strncmp(path, memfd, strlen(memfd)) == 0) {
-		r->kind = INVENTORY_MEMFD;
+		r->kind = OBJLIST_MEMFD;
 		return take_name(path + strlen(memfd), r);
 	}
 	if (strncmp(path, sysv, strlen(sysv)) == 0) {
@@ -66,7 +66,7 @@ bool scan_path(const char *path, struct scan_ref *r)
 		}
 		if (p[8] != ' ' && p[8] != '\0' && p[8] != '\n')
 			return false;
-		r->kind = INVENTORY_SYSV;
+		r->kind = OBJLIST_SYSV;
 		r->key = (int)key;
 		take_name(p + 8, r);
 		r->name[0] = '\0';
@@ -99,7 +99,7 @@ int scan_map_line(const char *line, struct scan_ref *r)
 	return 1;
 }
 
-static void take_stat(struct inventory_seen *e, const struct stat *st)
+static void take_stat(struct objlist_seen *e, const struct stat *st)
 {
 	e->have_stat = true;
 	e->size = (uint64_t)st->st_size;
@@ -132,10 +132,10 @@ static int scan_maps(int pfd, pid_t pid, struct pairs *f, uint64_t ipcns,
 		any = true;
 		struct scan_ref r;
 		if (scan_map_line(line, &r) != 1 ||
-		    (r.kind == INVENTORY_SYSV && !sysvdev_has(devs, r.dev)))
+		    (r.kind == OBJLIST_SYSV && !sysvdev_has(devs, r.dev)))
 			continue;
-		uint64_t dev = r.kind == INVENTORY_SYSV ? ipcns : r.dev;
-		struct inventory_seen *e = pairs_get(f, pid, r.kind, dev, r.ino, r.name, r.deleted);
+		uint64_t dev = r.kind == OBJLIST_SYSV ? ipcns : r.dev;
+		struct objlist_seen *e = pairs_get(f, pid, r.kind, dev, r.ino, r.name, r.deleted);
 		if (!e) { /* past the cap (counted), or out of memory */
 			rc = f->failed ? -1 : 0;
 			continue;
@@ -145,7 +145,7 @@ static int scan_maps(int pfd, pid_t pid, struct pairs *f, uint64_t ipcns,
 			e->h.maps_rw++;
 		else
 			e->h.maps_ro++;
-		if (r.kind == INVENTORY_SYSV) {
+		if (r.kind == OBJLIST_SYSV) {
 			if (r.offset + (r.end - r.start) > e->size)
 				e->size = r.offset + (r.end - r.start);
 			continue;
@@ -194,10 +194,10 @@ static int scan_fds(int pfd, pid_t pid, struct pairs *f)
 		struct scan_ref r;
 		memset(&r, 0, sizeof r);
 		struct stat st;
-		if (!scan_path(link, &r) || r.kind == INVENTORY_SYSV ||
+		if (!scan_path(link, &r) || r.kind == OBJLIST_SYSV ||
 		    fstatat(dfd, de->d_name, &st, 0))
 			continue;
-		struct inventory_seen *e =
+		struct objlist_seen *e =
 		    pairs_get(f, pid, r.kind, st.st_dev, st.st_ino, r.name, r.deleted);
 		if (!e)
 			rc = f->failed ? -1 : 0;
@@ -210,7 +210,7 @@ static int scan_fds(int pfd, pid_t pid, struct pairs *f)
 	return rc;
 }
 
-int inventory_scan(struct inventory *s)
+int objlist_scan(struct objlist *s)
 {
 	const char *procdir = s->proc_dir ? s->proc_dir : "/proc";
 	DIR *proc = opendir(procdir);
@@ -273,7 +273,7 @@ int inventory_scan(struct inventory *s)
 		return -1;
 	}
 	if (f.n > 1)
-		qsort(f.v, f.n, sizeof *f.v, inventory_seen_compare);
+		qsort(f.v, f.n, sizeof *f.v, objlist_seen_compare);
 	free(s->seen);
 	pairs_names_free(s->seen_names);
 	s->seen = f.v;
@@ -293,7 +293,7 @@ int inventory_scan(struct inventory *s)
 	return 0;
 }
 
-void inventory_take_scan(struct inventory *to, struct inventory *from)
+void objlist_take_scan(struct objlist *to, struct objlist *from)
 {
 	if (!from->scanned)
 		return;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The slow half of the inventory (inventory_scan()): which processes map or
+ * The slow half of the object list (objlist_scan()): which processes map or
  * hold open a shared memory object, from /proc/PID/maps and /proc/PID/fd.
  * The parsing of one maps line and one fd link is pure, for the tests.
  *
@@ -22,17 +22,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "inventory.h"
+#include "objlist.h"
 
 #define SCAN_DEVSHM_PREFIX "/dev/shm/"
 
 /* One shared memory object as a maps line or an fd link names it. */
 struct scan_ref {
-	enum inventory_kind kind;      /* INVENTORY_SYSV, INVENTORY_MEMFD, or INVENTORY_POSIX for
-					* any /dev/shm path */
-	char name[INVENTORY_NAME_MAX]; /* after "/dev/shm/" or "/memfd:", without " (deleted)" */
-	bool deleted;                  /* the path ended in " (deleted)" */
-	int key;                       /* sysv: the key in the path */
+	enum objlist_kind kind;      /* OBJLIST_SYSV, OBJLIST_MEMFD, or OBJLIST_POSIX for
+				      * any /dev/shm path */
+	char name[OBJLIST_NAME_MAX]; /* after "/dev/shm/" or "/memfd:", without " (deleted)" */
+	bool deleted;                /* the path ended in " (deleted)" */
+	int key;                     /* sysv: the key in the path */
 	/* maps only: */
 	uint64_t start, end, offset;
 	uint64_t dev, ino; /* dev as makedev(major, minor) */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The scanner's thread and its hand-over (scanner.h).  One mutex guards
- * the state; the thread owns the result's inventory while it scans, the
+ * the state; the thread owns the result's object list while it scans, the
  * caller once the state says done.  The eventfd counts finished scans not
  * yet taken (0 or 1), so the caller's poll() sees one at once.
  */
@@ -28,7 +28,7 @@ struct scanner {
 	_Atomic bool cancel; /* the scan's scan_cancel */
 	int rc, err;         /* the finished scan's */
 	int efd;
-	struct inventory result; /* only its scan's fields are used */
+	struct objlist result; /* only its scan's fields are used */
 };
 
 static void *run(void *arg)
@@ -42,7 +42,7 @@ static void *run(void *arg)
 			break;
 		sc->state = RUNNING;
 		pthread_mutex_unlock(&sc->lock);
-		int rc = inventory_scan(&sc->result);
+		int rc = objlist_scan(&sc->result);
 		int err = errno;
 		pthread_mutex_lock(&sc->lock);
 		sc->rc = rc;
@@ -98,7 +98,7 @@ void scanner_free(scanner *sc)
 	pthread_cond_destroy(&sc->wake);
 	pthread_mutex_destroy(&sc->lock);
 	close(sc->efd);
-	inventory_free(&sc->result);
+	objlist_free(&sc->result);
 	free(sc);
 }
 
@@ -127,7 +127,7 @@ bool scanner_start(scanner *sc)
 	return idle;
 }
 
-int scanner_take(scanner *sc, struct inventory *s)
+int scanner_take(scanner *sc, struct objlist *s)
 {
 	pthread_mutex_lock(&sc->lock);
 	if (sc->state != DONE) {
@@ -139,7 +139,7 @@ int scanner_take(scanner *sc, struct inventory *s)
 	sc->state = IDLE;
 	int rc = sc->rc, err = sc->err;
 	if (rc == 0)
-		inventory_take_scan(s, &sc->result);
+		objlist_take_scan(s, &sc->result);
 	pthread_mutex_unlock(&sc->lock);
 	if (rc < 0) {
 		errno = err;

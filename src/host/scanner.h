@@ -3,22 +3,22 @@
  * The scan of /proc in a thread of its own, so that a screen answers keys
  * while it runs (a host whose processes hold hundreds of thousands of
  * mappings takes seconds to scan).  The thread only reads /proc, with
- * inventory_scan(), into an inventory of its own; everything else stays
+ * objlist_scan(), into an object list of its own; everything else stays
  * on the screen's thread: it asks for a scan (scanner_start()), learns
  * that one is done when scanner_fd() becomes readable (an eventfd, for
  * the poll() it already sleeps in), and takes the result into its own
- * inventory (scanner_take()) before the collect that joins it.  While a
+ * object list (scanner_take()) before the collect that joins it.  While a
  * scan runs the screen keeps the previous one.
  *
  * The thread blocks every signal.  scanner_free() stops a scan under way
- * at its next process (inventory's scan_cancel) and joins the thread.
+ * at its next process (object list's scan_cancel) and joins the thread.
  */
 #ifndef SHMTOP_SCANNER_H
 #define SHMTOP_SCANNER_H
 
 #include <stdbool.h>
 
-#include "inventory.h"
+#include "objlist.h"
 
 typedef struct scanner scanner;
 
@@ -38,8 +38,8 @@ bool scanner_busy(scanner *sc);
 /* Ask for a scan; false (nothing done) while scanner_busy(). */
 bool scanner_start(scanner *sc);
 
-/* Take a finished scan into s (inventory_take_scan()): 1, or 0 if none is
+/* Take a finished scan into s (objlist_take_scan()): 1, or 0 if none is
  * finished, or -1 with errno if it failed (s keeps its last). */
-int scanner_take(scanner *sc, struct inventory *s);
+int scanner_take(scanner *sc, struct objlist *s);
 
 #endif

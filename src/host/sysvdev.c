@@ -53,7 +53,7 @@ static void learn_shmem(struct sysvdev *d)
 	size_t cap = 0;
 	while (f && getline(&line, &cap, f) > 0) {
 		struct scan_ref r;
-		if (scan_map_line(line, &r) == 1 && r.kind == INVENTORY_SYSV &&
+		if (scan_map_line(line, &r) == 1 && r.kind == OBJLIST_SYSV &&
 		    r.start == (uint64_t)(uintptr_t)p && r.ino == (uint64_t)id) {
 			add(d, r.dev);
 			break;

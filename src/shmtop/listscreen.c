@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The all-objects screen.  Screen rows: the heading (totals, SysV and its
+ * The object list.  Screen rows: the heading (totals, SysV and its
  * limits, the kinds), the column names, the objects, and the footer of
  * keys (or the filter line being edited, or the outcome of a removal).
  * Each frame builds every row's text, compares it with what struct
@@ -20,11 +20,11 @@
 #include "format.h"
 #include "proc.h"
 
-#define LIST_TOP (LISTVIEW_HEADING_LINES + 1) /* the heading, the column names */
-/* Never INVENTORY_RECORDS: no attaching.  The limits every LIST_REREAD_NS;
+#define LIST_TOP (OBJLIST_VIEW_HEADING_LINES + 1) /* the heading, the column names */
+/* Never OBJLIST_RECORDS: no attaching.  The limits every LIST_REREAD_NS;
  * the creators' commands for the rows on screen only, by list_draw();
- * INVENTORY_ORPHANS when refresh_orphans() says so. */
-#define COLLECT (INVENTORY_NAMES | INVENTORY_DEVSHM)
+ * OBJLIST_ORPHANS when refresh_orphans() says so. */
+#define COLLECT (OBJLIST_NAMES | OBJLIST_DEVSHM)
 
 int list_init(struct list_screen *l, enum sysvipc_sort sort, bool reverse)
 {
@@ -45,7 +45,7 @@ void list_free(struct list_screen *l)
 {
 	scanner_free(l->scanner);
 	l->scanner = NULL;
-	inventory_free(&l->snap);
+	objlist_free(&l->snap);
 	free(l->snap.rows);
 	free(l->shown);
 	free(l->orphans);
@@ -65,14 +65,14 @@ static size_t list_height(void)
 	return LINES > LIST_TOP + 1 ? (size_t)(LINES - LIST_TOP - 1) : 0;
 }
 
-const struct inventory_row *list_selected(const struct list_screen *l)
+const struct objlist_row *list_selected(const struct list_screen *l)
 {
 	return l->nshown ? &l->snap.rows[l->shown[l->view.sel]] : NULL;
 }
 
 static void remember_sel(struct list_screen *l)
 {
-	const struct inventory_row *r = list_selected(l);
+	const struct objlist_row *r = list_selected(l);
 	if (r) {
 		l->sel_row = *r;
 		l->have_sel = true;
@@ -83,11 +83,11 @@ static void remember_sel(struct list_screen *l)
  * the same object if it is still shown (else on the same line). */
 static void narrow(struct list_screen *l)
 {
-	struct inventory *s = &l->snap;
-	l->nshown = listview_narrow(s->rows, s->n, l->filter, l->orphans_only, l->shown);
+	struct objlist *s = &l->snap;
+	l->nshown = objlist_view_narrow(s->rows, s->n, l->filter, l->orphans_only, l->shown);
 	size_t at = l->nshown;
 	if (l->have_sel) {
-		size_t r = inventory_find(s->rows, s->n, &l->sel_row);
+		size_t r = objlist_find(s->rows, s->n, &l->sel_row);
 		for (size_t i = 0; r < s->n && i < l->nshown; i++)
 			if (l->shown[i] == r) {
 				at = i;
@@ -96,7 +96,7 @@ static void narrow(struct list_screen *l)
 	}
 	if (at < l->nshown)
 		l->view.sel = at;
-	listview_fit(&l->view, l->nshown, list_height());
+	objlist_view_fit(&l->view, l->nshown, list_height());
 	remember_sel(l);
 }
 
@@ -105,12 +105,12 @@ static void narrow(struct list_screen *l)
 static int collect(struct list_screen *l, unsigned flags)
 {
 	for (;;) {
-		if (inventory_collect(&l->snap, flags) < 0)
+		if (objlist_collect(&l->snap, flags) < 0)
 			return -1;
 		if (!l->snap.truncated)
 			return 0;
 		size_t want = l->snap.total + l->snap.total / 4 + 16;
-		struct inventory_row *rows = realloc(l->snap.rows, want * sizeof *rows);
+		struct objlist_row *rows = realloc(l->snap.rows, want * sizeof *rows);
 		if (!rows)
 			return 0;
 		l->snap.rows = rows;
@@ -124,12 +124,12 @@ static int collect(struct list_screen *l, unsigned flags)
 	}
 }
 
-static void orphan_key(const struct inventory_row *r, struct list_orphan_memo *m)
+static void orphan_key(const struct objlist_row *r, struct list_orphan_memo *m)
 {
 	memset(m, 0, sizeof *m);
 	m->kind = r->kind;
 	m->dev = r->dev;
-	m->ino = r->kind == INVENTORY_SYSV ? (uint64_t)r->shm.st.shmid : r->ino;
+	m->ino = r->kind == OBJLIST_SYSV ? (uint64_t)r->shm.st.shmid : r->ino;
 	m->cpid = r->shm.st.cpid;
 	m->ctime = r->shm.st.ctime;
 	m->nattch = r->shm.st.nattch;
@@ -147,7 +147,7 @@ static bool same_inputs(const struct list_orphan_memo *a, const struct list_orph
 /* Keep the orphan flags of the last collect that worked them out. */
 static void remember_orphans(struct list_screen *l)
 {
-	const struct inventory *s = &l->snap;
+	const struct objlist *s = &l->snap;
 	if (s->n > l->orphans_max) {
 		struct list_orphan_memo *m = realloc(l->orphans, s->n * sizeof *m);
 		if (!m) {
@@ -168,11 +168,11 @@ static void remember_orphans(struct list_screen *l)
  * inputs, and total them; false if a row has none (new, or changed). */
 static bool restore_orphans(struct list_screen *l)
 {
-	struct inventory *s = &l->snap;
-	struct inventory_totals t = { 0 };
+	struct objlist *s = &l->snap;
+	struct objlist_totals t = { 0 };
 	size_t hint = 0;
 	for (size_t i = 0; i < s->n; i++) {
-		struct inventory_row *r = &s->rows[i];
+		struct objlist_row *r = &s->rows[i];
 		struct list_orphan_memo k;
 		orphan_key(r, &k);
 		size_t j, found = l->norphans;
@@ -190,7 +190,7 @@ static bool restore_orphans(struct list_screen *l)
 		hint = found + 1;
 		r->orphan = l->orphans[found].orphan;
 		if (r->orphan)
-			inventory_add_total(&t, r->size, r->resident, &s->saturated);
+			objlist_add_total(&t, r->size, r->resident, &s->saturated);
 	}
 	s->orphans = t;
 	return true;
@@ -224,7 +224,7 @@ static bool start_scan(struct list_screen *l, int64_t now)
 		l->scan_at = now;
 		l->scan_due = false;
 	} else if (!l->scanner) {
-		scan_failed(l, inventory_scan(&l->snap));
+		scan_failed(l, objlist_scan(&l->snap));
 		l->scan_at = now;
 		l->scan_due = false;
 		here = true;
@@ -244,7 +244,7 @@ int list_refresh(struct list_screen *l)
 	unsigned flags = COLLECT;
 	bool orphans = false;
 	if (l->limits_at == 0 || now - l->limits_at >= LIST_REREAD_NS) {
-		flags |= INVENTORY_LIMITS;
+		flags |= OBJLIST_LIMITS;
 		l->limits_at = now;
 	}
 	if (take_scan(l))
@@ -254,16 +254,16 @@ int list_refresh(struct list_screen *l)
 	l->snap.scan_running = l->scanner && scanner_busy(l->scanner);
 	if (l->orphans_at == 0 || now - l->orphans_at >= LIST_REREAD_NS)
 		orphans = true;
-	int rc = collect(l, flags | (orphans ? INVENTORY_ORPHANS : 0));
+	int rc = collect(l, flags | (orphans ? OBJLIST_ORPHANS : 0));
 	if (rc == 0 && !orphans && !restore_orphans(l)) {
 		orphans = true;
-		rc = collect(l, flags | INVENTORY_ORPHANS);
+		rc = collect(l, flags | OBJLIST_ORPHANS);
 	}
 	if (rc < 0) {
 		l->read_errno = errno;
 		l->snap.n = 0;
 		l->nshown = 0;
-		listview_fit(&l->view, 0, list_height());
+		objlist_view_fit(&l->view, 0, list_height());
 		return -1;
 	}
 	if (orphans) {
@@ -272,7 +272,7 @@ int list_refresh(struct list_screen *l)
 	}
 	l->read_errno = 0;
 	watch_exits(l);
-	inventory_sort(&l->snap, l->sort, l->reverse);
+	objlist_sort(&l->snap, l->sort, l->reverse);
 	narrow(l);
 	return 0;
 }
@@ -283,25 +283,25 @@ static void resort(struct list_screen *l, enum sysvipc_sort by)
 		l->reverse = !l->reverse;
 	} else {
 		l->sort = by;
-		l->reverse = listview_sort_reverse(by);
+		l->reverse = objlist_view_sort_reverse(by);
 	}
-	inventory_sort(&l->snap, l->sort, l->reverse);
+	objlist_sort(&l->snap, l->sort, l->reverse);
 	narrow(l);
 }
 
 /* Watch the holders (and a segment's creator) of r, as the last refresh
  * knows them, for their exits. */
-static void watch_holders(struct list_screen *l, const struct inventory_row *r)
+static void watch_holders(struct list_screen *l, const struct objlist_row *r)
 {
-	const struct inventory *s = &l->snap;
-	size_t i = inventory_find(s->rows, s->n, r);
+	const struct objlist *s = &l->snap;
+	size_t i = objlist_find(s->rows, s->n, r);
 	l->nwatch = 0;
 	if (i == s->n)
 		return;
 	r = &s->rows[i];
 	pid_t pids[LIST_WATCH + 1];
 	size_t n = 0;
-	if (r->kind == INVENTORY_SYSV && r->shm.st.cpid > 0)
+	if (r->kind == OBJLIST_SYSV && r->shm.st.cpid > 0)
 		pids[n++] = r->shm.st.cpid;
 	for (size_t h = 0; h < r->nholders && n < LIST_WATCH; h++)
 		if (n == 0 || s->holders[r->holder0 + h].pid != pids[0])
@@ -340,21 +340,21 @@ static void watch_exits(struct list_screen *l)
 static void remove_target(struct list_screen *l)
 {
 	char why[sizeof l->status];
-	char name[2 * LISTVIEW_BOX_COLS];
-	const struct inventory_row *r = &l->target;
+	char name[2 * OBJLIST_VIEW_BOX_COLS];
+	const struct objlist_row *r = &l->target;
 	watch_holders(l, r);
 	size_t nwatch = l->nwatch;
 	l->nwatch = 0;
-	if (r->kind == INVENTORY_SYSV)
+	if (r->kind == OBJLIST_SYSV)
 		snprintf(name, sizeof name, "shmid %d", r->shm.st.shmid);
 	else
 		escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, 80, name, sizeof name);
-	if (inventory_remove(&l->snap, r, why, sizeof why) < 0) {
+	if (objlist_remove(&l->snap, r, why, sizeof why) < 0) {
 		char esc[sizeof why];
 		escape_text(why, strlen(why), ESCAPE_LOCALE, (int)sizeof esc / 4, esc, sizeof esc);
 		snprintf(l->status, sizeof l->status, "%s", esc);
 	} else {
-		snprintf(l->status, sizeof l->status, "removed %s %s", inventory_kind_name(r->kind),
+		snprintf(l->status, sizeof l->status, "removed %s %s", objlist_kind_name(r->kind),
 			 name);
 		l->nwatch = nwatch; /* watched from here on */
 	}
@@ -433,13 +433,13 @@ enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid)
 	case KEY_F(10): return LIST_QUIT;
 	case '\t': return LIST_BACK;
 	case 12:
-	case KEY_RESIZE: listview_fit(&l->view, l->nshown, list_height()); return LIST_REPAINT;
-	case KEY_UP: listview_move(&l->view, -1); break;
-	case KEY_DOWN: listview_move(&l->view, 1); break;
-	case KEY_PPAGE: listview_move(&l->view, -page); break;
-	case KEY_NPAGE: listview_move(&l->view, page); break;
-	case KEY_HOME: listview_select(&l->view, 0); break;
-	case KEY_END: listview_select(&l->view, l->view.n ? l->view.n - 1 : 0); break;
+	case KEY_RESIZE: objlist_view_fit(&l->view, l->nshown, list_height()); return LIST_REPAINT;
+	case KEY_UP: objlist_view_move(&l->view, -1); break;
+	case KEY_DOWN: objlist_view_move(&l->view, 1); break;
+	case KEY_PPAGE: objlist_view_move(&l->view, -page); break;
+	case KEY_NPAGE: objlist_view_move(&l->view, page); break;
+	case KEY_HOME: objlist_view_select(&l->view, 0); break;
+	case KEY_END: objlist_view_select(&l->view, l->view.n ? l->view.n - 1 : 0); break;
 	case '/':
 	case KEY_F(4): l->editing = true; return LIST_NONE;
 	case 'O':
@@ -458,25 +458,25 @@ enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid)
 		if (!list_selected(l))
 			return LIST_NONE;
 		l->target = *list_selected(l);
-		listview_confirm(&l->snap, &l->target, &l->box);
+		objlist_view_confirm(&l->snap, &l->target, &l->box);
 		l->confirming = true;
 		return LIST_NONE;
 	case '\n':
 	case '\r':
 	case KEY_ENTER:
 	case KEY_RIGHT: {
-		const struct inventory_row *r = list_selected(l);
+		const struct objlist_row *r = list_selected(l);
 		if (!r)
 			return LIST_NONE;
-		bool sysv = r->kind == INVENTORY_SYSV;
+		bool sysv = r->kind == OBJLIST_SYSV;
 		*key = sysv ? r->shm.st.key : 0;
 		*shmid = sysv ? r->shm.st.shmid : -1;
 		return LIST_OPEN;
 	}
 	default:
-		if (ch >= 'a' && ch <= 'z' && listview_sort_key(ch, &by) == 0)
+		if (ch >= 'a' && ch <= 'z' && objlist_view_sort_key(ch, &by) == 0)
 			resort(l, by);
-		else if (ch >= 'A' && ch <= 'Z' && listview_sort_key(ch - 'A' + 'a', &by) == 0)
+		else if (ch >= 'A' && ch <= 'Z' && objlist_view_sort_key(ch - 'A' + 'a', &by) == 0)
 			resort(l, by);
 		return LIST_NONE;
 	}
@@ -485,22 +485,22 @@ enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid)
 }
 
 /* The text of screen row y into buf; *hilite for the selection. */
-static const char *row_text(const struct list_screen *l, const struct listview_cols *c, int y,
+static const char *row_text(const struct list_screen *l, const struct objlist_view_cols *c, int y,
 			    char *buf, size_t len, bool *hilite)
 {
 	*hilite = false;
 	buf[0] = '\0';
-	if (y < LISTVIEW_HEADING_LINES)
-		return listview_heading(&l->snap, y, buf, len);
+	if (y < OBJLIST_VIEW_HEADING_LINES)
+		return objlist_view_heading(&l->snap, y, buf, len);
 	if (y == LIST_TOP - 1)
-		return listview_header(c, buf, len);
+		return objlist_view_header(c, buf, len);
 	if (y == LINES - 1) {
 		if (l->editing)
-			return listview_filter_line(l->filter, buf, len);
+			return objlist_view_filter_line(l->filter, buf, len);
 		if (l->status[0])
 			return l->status;
-		return listview_footer(l->sort, l->reverse, l->filter, l->orphans_only, l->nshown,
-				       l->snap.n, buf, len);
+		return objlist_view_footer(l->sort, l->reverse, l->filter, l->orphans_only,
+					   l->nshown, l->snap.n, buf, len);
 	}
 	size_t i = l->view.top + (size_t)(y - LIST_TOP);
 	if (l->read_errno && y == LIST_TOP) {
@@ -512,11 +512,11 @@ static const char *row_text(const struct list_screen *l, const struct listview_c
 	if (i >= l->nshown)
 		return "";
 	*hilite = i == l->view.sel;
-	return listview_row(c, &l->snap, &l->snap.rows[l->shown[i]], buf, len);
+	return objlist_view_row(c, &l->snap, &l->snap.rows[l->shown[i]], buf, len);
 }
 
 static const struct list_command_memo *memo_find(const struct list_screen *l,
-						 const struct inventory_row *r)
+						 const struct objlist_row *r)
 {
 	for (size_t i = 0; i < l->nmemo; i++) {
 		const struct list_command_memo *m = &l->memo[i];
@@ -532,7 +532,7 @@ static const struct list_command_memo *memo_find(const struct list_screen *l,
 static void lookup_commands(struct list_screen *l)
 {
 	struct list_command_memo shown[LIST_MEMO];
-	struct inventory *s = &l->snap;
+	struct objlist *s = &l->snap;
 	int64_t now = clock_mono_ns();
 	size_t top = l->view.top,
 	       end = top + l->view.height < l->nshown ? top + l->view.height : l->nshown;
@@ -543,20 +543,20 @@ static void lookup_commands(struct list_screen *l)
 		s->rows[i].command_read = true;
 	size_t n = 0;
 	for (size_t i = top; i < end; i++) {
-		struct inventory_row *r = &s->rows[l->shown[i]];
+		struct objlist_row *r = &s->rows[l->shown[i]];
 		const struct list_command_memo *m = memo_find(l, r);
 		bool fresh = m && now - m->at < LIST_REREAD_NS;
 		if (fresh)
 			snprintf(r->command, sizeof r->command, "%s", m->command);
-		r->command_read = fresh || r->kind != INVENTORY_SYSV;
-		if (r->kind == INVENTORY_SYSV && n < LIST_MEMO)
+		r->command_read = fresh || r->kind != OBJLIST_SYSV;
+		if (r->kind == OBJLIST_SYSV && n < LIST_MEMO)
 			shown[n++].at = fresh ? m->at : now;
 	}
-	inventory_commands(s, l->shown[top], l->shown[end - 1] + 1); /* the rest, from /proc */
+	objlist_commands(s, l->shown[top], l->shown[end - 1] + 1); /* the rest, from /proc */
 	n = 0;
 	for (size_t i = top; i < end && n < LIST_MEMO; i++) {
-		const struct inventory_row *r = &s->rows[l->shown[i]];
-		if (r->kind != INVENTORY_SYSV)
+		const struct objlist_row *r = &s->rows[l->shown[i]];
+		if (r->kind != OBJLIST_SYSV)
 			continue;
 		shown[n].shmid = r->shm.st.shmid;
 		shown[n].cpid = r->shm.st.cpid;
@@ -571,10 +571,10 @@ static void lookup_commands(struct list_screen *l)
 /* The removal box, centred over the rows. */
 static void draw_box(const struct list_screen *l)
 {
-	const struct listview_box *b = &l->box;
+	const struct objlist_view_box *b = &l->box;
 	int w = 0;
 	for (size_t i = 0; i < b->n; i++) {
-		int c = listview_cells(b->line[i]);
+		int c = objlist_view_cells(b->line[i]);
 		w = c > w ? c : w;
 	}
 	w += 4;
@@ -584,7 +584,7 @@ static void draw_box(const struct list_screen *l)
 	if (w < 5 || h > LINES)
 		return;
 	int y0 = (LINES - h) / 2, x0 = (COLS - w) / 2;
-	char buf[4 * LISTVIEW_BOX_COLS];
+	char buf[4 * OBJLIST_VIEW_BOX_COLS];
 	attrset(A_NORMAL);
 	mvaddch(y0, x0, ACS_ULCORNER);
 	mvhline(y0, x0 + 1, ACS_HLINE, w - 2);
@@ -593,7 +593,7 @@ static void draw_box(const struct list_screen *l)
 		mvaddch(y0 + 1 + i, x0, ACS_VLINE);
 		attrset(i == 0 ? A_BOLD : A_NORMAL);
 		mvaddch(y0 + 1 + i, x0 + 1, ' ');
-		addstr(listview_pad(b->line[i], w - 4, buf, sizeof buf));
+		addstr(objlist_view_pad(b->line[i], w - 4, buf, sizeof buf));
 		addch(' ');
 		attrset(A_NORMAL);
 		mvaddch(y0 + 1 + i, x0 + w - 1, ACS_VLINE);
@@ -617,8 +617,8 @@ void list_draw(struct list_screen *l, struct list_drawn *d)
 			d->hilite[y] = false;
 		}
 	}
-	struct listview_cols c;
-	listview_columns(COLS, &c);
+	struct objlist_view_cols c;
+	objlist_view_columns(COLS, &c);
 	char buf[4 * LIST_SCREEN_COLS];
 	for (int y = 0; y < LINES && y < LIST_SCREEN_ROWS; y++) {
 		bool hi;
@@ -639,7 +639,7 @@ void list_draw(struct list_screen *l, struct list_drawn *d)
 		char line[4 * LIST_SCREEN_COLS];
 		int cap = w < LIST_SCREEN_COLS ? w : LIST_SCREEN_COLS - 1;
 		attrset((int)a);
-		mvaddstr(y, 0, listview_pad(t, cap, line, sizeof line));
+		mvaddstr(y, 0, objlist_view_pad(t, cap, line, sizeof line));
 		attrset((int)A_NORMAL);
 		if (w > cap) {
 			move(y, cap);

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The all-objects screen: every shared memory object on the host (SysV
+ * The object list: every shared memory object on the host (SysV
  * segments, POSIX objects and semaphores in /dev/shm, memfd and deleted
  * objects from the last scan of /proc), refreshed each tick without
  * attaching any of them, sortable, narrowed by a filter and to orphans,
  * with a selection to open in the detail view or to remove after a
- * confirmation.  The model is listview.h's; this module reads the
- * inventory, handles keys and draws, rewriting only the screen rows whose
+ * confirmation.  The model is objlist_view.h's; this module reads the
+ * object list, handles keys and draws, rewriting only the screen rows whose
  * text or highlight changed.
  *
  * What a tick reads: /proc/sysvipc/shm and the /dev/shm directory (with
@@ -26,8 +26,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#include "inventory.h"
-#include "listview.h"
+#include "objlist.h"
+#include "objlist_view.h"
 #include "scanner.h"
 
 #define LIST_SCREEN_ROWS 512 /* screen rows remembered for partial redraws */
@@ -58,12 +58,12 @@ struct list_command_memo {
 	pid_t cpid;
 	int64_t ctime;
 	int64_t at; /* when it was read (CLOCK_MONOTONIC) */
-	char command[sizeof(((struct inventory_row *)0)->command)];
+	char command[sizeof(((struct objlist_row *)0)->command)];
 };
 
 /* A row's orphan flag, and what it was computed from. */
 struct list_orphan_memo {
-	enum inventory_kind kind;
+	enum objlist_kind kind;
 	uint64_t dev, ino; /* sysv: ino is the shmid */
 	pid_t cpid;
 	int64_t ctime;
@@ -74,13 +74,13 @@ struct list_orphan_memo {
 };
 
 struct list_screen {
-	struct inventory snap; /* rows allocated by list_init(), grown as needed */
-	size_t *shown;         /* the rows of snap the filter leaves, in order */
+	struct objlist snap; /* rows allocated by list_init(), grown as needed */
+	size_t *shown;       /* the rows of snap the filter leaves, in order */
 	size_t nshown;
-	struct listview view; /* over shown */
+	struct objlist_view view; /* over shown */
 	enum sysvipc_sort sort;
 	bool reverse;
-	struct inventory_row sel_row; /* the selected object, kept across refreshes and sorts */
+	struct objlist_row sel_row; /* the selected object, kept across refreshes and sorts */
 	bool have_sel;
 	int read_errno;                           /* why the last refresh failed, or 0 */
 	int64_t limits_at;                        /* when snap.limits were read; 0: never */
@@ -94,12 +94,12 @@ struct list_screen {
 	struct list_orphan_memo *orphans;
 	size_t norphans, orphans_max;
 
-	char filter[LIST_FILTER_MAX]; /* the rows containing it (inventory_match()); "" all */
+	char filter[LIST_FILTER_MAX]; /* the rows containing it (objlist_match()); "" all */
 	bool editing;                 /* the filter line is open */
 	bool orphans_only;            /* 'O' */
 	bool confirming;              /* the removal box is up, for target */
-	struct inventory_row target;
-	struct listview_box box;
+	struct objlist_row target;
+	struct objlist_view_box box;
 	char status[512];                    /* a removal's outcome, shown until the next key */
 	struct list_watch watch[LIST_WATCH]; /* while status shows a removal */
 	size_t nwatch;
@@ -141,7 +141,7 @@ int list_refresh(struct list_screen *l);
 int list_scan_fd(const struct list_screen *l);
 
 /* The selected row, or NULL when the list shows none. */
-const struct inventory_row *list_selected(const struct list_screen *l);
+const struct objlist_row *list_selected(const struct list_screen *l);
 
 /* Act on key ch.  For LIST_OPEN, *key and *shmid are the selected
  * segment's (a key of 0: private or removed, to be followed by shmid); for

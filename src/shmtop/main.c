@@ -20,10 +20,10 @@
 #include "clock.h"
 #include "model.h"
 #include "monitor.h"
+#include "objlist_table.h"
 #include "options.h"
 #include "parse.h"
 #include "report.h"
-#include "segtable.h"
 #include "tui.h"
 
 #define PROG "shmtop"
@@ -132,10 +132,10 @@ static int run_batch(monitor *mon, const struct options *o, bool utf8)
  * --prometheus writes one exposition unless -n or -d asks for more. */
 static int run_all_batch(const struct options *o)
 {
-	struct segtable_output so = {
-		.format = o->prometheus ? SEGTABLE_PROM
-			  : o->json     ? SEGTABLE_JSON
-					: SEGTABLE_TEXT,
+	struct objlist_table_output so = {
+		.format = o->prometheus ? OBJLIST_TABLE_PROM
+			  : o->json     ? OBJLIST_TABLE_JSON
+					: OBJLIST_TABLE_TEXT,
 		.sort = o->sort,
 		.reverse = o->sort_reverse,
 		.columns = o->columns,
@@ -146,7 +146,7 @@ static int run_all_batch(const struct options *o)
 	};
 	/* Watching changes nothing: a record is read (an attach, which moves
 	 * the segment's lpid, atime and dtime) only with --values. */
-	unsigned flags = INVENTORY_ALL | (o->values ? INVENTORY_RECORDS : 0);
+	unsigned flags = OBJLIST_ALL | (o->values ? OBJLIST_RECORDS : 0);
 	long n = o->iterations;
 	if (o->prometheus && !n && !o->delay_set)
 		n = 1;
@@ -154,9 +154,9 @@ static int run_all_batch(const struct options *o)
 		if (i > 0 && !pause_delay(o))
 			break;
 		errno = 0;
-		int rc = segtable_batch(stdout, &so, flags);
+		int rc = objlist_table_batch(stdout, &so, flags);
 		int e = errno;
-		/* A write that failed is the reason, whatever segtable_batch() says. */
+		/* A write that failed is the reason, whatever objlist_table_batch() says. */
 		int st = flush_stdout(SHMTOP_EXIT_OK);
 		if (st != SHMTOP_EXIT_OK)
 			return st;

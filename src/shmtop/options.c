@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/ipc.h>
 
+#include "objlist_table.h"
 #include "parse.h"
-#include "segtable.h"
 #include "record.h"
 
 #define FAIL(...)                                                                                  \
@@ -355,9 +355,10 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		FAIL("unexpected argument '%s'", argv[optind]);
 	if (conflict(given, o->json, why, whylen))
 		return OPTIONS_BAD;
-	int cols[SEGTABLE_MAX_COLUMNS];
-	if (o->columns && segtable_columns(o->columns, o->json ? SEGTABLE_JSON : SEGTABLE_TEXT,
-					   cols, SEGTABLE_MAX_COLUMNS, why, whylen) < 0)
+	int cols[OBJLIST_TABLE_MAX_COLUMNS];
+	if (o->columns &&
+	    objlist_table_columns(o->columns, o->json ? OBJLIST_TABLE_JSON : OBJLIST_TABLE_TEXT,
+				  cols, OBJLIST_TABLE_MAX_COLUMNS, why, whylen) < 0)
 		return OPTIONS_BAD;
 	return OPTIONS_RUN;
 }

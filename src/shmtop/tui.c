@@ -54,9 +54,9 @@ struct tui {
 	enum spark_mode scale_mode;
 	int scale_shmid;
 
-	/* The all-segments screen (listscreen.c), and the detail view's panels
+	/* The object list (listscreen.c), and the detail view's panels
 	 * below the dashboard (drawlog.c): the preview and the event log. */
-	bool listing;      /* the all-segments screen is up */
+	bool listing;      /* the object list is up */
 	monitor *base_mon; /* the -k key's; mon is another when opened from the list */
 	struct list_screen list;
 	struct list_drawn list_drawn;
@@ -336,12 +336,12 @@ static void show_list(struct tui *t, int64_t *next_poll)
 	*next_poll = clock_mono_ns(); /* read it now */
 }
 
-/* Show the detail view of row r of inventory s, an object that is not a
+/* Show the detail view of row r of object list s, an object that is not a
  * SysV segment (a POSIX object, a memfd, a deleted object): its metadata,
  * holders, event log and, for a POSIX object, a preview of its first bytes.
  * The list's Enter on such a row comes here.  0, or -1 (out of memory, or
  * a SysV row: open those with monitor_new()). */
-static int open_object(struct tui *t, const struct inventory *s, const struct inventory_row *r,
+static int open_object(struct tui *t, const struct objlist *s, const struct objlist_row *r,
 		       int64_t *next_poll)
 {
 	objmon *o = objmon_new(s, r);
@@ -354,12 +354,12 @@ static int open_object(struct tui *t, const struct inventory *s, const struct in
 }
 
 /* The row the list's selection is on, or NULL. */
-static const struct inventory_row *list_selection(const struct list_screen *l)
+static const struct objlist_row *list_selection(const struct list_screen *l)
 {
 	return list_selected(l); /* view.sel counts the rows the filter shows */
 }
 
-/* A key on the all-segments screen; returns true to quit. */
+/* A key on the object list; returns true to quit. */
 static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 {
 	key_t k;
@@ -368,8 +368,8 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 	case LIST_QUIT: return true;
 	case LIST_BACK: show_detail(t, t->base_mon, next_poll); break;
 	case LIST_OPEN: {
-		const struct inventory_row *r = list_selection(&t->list);
-		if (r && r->kind != INVENTORY_SYSV) {
+		const struct objlist_row *r = list_selection(&t->list);
+		if (r && r->kind != OBJLIST_SYSV) {
 			open_object(t, &t->list.snap, r, next_poll);
 			break;
 		}

@@ -12,7 +12,7 @@
 
 #include "escape.h"
 #include "format.h"
-#include "listview.h"
+#include "objlist_view.h"
 
 #define NAME_MIN 8
 #define VALUE_MIN 5 /* "VALUE" */

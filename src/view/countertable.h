@@ -3,8 +3,8 @@
  * The counters table of a record with named counters (libshmtop): one row
  * a counter, with its name, value, rate, unit and a one-row sparkline of
  * its history; the selected row's counter gets the dashboard's big digits
- * and graph.  Pure text, like listview.h: the curses side prints the rows,
- * a listview (listview_fit(), listview_move()) keeps the selection and the
+ * and graph.  Pure text, like objlist_view.h: the curses side prints the rows,
+ * a listview (objlist_view_fit(), objlist_view_move()) keeps the selection and the
  * window.  Names and units are the publisher's bytes, so they are shown
  * escaped (escape_text()) and padded by cells: no name moves a column.
  */

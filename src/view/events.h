@@ -138,7 +138,7 @@ void events_observe(const struct model_input *in, struct events_obs *out);
 size_t events_log_update(struct events_log *lg, const struct model_input *in, int64_t wall_ns);
 
 /* One observation of a POSIX, memfd or deleted object, for the detail
- * view of an inventory row: its size, resident bytes and holders.  Its
+ * view of an object list row: its size, resident bytes and holders.  Its
  * events: gone (no longer listed, nor held), created (listed again),
  * removed (its name unlinked while held: now a deleted object), resize,
  * resident, attach and detach (a process began or ceased to hold it; only

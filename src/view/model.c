@@ -19,8 +19,8 @@
 #include "countertable.h"
 #include "escape.h"
 #include "format.h"
-#include "listview.h"
 #include "names.h"
+#include "objlist_view.h"
 
 static enum model_health health_of(const struct model_input *in)
 {
@@ -586,7 +586,7 @@ void model_table_kept(struct view_model *m, const struct model_input *in, int wi
 
 /* A holder's part: "rw", "ro", "rw+fd", "fd"; with more than one mapping
  * "rwx2". */
-static void holds_text(const struct inventory_holder *h, char *buf, size_t len)
+static void holds_text(const struct objlist_holder *h, char *buf, size_t len)
 {
 	unsigned maps = h->maps_rw + h->maps_ro;
 	const char *how = h->maps_rw ? "rw" : h->maps_ro ? "ro" : "";
@@ -620,7 +620,7 @@ static void object_holders(struct view_model *m, const struct model_object *in)
 	m->nprocs = in->nholders < ATTACHED_MAX ? in->nholders : ATTACHED_MAX;
 	m->procs_more = in->nholders - m->nprocs;
 	for (size_t i = 0; i < m->nprocs; i++) {
-		const struct inventory_holder *h = &in->holders[i];
+		const struct objlist_holder *h = &in->holders[i];
 		char holds[24], user[32], comm[sizeof h->comm * 4 + 1];
 		holds_text(h, holds, sizeof holds);
 		char c16[sizeof h->comm + 1];
@@ -633,21 +633,21 @@ static void object_holders(struct view_model *m, const struct model_object *in)
 	}
 }
 
-static const char *upper_kind(enum inventory_kind k)
+static const char *upper_kind(enum objlist_kind k)
 {
 	switch (k) {
-	case INVENTORY_POSIX: return "POSIX";
-	case INVENTORY_SEM: return "SEM";
-	case INVENTORY_MEMFD: return "MEMFD";
-	case INVENTORY_DELETED: return "DELETED";
+	case OBJLIST_POSIX: return "POSIX";
+	case OBJLIST_SEM: return "SEM";
+	case OBJLIST_MEMFD: return "MEMFD";
+	case OBJLIST_DELETED: return "DELETED";
 	default: return "SYSV";
 	}
 }
 
 void model_build_object(struct view_model *m, const struct model_object *in)
 {
-	const struct inventory_row *r = in->row;
-	const char *dir = in->devshm ? in->devshm : INVENTORY_DEVSHM_DIR;
+	const struct objlist_row *r = in->row;
+	const char *dir = in->devshm ? in->devshm : OBJLIST_DEVSHM_DIR;
 	char name[201], title[41], a[48], b[48];
 	memset(m, 0, sizeof *m);
 	escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, 200, name, sizeof name);
@@ -656,38 +656,38 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 	m->health = HEALTH_NONE;
 	m->tone = !in->present ? TONE_WARN : r->orphan ? TONE_WARN : TONE_NORMAL;
 	snprintf(m->badge, sizeof m->badge, "%s", in->present ? upper_kind(r->kind) : "GONE");
-	const char *prefix = r->kind == INVENTORY_MEMFD ? "memfd:" : "";
+	const char *prefix = r->kind == OBJLIST_MEMFD ? "memfd:" : "";
 	int cut = snprintf(m->title, sizeof m->title, "shmtop  %s  %s%s",
-			   inventory_kind_name(r->kind), prefix, title); /* a long name is cut */
+			   objlist_kind_name(r->kind), prefix, title); /* a long name is cut */
 	const char *what = "";
 	switch (r->kind) {
-	case INVENTORY_POSIX: what = "a POSIX shared memory object (shm_open)"; break;
-	case INVENTORY_SEM: what = "a POSIX semaphore (sem_open), not memory"; break;
-	case INVENTORY_MEMFD:
+	case OBJLIST_POSIX: what = "a POSIX shared memory object (shm_open)"; break;
+	case OBJLIST_SEM: what = "a POSIX semaphore (sem_open), not memory"; break;
+	case OBJLIST_MEMFD:
 		what = "anonymous shared memory (memfd_create), known only through its holders";
 		break;
-	case INVENTORY_DELETED:
+	case OBJLIST_DELETED:
 		what = "a POSIX object unlinked but still held: it lives until its holders let go";
 		break;
 	default: break;
 	}
-	bool path = r->kind != INVENTORY_MEMFD;
-	cut |= snprintf(m->message, sizeof m->message, "%s%s%s%s%s: %s%s", path ? dir : "",
-			path ? "/" : "", prefix, name,
-			r->kind == INVENTORY_DELETED ? " (deleted)" : "",
-			in->present ? "" : "gone, was ", what);
+	bool path = r->kind != OBJLIST_MEMFD;
+	cut |=
+	    snprintf(m->message, sizeof m->message, "%s%s%s%s%s: %s%s", path ? dir : "",
+		     path ? "/" : "", prefix, name, r->kind == OBJLIST_DELETED ? " (deleted)" : "",
+		     in->present ? "" : "gone, was ", what);
 	(void)cut;
 
 	m->fields_title = "object (stat)";
-	field(m, "kind", "%s", inventory_kind_name(r->kind));
+	field(m, "kind", "%s", objlist_kind_name(r->kind));
 	escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, INT_MAX, a,
 		    sizeof m->fields[0].value - strlen(prefix));
 	field(m, "name", "%s%s", prefix, a);
 	field(m, "size", "%" PRIu64 " (%s)", r->size, format_size(r->size, a, sizeof a));
-	if (r->have_resident || r->kind != INVENTORY_SYSV)
+	if (r->have_resident || r->kind != OBJLIST_SYSV)
 		field(m, "resident", "%" PRIu64 " (%s)", r->resident,
 		      format_size(r->resident, a, sizeof a));
-	if (r->kind == INVENTORY_POSIX || r->kind == INVENTORY_SEM || r->mode) {
+	if (r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM || r->mode) {
 		char u[40], g[40];
 		field(m, "owner", "%s:%s", names_user(r->uid, u, sizeof u),
 		      names_group(r->gid, g, sizeof g));
@@ -701,7 +701,7 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 		field(m, "holders", "%zu", in->nholders);
 	else
 		field(m, "holders", "not scanned");
-	if (r->kind == INVENTORY_POSIX)
+	if (r->kind == OBJLIST_POSIX)
 		field(m, "orphan", "%s",
 		      !in->scanned ? "unknown (no scan yet)"
 		      : r->orphan  ? "yes: nobody maps or holds it"

@@ -17,8 +17,8 @@
 #include "clock.h"
 #include "countertable.h"
 #include "graph.h"
-#include "inventory.h"
 #include "ipcstat.h"
+#include "objlist.h"
 #include "record.h"
 #include "spark.h"
 
@@ -232,12 +232,12 @@ const char *model_command_notice_for(int cmd, bool refused, const struct model_i
 				     size_t len);
 
 /* The detail view of an object that is not a SysV segment: a POSIX object
- * in /dev/shm, a memfd, or a deleted object still held (an inventory row).
+ * in /dev/shm, a memfd, or a deleted object still held (an object list row).
  * None of the pointers is kept. */
 struct model_object {
-	const struct inventory_row *row;        /* as last seen (never NULL) */
-	bool present;                           /* still there at the last look */
-	const struct inventory_holder *holders; /* the row's holders, pid ascending */
+	const struct objlist_row *row;        /* as last seen (never NULL) */
+	bool present;                         /* still there at the last look */
+	const struct objlist_holder *holders; /* the row's holders, pid ascending */
 	size_t nholders;
 	bool scanned;        /* holders known: a scan of /proc has run */
 	int64_t scan_ns;     /* when (CLOCK_REALTIME) */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The watcher keeps the object's last row and holders, the bytes of its
- * last look, and an inventory of its own for the scans (rows grown as the
+ * last look, and an object list of its own for the scans (rows grown as the
  * host needs; freed with it).
  */
 #include "objmon.h"
@@ -19,16 +19,16 @@
 #include "objpeek.h"
 
 struct objmon {
-	struct inventory_row row; /* as last seen */
+	struct objlist_row row; /* as last seen */
 	bool present;
 	bool linked; /* its name in /dev/shm is still this object */
-	struct inventory_holder holders[OBJMON_HOLDERS];
+	struct objlist_holder holders[OBJMON_HOLDERS];
 	size_t nholders; /* holders found (more than kept if OBJMON_HOLDERS is short) */
 	bool scanned;
 	int64_t scan_ns;   /* CLOCK_REALTIME of the scan */
 	int64_t next_scan; /* CLOCK_MONOTONIC */
 	bool rescan;
-	struct inventory inv;
+	struct objlist inv;
 	const char *devshm;
 
 	unsigned char bytes[PREVIEW_MAX];
@@ -42,7 +42,7 @@ struct objmon {
 };
 
 /* Holders of row r of s into o. */
-static void take_holders(objmon *o, const struct inventory *s, const struct inventory_row *r)
+static void take_holders(objmon *o, const struct objlist *s, const struct objlist_row *r)
 {
 	o->nholders = r->nholders;
 	size_t n = r->nholders < OBJMON_HOLDERS ? r->nholders : OBJMON_HOLDERS;
@@ -52,9 +52,9 @@ static void take_holders(objmon *o, const struct inventory *s, const struct inve
 		o->nholders = 0;
 }
 
-objmon *objmon_new(const struct inventory *s, const struct inventory_row *r)
+objmon *objmon_new(const struct objlist *s, const struct objlist_row *r)
 {
-	if (r->kind == INVENTORY_SYSV) {
+	if (r->kind == OBJLIST_SYSV) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -63,7 +63,7 @@ objmon *objmon_new(const struct inventory *s, const struct inventory_row *r)
 		return NULL;
 	o->row = *r;
 	o->present = true;
-	o->linked = r->kind == INVENTORY_POSIX || r->kind == INVENTORY_SEM;
+	o->linked = r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM;
 	o->scanned = s->scanned;
 	o->scan_ns = s->scan_ns;
 	if (s->scanned)
@@ -71,7 +71,7 @@ objmon *objmon_new(const struct inventory *s, const struct inventory_row *r)
 	o->inv.devshm_dir = s->devshm_dir;
 	o->inv.proc_dir = s->proc_dir;
 	o->inv.sysvipc_path = s->sysvipc_path;
-	o->devshm = s->devshm_dir ? s->devshm_dir : INVENTORY_DEVSHM_DIR;
+	o->devshm = s->devshm_dir ? s->devshm_dir : OBJLIST_DEVSHM_DIR;
 	o->rescan = !s->scanned; /* holders at the first poll, if the list had none */
 	o->next_scan = clock_mono_ns() + OBJMON_SCAN_NS;
 	events_init(&o->ring);
@@ -93,7 +93,7 @@ static void stat_name(objmon *o)
 		o->rescan = true;
 		return;
 	}
-	struct inventory_row *r = &o->row;
+	struct objlist_row *r = &o->row;
 	r->size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
 	r->resident = (uint64_t)st.st_blocks * 512;
 	r->uid = st.st_uid;
@@ -106,7 +106,7 @@ static void stat_name(objmon *o)
 /* Collect (and scan) into o->inv, growing its rows until they all fit. */
 static int collect(objmon *o)
 {
-	if (inventory_scan(&o->inv) < 0)
+	if (objlist_scan(&o->inv) < 0)
 		return -1;
 	for (;;) {
 		if (!o->inv.rows) {
@@ -115,13 +115,12 @@ static int collect(objmon *o)
 			if (!o->inv.rows)
 				return -1;
 		}
-		if (inventory_collect(&o->inv,
-				      INVENTORY_NAMES | INVENTORY_DEVSHM | INVENTORY_ORPHANS) < 0)
+		if (objlist_collect(&o->inv, OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_ORPHANS) < 0)
 			return -1;
 		if (!o->inv.truncated && !o->inv.res.truncated)
 			return 0;
 		size_t want = o->inv.total + o->inv.total / 4 + 64;
-		struct inventory_row *rows = realloc(o->inv.rows, want * sizeof *rows);
+		struct objlist_row *rows = realloc(o->inv.rows, want * sizeof *rows);
 		if (!rows)
 			return 0; /* what fits */
 		o->inv.rows = rows;
@@ -141,13 +140,13 @@ static void scan(objmon *o)
 	o->scanned = true;
 	o->scan_ns = o->inv.scan_ns ? o->inv.scan_ns : clock_wall_ns();
 	for (size_t i = 0; i < o->inv.n; i++) {
-		const struct inventory_row *r = &o->inv.rows[i];
-		if (r->kind == INVENTORY_SYSV || r->dev != o->row.dev || r->ino != o->row.ino)
+		const struct objlist_row *r = &o->inv.rows[i];
+		if (r->kind == OBJLIST_SYSV || r->dev != o->row.dev || r->ino != o->row.ino)
 			continue;
-		if (o->linked && r->kind != INVENTORY_POSIX && r->kind != INVENTORY_SEM)
+		if (o->linked && r->kind != OBJLIST_POSIX && r->kind != OBJLIST_SEM)
 			continue; /* the directory read's row has the name's fields */
 		/* A row from the scan alone knows no owner, mode or mtime. */
-		struct inventory_row keep = o->row;
+		struct objlist_row keep = o->row;
 		o->row = *r;
 		if (!r->mode && !r->uid && !r->mtime) {
 			o->row.uid = keep.uid;
@@ -156,7 +155,7 @@ static void scan(objmon *o)
 			o->row.mtime = keep.mtime;
 			snprintf(o->row.owner, sizeof o->row.owner, "%s", keep.owner);
 		}
-		o->linked = r->kind == INVENTORY_POSIX || r->kind == INVENTORY_SEM;
+		o->linked = r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM;
 		o->present = true;
 		take_holders(o, &o->inv, r);
 		return;
@@ -164,8 +163,8 @@ static void scan(objmon *o)
 	/* not found: a name still linked is there with no holders */
 	o->nholders = 0;
 	o->present = o->linked;
-	if (!o->linked && o->row.kind == INVENTORY_POSIX)
-		o->row.kind = INVENTORY_DELETED; /* what it became, if anything */
+	if (!o->linked && o->row.kind == OBJLIST_POSIX)
+		o->row.kind = OBJLIST_DELETED; /* what it became, if anything */
 }
 
 /* The first bytes of an object with a name. */
@@ -173,12 +172,12 @@ static void peek(objmon *o)
 {
 	o->have_bytes = false;
 	o->nbytes = 0;
-	if (o->row.kind == INVENTORY_MEMFD) {
+	if (o->row.kind == OBJLIST_MEMFD) {
 		snprintf(o->nopreview, sizeof o->nopreview,
 			 "no preview: a memfd object has no path to open");
 		return;
 	}
-	if (o->row.kind == INVENTORY_SEM) {
+	if (o->row.kind == OBJLIST_SEM) {
 		snprintf(o->nopreview, sizeof o->nopreview,
 			 "no preview: a semaphore, not memory to read");
 		return;
@@ -266,7 +265,7 @@ void objmon_free(objmon *o)
 {
 	if (!o)
 		return;
-	inventory_free(&o->inv);
+	objlist_free(&o->inv);
 	free(o->inv.rows);
 	free(o);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Watching one object that is not a SysV segment (a POSIX object, a memfd,
- * a deleted object still held), opened from a row of the inventory: the
+ * a deleted object still held), opened from a row of the object list: the
  * detail view's counterpart of monitor.h.  It follows the object by its
  * device and inode, not its name: a name unlinked while held turns the
  * object into a deleted one, and a new object under the same name is
@@ -10,7 +10,7 @@
  * Each objmon_poll() is cheap: for an object with a name, one fstatat() in
  * /dev/shm (size, resident bytes, owner, mode, mtime) and the preview's
  * look at its first bytes (objpeek.h).  Holders come from a scan of /proc
- * (inventory_scan()), the slow part: at the first poll, then every
+ * (objlist_scan()), the slow part: at the first poll, then every
  * OBJMON_SCAN_NS, when the name goes away, or when asked (objmon_rescan());
  * memfd and deleted objects, which have no name to stat, are updated only
  * then.  Each poll's observation feeds the object's event log.
@@ -23,8 +23,8 @@
 #include <stdint.h>
 
 #include "events.h"
-#include "inventory.h"
 #include "model.h"
+#include "objlist.h"
 #include "preview.h"
 
 #define OBJMON_SCAN_NS INT64_C(5000000000)
@@ -32,10 +32,10 @@
 
 typedef struct objmon objmon;
 
-/* A watcher of the object row of inventory s (its holders are s's), not a
+/* A watcher of the object row of object list s (its holders are s's), not a
  * SysV segment.  Where /dev/shm and /proc are read follows s (devshm_dir,
  * proc_dir).  NULL if out of memory, or r is a SysV row (errno EINVAL). */
-objmon *objmon_new(const struct inventory *s, const struct inventory_row *r);
+objmon *objmon_new(const struct objlist *s, const struct objlist_row *r);
 
 /* Look at the object again, scanning /proc when it is due. */
 void objmon_poll(objmon *o);

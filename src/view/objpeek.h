@@ -10,7 +10,7 @@
  *     viewer), O_NOCTTY, O_CLOEXEC, and O_NOATIME when this user may (the
  *     look leaves the atime an admin reads);
  *   - fstat() of the open file must show a regular file with the device and
- *     inode the inventory listed: a name replaced since is not read;
+ *     inode the object list listed: a name replaced since is not read;
  *   - the map is PROT_READ of at most one page and never past st_size (an
  *     empty object is not mapped), and the copy out of it is guarded: if the
  *     owner truncates the object between the fstat() and the copy, the

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench_inventory: what the inventory of every shared memory object costs
+ * bench_inventory: what the object list of every shared memory object costs
  * per refresh (issue 13), beside the kernel's own cost of the same reads and
  * beside the tools that do the same work once.
  *
@@ -15,10 +15,10 @@
  *     that all of them attach read-only.
  * For each, the CPU time of one call (the thread's CPU clock), median and
  * p90 over --runs calls, and the median wall time:
- *   - inventory_collect(NAMES | DEVSHM | ORPHANS): the part a screen runs
+ *   - objlist_collect(NAMES | DEVSHM | ORPHANS): the part a screen runs
  *     every tick (after one scan, so it joins the scan's objects as a screen
  *     does);
- *   - inventory_scan(): /proc/PID/maps and /proc/PID/fd of every process;
+ *   - objlist_scan(): /proc/PID/maps and /proc/PID/fd of every process;
  *   - the floor, in the same run: /proc/sysvipc/shm read whole; /dev/shm
  *     read (opendir, readdir, fstatat of each entry); and, for the scan,
  *     every /proc/PID/maps read whole and every /proc/PID/fd listed with a
@@ -32,7 +32,7 @@
  * bench_viewer's harness (`bench_viewer -- shmtop -a`), whose table is shown
  * as it printed it.
  *
- * Each set-up is checked before it is measured: the inventory must list
+ * Each set-up is checked before it is measured: the object list must list
  * exactly the objects made (by name, or shmid), with the size and resident
  * bytes that fstatat gives, no one holding the POSIX ones (orphans after a
  * scan), and in the processes' set-up every object with exactly its holders'
@@ -74,7 +74,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "inventory.h"
+#include "objlist.h"
 
 #ifndef SHMTOP_PATH
 #error "SHMTOP_PATH must name the shmtop binary"
@@ -87,7 +87,7 @@
 #define OBJ_SIZE 4096
 #define PATH_LEN 96
 #define MAX_RUNS 1001
-#define FLAGS (INVENTORY_NAMES | INVENTORY_DEVSHM | INVENTORY_ORPHANS)
+#define FLAGS (OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_ORPHANS)
 
 /* ---- what this run made, for the clean-up ------------------------------ */
 
@@ -165,7 +165,7 @@ static int posix_make(const char *name)
 		fprintf(stderr, "bench_inventory: more objects than planned\n");
 		return -1;
 	}
-	snprintf(paths[npaths], PATH_LEN, INVENTORY_DEVSHM_DIR "/%s", name);
+	snprintf(paths[npaths], PATH_LEN, OBJLIST_DEVSHM_DIR "/%s", name);
 	npaths++; /* before it exists: a signal from now on removes it */
 	snprintf(shmname, sizeof shmname, "/%s", name);
 	int fd = shm_open(shmname, O_CREAT | O_EXCL | O_RDWR, 0600);
@@ -309,7 +309,7 @@ static int kids_make_n(size_t n, int *common_seg)
 /* Objects in /dev/shm left by runs whose pid is gone. */
 static void sweep_stale(void)
 {
-	DIR *d = opendir(INVENTORY_DEVSHM_DIR);
+	DIR *d = opendir(OBJLIST_DEVSHM_DIR);
 	size_t n = 0;
 	if (!d)
 		return;
@@ -327,20 +327,20 @@ static void sweep_stale(void)
 		       n);
 }
 
-/* ---- the inventory ------------------------------------------------------- */
+/* ---- the object list ------------------------------------------------------- */
 
-static struct inventory inv;
+static struct objlist inv;
 
-/* inventory_collect(), with rows for every object on the host. */
+/* objlist_collect(), with rows for every object on the host. */
 static int inv_collect(void)
 {
 	for (int tries = 0; tries < 4; tries++) {
-		if (inventory_collect(&inv, FLAGS) < 0)
+		if (objlist_collect(&inv, FLAGS) < 0)
 			return -1;
 		if (!inv.truncated)
 			return 0;
 		size_t max = inv.total + inv.total / 4 + 256;
-		struct inventory_row *r = realloc(inv.rows, max * sizeof *r);
+		struct objlist_row *r = realloc(inv.rows, max * sizeof *r);
 		if (!r)
 			return -1;
 		inv.rows = r;
@@ -398,11 +398,11 @@ static void complain(const char *fmt, ...)
 }
 
 /* The row's size and resident bytes agree with fstatat of its file. */
-static void check_stat(const struct inventory_row *r)
+static void check_stat(const struct objlist_row *r)
 {
 	struct stat st;
-	char path[INVENTORY_NAME_MAX + 16];
-	snprintf(path, sizeof path, INVENTORY_DEVSHM_DIR "/%s", r->name);
+	char path[OBJLIST_NAME_MAX + 16];
+	snprintf(path, sizeof path, OBJLIST_DEVSHM_DIR "/%s", r->name);
 	if (stat(path, &st) < 0) {
 		complain("%s: listed, but stat says %s", r->name, strerror(errno));
 		return;
@@ -424,9 +424,9 @@ static int verify(size_t nposix, int common_seg)
 		return -1;
 	bool *seen_c = seen + nposix + 1, *seen_m = seen_c + nkids + 1;
 	for (size_t i = 0; i < inv.n; i++) {
-		const struct inventory_row *r = &inv.rows[i];
-		const struct inventory_holder *h = inv.holders + r->holder0;
-		if (r->kind == INVENTORY_SYSV) {
+		const struct objlist_row *r = &inv.rows[i];
+		const struct objlist_holder *h = inv.holders + r->holder0;
+		if (r->kind == OBJLIST_SYSV) {
 			size_t j = 0;
 			while (j < nsegs && segs[j] != r->shm.st.shmid)
 				j++;
@@ -450,7 +450,7 @@ static int verify(size_t nposix, int common_seg)
 			if (r->orphan)
 				complain("segment %d: flagged orphan, its creator is alive",
 					 segs[j]);
-		} else if (r->kind == INVENTORY_POSIX && ours(r->name, "p", &idx)) {
+		} else if (r->kind == OBJLIST_POSIX && ours(r->name, "p", &idx)) {
 			p++;
 			if (idx >= nposix || seen[idx])
 				complain("%s: listed twice, or never made", r->name);
@@ -460,7 +460,7 @@ static int verify(size_t nposix, int common_seg)
 			if (r->nholders != 0 || !r->orphan)
 				complain("%s: %zu holders, orphan %d; no one maps it", r->name,
 					 r->nholders, r->orphan);
-		} else if (r->kind == INVENTORY_POSIX && ours(r->name, "c", &idx)) {
+		} else if (r->kind == OBJLIST_POSIX && ours(r->name, "c", &idx)) {
 			c++;
 			if (idx >= nkids || seen_c[idx])
 				complain("%s: listed twice, or never made", r->name);
@@ -472,7 +472,7 @@ static int verify(size_t nposix, int common_seg)
 				complain("%s: %zu holders, the first %d (rw %u); made for %d, rw",
 					 r->name, r->nholders, r->nholders ? (int)h[0].pid : 0,
 					 r->nholders ? h[0].maps_rw : 0, (int)kids[idx]);
-		} else if (r->kind == INVENTORY_MEMFD && ours(r->name, "m", &idx)) {
+		} else if (r->kind == OBJLIST_MEMFD && ours(r->name, "m", &idx)) {
 			m++;
 			if (idx >= nkids || seen_m[idx])
 				complain("memfd %s: listed twice, or never made", r->name);
@@ -488,7 +488,7 @@ static int verify(size_t nposix, int common_seg)
 			if (r->size != OBJ_SIZE)
 				complain("memfd %s: size %llu, made %d", r->name,
 					 (unsigned long long)r->size, OBJ_SIZE);
-		} else if (r->kind == INVENTORY_POSIX && ours(r->name, "common", &idx)) {
+		} else if (r->kind == OBJLIST_POSIX && ours(r->name, "common", &idx)) {
 			common++;
 			check_stat(r);
 			size_t ro = 0;
@@ -499,7 +499,7 @@ static int verify(size_t nposix, int common_seg)
 					 r->name, r->nholders, ro, (size_t)nkids);
 		} else if (mine(r->name)) {
 			complain("%s: one of ours, listed as %s", r->name,
-				 inventory_kind_name(r->kind));
+				 objlist_kind_name(r->kind));
 		}
 	}
 	free(seen);
@@ -558,7 +558,7 @@ static int floor_sysvipc(void)
 
 static int floor_devshm(void)
 {
-	DIR *d = opendir(INVENTORY_DEVSHM_DIR);
+	DIR *d = opendir(OBJLIST_DEVSHM_DIR);
 	if (!d)
 		return -1;
 	struct stat st;
@@ -660,7 +660,7 @@ static int do_collect(void)
 
 static int do_scan(void)
 {
-	return inventory_scan(&inv);
+	return objlist_scan(&inv);
 }
 
 /* argv as a child, its output thrown away: user + system CPU and wall, in
@@ -721,8 +721,8 @@ static struct stats peer(const char *const *argv)
 enum { COLLECT, SCAN, F_SYSVIPC, F_DEVSHM, F_PROC, LSIPC, LSIPC_M, LS, SHMTOP_B, NMEASURES };
 
 static const char *const measure_name[NMEASURES] = {
-	[COLLECT] = "inventory_collect(NAMES|DEVSHM|ORPHANS)",
-	[SCAN] = "inventory_scan()",
+	[COLLECT] = "objlist_collect(NAMES|DEVSHM|ORPHANS)",
+	[SCAN] = "objlist_scan()",
 	[F_SYSVIPC] = "floor: /proc/sysvipc/shm read whole",
 	[F_DEVSHM] = "floor: /dev/shm opendir+readdir+fstatat",
 	[F_PROC] = "floor: /proc/PID/maps read, fd/ readlink",
@@ -781,20 +781,20 @@ static int run_setup(struct setup *u, int number)
 	size_t nposix = u->posix;
 	u->made = nposix + nsegs + (nkids ? 2 * nkids + 1 : 0); /* segs: includes the common one */
 	if (do_scan() < 0 || inv_collect() < 0) {
-		printf("   BROKEN: the inventory failed: %s\n", strerror(errno));
+		printf("   BROKEN: the object list failed: %s\n", strerror(errno));
 		remove_all(true);
 		return -1;
 	}
 	u->objects = inv.total;
 	u->processes = count_processes();
-	printf("   %zu objects made; the inventory holds %zu (every kind, the host's too); %zu "
+	printf("   %zu objects made; the object list holds %zu (every kind, the host's too); %zu "
 	       "processes\n",
 	       u->made, inv.total, u->processes);
 	if (verify(nposix, common_seg) < 0) {
-		printf("   check: FAILED, the inventory does not list what was made\n");
+		printf("   check: FAILED, the object list does not list what was made\n");
 		rc = -1;
 	} else {
-		printf("   check: the inventory lists exactly the objects made%s: ok\n",
+		printf("   check: the object list lists exactly the objects made%s: ok\n",
 		       nkids    ? ", each with exactly its holders' pids"
 		       : nposix ? ", sizes and resident bytes as stat gives them, orphans"
 				: "");
@@ -808,7 +808,7 @@ static int run_setup(struct setup *u, int number)
 	u->m[F_PROC] = timed(floor_proc);
 	const char *const lsipc[] = { "lsipc", "-m", NULL };
 	const char *const lsipc_m[] = { "lsipc", "-M", NULL };
-	const char *const ls[] = { "ls", "-l", INVENTORY_DEVSHM_DIR, NULL };
+	const char *const ls[] = { "ls", "-l", OBJLIST_DEVSHM_DIR, NULL };
 	const char *const shmtop[] = { SHMTOP_PATH, "-a", "-b", "-n", "1", NULL };
 	u->m[LSIPC] = peer(lsipc);
 	u->m[LSIPC_M] = peer(lsipc_m);
@@ -981,7 +981,7 @@ int main(int argc, char **argv)
 		nsetups = 3;
 	}
 
-	bench_header("bench_inventory: the inventory of every shared memory object, cost per "
+	bench_header("bench_inventory: the object list of every shared memory object, cost per "
 		     "refresh (issue 13)");
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
@@ -1000,7 +1000,7 @@ int main(int argc, char **argv)
 		want_procs = setups[i].procs > want_procs ? setups[i].procs : want_procs;
 	}
 	struct statvfs vfs;
-	if (statvfs(INVENTORY_DEVSHM_DIR, &vfs) == 0) {
+	if (statvfs(OBJLIST_DEVSHM_DIR, &vfs) == 0) {
 		uint64_t room = (uint64_t)vfs.f_bavail * vfs.f_frsize / 2 / OBJ_SIZE;
 		if (vfs.f_files > 0 && (uint64_t)vfs.f_favail / 2 < room)
 			room = (uint64_t)vfs.f_favail / 2;
@@ -1025,7 +1025,7 @@ int main(int argc, char **argv)
 			}
 		}
 	} else {
-		printf("note: statvfs %s: %s\n", INVENTORY_DEVSHM_DIR, strerror(errno));
+		printf("note: statvfs %s: %s\n", OBJLIST_DEVSHM_DIR, strerror(errno));
 	}
 	long shmmni = read_long("/proc/sys/kernel/shmmni");
 	size_t existing = count_segments();
@@ -1109,7 +1109,7 @@ int main(int argc, char **argv)
 			printf("   shmtop -a with %zu POSIX objects: %.0f bytes/s, %.3f %% CPU\n",
 			       screen_n[i], bps[i], cpu[i]);
 
-	inventory_free(&inv);
+	objlist_free(&inv);
 	free(inv.rows);
 	free(buf);
 	if (interrupted) {

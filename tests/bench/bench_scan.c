@@ -21,7 +21,7 @@
  *     fstatat() of /proc/PID/map_files/START-END for each memfd mapping
  *     (its size and resident bytes: nothing else gives them for a memfd
  *     that is only mapped);
- *   - inventory_scan() alone, in this process: the part of shmtop's time
+ *   - objlist_scan() alone, in this process: the part of shmtop's time
  *     that reads /proc (the rest is the collect, the sort and the table).
  * Then the targets of issue 21: twice the mappings cost at most 2.2 times
  * the time, shmtop within 3 times the floor, under 64 MB; each met or not.
@@ -51,7 +51,7 @@
 #include <unistd.h>
 
 #include "bench.h"
-#include "inventory.h"
+#include "objlist.h"
 
 #ifndef SHMTOP_PATH
 #error "SHMTOP_PATH must name the shmtop binary"
@@ -206,16 +206,16 @@ static double floor_stat_ms(pid_t pid)
 	return ok ? (double)(bench_now() - t0) / 1e6 : -1;
 }
 
-/* Wall ms of one inventory_scan() in this process (every process's maps
+/* Wall ms of one objlist_scan() in this process (every process's maps
  * and fds), or -1. */
 static double scan_ms(void)
 {
-	struct inventory s;
+	struct objlist s;
 	memset(&s, 0, sizeof s);
 	int64_t t0 = bench_now();
-	int rc = inventory_scan(&s);
+	int rc = objlist_scan(&s);
 	double ms = (double)(bench_now() - t0) / 1e6;
-	inventory_free(&s);
+	objlist_free(&s);
 	return rc < 0 ? -1 : ms;
 }
 
@@ -284,7 +284,7 @@ struct size_row {
 	struct run best;         /* best wall and CPU, largest RSS */
 	double floor, floor_all; /* ms */
 	double floor_stat;       /* ms: the maps and a map_files stat per memfd */
-	double scan;             /* ms: inventory_scan() alone, here */
+	double scan;             /* ms: objlist_scan() alone, here */
 	bool ok;
 };
 
@@ -317,7 +317,7 @@ static int measure(const struct helper *h, uint32_t want, struct size_row *s)
 			s->floor_stat = fs;
 		double sc = scan_ms();
 		if (sc < 0) {
-			printf("   FAILED: inventory_scan(): %s\n", strerror(errno));
+			printf("   FAILED: objlist_scan(): %s\n", strerror(errno));
 			return -1;
 		}
 		if (i == 0 || sc < s->scan)
@@ -410,13 +410,12 @@ int main(int argc, char **argv)
 	verdict(what, vs_floor, "x", "<= 3x", vs_floor <= 3.0);
 	snprintf(what, sizeof what, "shmtop peak RSS at %u", rows[1].mappings);
 	verdict(what, rows[1].best.rss, " MB", "< 64 MB", rows[1].best.rss < 64.0);
-	printf(
-	    "   inventory_scan() alone at %u: %.2fx the maps floor, %.2fx every process's maps\n",
-	    rows[1].mappings, rows[1].floor > 0 ? rows[1].scan / rows[1].floor : 0,
-	    rows[1].floor_all > 0 ? rows[1].scan / rows[1].floor_all : 0);
+	printf("   objlist_scan() alone at %u: %.2fx the maps floor, %.2fx every process's maps\n",
+	       rows[1].mappings, rows[1].floor > 0 ? rows[1].scan / rows[1].floor : 0,
+	       rows[1].floor_all > 0 ? rows[1].scan / rows[1].floor_all : 0);
 	for (int i = 0; i < 2; i++)
 		printf("   at %u: the maps and a map_files stat per memfd take %.1f ms (%.1fx the "
-		       "maps alone); shmtop's CPU is %.2fx that, inventory_scan() %.2fx\n",
+		       "maps alone); shmtop's CPU is %.2fx that, objlist_scan() %.2fx\n",
 		       rows[i].mappings, rows[i].floor_stat,
 		       rows[i].floor > 0 ? rows[i].floor_stat / rows[i].floor : 0,
 		       rows[i].floor_stat > 0 ? rows[i].best.cpu / rows[i].floor_stat : 0,

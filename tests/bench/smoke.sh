@@ -60,12 +60,12 @@ if [[ $(head -c 4 "$out/chart.svg" 2>/dev/null) != "<svg" ]] ||
 	status=1
 fi
 run bench_inventory --smoke
-expect bench_inventory '^   inventory_collect\(NAMES\|DEVSHM\|ORPHANS\) +[0-9.]+ +[0-9.]+' "collect row"
-expect bench_inventory '^   inventory_scan\(\) +[0-9.]+ +[0-9.]+' "scan row"
+expect bench_inventory '^   objlist_collect\(NAMES\|DEVSHM\|ORPHANS\) +[0-9.]+ +[0-9.]+' "collect row"
+expect bench_inventory '^   objlist_scan\(\) +[0-9.]+ +[0-9.]+' "scan row"
 expect bench_inventory '^   floor: /proc/sysvipc/shm read whole +[0-9.]+' "floor row"
 expect bench_inventory '^   shmtop -a with 10 POSIX objects: [0-9]+ bytes/s' "bytes/s on screen"
 # 10 objects, 10 segments, 10 processes: each listed exactly, with its holders
-if [[ $(grep -c '^   check: the inventory lists exactly the objects made' \
+if [[ $(grep -c '^   check: the object list lists exactly the objects made' \
 	"$out/bench_inventory.txt") != 3 ]]; then
 	echo "FAIL: bench_inventory did not find exactly what it made in its 3 set-ups"
 	status=1

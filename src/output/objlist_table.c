@@ -2,10 +2,10 @@
 /*
  * The list of every segment in its three batch formats: a plain-text table
  * and JSON with lsipc's columns (libsmartcols, lsipc's own library), and
- * Prometheus text.  They only format an inventory (inventory.h), so they
+ * Prometheus text.  They only format an object list (objlist.h), so they
  * are tested on made-up ones.
  */
-#include "segtable.h"
+#include "objlist_table.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -117,16 +117,16 @@ static const int text_default[] = { C_KEY,    C_ID,      C_PERMS,  C_OWNER, C_SI
 				    C_STATUS, C_CTIME,   C_CPID,   C_LPID,  C_COMMAND, C_KIND,
 				    C_RSS,    C_HOLDERS, C_ORPHAN, C_NAME };
 
-const char *segtable_column_name(size_t i)
+const char *objlist_table_column_name(size_t i)
 {
 	return i < C_COUNT_OF_COLUMNS ? columns[i].name : NULL;
 }
 
 /* The defaults: lsipc's for text, every column for JSON. */
-static size_t default_columns(enum segtable_format fmt, int *cols, size_t max)
+static size_t default_columns(enum objlist_table_format fmt, int *cols, size_t max)
 {
 	size_t n = 0;
-	if (fmt == SEGTABLE_JSON)
+	if (fmt == OBJLIST_TABLE_JSON)
 		for (int c = 0; c < C_COUNT_OF_COLUMNS && n < max; c++)
 			cols[n++] = c;
 	else
@@ -135,8 +135,8 @@ static size_t default_columns(enum segtable_format fmt, int *cols, size_t max)
 	return n;
 }
 
-int segtable_columns(const char *list, enum segtable_format fmt, int *cols, size_t max, char *why,
-		     size_t whylen)
+int objlist_table_columns(const char *list, enum objlist_table_format fmt, int *cols, size_t max,
+			  char *why, size_t whylen)
 {
 	size_t n = 0;
 	if (!list || *list == '+') {
@@ -216,27 +216,27 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
  * deleted objects are never orphans (they live only while held).  The
  * flag is the host layer's call: an object whose holders a scan that
  * could not read every process left unknown (holders_unknown) has none. */
-static bool orphan_known(const struct inventory *s, const struct inventory_row *r)
+static bool orphan_known(const struct objlist *s, const struct objlist_row *r)
 {
 	return !r->holders_unknown &&
-	       ((r->kind != INVENTORY_POSIX && r->kind != INVENTORY_SEM) || s->scanned);
+	       ((r->kind != OBJLIST_POSIX && r->kind != OBJLIST_SEM) || s->scanned);
 }
 
 /* The text of one cell, in buf or a constant; NULL for no value (null in
  * JSON, blank in the table).  The SysV columns (key, shmid, nattch, the
  * creator, attach and detach times, status) are null for the other kinds;
  * NAME is null for SysV. */
-static const char *cell(const struct inventory *s, const struct inventory_row *r, int col,
-			const struct segtable_output *o, char *buf, size_t len)
+static const char *cell(const struct objlist *s, const struct objlist_row *r, int col,
+			const struct objlist_table_output *o, char *buf, size_t len)
 {
 	const struct ipcstat *st = &r->shm.st;
-	bool json = o->format == SEGTABLE_JSON;
-	bool sysv = r->kind == INVENTORY_SYSV;
+	bool json = o->format == OBJLIST_TABLE_JSON;
+	bool sysv = r->kind == OBJLIST_SYSV;
 	int64_t t;
 	uint64_t bytes;
 	if (sysv && r->ipcns) /* another IPC namespace's: what only its holders' maps show */
 		switch (col) {
-		case C_NAME: return inventory_foreign_name(r, buf, len);
+		case C_NAME: return objlist_foreign_name(r, buf, len);
 		case C_STATUS: return "other ns";
 		case C_KEY:
 		case C_KIND:
@@ -249,7 +249,7 @@ static const char *cell(const struct inventory *s, const struct inventory_row *r
 		default: return NULL; /* its shmid is that namespace's: not an ID here */
 		}
 	switch (col) {
-	case C_KIND: return inventory_kind_name(r->kind);
+	case C_KIND: return objlist_kind_name(r->kind);
 	case C_NAME: return sysv ? NULL : r->name;
 	case C_IPCNS:
 		if (!r->ipcns)
@@ -338,7 +338,7 @@ size: /* bytes in JSON and with --bytes, else as lsipc: 4K, 16.3K */
 
 /* The summary above the table: totals and limits, as top's.  Totals are the
  * host's, whatever the filter shows. */
-static void summary(FILE *out, const struct inventory *s, const struct segtable_output *o,
+static void summary(FILE *out, const struct objlist *s, const struct objlist_table_output *o,
 		    size_t nshown)
 {
 	char a[48], b[48], c[32];
@@ -365,31 +365,30 @@ static void summary(FILE *out, const struct inventory *s, const struct segtable_
 	fprintf(out,
 		"\nTotal %s%s in %zu segments, %s%" PRIu64 " attaches, %zu dest, %zu locked; "
 		"rss %s%s, swap %s%s\n",
-		inventory_at_least(s, t->bytes), format_size(t->bytes, a, sizeof a), t->segments,
-		inventory_at_least(s, t->nattch), t->nattch, t->dest, t->locked,
-		inventory_at_least(s, t->rss), format_size(t->rss, b, sizeof b),
-		inventory_at_least(s, t->swap), format_size(t->swap, c, sizeof c));
+		objlist_at_least(s, t->bytes), format_size(t->bytes, a, sizeof a), t->segments,
+		objlist_at_least(s, t->nattch), t->nattch, t->dest, t->locked,
+		objlist_at_least(s, t->rss), format_size(t->rss, b, sizeof b),
+		objlist_at_least(s, t->swap), format_size(t->swap, c, sizeof c));
 	/* Every kind: objects, size, resident. */
-	for (int k = 0; k < INVENTORY_NKINDS; k++) {
-		const struct inventory_totals *kt = &s->kinds[k];
-		fprintf(out, "%s%s %zu", k ? "   " : "",
-			inventory_kind_name((enum inventory_kind)k), kt->objects);
+	for (int k = 0; k < OBJLIST_NKINDS; k++) {
+		const struct objlist_totals *kt = &s->kinds[k];
+		fprintf(out, "%s%s %zu", k ? "   " : "", objlist_kind_name((enum objlist_kind)k),
+			kt->objects);
 		if (kt->objects)
-			fprintf(out, ": %s%s, rss %s%s", inventory_at_least(s, kt->bytes),
+			fprintf(out, ": %s%s, rss %s%s", objlist_at_least(s, kt->bytes),
 				format_size(kt->bytes, a, sizeof a),
-				inventory_at_least(s, kt->resident),
+				objlist_at_least(s, kt->resident),
 				format_size(kt->resident, b, sizeof b));
 	}
 	fputc('\n', out);
 	if (s->have_devshm) {
 		double pct =
 		    s->devshm_size ? 100.0 * (double)s->devshm_used / (double)s->devshm_size : 0;
-		fprintf(out, "%s %s, %s used (%.2f%%)   ", INVENTORY_DEVSHM_DIR,
+		fprintf(out, "%s %s, %s used (%.2f%%)   ", OBJLIST_DEVSHM_DIR,
 			format_size(s->devshm_size, a, sizeof a),
 			format_size(s->devshm_used, b, sizeof b), pct);
 	}
-	fprintf(out, "orphans %zu, %s%s", s->orphans.objects,
-		inventory_at_least(s, s->orphans.bytes),
+	fprintf(out, "orphans %zu, %s%s", s->orphans.objects, objlist_at_least(s, s->orphans.bytes),
 		format_size(s->orphans.bytes, a, sizeof a));
 	if (!s->scanned) {
 		fprintf(out, " (SysV only: no scan of /proc)\n");
@@ -418,9 +417,9 @@ static void summary(FILE *out, const struct inventory *s, const struct segtable_
 }
 
 /* Is row i shown (the filter)? */
-static bool shown(const struct inventory *s, size_t i, const struct segtable_output *o)
+static bool shown(const struct objlist *s, size_t i, const struct objlist_table_output *o)
 {
-	return !o->filter || inventory_match(&s->rows[i], o->filter);
+	return !o->filter || objlist_match(&s->rows[i], o->filter);
 }
 
 /* A JSON string member's value, a number or a boolean as the column's type
@@ -452,7 +451,7 @@ static void json_value(FILE *out, int col, const char *v)
 
 /* The row's holders, as a JSON array of objects on one line; null before
  * a scan, or when it left them unknown. */
-static void json_holders(FILE *out, const struct inventory *s, const struct inventory_row *r)
+static void json_holders(FILE *out, const struct objlist *s, const struct objlist_row *r)
 {
 	if (!s->scanned || r->holders_unknown) {
 		fputs("null", out);
@@ -460,7 +459,7 @@ static void json_holders(FILE *out, const struct inventory *s, const struct inve
 	}
 	fputc('[', out);
 	for (size_t i = 0; i < r->nholders && r->holder0 + i < s->nholders; i++) {
-		const struct inventory_holder *h = &s->holders[r->holder0 + i];
+		const struct objlist_holder *h = &s->holders[r->holder0 + i];
 		char user[64], u[6 * sizeof user + 3], comm[6 * sizeof h->comm + 3],
 		    c[sizeof h->comm + 1];
 		memcpy(c, h->comm, sizeof h->comm);
@@ -478,7 +477,7 @@ static void json_holders(FILE *out, const struct inventory *s, const struct inve
 /* The JSON document, laid out as libsmartcols lays out lsipc's, but
  * written here: a row's holders are an array of objects, which
  * libsmartcols cannot write. */
-static int write_json(FILE *out, const struct inventory *s, const struct segtable_output *o,
+static int write_json(FILE *out, const struct objlist *s, const struct objlist_table_output *o,
 		      const int *cols, int ncols)
 {
 	fputs("{\n   \"sharedmemory\": [", out);
@@ -488,7 +487,7 @@ static int write_json(FILE *out, const struct inventory *s, const struct segtabl
 			continue;
 		fputs(first ? "\n      {" : "},{", out);
 		first = false;
-		const struct inventory_row *r = &s->rows[i];
+		const struct objlist_row *r = &s->rows[i];
 		for (int j = 0; j < ncols; j++) {
 			char buf[64], name[32];
 			const int c = cols[j];
@@ -510,17 +509,17 @@ static int write_json(FILE *out, const struct inventory *s, const struct segtabl
 	return ferror(out) ? -1 : 0;
 }
 
-int segtable_write(FILE *out, const struct inventory *s, const struct segtable_output *o)
+int objlist_table_write(FILE *out, const struct objlist *s, const struct objlist_table_output *o)
 {
-	int cols[SEGTABLE_MAX_COLUMNS];
+	int cols[OBJLIST_TABLE_MAX_COLUMNS];
 	char why[160];
-	int ncols =
-	    segtable_columns(o->columns, o->format, cols, SEGTABLE_MAX_COLUMNS, why, sizeof why);
+	int ncols = objlist_table_columns(o->columns, o->format, cols, OBJLIST_TABLE_MAX_COLUMNS,
+					  why, sizeof why);
 	if (ncols < 0) {
 		errno = EINVAL;
 		return -1;
 	}
-	if (o->format == SEGTABLE_JSON)
+	if (o->format == OBJLIST_TABLE_JSON)
 		return write_json(out, s, o, cols, ncols);
 	struct libscols_table *tb = scols_new_table();
 	if (!tb)
@@ -551,7 +550,7 @@ int segtable_write(FILE *out, const struct inventory *s, const struct segtable_o
 		/* Each cell by escape_text()'s rule, as the screen shows it, so a
 		 * name keeps its row on one line and the columns aligned. */
 		for (int j = 0; j < ncols && !rc; j++) {
-			char buf[64], esc[4 * INVENTORY_NAME_MAX + 1];
+			char buf[64], esc[4 * OBJLIST_NAME_MAX + 1];
 			const char *v = cell(s, &s->rows[i], cols[j], o, buf, sizeof buf);
 			if (v)
 				escape_text(v, strlen(v), ESCAPE_LOCALE, INT_MAX, esc, sizeof esc);
@@ -594,8 +593,8 @@ static const struct {
 	{ "shmtop_object_orphan", "1 if nothing holds the object (a leak), else 0.", OV_ORPHAN },
 };
 
-static bool object_value(const struct inventory *s, const struct inventory_row *r,
-			 enum object_value v, uint64_t *u)
+static bool object_value(const struct objlist *s, const struct objlist_row *r, enum object_value v,
+			 uint64_t *u)
 {
 	switch (v) {
 	case OV_BYTES: *u = r->size; return true;
@@ -607,17 +606,17 @@ static bool object_value(const struct inventory *s, const struct inventory_row *
 }
 
 /* The id label of a row: the shmid of a SysV segment, else the inode. */
-static uint64_t object_id(const struct inventory_row *r)
+static uint64_t object_id(const struct objlist_row *r)
 {
-	return r->kind == INVENTORY_SYSV ? (uint64_t)r->shm.st.shmid : r->ino;
+	return r->kind == OBJLIST_SYSV ? (uint64_t)r->shm.st.shmid : r->ino;
 }
 
-static const struct inventory_row *clash_rows;
+static const struct objlist_row *clash_rows;
 
 static int clash_cmp(const void *a, const void *b)
 {
-	const struct inventory_row *x = &clash_rows[*(const size_t *)a],
-				   *y = &clash_rows[*(const size_t *)b];
+	const struct objlist_row *x = &clash_rows[*(const size_t *)a],
+				 *y = &clash_rows[*(const size_t *)b];
 	uint64_t ix = object_id(x), iy = object_id(y);
 	if (x->kind != y->kind)
 		return x->kind < y->kind ? -1 : 1;
@@ -631,7 +630,7 @@ static int clash_cmp(const void *a, const void *b)
  * shown row has too: objects of one name and inode on two devices, as a
  * process in a mount namespace of its own can make beside /dev/shm's.  NULL
  * if out of memory. */
-static bool *label_clashes(const struct inventory *s, const struct segtable_output *o)
+static bool *label_clashes(const struct objlist *s, const struct objlist_table_output *o)
 {
 	bool *clash = calloc(s->n ? s->n : 1, sizeof *clash);
 	size_t *ix = calloc(s->n ? s->n : 1, sizeof *ix), n = 0;
@@ -657,13 +656,13 @@ static bool *label_clashes(const struct inventory *s, const struct segtable_outp
  * which keeps two memfd objects of one name apart; "INODE@MAJ:MIN" with its
  * device where two objects would have the same labels, so that no sample
  * is there twice) and owner. */
-static void prom_objects(FILE *out, const struct inventory *s, const struct segtable_output *o)
+static void prom_objects(FILE *out, const struct objlist *s, const struct objlist_table_output *o)
 {
 	bool *clash = label_clashes(s, o);
 	for (size_t f = 0; f < sizeof object_families / sizeof object_families[0]; f++) {
 		bool any = false;
 		for (size_t i = 0; i < s->n; i++) {
-			const struct inventory_row *r = &s->rows[i];
+			const struct objlist_row *r = &s->rows[i];
 			uint64_t u;
 			if (!shown(s, i, o) || !object_value(s, r, object_families[f].v, &u))
 				continue;
@@ -671,14 +670,14 @@ static void prom_objects(FILE *out, const struct inventory *s, const struct segt
 				prom_header(out, object_families[f].name, "gauge",
 					    object_families[f].help);
 			any = true;
-			char name[3 * INVENTORY_NAME_MAX], owner[3 * sizeof r->owner], id[64];
+			char name[3 * OBJLIST_NAME_MAX], owner[3 * sizeof r->owner], id[64];
 			int at = snprintf(id, sizeof id, "%" PRIu64, object_id(r));
 			if (!clash || clash[i])
 				snprintf(id + at, sizeof id - (size_t)at, "@%u:%u",
 					 major((dev_t)r->dev), minor((dev_t)r->dev));
 			fprintf(out,
 				"%s{kind=\"%s\",name=\"%s\",id=\"%s\",owner=\"%s\"} %" PRIu64 "\n",
-				object_families[f].name, inventory_kind_name(r->kind),
+				object_families[f].name, objlist_kind_name(r->kind),
 				prom_escape_label(r->name, name, sizeof name), id,
 				prom_escape_label(r->owner, owner, sizeof owner), u);
 		}
@@ -687,15 +686,15 @@ static void prom_objects(FILE *out, const struct inventory *s, const struct segt
 }
 
 /* A family of one sample per kind. */
-static void prom_per_kind(FILE *out, const struct inventory *s, const char *name, const char *help,
+static void prom_per_kind(FILE *out, const struct objlist *s, const char *name, const char *help,
 			  int what)
 {
 	prom_header(out, name, "gauge", help);
-	for (int k = 0; k < INVENTORY_NKINDS; k++) {
-		const struct inventory_totals *t = &s->kinds[k];
+	for (int k = 0; k < OBJLIST_NKINDS; k++) {
+		const struct objlist_totals *t = &s->kinds[k];
 		uint64_t v = what == 0 ? t->objects : what == 1 ? t->bytes : t->resident;
 		fprintf(out, "%s{kind=\"%s\"} %" PRIu64 "\n", name,
-			inventory_kind_name((enum inventory_kind)k), v);
+			objlist_kind_name((enum objlist_kind)k), v);
 	}
 }
 
@@ -705,9 +704,9 @@ static void prom_gauge(FILE *out, const char *name, const char *help, const char
 	fprintf(out, "%s %s\n", name, value);
 }
 
-int segtable_prom(FILE *out, const struct inventory *s, const struct segtable_output *o)
+int objlist_table_prom(FILE *out, const struct objlist *s, const struct objlist_table_output *o)
 {
-	static const struct segtable_output all = { .format = SEGTABLE_PROM };
+	static const struct objlist_table_output all = { .format = OBJLIST_TABLE_PROM };
 	if (!o)
 		o = &all;
 	struct prom_segment *ps = malloc((s->n ? s->n : 1) * sizeof *ps);
@@ -715,8 +714,8 @@ int segtable_prom(FILE *out, const struct inventory *s, const struct segtable_ou
 		return -1;
 	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++) {
-		const struct inventory_row *r = &s->rows[i];
-		if (r->kind != INVENTORY_SYSV || !shown(s, i, o))
+		const struct objlist_row *r = &s->rows[i];
+		if (r->kind != OBJLIST_SYSV || !shown(s, i, o))
 			continue;
 		ps[n++] = (struct prom_segment){ &r->shm, r->owner, r->is_record ? &r->snap : NULL,
 						 r->writer_alive };
@@ -752,44 +751,44 @@ int segtable_prom(FILE *out, const struct inventory *s, const struct segtable_ou
 
 /* With --values: the named counters of the version 3 records among the
  * SysV rows shown (prom.h), after the exposition's other families. */
-static int prom_values(FILE *out, struct inventory *s, const struct segtable_output *o)
+static int prom_values(FILE *out, struct objlist *s, const struct objlist_table_output *o)
 {
 	const struct sysvipc_shm **rows = calloc(s->n ? s->n : 1, sizeof *rows);
 	if (!rows)
 		return -1;
 	size_t n = 0;
 	for (size_t i = 0; i < s->n; i++)
-		if (s->rows[i].kind == INVENTORY_SYSV && shown(s, i, o))
+		if (s->rows[i].kind == OBJLIST_SYSV && shown(s, i, o))
 			rows[n++] = &s->rows[i].shm;
 	int rc = prom_read_counters(out, rows, n, &s->budget);
 	free(rows);
 	return rc;
 }
 
-int segtable_batch(FILE *out, const struct segtable_output *o, unsigned flags)
+int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigned flags)
 {
-	struct inventory s;
+	struct objlist s;
 	memset(&s, 0, sizeof s);
 	/* The holders first (the slow part, once an iteration): collect joins
 	 * them, and knows the POSIX orphans by them. */
-	if (inventory_scan(&s))
+	if (objlist_scan(&s))
 		return -1;
 	s.max = 256 + s.nseen; /* room enough for a scan's objects on the first collect */
 	for (;;) {
 		s.rows = calloc(s.max, sizeof *s.rows);
 		if (!s.rows)
 			break;
-		if (inventory_collect(&s, flags))
+		if (objlist_collect(&s, flags))
 			break;
 		if (!s.truncated) {
-			inventory_sort(&s, o->sort, o->reverse);
-			int rc = o->format == SEGTABLE_PROM ? segtable_prom(out, &s, o)
-							    : segtable_write(out, &s, o);
-			if (rc == 0 && o->format == SEGTABLE_PROM && (flags & INVENTORY_RECORDS))
+			objlist_sort(&s, o->sort, o->reverse);
+			int rc = o->format == OBJLIST_TABLE_PROM ? objlist_table_prom(out, &s, o)
+								 : objlist_table_write(out, &s, o);
+			if (rc == 0 && o->format == OBJLIST_TABLE_PROM && (flags & OBJLIST_RECORDS))
 				rc = prom_values(out, &s, o);
 			int e = errno;
 			free(s.rows);
-			inventory_free(&s);
+			objlist_free(&s);
 			errno = e;
 			return rc;
 		}
@@ -799,7 +798,7 @@ int segtable_batch(FILE *out, const struct segtable_output *o, unsigned flags)
 	}
 	int e = errno;
 	free(s.rows);
-	inventory_free(&s);
+	objlist_free(&s);
 	errno = e;
 	return -1;
 }

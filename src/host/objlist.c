@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The inventory of every shared memory object.  Collecting reads
+ * The object list of every shared memory object.  Collecting reads
  * /proc/sysvipc/shm, then per segment the owner's name (looked up once:
  * names.h keeps it), the creator's command (only if CPID still names the
  * process that created the segment: one started after the segment's ctime
  * is a reused pid) and, when asked, a shmwriter record's figures.
  */
-#include "inventory.h"
+#include "objlist.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,24 +29,24 @@
 #include "proc.h"
 #include "reader.h"
 
-static const char *const kind_names[INVENTORY_NKINDS] = {
-	[INVENTORY_SYSV] = "sysv",   [INVENTORY_POSIX] = "posix",     [INVENTORY_SEM] = "sem",
-	[INVENTORY_MEMFD] = "memfd", [INVENTORY_DELETED] = "deleted",
+static const char *const kind_names[OBJLIST_NKINDS] = {
+	[OBJLIST_SYSV] = "sysv",   [OBJLIST_POSIX] = "posix",     [OBJLIST_SEM] = "sem",
+	[OBJLIST_MEMFD] = "memfd", [OBJLIST_DELETED] = "deleted",
 };
 
-const char *inventory_kind_name(enum inventory_kind k)
+const char *objlist_kind_name(enum objlist_kind k)
 {
-	return (unsigned)k < INVENTORY_NKINDS ? kind_names[k] : "?";
+	return (unsigned)k < OBJLIST_NKINDS ? kind_names[k] : "?";
 }
 
-const char *inventory_place_why(enum inventory_place p)
+const char *objlist_place_why(enum objlist_place p)
 {
 	switch (p) {
-	case INVENTORY_IN_DEVSHM: break;
-	case INVENTORY_OTHER_MNTNS: return "it is seen in another mount namespace";
-	case INVENTORY_SUBFOLDER: return "it is below a sub-folder of /dev/shm";
-	case INVENTORY_OTHER_DEVICE: return "it is on another device than /dev/shm";
-	case INVENTORY_NOT_LISTED: return "it is not in /dev/shm";
+	case OBJLIST_IN_DEVSHM: break;
+	case OBJLIST_OTHER_MNTNS: return "it is seen in another mount namespace";
+	case OBJLIST_SUBFOLDER: return "it is below a sub-folder of /dev/shm";
+	case OBJLIST_OTHER_DEVICE: return "it is on another device than /dev/shm";
+	case OBJLIST_NOT_LISTED: return "it is not in /dev/shm";
 	}
 	return NULL;
 }
@@ -85,7 +85,7 @@ static void creator_command(const struct ipcstat *st, int64_t btime, char *buf, 
  * its first counter as the count; or version 2, of shmtop 0.3 and older) or
  * any libshmtop publisher's, its retries drawn on the pass's budget.  Only
  * --values attaches. */
-static void read_record(struct inventory_row *r, struct record_budget *budget)
+static void read_record(struct objlist_row *r, struct record_budget *budget)
 {
 	const struct ipcstat *st = &r->shm.st;
 	r->is_record = false;
@@ -108,10 +108,10 @@ static void read_record(struct inventory_row *r, struct record_budget *budget)
 }
 
 /* The fields every kind has, from a SysV segment. */
-static void sysv_row(struct inventory_row *r, const struct sysvipc_shm *shm)
+static void sysv_row(struct objlist_row *r, const struct sysvipc_shm *shm)
 {
 	memset(r, 0, sizeof *r);
-	r->kind = INVENTORY_SYSV;
+	r->kind = OBJLIST_SYSV;
 	r->shm = *shm;
 	r->ino = (uint64_t)shm->st.shmid;
 	r->size = shm->st.size;
@@ -124,8 +124,7 @@ static void sysv_row(struct inventory_row *r, const struct sysvipc_shm *shm)
 	r->mtime = shm->st.ctime;
 }
 
-void inventory_add_total(struct inventory_totals *t, uint64_t size, uint64_t resident,
-			 bool *saturated)
+void objlist_add_total(struct objlist_totals *t, uint64_t size, uint64_t resident, bool *saturated)
 {
 	t->objects++;
 	sysvipc_sum(&t->bytes, size, saturated);
@@ -172,32 +171,32 @@ static bool creator_gone(struct creator *cache, const struct ipcstat *st, int64_
  * as a user other than root (another user's)?  What root cannot read is a
  * sandbox's own agent (pid 1 here), not a holder hidden by permissions:
  * root's verdict stands. */
-static bool scan_partial(const struct inventory *s)
+static bool scan_partial(const struct objlist *s)
 {
 	return s->scanned && s->scan_hidden && geteuid() != 0;
 }
 
-static bool orphan(const struct inventory *s, struct creator *cache, const struct inventory_row *r,
+static bool orphan(const struct objlist *s, struct creator *cache, const struct objlist_row *r,
 		   int64_t btime, bool partial)
 {
 	switch (r->kind) {
-	case INVENTORY_SYSV:
+	case OBJLIST_SYSV:
 		return r->shm.st.nattch == 0 && !r->shm.st.dest &&
 		       creator_gone(cache, &r->shm.st, btime);
-	case INVENTORY_POSIX:
-	case INVENTORY_SEM: return s->scanned && !s->scan_dropped && r->nholders == 0 && !partial;
-	case INVENTORY_MEMFD:
-	case INVENTORY_DELETED:
-	case INVENTORY_NKINDS: break;
+	case OBJLIST_POSIX:
+	case OBJLIST_SEM: return s->scanned && !s->scan_dropped && r->nholders == 0 && !partial;
+	case OBJLIST_MEMFD:
+	case OBJLIST_DELETED:
+	case OBJLIST_NKINDS: break;
 	}
 	return false;
 }
 
 /* The order of the scan's pairs: sysv first, then by device, inode and
  * pid, so that an object's holders are together, pid ascending. */
-static int seen_key(const struct inventory_seen *a, bool sysv, uint64_t dev, uint64_t ino)
+static int seen_key(const struct objlist_seen *a, bool sysv, uint64_t dev, uint64_t ino)
 {
-	bool as = a->kind == INVENTORY_SYSV;
+	bool as = a->kind == OBJLIST_SYSV;
 	if (as != sysv)
 		return as ? -1 : 1;
 	if (a->dev != dev)
@@ -205,16 +204,16 @@ static int seen_key(const struct inventory_seen *a, bool sysv, uint64_t dev, uin
 	return (a->ino > ino) - (a->ino < ino);
 }
 
-int inventory_seen_compare(const void *pa, const void *pb)
+int objlist_seen_compare(const void *pa, const void *pb)
 {
-	const struct inventory_seen *a = pa, *b = pb;
-	int c = seen_key(a, b->kind == INVENTORY_SYSV, b->dev, b->ino);
+	const struct objlist_seen *a = pa, *b = pb;
+	int c = seen_key(a, b->kind == OBJLIST_SYSV, b->dev, b->ino);
 	return c ? c : (a->h.pid > b->h.pid) - (a->h.pid < b->h.pid);
 }
 
 /* The first pair of object (sysv, dev, ino) in the sorted scan, and how
  * many there are. */
-static size_t seen_find(const struct inventory *s, bool sysv, uint64_t dev, uint64_t ino,
+static size_t seen_find(const struct objlist *s, bool sysv, uint64_t dev, uint64_t ino,
 			size_t *count)
 {
 	size_t lo = 0, hi = s->nseen;
@@ -234,7 +233,7 @@ static size_t seen_find(const struct inventory *s, bool sysv, uint64_t dev, uint
 
 /* What one collect is building. */
 struct build {
-	struct inventory *s;
+	struct objlist *s;
 	unsigned flags;
 	int64_t btime;
 	bool *used;     /* the scan's pairs joined to a row so far */
@@ -245,16 +244,16 @@ struct build {
 };
 
 /* Give r the holders seen[at .. at + count), and mark them used. */
-static void join(struct build *b, struct inventory_row *r, size_t at, size_t count)
+static void join(struct build *b, struct objlist_row *r, size_t at, size_t count)
 {
-	struct inventory *s = b->s;
+	struct objlist *s = b->s;
 	r->holder0 = s->nholders;
 	r->nholders = 0;
 	if (s->nholders + count > b->maxhold) {
 		size_t max = b->maxhold ? 2 * b->maxhold : 64;
 		while (max < s->nholders + count)
 			max *= 2;
-		struct inventory_holder *h = realloc(s->holders, max * sizeof *h);
+		struct objlist_holder *h = realloc(s->holders, max * sizeof *h);
 		if (!h) {
 			b->failed = true;
 			return;
@@ -270,17 +269,17 @@ static void join(struct build *b, struct inventory_row *r, size_t at, size_t cou
 }
 
 /* Count r in the totals and store it if there is room. */
-static void add(struct build *b, struct inventory_row *r)
+static void add(struct build *b, struct objlist_row *r)
 {
-	struct inventory *s = b->s;
-	r->orphan = b->flags & INVENTORY_ORPHANS && orphan(s, b->creators, r, b->btime, b->partial);
+	struct objlist *s = b->s;
+	r->orphan = b->flags & OBJLIST_ORPHANS && orphan(s, b->creators, r, b->btime, b->partial);
 	r->holders_unknown = b->partial && r->nholders == 0 &&
-			     (r->kind == INVENTORY_POSIX || r->kind == INVENTORY_SEM ||
-			      (r->kind == INVENTORY_SYSV && r->shm.st.nattch > 0));
-	if (r->kind != INVENTORY_SYSV || r->ipcns) /* ours come whole from sysvipc_read() */
-		inventory_add_total(&s->kinds[r->kind], r->size, r->resident, &s->saturated);
+			     (r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM ||
+			      (r->kind == OBJLIST_SYSV && r->shm.st.nattch > 0));
+	if (r->kind != OBJLIST_SYSV || r->ipcns) /* ours come whole from sysvipc_read() */
+		objlist_add_total(&s->kinds[r->kind], r->size, r->resident, &s->saturated);
 	if (r->orphan)
-		inventory_add_total(&s->orphans, r->size, r->resident, &s->saturated);
+		objlist_add_total(&s->orphans, r->size, r->resident, &s->saturated);
 	s->total++;
 	if (s->n < s->max)
 		s->rows[s->n++] = *r;
@@ -290,9 +289,9 @@ static void add(struct build *b, struct inventory_row *r)
 	}
 }
 
-static void set_owner(const struct build *b, struct inventory_row *r)
+static void set_owner(const struct build *b, struct objlist_row *r)
 {
-	if (b->flags & INVENTORY_NAMES)
+	if (b->flags & OBJLIST_NAMES)
 		names_user(r->uid, r->owner, sizeof r->owner);
 	else
 		snprintf(r->owner, sizeof r->owner, "%u", (unsigned)r->uid);
@@ -301,7 +300,7 @@ static void set_owner(const struct build *b, struct inventory_row *r)
 /* The SysV part: /proc/sysvipc/shm. */
 static int collect_sysv(struct build *b)
 {
-	struct inventory *s = b->s;
+	struct objlist *s = b->s;
 	struct sysvipc_shm *tmp = malloc((s->max ? s->max : 1) * sizeof *tmp);
 	if (!tmp)
 		return -1;
@@ -312,13 +311,13 @@ static int collect_sysv(struct build *b)
 		return -1;
 	}
 	const struct sysvipc_totals *t = &s->res.totals;
-	s->kinds[INVENTORY_SYSV] = (struct inventory_totals){ t->segments, t->bytes, t->rss };
+	s->kinds[OBJLIST_SYSV] = (struct objlist_totals){ t->segments, t->bytes, t->rss };
 	s->saturated |= t->saturated;
 	for (size_t i = 0; i < s->res.n; i++) {
-		struct inventory_row r;
+		struct objlist_row r;
 		sysv_row(&r, &tmp[i]);
 		set_owner(b, &r);
-		if (b->flags & INVENTORY_RECORDS)
+		if (b->flags & OBJLIST_RECORDS)
 			read_record(&r, &s->budget);
 		size_t count, at = seen_find(s, true, s->own_ipcns, r.ino, &count);
 		join(b, &r, at, count);
@@ -327,12 +326,12 @@ static int collect_sysv(struct build *b)
 	s->total += s->res.total - s->res.n;
 	s->truncated |= s->res.truncated;
 	free(tmp);
-	if (b->flags & INVENTORY_COMMAND)
-		inventory_commands(s, 0, s->n);
+	if (b->flags & OBJLIST_COMMAND)
+		objlist_commands(s, 0, s->n);
 	return 0;
 }
 
-static void stat_row(struct inventory_row *r, const struct stat *st)
+static void stat_row(struct objlist_row *r, const struct stat *st)
 {
 	r->dev = (uint64_t)st->st_dev;
 	r->ino = (uint64_t)st->st_ino;
@@ -348,8 +347,8 @@ static void stat_row(struct inventory_row *r, const struct stat *st)
 /* The POSIX objects and semaphores: the regular files of /dev/shm. */
 static void collect_devshm(struct build *b)
 {
-	struct inventory *s = b->s;
-	const char *dir = s->devshm_dir ? s->devshm_dir : INVENTORY_DEVSHM_DIR;
+	struct objlist *s = b->s;
+	const char *dir = s->devshm_dir ? s->devshm_dir : OBJLIST_DEVSHM_DIR;
 	struct statvfs vfs;
 	s->have_devshm = statvfs(dir, &vfs) == 0;
 	if (s->have_devshm) {
@@ -369,10 +368,10 @@ static void collect_devshm(struct build *b)
 		struct stat st;
 		if (fstatat(dirfd(d), de->d_name, &st, AT_SYMLINK_NOFOLLOW) || !S_ISREG(st.st_mode))
 			continue;
-		struct inventory_row r;
+		struct objlist_row r;
 		memset(&r, 0, sizeof r);
-		r.kind = strncmp(de->d_name, "sem.", 4) == 0 ? INVENTORY_SEM : INVENTORY_POSIX;
-		r.place = st.st_dev == dst.st_dev ? INVENTORY_IN_DEVSHM : INVENTORY_OTHER_DEVICE;
+		r.kind = strncmp(de->d_name, "sem.", 4) == 0 ? OBJLIST_SEM : OBJLIST_POSIX;
+		r.place = st.st_dev == dst.st_dev ? OBJLIST_IN_DEVSHM : OBJLIST_OTHER_DEVICE;
 		snprintf(r.name, sizeof r.name, "%s", de->d_name);
 		stat_row(&r, &st);
 		set_owner(b, &r);
@@ -387,10 +386,10 @@ static void collect_devshm(struct build *b)
  * show: what they tell of it (key, shmid, extent, holders). */
 static void foreign_sysv(struct build *b, size_t at, size_t count)
 {
-	const struct inventory_seen *e = &b->s->seen[at];
-	struct inventory_row r;
+	const struct objlist_seen *e = &b->s->seen[at];
+	struct objlist_row r;
 	memset(&r, 0, sizeof r);
-	r.kind = INVENTORY_SYSV;
+	r.kind = OBJLIST_SYSV;
 	r.ipcns = e->dev;
 	r.ino = e->ino;
 	r.shm.st.key = e->key;
@@ -408,7 +407,7 @@ static void foreign_sysv(struct build *b, size_t at, size_t count)
 
 /* Where a /dev/shm path the holders seen[at .. at + count) name, and that
  * the directory does not hold, is. */
-static enum inventory_place seen_place(const struct inventory *s, size_t at, size_t count)
+static enum objlist_place seen_place(const struct objlist *s, size_t at, size_t count)
 {
 	bool ours = false, known = false;
 	for (size_t j = at; j < at + count; j++) {
@@ -416,8 +415,8 @@ static enum inventory_place seen_place(const struct inventory *s, size_t at, siz
 		known |= s->seen[j].mntns != 0;
 	}
 	if (!ours && known)
-		return INVENTORY_OTHER_MNTNS;
-	return strchr(s->seen[at].name, '/') ? INVENTORY_SUBFOLDER : INVENTORY_NOT_LISTED;
+		return OBJLIST_OTHER_MNTNS;
+	return strchr(s->seen[at].name, '/') ? OBJLIST_SUBFOLDER : OBJLIST_NOT_LISTED;
 }
 
 /* The objects only a scan knows: memfds, /dev/shm objects no longer in the
@@ -425,35 +424,35 @@ static enum inventory_place seen_place(const struct inventory *s, size_t at, siz
  * namespace, or below a sub-folder): listed, not removable by name. */
 static void collect_unnamed(struct build *b)
 {
-	struct inventory *s = b->s;
+	struct objlist *s = b->s;
 	for (size_t i = 0; i < s->nseen;) {
-		const struct inventory_seen *e = &s->seen[i];
+		const struct objlist_seen *e = &s->seen[i];
 		size_t count;
-		seen_find(s, e->kind == INVENTORY_SYSV, e->dev, e->ino, &count);
-		if (b->used[i] || (e->kind == INVENTORY_SYSV && e->dev == s->own_ipcns)) {
+		seen_find(s, e->kind == OBJLIST_SYSV, e->dev, e->ino, &count);
+		if (b->used[i] || (e->kind == OBJLIST_SYSV && e->dev == s->own_ipcns)) {
 			i += count; /* joined, or a segment of ours removed since the scan */
 			continue;
 		}
-		if (e->kind == INVENTORY_SYSV) {
+		if (e->kind == OBJLIST_SYSV) {
 			foreign_sysv(b, i, count);
 			i += count;
 			continue;
 		}
-		struct inventory_row r;
+		struct objlist_row r;
 		memset(&r, 0, sizeof r);
 		/* A /dev/shm path still linked but not in our /dev/shm belongs
 		 * to another mount namespace's: posix, not deleted. */
-		r.kind = e->kind == INVENTORY_MEMFD ? INVENTORY_MEMFD
-			 : e->deleted               ? INVENTORY_DELETED
-						    : INVENTORY_POSIX;
+		r.kind = e->kind == OBJLIST_MEMFD ? OBJLIST_MEMFD
+			 : e->deleted             ? OBJLIST_DELETED
+						  : OBJLIST_POSIX;
 		snprintf(r.name, sizeof r.name, "%s", e->name);
-		if (r.kind == INVENTORY_POSIX)
+		if (r.kind == OBJLIST_POSIX)
 			r.place = seen_place(s, i, count);
 		r.dev = e->dev;
 		r.ino = e->ino;
 		r.uid = e->h.uid;
 		for (size_t j = i; j < i + count; j++) {
-			const struct inventory_seen *x = &s->seen[j];
+			const struct objlist_seen *x = &s->seen[j];
 			if (x->size > r.size)
 				r.size = x->size;
 			if (x->have_stat && !r.have_resident) {
@@ -472,7 +471,7 @@ static void collect_unnamed(struct build *b)
 	}
 }
 
-int inventory_collect(struct inventory *s, unsigned flags)
+int objlist_collect(struct objlist *s, unsigned flags)
 {
 	s->n = 0;
 	s->total = 0;
@@ -487,12 +486,12 @@ int inventory_collect(struct inventory *s, unsigned flags)
 	s->saturated = false;
 	long ps = sysconf(_SC_PAGESIZE);
 	s->page_size = ps > 0 ? (uint64_t)ps : 4096;
-	if (flags & INVENTORY_LIMITS)
+	if (flags & OBJLIST_LIMITS)
 		sysvipc_read_limits(NULL, &s->limits);
 	struct build b = {
 		.s = s,
 		.flags = flags,
-		.btime = flags & INVENTORY_ORPHANS ? boot_time() : -1,
+		.btime = flags & OBJLIST_ORPHANS ? boot_time() : -1,
 		.used = calloc(s->nseen ? s->nseen : 1, sizeof *b.used),
 		.maxhold = s->holders ? s->maxholders : 0,
 		.partial = scan_partial(s),
@@ -500,7 +499,7 @@ int inventory_collect(struct inventory *s, unsigned flags)
 	if (!b.used)
 		return -1;
 	int rc = collect_sysv(&b);
-	if (rc == 0 && flags & INVENTORY_DEVSHM)
+	if (rc == 0 && flags & OBJLIST_DEVSHM)
 		collect_devshm(&b);
 	if (rc == 0)
 		collect_unnamed(&b);
@@ -513,7 +512,7 @@ int inventory_collect(struct inventory *s, unsigned flags)
 	return rc;
 }
 
-void inventory_free(struct inventory *s)
+void objlist_free(struct objlist *s)
 {
 	free(s->seen);
 	pairs_names_free(s->seen_names);
@@ -535,45 +534,45 @@ static bool contains(const char *hay, const char *needle)
 	return n == 0;
 }
 
-char *inventory_foreign_name(const struct inventory_row *r, char *buf, size_t len)
+char *objlist_foreign_name(const struct objlist_row *r, char *buf, size_t len)
 {
 	snprintf(buf, len, "ipc:[%" PRIu64 "] shmid %d", r->ipcns, r->shm.st.shmid);
 	return buf;
 }
 
-bool inventory_match(const struct inventory_row *r, const char *text)
+bool objlist_match(const struct objlist_row *r, const char *text)
 {
 	char key[16], id[24], ns[64];
 	if (!text || !*text)
 		return true;
 	snprintf(key, sizeof key, "0x%08x", (unsigned)r->shm.st.key);
-	if (r->kind == INVENTORY_SYSV && r->ipcns) /* as shown: key, status, name */
-		return contains(key, text) || contains(inventory_kind_name(r->kind), text) ||
+	if (r->kind == OBJLIST_SYSV && r->ipcns) /* as shown: key, status, name */
+		return contains(key, text) || contains(objlist_kind_name(r->kind), text) ||
 		       contains("other ns", text) ||
-		       contains(inventory_foreign_name(r, ns, sizeof ns), text);
+		       contains(objlist_foreign_name(r, ns, sizeof ns), text);
 	snprintf(id, sizeof id, "%d", r->shm.st.shmid);
-	if (r->kind == INVENTORY_SYSV && (contains(key, text) || contains(id, text)))
+	if (r->kind == OBJLIST_SYSV && (contains(key, text) || contains(id, text)))
 		return true;
 	return contains(r->name, text) || contains(r->owner, text) ||
-	       contains(inventory_kind_name(r->kind), text) || contains(r->command, text);
+	       contains(objlist_kind_name(r->kind), text) || contains(r->command, text);
 }
 
-static bool same_object(const struct inventory_row *a, const struct inventory_row *b)
+static bool same_object(const struct objlist_row *a, const struct objlist_row *b)
 {
 	if (a->kind != b->kind)
 		return false;
 	switch (a->kind) {
-	case INVENTORY_SYSV: return a->shm.st.shmid == b->shm.st.shmid && a->ipcns == b->ipcns;
-	case INVENTORY_POSIX:
-	case INVENTORY_SEM: return strcmp(a->name, b->name) == 0;
-	case INVENTORY_MEMFD:
-	case INVENTORY_DELETED:
-	case INVENTORY_NKINDS: break;
+	case OBJLIST_SYSV: return a->shm.st.shmid == b->shm.st.shmid && a->ipcns == b->ipcns;
+	case OBJLIST_POSIX:
+	case OBJLIST_SEM: return strcmp(a->name, b->name) == 0;
+	case OBJLIST_MEMFD:
+	case OBJLIST_DELETED:
+	case OBJLIST_NKINDS: break;
 	}
 	return a->dev == b->dev && a->ino == b->ino;
 }
 
-size_t inventory_find(const struct inventory_row *rows, size_t n, const struct inventory_row *r)
+size_t objlist_find(const struct objlist_row *rows, size_t n, const struct objlist_row *r)
 {
 	for (size_t i = 0; i < n; i++)
 		if (same_object(&rows[i], r))
@@ -582,7 +581,7 @@ size_t inventory_find(const struct inventory_row *rows, size_t n, const struct i
 }
 
 /* Why an unlink or IPC_RMID failed, in one line. */
-static int refused(const struct inventory_row *r, const char *what, int e, char *why, size_t whylen)
+static int refused(const struct objlist_row *r, const char *what, int e, char *why, size_t whylen)
 {
 	if (e == EPERM || e == EACCES)
 		snprintf(why, whylen, "cannot remove %s: owned by %s (uid %u), you are uid %u",
@@ -605,16 +604,16 @@ static int refused(const struct inventory_row *r, const char *what, int e, char 
  * unlinkat() fail with EBUSY, and a hard link put there loses only that
  * link.  What root removes then is the entry NAME that user had put in
  * /dev/shm, never a file outside it. */
-static int remove_name(const struct inventory *s, const struct inventory_row *r, char *why,
+static int remove_name(const struct objlist *s, const struct objlist_row *r, char *why,
 		       size_t whylen)
 {
-	const char *dir = s->devshm_dir ? s->devshm_dir : INVENTORY_DEVSHM_DIR;
-	char what[INVENTORY_NAME_MAX + 32];
+	const char *dir = s->devshm_dir ? s->devshm_dir : OBJLIST_DEVSHM_DIR;
+	char what[OBJLIST_NAME_MAX + 32];
 	snprintf(what, sizeof what, "%s/%s", dir, r->name);
-	const char *place = inventory_place_why(r->place);
+	const char *place = objlist_place_why(r->place);
 	if (!place && (!r->name[0] || strchr(r->name, '/') || strcmp(r->name, ".") == 0 ||
 		       strcmp(r->name, "..") == 0))
-		place = inventory_place_why(INVENTORY_SUBFOLDER);
+		place = objlist_place_why(OBJLIST_SUBFOLDER);
 	if (place) {
 		snprintf(why, whylen,
 			 "cannot remove %s by name: %s; it lives until its holders unmap and "
@@ -634,7 +633,7 @@ static int remove_name(const struct inventory *s, const struct inventory_row *r,
 		snprintf(why, whylen, "cannot remove %s: it changed since it was listed", what);
 	else if (st.st_dev != dst.st_dev)
 		snprintf(why, whylen, "cannot remove %s by name: %s", what,
-			 inventory_place_why(INVENTORY_OTHER_DEVICE));
+			 objlist_place_why(OBJLIST_OTHER_DEVICE));
 	else if (unlinkat(dfd, r->name, 0))
 		refused(r, what, errno, why, whylen);
 	else
@@ -643,12 +642,11 @@ static int remove_name(const struct inventory *s, const struct inventory_row *r,
 	return rc;
 }
 
-int inventory_remove(const struct inventory *s, const struct inventory_row *r, char *why,
-		     size_t whylen)
+int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *why, size_t whylen)
 {
-	char what[INVENTORY_NAME_MAX + 32];
+	char what[OBJLIST_NAME_MAX + 32];
 	switch (r->kind) {
-	case INVENTORY_SYSV: {
+	case OBJLIST_SYSV: {
 		snprintf(what, sizeof what, "shmid %d", r->shm.st.shmid);
 		if (r->ipcns) {
 			snprintf(why, whylen,
@@ -671,24 +669,24 @@ int inventory_remove(const struct inventory *s, const struct inventory_row *r, c
 			   ? refused(r, what, errno, why, whylen)
 			   : 0;
 	}
-	case INVENTORY_POSIX:
-	case INVENTORY_SEM: return remove_name(s, r, why, whylen);
-	case INVENTORY_MEMFD:
-	case INVENTORY_DELETED:
-	case INVENTORY_NKINDS: break;
+	case OBJLIST_POSIX:
+	case OBJLIST_SEM: return remove_name(s, r, why, whylen);
+	case OBJLIST_MEMFD:
+	case OBJLIST_DELETED:
+	case OBJLIST_NKINDS: break;
 	}
 	snprintf(why, whylen,
 		 "a %s object has no name to remove: it lives until its holders "
 		 "unmap and close it",
-		 inventory_kind_name(r->kind));
+		 objlist_kind_name(r->kind));
 	return -1;
 }
 
-void inventory_commands(struct inventory *s, size_t from, size_t to)
+void objlist_commands(struct objlist *s, size_t from, size_t to)
 {
 	int64_t btime = INT64_MIN; /* read once, and only if a row needs it */
 	for (size_t i = from; i < to && i < s->n; i++) {
-		struct inventory_row *r = &s->rows[i];
+		struct objlist_row *r = &s->rows[i];
 		if (r->command_read)
 			continue;
 		if (btime == INT64_MIN)
@@ -706,10 +704,10 @@ static int cmp_u64(uint64_t a, uint64_t b)
 /* sysvipc_compare()'s keys over every kind: the SysV fields for two
  * segments; otherwise size, resident bytes, holders, age, owner, then the
  * kind and the name or identity. */
-static int compare(const struct inventory_row *a, const struct inventory_row *b,
-		   enum sysvipc_sort by, bool reverse)
+static int compare(const struct objlist_row *a, const struct objlist_row *b, enum sysvipc_sort by,
+		   bool reverse)
 {
-	if (a->kind == INVENTORY_SYSV && b->kind == INVENTORY_SYSV)
+	if (a->kind == OBJLIST_SYSV && b->kind == OBJLIST_SYSV)
 		return sysvipc_compare(&a->shm, &b->shm, by, reverse);
 	int c = 0;
 	switch (by) {
@@ -731,13 +729,13 @@ static int compare(const struct inventory_row *a, const struct inventory_row *b,
 
 static int compare_rows(const void *pa, const void *pb, void *arg)
 {
-	const struct inventory_row *a = pa, *b = pb;
-	const struct inventory *s = arg;
+	const struct objlist_row *a = pa, *b = pb;
+	const struct objlist *s = arg;
 	int c = compare(a, b, s->sort, s->reverse);
 	return c ? c : (a->shm.order > b->shm.order) - (a->shm.order < b->shm.order);
 }
 
-void inventory_sort(struct inventory *s, enum sysvipc_sort by, bool reverse)
+void objlist_sort(struct objlist *s, enum sysvipc_sort by, bool reverse)
 {
 	s->sort = by;
 	s->reverse = reverse;

@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Selection and scrolling are clamping arithmetic; the columns have fixed
- * widths (those of segtable_write()) but COMMAND, which stretches, and are
+ * widths (those of objlist_table_write()) but COMMAND, which stretches, and are
  * dropped least useful first when the screen is narrow.  Every cell goes
  * through escape_text() (src/util/escape.h) and is padded by cells, not bytes, so a name
  * of any bytes takes exactly its column.
  */
-#include "listview.h"
+#include "objlist_view.h"
 
 #include <inttypes.h>
 #include <stdarg.h>
@@ -19,7 +19,7 @@
 #include "escape.h"
 #include "format.h"
 
-static void scroll_to_sel(struct listview *v)
+static void scroll_to_sel(struct objlist_view *v)
 {
 	if (v->n == 0) {
 		v->sel = v->top = 0;
@@ -40,14 +40,14 @@ static void scroll_to_sel(struct listview *v)
 		v->top = v->n > v->height ? v->n - v->height : 0;
 }
 
-void listview_fit(struct listview *v, size_t n, size_t height)
+void objlist_view_fit(struct objlist_view *v, size_t n, size_t height)
 {
 	v->n = n;
 	v->height = height;
 	scroll_to_sel(v);
 }
 
-void listview_move(struct listview *v, long delta)
+void objlist_view_move(struct objlist_view *v, long delta)
 {
 	if (delta < 0)
 		v->sel = (size_t)-delta > v->sel ? 0 : v->sel - (size_t)-delta;
@@ -57,13 +57,13 @@ void listview_move(struct listview *v, long delta)
 	scroll_to_sel(v);
 }
 
-void listview_select(struct listview *v, size_t i)
+void objlist_view_select(struct objlist_view *v, size_t i)
 {
 	v->sel = i;
 	scroll_to_sel(v);
 }
 
-size_t listview_find(const struct inventory_row *rows, size_t n, int shmid)
+size_t objlist_view_find(const struct objlist_row *rows, size_t n, int shmid)
 {
 	for (size_t i = 0; i < n; i++)
 		if (rows[i].shm.st.shmid == shmid)
@@ -71,12 +71,12 @@ size_t listview_find(const struct inventory_row *rows, size_t n, int shmid)
 	return n;
 }
 
-size_t listview_narrow(const struct inventory_row *rows, size_t n, const char *filter,
-		       bool orphans_only, size_t *idx)
+size_t objlist_view_narrow(const struct objlist_row *rows, size_t n, const char *filter,
+			   bool orphans_only, size_t *idx)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < n; i++)
-		if ((!orphans_only || rows[i].orphan) && inventory_match(&rows[i], filter))
+		if ((!orphans_only || rows[i].orphan) && objlist_match(&rows[i], filter))
 			idx[k++] = i;
 	return k;
 }
@@ -95,7 +95,7 @@ static int char_cells(const char *s, size_t *k)
 	return w >= 1 ? w : 1;
 }
 
-int listview_cells(const char *text)
+int objlist_view_cells(const char *text)
 {
 	int cells = 0;
 	size_t k;
@@ -104,7 +104,7 @@ int listview_cells(const char *text)
 	return cells;
 }
 
-char *listview_pad(const char *text, int width, char *buf, size_t len)
+char *objlist_view_pad(const char *text, int width, char *buf, size_t len)
 {
 	size_t at = 0, k;
 	int cells = 0;
@@ -128,27 +128,34 @@ static const struct {
 	const char *name;
 	int width;
 	bool right;
-} cols[LISTVIEW_NCOLS] = {
-	[LISTVIEW_KEY] = { "KEY/NAME", 10, false }, [LISTVIEW_SHMID] = { "SHMID", 10, false },
-	[LISTVIEW_KIND] = { "KIND", 7, false },     [LISTVIEW_OWNER] = { "OWNER", 10, false },
-	[LISTVIEW_PERMS] = { "PERMS", 9, false },   [LISTVIEW_SIZE] = { "SIZE", 7, true },
-	[LISTVIEW_RSS] = { "RSS", 7, true },        [LISTVIEW_SWAP] = { "SWAP", 7, true },
-	[LISTVIEW_NATTCH] = { "NATTCH", 6, true },  [LISTVIEW_STATUS] = { "STATUS", 13, false },
-	[LISTVIEW_CPID] = { "CPID", 7, true },      [LISTVIEW_LPID] = { "LPID", 7, true },
-	[LISTVIEW_CTIME] = { "CTIME", 8, false },   [LISTVIEW_COMMAND] = { "COMMAND", 7, false },
+} cols[OBJLIST_VIEW_NCOLS] = {
+	[OBJLIST_VIEW_KEY] = { "KEY/NAME", 10, false },
+	[OBJLIST_VIEW_SHMID] = { "SHMID", 10, false },
+	[OBJLIST_VIEW_KIND] = { "KIND", 7, false },
+	[OBJLIST_VIEW_OWNER] = { "OWNER", 10, false },
+	[OBJLIST_VIEW_PERMS] = { "PERMS", 9, false },
+	[OBJLIST_VIEW_SIZE] = { "SIZE", 7, true },
+	[OBJLIST_VIEW_RSS] = { "RSS", 7, true },
+	[OBJLIST_VIEW_SWAP] = { "SWAP", 7, true },
+	[OBJLIST_VIEW_NATTCH] = { "NATTCH", 6, true },
+	[OBJLIST_VIEW_STATUS] = { "STATUS", 13, false },
+	[OBJLIST_VIEW_CPID] = { "CPID", 7, true },
+	[OBJLIST_VIEW_LPID] = { "LPID", 7, true },
+	[OBJLIST_VIEW_CTIME] = { "CTIME", 8, false },
+	[OBJLIST_VIEW_COMMAND] = { "COMMAND", 7, false },
 };
 #define COMMAND_MAX 32
 #define NAME_SPAN_MAX 40 /* cells of a name, when the screen has room */
 
-static const enum listview_col drop_order[] = {
-	LISTVIEW_SWAP,  LISTVIEW_LPID,    LISTVIEW_CPID,  LISTVIEW_CTIME,
-	LISTVIEW_PERMS, LISTVIEW_COMMAND, LISTVIEW_OWNER, LISTVIEW_STATUS,
+static const enum objlist_view_col drop_order[] = {
+	OBJLIST_VIEW_SWAP,  OBJLIST_VIEW_LPID,    OBJLIST_VIEW_CPID,  OBJLIST_VIEW_CTIME,
+	OBJLIST_VIEW_PERMS, OBJLIST_VIEW_COMMAND, OBJLIST_VIEW_OWNER, OBJLIST_VIEW_STATUS,
 };
 
-static int total_of(const struct listview_cols *c)
+static int total_of(const struct objlist_view_cols *c)
 {
 	int t = 0, k = 0;
-	for (int i = 0; i < LISTVIEW_NCOLS; i++)
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
 		if (c->shown[i]) {
 			t += c->width[i];
 			k++;
@@ -156,10 +163,10 @@ static int total_of(const struct listview_cols *c)
 	return t + (k > 0 ? k - 1 : 0);
 }
 
-void listview_columns(int width, struct listview_cols *c)
+void objlist_view_columns(int width, struct objlist_view_cols *c)
 {
 	memset(c, 0, sizeof *c);
-	for (int i = 0; i < LISTVIEW_NCOLS; i++) {
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++) {
 		c->shown[i] = true;
 		c->width[i] = cols[i].width;
 	}
@@ -169,37 +176,37 @@ void listview_columns(int width, struct listview_cols *c)
 		c->width[drop_order[d]] = 0;
 	}
 	c->total = total_of(c);
-	if (c->shown[LISTVIEW_COMMAND] && width > c->total) {
+	if (c->shown[OBJLIST_VIEW_COMMAND] && width > c->total) {
 		int more = width - c->total;
-		if (more > COMMAND_MAX - cols[LISTVIEW_COMMAND].width)
-			more = COMMAND_MAX - cols[LISTVIEW_COMMAND].width;
-		c->width[LISTVIEW_COMMAND] += more;
+		if (more > COMMAND_MAX - cols[OBJLIST_VIEW_COMMAND].width)
+			more = COMMAND_MAX - cols[OBJLIST_VIEW_COMMAND].width;
+		c->width[OBJLIST_VIEW_COMMAND] += more;
 		c->total += more;
 	}
 	/* then the names (KEY and SHMID's span, SHMID wider), up to NAME_SPAN_MAX */
-	int span = c->width[LISTVIEW_KEY] + 1 + c->width[LISTVIEW_SHMID];
+	int span = c->width[OBJLIST_VIEW_KEY] + 1 + c->width[OBJLIST_VIEW_SHMID];
 	if (width > c->total && span < NAME_SPAN_MAX) {
 		int more = width - c->total < NAME_SPAN_MAX - span ? width - c->total
 								   : NAME_SPAN_MAX - span;
-		c->width[LISTVIEW_SHMID] += more;
+		c->width[OBJLIST_VIEW_SHMID] += more;
 		c->total += more;
 	}
 }
 
 /* Lay the cells out by c into buf, each escaped and padded by cells; with
- * span, cell[LISTVIEW_KEY] takes the KEY and SHMID columns (a name). */
-static char *line(const struct listview_cols *c, const char *const cell[LISTVIEW_NCOLS], bool span,
-		  char *buf, size_t len)
+ * span, cell[OBJLIST_VIEW_KEY] takes the KEY and SHMID columns (a name). */
+static char *line(const struct objlist_view_cols *c, const char *const cell[OBJLIST_VIEW_NCOLS],
+		  bool span, char *buf, size_t len)
 {
 	size_t at = 0;
 	buf[0] = '\0';
-	for (int i = 0; i < LISTVIEW_NCOLS && at + 1 < len; i++) {
-		if (!c->shown[i] || (span && i == LISTVIEW_SHMID))
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS && at + 1 < len; i++) {
+		if (!c->shown[i] || (span && i == OBJLIST_VIEW_SHMID))
 			continue;
 		int w = c->width[i];
-		if (span && i == LISTVIEW_KEY && c->shown[LISTVIEW_SHMID])
-			w += 1 + c->width[LISTVIEW_SHMID];
-		char esc[4 * INVENTORY_NAME_MAX + 8];
+		if (span && i == OBJLIST_VIEW_KEY && c->shown[OBJLIST_VIEW_SHMID])
+			w += 1 + c->width[OBJLIST_VIEW_SHMID];
+		char esc[4 * OBJLIST_NAME_MAX + 8];
 		int cells =
 		    escape_text(cell[i], strlen(cell[i]), ESCAPE_LOCALE, w, esc, sizeof esc);
 		int n;
@@ -224,17 +231,17 @@ static char *line(const struct listview_cols *c, const char *const cell[LISTVIEW
 	return buf;
 }
 
-char *listview_header(const struct listview_cols *c, char *buf, size_t len)
+char *objlist_view_header(const struct objlist_view_cols *c, char *buf, size_t len)
 {
-	const char *cell[LISTVIEW_NCOLS];
-	for (int i = 0; i < LISTVIEW_NCOLS; i++)
+	const char *cell[OBJLIST_VIEW_NCOLS];
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
 		cell[i] = cols[i].name;
 	return line(c, cell, false, buf, len);
 }
 
 /* The holders of r in s into *h and *n; false before a scan. */
-static bool holders_of(const struct inventory *s, const struct inventory_row *r,
-		       const struct inventory_holder **h, size_t *n)
+static bool holders_of(const struct objlist *s, const struct objlist_row *r,
+		       const struct objlist_holder **h, size_t *n)
 {
 	*h = NULL;
 	*n = 0;
@@ -247,15 +254,15 @@ static bool holders_of(const struct inventory *s, const struct inventory_row *r,
 	return true;
 }
 
-char *listview_row(const struct listview_cols *c, const struct inventory *s,
-		   const struct inventory_row *r, char *buf, size_t len)
+char *objlist_view_row(const struct objlist_view_cols *c, const struct objlist *s,
+		       const struct objlist_row *r, char *buf, size_t len)
 {
 	const struct ipcstat *st = &r->shm.st;
-	bool sysv = r->kind == INVENTORY_SYSV;
+	bool sysv = r->kind == OBJLIST_SYSV;
 	char key[16], id[16], perms[16], size[16], rss[16], nattch[24], status[32], cpid[16],
 	    lpid[16], ct[16], cmd[96];
 	size_t nh;
-	const struct inventory_holder *h;
+	const struct objlist_holder *h;
 	bool known = holders_of(s, r, &h, &nh);
 	if (sysv) {
 		snprintf(id, sizeof id, "%d", st->shmid);
@@ -268,7 +275,7 @@ char *listview_row(const struct listview_cols *c, const struct inventory *s,
 				 * its shmid, creator and mode are that namespace's */
 			id[0] = cpid[0] = lpid[0] = '\0';
 			snprintf(status, sizeof status, "other ns");
-			inventory_foreign_name(r, cmd, sizeof cmd);
+			objlist_foreign_name(r, cmd, sizeof cmd);
 		}
 	} else {
 		id[0] = '\0';
@@ -303,34 +310,34 @@ char *listview_row(const struct listview_cols *c, const struct inventory *s,
 	char swap[16] = "";
 	if (sysv && r->have_resident)
 		format_size(r->swap, swap, sizeof swap);
-	const char *cell[LISTVIEW_NCOLS] = {
-		[LISTVIEW_KEY] = sysv ? format_key(st->key, key, sizeof key) : r->name,
-		[LISTVIEW_SHMID] = id,
-		[LISTVIEW_KIND] = inventory_kind_name(r->kind),
-		[LISTVIEW_OWNER] = sysv && r->ipcns ? "" : r->owner,
-		[LISTVIEW_PERMS] =
+	const char *cell[OBJLIST_VIEW_NCOLS] = {
+		[OBJLIST_VIEW_KEY] = sysv ? format_key(st->key, key, sizeof key) : r->name,
+		[OBJLIST_VIEW_SHMID] = id,
+		[OBJLIST_VIEW_KIND] = objlist_kind_name(r->kind),
+		[OBJLIST_VIEW_OWNER] = sysv && r->ipcns ? "" : r->owner,
+		[OBJLIST_VIEW_PERMS] =
 		    sysv && r->ipcns ? "" : format_perms(r->mode, perms, sizeof perms),
-		[LISTVIEW_SIZE] = format_size(r->size, size, sizeof size),
-		[LISTVIEW_RSS] = rss,
-		[LISTVIEW_SWAP] = swap,
-		[LISTVIEW_NATTCH] = nattch,
-		[LISTVIEW_STATUS] = status,
-		[LISTVIEW_CPID] = cpid,
-		[LISTVIEW_LPID] = lpid,
-		[LISTVIEW_CTIME] =
+		[OBJLIST_VIEW_SIZE] = format_size(r->size, size, sizeof size),
+		[OBJLIST_VIEW_RSS] = rss,
+		[OBJLIST_VIEW_SWAP] = swap,
+		[OBJLIST_VIEW_NATTCH] = nattch,
+		[OBJLIST_VIEW_STATUS] = status,
+		[OBJLIST_VIEW_CPID] = cpid,
+		[OBJLIST_VIEW_LPID] = lpid,
+		[OBJLIST_VIEW_CTIME] =
 		    format_short_time(sysv ? st->ctime : r->mtime, s->wall_ns, ct, sizeof ct),
-		[LISTVIEW_COMMAND] = cmd,
+		[OBJLIST_VIEW_COMMAND] = cmd,
 	};
 	return line(c, cell, !sysv, buf, len);
 }
 
-static void heading_top(const struct inventory *s, char *buf, size_t len)
+static void heading_top(const struct objlist *s, char *buf, size_t len)
 {
 	char a[48], b[48], c[48];
 	size_t at = 0, objects = 0;
 	uint64_t bytes = 0, resident = 0;
 	bool sat = s->saturated;
-	for (int k = 0; k < INVENTORY_NKINDS; k++) {
+	for (int k = 0; k < OBJLIST_NKINDS; k++) {
 		objects += s->kinds[k].objects;
 		sysvipc_sum(&bytes, s->kinds[k].bytes, &sat);
 		sysvipc_sum(&resident, s->kinds[k].resident, &sat);
@@ -348,7 +355,7 @@ static void heading_top(const struct inventory *s, char *buf, size_t len)
 	if (s->truncated)
 		format_append(buf, len, &at, " (list truncated)");
 	format_append(buf, len, &at, "  orphans %zu (%s%s)", s->orphans.objects,
-		      inventory_at_least(s, s->orphans.bytes),
+		      objlist_at_least(s, s->orphans.bytes),
 		      format_size(s->orphans.bytes, b, sizeof b));
 	if (s->scanned)
 		format_append(buf, len, &at, "  holders %s ago",
@@ -366,14 +373,14 @@ static void heading_top(const struct inventory *s, char *buf, size_t len)
 			      s->scan_dropped);
 }
 
-static void heading_sysv(const struct inventory *s, char *buf, size_t len)
+static void heading_sysv(const struct objlist *s, char *buf, size_t len)
 {
 	const struct sysvipc_totals *t = &s->res.totals;
 	char a[48], b[48];
 	size_t at = 0;
 	format_append(buf, len, &at,
 		      "SysV: %zu segments, %s%" PRIu64 " attaches, %zu dest, %zu locked",
-		      t->segments, inventory_at_least(s, t->nattch), t->nattch, t->dest, t->locked);
+		      t->segments, objlist_at_least(s, t->nattch), t->nattch, t->dest, t->locked);
 	struct sysvipc_limit_row lim[SYSVIPC_NLIMITS];
 	sysvipc_limit_rows(t, &s->limits, s->page_size, lim);
 	for (int i = 0; i < SYSVIPC_NLIMITS; i++) {
@@ -391,24 +398,23 @@ static void heading_sysv(const struct inventory *s, char *buf, size_t len)
 	}
 }
 
-static void heading_kinds(const struct inventory *s, char *buf, size_t len)
+static void heading_kinds(const struct objlist *s, char *buf, size_t len)
 {
 	char a[48], b[48];
 	size_t at = 0;
 	format_append(buf, len, &at, "Kinds (resident/size):");
-	for (int k = 0; k < INVENTORY_NKINDS; k++) {
-		const struct inventory_totals *t = &s->kinds[k];
-		const char *name = inventory_kind_name((enum inventory_kind)k);
-		if ((k == INVENTORY_MEMFD || k == INVENTORY_DELETED) && !s->scanned)
+	for (int k = 0; k < OBJLIST_NKINDS; k++) {
+		const struct objlist_totals *t = &s->kinds[k];
+		const char *name = objlist_kind_name((enum objlist_kind)k);
+		if ((k == OBJLIST_MEMFD || k == OBJLIST_DELETED) && !s->scanned)
 			format_append(buf, len, &at, " %s -", name); /* known only from a scan */
-		else if (k == INVENTORY_SEM || t->objects == 0)
+		else if (k == OBJLIST_SEM || t->objects == 0)
 			format_append(buf, len, &at, " %s %zu", name, t->objects);
 		else
-			format_append(buf, len, &at, " %s %zu %s%s/%s%s", name, t->objects,
-				      inventory_at_least(s, t->resident),
-				      format_size(t->resident, a, sizeof a),
-				      inventory_at_least(s, t->bytes),
-				      format_size(t->bytes, b, sizeof b));
+			format_append(
+			    buf, len, &at, " %s %zu %s%s/%s%s", name, t->objects,
+			    objlist_at_least(s, t->resident), format_size(t->resident, a, sizeof a),
+			    objlist_at_least(s, t->bytes), format_size(t->bytes, b, sizeof b));
 		format_append(buf, len, &at, " ");
 	}
 	if (s->have_devshm)
@@ -421,7 +427,7 @@ static void heading_kinds(const struct inventory *s, char *buf, size_t len)
 		format_append(buf, len, &at, " /dev/shm ?");
 }
 
-char *listview_heading(const struct inventory *s, int which, char *buf, size_t len)
+char *objlist_view_heading(const struct objlist *s, int which, char *buf, size_t len)
 {
 	if (len == 0)
 		return buf;
@@ -435,8 +441,8 @@ char *listview_heading(const struct inventory *s, int which, char *buf, size_t l
 	return buf;
 }
 
-char *listview_footer(enum sysvipc_sort by, bool reverse, const char *filter, bool orphans_only,
-		      size_t shown, size_t total, char *buf, size_t len)
+char *objlist_view_footer(enum sysvipc_sort by, bool reverse, const char *filter, bool orphans_only,
+			  size_t shown, size_t total, char *buf, size_t len)
 {
 	size_t at = 0;
 	if (len == 0)
@@ -459,7 +465,7 @@ char *listview_footer(enum sysvipc_sort by, bool reverse, const char *filter, bo
 	return buf;
 }
 
-char *listview_filter_line(const char *filter, char *buf, size_t len)
+char *objlist_view_filter_line(const char *filter, char *buf, size_t len)
 {
 	char esc[512];
 	escape_text(filter, strlen(filter), ESCAPE_LOCALE, 200, esc, sizeof esc);
@@ -467,7 +473,7 @@ char *listview_filter_line(const char *filter, char *buf, size_t len)
 	return buf;
 }
 
-int listview_sort_key(int ch, enum sysvipc_sort *by)
+int objlist_view_sort_key(int ch, enum sysvipc_sort *by)
 {
 	switch (ch) {
 	case 's': *by = SYSVIPC_SORT_SIZE; return 0;
@@ -481,41 +487,41 @@ int listview_sort_key(int ch, enum sysvipc_sort *by)
 	}
 }
 
-bool listview_sort_reverse(enum sysvipc_sort by)
+bool objlist_view_sort_reverse(enum sysvipc_sort by)
 {
 	return by == SYSVIPC_SORT_SIZE || by == SYSVIPC_SORT_NATTCH || by == SYSVIPC_SORT_RSS;
 }
 
 #define BOX_WRAP 72 /* cells of a box line */
 
-static void box_add(struct listview_box *b, const char *fmt, ...)
+static void box_add(struct objlist_view_box *b, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static void box_add(struct listview_box *b, const char *fmt, ...)
+static void box_add(struct objlist_view_box *b, const char *fmt, ...)
 {
-	if (b->n >= LISTVIEW_BOX_LINES)
+	if (b->n >= OBJLIST_VIEW_BOX_LINES)
 		return;
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(b->line[b->n++], LISTVIEW_BOX_COLS, fmt, ap);
+	vsnprintf(b->line[b->n++], OBJLIST_VIEW_BOX_COLS, fmt, ap);
 	va_end(ap);
 }
 
 /* The escaped text (printable) over box lines of BOX_WRAP cells, prefix
  * first, leaving keep lines free. */
-static void box_wrap(struct listview_box *b, const char *prefix, const char *text, size_t keep)
+static void box_wrap(struct objlist_view_box *b, const char *prefix, const char *text, size_t keep)
 {
-	char chunk[LISTVIEW_BOX_COLS];
+	char chunk[OBJLIST_VIEW_BOX_COLS];
 	size_t k, space = 0; /* just past the line's last space, if any */
-	int cells = listview_cells(prefix), space_cells = 0;
+	int cells = objlist_view_cells(prefix), space_cells = 0;
 	size_t at = (size_t)snprintf(chunk, sizeof chunk, "%s", prefix);
 	for (const char *s = text; *s; s += k) {
 		int w = char_cells(s, &k);
 		if (cells + w > BOX_WRAP || at + k >= sizeof chunk) {
-			if (b->n + keep + 1 >= LISTVIEW_BOX_LINES) {
+			if (b->n + keep + 1 >= OBJLIST_VIEW_BOX_LINES) {
 				snprintf(chunk + (at > 3 ? at - 3 : 0), 4, "...");
 				break;
 			}
-			char rest[LISTVIEW_BOX_COLS] = "";
+			char rest[OBJLIST_VIEW_BOX_COLS] = "";
 			int rest_cells = 0;
 			if (space > 2 + (size_t)BOX_WRAP / 4) { /* break between words */
 				snprintf(rest, sizeof rest, "%s", chunk + space);
@@ -541,11 +547,11 @@ static void box_wrap(struct listview_box *b, const char *prefix, const char *tex
 
 /* The holders of r as "PID COMM (map rw, fd), ..." (escaped), or why there
  * are none to list. */
-static void holders_text(const struct inventory *s, const struct inventory_row *r, char *buf,
+static void holders_text(const struct objlist *s, const struct objlist_row *r, char *buf,
 			 size_t len)
 {
 	size_t nh, at = 0;
-	const struct inventory_holder *h;
+	const struct objlist_holder *h;
 	buf[0] = '\0';
 	if (!holders_of(s, r, &h, &nh)) {
 		format_append(buf, len, &at, "not scanned yet (a scans /proc)");
@@ -578,13 +584,13 @@ static void holders_text(const struct inventory *s, const struct inventory_row *
 	}
 }
 
-void listview_confirm(const struct inventory *s, const struct inventory_row *r,
-		      struct listview_box *b)
+void objlist_view_confirm(const struct objlist *s, const struct objlist_row *r,
+			  struct objlist_view_box *b)
 {
-	char name[4 * INVENTORY_NAME_MAX + 1], size[16], key[16], who[1024], age[32], pre[80],
+	char name[4 * OBJLIST_NAME_MAX + 1], size[16], key[16], who[1024], age[32], pre[80],
 	    owner[4 * sizeof r->owner];
 	memset(b, 0, sizeof *b);
-	escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, 4 * INVENTORY_NAME_MAX, name,
+	escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, 4 * OBJLIST_NAME_MAX, name,
 		    sizeof name);
 	escape_str(r->owner, owner, sizeof owner);
 	format_size(r->size, size, sizeof size);
@@ -595,7 +601,7 @@ void listview_confirm(const struct inventory *s, const struct inventory_row *r,
 	else
 		age[0] = '\0';
 	switch (r->kind) {
-	case INVENTORY_SYSV:
+	case OBJLIST_SYSV:
 		if (r->ipcns) {
 			box_add(b,
 				"SysV segment key %s, shmid %d of another IPC namespace "
@@ -622,14 +628,14 @@ void listview_confirm(const struct inventory *s, const struct inventory_row *r,
 		box_add(b, "%s", "");
 		box_add(b, "y remove (IPC_RMID)    any other key: cancel");
 		return;
-	case INVENTORY_POSIX:
-	case INVENTORY_SEM: {
-		const char *dir = s->devshm_dir ? s->devshm_dir : INVENTORY_DEVSHM_DIR;
+	case OBJLIST_POSIX:
+	case OBJLIST_SEM: {
+		const char *dir = s->devshm_dir ? s->devshm_dir : OBJLIST_DEVSHM_DIR;
 		char path[sizeof name + 64];
-		const char *place = inventory_place_why(r->place);
+		const char *place = objlist_place_why(r->place);
 		if (place) {
 			snprintf(path, sizeof path, "%s/%s", dir, name);
-			box_wrap(b, r->kind == INVENTORY_SEM ? "POSIX semaphore " : "POSIX object ",
+			box_wrap(b, r->kind == OBJLIST_SEM ? "POSIX semaphore " : "POSIX object ",
 				 path, 4);
 			box_add(b, "cannot be removed by name: %s.", place);
 			snprintf(pre, sizeof pre, "holders%s: ", age);
@@ -640,10 +646,9 @@ void listview_confirm(const struct inventory *s, const struct inventory_row *r,
 		}
 		snprintf(path, sizeof path, "%s/%s?", dir, name);
 		b->removable = true;
-		box_wrap(b,
-			 r->kind == INVENTORY_SEM ? "Remove POSIX semaphore "
-						  : "Remove POSIX object ",
-			 path, 4);
+		box_wrap(
+		    b, r->kind == OBJLIST_SEM ? "Remove POSIX semaphore " : "Remove POSIX object ",
+		    path, 4);
 		box_add(b, "size %s (%" PRIu64 " bytes), owner %s", size, r->size, owner);
 		snprintf(pre, sizeof pre, "holders%s: ", age);
 		box_wrap(b, pre, who, 2);
@@ -651,12 +656,12 @@ void listview_confirm(const struct inventory *s, const struct inventory_row *r,
 		box_add(b, "y unlink    any other key: cancel");
 		return;
 	}
-	case INVENTORY_MEMFD:
-	case INVENTORY_DELETED:
-	case INVENTORY_NKINDS: break;
+	case OBJLIST_MEMFD:
+	case OBJLIST_DELETED:
+	case OBJLIST_NKINDS: break;
 	}
 	b->removable = false;
-	box_wrap(b, r->kind == INVENTORY_MEMFD ? "memfd " : "deleted object ", name, 4);
+	box_wrap(b, r->kind == OBJLIST_MEMFD ? "memfd " : "deleted object ", name, 4);
 	box_add(b, "cannot be removed by name: it lives until its holders unmap and close it.");
 	snprintf(pre, sizeof pre, "holders%s: ", age);
 	box_wrap(b, pre, who, 2);

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The inventory (inventory.h) written as `shmtop -a -b` writes it: a
+ * The object list (objlist.h) written as `shmtop -a -b` writes it: a
  * plain-text table and JSON with lsipc's columns (libsmartcols, lsipc's own
- * library), or Prometheus text.  segtable_write() and segtable_prom() only
- * format an inventory, so they are tested on made-up ones;
- * segtable_batch() is the whole of `shmtop -a -b` for one iteration.
+ * library), or Prometheus text.  objlist_table_write() and objlist_table_prom() only
+ * format an object list, so they are tested on made-up ones;
+ * objlist_table_batch() is the whole of `shmtop -a -b` for one iteration.
  */
 #ifndef SHMTOP_SEGTABLE_H
 #define SHMTOP_SEGTABLE_H
@@ -13,17 +13,17 @@
 #include <stddef.h>
 #include <stdio.h>
 
-#include "inventory.h"
+#include "objlist.h"
 
-enum segtable_format {
-	SEGTABLE_TEXT,
-	SEGTABLE_JSON,
-	SEGTABLE_PROM,
+enum objlist_table_format {
+	OBJLIST_TABLE_TEXT,
+	OBJLIST_TABLE_JSON,
+	OBJLIST_TABLE_PROM,
 };
 
 /* How `shmtop -a -b` writes the list: lsipc's options. */
-struct segtable_output {
-	enum segtable_format format;
+struct objlist_table_output {
+	enum objlist_table_format format;
 	enum sysvipc_sort sort;
 	bool reverse;
 	const char *columns; /* -o: "KEY,ID", "+COUNT" (added to the default), "ALL";
@@ -31,31 +31,31 @@ struct segtable_output {
 	bool raw;            /* --raw: unaligned, no summary */
 	bool noheadings;     /* --noheadings: no summary, no column names */
 	bool bytes;          /* --bytes: sizes in bytes in the table (always in JSON) */
-	const char *filter;  /* -F: only the rows inventory_match() keeps; NULL: all.  The
+	const char *filter;  /* -F: only the rows objlist_match() keeps; NULL: all.  The
 			      * summary's totals stay the host's */
 };
 
-#define SEGTABLE_MAX_COLUMNS 64
+#define OBJLIST_TABLE_MAX_COLUMNS 64
 
 /* Column i's name ("KEY", "ID", ..., "WRITER_ALIVE"), or NULL past the
  * last: lsipc's shared-memory columns, then shmtop's (MODE, KIND, NAME,
  * RSS, SWAP, HOLDERS, ORPHAN, IPCNS and NSID (a SysV segment of another IPC
  * namespace: that namespace, and its shmid there), COUNT, STATE, RESETS, WRITER_PID, WRITER_ALIVE).
  */
-const char *segtable_column_name(size_t i);
+const char *objlist_table_column_name(size_t i);
 
 /* Parse an -o list (names in any case, comma-separated; a leading '+' adds
  * them to fmt's default; ALL is every column) into cols.  Returns how many,
  * or -1 with a one-line reason in why. */
-int segtable_columns(const char *list, enum segtable_format fmt, int *cols, size_t max, char *why,
-		     size_t whylen);
+int objlist_table_columns(const char *list, enum objlist_table_format fmt, int *cols, size_t max,
+			  char *why, size_t whylen);
 
 /* The list, as lsipc prints it, every kind of object in one list.
- * SEGTABLE_TEXT (libsmartcols): a summary (the SysV totals and limits, the
+ * OBJLIST_TABLE_TEXT (libsmartcols): a summary (the SysV totals and limits, the
  * totals of every kind, /dev/shm's size and use, the orphans, when the
  * holders were scanned; not with raw or noheadings), then the table (times
  * in lsipc's short form, sizes as 4K or in bytes, every cell by the rule
- * of escape_text(), as the screen shows it), then a blank line.  SEGTABLE_JSON: one
+ * of escape_text(), as the screen shows it), then a blank line.  OBJLIST_TABLE_JSON: one
  * document {"sharedmemory":[{...},...]} laid out as libsmartcols lays it
  * out, keys the column names in lower case (those of report_json()),
  * numbers as numbers (sizes in bytes, times in seconds since the epoch),
@@ -65,9 +65,9 @@ int segtable_columns(const char *list, enum segtable_format fmt, int *cols, size
  * (json.h).  Only the rows that o->filter matches; the summary's totals
  * are the host's.  0, or -1 (bad columns, out of memory, or a write
  * failed: see ferror(out)). */
-int segtable_write(FILE *out, const struct inventory *s, const struct segtable_output *o);
+int objlist_table_write(FILE *out, const struct objlist *s, const struct objlist_table_output *o);
 
-/* The Prometheus exposition (prom.h) of the inventory: prom_write()'s
+/* The Prometheus exposition (prom.h) of the object list: prom_write()'s
  * SysV families for the SysV rows, then every object of every kind
  * (shmtop_object_bytes, _resident_bytes, _holders, _orphan, labelled kind,
  * name, id and owner: id is a SysV segment's shmid, another object's
@@ -75,14 +75,14 @@ int segtable_write(FILE *out, const struct inventory *s, const struct segtable_o
  * the holders were scanned.  Per-object samples only of the rows o->filter
  * matches (o NULL: all); totals are the host's.  0, or -1 if a write
  * failed. */
-int segtable_prom(FILE *out, const struct inventory *s, const struct segtable_output *o);
+int objlist_table_prom(FILE *out, const struct objlist *s, const struct objlist_table_output *o);
 
-/* One iteration of `shmtop -a -b`: one inventory_scan() (the holders: a
+/* One iteration of `shmtop -a -b`: one objlist_scan() (the holders: a
  * read of every /proc/PID/maps and /proc/PID/fd), then collect (flags as
- * inventory_collect(); INVENTORY_ALL for the full view, without
- * INVENTORY_RECORDS to touch no segment at all), rows allocated to fit,
+ * objlist_collect(); OBJLIST_ALL for the full view, without
+ * OBJLIST_RECORDS to touch no segment at all), rows allocated to fit,
  * sort, write in o's format to out (not flushed).  0, or -1 with errno; a
  * failed write shows in ferror(out). */
-int segtable_batch(FILE *out, const struct segtable_output *o, unsigned flags);
+int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigned flags);
 
 #endif

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The all-objects screen's model: selection, scrolling, columns, rows of every kind,
+/* The object list's model: selection, scrolling, columns, rows of every kind,
  * escaped names, the heading, narrowing and the removal box. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,108 +11,109 @@
 #include <cmocka.h>
 #include <locale.h>
 
-#include "listview.h"
+#include "objlist_view.h"
 
 static void test_selection_and_window(void **state)
 {
 	(void)state;
-	struct listview v = { 0 };
-	listview_fit(&v, 0, 5);
+	struct objlist_view v = { 0 };
+	objlist_view_fit(&v, 0, 5);
 	assert_int_equal(v.sel, 0);
-	listview_move(&v, 3);
+	objlist_view_move(&v, 3);
 	assert_int_equal(v.sel, 0);
-	listview_fit(&v, 20, 5);
-	listview_move(&v, 1);
+	objlist_view_fit(&v, 20, 5);
+	objlist_view_move(&v, 1);
 	assert_int_equal(v.sel, 1);
 	assert_int_equal(v.top, 0);
-	listview_move(&v, 4); /* one past the window: scrolls one */
+	objlist_view_move(&v, 4); /* one past the window: scrolls one */
 	assert_int_equal(v.sel, 5);
 	assert_int_equal(v.top, 1);
-	listview_move(&v, 100); /* End */
+	objlist_view_move(&v, 100); /* End */
 	assert_int_equal(v.sel, 19);
 	assert_int_equal(v.top, 15);
-	listview_move(&v, -5); /* PgUp */
+	objlist_view_move(&v, -5); /* PgUp */
 	assert_int_equal(v.sel, 14);
 	assert_int_equal(v.top, 14);
-	listview_move(&v, -100); /* Home */
+	objlist_view_move(&v, -100); /* Home */
 	assert_int_equal(v.sel, 0);
 	assert_int_equal(v.top, 0);
 	/* rows going away keep the selection on a row, the window full */
-	listview_select(&v, 19);
-	listview_fit(&v, 8, 5);
+	objlist_view_select(&v, 19);
+	objlist_view_fit(&v, 8, 5);
 	assert_int_equal(v.sel, 7);
 	assert_int_equal(v.top, 3);
 	/* a taller window shows from the top */
-	listview_fit(&v, 8, 10);
+	objlist_view_fit(&v, 8, 10);
 	assert_int_equal(v.top, 0);
 	assert_int_equal(v.sel, 7);
 	/* no room at all */
-	listview_fit(&v, 8, 0);
+	objlist_view_fit(&v, 8, 0);
 	assert_int_equal(v.sel, 7);
 }
 
 static void test_find(void **state)
 {
 	(void)state;
-	struct inventory_row rows[3];
+	struct objlist_row rows[3];
 	memset(rows, 0, sizeof rows);
 	rows[0].shm.st.shmid = 7;
 	rows[1].shm.st.shmid = 3;
 	rows[2].shm.st.shmid = 9;
-	assert_int_equal(listview_find(rows, 3, 3), 1);
-	assert_int_equal(listview_find(rows, 3, 4), 3);
+	assert_int_equal(objlist_view_find(rows, 3, 3), 1);
+	assert_int_equal(objlist_view_find(rows, 3, 4), 3);
 }
 
 static void test_columns(void **state)
 {
 	(void)state;
-	struct listview_cols c;
+	struct objlist_view_cols c;
 	char buf[256];
-	listview_columns(153, &c);
-	for (int i = 0; i < LISTVIEW_NCOLS; i++)
+	objlist_view_columns(153, &c);
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
 		assert_true(c.shown[i]);
-	assert_int_equal(c.width[LISTVIEW_COMMAND], 32); /* stretched, up to its most */
-	assert_string_equal(listview_header(&c, buf, sizeof buf),
+	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 32); /* stretched, up to its most */
+	assert_string_equal(objlist_view_header(&c, buf, sizeof buf),
 			    "KEY/NAME   SHMID      KIND    OWNER      PERMS        SIZE     RSS"
 			    "    SWAP NATTCH STATUS           CPID    LPID CTIME    COMMAND");
-	listview_columns(158, &c); /* then the names: SHMID wider */
-	assert_int_equal(c.width[LISTVIEW_SHMID], 15);
+	objlist_view_columns(158, &c); /* then the names: SHMID wider */
+	assert_int_equal(c.width[OBJLIST_VIEW_SHMID], 15);
 	assert_int_equal(c.total, 158);
-	listview_columns(300, &c); /* up to 40 cells of a name */
-	assert_int_equal(c.width[LISTVIEW_KEY] + 1 + c.width[LISTVIEW_SHMID], 40);
+	objlist_view_columns(300, &c); /* up to 40 cells of a name */
+	assert_int_equal(c.width[OBJLIST_VIEW_KEY] + 1 + c.width[OBJLIST_VIEW_SHMID], 40);
 	assert_int_equal(c.total, 172);
-	listview_columns(125, &c); /* SWAP goes first */
-	assert_false(c.shown[LISTVIEW_SWAP]);
-	assert_true(c.shown[LISTVIEW_COMMAND] && c.shown[LISTVIEW_LPID]);
+	objlist_view_columns(125, &c); /* SWAP goes first */
+	assert_false(c.shown[OBJLIST_VIEW_SWAP]);
+	assert_true(c.shown[OBJLIST_VIEW_COMMAND] && c.shown[OBJLIST_VIEW_LPID]);
 	assert_int_equal(c.total, 125);
-	listview_columns(110, &c); /* LPID, CPID go */
-	assert_false(c.shown[LISTVIEW_LPID] || c.shown[LISTVIEW_CPID]);
-	assert_true(c.shown[LISTVIEW_CTIME] && c.shown[LISTVIEW_COMMAND]);
+	objlist_view_columns(110, &c); /* LPID, CPID go */
+	assert_false(c.shown[OBJLIST_VIEW_LPID] || c.shown[OBJLIST_VIEW_CPID]);
+	assert_true(c.shown[OBJLIST_VIEW_CTIME] && c.shown[OBJLIST_VIEW_COMMAND]);
 	assert_true(c.total <= 110);
-	listview_columns(80, &c); /* then CTIME, PERMS and COMMAND: owner and status stay */
-	assert_false(c.shown[LISTVIEW_CTIME] || c.shown[LISTVIEW_PERMS] ||
-		     c.shown[LISTVIEW_COMMAND]);
-	assert_true(c.shown[LISTVIEW_OWNER] && c.shown[LISTVIEW_STATUS]);
+	objlist_view_columns(80, &c); /* then CTIME, PERMS and COMMAND: owner and status stay */
+	assert_false(c.shown[OBJLIST_VIEW_CTIME] || c.shown[OBJLIST_VIEW_PERMS] ||
+		     c.shown[OBJLIST_VIEW_COMMAND]);
+	assert_true(c.shown[OBJLIST_VIEW_OWNER] && c.shown[OBJLIST_VIEW_STATUS]);
 	assert_true(c.total <= 80);
-	listview_columns(52, &c); /* down to the essentials */
-	assert_true(c.shown[LISTVIEW_KEY] && c.shown[LISTVIEW_SHMID] && c.shown[LISTVIEW_KIND] &&
-		    c.shown[LISTVIEW_SIZE] && c.shown[LISTVIEW_RSS] && c.shown[LISTVIEW_NATTCH]);
-	assert_false(c.shown[LISTVIEW_STATUS] || c.shown[LISTVIEW_OWNER]);
+	objlist_view_columns(52, &c); /* down to the essentials */
+	assert_true(c.shown[OBJLIST_VIEW_KEY] && c.shown[OBJLIST_VIEW_SHMID] &&
+		    c.shown[OBJLIST_VIEW_KIND] && c.shown[OBJLIST_VIEW_SIZE] &&
+		    c.shown[OBJLIST_VIEW_RSS] && c.shown[OBJLIST_VIEW_NATTCH]);
+	assert_false(c.shown[OBJLIST_VIEW_STATUS] || c.shown[OBJLIST_VIEW_OWNER]);
 	assert_true(c.total <= 52);
-	assert_string_equal(listview_header(&c, buf, sizeof buf),
+	assert_string_equal(objlist_view_header(&c, buf, sizeof buf),
 			    "KEY/NAME   SHMID      KIND       SIZE     RSS NATTCH");
 	for (int w = 0; w < 400; w++) { /* never wider than asked, once it can be */
-		listview_columns(w, &c);
+		objlist_view_columns(w, &c);
 		if (w >= 52)
 			assert_true(c.total <= w);
 	}
 }
 
-static struct inventory_row sysv_row(void)
+static struct objlist_row sysv_row(void)
 {
-	struct inventory_row r;
+	struct objlist_row r;
 	memset(&r, 0, sizeof r);
-	r.kind = INVENTORY_SYSV;
+	r.kind = OBJLIST_SYSV;
 	r.shm.st = (struct ipcstat){ .shmid = 42,
 				     .key = 0x2537,
 				     .size = 2048,
@@ -131,9 +132,9 @@ static struct inventory_row sysv_row(void)
 	return r;
 }
 
-static struct inventory_row posix_row(enum inventory_kind k, const char *name, uint64_t size)
+static struct objlist_row posix_row(enum objlist_kind k, const char *name, uint64_t size)
 {
-	struct inventory_row r;
+	struct objlist_row r;
 	memset(&r, 0, sizeof r);
 	r.kind = k;
 	snprintf(r.name, sizeof r.name, "%s", name);
@@ -147,8 +148,8 @@ static struct inventory_row posix_row(enum inventory_kind k, const char *name, u
 	return r;
 }
 
-/* An inventory of rows, scanned or not, with two holders for row 1. */
-static struct inventory_holder holders[3] = {
+/* An object list of rows, scanned or not, with two holders for row 1. */
+static struct objlist_holder holders[3] = {
 	{ .pid = 310, .comm = "pipewire", .maps_rw = 1 },
 	{ .pid = 311, .comm = "firefox", .maps_ro = 1, .fds = 2 },
 	{ .pid = 400, .comm = "bad\nname", .fds = 1 },
@@ -157,46 +158,46 @@ static struct inventory_holder holders[3] = {
 static void test_row(void **state)
 {
 	(void)state;
-	struct inventory s;
+	struct objlist s;
 	memset(&s, 0, sizeof s);
-	struct inventory_row r = sysv_row();
-	struct listview_cols c;
+	struct objlist_row r = sysv_row();
+	struct objlist_view_cols c;
 	char buf[512];
 	r.swap = 512;
-	listview_columns(153, &c);
-	assert_string_equal(listview_row(&c, &s, &r, buf, sizeof buf),
+	objlist_view_columns(153, &c);
+	assert_string_equal(objlist_view_row(&c, &s, &r, buf, sizeof buf),
 			    "0x00002537 42         sysv    root       rw-r-----    2.0K    1.0K"
 			    "     512      3 dest              100     200 -        shmwriter");
 	r.command[0] = '\0';
 	r.have_resident = false; /* an old kernel: no rss column, RSS blank */
-	listview_columns(52, &c);
-	assert_string_equal(listview_row(&c, &s, &r, buf, sizeof buf),
+	objlist_view_columns(52, &c);
+	assert_string_equal(objlist_view_row(&c, &s, &r, buf, sizeof buf),
 			    "0x00002537 42         sysv       2.0K              3");
 	/* a small buffer is cut, never overrun */
 	char tiny[12];
-	listview_row(&c, &s, &r, tiny, sizeof tiny);
+	objlist_view_row(&c, &s, &r, tiny, sizeof tiny);
 	assert_string_equal(tiny, "0x00002537");
 	/* an orphan */
 	r.shm.st.dest = false;
 	r.shm.st.nattch = 0;
 	r.orphan = true;
-	listview_columns(77, &c); /* owner and status, no stretch */
+	objlist_view_columns(77, &c); /* owner and status, no stretch */
 	assert_string_equal(
-	    listview_row(&c, &s, &r, buf, sizeof buf),
+	    objlist_view_row(&c, &s, &r, buf, sizeof buf),
 	    "0x00002537 42         sysv    root          2.0K              0 orphan");
 }
 
 static void test_rows_of_every_kind(void **state)
 {
 	(void)state;
-	struct inventory s;
+	struct objlist s;
 	memset(&s, 0, sizeof s);
-	struct inventory_row p = posix_row(INVENTORY_POSIX, "pulse-shm-1234", 8192);
-	struct listview_cols c;
+	struct objlist_row p = posix_row(OBJLIST_POSIX, "pulse-shm-1234", 8192);
+	struct objlist_view_cols c;
 	char buf[512];
-	listview_columns(77, &c); /* owner and status, no stretch */
+	objlist_view_columns(77, &c); /* owner and status, no stretch */
 	/* before a scan: no holders known, "-" */
-	assert_string_equal(listview_row(&c, &s, &p, buf, sizeof buf),
+	assert_string_equal(objlist_view_row(&c, &s, &p, buf, sizeof buf),
 			    "pulse-shm-1234        posix   alice         8.0K    8.0K      - -");
 	/* after one: the count, and the first holder's command in COMMAND */
 	s.scanned = true;
@@ -204,98 +205,99 @@ static void test_rows_of_every_kind(void **state)
 	s.nholders = 3;
 	p.holder0 = 0;
 	p.nholders = 2;
-	listview_columns(153, &c); /* no SWAP but for SysV */
-	assert_string_equal(listview_row(&c, &s, &p, buf, sizeof buf),
+	objlist_view_columns(153, &c); /* no SWAP but for SysV */
+	assert_string_equal(objlist_view_row(&c, &s, &p, buf, sizeof buf),
 			    "pulse-shm-1234        posix   alice      rw-------    8.0K    8.0K"
 			    "              2 -                   -       - -        pipewire +1");
-	struct inventory_row m = posix_row(INVENTORY_MEMFD, "wayland-cursor", 4096);
+	struct objlist_row m = posix_row(OBJLIST_MEMFD, "wayland-cursor", 4096);
 	m.holder0 = 2;
 	m.nholders = 1;
-	listview_columns(77, &c); /* owner and status, no stretch */
-	assert_string_equal(listview_row(&c, &s, &m, buf, sizeof buf),
+	objlist_view_columns(77, &c); /* owner and status, no stretch */
+	assert_string_equal(objlist_view_row(&c, &s, &m, buf, sizeof buf),
 			    "wayland-cursor        memfd   alice         4.0K    4.0K      1 -");
-	struct inventory_row d = posix_row(INVENTORY_DELETED, "gone", 1 << 20);
+	struct objlist_row d = posix_row(OBJLIST_DELETED, "gone", 1 << 20);
 	d.have_resident = false;
-	assert_string_equal(listview_row(&c, &s, &d, buf, sizeof buf),
+	assert_string_equal(objlist_view_row(&c, &s, &d, buf, sizeof buf),
 			    "gone                  deleted alice         1.0M              0 -");
-	struct inventory_row e = posix_row(INVENTORY_SEM, "sem.lock", 32);
+	struct objlist_row e = posix_row(OBJLIST_SEM, "sem.lock", 32);
 	e.orphan = true;
 	assert_string_equal(
-	    listview_row(&c, &s, &e, buf, sizeof buf),
+	    objlist_view_row(&c, &s, &e, buf, sizeof buf),
 	    "sem.lock              sem     alice           32      32      0 orphan");
 	/* none found by a scan that could not read every process: unknown */
 	e.orphan = false;
 	e.holders_unknown = true;
-	assert_string_equal(listview_row(&c, &s, &e, buf, sizeof buf),
+	assert_string_equal(objlist_view_row(&c, &s, &e, buf, sizeof buf),
 			    "sem.lock              sem     alice           32      32      ? -");
 	/* scanned, no holder anywhere: 0, not "-" */
-	struct inventory bare;
+	struct objlist bare;
 	memset(&bare, 0, sizeof bare);
 	bare.scanned = true;
-	struct inventory_row o = posix_row(INVENTORY_POSIX, "left", 4096);
-	listview_columns(77, &c);
-	assert_string_equal(listview_row(&c, &bare, &o, buf, sizeof buf),
+	struct objlist_row o = posix_row(OBJLIST_POSIX, "left", 4096);
+	objlist_view_columns(77, &c);
+	assert_string_equal(objlist_view_row(&c, &bare, &o, buf, sizeof buf),
 			    "left                  posix   alice         4.0K    4.0K      0 -");
 	/* a segment of another IPC namespace says so */
-	struct inventory_row ns = sysv_row();
+	struct objlist_row ns = sysv_row();
 	ns.ipcns = 4026532000u;
-	listview_columns(153, &c);
+	objlist_view_columns(153, &c);
 	/* no ID, mode or pids of this namespace's: its own shmid by its name */
 	assert_string_equal(
-	    listview_row(&c, &s, &ns, buf, sizeof buf),
+	    objlist_view_row(&c, &s, &ns, buf, sizeof buf),
 	    "0x00002537            sysv                            2.0K    1.0K       0"
 	    "      3 other ns                      -        ipc:[4026532000] shmid 42");
-	struct listview_box b;
-	listview_confirm(&s, &ns, &b);
+	struct objlist_view_box b;
+	objlist_view_confirm(&s, &ns, &b);
 	assert_false(b.removable);
 	assert_non_null(strstr(b.line[1], "cannot be removed from here"));
 	/* a holder's command is escaped too */
-	listview_columns(153, &c);
-	assert_non_null(strstr(listview_row(&c, &s, &m, buf, sizeof buf), " bad\\nname"));
+	objlist_view_columns(153, &c);
+	assert_non_null(strstr(objlist_view_row(&c, &s, &m, buf, sizeof buf), " bad\\nname"));
 }
 
 /* The cell where KIND starts: the same whatever the name holds. */
 static void test_hostile_names(void **state)
 {
 	(void)state;
-	struct inventory s;
+	struct objlist s;
 	memset(&s, 0, sizeof s);
-	struct listview_cols c;
+	struct objlist_view_cols c;
 	char buf[1024], ref[1024], long_name[256];
-	listview_columns(120, &c);
-	struct inventory_row r = posix_row(INVENTORY_POSIX, "plain", 4096);
-	listview_row(&c, &s, &r, ref, sizeof ref);
+	objlist_view_columns(120, &c);
+	struct objlist_row r = posix_row(OBJLIST_POSIX, "plain", 4096);
+	objlist_view_row(&c, &s, &r, ref, sizeof ref);
 	memset(long_name, 'n', 255);
 	long_name[255] = '\0';
 	const char *names[] = { "with space",   "new\nline",   "tab\there",   "bad\xff\xfe utf8",
 				"cut \xe2\x82", "back\\slash", "\x1b[31mred", long_name };
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
 		snprintf(r.name, sizeof r.name, "%s", names[i]);
-		listview_row(&c, &s, &r, buf, sizeof buf);
+		objlist_view_row(&c, &s, &r, buf, sizeof buf);
 		for (const char *p = buf; *p; p++)
 			assert_true((unsigned char)*p >= 0x20 && *p != 0x7f);
 		/* same cells as the plain row after the name: 22 cells in */
-		assert_int_equal(listview_cells(buf), listview_cells(ref));
+		assert_int_equal(objlist_view_cells(buf), objlist_view_cells(ref));
 		assert_string_equal(buf + strlen(buf) - strlen(ref + 22), ref + 22);
 	}
 	/* the escapes themselves: tests/test_escape.c */
 	/* valid UTF-8 shown as is in a UTF-8 locale, by its cells */
 	if (setlocale(LC_CTYPE, "C.UTF-8")) {
 		snprintf(r.name, sizeof r.name, "caf\xc3\xa9 \xe6\x97\xa5");
-		listview_row(&c, &s, &r, buf, sizeof buf);
-		assert_int_equal(listview_cells(buf), listview_cells(ref));
-		assert_string_equal(listview_pad("\xe6\x97\xa5\xe6\x97\xa5", 3, buf, sizeof buf),
-				    "\xe6\x97\xa5 ");
+		objlist_view_row(&c, &s, &r, buf, sizeof buf);
+		assert_int_equal(objlist_view_cells(buf), objlist_view_cells(ref));
+		assert_string_equal(
+		    objlist_view_pad("\xe6\x97\xa5\xe6\x97\xa5", 3, buf, sizeof buf),
+		    "\xe6\x97\xa5 ");
 		setlocale(LC_CTYPE, "C");
 	}
-	assert_string_equal(listview_pad("abc", 5, buf, sizeof buf), "abc  ");
-	assert_string_equal(listview_pad("abcdef", 4, buf, sizeof buf), "abcd");
+	assert_string_equal(objlist_view_pad("abc", 5, buf, sizeof buf), "abc  ");
+	assert_string_equal(objlist_view_pad("abcdef", 4, buf, sizeof buf), "abcd");
 }
 
 static void test_heading_footer_keys(void **state)
 {
 	(void)state;
-	struct inventory s;
+	struct objlist s;
 	memset(&s, 0, sizeof s);
 	s.res.totals =
 	    (struct sysvipc_totals){ .segments = 4, .bytes = 8192, .nattch = 5, .dest = 1 };
@@ -306,113 +308,115 @@ static void test_heading_footer_keys(void **state)
 					    .have_shmall = true,
 					    .have_shmmax = true };
 	s.page_size = 4096;
-	s.kinds[INVENTORY_SYSV] = (struct inventory_totals){ 4, 8192, 4096 };
-	s.kinds[INVENTORY_POSIX] = (struct inventory_totals){ 2, 3 << 20, 1 << 20 };
-	s.kinds[INVENTORY_SEM] = (struct inventory_totals){ 1, 32, 32 };
-	s.orphans = (struct inventory_totals){ 2, 16640, 4096 };
+	s.kinds[OBJLIST_SYSV] = (struct objlist_totals){ 4, 8192, 4096 };
+	s.kinds[OBJLIST_POSIX] = (struct objlist_totals){ 2, 3 << 20, 1 << 20 };
+	s.kinds[OBJLIST_SEM] = (struct objlist_totals){ 1, 32, 32 };
+	s.orphans = (struct objlist_totals){ 2, 16640, 4096 };
 	s.have_devshm = true;
 	s.devshm_size = UINT64_C(4) << 30;
 	s.devshm_used = UINT64_C(1) << 30;
 	s.wall_ns = INT64_C(1700000000) * 1000000000;
 	char buf[512];
-	listview_heading(&s, 0, buf, sizeof buf);
+	objlist_view_heading(&s, 0, buf, sizeof buf);
 	assert_non_null(strstr(buf, "shmtop - all shared memory - "));
 	assert_non_null(strstr(buf, "  7 objects, 1.0M resident of 3.0M  orphans 2 (16.3K)"
 				    "  holders: not scanned"));
 	s.scan_running = true; /* the first scan under way */
-	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf), "  holders: scanning..."));
+	assert_non_null(
+	    strstr(objlist_view_heading(&s, 0, buf, sizeof buf), "  holders: scanning..."));
 	s.scan_running = false;
-	assert_string_equal(listview_heading(&s, 1, buf, sizeof buf),
+	assert_string_equal(objlist_view_heading(&s, 1, buf, sizeof buf),
 			    "SysV: 4 segments, 5 attaches, 1 dest, 0 locked  SHMMNI 4 of 4096 "
 			    "(0.10%)  SHMALL 2 of 1000 pages (0.20%)  SHMMAX 65536");
-	assert_string_equal(listview_heading(&s, 2, buf, sizeof buf),
+	assert_string_equal(objlist_view_heading(&s, 2, buf, sizeof buf),
 			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
 			    "memfd -  deleted -  /dev/shm 1.0G of 4.0G (25.00%)");
 	s.scanned = true;
 	s.scan_ns = s.wall_ns - INT64_C(12) * 1000000000;
-	s.kinds[INVENTORY_MEMFD] = (struct inventory_totals){ 1, 4096, 4096 };
+	s.kinds[OBJLIST_MEMFD] = (struct objlist_totals){ 1, 4096, 4096 };
 	s.have_devshm = false;
-	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf), "  holders 12s ago"));
+	assert_non_null(strstr(objlist_view_heading(&s, 0, buf, sizeof buf), "  holders 12s ago"));
 	s.scan_hidden = 14; /* their holdings unknown: said beside the scan */
-	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf),
+	assert_non_null(strstr(objlist_view_heading(&s, 0, buf, sizeof buf),
 			       "  orphans 2 (16.3K)  holders 12s ago, 14 processes unreadable"));
 	s.scan_hidden = 1;
 	assert_non_null(
-	    strstr(listview_heading(&s, 0, buf, sizeof buf), "ago, 1 process unreadable"));
+	    strstr(objlist_view_heading(&s, 0, buf, sizeof buf), "ago, 1 process unreadable"));
 	s.scan_running = true; /* the next scan under way in its thread */
 	s.scan_dropped = 42;   /* the last one past its cap */
-	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf),
+	assert_non_null(strstr(objlist_view_heading(&s, 0, buf, sizeof buf),
 			       "  holders 12s ago, scanning..., 1 process unreadable, truncated "
 			       "(42 mappings left out)"));
 	s.scan_running = false;
 	s.scan_dropped = 0;
-	assert_string_equal(listview_heading(&s, 2, buf, sizeof buf),
+	assert_string_equal(objlist_view_heading(&s, 2, buf, sizeof buf),
 			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
 			    "memfd 1 4.0K/4.0K  deleted 0  /dev/shm ?");
 	/* sums that stopped at UINT64_MAX say ">=", and so does their sum */
-	s.kinds[INVENTORY_POSIX].bytes = UINT64_MAX;
+	s.kinds[OBJLIST_POSIX].bytes = UINT64_MAX;
 	s.saturated = true;
-	assert_non_null(strstr(listview_heading(&s, 0, buf, sizeof buf),
+	assert_non_null(strstr(objlist_view_heading(&s, 0, buf, sizeof buf),
 			       "  8 objects, 1.0M resident of >=16.0E  orphans 2 (16.3K)"));
-	assert_non_null(strstr(listview_heading(&s, 2, buf, sizeof buf), " posix 2 1.0M/>=16.0E "));
+	assert_non_null(
+	    strstr(objlist_view_heading(&s, 2, buf, sizeof buf), " posix 2 1.0M/>=16.0E "));
 
-	listview_footer(SYSVIPC_SORT_RSS, true, "", false, 3, 3, buf, sizeof buf);
+	objlist_view_footer(SYSVIPC_SORT_RSS, true, "", false, 3, 3, buf, sizeof buf);
 	assert_true(strncmp(buf, "sort: rss v | / filter  O orphans  a scan  x remove", 51) == 0);
 	assert_non_null(strstr(buf, "| s size m resident n nattch t age o owner k key i shmid"));
-	listview_footer(SYSVIPC_SORT_SIZE, false, "pulse\n", true, 2, 41, buf, sizeof buf);
+	objlist_view_footer(SYSVIPC_SORT_SIZE, false, "pulse\n", true, 2, 41, buf, sizeof buf);
 	assert_true(strncmp(buf, "filter: pulse\\n | orphans only | 2 of 41 | sort: size ^", 55) ==
 		    0);
-	assert_string_equal(listview_filter_line("ab\x01", buf, sizeof buf),
+	assert_string_equal(objlist_view_filter_line("ab\x01", buf, sizeof buf),
 			    "Filter: ab\\x01_  Enter keep  Esc clear");
 
 	enum sysvipc_sort by;
-	assert_int_equal(listview_sort_key('t', &by), 0);
+	assert_int_equal(objlist_view_sort_key('t', &by), 0);
 	assert_int_equal(by, SYSVIPC_SORT_AGE);
-	assert_int_equal(listview_sort_key('i', &by), 0);
+	assert_int_equal(objlist_view_sort_key('i', &by), 0);
 	assert_int_equal(by, SYSVIPC_SORT_SHMID);
-	assert_int_equal(listview_sort_key('m', &by), 0);
+	assert_int_equal(objlist_view_sort_key('m', &by), 0);
 	assert_int_equal(by, SYSVIPC_SORT_RSS);
 	/* the list's other keys are no sorts */
-	assert_int_equal(listview_sort_key('x', &by), -1);
-	assert_int_equal(listview_sort_key('a', &by), -1);
-	assert_int_equal(listview_sort_key('/', &by), -1);
-	assert_true(listview_sort_reverse(SYSVIPC_SORT_NATTCH));
-	assert_true(listview_sort_reverse(SYSVIPC_SORT_RSS));
-	assert_false(listview_sort_reverse(SYSVIPC_SORT_KEY));
+	assert_int_equal(objlist_view_sort_key('x', &by), -1);
+	assert_int_equal(objlist_view_sort_key('a', &by), -1);
+	assert_int_equal(objlist_view_sort_key('/', &by), -1);
+	assert_true(objlist_view_sort_reverse(SYSVIPC_SORT_NATTCH));
+	assert_true(objlist_view_sort_reverse(SYSVIPC_SORT_RSS));
+	assert_false(objlist_view_sort_reverse(SYSVIPC_SORT_KEY));
 }
 
 static void test_narrow(void **state)
 {
 	(void)state;
-	struct inventory_row rows[5] = {
+	struct objlist_row rows[5] = {
 		sysv_row(),
-		posix_row(INVENTORY_POSIX, "pulse-shm-1", 4096),
-		posix_row(INVENTORY_POSIX, "PULSE-shm-2", 4096),
-		posix_row(INVENTORY_MEMFD, "wayland", 4096),
-		posix_row(INVENTORY_SEM, "sem.x", 32),
+		posix_row(OBJLIST_POSIX, "pulse-shm-1", 4096),
+		posix_row(OBJLIST_POSIX, "PULSE-shm-2", 4096),
+		posix_row(OBJLIST_MEMFD, "wayland", 4096),
+		posix_row(OBJLIST_SEM, "sem.x", 32),
 	};
 	rows[2].orphan = rows[4].orphan = true;
 	size_t idx[5];
-	assert_int_equal(listview_narrow(rows, 5, "", false, idx), 5);
-	assert_int_equal(listview_narrow(rows, 5, NULL, false, idx), 5);
-	assert_int_equal(listview_narrow(rows, 5, "pulse", false, idx), 2); /* any case */
+	assert_int_equal(objlist_view_narrow(rows, 5, "", false, idx), 5);
+	assert_int_equal(objlist_view_narrow(rows, 5, NULL, false, idx), 5);
+	assert_int_equal(objlist_view_narrow(rows, 5, "pulse", false, idx), 2); /* any case */
 	assert_int_equal(idx[0], 1);
 	assert_int_equal(idx[1], 2);
-	assert_int_equal(listview_narrow(rows, 5, "pulse", true, idx), 1);
+	assert_int_equal(objlist_view_narrow(rows, 5, "pulse", true, idx), 1);
 	assert_int_equal(idx[0], 2);
-	assert_int_equal(listview_narrow(rows, 5, "", true, idx), 2);
+	assert_int_equal(objlist_view_narrow(rows, 5, "", true, idx), 2);
 	assert_int_equal(idx[1], 4);
-	assert_int_equal(listview_narrow(rows, 5, "0x00002537", false, idx), 1); /* the key */
+	assert_int_equal(objlist_view_narrow(rows, 5, "0x00002537", false, idx), 1); /* the key */
 	assert_int_equal(idx[0], 0);
-	assert_int_equal(listview_narrow(rows, 5, "memfd", false, idx), 1); /* the kind */
+	assert_int_equal(objlist_view_narrow(rows, 5, "memfd", false, idx), 1); /* the kind */
 	assert_int_equal(idx[0], 3);
-	assert_int_equal(listview_narrow(rows, 5, "nothing", false, idx), 0);
+	assert_int_equal(objlist_view_narrow(rows, 5, "nothing", false, idx), 0);
 }
 
 /* The lines of b joined, for looking things up. */
-static const char *joined(const struct listview_box *b)
+static const char *joined(const struct objlist_view_box *b)
 {
-	static char all[LISTVIEW_BOX_LINES * LISTVIEW_BOX_COLS];
+	static char all[OBJLIST_VIEW_BOX_LINES * OBJLIST_VIEW_BOX_COLS];
 	all[0] = '\0';
 	for (size_t i = 0; i < b->n; i++) {
 		strcat(all, b->line[i]);
@@ -424,12 +428,12 @@ static const char *joined(const struct listview_box *b)
 static void test_confirm(void **state)
 {
 	(void)state;
-	struct inventory s;
+	struct objlist s;
 	memset(&s, 0, sizeof s);
-	struct listview_box b;
-	struct inventory_row r = sysv_row();
+	struct objlist_view_box b;
+	struct objlist_row r = sysv_row();
 	r.shm.st.dest = false;
-	listview_confirm(&s, &r, &b);
+	objlist_view_confirm(&s, &r, &b);
 	assert_true(b.removable);
 	assert_string_equal(joined(&b), "Remove SysV segment key 0x00002537, shmid 42?|"
 					"size 2.0K (2048 bytes), nattch 3, owner root|"
@@ -443,11 +447,11 @@ static void test_confirm(void **state)
 	s.nholders = 3;
 	r.holder0 = 0;
 	r.nholders = 2;
-	listview_confirm(&s, &r, &b);
+	objlist_view_confirm(&s, &r, &b);
 	assert_non_null(strstr(joined(&b), "|attached (scan 3s ago): 310 pipewire (map rw), "
 					   "311 firefox (map ro, fd)|"));
-	struct inventory_row p = posix_row(INVENTORY_POSIX, "a b\nc", 8192);
-	listview_confirm(&s, &p, &b);
+	struct objlist_row p = posix_row(OBJLIST_POSIX, "a b\nc", 8192);
+	objlist_view_confirm(&s, &p, &b);
 	assert_true(b.removable);
 	assert_string_equal(joined(&b), "Remove POSIX object /dev/shm/a b\\nc?|"
 					"size 8.0K (8192 bytes), owner alice|"
@@ -455,40 +459,40 @@ static void test_confirm(void **state)
 					"y unlink    any other key: cancel|");
 	/* prose wraps between words */
 	s.scan_hidden = 1;
-	listview_confirm(&s, &p, &b);
+	objlist_view_confirm(&s, &p, &b);
 	assert_non_null(strstr(joined(&b), "|holders (scan 3s ago): none found by the last scan "
 					   "(1 process it could|  not read)|"));
 	s.scan_hidden = 0;
 	/* a 255-byte name is shown whole, over lines */
 	memset(p.name, 'z', 255);
 	p.name[255] = '\0';
-	listview_confirm(&s, &p, &b);
+	objlist_view_confirm(&s, &p, &b);
 	size_t zs = 0;
 	for (const char *q = joined(&b); *q; q++)
 		zs += *q == 'z';
 	assert_int_equal(zs, 255 + 1); /* and the z of "size" */
-	struct inventory_row m = posix_row(INVENTORY_MEMFD, "wayland", 4096);
+	struct objlist_row m = posix_row(OBJLIST_MEMFD, "wayland", 4096);
 	m.holder0 = 2;
 	m.nholders = 1;
-	listview_confirm(&s, &m, &b);
+	objlist_view_confirm(&s, &m, &b);
 	assert_false(b.removable);
 	assert_string_equal(joined(&b),
 			    "memfd wayland|"
 			    "cannot be removed by name: it lives until its holders unmap and close "
 			    "it.|holders (scan 3s ago): 400 bad\\nname (fd)||any key: close|");
 	/* a path of another mount namespace's /dev/shm: why, and its holders */
-	struct inventory_row o = posix_row(INVENTORY_POSIX, "D/secret.conf", 20);
-	o.place = INVENTORY_OTHER_MNTNS;
+	struct objlist_row o = posix_row(OBJLIST_POSIX, "D/secret.conf", 20);
+	o.place = OBJLIST_OTHER_MNTNS;
 	o.holder0 = 2;
 	o.nholders = 1;
-	listview_confirm(&s, &o, &b);
+	objlist_view_confirm(&s, &o, &b);
 	assert_false(b.removable);
 	assert_string_equal(joined(&b), "POSIX object /dev/shm/D/secret.conf|"
 					"cannot be removed by name: it is seen in another mount "
 					"namespace.|holders (scan 3s ago): 400 bad\\nname (fd)||"
 					"any key: close|");
-	o.place = INVENTORY_SUBFOLDER;
-	listview_confirm(&s, &o, &b);
+	o.place = OBJLIST_SUBFOLDER;
+	objlist_view_confirm(&s, &o, &b);
 	assert_false(b.removable);
 	assert_non_null(strstr(joined(&b), "|cannot be removed by name: it is below a sub-folder "
 					   "of /dev/shm.|"));

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The inventory: one snapshot of every shared memory object on the host,
+ * The object list: one snapshot of every shared memory object on the host,
  * of every kind, with who holds each one.
  *
  *   kind     what it is                         where it is found
@@ -18,16 +18,16 @@
  * its memory alive.
  *
  * Collecting is cheap: /proc/sysvipc/shm and a directory read of /dev/shm,
- * every tick if need be.  Finding holders is not: inventory_scan() reads
+ * every tick if need be.  Finding holders is not: objlist_scan() reads
  * /proc/PID/maps and /proc/PID/fd of every process, so a screen runs it at a
  * slower period or on a key, and says when it last ran; collect joins the
  * objects with the last scan.  memfd and deleted objects are known only
  * from a scan.
  *
- * Nothing here attaches a segment unless INVENTORY_RECORDS asks for it:
+ * Nothing here attaches a segment unless OBJLIST_RECORDS asks for it:
  * watching changes nothing (lpid, atime, dtime stay the admin's evidence).
  *
- * segtable.h writes an inventory out; the list screen (listview.h) shows it.
+ * objlist_table.h writes an object list out; the list screen (objlist_view.h) shows it.
  */
 #ifndef SHMTOP_INVENTORY_H
 #define SHMTOP_INVENTORY_H
@@ -41,22 +41,22 @@
 #include "sysvdev.h"
 #include "sysvipc.h"
 
-#define INVENTORY_DEVSHM_DIR "/dev/shm"
+#define OBJLIST_DEVSHM_DIR "/dev/shm"
 
-enum inventory_kind {
-	INVENTORY_SYSV,
-	INVENTORY_POSIX,
-	INVENTORY_SEM,
-	INVENTORY_MEMFD,
-	INVENTORY_DELETED,
-	INVENTORY_NKINDS
+enum objlist_kind {
+	OBJLIST_SYSV,
+	OBJLIST_POSIX,
+	OBJLIST_SEM,
+	OBJLIST_MEMFD,
+	OBJLIST_DELETED,
+	OBJLIST_NKINDS
 };
 
 /* "sysv", "posix", "sem", "memfd", "deleted". */
-const char *inventory_kind_name(enum inventory_kind k);
+const char *objlist_kind_name(enum objlist_kind k);
 
 /* A process holding an object. */
-struct inventory_holder {
+struct objlist_holder {
 	pid_t pid;
 	uid_t uid;        /* the process's owner (of /proc/PID) */
 	char comm[16];    /* /proc/PID/comm */
@@ -65,31 +65,31 @@ struct inventory_holder {
 	unsigned fds;     /* its file descriptors open on the object */
 };
 
-#define INVENTORY_NAME_MAX 256 /* NAME_MAX + 1 */
+#define OBJLIST_NAME_MAX 256 /* NAME_MAX + 1 */
 
 /* Where a posix or sem row's name is.  Only a direct entry of the viewer's
  * /dev/shm, on /dev/shm's own device, is removable by name: a path seen in
  * a process's maps or fds is that process's, and names another file when
  * it lives in another mount namespace (its own /dev/shm, bind mounts) or
  * goes through a sub-folder (a symlink swapped in for it). */
-enum inventory_place {
-	INVENTORY_IN_DEVSHM,    /* an entry of the viewer's /dev/shm (or not a named kind) */
-	INVENTORY_OTHER_MNTNS,  /* seen only in processes of another mount namespace */
-	INVENTORY_SUBFOLDER,    /* below a sub-folder of /dev/shm */
-	INVENTORY_OTHER_DEVICE, /* an entry of /dev/shm on another device (a mount on it) */
-	INVENTORY_NOT_LISTED,   /* seen in a process, not in /dev/shm (gone since the scan) */
+enum objlist_place {
+	OBJLIST_IN_DEVSHM,    /* an entry of the viewer's /dev/shm (or not a named kind) */
+	OBJLIST_OTHER_MNTNS,  /* seen only in processes of another mount namespace */
+	OBJLIST_SUBFOLDER,    /* below a sub-folder of /dev/shm */
+	OBJLIST_OTHER_DEVICE, /* an entry of /dev/shm on another device (a mount on it) */
+	OBJLIST_NOT_LISTED,   /* seen in a process, not in /dev/shm (gone since the scan) */
 };
 
 /* Why a row in place p is not removable by name ("seen in another mount
- * namespace", ...), or NULL for INVENTORY_IN_DEVSHM. */
-const char *inventory_place_why(enum inventory_place p);
+ * namespace", ...), or NULL for OBJLIST_IN_DEVSHM. */
+const char *objlist_place_why(enum objlist_place p);
 
-struct inventory_row {
-	enum inventory_kind kind;
+struct objlist_row {
+	enum objlist_kind kind;
 	/* posix, sem, deleted: the name in /dev/shm; memfd: the name given to
 	 * memfd_create() (after "memfd:"); sysv: "".  The kernel's bytes: may
 	 * hold spaces, newlines or invalid UTF-8, never '/' or NUL. */
-	char name[INVENTORY_NAME_MAX];
+	char name[OBJLIST_NAME_MAX];
 	uint64_t dev, ino;  /* identity as maps show it; sysv: ino is the shmid, dev 0 */
 	uint64_t ipcns;     /* sysv: 0 for a segment of the viewer's IPC namespace; for one
 			     * only its holders' maps show, in another namespace (a
@@ -102,28 +102,28 @@ struct inventory_row {
 	bool have_resident; /* sysv without the kernel's rss column: false */
 	uid_t uid;
 	gid_t gid;
-	unsigned mode;              /* permission bits (mode & 0777) */
-	int64_t mtime;              /* last change, seconds: sysv ctime, others st_mtime */
-	struct sysvipc_shm shm;     /* sysv: the segment; zero for other kinds */
-	size_t holder0, nholders;   /* its holders: holders[holder0 .. holder0 + nholders) of
-				     * the inventory, pid ascending; 0 before any scan */
-	bool orphan;                /* see INVENTORY_ORPHANS */
-	bool holders_unknown;       /* a scan found no holder, but could not read every
-				     * process (scan_hidden, as a user other than root):
-				     * held or not, nobody knows (a posix object, a
-				     * semaphore, or a sysv segment with nattch > 0);
-				     * never an orphan */
-	enum inventory_place place; /* posix and sem: removable by name only in
-				     * INVENTORY_IN_DEVSHM */
-	char owner[32];             /* user name of uid, or the uid */
-	char command[64];           /* sysv: /proc/CPID/comm of the creator, "" if it is gone */
-	bool command_read; /* command is looked up (INVENTORY_COMMAND, inventory_commands()) */
-	bool is_record;    /* snap holds a validated shmwriter record */
-	bool writer_alive; /* with is_record: proc_alive() of its writer */
+	unsigned mode;            /* permission bits (mode & 0777) */
+	int64_t mtime;            /* last change, seconds: sysv ctime, others st_mtime */
+	struct sysvipc_shm shm;   /* sysv: the segment; zero for other kinds */
+	size_t holder0, nholders; /* its holders: holders[holder0 .. holder0 + nholders) of
+				   * the object list, pid ascending; 0 before any scan */
+	bool orphan;              /* see OBJLIST_ORPHANS */
+	bool holders_unknown;     /* a scan found no holder, but could not read every
+				   * process (scan_hidden, as a user other than root):
+				   * held or not, nobody knows (a posix object, a
+				   * semaphore, or a sysv segment with nattch > 0);
+				   * never an orphan */
+	enum objlist_place place; /* posix and sem: removable by name only in
+				   * OBJLIST_IN_DEVSHM */
+	char owner[32];           /* user name of uid, or the uid */
+	char command[64];         /* sysv: /proc/CPID/comm of the creator, "" if it is gone */
+	bool command_read;        /* command is looked up (OBJLIST_COMMAND, objlist_commands()) */
+	bool is_record;           /* snap holds a validated shmwriter record */
+	bool writer_alive;        /* with is_record: proc_alive() of its writer */
 	struct shmtop_snapshot snap;
 };
 
-struct inventory_totals {
+struct objlist_totals {
 	size_t objects;
 	uint64_t bytes;    /* sum of sizes */
 	uint64_t resident; /* sum of resident bytes */
@@ -131,18 +131,17 @@ struct inventory_totals {
 
 /* Count an object of size and resident bytes in t; a sum that would pass
  * UINT64_MAX stops there and sets *saturated (sysvipc_sum()). */
-void inventory_add_total(struct inventory_totals *t, uint64_t size, uint64_t resident,
-			 bool *saturated);
+void objlist_add_total(struct objlist_totals *t, uint64_t size, uint64_t resident, bool *saturated);
 
 /* One holder of one object, as a scan found it in a process's maps and
- * fds: joining scans with the cheap reads is inventory_collect()'s
- * business.  name is as scan_ref's, kept by the inventory (seen_names). */
-struct inventory_seen {
-	enum inventory_kind kind; /* sysv, memfd, or posix for any /dev/shm object (collect
-				   * tells posix, sem and deleted apart) */
-	uint64_t dev, ino;        /* sysv: dev the process's IPC namespace (the inode of
-				   * /proc/PID/ns/ipc), ino the shmid */
-	key_t key;                /* sysv: the key its maps name */
+ * fds: joining scans with the cheap reads is objlist_collect()'s
+ * business.  name is as scan_ref's, kept by the object list (seen_names). */
+struct objlist_seen {
+	enum objlist_kind kind; /* sysv, memfd, or posix for any /dev/shm object (collect
+				 * tells posix, sem and deleted apart) */
+	uint64_t dev, ino;      /* sysv: dev the process's IPC namespace (the inode of
+				 * /proc/PID/ns/ipc), ino the shmid */
+	key_t key;              /* sysv: the key its maps name */
 	const char *name;
 	bool deleted;            /* its path said " (deleted)" */
 	bool have_stat;          /* the fields below are from fstat (an fd, or a
@@ -154,13 +153,13 @@ struct inventory_seen {
 	int64_t mtime;
 	uint64_t mntns; /* the process's mount namespace (/proc/PID/ns/mnt's inode), 0
 			 * if it may not be read */
-	struct inventory_holder h;
+	struct objlist_holder h;
 };
 
 struct pairs_names;
 
-struct inventory {
-	struct inventory_row *rows; /* caller's array of max rows */
+struct objlist {
+	struct objlist_row *rows; /* caller's array of max rows */
 	size_t max;
 	size_t n;     /* rows filled */
 	size_t total; /* objects found, of every kind (> n if truncated) */
@@ -169,22 +168,22 @@ struct inventory {
 	struct sysvipc_limits limits;
 	uint64_t page_size;
 	int64_t wall_ns;        /* when it was taken (CLOCK_REALTIME) */
-	enum sysvipc_sort sort; /* as inventory_sort() left it */
+	enum sysvipc_sort sort; /* as objlist_sort() left it */
 	bool reverse;
-	struct record_budget budget; /* retry time of the records' reads (INVENTORY_RECORDS):
+	struct record_budget budget; /* retry time of the records' reads (OBJLIST_RECORDS):
 				      * RECORD_BUDGET_NS at each collect, for its reads and
 				      * an output's after it */
 
-	struct inventory_totals kinds[INVENTORY_NKINDS]; /* over every object found */
-	struct inventory_totals orphans;
+	struct objlist_totals kinds[OBJLIST_NKINDS]; /* over every object found */
+	struct objlist_totals orphans;
 	bool saturated;   /* a sum of kinds, orphans or res.totals stopped at UINT64_MAX:
 			   * one that says UINT64_MAX is at least that */
 	bool have_devshm; /* statvfs of /dev/shm worked */
 	uint64_t devshm_size, devshm_used; /* bytes */
 
-	/* The last scan of /proc (inventory_scan()), kept from one collect to
-	 * the next; owned by the inventory (inventory_free()). */
-	struct inventory_seen *seen;
+	/* The last scan of /proc (objlist_scan()), kept from one collect to
+	 * the next; owned by the object list (objlist_free()). */
+	struct objlist_seen *seen;
 	size_t nseen;
 	bool scanned;       /* a scan has run: holders and orphans of posix objects are known */
 	int64_t scan_ns;    /* when it ran (CLOCK_REALTIME) */
@@ -204,7 +203,7 @@ struct inventory {
 	struct pairs_names *seen_names; /* the names seen points at (pairs.h) */
 	bool scan_running; /* a screen's next scan is under way in its thread (scanner.h) */
 	/* The holders of the rows, in row order (rebuilt by every collect). */
-	struct inventory_holder *holders;
+	struct objlist_holder *holders;
 	size_t nholders, maxholders;
 
 	/* Where to read; NULL: the kernel's (/proc/sysvipc/shm, /dev/shm, /proc). */
@@ -218,83 +217,82 @@ struct inventory {
 
 /* ">=" before a sum v of s's that stopped at UINT64_MAX (s->saturated), else
  * "": what the heading and the summary put before a total. */
-static inline const char *inventory_at_least(const struct inventory *s, uint64_t v)
+static inline const char *objlist_at_least(const struct objlist *s, uint64_t v)
 {
 	return s->saturated && v == UINT64_MAX ? ">=" : "";
 }
 
-/* What inventory_collect() reads besides /proc/sysvipc/shm. */
+/* What objlist_collect() reads besides /proc/sysvipc/shm. */
 enum {
-	INVENTORY_NAMES = 1u << 0,   /* owner names (names.h) */
-	INVENTORY_COMMAND = 1u << 1, /* the creator's command, when it is still that process */
-	INVENTORY_RECORDS = 1u << 2, /* read shmwriter records: attaches (SHM_RDONLY, briefly)
-				      * the segments of a record's size that this user may
-				      * read, which moves their nattch, atime, dtime and lpid */
-	INVENTORY_LIMITS = 1u << 3,  /* the host's limits (/proc/sys/kernel/shm*); without it
-				      * s->limits is left as it was */
-	INVENTORY_DEVSHM = 1u << 4,  /* /dev/shm: posix and sem objects, and its statvfs */
-	INVENTORY_ORPHANS = 1u << 5, /* flag orphans: a sysv segment with nattch 0, not dest,
-				      * whose creator is gone (a /proc read per such segment);
-				      * a posix object or semaphore that no process maps or
-				      * holds open (known only after a scan that read every
-				      * process: see scan_hidden, holders_unknown) */
-	INVENTORY_ALL = INVENTORY_NAMES | INVENTORY_COMMAND | INVENTORY_LIMITS | INVENTORY_DEVSHM |
-			INVENTORY_ORPHANS,
+	OBJLIST_NAMES = 1u << 0,   /* owner names (names.h) */
+	OBJLIST_COMMAND = 1u << 1, /* the creator's command, when it is still that process */
+	OBJLIST_RECORDS = 1u << 2, /* read shmwriter records: attaches (SHM_RDONLY, briefly)
+				    * the segments of a record's size that this user may
+				    * read, which moves their nattch, atime, dtime and lpid */
+	OBJLIST_LIMITS = 1u << 3,  /* the host's limits (/proc/sys/kernel/shm*); without it
+				    * s->limits is left as it was */
+	OBJLIST_DEVSHM = 1u << 4,  /* /dev/shm: posix and sem objects, and its statvfs */
+	OBJLIST_ORPHANS = 1u << 5, /* flag orphans: a sysv segment with nattch 0, not dest,
+				    * whose creator is gone (a /proc read per such segment);
+				    * a posix object or semaphore that no process maps or
+				    * holds open (known only after a scan that read every
+				    * process: see scan_hidden, holders_unknown) */
+	OBJLIST_ALL =
+	    OBJLIST_NAMES | OBJLIST_COMMAND | OBJLIST_LIMITS | OBJLIST_DEVSHM | OBJLIST_ORPHANS,
 };
 
 /* The name a segment of another IPC namespace (r->ipcns) is shown by, in
  * buf: "ipc:[NS] shmid ID", the namespace and its shmid there. */
-char *inventory_foreign_name(const struct inventory_row *r, char *buf, size_t len);
+char *objlist_foreign_name(const struct objlist_row *r, char *buf, size_t len);
 
 /* Fill s (rows and max set by the caller; the rest zeroed before the first
  * call) with every object of the kinds flags ask for, joined with the last
  * scan: sysv, then posix and sem, then memfd and deleted from the scan.
  * 0, or -1 with errno if /proc/sysvipc/shm cannot be read. */
-int inventory_collect(struct inventory *s, unsigned flags);
+int objlist_collect(struct objlist *s, unsigned flags);
 
 /* Scan /proc/PID/maps and /proc/PID/fd of every process for shared memory
  * objects (the slow part: not every tick); the next collect joins it.
  * Processes this user may not read are skipped, and counted.  0, or -1
  * with errno (out of memory, no /proc). */
-int inventory_scan(struct inventory *s);
+int objlist_scan(struct objlist *s);
 
 /* Move the result of a scan on from (the pairs and the scan_ fields) into
  * to, in place of its last; from is left unscanned.  Nothing if from has
  * not been scanned. */
-void inventory_take_scan(struct inventory *to, struct inventory *from);
+void objlist_take_scan(struct objlist *to, struct objlist *from);
 
-/* The order inventory_scan() leaves s->seen in (for qsort): sysv first,
+/* The order objlist_scan() leaves s->seen in (for qsort): sysv first,
  * then by device, inode and pid. */
-int inventory_seen_compare(const void *a, const void *b);
+int objlist_seen_compare(const void *a, const void *b);
 
-/* Free what the inventory owns (not the rows); s can be collected again. */
-void inventory_free(struct inventory *s);
+/* Free what the object list owns (not the rows); s can be collected again. */
+void objlist_free(struct objlist *s);
 
 /* Does r contain text (as a plain substring, case-insensitive in ASCII) in
  * its key (0x%08x), shmid, name, owner, kind or command?  "" matches all. */
-bool inventory_match(const struct inventory_row *r, const char *text);
+bool objlist_match(const struct objlist_row *r, const char *text);
 
 /* The row of rows[0..n) that is the same object as r (kind and identity:
  * shmid, name or device and inode), or n. */
-size_t inventory_find(const struct inventory_row *rows, size_t n, const struct inventory_row *r);
+size_t objlist_find(const struct objlist_row *rows, size_t n, const struct objlist_row *r);
 
 /* Remove the object r names, if it is still that object: sysv by IPC_RMID
  * on its shmid if its key and ctime are still the listed ones; posix and
  * sem by unlinkat() of its name in /dev/shm (opened once, without
  * following a symlink), if the name is a direct entry there (place
- * INVENTORY_IN_DEVSHM) that is still a regular file of the listed device
+ * OBJLIST_IN_DEVSHM) that is still a regular file of the listed device
  * and inode, on /dev/shm's own device.  memfd and deleted objects have no
  * name to remove.  0, or -1 with a one-line reason in why (EPERM: the
  * owner and this user's uid). */
-int inventory_remove(const struct inventory *s, const struct inventory_row *r, char *why,
-		     size_t whylen);
+int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *why, size_t whylen);
 
 /* Look up the creator's command of rows [from, to) not looked up yet: two
  * /proc reads a row, so a screen asks for the rows it shows, not all. */
-void inventory_commands(struct inventory *s, size_t from, size_t to);
+void objlist_commands(struct objlist *s, size_t from, size_t to);
 
 /* Sort the rows (sysvipc_sort()'s keys over every kind, stable) and
  * remember how. */
-void inventory_sort(struct inventory *s, enum sysvipc_sort by, bool reverse);
+void objlist_sort(struct objlist *s, enum sysvipc_sort by, bool reverse);
 
 #endif

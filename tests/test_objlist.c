@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The inventory of every kind: the maps and fd parsers on made-up lines,
+ * The object list of every kind: the maps and fd parsers on made-up lines,
  * then real objects of each kind made here (a POSIX object mapped read-write
  * here and read-only by a child, one held only by an fd, one unlinked while
  * mapped, a memfd, a semaphore, a SysV segment whose creator exited) found
@@ -22,7 +22,7 @@
 #include <sys/sysmacros.h>
 #include <time.h>
 
-#include "inventory.h"
+#include "objlist.h"
 #include "scan.h"
 #include "testutil.h"
 
@@ -34,7 +34,7 @@ static void test_map_line(void **state)
 				       "                /dev/shm/t13a\n",
 				       &r),
 			 1);
-	assert_int_equal(r.kind, INVENTORY_POSIX);
+	assert_int_equal(r.kind, OBJLIST_POSIX);
 	assert_string_equal(r.name, "t13a");
 	assert_false(r.deleted);
 	assert_true(r.write);
@@ -46,7 +46,7 @@ static void test_map_line(void **state)
 				       "(deleted)",
 				       &r),
 			 1);
-	assert_int_equal(r.kind, INVENTORY_MEMFD);
+	assert_int_equal(r.kind, OBJLIST_MEMFD);
 	assert_string_equal(r.name, "my buf");
 	assert_true(r.deleted);
 	assert_false(r.write);
@@ -54,7 +54,7 @@ static void test_map_line(void **state)
 
 	assert_int_equal(
 	    scan_map_line("7fad-7fae rw-s 00000000 00:01 32770 /SYSV00002537 (deleted)", &r), 1);
-	assert_int_equal(r.kind, INVENTORY_SYSV);
+	assert_int_equal(r.kind, OBJLIST_SYSV);
 	assert_int_equal(r.ino, 32770);
 	assert_int_equal(r.key, 0x2537);
 	assert_string_equal(r.name, "");
@@ -84,7 +84,7 @@ static void test_map_line(void **state)
 	memset(line + n, 'a', 400);
 	line[n + 400] = '\0';
 	assert_int_equal(scan_map_line(line, &r), 1);
-	assert_int_equal(strlen(r.name), INVENTORY_NAME_MAX - 1);
+	assert_int_equal(strlen(r.name), OBJLIST_NAME_MAX - 1);
 }
 
 static void test_path(void **state)
@@ -93,10 +93,10 @@ static void test_path(void **state)
 	struct scan_ref r;
 	memset(&r, 0, sizeof r);
 	assert_true(scan_path("/dev/shm/sem.a", &r));
-	assert_int_equal(r.kind, INVENTORY_POSIX);
+	assert_int_equal(r.kind, OBJLIST_POSIX);
 	assert_string_equal(r.name, "sem.a");
 	assert_true(scan_path("/memfd:pulseaudio (deleted)", &r));
-	assert_int_equal(r.kind, INVENTORY_MEMFD);
+	assert_int_equal(r.kind, OBJLIST_MEMFD);
 	assert_string_equal(r.name, "pulseaudio");
 	assert_false(scan_path("/dev/shmx", &r));
 	assert_false(scan_path("socket:[1234]", &r));
@@ -160,17 +160,17 @@ static int make_posix(const char *name, size_t size, size_t touch)
 	return fd;
 }
 
-static struct inventory_row rows[4096];
+static struct objlist_row rows[4096];
 
-static void collect(struct inventory *s, unsigned flags)
+static void collect(struct objlist *s, unsigned flags)
 {
 	s->rows = rows;
 	s->max = sizeof rows / sizeof *rows;
-	assert_int_equal(inventory_collect(s, flags), 0);
+	assert_int_equal(objlist_collect(s, flags), 0);
 }
 
-static const struct inventory_row *find_name(const struct inventory *s, enum inventory_kind k,
-					     const char *name)
+static const struct objlist_row *find_name(const struct objlist *s, enum objlist_kind k,
+					   const char *name)
 {
 	for (size_t i = 0; i < s->n; i++)
 		if (s->rows[i].kind == k && strcmp(s->rows[i].name, name) == 0)
@@ -178,22 +178,22 @@ static const struct inventory_row *find_name(const struct inventory *s, enum inv
 	return NULL;
 }
 
-static const struct inventory_row none_row;
-static const struct inventory_holder none_holder;
+static const struct objlist_row none_row;
+static const struct objlist_holder none_holder;
 
 /* The row of kind k named name, failing the test if there is none. */
-static const struct inventory_row *get_name(const struct inventory *s, enum inventory_kind k,
-					    const char *name)
+static const struct objlist_row *get_name(const struct objlist *s, enum objlist_kind k,
+					  const char *name)
 {
-	const struct inventory_row *r = find_name(s, k, name);
+	const struct objlist_row *r = find_name(s, k, name);
 	if (!r)
-		fail_msg("no %s object named %s", inventory_kind_name(k), name);
+		fail_msg("no %s object named %s", objlist_kind_name(k), name);
 	return r ? r : &none_row;
 }
 
 /* The holder pid of r, failing the test if it is not one. */
-static const struct inventory_holder *holder(const struct inventory *s,
-					     const struct inventory_row *r, pid_t pid)
+static const struct objlist_holder *holder(const struct objlist *s, const struct objlist_row *r,
+					   pid_t pid)
 {
 	for (size_t i = 0; i < r->nholders; i++)
 		if (s->holders[r->holder0 + i].pid == pid)
@@ -203,7 +203,7 @@ static const struct inventory_holder *holder(const struct inventory *s,
 }
 
 /* Is pid a holder of r? */
-static bool holds(const struct inventory *s, const struct inventory_row *r, pid_t pid)
+static bool holds(const struct objlist *s, const struct objlist_row *r, pid_t pid)
 {
 	for (size_t i = 0; i < r->nholders; i++)
 		if (s->holders[r->holder0 + i].pid == pid)
@@ -212,10 +212,10 @@ static bool holds(const struct inventory *s, const struct inventory_row *r, pid_
 }
 
 /* The SysV row of shmid, failing the test if there is none. */
-static const struct inventory_row *get_shmid(const struct inventory *s, int shmid)
+static const struct objlist_row *get_shmid(const struct objlist *s, int shmid)
 {
 	for (size_t i = 0; i < s->n; i++)
-		if (s->rows[i].kind == INVENTORY_SYSV && s->rows[i].shm.st.shmid == shmid)
+		if (s->rows[i].kind == OBJLIST_SYSV && s->rows[i].shm.st.shmid == shmid)
 			return &s->rows[i];
 	fail_msg("no segment %d", shmid);
 	return &none_row;
@@ -273,25 +273,25 @@ static void test_every_kind(void **state)
 	sem_t *sem = sem_open(p, O_CREAT | O_EXCL, 0600, 0);
 	assert_true(sem != SEM_FAILED);
 
-	struct inventory s = { 0 };
-	collect(&s, INVENTORY_DEVSHM);
+	struct objlist s = { 0 };
+	collect(&s, OBJLIST_DEVSHM);
 	/* Before a scan: the named objects, no holders, no memfd. */
-	const struct inventory_row *a = get_name(&s, INVENTORY_POSIX, name_a);
+	const struct objlist_row *a = get_name(&s, OBJLIST_POSIX, name_a);
 	assert_int_equal(a->nholders, 0);
 	assert_false(s.scanned);
-	assert_null(find_name(&s, INVENTORY_MEMFD, name_memfd));
+	assert_null(find_name(&s, OBJLIST_MEMFD, name_memfd));
 
-	assert_int_equal(inventory_scan(&s), 0);
+	assert_int_equal(objlist_scan(&s), 0);
 	assert_true(s.scanned);
 	assert_true(s.scan_procs >= 2);
-	collect(&s, INVENTORY_DEVSHM | INVENTORY_ORPHANS);
-	a = get_name(&s, INVENTORY_POSIX, name_a);
+	collect(&s, OBJLIST_DEVSHM | OBJLIST_ORPHANS);
+	a = get_name(&s, OBJLIST_POSIX, name_a);
 	assert_int_equal(a->size, 3 * page);
 	assert_int_equal(a->resident, 2 * page);
 	assert_true(a->have_resident);
 	assert_int_equal(a->mode, 0600);
 	assert_int_equal(a->nholders, 2);
-	const struct inventory_holder *h = holder(&s, a, getpid());
+	const struct objlist_holder *h = holder(&s, a, getpid());
 	assert_non_null(h);
 	assert_int_equal(h->maps_rw, 1);
 	assert_int_equal(h->maps_ro, 0);
@@ -302,7 +302,7 @@ static void test_every_kind(void **state)
 	assert_int_equal(h->maps_ro, 1);
 	assert_false(a->orphan);
 
-	const struct inventory_row *r = get_name(&s, INVENTORY_POSIX, name_fd);
+	const struct objlist_row *r = get_name(&s, OBJLIST_POSIX, name_fd);
 	assert_int_equal(r->size, 5 * page);
 	assert_int_equal(r->resident, page);
 	assert_int_equal(r->nholders, 1);
@@ -311,14 +311,14 @@ static void test_every_kind(void **state)
 	assert_int_equal(h->maps_rw + h->maps_ro, 0);
 	assert_false(r->orphan); /* an fd keeps it alive */
 
-	r = get_name(&s, INVENTORY_DELETED, name_del);
-	assert_null(find_name(&s, INVENTORY_POSIX, name_del));
+	r = get_name(&s, OBJLIST_DELETED, name_del);
+	assert_null(find_name(&s, OBJLIST_POSIX, name_del));
 	assert_int_equal(r->size, 2 * page);
 	assert_int_equal(r->nholders, 1);
 	assert_int_equal(holder(&s, r, getpid())->maps_ro, 1);
 	assert_false(r->orphan);
 
-	r = get_name(&s, INVENTORY_MEMFD, name_memfd);
+	r = get_name(&s, OBJLIST_MEMFD, name_memfd);
 	assert_int_equal(r->size, 4 * page);
 	assert_true(r->have_resident); /* from the fd */
 	assert_int_equal(r->resident, 3 * page);
@@ -329,14 +329,14 @@ static void test_every_kind(void **state)
 
 	char semname[80];
 	snprintf(semname, sizeof semname, "sem.%s", name_sem);
-	r = get_name(&s, INVENTORY_SEM, semname);
+	r = get_name(&s, OBJLIST_SEM, semname);
 	assert_int_equal(r->nholders, 1); /* mapped under glibc's temporary name */
-	assert_null(find_name(&s, INVENTORY_POSIX, semname));
+	assert_null(find_name(&s, OBJLIST_POSIX, semname));
 	/* The kinds are counted. */
-	assert_true(s.kinds[INVENTORY_POSIX].objects >= 2);
-	assert_true(s.kinds[INVENTORY_MEMFD].objects >= 1);
-	assert_true(s.kinds[INVENTORY_DELETED].objects >= 1);
-	assert_true(s.kinds[INVENTORY_SEM].objects >= 1);
+	assert_true(s.kinds[OBJLIST_POSIX].objects >= 2);
+	assert_true(s.kinds[OBJLIST_MEMFD].objects >= 1);
+	assert_true(s.kinds[OBJLIST_DELETED].objects >= 1);
+	assert_true(s.kinds[OBJLIST_SEM].objects >= 1);
 	assert_true(s.have_devshm);
 	assert_true(s.devshm_size >= s.devshm_used);
 	assert_true(s.devshm_used >= 2 * (uint64_t)page);
@@ -345,9 +345,9 @@ static void test_every_kind(void **state)
 	kill(child, SIGKILL);
 	waitpid(child, NULL, 0);
 	holder_child = 0;
-	assert_int_equal(inventory_scan(&s), 0);
-	collect(&s, INVENTORY_DEVSHM | INVENTORY_ORPHANS);
-	a = get_name(&s, INVENTORY_POSIX, name_a);
+	assert_int_equal(objlist_scan(&s), 0);
+	collect(&s, OBJLIST_DEVSHM | OBJLIST_ORPHANS);
+	a = get_name(&s, OBJLIST_POSIX, name_a);
 	assert_int_equal(a->nholders, 1);
 	assert_false(holds(&s, a, child));
 
@@ -356,21 +356,21 @@ static void test_every_kind(void **state)
 	close(ffd);
 	munmap(pdel, 2 * (size_t)page);
 	sem_close(sem);
-	assert_int_equal(inventory_scan(&s), 0);
-	collect(&s, INVENTORY_DEVSHM | INVENTORY_ORPHANS);
-	a = get_name(&s, INVENTORY_POSIX, name_a);
+	assert_int_equal(objlist_scan(&s), 0);
+	collect(&s, OBJLIST_DEVSHM | OBJLIST_ORPHANS);
+	a = get_name(&s, OBJLIST_POSIX, name_a);
 	assert_true(a->orphan);
-	assert_true(get_name(&s, INVENTORY_POSIX, name_fd)->orphan);
-	assert_true(get_name(&s, INVENTORY_SEM, semname)->orphan);
-	assert_null(find_name(&s, INVENTORY_DELETED, name_del));
+	assert_true(get_name(&s, OBJLIST_POSIX, name_fd)->orphan);
+	assert_true(get_name(&s, OBJLIST_SEM, semname)->orphan);
+	assert_null(find_name(&s, OBJLIST_DELETED, name_del));
 	assert_true(s.orphans.objects >= 3);
 	assert_true(s.orphans.bytes >= 8 * (uint64_t)page);
 	/* Without the orphans flag nothing is called one. */
-	collect(&s, INVENTORY_DEVSHM);
-	assert_false(get_name(&s, INVENTORY_POSIX, name_a)->orphan);
+	collect(&s, OBJLIST_DEVSHM);
+	assert_false(get_name(&s, OBJLIST_POSIX, name_a)->orphan);
 	munmap(pm, 4 * (size_t)page);
 	close(mfd);
-	inventory_free(&s);
+	objlist_free(&s);
 	unlink_all();
 }
 
@@ -388,8 +388,8 @@ static void test_sysv_orphan(void **state)
 	int gid = shmget(gone, 0, 0), aid = shmget(alive, 4096, IPC_CREAT | IPC_EXCL | 0600);
 	assert_true(gid >= 0 && aid >= 0);
 
-	struct inventory s = { 0 };
-	collect(&s, INVENTORY_ORPHANS);
+	struct objlist s = { 0 };
+	collect(&s, OBJLIST_ORPHANS);
 	assert_true(get_shmid(&s, gid)->orphan);
 	assert_false(get_shmid(&s, aid)->orphan);
 	assert_true(s.orphans.objects >= 1);
@@ -397,19 +397,19 @@ static void test_sysv_orphan(void **state)
 	/* Attached, and seen so by a scan: not an orphan, a holder. */
 	void *p = shmat(gid, NULL, SHM_RDONLY);
 	assert_true(p != (void *)-1);
-	assert_int_equal(inventory_scan(&s), 0);
-	collect(&s, INVENTORY_ORPHANS);
-	const struct inventory_row *g = get_shmid(&s, gid);
+	assert_int_equal(objlist_scan(&s), 0);
+	collect(&s, OBJLIST_ORPHANS);
+	const struct objlist_row *g = get_shmid(&s, gid);
 	assert_false(g->orphan);
 	assert_int_equal(g->nholders, 1);
 	assert_int_equal(holder(&s, g, getpid())->maps_ro, 1);
 	shmdt(p);
 
 	char why[200];
-	assert_int_equal(inventory_remove(&s, g, why, sizeof why), 0);
+	assert_int_equal(objlist_remove(&s, g, why, sizeof why), 0);
 	assert_int_equal(shmget(gone, 0, 0), -1);
 	shmctl(aid, IPC_RMID, NULL);
-	inventory_free(&s);
+	objlist_free(&s);
 }
 
 /* A /SYSV mapping is a holder only on a SysV device: the same attach,
@@ -421,18 +421,18 @@ static void test_sysv_device(void **state)
 	assert_true(id >= 0);
 	void *p = shmat(id, NULL, SHM_RDONLY);
 	assert_true(p != (void *)-1);
-	struct inventory s = { 0 };
-	assert_int_equal(inventory_scan(&s), 0);
+	struct objlist s = { 0 };
+	assert_int_equal(objlist_scan(&s), 0);
 	collect(&s, 0);
 	assert_int_equal(holder(&s, get_shmid(&s, id), getpid())->maps_ro, 1);
 	const struct sysvdev none = { 0, { 0 } };
 	s.sysv_devs = &none;
-	assert_int_equal(inventory_scan(&s), 0);
+	assert_int_equal(objlist_scan(&s), 0);
 	collect(&s, 0);
 	assert_false(holds(&s, get_shmid(&s, id), getpid()));
 	shmdt(p);
 	shmctl(id, IPC_RMID, NULL);
-	inventory_free(&s);
+	objlist_free(&s);
 }
 
 /* A segment of another IPC namespace (a container's) is listed from its
@@ -455,12 +455,12 @@ static void test_other_namespace(void **state)
 	}
 	int id;
 	assert_int_equal(read(ready[0], &id, sizeof id), sizeof id);
-	struct inventory s = { 0 };
-	assert_int_equal(inventory_scan(&s), 0);
-	collect(&s, INVENTORY_ORPHANS);
-	const struct inventory_row *r = NULL;
+	struct objlist s = { 0 };
+	assert_int_equal(objlist_scan(&s), 0);
+	collect(&s, OBJLIST_ORPHANS);
+	const struct objlist_row *r = NULL;
 	for (size_t i = 0; i < s.n; i++)
-		if (s.rows[i].kind == INVENTORY_SYSV && s.rows[i].ipcns &&
+		if (s.rows[i].kind == OBJLIST_SYSV && s.rows[i].ipcns &&
 		    holds(&s, &s.rows[i], child))
 			r = &s.rows[i];
 	if (!r)
@@ -474,14 +474,14 @@ static void test_other_namespace(void **state)
 		assert_false(r->orphan);
 		assert_true(r->ipcns != s.own_ipcns);
 		char why[200];
-		assert_int_equal(inventory_remove(&s, r, why, sizeof why), -1);
+		assert_int_equal(objlist_remove(&s, r, why, sizeof why), -1);
 		assert_non_null(strstr(why, "another IPC namespace"));
 	}
 	/* No segment of ours got the child as a holder. */
 	for (size_t i = 0; i < s.n; i++)
 		if (!s.rows[i].ipcns)
 			assert_false(holds(&s, &s.rows[i], child));
-	inventory_free(&s);
+	objlist_free(&s);
 }
 
 /* Too many objects for the rows: the totals still count them all. */
@@ -489,19 +489,19 @@ static void test_truncated(void **state)
 {
 	(void)state;
 	int fa = make_posix(name_a, 4096, 4096), ffd = make_posix(name_fd, 8192, 0);
-	struct inventory all = { 0 };
-	collect(&all, INVENTORY_DEVSHM);
-	struct inventory_row few[1];
-	struct inventory s = { .rows = few, .max = 1 };
-	assert_int_equal(inventory_collect(&s, INVENTORY_DEVSHM), 0);
+	struct objlist all = { 0 };
+	collect(&all, OBJLIST_DEVSHM);
+	struct objlist_row few[1];
+	struct objlist s = { .rows = few, .max = 1 };
+	assert_int_equal(objlist_collect(&s, OBJLIST_DEVSHM), 0);
 	assert_int_equal(s.n, 1);
 	assert_true(s.truncated);
 	assert_int_equal(s.total, all.total);
-	assert_int_equal(s.kinds[INVENTORY_POSIX].objects, all.kinds[INVENTORY_POSIX].objects);
-	assert_int_equal(s.kinds[INVENTORY_POSIX].bytes, all.kinds[INVENTORY_POSIX].bytes);
+	assert_int_equal(s.kinds[OBJLIST_POSIX].objects, all.kinds[OBJLIST_POSIX].objects);
+	assert_int_equal(s.kinds[OBJLIST_POSIX].bytes, all.kinds[OBJLIST_POSIX].bytes);
 	close(fa);
 	close(ffd);
-	inventory_free(&s);
+	objlist_free(&s);
 	unlink_all();
 }
 
@@ -549,54 +549,54 @@ static void test_saturated(void **state)
 		assert_int_equal(ftruncate(fd, INT64_MAX), 0);
 		close(fd);
 	}
-	struct inventory s = { .sysvipc_path = sysv, .devshm_dir = dir };
-	collect(&s, INVENTORY_DEVSHM);
+	struct objlist s = { .sysvipc_path = sysv, .devshm_dir = dir };
+	collect(&s, OBJLIST_DEVSHM);
 	assert_int_equal(s.res.totals.segments, 3);
 	assert_true(s.res.totals.bytes == UINT64_MAX && s.res.totals.rss == UINT64_MAX);
 	assert_true(s.res.totals.saturated);
-	assert_true(s.kinds[INVENTORY_SYSV].bytes == UINT64_MAX);
-	assert_int_equal(s.kinds[INVENTORY_POSIX].objects, 3);
-	assert_true(s.kinds[INVENTORY_POSIX].bytes == UINT64_MAX);
-	assert_true(s.kinds[INVENTORY_POSIX].resident < 4096 * 3); /* sparse */
+	assert_true(s.kinds[OBJLIST_SYSV].bytes == UINT64_MAX);
+	assert_int_equal(s.kinds[OBJLIST_POSIX].objects, 3);
+	assert_true(s.kinds[OBJLIST_POSIX].bytes == UINT64_MAX);
+	assert_true(s.kinds[OBJLIST_POSIX].resident < 4096 * 3); /* sparse */
 	assert_true(s.saturated);
-	assert_string_equal(inventory_at_least(&s, s.kinds[INVENTORY_POSIX].bytes), ">=");
-	assert_string_equal(inventory_at_least(&s, s.kinds[INVENTORY_POSIX].resident), "");
-	inventory_free(&s);
+	assert_string_equal(objlist_at_least(&s, s.kinds[OBJLIST_POSIX].bytes), ">=");
+	assert_string_equal(objlist_at_least(&s, s.kinds[OBJLIST_POSIX].resident), "");
+	objlist_free(&s);
 }
 
 static void test_match_find(void **state)
 {
 	(void)state;
-	struct inventory_row r[2];
+	struct objlist_row r[2];
 	memset(r, 0, sizeof r);
-	r[0].kind = INVENTORY_SYSV;
+	r[0].kind = OBJLIST_SYSV;
 	r[0].shm.st.key = 0x2537;
 	r[0].shm.st.shmid = 98307;
 	strcpy(r[0].owner, "alice");
 	strcpy(r[0].command, "pulseaudio");
-	r[1].kind = INVENTORY_MEMFD;
+	r[1].kind = OBJLIST_MEMFD;
 	strcpy(r[1].name, "Wayland Buffer");
 	r[1].dev = 1;
 	r[1].ino = 77;
-	assert_true(inventory_match(&r[0], "00002537"));
-	assert_true(inventory_match(&r[0], "98307"));
-	assert_true(inventory_match(&r[0], "ALI"));
-	assert_true(inventory_match(&r[0], "Pulse"));
-	assert_true(inventory_match(&r[0], "sysv"));
-	assert_true(inventory_match(&r[0], ""));
-	assert_false(inventory_match(&r[0], "memfd"));
-	assert_true(inventory_match(&r[1], "wayland b"));
-	assert_true(inventory_match(&r[1], "memfd"));
-	assert_false(inventory_match(&r[1], "0x")); /* no key for a memfd */
-	assert_false(inventory_match(&r[1], "bufferx"));
-	struct inventory_row q = r[1];
+	assert_true(objlist_match(&r[0], "00002537"));
+	assert_true(objlist_match(&r[0], "98307"));
+	assert_true(objlist_match(&r[0], "ALI"));
+	assert_true(objlist_match(&r[0], "Pulse"));
+	assert_true(objlist_match(&r[0], "sysv"));
+	assert_true(objlist_match(&r[0], ""));
+	assert_false(objlist_match(&r[0], "memfd"));
+	assert_true(objlist_match(&r[1], "wayland b"));
+	assert_true(objlist_match(&r[1], "memfd"));
+	assert_false(objlist_match(&r[1], "0x")); /* no key for a memfd */
+	assert_false(objlist_match(&r[1], "bufferx"));
+	struct objlist_row q = r[1];
 	strcpy(q.name, "renamed");
-	assert_int_equal(inventory_find(r, 2, &q), 1);
+	assert_int_equal(objlist_find(r, 2, &q), 1);
 	q.ino = 78;
-	assert_int_equal(inventory_find(r, 2, &q), 2);
+	assert_int_equal(objlist_find(r, 2, &q), 2);
 	q = r[0];
 	q.shm.st.key = 1;
-	assert_int_equal(inventory_find(r, 2, &q), 0); /* by shmid */
+	assert_int_equal(objlist_find(r, 2, &q), 0); /* by shmid */
 }
 
 /* Removal: only the object listed, with a reason when refused. */
@@ -604,33 +604,33 @@ static void test_remove(void **state)
 {
 	(void)state;
 	close(make_posix(name_a, 4096, 0));
-	struct inventory s = { 0 };
-	collect(&s, INVENTORY_DEVSHM | INVENTORY_NAMES);
-	struct inventory_row a = *get_name(&s, INVENTORY_POSIX, name_a);
+	struct objlist s = { 0 };
+	collect(&s, OBJLIST_DEVSHM | OBJLIST_NAMES);
+	struct objlist_row a = *get_name(&s, OBJLIST_POSIX, name_a);
 	char why[300] = "";
 	/* Replaced by another object of the same name: refused. */
 	unlink_all();
 	close(make_posix(name_a, 4096, 0));
-	assert_int_equal(inventory_remove(&s, &a, why, sizeof why), -1);
+	assert_int_equal(objlist_remove(&s, &a, why, sizeof why), -1);
 	assert_non_null(strstr(why, "changed since it was listed"));
 	char path[100];
 	snprintf(path, sizeof path, "/dev/shm/%s", name_a);
 	assert_int_equal(access(path, F_OK), 0);
 	/* The listed object itself goes. */
-	collect(&s, INVENTORY_DEVSHM | INVENTORY_NAMES);
-	a = *get_name(&s, INVENTORY_POSIX, name_a);
-	assert_int_equal(inventory_remove(&s, &a, why, sizeof why), 0);
+	collect(&s, OBJLIST_DEVSHM | OBJLIST_NAMES);
+	a = *get_name(&s, OBJLIST_POSIX, name_a);
+	assert_int_equal(objlist_remove(&s, &a, why, sizeof why), 0);
 	assert_int_equal(access(path, F_OK), -1);
 	/* Gone already: the reason says so. */
-	assert_int_equal(inventory_remove(&s, &a, why, sizeof why), -1);
+	assert_int_equal(objlist_remove(&s, &a, why, sizeof why), -1);
 	assert_non_null(strstr(why, "No such file"));
 	/* A memfd has no name to remove. */
-	struct inventory_row m;
+	struct objlist_row m;
 	memset(&m, 0, sizeof m);
-	m.kind = INVENTORY_MEMFD;
-	assert_int_equal(inventory_remove(&s, &m, why, sizeof why), -1);
+	m.kind = OBJLIST_MEMFD;
+	assert_int_equal(objlist_remove(&s, &m, why, sizeof why), -1);
 	assert_non_null(strstr(why, "no name to remove"));
-	inventory_free(&s);
+	objlist_free(&s);
 }
 
 /* A victim outside /dev/shm: DIR/secret, and a symlink /dev/shm/LINK to
@@ -685,11 +685,11 @@ static void assert_victim_intact(const struct stat *was)
 }
 
 /* The row held by pid, of a /dev/shm path ending in name, or NULL. */
-static const struct inventory_row *held_row(const struct inventory *s, pid_t pid, const char *name)
+static const struct objlist_row *held_row(const struct objlist *s, pid_t pid, const char *name)
 {
 	for (size_t i = 0; i < s->n; i++) {
 		size_t n = strlen(s->rows[i].name), k = strlen(name);
-		if (s->rows[i].kind == INVENTORY_POSIX && n >= k &&
+		if (s->rows[i].kind == OBJLIST_POSIX && n >= k &&
 		    strcmp(s->rows[i].name + n - k, name) == 0 && holds(s, &s->rows[i], pid))
 			return &s->rows[i];
 	}
@@ -755,25 +755,25 @@ static void test_remove_other_mntns(void **state)
 	close(ready[0]);
 	if (got != 1)
 		fail_msg("the child could not mount in a user namespace of its own");
-	struct inventory s = { 0 };
-	assert_int_equal(inventory_scan(&s), 0);
-	collect(&s, INVENTORY_DEVSHM | INVENTORY_NAMES);
-	const struct inventory_row *r = held_row(&s, child, "/secret");
+	struct objlist s = { 0 };
+	assert_int_equal(objlist_scan(&s), 0);
+	collect(&s, OBJLIST_DEVSHM | OBJLIST_NAMES);
+	const struct objlist_row *r = held_row(&s, child, "/secret");
 	if (!r)
 		fail_msg("the other namespace's object is not listed");
 	assert_int_equal(r->ino, was.st_ino);
 	assert_int_equal(r->dev, was.st_dev);
-	assert_int_equal(r->place, INVENTORY_OTHER_MNTNS);
+	assert_int_equal(r->place, OBJLIST_OTHER_MNTNS);
 	assert_int_equal(holder(&s, r, child)->fds, 1);
 	char why[400];
-	assert_int_equal(inventory_remove(&s, r, why, sizeof why), -1);
+	assert_int_equal(objlist_remove(&s, r, why, sizeof why), -1);
 	assert_non_null(strstr(why, "another mount namespace"));
 	/* Even a row that said it was in /dev/shm: the name has a '/'. */
-	struct inventory_row forged = *r;
-	forged.place = INVENTORY_IN_DEVSHM;
-	assert_int_equal(inventory_remove(&s, &forged, why, sizeof why), -1);
+	struct objlist_row forged = *r;
+	forged.place = OBJLIST_IN_DEVSHM;
+	assert_int_equal(objlist_remove(&s, &forged, why, sizeof why), -1);
 	assert_victim_intact(&was);
-	inventory_free(&s);
+	objlist_free(&s);
 }
 
 /* What the swapper child does: exchange sub_dir and link_path (a
@@ -802,14 +802,14 @@ static void test_remove_rename_race(void **state)
 	assert_int_equal(ftruncate(fd, 4096), 0);
 	void *p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, 0);
 	assert_true(p != MAP_FAILED);
-	struct inventory s = { 0 };
-	assert_int_equal(inventory_scan(&s), 0);
-	collect(&s, INVENTORY_DEVSHM);
-	const struct inventory_row *found = held_row(&s, getpid(), "-D/secret");
+	struct objlist s = { 0 };
+	assert_int_equal(objlist_scan(&s), 0);
+	collect(&s, OBJLIST_DEVSHM);
+	const struct objlist_row *found = held_row(&s, getpid(), "-D/secret");
 	if (!found)
 		fail_msg("the sub-folder's object is not listed");
-	struct inventory_row r = *found;
-	assert_int_equal(r.place, INVENTORY_SUBFOLDER);
+	struct objlist_row r = *found;
+	assert_int_equal(r.place, OBJLIST_SUBFOLDER);
 	pid_t child = holder_child = fork();
 	assert_true(child >= 0);
 	if (child == 0)
@@ -817,7 +817,7 @@ static void test_remove_rename_race(void **state)
 	char why[400];
 	int removed = 0;
 	for (int i = 0; i < 2000; i++) {
-		if (inventory_remove(&s, &r, why, sizeof why) == 0)
+		if (objlist_remove(&s, &r, why, sizeof why) == 0)
 			removed++;
 		struct stat st;
 		if (fstat(fd, &st) == 0 && st.st_nlink == 0) { /* removed: make it again */
@@ -837,7 +837,7 @@ static void test_remove_rename_race(void **state)
 	munmap(p, 4096);
 	close(fd);
 	close(dfd);
-	inventory_free(&s);
+	objlist_free(&s);
 }
 
 /* A stale SysV row: its segment removed, and a new one made with the same
@@ -849,8 +849,8 @@ static void test_remove_stale_sysv(void **state)
 	if (geteuid() != 0)
 		skip(); /* shm_next_id is root's */
 	key_t key = test_key(7);
-	struct inventory s = { 0 };
-	struct inventory_row old;
+	struct objlist s = { 0 };
+	struct objlist_row old;
 	int id = -1, again = -1;
 	for (int tries = 0; tries < 5 && (id < 0 || again != id); tries++) {
 		if (again >= 0)
@@ -879,16 +879,16 @@ static void test_remove_stale_sysv(void **state)
 	}
 	assert_int_equal(again, id);
 	char why[300];
-	if (inventory_remove(&s, &old, why, sizeof why) == 0)
+	if (objlist_remove(&s, &old, why, sizeof why) == 0)
 		fail_msg("the stale row removed the new segment %d", again);
 	if (!strstr(why, "changed since it was listed"))
 		fail_msg("refused for another reason: %s", why);
 	assert_int_equal(shmget(key, 0, 0), again);
 	/* The new segment's own row removes it. */
 	collect(&s, 0);
-	assert_int_equal(inventory_remove(&s, get_shmid(&s, again), why, sizeof why), 0);
+	assert_int_equal(objlist_remove(&s, get_shmid(&s, again), why, sizeof why), 0);
 	assert_int_equal(shmget(key, 0, 0), -1);
-	inventory_free(&s);
+	objlist_free(&s);
 }
 
 int main(void)
