@@ -15,6 +15,7 @@
 
 #include "attached.h"
 #include "clock.h"
+#include "content.h"
 #include "countertable.h"
 #include "graph.h"
 #include "ipcstat.h"
@@ -59,22 +60,6 @@ enum model_health {
 };
 
 enum model_tone { TONE_NORMAL, TONE_GOOD, TONE_WARN, TONE_BAD };
-
-/* One named counter of a version 3 record (libshmtop), as the monitor read
- * it: its metadata (checked: UTF-8 name, ASCII unit, but still the
- * publisher's bytes), its published value and its newest history samples
- * (for the table's sparkline and rate). */
-#define MODEL_COUNTER_SPARK 64
-struct model_counter {
-	char name[SHMTOP_NAME3_MAX];
-	char unit[SHMTOP_UNIT3_MAX];
-	bool gauge;
-	uint64_t value;
-	int64_t changed_wall_ns, changed_mono_ns;
-	struct shmtop_sample spark[MODEL_COUNTER_SPARK]; /* oldest first */
-	size_t nspark;
-	uint64_t spark_first; /* the sample number of spark[0] */
-};
 
 /* What the model is built from.  Pointers may be NULL where noted; none is
  * kept after model_build() returns. */

@@ -1,0 +1,87 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * What an object holds, whatever format wrote it: the publisher's status
+ * and an array of counters.  A format's decoder (decode.h) fills it from the
+ * object's bytes; the monitor keeps it, and the view model (model.h)
+ * computes health, rates, stall and lateness from it once for every screen
+ * and output.  A version 2 record is one counter, "count"; a version 3
+ * record its named counters; the classic example's decimal text one
+ * counter whose writer is unknown.
+ */
+#ifndef SHMTOP_CONTENT_H
+#define SHMTOP_CONTENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "record.h"
+
+/* One counter: its metadata (checked by its decoder, but still the
+ * writer's bytes: escape them to show them), its value and its newest
+ * history samples (for the table's sparkline and rate). */
+#define MODEL_COUNTER_SPARK 64
+struct model_counter {
+	char name[SHMTOP_NAME3_MAX];
+	char unit[SHMTOP_UNIT3_MAX];
+	bool gauge;
+	uint64_t value;
+	int64_t changed_wall_ns, changed_mono_ns;        /* 0: not known */
+	struct shmtop_sample spark[MODEL_COUNTER_SPARK]; /* oldest first */
+	size_t nspark;
+	uint64_t spark_first; /* the sample number of spark[0] */
+};
+
+/* The publisher as the object says it is.  With known false the bytes
+ * name no writer (a text counter): pid, start, state and the control
+ * fields are then 0, and last_attacher is the most the kernel says. */
+struct content_status {
+	bool known;
+	pid_t pid;
+	uint64_t start;      /* its start time (/proc/PID/stat), against pid reuse */
+	pid_t last_attacher; /* !known: IPC_STAT's lpid, or 0 */
+	uint32_t state;      /* SHMTOP_STATE_* (known) */
+	int64_t period_ns;   /* its period; 0: flat out or not known */
+	int64_t beat_ns;     /* CLOCK_MONOTONIC of its last heartbeat */
+	int64_t beat_gap_ns; /* how late a healthy heartbeat may be, beyond MODEL_STALL_NS */
+	uint64_t resets;
+	uint64_t writers;      /* writers the record has had */
+	unsigned accept;       /* SHMTOP_CMD_*_BIT it serves */
+	uint32_t request_ack;  /* the last command acknowledged */
+	uint32_t refused_req;  /* ... and of those, the last refused */
+	uint32_t refused_cmds; /* SHMTOP_CMD_*_BIT refused then */
+	int32_t control_id;    /* its control segment, or -1 */
+	uint64_t token;        /* the record's, that the control segment names */
+	uint64_t hist_next;    /* the number of the next history sample */
+};
+
+/* The model: a format's name, the status, the counters and the history of
+ * the one counter watched (selected), numbered from hist_floor on.  A
+ * decoder keeps what it learns of the same object between reads in
+ * priv. */
+struct content {
+	const char *format; /* the decoder's name: "version 2 record", ... */
+	struct content_status status;
+	struct model_counter *ctr; /* nctr of cap */
+	size_t nctr, cap;
+	bool named; /* the writer names its counters (version 3); false: one implied counter */
+	size_t selected;
+	uint64_t hist_floor;
+	struct shmtop_sample hist[SHMTOP_HISTORY]; /* of ctr[selected], oldest first */
+	size_t nhist;
+	uint64_t hist_first; /* the sample number of hist[0] */
+	const struct decoder *dec;
+	void *priv;
+};
+
+/* Room for n counters in c (kept ones stay).  0, or -1: out of memory. */
+int content_reserve(struct content *c, size_t n);
+
+/* The selected counter, or NULL with none. */
+const struct model_counter *content_selected(const struct content *c);
+
+/* Free c's counters and its decoder's memory; c is then empty. */
+void content_free(struct content *c);
+
+#endif

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Formats as decoders.  Each format is one decoder with one entry point:
+ * an object's bytes (untrusted, another process may change them while they
+ * are read) into the model of what it holds (content.h), or the reason
+ * they are not this format.  Adding a format is adding a decoder here and
+ * its unit test.
+ */
+#ifndef SHMTOP_DECODE_H
+#define SHMTOP_DECODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "content.h"
+
+enum decode_status {
+	DECODE_NOT_THIS, /* not this format: why says why */
+	DECODE_OK,       /* c holds a consistent copy */
+	DECODE_EMPTY,    /* this format, still being made */
+	DECODE_BUSY,     /* no consistent copy (a writer mid-update): c as it was */
+	DECODE_TORN,     /* with torn_ok: a copy of each valid field, not consistent */
+	DECODE_DAMAGED,  /* this format, but it fails its checks: why */
+	DECODE_ERROR,    /* out of memory, or another format version: why */
+};
+
+/* What a read is for, beyond the bytes. */
+struct decode_want {
+	bool torn_ok;     /* on BUSY, take each field as it stands if valid */
+	int64_t now_mono; /* CLOCK_MONOTONIC and CLOCK_REALTIME of the read, */
+	int64_t now_wall; /* for a format that says no times itself */
+};
+
+struct decoder {
+	const char *name;
+	/* Decode seg (size bytes) into c, which holds what this decoder made
+	 * of the same object last time (or is empty): counters learnt stay,
+	 * c->selected's history from c->hist_floor on goes into c->hist. */
+	enum decode_status (*decode)(const void *seg, size_t size, const struct decode_want *w,
+				     struct content *c, char *why, size_t whylen);
+	/* Free what decode() kept in c->priv (NULL: nothing). */
+	void (*release)(struct content *c);
+};
+
+/* The classic example's text counter: a decimal number (1 to 20 digits,
+ * no sign, no leading zero, at most UINT64_MAX) and its NUL, whatever
+ * follows.  One counter, "value", its writer unknown; read twice and taken
+ * only when both copies agree (DECODE_BUSY otherwise), and its history is
+ * the changes this reader saw, at the times it saw them. */
+extern const struct decoder decode_text;
+
+#endif
