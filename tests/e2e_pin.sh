@@ -1,0 +1,424 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# The screens and the batch outputs pinned (issue 22): every screen at 80x24
+# and 132x40 and every batch format, on fixed inputs, compared with the
+# golden files in tests/pin/ (one a capture, named SCREEN-COLSxROWS.txt or
+# the format's name); any difference fails with a unified diff.
+#
+#     PIN_UPDATE=1 tests/e2e_pin.sh     rewrites the golden files
+#
+# The inputs (keys of this run's block, objects named after it, found by
+# the list's filter so that no other object on the host shows):
+#   key 1  shmwriter -i 1000: a version 3 record, running, its count 0
+#   key 2  tests/shmwriter2 -i 1000: a version 2 record, likewise
+#   key 3  the classic tutorial's text counter: "42\0" in 1024 bytes, 0666
+#   key 4  a foreign segment: bytes 0..255 eight times (2048), 0644
+#   /pin-PREFIX-posix  a POSIX object (tests/shmobj), 8192 bytes, 4096 touched
+#   pin-PREFIX-memfd   a memfd (tests/shmobj), 12288 bytes, 8192 touched
+# The programs run by their bare names from a folder of links (PATH), so
+# the command lines shown are the same from any build folder.
+#
+# What legitimately varies is rewritten by norm() below, and only there.
+# Root only (the user and group names are root's; skips otherwise).
+#
+# usage: e2e_pin.sh [SHMTOP SHMWRITER SHMWRITER2 SHMOBJ]
+#        (default: the programs of ./build)
+set -u
+HERE=$(dirname "$(realpath "$0")")
+B=$HERE/../build
+SHMTOP=$(realpath "${1:-$B/src/shmtop/shmtop}")
+WRITER=$(realpath "${2:-$B/src/shmwriter/shmwriter}")
+WRITER2=$(realpath "${3:-$B/tests/shmwriter2}")
+SHMOBJ=$(realpath "${4:-$B/tests/shmobj}")
+PIN=$HERE/pin
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen TZ=UTC
+unset NO_COLOR ESCDELAY
+if [[ $(id -u) -ne 0 ]]; then
+	echo "SKIP: the golden files are root's (user and group names, every process readable)"
+	exit 77
+fi
+RUN=pin$$
+# shellcheck source=tests/e2e_lib.sh
+. "$HERE/e2e_lib.sh"
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/shmtop-pin.XXXXXX") || exit 1
+CLEANUPS+=("rm -rf '$TMP'")
+mkdir "$TMP/bin"
+ln -s "$SHMTOP" "$TMP/bin/shmtop"
+ln -s "$WRITER" "$TMP/bin/shmwriter"
+ln -s "$WRITER2" "$TMP/bin/shmwriter2"
+ln -s "$SHMOBJ" "$TMP/bin/shmobj"
+export PATH="$TMP/bin:$PATH"
+
+# The run's key prefix (0x73 and 4 hex digits): every key and object name
+# of the run holds it, and the list's filter is set to it.
+PFX=$(printf '0x%06x' $((BASE >> 8)))
+POSIX=pin-$PFX-posix MEMFD=pin-$PFX-memfd
+CLEANUPS+=("rm -f '/dev/shm/$POSIX'")
+
+# norm [batch|help]: what varies between runs and hosts, rewritten (norm.pl
+# below, the one place): this run's keys and prefix made
+# 0x730000NN and 0x730000 (decimal keys too); shmids, pids, inodes and
+# device numbers made <shmid>, <pid>, <ino>, <dev>; dates and times made
+# fixed-width placeholders; ages <age>; the host's totals (the list's
+# heading lines, the -a Prometheus totals, --check's counts) every number
+# N.  A value in a column of the screen is replaced keeping the columns
+# after it where they were (the padding after a left-aligned one, before a
+# right-aligned one, a rule's ─ run); a heading of the list screen, host
+# numbers all, is cut at 48 characters.  "batch": every run of spaces made
+# one (the batch list's columns are as wide as their widest cell, a shmid's
+# or pid's); "help": only the help box, and where it is (what is under it is
+# pinned without it, and cut mid-value by it).  PIN_HEADING: the batch list's heading line, for --noheadings.
+norm() {
+	perl "$TMP/norm.pl" "$PFX" "$BASE" "${1:-screen}"
+}
+cat >"$TMP/norm.pl" <<'PERL'
+use strict;
+use warnings;
+use utf8;
+binmode STDIN, ':encoding(UTF-8)';
+binmode STDOUT, ':encoding(UTF-8)';
+my ($pfx, $base, $mode) = @ARGV;
+my %var = map { $_ => 1 } qw(ID SHMID CPID LPID WRITER_PID);
+my @heads;    # [name, start, end] of the table heading's columns
+my $raw;      # the heading is --raw's: single spaces, cells split on them
+
+sub heading {
+	my ($l) = @_;
+	@heads = ();
+	$raw = $l !~ /  /;
+	push @heads, [ $1, $-[1], $+[1] ] while $l =~ /(\S+)/g;
+}
+heading($ENV{PIN_HEADING}) if $ENV{PIN_HEADING};
+
+# put LINE START END PH SIDE: LINE with [START, END) replaced by PH, the
+# run of filler (spaces, or ─) after it (SIDE "l") or the spaces before it
+# (SIDE "r") made longer or shorter to keep what follows where it was.
+sub put {
+	my ($l, $s, $e, $ph, $side) = @_;
+	my $d = length($ph) - ($e - $s);
+	my $out = substr($l, 0, $s) . $ph . substr($l, $e);
+	if ($side eq 'l') {
+		pos($out) = $s + length($ph);
+		if ($out =~ /\G(.*?)(  +|─+)/g) {
+			my ($at, $n) = ($-[2], length($2));
+			my $c = substr($2, 0, 1);
+			my $m = $n - $d < 1 ? 1 : $n - $d;
+			substr($out, $at, $n) = $c x $m;
+		}
+	} elsif ($side eq 'r' && $s > 0 && substr($l, 0, $s) =~ /( +)$/) {
+		my $n = length($1);
+		my $m = $n - $d < 1 ? 1 : $n - $d;
+		substr($out, $s - $n, $n) = ' ' x $m;
+	}
+	return $out;
+}
+
+# sub_all LINE REGEX PH SIDE: put() at every match of REGEX's group 1.
+sub sub_all {
+	my ($l, $re, $ph, $side) = @_;
+	my $from = 0;
+	while (1) {
+		pos($l) = $from;
+		last unless $l =~ /$re/g;
+		my ($s, $e) = ($-[1], $+[1]);
+		$l = put($l, $s, $e, $ph, $side);
+		$from = $s + length($ph);
+	}
+	return $l;
+}
+
+my @in = <STDIN>;
+chomp @in;
+# "help": only the help box, and where it is (what is under it is pinned
+# without it, and is cut mid-value where the box covers it)
+while ($mode eq 'help') {
+	my ($top) = grep { $in[$_] =~ /┌/ } 0 .. $#in;
+	@in = ("no help box"), last unless defined $top;
+	my $c = index($in[$top], '┌');
+	my $w = index($in[$top], '┐') - $c + 1;
+	my @box = ("help box at line " . ($top + 1) . ", column " . ($c + 1));
+	for my $i ($top .. $#in) {
+		push @box, substr($in[$i], $c, $w);
+		last if $in[$i] =~ /└/;
+	}
+	@in = @box;
+	last;
+}
+my @out;
+for my $l (@in) {
+	$l =~ s/\Q$pfx\E/0x730000/g;
+	for my $n (0 .. 8) {
+		my ($d, $c) = ($base + $n, 0x73000000 + $n);
+		$l =~ s/\b$d\b/$c/g;
+	}
+	# the tables of objects: the cells under ID, SHMID (left-aligned), CPID,
+	# LPID, WRITER_PID (right-aligned)
+	if ($l =~ m{^(KEY|KEY/NAME) +[A-Z]}) {
+		heading($l);
+	} elsif (@heads && $l =~ /^(0x730000|pin-| )/ && $l !~ /^ +(PID|\d+ root )/) {
+		if ($raw) {
+			my @c = split / /, $l, -1;
+			for my $i (0 .. $#heads) {
+				$c[$i] = '<pid>' if $i < @c && $var{ $heads[$i][0] } && $c[$i] =~ /^\d+$/ && $heads[$i][0] =~ /PID/;
+				$c[$i] = '<shmid>' if $i < @c && $heads[$i][0] =~ /^(SHM)?ID$/ && $c[$i] =~ /^\d+$/;
+			}
+			$l = join ' ', @c;
+		} else {
+			for my $h (reverse @heads) {
+				my ($name, $hs, $he) = @$h;
+				next unless $var{$name};
+				my $ph = $name =~ /PID/ ? '<pid>' : '<shmid>';
+				pos($l) = 0;
+				while ($l =~ /(\d+)/g) {
+					my ($s, $e) = ($-[1], $+[1]);
+					next if $e <= $hs || $s >= $he;
+					next if substr($l, $s - 1, 1) =~ /\S/ && $s > 0;
+					next if $e < length($l) && substr($l, $e, 1) =~ /\S/;
+					$l = put($l, $s, $e, $ph, $name =~ /PID/ ? 'r' : 'l');
+					last;
+				}
+			}
+		}
+	}
+	# dates and times, to placeholders of their widths
+	$l =~ s/[A-Z][a-z]{2} [A-Z][a-z]{2} [ 0-9][0-9] [0-9]{2}:[0-9]{2}:[0-9]{2} [0-9]{4}/Www Mmm dd hh:mm:ss yyyy/g;
+	$l =~ s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/yyyy-mm-dd hh:mm:ss/g;
+	$l =~ s/\b[0-9]{2}:[0-9]{2}:[0-9]{2}\b/hh:mm:ss/g;
+	$l =~ s/(?<![:\d])\b[0-9]{2}:[0-9]{2}\b(?!:)/hh:mm/g;
+	$l =~ s/"(ctime|atime|dtime|mtime|attach|detach|changed|time|heartbeat|started)": ?[0-9.]+/"$1":<time>/g;
+	$l =~ s/^(shmtop_\w+_seconds(\{[^}]*\})?) [0-9.]+$/$1 <time>/;
+	# ages
+	$l = sub_all($l, qr/((?:<?\d+(?:\.\d+)?[smhd])+ ago)(?= ─)/, '<age> ago', 'l');
+	$l =~ s/(<?\d+(\.\d+)?[smhd])+ ago/<age> ago/g;
+	$l =~ s/"age": ?[0-9.]+/"age":<age>/g;
+	# shmids, pids, inodes, devices
+	$l = sub_all($l, qr/\bshmid +(\d+)/, '<shmid>', 'l');
+	$l =~ s/"(id|shmid)": ?\d+/"$1":<shmid>/g;
+	$l =~ s/\b(shmid|id)="\d+"/$1="<shmid>"/g;
+	$l = sub_all($l, qr/\b(?:pid|cpid|lpid) +(\d+)/, '<pid>', 'l');
+	$l =~ s/"(pid|cpid|lpid|writer_pid|viewer_pid)": ?\d+/"$1":<pid>/g;
+	$l = sub_all($l, qr/^ +(\d+) +root /, '<pid>', 'r');
+	$l = sub_all($l, qr/\binode +(\d+)/, '<ino>', 'l');
+	$l = sub_all($l, qr/\bdevice +(\d+:\d+)/, '<dev>', 'l');
+	$l =~ s/"(ino|inode|dev|device)": ?("?)[0-9:]+/"$1":$2<x>/g;
+	# the host's totals
+	if ($l =~ m{^(shmtop - all shared memory|SysV: |Kinds |SHMMNI |Total |sysv \d|/dev/shm |check: )}) {
+		$l =~ s/,? ?\(?\d+ (of \d+ )?process(es)? unreadable\)?//;
+		$l =~ s/\d+(\.\d+)?[BKMGTP]?\b/N/g;
+		if ($mode eq 'screen') {
+			$l =~ s/ +/ /g;
+			$l = substr($l, 0, 48);
+		}
+	}
+	$l =~ s/\bof \d+ match\b/of N match/;
+	$l =~ s/^(filter: .* \| \d+ of )\d+/$1N/;
+	$l =~ s/^(shmtop_[a-z_]+(\{kind="[a-z]+"\})?) \d+$/$1 N/;
+	$l =~ s/ +/ /g if $mode eq 'batch';
+	push @out, $l;
+}
+print "$_\n" for @out;
+PERL
+
+FAILS=0 DONE=()
+# pin NAME [batch|help]: stdin, normalized, against tests/pin/NAME.txt (in
+# this shell, not a pipeline's: it counts FAILS and DONE).
+pin() {
+	local got="$TMP/$1.txt" want="$PIN/$1.txt"
+	norm "${2:-}" >"$got"
+	DONE+=("$1.txt")
+	if [[ ${PIN_UPDATE:-} == 1 ]]; then
+		cp "$got" "$want"
+	elif ! diff -u --label "$want" --label "$1 (this run)" "$want" "$got"; then
+		echo "    FAIL: $1 differs from its golden file"
+		FAILS=$((FAILS + 1))
+	fi
+}
+
+# settled NAME: the screen, normalized, once it is the same twice 0.3 s
+# apart (the viewer refreshes every 0.1 s); fails after 10 s.
+settled() {
+	local a b end=$((SECONDS + 10))
+	a=$(screen "$1" | norm)
+	while ((SECONDS < end)); do
+		sleep 0.3
+		b=$(screen "$1" | norm)
+		[[ -n $b && $a == "$b" ]] && { screen "$1"; return 0; }
+		a=$b
+	done
+	fail "the screen of $1 never settled"
+}
+
+# shot NAME FILE REGEX [help]: wait for REGEX on the screen, then pin it
+# as FILE (with "help", only the help box).
+shot() {
+	see "$1" "$3" || { FAILS=$((FAILS + 1)); return 1; }
+	local s
+	s=$(settled "$1") || { FAILS=$((FAILS + 1)); return 1; }
+	pin "$2" "${4:-}" <<<"$s"
+}
+
+# batch NAME [batch] -- ARGS...: shmtop ARGS (no viewer open), its
+# stdout, stderr and exit status pinned as NAME.
+batch() {
+	local name=$1 sq=
+	shift
+	[[ $1 == batch ]] && { sq="batch"; shift; }
+	[[ $1 == -- ]] && shift
+	pin "$name" "$sq" < <(
+		shmtop "$@" 2>&1
+		echo "exit $?"
+	)
+}
+
+# close NAME: the viewer in tmux server NAME quits (q), its server ends, so
+# that it holds no segment in the next capture.
+close() {
+	local pid
+	pid=$(tmux -L "$RUN-$1" list-panes -F '#{pane_pid}' 2>/dev/null)
+	tmux -L "$RUN-$1" kill-server 2>/dev/null
+	[[ -z $pid ]] || until_ok 10 gone "$pid" || fail "the viewer of $1 did not exit"
+}
+
+# pick NAME WORD: Home, then Down until the selected row's first word is
+# WORD (the filtered list is short, its order fixed).
+pick() {
+	local n before
+	keys "$1" Home
+	for n in $(seq 12); do
+		until_ok 3 test -n "$(selected "$1")" || break
+		before=$(selected "$1" | awk '{ print $1 }')
+		[[ $before == "$2" ]] && return 0
+		keys "$1" Down
+		until_ok 3 test "$(selected "$1" | awk '{ print $1 }')" != "$before"
+	done
+	fail "never selected $2 ($n moves)"
+}
+
+# --- the inputs --------------------------------------------------------------
+K1=$(key 1) K2=$(key 2) K3=$(key 3) K4=$(key 4)
+inputs() {
+	KEYS+=("$K1" "$K2" "$K3" "$K4")
+	shmwriter -k "$K1" -i 1000 >/dev/null 2>&1 &
+	PIDS+=($!)
+	shmwriter2 -k "$K2" -i 1000 >/dev/null 2>&1 &
+	PIDS+=($!)
+	python3 - "$K3" "$K4" <<'PY' || return 1
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+for key, size, mode, data in ((sys.argv[1], 1024, 0o666, b"42\0"),
+                              (sys.argv[2], 2048, 0o644, bytes(range(256)) * 8)):
+    i = libc.shmget(int(key, 16), size, 0o1000 | 0o2000 | mode)
+    p = libc.shmat(i, None, 0)
+    assert i >= 0 and p != ctypes.c_void_p(-1).value, key
+    ctypes.memmove(p, data, len(data))
+    libc.shmdt(ctypes.c_void_p(p))
+PY
+	shmobj posix "$POSIX" 8192 4096 >"$TMP/posix" 2>&1 &
+	PIDS+=($!)
+	shmobj memfd "$MEMFD" 12288 8192 >"$TMP/memfd" 2>&1 &
+	PIDS+=($!)
+	until_ok 10 has_segment "$K1" || { fail "no shmwriter on $K1"; return 1; }
+	until_ok 10 has_segment "$K2" || { fail "no shmwriter2 on $K2"; return 1; }
+	until_ok 10 grep -q '^[0-9]' "$TMP/posix" || { fail "shmobj posix: $(cat "$TMP/posix")"; return 1; }
+	until_ok 10 grep -q '^[0-9]' "$TMP/memfd" || { fail "shmobj memfd: $(cat "$TMP/memfd")"; return 1; }
+	# each record read once in full, so that what is resident is the same
+	# whatever reads it first
+	until_ok 10 shmtop -k "$K1" -b -n 1 >/dev/null || { fail "no record on $K1"; return 1; }
+	until_ok 10 shmtop -k "$K2" -b -n 1 >/dev/null || { fail "no record on $K2"; return 1; }
+}
+
+# --- the batch formats -------------------------------------------------------
+test_batch() {
+	local k n
+	for k in 1 2 3 4; do
+		n=$(key "$k")
+		case $k in 1) n=v3 ;; 2) n=v2 ;; 3) n=text ;; 4) n=foreign ;; esac
+		batch "batch-$n" -- -k "$(key "$k")" -b -n 1
+		batch "json-$n" -- -k "$(key "$k")" --json -n 1
+	done
+	batch prometheus-k -- -k "$K1" --prometheus
+	batch prometheus-a -- -a --prometheus -F "$PFX"
+	batch prometheus-values -- -a --prometheus --values -F "$PFX"
+	batch list-batch batch -- -a -b -n 1 -F "$PFX"
+	batch list-all batch -- -a -b -n 1 -o ALL -F "$PFX"
+	batch list-raw batch -- -a -b -n 1 --raw -F "$PFX"
+	PIN_HEADING=$(shmtop -a -b -n 1 -F "$PFX" | grep -m1 '^KEY ')
+	export PIN_HEADING
+	batch list-noheadings batch -- -a -b -n 1 --noheadings -F "$PFX"
+	unset PIN_HEADING
+	batch list-bytes batch -- -a -b -n 1 --bytes -F "$PFX"
+	batch list-values batch -- -a -b -n 1 --values -F "$PFX"
+	batch list-columns batch -- -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes --values -F "$PFX"
+	batch list-json -- -a --json -n 1 -F "$PFX"
+	batch check -- --check
+	((FAILS == 0))
+}
+
+# --- the screens -------------------------------------------------------------
+# each at both sizes
+SIZES=("80 24" "132 40")
+
+test_dashboards() {
+	local sz c r
+	for sz in "${SIZES[@]}"; do
+		read -r c r <<<"$sz"
+		view "v3-$c" "$c" "$r" "shmtop -k $K1 -d 1" || return 1
+		shot "v3-$c" "v3-${c}x$r" "RUNNING" || return 1
+		keys "v3-$c" '?'
+		shot "v3-$c" "help-${c}x$r" "shmtop help" help || return 1
+		close "v3-$c"
+		view "v2-$c" "$c" "$r" "shmtop -k $K2 -d 1" || return 1
+		shot "v2-$c" "v2-${c}x$r" "RUNNING" || return 1
+		close "v2-$c"
+		view "text-$c" "$c" "$r" "shmtop -k $K3 -d 1" || return 1
+		shot "text-$c" "text-${c}x$r" "FOREIGN" || return 1
+		close "text-$c"
+		view "foreign-$c" "$c" "$r" "shmtop -k $K4 -d 1" || return 1
+		shot "foreign-$c" "foreign-${c}x$r" "FOREIGN" || return 1
+		close "foreign-$c"
+	done
+	((FAILS == 0))
+}
+
+test_list() {
+	local sz c r
+	for sz in "${SIZES[@]}"; do
+		read -r c r <<<"$sz"
+		view "list-$c" "$c" "$r" "shmtop -a -d 1" || return 1
+		see "list-$c" "^KEY" || return 1
+		filter "list-$c" "$PFX" || return 1
+		see "list-$c" "7 of [0-9]+" || return 1
+		shot "list-$c" "list-${c}x$r" "$MEMFD" || return 1
+		pick "list-$c" "$POSIX" || return 1
+		keys "list-$c" Enter
+		shot "list-$c" "object-posix-${c}x$r" "$POSIX" || return 1
+		keys "list-$c" q
+		see "list-$c" "^KEY" || return 1
+		pick "list-$c" "$K4" || return 1
+		keys "list-$c" Enter
+		shot "list-$c" "object-sysv-${c}x$r" "FOREIGN" || return 1
+		keys "list-$c" q
+		see "list-$c" "^KEY" || return 1
+		close "list-$c"
+	done
+	((FAILS == 0))
+}
+
+inputs || exit 1
+run_cases test_batch test_dashboards test_list
+rc=$?
+# a golden file no capture made: a capture lost
+for f in "$PIN"/*.txt; do
+	[[ -e $f ]] || continue
+	n=$(basename "$f")
+	[[ " ${DONE[*]} " == *" $n "* ]] && continue
+	if [[ ${PIN_UPDATE:-} == 1 ]]; then
+		rm "$f"
+	else
+		echo "FAIL: $n was not captured"
+		rc=1
+	fi
+done
+[[ ${PIN_UPDATE:-} == 1 ]] && echo "golden files written to $PIN"
+exit "$rc"
