@@ -13,6 +13,10 @@
 #   key 2  tests/shmwriter2 -i 1000: a version 2 record, likewise
 #   key 3  the classic tutorial's text counter: "42\0" in 1024 bytes, 0666
 #   key 4  a foreign segment: bytes 0..255 eight times (2048), 0644
+#   key 5  shmwriter --stdin fed 3 lines: a version 3 record, stopped, its
+#          writer gone
+#   key 6  tests/pubcounters 8 all hostile still: 8 counters with hostile
+#          names, values that never change
 #   /pin-PREFIX-posix  a POSIX object (tests/shmobj), 8192 bytes, 4096 touched
 #   pin-PREFIX-memfd   a memfd (tests/shmobj), 12288 bytes, 8192 touched
 # The programs run by their bare names from a folder of links (PATH), so
@@ -21,7 +25,7 @@
 # What legitimately varies is rewritten by norm() below, and only there.
 # Root only (the user and group names are root's; skips otherwise).
 #
-# usage: e2e_pin.sh [SHMTOP SHMWRITER SHMWRITER2 SHMOBJ]
+# usage: e2e_pin.sh [SHMTOP SHMWRITER SHMWRITER2 SHMOBJ PUBCOUNTERS]
 #        (default: the programs of ./build)
 set -u
 HERE=$(dirname "$(realpath "$0")")
@@ -30,6 +34,7 @@ SHMTOP=$(realpath "${1:-$B/src/shmtop/shmtop}")
 WRITER=$(realpath "${2:-$B/src/shmwriter/shmwriter}")
 WRITER2=$(realpath "${3:-$B/tests/shmwriter2}")
 SHMOBJ=$(realpath "${4:-$B/tests/shmobj}")
+PUB=$(realpath "${5:-$B/tests/pubcounters}")
 PIN=$HERE/pin
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen TZ=UTC
 unset NO_COLOR ESCDELAY
@@ -47,6 +52,7 @@ ln -s "$SHMTOP" "$TMP/bin/shmtop"
 ln -s "$WRITER" "$TMP/bin/shmwriter"
 ln -s "$WRITER2" "$TMP/bin/shmwriter2"
 ln -s "$SHMOBJ" "$TMP/bin/shmobj"
+ln -s "$PUB" "$TMP/bin/pubcounters"
 export PATH="$TMP/bin:$PATH"
 
 # The run's key prefix (0x73 and 4 hex digits): every key and object name
@@ -295,14 +301,18 @@ pick() {
 }
 
 # --- the inputs --------------------------------------------------------------
-K1=$(key 1) K2=$(key 2) K3=$(key 3) K4=$(key 4)
+# NAME:KEY of each record or segment viewed by key
+RECORDS=("v3:$(key 1)" "v2:$(key 2)" "text:$(key 3)" "foreign:$(key 4)" "stopped:$(key 5)"
+	"counters:$(key 6)")
+K1=$(key 1) K4=$(key 4)
 inputs() {
-	KEYS+=("$K1" "$K2" "$K3" "$K4")
-	shmwriter -k "$K1" -i 1000 >/dev/null 2>&1 &
+	local r
+	for r in "${RECORDS[@]}"; do KEYS+=("${r#*:}"); done
+	shmwriter -k "$(key 1)" -i 1000 >/dev/null 2>&1 &
 	PIDS+=($!)
-	shmwriter2 -k "$K2" -i 1000 >/dev/null 2>&1 &
+	shmwriter2 -k "$(key 2)" -i 1000 >/dev/null 2>&1 &
 	PIDS+=($!)
-	python3 - "$K3" "$K4" <<'PY' || return 1
+	python3 - "$(key 3)" "$(key 4)" <<'PY' || return 1
 import ctypes, sys
 libc = ctypes.CDLL(None, use_errno=True)
 libc.shmat.restype = ctypes.c_void_p
@@ -314,28 +324,33 @@ for key, size, mode, data in ((sys.argv[1], 1024, 0o666, b"42\0"),
     ctypes.memmove(p, data, len(data))
     libc.shmdt(ctypes.c_void_p(p))
 PY
+	# a record whose writer has exited: 3 lines, 14 bytes counted, stopped
+	printf 'one\ntwo\nthree\n' | shmwriter --stdin -k "$(key 5)" -i 0.1 >/dev/null 2>&1 ||
+		{ fail "shmwriter --stdin on $(key 5)"; return 1; }
+	# a libshmtop publisher of 8 counters with hostile names, never changing
+	pubcounters "$(key 6)" 8 all hostile still >"$TMP/pub" 2>&1 &
+	PIDS+=($!)
 	shmobj posix "$POSIX" 8192 4096 >"$TMP/posix" 2>&1 &
 	PIDS+=($!)
 	shmobj memfd "$MEMFD" 12288 8192 >"$TMP/memfd" 2>&1 &
 	PIDS+=($!)
-	until_ok 10 has_segment "$K1" || { fail "no shmwriter on $K1"; return 1; }
-	until_ok 10 has_segment "$K2" || { fail "no shmwriter2 on $K2"; return 1; }
-	until_ok 10 grep -q '^[0-9]' "$TMP/posix" || { fail "shmobj posix: $(cat "$TMP/posix")"; return 1; }
-	until_ok 10 grep -q '^[0-9]' "$TMP/memfd" || { fail "shmobj memfd: $(cat "$TMP/memfd")"; return 1; }
-	# each record read once in full, so that what is resident is the same
+	until_ok 10 grep -qs '^ready$' "$TMP/pub" || { fail "pubcounters: $(cat "$TMP/pub")"; return 1; }
+	until_ok 10 grep -qs '^[0-9]' "$TMP/posix" || { fail "shmobj posix: $(cat "$TMP/posix")"; return 1; }
+	until_ok 10 grep -qs '^[0-9]' "$TMP/memfd" || { fail "shmobj memfd: $(cat "$TMP/memfd")"; return 1; }
+	# each record read once (whole), so that what is resident is the same
 	# whatever reads it first
-	until_ok 10 shmtop -k "$K1" -b -n 1 >/dev/null || { fail "no record on $K1"; return 1; }
-	until_ok 10 shmtop -k "$K2" -b -n 1 >/dev/null || { fail "no record on $K2"; return 1; }
+	for r in v3:1 v2:2 stopped:5 counters:6; do
+		until_ok 10 shmtop -k "$(key "${r#*:}")" -b -n 1 >/dev/null ||
+			{ fail "no record on $(key "${r#*:}")"; return 1; }
+	done
 }
 
 # --- the batch formats -------------------------------------------------------
 test_batch() {
-	local k n
-	for k in 1 2 3 4; do
-		n=$(key "$k")
-		case $k in 1) n=v3 ;; 2) n=v2 ;; 3) n=text ;; 4) n=foreign ;; esac
-		batch "batch-$n" -- -k "$(key "$k")" -b -n 1
-		batch "json-$n" -- -k "$(key "$k")" --json -n 1
+	local r
+	for r in "${RECORDS[@]}"; do
+		batch "batch-${r%%:*}" -- -k "${r#*:}" -b -n 1
+		batch "json-${r%%:*}" -- -k "${r#*:}" --json -n 1
 	done
 	batch prometheus-k -- -k "$K1" --prometheus
 	batch prometheus-a -- -a --prometheus -F "$PFX"
@@ -350,6 +365,7 @@ test_batch() {
 	batch list-bytes batch -- -a -b -n 1 --bytes -F "$PFX"
 	batch list-values batch -- -a -b -n 1 --values -F "$PFX"
 	batch list-columns batch -- -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes --values -F "$PFX"
+	batch list-sort-key batch -- -a -b -n 1 --sort key -F "$PFX"
 	batch list-json -- -a --json -n 1 -F "$PFX"
 	batch check -- --check
 	((FAILS == 0))
@@ -359,28 +375,42 @@ test_batch() {
 # each at both sizes
 SIZES=("80 24" "132 40")
 
+# the view of each record or segment, by key; v3's with its help, the
+# counters' with the second counter selected, and v3's in ASCII
 test_dashboards() {
-	local sz c r
+	local sz c r rec name k want
 	for sz in "${SIZES[@]}"; do
 		read -r c r <<<"$sz"
-		view "v3-$c" "$c" "$r" "shmtop -k $K1 -d 1" || return 1
-		shot "v3-$c" "v3-${c}x$r" "RUNNING" || return 1
-		keys "v3-$c" '?'
-		shot "v3-$c" "help-${c}x$r" "shmtop help" help || return 1
-		close "v3-$c"
-		view "v2-$c" "$c" "$r" "shmtop -k $K2 -d 1" || return 1
-		shot "v2-$c" "v2-${c}x$r" "RUNNING" || return 1
-		close "v2-$c"
-		view "text-$c" "$c" "$r" "shmtop -k $K3 -d 1" || return 1
-		shot "text-$c" "text-${c}x$r" "FOREIGN" || return 1
-		close "text-$c"
-		view "foreign-$c" "$c" "$r" "shmtop -k $K4 -d 1" || return 1
-		shot "foreign-$c" "foreign-${c}x$r" "FOREIGN" || return 1
-		close "foreign-$c"
+		for rec in "${RECORDS[@]}"; do
+			name=${rec%%:*} k=${rec#*:}
+			case $name in
+			text | foreign) want=FOREIGN ;;
+			stopped) want=STOPPED ;;
+			*) want=RUNNING ;;
+			esac
+			view "$name-$c" "$c" "$r" "shmtop -k $k -d 1" || return 1
+			shot "$name-$c" "$name-${c}x$r" "$want" || return 1
+			case $name in
+			v3)
+				keys "$name-$c" '?'
+				shot "$name-$c" "help-${c}x$r" "shmtop help" help || return 1
+				;;
+			counters)
+				keys "$name-$c" Down
+				shot "$name-$c" "counters-second-${c}x$r" "selected 2/8" || return 1
+				;;
+			esac
+			close "$name-$c"
+		done
 	done
+	view ascii 80 24 "shmtop -k $K1 -d 1 --ascii" || return 1
+	shot ascii "v3-ascii-80x24" RUNNING || return 1
+	close ascii
 	((FAILS == 0))
 }
 
+# the object list, filtered to this run's objects, and the detail view of
+# a POSIX object and of a SysV segment opened from it
 test_list() {
 	local sz c r
 	for sz in "${SIZES[@]}"; do
@@ -388,7 +418,7 @@ test_list() {
 		view "list-$c" "$c" "$r" "shmtop -a -d 1" || return 1
 		see "list-$c" "^KEY" || return 1
 		filter "list-$c" "$PFX" || return 1
-		see "list-$c" "7 of [0-9]+" || return 1
+		see "list-$c" "9 of [0-9]+" || return 1
 		shot "list-$c" "list-${c}x$r" "$MEMFD" || return 1
 		pick "list-$c" "$POSIX" || return 1
 		keys "list-$c" Enter
