@@ -238,6 +238,11 @@ pinned() {
 	local file=$1 mode=$2 want="$PIN/$1.txt" got="$TMP/$1.txt" prev="$TMP/$1.prev" try
 	shift 2
 	DONE+=("$file.txt")
+	if [[ ${PIN_UPDATE:-} != 1 && ! -e $want ]]; then
+		echo "    FAIL: no golden file $want (PIN_UPDATE=1 writes it)"
+		FAILS=$((FAILS + 1))
+		return 1
+	fi
 	for try in 1 2 3; do
 		"$@" >"$got.raw" || { echo "    take $try of $file failed"; continue; }
 		norm "$mode" <"$got.raw" >"$got"
@@ -394,7 +399,7 @@ PY
 
 # --- the batch formats -------------------------------------------------------
 test_batch() {
-	local r
+	local r f0=$FAILS
 	for r in "${RECORDS[@]}"; do
 		batch "batch-${r%%:*}" -- -k "${r#*:}" -b -n 1
 		batch "json-${r%%:*}" -- -k "${r#*:}" --json -n 1
@@ -415,7 +420,7 @@ test_batch() {
 	batch list-sort-key batch -- -a -b -n 1 --sort key -F "$PFX"
 	batch list-json -- -a --json -n 1 -F "$PFX"
 	batch check -- --check
-	((FAILS == 0))
+	((FAILS == f0))
 }
 
 # --- the screens -------------------------------------------------------------
@@ -425,7 +430,7 @@ SIZES=("80 24" "132 40")
 # the view of each record or segment, by key; v3's with its help, the
 # counters' with the second counter selected, and v3's in ASCII
 test_dashboards() {
-	local sz c r rec name k want
+	local sz c r rec name k want f0=$FAILS
 	for sz in "${SIZES[@]}"; do
 		read -r c r <<<"$sz"
 		for rec in "${RECORDS[@]}"; do
@@ -442,20 +447,20 @@ test_dashboards() {
 			-- "see:cap:selected 1/8" "keys:cap:Down"
 	done
 	screen_shot "v3-ascii-80x24" "" 80 24 RUNNING -k "$K1" --ascii
-	((FAILS == 0))
+	((FAILS == f0))
 }
 
 # the object list, filtered to this run's objects, and the detail view of
 # a POSIX object and of a SysV segment opened from it
 test_list() {
-	local sz c r
+	local sz c r f0=$FAILS
 	for sz in "${SIZES[@]}"; do
 		read -r c r <<<"$sz"
 		screen_shot "list-${c}x$r" "" "$c" "$r" "$MEMFD" -a -- to_ours
 		screen_shot "object-posix-${c}x$r" "" "$c" "$r" "$POSIX" -a -- to_ours "open_row:$POSIX"
 		screen_shot "object-sysv-${c}x$r" "" "$c" "$r" "FOREIGN" -a -- to_ours "open_row:$K4"
 	done
-	((FAILS == 0))
+	((FAILS == f0))
 }
 
 inputs || exit 1
