@@ -2,10 +2,13 @@
 # SPDX-License-Identifier: MIT
 # The screens and the batch outputs pinned (issue 22): every screen at 80x24
 # and 132x40 and every batch format, on fixed inputs, compared with the
-# golden files in tests/pin/ (one a capture, named SCREEN-COLSxROWS.txt or
-# the format's name); any difference fails with a unified diff.
+# golden files in tests/pin/, text: one a capture, a screen as tmux's
+# capture-pane -p gives it (SCREEN-COLSxROWS.txt), a batch output with its
+# exit status as the last line (named after the format); any difference
+# fails with a unified diff.
 #
-#     PIN_UPDATE=1 tests/e2e_pin.sh     rewrites the golden files
+#     PIN_UPDATE=1 tests/e2e_pin.sh     rewrites the golden files (after a
+#                                       change meant to show; see git diff)
 #
 # The inputs (keys of this run's block, objects named after it, found by
 # the list's filter so that no other object on the host shows):
