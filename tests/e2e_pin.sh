@@ -64,7 +64,7 @@ PFX=$(printf '0x%06x' $((BASE >> 8)))
 POSIX=pin-$PFX-posix MEMFD=pin-$PFX-memfd
 CLEANUPS+=("rm -f '/dev/shm/$POSIX'")
 
-# norm [batch|help]: what varies between runs and hosts, rewritten (norm.pl
+# norm [batch|help|box]: what varies between runs and hosts, rewritten (norm.pl
 # below, the one place): this run's keys and prefix made
 # 0x730000NN and 0x730000 (decimal keys too); shmids, pids, inodes and
 # device numbers made <shmid>, <pid>, <ino>, <dev>; dates and times made
@@ -75,8 +75,10 @@ CLEANUPS+=("rm -f '/dev/shm/$POSIX'")
 # right-aligned one, a rule's ─ run); a heading of the list screen, host
 # numbers all, is cut at 48 characters.  "batch": every run of spaces made
 # one (the batch list's columns are as wide as their widest cell, a shmid's
-# or pid's); "help": only the help box, and where it is (what is under it is
-# pinned without it, and cut mid-value by it).  PIN_HEADING: the batch list's heading line, for --noheadings.
+# or pid's); "help": only the box on the screen, and where it is (what is
+# under it is pinned without it, and cut mid-value); "box": the same for a
+# box as wide as its widest line (a question with a shmid in it): its
+# column, border lengths and padding dropped.  PIN_HEADING: the batch list's heading line, for --noheadings.
 norm() {
 	perl "$TMP/norm.pl" "$PFX" "$BASE" "${1:-screen}"
 }
@@ -138,17 +140,18 @@ sub sub_all {
 
 my @in = <STDIN>;
 chomp @in;
-# "help": only the help box, and where it is (what is under it is pinned
-# without it, and is cut mid-value where the box covers it)
-while ($mode eq 'help') {
+# "help", "box": only the box on the screen, and where it is (what is under
+# it is pinned without it, and cut mid-value by it)
+my $boxed = $mode eq 'help' || $mode eq 'box';
+while ($boxed) {
 	my ($top) = grep { $in[$_] =~ /┌/ } 0 .. $#in;
-	@in = ("no help box"), last unless defined $top;
+	@in = ("no box"), last unless defined $top;
 	my $c = index($in[$top], '┌');
 	my $w = index($in[$top], '┐') - $c + 1;
-	my @box = ("help box at line " . ($top + 1) . ", column " . ($c + 1));
+	my @box = ("box at line " . ($top + 1) . ", column " . ($c + 1));
 	for my $i ($top .. $#in) {
 		push @box, substr($in[$i], $c, $w);
-		last if $in[$i] =~ /└/;
+		last if substr($in[$i], $c, 1) eq '└';
 	}
 	@in = @box;
 	last;
@@ -207,6 +210,7 @@ for my $l (@in) {
 	$l = sub_all($l, qr/\b(?:pid|cpid|lpid) +(\d+)/, '<pid>', 'l');
 	$l =~ s/"(pid|cpid|lpid|writer_pid|viewer_pid)": ?\d+/"$1":<pid>/g;
 	$l = sub_all($l, qr/^ +(\d+) +root /, '<pid>', 'r');
+	$l = sub_all($l, qr/\b(\d+) (?:shmobj|shmwriter2?|pubcounters|shmtop) \(/, '<pid>', 'l');
 	$l = sub_all($l, qr/\binode +(\d+)/, '<ino>', 'l');
 	$l = sub_all($l, qr/\bdevice +(\d+:\d+)/, '<dev>', 'l');
 	$l =~ s/"(ino|inode|dev|device)": ?("?)[0-9:]+/"$1":$2<x>/g;
@@ -223,6 +227,13 @@ for my $l (@in) {
 	$l =~ s/^(filter: .* \| \d+ of )\d+/$1N/;
 	$l =~ s/^(shmtop_[a-z_]+(\{kind="[a-z]+"\})?) \d+$/$1 N/;
 	$l =~ s/ +/ /g if $mode eq 'batch';
+	# a box as wide as its widest line, a shmid's or a pid's: its column,
+	# its borders' length and its lines' padding dropped
+	if ($mode eq 'box') {
+		$l =~ s/, column \d+$//;
+		$l =~ s/─+/─/g;
+		$l =~ s/  +│$/ │/;
+	}
 	push @out, $l;
 }
 print "$_\n" for @out;
@@ -265,13 +276,13 @@ pinned() {
 	return 1
 }
 
-# settled NAME: the screen, once it is the same (normalized) twice 0.3 s
+# settled NAME: the screen, once it is the same (normalized) twice 0.2 s
 # apart (the viewer refreshes every 0.1 s); fails after 10 s.
 settled() {
 	local a b end=$((SECONDS + 10))
 	a=$(screen "$1" | norm)
 	while ((SECONDS < end)); do
-		sleep 0.3
+		sleep 0.2
 		b=$(screen "$1" | norm)
 		[[ -n $b && $a == "$b" ]] && { screen "$1"; return 0; }
 		a=$b
@@ -307,9 +318,11 @@ screen_shot() {
 	pinned "$file" "$mode" on_screen "$c" "$r" "$want" "${steps[@]}"
 }
 
-# run_shmtop ARGS...: shmtop's stdout, stderr and exit status.
-run_shmtop() {
-	shmtop "$@" 2>&1
+# run_shmtop ARGS... / run_prog PROGRAM ARGS...: its stdout, stderr and
+# exit status.
+run_shmtop() { run_prog shmtop "$@"; }
+run_prog() {
+	"$@" 2>&1
 	echo "exit $?"
 }
 
@@ -333,12 +346,14 @@ close() {
 }
 
 # Steps for on_screen, on the server "cap": press KEY and await REGEX;
-# filter the list to this run's objects; open the list's row WORD.
+# filter the list to this run's objects; open the list's row WORD; type
+# TEXT.
 press() { keys cap "$1" && see cap "$2"; }
 to_ours() {
 	see cap "^KEY" && filter cap "$PFX" && see cap "9 of [0-9]+"
 }
 open_row() { pick cap "$1" && keys cap Enter && see cap "── object|── segment"; }
+typed() { tmux -L "$RUN-cap" send-keys -l "$1"; }
 
 # pick NAME WORD: Home, then Down until the selected row's first word is
 # WORD (the filtered list is short, its order fixed).
@@ -426,6 +441,38 @@ test_batch() {
 	((FAILS == f0))
 }
 
+# --- the options -------------------------------------------------------------
+# shmtop ARGS for every option and every pair of options: the exit status
+# and what is said on stderr (stdout, the host's objects, is not kept); -n 1
+# added where it is allowed, so that a batch ends; -F and this run's prefix
+# added to --values --prometheus, which attaches every record it lists.
+option_pairs() {
+	local o=("-k $(key 9)" "-i 2000000000" "-d 5" "-n 1" --ascii --no-color -b --json -a
+		"--sort size" "-o KEY" --raw --noheadings --bytes "-F x" --values --prometheus --check)
+	local i j err rc args
+	for ((i = 0; i < ${#o[@]}; i++)); do
+		for ((j = i; j < ${#o[@]}; j++)); do
+			# shellcheck disable=SC2206 # each option, its words
+			args=(${o[i]})
+			# shellcheck disable=SC2206
+			((j > i)) && args+=(${o[j]})
+			[[ " ${args[*]} " == *" -n "* || " ${args[*]} " == *" --check "* ]] || args+=(-n 1)
+			[[ " ${args[*]} " == *" --values "*" --prometheus "* ]] && args+=(-F "$PFX")
+			err=$(timeout 5 shmtop "${args[@]}" 2>&1 >/dev/null </dev/null)
+			rc=$?
+			printf '%s => %d%s\n' "${args[*]}" "$rc" "${err:+ $err}"
+		done
+	done
+}
+
+test_options() {
+	local f0=$FAILS
+	batch help-shmtop -- --help
+	pinned help-shmwriter "" run_prog shmwriter --help
+	pinned options "" option_pairs
+	((FAILS == f0))
+}
+
 # --- the screens -------------------------------------------------------------
 # each at both sizes
 SIZES=("80 24" "132 40")
@@ -462,12 +509,27 @@ test_list() {
 		screen_shot "list-${c}x$r" "" "$c" "$r" "$MEMFD" -a -- to_ours
 		screen_shot "object-posix-${c}x$r" "" "$c" "$r" "$POSIX" -a -- to_ours "open_row:$POSIX"
 		screen_shot "object-sysv-${c}x$r" "" "$c" "$r" "FOREIGN" -a -- to_ours "open_row:$K4"
+		screen_shot "remove-sysv-${c}x$r" box "$c" "$r" "y remove" -a -- to_ours \
+			"pick:cap:$(key 2)" "keys:cap:x"
+		screen_shot "remove-posix-${c}x$r" box "$c" "$r" "y unlink" -a -- to_ours \
+			"pick:cap:$POSIX" "keys:cap:x"
+		screen_shot "remove-memfd-${c}x$r" box "$c" "$r" "any key: close" -a -- to_ours \
+			"pick:cap:$MEMFD" "keys:cap:x"
 	done
+	# Tab from a record's view to the list and back; the list sorted by
+	# key, its orphans alone, its filter being typed
+	screen_shot "tab-list-80x24" "" 80 24 "$MEMFD" -k "$K1" -- "press:Tab:^KEY" to_ours
+	screen_shot "tab-back-80x24" "" 80 24 "RUNNING" -k "$K1" -- "press:Tab:^KEY" to_ours \
+		"keys:cap:Tab"
+	screen_shot "list-sort-key-80x24" "" 80 24 "sort: key" -a -- to_ours "keys:cap:k"
+	screen_shot "list-orphans-80x24" "" 80 24 "orphan" -a -- to_ours "keys:cap:O"
+	screen_shot "list-filter-edit-80x24" "" 80 24 "^Filter: ${PFX}_" -a -- \
+		"see:cap:^KEY" "keys:cap:/" "typed:$PFX"
 	((FAILS == f0))
 }
 
 inputs || exit 1
-run_cases test_batch test_dashboards test_list
+run_cases test_options test_batch test_dashboards test_list
 rc=$?
 # a golden file no capture made: a capture lost
 for f in "$PIN"/*.txt; do
