@@ -64,21 +64,25 @@ PFX=$(printf '0x%06x' $((BASE >> 8)))
 POSIX=pin-$PFX-posix MEMFD=pin-$PFX-memfd
 CLEANUPS+=("rm -f '/dev/shm/$POSIX'")
 
-# norm [batch|help|box]: what varies between runs and hosts, rewritten (norm.pl
-# below, the one place): this run's keys and prefix made
-# 0x730000NN and 0x730000 (decimal keys too); shmids, pids, inodes and
-# device numbers made <shmid>, <pid>, <ino>, <dev>; dates and times made
-# fixed-width placeholders; ages <age>; the host's totals (the list's
-# heading lines, the -a Prometheus totals, --check's counts) every number
-# N.  A value in a column of the screen is replaced keeping the columns
-# after it where they were (the padding after a left-aligned one, before a
-# right-aligned one, a rule's ─ run); a heading of the list screen, host
-# numbers all, is cut at 48 characters.  "batch": every run of spaces made
-# one (the batch list's columns are as wide as their widest cell, a shmid's
-# or pid's); "help": only the box on the screen, and where it is (what is
-# under it is pinned without it, and cut mid-value); "box": the same for a
-# box as wide as its widest line (a question with a shmid in it): its
-# column, border lengths and padding dropped.  PIN_HEADING: the batch list's heading line, for --noheadings.
+# norm [batch|help|box]: what varies between runs and hosts, rewritten
+# (norm.pl below, the one place):
+#  - this run's keys and prefix made 0x730000NN and 0x730000 (decimal too);
+#  - shmids, pids, inodes, device numbers made <shmid>, <pid>, <ino>, <dev>;
+#    dates and times fixed-width placeholders; ages <age>;
+#  - the host's totals (the list's heading lines, the -a Prometheus totals,
+#    --check's counts): every number N; a heading of the list screen is
+#    cut at 48 characters (how much of it fits depends on those numbers);
+#  - a value in a column of the screen is replaced keeping the columns after
+#    it where they were (the padding after a left-aligned one, before a
+#    right-aligned one, a rule's ─ run);
+#  - a table or JSON array of processes, in pid order (pids wrap around):
+#    its rows sorted by their text.
+# Modes: "batch": every run of spaces made one (the batch list's columns are
+# as wide as their widest cell, a shmid's or pid's); "help": only the box on
+# the screen, and where it is (what is under it is pinned without it, and
+# cut mid-value); "box": the same for a box as wide as its widest line (a
+# question with a shmid in it), its column, border lengths and padding
+# dropped.  PIN_HEADING: the batch list's heading line, for --noheadings.
 norm() {
 	perl "$TMP/norm.pl" "$PFX" "$BASE" "${1:-screen}"
 }
@@ -234,7 +238,21 @@ for my $l (@in) {
 		$l =~ s/─+/─/g;
 		$l =~ s/  +│$/ │/;
 	}
+	# arrays of processes, in pid order: sorted by their text
+	$l =~ s{("(?:attached|holders)": ?\[)([^\]]*)\]}{
+		my ($h, $a) = ($1, $2);
+		my $sep = $a =~ /\},(\s*)\{/ ? ",$1" : ",";
+		$h . join($sep, sort split /(?<=\}),\s*(?=\{)/, $a) . "]"
+	}ge;
 	push @out, $l;
+}
+# the rows of a table of processes (attached, holders), in pid order:
+# sorted by their text
+for my $i (0 .. $#out) {
+	next unless $out[$i] =~ /^ +PID USER /;
+	my $j = $i + 1;
+	$j++ while $j <= $#out && $out[$j] =~ /^ +<pid> /;
+	@out[ $i + 1 .. $j - 1 ] = sort @out[ $i + 1 .. $j - 1 ] if $j - $i > 2;
 }
 print "$_\n" for @out;
 PERL
