@@ -128,6 +128,13 @@ sub put {
 	return $out;
 }
 
+# sorted_items TEXT: the JSON objects of an array's TEXT, sorted.
+sub sorted_items {
+	my ($a) = @_;
+	my $sep = $a =~ /\},(\s*)\{/ ? ",$1" : ",";
+	return join($sep, sort split /(?<=\}),\s*(?=\{)/, $a);
+}
+
 # sub_all LINE REGEX PH SIDE: put() at every match of REGEX's group 1.
 sub sub_all {
 	my ($l, $re, $ph, $side) = @_;
@@ -239,11 +246,7 @@ for my $l (@in) {
 		$l =~ s/  +│$/ │/;
 	}
 	# arrays of processes, in pid order: sorted by their text
-	$l =~ s{("(?:attached|holders)": ?\[)([^\]]*)\]}{
-		my ($h, $a) = ($1, $2);
-		my $sep = $a =~ /\},(\s*)\{/ ? ",$1" : ",";
-		$h . join($sep, sort split /(?<=\}),\s*(?=\{)/, $a) . "]"
-	}ge;
+	$l =~ s/("(?:attached|holders)": ?\[)([^\]]*)\]/$1 . sorted_items($2) . "]"/ge;
 	push @out, $l;
 }
 # the rows of a table of processes (attached, holders), in pid order:
@@ -256,6 +259,7 @@ for my $i (0 .. $#out) {
 }
 print "$_\n" for @out;
 PERL
+norm </dev/null || { echo "FAIL: norm.pl does not run"; exit 1; }
 
 FAILS=0 DONE=()
 # pinned FILE MODE TAKE ARGS...: TAKE ARGS prints a capture (a screen, or a
