@@ -136,7 +136,7 @@ static int rename_counters(key_t key, char **argv, int n)
 {
 	int rc = copy(key, argv[0], argv[1], NULL);
 	struct shmtop_record3 *r = rc ? NULL : shmat(shmget(key, 0, 0), NULL, 0);
-	if (rc || r == (void *)-1 || atomic_load(&r->version) != SHMTOP_VERSION3 ||
+	if (rc || r == (void *)-1 || atomic_load(&r->version) != SHMTOP_RECORD_V3 ||
 	    (uint32_t)n - 2 > atomic_load(&r->capacity)) {
 		fprintf(stderr, "mkseg: names: not a version 3 record of that many counters\n");
 		return 1;

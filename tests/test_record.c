@@ -106,7 +106,7 @@ static void test_golden_is_valid(void **state)
 static void test_token(void **state)
 {
 	(void)state;
-	assert_int_equal(SHMTOP_VERSION, 2);
+	assert_int_equal(SHMTOP_RECORD_V2, 2);
 	assert_int_equal(offsetof(struct shmtop_record, token), 56);
 	assert_int_equal(offsetof(struct shmtop_record, seq), 128);
 	struct shmtop_snapshot s;
@@ -396,7 +396,7 @@ static void test_checksum_pinned(void **state)
 		.control_id = -1,
 		.request_ack = 15,
 	};
-	assert_int_equal(SHMTOP_VERSION, 2);
+	assert_int_equal(SHMTOP_RECORD_V2, 2);
 	assert_int_equal(record_checksum(&s), UINT64_C(0x21cd08967f3bdf92));
 }
 

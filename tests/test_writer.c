@@ -310,7 +310,7 @@ static void test_foreign_segments_untouched(void **state)
 				p[i] = (unsigned char)rand_r(&seed);
 			if (cases[c].fill == 'H') {
 				uint64_t magic = SHMTOP_MAGIC;
-				uint32_t version = SHMTOP_VERSION3 + 7, endian = SHMTOP_ENDIAN;
+				uint32_t version = SHMTOP_RECORD_V3 + 7, endian = SHMTOP_ENDIAN;
 				memcpy(p, &magic, 8);
 				memcpy(p + 8, &version, 4);
 				memcpy(p + 12, &endian, 4);

@@ -52,7 +52,7 @@
  * The payload's fields are one list, SHMTOP_PAYLOAD_FIELDS below: it makes
  * the record's and the snapshot's members, record_copy(), record_store() and
  * the checksum that the writer publishes in `check` and the reader verifies.
- * How to add a field: add one X() line to the list (and bump SHMTOP_VERSION
+ * How to add a field: add one X() line to the list (and bump SHMTOP_RECORD_V2
  * if the layout changes: a new field moves check, which the static_asserts
  * below pin).
  *
@@ -167,7 +167,7 @@
 #include <sys/types.h>
 
 #define SHMTOP_MAGIC UINT64_C(0x5052504f544d4853) /* "SHMTOPRP" little-endian */
-#define SHMTOP_VERSION 2u                         /* 2: writer_lock gave way to token */
+#define SHMTOP_RECORD_V2 2u                       /* 2: writer_lock gave way to token */
 #define SHMTOP_ENDIAN UINT32_C(0x01020304)
 #define SHMTOP_HISTORY 1024u    /* samples in the ring */
 #define SHMTOP_DEFAULT_KEY 9527 /* 0x2537, the classic example's key */
@@ -406,7 +406,7 @@ const char *record_state_name(uint32_t state);
 
 /* ---- Version 3: named counters (libshmtop) ------------------------------ */
 
-#define SHMTOP_VERSION3 3u
+#define SHMTOP_RECORD_V3 3u
 #define SHMTOP_NAME3_MAX 64 /* name bytes, the NUL included */
 #define SHMTOP_UNIT3_MAX 16 /* unit bytes, the NUL included */
 #define SHMTOP_CAPACITY3_MAX 4096u
@@ -452,7 +452,7 @@ enum {
 struct shmtop_record3 {
 	/* Header: immutable once magic is stored. */
 	_Atomic uint64_t magic;
-	_Atomic uint32_t version;      /* SHMTOP_VERSION3 */
+	_Atomic uint32_t version;      /* SHMTOP_RECORD_V3 */
 	_Atomic uint32_t endian;       /* SHMTOP_ENDIAN */
 	_Atomic uint32_t header_size;  /* offsetof(struct shmtop_record3, seq) */
 	_Atomic uint32_t layout_size;  /* sizeof(struct shmtop_record3) */

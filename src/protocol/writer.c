@@ -112,7 +112,7 @@ static void init_identity(writer *w)
 static int init_created(writer *w, char *why, size_t whylen)
 {
 	struct shmtop_record *r = w->rec;
-	atomic_store_explicit(&r->version, SHMTOP_VERSION, RELAXED);
+	atomic_store_explicit(&r->version, SHMTOP_RECORD_V2, RELAXED);
 	atomic_store_explicit(&r->endian, SHMTOP_ENDIAN, RELAXED);
 	atomic_store_explicit(&r->header_size, offsetof(struct shmtop_record, seq), RELAXED);
 	atomic_store_explicit(&r->record_size, sizeof *r, RELAXED);
