@@ -22,7 +22,7 @@
 #include "reader.h"
 #include "record.h"
 #include "testutil.h"
-#include "writer.h"
+#include "v2writer.h"
 
 /* The record of shmwriter's one counter: its size and layout, set in main(). */
 static struct shmtop_layout3 lay;
@@ -1101,15 +1101,15 @@ static void test_version2_record_refused(void **state)
 {
 	(void)state;
 	key_t key = test_key(16);
-	struct writer_options o = {
+	struct v2writer_options o = {
 		.key = key, .interval_ns = NS_PER_SEC, .mode = 0600, .control_mode = 0600
 	};
 	char why[300], k[16], err[512];
-	writer *w = writer_open(&o, why, sizeof why);
+	v2writer *w = v2writer_open(&o, why, sizeof why);
 	if (!w)
 		fail_msg("the version 2 writer: %s", why);
-	int id = writer_shmid(w);
-	writer_close(w);
+	int id = v2writer_shmid(w);
+	v2writer_close(w);
 	const unsigned char *p = shmat(id, NULL, SHM_RDONLY);
 	assert_true(p != (void *)-1);
 	unsigned char *before = malloc(sizeof(struct shmtop_record));

@@ -36,10 +36,10 @@
  *
  * Payload.  Published with a seqlock on the 64-bit `seq`:
  *
- *     writer (record_publish_begin/_end)    reader (record_read)
+ *     writer (v2writer_publish_begin/_end)    reader (record_read)
  *     seq = seq + 1       (odd, relaxed)    s1 = seq               (acquire)
  *     fence(release)                        if s1 odd: retry
- *     record_store()      (relaxed)         record_copy()          (relaxed)
+ *     v2writer_store()      (relaxed)         record_copy()          (relaxed)
  *     seq = seq + 1       (even, release)   fence(acquire)
  *                                           s2 = seq               (relaxed)
  *                                           if s1 != s2: retry
@@ -50,7 +50,7 @@
  * wrap in the life of the machine, so equal values mean an untorn copy.
  *
  * The payload's fields are one list, SHMTOP_PAYLOAD_FIELDS below: it makes
- * the record's and the snapshot's members, record_copy(), record_store() and
+ * the record's and the snapshot's members, record_copy(), v2writer_store() and
  * the checksum that the writer publishes in `check` and the reader verifies.
  * How to add a field: add one X() line to the list (and bump SHMTOP_RECORD_V2
  * if the layout changes: a new field moves check, which the static_asserts
@@ -186,7 +186,7 @@ struct shmtop_sample_slot {
 /*
  * The payload's fields, in the record's order: X(type, name), each type 32 or
  * 64 bits wide.  This one list makes the record's and the snapshot's members,
- * record_copy(), record_store() and record_checksum().  seq and check stay
+ * record_copy(), v2writer_store() and record_checksum().  seq and check stay
  * outside it, written out where they are used: seq is the seqlock word, read
  * and written by its own protocol, and check is the checksum of the list.
  */
@@ -372,16 +372,6 @@ static inline void record_seq_end(_Atomic uint64_t *seq)
 	atomic_store_explicit(seq, (s | 1) + 1, memory_order_release);
 }
 
-static inline void record_publish_begin(struct shmtop_record *rec)
-{
-	record_seq_begin(&rec->seq);
-}
-
-static inline void record_publish_end(struct shmtop_record *rec)
-{
-	record_seq_end(&rec->seq);
-}
-
 /* Before a reader's try number tries (0, 1, ...) of a seqlock copy: a
  * writer preempted mid-update needs the CPU more than we do, so spin
  * briefly, then yield, then sleep 100 µs, so that a loaded machine does
@@ -390,16 +380,6 @@ static inline void record_publish_end(struct shmtop_record *rec)
  * SHMTOP_READ_TRIES, or after RECORD_QUICK_TRIES once budget, if not NULL,
  * is spent); the time it waits is charged to budget. */
 bool record_backoff(int tries, struct record_budget *budget);
-
-/* Store the payload of s (the list's fields and check, not seq) into rec,
- * relaxed: between record_publish_begin() and record_publish_end(). */
-static inline void record_store(struct shmtop_record *rec, const struct shmtop_snapshot *s)
-{
-#define SHMTOP_STORE(type, name) atomic_store_explicit(&rec->name, s->name, memory_order_relaxed);
-	SHMTOP_PAYLOAD_FIELDS(SHMTOP_STORE)
-#undef SHMTOP_STORE
-	atomic_store_explicit(&rec->check, s->check, memory_order_relaxed);
-}
 
 /* Name of a state ("running", ...), or "invalid". */
 const char *record_state_name(uint32_t state);
