@@ -343,7 +343,7 @@ static void test_checksum_vectors(void **state)
 	assert_int_equal(page_check(".\\\" check3: one"), reader_checksum(&s, &v, 1));
 }
 
-static void has(const char *fmt, ...)
+__attribute__((format(printf, 1, 2))) static void has(const char *fmt, ...)
 {
 	char want[200];
 	va_list ap;
