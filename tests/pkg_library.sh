@@ -5,8 +5,9 @@
 # nothing but pkg-config's flags, run it, and read what it published back
 # through examples/read_counters.py (Python ctypes on the installed
 # libshmtop.so.0): the values the example printed, the values its loop must
-# have made, and the values read agree.  Then the library itself: the
-# soname and its links, only the header's functions exported (and with the
+# have made, and the values read agree, and so do those that
+# tests/record_reader.py, a reader made from shmtop-record(5) alone, reads.
+# Then the library itself: the soname and its links, only the header's functions exported (and with the
 # version LIBSHMTOP_0), none of the internal ones (record_*, control_*,
 # trust_*, names_*...), from the shared and the static library alike; no
 # code the library does not use in either (the version 2 writer, a test
@@ -147,6 +148,9 @@ run_example() {
 		env LD_LIBRARY_PATH="$libdir" LD_PRELOAD="$PRELOAD" \
 		    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 		    python3 "$SRC/examples/read_counters.py" "$k"
+	# A reader made from shmtop-record(5) alone (libc, no libshmtop) agrees.
+	check_reader "record_reader.py (shmtop-record(5) alone)" "$out" \
+		python3 "$SRC/tests/record_reader.py" "$k"
 	# The viewer reads version 3: its --json lists every counter.
 	check_reader "shmtop --json" "$out" json_pairs "$SHMTOP" --json -n 1 -k "$k"
 }
