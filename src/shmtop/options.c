@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ipc.h>
 
+#include "objlist_columns.h"
 #include "objlist_table.h"
 #include "parse.h"
 #include "record.h"
@@ -46,8 +47,8 @@ const char *options_usage(void)
 	       "Every segment on the host:\n"
 	       "  -a, --all              start in the list of every shared memory object\n"
 	       "                         (Tab): SysV, POSIX, semaphores, memfd, deleted\n"
-	       "      --sort KEY         order by size, nattch, age, owner, key or shmid\n"
-	       "                         (default size, biggest first)\n"
+	       "      --sort KEY         order by size, rss, nattch, age, owner, key, shmid\n"
+	       "                         or any -o column (default size, biggest first)\n"
 	       "  -o, --output COLUMNS   the list's columns in batch, as lsipc names them\n"
 	       "                         (comma list; +COLUMNS adds to the default; ALL)\n"
 	       "      --raw              -a -b unaligned, as lsipc --raw\n"
@@ -334,13 +335,10 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		case OPT_JSON: o->json = o->batch = true; break;
 		case 'a': o->all = true; break;
 		case OPT_SORT:
-			if (sysvipc_sort_parse(optarg, &o->sort))
-				FAIL(
-				    "invalid sort key '%s': expected size, nattch, age, owner, key "
-				    "or shmid",
-				    optarg);
-			o->sort_reverse =
-			    o->sort == SYSVIPC_SORT_SIZE || o->sort == SYSVIPC_SORT_NATTCH;
+			if (objlist_sort_parse(optarg, &o->sort, &o->sort_reverse))
+				FAIL("invalid sort key '%s': expected %s, or a column -o takes "
+				     "(ID, CTIME, ...: shmtop(1) lists them)",
+				     optarg, objlist_sort_keys(ob, sizeof ob));
 			break;
 		case OPT_PROMETHEUS: o->prometheus = o->all = o->batch = true; break;
 		case OPT_CHECK: o->check = true; break;
