@@ -2,7 +2,7 @@
 /*
  * A libshmtop publisher for the viewer's end-to-end tests:
  *
- *     pubcounters KEY N [ACCEPT [NAMES]]
+ *     pubcounters KEY N [ACCEPT [NAMES [still]]]
  *
  * N named counters on KEY (hex or decimal); counter i (0-based) grows by
  * i + 1 every second (the last one, with N > 2, is a gauge set to 100 + i
@@ -12,7 +12,9 @@
  * that are valid but try to move columns (wide characters, backslashes,
  * 63 bytes, right-to-left marks); controls: names holding each
  * bidirectional control and line separator a record may hold (the reader
- * refuses C0, DEL and C1), for the escaping tests.  Prints "ready" once every counter is
+ * refuses C0, DEL and C1), for the escaping tests.  With "still" the values
+ * never change and the service step's period is 1000 s (for
+ * tests/e2e_pin.sh's fixed inputs).  Prints "ready" once every counter is
  * declared and published, then the values of each second on stdout
  * ("tick S v0 v1 ..."); exits on SIGTERM or SIGINT, removing the segment.
  */
@@ -54,9 +56,8 @@ static const char *const controls[] = {
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(
-		    stderr,
-		    "usage: pubcounters KEY N [all|pause|reset|none [plain|hostile|controls]]\n");
+		fprintf(stderr, "usage: pubcounters KEY N [all|pause|reset|none "
+				"[plain|hostile|controls [still]]]\n");
 		return 2;
 	}
 	char *end;
@@ -70,6 +71,7 @@ int main(int argc, char **argv)
 	const char *acc = argc > 3 ? argv[3] : "all";
 	bool hostile_names = argc > 4 && strcmp(argv[4], "hostile") == 0;
 	bool control_names = argc > 4 && strcmp(argv[4], "controls") == 0;
+	bool still = argc > 5 && strcmp(argv[5], "still") == 0;
 	unsigned accept = strcmp(acc, "pause") == 0   ? SHMTOP_ACCEPT_PAUSE
 			  : strcmp(acc, "reset") == 0 ? SHMTOP_ACCEPT_RESET
 			  : strcmp(acc, "none") == 0  ? 0
@@ -77,6 +79,7 @@ int main(int argc, char **argv)
 	char why[256];
 	struct shmtop_options o = { .key = (key_t)key,
 				    .capacity = (unsigned)(n < 64 ? 64 : n),
+				    .period_ns = still ? 1000 * INT64_C(1000000000) : 0,
 				    .accept = accept,
 				    .remove_on_close = true };
 	shmtop_publisher *p = shmtop_open(&o, why, sizeof why);
@@ -122,6 +125,8 @@ int main(int argc, char **argv)
 		nanosleep(&(struct timespec){ 1, 0 }, NULL);
 		if (stop)
 			break;
+		if (still)
+			continue;
 		printf("tick %" PRIu64, s);
 		for (long i = 0; i < n; i++) {
 			if (gauge[i])
