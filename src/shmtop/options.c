@@ -276,14 +276,8 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 	for (size_t i = 0; i < NOPTS; i++)
 		longopts[i] = (struct option){ opts[i].name, opts[i].has_arg, NULL, opts[i].c };
 	longopts[NOPTS] = (struct option){ 0 };
-	char shortopts[2 * NOPTS + 2] = ":";
-	for (size_t i = 0, at = 1; i < NOPTS; i++)
-		if (opts[i].c < 256) {
-			shortopts[at++] = (char)opts[i].c;
-			if (opts[i].has_arg == required_argument)
-				shortopts[at++] = ':';
-			shortopts[at] = '\0';
-		}
+	char shortopts[2 * NOPTS + 2];
+	parse_short_options(longopts, shortopts, sizeof shortopts);
 	unsigned given = 0;
 	char ob[160];
 	long v;
