@@ -79,16 +79,17 @@ enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *
 	struct counting_options *o = &a->w;
 	const char *file = NULL;
 	bool have_key = false;
-	char ob[160];
+	char ob[160], shortopts[2 * sizeof longopts / sizeof longopts[0] + 2];
 	int c;
 
 	*a = (struct writer_args){ .w = { .key = SHMTOP_DEFAULT_KEY,
 					  .interval_ns = 1000000000,
 					  .mode = 0600,
 					  .control_mode = 0600 } };
+	parse_short_options(longopts, shortopts, sizeof shortopts);
 	optind = 0; /* glibc: start afresh */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:f:i:m:DhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (parse_key(optarg, &o->key, why, whylen))
