@@ -77,6 +77,36 @@ static void test_options(void **state)
 	assert_non_null(strstr(options_usage(), "--delay"));
 }
 
+/* --help is made from the option table: each option named once at the
+ * start of its line, with its short letter when it has one, its further
+ * lines under its text, and asked twice it is the same text. */
+static void test_usage(void **state)
+{
+	(void)state;
+	const char *u = options_usage();
+	static const char *const lines[] = {
+		"  -k, --key KEY          SysV key:",        "  -f, --file PATH        derive",
+		"  -i, --id SHMID         the segment",      "      --sort KEY         order by",
+		"  -F, --filter TEXT      only the",         "      --check            compare",
+		"  -V, --version          show the version",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		const char *at = strstr(u, lines[i]);
+		assert_non_null(at);
+		assert_true(at == u || at[-1] == '\n');
+	}
+	assert_non_null(strstr(u,
+			       "\n\nDisplay:\n  -d, --delay TENTHS     refresh every TENTHS tenths "
+			       "of a second, 1 to 600\n                         (default 5)\n"));
+	assert_non_null(strstr(u, "and exit\n  -V"));
+	int names = 0;
+	for (const char *l = u; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+		names += strncmp(l, "      --raw ", 12) == 0;
+	}
+	assert_int_equal(names, 1);
+	assert_ptr_equal(options_usage(), u);
+}
+
 static void test_all_segments(void **state)
 {
 	(void)state;
@@ -293,7 +323,7 @@ int main(void)
 		cmocka_unit_test(test_defaults),     cmocka_unit_test(test_options),
 		cmocka_unit_test(test_bad),          cmocka_unit_test(test_all_segments),
 		cmocka_unit_test(test_conflicts),    cmocka_unit_test(test_filter_values),
-		cmocka_unit_test(test_sort_columns),
+		cmocka_unit_test(test_sort_columns), cmocka_unit_test(test_usage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

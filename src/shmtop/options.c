@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/ipc.h>
 
+#include "format.h"
 #include "objlist_columns.h"
 #include "objlist_table.h"
 #include "parse.h"
@@ -19,74 +20,6 @@
 		snprintf(why, whylen, __VA_ARGS__);                                                \
 		return OPTIONS_BAD;                                                                \
 	} while (0)
-
-const char *options_usage(void)
-{
-	return "Usage: shmtop [OPTION]...\n"
-	       "Show System V shared memory live: every segment, its attached processes and\n"
-	       "bytes, and shmwriter's record; or print it as text, JSON or Prometheus.\n"
-	       "\n"
-	       "Segment:\n"
-	       "  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = "
-	       "0x2537)\n"
-	       "  -f, --file PATH        derive the key from PATH with ftok(PATH, 'S')\n"
-	       "  -i, --id SHMID         the segment with this shmid, as ipcs -m -i shows it\n"
-	       "\n"
-	       "Display:\n"
-	       "  -d, --delay TENTHS     refresh every TENTHS tenths of a second, 1 to 600\n"
-	       "                         (default 5)\n"
-	       "  -n, --iterations N     stop after N refreshes or snapshots (default: until "
-	       "quit)\n"
-	       "      --ascii            draw with ASCII only (automatic in non-UTF-8 locales)\n"
-	       "      --no-color         no colours (also when NO_COLOR is set)\n"
-	       "\n"
-	       "Batch output:\n"
-	       "  -b, --batch            print plain-text snapshots instead of a full screen\n"
-	       "      --json             batch mode, one JSON object per line\n"
-	       "\n"
-	       "Every segment on the host:\n"
-	       "  -a, --all              start in the list of every shared memory object\n"
-	       "                         (Tab): SysV, POSIX, semaphores, memfd, deleted\n"
-	       "      --sort KEY         order by size, rss, nattch, age, owner, key, shmid\n"
-	       "                         or any -o column (default size, biggest first)\n"
-	       "  -o, --output COLUMNS   the list's columns in batch, as lsipc names them\n"
-	       "                         (comma list; +COLUMNS adds to the default; ALL)\n"
-	       "      --raw              -a -b unaligned, as lsipc --raw\n"
-	       "      --noheadings       -a -b without headings\n"
-	       "      --bytes            sizes in bytes, not 4K, 1.5M\n"
-	       "  -F, --filter TEXT      only the objects whose key, shmid, name, owner, kind\n"
-	       "                         or command contains TEXT (any case), in batch\n"
-	       "      --values           read shmwriter's count and state into the batch list\n"
-	       "                         (attaches those segments read-only, briefly)\n"
-	       "      --prometheus       -a in Prometheus text format, once, for node_exporter;\n"
-	       "                         with -n or -d, every -d\n"
-	       "      --check            compare each segment's IPC_STAT with /proc/sysvipc/shm\n"
-	       "\n"
-	       "  -h, --help             show this help and exit\n"
-	       "  -V, --version          show the version and exit\n"
-	       "\n"
-	       "Keys: p pause/resume the writer, r reset the count, c clear the history,\n"
-	       "d value/rate history, a rescan attached processes, +/- slower/faster,\n"
-	       "? h F1 help, Ctrl-L repaint, Tab every segment, q Esc F10 quit.\n"
-	       "In the list: arrows select, Enter opens, s n t o k i sort (again: reverse).\n"
-	       "\n"
-	       "Examples:\n"
-	       "  shmtop                  watch key 0x2537, twice a second\n"
-	       "  shmtop -k 0x2537 -d 2   refresh five times a second\n"
-	       "  shmtop -b -n 1          print one snapshot and exit\n"
-	       "  shmtop --json -d 100    a JSON line every ten seconds, for logs\n"
-	       "  shmtop -a -b -n 1       every segment on the host, once\n"
-	       "  shmtop -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes --values\n"
-	       "  shmtop -a --json -F posix  every POSIX object, with its holders\n"
-	       "  shmtop --prometheus > shmtop.prom.tmp && mv shmtop.prom.tmp shmtop.prom\n"
-	       "\n"
-	       "Exit status (of batch output, --json, --prometheus and --check):\n"
-	       "  0 the record or the list was read   4 permission denied\n"
-	       "  1 a runtime error (file, write)     5 not a shmwriter segment\n"
-	       "  2 a bad or conflicting option       6 a damaged record\n"
-	       "  3 no such segment                   7 --check found differences\n"
-	       "The state judged is the last snapshot's.  A closed pipe ends shmtop by SIGPIPE.\n";
-}
 
 /* A whole number from lo to hi. */
 static int number(const char *s, long lo, long hi, long *out)
@@ -131,38 +64,66 @@ enum {
 	M_RUNS = M_SEGMENT | M_LIST | M_LISTS | M_PROM, /* all that refresh */
 };
 
-/* Each option once, in getopt_long's order: its name, argument, value
- * (short letter or OPT_*), the modes it applies to, and where messages
- * that name one of several options put it (rank: lower first).  Its bit
- * in a set of options given is 1 << its index. */
+/* Each option once, in --help's order: its name, argument, value (short
+ * letter or OPT_*), the modes it applies to, where messages that name one
+ * of several options put it (rank: lower first), and its help: the heading
+ * of the group it opens ("": a group without one), its argument's name
+ * and its text (lines after the first start with \n).  Its bit in a set of
+ * options given is 1 << its index. */
 static const struct {
 	const char *name;
 	int has_arg;
 	int c;
 	unsigned modes;
 	int rank;
+	const char *group, *arg, *help;
 } opts[] = {
-	{ "key", required_argument, 'k', M_SEGMENT, 0 },
-	{ "file", required_argument, 'f', M_SEGMENT, 1 },
-	{ "id", required_argument, 'i', M_SEGMENT, 2 },
-	{ "output", required_argument, 'o', M_LISTS, 16 },
-	{ "raw", no_argument, OPT_RAW, M_LIST_BATCH, 11 },
-	{ "noheadings", no_argument, OPT_NOHEADINGS, M_LIST_BATCH, 12 },
-	{ "bytes", no_argument, OPT_BYTES, M_LIST_BATCH, 13 },
-	{ "filter", required_argument, 'F', M_LIST | M_LISTS | M_PROM, 17 },
-	{ "values", no_argument, OPT_VALUES, M_LISTS | M_PROM, 18 },
-	{ "delay", required_argument, 'd', M_RUNS, 3 },
-	{ "ascii", no_argument, OPT_ASCII, M_SCREEN | M_BATCH | M_LIST, 5 },
-	{ "no-color", no_argument, OPT_NO_COLOR, M_SCREEN | M_LIST, 6 },
-	{ "batch", no_argument, 'b', M_BATCH | M_JSON | M_LISTS | M_PROM, 14 },
-	{ "iterations", required_argument, 'n', M_RUNS, 4 },
-	{ "json", no_argument, OPT_JSON, M_JSON | M_LIST_JSON, 7 },
-	{ "all", no_argument, 'a', M_LIST | M_LISTS | M_PROM, 15 },
-	{ "sort", required_argument, OPT_SORT, M_LIST | M_LISTS, 8 },
-	{ "prometheus", no_argument, OPT_PROMETHEUS, M_PROM, 9 },
-	{ "check", no_argument, OPT_CHECK, M_CHECK, 10 },
-	{ "help", no_argument, 'h', 0, 19 },
-	{ "version", no_argument, 'V', 0, 20 },
+	{ "key", required_argument, 'k', M_SEGMENT, 0, "Segment", "KEY",
+	  "SysV key: decimal, 0x hex or 0 octal (default 9527 = 0x2537)" },
+	{ "file", required_argument, 'f', M_SEGMENT, 1, NULL, "PATH",
+	  "derive the key from PATH with ftok(PATH, 'S')" },
+	{ "id", required_argument, 'i', M_SEGMENT, 2, NULL, "SHMID",
+	  "the segment with this shmid, as ipcs -m -i shows it" },
+	{ "delay", required_argument, 'd', M_RUNS, 3, "Display", "TENTHS",
+	  "refresh every TENTHS tenths of a second, 1 to 600\n(default 5)" },
+	{ "iterations", required_argument, 'n', M_RUNS, 4, NULL, "N",
+	  "stop after N refreshes or snapshots (default: until quit)" },
+	{ "ascii", no_argument, OPT_ASCII, M_SCREEN | M_BATCH | M_LIST, 5, NULL, NULL,
+	  "draw with ASCII only (automatic in non-UTF-8 locales)" },
+	{ "no-color", no_argument, OPT_NO_COLOR, M_SCREEN | M_LIST, 6, NULL, NULL,
+	  "no colours (also when NO_COLOR is set)" },
+	{ "batch", no_argument, 'b', M_BATCH | M_JSON | M_LISTS | M_PROM, 14, "Batch output", NULL,
+	  "print plain-text snapshots instead of a full screen" },
+	{ "json", no_argument, OPT_JSON, M_JSON | M_LIST_JSON, 7, NULL, NULL,
+	  "batch mode, one JSON object per line" },
+	{ "all", no_argument, 'a', M_LIST | M_LISTS | M_PROM, 15, "Every segment on the host", NULL,
+	  "start in the list of every shared memory object\n"
+	  "(Tab): SysV, POSIX, semaphores, memfd, deleted" },
+	{ "sort", required_argument, OPT_SORT, M_LIST | M_LISTS, 8, NULL, "KEY",
+	  "order by size, rss, nattch, age, owner, key, shmid\n"
+	  "or any -o column (default size, biggest first)" },
+	{ "output", required_argument, 'o', M_LISTS, 16, NULL, "COLUMNS",
+	  "the list's columns in batch, as lsipc names them\n"
+	  "(comma list; +COLUMNS adds to the default; ALL)" },
+	{ "raw", no_argument, OPT_RAW, M_LIST_BATCH, 11, NULL, NULL,
+	  "-a -b unaligned, as lsipc --raw" },
+	{ "noheadings", no_argument, OPT_NOHEADINGS, M_LIST_BATCH, 12, NULL, NULL,
+	  "-a -b without headings" },
+	{ "bytes", no_argument, OPT_BYTES, M_LIST_BATCH, 13, NULL, NULL,
+	  "sizes in bytes, not 4K, 1.5M" },
+	{ "filter", required_argument, 'F', M_LIST | M_LISTS | M_PROM, 17, NULL, "TEXT",
+	  "only the objects whose key, shmid, name, owner, kind\n"
+	  "or command contains TEXT (any case), in batch" },
+	{ "values", no_argument, OPT_VALUES, M_LISTS | M_PROM, 18, NULL, NULL,
+	  "read shmwriter's count and state into the batch list\n"
+	  "(attaches those segments read-only, briefly)" },
+	{ "prometheus", no_argument, OPT_PROMETHEUS, M_PROM, 9, NULL, NULL,
+	  "-a in Prometheus text format, once, for node_exporter;\n"
+	  "with -n or -d, every -d" },
+	{ "check", no_argument, OPT_CHECK, M_CHECK, 10, NULL, NULL,
+	  "compare each segment's IPC_STAT with /proc/sysvipc/shm" },
+	{ "help", no_argument, 'h', 0, 19, "", NULL, "show this help and exit" },
+	{ "version", no_argument, 'V', 0, 20, NULL, NULL, "show the version and exit" },
 };
 #define NOPTS (sizeof opts / sizeof opts[0])
 
@@ -199,6 +160,64 @@ static const char *option_name(unsigned bits)
 	char *b = name[which++ & 1];
 	snprintf(b, sizeof name[0], "--%s", opts[best].name);
 	return b;
+}
+
+/* The help text: the options from opts[], between the words around them. */
+const char *options_usage(void)
+{
+	static char text[4096];
+	if (text[0])
+		return text;
+	size_t n = 0;
+	format_append(
+	    text, sizeof text, &n, "%s",
+	    "Usage: shmtop [OPTION]...\n"
+	    "Show System V shared memory live: every segment, its attached processes and\n"
+	    "bytes, and shmwriter's record; or print it as text, JSON or Prometheus.\n");
+	for (size_t i = 0; i < NOPTS; i++) {
+		char head[32];
+		snprintf(head, sizeof head, "%c%c%c --%s%s%s", opts[i].c < 256 ? '-' : ' ',
+			 opts[i].c < 256 ? opts[i].c : ' ', opts[i].c < 256 ? ',' : ' ',
+			 opts[i].name, opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
+		if (opts[i].group)
+			format_append(text, sizeof text, &n, "\n%s%s", opts[i].group,
+				      opts[i].group[0] ? ":\n" : "");
+		format_append(text, sizeof text, &n, "  %-23s", head);
+		/* the lines after the first under it */
+		for (const char *h = opts[i].help;; h++) {
+			size_t len = strcspn(h, "\n");
+			format_append(text, sizeof text, &n, "%.*s\n", (int)len, h);
+			if (!h[len])
+				break;
+			h += len;
+			format_append(text, sizeof text, &n, "%25s", "");
+		}
+	}
+	format_append(
+	    text, sizeof text, &n, "%s",
+	    "\n"
+	    "Keys: p pause/resume the writer, r reset the count, c clear the history,\n"
+	    "d value/rate history, a rescan attached processes, +/- slower/faster,\n"
+	    "? h F1 help, Ctrl-L repaint, Tab every segment, q Esc F10 quit.\n"
+	    "In the list: arrows select, Enter opens, s n t o k i sort (again: reverse).\n"
+	    "\n"
+	    "Examples:\n"
+	    "  shmtop                  watch key 0x2537, twice a second\n"
+	    "  shmtop -k 0x2537 -d 2   refresh five times a second\n"
+	    "  shmtop -b -n 1          print one snapshot and exit\n"
+	    "  shmtop --json -d 100    a JSON line every ten seconds, for logs\n"
+	    "  shmtop -a -b -n 1       every segment on the host, once\n"
+	    "  shmtop -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes --values\n"
+	    "  shmtop -a --json -F posix  every POSIX object, with its holders\n"
+	    "  shmtop --prometheus > shmtop.prom.tmp && mv shmtop.prom.tmp shmtop.prom\n"
+	    "\n"
+	    "Exit status (of batch output, --json, --prometheus and --check):\n"
+	    "  0 the record or the list was read   4 permission denied\n"
+	    "  1 a runtime error (file, write)     5 not a shmwriter segment\n"
+	    "  2 a bad or conflicting option       6 a damaged record\n"
+	    "  3 no such segment                   7 --check found differences\n"
+	    "The state judged is the last snapshot's.  A closed pipe ends shmtop by SIGPIPE.\n");
+	return text;
 }
 
 #define O_(c) option_bit(c)
