@@ -175,23 +175,8 @@ const char *options_usage(void)
 	    "Show System V shared memory live: every segment, its attached processes and\n"
 	    "bytes, and shmwriter's record; or print it as text, JSON or Prometheus.\n");
 	for (size_t i = 0; i < NOPTS; i++) {
-		char head[32];
-		snprintf(head, sizeof head, "%c%c%c --%s%s%s", opts[i].c < 256 ? '-' : ' ',
-			 opts[i].c < 256 ? opts[i].c : ' ', opts[i].c < 256 ? ',' : ' ',
-			 opts[i].name, opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
-		if (opts[i].group)
-			format_append(text, sizeof text, &n, "\n%s%s", opts[i].group,
-				      opts[i].group[0] ? ":\n" : "");
-		format_append(text, sizeof text, &n, "  %-23s", head);
-		/* the lines after the first under it */
-		for (const char *h = opts[i].help;; h++) {
-			size_t len = strcspn(h, "\n");
-			format_append(text, sizeof text, &n, "%.*s\n", (int)len, h);
-			if (!h[len])
-				break;
-			h += len;
-			format_append(text, sizeof text, &n, "%25s", "");
-		}
+		format_option_help(text, sizeof text, &n, opts[i].group, opts[i].c, opts[i].name,
+				   opts[i].arg, opts[i].help);
 	}
 	format_append(
 	    text, sizeof text, &n, "%s",
