@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The object list's state without curses, on made-up rows and a fake
+ * clock: the filter line's editing, the selection kept across a sort and a
+ * narrowing, the command memo reused while fresh and read again after
+ * LIST_REREAD_NS or for another creator.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+
+#include <cmocka.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "clock.h"
+#include "objlist_state.h"
+
+static int64_t fake_now = 1000 * NS_PER_SEC;
+
+int64_t __wrap_clock_mono_ns(void);
+int64_t __wrap_clock_mono_ns(void)
+{
+	return fake_now;
+}
+
+#define NOBODY 4194000 /* a pid no process has (above the usual pid_max) */
+
+/* Three SysV rows: shmid 10, 20, 30 of sizes 300, 100, 200, owned by
+ * alice, bob, carol; shown in shmid order. */
+static void three_rows(struct objlist_state *l)
+{
+	static const char *owner[] = { "alice", "bob", "carol" };
+	static const uint64_t size[] = { 300, 100, 200 };
+	assert_int_equal(objlist_state_init(l, SYSVIPC_SORT_SHMID, false), 0);
+	for (size_t i = 0; i < 3; i++) {
+		struct objlist_row *r = &l->snap.rows[i];
+		r->kind = OBJLIST_SYSV;
+		r->shm.st.shmid = (int)(10 * (i + 1));
+		r->shm.st.key = (key_t)(0x100 + i);
+		r->shm.st.size = size[i];
+		r->size = size[i];
+		r->shm.st.cpid = NOBODY;
+		r->shm.st.ctime = 100;
+		strcpy(r->owner, owner[i]);
+	}
+	l->snap.n = 3;
+	l->height = 10;
+	objlist_state_toggle_orphans(l); /* narrow, twice: all shown */
+	objlist_state_toggle_orphans(l);
+	assert_int_equal(l->nshown, 3);
+}
+
+static void type(struct objlist_state *l, const char *s)
+{
+	for (; *s; s++)
+		assert_true(objlist_state_filter_key(l, (unsigned char)*s));
+}
+
+static void test_filter_editing(void **state)
+{
+	(void)state;
+	struct objlist_state l;
+	three_rows(&l);
+	l.editing = true;
+	type(&l, "bo");
+	assert_string_equal(l.filter, "bo");
+	assert_int_equal(l.nshown, 1);
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 20);
+	assert_true(objlist_state_filter_key(&l, 127));
+	assert_string_equal(l.filter, "b");
+	assert_int_equal(l.nshown, 1);
+	/* backspace takes a UTF-8 character whole */
+	type(&l, "\xc3\xa9");
+	assert_int_equal(l.nshown, 0);
+	assert_true(objlist_state_filter_key(&l, 8));
+	assert_string_equal(l.filter, "b");
+	assert_true(objlist_state_filter_key(&l, 8));
+	assert_true(objlist_state_filter_key(&l, 8)); /* on an empty line: nothing */
+	assert_string_equal(l.filter, "");
+	assert_int_equal(l.nshown, 3);
+	/* keys that are no bytes are the selection's */
+	assert_false(objlist_state_filter_key(&l, 300));
+	assert_false(objlist_state_filter_key(&l, 5));
+	assert_true(l.editing);
+	/* at most LIST_FILTER_MAX - 1 bytes */
+	for (int i = 0; i < LIST_FILTER_MAX + 10; i++)
+		assert_true(objlist_state_filter_key(&l, 'z'));
+	assert_int_equal(strlen(l.filter), LIST_FILTER_MAX - 1);
+	assert_int_equal(l.nshown, 0);
+	/* Esc clears and closes; Enter closes and keeps */
+	assert_true(objlist_state_filter_key(&l, 27));
+	assert_string_equal(l.filter, "");
+	assert_false(l.editing);
+	assert_int_equal(l.nshown, 3);
+	l.editing = true;
+	type(&l, "carol");
+	assert_true(objlist_state_filter_key(&l, '\r'));
+	assert_false(l.editing);
+	assert_string_equal(l.filter, "carol");
+	assert_int_equal(l.nshown, 1);
+	/* then Esc out of the line clears what narrows, and a second quits */
+	assert_true(objlist_state_unnarrow(&l));
+	assert_string_equal(l.filter, "");
+	assert_int_equal(l.nshown, 3);
+	assert_false(objlist_state_unnarrow(&l));
+	objlist_state_free(&l);
+}
+
+static void test_selection_kept(void **state)
+{
+	(void)state;
+	struct objlist_state l;
+	three_rows(&l);
+	objlist_view_move(&l.view, 1);
+	objlist_state_moved(&l);
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 20);
+	/* by size: biggest first, 10 30 20; the selection follows shmid 20 */
+	assert_true(objlist_state_sort_key(&l, 's'));
+	assert_int_equal(l.sort, SYSVIPC_SORT_SIZE);
+	assert_true(l.reverse);
+	assert_int_equal(l.snap.rows[l.shown[0]].shm.st.shmid, 10);
+	assert_int_equal(l.view.sel, 2);
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 20);
+	/* the same key again: smallest first */
+	assert_true(objlist_state_sort_key(&l, 'S'));
+	assert_false(l.reverse);
+	assert_int_equal(l.view.sel, 0);
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 20);
+	assert_false(objlist_state_sort_key(&l, '!'));
+	/* a filter that hides it keeps the line; showing it again finds it */
+	l.editing = true;
+	type(&l, "carol");
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 30);
+	objlist_state_filter_key(&l, 27);
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 30);
+	objlist_state_free(&l);
+}
+
+static void test_command_memo(void **state)
+{
+	(void)state;
+	struct objlist_state l;
+	three_rows(&l);
+	int64_t t0 = fake_now;
+	struct list_command_memo *m = &l.memo[0];
+	m->shmid = 10;
+	m->cpid = NOBODY;
+	m->ctime = 100;
+	m->at = t0;
+	strcpy(m->command, "cached");
+	l.nmemo = 1;
+	/* fresh: the memo's command, kept with its time */
+	fake_now = t0 + LIST_REREAD_NS - 1;
+	objlist_state_commands(&l);
+	assert_string_equal(l.snap.rows[0].command, "cached");
+	assert_true(l.snap.rows[0].command_read);
+	assert_int_equal(l.nmemo, 3);
+	assert_true(l.memo[0].at == t0);
+	assert_true(l.memo[1].at == fake_now); /* read now */
+	/* stale: read again (no such process: no command) */
+	fake_now = t0 + LIST_REREAD_NS;
+	l.snap.rows[0].command_read = false;
+	l.snap.rows[0].command[0] = '\0';
+	objlist_state_commands(&l);
+	assert_string_equal(l.snap.rows[0].command, "");
+	assert_true(l.memo[0].at == fake_now);
+	/* another creator of the same shmid is not the memo's */
+	strcpy(l.memo[0].command, "cached");
+	l.snap.rows[0].shm.st.ctime = 101;
+	l.snap.rows[0].command_read = false;
+	l.snap.rows[0].command[0] = '\0';
+	objlist_state_commands(&l);
+	assert_string_equal(l.snap.rows[0].command, "");
+	assert_int_equal(l.memo[0].ctime, 101);
+	fake_now = t0;
+	objlist_state_free(&l);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_filter_editing),
+		cmocka_unit_test(test_selection_kept),
+		cmocka_unit_test(test_command_memo),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
