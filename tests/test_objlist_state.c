@@ -3,15 +3,20 @@
  * The object list's state without curses, on made-up rows and a fake
  * clock: the filter line's editing, the selection kept across a sort and a
  * narrowing, the command memo reused while fresh and read again after
- * LIST_REREAD_NS or for another creator.
+ * LIST_REREAD_NS or for another creator, the orphan memo carrying the
+ * flags while a row's inputs are the same and working them out again
+ * when they change or LIST_REREAD_NS has passed.
  */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 
 #include <cmocka.h>
+#include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "objlist_state.h"
@@ -177,12 +182,78 @@ static void test_command_memo(void **state)
 	objlist_state_free(&l);
 }
 
+/* One SysV segment (shmid 7, nattch 0, created by NOBODY at ctime). */
+static void write_sysv(const char *path, long ctime)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f, "key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime ctime "
+		   "rss swap\n");
+	fprintf(f, "1 7 600 4096 %d 0 0 0 0 0 0 0 0 %ld 0 0\n", NOBODY, ctime);
+	fclose(f);
+}
+
+static void test_orphan_memo(void **state)
+{
+	(void)state;
+	char sysv[64], devshm[] = "/tmp/shmtop-test-devshm-XXXXXX",
+		       proc[] = "/tmp/shmtop-test-proc-XXXXXX";
+	snprintf(sysv, sizeof sysv, "/tmp/shmtop-test-%d-objlist-state", (int)getpid());
+	assert_non_null(mkdtemp(devshm));
+	assert_non_null(mkdtemp(proc));
+	write_sysv(sysv, 100);
+	struct objlist_state l;
+	assert_int_equal(objlist_state_init(&l, SYSVIPC_SORT_SHMID, false), 0);
+	l.snap.sysvipc_path = sysv;
+	l.snap.devshm_dir = devshm;
+	l.snap.proc_dir = proc;
+	l.height = 10;
+	int64_t t0 = fake_now;
+	assert_int_equal(objlist_state_refresh(&l), 0);
+	/* the scan of (the empty) proc, taken: the orphans are worked out again */
+	int fd = objlist_state_scan_fd(&l);
+	if (fd >= 0) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		assert_int_equal(poll(&p, 1, 10000), 1);
+		assert_int_equal(objlist_state_refresh(&l), 0);
+	}
+	assert_int_equal(l.snap.n, 1);
+	assert_true(l.snap.rows[0].orphan); /* its creator is gone */
+	assert_int_equal(l.norphans, 1);
+	assert_true(l.orphans[0].orphan);
+	/* the same inputs within LIST_REREAD_NS: the memo's flag */
+	l.orphans[0].orphan = false;
+	fake_now = t0 + LIST_REREAD_NS - 1;
+	assert_int_equal(objlist_state_refresh(&l), 0);
+	assert_false(l.snap.rows[0].orphan);
+	assert_int_equal(l.snap.orphans.objects, 0);
+	/* LIST_REREAD_NS passed: worked out again */
+	fake_now = t0 + LIST_REREAD_NS;
+	assert_int_equal(objlist_state_refresh(&l), 0);
+	assert_true(l.snap.rows[0].orphan);
+	/* an input changed (ctime): worked out again */
+	l.orphans[0].orphan = false;
+	fake_now += 1;
+	assert_int_equal(objlist_state_refresh(&l), 0);
+	assert_false(l.snap.rows[0].orphan);
+	write_sysv(sysv, 101);
+	fake_now += 1;
+	assert_int_equal(objlist_state_refresh(&l), 0);
+	assert_true(l.snap.rows[0].orphan);
+	objlist_state_free(&l);
+	fake_now = t0;
+	unlink(sysv);
+	rmdir(devshm);
+	rmdir(proc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_filter_editing),
 		cmocka_unit_test(test_selection_kept),
 		cmocka_unit_test(test_command_memo),
+		cmocka_unit_test(test_orphan_memo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
