@@ -5,7 +5,9 @@
  * narrowing, the command memo reused while fresh and read again after
  * LIST_REREAD_NS or for another creator, the orphan memo carrying the
  * flags while a row's inputs are the same and working them out again
- * when they change or LIST_REREAD_NS has passed.
+ * when they change or LIST_REREAD_NS has passed, the watch of a removed
+ * object's holders saying which exited (a pid started at another time is
+ * another process).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,13 +15,16 @@
 
 #include <cmocka.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "objlist_state.h"
+#include "procstat.h"
 
 static int64_t fake_now = 1000 * NS_PER_SEC;
 
@@ -193,21 +198,38 @@ static void write_sysv(const char *path, long ctime)
 	fclose(f);
 }
 
-static void test_orphan_memo(void **state)
+/* Where a fake host's list is read from: sysv (write_sysv()), an empty
+ * /dev/shm and an empty /proc. */
+static char sysv[64], devshm[64], proc[64];
+
+static void fake_host(struct objlist_state *l)
 {
-	(void)state;
-	char sysv[64], devshm[] = "/tmp/shmtop-test-devshm-XXXXXX",
-		       proc[] = "/tmp/shmtop-test-proc-XXXXXX";
 	snprintf(sysv, sizeof sysv, "/tmp/shmtop-test-%d-objlist-state", (int)getpid());
+	snprintf(devshm, sizeof devshm, "/tmp/shmtop-test-devshm-XXXXXX");
+	snprintf(proc, sizeof proc, "/tmp/shmtop-test-proc-XXXXXX");
 	assert_non_null(mkdtemp(devshm));
 	assert_non_null(mkdtemp(proc));
 	write_sysv(sysv, 100);
+	assert_int_equal(objlist_state_init(l, SYSVIPC_SORT_SHMID, false), 0);
+	l->snap.sysvipc_path = sysv;
+	l->snap.devshm_dir = devshm;
+	l->snap.proc_dir = proc;
+	l->height = 10;
+}
+
+static void fake_host_free(struct objlist_state *l)
+{
+	objlist_state_free(l);
+	unlink(sysv);
+	rmdir(devshm);
+	rmdir(proc);
+}
+
+static void test_orphan_memo(void **state)
+{
+	(void)state;
 	struct objlist_state l;
-	assert_int_equal(objlist_state_init(&l, SYSVIPC_SORT_SHMID, false), 0);
-	l.snap.sysvipc_path = sysv;
-	l.snap.devshm_dir = devshm;
-	l.snap.proc_dir = proc;
-	l.height = 10;
+	fake_host(&l);
 	int64_t t0 = fake_now;
 	assert_int_equal(objlist_state_refresh(&l), 0);
 	/* the scan of (the empty) proc, taken: the orphans are worked out again */
@@ -240,20 +262,56 @@ static void test_orphan_memo(void **state)
 	fake_now += 1;
 	assert_int_equal(objlist_state_refresh(&l), 0);
 	assert_true(l.snap.rows[0].orphan);
-	objlist_state_free(&l);
+	fake_host_free(&l);
 	fake_now = t0;
-	unlink(sysv);
-	rmdir(devshm);
-	rmdir(proc);
+}
+
+static void test_exit_watch(void **state)
+{
+	(void)state;
+	struct objlist_state l;
+	fake_host(&l);
+	pid_t kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0) {
+		pause();
+		_exit(0);
+	}
+	char st;
+	uint64_t kid_start, my_start;
+	assert_int_equal(proc_stat(kid, &st, &kid_start), 0);
+	assert_int_equal(proc_stat(getpid(), &st, &my_start), 0);
+	l.watch[0] = (struct list_watch){ .pid = kid, .start = kid_start, .comm = "kid" };
+	l.watch[1] = (struct list_watch){ .pid = getpid(), .start = my_start, .comm = "me" };
+	l.nwatch = 2;
+	strcpy(l.status, "removed x");
+	assert_int_equal(objlist_state_refresh(&l), 0);
+	assert_string_equal(l.status, "removed x");
+	assert_int_equal(l.nwatch, 2);
+	kill(kid, SIGKILL);
+	assert_int_equal(waitpid(kid, NULL, 0), kid);
+	assert_int_equal(objlist_state_refresh(&l), 0);
+	char want[128];
+	snprintf(want, sizeof want, "removed x; kid (pid %d) exited", (int)kid);
+	assert_string_equal(l.status, want);
+	assert_int_equal(l.nwatch, 1);
+	assert_int_equal(l.watch[0].pid, getpid());
+	/* the same pid started at another time is another process: it exited */
+	l.watch[0].start = my_start + 1;
+	strcpy(l.status, "removed x");
+	assert_int_equal(objlist_state_refresh(&l), 0);
+	snprintf(want, sizeof want, "removed x; me (pid %d) exited", (int)getpid());
+	assert_string_equal(l.status, want);
+	assert_int_equal(l.nwatch, 0);
+	fake_host_free(&l);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_filter_editing),
-		cmocka_unit_test(test_selection_kept),
-		cmocka_unit_test(test_command_memo),
-		cmocka_unit_test(test_orphan_memo),
+		cmocka_unit_test(test_filter_editing), cmocka_unit_test(test_selection_kept),
+		cmocka_unit_test(test_command_memo),   cmocka_unit_test(test_orphan_memo),
+		cmocka_unit_test(test_exit_watch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
