@@ -24,7 +24,7 @@
 #include "drawlog.h"
 #include "events.h"
 #include "layout.h"
-#include "listscreen.h"
+#include "objlist_screen.h"
 #include "objmon.h"
 #include "preview.h"
 
@@ -54,11 +54,11 @@ struct tui {
 	enum spark_mode scale_mode;
 	int scale_shmid;
 
-	/* The object list (listscreen.c), and the detail view's panels
+	/* The object list (objlist_screen.c), and the detail view's panels
 	 * below the dashboard (drawlog.c): the preview and the event log. */
 	bool listing;      /* the object list is up */
 	monitor *base_mon; /* the -k key's; mon is another when opened from the list */
-	struct list_screen list;
+	struct objlist_state list;
 	struct list_drawn list_drawn;
 	struct events_log log;
 	struct preview preview;
@@ -354,9 +354,9 @@ static int open_object(struct tui *t, const struct objlist *s, const struct objl
 }
 
 /* The row the list's selection is on, or NULL. */
-static const struct objlist_row *list_selection(const struct list_screen *l)
+static const struct objlist_row *list_selection(const struct objlist_state *l)
 {
-	return list_selected(l); /* view.sel counts the rows the filter shows */
+	return objlist_state_selected(l); /* view.sel counts the rows the filter shows */
 }
 
 /* A key on the object list; returns true to quit. */
@@ -507,17 +507,17 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	t.base_mon = mon;
 	t.listing = o->all;
 	events_log_init(&t.log);
-	if (list_init(&t.list, o->sort, o->sort_reverse) < 0) {
+	if (objlist_state_init(&t.list, o->sort, o->sort_reverse) < 0) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	list_set_filter(&t.list, o->filter); /* -F */
+	objlist_state_set_filter(&t.list, o->filter); /* -F */
 	t.model = &t.models[0];
 	t.delay = o->delay_tenths;
 	t.style.utf8 = utf8;
 	t.style.acs = !utf8 && !o->ascii; /* a non-UTF-8 locale */
 	if (setup(color, why, whylen) < 0) {
-		list_free(&t.list);
+		objlist_state_free(&t.list);
 		return -1;
 	}
 	t.style.color = color && has_colors();
@@ -570,7 +570,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		struct timespec ts = { (time_t)(wait / NS_PER_SEC), (long)(wait % NS_PER_SEC) };
 		struct pollfd pfd[2] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
-			{ .fd = t.listing ? list_scan_fd(&t.list) : -1, .events = POLLIN },
+			{ .fd = t.listing ? objlist_state_scan_fd(&t.list) : -1, .events = POLLIN },
 		};
 		int r = ppoll(pfd, 2, &ts, &open);
 		if (*quit)
@@ -610,6 +610,6 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	if (t.mon != mon)
 		monitor_free(t.mon);
 	objmon_free(t.obj);
-	list_free(&t.list);
+	objlist_state_free(&t.list);
 	return rc;
 }

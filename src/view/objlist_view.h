@@ -6,7 +6,7 @@
  * a width (struct objlist_view_cols, columns named as ipcs and lsipc name
  * them), and the text of the heading, the column header, each row, the
  * footer, the filter line and the confirmation box of a removal.  The
- * curses side (src/shmtop/listscreen.c) only prints these strings.
+ * curses side (src/shmtop/objlist_screen.c) only prints these strings.
  *
  * Every text from the host (names in /dev/shm, memfd names, commands,
  * owners) is untrusted bytes, shown by the one rule of escape_text()
