@@ -72,8 +72,9 @@ struct tui {
 /* A screen: the object list, a segment's dashboard (seg_mode) or an
  * object's (obj_mode).  The help is an overlay of the dashboards. */
 struct mode {
-	void (*tick)(struct tui *t);                            /* read what the screen shows */
-	void (*draw)(struct tui *t);                            /* the frame, into stdscr */
+	void (*enter)(struct tui *t); /* after switch_to() has closed the screen that was up */
+	void (*tick)(struct tui *t);  /* read what the screen shows */
+	void (*draw)(struct tui *t);  /* the frame, into stdscr */
 	bool (*key)(struct tui *t, int ch, int64_t *next_poll); /* true to quit */
 	int (*fd)(const struct tui *t); /* ppoll() also wakes on it: ready means tick; or NULL */
 	/* The dashboards': dash_draw() and dash_key() call them. */
@@ -310,36 +311,39 @@ static void observe(struct tui *t)
 	preview_format(buf, n, size, COLS > 4 ? (size_t)COLS - 3 : 1, &t->preview);
 }
 
-/* Show the detail view of mon (the -k key's, or one opened from the list,
- * which it then owns). */
-static void show_detail(struct tui *t, monitor *mon, int64_t *next_poll)
+/* Put mode to up on monitor mon (the -k key's, or one opened from the
+ * list, which it then owns) and object obj (obj_mode's, or NULL): what the
+ * screen that was up opened is closed, to->enter() starts the new one and
+ * it is read now. */
+static void switch_to(struct tui *t, const struct mode *to, monitor *mon, objmon *obj,
+		      int64_t *next_poll)
 {
 	if (t->mon != t->base_mon && t->mon != mon)
 		monitor_free(t->mon);
 	objmon_free(t->obj);
-	t->obj = NULL;
+	t->obj = obj;
 	t->mon = mon;
-	t->cur = &seg_mode;
+	t->cur = to;
+	to->enter(t);
+	*next_poll = clock_mono_ns();
+}
+
+/* A dashboard starts afresh: no command waiting, no scale, preview,
+ * notice or events, everything drawn again. */
+static void dash_enter(struct tui *t)
+{
 	t->waiting = false;
 	t->have_scale = false;
 	t->have_preview = false;
 	t->notice_until = 0;
 	events_log_init(&t->log);
 	invalidate(t);
-	*next_poll = clock_mono_ns(); /* poll it now */
 }
 
-static void show_list(struct tui *t, int64_t *next_poll)
+static void list_enter(struct tui *t)
 {
-	if (t->mon != t->base_mon)
-		monitor_free(t->mon);
-	t->mon = t->base_mon;
-	objmon_free(t->obj);
-	t->obj = NULL;
-	t->cur = &list_mode;
 	t->help = false;
 	t->list_drawn.valid = false;
-	*next_poll = clock_mono_ns(); /* read it now */
 }
 
 /* Show the detail view of row r of object list s, an object that is not a
@@ -353,10 +357,7 @@ static int open_object(struct tui *t, const struct objlist *s, const struct objl
 	objmon *o = objmon_new(s, r);
 	if (!o)
 		return -1;
-	show_detail(t, t->mon, next_poll);
-	t->obj = o;
-	t->cur = &obj_mode;
-	t->have_preview = false;
+	switch_to(t, &obj_mode, t->mon, o, next_poll);
 	return 0;
 }
 
@@ -373,7 +374,7 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 	int id;
 	switch (list_key(&t->list, ch, &k, &id)) {
 	case LIST_QUIT: return true;
-	case LIST_BACK: show_detail(t, t->base_mon, next_poll); break;
+	case LIST_BACK: switch_to(t, &seg_mode, t->base_mon, NULL, next_poll); break;
 	case LIST_OPEN: {
 		const struct objlist_row *r = list_selection(&t->list);
 		if (r && r->kind != OBJLIST_SYSV) {
@@ -384,7 +385,7 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 		 * removed) only names its one segment */
 		monitor *mon = k ? monitor_new(k) : monitor_new_shmid(id);
 		if (mon)
-			show_detail(t, mon, next_poll);
+			switch_to(t, &seg_mode, mon, NULL, next_poll);
 		break;
 	}
 	case LIST_REPAINT:
@@ -404,7 +405,8 @@ static bool dash_key(struct tui *t, int ch, int64_t *next_poll)
 {
 	if (!t->help && (ch == '\t' || ((t->mon != t->base_mon || t->cur == &obj_mode) &&
 					(ch == 'q' || ch == 'Q' || ch == 27 || ch == KEY_LEFT)))) {
-		show_list(t, next_poll); /* back to the list it was opened from */
+		switch_to(t, &list_mode, t->base_mon, NULL,
+			  next_poll); /* back to the list it was opened from */
 		return false;
 	}
 	switch (ch) {
@@ -521,6 +523,7 @@ static void obj_tick(struct tui *t)
 }
 
 static const struct mode list_mode = {
+	.enter = list_enter,
 	.tick = list_tick,
 	.draw = list_mode_draw,
 	.key = list_keys,
@@ -528,6 +531,7 @@ static const struct mode list_mode = {
 };
 
 static const struct mode seg_mode = {
+	.enter = dash_enter,
 	.tick = seg_tick,
 	.draw = dash_draw,
 	.key = dash_key,
@@ -537,6 +541,7 @@ static const struct mode seg_mode = {
 };
 
 static const struct mode obj_mode = {
+	.enter = dash_enter,
 	.tick = obj_tick,
 	.draw = dash_draw,
 	.key = dash_key,
