@@ -366,6 +366,37 @@ t_watching() {
 	return $rc
 }
 
+# --sort rss starts biggest first (as the list's m key does), --sort id
+# orders the SysV segments by shmid, smallest first (as -o names the column).
+t_sort() {
+	local rc=0
+	"$SHMTOP" -a -b -n 1 --sort rss -F "$RUN" -o RSS,NAME --bytes --noheadings \
+		>"$TMP/byrss" || fail "--sort rss exited $?" || return 1
+	"$SHMTOP" -a -b -n 1 --sort id -o KIND,ID --noheadings >"$TMP/byid" ||
+		fail "--sort id exited $?" || return 1
+	python3 - "$TMP/byrss" "$TMP/byid" "$WID" "$ORPHAN_ID" <<-'PY' || rc=1
+		import sys
+		errors = []
+		rss = [int(l.split()[0]) for l in open(sys.argv[1], "rb").read().decode().splitlines()
+		       if l.split() and l.split()[0].isdigit()]
+		if len(set(rss)) < 3:
+		    errors.append("--sort rss: %r, want 3 sizes at least" % rss)
+		if rss != sorted(rss, reverse=True):
+		    errors.append("--sort rss is not biggest first: %r" % rss)
+		ids = [int(l.split()[1]) for l in open(sys.argv[2]).read().splitlines()
+		       if l.split()[:1] == ["sysv"] and len(l.split()) > 1]
+		for want in sys.argv[3:5]:
+		    if int(want) not in ids:
+		        errors.append("--sort id: shmid %s missing from %r" % (want, ids))
+		if ids != sorted(ids):
+		    errors.append("--sort id is not ascending: %r" % ids)
+		for e in errors:
+		    print("FAIL:", e)
+		sys.exit(1 if errors else 0)
+	PY
+	return $rc
+}
+
 # Bad values of the new options: one line, status 2.
 t_bad_options() {
 	local rc=0 out
@@ -385,4 +416,4 @@ WID=$(shmid "$WKEY")
 make_objects || exit 1
 expected >"$TMP/expected.json" || { fail "cannot stat the objects"; exit 1; }
 
-run_cases t_json t_table t_prometheus t_watching t_bad_options
+run_cases t_json t_table t_prometheus t_watching t_sort t_bad_options

@@ -208,7 +208,7 @@ select_col() {
 # one (a command, for until_ok).
 row_of() { screen "$1" | awk -v n="$2" '$1 == n'; }
 has_row() { [[ -n $(row_of "$1" "$2") ]]; }
-LIST_FILTER_MAX=128 # listscreen.h
+LIST_FILTER_MAX=128 # objlist_state.h
 # filter SERVER TEXT: '/', the old text erased, TEXT, Enter, and the footer
 # says so.
 filter() {

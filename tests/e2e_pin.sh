@@ -550,8 +550,21 @@ test_list() {
 	((FAILS == f0))
 }
 
+# the keys whose only trace is a notice, which fades, so not a capture:
+# c and a on a record's view, a on an object's
+test_notice_keys() {
+	local rc=0
+	view cap 80 24 "shmtop -d 1 -k $K1" && see cap RUNNING || rc=1
+	((rc == 0)) && press c "history cleared" && press a "attached processes: rescanning" || rc=1
+	close cap
+	view cap 80 24 "shmtop -d 1 -a" && to_ours && open_row "$POSIX" || rc=1
+	((rc == 0)) && press a "holders: rescanning" || rc=1
+	close cap
+	return "$rc"
+}
+
 inputs || exit 1
-run_cases test_options test_batch test_dashboards test_list
+run_cases test_options test_batch test_dashboards test_list test_notice_keys
 rc=$?
 # a golden file no capture made: a capture lost
 for f in "$PIN"/*.txt; do

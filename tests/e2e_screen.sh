@@ -174,7 +174,7 @@ t_option_edges() {
 	bad_arg "invalid mode '+600'" "$WRITER" -k "$k" -m +600 || ok=1
 	bad_arg "invalid mode '0x180'" "$WRITER" -k "$k" -m 0x180 || ok=1
 	bad_arg "invalid key '-1'" "$WRITER" -k -1 || ok=1
-	bad_arg "option '--re' is ambiguous; possibilities: '--reset' '--remove-on-exit'" \
+	bad_arg "option '--re' is ambiguous; possibilities: '--remove-on-exit' '--reset'" \
 		"$WRITER" -k "$k" --re || ok=1
 	bad_arg "unknown option '--bogus'" "$WRITER" -k "$k" --bogus || ok=1
 	bad_arg "invalid key '-1'" "$SHMTOP" -k -1 -b -n 1 || ok=1

@@ -3,8 +3,8 @@
  * libFuzzer target over everything shmtop parses from untrusted sources.
  * The first input byte picks what the rest is:
  *   0  the whole segment, raw (any length, so truncated ones too);
- *   1  (offset, byte) patches on a real record made by the writer engine,
- *      so the fuzzer reaches past the header checks;
+ *   1  (offset, byte) patches on a real record made by the version 2 writer
+ *      (tests/fixture/v2writer.c), so the fuzzer reaches past the header checks;
  *   2  a line of /proc/PID/stat, and key, interval and mode arguments.
  * The target checks what the reader promises: a snapshot reported valid
  * has every field in range, and history copies stay inside the ring.
@@ -19,7 +19,7 @@
 #include "proc.h"
 #include "record.h"
 #include "testutil.h"
-#include "writer.h"
+#include "v2writer.h"
 
 #define SZ sizeof(struct shmtop_record)
 
@@ -32,7 +32,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
-	struct writer_options o = {
+	struct v2writer_options o = {
 		.key = test_key(0),
 		.interval_ns = 1000000000,
 		.mode = 0600,
@@ -40,17 +40,17 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		.remove_on_exit = true,
 	};
 	char why[256];
-	writer *w = writer_open(&o, why, sizeof why);
+	v2writer *w = v2writer_open(&o, why, sizeof why);
 	if (!w)
 		abort();
-	int id = writer_shmid(w);
+	int id = v2writer_shmid(w);
 	const void *seg = shmat(id, NULL, SHM_RDONLY);
 	if (seg == (void *)-1)
 		abort();
 	golden = aligned_alloc(64, SZ);
 	memcpy(golden, seg, SZ);
 	shmdt(seg);
-	writer_close(w);
+	v2writer_close(w);
 	return 0;
 }
 

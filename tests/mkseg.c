@@ -38,7 +38,7 @@
 
 #include "parse.h"
 #include "record.h"
-#include "writer.h"
+#include "v2writer.h"
 
 static _Atomic int stop;
 
@@ -65,17 +65,17 @@ static void *make(key_t key, size_t size, int mode)
 
 static int absurd(key_t key)
 {
-	struct writer_options o = {
+	struct v2writer_options o = {
 		.key = key, .interval_ns = 1000000000, .mode = 0644, .control_mode = 0600
 	};
 	char why[256];
-	writer *w = writer_open(&o, why, sizeof why);
+	v2writer *w = v2writer_open(&o, why, sizeof why);
 	if (!w) {
 		fprintf(stderr, "mkseg: %s\n", why);
 		return 1;
 	}
-	int id = writer_shmid(w);
-	writer_close(w);
+	int id = v2writer_shmid(w);
+	v2writer_close(w);
 	struct shmtop_record *r = shmat(id, NULL, 0);
 	struct shmtop_snapshot s;
 	if (r == (void *)-1 || record_read(r, sizeof *r, &s, why, sizeof why) != SHMTOP_READ_OK)
@@ -136,7 +136,7 @@ static int rename_counters(key_t key, char **argv, int n)
 {
 	int rc = copy(key, argv[0], argv[1], NULL);
 	struct shmtop_record3 *r = rc ? NULL : shmat(shmget(key, 0, 0), NULL, 0);
-	if (rc || r == (void *)-1 || atomic_load(&r->version) != SHMTOP_VERSION3 ||
+	if (rc || r == (void *)-1 || atomic_load(&r->version) != SHMTOP_RECORD_V3 ||
 	    (uint32_t)n - 2 > atomic_load(&r->capacity)) {
 		fprintf(stderr, "mkseg: names: not a version 3 record of that many counters\n");
 		return 1;

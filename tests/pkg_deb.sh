@@ -129,9 +129,10 @@ check_files "$LIB_DEB" '' \
 	"lrwxrwxrwx $libdir/libshmtop.so.0 -> libshmtop.so.$VERSION" \
 	"-rw-r--r-- ./usr/share/doc/libshmtop0/changelog.gz" \
 	"-rw-r--r-- ./usr/share/doc/libshmtop0/copyright"
-# libshmtop-dev: what a program builds with.
+# libshmtop-dev: what a program builds with, and the record's format.
 check_files "$DEV_DEB" '' \
 	"-rw-r--r-- ./usr/include/shmtop/shmtop.h" \
+	"-rw-r--r-- ./usr/share/man/man5/shmtop-record.5.gz" \
 	"lrwxrwxrwx $libdir/libshmtop.so -> libshmtop.so.0" \
 	"-rw-r--r-- $libdir/libshmtop.a" \
 	"-rw-r--r-- $libdir/pkgconfig/shmtop.pc" \
@@ -167,7 +168,7 @@ for prog in shmtop shmwriter; do
 	echo "$prog: fortified: $chk"
 done
 ldd "$TMP/root/usr/bin/shmtop" | grep -q libncursesw || fail "shmtop does not link libncursesw"
-gzip -t "$TMP/root/usr/share/man/man1/"*.gz || fail "man pages are not valid gzip"
+gzip -t "$TMP/root/usr/share/man/man"[15]/*.gz || fail "man pages are not valid gzip"
 
 # The changelog is NEWS, its latest entry this version; the copyright file
 # carries LICENSE's holders and text (lintian checks its DEP-5 syntax).
@@ -228,10 +229,12 @@ nm -D --defined-only "$so" | awk '{ print $3 }' | sed 's/@.*//' | sort >"$TMP/ex
 diff "$TMP/exported" "$TMP/listed" || fail "symbols lists other than what libshmtop.so exports (< exported, > listed)"
 echo "symbols: $(wc -l <"$TMP/listed") entries, what libshmtop.so.0 exports"
 
-# libshmtop-dev: the header, shmtop.pc naming /usr and the multiarch
-# directory, the static library without debugging information.
+# libshmtop-dev: the header, shmtop-record(5), shmtop.pc naming /usr and
+# the multiarch directory, the static library without debugging information.
 cmp -s "$TMP/root/usr/include/shmtop/shmtop.h" "$SRC/include/shmtop/shmtop.h" ||
 	fail "packaged shmtop.h differs from include/shmtop/shmtop.h"
+gzip -dc "$TMP/root/usr/share/man/man5/shmtop-record.5.gz" | cmp -s - "$SRC/assets/shmtop-record.5" ||
+	fail "packaged shmtop-record.5.gz differs from assets/shmtop-record.5"
 pc=$TMP/root/usr/lib/$multiarch/pkgconfig/shmtop.pc
 grep -qx 'prefix=/usr' "$pc" || fail "shmtop.pc: no prefix=/usr"
 grep -Eqx "libdir=(/usr|\\\$\\{prefix\\})/lib/$multiarch" "$pc" || fail "shmtop.pc: libdir is not /usr/lib/$multiarch"

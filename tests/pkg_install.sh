@@ -32,6 +32,7 @@ check_tree() { # ROOT PREFIX
 		"$p/bin/shmwriter 755"
 		"$p/share/man/man1/shmtop.1.gz 644"
 		"$p/share/man/man1/shmwriter.1.gz 644"
+		"$p/share/man/man5/shmtop-record.5.gz 644"
 		"$p/share/bash-completion/completions/shmtop 644"
 		"$p/share/bash-completion/completions/shmwriter 644"
 		"$p/share/doc/shmtop/README.md 644"
@@ -71,8 +72,8 @@ check_tree() { # ROOT PREFIX
 	grep -qx "Version: $VERSION" "$lib/pkgconfig/shmtop.pc" || fail "shmtop.pc: no Version: $VERSION"
 
 	local page
-	for page in shmtop.1 shmwriter.1; do
-		gzip -dc "$root$p/share/man/man1/$page.gz" | cmp -s - "$SRC/assets/$page" ||
+	for page in shmtop.1 shmwriter.1 shmtop-record.5; do
+		gzip -dc "$root$p/share/man/man${page##*.}/$page.gz" | cmp -s - "$SRC/assets/$page" ||
 			fail "$page.gz differs from assets/$page"
 	done
 	cmp -s "$root$p/share/bash-completion/completions/shmtop" \

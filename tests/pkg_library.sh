@@ -5,11 +5,14 @@
 # nothing but pkg-config's flags, run it, and read what it published back
 # through examples/read_counters.py (Python ctypes on the installed
 # libshmtop.so.0): the values the example printed, the values its loop must
-# have made, and the values read agree.  Then the library itself: the
-# soname and its links, only the header's functions exported (and with the
+# have made, and the values read agree, and so do those that
+# tests/record_reader.py, a reader made from shmtop-record(5) alone, reads.
+# Then the library itself: the soname and its links, only the header's functions exported (and with the
 # version LIBSHMTOP_0), none of the internal ones (record_*, control_*,
-# trust_*, names_*...), from the shared and the static library alike, and
-# the example linked statically running without libshmtop.so.
+# trust_*, names_*...), from the shared and the static library alike; no
+# code the library does not use in either (the version 2 writer, a test
+# fixture, least of all); and the example linked statically running
+# without libshmtop.so.
 #   pkg_library.sh SOURCE_DIR BUILD_DIR VERSION SHMTOP
 set -u
 # shellcheck disable=SC2034 # SHMTOP, WRITER and RUN: for e2e_lib.sh (and the --json check)
@@ -145,6 +148,9 @@ run_example() {
 		env LD_LIBRARY_PATH="$libdir" LD_PRELOAD="$PRELOAD" \
 		    ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0" \
 		    python3 "$SRC/examples/read_counters.py" "$k"
+	# A reader made from shmtop-record(5) alone (libc, no libshmtop) agrees.
+	check_reader "record_reader.py (shmtop-record(5) alone)" "$out" \
+		python3 "$SRC/tests/record_reader.py" "$k"
 	# The viewer reads version 3: its --json lists every counter.
 	check_reader "shmtop --json" "$out" json_pairs "$SHMTOP" --json -n 1 -k "$k"
 }
@@ -181,6 +187,32 @@ nm -g --defined-only "$libdir/libshmtop.a" | awk 'NF == 3 { print $3 }' | sort >
 if ! diff "$TMP/api" "$TMP/static" >"$TMP/diff"; then
 	sed 's/^/    /' "$TMP/diff"
 	fail "libshmtop.a defines globally other than shmtop.h's functions (< missing, > extra)"
+fi
+
+# Code the library does not use is not in it (issue 22).  The version 2
+# writer is a test fixture (tests/fixture/v2writer.c): none of its functions,
+# nor any writer_* (its names before it moved), is defined in either library,
+# local symbols included.
+nm --defined-only "$so" "$libdir/libshmtop.a" | awk 'NF == 3 { print $3 }' | sort -u >"$TMP/defined"
+sed -n 's/^[a-z].*[ *]\(v2writer_[a-z_]*\)(.*/\1/p' "$SRC/tests/fixture/v2writer.h" >"$TMP/engine"
+(($(wc -l <"$TMP/engine") >= 5)) || die "found only $(wc -l <"$TMP/engine") functions in v2writer.h"
+grep -xFf "$TMP/engine" "$TMP/defined" | sed 's/^/    /' | grep . &&
+	fail "libshmtop defines the version 2 writer's functions (above)"
+grep -E '(^|_)writer_' "$TMP/defined" | sed 's/^/    /' | grep . &&
+	fail "libshmtop defines writer_* functions (above): the version 2 writer's"
+# And nothing else it does not use: libshmtop.a, its every function in a
+# section of its own, linked whole into a shared object exporting shmtop_*
+# with --gc-sections loses no function.
+readelf -SW "$libdir/libshmtop.a" | grep -q '\.text\.shmtop_open\b' ||
+	fail "libshmtop.a's functions are not in sections of their own (-ffunction-sections): unused code cannot be found"
+echo 'LIBSHMTOP_0 { global: shmtop_*; local: *; };' >"$TMP/map"
+cc -shared -o "$TMP/whole.so" -Wl,--whole-archive "$libdir/libshmtop.a" -Wl,--no-whole-archive \
+	-Wl,--gc-sections,--print-gc-sections -Wl,--version-script="$TMP/map" "${san[@]}" -lpthread 2>"$TMP/gc" ||
+	{ cat "$TMP/gc"; die "cc -shared libshmtop.a failed"; }
+if sed -n "s/.*removing unused section '\.text\.\([^']*\)'.*/    \1/p" "$TMP/gc" | grep .; then
+	fail "libshmtop holds functions that it does not use (above)"
+else
+	echo "libshmtop.so.0 defines $(nm --defined-only "$so" | grep -c ' [tT] ') functions, all used, none the version 2 writer's"
 fi
 
 # The example linked statically: no libshmtop.so needed, the same values.

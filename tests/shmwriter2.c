@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * shmwriter2: the version 2 writer, as shmwriter was up to shmtop 0.3 (the
- * engine of src/protocol/writer.c), for the benchmarks that measure that
+ * test fixture tests/fixture/v2writer.c), for the benchmarks that measure that
  * protocol and for tests of the viewer on a live v2 record: the viewer
  * still reads what older writers publish.
  *
@@ -16,7 +16,7 @@
 #include <string.h>
 
 #include "parse.h"
-#include "writer.h"
+#include "v2writer.h"
 
 static _Atomic int stop;
 
@@ -28,7 +28,7 @@ static void on_signal(int sig)
 
 int main(int argc, char **argv)
 {
-	struct writer_options o = {
+	struct v2writer_options o = {
 		.key = 0, .interval_ns = 1000000000, .mode = 0600, .control_mode = 0600
 	};
 	char why[300];
@@ -53,18 +53,18 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	writer *w = writer_open(&o, why, sizeof why);
+	v2writer *w = v2writer_open(&o, why, sizeof why);
 	if (!w) {
 		fprintf(stderr, "shmwriter2: %s\n", why);
 		return 1;
 	}
 	char line[256];
-	writer_describe(w, line, sizeof line);
+	v2writer_describe(w, line, sizeof line);
 	printf("shmwriter2: %s\n", line);
 	fflush(stdout);
-	int lost = writer_run(w, &stop) < 0;
+	int lost = v2writer_run(w, &stop) < 0;
 	if (lost)
-		fprintf(stderr, "shmwriter2: %s; exiting\n", writer_error(w));
-	writer_close(w);
+		fprintf(stderr, "shmwriter2: %s; exiting\n", v2writer_error(w));
+	v2writer_close(w);
 	return lost;
 }

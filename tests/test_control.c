@@ -23,7 +23,7 @@
 #include "segment.h"
 #include "testutil.h"
 #include "trust.h"
-#include "writer.h"
+#include "v2writer.h"
 
 #define SENDERS 4
 #define COMMANDS 300
@@ -259,13 +259,13 @@ static void test_viewer_proof(void **state)
 {
 	(void)state;
 	key_t key = test_key(6), copy_key = test_key(7);
-	struct writer_options o = { .key = key,
-				    .interval_ns = 10 * NS_PER_SEC,
-				    .mode = 0600,
-				    .control_mode = 0600,
-				    .remove_on_exit = true };
+	struct v2writer_options o = { .key = key,
+				      .interval_ns = 10 * NS_PER_SEC,
+				      .mode = 0600,
+				      .control_mode = 0600,
+				      .remove_on_exit = true };
 	char why[300];
-	writer *w = writer_open(&o, why, sizeof why);
+	v2writer *w = v2writer_open(&o, why, sizeof why);
 	assert_non_null(w);
 	struct segment seg;
 	segment_init(&seg);
@@ -328,7 +328,7 @@ static void test_viewer_proof(void **state)
 	shmdt(cp);
 	shmctl(cid, IPC_RMID, NULL);
 	segment_detach(&seg);
-	writer_close(w);
+	v2writer_close(w);
 }
 
 static struct shmtop_status3 read_ok(const struct writer_under_test *w)

@@ -166,13 +166,40 @@ static void test_wrap(void **state)
 	assert_int_equal(len[0], 6);
 }
 
+/* --help's option lines: the letter or none, the pad to column 25 (two
+ * spaces after a longer head), the further lines under the text, the
+ * group headings, and a buffer too small cut but terminated. */
+static void test_option_help(void **state)
+{
+	(void)state;
+	char help[512];
+	size_t at = 0;
+	format_option_help(help, sizeof help, &at, "Segment", 'k', "key", "KEY", "SysV key");
+	format_option_help(help, sizeof help, &at, NULL, 300, "ascii", NULL, "ASCII only\nalways");
+	format_option_help(help, sizeof help, &at, "", 301, "control-mode", "MODE", "octal");
+	format_option_help(help, sizeof help, &at, NULL, 'i', "interval", "SECONDS", "time");
+	assert_string_equal(help, "\nSegment:\n"
+				  "  -k, --key KEY          SysV key\n"
+				  "      --ascii            ASCII only\n"
+				  "                         always\n"
+				  "\n"
+				  "      --control-mode MODE  octal\n"
+				  "  -i, --interval SECONDS time\n");
+	assert_int_equal(at, strlen(help));
+	char tiny[20];
+	at = 0;
+	format_option_help(tiny, sizeof tiny, &at, "Segment", 'k', "key", "KEY", "a\nb\nc");
+	assert_int_equal(strlen(tiny), sizeof tiny - 1);
+	assert_int_equal(at, sizeof tiny - 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_key),  cmocka_unit_test(test_perms),
 		cmocka_unit_test(test_size), cmocka_unit_test(test_extremes),
 		cmocka_unit_test(test_time), cmocka_unit_test(test_age_rate_status),
-		cmocka_unit_test(test_wrap),
+		cmocka_unit_test(test_wrap), cmocka_unit_test(test_option_help),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

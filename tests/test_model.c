@@ -150,7 +150,7 @@ static void test_health(void **state)
 static void test_stall_by_period(void **state)
 {
 	(void)state;
-	snap.version = SHMTOP_VERSION3;
+	snap.version = SHMTOP_RECORD_V3;
 	snap.interval_ns = 5 * S;
 	in.now_mono = snap.beat_ns + 3 * S + S / 2;
 	model_build(&m, &in);
@@ -584,7 +584,7 @@ static void test_one_rate(void **state)
 {
 	(void)state;
 	three_counters(0);
-	snap.version = SHMTOP_VERSION3;
+	snap.version = SHMTOP_RECORD_V3;
 	expect_rate("1.00/s", "1.000");
 	snap.state = SHMTOP_STATE_PAUSED;
 	expect_rate("0/s", "0.000");

@@ -21,7 +21,7 @@
 #include "report.h"
 #include "segment.h"
 #include "testutil.h"
-#include "writer.h"
+#include "v2writer.h"
 
 static struct model_input poll_input(monitor *m)
 {
@@ -75,12 +75,12 @@ static void test_life(void **state)
 
 	/* A real writer. */
 	char why[256];
-	struct writer_options wo = {
+	struct v2writer_options wo = {
 		.key = key, .interval_ns = 1000000000, .mode = 0600, .control_mode = 0600
 	};
-	writer *w = writer_open(&wo, why, sizeof why);
+	v2writer *w = v2writer_open(&wo, why, sizeof why);
 	assert_non_null(w);
-	int id1 = writer_shmid(w);
+	int id1 = v2writer_shmid(w);
 	in = poll_input(m);
 	assert_int_equal(in.state, MODEL_LIVE);
 	assert_non_null(in.snap);
@@ -106,12 +106,12 @@ static void test_life(void **state)
 	assert_int_equal(in.removed_shmid, id1);
 	assert_non_null(in.snap);         /* the last value stays */
 	assert_int_equal(nattch(id1), 1); /* only the writer now */
-	writer_close(w);
+	v2writer_close(w);
 
 	/* A new writer on the same key is picked up by itself. */
-	w = writer_open(&wo, why, sizeof why);
+	w = v2writer_open(&wo, why, sizeof why);
 	assert_non_null(w);
-	int id2 = writer_shmid(w);
+	int id2 = v2writer_shmid(w);
 	assert_int_not_equal(id1, id2);
 	in = poll_input(m);
 	assert_int_equal(in.state, MODEL_LIVE);
@@ -121,7 +121,7 @@ static void test_life(void **state)
 	monitor_free(m);
 	assert_int_equal(nattch(id2), 1);
 	shmctl(id2, IPC_RMID, NULL);
-	writer_close(w);
+	v2writer_close(w);
 }
 
 static void test_segment_absent(void **state)
@@ -159,12 +159,12 @@ static void test_stopped_mid_update(void **state)
 	(void)state;
 	key_t key = test_key(1);
 	char why[256];
-	struct writer_options wo = {
+	struct v2writer_options wo = {
 		.key = key, .interval_ns = 1000000000, .mode = 0600, .control_mode = 0600
 	};
-	writer *w = writer_open(&wo, why, sizeof why);
+	v2writer *w = v2writer_open(&wo, why, sizeof why);
 	assert_non_null(w);
-	int id = writer_shmid(w);
+	int id = v2writer_shmid(w);
 	struct shmtop_record *r = shmat(id, NULL, 0);
 	assert_true(r != (void *)-1);
 
@@ -243,7 +243,7 @@ static void test_stopped_mid_update(void **state)
 	monitor_free(m);
 	shmdt(r);
 	shmctl(id, IPC_RMID, NULL);
-	writer_close(w);
+	v2writer_close(w);
 }
 
 int main(void)

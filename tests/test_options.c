@@ -9,6 +9,7 @@
 
 #include <cmocka.h>
 
+#include "objlist_table.h"
 #include "options.h"
 #include "record.h"
 
@@ -76,6 +77,36 @@ static void test_options(void **state)
 	assert_non_null(strstr(options_usage(), "--delay"));
 }
 
+/* --help is made from the option table: each option named once at the
+ * start of its line, with its short letter when it has one, its further
+ * lines under its text, and asked twice it is the same text. */
+static void test_usage(void **state)
+{
+	(void)state;
+	const char *u = options_usage();
+	static const char *const lines[] = {
+		"  -k, --key KEY          SysV key:",        "  -f, --file PATH        derive",
+		"  -i, --id SHMID         the segment",      "      --sort KEY         order by",
+		"  -F, --filter TEXT      only the",         "      --check            compare",
+		"  -V, --version          show the version",
+	};
+	for (size_t i = 0; i < sizeof lines / sizeof lines[0]; i++) {
+		const char *at = strstr(u, lines[i]);
+		assert_non_null(at);
+		assert_true(at == u || at[-1] == '\n');
+	}
+	assert_non_null(strstr(u,
+			       "\n\nDisplay:\n  -d, --delay TENTHS     refresh every TENTHS tenths "
+			       "of a second, 1 to 600\n                         (default 5)\n"));
+	assert_non_null(strstr(u, "and exit\n  -V"));
+	int names = 0;
+	for (const char *l = u; *l; l += strcspn(l, "\n") + (l[strcspn(l, "\n")] != 0)) {
+		names += strncmp(l, "      --raw ", 12) == 0;
+	}
+	assert_int_equal(names, 1);
+	assert_ptr_equal(options_usage(), u);
+}
+
 static void test_all_segments(void **state)
 {
 	(void)state;
@@ -105,6 +136,35 @@ static void test_all_segments(void **state)
 	bad(RUN("--sort", "speed", "-a", "-b"), "invalid sort key 'speed'");
 	bad(RUN("--prometheus", "--json"), "either --json or --prometheus");
 	bad(RUN("--sort"), "option '--sort' needs an argument");
+}
+
+/* --sort takes every column -o takes, in any case, in the direction the
+ * list's key for it starts with: rss biggest first, as m; id as i. */
+static void test_sort_columns(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("-a", "-b", "--sort", "rss"), OPTIONS_RUN);
+	assert_int_equal(o.sort, SYSVIPC_SORT_RSS);
+	assert_true(o.sort_reverse); /* biggest first, as the m key */
+	assert_int_equal(RUN("-a", "-b", "--sort", "id"), OPTIONS_RUN);
+	assert_int_equal(o.sort, SYSVIPC_SORT_SHMID);
+	assert_false(o.sort_reverse);
+	assert_int_equal(RUN("-a", "-b", "--sort", "ID"), OPTIONS_RUN);
+	assert_int_equal(o.sort, SYSVIPC_SORT_SHMID);
+	assert_int_equal(RUN("-a", "--sort", "Writer_Pid"), OPTIONS_RUN);
+	assert_int_equal(o.sort, SYSVIPC_SORT_WRITER_PID);
+	assert_int_equal(RUN("-a", "-b", "--sort", "CTIME"), OPTIONS_RUN);
+	assert_int_equal(o.sort, SYSVIPC_SORT_AGE);
+	for (size_t i = 0; objlist_table_column_name(i); i++) {
+		assert_int_equal(RUN("-a", "-b", "--sort", objlist_table_column_name(i)),
+				 OPTIONS_RUN);
+		assert_int_equal(RUN("-a", "-b", "-o", objlist_table_column_name(i)), OPTIONS_RUN);
+	}
+	/* the error names the keys */
+	bad(RUN("-a", "--sort", "speed"),
+	    "expected key, shmid, owner, age, size, nattch, rss, or a column -o takes");
+	/* --help names the list's sorts */
+	assert_non_null(strstr(options_usage(), "size, rss, nattch, age, owner, key, shmid"));
 }
 
 /* -F narrows the list (on screen, and in batch); --values is for the
@@ -260,9 +320,10 @@ static void test_conflicts(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_defaults),  cmocka_unit_test(test_options),
-		cmocka_unit_test(test_bad),       cmocka_unit_test(test_all_segments),
-		cmocka_unit_test(test_conflicts), cmocka_unit_test(test_filter_values),
+		cmocka_unit_test(test_defaults),     cmocka_unit_test(test_options),
+		cmocka_unit_test(test_bad),          cmocka_unit_test(test_all_segments),
+		cmocka_unit_test(test_conflicts),    cmocka_unit_test(test_filter_values),
+		cmocka_unit_test(test_sort_columns), cmocka_unit_test(test_usage),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

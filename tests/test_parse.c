@@ -141,6 +141,23 @@ static void mode_bad(const char *s, const char *reason)
 	assert_non_null(strstr(why, reason));
 }
 
+/* The short options made from a long options' table. */
+static void test_short_options(void **state)
+{
+	(void)state;
+	static const struct option longopts[] = {
+		{ "key", required_argument, NULL, 'k' },  { "reset", no_argument, NULL, 256 },
+		{ "daemon", no_argument, NULL, 'D' },     { "mode", optional_argument, NULL, 'm' },
+		{ "file", required_argument, NULL, 'f' }, { 0 },
+	};
+	char buf[16];
+	assert_string_equal(parse_short_options(longopts, buf, sizeof buf), ":k:Dmf:");
+	char tiny[4];
+	assert_string_equal(parse_short_options(longopts, tiny, sizeof tiny), ":k:");
+	static const struct option none[] = { { 0 } };
+	assert_string_equal(parse_short_options(none, buf, sizeof buf), ":");
+}
+
 static void test_modes(void **state)
 {
 	(void)state;
@@ -173,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_keys),
 		cmocka_unit_test(test_intervals),
 		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_short_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

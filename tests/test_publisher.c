@@ -24,7 +24,7 @@
 #include "record.h"
 #include "shmtop/shmtop.h"
 #include "testutil.h"
-#include "writer.h"
+#include "v2writer.h"
 
 #define WAIT_MS 5000
 
@@ -746,16 +746,16 @@ static void test_other_versions(void **state)
 	(void)state;
 	key_t key = test_key(9);
 	char why[256] = "";
-	writer *w =
-	    writer_open(&(struct writer_options){ .key = key, .mode = 0600, .control_mode = 0600 },
-			why, sizeof why);
+	v2writer *w = v2writer_open(
+	    &(struct v2writer_options){ .key = key, .mode = 0600, .control_mode = 0600 }, why,
+	    sizeof why);
 	if (!w)
-		fail_msg("writer_open: %s", why);
+		fail_msg("v2writer_open: %s", why);
 	why[0] = '\0';
 	assert_null(shmtop_reader_open(key, 0, why, sizeof why));
 	assert_non_null(strstr(why, "a version 2 record (shmwriter's, up to shmtop 0.3)"));
 	assert_non_null(strstr(why, "this library reads version 3"));
-	writer_close(w);
+	v2writer_close(w);
 	test_remove_key(key);
 
 	/* a version 4 record, say: a version 3 one with its version moved on */

@@ -3,7 +3,8 @@
  * The record validator and reader against hostile bytes: every header field
  * wrong, truncated segments, payload out of range, the history ring with
  * absurd indices, and random corruption.  Each case starts from a real
- * record made by the writer engine and copied out of its segment.
+ * record made by the version 2 writer (tests/fixture/v2writer.c) and copied
+ * out of its segment.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -19,7 +20,7 @@
 
 #include "record.h"
 #include "testutil.h"
-#include "writer.h"
+#include "v2writer.h"
 
 #define SZ sizeof(struct shmtop_record)
 
@@ -29,14 +30,14 @@ static char open_error[256];
 
 static void *writer_thread(void *arg)
 {
-	struct writer_options o = {
+	struct v2writer_options o = {
 		.key = *(key_t *)arg, .interval_ns = 0, .mode = 0600, .control_mode = 0600
 	};
-	writer *w = writer_open(&o, open_error, sizeof open_error);
+	v2writer *w = v2writer_open(&o, open_error, sizeof open_error);
 	if (!w)
 		return NULL;
-	writer_run(w, &stop);
-	writer_close(w);
+	v2writer_run(w, &stop);
+	v2writer_close(w);
 	return w;
 }
 
@@ -52,7 +53,7 @@ static int make_golden(void **state)
 	void *ok;
 	pthread_join(t, &ok);
 	if (!ok) {
-		fprintf(stderr, "writer_open: %s\n", open_error);
+		fprintf(stderr, "v2writer_open: %s\n", open_error);
 		return -1;
 	}
 	int id = shmget(key, 0, 0);
@@ -106,7 +107,7 @@ static void test_golden_is_valid(void **state)
 static void test_token(void **state)
 {
 	(void)state;
-	assert_int_equal(SHMTOP_VERSION, 2);
+	assert_int_equal(SHMTOP_RECORD_V2, 2);
 	assert_int_equal(offsetof(struct shmtop_record, token), 56);
 	assert_int_equal(offsetof(struct shmtop_record, seq), 128);
 	struct shmtop_snapshot s;
@@ -193,7 +194,7 @@ static void set_u64(struct shmtop_record *r, size_t off, uint64_t v)
 static void put_payload(struct shmtop_record *r, const struct shmtop_snapshot *s)
 {
 	atomic_store_explicit(&r->seq, s->seq, memory_order_relaxed);
-	record_store(r, s);
+	v2writer_store(r, s);
 }
 
 static void test_payload(void **state)
@@ -330,7 +331,7 @@ static void test_fast_check_agrees(void **state)
 	assert_true(ok > 1000 && refused > 1000);
 }
 
-/* Every field of the list is carried by record_copy() and record_store() and
+/* Every field of the list is carried by record_copy() and v2writer_store() and
  * covered by the checksum: each one's bytes flipped in a real record, alone,
  * reach the copy and back, and make record_read() refuse the record for its
  * checksum.  So do check's. */
@@ -360,9 +361,9 @@ static void test_every_field(void **state)
 		if (memcmp((char *)&s + fields[i].snap, bytes, fields[i].size))
 			fail_msg("%s: record_copy() does not carry it", fields[i].name);
 		struct shmtop_record *back = copy();
-		record_store(back, &s);
+		v2writer_store(back, &s);
 		if (memcmp(back, r, SZ))
-			fail_msg("%s: record_store() does not carry it", fields[i].name);
+			fail_msg("%s: v2writer_store() does not carry it", fields[i].name);
 		free(back);
 		if (strcmp(fields[i].name, "check") && record_checksum(&s) == good.check)
 			fail_msg("%s: the checksum does not cover it", fields[i].name);
@@ -396,7 +397,7 @@ static void test_checksum_pinned(void **state)
 		.control_id = -1,
 		.request_ack = 15,
 	};
-	assert_int_equal(SHMTOP_VERSION, 2);
+	assert_int_equal(SHMTOP_RECORD_V2, 2);
 	assert_int_equal(record_checksum(&s), UINT64_C(0x21cd08967f3bdf92));
 }
 

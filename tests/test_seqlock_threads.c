@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The whole protocol in one process, for ThreadSanitizer: the writer engine
- * runs flat out in one thread while reader threads copy the record and its
- * history and a command thread pauses, resumes and resets it.  TSan sees a
- * race only when both sides use the same mapping, hence threads, not
- * processes.  Built and run normally too, where it checks the same things.
+ * The whole protocol in one process, for ThreadSanitizer: the version 2
+ * writer (tests/fixture/v2writer.c) runs flat out in one thread while reader threads copy the
+ * record and its history and a command thread pauses, resumes and resets it.  TSan sees a race only
+ * when both sides use the same mapping, hence threads, not processes.  Built and run normally too,
+ * where it checks the same things.
  */
 #include <pthread.h>
 #include <setjmp.h>
@@ -20,7 +20,7 @@
 #include "control.h"
 #include "record.h"
 #include "testutil.h"
-#include "writer.h"
+#include "v2writer.h"
 
 #define READERS 2
 #define READS 200000
@@ -33,21 +33,21 @@ static key_t key;
 static void *writer_thread(void *arg)
 {
 	(void)arg;
-	struct writer_options o = { .key = key,
-				    .interval_ns = 0,
-				    .mode = 0600,
-				    .control_mode = 0600,
-				    .remove_on_exit = true };
+	struct v2writer_options o = { .key = key,
+				      .interval_ns = 0,
+				      .mode = 0600,
+				      .control_mode = 0600,
+				      .remove_on_exit = true };
 	char why[256];
-	writer *w = writer_open(&o, why, sizeof why);
+	v2writer *w = v2writer_open(&o, why, sizeof why);
 	if (!w) {
-		fprintf(stderr, "writer_open: %s\n", why);
+		fprintf(stderr, "v2writer_open: %s\n", why);
 		atomic_store(&ready, -1);
 		return NULL;
 	}
 	atomic_store(&ready, 1);
-	writer_run(w, &stop);
-	writer_close(w);
+	v2writer_run(w, &stop);
+	v2writer_close(w);
 	return NULL;
 }
 

@@ -22,7 +22,7 @@
 #include "reader.h"
 #include "record.h"
 #include "testutil.h"
-#include "writer.h"
+#include "v2writer.h"
 
 /* The record of shmwriter's one counter: its size and layout, set in main(). */
 static struct shmtop_layout3 lay;
@@ -310,7 +310,7 @@ static void test_foreign_segments_untouched(void **state)
 				p[i] = (unsigned char)rand_r(&seed);
 			if (cases[c].fill == 'H') {
 				uint64_t magic = SHMTOP_MAGIC;
-				uint32_t version = SHMTOP_VERSION3 + 7, endian = SHMTOP_ENDIAN;
+				uint32_t version = SHMTOP_RECORD_V3 + 7, endian = SHMTOP_ENDIAN;
 				memcpy(p, &magic, 8);
 				memcpy(p + 8, &version, 4);
 				memcpy(p + 12, &endian, 4);
@@ -1101,15 +1101,15 @@ static void test_version2_record_refused(void **state)
 {
 	(void)state;
 	key_t key = test_key(16);
-	struct writer_options o = {
+	struct v2writer_options o = {
 		.key = key, .interval_ns = NS_PER_SEC, .mode = 0600, .control_mode = 0600
 	};
 	char why[300], k[16], err[512];
-	writer *w = writer_open(&o, why, sizeof why);
+	v2writer *w = v2writer_open(&o, why, sizeof why);
 	if (!w)
 		fail_msg("the version 2 writer: %s", why);
-	int id = writer_shmid(w);
-	writer_close(w);
+	int id = v2writer_shmid(w);
+	v2writer_close(w);
 	const unsigned char *p = shmat(id, NULL, SHM_RDONLY);
 	assert_true(p != (void *)-1);
 	unsigned char *before = malloc(sizeof(struct shmtop_record));

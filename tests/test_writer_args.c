@@ -229,9 +229,9 @@ static void test_bad(void **state)
 		{ { "-Dx" }, "unknown option '-x'" },
 		{ { "--reset=1" }, "unknown option '--reset=1'" },
 		{ { "--re" },
-		  "option '--re' is ambiguous; possibilities: '--reset' '--remove-on-exit'" },
+		  "option '--re' is ambiguous; possibilities: '--remove-on-exit' '--reset'" },
 		{ { "--r=1" },
-		  "option '--r' is ambiguous; possibilities: '--reset' '--remove-on-exit'" },
+		  "option '--r' is ambiguous; possibilities: '--remove-on-exit' '--reset'" },
 		{ { "extra" }, "unexpected argument 'extra'" },
 		{ { "-k", "1", "extra", "more" }, "unexpected argument 'extra'" },
 		{ { "--", "-m", "0666" }, "unexpected argument '-m'" }, /* after "--", operands */

@@ -701,12 +701,47 @@ static int cmp_u64(uint64_t a, uint64_t b)
 	return (a > b) - (a < b);
 }
 
+/* The keys of the object list's own fields, over every kind; 0 for the
+ * others. */
+static int compare_own(const struct objlist_row *a, const struct objlist_row *b,
+		       enum sysvipc_sort by)
+{
+	const struct shmtop_snapshot *sa = &a->snap, *sb = &b->snap;
+	int c = cmp_u64(a->is_record, b->is_record); /* records' fields: the others first */
+	switch (by) {
+	case SYSVIPC_SORT_COMMAND: return strcmp(a->command, b->command);
+	case SYSVIPC_SORT_KIND: return cmp_u64(a->kind, b->kind);
+	case SYSVIPC_SORT_NAME: return strcmp(a->name, b->name);
+	case SYSVIPC_SORT_HOLDERS: return cmp_u64(a->nholders, b->nholders);
+	case SYSVIPC_SORT_ORPHAN: return cmp_u64(a->orphan, b->orphan);
+	case SYSVIPC_SORT_IPCNS: return cmp_u64(a->ipcns, b->ipcns);
+	case SYSVIPC_SORT_COUNT: return c ? c : cmp_u64(sa->count, sb->count);
+	case SYSVIPC_SORT_STATE: return c ? c : cmp_u64(sa->state, sb->state);
+	case SYSVIPC_SORT_RESETS: return c ? c : cmp_u64(sa->resets, sb->resets);
+	case SYSVIPC_SORT_WRITER_PID:
+		return c ? c
+			 : (sa->writer_pid > sb->writer_pid) - (sa->writer_pid < sb->writer_pid);
+	case SYSVIPC_SORT_WRITER_ALIVE: return c ? c : cmp_u64(a->writer_alive, b->writer_alive);
+	case SYSVIPC_SORT_PERMS: return cmp_u64(a->mode, b->mode);
+	case SYSVIPC_SORT_GID: return cmp_u64(a->gid, b->gid);
+	case SYSVIPC_SORT_SWAP: return cmp_u64(a->swap, b->swap);
+	default: return 0;
+	}
+}
+
 /* sysvipc_compare()'s keys over every kind: the SysV fields for two
  * segments; otherwise size, resident bytes, holders, age, owner, then the
- * kind and the name or identity. */
+ * kind and the name or identity; the keys past rss by the fields every
+ * kind has (compare_own()), else a SysV segment's (zero for the others). */
 static int compare(const struct objlist_row *a, const struct objlist_row *b, enum sysvipc_sort by,
 		   bool reverse)
 {
+	if (by > SYSVIPC_SORT_RSS && by < SYSVIPC_NSORTS) {
+		int c = compare_own(a, b, by);
+		if (!c)
+			c = sysvipc_compare(&a->shm, &b->shm, by, false);
+		return reverse ? -c : c;
+	}
 	if (a->kind == OBJLIST_SYSV && b->kind == OBJLIST_SYSV)
 		return sysvipc_compare(&a->shm, &b->shm, by, reverse);
 	int c = 0;
@@ -716,9 +751,7 @@ static int compare(const struct objlist_row *a, const struct objlist_row *b, enu
 	case SYSVIPC_SORT_NATTCH: c = cmp_u64(a->nholders, b->nholders); break;
 	case SYSVIPC_SORT_AGE: c = cmp_u64((uint64_t)b->mtime, (uint64_t)a->mtime); break;
 	case SYSVIPC_SORT_OWNER: c = cmp_u64(a->uid, b->uid); break;
-	case SYSVIPC_SORT_KEY:
-	case SYSVIPC_SORT_SHMID:
-	case SYSVIPC_NSORTS:
+	default:
 		c = a->kind != b->kind ? cmp_u64(a->kind, b->kind) : strcmp(a->name, b->name);
 		if (!c)
 			c = cmp_u64(a->ino, b->ino);

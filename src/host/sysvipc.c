@@ -375,7 +375,19 @@ int sysvipc_compare(const struct sysvipc_shm *a, const struct sysvipc_shm *b, en
 	case SYSVIPC_SORT_KEY: c = cmp_u64((uint32_t)a->st.key, (uint32_t)b->st.key); break;
 	case SYSVIPC_SORT_SHMID: c = cmp_i64(a->st.shmid, b->st.shmid); break;
 	case SYSVIPC_SORT_RSS: c = cmp_u64(a->rss, b->rss); break;
-	case SYSVIPC_NSORTS: break;
+	case SYSVIPC_SORT_PERMS: c = cmp_u64(a->st.mode, b->st.mode); break;
+	case SYSVIPC_SORT_CUID: c = cmp_u64(a->st.cuid, b->st.cuid); break;
+	case SYSVIPC_SORT_CGID: c = cmp_u64(a->st.cgid, b->st.cgid); break;
+	case SYSVIPC_SORT_GID: c = cmp_u64(a->st.gid, b->st.gid); break;
+	case SYSVIPC_SORT_STATUS:
+		c = cmp_u64(a->st.dest * 2u + a->st.locked, b->st.dest * 2u + b->st.locked);
+		break;
+	case SYSVIPC_SORT_ATTACH: c = cmp_i64(a->st.atime, b->st.atime); break;
+	case SYSVIPC_SORT_DETACH: c = cmp_i64(a->st.dtime, b->st.dtime); break;
+	case SYSVIPC_SORT_CPID: c = cmp_i64(a->st.cpid, b->st.cpid); break;
+	case SYSVIPC_SORT_LPID: c = cmp_i64(a->st.lpid, b->st.lpid); break;
+	case SYSVIPC_SORT_SWAP: c = cmp_u64(a->swap, b->swap); break;
+	default: break; /* the object list's own keys */
 	}
 	return reverse ? -c : c;
 }
@@ -398,7 +410,10 @@ void sysvipc_sort(struct sysvipc_shm *rows, size_t n, enum sysvipc_sort by, bool
 }
 
 static const char *const sort_names[SYSVIPC_NSORTS] = {
-	"size", "nattch", "age", "owner", "key", "shmid", "rss",
+	"size",   "nattch", "age",   "owner",   "key",    "shmid",      "rss",
+	"perms",  "cuid",   "cgid",  "gid",     "status", "attach",     "detach",
+	"cpid",   "lpid",   "swap",  "command", "kind",   "name",       "holders",
+	"orphan", "ipcns",  "count", "state",   "resets", "writer_pid", "writer_alive",
 };
 
 const char *sysvipc_sort_name(enum sysvipc_sort by)

@@ -127,6 +127,31 @@ enum sysvipc_sort {
 	SYSVIPC_SORT_KEY,    /* key as ipcs prints it (0x%08x) ascending */
 	SYSVIPC_SORT_SHMID,  /* shmid ascending */
 	SYSVIPC_SORT_RSS,    /* fewest resident bytes first */
+	/* The keys of the object list's other columns (objlist_columns.h),
+	 * ascending: numbers, then names as strcmp() orders them. */
+	SYSVIPC_SORT_PERMS,  /* permission bits */
+	SYSVIPC_SORT_CUID,   /* the creator's uid */
+	SYSVIPC_SORT_CGID,   /* the creator's gid */
+	SYSVIPC_SORT_GID,    /* gid */
+	SYSVIPC_SORT_STATUS, /* neither, locked, dest, both */
+	SYSVIPC_SORT_ATTACH, /* atime, oldest first */
+	SYSVIPC_SORT_DETACH, /* dtime, oldest first */
+	SYSVIPC_SORT_CPID,
+	SYSVIPC_SORT_LPID,
+	SYSVIPC_SORT_SWAP, /* bytes swapped out */
+	/* Keys of the object list only (objlist_sort()): sysvipc_compare()
+	 * finds every segment equal on them. */
+	SYSVIPC_SORT_COMMAND,
+	SYSVIPC_SORT_KIND,
+	SYSVIPC_SORT_NAME,
+	SYSVIPC_SORT_HOLDERS,
+	SYSVIPC_SORT_ORPHAN,
+	SYSVIPC_SORT_IPCNS,
+	SYSVIPC_SORT_COUNT, /* records' fields: objects without a record first */
+	SYSVIPC_SORT_STATE,
+	SYSVIPC_SORT_RESETS,
+	SYSVIPC_SORT_WRITER_PID,
+	SYSVIPC_SORT_WRITER_ALIVE,
 	SYSVIPC_NSORTS
 };
 
@@ -141,7 +166,8 @@ int sysvipc_compare(const struct sysvipc_shm *a, const struct sysvipc_shm *b, en
 		    bool reverse);
 
 /* The sort key's name for a footer ("size", "nattch", "age", "owner", "key",
- * "shmid"), or "?". */
+ * "shmid", "rss"; the other keys by their column's name in lower case:
+ * "perms", "writer_pid"), or "?". */
 const char *sysvipc_sort_name(enum sysvipc_sort by);
 
 /* The sort key named name (as sysvipc_sort_name()); 0, or -1. */

@@ -23,103 +23,67 @@
 #include "format.h"
 #include "json.h"
 #include "names.h"
+#include "objlist_columns.h"
 #include "prom.h"
 
-/* The list's columns: lsipc's shared-memory columns with its names, in its
- * order, then shmtop's own. */
-enum column {
-	C_KEY,
-	C_ID,
-	C_OWNER,
-	C_PERMS,
-	C_CUID,
-	C_CUSER,
-	C_CGID,
-	C_CGROUP,
-	C_UID,
-	C_USER,
-	C_GID,
-	C_GROUP,
-	C_CTIME,
-	C_SIZE,
-	C_NATTCH,
-	C_STATUS,
-	C_ATTACH,
-	C_DETACH,
-	C_COMMAND,
-	C_CPID,
-	C_LPID,
-	C_MODE,
-	C_KIND,
-	C_NAME,
-	C_RSS,
-	C_SWAP,
-	C_HOLDERS,
-	C_ORPHAN,
-	C_IPCNS,
-	C_NSID,
-	C_COUNT,
-	C_STATE,
-	C_RESETS,
-	C_WRITER_PID,
-	C_WRITER_ALIVE,
-	C_COUNT_OF_COLUMNS
-};
-
+/* How libsmartcols lays each column of the object list (objlist_columns.h)
+ * out. */
 static const struct {
-	const char *name;
 	double whint; /* libsmartcols' width hint */
 	int flags;    /* SCOLS_FL_* */
 	int json;     /* SCOLS_JSON_* */
-} columns[C_COUNT_OF_COLUMNS] = {
-	[C_KEY] = { "KEY", 1, 0, SCOLS_JSON_STRING },
-	[C_ID] = { "ID", 1, 0, SCOLS_JSON_NUMBER },
-	[C_OWNER] = { "OWNER", 1, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
-	[C_PERMS] = { "PERMS", 9, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
-	[C_CUID] = { "CUID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_CUSER] = { "CUSER", 1, 0, SCOLS_JSON_STRING },
-	[C_CGID] = { "CGID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_CGROUP] = { "CGROUP", 1, 0, SCOLS_JSON_STRING },
-	[C_UID] = { "UID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_USER] = { "USER", 1, 0, SCOLS_JSON_STRING },
-	[C_GID] = { "GID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_GROUP] = { "GROUP", 1, 0, SCOLS_JSON_STRING },
-	[C_CTIME] = { "CTIME", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_SIZE] = { "SIZE", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_NATTCH] = { "NATTCH", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_STATUS] = { "STATUS", 1, 0, SCOLS_JSON_STRING },
-	[C_ATTACH] = { "ATTACH", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_DETACH] = { "DETACH", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_COMMAND] = { "COMMAND", 0, SCOLS_FL_TRUNC, SCOLS_JSON_STRING },
-	[C_CPID] = { "CPID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_LPID] = { "LPID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_MODE] = { "MODE", 1, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
-	[C_KIND] = { "KIND", 1, 0, SCOLS_JSON_STRING },
-	[C_NAME] = { "NAME", 0, 0, SCOLS_JSON_STRING },
-	[C_RSS] = { "RSS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_SWAP] = { "SWAP", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_HOLDERS] = { "HOLDERS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_ORPHAN] = { "ORPHAN", 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
-	[C_IPCNS] = { "IPCNS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_NSID] = { "NSID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_COUNT] = { "COUNT", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_STATE] = { "STATE", 1, 0, SCOLS_JSON_STRING },
-	[C_RESETS] = { "RESETS", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_WRITER_PID] = { "WRITER_PID", 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
-	[C_WRITER_ALIVE] = { "WRITER_ALIVE", 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
+} columns[OBJLIST_NCOLS] = {
+	[OBJLIST_COL_KEY] = { 1, 0, SCOLS_JSON_STRING },
+	[OBJLIST_COL_ID] = { 1, 0, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_OWNER] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
+	[OBJLIST_COL_PERMS] = { 9, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
+	[OBJLIST_COL_CUID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_CUSER] = { 1, 0, SCOLS_JSON_STRING },
+	[OBJLIST_COL_CGID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_CGROUP] = { 1, 0, SCOLS_JSON_STRING },
+	[OBJLIST_COL_UID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_USER] = { 1, 0, SCOLS_JSON_STRING },
+	[OBJLIST_COL_GID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_GROUP] = { 1, 0, SCOLS_JSON_STRING },
+	[OBJLIST_COL_CTIME] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_SIZE] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_NATTCH] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_STATUS] = { 1, 0, SCOLS_JSON_STRING },
+	[OBJLIST_COL_ATTACH] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_DETACH] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_COMMAND] = { 0, SCOLS_FL_TRUNC, SCOLS_JSON_STRING },
+	[OBJLIST_COL_CPID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_LPID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_MODE] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_STRING },
+	[OBJLIST_COL_KIND] = { 1, 0, SCOLS_JSON_STRING },
+	[OBJLIST_COL_NAME] = { 0, 0, SCOLS_JSON_STRING },
+	[OBJLIST_COL_RSS] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_SWAP] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_HOLDERS] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_ORPHAN] = { 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
+	[OBJLIST_COL_IPCNS] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_NSID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_COUNT] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_STATE] = { 1, 0, SCOLS_JSON_STRING },
+	[OBJLIST_COL_RESETS] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_WRITER_PID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_WRITER_ALIVE] = { 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
 };
 
 /* lsipc's default columns for shared memory, in its order and places (a
  * script's `awk '{print $2}'` still reads the shmid), then the kind, the
  * resident bytes, the holders, the orphan flag and the name of the object
  * (last: a name is up to 255 bytes). */
-static const int text_default[] = { C_KEY,    C_ID,      C_PERMS,  C_OWNER, C_SIZE,    C_NATTCH,
-				    C_STATUS, C_CTIME,   C_CPID,   C_LPID,  C_COMMAND, C_KIND,
-				    C_RSS,    C_HOLDERS, C_ORPHAN, C_NAME };
+static const int text_default[] = { OBJLIST_COL_KEY,    OBJLIST_COL_ID,      OBJLIST_COL_PERMS,
+				    OBJLIST_COL_OWNER,  OBJLIST_COL_SIZE,    OBJLIST_COL_NATTCH,
+				    OBJLIST_COL_STATUS, OBJLIST_COL_CTIME,   OBJLIST_COL_CPID,
+				    OBJLIST_COL_LPID,   OBJLIST_COL_COMMAND, OBJLIST_COL_KIND,
+				    OBJLIST_COL_RSS,    OBJLIST_COL_HOLDERS, OBJLIST_COL_ORPHAN,
+				    OBJLIST_COL_NAME };
 
 const char *objlist_table_column_name(size_t i)
 {
-	return i < C_COUNT_OF_COLUMNS ? columns[i].name : NULL;
+	return i < OBJLIST_NCOLS ? objlist_columns[i].name : NULL;
 }
 
 /* The defaults: lsipc's for text, every column for JSON. */
@@ -127,7 +91,7 @@ static size_t default_columns(enum objlist_table_format fmt, int *cols, size_t m
 {
 	size_t n = 0;
 	if (fmt == OBJLIST_TABLE_JSON)
-		for (int c = 0; c < C_COUNT_OF_COLUMNS && n < max; c++)
+		for (int c = 0; c < OBJLIST_NCOLS && n < max; c++)
 			cols[n++] = c;
 	else
 		for (size_t i = 0; i < sizeof text_default / sizeof text_default[0] && n < max; i++)
@@ -149,18 +113,16 @@ int objlist_table_columns(const char *list, enum objlist_table_format fmt, int *
 	for (;;) {
 		size_t len = strcspn(p, ",");
 		if (len == 3 && strncasecmp(p, "ALL", 3) == 0) {
-			for (int c = 0; c < C_COUNT_OF_COLUMNS; c++) {
+			for (int c = 0; c < OBJLIST_NCOLS; c++) {
 				if (n >= max)
 					goto too_many;
 				cols[n++] = c;
 			}
 		} else {
-			int c = 0;
-			while (c < C_COUNT_OF_COLUMNS &&
-			       !(strlen(columns[c].name) == len &&
-				 strncasecmp(p, columns[c].name, len) == 0))
-				c++;
-			if (c == C_COUNT_OF_COLUMNS) {
+			char name[32];
+			snprintf(name, sizeof name, "%.*s", len < sizeof name ? (int)len : 0, p);
+			int c = objlist_column_find(name);
+			if (c < 0) {
 				snprintf(why, whylen,
 					 "unknown column '%.*s' (the columns: KEY, ID, "
 					 "OWNER, PERMS, ..., as shmtop(1) lists them)",
@@ -236,88 +198,88 @@ static const char *cell(const struct objlist *s, const struct objlist_row *r, in
 	uint64_t bytes;
 	if (sysv && r->ipcns) /* another IPC namespace's: what only its holders' maps show */
 		switch (col) {
-		case C_NAME: return objlist_foreign_name(r, buf, len);
-		case C_STATUS: return "other ns";
-		case C_KEY:
-		case C_KIND:
-		case C_SIZE:
-		case C_NATTCH:
-		case C_HOLDERS:
-		case C_ORPHAN:
-		case C_IPCNS: break;
-		case C_NSID: snprintf(buf, len, "%d", r->shm.st.shmid); return buf;
+		case OBJLIST_COL_NAME: return objlist_foreign_name(r, buf, len);
+		case OBJLIST_COL_STATUS: return "other ns";
+		case OBJLIST_COL_KEY:
+		case OBJLIST_COL_KIND:
+		case OBJLIST_COL_SIZE:
+		case OBJLIST_COL_NATTCH:
+		case OBJLIST_COL_HOLDERS:
+		case OBJLIST_COL_ORPHAN:
+		case OBJLIST_COL_IPCNS: break;
+		case OBJLIST_COL_NSID: snprintf(buf, len, "%d", r->shm.st.shmid); return buf;
 		default: return NULL; /* its shmid is that namespace's: not an ID here */
 		}
 	switch (col) {
-	case C_KIND: return objlist_kind_name(r->kind);
-	case C_NAME: return sysv ? NULL : r->name;
-	case C_IPCNS:
+	case OBJLIST_COL_KIND: return objlist_kind_name(r->kind);
+	case OBJLIST_COL_NAME: return sysv ? NULL : r->name;
+	case OBJLIST_COL_IPCNS:
 		if (!r->ipcns)
 			return NULL;
 		snprintf(buf, len, "%" PRIu64, r->ipcns);
 		return buf;
-	case C_OWNER: return r->owner;
-	case C_PERMS: return format_perms(sysv ? st->mode : r->mode, buf, len);
-	case C_MODE: return format_octal(sysv ? st->mode : r->mode, buf, len);
-	case C_UID: snprintf(buf, len, "%u", (unsigned)r->uid); return buf;
-	case C_USER: return names_user(r->uid, buf, len);
-	case C_GID: snprintf(buf, len, "%u", (unsigned)r->gid); return buf;
-	case C_GROUP: return names_group(r->gid, buf, len);
-	case C_CTIME: t = r->mtime; goto time;
-	case C_SIZE: bytes = r->size; goto size;
-	case C_RSS:
+	case OBJLIST_COL_OWNER: return r->owner;
+	case OBJLIST_COL_PERMS: return format_perms(sysv ? st->mode : r->mode, buf, len);
+	case OBJLIST_COL_MODE: return format_octal(sysv ? st->mode : r->mode, buf, len);
+	case OBJLIST_COL_UID: snprintf(buf, len, "%u", (unsigned)r->uid); return buf;
+	case OBJLIST_COL_USER: return names_user(r->uid, buf, len);
+	case OBJLIST_COL_GID: snprintf(buf, len, "%u", (unsigned)r->gid); return buf;
+	case OBJLIST_COL_GROUP: return names_group(r->gid, buf, len);
+	case OBJLIST_COL_CTIME: t = r->mtime; goto time;
+	case OBJLIST_COL_SIZE: bytes = r->size; goto size;
+	case OBJLIST_COL_RSS:
 		if (!r->have_resident)
 			return NULL;
 		bytes = r->resident;
 		goto size;
-	case C_SWAP:
+	case OBJLIST_COL_SWAP:
 		if (!sysv || !r->have_resident)
 			return NULL;
 		bytes = r->swap;
 		goto size;
-	case C_HOLDERS:
+	case OBJLIST_COL_HOLDERS:
 		if (r->holders_unknown) /* not a count: unknown */
 			return json ? NULL : "?";
 		if (!s->scanned)
 			return NULL;
 		snprintf(buf, len, "%zu", r->nholders);
 		return buf;
-	case C_ORPHAN:
+	case OBJLIST_COL_ORPHAN:
 		if (r->holders_unknown)
 			return json ? NULL : "?";
 		if (!orphan_known(s, r))
 			return NULL;
 		return r->orphan ? "yes" : "no";
-	case C_COMMAND: return r->command[0] ? r->command : NULL;
+	case OBJLIST_COL_COMMAND: return r->command[0] ? r->command : NULL;
 	default: break;
 	}
 	if (!sysv)
 		return NULL;
 	switch (col) {
-	case C_KEY: return format_key(st->key, buf, len);
-	case C_ID: snprintf(buf, len, "%d", st->shmid); return buf;
-	case C_CUID: snprintf(buf, len, "%u", (unsigned)st->cuid); return buf;
-	case C_CUSER: return names_user(st->cuid, buf, len);
-	case C_CGID: snprintf(buf, len, "%u", (unsigned)st->cgid); return buf;
-	case C_CGROUP: return names_group(st->cgid, buf, len);
-	case C_ATTACH: t = st->atime; goto time;
-	case C_DETACH: t = st->dtime; goto time;
-	case C_NATTCH: snprintf(buf, len, "%" PRIu64, st->nattch); return buf;
-	case C_STATUS:
+	case OBJLIST_COL_KEY: return format_key(st->key, buf, len);
+	case OBJLIST_COL_ID: snprintf(buf, len, "%d", st->shmid); return buf;
+	case OBJLIST_COL_CUID: snprintf(buf, len, "%u", (unsigned)st->cuid); return buf;
+	case OBJLIST_COL_CUSER: return names_user(st->cuid, buf, len);
+	case OBJLIST_COL_CGID: snprintf(buf, len, "%u", (unsigned)st->cgid); return buf;
+	case OBJLIST_COL_CGROUP: return names_group(st->cgid, buf, len);
+	case OBJLIST_COL_ATTACH: t = st->atime; goto time;
+	case OBJLIST_COL_DETACH: t = st->dtime; goto time;
+	case OBJLIST_COL_NATTCH: snprintf(buf, len, "%" PRIu64, st->nattch); return buf;
+	case OBJLIST_COL_STATUS:
 		return st->dest || st->locked ? format_status(st->dest, st->locked, buf, len)
 					      : NULL;
-	case C_CPID: snprintf(buf, len, "%d", (int)st->cpid); return buf;
-	case C_LPID: snprintf(buf, len, "%d", (int)st->lpid); return buf;
+	case OBJLIST_COL_CPID: snprintf(buf, len, "%d", (int)st->cpid); return buf;
+	case OBJLIST_COL_LPID: snprintf(buf, len, "%d", (int)st->lpid); return buf;
 	default: break;
 	}
 	if (!r->is_record)
 		return NULL;
 	switch (col) {
-	case C_COUNT: snprintf(buf, len, "%" PRIu64, r->snap.count); return buf;
-	case C_STATE: return record_state_name(r->snap.state);
-	case C_RESETS: snprintf(buf, len, "%" PRIu64, r->snap.resets); return buf;
-	case C_WRITER_PID: snprintf(buf, len, "%d", (int)r->snap.writer_pid); return buf;
-	case C_WRITER_ALIVE: return r->writer_alive ? "yes" : "no";
+	case OBJLIST_COL_COUNT: snprintf(buf, len, "%" PRIu64, r->snap.count); return buf;
+	case OBJLIST_COL_STATE: return record_state_name(r->snap.state);
+	case OBJLIST_COL_RESETS: snprintf(buf, len, "%" PRIu64, r->snap.resets); return buf;
+	case OBJLIST_COL_WRITER_PID: snprintf(buf, len, "%d", (int)r->snap.writer_pid); return buf;
+	case OBJLIST_COL_WRITER_ALIVE: return r->writer_alive ? "yes" : "no";
 	default: return NULL;
 	}
 time: /* seconds since the epoch in JSON, lsipc's short form in the table */
@@ -492,11 +454,11 @@ static int write_json(FILE *out, const struct objlist *s, const struct objlist_t
 			char buf[64], name[32];
 			const int c = cols[j];
 			size_t k = 0;
-			for (; columns[c].name[k] && k + 1 < sizeof name; k++)
-				name[k] = (char)tolower((unsigned char)columns[c].name[k]);
+			for (; objlist_columns[c].name[k] && k + 1 < sizeof name; k++)
+				name[k] = (char)tolower((unsigned char)objlist_columns[c].name[k]);
 			name[k] = '\0';
 			fprintf(out, "\n         \"%s\": ", name);
-			if (c == C_HOLDERS)
+			if (c == OBJLIST_COL_HOLDERS)
 				json_holders(out, s, r);
 			else
 				json_value(out, c, cell(s, r, c, o, buf, sizeof buf));
@@ -533,8 +495,8 @@ int objlist_table_write(FILE *out, const struct objlist *s, const struct objlist
 	scols_table_enable_noencoding(tb, 1); /* each cell is escaped here */
 	for (int i = 0; i < ncols && !rc; i++) {
 		const int c = cols[i];
-		struct libscols_column *cl =
-		    scols_table_new_column(tb, columns[c].name, columns[c].whint, columns[c].flags);
+		struct libscols_column *cl = scols_table_new_column(
+		    tb, objlist_columns[c].name, columns[c].whint, columns[c].flags);
 		if (!cl)
 			rc = -1;
 	}

@@ -291,7 +291,7 @@ static bool is_v3(const struct sysvipc_shm *row)
 	if (r == (void *)-1)
 		return false;
 	bool yes = atomic_load_explicit(&r->magic, memory_order_acquire) == SHMTOP_MAGIC &&
-		   atomic_load_explicit(&r->version, memory_order_relaxed) == SHMTOP_VERSION3;
+		   atomic_load_explicit(&r->version, memory_order_relaxed) == SHMTOP_RECORD_V3;
 	shmdt(r);
 	return yes;
 }

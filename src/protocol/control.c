@@ -27,7 +27,7 @@ void control_seen_now(const struct shmtop_control *from, struct control_seen *se
 void control_init(struct shmtop_control *c, int data_shmid, uint64_t token,
 		  const struct control_seen *start)
 {
-	atomic_store_explicit(&c->version, SHMTOP_VERSION, RELAXED);
+	atomic_store_explicit(&c->version, SHMTOP_CONTROL_VERSION, RELAXED);
 	atomic_store_explicit(&c->size, sizeof *c, RELAXED);
 	atomic_store_explicit(&c->request, start->request, RELAXED);
 	atomic_store_explicit(&c->pause, start->pause, RELAXED);
@@ -71,7 +71,7 @@ int control_check(const void *seg, size_t segsz)
 	if (segsz < sizeof *c)
 		return -1;
 	if (atomic_load_explicit(&c->magic, memory_order_acquire) != SHMTOP_CONTROL_MAGIC ||
-	    atomic_load_explicit(&c->version, memory_order_relaxed) != SHMTOP_VERSION ||
+	    atomic_load_explicit(&c->version, memory_order_relaxed) != SHMTOP_CONTROL_VERSION ||
 	    atomic_load_explicit(&c->size, memory_order_relaxed) != sizeof *c)
 		return -1;
 	return 0;

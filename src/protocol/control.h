@@ -50,6 +50,7 @@
 #include "trust.h"
 
 #define SHMTOP_CONTROL_MAGIC UINT64_C(0x4c5254434d485300) /* "\0SHMCTRL" */
+#define SHMTOP_CONTROL_VERSION 2u                         /* the layout of struct shmtop_control */
 
 struct shmtop_control {
 	_Atomic uint64_t magic;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* What writer.c and publisher.c share as owners of a record: owner.h. */
+/* What publisher.c and the version 2 writer share as owners of a record: owner.h. */
 #include "owner.h"
 
 #include <errno.h>

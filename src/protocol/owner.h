@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * What an owner of a record does, whichever its version: shmwriter's engine
- * (writer.c, version 2) and libshmtop's publisher (publisher.c, version 3)
- * both hold the key's writer lock (writerlock.h), adopt only a segment that
- * is their own (trust.h), make their own control segment and carry a dead
+ * What an owner of a record does, whichever its version: libshmtop's
+ * publisher (publisher.c, version 3) and the version 2 writer, a test
+ * fixture (tests/fixture/v2writer.c), both hold the key's writer lock (writerlock.h), adopt only a
+ * segment that is their own (trust.h), make their own control segment and carry a dead
  * predecessor's pending commands over (control.h), and stop when the
  * segment or the lock is taken from under them.
  */

@@ -433,7 +433,7 @@ static void map_areas(shmtop_publisher *p)
 static int init_created(shmtop_publisher *p, char *why, size_t whylen)
 {
 	struct shmtop_record3 *r = p->rec;
-	atomic_store_explicit(&r->version, SHMTOP_VERSION3, RELAXED);
+	atomic_store_explicit(&r->version, SHMTOP_RECORD_V3, RELAXED);
 	atomic_store_explicit(&r->endian, SHMTOP_ENDIAN, RELAXED);
 	atomic_store_explicit(&r->header_size, offsetof(struct shmtop_record3, seq), RELAXED);
 	atomic_store_explicit(&r->layout_size, sizeof *r, RELAXED);

@@ -153,9 +153,9 @@ static int check_header(const struct shmtop_status3 *s, size_t segsz, struct shm
 		FAIL("not a shmtop record (magic 0x%016llx)", (unsigned long long)s->magic);
 	if (s->endian != SHMTOP_ENDIAN)
 		FAIL("record written with another byte order (mark 0x%08x)", s->endian);
-	if (s->version != SHMTOP_VERSION3)
+	if (s->version != SHMTOP_RECORD_V3)
 		FAIL("a version %u record%s: this library reads version %u", s->version,
-		     s->version == 2 ? " (shmwriter's, up to shmtop 0.3)" : "", SHMTOP_VERSION3);
+		     s->version == 2 ? " (shmwriter's, up to shmtop 0.3)" : "", SHMTOP_RECORD_V3);
 	if (segsz < sizeof(struct shmtop_record3))
 		FAIL("segment is %zu bytes, a version 3 record needs at least %zu", segsz,
 		     sizeof(struct shmtop_record3));

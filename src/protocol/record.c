@@ -74,9 +74,9 @@ static int validate_header(const struct shmtop_snapshot *s, size_t segsz, char *
 		FAIL("not a shmtop record (magic 0x%016llx)", (unsigned long long)s->magic);
 	if (s->endian != SHMTOP_ENDIAN)
 		FAIL("record written with another byte order (mark 0x%08x)", s->endian);
-	if (s->version != SHMTOP_VERSION)
+	if (s->version != SHMTOP_RECORD_V2)
 		FAIL("record layout version %u, this build reads version %u", s->version,
-		     SHMTOP_VERSION);
+		     SHMTOP_RECORD_V2);
 	if (s->header_size != offsetof(struct shmtop_record, seq))
 		FAIL("record header size %u, expected %zu", s->header_size,
 		     offsetof(struct shmtop_record, seq));
@@ -129,7 +129,7 @@ int record_validate(const struct shmtop_snapshot *s, size_t segsz, enum record_c
 static inline int header_ok(const struct shmtop_snapshot *s, size_t segsz)
 {
 	uint64_t diff = (s->magic ^ SHMTOP_MAGIC) | (s->segment_size ^ (uint64_t)segsz) |
-			(s->endian ^ SHMTOP_ENDIAN) | (s->version ^ SHMTOP_VERSION) |
+			(s->endian ^ SHMTOP_ENDIAN) | (s->version ^ SHMTOP_RECORD_V2) |
 			(s->header_size ^ (uint32_t)offsetof(struct shmtop_record, seq)) |
 			(s->record_size ^ (uint32_t)sizeof(struct shmtop_record)) |
 			(s->hist_cap ^ SHMTOP_HISTORY);

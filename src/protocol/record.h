@@ -1,160 +1,35 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The shared record: the layout of a shmtop segment and how to use it.
+ * The shared record: the layout of a shmtop segment, version 3 and version
+ * 2, and the seqlock both publish under.  The format, every field's offset
+ * and meaning, the checksums, the control segment and the writer lock, is
+ * documented for readers and writers in any language in shmtop-record(5)
+ * (assets/shmtop-record.5; tests/test_record_doc.c holds the page to these
+ * structures).
  *
- * Two versions live side by side.  Version 2 is shmwriter's record: one
- * unnamed count, its history and the writer's status (struct shmtop_record,
- * described first).  Version 3 is libshmtop's (shmtop.h): up to 4096 named
- * counters and gauges, each on its own cache line, with the same writer
- * lock, control segment, trust rules and seqlock (struct shmtop_record3,
- * described below, after version 2).  Both
- * start with the same 64-bit magic, and keep version, endian, segment_size,
- * hist_cap and token at the same offsets, so that a reader of either tells
- * the other apart and says "a version N record", never "damaged".
+ * Version 3 (struct shmtop_record3, below the version 2 declarations) is
+ * libshmtop's, and so shmwriter's: a header, a status under the seqlock,
+ * then per counter its metadata, published value and hot value, and the
+ * history rows, at offsets record3_layout() computes.  Version 2 (struct
+ * shmtop_record) is what shmwriter wrote up to 0.3: one count; the viewer
+ * still reads it.  Both keep magic, version, endian, segment_size, hist_cap
+ * and token at the same offsets.
  *
- * Version 2.
+ * One writer, holding the key's writer lock (writerlock.h); readers attach
+ * SHM_RDONLY and trust no byte.  The writer stores magic last (release); a
+ * reader loads it (acquire) and checks the header before anything else.
+ * Status and payload are published with a seqlock on `seq`:
  *
- * A segment holds exactly one struct shmtop_record.  It has one writer and
- * any number of readers, which attach it with SHM_RDONLY.  Nothing in it is
- * a pointer, and nothing in it is state that libc or the kernel follows:
- * every field is a plain number read with <stdatomic.h>, so concurrent
- * access is never a data race and hostile bytes can only be wrong numbers.
- *
- * The one writer.  A writer holds the single-writer lock, a SysV semaphore
- * set of one semaphore on the segment's key (writerlock.h), before it
- * creates or adopts the segment; the kernel releases it (SEM_UNDO) when the
- * writer dies.  A writer adopts an existing segment only if its own euid
- * owns and created it and no one else may write it (no group or other
- * write bit): the data segment never needs anyone else's write access.
- *
- * Header.  magic, version, endian, header_size, record_size, segment_size
- * and hist_cap never change once magic is set.  The creating writer fills in
- * every other field first and stores magic last, with release; a reader
- * loads magic with acquire and checks every header field (record_validate())
- * before it trusts any other byte.  A reader that finds magic 0 on a segment
- * of the right size is looking at a segment still being made.
- *
- * Payload.  Published with a seqlock on the 64-bit `seq`:
- *
- *     writer (record_publish_begin/_end)    reader (record_read)
- *     seq = seq + 1       (odd, relaxed)    s1 = seq               (acquire)
+ *     writer (record_seq_begin/_end)        reader
+ *     seq odd              (relaxed)        s1 = seq               (acquire)
  *     fence(release)                        if s1 odd: retry
- *     record_store()      (relaxed)         record_copy()          (relaxed)
- *     seq = seq + 1       (even, release)   fence(acquire)
- *                                           s2 = seq               (relaxed)
- *                                           if s1 != s2: retry
+ *     store the fields     (relaxed)        copy the fields        (relaxed)
+ *     seq even             (release)        fence(acquire)
+ *                                           if seq != s1: retry
  *
- * A reader retries a bounded number of times and then reports the writer as
- * busy or dead (a writer killed mid-update leaves seq odd for good); the next
- * writer to take the segment over makes it even again.  A 64-bit seq cannot
- * wrap in the life of the machine, so equal values mean an untorn copy.
- *
- * The payload's fields are one list, SHMTOP_PAYLOAD_FIELDS below: it makes
- * the record's and the snapshot's members, record_copy(), record_store() and
- * the checksum that the writer publishes in `check` and the reader verifies.
- * How to add a field: add one X() line to the list (and bump SHMTOP_VERSION
- * if the layout changes: a new field moves check, which the static_asserts
- * below pin).
- *
- * History.  A ring of hist_cap samples outside the seqlock, so that a reader
- * can copy the small payload often without being starved by a fast writer.
- * The writer stores sample number n into hist[n % hist_cap] and then, inside
- * the payload update, sets hist_next = n + 1.  A reader copies the slots it
- * wants and then reads hist_next again: sample i is intact only if
- * i + hist_cap > hist_next (after the copy) — see record_read_history().
- *
- * Commands come from viewers through a separate control segment (control.h)
- * whose id is published in control_id; the writer acknowledges them here in
- * request_ack and reset_ack.  Viewers never write this segment.  The
- * control segment proves it belongs to this record: the same owner, made by
- * writer_pid, and naming this segment's shmid and this record's `token`, a
- * random number drawn when the record was made (trust.h).  request_ack is
- * a futex word: the kernel only compares its 32-bit value, it follows no
- * pointer from it.
- *
- * Every byte is untrusted input to a reader: a hostile or stale segment may
- * hold anything.  record_validate() is a pure function over a copy.
- *
- * Version 3: named counters (libshmtop).
- *
- * A segment holds a struct shmtop_record3 (header and status) followed by
- * four areas whose offsets the header gives; a reader recomputes them from
- * capacity and hist_cap (record3_layout()) and refuses any mismatch, and
- * any segment whose size is not exactly the computed one:
- *
- *     offset     size            what
- *     0          128             header: magic (as version 2's), version 3,
- *                                endian, header_size (128), layout_size
- *                                (sizeof struct shmtop_record3: 320),
- *                                segment_size, hist_cap (2..65536), capacity
- *                                (1..4096), accept (SHMTOP_CMD_* the
- *                                publisher serves), the areas' offsets,
- *                                token; immutable once magic is stored
- *     128        136             status under the seqlock: seq, the fields
- *                                of SHMTOP_STATUS_FIELDS, check
- *     meta_off   96 * capacity   struct shmtop_meta3 per counter (320)
- *     pub_off    24 * capacity   struct shmtop_pub3 per counter, 64-aligned
- *     hot_off    64 * capacity   struct shmtop_hot3 per counter, 64-aligned
- *     hist_off   hist_cap rows   each 8 * (1 + capacity): mono_ns, then one
- *                                value per counter
- *
- * (With the default capacity 64 and history 1024: meta_off 320, pub_off
- * 6464, hot_off 8000, hist_off 12096, segment 544576 bytes.)
- *
- * The header is made as version 2's: every field first, magic last with
- * release; a reader loads magic with acquire and checks the header before
- * it trusts any other byte.
- *
- * Metadata.  A counter's name (1..63 bytes of UTF-8 without control
- * characters, NUL-terminated, unique), unit (printable ASCII) and kind
- * (SHMTOP_KIND3_COUNTER or _GAUGE) are written once, then `published` is
- * stored 1 with release; they never change after.  A reader loads published
- * with acquire before it reads them, and checks them as untrusted bytes: a
- * record that gives two counters one name is refused as a whole.
- *
- * Hot values.  hot[i].value, alone on its 64-byte line, is what the
- * program's hot path changes: a relaxed fetch_add (counter) or store
- * (gauge), from any thread.  Readers never read it: it has no time, and
- * pause must not show it.
- *
- * Published values.  The service step (one thread at a time, under the
- * writer lock) loads each hot value; one that differs from what it last
- * published gets (value, changed_wall_ns, changed_mono_ns) of this step.
- * The step writes pub[] and the status together inside one seqlock update
- * (the same protocol as version 2's, on the status's seq), so a reader's
- * copy of the status and of pub[0, ncounters) is one snapshot: no torn
- * (value, time) pair, and every value belongs to the step whose time
- * stamp_wall_ns/stamp_mono_ns says.  `check` covers the status fields and
- * those pub entries (record3_checksum()).  ncounters grows only after the
- * metadata of the new counters is published.
- *
- * History.  hist_cap rows written by the service step with version 2's ring
- * rule: row n % hist_cap (its mono_ns and every counter's value), then
- * hist_next = n + 1 inside the status update; a reader copies rows and reads
- * hist_next again: row i is intact only if i + hist_cap > hist_next.
- *
- * Commands.  The same control segment as version 2 (control.h), proven the
- * same way (token, writer_pid, owner).  The step applies pause, resume and
- * reset if header.accept has their bit, else refuses them: a refused
- * command is acknowledged all the same (request_ack moves on, so a
- * viewer's wait ends), counted in `refused`, and the step's refused
- * commands are named by refused_cmds (SHMTOP_CMD_* bits) with refused_req =
- * the request word it acknowledged then.  A viewer whose command C has
- * ticket t knows, once t is acknowledged, that C was refused if
- * control_acked(refused_req, t) and refused_cmds has C's bit; header.accept
- * tells before it even sends.  Reset: for each counter the step loads the
- * hot value v and subtracts it (atomic_fetch_sub, so adds made meanwhile
- * survive), a gauge is stored 0; the published values become 0 with this
- * step's time; resets and reset_ack move on (reset_ack also for a refused
- * reset: the request is consumed).  Pause: state says paused and
- * the step stops publishing values and history (the hot values keep
- * counting) until resume; the status keeps its heartbeat.
- *
- * Takeover.  As version 2: the next publisher on the key (it holds the lock)
- * adopts a segment only if it is its own (trust.h), version 3, and of the
- * same capacity and hist_cap; counters declared again with the same name
- * and kind keep their slot and value; slots it does not declare keep their
- * last values.
+ * then checks the copy, its checksum included.  The history rows are
+ * outside the seqlock: row n is intact only if n + hist_cap > hist_next
+ * read again after the copy.
  */
 #ifndef SHMTOP_RECORD_H
 #define SHMTOP_RECORD_H
@@ -167,7 +42,7 @@
 #include <sys/types.h>
 
 #define SHMTOP_MAGIC UINT64_C(0x5052504f544d4853) /* "SHMTOPRP" little-endian */
-#define SHMTOP_VERSION 2u                         /* 2: writer_lock gave way to token */
+#define SHMTOP_RECORD_V2 2u                       /* 2: writer_lock gave way to token */
 #define SHMTOP_ENDIAN UINT32_C(0x01020304)
 #define SHMTOP_HISTORY 1024u    /* samples in the ring */
 #define SHMTOP_DEFAULT_KEY 9527 /* 0x2537, the classic example's key */
@@ -186,7 +61,8 @@ struct shmtop_sample_slot {
 /*
  * The payload's fields, in the record's order: X(type, name), each type 32 or
  * 64 bits wide.  This one list makes the record's and the snapshot's members,
- * record_copy(), record_store() and record_checksum().  seq and check stay
+ * record_copy(), record_checksum() and the test fixture's v2writer_store()
+ * (tests/fixture/v2writer.h).  seq and check stay
  * outside it, written out where they are used: seq is the seqlock word, read
  * and written by its own protocol, and check is the checksum of the list.
  */
@@ -372,16 +248,6 @@ static inline void record_seq_end(_Atomic uint64_t *seq)
 	atomic_store_explicit(seq, (s | 1) + 1, memory_order_release);
 }
 
-static inline void record_publish_begin(struct shmtop_record *rec)
-{
-	record_seq_begin(&rec->seq);
-}
-
-static inline void record_publish_end(struct shmtop_record *rec)
-{
-	record_seq_end(&rec->seq);
-}
-
 /* Before a reader's try number tries (0, 1, ...) of a seqlock copy: a
  * writer preempted mid-update needs the CPU more than we do, so spin
  * briefly, then yield, then sleep 100 µs, so that a loaded machine does
@@ -391,22 +257,12 @@ static inline void record_publish_end(struct shmtop_record *rec)
  * is spent); the time it waits is charged to budget. */
 bool record_backoff(int tries, struct record_budget *budget);
 
-/* Store the payload of s (the list's fields and check, not seq) into rec,
- * relaxed: between record_publish_begin() and record_publish_end(). */
-static inline void record_store(struct shmtop_record *rec, const struct shmtop_snapshot *s)
-{
-#define SHMTOP_STORE(type, name) atomic_store_explicit(&rec->name, s->name, memory_order_relaxed);
-	SHMTOP_PAYLOAD_FIELDS(SHMTOP_STORE)
-#undef SHMTOP_STORE
-	atomic_store_explicit(&rec->check, s->check, memory_order_relaxed);
-}
-
 /* Name of a state ("running", ...), or "invalid". */
 const char *record_state_name(uint32_t state);
 
 /* ---- Version 3: named counters (libshmtop) ------------------------------ */
 
-#define SHMTOP_VERSION3 3u
+#define SHMTOP_RECORD_V3 3u
 #define SHMTOP_NAME3_MAX 64 /* name bytes, the NUL included */
 #define SHMTOP_UNIT3_MAX 16 /* unit bytes, the NUL included */
 #define SHMTOP_CAPACITY3_MAX 4096u
@@ -452,7 +308,7 @@ enum {
 struct shmtop_record3 {
 	/* Header: immutable once magic is stored. */
 	_Atomic uint64_t magic;
-	_Atomic uint32_t version;      /* SHMTOP_VERSION3 */
+	_Atomic uint32_t version;      /* SHMTOP_RECORD_V3 */
 	_Atomic uint32_t endian;       /* SHMTOP_ENDIAN */
 	_Atomic uint32_t header_size;  /* offsetof(struct shmtop_record3, seq) */
 	_Atomic uint32_t layout_size;  /* sizeof(struct shmtop_record3) */

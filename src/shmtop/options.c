@@ -9,6 +9,8 @@
 #include <string.h>
 #include <sys/ipc.h>
 
+#include "format.h"
+#include "objlist_columns.h"
 #include "objlist_table.h"
 #include "parse.h"
 #include "record.h"
@@ -18,74 +20,6 @@
 		snprintf(why, whylen, __VA_ARGS__);                                                \
 		return OPTIONS_BAD;                                                                \
 	} while (0)
-
-const char *options_usage(void)
-{
-	return "Usage: shmtop [OPTION]...\n"
-	       "Show System V shared memory live: every segment, its attached processes and\n"
-	       "bytes, and shmwriter's record; or print it as text, JSON or Prometheus.\n"
-	       "\n"
-	       "Segment:\n"
-	       "  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = "
-	       "0x2537)\n"
-	       "  -f, --file PATH        derive the key from PATH with ftok(PATH, 'S')\n"
-	       "  -i, --id SHMID         the segment with this shmid, as ipcs -m -i shows it\n"
-	       "\n"
-	       "Display:\n"
-	       "  -d, --delay TENTHS     refresh every TENTHS tenths of a second, 1 to 600\n"
-	       "                         (default 5)\n"
-	       "  -n, --iterations N     stop after N refreshes or snapshots (default: until "
-	       "quit)\n"
-	       "      --ascii            draw with ASCII only (automatic in non-UTF-8 locales)\n"
-	       "      --no-color         no colours (also when NO_COLOR is set)\n"
-	       "\n"
-	       "Batch output:\n"
-	       "  -b, --batch            print plain-text snapshots instead of a full screen\n"
-	       "      --json             batch mode, one JSON object per line\n"
-	       "\n"
-	       "Every segment on the host:\n"
-	       "  -a, --all              start in the list of every shared memory object\n"
-	       "                         (Tab): SysV, POSIX, semaphores, memfd, deleted\n"
-	       "      --sort KEY         order by size, nattch, age, owner, key or shmid\n"
-	       "                         (default size, biggest first)\n"
-	       "  -o, --output COLUMNS   the list's columns in batch, as lsipc names them\n"
-	       "                         (comma list; +COLUMNS adds to the default; ALL)\n"
-	       "      --raw              -a -b unaligned, as lsipc --raw\n"
-	       "      --noheadings       -a -b without headings\n"
-	       "      --bytes            sizes in bytes, not 4K, 1.5M\n"
-	       "  -F, --filter TEXT      only the objects whose key, shmid, name, owner, kind\n"
-	       "                         or command contains TEXT (any case), in batch\n"
-	       "      --values           read shmwriter's count and state into the batch list\n"
-	       "                         (attaches those segments read-only, briefly)\n"
-	       "      --prometheus       -a in Prometheus text format, once, for node_exporter;\n"
-	       "                         with -n or -d, every -d\n"
-	       "      --check            compare each segment's IPC_STAT with /proc/sysvipc/shm\n"
-	       "\n"
-	       "  -h, --help             show this help and exit\n"
-	       "  -V, --version          show the version and exit\n"
-	       "\n"
-	       "Keys: p pause/resume the writer, r reset the count, c clear the history,\n"
-	       "d value/rate history, a rescan attached processes, +/- slower/faster,\n"
-	       "? h F1 help, Ctrl-L repaint, Tab every segment, q Esc F10 quit.\n"
-	       "In the list: arrows select, Enter opens, s n t o k i sort (again: reverse).\n"
-	       "\n"
-	       "Examples:\n"
-	       "  shmtop                  watch key 0x2537, twice a second\n"
-	       "  shmtop -k 0x2537 -d 2   refresh five times a second\n"
-	       "  shmtop -b -n 1          print one snapshot and exit\n"
-	       "  shmtop --json -d 100    a JSON line every ten seconds, for logs\n"
-	       "  shmtop -a -b -n 1       every segment on the host, once\n"
-	       "  shmtop -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes --values\n"
-	       "  shmtop -a --json -F posix  every POSIX object, with its holders\n"
-	       "  shmtop --prometheus > shmtop.prom.tmp && mv shmtop.prom.tmp shmtop.prom\n"
-	       "\n"
-	       "Exit status (of batch output, --json, --prometheus and --check):\n"
-	       "  0 the record or the list was read   4 permission denied\n"
-	       "  1 a runtime error (file, write)     5 not a shmwriter segment\n"
-	       "  2 a bad or conflicting option       6 a damaged record\n"
-	       "  3 no such segment                   7 --check found differences\n"
-	       "The state judged is the last snapshot's.  A closed pipe ends shmtop by SIGPIPE.\n";
-}
 
 /* A whole number from lo to hi. */
 static int number(const char *s, long lo, long hi, long *out)
@@ -115,79 +49,173 @@ enum {
 	OPT_VALUES
 };
 
-/* Options, as bits, for telling which go together. */
+/* The modes shmtop runs in: which of them each option applies to. */
 enum {
-	O_KEY = 1u << 0,
-	O_FILE = 1u << 1,
-	O_ID = 1u << 2,
-	O_DELAY = 1u << 3,
-	O_ITER = 1u << 4,
-	O_ASCII = 1u << 5,
-	O_NOCOLOR = 1u << 6,
-	O_BATCH = 1u << 7,
-	O_JSON = 1u << 8,
-	O_ALL = 1u << 9,
-	O_SORT = 1u << 10,
-	O_PROM = 1u << 11,
-	O_CHECK = 1u << 12,
-	O_OUTPUT = 1u << 13,
-	O_RAW = 1u << 14,
-	O_NOHEAD = 1u << 15,
-	O_BYTES = 1u << 16,
-	O_FILTER = 1u << 17,
-	O_VALUES = 1u << 18,
-	O_SEGMENT = O_KEY | O_FILE | O_ID,
-	O_LIST = O_OUTPUT | O_RAW | O_NOHEAD | O_BYTES, /* the batch list's */
-	O_ROWS = O_FILTER | O_VALUES,                   /* the batch list's and Prometheus' */
+	M_SCREEN = 1u << 0,     /* a segment, full screen */
+	M_BATCH = 1u << 1,      /* a segment, -b */
+	M_JSON = 1u << 2,       /* a segment, --json */
+	M_LIST = 1u << 3,       /* -a, full screen */
+	M_LIST_BATCH = 1u << 4, /* -a -b */
+	M_LIST_JSON = 1u << 5,  /* -a --json */
+	M_PROM = 1u << 6,       /* --prometheus */
+	M_CHECK = 1u << 7,      /* --check */
+	M_SEGMENT = M_SCREEN | M_BATCH | M_JSON,
+	M_LISTS = M_LIST_BATCH | M_LIST_JSON,           /* the list in batch */
+	M_RUNS = M_SEGMENT | M_LIST | M_LISTS | M_PROM, /* all that refresh */
 };
 
+/* Each option once, in --help's order: its name, argument, value (short
+ * letter or OPT_*), the modes it applies to, where messages that name one
+ * of several options put it (rank: lower first), and its help: the heading
+ * of the group it opens ("": a group without one), its argument's name
+ * and its text (lines after the first start with \n).  Its bit in a set of
+ * options given is 1 << its index. */
 static const struct {
-	unsigned bit;
-	int c;            /* getopt_long's value */
-	const char *name; /* as messages name it */
-} option_names[] = {
-	{ O_KEY, 'k', "--key" },
-	{ O_FILE, 'f', "--file" },
-	{ O_ID, 'i', "--id" },
-	{ O_DELAY, 'd', "--delay" },
-	{ O_ITER, 'n', "--iterations" },
-	{ O_ASCII, OPT_ASCII, "--ascii" },
-	{ O_NOCOLOR, OPT_NO_COLOR, "--no-color" },
-	{ O_JSON, OPT_JSON, "--json" },
-	{ O_SORT, OPT_SORT, "--sort" },
-	{ O_PROM, OPT_PROMETHEUS, "--prometheus" },
-	{ O_CHECK, OPT_CHECK, "--check" },
-	{ O_RAW, OPT_RAW, "--raw" },
-	{ O_NOHEAD, OPT_NOHEADINGS, "--noheadings" },
-	{ O_BYTES, OPT_BYTES, "--bytes" },
-	{ O_BATCH, 'b', "--batch" },
-	{ O_ALL, 'a', "--all" },
-	{ O_OUTPUT, 'o', "--output" },
-	{ O_FILTER, 'F', "--filter" },
-	{ O_VALUES, OPT_VALUES, "--values" },
+	const char *name;
+	int has_arg;
+	int c;
+	unsigned modes;
+	int rank;
+	const char *group, *arg, *help;
+} opts[] = {
+	{ "key", required_argument, 'k', M_SEGMENT, 0, "Segment", "KEY",
+	  "SysV key: decimal, 0x hex or 0 octal (default 9527 = 0x2537)" },
+	{ "file", required_argument, 'f', M_SEGMENT, 1, NULL, "PATH",
+	  "derive the key from PATH with ftok(PATH, 'S')" },
+	{ "id", required_argument, 'i', M_SEGMENT, 2, NULL, "SHMID",
+	  "the segment with this shmid, as ipcs -m -i shows it" },
+	{ "delay", required_argument, 'd', M_RUNS, 3, "Display", "TENTHS",
+	  "refresh every TENTHS tenths of a second, 1 to 600\n(default 5)" },
+	{ "iterations", required_argument, 'n', M_RUNS, 4, NULL, "N",
+	  "stop after N refreshes or snapshots (default: until quit)" },
+	{ "ascii", no_argument, OPT_ASCII, M_SCREEN | M_BATCH | M_LIST, 5, NULL, NULL,
+	  "draw with ASCII only (automatic in non-UTF-8 locales)" },
+	{ "no-color", no_argument, OPT_NO_COLOR, M_SCREEN | M_LIST, 6, NULL, NULL,
+	  "no colours (also when NO_COLOR is set)" },
+	{ "batch", no_argument, 'b', M_BATCH | M_JSON | M_LISTS | M_PROM, 14, "Batch output", NULL,
+	  "print plain-text snapshots instead of a full screen" },
+	{ "json", no_argument, OPT_JSON, M_JSON | M_LIST_JSON, 7, NULL, NULL,
+	  "batch mode, one JSON object per line" },
+	{ "all", no_argument, 'a', M_LIST | M_LISTS | M_PROM, 15, "Every segment on the host", NULL,
+	  "start in the list of every shared memory object\n"
+	  "(Tab): SysV, POSIX, semaphores, memfd, deleted" },
+	{ "sort", required_argument, OPT_SORT, M_LIST | M_LISTS, 8, NULL, "KEY",
+	  "order by size, rss, nattch, age, owner, key, shmid\n"
+	  "or any -o column (default size, biggest first)" },
+	{ "output", required_argument, 'o', M_LISTS, 16, NULL, "COLUMNS",
+	  "the list's columns in batch, as lsipc names them\n"
+	  "(comma list; +COLUMNS adds to the default; ALL)" },
+	{ "raw", no_argument, OPT_RAW, M_LIST_BATCH, 11, NULL, NULL,
+	  "-a -b unaligned, as lsipc --raw" },
+	{ "noheadings", no_argument, OPT_NOHEADINGS, M_LIST_BATCH, 12, NULL, NULL,
+	  "-a -b without headings" },
+	{ "bytes", no_argument, OPT_BYTES, M_LIST_BATCH, 13, NULL, NULL,
+	  "sizes in bytes, not 4K, 1.5M" },
+	{ "filter", required_argument, 'F', M_LIST | M_LISTS | M_PROM, 17, NULL, "TEXT",
+	  "only the objects whose key, shmid, name, owner, kind\n"
+	  "or command contains TEXT (any case), in batch" },
+	{ "values", no_argument, OPT_VALUES, M_LISTS | M_PROM, 18, NULL, NULL,
+	  "read shmwriter's count and state into the batch list\n"
+	  "(attaches those segments read-only, briefly)" },
+	{ "prometheus", no_argument, OPT_PROMETHEUS, M_PROM, 9, NULL, NULL,
+	  "-a in Prometheus text format, once, for node_exporter;\n"
+	  "with -n or -d, every -d" },
+	{ "check", no_argument, OPT_CHECK, M_CHECK, 10, NULL, NULL,
+	  "compare each segment's IPC_STAT with /proc/sysvipc/shm" },
+	{ "help", no_argument, 'h', 0, 19, "", NULL, "show this help and exit" },
+	{ "version", no_argument, 'V', 0, 20, NULL, NULL, "show the version and exit" },
 };
+#define NOPTS (sizeof opts / sizeof opts[0])
 
+/* The bit of the option with getopt_long's value c (0: none). */
 static unsigned option_bit(int c)
 {
-	for (size_t i = 0; i < sizeof option_names / sizeof option_names[0]; i++)
-		if (option_names[i].c == c)
-			return option_names[i].bit;
+	for (size_t i = 0; i < NOPTS; i++)
+		if (opts[i].c == c)
+			return 1u << i;
 	return 0;
 }
 
-/* The name of the first option of bits, in option_names' order. */
+/* The options of a mode, as bits. */
+static unsigned mode_options(unsigned mode)
+{
+	unsigned bits = 0;
+	for (size_t i = 0; i < NOPTS; i++)
+		if (opts[i].modes & mode)
+			bits |= 1u << i;
+	return bits;
+}
+
+/* The name of the option of bits that messages name first ("--key"). */
 static const char *option_name(unsigned bits)
 {
-	for (size_t i = 0; i < sizeof option_names / sizeof option_names[0]; i++)
-		if (bits & option_names[i].bit)
-			return option_names[i].name;
-	return "?";
+	static char name[2][24];
+	static int which;
+	size_t best = NOPTS;
+	for (size_t i = 0; i < NOPTS; i++)
+		if ((bits & (1u << i)) && (best == NOPTS || opts[i].rank < opts[best].rank))
+			best = i;
+	if (best == NOPTS)
+		return "?";
+	char *b = name[which++ & 1];
+	snprintf(b, sizeof name[0], "--%s", opts[best].name);
+	return b;
 }
+
+/* The help text: the options from opts[], between the words around them. */
+const char *options_usage(void)
+{
+	static char text[4096];
+	if (text[0])
+		return text;
+	size_t n = 0;
+	format_append(
+	    text, sizeof text, &n, "%s",
+	    "Usage: shmtop [OPTION]...\n"
+	    "Show System V shared memory live: every segment, its attached processes and\n"
+	    "bytes, and shmwriter's record; or print it as text, JSON or Prometheus.\n");
+	for (size_t i = 0; i < NOPTS; i++) {
+		format_option_help(text, sizeof text, &n, opts[i].group, opts[i].c, opts[i].name,
+				   opts[i].arg, opts[i].help);
+	}
+	format_append(
+	    text, sizeof text, &n, "%s",
+	    "\n"
+	    "Keys: p pause/resume the writer, r reset the count, c clear the history,\n"
+	    "d value/rate history, a rescan attached processes, +/- slower/faster,\n"
+	    "? h F1 help, Ctrl-L repaint, Tab every segment, q Esc F10 quit.\n"
+	    "In the list: arrows select, Enter opens, s n t o k i sort (again: reverse).\n"
+	    "\n"
+	    "Examples:\n"
+	    "  shmtop                  watch key 0x2537, twice a second\n"
+	    "  shmtop -k 0x2537 -d 2   refresh five times a second\n"
+	    "  shmtop -b -n 1          print one snapshot and exit\n"
+	    "  shmtop --json -d 100    a JSON line every ten seconds, for logs\n"
+	    "  shmtop -a -b -n 1       every segment on the host, once\n"
+	    "  shmtop -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes --values\n"
+	    "  shmtop -a --json -F posix  every POSIX object, with its holders\n"
+	    "  shmtop --prometheus > shmtop.prom.tmp && mv shmtop.prom.tmp shmtop.prom\n"
+	    "\n"
+	    "Exit status (of batch output, --json, --prometheus and --check):\n"
+	    "  0 the record or the list was read   4 permission denied\n"
+	    "  1 a runtime error (file, write)     5 not a shmwriter segment\n"
+	    "  2 a bad or conflicting option       6 a damaged record\n"
+	    "  3 no such segment                   7 --check found differences\n"
+	    "The state judged is the last snapshot's.  A closed pipe ends shmtop by SIGPIPE.\n");
+	return text;
+}
+
+#define O_(c) option_bit(c)
 
 /* Refuse options that conflict, or that the mode chosen would ignore.
  * 0, or -1 with the reason in why. */
 static int conflict(unsigned given, bool json, char *why, size_t whylen)
 {
+	const unsigned O_SEGMENT = O_('k') | O_('f') | O_('i'), O_JSON = O_(OPT_JSON),
+		       O_PROM = O_(OPT_PROMETHEUS), O_CHECK = O_(OPT_CHECK), O_ALL = O_('a'),
+		       O_BATCH = O_('b'), O_SORT = O_(OPT_SORT), O_FILTER = O_('F'),
+		       O_LIST = O_('o') | O_(OPT_RAW) | O_(OPT_NOHEADINGS) | O_(OPT_BYTES),
+		       O_ROWS = O_FILTER | O_(OPT_VALUES);
 	unsigned seg = given & O_SEGMENT;
 	if (seg & (seg - 1)) {
 		snprintf(why, whylen, "give one of --key, --file and --id, not %s and %s",
@@ -200,30 +228,28 @@ static int conflict(unsigned given, bool json, char *why, size_t whylen)
 	}
 	/* Each mode, the option that names it, and what it takes. */
 	const char *mode;
-	unsigned allowed;
+	unsigned m;
 	bool list = (given & O_ALL) && (given & (O_BATCH | O_JSON)) && !(given & O_CHECK);
 	if (given & O_CHECK) {
 		mode = "--check";
-		allowed = O_CHECK;
+		m = M_CHECK;
 	} else if (given & O_PROM) {
 		mode = "--prometheus";
-		allowed = O_PROM | O_ALL | O_BATCH | O_DELAY | O_ITER | O_ROWS;
+		m = M_PROM;
 	} else if (list) {
 		mode = json ? "--all --json" : "--all --batch";
-		allowed = O_ALL | O_BATCH | O_JSON | O_DELAY | O_ITER | O_SORT | O_LIST | O_ROWS;
-		if (json)
-			allowed &= ~(unsigned)(O_RAW | O_NOHEAD | O_BYTES); /* JSON: bytes always */
+		m = json ? M_LIST_JSON : M_LIST_BATCH;
 	} else if (given & O_ALL) {
 		mode = "--all (the full screen)";
-		allowed = O_ALL | O_DELAY | O_ITER | O_SORT | O_ASCII | O_NOCOLOR | O_FILTER;
+		m = M_LIST;
 	} else if (given & (O_BATCH | O_JSON)) {
 		mode = json ? "--json" : "--batch";
-		allowed = O_SEGMENT | O_BATCH | O_JSON | O_DELAY | O_ITER | (json ? 0 : O_ASCII);
+		m = json ? M_JSON : M_BATCH;
 	} else {
 		mode = "the full screen";
-		allowed = O_SEGMENT | O_DELAY | O_ITER | O_ASCII | O_NOCOLOR;
+		m = M_SCREEN;
 	}
-	unsigned extra = given & ~allowed;
+	unsigned extra = given & ~mode_options(m);
 	if (!extra)
 		return 0;
 	if ((extra & O_SORT) && !(given & (O_ALL | O_PROM)))
@@ -250,30 +276,12 @@ static int conflict(unsigned given, bool json, char *why, size_t whylen)
 enum options_result options_parse(int argc, char **argv, struct options *o, char *why,
 				  size_t whylen)
 {
-	static const struct option longopts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "id", required_argument, NULL, 'i' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "raw", no_argument, NULL, OPT_RAW },
-		{ "noheadings", no_argument, NULL, OPT_NOHEADINGS },
-		{ "bytes", no_argument, NULL, OPT_BYTES },
-		{ "filter", required_argument, NULL, 'F' },
-		{ "values", no_argument, NULL, OPT_VALUES },
-		{ "delay", required_argument, NULL, 'd' },
-		{ "ascii", no_argument, NULL, OPT_ASCII },
-		{ "no-color", no_argument, NULL, OPT_NO_COLOR },
-		{ "batch", no_argument, NULL, 'b' },
-		{ "iterations", required_argument, NULL, 'n' },
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "all", no_argument, NULL, 'a' },
-		{ "sort", required_argument, NULL, OPT_SORT },
-		{ "prometheus", no_argument, NULL, OPT_PROMETHEUS },
-		{ "check", no_argument, NULL, OPT_CHECK },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
-	};
+	struct option longopts[NOPTS + 1];
+	for (size_t i = 0; i < NOPTS; i++)
+		longopts[i] = (struct option){ opts[i].name, opts[i].has_arg, NULL, opts[i].c };
+	longopts[NOPTS] = (struct option){ 0 };
+	char shortopts[2 * NOPTS + 2];
+	parse_short_options(longopts, shortopts, sizeof shortopts);
 	unsigned given = 0;
 	char ob[160];
 	long v;
@@ -286,7 +294,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 			       .sort_reverse = true };
 	optind = 0; /* glibc: start afresh */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:f:i:o:F:d:bn:ahV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		given |= option_bit(c);
 		switch (c) {
 		case 'k':
@@ -334,13 +342,10 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		case OPT_JSON: o->json = o->batch = true; break;
 		case 'a': o->all = true; break;
 		case OPT_SORT:
-			if (sysvipc_sort_parse(optarg, &o->sort))
-				FAIL(
-				    "invalid sort key '%s': expected size, nattch, age, owner, key "
-				    "or shmid",
-				    optarg);
-			o->sort_reverse =
-			    o->sort == SYSVIPC_SORT_SIZE || o->sort == SYSVIPC_SORT_NATTCH;
+			if (objlist_sort_parse(optarg, &o->sort, &o->sort_reverse))
+				FAIL("invalid sort key '%s': expected %s, or a column -o takes "
+				     "(ID, CTIME, ...: shmtop(1) lists them)",
+				     optarg, objlist_sort_keys(ob, sizeof ob));
 			break;
 		case OPT_PROMETHEUS: o->prometheus = o->all = o->batch = true; break;
 		case OPT_CHECK: o->check = true; break;

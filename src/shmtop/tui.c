@@ -24,7 +24,7 @@
 #include "drawlog.h"
 #include "events.h"
 #include "layout.h"
-#include "listscreen.h"
+#include "objlist_screen.h"
 #include "objmon.h"
 #include "preview.h"
 
@@ -54,20 +54,36 @@ struct tui {
 	enum spark_mode scale_mode;
 	int scale_shmid;
 
-	/* The object list (listscreen.c), and the detail view's panels
+	/* The object list (objlist_screen.c), and the detail view's panels
 	 * below the dashboard (drawlog.c): the preview and the event log. */
-	bool listing;      /* the object list is up */
-	monitor *base_mon; /* the -k key's; mon is another when opened from the list */
-	struct list_screen list;
+	const struct mode *cur; /* the screen that is up */
+	monitor *base_mon;      /* the -k key's; mon is another when opened from the list */
+	struct objlist_state list;
 	struct list_drawn list_drawn;
 	struct events_log log;
 	struct preview preview;
 	bool have_preview;
 	struct drawlog_drawn panel_drawn;
 	int table_h; /* rows of the panels given to the counters table */
-	objmon *obj; /* the detail view shows this object (not a SysV segment) instead of mon */
+	objmon *obj; /* obj_mode shows this object (not a SysV segment) instead of mon */
 	struct model_object obj_in;
 };
+
+/* A screen: the object list, a segment's dashboard (seg_mode) or an
+ * object's (obj_mode).  The help is an overlay of the dashboards. */
+struct mode {
+	void (*enter)(struct tui *t); /* after switch_to() has closed the screen that was up */
+	void (*tick)(struct tui *t);  /* read what the screen shows */
+	void (*draw)(struct tui *t);  /* the frame, into stdscr */
+	bool (*key)(struct tui *t, int ch, int64_t *next_poll); /* true to quit */
+	int (*fd)(const struct tui *t); /* ppoll() also wakes on it: ready means tick; or NULL */
+	/* The dashboards': dash_draw() and dash_key() call them. */
+	void (*build)(struct tui *t, struct view_model *m); /* model, layout, graph */
+	void (*panels)(struct tui *t, const struct view_model *m, bool full); /* below it */
+	bool (*own_key)(struct tui *t, int ch, int64_t *next_poll); /* true if it took ch */
+};
+
+static const struct mode list_mode, seg_mode, obj_mode;
 
 static const int delays[] = { 1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 600 };
 
@@ -93,7 +109,7 @@ static bool full_redraw(const struct tui *t)
 static void footer_keys(const struct tui *t, struct view_model *m)
 {
 	char *q = strstr(m->footer, "q quit");
-	if (q && (t->mon != t->base_mon || t->obj))
+	if (q && (t->mon != t->base_mon || t->cur == &obj_mode))
 		memcpy(q, "q back", 6);
 	size_t n = strlen(m->footer);
 	snprintf(m->footer + n, sizeof m->footer - n, "%s", "  Tab list");
@@ -102,10 +118,10 @@ static void footer_keys(const struct tui *t, struct view_model *m)
 }
 
 /* Lay the screen out for m, the panels getting the rows the dashboard can
- * spare: the one layout of the frame. */
-static void lay_out(struct tui *t, const struct view_model *m)
+ * spare: the one layout of the frame; then name the keys in its footer. */
+static void lay_out(struct tui *t, struct view_model *m)
 {
-	int table = t->obj ? 0 : model_table_want(&t->in);
+	int table = t->cur == &obj_mode ? 0 : model_table_want(&t->in);
 	const struct layout_input in = {
 		.cols = COLS,
 		.rows = LINES,
@@ -130,59 +146,37 @@ static void lay_out(struct tui *t, const struct view_model *m)
 	t->table_h = table < t->layout.panel_h ? table : t->layout.panel_h;
 	if (table && t->layout.panel_h - t->table_h < LAYOUT_PANEL_MIN_ROWS)
 		t->table_h = t->layout.panel_h;
+	footer_keys(t, m);
 }
 
 /* The detail view of an object that is not a SysV segment: the same
  * dashboard, with no value and an empty history. */
-static void render_object(struct tui *t)
+static void obj_build(struct tui *t, struct view_model *m)
 {
 	objmon_input(t->obj, &t->obj_in);
 	t->obj_in.delay_tenths = t->delay;
 	t->obj_in.notice = clock_mono_ns() < t->notice_until ? t->notice : NULL;
-	t->model = t->drawn == &t->models[0] ? &t->models[1] : &t->models[0];
-	struct view_model *m = t->model;
 	model_build_object(m, &t->obj_in);
 	lay_out(t, m);
-	footer_keys(t, m);
 	const struct model_input none = { .spark_mode = SPARK_VALUE };
 	if (!t->layout.too_small)
 		model_graph(m, &none, (size_t)t->layout.graph_w, (unsigned)t->layout.graph_h, NULL);
 	snprintf(m->graph_title, sizeof m->graph_title, "history: none (not a shmwriter record)");
-	if (full_redraw(t))
-		t->panel_drawn.valid = false;
-	draw_screen(m, full_redraw(t) ? NULL : t->drawn, &t->layout, &t->style, t->help);
-	if (t->layout.panel_h > 0 && !t->help)
-		drawlog_draw(t->layout.panel_y, t->layout.panel_h, &t->preview,
-			     objmon_events(t->obj), &t->style, &t->panel_drawn);
-	t->drawn = m;
-	t->drawn_layout = t->layout;
-	t->drawn_help = t->help;
-	wnoutrefresh(stdscr);
-	doupdate();
 }
 
-static void render(struct tui *t)
+static void obj_panels(struct tui *t, const struct view_model *m, bool full)
+{
+	(void)m;
+	(void)full;
+	if (t->layout.panel_h > 0)
+		drawlog_draw(t->layout.panel_y, t->layout.panel_h, &t->preview,
+			     objmon_events(t->obj), &t->style, &t->panel_drawn);
+}
+
+/* A segment's dashboard: its value, graph, counters table and event log. */
+static void seg_build(struct tui *t, struct view_model *m)
 {
 	int64_t now = clock_mono_ns();
-	if (t->listing) {
-		list_draw(&t->list, &t->list_drawn);
-		wnoutrefresh(stdscr);
-		doupdate();
-		return;
-	}
-	if (t->waiting && monitor_acked(t->mon, t->ticket)) {
-		t->waiting = false;
-		char said[sizeof t->notice];
-		bool refused = monitor_refused(t->mon, t->ticket, t->pending);
-		if (refused)
-			events_log_sent(&t->log, (int)t->pending, true);
-		notice(t, model_command_notice_for((int)t->pending, refused, &t->in, said,
-						   sizeof said));
-	}
-	if (t->obj) {
-		render_object(t);
-		return;
-	}
 	monitor_input(t->mon, &t->in);
 	t->in.now_mono = now;
 	t->in.spark_mode = t->mode;
@@ -190,12 +184,8 @@ static void render(struct tui *t)
 	t->in.spark_width = 0; /* the graph replaces the one-line sparkline */
 	t->in.delay_tenths = t->delay;
 	t->in.notice = now < t->notice_until ? t->notice : NULL;
-
-	t->model = t->drawn == &t->models[0] ? &t->models[1] : &t->models[0];
-	struct view_model *m = t->model;
 	model_build(m, &t->in);
 	lay_out(t, m);
-	footer_keys(t, m);
 	/* The scale carries over only for the same series. */
 	int shmid = t->in.stat ? t->in.stat->shmid : -1;
 	bool keep = t->have_scale && t->scale_mode == t->mode && t->scale_shmid == shmid;
@@ -206,23 +196,57 @@ static void render(struct tui *t)
 	t->have_scale = m->graph.scale.span > 0.0;
 	t->scale_mode = t->mode;
 	t->scale_shmid = shmid;
-
-	if (full_redraw(t))
-		t->panel_drawn.valid = false; /* draw_screen() erases */
 	if (!t->layout.too_small && t->table_h > 0)
 		model_table_kept(m, &t->in, COLS - 1, t->table_h, t->drawn);
-	bool full = full_redraw(t);
-	draw_screen(m, full ? NULL : t->drawn, &t->layout, &t->style, t->help);
-	if (t->table_h > 0 && !t->help && !t->layout.too_small)
+}
+
+static void seg_panels(struct tui *t, const struct view_model *m, bool full)
+{
+	if (t->table_h > 0 && !t->layout.too_small)
 		draw_counters(m, full ? NULL : t->drawn, t->layout.panel_y, t->table_h, &t->style);
 	int log_h = t->layout.panel_h - t->table_h;
-	if (log_h > 0 && !t->help)
+	if (log_h > 0)
 		drawlog_draw(t->layout.panel_y + t->table_h, log_h,
 			     t->have_preview ? &t->preview : NULL, &t->log.ring, &t->style,
 			     &t->panel_drawn);
+}
+
+/* A dashboard's frame: the command's ack, the mode's model into the spare
+ * buffer, the dashboard (or its help) and the mode's panels below it. */
+static void dash_draw(struct tui *t)
+{
+	if (t->waiting && monitor_acked(t->mon, t->ticket)) {
+		t->waiting = false;
+		char said[sizeof t->notice];
+		bool refused = monitor_refused(t->mon, t->ticket, t->pending);
+		if (refused)
+			events_log_sent(&t->log, (int)t->pending, true);
+		notice(t, model_command_notice_for((int)t->pending, refused, &t->in, said,
+						   sizeof said));
+	}
+	t->model = t->drawn == &t->models[0] ? &t->models[1] : &t->models[0];
+	struct view_model *m = t->model;
+	t->cur->build(t, m);
+	bool full = full_redraw(t);
+	if (full)
+		t->panel_drawn.valid = false; /* draw_screen() erases */
+	draw_screen(m, full ? NULL : t->drawn, &t->layout, &t->style, t->help);
+	if (!t->help)
+		t->cur->panels(t, m, full);
 	t->drawn = m;
 	t->drawn_layout = t->layout;
 	t->drawn_help = t->help;
+}
+
+static void list_mode_draw(struct tui *t)
+{
+	list_draw(&t->list, &t->list_drawn);
+}
+
+/* Draw the mode's frame and send it. */
+static void render(struct tui *t)
+{
+	t->cur->draw(t);
 	wnoutrefresh(stdscr);
 	doupdate();
 }
@@ -287,53 +311,39 @@ static void observe(struct tui *t)
 	preview_format(buf, n, size, COLS > 4 ? (size_t)COLS - 3 : 1, &t->preview);
 }
 
-/* One tick: read what is on screen. */
-static void tick(struct tui *t)
-{
-	if (t->listing) {
-		list_refresh(&t->list);
-		return;
-	}
-	if (t->obj) {
-		objmon_poll(t->obj);
-		objmon_preview(t->obj, COLS > 4 ? (size_t)COLS - 3 : 1, &t->preview);
-		t->have_preview = true;
-		return;
-	}
-	monitor_poll(t->mon);
-	observe(t);
-}
-
-/* Show the detail view of mon (the -k key's, or one opened from the list,
- * which it then owns). */
-static void show_detail(struct tui *t, monitor *mon, int64_t *next_poll)
+/* Put mode to up on monitor mon (the -k key's, or one opened from the
+ * list, which it then owns) and object obj (obj_mode's, or NULL): what the
+ * screen that was up opened is closed, to->enter() starts the new one and
+ * it is read now. */
+static void switch_to(struct tui *t, const struct mode *to, monitor *mon, objmon *obj,
+		      int64_t *next_poll)
 {
 	if (t->mon != t->base_mon && t->mon != mon)
 		monitor_free(t->mon);
 	objmon_free(t->obj);
-	t->obj = NULL;
+	t->obj = obj;
 	t->mon = mon;
-	t->listing = false;
+	t->cur = to;
+	to->enter(t);
+	*next_poll = clock_mono_ns();
+}
+
+/* A dashboard starts afresh: no command waiting, no scale, preview,
+ * notice or events, everything drawn again. */
+static void dash_enter(struct tui *t)
+{
 	t->waiting = false;
 	t->have_scale = false;
 	t->have_preview = false;
 	t->notice_until = 0;
 	events_log_init(&t->log);
 	invalidate(t);
-	*next_poll = clock_mono_ns(); /* poll it now */
 }
 
-static void show_list(struct tui *t, int64_t *next_poll)
+static void list_enter(struct tui *t)
 {
-	if (t->mon != t->base_mon)
-		monitor_free(t->mon);
-	t->mon = t->base_mon;
-	objmon_free(t->obj);
-	t->obj = NULL;
-	t->listing = true;
 	t->help = false;
 	t->list_drawn.valid = false;
-	*next_poll = clock_mono_ns(); /* read it now */
 }
 
 /* Show the detail view of row r of object list s, an object that is not a
@@ -347,16 +357,14 @@ static int open_object(struct tui *t, const struct objlist *s, const struct objl
 	objmon *o = objmon_new(s, r);
 	if (!o)
 		return -1;
-	show_detail(t, t->mon, next_poll);
-	t->obj = o;
-	t->have_preview = false;
+	switch_to(t, &obj_mode, t->mon, o, next_poll);
 	return 0;
 }
 
 /* The row the list's selection is on, or NULL. */
-static const struct objlist_row *list_selection(const struct list_screen *l)
+static const struct objlist_row *list_selection(const struct objlist_state *l)
 {
-	return list_selected(l); /* view.sel counts the rows the filter shows */
+	return objlist_state_selected(l); /* view.sel counts the rows the filter shows */
 }
 
 /* A key on the object list; returns true to quit. */
@@ -366,7 +374,7 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 	int id;
 	switch (list_key(&t->list, ch, &k, &id)) {
 	case LIST_QUIT: return true;
-	case LIST_BACK: show_detail(t, t->base_mon, next_poll); break;
+	case LIST_BACK: switch_to(t, &seg_mode, t->base_mon, NULL, next_poll); break;
 	case LIST_OPEN: {
 		const struct objlist_row *r = list_selection(&t->list);
 		if (r && r->kind != OBJLIST_SYSV) {
@@ -377,7 +385,7 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 		 * removed) only names its one segment */
 		monitor *mon = k ? monitor_new(k) : monitor_new_shmid(id);
 		if (mon)
-			show_detail(t, mon, next_poll);
+			switch_to(t, &seg_mode, mon, NULL, next_poll);
 		break;
 	}
 	case LIST_REPAINT:
@@ -390,14 +398,15 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 	return false;
 }
 
-/* Act on one key; returns true to quit. */
-static bool key(struct tui *t, int ch, int64_t *next_poll)
+/* A key on a dashboard (a segment's or an object's); returns true to quit.
+ * Back to the list, quit and help come first, then the mode's own keys,
+ * then the keys both share. */
+static bool dash_key(struct tui *t, int ch, int64_t *next_poll)
 {
-	if (t->listing)
-		return list_keys(t, ch, next_poll);
-	if (!t->help && (ch == '\t' || ((t->mon != t->base_mon || t->obj) &&
+	if (!t->help && (ch == '\t' || ((t->mon != t->base_mon || t->cur == &obj_mode) &&
 					(ch == 'q' || ch == 'Q' || ch == 27 || ch == KEY_LEFT)))) {
-		show_list(t, next_poll); /* back to the list it was opened from */
+		switch_to(t, &list_mode, t->base_mon, NULL,
+			  next_poll); /* back to the list it was opened from */
 		return false;
 	}
 	switch (ch) {
@@ -416,6 +425,8 @@ static bool key(struct tui *t, int ch, int64_t *next_poll)
 		t->help = false;
 		return false;
 	}
+	if (t->cur->own_key(t, ch, next_poll))
+		return false;
 	switch (ch) {
 	case 'p':
 	case 'P':
@@ -430,34 +441,8 @@ static bool key(struct tui *t, int ch, int64_t *next_poll)
 		command(t, SHMTOP_CMD_RESET, "reset requested");
 		*next_poll = clock_mono_ns() + ACK_POLL_NS;
 		break;
-	case 'c':
-	case 'C':
-		if (t->obj)
-			break;
-		monitor_clear_history(t->mon);
-		notice(t, "history cleared");
-		break;
 	case 'd':
 	case 'D': t->mode = t->mode == SPARK_VALUE ? SPARK_RATE : SPARK_VALUE; break;
-	case KEY_UP:
-	case 'k':
-	case KEY_DOWN:
-	case 'j':
-		if (t->obj)
-			break;
-		monitor_select(t->mon, ch == KEY_UP || ch == 'k' ? -1 : 1);
-		t->have_scale = false; /* another series */
-		break;
-	case 'a':
-	case 'A':
-		if (t->obj)
-			objmon_rescan(t->obj);
-		else
-			monitor_rescan(t->mon);
-		notice(t, t->obj ? "holders: rescanning /proc"
-				 : "attached processes: rescanning /proc");
-		*next_poll = clock_mono_ns();
-		break;
 	case '+':
 	case '=':
 		set_delay(t, 1);
@@ -475,6 +460,95 @@ static bool key(struct tui *t, int ch, int64_t *next_poll)
 	}
 	return false;
 }
+
+/* A segment's own keys: clear its history, select a counter, rescan its
+ * processes. */
+static bool seg_key(struct tui *t, int ch, int64_t *next_poll)
+{
+	switch (ch) {
+	case 'c':
+	case 'C':
+		monitor_clear_history(t->mon);
+		notice(t, "history cleared");
+		return true;
+	case KEY_UP:
+	case 'k':
+	case KEY_DOWN:
+	case 'j':
+		monitor_select(t->mon, ch == KEY_UP || ch == 'k' ? -1 : 1);
+		t->have_scale = false; /* another series */
+		return true;
+	case 'a':
+	case 'A':
+		monitor_rescan(t->mon);
+		notice(t, "attached processes: rescanning /proc");
+		*next_poll = clock_mono_ns();
+		return true;
+	}
+	return false;
+}
+
+/* An object's own key: rescan its holders. */
+static bool obj_key(struct tui *t, int ch, int64_t *next_poll)
+{
+	if (ch != 'a' && ch != 'A')
+		return false;
+	objmon_rescan(t->obj);
+	notice(t, "holders: rescanning /proc");
+	*next_poll = clock_mono_ns();
+	return true;
+}
+
+static void list_tick(struct tui *t)
+{
+	list_refresh(&t->list);
+}
+
+static int list_fd(const struct tui *t)
+{
+	return objlist_state_scan_fd(&t->list);
+}
+
+static void seg_tick(struct tui *t)
+{
+	monitor_poll(t->mon);
+	observe(t);
+}
+
+static void obj_tick(struct tui *t)
+{
+	objmon_poll(t->obj);
+	objmon_preview(t->obj, COLS > 4 ? (size_t)COLS - 3 : 1, &t->preview);
+	t->have_preview = true;
+}
+
+static const struct mode list_mode = {
+	.enter = list_enter,
+	.tick = list_tick,
+	.draw = list_mode_draw,
+	.key = list_keys,
+	.fd = list_fd,
+};
+
+static const struct mode seg_mode = {
+	.enter = dash_enter,
+	.tick = seg_tick,
+	.draw = dash_draw,
+	.key = dash_key,
+	.build = seg_build,
+	.panels = seg_panels,
+	.own_key = seg_key,
+};
+
+static const struct mode obj_mode = {
+	.enter = dash_enter,
+	.tick = obj_tick,
+	.draw = dash_draw,
+	.key = dash_key,
+	.build = obj_build,
+	.panels = obj_panels,
+	.own_key = obj_key,
+};
 
 static int setup(bool color, char *why, size_t whylen)
 {
@@ -505,19 +579,19 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	memset(&t, 0, sizeof t);
 	t.mon = mon;
 	t.base_mon = mon;
-	t.listing = o->all;
+	t.cur = o->all ? &list_mode : &seg_mode;
 	events_log_init(&t.log);
-	if (list_init(&t.list, o->sort, o->sort_reverse) < 0) {
+	if (objlist_state_init(&t.list, o->sort, o->sort_reverse) < 0) {
 		snprintf(why, whylen, "out of memory");
 		return -1;
 	}
-	list_set_filter(&t.list, o->filter); /* -F */
+	objlist_state_set_filter(&t.list, o->filter); /* -F */
 	t.model = &t.models[0];
 	t.delay = o->delay_tenths;
 	t.style.utf8 = utf8;
 	t.style.acs = !utf8 && !o->ascii; /* a non-UTF-8 locale */
 	if (setup(color, why, whylen) < 0) {
-		list_free(&t.list);
+		objlist_state_free(&t.list);
 		return -1;
 	}
 	t.style.color = color && has_colors();
@@ -539,7 +613,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 			if (!quick && o->iterations && ticks++ >= o->iterations)
 				break;
 			quick = false;
-			tick(&t);
+			t.cur->tick(&t);
 			/* A tick that took T (the list's collect of hundreds of
 			 * thousands of objects) is not repeated within 3T: keys
 			 * are read in between. */
@@ -570,7 +644,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		struct timespec ts = { (time_t)(wait / NS_PER_SEC), (long)(wait % NS_PER_SEC) };
 		struct pollfd pfd[2] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
-			{ .fd = t.listing ? list_scan_fd(&t.list) : -1, .events = POLLIN },
+			{ .fd = t.cur->fd ? t.cur->fd(&t) : -1, .events = POLLIN },
 		};
 		int r = ppoll(pfd, 2, &ts, &open);
 		if (*quit)
@@ -584,7 +658,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		    !(pfd[0].revents & POLLIN))
 			break; /* the terminal went away */
 		if (r > 0 && (pfd[1].revents & POLLIN)) {
-			list_refresh(&t.list); /* a scan has finished: show it */
+			t.cur->tick(&t); /* the list's scan has finished: show it */
 			dirty = true;
 		}
 		if (r == 0 || (r > 0 && !pfd[0].revents))
@@ -593,7 +667,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		bool stop = false;
 		while (!stop && (ch = getch()) != ERR) {
 			keys++;
-			stop = key(&t, ch, &next_poll);
+			stop = t.cur->key(&t, ch, &next_poll);
 			/* Draw the new size before the next getch(): it would
 			 * refresh stdscr as resizeterm() cut it, and at one
 			 * column ncurses 6.4 reads before the line when it
@@ -610,6 +684,6 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	if (t.mon != mon)
 		monitor_free(t.mon);
 	objmon_free(t.obj);
-	list_free(&t.list);
+	objlist_state_free(&t.list);
 	return rc;
 }

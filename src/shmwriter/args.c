@@ -4,6 +4,7 @@
 #include <getopt.h>
 #include <stdio.h>
 
+#include "format.h"
 #include "parse.h"
 #include "record.h"
 
@@ -13,82 +14,100 @@
 		return ARGS_BAD;                                                                   \
 	} while (0)
 
-const char *args_usage(void)
-{
-	return "Usage: shmwriter [OPTION]...\n"
-	       "Publish a live counter record in System V shared memory for shmtop to show.\n"
-	       "\n"
-	       "Segment:\n"
-	       "  -k, --key KEY          SysV key: decimal, 0x hex or 0 octal (default 9527 = "
-	       "0x2537)\n"
-	       "  -f, --file PATH        derive the key from PATH with ftok(PATH, 'S')\n"
-	       "  -m, --mode MODE        octal permissions of a new segment (default 0600;\n"
-	       "                         0644 lets every local user view; no one else\n"
-	       "                         may write it)\n"
-	       "      --control-mode MODE  octal permissions of the control segment through\n"
-	       "                         which viewers pause and reset (default 0600)\n"
-	       "      --remove-on-exit   remove the segment when the writer exits\n"
-	       "\n"
-	       "Counting:\n"
-	       "  -i, --interval SECONDS time between counts, fractional; 0 = as fast as\n"
-	       "                         possible (default 1)\n"
-	       "      --stdin            count the lines and bytes read from standard input\n"
-	       "                         instead, published every interval, until it ends\n"
-	       "      --reset            start the count at 0 when taking over a segment\n"
-	       "\n"
-	       "Process:\n"
-	       "  -D, --daemon           detach and run in the background\n"
-	       "      --pidfile PATH     write the writer's pid to PATH, a regular file of\n"
-	       "                         this user, never a symlink (removed on exit)\n"
-	       "  -h, --help             show this help and exit\n"
-	       "  -V, --version          show the version and exit\n"
-	       "\n"
-	       "One writer runs per segment: a second one is refused while the first lives;\n"
-	       "a segment whose writer died is taken over and its count continues, if this\n"
-	       "user owns and created it and no one else may write it.\n"
-	       "SIGINT, SIGTERM and SIGHUP mark the record stopped and exit 0.\n"
-	       "\n"
-	       "Examples:\n"
-	       "  shmwriter                   count once a second on key 0x2537\n"
-	       "  shmwriter -i 0.1 -m 0644    ten counts a second, viewable by all users\n"
-	       "  shmwriter -D --pidfile /run/shmwriter.pid\n"
-	       "  tail -f access.log | shmwriter --stdin -k 0x1234\n"
-	       "                              lines and bytes a second: shmtop -k 0x1234\n";
-}
-
 /* getopt_long's values of the options without a short form. */
 enum { OPT_CONTROL_MODE = 256, OPT_RESET, OPT_REMOVE, OPT_PIDFILE, OPT_STDIN };
 
+/* Each option once, in --help's order: its name, argument, value (short
+ * letter or OPT_*) and help: the heading of the group it opens, its
+ * argument's name and its text (lines after the first start with \n). */
+static const struct {
+	const char *name;
+	int has_arg;
+	int c;
+	const char *group, *arg, *help;
+} opts[] = {
+	{ "key", required_argument, 'k', "Segment", "KEY",
+	  "SysV key: decimal, 0x hex or 0 octal (default 9527 = 0x2537)" },
+	{ "file", required_argument, 'f', NULL, "PATH",
+	  "derive the key from PATH with ftok(PATH, 'S')" },
+	{ "mode", required_argument, 'm', NULL, "MODE",
+	  "octal permissions of a new segment (default 0600;\n"
+	  "0644 lets every local user view; no one else\n"
+	  "may write it)" },
+	{ "control-mode", required_argument, OPT_CONTROL_MODE, NULL, "MODE",
+	  "octal permissions of the control segment through\n"
+	  "which viewers pause and reset (default 0600)" },
+	{ "remove-on-exit", no_argument, OPT_REMOVE, NULL, NULL,
+	  "remove the segment when the writer exits" },
+	{ "interval", required_argument, 'i', "Counting", "SECONDS",
+	  "time between counts, fractional; 0 = as fast as\n"
+	  "possible (default 1)" },
+	{ "stdin", no_argument, OPT_STDIN, NULL, NULL,
+	  "count the lines and bytes read from standard input\n"
+	  "instead, published every interval, until it ends" },
+	{ "reset", no_argument, OPT_RESET, NULL, NULL,
+	  "start the count at 0 when taking over a segment" },
+	{ "daemon", no_argument, 'D', "Process", NULL, "detach and run in the background" },
+	{ "pidfile", required_argument, OPT_PIDFILE, NULL, "PATH",
+	  "write the writer's pid to PATH, a regular file of\n"
+	  "this user, never a symlink (removed on exit)" },
+	{ "help", no_argument, 'h', NULL, NULL, "show this help and exit" },
+	{ "version", no_argument, 'V', NULL, NULL, "show the version and exit" },
+};
+#define NOPTS (sizeof opts / sizeof opts[0])
+
+/* The help text: the options from opts[], between the words around them. */
+const char *args_usage(void)
+{
+	static char text[3072];
+	if (text[0])
+		return text;
+	size_t n = 0;
+	format_append(text, sizeof text, &n, "%s",
+		      "Usage: shmwriter [OPTION]...\n"
+		      "Publish a live counter record in System V shared memory for shmtop to "
+		      "show.\n");
+	for (size_t i = 0; i < NOPTS; i++) {
+		format_option_help(text, sizeof text, &n, opts[i].group, opts[i].c, opts[i].name,
+				   opts[i].arg, opts[i].help);
+	}
+	format_append(
+	    text, sizeof text, &n, "%s",
+	    "\n"
+	    "One writer runs per segment: a second one is refused while the first lives;\n"
+	    "a segment whose writer died is taken over and its count continues, if this\n"
+	    "user owns and created it and no one else may write it.\n"
+	    "SIGINT, SIGTERM and SIGHUP mark the record stopped and exit 0.\n"
+	    "\n"
+	    "Examples:\n"
+	    "  shmwriter                   count once a second on key 0x2537\n"
+	    "  shmwriter -i 0.1 -m 0644    ten counts a second, viewable by all users\n"
+	    "  shmwriter -D --pidfile /run/shmwriter.pid\n"
+	    "  tail -f access.log | shmwriter --stdin -k 0x1234\n"
+	    "                              lines and bytes a second: shmtop -k 0x1234\n");
+	return text;
+}
+
 enum args_result args_parse(int argc, char **argv, struct writer_args *a, char *why, size_t whylen)
 {
-	static const struct option longopts[] = {
-		{ "key", required_argument, NULL, 'k' },
-		{ "file", required_argument, NULL, 'f' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "mode", required_argument, NULL, 'm' },
-		{ "control-mode", required_argument, NULL, OPT_CONTROL_MODE },
-		{ "reset", no_argument, NULL, OPT_RESET },
-		{ "remove-on-exit", no_argument, NULL, OPT_REMOVE },
-		{ "daemon", no_argument, NULL, 'D' },
-		{ "pidfile", required_argument, NULL, OPT_PIDFILE },
-		{ "stdin", no_argument, NULL, OPT_STDIN },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ 0 },
-	};
+	struct option longopts[NOPTS + 1];
+	for (size_t i = 0; i < NOPTS; i++)
+		longopts[i] = (struct option){ opts[i].name, opts[i].has_arg, NULL, opts[i].c };
+	longopts[NOPTS] = (struct option){ 0 };
 	struct counting_options *o = &a->w;
 	const char *file = NULL;
 	bool have_key = false;
-	char ob[160];
+	char ob[160], shortopts[2 * sizeof longopts / sizeof longopts[0] + 2];
 	int c;
 
 	*a = (struct writer_args){ .w = { .key = SHMTOP_DEFAULT_KEY,
 					  .interval_ns = 1000000000,
 					  .mode = 0600,
 					  .control_mode = 0600 } };
+	parse_short_options(longopts, shortopts, sizeof shortopts);
 	optind = 0; /* glibc: start afresh */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":k:f:i:m:DhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
 			if (parse_key(optarg, &o->key, why, whylen))

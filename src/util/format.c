@@ -201,3 +201,23 @@ void format_append(char *buf, size_t len, size_t *at, const char *fmt, ...)
 	if (n > 0)
 		*at = *at + (size_t)n < len ? *at + (size_t)n : len - 1;
 }
+
+void format_option_help(char *buf, size_t len, size_t *at, const char *group, int c,
+			const char *name, const char *arg, const char *help)
+{
+	if (group)
+		format_append(buf, len, at, "\n%s%s", group, group[0] ? ":\n" : "");
+	bool letter = c > ' ' && c < 127;
+	char head[48];
+	snprintf(head, sizeof head, "%c%c%c --%s%s%s", letter ? '-' : ' ', letter ? c : ' ',
+		 letter ? ',' : ' ', name, arg ? " " : "", arg ? arg : "");
+	format_append(buf, len, at, "  %-23s%s", head, strlen(head) < 23 ? "" : "  ");
+	for (;; help++) {
+		size_t n = strcspn(help, "\n");
+		format_append(buf, len, at, "%.*s\n", (int)n, help);
+		if (!help[n])
+			break;
+		help += n;
+		format_append(buf, len, at, "%25s", "");
+	}
+}

@@ -67,4 +67,12 @@ char *format_short_time(int64_t t, int64_t now_ns, char *buf, size_t len);
 void format_append(char *buf, size_t len, size_t *at, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* An option's lines in --help, appended as format_append() does: the
+ * heading of the group it opens ("": a blank line; NULL: none), then
+ * "  -k, --key KEY" (no letter: c is not a character) padded to column 25,
+ * then help, whose lines after the first ("\n" between them) start at
+ * column 25 too. */
+void format_option_help(char *buf, size_t len, size_t *at, const char *group, int c,
+			const char *name, const char *arg, const char *help);
+
 #endif

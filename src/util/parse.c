@@ -113,6 +113,17 @@ int parse_key_file(const char *path, key_t *out, char *why, size_t whylen)
 	return 0;
 }
 
+char *parse_short_options(const struct option *longopts, char *buf, size_t len)
+{
+	size_t at = 0;
+	format_append(buf, len, &at, ":");
+	for (const struct option *o = longopts; o->name; o++)
+		if (!o->flag && o->val > 0 && o->val < 256)
+			format_append(buf, len, &at, "%c%s", o->val,
+				      o->has_arg == required_argument ? ":" : "");
+	return buf;
+}
+
 const char *parse_bad_option(int c, char **argv, const struct option *longopts, char *buf,
 			     size_t len)
 {

@@ -28,6 +28,13 @@ int parse_mode(const char *s, mode_t *out, char *why, size_t whylen);
 #define SHMTOP_FTOK_PROJ 'S'
 int parse_key_file(const char *path, key_t *out, char *why, size_t whylen);
 
+/* getopt_long()'s short options made from longopts (one table per
+ * program): ':' (report a missing argument as ':'), then each option whose
+ * value is a letter, followed by ':' when it takes an argument, in
+ * longopts' order: ":k:f:i:m:DhV".  Into buf (len bytes, truncated);
+ * returns buf. */
+char *parse_short_options(const struct option *longopts, char *buf, size_t len);
+
 /* The one-line message for the option getopt_long() just rejected with c
  * (':' or '?'), named as the user typed it: "unknown option '-x'", "option
  * '--key' needs an argument", or "option '--re' is ambiguous;

@@ -30,7 +30,7 @@
 
 static inline int64_t model_beat_gap_ns(const struct shmtop_snapshot *s)
 {
-	return s->version == SHMTOP_VERSION3 ? s->interval_ns : 0;
+	return s->version == SHMTOP_RECORD_V3 ? s->interval_ns : 0;
 }
 
 static inline int64_t model_stall_ns(const struct shmtop_snapshot *s)

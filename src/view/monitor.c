@@ -446,8 +446,8 @@ static uint32_t record_version(const monitor *m)
 static void read_record(monitor *m)
 {
 	uint32_t version = record_version(m);
-	if (version == SHMTOP_VERSION3 || m->v3) {
-		if (version != SHMTOP_VERSION3) {
+	if (version == SHMTOP_RECORD_V3 || m->v3) {
+		if (version != SHMTOP_RECORD_V3) {
 			m->state = MODEL_LIVE;
 			snprintf(m->why, sizeof m->why, "record version changed to %u", version);
 			return;
@@ -455,13 +455,13 @@ static void read_record(monitor *m)
 		read_record3(m);
 		return;
 	}
-	if (version != 0 && version != SHMTOP_VERSION) {
+	if (version != 0 && version != SHMTOP_RECORD_V2) {
 		m->state = MODEL_FOREIGN;
 		m->have_snap = false;
 		m->nhist = 0;
 		snprintf(m->why, sizeof m->why,
 			 "a version %u shmtop record: this shmtop reads versions %u and %u",
-			 version, SHMTOP_VERSION, SHMTOP_VERSION3);
+			 version, SHMTOP_RECORD_V2, SHMTOP_RECORD_V3);
 		return;
 	}
 	read_record2(m);

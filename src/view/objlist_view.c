@@ -18,6 +18,7 @@
 #include "clock.h"
 #include "escape.h"
 #include "format.h"
+#include "objlist_columns.h"
 
 static void scroll_to_sel(struct objlist_view *v)
 {
@@ -124,26 +125,17 @@ char *objlist_view_pad(const char *text, int width, char *buf, size_t len)
 	return buf;
 }
 
-static const struct {
-	const char *name;
-	int width;
-	bool right;
-} cols[OBJLIST_VIEW_NCOLS] = {
-	[OBJLIST_VIEW_KEY] = { "KEY/NAME", 10, false },
-	[OBJLIST_VIEW_SHMID] = { "SHMID", 10, false },
-	[OBJLIST_VIEW_KIND] = { "KIND", 7, false },
-	[OBJLIST_VIEW_OWNER] = { "OWNER", 10, false },
-	[OBJLIST_VIEW_PERMS] = { "PERMS", 9, false },
-	[OBJLIST_VIEW_SIZE] = { "SIZE", 7, true },
-	[OBJLIST_VIEW_RSS] = { "RSS", 7, true },
-	[OBJLIST_VIEW_SWAP] = { "SWAP", 7, true },
-	[OBJLIST_VIEW_NATTCH] = { "NATTCH", 6, true },
-	[OBJLIST_VIEW_STATUS] = { "STATUS", 13, false },
-	[OBJLIST_VIEW_CPID] = { "CPID", 7, true },
-	[OBJLIST_VIEW_LPID] = { "LPID", 7, true },
-	[OBJLIST_VIEW_CTIME] = { "CTIME", 8, false },
-	[OBJLIST_VIEW_COMMAND] = { "COMMAND", 7, false },
+/* The screen's columns in the object list's table (objlist_columns.h). */
+static const enum objlist_col screen_col[OBJLIST_VIEW_NCOLS] = {
+	[OBJLIST_VIEW_KEY] = OBJLIST_COL_KEY,       [OBJLIST_VIEW_SHMID] = OBJLIST_COL_ID,
+	[OBJLIST_VIEW_KIND] = OBJLIST_COL_KIND,     [OBJLIST_VIEW_OWNER] = OBJLIST_COL_OWNER,
+	[OBJLIST_VIEW_PERMS] = OBJLIST_COL_PERMS,   [OBJLIST_VIEW_SIZE] = OBJLIST_COL_SIZE,
+	[OBJLIST_VIEW_RSS] = OBJLIST_COL_RSS,       [OBJLIST_VIEW_SWAP] = OBJLIST_COL_SWAP,
+	[OBJLIST_VIEW_NATTCH] = OBJLIST_COL_NATTCH, [OBJLIST_VIEW_STATUS] = OBJLIST_COL_STATUS,
+	[OBJLIST_VIEW_CPID] = OBJLIST_COL_CPID,     [OBJLIST_VIEW_LPID] = OBJLIST_COL_LPID,
+	[OBJLIST_VIEW_CTIME] = OBJLIST_COL_CTIME,   [OBJLIST_VIEW_COMMAND] = OBJLIST_COL_COMMAND,
 };
+#define COL(i) (objlist_columns[screen_col[i]])
 #define COMMAND_MAX 32
 #define NAME_SPAN_MAX 40 /* cells of a name, when the screen has room */
 
@@ -168,7 +160,7 @@ void objlist_view_columns(int width, struct objlist_view_cols *c)
 	memset(c, 0, sizeof *c);
 	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++) {
 		c->shown[i] = true;
-		c->width[i] = cols[i].width;
+		c->width[i] = COL(i).width;
 	}
 	for (size_t d = 0; d < sizeof drop_order / sizeof drop_order[0] && total_of(c) > width;
 	     d++) {
@@ -178,8 +170,8 @@ void objlist_view_columns(int width, struct objlist_view_cols *c)
 	c->total = total_of(c);
 	if (c->shown[OBJLIST_VIEW_COMMAND] && width > c->total) {
 		int more = width - c->total;
-		if (more > COMMAND_MAX - cols[OBJLIST_VIEW_COMMAND].width)
-			more = COMMAND_MAX - cols[OBJLIST_VIEW_COMMAND].width;
+		if (more > COMMAND_MAX - COL(OBJLIST_VIEW_COMMAND).width)
+			more = COMMAND_MAX - COL(OBJLIST_VIEW_COMMAND).width;
 		c->width[OBJLIST_VIEW_COMMAND] += more;
 		c->total += more;
 	}
@@ -210,7 +202,7 @@ static char *line(const struct objlist_view_cols *c, const char *const cell[OBJL
 		int cells =
 		    escape_text(cell[i], strlen(cell[i]), ESCAPE_LOCALE, w, esc, sizeof esc);
 		int n;
-		if (cols[i].right)
+		if (COL(i).right)
 			n = snprintf(buf + at, len - at, "%s%*s%s", at ? " " : "", w - cells, "",
 				     esc);
 		else
@@ -235,7 +227,7 @@ char *objlist_view_header(const struct objlist_view_cols *c, char *buf, size_t l
 {
 	const char *cell[OBJLIST_VIEW_NCOLS];
 	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
-		cell[i] = cols[i].name;
+		cell[i] = COL(i).title;
 	return line(c, cell, false, buf, len);
 }
 
@@ -475,21 +467,17 @@ char *objlist_view_filter_line(const char *filter, char *buf, size_t len)
 
 int objlist_view_sort_key(int ch, enum sysvipc_sort *by)
 {
-	switch (ch) {
-	case 's': *by = SYSVIPC_SORT_SIZE; return 0;
-	case 'm': *by = SYSVIPC_SORT_RSS; return 0;
-	case 'n': *by = SYSVIPC_SORT_NATTCH; return 0;
-	case 't': *by = SYSVIPC_SORT_AGE; return 0;
-	case 'o': *by = SYSVIPC_SORT_OWNER; return 0;
-	case 'k': *by = SYSVIPC_SORT_KEY; return 0;
-	case 'i': *by = SYSVIPC_SORT_SHMID; return 0;
-	default: return -1;
-	}
+	for (int i = 0; ch && i < OBJLIST_NCOLS; i++)
+		if (objlist_columns[i].key == ch) {
+			*by = objlist_columns[i].sort;
+			return 0;
+		}
+	return -1;
 }
 
 bool objlist_view_sort_reverse(enum sysvipc_sort by)
 {
-	return by == SYSVIPC_SORT_SIZE || by == SYSVIPC_SORT_NATTCH || by == SYSVIPC_SORT_RSS;
+	return objlist_sort_reverse(by);
 }
 
 #define BOX_WRAP 72 /* cells of a box line */

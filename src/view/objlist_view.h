@@ -6,7 +6,7 @@
  * a width (struct objlist_view_cols, columns named as ipcs and lsipc name
  * them), and the text of the heading, the column header, each row, the
  * footer, the filter line and the confirmation box of a removal.  The
- * curses side (src/shmtop/listscreen.c) only prints these strings.
+ * curses side (src/shmtop/objlist_screen.c) only prints these strings.
  *
  * Every text from the host (names in /dev/shm, memfd names, commands,
  * owners) is untrusted bytes, shown by the one rule of escape_text()
@@ -123,12 +123,13 @@ char *objlist_view_footer(enum sysvipc_sort by, bool reverse, const char *filter
 /* The filter line being edited: "Filter: TEXT_  Enter keep  Esc clear". */
 char *objlist_view_filter_line(const char *filter, char *buf, size_t len);
 
-/* The sort a key asks for ('s' size, 'm' resident, 'n' nattch, 't' age,
- * 'o' owner, 'k' key, 'i' shmid); 0, or -1 for any other key. */
+/* The sort a key asks for (the column table's keys, objlist_columns.h:
+ * 's' size, 'm' resident, 'n' nattch, 't' age, 'o' owner, 'k' key, 'i'
+ * shmid); 0, or -1 for any other key. */
 int objlist_view_sort_key(int ch, enum sysvipc_sort *by);
 
-/* The natural direction of a sort: size, resident and nattch biggest
- * first. */
+/* The natural direction of a sort (objlist_sort_reverse()): size,
+ * resident and nattch biggest first. */
 bool objlist_view_sort_reverse(enum sysvipc_sort by);
 
 /* The confirmation of a removal (F9, x): what exactly goes, and who holds

@@ -5,7 +5,7 @@
  *
  * 1. Methods.  The three fields (count, mono_ns and writer_pid of a struct
  *    shmtop_record in a SysV segment) are published by: the seqlock of
- *    record.h written inline, the same through record_publish_begin/_end(),
+ *    record.h written inline, the same through v2writer_publish_begin/_end(),
  *    a process-shared pthread mutex, a SysV semaphore (two semop() with
  *    SEM_UNDO) and no synchronisation at all.  Each is timed alone, without
  *    and with a clock_gettime() per update (best of 5 runs of ~40 ms).
@@ -33,6 +33,7 @@
 #include <sys/sem.h>
 
 #include "bench.h"
+#include "v2writer.h"
 
 #define RELAXED memory_order_relaxed
 #define FAKE_NS 1000 /* without a clock read, time = count * FAKE_NS */
@@ -113,9 +114,9 @@ static void publish_n(void *ctx, uint64_t n)
 			break;
 		}
 		case SEQLOCK_API:
-			record_publish_begin(r);
+			v2writer_publish_begin(r);
 			put(r, c, t, p->pid);
-			record_publish_end(r);
+			v2writer_publish_end(r);
 			break;
 		case MUTEX:
 			pthread_mutex_lock(p->mutex);

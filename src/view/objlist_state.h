@@ -5,9 +5,9 @@
  * objects from the last scan of /proc), refreshed each tick without
  * attaching any of them, sortable, narrowed by a filter and to orphans,
  * with a selection to open in the detail view or to remove after a
- * confirmation.  The model is objlist_view.h's; this module reads the
- * object list, handles keys and draws, rewriting only the screen rows whose
- * text or highlight changed.
+ * confirmation.  The model is objlist_view.h's; this module holds the
+ * list's state and its logic, without curses (objlist_screen.c maps the keys
+ * and draws).
  *
  * What a tick reads: /proc/sysvipc/shm and the /dev/shm directory (with
  * its statvfs), every tick.  The scan of every /proc/PID/maps and
@@ -19,19 +19,17 @@
  * (is its creator gone?): those are read again only every LIST_REREAD_NS, or when a row's inputs
  * change; in between the flags are carried over.
  */
-#ifndef SHMTOP_LISTSCREEN_H
-#define SHMTOP_LISTSCREEN_H
+#ifndef SHMTOP_OBJLIST_STATE_H
+#define SHMTOP_OBJLIST_STATE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
 #include "objlist.h"
 #include "objlist_view.h"
 #include "scanner.h"
-
-#define LIST_SCREEN_ROWS 512 /* screen rows remembered for partial redraws */
-#define LIST_SCREEN_COLS 256
 
 /* What a tick would otherwise read from /proc again: the host's limits,
  * the creators' commands of the rows on screen and whether SysV orphans'
@@ -73,8 +71,8 @@ struct list_orphan_memo {
 	bool orphan;
 };
 
-struct list_screen {
-	struct objlist snap; /* rows allocated by list_init(), grown as needed */
+struct objlist_state {
+	struct objlist snap; /* rows allocated by objlist_state_init(), grown as needed */
 	size_t *shown;       /* the rows of snap the filter leaves, in order */
 	size_t nshown;
 	struct objlist_view view; /* over shown */
@@ -82,14 +80,15 @@ struct list_screen {
 	bool reverse;
 	struct objlist_row sel_row; /* the selected object, kept across refreshes and sorts */
 	bool have_sel;
-	int read_errno;                           /* why the last refresh failed, or 0 */
-	int64_t limits_at;                        /* when snap.limits were read; 0: never */
+	size_t height;     /* the rows for objects on screen, set by the screen */
+	int read_errno;    /* why the last refresh failed, or 0 */
+	int64_t limits_at; /* when snap.limits were read; 0: never */
 	struct list_command_memo memo[LIST_MEMO]; /* the rows last shown */
 	size_t nmemo;
 	int64_t scan_at;    /* when /proc was last scanned for holders; 0: never */
 	bool scan_due;      /* the key asked for a scan */
 	scanner *scanner;   /* scans in a thread of their own; NULL before the first (or
-			     * if no thread could start: then they run in list_refresh()) */
+			     * if no thread could start: then they run in objlist_state_refresh()) */
 	int64_t orphans_at; /* when the orphans were last worked out */
 	struct list_orphan_memo *orphans;
 	size_t norphans, orphans_max;
@@ -105,53 +104,62 @@ struct list_screen {
 	size_t nwatch;
 };
 
-/* What was drawn, row by row, so the next frame rewrites only changes. */
-struct list_drawn {
-	bool valid;
-	int cols, lines;
-	bool box; /* the removal box was up */
-	bool hilite[LIST_SCREEN_ROWS];
-	char text[LIST_SCREEN_ROWS][LIST_SCREEN_COLS];
-};
-
-enum list_action {
-	LIST_NONE, /* handled (maybe changed) */
-	LIST_QUIT,
-	LIST_OPEN, /* open the selected object (list_selected()): a segment by key and shmid */
-	LIST_BACK, /* back to the detail view (Tab) */
-	LIST_REPAINT,
-};
-
 /* Set up l sorted by sort/reverse.  0, or -1 if out of memory. */
-int list_init(struct list_screen *l, enum sysvipc_sort sort, bool reverse);
+int objlist_state_init(struct objlist_state *l, enum sysvipc_sort sort, bool reverse);
 
-/* Free what list_init() allocated. */
-void list_free(struct list_screen *l);
+/* Free what objlist_state_init() allocated. */
+void objlist_state_free(struct objlist_state *l);
 
 /* Narrow the list to the rows containing text (-F, --filter), as '/'. */
-void list_set_filter(struct list_screen *l, const char *text);
+void objlist_state_set_filter(struct objlist_state *l, const char *text);
 
 /* Read every object again (no attaching), scanning /proc for holders when
- * one is due, sort, narrow, keep the selection.  0, or -1 with read_errno
+ * one is due, sort, narrow (to height rows), keep the selection.  0, or -1 with read_errno
  * set. */
-int list_refresh(struct list_screen *l);
+int objlist_state_refresh(struct objlist_state *l);
 
-/* Readable when a scan has finished (then list_refresh() shows it); -1
+/* Readable when a scan has finished (then objlist_state_refresh() shows it); -1
  * while there is no scanner. */
-int list_scan_fd(const struct list_screen *l);
+int objlist_state_scan_fd(const struct objlist_state *l);
 
 /* The selected row, or NULL when the list shows none. */
-const struct objlist_row *list_selected(const struct list_screen *l);
+const struct objlist_row *objlist_state_selected(const struct objlist_state *l);
 
-/* Act on key ch.  For LIST_OPEN, *key and *shmid are the selected
- * segment's (a key of 0: private or removed, to be followed by shmid); for
- * an object of another kind *key is 0 and *shmid -1: open list_selected()
- * (view.sel counts the rows shown, not snap.rows). */
-enum list_action list_key(struct list_screen *l, int ch, key_t *key, int *shmid);
+/* The creators' commands of the SysV rows the view shows: from the memo
+ * while it is fresh (LIST_REREAD_NS) for the same segment and creator,
+ * else from /proc; the memo is then those rows'. */
+void objlist_state_commands(struct objlist_state *l);
 
-/* Draw l on stdscr (not refreshed); everything when d is not valid for
- * this screen size, else only the rows that differ from d, which is then
- * updated.  Looks up the creators' commands of the rows it shows. */
-void list_draw(struct list_screen *l, struct list_drawn *d);
+/* After the view's selection moved: keep that object selected. */
+void objlist_state_moved(struct objlist_state *l);
+
+/* Sort by the column of key ch (a letter; upper case as lower), the same
+ * one again reversing; false if ch names none. */
+bool objlist_state_sort_key(struct objlist_state *l, int ch);
+
+/* Clear the filter and the orphans toggle; false if neither narrowed. */
+bool objlist_state_unnarrow(struct objlist_state *l);
+
+/* Show only orphans, or every object again ('O'). */
+void objlist_state_toggle_orphans(struct objlist_state *l);
+
+/* Scan /proc for holders now ('a'): in the scanner's thread, else here
+ * and then refresh. */
+void objlist_state_scan_now(struct objlist_state *l);
+
+/* Put up the removal box for the selected object (if any). */
+void objlist_state_ask_remove(struct objlist_state *l);
+
+/* The answer to the removal box: remove the target if yes and it can be
+ * (status says how it went, and its holders are watched), else status
+ * says "not removed" for a removable one. */
+void objlist_state_answer(struct objlist_state *l, bool yes);
+
+/* A key while the filter line is open: Esc (27) clears the filter and
+ * closes the line, '\n' or '\r' closes it, 127 or 8 deletes the last
+ * (UTF-8) character, a byte 32..255 is typed (up to LIST_FILTER_MAX - 1
+ * bytes); then the rows are narrowed again.  False for any other key
+ * (the selection's). */
+bool objlist_state_filter_key(struct objlist_state *l, int ch);
 
 #endif

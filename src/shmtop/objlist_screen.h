@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The object list on screen (curses): the keys mapped onto
+ * objlist_state.h's actions, and the drawing, rewriting only the screen
+ * rows whose text or highlight changed.
+ */
+#ifndef SHMTOP_OBJLIST_SCREEN_H
+#define SHMTOP_OBJLIST_SCREEN_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "objlist_state.h"
+
+#define LIST_SCREEN_ROWS 512 /* screen rows remembered for partial redraws */
+#define LIST_SCREEN_COLS 256
+
+/* What was drawn, row by row, so the next frame rewrites only changes. */
+struct list_drawn {
+	bool valid;
+	int cols, lines;
+	bool box; /* the removal box was up */
+	bool hilite[LIST_SCREEN_ROWS];
+	char text[LIST_SCREEN_ROWS][LIST_SCREEN_COLS];
+};
+
+enum list_action {
+	LIST_NONE, /* handled (maybe changed) */
+	LIST_QUIT,
+	LIST_OPEN, /* open the selected object (objlist_state_selected()): a segment by key and
+		      shmid */
+	LIST_BACK, /* back to the detail view (Tab) */
+	LIST_REPAINT,
+};
+
+/* objlist_state_refresh() at the screen's height. */
+int list_refresh(struct objlist_state *l);
+
+/* Act on key ch.  For LIST_OPEN, *key and *shmid are the selected
+ * segment's (a key of 0: private or removed, to be followed by shmid); for
+ * an object of another kind *key is 0 and *shmid -1: open objlist_state_selected()
+ * (view.sel counts the rows shown, not snap.rows). */
+enum list_action list_key(struct objlist_state *l, int ch, key_t *key, int *shmid);
+
+/* Draw l on stdscr (not refreshed); everything when d is not valid for
+ * this screen size, else only the rows that differ from d, which is then
+ * updated.  Looks up the creators' commands of the rows it shows. */
+void list_draw(struct objlist_state *l, struct list_drawn *d);
+
+#endif
