@@ -3,7 +3,7 @@
 # shmtop -a, the object list, in tmux: it lists a shmwriter segment
 # and a foreign one with ipcs' shmid, size and nattch; a sort key changes
 # the order; Enter on the writer's row opens its detail view; the classic
-# counter opened from the list shows as live text; the detail view's event
+# counter opened from the list shows as a live counter; the detail view's event
 # log shows a batch viewer's attach and a pause.
 #
 # usage: e2e_allsegs.sh SHMTOP SHMWRITER MKSEG
@@ -120,6 +120,9 @@ case_event_log() {
 	see list "resume: resumed" || return 1
 }
 
+# graph_max NAME: the max in the history graph's title on the screen.
+graph_max() { screen "$1" | sed -n 's/.*history: value  min [0-9]*  max \([0-9]*\).*/\1/p'; }
+
 case_classic_live() {
 	local kc a b
 	kc=$(key 2)
@@ -127,12 +130,15 @@ case_classic_live() {
 	see list "^KEY/NAME +SHMID" || return 1
 	select_key list "$kc" || return 1
 	keys list Enter
-	see list "FOREIGN" || return 1
-	see list "preview: text, first 256 of 1024 bytes, then zeros" || return 1
-	# the line after the preview's rule is the counter, and it advances
-	a=$(screen list | grep -A1 "preview: text" | tail -1 | tr -d ' ')
-	[[ $a =~ ^[0-9]+$ ]] || fail "preview is not the counter: '$a'" || return 1
-	until_ok 5 bash -c "b=\$(tmux -L '$RUN-list' capture-pane -p | grep -A1 'preview: text' | tail -1 | tr -d ' '); [[ \$b =~ ^[0-9]+\$ ]] && ((b > $a))" ||
+	# the tutorial's text is its counter: live, its writer unknown, and
+	# the history's max advances with it
+	see list "RUNNING" || return 1
+	see list "writer unknown \\(the segment names none; made by pid [0-9]+; any user may write it\\)" ||
+		return 1
+	see list "history: value  min [0-9]+  max [0-9]+" || return 1
+	a=$(graph_max list)
+	[[ $a =~ ^[0-9]+$ ]] || fail "no history max: '$a'" || return 1
+	until_ok 5 bash -c "b=\$(tmux -L '$RUN-list' capture-pane -p | sed -n 's/.*history: value  min [0-9]*  max \\([0-9]*\\).*/\\1/p'); ((b > $a))" ||
 		fail "counter did not advance from $a" || return 1
 	# Left goes back to the list, Tab there goes to the -k key's view
 	keys list Left

@@ -181,7 +181,8 @@ t_foreign() {
 	local k id
 	k=$(key 9)
 	KEYS+=("$k")
-	# The classic example's segment: 1024 bytes of text, mode 0666.
+	# The classic example's segment, 1024 bytes, mode 0666, holding text
+	# that is no number (its number is a text counter: e2e_textcounter).
 	python3 - "$((BASE + 9))" <<'PY' || fail "cannot make the foreign segment" || return 1
 import ctypes, sys
 libc = ctypes.CDLL(None, use_errno=True)
@@ -189,7 +190,7 @@ libc.shmat.restype = ctypes.c_void_p
 shmid = libc.shmget(ctypes.c_int(int(sys.argv[1]) - (1 << 32) if int(sys.argv[1]) >= 1 << 31 else int(sys.argv[1])), 1024, 0o1000 | 0o666)
 assert shmid >= 0, ctypes.get_errno()
 addr = libc.shmat(shmid, None, 0)
-ctypes.memmove(addr, b"12345\0", 6)
+ctypes.memmove(addr, b"hello, world\0", 13)
 libc.shmdt(ctypes.c_void_p(addr))
 PY
 	id=$(shmid "$k")

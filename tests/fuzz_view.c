@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * libFuzzer target over the view of a hostile record: version 3 record bytes
- * through the reader (header, seqlock copy, metadata with unique names,
- * history), then everything the screens and outputs build from the copy:
+ * libFuzzer target over the view of a hostile object: its bytes through the
+ * decoders (decode.h: a version 3 record's header, seqlock copy, metadata
+ * with unique names and history; a version 2 record; a text counter), then
+ * everything the screens and outputs build from what they made of it:
  * the rate, the sparklines, the graph, the model with its counters table,
  * and the text, JSON and Prometheus writers.  The first input byte picks
  * what the rest is:
@@ -11,7 +12,8 @@
  *   1  (word, 8 bytes) patches of whole words from the published values on:
  *      values and times (history rows' mono_ns) of the attacker's choosing;
  *   2  a history as raw samples (value, mono_ns), the viewer's clock first,
- *      straight into the view, as the reader may hand any samples over.
+ *      straight into the view, as a decoder may hand any samples over;
+ *   3  the bytes alone as the segment, for every decoder's refusals.
  * The byte after it sets the view's switches (rate or value, UTF-8, a whole
  * or a torn copy, the writer alive).  SHMTOP_FUZZ builds with UBSan that
  * aborts: an overflow anywhere on the way is a crash.
@@ -24,6 +26,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "decode.h"
 #include "graph.h"
 #include "model.h"
 #include "prom.h"
@@ -42,8 +45,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static unsigned char *golden;
 static size_t golden_size;
-static int64_t golden_now; /* the viewer's clock: a second after the record's last step */
-static struct shmtop_snapshot golden_snap;
+static int64_t golden_now;      /* the viewer's clock: a second after the record's last step */
+static struct content golden_c; /* what the decoders make of it */
 static FILE *devnull;
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -82,10 +85,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	memcpy(golden, seg, golden_size);
 	shmdt(seg);
 	shmtop_close(p);
-	if (reader_snapshot(golden, golden_size, &golden_snap, NULL, why, sizeof why) !=
-	    SHMTOP_READ_OK)
+	struct decode_want w = { 0 };
+	if (decode_object(golden, golden_size, &w, &golden_c, why, sizeof why) != DECODE_OK ||
+	    golden_c.dec != &decode_v3)
 		abort();
-	golden_now = golden_snap.beat_ns + NS_PER_SEC;
+	golden_now = golden_c.status.beat_ns + NS_PER_SEC;
 	devnull = fopen("/dev/null", "w");
 	return devnull ? 0 : -1;
 }
@@ -100,12 +104,13 @@ static struct view_model model;
 static char text[1 << 16];
 
 /* Everything a screen or an output builds from one copy. */
-static void show(const struct view *v, const struct shmtop_snapshot *snap,
-		 const struct shmtop_sample *hist, size_t nhist, uint64_t first,
-		 const struct model_counter *ctr, size_t nctr)
+static void show(const struct view *v, const struct content *c)
 {
 	static double series[MODEL_SPARK_MAX];
 	char line[SPARK_BYTES(80)];
+	const struct shmtop_sample *hist = c->hist;
+	size_t nhist = c->nhist;
+	uint64_t first = c->hist_first;
 	spark_rate(hist, nhist);
 	size_t ns = spark_series(hist, nhist, v->mode, series, MODEL_SPARK_MAX);
 	struct spark_scale scale = { 0, 0 };
@@ -117,10 +122,7 @@ static void show(const struct view *v, const struct shmtop_snapshot *snap,
 	struct model_input in = {
 		.key = test_key(1),
 		.state = MODEL_LIVE,
-		.snap = snap,
-		.hist = hist,
-		.nhist = nhist,
-		.hist_first = first,
+		.content = c,
 		.writer_alive = v->alive,
 		.busy = !v->whole,
 		.now_mono = v->now,
@@ -128,10 +130,6 @@ static void show(const struct view *v, const struct shmtop_snapshot *snap,
 		.utf8 = v->utf8,
 		.spark_width = 60,
 		.delay_tenths = 10,
-		.counters = ctr,
-		.ncounters = nctr,
-		.v3 = nctr > 0,
-		.accept = SHMTOP_CMD_ALL_BITS,
 	};
 	model_build(&model, &in);
 	model_graph(&model, &in, 100, 10, NULL);
@@ -142,7 +140,8 @@ static void show(const struct view *v, const struct shmtop_snapshot *snap,
 	report_json(&model, &in, text, sizeof text);
 
 	static struct shmtop_value val[CAP];
-	size_t nv = nctr < CAP ? nctr : CAP;
+	const struct model_counter *ctr = c->ctr;
+	size_t nv = c->nctr < CAP ? c->nctr : CAP;
 	for (size_t i = 0; i < nv; i++) {
 		memcpy(val[i].name, ctr[i].name, sizeof val[i].name);
 		memcpy(val[i].unit, ctr[i].unit, sizeof val[i].unit);
@@ -154,71 +153,49 @@ static void show(const struct view *v, const struct shmtop_snapshot *snap,
 	if (prom_write_counters(devnull, &pc, 1))
 		abort();
 	struct sysvipc_shm row = { .st = { .shmid = 1, .key = test_key(1), .size = golden_size } };
-	struct prom_segment seg = { &row, "root", snap, v->alive };
+	const struct content_status *cs = &c->status;
+	const struct model_counter *sel = content_selected(c);
+	struct shmtop_snapshot snap = { .state = cs->state,
+					.resets = cs->resets,
+					.count = sel ? sel->value : 0,
+					.wall_ns = sel ? sel->changed_wall_ns : 0 };
+	struct prom_segment seg = { &row, "root", &snap, v->alive };
 	struct sysvipc_totals totals = { .segments = 1, .bytes = golden_size };
 	struct prom_input pi = { &seg, 1, &totals, NULL, 4096 };
 	if (prom_write(devnull, &pi))
 		abort();
 }
 
-/* The reader's way through a record, then show() of what it accepted. */
-static void view_record(const struct view *v, const void *seg, size_t size)
+/* The decoders' way through an object, then show() of what they took. */
+static void view_object(const struct view *v, const void *seg, size_t size)
 {
-	struct shmtop_status3 st;
-	struct shmtop_layout3 lay;
+	struct content c = { 0 };
+	struct decode_want w = { .torn_ok = !v->whole, .now_mono = v->now, .now_wall = v->now };
 	char why[256] = "";
-	if (reader_header(seg, size, &st, &lay, why, sizeof why) != SHMTOP_READ_OK) {
-		if (!why[0])
-			abort(); /* every refusal has a reason */
-		return;
-	}
-	struct shmtop_pubval3 *vals = calloc(st.capacity, sizeof *vals);
-	struct model_counter *ctr = calloc(st.capacity, sizeof *ctr);
-	static struct shmtop_sample hist[SHMTOP_HISTORY];
-	struct reader_names names = { 0 };
-	if (!vals || !ctr || reader_names_init(&names, st.capacity))
-		abort();
-	enum shmtop_read_status rs = reader_copy(seg, &lay, &st, vals, v->whole, why, sizeof why);
-	size_t n = rs == SHMTOP_READ_OK ? st.ncounters : 0;
-	if (rs != SHMTOP_READ_OK && !why[0])
-		abort();
-	if (n > st.capacity)
-		abort();
-	for (uint32_t i = 0; i < n; i++) {
-		struct model_counter *c = &ctr[i];
-		uint32_t kind;
-		if (reader_meta(seg, &lay, i, c->name, c->unit, &kind, why, sizeof why) ||
-		    reader_names_add(&names, c->name, i, why, sizeof why)) {
-			n = 0; /* damaged: nothing of it is shown */
-			break;
-		}
-		c->gauge = kind == SHMTOP_KIND3_GAUGE;
-		c->value = vals[i].value;
-		c->changed_wall_ns = vals[i].changed_wall_ns;
-		c->changed_mono_ns = vals[i].changed_mono_ns;
-		c->nspark = reader_history(seg, &lay, st.hist_cap, i, 0, c->spark,
-					   MODEL_COUNTER_SPARK, &c->spark_first);
-		if (c->nspark > MODEL_COUNTER_SPARK || c->nspark >= st.hist_cap)
+	switch (decode_object(seg, size, &w, &c, why, sizeof why)) {
+	case DECODE_OK:
+	case DECODE_TORN:
+		if (c.nctr > c.cap || (c.nctr && c.selected >= c.nctr) || c.nhist > SHMTOP_HISTORY)
 			abort();
+		for (size_t i = 0; i < c.nctr; i++)
+			if (c.ctr[i].nspark > MODEL_COUNTER_SPARK)
+				abort();
+		show(v, &c);
+		break;
+	case DECODE_EMPTY:
+	case DECODE_NOT_THIS: break; /* NOT_THIS may give no reason: not text at all */
+	default:
+		if (!why[0])
+			abort(); /* every refusal of its own kind has a reason */
 	}
-	if (n > 0) {
-		uint64_t first;
-		size_t nh =
-		    reader_history(seg, &lay, st.hist_cap, 0, 0, hist, SHMTOP_HISTORY, &first);
-		struct shmtop_snapshot snap;
-		reader_to_snapshot(&st, &vals[0], &snap);
-		show(v, &snap, hist, nh, first, ctr, n);
-	}
-	reader_names_free(&names);
-	free(ctr);
-	free(vals);
+	content_free(&c);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 2)
 		return 0;
-	uint8_t mode = data[0] % 3, sw = data[1];
+	uint8_t mode = data[0] % 4, sw = data[1];
 	data += 2;
 	size -= 2;
 	struct view v = { .mode = sw & 1 ? SPARK_RATE : SPARK_VALUE,
@@ -239,33 +216,49 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			else
 				memcpy(seg + from + at % words * 8, data + i + 2, 8);
 		}
-		view_record(&v, seg, golden_size);
+		view_object(&v, seg, golden_size);
 		free(seg);
 		return 0;
 	}
-	static struct shmtop_sample hist[SHMTOP_HISTORY];
+	if (mode == 3) { /* aligned as a mapping is */
+		unsigned char *seg = aligned_alloc(64, (size + 64) / 64 * 64);
+		memcpy(seg, data, size);
+		view_object(&v, seg, size);
+		free(seg);
+		return 0;
+	}
 	if (size < 8)
 		return 0;
 	memcpy(&v.now, data, 8);
+	/* the golden record's status, with one counter or two named ones,
+	 * over the samples given */
+	static struct content c;
+	static struct model_counter ctr[CAP];
+	c = golden_c;
+	memcpy(ctr, golden_c.ctr, CAP * sizeof *ctr);
+	c.ctr = ctr;
+	c.cap = CAP;
+	c.priv = NULL;
 	size_t n = (size - 8) / 16 < SHMTOP_HISTORY ? (size - 8) / 16 : SHMTOP_HISTORY;
 	for (size_t i = 0; i < n; i++) {
-		memcpy(&hist[i].value, data + 8 + 16 * i, 8);
-		memcpy(&hist[i].mono_ns, data + 16 + 16 * i, 8);
+		memcpy(&c.hist[i].value, data + 8 + 16 * i, 8);
+		memcpy(&c.hist[i].mono_ns, data + 16 + 16 * i, 8);
 	}
-	struct shmtop_snapshot snap = golden_snap;
-	if (n) { /* the newest sample is the count, changed then */
-		snap.count = hist[n - 1].value;
-		snap.mono_ns = hist[n - 1].mono_ns;
-	}
-	static struct model_counter ctr[2];
-	for (int i = 0; i < 2; i++) {
-		snprintf(ctr[i].name, sizeof ctr[i].name, "c%d", i);
+	c.nhist = n;
+	c.hist_first = 0;
+	c.nctr = sw & 16 ? 2 : 1;
+	c.named = sw & 16;
+	c.selected = 0;
+	for (size_t i = 0; i < c.nctr; i++) {
+		snprintf(ctr[i].name, sizeof ctr[i].name, "c%zu", i);
 		ctr[i].gauge = i;
-		ctr[i].value = snap.count;
-		ctr[i].changed_mono_ns = snap.mono_ns;
+		if (n) { /* the newest sample is the value, changed then */
+			ctr[i].value = c.hist[n - 1].value;
+			ctr[i].changed_mono_ns = c.hist[n - 1].mono_ns;
+		}
 		ctr[i].nspark = n < MODEL_COUNTER_SPARK ? n : MODEL_COUNTER_SPARK;
-		memcpy(ctr[i].spark, hist + (n - ctr[i].nspark), ctr[i].nspark * sizeof hist[0]);
+		memcpy(ctr[i].spark, c.hist + (n - ctr[i].nspark), ctr[i].nspark * sizeof *c.hist);
 	}
-	show(&v, &snap, hist, n, 0, ctr, sw & 16 ? 2 : 0);
+	show(&v, &c);
 	return 0;
 }

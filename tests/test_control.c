@@ -273,7 +273,8 @@ static void test_viewer_proof(void **state)
 	struct shmtop_snapshot snap;
 	assert_int_equal(record_read(seg.data, seg.size, &snap, why, sizeof why), SHMTOP_READ_OK);
 	uid_t me = geteuid();
-	assert_int_equal(segment_attach_control(&seg, &snap, me), 0);
+	assert_int_equal(
+	    segment_attach_control(&seg, snap.control_id, snap.writer_pid, snap.token, me), 0);
 	assert_non_null(seg.ctl);
 	assert_int_equal(atomic_load(&seg.ctl->data_shmid), seg.shmid);
 	assert_int_equal(atomic_load(&seg.ctl->token), snap.token);
@@ -292,12 +293,16 @@ static void test_viewer_proof(void **state)
 		struct shmtop_snapshot t = snap;
 		t.writer_pid = cases[i].pid;
 		t.token = cases[i].token;
-		assert_int_equal(segment_attach_control(&seg, &t, cases[i].uid), -1);
+		assert_int_equal(
+		    segment_attach_control(&seg, t.control_id, t.writer_pid, t.token, cases[i].uid),
+		    -1);
 		assert_null(seg.ctl);
 		if (!strstr(seg.ctl_why, cases[i].says))
 			fail_msg("case %zu: '%s' lacks '%s'", i, seg.ctl_why, cases[i].says);
 		/* checked again once the record is the right one again */
-		assert_int_equal(segment_attach_control(&seg, &snap, me), 0);
+		assert_int_equal(
+		    segment_attach_control(&seg, snap.control_id, snap.writer_pid, snap.token, me),
+		    0);
 	}
 
 	/* a byte copy of the live record, in a segment of its own */
@@ -313,7 +318,8 @@ static void test_viewer_proof(void **state)
 	assert_int_equal(record_read(copy.data, copy.size, &csnap, why, sizeof why),
 			 SHMTOP_READ_OK);
 	assert_int_equal(csnap.control_id, snap.control_id); /* it names the real one */
-	assert_int_equal(segment_attach_control(&copy, &csnap, me), -1);
+	assert_int_equal(
+	    segment_attach_control(&copy, csnap.control_id, csnap.writer_pid, csnap.token, me), -1);
 	char want[120];
 	snprintf(want, sizeof want, "names shmid %d, not this segment (shmid %d; a copy", seg.shmid,
 		 cid);
@@ -321,7 +327,8 @@ static void test_viewer_proof(void **state)
 		fail_msg("'%s' lacks '%s'", copy.ctl_why, want);
 	/* a record naming a segment that is no control segment */
 	csnap.control_id = cid;
-	assert_int_equal(segment_attach_control(&copy, &csnap, me), -1);
+	assert_int_equal(
+	    segment_attach_control(&copy, csnap.control_id, csnap.writer_pid, csnap.token, me), -1);
 	assert_non_null(strstr(copy.ctl_why, "not a control segment"));
 
 	segment_detach(&copy);

@@ -302,11 +302,13 @@ static void test_log_baseline_then_events(void **state)
 	static struct events_log lg;
 	events_log_init(&lg);
 	struct ipcstat st = { .shmid = 5, .key = 0x2537, .size = 4096, .nattch = 2, .lpid = 10 };
-	struct shmtop_snapshot snap = {
-		.writer_pid = 10, .writer_start = 99, .state = SHMTOP_STATE_RUNNING, .writers = 1
-	};
+	struct content c = { .status = { .known = true,
+					 .pid = 10,
+					 .start = 99,
+					 .state = SHMTOP_STATE_RUNNING,
+					 .writers = 1 } };
 	struct model_input in = {
-		.state = MODEL_LIVE, .stat = &st, .snap = &snap, .writer_alive = true
+		.state = MODEL_LIVE, .stat = &st, .content = &c, .writer_alive = true
 	};
 	assert_int_equal(events_log_update(&lg, &in, 1), 0); /* not news */
 	assert_int_equal(events_count(&lg.ring), 0);
@@ -315,7 +317,7 @@ static void test_log_baseline_then_events(void **state)
 	assert_int_equal(events_log_update(&lg, &in, 2), 1);
 	assert_int_equal(events_get(&lg.ring, 0)->kind, EVENT_ATTACH);
 	assert_int_equal(events_get(&lg.ring, 0)->pid, 77);
-	snap.state = SHMTOP_STATE_PAUSED;
+	c.status.state = SHMTOP_STATE_PAUSED;
 	assert_int_equal(events_log_update(&lg, &in, 3), 1);
 	assert_int_equal(events_get(&lg.ring, 1)->kind, EVENT_PAUSE);
 	/* removed: the monitor keeps the stat with dest */
@@ -344,29 +346,31 @@ static void test_log_own_commands(void **state)
 	static struct events_log lg;
 	events_log_init(&lg);
 	struct ipcstat st = { .shmid = 5, .key = 0x2537, .size = 4096, .nattch = 2 };
-	struct shmtop_snapshot snap = {
-		.writer_pid = 10, .writer_start = 99, .state = SHMTOP_STATE_RUNNING, .writers = 1
-	};
+	struct content c = { .status = { .known = true,
+					 .pid = 10,
+					 .start = 99,
+					 .state = SHMTOP_STATE_RUNNING,
+					 .writers = 1 } };
 	struct model_input in = {
-		.state = MODEL_LIVE, .stat = &st, .snap = &snap, .writer_alive = true
+		.state = MODEL_LIVE, .stat = &st, .content = &c, .writer_alive = true
 	};
 	events_log_update(&lg, &in, 1);
 	events_log_sent(&lg, SHMTOP_CMD_RESET, false);
-	snap.resets = 1;
+	c.status.resets = 1;
 	assert_int_equal(events_log_update(&lg, &in, 2), 1);
 	assert_int_equal(events_get(&lg.ring, 0)->kind, EVENT_RESET);
 	assert_string_equal(events_get(&lg.ring, 0)->text, "count reset (resets 1) by this viewer");
-	snap.resets = 2; /* another's, after ours was seen */
+	c.status.resets = 2; /* another's, after ours was seen */
 	events_log_update(&lg, &in, 3);
 	assert_string_equal(events_get(&lg.ring, 1)->text,
 			    "count reset (resets 2) (sender unknown)");
 	events_log_sent(&lg, SHMTOP_CMD_PAUSE, false);
 	events_log_sent(&lg, SHMTOP_CMD_PAUSE, true); /* refused */
-	snap.state = SHMTOP_STATE_PAUSED;
+	c.status.state = SHMTOP_STATE_PAUSED;
 	events_log_update(&lg, &in, 4);
 	assert_string_equal(events_get(&lg.ring, 2)->text, "paused (sender unknown)");
 	events_log_sent(&lg, SHMTOP_CMD_RESUME, false);
-	snap.state = SHMTOP_STATE_RUNNING;
+	c.status.state = SHMTOP_STATE_RUNNING;
 	events_log_update(&lg, &in, 5);
 	assert_string_equal(events_get(&lg.ring, 3)->text, "resumed by this viewer");
 }

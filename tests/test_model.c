@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The view model from a snapshot, IPC_STAT and history, in each state. */
+/* The view model from what an object holds (content.h), IPC_STAT and
+ * history, in each state. */
 #include <inttypes.h>
 #include <locale.h>
 #include <setjmp.h>
@@ -21,9 +22,17 @@
 
 #define S INT64_C(1000000000)
 
-static struct shmtop_snapshot snap;
+static struct content ct;           /* what the object holds: */
+static struct model_counter ctr[3]; /* its counters (ct.ctr) */
 static struct ipcstat st;
 static struct shmtop_sample hist[5];
+
+/* The history of the selected counter: n samples of h. */
+static void use_hist(const struct shmtop_sample *h, size_t n)
+{
+	memcpy(ct.hist, h, n * sizeof *h);
+	ct.nhist = n;
+}
 static struct model_input in;
 static struct view_model m;
 
@@ -32,14 +41,21 @@ static int setup(void **state)
 	(void)state;
 	setenv("TZ", "UTC", 1);
 	tzset();
-	memset(&snap, 0, sizeof snap);
-	snap.count = 1234;
-	snap.state = SHMTOP_STATE_RUNNING;
-	snap.writer_pid = 4242;
-	snap.interval_ns = S;
-	snap.mono_ns = 100 * S;
-	snap.beat_ns = 100 * S;
-	snap.resets = 2;
+	/* a version 2 record: one counter, "count", and its writer */
+	memset(&ct, 0, sizeof ct);
+	memset(ctr, 0, sizeof ctr);
+	ct.ctr = ctr;
+	ct.cap = ct.nctr = 1;
+	snprintf(ctr[0].name, sizeof ctr[0].name, "count");
+	ctr[0].value = 1234;
+	ctr[0].changed_mono_ns = 100 * S;
+	ct.status.known = true;
+	ct.status.state = SHMTOP_STATE_RUNNING;
+	ct.status.pid = 4242;
+	ct.status.period_ns = S;
+	ct.status.beat_ns = 100 * S;
+	ct.status.resets = 2;
+	ct.status.accept = SHMTOP_CMD_ALL_BITS;
 	memset(&st, 0, sizeof st);
 	st.shmid = 77;
 	st.key = 0x2537;
@@ -54,12 +70,11 @@ static int setup(void **state)
 	memset(&in, 0, sizeof in);
 	in.key = 0x2537;
 	in.state = MODEL_LIVE;
-	in.snap = &snap;
+	in.content = &ct;
 	in.stat = &st;
 	in.owner = "alice:staff";
 	in.creator = "root:root";
-	in.hist = hist;
-	in.nhist = 5;
+	use_hist(hist, 5);
 	in.writer_alive = true;
 	in.writer_comm = "shmwriter";
 	in.control_ok = true;
@@ -118,15 +133,15 @@ static void test_live(void **state)
 static void test_health(void **state)
 {
 	(void)state;
-	snap.state = SHMTOP_STATE_PAUSED;
+	ct.status.state = SHMTOP_STATE_PAUSED;
 	model_build(&m, &in);
 	assert_string_equal(m.badge, "PAUSED");
 	assert_string_equal(m.control, "controls: p resume, r reset");
 	assert_non_null(strstr(m.footer, "p resume"));
 	assert_true(m.rate == 0.0); /* not counting */
 
-	snap.state = SHMTOP_STATE_RUNNING;
-	in.now_mono = snap.beat_ns + MODEL_STALL_NS + 1;
+	ct.status.state = SHMTOP_STATE_RUNNING;
+	in.now_mono = ct.status.beat_ns + MODEL_STALL_NS + 1;
 	model_build(&m, &in);
 	assert_string_equal(m.badge, "STALLED");
 	assert_int_equal(m.tone, TONE_WARN);
@@ -139,7 +154,7 @@ static void test_health(void **state)
 	assert_false(m.control_ok);
 	assert_string_equal(m.control, "controls disabled: no writer running");
 
-	snap.state = SHMTOP_STATE_STOPPED;
+	ct.status.state = SHMTOP_STATE_STOPPED;
 	model_build(&m, &in);
 	assert_string_equal(m.badge, "STOPPED");
 	assert_non_null(strstr(m.writer, "exited, stopped"));
@@ -150,17 +165,16 @@ static void test_health(void **state)
 static void test_stall_by_period(void **state)
 {
 	(void)state;
-	snap.version = SHMTOP_RECORD_V3;
-	snap.interval_ns = 5 * S;
-	in.now_mono = snap.beat_ns + 3 * S + S / 2;
+	ct.status.period_ns = ct.status.beat_gap_ns = 5 * S;
+	in.now_mono = ct.status.beat_ns + 3 * S + S / 2;
 	model_build(&m, &in);
 	assert_string_equal(m.badge, "RUNNING");
 	assert_int_equal(m.health, HEALTH_RUNNING);
-	in.now_mono = snap.beat_ns + 7 * S + S / 10;
+	in.now_mono = ct.status.beat_ns + 7 * S + S / 10;
 	model_build(&m, &in);
 	assert_string_equal(m.badge, "STALLED");
 	assert_non_null(strstr(m.writer, "beat 7s ago"));
-	snap.interval_ns = 10 * S; /* the same beat at -i 10 */
+	ct.status.period_ns = ct.status.beat_gap_ns = 10 * S; /* the same beat at -i 10 */
 	model_build(&m, &in);
 	assert_string_equal(m.badge, "RUNNING");
 }
@@ -179,9 +193,9 @@ static void test_controls_disabled(void **state)
 static void test_states(void **state)
 {
 	(void)state;
-	in.snap = NULL;
+	in.content = NULL;
 	in.stat = NULL;
-	in.nhist = 0;
+	ct.nhist = 0;
 	in.state = MODEL_WAITING;
 	model_build(&m, &in);
 	assert_string_equal(m.badge, "WAITING");
@@ -212,7 +226,7 @@ static void test_states(void **state)
 
 	in.state = MODEL_REMOVED;
 	in.removed_shmid = 77;
-	in.snap = &snap;
+	in.content = &ct;
 	st.dest = true;
 	st.key = 0;
 	model_build(&m, &in);
@@ -242,7 +256,7 @@ static void test_rate_mode_and_notice(void **state)
 	assert_string_equal(m.spark + MODEL_SPARK_MAX - 4, "____");
 	assert_string_equal(m.notice, "reset acknowledged");
 	assert_non_null(strstr(m.footer, "d value"));
-	in.nhist = 0;
+	ct.nhist = 0;
 	model_build(&m, &in);
 	assert_string_equal(m.spark_title, "history: rate  (no samples)");
 }
@@ -277,7 +291,7 @@ static void test_reports(void **state)
 	assert_int_equal(report_text(&m, tiny, sizeof tiny), n);
 	assert_int_equal(strlen(tiny), sizeof tiny - 1);
 
-	in.snap = NULL;
+	in.content = NULL;
 	in.stat = NULL;
 	in.state = MODEL_WAITING;
 	in.writer_comm = "a\"b\\c\n";
@@ -286,7 +300,7 @@ static void test_reports(void **state)
 	assert_non_null(strstr(out, "\"id\":null,"));
 	assert_non_null(strstr(out, "\"state\":\"waiting\",\"message\":\"no segment with key "));
 	assert_non_null(strstr(out, "\"count\":null,"));
-	in.snap = &snap;
+	in.content = &ct;
 	model_build(&m, &in);
 	report_json(&m, &in, out, sizeof out);
 	assert_non_null(strstr(out, "\"writer_command\":\"a\\\"b\\\\c\\u000a\""));
@@ -311,10 +325,10 @@ static void test_footer(void **state)
 	footer_has(true, true);
 	assert_string_equal(m.footer, "p pause  r reset  c clear  d rate  a rescan  "
 				      "+/- delay 0.5s  ? help  q quit");
-	snap.state = SHMTOP_STATE_PAUSED;
+	ct.status.state = SHMTOP_STATE_PAUSED;
 	footer_has(true, true);
 	assert_non_null(strstr(m.footer, "p resume  r reset"));
-	snap.state = SHMTOP_STATE_RUNNING;
+	ct.status.state = SHMTOP_STATE_RUNNING;
 	in.control_ok = false; /* view-only, or a control segment that proves nothing */
 	in.control_why = "you may view, not control";
 	footer_has(false, true);
@@ -322,13 +336,13 @@ static void test_footer(void **state)
 	in.writer_alive = false; /* dead: nobody to command */
 	footer_has(false, true);
 	in.writer_alive = true;
-	snap.state = SHMTOP_STATE_STOPPED;
+	ct.status.state = SHMTOP_STATE_STOPPED;
 	footer_has(false, true);
-	snap.state = SHMTOP_STATE_RUNNING;
+	ct.status.state = SHMTOP_STATE_RUNNING;
 	const enum model_state none[] = { MODEL_FOREIGN, MODEL_DAMAGED, MODEL_DENIED, MODEL_WAITING,
 					  MODEL_ERROR };
-	in.snap = NULL;
-	in.nhist = 0;
+	in.content = NULL;
+	ct.nhist = 0;
 	for (size_t i = 0; i < sizeof none / sizeof none[0]; i++) {
 		in.state = none[i];
 		footer_has(false, false);
@@ -339,11 +353,12 @@ static void test_footer(void **state)
 static void test_extreme_numbers(void **state)
 {
 	(void)state;
-	snap.count = UINT64_MAX;
-	snap.resets = UINT64_MAX;
+	ctr[0].value = UINT64_MAX;
+	ct.status.resets = UINT64_MAX;
 	hist[3] = (struct shmtop_sample){ 0, 99 * S };
 	hist[4] = (struct shmtop_sample){ UINT64_MAX, 99 * S + 1 }; /* UINT64_MAX in 1 ns */
-	snap.mono_ns = hist[4].mono_ns;
+	ctr[0].changed_mono_ns = hist[4].mono_ns;
+	use_hist(hist, 5);
 	model_build(&m, &in);
 	assert_string_equal(m.value, "18446744073709551615");
 	assert_string_equal(m.details,
@@ -477,10 +492,8 @@ static void test_json_attached(void **state)
 
 /* ---- Version 3 records: named counters ---- */
 
-static struct model_counter ctr[3];
-
 /* Three counters: c00 (1 a second), c01 (2 a second), a gauge; the second
- * selected, as the monitor hands it over (snap and hist the selected's). */
+ * selected, as a version 3 decoder hands it over (hist the selected's). */
 static void three_counters(size_t sel)
 {
 	memset(ctr, 0, sizeof ctr);
@@ -498,14 +511,11 @@ static void three_counters(size_t sel)
 		ctr[i].changed_wall_ns = 1700000000 * S + 250 * (S / 1000);
 		ctr[i].changed_mono_ns = 100 * S;
 	}
-	in.v3 = true;
-	in.counters = ctr;
-	in.ncounters = 3;
-	in.selected = sel;
-	in.accept = SHMTOP_CMD_ALL_BITS;
-	snap.count = ctr[sel].value;
-	in.hist = ctr[sel].spark;
-	in.nhist = ctr[sel].nspark;
+	ct.named = true;
+	ct.cap = ct.nctr = 3;
+	ct.selected = sel;
+	ct.status.accept = SHMTOP_CMD_ALL_BITS;
+	use_hist(ctr[sel].spark, ctr[sel].nspark);
 }
 
 static void test_counters_table(void **state)
@@ -540,7 +550,7 @@ static void test_counters_table(void **state)
 	assert_int_equal(v0 - m.table[0], v1 - m.table[1]);
 
 	/* a window of 2 rows keeps the selection in view */
-	in.selected = 2;
+	ct.selected = 2;
 	model_build(&m, &in);
 	model_table(&m, &in, 80, 4);
 	assert_int_equal(m.table_rows, 2);
@@ -584,28 +594,28 @@ static void test_one_rate(void **state)
 {
 	(void)state;
 	three_counters(0);
-	snap.version = SHMTOP_RECORD_V3;
+	ct.status.beat_gap_ns = ct.status.period_ns; /* a version 3 publisher */
 	expect_rate("1.00/s", "1.000");
-	snap.state = SHMTOP_STATE_PAUSED;
+	ct.status.state = SHMTOP_STATE_PAUSED;
 	expect_rate("0/s", "0.000");
-	snap.state = SHMTOP_STATE_STOPPED;
+	ct.status.state = SHMTOP_STATE_STOPPED;
 	expect_rate("0/s", "0.000");
-	snap.state = SHMTOP_STATE_RUNNING;
+	ct.status.state = SHMTOP_STATE_RUNNING;
 	in.writer_alive = false; /* dead */
 	expect_rate("0/s", "0.000");
 	in.writer_alive = true;
-	in.now_mono = snap.beat_ns + model_stall_ns(&snap) + 1;
+	in.now_mono = ct.status.beat_ns + model_stall_ns(&ct.status) + 1;
 	expect_rate("0/s", "0.000");
 	/* running, beating, but the samples are a minute old: none recent */
-	in.now_mono = snap.beat_ns = 160 * S;
+	in.now_mono = ct.status.beat_ns = 160 * S;
 	expect_rate("-", "null");
 	/* one sample in the window: no change to measure */
-	in.now_mono = snap.beat_ns = 100 * S + S / 2;
+	in.now_mono = ct.status.beat_ns = 100 * S + S / 2;
 	for (size_t i = 0; i < 2; i++) {
 		ctr[i].spark[0] = ctr[i].spark[4];
 		ctr[i].nspark = 1;
 	}
-	in.nhist = 1;
+	ct.nhist = 1;
 	expect_rate("-", "null");
 }
 
@@ -672,17 +682,16 @@ static void test_one_counter_unchanged(void **state)
 	static struct view_model v2;
 	model_build(&v2, &in);
 	three_counters(0);
-	in.ncounters = 1;
-	snap.count = 1234;
-	in.hist = hist;
-	in.nhist = 5;
+	ct.nctr = 1;
+	ctr[0].value = 1234;
+	use_hist(hist, 5);
 	model_build(&m, &in);
 	assert_int_equal(model_table_want(&in), 0);
 	model_table(&m, &in, 80, 10);
 	assert_int_equal(m.table_rows, 0);
 	assert_int_equal(m.ncounters, 0);
 	assert_memory_equal(&m, &v2, sizeof m);
-	in.ncounters = 3;
+	ct.nctr = 3;
 	assert_int_equal(model_table_want(&in), 5);
 }
 
@@ -692,16 +701,16 @@ static void test_counters_accept(void **state)
 {
 	(void)state;
 	three_counters(0);
-	in.accept = SHMTOP_CMD_PAUSE_BIT;
+	ct.status.accept = SHMTOP_CMD_PAUSE_BIT;
 	model_build(&m, &in);
 	assert_non_null(strstr(m.footer, "p pause"));
 	assert_null(strstr(m.footer, "r reset"));
 	assert_string_equal(m.control, "controls: p pause (the program refuses reset)");
-	in.accept = SHMTOP_CMD_RESET_BIT;
+	ct.status.accept = SHMTOP_CMD_RESET_BIT;
 	model_build(&m, &in);
 	assert_null(strstr(m.footer, "p pause"));
 	assert_non_null(strstr(m.footer, "r reset"));
-	in.accept = 0;
+	ct.status.accept = 0;
 	model_build(&m, &in);
 	assert_null(strstr(m.footer, "p pause"));
 	assert_null(strstr(m.footer, "r reset"));
@@ -731,14 +740,12 @@ static void test_counters_json(void **state)
 	assert_non_null(strstr(buf, "{\"name\":\"level\",\"kind\":\"gauge\",\"unit\":\"\","
 				    "\"value\":50,\"changed\":1700000000.250,\"rate\":null}]}\n"));
 	/* a version 2 record has no counters array */
-	in.v3 = false;
-	in.counters = NULL;
+	ct.named = false;
 	model_build(&m, &in);
 	report_json(&m, &in, buf, sizeof buf);
 	assert_null(strstr(buf, "counters"));
 	/* batch text lists the table */
-	in.v3 = true;
-	in.counters = ctr;
+	ct.named = true;
 	model_build(&m, &in);
 	report_text(&m, buf, sizeof buf);
 	assert_non_null(strstr(buf, "counters: 3  selected 1/3\n"));
@@ -755,7 +762,7 @@ static void test_counters_reset_notice(void **state)
 	three_counters(0);
 	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, false, &in, buf, sizeof buf),
 			    "reset acknowledged: 3 counters reset to 0");
-	in.ncounters = 1; /* shmwriter's record: one counter, "count" */
+	ct.nctr = 1; /* shmwriter's record: one counter, "count" */
 	snprintf(ctr[0].name, sizeof ctr[0].name, "count");
 	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, false, &in, buf, sizeof buf),
 			    "reset acknowledged: count restarted at 0");
@@ -768,7 +775,7 @@ static void test_counters_reset_notice(void **state)
 			    "reset refused by the program");
 	assert_string_equal(model_command_notice_for(SHMTOP_CMD_PAUSE, false, &in, buf, sizeof buf),
 			    "pause acknowledged: writer PAUSED");
-	in.v3 = false;
+	ct.named = false;
 	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, false, &in, buf, sizeof buf),
 			    "reset acknowledged: count restarted at 0");
 	assert_string_equal(

@@ -47,7 +47,7 @@ static void test_life(void **state)
 
 	struct model_input in = poll_input(m);
 	assert_int_equal(in.state, MODEL_WAITING);
-	assert_null(in.snap);
+	assert_null(in.content);
 	assert_null(in.stat);
 	assert_int_equal(in.key, key);
 
@@ -58,15 +58,25 @@ static void test_life(void **state)
 	assert_true(p != (void *)-1);
 	strcpy(p, "12345");
 	in = poll_input(m);
-	assert_int_equal(in.state, MODEL_FOREIGN);
-	assert_non_null(strstr(in.why, "1024 bytes"));
+	/* its decimal text is one counter whose writer is unknown */
+	assert_int_equal(in.state, MODEL_LIVE);
+	assert_non_null(in.content);
+	assert_string_equal(in.content->format, "text counter");
+	assert_int_equal(content_selected(in.content)->value, 12345);
+	assert_false(in.content->status.known);
+	assert_false(in.writer_alive);
 	assert_non_null(in.stat);
 	assert_int_equal(in.stat->size, 1024);
 	assert_int_equal(in.stat->mode, 0666);
-	assert_null(in.snap);
 	assert_false(in.control_ok);
 	assert_int_equal(nattch(foreign), 2); /* us and the monitor, read-only */
 	assert_string_equal(p, "12345");      /* untouched */
+	/* text that is no number: a segment shmwriter did not make */
+	strcpy(p, "hello");
+	in = poll_input(m);
+	assert_int_equal(in.state, MODEL_FOREIGN);
+	assert_non_null(strstr(in.why, "1024 bytes"));
+	assert_null(in.content);
 	shmdt(p);
 	shmctl(foreign, IPC_RMID, NULL);
 	in = poll_input(m);
@@ -83,28 +93,28 @@ static void test_life(void **state)
 	int id1 = v2writer_shmid(w);
 	in = poll_input(m);
 	assert_int_equal(in.state, MODEL_LIVE);
-	assert_non_null(in.snap);
-	assert_int_equal(in.snap->count, 0);
-	assert_int_equal(in.snap->writer_pid, getpid());
+	assert_non_null(in.content);
+	assert_int_equal(content_selected(in.content)->value, 0);
+	assert_int_equal(in.content->status.pid, getpid());
 	assert_true(in.writer_alive);
 	assert_true(in.control_ok);
 	assert_int_equal(in.stat->shmid, id1);
 	assert_int_equal(in.stat->size, sizeof(struct shmtop_record));
-	assert_int_equal(in.nhist, 1);
+	assert_int_equal(in.content->nhist, 1);
 	assert_int_equal(nattch(id1), 2);
 	uint32_t ticket;
 	assert_int_equal(monitor_send(m, SHMTOP_CMD_RESET, &ticket), 0);
 	assert_false(monitor_acked(m, ticket)); /* nobody runs the writer here */
 	monitor_clear_history(m);
 	monitor_input(m, &in);
-	assert_int_equal(in.nhist, 0);
+	assert_int_equal(in.content->nhist, 0);
 
 	/* ipcrm while the writer is attached: key 0 and dest, so let go. */
 	assert_int_equal(shmctl(id1, IPC_RMID, NULL), 0);
 	in = poll_input(m);
 	assert_int_equal(in.state, MODEL_REMOVED);
 	assert_int_equal(in.removed_shmid, id1);
-	assert_non_null(in.snap);         /* the last value stays */
+	assert_non_null(in.content);      /* the last value stays */
 	assert_int_equal(nattch(id1), 1); /* only the writer now */
 	v2writer_close(w);
 
@@ -136,7 +146,8 @@ static void test_segment_absent(void **state)
 	assert_non_null(strstr(why, "no segment with key 0x"));
 	assert_null(s.data);
 	const struct shmtop_snapshot none = { .control_id = -1, .writer_pid = 1 };
-	assert_int_equal(segment_attach_control(&s, &none, 0), -1);
+	assert_int_equal(
+	    segment_attach_control(&s, none.control_id, none.writer_pid, none.token, 0), -1);
 	assert_non_null(strstr(s.ctl_why, "no control segment"));
 	segment_detach(&s);
 }
@@ -194,9 +205,9 @@ static void test_stopped_mid_update(void **state)
 	struct model_input in = poll_input(m);
 	assert_int_equal(in.state, MODEL_LIVE);
 	assert_true(in.busy);
-	assert_non_null(in.snap);
-	assert_int_equal(in.snap->writer_pid, child);
-	assert_int_equal(in.snap->count, 4321);
+	assert_non_null(in.content);
+	assert_int_equal(in.content->status.pid, child);
+	assert_int_equal(content_selected(in.content)->value, 4321);
 	assert_true(in.writer_alive);
 	assert_int_equal(in.writer_pstate, 'T');
 	assert_non_null(strstr(in.why, "record busy"));
@@ -223,7 +234,7 @@ static void test_stopped_mid_update(void **state)
 	monitor *fresh = monitor_new(key);
 	in = poll_input(fresh);
 	assert_int_equal(in.state, MODEL_ERROR);
-	assert_null(in.snap);
+	assert_null(in.content);
 	assert_false(in.busy);
 	assert_non_null(strstr(in.why, "state"));
 	monitor_free(fresh);
@@ -236,7 +247,7 @@ static void test_stopped_mid_update(void **state)
 	in = poll_input(m);
 	assert_int_equal(in.state, MODEL_LIVE);
 	assert_false(in.busy);
-	assert_int_equal(in.snap->count, 4322);
+	assert_int_equal(content_selected(in.content)->value, 4322);
 
 	kill(child, SIGKILL);
 	waitpid(child, &ws, 0);

@@ -21,7 +21,7 @@ static void test_private_segment(void **state)
 	assert_true(id >= 0);
 	char *p = shmat(id, NULL, 0);
 	assert_true(p != (void *)-1);
-	strcpy(p, "42");
+	strcpy(p, "a private note");
 	monitor *m = monitor_new_shmid(id);
 	assert_non_null(m);
 	monitor_poll(m);
@@ -35,7 +35,7 @@ static void test_private_segment(void **state)
 	const char *bytes = monitor_bytes(m, &size);
 	assert_non_null(bytes);
 	assert_int_equal(size, 1024);
-	assert_string_equal(bytes, "42");
+	assert_string_equal(bytes, "a private note");
 
 	/* removed while attached: still followed, now dest */
 	assert_int_equal(shmctl(id, IPC_RMID, NULL), 0);

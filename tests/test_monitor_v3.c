@@ -59,8 +59,8 @@ static void samples(shmtop_publisher *p, int n)
 
 static size_t find(const struct model_input *in, const char *name)
 {
-	for (size_t i = 0; i < in->ncounters; i++)
-		if (strcmp(in->counters[i].name, name) == 0)
+	for (size_t i = 0; i < in->content->nctr; i++)
+		if (strcmp(in->content->ctr[i].name, name) == 0)
 			return i;
 	fail_msg("no counter %s", name);
 	return 0;
@@ -83,40 +83,40 @@ static void test_counters(void **state)
 	}
 	struct model_input in = poll_input(m);
 	assert_int_equal(in.state, MODEL_LIVE);
-	assert_true(in.v3);
-	assert_int_equal(in.ncounters, 3);
-	assert_string_equal(in.counters[0].name, "requests");
-	assert_string_equal(in.counters[1].name, "bytes");
-	assert_string_equal(in.counters[2].name, "level");
-	assert_string_equal(in.counters[2].unit, "ms");
-	assert_false(in.counters[0].gauge);
-	assert_true(in.counters[2].gauge);
-	assert_int_equal(in.counters[0].value, 5);
-	assert_int_equal(in.counters[1].value, 500);
-	assert_int_equal(in.counters[2].value, 11);
-	assert_true(in.counters[1].nspark >= 4);
-	assert_int_equal(in.counters[1].spark[in.counters[1].nspark - 1].value, 500);
-	assert_int_equal(in.accept, SHMTOP_CMD_ALL_BITS);
+	assert_true(in.content->named);
+	assert_int_equal(in.content->nctr, 3);
+	assert_string_equal(in.content->ctr[0].name, "requests");
+	assert_string_equal(in.content->ctr[1].name, "bytes");
+	assert_string_equal(in.content->ctr[2].name, "level");
+	assert_string_equal(in.content->ctr[2].unit, "ms");
+	assert_false(in.content->ctr[0].gauge);
+	assert_true(in.content->ctr[2].gauge);
+	assert_int_equal(in.content->ctr[0].value, 5);
+	assert_int_equal(in.content->ctr[1].value, 500);
+	assert_int_equal(in.content->ctr[2].value, 11);
+	assert_true(in.content->ctr[1].nspark >= 4);
+	assert_int_equal(in.content->ctr[1].spark[in.content->ctr[1].nspark - 1].value, 500);
+	assert_int_equal(in.content->status.accept, SHMTOP_CMD_ALL_BITS);
 	/* the selected counter (the first) is the snapshot's count */
-	assert_int_equal(in.selected, 0);
-	assert_non_null(in.snap);
-	assert_int_equal(in.snap->count, 5);
-	assert_true(in.nhist >= 4);
-	assert_int_equal(in.hist[in.nhist - 1].value, 5);
+	assert_int_equal(in.content->selected, 0);
+	assert_non_null(in.content);
+	assert_int_equal(content_selected(in.content)->value, 5);
+	assert_true(in.content->nhist >= 4);
+	assert_int_equal(in.content->hist[in.content->nhist - 1].value, 5);
 	assert_true(in.control_ok);
 
 	/* Down: the next counter, with its own history */
 	monitor_select(m, 1);
 	in = poll_input(m);
-	assert_int_equal(in.selected, 1);
-	assert_int_equal(in.snap->count, 500);
-	assert_int_equal(in.hist[in.nhist - 1].value, 500);
+	assert_int_equal(in.content->selected, 1);
+	assert_int_equal(content_selected(in.content)->value, 500);
+	assert_int_equal(in.content->hist[in.content->nhist - 1].value, 500);
 	monitor_select(m, 5); /* clamped to the last */
 	in = poll_input(m);
-	assert_int_equal(in.selected, 2);
+	assert_int_equal(in.content->selected, 2);
 	monitor_select(m, -1);
 	in = poll_input(m);
-	assert_int_equal(in.selected, 1);
+	assert_int_equal(in.content->selected, 1);
 
 	/* JSON lists every counter */
 	static struct view_model vm;
@@ -141,10 +141,10 @@ static void test_counters(void **state)
 	samples(p, 1);
 	in = poll_input(m);
 	assert_int_equal(in.state, MODEL_LIVE);
-	assert_int_equal(in.ncounters, 4);
-	assert_int_equal(in.selected, find(&in, "bytes"));
-	assert_int_equal(in.selected, 3);
-	assert_int_equal(in.snap->count, 42);
+	assert_int_equal(in.content->nctr, 4);
+	assert_int_equal(in.content->selected, find(&in, "bytes"));
+	assert_int_equal(in.content->selected, 3);
+	assert_int_equal(content_selected(in.content)->value, 42);
 	shmtop_close(p);
 	monitor_free(m);
 }
@@ -162,7 +162,7 @@ static void test_commands(void **state)
 	struct model_input in = poll_input(m);
 	assert_int_equal(in.state, MODEL_LIVE);
 	assert_true(in.control_ok);
-	assert_int_equal(in.accept, SHMTOP_CMD_PAUSE_BIT);
+	assert_int_equal(in.content->status.accept, SHMTOP_CMD_PAUSE_BIT);
 
 	uint32_t t;
 	assert_int_equal(monitor_send(m, SHMTOP_CMD_PAUSE, &t), 0);
@@ -170,7 +170,7 @@ static void test_commands(void **state)
 	in = poll_input(m);
 	assert_true(monitor_acked(m, t));
 	assert_false(monitor_refused(m, t, SHMTOP_CMD_PAUSE));
-	assert_int_equal(in.snap->state, SHMTOP_STATE_PAUSED);
+	assert_int_equal(in.content->status.state, SHMTOP_STATE_PAUSED);
 	assert_true(shmtop_paused(p));
 
 	assert_int_equal(monitor_send(m, SHMTOP_CMD_RESET, &t), 0);
@@ -186,7 +186,7 @@ static void test_commands(void **state)
 	in = poll_input(m);
 	assert_true(monitor_acked(m, t));
 	assert_false(monitor_refused(m, t, SHMTOP_CMD_RESUME));
-	assert_int_equal(in.snap->state, SHMTOP_STATE_RUNNING);
+	assert_int_equal(in.content->status.state, SHMTOP_STATE_RUNNING);
 	shmtop_close(p);
 	monitor_free(m);
 }
@@ -210,9 +210,9 @@ static void test_stopped(void **state)
 	monitor *m = monitor_new(key);
 	struct model_input in = poll_input(m);
 	assert_int_equal(in.state, MODEL_LIVE);
-	assert_int_equal(in.ncounters, 2);
-	assert_int_equal(in.counters[1].value, 77);
-	assert_int_equal(in.snap->state, SHMTOP_STATE_STOPPED);
+	assert_int_equal(in.content->nctr, 2);
+	assert_int_equal(in.content->ctr[1].value, 77);
+	assert_int_equal(in.content->status.state, SHMTOP_STATE_STOPPED);
 	static struct view_model vm;
 	in.now_mono = clock_mono_ns();
 	model_build(&vm, &in);
@@ -251,7 +251,7 @@ static void test_other_versions(void **state)
 	assert_int_equal(in.state, MODEL_DAMAGED);
 	assert_true(in.why && *in.why);
 	assert_null(strchr(in.why, '\n'));
-	assert_false(in.v3);
+	assert_null(in.content);
 	monitor_free(m);
 	shmdt(r);
 	shmctl(id, IPC_RMID, NULL);

@@ -158,25 +158,26 @@ static int control_prove(struct segment *s, int id, const struct control_expect 
 	return 0;
 }
 
-int segment_attach_control(struct segment *s, const struct shmtop_snapshot *snap, uid_t data_uid)
+int segment_attach_control(struct segment *s, int32_t control_id, pid_t writer_pid, uint64_t token,
+			   uid_t data_uid)
 {
-	if (snap->control_id == s->ctl_id && snap->writer_pid == s->ctl_pid &&
-	    snap->token == s->ctl_token && data_uid == s->ctl_uid)
+	if (control_id == s->ctl_id && writer_pid == s->ctl_pid && token == s->ctl_token &&
+	    data_uid == s->ctl_uid)
 		return s->ctl ? 0 : -1;
 	control_detach(s);
-	s->ctl_id = snap->control_id;
-	s->ctl_pid = snap->writer_pid;
-	s->ctl_token = snap->token;
+	s->ctl_id = control_id;
+	s->ctl_pid = writer_pid;
+	s->ctl_token = token;
 	s->ctl_uid = data_uid;
-	if (snap->control_id < 0) {
+	if (control_id < 0) {
 		snprintf(s->ctl_why, sizeof s->ctl_why, "the writer publishes no control segment");
 		return -1;
 	}
 	const struct control_expect e = { .data_shmid = s->shmid,
 					  .data_uid = data_uid,
-					  .writer_pid = snap->writer_pid,
-					  .token = snap->token };
-	return control_prove(s, snap->control_id, &e);
+					  .writer_pid = writer_pid,
+					  .token = token };
+	return control_prove(s, control_id, &e);
 }
 
 void segment_detach(struct segment *s)

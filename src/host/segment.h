@@ -54,13 +54,14 @@ enum segment_status segment_attach(struct segment *s, key_t key, char *why, size
 /* segment_attach() for the one segment shmid, whatever its key. */
 enum segment_status segment_attach_id(struct segment *s, int shmid, char *why, size_t whylen);
 
-/* Attach the control segment that the record snap names read-write,
+/* Attach read-write the control segment control_id that a record names,
  * replacing any other, if it belongs to that record: owned by data_uid (the
- * data segment's owner), made by snap->writer_pid, naming s->shmid and
- * snap->token.  Returns 0, or -1 with ctl NULL and the reason in ctl_why.
- * Does nothing if control id, writer pid, token and data_uid are the ones
- * already tried. */
-int segment_attach_control(struct segment *s, const struct shmtop_snapshot *snap, uid_t data_uid);
+ * data segment's owner), made by writer_pid (the record's writer), naming
+ * s->shmid and token (the record's).  Returns 0, or -1 with ctl NULL and
+ * the reason in ctl_why.  Does nothing if control id, writer pid, token
+ * and data_uid are the ones already tried. */
+int segment_attach_control(struct segment *s, int32_t control_id, pid_t writer_pid, uint64_t token,
+			   uid_t data_uid);
 
 /* Detach both mappings; s is then as after segment_init(). */
 void segment_detach(struct segment *s);

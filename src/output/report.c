@@ -155,11 +155,12 @@ static void put_rate(struct out *o, double r)
  * changed, rate}], rate null for a gauge or none. */
 static void put_counters(struct out *o, const struct view_model *m, const struct model_input *in)
 {
-	if (!in->v3 || !in->counters)
+	const struct content *ct = in->content;
+	if (!ct || !ct->named)
 		return;
 	put(o, ",\"counters\":[");
-	for (size_t i = 0; i < in->ncounters; i++) {
-		const struct model_counter *c = &in->counters[i];
+	for (size_t i = 0; i < ct->nctr; i++) {
+		const struct model_counter *c = &ct->ctr[i];
 		put(o, "%s{\"name\":", i ? "," : "");
 		put_str(o, c->name);
 		put(o, ",\"kind\":\"%s\",\"unit\":", c->gauge ? "gauge" : "counter");
@@ -178,7 +179,8 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 {
 	struct out o = { buf, len, 0 };
 	const struct ipcstat *st = in->stat;
-	const struct shmtop_snapshot *s = in->snap;
+	const struct content *c = in->content;
+	const struct model_counter *sel = c ? content_selected(c) : NULL;
 	char a[48];
 	put(&o, "{\"key\":\"%s\"", format_key(in->key, a, sizeof a));
 	if (st) {
@@ -213,13 +215,19 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 	}
 	put(&o, ",\"state\":\"%s\",\"message\":", state_word(m));
 	put_str(&o, m->message[0] ? m->message : NULL);
-	if (s) {
-		put(&o, ",\"count\":%" PRIu64 ",\"resets\":%" PRIu64 ",\"writer_pid\":%d", s->count,
-		    s->resets, (int)s->writer_pid);
-		put(&o, ",\"writer_command\":");
-		put_str(&o, in->writer_comm);
-		put(&o, ",\"writer_alive\":%s,\"age\":%.3f,\"rate\":",
-		    in->writer_alive ? "true" : "false", (double)m->age_ns / 1e9);
+	if (c) {
+		const struct content_status *s = &c->status;
+		put(&o, ",\"count\":%" PRIu64, sel ? sel->value : 0);
+		if (s->known) {
+			put(&o, ",\"resets\":%" PRIu64 ",\"writer_pid\":%d,\"writer_command\":",
+			    s->resets, (int)s->pid);
+			put_str(&o, in->writer_comm);
+			put(&o, ",\"writer_alive\":%s", in->writer_alive ? "true" : "false");
+		} else { /* a format that names no writer */
+			put(&o, ",\"resets\":null,\"writer_pid\":null,\"writer_command\":null"
+				",\"writer_alive\":null");
+		}
+		put(&o, ",\"age\":%.3f,\"rate\":", (double)m->age_ns / 1e9);
 		put_rate(&o, m->rate);
 		char ps[2] = { in->writer_pstate, '\0' }; /* its /proc state, when it looks stuck */
 		put(&o, ",\"writer_proc_state\":");

@@ -34,14 +34,14 @@ struct model_counter {
 };
 
 /* The publisher as the object says it is.  With known false the bytes
- * name no writer (a text counter): pid, start, state and the control
- * fields are then 0, and last_attacher is the most the kernel says. */
+ * name no writer (a text counter): pid, start, resets, writers and the
+ * control fields are then 0, state is SHMTOP_STATE_RUNNING, and the
+ * heartbeat is the last change this reader saw. */
 struct content_status {
 	bool known;
 	pid_t pid;
 	uint64_t start;      /* its start time (/proc/PID/stat), against pid reuse */
-	pid_t last_attacher; /* !known: IPC_STAT's lpid, or 0 */
-	uint32_t state;      /* SHMTOP_STATE_* (known) */
+	uint32_t state;      /* SHMTOP_STATE_* */
 	int64_t period_ns;   /* its period; 0: flat out or not known */
 	int64_t beat_ns;     /* CLOCK_MONOTONIC of its last heartbeat */
 	int64_t beat_gap_ns; /* how late a healthy heartbeat may be, beyond MODEL_STALL_NS */
@@ -67,6 +67,7 @@ struct content {
 	size_t nctr, cap;
 	bool named; /* the writer names its counters (version 3); false: one implied counter */
 	size_t selected;
+	char selected_name[SHMTOP_NAME3_MAX]; /* the selection, kept by name */
 	uint64_t hist_floor;
 	struct shmtop_sample hist[SHMTOP_HISTORY]; /* of ctr[selected], oldest first */
 	size_t nhist;
@@ -77,6 +78,14 @@ struct content {
 
 /* Room for n counters in c (kept ones stay).  0, or -1: out of memory. */
 int content_reserve(struct content *c, size_t n);
+
+/* Keep the selection on the counter named selected_name, the first
+ * counter when none is: a decoder of named counters calls it once their
+ * names are read. */
+void content_reselect(struct content *c);
+
+/* Select counter i (clamped): its history is read afresh. */
+void content_select(struct content *c, size_t i);
 
 /* The selected counter, or NULL with none. */
 const struct model_counter *content_selected(const struct content *c);

@@ -33,15 +33,25 @@ struct decode_want {
 };
 
 struct decoder {
-	const char *name;
+	const char *name;  /* the format: "version 2 record", ... */
+	const char *maker; /* what writes it, for "damaged shmwriter record"; NULL: none known */
+	const char *who;   /* its writer, for "its writer stopped mid-update" */
 	/* Decode seg (size bytes) into c, which holds what this decoder made
 	 * of the same object last time (or is empty): counters learnt stay,
-	 * c->selected's history from c->hist_floor on goes into c->hist. */
+	 * c->selected's history from c->hist_floor on goes into c->hist.  On
+	 * NOT_THIS c is as it was. */
 	enum decode_status (*decode)(const void *seg, size_t size, const struct decode_want *w,
 				     struct content *c, char *why, size_t whylen);
 	/* Free what decode() kept in c->priv (NULL: nothing). */
 	void (*release)(struct content *c);
 };
+
+/* The version 3 record (record.h, shmtop-record(5)): named counters, the
+ * publisher's status and commands accepted. */
+extern const struct decoder decode_v3;
+
+/* The version 2 record: one counter, "count", and shmwriter's status. */
+extern const struct decoder decode_v2;
 
 /* The classic example's text counter: a decimal number (1 to 20 digits,
  * no sign, no leading zero, at most UINT64_MAX) and its NUL, whatever
@@ -49,5 +59,14 @@ struct decoder {
  * only when both copies agree (DECODE_BUSY otherwise), and its history is
  * the changes this reader saw, at the times it saw them. */
 extern const struct decoder decode_text;
+
+/* Decode an object's bytes into c.  With c->dec set (c holds what it made
+ * of this object) by that decoder alone; when it says NOT_THIS, or with
+ * c->dec NULL (c empty), by the first of the decoders (version 3, text,
+ * version 2) that does not say NOT_THIS, which c->dec then names.
+ * NOT_THIS: none takes the bytes (c is empty), why the first reason one
+ * gave (a decoder gives none for bytes not of its kind at all). */
+enum decode_status decode_object(const void *seg, size_t size, const struct decode_want *w,
+				 struct content *c, char *why, size_t whylen);
 
 #endif

@@ -14,7 +14,8 @@
 #include "clock.h"
 #include "decode.h"
 
-#define TEXT_DIGITS 20 /* UINT64_MAX */
+#define TEXT_DIGITS 20    /* UINT64_MAX */
+#define TEXT_PERIOD_OF 16 /* changes its period is the mean gap of */
 
 /* The number at the start of b (n bytes): 0, or -1 with why. */
 static int parse(const unsigned char *b, size_t n, uint64_t *out, char *why, size_t whylen)
@@ -29,7 +30,7 @@ static int parse(const unsigned char *b, size_t n, uint64_t *out, char *why, siz
 		v = v * 10 + (b[i] - '0');
 	}
 	if (i == 0) {
-		snprintf(why, whylen, "not a text counter: no decimal digit first");
+		why[0] = '\0'; /* not text at all: another format says why */
 		return -1;
 	}
 	if (i == n || b[i] != '\0') {
@@ -83,29 +84,32 @@ static enum decode_status text_decode(const void *seg, size_t size, const struct
 	if (first) {
 		memset(ctr, 0, sizeof *ctr);
 		snprintf(ctr->name, sizeof ctr->name, "value");
-		*s = (struct content_status){ .known = false, .control_id = -1 };
+		*s = (struct content_status){ .state = SHMTOP_STATE_RUNNING, .control_id = -1 };
 		c->format = decode_text.name;
 		c->nctr = 1;
 		c->named = false;
 	}
 	if (first || v != ctr->value) {
-		/* a change seen: the heartbeat, and the gap since the last one
-		 * is its period */
-		if (!first && s->beat_ns)
-			s->period_ns = clock_diff_ns(w->now_mono, s->beat_ns);
-		if (!first)
-			s->beat_ns = w->now_mono;
 		ctr->value = v;
 		ctr->changed_mono_ns = w->now_mono;
 		ctr->changed_wall_ns = w->now_wall;
+		s->beat_ns = w->now_mono; /* a change seen is its heartbeat */
 		push(c, v, w->now_mono);
 		size_t k = c->nhist < MODEL_COUNTER_SPARK ? c->nhist : MODEL_COUNTER_SPARK;
 		memcpy(ctr->spark, c->hist + c->nhist - k, k * sizeof *ctr->spark);
 		ctr->nspark = k;
 		ctr->spark_first = c->hist_first + (c->nhist - k);
+		/* its period: the mean gap of the last TEXT_PERIOD_OF changes,
+		 * which a poll as slow as the writer (a change seen a poll
+		 * late, then two in one) leaves steady */
+		size_t m = c->nhist < TEXT_PERIOD_OF + 1 ? c->nhist : TEXT_PERIOD_OF + 1;
+		if (m >= 2)
+			s->period_ns = clock_diff_ns(c->hist[c->nhist - 1].mono_ns,
+						     c->hist[c->nhist - m].mono_ns) /
+				       (int64_t)(m - 1);
 	}
 	s->beat_gap_ns = s->period_ns;
 	return DECODE_OK;
 }
 
-const struct decoder decode_text = { "text counter", text_decode, NULL };
+const struct decoder decode_text = { "text counter", NULL, "writer", text_decode, NULL };

@@ -350,13 +350,14 @@ void events_observe(const struct model_input *in, struct events_obs *out)
 		       in->state != MODEL_DENIED && (in->state != MODEL_REMOVED || in->stat->dest);
 	if (out->present)
 		out->st = *in->stat;
-	if (in->snap && in->state == MODEL_LIVE) {
+	const struct content_status *s = in->content ? &in->content->status : NULL;
+	if (s && s->known && in->state == MODEL_LIVE) {
 		out->have_writer = true;
-		out->writer_pid = in->snap->writer_pid;
-		out->writer_start = in->snap->writer_start;
-		out->state = in->snap->state;
-		out->resets = in->snap->resets;
-		out->writers = in->snap->writers;
+		out->writer_pid = s->pid;
+		out->writer_start = s->start;
+		out->state = s->state;
+		out->resets = s->resets;
+		out->writers = s->writers;
 		out->writer_alive = in->writer_alive;
 	}
 }

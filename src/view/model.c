@@ -24,12 +24,12 @@
 
 static enum model_health health_of(const struct model_input *in)
 {
-	const struct shmtop_snapshot *s = in->snap;
-	if (!s)
+	if (!in->content)
 		return HEALTH_NONE;
+	const struct content_status *s = &in->content->status;
 	if (s->state == SHMTOP_STATE_STOPPED)
 		return HEALTH_STOPPED;
-	if (!in->writer_alive)
+	if (s->known && !in->writer_alive)
 		return HEALTH_DEAD;
 	/* a writer holds seq odd for microseconds: busy through a read's
 	 * retries means stuck, whatever its last heartbeat */
@@ -137,12 +137,35 @@ static const char *proc_state_name(char c)
 	}
 }
 
+/* A writer the object does not name (a text counter): what the kernel
+ * says of the segment's maker and who may write it, and how often the
+ * value changes (stalled once it stops: the details line says since when). */
+static void unknown_writer_of(struct view_model *m, const struct model_input *in)
+{
+	const struct content_status *s = &in->content->status;
+	char every[40] = "", made[64] = "";
+	if (s->period_ns > 0)
+		snprintf(every, sizeof every, ", changing about every %.2g s",
+			 (double)s->period_ns / 1e9);
+	if (in->stat) /* and the number itself may be anyone's */
+		snprintf(made, sizeof made, "; made by pid %d%s", (int)in->stat->cpid,
+			 in->stat->mode & 0002 ? "; any user may write it" : "");
+	snprintf(m->writer, sizeof m->writer, "writer unknown (the segment names none%s)%s", made,
+		 every);
+	snprintf(m->writer_short, sizeof m->writer_short, "writer unknown%s%s",
+		 in->stat && in->stat->mode & 0002 ? " (any user may write it)" : "", every);
+}
+
 static void writer_of(struct view_model *m, const struct model_input *in)
 {
-	const struct shmtop_snapshot *s = in->snap;
-	if (!s) {
+	if (!in->content) {
 		snprintf(m->writer, sizeof m->writer, "writer: none");
 		snprintf(m->writer_short, sizeof m->writer_short, "writer: none");
+		return;
+	}
+	const struct content_status *s = &in->content->status;
+	if (!s->known) {
+		unknown_writer_of(m, in);
 		return;
 	}
 	static const char *const life[] = {
@@ -151,15 +174,15 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 		[HEALTH_STALLED] = "stalled", [HEALTH_DEAD] = "dead",
 	};
 	char every[24], beat[24];
-	if (s->interval_ns <= 1000) /* v3: the least period, 1 µs, is shmwriter -i 0 */
+	if (s->period_ns <= 1000) /* v3: the least period, 1 µs, is shmwriter -i 0 */
 		snprintf(every, sizeof every, "flat out");
 	else
-		snprintf(every, sizeof every, "every %g s", (double)s->interval_ns / 1e9);
+		snprintf(every, sizeof every, "every %g s", (double)s->period_ns / 1e9);
 	/* The heartbeat's age only once it is late: a healthy one would change
 	 * the line on every tick. */
 	int64_t late = clock_diff_ns(in->now_mono, s->beat_ns);
 	char tail[40] = "";
-	if (late >= NS_PER_SEC + model_beat_gap_ns(s) && m->health != HEALTH_STOPPED)
+	if (late >= NS_PER_SEC + s->beat_gap_ns && m->health != HEALTH_STOPPED)
 		snprintf(tail, sizeof tail, ", beat %s ago", format_age(late, beat, sizeof beat));
 	/* The kernel's word on a writer that looks stuck: "stalled (T:
 	 * stopped)", and in the short form the kernel's word alone. */
@@ -177,19 +200,20 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 		    strlen(in->writer_comm ? in->writer_comm : "?"), ESCAPE_LOCALE, 32, comm,
 		    sizeof comm);
 	size_t cut = (size_t)snprintf(
-	    m->writer, sizeof m->writer, "writer pid %d (%s) %s%s, %s, %s%s", (int)s->writer_pid,
-	    comm, life[m->health], proc, record_state_name(s->state), every, tail);
+	    m->writer, sizeof m->writer, "writer pid %d (%s) %s%s, %s, %s%s", (int)s->pid, comm,
+	    life[m->health], proc, record_state_name(s->state), every, tail);
 	cut |=
 	    (size_t)snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s, %s, %s%s",
-			     (int)s->writer_pid, pshort, record_state_name(s->state), every, tail);
+			     (int)s->pid, pshort, record_state_name(s->state), every, tail);
 	(void)cut;
 }
 
 static void control_of(struct view_model *m, const struct model_input *in)
 {
-	m->control_ok =
-	    in->control_ok && in->snap && m->health != HEALTH_DEAD && m->health != HEALTH_STOPPED;
-	unsigned acc = in->v3 ? in->accept : SHMTOP_CMD_ALL_BITS;
+	const struct content *c = in->content;
+	m->control_ok = in->control_ok && c && c->status.known && m->health != HEALTH_DEAD &&
+			m->health != HEALTH_STOPPED;
+	unsigned acc = c ? c->status.accept : 0;
 	if (m->control_ok && acc == SHMTOP_CMD_ALL_BITS)
 		snprintf(m->control, sizeof m->control, "controls: p %s, r reset",
 			 m->health == HEALTH_PAUSED ? "resume" : "pause");
@@ -203,9 +227,12 @@ static void control_of(struct view_model *m, const struct model_input *in)
 	else if (m->control_ok)
 		snprintf(m->control, sizeof m->control,
 			 "controls: none (the program accepts no commands)");
-	else if (in->snap && (m->health == HEALTH_DEAD || m->health == HEALTH_STOPPED))
+	else if (c && !c->status.known)
+		snprintf(m->control, sizeof m->control, "controls: none (a %s takes no commands)",
+			 c->format);
+	else if (c && (m->health == HEALTH_DEAD || m->health == HEALTH_STOPPED))
 		snprintf(m->control, sizeof m->control, "controls disabled: no writer running");
-	else if (in->snap)
+	else if (c)
 		snprintf(m->control, sizeof m->control, "controls disabled: %s",
 			 in->control_why && *in->control_why ? in->control_why : "unavailable");
 	else
@@ -262,11 +289,20 @@ static const char *count_text(double v, char *buf, size_t len)
 	return buf;
 }
 
+/* The history shown: the selected counter's, oldest first (n 0: none). */
+static const struct shmtop_sample *hist_of(const struct model_input *in, size_t *n)
+{
+	*n = in->content ? in->content->nhist : 0;
+	return in->content ? in->content->hist : NULL;
+}
+
 static void spark_of(struct view_model *m, const struct model_input *in)
 {
 	double series[SHMTOP_HISTORY];
 	size_t w = in->spark_width < MODEL_SPARK_MAX ? in->spark_width : MODEL_SPARK_MAX;
-	size_t n = spark_series(in->hist, in->nhist, in->spark_mode, series, SHMTOP_HISTORY);
+	size_t nh;
+	const struct shmtop_sample *h = hist_of(in, &nh);
+	size_t n = spark_series(h, nh, in->spark_mode, series, SHMTOP_HISTORY);
 	double lo, hi;
 	spark_render(series, n, w, in->utf8, m->spark, sizeof m->spark, &lo, &hi);
 	const char *what = in->spark_mode == SPARK_RATE ? "rate" : "value";
@@ -336,13 +372,16 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
 		 const struct graph_scale *prev)
 {
 	struct graph *g = &m->graph;
-	graph_build(g, prev, in->hist, in->nhist, in->hist_first, in->spark_mode, width, height);
+	const struct content *c = in->content;
+	size_t nh;
+	const struct shmtop_sample *h = hist_of(in, &nh);
+	graph_build(g, prev, h, nh, c ? c->hist_first : 0, in->spark_mode, width, height);
 	const char *what = in->spark_mode == SPARK_RATE ? "rate" : "value";
 	char every[48] = "";
-	if (in->snap && in->snap->interval_ns > 0)
+	if (c && c->status.known && c->status.period_ns > 0)
 		snprintf(every, sizeof every, "  1 column = 1 sample (%g s)",
-			 (double)in->snap->interval_ns / 1e9);
-	else if (in->snap)
+			 (double)c->status.period_ns / 1e9);
+	else if (c)
 		snprintf(every, sizeof every, "  1 column = 1 sample");
 	if (g->plotted == 0) {
 		snprintf(m->graph_title, sizeof m->graph_title, "history: %s  (no samples)", what);
@@ -355,12 +394,12 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
 		snprintf(m->graph_title, sizeof m->graph_title, "history: value  min %s  max %s%s",
 			 count_text(g->lo, a, sizeof a), count_text(g->hi, b, sizeof b), every);
 	}
-	if (in->v3 && in->ncounters > 1 && in->selected < in->ncounters) {
+	if (c && c->named && c->nctr > 1 && c->selected < c->nctr) {
 		/* whose history: the selected counter's */
 		char name[46], t[sizeof m->graph_title];
 		snprintf(t, sizeof t, "%s", m->graph_title + strlen("history:"));
-		const char *c = in->counters[in->selected].name;
-		escape_text(c, strlen(c), ESCAPE_LOCALE, 30, name, sizeof name);
+		const char *n = c->ctr[c->selected].name;
+		escape_text(n, strlen(n), ESCAPE_LOCALE, 30, name, sizeof name);
 		int cut =
 		    snprintf(m->graph_title, sizeof m->graph_title, "history of %s:%.70s", name, t);
 		(void)cut;
@@ -378,16 +417,17 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
 static void footer_of(struct view_model *m, const struct model_input *in)
 {
 	char control[32] = "", history[32] = "", select[16] = "";
-	unsigned acc = in->v3 ? in->accept : SHMTOP_CMD_ALL_BITS;
+	const struct content *c = in->content;
+	unsigned acc = c ? c->status.accept : 0;
 	if (m->control_ok)
 		snprintf(control, sizeof control, "%s%s%s",
 			 !(acc & SHMTOP_CMD_PAUSE_BIT) ? ""
 			 : m->health == HEALTH_PAUSED  ? "p resume  "
 						       : "p pause  ",
 			 acc & SHMTOP_CMD_RESET_BIT ? "r reset  " : "", "");
-	if (in->v3 && in->ncounters > 1)
+	if (c && c->named && c->nctr > 1)
 		snprintf(select, sizeof select, "j/k select  ");
-	if (in->snap)
+	if (c)
 		snprintf(history, sizeof history, "c clear  d %s  ",
 			 in->spark_mode == SPARK_RATE ? "value" : "rate");
 	snprintf(m->footer, sizeof m->footer, "%s%s%sa rescan  +/- delay %d.%ds  ? help  q quit",
@@ -397,10 +437,10 @@ static void footer_of(struct view_model *m, const struct model_input *in)
 double model_rate(enum model_health health, const struct model_input *in,
 		  const struct shmtop_sample *h, size_t n)
 {
-	if (health != HEALTH_RUNNING || !in->snap)
+	if (health != HEALTH_RUNNING || !in->content)
 		return 0.0;
-	/* the record's period, bounded: the window's start cannot overflow */
-	int64_t period = in->snap->interval_ns, day = 86400 * NS_PER_SEC;
+	/* the object's period, bounded: the window's start cannot overflow */
+	int64_t period = in->content->status.period_ns, day = 86400 * NS_PER_SEC;
 	period = period > 0 ? (period < day ? period : day) : 0;
 	int64_t since =
 	    clock_diff_ns(in->now_mono, MODEL_STALL_NS + (SPARK_RATE_WINDOW + 1) * period);
@@ -430,28 +470,32 @@ void model_build(struct view_model *m, const struct model_input *in)
 		snprintf(m->title, sizeof m->title, "shmtop  key %s", kb);
 	message_of(m, in);
 
-	if (in->snap) {
+	const struct content *c = in->content;
+	const struct model_counter *sel = c ? content_selected(c) : NULL;
+	if (c) {
+		char resets[32] = "";
+		if (c->status.known)
+			snprintf(resets, sizeof resets, "  resets %" PRIu64, c->status.resets);
 		m->have_value = true;
-		snprintf(m->value, sizeof m->value, "%" PRIu64, in->snap->count);
-		m->rate = model_rate(m->health, in, in->hist, in->nhist);
-		m->age_ns = clock_diff_ns(in->now_mono, in->snap->mono_ns);
+		snprintf(m->value, sizeof m->value, "%" PRIu64, sel ? sel->value : 0);
+		m->rate = model_rate(m->health, in, c->hist, c->nhist);
+		m->age_ns = clock_diff_ns(in->now_mono, sel ? sel->changed_mono_ns : 0);
 		if (m->age_ns < 0)
 			m->age_ns = 0;
 		if (isnan(m->rate))
 			snprintf(a, sizeof a, "-");
 		else
 			format_rate(m->rate, a, sizeof a);
-		snprintf(m->details, sizeof m->details, "rate %s  changed %s ago  resets %" PRIu64,
-			 a, format_age(m->age_ns, b, sizeof b), in->snap->resets);
+		snprintf(m->details, sizeof m->details, "rate %s  changed %s ago%s", a,
+			 format_age(m->age_ns, b, sizeof b), resets);
 	}
-	if (in->v3 && in->ncounters > 1 && in->selected < in->ncounters) {
-		m->ncounters = in->ncounters;
-		const char *c = in->counters[in->selected].name;
-		escape_str(c, m->selected, sizeof m->selected);
+	if (c && c->named && c->nctr > 1 && sel) {
+		m->ncounters = c->nctr;
+		escape_str(sel->name, m->selected, sizeof m->selected);
 		/* the selected counter's name before its rate */
 		char d[sizeof m->details], name[41];
 		snprintf(d, sizeof d, "%s", m->details);
-		escape_text(c, strlen(c), ESCAPE_LOCALE, 40, name, sizeof name);
+		escape_text(sel->name, strlen(sel->name), ESCAPE_LOCALE, 40, name, sizeof name);
 		int cut = snprintf(m->details, sizeof m->details, "%s  %.50s", name, d);
 		(void)cut;
 	}
@@ -484,19 +528,19 @@ const char *model_command_notice(int cmd, bool refused)
 const char *model_command_notice_for(int cmd, bool refused, const struct model_input *in, char *buf,
 				     size_t len)
 {
-	if (cmd != SHMTOP_CMD_RESET || refused || !in || !in->v3 ||
-	    (in->ncounters && !in->counters)) {
+	const struct content *c = in ? in->content : NULL;
+	if (cmd != SHMTOP_CMD_RESET || refused || !c || !c->named) {
 		snprintf(buf, len, "%s", model_command_notice(cmd, refused));
 		return buf;
 	}
-	if (in->ncounters == 1) {
+	if (c->nctr == 1) {
 		char name[61];
-		const char *c = in->counters[0].name;
-		escape_text(c, strlen(c), ESCAPE_LOCALE, 60, name, sizeof name);
+		escape_text(c->ctr[0].name, strlen(c->ctr[0].name), ESCAPE_LOCALE, 60, name,
+			    sizeof name);
 		snprintf(buf, len, "reset acknowledged: %s %s", name,
-			 in->counters[0].gauge ? "set to 0" : "restarted at 0");
-	} else if (in->ncounters > 1) {
-		snprintf(buf, len, "reset acknowledged: %zu counters reset to 0", in->ncounters);
+			 c->ctr[0].gauge ? "set to 0" : "restarted at 0");
+	} else if (c->nctr > 1) {
+		snprintf(buf, len, "reset acknowledged: %zu counters reset to 0", c->nctr);
 	} else {
 		snprintf(buf, len, "reset acknowledged: counters reset to 0");
 	}
@@ -505,9 +549,10 @@ const char *model_command_notice_for(int cmd, bool refused, const struct model_i
 
 int model_table_want(const struct model_input *in)
 {
-	if (!in->v3 || in->ncounters < 2)
+	const struct content *c = in->content;
+	if (!c || !c->named || c->nctr < 2)
 		return 0;
-	size_t n = in->ncounters < MODEL_TABLE_ROWS ? in->ncounters : MODEL_TABLE_ROWS;
+	size_t n = c->nctr < MODEL_TABLE_ROWS ? c->nctr : MODEL_TABLE_ROWS;
 	return (int)n + 2;
 }
 
@@ -538,24 +583,25 @@ void model_table_kept(struct view_model *m, const struct model_input *in, int wi
 	m->table_sel = -1;
 	m->table_mark = 0;
 	m->table_title[0] = m->table_head[0] = '\0';
-	if (!in->v3 || in->ncounters < 2 || rows < 3)
+	const struct content *ct = in->content;
+	if (!ct || !ct->named || ct->nctr < 2 || rows < 3)
 		return;
 	if (width > 200) /* a row's bytes: up to 3 a cell of sparkline */
 		width = 200;
-	size_t n = in->ncounters, show = (size_t)rows - 2;
+	size_t n = ct->nctr, show = (size_t)rows - 2;
 	if (show > MODEL_TABLE_ROWS)
 		show = MODEL_TABLE_ROWS;
 	if (show > n)
 		show = n;
 	/* the window: the selection in view, as low as it can be */
-	size_t sel = in->selected < n ? in->selected : 0;
+	size_t sel = ct->selected < n ? ct->selected : 0;
 	size_t first = sel >= show ? sel - show + 1 : 0;
 	struct countertable_in c[MODEL_TABLE_ROWS];
 	m->table_mode = in->spark_mode;
 	if (prev && prev->table_mode != in->spark_mode)
 		prev = NULL; /* another series */
 	for (size_t i = 0; i < show; i++) {
-		c[i] = table_in(m->health, in, &in->counters[first + i]);
+		c[i] = table_in(m->health, in, &ct->ctr[first + i]);
 		/* what counter first + i's row kept, if prev drew it */
 		size_t j = first + i - (prev ? prev->table_first : 0);
 		bool had = prev && first + i >= prev->table_first && j < prev->table_rows;

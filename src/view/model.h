@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The view model: everything the dashboard shows, as text, computed from a
- * validated record snapshot, an IPC_STAT copy, the history ring and the
- * view's settings.  The curses code and batch output only print it.  It is a
+ * The view model: everything the dashboard shows, as text, computed from
+ * what the object holds (content.h, whatever format wrote it), an IPC_STAT
+ * copy and the view's settings.  The curses code and batch output only print it.  It is a
  * plain value of fixed size: building it allocates nothing.
  */
 #ifndef SHMTOP_MODEL_H
@@ -23,19 +23,14 @@
 #include "record.h"
 #include "spark.h"
 
-/* A live writer whose heartbeat is older than this is shown as stalled:
- * a version 2 writer beats every quarter second, a version 3 publisher at
- * each service step, once a period (which the snapshot's interval_ns holds). */
+/* A live writer whose heartbeat is older than this, beyond the gap its
+ * status allows (beat_gap_ns: a version 3 publisher beats once a period,
+ * a text counter changes once a period), is shown as stalled. */
 #define MODEL_STALL_NS (2 * NS_PER_SEC)
 
-static inline int64_t model_beat_gap_ns(const struct shmtop_snapshot *s)
+static inline int64_t model_stall_ns(const struct content_status *s)
 {
-	return s->version == SHMTOP_RECORD_V3 ? s->interval_ns : 0;
-}
-
-static inline int64_t model_stall_ns(const struct shmtop_snapshot *s)
-{
-	return MODEL_STALL_NS + model_beat_gap_ns(s);
+	return MODEL_STALL_NS + s->beat_gap_ns;
 }
 
 enum model_state {
@@ -66,40 +61,29 @@ enum model_tone { TONE_NORMAL, TONE_GOOD, TONE_WARN, TONE_BAD };
 struct model_input {
 	key_t key;
 	enum model_state state;
-	const char *why;                    /* reason for state, or a warning; NULL or "" */
-	int removed_shmid;                  /* with MODEL_REMOVED */
-	bool by_shmid;                      /* watching one segment by shmid (-i), not a key */
-	int shmid;                          /* ... that one */
-	const struct shmtop_snapshot *snap; /* last validated snapshot, or NULL */
-	const struct ipcstat *stat;         /* or NULL */
-	const char *owner, *creator;        /* "user:group" for stat, or NULL */
-	const struct shmtop_sample *hist;   /* nhist samples, oldest first */
-	size_t nhist;
-	uint64_t hist_first;        /* sample number of hist[0] */
-	const struct attached *att; /* attached processes, or NULL: not scanned */
-	pid_t self_pid;             /* this viewer's pid: its own attach is marked; 0: none */
-	bool self_attached;         /* this viewer has the segment attached (one of nattch) */
-	bool writer_alive;          /* proc_alive() of snap's writer */
-	const char *writer_comm;    /* or NULL */
-	bool busy;                  /* snap was copied field by field while the
-				     * writer held the record mid-update */
-	char writer_pstate;         /* its /proc state letter ('T' stopped), or 0 */
-	bool control_ok;            /* may send commands */
-	const char *control_why;    /* why not, or NULL */
-	int64_t now_mono;           /* CLOCK_MONOTONIC, for ages */
+	const char *why;               /* reason for state, or a warning; NULL or "" */
+	int removed_shmid;             /* with MODEL_REMOVED */
+	bool by_shmid;                 /* watching one segment by shmid (-i), not a key */
+	int shmid;                     /* ... that one */
+	const struct content *content; /* the last good copy of what it holds, or NULL */
+	const struct ipcstat *stat;    /* or NULL */
+	const char *owner, *creator;   /* "user:group" for stat, or NULL */
+	const struct attached *att;    /* attached processes, or NULL: not scanned */
+	pid_t self_pid;                /* this viewer's pid: its own attach is marked; 0: none */
+	bool self_attached;            /* this viewer has the segment attached (one of nattch) */
+	bool writer_alive;             /* proc_alive() of content's writer */
+	const char *writer_comm;       /* or NULL */
+	bool busy;                     /* content was copied field by field while
+					* the writer held the record mid-update */
+	char writer_pstate;            /* its /proc state letter ('T' stopped), or 0 */
+	bool control_ok;               /* may send commands */
+	const char *control_why;       /* why not, or NULL */
+	int64_t now_mono;              /* CLOCK_MONOTONIC, for ages */
 	enum spark_mode spark_mode;
 	bool utf8;
 	size_t spark_width; /* cells, at most MODEL_SPARK_MAX */
 	int delay_tenths;
 	const char *notice; /* a message from the UI, or NULL */
-
-	/* A version 3 record: its counters (snap, hist and nhist are then the
-	 * selected counter's, as a version 2 record's count), NULL otherwise. */
-	const struct model_counter *counters;
-	size_t ncounters;
-	size_t selected; /* index into counters */
-	bool v3;
-	unsigned accept; /* SHMTOP_CMD_*_BIT the publisher serves (v3; v2: all) */
 };
 
 #define MODEL_FIELDS 13
@@ -209,8 +193,8 @@ void model_table_kept(struct view_model *m, const struct model_input *in, int wi
  * ("reset refused by the program"). */
 const char *model_command_notice(int cmd, bool refused);
 
-/* model_command_notice() for the record in describes (NULL: a version 2
- * record's count), into buf: a reset of named counters (version 3) says
+/* model_command_notice() for the object in describes (NULL: one unnamed
+ * count), into buf: a reset of named counters (version 3) says
  * what it did to them ("count restarted at 0", a gauge "set to 0", or
  * "16 counters reset to 0"), not the version 2 record's count. */
 const char *model_command_notice_for(int cmd, bool refused, const struct model_input *in, char *buf,

@@ -3,12 +3,12 @@
  * Watching one key over its whole life: no segment yet, a live writer, a
  * dead or stalled one, the segment removed (IPC_RMID turns its key to 0 and
  * sets dest) and a new one made on the same key, or a segment that is not
- * ours.  Each monitor_poll() takes one IPC_STAT and one validated snapshot
- * (of a version 2 record, or of a version 3 record's named counters, read
- * with reader.h: every counter's value and newest samples, the selected
- * one's whole history);
- * between polls the monitor holds the last good ones, so a dead writer's
- * last value stays on screen.  Used by the full-screen viewer and batch mode.
+ * ours.  Each monitor_poll() takes one IPC_STAT and reads the segment's
+ * bytes through the formats' decoders (decode.h) into what it holds
+ * (content.h: every counter's value and newest samples, the selected one's
+ * whole history); between polls the monitor holds the last good copy, so
+ * a dead writer's last value stays on screen.  Used by the full-screen
+ * viewer and batch mode.
  */
 #ifndef SHMTOP_MONITOR_H
 #define SHMTOP_MONITOR_H
@@ -35,8 +35,8 @@ monitor *monitor_new_shmid(int shmid);
  * fresh snapshot. */
 void monitor_poll(monitor *m);
 
-/* Fill the segment half of a model input (key, state, snapshot, stat,
- * history, writer, controls); the view settings are left alone.  The
+/* Fill the segment half of a model input (key, state, content, stat,
+ * writer, controls); the view settings are left alone.  The
  * pointers stored in in stay valid until the next call on m. */
 void monitor_input(const monitor *m, struct model_input *in);
 
@@ -47,8 +47,9 @@ int monitor_send(monitor *m, enum shmtop_command cmd, uint32_t *ticket);
 /* Has the writer acknowledged ticket, as of the last poll? */
 bool monitor_acked(const monitor *m, uint32_t ticket);
 
-/* A version 3 record: move the selected counter step rows (clamped); the
- * selection is kept by name from then on.  Nothing for version 2. */
+/* Named counters (a version 3 record): move the selected counter step
+ * rows (clamped) and read its history; the selection is kept by name from
+ * then on.  Nothing for an object of one unnamed counter. */
 void monitor_select(monitor *m, int step);
 
 /* Did the publisher refuse cmd, sent with ticket, as of the last poll?

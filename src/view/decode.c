@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/* The decoders, walked in order (decode.h). */
+#include "decode.h"
+
+#include <stdio.h>
+
+/* In this order: each says NOT_THIS at once to the others' bytes, and
+ * without a reason to bytes that are not its kind at all, so that the
+ * reason shown for a foreign segment is the decoder's that came closest. */
+static const struct decoder *const decoders[] = { &decode_v3, &decode_text, &decode_v2 };
+
+enum decode_status decode_object(const void *seg, size_t size, const struct decode_want *w,
+				 struct content *c, char *why, size_t whylen)
+{
+	if (c->dec) {
+		enum decode_status ds = c->dec->decode(seg, size, w, c, why, whylen);
+		if (ds != DECODE_NOT_THIS)
+			return ds;
+		content_free(c); /* another format now: the walk starts afresh */
+	}
+	char first[256] = "", r[256];
+	for (size_t i = 0; i < sizeof decoders / sizeof *decoders; i++) {
+		r[0] = '\0';
+		enum decode_status ds = decoders[i]->decode(seg, size, w, c, r, sizeof r);
+		if (ds != DECODE_NOT_THIS) {
+			c->dec = decoders[i];
+			snprintf(why, whylen, "%s", r);
+			return ds;
+		}
+		if (!first[0])
+			snprintf(first, sizeof first, "%s", r);
+	}
+	snprintf(why, whylen, "%s", first);
+	return DECODE_NOT_THIS;
+}
