@@ -176,6 +176,18 @@ signal.pause()' "$path" >"$out" 2>&1 &
 	truncate -s 8192 "$path"
 	see obj "size +8192 " || return 1
 	see obj "resize: size 4096 -> 8192 bytes" || return 1
+	# the preview's window moves through the whole object, a page a key
+	printf 'second page' | dd of="$path" bs=1 seek=4096 conv=notrunc status=none
+	local n
+	for ((n = 0; n < 16; n++)); do keys obj NPage; done
+	see obj "preview: text, bytes 4096-4351 of 8192, then zeros  PgUp/PgDn" || return 1
+	see obj "^  second page" || return 1
+	for ((n = 0; n < 40; n++)); do keys obj NPage; done
+	see obj "preview: hex, bytes 7936-8191 of 8192" || return 1 # the last window
+	keys obj PPage
+	see obj "preview: hex, bytes 7680-7935 of 8192" || return 1
+	for ((n = 0; n < 40; n++)); do keys obj PPage; done
+	see obj "preview: text, first 256 of 8192 bytes, then zeros  PgUp/PgDn" || return 1
 	keys obj q
 	see obj "$name" || return 1 # back on the list
 }

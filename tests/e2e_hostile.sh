@@ -64,7 +64,7 @@ t_absurd() { check 3 absurd "a version 2 record" "state 77 out of range"; }
 # number as a text counter, and says that any user may write it
 t_classic() {
 	check 4 classic "mode 0666: others may write it" \
-		"writer unknown \\(the segment names none; made by pid [0-9]+; any user may write it\\)" \
+		"writer unknown \\(made by pid [0-9]+; any user may write it\\)" \
 		"RUNNING|STALLED"
 }
 

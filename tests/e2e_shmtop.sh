@@ -200,6 +200,15 @@ PY
 	see foreign "key $k holds a segment shmwriter did not make" || return 1
 	see foreign "size +1024 " || return 1
 	see foreign "perms +rw-rw-rw- 0666" || return 1
+	# its preview's window moves through the segment and stays within it
+	see foreign "preview: text, first 256 of 1024 bytes, then zeros  PgUp/PgDn" || return 1
+	keys foreign NPage
+	see foreign "preview: hex, bytes 256-511 of 1024" || return 1
+	see foreign "\(all 256 bytes are zero\)" || return 1
+	keys foreign NPage NPage NPage NPage
+	see foreign "preview: hex, bytes 768-1023 of 1024" || return 1
+	keys foreign PPage PPage PPage PPage PPage
+	see foreign "preview: text, first 256 of 1024 bytes" || return 1
 	"$SHMTOP" -k "$k" --json -n 1 | grep -q '"state":"foreign"' || fail "JSON not foreign" ||
 		return 1
 	"$WRITER" -k "$k" >/dev/null 2>&1 && fail "shmwriter wrote a foreign segment" && return 1

@@ -67,7 +67,7 @@ t_live() {
 	view live 100 30 "$SHMTOP -k $k -d 5" || return 1
 	see live "RUNNING" || return 1
 	see live "shmid $id " || return 1
-	see live "writer unknown \\(the segment names none; made by pid $TPID\\)" || return 1
+	see live "writer unknown \\(made by pid $TPID\\)" || return 1
 	see live "controls: none \\(a text counter takes no commands\\)" || return 1
 	# enough changes for a rate and a period
 	see live "rate (0\\.9[0-9]|1\\.[01][0-9])/s" 15 || return 1

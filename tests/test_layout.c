@@ -26,7 +26,7 @@ static void check_rows(const struct layout *l)
 		assert_int_equal(used[l->value_y + r]++, 0);
 	for (int r = 0; r < l->info_rows; r++)
 		assert_int_equal(used[l->info_y + r]++, 0);
-	assert_true(l->graph_h >= 1 && l->graph_h <= LAYOUT_GRAPH_ROWS);
+	assert_true(l->graph_h >= 1 && l->graph_h <= layout_graph_rows(l->rows));
 	for (int r = 0; r < l->graph_h; r++)
 		assert_int_equal(used[l->graph_y + r]++, 0);
 	if (l->axis_y >= 0) {
@@ -163,7 +163,8 @@ static void test_procs_and_graph(void **state)
 {
 	(void)state;
 	struct layout l;
-	/* 120x40, two processes: all listed, the graph at its full height. */
+	/* 120x40, two processes: all listed, the graph at its full height,
+	 * half the screen. */
 	struct layout_input in = { .cols = 120,
 				   .rows = 40,
 				   .value_len = 4,
@@ -175,7 +176,7 @@ static void test_procs_and_graph(void **state)
 	check_rows(&l);
 	assert_true(l.procs_sep_y > l.info_y);
 	assert_int_equal(l.procs_rows, 3);
-	assert_int_equal(l.graph_h, LAYOUT_GRAPH_ROWS);
+	assert_int_equal(l.graph_h, 20);
 	assert_true(l.axis_y >= 0);
 	/* 80x24: both processes still, a smaller graph with its axis. */
 	in.cols = 80;
@@ -293,6 +294,49 @@ static void test_panel_first(void **state)
 	assert_memory_equal(&l, &base, sizeof l);
 }
 
+/* A tall screen's spare rows go to the graph, up to half the screen but
+ * a few log lines, before the event log: at 200x60 the graph has 25 rows
+ * and the log the rest (it had 8 and 30); at 120x40 15 rows. */
+static void test_graph_before_log(void **state)
+{
+	(void)state;
+	assert_int_equal(layout_graph_rows(10), LAYOUT_GRAPH_ROWS);
+	assert_int_equal(layout_graph_rows(24), 12);
+	assert_int_equal(layout_graph_rows(61), 30);
+	struct layout_input in = { .cols = 200,
+				   .rows = 60,
+				   .value_len = 3,
+				   .details_len = 40,
+				   .nfields = 13,
+				   .nprocs = 2,
+				   .text_rows = 1,
+				   .panel_want = 64,
+				   .graph_min = layout_graph_keep(60) };
+	struct layout l;
+	layout_compute(&in, &l);
+	check_rows(&l);
+	assert_int_equal(l.graph_h, 25);
+	assert_true(l.panel_h >= LAYOUT_LOG_ROWS);
+	assert_true(l.graph_y + l.graph_h <= l.panel_y);
+	in.cols = 120;
+	in.rows = 40;
+	in.graph_min = layout_graph_keep(40);
+	layout_compute(&in, &l);
+	check_rows(&l);
+	assert_int_equal(l.graph_h, 15);
+	assert_true(l.panel_h >= LAYOUT_LOG_ROWS);
+	/* a short screen: the graph as before */
+	in.cols = 80;
+	in.rows = 24;
+	in.graph_min = layout_graph_keep(24);
+	assert_int_equal(in.graph_min, LAYOUT_GRAPH_KEEP);
+	struct layout base;
+	layout_compute(&in, &l);
+	in.panel_want = 0;
+	layout_compute(&in, &base);
+	assert_int_equal(l.graph_h, base.graph_h);
+}
+
 static void test_panels_no_room(void **state)
 {
 	(void)state;
@@ -315,10 +359,10 @@ static void test_panels_no_room(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_too_small),      cmocka_unit_test(test_sizes),
-		cmocka_unit_test(test_big_needs_room), cmocka_unit_test(test_procs_and_graph),
-		cmocka_unit_test(test_panels),         cmocka_unit_test(test_panels_no_room),
-		cmocka_unit_test(test_panel_first),
+		cmocka_unit_test(test_too_small),        cmocka_unit_test(test_sizes),
+		cmocka_unit_test(test_big_needs_room),   cmocka_unit_test(test_procs_and_graph),
+		cmocka_unit_test(test_graph_before_log), cmocka_unit_test(test_panels),
+		cmocka_unit_test(test_panels_no_room),   cmocka_unit_test(test_panel_first),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -280,7 +280,7 @@ static void test_peek(void **state)
 	char why[128];
 	struct stat st, st2;
 	make("obj", "hello, world\n", &st);
-	assert_int_equal(objpeek_read(dir, "obj", st.st_dev, st.st_ino, buf, sizeof buf, &got,
+	assert_int_equal(objpeek_read(dir, "obj", st.st_dev, st.st_ino, 0, buf, sizeof buf, &got,
 				      &size, why, sizeof why),
 			 0);
 	assert_int_equal(got, 13);
@@ -289,8 +289,8 @@ static void test_peek(void **state)
 
 	/* empty: nothing mapped, no error */
 	make("empty", "", &st2);
-	assert_int_equal(objpeek_read(dir, "empty", st2.st_dev, st2.st_ino, buf, sizeof buf, &got,
-				      &size, why, sizeof why),
+	assert_int_equal(objpeek_read(dir, "empty", st2.st_dev, st2.st_ino, 0, buf, sizeof buf,
+				      &got, &size, why, sizeof why),
 			 0);
 	assert_int_equal(got, 0);
 	assert_int_equal(size, 0);
@@ -300,15 +300,32 @@ static void test_peek(void **state)
 	memset(big, 'y', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
 	make("big", big, &st2);
-	assert_int_equal(objpeek_read(dir, "big", st2.st_dev, st2.st_ino, buf, sizeof buf, &got,
+	assert_int_equal(objpeek_read(dir, "big", st2.st_dev, st2.st_ino, 0, buf, sizeof buf, &got,
 				      &size, why, sizeof why),
 			 0);
 	assert_int_equal(got, PREVIEW_MAX);
 	assert_int_equal(size, 4999);
+	/* a window past the first page, across a page boundary, and its end */
+	big[4095] = 'A';
+	big[4096] = 'B';
+	make("big", big, &st2);
+	assert_int_equal(objpeek_read(dir, "big", st2.st_dev, st2.st_ino, 4000, buf, sizeof buf,
+				      &got, &size, why, sizeof why),
+			 0);
+	assert_int_equal(got, PREVIEW_MAX);
+	assert_true(buf[95] == 'A' && buf[96] == 'B' && buf[0] == 'y');
+	assert_int_equal(objpeek_read(dir, "big", st2.st_dev, st2.st_ino, 4864, buf, sizeof buf,
+				      &got, &size, why, sizeof why),
+			 0);
+	assert_int_equal(got, 4999 - 4864);
+	assert_int_equal(objpeek_read(dir, "big", st2.st_dev, st2.st_ino, 4999, buf, sizeof buf,
+				      &got, &size, why, sizeof why),
+			 0);
+	assert_int_equal(got, 0); /* at its end: nothing */
 
 	/* another object under the listed name */
-	assert_int_equal(objpeek_read(dir, "obj", st.st_dev, st.st_ino + 1, buf, sizeof buf, &got,
-				      &size, why, sizeof why),
+	assert_int_equal(objpeek_read(dir, "obj", st.st_dev, st.st_ino + 1, 0, buf, sizeof buf,
+				      &got, &size, why, sizeof why),
 			 -1);
 	assert_non_null(strstr(why, "the name is now another object"));
 	assert_int_equal(got, 0);
@@ -318,27 +335,27 @@ static void test_peek(void **state)
 	snprintf(path, sizeof path, "%s/link", dir);
 	snprintf(target, sizeof target, "%s/obj", dir);
 	assert_int_equal(symlink(target, path), 0);
-	assert_int_equal(objpeek_read(dir, "link", st.st_dev, st.st_ino, buf, sizeof buf, &got,
+	assert_int_equal(objpeek_read(dir, "link", st.st_dev, st.st_ino, 0, buf, sizeof buf, &got,
 				      &size, why, sizeof why),
 			 -1);
 	assert_string_equal(why, "it is a symbolic link, not an object");
 	snprintf(path, sizeof path, "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	assert_int_equal(stat(path, &st2), 0);
-	assert_int_equal(objpeek_read(dir, "fifo", st2.st_dev, st2.st_ino, buf, sizeof buf, &got,
+	assert_int_equal(objpeek_read(dir, "fifo", st2.st_dev, st2.st_ino, 0, buf, sizeof buf, &got,
 				      &size, why, sizeof why),
 			 -1);
 	assert_string_equal(why, "not a regular file");
-	assert_int_equal(
-	    objpeek_read(dir, "../etc/passwd", 0, 0, buf, sizeof buf, &got, &size, why, sizeof why),
-	    -1);
+	assert_int_equal(objpeek_read(dir, "../etc/passwd", 0, 0, 0, buf, sizeof buf, &got, &size,
+				      why, sizeof why),
+			 -1);
 	assert_false(objpeek_name_ok("a/b"));
 	assert_false(objpeek_name_ok(""));
 	assert_false(objpeek_name_ok(".."));
 	assert_false(objpeek_name_ok("."));
 	assert_true(objpeek_name_ok("a b\n\xff"));
 	assert_int_equal(
-	    objpeek_read(dir, "none", 0, 0, buf, sizeof buf, &got, &size, why, sizeof why), -1);
+	    objpeek_read(dir, "none", 0, 0, 0, buf, sizeof buf, &got, &size, why, sizeof why), -1);
 	assert_string_equal(why, "it is no longer there");
 }
 

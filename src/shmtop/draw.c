@@ -389,6 +389,7 @@ static const char *const help_lines[] = {
 	"c         clear the history shown",
 	"d         history of value or rate",
 	"a         rescan holders (attached)",
+	"PgUp PgDn the preview's bytes",
 	"+ / -     slower / faster refresh",
 	"? h F1    this help",
 	"q Esc F10 quit (also Ctrl-C)",

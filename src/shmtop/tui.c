@@ -63,6 +63,7 @@ struct tui {
 	struct events_log log;
 	struct preview preview;
 	bool have_preview;
+	uint64_t preview_off; /* a foreign segment's: the window PgUp/PgDn move */
 	struct drawlog_drawn panel_drawn;
 	int table_h; /* rows of the panels given to the counters table */
 	objmon *obj; /* obj_mode shows this object (not a SysV segment) instead of mon */
@@ -133,9 +134,12 @@ static void lay_out(struct tui *t, struct view_model *m)
 					  : -1,
 		.text_rows = draw_text_rows(m, &t->style, COLS),
 		.panel_want = table + drawlog_want(t->have_preview ? (int)t->preview.nlines : 0),
+		/* the graph keeps its rows from the event log (up to half
+		 * the screen, but a few log lines), not from a foreign
+		 * segment's preview or a counters table */
 		.graph_min = t->have_preview ? 1
 			     : table         ? 4
-					     : 8,
+					     : layout_graph_keep(LINES),
 		/* the counters table before the IPC_STAT fields and processes,
 		 * up to half the screen */
 		.panel_first = table < LINES / 2 ? table : LINES / 2,
@@ -304,11 +308,12 @@ static void observe(struct tui *t)
 		return;
 	/* another process may be writing them: copy once, then look */
 	unsigned char buf[PREVIEW_MAX];
-	const volatile unsigned char *p = data;
-	size_t n = size < sizeof buf ? size : sizeof buf;
+	t->preview_off = preview_step(t->preview_off, 0, size);
+	const volatile unsigned char *p = (const unsigned char *)data + t->preview_off;
+	size_t left = size - (size_t)t->preview_off, n = left < sizeof buf ? left : sizeof buf;
 	for (size_t i = 0; i < n; i++)
 		buf[i] = p[i];
-	preview_format(buf, n, size, COLS > 4 ? (size_t)COLS - 3 : 1, &t->preview);
+	preview_format(buf, n, t->preview_off, size, COLS > 4 ? (size_t)COLS - 3 : 1, &t->preview);
 }
 
 /* Put mode to up on monitor mon (the -k key's, or one opened from the
@@ -335,6 +340,7 @@ static void dash_enter(struct tui *t)
 	t->waiting = false;
 	t->have_scale = false;
 	t->have_preview = false;
+	t->preview_off = 0;
 	t->notice_until = 0;
 	events_log_init(&t->log);
 	invalidate(t);
@@ -484,13 +490,27 @@ static bool seg_key(struct tui *t, int ch, int64_t *next_poll)
 		notice(t, "attached processes: rescanning /proc");
 		*next_poll = clock_mono_ns();
 		return true;
+	case KEY_NPAGE:
+	case KEY_PPAGE: { /* a foreign segment's preview: its next or last window */
+		size_t size;
+		if (!t->have_preview || !monitor_bytes(t->mon, &size))
+			return false;
+		t->preview_off = preview_step(t->preview_off, ch == KEY_NPAGE ? 1 : -1, size);
+		observe(t);
+		return true;
+	}
 	}
 	return false;
 }
 
-/* An object's own key: rescan its holders. */
+/* An object's own keys: rescan its holders, move its preview's window. */
 static bool obj_key(struct tui *t, int ch, int64_t *next_poll)
 {
+	if (ch == KEY_NPAGE || ch == KEY_PPAGE) {
+		objmon_scroll(t->obj, ch == KEY_NPAGE ? 1 : -1);
+		objmon_preview(t->obj, COLS > 4 ? (size_t)COLS - 3 : 1, &t->preview);
+		return true;
+	}
 	if (ch != 'a' && ch != 'A')
 		return false;
 	objmon_rescan(t->obj);

@@ -79,7 +79,7 @@ static void dashboard(const struct layout_input *in, int rows, struct layout *l)
 	graph += take(&spare, 4 - graph);
 	if (procs)
 		procs += take(&spare, want + 1 - procs);
-	graph += take(&spare, LAYOUT_GRAPH_ROWS - graph);
+	graph += take(&spare, layout_graph_rows(in->rows) - graph); /* the whole screen's half */
 	gaps = take(&spare, 2); /* below the title, below the value */
 
 	int y = 1 + (gaps > 0);
@@ -149,6 +149,17 @@ void layout_compute(const struct layout_input *in, struct layout *l)
 		l->panel_y = in->rows - 1 - first;
 		l->panel_h = first;
 	}
+}
+
+int layout_graph_rows(int rows)
+{
+	return rows / 2 > LAYOUT_GRAPH_ROWS ? rows / 2 : LAYOUT_GRAPH_ROWS;
+}
+
+int layout_graph_keep(int rows)
+{
+	int keep = layout_graph_rows(rows) - LAYOUT_LOG_ROWS;
+	return keep > LAYOUT_GRAPH_KEEP ? keep : LAYOUT_GRAPH_KEEP;
 }
 
 char *layout_too_small(bool utf8, char *buf, size_t len)

@@ -7,7 +7,8 @@
  * the history graph, and the footer of key hints.  Rows are handed out in
  * order of need: the essentials, every field, one process, two graph rows
  * and the axis, up to four processes, four graph rows, every process, then
- * the graph up to LAYOUT_GRAPH_ROWS rows and blank rows between the parts.
+ * the graph up to layout_graph_rows() (half the screen, at least
+ * LAYOUT_GRAPH_ROWS) and blank rows between the parts.
  *
  * The detail view's panels (the byte preview of a foreign segment and the
  * event log) get the rows the dashboard does not need: every row it would
@@ -24,7 +25,7 @@
 
 #define LAYOUT_MIN_COLS 40
 #define LAYOUT_MIN_ROWS 10
-#define LAYOUT_GRAPH_ROWS 12    /* graph rows at most: each costs bytes per sample */
+#define LAYOUT_GRAPH_ROWS 12    /* graph rows at most below 24 rows: see layout_graph_rows() */
 #define LAYOUT_PANEL_MIN_ROWS 3 /* panels smaller than this are not worth showing */
 
 /* What a screen is laid out for. */
@@ -66,6 +67,18 @@ struct layout {
  * LAYOUT_PANEL_MIN_ROWS; the dashboard is then laid out on rows - panel_h
  * rows but for its footer, still on the last row. */
 void layout_compute(const struct layout_input *in, struct layout *l);
+
+/* The graph's rows at most on a screen of rows rows: half of them, at
+ * least LAYOUT_GRAPH_ROWS (each row costs bytes per sample). */
+int layout_graph_rows(int rows);
+
+/* The graph rows a dashboard keeps from the event log below it (its
+ * graph_min): all it has up to layout_graph_rows() but LAYOUT_LOG_ROWS, so
+ * that spare rows go to the graph before the log and the log keeps a few
+ * lines; at least LAYOUT_GRAPH_KEEP. */
+#define LAYOUT_LOG_ROWS 5
+#define LAYOUT_GRAPH_KEEP 8
+int layout_graph_keep(int rows);
 
 /* "terminal too small: need 40×10" ('x' unless utf8) into buf. */
 char *layout_too_small(bool utf8, char *buf, size_t len);

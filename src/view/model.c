@@ -148,10 +148,9 @@ static void unknown_writer_of(struct view_model *m, const struct model_input *in
 		snprintf(every, sizeof every, ", changing about every %.2g s",
 			 (double)s->period_ns / 1e9);
 	if (in->stat) /* and the number itself may be anyone's */
-		snprintf(made, sizeof made, "; made by pid %d%s", (int)in->stat->cpid,
+		snprintf(made, sizeof made, " (made by pid %d%s)", (int)in->stat->cpid,
 			 in->stat->mode & 0002 ? "; any user may write it" : "");
-	snprintf(m->writer, sizeof m->writer, "writer unknown (the segment names none%s)%s", made,
-		 every);
+	snprintf(m->writer, sizeof m->writer, "writer unknown%s%s", made, every);
 	snprintf(m->writer_short, sizeof m->writer_short, "writer unknown%s%s",
 		 in->stat && in->stat->mode & 0002 ? " (any user may write it)" : "", every);
 }

@@ -32,6 +32,7 @@ struct objmon {
 	const char *devshm;
 
 	unsigned char bytes[PREVIEW_MAX];
+	uint64_t offset; /* of bytes[0], in the object: the preview's window */
 	size_t nbytes;
 	bool have_bytes;
 	char nopreview[PREVIEW_LINE];
@@ -167,7 +168,7 @@ static void scan(objmon *o)
 		o->row.kind = OBJLIST_DELETED; /* what it became, if anything */
 }
 
-/* The first bytes of an object with a name. */
+/* The bytes of an object with a name, in the preview's window. */
 static void peek(objmon *o)
 {
 	o->have_bytes = false;
@@ -189,10 +190,16 @@ static void peek(objmon *o)
 	}
 	uint64_t size;
 	char why[PREVIEW_LINE - 16];
-	if (objpeek_read(o->devshm, o->row.name, o->row.dev, o->row.ino, o->bytes, sizeof o->bytes,
-			 &o->nbytes, &size, why, sizeof why) < 0) {
+	o->offset = preview_step(o->offset, 0, o->row.size); /* within it, if it shrank */
+	if (objpeek_read(o->devshm, o->row.name, o->row.dev, o->row.ino, o->offset, o->bytes,
+			 sizeof o->bytes, &o->nbytes, &size, why, sizeof why) < 0) {
 		snprintf(o->nopreview, sizeof o->nopreview, "no preview: %s", why);
 		return;
+	}
+	if (o->nbytes == 0 && o->offset > 0) { /* shrank since it was stat()ed */
+		o->offset = preview_step(o->offset, 0, size);
+		objpeek_read(o->devshm, o->row.name, o->row.dev, o->row.ino, o->offset, o->bytes,
+			     sizeof o->bytes, &o->nbytes, &size, why, sizeof why);
 	}
 	o->row.size = size;
 	o->have_bytes = true;
@@ -251,7 +258,7 @@ void objmon_input(const objmon *o, struct model_object *in)
 void objmon_preview(const objmon *o, size_t width, struct preview *out)
 {
 	if (o->have_bytes)
-		preview_format(o->bytes, o->nbytes, o->row.size, width, out);
+		preview_format(o->bytes, o->nbytes, o->offset, o->row.size, width, out);
 	else
 		preview_none(o->nopreview[0] ? o->nopreview : "no preview yet", out);
 }
@@ -259,6 +266,15 @@ void objmon_preview(const objmon *o, size_t width, struct preview *out)
 const struct events_ring *objmon_events(const objmon *o)
 {
 	return &o->ring;
+}
+
+void objmon_scroll(objmon *o, int pages)
+{
+	uint64_t to = preview_step(o->offset, pages, o->row.size);
+	if (to == o->offset)
+		return;
+	o->offset = to;
+	peek(o);
 }
 
 void objmon_free(objmon *o)

@@ -47,10 +47,14 @@ void objmon_rescan(objmon *o);
  * valid until the next call on o. */
 void objmon_input(const objmon *o, struct model_object *in);
 
-/* The preview of its first bytes, laid out width cells wide, or a line
- * saying why there is none (a memfd or a deleted object has no path to
- * open; no permission; ...). */
+/* The preview of its bytes in the window (the first PREVIEW_MAX at first),
+ * laid out width cells wide, or a line saying why there is none (a memfd
+ * or a deleted object has no path to open; no permission; ...). */
 void objmon_preview(const objmon *o, size_t width, struct preview *out);
+
+/* Move the preview's window pages windows on (negative: back), within the
+ * object, and read it now. */
+void objmon_scroll(objmon *o, int pages);
 
 /* Its event log: size, resident bytes and holders over time. */
 const struct events_ring *objmon_events(const objmon *o);

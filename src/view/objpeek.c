@@ -83,8 +83,9 @@ static void denied(int dfd, const char *name, int e, char *why, size_t whylen)
 		snprintf(why, whylen, "cannot open it: %s", strerror(e));
 }
 
-int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, unsigned char *buf,
-		 size_t len, size_t *got, uint64_t *size, char *why, size_t whylen)
+int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, uint64_t offset,
+		 unsigned char *buf, size_t len, size_t *got, uint64_t *size, char *why,
+		 size_t whylen)
 {
 	*got = 0;
 	*size = 0;
@@ -122,22 +123,26 @@ int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, 
 		size_t n = len;
 		if (page > 0 && n > (size_t)page)
 			n = (size_t)page;
-		if (n > *size)
-			n = (size_t)*size;
+		if (offset >= *size)
+			n = 0; /* nothing there (it shrank): the caller steps back */
+		else if (n > *size - offset)
+			n = (size_t)(*size - offset);
+		/* mapped from the page the window starts in */
+		uint64_t skip = page > 0 ? offset % (uint64_t)page : 0, at = offset - skip;
 		rc = 0;
 		if (n > 0) {
-			void *p = mmap(NULL, n, PROT_READ, MAP_SHARED, fd, 0);
+			void *p = mmap(NULL, n + skip, PROT_READ, MAP_SHARED, fd, (off_t)at);
 			if (p == MAP_FAILED) {
 				snprintf(why, whylen, "mmap: %s", strerror(errno));
 				rc = -1;
 			} else {
-				if (guarded_copy(buf, p, n) == 0) {
+				if (guarded_copy(buf, (const unsigned char *)p + skip, n) == 0) {
 					*got = n;
 				} else {
 					snprintf(why, whylen, "it shrank while being read");
 					rc = -1;
 				}
-				munmap(p, n);
+				munmap(p, n + skip);
 			}
 		}
 	}

@@ -11,8 +11,9 @@
  *     look leaves the atime an admin reads);
  *   - fstat() of the open file must show a regular file with the device and
  *     inode the object list listed: a name replaced since is not read;
- *   - the map is PROT_READ of at most one page and never past st_size (an
- *     empty object is not mapped), and the copy out of it is guarded: if the
+ *   - the map is PROT_READ of at most one page from the offset wanted (from
+ *     the start of its page) and never past st_size (an empty object is
+ *     not mapped), and the copy out of it is guarded: if the
  *     owner truncates the object between the fstat() and the copy, the
  *     SIGBUS that follows ends the copy, not the viewer.
  *
@@ -28,11 +29,13 @@
 /* Is name a single path component this module will open?  Pure. */
 bool objpeek_name_ok(const char *name);
 
-/* Copy up to len bytes (at most a page) from the start of dir/name into
- * buf, if it is still the object dev/ino and this user may read it.
- * *got is the bytes copied, *size the object's size as fstat() gave it.
- * 0, or -1 with a one-line reason in why. */
-int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, unsigned char *buf,
-		 size_t len, size_t *got, uint64_t *size, char *why, size_t whylen);
+/* Copy up to len bytes (at most a page) from offset in dir/name into buf,
+ * if it is still the object dev/ino and this user may read it: none when
+ * offset is at or past its end.  *got is the bytes copied, *size the
+ * object's size as fstat() gave it.  0, or -1 with a one-line reason in
+ * why. */
+int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, uint64_t offset,
+		 unsigned char *buf, size_t len, size_t *got, uint64_t *size, char *why,
+		 size_t whylen);
 
 #endif

@@ -71,7 +71,7 @@ static void format_hex(struct preview *p, const unsigned char *buf, size_t width
 	for (size_t off = 0; off < p->used && p->nlines < PREVIEW_ROWS; off += PREVIEW_HEX_W) {
 		char *line = p->lines[p->nlines++];
 		size_t n = p->len - off < PREVIEW_HEX_W ? p->len - off : PREVIEW_HEX_W;
-		int at = snprintf(line, PREVIEW_LINE, "%04zx ", off);
+		int at = snprintf(line, PREVIEW_LINE, "%04" PRIx64 " ", p->offset + off);
 		for (size_t j = 0; j < PREVIEW_HEX_W; j++)
 			at += snprintf(line + at, PREVIEW_LINE - (size_t)at,
 				       j < n ? " %02x" : "   ", j < n ? buf[off + j] : 0);
@@ -87,8 +87,19 @@ static void format_hex(struct preview *p, const unsigned char *buf, size_t width
 	}
 }
 
-void preview_format(const unsigned char *buf, size_t len, uint64_t seg_size, size_t width,
-		    struct preview *out)
+uint64_t preview_step(uint64_t offset, int pages, uint64_t size)
+{
+	uint64_t last = size > 0 ? (size - 1) / PREVIEW_MAX * PREVIEW_MAX : 0;
+	if (pages < 0)
+		return offset > (uint64_t)-pages * PREVIEW_MAX
+			   ? offset - (uint64_t)-pages * PREVIEW_MAX
+			   : 0;
+	uint64_t to = offset + (uint64_t)pages * PREVIEW_MAX;
+	return to < offset || to > last ? last : to;
+}
+
+void preview_format(const unsigned char *buf, size_t len, uint64_t offset, uint64_t seg_size,
+		    size_t width, struct preview *out)
 {
 	memset(out, 0, sizeof *out);
 	if (len > PREVIEW_MAX)
@@ -97,11 +108,21 @@ void preview_format(const unsigned char *buf, size_t len, uint64_t seg_size, siz
 		width = PREVIEW_LINE - 1;
 	if (width < 8)
 		width = 8;
+	out->offset = offset;
 	out->len = len;
 	out->used = used_len(buf, len);
 	out->text = preview_is_text(buf, len);
-	snprintf(out->title, sizeof out->title, "preview: %s, first %zu of %" PRIu64 " bytes%s",
-		 out->text ? "text" : "hex", len, seg_size, out->used < len ? ", then zeros" : "");
+	/* where the window is, and the keys when there is more either side */
+	char where[64], keys[16] = "";
+	if (offset == 0)
+		snprintf(where, sizeof where, "first %zu of %" PRIu64 " bytes", len, seg_size);
+	else
+		snprintf(where, sizeof where, "bytes %" PRIu64 "-%" PRIu64 " of %" PRIu64, offset,
+			 offset + len - (len > 0), seg_size);
+	if (offset > 0 || offset + len < seg_size)
+		snprintf(keys, sizeof keys, "  PgUp/PgDn");
+	snprintf(out->title, sizeof out->title, "preview: %s, %s%s%s", out->text ? "text" : "hex",
+		 where, out->used < len ? ", then zeros" : "", keys);
 	if (out->used == 0) {
 		out->nlines = 1;
 		snprintf(out->lines[0], PREVIEW_LINE, "(all %zu bytes are zero)", len);
