@@ -56,8 +56,9 @@ static void test_columns(void **state)
 	assert_int_equal(c.value, 9);  /* 123456789 */
 	assert_int_equal(c.unit, 4);   /* "UNIT" is wider than "B" */
 	assert_int_equal(c.total, 80); /* the sparkline takes the rest */
-	assert_string_equal(countertable_header(&c, buf, sizeof buf),
-			    "NAME             VALUE     RATE  UNIT  HISTORY");
+	assert_string_equal(
+	    countertable_header(&c, buf, sizeof buf),
+	    "NAME         UNIT  HISTORY                                        VALUE     RATE");
 	assert_int_equal(c.rate, COUNTERTABLE_RATE_MIN); /* "1.00/s" is narrower */
 	countertable_columns(300, counters, 3, &c);
 	assert_int_equal(c.spark, COUNTERTABLE_SPARK_MAX);
@@ -92,16 +93,16 @@ static void test_rows(void **state)
 	char buf[512];
 	countertable_columns(55, counters, 3, &c);
 	assert_string_equal(countertable_row(&c, &counters[1], SPARK_VALUE, false, buf, sizeof buf),
-			    "bytes_out    123456789   1.00/s  B     ++++ ---::::====");
+			    "bytes_out    B     ++++ ---::::====  123456789   1.00/s");
 	/* The sparkline sweeps: sample s in cell s % 16, the cell after the
 	 * newest (19 -> cell 3) blank; the scale is 96..128, a step of 16
 	 * twice, about 105..119. */
 	/* a gauge has no rate, and its flat history draws at the bottom */
 	assert_string_equal(countertable_row(&c, &counters[2], SPARK_VALUE, false, buf, sizeof buf),
-			    "connections          7        -        ____ ___________");
+			    "connections        ____ ___________          7        -");
 	/* in rate mode a steady counter is flat */
 	countertable_row(&c, &counters[0], SPARK_RATE, false, buf, sizeof buf);
-	assert_non_null(strstr(buf, "  ____ ___________"));
+	assert_non_null(strstr(buf, "  ____ ___________  "));
 	/* One sample more changes two cells of the sparkline, the new one and
 	 * the gap after it, while the scale holds: a terminal is sent those. */
 	char before[512], after[512];
@@ -125,13 +126,14 @@ static void test_rows(void **state)
 	/* UTF-8 blocks */
 	countertable_row(&c, &counters[0], SPARK_VALUE, true, buf, sizeof buf);
 	assert_non_null(strstr(buf, "\xe2\x96\x86")); /* ▆, the newest of 105..119 */
-	/* no history yet: no rate (the model's NAN), no sparkline glyphs */
+	/* no history yet: no rate (the model's NAN), no sparkline glyphs, the
+	 * value and rate in their columns */
 	struct countertable_in fresh = { "fresh", "", false, 0, NULL, 0, 0, NULL, (double)NAN };
 	assert_string_equal(countertable_row(&c, &fresh, SPARK_VALUE, false, buf, sizeof buf),
-			    "fresh                0        -");
+			    "fresh                                        0        -");
 	fresh.rate = 0; /* stopped */
 	assert_string_equal(countertable_row(&c, &fresh, SPARK_VALUE, false, buf, sizeof buf),
-			    "fresh                0      0/s");
+			    "fresh                                        0      0/s");
 }
 
 /* The VALUE column ends at the same cell whatever bytes a name holds. */
@@ -166,14 +168,14 @@ static void test_hostile_names(void **state)
 	assert_non_null(strstr(buf, "\\x07u"));
 }
 
-/* Cells that differ between two rows of as many cells (ASCII). */
-static size_t differ(const char *a, const char *b)
+/* Cells that differ between the first n cells of two rows (ASCII). */
+static size_t differ(const char *a, const char *b, size_t n)
 {
-	size_t n = 0;
+	size_t d = 0;
 	assert_int_equal(strlen(a), strlen(b));
-	for (size_t i = 0; a[i]; i++)
-		n += a[i] != b[i];
-	return n;
+	for (size_t i = 0; i < n && a[i]; i++)
+		d += a[i] != b[i];
+	return d;
 }
 
 /* A range that wavers about a power of two: 15 over the shown samples,
@@ -201,9 +203,9 @@ static void test_scale_kept(void **state)
 	c.kept = &k;
 	countertable_row(&cols, &c, SPARK_VALUE, false, kept, sizeof kept);
 	/* the value and the rate change in both; the sparkline: */
-	size_t spark_at = strlen(before) - 17;
-	assert_true(differ(before + spark_at, fresh + spark_at) > 2); /* without: redrawn */
-	assert_int_equal(differ(before + spark_at, kept + spark_at), 2);
+	size_t spark_at = 8 + 2;                                          /* NAME, a gap */
+	assert_true(differ(before + spark_at, fresh + spark_at, 17) > 2); /* without: redrawn */
+	assert_int_equal(differ(before + spark_at, kept + spark_at, 17), 2);
 	assert_true(k.scale.lo == was.lo && k.scale.hi == was.hi);
 	/* values outside the kept scale take a fresh one */
 	h[39].value = 1000;
@@ -282,6 +284,77 @@ static void test_steady_rate(void **state)
 	assert_non_null(strstr(row, " 0/s"));
 }
 
+/* A row's changing cells are together at its right end: NAME UNIT HISTORY
+ * VALUE RATE, the sparkline's last cell two cells before the value's
+ * column and the rate's after it.  Byte offsets in UTF-8 (a block is 3
+ * bytes, a blank 1), with the newest sample in the sparkline's
+ * second-to-last cell. */
+static void test_changing_cells_together(void **state)
+{
+	(void)state;
+	three();
+	struct countertable_cols c;
+	char buf[512];
+	countertable_columns(55, counters, 3, &c);
+	assert_int_equal(c.spark, 16);
+	struct countertable_in x = counters[1]; /* "bytes_out" B, 123456789 */
+	x.first = 11;                           /* the newest, sample 30: cell 30 % 16 = 14 */
+	countertable_row(&c, &x, SPARK_VALUE, true, buf, sizeof buf);
+	/* NAME 11 cells, a gap, UNIT 4, a gap: the sparkline from byte 19 */
+	assert_int_equal(strncmp(buf, "bytes_out    B     ", 19), 0);
+	assert_int_equal(strncmp(buf + 19 + 14 * 3, "\xe2\x96", 2), 0); /* the newest, at 61 */
+	assert_int_equal(strncmp(buf + 19 + 13 * 3, "\xe2\x96", 2), 0);
+	assert_int_equal(strncmp(buf + 64, "   123456789", 12), 0); /* the blank after it, a gap */
+	assert_int_equal(strncmp(buf + 76, "   1.00/s", 9), 0);     /* a gap, RATE from 78 */
+	assert_int_equal(strlen(buf), 85);                          /* the rate ends the row */
+	/* the header's titles over them */
+	char head[256];
+	countertable_header(&c, head, sizeof head);
+	assert_int_equal(strncmp(head + 19, "HISTORY", 7), 0);
+	assert_int_equal(strcmp(head + strlen(head) - 14, "VALUE     RATE"), 0);
+}
+
+/* Two frames a sample apart differ only from the newest sparkline cell to
+ * the row's end (and, when the newest is the last cell, in the blank that
+ * wraps to the first): nothing before the sparkline, nothing of it behind
+ * the newest cell.  With the newest in the second-to-last cell that is one
+ * contiguous run: one cursor address for the row. */
+static void test_one_sample_one_run(void **state)
+{
+	(void)state;
+	three();
+	struct countertable_cols c;
+	countertable_columns(55, counters, 3, &c);
+	size_t spark_at = (size_t)(c.name + 2 + c.unit + 2), w = (size_t)c.spark;
+	for (uint64_t first = 0; first < 16; first++) {
+		char before[256], after[256];
+		struct countertable_kept k = { { 0, 0 }, -1 };
+		struct countertable_in x = { "bytes_out", "B",    false,
+					     118,         rising, 19,
+					     first,       &k,     spark_rate(rising, 19) };
+		countertable_row(&c, &x, SPARK_VALUE, false, before, sizeof before);
+		x.nhist = 20;
+		x.value = 119;
+		x.rate = 1.25; /* the rate moves too */
+		countertable_row(&c, &x, SPARK_VALUE, false, after, sizeof after);
+		assert_int_equal(strlen(before), strlen(after));
+		size_t newest = spark_at + (first + 19) % w, lo = 0, hi = 0, n = strlen(after);
+		for (size_t i = 0; i < n; i++) {
+			if (before[i] == after[i])
+				continue;
+			if (i == spark_at && newest == spark_at + w - 1)
+				continue; /* the blank after the newest, wrapped */
+			if (!lo)
+				lo = i;
+			hi = i;
+		}
+		assert_int_equal(lo, newest);
+		assert_int_equal(hi, n - 3);    /* the rate's last digit: "1.25/s" for "1.00/s" */
+		if (newest == spark_at + w - 2) /* one run: the last two cells to the rate */
+			assert_int_equal(hi - lo + 1, 2 + 2 + c.value + 2 + c.rate - 2);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +364,8 @@ int main(void)
 		cmocka_unit_test(test_scale_kept),
 		cmocka_unit_test(test_value_rate_one_run),
 		cmocka_unit_test(test_steady_rate),
+		cmocka_unit_test(test_changing_cells_together),
+		cmocka_unit_test(test_one_sample_one_run),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

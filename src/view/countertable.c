@@ -134,10 +134,10 @@ char *countertable_header(const struct countertable_cols *cols, char *buf, size_
 	size_t at = 0;
 	buf[0] = '\0';
 	cell(buf, len, &at, "NAME", cols->name, false);
-	cell(buf, len, &at, "VALUE", cols->value, true);
-	cell(buf, len, &at, "RATE", cols->rate, true);
 	cell(buf, len, &at, "UNIT", cols->unit, false);
 	cell(buf, len, &at, "HISTORY", cols->spark, false);
+	cell(buf, len, &at, "VALUE", cols->value, true);
+	cell(buf, len, &at, "RATE", cols->rate, true);
 	return trim(buf, at);
 }
 
@@ -162,10 +162,8 @@ char *countertable_row(const struct countertable_cols *cols, const struct counte
 	if (c->kept)
 		c->kept->rate = c->gauge || isnan(c->rate) ? -1 : rate_of(c);
 	cell(buf, len, &at, c->name, cols->name, false);
-	cell(buf, len, &at, value, cols->value, true);
-	cell(buf, len, &at, rate, cols->rate, true);
 	cell(buf, len, &at, c->unit, cols->unit, false);
-	if (cols->spark > 0 && c->nhist > 0 && at + 1 < len) {
+	if (cols->spark > 0 && at + 1 < len) {
 		double series[COUNTERTABLE_SPARK_MAX];
 		char spark[SPARK_BYTES(COUNTERTABLE_SPARK_MAX)];
 		/* the newest samples only: as many as the cells (a rate takes two
@@ -174,9 +172,14 @@ char *countertable_row(const struct countertable_cols *cols, const struct counte
 		size_t n =
 		    spark_series(c->hist + from, c->nhist - from, c->gauge ? SPARK_VALUE : mode,
 				 series, COUNTERTABLE_SPARK_MAX);
-		spark_sweep(series, n, c->first + c->nhist - 1, (size_t)cols->spark, utf8,
-			    c->kept ? &c->kept->scale : NULL, spark, sizeof spark);
-		format_append(buf, len, &at, "%*s%s", GAP, "", spark);
+		if (n > 0)
+			spark_sweep(series, n, c->first + c->nhist - 1, want, utf8,
+				    c->kept ? &c->kept->scale : NULL, spark, sizeof spark);
+		else
+			snprintf(spark, sizeof spark, "%*s", (int)want, "");
+		format_append(buf, len, &at, "%*s%s", at ? GAP : 0, "", spark);
 	}
+	cell(buf, len, &at, value, cols->value, true);
+	cell(buf, len, &at, rate, cols->rate, true);
 	return trim(buf, at);
 }
