@@ -140,6 +140,37 @@ static void test_format_round_trip(void **state)
 	assert_int_equal(settings_diff(&x, &y), SETTING_GRAPH);
 }
 
+static void test_merge(void **state)
+{
+	(void)state;
+	/* the file says key; the command line started the run on size; only
+	 * the delay changed: the file keeps key and gets the delay */
+	struct settings file = { .set = SETTING_SORT | SETTING_ORDER,
+				 .sort = SYSVIPC_SORT_KEY,
+				 .sort_reverse = false },
+			start = { .sort = SYSVIPC_SORT_SIZE,
+				  .sort_reverse = true,
+				  .delay_tenths = 5 },
+			end = start;
+	const unsigned keys = SETTING_SORT | SETTING_ORDER | SETTING_DELAY | SETTING_GRAPH;
+	assert_int_equal(settings_merge(&file, &start, &end, keys), 0);
+	assert_int_equal(file.set, SETTING_SORT | SETTING_ORDER);
+	end.delay_tenths = 10;
+	end.mouse = true; /* outside the mask: not taken */
+	assert_int_equal(settings_merge(&file, &start, &end, keys), SETTING_DELAY);
+	assert_int_equal(file.set, SETTING_SORT | SETTING_ORDER | SETTING_DELAY);
+	assert_int_equal(file.sort, SYSVIPC_SORT_KEY);
+	assert_false(file.sort_reverse);
+	assert_int_equal(file.delay_tenths, 10);
+	assert_false(file.mouse);
+	/* the direction alone reversed: sort and direction both written */
+	end = start;
+	end.sort_reverse = false;
+	assert_int_equal(settings_merge(&file, &start, &end, keys), SETTING_SORT | SETTING_ORDER);
+	assert_int_equal(file.sort, SYSVIPC_SORT_SIZE);
+	assert_false(file.sort_reverse);
+}
+
 static struct settings_place place_of(const struct settings_env *e)
 {
 	struct settings_place p;
@@ -366,8 +397,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_parse_good),   cmocka_unit_test(test_parse_bad),
 		cmocka_unit_test(test_parse_binary), cmocka_unit_test(test_format_round_trip),
-		cmocka_unit_test(test_place_rule),   cmocka_unit_test(test_save_load),
-		cmocka_unit_test(test_load_refuses), cmocka_unit_test(test_save_refuses),
+		cmocka_unit_test(test_merge),        cmocka_unit_test(test_place_rule),
+		cmocka_unit_test(test_save_load),    cmocka_unit_test(test_load_refuses),
+		cmocka_unit_test(test_save_refuses),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -242,19 +242,10 @@ static int run_screen(monitor *mon, struct options *o, bool utf8, const sigset_t
 		     : SHMTOP_EXIT_OK;
 	if (rc)
 		fprintf(stderr, PROG ": %s\n", why);
-	unsigned changed = settings_diff(&start, &end) &
-			   (SETTING_SORT | SETTING_ORDER | SETTING_DELAY | SETTING_GRAPH);
-	if (kept && changed) {
-		file.set |= changed;
-		file.sort = end.sort;
-		file.sort_reverse = end.sort_reverse;
-		if (changed & SETTING_DELAY)
-			file.delay_tenths = end.delay_tenths;
-		if (changed & SETTING_GRAPH)
-			file.graph_rate = end.graph_rate;
-		if (settings_save(&place, &file, why, sizeof why) < 0)
-			fprintf(stderr, PROG ": %s\n", why);
-	}
+	unsigned keys = SETTING_SORT | SETTING_ORDER | SETTING_DELAY | SETTING_GRAPH;
+	if (kept && settings_merge(&file, &start, &end, keys) &&
+	    settings_save(&place, &file, why, sizeof why) < 0)
+		fprintf(stderr, PROG ": %s\n", why);
 	return rc;
 }
 

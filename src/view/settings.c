@@ -198,6 +198,28 @@ unsigned settings_diff(const struct settings *a, const struct settings *b)
 	return d;
 }
 
+unsigned settings_merge(struct settings *file, const struct settings *start,
+			const struct settings *end, unsigned mask)
+{
+	unsigned d = settings_diff(start, end) & mask;
+	if (d & SETTING_SORT)
+		file->sort = end->sort;
+	if (d & SETTING_ORDER)
+		file->sort_reverse = end->sort_reverse;
+	if (d & SETTING_DELAY)
+		file->delay_tenths = end->delay_tenths;
+	if (d & SETTING_GRAPH)
+		file->graph_rate = end->graph_rate;
+	if (d & SETTING_COLUMNS)
+		snprintf(file->columns, sizeof file->columns, "%s", end->columns);
+	if (d & SETTING_COLOR)
+		file->color = end->color;
+	if (d & SETTING_MOUSE)
+		file->mouse = end->mouse;
+	file->set |= d;
+	return d;
+}
+
 /* Is dir an absolute path to a folder owned by uid? */
 static bool usable(const char *dir, long owner, uid_t uid)
 {

@@ -68,6 +68,13 @@ size_t settings_format(const struct settings *s, char *buf, size_t len);
  * or not); a change of the sort counts as one of its direction too. */
 unsigned settings_diff(const struct settings *a, const struct settings *b);
 
+/* Into file, the fields in mask that a run changed from start to end
+ * (settings_diff()), with end's values, marked set; the file's other
+ * fields are left as they are, so a value the command line gave and no key
+ * changed is not saved.  Returns the bits changed (0: nothing to write). */
+unsigned settings_merge(struct settings *file, const struct settings *start,
+			const struct settings *end, unsigned mask);
+
 /* What decides the folder: the process's ids, the environment ($HOME,
  * $XDG_CONFIG_HOME, NULL when unset) and the owners of the folders they
  * name (-1: no such folder), the real user's home from the password file
