@@ -57,6 +57,13 @@ e2e_cleanup() {
 }
 trap e2e_cleanup EXIT
 
+# The full screen saves its settings on quit when a key changed one: each run
+# keeps them in a folder of its own, never in the home of the user running
+# the tests (e2e_settings.sh sets its own).
+XDG_CONFIG_HOME=$(mktemp -d "${TMPDIR:-/tmp}/shmtop-config.XXXXXX") || exit 1
+export XDG_CONFIG_HOME
+CLEANUPS+=("rm -rf '$XDG_CONFIG_HOME'")
+
 fail() { echo "    FAIL: $*"; return 1; }
 
 # key N: this run's Nth key, as ipcs prints it.

@@ -62,6 +62,15 @@ static void test_options(void **state)
 	assert_int_equal(o.shmid, -1);
 	assert_int_equal(RUN("--no-color", "-k", "1"), OPTIONS_RUN);
 	assert_true(o.no_color && !o.delay_set);
+	/* --no-config in every mode; --sort given is told from the default */
+	assert_int_equal(RUN("-k", "1"), OPTIONS_RUN);
+	assert_true(!o.no_config && !o.sort_set);
+	assert_int_equal(RUN("--no-config", "-a", "--sort", "size"), OPTIONS_RUN);
+	assert_true(o.no_config && o.sort_set);
+	assert_int_equal(RUN("--no-config", "-b", "-k", "1"), OPTIONS_RUN);
+	assert_int_equal(RUN("--no-config", "-a", "--json"), OPTIONS_RUN);
+	assert_int_equal(RUN("--no-config", "--check"), OPTIONS_RUN);
+	assert_int_equal(RUN("--no-config", "--prometheus"), OPTIONS_RUN);
 	assert_int_equal(RUN("--key=9527", "--delay=600", "--json", "--iterations=1"), OPTIONS_RUN);
 	assert_true(o.json && o.batch);
 	assert_int_equal(o.delay_tenths, 600);

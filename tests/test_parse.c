@@ -184,12 +184,38 @@ static void test_modes(void **state)
 	mode_bad("0044", "owner needs read and write");
 }
 
+static void test_numbers(void **state)
+{
+	(void)state;
+	long v = 7;
+	assert_int_equal(parse_number("600", 1, 600, &v), 0);
+	assert_int_equal(v, 600);
+	assert_int_equal(parse_number("1", 1, 600, &v), 0);
+	assert_int_equal(v, 1);
+	const char *bad[] = { "0",
+			      "601",
+			      "",
+			      " 5",
+			      "5 ",
+			      "+5",
+			      "-5",
+			      "0x5",
+			      "5a",
+			      "1e2",
+			      "99999999999999999999999" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		v = 7;
+		assert_int_equal(parse_number(bad[i], 1, 600, &v), -1);
+		assert_int_equal(v, 7); /* untouched */
+	}
+	assert_int_equal(parse_number(NULL, 1, 600, &v), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_keys),
-		cmocka_unit_test(test_intervals),
-		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_keys),          cmocka_unit_test(test_numbers),
+		cmocka_unit_test(test_intervals),     cmocka_unit_test(test_modes),
 		cmocka_unit_test(test_short_options),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <locale.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,10 +21,12 @@
 #include "clock.h"
 #include "model.h"
 #include "monitor.h"
+#include "objlist_columns.h"
 #include "objlist_table.h"
 #include "options.h"
 #include "parse.h"
 #include "report.h"
+#include "settings.h"
 #include "tui.h"
 
 #define PROG "shmtop"
@@ -188,6 +191,64 @@ static bool color_wanted(const struct options *o)
 	return !o->no_color && !(nc && *nc);
 }
 
+/* The settings file's values into o, where the command line left them:
+ * --sort, -d and --no-color win. */
+static void apply_settings(const struct settings *s, struct options *o)
+{
+	if ((s->set & SETTING_SORT) && !o->sort_set) {
+		o->sort = s->sort;
+		o->sort_reverse = objlist_sort_reverse(s->sort);
+	}
+	if ((s->set & SETTING_ORDER) && !o->sort_set)
+		o->sort_reverse = s->sort_reverse;
+	if ((s->set & SETTING_DELAY) && !o->delay_set)
+		o->delay_tenths = s->delay_tenths;
+	if (s->set & SETTING_GRAPH)
+		o->graph_rate = s->graph_rate;
+	if ((s->set & SETTING_COLOR) && !s->color)
+		o->no_color = true;
+	if (s->set & SETTING_MOUSE)
+		o->mouse = s->mouse;
+	if ((s->set & SETTING_COLUMNS) && !o->columns)
+		o->columns = s->columns;
+}
+
+/* The settings a run starts with, as the screen's keys may change them. */
+static void settings_of(const struct options *o, struct settings *s)
+{
+	s->sort = o->sort;
+	s->sort_reverse = o->sort_reverse;
+	s->delay_tenths = o->delay_tenths;
+	s->graph_rate = o->graph_rate;
+}
+
+/* The full screen, with the settings file read before it and written after
+ * it when a key changed a setting (and --no-config is not given). */
+static int run_screen(monitor *mon, struct options *o, bool utf8, const sigset_t *wake)
+{
+	static struct settings file, start, end;
+	struct settings_place place;
+	struct settings_env env;
+	char why[PATH_MAX + 320];
+	settings_env_get(&env);
+	bool kept = !o->no_config && settings_place(&env, &place) == 0;
+	if (kept && settings_load(&place, &file, why, sizeof why))
+		fprintf(stderr, PROG ": %s\n", why);
+	apply_settings(&file, o);
+	settings_of(o, &start);
+	end = start;
+	int rc = tui_run(mon, o, utf8, color_wanted(o), &quit_flag, wake, &end, why, sizeof why)
+		     ? SHMTOP_EXIT_ERROR
+		     : SHMTOP_EXIT_OK;
+	if (rc)
+		fprintf(stderr, PROG ": %s\n", why);
+	unsigned keys = SETTING_SORT | SETTING_ORDER | SETTING_DELAY | SETTING_GRAPH;
+	if (kept && settings_merge(&file, &start, &end, keys) &&
+	    settings_save(&place, &file, why, sizeof why) < 0)
+		fprintf(stderr, PROG ": %s\n", why);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o;
@@ -266,11 +327,7 @@ int main(int argc, char **argv)
 		sigaddset(&wake, SIGHUP);
 		sigaddset(&wake, SIGWINCH);
 		sigprocmask(SIG_BLOCK, &wake, NULL);
-		rc = tui_run(mon, &o, utf8, color_wanted(&o), &quit_flag, &wake, why, sizeof why)
-			 ? SHMTOP_EXIT_ERROR
-			 : SHMTOP_EXIT_OK;
-		if (rc)
-			fprintf(stderr, PROG ": %s\n", why);
+		rc = run_screen(mon, &o, utf8, &wake);
 	}
 	monitor_free(mon);
 	return rc;

@@ -21,20 +21,6 @@
 		return OPTIONS_BAD;                                                                \
 	} while (0)
 
-/* A whole number from lo to hi. */
-static int number(const char *s, long lo, long hi, long *out)
-{
-	char *end;
-	if (!s || *s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	long v = strtol(s, &end, 10);
-	if (*end || errno || v < lo || v > hi)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 /* getopt_long's values of the options without a short form. */
 enum {
 	OPT_ASCII = 256,
@@ -46,7 +32,8 @@ enum {
 	OPT_RAW,
 	OPT_NOHEADINGS,
 	OPT_BYTES,
-	OPT_VALUES
+	OPT_VALUES,
+	OPT_NO_CONFIG
 };
 
 /* The modes shmtop runs in: which of them each option applies to. */
@@ -92,6 +79,8 @@ static const struct {
 	  "draw with ASCII only (automatic in non-UTF-8 locales)" },
 	{ "no-color", no_argument, OPT_NO_COLOR, M_SCREEN | M_LIST, 6, NULL, NULL,
 	  "no colours (also when NO_COLOR is set)" },
+	{ "no-config", no_argument, OPT_NO_CONFIG, M_RUNS | M_CHECK, 21, NULL, NULL,
+	  "neither read nor write the settings file (shmtoprc)" },
 	{ "batch", no_argument, 'b', M_BATCH | M_JSON | M_LISTS | M_PROM, 14, "Batch output", NULL,
 	  "print plain-text snapshots instead of a full screen" },
 	{ "json", no_argument, OPT_JSON, M_JSON | M_LIST_JSON, 7, NULL, NULL,
@@ -303,7 +292,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 			break;
 		case 'f': o->file = optarg; break;
 		case 'i':
-			if (number(optarg, 0, INT_MAX, &v))
+			if (parse_number(optarg, 0, INT_MAX, &v))
 				FAIL("invalid shmid '%s': expected a whole number from 0", optarg);
 			o->shmid = (int)v;
 			break;
@@ -325,14 +314,14 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		case OPT_NOHEADINGS: o->noheadings = true; break;
 		case OPT_BYTES: o->bytes = true; break;
 		case 'd':
-			if (number(optarg, 1, OPTIONS_MAX_DELAY, &v))
+			if (parse_number(optarg, 1, OPTIONS_MAX_DELAY, &v))
 				FAIL("invalid delay '%s': expected tenths of a second from 1 to %d",
 				     optarg, OPTIONS_MAX_DELAY);
 			o->delay_tenths = (int)v;
 			o->delay_set = true;
 			break;
 		case 'n':
-			if (number(optarg, 1, LONG_MAX, &v))
+			if (parse_number(optarg, 1, LONG_MAX, &v))
 				FAIL("invalid iterations '%s': expected a whole number of at least "
 				     "1",
 				     optarg);
@@ -346,11 +335,13 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 				FAIL("invalid sort key '%s': expected %s, or a column -o takes "
 				     "(ID, CTIME, ...: shmtop(1) lists them)",
 				     optarg, objlist_sort_keys(ob, sizeof ob));
+			o->sort_set = true;
 			break;
 		case OPT_PROMETHEUS: o->prometheus = o->all = o->batch = true; break;
 		case OPT_CHECK: o->check = true; break;
 		case OPT_ASCII: o->ascii = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
+		case OPT_NO_CONFIG: o->no_config = true; break;
 		case 'h': return OPTIONS_HELP;
 		case 'V': return OPTIONS_VERSION;
 		default: FAIL("%s", parse_bad_option(c, argv, longopts, ob, sizeof ob));

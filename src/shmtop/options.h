@@ -32,12 +32,16 @@ struct options {
 	bool prometheus;        /* --prometheus: batch, -a, Prometheus text */
 	bool check;             /* --check: compare IPC_STAT with /proc, then exit */
 	enum sysvipc_sort sort; /* --sort, for -a */
+	bool sort_set;          /* --sort was given */
 	bool sort_reverse;      /* the sort's natural direction: biggest first */
 	const char *columns;    /* -o: the list's columns (in argv), or NULL */
 	bool raw;               /* --raw: the list unaligned, as lsipc --raw */
 	bool noheadings;        /* --noheadings */
 	bool bytes;             /* --bytes: sizes in bytes */
 	const char *filter;     /* -F: only the objects containing this text (in argv), or NULL */
+	bool no_config;         /* --no-config: the settings file neither read nor written */
+	bool graph_rate;        /* the graph starts on the rate (the settings' graph=rate) */
+	bool mouse;             /* the settings' mouse=on */
 	bool values;            /* --values: read shmwriter records in the list's batch outputs
 				 * (attaches them read-only, briefly) */
 };

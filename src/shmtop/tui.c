@@ -593,7 +593,8 @@ static int setup(bool color, char *why, size_t whylen)
 }
 
 int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
-	    volatile sig_atomic_t *quit, const sigset_t *wake, char *why, size_t whylen)
+	    volatile sig_atomic_t *quit, const sigset_t *wake, struct settings *end, char *why,
+	    size_t whylen)
 {
 	static struct tui t; /* large (the model); one per process */
 	memset(&t, 0, sizeof t);
@@ -608,6 +609,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	objlist_state_set_filter(&t.list, o->filter); /* -F */
 	t.model = &t.models[0];
 	t.delay = o->delay_tenths;
+	t.mode = o->graph_rate ? SPARK_RATE : SPARK_VALUE;
 	t.style.utf8 = utf8;
 	t.style.acs = !utf8 && !o->ascii; /* a non-UTF-8 locale */
 	if (setup(color, why, whylen) < 0) {
@@ -701,6 +703,10 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		dirty = true;
 	}
 	endwin();
+	end->sort = t.list.sort;
+	end->sort_reverse = t.list.reverse;
+	end->delay_tenths = t.delay;
+	end->graph_rate = t.mode == SPARK_RATE;
 	if (t.mon != mon)
 		monitor_free(t.mon);
 	objmon_free(t.obj);

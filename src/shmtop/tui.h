@@ -12,12 +12,16 @@
 
 #include "monitor.h"
 #include "options.h"
+#include "settings.h"
 
 /* Run until a quit key, *quit set by a signal, or the terminal goes away.
  * The signals in *wake (SIGINT, SIGTERM, SIGHUP, SIGWINCH) must be blocked
  * by the caller; they are let in only while the loop sleeps.  Returns 0, or
- * -1 with a one-line reason in why (the terminal already restored). */
+ * -1 with a one-line reason in why (the terminal already restored).  The
+ * settings the keys change (the list's sort and direction, the delay, the
+ * graph's mode) are left in *end as the run ends them. */
 int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
-	    volatile sig_atomic_t *quit, const sigset_t *wake, char *why, size_t whylen);
+	    volatile sig_atomic_t *quit, const sigset_t *wake, struct settings *end, char *why,
+	    size_t whylen);
 
 #endif

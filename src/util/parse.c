@@ -43,6 +43,19 @@ int parse_key(const char *s, key_t *out, char *why, size_t whylen)
 	return 0;
 }
 
+int parse_number(const char *s, long lo, long hi, long *out)
+{
+	char *end;
+	if (!s || *s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (*end || errno || v < lo || v > hi)
+		return -1;
+	*out = v;
+	return 0;
+}
+
 int parse_interval(const char *s, int64_t *ns, char *why, size_t whylen)
 {
 	/* Digits with an optional fraction, read exactly: strtod() would also

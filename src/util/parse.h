@@ -21,6 +21,11 @@ int parse_key(const char *s, key_t *out, char *why, size_t whylen);
  * exponent, hex, inf or nan. */
 int parse_interval(const char *s, int64_t *ns, char *why, size_t whylen);
 
+/* A whole number from lo to hi (0 <= lo <= hi) in decimal digits alone:
+ * no sign, space, hex or trailing text.  0, or -1 (the caller names the
+ * value in its message). */
+int parse_number(const char *s, long lo, long hi, long *out);
+
 /* Permission bits in octal, at most 0777, giving the owner read and write. */
 int parse_mode(const char *s, mode_t *out, char *why, size_t whylen);
 
