@@ -18,6 +18,7 @@
 
 struct options {
 	key_t key;              /* -k, or ftok(file) by the caller; default SHMTOP_DEFAULT_KEY */
+	bool key_set;           /* -k was given */
 	const char *file;       /* -f PATH (in argv), or NULL: main() makes the key from it,
 				 * as a missing file is a runtime error, not a usage one */
 	int shmid;              /* -i: the segment by its shmid, or -1 */
@@ -38,6 +39,7 @@ struct options {
 	bool noheadings;        /* --noheadings */
 	bool bytes;             /* --bytes: sizes in bytes */
 	const char *filter;     /* -F: only the objects containing this text (in argv), or NULL */
+	unsigned kinds;         /* -t: the kinds shown, 1 << enum objlist_kind each; 0 all */
 	bool values;            /* --values: read shmwriter records in the list's batch outputs
 				 * (attaches them read-only, briefly) */
 };
