@@ -91,7 +91,8 @@ static const struct {
 	{ "ascii", no_argument, OPT_ASCII, M_RUNS | M_CHECK, 5, NULL, NULL,
 	  "draw with ASCII only (automatic in non-UTF-8 locales)" },
 	{ "no-color", no_argument, OPT_NO_COLOR, M_RUNS | M_CHECK, 6, NULL, NULL,
-	  "no colours (also when NO_COLOR is set)" },
+	  "no colours (also when NO_COLOR is set); both are\n"
+	  "accepted in every mode" },
 	{ "batch", no_argument, 'b', M_BATCH | M_JSON | M_LISTS | M_PROM, 14, "Batch output", NULL,
 	  "print plain-text snapshots instead of a full screen" },
 	{ "json", no_argument, OPT_JSON, M_JSON | M_LIST_JSON, 7, NULL, NULL,
@@ -107,9 +108,9 @@ static const struct {
 	  "the list's columns in batch, as lsipc names them\n"
 	  "(comma list; +COLUMNS adds to the default; ALL)" },
 	{ "raw", no_argument, OPT_RAW, M_LIST_BATCH, 11, NULL, NULL,
-	  "-a -b unaligned, as lsipc --raw" },
+	  "-a -b unaligned, as lsipc --raw; no value is -" },
 	{ "noheadings", no_argument, OPT_NOHEADINGS, M_LIST_BATCH, 12, NULL, NULL,
-	  "-a -b without headings" },
+	  "-a -b without headings; no value is -" },
 	{ "bytes", no_argument, OPT_BYTES, M_LIST_BATCH, 13, NULL, NULL,
 	  "sizes in bytes, not 4K, 1.5M" },
 	{ "filter", required_argument, 'F', M_LIST | M_LISTS | M_PROM, 17, NULL, "TEXT",
@@ -123,7 +124,8 @@ static const struct {
 	  "(attaches those segments read-only, briefly)" },
 	{ "prometheus", no_argument, OPT_PROMETHEUS, M_PROM, 9, NULL, NULL,
 	  "-a in Prometheus text format, once, for node_exporter;\n"
-	  "with -n or -d, every -d" },
+	  "with -n or -d, every -d; with -k, -f or -i, that\n"
+	  "segment's figures and counters alone" },
 	{ "check", no_argument, OPT_CHECK, M_CHECK, 10, NULL, NULL,
 	  "compare each segment's IPC_STAT with /proc/sysvipc/shm" },
 	{ "help", no_argument, 'h', 0, 19, "", NULL, "show this help and exit" },
@@ -197,7 +199,7 @@ const char *options_usage(void)
 	    "  shmtop --json -d 100    a JSON line every ten seconds, for logs\n"
 	    "  shmtop -a -b -n 1       every segment on the host, once\n"
 	    "  shmtop -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes --values\n"
-	    "  shmtop -a --json -F posix  every POSIX object, with its holders\n"
+	    "  shmtop -a --json -t posix  every POSIX object, with its holders\n"
 	    "  shmtop --prometheus > shmtop.prom.tmp && mv shmtop.prom.tmp shmtop.prom\n"
 	    "\n"
 	    "Exit status (of batch output, --json, --prometheus and --check):\n"
