@@ -218,9 +218,9 @@ t_other_ns() {
 	[[ $(json_get "[(r['id'], r['perms'], r['mode'], r['cpid'], r['lpid'], r['status'], r['name'].endswith('] shmid 0'), r['ipcns'], r['nsid'])
 		for r in d['sharedmemory'] if r['key'] == '$k']" <"$TMP/ns.json") == "[(None, None, None, None, None, 'other ns', True, $ns, 0)]" ]] ||
 		fail "JSON: $(cat "$TMP/ns.json")" || return 1
-	# its shmid in a column of its own, beside its namespace; ID is blank
+	# its shmid in a column of its own, beside its namespace; ID is "-" (no value, in --raw)
 	"$SHMTOP" -a -b -n 1 --raw --noheadings -o KEY,IPCNS,NSID,ID,STATUS -F "$k" >"$TMP/ns.raw" || return 1
-	[[ $(<"$TMP/ns.raw") == "$k $ns 0  other\\x20ns" ]] || fail "raw: $(cat "$TMP/ns.raw")" || return 1
+	[[ $(<"$TMP/ns.raw") == "$k $ns 0 - other\\x20ns" ]] || fail "raw: $(cat "$TMP/ns.raw")" || return 1
 	"$SHMTOP" -a -b -n 1 -F 'other ns' >"$TMP/ns.txt" || return 1
 	awk -v k="$k" '$1 == k && $2 !~ /^[0-9]+$/ && / other ns / && /ipc:\[[0-9]+\] shmid 0$/ { ok = 1 }
 		END { exit !ok }' "$TMP/ns.txt" || fail "table: $(cat "$TMP/ns.txt")" || return 1

@@ -99,7 +99,8 @@ t_exit_status() {
 	grep -q "^shmtop: --batch cannot be used with --check (see 'shmtop --help')$" "$TMP/err" ||
 		fail "-b --check said: $(cat "$TMP/err")" || rc=1
 	rc_of 2 "$SHMTOP" -a -k "$k" -b -n 1 || rc=1
-	rc_of 2 "$SHMTOP" --prometheus -k "$k" || rc=1
+	rc_of 2 "$SHMTOP" --prometheus -k "$k" -i 1 || rc=1
+	rc_of 3 "$SHMTOP" --prometheus -k "$(key 9)" || rc=1 # one segment's, and none there
 	rc_of 2 "$SHMTOP" --sort size -k "$k" -b -n 1 || rc=1
 	# denied: another user, a 0600 segment, the binary staged where it can run it
 	can_add_users || { echo "    (not root, or no useradd: denied not run)"; return $rc; }

@@ -222,5 +222,26 @@ cc "$SRC/examples/counters.c" $(pkg-config --cflags shmtop) "$libdir/libshmtop.a
 readelf -dW counters-static | grep -q 'NEEDED.*libshmtop' && fail "counters-static needs libshmtop.so"
 run_example counters-static ./counters-static "$(key 2)" 200
 
+# From the build tree, with no install: the README's recipe as it is, with
+# PKG_CONFIG_PATH naming the build directory, finds shmtop-uninstalled.pc
+# there (pkg-config's convention, before any installed shmtop.pc): this
+# tree's header and the build's library, which the program's run path names.
+pc_un=$BUILD/shmtop-uninstalled.pc
+[[ -f $pc_un ]] || die "no $pc_un"
+uflags=$(PKG_CONFIG_PATH=$BUILD:$PKG_CONFIG_PATH pkg-config --cflags --libs shmtop) ||
+	die "PKG_CONFIG_PATH=$BUILD pkg-config --cflags --libs shmtop"
+echo "PKG_CONFIG_PATH=BUILD pkg-config --cflags --libs shmtop: $uflags"
+[[ " $uflags " == *" -I$SRC/include "* ]] || fail "uninstalled --cflags does not name $SRC/include"
+blib=$(dirname "$(find "$BUILD" -name "libshmtop.so.$VERSION" -print -quit)")
+[[ " $uflags " == *" -L$blib "* ]] || fail "uninstalled --libs does not name $blib"
+[[ $(PKG_CONFIG_PATH=$BUILD pkg-config --modversion shmtop) == "$VERSION" ]] ||
+	fail "uninstalled --modversion: want $VERSION"
+# shellcheck disable=SC2086 # pkg-config's flags are words
+cc "$SRC/examples/counters.c" $uflags "${san[@]}" -o counters-uninstalled ||
+	die "cc counters.c \$(PKG_CONFIG_PATH=$BUILD pkg-config ...) failed"
+env -u LD_LIBRARY_PATH ldd ./counters-uninstalled | grep -q "libshmtop.so.0 => $blib/" ||
+	fail "counters-uninstalled does not load the build's libshmtop.so.0: $(ldd ./counters-uninstalled)"
+libdir=$blib run_example counters-uninstalled ./counters-uninstalled "$(key 3)" 150
+
 ((errors == 0)) || { echo "$errors failure(s)"; exit 1; }
 echo "libshmtop OK"

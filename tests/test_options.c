@@ -217,6 +217,27 @@ static void test_filter_values(void **state)
 	assert_int_equal(strlen(o.filter), 255);
 }
 
+/* -t: kinds by name, exactly, any case; an unknown one refused. */
+static void test_kinds(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("-a", "-b"), OPTIONS_RUN);
+	assert_int_equal(o.kinds, 0); /* every kind */
+	assert_int_equal(RUN("-a", "-b", "-t", "posix"), OPTIONS_RUN);
+	assert_int_equal(o.kinds, 1u << OBJLIST_POSIX);
+	assert_int_equal(RUN("-a", "--json", "--type=SysV,memfd,deleted"), OPTIONS_RUN);
+	assert_int_equal(o.kinds, 1u << OBJLIST_SYSV | 1u << OBJLIST_MEMFD | 1u << OBJLIST_DELETED);
+	assert_int_equal(RUN("-a", "-t", "sem,sem"), OPTIONS_RUN);
+	assert_int_equal(o.kinds, 1u << OBJLIST_SEM);
+	bad(RUN("-a", "-b", "-t", "file"), "invalid kind 'file': expected a comma list of sysv, "
+					   "posix, sem, memfd, deleted");
+	bad(RUN("-a", "-b", "-t", "sysv,"), "invalid kind ''");
+	bad(RUN("-a", "-b", "-t", ""), "invalid kind ''");
+	bad(RUN("-a", "-b", "-t", "posi"), "invalid kind 'posi'");
+	bad(RUN("-a", "-b", "-t", "sysvx"), "invalid kind 'sysvx'");
+	bad(RUN("-a", "-b", "-t", "a\033[2Jb"), "invalid kind 'a\\x1b[2Jb'");
+}
+
 static void test_bad(void **state)
 {
 	(void)state;
@@ -275,14 +296,12 @@ static void test_conflicts(void **state)
 		{ { "-a", "--json", "-i", "3" }, "--id cannot be used with --all --json" },
 		{ { "--sort", "size" }, "--sort orders the list of every segment: it needs --all" },
 		{ { "-b", "--sort", "size" }, "it needs --all" },
-		{ { "--prometheus", "-k", "1" }, "--key cannot be used with --prometheus" },
+		{ { "--prometheus", "-k", "1", "-i", "2" }, "not --key and --id" },
+		{ { "-t", "sysv" }, "--type cannot be used with the full screen" },
+		{ { "-b", "-t", "posix" }, "--type cannot be used with --batch" },
 		{ { "--prometheus", "--sort", "size" }, "--sort cannot be used with --prometheus" },
 		{ { "--prometheus", "-o", "KEY" }, "--output cannot be used with --prometheus" },
 		{ { "--prometheus", "--json" }, "either --json or --prometheus" },
-		{ { "--prometheus", "--ascii" }, "--ascii cannot be used with --prometheus" },
-		{ { "-b", "--no-color" }, "--no-color cannot be used with --batch" },
-		{ { "--json", "--ascii" }, "--ascii cannot be used with --json" },
-		{ { "-a", "-b", "--ascii" }, "--ascii cannot be used with --all --batch" },
 		{ { "-o", "KEY" },
 		  "--output shapes the list in batch: it needs --all with --batch" },
 		{ { "-a", "--raw" }, "--raw shapes the list in batch" },
@@ -304,6 +323,22 @@ static void test_conflicts(void **state)
 		{ { "-i", "3", "-b", "--ascii" }, NULL },
 		{ { "-i", "3", "--no-color", "--ascii" }, NULL },
 		{ { "-f", "/", "--json", "-n", "1", "-d", "1" }, NULL },
+		/* what only changes the screen's look, in every mode */
+		{ { "--prometheus", "--ascii", "--no-color" }, NULL },
+		{ { "-b", "--no-color" }, NULL },
+		{ { "--json", "--ascii", "--no-color" }, NULL },
+		{ { "-a", "-b", "--ascii", "--no-color" }, NULL },
+		{ { "-a", "--json", "--no-color" }, NULL },
+		{ { "--check", "--no-color", "--ascii" }, NULL },
+		/* one segment's counters in Prometheus */
+		{ { "--prometheus", "-k", "1" }, NULL },
+		{ { "--prometheus", "-i", "3" }, NULL },
+		{ { "--prometheus", "-f", "/" }, NULL },
+		/* kinds, exactly */
+		{ { "-a", "-t", "posix" }, NULL },
+		{ { "-a", "-b", "-t", "sysv,memfd" }, NULL },
+		{ { "-a", "--json", "--type", "sem,deleted" }, NULL },
+		{ { "--prometheus", "-t", "sysv" }, NULL },
 	};
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		static char store[12][32] = { "shmtop" };
@@ -333,6 +368,7 @@ int main(void)
 		cmocka_unit_test(test_bad),          cmocka_unit_test(test_all_segments),
 		cmocka_unit_test(test_conflicts),    cmocka_unit_test(test_filter_values),
 		cmocka_unit_test(test_sort_columns), cmocka_unit_test(test_usage),
+		cmocka_unit_test(test_kinds),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

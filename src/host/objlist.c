@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "escape.h"
 #include "names.h"
 #include "pairs.h"
 #include "proc.h"
@@ -37,6 +38,39 @@ static const char *const kind_names[OBJLIST_NKINDS] = {
 const char *objlist_kind_name(enum objlist_kind k)
 {
 	return (unsigned)k < OBJLIST_NKINDS ? kind_names[k] : "?";
+}
+
+int objlist_kinds_parse(const char *list, unsigned *kinds, char *why, size_t whylen)
+{
+	unsigned set = 0;
+	const char *p = list;
+	for (;;) {
+		size_t n = strcspn(p, ",");
+		int k = 0;
+		while (k < OBJLIST_NKINDS &&
+		       !(strlen(kind_names[k]) == n && strncasecmp(p, kind_names[k], n) == 0))
+			k++;
+		if (k == OBJLIST_NKINDS) {
+			char word[32], shown[4 * sizeof word];
+			snprintf(word, sizeof word, "%.*s", n < 24 ? (int)n : 24, p);
+			snprintf(why, whylen,
+				 "invalid kind '%s'%s: expected a comma list of sysv, posix, sem, "
+				 "memfd, deleted",
+				 escape_str(word, shown, sizeof shown), n > 24 ? "..." : "");
+			return -1;
+		}
+		set |= 1u << k;
+		if (!p[n])
+			break;
+		p += n + 1;
+	}
+	*kinds = set;
+	return 0;
+}
+
+bool objlist_kind_in(const struct objlist_row *r, unsigned kinds)
+{
+	return !kinds || (kinds & (1u << r->kind));
 }
 
 const char *objlist_place_why(enum objlist_place p)

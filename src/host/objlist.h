@@ -55,6 +55,10 @@ enum objlist_kind {
 /* "sysv", "posix", "sem", "memfd", "deleted". */
 const char *objlist_kind_name(enum objlist_kind k);
 
+/* A comma list of kind names (any case: "sysv,memfd") into kinds, 1 << kind
+ * each.  0, or -1 with a one-line reason in why (an empty or unknown name). */
+int objlist_kinds_parse(const char *list, unsigned *kinds, char *why, size_t whylen);
+
 /* A process holding an object. */
 struct objlist_holder {
 	pid_t pid;
@@ -272,6 +276,10 @@ void objlist_free(struct objlist *s);
 /* Does r contain text (as a plain substring, case-insensitive in ASCII) in
  * its key (0x%08x), shmid, name, owner, kind or command?  "" matches all. */
 bool objlist_match(const struct objlist_row *r, const char *text);
+
+/* Is r of one of kinds (1 << kind each, as objlist_kinds_parse() gives)?
+ * 0 is every kind. */
+bool objlist_kind_in(const struct objlist_row *r, unsigned kinds);
 
 /* The row of rows[0..n) that is the same object as r (kind and identity:
  * shmid, name or device and inode), or n. */

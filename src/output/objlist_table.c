@@ -370,10 +370,17 @@ static void summary(FILE *out, const struct objlist *s, const struct objlist_tab
 	fprintf(out, "Sorted by %s%s", sysvipc_sort_name(s->sort), s->reverse ? ", reversed" : "");
 	if (s->truncated)
 		fprintf(out, "; showing %zu of %zu", s->n, s->total);
-	if (o->filter && *o->filter) {
+	if ((o->filter && *o->filter) || o->kinds) {
 		char f[96];
-		fprintf(out, "; %zu of %zu match \"%s\"", nshown, s->n,
-			escape_str(o->filter, f, sizeof f));
+		fprintf(out, "; %zu of %zu match", nshown, s->n);
+		if (o->filter && *o->filter)
+			fprintf(out, " \"%s\"", escape_str(o->filter, f, sizeof f));
+		for (int k = 0, first = 1; k < OBJLIST_NKINDS; k++)
+			if (o->kinds & (1u << k)) {
+				fprintf(out, "%s%s", first ? " -t " : ",",
+					objlist_kind_name((enum objlist_kind)k));
+				first = 0;
+			}
 	}
 	fprintf(out, "\n\n");
 }
@@ -381,7 +388,11 @@ static void summary(FILE *out, const struct objlist *s, const struct objlist_tab
 /* Is row i shown (the filter)? */
 static bool shown(const struct objlist *s, size_t i, const struct objlist_table_output *o)
 {
-	return !o->filter || objlist_match(&s->rows[i], o->filter);
+	const struct objlist_row *r = &s->rows[i];
+	if (o->segment && (r->kind != OBJLIST_SYSV || r->ipcns ||
+			   (o->shmid >= 0 ? r->shm.st.shmid != o->shmid : r->shm.st.key != o->key)))
+		return false;
+	return objlist_kind_in(r, o->kinds) && (!o->filter || objlist_match(r, o->filter));
 }
 
 /* A JSON string member's value, a number or a boolean as the column's type
@@ -429,25 +440,24 @@ static void json_holders(FILE *out, const struct objlist *s, const struct objlis
 		json_string(names_user(h->uid, user, sizeof user), u, sizeof u);
 		json_string(c, comm, sizeof comm);
 		fprintf(out,
-			"%s{\"pid\": %d, \"user\": %s, \"comm\": %s, \"rw\": %u, \"ro\": %u, "
-			"\"fds\": %u}",
-			i ? ", " : "", (int)h->pid, u, comm, h->maps_rw, h->maps_ro, h->fds);
+			"%s{\"pid\":%d,\"user\":%s,\"comm\":%s,\"rw\":%u,\"ro\":%u,\"fds\":%u}",
+			i ? "," : "", (int)h->pid, u, comm, h->maps_rw, h->maps_ro, h->fds);
 	}
 	fputc(']', out);
 }
 
-/* The JSON document, laid out as libsmartcols lays out lsipc's, but
- * written here: a row's holders are an array of objects, which
- * libsmartcols cannot write. */
+/* The JSON document on one line (JSON Lines: one document a snapshot),
+ * with lsipc's structure and key names, written here: a row's holders are
+ * an array of objects, which libsmartcols cannot write. */
 static int write_json(FILE *out, const struct objlist *s, const struct objlist_table_output *o,
 		      const int *cols, int ncols)
 {
-	fputs("{\n   \"sharedmemory\": [", out);
+	fputs("{\"sharedmemory\":[", out);
 	bool first = true;
 	for (size_t i = 0; i < s->n; i++) {
 		if (!shown(s, i, o))
 			continue;
-		fputs(first ? "\n      {" : "},{", out);
+		fputs(first ? "{" : ",{", out);
 		first = false;
 		const struct objlist_row *r = &s->rows[i];
 		for (int j = 0; j < ncols; j++) {
@@ -457,17 +467,15 @@ static int write_json(FILE *out, const struct objlist *s, const struct objlist_t
 			for (; objlist_columns[c].name[k] && k + 1 < sizeof name; k++)
 				name[k] = (char)tolower((unsigned char)objlist_columns[c].name[k]);
 			name[k] = '\0';
-			fprintf(out, "\n         \"%s\": ", name);
+			fprintf(out, "%s\"%s\":", j ? "," : "", name);
 			if (c == OBJLIST_COL_HOLDERS)
 				json_holders(out, s, r);
 			else
 				json_value(out, c, cell(s, r, c, o, buf, sizeof buf));
-			if (j + 1 < ncols)
-				fputc(',', out);
 		}
-		fputs("\n      ", out);
+		fputc('}', out);
 	}
-	fputs(first ? "\n   ]\n}\n" : "}\n   ]\n}\n", out);
+	fputs("]}\n", out);
 	return ferror(out) ? -1 : 0;
 }
 
@@ -510,10 +518,14 @@ int objlist_table_write(FILE *out, const struct objlist *s, const struct objlist
 			break;
 		}
 		/* Each cell by escape_text()'s rule, as the screen shows it, so a
-		 * name keeps its row on one line and the columns aligned. */
+		 * name keeps its row on one line and the columns aligned; no
+		 * value is "-" with --raw or --noheadings, so that no field of
+		 * a row read by awk shifts. */
 		for (int j = 0; j < ncols && !rc; j++) {
 			char buf[64], esc[4 * OBJLIST_NAME_MAX + 1];
 			const char *v = cell(s, &s->rows[i], cols[j], o, buf, sizeof buf);
+			if (!v && (o->raw || o->noheadings))
+				v = "-";
 			if (v)
 				escape_text(v, strlen(v), ESCAPE_LOCALE, INT_MAX, esc, sizeof esc);
 			if (v && scols_line_set_data(ln, (size_t)j, esc))
@@ -682,10 +694,13 @@ int objlist_table_prom(FILE *out, const struct objlist *s, const struct objlist_
 		ps[n++] = (struct prom_segment){ &r->shm, r->owner, r->is_record ? &r->snap : NULL,
 						 r->writer_alive };
 	}
-	struct prom_input in = { ps, n, &s->res.totals, &s->limits, s->page_size };
+	struct prom_input in = { ps, n, o->segment ? NULL : &s->res.totals, &s->limits,
+				 s->page_size };
 	int rc = prom_write(out, &in);
 	free(ps);
 	prom_objects(out, s, o);
+	if (o->segment)
+		return rc || ferror(out) ? -1 : 0;
 	prom_per_kind(out, s, "shmtop_objects", "Shared memory objects on the host, by kind.", 0);
 	prom_per_kind(out, s, "shmtop_objects_bytes", "Sum of the sizes of the objects, by kind.",
 		      1);
@@ -743,6 +758,9 @@ int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigne
 		if (objlist_collect(&s, flags))
 			break;
 		if (!s.truncated) {
+			size_t nshown = 0;
+			for (size_t i = 0; i < s.n; i++)
+				nshown += shown(&s, i, o);
 			objlist_sort(&s, o->sort, o->reverse);
 			int rc = o->format == OBJLIST_TABLE_PROM ? objlist_table_prom(out, &s, o)
 								 : objlist_table_write(out, &s, o);
@@ -752,7 +770,7 @@ int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigne
 			free(s.rows);
 			objlist_free(&s);
 			errno = e;
-			return rc;
+			return rc < 0 ? rc : (int)(nshown < INT_MAX ? nshown : INT_MAX);
 		}
 		size_t want = s.total + s.total / 4 + 16;
 		free(s.rows);

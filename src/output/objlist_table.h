@@ -33,6 +33,12 @@ struct objlist_table_output {
 	bool bytes;          /* --bytes: sizes in bytes in the table (always in JSON) */
 	const char *filter;  /* -F: only the rows objlist_match() keeps; NULL: all.  The
 			      * summary's totals stay the host's */
+	unsigned kinds;      /* -t: only the rows of these kinds (objlist_kind_in()); 0 all */
+	bool segment;        /* -k, -f, -i: only the SysV segments of this namespace with
+			      * shmid, or (shmid < 0) with key; in Prometheus without the
+			      * host's families, each segment's alone */
+	key_t key;
+	int shmid;
 };
 
 #define OBJLIST_TABLE_MAX_COLUMNS 64
@@ -56,8 +62,8 @@ int objlist_table_columns(const char *list, enum objlist_table_format fmt, int *
  * holders were scanned; not with raw or noheadings), then the table (times
  * in lsipc's short form, sizes as 4K or in bytes, every cell by the rule
  * of escape_text(), as the screen shows it), then a blank line.  OBJLIST_TABLE_JSON: one
- * document {"sharedmemory":[{...},...]} laid out as libsmartcols lays it
- * out, keys the column names in lower case (those of report_json()),
+ * document {"sharedmemory":[{...},...]} on one line (JSON Lines), lsipc's
+ * structure; keys the column names in lower case (those of report_json()),
  * numbers as numbers (sizes in bytes, times in seconds since the epoch),
  * ORPHAN and WRITER_ALIVE as booleans, HOLDERS as an array of
  * {pid, user, comm, rw, ro, fds}, null for no value (the SysV columns of
@@ -72,7 +78,7 @@ int objlist_table_write(FILE *out, const struct objlist *s, const struct objlist
  * (shmtop_object_bytes, _resident_bytes, _holders, _orphan, labelled kind,
  * name, id and owner: id is a SysV segment's shmid, another object's
  * inode), then the host's totals by kind, the orphans, /dev/shm and when
- * the holders were scanned.  Per-object samples only of the rows o->filter
+ * the holders were scanned (not with o->segment).  Per-object samples only of the rows o->filter
  * matches (o NULL: all); totals are the host's.  0, or -1 if a write
  * failed. */
 int objlist_table_prom(FILE *out, const struct objlist *s, const struct objlist_table_output *o);
@@ -81,8 +87,9 @@ int objlist_table_prom(FILE *out, const struct objlist *s, const struct objlist_
  * read of every /proc/PID/maps and /proc/PID/fd), then collect (flags as
  * objlist_collect(); OBJLIST_ALL for the full view, without
  * OBJLIST_RECORDS to touch no segment at all), rows allocated to fit,
- * sort, write in o's format to out (not flushed).  0, or -1 with errno; a
- * failed write shows in ferror(out). */
+ * sort, write in o's format to out (not flushed).  The number of rows
+ * written (those o shows), or -1 with errno; a failed write shows in
+ * ferror(out). */
 int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigned flags);
 
 #endif

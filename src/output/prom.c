@@ -178,6 +178,8 @@ int prom_write(FILE *out, const struct prom_input *in)
 		}
 	}
 	const struct sysvipc_totals *t = in->totals;
+	if (!t)
+		return ferror(out) ? -1 : 0;
 	host_gauge(out, "shmtop_segments", "SysV shared memory segments on the host.", t->segments);
 	host_gauge(out, "shmtop_bytes", "Sum of the sizes of all segments.", t->bytes);
 	host_gauge(

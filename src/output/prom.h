@@ -39,7 +39,8 @@ struct prom_segment {
 struct prom_input {
 	const struct prom_segment *segs;
 	size_t nsegs;
-	const struct sysvipc_totals *totals; /* of the whole host (sysvipc_result.totals) */
+	const struct sysvipc_totals *totals; /* of the whole host (sysvipc_result.totals), or
+					      * NULL: the segments alone, no host families */
 	const struct sysvipc_limits *limits; /* or NULL */
 	uint64_t page_size;                  /* for SHMALL's pages */
 };

@@ -146,10 +146,14 @@ static int run_all_batch(const struct options *o)
 		.noheadings = o->noheadings,
 		.bytes = o->bytes,
 		.filter = o->filter,
+		.kinds = o->kinds,
+		.segment = o->key_set || o->file || o->shmid >= 0,
+		.key = o->key,
+		.shmid = o->shmid,
 	};
 	/* Watching changes nothing: a record is read (an attach, which moves
 	 * the segment's lpid, atime and dtime) only with --values. */
-	unsigned flags = OBJLIST_ALL | (o->values ? OBJLIST_RECORDS : 0);
+	unsigned flags = OBJLIST_ALL | (o->values || so.segment ? OBJLIST_RECORDS : 0);
 	long n = o->iterations;
 	if (o->prometheus && !n && !o->delay_set)
 		n = 1;
@@ -168,6 +172,14 @@ static int run_all_batch(const struct options *o)
 				PROG ": cannot list shared memory (/proc/sysvipc/shm, /proc): %s\n",
 				strerror(e));
 			return SHMTOP_EXIT_ERROR;
+		}
+		if (so.segment && rc == 0) {
+			if (o->shmid >= 0)
+				fprintf(stderr, PROG ": no segment with shmid %d\n", o->shmid);
+			else
+				fprintf(stderr, PROG ": no segment with key 0x%08x\n",
+					(unsigned)o->key);
+			return SHMTOP_EXIT_ABSENT;
 		}
 	}
 	return SHMTOP_EXIT_OK;

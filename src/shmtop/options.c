@@ -65,26 +65,28 @@ static const struct {
 	int rank;
 	const char *group, *arg, *help;
 } opts[] = {
-	{ "key", required_argument, 'k', M_SEGMENT, 0, "Segment", "KEY",
+	{ "key", required_argument, 'k', M_SEGMENT | M_PROM, 0, "Segment", "KEY",
 	  "SysV key: decimal, 0x hex or 0 octal (default 9527 = 0x2537)" },
-	{ "file", required_argument, 'f', M_SEGMENT, 1, NULL, "PATH",
+	{ "file", required_argument, 'f', M_SEGMENT | M_PROM, 1, NULL, "PATH",
 	  "derive the key from PATH with ftok(PATH, 'S')" },
-	{ "id", required_argument, 'i', M_SEGMENT, 2, NULL, "SHMID",
+	{ "id", required_argument, 'i', M_SEGMENT | M_PROM, 2, NULL, "SHMID",
 	  "the segment with this shmid, as ipcs -m -i shows it" },
 	{ "delay", required_argument, 'd', M_RUNS, 3, "Display", "TENTHS",
 	  "refresh every TENTHS tenths of a second, 1 to 600\n(default 5)" },
 	{ "iterations", required_argument, 'n', M_RUNS, 4, NULL, "N",
 	  "stop after N refreshes or snapshots (default: until quit)" },
-	{ "ascii", no_argument, OPT_ASCII, M_SCREEN | M_BATCH | M_LIST, 5, NULL, NULL,
+	{ "ascii", no_argument, OPT_ASCII, M_RUNS | M_CHECK, 5, NULL, NULL,
 	  "draw with ASCII only (automatic in non-UTF-8 locales)" },
-	{ "no-color", no_argument, OPT_NO_COLOR, M_SCREEN | M_LIST, 6, NULL, NULL,
-	  "no colours (also when NO_COLOR is set)" },
+	{ "no-color", no_argument, OPT_NO_COLOR, M_RUNS | M_CHECK, 6, NULL, NULL,
+	  "no colours (also when NO_COLOR is set); both are\n"
+	  "accepted in every mode" },
 	{ "no-config", no_argument, OPT_NO_CONFIG, M_RUNS | M_CHECK, 21, NULL, NULL,
 	  "neither read nor write the settings file (shmtoprc)" },
 	{ "batch", no_argument, 'b', M_BATCH | M_JSON | M_LISTS | M_PROM, 14, "Batch output", NULL,
 	  "print plain-text snapshots instead of a full screen" },
 	{ "json", no_argument, OPT_JSON, M_JSON | M_LIST_JSON, 7, NULL, NULL,
-	  "batch mode, one JSON object per line" },
+	  "batch mode, JSON Lines: one compact JSON document\n"
+	  "per line per snapshot" },
 	{ "all", no_argument, 'a', M_LIST | M_LISTS | M_PROM, 15, "Every segment on the host", NULL,
 	  "start in the list of every shared memory object\n"
 	  "(Tab): SysV, POSIX, semaphores, memfd, deleted" },
@@ -95,20 +97,24 @@ static const struct {
 	  "the list's columns in batch, as lsipc names them\n"
 	  "(comma list; +COLUMNS adds to the default; ALL)" },
 	{ "raw", no_argument, OPT_RAW, M_LIST_BATCH, 11, NULL, NULL,
-	  "-a -b unaligned, as lsipc --raw" },
+	  "-a -b unaligned, as lsipc --raw; no value is -" },
 	{ "noheadings", no_argument, OPT_NOHEADINGS, M_LIST_BATCH, 12, NULL, NULL,
-	  "-a -b without headings" },
+	  "-a -b without headings; no value is -" },
 	{ "bytes", no_argument, OPT_BYTES, M_LIST_BATCH, 13, NULL, NULL,
 	  "sizes in bytes, not 4K, 1.5M" },
 	{ "filter", required_argument, 'F', M_LIST | M_LISTS | M_PROM, 17, NULL, "TEXT",
 	  "only the objects whose key, shmid, name, owner, kind\n"
 	  "or command contains TEXT (any case), in batch" },
+	{ "type", required_argument, 't', M_LIST | M_LISTS | M_PROM, 21, NULL, "KINDS",
+	  "only the objects of these kinds (comma list of sysv,\n"
+	  "posix, sem, memfd, deleted), exactly" },
 	{ "values", no_argument, OPT_VALUES, M_LISTS | M_PROM, 18, NULL, NULL,
 	  "read shmwriter's count and state into the batch list\n"
 	  "(attaches those segments read-only, briefly)" },
 	{ "prometheus", no_argument, OPT_PROMETHEUS, M_PROM, 9, NULL, NULL,
 	  "-a in Prometheus text format, once, for node_exporter;\n"
-	  "with -n or -d, every -d" },
+	  "with -n or -d, every -d; with -k, -f or -i, that\n"
+	  "segment's figures and counters alone" },
 	{ "check", no_argument, OPT_CHECK, M_CHECK, 10, NULL, NULL,
 	  "compare each segment's IPC_STAT with /proc/sysvipc/shm" },
 	{ "help", no_argument, 'h', 0, 19, "", NULL, "show this help and exit" },
@@ -182,7 +188,7 @@ const char *options_usage(void)
 	    "  shmtop --json -d 100    a JSON line every ten seconds, for logs\n"
 	    "  shmtop -a -b -n 1       every segment on the host, once\n"
 	    "  shmtop -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes --values\n"
-	    "  shmtop -a --json -F posix  every POSIX object, with its holders\n"
+	    "  shmtop -a --json -t posix  every POSIX object, with its holders\n"
 	    "  shmtop --prometheus > shmtop.prom.tmp && mv shmtop.prom.tmp shmtop.prom\n"
 	    "\n"
 	    "Exit status (of batch output, --json, --prometheus and --check):\n"
@@ -289,6 +295,7 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		case 'k':
 			if (parse_key(optarg, &o->key, why, whylen))
 				return OPTIONS_BAD;
+			o->key_set = true;
 			break;
 		case 'f': o->file = optarg; break;
 		case 'i':
@@ -308,6 +315,10 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 				FAIL("invalid filter: %zu bytes, at most %d (no name is longer)",
 				     strlen(optarg), OPTIONS_MAX_FILTER);
 			o->filter = optarg;
+			break;
+		case 't':
+			if (objlist_kinds_parse(optarg, &o->kinds, why, whylen))
+				return OPTIONS_BAD;
 			break;
 		case OPT_VALUES: o->values = true; break;
 		case OPT_RAW: o->raw = true; break;

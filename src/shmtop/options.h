@@ -18,6 +18,7 @@
 
 struct options {
 	key_t key;              /* -k, or ftok(file) by the caller; default SHMTOP_DEFAULT_KEY */
+	bool key_set;           /* -k was given */
 	const char *file;       /* -f PATH (in argv), or NULL: main() makes the key from it,
 				 * as a missing file is a runtime error, not a usage one */
 	int shmid;              /* -i: the segment by its shmid, or -1 */
@@ -42,6 +43,7 @@ struct options {
 	bool no_config;         /* --no-config: the settings file neither read nor written */
 	bool graph_rate;        /* the graph starts on the rate (the settings' graph=rate) */
 	bool mouse;             /* the settings' mouse=on */
+	unsigned kinds;         /* -t: the kinds shown, 1 << enum objlist_kind each; 0 all */
 	bool values;            /* --values: read shmwriter records in the list's batch outputs
 				 * (attaches them read-only, briefly) */
 };

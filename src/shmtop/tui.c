@@ -607,6 +607,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		return -1;
 	}
 	objlist_state_set_filter(&t.list, o->filter); /* -F */
+	t.list.kinds = o->kinds;                      /* -t */
 	t.model = &t.models[0];
 	t.delay = o->delay_tenths;
 	t.mode = o->graph_rate ? SPARK_RATE : SPARK_VALUE;

@@ -75,7 +75,11 @@ static void remember_sel(struct objlist_state *l)
 static void narrow(struct objlist_state *l)
 {
 	struct objlist *s = &l->snap;
-	l->nshown = objlist_view_narrow(s->rows, s->n, l->filter, l->orphans_only, l->shown);
+	size_t n = objlist_view_narrow(s->rows, s->n, l->filter, l->orphans_only, l->shown);
+	l->nshown = 0;
+	for (size_t i = 0; i < n; i++) /* -t */
+		if (objlist_kind_in(&s->rows[l->shown[i]], l->kinds))
+			l->shown[l->nshown++] = l->shown[i];
 	size_t at = l->nshown;
 	if (l->have_sel) {
 		size_t r = objlist_find(s->rows, s->n, &l->sel_row);

@@ -96,6 +96,7 @@ struct objlist_state {
 	char filter[LIST_FILTER_MAX]; /* the rows containing it (objlist_match()); "" all */
 	bool editing;                 /* the filter line is open */
 	bool orphans_only;            /* 'O' */
+	unsigned kinds;               /* -t: only these kinds (objlist_kind_in()); 0 all */
 	bool confirming;              /* the removal box is up, for target */
 	struct objlist_row target;
 	struct objlist_view_box box;
