@@ -125,7 +125,7 @@ see() {
 	return 1
 }
 
-# The list of every segment (shmtop -a) in tmux server NAME.  Other
+# The object list (shmtop -a) in tmux server NAME.  Other
 # segments come and go on a busy host (other tests, other programs), so its
 # rows are found by what they show, never by their position.
 
@@ -215,12 +215,12 @@ select_col() {
 # one (a command, for until_ok).
 row_of() { screen "$1" | awk -v n="$2" '$1 == n'; }
 has_row() { [[ -n $(row_of "$1" "$2") ]]; }
-LIST_FILTER_MAX=128 # objlist_state.h
+OBJLIST_STATE_FILTER_MAX=128 # objlist_state.h
 # filter SERVER TEXT: '/', the old text erased, TEXT, Enter, and the footer
 # says so.
 filter() {
 	keys "$1" /
-	tmux -L "$RUN-$1" send-keys -N $((LIST_FILTER_MAX + 2)) BSpace
+	tmux -L "$RUN-$1" send-keys -N $((OBJLIST_STATE_FILTER_MAX + 2)) BSpace
 	see "$1" "^Filter: _" || return 1
 	tmux -L "$RUN-$1" send-keys -l "$2"
 	keys "$1" Enter

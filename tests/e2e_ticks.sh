@@ -6,7 +6,7 @@
 #    /proc/PID/maps at the start, and scans again only when the segment's
 #    attachments move (here: another viewer attaching), never per tick; it
 #    reads the writer's /proc/PID/stat once, then watches a pidfd.
-#  - The list of every object reads /proc/sysvipc/shm and lists /dev/shm
+#  - The object list reads /proc/sysvipc/shm and lists /dev/shm
 #    each tick, and nothing else per tick: the limits, the creators of the
 #    rows on screen and whether a SysV orphan's creator is gone again every
 #    few seconds, each owner's name once; /proc/PID/maps only on the scans

@@ -23,17 +23,18 @@
 #include <time.h>
 
 #include "objlist.h"
-#include "scan.h"
+#include "objlist_scan.h"
 #include "testutil.h"
 
 static void test_map_line(void **state)
 {
 	(void)state;
-	struct scan_ref r;
-	assert_int_equal(scan_map_line("7f3b276d0000-7f3b276d3000 rw-s 00000000 00:1b 2          "
-				       "                /dev/shm/t13a\n",
-				       &r),
-			 1);
+	struct objlist_scan_ref r;
+	assert_int_equal(
+	    objlist_scan_map_line("7f3b276d0000-7f3b276d3000 rw-s 00000000 00:1b 2          "
+				  "                /dev/shm/t13a\n",
+				  &r),
+	    1);
 	assert_int_equal(r.kind, OBJLIST_POSIX);
 	assert_string_equal(r.name, "t13a");
 	assert_false(r.deleted);
@@ -42,65 +43,68 @@ static void test_map_line(void **state)
 	assert_int_equal(r.ino, 2);
 	assert_int_equal(r.end - r.start, 0x3000);
 
-	assert_int_equal(scan_map_line("7f15-7f17 r--s 00001000 00:01 1059083 /memfd:my buf "
-				       "(deleted)",
-				       &r),
-			 1);
+	assert_int_equal(
+	    objlist_scan_map_line("7f15-7f17 r--s 00001000 00:01 1059083 /memfd:my buf "
+				  "(deleted)",
+				  &r),
+	    1);
 	assert_int_equal(r.kind, OBJLIST_MEMFD);
 	assert_string_equal(r.name, "my buf");
 	assert_true(r.deleted);
 	assert_false(r.write);
 	assert_int_equal(r.offset, 0x1000);
 
-	assert_int_equal(
-	    scan_map_line("7fad-7fae rw-s 00000000 00:01 32770 /SYSV00002537 (deleted)", &r), 1);
+	assert_int_equal(objlist_scan_map_line(
+			     "7fad-7fae rw-s 00000000 00:01 32770 /SYSV00002537 (deleted)", &r),
+			 1);
 	assert_int_equal(r.kind, OBJLIST_SYSV);
 	assert_int_equal(r.ino, 32770);
 	assert_int_equal(r.key, 0x2537);
 	assert_string_equal(r.name, "");
 
-	assert_int_equal(scan_map_line("7fad-7fae rw-s 00000000 00:1b 5 /dev/shm/x (deleted) "
-				       "(deleted)",
-				       &r),
-			 1);
+	assert_int_equal(
+	    objlist_scan_map_line("7fad-7fae rw-s 00000000 00:1b 5 /dev/shm/x (deleted) "
+				  "(deleted)",
+				  &r),
+	    1);
 	assert_string_equal(r.name, "x (deleted)"); /* a name may end so itself */
 	assert_true(r.deleted);
 
 	/* Not shared memory, and not maps lines at all. */
-	assert_int_equal(scan_map_line("55f9-55fa r--p 00000000 fe:00 5310818 /usr/bin/cat", &r),
-			 0);
-	assert_int_equal(scan_map_line("55f9-55fa rw-p 00000000 00:00 0   [heap]", &r), 0);
-	assert_int_equal(scan_map_line("55f9-55fa rw-p 00000000 00:00 0", &r), 0);
-	assert_int_equal(scan_map_line("7fad-7fae rw-s 00000000 00:01 3 /SYSVxyz", &r), 0);
 	assert_int_equal(
-	    scan_map_line("7fad-7fae rw-s 00000000 00:01 3 /SYSV1234567 (deleted)", &r), 0);
-	assert_int_equal(scan_map_line("garbage", &r), -1);
-	assert_int_equal(scan_map_line("", &r), -1);
-	assert_int_equal(scan_map_line("7fae-7fad rw-s 00000000 00:01 3 /memfd:x", &r), -1);
+	    objlist_scan_map_line("55f9-55fa r--p 00000000 fe:00 5310818 /usr/bin/cat", &r), 0);
+	assert_int_equal(objlist_scan_map_line("55f9-55fa rw-p 00000000 00:00 0   [heap]", &r), 0);
+	assert_int_equal(objlist_scan_map_line("55f9-55fa rw-p 00000000 00:00 0", &r), 0);
+	assert_int_equal(objlist_scan_map_line("7fad-7fae rw-s 00000000 00:01 3 /SYSVxyz", &r), 0);
+	assert_int_equal(
+	    objlist_scan_map_line("7fad-7fae rw-s 00000000 00:01 3 /SYSV1234567 (deleted)", &r), 0);
+	assert_int_equal(objlist_scan_map_line("garbage", &r), -1);
+	assert_int_equal(objlist_scan_map_line("", &r), -1);
+	assert_int_equal(objlist_scan_map_line("7fae-7fad rw-s 00000000 00:01 3 /memfd:x", &r), -1);
 
 	/* A name longer than a file name can be is cut, not overrun. */
 	char line[600];
 	int n = snprintf(line, sizeof line, "1000-2000 rw-s 00000000 00:1b 9 /dev/shm/");
 	memset(line + n, 'a', 400);
 	line[n + 400] = '\0';
-	assert_int_equal(scan_map_line(line, &r), 1);
+	assert_int_equal(objlist_scan_map_line(line, &r), 1);
 	assert_int_equal(strlen(r.name), OBJLIST_NAME_MAX - 1);
 }
 
 static void test_path(void **state)
 {
 	(void)state;
-	struct scan_ref r;
+	struct objlist_scan_ref r;
 	memset(&r, 0, sizeof r);
-	assert_true(scan_path("/dev/shm/sem.a", &r));
+	assert_true(objlist_scan_path("/dev/shm/sem.a", &r));
 	assert_int_equal(r.kind, OBJLIST_POSIX);
 	assert_string_equal(r.name, "sem.a");
-	assert_true(scan_path("/memfd:pulseaudio (deleted)", &r));
+	assert_true(objlist_scan_path("/memfd:pulseaudio (deleted)", &r));
 	assert_int_equal(r.kind, OBJLIST_MEMFD);
 	assert_string_equal(r.name, "pulseaudio");
-	assert_false(scan_path("/dev/shmx", &r));
-	assert_false(scan_path("socket:[1234]", &r));
-	assert_false(scan_path("/tmp/dev/shm/a", &r));
+	assert_false(objlist_scan_path("/dev/shmx", &r));
+	assert_false(objlist_scan_path("socket:[1234]", &r));
+	assert_false(objlist_scan_path("/tmp/dev/shm/a", &r));
 }
 
 /* Names of this run's objects, unique to it. */

@@ -3,9 +3,9 @@
  * The object list's state without curses, on made-up rows and a fake
  * clock: the filter line's editing, the selection kept across a sort and a
  * narrowing, the command memo reused while fresh and read again after
- * LIST_REREAD_NS or for another creator, the orphan memo carrying the
+ * OBJLIST_STATE_REREAD_NS or for another creator, the orphan memo carrying the
  * flags while a row's inputs are the same and working them out again
- * when they change or LIST_REREAD_NS has passed, the watch of a removed
+ * when they change or OBJLIST_STATE_REREAD_NS has passed, the watch of a removed
  * object's holders saying which exited (a pid started at another time is
  * another process).
  */
@@ -94,10 +94,10 @@ static void test_filter_editing(void **state)
 	assert_false(objlist_state_filter_key(&l, 300));
 	assert_false(objlist_state_filter_key(&l, 5));
 	assert_true(l.editing);
-	/* at most LIST_FILTER_MAX - 1 bytes */
-	for (int i = 0; i < LIST_FILTER_MAX + 10; i++)
+	/* at most OBJLIST_STATE_FILTER_MAX - 1 bytes */
+	for (int i = 0; i < OBJLIST_STATE_FILTER_MAX + 10; i++)
 		assert_true(objlist_state_filter_key(&l, 'z'));
-	assert_int_equal(strlen(l.filter), LIST_FILTER_MAX - 1);
+	assert_int_equal(strlen(l.filter), OBJLIST_STATE_FILTER_MAX - 1);
 	assert_int_equal(l.nshown, 0);
 	/* Esc clears and closes; Enter closes and keeps */
 	assert_true(objlist_state_filter_key(&l, 27));
@@ -154,7 +154,7 @@ static void test_command_memo(void **state)
 	struct objlist_state l;
 	three_rows(&l);
 	int64_t t0 = fake_now;
-	struct list_command_memo *m = &l.memo[0];
+	struct objlist_command_memo *m = &l.memo[0];
 	m->shmid = 10;
 	m->cpid = NOBODY;
 	m->ctime = 100;
@@ -162,7 +162,7 @@ static void test_command_memo(void **state)
 	strcpy(m->command, "cached");
 	l.nmemo = 1;
 	/* fresh: the memo's command, kept with its time */
-	fake_now = t0 + LIST_REREAD_NS - 1;
+	fake_now = t0 + OBJLIST_STATE_REREAD_NS - 1;
 	objlist_state_commands(&l);
 	assert_string_equal(l.snap.rows[0].command, "cached");
 	assert_true(l.snap.rows[0].command_read);
@@ -170,7 +170,7 @@ static void test_command_memo(void **state)
 	assert_true(l.memo[0].at == t0);
 	assert_true(l.memo[1].at == fake_now); /* read now */
 	/* stale: read again (no such process: no command) */
-	fake_now = t0 + LIST_REREAD_NS;
+	fake_now = t0 + OBJLIST_STATE_REREAD_NS;
 	l.snap.rows[0].command_read = false;
 	l.snap.rows[0].command[0] = '\0';
 	objlist_state_commands(&l);
@@ -244,14 +244,14 @@ static void test_orphan_memo(void **state)
 	assert_true(l.snap.rows[0].orphan); /* its creator is gone */
 	assert_int_equal(l.norphans, 1);
 	assert_true(l.orphans[0].orphan);
-	/* the same inputs within LIST_REREAD_NS: the memo's flag */
+	/* the same inputs within OBJLIST_STATE_REREAD_NS: the memo's flag */
 	l.orphans[0].orphan = false;
-	fake_now = t0 + LIST_REREAD_NS - 1;
+	fake_now = t0 + OBJLIST_STATE_REREAD_NS - 1;
 	assert_int_equal(objlist_state_refresh(&l), 0);
 	assert_false(l.snap.rows[0].orphan);
 	assert_int_equal(l.snap.orphans.objects, 0);
-	/* LIST_REREAD_NS passed: worked out again */
-	fake_now = t0 + LIST_REREAD_NS;
+	/* OBJLIST_STATE_REREAD_NS passed: worked out again */
+	fake_now = t0 + OBJLIST_STATE_REREAD_NS;
 	assert_int_equal(objlist_state_refresh(&l), 0);
 	assert_true(l.snap.rows[0].orphan);
 	/* an input changed (ctime): worked out again */
@@ -285,8 +285,8 @@ static void test_exit_watch(void **state)
 	uint64_t kid_start, my_start;
 	assert_int_equal(proc_stat(kid, &st, &kid_start), 0);
 	assert_int_equal(proc_stat(getpid(), &st, &my_start), 0);
-	l.watch[0] = (struct list_watch){ .pid = kid, .start = kid_start, .comm = "kid" };
-	l.watch[1] = (struct list_watch){ .pid = getpid(), .start = my_start, .comm = "me" };
+	l.watch[0] = (struct objlist_watch){ .pid = kid, .start = kid_start, .comm = "kid" };
+	l.watch[1] = (struct objlist_watch){ .pid = getpid(), .start = my_start, .comm = "me" };
 	l.nwatch = 2;
 	strcpy(l.status, "removed x");
 	assert_int_equal(objlist_state_refresh(&l), 0);

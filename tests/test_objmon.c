@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The detail view of a POSIX, memfd or deleted object: the model's strings
- * from hand-made inventory rows, the object's events, the safe look at its
+ * from hand-made object list rows, the object's events, the safe look at its
  * first bytes (real files in a directory of the test's own standing in for
  * /dev/shm: a FIFO, a symlink, a name replaced), and the watcher through an
  * object's resize and unlink. */

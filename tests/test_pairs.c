@@ -130,7 +130,7 @@ static void test_generation_wrap(void **state)
 	pairs_free(&p);
 }
 
-/* A long name is cut as scan_ref's are; names fill chunk after chunk. */
+/* A long name is cut as objlist_scan_ref's are; names fill chunk after chunk. */
 static void test_names(void **state)
 {
 	(void)state;
@@ -200,7 +200,7 @@ static void test_scan(void **state)
 	assert_true(s.nseen <= 10);
 	assert_true(s.scan_dropped >= 1 + OTHERS - 10);
 
-	/* Moved on to another inventory whole. */
+	/* Moved on to another object list whole. */
 	struct objlist to;
 	memset(&to, 0, sizeof to);
 	size_t nseen = s.nseen, dropped = s.scan_dropped;

@@ -29,8 +29,8 @@
  *
  * objlist_table.h writes an object list out; the list screen (objlist_view.h) shows it.
  */
-#ifndef SHMTOP_INVENTORY_H
-#define SHMTOP_INVENTORY_H
+#ifndef SHMTOP_OBJLIST_H
+#define SHMTOP_OBJLIST_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -139,7 +139,7 @@ void objlist_add_total(struct objlist_totals *t, uint64_t size, uint64_t residen
 
 /* One holder of one object, as a scan found it in a process's maps and
  * fds: joining scans with the cheap reads is objlist_collect()'s
- * business.  name is as scan_ref's, kept by the object list (seen_names). */
+ * business.  name is as objlist_scan_ref's, kept by the object list (seen_names). */
 struct objlist_seen {
 	enum objlist_kind kind; /* sysv, memfd, or posix for any /dev/shm object (collect
 				 * tells posix, sem and deleted apart) */
@@ -205,7 +205,7 @@ struct objlist {
 	 * screen says so, and no posix object is taken for an orphan. */
 	size_t scan_dropped;
 	struct pairs_names *seen_names; /* the names seen points at (pairs.h) */
-	bool scan_running; /* a screen's next scan is under way in its thread (scanner.h) */
+	bool scan_running; /* a screen's next scan is under way in its thread (objlist_scanner.h) */
 	/* The holders of the rows, in row order (rebuilt by every collect). */
 	struct objlist_holder *holders;
 	size_t nholders, maxholders;

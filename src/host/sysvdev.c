@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "scan.h"
+#include "objlist_scan.h"
 
 #ifndef MFD_HUGE_SHIFT
 #define MFD_HUGE_SHIFT 26
@@ -52,8 +52,8 @@ static void learn_shmem(struct sysvdev *d)
 	char *line = NULL;
 	size_t cap = 0;
 	while (f && getline(&line, &cap, f) > 0) {
-		struct scan_ref r;
-		if (scan_map_line(line, &r) == 1 && r.kind == OBJLIST_SYSV &&
+		struct objlist_scan_ref r;
+		if (objlist_scan_map_line(line, &r) == 1 && r.kind == OBJLIST_SYSV &&
 		    r.start == (uint64_t)(uintptr_t)p && r.ino == (uint64_t)id) {
 			add(d, r.dev);
 			break;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The list of every segment in its three batch formats: a plain-text table
+ * The object list in its three batch formats: a plain-text table
  * and JSON with lsipc's columns (libsmartcols, lsipc's own library), and
  * Prometheus text.  They only format an object list (objlist.h), so they
  * are tested on made-up ones.

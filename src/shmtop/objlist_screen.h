@@ -12,39 +12,39 @@
 
 #include "objlist_state.h"
 
-#define LIST_SCREEN_ROWS 512 /* screen rows remembered for partial redraws */
-#define LIST_SCREEN_COLS 256
+#define OBJLIST_SCREEN_ROWS 512 /* screen rows remembered for partial redraws */
+#define OBJLIST_SCREEN_COLS 256
 
 /* What was drawn, row by row, so the next frame rewrites only changes. */
-struct list_drawn {
+struct objlist_drawn {
 	bool valid;
 	int cols, lines;
 	bool box; /* the removal box was up */
-	bool hilite[LIST_SCREEN_ROWS];
-	char text[LIST_SCREEN_ROWS][LIST_SCREEN_COLS];
+	bool hilite[OBJLIST_SCREEN_ROWS];
+	char text[OBJLIST_SCREEN_ROWS][OBJLIST_SCREEN_COLS];
 };
 
-enum list_action {
-	LIST_NONE, /* handled (maybe changed) */
-	LIST_QUIT,
-	LIST_OPEN, /* open the selected object (objlist_state_selected()): a segment by key and
+enum objlist_action {
+	OBJLIST_NONE, /* handled (maybe changed) */
+	OBJLIST_QUIT,
+	OBJLIST_OPEN, /* open the selected object (objlist_state_selected()): a segment by key and
 		      shmid */
-	LIST_BACK, /* back to the detail view (Tab) */
-	LIST_REPAINT,
+	OBJLIST_BACK, /* back to the detail view (Tab) */
+	OBJLIST_REPAINT,
 };
 
 /* objlist_state_refresh() at the screen's height. */
-int list_refresh(struct objlist_state *l);
+int objlist_screen_refresh(struct objlist_state *l);
 
-/* Act on key ch.  For LIST_OPEN, *key and *shmid are the selected
+/* Act on key ch.  For OBJLIST_OPEN, *key and *shmid are the selected
  * segment's (a key of 0: private or removed, to be followed by shmid); for
  * an object of another kind *key is 0 and *shmid -1: open objlist_state_selected()
  * (view.sel counts the rows shown, not snap.rows). */
-enum list_action list_key(struct objlist_state *l, int ch, key_t *key, int *shmid);
+enum objlist_action objlist_screen_key(struct objlist_state *l, int ch, key_t *key, int *shmid);
 
 /* Draw l on stdscr (not refreshed); everything when d is not valid for
  * this screen size, else only the rows that differ from d, which is then
  * updated.  Looks up the creators' commands of the rows it shows. */
-void list_draw(struct objlist_state *l, struct list_drawn *d);
+void objlist_screen_draw(struct objlist_state *l, struct objlist_drawn *d);
 
 #endif

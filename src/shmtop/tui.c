@@ -59,7 +59,7 @@ struct tui {
 	const struct mode *cur; /* the screen that is up */
 	monitor *base_mon;      /* the -k key's; mon is another when opened from the list */
 	struct objlist_state list;
-	struct list_drawn list_drawn;
+	struct objlist_drawn objlist_drawn;
 	struct events_log log;
 	struct preview preview;
 	bool have_preview;
@@ -244,7 +244,7 @@ static void dash_draw(struct tui *t)
 
 static void list_mode_draw(struct tui *t)
 {
-	list_draw(&t->list, &t->list_drawn);
+	objlist_screen_draw(&t->list, &t->objlist_drawn);
 }
 
 /* Draw the mode's frame and send it. */
@@ -349,7 +349,7 @@ static void dash_enter(struct tui *t)
 static void list_enter(struct tui *t)
 {
 	t->help = false;
-	t->list_drawn.valid = false;
+	t->objlist_drawn.valid = false;
 }
 
 /* Show the detail view of row r of object list s, an object that is not a
@@ -378,10 +378,10 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 {
 	key_t k;
 	int id;
-	switch (list_key(&t->list, ch, &k, &id)) {
-	case LIST_QUIT: return true;
-	case LIST_BACK: switch_to(t, &seg_mode, t->base_mon, NULL, next_poll); break;
-	case LIST_OPEN: {
+	switch (objlist_screen_key(&t->list, ch, &k, &id)) {
+	case OBJLIST_QUIT: return true;
+	case OBJLIST_BACK: switch_to(t, &seg_mode, t->base_mon, NULL, next_poll); break;
+	case OBJLIST_OPEN: {
 		const struct objlist_row *r = list_selection(&t->list);
 		if (r && r->kind != OBJLIST_SYSV) {
 			open_object(t, &t->list.snap, r, next_poll);
@@ -394,12 +394,12 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 			switch_to(t, &seg_mode, mon, NULL, next_poll);
 		break;
 	}
-	case LIST_REPAINT:
+	case OBJLIST_REPAINT:
 		if (ch == 12)
 			clearok(curscr, TRUE);
-		t->list_drawn.valid = false;
+		t->objlist_drawn.valid = false;
 		break;
-	case LIST_NONE: break;
+	case OBJLIST_NONE: break;
 	}
 	return false;
 }
@@ -521,7 +521,7 @@ static bool obj_key(struct tui *t, int ch, int64_t *next_poll)
 
 static void list_tick(struct tui *t)
 {
-	list_refresh(&t->list);
+	objlist_screen_refresh(&t->list);
 }
 
 static int list_fd(const struct tui *t)

@@ -17,7 +17,7 @@
 #include "format.h"
 #include "proc.h"
 
-/* Never OBJLIST_RECORDS: no attaching.  The limits every LIST_REREAD_NS;
+/* Never OBJLIST_RECORDS: no attaching.  The limits every OBJLIST_STATE_REREAD_NS;
  * the creators' commands for the rows on screen only, by
  * objlist_state_commands(); OBJLIST_ORPHANS when refresh_orphans() says so. */
 #define COLLECT (OBJLIST_NAMES | OBJLIST_DEVSHM)
@@ -39,7 +39,7 @@ int objlist_state_init(struct objlist_state *l, enum sysvipc_sort sort, bool rev
 
 void objlist_state_free(struct objlist_state *l)
 {
-	scanner_free(l->scanner);
+	objlist_scanner_free(l->scanner);
 	l->scanner = NULL;
 	objlist_free(&l->snap);
 	free(l->snap.rows);
@@ -119,7 +119,7 @@ static int collect(struct objlist_state *l, unsigned flags)
 	}
 }
 
-static void orphan_key(const struct objlist_row *r, struct list_orphan_memo *m)
+static void orphan_key(const struct objlist_row *r, struct objlist_orphan_memo *m)
 {
 	memset(m, 0, sizeof *m);
 	m->kind = r->kind;
@@ -132,7 +132,7 @@ static void orphan_key(const struct objlist_row *r, struct list_orphan_memo *m)
 	m->nholders = r->nholders;
 }
 
-static bool same_inputs(const struct list_orphan_memo *a, const struct list_orphan_memo *b)
+static bool same_inputs(const struct objlist_orphan_memo *a, const struct objlist_orphan_memo *b)
 {
 	return a->kind == b->kind && a->dev == b->dev && a->ino == b->ino && a->cpid == b->cpid &&
 	       a->ctime == b->ctime && a->nattch == b->nattch && a->dest == b->dest &&
@@ -144,7 +144,7 @@ static void remember_orphans(struct objlist_state *l)
 {
 	const struct objlist *s = &l->snap;
 	if (s->n > l->orphans_max) {
-		struct list_orphan_memo *m = realloc(l->orphans, s->n * sizeof *m);
+		struct objlist_orphan_memo *m = realloc(l->orphans, s->n * sizeof *m);
 		if (!m) {
 			l->norphans = 0;
 			return;
@@ -168,7 +168,7 @@ static bool restore_orphans(struct objlist_state *l)
 	size_t hint = 0;
 	for (size_t i = 0; i < s->n; i++) {
 		struct objlist_row *r = &s->rows[i];
-		struct list_orphan_memo k;
+		struct objlist_orphan_memo k;
 		orphan_key(r, &k);
 		size_t j, found = l->norphans;
 		/* the memo is in the host's order, as the rows: look from the
@@ -203,7 +203,7 @@ static void scan_failed(struct objlist_state *l, int rc)
 /* Take the scanner's finished scan into snap; true if there was one. */
 static bool take_scan(struct objlist_state *l)
 {
-	int rc = l->scanner ? scanner_take(l->scanner, &l->snap) : 0;
+	int rc = l->scanner ? objlist_scanner_take(l->scanner, &l->snap) : 0;
 	scan_failed(l, rc);
 	return rc > 0;
 }
@@ -214,8 +214,8 @@ static bool start_scan(struct objlist_state *l, int64_t now)
 {
 	bool here = false;
 	if (!l->scanner)
-		l->scanner = scanner_new(l->snap.proc_dir);
-	if (l->scanner && scanner_start(l->scanner)) {
+		l->scanner = objlist_scanner_new(l->snap.proc_dir);
+	if (l->scanner && objlist_scanner_start(l->scanner)) {
 		l->scan_at = now;
 		l->scan_due = false;
 	} else if (!l->scanner) {
@@ -224,13 +224,13 @@ static bool start_scan(struct objlist_state *l, int64_t now)
 		l->scan_due = false;
 		here = true;
 	} /* else one is under way: this one starts once it is taken */
-	l->snap.scan_running = l->scanner && scanner_busy(l->scanner);
+	l->snap.scan_running = l->scanner && objlist_scanner_busy(l->scanner);
 	return here;
 }
 
 int objlist_state_scan_fd(const struct objlist_state *l)
 {
-	return l->scanner ? scanner_fd(l->scanner) : -1;
+	return l->scanner ? objlist_scanner_fd(l->scanner) : -1;
 }
 
 int objlist_state_refresh(struct objlist_state *l)
@@ -238,16 +238,16 @@ int objlist_state_refresh(struct objlist_state *l)
 	int64_t now = clock_mono_ns();
 	unsigned flags = COLLECT;
 	bool orphans = false;
-	if (l->limits_at == 0 || now - l->limits_at >= LIST_REREAD_NS) {
+	if (l->limits_at == 0 || now - l->limits_at >= OBJLIST_STATE_REREAD_NS) {
 		flags |= OBJLIST_LIMITS;
 		l->limits_at = now;
 	}
 	if (take_scan(l))
 		orphans = true; /* posix orphans follow the holders */
-	if (l->scan_due || l->scan_at == 0 || now - l->scan_at >= LIST_SCAN_NS)
+	if (l->scan_due || l->scan_at == 0 || now - l->scan_at >= OBJLIST_STATE_SCAN_NS)
 		orphans |= start_scan(l, now);
-	l->snap.scan_running = l->scanner && scanner_busy(l->scanner);
-	if (l->orphans_at == 0 || now - l->orphans_at >= LIST_REREAD_NS)
+	l->snap.scan_running = l->scanner && objlist_scanner_busy(l->scanner);
+	if (l->orphans_at == 0 || now - l->orphans_at >= OBJLIST_STATE_REREAD_NS)
 		orphans = true;
 	int rc = collect(l, flags | (orphans ? OBJLIST_ORPHANS : 0));
 	if (rc == 0 && !orphans && !restore_orphans(l)) {
@@ -294,15 +294,15 @@ static void watch_holders(struct objlist_state *l, const struct objlist_row *r)
 	if (i == s->n)
 		return;
 	r = &s->rows[i];
-	pid_t pids[LIST_WATCH + 1];
+	pid_t pids[OBJLIST_STATE_WATCH + 1];
 	size_t n = 0;
 	if (r->kind == OBJLIST_SYSV && r->shm.st.cpid > 0)
 		pids[n++] = r->shm.st.cpid;
-	for (size_t h = 0; h < r->nholders && n < LIST_WATCH; h++)
+	for (size_t h = 0; h < r->nholders && n < OBJLIST_STATE_WATCH; h++)
 		if (n == 0 || s->holders[r->holder0 + h].pid != pids[0])
 			pids[n++] = s->holders[r->holder0 + h].pid;
-	for (size_t k = 0; k < n && l->nwatch < LIST_WATCH; k++) {
-		struct list_watch *w = &l->watch[l->nwatch];
+	for (size_t k = 0; k < n && l->nwatch < OBJLIST_STATE_WATCH; k++) {
+		struct objlist_watch *w = &l->watch[l->nwatch];
 		char state;
 		if (proc_stat(pids[k], &state, &w->start) || state == 'Z')
 			continue; /* gone already, or hidden */
@@ -316,7 +316,7 @@ static void watch_holders(struct objlist_state *l, const struct objlist_row *r)
 static void watch_exits(struct objlist_state *l)
 {
 	for (size_t k = 0; k < l->nwatch;) {
-		struct list_watch *w = &l->watch[k];
+		struct objlist_watch *w = &l->watch[k];
 		if (proc_alive(w->pid, w->start) != 0) {
 			k++;
 			continue;
@@ -367,11 +367,11 @@ static void filter_backspace(char *f)
 	f[n] = '\0';
 }
 
-static const struct list_command_memo *memo_find(const struct objlist_state *l,
-						 const struct objlist_row *r)
+static const struct objlist_command_memo *memo_find(const struct objlist_state *l,
+						    const struct objlist_row *r)
 {
 	for (size_t i = 0; i < l->nmemo; i++) {
-		const struct list_command_memo *m = &l->memo[i];
+		const struct objlist_command_memo *m = &l->memo[i];
 		if (m->shmid == r->shm.st.shmid && m->cpid == r->shm.st.cpid &&
 		    m->ctime == r->shm.st.ctime)
 			return m;
@@ -383,7 +383,7 @@ static const struct list_command_memo *memo_find(const struct objlist_state *l,
  * it is fresh for the same segment and creator, else from /proc. */
 void objlist_state_commands(struct objlist_state *l)
 {
-	struct list_command_memo shown[LIST_MEMO];
+	struct objlist_command_memo shown[OBJLIST_STATE_MEMO];
 	struct objlist *s = &l->snap;
 	int64_t now = clock_mono_ns();
 	size_t top = l->view.top,
@@ -396,17 +396,17 @@ void objlist_state_commands(struct objlist_state *l)
 	size_t n = 0;
 	for (size_t i = top; i < end; i++) {
 		struct objlist_row *r = &s->rows[l->shown[i]];
-		const struct list_command_memo *m = memo_find(l, r);
-		bool fresh = m && now - m->at < LIST_REREAD_NS;
+		const struct objlist_command_memo *m = memo_find(l, r);
+		bool fresh = m && now - m->at < OBJLIST_STATE_REREAD_NS;
 		if (fresh)
 			snprintf(r->command, sizeof r->command, "%s", m->command);
 		r->command_read = fresh || r->kind != OBJLIST_SYSV;
-		if (r->kind == OBJLIST_SYSV && n < LIST_MEMO)
+		if (r->kind == OBJLIST_SYSV && n < OBJLIST_STATE_MEMO)
 			shown[n++].at = fresh ? m->at : now;
 	}
 	objlist_commands(s, l->shown[top], l->shown[end - 1] + 1); /* the rest, from /proc */
 	n = 0;
-	for (size_t i = top; i < end && n < LIST_MEMO; i++) {
+	for (size_t i = top; i < end && n < OBJLIST_STATE_MEMO; i++) {
 		const struct objlist_row *r = &s->rows[l->shown[i]];
 		if (r->kind != OBJLIST_SYSV)
 			continue;

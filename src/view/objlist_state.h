@@ -12,12 +12,12 @@
  * What a tick reads: /proc/sysvipc/shm and the /dev/shm directory (with
  * its statvfs), every tick.  The scan of every /proc/PID/maps and
  * /proc/PID/fd (the holders, and so memfd and deleted objects and POSIX
- * orphans) runs once at the start, then every LIST_SCAN_NS, and on the
- * key 'a', in a thread of its own (scanner.h): the screen shows the last
+ * orphans) runs once at the start, then every OBJLIST_STATE_SCAN_NS, and on the
+ * key 'a', in a thread of its own (objlist_scanner.h): the screen shows the last
  * scan's holders meanwhile, "scanning" in its heading, and takes the new
- * one when list_scan_fd() is readable.  SysV orphans need a /proc read per segment with nattch 0
- * (is its creator gone?): those are read again only every LIST_REREAD_NS, or when a row's inputs
- * change; in between the flags are carried over.
+ * one when objlist_state_scan_fd() is readable.  SysV orphans need a /proc read per segment with
+ * nattch 0 (is its creator gone?): those are read again only every OBJLIST_STATE_REREAD_NS, or when
+ * a row's inputs change; in between the flags are carried over.
  */
 #ifndef SHMTOP_OBJLIST_STATE_H
 #define SHMTOP_OBJLIST_STATE_H
@@ -28,30 +28,30 @@
 #include <sys/types.h>
 
 #include "objlist.h"
+#include "objlist_scanner.h"
 #include "objlist_view.h"
-#include "scanner.h"
 
 /* What a tick would otherwise read from /proc again: the host's limits,
  * the creators' commands of the rows on screen and whether SysV orphans'
- * creators are gone, reused for LIST_REREAD_NS (a creator may exit, a
+ * creators are gone, reused for OBJLIST_STATE_REREAD_NS (a creator may exit, a
  * limit may be raised: then they are read again). */
-#define LIST_REREAD_NS INT64_C(5000000000)
-#define LIST_MEMO 128
+#define OBJLIST_STATE_REREAD_NS INT64_C(5000000000)
+#define OBJLIST_STATE_MEMO 128
 /* The period of the scan of /proc for holders (10 s: at the default delay
  * of 0.5 s, one tick in twenty). */
-#define LIST_SCAN_NS INT64_C(10000000000)
-#define LIST_FILTER_MAX 128
-#define LIST_WATCH 8 /* holders of a removed object watched for their exit */
+#define OBJLIST_STATE_SCAN_NS INT64_C(10000000000)
+#define OBJLIST_STATE_FILTER_MAX 128
+#define OBJLIST_STATE_WATCH 8 /* holders of a removed object watched for their exit */
 
 /* A process that held what was just removed: its exit is the reaction to
  * show (a shmwriter whose segment goes stops). */
-struct list_watch {
+struct objlist_watch {
 	pid_t pid;
 	uint64_t start; /* its start time, so that a reused pid is not it */
 	char comm[16];
 };
 
-struct list_command_memo {
+struct objlist_command_memo {
 	int shmid;
 	pid_t cpid;
 	int64_t ctime;
@@ -60,7 +60,7 @@ struct list_command_memo {
 };
 
 /* A row's orphan flag, and what it was computed from. */
-struct list_orphan_memo {
+struct objlist_orphan_memo {
 	enum objlist_kind kind;
 	uint64_t dev, ino; /* sysv: ino is the shmid */
 	pid_t cpid;
@@ -83,25 +83,26 @@ struct objlist_state {
 	size_t height;     /* the rows for objects on screen, set by the screen */
 	int read_errno;    /* why the last refresh failed, or 0 */
 	int64_t limits_at; /* when snap.limits were read; 0: never */
-	struct list_command_memo memo[LIST_MEMO]; /* the rows last shown */
+	struct objlist_command_memo memo[OBJLIST_STATE_MEMO]; /* the rows last shown */
 	size_t nmemo;
-	int64_t scan_at;    /* when /proc was last scanned for holders; 0: never */
-	bool scan_due;      /* the key asked for a scan */
-	scanner *scanner;   /* scans in a thread of their own; NULL before the first (or
+	int64_t scan_at; /* when /proc was last scanned for holders; 0: never */
+	bool scan_due;   /* the key asked for a scan */
+	objlist_scanner
+	    *scanner;       /* scans in a thread of their own; NULL before the first (or
 			     * if no thread could start: then they run in objlist_state_refresh()) */
 	int64_t orphans_at; /* when the orphans were last worked out */
-	struct list_orphan_memo *orphans;
+	struct objlist_orphan_memo *orphans;
 	size_t norphans, orphans_max;
 
-	char filter[LIST_FILTER_MAX]; /* the rows containing it (objlist_match()); "" all */
-	bool editing;                 /* the filter line is open */
-	bool orphans_only;            /* 'O' */
-	unsigned kinds;               /* -t: only these kinds (objlist_kind_in()); 0 all */
-	bool confirming;              /* the removal box is up, for target */
+	char filter[OBJLIST_STATE_FILTER_MAX]; /* the rows containing it (objlist_match()); "" all */
+	bool editing;                          /* the filter line is open */
+	bool orphans_only;                     /* 'O' */
+	unsigned kinds;                        /* -t: only these kinds (objlist_kind_in()); 0 all */
+	bool confirming;                       /* the removal box is up, for target */
 	struct objlist_row target;
 	struct objlist_view_box box;
-	char status[512];                    /* a removal's outcome, shown until the next key */
-	struct list_watch watch[LIST_WATCH]; /* while status shows a removal */
+	char status[512]; /* a removal's outcome, shown until the next key */
+	struct objlist_watch watch[OBJLIST_STATE_WATCH]; /* while status shows a removal */
 	size_t nwatch;
 };
 
@@ -127,7 +128,7 @@ int objlist_state_scan_fd(const struct objlist_state *l);
 const struct objlist_row *objlist_state_selected(const struct objlist_state *l);
 
 /* The creators' commands of the SysV rows the view shows: from the memo
- * while it is fresh (LIST_REREAD_NS) for the same segment and creator,
+ * while it is fresh (OBJLIST_STATE_REREAD_NS) for the same segment and creator,
  * else from /proc; the memo is then those rows'. */
 void objlist_state_commands(struct objlist_state *l);
 
@@ -158,7 +159,7 @@ void objlist_state_answer(struct objlist_state *l, bool yes);
 
 /* A key while the filter line is open: Esc (27) clears the filter and
  * closes the line, '\n' or '\r' closes it, 127 or 8 deletes the last
- * (UTF-8) character, a byte 32..255 is typed (up to LIST_FILTER_MAX - 1
+ * (UTF-8) character, a byte 32..255 is typed (up to OBJLIST_STATE_FILTER_MAX - 1
  * bytes); then the rows are narrowed again.  False for any other key
  * (the selection's). */
 bool objlist_state_filter_key(struct objlist_state *l, int ch);

@@ -44,7 +44,7 @@
  * How the cost grows: shmtop's bytes/s and CPU with 1, 10 and 100 helper
  * processes that attach the segment read-only and sleep, and with 10 and
  * 1,000 other (IPC_PRIVATE, 4 KiB) segments on the host, both in the
- * single-segment view and in the list of every segment (-a); then a writer at
+ * single-segment view and in the object list (-a); then a writer at
  * `-i 0`, its updates/s (count deltas read from the segment) with 0, 1 and 4
  * shmtop viewers on it.
  *
@@ -1743,7 +1743,7 @@ int main(int argc, char **argv)
 		fflush(stdout);
 	}
 	/* Other segments on the host: in the single-segment view (they should
-	 * cost nothing) and in the list of every segment (-a), which reads
+	 * cost nothing) and in the object list (-a), which reads
 	 * /proc/sysvipc/shm once per tick and shows a screenful of them. */
 	static const int seg_n[] = { 10, 1000 };
 	const char *const list_argv[] = { SHMTOP_PATH, "-a", NULL };

@@ -59,15 +59,15 @@ if [[ $(head -c 4 "$out/chart.svg" 2>/dev/null) != "<svg" ]] ||
 	echo "FAIL: bench_viewer wrote no complete chart"
 	status=1
 fi
-run bench_inventory --smoke
-expect bench_inventory '^   objlist_collect\(NAMES\|DEVSHM\|ORPHANS\) +[0-9.]+ +[0-9.]+' "collect row"
-expect bench_inventory '^   objlist_scan\(\) +[0-9.]+ +[0-9.]+' "scan row"
-expect bench_inventory '^   floor: /proc/sysvipc/shm read whole +[0-9.]+' "floor row"
-expect bench_inventory '^   shmtop -a with 10 POSIX objects: [0-9]+ bytes/s' "bytes/s on screen"
+run bench_objlist --smoke
+expect bench_objlist '^   objlist_collect\(NAMES\|DEVSHM\|ORPHANS\) +[0-9.]+ +[0-9.]+' "collect row"
+expect bench_objlist '^   objlist_scan\(\) +[0-9.]+ +[0-9.]+' "scan row"
+expect bench_objlist '^   floor: /proc/sysvipc/shm read whole +[0-9.]+' "floor row"
+expect bench_objlist '^   shmtop -a with 10 POSIX objects: [0-9]+ bytes/s' "bytes/s on screen"
 # 10 objects, 10 segments, 10 processes: each listed exactly, with its holders
 if [[ $(grep -c '^   check: the object list lists exactly the objects made' \
-	"$out/bench_inventory.txt") != 3 ]]; then
-	echo "FAIL: bench_inventory did not find exactly what it made in its 3 set-ups"
+	"$out/bench_objlist.txt") != 3 ]]; then
+	echo "FAIL: bench_objlist did not find exactly what it made in its 3 set-ups"
 	status=1
 fi
 run bench_scan --smoke

@@ -6,7 +6,7 @@
  * fd) and, only if it holds something, its comm.  The result is a list of
  * (object, process) pairs, each with its mapping and fd counts.
  */
-#include "scan.h"
+#include "objlist_scan.h"
 
 #include <ctype.h>
 #include <dirent.h>
@@ -27,7 +27,7 @@
 
 #define DELETED_SUFFIX " (deleted)"
 
-static bool take_name(const char *from, struct scan_ref *r)
+static bool take_name(const char *from, struct objlist_scan_ref *r)
 {
 	size_t n = strlen(from), d = strlen(DELETED_SUFFIX);
 	while (n && from[n - 1] == '\n')
@@ -42,12 +42,12 @@ static bool take_name(const char *from, struct scan_ref *r)
 	return true;
 }
 
-bool scan_path(const char *path, struct scan_ref *r)
+bool objlist_scan_path(const char *path, struct objlist_scan_ref *r)
 {
 	static const char memfd[] = "/memfd:", sysv[] = "/SYSV";
-	if (strncmp(path, SCAN_DEVSHM_PREFIX, strlen(SCAN_DEVSHM_PREFIX)) == 0) {
+	if (strncmp(path, OBJLIST_SCAN_DEVSHM_PREFIX, strlen(OBJLIST_SCAN_DEVSHM_PREFIX)) == 0) {
 		r->kind = OBJLIST_POSIX;
-		return take_name(path + strlen(SCAN_DEVSHM_PREFIX), r);
+		return take_name(path + strlen(OBJLIST_SCAN_DEVSHM_PREFIX), r);
 	}
 	if (strncmp(path, memfd, strlen(memfd)) == 0) {
 		r->kind = OBJLIST_MEMFD;
@@ -75,7 +75,7 @@ bool scan_path(const char *path, struct scan_ref *r)
 	return false;
 }
 
-int scan_map_line(const char *line, struct scan_ref *r)
+int objlist_scan_map_line(const char *line, struct objlist_scan_ref *r)
 {
 	unsigned long long start, end, offset, ino;
 	unsigned maj, min;
@@ -88,7 +88,7 @@ int scan_map_line(const char *line, struct scan_ref *r)
 	if (path < 0 || line[path] != '/')
 		return 0; /* anonymous, [heap] and the like */
 	memset(r, 0, sizeof *r);
-	if (!scan_path(line + path, r))
+	if (!objlist_scan_path(line + path, r))
 		return 0;
 	r->start = start;
 	r->end = end;
@@ -130,8 +130,8 @@ static int scan_maps(int pfd, pid_t pid, struct pairs *f, uint64_t ipcns,
 	bool any = false;
 	while (rc == 0 && getline(&line, &cap, in) > 0) {
 		any = true;
-		struct scan_ref r;
-		if (scan_map_line(line, &r) != 1 ||
+		struct objlist_scan_ref r;
+		if (objlist_scan_map_line(line, &r) != 1 ||
 		    (r.kind == OBJLIST_SYSV && !sysvdev_has(devs, r.dev)))
 			continue;
 		uint64_t dev = r.kind == OBJLIST_SYSV ? ipcns : r.dev;
@@ -191,10 +191,10 @@ static int scan_fds(int pfd, pid_t pid, struct pairs *f)
 		if (n <= 0)
 			continue;
 		link[n] = '\0';
-		struct scan_ref r;
+		struct objlist_scan_ref r;
 		memset(&r, 0, sizeof r);
 		struct stat st;
-		if (!scan_path(link, &r) || r.kind == OBJLIST_SYSV ||
+		if (!objlist_scan_path(link, &r) || r.kind == OBJLIST_SYSV ||
 		    fstatat(dfd, de->d_name, &st, 0))
 			continue;
 		struct objlist_seen *e =

@@ -16,18 +16,18 @@
  * under a temporary name and links it to sem.NAME, so its holders' maps
  * keep the old name, "deleted".  Identity is the device and inode.
  */
-#ifndef SHMTOP_SCAN_H
-#define SHMTOP_SCAN_H
+#ifndef SHMTOP_OBJLIST_SCAN_H
+#define SHMTOP_OBJLIST_SCAN_H
 
 #include <stdbool.h>
 #include <stdint.h>
 
 #include "objlist.h"
 
-#define SCAN_DEVSHM_PREFIX "/dev/shm/"
+#define OBJLIST_SCAN_DEVSHM_PREFIX "/dev/shm/"
 
 /* One shared memory object as a maps line or an fd link names it. */
-struct scan_ref {
+struct objlist_scan_ref {
 	enum objlist_kind kind;      /* OBJLIST_SYSV, OBJLIST_MEMFD, or OBJLIST_POSIX for
 				      * any /dev/shm path */
 	char name[OBJLIST_NAME_MAX]; /* after "/dev/shm/" or "/memfd:", without " (deleted)" */
@@ -41,11 +41,11 @@ struct scan_ref {
 
 /* Classify path (an fd's link or a maps path) into r's kind, name and
  * deleted.  Pure; true if it is shared memory. */
-bool scan_path(const char *path, struct scan_ref *r);
+bool objlist_scan_path(const char *path, struct objlist_scan_ref *r);
 
 /* Parse one /proc/PID/maps line (with or without its newline).  Pure; 1
  * and r filled for a shared memory mapping, 0 for any other mapping, -1
  * if the line is not a maps line. */
-int scan_map_line(const char *line, struct scan_ref *r);
+int objlist_scan_map_line(const char *line, struct objlist_scan_ref *r);
 
 #endif

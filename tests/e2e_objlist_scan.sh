@@ -11,7 +11,7 @@
 # is not shown within 3 s: on main, which scanned inside the key loop, the
 # worst was 30.8 s.  Needs root and useradd.
 #
-# usage: e2e_scan.sh SHMTOP MEMFDS N
+# usage: e2e_objlist_scan.sh SHMTOP MEMFDS N
 set -u
 SHMTOP=$(realpath "$1")
 MEMFDS=$(realpath "$2")

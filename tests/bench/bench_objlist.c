@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * bench_inventory: what the object list of every shared memory object costs
+ * bench_objlist: what the object list of every shared memory object costs
  * per refresh (issue 13), beside the kernel's own cost of the same reads and
  * beside the tools that do the same work once.
  *
  * Set-ups, one after the other, each made, checked, measured and removed:
  *   - 10, 1,000 and 10,000 POSIX objects in /dev/shm (shm_open, ftruncate to
  *     4 KiB and one byte written, so each has a resident page), named
- *     shmtop-bench-inv.PID.pN;
+ *     shmtop-bench-list.PID.pN;
  *   - 1,000 SysV segments (IPC_PRIVATE, 4 KiB);
  *   - 500 processes, each mapping 4 objects: a POSIX object of its own
  *     (read-write, its fd closed), a memfd of its own (mapped, its fd kept),
@@ -83,7 +83,7 @@
 #error "BENCH_VIEWER_PATH must name the bench_viewer binary"
 #endif
 
-#define PREFIX "shmtop-bench-inv."
+#define PREFIX "shmtop-bench-list."
 #define OBJ_SIZE 4096
 #define PATH_LEN 96
 #define MAX_RUNS 1001
@@ -162,7 +162,7 @@ static int posix_make(const char *name)
 {
 	char shmname[PATH_LEN];
 	if (npaths >= cap_paths) {
-		fprintf(stderr, "bench_inventory: more objects than planned\n");
+		fprintf(stderr, "bench_objlist: more objects than planned\n");
 		return -1;
 	}
 	snprintf(paths[npaths], PATH_LEN, OBJLIST_DEVSHM_DIR "/%s", name);
@@ -170,12 +170,12 @@ static int posix_make(const char *name)
 	snprintf(shmname, sizeof shmname, "/%s", name);
 	int fd = shm_open(shmname, O_CREAT | O_EXCL | O_RDWR, 0600);
 	if (fd < 0) {
-		fprintf(stderr, "bench_inventory: shm_open %s: %s\n", shmname, strerror(errno));
+		fprintf(stderr, "bench_objlist: shm_open %s: %s\n", shmname, strerror(errno));
 		return -1;
 	}
 	int rc = ftruncate(fd, OBJ_SIZE) < 0 || pwrite(fd, "i", 1, 0) != 1 ? -1 : 0;
 	if (rc < 0)
-		fprintf(stderr, "bench_inventory: filling %s: %s\n", shmname, strerror(errno));
+		fprintf(stderr, "bench_objlist: filling %s: %s\n", shmname, strerror(errno));
 	close(fd);
 	return rc;
 }
@@ -329,22 +329,22 @@ static void sweep_stale(void)
 
 /* ---- the object list ------------------------------------------------------- */
 
-static struct objlist inv;
+static struct objlist list;
 
 /* objlist_collect(), with rows for every object on the host. */
 static int inv_collect(void)
 {
 	for (int tries = 0; tries < 4; tries++) {
-		if (objlist_collect(&inv, FLAGS) < 0)
+		if (objlist_collect(&list, FLAGS) < 0)
 			return -1;
-		if (!inv.truncated)
+		if (!list.truncated)
 			return 0;
-		size_t max = inv.total + inv.total / 4 + 256;
-		struct objlist_row *r = realloc(inv.rows, max * sizeof *r);
+		size_t max = list.total + list.total / 4 + 256;
+		struct objlist_row *r = realloc(list.rows, max * sizeof *r);
 		if (!r)
 			return -1;
-		inv.rows = r;
-		inv.max = max;
+		list.rows = r;
+		list.max = max;
 	}
 	errno = EOVERFLOW;
 	return -1;
@@ -423,9 +423,9 @@ static int verify(size_t nposix, int common_seg)
 	if (!seen)
 		return -1;
 	bool *seen_c = seen + nposix + 1, *seen_m = seen_c + nkids + 1;
-	for (size_t i = 0; i < inv.n; i++) {
-		const struct objlist_row *r = &inv.rows[i];
-		const struct objlist_holder *h = inv.holders + r->holder0;
+	for (size_t i = 0; i < list.n; i++) {
+		const struct objlist_row *r = &list.rows[i];
+		const struct objlist_holder *h = list.holders + r->holder0;
 		if (r->kind == OBJLIST_SYSV) {
 			size_t j = 0;
 			while (j < nsegs && segs[j] != r->shm.st.shmid)
@@ -660,7 +660,7 @@ static int do_collect(void)
 
 static int do_scan(void)
 {
-	return objlist_scan(&inv);
+	return objlist_scan(&list);
 }
 
 /* argv as a child, its output thrown away: user + system CPU and wall, in
@@ -785,11 +785,11 @@ static int run_setup(struct setup *u, int number)
 		remove_all(true);
 		return -1;
 	}
-	u->objects = inv.total;
+	u->objects = list.total;
 	u->processes = count_processes();
 	printf("   %zu objects made; the object list holds %zu (every kind, the host's too); %zu "
 	       "processes\n",
-	       u->made, inv.total, u->processes);
+	       u->made, list.total, u->processes);
 	if (verify(nposix, common_seg) < 0) {
 		printf("   check: FAILED, the object list does not list what was made\n");
 		rc = -1;
@@ -927,7 +927,7 @@ static size_t count_segments(void)
 
 static void usage(void)
 {
-	printf("Usage: bench_inventory [--smoke] [--runs N] [--peer-runs N] [--duration S]\n"
+	printf("Usage: bench_objlist [--smoke] [--runs N] [--peer-runs N] [--duration S]\n"
 	       "  --smoke        10 objects, 10 segments, 10 processes, 5 runs, 1 s on screen\n"
 	       "  --runs N       calls measured per figure (default 31)\n"
 	       "  --peer-runs N  runs of each program (lsipc, ls, shmtop -b; default 5)\n"
@@ -958,7 +958,7 @@ int main(int argc, char **argv)
 	if (runs < 1 || runs > MAX_RUNS || peer_runs < 1 || peer_runs > MAX_RUNS ||
 	    !(secs >= 1 && secs <= 3600)) {
 		fprintf(stderr,
-			"bench_inventory: --runs and --peer-runs take 1 to %d, "
+			"bench_objlist: --runs and --peer-runs take 1 to %d, "
 			"--duration 1 to 3600 seconds\n",
 			MAX_RUNS);
 		return 2;
@@ -981,7 +981,7 @@ int main(int argc, char **argv)
 		nsetups = 3;
 	}
 
-	bench_header("bench_inventory: the object list of every shared memory object, cost per "
+	bench_header("bench_objlist: the object list of every shared memory object, cost per "
 		     "refresh (issue 13)");
 	struct sigaction sa = { .sa_handler = on_signal };
 	sigemptyset(&sa.sa_mask);
@@ -1047,10 +1047,10 @@ int main(int argc, char **argv)
 	paths = calloc(cap_paths, sizeof *paths);
 	segs = calloc(cap_segs, sizeof *segs);
 	kids = calloc(cap_kids, sizeof *kids);
-	inv.max = want_posix + want_segs + 2 * want_procs + existing + 1024;
-	inv.rows = calloc(inv.max, sizeof *inv.rows);
-	if (!paths || !segs || !kids || !inv.rows) {
-		fprintf(stderr, "bench_inventory: out of memory\n");
+	list.max = want_posix + want_segs + 2 * want_procs + existing + 1024;
+	list.rows = calloc(list.max, sizeof *list.rows);
+	if (!paths || !segs || !kids || !list.rows) {
+		fprintf(stderr, "bench_objlist: out of memory\n");
 		return 1;
 	}
 	printf("each figure: %d calls (CPU: the thread's CPU clock), programs %d runs each\n\n",
@@ -1109,14 +1109,14 @@ int main(int argc, char **argv)
 			printf("   shmtop -a with %zu POSIX objects: %.0f bytes/s, %.3f %% CPU\n",
 			       screen_n[i], bps[i], cpu[i]);
 
-	objlist_free(&inv);
-	free(inv.rows);
+	objlist_free(&list);
+	free(list.rows);
 	free(buf);
 	if (interrupted) {
 		printf("interrupted\n");
 		return 1;
 	}
 	if (broken)
-		printf("\nbench_inventory: FAILED: something above did not work (see BROKEN)\n");
+		printf("\nbench_objlist: FAILED: something above did not work (see BROKEN)\n");
 	return broken;
 }

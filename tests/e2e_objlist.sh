@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# The list of every shared memory object (shmtop -a) in tmux, with real
+# The object list (shmtop -a), every shared memory object, in tmux, with real
 # objects of every kind, each held by a tests/shmobj of its own: a POSIX
 # object mapped, a memfd, a /dev/shm object unlinked while mapped, a POSIX
 # semaphore, one held by an fd only; and a POSIX orphan (nobody holds it)
@@ -21,14 +21,14 @@
 #  - 3 s of the interactive list leave the writer segment's lpid, atime
 #    and dtime as they were.
 #
-# usage: e2e_inventory.sh SHMTOP SHMWRITER SHMOBJ
+# usage: e2e_objlist.sh SHMTOP SHMWRITER SHMOBJ
 set -u
 SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
 SHMOBJ=$(realpath "$3")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
-RUN=inv$$
+RUN=objlist$$
 . "$(dirname "$0")/e2e_lib.sh"
 TMP=$(mktemp -d)
 CLEANUPS+=("rm -rf '$TMP'")
@@ -89,7 +89,7 @@ fd_of() {
 # unfilter SERVER: the whole list again (no filter, not orphans only).
 unfilter() {
 	keys "$1" /
-	tmux -L "$RUN-$1" send-keys -N $((LIST_FILTER_MAX + 2)) BSpace
+	tmux -L "$RUN-$1" send-keys -N $((OBJLIST_STATE_FILTER_MAX + 2)) BSpace
 	keys "$1" Enter
 	shows "$1" "^orphans only" && keys "$1" O
 	see "$1" "^sort: "

@@ -19,7 +19,7 @@
 #     `-a -b -n 3`, `-a --json` and `--prometheus`; with --values shmtop's
 #     own pid becomes the lpid (so the check can fail).
 #
-# usage: e2e_inventory_out.sh SHMTOP SHMWRITER SHMOBJ
+# usage: e2e_objlist_out.sh SHMTOP SHMWRITER SHMOBJ
 set -u
 SHMTOP=$(realpath "$1")
 WRITER=$(realpath "$2")
@@ -29,7 +29,7 @@ export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC
 unset NO_COLOR
 [[ -d /dev/shm && -w /dev/shm ]] || { echo "SKIP: no writable /dev/shm"; exit 77; }
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
-RUN=invout$$
+RUN=objlistout$$
 . "$HERE/e2e_lib.sh"
 TMP=$(mktemp -d)
 CLEANUPS+=("rm -rf '$TMP'" "rm -f /dev/shm/$RUN* /dev/shm/sem.$RUN*")

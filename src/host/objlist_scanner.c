@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The scanner's thread and its hand-over (scanner.h).  One mutex guards
+ * The scanner's thread and its hand-over (objlist_scanner.h).  One mutex guards
  * the state; the thread owns the result's object list while it scans, the
  * caller once the state says done.  The eventfd counts finished scans not
  * yet taken (0 or 1), so the caller's poll() sees one at once.
  */
-#include "scanner.h"
+#include "objlist_scanner.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -19,7 +19,7 @@
 
 enum state { IDLE, ASKED, RUNNING, DONE };
 
-struct scanner {
+struct objlist_scanner {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	pthread_cond_t wake;
@@ -33,7 +33,7 @@ struct scanner {
 
 static void *run(void *arg)
 {
-	scanner *sc = arg;
+	objlist_scanner *sc = arg;
 	pthread_mutex_lock(&sc->lock);
 	for (;;) {
 		while (!sc->quit && sc->state != ASKED)
@@ -55,9 +55,9 @@ static void *run(void *arg)
 	return NULL;
 }
 
-scanner *scanner_new(const char *proc_dir)
+objlist_scanner *objlist_scanner_new(const char *proc_dir)
 {
-	scanner *sc = calloc(1, sizeof *sc);
+	objlist_scanner *sc = calloc(1, sizeof *sc);
 	if (!sc)
 		return NULL;
 	sc->result.proc_dir = proc_dir;
@@ -85,7 +85,7 @@ scanner *scanner_new(const char *proc_dir)
 	return sc;
 }
 
-void scanner_free(scanner *sc)
+void objlist_scanner_free(objlist_scanner *sc)
 {
 	if (!sc)
 		return;
@@ -102,12 +102,12 @@ void scanner_free(scanner *sc)
 	free(sc);
 }
 
-int scanner_fd(const scanner *sc)
+int objlist_scanner_fd(const objlist_scanner *sc)
 {
 	return sc->efd;
 }
 
-bool scanner_busy(scanner *sc)
+bool objlist_scanner_busy(objlist_scanner *sc)
 {
 	pthread_mutex_lock(&sc->lock);
 	bool busy = sc->state != IDLE;
@@ -115,7 +115,7 @@ bool scanner_busy(scanner *sc)
 	return busy;
 }
 
-bool scanner_start(scanner *sc)
+bool objlist_scanner_start(objlist_scanner *sc)
 {
 	pthread_mutex_lock(&sc->lock);
 	bool idle = sc->state == IDLE;
@@ -127,7 +127,7 @@ bool scanner_start(scanner *sc)
 	return idle;
 }
 
-int scanner_take(scanner *sc, struct objlist *s)
+int objlist_scanner_take(objlist_scanner *sc, struct objlist *s)
 {
 	pthread_mutex_lock(&sc->lock);
 	if (sc->state != DONE) {
