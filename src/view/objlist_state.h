@@ -94,11 +94,12 @@ struct objlist_state {
 	struct objlist_orphan_memo *orphans;
 	size_t norphans, orphans_max;
 
-	char filter[OBJLIST_STATE_FILTER_MAX]; /* the rows containing it (objlist_match()); "" all */
-	bool editing;                          /* the filter line is open */
-	bool orphans_only;                     /* 'O' */
-	unsigned kinds;                        /* -t: only these kinds (objlist_kind_in()); 0 all */
-	bool confirming;                       /* the removal box is up, for target */
+	char
+	    filter[OBJLIST_STATE_FILTER_MAX]; /* the rows containing it (objlist_match()); "" all */
+	bool editing;                         /* the filter line is open */
+	bool orphans_only;                    /* 'O' */
+	unsigned kinds;                       /* -t: only these kinds (objlist_kind_in()); 0 all */
+	bool confirming;                      /* the removal box is up, for target */
 	struct objlist_row target;
 	struct objlist_view_box box;
 	char status[512]; /* a removal's outcome, shown until the next key */
