@@ -57,12 +57,15 @@ e2e_cleanup() {
 }
 trap e2e_cleanup EXIT
 
-# The full screen saves its settings on quit when a key changed one: each run
-# keeps them in a folder of its own, never in the home of the user running
-# the tests (e2e_settings.sh sets its own).
-XDG_CONFIG_HOME=$(mktemp -d "${TMPDIR:-/tmp}/shmtop-config.XXXXXX") || exit 1
+# The full screen saves its settings on quit when a key changed one: each
+# viewer keeps them in a folder of its own (view() makes it), never in the
+# home of the user running the tests, so that a sort one case changes does
+# not start the next case's viewer on it (e2e_settings.sh unsets
+# XDG_CONFIG_HOME and sets its own homes).
+CONFIG_BASE=$(mktemp -d "${TMPDIR:-/tmp}/shmtop-config.XXXXXX") || exit 1
+XDG_CONFIG_HOME=$CONFIG_BASE
 export XDG_CONFIG_HOME
-CLEANUPS+=("rm -rf '$XDG_CONFIG_HOME'")
+CLEANUPS+=("rm -rf '$CONFIG_BASE'")
 
 fail() { echo "    FAIL: $*"; return 1; }
 
@@ -108,6 +111,9 @@ writer() {
 view() {
 	local s="$RUN-$1"
 	SERVERS+=("$s")
+	if [[ -n ${XDG_CONFIG_HOME:-} ]]; then
+		XDG_CONFIG_HOME=$(mktemp -d "$CONFIG_BASE/view.XXXXXX") || return 1
+	fi
 	tmux -L "$s" -f /dev/null new-session -d -x "$2" -y "$3" "exec $4" || return 1
 	tmux -L "$s" set-option -g remain-on-exit off >/dev/null
 	VPID=$(tmux -L "$s" list-panes -F '#{pane_pid}')

@@ -320,10 +320,6 @@ settled() {
 on_screen() {
 	local c=$1 r=$2 want=$3 step rc=0
 	shift 3
-	# settings of its own: a key one capture presses (a sort) is saved on
-	# quit, and must not start the next capture on it
-	XDG_CONFIG_HOME=$(mktemp -d "$TMP/config.XXXXXX") || return 1
-	export XDG_CONFIG_HOME
 	view cap "$c" "$r" "shmtop -d 1 ${ARGS[*]}" || return 1
 	for step in "$@"; do
 		IFS=: read -r -a step <<<"$step"
