@@ -95,7 +95,7 @@ static const char *row_text(const struct objlist_state *l, const struct objlist_
 	if (y < OBJLIST_VIEW_HEADING_LINES)
 		return objlist_view_heading(&l->snap, y, buf, len);
 	if (y == LIST_TOP - 1)
-		return objlist_view_header(c, buf, len);
+		return objlist_view_header(c, l->sort, l->reverse, l->utf8, buf, len);
 	if (y == LINES - 1) {
 		if (l->editing)
 			return objlist_view_filter_line(l->filter, buf, len);

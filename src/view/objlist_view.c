@@ -223,12 +223,63 @@ static char *line(const struct objlist_view_cols *c, const char *const cell[OBJL
 	return buf;
 }
 
-char *objlist_view_header(const struct objlist_view_cols *c, char *buf, size_t len)
+size_t objlist_view_sortable(enum objlist_col *cols)
+{
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
+		cols[i] = screen_col[i];
+	return OBJLIST_VIEW_NCOLS;
+}
+
+char *objlist_view_header(const struct objlist_view_cols *c, enum sysvipc_sort by, bool reverse,
+			  bool utf8, char *buf, size_t len)
 {
 	const char *cell[OBJLIST_VIEW_NCOLS];
-	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
+	char marked[64];
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++) {
 		cell[i] = COL(i).title;
+		if (COL(i).sort != by || !c->shown[i])
+			continue;
+		/* the title cut so that the mark shows */
+		int keep = (int)strlen(COL(i).title);
+		if (keep > c->width[i] - 1)
+			keep = c->width[i] > 1 ? c->width[i] - 1 : 0;
+		snprintf(marked, sizeof marked, "%.*s%s", keep, COL(i).title,
+			 reverse ? (utf8 ? "\u25bc" : "v") : (utf8 ? "\u25b2" : "^"));
+		cell[i] = marked;
+	}
 	return line(c, cell, false, buf, len);
+}
+
+char *objlist_view_slice(const char *text, int skip, int width, char *buf, size_t len)
+{
+	size_t k = 0;
+	for (int cells = 0; text[k] && cells < skip;) {
+		size_t n;
+		int w = char_cells(text + k, &n);
+		if (cells + w > skip)
+			break; /* a wide character across the edge: shown whole */
+		cells += w;
+		k += n;
+	}
+	return objlist_view_pad(text + k, width, buf, len);
+}
+
+enum objlist_view_status objlist_view_status(const struct objlist_row *r, uid_t me)
+{
+	bool sysv = r->kind == OBJLIST_SYSV;
+	if (r->orphan)
+		return OBJLIST_STATUS_ORPHAN;
+	if (sysv && r->shm.st.dest)
+		return OBJLIST_STATUS_DEST;
+	if (r->holders_unknown)
+		return OBJLIST_STATUS_UNKNOWN;
+	if (sysv && r->ipcns)
+		return OBJLIST_STATUS_OTHERNS;
+	if (r->mode & 0002)
+		return OBJLIST_STATUS_WORLD;
+	if (r->uid != me)
+		return OBJLIST_STATUS_FOREIGN;
+	return OBJLIST_STATUS_OK;
 }
 
 /* The holders of r in s into *h and *n; false before a scan. */
