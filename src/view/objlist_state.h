@@ -104,6 +104,7 @@ struct objlist_state {
 	bool menu;                           /* F6: the sort menu is up */
 	bool utf8;                           /* the sort mark's arrows (else ^ v) */
 	int hscroll;                         /* cells the rows are scrolled sideways */
+	uid_t me;                            /* the viewer's uid: another's rows are coloured */
 	size_t menu_sel;                     /* its row: objlist_view_sortable()'s index */
 	char status[512];                    /* a removal's outcome, shown until the next key */
 	struct list_watch watch[LIST_WATCH]; /* while status shows a removal */

@@ -484,15 +484,15 @@ char *objlist_view_heading(const struct objlist *s, int which, char *buf, size_t
 	return buf;
 }
 
-char *objlist_view_footer(enum sysvipc_sort by, bool reverse, const char *filter, bool orphans_only,
-			  size_t shown, size_t total, char *buf, size_t len)
+char *objlist_view_footer(const char *filter, bool orphans_only, const char *search, size_t shown,
+			  size_t total, char *buf, size_t len)
 {
 	size_t at = 0;
 	if (len == 0)
 		return buf;
 	buf[0] = '\0';
+	char esc[128];
 	if (filter && *filter) {
-		char esc[128];
 		escape_text(filter, strlen(filter), ESCAPE_LOCALE, 40, esc, sizeof esc);
 		format_append(buf, len, &at, "filter: %s | ", esc);
 	}
@@ -500,20 +500,29 @@ char *objlist_view_footer(enum sysvipc_sort by, bool reverse, const char *filter
 		format_append(buf, len, &at, "orphans only | ");
 	if ((filter && *filter) || orphans_only)
 		format_append(buf, len, &at, "%zu of %zu | ", shown, total);
-	format_append(buf, len, &at,
-		      "sort: %s %s | / filter  O orphans  a scan  x remove  Enter open  q quit | "
-		      "s size m resident n nattch t age o owner k key i shmid (again: reverse)  "
-		      "Tab back",
-		      sysvipc_sort_name(by), reverse ? "v" : "^");
+	if (search && *search) {
+		escape_text(search, strlen(search), ESCAPE_LOCALE, 40, esc, sizeof esc);
+		format_append(buf, len, &at, "search: %s (n next) | ", esc);
+	}
+	return buf;
+}
+
+static char *edit_line(const char *what, const char *text, const char *keys, char *buf, size_t len)
+{
+	char esc[512];
+	escape_text(text, strlen(text), ESCAPE_LOCALE, 200, esc, sizeof esc);
+	snprintf(buf, len, "%s: %s_  %s", what, esc, keys);
 	return buf;
 }
 
 char *objlist_view_filter_line(const char *filter, char *buf, size_t len)
 {
-	char esc[512];
-	escape_text(filter, strlen(filter), ESCAPE_LOCALE, 200, esc, sizeof esc);
-	snprintf(buf, len, "Filter: %s_  Enter keep  Esc clear", esc);
-	return buf;
+	return edit_line("Filter", filter, "Enter keep  Esc clear", buf, len);
+}
+
+char *objlist_view_search_line(const char *search, char *buf, size_t len)
+{
+	return edit_line("Search", search, "F3 next  Enter keep  Esc clear", buf, len);
 }
 
 int objlist_view_sort_key(int ch, enum sysvipc_sort *by)

@@ -144,13 +144,18 @@ char *objlist_view_row(const struct objlist_view_cols *c, const struct objlist *
  * /dev/shm 12.0K of 3.9G (0.00%)"; memfd and deleted "-" before a scan). */
 char *objlist_view_heading(const struct objlist *s, int line, char *buf, size_t len);
 
-/* The footer of keys, naming the current sort ("sort: size v"), after what
- * narrows the list: "filter: TEXT (3 of 41) | " and "orphans only | ". */
-char *objlist_view_footer(enum sysvipc_sort by, bool reverse, const char *filter, bool orphans_only,
-			  size_t shown, size_t total, char *buf, size_t len);
+/* What narrows the list and the search, before the footer's keys:
+ * "filter: TEXT | orphans only | 3 of 41 | search: TEXT (n next) | ", or
+ * "" when nothing does. */
+char *objlist_view_footer(const char *filter, bool orphans_only, const char *search, size_t shown,
+			  size_t total, char *buf, size_t len);
 
 /* The filter line being edited: "Filter: TEXT_  Enter keep  Esc clear". */
 char *objlist_view_filter_line(const char *filter, char *buf, size_t len);
+
+/* The search line being edited: "Search: TEXT_  F3 next  Enter keep  Esc
+ * clear". */
+char *objlist_view_search_line(const char *search, char *buf, size_t len);
 
 /* The sort a key asks for (the column table's keys, objlist_columns.h:
  * 's' size, 'm' resident, 'n' nattch, 't' age, 'o' owner, 'k' key, 'i'
