@@ -132,6 +132,8 @@ test_table() {
 	local before after
 	before=$(consistent "$k" 6) || return 1
 	keys table r
+	see table "Reset the count to 0\\?" || return 1
+	keys table y
 	see table "reset acknowledged" || return 1
 	after=$(consistent "$k" 6) || return 1
 	((after < before)) || { fail "after reset c00 is $after, was $before"; return 1; }
@@ -146,9 +148,11 @@ test_refused() {
 	view refused 100 40 "$SHMTOP -k $k -d 5" || return 1
 	see refused "counters: 3" || return 1
 	see refused "p pause" || return 1
-	shows refused "r reset" && { fail "r offered for a program that refuses reset"; return 1; }
+	shows refused "rReset" && { fail "r offered for a program that refuses reset"; return 1; }
 	see refused "the program refuses reset" || return 1
-	keys refused r
+	keys refused r # the box, then y: the program refuses it
+	see refused "Reset the count to 0\\?" || return 1
+	keys refused y
 	see refused "reset refused by the program" || return 1
 	json "$k" | grep -q '"resets":0,' || { fail "a refused reset was applied"; return 1; }
 }

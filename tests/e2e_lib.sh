@@ -136,8 +136,9 @@ see() {
 # rows are found by what they show, never by their position.
 
 # selected NAME: the selected (reverse video) row of the list.
+# (the footer, the last line, is left out: its bar's keys are reversed too)
 selected() {
-	tmux -L "$RUN-$1" capture-pane -p -e | grep -E $'\e\\[([0-9]+;)*7m' | sed 's/\x1b\[[0-9;]*m//g'
+	tmux -L "$RUN-$1" capture-pane -p -e | head -n -1 | grep -E $'\e\\[([0-9]+;)*7m' | sed 's/\x1b\[[0-9;]*m//g'
 }
 # column NAME COLUMN: that column of the segment rows on screen, as numbers
 # (hex keys, and lsipc's K and M sizes, converted), one a line.
@@ -163,7 +164,7 @@ ordered() {
 # sel_line NAME: the screen line (from 0) of the selected row, or -1.
 sel_line() {
 	local n
-	n=$(tmux -L "$RUN-$1" capture-pane -p -e | grep -nE $'\e\\[([0-9]+;)*7m' | cut -d: -f1 |
+	n=$(tmux -L "$RUN-$1" capture-pane -p -e | head -n -1 | grep -nE $'\e\\[([0-9]+;)*7m' | cut -d: -f1 |
 		awk '$1 > 3 { print $1 - 1; exit }')
 	echo "${n:--1}"
 }

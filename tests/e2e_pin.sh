@@ -545,7 +545,7 @@ test_list() {
 	screen_shot "tab-list-80x24" "" 80 24 "$MEMFD" -k "$K1" -- "press:Tab:^KEY" to_ours
 	screen_shot "tab-back-80x24" "" 80 24 "RUNNING" -k "$K1" -- "press:Tab:^KEY" to_ours \
 		"keys:cap:Tab"
-	screen_shot "list-sort-key-80x24" "" 80 24 "sort: key" -a -- to_ours "keys:cap:k"
+	screen_shot "list-sort-key-80x24" "" 80 24 "^KEY/NAME▲" -a -- to_ours "keys:cap:k"
 	screen_shot "list-orphans-80x24" "" 80 24 "orphan" -a -- to_ours "keys:cap:O"
 	screen_shot "list-filter-edit-80x24" "" 80 24 "^Filter: ${PFX}_" -a -- \
 		"see:cap:^KEY" "keys:cap:/" "typed:$PFX"

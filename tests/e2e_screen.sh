@@ -72,11 +72,11 @@ footer() { screen "$1" | grep -v '^$' | tail -1; }
 footer_ok() {
 	local f
 	f=$(footer "$1")
-	[[ $f == *"? help"* ]] || return 1
+	[[ $f == "F1Help "* ]] || return 1
 	if [[ $2 == yes ]]; then
-		[[ $f == *"p pause  r reset"* ]]
+		[[ $f == *"pPause rReset"* ]]
 	else
-		[[ $f != *"p pause"* && $f != *"p resume"* && $f != *"r reset"* ]]
+		[[ $f != *"pPause"* && $f != *"pResume"* && $f != *"rReset"* ]]
 	fi
 }
 

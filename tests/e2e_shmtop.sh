@@ -71,7 +71,17 @@ t_reset() {
 	writer "$k" -i 0.02 || return 1
 	view reset 70 16 "$SHMTOP -k $k -d 1" || return 1
 	until_ok 15 value_above reset 60 || fail "count did not reach 60" || return 1
+	# r asks with the count and the other viewers; any key but y cancels
 	keys reset r
+	see reset "Reset the count to 0\\?" || return 1
+	see reset "now [0-9]+, writer pid [0-9]+" || return 1
+	see reset "other viewers attached: 0" || return 1
+	keys reset n
+	see reset "reset cancelled" || return 1
+	value_above reset 60 || fail "n reset the count" || return 1
+	keys reset r
+	see reset "Reset the count to 0\\?" || return 1
+	keys reset y
 	see reset "reset acknowledged" || return 1
 	until_ok 5 value_below reset 40 || fail "value did not drop after reset" || return 1
 	see reset "resets 1" || return 1
@@ -133,11 +143,14 @@ t_quit() {
 	keys quit q
 	until_ok 5 gone "$VPID" || fail "q did not quit" || return 1
 	until_ok 5 nattch_is "$id" 1 || fail "nattch did not drop after q" || return 1
-	# Esc, and a hang-up, end it too, detached.
+	# Esc never quits (as htop): it says so; F10 quits; a hang-up ends it too, detached.
 	view quit2 80 24 "$SHMTOP -k $k" || return 1
 	see quit2 "RUNNING" || return 1
 	keys quit2 Escape
-	until_ok 3 gone "$VPID" || fail "Esc did not quit" || return 1
+	see quit2 "Esc: nothing to go back to \\(q or F10 quits\\)" || return 1
+	! gone "$VPID" || fail "Esc quit" || return 1
+	keys quit2 F10
+	until_ok 3 gone "$VPID" || fail "F10 did not quit" || return 1
 	view quit3 80 24 "$SHMTOP -k $k" || return 1
 	see quit3 "RUNNING" || return 1
 	until_ok 5 nattch_is "$id" 2 || fail "viewer not attached" || return 1

@@ -83,6 +83,8 @@ t_group_controls_0660() {
 	see member "PAUSED" || return 1
 	json_as "$OWNER" "$k" | grep -q '"state":"paused"' || fail "writer not paused" || return 1
 	keys member r
+	see member "Reset the count to 0\\?" || return 1
+	keys member y
 	see member "reset acknowledged" || return 1
 	json_as "$OWNER" "$k" | grep -q '"resets":1' || fail "writer not reset" || return 1
 	keys member p

@@ -148,6 +148,82 @@ static void test_selection_kept(void **state)
 	objlist_state_free(&l);
 }
 
+/* F3: typing jumps to the first match from the selection, F3/n to the
+ * next one after it, wrapping; Esc clears. */
+static void test_search(void **state)
+{
+	(void)state;
+	struct objlist_state l;
+	three_rows(&l);
+	l.searching = true;
+	assert_true(objlist_state_search_key(&l, 'o'));
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 20); /* bob */
+	assert_true(objlist_state_search_next(&l, false));
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 30); /* carol */
+	assert_true(objlist_state_search_next(&l, false));              /* wrapped */
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 20);
+	assert_true(objlist_state_search_key(&l, 'b'));
+	assert_string_equal(l.search, "ob");
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 20);
+	assert_true(objlist_state_search_next(&l, false)); /* the only match: itself again */
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 20);
+	assert_false(objlist_state_search_key(&l, 300)); /* the selection's */
+	assert_true(objlist_state_search_key(&l, '\r'));
+	assert_false(l.searching);
+	assert_string_equal(l.search, "ob");
+	assert_int_equal(l.nshown, 3); /* a search narrows nothing */
+	l.searching = true;
+	assert_true(objlist_state_search_key(&l, 'z'));
+	assert_false(objlist_state_search_next(&l, false));
+	assert_int_equal(objlist_state_selected(&l)->shm.st.shmid, 20);
+	assert_true(objlist_state_search_key(&l, 27));
+	assert_string_equal(l.search, "");
+	assert_false(l.searching);
+	objlist_state_free(&l);
+}
+
+/* '<' '>' step through the screen's columns, 'I' inverts, F6's menu sorts
+ * by its row on Enter and by nothing on any other key. */
+static void test_sort_step(void **state)
+{
+	(void)state;
+	struct objlist_state l;
+	three_rows(&l);
+	objlist_state_sort_step(&l, 1); /* SHMID -> KIND */
+	assert_int_equal(l.sort, SYSVIPC_SORT_KIND);
+	objlist_state_sort_step(&l, -1);
+	objlist_state_sort_step(&l, -1); /* SHMID -> KEY */
+	assert_int_equal(l.sort, SYSVIPC_SORT_KEY);
+	objlist_state_sort_step(&l, -1); /* wraps to COMMAND */
+	assert_int_equal(l.sort, SYSVIPC_SORT_COMMAND);
+	objlist_state_sort_step(&l, 1);
+	assert_int_equal(l.sort, SYSVIPC_SORT_KEY);
+	for (int i = 0; i < 5; i++) /* KEY SHMID KIND OWNER PERMS SIZE */
+		objlist_state_sort_step(&l, 1);
+	assert_int_equal(l.sort, SYSVIPC_SORT_SIZE);
+	assert_true(l.reverse); /* its first direction: biggest first */
+	assert_int_equal(l.snap.rows[l.shown[0]].shm.st.shmid, 10);
+	objlist_state_invert(&l);
+	assert_false(l.reverse);
+	assert_int_equal(l.snap.rows[l.shown[0]].shm.st.shmid, 20);
+	objlist_state_sort_menu(&l);
+	assert_true(l.menu);
+	assert_int_equal(l.menu_sel, OBJLIST_VIEW_SIZE); /* on the current sort */
+	objlist_state_menu_key(&l, -2);
+	objlist_state_menu_key(&l, 'q'); /* closes, sorts nothing */
+	assert_false(l.menu);
+	assert_int_equal(l.sort, SYSVIPC_SORT_SIZE);
+	objlist_state_sort_menu(&l);
+	for (int i = 0; i < 20; i++)
+		objlist_state_menu_key(&l, -1); /* stops at the first */
+	assert_int_equal(l.menu_sel, 0);
+	objlist_state_menu_key(&l, 'j');
+	objlist_state_menu_key(&l, '\r');
+	assert_false(l.menu);
+	assert_int_equal(l.sort, SYSVIPC_SORT_SHMID);
+	objlist_state_free(&l);
+}
+
 static void test_command_memo(void **state)
 {
 	(void)state;
@@ -314,6 +390,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_filter_editing), cmocka_unit_test(test_selection_kept),
+		cmocka_unit_test(test_search),         cmocka_unit_test(test_sort_step),
 		cmocka_unit_test(test_command_memo),   cmocka_unit_test(test_orphan_memo),
 		cmocka_unit_test(test_exit_watch),
 	};

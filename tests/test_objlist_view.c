@@ -63,6 +63,64 @@ static void test_find(void **state)
 	assert_int_equal(objlist_view_find(rows, 3, 4), 3);
 }
 
+/* The sorted column's title carries its direction, cut to keep it. */
+static void test_header_mark(void **state)
+{
+	(void)state;
+	struct objlist_view_cols c;
+	char buf[256];
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		skip();
+	objlist_view_columns(52, &c);
+	assert_string_equal(objlist_view_header(&c, SYSVIPC_SORT_SIZE, true, true, buf, sizeof buf),
+			    "KEY/NAME   SHMID      KIND      SIZE\u25bc     RSS NATTCH");
+	assert_string_equal(
+	    objlist_view_header(&c, SYSVIPC_SORT_NATTCH, false, false, buf, sizeof buf),
+	    "KEY/NAME   SHMID      KIND       SIZE     RSS NATTC^");
+	assert_string_equal(objlist_view_header(&c, SYSVIPC_SORT_KEY, true, false, buf, sizeof buf),
+			    "KEY/NAMEv  SHMID      KIND       SIZE     RSS NATTCH");
+	/* a sort of a column not shown marks nothing */
+	assert_string_equal(objlist_view_header(&c, SYSVIPC_SORT_CPID, true, true, buf, sizeof buf),
+			    "KEY/NAME   SHMID      KIND       SIZE     RSS NATTCH");
+	setlocale(LC_CTYPE, "C");
+}
+
+static void test_slice(void **state)
+{
+	(void)state;
+	char buf[64];
+	assert_string_equal(objlist_view_slice("abcdef", 2, 3, buf, sizeof buf), "cde");
+	assert_string_equal(objlist_view_slice("abc", 2, 3, buf, sizeof buf), "c  ");
+	assert_string_equal(objlist_view_slice("abc", 9, 2, buf, sizeof buf), "  ");
+	/* a wide character across the edge is shown whole */
+	if (!setlocale(LC_CTYPE, "C.UTF-8"))
+		skip();
+	assert_string_equal(objlist_view_slice("a\u4e2d", 2, 2, buf, sizeof buf), "\u4e2d");
+	setlocale(LC_CTYPE, "C");
+}
+
+/* The first status that applies wins. */
+static void test_status(void **state)
+{
+	(void)state;
+	struct objlist_row r = { .kind = OBJLIST_SYSV, .uid = 7, .mode = 0600 };
+	assert_int_equal(objlist_view_status(&r, 7), OBJLIST_STATUS_OK);
+	assert_int_equal(objlist_view_status(&r, 8), OBJLIST_STATUS_FOREIGN);
+	r.mode = 0666;
+	assert_int_equal(objlist_view_status(&r, 7), OBJLIST_STATUS_WORLD);
+	r.ipcns = 4026531839u;
+	assert_int_equal(objlist_view_status(&r, 7), OBJLIST_STATUS_OTHERNS);
+	r.holders_unknown = true;
+	assert_int_equal(objlist_view_status(&r, 7), OBJLIST_STATUS_UNKNOWN);
+	r.shm.st.dest = true;
+	assert_int_equal(objlist_view_status(&r, 7), OBJLIST_STATUS_DEST);
+	r.orphan = true;
+	assert_int_equal(objlist_view_status(&r, 7), OBJLIST_STATUS_ORPHAN);
+	struct objlist_row p = { .kind = OBJLIST_POSIX, .uid = 7, .mode = 0600, .ipcns = 1 };
+	p.shm.st.dest = true; /* only a SysV segment is dest or of a namespace */
+	assert_int_equal(objlist_view_status(&p, 7), OBJLIST_STATUS_OK);
+}
+
 static void test_columns(void **state)
 {
 	(void)state;
@@ -72,9 +130,10 @@ static void test_columns(void **state)
 	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
 		assert_true(c.shown[i]);
 	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 32); /* stretched, up to its most */
-	assert_string_equal(objlist_view_header(&c, buf, sizeof buf),
-			    "KEY/NAME   SHMID      KIND    OWNER      PERMS        SIZE     RSS"
-			    "    SWAP NATTCH STATUS           CPID    LPID CTIME    COMMAND");
+	assert_string_equal(
+	    objlist_view_header(&c, SYSVIPC_SORT_ATTACH, false, true, buf, sizeof buf),
+	    "KEY/NAME   SHMID      KIND    OWNER      PERMS        SIZE     RSS"
+	    "    SWAP NATTCH STATUS           CPID    LPID CTIME    COMMAND");
 	objlist_view_columns(158, &c); /* then the names: SHMID wider */
 	assert_int_equal(c.width[OBJLIST_VIEW_SHMID], 15);
 	assert_int_equal(c.total, 158);
@@ -100,8 +159,9 @@ static void test_columns(void **state)
 		    c.shown[OBJLIST_VIEW_RSS] && c.shown[OBJLIST_VIEW_NATTCH]);
 	assert_false(c.shown[OBJLIST_VIEW_STATUS] || c.shown[OBJLIST_VIEW_OWNER]);
 	assert_true(c.total <= 52);
-	assert_string_equal(objlist_view_header(&c, buf, sizeof buf),
-			    "KEY/NAME   SHMID      KIND       SIZE     RSS NATTCH");
+	assert_string_equal(
+	    objlist_view_header(&c, SYSVIPC_SORT_ATTACH, false, true, buf, sizeof buf),
+	    "KEY/NAME   SHMID      KIND       SIZE     RSS NATTCH");
 	for (int w = 0; w < 400; w++) { /* never wider than asked, once it can be */
 		objlist_view_columns(w, &c);
 		if (w >= 52)
@@ -360,12 +420,12 @@ static void test_heading_footer_keys(void **state)
 	assert_non_null(
 	    strstr(objlist_view_heading(&s, 2, buf, sizeof buf), " posix 2 1.0M/>=16.0E "));
 
-	objlist_view_footer(SYSVIPC_SORT_RSS, true, "", false, 3, 3, buf, sizeof buf);
-	assert_true(strncmp(buf, "sort: rss v | / filter  O orphans  a scan  x remove", 51) == 0);
-	assert_non_null(strstr(buf, "| s size m resident n nattch t age o owner k key i shmid"));
-	objlist_view_footer(SYSVIPC_SORT_SIZE, false, "pulse\n", true, 2, 41, buf, sizeof buf);
-	assert_true(strncmp(buf, "filter: pulse\\n | orphans only | 2 of 41 | sort: size ^", 55) ==
-		    0);
+	assert_string_equal(objlist_view_footer("", false, "", 3, 3, buf, sizeof buf), "");
+	assert_string_equal(
+	    objlist_view_footer("pulse\n", true, "x\x01", 2, 41, buf, sizeof buf),
+	    "filter: pulse\\n | orphans only | 2 of 41 | search: x\\x01 (n next) | ");
+	assert_string_equal(objlist_view_search_line("ab", buf, sizeof buf),
+			    "Search: ab_  F3 next  Enter keep  Esc clear");
 	assert_string_equal(objlist_view_filter_line("ab\x01", buf, sizeof buf),
 			    "Filter: ab\\x01_  Enter keep  Esc clear");
 
@@ -504,6 +564,9 @@ int main(void)
 		cmocka_unit_test(test_selection_and_window),
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_columns),
+		cmocka_unit_test(test_header_mark),
+		cmocka_unit_test(test_slice),
+		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_row),
 		cmocka_unit_test(test_rows_of_every_kind),
 		cmocka_unit_test(test_hostile_names),

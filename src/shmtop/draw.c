@@ -16,8 +16,6 @@
 #include "bigtext.h"
 #include "format.h"
 
-enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_GRAPH };
-
 void draw_colors(void)
 {
 	use_default_colors();
@@ -25,6 +23,7 @@ void draw_colors(void)
 	init_pair(PAIR_WARN, COLOR_YELLOW, -1);
 	init_pair(PAIR_BAD, COLOR_RED, -1);
 	init_pair(PAIR_GRAPH, COLOR_CYAN, -1);
+	init_pair(PAIR_OTHER, COLOR_MAGENTA, -1);
 }
 
 static attr_t tone_attr(enum model_tone t, const struct draw_style *s)
@@ -383,39 +382,36 @@ static void draw_graph(const struct view_model *m, const struct view_model *p,
 }
 
 static const char *const help_lines[] = {
-	"p         pause / resume a shmwriter",
-	"r         reset its count to 0",
-	"j k Up Dn select a counter (libshmtop)",
-	"c         clear the history shown",
-	"d         history of value or rate",
-	"a         rescan holders (attached)",
-	"PgUp PgDn the preview's bytes",
-	"+ / -     slower / faster refresh",
-	"? h F1    this help",
-	"q Esc F10 quit (also Ctrl-C)",
-	"Ctrl-Z    suspend; fg resumes",
-	"Ctrl-L    repaint the screen",
-	"Tab       all shared memory on the",
-	"          host; there arrows select,",
-	"          Enter opens, s m n t o k i",
-	"          sort, / filters, O orphans,",
-	"          x F9 remove (asks first)",
+	"F1 ? h     this help (any key closes it)",
+	"p          pause / resume a shmwriter",
+	"r          reset its count to 0 (asks first)",
+	"j k Up Dn  select a counter (libshmtop)",
+	"c          clear the history shown",
+	"d          history of value or rate",
+	"a          rescan holders (attached)",
+	"PgUp PgDn  the preview's bytes",
+	"+ / -      slower / faster refresh",
+	"Tab        all shared memory on the host",
+	"q F10      quit; back to the list when",
+	"           opened from it (also Esc, Left)",
+	"Esc        back, or closes what is open",
+	"Ctrl-C     quit   Ctrl-Z suspend   Ctrl-L repaint",
 	"",
-	"the graph: one column per sample,",
-	"written where the marker is",
-	"",
-	"any other key closes this help",
+	"states: RUNNING, PAUSED, STALLED (no beat),",
+	"  STOPPED (writer gone), FOREIGN (no record),",
+	"  WAITING (no segment yet)",
+	"HOLDS: rw/ro mapped read-write/read-only,",
+	"  x2 mapped twice, fd holds a descriptor",
+	"the graph: one column per sample, written",
+	"  where the marker is",
 };
 
-/* The help in a box sized to its longest line and centred, cut to the
- * screen when the screen is smaller: the text never reaches the border. */
-static void draw_help(const struct draw_style *s)
+void draw_help_box(const char *title, const char *const *lines, int n, const struct draw_style *s)
 {
-	static const char title[] = " shmtop help ";
-	int n = (int)(sizeof help_lines / sizeof help_lines[0]), longest = (int)strlen(title);
+	int longest = (int)strlen(title);
 	for (int i = 0; i < n; i++)
-		if ((int)strlen(help_lines[i]) > longest)
-			longest = (int)strlen(help_lines[i]);
+		if ((int)strlen(lines[i]) > longest)
+			longest = (int)strlen(lines[i]);
 	int w = longest + 4, h = n + 2; /* a border and a space each side */
 	if (w > COLS)
 		w = COLS;
@@ -424,6 +420,7 @@ static void draw_help(const struct draw_style *s)
 	if (w < 2 || h < 2)
 		return;
 	int x = (COLS - w) / 2, y = (LINES - h) / 2;
+	attrset((int)A_NORMAL);
 	for (int r = 0; r < h; r++) {
 		move(y + r, x);
 		for (int c = 0; c < w; c++)
@@ -439,7 +436,53 @@ static void draw_help(const struct draw_style *s)
 	line_cell(y + h - 1, x + w - 1, LINE_LR, s);
 	put_n(y, x + 2, title, w - 4, A_BOLD);
 	for (int i = 0; i < n && i < h - 2; i++)
-		put_n(y + 1 + i, x + 2, help_lines[i], w - 4, A_NORMAL);
+		put_n(y + 1 + i, x + 2, lines[i], w - 4, A_NORMAL);
+}
+
+void draw_fnbar(int y, int x, const struct fnbar *b)
+{
+	int w = COLS - 1 - x; /* never the last cell */
+	move(y, x);
+	for (size_t i = 0; i < b->n; i++) {
+		if (!fnbar_shown(b, i, w))
+			continue;
+		int cx = getcurx(stdscr);
+		if (cx > x)
+			addch(' ');
+		attrset((int)A_REVERSE);
+		addstr(b->item[i].key);
+		attrset((int)A_NORMAL);
+		addstr(b->item[i].label);
+	}
+	attrset((int)A_NORMAL);
+}
+
+void draw_footer_bar(const char *footer, struct fnbar *b)
+{
+	b->n = 0;
+	fnbar_add(b, "F1", "Help");
+	const char *quit = "Quit";
+	for (const char *p = footer; *p;) {
+		while (*p == ' ')
+			p++;
+		const char *end = strstr(p, "  ");
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *sp = memchr(p, ' ', n);
+		if (n && sp) {
+			char key[8], label[24];
+			snprintf(key, sizeof key, "%.*s", (int)(sp - p), p);
+			snprintf(label, sizeof label, "%.*s", (int)(n - (size_t)(sp - p) - 1),
+				 sp + 1);
+			if (label[0] >= 'a' && label[0] <= 'z')
+				label[0] = (char)(label[0] - 'a' + 'A');
+			if (strcmp(key, "q") == 0)
+				quit = strcmp(label, "Back") == 0 ? "Back" : "Quit";
+			else if (strcmp(key, "?") != 0)
+				fnbar_add(b, key, label);
+		}
+		p += n;
+	}
+	fnbar_add(b, "F10", quit);
 }
 
 static void draw_too_small(const struct draw_style *s)
@@ -478,13 +521,13 @@ void draw_screen(const struct view_model *m, const struct view_model *prev, cons
 	draw_graph(m, prev, l, s);
 	if (!prev || !same(m->footer, prev->footer)) {
 		blank(l->footer_y, 0);
-		/* never the last cell: no scroll */
-		attrset((int)(A_DIM));
-		mvaddnstr(l->footer_y, 0, m->footer, COLS - 1);
-		attrset((int)(A_NORMAL));
+		struct fnbar b;
+		draw_footer_bar(m->footer, &b);
+		draw_fnbar(l->footer_y, 0, &b);
 	}
 	if (help)
-		draw_help(s);
+		draw_help_box(" shmtop help ", help_lines,
+			      (int)(sizeof help_lines / sizeof help_lines[0]), s);
 }
 
 void draw_counters(const struct view_model *m, const struct view_model *prev, int y, int h,

@@ -9,8 +9,12 @@
 
 #include <stdbool.h>
 
+#include "fnbar.h"
 #include "layout.h"
 #include "model.h"
+
+/* The colour pairs draw_colors() sets up. */
+enum { PAIR_GOOD = 1, PAIR_WARN, PAIR_BAD, PAIR_GRAPH, PAIR_OTHER };
 
 struct draw_style {
 	bool utf8;  /* block glyphs and Unicode lines; otherwise ASCII only, */
@@ -43,5 +47,17 @@ void draw_counters(const struct view_model *m, const struct view_model *prev, in
  * control text (with one) takes word-wrapped at cols: struct layout_input's
  * text_rows. */
 int draw_text_rows(const struct view_model *m, const struct draw_style *s, int cols);
+
+/* A box of lines, titled, centred over the screen (cut to it): the help. */
+void draw_help_box(const char *title, const char *const *lines, int n, const struct draw_style *s);
+
+/* Bar b at (y, x) in htop's style: each key in reverse video, its label
+ * after; the items that fit the row but its last cell. */
+void draw_fnbar(int y, int x, const struct fnbar *b);
+
+/* The dashboard's bar from a model's footer ("p pause  r reset  ...  q
+ * quit"): F1Help first, each "KEY label" pair (capitalised), F10 last,
+ * Quit or Back as q said. */
+void draw_footer_bar(const char *footer, struct fnbar *b);
 
 #endif

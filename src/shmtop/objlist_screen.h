@@ -7,9 +7,11 @@
 #ifndef SHMTOP_OBJLIST_SCREEN_H
 #define SHMTOP_OBJLIST_SCREEN_H
 
+#include <curses.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "draw.h"
 #include "objlist_state.h"
 
 #define OBJLIST_SCREEN_ROWS 512 /* screen rows remembered for partial redraws */
@@ -19,8 +21,8 @@
 struct objlist_drawn {
 	bool valid;
 	int cols, lines;
-	bool box; /* the removal box was up */
-	bool hilite[OBJLIST_SCREEN_ROWS];
+	bool box; /* the removal box or the sort menu was up */
+	attr_t attr[OBJLIST_SCREEN_ROWS];
 	char text[OBJLIST_SCREEN_ROWS][OBJLIST_SCREEN_COLS];
 };
 
@@ -30,6 +32,8 @@ enum objlist_action {
 	OBJLIST_OPEN, /* open the selected object (objlist_state_selected()): a segment by key and
 		      shmid */
 	OBJLIST_BACK, /* back to the detail view (Tab) */
+	OBJLIST_ESC,  /* Esc with nothing to clear: back, or a notice on the top screen */
+	OBJLIST_HELP, /* F1, ?, h: the list's help */
 	OBJLIST_REPAINT,
 };
 
@@ -45,6 +49,14 @@ enum objlist_action objlist_screen_key(struct objlist_state *l, int ch, key_t *k
 /* Draw l on stdscr (not refreshed); everything when d is not valid for
  * this screen size, else only the rows that differ from d, which is then
  * updated.  Looks up the creators' commands of the rows it shows. */
-void objlist_screen_draw(struct objlist_state *l, struct objlist_drawn *d);
+void objlist_screen_draw(struct objlist_state *l, struct objlist_drawn *d,
+			 const struct draw_style *s, bool top);
+
+/* A confirmation box (a removal's, a reset's), centred over the screen,
+ * its first line bold. */
+void objlist_screen_box(const struct objlist_view_box *b);
+
+/* The list's help over it. */
+void objlist_screen_draw_help(const struct draw_style *s);
 
 #endif

@@ -27,6 +27,7 @@
 #include "objlist_screen.h"
 #include "objmon.h"
 #include "preview.h"
+#include "resetbox.h"
 
 #define NOTICE_NS (5 * NS_PER_SEC)
 #define ACK_POLL_NS NS_PER_MS /* re-read this soon after a command, */
@@ -57,7 +58,10 @@ struct tui {
 	/* The object list (objlist_screen.c), and the detail view's panels
 	 * below the dashboard (drawlog.c): the preview and the event log. */
 	const struct mode *cur; /* the screen that is up */
-	monitor *base_mon;      /* the -k key's; mon is another when opened from the list */
+	const struct mode *top; /* the one shmtop started on: q quits there, goes back elsewhere */
+	bool confirming;        /* the reset's box is up */
+	struct objlist_view_box box;
+	monitor *base_mon; /* the -k key's; mon is another when opened from the list */
 	struct objlist_state list;
 	struct objlist_drawn objlist_drawn;
 	struct events_log log;
@@ -98,7 +102,7 @@ static void notice(struct tui *t, const char *text)
 static bool full_redraw(const struct tui *t)
 {
 	const struct view_model *m = t->model, *p = t->drawn;
-	return !p || t->help || t->drawn_help ||
+	return !p || t->help || t->drawn_help || t->confirming ||
 	       memcmp(&t->layout, &t->drawn_layout, sizeof t->layout) != 0 ||
 	       m->state != p->state || m->have_value != p->have_value || m->nfields != p->nfields ||
 	       m->have_procs != p->have_procs || m->ncounters != p->ncounters ||
@@ -110,7 +114,7 @@ static bool full_redraw(const struct tui *t)
 static void footer_keys(const struct tui *t, struct view_model *m)
 {
 	char *q = strstr(m->footer, "q quit");
-	if (q && (t->mon != t->base_mon || t->cur == &obj_mode))
+	if (q && (t->mon != t->base_mon || t->cur == &obj_mode || t->top == &list_mode))
 		memcpy(q, "q back", 6);
 	size_t n = strlen(m->footer);
 	snprintf(m->footer + n, sizeof m->footer - n, "%s", "  Tab list");
@@ -237,6 +241,8 @@ static void dash_draw(struct tui *t)
 	draw_screen(m, full ? NULL : t->drawn, &t->layout, &t->style, t->help);
 	if (!t->help)
 		t->cur->panels(t, m, full);
+	if (t->confirming && !t->help)
+		objlist_screen_box(&t->box);
 	t->drawn = m;
 	t->drawn_layout = t->layout;
 	t->drawn_help = t->help;
@@ -244,7 +250,9 @@ static void dash_draw(struct tui *t)
 
 static void list_mode_draw(struct tui *t)
 {
-	objlist_screen_draw(&t->list, &t->objlist_drawn);
+	objlist_screen_draw(&t->list, &t->objlist_drawn, &t->style, t->top == &list_mode);
+	if (t->help)
+		objlist_screen_draw_help(&t->style);
 }
 
 /* Draw the mode's frame and send it. */
@@ -338,6 +346,7 @@ static void switch_to(struct tui *t, const struct mode *to, monitor *mon, objmon
 static void dash_enter(struct tui *t)
 {
 	t->waiting = false;
+	t->confirming = false;
 	t->have_scale = false;
 	t->have_preview = false;
 	t->preview_off = 0;
@@ -349,6 +358,7 @@ static void dash_enter(struct tui *t)
 static void list_enter(struct tui *t)
 {
 	t->help = false;
+	t->confirming = false;
 	t->objlist_drawn.valid = false;
 }
 
@@ -378,8 +388,28 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 {
 	key_t k;
 	int id;
+	if (t->help && ch != KEY_RESIZE) { /* any key closes the help */
+		t->help = false;
+		t->objlist_drawn.valid = false;
+		return ch == 3;
+	}
 	switch (objlist_screen_key(&t->list, ch, &k, &id)) {
-	case OBJLIST_QUIT: return true;
+	case OBJLIST_QUIT:
+		if (ch == 3 || t->top == &list_mode)
+			return true;
+		switch_to(t, &seg_mode, t->base_mon, NULL, next_poll);
+		break;
+	case OBJLIST_ESC:
+		if (t->top != &list_mode)
+			switch_to(t, &seg_mode, t->base_mon, NULL, next_poll);
+		else
+			snprintf(t->list.status, sizeof t->list.status,
+				 "Esc: nothing to clear (q or F10 quits)");
+		break;
+	case OBJLIST_HELP:
+		t->help = true;
+		t->objlist_drawn.valid = false;
+		break;
 	case OBJLIST_BACK: switch_to(t, &seg_mode, t->base_mon, NULL, next_poll); break;
 	case OBJLIST_OPEN: {
 		const struct objlist_row *r = list_selection(&t->list);
@@ -409,27 +439,50 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
  * then the keys both share. */
 static bool dash_key(struct tui *t, int ch, int64_t *next_poll)
 {
-	if (!t->help && (ch == '\t' || ((t->mon != t->base_mon || t->cur == &obj_mode) &&
-					(ch == 'q' || ch == 'Q' || ch == 27 || ch == KEY_LEFT)))) {
-		switch_to(t, &list_mode, t->base_mon, NULL,
-			  next_poll); /* back to the list it was opened from */
+	/* from the list, or the list is the first screen: q, Esc, Left go back to it */
+	bool back = t->mon != t->base_mon || t->cur == &obj_mode || t->top == &list_mode;
+	if (ch == 3)
+		return true;
+	if (ch == KEY_RESIZE) {
+		invalidate(t);
+		return false;
+	}
+	if (t->confirming) { /* y resets, any other key cancels */
+		t->confirming = false;
+		invalidate(t);
+		if (ch == 'y' || ch == 'Y') {
+			command(t, SHMTOP_CMD_RESET, "reset requested");
+			*next_poll = clock_mono_ns() + ACK_POLL_NS;
+		} else
+			notice(t, "reset cancelled");
+		return false;
+	}
+	if (t->help) { /* any key closes the help */
+		t->help = false;
 		return false;
 	}
 	switch (ch) {
+	case '\t': switch_to(t, &list_mode, t->base_mon, NULL, next_poll); return false;
 	case 'q':
 	case 'Q':
 	case 27:
-	case 3:
-	case KEY_F(10): return true;
-	case KEY_RESIZE: invalidate(t); return false;
+	case KEY_LEFT:
+	case KEY_F(10):
+		if (back) { /* back to the list it was opened from */
+			switch_to(t, &list_mode, t->base_mon, NULL, next_poll);
+			return false;
+		}
+		if (ch == 27) {
+			notice(t, "Esc: nothing to go back to (q or F10 quits)");
+			return false;
+		}
+		if (ch != KEY_LEFT)
+			return true;
+		break;
 	case '?':
 	case 'h':
 	case 'H':
-	case KEY_F(1): t->help = !t->help; return false;
-	}
-	if (t->help) { /* any other key just closes the help */
-		t->help = false;
-		return false;
+	case KEY_F(1): t->help = true; return false;
 	}
 	if (t->cur->own_key(t, ch, next_poll))
 		return false;
@@ -444,8 +497,12 @@ static bool dash_key(struct tui *t, int ch, int64_t *next_poll)
 		break;
 	case 'r':
 	case 'R':
-		command(t, SHMTOP_CMD_RESET, "reset requested");
-		*next_poll = clock_mono_ns() + ACK_POLL_NS;
+		if (!t->model->control_ok) {
+			command(t, SHMTOP_CMD_RESET, "reset requested"); /* says why not */
+			break;
+		}
+		resetbox_build(&t->in, t->model->value, &t->box);
+		t->confirming = true;
 		break;
 	case 'd':
 	case 'D': t->mode = t->mode == SPARK_VALUE ? SPARK_RATE : SPARK_VALUE; break;
@@ -463,6 +520,13 @@ static bool dash_key(struct tui *t, int ch, int64_t *next_poll)
 		clearok(curscr, TRUE);
 		invalidate(t);
 		break;
+	default: {
+		const char *name = keyname(ch);
+		char msg[96];
+		snprintf(msg, sizeof msg, "key %s does nothing here (F1 lists the keys)",
+			 name ? name : "?");
+		notice(t, msg);
+	}
 	}
 	return false;
 }
@@ -601,6 +665,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	t.mon = mon;
 	t.base_mon = mon;
 	t.cur = o->all ? &list_mode : &seg_mode;
+	t.top = t.cur;
 	events_log_init(&t.log);
 	if (objlist_state_init(&t.list, o->sort, o->sort_reverse) < 0) {
 		snprintf(why, whylen, "out of memory");
@@ -612,6 +677,8 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	t.delay = o->delay_tenths;
 	t.mode = o->graph_rate ? SPARK_RATE : SPARK_VALUE;
 	t.style.utf8 = utf8;
+	t.list.utf8 = utf8;
+	t.list.me = getuid();
 	t.style.acs = !utf8 && !o->ascii; /* a non-UTF-8 locale */
 	if (setup(color, why, whylen) < 0) {
 		objlist_state_free(&t.list);

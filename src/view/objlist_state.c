@@ -478,6 +478,93 @@ void objlist_state_answer(struct objlist_state *l, bool yes)
 		snprintf(l->status, sizeof l->status, "not removed");
 }
 
+bool objlist_state_search_next(struct objlist_state *l, bool from_here)
+{
+	if (!l->search[0] || l->nshown == 0)
+		return false;
+	for (size_t k = from_here ? 0 : 1; k <= l->nshown; k++) {
+		size_t i = (l->view.sel + k) % l->nshown;
+		if (objlist_match(&l->snap.rows[l->shown[i]], l->search)) {
+			objlist_view_select(&l->view, i);
+			remember_sel(l);
+			return true;
+		}
+	}
+	return false;
+}
+
+bool objlist_state_search_key(struct objlist_state *l, int ch)
+{
+	size_t n = strlen(l->search);
+	switch (ch) {
+	case 27:
+		l->search[0] = '\0';
+		l->searching = false;
+		return true;
+	case '\n':
+	case '\r': l->searching = false; return true;
+	case 127:
+	case 8: filter_backspace(l->search); return true;
+	default:
+		if (ch < 32 || ch > 255)
+			return false;
+		if (n + 1 < sizeof l->search) {
+			l->search[n] = (char)ch;
+			l->search[n + 1] = '\0';
+		}
+		objlist_state_search_next(l, true);
+		return true;
+	}
+}
+
+void objlist_state_sort_step(struct objlist_state *l, int dir)
+{
+	enum objlist_col cols[OBJLIST_VIEW_NCOLS];
+	size_t n = objlist_view_sortable(cols), at = 0;
+	while (at < n && objlist_columns[cols[at]].sort != l->sort)
+		at++;
+	if (at == n) /* a sort no screen column shows: start from the first */
+		at = dir > 0 ? n - 1 : 0;
+	at = (at + n + (dir > 0 ? 1 : n - 1)) % n;
+	l->sort = objlist_columns[cols[at]].sort;
+	l->reverse = objlist_view_sort_reverse(l->sort);
+	objlist_sort(&l->snap, l->sort, l->reverse);
+	narrow(l);
+}
+
+void objlist_state_invert(struct objlist_state *l)
+{
+	resort(l, l->sort);
+}
+
+void objlist_state_sort_menu(struct objlist_state *l)
+{
+	enum objlist_col cols[OBJLIST_VIEW_NCOLS];
+	size_t n = objlist_view_sortable(cols);
+	l->menu_sel = 0;
+	for (size_t i = 0; i < n; i++)
+		if (objlist_columns[cols[i]].sort == l->sort)
+			l->menu_sel = i;
+	l->menu = true;
+}
+
+void objlist_state_menu_key(struct objlist_state *l, int ch)
+{
+	enum objlist_col cols[OBJLIST_VIEW_NCOLS];
+	size_t n = objlist_view_sortable(cols);
+	if (ch == 'k' || ch == -1)
+		l->menu_sel = l->menu_sel > 0 ? l->menu_sel - 1 : 0;
+	else if (ch == 'j' || ch == -2)
+		l->menu_sel = l->menu_sel + 1 < n ? l->menu_sel + 1 : n - 1;
+	else if (ch == '\n' || ch == '\r') {
+		enum sysvipc_sort by = objlist_columns[cols[l->menu_sel]].sort;
+		if (by != l->sort)
+			resort(l, by);
+		l->menu = false;
+	} else
+		l->menu = false;
+}
+
 bool objlist_state_filter_key(struct objlist_state *l, int ch)
 {
 	size_t n = strlen(l->filter);

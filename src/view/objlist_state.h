@@ -102,7 +102,14 @@ struct objlist_state {
 	bool confirming;                      /* the removal box is up, for target */
 	struct objlist_row target;
 	struct objlist_view_box box;
-	char status[512]; /* a removal's outcome, shown until the next key */
+	char search[OBJLIST_STATE_FILTER_MAX]; /* F3: the text the selection jumps to */
+	bool searching;                        /* the search line is open */
+	bool menu;                             /* F6: the sort menu is up */
+	bool utf8;                             /* the sort mark's arrows (else ^ v) */
+	int hscroll;                           /* cells the rows are scrolled sideways */
+	uid_t me;                              /* the viewer's uid: another's rows are coloured */
+	size_t menu_sel;                       /* its row: objlist_view_sortable()'s index */
+	char status[512];                      /* a removal's outcome, shown until the next key */
 	struct objlist_watch watch[OBJLIST_STATE_WATCH]; /* while status shows a removal */
 	size_t nwatch;
 };
@@ -157,6 +164,31 @@ void objlist_state_ask_remove(struct objlist_state *l);
  * (status says how it went, and its holders are watched), else status
  * says "not removed" for a removable one. */
 void objlist_state_answer(struct objlist_state *l, bool yes);
+
+/* Select the next shown row (from the selection itself with from_here,
+ * else after it, wrapping) that matches search (objlist_match()); false
+ * if none does. */
+bool objlist_state_search_next(struct objlist_state *l, bool from_here);
+
+/* A key while the search line is open: Esc (27) clears the search and
+ * closes the line, '\n' or '\r' closes it, 127 or 8 deletes the last
+ * character, a byte 32..255 is typed and the selection jumps to the first
+ * match from it.  False for any other key. */
+bool objlist_state_search_key(struct objlist_state *l, int ch);
+
+/* Sort by the screen's next (dir > 0) or previous column
+ * (objlist_view_sortable()), wrapping, in its first direction ('<', '>'). */
+void objlist_state_sort_step(struct objlist_state *l, int dir);
+
+/* Reverse the sort's direction ('I'). */
+void objlist_state_invert(struct objlist_state *l);
+
+/* Put up the sort menu (F6), its row on the current sort. */
+void objlist_state_sort_menu(struct objlist_state *l);
+
+/* A key while the sort menu is up: -1 or 'k' up, -2 or 'j' down, '\n' or
+ * '\r' sorts by the row's column and closes it, any other closes it. */
+void objlist_state_menu_key(struct objlist_state *l, int ch);
 
 /* A key while the filter line is open: Esc (27) clears the filter and
  * closes the line, '\n' or '\r' closes it, 127 or 8 deletes the last

@@ -223,12 +223,63 @@ static char *line(const struct objlist_view_cols *c, const char *const cell[OBJL
 	return buf;
 }
 
-char *objlist_view_header(const struct objlist_view_cols *c, char *buf, size_t len)
+size_t objlist_view_sortable(enum objlist_col *cols)
+{
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
+		cols[i] = screen_col[i];
+	return OBJLIST_VIEW_NCOLS;
+}
+
+char *objlist_view_header(const struct objlist_view_cols *c, enum sysvipc_sort by, bool reverse,
+			  bool utf8, char *buf, size_t len)
 {
 	const char *cell[OBJLIST_VIEW_NCOLS];
-	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
+	char marked[64];
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++) {
 		cell[i] = COL(i).title;
+		if (COL(i).sort != by || !c->shown[i])
+			continue;
+		/* the title cut so that the mark shows */
+		int keep = (int)strlen(COL(i).title);
+		if (keep > c->width[i] - 1)
+			keep = c->width[i] > 1 ? c->width[i] - 1 : 0;
+		snprintf(marked, sizeof marked, "%.*s%s", keep, COL(i).title,
+			 reverse ? (utf8 ? "\u25bc" : "v") : (utf8 ? "\u25b2" : "^"));
+		cell[i] = marked;
+	}
 	return line(c, cell, false, buf, len);
+}
+
+char *objlist_view_slice(const char *text, int skip, int width, char *buf, size_t len)
+{
+	size_t k = 0;
+	for (int cells = 0; text[k] && cells < skip;) {
+		size_t n;
+		int w = char_cells(text + k, &n);
+		if (cells + w > skip)
+			break; /* a wide character across the edge: shown whole */
+		cells += w;
+		k += n;
+	}
+	return objlist_view_pad(text + k, width, buf, len);
+}
+
+enum objlist_view_status objlist_view_status(const struct objlist_row *r, uid_t me)
+{
+	bool sysv = r->kind == OBJLIST_SYSV;
+	if (r->orphan)
+		return OBJLIST_STATUS_ORPHAN;
+	if (sysv && r->shm.st.dest)
+		return OBJLIST_STATUS_DEST;
+	if (r->holders_unknown)
+		return OBJLIST_STATUS_UNKNOWN;
+	if (sysv && r->ipcns)
+		return OBJLIST_STATUS_OTHERNS;
+	if (r->mode & 0002)
+		return OBJLIST_STATUS_WORLD;
+	if (r->uid != me)
+		return OBJLIST_STATUS_FOREIGN;
+	return OBJLIST_STATUS_OK;
 }
 
 /* The holders of r in s into *h and *n; false before a scan. */
@@ -433,15 +484,15 @@ char *objlist_view_heading(const struct objlist *s, int which, char *buf, size_t
 	return buf;
 }
 
-char *objlist_view_footer(enum sysvipc_sort by, bool reverse, const char *filter, bool orphans_only,
-			  size_t shown, size_t total, char *buf, size_t len)
+char *objlist_view_footer(const char *filter, bool orphans_only, const char *search, size_t shown,
+			  size_t total, char *buf, size_t len)
 {
 	size_t at = 0;
 	if (len == 0)
 		return buf;
 	buf[0] = '\0';
+	char esc[128];
 	if (filter && *filter) {
-		char esc[128];
 		escape_text(filter, strlen(filter), ESCAPE_LOCALE, 40, esc, sizeof esc);
 		format_append(buf, len, &at, "filter: %s | ", esc);
 	}
@@ -449,20 +500,29 @@ char *objlist_view_footer(enum sysvipc_sort by, bool reverse, const char *filter
 		format_append(buf, len, &at, "orphans only | ");
 	if ((filter && *filter) || orphans_only)
 		format_append(buf, len, &at, "%zu of %zu | ", shown, total);
-	format_append(buf, len, &at,
-		      "sort: %s %s | / filter  O orphans  a scan  x remove  Enter open  q quit | "
-		      "s size m resident n nattch t age o owner k key i shmid (again: reverse)  "
-		      "Tab back",
-		      sysvipc_sort_name(by), reverse ? "v" : "^");
+	if (search && *search) {
+		escape_text(search, strlen(search), ESCAPE_LOCALE, 40, esc, sizeof esc);
+		format_append(buf, len, &at, "search: %s (n next) | ", esc);
+	}
+	return buf;
+}
+
+static char *edit_line(const char *what, const char *text, const char *keys, char *buf, size_t len)
+{
+	char esc[512];
+	escape_text(text, strlen(text), ESCAPE_LOCALE, 200, esc, sizeof esc);
+	snprintf(buf, len, "%s: %s_  %s", what, esc, keys);
 	return buf;
 }
 
 char *objlist_view_filter_line(const char *filter, char *buf, size_t len)
 {
-	char esc[512];
-	escape_text(filter, strlen(filter), ESCAPE_LOCALE, 200, esc, sizeof esc);
-	snprintf(buf, len, "Filter: %s_  Enter keep  Esc clear", esc);
-	return buf;
+	return edit_line("Filter", filter, "Enter keep  Esc clear", buf, len);
+}
+
+char *objlist_view_search_line(const char *search, char *buf, size_t len)
+{
+	return edit_line("Search", search, "F3 next  Enter keep  Esc clear", buf, len);
 }
 
 int objlist_view_sort_key(int ch, enum sysvipc_sort *by)

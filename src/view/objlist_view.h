@@ -24,8 +24,10 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "objlist.h"
+#include "objlist_columns.h"
 
 struct objlist_view {
 	size_t n;      /* rows */
@@ -92,8 +94,35 @@ struct objlist_view_cols {
  * names that span KEY and SHMID), up to 40 cells for a name.  Pure. */
 void objlist_view_columns(int width, struct objlist_view_cols *c);
 
-/* The column names line for c. */
-char *objlist_view_header(const struct objlist_view_cols *c, char *buf, size_t len);
+/* The screen's columns in their order (every one sorts), as indexes of
+ * objlist_columns[] into cols (room for OBJLIST_VIEW_NCOLS); how many. */
+size_t objlist_view_sortable(enum objlist_col *cols);
+
+/* The column names line for c, the title of the column sorting by by
+ * marked with its direction after it (cut to fit): reverse (biggest
+ * first) "▼" and else "▲", or "v" and "^" without utf8. */
+char *objlist_view_header(const struct objlist_view_cols *c, enum sysvipc_sort by, bool reverse,
+			  bool utf8, char *buf, size_t len);
+
+/* text (printable, escaped) from its cell skip on, cut or padded to width
+ * cells, into buf (sideways scrolling). */
+char *objlist_view_slice(const char *text, int skip, int width, char *buf, size_t len);
+
+/* What is wrong with a row, for its colour and the help's legend: the
+ * first that applies of these, in this order. */
+enum objlist_view_status {
+	OBJLIST_STATUS_OK,
+	OBJLIST_STATUS_ORPHAN,  /* nothing holds it */
+	OBJLIST_STATUS_DEST,    /* sysv: removed, still attached */
+	OBJLIST_STATUS_UNKNOWN, /* holders unknown: some processes unreadable */
+	OBJLIST_STATUS_OTHERNS, /* sysv: another IPC namespace's */
+	OBJLIST_STATUS_WORLD,   /* world-writable */
+	OBJLIST_STATUS_FOREIGN, /* another user's */
+	OBJLIST_NSTATUS
+};
+
+/* Row r's status for the viewer of uid me.  Pure. */
+enum objlist_view_status objlist_view_status(const struct objlist_row *r, uid_t me);
 
 /* Row r of object list s as a line for c; times relative to s->wall_ns, the
  * holders from s's last scan.  Pure but for the local time zone and the
@@ -115,13 +144,18 @@ char *objlist_view_row(const struct objlist_view_cols *c, const struct objlist *
  * /dev/shm 12.0K of 3.9G (0.00%)"; memfd and deleted "-" before a scan). */
 char *objlist_view_heading(const struct objlist *s, int line, char *buf, size_t len);
 
-/* The footer of keys, naming the current sort ("sort: size v"), after what
- * narrows the list: "filter: TEXT (3 of 41) | " and "orphans only | ". */
-char *objlist_view_footer(enum sysvipc_sort by, bool reverse, const char *filter, bool orphans_only,
-			  size_t shown, size_t total, char *buf, size_t len);
+/* What narrows the list and the search, before the footer's keys:
+ * "filter: TEXT | orphans only | 3 of 41 | search: TEXT (n next) | ", or
+ * "" when nothing does. */
+char *objlist_view_footer(const char *filter, bool orphans_only, const char *search, size_t shown,
+			  size_t total, char *buf, size_t len);
 
 /* The filter line being edited: "Filter: TEXT_  Enter keep  Esc clear". */
 char *objlist_view_filter_line(const char *filter, char *buf, size_t len);
+
+/* The search line being edited: "Search: TEXT_  F3 next  Enter keep  Esc
+ * clear". */
+char *objlist_view_search_line(const char *search, char *buf, size_t len);
 
 /* The sort a key asks for (the column table's keys, objlist_columns.h:
  * 's' size, 'm' resident, 'n' nattch, 't' age, 'o' owner, 'k' key, 'i'
