@@ -102,7 +102,11 @@ sub heading {
 	my ($l) = @_;
 	@heads = ();
 	$raw = $l !~ /  /;
-	push @heads, [ $1, $-[1], $+[1] ] while $l =~ /(\S+)/g;
+	while ($l =~ /(\S+)/g) {
+		my ($name, $s, $e) = ($1, $-[1], $+[1]);
+		$name =~ s/[▲▼]$//; # the sorted column's mark
+		push @heads, [ $name, $s, $e ];
+	}
 }
 heading($ENV{PIN_HEADING}) if $ENV{PIN_HEADING};
 
@@ -177,7 +181,7 @@ for my $l (@in) {
 	}
 	# the tables of objects: the cells under ID, SHMID (left-aligned), CPID,
 	# LPID, WRITER_PID (right-aligned)
-	if ($l =~ m{^(KEY|KEY/NAME) +[A-Z]}) {
+	if ($l =~ m{^(KEY|KEY/NAME)[▲▼]? +[A-Z]}) {
 		heading($l);
 	} elsif (@heads && $l =~ /^(0x730000|pin-| )/ && $l !~ /^ +(PID|\d+ root )/) {
 		if ($raw) {
