@@ -104,11 +104,11 @@ t_rates_stop() {
 	PIDS+=($!)
 	until_ok 10 grep -q '^ready$' "$TMP/pub.out" || fail "pubcounters: $(cat "$TMP/pub.out")" || return 1
 	view rates 120 30 "$SHMTOP -k $k" || return 1
-	see rates "c01 +[0-9]+ +[1-9][0-9.]*/s" || return 1
+	see rates "c01 .* [0-9]+ +[1-9][0-9.]*/s$" || return 1
 	until_ok 10 rates_are "$k" True True || fail "running: $(cat "$TMP/rates.json")" || rc=1
 	keys rates p
 	see rates "PAUSED" || return 1
-	see rates "c01 +[0-9]+ +0/s" || rc=1
+	see rates "c01 .* [0-9]+ +0/s$" || rc=1
 	see rates "rate 0/s" || rc=1
 	until_ok 5 rates_are "$k" 0.0 0.0 || fail "paused: $(cat "$TMP/rates.json")" || rc=1
 

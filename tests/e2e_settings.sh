@@ -33,15 +33,15 @@ case_sort_kept() {
 	local h=$TOP/me
 	mkdir -p "$h" || return 1
 	view keep 200 40 "env HOME=$h $SHMTOP -a" || return 1
-	see keep 'sort: size v' || return 1
+	see keep 'SIZE▼' || return 1
 	keys keep k
-	see keep 'sort: key' || return 1
+	see keep 'KEY/NAME▲' || return 1
 	quit_view keep || return 1
 	grep -qx 'sort=key' "$h/$RC" || fail "no sort=key in $h/$RC" || return 1
 	[[ $(stat -c %a "$h/$RC") == 600 && $(stat -c %a "$h/.config/shmtop") == 700 ]] ||
 		fail "modes $(stat -c %a "$h/$RC") $(stat -c %a "$h/.config/shmtop")" || return 1
 	view keep2 200 40 "env HOME=$h $SHMTOP -a" || return 1
-	see keep2 'sort: key' || return 1
+	see keep2 'KEY/NAME▲' || return 1
 	# nothing changed: not rewritten
 	local before
 	before=$(stat -c %i:%Y "$h/$RC")
@@ -55,9 +55,9 @@ case_no_config() {
 	printf 'sort=key\nsort_direction=ascending\n' >"$h/$RC"
 	cp "$h/$RC" "$TOP/nc.before"
 	view nc 200 40 "env HOME=$h $SHMTOP -a --no-config" || return 1
-	see nc 'sort: size v' || return 1
+	see nc 'SIZE▼' || return 1
 	keys nc n
-	see nc 'sort: nattch' || return 1
+	see nc 'NATTCH?▼' # the mark takes a narrow title's last cell || return 1
 	quit_view nc || return 1
 	cmp -s "$h/$RC" "$TOP/nc.before" || fail "--no-config changed the file"
 }
@@ -68,7 +68,7 @@ case_bad_lines() {
 	mkdir -p "$h/.config/shmtop" || return 1
 	printf 'sort=key\ncolour=on\ndelay=0\n' >"$h/$RC"
 	view bad 200 40 "sh -c 'env HOME=$h $SHMTOP -a 2>$TOP/bad.err'" || return 1
-	see bad 'sort: key' || return 1
+	see bad 'KEY/NAME▲' || return 1
 	quit_view bad || return 1
 	[[ $(wc -l <"$TOP/bad.err") == 1 ]] || fail "stderr: $(cat "$TOP/bad.err")" || return 1
 	grep -q "line 2: unknown setting 'colour' (and 1 more lines ignored)" "$TOP/bad.err" ||
@@ -83,9 +83,9 @@ case_symlink_planted() {
 	echo precious >"$TOP/target" && chown "$me" "$TOP/target" || return 1
 	ln -s "$TOP/target" "$h/$RC" && chown -h "$eve" "$h/$RC" || return 1
 	view sym 200 40 "runuser -u $me -- env HOME=$h $SHMTOP -a" || return 1
-	see sym 'sort: size v' || return 1
+	see sym 'SIZE▼' || return 1
 	keys sym k
-	see sym 'sort: key' || return 1
+	see sym 'KEY/NAME▲' || return 1
 	quit_view sym || return 1
 	[[ $(cat "$TOP/target") == precious ]] || fail "the link's target was written" || return 1
 	[[ -L $h/$RC ]] || fail "the link was replaced"
@@ -100,9 +100,9 @@ case_other_home() {
 	chown "$alice" "$ha" && chmod 0777 "$ha" && chown "$bob" "$hb" || return 1
 	# bob (as sudo -u bob) with alice's HOME: alice's home untouched, bob's own used
 	view oh 200 40 "runuser -u $bob -- env HOME=$ha $SHMTOP -a" || return 1
-	see oh 'sort: size v' || return 1
+	see oh 'SIZE▼' || return 1
 	keys oh k
-	see oh 'sort: key' || return 1
+	see oh 'KEY/NAME▲' || return 1
 	quit_view oh || return 1
 	[[ -z $(ls -A "$ha") ]] || fail "alice's home changed: $(ls -A "$ha")" || return 1
 	grep -qx 'sort=key' "$hb/$RC" || fail "bob's file not written" || return 1
