@@ -156,13 +156,13 @@ static void test_walk(void **state)
 	assert_true(c.nhist > 0 && c.hist_first + c.nhist == s.hist_next);
 	content_free(&c);
 
-	static unsigned char text[1024] = "9527";
+	static _Alignas(64) unsigned char text[1024] = "9527"; /* as a mapping is aligned */
 	assert_int_equal(decode_object(text, sizeof text, &whole, &c, why, sizeof why), DECODE_OK);
 	assert_ptr_equal(c.dec, &decode_text);
 	content_free(&c);
 
 	/* refused, each with the reason of the format it is nearest */
-	static unsigned char junk[2048];
+	static _Alignas(64) unsigned char junk[2048];
 	for (size_t i = 0; i < sizeof junk; i++)
 		junk[i] = (unsigned char)i;
 	assert_int_equal(decode_object(junk, sizeof junk, &whole, &c, why, sizeof why),
