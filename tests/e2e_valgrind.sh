@@ -3,7 +3,8 @@
 # shmtop under valgrind in a real terminal (tmux, TERM=screen: am without
 # smam, where ncurses 6.4 reads outside a line when it writes the last cell
 # of a one-column screen), through resizes to 1x1, 1x40 and 40x1 and back,
-# in the dashboard, with the help open and in the list; then q.  Valgrind
+# in the dashboard, with the help open and in the list; then q back to the
+# dashboard and q.  Valgrind
 # must report 0 errors (leaks aside).  Exit 77 without valgrind.  Run it on
 # the plain build: under ASan valgrind cannot run.
 #
@@ -82,6 +83,8 @@ t_resize_under_valgrind() {
 	VIEW=list
 	see v SHMID 60 || return 1
 	cycle v || return 1
+	keys v q # the list reached by Tab goes back; q on the first screen quits
+	see v 'RUNNING' 60 || return 1
 	keys v q
 	until_ok 60 test -s "$rc" || { fail "shmtop did not quit on q"; return 1; }
 	errors=$(sed -n 's/.*ERROR SUMMARY: \([0-9]*\) errors.*/\1/p' "$log" | tail -1)
