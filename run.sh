@@ -58,11 +58,14 @@ test)
 	CC=clang TARGET=fuzz_record build build-fuzz -DSHMTOP_FUZZ=ON
 	cmake --build build-fuzz -j "$JOBS" --target fuzz_view >/dev/null
 	(cd build-fuzz && ctest --output-on-failure --verbose -R fuzz)
+	# every unit and end-to-end test under ASan+UBSan, once; then the plain
+	# build's: the unit tests again (other optimisations), the packages, the
+	# benchmarks' smoke run and the tests labelled plain (valgrind, kills)
 	build build-asan -DSHMTOP_SANITIZE=ON
-	(cd build-asan && FAULT_RUNS=50 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
-		ctest --output-on-failure)
+	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+		ctest --output-on-failure -LE '^(pkg|bench|plain)$')
 	build build
-	(cd build && ctest --output-on-failure --verbose)
+	(cd build && ctest --output-on-failure --verbose -L '^(unit|style|pkg|bench|plain)$')
 	;;
 run)
 	install_missing $PACKAGES
