@@ -12,7 +12,10 @@
 #     the shmid of a SysV row and "-" for the others;
 #   - --no-color and --ascii are accepted in every mode;
 #   - --prometheus -k/-i: that segment's families, object line and
-#     counters alone (tests/prom_check.py), exit 3 for no segment.
+#     counters alone (tests/prom_check.py), exit 3 for no segment;
+#   - in a locale whose decimal point is a comma (de_DE, made here with
+#     localedef), --json still parses and --prometheus still checks: numbers
+#     are written as the formats say, whatever LC_NUMERIC.
 #
 # usage: e2e_scripts.sh SHMTOP PUBCOUNTERS
 set -u
@@ -181,4 +184,28 @@ prom_segment() {
 	grep -q "no segment with key $(key 9)" "$TMP/err" || fail "said: $(cat "$TMP/err")"
 }
 
-run_cases json_lines kinds kinds_screen raw_fields look_options prom_segment
+numeric_locale() {
+	local loc=$TMP/locale
+	mkdir -p "$loc"
+	localedef -i de_DE -f UTF-8 "$loc/de_DE.UTF-8" 2>"$TMP/err" ||
+		fail "localedef de_DE: $(tail -1 "$TMP/err")" || return 1
+	# the locale's own printf writes "0,5": what a careless --json would do
+	[[ $(LOCPATH=$loc LC_ALL=de_DE.UTF-8 env printf '%.1f' 0.5 2>/dev/null) == 0,5 ]] ||
+		fail "the de_DE locale made has no decimal comma" || return 1
+	LOCPATH=$loc LC_ALL=de_DE.UTF-8 "$SHMTOP" -k "$K" --json -n 2 -d 1 >"$TMP/de.json" ||
+		fail "-k --json in de_DE: exit $?" || return 1
+	python3 -c 'import json, sys
+for l in open(sys.argv[1]):
+    d = json.loads(l)
+    assert isinstance(d["rate"], (int, float)), d["rate"]' "$TMP/de.json" ||
+		fail "-k --json in de_DE: not JSON: $(head -c 300 "$TMP/de.json")" || return 1
+	LOCPATH=$loc LC_ALL=de_DE.UTF-8 "$SHMTOP" -a --json -n 1 >"$TMP/de-list.json" &&
+		python3 -c 'import json, sys; json.load(open(sys.argv[1]))' "$TMP/de-list.json" ||
+		fail "-a --json in de_DE: not JSON" || return 1
+	LOCPATH=$loc LC_ALL=de_DE.UTF-8 "$SHMTOP" --prometheus -k "$K" >"$TMP/de.prom" ||
+		fail "--prometheus in de_DE: exit $?" || return 1
+	python3 "$HERE/prom_check.py" "$TMP/de.prom" >"$TMP/de.samples" ||
+		fail "--prometheus in de_DE: $(tail -1 "$TMP/de.samples")"
+}
+
+run_cases json_lines kinds kinds_screen raw_fields look_options prom_segment numeric_locale

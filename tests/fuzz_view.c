@@ -15,7 +15,8 @@
  *      straight into the view, as a decoder may hand any samples over;
  *   3  the bytes alone as the segment, for every decoder's refusals.
  * The byte after it sets the view's switches (rate or value, UTF-8, a whole
- * or a torn copy, the writer alive).  SHMTOP_FUZZ builds with UBSan that
+ * or a torn copy, the writer alive, in mode 2 the type the values are read
+ * as: unsigned, signed, double or text).  SHMTOP_FUZZ builds with UBSan that
  * aborts: an overflow anywhere on the way is a crash.
  */
 #include <stdint.h>
@@ -111,14 +112,14 @@ static void show(const struct view *v, const struct content *c)
 	const struct shmtop_sample *hist = c->hist;
 	size_t nhist = c->nhist;
 	uint64_t first = c->hist_first;
-	spark_rate(hist, nhist);
-	size_t ns = spark_series(hist, nhist, v->mode, series, MODEL_SPARK_MAX);
+	spark_rate(hist, nhist, VALUE_UINT);
+	size_t ns = spark_series(hist, nhist, VALUE_UINT, v->mode, series, MODEL_SPARK_MAX);
 	struct spark_scale scale = { 0, 0 };
 	spark_sweep(series, ns, first + nhist, 80, v->utf8, &scale, line, sizeof line);
 	double lo, hi;
 	spark_render(series, ns, 80, v->utf8, line, sizeof line, &lo, &hi);
 	struct graph g;
-	graph_build(&g, NULL, hist, nhist, first, v->mode, 120, 12);
+	graph_build(&g, NULL, hist, nhist, first, VALUE_UINT, v->mode, 120, 12);
 	struct model_input in = {
 		.key = test_key(1),
 		.state = MODEL_LIVE,
@@ -143,9 +144,9 @@ static void show(const struct view *v, const struct content *c)
 	const struct model_counter *ctr = c->ctr;
 	size_t nv = c->nctr < CAP ? c->nctr : CAP;
 	for (size_t i = 0; i < nv; i++) {
-		memcpy(val[i].name, ctr[i].name, sizeof val[i].name);
-		memcpy(val[i].unit, ctr[i].unit, sizeof val[i].unit);
-		val[i].kind = ctr[i].gauge ? SHMTOP_GAUGE : SHMTOP_COUNTER;
+		snprintf(val[i].name, sizeof val[i].name, "%s", ctr[i].name);
+		snprintf(val[i].unit, sizeof val[i].unit, "%s", ctr[i].unit);
+		val[i].kind = ctr[i].kind == MODEL_COUNTER ? SHMTOP_COUNTER : SHMTOP_GAUGE;
 		val[i].value = ctr[i].value;
 		val[i].changed_wall_ns = ctr[i].changed_wall_ns;
 	}
@@ -251,7 +252,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.selected = 0;
 	for (size_t i = 0; i < c.nctr; i++) {
 		snprintf(ctr[i].name, sizeof ctr[i].name, "c%zu", i);
-		ctr[i].gauge = i;
+		/* a counter and a gauge, of the type bits 5-6 name (the samples'
+		 * bits read as unsigned, signed, double or none) */
+		ctr[i].kind = i ? MODEL_GAUGE : MODEL_COUNTER;
+		ctr[i].type = (enum value_type)((sw >> 5) & 3);
+		snprintf(ctr[i].text, sizeof ctr[i].text, "%s",
+			 ctr[i].type == VALUE_TEXT ? "t\x1b" : "");
 		if (n) { /* the newest sample is the value, changed then */
 			ctr[i].value = c.hist[n - 1].value;
 			ctr[i].changed_mono_ns = c.hist[n - 1].mono_ns;

@@ -134,7 +134,7 @@ static void test_walk(void **state)
 	assert_int_equal(c.nctr, 3);
 	assert_string_equal(c.ctr[1].name, "bytes");
 	assert_string_equal(c.ctr[1].unit, "B");
-	assert_true(c.ctr[2].gauge);
+	assert_int_equal(c.ctr[2].kind, MODEL_GAUGE);
 	assert_true(c.ctr[0].value == 8 && c.ctr[1].value == 16);
 	assert_int_equal(c.status.pid, getpid());
 	assert_true(c.status.accept == SHMTOP_CMD_ALL_BITS);

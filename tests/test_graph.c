@@ -202,7 +202,7 @@ static void test_build(void **state)
 		hist[i] = (struct shmtop_sample){ (uint64_t)(1000 + i), (10 + i) * S };
 	/* 300 samples, the first being sample number 5000, 100 columns: the
 	 * newest 100 (numbers 5200..5299) fill every column. */
-	graph_build(&g, NULL, hist, 300, 5000, SPARK_VALUE, 100, 4);
+	graph_build(&g, NULL, hist, 300, 5000, VALUE_UINT, SPARK_VALUE, 100, 4);
 	assert_int_equal(g.width, 100);
 	assert_int_equal(g.plotted, 100);
 	assert_true(g.lo == 1200.0 && g.hi == 1299.0);
@@ -216,7 +216,7 @@ static void test_build(void **state)
 	assert_int_equal(g.level[(g.cursor + 1) % 100], g.level[0]);
 
 	/* One more sample: only its column changes, with the scale kept. */
-	graph_build(&g2, &g.scale, hist + 1, 300, 5001, SPARK_VALUE, 100, 4);
+	graph_build(&g2, &g.scale, hist + 1, 300, 5001, VALUE_UINT, SPARK_VALUE, 100, 4);
 	assert_true(g2.scale.base == g.scale.base && g2.scale.span == g.scale.span);
 	int changed = 0;
 	for (size_t c = 0; c < 100; c++)
@@ -225,7 +225,7 @@ static void test_build(void **state)
 	assert_int_equal(g2.cursor, 0);
 
 	/* Few samples: the rest of the columns stay empty. */
-	graph_build(&g, NULL, hist, 3, 98, SPARK_VALUE, 100, 4);
+	graph_build(&g, NULL, hist, 3, 98, VALUE_UINT, SPARK_VALUE, 100, 4);
 	assert_int_equal(g.plotted, 3);
 	assert_true(g.level[98] > 0 && g.level[99] > 0 && g.level[0] > 0);
 	assert_int_equal(g.level[1], 0);
@@ -233,7 +233,7 @@ static void test_build(void **state)
 	assert_int_equal(g.cursor, 0);
 
 	/* Rates: 1/s everywhere, on a 0..2 scale; the oldest has no rate. */
-	graph_build(&g, NULL, hist, 10, 0, SPARK_RATE, 100, 2);
+	graph_build(&g, NULL, hist, 10, 0, VALUE_UINT, SPARK_RATE, 100, 2);
 	assert_int_equal(g.plotted, 9);
 	assert_true(g.lo == 1.0 && g.hi == 1.0);
 	assert_true(g.scale.base == 0.0 && g.scale.span == 2.0);
@@ -241,12 +241,12 @@ static void test_build(void **state)
 	assert_int_equal(g.level[1], graph_level(1.0, g.scale, 16));
 
 	/* Nothing at all; and width or height 0. */
-	graph_build(&g, NULL, hist, 0, 0, SPARK_VALUE, 100, 4);
+	graph_build(&g, NULL, hist, 0, 0, VALUE_UINT, SPARK_VALUE, 100, 4);
 	assert_false(g.have_cursor);
 	assert_int_equal(g.plotted, 0);
-	graph_build(&g, NULL, hist, 10, 0, SPARK_VALUE, 0, 4);
+	graph_build(&g, NULL, hist, 10, 0, VALUE_UINT, SPARK_VALUE, 0, 4);
 	assert_int_equal(g.plotted, 0);
-	graph_build(&g, NULL, hist, 10, 0, SPARK_VALUE, 10000, 400);
+	graph_build(&g, NULL, hist, 10, 0, VALUE_UINT, SPARK_VALUE, 10000, 400);
 	assert_int_equal(g.width, GRAPH_MAX_W);
 	assert_int_equal(g.height, GRAPH_MAX_H);
 
@@ -255,10 +255,10 @@ static void test_build(void **state)
 	const struct shmtop_sample wild[] = {
 		{ 0, INT64_MIN }, { 10, INT64_MAX }, { UINT64_MAX, INT64_MIN }, { 5, 0 }
 	};
-	graph_build(&g, NULL, wild, 4, 0, SPARK_RATE, 100, 2);
+	graph_build(&g, NULL, wild, 4, 0, VALUE_UINT, SPARK_RATE, 100, 2);
 	assert_int_equal(g.plotted, 2);
 	assert_true(g.lo == 0.0 && g.hi > 0.0 && g.hi < 1e-8);
-	graph_build(&g, NULL, wild, 4, 0, SPARK_VALUE, 100, 2);
+	graph_build(&g, NULL, wild, 4, 0, VALUE_UINT, SPARK_VALUE, 100, 2);
 	assert_int_equal(g.plotted, 4);
 }
 

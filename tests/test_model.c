@@ -3,6 +3,7 @@
  * history, in each state. */
 #include <inttypes.h>
 #include <locale.h>
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -501,7 +502,7 @@ static void three_counters(size_t sel)
 	for (size_t i = 0; i < 3; i++) {
 		snprintf(ctr[i].name, sizeof ctr[i].name, "%s", names[i]);
 		snprintf(ctr[i].unit, sizeof ctr[i].unit, "%s", i < 2 ? "req" : "");
-		ctr[i].gauge = i == 2;
+		ctr[i].kind = i == 2 ? MODEL_GAUGE : MODEL_COUNTER;
 		ctr[i].nspark = 5;
 		for (size_t k = 0; k < 5; k++)
 			ctr[i].spark[k] =
@@ -516,6 +517,70 @@ static void three_counters(size_t sel)
 	ct.selected = sel;
 	ct.status.accept = SHMTOP_CMD_ALL_BITS;
 	use_hist(ctr[sel].spark, ctr[sel].nspark);
+}
+
+/* Counters of other formats' types: a signed count that falls below 0, a
+ * double gauge, a text constant with a terminal control, a double that is
+ * not a number.  The heading, the table, --json and the graph read each
+ * as its type. */
+static void test_typed_counters(void **state)
+{
+	(void)state;
+	three_counters(0);
+	ctr[0].type = VALUE_INT;
+	for (size_t k = 0; k < 5; k++) /* 3, 1, -1, -3, -5: falling by 2 a second */
+		ctr[0].spark[k].value = value_of_int(3 - 2 * (int64_t)k);
+	ctr[0].value = ctr[0].spark[4].value;
+	ctr[1].type = VALUE_REAL;
+	ctr[1].kind = MODEL_GAUGE;
+	for (size_t k = 0; k < 5; k++)
+		ctr[1].spark[k].value = value_of_real(0.25 * (double)k);
+	ctr[1].value = ctr[1].spark[4].value;
+	ctr[2].type = VALUE_TEXT;
+	ctr[2].kind = MODEL_CONSTANT;
+	ctr[2].nspark = 0;
+	ctr[2].value = 0;
+	snprintf(ctr[2].text, sizeof ctr[2].text, "17.0.9\x1b[2J");
+	snprintf(ctr[2].help, sizeof ctr[2].help, "the JVM's version");
+	use_hist(ctr[0].spark, ctr[0].nspark);
+	model_build(&m, &in);
+	assert_string_equal(m.value, "-5");
+	assert_false(m.value_text);
+	assert_non_null(strstr(m.details, "rate 0/s")); /* a fall is no rise */
+	model_table(&m, &in, 80, 10);
+	assert_non_null(strstr(m.table[0], " -5 "));
+	assert_non_null(strstr(m.table[1], " 1 "));
+	assert_string_equal(m.table[1] + strlen(m.table[1]) - 2, " -"); /* a gauge: no rate */
+	assert_non_null(strstr(m.table[2], "17.0.9\\x1b[2J"));          /* escaped, never sent */
+	assert_null(strchr(m.table[2], '\x1b'));
+
+	char out[4096];
+	report_json(&m, &in, out, sizeof out);
+	assert_non_null(strstr(out, "\"count\":-5,"));
+	assert_non_null(
+	    strstr(out, "\"name\":\"c01\",\"kind\":\"gauge\",\"unit\":\"req\",\"value\":1,"));
+	assert_non_null(strstr(out,
+			       "\"kind\":\"constant\",\"unit\":\"\",\"value\":\"17.0.9\\u001b[2J\","
+			       "\"help\":\"the JVM's version\""));
+	ctr[1].value = value_of_real(NAN);
+	report_json(&m, &in, out, sizeof out);
+	assert_non_null(strstr(out, "\"value\":null,"));
+
+	/* the selected text: shown as text, not big digits; a double's digits
+	 * and point are */
+	ct.selected = 2;
+	use_hist(ctr[2].spark, 0);
+	model_build(&m, &in);
+	assert_true(m.value_text);
+	assert_string_equal(m.value, "17.0.9\\x1b[2J");
+	ct.selected = 1;
+	ctr[1].value = value_of_real(0.75);
+	use_hist(ctr[1].spark, ctr[1].nspark);
+	model_build(&m, &in);
+	assert_string_equal(m.value, "0.75");
+	model_graph(&m, &in, 40, 4, NULL);
+	assert_int_equal(m.graph.plotted, 5);
+	assert_true(m.graph.lo == 0.0 && m.graph.hi == 1.0);
 }
 
 static void test_counters_table(void **state)
@@ -769,7 +834,7 @@ static void test_counters_reset_notice(void **state)
 	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, false, &in, buf, sizeof buf),
 			    "reset acknowledged: count restarted at 0");
 	snprintf(ctr[0].name, sizeof ctr[0].name, "level\n");
-	ctr[0].gauge = true;
+	ctr[0].kind = MODEL_GAUGE;
 	assert_string_equal(model_command_notice_for(SHMTOP_CMD_RESET, false, &in, buf, sizeof buf),
 			    "reset acknowledged: level\\n set to 0");
 	/* refused, other commands, a version 2 record: as model_command_notice() */
@@ -836,6 +901,7 @@ int main(void)
 		cmocka_unit_test_setup(test_own_attach, setup),
 		cmocka_unit_test_setup(test_json_attached, setup),
 		cmocka_unit_test_setup(test_counters_table, setup),
+		cmocka_unit_test_setup(test_typed_counters, setup),
 		cmocka_unit_test_setup(test_one_rate, setup),
 		cmocka_unit_test_setup(test_counters_hostile, setup),
 		cmocka_unit_test_setup(test_one_counter_unchanged, setup),

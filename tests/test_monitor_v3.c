@@ -89,8 +89,8 @@ static void test_counters(void **state)
 	assert_string_equal(in.content->ctr[1].name, "bytes");
 	assert_string_equal(in.content->ctr[2].name, "level");
 	assert_string_equal(in.content->ctr[2].unit, "ms");
-	assert_false(in.content->ctr[0].gauge);
-	assert_true(in.content->ctr[2].gauge);
+	assert_int_equal(in.content->ctr[0].kind, MODEL_COUNTER);
+	assert_int_equal(in.content->ctr[2].kind, MODEL_GAUGE);
 	assert_int_equal(in.content->ctr[0].value, 5);
 	assert_int_equal(in.content->ctr[1].value, 500);
 	assert_int_equal(in.content->ctr[2].value, 11);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "bigtext.h"
 #include "spark.h"
@@ -18,13 +19,13 @@ static void test_hostile_times(void **state)
 {
 	(void)state;
 	const struct shmtop_sample h[] = { { 0, INT64_MIN }, { 10, INT64_MAX } };
-	double r = spark_rate(h, 2), out[4];
+	double r = spark_rate(h, 2, VALUE_UINT), out[4];
 	assert_true(r > 0.0 && r < 1e-8);
-	assert_int_equal(spark_series(h, 2, SPARK_RATE, out, 4), 1);
+	assert_int_equal(spark_series(h, 2, VALUE_UINT, SPARK_RATE, out, 4), 1);
 	assert_true(out[0] == r);
 	const struct shmtop_sample back[] = { { 0, INT64_MAX }, { 10, INT64_MIN }, { 20, 0 } };
-	assert_true(spark_rate(back, 3) == 0.0);
-	assert_int_equal(spark_series(back, 3, SPARK_RATE, out, 4), 1);
+	assert_true(spark_rate(back, 3, VALUE_UINT) == 0.0);
+	assert_int_equal(spark_series(back, 3, VALUE_UINT, SPARK_RATE, out, 4), 1);
 	assert_true(out[0] > 0.0);
 }
 
@@ -78,16 +79,16 @@ static void test_series(void **state)
 		{ 16, 4 * s }, { 0, 5 * s },  { 3, 6 * s },
 	};
 	double out[8];
-	assert_int_equal(spark_series(h, 6, SPARK_VALUE, out, 8), 6);
+	assert_int_equal(spark_series(h, 6, VALUE_UINT, SPARK_VALUE, out, 8), 6);
 	assert_true(out[0] == 10.0 && out[5] == 3.0);
-	assert_int_equal(spark_series(h, 6, SPARK_VALUE, out, 2), 2);
+	assert_int_equal(spark_series(h, 6, VALUE_UINT, SPARK_VALUE, out, 2), 2);
 	assert_true(out[0] == 0.0 && out[1] == 3.0);
 	/* Rates: 2/s, (skip: no time), 2/s, reset -> 0, 3/s. */
-	assert_int_equal(spark_series(h, 6, SPARK_RATE, out, 8), 4);
+	assert_int_equal(spark_series(h, 6, VALUE_UINT, SPARK_RATE, out, 8), 4);
 	assert_true(out[0] == 2.0 && out[1] == 2.0 && out[2] == 0.0 && out[3] == 3.0);
-	assert_int_equal(spark_series(h, 6, SPARK_RATE, out, 2), 2); /* the newest */
+	assert_int_equal(spark_series(h, 6, VALUE_UINT, SPARK_RATE, out, 2), 2); /* the newest */
 	assert_true(out[0] == 0.0 && out[1] == 3.0);
-	assert_int_equal(spark_series(h, 1, SPARK_RATE, out, 8), 0);
+	assert_int_equal(spark_series(h, 1, VALUE_UINT, SPARK_RATE, out, 8), 0);
 }
 
 static void test_bigtext(void **state)
@@ -106,6 +107,40 @@ static void test_bigtext(void **state)
 	assert_string_equal(bigtext_row("7", 2, true, row, sizeof row), "  ▀");
 	assert_string_equal(bigtext_row("8", 3, true, row, sizeof row), ""); /* no such row */
 	assert_string_equal(bigtext_row("12", 1, true, row, 8), " █  ");     /* whole cells only */
+	/* a signed or real value's sign and point; other characters blank */
+	assert_string_equal(bigtext_row("-1", 1, false, row, sizeof row), " _    |");
+	assert_string_equal(bigtext_row("-.", 2, false, row, sizeof row), "     . ");
+	assert_string_equal(bigtext_row("-", 1, true, row, sizeof row), "▀▀▀");
+	assert_string_equal(bigtext_row(".", 2, true, row, sizeof row), " ▀ ");
+	assert_string_equal(bigtext_row("e", 1, true, row, sizeof row), "   ");
+}
+
+/* Samples read as their type: a signed count's fall, a double's fraction;
+ * a double that is not a number has no point on the line. */
+static void test_typed_samples(void **state)
+{
+	(void)state;
+	const struct shmtop_sample in[] = { { value_of_int(-4), 1000000000 },
+					    { value_of_int(-2), 2000000000 },
+					    { value_of_int(-6), 3000000000 } };
+	double out[4], v;
+	assert_int_equal(spark_series(in, 3, VALUE_INT, SPARK_VALUE, out, 4), 3);
+	assert_true(out[0] == -4 && out[1] == -2 && out[2] == -6);
+	assert_int_equal(spark_series(in, 3, VALUE_INT, SPARK_RATE, out, 4), 2);
+	assert_true(out[0] == 2.0 && out[1] == 0.0); /* a fall is no rise */
+	assert_true(spark_rate(in, 2, VALUE_INT) == 2.0);
+	assert_true(spark_rate(in, 3, VALUE_INT) == 0.0); /* none since the fall (a reset) */
+	const struct shmtop_sample r[] = { { value_of_real(0.5), 1000000000 },
+					   { value_of_real(NAN), 2000000000 },
+					   { value_of_real(1.5), 3000000000 } };
+	assert_int_equal(spark_series(r, 3, VALUE_REAL, SPARK_VALUE, out, 4), 2);
+	assert_true(out[0] == 0.5 && out[1] == 1.5);
+	assert_false(spark_sample(r, 1, VALUE_REAL, SPARK_VALUE, &v));
+	assert_false(spark_sample(r, 2, VALUE_REAL, SPARK_RATE, &v)); /* from a NaN */
+	assert_true(spark_rate(r, 3, VALUE_REAL) == 0.0);
+	/* the same bits read as unsigned are huge numbers, not 0.5 */
+	assert_int_equal(spark_series(r, 1, VALUE_UINT, SPARK_VALUE, out, 4), 1);
+	assert_true(out[0] > 1e18);
 }
 
 int main(void)
@@ -113,7 +148,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hostile_times),   cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_ascii_and_width), cmocka_unit_test(test_series),
-		cmocka_unit_test(test_bigtext),
+		cmocka_unit_test(test_typed_samples),   cmocka_unit_test(test_bigtext),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -151,8 +151,30 @@ static void put_rate(struct out *o, double r)
 		put(o, "%.3f", r);
 }
 
-/* A version 3 record's counters: "counters":[{name, kind, unit, value,
- * changed, rate}], rate null for a gauge or none. */
+/* A counter's value: a JSON number as value_format() writes it, a text
+ * counter's string, or null for a double that is not finite (JSON has no
+ * NaN or infinity). */
+static void put_value(struct out *o, const struct model_counter *c)
+{
+	char v[VALUE_CHARS];
+	if (!c)
+		put(o, "0");
+	else if (c->type == VALUE_TEXT)
+		put_str(o, c->text);
+	else if (!value_finite(c->type, c->value))
+		put(o, "null");
+	else
+		put(o, "%s", value_format(c->type, c->value, v, sizeof v));
+}
+
+static const char *const kind_names[] = {
+	[MODEL_COUNTER] = "counter",
+	[MODEL_GAUGE] = "gauge",
+	[MODEL_CONSTANT] = "constant",
+};
+
+/* A record's counters: "counters":[{name, kind, unit, value, changed,
+ * rate}], rate null but for a counter; help where the format has it. */
 static void put_counters(struct out *o, const struct view_model *m, const struct model_input *in)
 {
 	const struct content *ct = in->content;
@@ -163,11 +185,19 @@ static void put_counters(struct out *o, const struct view_model *m, const struct
 		const struct model_counter *c = &ct->ctr[i];
 		put(o, "%s{\"name\":", i ? "," : "");
 		put_str(o, c->name);
-		put(o, ",\"kind\":\"%s\",\"unit\":", c->gauge ? "gauge" : "counter");
+		put(o, ",\"kind\":\"%s\",\"unit\":", kind_names[c->kind]);
 		put_str(o, c->unit);
-		put(o, ",\"value\":%" PRIu64 ",\"changed\":", c->value);
+		put(o, ",\"value\":");
+		put_value(o, c);
+		if (c->help[0]) {
+			put(o, ",\"help\":");
+			put_str(o, c->help);
+		}
+		put(o, ",\"changed\":");
 		put_secs(o, c->changed_wall_ns);
-		double r = c->gauge ? (double)NAN : model_rate(m->health, in, c->spark, c->nspark);
+		double r = c->kind != MODEL_COUNTER
+			       ? (double)NAN
+			       : model_rate(m->health, in, c->spark, c->nspark, c->type);
 		put(o, ",\"rate\":");
 		put_rate(o, r);
 		put(o, "}");
@@ -217,7 +247,8 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 	put_str(&o, m->message[0] ? m->message : NULL);
 	if (c) {
 		const struct content_status *s = &c->status;
-		put(&o, ",\"count\":%" PRIu64, sel ? sel->value : 0);
+		put(&o, ",\"count\":");
+		put_value(&o, sel);
 		if (s->known) {
 			put(&o, ",\"resets\":%" PRIu64 ",\"writer_pid\":%d,\"writer_command\":",
 			    s->resets, (int)s->pid);

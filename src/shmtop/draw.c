@@ -192,7 +192,7 @@ static void draw_value(const struct view_model *m, const struct view_model *p,
 	}
 	bool value = !p || !same(m->value, p->value);
 	bool details = !p || !same(m->details, p->details);
-	if (!l->big) {
+	if (!l->big || m->value_text) {
 		if (!value && !details)
 			return;
 		blank(l->value_y, 0);

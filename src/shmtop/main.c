@@ -267,6 +267,9 @@ int main(int argc, char **argv)
 	char why[320];
 
 	setlocale(LC_ALL, "");
+	/* Numbers as JSON, Prometheus and ipcs write them ("0.5"), whatever the
+	 * user's LC_NUMERIC: a decimal comma would break every parser. */
+	setlocale(LC_NUMERIC, "C");
 	/* A closed descriptor 1 would be reused by the next file opened. */
 	if (fcntl(STDOUT_FILENO, F_GETFD) < 0) {
 		fprintf(stderr, PROG ": write error: standard output is closed\n");

@@ -3,19 +3,24 @@
 
 #include <string.h>
 
-/* 3x5 pixel digits; each row is 3 bits, the high bit leftmost. */
-static const unsigned char font[10][5] = {
+/* The characters drawn: digits, then the sign and the point of a signed or
+ * real value. */
+static const char glyphs[] = "0123456789-.";
+#define NGLYPHS (sizeof glyphs - 1)
+
+/* 3x5 pixel glyphs; each row is 3 bits, the high bit leftmost. */
+static const unsigned char font[NGLYPHS][5] = {
 	{ 7, 5, 5, 5, 7 }, { 2, 6, 2, 2, 7 }, { 7, 1, 7, 4, 7 }, { 7, 1, 7, 1, 7 },
 	{ 5, 5, 7, 1, 1 }, { 7, 4, 7, 1, 7 }, { 7, 4, 7, 5, 7 }, { 7, 1, 1, 1, 1 },
-	{ 7, 5, 7, 5, 7 }, { 7, 5, 7, 1, 7 },
+	{ 7, 5, 7, 5, 7 }, { 7, 5, 7, 1, 7 }, { 0, 0, 7, 0, 0 }, { 0, 0, 0, 0, 2 },
 };
 
-/* Seven-segment digits, three rows of three characters. */
-static const char *const seg[10][3] = {
+/* Seven-segment glyphs, three rows of three characters. */
+static const char *const seg[NGLYPHS][3] = {
 	{ " _ ", "| |", "|_|" }, { "   ", "  |", "  |" }, { " _ ", " _|", "|_ " },
 	{ " _ ", " _|", " _|" }, { "   ", "|_|", "  |" }, { " _ ", "|_ ", " _|" },
 	{ " _ ", "|_ ", "|_|" }, { " _ ", "  |", "  |" }, { " _ ", "|_|", "|_|" },
-	{ " _ ", "|_|", " _|" },
+	{ " _ ", "|_|", " _|" }, { "   ", " _ ", "   " }, { "   ", "   ", " . " },
 };
 
 size_t bigtext_width(size_t n)
@@ -51,13 +56,15 @@ char *bigtext_row(const char *text, unsigned row, bool utf8, char *out, size_t o
 	for (const char *p = text; room && *p && row < BIGTEXT_ROWS; p++) {
 		if (p != text)
 			room = put(out, &pos, outlen, " ");
-		if (*p < '0' || *p > '9') {
+		const char *at = *p ? strchr(glyphs, *p) : NULL;
+		if (!at) {
 			room = room && put(out, &pos, outlen, "   ");
 			continue;
 		}
-		const unsigned char *g = font[*p - '0'];
+		size_t i = (size_t)(at - glyphs);
+		const unsigned char *g = font[i];
 		for (unsigned col = 0; room && col < 3; col++) {
-			char c[2] = { seg[*p - '0'][row][col], 0 };
+			char c[2] = { seg[i][row][col], 0 };
 			unsigned bit = 4u >> col;
 			int top = (g[2 * row] & bit) != 0;
 			int bottom = row < 2 && (g[2 * row + 1] & bit) != 0;

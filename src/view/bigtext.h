@@ -17,8 +17,9 @@
 size_t bigtext_width(size_t n);
 
 /* Render row (0 .. BIGTEXT_ROWS-1) of text in big digits into out (outlen
- * bytes; 3 bytes a cell in UTF-8).  Characters other than digits draw as
- * blanks.  Returns out, always NUL-terminated, truncated if short. */
+ * bytes; 3 bytes a cell in UTF-8).  Characters other than digits, '-'
+ * and '.' draw as blanks.  Returns out, always NUL-terminated, truncated if
+ * short. */
 char *bigtext_row(const char *text, unsigned row, bool utf8, char *out, size_t outlen);
 
 #endif

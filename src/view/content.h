@@ -17,16 +17,34 @@
 #include <sys/types.h>
 
 #include "record.h"
+#include "value.h"
+
+/* What a counter is: a count that only grows (its rate is shown), a level
+ * that goes up and down, or a value its writer set once. */
+enum model_kind {
+	MODEL_COUNTER,
+	MODEL_GAUGE,
+	MODEL_CONSTANT,
+};
 
 /* One counter: its metadata (checked by its decoder, but still the
  * writer's bytes: escape them to show them), its value and its newest
- * history samples (for the table's sparkline and rate). */
+ * history samples (for the table's sparkline and rate).  value and the
+ * samples' values are 64 bits read as type (value.h); a VALUE_TEXT
+ * counter's value is text, its samples none. */
 #define MODEL_COUNTER_SPARK 64
+#define MODEL_NAME_MAX 128 /* bytes of a name, the NUL included: "name[instance]" */
+#define MODEL_UNIT_MAX 32
+#define MODEL_TEXT_MAX 128
+#define MODEL_HELP_MAX 160 /* a line about it: MMV's short help, Varnish's oneliner */
 struct model_counter {
-	char name[SHMTOP_NAME3_MAX];
-	char unit[SHMTOP_UNIT3_MAX];
-	bool gauge;
+	char name[MODEL_NAME_MAX];
+	char unit[MODEL_UNIT_MAX];
+	enum model_kind kind;
+	enum value_type type;
 	uint64_t value;
+	char text[MODEL_TEXT_MAX]; /* VALUE_TEXT's value */
+	char help[MODEL_HELP_MAX];
 	int64_t changed_wall_ns, changed_mono_ns;        /* 0: not known */
 	struct shmtop_sample spark[MODEL_COUNTER_SPARK]; /* oldest first */
 	size_t nspark;
@@ -67,7 +85,7 @@ struct content {
 	size_t nctr, cap;
 	bool named; /* the writer names its counters (version 3); false: one implied counter */
 	size_t selected;
-	char selected_name[SHMTOP_NAME3_MAX]; /* the selection, kept by name */
+	char selected_name[MODEL_NAME_MAX]; /* the selection, kept by name */
 	uint64_t hist_floor;
 	struct shmtop_sample hist[SHMTOP_HISTORY]; /* of ctr[selected], oldest first */
 	size_t nhist;

@@ -46,15 +46,17 @@ static int cells_of(const char *text, int max)
 	return escape_text(text, strlen(text), ESCAPE_LOCALE, max, esc, sizeof esc);
 }
 
-static int digits(uint64_t v)
+/* The value's text: the number in full, or a text counter's text (the
+ * writer's bytes, escaped by cell()). */
+static const char *value_text(const struct countertable_in *c, char *buf, size_t len)
 {
-	int n = 1;
-	while (v >= 10) {
-		v /= 10;
-		n++;
-	}
-	return n;
+	if (c->type == VALUE_TEXT)
+		return c->text ? c->text : "";
+	return value_format(c->type, c->value, buf, len);
 }
+
+/* Cells of the widest value a VALUE column holds. */
+#define VALUE_MAX_CELLS 24
 
 static int sum(const struct countertable_cols *c)
 {
@@ -84,8 +86,10 @@ void countertable_columns(int width, const struct countertable_in *c, size_t n,
 		w = cells_of(c[i].name, COUNTERTABLE_NAME_MAX);
 		if (w > cols->name)
 			cols->name = w;
-		if (digits(c[i].value) > cols->value)
-			cols->value = digits(c[i].value);
+		char v[VALUE_CHARS];
+		w = cells_of(value_text(&c[i], v, sizeof v), VALUE_MAX_CELLS);
+		if (w > cols->value)
+			cols->value = w;
 		w = cells_of(c[i].unit, COUNTERTABLE_UNIT_MAX);
 		if (w > unit)
 			unit = w;
@@ -154,10 +158,10 @@ size_t countertable_name_bytes(const struct countertable_cols *cols,
 char *countertable_row(const struct countertable_cols *cols, const struct countertable_in *c,
 		       enum spark_mode mode, bool utf8, char *buf, size_t len)
 {
-	char value[24], rate[FORMAT_RATE_W + 8];
+	char value[VALUE_CHARS], rate[FORMAT_RATE_W + 8];
 	size_t at = 0;
 	buf[0] = '\0';
-	snprintf(value, sizeof value, "%" PRIu64, c->value);
+	const char *v = value_text(c, value, sizeof value);
 	rate_text(c, rate, sizeof rate);
 	if (c->kept)
 		c->kept->rate = c->gauge || isnan(c->rate) ? -1 : rate_of(c);
@@ -170,8 +174,8 @@ char *countertable_row(const struct countertable_cols *cols, const struct counte
 		 * samples a value; its newest is the newest sample's) */
 		size_t want = (size_t)cols->spark, from = c->nhist > want ? c->nhist - want : 0;
 		size_t n =
-		    spark_series(c->hist + from, c->nhist - from, c->gauge ? SPARK_VALUE : mode,
-				 series, COUNTERTABLE_SPARK_MAX);
+		    spark_series(c->hist + from, c->nhist - from, c->type,
+				 c->gauge ? SPARK_VALUE : mode, series, COUNTERTABLE_SPARK_MAX);
 		if (n > 0)
 			spark_sweep(series, n, c->first + c->nhist - 1, want, utf8,
 				    c->kept ? &c->kept->scale : NULL, spark, sizeof spark);
@@ -179,7 +183,7 @@ char *countertable_row(const struct countertable_cols *cols, const struct counte
 			snprintf(spark, sizeof spark, "%*s", (int)want, "");
 		format_append(buf, len, &at, "%*s%s", at ? GAP : 0, "", spark);
 	}
-	cell(buf, len, &at, value, cols->value, true);
+	cell(buf, len, &at, v, cols->value, true);
 	cell(buf, len, &at, rate, cols->rate, true);
 	return trim(buf, at);
 }

@@ -17,18 +17,21 @@
 
 #include "record.h"
 #include "spark.h"
+#include "value.h"
 
 /* One counter as the table shows it. */
 struct countertable_in {
-	const char *name; /* untrusted bytes */
-	const char *unit; /* "" for none */
-	bool gauge;       /* a level: no rate */
-	uint64_t value;
+	const char *name;                 /* untrusted bytes */
+	const char *unit;                 /* "" for none */
+	bool gauge;                       /* a level or a constant: no rate */
+	uint64_t value;                   /* read as type */
 	const struct shmtop_sample *hist; /* nhist samples, oldest first */
 	size_t nhist;
 	uint64_t first; /* the sample number of hist[0] (the sparkline sweeps by it) */
 	struct countertable_kept *kept; /* from the row drawn last time, and stored; NULL: none */
-	double rate; /* model_rate()'s, per second; NAN: none (no recent sample) */
+	double rate;          /* model_rate()'s, per second; NAN: none (no recent sample) */
+	enum value_type type; /* of value and the samples (VALUE_UINT: 0) */
+	const char *text;     /* VALUE_TEXT's value, untrusted bytes */
 };
 
 /* What a row keeps from one frame to the next, so that it changes no more

@@ -81,7 +81,8 @@ static int learn(const void *seg, struct v3 *p, struct content *c, uint32_t n, c
 		if (reader_meta(seg, &p->lay, i, k->name, k->unit, &kind, why, whylen) ||
 		    reader_names_add(&p->names, k->name, i, why, whylen))
 			return -1;
-		k->gauge = kind == SHMTOP_KIND3_GAUGE;
+		k->kind = kind == SHMTOP_KIND3_GAUGE ? MODEL_GAUGE : MODEL_COUNTER;
+		k->type = VALUE_UINT;
 		p->known = i + 1;
 	}
 	return 0;

@@ -161,26 +161,9 @@ char *graph_label(double v, char *buf, size_t len)
 	return buf;
 }
 
-/* The value plotted for hist[i], or false if it has none (a rate needs a
- * previous sample some time before). */
-static bool sample_value(const struct shmtop_sample *h, size_t i, enum spark_mode mode, double *v)
-{
-	if (mode == SPARK_VALUE) {
-		*v = (double)h[i].value;
-		return true;
-	}
-	if (i == 0)
-		return false;
-	int64_t dt = clock_diff_ns(h[i].mono_ns, h[i - 1].mono_ns);
-	if (dt <= 0)
-		return false;
-	double rise = h[i].value >= h[i - 1].value ? (double)(h[i].value - h[i - 1].value) : 0.0;
-	*v = rise * 1e9 / (double)dt;
-	return true;
-}
-
 void graph_build(struct graph *g, const struct graph_scale *prev, const struct shmtop_sample *hist,
-		 size_t n, uint64_t first, enum spark_mode mode, size_t width, unsigned height)
+		 size_t n, uint64_t first, enum value_type type, enum spark_mode mode, size_t width,
+		 unsigned height)
 {
 	memset(g, 0, sizeof *g);
 	g->width = width < GRAPH_MAX_W ? width : GRAPH_MAX_W;
@@ -190,7 +173,7 @@ void graph_build(struct graph *g, const struct graph_scale *prev, const struct s
 	size_t from = n > g->width ? n - g->width : 0;
 	double v;
 	for (size_t i = from; i < n; i++) {
-		if (!sample_value(hist, i, mode, &v))
+		if (!spark_sample(hist, i, type, mode, &v))
 			continue;
 		if (g->plotted == 0 || v < g->lo)
 			g->lo = v;
@@ -212,7 +195,7 @@ void graph_build(struct graph *g, const struct graph_scale *prev, const struct s
 	g->scale = graph_scale_update(prev ? *prev : none, g->lo, g->hi, mode == SPARK_RATE);
 	unsigned levels = g->height * 8;
 	for (size_t i = from; i < n; i++)
-		if (sample_value(hist, i, mode, &v))
+		if (spark_sample(hist, i, type, mode, &v))
 			g->level[graph_column(first + i, g->width)] =
 			    (uint16_t)graph_level(v, g->scale, levels);
 }

@@ -88,11 +88,13 @@ struct graph {
 	uint16_t level[GRAPH_MAX_W]; /* per column; 0 = empty */
 };
 
-/* Plot the newest samples of hist (n samples, oldest first; hist[0] is
- * sample number first) into g, width x height (clamped to GRAPH_MAX_W and
- * GRAPH_MAX_H), in value or rate mode.  prev is the scale last shown for the
- * same series (kept while it fits), or NULL. */
+/* Plot the newest samples of hist (n samples, oldest first, values read
+ * as type; hist[0] is sample number first) into g, width x height (clamped
+ * to GRAPH_MAX_W and GRAPH_MAX_H), in value or rate mode (spark_sample()'s
+ * numbers).  prev is the scale last shown for the same series (kept while
+ * it fits), or NULL. */
 void graph_build(struct graph *g, const struct graph_scale *prev, const struct shmtop_sample *hist,
-		 size_t n, uint64_t first, enum spark_mode mode, size_t width, unsigned height);
+		 size_t n, uint64_t first, enum value_type type, enum spark_mode mode, size_t width,
+		 unsigned height);
 
 #endif

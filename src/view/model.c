@@ -281,16 +281,22 @@ static void fields_of(struct view_model *m, const struct model_input *in)
 /* A count for a title: exact up to ten digits, else in FORMAT_COUNT_W. */
 static const char *count_text(double v, char *buf, size_t len)
 {
-	if (v < 1e10)
+	if (fabs(v) < 1e10 && v == floor(v))
 		snprintf(buf, len, "%.0f", v);
-	else
+	else if (v >= 1e10)
 		format_count(v < 0x1p64 ? (uint64_t)v : UINT64_MAX, buf, len);
+	else /* a fraction, or a large negative number */
+		snprintf(buf, len, "%.4g", v);
 	return buf;
 }
 
-/* The history shown: the selected counter's, oldest first (n 0: none). */
-static const struct shmtop_sample *hist_of(const struct model_input *in, size_t *n)
+/* The history shown: the selected counter's, oldest first (n 0: none),
+ * and the type its values are read as. */
+static const struct shmtop_sample *hist_of(const struct model_input *in, size_t *n,
+					   enum value_type *type)
 {
+	const struct model_counter *sel = in->content ? content_selected(in->content) : NULL;
+	*type = sel ? sel->type : VALUE_UINT;
 	*n = in->content ? in->content->nhist : 0;
 	return in->content ? in->content->hist : NULL;
 }
@@ -300,8 +306,9 @@ static void spark_of(struct view_model *m, const struct model_input *in)
 	double series[SHMTOP_HISTORY];
 	size_t w = in->spark_width < MODEL_SPARK_MAX ? in->spark_width : MODEL_SPARK_MAX;
 	size_t nh;
-	const struct shmtop_sample *h = hist_of(in, &nh);
-	size_t n = spark_series(h, nh, in->spark_mode, series, SHMTOP_HISTORY);
+	enum value_type type;
+	const struct shmtop_sample *h = hist_of(in, &nh, &type);
+	size_t n = spark_series(h, nh, type, in->spark_mode, series, SHMTOP_HISTORY);
 	double lo, hi;
 	spark_render(series, n, w, in->utf8, m->spark, sizeof m->spark, &lo, &hi);
 	const char *what = in->spark_mode == SPARK_RATE ? "rate" : "value";
@@ -373,8 +380,9 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
 	struct graph *g = &m->graph;
 	const struct content *c = in->content;
 	size_t nh;
-	const struct shmtop_sample *h = hist_of(in, &nh);
-	graph_build(g, prev, h, nh, c ? c->hist_first : 0, in->spark_mode, width, height);
+	enum value_type type;
+	const struct shmtop_sample *h = hist_of(in, &nh, &type);
+	graph_build(g, prev, h, nh, c ? c->hist_first : 0, type, in->spark_mode, width, height);
 	const char *what = in->spark_mode == SPARK_RATE ? "rate" : "value";
 	char every[48] = "";
 	if (c && c->status.known && c->status.period_ns > 0)
@@ -434,7 +442,7 @@ static void footer_of(struct view_model *m, const struct model_input *in)
 }
 
 double model_rate(enum model_health health, const struct model_input *in,
-		  const struct shmtop_sample *h, size_t n)
+		  const struct shmtop_sample *h, size_t n, enum value_type type)
 {
 	if (health != HEALTH_RUNNING || !in->content)
 		return 0.0;
@@ -448,7 +456,21 @@ double model_rate(enum model_health health, const struct model_input *in,
 		from--;
 	if (n - from < 2)
 		return (double)NAN;
-	return spark_rate(h + from, n - from);
+	return spark_rate(h + from, n - from, type);
+}
+
+const char *model_value_text(const struct model_counter *c, char *buf, size_t len)
+{
+	if (!c) {
+		snprintf(buf, len, "0");
+		return buf;
+	}
+	if (c->type == VALUE_TEXT) {
+		escape_text(c->text, strnlen(c->text, sizeof c->text), ESCAPE_LOCALE, (int)len - 1,
+			    buf, len);
+		return buf;
+	}
+	return value_format(c->type, c->value, buf, len);
 }
 
 void model_build(struct view_model *m, const struct model_input *in)
@@ -476,8 +498,12 @@ void model_build(struct view_model *m, const struct model_input *in)
 		if (c->status.known)
 			snprintf(resets, sizeof resets, "  resets %" PRIu64, c->status.resets);
 		m->have_value = true;
-		snprintf(m->value, sizeof m->value, "%" PRIu64, sel ? sel->value : 0);
-		m->rate = model_rate(m->health, in, c->hist, c->nhist);
+		model_value_text(sel, m->value, sizeof m->value);
+		m->value_text = sel && sel->type == VALUE_TEXT;
+		m->rate = sel && sel->kind != MODEL_COUNTER
+			      ? (double)NAN
+			      : model_rate(m->health, in, c->hist, c->nhist,
+					   sel ? sel->type : VALUE_UINT);
 		m->age_ns = clock_diff_ns(in->now_mono, sel ? sel->changed_mono_ns : 0);
 		if (m->age_ns < 0)
 			m->age_ns = 0;
@@ -537,7 +563,7 @@ const char *model_command_notice_for(int cmd, bool refused, const struct model_i
 		escape_text(c->ctr[0].name, strlen(c->ctr[0].name), ESCAPE_LOCALE, 60, name,
 			    sizeof name);
 		snprintf(buf, len, "reset acknowledged: %s %s", name,
-			 c->ctr[0].gauge ? "set to 0" : "restarted at 0");
+			 c->ctr[0].kind == MODEL_GAUGE ? "set to 0" : "restarted at 0");
 	} else if (c->nctr > 1) {
 		snprintf(buf, len, "reset acknowledged: %zu counters reset to 0", c->nctr);
 	} else {
@@ -559,10 +585,13 @@ int model_table_want(const struct model_input *in)
 static struct countertable_in table_in(enum model_health health, const struct model_input *in,
 				       const struct model_counter *c)
 {
-	return (struct countertable_in){ .rate = model_rate(health, in, c->spark, c->nspark),
+	return (struct countertable_in){ .rate =
+					     model_rate(health, in, c->spark, c->nspark, c->type),
 					 .name = c->name,
 					 .unit = c->unit,
-					 .gauge = c->gauge,
+					 .gauge = c->kind != MODEL_COUNTER,
+					 .type = c->type,
+					 .text = c->text,
 					 .value = c->value,
 					 .hist = c->spark,
 					 .nhist = c->nspark,

@@ -107,12 +107,13 @@ struct view_model {
 	char badge[16];       /* "RUNNING", "PAUSED", "WAITING", ... */
 	char message[320];    /* the state explained, when not plainly live */
 	bool have_value;
-	char value[24];         /* the count, digits only */
-	char details[96];       /* "rate 1.00/s  changed 0.3s ago  resets 0" */
-	double rate;            /* model_rate() of the history; NAN: none */
-	int64_t age_ns;         /* since the count last changed */
-	char writer[160];       /* "writer pid 42 (shmwriter) alive, running, every 1s" */
-	char writer_short[112]; /* the same without the command, for narrow screens */
+	char value[VALUE_CHARS + 16]; /* the count ("42", "-7", "0.25"), or a text's first cells */
+	bool value_text;              /* value is a text counter's text: no big digits */
+	char details[96];             /* "rate 1.00/s  changed 0.3s ago  resets 0" */
+	double rate;                  /* model_rate() of the history; NAN: none */
+	int64_t age_ns;               /* since the count last changed */
+	char writer[160];             /* "writer pid 42 (shmwriter) alive, running, every 1s" */
+	char writer_short[112];       /* the same without the command, for narrow screens */
 	bool control_ok;
 	char control[200]; /* which commands work, or why none do */
 	char notice[200];
@@ -162,7 +163,12 @@ struct view_model {
  * screen, null in JSON) while running with fewer than two samples in that
  * window.  Pure. */
 double model_rate(enum model_health health, const struct model_input *in,
-		  const struct shmtop_sample *h, size_t n);
+		  const struct shmtop_sample *h, size_t n, enum value_type type);
+
+/* Counter c's value as the screen and batch output show it: the number
+ * in full (value_format()), or a text counter's text escaped for the
+ * terminal; "0" with no counter.  Returns buf. */
+const char *model_value_text(const struct model_counter *c, char *buf, size_t len);
 
 /* Build m from in.  Pure, apart from reading the local time zone. */
 void model_build(struct view_model *m, const struct model_input *in);

@@ -6,31 +6,48 @@
 
 #include "clock.h"
 
-size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mode, double *out,
-		    size_t max)
+/* x within [-SPARK_LIMIT, SPARK_LIMIT]. */
+static double bounded(double x)
 {
-	size_t k = 0;
+	return x > SPARK_LIMIT ? SPARK_LIMIT : x < -SPARK_LIMIT ? -SPARK_LIMIT : x;
+}
+
+bool spark_sample(const struct shmtop_sample *h, size_t i, enum value_type type,
+		  enum spark_mode mode, double *v)
+{
 	if (mode == SPARK_VALUE) {
-		for (size_t i = n > max ? n - max : 0; i < n; i++)
-			out[k++] = (double)s[i].value;
-		return k;
+		*v = bounded(value_number(type, h[i].value));
+		return isfinite(*v);
 	}
-	/* Rate: keep the newest max of the pairs that have time between them. */
-	size_t pairs = 0;
-	for (size_t i = 1; i < n; i++)
-		pairs += s[i].mono_ns > s[i - 1].mono_ns;
-	size_t skip = pairs > max ? pairs - max : 0;
-	for (size_t i = 1; i < n; i++) {
-		int64_t dt = clock_diff_ns(s[i].mono_ns, s[i - 1].mono_ns);
-		if (dt <= 0)
+	if (i == 0)
+		return false;
+	int64_t dt = clock_diff_ns(h[i].mono_ns, h[i - 1].mono_ns);
+	if (dt <= 0)
+		return false;
+	double rise = bounded(value_rise(type, h[i - 1].value, h[i].value));
+	if (!isfinite(rise))
+		return false;
+	*v = (rise > 0 ? rise : 0.0) * 1e9 / (double)dt;
+	return true;
+}
+
+size_t spark_series(const struct shmtop_sample *s, size_t n, enum value_type type,
+		    enum spark_mode mode, double *out, size_t max)
+{
+	/* the newest max of the samples that have a number */
+	size_t have = 0, k = 0;
+	double v;
+	for (size_t i = 0; i < n; i++)
+		have += spark_sample(s, i, type, mode, &v);
+	size_t skip = have > max ? have - max : 0;
+	for (size_t i = 0; i < n; i++) {
+		if (!spark_sample(s, i, type, mode, &v))
 			continue;
 		if (skip) {
 			skip--;
 			continue;
 		}
-		double rise =
-		    s[i].value >= s[i - 1].value ? (double)(s[i].value - s[i - 1].value) : 0.0;
-		out[k++] = rise * 1e9 / (double)dt;
+		out[k++] = v;
 	}
 	return k;
 }
@@ -87,18 +104,19 @@ size_t spark_render(const double *v, size_t n, size_t width, bool utf8, char *ou
 	return cells;
 }
 
-double spark_rate(const struct shmtop_sample *h, size_t n)
+double spark_rate(const struct shmtop_sample *h, size_t n, enum value_type type)
 {
 	if (n < 2)
 		return 0.0;
 	size_t last = n - 1, first = last;
 	while (first > 0 && last - first < SPARK_RATE_WINDOW &&
-	       h[first - 1].value <= h[first].value)
+	       value_rise(type, h[first - 1].value, h[first].value) >= 0)
 		first--;
 	int64_t dt = clock_diff_ns(h[last].mono_ns, h[first].mono_ns);
-	if (first == last || dt <= 0)
+	double rise = value_rise(type, h[first].value, h[last].value);
+	if (first == last || dt <= 0 || !isfinite(rise))
 		return 0.0;
-	return (double)(h[last].value - h[first].value) * 1e9 / (double)dt;
+	return rise * 1e9 / (double)dt;
 }
 
 /* [*lo, *hi]: a range holding [min, max] that moves in steps: a power of

@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "record.h"
+#include "value.h"
 
 enum spark_mode {
 	SPARK_VALUE, /* the count itself */
@@ -26,12 +27,21 @@ enum spark_mode {
 /* The ASCII ramp, lowest first. */
 #define SPARK_ASCII_RAMP "_.-:=+*#"
 
+/* The number plotted for sample i of h (values read as type): the value,
+ * or in rate mode the rise per second from sample i - 1, a drop (a reset)
+ * counting as 0; a value or rise beyond SPARK_LIMIT either way is plotted
+ * at it (a double's range would overflow every scale and difference).
+ * false when there is none: not a finite number, the first sample's rate,
+ * or a pair with no time between them.  Pure. */
+#define SPARK_LIMIT 1e150
+bool spark_sample(const struct shmtop_sample *h, size_t i, enum value_type type,
+		  enum spark_mode mode, double *v);
+
 /* Turn n samples (oldest first) into the series to plot, at most max
- * values, into out; returns how many.  In rate mode each value is the rise
- * per second from the previous sample: a drop (a reset) counts as 0 and a
- * pair with no time between them is skipped.  Pure. */
-size_t spark_series(const struct shmtop_sample *s, size_t n, enum spark_mode mode, double *out,
-		    size_t max);
+ * values (the newest), into out: spark_sample() of each that has one.
+ * Returns how many.  Pure. */
+size_t spark_series(const struct shmtop_sample *s, size_t n, enum value_type type,
+		    enum spark_mode mode, double *out, size_t max);
 
 /* The range a sweeping sparkline is drawn on: [lo, hi], none when hi <= lo. */
 struct spark_scale {
@@ -53,10 +63,11 @@ size_t spark_sweep(const double *v, size_t n, uint64_t last, size_t width, bool 
 		   struct spark_scale *scale, char *out, size_t outlen);
 
 /* Counts per second over the newest SPARK_RATE_WINDOW samples of h (n,
- * oldest first) since the last reset (a drop in value); 0 for fewer than
- * two samples or no time between them.  Pure. */
+ * oldest first, values read as type) since the last reset (a drop in
+ * value); 0 for fewer than two samples, no time between them, or values
+ * that are not finite.  Pure. */
 #define SPARK_RATE_WINDOW 10
-double spark_rate(const struct shmtop_sample *h, size_t n);
+double spark_rate(const struct shmtop_sample *h, size_t n, enum value_type type);
 
 /* Draw the newest min(n, width) values of v as a sparkline into out (outlen
  * bytes, at least SPARK_BYTES(width) to never truncate), right-aligned in
