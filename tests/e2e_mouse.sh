@@ -12,7 +12,8 @@
 #
 # The clicks are the reports ncurses reads for TERM=screen, whose kmous is
 # \E[M (X10: ESC [ M, then 32 + the button, 33 + x, 33 + y; infocmp
-# screen), sent as bytes to the pane.
+# screen), sent as bytes to the pane; with TERM=xterm-256color (kmous
+# \E[<, XM asking for mode 1006) SGR's ESC [ < B ; X ; Y M, then m.
 #
 # usage: e2e_mouse.sh SHMTOP SHMWRITER PUBCOUNTERS
 set -u
@@ -191,4 +192,20 @@ case_dashboard() {
 	until_ok 5 gone "$VPID" || fail "a click on F10Quit did not quit" || return 1
 }
 
-run_cases case_off_by_default case_list case_dashboard
+# As xterm and most terminals report it (SGR 1006): a click selects a row.
+case_sgr() {
+	local k want
+	k=$(key 20)
+	writer "$k" || return 1
+	writer "$(key 21)" || return 1
+	view sgr 80 24 "env TERM=xterm-256color $SHMTOP -a --mouse -F ${k:0:8} --sort key" || return 1
+	see sgr "^$(key 21) " || return 1
+	want=$(screen sgr | sed -n 6p)
+	[[ -n $want && $want != "$(selected sgr)" ]] || fail "no second row to select" || return 1
+	tmux -L "$RUN-sgr" send-keys -l $'\e[<0;4;6M'
+	tmux -L "$RUN-sgr" send-keys -l $'\e[<0;4;6m'
+	until_ok 5 test "$(selected sgr)" == "$want" ||
+		fail "the SGR click did not select the row: $(selected sgr)" || return 1
+}
+
+run_cases case_off_by_default case_list case_dashboard case_sgr
