@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The optional mouse, as htop's, in tmux: off by default (the terminal
 # keeps its mouse for copy and paste: tmux's mouse_any_flag is 0), on with
-# --mouse or the setting mouse=on, --no-mouse winning over the setting.
+# --mouse or the setting mouse=on, --no-mouse winning over the setting,
+# and off again once shmtop has quit.
 # On: in the list a click selects a row and a click on the selected row
 # opens it, a click on a title sorts by it and again inverts, the wheel
 # moves the selection 3 rows, the bar's F10 goes back and quits; a click in
@@ -76,6 +77,12 @@ case_off_by_default() {
 	shows off "^KEY/NAME .* SIZE▼ " ||
 		fail "a click sorted with the mouse off: $(screen off | sed -n 4p)" || return 1
 	grep -q '^mouse=on$' "$setting/shmtoprc" || fail "the setting changed" || return 1
+	# on quit the terminal gets its mouse back
+	view exit 80 24 "sh -c '$SHMTOP -a --mouse -n 10; echo shmtop ended; sleep 30'" || return 1
+	see exit "F1Help F3Search" || return 1
+	[[ $(mouse_flag exit) == 1 ]] || fail "--mouse: no mouse reporting" || return 1
+	see exit "^shmtop ended" 30 || return 1
+	[[ $(mouse_flag exit) == 0 ]] || fail "mouse reporting left on after quitting" || return 1
 }
 
 case_list() {
