@@ -614,6 +614,13 @@ static void test_counters_table(void **state)
 	char *v0 = strstr(m.table[0], " 14 "), *v1 = strstr(m.table[1], " 28 ");
 	assert_int_equal(v0 - m.table[0], v1 - m.table[1]);
 
+	/* a click on a row: the step from the selection to it */
+	assert_int_equal(model_table_click(&m, 0), -1);
+	assert_int_equal(model_table_click(&m, 1), 0);
+	assert_int_equal(model_table_click(&m, 2), 1);
+	assert_int_equal(model_table_click(&m, 3), 0); /* below the rows */
+	assert_int_equal(model_table_click(&m, -1), 0);
+
 	/* a window of 2 rows keeps the selection in view */
 	ct.selected = 2;
 	model_build(&m, &in);
@@ -622,6 +629,8 @@ static void test_counters_table(void **state)
 	assert_int_equal(m.table_first, 1);
 	assert_int_equal(m.table_sel, 1);
 	assert_int_equal(strncmp(m.table[1], "> level", 7), 0);
+	assert_int_equal(model_table_click(&m, 0), -1); /* c01, on the window's first row */
+	assert_int_equal(model_table_click(&m, 2), 0);
 	/* the graph's title names the counter it is of */
 	model_graph(&m, &in, 40, 4, NULL);
 	assert_int_equal(strncmp(m.graph_title, "history of level: value", 23), 0);

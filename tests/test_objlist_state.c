@@ -221,6 +221,18 @@ static void test_sort_step(void **state)
 	objlist_state_menu_key(&l, '\r');
 	assert_false(l.menu);
 	assert_int_equal(l.sort, SYSVIPC_SORT_SHMID);
+	/* a click on a column's title: its sort in its first direction, the
+	 * same again inverts */
+	objlist_state_sort_by(&l, SYSVIPC_SORT_SIZE);
+	assert_int_equal(l.sort, SYSVIPC_SORT_SIZE);
+	assert_true(l.reverse);
+	assert_int_equal(l.snap.rows[l.shown[0]].shm.st.shmid, 10);
+	objlist_state_sort_by(&l, SYSVIPC_SORT_SIZE);
+	assert_false(l.reverse);
+	assert_int_equal(l.snap.rows[l.shown[0]].shm.st.shmid, 20);
+	objlist_state_sort_by(&l, SYSVIPC_SORT_KEY);
+	assert_int_equal(l.sort, SYSVIPC_SORT_KEY);
+	assert_false(l.reverse);
 	objlist_state_free(&l);
 }
 

@@ -85,6 +85,62 @@ static void test_header_mark(void **state)
 	setlocale(LC_CTYPE, "C");
 }
 
+/* A click on the column names: each title's cells (and the space after
+ * the column) are its column's, at every width. */
+static void test_col_at(void **state)
+{
+	(void)state;
+	static const int widths[] = { 52, 80, 125, 158, 300 };
+	for (size_t w = 0; w < sizeof widths / sizeof widths[0]; w++) {
+		struct objlist_view_cols c;
+		char buf[512];
+		objlist_view_columns(widths[w], &c);
+		objlist_view_header(&c, SYSVIPC_SORT_CPID, true, false, buf, sizeof buf);
+		enum objlist_col cols[OBJLIST_VIEW_NCOLS];
+		objlist_view_sortable(cols);
+		int found = 0;
+		for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++) {
+			if (!c.shown[i])
+				continue;
+			const char *title = objlist_columns[cols[i]].title;
+			const char *at = strstr(buf, title);
+			assert_non_null(at);
+			int x = (int)(at - buf);
+			assert_int_equal(objlist_view_col_at(&c, x), cols[i]);
+			assert_int_equal(objlist_view_col_at(&c, x + (int)strlen(title) - 1),
+					 cols[i]);
+			found++;
+		}
+		assert_true(found >= 6);
+		assert_int_equal(objlist_view_col_at(&c, -1), -1);
+		assert_int_equal(objlist_view_col_at(&c, c.total + 1), -1);
+	}
+	/* the space between KEY/NAME and SHMID is KEY's */
+	struct objlist_view_cols c;
+	objlist_view_columns(52, &c);
+	assert_int_equal(objlist_view_col_at(&c, c.width[OBJLIST_VIEW_KEY]), OBJLIST_COL_KEY);
+	assert_int_equal(objlist_view_col_at(&c, c.width[OBJLIST_VIEW_KEY] + 1), OBJLIST_COL_ID);
+}
+
+/* A click on a row of the list: the row under it, none past the rows. */
+static void test_row_at(void **state)
+{
+	(void)state;
+	struct objlist_view v = { 0 };
+	objlist_view_fit(&v, 30, 10);
+	objlist_view_select(&v, 25); /* the window is rows 16..25 */
+	assert_int_equal(v.top, 16);
+	assert_int_equal(objlist_view_row_at(&v, 0), 16);
+	assert_int_equal(objlist_view_row_at(&v, 9), 25);
+	assert_int_equal(objlist_view_row_at(&v, 10), -1);
+	assert_int_equal(objlist_view_row_at(&v, -1), -1);
+	objlist_view_fit(&v, 3, 10); /* fewer rows than the window */
+	assert_int_equal(objlist_view_row_at(&v, 2), 2);
+	assert_int_equal(objlist_view_row_at(&v, 3), -1);
+	objlist_view_fit(&v, 0, 10);
+	assert_int_equal(objlist_view_row_at(&v, 0), -1);
+}
+
 static void test_slice(void **state)
 {
 	(void)state;
@@ -565,6 +621,8 @@ int main(void)
 		cmocka_unit_test(test_find),
 		cmocka_unit_test(test_columns),
 		cmocka_unit_test(test_header_mark),
+		cmocka_unit_test(test_col_at),
+		cmocka_unit_test(test_row_at),
 		cmocka_unit_test(test_slice),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_row),

@@ -71,6 +71,19 @@ static void test_options(void **state)
 	assert_int_equal(RUN("--no-config", "-a", "--json"), OPTIONS_RUN);
 	assert_int_equal(RUN("--no-config", "--check"), OPTIONS_RUN);
 	assert_int_equal(RUN("--no-config", "--prometheus"), OPTIONS_RUN);
+	/* the mouse off unless asked, the last of --mouse and --no-mouse
+	 * winning; accepted in every mode, as the screen's looks are */
+	assert_int_equal(RUN("-a"), OPTIONS_RUN);
+	assert_true(!o.mouse && !o.mouse_set);
+	assert_int_equal(RUN("--mouse", "-a"), OPTIONS_RUN);
+	assert_true(o.mouse && o.mouse_set);
+	assert_int_equal(RUN("--mouse", "--no-mouse"), OPTIONS_RUN);
+	assert_true(!o.mouse && o.mouse_set);
+	assert_int_equal(RUN("--no-mouse", "--mouse", "-k", "1"), OPTIONS_RUN);
+	assert_true(o.mouse);
+	assert_int_equal(RUN("--mouse", "-a", "-b"), OPTIONS_RUN);
+	assert_int_equal(RUN("--mouse", "--check"), OPTIONS_RUN);
+	assert_int_equal(RUN("--no-mouse", "--prometheus"), OPTIONS_RUN);
 	assert_int_equal(RUN("--key=9527", "--delay=600", "--json", "--iterations=1"), OPTIONS_RUN);
 	assert_true(o.json && o.batch);
 	assert_int_equal(o.delay_tenths, 600);

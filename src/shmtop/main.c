@@ -204,7 +204,7 @@ static bool color_wanted(const struct options *o)
 }
 
 /* The settings file's values into o, where the command line left them:
- * --sort, -d and --no-color win. */
+ * --sort, -d, --no-color and --mouse or --no-mouse win. */
 static void apply_settings(const struct settings *s, struct options *o)
 {
 	if ((s->set & SETTING_SORT) && !o->sort_set) {
@@ -219,7 +219,7 @@ static void apply_settings(const struct settings *s, struct options *o)
 		o->graph_rate = s->graph_rate;
 	if ((s->set & SETTING_COLOR) && !s->color)
 		o->no_color = true;
-	if (s->set & SETTING_MOUSE)
+	if ((s->set & SETTING_MOUSE) && !o->mouse_set)
 		o->mouse = s->mouse;
 	if ((s->set & SETTING_COLUMNS) && !o->columns)
 		o->columns = s->columns;
@@ -232,6 +232,7 @@ static void settings_of(const struct options *o, struct settings *s)
 	s->sort_reverse = o->sort_reverse;
 	s->delay_tenths = o->delay_tenths;
 	s->graph_rate = o->graph_rate;
+	s->mouse = o->mouse;
 }
 
 /* The full screen, with the settings file read before it and written after

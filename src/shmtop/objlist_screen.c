@@ -15,6 +15,7 @@
 
 #define OBJLIST_SCREEN_TOP (OBJLIST_VIEW_HEADING_LINES + 1) /* the heading, the column names */
 #define LIST_HSTEP 8                                        /* cells Left and Right scroll by */
+#define LIST_WHEEL_ROWS 3 /* rows a notch of the mouse wheel moves the selection by */
 
 static size_t list_height(void)
 {
@@ -214,6 +215,62 @@ static void list_bar(bool top, struct fnbar *b)
 	fnbar_add(b, "F10", top ? "Quit" : "Back");
 }
 
+/* The columns on screen (hscroll kept within them): scrolled sideways,
+ * every column at its widest, shown from hscroll on. */
+static void list_columns(struct objlist_state *l, struct objlist_view_cols *c)
+{
+	objlist_view_columns(l->hscroll ? OBJLIST_SCREEN_COLS - 1 : COLS, c);
+	if (l->hscroll > c->total - COLS)
+		l->hscroll = c->total - COLS > 0 ? c->total - COLS : 0;
+	if (!l->hscroll)
+		objlist_view_columns(COLS, c);
+}
+
+/* The key of the bar's item at cell x of the footer, or -1: the bar
+ * follows what narrows the list (objlist_view_footer()), and is not shown
+ * while a line is edited or a status takes the row. */
+static int bar_key_at(const struct objlist_state *l, bool top, int x)
+{
+	if (l->editing || l->searching || l->status[0])
+		return -1;
+	char buf[4 * OBJLIST_SCREEN_COLS];
+	int x0 = objlist_view_cells(objlist_view_footer(l->filter, l->orphans_only, l->search,
+							l->nshown, l->snap.n, buf, sizeof buf));
+	struct fnbar bar;
+	list_bar(top, &bar);
+	int i = fnbar_at(&bar, COLS - 1 - x0, x - x0);
+	return i < 0 ? -1 : fnbar_key_code(bar.item[i].key, KEY_F0);
+}
+
+int objlist_screen_mouse(struct objlist_state *l, int x, int y, int wheel, bool top)
+{
+	l->height = list_height();
+	int key = y == LINES - 1 ? bar_key_at(l, top, x) : -1;
+	l->status[0] = '\0';
+	l->nwatch = 0;
+	if (wheel) {
+		objlist_view_move(&l->view, wheel * LIST_WHEEL_ROWS);
+	} else if (y == LINES - 1) {
+		return key;
+	} else if (y == OBJLIST_SCREEN_TOP - 1) {
+		struct objlist_view_cols c;
+		list_columns(l, &c);
+		int col = objlist_view_col_at(&c, x + l->hscroll);
+		if (col >= 0)
+			objlist_state_sort_by(l, objlist_columns[col].sort);
+		return -1;
+	} else {
+		long i = objlist_view_row_at(&l->view, y - OBJLIST_SCREEN_TOP);
+		if (i < 0)
+			return -1;
+		if ((size_t)i == l->view.sel)
+			return '\r'; /* a click on the selection, or a double click: open it */
+		objlist_view_select(&l->view, (size_t)i);
+	}
+	objlist_state_moved(l);
+	return -1;
+}
+
 /* The text of screen row y into buf; *attr how to draw it (the selection
  * reversed, a row's status coloured); *bar for the footer of keys after
  * the text. */
@@ -326,13 +383,8 @@ void objlist_screen_draw(struct objlist_state *l, struct objlist_drawn *d,
 			d->attr[y] = A_NORMAL;
 		}
 	}
-	/* scrolled sideways, every column at its widest, from hscroll on */
 	struct objlist_view_cols c;
-	objlist_view_columns(l->hscroll ? OBJLIST_SCREEN_COLS - 1 : COLS, &c);
-	if (l->hscroll > c.total - COLS)
-		l->hscroll = c.total - COLS > 0 ? c.total - COLS : 0;
-	if (!l->hscroll)
-		objlist_view_columns(COLS, &c);
+	list_columns(l, &c);
 	struct fnbar bar;
 	list_bar(top, &bar);
 	char buf[4 * OBJLIST_SCREEN_COLS];

@@ -46,6 +46,15 @@ int objlist_screen_refresh(struct objlist_state *l);
  * (view.sel counts the rows shown, not snap.rows). */
 enum objlist_action objlist_screen_key(struct objlist_state *l, int ch, key_t *key, int *shmid);
 
+/* A mouse event at cell x of screen row y on the list (the help, the
+ * removal box and the sort menu not up; top: the list is the first
+ * screen): wheel -1 or 1 a notch of the wheel (up, down) moving the
+ * selection, else a click: on a row selects it, on the column names sorts
+ * by that column (the sorted one again inverts).  Returns the key the
+ * click stands for, for objlist_screen_key(): a key of the bar, Enter on
+ * the row already selected; else -1 (done here, or nothing there). */
+int objlist_screen_mouse(struct objlist_state *l, int x, int y, int wheel, bool top);
+
 /* Draw l on stdscr (not refreshed); everything when d is not valid for
  * this screen size, else only the rows that differ from d, which is then
  * updated.  Looks up the creators' commands of the rows it shows. */

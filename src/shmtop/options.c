@@ -33,7 +33,9 @@ enum {
 	OPT_NOHEADINGS,
 	OPT_BYTES,
 	OPT_VALUES,
-	OPT_NO_CONFIG
+	OPT_NO_CONFIG,
+	OPT_MOUSE,
+	OPT_NO_MOUSE
 };
 
 /* The modes shmtop runs in: which of them each option applies to. */
@@ -82,6 +84,12 @@ static const struct {
 	  "accepted in every mode" },
 	{ "no-config", no_argument, OPT_NO_CONFIG, M_RUNS | M_CHECK, 21, NULL, NULL,
 	  "neither read nor write the settings file (shmtoprc)" },
+	{ "mouse", no_argument, OPT_MOUSE, M_RUNS | M_CHECK, 22, NULL, NULL,
+	  "on screen, a click selects, sorts by a column or does\n"
+	  "a key of the bar; the wheel scrolls (setting mouse=on)" },
+	{ "no-mouse", no_argument, OPT_NO_MOUSE, M_RUNS | M_CHECK, 23, NULL, NULL,
+	  "leave the mouse to the terminal, for copy and paste\n"
+	  "(the default; the last of the two wins)" },
 	{ "batch", no_argument, 'b', M_BATCH | M_JSON | M_LISTS | M_PROM, 14, "Batch output", NULL,
 	  "print plain-text snapshots instead of a full screen" },
 	{ "json", no_argument, OPT_JSON, M_JSON | M_LIST_JSON, 7, NULL, NULL,
@@ -353,6 +361,11 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		case OPT_ASCII: o->ascii = true; break;
 		case OPT_NO_COLOR: o->no_color = true; break;
 		case OPT_NO_CONFIG: o->no_config = true; break;
+		case OPT_MOUSE:
+		case OPT_NO_MOUSE:
+			o->mouse = c == OPT_MOUSE;
+			o->mouse_set = true;
+			break;
 		case 'h': return OPTIONS_HELP;
 		case 'V': return OPTIONS_VERSION;
 		default: FAIL("%s", parse_bad_option(c, argv, longopts, ob, sizeof ob));

@@ -42,7 +42,8 @@ struct options {
 	const char *filter;     /* -F: only the objects containing this text (in argv), or NULL */
 	bool no_config;         /* --no-config: the settings file neither read nor written */
 	bool graph_rate;        /* the graph starts on the rate (the settings' graph=rate) */
-	bool mouse;             /* the settings' mouse=on */
+	bool mouse;             /* --mouse, or the settings' mouse=on; --no-mouse */
+	bool mouse_set;         /* --mouse or --no-mouse was given */
 	unsigned kinds;         /* -t: the kinds shown, 1 << enum objlist_kind each; 0 all */
 	bool values;            /* --values: read shmwriter records in the list's batch outputs
 				 * (attaches them read-only, briefly) */

@@ -32,12 +32,17 @@
 #define NOTICE_NS (5 * NS_PER_SEC)
 #define ACK_POLL_NS NS_PER_MS /* re-read this soon after a command, */
 #define ACK_POLLS 20          /* at most this many times until the ack */
+/* The mouse events shmtop asks for when the mouse is on: button 1 (a
+ * click acts on its release) and the wheel */
+#define MOUSE_EVENTS (BUTTON1_PRESSED | BUTTON1_RELEASED | BUTTON4_PRESSED | BUTTON5_PRESSED)
 
 struct tui {
 	monitor *mon;
 	struct draw_style style;
 	int delay; /* tenths */
 	enum spark_mode mode;
+	bool mouse;    /* the mouse wanted: tui_apply_mouse() asks the terminal for it */
+	bool mouse_on; /* the terminal reports the mouse */
 	bool help;
 	char notice[200];
 	int64_t notice_until;
@@ -74,13 +79,20 @@ struct tui {
 	struct model_object obj_in;
 };
 
+/* A mouse event: a click of button 1 at x, y (wheel 0), or a notch of the
+ * wheel (-1 up, 1 down) with the pointer at x, y. */
+struct click {
+	int x, y, wheel;
+};
+
 /* A screen: the object list, a segment's dashboard (seg_mode) or an
  * object's (obj_mode).  The help is an overlay of the dashboards. */
 struct mode {
 	void (*enter)(struct tui *t); /* after switch_to() has closed the screen that was up */
 	void (*tick)(struct tui *t);  /* read what the screen shows */
 	void (*draw)(struct tui *t);  /* the frame, into stdscr */
-	bool (*key)(struct tui *t, int ch, int64_t *next_poll); /* true to quit */
+	bool (*key)(struct tui *t, int ch, int64_t *next_poll);                  /* true to quit */
+	bool (*mouse)(struct tui *t, const struct click *c, int64_t *next_poll); /* true to quit */
 	int (*fd)(const struct tui *t); /* ppoll() also wakes on it: ready means tick; or NULL */
 	/* The dashboards': dash_draw() and dash_key() call them. */
 	void (*build)(struct tui *t, struct view_model *m); /* model, layout, graph */
@@ -583,6 +595,72 @@ static bool obj_key(struct tui *t, int ch, int64_t *next_poll)
 	return true;
 }
 
+/* Turn the terminal's mouse reporting on or off as t->mouse says: on, a
+ * click of button 1 and the wheel, each reported at once (no clicks
+ * resolved from presses and releases, no double clicks); off, as at the
+ * start, the terminal keeps its mouse for copy and paste. */
+static void tui_apply_mouse(struct tui *t)
+{
+	if (t->mouse == t->mouse_on)
+		return; /* off from the start: nothing is sent to the terminal */
+	mousemask(t->mouse ? MOUSE_EVENTS : 0, NULL);
+	mouseinterval(0);
+	t->mouse_on = t->mouse;
+}
+
+/* KEY_MOUSE: the event to the screen's handler, when the mouse is on. */
+static bool mouse_event(struct tui *t, int64_t *next_poll)
+{
+	MEVENT e;
+	if (getmouse(&e) != OK || !t->mouse)
+		return false;
+	struct click c = { e.x, e.y, 0 };
+	if (e.bstate & BUTTON4_PRESSED)
+		c.wheel = -1;
+	else if (e.bstate & BUTTON5_PRESSED)
+		c.wheel = 1;
+	else if (!(e.bstate & BUTTON1_RELEASED))
+		return false;
+	return t->cur->mouse(t, &c, next_poll);
+}
+
+/* The list's mouse: a click closes the help, the sort menu or the removal
+ * box (never a yes: only y removes); else objlist_screen_mouse(). */
+static bool list_mouse(struct tui *t, const struct click *c, int64_t *next_poll)
+{
+	if (t->help || t->list.confirming || t->list.menu)
+		return !c->wheel && list_keys(t, KEY_MOUSE, next_poll);
+	int ch = objlist_screen_mouse(&t->list, c->x, c->y, c->wheel, t->top == &list_mode);
+	return ch >= 0 && list_keys(t, ch, next_poll);
+}
+
+/* A dashboard's mouse: a click closes the help or cancels the reset's box
+ * (never a yes); on the bar does its key; on a row of the counters table
+ * selects that counter, and the wheel moves the selection a counter a
+ * notch, as j and k. */
+static bool dash_mouse(struct tui *t, const struct click *c, int64_t *next_poll)
+{
+	if (t->help || t->confirming)
+		return !c->wheel && dash_key(t, KEY_MOUSE, next_poll);
+	const struct view_model *m = t->drawn ? t->drawn : t->model;
+	if (t->layout.too_small)
+		return false;
+	if (!c->wheel && c->y == t->layout.footer_y) {
+		struct fnbar b;
+		draw_footer_bar(m->footer, &b);
+		int i = fnbar_at(&b, COLS - 1, c->x);
+		return i >= 0 && dash_key(t, fnbar_key_code(b.item[i].key, KEY_F0), next_poll);
+	}
+	if (t->table_h <= 0 || c->y < t->layout.panel_y || c->y >= t->layout.panel_y + t->table_h)
+		return false;
+	int step = c->wheel ? c->wheel : model_table_click(m, c->y - t->layout.panel_y - 2);
+	if (step) {
+		monitor_select(t->mon, step);
+		t->have_scale = false; /* another series */
+	}
+	return false;
+}
+
 static void list_tick(struct tui *t)
 {
 	objlist_screen_refresh(&t->list);
@@ -611,6 +689,7 @@ static const struct mode list_mode = {
 	.tick = list_tick,
 	.draw = list_mode_draw,
 	.key = list_keys,
+	.mouse = list_mouse,
 	.fd = list_fd,
 };
 
@@ -619,6 +698,7 @@ static const struct mode seg_mode = {
 	.tick = seg_tick,
 	.draw = dash_draw,
 	.key = dash_key,
+	.mouse = dash_mouse,
 	.build = seg_build,
 	.panels = seg_panels,
 	.own_key = seg_key,
@@ -629,6 +709,7 @@ static const struct mode obj_mode = {
 	.tick = obj_tick,
 	.draw = dash_draw,
 	.key = dash_key,
+	.mouse = dash_mouse,
 	.build = obj_build,
 	.panels = obj_panels,
 	.own_key = obj_key,
@@ -685,6 +766,8 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		return -1;
 	}
 	t.style.color = color && has_colors();
+	t.mouse = o->mouse;
+	tui_apply_mouse(&t);
 	sigset_t open;
 	sigprocmask(SIG_SETMASK, NULL, &open);
 	for (int sig = 1; sig < NSIG; sig++)
@@ -757,7 +840,8 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 		bool stop = false;
 		while (!stop && (ch = getch()) != ERR) {
 			keys++;
-			stop = t.cur->key(&t, ch, &next_poll);
+			stop = ch == KEY_MOUSE ? mouse_event(&t, &next_poll)
+					       : t.cur->key(&t, ch, &next_poll);
 			/* Draw the new size before the next getch(): it would
 			 * refresh stdscr as resizeterm() cut it, and at one
 			 * column ncurses 6.4 reads before the line when it
@@ -775,6 +859,7 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	end->sort_reverse = t.list.reverse;
 	end->delay_tenths = t.delay;
 	end->graph_rate = t.mode == SPARK_RATE;
+	end->mouse = t.mouse;
 	if (t.mon != mon)
 		monitor_free(t.mon);
 	objmon_free(t.obj);

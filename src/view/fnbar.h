@@ -33,4 +33,14 @@ bool fnbar_shown(const struct fnbar *b, size_t i, int width);
 /* The bar's text at width ("F1Help F3Search ... F10Quit"), into buf. */
 char *fnbar_text(const struct fnbar *b, int width, char *buf, size_t len);
 
+/* The item drawn at cell x of b laid out at width as fnbar_text() lays it
+ * out (x from the bar's first cell): its index, or -1 (a space between
+ * items, past the end).  A mouse click there does that item's key. */
+int fnbar_at(const struct fnbar *b, int width, int x);
+
+/* The key code an item's key stands for: "F1".."F12" key_f0 + N (curses'
+ * KEY_F(N)), "Enter" '\r', "Tab" '\t', "Esc" 27, any other its first byte
+ * ("q", "j/k" 'j', "<>" '<'); -1 for "". */
+int fnbar_key_code(const char *key, int key_f0);
+
 #endif

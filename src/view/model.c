@@ -598,6 +598,13 @@ static struct countertable_in table_in(enum model_health health, const struct mo
 					 .first = c->spark_first };
 }
 
+int model_table_click(const struct view_model *m, int row)
+{
+	if (row < 0 || (size_t)row >= m->table_rows || m->table_sel < 0)
+		return 0;
+	return row - m->table_sel;
+}
+
 void model_table(struct view_model *m, const struct model_input *in, int width, int rows)
 {
 	model_table_kept(m, in, width, rows, NULL);

@@ -187,6 +187,12 @@ int model_table_want(const struct model_input *in);
  * included), the window keeping the selected counter in view. */
 void model_table(struct view_model *m, const struct model_input *in, int width, int rows);
 
+/* The step monitor_select() takes to select the counter on row row of the
+ * table (table[row], as drawn below the column names: a mouse click's);
+ * 0 when no counter is there, it is the selected one, or no selection is
+ * shown.  Pure. */
+int model_table_click(const struct view_model *m, int row);
+
 /* model_table(), each row keeping what it showed in prev (the model drawn
  * last time; NULL: none): its sparkline's scale while the values fit it,
  * its rate while within a band (countertable_kept), so that a sample

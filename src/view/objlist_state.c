@@ -532,6 +532,11 @@ void objlist_state_sort_step(struct objlist_state *l, int dir)
 	narrow(l);
 }
 
+void objlist_state_sort_by(struct objlist_state *l, enum sysvipc_sort by)
+{
+	resort(l, by);
+}
+
 void objlist_state_invert(struct objlist_state *l)
 {
 	resort(l, l->sort);

@@ -180,6 +180,10 @@ bool objlist_state_search_key(struct objlist_state *l, int ch);
  * (objlist_view_sortable()), wrapping, in its first direction ('<', '>'). */
 void objlist_state_sort_step(struct objlist_state *l, int dir);
 
+/* Sort by by in its first direction, or reverse it if it is the sort
+ * already (a click on a column's title, as htop's). */
+void objlist_state_sort_by(struct objlist_state *l, enum sysvipc_sort by);
+
 /* Reverse the sort's direction ('I'). */
 void objlist_state_invert(struct objlist_state *l);
 

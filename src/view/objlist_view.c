@@ -64,6 +64,13 @@ void objlist_view_select(struct objlist_view *v, size_t i)
 	scroll_to_sel(v);
 }
 
+long objlist_view_row_at(const struct objlist_view *v, long row)
+{
+	if (row < 0 || (size_t)row >= v->height || v->top + (size_t)row >= v->n)
+		return -1;
+	return (long)(v->top + (size_t)row);
+}
+
 size_t objlist_view_find(const struct objlist_row *rows, size_t n, int shmid)
 {
 	for (size_t i = 0; i < n; i++)
@@ -228,6 +235,19 @@ size_t objlist_view_sortable(enum objlist_col *cols)
 	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
 		cols[i] = screen_col[i];
 	return OBJLIST_VIEW_NCOLS;
+}
+
+int objlist_view_col_at(const struct objlist_view_cols *c, int x)
+{
+	int at = 0;
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS && x >= 0; i++) {
+		if (!c->shown[i])
+			continue;
+		at += c->width[i] + 1;
+		if (x < at)
+			return (int)screen_col[i];
+	}
+	return -1;
 }
 
 char *objlist_view_header(const struct objlist_view_cols *c, enum sysvipc_sort by, bool reverse,

@@ -47,6 +47,10 @@ void objlist_view_move(struct objlist_view *v, long delta);
 /* Select row i (clamped), scrolling to show it. */
 void objlist_view_select(struct objlist_view *v, size_t i);
 
+/* The row shown row rows below the window's first (a mouse click's), or
+ * -1 when none is there.  Pure. */
+long objlist_view_row_at(const struct objlist_view *v, long row);
+
 /* The row of rows[0..n) with shmid, or n if none.  Pure. */
 size_t objlist_view_find(const struct objlist_row *rows, size_t n, int shmid);
 
@@ -97,6 +101,11 @@ void objlist_view_columns(int width, struct objlist_view_cols *c);
 /* The screen's columns in their order (every one sorts), as indexes of
  * objlist_columns[] into cols (room for OBJLIST_VIEW_NCOLS); how many. */
 size_t objlist_view_sortable(enum objlist_col *cols);
+
+/* The column (an index of objlist_columns[]) whose cells in a line laid
+ * out by c hold cell x, the space after it included (a mouse click on the
+ * column names), or -1 past the last.  Pure. */
+int objlist_view_col_at(const struct objlist_view_cols *c, int x);
 
 /* The column names line for c, the title of the column sorting by by
  * marked with its direction after it (cut to fit): reverse (biggest
