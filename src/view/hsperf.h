@@ -45,7 +45,7 @@
 #define HSPERF_ENTRY_HEADER 20u
 /* The most entries a file of size bytes can hold: an array this long never
  * runs out. */
-#define HSPERF_MAX_ENTRIES(size) ((size) / (HSPERF_ENTRY_HEADER + 4u) + 1u)
+#define HSPERF_MAX_ENTRIES(size) ((size) / HSPERF_ENTRY_HEADER + 1u)
 
 enum hsperf_status {
 	HSPERF_OK = 0,
