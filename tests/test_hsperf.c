@@ -15,7 +15,12 @@
 
 #include <cmocka.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "hsperf.h"
+#include "objpeek.h"
 
 #define CAP 2048
 
@@ -399,6 +404,42 @@ static void test_being_made(void **state)
 	refused(fix_size, HSPERF_DAMAGED, "entry 187's name offset 0");
 }
 
+struct job {
+	const void *p;
+	size_t size;
+	enum hsperf_status st;
+};
+
+static void parse_job(void *arg)
+{
+	struct job *j = arg;
+	j->st = parse(j->p, j->size);
+}
+
+/* The file cut to one page while it is mapped: the parse under
+ * objpeek_guarded() ends with SIGBUS, not the process; whole, it reads. */
+static void test_truncated_mapping(void **state)
+{
+	(void)state;
+	char path[] = "/tmp/test_hsperf.XXXXXX";
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	unlink(path);
+	assert_int_equal(write(fd, fix, fix_size), (ssize_t)fix_size);
+	void *m = mmap(NULL, fix_size, PROT_READ, MAP_SHARED, fd, 0);
+	assert_true(m != MAP_FAILED);
+	struct job j = { m, fix_size, HSPERF_DAMAGED };
+	assert_int_equal(objpeek_guarded(parse_job, &j), 0);
+	assert_int_equal(j.st, HSPERF_OK);
+	assert_int_equal(n, 187);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	j.st = HSPERF_DAMAGED;
+	assert_int_equal(objpeek_guarded(parse_job, &j), -1);
+	assert_int_equal(j.st, HSPERF_DAMAGED); /* never returned */
+	munmap(m, fix_size);
+	close(fd);
+}
+
 static void test_pid(void **state)
 {
 	(void)state;
@@ -427,10 +468,10 @@ static void test_pid(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_real_file), cmocka_unit_test(test_orders),
-		cmocka_unit_test(test_truncated), cmocka_unit_test(test_prologue),
-		cmocka_unit_test(test_entries),   cmocka_unit_test(test_being_made),
-		cmocka_unit_test(test_pid),
+		cmocka_unit_test(test_real_file),         cmocka_unit_test(test_orders),
+		cmocka_unit_test(test_truncated),         cmocka_unit_test(test_prologue),
+		cmocka_unit_test(test_entries),           cmocka_unit_test(test_being_made),
+		cmocka_unit_test(test_truncated_mapping), cmocka_unit_test(test_pid),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
