@@ -26,7 +26,9 @@
  * entries must lie within used, used within the size, and nothing is read
  * outside the bytes given.  A long is read with one aligned 8-byte load where
  * its offset is 8-byte aligned (as the JVM places it), else with a copy of
- * its 8 bytes, which may then see a value being written half-old.
+ * its 8 bytes, which may then see a value being written half-old.  A
+ * variable string has no such guarantee from the JVM (it rewrites it in
+ * place): one read while it changes may mix the old and the new text.
  *
  * Nothing is allocated: the entries go into the caller's array and their
  * names and strings into the caller's text buffer (the file's size in bytes
