@@ -32,9 +32,7 @@ static void on_bus(int sig)
 	raise(sig);
 }
 
-/* Copy n bytes of a mapping that its owner may truncate under us.  0, or
- * -1 if the object shrank (SIGBUS). */
-static int guarded_copy(unsigned char *dst, const volatile unsigned char *src, size_t n)
+int objpeek_guarded(void (*fn)(void *arg), void *arg)
 {
 	struct sigaction sa, old;
 	memset(&sa, 0, sizeof sa);
@@ -49,8 +47,7 @@ static int guarded_copy(unsigned char *dst, const volatile unsigned char *src, s
 	int rc = 0;
 	if (sigsetjmp(bus_jump, 1) == 0) {
 		bus_armed = 1;
-		for (size_t i = 0; i < n; i++)
-			dst[i] = src[i];
+		fn(arg);
 	} else {
 		rc = -1;
 	}
@@ -58,6 +55,27 @@ static int guarded_copy(unsigned char *dst, const volatile unsigned char *src, s
 	sigprocmask(SIG_SETMASK, &was, NULL);
 	sigaction(SIGBUS, &old, NULL);
 	return rc;
+}
+
+struct copy {
+	unsigned char *dst;
+	const volatile unsigned char *src;
+	size_t n;
+};
+
+static void copy_bytes(void *arg)
+{
+	struct copy *c = arg;
+	for (size_t i = 0; i < c->n; i++)
+		c->dst[i] = c->src[i];
+}
+
+/* Copy n bytes of a mapping that its owner may truncate under us.  0, or
+ * -1 if the object shrank (SIGBUS). */
+static int guarded_copy(unsigned char *dst, const volatile unsigned char *src, size_t n)
+{
+	struct copy c = { dst, src, n };
+	return objpeek_guarded(copy_bytes, &c);
 }
 
 bool objpeek_name_ok(const char *name)

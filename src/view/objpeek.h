@@ -38,4 +38,9 @@ int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, 
 		 unsigned char *buf, size_t len, size_t *got, uint64_t *size, char *why,
 		 size_t whylen);
 
+/* Run fn(arg) with a SIGBUS from its loads (a mapped file truncated under
+ * it) ending it, not the process.  0, or -1 when SIGBUS ended it (what fn
+ * wrote so far is then incomplete). */
+int objpeek_guarded(void (*fn)(void *arg), void *arg);
+
 #endif

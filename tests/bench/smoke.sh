@@ -78,6 +78,8 @@ expect bench_watch '^   \|   shmtop -k 0x[0-9a-f]{8} +[0-9]+ +[0-9.]+ +[0-9.]+' 
 expect bench_watch '^  shmtop, 16 counters \(v3\) +[0-9]+ +[0-9.]+' "16-counter summary row"
 expect bench_watch '^  shmtop, shmwriter +[0-9]+ +[0-9.]+' "shmwriter summary row"
 expect bench_watch '^  shmtop shows the 16 counters: ' "whether the counters are shown"
+run bench_hsperf
+expect bench_hsperf '^  hsperf_parse\(\) +[0-9.]+ us +[0-9.]+ ns/entry$' "parse row"
 
 for f in "$out"/*.txt; do
 	echo "---- $(basename "$f" .txt)"
