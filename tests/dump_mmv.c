@@ -112,7 +112,8 @@ int main(int argc, char **argv)
 	bool alive = f.process > 0 && (kill(f.process, 0) == 0 || errno == EPERM);
 	char flags[40];
 	snprintf(flags, sizeof flags, "%s%s%s", f.flags & MMV_NOPREFIX ? ",noprefix" : "",
-		 f.flags & MMV_PROCESS ? ",process" : "", f.flags & MMV_SENTINEL ? ",sentinel" : "");
+		 f.flags & MMV_PROCESS ? ",process" : "",
+		 f.flags & MMV_SENTINEL ? ",sentinel" : "");
 	printf("# mmv version %d gen %llu cluster %d flags %s pid %d %s\n", f.version,
 	       (unsigned long long)f.gen, f.cluster, flags[0] ? flags + 1 : "none", f.process,
 	       f.flags & MMV_PROCESS ? (alive ? "alive" : "dead") : "-");

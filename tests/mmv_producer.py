@@ -12,10 +12,12 @@ v1 goes through pcp.mmv.MemoryMappedValues (mmv_stats_init: version 1);
 v2 through the registry API (mmv_stats_registry ...) with a metric name of
 64 bytes or more, which makes the library write version 2; v3 the same
 plus a label (labels make version 3).  With SECONDS, the values change for
-that long (every 10 ms); then it stops changing them and prints one line
-per value, "name<TAB>value", flushes, and sleeps until killed (the file
-stays mapped, as a live producer's does).  Without SECONDS it sets the
-values once, prints them and exits (the file stays).
+that long (every 10 ms); then it stops changing them and prints what it
+set, flushes, and sleeps until killed (the file stays mapped, as a live
+producer's does).  Without SECONDS it sets the values once, prints them and
+exits (the file stays).  What it prints, tab-separated:
+  meta   metric  type  semantics  oneline|-  help|-   (one a metric)
+  value  name    value                                (name[instance])
 """
 import ctypes
 import sys
@@ -181,8 +183,16 @@ def main():
             t += 1
             got = setall(t)
             time.sleep(0.01)
+    tnames = {cmmv.MMV_TYPE_I32: "32", cmmv.MMV_TYPE_U32: "u32", cmmv.MMV_TYPE_I64: "64",
+              cmmv.MMV_TYPE_U64: "u64", cmmv.MMV_TYPE_FLOAT: "float",
+              cmmv.MMV_TYPE_DOUBLE: "double", cmmv.MMV_TYPE_STRING: "string"}
+    snames = {cmmv.MMV_SEM_COUNTER: "counter", cmmv.MMV_SEM_INSTANT: "instant",
+              cmmv.MMV_SEM_DISCRETE: "discrete"}
+    for k, (mname, _, typ, sem, _, _, one, helptext) in enumerate(METRICS):
+        print("meta\t%s\t%s\t%s\t%s\t%s" % (first if k == 0 else mname, tnames[typ],
+                                            snames[sem], one or "-", helptext or "-"))
     for k in sorted(got):
-        print("%s\t%s" % (k, got[k]))
+        print("value\t%s\t%s" % (k, got[k]))
     sys.stdout.flush()
     if seconds is not None:
         while True:
