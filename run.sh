@@ -56,7 +56,7 @@ test)
 	# libFuzzer (clang) over the record reader and parsers, and over the view of
 	# hostile records, bounded in time
 	CC=clang TARGET=fuzz_record build build-fuzz -DSHMTOP_FUZZ=ON
-	cmake --build build-fuzz -j "$JOBS" --target fuzz_view >/dev/null
+	cmake --build build-fuzz -j "$JOBS" --target fuzz_view fuzz_mmv >/dev/null
 	(cd build-fuzz && ctest --output-on-failure --verbose -R fuzz)
 	build build-asan -DSHMTOP_SANITIZE=ON
 	(cd build-asan && FAULT_RUNS=50 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -62,7 +62,7 @@ static uint64_t ld64(const struct ctx *c, uint64_t off)
 }
 
 static enum mmv_status say(struct ctx *c, enum mmv_status st, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 static enum mmv_status say(struct ctx *c, enum mmv_status st, const char *fmt, ...)
 {
 	if (c->why && c->whylen) {
@@ -165,8 +165,9 @@ static enum mmv_status read_toc(struct ctx *c, int32_t tocs)
 		return say(c, MMV_DAMAGED, "no %s section",
 			   c->s[SEC_METRICS].present ? "values" : "metrics");
 	if (c->s[SEC_INDOMS].present != c->s[SEC_INSTANCES].present)
-		return say(c, MMV_DAMAGED, "an indoms section without instances, or instances "
-					   "without indoms");
+		return say(c, MMV_DAMAGED,
+			   "an indoms section without instances, or instances "
+			   "without indoms");
 	return MMV_OK;
 }
 
@@ -214,8 +215,7 @@ static enum mmv_status read_instances(struct ctx *c, struct mmv_file *f)
 {
 	const struct sec *s = &c->s[SEC_INSTANCES];
 	if (s->count > f->instances_cap)
-		return say(c, MMV_ERROR, "%u instances, room for %zu", s->count,
-			   f->instances_cap);
+		return say(c, MMV_ERROR, "%u instances, room for %zu", s->count, f->instances_cap);
 	for (uint32_t i = 0; i < s->count; i++) {
 		uint64_t e = s->off + (uint64_t)i * s->size;
 		struct mmv_instance *in = &f->instances[i];
@@ -223,12 +223,14 @@ static enum mmv_status read_instances(struct ctx *c, struct mmv_file *f)
 		snprintf(what, sizeof what, "instance %u", i);
 		uint64_t d = ld64(c, e);
 		if (!entry_of(c, SEC_INDOMS, d, &in->indom))
-			return say(c, MMV_DAMAGED, "%s: indom offset %llu is not an instance domain",
-				   what, (unsigned long long)d);
+			return say(c, MMV_DAMAGED,
+				   "%s: indom offset %llu is not an instance domain", what,
+				   (unsigned long long)d);
 		const struct mmv_indom *dom = &f->indoms[in->indom];
 		if (i < dom->first || i - dom->first >= dom->count)
-			return say(c, MMV_DAMAGED, "%s: not among its instance domain's (serial %u)",
-				   what, dom->serial);
+			return say(c, MMV_DAMAGED,
+				   "%s: not among its instance domain's (serial %u)", what,
+				   dom->serial);
 		in->internal = (int32_t)ld32(c, e + 12);
 		if (f->version == 1) {
 			in->external = text_at(c, e + 16, MMV_NAME_SIZE);
@@ -320,8 +322,8 @@ static enum mmv_status read_values(struct ctx *c, struct mmv_file *f)
 		struct mmv_value *v = &f->values[i];
 		uint64_t moff = ld64(c, e + 16), ioff = ld64(c, e + 24);
 		if (!entry_of(c, SEC_METRICS, moff, &v->metric))
-			return say(c, MMV_DAMAGED, "value %u: metric offset %llu is not a metric", i,
-				   (unsigned long long)moff);
+			return say(c, MMV_DAMAGED, "value %u: metric offset %llu is not a metric",
+				   i, (unsigned long long)moff);
 		const struct mmv_metric *m = &f->metrics[v->metric];
 		v->instance = -1;
 		if (m->indom >= 0) {
@@ -352,7 +354,7 @@ static enum mmv_status read_values(struct ctx *c, struct mmv_file *f)
 		case MMV_U64: v->v.u = raw; break;
 		case MMV_FLOAT:
 			memcpy(&fl, &lo, sizeof fl);
-			v->v.d = fl;
+			v->v.d = (double)fl;
 			break;
 		case MMV_DOUBLE: memcpy(&v->v.d, &raw, sizeof v->v.d); break;
 		case MMV_STRING: {
@@ -509,8 +511,9 @@ void mmv_units_str(uint32_t units, char *buf, size_t len)
 {
 	static const char *const space[] = { "byte",  "Kbyte", "Mbyte", "Gbyte", "Tbyte",
 					     "Pbyte", "Ebyte", "Zbyte", "Ybyte" };
-	static const char *const time[] = { "nanosec", "microsec", "millisec",
-					    "sec",     "min",      "hour" };
+	static const char *const time[] = {
+		"nanosec", "microsec", "millisec", "sec", "min", "hour"
+	};
 	int dim[3] = { sfield(units, 28), sfield(units, 24), sfield(units, 20) };
 	unsigned ss = (units >> 16) & 0xf, ts = (units >> 12) & 0xf;
 	int sc = sfield(units, 8);
@@ -556,7 +559,9 @@ const char *mmv_sem_name(uint32_t sem)
 
 const char *mmv_type_name(uint32_t type)
 {
-	static const char *const names[] = { "32", "u32", "64", "u64", "float", "double", "string" };
+	static const char *const names[] = {
+		"32", "u32", "64", "u64", "float", "double", "string"
+	};
 	if (type <= MMV_STRING)
 		return names[type];
 	return type == MMV_ELAPSED ? "elapsed" : "?";
