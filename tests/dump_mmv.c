@@ -9,7 +9,8 @@
  * again (at most 50 times, 10 ms apart) rather than taken.
  *
  * Prints a line "# mmv version V gen G cluster C flags F pid P alive|dead",
- * then one line per value, tab-separated, every text escaped:
+ * "# reads N" (the copies it took to get a consistent one), then one line
+ * per value, tab-separated, every text escaped:
  *   metric  instance|-  type  semantics  units|-  value  oneline|-  help|-
  * Exit 0, or 1 with "dump_mmv: FILE: reason" on stderr.
  */
@@ -88,7 +89,9 @@ int main(int argc, char **argv)
 	}
 	char why[200];
 	enum mmv_status s = MMV_BUSY;
+	int reads = 0;
 	for (int i = 0; i < TRIES; i++) {
+		reads++;
 		if (objpeek_guarded_copy(copy, map, len) < 0) {
 			snprintf(why, sizeof why, "the file shrank while it was read");
 			s = MMV_DAMAGED;
@@ -117,6 +120,7 @@ int main(int argc, char **argv)
 	printf("# mmv version %d gen %llu cluster %d flags %s pid %d %s\n", f.version,
 	       (unsigned long long)f.gen, f.cluster, flags[0] ? flags + 1 : "none", f.process,
 	       f.flags & MMV_PROCESS ? (alive ? "alive" : "dead") : "-");
+	printf("# reads %d\n", reads);
 	for (size_t i = 0; i < f.n_values; i++)
 		print_value(&f, &f.values[i]);
 	for (size_t i = 0; i < f.n_labels; i++)

@@ -83,7 +83,7 @@ for v in v1 v2 v3; do
 	while [[ ! -s $TMP/set.$v ]] && kill -0 "$pid" 2>/dev/null; do
 		if "$DUMP" "$f" >"$TMP/live.$v" 2>"$TMP/why.$v"; then
 			reads=$((reads + 1))
-			[[ $(grep -c -v '^#' "$TMP/live.$v") == 14 ]] ||
+			[[ $(grep -c -v '^#' "$TMP/live.$v") == 16 ]] ||
 				fail "$v: a read under updates has $(grep -c -v '^#' "$TMP/live.$v") values"
 		else
 			refused=$((refused + 1))
@@ -115,6 +115,39 @@ for v in v1 v2 v3; do
 		fail "$v: killed producer not shown dead"
 done
 
+# The producer making its file again and again (every 50 ms, as a restart
+# does: unlinked, created, g1 written, the layout, then g2): every read is
+# a whole file of 16 values, after retries when it met one in flux, or a
+# refusal saying the file is not there yet, never a damaged or partial one.
+for v in v1 v2; do
+	f=$PCP_TMP_DIR/mmv/remake$v
+	$PY "$HERE/mmv_producer.py" "remake$v" $v 3 remake >"$TMP/set.r$v" 2>"$TMP/err.r$v" &
+	pid=$!
+	PIDS+=("$pid")
+	wait_for 20 test -s "$f" || fail "remake $v: no file: $(cat "$TMP/err.r$v")"
+	whole=0 retried=0 absent=0 bad=0
+	while [[ ! -s $TMP/set.r$v ]] && kill -0 "$pid" 2>/dev/null; do
+		if "$DUMP" "$f" >"$TMP/live.r$v" 2>"$TMP/why.r$v"; then
+			if [[ $(grep -c -v '^#' "$TMP/live.r$v") == 16 ]]; then
+				whole=$((whole + 1))
+				grep -q '^# reads 1$' "$TMP/live.r$v" || retried=$((retried + 1))
+			else
+				bad=$((bad + 1))
+			fi
+		elif grep -q "No such file\|not a regular file of 1 byte\|no MMV magic\|in flux\|generation 0" "$TMP/why.r$v"; then
+			absent=$((absent + 1))
+		else
+			bad=$((bad + 1))
+			cat "$TMP/why.r$v"
+		fi
+	done
+	kill "$pid"
+	wait "$pid" 2>/dev/null
+	((whole > 0 && bad == 0)) &&
+		ok "remake $v: $whole whole reads ($retried after meeting it in flux), $absent while it was not there yet, 0 damaged" ||
+		fail "remake $v: $whole whole, $bad damaged or partial, $absent absent"
+done
+
 # files not to read, each refused with a reason and quickly
 good=$PCP_TMP_DIR/mmv/acmev2
 refuse() { # NAME FILE PATTERN
@@ -135,6 +168,34 @@ head -c 3000 "$good" >"$TMP/short"
 refuse "a file cut short" "$TMP/short" "past the end\|not a string"
 truncate -s 65M "$TMP/huge"
 refuse "a file of 65 MiB" "$TMP/huge" "not a regular file of 1 byte to 64 MiB"
+
+# a file cut short and written again in place while it is read: the copy
+# out of the mapping meets a SIGBUS past the new end, which ends the read
+# with a reason, never the reader
+cp "$good" "$TMP/shrink"
+(
+	end=$((SECONDS + 3))
+	while ((SECONDS < end)); do
+		truncate -s 100 "$TMP/shrink"
+		cat "$good" >"$TMP/shrink"
+	done
+) &
+shrinker=$!
+PIDS+=("$shrinker")
+declare -A rcs=()
+shrank=0
+while kill -0 "$shrinker" 2>/dev/null; do
+	"$DUMP" "$TMP/shrink" >/dev/null 2>"$TMP/why.shrink"
+	rc=$?
+	rcs[$rc]=$((${rcs[$rc]:-0} + 1))
+	grep -q "shrank" "$TMP/why.shrink" && shrank=$((shrank + 1))
+done
+summary=$(for rc in "${!rcs[@]}"; do echo -n "exit $rc: ${rcs[$rc]}, "; done)
+if [[ -z ${rcs[*]} ]] || [[ -n $(for rc in "${!rcs[@]}"; do ((rc > 1)) && echo x; done) ]]; then
+	fail "reads of a file cut under them: $summary"
+else
+	ok "reads of a file cut under them: ${summary}$shrank ended by SIGBUS (the file shrank)"
+fi
 
 if ((fails)); then
 	echo "e2e_mmv: $fails failures"

@@ -3,9 +3,9 @@
 """A producer of PCP MMV files through PCP's own library (python3-pcp,
 libpcp-mmv1), for shmtop's MMV reader.
 
-  mmv_producer.py NAME v1|v2|v3 [SECONDS]
+  mmv_producer.py NAME v1|v2|v3 [SECONDS [remake]]
 
-writes $PCP_TMP_DIR/mmv/NAME: an instance domain of three instances, a
+writes $PCP_TMP_DIR/mmv/NAME: instance domains of three and two instances, a
 metric of every type (32, u32, 64, u64, float, double, string) and of every
 semantics (counter, instant, discrete), units, one-line and long help.
 v1 goes through pcp.mmv.MemoryMappedValues (mmv_stats_init: version 1);
@@ -14,7 +14,9 @@ v2 through the registry API (mmv_stats_registry ...) with a metric name of
 plus a label (labels make version 3).  With SECONDS, the values change for
 that long (every 10 ms); then it stops changing them and prints what it
 set, flushes, and sleeps until killed (the file stays mapped, as a live
-producer's does).  Without SECONDS it sets the values once, prints them and
+producer's does).  With remake, the file is also made again (unlinked and
+created anew, as the library does on each start) every 50 ms of those
+SECONDS, so that readers meet it in flux.  Without SECONDS it sets the values once, prints them and
 exits (the file stays).  What it prints, tab-separated:
   meta   metric  type  semantics  oneline|-  help|-   (one a metric)
   value  name    value                                (name[instance])
@@ -29,6 +31,8 @@ from pcp import mmv, pmapi
 
 INDOM = 61
 INSTANCES = [(0, "anvils"), (1, "rockets"), (2, "giant rubber bands")]
+INDOM2 = 62
+COLOURS = [(5, "red"), (9, "blue")]
 LONG = "acme.a_metric_name_long_enough_to_need_version_2_of_the_file_format.bytes"
 
 # name, item, type, semantics, units (dimSpace, dimTime, dimCount,
@@ -53,6 +57,8 @@ METRICS = [
     ("acme.busy", 14, cmmv.MMV_TYPE_U64, cmmv.MMV_SEM_COUNTER,
      (0, 1, 0, 0, cpmapi.PM_TIME_MSEC, 0), INDOM, "Busy time",
      "Milliseconds each line was busy."),
+    ("acme.paint", 15, cmmv.MMV_TYPE_U32, cmmv.MMV_SEM_INSTANT,
+     (1, 0, 0, cpmapi.PM_SPACE_MBYTE, 0, 0), INDOM2, "Paint left", "Paint left of each colour."),
 ]
 
 
@@ -69,6 +75,8 @@ def start_v1(name, flags):
     dom = mmv.mmv_indom(serial=INDOM, shorttext="Acme products")
     dom.helptext = b"The products the Acme Corporation makes."
     dom.set_instances([mmv.mmv_instance(i, n) for i, n in INSTANCES])
+    dom2 = mmv.mmv_indom(serial=INDOM2, shorttext="Colours")
+    dom2.set_instances([mmv.mmv_instance(i, n) for i, n in COLOURS])
     ms = []
     for (mname, item, typ, sem, u, indom, one, helptext) in METRICS:
         m = mmv.mmv_metric(name=mname, item=item, typeof=typ, semantics=sem,
@@ -80,7 +88,7 @@ def start_v1(name, flags):
         m.shorttext = b(one)
         m.helptext = b(helptext)
         ms.append(m)
-    values.add_indoms([dom])
+    values.add_indoms([dom, dom2])
     values.add_metrics(ms)
     values.start()
     if not values.started():
@@ -116,6 +124,9 @@ class Registry:
                                 kb("The products the Acme Corporation makes."))
         for inst, iname in INSTANCES:
             lib.mmv_stats_add_instance(reg, INDOM, inst, kb(iname))
+        lib.mmv_stats_add_indom(reg, INDOM2, kb("Colours"), None)
+        for inst, iname in COLOURS:
+            lib.mmv_stats_add_instance(reg, INDOM2, inst, kb(iname))
         for k, (mname, item, typ, sem, u, indom, one, helptext) in enumerate(METRICS):
             if k == 0:
                 mname = LONG
@@ -124,6 +135,7 @@ class Registry:
         if label:
             lib.mmv_stats_add_registry_label(reg, kb("site"), kb('"acme"'),
                                              cmmv.MMV_STRING_TYPE, 0)
+        self.reg = reg
         self.addr = lib.mmv_stats_start(reg)
         if not self.addr:
             sys.exit("mmv_producer: mmv_stats_start failed")
@@ -131,19 +143,29 @@ class Registry:
         self.values = mmv.MemoryMappedValues(name)
         self.values._handle = self.addr
 
+    def remake(self):
+        self.addr = self.lib.mmv_stats_start(self.reg)
+        if not self.addr:
+            sys.exit("mmv_producer: mmv_stats_start failed")
+        self.values._handle = self.addr
+
 
 def main():
-    if len(sys.argv) not in (3, 4) or sys.argv[2] not in ("v1", "v2", "v3"):
+    if len(sys.argv) not in (3, 4, 5) or sys.argv[2] not in ("v1", "v2", "v3"):
         sys.exit(__doc__)
     name, version = sys.argv[1], sys.argv[2]
-    seconds = float(sys.argv[3]) if len(sys.argv) == 4 else None
+    seconds = float(sys.argv[3]) if len(sys.argv) >= 4 else None
+    remaking = len(sys.argv) == 5 and sys.argv[4] == "remake"
     flags = cmmv.MMV_FLAG_PROCESS
     if version == "v1":
         values = start_v1(name, flags)
         first = METRICS[0][0]
+        remake = values.restart
     else:
-        values = Registry(name, flags, version == "v3").values
+        reg = Registry(name, flags, version == "v3")
+        values = reg.values
         first = LONG
+        remake = reg.remake
 
     def mapping(mname, inst=None):
         if mname == METRICS[0][0]:
@@ -162,6 +184,9 @@ def main():
             got["acme.temp[%s]" % iname] = repr(20.5 + inst + t % 7)
             values.set(mapping("acme.busy", iname), 10 * t + inst)
             got["acme.busy[%s]" % iname] = str(10 * t + inst)
+        for inst, iname in COLOURS:
+            values.set(mapping("acme.paint", iname), inst * 100 + t)
+            got["acme.paint[%s]" % iname] = str(inst * 100 + t)
         values.set(mapping("acme.rate"), 1234.25 + t)
         got["acme.rate"] = repr(1234.25 + t)
         values.set(mapping("acme.workers"), 40 - t % 50)
@@ -181,6 +206,8 @@ def main():
         end = time.monotonic() + seconds
         while time.monotonic() < end:
             t += 1
+            if remaking and t % 5 == 0:
+                remake()
             got = setall(t)
             time.sleep(0.01)
     tnames = {cmmv.MMV_TYPE_I32: "32", cmmv.MMV_TYPE_U32: "u32", cmmv.MMV_TYPE_I64: "64",

@@ -97,15 +97,21 @@ static const struct mmv_value *value_named(const char *name)
 /* What every fixture holds, as mmv_producer.py set it and mmvdump shows. */
 static void check_common(const char *first)
 {
-	assert_int_equal(file.n_indoms, 1);
+	assert_int_equal(file.n_indoms, 2);
 	assert_int_equal(file.indoms[0].serial, 61);
 	assert_string_equal(file.indoms[0].oneline, "Acme products");
 	assert_string_equal(file.indoms[0].help, "The products the Acme Corporation makes.");
-	assert_int_equal(file.n_instances, 3);
+	assert_int_equal(file.n_instances, 5);
+	assert_int_equal(file.indoms[1].serial, 62);
+	assert_int_equal(file.indoms[1].first, 3);
+	assert_int_equal(file.indoms[1].count, 2);
+	assert_string_equal(file.instances[4].external, "blue");
+	assert_int_equal(file.instances[4].internal, 9);
+	assert_int_equal(file.instances[4].indom, 1);
 	assert_string_equal(file.instances[2].external, "giant rubber bands");
 	assert_int_equal(file.instances[2].internal, 2);
-	assert_int_equal(file.n_metrics, 8);
-	assert_int_equal(file.n_values, 14);
+	assert_int_equal(file.n_metrics, 9);
+	assert_int_equal(file.n_values, 16);
 	assert_true(file.flags & MMV_PROCESS);
 	assert_true(file.process > 0);
 	char units[64], name[600];
@@ -152,6 +158,10 @@ static void check_common(const char *first)
 	assert_int_equal(file.metrics[6].type, MMV_STRING);
 	assert_int_equal(value_named("acme.busy[anvils]")->v.u, 0);
 	assert_false(value_named("acme.busy[anvils]")->novalue);
+	assert_int_equal(value_named("acme.paint[blue]")->v.u, 900);
+	assert_int_equal(file.metrics[8].indom, 1);
+	mmv_units_str(file.metrics[8].units, units, sizeof units);
+	assert_string_equal(units, "Mbyte");
 }
 
 static void test_v1(void **state)
@@ -191,8 +201,8 @@ static void test_v3_labels(void **state)
 
 static uint32_t units(int ds, int dt, int dc, unsigned ss, unsigned ts, int sc)
 {
-	return (uint32_t)(ds & 0xf) << 28 | (uint32_t)(dt & 0xf) << 24 | (uint32_t)(dc & 0xf) << 20 |
-	       ss << 16 | ts << 12 | (uint32_t)(sc & 0xf) << 8;
+	return (uint32_t)(ds & 0xf) << 28 | (uint32_t)(dt & 0xf) << 24 |
+	       (uint32_t)(dc & 0xf) << 20 | ss << 16 | ts << 12 | (uint32_t)(sc & 0xf) << 8;
 }
 
 /* pmUnitsStr's words (libpcp units.c) */
@@ -365,6 +375,26 @@ static void value_string_out(struct fixture *f)
 {
 	put64(f, section(f, 4) + 10 * MMV_VALUE_SIZE + 8, 8); /* acme.state's string */
 }
+/* acme.paint[red] pointed at anvils, an instance of the other domain */
+static void value_instance_other_indom(struct fixture *f)
+{
+	put64(f, section(f, 4) + 14 * MMV_VALUE_SIZE + 24, section(f, 2));
+}
+/* the colours' domain pointed at the products' instances */
+static void indom_instances_other(struct fixture *f)
+{
+	put64(f, section(f, 1) + MMV_INDOM_SIZE + 8, section(f, 2));
+}
+/* the products' domain over all 5 instances (all pointing at it), the
+ * colours' over instances 1 and 2 */
+static void indom_ranges_overlap(struct fixture *f)
+{
+	uint64_t d = section(f, 1), in = section(f, 2);
+	put32(f, d + 4, 5);
+	put64(f, d + MMV_INDOM_SIZE + 8, in + MMV_INSTANCE2_SIZE);
+	put64(f, in + 3 * MMV_INSTANCE2_SIZE, d);
+	put64(f, in + 4 * MMV_INSTANCE2_SIZE, d);
+}
 static void instance_indom_wrong(struct fixture *f)
 {
 	put64(f, section(f, 2), section(f, 2)); /* instance 0's indom: itself */
@@ -387,11 +417,13 @@ static void metric_sem_unknown(struct fixture *f)
 }
 static void metric_indom_missing(struct fixture *f)
 {
-	put32(f, section(f, 3) + 24, 62);
+	put32(f, section(f, 3) + 24, 63);
 }
 static void metric_name_empty(struct fixture *f)
 {
-	f->b[section(f, 5) + 3 * MMV_STRING_SIZE] = '\0'; /* metric 0's name string */
+	uint64_t name;
+	memcpy(&name, f->b + section(f, 3), 8); /* metric 0's name string */
+	f->b[name] = '\0';
 }
 static void label_no_nul(struct fixture *f)
 {
@@ -425,12 +457,18 @@ static void test_hostile(void **state)
 	refused("v2.mmv", value_instance_wrong, MMV_DAMAGED, "is not an instance");
 	refused("v2.mmv", value_of_singular_to_indom, MMV_DAMAGED, "value 3");
 	refused("v2.mmv", value_string_out, MMV_DAMAGED, "value 10: string offset 8");
+	refused("v2.mmv", value_instance_other_indom, MMV_DAMAGED,
+		"value 14 (acme.paint): instance 0 is not of its instance domain");
+	refused("v1.mmv", indom_instances_other, MMV_DAMAGED,
+		"instance 3: not among its instance domain's (serial 62)");
+	refused("v2.mmv", indom_ranges_overlap, MMV_DAMAGED,
+		"instance domain 1: instance 1 belongs to another");
 	refused("v2.mmv", instance_indom_wrong, MMV_DAMAGED, "is not an instance domain");
 	refused("v1.mmv", indom_instances_out, MMV_DAMAGED, "1000 instances");
 	refused("v2.mmv", indom_serial_zero, MMV_DAMAGED, "serial 0");
 	refused("v2.mmv", metric_type_unknown, MMV_DAMAGED, "unknown type 7");
 	refused("v2.mmv", metric_sem_unknown, MMV_DAMAGED, "unknown semantics 2");
-	refused("v2.mmv", metric_indom_missing, MMV_DAMAGED, "no instance domain 62");
+	refused("v2.mmv", metric_indom_missing, MMV_DAMAGED, "no instance domain 63");
 	refused("v2.mmv", metric_name_empty, MMV_DAMAGED, "empty name");
 	refused("v3.mmv", label_no_nul, MMV_DAMAGED, "label 0: no NUL");
 }
@@ -440,24 +478,27 @@ static void test_room(void **state)
 {
 	(void)state;
 	struct fixture f = load("v1.mmv");
-	struct mmv_indom d[1];
-	struct mmv_instance in[3];
-	struct mmv_metric m[8];
-	struct mmv_value v[13];
+	struct mmv_indom d[2];
+	struct mmv_instance in[5];
+	struct mmv_metric m[9];
+	struct mmv_value v[15];
 	struct mmv_file small = { .indoms = d,
-				  .indoms_cap = 1,
+				  .indoms_cap = 2,
 				  .instances = in,
-				  .instances_cap = 3,
+				  .instances_cap = 5,
 				  .metrics = m,
-				  .metrics_cap = 8,
+				  .metrics_cap = 9,
 				  .values = v,
-				  .values_cap = 13 };
+				  .values_cap = 15 };
 	assert_int_equal(mmv_parse(f.b, f.len, &small, why, sizeof why), MMV_ERROR);
-	assert_string_equal(why, "14 values, room for 13");
+	assert_string_equal(why, "16 values, room for 15");
 	small.values_cap = 0;
-	small.metrics_cap = 7;
+	small.metrics_cap = 8;
 	assert_int_equal(mmv_parse(f.b, f.len, &small, why, sizeof why), MMV_ERROR);
-	assert_string_equal(why, "8 metrics, room for 7");
+	assert_string_equal(why, "9 metrics, room for 8");
+	small.instances_cap = 4;
+	assert_int_equal(mmv_parse(f.b, f.len, &small, why, sizeof why), MMV_ERROR);
+	assert_string_equal(why, "5 instances, room for 4");
 	free(f.b);
 }
 
