@@ -44,7 +44,7 @@ enum {
 	MMV_VALUE_SIZE = 32,
 	MMV_STRING_SIZE = 256,
 	MMV_LABEL_SIZE = 256,
-	MMV_NAME_SIZE = 64,     /* version 1's inline names */
+	MMV_NAME_SIZE = 64, /* version 1's inline names */
 	MMV_LABEL_PAYLOAD = 244,
 	MMV_TOCS_MAX = 16, /* a producer writes at most 6 */
 };
@@ -86,7 +86,7 @@ enum mmv_status {
 
 struct mmv_indom {
 	uint32_t serial;
-	uint32_t count;      /* its instances: instances[first .. first+count) */
+	uint32_t count; /* its instances: instances[first .. first+count) */
 	uint32_t first;
 	const char *oneline; /* NULL: none */
 	const char *help;
@@ -101,10 +101,10 @@ struct mmv_instance {
 struct mmv_metric {
 	const char *name;
 	uint32_t item;
-	uint32_t type;      /* enum mmv_type */
-	uint32_t sem;       /* enum mmv_sem */
-	uint32_t units;     /* pmUnits as the 32-bit word of this host */
-	int32_t indom;      /* index into indoms, -1: none */
+	uint32_t type;  /* enum mmv_type */
+	uint32_t sem;   /* enum mmv_sem */
+	uint32_t units; /* pmUnits as the 32-bit word of this host */
+	int32_t indom;  /* index into indoms, -1: none */
 	uint32_t indom_serial;
 	const char *oneline; /* NULL: none */
 	const char *help;
@@ -115,9 +115,9 @@ struct mmv_value {
 	int32_t instance; /* index into instances, -1: none */
 	bool novalue;     /* SENTINEL flag and the sentinel value */
 	union {
-		int64_t i;   /* I32, I64, ELAPSED */
-		uint64_t u;  /* U32, U64 */
-		double d;    /* FLOAT, DOUBLE */
+		int64_t i;  /* I32, I64, ELAPSED */
+		uint64_t u; /* U32, U64 */
+		double d;   /* FLOAT, DOUBLE */
 	} v;
 	int64_t extra;      /* ELAPSED: the timed section's start (negative) */
 	const char *string; /* STRING: the value */

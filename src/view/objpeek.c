@@ -53,7 +53,7 @@ int objpeek_guarded_copy(unsigned char *dst, const volatile unsigned char *src, 
 		if ((((uintptr_t)dst | (uintptr_t)src) & 7) == 0)
 			for (; i + 8 <= n; i += 8)
 				*(uint64_t *)(void *)(dst + i) =
-					*(const volatile uint64_t *)(const volatile void *)(src + i);
+				    *(const volatile uint64_t *)(const volatile void *)(src + i);
 		for (; i < n; i++)
 			dst[i] = src[i];
 	} else {
@@ -141,7 +141,8 @@ int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, 
 				snprintf(why, whylen, "mmap: %s", strerror(errno));
 				rc = -1;
 			} else {
-				if (objpeek_guarded_copy(buf, (const unsigned char *)p + skip, n) == 0) {
+				if (objpeek_guarded_copy(buf, (const unsigned char *)p + skip, n) ==
+				    0) {
 					*got = n;
 				} else {
 					snprintf(why, whylen, "it shrank while being read");
