@@ -21,6 +21,7 @@
 #include <cmocka.h>
 
 #include "mmv.h"
+#include "objpeek.h"
 
 struct fixture {
 	unsigned char *b;
@@ -525,13 +526,34 @@ static void test_sentinel(void **state)
 	free(f.b);
 }
 
+/* The guarded copy (a live file is read through it): every length and
+ * alignment copied exactly, by words where both ends are aligned. */
+static void test_guarded_copy(void **state)
+{
+	(void)state;
+	_Alignas(8) unsigned char src[80], dst[80];
+	for (size_t i = 0; i < sizeof src; i++)
+		src[i] = (unsigned char)(i * 7 + 1);
+	for (size_t from = 0; from < 9; from++)
+		for (size_t to = 0; to < 9; to++)
+			for (size_t n = 0; n + from < 64 && n + to < 64; n++) {
+				memset(dst, 0xee, sizeof dst);
+				assert_int_equal(objpeek_guarded_copy(dst + to, src + from, n), 0);
+				assert_memory_equal(dst + to, src + from, n);
+				assert_int_equal(dst[to + n], 0xee);
+				if (to)
+					assert_int_equal(dst[to - 1], 0xee);
+			}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_v1),        cmocka_unit_test(test_v2),
-		cmocka_unit_test(test_v3_labels), cmocka_unit_test(test_units),
-		cmocka_unit_test(test_truncated), cmocka_unit_test(test_hostile),
-		cmocka_unit_test(test_room),      cmocka_unit_test(test_sentinel),
+		cmocka_unit_test(test_v1),           cmocka_unit_test(test_v2),
+		cmocka_unit_test(test_v3_labels),    cmocka_unit_test(test_units),
+		cmocka_unit_test(test_truncated),    cmocka_unit_test(test_hostile),
+		cmocka_unit_test(test_room),         cmocka_unit_test(test_sentinel),
+		cmocka_unit_test(test_guarded_copy),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 	mmv_free(&file);
