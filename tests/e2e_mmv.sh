@@ -9,9 +9,12 @@
 # (every read consistent, none refused); then the producer stops changing
 # the values and prints them, and the dump is compared (tests/mmv_check.py)
 # with what it set and with PCP's mmvdump of the same file.  The producer
-# alive then killed: the PROCESS flag's pid alive, then dead.  Then files
-# that are not to be read: a symbolic link, a FIFO (no hang), a file cut
-# short, one of 65 MiB.
+# alive then killed: the PROCESS flag's pid alive, then dead.  The
+# producer making its file anew every 50 ms while it is read: whole reads
+# or "not there yet", never a damaged one.  Then files that are not to be
+# read: a symbolic link, a FIFO (no hang), a file cut short, one of 65 MiB;
+# an instance name of terminal controls shown escaped; a file cut and
+# rewritten in place under the reads (SIGBUS ends a read, not the reader).
 #
 # mmvdump is in Debian's pcp package, which does not configure without
 # systemd: it is taken from `apt-get download pcp` unpacked with dpkg -x
@@ -168,6 +171,27 @@ head -c 3000 "$good" >"$TMP/short"
 refuse "a file cut short" "$TMP/short" "past the end\|not a string"
 truncate -s 65M "$TMP/huge"
 refuse "a file of 65 MiB" "$TMP/huge" "not a regular file of 1 byte to 64 MiB"
+
+# names with terminal controls (the instance's name, in its string of the
+# strings section, rewritten): read, and shown escaped, no control byte out
+$PY - "$good" "$TMP/controls" <<'PY'
+import struct, sys
+b = bytearray(open(sys.argv[1], "rb").read())
+tocs = struct.unpack_from("i", b, 24)[0]
+for i in range(tocs):
+    t, n, off = struct.unpack_from("iiQ", b, 40 + 16 * i)
+    if t == 5:  # strings: the first is instance 0's name
+        name = b"\x1b]0;owned\x07\x1b[2J\r\xc2\x9b1m\xe2\x80\xae"
+        b[off:off + 256] = name + bytes(256 - len(name))
+open(sys.argv[2], "wb").write(b)
+PY
+if "$DUMP" "$TMP/controls" >"$TMP/dump.controls" 2>&1 &&
+	grep -q 'x1b\]0;owned\\x07\\x1b\[2J\\r\\u009b1m\\u202e' "$TMP/dump.controls" &&
+	! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' "$TMP/dump.controls"; then
+	ok "an instance name of terminal controls shown escaped: $(grep -m1 -o 'anvils\|\\x1b[^	]*' "$TMP/dump.controls")"
+else
+	fail "controls in a name: $(head -3 "$TMP/dump.controls")"
+fi
 
 # a file cut short and written again in place while it is read: the copy
 # out of the mapping meets a SIGBUS past the new end, which ends the read
