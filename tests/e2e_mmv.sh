@@ -52,7 +52,10 @@ for m in "$(command -v mmvdump)" /usr/lib/pcp/pmdas/mmv/mmvdump /var/lib/pcp/pmd
 done
 if [[ -z $mmvdump ]]; then
 	mkdir "$TMP/pcpdeb"
-	if (cd "$TMP/pcpdeb" && apt-get download pcp >/dev/null 2>&1 && dpkg -x pcp_*.deb x); then
+	# lists older than the archive: updated once (as root) and tried again
+	if (cd "$TMP/pcpdeb" && { apt-get download pcp >/dev/null 2>&1 ||
+		{ [[ $(id -u) == 0 ]] && apt-get update -qq >/dev/null 2>&1 &&
+			apt-get download pcp >/dev/null 2>&1; }; } && dpkg -x pcp_*.deb x); then
 		mmvdump=$TMP/pcpdeb/x/usr/lib/pcp/pmdas/mmv/mmvdump
 	fi
 fi
