@@ -43,4 +43,9 @@ int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, 
  * wrote so far is then incomplete). */
 int objpeek_guarded(void (*fn)(void *arg), void *arg);
 
+/* Copy n bytes of a mapping that its owner may truncate under us, with
+ * 8-byte loads where dst and src are 8-byte aligned: 0, or -1 if the
+ * object shrank (SIGBUS). */
+int objpeek_guarded_copy(unsigned char *dst, const volatile unsigned char *src, size_t n);
+
 #endif
