@@ -3,7 +3,7 @@
  * libFuzzer target over the hsperfdata reader (hsperf.h).  The first input
  * byte picks what the rest is:
  *   0  (offset, byte) patches, 3 bytes each (a 2-byte offset, little
- *      endian), on the real JVM's file of tests/fixtures, so that the
+ *      endian), on the real JVM's file of tests/fixture/hsperf, so that the
  *      fuzzer reaches past the prologue's checks into every entry;
  *   1  (offset, word) patches, 6 bytes each (a 4-byte word), on the same
  *      file: lengths, offsets and counts of the attacker's choosing;

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The hsperfdata reader on a real JVM's file (tests/fixtures/
+/* The hsperfdata reader on a real JVM's file (tests/fixture/hsperf/
  * hsperfdata-openjdk17, copied from OpenJDK 17's /tmp/hsperfdata_root/PID
  * just after `jcmd PID PerfCounter.print` wrote hsperfdata-openjdk17.jcmd):
  * every entry against jcmd's, the same file in big-endian order and at an

@@ -3,7 +3,7 @@
  * bench_hsperf: what reading one JVM's hsperfdata costs a viewer's refresh
  * (issue 24's target: under 50 us for its ~190 counters).  Each row is the
  * best cost of one call (bench.h): a copy of the file's used bytes (the
- * floor), hsperf_parse() on a copy of a real JVM's file (tests/fixtures),
+ * floor), hsperf_parse() on a copy of a real JVM's file (tests/fixture/hsperf),
  * the same under objpeek_guarded() (the SIGBUS guard a mapping needs), and,
  * where java is installed, on a live JVM's own file: its mapping parsed in
  * place under the guard, and the whole refresh of a viewer that keeps
