@@ -21,6 +21,13 @@ static size_t list_height(void)
 	return LINES > OBJLIST_SCREEN_TOP + 1 ? (size_t)(LINES - OBJLIST_SCREEN_TOP - 1) : 0;
 }
 
+/* The cells the columns are laid out in: the screen's, or scrolled
+ * sideways every column at its widest. */
+static int list_width(const struct objlist_state *l)
+{
+	return l->hscroll ? OBJLIST_SCREEN_COLS - 1 : COLS;
+}
+
 int objlist_screen_refresh(struct objlist_state *l)
 {
 	l->height = list_height();
@@ -82,6 +89,7 @@ enum objlist_action objlist_screen_key(struct objlist_state *l, int ch, key_t *k
 {
 	long page = l->view.height > 1 ? (long)l->view.height - 1 : 1;
 	l->height = list_height();
+	l->width = list_width(l);
 	if (ch != KEY_RESIZE) {
 		l->status[0] = '\0';
 		l->nwatch = 0;
@@ -298,7 +306,7 @@ void objlist_screen_box(const struct objlist_view_box *b)
 static void draw_menu(const struct objlist_state *l)
 {
 	enum objlist_col cols[OBJLIST_VIEW_NCOLS];
-	size_t n = objlist_view_sortable(cols);
+	size_t n = objlist_state_sortable(l, cols);
 	int w = 16;
 	for (size_t i = 0; i + OBJLIST_SCREEN_TOP < (size_t)LINES - 1 && i <= n; i++) {
 		attrset((int)(i == 0 ? A_BOLD : i - 1 == l->menu_sel ? A_REVERSE : A_NORMAL));
@@ -328,11 +336,14 @@ void objlist_screen_draw(struct objlist_state *l, struct objlist_drawn *d,
 	}
 	/* scrolled sideways, every column at its widest, from hscroll on */
 	struct objlist_view_cols c;
-	objlist_view_columns(l->hscroll ? OBJLIST_SCREEN_COLS - 1 : COLS, &c);
+	l->width = list_width(l);
+	objlist_state_columns(l, &c);
 	if (l->hscroll > c.total - COLS)
 		l->hscroll = c.total - COLS > 0 ? c.total - COLS : 0;
-	if (!l->hscroll)
-		objlist_view_columns(COLS, &c);
+	if (!l->hscroll) {
+		l->width = list_width(l);
+		objlist_state_columns(l, &c);
+	}
 	struct fnbar bar;
 	list_bar(top, &bar);
 	char buf[4 * OBJLIST_SCREEN_COLS];

@@ -673,6 +673,8 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	}
 	objlist_state_set_filter(&t.list, o->filter); /* -F */
 	t.list.kinds = o->kinds;                      /* -t */
+	if (o->columns) /* the columns setting; a bad name: the default */
+		objlist_view_pick_parse(o->columns, &t.list.pick);
 	t.model = &t.models[0];
 	t.delay = o->delay_tenths;
 	t.mode = o->graph_rate ? SPARK_RATE : SPARK_VALUE;
