@@ -28,6 +28,7 @@
 #include "objmon.h"
 #include "preview.h"
 #include "resetbox.h"
+#include "setup.h"
 
 #define NOTICE_NS (5 * NS_PER_SEC)
 #define ACK_POLL_NS NS_PER_MS /* re-read this soon after a command, */
@@ -89,8 +90,6 @@ struct mode {
 };
 
 static const struct mode list_mode, seg_mode, obj_mode;
-
-static const int delays[] = { 1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 600 };
 
 static void notice(struct tui *t, const char *text)
 {
@@ -289,14 +288,7 @@ static void command(struct tui *t, enum shmtop_command cmd, const char *asked)
 
 static void set_delay(struct tui *t, int dir)
 {
-	int n = (int)(sizeof delays / sizeof delays[0]), i = 0;
-	while (i < n - 1 && delays[i] < t->delay)
-		i++;
-	if (dir > 0 && delays[i] <= t->delay && i < n - 1)
-		i++;
-	else if (dir < 0 && i > 0)
-		i--;
-	t->delay = delays[i];
+	t->delay = setup_delay_step(t->delay, dir);
 	char msg[64];
 	snprintf(msg, sizeof msg, "refresh every %d.%d s", t->delay / 10, t->delay % 10);
 	notice(t, msg);
