@@ -50,6 +50,7 @@ static attr_t list_status_attr(enum objlist_view_status st)
 
 static const char *const help_lines[] = {
 	"F1 ? h      this help (any key closes it)",
+	"F2          setup: sort, delay, columns, colour",
 	"arrows PgUp PgDn Home End  select; Enter opens",
 	"Left Right  scroll the columns sideways",
 	"F3          search: jump to the next match (n, F3)",
@@ -134,6 +135,7 @@ enum objlist_action objlist_screen_key(struct objlist_state *l, int ch, key_t *k
 	case 'h':
 	case 'H':
 	case KEY_F(1): return OBJLIST_HELP;
+	case KEY_F(2): return OBJLIST_SETUP;
 	case '\t': return OBJLIST_BACK;
 	case 12:
 	case KEY_RESIZE: objlist_view_fit(&l->view, l->nshown, l->height); return OBJLIST_REPAINT;
@@ -203,12 +205,13 @@ enum objlist_action objlist_screen_key(struct objlist_state *l, int ch, key_t *k
 	return OBJLIST_NONE;
 }
 
-/* The list's bar: the most useful keys first (htop's F1 F3 F4 F6 F9
+/* The list's bar: the most useful keys first (htop's F1 F2 F3 F4 F6 F9
  * F10), quit or back last. */
 static void list_bar(bool top, struct fnbar *b)
 {
 	b->n = 0;
 	fnbar_add(b, "F1", "Help");
+	fnbar_add(b, "F2", "Setup");
 	fnbar_add(b, "F3", "Search");
 	fnbar_add(b, "F4", "Filter");
 	fnbar_add(b, "F6", "SortBy");

@@ -546,6 +546,14 @@ void objlist_state_sort_step(struct objlist_state *l, int dir)
 	narrow(l);
 }
 
+void objlist_state_set_sort(struct objlist_state *l, enum sysvipc_sort by, bool reverse)
+{
+	l->sort = by;
+	l->reverse = reverse;
+	objlist_sort(&l->snap, l->sort, l->reverse);
+	narrow(l);
+}
+
 void objlist_state_invert(struct objlist_state *l)
 {
 	resort(l, l->sort);

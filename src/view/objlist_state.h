@@ -192,6 +192,9 @@ size_t objlist_state_sortable(const struct objlist_state *l, enum objlist_col *c
  * (objlist_state_sortable()), wrapping, in its first direction ('<', '>'). */
 void objlist_state_sort_step(struct objlist_state *l, int dir);
 
+/* Sort by by in the direction reverse (the setup screen's choice). */
+void objlist_state_set_sort(struct objlist_state *l, enum sysvipc_sort by, bool reverse);
+
 /* Reverse the sort's direction ('I'). */
 void objlist_state_invert(struct objlist_state *l);
 
