@@ -73,7 +73,8 @@ static void draw_rows(const struct setup *s)
 {
 	for (int r = 0; r < SETUP_NROWS; r++) {
 		char v[320], text[360];
-		snprintf(text, sizeof text, " %-*s %s ", NAME_CELLS, setup_row_name((enum setup_row)r),
+		snprintf(text, sizeof text, " %-*s %s ", NAME_CELLS,
+			 setup_row_name((enum setup_row)r),
 			 setup_row_value(s, (enum setup_row)r, v, sizeof v));
 		line_at(2 + r, 0, text, (enum setup_row)r == s->sel ? A_REVERSE : A_NORMAL);
 	}
@@ -89,7 +90,8 @@ static void draw_checklist(const struct setup *s)
 	if ((int)s->col_sel >= room)
 		top = (int)s->col_sel - room + 1;
 	for (int i = top; i < OBJLIST_VIEW_NCOLS && i - top < room; i++) {
-		const struct objlist_column *c = &objlist_columns[objlist_view_col_column(s->col[i])];
+		const struct objlist_column *c =
+		    &objlist_columns[objlist_view_col_column(s->col[i])];
 		char text[200];
 		snprintf(text, sizeof text, " [%c] %-10s %s ", s->on[i] ? 'x' : ' ', c->title,
 			 c->help);
