@@ -29,7 +29,7 @@ case_list_keys() {
 	writer "$k1" || return 1
 	writer "$k2" || return 1
 	view list 80 24 "$SHMTOP -a -F ${k1:0:8} --sort key" || return 1
-	see list "^filter: ${k1:0:8} \\| [0-9]+ of [0-9]+ \\| F1Help F3Search F4Filter F6SortBy" || return 1
+	see list "^filter: ${k1:0:8} \\| [0-9]+ of [0-9]+ \\| F1Help F2Setup F3Search F4Filter F6SortBy" || return 1
 	f=$(footer list)
 	((${#f} <= 79)) || fail "the bar is ${#f} cells at 80 columns: $f" || return 1
 	[[ $f == *"F10Quit" ]] || fail "no F10Quit at the bar's end: $f" || return 1
@@ -47,7 +47,7 @@ case_list_keys() {
 	! shows list "Remove .*\\?" || fail "the key closing the help acted" || return 1
 	# Esc clears the filter first; then, on the first screen, says so and never quits
 	keys list Escape
-	see list "^F1Help F3Search" || return 1
+	see list "^F1Help F2Setup F3Search" || return 1
 	keys list Escape
 	see list "Esc: nothing to clear \\(q or F10 quits\\)" || return 1
 	! gone "$VPID" || fail "Esc quit" || return 1
@@ -65,7 +65,7 @@ case_list_keys() {
 		return 1
 	keys list F3
 	keys list Escape # closes the line and clears the search
-	see list "F1Help F3Search" || return 1
+	see list "F1Help F2Setup F3Search" || return 1
 	# F6's menu: Down from the current sort (KEY/NAME) is SHMID
 	keys list F6
 	see list "^ Sort by" || return 1
@@ -93,12 +93,12 @@ case_list_keys() {
 	keys list z
 	see list "RUNNING" || return 1
 	keys list Escape # back to the list
-	see list "F1Help F3Search" || return 1
+	see list "F1Help F2Setup F3Search" || return 1
 	select_key list "$k1" || return 1
 	keys list Enter
 	see list "RUNNING" || return 1
 	keys list q # back too
-	see list "F1Help F3Search" || return 1
+	see list "F1Help F2Setup F3Search" || return 1
 	keys list F10
 	until_ok 5 gone "$VPID" || fail "F10 on the first screen did not quit" || return 1
 }
@@ -106,7 +106,7 @@ case_list_keys() {
 # At 120x40 the bar has room for more, still in one line.
 case_bar_120() {
 	view wide 120 40 "$SHMTOP -a" || return 1
-	see wide "^F1Help F3Search F4Filter F6SortBy F9Remove EnterOpen <>Column IInvert OOrphans aScan TabSegment F10Quit$" ||
+	see wide "^F1Help F2Setup F3Search F4Filter F6SortBy F9Remove EnterOpen <>Column IInvert OOrphans aScan TabSegment F10Quit$" ||
 		return 1
 	keys wide q
 	until_ok 5 gone "$VPID" || fail "q did not quit" || return 1

@@ -53,7 +53,7 @@ t_takeover_count() {
 	view park 120 30 "$SHMTOP -k $k" || return 1
 	see park "RUNNING" || return 1
 	keys park Tab
-	see park "^F1Help F3Search" 30 || return 1
+	see park "^F1Help F2Setup F3Search" 30 || return 1
 	kill "$a"
 	until_ok 5 gone "$a" || fail "writer A did not exit" || return 1
 	writer "$k" -i 1 || return 1
@@ -132,7 +132,7 @@ t_removed_writer_gone() {
 	view gone 120 40 "$SHMTOP -k $k" || return 1
 	see gone "writer pid $w \\(shmwriter\\) alive, running" || return 1
 	keys gone Tab
-	see gone "^F1Help F3Search" 30 || return 1 # the first scan of a busy host
+	see gone "^F1Help F2Setup F3Search" 30 || return 1 # the first scan of a busy host
 	keys gone /
 	see gone "^Filter: _" || return 1
 	tmux -L "$RUN-gone" send-keys -l "$k"

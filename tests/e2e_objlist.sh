@@ -94,7 +94,7 @@ unfilter() {
 	tmux -L "$RUN-$1" send-keys -N $((OBJLIST_STATE_FILTER_MAX + 2)) BSpace
 	keys "$1" Enter
 	shows "$1" "^orphans only" && keys "$1" O
-	see "$1" "^F1Help F3Search"
+	see "$1" "^F1Help F2Setup F3Search"
 }
 sysv_field() { awk -v id="$1" -v c="$2" 'NR > 1 && $2 == id { print $c }' /proc/sysvipc/shm; }
 
@@ -190,7 +190,7 @@ t_holders_and_cancel() {
 	see list "cannot be removed by name" || return 1
 	see list "holders \(scan [0-9<]+s ago\): $HM shmobj \(map rw, fd\)" || return 1
 	keys list y
-	see list "F1Help F3Search" || return 1
+	see list "F1Help F2Setup F3Search" || return 1
 	fd_of "$HM" "/memfd:${P}memfd (deleted)" >/dev/null || fail "the memfd went" || return 1
 	keys list Escape
 }
@@ -210,7 +210,7 @@ t_orphans() {
 		fail "the orphans-only view is not the one orphan" || return 1
 	[[ -n $(row_of list "${P}orphan") ]] || fail "no orphan row" || return 1
 	keys list Escape # clears the filter and the toggle
-	see list "^F1Help F3Search" || return 1
+	see list "^F1Help F2Setup F3Search" || return 1
 	keys list O
 	see list "^orphans only \|" || return 1
 	until_ok 10 eval '[[ $(cell list "$(key 1)" STATUS) == orphan ]]' ||
@@ -222,13 +222,13 @@ t_orphans() {
 		if (cellof("STATUS") !~ /orphan/) { print "    not an orphan: " $0; bad = 1 } }
 		END { exit bad || !hdr }' || return 1
 	keys list O
-	see list "^F1Help F3Search" || return 1
+	see list "^F1Help F2Setup F3Search" || return 1
 }
 
 # '/' narrows, Esc restores.
 t_filter() {
 	unfilter list || return 1
-	see list "^F1Help F3Search" || return 1
+	see list "^F1Help F2Setup F3Search" || return 1
 	until_ok 5 has_row list "$(key 2)" || keys list k
 	until_ok 5 has_row list "$(key 2)" || fail "no writer row unfiltered" || return 1
 	filter list "${P}fd" || return 1
@@ -236,14 +236,14 @@ t_filter() {
 	[[ -n $(row_of list "${P}fdonly") && -z $(row_of list "$(key 2)") ]] ||
 		fail "the filter did not narrow" || return 1
 	keys list Escape
-	see list "^F1Help F3Search" || return 1
+	see list "^F1Help F2Setup F3Search" || return 1
 	until_ok 5 has_row list "$(key 2)" || fail "Esc did not restore" || return 1
 	# Esc while typing clears too
 	keys list /
 	tmux -L "$RUN-list" send-keys -l "nothing-matches-$$"
 	see list "\(no objects match\)" || return 1
 	keys list Escape
-	see list "^F1Help F3Search" || return 1
+	see list "^F1Help F2Setup F3Search" || return 1
 	until_ok 5 has_row list "$(key 2)" || fail "Esc did not restore" || return 1
 }
 
@@ -255,7 +255,7 @@ t_filter_option() {
 	[[ -n $(row_of opt "${P}fdonly") && -z $(row_of opt "${P}posix") ]] ||
 		fail "-F did not narrow" || return 1
 	keys opt Escape
-	see opt "^F1Help F3Search" || return 1
+	see opt "^F1Help F2Setup F3Search" || return 1
 	until_ok 5 has_row opt "${P}posix" || fail "Esc did not restore" || return 1
 	keys opt q
 }

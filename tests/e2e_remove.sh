@@ -87,7 +87,7 @@ attack NS unshare -Urm sh -c "mount -t tmpfs none /dev/shm &&
 attack RACE "$TMP/rmattack" race "/dev/shm/${P}S" "/dev/shm/${P}L" "$VD" secret.conf || exit 1
 as_user sh -c "echo plain >/dev/shm/${P}plain" || exit 1
 view list 200 50 "$SHMTOP -a" || exit 1
-see list "^F1Help F3Search" 60 || exit 1 # the first scan, on a busy host
+see list "^F1Help F2Setup F3Search" 60 || exit 1 # the first scan, on a busy host
 
 t_other_mount_namespace() {
 	filter list "${P}D/" || return 1

@@ -236,6 +236,40 @@ static void test_sort_step(void **state)
 	objlist_state_free(&l);
 }
 
+/* '<' '>' and the sort menu step over the columns shown: the columns
+ * setting's, in its order, and only those that fit the width. */
+static void test_sort_step_shown(void **state)
+{
+	(void)state;
+	struct objlist_state l;
+	three_rows(&l);
+	assert_int_equal(objlist_view_pick_parse("SIZE,KEY,SWAP,OWNER", &l.pick), 0);
+	objlist_state_sort_step(&l, 1); /* SHMID is not shown: from the first */
+	assert_int_equal(l.sort, SYSVIPC_SORT_SIZE);
+	objlist_state_sort_step(&l, 1);
+	assert_int_equal(l.sort, SYSVIPC_SORT_KEY);
+	objlist_state_sort_step(&l, 1);
+	assert_int_equal(l.sort, SYSVIPC_SORT_SWAP);
+	l.width = 34;                   /* SWAP is dropped first (37 cells), then OWNER fits */
+	objlist_state_sort_step(&l, 1); /* SWAP not shown: from the first */
+	assert_int_equal(l.sort, SYSVIPC_SORT_SIZE);
+	objlist_state_sort_step(&l, -1); /* wraps to OWNER, past SWAP */
+	assert_int_equal(l.sort, SYSVIPC_SORT_OWNER);
+	objlist_state_sort_step(&l, -1);
+	assert_int_equal(l.sort, SYSVIPC_SORT_KEY);
+	enum objlist_col cols[OBJLIST_VIEW_NCOLS];
+	assert_int_equal(objlist_state_sortable(&l, cols), 3);
+	assert_int_equal(cols[2], OBJLIST_COL_OWNER);
+	objlist_state_sort_menu(&l);
+	assert_int_equal(l.menu_sel, 1); /* KEY, the second shown */
+	for (int i = 0; i < 5; i++)
+		objlist_state_menu_key(&l, -2); /* stops at the last shown */
+	assert_int_equal(l.menu_sel, 2);
+	objlist_state_menu_key(&l, '\r');
+	assert_int_equal(l.sort, SYSVIPC_SORT_OWNER);
+	objlist_state_free(&l);
+}
+
 static void test_command_memo(void **state)
 {
 	(void)state;
@@ -401,10 +435,10 @@ static void test_exit_watch(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_filter_editing), cmocka_unit_test(test_selection_kept),
-		cmocka_unit_test(test_search),         cmocka_unit_test(test_sort_step),
-		cmocka_unit_test(test_command_memo),   cmocka_unit_test(test_orphan_memo),
-		cmocka_unit_test(test_exit_watch),
+		cmocka_unit_test(test_filter_editing),  cmocka_unit_test(test_selection_kept),
+		cmocka_unit_test(test_search),          cmocka_unit_test(test_sort_step),
+		cmocka_unit_test(test_sort_step_shown), cmocka_unit_test(test_command_memo),
+		cmocka_unit_test(test_orphan_memo),     cmocka_unit_test(test_exit_watch),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

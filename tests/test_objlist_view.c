@@ -97,11 +97,9 @@ static void test_col_at(void **state)
 		objlist_view_columns(widths[w], &c);
 		objlist_view_header(&c, SYSVIPC_SORT_CPID, true, false, buf, sizeof buf);
 		enum objlist_col cols[OBJLIST_VIEW_NCOLS];
-		objlist_view_sortable(cols);
+		size_t n = objlist_view_shown(&c, cols);
 		int found = 0;
-		for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++) {
-			if (!c.shown[i])
-				continue;
+		for (size_t i = 0; i < n; i++) {
 			const char *title = objlist_columns[cols[i]].title;
 			const char *at = strstr(buf, title);
 			assert_non_null(at);
@@ -115,6 +113,14 @@ static void test_col_at(void **state)
 		assert_int_equal(objlist_view_col_at(&c, -1), -1);
 		assert_int_equal(objlist_view_col_at(&c, c.total + 1), -1);
 	}
+	/* in the order the columns setting gives: SIZE first, then KEY */
+	struct objlist_view_pick pick;
+	assert_int_equal(objlist_view_pick_parse("size,key,nattch", &pick), 0);
+	struct objlist_view_cols p;
+	objlist_view_columns_pick(80, &pick, &p);
+	assert_int_equal(objlist_view_col_at(&p, 0), OBJLIST_COL_SIZE);
+	assert_int_equal(objlist_view_col_at(&p, p.width[OBJLIST_VIEW_SIZE] + 1), OBJLIST_COL_KEY);
+	assert_int_equal(objlist_view_col_at(&p, p.total - 1), OBJLIST_COL_NATTCH);
 	/* the space between KEY/NAME and SHMID is KEY's */
 	struct objlist_view_cols c;
 	objlist_view_columns(52, &c);
@@ -301,6 +307,50 @@ static void test_row(void **state)
 	assert_string_equal(
 	    objlist_view_row(&c, &s, &r, buf, sizeof buf),
 	    "0x00002537 42         sysv    root          2.0K              0 orphan");
+}
+
+/* The columns setting: only the columns it names, in its order; a name
+ * spans KEY and SHMID only when SHMID follows KEY; the text round-trips. */
+static void test_columns_picked(void **state)
+{
+	(void)state;
+	struct objlist s;
+	memset(&s, 0, sizeof s);
+	struct objlist_view_pick p;
+	struct objlist_view_cols c;
+	char buf[512];
+	assert_int_equal(objlist_view_pick_parse("size,KEY,nattch,CUID,size", &p), 0);
+	assert_int_equal(p.n, 3); /* CUID is not on the screen; SIZE once */
+	assert_string_equal(objlist_view_pick_text(&p, buf, sizeof buf), "SIZE,KEY,NATTCH");
+	objlist_view_columns_pick(80, &p, &c);
+	assert_int_equal(c.n, 3);
+	assert_false(c.shown[OBJLIST_VIEW_SHMID] || c.shown[OBJLIST_VIEW_KIND]);
+	assert_string_equal(
+	    objlist_view_header(&c, SYSVIPC_SORT_SIZE, true, false, buf, sizeof buf),
+	    "  SIZEv KEY/NAME                                 NATTCH");
+	struct objlist_row r = sysv_row();
+	assert_string_equal(objlist_view_row(&c, &s, &r, buf, sizeof buf),
+			    "   2.0K 0x00002537                                    3");
+	struct objlist_row x = posix_row(OBJLIST_POSIX, "pulse-shm-1234", 8192);
+	assert_int_equal(objlist_view_pick_parse("ID,KEY,SIZE", &p), 0);
+	objlist_view_columns_pick(60, &p, &c); /* SHMID before KEY: no span, KEY wider */
+	assert_int_equal(c.width[OBJLIST_VIEW_KEY], 40);
+	assert_string_equal(objlist_view_row(&c, &s, &x, buf, sizeof buf),
+			    "           pulse-shm-1234                              8.0K");
+	/* '+' adds to every column; ALL is every one; a bad name: the default */
+	assert_int_equal(objlist_view_pick_parse("+KEY", &p), 0);
+	assert_int_equal(p.n, OBJLIST_VIEW_NCOLS);
+	assert_int_equal(objlist_view_pick_parse("ALL", &p), 0);
+	assert_int_equal(p.n, OBJLIST_VIEW_NCOLS);
+	assert_int_equal(objlist_view_pick_parse("KEY,bogus", &p), -1);
+	assert_int_equal(p.n, OBJLIST_VIEW_NCOLS);
+	/* the picked columns are dropped by the width's rule too */
+	assert_int_equal(objlist_view_pick_parse("KEY,SWAP,SIZE,LPID", &p), 0);
+	objlist_view_columns_pick(20, &p, &c);
+	assert_true(c.shown[OBJLIST_VIEW_KEY] && c.shown[OBJLIST_VIEW_SIZE]);
+	assert_false(c.shown[OBJLIST_VIEW_SWAP] || c.shown[OBJLIST_VIEW_LPID]);
+	assert_int_equal(c.n, 2);
+	assert_int_equal(c.order[1], OBJLIST_VIEW_SIZE);
 }
 
 static void test_rows_of_every_kind(void **state)
@@ -626,6 +676,7 @@ int main(void)
 		cmocka_unit_test(test_slice),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_row),
+		cmocka_unit_test(test_columns_picked),
 		cmocka_unit_test(test_rows_of_every_kind),
 		cmocka_unit_test(test_hostile_names),
 		cmocka_unit_test(test_heading_footer_keys),

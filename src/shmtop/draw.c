@@ -383,6 +383,7 @@ static void draw_graph(const struct view_model *m, const struct view_model *p,
 
 static const char *const help_lines[] = {
 	"F1 ? h     this help (any key closes it)",
+	"F2         setup: sort, delay, graph, colour",
 	"p          pause / resume a shmwriter",
 	"r          reset its count to 0 (asks first)",
 	"j k Up Dn  select a counter (libshmtop)",
@@ -396,7 +397,6 @@ static const char *const help_lines[] = {
 	"           opened from it (also Esc, Left)",
 	"Esc        back, or closes what is open",
 	"Ctrl-C     quit   Ctrl-Z suspend   Ctrl-L repaint",
-	"",
 	"states: RUNNING, PAUSED, STALLED (no beat),",
 	"  STOPPED (writer gone), FOREIGN (no record),",
 	"  WAITING (no segment yet)",
@@ -482,6 +482,7 @@ void draw_footer_bar(const char *footer, struct fnbar *b)
 		}
 		p += n;
 	}
+	fnbar_add(b, "F2", "Setup"); /* the first to go where there is no room */
 	fnbar_add(b, "F10", quit);
 }
 

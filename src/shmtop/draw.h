@@ -56,8 +56,8 @@ void draw_help_box(const char *title, const char *const *lines, int n, const str
 void draw_fnbar(int y, int x, const struct fnbar *b);
 
 /* The dashboard's bar from a model's footer ("p pause  r reset  ...  q
- * quit"): F1Help first, each "KEY label" pair (capitalised), F10 last,
- * Quit or Back as q said. */
+ * quit"): F1Help first, each "KEY label" pair (capitalised), F2Setup,
+ * F10 last, Quit or Back as q said. */
 void draw_footer_bar(const char *footer, struct fnbar *b);
 
 #endif

@@ -232,6 +232,8 @@ static void settings_of(const struct options *o, struct settings *s)
 	s->sort_reverse = o->sort_reverse;
 	s->delay_tenths = o->delay_tenths;
 	s->graph_rate = o->graph_rate;
+	snprintf(s->columns, sizeof s->columns, "%s", o->columns ? o->columns : "");
+	s->color = color_wanted(o);
 	s->mouse = o->mouse;
 }
 
@@ -255,7 +257,8 @@ static int run_screen(monitor *mon, struct options *o, bool utf8, const sigset_t
 		     : SHMTOP_EXIT_OK;
 	if (rc)
 		fprintf(stderr, PROG ": %s\n", why);
-	unsigned keys = SETTING_SORT | SETTING_ORDER | SETTING_DELAY | SETTING_GRAPH;
+	unsigned keys = SETTING_SORT | SETTING_ORDER | SETTING_DELAY | SETTING_GRAPH |
+			SETTING_COLUMNS | SETTING_COLOR | SETTING_MOUSE;
 	if (kept && settings_merge(&file, &start, &end, keys) &&
 	    settings_save(&place, &file, why, sizeof why) < 0)
 		fprintf(stderr, PROG ": %s\n", why);

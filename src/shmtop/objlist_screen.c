@@ -22,6 +22,13 @@ static size_t list_height(void)
 	return LINES > OBJLIST_SCREEN_TOP + 1 ? (size_t)(LINES - OBJLIST_SCREEN_TOP - 1) : 0;
 }
 
+/* The cells the columns are laid out in: the screen's, or scrolled
+ * sideways every column at its widest. */
+static int list_width(const struct objlist_state *l)
+{
+	return l->hscroll ? OBJLIST_SCREEN_COLS - 1 : COLS;
+}
+
 int objlist_screen_refresh(struct objlist_state *l)
 {
 	l->height = list_height();
@@ -44,6 +51,7 @@ static attr_t list_status_attr(enum objlist_view_status st)
 
 static const char *const help_lines[] = {
 	"F1 ? h      this help (any key closes it)",
+	"F2          setup: sort, delay, columns, colour",
 	"arrows PgUp PgDn Home End  select; Enter opens",
 	"Left Right  scroll the columns sideways",
 	"F3          search: jump to the next match (n, F3)",
@@ -83,6 +91,7 @@ enum objlist_action objlist_screen_key(struct objlist_state *l, int ch, key_t *k
 {
 	long page = l->view.height > 1 ? (long)l->view.height - 1 : 1;
 	l->height = list_height();
+	l->width = list_width(l);
 	if (ch != KEY_RESIZE) {
 		l->status[0] = '\0';
 		l->nwatch = 0;
@@ -127,6 +136,7 @@ enum objlist_action objlist_screen_key(struct objlist_state *l, int ch, key_t *k
 	case 'h':
 	case 'H':
 	case KEY_F(1): return OBJLIST_HELP;
+	case KEY_F(2): return OBJLIST_SETUP;
 	case '\t': return OBJLIST_BACK;
 	case 12:
 	case KEY_RESIZE: objlist_view_fit(&l->view, l->nshown, l->height); return OBJLIST_REPAINT;
@@ -196,12 +206,13 @@ enum objlist_action objlist_screen_key(struct objlist_state *l, int ch, key_t *k
 	return OBJLIST_NONE;
 }
 
-/* The list's bar: the most useful keys first (htop's F1 F3 F4 F6 F9
+/* The list's bar: the most useful keys first (htop's F1 F2 F3 F4 F6 F9
  * F10), quit or back last. */
 static void list_bar(bool top, struct fnbar *b)
 {
 	b->n = 0;
 	fnbar_add(b, "F1", "Help");
+	fnbar_add(b, "F2", "Setup");
 	fnbar_add(b, "F3", "Search");
 	fnbar_add(b, "F4", "Filter");
 	fnbar_add(b, "F6", "SortBy");
@@ -219,11 +230,14 @@ static void list_bar(bool top, struct fnbar *b)
  * every column at its widest, shown from hscroll on. */
 static void list_columns(struct objlist_state *l, struct objlist_view_cols *c)
 {
-	objlist_view_columns(l->hscroll ? OBJLIST_SCREEN_COLS - 1 : COLS, c);
+	l->width = list_width(l);
+	objlist_state_columns(l, c);
 	if (l->hscroll > c->total - COLS)
 		l->hscroll = c->total - COLS > 0 ? c->total - COLS : 0;
-	if (!l->hscroll)
-		objlist_view_columns(COLS, c);
+	if (!l->hscroll) {
+		l->width = list_width(l);
+		objlist_state_columns(l, c);
+	}
 }
 
 /* The key of the bar's item at cell x of the footer, or -1: the bar
@@ -355,7 +369,7 @@ void objlist_screen_box(const struct objlist_view_box *b)
 static void draw_menu(const struct objlist_state *l)
 {
 	enum objlist_col cols[OBJLIST_VIEW_NCOLS];
-	size_t n = objlist_view_sortable(cols);
+	size_t n = objlist_state_sortable(l, cols);
 	int w = 16;
 	for (size_t i = 0; i + OBJLIST_SCREEN_TOP < (size_t)LINES - 1 && i <= n; i++) {
 		attrset((int)(i == 0 ? A_BOLD : i - 1 == l->menu_sel ? A_REVERSE : A_NORMAL));

@@ -29,11 +29,12 @@ struct objlist_drawn {
 enum objlist_action {
 	OBJLIST_NONE, /* handled (maybe changed) */
 	OBJLIST_QUIT,
-	OBJLIST_OPEN, /* open the selected object (objlist_state_selected()): a segment by key and
-		      shmid */
-	OBJLIST_BACK, /* back to the detail view (Tab) */
-	OBJLIST_ESC,  /* Esc with nothing to clear: back, or a notice on the top screen */
-	OBJLIST_HELP, /* F1, ?, h: the list's help */
+	OBJLIST_OPEN,  /* open the selected object (objlist_state_selected()): a segment by key and
+		       shmid */
+	OBJLIST_BACK,  /* back to the detail view (Tab) */
+	OBJLIST_ESC,   /* Esc with nothing to clear: back, or a notice on the top screen */
+	OBJLIST_HELP,  /* F1, ?, h: the list's help */
+	OBJLIST_SETUP, /* F2: the setup screen */
 	OBJLIST_REPAINT,
 };
 

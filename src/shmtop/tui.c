@@ -28,6 +28,8 @@
 #include "objmon.h"
 #include "preview.h"
 #include "resetbox.h"
+#include "setup.h"
+#include "setup_screen.h"
 
 #define NOTICE_NS (5 * NS_PER_SEC)
 #define ACK_POLL_NS NS_PER_MS /* re-read this soon after a command, */
@@ -77,6 +79,14 @@ struct tui {
 	int table_h; /* rows of the panels given to the counters table */
 	objmon *obj; /* obj_mode shows this object (not a SysV segment) instead of mon */
 	struct model_object obj_in;
+
+	/* The setup screen (F2), over the screen it came from, which keeps
+	 * ticking under it; the settings it changes that the rest keep. */
+	struct setup setup;
+	const struct mode *setup_from;
+	bool color;           /* colour wanted (style.color: and the terminal has it) */
+	bool colors_ready;    /* start_color() and the pairs done */
+	bool columns_changed; /* list.pick is the setup screen's */
 };
 
 /* A mouse event: a click of button 1 at x, y (wheel 0), or a notch of the
@@ -85,8 +95,9 @@ struct click {
 	int x, y, wheel;
 };
 
-/* A screen: the object list, a segment's dashboard (seg_mode) or an
- * object's (obj_mode).  The help is an overlay of the dashboards. */
+/* A screen: the object list, a segment's dashboard (seg_mode), an
+ * object's (obj_mode) or the setup screen (setup_mode).  The help is an
+ * overlay of each. */
 struct mode {
 	void (*enter)(struct tui *t); /* after switch_to() has closed the screen that was up */
 	void (*tick)(struct tui *t);  /* read what the screen shows */
@@ -100,9 +111,7 @@ struct mode {
 	bool (*own_key)(struct tui *t, int ch, int64_t *next_poll); /* true if it took ch */
 };
 
-static const struct mode list_mode, seg_mode, obj_mode;
-
-static const int delays[] = { 1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300, 600 };
+static const struct mode list_mode, seg_mode, obj_mode, setup_mode;
 
 static void notice(struct tui *t, const char *text)
 {
@@ -301,14 +310,7 @@ static void command(struct tui *t, enum shmtop_command cmd, const char *asked)
 
 static void set_delay(struct tui *t, int dir)
 {
-	int n = (int)(sizeof delays / sizeof delays[0]), i = 0;
-	while (i < n - 1 && delays[i] < t->delay)
-		i++;
-	if (dir > 0 && delays[i] <= t->delay && i < n - 1)
-		i++;
-	else if (dir < 0 && i > 0)
-		i--;
-	t->delay = delays[i];
+	t->delay = setup_delay_step(t->delay, dir);
 	char msg[64];
 	snprintf(msg, sizeof msg, "refresh every %d.%d s", t->delay / 10, t->delay % 10);
 	notice(t, msg);
@@ -389,6 +391,108 @@ static int open_object(struct tui *t, const struct objlist *s, const struct objl
 	return 0;
 }
 
+static void tui_apply_mouse(struct tui *t);
+
+/* Colour as t->color says, the pairs made the first time it is on. */
+static void apply_color(struct tui *t)
+{
+	if (t->color && !t->colors_ready && has_colors() && start_color() == OK) {
+		draw_colors();
+		t->colors_ready = true;
+	}
+	t->style.color = t->color && t->colors_ready;
+}
+
+/* Open the setup screen over the one that is up, on the values in use. */
+static void open_setup(struct tui *t)
+{
+	const struct setup_values v = {
+		.sort = t->list.sort,
+		.reverse = t->list.reverse,
+		.delay = t->delay,
+		.graph_rate = t->mode == SPARK_RATE,
+		.pick = t->list.pick,
+		.color = t->color,
+		.mouse = t->mouse,
+	};
+	setup_init(&t->setup, &v);
+	t->setup_from = t->cur;
+	t->cur = &setup_mode;
+	t->help = false;
+}
+
+/* Back to the screen the setup screen came from, drawn anew. */
+static void close_setup(struct tui *t)
+{
+	t->cur = t->setup_from;
+	t->help = false;
+	t->objlist_drawn.valid = false;
+	invalidate(t);
+}
+
+/* What the setup screen changed (SETTING_* bits), applied at once. */
+static void apply_setup(struct tui *t, unsigned changed, int64_t *next_poll)
+{
+	const struct setup_values *v = &t->setup.v;
+	if (changed & (SETTING_SORT | SETTING_ORDER))
+		objlist_state_set_sort(&t->list, v->sort, v->reverse);
+	if (changed & SETTING_DELAY) {
+		t->delay = v->delay;
+		*next_poll = clock_mono_ns() + t->delay * 100 * NS_PER_MS;
+	}
+	if (changed & SETTING_GRAPH) {
+		t->mode = v->graph_rate ? SPARK_RATE : SPARK_VALUE;
+		t->have_scale = false;
+	}
+	if (changed & SETTING_COLUMNS) {
+		t->list.pick = v->pick;
+		t->columns_changed = true;
+	}
+	if (changed & SETTING_COLOR) {
+		t->color = v->color;
+		apply_color(t);
+	}
+	if (changed & SETTING_MOUSE) {
+		t->mouse = v->mouse;
+		tui_apply_mouse(t);
+	}
+}
+
+static void setup_draw(struct tui *t)
+{
+	setup_screen_draw(&t->setup, &t->style, t->help);
+}
+
+/* A key on the setup screen; true to quit (Ctrl-C). */
+static bool setup_keys(struct tui *t, int ch, int64_t *next_poll)
+{
+	enum setup_key k;
+	if (ch == KEY_RESIZE)
+		return false;
+	if (t->help) { /* any key closes the help */
+		t->help = false;
+		return ch == 3;
+	}
+	switch (setup_screen_key(&t->setup, ch, &k)) {
+	case SETUP_KEY: apply_setup(t, setup_key(&t->setup, k), next_poll); break;
+	case SETUP_BACK: close_setup(t); break;
+	case SETUP_HELP: t->help = true; break;
+	case SETUP_QUIT: return true;
+	case SETUP_NONE: break;
+	}
+	return false;
+}
+
+static void setup_tick(struct tui *t)
+{
+	t->setup_from->tick(t);
+}
+
+static int setup_fd(const struct tui *t)
+{
+	return t->setup_from->fd ? t->setup_from->fd(t) : -1;
+}
+
 /* The row the list's selection is on, or NULL. */
 static const struct objlist_row *list_selection(const struct objlist_state *l)
 {
@@ -422,6 +526,7 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 		t->help = true;
 		t->objlist_drawn.valid = false;
 		break;
+	case OBJLIST_SETUP: open_setup(t); break;
 	case OBJLIST_BACK: switch_to(t, &seg_mode, t->base_mon, NULL, next_poll); break;
 	case OBJLIST_OPEN: {
 		const struct objlist_row *r = list_selection(&t->list);
@@ -495,6 +600,7 @@ static bool dash_key(struct tui *t, int ch, int64_t *next_poll)
 	case 'h':
 	case 'H':
 	case KEY_F(1): t->help = true; return false;
+	case KEY_F(2): open_setup(t); return false;
 	}
 	if (t->cur->own_key(t, ch, next_poll))
 		return false;
@@ -715,7 +821,14 @@ static const struct mode obj_mode = {
 	.own_key = obj_key,
 };
 
-static int setup(bool color, char *why, size_t whylen)
+static const struct mode setup_mode = {
+	.tick = setup_tick,
+	.draw = setup_draw,
+	.key = setup_keys,
+	.fd = setup_fd,
+};
+
+static int setup(char *why, size_t whylen)
 {
 	if (!newterm(NULL, stdout, stdin)) {
 		const char *term = getenv("TERM");
@@ -732,8 +845,6 @@ static int setup(bool color, char *why, size_t whylen)
 	nodelay(stdscr, TRUE);
 	curs_set(0);
 	leaveok(stdscr, TRUE); /* the cursor is hidden: no move to park it after each update */
-	if (color && has_colors() && start_color() == OK)
-		draw_colors();
 	return 0;
 }
 
@@ -754,6 +865,8 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	}
 	objlist_state_set_filter(&t.list, o->filter); /* -F */
 	t.list.kinds = o->kinds;                      /* -t */
+	if (o->columns) /* the columns setting; a bad name: the default */
+		objlist_view_pick_parse(o->columns, &t.list.pick);
 	t.model = &t.models[0];
 	t.delay = o->delay_tenths;
 	t.mode = o->graph_rate ? SPARK_RATE : SPARK_VALUE;
@@ -761,11 +874,13 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	t.list.utf8 = utf8;
 	t.list.me = getuid();
 	t.style.acs = !utf8 && !o->ascii; /* a non-UTF-8 locale */
-	if (setup(color, why, whylen) < 0) {
+	t.mouse = o->mouse;
+	if (setup(why, whylen) < 0) {
 		objlist_state_free(&t.list);
 		return -1;
 	}
-	t.style.color = color && has_colors();
+	t.color = color;
+	apply_color(&t);
 	t.mouse = o->mouse;
 	tui_apply_mouse(&t);
 	sigset_t open;
@@ -859,6 +974,9 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	end->sort_reverse = t.list.reverse;
 	end->delay_tenths = t.delay;
 	end->graph_rate = t.mode == SPARK_RATE;
+	if (t.columns_changed)
+		objlist_view_pick_text(&t.list.pick, end->columns, sizeof end->columns);
+	end->color = t.color;
 	end->mouse = t.mouse;
 	if (t.mon != mon)
 		monitor_free(t.mon);

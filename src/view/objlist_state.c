@@ -517,10 +517,24 @@ bool objlist_state_search_key(struct objlist_state *l, int ch)
 	}
 }
 
+void objlist_state_columns(const struct objlist_state *l, struct objlist_view_cols *c)
+{
+	objlist_view_columns_pick(l->width > 0 ? l->width : OBJLIST_STATE_ANY_WIDTH, &l->pick, c);
+}
+
+size_t objlist_state_sortable(const struct objlist_state *l, enum objlist_col *cols)
+{
+	struct objlist_view_cols c;
+	objlist_state_columns(l, &c);
+	return objlist_view_shown(&c, cols);
+}
+
 void objlist_state_sort_step(struct objlist_state *l, int dir)
 {
 	enum objlist_col cols[OBJLIST_VIEW_NCOLS];
-	size_t n = objlist_view_sortable(cols), at = 0;
+	size_t n = objlist_state_sortable(l, cols), at = 0;
+	if (n == 0)
+		return;
 	while (at < n && objlist_columns[cols[at]].sort != l->sort)
 		at++;
 	if (at == n) /* a sort no screen column shows: start from the first */
@@ -537,6 +551,14 @@ void objlist_state_sort_by(struct objlist_state *l, enum sysvipc_sort by)
 	resort(l, by);
 }
 
+void objlist_state_set_sort(struct objlist_state *l, enum sysvipc_sort by, bool reverse)
+{
+	l->sort = by;
+	l->reverse = reverse;
+	objlist_sort(&l->snap, l->sort, l->reverse);
+	narrow(l);
+}
+
 void objlist_state_invert(struct objlist_state *l)
 {
 	resort(l, l->sort);
@@ -545,7 +567,7 @@ void objlist_state_invert(struct objlist_state *l)
 void objlist_state_sort_menu(struct objlist_state *l)
 {
 	enum objlist_col cols[OBJLIST_VIEW_NCOLS];
-	size_t n = objlist_view_sortable(cols);
+	size_t n = objlist_state_sortable(l, cols);
 	l->menu_sel = 0;
 	for (size_t i = 0; i < n; i++)
 		if (objlist_columns[cols[i]].sort == l->sort)
@@ -556,7 +578,13 @@ void objlist_state_sort_menu(struct objlist_state *l)
 void objlist_state_menu_key(struct objlist_state *l, int ch)
 {
 	enum objlist_col cols[OBJLIST_VIEW_NCOLS];
-	size_t n = objlist_view_sortable(cols);
+	size_t n = objlist_state_sortable(l, cols);
+	if (n == 0) {
+		l->menu = false;
+		return;
+	}
+	if (l->menu_sel >= n) /* fewer columns since it opened (a resize) */
+		l->menu_sel = n - 1;
 	if (ch == 'k' || ch == -1)
 		l->menu_sel = l->menu_sel > 0 ? l->menu_sel - 1 : 0;
 	else if (ch == 'j' || ch == -2)

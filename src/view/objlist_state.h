@@ -41,7 +41,8 @@
  * of 0.5 s, one tick in twenty). */
 #define OBJLIST_STATE_SCAN_NS INT64_C(10000000000)
 #define OBJLIST_STATE_FILTER_MAX 128
-#define OBJLIST_STATE_WATCH 8 /* holders of a removed object watched for their exit */
+#define OBJLIST_STATE_WATCH 8        /* holders of a removed object watched for their exit */
+#define OBJLIST_STATE_ANY_WIDTH 4096 /* the columns' width when l->width is 0: every one fits */
 
 /* A process that held what was just removed: its exit is the reaction to
  * show (a shmwriter whose segment goes stops). */
@@ -108,7 +109,9 @@ struct objlist_state {
 	bool utf8;                             /* the sort mark's arrows (else ^ v) */
 	int hscroll;                           /* cells the rows are scrolled sideways */
 	uid_t me;                              /* the viewer's uid: another's rows are coloured */
-	size_t menu_sel;                       /* its row: objlist_view_sortable()'s index */
+	size_t menu_sel;                       /* its row: objlist_state_sortable()'s index */
+	struct objlist_view_pick pick;         /* the columns setting: the columns shown */
+	int width;                             /* the cells the columns are laid out in; 0: any */
 	char status[512];                      /* a removal's outcome, shown until the next key */
 	struct objlist_watch watch[OBJLIST_STATE_WATCH]; /* while status shows a removal */
 	size_t nwatch;
@@ -176,13 +179,25 @@ bool objlist_state_search_next(struct objlist_state *l, bool from_here);
  * match from it.  False for any other key. */
 bool objlist_state_search_key(struct objlist_state *l, int ch);
 
-/* Sort by the screen's next (dir > 0) or previous column
- * (objlist_view_sortable()), wrapping, in its first direction ('<', '>'). */
+/* The columns l shows at its width (objlist_view_columns_pick() of
+ * l->pick), into c. */
+void objlist_state_columns(const struct objlist_state *l, struct objlist_view_cols *c);
+
+/* The columns l shows at its width, left to right, as objlist_view_shown()
+ * (room for OBJLIST_VIEW_NCOLS): the ones '<', '>' and the sort menu step
+ * over; how many. */
+size_t objlist_state_sortable(const struct objlist_state *l, enum objlist_col *cols);
+
+/* Sort by the next (dir > 0) or previous column shown
+ * (objlist_state_sortable()), wrapping, in its first direction ('<', '>'). */
 void objlist_state_sort_step(struct objlist_state *l, int dir);
 
 /* Sort by by in its first direction, or reverse it if it is the sort
  * already (a click on a column's title, as htop's). */
 void objlist_state_sort_by(struct objlist_state *l, enum sysvipc_sort by);
+
+/* Sort by by in the direction reverse (the setup screen's choice). */
+void objlist_state_set_sort(struct objlist_state *l, enum sysvipc_sort by, bool reverse);
 
 /* Reverse the sort's direction ('I'). */
 void objlist_state_invert(struct objlist_state *l);

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <wchar.h>
 
@@ -162,18 +163,43 @@ static int total_of(const struct objlist_view_cols *c)
 	return t + (k > 0 ? k - 1 : 0);
 }
 
-void objlist_view_columns(int width, struct objlist_view_cols *c)
+/* Is SHMID shown right after KEY, so that a name spans both? */
+static bool spans(const struct objlist_view_cols *c)
 {
+	for (size_t i = 0; i + 1 < c->n; i++)
+		if (c->order[i] == OBJLIST_VIEW_KEY)
+			return c->order[i + 1] == OBJLIST_VIEW_SHMID;
+	return false;
+}
+
+static void pick_default(struct objlist_view_pick *p)
+{
+	p->n = OBJLIST_VIEW_NCOLS;
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
+		p->col[i] = (enum objlist_view_col)i;
+}
+
+void objlist_view_columns_pick(int width, const struct objlist_view_pick *p,
+			       struct objlist_view_cols *c)
+{
+	struct objlist_view_pick all;
+	if (!p || p->n == 0) {
+		pick_default(&all);
+		p = &all;
+	}
 	memset(c, 0, sizeof *c);
-	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++) {
-		c->shown[i] = true;
-		c->width[i] = COL(i).width;
+	for (size_t i = 0; i < p->n && i < OBJLIST_VIEW_NCOLS; i++) {
+		c->shown[p->col[i]] = true;
+		c->width[p->col[i]] = COL(p->col[i]).width;
 	}
 	for (size_t d = 0; d < sizeof drop_order / sizeof drop_order[0] && total_of(c) > width;
 	     d++) {
 		c->shown[drop_order[d]] = false;
 		c->width[drop_order[d]] = 0;
 	}
+	for (size_t i = 0; i < p->n && i < OBJLIST_VIEW_NCOLS; i++)
+		if (c->shown[p->col[i]])
+			c->order[c->n++] = p->col[i];
 	c->total = total_of(c);
 	if (c->shown[OBJLIST_VIEW_COMMAND] && width > c->total) {
 		int more = width - c->total;
@@ -182,28 +208,107 @@ void objlist_view_columns(int width, struct objlist_view_cols *c)
 		c->width[OBJLIST_VIEW_COMMAND] += more;
 		c->total += more;
 	}
-	/* then the names (KEY and SHMID's span, SHMID wider), up to NAME_SPAN_MAX */
-	int span = c->width[OBJLIST_VIEW_KEY] + 1 + c->width[OBJLIST_VIEW_SHMID];
-	if (width > c->total && span < NAME_SPAN_MAX) {
-		int more = width - c->total < NAME_SPAN_MAX - span ? width - c->total
-								   : NAME_SPAN_MAX - span;
-		c->width[OBJLIST_VIEW_SHMID] += more;
+	/* then the names (KEY and SHMID's span, SHMID wider; KEY alone
+	 * wider), up to NAME_SPAN_MAX */
+	if (!c->shown[OBJLIST_VIEW_KEY])
+		return;
+	bool span = spans(c);
+	int name = c->width[OBJLIST_VIEW_KEY] + (span ? 1 + c->width[OBJLIST_VIEW_SHMID] : 0);
+	if (width > c->total && name < NAME_SPAN_MAX) {
+		int more = width - c->total < NAME_SPAN_MAX - name ? width - c->total
+								   : NAME_SPAN_MAX - name;
+		c->width[span ? OBJLIST_VIEW_SHMID : OBJLIST_VIEW_KEY] += more;
 		c->total += more;
 	}
 }
 
+void objlist_view_columns(int width, struct objlist_view_cols *c)
+{
+	objlist_view_columns_pick(width, NULL, c);
+}
+
+enum objlist_col objlist_view_col_column(enum objlist_view_col v)
+{
+	return screen_col[v];
+}
+
+/* The screen column showing objlist_columns[col], or -1. */
+static int view_col_of(int col)
+{
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
+		if ((int)screen_col[i] == col)
+			return i;
+	return -1;
+}
+
+static void pick_add(struct objlist_view_pick *p, int v)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if ((int)p->col[i] == v)
+			return;
+	if (v >= 0 && p->n < OBJLIST_VIEW_NCOLS)
+		p->col[p->n++] = (enum objlist_view_col)v;
+}
+
+int objlist_view_pick_parse(const char *list, struct objlist_view_pick *p)
+{
+	p->n = 0;
+	if (*list == '+') {
+		pick_default(p);
+		list++;
+	}
+	for (const char *s = list;;) {
+		size_t n = strcspn(s, ",");
+		char name[32];
+		snprintf(name, sizeof name, "%.*s", n < sizeof name ? (int)n : 0, s);
+		if (strcasecmp(name, "ALL") == 0)
+			for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
+				pick_add(p, i);
+		else {
+			int c = objlist_column_find(name);
+			if (c < 0) {
+				pick_default(p);
+				return -1;
+			}
+			pick_add(p, view_col_of(c));
+		}
+		if (!s[n])
+			break;
+		s += n + 1;
+	}
+	return 0;
+}
+
+char *objlist_view_pick_text(const struct objlist_view_pick *p, char *buf, size_t len)
+{
+	struct objlist_view_pick all;
+	if (p->n == 0) {
+		pick_default(&all);
+		p = &all;
+	}
+	size_t at = 0;
+	if (len)
+		buf[0] = '\0';
+	for (size_t i = 0; i < p->n; i++)
+		format_append(buf, len, &at, "%s%s", i ? "," : "", COL(p->col[i]).name);
+	return buf;
+}
+
 /* Lay the cells out by c into buf, each escaped and padded by cells; with
- * span, cell[OBJLIST_VIEW_KEY] takes the KEY and SHMID columns (a name). */
+ * span, cell[OBJLIST_VIEW_KEY] takes the KEY and SHMID columns (a name)
+ * when SHMID follows KEY. */
 static char *line(const struct objlist_view_cols *c, const char *const cell[OBJLIST_VIEW_NCOLS],
 		  bool span, char *buf, size_t len)
 {
 	size_t at = 0;
 	buf[0] = '\0';
-	for (int i = 0; i < OBJLIST_VIEW_NCOLS && at + 1 < len; i++) {
-		if (!c->shown[i] || (span && i == OBJLIST_VIEW_SHMID))
+	span = span && spans(c);
+	for (size_t k = 0; k < c->n && at + 1 < len; k++) {
+		enum objlist_view_col i = c->order[k];
+		if (span && i == OBJLIST_VIEW_SHMID)
 			continue;
 		int w = c->width[i];
-		if (span && i == OBJLIST_VIEW_KEY && c->shown[OBJLIST_VIEW_SHMID])
+		if (span && i == OBJLIST_VIEW_KEY)
 			w += 1 + c->width[OBJLIST_VIEW_SHMID];
 		char esc[4 * OBJLIST_NAME_MAX + 8];
 		int cells =
@@ -230,19 +335,18 @@ static char *line(const struct objlist_view_cols *c, const char *const cell[OBJL
 	return buf;
 }
 
-size_t objlist_view_sortable(enum objlist_col *cols)
+size_t objlist_view_shown(const struct objlist_view_cols *c, enum objlist_col *cols)
 {
-	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
-		cols[i] = screen_col[i];
-	return OBJLIST_VIEW_NCOLS;
+	for (size_t i = 0; i < c->n; i++)
+		cols[i] = screen_col[c->order[i]];
+	return c->n;
 }
 
 int objlist_view_col_at(const struct objlist_view_cols *c, int x)
 {
 	int at = 0;
-	for (int i = 0; i < OBJLIST_VIEW_NCOLS && x >= 0; i++) {
-		if (!c->shown[i])
-			continue;
+	for (size_t k = 0; k < c->n && x >= 0; k++) {
+		enum objlist_view_col i = c->order[k];
 		at += c->width[i] + 1;
 		if (x < at)
 			return (int)screen_col[i];

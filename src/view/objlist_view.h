@@ -89,7 +89,35 @@ struct objlist_view_cols {
 	bool shown[OBJLIST_VIEW_NCOLS];
 	int width[OBJLIST_VIEW_NCOLS]; /* cells of each shown column */
 	int total;                     /* cells of the whole line, spaces between included */
+	size_t n;                      /* columns shown */
+	enum objlist_view_col order[OBJLIST_VIEW_NCOLS]; /* the shown ones, left to right */
 };
+
+/* The columns setting on screen: which of the screen's columns, in which
+ * order; n 0 is the default, every column in enum objlist_view_col's order. */
+struct objlist_view_pick {
+	size_t n;
+	enum objlist_view_col col[OBJLIST_VIEW_NCOLS];
+};
+
+/* Parse a columns setting (-o's names, any case, comma-separated; ALL
+ * every screen column; a leading '+' adds to the default) into p: the
+ * screen's columns it names, each once, in its order; names of columns the
+ * screen has not (CUID, HOLDERS ...) are left out.  0, or -1 for a name
+ * that is no column (p is then the default). */
+int objlist_view_pick_parse(const char *list, struct objlist_view_pick *p);
+
+/* p as a columns setting ("KEY,ID,SIZE"), into buf; returns buf. */
+char *objlist_view_pick_text(const struct objlist_view_pick *p, char *buf, size_t len);
+
+/* objlist_view_columns() over the columns of p, in its order: a column
+ * not picked is never shown; the picked ones are dropped by the same rule
+ * when they do not fit. */
+void objlist_view_columns_pick(int width, const struct objlist_view_pick *p,
+			       struct objlist_view_cols *c);
+
+/* The column of objlist_columns[] that screen column v shows. */
+enum objlist_col objlist_view_col_column(enum objlist_view_col v);
 
 /* Choose the columns for a screen width cells wide: all of them when they
  * fit, else dropping SWAP, LPID, CPID, CTIME, PERMS, COMMAND, OWNER, STATUS in
@@ -98,9 +126,9 @@ struct objlist_view_cols {
  * names that span KEY and SHMID), up to 40 cells for a name.  Pure. */
 void objlist_view_columns(int width, struct objlist_view_cols *c);
 
-/* The screen's columns in their order (every one sorts), as indexes of
+/* The columns c shows, left to right (every one sorts), as indexes of
  * objlist_columns[] into cols (room for OBJLIST_VIEW_NCOLS); how many. */
-size_t objlist_view_sortable(enum objlist_col *cols);
+size_t objlist_view_shown(const struct objlist_view_cols *c, enum objlist_col *cols);
 
 /* The column (an index of objlist_columns[]) whose cells in a line laid
  * out by c hold cell x, the space after it included (a mouse click on the
