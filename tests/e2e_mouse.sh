@@ -56,16 +56,16 @@ case_off_by_default() {
 	local conf=$TMP/on setting=$TMP/on/shmtop
 	mkdir -p "$setting" && printf 'mouse=on\n' >"$setting/shmtoprc" || return 1
 	view off 80 24 "$SHMTOP -a" || return 1
-	see off "F1Help F3Search" || return 1
+	see off "F1Help F2Setup F3Search" || return 1
 	[[ $(mouse_flag off) == 0 ]] || fail "mouse reporting on without --mouse" || return 1
 	view on 80 24 "$SHMTOP -a --mouse" || return 1
-	see on "F1Help F3Search" || return 1
+	see on "F1Help F2Setup F3Search" || return 1
 	[[ $(mouse_flag on) == 1 ]] || fail "--mouse: no mouse reporting" || return 1
 	view set 80 24 "env XDG_CONFIG_HOME=$conf $SHMTOP -a" || return 1
-	see set "F1Help F3Search" || return 1
+	see set "F1Help F2Setup F3Search" || return 1
 	[[ $(mouse_flag set) == 1 ]] || fail "mouse=on: no mouse reporting" || return 1
 	view no 80 24 "env XDG_CONFIG_HOME=$conf $SHMTOP -a --no-mouse" || return 1
-	see no "F1Help F3Search" || return 1
+	see no "F1Help F2Setup F3Search" || return 1
 	[[ $(mouse_flag no) == 0 ]] || fail "--no-mouse did not win over mouse=on" || return 1
 	# a click reaching a viewer without the mouse does nothing
 	local before
@@ -79,7 +79,7 @@ case_off_by_default() {
 	grep -q '^mouse=on$' "$setting/shmtoprc" || fail "the setting changed" || return 1
 	# on quit the terminal gets its mouse back
 	view exit 80 24 "sh -c '$SHMTOP -a --mouse -n 10; echo shmtop ended; sleep 30'" || return 1
-	see exit "F1Help F3Search" || return 1
+	see exit "F1Help F2Setup F3Search" || return 1
 	[[ $(mouse_flag exit) == 1 ]] || fail "--mouse: no mouse reporting" || return 1
 	see exit "^shmtop ended" 30 || return 1
 	[[ $(mouse_flag exit) == 0 ]] || fail "mouse reporting left on after quitting" || return 1
@@ -93,7 +93,7 @@ case_list() {
 	done
 	k=$(key 1)
 	# the run's block: the marker on its first key, then keys 1 to 4
-	view list 80 24 "$SHMTOP -a --mouse -F ${k:0:8} --sort key" || return 1
+	view list 100 24 "$SHMTOP -a --mouse -F ${k:0:8} --sort key" || return 1
 	see list "^$(key 4) " || return 1
 	see list "^KEY/NAME▲" || return 1
 	# a click on the third row (screen line 7) selects it
@@ -105,7 +105,7 @@ case_list() {
 		fail "the click did not select the row: $(selected list)" || return 1
 	# the wheel: 3 rows a notch, down from the first row
 	keys list Home
-	see list "F1Help F3Search" || return 1
+	see list "F1Help F2Setup F3Search" || return 1
 	want=$(screen list | sed -n 8p)
 	wheel list 1 10 10
 	until_ok 5 test "$(selected list)" == "$want" ||
@@ -130,9 +130,10 @@ case_list() {
 	click list 40 12
 	see list "not removed" || return 1
 	has_segment "$(key 2)" || fail "the click removed $(key 2)" || return 1
-	# the bar's F9 asks too; a click on the box's first line is no yes
+	# the bar's F9 asks too (at 100 columns the bar keeps F9Remove beside
+	# the filter); a click on the box's first line is no yes
 	keys list C-l # the status gives the row back to the bar
-	see list "F1Help F3Search" || return 1
+	see list "F1Help F2Setup F3Search" || return 1
 	f=$(screen list | tail -1)
 	x=$(x_of list 24 F9Remove) || fail "no F9Remove on the bar: $f" || return 1
 	click list $((x + 1)) 23
@@ -150,7 +151,7 @@ case_list() {
 	see list "F10Back$" || return 1
 	x=$(x_of list 24 F10Back) || return 1
 	click list $((x + 1)) 23
-	see list "F1Help F3Search" || return 1
+	see list "F1Help F2Setup F3Search" || return 1
 	# and F10 of the list's bar quits
 	see list "F10Quit$" || return 1
 	x=$(x_of list 24 F10Quit) || return 1
