@@ -383,7 +383,7 @@ static void draw_graph(const struct view_model *m, const struct view_model *p,
 
 static const char *const help_lines[] = {
 	"F1 ? h     this help (any key closes it)",
-	"F2         setup: sort, delay, graph, colour",
+	"F2         setup: sort, delay, graph, colour, mouse",
 	"p          pause / resume a shmwriter",
 	"r          reset its count to 0 (asks first)",
 	"j k Up Dn  select a counter (libshmtop)",

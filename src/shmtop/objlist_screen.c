@@ -51,7 +51,7 @@ static attr_t list_status_attr(enum objlist_view_status st)
 
 static const char *const help_lines[] = {
 	"F1 ? h      this help (any key closes it)",
-	"F2          setup: sort, delay, columns, colour",
+	"F2          setup: sort, delay, columns, colour, mouse",
 	"arrows PgUp PgDn Home End  select; Enter opens",
 	"Left Right  scroll the columns sideways",
 	"F3          search: jump to the next match (n, F3)",
