@@ -229,8 +229,10 @@ static void test_kinds(void **state)
 	assert_int_equal(o.kinds, 1u << OBJLIST_SYSV | 1u << OBJLIST_MEMFD | 1u << OBJLIST_DELETED);
 	assert_int_equal(RUN("-a", "-t", "sem,sem"), OPTIONS_RUN);
 	assert_int_equal(o.kinds, 1u << OBJLIST_SEM);
-	bad(RUN("-a", "-b", "-t", "file"), "invalid kind 'file': expected a comma list of sysv, "
-					   "posix, sem, memfd, deleted");
+	assert_int_equal(RUN("-a", "-b", "-t", "file"), OPTIONS_RUN);
+	assert_int_equal(o.kinds, 1u << OBJLIST_FILE);
+	bad(RUN("-a", "-b", "-t", "files"), "invalid kind 'files': expected a comma list of sysv, "
+					    "posix, sem, memfd, deleted, file");
 	bad(RUN("-a", "-b", "-t", "sysv,"), "invalid kind ''");
 	bad(RUN("-a", "-b", "-t", ""), "invalid kind ''");
 	bad(RUN("-a", "-b", "-t", "posi"), "invalid kind 'posi'");

@@ -181,7 +181,8 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
 static bool orphan_known(const struct objlist *s, const struct objlist_row *r)
 {
 	return !r->holders_unknown &&
-	       ((r->kind != OBJLIST_POSIX && r->kind != OBJLIST_SEM) || s->scanned);
+	       ((r->kind != OBJLIST_POSIX && r->kind != OBJLIST_SEM && r->kind != OBJLIST_FILE) ||
+		s->scanned);
 }
 
 /* The text of one cell, in buf or a constant; NULL for no value (null in
