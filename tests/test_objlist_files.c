@@ -269,13 +269,74 @@ static void test_collect_fake_host(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* shmtop PATH: what opens and what is refused (at once: a FIFO is not
+ * waited on), and the rows of a folder named, marked named. */
+static void test_named(void **state)
+{
+	(void)state;
+	char p[256], q[256], why[512];
+	struct stat st;
+	snprintf(root, sizeof root, "/tmp/shmtop-test-files-XXXXXX");
+	assert_non_null(mkdtemp(root));
+	put("prom/counter_1.db", "abc");
+	put("prom/gauge_all_2.db", "de");
+	put("other.db", "x");
+	snprintf(p, sizeof p, "%s/prom/counter_1.db", root);
+	assert_int_equal(objlist_files_check(p, &st, why, sizeof why), 0);
+	assert_true(S_ISREG(st.st_mode));
+	snprintf(p, sizeof p, "%s/prom", root);
+	assert_int_equal(objlist_files_check(p, &st, why, sizeof why), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	snprintf(p, sizeof p, "%s/fifo", root);
+	assert_int_equal(mkfifo(p, 0600), 0);
+	assert_int_equal(objlist_files_check(p, &st, why, sizeof why), -1);
+	assert_non_null(strstr(why, "is a FIFO"));
+	snprintf(q, sizeof q, "%s/link", root);
+	snprintf(p, sizeof p, "%s/other.db", root);
+	assert_int_equal(symlink(p, q), 0);
+	assert_int_equal(objlist_files_check(q, &st, why, sizeof why), -1);
+	assert_non_null(strstr(why, "is a symbolic link"));
+	assert_int_equal(objlist_files_check("/dev/null", &st, why, sizeof why), -1);
+	assert_non_null(strstr(why, "is a device"));
+	snprintf(p, sizeof p, "%s/none\033[2J", root);
+	assert_int_equal(objlist_files_check(p, &st, why, sizeof why), -1);
+	assert_non_null(strstr(why, "No such file"));
+	assert_null(strchr(why, '\033')); /* escaped */
+
+	static struct objlist_row rows[64];
+	struct objlist s;
+	memset(&s, 0, sizeof s);
+	s.rows = rows;
+	s.max = 64;
+	snprintf(p, sizeof p, "%s/sysvipc", root);
+	put("sysvipc", "key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime "
+		       "ctime rss swap\n");
+	s.sysvipc_path = p;
+	snprintf(q, sizeof q, "%s/prom/", root);
+	s.files_path = q;
+	s.files_root = root;
+	assert_int_equal(objlist_collect(&s, OBJLIST_FILES), 0);
+	size_t named = 0;
+	for (size_t i = 0; i < s.n; i++)
+		if (s.rows[i].named) {
+			named++;
+			assert_int_equal(s.rows[i].kind, OBJLIST_FILE);
+			assert_non_null(strstr(s.rows[i].name, "/prom/"));
+			assert_null(strstr(s.rows[i].name, "//"));
+		}
+	assert_int_equal(named, 2);
+	objlist_free(&s);
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_map_line_file),
-		cmocka_unit_test(test_known),
-		cmocka_unit_test(test_mmv_dir),
-		cmocka_unit_test(test_collect_fake_host),
+		cmocka_unit_test(test_map_line_file), cmocka_unit_test(test_known),
+		cmocka_unit_test(test_mmv_dir),       cmocka_unit_test(test_collect_fake_host),
+		cmocka_unit_test(test_named),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

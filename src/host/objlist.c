@@ -272,12 +272,14 @@ struct build {
 	struct objlist *s;
 	unsigned flags;
 	int64_t btime;
-	bool *used;       /* the scan's pairs joined to a row so far */
-	size_t maxhold;   /* room in s->holders */
-	bool failed;      /* out of memory */
-	bool partial;     /* scan_partial(), asked once a collect (a system call) */
-	const char *root; /* s->files_root, or "" */
-	char mmv[4096];   /* PCP's MMV folder (objlist_files_mmv_dir()) */
+	bool *used;            /* the scan's pairs joined to a row so far */
+	size_t maxhold;        /* room in s->holders */
+	bool failed;           /* out of memory */
+	bool partial;          /* scan_partial(), asked once a collect (a system call) */
+	const char *root;      /* s->files_root, or "" */
+	char mmv[4096];        /* PCP's MMV folder (objlist_files_mmv_dir()) */
+	size_t named0, named1; /* the rows of files_path: rows[named0 .. named1) */
+	bool naming;           /* adding files_path's rows */
 	struct creator creators[CREATORS];
 };
 
@@ -421,13 +423,32 @@ static void collect_devshm(struct build *b)
 	closedir(d);
 }
 
+int objlist_file_row(int fd, const char *path, struct objlist_row *r)
+{
+	struct stat st;
+	memset(r, 0, sizeof *r);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    (size_t)snprintf(r->name, sizeof r->name, "%s", path) >= sizeof r->name)
+		return -1;
+	r->kind = OBJLIST_FILE;
+	r->named = true;
+	stat_row(r, &st);
+	names_user(r->uid, r->owner, sizeof r->owner);
+	return 0;
+}
+
 /* A file of a known place, with the holders the scan found for it. */
 static void known_file(const char *path, const struct stat *st, void *arg)
 {
 	struct build *b = arg;
 	struct objlist_row r;
+	for (size_t i = b->named0; i < b->named1 && i < b->s->n; i++)
+		if (b->s->rows[i].dev == (uint64_t)st->st_dev &&
+		    b->s->rows[i].ino == (uint64_t)st->st_ino)
+			return; /* a file of files_path too: its row is there */
 	memset(&r, 0, sizeof r);
 	r.kind = OBJLIST_FILE;
+	r.named = b->naming;
 	if ((size_t)snprintf(r.name, sizeof r.name, "%s", path) >= sizeof r.name)
 		return; /* a path longer than a row holds: not one to trust cut */
 	stat_row(&r, st);
@@ -587,6 +608,13 @@ int objlist_collect(struct objlist *s, unsigned flags)
 	int rc = collect_sysv(&b);
 	if (rc == 0 && flags & OBJLIST_DEVSHM)
 		collect_devshm(&b);
+	if (rc == 0 && s->files_path) {
+		b.named0 = s->n;
+		b.naming = true;
+		objlist_files_named(s->files_path, known_file, &b);
+		b.naming = false;
+		b.named1 = s->n;
+	}
 	if (rc == 0 && flags & OBJLIST_FILES)
 		objlist_files_each(b.root, known_file, &b);
 	if (rc == 0)

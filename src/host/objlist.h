@@ -129,6 +129,7 @@ struct objlist_row {
 	bool command_read;        /* command is looked up (OBJLIST_COMMAND, objlist_commands()) */
 	bool is_record;           /* snap holds a validated shmwriter record */
 	bool writer_alive;        /* with is_record: proc_alive() of its writer */
+	bool named;               /* a file of files_path (shmtop PATH) */
 	struct shmtop_snapshot snap;
 };
 
@@ -220,6 +221,9 @@ struct objlist {
 	const char *devshm_dir;
 	const char *proc_dir;
 	const char *files_root; /* prefixed to the known places of files (tests); NULL: "" */
+	const char *files_path; /* a file, or a folder of files, named by the user (shmtop
+				 * PATH): its regular files are rows, marked named, whoever
+				 * maps them; NULL: none */
 	const struct sysvdev *sysv_devs; /* NULL: sysvdev_kernel() */
 	size_t scan_max;                 /* the scan's cap on pairs; 0: PAIRS_MAX */
 	const _Atomic bool *scan_cancel; /* when set, a scan gives up (-1, ECANCELED) */
@@ -255,6 +259,11 @@ enum {
 /* The name a segment of another IPC namespace (r->ipcns) is shown by, in
  * buf: "ipc:[NS] shmid ID", the namespace and its shmid there. */
 char *objlist_foreign_name(const struct objlist_row *r, char *buf, size_t len);
+
+/* The row of the regular file open on fd at path (shmtop PATH): kind file,
+ * named, its fields from fstat, the owner's name.  0, or -1 (not a regular
+ * file, or a path longer than a row's name). */
+int objlist_file_row(int fd, const char *path, struct objlist_row *r);
 
 /* Fill s (rows and max set by the caller; the rest zeroed before the first
  * call) with every object of the kinds flags ask for, joined with the last

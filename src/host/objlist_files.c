@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "escape.h"
+
 #define PCP_CONF "/etc/pcp.conf"
 #define PCP_TMP_DEFAULT "/var/lib/pcp/tmp"
 #define HSPERF_DIR "/tmp"
@@ -216,4 +218,72 @@ void objlist_files_each(const char *root,
 	walk_place(&w, path, any, true, NULL);
 	snprintf(path, sizeof path, "%s" VARNISH_DIR, root);
 	walk_place(&w, path, any, false, varnish_instance);
+}
+
+/* path opened as shmtop PATH opens it, or -1 with errno. */
+static int open_named(const char *path)
+{
+	return open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+}
+
+void objlist_files_named(const char *path,
+			 void (*each)(const char *path, const struct stat *st, void *arg),
+			 void *arg)
+{
+	struct walk w = { each, arg };
+	struct stat st;
+	int fd = open_named(path);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+		each(path, &st, arg);
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		size_t n = strlen(path);
+		while (n > 1 && path[n - 1] == '/')
+			n--; /* "dir/" names its files "dir/NAME" */
+		char dir[4096];
+		snprintf(dir, sizeof dir, "%.*s", (int)n, path);
+		walk_dir(&w, fd, strcmp(dir, "/") == 0 ? "" : dir, any, true, NULL);
+		return;
+	}
+	close(fd);
+}
+
+int objlist_files_check(const char *path, struct stat *st, char *why, size_t whylen)
+{
+	char shown[4 * 256 + 8];
+	escape_text(path, strlen(path), ESCAPE_LOCALE, 256, shown, sizeof shown);
+	int fd = open_named(path);
+	if (fd < 0) {
+		int e = errno;
+		struct stat lst;
+		if (e == ELOOP || (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)))
+			snprintf(why, whylen,
+				 "%s: is a symbolic link; name the file itself (shmtop does not "
+				 "follow a link, which another user may have planted)",
+				 shown);
+		else if (e == EACCES || e == EPERM)
+			snprintf(why, whylen, "%s: permission denied", shown);
+		else
+			snprintf(why, whylen, "%s: %s", shown, strerror(e));
+		return -1;
+	}
+	int rc = -1;
+	const char *what = NULL;
+	if (fstat(fd, st))
+		snprintf(why, whylen, "%s: %s", shown, strerror(errno));
+	else if (S_ISREG(st->st_mode) || S_ISDIR(st->st_mode))
+		rc = 0;
+	else if (S_ISFIFO(st->st_mode))
+		what = "a FIFO";
+	else if (S_ISCHR(st->st_mode) || S_ISBLK(st->st_mode))
+		what = "a device";
+	else if (S_ISSOCK(st->st_mode))
+		what = "a socket";
+	else
+		what = "not a regular file";
+	if (what)
+		snprintf(why, whylen, "%s: is %s, not a file shmtop can read", shown, what);
+	close(fd);
+	return rc;
 }

@@ -52,6 +52,20 @@ void objlist_files_each(const char *root,
 			void (*each)(const char *path, const struct stat *st, void *arg),
 			void *arg);
 
+/* Call each(path, st, arg) for path if it is a regular file, or for the
+ * regular files of it (at most OBJLIST_FILES_ENTRIES) if it is a folder;
+ * opened O_RDONLY | O_NOFOLLOW | O_NONBLOCK, so a symlink or a FIFO named
+ * is neither followed nor waited on. */
+void objlist_files_named(const char *path,
+			 void (*each)(const char *path, const struct stat *st, void *arg),
+			 void *arg);
+
+/* Can path be opened as shmtop PATH opens it (objlist_files_named()): a
+ * regular file or a folder this user may read, not a symlink?  0 and its
+ * fstat in st, or -1 with a one-line reason in why ("PATH: is a FIFO, not
+ * a file").  Never blocks (O_NONBLOCK, and nothing is read). */
+int objlist_files_check(const char *path, struct stat *st, char *why, size_t whylen);
+
 /* Open folder path O_RDONLY | O_DIRECTORY, each component below / with
  * O_NOFOLLOW (and O_NONBLOCK): a descriptor, or -1 with errno (ELOOP or
  * ENOTDIR for a symlink on the way). */

@@ -78,7 +78,8 @@ static void narrow(struct objlist_state *l)
 	size_t n = objlist_view_narrow(s->rows, s->n, l->filter, l->orphans_only, l->shown);
 	l->nshown = 0;
 	for (size_t i = 0; i < n; i++) /* -t */
-		if (objlist_kind_in(&s->rows[l->shown[i]], l->kinds))
+		if (objlist_kind_in(&s->rows[l->shown[i]], l->kinds) &&
+		    (!l->named_only || s->rows[l->shown[i]].named))
 			l->shown[l->nshown++] = l->shown[i];
 	size_t at = l->nshown;
 	if (l->have_sel) {
