@@ -31,7 +31,7 @@ void objlist_files_mmv_dir(const char *root, char *buf, size_t len)
 	int fd = objlist_files_open_dir(root[0] ? root : "/");
 	FILE *f = NULL;
 	if (fd >= 0) {
-		int cfd = openat(fd, PCP_CONF + 1, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+		int cfd = openat(fd, &PCP_CONF[1], O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 		struct stat st;
 		if (cfd >= 0 && (fstat(cfd, &st) || !S_ISREG(st.st_mode))) {
 			close(cfd);
