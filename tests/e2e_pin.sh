@@ -64,6 +64,11 @@ export PATH="$TMP/bin:$PATH"
 PFX=$(printf '0x%06x' $((BASE >> 8)))
 POSIX=pin-$PFX-posix MEMFD=pin-$PFX-memfd
 CLEANUPS+=("rm -f '/dev/shm/$POSIX'")
+# A file of a known place, so that the list's file kind is never empty
+# (the host's own shared files come and go): its summary's shape is fixed.
+HSPERF=/tmp/hsperfdata_$RUN
+mkdir -p "$HSPERF" && head -c 4096 /dev/zero >"$HSPERF/1"
+CLEANUPS+=("rm -rf '$HSPERF'")
 
 # norm [batch|help|box]: what varies between runs and hosts, rewritten
 # (norm.pl below, the one place):

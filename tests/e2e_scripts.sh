@@ -114,10 +114,10 @@ kinds() {
 	grep '^shmtop_object_[a-z_]*{' "$TMP/t.prom" | grep -v 'kind="memfd"' | grep . &&
 		{ fail "--prometheus -t memfd has other kinds (above)"; return 1; }
 	# unknown: one line, exit 2
-	out=$("$SHMTOP" -a -b -t sysv,file 2>&1)
+	out=$("$SHMTOP" -a -b -t sysv,files 2>&1)
 	rc=$?
-	((rc == 2)) || fail "-t file: exit $rc" || return 1
-	[[ $out == *"invalid kind 'file'"* && $(wc -l <<<"$out") == 1 ]] || fail "-t file said: $out"
+	((rc == 2)) || fail "-t files: exit $rc" || return 1
+	[[ $out == *"invalid kind 'files'"* && $(wc -l <<<"$out") == 1 ]] || fail "-t files said: $out"
 }
 
 kinds_screen() {

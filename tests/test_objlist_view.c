@@ -496,7 +496,7 @@ static void test_heading_footer_keys(void **state)
 			    "(0.10%)  SHMALL 2 of 1000 pages (0.20%)  SHMMAX 65536");
 	assert_string_equal(objlist_view_heading(&s, 2, buf, sizeof buf),
 			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
-			    "memfd -  deleted -  /dev/shm 1.0G of 4.0G (25.00%)");
+			    "memfd -  deleted -  file 0  /dev/shm 1.0G of 4.0G (25.00%)");
 	s.scanned = true;
 	s.scan_ns = s.wall_ns - INT64_C(12) * 1000000000;
 	s.kinds[OBJLIST_MEMFD] = (struct objlist_totals){ 1, 4096, 4096 };
@@ -517,7 +517,7 @@ static void test_heading_footer_keys(void **state)
 	s.scan_dropped = 0;
 	assert_string_equal(objlist_view_heading(&s, 2, buf, sizeof buf),
 			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
-			    "memfd 1 4.0K/4.0K  deleted 0  /dev/shm ?");
+			    "memfd 1 4.0K/4.0K  deleted 0  file 0  /dev/shm ?");
 	/* sums that stopped at UINT64_MAX say ">=", and so does their sum */
 	s.kinds[OBJLIST_POSIX].bytes = UINT64_MAX;
 	s.saturated = true;

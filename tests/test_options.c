@@ -231,6 +231,26 @@ static void test_filter_values(void **state)
 }
 
 /* -t: kinds by name, exactly, any case; an unknown one refused. */
+/* shmtop PATH: the list of the files PATH names, in every list mode. */
+static void test_path(void **state)
+{
+	(void)state;
+	assert_int_equal(RUN("/tmp/hsperfdata_bob/1234"), OPTIONS_RUN);
+	assert_string_equal(o.path, "/tmp/hsperfdata_bob/1234");
+	assert_true(o.all);
+	assert_false(o.batch);
+	assert_int_equal(RUN("/run/prom", "-b", "-n", "1"), OPTIONS_RUN);
+	assert_true(o.all && o.batch);
+	assert_int_equal(RUN("--json", "/run/prom"), OPTIONS_RUN);
+	assert_true(o.json && o.all);
+	assert_int_equal(RUN("-b", "--raw", "-o", "KIND,NAME", "x"), OPTIONS_RUN);
+	assert_null(RUN("-b", "-n", "1") == OPTIONS_RUN ? o.path : "given");
+	bad(RUN("x", "-k", "1"), "PATH names a file: it cannot be used with --key");
+	bad(RUN("-i", "3", "x"), "PATH names a file: it cannot be used with --id");
+	bad(RUN("--check", "x"), "PATH names a file: it cannot be used with --check");
+	bad(RUN(""), "an empty PATH");
+}
+
 static void test_kinds(void **state)
 {
 	(void)state;
@@ -242,8 +262,10 @@ static void test_kinds(void **state)
 	assert_int_equal(o.kinds, 1u << OBJLIST_SYSV | 1u << OBJLIST_MEMFD | 1u << OBJLIST_DELETED);
 	assert_int_equal(RUN("-a", "-t", "sem,sem"), OPTIONS_RUN);
 	assert_int_equal(o.kinds, 1u << OBJLIST_SEM);
-	bad(RUN("-a", "-b", "-t", "file"), "invalid kind 'file': expected a comma list of sysv, "
-					   "posix, sem, memfd, deleted");
+	assert_int_equal(RUN("-a", "-b", "-t", "file"), OPTIONS_RUN);
+	assert_int_equal(o.kinds, 1u << OBJLIST_FILE);
+	bad(RUN("-a", "-b", "-t", "files"), "invalid kind 'files': expected a comma list of sysv, "
+					    "posix, sem, memfd, deleted, file");
 	bad(RUN("-a", "-b", "-t", "sysv,"), "invalid kind ''");
 	bad(RUN("-a", "-b", "-t", ""), "invalid kind ''");
 	bad(RUN("-a", "-b", "-t", "posi"), "invalid kind 'posi'");
@@ -277,7 +299,7 @@ static void test_bad(void **state)
 	assert_int_equal(RUN("--ke", "5", "--as"), OPTIONS_RUN); /* unique prefixes */
 	assert_int_equal(o.key, 5);
 	assert_true(o.ascii);
-	bad(RUN("extra"), "unexpected argument 'extra'");
+	bad(RUN("a.db", "extra"), "unexpected argument 'extra': give one PATH");
 	bad(RUN("-k", "1", "-f", "/"), "give one of --key, --file and --id, not --key and --file");
 	bad(RUN("-i", "-1"), "invalid shmid '-1'");
 	bad(RUN("-i", "x"), "invalid shmid 'x'");
@@ -381,7 +403,7 @@ int main(void)
 		cmocka_unit_test(test_bad),          cmocka_unit_test(test_all_segments),
 		cmocka_unit_test(test_conflicts),    cmocka_unit_test(test_filter_values),
 		cmocka_unit_test(test_sort_columns), cmocka_unit_test(test_usage),
-		cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_kinds),        cmocka_unit_test(test_path),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -26,13 +26,14 @@
 #include "clock.h"
 #include "escape.h"
 #include "names.h"
+#include "objlist_files.h"
 #include "pairs.h"
 #include "proc.h"
 #include "reader.h"
 
 static const char *const kind_names[OBJLIST_NKINDS] = {
 	[OBJLIST_SYSV] = "sysv",   [OBJLIST_POSIX] = "posix",     [OBJLIST_SEM] = "sem",
-	[OBJLIST_MEMFD] = "memfd", [OBJLIST_DELETED] = "deleted",
+	[OBJLIST_MEMFD] = "memfd", [OBJLIST_DELETED] = "deleted", [OBJLIST_FILE] = "file",
 };
 
 const char *objlist_kind_name(enum objlist_kind k)
@@ -55,7 +56,7 @@ int objlist_kinds_parse(const char *list, unsigned *kinds, char *why, size_t why
 			snprintf(word, sizeof word, "%.*s", n < 24 ? (int)n : 24, p);
 			snprintf(why, whylen,
 				 "invalid kind '%s'%s: expected a comma list of sysv, posix, sem, "
-				 "memfd, deleted",
+				 "memfd, deleted, file",
 				 escape_str(word, shown, sizeof shown), n > 24 ? "..." : "");
 			return -1;
 		}
@@ -218,7 +219,8 @@ static bool orphan(const struct objlist *s, struct creator *cache, const struct 
 		return r->shm.st.nattch == 0 && !r->shm.st.dest &&
 		       creator_gone(cache, &r->shm.st, btime);
 	case OBJLIST_POSIX:
-	case OBJLIST_SEM: return s->scanned && !s->scan_dropped && r->nholders == 0 && !partial;
+	case OBJLIST_SEM:
+	case OBJLIST_FILE: return s->scanned && !s->scan_dropped && r->nholders == 0 && !partial;
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
 	case OBJLIST_NKINDS: break;
@@ -270,10 +272,14 @@ struct build {
 	struct objlist *s;
 	unsigned flags;
 	int64_t btime;
-	bool *used;     /* the scan's pairs joined to a row so far */
-	size_t maxhold; /* room in s->holders */
-	bool failed;    /* out of memory */
-	bool partial;   /* scan_partial(), asked once a collect (a system call) */
+	bool *used;            /* the scan's pairs joined to a row so far */
+	size_t maxhold;        /* room in s->holders */
+	bool failed;           /* out of memory */
+	bool partial;          /* scan_partial(), asked once a collect (a system call) */
+	const char *root;      /* s->files_root, or "" */
+	char mmv[4096];        /* PCP's MMV folder (objlist_files_mmv_dir()) */
+	size_t named0, named1; /* the rows of files_path: rows[named0 .. named1) */
+	bool naming;           /* adding files_path's rows */
 	struct creator creators[CREATORS];
 };
 
@@ -307,9 +313,10 @@ static void add(struct build *b, struct objlist_row *r)
 {
 	struct objlist *s = b->s;
 	r->orphan = b->flags & OBJLIST_ORPHANS && orphan(s, b->creators, r, b->btime, b->partial);
-	r->holders_unknown = b->partial && r->nholders == 0 &&
-			     (r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM ||
-			      (r->kind == OBJLIST_SYSV && r->shm.st.nattch > 0));
+	r->holders_unknown =
+	    b->partial && r->nholders == 0 &&
+	    (r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM || r->kind == OBJLIST_FILE ||
+	     (r->kind == OBJLIST_SYSV && r->shm.st.nattch > 0));
 	if (r->kind != OBJLIST_SYSV || r->ipcns) /* ours come whole from sysvipc_read() */
 		objlist_add_total(&s->kinds[r->kind], r->size, r->resident, &s->saturated);
 	if (r->orphan)
@@ -416,6 +423,62 @@ static void collect_devshm(struct build *b)
 	closedir(d);
 }
 
+int objlist_file_row(int fd, const char *path, struct objlist_row *r)
+{
+	struct stat st;
+	memset(r, 0, sizeof *r);
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	    (size_t)snprintf(r->name, sizeof r->name, "%s", path) >= sizeof r->name)
+		return -1;
+	r->kind = OBJLIST_FILE;
+	r->named = true;
+	stat_row(r, &st);
+	names_user(r->uid, r->owner, sizeof r->owner);
+	return 0;
+}
+
+/* A file of a known place, with the holders the scan found for it. */
+static void known_file(const char *path, const struct stat *st, void *arg)
+{
+	struct build *b = arg;
+	struct objlist_row r;
+	for (size_t i = b->named0; i < b->named1 && i < b->s->n; i++)
+		if (b->s->rows[i].dev == (uint64_t)st->st_dev &&
+		    b->s->rows[i].ino == (uint64_t)st->st_ino)
+			return; /* a file of files_path too: its row is there */
+	memset(&r, 0, sizeof r);
+	r.kind = OBJLIST_FILE;
+	r.named = b->naming;
+	if ((size_t)snprintf(r.name, sizeof r.name, "%s", path) >= sizeof r.name)
+		return; /* a path longer than a row holds: not one to trust cut */
+	stat_row(&r, st);
+	set_owner(b, &r);
+	size_t count, at = seen_find(b->s, false, r.dev, r.ino, &count);
+	join(b, &r, at, count);
+	add(b, &r);
+}
+
+/* Is the file the scan's pairs seen[at .. at + count) hold a row: mapped
+ * writable by one of them, or in a known place (objlist_files.h)? */
+static bool file_listed(const struct build *b, size_t at, size_t count)
+{
+	for (size_t j = at; j < at + count; j++)
+		if (b->s->seen[j].h.maps_rw)
+			return true;
+	return objlist_files_known(b->root, b->mmv, b->s->seen[at].name);
+}
+
+/* A file row's fields from a stat of its path, if the path is still the
+ * file the maps named (device and inode): another user may have put
+ * another file, or a symlink, there since. */
+static void stat_file(struct objlist_row *r, const char *path)
+{
+	struct stat st;
+	if (fstatat(AT_FDCWD, path, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_dev == r->dev && (uint64_t)st.st_ino == r->ino)
+		stat_row(r, &st);
+}
+
 /* A segment that only the maps of processes in another IPC namespace
  * show: what they tell of it (key, shmid, extent, holders). */
 static void foreign_sysv(struct build *b, size_t at, size_t count)
@@ -472,14 +535,19 @@ static void collect_unnamed(struct build *b)
 			i += count;
 			continue;
 		}
+		if (e->kind == OBJLIST_FILE && !file_listed(b, i, count)) {
+			i += count; /* a cache only ever mapped read-only */
+			continue;
+		}
 		struct objlist_row r;
 		memset(&r, 0, sizeof r);
 		/* A /dev/shm path still linked but not in our /dev/shm belongs
 		 * to another mount namespace's: posix, not deleted. */
-		r.kind = e->kind == OBJLIST_MEMFD ? OBJLIST_MEMFD
-			 : e->deleted             ? OBJLIST_DELETED
-						  : OBJLIST_POSIX;
-		snprintf(r.name, sizeof r.name, "%s", e->name);
+		r.kind = e->kind == OBJLIST_MEMFD || e->kind == OBJLIST_FILE ? e->kind
+			 : e->deleted                                        ? OBJLIST_DELETED
+									     : OBJLIST_POSIX;
+		snprintf(r.name, sizeof r.name, "%s%s", e->name,
+			 r.kind == OBJLIST_FILE && e->deleted ? " (deleted)" : "");
 		if (r.kind == OBJLIST_POSIX)
 			r.place = seen_place(s, i, count);
 		r.dev = e->dev;
@@ -498,6 +566,8 @@ static void collect_unnamed(struct build *b)
 				r.mtime = x->mtime;
 			}
 		}
+		if (r.kind == OBJLIST_FILE && !e->deleted && !r.have_resident)
+			stat_file(&r, e->name);
 		set_owner(b, &r);
 		join(b, &r, i, count);
 		add(b, &r);
@@ -529,12 +599,24 @@ int objlist_collect(struct objlist *s, unsigned flags)
 		.used = calloc(s->nseen ? s->nseen : 1, sizeof *b.used),
 		.maxhold = s->holders ? s->maxholders : 0,
 		.partial = scan_partial(s),
+		.root = s->files_root ? s->files_root : "",
 	};
 	if (!b.used)
 		return -1;
+	if (flags & OBJLIST_FILES)
+		objlist_files_mmv_dir(b.root, b.mmv, sizeof b.mmv);
 	int rc = collect_sysv(&b);
 	if (rc == 0 && flags & OBJLIST_DEVSHM)
 		collect_devshm(&b);
+	if (rc == 0 && s->files_path) {
+		b.named0 = s->n;
+		b.naming = true;
+		objlist_files_named(s->files_path, known_file, &b);
+		b.naming = false;
+		b.named1 = s->n;
+	}
+	if (rc == 0 && flags & OBJLIST_FILES)
+		objlist_files_each(b.root, known_file, &b);
 	if (rc == 0)
 		collect_unnamed(&b);
 	s->maxholders = b.maxhold;
@@ -600,6 +682,7 @@ static bool same_object(const struct objlist_row *a, const struct objlist_row *b
 	case OBJLIST_POSIX:
 	case OBJLIST_SEM: return strcmp(a->name, b->name) == 0;
 	case OBJLIST_MEMFD:
+	case OBJLIST_FILE:
 	case OBJLIST_DELETED:
 	case OBJLIST_NKINDS: break;
 	}
@@ -705,6 +788,12 @@ int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *w
 	}
 	case OBJLIST_POSIX:
 	case OBJLIST_SEM: return remove_name(s, r, why, whylen);
+	case OBJLIST_FILE:
+		snprintf(why, whylen,
+			 "cannot remove file %s: shmtop removes only objects in /dev/shm; it is "
+			 "another program's file (remove it with rm when it is no longer wanted)",
+			 r->name);
+		return -1;
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
 	case OBJLIST_NKINDS: break;

@@ -10,6 +10,8 @@
  *   memfd    anonymous shared memory            /memfd:NAME in maps and fds
  *   deleted  a /dev/shm object unlinked but     /dev/shm/NAME (deleted) in
  *            still mapped or open               maps and fds
+ *   file     a regular file mapped shared       maps, and the known places of
+ *            (a JVM's hsperfdata, PCP MMV, ...)  counter files (objlist_files.h)
  *
  * An object is known by its device and inode as /proc/PID/maps gives them,
  * so two holders of one memfd are one object (a SysV segment's inode is its
@@ -49,10 +51,11 @@ enum objlist_kind {
 	OBJLIST_SEM,
 	OBJLIST_MEMFD,
 	OBJLIST_DELETED,
+	OBJLIST_FILE,
 	OBJLIST_NKINDS
 };
 
-/* "sysv", "posix", "sem", "memfd", "deleted". */
+/* "sysv", "posix", "sem", "memfd", "deleted", "file". */
 const char *objlist_kind_name(enum objlist_kind k);
 
 /* A comma list of kind names (any case: "sysv,memfd") into kinds, 1 << kind
@@ -91,8 +94,10 @@ const char *objlist_place_why(enum objlist_place p);
 struct objlist_row {
 	enum objlist_kind kind;
 	/* posix, sem, deleted: the name in /dev/shm; memfd: the name given to
-	 * memfd_create() (after "memfd:"); sysv: "".  The kernel's bytes: may
-	 * hold spaces, newlines or invalid UTF-8, never '/' or NUL. */
+	 * memfd_create() (after "memfd:"); file: its absolute path, followed
+	 * by " (deleted)" when the file was unlinked while mapped (maps said
+	 * so); sysv: "".  The kernel's bytes: may hold spaces, newlines or
+	 * invalid UTF-8, never NUL, and '/' only in a file's path. */
 	char name[OBJLIST_NAME_MAX];
 	uint64_t dev, ino;  /* identity as maps show it; sysv: ino is the shmid, dev 0 */
 	uint64_t ipcns;     /* sysv: 0 for a segment of the viewer's IPC namespace; for one
@@ -124,6 +129,7 @@ struct objlist_row {
 	bool command_read;        /* command is looked up (OBJLIST_COMMAND, objlist_commands()) */
 	bool is_record;           /* snap holds a validated shmwriter record */
 	bool writer_alive;        /* with is_record: proc_alive() of its writer */
+	bool named;               /* a file of files_path (shmtop PATH) */
 	struct shmtop_snapshot snap;
 };
 
@@ -214,6 +220,10 @@ struct objlist {
 	const char *sysvipc_path;
 	const char *devshm_dir;
 	const char *proc_dir;
+	const char *files_root; /* prefixed to the known places of files (tests); NULL: "" */
+	const char *files_path; /* a file, or a folder of files, named by the user (shmtop
+				 * PATH): its regular files are rows, marked named, whoever
+				 * maps them; NULL: none */
 	const struct sysvdev *sysv_devs; /* NULL: sysvdev_kernel() */
 	size_t scan_max;                 /* the scan's cap on pairs; 0: PAIRS_MAX */
 	const _Atomic bool *scan_cancel; /* when set, a scan gives up (-1, ECANCELED) */
@@ -238,16 +248,22 @@ enum {
 	OBJLIST_DEVSHM = 1u << 4,  /* /dev/shm: posix and sem objects, and its statvfs */
 	OBJLIST_ORPHANS = 1u << 5, /* flag orphans: a sysv segment with nattch 0, not dest,
 				    * whose creator is gone (a /proc read per such segment);
-				    * a posix object or semaphore that no process maps or
-				    * holds open (known only after a scan that read every
+				    * a posix object, semaphore or file that no process maps
+				    * or holds open (known only after a scan that read every
 				    * process: see scan_hidden, holders_unknown) */
-	OBJLIST_ALL =
-	    OBJLIST_NAMES | OBJLIST_COMMAND | OBJLIST_LIMITS | OBJLIST_DEVSHM | OBJLIST_ORPHANS,
+	OBJLIST_FILES = 1u << 6,   /* the files of the known places (objlist_files.h) */
+	OBJLIST_ALL = OBJLIST_NAMES | OBJLIST_COMMAND | OBJLIST_LIMITS | OBJLIST_DEVSHM |
+		      OBJLIST_ORPHANS | OBJLIST_FILES,
 };
 
 /* The name a segment of another IPC namespace (r->ipcns) is shown by, in
  * buf: "ipc:[NS] shmid ID", the namespace and its shmid there. */
 char *objlist_foreign_name(const struct objlist_row *r, char *buf, size_t len);
+
+/* The row of the regular file open on fd at path (shmtop PATH): kind file,
+ * named, its fields from fstat, the owner's name.  0, or -1 (not a regular
+ * file, or a path longer than a row's name). */
+int objlist_file_row(int fd, const char *path, struct objlist_row *r);
 
 /* Fill s (rows and max set by the caller; the rest zeroed before the first
  * call) with every object of the kinds flags ask for, joined with the last

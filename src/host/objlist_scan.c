@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "objlist_files.h"
 #include "pairs.h"
 #include "sysvdev.h"
 
@@ -88,8 +89,12 @@ int objlist_scan_map_line(const char *line, struct objlist_scan_ref *r)
 	if (path < 0 || line[path] != '/')
 		return 0; /* anonymous, [heap] and the like */
 	memset(r, 0, sizeof *r);
-	if (!objlist_scan_path(line + path, r))
-		return 0;
+	if (!objlist_scan_path(line + path, r)) {
+		if (perms[3] != 's' || !objlist_files_path_ok(line + path))
+			return 0;
+		r->kind = OBJLIST_FILE;
+		take_name(line + path, r);
+	}
 	r->start = start;
 	r->end = end;
 	r->offset = offset;

@@ -11,6 +11,7 @@
  *   /dev/shm/NAME [(deleted)]   a POSIX object (or semaphore), maybe unlinked
  *   /memfd:NAME (deleted)       a memfd
  *   /SYSV%08x (deleted)         a SysV segment; the key in hex, inode = shmid
+ *   /any/other/PATH [(deleted)] a file, when it is mapped shared (objlist_files.h)
  *
  * " (deleted)" is not proof that an object is gone: glibc makes a semaphore
  * under a temporary name and links it to sem.NAME, so its holders' maps
@@ -28,9 +29,10 @@
 
 /* One shared memory object as a maps line or an fd link names it. */
 struct objlist_scan_ref {
-	enum objlist_kind kind;      /* OBJLIST_SYSV, OBJLIST_MEMFD, or OBJLIST_POSIX for
-				      * any /dev/shm path */
-	char name[OBJLIST_NAME_MAX]; /* after "/dev/shm/" or "/memfd:", without " (deleted)" */
+	enum objlist_kind kind;      /* OBJLIST_SYSV, OBJLIST_MEMFD, OBJLIST_POSIX for any
+				      * /dev/shm path, or OBJLIST_FILE (maps only) */
+	char name[OBJLIST_NAME_MAX]; /* after "/dev/shm/" or "/memfd:", a file's whole path
+				      * (its first 255 bytes); without " (deleted)" */
 	bool deleted;                /* the path ended in " (deleted)" */
 	int key;                     /* sysv: the key in the path */
 	/* maps only: */
@@ -44,7 +46,8 @@ struct objlist_scan_ref {
 bool objlist_scan_path(const char *path, struct objlist_scan_ref *r);
 
 /* Parse one /proc/PID/maps line (with or without its newline).  Pure; 1
- * and r filled for a shared memory mapping, 0 for any other mapping, -1
+ * and r filled for a shared memory mapping or a shared mapping of a file
+ * (objlist_files_path_ok()), 0 for any other mapping, -1
  * if the line is not a maps line. */
 int objlist_scan_map_line(const char *line, struct objlist_scan_ref *r);
 

@@ -181,7 +181,8 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
 static bool orphan_known(const struct objlist *s, const struct objlist_row *r)
 {
 	return !r->holders_unknown &&
-	       ((r->kind != OBJLIST_POSIX && r->kind != OBJLIST_SEM) || s->scanned);
+	       ((r->kind != OBJLIST_POSIX && r->kind != OBJLIST_SEM && r->kind != OBJLIST_FILE) ||
+		s->scanned);
 }
 
 /* The text of one cell, in buf or a constant; NULL for no value (null in
@@ -391,6 +392,8 @@ static bool shown(const struct objlist *s, size_t i, const struct objlist_table_
 	const struct objlist_row *r = &s->rows[i];
 	if (o->segment && (r->kind != OBJLIST_SYSV || r->ipcns ||
 			   (o->shmid >= 0 ? r->shm.st.shmid != o->shmid : r->shm.st.key != o->key)))
+		return false;
+	if (o->path && !r->named)
 		return false;
 	return objlist_kind_in(r, o->kinds) && (!o->filter || objlist_match(r, o->filter));
 }
@@ -750,6 +753,7 @@ int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigne
 	 * them, and knows the POSIX orphans by them. */
 	if (objlist_scan(&s))
 		return -1;
+	s.files_path = o->path;
 	s.max = 256 + s.nseen; /* room enough for a scan's objects on the first collect */
 	for (;;) {
 		s.rows = calloc(s.max, sizeof *s.rows);

@@ -39,6 +39,7 @@ struct objlist_table_output {
 			      * host's families, each segment's alone */
 	key_t key;
 	int shmid;
+	const char *path; /* shmtop PATH: the list's files_path, and only its rows (named) */
 };
 
 #define OBJLIST_TABLE_MAX_COLUMNS 64

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -22,6 +23,7 @@
 #include "model.h"
 #include "monitor.h"
 #include "objlist_columns.h"
+#include "objlist_files.h"
 #include "objlist_table.h"
 #include "options.h"
 #include "parse.h"
@@ -150,6 +152,7 @@ static int run_all_batch(const struct options *o)
 		.segment = o->key_set || o->file || o->shmid >= 0,
 		.key = o->key,
 		.shmid = o->shmid,
+		.path = o->path,
 	};
 	/* Watching changes nothing: a record is read (an attach, which moves
 	 * the segment's lpid, atime and dtime) only with --values. */
@@ -172,6 +175,10 @@ static int run_all_batch(const struct options *o)
 				PROG ": cannot list shared memory (/proc/sysvipc/shm, /proc): %s\n",
 				strerror(e));
 			return SHMTOP_EXIT_ERROR;
+		}
+		if (o->path && rc == 0) {
+			fprintf(stderr, PROG ": no file to list at the path given\n");
+			return SHMTOP_EXIT_ABSENT;
 		}
 		if (so.segment && rc == 0) {
 			if (o->shmid >= 0)
@@ -298,6 +305,14 @@ int main(int argc, char **argv)
 		signal(SIGPIPE, SIG_DFL);
 	if (o.check)
 		return run_check();
+	if (o.path) { /* shmtop PATH: one clear line, at once, if it cannot be read */
+		struct stat st;
+		if (objlist_files_check(o.path, &st, why, sizeof why)) {
+			fprintf(stderr, PROG ": %s\n", why);
+			return strstr(why, "permission denied") ? SHMTOP_EXIT_DENIED
+								: SHMTOP_EXIT_ERROR;
+		}
+	}
 	bool utf8 = !o.ascii && strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	/* ASCII only: the text from outside too, escaped as in a locale that
 	 * is not UTF-8 (escape.h asks the locale) */

@@ -97,7 +97,7 @@ static const struct {
 	  "per line per snapshot" },
 	{ "all", no_argument, 'a', M_LIST | M_LISTS | M_PROM, 15, "Every segment on the host", NULL,
 	  "start in the list of every shared memory object\n"
-	  "(Tab): SysV, POSIX, semaphores, memfd, deleted" },
+	  "(Tab): SysV, POSIX, semaphores, memfd, deleted, file" },
 	{ "sort", required_argument, OPT_SORT, M_LIST | M_LISTS, 8, NULL, "KEY",
 	  "order by size, rss, nattch, age, owner, key, shmid\n"
 	  "or any -o column (default size, biggest first)" },
@@ -115,7 +115,7 @@ static const struct {
 	  "or command contains TEXT (any case), in batch" },
 	{ "type", required_argument, 't', M_LIST | M_LISTS | M_PROM, 21, NULL, "KINDS",
 	  "only the objects of these kinds (comma list of sysv,\n"
-	  "posix, sem, memfd, deleted), exactly" },
+	  "posix, sem, memfd, deleted, file), exactly" },
 	{ "values", no_argument, OPT_VALUES, M_LISTS | M_PROM, 18, NULL, NULL,
 	  "read shmwriter's count and state into the batch list\n"
 	  "(attaches those segments read-only, briefly)" },
@@ -174,7 +174,7 @@ const char *options_usage(void)
 	size_t n = 0;
 	format_append(
 	    text, sizeof text, &n, "%s",
-	    "Usage: shmtop [OPTION]...\n"
+	    "Usage: shmtop [OPTION]... [PATH]\n"
 	    "Show System V shared memory live: every segment, its attached processes and\n"
 	    "bytes, and shmwriter's record; or print it as text, JSON or Prometheus.\n");
 	for (size_t i = 0; i < NOPTS; i++) {
@@ -197,6 +197,7 @@ const char *options_usage(void)
 	    "  shmtop -a -b -n 1       every segment on the host, once\n"
 	    "  shmtop -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes --values\n"
 	    "  shmtop -a --json -t posix  every POSIX object, with its holders\n"
+	    "  shmtop /tmp/hsperfdata_bob/1234  a shared file (a JVM's); a folder: its files\n"
 	    "  shmtop --prometheus > shmtop.prom.tmp && mv shmtop.prom.tmp shmtop.prom\n"
 	    "\n"
 	    "Exit status (of batch output, --json, --prometheus and --check):\n"
@@ -371,8 +372,19 @@ enum options_result options_parse(int argc, char **argv, struct options *o, char
 		default: FAIL("%s", parse_bad_option(c, argv, longopts, ob, sizeof ob));
 		}
 	}
-	if (optind < argc)
-		FAIL("unexpected argument '%s'", argv[optind]);
+	if (optind + 1 < argc)
+		FAIL("unexpected argument '%s': give one PATH", argv[optind + 1]);
+	if (optind < argc) {
+		unsigned not = given & (option_bit('k') | option_bit('f') | option_bit('i') |
+					option_bit(OPT_CHECK));
+		if (!argv[optind][0])
+			FAIL("an empty PATH: name a file or a folder of files");
+		if (not )
+			FAIL("PATH names a file: it cannot be used with %s", option_name(not ));
+		o->path = argv[optind];
+		o->all = true; /* the list, of PATH's files */
+		given |= option_bit('a');
+	}
 	if (conflict(given, o->json, why, whylen))
 		return OPTIONS_BAD;
 	int cols[OBJLIST_TABLE_MAX_COLUMNS];

@@ -45,6 +45,8 @@ struct options {
 	bool mouse;             /* --mouse, or the settings' mouse=on; --no-mouse */
 	bool mouse_set;         /* --mouse or --no-mouse was given */
 	unsigned kinds;         /* -t: the kinds shown, 1 << enum objlist_kind each; 0 all */
+	const char *path;       /* shmtop PATH (in argv): the list of the files it names (a
+				 * file, or a folder's files), or NULL; implies all */
 	bool values;            /* --values: read shmwriter records in the list's batch outputs
 				 * (attaches them read-only, briefly) */
 };

@@ -13,6 +13,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -848,6 +849,19 @@ static int setup(char *why, size_t whylen)
 	return 0;
 }
 
+/* shmtop PATH of a file: its detail view, over the list of it (a folder
+ * has its list alone).  Opened as objlist_files_check() opened it. */
+static void open_path(struct tui *t, const char *path, int64_t *next_poll)
+{
+	struct objlist_row r;
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (objlist_file_row(fd, path, &r) == 0)
+		open_object(t, &t->list.snap, &r, next_poll);
+	close(fd);
+}
+
 int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	    volatile sig_atomic_t *quit, const sigset_t *wake, struct settings *end, char *why,
 	    size_t whylen)
@@ -867,6 +881,10 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	t.list.kinds = o->kinds;                      /* -t */
 	if (o->columns) /* the columns setting; a bad name: the default */
 		objlist_view_pick_parse(o->columns, &t.list.pick);
+	if (o->path) { /* shmtop PATH: the list of its files */
+		t.list.snap.files_path = o->path;
+		t.list.named_only = true;
+	}
 	t.model = &t.models[0];
 	t.delay = o->delay_tenths;
 	t.mode = o->graph_rate ? SPARK_RATE : SPARK_VALUE;
@@ -892,6 +910,8 @@ int tui_run(monitor *mon, const struct options *o, bool utf8, bool color,
 	long ticks = 0;
 	int rc = 0;
 	int64_t next_poll = 0;
+	if (o->path)
+		open_path(&t, o->path, &next_poll);
 	bool dirty = true, quick = false; /* quick: next poll only re-reads for an ack */
 	why[0] = '\0';
 	while (!*quit) {

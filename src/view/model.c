@@ -721,6 +721,7 @@ static const char *upper_kind(enum objlist_kind k)
 	case OBJLIST_SEM: return "SEM";
 	case OBJLIST_MEMFD: return "MEMFD";
 	case OBJLIST_DELETED: return "DELETED";
+	case OBJLIST_FILE: return "FILE";
 	default: return "SYSV";
 	}
 }
@@ -750,9 +751,10 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 	case OBJLIST_DELETED:
 		what = "a POSIX object unlinked but still held: it lives until its holders let go";
 		break;
+	case OBJLIST_FILE: what = "a file mapped shared (another program's counters)"; break;
 	default: break;
 	}
-	bool path = r->kind != OBJLIST_MEMFD;
+	bool path = r->kind != OBJLIST_MEMFD && r->kind != OBJLIST_FILE; /* a file's is whole */
 	cut |=
 	    snprintf(m->message, sizeof m->message, "%s%s%s%s%s: %s%s", path ? dir : "",
 		     path ? "/" : "", prefix, name, r->kind == OBJLIST_DELETED ? " (deleted)" : "",
@@ -782,7 +784,7 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 		field(m, "holders", "%zu", in->nholders);
 	else
 		field(m, "holders", "not scanned");
-	if (r->kind == OBJLIST_POSIX)
+	if (r->kind == OBJLIST_POSIX || r->kind == OBJLIST_FILE)
 		field(m, "orphan", "%s",
 		      !in->scanned ? "unknown (no scan yet)"
 		      : r->orphan  ? "yes: nobody maps or holds it"

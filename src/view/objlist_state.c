@@ -20,7 +20,7 @@
 /* Never OBJLIST_RECORDS: no attaching.  The limits every OBJLIST_STATE_REREAD_NS;
  * the creators' commands for the rows on screen only, by
  * objlist_state_commands(); OBJLIST_ORPHANS when refresh_orphans() says so. */
-#define COLLECT (OBJLIST_NAMES | OBJLIST_DEVSHM)
+#define COLLECT (OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_FILES)
 
 int objlist_state_init(struct objlist_state *l, enum sysvipc_sort sort, bool reverse)
 {
@@ -78,7 +78,8 @@ static void narrow(struct objlist_state *l)
 	size_t n = objlist_view_narrow(s->rows, s->n, l->filter, l->orphans_only, l->shown);
 	l->nshown = 0;
 	for (size_t i = 0; i < n; i++) /* -t */
-		if (objlist_kind_in(&s->rows[l->shown[i]], l->kinds))
+		if (objlist_kind_in(&s->rows[l->shown[i]], l->kinds) &&
+		    (!l->named_only || s->rows[l->shown[i]].named))
 			l->shown[l->nshown++] = l->shown[i];
 	size_t at = l->nshown;
 	if (l->have_sel) {

@@ -100,6 +100,7 @@ struct objlist_state {
 	bool editing;                         /* the filter line is open */
 	bool orphans_only;                    /* 'O' */
 	unsigned kinds;                       /* -t: only these kinds (objlist_kind_in()); 0 all */
+	bool named_only;                      /* shmtop PATH: only the rows of snap.files_path */
 	bool confirming;                      /* the removal box is up, for target */
 	struct objlist_row target;
 	struct objlist_view_box box;

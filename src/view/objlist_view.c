@@ -828,6 +828,15 @@ void objlist_view_confirm(const struct objlist *s, const struct objlist_row *r,
 		box_add(b, "y unlink    any other key: cancel");
 		return;
 	}
+	case OBJLIST_FILE:
+		box_wrap(b, "file ", name, 4);
+		box_add(b, "cannot be removed here: shmtop removes only objects in /dev/shm, and "
+			   "this is another program's file.");
+		snprintf(pre, sizeof pre, "holders%s: ", age);
+		box_wrap(b, pre, who, 2);
+		box_add(b, "%s", "");
+		box_add(b, "any key: close");
+		return;
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
 	case OBJLIST_NKINDS: break;

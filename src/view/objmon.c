@@ -42,6 +42,19 @@ struct objmon {
 	bool have_prev;
 };
 
+/* Has r a name to stat: a posix object, a semaphore, or a file not
+ * unlinked (a file's name is its path; maps said " (deleted)" of one
+ * unlinked)? */
+static bool named(const struct objlist_row *r)
+{
+	static const char del[] = " (deleted)";
+	size_t n = strlen(r->name);
+	if (r->kind == OBJLIST_FILE)
+		return n &&
+		       !(n >= sizeof del - 1 && strcmp(r->name + n - (sizeof del - 1), del) == 0);
+	return r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM;
+}
+
 /* Holders of row r of s into o. */
 static void take_holders(objmon *o, const struct objlist *s, const struct objlist_row *r)
 {
@@ -64,13 +77,14 @@ objmon *objmon_new(const struct objlist *s, const struct objlist_row *r)
 		return NULL;
 	o->row = *r;
 	o->present = true;
-	o->linked = r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM;
+	o->linked = named(r);
 	o->scanned = s->scanned;
 	o->scan_ns = s->scan_ns;
 	if (s->scanned)
 		take_holders(o, s, r);
 	o->inv.devshm_dir = s->devshm_dir;
 	o->inv.proc_dir = s->proc_dir;
+	o->inv.files_root = s->files_root;
 	o->inv.sysvipc_path = s->sysvipc_path;
 	o->devshm = s->devshm_dir ? s->devshm_dir : OBJLIST_DEVSHM_DIR;
 	o->rescan = !s->scanned; /* holders at the first poll, if the list had none */
@@ -86,9 +100,11 @@ static void stat_name(objmon *o)
 	char path[PATH_MAX];
 	if (!o->linked)
 		return;
-	snprintf(path, sizeof path, "%s/%s", o->devshm, o->row.name);
-	if (!objpeek_name_ok(o->row.name) || lstat(path, &st) < 0 ||
-	    (uint64_t)st.st_dev != o->row.dev || (uint64_t)st.st_ino != o->row.ino) {
+	bool file = o->row.kind == OBJLIST_FILE;
+	snprintf(path, sizeof path, "%s%s%s", file ? "" : o->devshm, file ? "" : "/", o->row.name);
+	if ((!file && !objpeek_name_ok(o->row.name)) || lstat(path, &st) < 0 ||
+	    !S_ISREG(st.st_mode) || (uint64_t)st.st_dev != o->row.dev ||
+	    (uint64_t)st.st_ino != o->row.ino) {
 		/* unlinked or replaced: a scan says whether it is still held */
 		o->linked = false;
 		o->rescan = true;
@@ -116,7 +132,8 @@ static int collect(objmon *o)
 			if (!o->inv.rows)
 				return -1;
 		}
-		if (objlist_collect(&o->inv, OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_ORPHANS) < 0)
+		if (objlist_collect(&o->inv, OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_ORPHANS |
+						 OBJLIST_FILES) < 0)
 			return -1;
 		if (!o->inv.truncated && !o->inv.res.truncated)
 			return 0;
@@ -144,7 +161,7 @@ static void scan(objmon *o)
 		const struct objlist_row *r = &o->inv.rows[i];
 		if (r->kind == OBJLIST_SYSV || r->dev != o->row.dev || r->ino != o->row.ino)
 			continue;
-		if (o->linked && r->kind != OBJLIST_POSIX && r->kind != OBJLIST_SEM)
+		if (o->linked && !named(r))
 			continue; /* the directory read's row has the name's fields */
 		/* A row from the scan alone knows no owner, mode or mtime. */
 		struct objlist_row keep = o->row;
@@ -156,7 +173,7 @@ static void scan(objmon *o)
 			o->row.mtime = keep.mtime;
 			snprintf(o->row.owner, sizeof o->row.owner, "%s", keep.owner);
 		}
-		o->linked = r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM;
+		o->linked = named(r);
 		o->present = true;
 		take_holders(o, &o->inv, r);
 		return;
@@ -189,16 +206,25 @@ static void peek(objmon *o)
 		return;
 	}
 	uint64_t size;
-	char why[PREVIEW_LINE - 16];
+	char why[PREVIEW_LINE - 16], dir[PATH_MAX];
+	const char *name = o->row.name;
+	snprintf(dir, sizeof dir, "%s", o->devshm);
+	if (o->row.kind == OBJLIST_FILE) { /* its folder, and the name in it */
+		const char *slash = strrchr(o->row.name, '/');
+		snprintf(dir, sizeof dir, "%.*s",
+			 slash && slash > o->row.name ? (int)(slash - o->row.name) : 1,
+			 slash && slash > o->row.name ? o->row.name : "/");
+		name = slash ? slash + 1 : o->row.name;
+	}
 	o->offset = preview_step(o->offset, 0, o->row.size); /* within it, if it shrank */
-	if (objpeek_read(o->devshm, o->row.name, o->row.dev, o->row.ino, o->offset, o->bytes,
-			 sizeof o->bytes, &o->nbytes, &size, why, sizeof why) < 0) {
+	if (objpeek_read(dir, name, o->row.dev, o->row.ino, o->offset, o->bytes, sizeof o->bytes,
+			 &o->nbytes, &size, why, sizeof why) < 0) {
 		snprintf(o->nopreview, sizeof o->nopreview, "no preview: %s", why);
 		return;
 	}
 	if (o->nbytes == 0 && o->offset > 0) { /* shrank since it was stat()ed */
 		o->offset = preview_step(o->offset, 0, size);
-		objpeek_read(o->devshm, o->row.name, o->row.dev, o->row.ino, o->offset, o->bytes,
+		objpeek_read(dir, name, o->row.dev, o->row.ino, o->offset, o->bytes,
 			     sizeof o->bytes, &o->nbytes, &size, why, sizeof why);
 	}
 	o->row.size = size;
