@@ -9,7 +9,8 @@
 #   - -t KINDS selects kinds exactly in -a -b, -a --json, --prometheus and
 #     on screen (tmux); an unknown kind exits 2 with one line;
 #   - --raw and --noheadings keep every row's fields: awk '{print $2}' is
-#     the shmid of a SysV row and "-" for the others;
+#     the shmid of a SysV row and "-" for the others; with --raw every
+#     row of the host has one field a column (a blank in a name is \x20);
 #   - --no-color and --ascii are accepted in every mode;
 #   - --prometheus -k/-i: that segment's families, object line and
 #     counters alone (tests/prom_check.py), exit 3 for no segment;
@@ -47,6 +48,9 @@ run = sys.argv[1]
 fd = os.open("/dev/shm/" + run + "-sysv", os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
 os.ftruncate(fd, 8192)
 a = mmap.mmap(fd, 8192)
+sp = os.open("/dev/shm/" + run + "-sp ace", os.O_CREAT | os.O_EXCL | os.O_RDWR, 0o600)
+os.ftruncate(sp, 4096)
+c = mmap.mmap(sp, 4096)
 m = os.memfd_create(run + "-memfd")
 os.ftruncate(m, 4096)
 b = mmap.mmap(m, 4096)
@@ -143,7 +147,12 @@ raw_fields() {
 			fail "$f: the POSIX row's \$2 \$4: $(grep "$RUN-sysv" "$TMP/raw")" || return 1
 		awk -v n="$RUN-memfd" '$5 == n { print $1, $2, $4 }' "$TMP/raw" | grep -qx -- "- - memfd" ||
 			fail "$f: the memfd row: $(grep "$RUN-memfd" "$TMP/raw")" || return 1
-		awk 'NF != 5' "$TMP/raw" | grep . && { fail "$f: rows without 5 fields (above)"; return 1; }
+		# every row of the host (a name with a blank is \x20 there, as
+		# lsipc writes it); --noheadings keeps the aligned text, as lsipc's
+		[[ $f == --raw ]] && awk 'NF != 5' "$TMP/raw" | grep . &&
+			{ fail "$f: rows without 5 fields (above)"; return 1; }
+		[[ $f == --raw ]] && ! grep -qF -- "$RUN-sp\x20ace" "$TMP/raw" &&
+			{ fail "$f: no $RUN-sp\\x20ace row: $(grep -- "$RUN-sp" "$TMP/raw")"; return 1; }
 	done
 	return 0
 }
