@@ -562,7 +562,7 @@ static void test_typed_counters(void **state)
 	assert_non_null(strstr(out,
 			       "\"kind\":\"constant\",\"unit\":\"\",\"value\":\"17.0.9\\u001b[2J\","
 			       "\"help\":\"the JVM's version\""));
-	ctr[1].value = value_of_real(NAN);
+	ctr[1].value = value_of_real((double)NAN);
 	report_json(&m, &in, out, sizeof out);
 	assert_non_null(strstr(out, "\"value\":null,"));
 

@@ -131,7 +131,7 @@ static void test_typed_samples(void **state)
 	assert_true(spark_rate(in, 2, VALUE_INT) == 2.0);
 	assert_true(spark_rate(in, 3, VALUE_INT) == 0.0); /* none since the fall (a reset) */
 	const struct shmtop_sample r[] = { { value_of_real(0.5), 1000000000 },
-					   { value_of_real(NAN), 2000000000 },
+					   { value_of_real((double)NAN), 2000000000 },
 					   { value_of_real(1.5), 3000000000 } };
 	assert_int_equal(spark_series(r, 3, VALUE_REAL, SPARK_VALUE, out, 4), 2);
 	assert_true(out[0] == 0.5 && out[1] == 1.5);

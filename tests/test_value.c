@@ -32,9 +32,10 @@ static void test_format(void **state)
 			    "1e+300");
 	assert_string_equal(value_format(VALUE_REAL, value_of_real(-5e-324), buf, sizeof buf),
 			    "-5e-324"); /* the smallest subnormal: one digit reads back */
-	assert_string_equal(value_format(VALUE_REAL, value_of_real(NAN), buf, sizeof buf), "nan");
-	assert_string_equal(value_format(VALUE_REAL, value_of_real(-INFINITY), buf, sizeof buf),
-			    "-inf");
+	assert_string_equal(value_format(VALUE_REAL, value_of_real((double)NAN), buf, sizeof buf),
+			    "nan");
+	assert_string_equal(
+	    value_format(VALUE_REAL, value_of_real(-(double)INFINITY), buf, sizeof buf), "-inf");
 	assert_string_equal(value_format(VALUE_TEXT, 123, buf, sizeof buf), "");
 	/* every double's form fits VALUE_CHARS, and truncation terminates */
 	assert_true(strlen(value_format(VALUE_REAL, value_of_real(-1.2345678901234567e-300), buf,
@@ -62,10 +63,10 @@ static void test_number_and_rise(void **state)
 	assert_true(value_rise(VALUE_INT, value_of_int(INT64_MIN), value_of_int(INT64_MAX)) ==
 		    0x1p64);
 	assert_true(value_rise(VALUE_REAL, value_of_real(0.5), value_of_real(0.25)) == -0.25);
-	assert_true(isnan(value_rise(VALUE_REAL, value_of_real(NAN), value_of_real(1))));
+	assert_true(isnan(value_rise(VALUE_REAL, value_of_real((double)NAN), value_of_real(1))));
 	assert_true(isnan(value_rise(VALUE_TEXT, 0, 0)));
 	assert_true(value_finite(VALUE_UINT, UINT64_MAX));
-	assert_false(value_finite(VALUE_REAL, value_of_real(INFINITY)));
+	assert_false(value_finite(VALUE_REAL, value_of_real((double)INFINITY)));
 	assert_false(value_finite(VALUE_TEXT, 0));
 }
 
