@@ -159,7 +159,8 @@ int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, 
 				snprintf(why, whylen, "mmap: %s", strerror(errno));
 				rc = -1;
 			} else {
-				if (objpeek_guarded_copy(buf, (const unsigned char *)p + skip, n) == 0) {
+				if (objpeek_guarded_copy(buf, (const unsigned char *)p + skip, n) ==
+				    0) {
 					*got = n;
 				} else {
 					snprintf(why, whylen, "it shrank while being read");
