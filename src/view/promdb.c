@@ -451,8 +451,7 @@ int promdb_name_parse(const char *name, struct promdb_name *out, char *why, size
 struct ref {
 	const struct promdb_entry *e;
 	const struct promdb_input *in;
-	size_t seq;    /* input order: sums are taken in it, "last" is by it */
-	size_t metric; /* the metric's first ref's seq */
+	size_t seq; /* input order: sums are taken in it, "last" is by it */
 	enum promdb_kind kind;
 	enum promdb_mode mode;
 	const char *help;
@@ -613,7 +612,6 @@ int promdb_aggregate(const struct promdb_input *in, size_t n, bool drop_dead_liv
 				mode = refs[j].in->name.mode;
 		for (size_t k = i; k < j; k++) {
 			struct ref *r = &refs[k];
-			r->metric = refs[i].seq;
 			r->kind = refs[i].in->name.kind;
 			r->help = refs[i].e->help;
 			r->mode = mode;

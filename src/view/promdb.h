@@ -167,7 +167,10 @@ struct promdb_aggregate {
  * that is there); with drop_dead_live, live gauges' files of dead
  * processes are left out, as after mark_process_dead().  An entry
  * the collector would fail on (a bucket bound that is not a number) is
- * left out and counted.  Allocates out->samples (promdb_aggregate_free()):
+ * left out and counted.  A bucket's le is the text of the first file
+ * with that bound (the library writes it as the collector prints it); an
+ * entry of a histogram named _count (the library writes none) stays a
+ * sample of its own.  Allocates out->samples (promdb_aggregate_free()):
  * 0, or -1 out of memory. */
 int promdb_aggregate(const struct promdb_input *in, size_t n, bool drop_dead_live,
 		     struct promdb_aggregate *out);
