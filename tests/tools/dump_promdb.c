@@ -5,7 +5,7 @@
  * test against the library's own MultiProcessCollector.  Each *.db file
  * (a FILE alone, or every one in DIR, by name) is opened
  * O_RDONLY|O_NOFOLLOW|O_NONBLOCK, must be a regular file of at most
- * 64 MiB, is mapped read-only and parsed in place under the SIGBUS guard
+ * 16 MiB, is mapped read-only and parsed in place under the SIGBUS guard
  * (a live worker may write or truncate it: each value is one aligned
  * load).  Its name gives kind, gauge mode and pid; the pid is alive if
  * kill(pid, 0) says so and /proc does not show it a zombie.
@@ -35,7 +35,7 @@
 #include "objpeek.h"
 #include "promdb.h"
 
-enum { MAX_SIZE = 64 << 20, MAX_FILES = 100000 };
+enum { MAX_SIZE = 16 << 20, MAX_FILES = 100000 };
 
 static const char *esc(const char *s, char *buf, size_t len)
 {
@@ -92,7 +92,7 @@ static int read_one(int dirfd, const char *name, struct promdb_input *in, struct
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode) || st.st_size > MAX_SIZE) {
-		printf("# refused %s: not a regular file of at most 64 MiB\n",
+		printf("# refused %s: not a regular file of at most 16 MiB\n",
 		       esc(name, e, sizeof e));
 		close(fd);
 		return -1;
@@ -181,8 +181,11 @@ int main(int argc, char **argv)
 		int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		struct promdb_input in = { 0 };
 		struct promdb_file *f = NULL;
-		if (dirfd < 0 || read_one(dirfd, name, &in, &f, &bytes) < 0 || !in.file)
+		if (dirfd < 0 || read_one(dirfd, name, &in, &f, &bytes) < 0 || !in.file) {
+			fprintf(stderr, "dump_promdb: %s: not read (the line above says why)\n",
+				path);
 			return 1;
+		}
 		for (size_t i = 0; i < in.file->n_entries; i++) {
 			const struct promdb_entry *e = &in.file->entries[i];
 			printf("entry\t%s\t%s\t%.17g\t%.17g", esc(e->metric, a, sizeof a),
