@@ -15,7 +15,7 @@ set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential cmake pkg-config libncurses-dev libsmartcols-dev libcmocka-dev tmux procps util-linux"
-TEST_PACKAGES="clang clang-format openssh-server openssh-client strace lintian python3 valgrind locales openjdk-17-jdk-headless python3-pcp libpcp-mmv1"
+TEST_PACKAGES="clang clang-format openssh-server openssh-client strace lintian python3 valgrind locales openjdk-17-jdk-headless python3-pcp libpcp-mmv1 python3-prometheus-client"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() { # packages...
@@ -56,7 +56,7 @@ test)
 	# libFuzzer (clang) over the record reader and parsers, and over the view of
 	# hostile records, bounded in time
 	CC=clang TARGET=fuzz_record build build-fuzz -DSHMTOP_FUZZ=ON
-	cmake --build build-fuzz -j "$JOBS" --target fuzz_view fuzz_hsperf fuzz_mmv >/dev/null
+	cmake --build build-fuzz -j "$JOBS" --target fuzz_view fuzz_hsperf fuzz_mmv fuzz_promdb >/dev/null
 	(cd build-fuzz && ctest --output-on-failure --verbose -R fuzz)
 	# every unit and end-to-end test under ASan+UBSan, once; then the plain
 	# build's: the unit tests again (other optimisations), the packages, the
