@@ -56,7 +56,7 @@ test)
 	# libFuzzer (clang) over the record reader and parsers, and over the view of
 	# hostile records, bounded in time
 	CC=clang TARGET=fuzz_record build build-fuzz -DSHMTOP_FUZZ=ON
-	cmake --build build-fuzz -j "$JOBS" --target fuzz_view fuzz_hsperf fuzz_mmv >/dev/null
+	cmake --build build-fuzz -j "$JOBS" --target fuzz_view fuzz_hsperf fuzz_mmv fuzz_vsc >/dev/null
 	(cd build-fuzz && ctest --output-on-failure --verbose -R fuzz)
 	# every unit and end-to-end test under ASan+UBSan, once; then the plain
 	# build's: the unit tests again (other optimisations), the packages, the
