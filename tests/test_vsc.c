@@ -412,12 +412,18 @@ static void test_doc(void **state)
 		{ "\"g\"}}}", "\"g\"}}}x", "1 bytes after the document" },
 		{ "\"g\"}}}", "\"g\"}}", "JSON ends where '}' was due" },
 		{ "\"elem\":{", "\"elem\":[", "where '{' was due" },
+		{ "\"counter\"", "\"co\\u001b]0;x\\u0007\"", "type \"co\" is not one" },
+		{ "\"uint64_t\"", "\"\\u009b1m\"", "ctype \"\" (uint64_t)" },
+		{ "\"order\"", "\"\\u001b[2J\"", "unknown key \"\"" },
+		{ "\"name\":\"a\"", "\"name\":\"a\\r\"", "named \"a\"" },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		enum vsc_status st = doc_of(variant(bad[i].from, bad[i].to));
 		if (st != VSC_DAMAGED || !strstr(why, bad[i].reason))
 			fail_msg("doc %zu: status %d, \"%s\", want \"%s\"", i, st, why,
 				 bad[i].reason);
+		for (const char *c = why; *c; c++) /* no control byte of theirs */
+			assert_true((unsigned char)*c >= 0x20 && (unsigned char)*c < 0x7f);
 		assert_int_equal(doc.n, 0);
 	}
 	/* the header */

@@ -47,6 +47,13 @@ static size_t first_bad(const char *s, size_t n)
 	return i;
 }
 
+/* How much of s a reason quotes: its printable prefix, at most 40 bytes
+ * (a refusal never carries the producer's control bytes). */
+static int shown(const char *s)
+{
+	return (int)first_bad(s, strnlen(s, 40));
+}
+
 /* ---- the index ---- */
 
 bool vsc_file_name_ok(const char *name)
@@ -468,7 +475,7 @@ static int jkey(struct jr *j, const char *const *keys, int n, unsigned *seen, co
 		*seen |= 1u << i;
 		return i;
 	}
-	jfail(j, "JSON %s: unknown key \"%.40s\"", in, k);
+	jfail(j, "JSON %s: unknown key \"%.*s\"", in, shown(k), k);
 	return -1;
 }
 
@@ -483,7 +490,7 @@ static bool jword(struct jr *j, const char *const *list, int n, int *v, const ch
 			*v = i;
 			return true;
 		}
-	return jfail(j, "JSON %s \"%.40s\" is not one vsctool writes", what, s);
+	return jfail(j, "JSON %s \"%.*s\" is not one vsctool writes", what, shown(s), s);
 }
 
 /* The members done, the object closes, or another member follows. */
@@ -529,7 +536,8 @@ static bool jelem(struct jr *j, struct vsc_elem *e, const char *key)
 			if (!jstring(j, &s))
 				return false;
 			if (strcmp(s, "uint64_t") != 0)
-				return jfail(j, "JSON %s: ctype \"%.40s\" (uint64_t)", in, s);
+				return jfail(j, "JSON %s: ctype \"%.*s\" (uint64_t)", in, shown(s),
+					     s);
 			j->out = (char *)(uintptr_t)s;
 			break;
 		case K_LEVEL:
@@ -562,7 +570,8 @@ static bool jelem(struct jr *j, struct vsc_elem *e, const char *key)
 			if (!jstring(j, &e->name))
 				return false;
 			if (strcmp(e->name, key) != 0)
-				return jfail(j, "JSON %s: named \"%.40s\"", in, e->name);
+				return jfail(j, "JSON %s: named \"%.*s\"", in, shown(e->name),
+					     e->name);
 			break;
 		case K_DOCS:
 			if (!jstring(j, &e->docs))
@@ -635,8 +644,8 @@ static bool jdoc(struct jr *j, struct vsc_doc *d)
 			if (!jstring(j, &s))
 				return false;
 			if (strcmp(s, "1") != 0)
-				return jfail(j, "JSON version \"%.20s\" (this reader knows \"1\")",
-					     s);
+				return jfail(j, "JSON version \"%.*s\" (this reader knows \"1\")",
+					     shown(s), s);
 			break;
 		case D_NAME:
 			if (!jstring(j, &d->name))
