@@ -43,6 +43,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
+	content_free(&c);
 	free(fix);
 	free(buf);
 	return 0;
@@ -60,6 +61,7 @@ static enum decode_status run(const void *b, size_t size, int64_t now)
 {
 	struct decode_want w = { .now_mono = now, .now_wall = now + 1000 * S };
 	why[0] = '\0';
+	c.dec = &decode_hsperf; /* as decode_object() sets it: content_free() releases its memory */
 	return decode_hsperf.decode(b, size, &w, &c, why, sizeof why);
 }
 

@@ -63,6 +63,7 @@ static enum decode_status run(int64_t now)
 {
 	struct decode_want w = { .now_mono = now, .now_wall = now + 1000 * S };
 	why[0] = '\0';
+	c.dec = &decode_mmv; /* as decode_object() sets it: content_free() releases its memory */
 	return decode_mmv.decode(b, len, &w, &c, why, sizeof why);
 }
 

@@ -70,15 +70,14 @@ static enum model_kind kind_of(enum hsperf_kind k)
 
 static void unit_of(char *unit, size_t len, enum hsperf_unit u)
 {
-	snprintf(unit, len, "%s",
-		 u == HSPERF_U_NONE || u == HSPERF_U_STRING ? "" : hsperf_unit_name(u));
+	seen_copy(unit, len, u == HSPERF_U_NONE || u == HSPERF_U_STRING ? "" : hsperf_unit_name(u));
 }
 
 /* A long counter of the list. */
-static void number(struct model_counter *k, const char *name, enum hsperf_kind kind,
+static void number(struct seen_item *k, const char *name, enum hsperf_kind kind,
 		   enum hsperf_unit unit, int64_t v)
 {
-	snprintf(k->name, sizeof k->name, "%s", name);
+	seen_copy(k->name, sizeof k->name, name);
 	unit_of(k->unit, sizeof k->unit, unit);
 	k->kind = kind_of(kind);
 	k->type = VALUE_INT;
@@ -116,17 +115,17 @@ static enum decode_status hs_decode(const void *seg, size_t size, const struct d
 		snprintf(why, whylen, "out of memory for %zu counters", n + 6);
 		return DECODE_ERROR;
 	}
-	struct model_counter *k = p->seen.ctr;
+	struct seen_item *k = p->seen.item;
 	for (size_t i = 0; i < n; i++, k++) {
 		const struct hsperf_entry *e = &p->e[i];
 		if (!e->is_string) {
 			number(k, e->name, e->kind, e->unit, e->value);
 			continue;
 		}
-		snprintf(k->name, sizeof k->name, "%s", e->name);
+		seen_copy(k->name, sizeof k->name, e->name);
 		k->kind = kind_of(e->kind);
 		k->type = VALUE_TEXT;
-		snprintf(k->text, sizeof k->text, "%s", e->str ? e->str : "");
+		seen_copy(k->text, sizeof k->text, e->str ? e->str : "");
 	}
 	/* jvmstat's, from the prologue (PerfDataBuffer's pseudo monitors) */
 	number(k++, "sun.perfdata.majorVersion", HSPERF_CONSTANT, HSPERF_U_NONE, 2);

@@ -67,7 +67,7 @@ static uint64_t gen_at(const unsigned char *b, size_t off)
 }
 
 /* Value v of f as counter k, at w's wall clock. */
-static void list(struct model_counter *k, const struct mmv_file *f, const struct mmv_value *v,
+static void list(struct seen_item *k, const struct mmv_file *f, const struct mmv_value *v,
 		 const unsigned char *b, size_t len, const struct decode_want *w)
 {
 	const struct mmv_metric *m = &f->metrics[v->metric];
@@ -109,7 +109,7 @@ static void list(struct model_counter *k, const struct mmv_file *f, const struct
 	}
 	}
 	if (v->novalue)
-		k->changed_mono_ns = -1;
+		k->novalue = true;
 }
 
 static enum decode_status mv_decode(const void *seg, size_t size, const struct decode_want *w,
@@ -150,7 +150,7 @@ static enum decode_status mv_decode(const void *seg, size_t size, const struct d
 		return DECODE_ERROR;
 	}
 	for (size_t i = 0; i < f->n_values; i++)
-		list(&p->seen.ctr[i], f, &f->values[i], b, size, w);
+		list(&p->seen.item[i], f, &f->values[i], b, size, w);
 	p->seen.n = f->n_values;
 	if (gen_at(b, 8) != f->gen || gen_at(b, 16) != f->gen) {
 		snprintf(why, whylen, "the file changed while read");

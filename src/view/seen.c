@@ -7,13 +7,23 @@
 
 #include "clock.h"
 
+size_t seen_copy(char *dst, size_t cap, const char *src)
+{
+	if (cap == 0)
+		return 0;
+	size_t n = strnlen(src, cap - 1);
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return n;
+}
+
 int seen_reserve(struct seen *s, size_t n)
 {
 	if (n > s->cap) {
 		size_t cap = n < 16 ? 16 : n;
-		struct model_counter *p = realloc(s->ctr, cap * sizeof *p);
+		struct seen_item *p = realloc(s->item, cap * sizeof *p);
 		if (p)
-			s->ctr = p;
+			s->item = p;
 		bool *f = p ? realloc(s->fresh, cap * sizeof *f) : NULL;
 		if (f)
 			s->fresh = f;
@@ -21,7 +31,11 @@ int seen_reserve(struct seen *s, size_t n)
 			return -1;
 		s->cap = cap;
 	}
-	memset(s->ctr, 0, n * sizeof *s->ctr);
+	for (size_t i = 0; i < n; i++) {
+		struct seen_item *t = &s->item[i];
+		t->name[0] = t->unit[0] = t->help[0] = t->text[0] = '\0';
+		t->novalue = false;
+	}
 	return 0;
 }
 
@@ -29,6 +43,13 @@ static int by_name(const void *a, const void *b)
 {
 	const struct model_counter *const *x = a, *const *y = b;
 	return strcmp((*x)->name, (*y)->name);
+}
+
+/* bsearch()'s: a name against a counter's. */
+static int name_of(const void *key, const void *b)
+{
+	const struct model_counter *const *y = b;
+	return strcmp(key, (*y)->name);
 }
 
 /* c's counters as s lists them: those whose name c had keep what c knew
@@ -46,11 +67,12 @@ static int relist(struct seen *s, struct content *c)
 		idx[i] = &c->ctr[i];
 	qsort(idx, c->nctr, sizeof *idx, by_name);
 	for (size_t i = 0; i < s->n; i++) {
-		const struct model_counter *key = &s->ctr[i], **old;
-		old = c->nctr ? bsearch(&key, idx, c->nctr, sizeof *idx, by_name) : NULL;
-		while (old && old > idx && by_name(old - 1, &key) == 0)
+		const char *key = s->item[i].name;
+		const struct model_counter **old =
+		    c->nctr ? bsearch(key, idx, c->nctr, sizeof *idx, name_of) : NULL;
+		while (old && old > idx && strcmp(old[-1]->name, key) == 0)
 			old--;
-		s->fresh[i] = !old || (*old)->type != key->type;
+		s->fresh[i] = !old || (*old)->type != s->item[i].type;
 		if (!s->fresh[i])
 			nc[i] = **old;
 	}
@@ -67,18 +89,19 @@ static bool same_names(const struct seen *s, const struct content *c)
 	if (s->n != c->nctr)
 		return false;
 	for (size_t i = 0; i < s->n; i++)
-		if (strcmp(s->ctr[i].name, c->ctr[i].name) != 0 || s->ctr[i].type != c->ctr[i].type)
+		if (strcmp(s->item[i].name, c->ctr[i].name) != 0 ||
+		    s->item[i].type != c->ctr[i].type)
 			return false;
 	return true;
 }
 
 /* Counter k's new value f, at w's times: true if it is a change. */
-static bool take(struct model_counter *k, const struct model_counter *f, bool fresh,
+static bool take(struct model_counter *k, const struct seen_item *f, bool fresh,
 		 const struct decode_want *w)
 {
-	memcpy(k->name, f->name, sizeof k->name);
-	memcpy(k->unit, f->unit, sizeof k->unit);
-	memcpy(k->help, f->help, sizeof k->help);
+	seen_copy(k->name, sizeof k->name, f->name);
+	seen_copy(k->unit, sizeof k->unit, f->unit);
+	seen_copy(k->help, sizeof k->help, f->help);
 	k->kind = f->kind;
 	k->type = f->type;
 	if (fresh) {
@@ -86,16 +109,16 @@ static bool take(struct model_counter *k, const struct model_counter *f, bool fr
 		k->text[0] = '\0';
 		k->nspark = 0;
 		k->spark_first = 0;
-		if (f->changed_mono_ns == -1)
+		if (f->novalue)
 			return false;
-	} else if (f->changed_mono_ns == -1 ||
+	} else if (f->novalue ||
 		   (f->type == VALUE_TEXT ? strcmp(k->text, f->text) == 0 : k->value == f->value)) {
 		return false;
 	}
 	k->changed_mono_ns = w->now_mono;
 	k->changed_wall_ns = w->now_wall;
 	if (f->type == VALUE_TEXT) {
-		memcpy(k->text, f->text, sizeof k->text);
+		seen_copy(k->text, sizeof k->text, f->text);
 		return true;
 	}
 	k->value = f->value;
@@ -153,7 +176,7 @@ int seen_take(struct seen *s, struct content *c, const struct decode_want *w)
 		return -1;
 	bool changed = false;
 	for (size_t i = 0; i < s->n; i++)
-		changed |= take(&c->ctr[i], &s->ctr[i], s->fresh[i], w);
+		changed |= take(&c->ctr[i], &s->item[i], s->fresh[i], w);
 	struct content_status *st = &c->status;
 	if (changed) {
 		if (s->nbeats == SEEN_PERIOD_OF + 1) {
@@ -176,7 +199,7 @@ int seen_take(struct seen *s, struct content *c, const struct decode_want *w)
 
 void seen_free(struct seen *s)
 {
-	free(s->ctr);
+	free(s->item);
 	free(s->fresh);
 	memset(s, 0, sizeof *s);
 }

@@ -27,12 +27,22 @@
 
 #define SEEN_PERIOD_OF 16
 
-/* A read's list (ctr[0, n) of cap) and what the merge keeps between
- * reads.  A decoder sets each listed counter's name, unit, kind, type,
- * help and value (text for VALUE_TEXT); changed_mono_ns -1 says the
- * counter has no value this time (its last one stays). */
+/* One counter as a read found it. */
+struct seen_item {
+	char name[MODEL_NAME_MAX];
+	char unit[MODEL_UNIT_MAX];
+	char help[MODEL_HELP_MAX];
+	char text[MODEL_TEXT_MAX]; /* VALUE_TEXT's value */
+	enum model_kind kind;
+	enum value_type type;
+	uint64_t value;
+	bool novalue; /* no value this time: the last one seen stays */
+};
+
+/* A read's list (item[0, n) of cap) and what the merge keeps between
+ * reads. */
 struct seen {
-	struct model_counter *ctr;
+	struct seen_item *item;
 	size_t n, cap;
 	bool *fresh;                       /* of the merge: counter i is new */
 	int64_t beats[SEEN_PERIOD_OF + 1]; /* reads that saw a change, oldest first */
@@ -40,8 +50,8 @@ struct seen {
 	char hist_of[MODEL_NAME_MAX]; /* the counter c->hist holds */
 };
 
-/* Room for n counters in the list (its first n zeroed).  0, or -1: out of
- * memory. */
+/* Room for n counters in the list, the first n with empty strings and a
+ * value.  0, or -1: out of memory. */
 int seen_reserve(struct seen *s, size_t n);
 
 /* Merge s's list into c (its counters, selection, history, heartbeat and
@@ -50,5 +60,8 @@ int seen_reserve(struct seen *s, size_t n);
 int seen_take(struct seen *s, struct content *c, const struct decode_want *w);
 
 void seen_free(struct seen *s);
+
+/* src into dst (cap bytes), cut to fit.  Returns the bytes copied. */
+size_t seen_copy(char *dst, size_t cap, const char *src);
 
 #endif
