@@ -53,7 +53,8 @@ static int name_of(const void *key, const void *b)
 }
 
 /* c's counters as s lists them: those whose name c had keep what c knew
- * of them (the first of that name, if c had several).  0, or -1. */
+ * of them (of one of that name, if c had several: the bytes' duplicates
+ * are theirs to tell apart).  0, or -1. */
 static int relist(struct seen *s, struct content *c)
 {
 	struct model_counter *nc = calloc(s->n ? s->n : 1, sizeof *nc);
@@ -70,8 +71,6 @@ static int relist(struct seen *s, struct content *c)
 		const char *key = s->item[i].name;
 		const struct model_counter **old =
 		    c->nctr ? bsearch(key, idx, c->nctr, sizeof *idx, name_of) : NULL;
-		while (old && old > idx && strcmp(old[-1]->name, key) == 0)
-			old--;
 		s->fresh[i] = !old || (*old)->type != s->item[i].type;
 		if (!s->fresh[i])
 			nc[i] = **old;
