@@ -271,6 +271,33 @@ static void test_entries_added(void **state)
 			assert_int_equal(c.ctr[i].spark[0].mono_ns, 12 * S);
 }
 
+/* Two entries of one name (a hostile file; jcmd would list both): both
+ * are counters with their own values, and a relist gives each the
+ * history of one of the two. */
+static void test_same_name(void **state)
+{
+	(void)state;
+	size_t a = 9296 + 20, b = 9392 + 20; /* entries 148 and 150's names */
+	assert_string_equal((char *)buf + a, "sun.ci.threads");
+	assert_string_equal((char *)buf + b, "sun.ci.osrTime");
+	memcpy(buf + b, "sun.ci.threads", 14);
+	assert_int_equal(run(buf, fix_size, 10 * S), DECODE_OK);
+	assert_int_equal(c.nctr, 193);
+	assert_string_equal(c.ctr[148].name, "sun.ci.threads");
+	assert_string_equal(c.ctr[150].name, "sun.ci.threads");
+	uint64_t v148 = c.ctr[148].value, v150 = c.ctr[150].value;
+	content_select(&c, 150);
+	put32(28, 186); /* a relist, the selection on the name */
+	assert_int_equal(run(buf, fix_size, 11 * S), DECODE_OK);
+	assert_int_equal(c.nctr, 192);
+	assert_string_equal(c.ctr[c.selected].name, "sun.ci.threads");
+	/* each its own value; their histories, one of the two's */
+	assert_int_equal(c.ctr[148].value, v148);
+	assert_int_equal(c.ctr[150].value, v150);
+	assert_int_equal(c.ctr[148].spark[c.ctr[148].nspark - 1].value, v148);
+	assert_int_equal(c.ctr[150].spark[c.ctr[150].nspark - 1].value, v150);
+}
+
 /* Hostile copies: refused as damaged with the parser's reason; a file
  * the JVM has not made accessible is empty. */
 static void refused(enum decode_status want, const char *part)
@@ -343,6 +370,7 @@ int main(void)
 		cmocka_unit_test_setup(test_jcmd, reset),
 		cmocka_unit_test_setup(test_change, reset),
 		cmocka_unit_test_setup(test_entries_added, reset),
+		cmocka_unit_test_setup(test_same_name, reset),
 		cmocka_unit_test_setup(test_damaged, reset),
 		cmocka_unit_test_setup(test_not_this, reset),
 		cmocka_unit_test_setup(test_walk, reset),
