@@ -58,7 +58,8 @@ struct model_counter {
 struct content_status {
 	bool known;
 	pid_t pid;
-	uint64_t start;      /* its start time (/proc/PID/stat), against pid reuse */
+	uint64_t start;      /* its start time (/proc/PID/stat), against pid reuse; 0: the
+			      * bytes name none (an MMV file's pid) */
 	uint32_t state;      /* SHMTOP_STATE_* */
 	int64_t period_ns;   /* its period; 0: flat out or not known */
 	int64_t beat_ns;     /* CLOCK_MONOTONIC of its last heartbeat */

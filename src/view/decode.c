@@ -7,7 +7,8 @@
 /* In this order: each says NOT_THIS at once to the others' bytes, and
  * without a reason to bytes that are not its kind at all, so that the
  * reason shown for a foreign segment is the decoder's that came closest. */
-static const struct decoder *const decoders[] = { &decode_v3, &decode_text, &decode_v2 };
+static const struct decoder *const decoders[] = { &decode_v3, &decode_text, &decode_v2,
+						  &decode_hsperf, &decode_mmv };
 
 enum decode_status decode_object(const void *seg, size_t size, const struct decode_want *w,
 				 struct content *c, char *why, size_t whylen)

@@ -60,10 +60,20 @@ extern const struct decoder decode_v2;
  * the changes this reader saw, at the times it saw them. */
 extern const struct decoder decode_text;
 
+/* A HotSpot JVM's hsperfdata (hsperf.h): its entries as jcmd lists them,
+ * the writer unknown; the magic bytes ca fe c0 c0 (in either byte
+ * order's file), NOT_THIS without a reason otherwise. */
+extern const struct decoder decode_hsperf;
+
+/* PCP's MMV file (mmv.h), versions 1 to 3: its values as mmvdump names
+ * them, the writer the PROCESS flag's pid; magic "MMV\0", NOT_THIS without
+ * a reason otherwise. */
+extern const struct decoder decode_mmv;
+
 /* Decode an object's bytes into c.  With c->dec set (c holds what it made
  * of this object) by that decoder alone; when it says NOT_THIS, or with
  * c->dec NULL (c empty), by the first of the decoders (version 3, text,
- * version 2) that does not say NOT_THIS, which c->dec then names.
+ * version 2, hsperfdata, MMV) that does not say NOT_THIS, which c->dec then names.
  * NOT_THIS: none takes the bytes (c is empty), why the first reason one
  * gave (a decoder gives none for bytes not of its kind at all). */
 enum decode_status decode_object(const void *seg, size_t size, const struct decode_want *w,
