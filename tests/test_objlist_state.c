@@ -337,6 +337,7 @@ static void fake_host(struct objlist_state *l)
 	l->snap.sysvipc_path = sysv;
 	l->snap.devshm_dir = devshm;
 	l->snap.proc_dir = proc;
+	l->snap.files_root = proc; /* no known places of files: none of the host's */
 	l->height = 10;
 }
 

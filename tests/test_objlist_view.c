@@ -191,14 +191,20 @@ static void test_columns(void **state)
 	objlist_view_columns(153, &c);
 	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
 		assert_true(c.shown[i]);
-	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 32); /* stretched, up to its most */
+	/* the room left: the names first, to 32 cells (SHMID wider), then COMMAND */
+	assert_int_equal(c.width[OBJLIST_VIEW_KEY] + 1 + c.width[OBJLIST_VIEW_SHMID], 32);
+	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 21);
 	assert_string_equal(
 	    objlist_view_header(&c, SYSVIPC_SORT_ATTACH, false, true, buf, sizeof buf),
-	    "KEY/NAME   SHMID      KIND    OWNER      PERMS        SIZE     RSS"
+	    "KEY/NAME   SHMID                 KIND    OWNER      PERMS        SIZE     RSS"
 	    "    SWAP NATTCH STATUS           CPID    LPID CTIME    COMMAND");
-	objlist_view_columns(158, &c); /* then the names: SHMID wider */
-	assert_int_equal(c.width[OBJLIST_VIEW_SHMID], 15);
-	assert_int_equal(c.total, 158);
+	objlist_view_columns(164, &c); /* COMMAND up to its most */
+	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 32);
+	assert_int_equal(c.width[OBJLIST_VIEW_KEY] + 1 + c.width[OBJLIST_VIEW_SHMID], 32);
+	assert_int_equal(c.total, 164);
+	objlist_view_columns(132, &c); /* a common wide terminal: the 4 cells left to the names */
+	assert_int_equal(c.width[OBJLIST_VIEW_KEY] + 1 + c.width[OBJLIST_VIEW_SHMID], 25);
+	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 7);
 	objlist_view_columns(300, &c); /* up to 40 cells of a name */
 	assert_int_equal(c.width[OBJLIST_VIEW_KEY] + 1 + c.width[OBJLIST_VIEW_SHMID], 40);
 	assert_int_equal(c.total, 172);
@@ -288,7 +294,7 @@ static void test_row(void **state)
 	r.swap = 512;
 	objlist_view_columns(153, &c);
 	assert_string_equal(objlist_view_row(&c, &s, &r, buf, sizeof buf),
-			    "0x00002537 42         sysv    root       rw-r-----    2.0K    1.0K"
+			    "0x00002537 42                    sysv    root       rw-r-----    2.0K    1.0K"
 			    "     512      3 dest              100     200 -        shmwriter");
 	r.command[0] = '\0';
 	r.have_resident = false; /* an old kernel: no rss column, RSS blank */
@@ -373,7 +379,7 @@ static void test_rows_of_every_kind(void **state)
 	p.nholders = 2;
 	objlist_view_columns(153, &c); /* no SWAP but for SysV */
 	assert_string_equal(objlist_view_row(&c, &s, &p, buf, sizeof buf),
-			    "pulse-shm-1234        posix   alice      rw-------    8.0K    8.0K"
+			    "pulse-shm-1234                   posix   alice      rw-------    8.0K    8.0K"
 			    "              2 -                   -       - -        pipewire +1");
 	struct objlist_row m = posix_row(OBJLIST_MEMFD, "wayland-cursor", 4096);
 	m.holder0 = 2;
@@ -406,11 +412,11 @@ static void test_rows_of_every_kind(void **state)
 	/* a segment of another IPC namespace says so */
 	struct objlist_row ns = sysv_row();
 	ns.ipcns = 4026532000u;
-	objlist_view_columns(153, &c);
+	objlist_view_columns(164, &c);
 	/* no ID, mode or pids of this namespace's: its own shmid by its name */
 	assert_string_equal(
 	    objlist_view_row(&c, &s, &ns, buf, sizeof buf),
-	    "0x00002537            sysv                            2.0K    1.0K       0"
+	    "0x00002537                       sysv                            2.0K    1.0K       0"
 	    "      3 other ns                      -        ipc:[4026532000] shmid 42");
 	struct objlist_view_box b;
 	objlist_view_confirm(&s, &ns, &b);

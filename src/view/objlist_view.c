@@ -145,7 +145,8 @@ static const enum objlist_col screen_col[OBJLIST_VIEW_NCOLS] = {
 };
 #define COL(i) (objlist_columns[screen_col[i]])
 #define COMMAND_MAX 32
-#define NAME_SPAN_MAX 40 /* cells of a name, when the screen has room */
+#define NAME_SPAN_FIRST 32 /* cells a name gets before COMMAND grows */
+#define NAME_SPAN_MAX 40   /* cells of a name, when the screen has room */
 
 static const enum objlist_view_col drop_order[] = {
 	OBJLIST_VIEW_SWAP,  OBJLIST_VIEW_LPID,    OBJLIST_VIEW_CPID,  OBJLIST_VIEW_CTIME,
@@ -179,6 +180,21 @@ static void pick_default(struct objlist_view_pick *p)
 		p->col[i] = (enum objlist_view_col)i;
 }
 
+/* Widen the names (KEY and SHMID's span, SHMID wider; KEY alone wider)
+ * into the room left of width, up to max cells. */
+static void grow_name(struct objlist_view_cols *c, int width, int max)
+{
+	if (!c->shown[OBJLIST_VIEW_KEY])
+		return;
+	bool span = spans(c);
+	int name = c->width[OBJLIST_VIEW_KEY] + (span ? 1 + c->width[OBJLIST_VIEW_SHMID] : 0);
+	if (width > c->total && name < max) {
+		int more = width - c->total < max - name ? width - c->total : max - name;
+		c->width[span ? OBJLIST_VIEW_SHMID : OBJLIST_VIEW_KEY] += more;
+		c->total += more;
+	}
+}
+
 void objlist_view_columns_pick(int width, const struct objlist_view_pick *p,
 			       struct objlist_view_cols *c)
 {
@@ -201,6 +217,10 @@ void objlist_view_columns_pick(int width, const struct objlist_view_pick *p,
 		if (c->shown[p->col[i]])
 			c->order[c->n++] = p->col[i];
 	c->total = total_of(c);
+	/* the room left: the names first (an object's name is what it is: a
+	 * file's path, a POSIX name), up to NAME_SPAN_FIRST, then COMMAND up
+	 * to COMMAND_MAX, then the names again up to NAME_SPAN_MAX */
+	grow_name(c, width, NAME_SPAN_FIRST);
 	if (c->shown[OBJLIST_VIEW_COMMAND] && width > c->total) {
 		int more = width - c->total;
 		if (more > COMMAND_MAX - COL(OBJLIST_VIEW_COMMAND).width)
@@ -208,18 +228,7 @@ void objlist_view_columns_pick(int width, const struct objlist_view_pick *p,
 		c->width[OBJLIST_VIEW_COMMAND] += more;
 		c->total += more;
 	}
-	/* then the names (KEY and SHMID's span, SHMID wider; KEY alone
-	 * wider), up to NAME_SPAN_MAX */
-	if (!c->shown[OBJLIST_VIEW_KEY])
-		return;
-	bool span = spans(c);
-	int name = c->width[OBJLIST_VIEW_KEY] + (span ? 1 + c->width[OBJLIST_VIEW_SHMID] : 0);
-	if (width > c->total && name < NAME_SPAN_MAX) {
-		int more = width - c->total < NAME_SPAN_MAX - name ? width - c->total
-								   : NAME_SPAN_MAX - name;
-		c->width[span ? OBJLIST_VIEW_SHMID : OBJLIST_VIEW_KEY] += more;
-		c->total += more;
-	}
+	grow_name(c, width, NAME_SPAN_MAX);
 }
 
 void objlist_view_columns(int width, struct objlist_view_cols *c)
