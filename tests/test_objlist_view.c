@@ -293,9 +293,10 @@ static void test_row(void **state)
 	char buf[512];
 	r.swap = 512;
 	objlist_view_columns(153, &c);
-	assert_string_equal(objlist_view_row(&c, &s, &r, buf, sizeof buf),
-			    "0x00002537 42                    sysv    root       rw-r-----    2.0K    1.0K"
-			    "     512      3 dest              100     200 -        shmwriter");
+	assert_string_equal(
+	    objlist_view_row(&c, &s, &r, buf, sizeof buf),
+	    "0x00002537 42                    sysv    root       rw-r-----    2.0K    1.0K"
+	    "     512      3 dest              100     200 -        shmwriter");
 	r.command[0] = '\0';
 	r.have_resident = false; /* an old kernel: no rss column, RSS blank */
 	objlist_view_columns(52, &c);
@@ -378,9 +379,10 @@ static void test_rows_of_every_kind(void **state)
 	p.holder0 = 0;
 	p.nholders = 2;
 	objlist_view_columns(153, &c); /* no SWAP but for SysV */
-	assert_string_equal(objlist_view_row(&c, &s, &p, buf, sizeof buf),
-			    "pulse-shm-1234                   posix   alice      rw-------    8.0K    8.0K"
-			    "              2 -                   -       - -        pipewire +1");
+	assert_string_equal(
+	    objlist_view_row(&c, &s, &p, buf, sizeof buf),
+	    "pulse-shm-1234                   posix   alice      rw-------    8.0K    8.0K"
+	    "              2 -                   -       - -        pipewire +1");
 	struct objlist_row m = posix_row(OBJLIST_MEMFD, "wayland-cursor", 4096);
 	m.holder0 = 2;
 	m.nholders = 1;

@@ -127,6 +127,12 @@ static void test_usage(void **state)
 	}
 	assert_int_equal(names, 1);
 	assert_ptr_equal(options_usage(), u);
+	/* whole: the buffer holds it to its last line (a longer text was cut
+	 * at 4095 bytes, mid-word, with no error) */
+	static const char last[] = "A closed pipe ends shmtop by SIGPIPE.\n";
+	size_t len = strlen(u);
+	assert_true(len > sizeof last);
+	assert_string_equal(u + len - (sizeof last - 1), last);
 }
 
 static void test_all_segments(void **state)

@@ -148,6 +148,11 @@ static void test_help_version(void **state)
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (!strstr(usage, names[i]))
 			fail_msg("--help lacks '%s'", names[i]);
+	/* whole, to its last line: the buffer is no shorter than the text */
+	static const char last[] = "lines and bytes a second: shmtop -k 0x1234\n";
+	size_t len = strlen(usage);
+	assert_true(len > sizeof last);
+	assert_string_equal(usage + len - (sizeof last - 1), last);
 }
 
 /* Every bad argument, with the reason word for word. */

@@ -168,7 +168,7 @@ static const char *option_name(unsigned bits)
 /* The help text: the options from opts[], between the words around them. */
 const char *options_usage(void)
 {
-	static char text[4096];
+	static char text[8192]; /* test_options checks that the whole text fits */
 	if (text[0])
 		return text;
 	size_t n = 0;
@@ -186,7 +186,8 @@ const char *options_usage(void)
 	    "\n"
 	    "Keys: p pause/resume the writer, r reset the count, c clear the history,\n"
 	    "d value/rate history, a rescan attached processes, +/- slower/faster,\n"
-	    "? h F1 help, Ctrl-L repaint, Tab every segment, q Esc F10 quit.\n"
+	    "? h F1 help, F2 setup, Ctrl-L repaint, Tab every segment, q F10 quit\n"
+	    "(back on a screen opened from another; Esc goes back, never quits).\n"
 	    "In the list: arrows select, Enter opens, s n t o k i sort (again: reverse).\n"
 	    "\n"
 	    "Examples:\n"
