@@ -258,7 +258,7 @@ PY
 
 t_arguments() {
 	local err rc
-	for args in "-k zz" "-d 0" "-n 0" "--bogus" "extra" "-k" "-k 1 -f /"; do
+	for args in "-k zz" "-d 0" "-n 0" "--bogus" "one two" "-k" "-k 1 -f /"; do
 		# shellcheck disable=SC2086
 		err=$("$SHMTOP" $args 2>&1 >/dev/null)
 		rc=$?
@@ -266,6 +266,11 @@ t_arguments() {
 		[[ $(wc -l <<<"$err") -eq 1 && $err == shmtop:* ]] ||
 			fail "'$args' said: $err" || return 1
 	done
+	# one operand is a PATH: a missing one is a runtime error, said in one line
+	err=$("$SHMTOP" no-such-path 2>&1 >/dev/null)
+	rc=$?
+	[[ $rc -eq 1 && $(wc -l <<<"$err") -eq 1 && $err == shmtop:*no-such-path* ]] ||
+		fail "'no-such-path' exited $rc: $err" || return 1
 	"$SHMTOP" -V | grep -q '^shmtop (shmtop) [0-9]' || fail "-V" || return 1
 	"$SHMTOP" --help | grep -q -- '--batch' || fail "--help" || return 1
 	err=$("$SHMTOP" </dev/null 2>&1) && fail "no tty accepted" && return 1

@@ -191,17 +191,20 @@ static void test_columns(void **state)
 	objlist_view_columns(153, &c);
 	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
 		assert_true(c.shown[i]);
-	/* the room left: the names first, to 32 cells (SHMID wider), then COMMAND */
-	assert_int_equal(c.width[OBJLIST_VIEW_KEY] + 1 + c.width[OBJLIST_VIEW_SHMID], 32);
-	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 21);
+	/* the room left: the names first, to 28 cells (SHMID wider), then COMMAND */
+	assert_int_equal(c.width[OBJLIST_VIEW_KEY] + 1 + c.width[OBJLIST_VIEW_SHMID], 28);
+	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 25);
 	assert_string_equal(
 	    objlist_view_header(&c, SYSVIPC_SORT_ATTACH, false, true, buf, sizeof buf),
-	    "KEY/NAME   SHMID                 KIND    OWNER      PERMS        SIZE     RSS"
+	    "KEY/NAME   SHMID             KIND    OWNER      PERMS        SIZE     RSS"
 	    "    SWAP NATTCH STATUS           CPID    LPID CTIME    COMMAND");
 	objlist_view_columns(164, &c); /* COMMAND up to its most */
 	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 32);
 	assert_int_equal(c.width[OBJLIST_VIEW_KEY] + 1 + c.width[OBJLIST_VIEW_SHMID], 32);
 	assert_int_equal(c.total, 164);
+	objlist_view_columns(140, &c); /* a JVM's path whole, and "shmwriter" */
+	assert_int_equal(c.width[OBJLIST_VIEW_KEY] + 1 + c.width[OBJLIST_VIEW_SHMID], 28);
+	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 12);
 	objlist_view_columns(132, &c); /* a common wide terminal: the 4 cells left to the names */
 	assert_int_equal(c.width[OBJLIST_VIEW_KEY] + 1 + c.width[OBJLIST_VIEW_SHMID], 25);
 	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 7);
@@ -295,7 +298,7 @@ static void test_row(void **state)
 	objlist_view_columns(153, &c);
 	assert_string_equal(
 	    objlist_view_row(&c, &s, &r, buf, sizeof buf),
-	    "0x00002537 42                    sysv    root       rw-r-----    2.0K    1.0K"
+	    "0x00002537 42                sysv    root       rw-r-----    2.0K    1.0K"
 	    "     512      3 dest              100     200 -        shmwriter");
 	r.command[0] = '\0';
 	r.have_resident = false; /* an old kernel: no rss column, RSS blank */
@@ -381,7 +384,7 @@ static void test_rows_of_every_kind(void **state)
 	objlist_view_columns(153, &c); /* no SWAP but for SysV */
 	assert_string_equal(
 	    objlist_view_row(&c, &s, &p, buf, sizeof buf),
-	    "pulse-shm-1234                   posix   alice      rw-------    8.0K    8.0K"
+	    "pulse-shm-1234               posix   alice      rw-------    8.0K    8.0K"
 	    "              2 -                   -       - -        pipewire +1");
 	struct objlist_row m = posix_row(OBJLIST_MEMFD, "wayland-cursor", 4096);
 	m.holder0 = 2;

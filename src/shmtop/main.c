@@ -63,10 +63,13 @@ static int write_error(void)
 /* Flush standard output and return rc, or a write error's status. */
 static int flush_stdout(int rc)
 {
+	/* a write that failed already (a text longer than stdio's buffer is
+	 * written, and fails, before the flush): its errno, not EIO */
+	int was = ferror(stdout) ? errno : 0;
 	errno = 0;
 	if (fflush(stdout) != 0 || ferror(stdout)) {
 		if (!errno)
-			errno = EIO;
+			errno = was ? was : EIO;
 		return write_error();
 	}
 	return rc;
@@ -287,7 +290,10 @@ int main(int argc, char **argv)
 		return SHMTOP_EXIT_ERROR;
 	}
 	switch (options_parse(argc, argv, &o, why, sizeof why)) {
-	case OPTIONS_HELP: fputs(options_usage(), stdout); return flush_stdout(0);
+	case OPTIONS_HELP:
+		errno = 0;
+		fputs(options_usage(), stdout);
+		return flush_stdout(0);
 	case OPTIONS_VERSION:
 		printf(PROG " (shmtop) %s\n", SHMTOP_VERSION_STRING);
 		return flush_stdout(0);

@@ -145,7 +145,7 @@ static const enum objlist_col screen_col[OBJLIST_VIEW_NCOLS] = {
 };
 #define COL(i) (objlist_columns[screen_col[i]])
 #define COMMAND_MAX 32
-#define NAME_SPAN_FIRST 32 /* cells a name gets before COMMAND grows */
+#define NAME_SPAN_FIRST 28 /* cells a name gets before COMMAND grows: a JVM's path */
 #define NAME_SPAN_MAX 40   /* cells of a name, when the screen has room */
 
 static const enum objlist_view_col drop_order[] = {

@@ -122,7 +122,7 @@ enum objlist_col objlist_view_col_column(enum objlist_view_col v);
 /* Choose the columns for a screen width cells wide: all of them when they
  * fit, else dropping SWAP, LPID, CPID, CTIME, PERMS, COMMAND, OWNER, STATUS in
  * that order (KEY, SHMID, KIND, SIZE, RSS and NATTCH always stay); the
- * room left widens SHMID (and so the names that span KEY and SHMID) to 32
+ * room left widens SHMID (and so the names that span KEY and SHMID) to 28
  * cells for a name, then COMMAND up to its largest width, then the names
  * up to 40 cells.  Pure. */
 void objlist_view_columns(int width, struct objlist_view_cols *c);
