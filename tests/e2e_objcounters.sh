@@ -8,11 +8,15 @@
 #    unknown; the file's fields (kind file, its path) and holders stay;
 #  - the writer killed: STALLED, its last value kept;
 #  - a file of bytes that are no format: the refusal after what the object
-#    is, and the preview of its bytes.
+#    is, and the preview of its bytes;
+#  - a copy of a version 3 record's bytes (tests/pubcounters') in a file:
+#    the counters table, j and k moving the selection, the graph's title
+#    naming the counter selected.
 #
-# usage: e2e_objcounters.sh SHMTOP
+# usage: e2e_objcounters.sh SHMTOP PUBCOUNTERS
 set -u
 SHMTOP=$(realpath "$1")
+PUB=$(realpath "$2")
 WRITER=/bin/false # e2e_lib's writer(), unused here
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
@@ -89,4 +93,33 @@ t_refused() {
 	! shows junk "RUNNING|STALLED" || fail "a refused file shown live" || return 1
 }
 
-run_cases t_live_then_stalled t_refused
+t_v3_copy() {
+	local k f=$TMP/v3.db out=$TMP/pub.out
+	k=$(key 1)
+	KEYS+=("$k")
+	"$PUB" "$k" 3 >"$out" 2>&1 &
+	PIDS+=("$!")
+	until_ok 10 grep -q '^ready$' "$out" || fail "pubcounters: $(cat "$out")" || return 1
+	until_ok 5 grep -q '^tick 2 ' "$out" || fail "pubcounters did not tick" || return 1
+	python3 - "$k" "$f" "$(bytes "$k")" <<'PY' || fail "copy of the segment" || return 1
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.shmat.restype = ctypes.c_void_p
+libc.shmat.argtypes = [ctypes.c_int, ctypes.c_void_p, ctypes.c_int]
+shmid = libc.shmget(int(sys.argv[1], 0), 0, 0)
+p = libc.shmat(shmid, None, 0o10000)  # SHM_RDONLY
+assert shmid >= 0 and p not in (None, ctypes.c_void_p(-1).value)
+open(sys.argv[2], "wb").write(ctypes.string_at(p, int(sys.argv[3])))
+PY
+	view v3 120 40 "$SHMTOP $f" || return 1
+	see v3 "counters: 3  selected 1/3" || return 1
+	see v3 "> c00" || return 1
+	see v3 "kind +file" || return 1
+	keys v3 j
+	see v3 "counters: 3  selected 2/3" || return 1
+	see v3 "history of c01:" || return 1
+	keys v3 k
+	see v3 "counters: 3  selected 1/3" || return 1
+}
+
+run_cases t_live_then_stalled t_refused t_v3_copy
