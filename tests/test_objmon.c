@@ -511,6 +511,9 @@ static void test_text_counter(void **state)
 	assert_int_equal(c->ctr[0].value, 12346);
 	assert_int_equal(c->nhist, 2);
 	assert_int_equal(c->hist[1].value, 12346);
+	struct preview pv; /* the preview from the same mapping, as changed */
+	objmon_preview(o, 70, &pv);
+	assert_string_equal(pv.lines[0], "12346");
 
 	build(o, 0);
 	assert_true(m.have_value);

@@ -231,6 +231,16 @@ static void peek(objmon *o)
 		name = slash ? slash + 1 : o->row.name;
 	}
 	o->offset = preview_step(o->offset, 0, o->row.size); /* within it, if it shrank */
+	if (o->map && o->map_size == o->row.size) {          /* the decode's mapping, at its size */
+		size_t n = o->offset < o->map_size ? (size_t)(o->map_size - o->offset) : 0;
+		o->nbytes = n < sizeof o->bytes ? n : sizeof o->bytes;
+		if (objpeek_guarded_copy(o->bytes, (const unsigned char *)o->map + o->offset,
+					 o->nbytes) == 0) {
+			o->have_bytes = true;
+			return;
+		}
+		o->nbytes = 0; /* shrank: read it afresh */
+	}
 	if (objpeek_read(dir, name, o->row.dev, o->row.ino, o->offset, o->bytes, sizeof o->bytes,
 			 &o->nbytes, &size, why, sizeof why) < 0) {
 		snprintf(o->nopreview, sizeof o->nopreview, "no preview: %s", why);
@@ -276,7 +286,10 @@ static int map_object(objmon *o)
 		return -1;
 	}
 	snprintf(path, sizeof path, "%s%s%s", file ? "" : o->devshm, file ? "" : "/", o->row.name);
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	int fd = open(path, flags | O_NOATIME); /* the atime left as an admin reads it */
+	if (fd < 0 && errno == EPERM)           /* O_NOATIME: only the owner (or CAP_FOWNER) */
+		fd = open(path, flags);
 	struct stat st;
 	if (fd < 0) {
 		snprintf(o->why, sizeof o->why, "not decoded: cannot open it: %s", strerror(errno));
@@ -402,9 +415,9 @@ void objmon_poll(objmon *o)
 	stat_name(o);
 	if (o->rescan || clock_mono_ns() >= o->next_scan)
 		scan(o);
-	peek(o);
 	if (o->row.kind == OBJLIST_POSIX || o->row.kind == OBJLIST_FILE)
 		decode(o);
+	peek(o);
 	observe(o);
 }
 
