@@ -532,6 +532,40 @@ static void test_text_counter(void **state)
 	assert_string_equal(m.badge, "STALLED");
 	objmon_clear_history(o);
 	assert_int_equal(objmon_content(o, &st, &why)->nhist, 0);
+	/* unlinked: no name to open, nothing decoded, shown as before */
+	char path[128];
+	snprintf(path, sizeof path, "%s/ctr", dir);
+	assert_int_equal(unlink(path), 0);
+	objmon_poll(o);
+	assert_null(objmon_content(o, &st, &why));
+	assert_string_equal(why, "");
+	build(o, 0);
+	assert_false(m.have_value);
+	assert_null(strchr(m.message, ';'));
+	objmon_free(o);
+}
+
+/* Bigger than OBJMON_MAP_MAX: not decoded, and why; the preview still
+ * there. */
+static void test_too_big(void **state)
+{
+	(void)state;
+	struct objlist inv;
+	objmon *o = watch_bytes("big", "42", 3, &inv);
+	char path[128];
+	snprintf(path, sizeof path, "%s/big", dir);
+	assert_int_equal(truncate(path, (off_t)OBJMON_MAP_MAX + 1), 0); /* sparse */
+	objmon_poll(o);
+	enum model_state st;
+	const char *why;
+	assert_null(objmon_content(o, &st, &why));
+	assert_string_equal(why, "not decoded: 67108865 bytes, more than the 64 MiB read");
+	struct preview pv;
+	objmon_preview(o, 70, &pv);
+	assert_string_equal(pv.lines[0], "42");
+	assert_int_equal(truncate(path, 4096), 0);
+	objmon_poll(o);
+	assert_int_equal(objmon_content(o, &st, &why)->ctr[0].value, 42);
 	objmon_free(o);
 }
 
@@ -686,6 +720,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_text_counter, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_refusal, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_truncated, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_too_big, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_v3_file, setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

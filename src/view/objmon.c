@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The watcher keeps the object's last row and holders, the bytes of its
- * last look, and an object list of its own for the scans (rows grown as the
- * host needs; freed with it).
+ * last look, an object list of its own for the scans (rows grown as the
+ * host needs; freed with it), and the mapping and content of its decode.
  */
 #include "objmon.h"
 
@@ -337,9 +337,10 @@ static void decode_call(void *arg)
  * skipped, the last copy kept. */
 static void decode(objmon *o)
 {
-	if (!o->linked || !o->present) {
+	bool named_obj = o->row.kind == OBJLIST_POSIX || o->row.kind == OBJLIST_FILE;
+	if (!named_obj || !o->linked || !o->present) { /* no name to open: metadata alone */
 		unmap(o);
-		no_content(o, MODEL_REMOVED, "not decoded: the object has no name to open");
+		no_content(o, MODEL_FOREIGN, "");
 		return;
 	}
 	if (o->map && o->map_size != o->row.size)
@@ -415,8 +416,7 @@ void objmon_poll(objmon *o)
 	stat_name(o);
 	if (o->rescan || clock_mono_ns() >= o->next_scan)
 		scan(o);
-	if (o->row.kind == OBJLIST_POSIX || o->row.kind == OBJLIST_FILE)
-		decode(o);
+	decode(o);
 	peek(o);
 	observe(o);
 }

@@ -20,7 +20,9 @@
  * O_NONBLOCK, checked to be a regular file with the inode listed, at most
  * OBJMON_MAP_MAX bytes) is kept between polls and made again when its size
  * changes, and each poll decodes it under the SIGBUS guard (objpeek.h): an
- * object truncated during the decode is a poll skipped, not a crash.
+ * object truncated during the decode is a poll skipped, not a crash.  The
+ * preview is copied from the same mapping while it is at the object's
+ * size.  A memfd, a semaphore or a deleted object is not decoded.
  */
 #ifndef SHMTOP_OBJMON_H
 #define SHMTOP_OBJMON_H
