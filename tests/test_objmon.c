@@ -11,8 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +25,8 @@
 #include "model.h"
 #include "objmon.h"
 #include "objpeek.h"
+#include "shmtop/shmtop.h"
+#include "testutil.h"
 
 #define S INT64_C(1000000000)
 
@@ -437,6 +441,272 @@ static void test_memfd_no_preview(void **state)
 	objmon_free(o);
 }
 
+/* A watcher on dir/name, made with bytes (n of them), as a POSIX object. */
+static objmon *watch_bytes(const char *name, const void *bytes, size_t n, struct objlist *inv)
+{
+	char path[128];
+	struct stat st;
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(bytes, 1, n, f), n);
+	fclose(f);
+	assert_int_equal(stat(path, &st), 0);
+	memset(inv, 0, sizeof *inv);
+	inv->devshm_dir = dir;
+	snprintf(row.name, sizeof row.name, "%s", name);
+	row.dev = st.st_dev;
+	row.ino = st.st_ino;
+	row.size = (uint64_t)n;
+	objmon *o = objmon_new(inv, &row);
+	assert_non_null(o);
+	return o;
+}
+
+/* Overwrite dir/name's first bytes in place (same inode, as a writer
+ * through its mapping does). */
+static void rewrite(const char *name, const char *text, size_t n)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "r+");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, n, f), n);
+	fclose(f);
+}
+
+/* The model of o as the detail view builds it, at now_mono + ahead. */
+static void build(objmon *o, int64_t ahead)
+{
+	objmon_input(o, &in);
+	in.held.now_mono += ahead;
+	in.held.spark_mode = SPARK_VALUE;
+	in.delay_tenths = 5;
+	model_build_object(&m, &in);
+}
+
+/* A text counter's bytes decoded: its value, a sample per change seen,
+ * RUNNING while it changes, STALLED once it stops; the object's fields
+ * and holders still there. */
+static void test_text_counter(void **state)
+{
+	(void)state;
+	struct objlist inv;
+	objmon *o = watch_bytes("ctr", "12345\0", 6, &inv);
+	objmon_poll(o);
+	enum model_state st;
+	const char *why;
+	const struct content *c = objmon_content(o, &st, &why);
+	assert_non_null(c);
+	assert_int_equal(st, MODEL_LIVE);
+	assert_string_equal(why, "");
+	assert_int_equal(c->nctr, 1);
+	assert_int_equal(c->ctr[0].value, 12345);
+	assert_int_equal(c->nhist, 1);
+	objmon_poll(o); /* unchanged: no sample */
+	assert_int_equal(objmon_content(o, &st, &why)->nhist, 1);
+	rewrite("ctr", "12346", 5);
+	objmon_poll(o);
+	c = objmon_content(o, &st, &why);
+	assert_int_equal(c->ctr[0].value, 12346);
+	assert_int_equal(c->nhist, 2);
+	assert_int_equal(c->hist[1].value, 12346);
+	struct preview pv; /* the preview from the same mapping, as changed */
+	objmon_preview(o, 70, &pv);
+	assert_string_equal(pv.lines[0], "12346");
+
+	build(o, 0);
+	assert_true(m.have_value);
+	assert_string_equal(m.value, "12346");
+	assert_string_equal(m.badge, "RUNNING");
+	assert_int_equal(m.state, MODEL_LIVE);
+	assert_int_equal(m.ncounters, 0); /* one counter: no table */
+	assert_non_null(strstr(m.details, "rate "));
+	assert_non_null(strstr(m.writer, "writer unknown"));
+	assert_non_null(strstr(m.footer, "c clear"));
+	assert_string_equal(field("kind"), "posix");
+	assert_string_equal(field("name"), "ctr");
+	assert_true(m.have_procs);
+	assert_string_equal(m.message, "");
+	build(o, 10 * S); /* no change for 10 s */
+	assert_string_equal(m.badge, "STALLED");
+	objmon_clear_history(o);
+	assert_int_equal(objmon_content(o, &st, &why)->nhist, 0);
+	/* unlinked: no name to open, nothing decoded, shown as before */
+	char path[128];
+	snprintf(path, sizeof path, "%s/ctr", dir);
+	assert_int_equal(unlink(path), 0);
+	objmon_poll(o);
+	assert_null(objmon_content(o, &st, &why));
+	assert_string_equal(why, "");
+	build(o, 0);
+	assert_false(m.have_value);
+	assert_null(strchr(m.message, ';'));
+	objmon_free(o);
+}
+
+/* Bigger than OBJMON_MAP_MAX: not decoded, and why; the preview still
+ * there. */
+static void test_too_big(void **state)
+{
+	(void)state;
+	struct objlist inv;
+	objmon *o = watch_bytes("big", "42", 3, &inv);
+	char path[128];
+	snprintf(path, sizeof path, "%s/big", dir);
+	assert_int_equal(truncate(path, (off_t)OBJMON_MAP_MAX + 1), 0); /* sparse */
+	objmon_poll(o);
+	enum model_state st;
+	const char *why;
+	assert_null(objmon_content(o, &st, &why));
+	assert_string_equal(why, "not decoded: 67108865 bytes, more than the 64 MiB read");
+	struct preview pv;
+	objmon_preview(o, 70, &pv);
+	assert_string_equal(pv.lines[0], "42");
+	assert_int_equal(truncate(path, 4096), 0);
+	objmon_poll(o);
+	assert_int_equal(objmon_content(o, &st, &why)->ctr[0].value, 42);
+	objmon_free(o);
+}
+
+/* Bytes of no format: no value, the refusal after what the object is, as
+ * a foreign segment's; the preview still there. */
+static void test_refusal(void **state)
+{
+	(void)state;
+	struct objlist inv;
+	objmon *o = watch_bytes("junk", "123x and more", 13, &inv);
+	objmon_poll(o);
+	enum model_state st;
+	const char *why;
+	assert_null(objmon_content(o, &st, &why));
+	assert_int_equal(st, MODEL_FOREIGN);
+	assert_string_equal(why, "not a text counter: no NUL after the digits");
+	build(o, 0);
+	assert_false(m.have_value);
+	assert_string_equal(m.badge, "POSIX");
+	char want[200];
+	snprintf(want, sizeof want,
+		 "%s/junk: a POSIX shared memory object (shm_open); not a text counter: no NUL "
+		 "after the digits",
+		 dir);
+	assert_string_equal(m.message, want);
+	struct preview pv;
+	objmon_preview(o, 70, &pv);
+	assert_string_equal(pv.lines[0], "123x and more");
+	objmon_free(o);
+}
+
+/* Truncated to nothing between polls: no value, and why; grown back: the
+ * value again.  Truncated and grown while polled (a child flipping it):
+ * never a crash, each poll live or saying why. */
+static void test_truncated(void **state)
+{
+	(void)state;
+	struct objlist inv;
+	char page[4096] = "777";
+	objmon *o = watch_bytes("trunc", page, sizeof page, &inv);
+	objmon_poll(o);
+	enum model_state st;
+	const char *why;
+	assert_non_null(objmon_content(o, &st, &why));
+	char path[128];
+	snprintf(path, sizeof path, "%s/trunc", dir);
+	assert_int_equal(truncate(path, 0), 0);
+	objmon_poll(o);
+	assert_null(objmon_content(o, &st, &why));
+	assert_string_equal(why, "not decoded: the object is empty");
+	build(o, 0);
+	assert_false(m.have_value);
+	assert_non_null(strstr(m.message, "; not decoded: the object is empty"));
+	assert_int_equal(truncate(path, 4096), 0);
+	rewrite("trunc", "778", 4);
+	objmon_poll(o);
+	assert_int_equal(objmon_content(o, &st, &why)->ctr[0].value, 778);
+
+	pid_t kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0) {
+		for (int i = 0; i < 20000; i++)
+			if (truncate(path, i % 2 ? 0 : 4096) < 0)
+				_exit(1);
+		_exit(0);
+	}
+	size_t live = 0, said = 0;
+	for (int i = 0; i < 3000; i++) {
+		objmon_poll(o);
+		const struct content *c = objmon_content(o, &st, &why);
+		live += c && st == MODEL_LIVE;
+		said += !c && why[0];
+	}
+	int ws;
+	assert_int_equal(waitpid(kid, &ws, 0), kid);
+	assert_true(WIFEXITED(ws) && WEXITSTATUS(ws) == 0);
+	assert_int_equal(live + said, 3000);
+	objmon_free(o);
+}
+
+/* A version 3 record's bytes copied into a file: its named counters, the
+ * counters table, j/k's selection. */
+static void test_v3_file(void **state)
+{
+	(void)state;
+	char why[256];
+	struct shmtop_options po = { .key = test_key(1),
+				     .capacity = 4,
+				     .history = 16,
+				     .period_ns = 1000,
+				     .accept = SHMTOP_ACCEPT_ALL };
+	shmtop_publisher *p = shmtop_open(&po, why, sizeof why);
+	assert_non_null(p);
+	struct shmtop_counter ctr[3];
+	const char *names[] = { "requests", "bytes", "level" };
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(shmtop_declare(p, names[i], i == 2 ? SHMTOP_GAUGE : SHMTOP_COUNTER,
+						i == 1 ? "B" : "", &ctr[i], why, sizeof why),
+				 0);
+	for (int s = 0; s < 4; s++) {
+		for (int i = 0; i < 3; i++)
+			shmtop_add(ctr[i], (uint64_t)(i + 1));
+		nanosleep(&(struct timespec){ .tv_nsec = 2000 }, NULL);
+		shmtop_step(p);
+	}
+	int id = shmget(po.key, 0, 0);
+	assert_true(id >= 0);
+	struct shmid_ds ds;
+	assert_int_equal(shmctl(id, IPC_STAT, &ds), 0);
+	const void *seg = shmat(id, NULL, SHM_RDONLY);
+	assert_true(seg != (void *)-1);
+	struct objlist inv;
+	objmon *o = watch_bytes("v3", seg, ds.shm_segsz, &inv);
+	shmdt(seg);
+	shmtop_close(p);
+	test_remove_key(po.key);
+	objmon_poll(o);
+	enum model_state st;
+	const char *w;
+	const struct content *c = objmon_content(o, &st, &w);
+	assert_non_null(c);
+	assert_int_equal(st, MODEL_LIVE);
+	assert_int_equal(c->nctr, 3);
+	assert_string_equal(c->ctr[0].name, "requests");
+	assert_int_equal(c->ctr[0].value, 4);
+	assert_int_equal(c->ctr[1].value, 8);
+	build(o, 0);
+	assert_true(m.have_value);
+	assert_string_equal(m.value, "4");
+	assert_int_equal(m.ncounters, 3);
+	assert_int_equal(m.table_rows, 3);
+	assert_non_null(strstr(m.table[0], "requests"));
+	assert_non_null(strstr(m.footer, "j/k select"));
+	assert_string_equal(field("kind"), "posix");
+	objmon_select(o, 1);
+	build(o, 0);
+	assert_string_equal(m.selected, "bytes");
+	assert_string_equal(m.value, "8");
+	objmon_free(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -447,6 +717,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_peek, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_watch, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_memfd_no_preview, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_text_counter, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_refusal, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_truncated, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_too_big, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_v3_file, setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

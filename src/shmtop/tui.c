@@ -148,7 +148,10 @@ static void footer_keys(const struct tui *t, struct view_model *m)
  * spare: the one layout of the frame; then name the keys in its footer. */
 static void lay_out(struct tui *t, struct view_model *m)
 {
-	int table = t->cur == &obj_mode ? 0 : model_table_want(&t->in);
+	const struct model_input *held = t->cur == &obj_mode ? &t->obj_in.held : &t->in;
+	int table = model_table_want(held);
+	/* a preview beside no value, as a foreign segment's */
+	bool preview = t->have_preview && !(t->cur == &obj_mode && held->content);
 	const struct layout_input in = {
 		.cols = COLS,
 		.rows = LINES,
@@ -163,9 +166,9 @@ static void lay_out(struct tui *t, struct view_model *m)
 		/* the graph keeps its rows from the event log (up to half
 		 * the screen, but a few log lines), not from a foreign
 		 * segment's preview or a counters table */
-		.graph_min = t->have_preview ? 1
-			     : table         ? 4
-					     : layout_graph_keep(LINES),
+		.graph_min = preview ? 1
+			     : table ? 4
+				     : layout_graph_keep(LINES),
 		/* the counters table before the IPC_STAT fields and processes,
 		 * up to half the screen */
 		.panel_first = table < LINES / 2 ? table : LINES / 2,
@@ -180,26 +183,41 @@ static void lay_out(struct tui *t, struct view_model *m)
 }
 
 /* The detail view of an object that is not a SysV segment: the same
- * dashboard, with no value and an empty history. */
+ * dashboard, with what its bytes hold when a decoder takes them (value,
+ * graph, counters table), else no value and an empty history. */
 static void obj_build(struct tui *t, struct view_model *m)
 {
 	objmon_input(t->obj, &t->obj_in);
 	t->obj_in.delay_tenths = t->delay;
 	t->obj_in.notice = clock_mono_ns() < t->notice_until ? t->notice : NULL;
+	struct model_input *held = &t->obj_in.held;
+	held->spark_mode = t->mode;
+	held->utf8 = t->style.utf8;
+	held->spark_width = 0; /* the graph replaces the one-line sparkline */
 	model_build_object(m, &t->obj_in);
 	lay_out(t, m);
-	const struct model_input none = { .spark_mode = SPARK_VALUE };
+	bool keep = t->have_scale && t->scale_mode == t->mode && t->scale_shmid == -2;
 	if (!t->layout.too_small)
-		model_graph(m, &none, (size_t)t->layout.graph_w, (unsigned)t->layout.graph_h, NULL);
-	snprintf(m->graph_title, sizeof m->graph_title, "history: none (not a shmwriter record)");
+		model_graph(m, held, (size_t)t->layout.graph_w, (unsigned)t->layout.graph_h,
+			    keep ? &t->scale : NULL);
+	t->scale = m->graph.scale;
+	t->have_scale = m->graph.scale.span > 0.0;
+	t->scale_mode = t->mode;
+	t->scale_shmid = -2; /* an object's, no segment's */
+	if (!held->content)
+		snprintf(m->graph_title, sizeof m->graph_title,
+			 "history: none (not a shmwriter record)");
+	if (!t->layout.too_small && t->table_h > 0)
+		model_table_kept(m, held, COLS - 1, t->table_h, t->drawn);
 }
 
 static void obj_panels(struct tui *t, const struct view_model *m, bool full)
 {
-	(void)m;
-	(void)full;
-	if (t->layout.panel_h > 0)
-		drawlog_draw(t->layout.panel_y, t->layout.panel_h, &t->preview,
+	if (t->table_h > 0 && !t->layout.too_small)
+		draw_counters(m, full ? NULL : t->drawn, t->layout.panel_y, t->table_h, &t->style);
+	int log_h = t->layout.panel_h - t->table_h;
+	if (log_h > 0)
+		drawlog_draw(t->layout.panel_y + t->table_h, log_h, &t->preview,
 			     objmon_events(t->obj), &t->style, &t->panel_drawn);
 }
 
@@ -552,6 +570,16 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 	return false;
 }
 
+/* Select the counter step rows on, in the segment or object shown. */
+static void select_counter(struct tui *t, int step)
+{
+	if (t->cur == &obj_mode)
+		objmon_select(t->obj, step);
+	else
+		monitor_select(t->mon, step);
+	t->have_scale = false; /* another series */
+}
+
 /* A key on a dashboard (a segment's or an object's); returns true to quit.
  * Back to the list, quit and help come first, then the mode's own keys,
  * then the keys both share. */
@@ -606,6 +634,18 @@ static bool dash_key(struct tui *t, int ch, int64_t *next_poll)
 	if (t->cur->own_key(t, ch, next_poll))
 		return false;
 	switch (ch) {
+	case 'c':
+	case 'C':
+		if (t->cur == &obj_mode)
+			objmon_clear_history(t->obj);
+		else
+			monitor_clear_history(t->mon);
+		notice(t, "history cleared");
+		break;
+	case KEY_UP:
+	case 'k':
+	case KEY_DOWN:
+	case 'j': select_counter(t, ch == KEY_UP || ch == 'k' ? -1 : 1); break;
 	case 'p':
 	case 'P':
 		if (t->model->health == HEALTH_PAUSED)
@@ -650,23 +690,11 @@ static bool dash_key(struct tui *t, int ch, int64_t *next_poll)
 	return false;
 }
 
-/* A segment's own keys: clear its history, select a counter, rescan its
- * processes. */
+/* A segment's own keys: rescan its processes, move a foreign segment's
+ * preview. */
 static bool seg_key(struct tui *t, int ch, int64_t *next_poll)
 {
 	switch (ch) {
-	case 'c':
-	case 'C':
-		monitor_clear_history(t->mon);
-		notice(t, "history cleared");
-		return true;
-	case KEY_UP:
-	case 'k':
-	case KEY_DOWN:
-	case 'j':
-		monitor_select(t->mon, ch == KEY_UP || ch == 'k' ? -1 : 1);
-		t->have_scale = false; /* another series */
-		return true;
 	case 'a':
 	case 'A':
 		monitor_rescan(t->mon);
@@ -761,10 +789,8 @@ static bool dash_mouse(struct tui *t, const struct click *c, int64_t *next_poll)
 	if (t->table_h <= 0 || c->y < t->layout.panel_y || c->y >= t->layout.panel_y + t->table_h)
 		return false;
 	int step = c->wheel ? c->wheel : model_table_click(m, c->y - t->layout.panel_y - 2);
-	if (step) {
-		monitor_select(t->mon, step);
-		t->have_scale = false; /* another series */
-	}
+	if (step)
+		select_counter(t, step);
 	return false;
 }
 

@@ -473,24 +473,16 @@ const char *model_value_text(const struct model_counter *c, char *buf, size_t le
 	return value_format(c->type, c->value, buf, len);
 }
 
-void model_build(struct view_model *m, const struct model_input *in)
+/* What the object holds, as every dashboard shows it: health and badge,
+ * the value and its details, the writer, the controls, the sparkline and
+ * batch output's counters table (the screen lays out its own:
+ * model_table()). */
+static void content_of(struct view_model *m, const struct model_input *in)
 {
-	char kb[16], a[24], b[24];
-	memset(m, 0, sizeof *m);
-	m->state = in->state;
+	char a[24], b[24];
 	m->health = health_of(in);
 	m->tone = tone_of(in->state, m->health);
 	snprintf(m->badge, sizeof m->badge, "%s", model_badge(in->state, m->health));
-	format_key(in->key, kb, sizeof kb);
-	if (in->stat)
-		snprintf(m->title, sizeof m->title, "shmtop  key %s  shmid %d", kb,
-			 in->stat->shmid);
-	else if (in->by_shmid)
-		snprintf(m->title, sizeof m->title, "shmtop  shmid %d", in->shmid);
-	else
-		snprintf(m->title, sizeof m->title, "shmtop  key %s", kb);
-	message_of(m, in);
-
 	const struct content *c = in->content;
 	const struct model_counter *sel = c ? content_selected(c) : NULL;
 	if (c) {
@@ -526,13 +518,29 @@ void model_build(struct view_model *m, const struct model_input *in)
 	}
 	writer_of(m, in);
 	control_of(m, in);
+	spark_of(m, in);
+	model_table(m, in, 100, MODEL_TABLE_ROWS + 2);
+}
+
+void model_build(struct view_model *m, const struct model_input *in)
+{
+	char kb[16];
+	memset(m, 0, sizeof *m);
+	m->state = in->state;
+	format_key(in->key, kb, sizeof kb);
+	if (in->stat)
+		snprintf(m->title, sizeof m->title, "shmtop  key %s  shmid %d", kb,
+			 in->stat->shmid);
+	else if (in->by_shmid)
+		snprintf(m->title, sizeof m->title, "shmtop  shmid %d", in->shmid);
+	else
+		snprintf(m->title, sizeof m->title, "shmtop  key %s", kb);
+	message_of(m, in);
+	content_of(m, in);
 	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
 	fields_of(m, in);
 	procs_of(m, in);
-	spark_of(m, in);
 	footer_of(m, in);
-	/* batch output's table: the screen lays out its own (model_table()) */
-	model_table(m, in, 100, MODEL_TABLE_ROWS + 2);
 }
 
 const char *model_command_notice(int cmd, bool refused)
@@ -755,10 +763,12 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 	default: break;
 	}
 	bool path = r->kind != OBJLIST_MEMFD && r->kind != OBJLIST_FILE; /* a file's is whole */
+	const char *why = in->held.why && *in->held.why ? in->held.why : NULL;
 	cut |=
-	    snprintf(m->message, sizeof m->message, "%s%s%s%s%s: %s%s", path ? dir : "",
+	    snprintf(m->message, sizeof m->message, "%s%s%s%s%s: %s%s%s%s", path ? dir : "",
 		     path ? "/" : "", prefix, name, r->kind == OBJLIST_DELETED ? " (deleted)" : "",
-		     in->present ? "" : "gone, was ", what);
+		     in->present ? "" : "gone, was ", what, why && in->present ? "; " : "",
+		     why && in->present ? why : "");
 	(void)cut;
 
 	m->fields_title = "object (stat)";
@@ -798,4 +808,14 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
 	snprintf(m->footer, sizeof m->footer, "a rescan  +/- delay %d.%ds  ? help  q quit",
 		 in->delay_tenths / 10, in->delay_tenths % 10);
+	if (!in->held.content || !in->present)
+		return;
+	/* what it holds, as a segment's dashboard shows it */
+	struct model_input held = in->held;
+	held.delay_tenths = in->delay_tenths;
+	held.notice = in->notice;
+	m->state = held.state;
+	content_of(m, &held);
+	snprintf(m->message, sizeof m->message, "%s", why ? why : "");
+	footer_of(m, &held);
 }

@@ -227,6 +227,10 @@ struct model_object {
 	const char *devshm;  /* the directory of posix objects ("/dev/shm") */
 	int delay_tenths;
 	const char *notice; /* a message from the UI, or NULL */
+	/* What its bytes hold, decoded as a segment's (state, why, content,
+	 * now_mono and the view's settings; content NULL: nothing decoded,
+	 * why says why unless state is MODEL_FOREIGN with why "" or NULL). */
+	struct model_input held;
 };
 
 /* Build m, the same dashboard a foreign segment gets, for an object: a

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The watcher keeps the object's last row and holders, the bytes of its
- * last look, and an object list of its own for the scans (rows grown as the
- * host needs; freed with it).
+ * last look, an object list of its own for the scans (rows grown as the
+ * host needs; freed with it), and the mapping and content of its decode.
  */
 #include "objmon.h"
 
@@ -12,10 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "decode.h"
 #include "objpeek.h"
 
 struct objmon {
@@ -40,6 +42,16 @@ struct objmon {
 	struct events_ring ring;
 	struct events_objobs prev;
 	bool have_prev;
+
+	/* The read-only mapping its bytes are decoded from, kept between
+	 * polls while the size and inode stay. */
+	int map_fd;
+	void *map;
+	size_t map_size;
+	struct content c; /* what it holds, by its decoder (decode.h) */
+	bool have;        /* c holds a good copy */
+	enum model_state state;
+	char why[256];
 };
 
 /* Has r a name to stat: a posix object, a semaphore, or a file not
@@ -89,6 +101,8 @@ objmon *objmon_new(const struct objlist *s, const struct objlist_row *r)
 	o->devshm = s->devshm_dir ? s->devshm_dir : OBJLIST_DEVSHM_DIR;
 	o->rescan = !s->scanned; /* holders at the first poll, if the list had none */
 	o->next_scan = clock_mono_ns() + OBJMON_SCAN_NS;
+	o->map_fd = -1;
+	o->state = MODEL_FOREIGN;
 	events_init(&o->ring);
 	return o;
 }
@@ -217,6 +231,16 @@ static void peek(objmon *o)
 		name = slash ? slash + 1 : o->row.name;
 	}
 	o->offset = preview_step(o->offset, 0, o->row.size); /* within it, if it shrank */
+	if (o->map && o->map_size == o->row.size) {          /* the decode's mapping, at its size */
+		size_t n = o->offset < o->map_size ? (size_t)(o->map_size - o->offset) : 0;
+		o->nbytes = n < sizeof o->bytes ? n : sizeof o->bytes;
+		if (objpeek_guarded_copy(o->bytes, (const unsigned char *)o->map + o->offset,
+					 o->nbytes) == 0) {
+			o->have_bytes = true;
+			return;
+		}
+		o->nbytes = 0; /* shrank: read it afresh */
+	}
 	if (objpeek_read(dir, name, o->row.dev, o->row.ino, o->offset, o->bytes, sizeof o->bytes,
 			 &o->nbytes, &size, why, sizeof why) < 0) {
 		snprintf(o->nopreview, sizeof o->nopreview, "no preview: %s", why);
@@ -229,6 +253,140 @@ static void peek(objmon *o)
 	}
 	o->row.size = size;
 	o->have_bytes = true;
+}
+
+static void unmap(objmon *o)
+{
+	if (o->map)
+		munmap(o->map, o->map_size);
+	if (o->map_fd >= 0)
+		close(o->map_fd);
+	o->map = NULL;
+	o->map_size = 0;
+	o->map_fd = -1;
+}
+
+/* No decoded copy: state and why. */
+static void no_content(objmon *o, enum model_state state, const char *why)
+{
+	content_free(&o->c);
+	o->have = false;
+	o->state = state;
+	snprintf(o->why, sizeof o->why, "%s", why);
+}
+
+/* Map the object by its name, read-only, if it is still the inode listed,
+ * a regular file and at most OBJMON_MAP_MAX bytes: 0, or -1 with why. */
+static int map_object(objmon *o)
+{
+	char path[PATH_MAX];
+	bool file = o->row.kind == OBJLIST_FILE;
+	if (!file && !objpeek_name_ok(o->row.name)) {
+		snprintf(o->why, sizeof o->why, "not a name in %s", o->devshm);
+		return -1;
+	}
+	snprintf(path, sizeof path, "%s%s%s", file ? "" : o->devshm, file ? "" : "/", o->row.name);
+	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	int fd = open(path, flags | O_NOATIME); /* the atime left as an admin reads it */
+	if (fd < 0 && errno == EPERM)           /* O_NOATIME: only the owner (or CAP_FOWNER) */
+		fd = open(path, flags);
+	struct stat st;
+	if (fd < 0) {
+		snprintf(o->why, sizeof o->why, "not decoded: cannot open it: %s", strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_dev != o->row.dev ||
+	    (uint64_t)st.st_ino != o->row.ino) {
+		snprintf(o->why, sizeof o->why, "not decoded: the name is now another object");
+	} else if (st.st_size <= 0) {
+		snprintf(o->why, sizeof o->why, "not decoded: the object is empty");
+	} else if ((uint64_t)st.st_size > OBJMON_MAP_MAX) {
+		snprintf(o->why, sizeof o->why,
+			 "not decoded: %lld bytes, more than the %d MiB read",
+			 (long long)st.st_size, (int)(OBJMON_MAP_MAX >> 20));
+	} else {
+		void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
+		if (p != MAP_FAILED) {
+			o->map_fd = fd;
+			o->map = p;
+			o->map_size = (size_t)st.st_size;
+			return 0;
+		}
+		snprintf(o->why, sizeof o->why, "not decoded: mmap: %s", strerror(errno));
+	}
+	close(fd);
+	return -1;
+}
+
+struct decode_call {
+	objmon *o;
+	const struct decode_want *w;
+	char *why;
+	size_t whylen;
+	enum decode_status ds;
+};
+
+static void decode_call(void *arg)
+{
+	struct decode_call *d = arg;
+	d->ds = decode_object(d->o->map, d->o->map_size, d->w, &d->o->c, d->why, d->whylen);
+}
+
+/* Decode the object's bytes, its mapping made again when its size
+ * changed.  A SIGBUS (the object truncated during the decode) is a poll
+ * skipped, the last copy kept. */
+static void decode(objmon *o)
+{
+	bool named_obj = o->row.kind == OBJLIST_POSIX || o->row.kind == OBJLIST_FILE;
+	if (!named_obj || !o->linked || !o->present) { /* no name to open: metadata alone */
+		unmap(o);
+		no_content(o, MODEL_FOREIGN, "");
+		return;
+	}
+	if (o->map && o->map_size != o->row.size)
+		unmap(o);
+	if (!o->map && map_object(o) < 0) {
+		char why[sizeof o->why];
+		memcpy(why, o->why, sizeof why);
+		no_content(o, MODEL_ERROR, why);
+		return;
+	}
+	char why[256] = "";
+	struct decode_want w = { .now_mono = clock_mono_ns(), .now_wall = clock_wall_ns() };
+	const struct decoder *was = o->c.dec;
+	struct decode_call d = { o, &w, why, sizeof why, DECODE_ERROR };
+	if (objpeek_guarded(decode_call, &d) < 0) {
+		snprintf(o->why, sizeof o->why, "poll skipped: the object shrank while being read");
+		if (!o->have)
+			o->state = MODEL_ERROR;
+		unmap(o); /* made again at its new size */
+		return;
+	}
+	if (o->c.dec != was)
+		o->have = false; /* another format: its first read */
+	switch (d.ds) {
+	case DECODE_OK:
+	case DECODE_TORN:
+		o->have = true;
+		o->state = MODEL_LIVE;
+		o->why[0] = '\0';
+		return;
+	case DECODE_EMPTY:
+		o->state = MODEL_STARTING;
+		snprintf(o->why, sizeof o->why, "%s", why);
+		return;
+	case DECODE_NOT_THIS:
+		no_content(o, MODEL_FOREIGN, why[0] ? why : "no format shmtop reads");
+		return;
+	case DECODE_DAMAGED:
+	case DECODE_BUSY:
+	case DECODE_ERROR:
+		o->state = o->have                  ? MODEL_LIVE
+			   : d.ds == DECODE_DAMAGED ? MODEL_DAMAGED
+						    : MODEL_ERROR;
+		snprintf(o->why, sizeof o->why, "%s", why);
+		return;
+	}
 }
 
 static void observe(objmon *o)
@@ -258,6 +416,7 @@ void objmon_poll(objmon *o)
 	stat_name(o);
 	if (o->rescan || clock_mono_ns() >= o->next_scan)
 		scan(o);
+	decode(o);
 	peek(o);
 	observe(o);
 }
@@ -279,6 +438,40 @@ void objmon_input(const objmon *o, struct model_object *in)
 	in->now_wall_ns = clock_wall_ns();
 	in->self_pid = getpid();
 	in->devshm = o->devshm;
+	in->held.state = o->state;
+	in->held.why = o->why;
+	in->held.content = o->have ? &o->c : NULL;
+	in->held.now_mono = clock_mono_ns();
+}
+
+const struct content *objmon_content(const objmon *o, enum model_state *state, const char **why)
+{
+	*state = o->state;
+	*why = o->why;
+	return o->have ? &o->c : NULL;
+}
+
+void objmon_select(objmon *o, int step)
+{
+	struct content *c = &o->c;
+	if (!o->have || !c->named || c->nctr == 0)
+		return;
+	long to = (long)c->selected + step;
+	to = to < 0 ? 0 : to;
+	if ((size_t)to >= c->nctr)
+		to = (long)c->nctr - 1;
+	if ((size_t)to == c->selected)
+		return;
+	content_select(c, (size_t)to);
+	if (o->map)
+		decode(o);
+}
+
+void objmon_clear_history(objmon *o)
+{
+	if (o->have)
+		o->c.hist_floor = o->c.status.hist_next;
+	o->c.nhist = 0;
 }
 
 void objmon_preview(const objmon *o, size_t width, struct preview *out)
@@ -309,5 +502,7 @@ void objmon_free(objmon *o)
 		return;
 	objlist_free(&o->inv);
 	free(o->inv.rows);
+	unmap(o);
+	content_free(&o->c);
 	free(o);
 }

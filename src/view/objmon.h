@@ -14,6 +14,15 @@
  * OBJMON_SCAN_NS, when the name goes away, or when asked (objmon_rescan());
  * memfd and deleted objects, which have no name to stat, are updated only
  * then.  Each poll's observation feeds the object's event log.
+ *
+ * A POSIX object or a file with its name is also decoded as a segment is
+ * (decode.h): a read-only mapping of it (opened O_RDONLY, O_NOFOLLOW,
+ * O_NONBLOCK, checked to be a regular file with the inode listed, at most
+ * OBJMON_MAP_MAX bytes) is kept between polls and made again when its size
+ * changes, and each poll decodes it under the SIGBUS guard (objpeek.h): an
+ * object truncated during the decode is a poll skipped, not a crash.  The
+ * preview is copied from the same mapping while it is at the object's
+ * size.  A memfd, a semaphore or a deleted object is not decoded.
  */
 #ifndef SHMTOP_OBJMON_H
 #define SHMTOP_OBJMON_H
@@ -28,7 +37,8 @@
 #include "preview.h"
 
 #define OBJMON_SCAN_NS INT64_C(5000000000)
-#define OBJMON_HOLDERS 256 /* holders kept, pid ascending */
+#define OBJMON_HOLDERS 256                  /* holders kept, pid ascending */
+#define OBJMON_MAP_MAX (UINT64_C(64) << 20) /* bytes decoded at most */
 
 typedef struct objmon objmon;
 
@@ -43,9 +53,23 @@ void objmon_poll(objmon *o);
 /* Scan /proc for its holders at the next poll. */
 void objmon_rescan(objmon *o);
 
-/* The model input of the object as last seen (the UI's fields left zero):
+/* The model input of the object as last seen (the UI's fields left zero;
+ * held: the decode's state, why, content and now_mono):
  * valid until the next call on o. */
 void objmon_input(const objmon *o, struct model_object *in);
+
+/* What it holds as last decoded (NULL: no good copy), the state of that
+ * decode (MODEL_LIVE with a copy; MODEL_FOREIGN: no format takes its
+ * bytes; ...) and why (a refusal, a poll skipped; "" when live): valid
+ * until the next call on o.  objmon_input() gives the same in held. */
+const struct content *objmon_content(const objmon *o, enum model_state *state, const char **why);
+
+/* Named counters: move the selected counter step rows (clamped) and read
+ * its history, as monitor_select(). */
+void objmon_select(objmon *o, int step);
+
+/* Forget the history shown so far, as monitor_clear_history(). */
+void objmon_clear_history(objmon *o);
 
 /* The preview of its bytes in the window (the first PREVIEW_MAX at first),
  * laid out width cells wide, or a line saying why there is none (a memfd
