@@ -648,6 +648,53 @@ static void test_truncated(void **state)
 
 /* A version 3 record's bytes copied into a file: its named counters, the
  * counters table, j/k's selection. */
+/* A file whose bytes name their writer (PCP MMV's PROCESS flag: a pid, no
+ * start time): alive while that pid is, dead once it has gone, as the
+ * segment dashboard judges a shmwriter. */
+static void test_named_writer(void **state)
+{
+	(void)state;
+	char path[512];
+	snprintf(path, sizeof path, "%s/v1.mmv", MMV_FIXTURES);
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	static unsigned char mmv[65536];
+	size_t n = fread(mmv, 1, sizeof mmv, f);
+	fclose(f);
+	assert_true(n > 40 && n < sizeof mmv);
+	/* the header's process field (after magic, version, g1, g2, tocs,
+	 * flags): this test's own pid, then a child's that has exited */
+	int32_t pid = (int32_t)getpid();
+	memcpy(mmv + 32, &pid, sizeof pid);
+	struct objlist inv;
+	objmon *o = watch_bytes("live.mmv", mmv, n, &inv);
+	objmon_poll(o);
+	enum model_state st;
+	const char *w;
+	const struct content *c = objmon_content(o, &st, &w);
+	assert_non_null(c);
+	assert_true(c->status.known);
+	assert_int_equal(c->status.pid, pid);
+	build(o, 0);
+	assert_int_equal(m.health, HEALTH_RUNNING);
+	assert_non_null(strstr(m.writer, "alive"));
+	objmon_free(o);
+
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	pid = (int32_t)child;
+	memcpy(mmv + 32, &pid, sizeof pid);
+	o = watch_bytes("gone.mmv", mmv, n, &inv);
+	objmon_poll(o);
+	build(o, 0);
+	assert_int_equal(m.health, HEALTH_DEAD);
+	assert_null(strstr(m.writer, "alive"));
+	objmon_free(o);
+}
+
 static void test_v3_file(void **state)
 {
 	(void)state;
@@ -722,6 +769,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_truncated, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_too_big, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_v3_file, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_named_writer, setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

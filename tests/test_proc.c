@@ -100,6 +100,7 @@ static void test_live_processes(void **state)
 	assert_int_equal(proc_alive(getpid(), mine), 1);
 	assert_false(proc_alive(getpid(), mine + 1)); /* pid reused */
 	assert_false(proc_alive(0, mine));
+	assert_int_equal(proc_alive(getpid(), 0), 1); /* no start time known: the pid alone */
 
 	pid_t child = fork();
 	assert_true(child >= 0);
@@ -115,9 +116,11 @@ static void test_live_processes(void **state)
 	}
 	assert_int_equal(st, 'Z');
 	assert_false(proc_alive(child, t));
+	assert_false(proc_alive(child, 0));
 	waitpid(child, NULL, 0);
 	assert_int_equal(proc_stat(child, &st, &again), -1);
 	assert_false(proc_alive(child, t));
+	assert_false(proc_alive(child, 0));
 }
 
 /* The watch answers as proc_alive() does, and after its first look it holds

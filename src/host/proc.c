@@ -17,8 +17,8 @@ int proc_alive(pid_t pid, uint64_t starttime)
 	char state;
 	if (pid <= 0)
 		return 0;
-	if (proc_stat(pid, &state, &t) == 0)
-		return t == starttime && state != 'Z' && state != 'X';
+	if (proc_stat(pid, &state, &t) == 0) /* a start time of 0: not known, the pid alone */
+		return (starttime == 0 || t == starttime) && state != 'Z' && state != 'X';
 	/* No /proc entry for us: gone, or hidden (hidepid, no /proc mounted);
 	 * a signal 0 tells the two apart without the start time. */
 	return kill(pid, 0) == 0 || errno == EPERM ? -1 : 0;

@@ -14,7 +14,8 @@
 #include "procstat.h"
 
 /* Is the process with this pid and start time still running (not a zombie)?
- * 1 yes, 0 no, -1 cannot tell: the process exists but /proc hides it from
+ * A start time of 0 is not known (MMV names a pid alone): the pid is
+ * judged alone.  1 yes, 0 no, -1 cannot tell: the process exists but /proc hides it from
  * us (hidepid, another user), so its start time cannot be checked; callers
  * then judge by the writer's heartbeat.  Non-zero means "do not call it
  * dead". */

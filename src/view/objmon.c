@@ -19,6 +19,7 @@
 #include "clock.h"
 #include "decode.h"
 #include "objpeek.h"
+#include "proc.h"
 
 struct objmon {
 	struct objlist_row row; /* as last seen */
@@ -48,8 +49,10 @@ struct objmon {
 	int map_fd;
 	void *map;
 	size_t map_size;
-	struct content c; /* what it holds, by its decoder (decode.h) */
-	bool have;        /* c holds a good copy */
+	struct content c;        /* what it holds, by its decoder (decode.h) */
+	bool have;               /* c holds a good copy */
+	struct proc_watch watch; /* the writer the bytes name (MMV's PROCESS flag) */
+	bool writer_alive;
 	enum model_state state;
 	char why[256];
 };
@@ -89,6 +92,7 @@ objmon *objmon_new(const struct objlist *s, const struct objlist_row *r)
 		return NULL;
 	o->row = *r;
 	o->present = true;
+	o->watch = (struct proc_watch)PROC_WATCH_INIT;
 	o->linked = named(r);
 	o->scanned = s->scanned;
 	o->scan_ns = s->scan_ns;
@@ -417,6 +421,10 @@ void objmon_poll(objmon *o)
 	if (o->rescan || clock_mono_ns() >= o->next_scan)
 		scan(o);
 	decode(o);
+	/* a writer the bytes name, alive or not (its start time when they
+	 * give one, else the pid alone) */
+	o->writer_alive = o->have && o->c.status.known &&
+			  proc_watch_alive(&o->watch, o->c.status.pid, o->c.status.start) != 0;
 	peek(o);
 	observe(o);
 }
@@ -441,6 +449,7 @@ void objmon_input(const objmon *o, struct model_object *in)
 	in->held.state = o->state;
 	in->held.why = o->why;
 	in->held.content = o->have ? &o->c : NULL;
+	in->held.writer_alive = o->writer_alive;
 	in->held.now_mono = clock_mono_ns();
 }
 
@@ -504,5 +513,6 @@ void objmon_free(objmon *o)
 	free(o->inv.rows);
 	unmap(o);
 	content_free(&o->c);
+	proc_watch_close(&o->watch);
 	free(o);
 }
