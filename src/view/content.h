@@ -75,6 +75,15 @@ struct content_status {
 	uint64_t hist_next;    /* the number of the next history sample */
 };
 
+/* A folder's files (a format kept in several: decode_folder()): how many
+ * and their bytes, and of those how many belong to processes that are
+ * gone (prometheus_client's files of dead workers, which pile up). */
+struct content_files {
+	size_t files, dead;
+	uint64_t bytes, dead_bytes;
+	bool truncated; /* more than DECODE_FOLDER_FILES: the rest not read */
+};
+
 /* The model: a format's name, the status, the counters and the history of
  * the one counter watched (selected), numbered from hist_floor on.  A
  * decoder keeps what it learns of the same object between reads in
@@ -90,7 +99,8 @@ struct content {
 	uint64_t hist_floor;
 	struct shmtop_sample hist[SHMTOP_HISTORY]; /* of ctr[selected], oldest first */
 	size_t nhist;
-	uint64_t hist_first; /* the sample number of hist[0] */
+	uint64_t hist_first;        /* the sample number of hist[0] */
+	struct content_files files; /* a folder's; all 0 for one object's bytes */
 	const struct decoder *dec;
 	void *priv;
 };

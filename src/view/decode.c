@@ -13,18 +13,50 @@ static const struct decoder *const decoders[] = { &decode_v3, &decode_text, &dec
 enum decode_status decode_object(const void *seg, size_t size, const struct decode_want *w,
 				 struct content *c, char *why, size_t whylen)
 {
-	if (c->dec) {
+	if (c->dec && c->dec->decode) {
 		enum decode_status ds = c->dec->decode(seg, size, w, c, why, whylen);
 		if (ds != DECODE_NOT_THIS)
 			return ds;
-		content_free(c); /* another format now: the walk starts afresh */
 	}
+	if (c->dec)
+		content_free(c); /* another format now: the walk starts afresh */
 	char first[256] = "", r[256];
 	for (size_t i = 0; i < sizeof decoders / sizeof *decoders; i++) {
 		r[0] = '\0';
 		enum decode_status ds = decoders[i]->decode(seg, size, w, c, r, sizeof r);
 		if (ds != DECODE_NOT_THIS) {
 			c->dec = decoders[i];
+			snprintf(why, whylen, "%s", r);
+			return ds;
+		}
+		if (!first[0])
+			snprintf(first, sizeof first, "%s", r);
+	}
+	snprintf(why, whylen, "%s", first);
+	return DECODE_NOT_THIS;
+}
+
+/* The folder formats, each NOT_THIS without a reason to a folder not its kind. */
+static const struct decoder *const folder_decoders[] = { 0 };
+
+enum decode_status decode_folder(int dirfd, const struct decode_want *w, struct content *c,
+				 char *why, size_t whylen)
+{
+	if (c->dec && c->dec->decode_dir) {
+		enum decode_status ds = c->dec->decode_dir(dirfd, w, c, why, whylen);
+		if (ds != DECODE_NOT_THIS)
+			return ds;
+	}
+	if (c->dec)
+		content_free(c);
+	char first[256] = "", r[256];
+	for (size_t i = 0; i < sizeof folder_decoders / sizeof *folder_decoders; i++) {
+		if (!folder_decoders[i])
+			continue;
+		r[0] = '\0';
+		enum decode_status ds = folder_decoders[i]->decode_dir(dirfd, w, c, r, sizeof r);
+		if (ds != DECODE_NOT_THIS) {
+			c->dec = folder_decoders[i];
 			snprintf(why, whylen, "%s", r);
 			return ds;
 		}

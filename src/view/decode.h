@@ -44,6 +44,11 @@ struct decoder {
 				     struct content *c, char *why, size_t whylen);
 	/* Free what decode() kept in c->priv (NULL: nothing). */
 	void (*release)(struct content *c);
+	/* A format kept in a folder of files (decode_folder()), NULL for a
+	 * format of one object's bytes (decode NULL then): the folder open as
+	 * dirfd, as decode() otherwise. */
+	enum decode_status (*decode_dir)(int dirfd, const struct decode_want *w, struct content *c,
+					 char *why, size_t whylen);
 };
 
 /* The version 3 record (record.h, shmtop-record(5)): named counters, the
@@ -78,5 +83,33 @@ extern const struct decoder decode_mmv;
  * gave (a decoder gives none for bytes not of its kind at all). */
 enum decode_status decode_object(const void *seg, size_t size, const struct decode_want *w,
 				 struct content *c, char *why, size_t whylen);
+
+/* Formats kept in a folder of files, one object made of all of them.
+ * Such a decoder opens the files itself, relative to dirfd: each with
+ * openat(O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), a regular file
+ * (fstat after the open), at most DECODE_FILE_MAX bytes, mapped read-only
+ * and read under the SIGBUS guard (objpeek_guarded()); names are checked
+ * before they are opened (one component, no '/', no ".."), and a folder of
+ * more than DECODE_FOLDER_FILES files is read up to that many (c->files
+ * says so).  Its mappings may be kept in c->priv between reads, made again
+ * when a file's inode or size changes.  c->files says what the folder
+ * holds. */
+#define DECODE_FILE_MAX (UINT64_C(64) << 20)
+#define DECODE_FOLDER_FILES 16384
+
+/* Python prometheus_client's multiprocess folder (promdb.h): every .db
+ * file, aggregated as MultiProcessCollector aggregates them; files whose
+ * process is gone counted in c->files. */
+extern const struct decoder decode_promdir;
+
+/* A varnishd -n folder (vsc.h): the counters varnishstat -1 lists, from
+ * _.vsm_mgt and _.vsm_child; the writer the child's pid. */
+extern const struct decoder decode_vsm;
+
+/* decode_object() for a folder (dirfd open on it, O_RDONLY | O_DIRECTORY):
+ * by c->dec, or the first folder format that does not say NOT_THIS
+ * (prometheus_client, Varnish). */
+enum decode_status decode_folder(int dirfd, const struct decode_want *w, struct content *c,
+				 char *why, size_t whylen);
 
 #endif

@@ -142,4 +142,4 @@ static enum decode_status hs_decode(const void *seg, size_t size, const struct d
 	return DECODE_OK;
 }
 
-const struct decoder decode_hsperf = { "hsperfdata", "JVM", "JVM", hs_decode, hs_release };
+const struct decoder decode_hsperf = { "hsperfdata", "JVM", "JVM", hs_decode, hs_release, NULL };

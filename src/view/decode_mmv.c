@@ -166,4 +166,6 @@ static enum decode_status mv_decode(const void *seg, size_t size, const struct d
 	return DECODE_OK;
 }
 
-const struct decoder decode_mmv = { "MMV file", "PCP MMV", "producer", mv_decode, mv_release };
+const struct decoder decode_mmv = {
+	"MMV file", "PCP MMV", "producer", mv_decode, mv_release, NULL
+};

@@ -112,4 +112,4 @@ static enum decode_status text_decode(const void *seg, size_t size, const struct
 	return DECODE_OK;
 }
 
-const struct decoder decode_text = { "text counter", NULL, "writer", text_decode, NULL };
+const struct decoder decode_text = { "text counter", NULL, "writer", text_decode, NULL, NULL };

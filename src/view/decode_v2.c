@@ -92,4 +92,6 @@ static enum decode_status v2_decode(const void *seg, size_t size, const struct d
 	return ok;
 }
 
-const struct decoder decode_v2 = { "version 2 record", "shmwriter", "writer", v2_decode, NULL };
+const struct decoder decode_v2 = {
+	"version 2 record", "shmwriter", "writer", v2_decode, NULL, NULL
+};

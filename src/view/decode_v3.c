@@ -162,5 +162,5 @@ static enum decode_status v3_decode(const void *seg, size_t size, const struct d
 	return w->torn_ok ? DECODE_TORN : DECODE_OK;
 }
 
-const struct decoder decode_v3 = { "version 3 record", "libshmtop", "publisher", v3_decode,
-				   v3_release };
+const struct decoder decode_v3 = { "version 3 record", "libshmtop", "publisher",
+				   v3_decode,          v3_release,  NULL };
