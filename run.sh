@@ -80,7 +80,7 @@ test)
 	# hostile records, bounded in time
 	CC=clang TARGET=fuzz_record build build-fuzz -DSHMTOP_FUZZ=ON
 	cmake --build build-fuzz -j "$JOBS" --target fuzz_view fuzz_hsperf fuzz_mmv fuzz_promdb fuzz_vsc >/dev/null
-	(cd build-fuzz && ctest --output-on-failure --verbose -R fuzz)
+	(cd build-fuzz && ctest --output-on-failure --verbose -j "$JOBS" -R fuzz)
 	# every unit and end-to-end test under ASan+UBSan, once; then the plain
 	# build's: the unit tests again (other optimisations), the packages, the
 	# benchmarks' smoke run and the tests labelled plain (valgrind, kills)
@@ -88,7 +88,8 @@ test)
 	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -LE '^(pkg|bench|plain)$')
 	build build
-	(cd build && ctest --output-on-failure --verbose -L '^(unit|style|pkg|bench|plain)$')
+	(cd build && ctest --output-on-failure --verbose -j "$JOBS" -L '^(unit|style)$' &&
+		ctest --output-on-failure --verbose -L '^(pkg|bench|plain)$')
 	;;
 run)
 	install_missing $PACKAGES

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # Fault injection with a viewer attached, printing figures: the writer
-# killed with -9 at random moments (FAULT_RUNS times, default 200) and taken
+# killed with -9 at random moments (FAULT_RUNS times, default 100) and taken
 # over by a new one, the writer stopped (SIGSTOP), the segment removed and
 # re-created, a resize storm, and the viewer itself killed with -9.
 #
@@ -12,7 +12,7 @@ WRITER=$(realpath "$2")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=screen
 unset NO_COLOR ESCDELAY
 RUN=fault$$
-RUNS=${FAULT_RUNS:-200}
+RUNS=${FAULT_RUNS:-100}
 . "$(dirname "$0")/e2e_lib.sh"
 DIR=$(mktemp -d)
 CLEANUPS+=("rm -rf '$DIR'")
