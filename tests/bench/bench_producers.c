@@ -5,8 +5,8 @@
  * 1. One JVM's hsperfdata per refresh (target: under 50 us for its ~190
  *    counters).  Each row is the best cost of one call (bench.h): on a copy
  *    of a real JVM's file (tests/fixture/hsperf), a copy of its used bytes
- *    (the floor), hsperf_parse(), the same under objpeek_guarded() (the
- *    SIGBUS guard a mapping needs), and what the viewer pays: decode_object()
+ *    (the floor), hsperf_parse(), the SIGBUS guard a mapping needs
+ *    (objpeek_guarded()) alone and around it, and what the viewer pays: decode_object()
  *    under the guard into one struct content kept across refreshes (the
  *    hsperf decoder's seen_take() merge and history), with the bytes as they
  *    are and with every counter and gauge changed since the last refresh
@@ -121,6 +121,18 @@ static void run_guarded(void *arg, uint64_t n)
 		c->failed += objpeek_guarded(parse_once, c) != 0 || c->st != HSPERF_OK;
 }
 
+static void nothing(void *arg)
+{
+	__asm__ volatile("" ::"r"(arg) : "memory");
+}
+
+static void run_guard(void *arg, uint64_t n)
+{
+	struct ctx *c = arg;
+	for (uint64_t i = 0; i < n; i++)
+		c->failed += objpeek_guarded(nothing, c) != 0;
+}
+
 static void run_decode(void *arg, uint64_t n)
 {
 	struct ctx *c = arg;
@@ -158,14 +170,16 @@ static void run_refresh(void *arg, uint64_t n)
 }
 
 /* A row of the first table: fn's best cost per call in us, printed with
- * its cost per counter of *count (read after the run).  A refused read
+ * its cost per counter of *count (read after the run; 0: none).  A refused read
  * ends the run (exit 1). */
 static double row(const char *what, bench_fn fn, struct ctx *c, const size_t *count)
 {
 	c->failed = 0;
 	double ns = bench_ns_per_op(fn, c);
-	printf("  %-56s %8.2f us %7.1f ns/counter\n", what, ns / 1000,
-	       *count ? ns / (double)*count : 0);
+	if (*count)
+		printf("  %-56s %8.2f us %7.1f ns/counter\n", what, ns / 1000, ns / (double)*count);
+	else
+		printf("  %-56s %8.2f us\n", what, ns / 1000);
 	if (c->failed) {
 		printf("  FAIL: %ld refused: %s\n", c->failed, c->why);
 		exit(1);
@@ -597,6 +611,8 @@ int main(int argc, char **argv)
 	       c.info.used, c.n);
 	row("copy of the used bytes (the floor)", run_copy, &c, &c.n);
 	row("hsperf_parse()", run_parse, &c, &c.n);
+	static const size_t none;
+	row("objpeek_guarded() of nothing (the guard alone)", run_guard, &c, &none);
 	row("hsperf_parse() under objpeek_guarded()", run_guarded, &c, &c.n);
 	double best =
 	    row("decode_object() under the guard, bytes unchanged", run_decode, &c, &c.c.nctr);
