@@ -11,6 +11,7 @@
 
 #include <sched.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,6 +291,21 @@ static inline int bench_pin(int n)
 static inline void bench_unpin(void)
 {
 	sched_setaffinity(0, sizeof(cpu_set_t), bench_allowed_cpus());
+}
+
+/* Is name an executable in one of PATH's folders? */
+static inline bool bench_in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char buf[4096];
+	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, p, name);
+		if (n && access(buf, X_OK) == 0)
+			return true;
+		p += n + (p[n] == ':');
+	}
+	return false;
 }
 
 /* "12.3 M" style: n with an SI prefix, width 7. */

@@ -1037,24 +1037,6 @@ static int writer_takeover(struct bench_writer *w, key_t key, const char *interv
 	return 0;
 }
 
-static bool in_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	char dir[4096];
-	if (!path)
-		path = "/usr/bin:/bin";
-	while (*path) {
-		size_t n = strcspn(path, ":");
-		if (n + strlen(name) + 2 < sizeof dir) {
-			snprintf(dir, sizeof dir, "%.*s/%s", (int)n, path, name);
-			if (access(dir, X_OK) == 0)
-				return true;
-		}
-		path += n + (path[n] == ':');
-	}
-	return false;
-}
-
 /* n children that attach shmid read-only and sleep until the pipe closes. */
 static int helpers_start(int shmid, int n, const struct bench_writer *w, int *release_fd)
 {
@@ -1639,7 +1621,7 @@ int main(int argc, char **argv)
 	print_head();
 	for (int i = 0; i < NPROGS && !interrupted; i++) {
 		bool ours = strncmp(progs[i].label, "shmtop", 6) == 0;
-		if (!ours && !in_path(progs[i].argv[0])) {
+		if (!ours && !bench_in_path(progs[i].argv[0])) {
 			memset(&res[i], 0, sizeof res[i]);
 			snprintf(res[i].label, sizeof res[i].label, "%s", progs[i].label);
 			snprintf(res[i].note, sizeof res[i].note, "not installed");

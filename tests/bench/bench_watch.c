@@ -96,20 +96,6 @@ static void on_signal(int sig)
 	interrupted = 1;
 }
 
-static bool in_path(const char *name)
-{
-	const char *path = getenv("PATH");
-	char buf[4096];
-	for (const char *p = path ? path : "/usr/bin:/bin"; *p;) {
-		size_t n = strcspn(p, ":");
-		snprintf(buf, sizeof buf, "%.*s/%s", (int)n, p, name);
-		if (n && access(buf, X_OK) == 0)
-			return true;
-		p += n + (p[n] == ':');
-	}
-	return false;
-}
-
 /* Start pub16 on key and wait for its "ready" line; 0, or -1. */
 static int pub_start(key_t key)
 {
@@ -297,7 +283,7 @@ int main(int argc, char **argv)
 	}
 	printf("shmwriter -i 1 on key %s: one counter, \"count\"\n", key2);
 
-	bool htop = in_path("htop");
+	bool htop = bench_in_path("htop");
 	snprintf(label[HTOP], sizeof label[HTOP], "htop -d 10");
 	snprintf(label[V3], sizeof label[V3], "shmtop -k %s", key3);
 	snprintf(label[ONE], sizeof label[ONE], "shmtop -k %s", key2);

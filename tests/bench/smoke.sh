@@ -78,8 +78,13 @@ expect bench_watch '^   \|   shmtop -k 0x[0-9a-f]{8} +[0-9]+ +[0-9.]+ +[0-9.]+' 
 expect bench_watch '^  shmtop, 16 counters \(v3\) +[0-9]+ +[0-9.]+' "16-counter summary row"
 expect bench_watch '^  shmtop, shmwriter +[0-9]+ +[0-9.]+' "shmwriter summary row"
 expect bench_watch '^  shmtop shows the 16 counters: ' "whether the counters are shown"
-run bench_hsperf
-expect bench_hsperf '^  hsperf_parse\(\) +[0-9.]+ us +[0-9.]+ ns/entry$' "parse row"
+run bench_producers --smoke
+expect bench_producers '^  hsperf_parse\(\) +[0-9.]+ us +[0-9.]+ ns/counter$' "parse row"
+expect bench_producers '^  its mapping kept, decode_object\(\) under the guard +[0-9.]+ us' \
+	"live decode_object() row"
+expect bench_producers '^  shmtop / jstat +[0-9.]+x +[0-9.]+x$' "shmtop / jstat ratios"
+expect bench_producers '^  shmtop DIR -b -n 1 +[0-9.]+ +[0-9.]+ +[0-9.]+ MB +[1-9][0-9]* lines' \
+	"shmtop row against varnishstat"
 
 for f in "$out"/*.txt; do
 	echo "---- $(basename "$f" .txt)"
