@@ -1,11 +1,16 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The look at a POSIX object's first bytes.  The SIGBUS guard: a handler
- * that jumps back out of the copy, installed only around it and armed only
- * during it (a SIGBUS from anywhere else is raised again with the action
- * that was there before).  Returning from a SIGBUS handler would run the
+ * that jumps back out of the read, put in place by each guarded read (one
+ * sigaction(): another part of the process, a test harness, may have set
+ * its own since) and left there, armed only during a read; a SIGBUS from
+ * anywhere else puts back the action that was there before it and is
+ * raised again with it.  Returning from a SIGBUS handler would run the
  * faulting load again, so a flag alone cannot do; the jump is the one thing
- * the handler does, and shmtop is single-threaded.
+ * the handler does, and shmtop is single-threaded.  The handler runs with
+ * SIGBUS not blocked (SA_NODEFER), so the jump need not restore the signal
+ * mask, and shmtop never blocks SIGBUS (a SIGBUS of a load while blocked
+ * would kill it whatever the handler).
  */
 #include "objpeek.h"
 
@@ -23,37 +28,35 @@
 
 static sigjmp_buf bus_jump;
 static volatile sig_atomic_t bus_armed;
+static struct sigaction bus_old;
 
 static void on_bus(int sig)
 {
 	if (bus_armed)
 		siglongjmp(bus_jump, 1);
-	signal(sig, SIG_DFL);
+	sigaction(sig, &bus_old, NULL);
 	raise(sig);
 }
 
 int objpeek_guarded(void (*fn)(void *arg), void *arg)
 {
-	struct sigaction sa, old;
+	struct sigaction sa, prev;
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = on_bus;
+	sa.sa_flags = SA_NODEFER;
 	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGBUS, &sa, &old) < 0)
+	if (sigaction(SIGBUS, &sa, &prev) < 0)
 		return -1;
-	sigset_t bus, was;
-	sigemptyset(&bus);
-	sigaddset(&bus, SIGBUS);
-	sigprocmask(SIG_UNBLOCK, &bus, &was);
+	if (prev.sa_handler != on_bus)
+		bus_old = prev;
 	int rc = 0;
-	if (sigsetjmp(bus_jump, 1) == 0) {
+	if (sigsetjmp(bus_jump, 0) == 0) {
 		bus_armed = 1;
 		fn(arg);
 	} else {
 		rc = -1;
 	}
 	bus_armed = 0;
-	sigprocmask(SIG_SETMASK, &was, NULL);
-	sigaction(SIGBUS, &old, NULL);
 	return rc;
 }
 

@@ -40,7 +40,8 @@ int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, 
 
 /* Run fn(arg) with a SIGBUS from its loads (a mapped file truncated under
  * it) ending it, not the process.  0, or -1 when SIGBUS ended it (what fn
- * wrote so far is then incomplete). */
+ * wrote so far is then incomplete).  Its handler is put in place by each
+ * call (one system call) and left there; SIGBUS must not be blocked. */
 int objpeek_guarded(void (*fn)(void *arg), void *arg);
 
 /* Copy n bytes of a mapping that its owner may truncate under us, with
