@@ -188,12 +188,24 @@ static void test_fixture(void **state)
 	assert_string_equal(f.entries[1].name, "jobs_total");
 	assert_string_equal(f.entries[1].labels[0].value, "plain");
 	double v = 101.5; /* kind=plain: 1.5 from each worker, now 1.5 + 101.5 */
-	assert_int_equal(pwrite(fd, &v, sizeof v, (off_t)f.entries[1].offset), sizeof v);
+	size_t offset = f.entries[1].offset;
+	assert_int_equal(pwrite(fd, &v, sizeof v, (off_t)offset), sizeof v);
 	promdb_free(&f);
 	close(fd);
 	w.now_mono += 1000000000;
 	assert_int_equal(decode_folder(dirfd_, &w, &c, why, sizeof why), DECODE_OK);
 	assert_true(value_of("jobs_total{kind=\"plain\",where=\"x\"}") == 103.0);
+
+	/* replaced by another file of the same size (a new inode): mapped again */
+	fd = openat(dirfd_, name, O_RDONLY);
+	assert_int_equal(pread(fd, b, sizeof b, 0), sizeof b);
+	close(fd);
+	v = 201.5;
+	memcpy(b + offset, &v, sizeof v);
+	spit("new", b, sizeof b);
+	assert_int_equal(renameat(dirfd_, "new", dirfd_, name), 0);
+	assert_int_equal(decode_folder(dirfd_, &w, &c, why, sizeof why), DECODE_OK);
+	assert_true(value_of("jobs_total{kind=\"plain\",where=\"x\"}") == 203.0);
 
 	/* a file gone: out of the count and the sums */
 	assert_int_equal(unlinkat(dirfd_, name, 0), 0);

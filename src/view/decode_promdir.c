@@ -53,8 +53,8 @@ struct pd_file {
 };
 
 struct pd {
-	struct pd_file *file;
-	size_t n, cap;
+	struct pd_file *file; /* [0, sorted) by name: those of the last read */
+	size_t n, cap, sorted;
 	struct seen seen;
 };
 
@@ -138,13 +138,23 @@ oom:
 	return -1;
 }
 
+static int file_by_name(const void *a, const void *b)
+{
+	const struct pd_file *x = a, *y = b;
+	return strcmp(x->name, y->name);
+}
+
+/* bsearch()'s: a name against a file's. */
+static int name_of(const void *key, const void *b)
+{
+	const struct pd_file *y = b;
+	return strcmp(key, y->name);
+}
+
 /* The mapping of name kept from the last read, or NULL. */
 static struct pd_file *pd_find(struct pd *p, const char *name)
 {
-	for (size_t i = 0; i < p->n; i++)
-		if (p->file[i].name && !strcmp(p->file[i].name, name))
-			return &p->file[i];
-	return NULL;
+	return p->sorted ? bsearch(name, p->file, p->sorted, sizeof *p->file, name_of) : NULL;
 }
 
 /* A new file in p's room (the caller made it). */
@@ -166,8 +176,16 @@ static int pd_map(struct pd *p, int dirfd, const char *name, struct pd_file **ou
 		  char *why, size_t whylen)
 {
 	*bytes = 0;
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	struct stat st;
+	struct pd_file *f = pd_find(p, name);
+	if (f && fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISREG(st.st_mode) &&
+	    f->dev == (uint64_t)st.st_dev && f->ino == (uint64_t)st.st_ino &&
+	    f->size == (size_t)st.st_size) { /* the file mapped: not opened again */
+		*bytes = f->size;
+		*out = f;
+		return 0;
+	}
+	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		snprintf(why, whylen, "cannot open it: %s", strerror(errno));
 		if (fd >= 0)
@@ -181,7 +199,6 @@ static int pd_map(struct pd *p, int dirfd, const char *name, struct pd_file **ou
 		return -1;
 	}
 	*bytes = (uint64_t)st.st_size;
-	struct pd_file *f = pd_find(p, name);
 	if (f && (f->dev != (uint64_t)st.st_dev || f->ino != (uint64_t)st.st_ino ||
 		  f->size != (size_t)st.st_size)) {
 		if (f->map)
@@ -299,18 +316,58 @@ static void sample_name(const struct promdb_sample *s, char *dst, size_t cap)
 		put(dst, cap, &at, "}", false);
 }
 
+/* Whether a pid runs, looked up once a read for all its files. */
+struct pid_alive {
+	int32_t pid;
+	bool alive;
+};
+
+static int by_pid(const void *a, const void *b)
+{
+	const struct pid_alive *x = a, *y = b;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The pids of n names, sorted, each with proc_alive()'s answer (NULL: out
+ * of memory, each then looked up on its own). */
+static struct pid_alive *alive_of(char **names, size_t n)
+{
+	struct pid_alive *v = malloc(n * sizeof *v);
+	if (!v)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		struct promdb_name pn;
+		char why[8];
+		promdb_name_parse(names[i], &pn, why, sizeof why);
+		v[i].pid = pn.pid;
+	}
+	qsort(v, n, sizeof *v, by_pid);
+	for (size_t i = 0; i < n; i++)
+		v[i].alive =
+		    i && v[i].pid == v[i - 1].pid ? v[i - 1].alive : proc_alive(v[i].pid, 0) != 0;
+	return v;
+}
+
+static bool pid_alive(const struct pid_alive *v, size_t n, int32_t pid)
+{
+	struct pid_alive key = { pid, false };
+	const struct pid_alive *a = v ? bsearch(&key, v, n, sizeof key, by_pid) : NULL;
+	return a ? a->alive : proc_alive(pid, 0) != 0;
+}
+
 /* Read each file listed into in[] (those read) and c->files. */
 static size_t read_files(struct pd *p, int dirfd, char **names, size_t n, struct promdb_input *in,
 			 struct content_files *cf, size_t *empty, char *first, size_t firstlen)
 {
 	size_t m = 0;
+	struct pid_alive *pids = alive_of(names, n);
 	for (size_t i = 0; i < n; i++) {
 		struct promdb_name pn;
 		char why[200] = "";
 		uint64_t bytes;
 		struct pd_file *f = NULL;
 		promdb_name_parse(names[i], &pn, why, sizeof why);
-		bool alive = proc_alive(pn.pid, 0) != 0;
+		bool alive = pid_alive(pids, n, pn.pid);
 		int r = pd_map(p, dirfd, names[i], &f, &bytes, why, sizeof why);
 		cf->files++;
 		cf->bytes += bytes;
@@ -341,22 +398,25 @@ static size_t read_files(struct pd *p, int dirfd, char **names, size_t n, struct
 		}
 		in[m++] = (struct promdb_input){ pn, alive, &f->f };
 	}
+	free(pids);
 	return m;
 }
 
-/* Unmap the files this read did not list. */
+/* Unmap the files this read did not list; sort the rest by name. */
 static void pd_sweep(struct pd *p)
 {
 	size_t k = 0;
 	for (size_t i = 0; i < p->n; i++) {
-		if (p->file[i].kept) {
+		if (p->file[i].kept && p->file[i].name) {
 			p->file[i].kept = false;
 			p->file[k++] = p->file[i];
 		} else {
 			pd_drop(&p->file[i]);
 		}
 	}
-	p->n = k;
+	p->n = p->sorted = k;
+	if (k > 1)
+		qsort(p->file, k, sizeof *p->file, file_by_name);
 }
 
 static enum decode_status pd_decode(int dirfd, const struct decode_want *w, struct content *c,
