@@ -269,6 +269,47 @@ static void test_all_refused(void **state)
 	assert_int_equal(c.files.refused, 1);
 }
 
+/* One entry's file as the library writes it: used, padding, the key's
+ * length, the key padded to 8, the value. */
+static size_t make_db(unsigned char *b, const char *key, double v)
+{
+	uint32_t n = (uint32_t)strlen(key), at = 8;
+	memcpy(b + at, &n, 4);
+	memcpy(b + at + 4, key, n);
+	at += 4 + n;
+	while (at % 8)
+		b[at++] = ' ';
+	memcpy(b + at, &v, 8);
+	at += 8;
+	memcpy(b, &at, 4);
+	memset(b + 4, 0, 4);
+	return at;
+}
+
+/* A name longer than a counter's is cut whole: never an escape split, the
+ * counter's name NUL-terminated within MODEL_NAME_MAX. */
+static void test_long_name(void **state)
+{
+	(void)state;
+	char key[512];
+	int at = snprintf(key, sizeof key, "[\"m\", \"m_total\", {\"ll\": \"");
+	for (int i = 0; i < 100; i++)
+		at += snprintf(key + at, sizeof key - (size_t)at, "\\\"");
+	snprintf(key + at, sizeof key - (size_t)at, "\"}, \"h\"]");
+	unsigned char b[1024];
+	spit("counter_1.db", b, make_db(b, key, 7));
+	struct decode_want w = { .now_mono = 1000, .now_wall = 1000 };
+	assert_int_equal(decode_folder(dirfd_, &w, &c, why, sizeof why), DECODE_OK);
+	assert_int_equal(c.nctr, 1);
+	const char *name = c.ctr[0].name;
+	assert_int_equal(strlen(name), MODEL_NAME_MAX - 1);
+	assert_memory_equal(name, "m_total{ll=\"\\\"", 14);
+	for (size_t i = 12; i < MODEL_NAME_MAX - 2; i += 2) /* the last escape left out whole */
+		assert_memory_equal(name + i, "\\\"", 2);
+	assert_int_equal(name[MODEL_NAME_MAX - 2], '"');
+	assert_true(value_number(VALUE_REAL, c.ctr[0].value) == 7);
+}
+
 int main(void)
 {
 	live = getpid();
@@ -281,6 +322,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fixture, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refused, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_all_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_name, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
