@@ -22,9 +22,15 @@
 # file cut short, a name of terminal controls; a file cut and rewritten in
 # place under the reads (SIGBUS ends a read, not the reader).
 #
-# usage: e2e_promdb.sh DUMP_PROMDB
+# With the worker killed, `shmtop DIR` in tmux shows the folder as one
+# object: its counters table against the same dump (tests/promdb_screen.py)
+# and its heading's files and dead processes' files as dump_promdb counts
+# them.
+#
+# usage: e2e_promdb.sh DUMP_PROMDB SHMTOP
 set -u
 DUMP=$(realpath "$1")
+SHMTOP=$(realpath "$2")
 HERE=$(dirname "$(realpath "$0")")
 PY=/usr/bin/python3 # Debian's, where python3-prometheus-client is
 TMP=$(mktemp -d)
@@ -33,8 +39,10 @@ cleanup() {
 	local p
 	for p in "${PIDS[@]}"; do kill -9 "$p" 2>/dev/null; done
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
+	tmux -L "$TMUX_SERVER" kill-server 2>/dev/null
 	rm -rf "$TMP"
 }
+TMUX_SERVER=e2e_promdb-$$
 trap cleanup EXIT
 fails=0
 fail() {
@@ -120,6 +128,30 @@ if ((nvictim > 0 && dead_victim == nvictim && alive_spinner == nspinner && dead 
 else
 	fail "dead marks: killed $victim has $nvictim files, $dead_victim marked dead; live $spinner $nspinner, $alive_spinner alive; $dead dead"
 fi
+
+# The folder as one object: shmtop DIR's dashboard.
+tmux -L "$TMUX_SERVER" -f /dev/null new-session -d -x 200 -y 70 "exec $SHMTOP $DIR"
+shown() { tmux -L "$TMUX_SERVER" capture-pane -p >"$TMP/screen" 2>/dev/null && grep -q 'counters: ' "$TMP/screen" && grep -q ' of dead processes' "$TMP/screen"; }
+if wait_for 20 shown; then
+	"$DUMP" "$DIR" >"$TMP/dump3" 2>&1
+	read -r files dead < <(awk '$2 == "files" { print $3, $7 }' "$TMP/dump3")
+	heading=$(grep -o '[0-9]* files\?, [0-9]* of dead processes ([^)]*)' "$TMP/screen")
+	if [[ $heading == "$files files, $dead of dead processes ("* ]] && ((dead >= nvictim && nvictim > 0)); then
+		ok "shmtop DIR's heading: $heading (dump_promdb: $files files, $dead dead)"
+	else
+		fail "shmtop DIR's heading [$heading], dump_promdb: $files files, $dead dead"
+	fi
+	if out=$($PY "$HERE/promdb_screen.py" "$TMP/dump3" "$TMP/screen"); then
+		ok "shmtop DIR's counters table = dump_promdb's aggregate: $out"
+	else
+		fail "shmtop DIR's counters table: $out"
+		cat "$TMP/screen"
+	fi
+else
+	fail "shmtop DIR shows no counters table"
+	tmux -L "$TMUX_SERVER" capture-pane -p
+fi
+tmux -L "$TMUX_SERVER" kill-server 2>/dev/null
 
 "$DUMP" --drop-dead-live "$DIR" >"$TMP/dropped" 2>&1 || fail "dump_promdb --drop-dead-live"
 # what the README's child_exit hook does, for every worker that ended

@@ -4,6 +4,8 @@
  * first bytes (real files in a directory of the test's own standing in for
  * /dev/shm: a FIFO, a symlink, a name replaced), and the watcher through an
  * object's resize and unlink. */
+#include <fcntl.h>
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -754,6 +757,82 @@ static void test_v3_file(void **state)
 	objmon_free(o);
 }
 
+/* A folder of prometheus_client's files (the fixture's, one worker this
+ * process, which maps its counter file as the library does, the other a
+ * child that has exited) as one object: decoded by the folder format each
+ * poll, the heading its files and those of dead processes, its holders
+ * those of its files. */
+static void test_folder(void **state)
+{
+	(void)state;
+	static const char *const kinds[] = { "counter",   "gauge_all", "gauge_livesum", "gauge_max",
+					     "gauge_min", "histogram", "summary" };
+	pid_t gone = fork();
+	assert_true(gone >= 0);
+	if (gone == 0)
+		_exit(0);
+	assert_int_equal(waitpid(gone, NULL, 0), gone);
+	char path[PATH_MAX], to[PATH_MAX + 64], mine[PATH_MAX + 64];
+	assert_non_null(realpath(dir, path));
+	static unsigned char b[4096];
+	for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+		for (int w = 0; w < 2; w++) {
+			snprintf(to, sizeof to, "%s/%s_%d.db", PROM_FIXTURES, kinds[k], 32690 + w);
+			FILE *f = fopen(to, "rb");
+			assert_non_null(f);
+			size_t n = fread(b, 1, sizeof b, f);
+			fclose(f);
+			snprintf(to, sizeof to, "%s/%s_%d.db", path, kinds[k],
+				 w ? (int)getpid() : (int)gone);
+			f = fopen(to, "wb");
+			assert_non_null(f);
+			assert_int_equal(fwrite(b, 1, n, f), n);
+			fclose(f);
+			if (!k && w)
+				snprintf(mine, sizeof mine, "%s", to);
+		}
+	int fd = open(mine, O_RDWR);
+	assert_true(fd >= 0);
+	void *map = mmap(NULL, 248, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_true(map != MAP_FAILED);
+	close(fd);
+	fd = open(path, O_RDONLY | O_DIRECTORY);
+	assert_true(fd >= 0);
+	assert_int_equal(objlist_file_row(fd, path, &row), 0);
+	close(fd);
+	assert_true(row.folder);
+	struct objlist inv;
+	memset(&inv, 0, sizeof inv);
+	inv.devshm_dir = NULL; /* dir is not /dev/shm here */
+	objmon *o = objmon_new(&inv, &row);
+	assert_non_null(o);
+	objmon_poll(o);
+	enum model_state st;
+	const char *w;
+	const struct content *c = objmon_content(o, &st, &w);
+	assert_non_null(c);
+	assert_int_equal(st, MODEL_LIVE);
+	assert_int_equal(c->nctr, 15);
+	assert_int_equal(c->files.files, 14);
+	assert_int_equal(c->files.dead, 7);
+	build(o, 0);
+	assert_string_equal(m.message, "14 files, 7 of dead processes (1.1K)");
+	assert_int_equal(m.ncounters, 15);
+	assert_string_equal(field("size"), "2288 (2.2K)");
+	bool held = false;
+	for (size_t i = 0; i < in.nholders; i++)
+		held |= in.holders[i].pid == getpid() && in.holders[i].maps_rw > 0;
+	assert_true(held);
+	objmon_select(o, 1);
+	build(o, 0);
+	assert_string_equal(m.selected, "jobs_total{kind=\"plain\",where=\"x\"}");
+	struct preview pv;
+	objmon_preview(o, 80, &pv);
+	assert_string_equal(pv.lines[0], "no preview: a folder, its files read as one");
+	objmon_free(o);
+	munmap(map, 248);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -770,6 +849,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_too_big, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_v3_file, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_named_writer, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_folder, setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

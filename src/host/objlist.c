@@ -427,11 +427,12 @@ int objlist_file_row(int fd, const char *path, struct objlist_row *r)
 {
 	struct stat st;
 	memset(r, 0, sizeof *r);
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) ||
+	if (fstat(fd, &st) || !(S_ISREG(st.st_mode) || S_ISDIR(st.st_mode)) ||
 	    (size_t)snprintf(r->name, sizeof r->name, "%s", path) >= sizeof r->name)
 		return -1;
 	r->kind = OBJLIST_FILE;
 	r->named = true;
+	r->folder = S_ISDIR(st.st_mode);
 	stat_row(r, &st);
 	names_user(r->uid, r->owner, sizeof r->owner);
 	return 0;

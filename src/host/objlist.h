@@ -130,6 +130,8 @@ struct objlist_row {
 	bool is_record;           /* snap holds a validated shmwriter record */
 	bool writer_alive;        /* with is_record: proc_alive() of its writer */
 	bool named;               /* a file of files_path (shmtop PATH) */
+	bool folder;              /* file: a folder (shmtop DIR of a format kept in
+				   * several files), name its path */
 	struct shmtop_snapshot snap;
 };
 
@@ -260,9 +262,9 @@ enum {
  * buf: "ipc:[NS] shmid ID", the namespace and its shmid there. */
 char *objlist_foreign_name(const struct objlist_row *r, char *buf, size_t len);
 
-/* The row of the regular file open on fd at path (shmtop PATH): kind file,
- * named, its fields from fstat, the owner's name.  0, or -1 (not a regular
- * file, or a path longer than a row's name). */
+/* The row of the regular file or folder open on fd at path (shmtop PATH):
+ * kind file, named, folder for a folder, its fields from fstat, the
+ * owner's name.  0, or -1 (neither, or a path longer than a row's name). */
 int objlist_file_row(int fd, const char *path, struct objlist_row *r);
 
 /* Fill s (rows and max set by the caller; the rest zeroed before the first

@@ -14,6 +14,7 @@
 #include <curses.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "decode.h"
 #include "draw.h"
 #include "drawlog.h"
 #include "events.h"
@@ -877,13 +879,32 @@ static int setup(char *why, size_t whylen)
 
 /* shmtop PATH of a file: its detail view, over the list of it (a folder
  * has its list alone).  Opened as objlist_files_check() opened it. */
+/* Is the folder open on fd one of a folder format (decode_folder())? */
+static bool folder_format(int fd)
+{
+	struct content c = { 0 };
+	char why[256];
+	struct decode_want w = { .now_mono = clock_mono_ns(), .now_wall = clock_wall_ns() };
+	bool yes = decode_folder(fd, &w, &c, why, sizeof why) != DECODE_NOT_THIS;
+	content_free(&c);
+	return yes;
+}
+
+/* shmtop PATH: a file's dashboard, or a folder's when a folder format
+ * reads it (its path made absolute, as the scan names its files); any
+ * other folder stays the list of its files. */
 static void open_path(struct tui *t, const char *path, int64_t *next_poll)
 {
 	struct objlist_row r;
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return;
-	if (objlist_file_row(fd, path, &r) == 0)
+	char abs[PATH_MAX];
+	bool ok = objlist_file_row(fd, path, &r) == 0;
+	if (ok && r.folder)
+		ok = folder_format(fd) && realpath(path, abs) &&
+		     (size_t)snprintf(r.name, sizeof r.name, "%s", abs) < sizeof r.name;
+	if (ok)
 		open_object(t, &t->list.snap, &r, next_poll);
 	close(fd);
 }

@@ -77,10 +77,12 @@ struct content_status {
 
 /* A folder's files (a format kept in several: decode_folder()): how many
  * and their bytes, and of those how many belong to processes that are
- * gone (prometheus_client's files of dead workers, which pile up). */
+ * gone (prometheus_client's files of dead workers, which pile up) or
+ * that could not be read. */
 struct content_files {
 	size_t files, dead;
 	uint64_t bytes, dead_bytes;
+	size_t refused; /* of files, those not read (not a regular file, damaged, ...) */
 	bool truncated; /* more than DECODE_FOLDER_FILES: the rest not read */
 };
 

@@ -759,7 +759,10 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 	case OBJLIST_DELETED:
 		what = "a POSIX object unlinked but still held: it lives until its holders let go";
 		break;
-	case OBJLIST_FILE: what = "a file mapped shared (another program's counters)"; break;
+	case OBJLIST_FILE:
+		what = r->folder ? "a folder of files read as one (another program's counters)"
+				 : "a file mapped shared (another program's counters)";
+		break;
 	default: break;
 	}
 	bool path = r->kind != OBJLIST_MEMFD && r->kind != OBJLIST_FILE; /* a file's is whole */
@@ -817,5 +820,16 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 	m->state = held.state;
 	content_of(m, &held);
 	snprintf(m->message, sizeof m->message, "%s", why ? why : "");
+	const struct content_files *f = &held.content->files;
+	if (r->folder) { /* its files: those of dead processes pile up */
+		char more[64] = "";
+		if (f->refused || f->truncated)
+			snprintf(more, sizeof more, ", %zu not read%s", f->refused,
+				 f->truncated ? ", more not listed" : "");
+		snprintf(m->message, sizeof m->message,
+			 "%zu file%s, %zu of dead processes (%s)%s%s%s", f->files,
+			 f->files == 1 ? "" : "s", f->dead, format_size(f->dead_bytes, a, sizeof a),
+			 more, why ? "; " : "", why ? why : "");
+	}
 	footer_of(m, &held);
 }

@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "decode.h"
+#include "objlist_files.h"
 #include "objpeek.h"
 #include "proc.h"
 
@@ -121,16 +122,18 @@ static void stat_name(objmon *o)
 	bool file = o->row.kind == OBJLIST_FILE;
 	snprintf(path, sizeof path, "%s%s%s", file ? "" : o->devshm, file ? "" : "/", o->row.name);
 	if ((!file && !objpeek_name_ok(o->row.name)) || lstat(path, &st) < 0 ||
-	    !S_ISREG(st.st_mode) || (uint64_t)st.st_dev != o->row.dev ||
-	    (uint64_t)st.st_ino != o->row.ino) {
+	    !(o->row.folder ? S_ISDIR(st.st_mode) : S_ISREG(st.st_mode)) ||
+	    (uint64_t)st.st_dev != o->row.dev || (uint64_t)st.st_ino != o->row.ino) {
 		/* unlinked or replaced: a scan says whether it is still held */
 		o->linked = false;
 		o->rescan = true;
 		return;
 	}
 	struct objlist_row *r = &o->row;
-	r->size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
-	r->resident = (uint64_t)st.st_blocks * 512;
+	if (!r->folder) { /* a folder's: its files', from the decode */
+		r->size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+		r->resident = (uint64_t)st.st_blocks * 512;
+	}
 	r->uid = st.st_uid;
 	r->gid = st.st_gid;
 	r->mode = st.st_mode & 0777;
@@ -164,6 +167,40 @@ static int collect(objmon *o)
 	}
 }
 
+/* A folder's holders: those of the scan's file rows in it (a file's
+ * holders each once, by pid). */
+static void folder_holders(objmon *o)
+{
+	size_t len = strlen(o->row.name), n = 0;
+	for (size_t i = 0; i < o->inv.n; i++) {
+		const struct objlist_row *r = &o->inv.rows[i];
+		if (r->kind != OBJLIST_FILE || strncmp(r->name, o->row.name, len) ||
+		    r->name[len] != '/' || strchr(r->name + len + 1, '/') ||
+		    r->holder0 + r->nholders > o->inv.nholders)
+			continue;
+		for (size_t j = 0; j < r->nholders; j++) {
+			const struct objlist_holder *h = &o->inv.holders[r->holder0 + j];
+			size_t at = 0;
+			while (at < n && o->holders[at].pid < h->pid)
+				at++;
+			if (at < n && o->holders[at].pid == h->pid) {
+				o->holders[at].maps_rw += h->maps_rw;
+				o->holders[at].maps_ro += h->maps_ro;
+				o->holders[at].fds += h->fds;
+				continue;
+			}
+			if (n == OBJMON_HOLDERS)
+				continue;
+			memmove(&o->holders[at + 1], &o->holders[at],
+				(n - at) * sizeof *o->holders);
+			o->holders[at] = *h;
+			n++;
+		}
+	}
+	o->nholders = n;
+	o->present = o->linked;
+}
+
 static void scan(objmon *o)
 {
 	o->rescan = false;
@@ -175,6 +212,10 @@ static void scan(objmon *o)
 	}
 	o->scanned = true;
 	o->scan_ns = o->inv.scan_ns ? o->inv.scan_ns : clock_wall_ns();
+	if (o->row.folder) {
+		folder_holders(o);
+		return;
+	}
 	for (size_t i = 0; i < o->inv.n; i++) {
 		const struct objlist_row *r = &o->inv.rows[i];
 		if (r->kind == OBJLIST_SYSV || r->dev != o->row.dev || r->ino != o->row.ino)
@@ -221,6 +262,11 @@ static void peek(objmon *o)
 	if (!o->linked || !o->present) {
 		snprintf(o->nopreview, sizeof o->nopreview,
 			 "no preview: the object is deleted; only its holders can reach it");
+		return;
+	}
+	if (o->row.folder) {
+		snprintf(o->nopreview, sizeof o->nopreview,
+			 "no preview: a folder, its files read as one");
 		return;
 	}
 	uint64_t size;
@@ -336,6 +382,34 @@ static void decode_call(void *arg)
 	d->ds = decode_object(d->o->map, d->o->map_size, d->w, &d->o->c, d->why, d->whylen);
 }
 
+static void take(objmon *o, enum decode_status ds, const struct decoder *was, const char *why);
+
+/* A folder's files, by the folder format that reads them: the folder
+ * opened afresh (each component O_NOFOLLOW) and checked to be the one
+ * listed. */
+static void decode_dir(objmon *o)
+{
+	int fd = objlist_files_open_dir(o->row.name);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) < 0 || (uint64_t)st.st_dev != o->row.dev ||
+	    (uint64_t)st.st_ino != o->row.ino) {
+		char why[sizeof o->why];
+		snprintf(why, sizeof why, "not decoded: %s",
+			 fd < 0 ? strerror(errno) : "the path is now another folder");
+		if (fd >= 0)
+			close(fd);
+		no_content(o, MODEL_ERROR, why);
+		return;
+	}
+	char why[256] = "";
+	struct decode_want w = { .now_mono = clock_mono_ns(), .now_wall = clock_wall_ns() };
+	const struct decoder *was = o->c.dec;
+	enum decode_status ds = decode_folder(fd, &w, &o->c, why, sizeof why);
+	close(fd);
+	o->row.size = o->c.files.bytes;
+	take(o, ds, was, why);
+}
+
 /* Decode the object's bytes, its mapping made again when its size
  * changed.  A SIGBUS (the object truncated during the decode) is a poll
  * skipped, the last copy kept. */
@@ -345,6 +419,10 @@ static void decode(objmon *o)
 	if (!named_obj || !o->linked || !o->present) { /* no name to open: metadata alone */
 		unmap(o);
 		no_content(o, MODEL_FOREIGN, "");
+		return;
+	}
+	if (o->row.folder) {
+		decode_dir(o);
 		return;
 	}
 	if (o->map && o->map_size != o->row.size)
@@ -366,9 +444,15 @@ static void decode(objmon *o)
 		unmap(o); /* made again at its new size */
 		return;
 	}
+	take(o, d.ds, was, why);
+}
+
+/* The model's state after a decode that said ds, why. */
+static void take(objmon *o, enum decode_status ds, const struct decoder *was, const char *why)
+{
 	if (o->c.dec != was)
 		o->have = false; /* another format: its first read */
-	switch (d.ds) {
+	switch (ds) {
 	case DECODE_OK:
 	case DECODE_TORN:
 		o->have = true;
@@ -385,9 +469,9 @@ static void decode(objmon *o)
 	case DECODE_DAMAGED:
 	case DECODE_BUSY:
 	case DECODE_ERROR:
-		o->state = o->have                  ? MODEL_LIVE
-			   : d.ds == DECODE_DAMAGED ? MODEL_DAMAGED
-						    : MODEL_ERROR;
+		o->state = o->have                ? MODEL_LIVE
+			   : ds == DECODE_DAMAGED ? MODEL_DAMAGED
+						  : MODEL_ERROR;
 		snprintf(o->why, sizeof o->why, "%s", why);
 		return;
 	}
@@ -472,7 +556,7 @@ void objmon_select(objmon *o, int step)
 	if ((size_t)to == c->selected)
 		return;
 	content_select(c, (size_t)to);
-	if (o->map)
+	if (o->map || o->row.folder)
 		decode(o);
 }
 
