@@ -364,7 +364,7 @@ static void test_object(void **state)
 	snprintf(k[1].name, sizeof k[1].name, "acme.temp[anvils]");
 	k[1].kind = MODEL_GAUGE;
 	k[1].type = VALUE_REAL;
-	k[1].value = value_of_real(NAN);
+	k[1].value = value_of_real((double)NAN);
 	snprintf(k[2].name, sizeof k[2].name, "sun.gc.collector.0.invocations");
 	k[2].kind = MODEL_COUNTER;
 	k[2].type = VALUE_INT;
@@ -390,7 +390,7 @@ static void test_object(void **state)
 	snprintf(k[7].name, sizeof k[7].name, "x.inf");
 	k[7].kind = MODEL_GAUGE;
 	k[7].type = VALUE_REAL;
-	k[7].value = value_of_real(-INFINITY);
+	k[7].value = value_of_real(-(double)INFINITY);
 	struct content c = { .format = "hsperfdata", .ctr = k, .nctr = 8, .cap = 8, .named = true };
 	const struct prom_object o = { &c, "/tmp/hsperfdata_a\"b/42" };
 	char *text = NULL;
