@@ -236,4 +236,23 @@ if ((ok < 3)); then
 	echo "FAIL: only $ok of 6 rounds had a stable set of names"
 	exit 1
 fi
+# a copy with a hostile entry offset: a known format that fails its
+# checks, exit 6 with the reason, as a damaged segment; bytes of no format:
+# the file's row, exit 0
+cp "$file" "$tmp/bad"
+printf '\xff\xff\xff\x7f' | dd of="$tmp/bad" bs=1 seek=24 conv=notrunc 2>/dev/null
+out=$("$SHMTOP" "$tmp/bad" --json -n 1)
+rc=$?
+if ((rc != 6)) || ! "$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); sys.exit(not (d["state"] == "damaged" and "damaged hsperfdata" in d["message"]))' "$out"; then
+	echo "FAIL: a damaged copy: exit $rc, $out"
+	exit 1
+fi
+yes 'no format here' | head -c 4096 >"$tmp/noise"
+out=$("$SHMTOP" "$tmp/noise" -b -n 1 --raw --noheadings -o KIND,NAME)
+rc=$?
+if ((rc != 0)) || [[ $out != "file $tmp/noise" ]]; then
+	echo "FAIL: a file of no format: exit $rc, $out"
+	exit 1
+fi
+echo "    a damaged copy: exit 6, state damaged, the reason said; a file of no format: its row"
 echo "PASS: dump_hsperf, shmtop --json and --prometheus agree with jcmd PerfCounter.print in $ok rounds"
