@@ -387,7 +387,7 @@ static void test_object(void **state)
 	k[6].kind = MODEL_COUNTER;
 	k[6].type = VALUE_UINT;
 	k[6].value = 9;
-	snprintf(k[7].name, sizeof k[7].name, "x.inf");
+	snprintf(k[7].name, sizeof k[7].name, "x.inf{le=\"+Inf\"}");
 	k[7].kind = MODEL_GAUGE;
 	k[7].type = VALUE_REAL;
 	k[7].value = value_of_real(-(double)INFINITY);
@@ -425,7 +425,7 @@ static void test_object(void **state)
 	    "shmtop_hsperfdata_sun_os_hrt_frequency" L "\"sun.os.hrt.frequency\"} 1000000000\n"
 	    "# HELP shmtop_hsperfdata_x_inf A gauge (its source name in the counter label).\n"
 	    "# TYPE shmtop_hsperfdata_x_inf gauge\n"
-	    "shmtop_hsperfdata_x_inf" L "\"x.inf\"} -Inf\n";
+	    "shmtop_hsperfdata_x_inf" L "\"x.inf{le=\\\"+Inf\\\"}\"} -Inf\n";
 #undef L
 	assert_string_equal(text, want);
 	free(text);

@@ -408,10 +408,10 @@ int prom_write_object(FILE *out, const struct prom_object *o)
 	prom_format_prefix(ct->format, prefix, sizeof prefix);
 	for (size_t i = 0; i < ct->nctr; i++) {
 		const struct model_counter *k = &ct->ctr[i];
-		size_t n = strlen(k->name);
-		const char *bracket = strchr(k->name, '[');
-		if (bracket && bracket > k->name && n && k->name[n - 1] == ']')
-			n = (size_t)(bracket - k->name); /* name[instance]: the family of name */
+		/* name[instance] or name{labels}: the family of name */
+		size_t n = strlen(k->name), at = strcspn(k->name, "[{");
+		if (at > 0 && at < n && k->name[n - 1] == (k->name[at] == '[' ? ']' : '}'))
+			n = at;
 		bool counter = k->kind == MODEL_COUNTER && k->type != VALUE_TEXT;
 		char *m = c[i].metric;
 		prom_metric_name(prefix, k->name, n, counter, m, sizeof c[i].metric - 5);

@@ -115,8 +115,8 @@ struct prom_object {
 
 /* Write a metric family per counter of the object: named
  * prom_format_prefix() of its format, then prom_metric_name() of the
- * counter's name (an "name[instance]" name's family is name's: each
- * instance one sample), typed by its kind (counter, gauge, a constant
+ * counter's name (a "name[instance]" or "name{labels}" name's family is
+ * name's: each instance or label set one sample), typed by its kind (counter, gauge, a constant
  * untyped), HELP its help (else a line naming the type), a sample
  * labelled path and counter (the source name, escaped) with the value
  * (a double's NaN and infinities as NaN, +Inf, -Inf).  A text counter is

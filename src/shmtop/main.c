@@ -171,18 +171,20 @@ static int run_batch(monitor *mon, const struct options *o, bool utf8)
 	return report_status(&m);
 }
 
-/* A watcher of the object at path, as shmtop PATH opens it on screen, if a
- * decoder takes its bytes (or says they are its format, damaged or still
- * being made): NULL otherwise (no format, not a file, out of memory),
- * after its first poll. */
+/* A watcher of the object at path (named by its absolute path, as the
+ * scan names files), as shmtop PATH opens it on screen, if a decoder takes
+ * its bytes (or says they are its format, damaged or still being made):
+ * NULL otherwise (no format, not a file, out of memory), after its first
+ * poll. */
 static objmon *open_decoded(const char *path)
 {
 	static const struct objlist none; /* no scan yet: the first poll's */
 	struct objlist_row r;
+	char abs[PATH_MAX];
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
-	int got = objlist_file_row(fd, path, &r);
+	int got = objlist_file_row(fd, realpath(path, abs) ? abs : path, &r);
 	close(fd);
 	objmon *mon = got == 0 ? objmon_new(&none, &r) : NULL;
 	if (!mon)
