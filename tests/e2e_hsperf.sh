@@ -248,11 +248,17 @@ if ((rc != 6)) || ! "$PY" -c 'import json,sys; d=json.loads(sys.argv[1]); sys.ex
 	exit 1
 fi
 yes 'no format here' | head -c 4096 >"$tmp/noise"
-out=$("$SHMTOP" "$tmp/noise" -b -n 1 --raw --noheadings -o KIND,NAME)
+out=$("$SHMTOP" "$tmp/noise" -b -n 1)
 rc=$?
-if ((rc != 0)) || [[ $out != "file $tmp/noise" ]]; then
+if ((rc != 0)) || ! grep -q "^KEY .* NAME$" <<<"$out" || ! grep -q " file .* $tmp/noise$" <<<"$out"; then
 	echo "FAIL: a file of no format: exit $rc, $out"
 	exit 1
 fi
-echo "    a damaged copy: exit 6, state damaged, the reason said; a file of no format: its row"
+# -o asks for the list's columns: the JVM's file as its row
+out=$("$SHMTOP" "$file" -b -n 1 --raw --noheadings -o KIND,NAME)
+if [[ $out != "file $file" ]]; then
+	echo "FAIL: -o of the JVM's file: $out"
+	exit 1
+fi
+echo "    a damaged copy: exit 6, state damaged, the reason said; a file of no format, and -o: the row"
 echo "PASS: dump_hsperf, shmtop --json and --prometheus agree with jcmd PerfCounter.print in $ok rounds"

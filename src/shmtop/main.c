@@ -454,7 +454,9 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
-	if (o.path && o.batch) { /* a file a decoder takes: its counters, else its row */
+	/* a file a decoder takes: its counters; else, or with -o (the list's
+	 * columns), its row */
+	if (o.path && o.batch && !o.columns) {
 		objmon *obj = open_decoded(o.path);
 		if (obj) {
 			int rc = run_object_batch(obj, &o, utf8);
