@@ -124,7 +124,8 @@ t_path() {
 	out=$("$SHMTOP" "$TMP/prom" -b -n 1 --raw --noheadings --bytes -o SIZE,HOLDERS,NAME | sort)
 	[[ $out == "100 0 $TMP/prom/gauge_all_2.db"$'\n'"4096 1 $TMP/prom/counter_1.db" ]] ||
 		fail "PATH of a folder: '$out'" || return 1
-	"$SHMTOP" "$TMP/prom/" --json -n 1 | python3 -c '
+	# -o: the rows, whether or not a folder format takes the folder
+	"$SHMTOP" "$TMP/prom/" --json -n 1 -o NAME | python3 -c '
 import json, sys
 d = json.load(sys.stdin)["sharedmemory"]
 assert sorted(r["name"] for r in d) == [sys.argv[1] + "/counter_1.db", sys.argv[1] + "/gauge_all_2.db"], d' \

@@ -8,7 +8,10 @@
 # its values every 10 ms for 2 s; tests/dump_mmv reads it all that time
 # (every read consistent, none refused); then the producer stops changing
 # the values and prints them, and the dump is compared (tests/mmv_check.py)
-# with what it set and with PCP's mmvdump of the same file.  The producer
+# with what it set and with PCP's mmvdump of the same file, and so are
+# `shmtop FILE --json` (values, kinds by semantics, units, help) and
+# `shmtop FILE --prometheus` (through prometheus_client's parser; exit 0 of
+# both, 3 once the file is gone).  The producer
 # alive then killed: the PROCESS flag's pid alive, then dead.  The
 # producer making its file anew every 50 ms while it is read: whole reads
 # or "not there yet", never a damaged one.  Then files that are not to be
@@ -20,9 +23,10 @@
 # systemd: it is taken from `apt-get download pcp` unpacked with dpkg -x
 # when it is not installed.
 #
-# usage: e2e_mmv.sh DUMP_MMV
+# usage: e2e_mmv.sh DUMP_MMV SHMTOP
 set -u
 DUMP=$(realpath "$1")
+SHMTOP=$(realpath "$2")
 HERE=$(dirname "$(realpath "$0")")
 PY=/usr/bin/python3 # Debian's, where python3-pcp is
 TMP=$(mktemp -d)
@@ -101,8 +105,11 @@ for v in v1 v2 v3; do
 	wait_for 20 grep -q '^value' "$TMP/set.$v" || fail "$v: the producer printed nothing"
 	"$DUMP" "$f" >"$TMP/dump.$v" 2>&1 || fail "$v: dump_mmv: $(cat "$TMP/dump.$v")"
 	"$mmvdump" "$f" >"$TMP/mmvdump.$v" 2>&1 || fail "$v: mmvdump failed: $(head -3 "$TMP/mmvdump.$v")"
-	if $PY "$HERE/mmv_check.py" "$TMP/set.$v" "$TMP/dump.$v" "$TMP/mmvdump.$v"; then
-		ok "$v: the dump equals what the producer set and mmvdump"
+	"$SHMTOP" "$f" --json -n 1 >"$TMP/json.$v" || fail "$v: shmtop --json: exit $?"
+	"$SHMTOP" "$f" --prometheus >"$TMP/prom.$v" || fail "$v: shmtop --prometheus: exit $?"
+	if $PY "$HERE/mmv_check.py" "$TMP/set.$v" "$TMP/dump.$v" "$TMP/mmvdump.$v" \
+		"$TMP/json.$v" "$TMP/prom.$v"; then
+		ok "$v: the dump and shmtop's outputs equal what the producer set and mmvdump"
 	else
 		fail "$v: the dump differs"
 		cat "$TMP/dump.$v"
@@ -119,7 +126,25 @@ for v in v1 v2 v3; do
 	wait "$pid" 2>/dev/null
 	"$DUMP" "$f" | head -1 | grep -q "pid $pid dead$" && ok "$v: killed, its pid dead" ||
 		fail "$v: killed producer not shown dead"
+	"$SHMTOP" "$f" --json -n 1 | $PY -c 'import json,sys; d=json.load(sys.stdin); sys.exit(not (d["writer_pid"] == int(sys.argv[1]) and d["writer_alive"] is False))' "$pid" &&
+		ok "$v: shmtop --json: writer_pid $pid, not alive" || fail "$v: --json's writer of the killed producer"
 done
+
+# shmtop FILE -b of a file removed while it is watched: its counters
+# first, then exit 3 (absent), as a segment removed
+f=$PCP_TMP_DIR/mmv/acmev2
+cp "$f" "$TMP/gone.mmv"
+"$SHMTOP" "$TMP/gone.mmv" -b -n 3 -d 5 >"$TMP/gone.out" 2>&1 &
+gone=$!
+sleep 0.2
+rm "$TMP/gone.mmv"
+wait "$gone"
+rc=$?
+if ((rc == 3)) && grep -q '^counters: 16' "$TMP/gone.out"; then
+	ok "shmtop FILE -b: its 16 counters, exit 3 once the file is removed"
+else
+	fail "shmtop FILE -b of a removed file: exit $rc, $(head -c 600 "$TMP/gone.out")"
+fi
 
 # The producer making its file again and again (every 50 ms, as a restart
 # does: unlinked, created, g1 written, the layout, then g2): every read is

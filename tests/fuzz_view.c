@@ -5,9 +5,8 @@
  * with unique names and history; a version 2 record; a text counter), then
  * everything the screens and outputs build from what they made of it:
  * the rate, the sparklines, the graph, the model with its counters table,
- * and the text, JSON and Prometheus writers.  The first input byte picks
- * what the rest is:
- *   0  (offset, byte) patches on a real version 3 record made by libshmtop,
+ * and the text, JSON and Prometheus writers, of a segment and of an object.  The first input byte
+ * picks what the rest is: 0  (offset, byte) patches on a real version 3 record made by libshmtop,
  *      so that the fuzzer reaches past the reader's checks;
  *   1  (word, 8 bytes) patches of whole words from the published values on:
  *      values and times (history rows' mono_ns) of the attacker's choosing;
@@ -164,6 +163,16 @@ static void show(const struct view *v, const struct content *c)
 	struct sysvipc_totals totals = { .segments = 1, .bytes = golden_size };
 	struct prom_input pi = { &seg, 1, &totals, NULL, 4096 };
 	if (prom_write(devnull, &pi))
+		abort();
+
+	/* the same as an object's (shmtop PATH -b, --json, --prometheus) */
+	static struct objlist_row orow = { .kind = OBJLIST_FILE, .name = "/tmp/hsperfdata_x/1" };
+	struct model_object obj = { .row = &orow, .present = true, .held = in };
+	model_build_object(&model, &obj);
+	report_text(&model, text, sizeof text);
+	report_json_object(&model, &obj, text, sizeof text);
+	struct prom_object po = { c, orow.name };
+	if (prom_write_object(devnull, &po))
 		abort();
 }
 

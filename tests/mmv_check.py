@@ -1,9 +1,13 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""mmv_check.py PRODUCED DUMP [MMVDUMP]: shmtop's reading of an MMV file
-(DUMP, tests/dump_mmv's output) against what the producer set (PRODUCED,
-tests/mmv_producer.py's output) and, given, against PCP's own mmvdump of
-the same file.  Prints the figures compared; exits 1 on a difference."""
+"""mmv_check.py PRODUCED DUMP [MMVDUMP [JSON PROM]]: shmtop's reading of an
+MMV file (DUMP, tests/dump_mmv's output) against what the producer set
+(PRODUCED, tests/mmv_producer.py's output) and, given, against PCP's own
+mmvdump of the same file; and given, `shmtop FILE --json` (JSON) and
+`shmtop FILE --prometheus` (PROM, through prometheus_client's own parser)
+against the dump and the producer.  Prints the figures compared; exits 1
+on a difference."""
+import json
 import re
 import struct
 import sys
@@ -113,15 +117,89 @@ def against_mmvdump(path, values, metrics):
           "one-line and long help) compared" % (nv, nm))
 
 
+KIND = {"counter": "counter", "instant": "gauge", "discrete": "gauge"}
+
+
+def metric_of(name):
+    return name.split("[", 1)[0] if name.endswith("]") else name
+
+
+def against_shmtop(json_path, prom_path, produced, values, metrics):
+    """The object's counters as shmtop's outputs give them: every value the
+    producer set (and the dump read), with its metric's kind (by semantics),
+    unit and help (the one-line help, else the long one)."""
+    want = {}
+    for line in open(produced, encoding="utf-8"):
+        f = line.rstrip("\n").split("\t")
+        if f[0] == "value":
+            want[f[1]] = f[2]
+    doc = json.load(open(json_path, encoding="utf-8"))
+    if doc.get("format") != "MMV file" or doc.get("kind") != "file":
+        err("--json: format %r kind %r" % (doc.get("format"), doc.get("kind")))
+    js = {c["name"]: c for c in doc.get("counters", [])}
+    if set(js) != set(want) or set(js) != set(values):
+        err("--json names %s, the producer's %s" % (sorted(js), sorted(want)))
+    texts = 0
+    for name, c in js.items():
+        if name not in values or name not in want:
+            continue
+        typ, sem, units, one, helptext = metrics[metric_of(name)]
+        helpline = one if one != "-" else helptext if helptext != "-" else None
+        if c["kind"] != KIND[sem] or c["unit"] != units or c.get("help") != helpline:
+            err("--json %s: kind %s unit %r help %r; %s %r %r" % (name, c["kind"], c["unit"],
+                c.get("help"), sem, units, helpline))
+        v = c["value"]
+        if typ == "string":
+            texts += 1
+            ok = v == want[name] == values[name][1]
+        else:
+            ok = not isinstance(v, str) and v is not None and same(typ, str(v), want[name]) \
+                and same(typ, str(v), values[name][1])
+        if not ok:
+            err("--json %s: %r, the producer's %s, the dump's %s" % (name, v, want[name],
+                values[name][1]))
+    from prometheus_client.parser import text_string_to_metric_families
+    ptype = {"counter": "counter", "gauge": "gauge"}
+    seen = set()
+    fams = list(text_string_to_metric_families(open(prom_path, encoding="utf-8").read()))
+    for f in fams:
+        for smp in f.samples:
+            name = smp.labels.get("counter")
+            if name not in js or smp.labels.get("path") != doc["path"]:
+                err("--prometheus %s: labels %s" % (smp.name, smp.labels))
+                continue
+            seen.add(name)
+            typ, sem, units, one, helptext = metrics[metric_of(name)]
+            helpline = one if one != "-" else helptext if helptext != "-" else None
+            fam = "shmtop_mmv_" + re.sub("[^a-zA-Z0-9_]", "_", metric_of(name))
+            if typ == "string":
+                fam += "_info"
+                ok = f.type == "gauge" and smp.value == 1 and smp.labels.get("value") == want[name]
+            else:
+                num = repr(smp.value) if typ in ("float", "double") else "%d" % smp.value
+                ok = f.type == ptype[KIND[sem]] and same(typ, num, want[name])
+            if f.name != fam or (helpline and f.documentation != helpline) or not ok:
+                err("--prometheus %s: family %s %s (%r) %s %s, want %s %s %s" % (
+                    name, f.name, f.type, f.documentation, smp.value, smp.labels, fam,
+                    KIND[sem], want[name]))
+    if seen != set(js):
+        err("--prometheus: samples of %d of the %d counters" % (len(seen), len(js)))
+    print("mmv_check: shmtop --json: %d values (%d texts) with kind, unit and help, "
+          "--prometheus: %d families, %d samples compared" % (len(js), texts, len(fams),
+                                                              len(seen)))
+
+
 def main():
-    if len(sys.argv) not in (3, 4):
+    if len(sys.argv) not in (3, 4, 6):
         sys.exit(__doc__)
     head, values, metrics = read_dump(sys.argv[2])
     if not head:
         err("dump: no header line")
     against_producer(sys.argv[1], values, metrics)
-    if len(sys.argv) == 4:
+    if len(sys.argv) >= 4:
         against_mmvdump(sys.argv[3], values, metrics)
+    if len(sys.argv) == 6:
+        against_shmtop(sys.argv[4], sys.argv[5], sys.argv[1], values, metrics)
     for e in errors:
         print("mmv_check: FAIL: " + e)
     sys.exit(1 if errors else 0)

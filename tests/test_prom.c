@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <math.h>
 
 #include "prom.h"
 
@@ -318,12 +319,132 @@ static void test_syntax(void **state)
 	free(t);
 }
 
+/* prom_metric_name(): the exposition format's rules, whatever the name. */
+static void test_metric_name(void **state)
+{
+	(void)state;
+	char buf[128];
+	assert_string_equal(prom_metric_name("shmtop_hsperfdata_", "sun.gc.collector.0.invocations",
+					     30, true, buf, sizeof buf),
+			    "shmtop_hsperfdata_sun_gc_collector_0_invocations_total");
+	/* n bytes of it: an MMV name without its [instance] */
+	assert_string_equal(prom_metric_name("p_", "acme.temp[rockets]", 9, false, buf, sizeof buf),
+			    "p_acme_temp");
+	/* a digit first with no prefix is guarded; ':' and '-' are not kept */
+	assert_string_equal(prom_metric_name("", "0x:y-z", 6, false, buf, sizeof buf), "_0x_y_z");
+	assert_string_equal(prom_metric_name("", "gc_total", 8, true, buf, sizeof buf), "gc_total");
+	assert_string_equal(prom_metric_name("", "", 0, false, buf, sizeof buf), "");
+	/* a NUL before n ends it */
+	assert_string_equal(prom_metric_name("a_", "bc", 40, false, buf, sizeof buf), "a_bc");
+	char tiny[8];
+	assert_string_equal(prom_metric_name("a_", "bcdefghij", 9, true, tiny, sizeof tiny),
+			    "a_bcdef");
+	assert_string_equal(prom_format_prefix("hsperfdata", buf, sizeof buf),
+			    "shmtop_hsperfdata_");
+	assert_string_equal(prom_format_prefix("MMV file", buf, sizeof buf), "shmtop_mmv_");
+	assert_string_equal(prom_format_prefix("Odd-Name.x y", buf, sizeof buf),
+			    "shmtop_odd_name_x_");
+	assert_string_equal(prom_format_prefix("", buf, sizeof buf), "shmtop_");
+}
+
+/* An object's counters: a family per name (an instance a sample), typed
+ * by kind, help escaped, labels escaped, text as _info, NaN and
+ * infinities in the format's words, a family of another type left out
+ * with a note. */
+static void test_object(void **state)
+{
+	(void)state;
+	static struct model_counter k[8];
+	memset(k, 0, sizeof k);
+	snprintf(k[0].name, sizeof k[0].name, "acme.temp[rockets]");
+	k[0].kind = MODEL_GAUGE;
+	k[0].type = VALUE_REAL;
+	k[0].value = value_of_real(21.5);
+	snprintf(k[0].help, sizeof k[0].help, "Temp \\ \"C\"\nnow");
+	snprintf(k[1].name, sizeof k[1].name, "acme.temp[anvils]");
+	k[1].kind = MODEL_GAUGE;
+	k[1].type = VALUE_REAL;
+	k[1].value = value_of_real((double)NAN);
+	snprintf(k[2].name, sizeof k[2].name, "sun.gc.collector.0.invocations");
+	k[2].kind = MODEL_COUNTER;
+	k[2].type = VALUE_INT;
+	k[2].value = value_of_int(7);
+	snprintf(k[3].name, sizeof k[3].name, "sun.os.hrt.frequency");
+	k[3].kind = MODEL_CONSTANT;
+	k[3].type = VALUE_INT;
+	k[3].value = value_of_int(1000000000);
+	snprintf(k[4].name, sizeof k[4].name, "java.property.java.vm.name");
+	k[4].kind = MODEL_CONSTANT;
+	k[4].type = VALUE_TEXT;
+	snprintf(k[4].text, sizeof k[4].text, "Open\"JDK\"\x1b[2J");
+	/* sanitises to k[2]'s family, but a gauge: left out */
+	snprintf(k[5].name, sizeof k[5].name, "sun.gc.collector.0/invocations_total");
+	k[5].kind = MODEL_GAUGE;
+	k[5].type = VALUE_UINT;
+	k[5].value = 3;
+	/* sanitises to k[2]'s family, a counter: its second sample */
+	snprintf(k[6].name, sizeof k[6].name, "sun_gc_collector_0_invocations");
+	k[6].kind = MODEL_COUNTER;
+	k[6].type = VALUE_UINT;
+	k[6].value = 9;
+	snprintf(k[7].name, sizeof k[7].name, "x.inf{le=\"+Inf\"}");
+	k[7].kind = MODEL_GAUGE;
+	k[7].type = VALUE_REAL;
+	k[7].value = value_of_real(-(double)INFINITY);
+	struct content c = { .format = "hsperfdata", .ctr = k, .nctr = 8, .cap = 8, .named = true };
+	const struct prom_object o = { &c, "/tmp/hsperfdata_a\"b/42" };
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(prom_write_object(f, &o), 0);
+	fclose(f);
+#define L "{path=\"/tmp/hsperfdata_a\\\"b/42\",counter="
+	static const char want[] =
+	    "# HELP shmtop_hsperfdata_acme_temp Temp \\\\\\\\ \"C\"\\\\nnow\n"
+	    "# TYPE shmtop_hsperfdata_acme_temp gauge\n"
+	    "shmtop_hsperfdata_acme_temp" L "\"acme.temp[rockets]\"} 21.5\n"
+	    "shmtop_hsperfdata_acme_temp" L "\"acme.temp[anvils]\"} NaN\n"
+	    "# HELP shmtop_hsperfdata_java_property_java_vm_name_info A text (in the value label; "
+	    "its source name in the counter label).\n"
+	    "# TYPE shmtop_hsperfdata_java_property_java_vm_name_info gauge\n"
+	    "shmtop_hsperfdata_java_property_java_vm_name_info" L
+	    "\"java.property.java.vm.name\",value=\"Open\\\"JDK\\\"\\\\x1b[2J\"} 1\n"
+	    "# HELP shmtop_hsperfdata_sun_gc_collector_0_invocations_total A counter (its source "
+	    "name in the counter label).\n"
+	    "# TYPE shmtop_hsperfdata_sun_gc_collector_0_invocations_total counter\n"
+	    "shmtop_hsperfdata_sun_gc_collector_0_invocations_total" L
+	    "\"sun.gc.collector.0.invocations\"} 7\n"
+	    "shmtop_hsperfdata_sun_gc_collector_0_invocations_total" L
+	    "\"sun_gc_collector_0_invocations\"} 9\n"
+	    "# shmtop: counter \"sun.gc.collector.0/invocations_total\" left out: "
+	    "shmtop_hsperfdata_sun_gc_collector_0_invocations_total is a counter family\n"
+	    "# HELP shmtop_hsperfdata_sun_os_hrt_frequency A constant (its source name in the "
+	    "counter label).\n"
+	    "# TYPE shmtop_hsperfdata_sun_os_hrt_frequency untyped\n"
+	    "shmtop_hsperfdata_sun_os_hrt_frequency" L "\"sun.os.hrt.frequency\"} 1000000000\n"
+	    "# HELP shmtop_hsperfdata_x_inf A gauge (its source name in the counter label).\n"
+	    "# TYPE shmtop_hsperfdata_x_inf gauge\n"
+	    "shmtop_hsperfdata_x_inf" L "\"x.inf{le=\\\"+Inf\\\"}\"} -Inf\n";
+#undef L
+	assert_string_equal(text, want);
+	free(text);
+	/* nothing decoded: nothing written */
+	f = open_memstream(&text, &len);
+	const struct prom_object none = { NULL, "/x" };
+	assert_int_equal(prom_write_object(f, &none), 0);
+	fclose(f);
+	assert_string_equal(text, "");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escape),     cmocka_unit_test(test_counter_name),
-		cmocka_unit_test(test_exposition), cmocka_unit_test(test_writer_states),
-		cmocka_unit_test(test_syntax),     cmocka_unit_test(test_counters),
+		cmocka_unit_test(test_escape),      cmocka_unit_test(test_counter_name),
+		cmocka_unit_test(test_exposition),  cmocka_unit_test(test_writer_states),
+		cmocka_unit_test(test_syntax),      cmocka_unit_test(test_counters),
+		cmocka_unit_test(test_metric_name), cmocka_unit_test(test_object),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

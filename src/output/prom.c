@@ -8,6 +8,7 @@
 
 #include <inttypes.h>
 #include <limits.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/shm.h>
@@ -201,35 +202,51 @@ int prom_write(FILE *out, const struct prom_input *in)
 	return ferror(out) ? -1 : 0;
 }
 
-char *prom_counter_name(const char *name, bool counter, char *buf, size_t len)
+char *prom_metric_name(const char *prefix, const char *name, size_t n, bool counter, char *buf,
+		       size_t len)
 {
-	static const char prefix[] = "shmtop_counter_", suffix[] = "_total";
+	static const char suffix[] = "_total";
 	size_t at = 0;
 	if (len == 0)
 		return buf;
 	for (const char *p = prefix; *p && at + 1 < len; p++)
 		buf[at++] = *p;
-	for (const unsigned char *p = (const unsigned char *)name; *p && at + 1 < len; p++) {
-		bool ok = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-			  (*p >= '0' && *p <= '9') || *p == '_';
-		buf[at++] = ok ? (char)*p : '_';
+	const unsigned char *p = (const unsigned char *)name;
+	if (at == 0 && n && *p >= '0' && *p <= '9' && at + 1 < len)
+		buf[at++] = '_'; /* a name starts with a letter, '_' or ':' */
+	for (size_t i = 0; i < n && p[i] && at + 1 < len; i++) {
+		bool ok = (p[i] >= 'a' && p[i] <= 'z') || (p[i] >= 'A' && p[i] <= 'Z') ||
+			  (p[i] >= '0' && p[i] <= '9') || p[i] == '_';
+		buf[at++] = ok ? (char)p[i] : '_';
 	}
-	size_t n = strlen(suffix);
+	size_t k = strlen(suffix);
 	buf[at] = '\0';
-	if (counter && (at < n || strcmp(buf + at - n, suffix) != 0) && at + n < len) {
-		memcpy(buf + at, suffix, n);
-		at += n;
+	if (counter && (at < k || strcmp(buf + at - k, suffix) != 0) && at + k < len) {
+		memcpy(buf + at, suffix, k);
+		at += k;
 	}
 	buf[at] = '\0';
 	return buf;
 }
 
-/* One sample of a counter family. */
+char *prom_counter_name(const char *name, bool counter, char *buf, size_t len)
+{
+	return prom_metric_name("shmtop_counter_", name, strlen(name), counter, buf, len);
+}
+
+enum ctype { C_COUNTER, C_GAUGE, C_UNTYPED };
+static const char *const ctype_names[] = { "counter", "gauge", "untyped" };
+
+/* One sample of a counter family: its metric, type and help (NULL: the
+ * type's default), in the order the family lists them (order, then item:
+ * item indexes the counter in its source). */
 struct csample {
-	char metric[160];
-	bool counter;
-	const struct prom_counters *seg;
-	const struct shmtop_value *v;
+	char metric[192];
+	enum ctype type;
+	const char *help;
+	long order;
+	size_t item;
+	const void *src;
 };
 
 static int csample_cmp(const void *a, const void *b)
@@ -238,9 +255,54 @@ static int csample_cmp(const void *a, const void *b)
 	int c = strcmp(x->metric, y->metric);
 	if (c)
 		return c;
-	if (x->counter != y->counter)
-		return x->counter ? -1 : 1;
-	return x->seg->shmid < y->seg->shmid ? -1 : x->seg->shmid > y->seg->shmid;
+	if (x->type != y->type)
+		return x->type < y->type ? -1 : 1;
+	if (x->order != y->order)
+		return x->order < y->order ? -1 : 1;
+	return x->item < y->item ? -1 : x->item > y->item;
+}
+
+/* How samples are written: each type's default HELP, a sample's labels
+ * and value (the line after its metric name), and what is said of a
+ * sample left out (NULL: nothing). */
+struct cwriter {
+	const char *help[3];
+	void (*sample)(FILE *out, const struct csample *s, const void *arg);
+	void (*left_out)(FILE *out, const struct csample *s, const char *type, const void *arg);
+	const void *arg;
+};
+
+/* Sort c[0, n) and write a family per metric name, its samples together;
+ * a sample whose name is a family of another type is left out. */
+static int write_families(FILE *out, struct csample *c, size_t n, const struct cwriter *w)
+{
+	qsort(c, n, sizeof *c, csample_cmp);
+	for (size_t i = 0, fam = 0; i < n; i++) {
+		bool first = i == 0 || strcmp(c[i].metric, c[fam].metric) != 0;
+		if (first) {
+			fam = i;
+			header(out, c[i].metric, ctype_names[c[i].type],
+			       c[i].help && c[i].help[0] ? c[i].help : w->help[c[i].type]);
+		} else if (c[i].type != c[fam].type) {
+			if (w->left_out)
+				w->left_out(out, &c[i], ctype_names[c[fam].type], w->arg);
+			continue;
+		}
+		fputs(c[i].metric, out);
+		w->sample(out, &c[i], w->arg);
+	}
+	return ferror(out) ? -1 : 0;
+}
+
+static void v3_sample(FILE *out, const struct csample *s, const void *arg)
+{
+	(void)arg;
+	const struct prom_counters *seg = s->src;
+	const struct shmtop_value *v = &seg->v[s->item];
+	char key[16], name[SHMTOP_NAME_MAX * 2];
+	fprintf(out, "{key=\"%s\",shmid=\"%d\",counter=\"%s\"} %" PRIu64 "\n",
+		format_key(seg->key, key, sizeof key), seg->shmid,
+		prom_escape_label(v->name, name, sizeof name), v->value);
 }
 
 int prom_write_counters(FILE *out, const struct prom_counters *segs, size_t nsegs)
@@ -255,33 +317,131 @@ int prom_write_counters(FILE *out, const struct prom_counters *segs, size_t nseg
 		return -1;
 	size_t k = 0;
 	for (size_t i = 0; i < nsegs; i++)
-		for (size_t j = 0; j < segs[i].n; j++) {
+		for (size_t j = 0; j < segs[i].n; j++, k++) {
 			const struct shmtop_value *v = &segs[i].v[j];
-			c[k].counter = v->kind == SHMTOP_COUNTER;
-			prom_counter_name(v->name, c[k].counter, c[k].metric, sizeof c[k].metric);
-			c[k].seg = &segs[i];
-			c[k].v = v;
-			k++;
+			bool counter = v->kind == SHMTOP_COUNTER;
+			c[k].type = counter ? C_COUNTER : C_GAUGE;
+			prom_counter_name(v->name, counter, c[k].metric, sizeof c[k].metric);
+			c[k].order = segs[i].shmid;
+			c[k].item = j;
+			c[k].src = &segs[i];
 		}
-	qsort(c, total, sizeof *c, csample_cmp);
-	for (size_t i = 0; i < total; i++) {
-		bool first = i == 0 || strcmp(c[i].metric, c[i - 1].metric) != 0;
-		if (!first && c[i].counter != c[i - 1].counter) {
-			/* the family is typed already: skip its other type */
-			c[i] = c[i - 1];
-			continue;
-		}
-		if (first)
-			header(out, c[i].metric, c[i].counter ? "counter" : "gauge",
-			       c[i].counter ? "A libshmtop counter (its name in the counter label)."
-					    : "A libshmtop gauge (its name in the counter label).");
-		char key[16], name[SHMTOP_NAME_MAX * 2];
-		fprintf(out, "%s{key=\"%s\",shmid=\"%d\",counter=\"%s\"} %" PRIu64 "\n",
-			c[i].metric, format_key(c[i].seg->key, key, sizeof key), c[i].seg->shmid,
-			prom_escape_label(c[i].v->name, name, sizeof name), c[i].v->value);
-	}
+	static const struct cwriter w = {
+		{ "A libshmtop counter (its name in the counter label).",
+		  "A libshmtop gauge (its name in the counter label).", NULL },
+		v3_sample,
+		NULL,
+		NULL,
+	};
+	int rc = write_families(out, c, total, &w);
 	free(c);
-	return ferror(out) ? -1 : 0;
+	return rc;
+}
+
+char *prom_format_prefix(const char *format, char *buf, size_t len)
+{
+	static const char shmtop[] = "shmtop_";
+	size_t at = 0, n = strcspn(format ? format : "", " ");
+	if (len == 0)
+		return buf;
+	for (const char *p = shmtop; *p && at + 1 < len; p++)
+		buf[at++] = *p;
+	for (size_t i = 0; i < n && at + 2 < len; i++) {
+		unsigned char ch = (unsigned char)format[i];
+		bool ok = (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '_';
+		buf[at++] = ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ok ? (char)ch : '_';
+	}
+	if (n && at + 1 < len)
+		buf[at++] = '_';
+	buf[at] = '\0';
+	return buf;
+}
+
+/* A value as the format writes it: NaN, +Inf and -Inf so named. */
+static const char *prom_number(enum value_type t, uint64_t bits, char *buf, size_t len)
+{
+	double d = value_number(t, bits);
+	if (t == VALUE_REAL && isnan(d))
+		return "NaN";
+	if (t == VALUE_REAL && isinf(d))
+		return d > 0 ? "+Inf" : "-Inf";
+	return value_format(t, bits, buf, len);
+}
+
+/* An object's samples: its counters, and its path escaped as a label. */
+struct object_arg {
+	const struct content *content;
+	char path[4096];
+};
+
+static void object_sample(FILE *out, const struct csample *s, const void *arg)
+{
+	const struct object_arg *o = arg;
+	const struct model_counter *k = &o->content->ctr[s->item];
+	char v[VALUE_CHARS], name[MODEL_NAME_MAX * 8], text[MODEL_TEXT_MAX * 8];
+	fprintf(out, "{path=\"%s\",counter=\"%s\"", o->path,
+		prom_escape_label(k->name, name, sizeof name));
+	if (k->type == VALUE_TEXT)
+		fprintf(out, ",value=\"%s\"} 1\n", prom_escape_label(k->text, text, sizeof text));
+	else
+		fprintf(out, "} %s\n", prom_number(k->type, k->value, v, sizeof v));
+}
+
+static void object_left_out(FILE *out, const struct csample *s, const char *type, const void *arg)
+{
+	const struct object_arg *o = arg;
+	char name[MODEL_NAME_MAX * 8];
+	fprintf(out, "# shmtop: counter \"%s\" left out: %s is a %s family\n",
+		prom_escape_label(o->content->ctr[s->item].name, name, sizeof name), s->metric,
+		type);
+}
+
+int prom_write_object(FILE *out, const struct prom_object *o)
+{
+	const struct content *ct = o->content;
+	if (!ct || !ct->nctr)
+		return ferror(out) ? -1 : 0;
+	struct csample *c = calloc(ct->nctr, sizeof *c);
+	if (!c)
+		return -1;
+	char prefix[48];
+	prom_format_prefix(ct->format, prefix, sizeof prefix);
+	for (size_t i = 0; i < ct->nctr; i++) {
+		const struct model_counter *k = &ct->ctr[i];
+		/* name[instance] or name{labels}: the family of name */
+		size_t n = strlen(k->name), at = strcspn(k->name, "[{");
+		if (at > 0 && at < n && k->name[n - 1] == (k->name[at] == '[' ? ']' : '}'))
+			n = at;
+		bool counter = k->kind == MODEL_COUNTER && k->type != VALUE_TEXT;
+		char *m = c[i].metric;
+		prom_metric_name(prefix, k->name, n, counter, m, sizeof c[i].metric - 5);
+		if (k->type == VALUE_TEXT)
+			strcat(m, "_info");
+		c[i].type = k->type == VALUE_TEXT      ? C_GAUGE
+			    : k->kind == MODEL_COUNTER ? C_COUNTER
+			    : k->kind == MODEL_GAUGE   ? C_GAUGE
+						       : C_UNTYPED;
+		c[i].help = k->help[0] ? k->help
+			    : k->type == VALUE_TEXT
+				? "A text (in the value label; its source name in "
+				  "the counter label)."
+				: NULL;
+		c[i].item = i;
+	}
+	struct object_arg arg;
+	arg.content = ct;
+	prom_escape_label(o->path, arg.path, sizeof arg.path);
+	const struct cwriter w = {
+		{ "A counter (its source name in the counter label).",
+		  "A gauge (its source name in the counter label).",
+		  "A constant (its source name in the counter label)." },
+		object_sample,
+		object_left_out,
+		&arg,
+	};
+	int rc = write_families(out, c, ct->nctr, &w);
+	free(c);
+	return rc;
 }
 
 /* Does the segment hold a version 3 record?  A look at its header. */

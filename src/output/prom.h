@@ -23,6 +23,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "content.h"
 #include "record.h"
 #include "shmtop/shmtop.h"
 #include "sysvipc.h"
@@ -55,14 +56,30 @@ char *prom_escape_label(const char *s, char *buf, size_t len);
 /* HELP text into buf likewise, with '"' as it is. */
 char *prom_escape_help(const char *s, char *buf, size_t len);
 
-/* The metric name of a named counter (libshmtop): "shmtop_counter_" then
- * the counter's name with every byte outside [a-zA-Z0-9_] made '_' (a name
- * like "http.requests/s" becomes shmtop_counter_http_requests_s), and
- * "_total" after a counter's (not a gauge's) name, as the format's
- * conventions ask.  Two counters may sanitise to one name: their samples
- * stay apart by the counter label, which keeps the name as it is.
- * Returns buf, cut to len - 1 bytes. */
+/* A metric name: prefix (valid in the format already: "shmtop_counter_"),
+ * then the first n bytes of name (up to a NUL) with every byte outside
+ * [a-zA-Z0-9_] made '_' ("sun.gc.collector.0.invocations" becomes
+ * sun_gc_collector_0_invocations; the format allows ':' too, but its
+ * rules keep ':' for recording rules), '_' first if the name would start
+ * with a digit (with an empty prefix), and "_total" after a counter's
+ * (not a gauge's) name unless it ends so, as the format's conventions ask.
+ * Returns buf, cut to len - 1 bytes.  Pure. */
+char *prom_metric_name(const char *prefix, const char *name, size_t n, bool counter, char *buf,
+		       size_t len);
+
+/* The metric name of a named counter (libshmtop): prom_metric_name() with
+ * the prefix "shmtop_counter_" (a name like "http.requests/s" becomes
+ * shmtop_counter_http_requests_s_total).  Two counters may sanitise to one
+ * name: their samples stay apart by the counter label, which keeps the
+ * name as it is.  Returns buf, cut to len - 1 bytes. */
 char *prom_counter_name(const char *name, bool counter, char *buf, size_t len);
+
+/* The prefix of a format's metrics: "shmtop_", the format's name
+ * (content's format, the decoder's) up to its first space, lower case,
+ * every byte outside [a-z0-9_] made '_', then '_': "hsperfdata" gives
+ * shmtop_hsperfdata_, "MMV file" shmtop_mmv_.  Returns buf, cut to
+ * len - 1 bytes.  Pure. */
+char *prom_format_prefix(const char *format, char *buf, size_t len);
 
 /* The named counters of one version 3 record (libshmtop). */
 struct prom_counters {
@@ -88,6 +105,27 @@ int prom_write_counters(FILE *out, const struct prom_counters *segs, size_t nseg
  * prom_write_counters(). */
 int prom_read_counters(FILE *out, const struct sysvipc_shm *const *rows, size_t n,
 		       struct record_budget *budget);
+
+/* What one object that is not a SysV segment holds (a JVM's hsperfdata,
+ * an MMV file, ...), decoded, and where it is. */
+struct prom_object {
+	const struct content *content;
+	const char *path;
+};
+
+/* Write a metric family per counter of the object: named
+ * prom_format_prefix() of its format, then prom_metric_name() of the
+ * counter's name (a "name[instance]" or "name{labels}" name's family is
+ * name's: each instance or label set one sample), typed by its kind (counter, gauge, a constant
+ * untyped), HELP its help (else a line naming the type), a sample
+ * labelled path and counter (the source name, escaped) with the value
+ * (a double's NaN and infinities as NaN, +Inf, -Inf).  A text counter is
+ * a gauge family NAME_info, its sample 1 with the text in the value
+ * label.  Families are sorted by name; two counters that sanitise to one
+ * family are its two samples, but one of another type is left out, a
+ * comment line "# shmtop: counter "NAME" left out: ..." saying so.  Pure
+ * but for out; 0, or -1 if out of memory or a write failed. */
+int prom_write_object(FILE *out, const struct prom_object *o);
 
 /* Write the exposition to out.  Pure but for out; returns 0, or -1 if a
  * write failed (ferror(out)). */

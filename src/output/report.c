@@ -83,9 +83,9 @@ size_t report_text(const struct view_model *m, char *buf, size_t len)
 }
 
 /* The state as a lower-case JSON word. */
-static const char *state_word(const struct view_model *m)
+static const char *state_word(enum model_state state, enum model_health health)
 {
-	switch (m->state) {
+	switch (state) {
 	case MODEL_WAITING: return "waiting";
 	case MODEL_REMOVED: return "removed";
 	case MODEL_DENIED: return "denied";
@@ -95,7 +95,7 @@ static const char *state_word(const struct view_model *m)
 	case MODEL_ERROR: return "error";
 	case MODEL_LIVE: break;
 	}
-	switch (m->health) {
+	switch (health) {
 	case HEALTH_RUNNING: return "running";
 	case HEALTH_PAUSED: return "paused";
 	case HEALTH_STOPPED: return "stopped";
@@ -243,7 +243,7 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 		    ",\"gid\":null,\"group\":null,\"ctime\":null,\"size\":null,\"nattch\":null"
 		    ",\"status\":null,\"attach\":null,\"detach\":null,\"cpid\":null,\"lpid\":null");
 	}
-	put(&o, ",\"state\":\"%s\",\"message\":", state_word(m));
+	put(&o, ",\"state\":\"%s\",\"message\":", state_word(m->state, m->health));
 	put_str(&o, m->message[0] ? m->message : NULL);
 	if (c) {
 		const struct content_status *s = &c->status;
@@ -277,9 +277,62 @@ size_t report_json(const struct view_model *m, const struct model_input *in, cha
 	return o.pos;
 }
 
+/* What an object's bytes held at the last look: the decode's state when
+ * it is there (the model says only "foreign" of one with no copy). */
+static enum model_state object_state(const struct view_model *m, const struct model_object *in)
+{
+	return !in->present ? MODEL_REMOVED : in->held.content ? m->state : in->held.state;
+}
+
+size_t report_json_object(const struct view_model *m, const struct model_object *in, char *buf,
+			  size_t len)
+{
+	struct out o = { buf, len, 0 };
+	const struct objlist_row *r = in->row;
+	const struct content *c = in->held.content;
+	put(&o, "{\"path\":");
+	put_str(&o, r->name);
+	put(&o, ",\"kind\":\"%s\",\"format\":", objlist_kind_name(r->kind));
+	put_str(&o, c ? c->format : NULL);
+	put(&o, ",\"size\":%" PRIu64 ",\"holders\":", r->size);
+	if (in->scanned)
+		put(&o, "%zu", in->nholders);
+	else
+		put(&o, "null");
+	put(&o, ",\"state\":\"%s\",\"message\":",
+	    state_word(object_state(m, in), c ? m->health : HEALTH_NONE));
+	put_str(&o, m->message[0] ? m->message : NULL);
+	if (c && c->status.known)
+		put(&o, ",\"writer_pid\":%d,\"writer_alive\":%s", (int)c->status.pid,
+		    in->held.writer_alive ? "true" : "false");
+	else
+		put(&o, ",\"writer_pid\":null,\"writer_alive\":null");
+	if (c && c->files.files)
+		put(&o,
+		    ",\"files\":{\"files\":%zu,\"bytes\":%" PRIu64
+		    ",\"dead\":%zu,\"dead_bytes\":%" PRIu64 ",\"truncated\":%s}",
+		    c->files.files, c->files.bytes, c->files.dead, c->files.dead_bytes,
+		    c->files.truncated ? "true" : "false");
+	if (c)
+		put_counters(&o, m, &in->held);
+	put(&o, "}\n");
+	finish(&o);
+	return o.pos;
+}
+
+int report_object_status(const struct view_model *m, const struct model_object *in)
+{
+	return report_state_status(object_state(m, in));
+}
+
 int report_status(const struct view_model *m)
 {
-	switch (m->state) {
+	return report_state_status(m->state);
+}
+
+int report_state_status(enum model_state state)
+{
+	switch (state) {
 	case MODEL_LIVE: return SHMTOP_EXIT_OK;
 	case MODEL_WAITING:
 	case MODEL_REMOVED:

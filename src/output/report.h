@@ -52,8 +52,30 @@ size_t report_text(const struct view_model *m, char *buf, size_t len);
  * names.  Returns the length it needed, as report_text(). */
 size_t report_json(const struct view_model *m, const struct model_input *in, char *buf, size_t len);
 
+/* One JSON object and '\n' into buf for an object that is not a SysV
+ * segment (shmtop PATH --json of a file a decoder takes), m built from in
+ * by model_build_object(): path, kind ("file"), format (the decoder's
+ * name, null when nothing is decoded), size, holders (null: not
+ * scanned), state (as report_json()'s, or "removed" when the object is
+ * gone), message, writer_pid and writer_alive (null when its bytes name
+ * none), for a folder's format files {files, bytes, dead, dead_bytes,
+ * truncated}, and counters as report_json() lists them (name: the source
+ * name; kind: counter, gauge or constant; unit; value: a number, a text
+ * counter's string, null for NaN; help where the format has it).
+ * Returns the length it needed, as report_text(). */
+size_t report_json_object(const struct view_model *m, const struct model_object *in, char *buf,
+			  size_t len);
+
 /* The exit status of batch mode whose last snapshot is m: an
  * SHMTOP_EXIT_* value (0 when the record was read). */
 int report_status(const struct view_model *m);
+
+/* The exit status of a state: as report_status() says. */
+int report_state_status(enum model_state state);
+
+/* The exit status of an object's batch output whose last snapshot is m,
+ * built from in: as a segment's, by what its bytes held (damaged 6, still
+ * being made 3, gone 3, no format 5). */
+int report_object_status(const struct view_model *m, const struct model_object *in);
 
 #endif

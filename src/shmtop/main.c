@@ -25,8 +25,10 @@
 #include "objlist_columns.h"
 #include "objlist_files.h"
 #include "objlist_table.h"
+#include "objmon.h"
 #include "options.h"
 #include "parse.h"
+#include "prom.h"
 #include "report.h"
 #include "settings.h"
 #include "tui.h"
@@ -84,15 +86,70 @@ static bool pause_delay(const struct options *o)
 	return !quit_flag;
 }
 
+/* Batch output's buffer: small, grown for a record with many counters. */
+struct batch_out {
+	char small[16384];
+	char *buf;
+	size_t size;
+};
+
+/* What one snapshot is written as, into buf: the length it needed. */
+struct batch_report {
+	const struct view_model *m;
+	const struct model_input *in;   /* a segment's */
+	const struct model_object *obj; /* or an object's */
+	bool json;
+};
+
+static size_t batch_report(const struct batch_report *r, char *buf, size_t len)
+{
+	if (!r->json)
+		return report_text(r->m, buf, len);
+	return r->obj ? report_json_object(r->m, r->obj, buf, len)
+		      : report_json(r->m, r->in, buf, len);
+}
+
+/* Write r to stdout, through b (grown when r needs more): SHMTOP_EXIT_OK,
+ * or a write error's status. */
+static int batch_write(struct batch_out *b, const struct batch_report *r)
+{
+	if (!b->buf) {
+		b->buf = b->small;
+		b->size = sizeof b->small;
+	}
+	size_t n = batch_report(r, b->buf, b->size);
+	if (n >= b->size) {
+		char *big = malloc(n + 1);
+		if (big) {
+			if (b->buf != b->small)
+				free(b->buf);
+			b->buf = big;
+			b->size = n + 1;
+			n = batch_report(r, b->buf, b->size);
+		}
+		if (n >= b->size)
+			n = b->size - 1;
+	}
+	if (fwrite(b->buf, 1, n, stdout) != n)
+		return write_error();
+	return flush_stdout(SHMTOP_EXIT_OK);
+}
+
+static void batch_free(struct batch_out *b)
+{
+	if (b->buf != b->small)
+		free(b->buf);
+	b->buf = NULL;
+}
+
 /* Batch mode: N snapshots (or until a signal), -d apart, to stdout.  The
  * exit status tells the last state seen. */
 static int run_batch(monitor *mon, const struct options *o, bool utf8)
 {
 	static struct view_model m;
-	static char small[16384];
-	char *out = small; /* grown for a record with many counters */
-	size_t size = sizeof small;
+	static struct batch_out b;
 	struct model_input in = { 0 };
+	const struct batch_report r = { &m, &in, NULL, o->json };
 	for (long i = 0; !quit_flag && (!o->iterations || i < o->iterations); i++) {
 		if (i > 0 && !pause_delay(o))
 			break;
@@ -104,35 +161,83 @@ static int run_batch(monitor *mon, const struct options *o, bool utf8)
 		in.spark_width = BATCH_SPARK_WIDTH;
 		in.delay_tenths = o->delay_tenths;
 		model_build(&m, &in);
-		size_t n = o->json ? report_json(&m, &in, out, size) : report_text(&m, out, size);
-		if (n >= size) {
-			char *big = malloc(n + 1);
-			if (big) {
-				if (out != small)
-					free(out);
-				out = big;
-				size = n + 1;
-				n = o->json ? report_json(&m, &in, out, size)
-					    : report_text(&m, out, size);
-			}
-			if (n >= size)
-				n = size - 1;
-		}
-		if (fwrite(out, 1, n, stdout) != n) {
-			if (out != small)
-				free(out);
-			return write_error();
-		}
-		int st = flush_stdout(SHMTOP_EXIT_OK);
+		int st = batch_write(&b, &r);
 		if (st != SHMTOP_EXIT_OK) {
-			if (out != small)
-				free(out);
+			batch_free(&b);
 			return st;
 		}
 	}
-	if (out != small)
-		free(out);
+	batch_free(&b);
 	return report_status(&m);
+}
+
+/* A watcher of the object at path (named by its absolute path, as the
+ * scan names files), as shmtop PATH opens it on screen, if a decoder takes
+ * its bytes (or says they are its format, damaged or still being made):
+ * NULL otherwise (no format, not a file, out of memory), after its first
+ * poll. */
+static objmon *open_decoded(const char *path)
+{
+	static const struct objlist none; /* no scan yet: the first poll's */
+	struct objlist_row r;
+	char abs[PATH_MAX];
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	int got = objlist_file_row(fd, realpath(path, abs) ? abs : path, &r);
+	close(fd);
+	objmon *mon = got == 0 ? objmon_new(&none, &r) : NULL;
+	if (!mon)
+		return NULL;
+	objmon_poll(mon);
+	enum model_state state;
+	const char *why;
+	if (objmon_content(mon, &state, &why) || state == MODEL_DAMAGED || state == MODEL_STARTING)
+		return mon;
+	objmon_free(mon);
+	return NULL;
+}
+
+/* shmtop PATH -b, --json or --prometheus of a file a decoder takes: its
+ * counters, as -k KEY shows a segment's (--prometheus: prom.h's families
+ * of an object), N times, -d apart (--prometheus: once unless -n or -d
+ * asks for more).  The exit status tells the last state seen. */
+static int run_object_batch(objmon *mon, const struct options *o, bool utf8)
+{
+	static struct view_model m;
+	static struct batch_out b;
+	struct model_object in;
+	const struct batch_report r = { &m, NULL, &in, o->json };
+	long n = o->iterations;
+	if (o->prometheus && !n && !o->delay_set)
+		n = 1;
+	int st = SHMTOP_EXIT_OK;
+	for (long i = 0; !quit_flag && (!n || i < n) && st == SHMTOP_EXIT_OK; i++) {
+		if (i > 0 && !pause_delay(o))
+			break;
+		if (i > 0)
+			objmon_poll(mon);
+		objmon_input(mon, &in);
+		in.delay_tenths = o->delay_tenths;
+		in.held.spark_mode = SPARK_VALUE;
+		in.held.utf8 = utf8;
+		in.held.spark_width = BATCH_SPARK_WIDTH;
+		model_build_object(&m, &in);
+		if (!o->prometheus) {
+			st = batch_write(&b, &r);
+			continue;
+		}
+		const struct prom_object po = { in.present ? in.held.content : NULL, in.row->name };
+		errno = 0;
+		if (prom_write_object(stdout, &po) < 0 && !ferror(stdout)) {
+			fprintf(stderr, PROG ": out of memory\n");
+			st = SHMTOP_EXIT_ERROR;
+		} else {
+			st = flush_stdout(SHMTOP_EXIT_OK);
+		}
+	}
+	batch_free(&b);
+	return st != SHMTOP_EXIT_OK ? st : report_object_status(&m, &in);
 }
 
 /* Batch mode of -a and --prometheus: every shared memory object on the
@@ -349,6 +454,16 @@ int main(int argc, char **argv)
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
 
+	/* a file a decoder takes: its counters; else, or with -o (the list's
+	 * columns), its row */
+	if (o.path && o.batch && !o.columns) {
+		objmon *obj = open_decoded(o.path);
+		if (obj) {
+			int rc = run_object_batch(obj, &o, utf8);
+			objmon_free(obj);
+			return rc;
+		}
+	}
 	if (o.all && o.batch)
 		return run_all_batch(&o);
 	monitor *mon = o.shmid >= 0 ? monitor_new_shmid(o.shmid) : monitor_new(o.key);

@@ -199,6 +199,7 @@ const char *options_usage(void)
 	    "  shmtop -a -b -n 1 -o KEY,ID,SIZE,COUNT --bytes --values\n"
 	    "  shmtop -a --json -t posix  every POSIX object, with its holders\n"
 	    "  shmtop /tmp/hsperfdata_bob/1234  a shared file (a JVM's); a folder: its files\n"
+	    "  shmtop /tmp/hsperfdata_bob/1234 --prometheus  its counters (-b, --json too)\n"
 	    "  shmtop --prometheus > shmtop.prom.tmp && mv shmtop.prom.tmp shmtop.prom\n"
 	    "\n"
 	    "Exit status (of batch output, --json, --prometheus and --check):\n"
