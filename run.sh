@@ -88,8 +88,7 @@ test)
 	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -LE '^(pkg|bench|plain)$')
 	build build
-	(cd build && ctest --output-on-failure --verbose -j "$JOBS" -L '^(unit|style)$' &&
-		ctest --output-on-failure --verbose -L '^(pkg|bench|plain)$')
+	(cd build && ctest --output-on-failure --verbose -L '^(unit|style|pkg|bench|plain)$')
 	;;
 run)
 	install_missing $PACKAGES
