@@ -470,6 +470,8 @@ const char *model_value_text(const struct model_counter *c, char *buf, size_t le
 			    buf, len);
 		return buf;
 	}
+	if (c->per_second)
+		return value_format_time(c->type, c->value, c->per_second, buf, len);
 	return value_format(c->type, c->value, buf, len);
 }
 
@@ -501,8 +503,10 @@ static void content_of(struct view_model *m, const struct model_input *in)
 			m->age_ns = 0;
 		if (isnan(m->rate))
 			snprintf(a, sizeof a, "-");
-		else
-			format_rate(m->rate, a, sizeof a);
+		else /* a time's in seconds a second, as its value */
+			format_rate(sel && sel->per_second ? m->rate / (double)sel->per_second
+							   : m->rate,
+				    a, sizeof a);
 		snprintf(m->details, sizeof m->details, "rate %s  changed %s ago%s", a,
 			 format_age(m->age_ns, b, sizeof b), resets);
 	}
@@ -589,14 +593,17 @@ int model_table_want(const struct model_input *in)
 	return (int)n + 2;
 }
 
-/* Counter c as the table takes it, with its rate in the record's health. */
+/* Counter c as the table takes it, with its rate in the record's health;
+ * a time in seconds (unit "s", its rate in seconds a second). */
 static struct countertable_in table_in(enum model_health health, const struct model_input *in,
 				       const struct model_counter *c)
 {
+	double rate = model_rate(health, in, c->spark, c->nspark, c->type);
 	return (struct countertable_in){ .rate =
-					     model_rate(health, in, c->spark, c->nspark, c->type),
+					     c->per_second ? rate / (double)c->per_second : rate,
+					 .per_second = c->per_second,
 					 .name = c->name,
-					 .unit = c->unit,
+					 .unit = c->per_second ? "s" : c->unit,
 					 .gauge = c->kind != MODEL_COUNTER,
 					 .type = c->type,
 					 .text = c->text,
