@@ -751,6 +751,23 @@ static void test_counters_hostile(void **state)
 	setlocale(LC_CTYPE, "C");
 }
 
+/* The selected counter's help text, escaped (a terminal control shown
+ * as text), as long as a help can be; none without one. */
+static void test_counter_help(void **state)
+{
+	(void)state;
+	three_counters(1);
+	snprintf(ctr[1].help, sizeof ctr[1].help, "requests served\x1b[2J");
+	model_build(&m, &in);
+	assert_string_equal(m.help, "requests served\\x1b[2J");
+	memset(ctr[1].help, 'h', sizeof ctr[1].help - 1);
+	model_build(&m, &in);
+	assert_int_equal(strlen(m.help), sizeof ctr[1].help - 1);
+	three_counters(0);
+	model_build(&m, &in);
+	assert_string_equal(m.help, "");
+}
+
 /* One counter: the screen as for a version 2 record, no table. */
 static void test_one_counter_unchanged(void **state)
 {
@@ -913,6 +930,7 @@ int main(void)
 		cmocka_unit_test_setup(test_typed_counters, setup),
 		cmocka_unit_test_setup(test_one_rate, setup),
 		cmocka_unit_test_setup(test_counters_hostile, setup),
+		cmocka_unit_test_setup(test_counter_help, setup),
 		cmocka_unit_test_setup(test_one_counter_unchanged, setup),
 		cmocka_unit_test_setup(test_counters_accept, setup),
 		cmocka_unit_test_setup(test_counters_json, setup),

@@ -213,6 +213,11 @@ static void draw_value(const struct view_model *m, const struct view_model *p,
 		blank(l->details_y, l->details_x);
 		put(l->details_y, l->details_x, m->details, A_NORMAL);
 	}
+	/* the selected counter's help on the row below, beside the digits */
+	if (!p || !same(m->help, p->help)) {
+		blank(l->details_y + 1, l->details_x);
+		put(l->details_y + 1, l->details_x, m->help, A_DIM);
+	}
 }
 
 /* What the control row shows: a notice, a warning, or the controls. */

@@ -510,6 +510,9 @@ static void content_of(struct view_model *m, const struct model_input *in)
 		snprintf(m->details, sizeof m->details, "rate %s  changed %s ago%s", a,
 			 format_age(m->age_ns, b, sizeof b), resets);
 	}
+	if (sel && sel->help[0]) /* MMV's help, Varnish's oneliner, prometheus' help */
+		escape_text(sel->help, strnlen(sel->help, sizeof sel->help), ESCAPE_LOCALE,
+			    MODEL_HELP_MAX, m->help, sizeof m->help);
 	if (c && c->named && c->nctr > 1 && sel) {
 		m->ncounters = c->nctr;
 		escape_str(sel->name, m->selected, sizeof m->selected);

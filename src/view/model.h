@@ -107,13 +107,14 @@ struct view_model {
 	char badge[16];       /* "RUNNING", "PAUSED", "WAITING", ... */
 	char message[320];    /* the state explained, when not plainly live */
 	bool have_value;
-	char value[VALUE_CHARS + 16]; /* the count ("42", "-7", "0.25"), or a text's first cells */
-	bool value_text;              /* value is a text counter's text: no big digits */
-	char details[96];             /* "rate 1.00/s  changed 0.3s ago  resets 0" */
-	double rate;                  /* model_rate() of the history; NAN: none */
-	int64_t age_ns;               /* since the count last changed */
-	char writer[160];             /* "writer pid 42 (shmwriter) alive, running, every 1s" */
-	char writer_short[112];       /* the same without the command, for narrow screens */
+	char value[VALUE_CHARS + 16];  /* the count ("42", "-7", "0.25"), or a text's first cells */
+	bool value_text;               /* value is a text counter's text: no big digits */
+	char details[96];              /* "rate 1.00/s  changed 0.3s ago  resets 0" */
+	char help[MODEL_HELP_MAX * 4]; /* the selected counter's help, escaped; "": none */
+	double rate;                   /* model_rate() of the history; NAN: none */
+	int64_t age_ns;                /* since the count last changed */
+	char writer[160];              /* "writer pid 42 (shmwriter) alive, running, every 1s" */
+	char writer_short[112];        /* the same without the command, for narrow screens */
 	bool control_ok;
 	char control[200]; /* which commands work, or why none do */
 	char notice[200];
