@@ -768,6 +768,54 @@ static void test_counter_help(void **state)
 	assert_string_equal(m.help, "");
 }
 
+/* The counters table narrowed by a filter: the names holding it in any
+ * case, "N of M" and the selection among those shown, j/k's steps over
+ * the others, a click's step to the counter on its row. */
+static void test_counter_filter(void **state)
+{
+	(void)state;
+	three_counters(0);
+	snprintf(ctr[0].name, sizeof ctr[0].name, "sun.gc.count");
+	snprintf(ctr[1].name, sizeof ctr[1].name, "threads");
+	snprintf(ctr[2].name, sizeof ctr[2].name, "GC.pause");
+	in.filter = "gc";
+	model_build(&m, &in);
+	model_table(&m, &in, 80, 10);
+	assert_int_equal(m.table_rows, 2);
+	assert_non_null(strstr(m.table[0], "sun.gc.count"));
+	assert_non_null(strstr(m.table[1], "GC.pause"));
+	assert_string_equal(m.table_title, "counters: 2 of 3  filter \"gc\"  selected 1/2");
+	assert_int_equal(m.table_sel, 0);
+	assert_int_equal(model_table_click(&m, 1), 2); /* GC.pause, counter 2 */
+	/* j/k over the counters not shown, clamped to the shown ones */
+	assert_int_equal(model_shown_step(&ct, "gc", 1), 2);
+	assert_int_equal(model_shown_step(&ct, "gc", 5), 2);
+	assert_int_equal(model_shown_step(&ct, "gc", -1), 0);
+	assert_int_equal(model_shown_step(&ct, NULL, 1), 1);
+	ct.selected = 2;
+	assert_int_equal(model_shown_step(&ct, "gc", -1), -2);
+	assert_int_equal(model_shown_step(&ct, "GC", 0), 0);
+	/* a selection the filter hides: none marked, the first shown is the way */
+	assert_int_equal(model_shown_step(&ct, "thr", 0), -1);
+	in.filter = "THR";
+	model_build(&m, &in);
+	model_table(&m, &in, 80, 10);
+	assert_int_equal(m.table_rows, 1);
+	assert_int_equal(m.table_sel, -1);
+	assert_string_equal(m.table_title, "counters: 1 of 3  filter \"THR\"  selected -");
+	/* none shown; a hostile filter shown escaped */
+	in.filter = "zz\x1b";
+	model_table(&m, &in, 80, 10);
+	assert_int_equal(m.table_rows, 0);
+	assert_string_equal(m.table_title, "counters: 0 of 3  filter \"zz\\x1b\"  selected -");
+	assert_int_equal(model_shown_step(&ct, "zz", 1), 0);
+	in.filter = "";
+	model_table(&m, &in, 80, 10);
+	assert_int_equal(m.table_rows, 3);
+	assert_string_equal(m.table_title, "counters: 3  selected 3/3");
+	assert_non_null(strstr(m.footer, "/ filter"));
+}
+
 /* One counter: the screen as for a version 2 record, no table. */
 static void test_one_counter_unchanged(void **state)
 {
@@ -903,6 +951,8 @@ static void test_counters_kept(void **state)
 	static struct view_model moved;
 	moved = prev;
 	moved.table_first = 1;
+	for (size_t i = 0; i < moved.table_rows; i++)
+		moved.table_idx[i] = prev.table_idx[i] + 1;
 	model_table_kept(&m, &in, 80, 10, &moved);
 	assert_false(m.table_kept[0].scale.lo == 8 && m.table_kept[0].scale.hi == 24);
 	/* nor in the other mode (another series) */
@@ -931,6 +981,7 @@ int main(void)
 		cmocka_unit_test_setup(test_one_rate, setup),
 		cmocka_unit_test_setup(test_counters_hostile, setup),
 		cmocka_unit_test_setup(test_counter_help, setup),
+		cmocka_unit_test_setup(test_counter_filter, setup),
 		cmocka_unit_test_setup(test_one_counter_unchanged, setup),
 		cmocka_unit_test_setup(test_counters_accept, setup),
 		cmocka_unit_test_setup(test_counters_json, setup),

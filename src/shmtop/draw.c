@@ -391,7 +391,7 @@ static const char *const help_lines[] = {
 	"F2         setup: sort, delay, graph, colour, mouse",
 	"p          pause / resume a shmwriter",
 	"r          reset its count to 0 (asks first)",
-	"j k Up Dn  select a counter (of several)",
+	"j k Up Dn  select a counter; / F4 filter them",
 	"c          clear the history shown",
 	"d          history of value or rate",
 	"a          rescan holders (attached)",
