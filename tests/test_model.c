@@ -892,6 +892,18 @@ static void test_counters_json(void **state)
 	assert_non_null(strstr(buf, "counters: 3  selected 1/3\n"));
 	assert_non_null(strstr(buf, "\n> c00 "));
 	assert_non_null(strstr(buf, "\n  level "));
+	/* a time in ticks: JSON keeps the ticks and adds seconds; the text
+	 * shows seconds, unit s */
+	snprintf(ctr[2].unit, sizeof ctr[2].unit, "ticks");
+	ctr[2].value = 2500;
+	ctr[2].per_second = 1000;
+	model_build(&m, &in);
+	report_json(&m, &in, buf, sizeof buf);
+	assert_non_null(strstr(buf, "{\"name\":\"level\",\"kind\":\"gauge\",\"unit\":\"ticks\","
+				    "\"value\":2500,\"seconds\":2.5,"));
+	report_text(&m, buf, sizeof buf);
+	assert_non_null(strstr(buf, "2.500 s"));
+	assert_null(strstr(buf, "2500"));
 }
 
 /* A reset of named counters says what it did to them, not to a version 2
