@@ -8,7 +8,8 @@
  *   1  (offset, word) patches, 6 bytes each (a 4-byte word), on the same
  *      file: lengths, offsets and counts of the attacker's choosing;
  *   2  the bytes alone as the file;
- *   3  the bytes as a file name, for hsperf_pid_from_name().
+ *   3  the bytes as a file name, for hsperf_pid_from_name(), and as a
+ *      path, for hsperf_pid_from_path().
  * The file goes into a buffer of exactly its size and the entries and text
  * into arrays of exactly the size hsperf.h says suffice, so ASan sees any
  * read or write past them; what comes back is checked (names non-empty and
@@ -98,6 +99,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		name[k] = '\0';
 		int32_t pid;
 		if (hsperf_pid_from_name(name, &pid) && pid < 1)
+			abort();
+		/* and as a path: a pid, and a user without a '/' */
+		char path[96], user[40];
+		k = size < sizeof path - 1 ? size : sizeof path - 1;
+		memcpy(path, data, k);
+		path[k] = '\0';
+		if (hsperf_pid_from_path(path, &pid, user, sizeof user) &&
+		    (pid < 1 || strchr(user, '/') || !user[0]))
 			abort();
 		return 0;
 	}

@@ -39,15 +39,15 @@ static void three(void)
 	    (struct countertable_in){ "requests", "",     false,
 				      119,        rising, 20,
 				      0,          NULL,   spark_rate(rising, 20, VALUE_UINT),
-				      VALUE_UINT, NULL };
+				      VALUE_UINT, NULL,   0 };
 	counters[1] =
 	    (struct countertable_in){ "bytes_out", "B",    false,
 				      123456789,   rising, 20,
 				      0,           NULL,   spark_rate(rising, 20, VALUE_UINT),
-				      VALUE_UINT,  NULL };
+				      VALUE_UINT,  NULL,   0 };
 	counters[2] =
-	    (struct countertable_in){ "connections", "",          true,       7,   level, 20, 0,
-				      NULL,          (double)NAN, VALUE_UINT, NULL };
+	    (struct countertable_in){ "connections", "",          true,       7,    level, 20, 0,
+				      NULL,          (double)NAN, VALUE_UINT, NULL, 0 };
 }
 
 static void test_columns(void **state)
@@ -118,7 +118,7 @@ static void test_rows(void **state)
 	struct countertable_in grown = { "bytes_out", "B",  false,
 					 123456789,   more, 21,
 					 0,           NULL, spark_rate(more, 21, VALUE_UINT),
-					 VALUE_UINT,  NULL };
+					 VALUE_UINT,  NULL, 0 };
 	countertable_row(&c, &grown, SPARK_VALUE, false, after, sizeof after);
 	assert_int_equal(strlen(before), strlen(after));
 	size_t changed = 0;
@@ -136,7 +136,7 @@ static void test_rows(void **state)
 	/* no history yet: no rate (the model's NAN), no sparkline glyphs, the
 	 * value and rate in their columns */
 	struct countertable_in fresh = { "fresh", "",   false,       0,          NULL, 0,
-					 0,       NULL, (double)NAN, VALUE_UINT, NULL };
+					 0,       NULL, (double)NAN, VALUE_UINT, NULL, 0 };
 	assert_string_equal(countertable_row(&c, &fresh, SPARK_VALUE, false, buf, sizeof buf),
 			    "fresh                                        0        -");
 	fresh.rate = 0; /* stopped */
@@ -154,7 +154,7 @@ static void test_hostile_names(void **state)
 	struct countertable_in c[5];
 	for (int i = 0; i < 5; i++)
 		c[i] = (struct countertable_in){ names[i], "\x07u", false, 42,         rising, 20,
-						 0,        NULL,    1,     VALUE_UINT, NULL };
+						 0,        NULL,    1,     VALUE_UINT, NULL,   0 };
 	struct countertable_cols cols;
 	countertable_columns(70, c, 5, &cols);
 	assert_int_equal(cols.name, COUNTERTABLE_NAME_MAX);
@@ -196,7 +196,9 @@ static void test_scale_kept(void **state)
 	for (int i = 0; i < 40; i++) /* 100, 101, ...: the newest 16 span 15 */
 		h[i] = (struct shmtop_sample){ .value = 100 + (uint64_t)i, .mono_ns = i * S };
 	h[39].value = 141; /* the newest jumps: the newest 16 span 17 */
-	struct countertable_in c = { "wavers", "", false, 0, h, 39, 0, NULL, 1, VALUE_UINT, NULL };
+	struct countertable_in c = {
+		"wavers", "", false, 0, h, 39, 0, NULL, 1, VALUE_UINT, NULL, 0
+	};
 	struct countertable_cols cols = { .name = 8, .value = 5, .rate = 7, .spark = 17 };
 	char before[256], fresh[256], kept[256];
 	struct countertable_kept k = { { 0, 0 }, -1 };
@@ -239,7 +241,7 @@ static void test_value_rate_one_run(void **state)
 		struct countertable_in c = { "name",     "",   false,
 					     12345,      h,    2,
 					     0,          NULL, spark_rate(h, 2, VALUE_UINT),
-					     VALUE_UINT, NULL };
+					     VALUE_UINT, NULL, 0 };
 		struct countertable_cols cols;
 		countertable_columns(80, &c, 1, &cols);
 		assert_int_equal(cols.rate, COUNTERTABLE_RATE_MIN);
@@ -269,7 +271,7 @@ static void test_steady_rate(void **state)
 		struct countertable_in c = { "steady",   "",   false,
 					     0,          h,    n,
 					     0,          NULL, spark_rate(h, n, VALUE_UINT),
-					     VALUE_UINT, NULL };
+					     VALUE_UINT, NULL, 0 };
 		countertable_row(&cols, &c, SPARK_VALUE, false, row, sizeof row);
 		moved += strstr(row, "5.00/s") == NULL;
 		c.kept = &k; /* as the screen draws it: kept from frame to frame */
@@ -282,10 +284,10 @@ static void test_steady_rate(void **state)
 	/* a real change of rate is shown: 10 a second from here */
 	for (int i = 20; i < 30; i++)
 		h[i].value = h[19].value + 10 * (uint64_t)(i - 19);
-	struct countertable_in c = { "steady",   "",  false,
-				     0,          h,   30,
-				     0,          &k,  spark_rate(h, 30, VALUE_UINT),
-				     VALUE_UINT, NULL };
+	struct countertable_in c = { "steady",   "",   false,
+				     0,          h,    30,
+				     0,          &k,   spark_rate(h, 30, VALUE_UINT),
+				     VALUE_UINT, NULL, 0 };
 	countertable_row(&cols, &c, SPARK_VALUE, false, row, sizeof row);
 	double r = 0;
 	assert_int_equal(sscanf(row, "steady %*d %lf/s", &r), 1);
@@ -347,7 +349,7 @@ static void test_one_sample_one_run(void **state)
 			"bytes_out", "B",    false,
 			118,         rising, 19,
 			first,       &k,     spark_rate(rising, 19, VALUE_UINT),
-			VALUE_UINT,  NULL
+			VALUE_UINT,  NULL,   0
 		};
 		countertable_row(&c, &x, SPARK_VALUE, false, before, sizeof before);
 		x.nhist = 20;

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "decode.h"
+#include "model.h"
 
 #define S INT64_C(1000000000)
 
@@ -147,9 +148,18 @@ static void test_jcmd(void **state)
 	assert_int_equal(k->kind, MODEL_CONSTANT);
 	assert_string_equal(k->unit, "hertz");
 	assert_int_equal(k->value, 1000000000);
+	assert_int_equal(k->per_second, 0);
 	k = must("sun.os.hrt.ticks");
 	assert_int_equal(k->kind, MODEL_COUNTER);
 	assert_string_equal(k->unit, "ticks");
+	/* a count of ticks: raw, and shown as seconds at sun.os.hrt.frequency */
+	assert_int_equal(k->per_second, 1000000000);
+	char shown[64], want[64];
+	snprintf(want, sizeof want, "%.3f s", (double)(int64_t)k->value / 1e9);
+	assert_string_equal(model_value_text(k, shown, sizeof shown), want);
+	assert_int_equal(must("sun.perfdata.timestamp")->per_second, 1000000000);
+	assert_int_equal(must("sun.gc.collector.0.time")->per_second, 1000000000);
+	assert_int_equal(must("sun.gc.collector.0.invocations")->per_second, 0);
 	k = must("java.threads.live");
 	assert_int_equal(k->kind, MODEL_GAUGE);
 	assert_string_equal(k->unit, "");

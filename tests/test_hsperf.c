@@ -465,6 +465,33 @@ static void test_pid(void **state)
 	assert_false(hsperf_pid_from_name(NULL, &pid));
 }
 
+/* The pid and user of a path: only .../hsperfdata_USER/PID names them. */
+static void test_pid_path(void **state)
+{
+	(void)state;
+	int32_t pid = 0;
+	char user[8];
+	assert_true(hsperf_pid_from_path("/tmp/hsperfdata_root/2737", &pid, user, sizeof user));
+	assert_int_equal(pid, 2737);
+	assert_string_equal(user, "root");
+	assert_true(hsperf_pid_from_path("hsperfdata_averylongname/7", &pid, user, sizeof user));
+	assert_int_equal(pid, 7);
+	assert_string_equal(user, "averylo"); /* cut to the buffer */
+	static const char *const bad[] = { "/tmp/hsperfdata_root/02737",
+					   "/tmp/hsperfdata_/2737",
+					   "/tmp/hsperfdata/2737",
+					   "/tmp/xhsperfdata_u/1",
+					   "/tmp/2737",
+					   "2737",
+					   "/2737",
+					   "/tmp/hsperfdata_root/",
+					   "/tmp/hsperfdata_root/12a",
+					   NULL };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if (hsperf_pid_from_path(bad[i], &pid, user, sizeof user))
+			fail_msg("\"%s\" taken as pid %d", bad[i] ? bad[i] : "(null)", pid);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -472,6 +499,7 @@ int main(void)
 		cmocka_unit_test(test_truncated),         cmocka_unit_test(test_prologue),
 		cmocka_unit_test(test_entries),           cmocka_unit_test(test_being_made),
 		cmocka_unit_test(test_truncated_mapping), cmocka_unit_test(test_pid),
+		cmocka_unit_test(test_pid_path),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }

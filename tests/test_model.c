@@ -751,6 +751,71 @@ static void test_counters_hostile(void **state)
 	setlocale(LC_CTYPE, "C");
 }
 
+/* The selected counter's help text, escaped (a terminal control shown
+ * as text), as long as a help can be; none without one. */
+static void test_counter_help(void **state)
+{
+	(void)state;
+	three_counters(1);
+	snprintf(ctr[1].help, sizeof ctr[1].help, "requests served\x1b[2J");
+	model_build(&m, &in);
+	assert_string_equal(m.help, "requests served\\x1b[2J");
+	memset(ctr[1].help, 'h', sizeof ctr[1].help - 1);
+	model_build(&m, &in);
+	assert_int_equal(strlen(m.help), sizeof ctr[1].help - 1);
+	three_counters(0);
+	model_build(&m, &in);
+	assert_string_equal(m.help, "");
+}
+
+/* The counters table narrowed by a filter: the names holding it in any
+ * case, "N of M" and the selection among those shown, j/k's steps over
+ * the others, a click's step to the counter on its row. */
+static void test_counter_filter(void **state)
+{
+	(void)state;
+	three_counters(0);
+	snprintf(ctr[0].name, sizeof ctr[0].name, "sun.gc.count");
+	snprintf(ctr[1].name, sizeof ctr[1].name, "threads");
+	snprintf(ctr[2].name, sizeof ctr[2].name, "GC.pause");
+	in.filter = "gc";
+	model_build(&m, &in);
+	model_table(&m, &in, 80, 10);
+	assert_int_equal(m.table_rows, 2);
+	assert_non_null(strstr(m.table[0], "sun.gc.count"));
+	assert_non_null(strstr(m.table[1], "GC.pause"));
+	assert_string_equal(m.table_title, "counters: 2 of 3  filter \"gc\"  selected 1/2");
+	assert_int_equal(m.table_sel, 0);
+	assert_int_equal(model_table_click(&m, 1), 2); /* GC.pause, counter 2 */
+	/* j/k over the counters not shown, clamped to the shown ones */
+	assert_int_equal(model_shown_step(&ct, "gc", 1), 2);
+	assert_int_equal(model_shown_step(&ct, "gc", 5), 2);
+	assert_int_equal(model_shown_step(&ct, "gc", -1), 0);
+	assert_int_equal(model_shown_step(&ct, NULL, 1), 1);
+	ct.selected = 2;
+	assert_int_equal(model_shown_step(&ct, "gc", -1), -2);
+	assert_int_equal(model_shown_step(&ct, "GC", 0), 0);
+	/* a selection the filter hides: none marked, the first shown is the way */
+	assert_int_equal(model_shown_step(&ct, "thr", 0), -1);
+	in.filter = "THR";
+	model_build(&m, &in);
+	model_table(&m, &in, 80, 10);
+	assert_int_equal(m.table_rows, 1);
+	assert_int_equal(m.table_sel, -1);
+	assert_string_equal(m.table_title, "counters: 1 of 3  filter \"THR\"  selected -");
+	/* none shown; a hostile filter shown escaped */
+	in.filter = "zz\x1b";
+	model_table(&m, &in, 80, 10);
+	assert_int_equal(m.table_rows, 0);
+	assert_string_equal(m.table_title, "counters: 0 of 3  filter \"zz\\x1b\"  selected -");
+	assert_int_equal(model_shown_step(&ct, "zz", 1), 0);
+	in.filter = "";
+	model_table(&m, &in, 80, 10);
+	assert_int_equal(m.table_rows, 3);
+	assert_string_equal(m.table_title, "counters: 3  selected 3/3");
+	assert_non_null(strstr(m.footer, "/ filter"));
+}
+
 /* One counter: the screen as for a version 2 record, no table. */
 static void test_one_counter_unchanged(void **state)
 {
@@ -827,6 +892,18 @@ static void test_counters_json(void **state)
 	assert_non_null(strstr(buf, "counters: 3  selected 1/3\n"));
 	assert_non_null(strstr(buf, "\n> c00 "));
 	assert_non_null(strstr(buf, "\n  level "));
+	/* a time in ticks: JSON keeps the ticks and adds seconds; the text
+	 * shows seconds, unit s */
+	snprintf(ctr[2].unit, sizeof ctr[2].unit, "ticks");
+	ctr[2].value = 2500;
+	ctr[2].per_second = 1000;
+	model_build(&m, &in);
+	report_json(&m, &in, buf, sizeof buf);
+	assert_non_null(strstr(buf, "{\"name\":\"level\",\"kind\":\"gauge\",\"unit\":\"ticks\","
+				    "\"value\":2500,\"seconds\":2.5,"));
+	report_text(&m, buf, sizeof buf);
+	assert_non_null(strstr(buf, "2.500 s"));
+	assert_null(strstr(buf, "2500"));
 }
 
 /* A reset of named counters says what it did to them, not to a version 2
@@ -886,6 +963,8 @@ static void test_counters_kept(void **state)
 	static struct view_model moved;
 	moved = prev;
 	moved.table_first = 1;
+	for (size_t i = 0; i < moved.table_rows; i++)
+		moved.table_idx[i] = prev.table_idx[i] + 1;
 	model_table_kept(&m, &in, 80, 10, &moved);
 	assert_false(m.table_kept[0].scale.lo == 8 && m.table_kept[0].scale.hi == 24);
 	/* nor in the other mode (another series) */
@@ -913,6 +992,8 @@ int main(void)
 		cmocka_unit_test_setup(test_typed_counters, setup),
 		cmocka_unit_test_setup(test_one_rate, setup),
 		cmocka_unit_test_setup(test_counters_hostile, setup),
+		cmocka_unit_test_setup(test_counter_help, setup),
+		cmocka_unit_test_setup(test_counter_filter, setup),
 		cmocka_unit_test_setup(test_one_counter_unchanged, setup),
 		cmocka_unit_test_setup(test_counters_accept, setup),
 		cmocka_unit_test_setup(test_counters_json, setup),

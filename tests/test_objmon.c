@@ -4,8 +4,10 @@
  * first bytes (real files in a directory of the test's own standing in for
  * /dev/shm: a FIFO, a symlink, a name replaced), and the watcher through an
  * object's resize and unlink. */
+#include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -651,6 +653,17 @@ static void test_truncated(void **state)
 
 /* A version 3 record's bytes copied into a file: its named counters, the
  * counters table, j/k's selection. */
+/* The pid of a child that has exited and been reaped. */
+static pid_t gone_pid(void)
+{
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		_exit(0);
+	assert_int_equal(waitpid(child, NULL, 0), child);
+	return child;
+}
+
 /* A file whose bytes name their writer (PCP MMV's PROCESS flag: a pid, no
  * start time): alive while that pid is, dead once it has gone, as the
  * segment dashboard judges a shmwriter. */
@@ -683,12 +696,7 @@ static void test_named_writer(void **state)
 	assert_non_null(strstr(m.writer, "alive"));
 	objmon_free(o);
 
-	pid_t child = fork();
-	assert_true(child >= 0);
-	if (child == 0)
-		_exit(0);
-	assert_int_equal(waitpid(child, NULL, 0), child);
-	pid = (int32_t)child;
+	pid = (int32_t)gone_pid();
 	memcpy(mmv + 32, &pid, sizeof pid);
 	o = watch_bytes("gone.mmv", mmv, n, &inv);
 	objmon_poll(o);
@@ -696,6 +704,74 @@ static void test_named_writer(void **state)
 	assert_int_equal(m.health, HEALTH_DEAD);
 	assert_null(strstr(m.writer, "alive"));
 	objmon_free(o);
+}
+
+/* A JVM's hsperfdata at .../hsperfdata_USER/PID: the path names the
+ * writer (the bytes do not), alive or dead as PID is, with its command;
+ * a USER here who does not own the file names none. */
+static objmon *watch_jvm(const char *user, pid_t pid, const unsigned char *b, size_t n,
+			 struct objlist *inv)
+{
+	char sub[160], name[96];
+	snprintf(sub, sizeof sub, "%s/hsperfdata_%s", dir, user);
+	assert_true(mkdir(sub, 0700) == 0 || errno == EEXIST);
+	snprintf(name, sizeof name, "hsperfdata_%s/%d", user, (int)pid);
+	objmon *o = watch_bytes(name, b, n, inv);
+	objmon_free(o);
+	row.kind = OBJLIST_FILE; /* a file's row names it by its path */
+	snprintf(row.name, sizeof row.name, "%s/%s", dir, name);
+	row.uid = getuid();
+	o = objmon_new(inv, &row);
+	assert_non_null(o);
+	objmon_poll(o);
+	return o;
+}
+
+static void test_jvm_writer(void **state)
+{
+	(void)state;
+	FILE *f = fopen(HSPERF_FIXTURE, "rb");
+	assert_non_null(f);
+	static unsigned char b[65536];
+	size_t n = fread(b, 1, sizeof b, f);
+	fclose(f);
+	assert_true(n > 1024 && n < sizeof b);
+	char me[64];
+	struct passwd *pw = getpwuid(getuid());
+	assert_non_null(pw);
+	snprintf(me, sizeof me, "%s", pw->pw_name);
+	struct objlist inv;
+	objmon *o = watch_jvm(me, getpid(), b, n, &inv);
+	enum model_state st;
+	const char *w;
+	const struct content *c = objmon_content(o, &st, &w);
+	assert_non_null(c);
+	assert_int_equal(st, MODEL_LIVE);
+	assert_true(c->status.known);
+	assert_int_equal(c->status.pid, getpid());
+	build(o, 0);
+	assert_int_equal(m.health, HEALTH_RUNNING);
+	assert_string_equal(m.badge, "RUNNING");
+	char want[64];
+	snprintf(want, sizeof want, "writer pid %d (test_objmon) alive", (int)getpid());
+	assert_non_null(strstr(m.writer, want));
+	objmon_free(o);
+
+	o = watch_jvm(me, gone_pid(), b, n, &inv);
+	build(o, 0);
+	assert_int_equal(m.health, HEALTH_DEAD);
+	assert_string_equal(m.badge, "DEAD");
+	objmon_free(o);
+
+	/* another user's name on our file: no writer claimed */
+	const char *other = getuid() == 0 ? "nobody" : "root";
+	if (getpwnam(other)) {
+		o = watch_jvm(other, getpid(), b, n, &inv);
+		c = objmon_content(o, &st, &w);
+		assert_non_null(c);
+		assert_false(c->status.known);
+		objmon_free(o);
+	}
 }
 
 static void test_v3_file(void **state)
@@ -850,6 +926,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_v3_file, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_named_writer, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_folder, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_jvm_writer, setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -43,6 +43,22 @@ static void test_format(void **state)
 	assert_string_equal(value_format(VALUE_INT, value_of_int(-12345), buf, 4), "-12");
 }
 
+/* A time in ticks as seconds, to the millisecond; not a time: as
+ * value_format(). */
+static void test_time(void **state)
+{
+	(void)state;
+	assert_string_equal(
+	    value_format_time(VALUE_INT, value_of_int(12345678901), 1000000000, buf, sizeof buf),
+	    "12.346 s");
+	assert_string_equal(value_format_time(VALUE_UINT, 2500, 1000, buf, sizeof buf), "2.500 s");
+	assert_string_equal(value_format_time(VALUE_INT, value_of_int(-7), 0, buf, sizeof buf),
+			    "-7");
+	assert_string_equal(value_format_time(VALUE_TEXT, 0, 1000, buf, sizeof buf), "");
+	char small[4];
+	assert_string_equal(value_format_time(VALUE_UINT, 2500, 1000, small, sizeof small), "2.5");
+}
+
 static void test_number_and_rise(void **state)
 {
 	(void)state;
@@ -74,6 +90,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_format),
+		cmocka_unit_test(test_time),
 		cmocka_unit_test(test_number_and_rise),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

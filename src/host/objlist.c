@@ -641,8 +641,7 @@ void objlist_free(struct objlist *s)
 	s->scanned = false;
 }
 
-/* Does hay hold needle, ASCII letters in any case? */
-static bool contains(const char *hay, const char *needle)
+bool objlist_contains(const char *hay, const char *needle)
 {
 	size_t n = strlen(needle);
 	for (; *hay; hay++)
@@ -664,14 +663,16 @@ bool objlist_match(const struct objlist_row *r, const char *text)
 		return true;
 	snprintf(key, sizeof key, "0x%08x", (unsigned)r->shm.st.key);
 	if (r->kind == OBJLIST_SYSV && r->ipcns) /* as shown: key, status, name */
-		return contains(key, text) || contains(objlist_kind_name(r->kind), text) ||
-		       contains("other ns", text) ||
-		       contains(objlist_foreign_name(r, ns, sizeof ns), text);
+		return objlist_contains(key, text) ||
+		       objlist_contains(objlist_kind_name(r->kind), text) ||
+		       objlist_contains("other ns", text) ||
+		       objlist_contains(objlist_foreign_name(r, ns, sizeof ns), text);
 	snprintf(id, sizeof id, "%d", r->shm.st.shmid);
-	if (r->kind == OBJLIST_SYSV && (contains(key, text) || contains(id, text)))
+	if (r->kind == OBJLIST_SYSV && (objlist_contains(key, text) || objlist_contains(id, text)))
 		return true;
-	return contains(r->name, text) || contains(r->owner, text) ||
-	       contains(objlist_kind_name(r->kind), text) || contains(r->command, text);
+	return objlist_contains(r->name, text) || objlist_contains(r->owner, text) ||
+	       objlist_contains(objlist_kind_name(r->kind), text) ||
+	       objlist_contains(r->command, text);
 }
 
 static bool same_object(const struct objlist_row *a, const struct objlist_row *b)

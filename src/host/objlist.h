@@ -295,6 +295,9 @@ void objlist_free(struct objlist *s);
  * its key (0x%08x), shmid, name, owner, kind or command?  "" matches all. */
 bool objlist_match(const struct objlist_row *r, const char *text);
 
+/* Does hay hold needle, ASCII letters in any case ("" is in every one)? */
+bool objlist_contains(const char *hay, const char *needle);
+
 /* Is r of one of kinds (1 << kind each, as objlist_kinds_parse() gives)?
  * 0 is every kind. */
 bool objlist_kind_in(const struct objlist_row *r, unsigned kinds);

@@ -193,6 +193,9 @@ static void put_counters(struct out *o, const struct view_model *m, const struct
 			put(o, ",\"help\":");
 			put_str(o, c->help);
 		}
+		if (c->per_second && value_finite(c->type, c->value))
+			put(o, ",\"seconds\":%.9g",
+			    value_number(c->type, c->value) / (double)c->per_second);
 		put(o, ",\"changed\":");
 		put_secs(o, c->changed_wall_ns);
 		double r = c->kind != MODEL_COUNTER

@@ -213,6 +213,11 @@ static void draw_value(const struct view_model *m, const struct view_model *p,
 		blank(l->details_y, l->details_x);
 		put(l->details_y, l->details_x, m->details, A_NORMAL);
 	}
+	/* the selected counter's help on the row below, beside the digits */
+	if (!p || !same(m->help, p->help)) {
+		blank(l->details_y + 1, l->details_x);
+		put(l->details_y + 1, l->details_x, m->help, A_DIM);
+	}
 }
 
 /* What the control row shows: a notice, a warning, or the controls. */
@@ -386,7 +391,7 @@ static const char *const help_lines[] = {
 	"F2         setup: sort, delay, graph, colour, mouse",
 	"p          pause / resume a shmwriter",
 	"r          reset its count to 0 (asks first)",
-	"j k Up Dn  select a counter (of several)",
+	"j k Up Dn  select a counter; / F4 filter them",
 	"c          clear the history shown",
 	"d          history of value or rate",
 	"a          rescan holders (attached)",

@@ -28,6 +28,7 @@
 #include "events.h"
 #include "layout.h"
 #include "objlist_screen.h"
+#include "objlist_view.h"
 #include "objmon.h"
 #include "preview.h"
 #include "resetbox.h"
@@ -82,6 +83,9 @@ struct tui {
 	int table_h; /* rows of the panels given to the counters table */
 	objmon *obj; /* obj_mode shows this object (not a SysV segment) instead of mon */
 	struct model_object obj_in;
+	char filter[OBJLIST_STATE_FILTER_MAX]; /* the counters table's ('/'); "" all */
+	bool filtering;                        /* its line is open */
+	char filter_line[OBJLIST_STATE_FILTER_MAX * 4 + 48];
 
 	/* The setup screen (F2), over the screen it came from, which keeps
 	 * ticking under it; the settings it changes that the rest keep. */
@@ -192,7 +196,11 @@ static void obj_build(struct tui *t, struct view_model *m)
 	objmon_input(t->obj, &t->obj_in);
 	t->obj_in.delay_tenths = t->delay;
 	t->obj_in.notice = clock_mono_ns() < t->notice_until ? t->notice : NULL;
+	if (t->filtering)
+		t->obj_in.notice =
+		    objlist_view_filter_line(t->filter, t->filter_line, sizeof t->filter_line);
 	struct model_input *held = &t->obj_in.held;
+	held->filter = t->filter;
 	held->spark_mode = t->mode;
 	held->utf8 = t->style.utf8;
 	held->spark_width = 0; /* the graph replaces the one-line sparkline */
@@ -234,6 +242,10 @@ static void seg_build(struct tui *t, struct view_model *m)
 	t->in.spark_width = 0; /* the graph replaces the one-line sparkline */
 	t->in.delay_tenths = t->delay;
 	t->in.notice = now < t->notice_until ? t->notice : NULL;
+	if (t->filtering)
+		t->in.notice =
+		    objlist_view_filter_line(t->filter, t->filter_line, sizeof t->filter_line);
+	t->in.filter = t->filter;
 	model_build(m, &t->in);
 	lay_out(t, m);
 	/* The scale carries over only for the same series. */
@@ -386,6 +398,8 @@ static void dash_enter(struct tui *t)
 	t->have_preview = false;
 	t->preview_off = 0;
 	t->notice_until = 0;
+	t->filter[0] = '\0';
+	t->filtering = false;
 	events_log_init(&t->log);
 	invalidate(t);
 }
@@ -582,6 +596,16 @@ static void select_counter(struct tui *t, int step)
 	t->have_scale = false; /* another series */
 }
 
+/* Select the counter step on among those the filter shows (0: a shown
+ * one, the selected if it is). */
+static void select_shown(struct tui *t, int step)
+{
+	const struct content *c = t->cur == &obj_mode ? t->obj_in.held.content : t->in.content;
+	int to = model_shown_step(c, t->filter, step);
+	if (to)
+		select_counter(t, to);
+}
+
 /* A key on a dashboard (a segment's or an object's); returns true to quit.
  * Back to the list, quit and help come first, then the mode's own keys,
  * then the keys both share. */
@@ -609,13 +633,31 @@ static bool dash_key(struct tui *t, int ch, int64_t *next_poll)
 		t->help = false;
 		return false;
 	}
+	if (t->filtering && objlist_state_edit_key(t->filter, sizeof t->filter, &t->filtering,
+						   ch == KEY_ENTER       ? '\r'
+						   : ch == KEY_BACKSPACE ? 127
+									 : ch)) {
+		select_shown(t, 0);
+		return false;
+	}
 	switch (ch) {
+	case '/':
+	case KEY_F(4): /* narrow the counters table */
+		if (t->model->ncounters > 1)
+			t->filtering = true;
+		else
+			notice(t, "no counters table to filter");
+		return false;
 	case '\t': switch_to(t, &list_mode, t->base_mon, NULL, next_poll); return false;
 	case 'q':
 	case 'Q':
 	case 27:
 	case KEY_LEFT:
 	case KEY_F(10):
+		if (ch == 27 && t->filter[0]) { /* Esc clears the filter first */
+			t->filter[0] = '\0';
+			return false;
+		}
 		if (back) { /* back to the list it was opened from */
 			switch_to(t, &list_mode, t->base_mon, NULL, next_poll);
 			return false;
@@ -647,7 +689,7 @@ static bool dash_key(struct tui *t, int ch, int64_t *next_poll)
 	case KEY_UP:
 	case 'k':
 	case KEY_DOWN:
-	case 'j': select_counter(t, ch == KEY_UP || ch == 'k' ? -1 : 1); break;
+	case 'j': select_shown(t, ch == KEY_UP || ch == 'k' ? -1 : 1); break;
 	case 'p':
 	case 'P':
 		if (t->model->health == HEALTH_PAUSED)
@@ -790,7 +832,11 @@ static bool dash_mouse(struct tui *t, const struct click *c, int64_t *next_poll)
 	}
 	if (t->table_h <= 0 || c->y < t->layout.panel_y || c->y >= t->layout.panel_y + t->table_h)
 		return false;
-	int step = c->wheel ? c->wheel : model_table_click(m, c->y - t->layout.panel_y - 2);
+	if (c->wheel) {
+		select_shown(t, c->wheel);
+		return false;
+	}
+	int step = model_table_click(m, c->y - t->layout.panel_y - 2);
 	if (step)
 		select_counter(t, step);
 	return false;

@@ -93,6 +93,18 @@ char *value_format(enum value_type t, uint64_t bits, char *buf, size_t len)
 	return buf;
 }
 
+char *value_format_time(enum value_type t, uint64_t bits, uint64_t per_second, char *buf,
+			size_t len)
+{
+	if (len == 0)
+		return buf;
+	double v = value_number(t, bits);
+	if (t == VALUE_TEXT || per_second == 0)
+		return value_format(t, bits, buf, len);
+	snprintf(buf, len, "%.3f s", v / (double)per_second);
+	return buf;
+}
+
 int value_finite(enum value_type t, uint64_t bits)
 {
 	return t == VALUE_UINT || t == VALUE_INT || (t == VALUE_REAL && isfinite(real_of(bits)));

@@ -40,6 +40,12 @@ double value_rise(enum value_type t, uint64_t from, uint64_t to);
 #define VALUE_CHARS 32 /* bytes that any number's form fits in */
 char *value_format(enum value_type t, uint64_t bits, char *buf, size_t len);
 
+/* A time counted in ticks, per_second of them a second (> 0), as
+ * seconds with three decimals and the unit: "12.345 s" (as jstat shows
+ * its times); "" for VALUE_TEXT.  Returns buf. */
+char *value_format_time(enum value_type t, uint64_t bits, uint64_t per_second, char *buf,
+			size_t len);
+
 /* Is it a finite number (JSON can hold it)? */
 int value_finite(enum value_type t, uint64_t bits);
 

@@ -45,6 +45,8 @@ struct model_counter {
 	uint64_t value;
 	char text[MODEL_TEXT_MAX]; /* VALUE_TEXT's value */
 	char help[MODEL_HELP_MAX];
+	uint64_t per_second; /* a time in ticks: this many a second (value_format_time());
+			      * 0: not a time */
 	int64_t changed_wall_ns, changed_mono_ns;        /* 0: not known */
 	struct shmtop_sample spark[MODEL_COUNTER_SPARK]; /* oldest first */
 	size_t nspark;

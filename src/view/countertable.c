@@ -52,7 +52,7 @@ static const char *value_text(const struct countertable_in *c, char *buf, size_t
 {
 	if (c->type == VALUE_TEXT)
 		return c->text ? c->text : "";
-	return value_format(c->type, c->value, buf, len);
+	return value_format_time(c->type, c->value, c->per_second, buf, len);
 }
 
 /* Cells of the widest value a VALUE column holds. */

@@ -32,6 +32,7 @@ struct countertable_in {
 	double rate;          /* model_rate()'s, per second; NAN: none (no recent sample) */
 	enum value_type type; /* of value and the samples (VALUE_UINT: 0) */
 	const char *text;     /* VALUE_TEXT's value, untrusted bytes */
+	uint64_t per_second;  /* a time in ticks (value_format_time()); 0: not a time */
 };
 
 /* What a row keeps from one frame to the next, so that it changes no more

@@ -6,7 +6,8 @@
  * too.  Variability gives the kind (constant, monotonic: a counter,
  * variable: a gauge); a long is VALUE_INT, a string VALUE_TEXT.  Values
  * are the file's raw numbers, as jcmd prints them: ticks stay ticks (unit
- * "ticks"; sun.os.hrt.frequency, unit "hertz", is how many a second).
+ * "ticks"), and a counter of ticks has sun.os.hrt.frequency (unit "hertz",
+ * how many a second) as its per_second, so the screen shows it as time.
  * The file names no writer (the JVM's pid is its file's name, which the
  * bytes do not hold): the status is unknown, its heartbeat and period as
  * seen (seen.h).
@@ -73,10 +74,12 @@ static void unit_of(char *unit, size_t len, enum hsperf_unit u)
 	seen_copy(unit, len, u == HSPERF_U_NONE || u == HSPERF_U_STRING ? "" : hsperf_unit_name(u));
 }
 
-/* A long counter of the list. */
+/* A long counter of the list; a count of ticks is a time at freq a
+ * second (0: not known). */
 static void number(struct seen_item *k, const char *name, enum hsperf_kind kind,
-		   enum hsperf_unit unit, int64_t v)
+		   enum hsperf_unit unit, int64_t v, int64_t freq)
 {
+	k->per_second = unit == HSPERF_U_TICKS && freq > 0 ? (uint64_t)freq : 0;
 	seen_copy(k->name, sizeof k->name, name);
 	unit_of(k->unit, sizeof k->unit, unit);
 	k->kind = kind_of(kind);
@@ -116,24 +119,27 @@ static enum decode_status hs_decode(const void *seg, size_t size, const struct d
 		return DECODE_ERROR;
 	}
 	struct seen_item *k = p->seen.item;
+	int64_t freq = hsperf_frequency(p->e, n);
 	for (size_t i = 0; i < n; i++, k++) {
 		const struct hsperf_entry *e = &p->e[i];
 		if (!e->is_string) {
-			number(k, e->name, e->kind, e->unit, e->value);
+			number(k, e->name, e->kind, e->unit, e->value, freq);
 			continue;
 		}
 		seen_copy(k->name, sizeof k->name, e->name);
+		k->per_second = 0;
 		k->kind = kind_of(e->kind);
 		k->type = VALUE_TEXT;
 		seen_copy(k->text, sizeof k->text, e->str ? e->str : "");
 	}
 	/* jvmstat's, from the prologue (PerfDataBuffer's pseudo monitors) */
-	number(k++, "sun.perfdata.majorVersion", HSPERF_CONSTANT, HSPERF_U_NONE, 2);
-	number(k++, "sun.perfdata.minorVersion", HSPERF_CONSTANT, HSPERF_U_NONE, info.minor);
-	number(k++, "sun.perfdata.overflow", HSPERF_GAUGE, HSPERF_U_NONE, info.overflow);
-	number(k++, "sun.perfdata.size", HSPERF_CONSTANT, HSPERF_U_BYTES, (int64_t)info.size);
-	number(k++, "sun.perfdata.timestamp", HSPERF_COUNTER, HSPERF_U_TICKS, info.mod_time_stamp);
-	number(k++, "sun.perfdata.used", HSPERF_GAUGE, HSPERF_U_BYTES, info.used);
+	number(k++, "sun.perfdata.majorVersion", HSPERF_CONSTANT, HSPERF_U_NONE, 2, freq);
+	number(k++, "sun.perfdata.minorVersion", HSPERF_CONSTANT, HSPERF_U_NONE, info.minor, freq);
+	number(k++, "sun.perfdata.overflow", HSPERF_GAUGE, HSPERF_U_NONE, info.overflow, freq);
+	number(k++, "sun.perfdata.size", HSPERF_CONSTANT, HSPERF_U_BYTES, (int64_t)info.size, freq);
+	number(k++, "sun.perfdata.timestamp", HSPERF_COUNTER, HSPERF_U_TICKS, info.mod_time_stamp,
+	       freq);
+	number(k++, "sun.perfdata.used", HSPERF_GAUGE, HSPERF_U_BYTES, info.used, freq);
 	p->seen.n = n + 6;
 	if (seen_take(&p->seen, c, w)) {
 		snprintf(why, whylen, "out of memory for %zu counters", n + 6);

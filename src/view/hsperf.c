@@ -327,3 +327,21 @@ bool hsperf_pid_from_name(const char *name, int32_t *pid)
 	*pid = (int32_t)v;
 	return true;
 }
+
+bool hsperf_pid_from_path(const char *path, int32_t *pid, char *user, size_t len)
+{
+	static const char dir[] = "hsperfdata_";
+	const char *base = path ? strrchr(path, '/') : NULL;
+	if (!base || base == path || !hsperf_pid_from_name(base + 1, pid))
+		return false;
+	const char *from = base; /* the folder's name: (from, base) */
+	while (from > path && from[-1] != '/')
+		from--;
+	size_t n = (size_t)(base - from);
+	if (n <= sizeof dir - 1 || n > sizeof dir - 1 + 32 ||
+	    memcmp(from, dir, sizeof dir - 1) != 0)
+		return false;
+	if (len)
+		snprintf(user, len, "%.*s", (int)(n - (sizeof dir - 1)), from + sizeof dir - 1);
+	return true;
+}

@@ -113,4 +113,9 @@ double hsperf_ticks_seconds(int64_t ticks, int64_t freq);
  * most INT32_MAX.  true and *pid, or false. */
 bool hsperf_pid_from_name(const char *name, int32_t *pid);
 
+/* The JVM's pid and user from its file's path, .../hsperfdata_USER/PID
+ * (hsperf_pid_from_name() of the last part, USER 1 to 32 bytes without a
+ * '/'): true with *pid and user (NUL-terminated, cut to len), or false. */
+bool hsperf_pid_from_path(const char *path, int32_t *pid, char *user, size_t len);
+
 #endif

@@ -423,7 +423,7 @@ void model_graph(struct view_model *m, const struct model_input *in, size_t widt
  * controls, c and d only with a history. */
 static void footer_of(struct view_model *m, const struct model_input *in)
 {
-	char control[32] = "", history[32] = "", select[16] = "";
+	char control[32] = "", history[32] = "", select[32] = "";
 	const struct content *c = in->content;
 	unsigned acc = c ? c->status.accept : 0;
 	if (m->control_ok)
@@ -433,7 +433,7 @@ static void footer_of(struct view_model *m, const struct model_input *in)
 						       : "p pause  ",
 			 acc & SHMTOP_CMD_RESET_BIT ? "r reset  " : "", "");
 	if (c && c->named && c->nctr > 1)
-		snprintf(select, sizeof select, "j/k select  ");
+		snprintf(select, sizeof select, "j/k select  / filter  ");
 	if (c)
 		snprintf(history, sizeof history, "c clear  d %s  ",
 			 in->spark_mode == SPARK_RATE ? "value" : "rate");
@@ -470,6 +470,8 @@ const char *model_value_text(const struct model_counter *c, char *buf, size_t le
 			    buf, len);
 		return buf;
 	}
+	if (c->per_second)
+		return value_format_time(c->type, c->value, c->per_second, buf, len);
 	return value_format(c->type, c->value, buf, len);
 }
 
@@ -501,11 +503,16 @@ static void content_of(struct view_model *m, const struct model_input *in)
 			m->age_ns = 0;
 		if (isnan(m->rate))
 			snprintf(a, sizeof a, "-");
-		else
-			format_rate(m->rate, a, sizeof a);
+		else /* a time's in seconds a second, as its value */
+			format_rate(sel && sel->per_second ? m->rate / (double)sel->per_second
+							   : m->rate,
+				    a, sizeof a);
 		snprintf(m->details, sizeof m->details, "rate %s  changed %s ago%s", a,
 			 format_age(m->age_ns, b, sizeof b), resets);
 	}
+	if (sel && sel->help[0]) /* MMV's help, Varnish's oneliner, prometheus' help */
+		escape_text(sel->help, strnlen(sel->help, sizeof sel->help), ESCAPE_LOCALE,
+			    MODEL_HELP_MAX, m->help, sizeof m->help);
 	if (c && c->named && c->nctr > 1 && sel) {
 		m->ncounters = c->nctr;
 		escape_str(sel->name, m->selected, sizeof m->selected);
@@ -589,14 +596,17 @@ int model_table_want(const struct model_input *in)
 	return (int)n + 2;
 }
 
-/* Counter c as the table takes it, with its rate in the record's health. */
+/* Counter c as the table takes it, with its rate in the record's health;
+ * a time in seconds (unit "s", its rate in seconds a second). */
 static struct countertable_in table_in(enum model_health health, const struct model_input *in,
 				       const struct model_counter *c)
 {
+	double rate = model_rate(health, in, c->spark, c->nspark, c->type);
 	return (struct countertable_in){ .rate =
-					     model_rate(health, in, c->spark, c->nspark, c->type),
+					     c->per_second ? rate / (double)c->per_second : rate,
+					 .per_second = c->per_second,
 					 .name = c->name,
-					 .unit = c->unit,
+					 .unit = c->per_second ? "s" : c->unit,
 					 .gauge = c->kind != MODEL_COUNTER,
 					 .type = c->type,
 					 .text = c->text,
@@ -606,11 +616,37 @@ static struct countertable_in table_in(enum model_health health, const struct mo
 					 .first = c->spark_first };
 }
 
+bool model_shown(const struct model_counter *c, const char *filter)
+{
+	return !filter || !*filter || objlist_contains(c->name, filter);
+}
+
+int model_shown_step(const struct content *c, const char *filter, int step)
+{
+	if (!c || c->nctr == 0)
+		return 0;
+	size_t sel = c->selected < c->nctr ? c->selected : 0, to = sel;
+	bool here = model_shown(&c->ctr[sel], filter), found = false;
+	if (!here) { /* the first shown */
+		for (size_t i = 0; i < c->nctr && !found; i++)
+			if (model_shown(&c->ctr[i], filter))
+				to = i, found = true;
+		return found ? (int)((long)to - (long)sel) : 0;
+	}
+	for (size_t i = sel; step > 0 && ++i < c->nctr;)
+		if (model_shown(&c->ctr[i], filter))
+			to = i, step--;
+	for (size_t i = sel; step < 0 && i-- > 0;)
+		if (model_shown(&c->ctr[i], filter))
+			to = i, step++;
+	return (int)((long)to - (long)sel);
+}
+
 int model_table_click(const struct view_model *m, int row)
 {
 	if (row < 0 || (size_t)row >= m->table_rows || m->table_sel < 0)
 		return 0;
-	return row - m->table_sel;
+	return (int)((long)m->table_idx[row] - (long)m->table_idx[m->table_sel]);
 }
 
 void model_table(struct view_model *m, const struct model_input *in, int width, int rows)
@@ -631,36 +667,57 @@ void model_table_kept(struct view_model *m, const struct model_input *in, int wi
 		return;
 	if (width > 200) /* a row's bytes: up to 3 a cell of sparkline */
 		width = 200;
-	size_t n = ct->nctr, show = (size_t)rows - 2;
+	/* the counters the filter shows: all, n of them, the selected one
+	 * the pos'th (or none) */
+	size_t all = ct->nctr, n = 0, sel = ct->selected < all ? ct->selected : 0, pos = SIZE_MAX;
+	for (size_t i = 0; i < all; i++)
+		if (model_shown(&ct->ctr[i], in->filter)) {
+			if (i == sel)
+				pos = n;
+			n++;
+		}
+	size_t show = (size_t)rows - 2;
 	if (show > MODEL_TABLE_ROWS)
 		show = MODEL_TABLE_ROWS;
 	if (show > n)
 		show = n;
 	/* the window: the selection in view, as low as it can be */
-	size_t sel = ct->selected < n ? ct->selected : 0;
-	size_t first = sel >= show ? sel - show + 1 : 0;
+	size_t first = pos != SIZE_MAX && pos >= show ? pos - show + 1 : 0;
 	struct countertable_in c[MODEL_TABLE_ROWS];
 	m->table_mode = in->spark_mode;
 	if (prev && prev->table_mode != in->spark_mode)
 		prev = NULL; /* another series */
-	for (size_t i = 0; i < show; i++) {
-		c[i] = table_in(m->health, in, &ct->ctr[first + i]);
-		/* what counter first + i's row kept, if prev drew it */
-		size_t j = first + i - (prev ? prev->table_first : 0);
-		bool had = prev && first + i >= prev->table_first && j < prev->table_rows;
-		m->table_kept[i] =
-		    had ? prev->table_kept[j] : (struct countertable_kept){ { 0, 0 }, -1 };
-		c[i].kept = &m->table_kept[i];
+	for (size_t i = 0, at = 0, k = 0; i < all && k < show; i++) {
+		if (!model_shown(&ct->ctr[i], in->filter) || at++ < first)
+			continue;
+		m->table_idx[k] = i;
+		c[k] = table_in(m->health, in, &ct->ctr[i]);
+		/* what counter i's row kept, if prev drew it */
+		m->table_kept[k] = (struct countertable_kept){ { 0, 0 }, -1 };
+		for (size_t j = 0; prev && j < prev->table_rows; j++)
+			if (prev->table_idx[j] == i)
+				m->table_kept[k] = prev->table_kept[j];
+		c[k].kept = &m->table_kept[k];
+		k++;
 	}
 	struct countertable_cols cols;
 	countertable_columns(width - 2, c, show, &cols); /* room for the "> " mark */
 	char head[MODEL_TABLE_COLS];
 	snprintf(m->table_head, sizeof m->table_head, "  %s",
 		 countertable_header(&cols, head, sizeof head));
-	snprintf(m->table_title, sizeof m->table_title, "counters: %zu  selected %zu/%zu", n,
-		 sel + 1, n);
+	if (in->filter && *in->filter) {
+		char f[41], at[24] = "-";
+		escape_text(in->filter, strlen(in->filter), ESCAPE_LOCALE, 40, f, sizeof f);
+		if (pos != SIZE_MAX)
+			snprintf(at, sizeof at, "%zu/%zu", pos + 1, n);
+		snprintf(m->table_title, sizeof m->table_title,
+			 "counters: %zu of %zu  filter \"%s\"  selected %s", n, all, f, at);
+	} else {
+		snprintf(m->table_title, sizeof m->table_title, "counters: %zu  selected %zu/%zu",
+			 n, sel + 1, n);
+	}
 	for (size_t i = 0; i < show; i++) {
-		bool me = first + i == sel;
+		bool me = m->table_idx[i] == sel && pos != SIZE_MAX;
 		memcpy(m->table[i], me ? "> " : "  ", 2);
 		countertable_row(&cols, &c[i], in->spark_mode, in->utf8, m->table[i] + 2,
 				 sizeof m->table[i] - 2);

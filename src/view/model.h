@@ -84,6 +84,8 @@ struct model_input {
 	size_t spark_width; /* cells, at most MODEL_SPARK_MAX */
 	int delay_tenths;
 	const char *notice; /* a message from the UI, or NULL */
+	const char *filter; /* the counters table shows the names holding it (model_shown()),
+			     * NULL or "": all */
 };
 
 #define MODEL_FIELDS 13
@@ -107,13 +109,14 @@ struct view_model {
 	char badge[16];       /* "RUNNING", "PAUSED", "WAITING", ... */
 	char message[320];    /* the state explained, when not plainly live */
 	bool have_value;
-	char value[VALUE_CHARS + 16]; /* the count ("42", "-7", "0.25"), or a text's first cells */
-	bool value_text;              /* value is a text counter's text: no big digits */
-	char details[96];             /* "rate 1.00/s  changed 0.3s ago  resets 0" */
-	double rate;                  /* model_rate() of the history; NAN: none */
-	int64_t age_ns;               /* since the count last changed */
-	char writer[160];             /* "writer pid 42 (shmwriter) alive, running, every 1s" */
-	char writer_short[112];       /* the same without the command, for narrow screens */
+	char value[VALUE_CHARS + 16];  /* the count ("42", "-7", "0.25"), or a text's first cells */
+	bool value_text;               /* value is a text counter's text: no big digits */
+	char details[96];              /* "rate 1.00/s  changed 0.3s ago  resets 0" */
+	char help[MODEL_HELP_MAX * 4]; /* the selected counter's help, escaped; "": none */
+	double rate;                   /* model_rate() of the history; NAN: none */
+	int64_t age_ns;                /* since the count last changed */
+	char writer[160];              /* "writer pid 42 (shmwriter) alive, running, every 1s" */
+	char writer_short[112];        /* the same without the command, for narrow screens */
 	bool control_ok;
 	char control[200]; /* which commands work, or why none do */
 	char notice[200];
@@ -141,13 +144,14 @@ struct view_model {
 
 	/* The counters table of a record with more than one counter (only with
 	 * model_table()): a title, the column heads, then the rows shown. */
-	size_t ncounters;     /* counters in the record (0: version 2, or none) */
-	char selected[96];    /* the selected counter's name, escaped */
-	char table_title[96]; /* "counters: 12  selected 3/12 requests" */
+	size_t ncounters;      /* counters in the record (0: version 2, or none) */
+	char selected[96];     /* the selected counter's name, escaped */
+	char table_title[160]; /* "counters: 12  selected 3/12", "counters: 4 of 12 ..." */
 	char table_head[MODEL_TABLE_COLS];
-	size_t table_rows;          /* rows in table[] */
-	size_t table_first;         /* index of the counter on table[0] */
-	int table_sel;              /* row of table[] selected, -1: none shown */
+	size_t table_rows;                  /* rows in table[] */
+	size_t table_first;                 /* of the counters shown, the one on table[0] */
+	size_t table_idx[MODEL_TABLE_ROWS]; /* the counter on each row (its index) */
+	int table_sel;                      /* row of table[] selected, -1: none shown */
 	size_t table_mark;          /* bytes of the selected row marked: "> " and the name */
 	enum spark_mode table_mode; /* of the sparklines drawn */
 	struct countertable_kept table_kept[MODEL_TABLE_ROWS]; /* each row's */
@@ -186,6 +190,16 @@ int model_table_want(const struct model_input *in);
 /* Fill m's counters table for width cells and rows rows (title and heads
  * included), the window keeping the selected counter in view. */
 void model_table(struct view_model *m, const struct model_input *in, int width, int rows);
+
+/* Is counter c shown under filter (its name holds it, ASCII letters in
+ * any case; NULL or "": every counter)?  Pure. */
+bool model_shown(const struct model_counter *c, const char *filter);
+
+/* The step monitor_select() takes to move step counters among those
+ * filter shows from c's selected one (0: stay), clamped to the first and
+ * last shown; from a selection not shown, to the first shown.  0 with
+ * none shown.  Pure. */
+int model_shown_step(const struct content *c, const char *filter, int step);
 
 /* The step monitor_select() takes to select the counter on row row of the
  * table (table[row], as drawn below the column names: a mouse click's);

@@ -599,27 +599,34 @@ void objlist_state_menu_key(struct objlist_state *l, int ch)
 		l->menu = false;
 }
 
-bool objlist_state_filter_key(struct objlist_state *l, int ch)
+bool objlist_state_edit_key(char *text, size_t cap, bool *editing, int ch)
 {
-	size_t n = strlen(l->filter);
+	size_t n = strlen(text);
 	switch (ch) {
 	case 27: /* Esc: clear it */
-		l->filter[0] = '\0';
-		l->editing = false;
+		text[0] = '\0';
+		*editing = false;
 		break;
 	case '\n':
-	case '\r': l->editing = false; break;
+	case '\r': *editing = false; break;
 	case 127:
-	case 8: filter_backspace(l->filter); break;
+	case 8: filter_backspace(text); break;
 	default:
 		if (ch < 32 || ch > 255)
 			return false; /* arrows and the like move the selection */
-		if (n + 1 < sizeof l->filter) {
-			l->filter[n] = (char)ch;
-			l->filter[n + 1] = '\0';
+		if (n + 1 < cap) {
+			text[n] = (char)ch;
+			text[n + 1] = '\0';
 		}
 		break;
 	}
+	return true;
+}
+
+bool objlist_state_filter_key(struct objlist_state *l, int ch)
+{
+	if (!objlist_state_edit_key(l->filter, sizeof l->filter, &l->editing, ch))
+		return false;
 	narrow(l);
 	return true;
 }

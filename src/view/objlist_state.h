@@ -217,4 +217,9 @@ void objlist_state_menu_key(struct objlist_state *l, int ch);
  * (the selection's). */
 bool objlist_state_filter_key(struct objlist_state *l, int ch);
 
+/* The same keys on any filter line: text (cap bytes) edited, *editing
+ * false once Esc (which clears it) or Enter closes it.  False for a key
+ * it does not take. */
+bool objlist_state_edit_key(char *text, size_t cap, bool *editing, int ch);
+
 #endif

@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "clock.h"
 #include "decode.h"
+#include "hsperf.h"
 #include "objlist_files.h"
 #include "objpeek.h"
 #include "proc.h"
@@ -54,6 +56,7 @@ struct objmon {
 	bool have;               /* c holds a good copy */
 	struct proc_watch watch; /* the writer the bytes name (MMV's PROCESS flag) */
 	bool writer_alive;
+	char comm[64]; /* its command, while alive */
 	enum model_state state;
 	char why[256];
 };
@@ -499,16 +502,38 @@ static void observe(objmon *o)
 	o->have_prev = true;
 }
 
+/* A JVM's hsperfdata names no writer; its file's path does: the pid of
+ * .../hsperfdata_USER/PID, unless USER is a user here and not the file's
+ * owner (a file whose name lies about whose it is). */
+static void jvm_of_path(objmon *o)
+{
+	struct content_status *s = &o->c.status;
+	int32_t pid;
+	char user[40], buf[1024];
+	struct passwd pw, *p = NULL;
+	if (!o->have || s->known || o->c.dec != &decode_hsperf || o->row.kind != OBJLIST_FILE ||
+	    !hsperf_pid_from_path(o->row.name, &pid, user, sizeof user))
+		return;
+	if (getpwnam_r(user, &pw, buf, sizeof buf, &p) == 0 && p && p->pw_uid != o->row.uid)
+		return;
+	s->known = true;
+	s->pid = pid;
+	s->start = 0; /* the pid alone */
+}
+
 void objmon_poll(objmon *o)
 {
 	stat_name(o);
 	if (o->rescan || clock_mono_ns() >= o->next_scan)
 		scan(o);
 	decode(o);
-	/* a writer the bytes name, alive or not (its start time when they
-	 * give one, else the pid alone) */
+	jvm_of_path(o);
+	/* a writer the bytes (or a JVM's path) name, alive or not (its start
+	 * time when they give one, else the pid alone) */
 	o->writer_alive = o->have && o->c.status.known &&
 			  proc_watch_alive(&o->watch, o->c.status.pid, o->c.status.start) != 0;
+	if (!o->writer_alive || proc_comm(o->c.status.pid, o->comm, sizeof o->comm) < 0)
+		snprintf(o->comm, sizeof o->comm, "?");
 	peek(o);
 	observe(o);
 }
@@ -534,6 +559,7 @@ void objmon_input(const objmon *o, struct model_object *in)
 	in->held.why = o->why;
 	in->held.content = o->have ? &o->c : NULL;
 	in->held.writer_alive = o->writer_alive;
+	in->held.writer_comm = o->comm;
 	in->held.now_mono = clock_mono_ns();
 }
 

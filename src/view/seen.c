@@ -35,6 +35,7 @@ int seen_reserve(struct seen *s, size_t n)
 		struct seen_item *t = &s->item[i];
 		t->name[0] = t->unit[0] = t->help[0] = t->text[0] = '\0';
 		t->novalue = false;
+		t->per_second = 0;
 	}
 	return 0;
 }
@@ -103,6 +104,7 @@ static bool take(struct model_counter *k, const struct seen_item *f, bool fresh,
 	seen_copy(k->help, sizeof k->help, f->help);
 	k->kind = f->kind;
 	k->type = f->type;
+	k->per_second = f->per_second;
 	if (fresh) {
 		k->value = 0;
 		k->text[0] = '\0';

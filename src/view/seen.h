@@ -36,7 +36,8 @@ struct seen_item {
 	enum model_kind kind;
 	enum value_type type;
 	uint64_t value;
-	bool novalue; /* no value this time: the last one seen stays */
+	uint64_t per_second; /* model_counter's */
+	bool novalue;        /* no value this time: the last one seen stays */
 };
 
 /* A read's list (item[0, n) of cap) and what the merge keeps between
@@ -50,8 +51,8 @@ struct seen {
 	char hist_of[MODEL_NAME_MAX]; /* the counter c->hist holds */
 };
 
-/* Room for n counters in the list, the first n with empty strings and a
- * value.  0, or -1: out of memory. */
+/* Room for n counters in the list, the first n with empty strings, no
+ * per_second and a value.  0, or -1: out of memory. */
 int seen_reserve(struct seen *s, size_t n);
 
 /* Merge s's list into c (its counters, selection, history, heartbeat and
