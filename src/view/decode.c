@@ -37,7 +37,7 @@ enum decode_status decode_object(const void *seg, size_t size, const struct deco
 }
 
 /* The folder formats, each NOT_THIS without a reason to a folder not its kind. */
-static const struct decoder *const folder_decoders[] = { 0 };
+static const struct decoder *const folder_decoders[] = { &decode_vsm };
 
 enum decode_status decode_folder(int dirfd, const struct decode_want *w, struct content *c,
 				 char *why, size_t whylen)
