@@ -165,7 +165,8 @@ static void test_history(void **state)
 	assert_int_equal(c.nctr, 190);
 }
 
-/* Hostile copies: each refused with its reason, none hangs. */
+/* Hostile copies (each change a shell command on the copy $D): each
+ * refused with its reason, none hangs. */
 static void test_hostile(void **state)
 {
 	(void)state;
@@ -173,34 +174,34 @@ static void test_hostile(void **state)
 		const char *name, *change, *want;
 		enum decode_status ds;
 	} bad[] = {
-		{ "dotdot", "echo '+ ../../../etc/passwd 0 80 Stat MAIN' >>%s/_.vsm_child/_.index",
+		{ "dotdot", "echo '+ ../../../etc/passwd 0 80 Stat MAIN' >>$D/_.vsm_child/_.index",
 		  "not one component", DECODE_DAMAGED },
-		{ "offset", "sed -i '3s/ 0 1176 / 8 1176 /' %s/_.vsm_child/_.index",
+		{ "offset", "sed -i '3s/ 0 1176 / 8 1176 /' $D/_.vsm_child/_.index",
 		  "is not inside a cluster", DECODE_DAMAGED },
-		{ "huge", "sed -i '3s/ 0 1176 / 0 99999999999 /' %s/_.vsm_child/_.index",
+		{ "huge", "sed -i '3s/ 0 1176 / 0 99999999999 /' $D/_.vsm_child/_.index",
 		  "_.vsm_child/_.Stat.5c5a32b058a30bcc: segment MAIN at 0 (99999999999 bytes) past "
 		  "the end of its file (4096 bytes)",
 		  DECODE_DAMAGED },
 		{ "symlink",
-		  "cd %s/_.vsm_child && rm _.Stat.5c5a32b058a30bcc && ln -s /etc/passwd "
+		  "cd $D/_.vsm_child && rm _.Stat.5c5a32b058a30bcc && ln -s /etc/passwd "
 		  "_.Stat.5c5a32b058a30bcc",
 		  "_.vsm_child/_.Stat.5c5a32b058a30bcc: a symbolic link, not a regular file",
 		  DECODE_DAMAGED },
-		{ "fifo", "cd %s/_.vsm_child && rm _.index && mkfifo _.index",
+		{ "fifo", "cd $D/_.vsm_child && rm _.index && mkfifo _.index",
 		  "_.vsm_child/_.index: a FIFO, not a regular file", DECODE_DAMAGED },
-		{ "bigindex", "truncate -s 2M %s/_.vsm_mgt/_.index",
+		{ "bigindex", "truncate -s 2M $D/_.vsm_mgt/_.index",
 		  "_.vsm_mgt/_.index: longer than 1 MiB", DECODE_DAMAGED },
-		{ "shortdoc", "truncate -s 100 %s/_.vsm_child/_.StatDoc.c533292671c4b41f",
+		{ "shortdoc", "truncate -s 100 $D/_.vsm_child/_.StatDoc.c533292671c4b41f",
 		  "past the end of its file (100 bytes)", DECODE_DAMAGED },
-		{ "linkset", "cd %s && rm -r _.vsm_child && ln -s /tmp _.vsm_child",
+		{ "linkset", "cd $D && rm -r _.vsm_child && ln -s /tmp _.vsm_child",
 		  "_.vsm_child: not a folder (or a link)", DECODE_DAMAGED },
-		{ "stopped", "rm %s/_.vsm_mgt/_.index", "_.vsm_mgt/_.index: No such file",
+		{ "stopped", "rm $D/_.vsm_mgt/_.index", "_.vsm_mgt/_.index: No such file",
 		  DECODE_EMPTY },
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		content_free(&c);
 		const char *d = copy(bad[i].name);
-		sh(bad[i].change, d);
+		sh("D=%s; %s", d, bad[i].change);
 		enum decode_status ds = read_dir(d, 5 * S);
 		if (ds != bad[i].ds || !strstr(why, bad[i].want))
 			fail_msg("%s: status %d, \"%s\", want %d \"%s\"", bad[i].name, ds, why,
