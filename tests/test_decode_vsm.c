@@ -163,6 +163,13 @@ static void test_history(void **state)
 	assert_int_equal(c.ctr[uptime_at].nspark, 1);
 	assert_int_equal(c.ctr[uptime_at].changed_mono_ns, 5 * S);
 	assert_int_equal(c.nctr, 190);
+	/* MAIN's StatDoc, parsed once and kept, is parsed again when its file
+	 * is another: one whose JSON is cut is refused */
+	sh("cd %s/_.vsm_child && cp _.StatDoc.c533292671c4b41f new && printf '\\0' | "
+	   "dd of=new bs=1 seek=100 conv=notrunc status=none && mv new _.StatDoc.c533292671c4b41f",
+	   d);
+	assert_int_equal(read_dir(d, 9 * S), DECODE_DAMAGED);
+	assert_non_null(strstr(why, "_.StatDoc.c533292671c4b41f: JSON"));
 }
 
 /* Hostile copies (each change a shell command on the copy $D): each

@@ -850,7 +850,7 @@ void vsc_set_free(struct vsc_set *s)
 	for (size_t i = 0; i < s->nmaps; i++)
 		unmap(&s->maps[i]);
 	for (size_t i = 0; i < s->ndocs; i++)
-		vsc_doc_free(&s->docs[i]);
+		vsc_doc_free(&s->docs[i].d);
 	free(s->maps);
 	free(s->docs);
 	free(s->ix.segs);
@@ -985,9 +985,11 @@ static const struct vsc_map *map_of(struct vsc_set *s, int dfd, const char *file
 
 /* Segment g's bytes: NULL with *st (VSC_OK: its file is gone). */
 static const unsigned char *seg_bytes(struct vsc_set *s, int dfd, const struct vsc_seg *g,
-				      enum vsc_status *st, char *why, size_t whylen)
+				      const struct vsc_map **mp, enum vsc_status *st, char *why,
+				      size_t whylen)
 {
 	const struct vsc_map *m = map_of(s, dfd, g->file, st, why, whylen);
+	*mp = m;
 	if (!m)
 		return NULL;
 	if (g->off > m->size || g->len > m->size - g->off) {
@@ -1042,20 +1044,66 @@ static enum vsc_status guarded(void (*fn)(void *), struct job *j, const char *fi
 	return VSC_OK;
 }
 
+static void do_head(void *arg)
+{
+	struct job *j = arg;
+	j->st = vsc_head(j->seg, j->len, &j->id, &j->ready) ? VSC_OK : VSC_DAMAGED;
+}
+
+/* The kept doc of segment g in file m, or NULL. */
+static struct vsc_kept_doc *kept(struct vsc_set *s, const struct vsc_seg *g,
+				 const struct vsc_map *m)
+{
+	for (size_t i = 0; i < s->ndocs; i++) {
+		struct vsc_kept_doc *k = &s->docs[i];
+		if (!k->used && same_seg(&k->g, g) && k->dev == m->dev && k->ino == m->ino)
+			return k;
+	}
+	return NULL;
+}
+
 static enum vsc_status read_docs(struct vsc_set *s, int dfd, char *why, size_t whylen)
 {
 	enum vsc_status st;
+	for (size_t i = 0; i < s->ndocs; i++)
+		s->docs[i].used = false;
 	for (size_t i = 0; i < s->ix.n; i++) {
 		const struct vsc_seg *g = &s->ix.segs[i];
 		if (strcmp(g->cls, "StatDoc") != 0)
 			continue;
-		struct job j = { .len = (size_t)g->len, .doc = &s->docs[i] };
-		if (!(j.seg = seg_bytes(s, dfd, g, &st, why, whylen))) {
+		const struct vsc_map *m;
+		struct job j = { .len = (size_t)g->len };
+		if (!(j.seg = seg_bytes(s, dfd, g, &m, &st, why, whylen))) {
 			if (st != VSC_OK)
 				return st;
 			s->gone++;
 			continue;
 		}
+		struct vsc_kept_doc *k = kept(s, g, m);
+		if (k) { /* parsed before: still shown? */
+			if ((st = guarded(do_head, &j, g->file, why, whylen)) != VSC_OK)
+				return st;
+			k->used = j.st == VSC_OK && j.ready == 1 && j.id == k->d.id;
+			if (k->used)
+				continue;
+			vsc_doc_free(&k->d); /* hidden or changed: parsed again */
+		} else {
+			if (s->ndocs == s->doccap) {
+				size_t cap = s->doccap ? s->doccap * 2 : 8;
+				struct vsc_kept_doc *n = realloc(s->docs, cap * sizeof *n);
+				if (!n)
+					return say(why, whylen, VSC_ERROR, "%s: out of memory",
+						   g->file);
+				s->docs = n;
+				s->doccap = cap;
+			}
+			k = &s->docs[s->ndocs++];
+			memset(k, 0, sizeof *k);
+		}
+		k->g = *g;
+		k->dev = m->dev;
+		k->ino = m->ino;
+		j.doc = &k->d;
 		if (vsc_doc_alloc(j.doc, j.len) < 0)
 			return say(why, whylen, VSC_ERROR, "%s: out of memory", g->file);
 		if ((st = guarded(do_doc, &j, g->file, why, whylen)) != VSC_OK)
@@ -1066,9 +1114,8 @@ static enum vsc_status read_docs(struct vsc_set *s, int dfd, char *why, size_t w
 			if (strcmp(id, g->ident) != 0)
 				return say(why, whylen, VSC_DAMAGED,
 					   "%s: StatDoc: its ident is not its id", g->file);
-		} else if (j.st == VSC_NOT_READY || j.st == VSC_HIDDEN) {
-			vsc_doc_free(j.doc);
-		} else {
+			k->used = true;
+		} else if (j.st != VSC_NOT_READY && j.st != VSC_HIDDEN) {
 			return say(why, whylen, j.st, "%s: %s", g->file, j.why);
 		}
 	}
@@ -1082,8 +1129,9 @@ static enum vsc_status read_stats(struct vsc_set *s, int dfd, char *why, size_t 
 		const struct vsc_seg *g = &s->ix.segs[i];
 		if (strcmp(g->cls, "Stat") != 0)
 			continue;
+		const struct vsc_map *m;
 		struct job j = { .len = (size_t)g->len, .ident = g->ident };
-		if (!(j.seg = seg_bytes(s, dfd, g, &st, why, whylen))) {
+		if (!(j.seg = seg_bytes(s, dfd, g, &m, &st, why, whylen))) {
 			if (st != VSC_OK)
 				return st;
 			s->gone++;
@@ -1096,9 +1144,9 @@ static enum vsc_status read_stats(struct vsc_set *s, int dfd, char *why, size_t 
 			continue;
 		if (j.st != VSC_OK)
 			return say(why, whylen, j.st, "%s: %s", g->file, j.why);
-		for (size_t k = 0; k < s->ix.n && !j.doc; k++)
-			if (s->docs[k].text && s->docs[k].id == j.id && j.id != 0)
-				j.doc = &s->docs[k];
+		for (size_t k = 0; k < s->ndocs && !j.doc; k++)
+			if (s->docs[k].used && s->docs[k].d.id == j.id && j.id != 0)
+				j.doc = &s->docs[k].d;
 		if (!j.doc)
 			return say(why, whylen, VSC_DAMAGED,
 				   "%s: a Stat whose StatDoc is not listed", g->file);
@@ -1127,8 +1175,6 @@ enum vsc_status vsc_set_read(struct vsc_set *s, int dfd, char *why, size_t whyle
 	if (why && whylen)
 		why[0] = '\0';
 	enum vsc_status st = VSC_OK;
-	for (size_t i = 0; i < s->ndocs; i++)
-		vsc_doc_free(&s->docs[i]);
 	s->nctr = s->gone = s->files = 0;
 	s->bytes = 0;
 	s->ix.n = 0;
@@ -1145,24 +1191,30 @@ enum vsc_status vsc_set_read(struct vsc_set *s, int dfd, char *why, size_t whyle
 		lines++;
 	if (lines > s->ix.cap) {
 		struct vsc_seg *g = realloc(s->ix.segs, lines * sizeof *g);
-		struct vsc_doc *d = realloc(s->docs, lines * sizeof *d);
-		if (g)
-			s->ix.segs = g;
-		if (d)
-			s->docs = d;
-		if (!g || !d)
+		if (!g)
 			return say(why, whylen, VSC_ERROR, "_.index: out of memory");
+		s->ix.segs = g;
 		s->ix.cap = lines;
 	}
 	char sub[256];
 	st = vsc_index_parse(s->text, (size_t)len, &s->ix, sub, sizeof sub);
 	if (st != VSC_OK)
 		return say(why, whylen, st, "_.index: %s", sub);
-	memset(s->docs, 0, s->ix.n * sizeof *s->docs);
-	s->ndocs = s->ix.n;
 	st = read_docs(s, dfd, why, whylen);
 	if (st == VSC_OK)
 		st = read_stats(s, dfd, why, whylen);
+	/* the docs this read did not use are let go (the counters point into
+	 * the heap of those kept, which stays where it is) */
+	size_t kd = 0;
+	for (size_t i = 0; i < s->ndocs; i++) {
+		if (st == VSC_OK && s->docs[i].used)
+			s->docs[kd++] = s->docs[i];
+		else
+			vsc_doc_free(&s->docs[i].d);
+	}
+	s->ndocs = kd;
+	if (st != VSC_OK)
+		s->nctr = 0;
 	/* the files this read did not use are let go */
 	size_t k = 0;
 	for (size_t i = 0; i < s->nmaps; i++) {

@@ -176,17 +176,25 @@ struct vsc_map {
 
 /* One set (_.vsm_mgt or _.vsm_child) and what a read of it keeps: its
  * index, the mappings of the files holding its Stat and StatDoc segments,
- * its docs and the counters the read found (in the index's order, each
- * Stat's in its doc's order; their elements point into docs, valid until
- * the next read).  Zeroed to start; vsc_set_free() to end. */
+ * its docs (each parsed once, kept while its segment and file stay the
+ * same and it stays ready) and the counters the read found (in the
+ * index's order, each Stat's in its doc's order; their elements point
+ * into the docs, valid until the next read).  Zeroed to start;
+ * vsc_set_free() to end. */
+struct vsc_kept_doc {
+	struct vsc_seg g;
+	uint64_t dev, ino; /* its file's */
+	struct vsc_doc d;
+	bool used; /* by the last read */
+};
 struct vsc_set {
 	struct vsc_index ix;
 	char *text; /* the index read, textcap bytes */
 	size_t textcap;
 	struct vsc_map *maps; /* nmaps of mapcap */
 	size_t nmaps, mapcap;
-	struct vsc_doc *docs; /* one per segment of ix, ndocs */
-	size_t ndocs;
+	struct vsc_kept_doc *docs; /* ndocs of doccap */
+	size_t ndocs, doccap;
 	struct vsc_counter *ctr; /* nctr of ctrcap */
 	size_t nctr, ctrcap;
 	size_t files;   /* files the read opened or kept mapped, the index included */
