@@ -9,16 +9,23 @@
  *   2  the bytes after a StatDoc header (ready, body offset 24): the JSON
  *      reader on anything;
  *   3  the bytes alone as an _.index;
- *   4  (offset, byte) patches on the real worker's _.index.
+ *   4  (offset, byte) patches on the real worker's _.index;
+ *   5  the same patches written over the worker's _.index of a copy of
+ *      the fixture's folder, read whole by the Varnish VSM decoder
+ *      (decode_folder()): every counter's name, unit and help used, a
+ *      refusal with its reason.
  * Every input is a heap block of its exact size (a read past it is an
  * ASan error); what the reader accepts is then used whole: every name,
  * oneliner and docs string, every counter's value.
  */
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "decode.h"
 #include "vsc.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
@@ -30,6 +37,15 @@ struct blob {
 };
 
 static struct blob child_index, main_doc, main_stat, vbe_doc, vbe_stat;
+static char copy_dir[64]; /* the fixture's folder, copied */
+
+static void remove_copy(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", copy_dir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "fuzz_vsc: %s not removed\n", copy_dir);
+}
 
 static struct blob slurp(const char *name, uint64_t off, uint64_t len)
 {
@@ -85,7 +101,44 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	pick(&ix, "MAIN", &main_doc, &main_stat);
 	pick(&ix, "VBE.boot.default", &vbe_doc, &vbe_stat);
+	snprintf(copy_dir, sizeof copy_dir, "/tmp/fuzz_vsc.XXXXXX");
+	char cmd[1024];
+	if (!mkdtemp(copy_dir))
+		abort();
+	atexit(remove_copy);
+	snprintf(cmd, sizeof cmd, "cp -r %s/_.vsm_mgt %s/_.vsm_child %s/", VSC_FIXTURES,
+		 VSC_FIXTURES, copy_dir);
+	if (system(cmd) != 0)
+		abort();
 	return 0;
+}
+
+/* The decoder over the copy with the index t. */
+static void read_folder(const struct blob *t)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/_.vsm_child/_.index", copy_dir);
+	FILE *fp = fopen(path, "wb");
+	if (!fp || fwrite(t->b, 1, t->len, fp) != t->len || fclose(fp) != 0)
+		abort();
+	int fd = open(copy_dir, O_RDONLY | O_DIRECTORY);
+	if (fd < 0)
+		abort();
+	struct content c = { 0 };
+	struct decode_want w = { .now_mono = 1, .now_wall = 1 };
+	char why[256] = "";
+	enum decode_status ds = decode_folder(fd, &w, &c, why, sizeof why);
+	close(fd);
+	if (ds == DECODE_OK) {
+		size_t n = 0;
+		for (size_t i = 0; i < c.nctr; i++)
+			n += strlen(c.ctr[i].name) + strlen(c.ctr[i].unit) + strlen(c.ctr[i].help);
+		if (n == 1)
+			abort(); /* only to use it */
+	} else if (ds != DECODE_EMPTY && !why[0]) {
+		abort(); /* every refusal says why */
+	}
+	content_free(&c);
 }
 
 static struct blob patched(const struct blob *from, const uint8_t *data, size_t size)
@@ -143,7 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (size < 1)
 		return 0;
-	uint8_t mode = data[0] % 5;
+	uint8_t mode = data[0] % 6;
 	data++;
 	size--;
 	if (mode == 0) {
@@ -173,6 +226,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(d.b);
 	} else {
 		struct blob t;
+		if (mode == 5) {
+			t = patched(&child_index, data, size);
+			read_folder(&t);
+			free(t.b);
+			return 0;
+		}
 		if (mode == 3) {
 			t.b = malloc(size ? size : 1);
 			t.len = size;

@@ -37,7 +37,7 @@ enum decode_status decode_object(const void *seg, size_t size, const struct deco
 }
 
 /* The folder formats, each NOT_THIS without a reason to a folder not its kind. */
-static const struct decoder *const folder_decoders[] = { &decode_promdir };
+static const struct decoder *const folder_decoders[] = { &decode_promdir, &decode_vsm };
 
 enum decode_status decode_folder(int dirfd, const struct decode_want *w, struct content *c,
 				 char *why, size_t whylen)
@@ -51,8 +51,6 @@ enum decode_status decode_folder(int dirfd, const struct decode_want *w, struct 
 		content_free(c);
 	char first[256] = "", r[256];
 	for (size_t i = 0; i < sizeof folder_decoders / sizeof *folder_decoders; i++) {
-		if (!folder_decoders[i])
-			continue;
 		r[0] = '\0';
 		enum decode_status ds = folder_decoders[i]->decode_dir(dirfd, w, c, r, sizeof r);
 		if (ds != DECODE_NOT_THIS) {

@@ -12,10 +12,18 @@
  */
 #include "vsc.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "objpeek.h"
 
 static enum vsc_status say(char *why, size_t whylen, enum vsc_status st, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
@@ -826,4 +834,401 @@ const char *vsc_format_name(enum vsc_format f)
 	case VSC_F_DURATION: return "duration";
 	}
 	return "?";
+}
+
+/* ---- one set's folder ---- */
+
+static void unmap(struct vsc_map *m)
+{
+	if (m->p)
+		munmap((void *)(uintptr_t)m->p, m->size);
+	m->p = NULL;
+}
+
+void vsc_set_free(struct vsc_set *s)
+{
+	for (size_t i = 0; i < s->nmaps; i++)
+		unmap(&s->maps[i]);
+	for (size_t i = 0; i < s->ndocs; i++)
+		vsc_doc_free(&s->docs[i].d);
+	free(s->maps);
+	free(s->docs);
+	free(s->ix.segs);
+	free(s->text);
+	free(s->ctr);
+	memset(s, 0, sizeof *s);
+}
+
+static const char *not_regular(mode_t m)
+{
+	return S_ISLNK(m)    ? "a symbolic link, not a regular file"
+	       : S_ISFIFO(m) ? "a FIFO, not a regular file"
+	       : S_ISDIR(m)  ? "a folder, not a regular file"
+			     : "not a regular file";
+}
+
+/* The index into s->text: its length, or -1 (why said). */
+static ssize_t read_index(struct vsc_set *s, int dfd, enum vsc_status *st, char *why, size_t whylen)
+{
+	int fd = openat(dfd, "_.index", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		*st = errno == ENOENT ? VSC_NOT_READY : VSC_DAMAGED;
+		say(why, whylen, *st, "_.index: %s", strerror(errno));
+		return -1;
+	}
+	struct stat sb;
+	if (fstat(fd, &sb) < 0)
+		sb.st_mode = 0;
+	if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > VSC_INDEX_MAX) {
+		*st = say(why, whylen, VSC_DAMAGED, "_.index: %s",
+			  S_ISREG(sb.st_mode) ? "longer than 1 MiB" : not_regular(sb.st_mode));
+		close(fd);
+		return -1;
+	}
+	if (!s->text) {
+		s->text = malloc(VSC_INDEX_MAX + 1);
+		if (!s->text) {
+			close(fd);
+			*st = say(why, whylen, VSC_ERROR, "_.index: out of memory");
+			return -1;
+		}
+		s->textcap = VSC_INDEX_MAX + 1;
+	}
+	size_t got = 0;
+	ssize_t r = 0;
+	while (got < s->textcap && (r = read(fd, s->text + got, s->textcap - got)) > 0)
+		got += (size_t)r;
+	int err = errno;
+	close(fd);
+	if (r < 0) {
+		*st = say(why, whylen, VSC_DAMAGED, "_.index: %s", strerror(err));
+		return -1;
+	}
+	if (got > VSC_INDEX_MAX) {
+		*st = say(why, whylen, VSC_DAMAGED, "_.index: longer than 1 MiB");
+		return -1;
+	}
+	return (ssize_t)got;
+}
+
+/* The mapping of file, kept or made: NULL with *st set (VSC_OK: the file
+ * is gone). */
+static const struct vsc_map *map_of(struct vsc_set *s, int dfd, const char *file,
+				    enum vsc_status *st, char *why, size_t whylen)
+{
+	*st = VSC_OK;
+	struct vsc_map *m = NULL;
+	for (size_t i = 0; i < s->nmaps && !m; i++)
+		if (strcmp(s->maps[i].file, file) == 0)
+			m = &s->maps[i];
+	if (m && m->used)
+		return m;
+	struct stat sb;
+	if (fstatat(dfd, file, &sb, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno != ENOENT)
+			*st = say(why, whylen, VSC_DAMAGED, "%s: %s", file, strerror(errno));
+		return NULL;
+	}
+	if (!S_ISREG(sb.st_mode) || sb.st_size < 1 || (uint64_t)sb.st_size > VSC_SEGFILE_MAX) {
+		*st =
+		    say(why, whylen, VSC_DAMAGED, "%s: %s", file,
+			S_ISREG(sb.st_mode) ? "not of 1 byte to 64 MiB" : not_regular(sb.st_mode));
+		return NULL;
+	}
+	if (m && m->p && m->dev == (uint64_t)sb.st_dev && m->ino == (uint64_t)sb.st_ino &&
+	    m->size == (size_t)sb.st_size) {
+		m->used = true;
+		return m;
+	}
+	if (!m) {
+		if (s->nmaps == s->mapcap) {
+			size_t cap = s->mapcap ? s->mapcap * 2 : 16;
+			struct vsc_map *n = realloc(s->maps, cap * sizeof *n);
+			if (!n) {
+				*st = say(why, whylen, VSC_ERROR, "%s: out of memory", file);
+				return NULL;
+			}
+			s->maps = n;
+			s->mapcap = cap;
+		}
+		m = &s->maps[s->nmaps++];
+		memset(m, 0, sizeof *m);
+		snprintf(m->file, sizeof m->file, "%s", file);
+	}
+	unmap(m);
+	int fd = openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno != ENOENT)
+			*st = say(why, whylen, VSC_DAMAGED, "%s: %s", file, strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size < 1 ||
+	    (uint64_t)sb.st_size > VSC_SEGFILE_MAX) {
+		close(fd);
+		*st = say(why, whylen, VSC_DAMAGED, "%s: changed while opened", file);
+		return NULL;
+	}
+	void *p = mmap(NULL, (size_t)sb.st_size, PROT_READ, MAP_SHARED, fd, 0);
+	int err = errno;
+	close(fd);
+	if (p == MAP_FAILED) {
+		*st = say(why, whylen, VSC_DAMAGED, "%s: %s", file, strerror(err));
+		return NULL;
+	}
+	m->p = p;
+	m->size = (size_t)sb.st_size;
+	m->dev = (uint64_t)sb.st_dev;
+	m->ino = (uint64_t)sb.st_ino;
+	m->used = true;
+	return m;
+}
+
+/* Segment g's bytes: NULL with *st (VSC_OK: its file is gone). */
+static const unsigned char *seg_bytes(struct vsc_set *s, int dfd, const struct vsc_seg *g,
+				      const struct vsc_map **mp, enum vsc_status *st, char *why,
+				      size_t whylen)
+{
+	const struct vsc_map *m = map_of(s, dfd, g->file, st, why, whylen);
+	*mp = m;
+	if (!m)
+		return NULL;
+	if (g->off > m->size || g->len > m->size - g->off) {
+		*st = say(why, whylen, VSC_DAMAGED,
+			  "%s: segment %s at %" PRIu64 " (%" PRIu64
+			  " bytes) past the end of its file (%zu bytes)",
+			  g->file, g->ident, g->off, g->len, m->size);
+		return NULL;
+	}
+	return m->p + g->off;
+}
+
+/* the work done under the guard */
+struct job {
+	const unsigned char *seg;
+	size_t len;
+	const char *ident;
+	struct vsc_doc *doc;
+	struct vsc_counter *out;
+	size_t cap, n;
+	uint64_t id;
+	int32_t ready;
+	enum vsc_status st;
+	char why[256];
+};
+
+static void do_doc(void *arg)
+{
+	struct job *j = arg;
+	j->st = vsc_doc_parse(j->seg, j->len, j->doc, j->why, sizeof j->why);
+}
+
+static void do_stat(void *arg)
+{
+	struct job *j = arg;
+	j->st = VSC_OK;
+	if (!vsc_head(j->seg, j->len, &j->id, &j->ready))
+		j->st = say(j->why, sizeof j->why, VSC_DAMAGED, "shorter than a Stat header");
+	else if (j->ready == 0 || j->ready == 2)
+		j->st = VSC_NOT_READY; /* being made, or being removed */
+	else if (j->doc)
+		j->st = vsc_stat_parse(j->seg, j->len, j->ident, j->doc, j->out, j->cap, &j->n,
+				       j->why, sizeof j->why);
+}
+
+static enum vsc_status guarded(void (*fn)(void *), struct job *j, const char *file, char *why,
+			       size_t whylen)
+{
+	if (objpeek_guarded(fn, j) < 0)
+		return say(why, whylen, VSC_BUSY, "%s: the file shrank while it was read (SIGBUS)",
+			   file);
+	return VSC_OK;
+}
+
+static void do_head(void *arg)
+{
+	struct job *j = arg;
+	j->st = vsc_head(j->seg, j->len, &j->id, &j->ready) ? VSC_OK : VSC_DAMAGED;
+}
+
+/* The kept doc of segment g in file m, or NULL. */
+static struct vsc_kept_doc *kept(struct vsc_set *s, const struct vsc_seg *g,
+				 const struct vsc_map *m)
+{
+	for (size_t i = 0; i < s->ndocs; i++) {
+		struct vsc_kept_doc *k = &s->docs[i];
+		if (!k->used && same_seg(&k->g, g) && k->dev == m->dev && k->ino == m->ino)
+			return k;
+	}
+	return NULL;
+}
+
+static enum vsc_status read_docs(struct vsc_set *s, int dfd, char *why, size_t whylen)
+{
+	enum vsc_status st;
+	for (size_t i = 0; i < s->ndocs; i++)
+		s->docs[i].used = false;
+	for (size_t i = 0; i < s->ix.n; i++) {
+		const struct vsc_seg *g = &s->ix.segs[i];
+		if (strcmp(g->cls, "StatDoc") != 0)
+			continue;
+		const struct vsc_map *m;
+		struct job j = { .len = (size_t)g->len };
+		if (!(j.seg = seg_bytes(s, dfd, g, &m, &st, why, whylen))) {
+			if (st != VSC_OK)
+				return st;
+			s->gone++;
+			continue;
+		}
+		struct vsc_kept_doc *k = kept(s, g, m);
+		if (k) { /* parsed before: still shown? */
+			if ((st = guarded(do_head, &j, g->file, why, whylen)) != VSC_OK)
+				return st;
+			k->used = j.st == VSC_OK && j.ready == 1 && j.id == k->d.id;
+			if (k->used)
+				continue;
+			vsc_doc_free(&k->d); /* hidden or changed: parsed again */
+		} else {
+			if (s->ndocs == s->doccap) {
+				size_t cap = s->doccap ? s->doccap * 2 : 8;
+				struct vsc_kept_doc *n = realloc(s->docs, cap * sizeof *n);
+				if (!n)
+					return say(why, whylen, VSC_ERROR, "%s: out of memory",
+						   g->file);
+				s->docs = n;
+				s->doccap = cap;
+			}
+			k = &s->docs[s->ndocs++];
+			memset(k, 0, sizeof *k);
+		}
+		k->g = *g;
+		k->dev = m->dev;
+		k->ino = m->ino;
+		j.doc = &k->d;
+		if (vsc_doc_alloc(j.doc, j.len) < 0)
+			return say(why, whylen, VSC_ERROR, "%s: out of memory", g->file);
+		if ((st = guarded(do_doc, &j, g->file, why, whylen)) != VSC_OK)
+			return st;
+		if (j.st == VSC_OK) {
+			char id[24];
+			snprintf(id, sizeof id, "%" PRIx64, j.doc->id);
+			if (strcmp(id, g->ident) != 0)
+				return say(why, whylen, VSC_DAMAGED,
+					   "%s: StatDoc: its ident is not its id", g->file);
+			k->used = true;
+		} else if (j.st != VSC_NOT_READY && j.st != VSC_HIDDEN) {
+			return say(why, whylen, j.st, "%s: %s", g->file, j.why);
+		}
+	}
+	return VSC_OK;
+}
+
+static enum vsc_status read_stats(struct vsc_set *s, int dfd, char *why, size_t whylen)
+{
+	enum vsc_status st;
+	for (size_t i = 0; i < s->ix.n; i++) {
+		const struct vsc_seg *g = &s->ix.segs[i];
+		if (strcmp(g->cls, "Stat") != 0)
+			continue;
+		const struct vsc_map *m;
+		struct job j = { .len = (size_t)g->len, .ident = g->ident };
+		if (!(j.seg = seg_bytes(s, dfd, g, &m, &st, why, whylen))) {
+			if (st != VSC_OK)
+				return st;
+			s->gone++;
+			continue;
+		}
+		/* its header first, for its doc */
+		if ((st = guarded(do_stat, &j, g->file, why, whylen)) != VSC_OK)
+			return st;
+		if (j.st == VSC_NOT_READY)
+			continue;
+		if (j.st != VSC_OK)
+			return say(why, whylen, j.st, "%s: %s", g->file, j.why);
+		for (size_t k = 0; k < s->ndocs && !j.doc; k++)
+			if (s->docs[k].used && s->docs[k].d.id == j.id && j.id != 0)
+				j.doc = &s->docs[k].d;
+		if (!j.doc)
+			return say(why, whylen, VSC_DAMAGED,
+				   "%s: a Stat whose StatDoc is not listed", g->file);
+		if (s->ctrcap - s->nctr < j.doc->n) {
+			size_t cap = s->nctr + j.doc->n + 64;
+			struct vsc_counter *n = realloc(s->ctr, cap * sizeof *n);
+			if (!n)
+				return say(why, whylen, VSC_ERROR, "%s: out of memory", g->file);
+			s->ctr = n;
+			s->ctrcap = cap;
+		}
+		j.out = s->ctr + s->nctr;
+		j.cap = j.doc->n;
+		if ((st = guarded(do_stat, &j, g->file, why, whylen)) != VSC_OK)
+			return st;
+		if (j.st == VSC_OK)
+			s->nctr += j.n;
+		else if (j.st != VSC_NOT_READY && j.st != VSC_HIDDEN)
+			return say(why, whylen, j.st, "%s: %s", g->file, j.why);
+	}
+	return VSC_OK;
+}
+
+enum vsc_status vsc_set_read(struct vsc_set *s, int dfd, char *why, size_t whylen)
+{
+	if (why && whylen)
+		why[0] = '\0';
+	enum vsc_status st = VSC_OK;
+	s->nctr = s->gone = s->files = 0;
+	s->bytes = 0;
+	s->ix.n = 0;
+	for (size_t i = 0; i < s->nmaps; i++)
+		s->maps[i].used = false;
+	ssize_t len = read_index(s, dfd, &st, why, whylen);
+	if (len < 0)
+		return st;
+	s->files = 1;
+	s->bytes = (uint64_t)len;
+	/* room for a segment a line */
+	size_t lines = 1;
+	for (const char *p = s->text; (p = memchr(p, '\n', (size_t)(s->text + len - p))); p++)
+		lines++;
+	if (lines > s->ix.cap) {
+		struct vsc_seg *g = realloc(s->ix.segs, lines * sizeof *g);
+		if (!g)
+			return say(why, whylen, VSC_ERROR, "_.index: out of memory");
+		s->ix.segs = g;
+		s->ix.cap = lines;
+	}
+	char sub[256];
+	st = vsc_index_parse(s->text, (size_t)len, &s->ix, sub, sizeof sub);
+	if (st != VSC_OK)
+		return say(why, whylen, st, "_.index: %s", sub);
+	st = read_docs(s, dfd, why, whylen);
+	if (st == VSC_OK)
+		st = read_stats(s, dfd, why, whylen);
+	/* the docs this read did not use are let go (the counters point into
+	 * the heap of those kept, which stays where it is) */
+	size_t kd = 0;
+	for (size_t i = 0; i < s->ndocs; i++) {
+		if (st == VSC_OK && s->docs[i].used)
+			s->docs[kd++] = s->docs[i];
+		else
+			vsc_doc_free(&s->docs[i].d);
+	}
+	s->ndocs = kd;
+	if (st != VSC_OK)
+		s->nctr = 0;
+	/* the files this read did not use are let go */
+	size_t k = 0;
+	for (size_t i = 0; i < s->nmaps; i++) {
+		if (!s->maps[i].used) {
+			unmap(&s->maps[i]);
+			continue;
+		}
+		s->files++;
+		s->bytes += s->maps[i].size;
+		s->maps[k++] = s->maps[i];
+	}
+	s->nmaps = k;
+	if (st == VSC_BUSY) /* the file that shrank is mapped again next time */
+		for (size_t i = 0; i < s->nmaps; i++)
+			unmap(&s->maps[i]);
+	return st;
 }

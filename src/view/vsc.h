@@ -39,8 +39,9 @@
  * takes exactly the shape above (no whitespace, known keys once each, the
  * values of their kind) and refuses anything else; each counter lies
  * inside the body, 8-byte aligned, and is read with one aligned 8-byte
- * load.  A refusal says why in one line.  The caller maps the files and
- * guards the calls against SIGBUS (objpeek.h).
+ * load.  A refusal says why in one line.  The parsers read bytes the
+ * caller mapped, under its SIGBUS guard (objpeek.h); vsc_set_read() is
+ * that caller for one set's folder.
  */
 #ifndef SHMTOP_VSC_H
 #define SHMTOP_VSC_H
@@ -67,7 +68,8 @@ enum vsc_status {
 	VSC_NOT_READY, /* ready 0: the writer is making it */
 	VSC_HIDDEN,    /* ready 2: being removed, varnishstat skips it */
 	VSC_DAMAGED,   /* fails a check: why */
-	VSC_ERROR,     /* more than the arrays given hold: why */
+	VSC_ERROR,     /* more than the arrays given hold, or out of memory: why */
+	VSC_BUSY,      /* a file shrank while it was read (SIGBUS): read again */
 };
 
 struct vsc_seg {
@@ -156,5 +158,64 @@ enum vsc_status vsc_stat_parse(const unsigned char *seg, size_t len, const char 
 const char *vsc_type_name(enum vsc_type t);
 const char *vsc_level_name(enum vsc_level l);
 const char *vsc_format_name(enum vsc_format f);
+
+/* ---- one set's folder ---- */
+
+#define VSC_INDEX_MAX (1u << 20)             /* an _.index, in bytes */
+#define VSC_SEGFILE_MAX (UINT64_C(64) << 20) /* a segment file mapped */
+
+/* A segment file mapped read-only and shared, kept while its name, device,
+ * inode and size stay the same. */
+struct vsc_map {
+	char file[VSC_FILE_MAX];
+	uint64_t dev, ino;
+	size_t size;
+	const unsigned char *p;
+	bool used; /* by the last read */
+};
+
+/* One set (_.vsm_mgt or _.vsm_child) and what a read of it keeps: its
+ * index, the mappings of the files holding its Stat and StatDoc segments,
+ * its docs (each parsed once, kept while its segment and file stay the
+ * same and it stays ready) and the counters the read found (in the
+ * index's order, each Stat's in its doc's order; their elements point
+ * into the docs, valid until the next read).  Zeroed to start;
+ * vsc_set_free() to end. */
+struct vsc_kept_doc {
+	struct vsc_seg g;
+	uint64_t dev, ino; /* its file's */
+	struct vsc_doc d;
+	bool used; /* by the last read */
+};
+struct vsc_set {
+	struct vsc_index ix;
+	char *text; /* the index read, textcap bytes */
+	size_t textcap;
+	struct vsc_map *maps; /* nmaps of mapcap */
+	size_t nmaps, mapcap;
+	struct vsc_kept_doc *docs; /* ndocs of doccap */
+	size_t ndocs, doccap;
+	struct vsc_counter *ctr; /* nctr of ctrcap */
+	size_t nctr, ctrcap;
+	size_t files;   /* files the read opened or kept mapped, the index included */
+	uint64_t bytes; /* their bytes */
+	size_t gone;    /* segments skipped: their file not in the folder */
+};
+
+/* Read the set whose folder is open as dfd: its _.index (opened
+ * O_RDONLY|O_NOFOLLOW|O_NONBLOCK|O_CLOEXEC, a regular file of at most
+ * VSC_INDEX_MAX bytes), then each Stat and StatDoc segment it lists from
+ * a file of the folder (a regular file, not a link, of at most
+ * VSC_SEGFILE_MAX bytes, holding the segment), mapped read-only and
+ * parsed under the SIGBUS guard.  A segment whose file is not there is
+ * skipped and counted in gone (varnishd removes a file after its index
+ * line, as varnishstat skips a segment it cannot map); one not ready or
+ * hidden is skipped, as varnishstat skips it.  VSC_OK, VSC_NOT_READY (no
+ * index yet), VSC_BUSY, VSC_DAMAGED or VSC_ERROR with why (the file
+ * named first). */
+enum vsc_status vsc_set_read(struct vsc_set *s, int dfd, char *why, size_t whylen);
+
+/* Unmap and free what s holds; s is then as zeroed. */
+void vsc_set_free(struct vsc_set *s);
 
 #endif
