@@ -17,11 +17,14 @@
 # counters) is checked in each round the same way: names in varnishstat's
 # order, kind and unit from its flag and format, counters between its two
 # readings, gauges equal when both readings agree, the writer the worker's
-# pid.  varnishd is stopped and everything removed at the end.
+# pid; and so is shmtop's own output of the folder, `shmtop DIR --json -n
+# 1` (the folder as one object, its counters).  varnishd is stopped and
+# everything removed at the end.
 # varnish is in run.sh's test packages: missing, this fails.
-# Usage: e2e_vsc.sh DUMP_VSC
+# Usage: e2e_vsc.sh DUMP_VSC SHMTOP
 set -u
 DUMP=$(realpath "$1")
+SHMTOP=$(realpath "$2")
 PATH=$PATH:/usr/sbin
 for t in varnishd varnishstat python3; do
 	if ! command -v "$t" >/dev/null; then
@@ -86,6 +89,50 @@ for i in range(count):
 EOF
 }
 
+# check_decoded FILE WHAT: FILE ("# writer pid N", then a line a counter:
+# "NAME VALUE<tab>KIND<tab>UNIT") against varnishstat's two runs around
+# it ($tmp/before.json, $tmp/after.json)
+check_decoded() {
+	if python3 - "$tmp/before.json" "$1" "$tmp/after.json" "$(head -1 "$n/_.vsm_child/_.index")" <<'EOF'; then
+import json, sys
+before = json.load(open(sys.argv[1]))["counters"]
+after = json.load(open(sys.argv[3]))["counters"]
+child_pid = sys.argv[4].split()[1]
+lines = open(sys.argv[2]).read().splitlines()
+bad = []
+if lines[0] != "# writer pid " + child_pid:
+    bad.append("writer: %r, the worker's index says %s" % (lines[0], child_pid))
+order, got = [], {}
+for line in lines[1:]:
+    nv, kind, unit = line.split("\t")
+    name, value = nv.split(" ")
+    order.append(name)
+    got[name] = (int(value), kind, unit)
+if order != list(before):
+    bad.append("names: %d decoded, %d in varnishstat" % (len(order), len(before)))
+unit_of = {"i": "", "B": "bytes", "d": "seconds", "b": "bitmap"}
+for name in order:
+    if name not in before:
+        continue
+    v, kind, unit = got[name]
+    b, a = before[name], after[name]
+    if kind != ("counter" if b["flag"] == "c" else "gauge") or unit != unit_of[b["format"]]:
+        bad.append("%s: %s %r, varnishstat %s/%s" % (name, kind, unit, b["flag"], b["format"]))
+    if kind == "counter" and not (b["value"] <= v <= a["value"]):
+        bad.append("%s: %d not between %d and %d" % (name, v, b["value"], a["value"]))
+    if kind == "gauge" and b["value"] == a["value"] and v != b["value"]:
+        bad.append("%s: gauge %d, varnishstat %d both times" % (name, v, b["value"]))
+if bad:
+    print("\n".join(bad[:20]))
+    sys.exit(1)
+print("%d counters decoded, writer pid %s" % (len(order), child_pid))
+EOF
+		ok "$2 equal varnishstat -1 -j"
+	else
+		fail "$2 differ from varnishstat"
+	fi
+}
+
 sent=0
 for round in 1 2 3; do
 	requests 20 || fail "round $round: the requests failed"
@@ -94,6 +141,8 @@ for round in 1 2 3; do
 	"$DUMP" -k "$n" >"$tmp/dump" 2>"$tmp/why" || fail "round $round: dump_vsc: $(cat "$tmp/why")"
 	"$DUMP" --decode "$n" >"$tmp/decoded" 2>"$tmp/why.d" ||
 		fail "round $round: dump_vsc --decode: $(cat "$tmp/why.d")"
+	"$SHMTOP" "$n" --json -n 1 >"$tmp/shmtop.json" 2>"$tmp/why.s" ||
+		fail "round $round: shmtop DIR --json: $(cat "$tmp/why.s")"
 	varnishstat -n "$n" -1 -j >"$tmp/after.json" || fail "varnishstat after"
 	if python3 - "$tmp/before.json" "$tmp/dump" "$tmp/after.json" "$sent" <<'EOF'; then
 import json, sys
@@ -148,45 +197,19 @@ EOF
 	else
 		fail "round $round: the dump differs from varnishstat"
 	fi
-	# the decoder (decode_folder(), the model's counters) against the same two runs
-	if python3 - "$tmp/before.json" "$tmp/decoded" "$tmp/after.json" "$(head -1 "$n/_.vsm_child/_.index")" <<'EOF'; then
+	# the decoder (decode_folder(), the model's counters), and shmtop's JSON
+	# of the folder, against the same two runs
+	check_decoded "$tmp/decoded" "round $round: the decoder's counters"
+	python3 - "$tmp/shmtop.json" >"$tmp/shmtop.lines" <<'EOF' ||
 import json, sys
-before = json.load(open(sys.argv[1]))["counters"]
-after = json.load(open(sys.argv[3]))["counters"]
-child_pid = sys.argv[4].split()[1]
-lines = open(sys.argv[2]).read().splitlines()
-bad = []
-if lines[0] != "# writer pid " + child_pid:
-    bad.append("writer: %r, the worker's index says %s" % (lines[0], child_pid))
-order, got = [], {}
-for line in lines[1:]:
-    nv, kind, unit = line.split("\t")
-    name, value = nv.split(" ")
-    order.append(name)
-    got[name] = (int(value), kind, unit)
-if order != list(before):
-    bad.append("names: %d decoded, %d in varnishstat" % (len(order), len(before)))
-unit_of = {"i": "", "B": "bytes", "d": "seconds", "b": "bitmap"}
-for name in order:
-    if name not in before:
-        continue
-    v, kind, unit = got[name]
-    b, a = before[name], after[name]
-    if kind != ("counter" if b["flag"] == "c" else "gauge") or unit != unit_of[b["format"]]:
-        bad.append("%s: %s %r, varnishstat %s/%s" % (name, kind, unit, b["flag"], b["format"]))
-    if kind == "counter" and not (b["value"] <= v <= a["value"]):
-        bad.append("%s: %d not between %d and %d" % (name, v, b["value"], a["value"]))
-    if kind == "gauge" and b["value"] == a["value"] and v != b["value"]:
-        bad.append("%s: gauge %d, varnishstat %d both times" % (name, v, b["value"]))
-if bad:
-    print("\n".join(bad[:20]))
-    sys.exit(1)
-print("%d counters decoded, writer pid %s" % (len(order), child_pid))
+d = json.load(open(sys.argv[1]))
+assert d["format"] == "Varnish VSM", d["format"]
+print("# writer pid %s" % d["writer_pid"])
+for c in d["counters"]:
+    print("%s %d\t%s\t%s" % (c["name"], c["value"], c["kind"], c["unit"]))
 EOF
-		ok "round $round: the decoder's counters equal varnishstat -1 -j"
-	else
-		fail "round $round: the decoder's counters differ from varnishstat"
-	fi
+		fail "round $round: shmtop DIR --json: not the JSON of a Varnish folder"
+	check_decoded "$tmp/shmtop.lines" "round $round: shmtop DIR --json's counters"
 done
 head -1 "$tmp/dump" | grep -q "^# _.vsm_mgt pid $vpid alive$" && ok "the manager's pid $vpid alive" ||
 	fail "the index's pid: $(head -1 "$tmp/dump"), want $vpid"
