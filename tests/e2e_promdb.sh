@@ -135,8 +135,8 @@ shown() { tmux -L "$TMUX_SERVER" capture-pane -p >"$TMP/screen" 2>/dev/null && g
 if wait_for 20 shown; then
 	"$DUMP" "$DIR" >"$TMP/dump3" 2>&1
 	read -r files dead < <(awk '$2 == "files" { print $3, $7 }' "$TMP/dump3")
-	heading=$(grep -o '[0-9]* files\?, [0-9]* of dead processes ([^)]*)' "$TMP/screen")
-	if [[ $heading == "$files files, $dead of dead processes ("* ]] && ((dead >= nvictim && nvictim > 0)); then
+	heading=$(grep -o '[0-9]* files\? ([^)]*), [0-9]* of dead processes ([^)]*)' "$TMP/screen")
+	if [[ $heading == "$files files ("*"), $dead of dead processes ("* ]] && ((dead >= nvictim && nvictim > 0)); then
 		ok "shmtop DIR's heading: $heading (dump_promdb: $files files, $dead dead)"
 	else
 		fail "shmtop DIR's heading [$heading], dump_promdb: $files files, $dead dead"

@@ -703,6 +703,9 @@ static void test_named_writer(void **state)
 	build(o, 0);
 	assert_int_equal(m.health, HEALTH_DEAD);
 	assert_null(strstr(m.writer, "alive"));
+	/* the file says no state of its writer's: none is made up */
+	assert_null(strstr(m.writer, "running"));
+	assert_null(strstr(m.writer, "flat out"));
 	objmon_free(o);
 }
 
@@ -892,7 +895,7 @@ static void test_folder(void **state)
 	assert_int_equal(c->files.files, 14);
 	assert_int_equal(c->files.dead, 7);
 	build(o, 0);
-	assert_string_equal(m.message, "14 files, 7 of dead processes (1.1K)");
+	assert_string_equal(m.message, "14 files (2.2K), 7 of dead processes (1.1K)");
 	assert_int_equal(m.ncounters, 15);
 	assert_string_equal(field("size"), "2288 (2.2K)");
 	bool held = false;

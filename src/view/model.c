@@ -17,6 +17,7 @@
 
 #include "control.h"
 #include "countertable.h"
+#include "decode.h"
 #include "escape.h"
 #include "format.h"
 #include "names.h"
@@ -198,6 +199,21 @@ static void writer_of(struct view_model *m, const struct model_input *in)
 	escape_text(in->writer_comm ? in->writer_comm : "?",
 		    strlen(in->writer_comm ? in->writer_comm : "?"), ESCAPE_LOCALE, 32, comm,
 		    sizeof comm);
+	/* A record says its state and period; another format names its
+	 * writer alone (MMV's PROCESS pid, a JVM's file name, varnishd's
+	 * index), and its period is only how often this reader saw a change. */
+	const struct decoder *dec = in->content->dec;
+	if (dec && dec != &decode_v3 && dec != &decode_v2) {
+		char seen[48] = "";
+		if (s->period_ns > 1000)
+			snprintf(seen, sizeof seen, ", changes every %g s",
+				 (double)s->period_ns / 1e9);
+		snprintf(m->writer, sizeof m->writer, "writer pid %d (%s) %s%s%s", (int)s->pid,
+			 comm, life[m->health], proc, seen);
+		snprintf(m->writer_short, sizeof m->writer_short, "writer pid %d %s", (int)s->pid,
+			 pshort);
+		return;
+	}
 	size_t cut = (size_t)snprintf(
 	    m->writer, sizeof m->writer, "writer pid %d (%s) %s%s, %s, %s%s", (int)s->pid, comm,
 	    life[m->health], proc, record_state_name(s->state), every, tail);
@@ -879,14 +895,18 @@ void model_build_object(struct view_model *m, const struct model_object *in)
 	snprintf(m->message, sizeof m->message, "%s", why ? why : "");
 	const struct content_files *f = &held.content->files;
 	if (r->folder) { /* its files: those of dead processes pile up */
-		char more[64] = "";
+		char all[16], dead[80] = "", more[64] = "";
+		format_size(f->bytes, all, sizeof all);
+		if (f->dead)
+			snprintf(dead, sizeof dead, ", %zu of dead processes (%s)", f->dead,
+				 format_size(f->dead_bytes, a, sizeof a));
 		if (f->refused || f->truncated)
 			snprintf(more, sizeof more, ", %zu not read%s", f->refused,
 				 f->truncated ? ", more not listed" : "");
-		snprintf(m->message, sizeof m->message,
-			 "%zu file%s, %zu of dead processes (%s)%s%s%s", f->files,
-			 f->files == 1 ? "" : "s", f->dead, format_size(f->dead_bytes, a, sizeof a),
-			 more, why ? "; " : "", why ? why : "");
+		bool said = why && *why;
+		snprintf(m->message, sizeof m->message, "%zu file%s (%s)%s%s%s%s", f->files,
+			 f->files == 1 ? "" : "s", all, dead, more, said ? "; " : "",
+			 said ? why : "");
 	}
 	footer_of(m, &held);
 }
