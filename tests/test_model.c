@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "control.h"
+#include "decode.h"
 #include "model.h"
 #include "report.h"
 
@@ -768,6 +769,24 @@ static void test_counter_help(void **state)
 	assert_string_equal(m.help, "");
 }
 
+/* One counter of a format other than libshmtop's record (a prometheus
+ * folder of one sample) keeps its name beside its value; a record of one
+ * (shmwriter's count) shows as the classic dashboard, without it. */
+static void test_one_named_counter(void **state)
+{
+	(void)state;
+	three_counters(0);
+	ct.nctr = 1;
+	ct.dec = &decode_promdir;
+	model_build(&m, &in);
+	assert_non_null(strstr(m.details, "c00  rate"));
+	ct.dec = &decode_v3;
+	model_build(&m, &in);
+	assert_null(strstr(m.details, "c00"));
+	ct.dec = NULL;
+	ct.nctr = 3;
+}
+
 /* The counters table narrowed by a filter: the names holding it in any
  * case, "N of M" and the selection among those shown, j/k's steps over
  * the others, a click's step to the counter on its row. */
@@ -994,6 +1013,7 @@ int main(void)
 		cmocka_unit_test_setup(test_counters_hostile, setup),
 		cmocka_unit_test_setup(test_counter_help, setup),
 		cmocka_unit_test_setup(test_counter_filter, setup),
+		cmocka_unit_test_setup(test_one_named_counter, setup),
 		cmocka_unit_test_setup(test_one_counter_unchanged, setup),
 		cmocka_unit_test_setup(test_counters_accept, setup),
 		cmocka_unit_test_setup(test_counters_json, setup),

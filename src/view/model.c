@@ -529,7 +529,9 @@ static void content_of(struct view_model *m, const struct model_input *in)
 	if (sel && sel->help[0]) /* MMV's help, Varnish's oneliner, prometheus' help */
 		escape_text(sel->help, strnlen(sel->help, sizeof sel->help), ESCAPE_LOCALE,
 			    MODEL_HELP_MAX, m->help, sizeof m->help);
-	if (c && c->named && c->nctr > 1 && sel) {
+	/* a counter's name beside its value, but for libshmtop's record of one
+	 * (shmwriter's count, shown as the classic dashboard) */
+	if (c && c->named && sel && (c->nctr > 1 || (c->dec && c->dec != &decode_v3))) {
 		m->ncounters = c->nctr;
 		escape_str(sel->name, m->selected, sizeof m->selected);
 		/* the selected counter's name before its rate */
