@@ -276,6 +276,72 @@ static void test_switch(void **state)
 	free(r);
 }
 
+/* The first DECODE_HEAD bytes of a fixture file into head: their count. */
+static size_t head_of(const char *path, unsigned char *head)
+{
+	FILE *f = fopen(path, "rb");
+	assert_non_null(f);
+	size_t n = fread(head, 1, DECODE_HEAD, f);
+	fclose(f);
+	return n;
+}
+
+/* The object list's FORMAT from the first bytes alone, each format's by
+ * the real bytes of its producer, and each the id of the decoder that
+ * takes the whole object; bytes of none of them, none at all, and near
+ * misses (a magic cut, a key that is not JSON, a text with no NUL). */
+static void test_format_of(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *path, *format;
+	} files[] = {
+		{ HSPERF_FIXTURE, "hsperfdata" },
+		{ FIXTURES "/mmv/v1.mmv", "mmv" },
+		{ FIXTURES "/mmv/v2.mmv", "mmv" },
+		{ FIXTURES "/mmv/v3.mmv", "mmv" },
+		{ FIXTURES "/prom/counter_32690.db", "prometheus" },
+		{ FIXTURES "/prom/gauge_max_32691.db", "prometheus" },
+		{ FIXTURES "/varnish/_.vsm_mgt/_.index", "varnish" },
+		{ FIXTURES "/varnish/_.vsm_child/_.index", "varnish" },
+		{ FIXTURES "/varnish/varnishstat.txt", "data" },
+		{ FIXTURES "/prom/expose.txt", "data" },
+	};
+	unsigned char head[DECODE_HEAD];
+	for (size_t i = 0; i < sizeof files / sizeof *files; i++) {
+		size_t n = head_of(files[i].path, head);
+		assert_string_equal(decode_format_of(head, n, n), files[i].format);
+	}
+	/* the records of real writers, and the decoder each is read by */
+	assert_string_equal(decode_format_of(v3, DECODE_HEAD, v3size), decode_v3.id);
+	assert_string_equal(decode_format_of(v2, DECODE_HEAD, V2SZ), decode_v2.id);
+	assert_int_equal(decode_object(v3, v3size, &whole, &c, why, sizeof why), DECODE_OK);
+	assert_string_equal(c.dec->id, "shmtop");
+	content_free(&c); /* another object */
+	assert_int_equal(decode_object(v2, V2SZ, &whole, &c, why, sizeof why), DECODE_OK);
+	assert_string_equal(c.dec->id, "shmtop2");
+	assert_string_equal(decode_format_of((const unsigned char *)"9527", 5, 1024), "text");
+	assert_string_equal(decode_format_of((const unsigned char *)"0", 2, 1024), "text");
+	/* near misses */
+	assert_string_equal(decode_format_of((const unsigned char *)"9527", 4, 4), "data");
+	assert_string_equal(decode_format_of((const unsigned char *)"007", 4, 4), "data");
+	assert_string_equal(decode_format_of((const unsigned char *)"MMV", 3, 3), "data");
+	assert_string_equal(decode_format_of((const unsigned char *)"\xca\xfe\xc0", 3, 3), "data");
+	assert_string_equal(decode_format_of(v3, 8, v3size), "data"); /* magic, no version */
+	unsigned char db[32] = { 24, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, '[', '"' };
+	assert_string_equal(decode_format_of(db, sizeof db, sizeof db), "prometheus");
+	db[13] = '{';
+	assert_string_equal(decode_format_of(db, sizeof db, sizeof db), "data");
+	db[13] = '"';
+	db[8] = 20; /* a key past used */
+	assert_string_equal(decode_format_of(db, sizeof db, sizeof db), "data");
+	assert_string_equal(decode_format_of((const unsigned char *)"# 12 34", 8, 8), "data");
+	assert_string_equal(decode_format_of((const unsigned char *)"# 12 34\n", 8, 8), "varnish");
+	assert_string_equal(decode_format_of(head, 0, 0), "empty");
+	memset(head, 0, sizeof head);
+	assert_string_equal(decode_format_of(head, sizeof head, 4096), "data");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +349,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_v3, empty, empty),
 		cmocka_unit_test_setup_teardown(test_v2, empty, empty),
 		cmocka_unit_test_setup_teardown(test_switch, empty, empty),
+		cmocka_unit_test_setup_teardown(test_format_of, empty, empty),
 	};
 	return cmocka_run_group_tests(tests, make_records, free_records);
 }

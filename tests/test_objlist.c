@@ -225,6 +225,16 @@ static const struct objlist_row *get_shmid(const struct objlist *s, int shmid)
 	return &none_row;
 }
 
+/* A format_of() that says what it was given: the first 64 bytes of an
+ * object of pages, the first written (make_posix() writes x). */
+static const char *head_stub(const unsigned char *head, size_t n, uint64_t size)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	return n == OBJLIST_HEAD && size % (uint64_t)page == 0 && head[0] == 'x'
+		   ? "64 of a page-long object"
+		   : "other";
+}
+
 /* Every kind, found with its sizes and holders. */
 static void test_every_kind(void **state)
 {
@@ -344,6 +354,19 @@ static void test_every_kind(void **state)
 	assert_true(s.have_devshm);
 	assert_true(s.devshm_size >= s.devshm_used);
 	assert_true(s.devshm_used >= 2 * (uint64_t)page);
+	/* Formats: the first bytes of the POSIX objects alone, and only when
+	 * asked for (the stub says what it was given) */
+	assert_null(get_name(&s, OBJLIST_POSIX, name_a)->format);
+	s.format_of = head_stub;
+	collect(&s, OBJLIST_DEVSHM | OBJLIST_FORMATS);
+	assert_string_equal(get_name(&s, OBJLIST_POSIX, name_a)->format,
+			    "64 of a page-long object");
+	assert_string_equal(get_name(&s, OBJLIST_POSIX, name_fd)->format,
+			    "64 of a page-long object");
+	assert_null(get_name(&s, OBJLIST_DELETED, name_del)->format);
+	assert_null(get_name(&s, OBJLIST_MEMFD, name_memfd)->format);
+	assert_null(get_name(&s, OBJLIST_SEM, semname)->format);
+	s.format_of = NULL;
 
 	/* The child gone, the scan again: one holder, the mapping here. */
 	kill(child, SIGKILL);

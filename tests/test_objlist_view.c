@@ -189,8 +189,8 @@ static void test_columns(void **state)
 	struct objlist_view_cols c;
 	char buf[256];
 	objlist_view_columns(153, &c);
-	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
-		assert_true(c.shown[i]);
+	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++) /* FORMAT only when picked */
+		assert_true(c.shown[i] == (i != OBJLIST_VIEW_FORMAT));
 	/* the room left: the names first, to 28 cells (SHMID wider), then COMMAND */
 	assert_int_equal(c.width[OBJLIST_VIEW_KEY] + 1 + c.width[OBJLIST_VIEW_SHMID], 28);
 	assert_int_equal(c.width[OBJLIST_VIEW_COMMAND], 25);
@@ -347,13 +347,27 @@ static void test_columns_picked(void **state)
 	assert_int_equal(c.width[OBJLIST_VIEW_KEY], 40);
 	assert_string_equal(objlist_view_row(&c, &s, &x, buf, sizeof buf),
 			    "           pulse-shm-1234                              8.0K");
-	/* '+' adds to every column; ALL is every one; a bad name: the default */
+	/* '+' adds to the default; ALL is every one; a bad name: the default */
 	assert_int_equal(objlist_view_pick_parse("+KEY", &p), 0);
-	assert_int_equal(p.n, OBJLIST_VIEW_NCOLS);
+	assert_int_equal(p.n, OBJLIST_VIEW_NDEFAULT);
+	assert_false(objlist_view_pick_has(&p, OBJLIST_VIEW_FORMAT));
+	assert_int_equal(objlist_view_pick_parse("+FORMAT", &p), 0);
+	assert_int_equal(p.n, OBJLIST_VIEW_NDEFAULT + 1);
+	assert_true(objlist_view_pick_has(&p, OBJLIST_VIEW_FORMAT));
 	assert_int_equal(objlist_view_pick_parse("ALL", &p), 0);
 	assert_int_equal(p.n, OBJLIST_VIEW_NCOLS);
 	assert_int_equal(objlist_view_pick_parse("KEY,bogus", &p), -1);
-	assert_int_equal(p.n, OBJLIST_VIEW_NCOLS);
+	assert_int_equal(p.n, OBJLIST_VIEW_NDEFAULT);
+	/* FORMAT: the name the row's first bytes got, "-" when not read */
+	assert_int_equal(objlist_view_pick_parse("KEY,FORMAT", &p), 0);
+	objlist_view_columns_pick(60, &p, &c);
+	struct objlist_row m = posix_row(OBJLIST_POSIX, "jvm", 32768);
+	m.format = "hsperfdata";
+	assert_string_equal(objlist_view_row(&c, &s, &m, buf, sizeof buf),
+			    "jvm                                      hsperfdata");
+	m.format = NULL;
+	assert_string_equal(objlist_view_row(&c, &s, &m, buf, sizeof buf),
+			    "jvm                                      -");
 	/* the picked columns are dropped by the width's rule too */
 	assert_int_equal(objlist_view_pick_parse("KEY,SWAP,SIZE,LPID", &p), 0);
 	objlist_view_columns_pick(20, &p, &c);

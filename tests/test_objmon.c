@@ -28,6 +28,7 @@
 #include "escape.h"
 #include "events.h"
 #include "model.h"
+#include "objlist_files.h"
 #include "objmon.h"
 #include "objpeek.h"
 #include "shmtop/shmtop.h"
@@ -289,7 +290,9 @@ static void test_peek(void **state)
 	char why[128];
 	struct stat st, st2;
 	make("obj", "hello, world\n", &st);
-	assert_int_equal(objpeek_read(dir, "obj", st.st_dev, st.st_ino, 0, buf, sizeof buf, &got,
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_true(dfd >= 0);
+	assert_int_equal(objpeek_read(dfd, "obj", st.st_dev, st.st_ino, 0, buf, sizeof buf, &got,
 				      &size, why, sizeof why),
 			 0);
 	assert_int_equal(got, 13);
@@ -298,7 +301,7 @@ static void test_peek(void **state)
 
 	/* empty: nothing mapped, no error */
 	make("empty", "", &st2);
-	assert_int_equal(objpeek_read(dir, "empty", st2.st_dev, st2.st_ino, 0, buf, sizeof buf,
+	assert_int_equal(objpeek_read(dfd, "empty", st2.st_dev, st2.st_ino, 0, buf, sizeof buf,
 				      &got, &size, why, sizeof why),
 			 0);
 	assert_int_equal(got, 0);
@@ -309,7 +312,7 @@ static void test_peek(void **state)
 	memset(big, 'y', sizeof big - 1);
 	big[sizeof big - 1] = '\0';
 	make("big", big, &st2);
-	assert_int_equal(objpeek_read(dir, "big", st2.st_dev, st2.st_ino, 0, buf, sizeof buf, &got,
+	assert_int_equal(objpeek_read(dfd, "big", st2.st_dev, st2.st_ino, 0, buf, sizeof buf, &got,
 				      &size, why, sizeof why),
 			 0);
 	assert_int_equal(got, PREVIEW_MAX);
@@ -318,22 +321,22 @@ static void test_peek(void **state)
 	big[4095] = 'A';
 	big[4096] = 'B';
 	make("big", big, &st2);
-	assert_int_equal(objpeek_read(dir, "big", st2.st_dev, st2.st_ino, 4000, buf, sizeof buf,
+	assert_int_equal(objpeek_read(dfd, "big", st2.st_dev, st2.st_ino, 4000, buf, sizeof buf,
 				      &got, &size, why, sizeof why),
 			 0);
 	assert_int_equal(got, PREVIEW_MAX);
 	assert_true(buf[95] == 'A' && buf[96] == 'B' && buf[0] == 'y');
-	assert_int_equal(objpeek_read(dir, "big", st2.st_dev, st2.st_ino, 4864, buf, sizeof buf,
+	assert_int_equal(objpeek_read(dfd, "big", st2.st_dev, st2.st_ino, 4864, buf, sizeof buf,
 				      &got, &size, why, sizeof why),
 			 0);
 	assert_int_equal(got, 4999 - 4864);
-	assert_int_equal(objpeek_read(dir, "big", st2.st_dev, st2.st_ino, 4999, buf, sizeof buf,
+	assert_int_equal(objpeek_read(dfd, "big", st2.st_dev, st2.st_ino, 4999, buf, sizeof buf,
 				      &got, &size, why, sizeof why),
 			 0);
 	assert_int_equal(got, 0); /* at its end: nothing */
 
 	/* another object under the listed name */
-	assert_int_equal(objpeek_read(dir, "obj", st.st_dev, st.st_ino + 1, 0, buf, sizeof buf,
+	assert_int_equal(objpeek_read(dfd, "obj", st.st_dev, st.st_ino + 1, 0, buf, sizeof buf,
 				      &got, &size, why, sizeof why),
 			 -1);
 	assert_non_null(strstr(why, "the name is now another object"));
@@ -344,18 +347,37 @@ static void test_peek(void **state)
 	snprintf(path, sizeof path, "%s/link", dir);
 	snprintf(target, sizeof target, "%s/obj", dir);
 	assert_int_equal(symlink(target, path), 0);
-	assert_int_equal(objpeek_read(dir, "link", st.st_dev, st.st_ino, 0, buf, sizeof buf, &got,
+	assert_int_equal(objpeek_read(dfd, "link", st.st_dev, st.st_ino, 0, buf, sizeof buf, &got,
 				      &size, why, sizeof why),
 			 -1);
 	assert_string_equal(why, "it is a symbolic link, not an object");
 	snprintf(path, sizeof path, "%s/fifo", dir);
 	assert_int_equal(mkfifo(path, 0600), 0);
 	assert_int_equal(stat(path, &st2), 0);
-	assert_int_equal(objpeek_read(dir, "fifo", st2.st_dev, st2.st_ino, 0, buf, sizeof buf, &got,
+	assert_int_equal(objpeek_read(dfd, "fifo", st2.st_dev, st2.st_ino, 0, buf, sizeof buf, &got,
 				      &size, why, sizeof why),
 			 -1);
 	assert_string_equal(why, "not a regular file");
-	assert_int_equal(objpeek_read(dir, "../etc/passwd", 0, 0, 0, buf, sizeof buf, &got, &size,
+	/* and never opened: a writer waiting for a reader on it still waits */
+	pid_t w = fork();
+	if (w == 0) {
+		int wfd = open(path, O_WRONLY);
+		_exit(wfd >= 0 ? 0 : 1);
+	}
+	nanosleep(&(struct timespec){ .tv_nsec = 50 * NS_PER_MS }, NULL); /* the writer in open() */
+	assert_int_equal(objpeek_read(dfd, "fifo", st2.st_dev, st2.st_ino, 0, buf, sizeof buf, &got,
+				      &size, why, sizeof why),
+			 -1);
+	int wst;
+	pid_t done = 0;
+	for (int i = 0; i < 20 && done == 0; i++) {
+		nanosleep(&(struct timespec){ .tv_nsec = 10 * NS_PER_MS }, NULL);
+		done = waitpid(w, &wst, WNOHANG);
+	}
+	assert_int_equal(done, 0); /* no reader came */
+	kill(w, SIGKILL);
+	waitpid(w, &wst, 0);
+	assert_int_equal(objpeek_read(dfd, "../etc/passwd", 0, 0, 0, buf, sizeof buf, &got, &size,
 				      why, sizeof why),
 			 -1);
 	assert_false(objpeek_name_ok("a/b"));
@@ -364,8 +386,42 @@ static void test_peek(void **state)
 	assert_false(objpeek_name_ok("."));
 	assert_true(objpeek_name_ok("a b\n\xff"));
 	assert_int_equal(
-	    objpeek_read(dir, "none", 0, 0, 0, buf, sizeof buf, &got, &size, why, sizeof why), -1);
+	    objpeek_read(dfd, "none", 0, 0, 0, buf, sizeof buf, &got, &size, why, sizeof why), -1);
 	assert_string_equal(why, "it is no longer there");
+	/* a device node is looked up, never opened (its open may act: a
+	 * watchdog's, a tape's) */
+	struct stat null;
+	int dev = open("/dev", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	assert_int_equal(stat("/dev/null", &null), 0);
+	assert_int_equal(objpeek_read(dev, "null", null.st_dev, null.st_ino, 0, buf, sizeof buf,
+				      &got, &size, why, sizeof why),
+			 -1);
+	assert_string_equal(why, "not a regular file");
+	close(dev);
+	/* a folder reached through a symlink (its owner swapped one in): not
+	 * opened, so not read */
+	char real[128];
+	snprintf(path, sizeof path, "%s/sub", dir);
+	snprintf(real, sizeof real, "%s/sub.real", dir);
+	assert_int_equal(mkdir(path, 0700), 0);
+	int sfd = objlist_files_open_dir(path);
+	assert_true(sfd >= 0);
+	int fd = openat(sfd, "obj", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	assert_true(fd >= 0 && write(fd, "MMV", 4) == 4 && fstat(fd, &st2) == 0);
+	close(fd);
+	assert_int_equal(objpeek_read(sfd, "obj", st2.st_dev, st2.st_ino, 0, buf, sizeof buf, &got,
+				      &size, why, sizeof why),
+			 0);
+	close(sfd);
+	assert_int_equal(rename(path, real), 0);
+	assert_int_equal(symlink(real, path), 0);
+	sfd = objlist_files_open_dir(path);
+	assert_int_equal(sfd, -1);
+	assert_int_equal(objpeek_read(sfd, "obj", st2.st_dev, st2.st_ino, 0, buf, sizeof buf, &got,
+				      &size, why, sizeof why),
+			 -1);
+	assert_string_equal(why, "cannot open its folder: a symbolic link on the way");
+	close(dfd);
 }
 
 /* The watcher on a file of the test's directory: a preview, a resize seen

@@ -118,17 +118,31 @@ static void creator_command(const struct ipcstat *st, int64_t btime, char *buf, 
 
 /* Read the record of a segment, if it holds one: shmwriter's (version 3,
  * its first counter as the count; or version 2, of shmtop 0.3 and older) or
- * any libshmtop publisher's, its retries drawn on the pass's budget.  Only
- * --values attaches. */
-static void read_record(struct objlist_row *r, struct record_budget *budget)
+ * any libshmtop publisher's, its retries drawn on the pass's budget; and
+ * with format_of, its format.  Only --values attaches. */
+static void read_record(struct objlist_row *r, struct record_budget *budget,
+			const char *(*format_of)(const unsigned char *, size_t, uint64_t))
 {
 	const struct ipcstat *st = &r->shm.st;
 	r->is_record = false;
-	if (st->size < sizeof(struct shmtop_record3))
+	bool record = st->size >= sizeof(struct shmtop_record3);
+	if (!record && !(format_of && st->size > 0))
 		return;
 	void *p = shmat(st->shmid, NULL, SHM_RDONLY);
-	if (p == (void *)-1)
+	if (p == (void *)-1) {
+		r->format = format_of ? "?" : NULL;
 		return;
+	}
+	if (format_of) { /* a segment keeps its size: no byte of it goes away */
+		unsigned char head[OBJLIST_HEAD];
+		size_t n = st->size < sizeof head ? (size_t)st->size : sizeof head;
+		memcpy(head, p, n);
+		r->format = format_of(head, n, st->size);
+	}
+	if (!record) {
+		shmdt(p);
+		return;
+	}
 	char why[160];
 	enum shmtop_read_status rs = SHMTOP_READ_INVALID;
 	if (st->size == sizeof(struct shmtop_record))
@@ -330,6 +344,43 @@ static void add(struct build *b, struct objlist_row *r)
 	}
 }
 
+/* The format of the regular file dev/ino named name in the folder open on
+ * dfd, from its first bytes: "?" if they cannot be read. */
+static const char *format_at(const struct objlist *s, int dfd, const char *name,
+			     const struct objlist_row *r)
+{
+	struct stat st;
+	unsigned char head[OBJLIST_HEAD];
+	int fd = dfd >= 0 ? objlist_files_open_at(dfd, name, r->dev, r->ino, &st) : -1;
+	if (fd < 0)
+		return "?";
+	ssize_t n = pread(fd, head, sizeof head, 0);
+	close(fd);
+	return n < 0 ? "?" : s->format_of(head, (size_t)n, (uint64_t)st.st_size);
+}
+
+/* With OBJLIST_FORMATS, r's format: a posix object's in the folder open on
+ * devshm, a file's in its folder (opened afresh, each component
+ * O_NOFOLLOW: its folders are other users'). */
+static void take_format(const struct build *b, struct objlist_row *r, int devshm)
+{
+	if (!(b->flags & OBJLIST_FORMATS) || !b->s->format_of)
+		return;
+	if (r->kind == OBJLIST_POSIX) {
+		r->format = format_at(b->s, devshm, r->name, r);
+		return;
+	}
+	const char *slash = strrchr(r->name, '/');
+	if (r->kind != OBJLIST_FILE || r->folder || !slash || r->name[0] != '/')
+		return;
+	char dir[OBJLIST_NAME_MAX];
+	snprintf(dir, sizeof dir, "%.*s", (int)(slash - r->name), r->name);
+	int dfd = objlist_files_open_dir(dir);
+	r->format = format_at(b->s, dfd, slash + 1, r);
+	if (dfd >= 0)
+		close(dfd);
+}
+
 static void set_owner(const struct build *b, struct objlist_row *r)
 {
 	if (b->flags & OBJLIST_NAMES)
@@ -359,7 +410,8 @@ static int collect_sysv(struct build *b)
 		sysv_row(&r, &tmp[i]);
 		set_owner(b, &r);
 		if (b->flags & OBJLIST_RECORDS)
-			read_record(&r, &s->budget);
+			read_record(&r, &s->budget,
+				    b->flags & OBJLIST_FORMATS ? s->format_of : NULL);
 		size_t count, at = seen_find(s, true, s->own_ipcns, r.ino, &count);
 		join(b, &r, at, count);
 		add(b, &r);
@@ -416,6 +468,7 @@ static void collect_devshm(struct build *b)
 		snprintf(r.name, sizeof r.name, "%s", de->d_name);
 		stat_row(&r, &st);
 		set_owner(b, &r);
+		take_format(b, &r, dirfd(d));
 		size_t count, at = seen_find(s, false, r.dev, r.ino, &count);
 		join(b, &r, at, count);
 		add(b, &r);
@@ -454,6 +507,7 @@ static void known_file(const char *path, const struct stat *st, void *arg)
 		return; /* a path longer than a row holds: not one to trust cut */
 	stat_row(&r, st);
 	set_owner(b, &r);
+	take_format(b, &r, -1);
 	size_t count, at = seen_find(b->s, false, r.dev, r.ino, &count);
 	join(b, &r, at, count);
 	add(b, &r);
@@ -570,6 +624,8 @@ static void collect_unnamed(struct build *b)
 		if (r.kind == OBJLIST_FILE && !e->deleted && !r.have_resident)
 			stat_file(&r, e->name);
 		set_owner(b, &r);
+		if (r.kind == OBJLIST_FILE && !e->deleted)
+			take_format(b, &r, -1);
 		join(b, &r, i, count);
 		add(b, &r);
 		i += count;
@@ -847,6 +903,8 @@ static int compare_own(const struct objlist_row *a, const struct objlist_row *b,
 		return c ? c
 			 : (sa->writer_pid > sb->writer_pid) - (sa->writer_pid < sb->writer_pid);
 	case SYSVIPC_SORT_WRITER_ALIVE: return c ? c : cmp_u64(a->writer_alive, b->writer_alive);
+	case SYSVIPC_SORT_FORMAT:
+		return strcmp(a->format ? a->format : "", b->format ? b->format : "");
 	case SYSVIPC_SORT_PERMS: return cmp_u64(a->mode, b->mode);
 	case SYSVIPC_SORT_GID: return cmp_u64(a->gid, b->gid);
 	case SYSVIPC_SORT_SWAP: return cmp_u64(a->swap, b->swap);

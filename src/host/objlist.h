@@ -132,6 +132,11 @@ struct objlist_row {
 	bool named;               /* a file of files_path (shmtop PATH) */
 	bool folder;              /* file: a folder (shmtop DIR of a format kept in
 				   * several files), name its path */
+	const char *format;       /* OBJLIST_FORMATS: what s->format_of() made of its
+				   * first bytes, "?" when they could not be read;
+				   * NULL: not looked at (a semaphore, memfd, deleted
+				   * object or folder; a SysV segment without
+				   * OBJLIST_RECORDS) */
 	struct shmtop_snapshot snap;
 };
 
@@ -229,7 +234,13 @@ struct objlist {
 	const struct sysvdev *sysv_devs; /* NULL: sysvdev_kernel() */
 	size_t scan_max;                 /* the scan's cap on pairs; 0: PAIRS_MAX */
 	const _Atomic bool *scan_cancel; /* when set, a scan gives up (-1, ECANCELED) */
+	/* OBJLIST_FORMATS: the name of the format of an object of size bytes
+	 * whose first n (at most OBJLIST_HEAD) are head (decode_format_of());
+	 * a string that outlives the list.  NULL: no row's format is read. */
+	const char *(*format_of)(const unsigned char *head, size_t n, uint64_t size);
 };
+
+#define OBJLIST_HEAD 64 /* bytes of an object format_of() is given */
 
 /* ">=" before a sum v of s's that stopped at UINT64_MAX (s->saturated), else
  * "": what the heading and the summary put before a total. */
@@ -254,6 +265,12 @@ enum {
 				    * or holds open (known only after a scan that read every
 				    * process: see scan_hidden, holders_unknown) */
 	OBJLIST_FILES = 1u << 6,   /* the files of the known places (objlist_files.h) */
+	OBJLIST_FORMATS = 1u << 7, /* each row's format (s->format_of): the first
+				    * OBJLIST_HEAD bytes of posix objects and files,
+				    * opened as objlist_files_open_at() opens them (a
+				    * file's folders each O_NOFOLLOW); with
+				    * OBJLIST_RECORDS, of every SysV segment this user
+				    * may read (an attach) */
 	OBJLIST_ALL = OBJLIST_NAMES | OBJLIST_COMMAND | OBJLIST_LIMITS | OBJLIST_DEVSHM |
 		      OBJLIST_ORPHANS | OBJLIST_FILES,
 };

@@ -287,3 +287,29 @@ int objlist_files_check(const char *path, struct stat *st, char *why, size_t why
 	close(fd);
 	return rc;
 }
+
+int objlist_files_open_at(int dfd, const char *name, uint64_t dev, uint64_t ino, struct stat *st)
+{
+	int pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		return -1;
+	if (fstat(pfd, st) < 0) {
+		close(pfd);
+		return -1;
+	}
+	if (!S_ISREG(st->st_mode) || (uint64_t)st->st_dev != dev || (uint64_t)st->st_ino != ino) {
+		close(pfd);
+		errno = S_ISLNK(st->st_mode) ? ELOOP : !S_ISREG(st->st_mode) ? EINVAL : ESTALE;
+		return -1;
+	}
+	char self[40];
+	snprintf(self, sizeof self, "/proc/self/fd/%d", pfd);
+	const int flags = O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+	int fd = open(self, flags | O_NOATIME);
+	if (fd < 0 && errno == EPERM) /* O_NOATIME: only the owner (or CAP_FOWNER) */
+		fd = open(self, flags);
+	int e = errno;
+	close(pfd);
+	errno = e;
+	return fd;
+}

@@ -29,6 +29,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #define OBJLIST_FILES_ENTRIES 4096 /* entries read of one folder */
@@ -70,5 +71,15 @@ int objlist_files_check(const char *path, struct stat *st, char *why, size_t why
  * O_NOFOLLOW (and O_NONBLOCK): a descriptor, or -1 with errno (ELOOP or
  * ENOTDIR for a symlink on the way). */
 int objlist_files_open_dir(const char *path);
+
+/* Open name in the folder open on dfd for reading, if it is still the
+ * regular file dev/ino: looked up with O_PATH | O_NOFOLLOW (so nothing is
+ * opened that is not a regular file: a FIFO, a device node, a symlink
+ * planted in its place), checked by fstat, and only then opened for
+ * reading (through /proc/self/fd, O_NONBLOCK, O_NOCTTY, and O_NOATIME
+ * when this user may: the atime left as an admin reads it).  A descriptor
+ * and its fstat in st, or -1 with errno (ELOOP: a symlink; EINVAL: not a
+ * regular file; ESTALE: another file now; ENOENT: gone). */
+int objlist_files_open_at(int dfd, const char *name, uint64_t dev, uint64_t ino, struct stat *st);
 
 #endif

@@ -410,10 +410,10 @@ void sysvipc_sort(struct sysvipc_shm *rows, size_t n, enum sysvipc_sort by, bool
 }
 
 static const char *const sort_names[SYSVIPC_NSORTS] = {
-	"size",   "nattch", "age",   "owner",   "key",    "shmid",      "rss",
-	"perms",  "cuid",   "cgid",  "gid",     "status", "attach",     "detach",
-	"cpid",   "lpid",   "swap",  "command", "kind",   "name",       "holders",
-	"orphan", "ipcns",  "count", "state",   "resets", "writer_pid", "writer_alive",
+	"size",  "nattch",  "age",        "owner",        "key",     "shmid",  "rss",   "perms",
+	"cuid",  "cgid",    "gid",        "status",       "attach",  "detach", "cpid",  "lpid",
+	"swap",  "command", "kind",       "name",         "holders", "orphan", "ipcns", "count",
+	"state", "resets",  "writer_pid", "writer_alive", "format",
 };
 
 const char *sysvipc_sort_name(enum sysvipc_sort by)

@@ -152,6 +152,7 @@ enum sysvipc_sort {
 	SYSVIPC_SORT_RESETS,
 	SYSVIPC_SORT_WRITER_PID,
 	SYSVIPC_SORT_WRITER_ALIVE,
+	SYSVIPC_SORT_FORMAT, /* by name, objects not looked at first */
 	SYSVIPC_NSORTS
 };
 

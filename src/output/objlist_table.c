@@ -19,6 +19,7 @@
 #include <time.h>
 
 #include "clock.h"
+#include "decode.h"
 #include "escape.h"
 #include "format.h"
 #include "json.h"
@@ -68,6 +69,7 @@ static const struct {
 	[OBJLIST_COL_RESETS] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[OBJLIST_COL_WRITER_PID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[OBJLIST_COL_WRITER_ALIVE] = { 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
+	[OBJLIST_COL_FORMAT] = { 1, 0, SCOLS_JSON_STRING },
 };
 
 /* lsipc's default columns for shared memory, in its order and places (a
@@ -252,6 +254,8 @@ static const char *cell(const struct objlist *s, const struct objlist_row *r, in
 			return NULL;
 		return r->orphan ? "yes" : "no";
 	case OBJLIST_COL_COMMAND: return r->command[0] ? r->command : NULL;
+	case OBJLIST_COL_FORMAT: /* "?": its bytes could not be read; JSON's null */
+		return json && r->format && strcmp(r->format, "?") == 0 ? NULL : r->format;
 	default: break;
 	}
 	if (!sysv)
@@ -754,6 +758,18 @@ int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigne
 	if (objlist_scan(&s))
 		return -1;
 	s.files_path = o->path;
+	/* the first bytes of the objects only when a FORMAT is written */
+	int cols[OBJLIST_TABLE_MAX_COLUMNS];
+	char why[160];
+	int ncols = o->format == OBJLIST_TABLE_PROM
+			? 0
+			: objlist_table_columns(o->columns, o->format, cols,
+						OBJLIST_TABLE_MAX_COLUMNS, why, sizeof why);
+	for (int i = 0; i < ncols; i++)
+		if (cols[i] == OBJLIST_COL_FORMAT) {
+			flags |= OBJLIST_FORMATS;
+			s.format_of = decode_format_of;
+		}
 	s.max = 256 + s.nseen; /* room enough for a scan's objects on the first collect */
 	for (;;) {
 		s.rows = calloc(s.max, sizeof *s.rows);

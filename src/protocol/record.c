@@ -174,6 +174,17 @@ load_header(const void *seg, size_t segsz, struct shmtop_snapshot *out, char *wh
 	return SHMTOP_READ_INVALID;
 }
 
+uint32_t record_head_version(const unsigned char *head, size_t n)
+{
+	uint64_t magic;
+	uint32_t version;
+	if (n < offsetof(struct shmtop_record, endian))
+		return 0;
+	memcpy(&magic, head + offsetof(struct shmtop_record, magic), sizeof magic);
+	memcpy(&version, head + offsetof(struct shmtop_record, version), sizeof version);
+	return magic == SHMTOP_MAGIC ? version : 0;
+}
+
 enum shmtop_read_status record_read_header(const void *seg, size_t segsz,
 					   struct shmtop_snapshot *out, char *why, size_t whylen)
 {

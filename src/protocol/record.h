@@ -188,6 +188,10 @@ enum record_check {
 int record_validate(const struct shmtop_snapshot *s, size_t segsz, enum record_check check,
 		    char *why, size_t whylen);
 
+/* The layout version of a copy of a segment's first n bytes: its version
+ * field when it starts with SHMTOP_MAGIC, else 0.  Pure. */
+uint32_t record_head_version(const unsigned char *head, size_t n);
+
 /* Copy the header of the segment at rec (segsz bytes long) into out and
  * validate it.  Touches no byte beyond segsz. */
 enum shmtop_read_status record_read_header(const void *seg, size_t segsz,

@@ -75,3 +75,22 @@ enum decode_status decode_folder(int dirfd, const struct decode_want *w, struct 
 	return walk(folder_decoders, sizeof folder_decoders / sizeof *folder_decoders, &in, w, c,
 		    why, whylen);
 }
+
+/* The formats by their magic first: a text counter's digits and NUL are
+ * the first bytes of others too (a prometheus .db file whose used is 48
+ * starts "0\0"). */
+static const struct decoder *const sniffed[] = { &decode_v3,  &decode_v2,      &decode_hsperf,
+						 &decode_mmv, &decode_promdir, &decode_vsm,
+						 &decode_text };
+
+const char *decode_format_of(const unsigned char *head, size_t n, uint64_t size)
+{
+	if (size == 0 || n == 0)
+		return "empty";
+	if (n > DECODE_HEAD)
+		n = DECODE_HEAD;
+	for (size_t i = 0; i < sizeof sniffed / sizeof *sniffed; i++)
+		if (sniffed[i]->sniff(head, n))
+			return sniffed[i]->id;
+	return "data";
+}

@@ -49,7 +49,16 @@ struct decoder {
 	 * dirfd, as decode() otherwise. */
 	enum decode_status (*decode_dir)(int dirfd, const struct decode_want *w, struct content *c,
 					 char *why, size_t whylen);
+	/* The object list's FORMAT for it: "shmtop", "hsperfdata", ... */
+	const char *id;
+	/* Are head (the first n bytes of an object, DECODE_HEAD of them do) this
+	 * format's, by its magic or structure alone?  Pure; a folder format's
+	 * for one of its files.  decode() says NOT_THIS to what it refuses. */
+	bool (*sniff)(const unsigned char *head, size_t n);
 };
+
+/* The bytes sniff() is given: enough for every format's magic. */
+#define DECODE_HEAD 64
 
 /* The version 3 record (record.h, shmtop-record(5)): named counters, the
  * publisher's status and commands accepted. */
@@ -83,6 +92,13 @@ extern const struct decoder decode_mmv;
  * gave (a decoder gives none for bytes not of its kind at all). */
 enum decode_status decode_object(const void *seg, size_t size, const struct decode_want *w,
 				 struct content *c, char *why, size_t whylen);
+
+/* The object list's FORMAT of an object of size bytes whose first n
+ * (at most DECODE_HEAD) are head: the id of the decoder (of objects or of
+ * folders' files, the text counter's last) whose sniff() takes them,
+ * "empty" for no bytes,
+ * else "data" (as file(1) says).  Pure. */
+const char *decode_format_of(const unsigned char *head, size_t n, uint64_t size);
 
 /* Formats kept in a folder of files, one object made of all of them.
  * Such a decoder opens the files itself, relative to dirfd: each with

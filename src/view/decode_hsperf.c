@@ -87,11 +87,16 @@ static void number(struct seen_item *k, const char *name, enum hsperf_kind kind,
 	k->value = value_of_int(v);
 }
 
+/* The magic: the bytes ca fe c0 c0, in either byte order's file. */
+static bool hs_sniff(const unsigned char *head, size_t n)
+{
+	return n >= 4 && head[0] == 0xca && head[1] == 0xfe && head[2] == 0xc0 && head[3] == 0xc0;
+}
+
 static enum decode_status hs_decode(const void *seg, size_t size, const struct decode_want *w,
 				    struct content *c, char *why, size_t whylen)
 {
-	const unsigned char *b = seg;
-	if (size < 4 || b[0] != 0xca || b[1] != 0xfe || b[2] != 0xc0 || b[3] != 0xc0) {
+	if (!hs_sniff(seg, size)) {
 		why[0] = '\0';
 		return DECODE_NOT_THIS;
 	}
@@ -148,4 +153,5 @@ static enum decode_status hs_decode(const void *seg, size_t size, const struct d
 	return DECODE_OK;
 }
 
-const struct decoder decode_hsperf = { "hsperfdata", "JVM", "JVM", hs_decode, hs_release, NULL };
+const struct decoder decode_hsperf = { "hsperfdata", "JVM", "JVM",        hs_decode,
+				       hs_release,   NULL,  "hsperfdata", hs_sniff };

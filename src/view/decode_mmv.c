@@ -112,11 +112,16 @@ static void list(struct seen_item *k, const struct mmv_file *f, const struct mmv
 		k->novalue = true;
 }
 
+static bool mv_sniff(const unsigned char *head, size_t n)
+{
+	return n >= 4 && memcmp(head, "MMV", 4) == 0;
+}
+
 static enum decode_status mv_decode(const void *seg, size_t size, const struct decode_want *w,
 				    struct content *c, char *why, size_t whylen)
 {
 	const unsigned char *b = seg;
-	if (size < 4 || memcmp(b, "MMV", 4) != 0) {
+	if (!mv_sniff(b, size)) {
 		why[0] = '\0';
 		return DECODE_NOT_THIS;
 	}
@@ -166,6 +171,5 @@ static enum decode_status mv_decode(const void *seg, size_t size, const struct d
 	return DECODE_OK;
 }
 
-const struct decoder decode_mmv = {
-	"MMV file", "PCP MMV", "producer", mv_decode, mv_release, NULL
-};
+const struct decoder decode_mmv = { "MMV file", "PCP MMV", "producer", mv_decode,
+				    mv_release, NULL,      "mmv",      mv_sniff };

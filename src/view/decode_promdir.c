@@ -496,6 +496,11 @@ out:
 	return ds;
 }
 
-const struct decoder decode_promdir = {
-	"prometheus_client folder", "prometheus_client", "worker", NULL, pd_release, pd_decode
-};
+const struct decoder decode_promdir = { "prometheus_client folder",
+					"prometheus_client",
+					"worker",
+					NULL,
+					pd_release,
+					pd_decode,
+					"prometheus",
+					promdb_head };

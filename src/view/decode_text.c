@@ -112,4 +112,12 @@ static enum decode_status text_decode(const void *seg, size_t size, const struct
 	return DECODE_OK;
 }
 
-const struct decoder decode_text = { "text counter", NULL, "writer", text_decode, NULL, NULL };
+static bool text_sniff(const unsigned char *head, size_t n)
+{
+	uint64_t v;
+	char why[80];
+	return parse(head, n, &v, why, sizeof why) == 0;
+}
+
+const struct decoder decode_text = { "text counter", NULL, "writer", text_decode,
+				     NULL,           NULL, "text",   text_sniff };

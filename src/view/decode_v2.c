@@ -92,6 +92,10 @@ static enum decode_status v2_decode(const void *seg, size_t size, const struct d
 	return ok;
 }
 
-const struct decoder decode_v2 = {
-	"version 2 record", "shmwriter", "writer", v2_decode, NULL, NULL
-};
+static bool v2_sniff(const unsigned char *head, size_t n)
+{
+	return record_head_version(head, n) == SHMTOP_RECORD_V2;
+}
+
+const struct decoder decode_v2 = { "version 2 record", "shmwriter", "writer", v2_decode, NULL, NULL,
+				   "shmtop2",          v2_sniff };

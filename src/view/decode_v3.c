@@ -162,5 +162,10 @@ static enum decode_status v3_decode(const void *seg, size_t size, const struct d
 	return w->torn_ok ? DECODE_TORN : DECODE_OK;
 }
 
-const struct decoder decode_v3 = { "version 3 record", "libshmtop", "publisher",
-				   v3_decode,          v3_release,  NULL };
+static bool v3_sniff(const unsigned char *head, size_t n)
+{
+	return record_head_version(head, n) == SHMTOP_RECORD_V3;
+}
+
+const struct decoder decode_v3 = { "version 3 record", "libshmtop", "publisher", v3_decode,
+				   v3_release,         NULL,        "shmtop",    v3_sniff };

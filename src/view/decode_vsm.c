@@ -164,5 +164,11 @@ static enum decode_status vsm_decode(int dirfd, const struct decode_want *w, str
 	return DECODE_OK;
 }
 
-const struct decoder decode_vsm = { "Varnish VSM", "varnishd",  "varnishd",
-				    NULL,          vsm_release, vsm_decode };
+/* One of its files: a set's _.index. */
+static bool vsm_sniff(const unsigned char *head, size_t n)
+{
+	return vsc_index_head((const char *)head, n);
+}
+
+const struct decoder decode_vsm = { "Varnish VSM", "varnishd", "varnishd", NULL,
+				    vsm_release,   vsm_decode, "varnish",  vsm_sniff };

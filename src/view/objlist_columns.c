@@ -64,6 +64,8 @@ const struct objlist_column objlist_columns[OBJLIST_NCOLS] = {
 				     "a record's writer (--values)" },
 	[OBJLIST_COL_WRITER_ALIVE] = { "WRITER_ALIVE", NULL, 0, false, 0, NUM(WRITER_ALIVE),
 				       "whether that writer runs (--values)" },
+	[OBJLIST_COL_FORMAT] = { "FORMAT", "FORMAT", 10, false, 0, ASC(FORMAT),
+				 "what its bytes hold: shmtop, hsperfdata, mmv, ..." },
 };
 
 int objlist_column_find(const char *name)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "clock.h"
+#include "decode.h"
 #include "escape.h"
 #include "format.h"
 #include "proc.h"
@@ -250,6 +251,11 @@ int objlist_state_refresh(struct objlist_state *l)
 	l->snap.scan_running = l->scanner && objlist_scanner_busy(l->scanner);
 	if (l->orphans_at == 0 || now - l->orphans_at >= OBJLIST_STATE_REREAD_NS)
 		orphans = true;
+	/* the first bytes of each object only for a FORMAT column picked */
+	l->snap.format_of =
+	    objlist_view_pick_has(&l->pick, OBJLIST_VIEW_FORMAT) ? decode_format_of : NULL;
+	if (l->snap.format_of)
+		flags |= OBJLIST_FORMATS;
 	int rc = collect(l, flags | (orphans ? OBJLIST_ORPHANS : 0));
 	if (rc == 0 && !orphans && !restore_orphans(l)) {
 		orphans = true;

@@ -142,6 +142,7 @@ static const enum objlist_col screen_col[OBJLIST_VIEW_NCOLS] = {
 	[OBJLIST_VIEW_NATTCH] = OBJLIST_COL_NATTCH, [OBJLIST_VIEW_STATUS] = OBJLIST_COL_STATUS,
 	[OBJLIST_VIEW_CPID] = OBJLIST_COL_CPID,     [OBJLIST_VIEW_LPID] = OBJLIST_COL_LPID,
 	[OBJLIST_VIEW_CTIME] = OBJLIST_COL_CTIME,   [OBJLIST_VIEW_COMMAND] = OBJLIST_COL_COMMAND,
+	[OBJLIST_VIEW_FORMAT] = OBJLIST_COL_FORMAT,
 };
 #define COL(i) (objlist_columns[screen_col[i]])
 #define COMMAND_MAX 32
@@ -149,8 +150,9 @@ static const enum objlist_col screen_col[OBJLIST_VIEW_NCOLS] = {
 #define NAME_SPAN_MAX 40   /* cells of a name, when the screen has room */
 
 static const enum objlist_view_col drop_order[] = {
-	OBJLIST_VIEW_SWAP,  OBJLIST_VIEW_LPID,    OBJLIST_VIEW_CPID,  OBJLIST_VIEW_CTIME,
-	OBJLIST_VIEW_PERMS, OBJLIST_VIEW_COMMAND, OBJLIST_VIEW_OWNER, OBJLIST_VIEW_STATUS,
+	OBJLIST_VIEW_SWAP,    OBJLIST_VIEW_FORMAT, OBJLIST_VIEW_LPID,
+	OBJLIST_VIEW_CPID,    OBJLIST_VIEW_CTIME,  OBJLIST_VIEW_PERMS,
+	OBJLIST_VIEW_COMMAND, OBJLIST_VIEW_OWNER,  OBJLIST_VIEW_STATUS,
 };
 
 static int total_of(const struct objlist_view_cols *c)
@@ -175,9 +177,31 @@ static bool spans(const struct objlist_view_cols *c)
 
 static void pick_default(struct objlist_view_pick *p)
 {
-	p->n = OBJLIST_VIEW_NCOLS;
-	for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
+	p->n = OBJLIST_VIEW_NDEFAULT;
+	for (int i = 0; i < OBJLIST_VIEW_NDEFAULT; i++)
 		p->col[i] = (enum objlist_view_col)i;
+}
+
+size_t objlist_view_pick_cols(const struct objlist_view_pick *p, enum objlist_view_col *cols)
+{
+	struct objlist_view_pick all;
+	if (p->n == 0) {
+		pick_default(&all);
+		p = &all;
+	}
+	for (size_t i = 0; i < p->n; i++)
+		cols[i] = p->col[i];
+	return p->n;
+}
+
+bool objlist_view_pick_has(const struct objlist_view_pick *p, enum objlist_view_col v)
+{
+	enum objlist_view_col cols[OBJLIST_VIEW_NCOLS];
+	size_t n = objlist_view_pick_cols(p, cols);
+	for (size_t i = 0; i < n; i++)
+		if (cols[i] == v)
+			return true;
+	return false;
 }
 
 /* Widen the names (KEY and SHMID's span, SHMID wider; KEY alone wider)
@@ -503,6 +527,7 @@ char *objlist_view_row(const struct objlist_view_cols *c, const struct objlist *
 		[OBJLIST_VIEW_CTIME] =
 		    format_short_time(sysv ? st->ctime : r->mtime, s->wall_ns, ct, sizeof ct),
 		[OBJLIST_VIEW_COMMAND] = cmd,
+		[OBJLIST_VIEW_FORMAT] = r->format ? r->format : "-",
 	};
 	return line(c, cell, !sysv, buf, len);
 }

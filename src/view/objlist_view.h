@@ -82,8 +82,13 @@ enum objlist_view_col {
 	OBJLIST_VIEW_LPID,
 	OBJLIST_VIEW_CTIME,   /* sysv: ctime; others: mtime */
 	OBJLIST_VIEW_COMMAND, /* sysv: the creator's; others: the first holder's (+N more) */
+	OBJLIST_VIEW_FORMAT,  /* what its first bytes hold (objlist_row.format), "-" when not
+			       * read: only when picked, as it opens each object */
 	OBJLIST_VIEW_NCOLS
 };
+
+/* The default columns: every one before this. */
+#define OBJLIST_VIEW_NDEFAULT OBJLIST_VIEW_FORMAT
 
 struct objlist_view_cols {
 	bool shown[OBJLIST_VIEW_NCOLS];
@@ -94,7 +99,8 @@ struct objlist_view_cols {
 };
 
 /* The columns setting on screen: which of the screen's columns, in which
- * order; n 0 is the default, every column in enum objlist_view_col's order. */
+ * order; n 0 is the default, the first OBJLIST_VIEW_NDEFAULT columns in
+ * enum objlist_view_col's order. */
 struct objlist_view_pick {
 	size_t n;
 	enum objlist_view_col col[OBJLIST_VIEW_NCOLS];
@@ -106,6 +112,13 @@ struct objlist_view_pick {
  * screen has not (CUID, HOLDERS ...) are left out.  0, or -1 for a name
  * that is no column (p is then the default). */
 int objlist_view_pick_parse(const char *list, struct objlist_view_pick *p);
+
+/* The columns of p (n 0: the default's) into cols (room for
+ * OBJLIST_VIEW_NCOLS); how many. */
+size_t objlist_view_pick_cols(const struct objlist_view_pick *p, enum objlist_view_col *cols);
+
+/* Does p show column v (when it fits)? */
+bool objlist_view_pick_has(const struct objlist_view_pick *p, enum objlist_view_col v);
 
 /* p as a columns setting ("KEY,ID,SIZE"), into buf; returns buf. */
 char *objlist_view_pick_text(const struct objlist_view_pick *p, char *buf, size_t len);

@@ -247,6 +247,24 @@ static void scan(objmon *o)
 		o->row.kind = OBJLIST_DELETED; /* what it became, if anything */
 }
 
+/* The folder of o's object, open (a file's one component at a time, none
+ * followed: other users own its path; /dev/shm as it is), and the
+ * object's name in it; -1 with errno when it does not open. */
+static int folder_of(const objmon *o, const char **name)
+{
+	if (o->row.kind != OBJLIST_FILE) {
+		*name = o->row.name;
+		return open(o->devshm, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	char dir[PATH_MAX];
+	const char *slash = strrchr(o->row.name, '/');
+	bool sub = slash && slash > o->row.name;
+	snprintf(dir, sizeof dir, "%.*s", sub ? (int)(slash - o->row.name) : 1,
+		 sub ? o->row.name : "/");
+	*name = slash ? slash + 1 : o->row.name;
+	return objlist_files_open_dir(dir);
+}
+
 /* The bytes of an object with a name, in the preview's window. */
 static void peek(objmon *o)
 {
@@ -273,16 +291,7 @@ static void peek(objmon *o)
 		return;
 	}
 	uint64_t size;
-	char why[PREVIEW_LINE - 16], dir[PATH_MAX];
-	const char *name = o->row.name;
-	snprintf(dir, sizeof dir, "%s", o->devshm);
-	if (o->row.kind == OBJLIST_FILE) { /* its folder, and the name in it */
-		const char *slash = strrchr(o->row.name, '/');
-		snprintf(dir, sizeof dir, "%.*s",
-			 slash && slash > o->row.name ? (int)(slash - o->row.name) : 1,
-			 slash && slash > o->row.name ? o->row.name : "/");
-		name = slash ? slash + 1 : o->row.name;
-	}
+	char why[PREVIEW_LINE - 16];
 	o->offset = preview_step(o->offset, 0, o->row.size); /* within it, if it shrank */
 	if (o->map && o->map_size == o->row.size) {          /* the decode's mapping, at its size */
 		size_t n = o->offset < o->map_size ? (size_t)(o->map_size - o->offset) : 0;
@@ -294,15 +303,20 @@ static void peek(objmon *o)
 		}
 		o->nbytes = 0; /* shrank: read it afresh */
 	}
-	if (objpeek_read(dir, name, o->row.dev, o->row.ino, o->offset, o->bytes, sizeof o->bytes,
-			 &o->nbytes, &size, why, sizeof why) < 0) {
+	const char *name;
+	int dfd = folder_of(o, &name);
+	int rc = objpeek_read(dfd, name, o->row.dev, o->row.ino, o->offset, o->bytes,
+			      sizeof o->bytes, &o->nbytes, &size, why, sizeof why);
+	if (rc == 0 && o->nbytes == 0 && o->offset > 0) { /* shrank since it was stat()ed */
+		o->offset = preview_step(o->offset, 0, size);
+		rc = objpeek_read(dfd, name, o->row.dev, o->row.ino, o->offset, o->bytes,
+				  sizeof o->bytes, &o->nbytes, &size, why, sizeof why);
+	}
+	if (dfd >= 0)
+		close(dfd);
+	if (rc < 0) {
 		snprintf(o->nopreview, sizeof o->nopreview, "no preview: %s", why);
 		return;
-	}
-	if (o->nbytes == 0 && o->offset > 0) { /* shrank since it was stat()ed */
-		o->offset = preview_step(o->offset, 0, size);
-		objpeek_read(dir, name, o->row.dev, o->row.ino, o->offset, o->bytes,
-			     sizeof o->bytes, &o->nbytes, &size, why, sizeof why);
 	}
 	o->row.size = size;
 	o->have_bytes = true;
@@ -332,26 +346,18 @@ static void no_content(objmon *o, enum model_state state, const char *why)
  * a regular file and at most OBJMON_MAP_MAX bytes: 0, or -1 with why. */
 static int map_object(objmon *o)
 {
-	char path[PATH_MAX];
-	bool file = o->row.kind == OBJLIST_FILE;
-	if (!file && !objpeek_name_ok(o->row.name)) {
-		snprintf(o->why, sizeof o->why, "not a name in %s", o->devshm);
-		return -1;
-	}
-	snprintf(path, sizeof path, "%s%s%s", file ? "" : o->devshm, file ? "" : "/", o->row.name);
-	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
-	int fd = open(path, flags | O_NOATIME); /* the atime left as an admin reads it */
-	if (fd < 0 && errno == EPERM)           /* O_NOATIME: only the owner (or CAP_FOWNER) */
-		fd = open(path, flags);
+	const char *name;
+	char why[160];
 	struct stat st;
+	int dfd = folder_of(o, &name);
+	int fd = objpeek_open(dfd, name, o->row.dev, o->row.ino, &st, why, sizeof why);
+	if (dfd >= 0)
+		close(dfd);
 	if (fd < 0) {
-		snprintf(o->why, sizeof o->why, "not decoded: cannot open it: %s", strerror(errno));
+		snprintf(o->why, sizeof o->why, "not decoded: %s", why);
 		return -1;
 	}
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || (uint64_t)st.st_dev != o->row.dev ||
-	    (uint64_t)st.st_ino != o->row.ino) {
-		snprintf(o->why, sizeof o->why, "not decoded: the name is now another object");
-	} else if (st.st_size <= 0) {
+	if (st.st_size <= 0) {
 		snprintf(o->why, sizeof o->why, "not decoded: the object is empty");
 	} else if ((uint64_t)st.st_size > OBJMON_MAP_MAX) {
 		snprintf(o->why, sizeof o->why,

@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "names.h"
+#include "objlist_files.h"
 
 static sigjmp_buf bus_jump;
 static volatile sig_atomic_t bus_armed;
@@ -109,68 +110,66 @@ static void denied(int dfd, const char *name, int e, char *why, size_t whylen)
 		snprintf(why, whylen, "cannot open it: %s", strerror(e));
 }
 
-int objpeek_read(const char *dir, const char *name, uint64_t dev, uint64_t ino, uint64_t offset,
+int objpeek_open(int dfd, const char *name, uint64_t dev, uint64_t ino, struct stat *st, char *why,
+		 size_t whylen)
+{
+	if (!objpeek_name_ok(name)) {
+		snprintf(why, whylen, "not a name of one component");
+		return -1;
+	}
+	if (dfd < 0) {
+		snprintf(why, whylen, "cannot open its folder: %s",
+			 errno == ELOOP || errno == ENOTDIR ? "a symbolic link on the way"
+							    : strerror(errno));
+		return -1;
+	}
+	int fd = objlist_files_open_at(dfd, name, dev, ino, st);
+	if (fd >= 0)
+		return fd;
+	if (errno == ESTALE)
+		snprintf(why, whylen, "the name is now another object (inode %llu)",
+			 (unsigned long long)st->st_ino);
+	else if (errno == EINVAL)
+		snprintf(why, whylen, "not a regular file");
+	else
+		denied(dfd, name, errno, why, whylen);
+	return -1;
+}
+
+int objpeek_read(int dfd, const char *name, uint64_t dev, uint64_t ino, uint64_t offset,
 		 unsigned char *buf, size_t len, size_t *got, uint64_t *size, char *why,
 		 size_t whylen)
 {
 	*got = 0;
 	*size = 0;
-	if (!objpeek_name_ok(name)) {
-		snprintf(why, whylen, "not a name in %s", dir);
-		return -1;
-	}
-	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0) {
-		snprintf(why, whylen, "cannot open %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	const int flags = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
-	int fd = openat(dfd, name, flags | O_NOATIME);
-	if (fd < 0 && errno == EPERM) /* O_NOATIME: only the owner (or CAP_FOWNER) */
-		fd = openat(dfd, name, flags);
-	if (fd < 0) {
-		denied(dfd, name, errno, why, whylen);
-		close(dfd);
-		return -1;
-	}
-	close(dfd);
 	struct stat st;
-	int rc = -1;
-	if (fstat(fd, &st) < 0) {
-		snprintf(why, whylen, "fstat: %s", strerror(errno));
-	} else if (!S_ISREG(st.st_mode)) {
-		snprintf(why, whylen, "not a regular file");
-	} else if ((uint64_t)st.st_dev != dev || (uint64_t)st.st_ino != ino) {
-		snprintf(why, whylen, "the name is now another object (inode %llu)",
-			 (unsigned long long)st.st_ino);
-	} else {
-		*size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
-		long page = sysconf(_SC_PAGESIZE);
-		size_t n = len;
-		if (page > 0 && n > (size_t)page)
-			n = (size_t)page;
-		if (offset >= *size)
-			n = 0; /* nothing there (it shrank): the caller steps back */
-		else if (n > *size - offset)
-			n = (size_t)(*size - offset);
-		/* mapped from the page the window starts in */
-		uint64_t skip = page > 0 ? offset % (uint64_t)page : 0, at = offset - skip;
-		rc = 0;
-		if (n > 0) {
-			void *p = mmap(NULL, n + skip, PROT_READ, MAP_SHARED, fd, (off_t)at);
-			if (p == MAP_FAILED) {
-				snprintf(why, whylen, "mmap: %s", strerror(errno));
-				rc = -1;
-			} else {
-				if (objpeek_guarded_copy(buf, (const unsigned char *)p + skip, n) ==
-				    0) {
-					*got = n;
-				} else {
-					snprintf(why, whylen, "it shrank while being read");
-					rc = -1;
-				}
-				munmap(p, n + skip);
-			}
+	int fd = objpeek_open(dfd, name, dev, ino, &st, why, whylen);
+	if (fd < 0)
+		return -1;
+	*size = st.st_size > 0 ? (uint64_t)st.st_size : 0;
+	long page = sysconf(_SC_PAGESIZE);
+	size_t n = len;
+	if (page > 0 && n > (size_t)page)
+		n = (size_t)page;
+	if (offset >= *size)
+		n = 0; /* nothing there (it shrank): the caller steps back */
+	else if (n > *size - offset)
+		n = (size_t)(*size - offset);
+	/* mapped from the page the window starts in */
+	uint64_t skip = page > 0 ? offset % (uint64_t)page : 0, at = offset - skip;
+	int rc = 0;
+	if (n > 0) {
+		void *p = mmap(NULL, n + skip, PROT_READ, MAP_SHARED, fd, (off_t)at);
+		if (p == MAP_FAILED) {
+			snprintf(why, whylen, "mmap: %s", strerror(errno));
+			rc = -1;
+		} else if (objpeek_guarded_copy(buf, (const unsigned char *)p + skip, n) == 0) {
+			*got = n;
+			munmap(p, n + skip);
+		} else {
+			snprintf(why, whylen, "it shrank while being read");
+			rc = -1;
+			munmap(p, n + skip);
 		}
 	}
 	close(fd);

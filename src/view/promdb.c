@@ -340,6 +340,15 @@ static enum promdb_status parse(struct ctx *c, uint32_t used, size_t stride)
 	return PROMDB_OK;
 }
 
+bool promdb_head(const unsigned char *b, size_t n)
+{
+	if (n < 14)
+		return false;
+	uint32_t used = ld32(b), klen = ld32(b + 8);
+	return used >= 16 && used % 8 == 0 && klen >= 2 && klen <= used - 12 && b[12] == '[' &&
+	       b[13] == '"';
+}
+
 enum promdb_status promdb_parse(const unsigned char *b, size_t len, struct promdb_file *f,
 				char *why, size_t whylen)
 {

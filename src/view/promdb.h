@@ -97,6 +97,10 @@ struct promdb_file {
 	size_t n_entries, n_labels, n_text;
 };
 
+/* Do the first n bytes of a file start as a .db file of entries: used a
+ * multiple of 8 and a first entry within it whose key begins ["?  Pure. */
+bool promdb_head(const unsigned char *b, size_t n);
+
 /* Parse len bytes of one .db file into f (its arrays given).  PROMDB_OK,
  * or another status with a one-line reason in why.  Never reads outside
  * b[0..len).  With b a live mapping, the caller guards against SIGBUS. */

@@ -20,19 +20,6 @@ int setup_delay_step(int d, int dir)
 	return delays[i];
 }
 
-/* The columns of p (n 0: every one), into cols; how many. */
-static size_t pick_cols(const struct objlist_view_pick *p, enum objlist_view_col *cols)
-{
-	if (p->n == 0) {
-		for (int i = 0; i < OBJLIST_VIEW_NCOLS; i++)
-			cols[i] = (enum objlist_view_col)i;
-		return OBJLIST_VIEW_NCOLS;
-	}
-	for (size_t i = 0; i < p->n; i++)
-		cols[i] = p->col[i];
-	return p->n;
-}
-
 static enum sysvipc_sort sort_of(enum objlist_view_col c)
 {
 	return objlist_columns[objlist_view_col_column(c)].sort;
@@ -50,7 +37,7 @@ static void checklist_pick(struct setup *s)
 void setup_init(struct setup *s, const struct setup_values *v)
 {
 	*s = (struct setup){ .v = *v };
-	size_t n = pick_cols(&v->pick, s->col);
+	size_t n = objlist_view_pick_cols(&v->pick, s->col);
 	for (size_t i = 0; i < n; i++)
 		s->on[i] = true;
 	for (int c = 0; c < OBJLIST_VIEW_NCOLS; c++) { /* then the others, off */
@@ -68,7 +55,7 @@ void setup_init(struct setup *s, const struct setup_values *v)
 static void step_sort(struct setup_values *v, int dir)
 {
 	enum objlist_view_col cols[OBJLIST_VIEW_NCOLS];
-	size_t n = pick_cols(&v->pick, cols), at = 0;
+	size_t n = objlist_view_pick_cols(&v->pick, cols), at = 0;
 	while (at < n && sort_of(cols[at]) != v->sort)
 		at++;
 	if (at == n)

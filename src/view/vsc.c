@@ -115,6 +115,13 @@ static bool header_line(const char *s, size_t n, struct vsc_index *ix)
 	return true;
 }
 
+bool vsc_index_head(const char *text, size_t n)
+{
+	struct vsc_index ix;
+	const char *nl = memchr(text, '\n', n);
+	return nl && header_line(text, (size_t)(nl - text), &ix);
+}
+
 static bool same_seg(const struct vsc_seg *a, const struct vsc_seg *b)
 {
 	return a->off == b->off && a->len == b->len && strcmp(a->file, b->file) == 0 &&

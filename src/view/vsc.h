@@ -92,6 +92,10 @@ struct vsc_index {
 enum vsc_status vsc_index_parse(const char *text, size_t len, struct vsc_index *ix, char *why,
 				size_t whylen);
 
+/* Is the first line of the n bytes at text an _.index's "# PID BIRTH"?
+ * Pure. */
+bool vsc_index_head(const char *text, size_t n);
+
 /* Is name a segment file name vsc_index_parse() accepts? */
 bool vsc_file_name_ok(const char *name);
 
