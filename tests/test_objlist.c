@@ -401,6 +401,45 @@ static void test_every_kind(void **state)
 	unlink_all();
 }
 
+/* A file mapped shared is listed by the path the last scan saw; its
+ * folder swapped for a symlink since (by its owner, another user), the
+ * format is not read through it. */
+static void test_format_swapped_folder(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/shmtop-objlist.XXXXXX", real[64], moved[64], file[80];
+	assert_non_null(mkdtemp(dir));
+	snprintf(real, sizeof real, "%s/real", dir);
+	snprintf(moved, sizeof moved, "%s/moved", dir);
+	snprintf(file, sizeof file, "%s/f", real);
+	assert_int_equal(mkdir(real, 0700), 0);
+	int fd = open(file, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ftruncate(fd, 4096), 0);
+	char *m = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	assert_true(m != MAP_FAILED);
+	m[0] = 'x';
+	close(fd);
+	struct objlist s = { .format_of = head_stub };
+	assert_int_equal(objlist_scan(&s), 0);
+	collect(&s, OBJLIST_FORMATS);
+	assert_string_equal(get_name(&s, OBJLIST_FILE, file)->format, "64 of a page-long object");
+	assert_int_equal(rename(real, moved), 0);
+	assert_int_equal(symlink(moved, real), 0);
+	collect(&s, OBJLIST_FORMATS); /* the scan's path, through the symlink now */
+	assert_string_equal(get_name(&s, OBJLIST_FILE, file)->format, "?");
+	assert_int_equal(objlist_scan(&s), 0); /* a scan sees where it is */
+	snprintf(file, sizeof file, "%s/f", moved);
+	collect(&s, OBJLIST_FORMATS);
+	assert_string_equal(get_name(&s, OBJLIST_FILE, file)->format, "64 of a page-long object");
+	munmap(m, 4096);
+	objlist_free(&s);
+	unlink(file);
+	unlink(real);
+	rmdir(moved);
+	rmdir(dir);
+}
+
 /* A SysV segment whose creator exited is an orphan; one whose creator
  * lives, or that is attached, is not. */
 static void test_sysv_orphan(void **state)
@@ -924,6 +963,7 @@ int main(void)
 		cmocka_unit_test(test_map_line),
 		cmocka_unit_test(test_path),
 		cmocka_unit_test_setup_teardown(test_every_kind, setup, teardown),
+		cmocka_unit_test(test_format_swapped_folder),
 		cmocka_unit_test(test_sysv_orphan),
 		cmocka_unit_test(test_sysv_device),
 		cmocka_unit_test_setup_teardown(test_other_namespace, setup, teardown),
