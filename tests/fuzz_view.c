@@ -12,7 +12,8 @@
  *      values and times (history rows' mono_ns) of the attacker's choosing;
  *   2  a history as raw samples (value, mono_ns), the viewer's clock first,
  *      straight into the view, as a decoder may hand any samples over;
- *   3  the bytes alone as the segment, for every decoder's refusals.
+ *   3  the bytes alone as the segment, for every decoder's refusals, and
+ *      the object list's FORMAT of their first 0 to 64 bytes.
  * The byte after it sets the view's switches (rate or value, UTF-8, a whole
  * or a torn copy, the writer alive, in mode 2 the type the values are read
  * as: unsigned, signed, double or text).  SHMTOP_FUZZ builds with UBSan that
@@ -234,6 +235,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned char *seg = aligned_alloc(64, (size + 64) / 64 * 64);
 		memcpy(seg, data, size);
 		view_object(&v, seg, size);
+		/* the list's FORMAT of them, from a head of every length */
+		for (size_t n = 0; n <= size && n <= DECODE_HEAD; n++)
+			if (!decode_format_of(seg, n, size)[0])
+				abort();
 		free(seg);
 		return 0;
 	}

@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include <cmocka.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,12 +332,70 @@ static void test_named(void **state)
 	assert_int_equal(system(cmd), 0);
 }
 
+/* The folder of a path, opened one component at a time from / or from the
+ * working folder, none followed; the checked open of a file in it. */
+static void test_open_parent(void **state)
+{
+	(void)state;
+	char dir[] = "/tmp/shmtop-parent.XXXXXX", cwd[4096];
+	assert_non_null(mkdtemp(dir));
+	assert_non_null(getcwd(cwd, sizeof cwd));
+	assert_int_equal(chdir(dir), 0);
+	assert_int_equal(mkdir("sub", 0700), 0);
+	int fd = open("sub/f", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	struct stat st, got;
+	assert_true(fd >= 0 && fstat(fd, &st) == 0);
+	close(fd);
+	const char *name;
+	const char *paths[] = { "sub/f", "./sub/f", NULL };
+	char abs[80];
+	snprintf(abs, sizeof abs, "%s/sub/f", dir);
+	paths[2] = abs;
+	for (size_t i = 0; i < 3; i++) {
+		int d = objlist_files_open_parent(paths[i], &name);
+		assert_true(d >= 0);
+		assert_string_equal(name, "f");
+		fd = objlist_files_open_at(d, name, st.st_dev, st.st_ino, &got);
+		assert_true(fd >= 0);
+		close(fd);
+		close(d);
+	}
+	int d = objlist_files_open_parent("f", &name); /* a name alone: here */
+	assert_true(d >= 0);
+	assert_string_equal(name, "f");
+	assert_int_equal(objlist_files_open_at(d, "sub", st.st_dev, st.st_ino, &got), -1);
+	assert_int_equal(errno, EINVAL); /* a folder is not a file */
+	close(d);
+	d = objlist_files_open_parent("/etc", &name);
+	assert_true(d >= 0);
+	assert_string_equal(name, "etc");
+	close(d);
+	assert_int_equal(symlink("sub", "link"), 0);
+	assert_int_equal(objlist_files_open_parent("link/f", &name), -1);
+	assert_true(errno == ELOOP || errno == ENOTDIR);
+	assert_int_equal(objlist_files_open_parent("sub/f/g", &name), -1);
+	assert_int_equal(errno, ENOTDIR);
+	/* the same name, another file (the old one kept, so its inode is
+	 * not reused): refused */
+	assert_int_equal(rename("sub/f", "kept"), 0);
+	fd = open("sub/f", O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	close(fd);
+	d = objlist_files_open_parent("sub/f", &name);
+	assert_int_equal(objlist_files_open_at(d, name, st.st_dev, st.st_ino, &got), -1);
+	assert_int_equal(errno, ESTALE);
+	close(d);
+	assert_int_equal(chdir(cwd), 0);
+	char cmd[96];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	assert_int_equal(system(cmd), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_map_line_file), cmocka_unit_test(test_known),
 		cmocka_unit_test(test_mmv_dir),       cmocka_unit_test(test_collect_fake_host),
-		cmocka_unit_test(test_named),
+		cmocka_unit_test(test_named),         cmocka_unit_test(test_open_parent),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -370,13 +370,11 @@ static void take_format(const struct build *b, struct objlist_row *r, int devshm
 		r->format = format_at(b->s, devshm, r->name, r);
 		return;
 	}
-	const char *slash = strrchr(r->name, '/');
-	if (r->kind != OBJLIST_FILE || r->folder || !slash || r->name[0] != '/')
+	if (r->kind != OBJLIST_FILE || r->folder)
 		return;
-	char dir[OBJLIST_NAME_MAX];
-	snprintf(dir, sizeof dir, "%.*s", (int)(slash - r->name), r->name);
-	int dfd = objlist_files_open_dir(dir);
-	r->format = format_at(b->s, dfd, slash + 1, r);
+	const char *name;
+	int dfd = objlist_files_open_parent(r->name, &name);
+	r->format = format_at(b->s, dfd, name, r);
 	if (dfd >= 0)
 		close(dfd);
 }

@@ -7,6 +7,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -104,7 +105,7 @@ bool objlist_files_known(const char *root, const char *mmv, const char *path)
 int objlist_files_open_dir(const char *path)
 {
 	const int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC;
-	int fd = open("/", flags);
+	int fd = open(path[0] == '/' ? "/" : ".", flags);
 	char comp[256];
 	for (const char *p = path; fd >= 0 && *p;) {
 		while (*p == '/')
@@ -127,6 +128,22 @@ int objlist_files_open_dir(const char *path)
 		p += n;
 	}
 	return fd;
+}
+
+int objlist_files_open_parent(const char *path, const char **name)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[PATH_MAX];
+	*name = slash ? slash + 1 : path;
+	if (!slash || slash == path)
+		return objlist_files_open_dir(slash ? "/" : ".");
+	if ((size_t)(slash - path) >= sizeof dir) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(dir, path, (size_t)(slash - path));
+	dir[slash - path] = '\0';
+	return objlist_files_open_dir(dir);
 }
 
 /* What one read of the known places calls, and where. */

@@ -67,10 +67,15 @@ void objlist_files_named(const char *path,
  * a file").  Never blocks (O_NONBLOCK, and nothing is read). */
 int objlist_files_check(const char *path, struct stat *st, char *why, size_t whylen);
 
-/* Open folder path O_RDONLY | O_DIRECTORY, each component below / with
- * O_NOFOLLOW (and O_NONBLOCK): a descriptor, or -1 with errno (ELOOP or
- * ENOTDIR for a symlink on the way). */
+/* Open folder path O_RDONLY | O_DIRECTORY, each component below / (or the
+ * working folder, for a relative path) with O_NOFOLLOW (and O_NONBLOCK):
+ * a descriptor, or -1 with errno (ELOOP or ENOTDIR for a symlink on the
+ * way). */
 int objlist_files_open_dir(const char *path);
+
+/* objlist_files_open_dir() of the folder path is in ("." for a name
+ * alone), and in *name path's last component (a pointer into path). */
+int objlist_files_open_parent(const char *path, const char **name);
 
 /* Open name in the folder open on dfd for reading, if it is still the
  * regular file dev/ino: looked up with O_PATH | O_NOFOLLOW (so nothing is

@@ -256,13 +256,7 @@ static int folder_of(const objmon *o, const char **name)
 		*name = o->row.name;
 		return open(o->devshm, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	}
-	char dir[PATH_MAX];
-	const char *slash = strrchr(o->row.name, '/');
-	bool sub = slash && slash > o->row.name;
-	snprintf(dir, sizeof dir, "%.*s", sub ? (int)(slash - o->row.name) : 1,
-		 sub ? o->row.name : "/");
-	*name = slash ? slash + 1 : o->row.name;
-	return objlist_files_open_dir(dir);
+	return objlist_files_open_parent(o->row.name, name);
 }
 
 /* The bytes of an object with a name, in the preview's window. */
