@@ -12,6 +12,7 @@
  * mapping kept, and a file removed leaving the count. */
 #include <fcntl.h>
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -20,6 +21,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -263,10 +265,22 @@ static void test_all_refused(void **state)
 
 	assert_int_equal(mkfifoat(dirfd_, "gauge_all_2.db", 0644), 0);
 	assert_int_equal(unlinkat(dirfd_, "counter_7.db", 0), 0);
+	/* a writer waiting on the FIFO for a reader: the folder's reader is none */
+	char fifo[96];
+	snprintf(fifo, sizeof fifo, "%s/gauge_all_2.db", dir);
+	pid_t waiter = fork();
+	if (waiter == 0)
+		_exit(open(fifo, O_WRONLY) >= 0 ? 0 : 1);
+	nanosleep(&(struct timespec){ .tv_nsec = 50000000 }, NULL);
 	assert_int_equal(decode_folder(dirfd_, &w, &c, why, sizeof why), DECODE_DAMAGED);
 	assert_string_equal(why, "every file refused, gauge_all_2.db: not a regular file of at "
 				 "most 64 MiB");
 	assert_int_equal(c.files.refused, 1);
+	nanosleep(&(struct timespec){ .tv_nsec = 100000000 }, NULL);
+	int wst;
+	assert_int_equal(waitpid(waiter, &wst, WNOHANG), 0); /* still waiting */
+	kill(waiter, SIGKILL);
+	waitpid(waiter, &wst, 0);
 }
 
 /* One entry's file as the library writes it: used, padding, the key's

@@ -305,18 +305,16 @@ int objlist_files_check(const char *path, struct stat *st, char *why, size_t why
 	return rc;
 }
 
-int objlist_files_open_at(int dfd, const char *name, uint64_t dev, uint64_t ino, struct stat *st)
+int objlist_files_open_regular(int dfd, const char *name, struct stat *st)
 {
+	memset(st, 0, sizeof *st);
 	int pfd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (pfd < 0)
 		return -1;
-	if (fstat(pfd, st) < 0) {
+	if (fstat(pfd, st) < 0 || !S_ISREG(st->st_mode)) {
+		int e = S_ISLNK(st->st_mode) ? ELOOP : st->st_mode ? EINVAL : errno;
 		close(pfd);
-		return -1;
-	}
-	if (!S_ISREG(st->st_mode) || (uint64_t)st->st_dev != dev || (uint64_t)st->st_ino != ino) {
-		close(pfd);
-		errno = S_ISLNK(st->st_mode) ? ELOOP : !S_ISREG(st->st_mode) ? EINVAL : ESTALE;
+		errno = e;
 		return -1;
 	}
 	char self[40];
@@ -328,5 +326,16 @@ int objlist_files_open_at(int dfd, const char *name, uint64_t dev, uint64_t ino,
 	int e = errno;
 	close(pfd);
 	errno = e;
+	return fd;
+}
+
+int objlist_files_open_at(int dfd, const char *name, uint64_t dev, uint64_t ino, struct stat *st)
+{
+	int fd = objlist_files_open_regular(dfd, name, st);
+	if (fd >= 0 && ((uint64_t)st->st_dev != dev || (uint64_t)st->st_ino != ino)) {
+		close(fd);
+		errno = ESTALE;
+		return -1;
+	}
 	return fd;
 }

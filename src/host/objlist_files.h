@@ -77,14 +77,20 @@ int objlist_files_open_dir(const char *path);
  * alone), and in *name path's last component (a pointer into path). */
 int objlist_files_open_parent(const char *path, const char **name);
 
-/* Open name in the folder open on dfd for reading, if it is still the
- * regular file dev/ino: looked up with O_PATH | O_NOFOLLOW (so nothing is
- * opened that is not a regular file: a FIFO, a device node, a symlink
- * planted in its place), checked by fstat, and only then opened for
- * reading (through /proc/self/fd, O_NONBLOCK, O_NOCTTY, and O_NOATIME
- * when this user may: the atime left as an admin reads it).  A descriptor
- * and its fstat in st, or -1 with errno (ELOOP: a symlink; EINVAL: not a
- * regular file; ESTALE: another file now; ENOENT: gone). */
+/* Open name in the folder open on dfd for reading, if it is a regular
+ * file: looked up with O_PATH | O_NOFOLLOW (so nothing is opened that is
+ * not a regular file: a FIFO, a device node, a symlink planted in its
+ * place; the open of a device may act, as a watchdog's or a tape's does),
+ * checked by fstat, and only then opened for reading (through
+ * /proc/self/fd, O_NONBLOCK, O_NOCTTY, and O_NOATIME when this user may:
+ * the atime left as an admin reads it).  A descriptor and its fstat in st,
+ * or -1 with errno (ELOOP: a symlink; EINVAL: not a regular file, st says
+ * what it is; ENOENT: none).  Files of folders other users own are opened
+ * so. */
+int objlist_files_open_regular(int dfd, const char *name, struct stat *st);
+
+/* objlist_files_open_regular(), if it is still the file dev/ino (ESTALE:
+ * another file now). */
 int objlist_files_open_at(int dfd, const char *name, uint64_t dev, uint64_t ino, struct stat *st);
 
 #endif

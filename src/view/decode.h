@@ -102,8 +102,9 @@ const char *decode_format_of(const unsigned char *head, size_t n, uint64_t size)
 
 /* Formats kept in a folder of files, one object made of all of them.
  * Such a decoder opens the files itself, relative to dirfd: each with
- * openat(O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC), a regular file
- * (fstat after the open), at most DECODE_FILE_MAX bytes, mapped read-only
+ * objlist_files_open_regular() (nothing but a regular file is ever opened:
+ * not a FIFO, a device or a symlink planted in the folder), at most
+ * DECODE_FILE_MAX bytes, mapped read-only
  * and read under the SIGBUS guard (objpeek_guarded()); names are checked
  * before they are opened (one component, no '/', no ".."), and a folder of
  * more than DECODE_FOLDER_FILES files is read up to that many (c->files

@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "objlist_files.h"
 #include "objpeek.h"
 #include "proc.h"
 #include "promdb.h"
@@ -95,7 +96,8 @@ static long list_names(int dirfd, char ***out, bool *truncated, char *why, size_
 	if (!d) {
 		snprintf(why, whylen, "cannot list the folder: %s", strerror(errno));
 		if (fd >= 0)
-			close(fd);
+			if (fd >= 0)
+				close(fd);
 		return -1;
 	}
 	rewinddir(d); /* the dup shares dirfd's offset */
@@ -185,14 +187,12 @@ static int pd_map(struct pd *p, int dirfd, const char *name, struct pd_file **ou
 		*out = f;
 		return 0;
 	}
-	int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
+	int fd = objlist_files_open_regular(dirfd, name, &st);
+	if (fd < 0 && errno != EINVAL) {
 		snprintf(why, whylen, "cannot open it: %s", strerror(errno));
-		if (fd >= 0)
-			close(fd);
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode) || st.st_size < 0 || (uint64_t)st.st_size > DECODE_FILE_MAX) {
+	if (fd < 0 || st.st_size < 0 || (uint64_t)st.st_size > DECODE_FILE_MAX) {
 		snprintf(why, whylen, "not a regular file of at most %d MiB",
 			 (int)(DECODE_FILE_MAX >> 20));
 		close(fd);

@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "objlist_files.h"
 #include "objpeek.h"
 
 static enum vsc_status say(char *why, size_t whylen, enum vsc_status st, const char *fmt, ...)
@@ -877,19 +878,18 @@ static const char *not_regular(mode_t m)
 /* The index into s->text: its length, or -1 (why said). */
 static ssize_t read_index(struct vsc_set *s, int dfd, enum vsc_status *st, char *why, size_t whylen)
 {
-	int fd = openat(dfd, "_.index", O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
+	struct stat sb;
+	int fd = objlist_files_open_regular(dfd, "_.index", &sb);
+	if (fd < 0 && errno != EINVAL) {
 		*st = errno == ENOENT ? VSC_NOT_READY : VSC_DAMAGED;
 		say(why, whylen, *st, "_.index: %s", strerror(errno));
 		return -1;
 	}
-	struct stat sb;
-	if (fstat(fd, &sb) < 0)
-		sb.st_mode = 0;
-	if (!S_ISREG(sb.st_mode) || (uint64_t)sb.st_size > VSC_INDEX_MAX) {
+	if (fd < 0 || (uint64_t)sb.st_size > VSC_INDEX_MAX) {
 		*st = say(why, whylen, VSC_DAMAGED, "_.index: %s",
-			  S_ISREG(sb.st_mode) ? "longer than 1 MiB" : not_regular(sb.st_mode));
-		close(fd);
+			  fd >= 0 ? "longer than 1 MiB" : not_regular(sb.st_mode));
+		if (fd >= 0)
+			close(fd);
 		return -1;
 	}
 	if (!s->text) {
@@ -963,15 +963,15 @@ static const struct vsc_map *map_of(struct vsc_set *s, int dfd, const char *file
 		snprintf(m->file, sizeof m->file, "%s", file);
 	}
 	unmap(m);
-	int fd = openat(dfd, file, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd < 0) {
+	int fd = objlist_files_open_regular(dfd, file, &sb);
+	if (fd < 0 && errno != EINVAL) {
 		if (errno != ENOENT)
 			*st = say(why, whylen, VSC_DAMAGED, "%s: %s", file, strerror(errno));
 		return NULL;
 	}
-	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) || sb.st_size < 1 ||
-	    (uint64_t)sb.st_size > VSC_SEGFILE_MAX) {
-		close(fd);
+	if (fd < 0 || sb.st_size < 1 || (uint64_t)sb.st_size > VSC_SEGFILE_MAX) {
+		if (fd >= 0)
+			close(fd);
 		*st = say(why, whylen, VSC_DAMAGED, "%s: changed while opened", file);
 		return NULL;
 	}
