@@ -120,7 +120,9 @@ t_known_place() {
 	add_user "$u" || return 1
 	CLEANUPS+=("rm -rf '$d'")
 	runuser -u "$u" -- mkdir -m 0755 "$d" || return 1
-	runuser -u "$u" -- cp "$FIX/hsperf/hsperfdata-openjdk17" "$d/4242" || return 1
+	# the fixture where the user can read it (the clone may be in a 0700 home)
+	install -m 0644 "$FIX/hsperf/hsperfdata-openjdk17" "$TMP/hsperfdata" || return 1
+	runuser -u "$u" -- cp "$TMP/hsperfdata" "$d/4242" || return 1
 	runuser -u "$u" -- chmod 0600 "$d/4242"
 	local out
 	out=$(timeout 20 "$SHMTOP" -a -b -n 1 --raw --noheadings -o NAME,FORMAT -t file |
