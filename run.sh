@@ -6,7 +6,9 @@
 #                   stops the writer.
 #   ./run.sh test   install what is missing, then build and run every test:
 #                   under ThreadSanitizer (the threaded protocol test),
-#                   libFuzzer (bounded), ASan+UBSan, and a plain build last.
+#                   libFuzzer (bounded), ASan+UBSan, and a plain build last;
+#                   then fail if the tests left a SysV object or a /dev/shm
+#                   entry behind.
 #   ./run.sh bench  install what is missing (and the peers: htop, btop), build,
 #                   run the benchmarks (cmake --build build --target bench)
 #                   and copy their chart to assets/bench-viewer.svg.
@@ -56,6 +58,38 @@ install_missing() { # packages...
 	return "$rc"
 }
 
+# What a test may leave behind on the host: SysV segments, semaphore sets
+# and message queues, and /dev/shm entries, of root, of this user or of no
+# user (a test's user, removed at its end), a line each, sorted; a desktop
+# session's own (another user's) are not the tests'.
+ipc_objects() {
+	me=$(id -un)
+	{
+		for kind in m:segment s:semaphore-set q:message-queue; do
+			ipcs -"${kind%%:*}" | awk -v k="${kind#*:}" -v me="$me" \
+				'$1 ~ /^0x/ && ($3 == "root" || $3 == me || $3 ~ /^[0-9]+$/) {
+					print k " key " $1 " id " $2 " owner " $3 }'
+		done
+		find /dev/shm -mindepth 1 -maxdepth 1 \( -user root -o -user "$me" -o -nouser \) \
+			-printf '/dev/shm/%P owner %u\n'
+	} | sort
+}
+
+# Fail if the host holds an IPC object or /dev/shm entry that it did not
+# hold before (the list in file $1): a test leaked it.  A viewer killed at
+# a test's end detaches its removed segment a moment later, so the check
+# is repeated for up to 10 s before it fails.
+check_leaks() {
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		leaked=$(ipc_objects | comm -13 "$1" -)
+		[ -z "$leaked" ] && return 0
+		sleep 1
+	done
+	echo "run.sh: the tests left these behind (each test removes what it makes):" >&2
+	printf '%s\n' "$leaked" | sed 's/^/  /' >&2
+	return 1
+}
+
 build() { # build DIR [cmake options...]; TARGET=name builds only that
 	dir=$1
 	shift
@@ -73,6 +107,9 @@ test)
 	# libFuzzer's and the sanitizers' runtime, for the clang just installed
 	install_missing "libclang-rt-$(clang -dumpversion | cut -d. -f1)-dev"
 	WERROR=ON
+	before=$(mktemp)
+	trap 'rm -f "$before"' EXIT
+	ipc_objects >"$before"
 	# ThreadSanitizer sees races only within a process: the threaded test
 	TARGET=test_seqlock_threads build build-tsan -DSHMTOP_TSAN=ON
 	(cd build-tsan && TSAN_OPTIONS=halt_on_error=1 ctest --output-on-failure -R threads)
@@ -89,6 +126,8 @@ test)
 		ctest --output-on-failure -LE '^(pkg|bench|plain)$')
 	build build
 	(cd build && ctest --output-on-failure --verbose -L '^(unit|style|pkg|bench|plain)$')
+	check_leaks "$before"
+	echo "run.sh: no SysV object or /dev/shm entry left behind ($(wc -l <"$before") before, as after)"
 	;;
 run)
 	install_missing $PACKAGES
