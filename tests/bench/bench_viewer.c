@@ -54,6 +54,9 @@
  * `bench_viewer --rounds N -- CMD1... --and CMD2...` measures up to 4 on
  * screen at once over the same seconds, N times (bench_watch's way).
  *
+ * --smoke (bench_smoke's run): every step above, with a 1 s window for
+ * every measurement, 0.1 s to settle, 1 side-by-side round and 4 key presses.
+ *
  * Timings are never asserted.  Exit status 1 only when something is broken:
  * shmtop or the writer cannot start, a pty dies under shmtop, a key press
  * does not reach the writer.  A peer that is not installed or cannot run here
@@ -95,9 +98,11 @@
 #define FRAME_CAP_NS (3 * NS_PER_SEC) /* ...or this long after the start */
 #define BURST_GAP_NS (20 * NS_PER_MS) /* a gap that starts a new update */
 #define SETTLE_NS (500 * NS_PER_MS)   /* after the first frame, before the window */
-#define STOP_NS (3 * NS_PER_SEC)      /* SIGTERM to SIGKILL */
+#define SMOKE_SETTLE_NS (100 * NS_PER_MS)
+#define STOP_NS (3 * NS_PER_SEC) /* SIGTERM to SIGKILL */
 #define KEY_TIMEOUT_NS (3 * NS_PER_SEC)
 #define KEY_PRESSES 20
+#define SMOKE_KEY_PRESSES 4
 #define MAX_TERMS 8
 #define MAX_HELPERS 100
 #define MAX_SEGMENTS 1000
@@ -571,6 +576,8 @@ static int nsegments;
 static char scratch[64]; /* HOME for the programs */
 static const char *trace_dir;
 static int cols = 120, rows = 40;
+static bool smoke; /* --smoke: every step, each as short as it can be */
+static int64_t settle_ns = SETTLE_NS;
 
 static void on_signal(int sig)
 {
@@ -951,7 +958,7 @@ static int measure_set(int n, const char *const *label, const char *const *const
 	}
 	while (!interrupted && !all_framed(all, n))
 		pump(all, n, bench_now() + 10 * NS_PER_MS, NULL);
-	pump(all, n, bench_now() + SETTLE_NS, NULL);
+	pump(all, n, bench_now() + settle_ns, NULL);
 	int64_t from = bench_now(); /* u0[0].t, which the compiler cannot see set */
 	for (int i = 0; i < n; i++) {
 		if (interrupted || term_exited(&t[i]) || t[i].bytes == 0 ||
@@ -1352,8 +1359,8 @@ static uint32_t writer_state(const struct bench_writer *w)
 											  : 0;
 }
 
-/* Press p KEY_PRESSES times; 0, or -1 if shmtop died or a press never
- * reached the writer. */
+/* Press p KEY_PRESSES times (SMOKE_KEY_PRESSES with --smoke); 0, or -1 if shmtop died or a press
+ * never reached the writer. */
 static int key_latency(const struct bench_writer *w, const char *key)
 {
 	const char *argv[] = { SHMTOP_PATH, "-k", key, NULL };
@@ -1366,8 +1373,9 @@ static int key_latency(const struct bench_writer *w, const char *key)
 	}
 	struct term *one[1] = { &t };
 	pump(one, 1, t.t_spawn + FRAME_CAP_NS + NS_PER_MS, is_framed);
-	pump(one, 1, bench_now() + SETTLE_NS, NULL);
-	for (int i = 0; i < KEY_PRESSES && !interrupted && !term_exited(&t); i++) {
+	pump(one, 1, bench_now() + settle_ns, NULL);
+	int presses = smoke ? SMOKE_KEY_PRESSES : KEY_PRESSES;
+	for (int i = 0; i < presses && !interrupted && !term_exited(&t); i++) {
 		bool pause = i % 2 == 0;
 		t.want = pause ? "PAUSED" : "RUNNING";
 		t.found_at = 0;
@@ -1428,7 +1436,7 @@ static int writer_rate(const struct bench_writer *w, const char *key, int nview,
 	for (int i = 0; i < n; i++) /* each one's first frame */
 		while (!t[i].framed && !interrupted && bench_now() < cap)
 			pump(tv, n, bench_now() + 10 * NS_PER_MS, NULL);
-	pump(tv, n, bench_now() + SETTLE_NS, NULL);
+	pump(tv, n, bench_now() + settle_ns, NULL);
 	struct usage u0[4], u1[4];
 	for (int i = 0; i < n; i++)
 		if (usage_take(&t[i], &u0[i]) < 0)
@@ -1520,13 +1528,15 @@ static int harness(char **command, int64_t window, int nrounds)
 
 static void usage_text(void)
 {
-	printf("Usage: bench_viewer [--duration SECONDS] [--quick] [--svg PATH] [--trace DIR]\n"
+	printf("Usage: bench_viewer [--duration SECONDS] [--quick] [--smoke] [--svg PATH]\n"
+	       "                    [--trace DIR]\n"
 	       "       bench_viewer [--duration SECONDS] [--rounds N] [--trace DIR]\n"
 	       "                    -- COMMAND [ARG]... [--and COMMAND [ARG]...]...\n"
 	       "  (the second form measures just COMMAND, any full-screen program, or up to\n"
 	       "  %d of them on screen at once over the same seconds, N rounds)\n"
 	       "  --duration S  measure each program for S seconds (default 20)\n"
 	       "  --quick       5 s per program, to try things out\n"
+	       "  --smoke       every step once, each 1 s, 1 round, 4 key presses (bench_smoke)\n"
 	       "  --svg PATH    where to write the chart (default %s)\n"
 	       "  --trace DIR   also save every program's output stream in DIR\n",
 	       MAX_TERMS / 2, BENCH_SVG_PATH);
@@ -1544,6 +1554,8 @@ int main(int argc, char **argv)
 			break;
 		} else if (strcmp(argv[i], "--quick") == 0) {
 			secs = 5;
+		} else if (strcmp(argv[i], "--smoke") == 0) {
+			smoke = true;
 		} else if (strcmp(argv[i], "--duration") == 0 && i + 1 < argc) {
 			secs = atof(argv[++i]);
 			if (!(secs >= 1 && secs <= 3600)) {
@@ -1565,6 +1577,10 @@ int main(int argc, char **argv)
 			usage_text();
 			return strcmp(argv[i], "--help") == 0 ? 0 : 2;
 		}
+	}
+	if (smoke) {
+		secs = 1;
+		settle_ns = SMOKE_SETTLE_NS;
 	}
 	int64_t window = (int64_t)(secs * 1e9);
 	int broken = 0;
@@ -1650,15 +1666,17 @@ int main(int argc, char **argv)
 	enum { ROUNDS = 3 };
 	static struct result pair[ROUNDS][2];
 	const struct result *by_bytes[ROUNDS], *by_cpu[ROUNDS];
-	int rounds = 0;
-	int64_t pair_window = window / 2 > 2 * NS_PER_SEC ? window / 2 : 2 * NS_PER_SEC;
+	int rounds = 0, nrounds_pair = smoke ? 1 : ROUNDS;
+	int64_t pair_window = smoke                         ? window
+			      : window / 2 > 2 * NS_PER_SEC ? window / 2
+							    : 2 * NS_PER_SEC;
 	if (!interrupted && h10) {
 		const char *const pair_label[2] = { "htop -d 10", "shmtop" };
 		const char *const *const pair_argv[2] = { progs[0].argv, shmtop_argv };
-		printf("\n  htop -d 10 and shmtop on screen at once, %d rounds of %.0f s:\n",
-		       ROUNDS, (double)pair_window / 1e9);
+		printf("\n  htop -d 10 and shmtop on screen at once, %d round%s of %.0f s:\n",
+		       nrounds_pair, nrounds_pair > 1 ? "s" : "", (double)pair_window / 1e9);
 		print_head();
-		for (int i = 0; i < ROUNDS && !interrupted; i++) {
+		for (int i = 0; i < nrounds_pair && !interrupted; i++) {
 			if (measure_set(2, pair_label, pair_argv, pair_window, pair[i]) < 0)
 				broken |= !pair[i][1].ran;
 			print_row(&pair[i][0]);
@@ -1704,7 +1722,9 @@ int main(int argc, char **argv)
 	}
 
 	/* 3. How the cost grows. */
-	int64_t grow_window = window / 2 > 2 * NS_PER_SEC ? window / 2 : 2 * NS_PER_SEC;
+	int64_t grow_window = smoke                         ? window
+			      : window / 2 > 2 * NS_PER_SEC ? window / 2
+							    : 2 * NS_PER_SEC;
 	int shmid = shmget(viewer_key(1), 0, 0);
 	if (!interrupted) {
 		printf("\n3. How shmtop's cost grows (%.0f s each)\n", (double)grow_window / 1e9);
@@ -1745,7 +1765,9 @@ int main(int argc, char **argv)
 
 	/* 4. The writer flat out, watched. */
 	if (!interrupted) {
-		int64_t ww = window / 6 > 2 * NS_PER_SEC ? 3 * NS_PER_SEC : 2 * NS_PER_SEC;
+		int64_t ww = smoke                         ? window
+			     : window / 6 > 2 * NS_PER_SEC ? 3 * NS_PER_SEC
+							   : 2 * NS_PER_SEC;
 		printf("\n4. shmwriter -i 0 (key %s): updates/s with shmtop viewers on it (%.0f s "
 		       "each)\n",
 		       key0, (double)ww / 1e9);
