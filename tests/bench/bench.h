@@ -62,7 +62,11 @@ typedef void (*bench_fn)(void *ctx, uint64_t n);
 #define BENCH_RUNS 5
 #define BENCH_RUN_NS (40 * NS_PER_MS)
 
-/* Cost of one operation of fn in ns: the best of BENCH_RUNS runs of about
+/* How many runs bench_ns_per_op() takes the best of: BENCH_RUNS, or 1 in a
+ * benchmark's --smoke run (bench_smoke), which only shows it works. */
+static int bench_runs __attribute__((unused)) = BENCH_RUNS;
+
+/* Cost of one operation of fn in ns: the best of bench_runs runs of about
  * BENCH_RUN_NS each, after a calibration run that also warms the caches.
  * The best, not the median: on a shared 2-core host, other work only ever
  * adds time to a run. */
@@ -80,7 +84,7 @@ static inline double bench_ns_per_op(bench_fn fn, void *ctx)
 	}
 	n = (uint64_t)((double)n * (double)BENCH_RUN_NS / (double)(dt > 0 ? dt : 1)) + 1;
 	double best = 0;
-	for (int i = 0; i < BENCH_RUNS; i++) {
+	for (int i = 0; i < bench_runs; i++) {
 		int64_t t0 = bench_now();
 		fn(ctx, n);
 		double r = (double)(bench_now() - t0) / (double)n;

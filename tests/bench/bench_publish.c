@@ -24,12 +24,17 @@
  *    record_read() flat out: its updates/s and CPU, the readers' reads/s,
  *    and their torn reads (checksum or count != hist_next - 1), which must
  *    be none.
+ * --smoke (bench_smoke's run): every step, each call timed over 1 run, the
+ * contended runs 0.1 s each and the writer's windows 2 (1. and 3. take
+ * 0.5 s and 5 windows otherwise).
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/sem.h>
 
 #include "bench.h"
@@ -38,8 +43,13 @@
 #define RELAXED memory_order_relaxed
 #define FAKE_NS 1000 /* without a clock read, time = count * FAKE_NS */
 #define CONTENDED_NS (500 * NS_PER_MS)
+#define SMOKE_CONTENDED_NS (100 * NS_PER_MS)
 #define ENGINE_NS (300 * NS_PER_MS)
 #define ENGINE_WINDOWS 5
+#define SMOKE_ENGINE_WINDOWS 2
+
+static int64_t contended_ns = CONTENDED_NS;
+static int engine_windows = ENGINE_WINDOWS;
 
 enum method { SEQLOCK, SEQLOCK_API, MUTEX, SEMAPHORE, NONE, METHODS };
 
@@ -195,7 +205,7 @@ struct contended {
 	struct tally reader;
 };
 
-/* p's method for CONTENDED_NS while a reader process copies flat out. */
+/* p's method for contended_ns while a reader process copies flat out. */
 static int run_contended(struct pub *p, struct contended *out)
 {
 	p->clock = 0;
@@ -211,7 +221,7 @@ static int run_contended(struct pub *p, struct contended *out)
 	do {
 		publish_n(p, 256);
 		updates += 256;
-	} while ((dt = bench_now() - t0) < CONTENDED_NS && rc == 0);
+	} while ((dt = bench_now() - t0) < contended_ns && rc == 0);
 	atomic_store(&flags->stop, 1);
 	bench_unpin();
 	out->ns_per_update = (double)dt / (double)updates;
@@ -259,7 +269,7 @@ static int count_now(const struct shmtop_record *r, uint64_t *count, int64_t *at
 	return 0;
 }
 
-/* shmwriter's counts/s: the best of ENGINE_WINDOWS windows of ENGINE_NS (as
+/* shmwriter's counts/s: the best of engine_windows windows of ENGINE_NS (as
  * for the limit it is compared with), and its CPU over all of them. */
 static int measure_engine(const struct bench_writer *w, struct engine *e)
 {
@@ -270,7 +280,7 @@ static int measure_engine(const struct bench_writer *w, struct engine *e)
 		return -1;
 	const uint64_t first = c1;
 	const int64_t start = t1;
-	for (int i = 0; i < ENGINE_WINDOWS; i++) {
+	for (int i = 0; i < engine_windows; i++) {
 		c0 = c1;
 		t0 = t1;
 		bench_sleep_ns(ENGINE_NS);
@@ -315,9 +325,19 @@ static int run_engine(const struct bench_writer *w, int n, struct engine *e)
 	return rc;
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	int broken = 0;
+	bool smoke = argc > 1 && strcmp(argv[1], "--smoke") == 0;
+	if (argc > 2 || (argc == 2 && !smoke)) {
+		fprintf(stderr, "usage: bench_publish [--smoke]\n");
+		return 2;
+	}
+	if (smoke) {
+		bench_runs = 1;
+		contended_ns = SMOKE_CONTENDED_NS;
+		engine_windows = SMOKE_ENGINE_WINDOWS;
+	}
 	char b1[16], b2[16], b3[16];
 	bench_header("bench_publish: publishing a {count, time, pid} record in SysV shared memory");
 	flags = bench_flags_new();
@@ -367,7 +387,7 @@ int main(void)
 			broken = 1;
 			continue;
 		}
-		double secs = (double)CONTENDED_NS / 1e9;
+		double secs = (double)contended_ns / 1e9;
 		printf("   %-27s %9.2f %9.2f %5.1f | %9.2f %7s/s %7s/s %10ld %7.2f%%\n",
 		       method_name[m], plain, clocked, clocked / plain, c.ns_per_update,
 		       bench_si((double)c.reader.reads / secs, b1),
@@ -434,9 +454,9 @@ int main(void)
 		if (e[i].readers.torn)
 			broken = 1;
 	}
-	printf("   (updates/s: best 0.3 s window of 5; writer CPU from /proc over all 5, "
+	printf("   (updates/s: best 0.3 s window of %d; writer CPU from /proc over all %d, "
 	       "100 %% = one core;\n    busy: record_read() gave up after %d tries)\n",
-	       SHMTOP_READ_TRIES);
+	       engine_windows, engine_windows, SHMTOP_READ_TRIES);
 	if (broken)
 		printf("\nbench_publish: FAILED: torn reads under synchronisation, or a "
 		       "process failed (see above)\n");

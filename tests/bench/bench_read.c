@@ -16,7 +16,9 @@
  * 1 kHz (-i 0.001) and, for scale, a writer flat out (-i 0), where the
  * copies contend with it for the record's cache lines.  An invalid copy is
  * a failure (exit 1); "busy" answers and short histories are shown.
+ * --smoke (bench_smoke's run): the same, each call timed over 1 run, not 5.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -202,10 +204,17 @@ static void measure(const struct bench_writer *w, struct result out[ROWS], int *
 	}
 }
 
-int main(void)
+int main(int argc, char **argv)
 {
 	struct result res[PHASES][ROWS];
 	int broken = 0;
+	bool smoke = argc > 1 && strcmp(argv[1], "--smoke") == 0;
+	if (argc > 2 || (argc == 2 && !smoke)) {
+		fprintf(stderr, "usage: bench_read [--smoke]\n");
+		return 2;
+	}
+	if (smoke)
+		bench_runs = 1;
 	bench_header("bench_read: the cost of one snapshot of the record, as a viewer reads it");
 
 	struct bench_writer w;

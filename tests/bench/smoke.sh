@@ -34,10 +34,10 @@ expect() {
 	fi
 }
 
-run bench_publish
+run bench_publish --smoke
 expect bench_publish '^ +seqlock \(inline, record\.h\) .* 0 +0\.00%$' "untorn seqlock row"
 expect bench_publish 'issue 6 target: >= 70 % of the limit' "writer against its limit"
-run bench_read
+run bench_read --smoke
 expect bench_read '^ +record_read\(\) +\| +[0-9.]+ ns' "record_read() row"
 expect bench_read 'record_read\(\): busy, invalid +\| +[0-9]+, 0 ' "invalid count of 0"
 run bench_command
