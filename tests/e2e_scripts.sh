@@ -62,12 +62,15 @@ PIDS+=("$!")
 until_ok 10 test -s "$TMP/ready" || { echo "FAIL: the holder did not start"; exit 1; }
 
 # rows: every JSON line of stdin parsed alone; prints "kind name-or-id" a row.
+# (a name's controls escaped, one row a line: another test on the host may
+# hold a /dev/shm name with a newline in it)
 ROWS='import json, sys
 lines = sys.stdin.read().split("\n")
 assert lines[-1] == "", "no newline at the end"
 for l in lines[:-1]:
     for r in json.loads(l)["sharedmemory"]:
-        print(r["kind"], r["name"] if r["kind"] != "sysv" else r["id"])'
+        name = str(r["name"]).encode("unicode_escape").decode("ascii")
+        print(r["kind"], name if r["kind"] != "sysv" else r["id"])'
 
 json_lines() {
 	local n
