@@ -120,8 +120,9 @@ test)
 	(cd build-fuzz && ctest --output-on-failure --verbose -j "$JOBS" -R fuzz)
 	# every unit and end-to-end test under ASan+UBSan, once; then the plain
 	# build's: the unit tests again (other optimisations), the packages, the
-	# benchmarks' smoke run and the tests labelled plain (valgrind, kills)
-	build build-asan -DSHMTOP_SANITIZE=ON
+	# benchmarks' smoke run and the tests labelled plain (valgrind, kills);
+	# the benchmarks are not built with the sanitizers (that stage runs none)
+	build build-asan -DSHMTOP_SANITIZE=ON -DSHMTOP_BENCH=OFF
 	(cd build-asan && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 		ctest --output-on-failure -LE '^(pkg|bench|plain)$')
 	build build
