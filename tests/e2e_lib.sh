@@ -86,13 +86,14 @@ gone() {
 }
 nattch_is() { [[ $(nattch_of "$1") == "$2" ]]; }
 
-# until_ok SECONDS CMD...: run CMD every 0.1 s until it succeeds or time is up.
+# until_ok SECONDS CMD...: run CMD every 0.1 s (every $POLL s if set) until
+# it succeeds or time is up.
 until_ok() {
 	local end=$((SECONDS + $1))
 	shift
 	while ! "$@"; do
 		((SECONDS > end)) && return 1
-		sleep 0.1
+		sleep "${POLL:-0.1}"
 	done
 }
 
