@@ -519,12 +519,16 @@ static void test_heading_footer_keys(void **state)
 	assert_string_equal(objlist_view_heading(&s, 1, buf, sizeof buf),
 			    "SysV: 4 segments, 5 attaches, 1 dest, 0 locked  SHMMNI 4 of 4096 "
 			    "(0.10%)  SHMALL 2 of 1000 pages (0.20%)  SHMMAX 65536");
-	assert_string_equal(objlist_view_heading(&s, 2, buf, sizeof buf),
-			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
-			    "memfd -  deleted -  file 0  /dev/shm 1.0G of 4.0G (25.00%)");
+	assert_string_equal(
+	    objlist_view_heading(&s, 2, buf, sizeof buf),
+	    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
+	    "memfd -  deleted -  file 0  sysv-sem 0  sysv-msg 0  /dev/shm 1.0G of 4.0G "
+	    "(25.00%)");
 	s.scanned = true;
 	s.scan_ns = s.wall_ns - INT64_C(12) * 1000000000;
 	s.kinds[OBJLIST_MEMFD] = (struct objlist_totals){ 1, 4096, 4096 };
+	s.kinds[OBJLIST_SYSV_SEM] = (struct objlist_totals){ 3, 0, 0 };    /* sets: a count */
+	s.kinds[OBJLIST_SYSV_MSG] = (struct objlist_totals){ 2, 2048, 0 }; /* queues: bytes */
 	s.have_devshm = false;
 	assert_non_null(strstr(objlist_view_heading(&s, 0, buf, sizeof buf), "  holders 12s ago"));
 	s.scan_hidden = 14; /* their holdings unknown: said beside the scan */
@@ -542,7 +546,11 @@ static void test_heading_footer_keys(void **state)
 	s.scan_dropped = 0;
 	assert_string_equal(objlist_view_heading(&s, 2, buf, sizeof buf),
 			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
-			    "memfd 1 4.0K/4.0K  deleted 0  file 0  /dev/shm ?");
+			    "memfd 1 4.0K/4.0K  deleted 0  file 0  sysv-sem 3  sysv-msg 2 2.0K  "
+			    "/dev/shm ?");
+	/* and they are in the objects of the top line */
+	assert_non_null(strstr(objlist_view_heading(&s, 0, buf, sizeof buf), "  13 objects, "));
+	s.kinds[OBJLIST_SYSV_SEM] = s.kinds[OBJLIST_SYSV_MSG] = (struct objlist_totals){ 0 };
 	/* sums that stopped at UINT64_MAX say ">=", and so does their sum */
 	s.kinds[OBJLIST_POSIX].bytes = UINT64_MAX;
 	s.saturated = true;
