@@ -48,7 +48,7 @@ human() {
 # header's line number.
 HDR_AWK='/^KEY\/NAME/ {
 		h = $0; gsub("\342\226\262|\342\226\274|\\^|v ", "@", h) # the sort mark: one cell
-		split("KIND 7 SIZE -7 RSS -7 NATTCH -6 STATUS 13", a, " ")
+		split("KIND 8 SIZE -7 RSS -7 NATTCH -6 STATUS 13", a, " ")
 		for (i = 1; i < 10; i += 2) {
 			k = a[i]; w = a[i + 1] + 0; at = index(h, " " k) + 1; e = at + length(k)
 			if (substr(h, e, 1) == "@") e++

@@ -40,7 +40,7 @@ const struct objlist_column objlist_columns[OBJLIST_NCOLS] = {
 	[OBJLIST_COL_LPID] = { "LPID", "LPID", 7, true, 0, ASC(LPID),
 			       "the last attacher's or detacher's pid" },
 	[OBJLIST_COL_MODE] = { "MODE", NULL, 0, false, 0, ASC(PERMS), "the permissions, octal" },
-	[OBJLIST_COL_KIND] = { "KIND", "KIND", 7, false, 0, ASC(KIND),
+	[OBJLIST_COL_KIND] = { "KIND", "KIND", 8, false, 0, ASC(KIND),
 			       "sysv, posix, sem, memfd, deleted, file, sysv-sem or sysv-msg" },
 	[OBJLIST_COL_NAME] = { "NAME", NULL, 0, false, 0, ASC(NAME),
 			       "the name of an object other than a SysV segment" },
