@@ -1013,6 +1013,8 @@ static int compare(const struct objlist_row *a, const struct objlist_row *b, enu
 			c = cmp_u64(a->ino, b->ino);
 		break;
 	}
+	if (!c && a->kind == b->kind && objlist_kind_ipc(a->kind)) /* not the order of /proc */
+		c = cmp_u64((uint32_t)a->ipc.key, (uint32_t)b->ipc.key);
 	return reverse ? -c : c;
 }
 

@@ -662,7 +662,7 @@ static bool object_value(const struct objlist *s, const struct objlist_row *r, e
 			 uint64_t *u)
 {
 	switch (v) {
-	case OV_BYTES: *u = r->size; return true;
+	case OV_BYTES: *u = r->size; return r->kind != OBJLIST_SYSV_SEM; /* a set has no size */
 	case OV_RESIDENT: *u = r->resident; return r->have_resident;
 	case OV_HOLDERS:
 		*u = r->nholders;
