@@ -293,11 +293,30 @@ static size_t at(const struct objlist *s, enum objlist_kind k, int id)
 	return (size_t)(find(s, k, id) - s->rows);
 }
 
+/* The position of the segment shmid in the sorted list. */
+static size_t at_segment(const struct objlist *s, int shmid)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->rows[i].kind == OBJLIST_SYSV && s->rows[i].shm.st.shmid == shmid)
+			return i;
+	fail_msg("no segment %d", shmid);
+	return s->n;
+}
+
 static void test_sort(void **state)
 {
 	(void)state;
+	/* a segment on SET3's key, as a writer's segment beside its lock */
+	int shmid = shmget(test_key(SET3), 64, IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(shmid >= 0);
 	struct objlist s;
 	collect(&s);
+	/* by key, across the kinds with a key: SET1's, the segment, then SET3
+	 * (the same key: the segment first), then the queues */
+	objlist_sort(&s, SYSVIPC_SORT_KEY, false);
+	assert_true(at(&s, OBJLIST_SYSV_SEM, ids[SET1]) < at_segment(&s, shmid));
+	assert_int_equal(at_segment(&s, shmid) + 1, at(&s, OBJLIST_SYSV_SEM, ids[SET3]));
+	assert_true(at(&s, OBJLIST_SYSV_SEM, ids[SET3]) < at(&s, OBJLIST_SYSV_MSG, ids[QUEUE]));
 	objlist_sort(&s, SYSVIPC_SORT_NSEMS, true); /* most semaphores first */
 	assert_true(at(&s, OBJLIST_SYSV_SEM, ids[SET3]) < at(&s, OBJLIST_SYSV_SEM, ids[SET1]));
 	objlist_sort(&s, SYSVIPC_SORT_NSEMS, false);
@@ -315,6 +334,7 @@ static void test_sort(void **state)
 	objlist_sort(&s, SYSVIPC_SORT_LRPID, true);
 	assert_true(at(&s, OBJLIST_SYSV_MSG, ids[QUEUE_RECV]) <
 		    at(&s, OBJLIST_SYSV_MSG, ids[QUEUE]));
+	shmctl(shmid, IPC_RMID, NULL);
 	free(s.rows);
 	objlist_free(&s);
 }

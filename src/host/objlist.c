@@ -982,6 +982,14 @@ static int compare_own(const struct objlist_row *a, const struct objlist_row *b,
 	}
 }
 
+/* The SysV key of a segment, a set or a queue into *key; false for the
+ * other kinds. */
+static bool row_key(const struct objlist_row *r, uint32_t *key)
+{
+	*key = r->kind == OBJLIST_SYSV ? (uint32_t)r->shm.st.key : (uint32_t)r->ipc.key;
+	return r->kind == OBJLIST_SYSV || objlist_kind_ipc(r->kind);
+}
+
 /* sysvipc_compare()'s keys over every kind: the SysV fields for two
  * segments; otherwise size, resident bytes, holders, age, owner, then the
  * kind and the name or identity; the keys past rss by the fields every
@@ -1004,14 +1012,19 @@ static int compare(const struct objlist_row *a, const struct objlist_row *b, enu
 	case SYSVIPC_SORT_NATTCH: c = cmp_u64(a->nholders, b->nholders); break;
 	case SYSVIPC_SORT_AGE: c = cmp_u64((uint64_t)b->mtime, (uint64_t)a->mtime); break;
 	case SYSVIPC_SORT_OWNER: c = cmp_u64(a->uid, b->uid); break;
-	default: /* key, shmid: within a kind; a set's or a queue's by its key or id */
-		c = a->kind != b->kind ? cmp_u64(a->kind, b->kind)
-		    : by == SYSVIPC_SORT_KEY && objlist_kind_ipc(a->kind)
-			? cmp_u64((uint32_t)a->ipc.key, (uint32_t)b->ipc.key)
-			: strcmp(a->name, b->name);
+	default: { /* key: the kinds with a key first, by key (a segment's writer lock next
+		    * to it), then the others; shmid: within a kind, a set's or a queue's id */
+		uint32_t ka, kb;
+		bool ha = row_key(a, &ka), hb = row_key(b, &kb);
+		if (by == SYSVIPC_SORT_KEY && (ha || hb))
+			c = ha != hb ? (ha ? -1 : 1) : cmp_u64(ka, kb);
+		if (!c)
+			c = a->kind != b->kind ? cmp_u64(a->kind, b->kind)
+					       : strcmp(a->name, b->name);
 		if (!c)
 			c = cmp_u64(a->ino, b->ino);
 		break;
+	}
 	}
 	if (!c && a->kind == b->kind && objlist_kind_ipc(a->kind)) /* not the order of /proc */
 		c = cmp_u64((uint32_t)a->ipc.key, (uint32_t)b->ipc.key);
