@@ -358,12 +358,65 @@ static void test_no_removal(void **state)
 	objlist_free(&s);
 }
 
+/* The files' paths overridden: a fixture's sets and queues, every one in
+ * the kinds' totals even past the caller's rows (truncated). */
+static void test_fixture_paths(void **state)
+{
+	(void)state;
+	char shm[64], sem[64], msg[64];
+	snprintf(shm, sizeof shm, "/tmp/shmtop-test-%d-shm", (int)getpid());
+	snprintf(sem, sizeof sem, "/tmp/shmtop-test-%d-sem", (int)getpid());
+	snprintf(msg, sizeof msg, "/tmp/shmtop-test-%d-msg", (int)getpid());
+	FILE *f = fopen(shm, "w");
+	assert_non_null(f);
+	fclose(f); /* no segment */
+	f = fopen(sem, "w");
+	assert_non_null(f);
+	fputs("key semid perms nsems uid gid cuid cgid otime ctime\n"
+	      "1 10 600 1 0 0 0 0 0 100\n"
+	      "2 11 600 2 0 0 0 0 0 100\n"
+	      "garbage\n",
+	      f);
+	fclose(f);
+	f = fopen(msg, "w");
+	assert_non_null(f);
+	fputs("key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime\n"
+	      "3 20 600 100 1 0 0 0 0 0 0 0 0 100\n"
+	      "4 21 600 200 2 0 0 0 0 0 0 0 0 100\n",
+	      f);
+	fclose(f);
+	struct objlist_row rows[3];
+	struct objlist s;
+	memset(&s, 0, sizeof s);
+	s.rows = rows;
+	s.max = 3;
+	s.sysvipc_path = shm;
+	s.sysvsem_path = sem;
+	s.sysvmsg_path = msg;
+	assert_int_equal(objlist_collect(&s, OBJLIST_SYSVSEM | OBJLIST_SYSVMSG), 0);
+	unlink(shm);
+	unlink(sem);
+	unlink(msg);
+	assert_int_equal(s.n, 3);
+	assert_int_equal(s.total, 4);
+	assert_true(s.truncated);
+	assert_int_equal(s.kinds[OBJLIST_SYSV_SEM].objects, 2);
+	assert_int_equal(s.kinds[OBJLIST_SYSV_MSG].objects, 2);
+	assert_int_equal(s.kinds[OBJLIST_SYSV_MSG].bytes, 300); /* the fourth row's too */
+	assert_int_equal(rows[0].kind, OBJLIST_SYSV_SEM);
+	assert_int_equal(rows[1].ipc.nsems, 2);
+	assert_int_equal(rows[2].kind, OBJLIST_SYSV_MSG);
+	assert_int_equal(rows[2].size, 100);
+	assert_string_equal(rows[2].owner, "0"); /* without OBJLIST_NAMES: the uid */
+	objlist_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rows),       cmocka_unit_test(test_watching_changes_nothing),
 		cmocka_unit_test(test_cells),      cmocka_unit_test(test_sort),
-		cmocka_unit_test(test_no_removal),
+		cmocka_unit_test(test_no_removal), cmocka_unit_test(test_fixture_paths),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);
 }
