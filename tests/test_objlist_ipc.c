@@ -360,6 +360,14 @@ static void test_no_removal(void **state)
 
 /* The files' paths overridden: a fixture's sets and queues, every one in
  * the kinds' totals even past the caller's rows (truncated). */
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+}
+
 static void test_fixture_paths(void **state)
 {
 	(void)state;
@@ -367,32 +375,21 @@ static void test_fixture_paths(void **state)
 	snprintf(shm, sizeof shm, "/tmp/shmtop-test-%d-shm", (int)getpid());
 	snprintf(sem, sizeof sem, "/tmp/shmtop-test-%d-sem", (int)getpid());
 	snprintf(msg, sizeof msg, "/tmp/shmtop-test-%d-msg", (int)getpid());
-	FILE *f = fopen(shm, "w");
-	assert_non_null(f);
-	fclose(f); /* no segment */
-	f = fopen(sem, "w");
-	assert_non_null(f);
-	fputs("key semid perms nsems uid gid cuid cgid otime ctime\n"
-	      "1 10 600 1 0 0 0 0 0 100\n"
-	      "2 11 600 2 0 0 0 0 0 100\n"
-	      "garbage\n",
-	      f);
-	fclose(f);
-	f = fopen(msg, "w");
-	assert_non_null(f);
-	fputs("key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime\n"
-	      "3 20 600 100 1 0 0 0 0 0 0 0 0 100\n"
-	      "4 21 600 200 2 0 0 0 0 0 0 0 0 100\n",
-	      f);
-	fclose(f);
+	write_file(shm, ""); /* no segment */
+	write_file(sem, "key semid perms nsems uid gid cuid cgid otime ctime\n"
+			"1 10 600 1 0 0 0 0 0 100\n"
+			"2 11 600 2 0 0 0 0 0 100\n"
+			"garbage\n");
+	write_file(msg,
+		   "key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime ctime\n"
+		   "3 20 600 100 1 0 0 0 0 0 0 0 0 100\n"
+		   "4 21 600 200 2 0 0 0 0 0 0 0 0 100\n");
 	struct objlist_row rows[3];
-	struct objlist s;
-	memset(&s, 0, sizeof s);
-	s.rows = rows;
-	s.max = 3;
-	s.sysvipc_path = shm;
-	s.sysvsem_path = sem;
-	s.sysvmsg_path = msg;
+	struct objlist s = { .rows = rows,
+			     .max = 3,
+			     .sysvipc_path = shm,
+			     .sysvsem_path = sem,
+			     .sysvmsg_path = msg };
 	assert_int_equal(objlist_collect(&s, OBJLIST_SYSVSEM | OBJLIST_SYSVMSG), 0);
 	unlink(shm);
 	unlink(sem);
