@@ -25,8 +25,9 @@ classic() {
 	until_ok 10 has_segment "$1" || fail "mkseg classic on $1 did not start"
 }
 
-# The screen row for KEY (the list's first column).
-row_of() { screen "$1" | awk -v k="$2" '$1 == k'; }
+# The screen row of the segment on KEY (the list's first column; a writer's
+# lock, a semaphore set, has the key too).
+row_of() { screen "$1" | awk -v k="$2" '$1 == k && $3 == "sysv"'; }
 # A row shows KEY with ipcs' shmid, size and nattch.
 row_matches() {
 	local r
@@ -67,8 +68,8 @@ case_lists_segments() {
 }
 
 # Each sort orders the rows on screen (whatever else is on the host); by
-# key the counter's key+1 comes right after the writer's, and s or k again
-# reverses.
+# key the writer's lock set comes right after its segment, then the
+# counter's key+1, and s or k again reverses.
 case_sorting() {
 	local kw kc
 	kw=$(key 1) kc=$(key 2)
@@ -82,6 +83,9 @@ case_sorting() {
 	see list "^KEY/NAME(\^|▲)" || return 1
 	until_ok 5 ordered list 1 asc || fail "not by key" || return 1
 	select_key list "$kw" || return 1
+	keys list Down # the writer's lock: a semaphore set on its key, next to it
+	until_ok 5 eval '[[ $(selected list | awk "{ print \$1, \$3 }") == "$kw sysv-sem" ]]' ||
+		fail "key: the writer's lock is not right after the writer" || return 1
 	keys list Down
 	until_ok 5 eval '[[ $(selected list | awk "{ print \$1 }") == "$kc" ]]' ||
 		fail "key: the counter is not right after the writer" || return 1

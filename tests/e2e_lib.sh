@@ -43,8 +43,10 @@ e2e_cleanup() {
 	for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null; done
 	for k in "${KEYS[@]}"; do
 		for id in $(ipcs -m | awk -v k="$k" '$1 == k { print $2 }'); do ipcrm -m "$id"; done
-		# the writer lock a killed writer leaves (a semaphore set on the key)
+		# the writer lock a killed writer leaves, or a test's semaphore set
 		for id in $(ipcs -s | awk -v k="$k" '$1 == k { print $2 }'); do ipcrm -s "$id"; done
+		# a test's message queue on the key
+		for id in $(ipcs -q | awk -v k="$k" '$1 == k { print $2 }'); do ipcrm -q "$id"; done
 	done
 	local u g
 	for u in "${TEST_USERS[@]}"; do pkill -u "$u"; done

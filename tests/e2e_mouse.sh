@@ -60,7 +60,7 @@ case_off_by_default() {
 		writer "$(key "$i")" || return 1
 	done
 	k=$(key 5)
-	view off 80 24 "$SHMTOP -a -F ${k:0:8} --sort key" || return 1
+	view off 80 24 "$SHMTOP -a -t sysv -F ${k:0:8} --sort key" || return 1
 	see off "F1Help F2Setup F3Search" || return 1
 	[[ $(mouse_flag off) == 0 ]] || fail "mouse reporting on without --mouse" || return 1
 	view on 80 24 "$SHMTOP -a --mouse" || return 1
@@ -105,8 +105,9 @@ case_list() {
 		writer "$k" || return 1
 	done
 	k=$(key 1)
-	# the run's block: the marker on its first key, then keys 1 to 4
-	view list 100 24 "$SHMTOP -a --mouse -F ${k:0:8} --sort key" || return 1
+	# the run's block: the marker on its first key, then keys 1 to 4 (-t
+	# sysv: the segments, not the writers' locks on the same keys)
+	view list 100 24 "$SHMTOP -a -t sysv --mouse -F ${k:0:8} --sort key" || return 1
 	see list "^$(key 4) " || return 1
 	see list "^KEY/NAME▲" || return 1
 	# a click on the third row (screen line 7) selects it
@@ -219,7 +220,7 @@ case_sgr() {
 	k=$(key 20)
 	writer "$k" || return 1
 	writer "$(key 21)" || return 1
-	view sgr 80 24 "env TERM=xterm-256color $SHMTOP -a --mouse -F ${k:0:8} --sort key" || return 1
+	view sgr 80 24 "env TERM=xterm-256color $SHMTOP -a -t sysv --mouse -F ${k:0:8} --sort key" || return 1
 	see sgr "^$(key 21) " || return 1
 	want=$(screen sgr | sed -n 6p | first_word)
 	[[ -n $want && $want != "$(selected sgr | first_word)" ]] || fail "no second row to select" || return 1

@@ -229,8 +229,10 @@ t_json() {
 		    errors.append("-F RUN: %r, want %r" % (got, want))
 		if [(r["kind"], r["name"]) for r in orphan] != [("posix", exp["objs"]["orphan"]["name"])]:
 		    errors.append("-F the orphan's name: %r" % [(r["kind"], r["name"]) for r in orphan])
-		if [r["id"] for r in bykey] != [w["id"]]:
-		    errors.append("-F the writer's key: %r" % [r["id"] for r in bykey])
+		# the writer's segment, and its lock: a semaphore set on its key
+		if sorted((r["kind"], r["key"]) for r in bykey) != [("sysv", w["key"]), ("sysv-sem", w["key"])] \
+		        or [r["id"] for r in bykey if r["kind"] == "sysv"] != [w["id"]]:
+		    errors.append("-F the writer's key: %r" % [(r["kind"], r["id"]) for r in bykey])
 		for e in errors:
 		    print("    FAIL: " + e)
 		sys.exit(1 if errors else 0)

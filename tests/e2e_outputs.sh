@@ -176,7 +176,8 @@ t_json_utf8() {
 		import json, sys
 		one = json.loads(open(sys.argv[1], "rb").read().decode("utf-8", "strict"))
 		rows = json.loads(open(sys.argv[2], "rb").read().decode("utf-8", "strict"))["sharedmemory"]
-		row = [r for r in rows if r["key"] == sys.argv[3]]
+		# the segment's (its writer lock, a sysv-sem row, has the key too)
+		row = [r for r in rows if r["key"] == sys.argv[3] and r["kind"] == "sysv"]
 		errors = []
 		if len(row) != 1:
 		    errors.append("%d rows for the key" % len(row))
@@ -224,11 +225,12 @@ t_lsipc() {
 	until_ok 5 nattch_is "${ids[0]}" 1 || fail "no attach" || return 1
 	local want got
 	want=$(lsipc -m --raw --noheadings -o $cols | awk -v ids=" ${ids[*]} " 'index(ids, " " $2 " ")' | sort)
-	got=$("$SHMTOP" -a -b -n 1 --raw --noheadings -o $cols | awk -v ids=" ${ids[*]} " 'index(ids, " " $2 " ")' | sort)
+	# -t sysv: lsipc -m's segments (a set's or a queue's id may be a shmid too)
+	got=$("$SHMTOP" -a -b -n 1 -t sysv --raw --noheadings -o $cols | awk -v ids=" ${ids[*]} " 'index(ids, " " $2 " ")' | sort)
 	[[ $(wc -l <<<"$want") == "${#ids[@]}" ]] || fail "lsipc lists $(wc -l <<<"$want") of ours" || return 1
 	[[ $want == "$got" ]] || { fail "raw tables differ"; diff <(echo "$want") <(echo "$got") | sed 's/^/    /'; rc=1; }
 	lsipc -m --json -b -o $cols >"$TMP/lsipc.json"
-	"$SHMTOP" -a --json -n 1 -o $cols >"$TMP/shmtop.json" || fail "shmtop -a --json" || return 1
+	"$SHMTOP" -a --json -n 1 -t sysv -o $cols >"$TMP/shmtop.json" || fail "shmtop -a --json" || return 1
 	python3 - "$TMP/lsipc.json" "$TMP/shmtop.json" "${ids[@]}" <<-'PY' || rc=1
 		import json, sys
 		ids = set(int(i) for i in sys.argv[3:])

@@ -218,7 +218,7 @@ for my $l (@in) {
 	$l =~ s/[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}/yyyy-mm-dd hh:mm:ss/g;
 	$l =~ s/\b[0-9]{2}:[0-9]{2}:[0-9]{2}\b/hh:mm:ss/g;
 	$l =~ s/(?<![:\d])\b[0-9]{2}:[0-9]{2}\b(?!:)/hh:mm/g;
-	$l =~ s/"(ctime|atime|dtime|mtime|attach|detach|changed|time|heartbeat|started)": ?[0-9.]+/"$1":<time>/g;
+	$l =~ s/"(ctime|atime|dtime|mtime|attach|detach|changed|time|heartbeat|started|otime|send|recv)": ?[0-9.]+/"$1":<time>/g;
 	$l =~ s/^(shmtop_\w+_seconds(\{[^}]*\})?) [0-9.]+$/$1 <time>/;
 	# ages
 	$l = sub_all($l, qr/((?:<?\d+(?:\.\d+)?[smhd])+ ago)(?= ─)/, '<age> ago', 'l');
@@ -246,7 +246,7 @@ for my $l (@in) {
 	}
 	$l =~ s/\bof \d+ match\b/of N match/;
 	$l =~ s/^(filter: .* \| \d+ of )\d+/$1N/;
-	$l =~ s/^(shmtop_[a-z_]+(\{kind="[a-z]+"\})?) \d+$/$1 N/;
+	$l =~ s/^(shmtop_[a-z_]+(\{kind="[a-z-]+"\})?) \d+$/$1 N/;
 	$l =~ s/ +/ /g if $mode eq 'batch';
 	# a box as wide as its widest line, a shmid's or a pid's: its column,
 	# its borders' length and its lines' padding dropped
@@ -382,7 +382,7 @@ close() {
 # TEXT.
 press() { keys cap "$1" && see cap "$2"; }
 to_ours() {
-	see cap "^KEY" && filter cap "$PFX" && see cap "9 of [0-9]+"
+	see cap "^KEY" && filter cap "$PFX" && see cap "12 of [0-9]+"
 }
 open_row() { pick cap "$1" && keys cap Enter && see cap "── object|── segment"; }
 typed() { tmux -L "$RUN-cap" send-keys -l "$1"; }

@@ -335,6 +335,8 @@ static void fake_host(struct objlist_state *l)
 	write_sysv(sysv, 100);
 	assert_int_equal(objlist_state_init(l, SYSVIPC_SORT_SHMID, false), 0);
 	l->snap.sysvipc_path = sysv;
+	l->snap.sysvsem_path = "/nonexistent/sem"; /* no sets, no queues */
+	l->snap.sysvmsg_path = "/nonexistent/msg";
 	l->snap.devshm_dir = devshm;
 	l->snap.proc_dir = proc;
 	l->snap.files_root = proc; /* no known places of files: none of the host's */

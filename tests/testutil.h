@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/types.h>
@@ -101,8 +102,8 @@ static inline key_t test_key(unsigned slot)
 	return test_key_block()->base + 1 + (key_t)(slot % TEST_KEY_SLOTS);
 }
 
-/* Remove the segment on key, if any, and the writer lock's semaphore set
- * on it that a killed writer leaves. */
+/* Remove the segment on key, if any, the semaphore set on it (the writer
+ * lock a killed writer leaves, or a test's) and the message queue. */
 static inline void test_remove_key(key_t key)
 {
 	int id = shmget(key, 0, 0);
@@ -111,6 +112,9 @@ static inline void test_remove_key(key_t key)
 	id = semget(key, 0, 0);
 	if (id >= 0)
 		semctl(id, 0, IPC_RMID);
+	id = msgget(key, 0);
+	if (id >= 0)
+		msgctl(id, IPC_RMID, NULL);
 }
 
 /* cmocka group teardown: remove every test_key() segment of this process,

@@ -32,8 +32,9 @@
 #include "reader.h"
 
 static const char *const kind_names[OBJLIST_NKINDS] = {
-	[OBJLIST_SYSV] = "sysv",   [OBJLIST_POSIX] = "posix",     [OBJLIST_SEM] = "sem",
-	[OBJLIST_MEMFD] = "memfd", [OBJLIST_DELETED] = "deleted", [OBJLIST_FILE] = "file",
+	[OBJLIST_SYSV] = "sysv",         [OBJLIST_POSIX] = "posix",       [OBJLIST_SEM] = "sem",
+	[OBJLIST_MEMFD] = "memfd",       [OBJLIST_DELETED] = "deleted",   [OBJLIST_FILE] = "file",
+	[OBJLIST_SYSV_SEM] = "sysv-sem", [OBJLIST_SYSV_MSG] = "sysv-msg",
 };
 
 const char *objlist_kind_name(enum objlist_kind k)
@@ -56,7 +57,7 @@ int objlist_kinds_parse(const char *list, unsigned *kinds, char *why, size_t why
 			snprintf(word, sizeof word, "%.*s", n < 24 ? (int)n : 24, p);
 			snprintf(why, whylen,
 				 "invalid kind '%s'%s: expected a comma list of sysv, posix, sem, "
-				 "memfd, deleted, file",
+				 "memfd, deleted, file, sysv-sem, sysv-msg",
 				 escape_str(word, shown, sizeof shown), n > 24 ? "..." : "");
 			return -1;
 		}
@@ -237,6 +238,8 @@ static bool orphan(const struct objlist *s, struct creator *cache, const struct 
 	case OBJLIST_FILE: return s->scanned && !s->scan_dropped && r->nholders == 0 && !partial;
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
+	case OBJLIST_SYSV_SEM: /* not yet: no rule for them */
+	case OBJLIST_SYSV_MSG:
 	case OBJLIST_NKINDS: break;
 	}
 	return false;
@@ -331,7 +334,8 @@ static void add(struct build *b, struct objlist_row *r)
 	    b->partial && r->nholders == 0 &&
 	    (r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM || r->kind == OBJLIST_FILE ||
 	     (r->kind == OBJLIST_SYSV && r->shm.st.nattch > 0));
-	if (r->kind != OBJLIST_SYSV || r->ipcns) /* ours come whole from sysvipc_read() */
+	/* ours come whole from sysvipc_read() and sysvipc_ipc_read() */
+	if ((r->kind != OBJLIST_SYSV || r->ipcns) && !objlist_kind_ipc(r->kind))
 		objlist_add_total(&s->kinds[r->kind], r->size, r->resident, &s->saturated);
 	if (r->orphan)
 		objlist_add_total(&s->orphans, r->size, r->resident, &s->saturated);
@@ -420,6 +424,45 @@ static int collect_sysv(struct build *b)
 	if (b->flags & OBJLIST_COMMAND)
 		objlist_commands(s, 0, s->n);
 	return 0;
+}
+
+/* The semaphore sets (kind sysv-sem) or the message queues (sysv-msg). */
+static void collect_ipc(struct build *b, enum objlist_kind kind)
+{
+	struct objlist *s = b->s;
+	enum sysvipc_ipc_file f = kind == OBJLIST_SYSV_SEM ? SYSVIPC_SEM : SYSVIPC_MSG;
+	struct sysvipc_ipc *tmp = malloc((s->max ? s->max : 1) * sizeof *tmp);
+	struct sysvipc_result res;
+	if (!tmp) {
+		b->failed = true;
+		return;
+	}
+	if (sysvipc_ipc_read(f, f == SYSVIPC_SEM ? s->sysvsem_path : s->sysvmsg_path, tmp, s->max,
+			     &res)) {
+		free(tmp); /* a kernel without them: none */
+		return;
+	}
+	s->kinds[kind] = (struct objlist_totals){ res.totals.segments, res.totals.bytes, 0 };
+	s->saturated |= res.totals.saturated;
+	for (size_t i = 0; i < res.n; i++) {
+		struct objlist_row r;
+		memset(&r, 0, sizeof r);
+		r.kind = kind;
+		r.ipc = tmp[i];
+		r.ino = (uint64_t)tmp[i].id;
+		r.size = tmp[i].cbytes;
+		r.uid = tmp[i].uid;
+		r.gid = tmp[i].gid;
+		r.mode = tmp[i].mode;
+		r.mtime = tmp[i].ctime;
+		r.command_read = true; /* a set or a queue has no creator's pid */
+		set_owner(b, &r);
+		add(b, &r);
+	}
+	size_t left = res.total - res.n; /* past the caller's max: counted, not kept */
+	s->total += left;
+	s->truncated |= res.truncated;
+	free(tmp);
 }
 
 static void stat_row(struct objlist_row *r, const struct stat *st)
@@ -674,6 +717,10 @@ int objlist_collect(struct objlist *s, unsigned flags)
 		objlist_files_each(b.root, known_file, &b);
 	if (rc == 0)
 		collect_unnamed(&b);
+	if (rc == 0 && flags & OBJLIST_SYSVSEM)
+		collect_ipc(&b, OBJLIST_SYSV_SEM);
+	if (rc == 0 && flags & OBJLIST_SYSVMSG)
+		collect_ipc(&b, OBJLIST_SYSV_MSG);
 	s->maxholders = b.maxhold;
 	free(b.used);
 	if (rc == 0 && b.failed) {
@@ -722,7 +769,12 @@ bool objlist_match(const struct objlist_row *r, const char *text)
 		       objlist_contains("other ns", text) ||
 		       objlist_contains(objlist_foreign_name(r, ns, sizeof ns), text);
 	snprintf(id, sizeof id, "%d", r->shm.st.shmid);
-	if (r->kind == OBJLIST_SYSV && (objlist_contains(key, text) || objlist_contains(id, text)))
+	if (objlist_kind_ipc(r->kind)) {
+		snprintf(key, sizeof key, "0x%08x", (unsigned)r->ipc.key);
+		snprintf(id, sizeof id, "%d", r->ipc.id);
+	}
+	if ((r->kind == OBJLIST_SYSV || objlist_kind_ipc(r->kind)) &&
+	    (objlist_contains(key, text) || objlist_contains(id, text)))
 		return true;
 	return objlist_contains(r->name, text) || objlist_contains(r->owner, text) ||
 	       objlist_contains(objlist_kind_name(r->kind), text) ||
@@ -737,6 +789,8 @@ static bool same_object(const struct objlist_row *a, const struct objlist_row *b
 	case OBJLIST_SYSV: return a->shm.st.shmid == b->shm.st.shmid && a->ipcns == b->ipcns;
 	case OBJLIST_POSIX:
 	case OBJLIST_SEM: return strcmp(a->name, b->name) == 0;
+	case OBJLIST_SYSV_SEM:
+	case OBJLIST_SYSV_MSG: return a->ipc.id == b->ipc.id;
 	case OBJLIST_MEMFD:
 	case OBJLIST_FILE:
 	case OBJLIST_DELETED:
@@ -850,6 +904,15 @@ int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *w
 			 "another program's file (remove it with rm when it is no longer wanted)",
 			 r->name);
 		return -1;
+	case OBJLIST_SYSV_SEM:
+	case OBJLIST_SYSV_MSG:
+		snprintf(why, whylen,
+			 "cannot remove %s %d: shmtop does not remove SysV %s yet (ipcrm %s %d "
+			 "does)",
+			 r->kind == OBJLIST_SYSV_SEM ? "semaphore set" : "message queue", r->ipc.id,
+			 r->kind == OBJLIST_SYSV_SEM ? "semaphore sets" : "message queues",
+			 r->kind == OBJLIST_SYSV_SEM ? "-s" : "-q", r->ipc.id);
+		return -1;
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
 	case OBJLIST_NKINDS: break;
@@ -906,8 +969,25 @@ static int compare_own(const struct objlist_row *a, const struct objlist_row *b,
 	case SYSVIPC_SORT_PERMS: return cmp_u64(a->mode, b->mode);
 	case SYSVIPC_SORT_GID: return cmp_u64(a->gid, b->gid);
 	case SYSVIPC_SORT_SWAP: return cmp_u64(a->swap, b->swap);
+	case SYSVIPC_SORT_CUID: return cmp_u64(a->ipc.cuid, b->ipc.cuid);
+	case SYSVIPC_SORT_CGID: return cmp_u64(a->ipc.cgid, b->ipc.cgid);
+	case SYSVIPC_SORT_NSEMS: return cmp_u64(a->ipc.nsems, b->ipc.nsems);
+	case SYSVIPC_SORT_OTIME: return cmp_u64((uint64_t)a->ipc.otime, (uint64_t)b->ipc.otime);
+	case SYSVIPC_SORT_MSGS: return cmp_u64(a->ipc.qnum, b->ipc.qnum);
+	case SYSVIPC_SORT_SEND: return cmp_u64((uint64_t)a->ipc.stime, (uint64_t)b->ipc.stime);
+	case SYSVIPC_SORT_RECV: return cmp_u64((uint64_t)a->ipc.rtime, (uint64_t)b->ipc.rtime);
+	case SYSVIPC_SORT_LSPID: return cmp_u64((uint64_t)a->ipc.lspid, (uint64_t)b->ipc.lspid);
+	case SYSVIPC_SORT_LRPID: return cmp_u64((uint64_t)a->ipc.lrpid, (uint64_t)b->ipc.lrpid);
 	default: return 0;
 	}
+}
+
+/* The SysV key of a segment, a set or a queue into *key; false for the
+ * other kinds. */
+static bool row_key(const struct objlist_row *r, uint32_t *key)
+{
+	*key = r->kind == OBJLIST_SYSV ? (uint32_t)r->shm.st.key : (uint32_t)r->ipc.key;
+	return r->kind == OBJLIST_SYSV || objlist_kind_ipc(r->kind);
 }
 
 /* sysvipc_compare()'s keys over every kind: the SysV fields for two
@@ -932,12 +1012,22 @@ static int compare(const struct objlist_row *a, const struct objlist_row *b, enu
 	case SYSVIPC_SORT_NATTCH: c = cmp_u64(a->nholders, b->nholders); break;
 	case SYSVIPC_SORT_AGE: c = cmp_u64((uint64_t)b->mtime, (uint64_t)a->mtime); break;
 	case SYSVIPC_SORT_OWNER: c = cmp_u64(a->uid, b->uid); break;
-	default:
-		c = a->kind != b->kind ? cmp_u64(a->kind, b->kind) : strcmp(a->name, b->name);
+	default: { /* key: the kinds with a key first, by key (a segment's writer lock next
+		    * to it), then the others; shmid: within a kind, a set's or a queue's id */
+		uint32_t ka, kb;
+		bool ha = row_key(a, &ka), hb = row_key(b, &kb);
+		if (by == SYSVIPC_SORT_KEY && (ha || hb))
+			c = ha != hb ? (ha ? -1 : 1) : cmp_u64(ka, kb);
+		if (!c)
+			c = a->kind != b->kind ? cmp_u64(a->kind, b->kind)
+					       : strcmp(a->name, b->name);
 		if (!c)
 			c = cmp_u64(a->ino, b->ino);
 		break;
 	}
+	}
+	if (!c && a->kind == b->kind && objlist_kind_ipc(a->kind)) /* not the order of /proc */
+		c = cmp_u64((uint32_t)a->ipc.key, (uint32_t)b->ipc.key);
 	return reverse ? -c : c;
 }
 

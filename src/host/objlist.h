@@ -12,6 +12,8 @@
  *            still mapped or open               maps and fds
  *   file     a regular file mapped shared       maps, and the known places of
  *            (a JVM's hsperfdata, PCP MMV, ...)  counter files (objlist_files.h)
+ *   sysv-sem a SysV semaphore set               /proc/sysvipc/sem
+ *   sysv-msg a SysV message queue               /proc/sysvipc/msg
  *
  * An object is known by its device and inode as /proc/PID/maps gives them,
  * so two holders of one memfd are one object (a SysV segment's inode is its
@@ -52,10 +54,12 @@ enum objlist_kind {
 	OBJLIST_MEMFD,
 	OBJLIST_DELETED,
 	OBJLIST_FILE,
+	OBJLIST_SYSV_SEM,
+	OBJLIST_SYSV_MSG,
 	OBJLIST_NKINDS
 };
 
-/* "sysv", "posix", "sem", "memfd", "deleted", "file". */
+/* "sysv", "posix", "sem", "memfd", "deleted", "file", "sysv-sem", "sysv-msg". */
 const char *objlist_kind_name(enum objlist_kind k);
 
 /* A comma list of kind names (any case: "sysv,memfd") into kinds, 1 << kind
@@ -99,13 +103,14 @@ struct objlist_row {
 	 * so); sysv: "".  The kernel's bytes: may hold spaces, newlines or
 	 * invalid UTF-8, never NUL, and '/' only in a file's path. */
 	char name[OBJLIST_NAME_MAX];
-	uint64_t dev, ino;  /* identity as maps show it; sysv: ino is the shmid, dev 0 */
+	uint64_t dev, ino;  /* identity as maps show it; sysv: ino is the shmid, dev 0;
+			     * sysv-sem, sysv-msg: ino is the semid or msqid, dev 0 */
 	uint64_t ipcns;     /* sysv: 0 for a segment of the viewer's IPC namespace; for one
 			     * only its holders' maps show, in another namespace (a
 			     * container's), that namespace (/proc/PID/ns/ipc's inode):
 			     * its shmid means nothing here, so it cannot be removed
 			     * or opened from here */
-	uint64_t size;      /* bytes */
+	uint64_t size;      /* bytes; sysv-msg: the bytes on the queue (cbytes); sysv-sem 0 */
 	uint64_t resident;  /* bytes in memory: sysv rss, others st_blocks * 512 */
 	uint64_t swap;      /* sysv: bytes swapped out; others 0 */
 	bool have_resident; /* sysv without the kernel's rss column: false */
@@ -114,6 +119,7 @@ struct objlist_row {
 	unsigned mode;            /* permission bits (mode & 0777) */
 	int64_t mtime;            /* last change, seconds: sysv ctime, others st_mtime */
 	struct sysvipc_shm shm;   /* sysv: the segment; zero for other kinds */
+	struct sysvipc_ipc ipc;   /* sysv-sem, sysv-msg: the set or queue; zero for others */
 	size_t holder0, nholders; /* its holders: holders[holder0 .. holder0 + nholders) of
 				   * the object list, pid ascending; 0 before any scan */
 	bool orphan;              /* see OBJLIST_ORPHANS */
@@ -225,6 +231,8 @@ struct objlist {
 
 	/* Where to read; NULL: the kernel's (/proc/sysvipc/shm, /dev/shm, /proc). */
 	const char *sysvipc_path;
+	const char *sysvsem_path; /* NULL: /proc/sysvipc/sem */
+	const char *sysvmsg_path; /* NULL: /proc/sysvipc/msg */
 	const char *devshm_dir;
 	const char *proc_dir;
 	const char *files_root; /* prefixed to the known places of files (tests); NULL: "" */
@@ -271,8 +279,10 @@ enum {
 				    * file's folders each O_NOFOLLOW); with
 				    * OBJLIST_RECORDS, of every SysV segment this user
 				    * may read (an attach) */
+	OBJLIST_SYSVSEM = 1u << 8, /* the semaphore sets (/proc/sysvipc/sem) */
+	OBJLIST_SYSVMSG = 1u << 9, /* the message queues (/proc/sysvipc/msg) */
 	OBJLIST_ALL = OBJLIST_NAMES | OBJLIST_COMMAND | OBJLIST_LIMITS | OBJLIST_DEVSHM |
-		      OBJLIST_ORPHANS | OBJLIST_FILES,
+		      OBJLIST_ORPHANS | OBJLIST_FILES | OBJLIST_SYSVSEM | OBJLIST_SYSVMSG,
 };
 
 /* The name a segment of another IPC namespace (r->ipcns) is shown by, in
@@ -286,8 +296,10 @@ int objlist_file_row(int fd, const char *path, struct objlist_row *r);
 
 /* Fill s (rows and max set by the caller; the rest zeroed before the first
  * call) with every object of the kinds flags ask for, joined with the last
- * scan: sysv, then posix and sem, then memfd and deleted from the scan.
- * 0, or -1 with errno if /proc/sysvipc/shm cannot be read. */
+ * scan: sysv, then posix and sem, then memfd and deleted from the scan,
+ * then the semaphore sets and message queues (a file of them that cannot
+ * be read gives none).  0, or -1 with errno if /proc/sysvipc/shm cannot be
+ * read. */
 int objlist_collect(struct objlist *s, unsigned flags);
 
 /* Scan /proc/PID/maps and /proc/PID/fd of every process for shared memory
@@ -309,11 +321,18 @@ int objlist_seen_compare(const void *a, const void *b);
 void objlist_free(struct objlist *s);
 
 /* Does r contain text (as a plain substring, case-insensitive in ASCII) in
- * its key (0x%08x), shmid, name, owner, kind or command?  "" matches all. */
+ * its key (0x%08x), shmid (a set's semid, a queue's msqid), name, owner,
+ * kind or command?  "" matches all. */
 bool objlist_match(const struct objlist_row *r, const char *text);
 
 /* Does hay hold needle, ASCII letters in any case ("" is in every one)? */
 bool objlist_contains(const char *hay, const char *needle);
+
+/* Is k a semaphore set's or a message queue's kind (sysv-sem, sysv-msg)? */
+static inline bool objlist_kind_ipc(enum objlist_kind k)
+{
+	return k == OBJLIST_SYSV_SEM || k == OBJLIST_SYSV_MSG;
+}
 
 /* Is r of one of kinds (1 << kind each, as objlist_kinds_parse() gives)?
  * 0 is every kind. */
@@ -329,8 +348,9 @@ size_t objlist_find(const struct objlist_row *rows, size_t n, const struct objli
  * following a symlink), if the name is a direct entry there (place
  * OBJLIST_IN_DEVSHM) that is still a regular file of the listed device
  * and inode, on /dev/shm's own device.  memfd and deleted objects have no
- * name to remove.  0, or -1 with a one-line reason in why (EPERM: the
- * owner and this user's uid). */
+ * name to remove; semaphore sets and message queues are not removed
+ * (yet).  0, or -1 with a one-line reason in why (EPERM: the owner and
+ * this user's uid). */
 int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *why, size_t whylen);
 
 /* Look up the creator's command of rows [from, to) not looked up yet: two

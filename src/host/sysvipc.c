@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * /proc/sysvipc/shm as fixed-size rows.  A line is split into at most
- * MAX_TOKENS whitespace-separated tokens; the layout (from the heading, or
- * the kernel's order) says which token holds which column.  Every number is
+ * /proc/sysvipc/shm, sem and msg as fixed-size rows.  A line is split into
+ * at most MAX_TOKENS whitespace-separated tokens; the layout (from the
+ * heading, or the kernel's order) says which token holds which column.  The
+ * three files differ only in their table of columns: one parser reads all.  Every number is
  * parsed strictly: all digits, in range, or the line is skipped.
  */
 #include "sysvipc.h"
@@ -17,9 +18,78 @@
 #define MAX_TOKENS 64
 #define CORE_COLS (SYSVIPC_COL_CTIME + 1)
 
-static const char *const col_names[SYSVIPC_NCOLS] = {
+/* How a column's number is parsed: base and largest value (the key, in
+ * column 0, by parse_key()). */
+struct spec {
+	unsigned base;
+	uint64_t max;
+};
+
+/* One of the files: its column names in the kernel's order, and how many
+ * of them (the first ncore) every line must have. */
+struct table {
+	const char *const *names;
+	int ncols, ncore;
+	const struct spec *spec;
+};
+
+static const char *const shm_names[SYSVIPC_NCOLS] = {
 	"key", "shmid", "perms", "size",  "cpid",  "lpid",  "nattch", "uid",
 	"gid", "cuid",  "cgid",  "atime", "dtime", "ctime", "rss",    "swap",
+};
+
+#define U32                                                                                        \
+	{                                                                                          \
+		10, UINT32_MAX                                                                     \
+	}
+#define PID                                                                                        \
+	{                                                                                          \
+		10, INT32_MAX                                                                      \
+	}
+#define TIME                                                                                       \
+	{                                                                                          \
+		10, INT64_MAX                                                                      \
+	}
+#define U64                                                                                        \
+	{                                                                                          \
+		10, UINT64_MAX                                                                     \
+	}
+#define PERMS                                                                                      \
+	{                                                                                          \
+		8, 0177777                                                                         \
+	}
+
+static const struct spec shm_spec[SYSVIPC_NCOLS] = {
+	[SYSVIPC_COL_KEY] = { 10, 0 }, [SYSVIPC_COL_SHMID] = PID,  [SYSVIPC_COL_PERMS] = PERMS,
+	[SYSVIPC_COL_SIZE] = U64,      [SYSVIPC_COL_CPID] = PID,   [SYSVIPC_COL_LPID] = PID,
+	[SYSVIPC_COL_NATTCH] = U64,    [SYSVIPC_COL_UID] = U32,    [SYSVIPC_COL_GID] = U32,
+	[SYSVIPC_COL_CUID] = U32,      [SYSVIPC_COL_CGID] = U32,   [SYSVIPC_COL_ATIME] = TIME,
+	[SYSVIPC_COL_DTIME] = TIME,    [SYSVIPC_COL_CTIME] = TIME, [SYSVIPC_COL_RSS] = U64,
+	[SYSVIPC_COL_SWAP] = U64,
+};
+
+static const struct table shm_table = { shm_names, SYSVIPC_NCOLS, CORE_COLS, shm_spec };
+
+static const char *const sem_names[SYSVIPC_SEM_NCOLS] = {
+	"key", "semid", "perms", "nsems", "uid", "gid", "cuid", "cgid", "otime", "ctime",
+};
+
+static const struct spec sem_spec[SYSVIPC_SEM_NCOLS] = {
+	{ 10, 0 }, PID, PERMS, U64, U32, U32, U32, U32, TIME, TIME,
+};
+
+static const char *const msg_names[SYSVIPC_MSG_NCOLS] = {
+	"key", "msqid", "perms", "cbytes", "qnum",  "lspid", "lrpid",
+	"uid", "gid",   "cuid",  "cgid",   "stime", "rtime", "ctime",
+};
+
+static const struct spec msg_spec[SYSVIPC_MSG_NCOLS] = {
+	{ 10, 0 }, PID, PERMS, U64, U64, PID, PID, U32, U32, U32, U32, TIME, TIME, TIME,
+};
+
+static const struct table ipc_tables[] = {
+	[SYSVIPC_SEM] = { sem_names, SYSVIPC_SEM_NCOLS, SYSVIPC_SEM_NCOLS, sem_spec },
+	[SYSVIPC_MSG] = { msg_names, SYSVIPC_MSG_NCOLS, SYSVIPC_MSG_NCOLS, msg_spec },
 };
 
 struct token {
@@ -54,24 +124,30 @@ static unsigned tokenize(const char *line, struct token *tok, unsigned max)
 	return n;
 }
 
-/* need counts the columns every line must have; rss and swap may be missing. */
-static void layout_finish(struct sysvipc_layout *l)
+/* need counts the columns every line must have; the optional ones (shm's
+ * rss and swap) may be missing. */
+static void layout_finish(const struct table *t, struct sysvipc_layout *l)
 {
 	int max = -1;
-	for (int c = 0; c < CORE_COLS; c++)
+	for (int c = 0; c < t->ncore; c++)
 		if (l->at[c] > max)
 			max = l->at[c];
 	l->need = (unsigned)(max + 1);
 }
 
-void sysvipc_layout_default(struct sysvipc_layout *l)
+static void layout_default(const struct table *t, struct sysvipc_layout *l)
 {
 	for (int c = 0; c < SYSVIPC_NCOLS; c++)
-		l->at[c] = c;
-	layout_finish(l);
+		l->at[c] = c < t->ncols ? c : -1;
+	layout_finish(t, l);
 }
 
-int sysvipc_parse_heading(const char *line, struct sysvipc_layout *l)
+void sysvipc_layout_default(struct sysvipc_layout *l)
+{
+	layout_default(&shm_table, l);
+}
+
+static int parse_heading(const struct table *t, const char *line, struct sysvipc_layout *l)
 {
 	struct token tok[MAX_TOKENS];
 	unsigned n = tokenize(line, tok, MAX_TOKENS);
@@ -81,16 +157,21 @@ int sysvipc_parse_heading(const char *line, struct sysvipc_layout *l)
 	for (int c = 0; c < SYSVIPC_NCOLS; c++)
 		h.at[c] = -1;
 	for (unsigned i = 0; i < n; i++)
-		for (int c = 0; c < SYSVIPC_NCOLS; c++)
-			if (strlen(col_names[c]) == tok[i].len &&
-			    memcmp(col_names[c], tok[i].s, tok[i].len) == 0 && h.at[c] < 0)
+		for (int c = 0; c < t->ncols; c++)
+			if (strlen(t->names[c]) == tok[i].len &&
+			    memcmp(t->names[c], tok[i].s, tok[i].len) == 0 && h.at[c] < 0)
 				h.at[c] = (int)i;
-	for (int c = 0; c < CORE_COLS; c++)
+	for (int c = 0; c < t->ncore; c++)
 		if (h.at[c] < 0)
 			return -1;
-	layout_finish(&h);
+	layout_finish(t, &h);
 	*l = h;
 	return 0;
+}
+
+int sysvipc_parse_heading(const char *line, struct sysvipc_layout *l)
+{
+	return parse_heading(&shm_table, line, l);
 }
 
 /* Strict unsigned decimal (or octal) of a whole token, at most max. */
@@ -131,7 +212,11 @@ static int parse_key(const struct token *t, key_t *out)
 	return 0;
 }
 
-int sysvipc_parse_line(const char *line, const struct sysvipc_layout *l, struct sysvipc_shm *out)
+/* The fields of one line laid out as l: the key, and v[c] for every other
+ * column c of t (0 for an optional one the line lacks: *all is then
+ * false).  0, or -1 if a needed field is missing or bad. */
+static int parse_fields(const struct table *t, const char *line, const struct sysvipc_layout *l,
+			key_t *key, uint64_t *v, bool *all)
 {
 	struct token tok[MAX_TOKENS];
 	unsigned n = tokenize(line, tok, MAX_TOKENS);
@@ -139,36 +224,31 @@ int sysvipc_parse_line(const char *line, const struct sysvipc_layout *l, struct 
 		n = MAX_TOKENS; /* a long line: the columns we know are still in place */
 	if (n < l->need)
 		return -1;
-	for (int c = 0; c < CORE_COLS; c++)
+	for (int c = 0; c < t->ncore; c++)
 		if (l->at[c] < 0)
 			return -1;
-	uint64_t v[SYSVIPC_NCOLS] = { 0 };
-	static const struct {
-		unsigned base;
-		uint64_t max;
-	} spec[SYSVIPC_NCOLS] = {
-		[SYSVIPC_COL_KEY] = { 10, 0 }, /* by parse_key */
-		[SYSVIPC_COL_SHMID] = { 10, INT32_MAX }, [SYSVIPC_COL_PERMS] = { 8, 0177777 },
-		[SYSVIPC_COL_SIZE] = { 10, UINT64_MAX }, [SYSVIPC_COL_CPID] = { 10, INT32_MAX },
-		[SYSVIPC_COL_LPID] = { 10, INT32_MAX },  [SYSVIPC_COL_NATTCH] = { 10, UINT64_MAX },
-		[SYSVIPC_COL_UID] = { 10, UINT32_MAX },  [SYSVIPC_COL_GID] = { 10, UINT32_MAX },
-		[SYSVIPC_COL_CUID] = { 10, UINT32_MAX }, [SYSVIPC_COL_CGID] = { 10, UINT32_MAX },
-		[SYSVIPC_COL_ATIME] = { 10, INT64_MAX }, [SYSVIPC_COL_DTIME] = { 10, INT64_MAX },
-		[SYSVIPC_COL_CTIME] = { 10, INT64_MAX }, [SYSVIPC_COL_RSS] = { 10, UINT64_MAX },
-		[SYSVIPC_COL_SWAP] = { 10, UINT64_MAX },
-	};
-	key_t key;
-	if (parse_key(&tok[l->at[SYSVIPC_COL_KEY]], &key))
+	if (parse_key(&tok[l->at[0]], key))
 		return -1;
-	bool mem = true;
-	for (int c = SYSVIPC_COL_SHMID; c < SYSVIPC_NCOLS; c++) {
+	*all = true;
+	for (int c = 1; c < t->ncols; c++) {
+		v[c] = 0;
 		if (l->at[c] < 0 || (unsigned)l->at[c] >= n) {
-			mem = false; /* only rss and swap can be missing: need covers the rest */
+			*all = false; /* only optional columns: need covers the rest */
 			continue;
 		}
-		if (parse_u(&tok[l->at[c]], spec[c].base, spec[c].max, &v[c]))
+		if (parse_u(&tok[l->at[c]], t->spec[c].base, t->spec[c].max, &v[c]))
 			return -1;
 	}
+	return 0;
+}
+
+int sysvipc_parse_line(const char *line, const struct sysvipc_layout *l, struct sysvipc_shm *out)
+{
+	uint64_t v[SYSVIPC_NCOLS] = { 0 };
+	key_t key;
+	bool mem;
+	if (parse_fields(&shm_table, line, l, &key, v, &mem))
+		return -1;
 	memset(out, 0, sizeof *out);
 	struct ipcstat *st = &out->st;
 	st->key = key;
@@ -194,6 +274,50 @@ int sysvipc_parse_line(const char *line, const struct sysvipc_layout *l, struct 
 	return 0;
 }
 
+void sysvipc_ipc_layout_default(enum sysvipc_ipc_file f, struct sysvipc_layout *l)
+{
+	layout_default(&ipc_tables[f], l);
+}
+
+int sysvipc_ipc_parse_heading(enum sysvipc_ipc_file f, const char *line, struct sysvipc_layout *l)
+{
+	return parse_heading(&ipc_tables[f], line, l);
+}
+
+int sysvipc_ipc_parse_line(enum sysvipc_ipc_file f, const char *line,
+			   const struct sysvipc_layout *l, struct sysvipc_ipc *out)
+{
+	uint64_t v[SYSVIPC_MSG_NCOLS] = { 0 };
+	key_t key;
+	bool all;
+	if (parse_fields(&ipc_tables[f], line, l, &key, v, &all))
+		return -1;
+	memset(out, 0, sizeof *out);
+	out->file = f;
+	out->key = key;
+	out->id = (int)v[1];
+	out->perms = (unsigned)v[2];
+	out->mode = out->perms & 0777u;
+	int o = f == SYSVIPC_SEM ? 4 : 7; /* uid gid cuid cgid, together in both */
+	out->uid = (uid_t)v[o];
+	out->gid = (gid_t)v[o + 1];
+	out->cuid = (uid_t)v[o + 2];
+	out->cgid = (gid_t)v[o + 3];
+	out->ctime = (int64_t)v[ipc_tables[f].ncols - 1]; /* the last in both */
+	if (f == SYSVIPC_SEM) {
+		out->nsems = v[3];
+		out->otime = (int64_t)v[8];
+		return 0;
+	}
+	out->cbytes = v[3];
+	out->qnum = v[4];
+	out->lspid = (pid_t)v[5];
+	out->lrpid = (pid_t)v[6];
+	out->stime = (int64_t)v[11];
+	out->rtime = (int64_t)v[12];
+	return 0;
+}
+
 static void totals_add(struct sysvipc_totals *t, const struct sysvipc_shm *r)
 {
 	t->segments++;
@@ -215,24 +339,77 @@ void sysvipc_totals(const struct sysvipc_shm *rows, size_t n, struct sysvipc_tot
 		totals_add(t, &rows[i]);
 }
 
-/* The parse of one file, line by line. */
+/* The parse of one file, line by line: a heading first, then rows, each
+ * parsed and kept by row(). */
 struct parser {
+	const struct table *t;
 	struct sysvipc_layout layout;
 	bool first; /* no non-blank line seen yet */
-	struct sysvipc_shm *rows;
+	void *rows;
 	size_t max;
 	struct sysvipc_result *res;
+	enum sysvipc_ipc_file file;                     /* for ipc_row() */
+	int (*row)(struct parser *p, const char *line); /* 0, or -1: not a row */
 };
 
-static void parser_init(struct parser *p, struct sysvipc_shm *rows, size_t max,
+/* A segment's line: counted in the totals, kept if there is room. */
+static int shm_row(struct parser *p, const char *line)
+{
+	struct sysvipc_shm row;
+	if (sysvipc_parse_line(line, &p->layout, &row))
+		return -1;
+	struct sysvipc_result *r = p->res;
+	struct sysvipc_shm *rows = p->rows;
+	totals_add(&r->totals, &row);
+	if (r->n < p->max) {
+		row.order = (unsigned)r->n;
+		rows[r->n++] = row;
+	} else {
+		r->truncated = true;
+	}
+	r->total++;
+	r->have_mem = r->have_mem || row.have_mem;
+	return 0;
+}
+
+/* A set's or a queue's line: totals.segments counts it, totals.bytes its
+ * queue's bytes. */
+static int ipc_row(struct parser *p, const char *line)
+{
+	struct sysvipc_ipc row;
+	if (sysvipc_ipc_parse_line(p->file, line, &p->layout, &row))
+		return -1;
+	struct sysvipc_result *r = p->res;
+	struct sysvipc_ipc *rows = p->rows;
+	r->totals.segments++;
+	sysvipc_sum(&r->totals.bytes, row.cbytes, &r->totals.saturated);
+	if (r->n < p->max)
+		rows[r->n++] = row;
+	else
+		r->truncated = true;
+	r->total++;
+	return 0;
+}
+
+static void parser_init(struct parser *p, const struct table *t, void *rows, size_t max,
 			struct sysvipc_result *res)
 {
-	sysvipc_layout_default(&p->layout);
+	layout_default(t, &p->layout);
+	p->t = t;
 	p->first = true;
 	p->rows = rows;
 	p->max = max;
 	p->res = res;
+	p->row = shm_row;
 	memset(res, 0, sizeof *res);
+}
+
+static void parser_init_ipc(struct parser *p, enum sysvipc_ipc_file f, struct sysvipc_ipc *rows,
+			    size_t max, struct sysvipc_result *res)
+{
+	parser_init(p, &ipc_tables[f], rows, max, res);
+	p->file = f;
+	p->row = ipc_row;
 }
 
 /* One complete line (without its newline, or too long: bad). */
@@ -245,34 +422,18 @@ static void parser_line(struct parser *p, const char *line, bool bad)
 		return; /* blank lines are nothing */
 	if (p->first && !bad) {
 		p->first = false;
-		if (sysvipc_parse_heading(line, &p->layout) == 0) {
+		if (parse_heading(p->t, line, &p->layout) == 0) {
 			p->res->heading = true;
 			return;
 		}
 	}
 	p->first = false;
-	struct sysvipc_shm row;
-	if (bad || sysvipc_parse_line(line, &p->layout, &row)) {
+	if (bad || p->row(p, line))
 		p->res->skipped++;
-		return;
-	}
-	struct sysvipc_result *r = p->res;
-	totals_add(&r->totals, &row);
-	if (r->n < p->max) {
-		row.order = (unsigned)r->n;
-		p->rows[r->n++] = row;
-	} else {
-		r->truncated = true;
-	}
-	r->total++;
-	r->have_mem = r->have_mem || row.have_mem;
 }
 
-size_t sysvipc_parse(const char *text, size_t len, struct sysvipc_shm *rows, size_t max,
-		     struct sysvipc_result *res)
+static void parse_text(struct parser *p, const char *text, size_t len)
 {
-	struct parser p;
-	parser_init(&p, rows, max, res);
 	char line[SYSVIPC_LINE_MAX];
 	size_t i = 0;
 	while (i < len) {
@@ -286,17 +447,14 @@ size_t sysvipc_parse(const char *text, size_t len, struct sysvipc_shm *rows, siz
 		} else {
 			line[0] = '\0';
 		}
-		parser_line(&p, line, bad);
+		parser_line(p, line, bad);
 		i = end + 1;
 	}
-	return res->n;
 }
 
-int sysvipc_read(const char *path, struct sysvipc_shm *rows, size_t max, struct sysvipc_result *res)
+static int parse_file(struct parser *p, const char *path)
 {
-	FILE *f = fopen(path ? path : SYSVIPC_SHM_PATH, "re");
-	struct parser p;
-	parser_init(&p, rows, max, res);
+	FILE *f = fopen(path, "re");
 	if (!f)
 		return -1;
 	char line[SYSVIPC_LINE_MAX];
@@ -312,7 +470,7 @@ int sysvipc_read(const char *path, struct sysvipc_shm *rows, size_t max, struct 
 			while ((c = getc(f)) != EOF && c != '\n')
 				;
 		}
-		parser_line(&p, line, bad);
+		parser_line(p, line, bad);
 	}
 	int err = ferror(f) ? EIO : 0;
 	fclose(f);
@@ -321,6 +479,39 @@ int sysvipc_read(const char *path, struct sysvipc_shm *rows, size_t max, struct 
 		return -1;
 	}
 	return 0;
+}
+
+size_t sysvipc_parse(const char *text, size_t len, struct sysvipc_shm *rows, size_t max,
+		     struct sysvipc_result *res)
+{
+	struct parser p;
+	parser_init(&p, &shm_table, rows, max, res);
+	parse_text(&p, text, len);
+	return res->n;
+}
+
+int sysvipc_read(const char *path, struct sysvipc_shm *rows, size_t max, struct sysvipc_result *res)
+{
+	struct parser p;
+	parser_init(&p, &shm_table, rows, max, res);
+	return parse_file(&p, path ? path : SYSVIPC_SHM_PATH);
+}
+
+size_t sysvipc_ipc_parse(enum sysvipc_ipc_file f, const char *text, size_t len,
+			 struct sysvipc_ipc *rows, size_t max, struct sysvipc_result *res)
+{
+	struct parser p;
+	parser_init_ipc(&p, f, rows, max, res);
+	parse_text(&p, text, len);
+	return res->n;
+}
+
+int sysvipc_ipc_read(enum sysvipc_ipc_file f, const char *path, struct sysvipc_ipc *rows,
+		     size_t max, struct sysvipc_result *res)
+{
+	struct parser p;
+	parser_init_ipc(&p, f, rows, max, res);
+	return parse_file(&p, path ? path : f == SYSVIPC_SEM ? SYSVIPC_SEM_PATH : SYSVIPC_MSG_PATH);
 }
 
 int sysvipc_find(const char *path, int shmid, struct sysvipc_shm *out)
@@ -413,7 +604,8 @@ static const char *const sort_names[SYSVIPC_NSORTS] = {
 	"size",  "nattch",  "age",        "owner",        "key",     "shmid",  "rss",   "perms",
 	"cuid",  "cgid",    "gid",        "status",       "attach",  "detach", "cpid",  "lpid",
 	"swap",  "command", "kind",       "name",         "holders", "orphan", "ipcns", "count",
-	"state", "resets",  "writer_pid", "writer_alive", "format",
+	"state", "resets",  "writer_pid", "writer_alive", "format",  "nsems",  "otime", "msgs",
+	"send",  "recv",    "lspid",      "lrpid",
 };
 
 const char *sysvipc_sort_name(enum sysvipc_sort by)

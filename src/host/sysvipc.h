@@ -16,6 +16,16 @@
  * it goes, is skipped; without a heading the order above is assumed.  A line
  * that does not parse completely is counted and skipped, never guessed at.
  *
+ * /proc/sysvipc/sem (semaphore sets) and /proc/sysvipc/msg (message
+ * queues) are read by the same parser, with their own columns:
+ *
+ *        key      semid perms      nsems   uid   gid  cuid  cgid      otime      ctime
+ *        key      msqid perms      cbytes       qnum lspid lrpid   uid   gid  cuid  cgid
+ *             stime      rtime      ctime
+ *
+ * Reading them needs no permission on the objects and changes none of
+ * their times (otime, stime, rtime): no semop, msgrcv or msgsnd.
+ *
  * Rows are fixed-size values in a caller's array: no allocation.  Sorting,
  * totals and the host limits (SHMMNI, SHMALL in pages, SHMMAX, as lsipc -g
  * shows them) work on those rows.
@@ -30,6 +40,8 @@
 #include "ipcstat.h"
 
 #define SYSVIPC_SHM_PATH "/proc/sysvipc/shm"
+#define SYSVIPC_SEM_PATH "/proc/sysvipc/sem"
+#define SYSVIPC_MSG_PATH "/proc/sysvipc/msg"
 #define SYSVIPC_LIMITS_DIR "/proc/sys/kernel"
 #define SYSVIPC_LINE_MAX 1024 /* longer lines are garbage */
 
@@ -68,6 +80,30 @@ enum sysvipc_col {
 struct sysvipc_layout {
 	int at[SYSVIPC_NCOLS];
 	unsigned need; /* tokens a line must have: 1 + the largest index of key..ctime */
+};
+
+/* The two other files of /proc/sysvipc. */
+enum sysvipc_ipc_file { SYSVIPC_SEM, SYSVIPC_MSG };
+
+#define SYSVIPC_SEM_NCOLS 10 /* key .. ctime, all needed */
+#define SYSVIPC_MSG_NCOLS 14
+
+/* A semaphore set or a message queue, as /proc/sysvipc/sem or msg shows
+ * it; the other file's fields are 0. */
+struct sysvipc_ipc {
+	enum sysvipc_ipc_file file;
+	key_t key;
+	int id;         /* semid or msqid */
+	unsigned perms; /* the perms column whole */
+	unsigned mode;  /* perms & 0777 */
+	uid_t uid, cuid;
+	gid_t gid, cgid;
+	int64_t ctime;         /* the last change (IPC_SET, creation) */
+	uint64_t nsems;        /* sem: semaphores in the set */
+	int64_t otime;         /* sem: the last semop(), 0 if none */
+	uint64_t cbytes, qnum; /* msg: bytes and messages on the queue */
+	pid_t lspid, lrpid;    /* msg: the last sender and receiver, 0 if none */
+	int64_t stime, rtime;  /* msg: the last send and receive, 0 if none */
 };
 
 /* Totals over a set of segments. */
@@ -115,6 +151,30 @@ size_t sysvipc_parse(const char *text, size_t len, struct sysvipc_shm *rows, siz
 int sysvipc_read(const char *path, struct sysvipc_shm *rows, size_t max,
 		 struct sysvipc_result *res);
 
+/* The kernel's layout of file f, for text without a heading. */
+void sysvipc_ipc_layout_default(enum sysvipc_ipc_file f, struct sysvipc_layout *l);
+
+/* Read a heading line of file f into l.  Pure; 0, or -1 if line is not a
+ * heading naming every column of f (l is then unchanged). */
+int sysvipc_ipc_parse_heading(enum sysvipc_ipc_file f, const char *line, struct sysvipc_layout *l);
+
+/* Parse one line of file f laid out as l.  Pure; 0, or -1 (out
+ * unspecified) if any field is missing, not a number or out of range. */
+int sysvipc_ipc_parse_line(enum sysvipc_ipc_file f, const char *line,
+			   const struct sysvipc_layout *l, struct sysvipc_ipc *out);
+
+/* Parse the whole text of file f (len bytes) into rows[0..max), as
+ * sysvipc_parse(); res->totals counts the objects in segments and sums
+ * the queues' cbytes in bytes (its other fields are 0).  Pure; returns
+ * res->n. */
+size_t sysvipc_ipc_parse(enum sysvipc_ipc_file f, const char *text, size_t len,
+			 struct sysvipc_ipc *rows, size_t max, struct sysvipc_result *res);
+
+/* Read path (NULL: SYSVIPC_SEM_PATH or SYSVIPC_MSG_PATH) as
+ * sysvipc_ipc_parse().  0, or -1 with errno if the file cannot be read. */
+int sysvipc_ipc_read(enum sysvipc_ipc_file f, const char *path, struct sysvipc_ipc *rows,
+		     size_t max, struct sysvipc_result *res);
+
 /* Find shmid in path (NULL: SYSVIPC_SHM_PATH).  1 found, 0 not there, -1
  * with errno if the file cannot be read. */
 int sysvipc_find(const char *path, int shmid, struct sysvipc_shm *out);
@@ -153,6 +213,15 @@ enum sysvipc_sort {
 	SYSVIPC_SORT_WRITER_PID,
 	SYSVIPC_SORT_WRITER_ALIVE,
 	SYSVIPC_SORT_FORMAT, /* by name, objects not looked at first */
+	/* Semaphore sets' and message queues' fields (objects of other
+	 * kinds have 0) */
+	SYSVIPC_SORT_NSEMS,
+	SYSVIPC_SORT_OTIME,
+	SYSVIPC_SORT_MSGS,
+	SYSVIPC_SORT_SEND,
+	SYSVIPC_SORT_RECV,
+	SYSVIPC_SORT_LSPID,
+	SYSVIPC_SORT_LRPID,
 	SYSVIPC_NSORTS
 };
 

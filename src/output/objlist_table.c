@@ -70,6 +70,14 @@ static const struct {
 	[OBJLIST_COL_WRITER_PID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[OBJLIST_COL_WRITER_ALIVE] = { 1, 0, SCOLS_JSON_BOOLEAN_OPTIONAL },
 	[OBJLIST_COL_FORMAT] = { 1, 0, SCOLS_JSON_STRING },
+	[OBJLIST_COL_NSEMS] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_OTIME] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_USEDBYTES] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_MSGS] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_SEND] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_RECV] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_LSPID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_LRPID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 };
 
 /* lsipc's default columns for shared memory, in its order and places (a
@@ -182,15 +190,75 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
  * could not read every process left unknown (holders_unknown) has none. */
 static bool orphan_known(const struct objlist *s, const struct objlist_row *r)
 {
-	return !r->holders_unknown &&
+	return !r->holders_unknown && !objlist_kind_ipc(r->kind) &&
 	       ((r->kind != OBJLIST_POSIX && r->kind != OBJLIST_SEM && r->kind != OBJLIST_FILE) ||
 		s->scanned);
 }
 
+/* The cells a segment, a set and a queue share: the key, the id and the
+ * creator's; NULL for any other column. */
+static const char *sysv_cell(int col, key_t key, int id, uid_t cuid, gid_t cgid, char *buf,
+			     size_t len)
+{
+	switch (col) {
+	case OBJLIST_COL_KEY: return format_key(key, buf, len);
+	case OBJLIST_COL_ID: snprintf(buf, len, "%d", id); return buf;
+	case OBJLIST_COL_CUID: snprintf(buf, len, "%u", (unsigned)cuid); return buf;
+	case OBJLIST_COL_CUSER: return names_user(cuid, buf, len);
+	case OBJLIST_COL_CGID: snprintf(buf, len, "%u", (unsigned)cgid); return buf;
+	case OBJLIST_COL_CGROUP: return names_group(cgid, buf, len);
+	default: return NULL;
+	}
+}
+
+/* A semaphore set's or a message queue's cell of a column of its own
+ * (lsipc's values: a queue's USEDBYTES a size, MSGS, LSPID and LRPID
+ * numbers, 0 included, a time null when it is 0), else the SysV ones
+ * they share with segments (KEY, ID, CUID ...).  *t or *bytes and 1 for a
+ * time or a size the caller formats; NULL for no value. */
+static const char *ipc_cell(const struct objlist_row *r, int col, char *buf, size_t len, int64_t *t,
+			    uint64_t *bytes, int *what)
+{
+	const struct sysvipc_ipc *q = &r->ipc;
+	bool sem = r->kind == OBJLIST_SYSV_SEM;
+	*what = 0;
+	const char *v = sysv_cell(col, q->key, q->id, q->cuid, q->cgid, buf, len);
+	if (v)
+		return v;
+	if (sem)
+		switch (col) {
+		case OBJLIST_COL_NSEMS: snprintf(buf, len, "%" PRIu64, q->nsems); return buf;
+		case OBJLIST_COL_OTIME:
+			*t = q->otime;
+			*what = 1;
+			return NULL;
+		default: return NULL;
+		}
+	switch (col) {
+	case OBJLIST_COL_USEDBYTES:
+		*bytes = q->cbytes;
+		*what = 2;
+		return NULL;
+	case OBJLIST_COL_MSGS: snprintf(buf, len, "%" PRIu64, q->qnum); return buf;
+	case OBJLIST_COL_SEND:
+		*t = q->stime;
+		*what = 1;
+		return NULL;
+	case OBJLIST_COL_RECV:
+		*t = q->rtime;
+		*what = 1;
+		return NULL;
+	case OBJLIST_COL_LSPID: snprintf(buf, len, "%d", (int)q->lspid); return buf;
+	case OBJLIST_COL_LRPID: snprintf(buf, len, "%d", (int)q->lrpid); return buf;
+	default: return NULL;
+	}
+}
+
 /* The text of one cell, in buf or a constant; NULL for no value (null in
  * JSON, blank in the table).  The SysV columns (key, shmid, nattch, the
- * creator, attach and detach times, status) are null for the other kinds;
- * NAME is null for SysV. */
+ * creator, attach and detach times, status) are null for the other kinds
+ * (a set or a queue has its key, id and creator: ipc_cell()); NAME is null
+ * for SysV; SIZE is a queue's bytes (USEDBYTES), null for a set. */
 static const char *cell(const struct objlist *s, const struct objlist_row *r, int col,
 			const struct objlist_table_output *o, char *buf, size_t len)
 {
@@ -215,7 +283,7 @@ static const char *cell(const struct objlist *s, const struct objlist_row *r, in
 		}
 	switch (col) {
 	case OBJLIST_COL_KIND: return objlist_kind_name(r->kind);
-	case OBJLIST_COL_NAME: return sysv ? NULL : r->name;
+	case OBJLIST_COL_NAME: return sysv || objlist_kind_ipc(r->kind) ? NULL : r->name;
 	case OBJLIST_COL_IPCNS:
 		if (!r->ipcns)
 			return NULL;
@@ -229,7 +297,11 @@ static const char *cell(const struct objlist *s, const struct objlist_row *r, in
 	case OBJLIST_COL_GID: snprintf(buf, len, "%u", (unsigned)r->gid); return buf;
 	case OBJLIST_COL_GROUP: return names_group(r->gid, buf, len);
 	case OBJLIST_COL_CTIME: t = r->mtime; goto time;
-	case OBJLIST_COL_SIZE: bytes = r->size; goto size;
+	case OBJLIST_COL_SIZE:
+		if (r->kind == OBJLIST_SYSV_SEM)
+			return NULL;
+		bytes = r->size;
+		goto size;
 	case OBJLIST_COL_RSS:
 		if (!r->have_resident)
 			return NULL;
@@ -241,6 +313,8 @@ static const char *cell(const struct objlist *s, const struct objlist_row *r, in
 		bytes = r->swap;
 		goto size;
 	case OBJLIST_COL_HOLDERS:
+		if (objlist_kind_ipc(r->kind)) /* not looked for yet */
+			return NULL;
 		if (r->holders_unknown) /* not a count: unknown */
 			return json ? NULL : "?";
 		if (!s->scanned)
@@ -258,15 +332,21 @@ static const char *cell(const struct objlist *s, const struct objlist_row *r, in
 		return json && r->format && strcmp(r->format, "?") == 0 ? NULL : r->format;
 	default: break;
 	}
+	if (objlist_kind_ipc(r->kind)) {
+		int what;
+		const char *v = ipc_cell(r, col, buf, len, &t, &bytes, &what);
+		if (what == 1)
+			goto time;
+		if (what == 2)
+			goto size;
+		return v;
+	}
 	if (!sysv)
 		return NULL;
+	const char *v = sysv_cell(col, st->key, st->shmid, st->cuid, st->cgid, buf, len);
+	if (v)
+		return v;
 	switch (col) {
-	case OBJLIST_COL_KEY: return format_key(st->key, buf, len);
-	case OBJLIST_COL_ID: snprintf(buf, len, "%d", st->shmid); return buf;
-	case OBJLIST_COL_CUID: snprintf(buf, len, "%u", (unsigned)st->cuid); return buf;
-	case OBJLIST_COL_CUSER: return names_user(st->cuid, buf, len);
-	case OBJLIST_COL_CGID: snprintf(buf, len, "%u", (unsigned)st->cgid); return buf;
-	case OBJLIST_COL_CGROUP: return names_group(st->cgid, buf, len);
 	case OBJLIST_COL_ATTACH: t = st->atime; goto time;
 	case OBJLIST_COL_DETACH: t = st->dtime; goto time;
 	case OBJLIST_COL_NATTCH: snprintf(buf, len, "%" PRIu64, st->nattch); return buf;
@@ -336,12 +416,15 @@ static void summary(FILE *out, const struct objlist *s, const struct objlist_tab
 		objlist_at_least(s, t->nattch), t->nattch, t->dest, t->locked,
 		objlist_at_least(s, t->rss), format_size(t->rss, b, sizeof b),
 		objlist_at_least(s, t->swap), format_size(t->swap, c, sizeof c));
-	/* Every kind: objects, size, resident. */
+	/* Every kind: objects, size, resident (a set: objects; a queue: its bytes). */
 	for (int k = 0; k < OBJLIST_NKINDS; k++) {
 		const struct objlist_totals *kt = &s->kinds[k];
 		fprintf(out, "%s%s %zu", k ? "   " : "", objlist_kind_name((enum objlist_kind)k),
 			kt->objects);
-		if (kt->objects)
+		if (kt->objects && k == OBJLIST_SYSV_MSG) /* a queue's bytes; nothing resident */
+			fprintf(out, ": %s%s", objlist_at_least(s, kt->bytes),
+				format_size(kt->bytes, a, sizeof a));
+		else if (kt->objects && k != OBJLIST_SYSV_SEM)
 			fprintf(out, ": %s%s, rss %s%s", objlist_at_least(s, kt->bytes),
 				format_size(kt->bytes, a, sizeof a),
 				objlist_at_least(s, kt->resident),
@@ -430,10 +513,11 @@ static void json_value(FILE *out, int col, const char *v)
 }
 
 /* The row's holders, as a JSON array of objects on one line; null before
- * a scan, or when it left them unknown. */
+ * a scan, when it left them unknown, and for a set or a queue (not looked
+ * for yet). */
 static void json_holders(FILE *out, const struct objlist *s, const struct objlist_row *r)
 {
-	if (!s->scanned || r->holders_unknown) {
+	if (!s->scanned || r->holders_unknown || objlist_kind_ipc(r->kind)) {
 		fputs("null", out);
 		return;
 	}
@@ -578,9 +662,11 @@ static bool object_value(const struct objlist *s, const struct objlist_row *r, e
 			 uint64_t *u)
 {
 	switch (v) {
-	case OV_BYTES: *u = r->size; return true;
+	case OV_BYTES: *u = r->size; return r->kind != OBJLIST_SYSV_SEM; /* a set has no size */
 	case OV_RESIDENT: *u = r->resident; return r->have_resident;
-	case OV_HOLDERS: *u = r->nholders; return s->scanned && !r->holders_unknown;
+	case OV_HOLDERS:
+		*u = r->nholders;
+		return s->scanned && !r->holders_unknown && !objlist_kind_ipc(r->kind);
 	case OV_ORPHAN: *u = r->orphan; return orphan_known(s, r);
 	}
 	return false;

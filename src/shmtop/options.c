@@ -115,7 +115,8 @@ static const struct {
 	  "or command contains TEXT (any case), in batch" },
 	{ "type", required_argument, 't', M_LIST | M_LISTS | M_PROM, 21, NULL, "KINDS",
 	  "only the objects of these kinds (comma list of sysv,\n"
-	  "posix, sem, memfd, deleted, file), exactly" },
+	  "posix, sem, memfd, deleted, file, sysv-sem,\n"
+	  "sysv-msg), exactly" },
 	{ "values", no_argument, OPT_VALUES, M_LISTS | M_PROM, 18, NULL, NULL,
 	  "read shmwriter's count and state into the batch list\n"
 	  "(attaches those segments read-only, briefly)" },

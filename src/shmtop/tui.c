@@ -565,6 +565,13 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 	case OBJLIST_BACK: switch_to(t, &seg_mode, t->base_mon, NULL, next_poll); break;
 	case OBJLIST_OPEN: {
 		const struct objlist_row *r = list_selection(&t->list);
+		if (r && objlist_kind_ipc(r->kind)) { /* later: their own detail views */
+			snprintf(t->list.status, sizeof t->list.status,
+				 "no detail view of a %s row yet (%s %d): shmtop -a lists it only",
+				 objlist_kind_name(r->kind),
+				 r->kind == OBJLIST_SYSV_SEM ? "semid" : "msqid", r->ipc.id);
+			break;
+		}
 		if (r && r->kind != OBJLIST_SYSV) {
 			open_object(t, &t->list.snap, r, next_poll);
 			break;

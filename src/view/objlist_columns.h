@@ -16,7 +16,8 @@
 
 #include "sysvipc.h"
 
-/* lsipc's shared-memory columns in its order, then shmtop's. */
+/* lsipc's shared-memory columns in its order, then shmtop's, then lsipc's
+ * semaphore and message queue columns. */
 enum objlist_col {
 	OBJLIST_COL_KEY,
 	OBJLIST_COL_ID,
@@ -54,6 +55,15 @@ enum objlist_col {
 	OBJLIST_COL_WRITER_PID,
 	OBJLIST_COL_WRITER_ALIVE,
 	OBJLIST_COL_FORMAT,
+	/* lsipc's semaphore columns, then its message queue columns */
+	OBJLIST_COL_NSEMS,
+	OBJLIST_COL_OTIME,
+	OBJLIST_COL_USEDBYTES,
+	OBJLIST_COL_MSGS,
+	OBJLIST_COL_SEND,
+	OBJLIST_COL_RECV,
+	OBJLIST_COL_LSPID,
+	OBJLIST_COL_LRPID,
 	OBJLIST_NCOLS
 };
 

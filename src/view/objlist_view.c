@@ -458,7 +458,7 @@ char *objlist_view_row(const struct objlist_view_cols *c, const struct objlist *
 		       const struct objlist_row *r, char *buf, size_t len)
 {
 	const struct ipcstat *st = &r->shm.st;
-	bool sysv = r->kind == OBJLIST_SYSV;
+	bool sysv = r->kind == OBJLIST_SYSV, ipc = objlist_kind_ipc(r->kind);
 	char key[16], id[16], perms[16], size[16], rss[16], nattch[24], status[32], cpid[16],
 	    lpid[16], ct[16], cmd[96];
 	size_t nh;
@@ -477,6 +477,13 @@ char *objlist_view_row(const struct objlist_view_cols *c, const struct objlist *
 			snprintf(status, sizeof status, "other ns");
 			objlist_foreign_name(r, cmd, sizeof cmd);
 		}
+	} else if (ipc) { /* a set or a queue: its key and id as a segment's */
+		snprintf(id, sizeof id, "%d", r->ipc.id);
+		snprintf(nattch, sizeof nattch, "-");
+		snprintf(cpid, sizeof cpid, "-");
+		snprintf(lpid, sizeof lpid, "-");
+		snprintf(status, sizeof status, "-");
+		snprintf(cmd, sizeof cmd, "-");
 	} else {
 		id[0] = '\0';
 		if (known && r->holders_unknown)
@@ -511,13 +518,16 @@ char *objlist_view_row(const struct objlist_view_cols *c, const struct objlist *
 	if (sysv && r->have_resident)
 		format_size(r->swap, swap, sizeof swap);
 	const char *cell[OBJLIST_VIEW_NCOLS] = {
-		[OBJLIST_VIEW_KEY] = sysv ? format_key(st->key, key, sizeof key) : r->name,
+		[OBJLIST_VIEW_KEY] = sysv  ? format_key(st->key, key, sizeof key)
+				     : ipc ? format_key(r->ipc.key, key, sizeof key)
+					   : r->name,
 		[OBJLIST_VIEW_SHMID] = id,
 		[OBJLIST_VIEW_KIND] = objlist_kind_name(r->kind),
 		[OBJLIST_VIEW_OWNER] = sysv && r->ipcns ? "" : r->owner,
 		[OBJLIST_VIEW_PERMS] =
 		    sysv && r->ipcns ? "" : format_perms(r->mode, perms, sizeof perms),
-		[OBJLIST_VIEW_SIZE] = format_size(r->size, size, sizeof size),
+		[OBJLIST_VIEW_SIZE] =
+		    r->kind == OBJLIST_SYSV_SEM ? "-" : format_size(r->size, size, sizeof size),
 		[OBJLIST_VIEW_RSS] = rss,
 		[OBJLIST_VIEW_SWAP] = swap,
 		[OBJLIST_VIEW_NATTCH] = nattch,
@@ -529,7 +539,7 @@ char *objlist_view_row(const struct objlist_view_cols *c, const struct objlist *
 		[OBJLIST_VIEW_COMMAND] = cmd,
 		[OBJLIST_VIEW_FORMAT] = r->format ? r->format : "-",
 	};
-	return line(c, cell, !sysv, buf, len);
+	return line(c, cell, !sysv && !ipc, buf, len);
 }
 
 static void heading_top(const struct objlist *s, char *buf, size_t len)
@@ -609,8 +619,12 @@ static void heading_kinds(const struct objlist *s, char *buf, size_t len)
 		const char *name = objlist_kind_name((enum objlist_kind)k);
 		if ((k == OBJLIST_MEMFD || k == OBJLIST_DELETED) && !s->scanned)
 			format_append(buf, len, &at, " %s -", name); /* known only from a scan */
-		else if (k == OBJLIST_SEM || t->objects == 0)
+		else if (k == OBJLIST_SEM || k == OBJLIST_SYSV_SEM || t->objects == 0)
 			format_append(buf, len, &at, " %s %zu", name, t->objects);
+		else if (k == OBJLIST_SYSV_MSG) /* the bytes queued; nothing resident */
+			format_append(buf, len, &at, " %s %zu %s%s", name, t->objects,
+				      objlist_at_least(s, t->bytes),
+				      format_size(t->bytes, b, sizeof b));
 		else
 			format_append(
 			    buf, len, &at, " %s %zu %s%s/%s%s", name, t->objects,
@@ -868,6 +882,20 @@ void objlist_view_confirm(const struct objlist *s, const struct objlist_row *r,
 			   "this is another program's file.");
 		snprintf(pre, sizeof pre, "holders%s: ", age);
 		box_wrap(b, pre, who, 2);
+		box_add(b, "%s", "");
+		box_add(b, "any key: close");
+		return;
+	case OBJLIST_SYSV_SEM:
+	case OBJLIST_SYSV_MSG:
+		box_add(b, "SysV %s key %s, %s %d",
+			r->kind == OBJLIST_SYSV_SEM ? "semaphore set" : "message queue",
+			format_key(r->ipc.key, key, sizeof key),
+			r->kind == OBJLIST_SYSV_SEM ? "semid" : "msqid", r->ipc.id);
+		box_add(b,
+			"cannot be removed here: shmtop does not remove SysV %s yet (ipcrm %s "
+			"%d does).",
+			r->kind == OBJLIST_SYSV_SEM ? "semaphore sets" : "message queues",
+			r->kind == OBJLIST_SYSV_SEM ? "-s" : "-q", r->ipc.id);
 		box_add(b, "%s", "");
 		box_add(b, "any key: close");
 		return;

@@ -1,0 +1,204 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# SysV semaphore sets and message queues in the object list (issue 25,
+# point 1), with real objects on this run's keys made by python3 (ctypes to
+# libc's semget, semop, msgget, msgsnd, msgrcv): a set of 1 semaphore (mode
+# 0600, one semop), a set of 3 (0644), a queue holding three messages of
+# 5, 7 and 11 bytes (0600), and a queue whose one message was received
+# (0640).
+#   - `shmtop -a -b -n 1 --raw -o ...` and `shmtop -a --json -t
+#     sysv-sem,sysv-msg` give each the key, id, kind, owner, perms, NSEMS,
+#     USEDBYTES, MSGS, LSPID and LRPID that `lsipc -s -J` / `lsipc -q -J`
+#     give, and the times (OTIME, SEND, RECV, CTIME) of /proc/sysvipc; -t
+#     keeps those two kinds only;
+#   - watching changes nothing: every set's otime and every queue's stime
+#     and rtime are the same after the batch runs and 3 s of the list
+#     screen (the objects' own times are set a second before, so a semop
+#     or msgrcv by the viewer would show);
+#   - the list screen shows their rows (KEY and SHMID as a segment's, SIZE
+#     a queue's bytes or "-" for a set, NATTCH "-") and the kinds' counts in
+#     its heading; F9 on a set says it cannot be removed here yet, Enter
+#     says there is no detail view yet, and the set is still there.
+#
+# usage: e2e_sysvipc.sh SHMTOP
+set -u
+SHMTOP=$(realpath "$1")
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC TERM=screen
+unset NO_COLOR ESCDELAY
+command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
+command -v lsipc >/dev/null || { echo "SKIP: no lsipc"; exit 77; }
+RUN=sysvipc$$
+. "$(dirname "$0")/e2e_lib.sh"
+TMP=$(mktemp -d)
+CLEANUPS+=("rm -rf '$TMP'")
+
+# The objects, on keys 1 to 4; prints "SET1 SET3 QUEUE QUEUE_RECV" (their ids).
+make_objects() {
+	python3 - "$BASE" <<'PY'
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+base = int(sys.argv[1])
+IPC_CREAT, IPC_EXCL, IPC_NOWAIT = 0o1000, 0o2000, 0o4000
+def check(v, what):
+    if v < 0:
+        sys.exit("%s: errno %d" % (what, ctypes.get_errno()))
+    return v
+s1 = check(libc.semget(base + 1, 1, IPC_CREAT | IPC_EXCL | 0o600), "semget 1")
+s3 = check(libc.semget(base + 2, 3, IPC_CREAT | IPC_EXCL | 0o644), "semget 3")
+q = check(libc.msgget(base + 3, IPC_CREAT | IPC_EXCL | 0o600), "msgget")
+qr = check(libc.msgget(base + 4, IPC_CREAT | IPC_EXCL | 0o640), "msgget recv")
+op = (ctypes.c_short * 3)(0, 1, 0)  # struct sembuf { num, op, flg }
+check(libc.semop(s1, op, 1), "semop")
+class Msg(ctypes.Structure):
+    _fields_ = [("type", ctypes.c_long), ("text", ctypes.c_char * 16)]
+m = Msg(1, b"hello, queue")
+for n in (5, 7, 11):
+    check(libc.msgsnd(q, ctypes.byref(m), n, IPC_NOWAIT), "msgsnd")
+check(libc.msgsnd(qr, ctypes.byref(m), 3, IPC_NOWAIT), "msgsnd recv")
+check(libc.msgrcv(qr, ctypes.byref(m), 16, 0, IPC_NOWAIT), "msgrcv")
+print(s1, s3, q, qr)
+PY
+}
+
+# The times a viewer must not change, of our objects: "ID OTIME" lines of
+# /proc/sysvipc/sem, "ID STIME RTIME" of msg (columns found by the heading).
+times_of() {
+	local f ids
+	for f in sem msg; do
+		ids=$([[ $f == sem ]] && echo "$SET1 $SET3" || echo "$QUEUE $QUEUE_RECV")
+		awk -v ids=" $ids " 'NR == 1 { for (i = 1; i <= NF; i++) c[$i] = i; next }
+			index(ids, " " $2 " ") {
+				if ("otime" in c) print "sem", $2, $c["otime"]
+				else print "msg", $2, $c["stime"], $c["rtime"]
+			}' "/proc/sysvipc/$f"
+	done | sort
+}
+
+# The batch outputs against lsipc and /proc/sysvipc.
+t_batch() {
+	"$SHMTOP" -a -b -n 1 --raw --bytes -t sysv-sem,sysv-msg \
+		-o KEY,ID,KIND,OWNER,PERMS,NSEMS,USEDBYTES,MSGS,LSPID,LRPID,SIZE,NATTCH,HOLDERS >"$TMP/raw" ||
+		{ fail "shmtop -a -b --raw failed"; return 1; }
+	"$SHMTOP" -a --json -n 1 -t sysv-sem,sysv-msg >"$TMP/json" ||
+		{ fail "shmtop -a --json failed"; return 1; }
+	lsipc -s -J -b -o KEY,ID,OWNER,PERMS,NSEMS >"$TMP/lsipc-s" || { fail "lsipc -s"; return 1; }
+	lsipc -q -J -b -o KEY,ID,OWNER,PERMS,USEDBYTES,MSGS,LSPID,LRPID >"$TMP/lsipc-q" ||
+		{ fail "lsipc -q"; return 1; }
+	cp /proc/sysvipc/sem "$TMP/proc-sem"
+	cp /proc/sysvipc/msg "$TMP/proc-msg"
+	python3 - "$TMP" "$IDS" <<'PY'
+import json, sys
+tmp, ids = sys.argv[1], [int(x) for x in sys.argv[2].split()]
+sets, queues = ids[:2], ids[2:]
+bad = []
+def proc(name):
+    lines = open("%s/proc-%s" % (tmp, name)).read().split("\n")
+    head = lines[0].split()
+    return {int(f[1]): dict(zip(head, f)) for f in (l.split() for l in lines[1:] if l.strip())}
+psem, pmsg = proc("sem"), proc("msg")
+ls = {int(r["id"]): r for r in json.load(open(tmp + "/lsipc-s"))["semaphores"]}
+lq = {int(r["id"]): r for r in json.load(open(tmp + "/lsipc-q"))["messages"]}
+doc = json.loads(open(tmp + "/json").read())
+rows = doc["sharedmemory"]
+if {r["kind"] for r in rows} - {"sysv-sem", "sysv-msg"}:
+    bad.append("-t sysv-sem,sysv-msg let other kinds through: %s" % {r["kind"] for r in rows})
+byid = {(r["kind"], r["id"]): r for r in rows}
+raw = open(tmp + "/raw").read().split("\n")
+if raw[0].split() != "KEY ID KIND OWNER PERMS NSEMS USEDBYTES MSGS LSPID LRPID SIZE NATTCH HOLDERS".split():
+    bad.append("raw heading: %r" % raw[0])
+rawid = {(f[2], int(f[1])): f for f in (l.split() for l in raw[1:] if l.strip())}
+def t(v):  # a /proc time as the JSON gives it
+    return int(v) or None
+for kind, mine, l, p in (("sysv-sem", sets, ls, psem), ("sysv-msg", queues, lq, pmsg)):
+    for i in mine:
+        r, f = byid.get((kind, i)), rawid.get((kind, i))
+        if r is None or f is None or i not in l or i not in p:
+            bad.append("%s %d: json %s, raw %s, lsipc %s, proc %s" % (kind, i, r is not None,
+                       f is not None, i in l, i in p))
+            continue
+        want = {"key": l[i]["key"], "owner": l[i]["owner"], "perms": l[i]["perms"],
+                "ctime": t(p[i]["ctime"]), "holders": None, "orphan": None, "nattch": None,
+                "name": None, "cpid": None, "rss": None}
+        if kind == "sysv-sem":
+            want.update(nsems=int(l[i]["nsems"]), otime=t(p[i]["otime"]), size=None,
+                        usedbytes=None, msgs=None, lspid=None)
+            cells = [l[i]["key"], str(i), kind, l[i]["owner"], l[i]["perms"], l[i]["nsems"],
+                     "-", "-", "-", "-", "-", "-", "-"]
+        else:
+            want.update(usedbytes=int(l[i]["usedbytes"]), msgs=int(l[i]["msgs"]),
+                        lspid=int(l[i]["lspid"]), lrpid=int(l[i]["lrpid"]),
+                        send=t(p[i]["stime"]), recv=t(p[i]["rtime"]),
+                        size=int(l[i]["usedbytes"]), nsems=None, otime=None)
+            cells = [l[i]["key"], str(i), kind, l[i]["owner"], l[i]["perms"], "-",
+                     l[i]["usedbytes"], l[i]["msgs"], l[i]["lspid"], l[i]["lrpid"],
+                     l[i]["usedbytes"], "-", "-"]
+        for k, v in want.items():
+            if r.get(k, "missing") != v:
+                bad.append("%s %d: json %s is %r, want %r" % (kind, i, k, r.get(k, "missing"), v))
+        if f != cells:
+            bad.append("%s %d: raw %s, want %s" % (kind, i, f, cells))
+# what was made, as made
+q = byid.get(("sysv-msg", queues[0]), {})
+if (q.get("usedbytes"), q.get("msgs"), q.get("recv")) != (23, 3, None):
+    bad.append("queue: usedbytes %s msgs %s recv %s, want 23 3 None" % (q.get("usedbytes"),
+               q.get("msgs"), q.get("recv")))
+qr = byid.get(("sysv-msg", queues[1]), {})
+if qr.get("msgs") != 0 or not qr.get("lrpid") or not qr.get("recv"):
+    bad.append("received queue: %s" % qr)
+s1, s3 = byid.get(("sysv-sem", sets[0]), {}), byid.get(("sysv-sem", sets[1]), {})
+if (s1.get("nsems"), s3.get("nsems"), s3.get("perms"), s3.get("otime")) != (1, 3, "rw-r--r--", None) \
+        or not s1.get("otime"):
+    bad.append("sets: %s %s" % (s1, s3))
+for b in bad:
+    print("    FAIL:", b)
+sys.exit(1 if bad else 0)
+PY
+}
+
+# The list screen: the rows, the heading, F9 and Enter on a set.
+t_screen() {
+	local rc=0
+	view list 200 50 "$SHMTOP -a -d 1 -F $(key 0 | cut -c1-8)" || return 1
+	see list "^Kinds .* sysv-sem [0-9]+  sysv-msg [0-9]+ " || rc=1
+	see list "^$(key 1) +$SET1 +sysv-sem +root +rw------- +- +- +- " || rc=1
+	see list "^$(key 2) +$SET3 +sysv-sem +root +rw-r--r-- +- +- +- " || rc=1
+	see list "^$(key 3) +$QUEUE +sysv-msg +root +rw------- +23 +- +- " || rc=1
+	see list "^$(key 4) +$QUEUE_RECV +sysv-msg +root +rw-r----- +0 +- +- " || rc=1
+	sleep 3 # three ticks of the list
+	keys list /
+	tmux -L "$RUN-list" send-keys -N 20 BSpace # the -F text
+	keys list "$(key 2)" Enter
+	see list "^$(key 2) +$SET3 " || rc=1
+	keys list F9
+	see list "SysV semaphore set key $(key 2), semid $SET3" || rc=1
+	see list "cannot be removed here: shmtop does not remove SysV semaphore sets yet" || rc=1
+	keys list n
+	keys list Enter
+	see list "no detail view of a sysv-sem row yet \(semid $SET3\)" || rc=1
+	keys list q
+	until_ok 5 gone "$VPID" || { fail "the list did not quit"; rc=1; }
+	[[ $(ipcs -s | awk -v k="$(key 2)" '$1 == k { print $2 }') == "$SET3" ]] ||
+		{ fail "the set is gone"; rc=1; }
+	return $rc
+}
+
+# Watching changed no time (the batch runs and the screen came after BEFORE).
+t_watching() {
+	times_of >"$TMP/after"
+	[[ $(wc -l <"$TMP/before") == 4 ]] || { fail "times of 4 objects: $(cat "$TMP/before")"; return 1; }
+	diff "$TMP/before" "$TMP/after" >/dev/null || {
+		fail "times changed:"
+		diff "$TMP/before" "$TMP/after" | sed 's/^/    | /'
+		return 1
+	}
+}
+
+KEYS+=("$(key 1)" "$(key 2)" "$(key 3)" "$(key 4)")
+read -r SET1 SET3 QUEUE QUEUE_RECV < <(make_objects)
+[[ -n ${QUEUE_RECV:-} ]] || { fail "cannot make the sets and queues"; exit 1; }
+IDS="$SET1 $SET3 $QUEUE $QUEUE_RECV"
+times_of >"$TMP/before"
+T0=$(date +%s)
+until_ok 3 test "$(date +%s)" -gt "$T0" # the next second: a change would show
+
+run_cases t_batch t_screen t_watching
