@@ -144,7 +144,8 @@ selected() {
 	tmux -L "$RUN-$1" capture-pane -p -e | head -n -1 | grep -E $'\e\\[([0-9]+;)*7m' | sed 's/\x1b\[[0-9;]*m//g'
 }
 # column NAME COLUMN: that column of the segment rows on screen, as numbers
-# (hex keys, and lsipc's K and M sizes, converted), one a line.
+# (hex keys, and lsipc's K and M sizes, converted), one a line; the rows of
+# another IPC namespace's segments, blank in SHMID, OWNER and PERMS, left out.
 column() {
 	screen "$1" | awk -v c="$2" '
 		function hex(s,  i, n) {
@@ -152,6 +153,7 @@ column() {
 			for (i = 3; i <= length(s); i++) n = n * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
 			return n
 		}
+		/ other ns / { next } # of another IPC namespace: no shmid, owner, mode
 		NR > 3 && $1 ~ /^0x[0-9a-f]+$/ && length($1) == 10 {
 			v = $c; m = 1
 			if (v ~ /^0x/) { printf "%.0f\n", hex(v); next }
