@@ -279,6 +279,16 @@ static void test_writer_states(void **state)
 	assert_non_null(
 	    strstr(t, "shmtop_writer_up{key=\"0x00002537\",shmid=\"5\",owner=\"root\"} 0\n"));
 	free(t);
+	/* a last change at either end of time (a record's bytes are untrusted):
+	 * its seconds whole, no overflow on the way */
+	snap.wall_ns = INT64_MIN;
+	t = run(&in);
+	assert_non_null(strstr(t, "owner=\"root\"} -9223372036.854\n"));
+	free(t);
+	snap.wall_ns = INT64_MAX;
+	t = run(&in);
+	assert_non_null(strstr(t, "owner=\"root\"} 9223372036.854\n"));
+	free(t);
 	/* no shmwriter segment: no shmwriter families at all; no segments at all */
 	in.segs = &segs[1];
 	t = run(&in);

@@ -135,9 +135,10 @@ static bool seg_value(const struct prom_segment *s, enum seg_value v, char *buf,
 		case V_RESETS: u = s->snap->resets; break;
 		case V_LAST_UPDATE: {
 			int64_t ns = s->snap->wall_ns;
-			snprintf(buf, len, "%s%" PRId64 ".%03" PRId64, ns < 0 ? "-" : "",
-				 (ns < 0 ? -ns : ns) / NS_PER_SEC,
-				 (ns < 0 ? -ns : ns) % NS_PER_SEC / NS_PER_MS);
+			/* its magnitude unsigned: -INT64_MIN is no int64_t */
+			uint64_t m = ns < 0 ? 0 - (uint64_t)ns : (uint64_t)ns;
+			snprintf(buf, len, "%s%" PRIu64 ".%03" PRIu64, ns < 0 ? "-" : "",
+				 m / NS_PER_SEC, m % NS_PER_SEC / NS_PER_MS);
 			return true;
 		}
 		default: return false;
