@@ -18,11 +18,16 @@
 #   - the list screen shows their rows (KEY and SHMID as a segment's, SIZE
 #     a queue's bytes or "-" for a set, NATTCH "-") and the kinds' counts in
 #     its heading; F9 on a set says it cannot be removed here yet, Enter
-#     says there is no detail view yet, and the set is still there.
+#     says there is no detail view yet, and the set is still there;
+#   - the lock a writer killed with -9 leaves: once its segment is removed,
+#     an orphan (ORPHAN yes, STATUS "lock without segment", "lock orphan"
+#     on screen); a new writer on the key takes that same set over, and
+#     stopped cleanly (--remove-on-exit) leaves neither set nor segment.
 #
-# usage: e2e_sysvipc.sh SHMTOP
+# usage: e2e_sysvipc.sh SHMTOP SHMWRITER
 set -u
 SHMTOP=$(realpath "$1")
+WRITER=$(realpath "$2")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC TERM=screen
 unset NO_COLOR ESCDELAY
 command -v python3 >/dev/null || { echo "SKIP: no python3"; exit 77; }
@@ -201,4 +206,44 @@ times_of >"$TMP/before"
 T0=$(date +%s)
 until_ok 3 test "$(date +%s)" -gt "$T0" # the next second: a change would show
 
-run_cases t_batch t_screen t_watching
+lock_of() { ipcs -s | awk -v k="$1" '$1 == k { print $2 }'; }
+
+# The sysv-sem row of key $1 in -a --json: "ORPHAN STATUS" (None when null).
+lock_row() {
+	"$SHMTOP" -a --json -n 1 -t sysv-sem | python3 -c '
+import json, sys
+rows = [r for r in json.load(sys.stdin)["sharedmemory"] if r["key"] == sys.argv[1]]
+print(len(rows), *((r["orphan"], r["status"]) for r in rows))' "$1"
+}
+
+t_lock_leak() {
+	local k semid out
+	k=$(key 9)
+	writer "$k" -i 0.05 --remove-on-exit || return 1
+	semid=$(lock_of "$k")
+	[[ -n $semid ]] || fail "no lock set on $k" || return 1
+	out=$(lock_row "$k")
+	[[ $out == "1 (None, None)" ]] || fail "a running writer's lock: $out" || return 1
+	kill -9 "$WPID"
+	wait "$WPID" 2>/dev/null
+	ipcrm -M "$k" || return 1
+	[[ $(lock_of "$k") == "$semid" ]] || fail "the lock went with its writer" || return 1
+	out=$(lock_row "$k")
+	[[ $out == "1 (True, 'lock without segment')" ]] || fail "the leaked lock: $out" ||
+		return 1
+	view leak 200 30 "$SHMTOP -a -t sysv-sem -F $k" || return 1
+	see leak "$k +$semid +sysv-sem .* lock orphan" || return 1
+	# a new writer on the key: the same set, held, no orphan
+	writer "$k" -i 0.05 --remove-on-exit || return 1
+	[[ $(lock_of "$k") == "$semid" ]] || fail "a new lock: $(lock_of "$k"), was $semid" ||
+		return 1
+	out=$(lock_row "$k")
+	[[ $out == "1 (None, None)" ]] || fail "the lock taken over: $out" || return 1
+	kill -TERM "$WPID"
+	wait "$WPID" 2>/dev/null
+	until_ok 5 test -z "$(lock_of "$k")" || fail "the lock left after a clean stop" ||
+		return 1
+	! has_segment "$k" || fail "the segment left after a clean stop"
+}
+
+run_cases t_batch t_screen t_watching t_lock_leak

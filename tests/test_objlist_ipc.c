@@ -25,6 +25,7 @@
 #include "names.h"
 #include "objlist.h"
 #include "objlist_table.h"
+#include "objlist_view.h"
 
 /* The objects: two sets (1 semaphore, mode 0600, one semop on it; 3
  * semaphores, 0644) and two queues (three messages sent, 0600; one sent
@@ -408,12 +409,67 @@ static void test_fixture_paths(void **state)
 	objlist_free(&s);
 }
 
+/* A writer's lock whose segment is gone (a writer killed -9, its segment
+ * removed since): an orphan, "lock" on screen; not while the segment is
+ * there, not while held, nor a set of another shape. */
+static void test_lock_orphan(void **state)
+{
+	(void)state;
+	key_t k = test_key(NOBJ), other = test_key(NOBJ + 1);
+	int lock = semget(k, 1, IPC_CREAT | IPC_EXCL | 0600);
+	int wide = semget(other, 2, IPC_CREAT | IPC_EXCL | 0600);
+	int seg = shmget(k, 4096, IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(lock >= 0 && wide >= 0 && seg >= 0);
+	struct objlist s;
+	memset(&s, 0, sizeof s);
+	s.max = 8192;
+	s.rows = calloc(s.max, sizeof *s.rows);
+	assert_non_null(s.rows);
+	const unsigned flags = OBJLIST_SYSVSEM | OBJLIST_ORPHANS;
+	assert_int_equal(objlist_collect(&s, flags), 0);
+	assert_false(find(&s, OBJLIST_SYSV_SEM, lock)->orphan); /* its segment is there */
+	assert_int_equal(shmctl(seg, IPC_RMID, NULL), 0);
+	assert_int_equal(objlist_collect(&s, flags), 0);
+	const struct objlist_row *r = find(&s, OBJLIST_SYSV_SEM, lock);
+	assert_true(r->lock_orphan && r->orphan);
+	assert_false(find(&s, OBJLIST_SYSV_SEM, wide)->orphan); /* not a lock's shape */
+	struct objlist_view_cols c;
+	char buf[256];
+	objlist_view_columns(200, &c);
+	assert_non_null(strstr(objlist_view_row(&c, &s, r, buf, sizeof buf), " lock orphan "));
+	/* the cells: STATUS says why, ORPHAN yes */
+	char key[16], want[128], *text = NULL;
+	size_t len = 0;
+	snprintf(key, sizeof key, "0x%08x", (unsigned)k);
+	struct objlist_table_output o = { .format = OBJLIST_TABLE_TEXT,
+					  .columns = "ID,KIND,STATUS,ORPHAN",
+					  .raw = true,
+					  .noheadings = true,
+					  .filter = key };
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(objlist_table_write(f, &s, &o), 0);
+	fclose(f);
+	snprintf(want, sizeof want, "%d sysv-sem lock\\x20without\\x20segment yes\n", lock);
+	assert_string_equal(text, want);
+	free(text);
+	assert_int_equal(objlist_collect(&s, OBJLIST_SYSVSEM), 0); /* not asked for */
+	assert_false(find(&s, OBJLIST_SYSV_SEM, lock)->orphan);
+	/* held (a writer running on the key, its segment removed under it): no */
+	struct sembuf up = { 0, 1, 0 };
+	assert_int_equal(semop(lock, &up, 1), 0);
+	assert_int_equal(objlist_collect(&s, flags), 0);
+	assert_false(find(&s, OBJLIST_SYSV_SEM, lock)->orphan);
+	free(s.rows);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rows),       cmocka_unit_test(test_watching_changes_nothing),
-		cmocka_unit_test(test_cells),      cmocka_unit_test(test_sort),
-		cmocka_unit_test(test_no_removal), cmocka_unit_test(test_fixture_paths),
+		cmocka_unit_test(test_rows),        cmocka_unit_test(test_watching_changes_nothing),
+		cmocka_unit_test(test_cells),       cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_no_removal),  cmocka_unit_test(test_fixture_paths),
+		cmocka_unit_test(test_lock_orphan),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);
 }

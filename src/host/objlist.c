@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -236,13 +237,30 @@ static bool orphan(const struct objlist *s, struct creator *cache, const struct 
 	case OBJLIST_POSIX:
 	case OBJLIST_SEM:
 	case OBJLIST_FILE: return s->scanned && !s->scan_dropped && r->nholders == 0 && !partial;
+	case OBJLIST_SYSV_SEM: return r->lock_orphan; /* other sets: no rule yet */
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
-	case OBJLIST_SYSV_SEM: /* not yet: no rule for them */
 	case OBJLIST_SYSV_MSG:
 	case OBJLIST_NKINDS: break;
 	}
 	return false;
+}
+
+/* Is the set r a writer's lock (writerlock.h: one semaphore on a segment's
+ * key, mode 0600) whose segment is gone, and not held (value 0: a writer
+ * raised it with SEM_UNDO, so the kernel lowered it when the writer died)?
+ * Known only with every segment listed, and read permission on the set
+ * (GETVAL, which changes no time of it): unknown is no. */
+static bool lock_orphan(const struct objlist *s, const struct objlist_row *r)
+{
+	const struct sysvipc_ipc *q = &r->ipc;
+	if (q->nsems != 1 || q->key == 0 || q->mode != 0600 || s->truncated || s->res.truncated)
+		return false;
+	for (size_t i = 0; i < s->n; i++)
+		if (s->rows[i].kind == OBJLIST_SYSV && !s->rows[i].ipcns &&
+		    s->rows[i].shm.st.key == q->key)
+			return false;
+	return semctl(q->id, 0, GETVAL) == 0;
 }
 
 /* The order of the scan's pairs: sysv first, then by device, inode and
@@ -456,6 +474,8 @@ static void collect_ipc(struct build *b, enum objlist_kind kind)
 		r.mode = tmp[i].mode;
 		r.mtime = tmp[i].ctime;
 		r.command_read = true; /* a set or a queue has no creator's pid */
+		r.lock_orphan =
+		    kind == OBJLIST_SYSV_SEM && b->flags & OBJLIST_ORPHANS && lock_orphan(s, &r);
 		set_owner(b, &r);
 		add(b, &r);
 	}

@@ -120,6 +120,8 @@ struct objlist_row {
 	int64_t mtime;            /* last change, seconds: sysv ctime, others st_mtime */
 	struct sysvipc_shm shm;   /* sysv: the segment; zero for other kinds */
 	struct sysvipc_ipc ipc;   /* sysv-sem, sysv-msg: the set or queue; zero for others */
+	bool lock_orphan;         /* sysv-sem, OBJLIST_ORPHANS: a writer's lock (writerlock.h)
+				   * whose segment is gone, not held: an orphan */
 	size_t holder0, nholders; /* its holders: holders[holder0 .. holder0 + nholders) of
 				   * the object list, pid ascending; 0 before any scan */
 	bool orphan;              /* see OBJLIST_ORPHANS */
@@ -271,7 +273,8 @@ enum {
 				    * whose creator is gone (a /proc read per such segment);
 				    * a posix object, semaphore or file that no process maps
 				    * or holds open (known only after a scan that read every
-				    * process: see scan_hidden, holders_unknown) */
+				    * process: see scan_hidden, holders_unknown); a writer's
+				    * lock set whose segment is gone (lock_orphan) */
 	OBJLIST_FILES = 1u << 6,   /* the files of the known places (objlist_files.h) */
 	OBJLIST_FORMATS = 1u << 7, /* each row's format (s->format_of): the first
 				    * OBJLIST_HEAD bytes of posix objects and files,

@@ -185,12 +185,15 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
 
 /* Is the row's orphan flag known?  A SysV segment's always (collect
  * decides); a POSIX object's or semaphore's only after a scan; memfd and
- * deleted objects are never orphans (they live only while held).  The
- * flag is the host layer's call: an object whose holders a scan that
+ * deleted objects are never orphans (they live only while held); a set
+ * or a queue is known one only as a writer's lock without its segment (no
+ * rule for the others yet).  The flag is the host layer's call: an object whose holders a scan that
  * could not read every process left unknown (holders_unknown) has none. */
 static bool orphan_known(const struct objlist *s, const struct objlist_row *r)
 {
-	return !r->holders_unknown && !objlist_kind_ipc(r->kind) &&
+	if (objlist_kind_ipc(r->kind)) /* a writer's lock without its segment; no rule else */
+		return r->lock_orphan;
+	return !r->holders_unknown &&
 	       ((r->kind != OBJLIST_POSIX && r->kind != OBJLIST_SEM && r->kind != OBJLIST_FILE) ||
 		s->scanned);
 }
@@ -225,6 +228,8 @@ static const char *ipc_cell(const struct objlist_row *r, int col, char *buf, siz
 	const char *v = sysv_cell(col, q->key, q->id, q->cuid, q->cgid, buf, len);
 	if (v)
 		return v;
+	if (col == OBJLIST_COL_STATUS)
+		return r->lock_orphan ? "lock without segment" : NULL;
 	if (sem)
 		switch (col) {
 		case OBJLIST_COL_NSEMS: snprintf(buf, len, "%" PRIu64, q->nsems); return buf;

@@ -482,7 +482,7 @@ char *objlist_view_row(const struct objlist_view_cols *c, const struct objlist *
 		snprintf(nattch, sizeof nattch, "-");
 		snprintf(cpid, sizeof cpid, "-");
 		snprintf(lpid, sizeof lpid, "-");
-		snprintf(status, sizeof status, "-");
+		snprintf(status, sizeof status, "%s", r->lock_orphan ? "lock" : "-");
 		snprintf(cmd, sizeof cmd, "-");
 	} else {
 		id[0] = '\0';
