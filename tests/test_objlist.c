@@ -227,7 +227,7 @@ static const struct objlist_row *get_shmid(const struct objlist *s, int shmid)
 
 /* A format_of() that says what it was given: the first 64 bytes of an
  * object of pages, the first written (make_posix() writes x). */
-static const char *head_stub(const unsigned char *head, size_t n, uint64_t size)
+static const char *head_named(const unsigned char *head, size_t n, uint64_t size)
 {
 	long page = sysconf(_SC_PAGESIZE);
 	return n == OBJLIST_HEAD && size % (uint64_t)page == 0 && head[0] == 'x'
@@ -355,9 +355,9 @@ static void test_every_kind(void **state)
 	assert_true(s.devshm_size >= s.devshm_used);
 	assert_true(s.devshm_used >= 2 * (uint64_t)page);
 	/* Formats: the first bytes of the POSIX objects alone, and only when
-	 * asked for (the stub says what it was given) */
+	 * asked for (head_named() names what it was given) */
 	assert_null(get_name(&s, OBJLIST_POSIX, name_a)->format);
-	s.format_of = head_stub;
+	s.format_of = head_named;
 	collect(&s, OBJLIST_DEVSHM | OBJLIST_FORMATS);
 	assert_string_equal(get_name(&s, OBJLIST_POSIX, name_a)->format,
 			    "64 of a page-long object");
@@ -420,7 +420,7 @@ static void test_format_swapped_folder(void **state)
 	assert_true(m != MAP_FAILED);
 	m[0] = 'x';
 	close(fd);
-	struct objlist s = { .format_of = head_stub };
+	struct objlist s = { .format_of = head_named };
 	assert_int_equal(objlist_scan(&s), 0);
 	collect(&s, OBJLIST_FORMATS);
 	assert_string_equal(get_name(&s, OBJLIST_FILE, file)->format, "64 of a page-long object");
