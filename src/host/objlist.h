@@ -78,6 +78,37 @@ struct objlist_holder {
 
 #define OBJLIST_NAME_MAX 256 /* NAME_MAX + 1 */
 
+/* What a process blocked on an IPC object is waiting for, as its
+ * /proc/PID/syscall says (objlist_scan()). */
+enum objlist_wait_op {
+	OBJLIST_WAIT_SEM,    /* semop(), semtimedop(): a set (sysv-sem) */
+	OBJLIST_WAIT_MSGRCV, /* msgrcv(): a message on a queue (sysv-msg) */
+	OBJLIST_WAIT_MSGSND, /* msgsnd(): room on a full queue (sysv-msg) */
+	OBJLIST_WAIT_MQRCV,  /* mq_timedreceive(): a message (mqueue) */
+	OBJLIST_WAIT_MQSND,  /* mq_timedsend(): room (mqueue) */
+	OBJLIST_WAIT_FUTEX,  /* futex() on a word in a shared mapping of an object */
+};
+
+/* A process blocked on an object, as a scan found it.  The object is named
+ * as rows name it (kind, dev, ino: a set's semid or a queue's msqid in ino;
+ * a futex's object by its mapping's identity, a SysV segment's shmid in
+ * ino), and only when it is one of the viewer's: a syscall argument is an
+ * id in the process's IPC namespace, so a waiter of another namespace, or
+ * one on an id /proc/sysvipc does not list, is not a waiter of any row. */
+struct objlist_wait {
+	pid_t pid;
+	uid_t uid;     /* the process's owner */
+	char comm[16]; /* /proc/PID/comm */
+	enum objlist_wait_op op;
+	enum objlist_kind kind;
+	uint64_t dev, ino;
+	int semnum, semop;  /* OBJLIST_WAIT_SEM: the first operation's semaphore and
+			     * sem_op when it could be read (root), else -1 and 0 */
+	uint64_t offset;    /* OBJLIST_WAIT_FUTEX: the word's offset in the object */
+	int64_t since_ns;   /* the first scan that saw it waiting so (CLOCK_REALTIME):
+			     * it has waited at least since then */
+};
+
 /* Where a posix or sem row's name is.  Only a direct entry of the viewer's
  * /dev/shm, on /dev/shm's own device, is removable by name: a path seen in
  * a process's maps or fds is that process's, and names another file when
@@ -124,6 +155,8 @@ struct objlist_row {
 				   * whose segment is gone, not held: an orphan */
 	size_t holder0, nholders; /* its holders: holders[holder0 .. holder0 + nholders) of
 				   * the object list, pid ascending; 0 before any scan */
+	size_t wait0, nwaits;     /* the processes blocked on it: waits[wait0 .. wait0 +
+				   * nwaits) of the object list, pid ascending */
 	bool orphan;              /* see OBJLIST_ORPHANS */
 	bool holders_unknown;     /* a scan found no holder, but could not read every
 				   * process (scan_hidden, as a user other than root):
@@ -230,6 +263,13 @@ struct objlist {
 	/* The holders of the rows, in row order (rebuilt by every collect). */
 	struct objlist_holder *holders;
 	size_t nholders, maxholders;
+	/* The processes the last scan found blocked on an object of the
+	 * viewer's IPC namespace, by object (kind, dev, ino) then pid; rows
+	 * point into it (wait0, nwaits).  Owned by the object list, moved by
+	 * objlist_take_scan(). */
+	struct objlist_wait *waits;
+	size_t nwaits;
+	size_t blocked; /* processes among them ("N processes blocked on IPC") */
 
 	/* Where to read; NULL: the kernel's (/proc/sysvipc/shm, /dev/shm, /proc). */
 	const char *sysvipc_path;
