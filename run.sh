@@ -17,7 +17,7 @@ set -eu
 cd "$(dirname "$0")"
 
 PACKAGES="build-essential cmake pkg-config libncurses-dev libsmartcols-dev libcmocka-dev tmux procps util-linux"
-TEST_PACKAGES="clang clang-format openssh-server openssh-client strace lintian python3 valgrind locales openjdk-17-jdk-headless python3-pcp libpcp-mmv1 python3-prometheus-client varnish"
+TEST_PACKAGES="clang clang-format openssh-server openssh-client strace lintian python3 valgrind locales openjdk-17-jdk-headless python3-pcp libpcp-mmv1 python3-prometheus-client varnish python3-sysv-ipc"
 JOBS=$(nproc 2>/dev/null || echo 2)
 
 install_missing() { # packages...

@@ -524,7 +524,7 @@ static void test_heading_footer_keys(void **state)
 	assert_string_equal(
 	    objlist_view_heading(&s, 2, buf, sizeof buf),
 	    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
-	    "memfd -  deleted -  file 0  sysv-sem 0  sysv-msg 0  /dev/shm 1.0G of 4.0G "
+	    "memfd -  deleted -  file 0  sysv-sem 0  sysv-msg 0  mqueue 0  /dev/shm 1.0G of 4.0G "
 	    "(25.00%)");
 	s.scanned = true;
 	s.scan_ns = s.wall_ns - INT64_C(12) * 1000000000;
@@ -546,10 +546,11 @@ static void test_heading_footer_keys(void **state)
 			       "(42 mappings left out)"));
 	s.scan_running = false;
 	s.scan_dropped = 0;
-	assert_string_equal(objlist_view_heading(&s, 2, buf, sizeof buf),
-			    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
-			    "memfd 1 4.0K/4.0K  deleted 0  file 0  sysv-sem 3  sysv-msg 2 2.0K  "
-			    "/dev/shm ?");
+	assert_string_equal(
+	    objlist_view_heading(&s, 2, buf, sizeof buf),
+	    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "
+	    "memfd 1 4.0K/4.0K  deleted 0  file 0  sysv-sem 3  sysv-msg 2 2.0K  mqueue 0  "
+	    "/dev/shm ?");
 	/* and they are in the objects of the top line */
 	assert_non_null(strstr(objlist_view_heading(&s, 0, buf, sizeof buf), "  13 objects, "));
 	s.kinds[OBJLIST_SYSV_SEM] = s.kinds[OBJLIST_SYSV_MSG] = (struct objlist_totals){ 0 };

@@ -146,7 +146,7 @@ static void test_text(void **state)
 	    "18446744073692774399\n"
 	    "Total 3.0M in 3 segments, 4 attaches, 1 dest, 1 locked; rss 20.0K, swap 0\n"
 	    "sysv 3: 3.0M, rss 20.0K   posix 0   sem 0   memfd 0   deleted 0   file 0   "
-	    "sysv-sem 0   sysv-msg 0\n"
+	    "sysv-sem 0   sysv-msg 0   mqueue 0\n"
 	    "orphans 1, 3.0M (SysV only: no scan of /proc)\n"
 	    "Sorted by size, reversed\n"
 	    "\n"
@@ -455,7 +455,7 @@ static void test_kinds_text(void **state)
 	assert_non_null(
 	    strstr(t, "sysv 3: 3.0M, rss 20.0K   posix 2: 65.0M, rss 1.0M   sem 1: 32, "
 		      "rss 4.0K   memfd 1: 2.0M, rss 4.0K   deleted 1: 4.0K, rss 4.0K   file 0   "
-		      "sysv-sem 0   sysv-msg 0\n"));
+		      "sysv-sem 0   sysv-msg 0   mqueue 0\n"));
 	assert_non_null(strstr(t, "/dev/shm 4.0G, 70.0M used (1.71%)   orphans 2, 4.0M   holders "
 				  "scanned at 22:13:20\n"));
 	/* a row per object, each on one line: the newline as \n and the

@@ -33,9 +33,11 @@
 #include "reader.h"
 
 static const char *const kind_names[OBJLIST_NKINDS] = {
-	[OBJLIST_SYSV] = "sysv",         [OBJLIST_POSIX] = "posix",       [OBJLIST_SEM] = "sem",
-	[OBJLIST_MEMFD] = "memfd",       [OBJLIST_DELETED] = "deleted",   [OBJLIST_FILE] = "file",
+	[OBJLIST_SYSV] = "sysv",         [OBJLIST_POSIX] = "posix",
+	[OBJLIST_SEM] = "sem",           [OBJLIST_MEMFD] = "memfd",
+	[OBJLIST_DELETED] = "deleted",   [OBJLIST_FILE] = "file",
 	[OBJLIST_SYSV_SEM] = "sysv-sem", [OBJLIST_SYSV_MSG] = "sysv-msg",
+	[OBJLIST_MQUEUE] = "mqueue",
 };
 
 const char *objlist_kind_name(enum objlist_kind k)
@@ -241,6 +243,7 @@ static bool orphan(const struct objlist *s, struct creator *cache, const struct 
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
 	case OBJLIST_SYSV_MSG:
+	case OBJLIST_MQUEUE:
 	case OBJLIST_NKINDS: break;
 	}
 	return false;
@@ -814,6 +817,7 @@ static bool same_object(const struct objlist_row *a, const struct objlist_row *b
 	case OBJLIST_MEMFD:
 	case OBJLIST_FILE:
 	case OBJLIST_DELETED:
+	case OBJLIST_MQUEUE:
 	case OBJLIST_NKINDS: break;
 	}
 	return a->dev == b->dev && a->ino == b->ino;
@@ -935,6 +939,7 @@ int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *w
 		return -1;
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
+	case OBJLIST_MQUEUE: /* not collected yet */
 	case OBJLIST_NKINDS: break;
 	}
 	snprintf(why, whylen,

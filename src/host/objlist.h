@@ -14,6 +14,8 @@
  *            (a JVM's hsperfdata, PCP MMV, ...)  counter files (objlist_files.h)
  *   sysv-sem a SysV semaphore set               /proc/sysvipc/sem
  *   sysv-msg a SysV message queue               /proc/sysvipc/msg
+ *   mqueue   a POSIX message queue              the mqueue file system, and
+ *                                               holders' fds
  *
  * An object is known by its device and inode as /proc/PID/maps gives them,
  * so two holders of one memfd are one object (a SysV segment's inode is its
@@ -56,10 +58,12 @@ enum objlist_kind {
 	OBJLIST_FILE,
 	OBJLIST_SYSV_SEM,
 	OBJLIST_SYSV_MSG,
+	OBJLIST_MQUEUE,
 	OBJLIST_NKINDS
 };
 
-/* "sysv", "posix", "sem", "memfd", "deleted", "file", "sysv-sem", "sysv-msg". */
+/* "sysv", "posix", "sem", "memfd", "deleted", "file", "sysv-sem", "sysv-msg",
+ * "mqueue". */
 const char *objlist_kind_name(enum objlist_kind k);
 
 /* A comma list of kind names (any case: "sysv,memfd") into kinds, 1 << kind

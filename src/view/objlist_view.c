@@ -901,6 +901,7 @@ void objlist_view_confirm(const struct objlist *s, const struct objlist_row *r,
 		return;
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
+	case OBJLIST_MQUEUE: /* not collected yet */
 	case OBJLIST_NKINDS: break;
 	}
 	b->removable = false;
