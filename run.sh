@@ -59,7 +59,7 @@ install_missing() { # packages...
 }
 
 # What a test may leave behind on the host: SysV segments, semaphore sets
-# and message queues, and /dev/shm entries, of root, of this user or of no
+# and message queues, /dev/shm entries and POSIX message queues, of root, of this user or of no
 # user (a test's user, removed at its end), a line each, sorted; a desktop
 # session's own (another user's) are not the tests'.
 ipc_objects() {
@@ -72,6 +72,16 @@ ipc_objects() {
 		done
 		find /dev/shm -mindepth 1 -maxdepth 1 \( -user root -o -user "$me" -o -nouser \) \
 			-printf '/dev/shm/%P owner %u\n'
+		# POSIX message queues, through a mount of this IPC namespace's
+		# mqueue file system in a mount namespace of its own (a host
+		# need not have /dev/mqueue mounted; nothing is left mounted)
+		if [ "$(id -u)" = 0 ] && command -v unshare >/dev/null; then
+			unshare --mount --propagation private sh -c '
+				d=$(mktemp -d) && mount -t mqueue none "$d" &&
+				find "$d" -mindepth 1 -maxdepth 1 \( -user root -o -user "$1" -o -nouser \) \
+					-printf "mqueue /%P owner %u\n"
+				umount "$d" 2>/dev/null; rmdir "$d"' sh "$me" || true
+		fi
 	} | sort
 }
 
@@ -128,7 +138,7 @@ test)
 	build build
 	(cd build && ctest --output-on-failure --verbose -L '^(unit|style|pkg|bench|plain)$')
 	check_leaks "$before"
-	echo "run.sh: no SysV object or /dev/shm entry left behind ($(wc -l <"$before") before, as after)"
+	echo "run.sh: no SysV object, /dev/shm entry or POSIX queue left behind ($(wc -l <"$before") before, as after)"
 	;;
 run)
 	install_missing $PACKAGES
