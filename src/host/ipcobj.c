@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * A set's or queue's line of /proc/sysvipc, then the calls that need read
+ * permission, each checked against the line so that an object recreated
+ * on the id between them is not taken for the one listed.
+ */
+#include "ipcobj.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+
+#include "proc.h"
+
+union ipcobj_semun {
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
+
+static void no_values(struct ipcobj *o, int err)
+{
+	o->values_ok = false;
+	o->nsem = 0;
+	if (err == EACCES || err == EPERM)
+		snprintf(o->why, sizeof o->why,
+			 "no read permission (mode %03o): %s need it; /proc/sysvipc's fields shown",
+			 o->ipc.mode,
+			 o->kind == OBJLIST_SYSV_SEM ? "the semaphores' values" : "qbytes");
+	else if (err == EINVAL || err == EIDRM)
+		snprintf(o->why, sizeof o->why, "removed or recreated while read");
+	else
+		snprintf(o->why, sizeof o->why, "not read: %s", strerror(err));
+}
+
+/* The stat of the set still the one listed? */
+static bool same_set(const struct ipcobj *o, const struct semid_ds *ds)
+{
+	return ds->sem_perm.__key == o->ipc.key && (int64_t)ds->sem_ctime == o->ipc.ctime &&
+	       (uint64_t)ds->sem_nsems == o->ipc.nsems;
+}
+
+static void read_set(struct ipcobj *o)
+{
+	struct semid_ds ds;
+	union ipcobj_semun arg = { .buf = &ds };
+	if (semctl(o->ipc.id, 0, IPC_STAT, arg) < 0) {
+		no_values(o, errno);
+		return;
+	}
+	if (!same_set(o, &ds)) {
+		no_values(o, EIDRM);
+		return;
+	}
+	size_t n = o->ipc.nsems < IPCOBJ_SEMS ? (size_t)o->ipc.nsems : IPCOBJ_SEMS;
+	for (size_t i = 0; i < n; i++) {
+		struct ipcobj_sem *s = &o->sem[i];
+		int v = semctl(o->ipc.id, (int)i, GETVAL), p = semctl(o->ipc.id, (int)i, GETPID);
+		int nc = semctl(o->ipc.id, (int)i, GETNCNT),
+		    zc = semctl(o->ipc.id, (int)i, GETZCNT);
+		if (v < 0 || p < 0 || nc < 0 || zc < 0) {
+			no_values(o, errno);
+			return;
+		}
+		*s = (struct ipcobj_sem){ (unsigned)v, p, (unsigned)nc, (unsigned)zc };
+	}
+	/* the same set after the reads, or they may be another's */
+	arg.buf = &ds;
+	if (semctl(o->ipc.id, 0, IPC_STAT, arg) < 0 || !same_set(o, &ds)) {
+		no_values(o, EIDRM);
+		return;
+	}
+	o->nsem = n;
+	o->values_ok = true;
+	o->ipc.otime = ds.sem_otime; /* the newer of the two reads */
+}
+
+static void read_queue(struct ipcobj *o)
+{
+	struct msqid_ds ds;
+	if (msgctl(o->ipc.id, IPC_STAT, &ds) < 0) {
+		no_values(o, errno);
+		return;
+	}
+	if (ds.msg_perm.__key != o->ipc.key || (int64_t)ds.msg_ctime != o->ipc.ctime) {
+		no_values(o, EIDRM);
+		return;
+	}
+	o->qbytes = ds.msg_qbytes;
+	/* the newer of the two looks */
+	o->ipc.qnum = ds.msg_qnum;
+	o->ipc.cbytes = ds.__msg_cbytes;
+	o->ipc.lspid = ds.msg_lspid;
+	o->ipc.lrpid = ds.msg_lrpid;
+	o->ipc.stime = ds.msg_stime;
+	o->ipc.rtime = ds.msg_rtime;
+	o->values_ok = true;
+}
+
+/* The process p operated last at time t, added to o->ops (once a pid). */
+static struct ipcobj_op *add_op(struct ipcobj *o, pid_t p, int64_t t)
+{
+	if (p <= 0)
+		return NULL;
+	for (size_t i = 0; i < o->nops; i++)
+		if (o->ops[i].pid == p)
+			return &o->ops[i];
+	if (o->nops == IPCOBJ_OPS)
+		return NULL;
+	struct ipcobj_op *op = &o->ops[o->nops++];
+	memset(op, 0, sizeof *op);
+	op->pid = p;
+	if (proc_comm_since(p, t, op->comm, sizeof op->comm, &op->uid) < 0)
+		op->comm[0] = '\0';
+	return op;
+}
+
+int ipcobj_read(struct ipcobj *o, enum objlist_kind kind, int id, const char *path)
+{
+	o->kind = kind;
+	o->present = false;
+	o->values_ok = false;
+	o->why[0] = '\0';
+	o->nsem = 0;
+	o->nops = 0;
+	o->qbytes = 0;
+	bool set = kind == OBJLIST_SYSV_SEM;
+	int got = sysvipc_ipc_find(set ? SYSVIPC_SEM : SYSVIPC_MSG, path, id, &o->ipc);
+	if (got <= 0) {
+		if (got < 0)
+			snprintf(o->why, sizeof o->why, "/proc/sysvipc/%s: %s", set ? "sem" : "msg",
+				 strerror(errno));
+		return got < 0 ? -1 : 0;
+	}
+	o->present = true;
+	if (path) /* a test's file: no object of the kernel's to ask */
+		snprintf(o->why, sizeof o->why, "values not read (a file, not the kernel's)");
+	else if (set)
+		read_set(o);
+	else
+		read_queue(o);
+	if (set) {
+		for (size_t i = 0; i < o->nsem; i++) {
+			struct ipcobj_op *op = add_op(o, o->sem[i].pid, o->ipc.otime);
+			if (op)
+				op->sems++;
+		}
+	} else {
+		struct ipcobj_op *op = add_op(o, o->ipc.lspid, o->ipc.stime);
+		if (op)
+			op->send = true;
+		op = add_op(o, o->ipc.lrpid, o->ipc.rtime);
+		if (op)
+			op->recv = true;
+	}
+	return 0;
+}
+
+bool ipcobj_other(const struct ipcobj *prev, const struct ipcobj *cur)
+{
+	return prev->ipc.id != cur->ipc.id || prev->ipc.key != cur->ipc.key ||
+	       prev->ipc.ctime != cur->ipc.ctime ||
+	       (prev->kind == OBJLIST_SYSV_SEM && prev->ipc.nsems != cur->ipc.nsems);
+}
+
+bool ipcobj_full(const struct ipcobj *o)
+{
+	return o->values_ok && (o->ipc.cbytes >= o->qbytes || o->ipc.qnum >= o->qbytes);
+}
