@@ -228,7 +228,9 @@ static void test_events_removed(void **state)
 	assert_string_equal(last(&r)->text, "semaphore set semid 42: the id is no longer listed");
 	assert_int_equal(events_ipc_diff(&gone, &a, T0, &r), 1);
 	assert_int_equal(last(&r)->kind, EVENT_CREATED);
-	b.ipc.ctime++; /* another set on the id */
+	b.ipc.ctime++; /* SETVAL moves a set's ctime: the same set */
+	assert_false(ipcobj_other(&a, &b));
+	b.ipc.ctime -= 2; /* went back: another set on the id */
 	assert_true(ipcobj_other(&a, &b));
 	assert_int_equal(events_ipc_diff(&a, &b, T0, &r), 1);
 	assert_int_equal(last(&r)->kind, EVENT_REMOVED);
@@ -243,6 +245,19 @@ static void test_events_removed(void **state)
 	b.sem[0].value = 9; /* values move: the same set */
 	b.ipc.otime = 5000;
 	assert_false(ipcobj_other(&a, &b));
+	a = b;
+	b.ipc.otime = 0; /* a new set, never operated on */
+	assert_true(ipcobj_other(&a, &b));
+	/* a queue's ctime moves only with IPC_SET: taken for another */
+	struct ipcobj q = queue_of(1, 5, 100), q2 = q;
+	q2.ipc.qnum = 0;
+	q2.ipc.rtime++;
+	assert_false(ipcobj_other(&q, &q2));
+	q2.ipc.ctime++;
+	assert_true(ipcobj_other(&q, &q2));
+	q2 = q;
+	q2.ipc.stime = 0;
+	assert_true(ipcobj_other(&q, &q2));
 }
 
 /* Waiters by ncount and zcount, and by pid between two scans. */
@@ -284,7 +299,8 @@ static void test_events_waiters(void **state)
 	assert_int_equal(events_ipc_diff(&c, &d, T0, &r), 1);
 	assert_int_equal(last(&r)->kind, EVENT_WAIT);
 	assert_int_equal(last(&r)->pid, 555);
-	assert_string_equal(last(&r)->text, "pid 555 (worker\\x1b) waits for sem 1 to rise (op -1)");
+	assert_string_equal(last(&r)->text,
+			    "pid 555 (worker\\x1b) waits for sem 1 to rise (op -1)");
 	assert_int_equal(events_ipc_diff(&d, &c, T0, &r), 1);
 	assert_int_equal(last(&r)->kind, EVENT_UNWAIT);
 	assert_string_equal(last(&r)->text,

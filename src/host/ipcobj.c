@@ -36,11 +36,12 @@ static void no_values(struct ipcobj *o, int err)
 		snprintf(o->why, sizeof o->why, "not read: %s", strerror(err));
 }
 
-/* The stat of the set still the one listed? */
+/* The stat of the set still the one listed (its ctime may have moved
+ * since: SETVAL does that)? */
 static bool same_set(const struct ipcobj *o, const struct semid_ds *ds)
 {
-	return ds->sem_perm.__key == o->ipc.key && (int64_t)ds->sem_ctime == o->ipc.ctime &&
-	       (uint64_t)ds->sem_nsems == o->ipc.nsems;
+	return ds->sem_perm.__key == o->ipc.key && (uint64_t)ds->sem_nsems == o->ipc.nsems &&
+	       (int64_t)ds->sem_ctime >= o->ipc.ctime;
 }
 
 static void read_set(struct ipcobj *o)
@@ -76,6 +77,7 @@ static void read_set(struct ipcobj *o)
 	o->nsem = n;
 	o->values_ok = true;
 	o->ipc.otime = ds.sem_otime; /* the newer of the two reads */
+	o->ipc.ctime = ds.sem_ctime;
 }
 
 static void read_queue(struct ipcobj *o)
@@ -161,9 +163,12 @@ int ipcobj_read(struct ipcobj *o, enum objlist_kind kind, int id, const char *pa
 
 bool ipcobj_other(const struct ipcobj *prev, const struct ipcobj *cur)
 {
-	return prev->ipc.id != cur->ipc.id || prev->ipc.key != cur->ipc.key ||
-	       prev->ipc.ctime != cur->ipc.ctime ||
-	       (prev->kind == OBJLIST_SYSV_SEM && prev->ipc.nsems != cur->ipc.nsems);
+	const struct sysvipc_ipc *a = &prev->ipc, *b = &cur->ipc;
+	if (a->id != b->id || a->key != b->key || b->ctime < a->ctime)
+		return true;
+	if (prev->kind == OBJLIST_SYSV_SEM) /* SETVAL and SETALL move ctime */
+		return a->nsems != b->nsems || b->otime < a->otime;
+	return a->ctime != b->ctime || b->stime < a->stime || b->rtime < a->rtime;
 }
 
 bool ipcobj_full(const struct ipcobj *o)

@@ -13,7 +13,7 @@
  * GETALL writes as many values as the set has when it is read, and a set
  * recreated on the same id between the IPC_STAT and the GETALL (by its
  * owner, anyone) could have more than a buffer sized from the first.  A
- * set whose key, ctime or nsems changed between the calls was not read
+ * set whose key or nsems changed between the calls was not read
  * (values_ok false).
  */
 #ifndef SHMTOP_IPCOBJ_H
@@ -73,8 +73,11 @@ struct ipcobj {
  * with errno when the file cannot be read (o->present false). */
 int ipcobj_read(struct ipcobj *o, enum objlist_kind kind, int id, const char *path);
 
-/* Is cur another object than prev on the same id: its key, ctime or (a
- * set's) nsems differ?  (An IPC_SET on the object moves its ctime too.) */
+/* Is cur another object than prev on the same id: its key differs, or
+ * its ctime went back; a set's nsems differ or its otime went back (its
+ * ctime moves with SETVAL and SETALL, so it is no sign); a queue's ctime
+ * differs (an IPC_SET moves it too: taken for another queue) or its stime
+ * or rtime went back? */
 bool ipcobj_other(const struct ipcobj *prev, const struct ipcobj *cur);
 
 /* Is the queue full: no message with a byte of text fits (cbytes >=

@@ -400,9 +400,8 @@ size_t events_ipc_diff(const struct ipcobj *prev, const struct ipcobj *cur, int6
 	}
 	if (ipcobj_other(prev, cur)) {
 		add_ipc(r, wall_ns, EVENT_REMOVED, cur, 0, 0,
-			"%s %s %d: the id is another object now (key %s; key, ctime or nsems "
-			"differ)",
-			what, id, prev->ipc.id, format_key(cur->ipc.key, k, sizeof k));
+			"%s %s %d: the id is another object now (key %s)", what, id, prev->ipc.id,
+			format_key(cur->ipc.key, k, sizeof k));
 		return (size_t)(r->next - before);
 	}
 	if (set && prev->values_ok && cur->values_ok) {
