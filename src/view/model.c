@@ -955,7 +955,8 @@ static void ipc_object(struct view_model *m, const struct model_object *in)
 	m->state = in->present ? held.state : MODEL_REMOVED;
 	snprintf(m->badge, sizeof m->badge, "%s", badge);
 	m->tone = in->present ? TONE_NORMAL : TONE_WARN;
-	m->health = HEALTH_NONE;
+	/* m->health stays content_of()'s: the table's rates are 0 once
+	 * nothing changes (stalled), as any format's */
 	if (!in->present)
 		snprintf(m->message, sizeof m->message, "removed: %s %d was %s", idname, p->id,
 			 what);
