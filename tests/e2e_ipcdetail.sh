@@ -15,7 +15,10 @@
 #     the log says full (two messages of 8192 bytes in qbytes 16384), empty
 #     and removed;
 #   - watching changes nothing: the set's otime and the queue's stime and
-#     rtime (set a second before) are the same after seconds of each view.
+#     rtime (set a second before) are the same after seconds of each view;
+#   - a set of 1000 semaphores: the first 64 read, and said so;
+#   - another user on root's 0600 set and queue: "no read permission", the
+#     fields of /proc/sysvipc, a queue's depth still.
 #
 # usage: e2e_ipcdetail.sh SHMTOP
 set -u
@@ -90,9 +93,10 @@ field() {
 		$2 == id { print $c[col] }' "/proc/sysvipc/$1"
 }
 
-# open NAME KEY: the list filtered on KEY, Enter on its one row.
+# open_row NAME KEY [PREFIX]: the list filtered on KEY (run after PREFIX:
+# runuser), Enter on its one row.
 open_row() {
-	view "$1" 200 64 "$SHMTOP -a -d 1 -F $2" || return 1
+	view "$1" 200 64 "${3:-}$SHMTOP -a -d 1 -F $2" || return 1
 	see "$1" "^$2 " || return 1
 	keys "$1" Enter
 }
@@ -220,4 +224,37 @@ t_queue() {
 	return $rc
 }
 
-run_cases t_set t_queue
+# A set of 1000 semaphores: the first 64 read, and said so.
+t_huge() {
+	local k id
+	k=$(key 3)
+	KEYS+=("$k")
+	id=$(ipc mkset "$k" 1000) && [[ -n $id ]] || fail "cannot make the set" || return 1
+	open_row huge "$k" || return 1
+	see huge "a SysV semaphore set of 1000 semaphores \(the first shown\)" || return 1
+	see huge "counters: 256 " || return 1
+	see huge " nsems +1000$"
+}
+
+# Root's 0600 set and queue seen by another user: no values, said plainly,
+# /proc/sysvipc's fields shown; the queue's depth still (from /proc).
+t_other_user() {
+	can_add_users || { echo "    SKIP: needs root and useradd"; return 77; }
+	local u=shmi$$ ks kq sid qid
+	add_user "$u" || return 1
+	stage SHMTOP || return 1
+	ks=$(key 4) kq=$(key 5)
+	KEYS+=("$ks" "$kq")
+	sid=$(ipc mkset "$ks" 2) && qid=$(ipc mkq "$kq") || fail "cannot make them" || return 1
+	ipc send "$qid" 2 10 || return 1
+	open_row oset "$ks" "runuser -u $u -- " || return 1
+	see oset "shmtop  sysv-sem  key $ks  semid $sid " || return 1
+	see oset "no read permission \(mode 600\): the semaphores' values need it" || return 1
+	see oset " nsems +2$" || return 1
+	open_row oq "$kq" "runuser -u $u -- " || return 1
+	see oq "shmtop  sysv-msg  key $kq  msqid $qid " || return 1
+	see oq "^messages +2 +bytes +20 \(qbytes unread\)" || return 1
+	see oq "^[> ] messages .* 2 +\S+$"
+}
+
+run_cases t_set t_queue t_huge t_other_user
