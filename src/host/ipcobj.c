@@ -120,6 +120,57 @@ static struct ipcobj_op *add_op(struct ipcobj *o, pid_t p, int64_t t)
 	return op;
 }
 
+/* The fields /proc/sysvipc gives, from IPC_STAT when this user may read
+ * the object: one call, where the file is a line of every set or queue on
+ * the host (1.4 ms a read among 1,000 sets).  1, 0 (no object on the id),
+ * or -1 with errno (no permission). */
+static int stat_id(struct ipcobj *o, int id)
+{
+	struct sysvipc_ipc *p = &o->ipc;
+	const struct ipc_perm *perm;
+	memset(p, 0, sizeof *p);
+	p->id = id;
+	if (o->kind == OBJLIST_SYSV_SEM) {
+		struct semid_ds ds;
+		union ipcobj_semun arg = { .buf = &ds };
+		if (semctl(id, 0, IPC_STAT, arg) < 0)
+			return errno == EINVAL || errno == EIDRM ? 0 : -1;
+		p->file = SYSVIPC_SEM;
+		p->nsems = ds.sem_nsems;
+		p->otime = ds.sem_otime;
+		p->ctime = ds.sem_ctime;
+		perm = &ds.sem_perm;
+		p->key = perm->__key;
+		p->perms = perm->mode & 0777;
+		p->mode = perm->mode & 0777;
+		p->uid = perm->uid;
+		p->gid = perm->gid;
+		p->cuid = perm->cuid;
+		p->cgid = perm->cgid;
+		return 1;
+	}
+	struct msqid_ds ds;
+	if (msgctl(id, IPC_STAT, &ds) < 0)
+		return errno == EINVAL || errno == EIDRM ? 0 : -1;
+	p->file = SYSVIPC_MSG;
+	p->cbytes = ds.__msg_cbytes;
+	p->qnum = ds.msg_qnum;
+	p->lspid = ds.msg_lspid;
+	p->lrpid = ds.msg_lrpid;
+	p->stime = ds.msg_stime;
+	p->rtime = ds.msg_rtime;
+	p->ctime = ds.msg_ctime;
+	perm = &ds.msg_perm;
+	p->key = perm->__key;
+	p->perms = perm->mode & 0777;
+	p->mode = perm->mode & 0777;
+	p->uid = perm->uid;
+	p->gid = perm->gid;
+	p->cuid = perm->cuid;
+	p->cgid = perm->cgid;
+	return 1;
+}
+
 int ipcobj_read(struct ipcobj *o, enum objlist_kind kind, int id, const char *path)
 {
 	o->kind = kind;
@@ -130,7 +181,9 @@ int ipcobj_read(struct ipcobj *o, enum objlist_kind kind, int id, const char *pa
 	o->nops = 0;
 	o->qbytes = 0;
 	bool set = kind == OBJLIST_SYSV_SEM;
-	int got = sysvipc_ipc_find(set ? SYSVIPC_SEM : SYSVIPC_MSG, path, id, &o->ipc);
+	int got = path ? -1 : stat_id(o, id);
+	if (got < 0) /* no permission (or a test's file): what /proc says */
+		got = sysvipc_ipc_find(set ? SYSVIPC_SEM : SYSVIPC_MSG, path, id, &o->ipc);
 	if (got <= 0) {
 		if (got < 0)
 			snprintf(o->why, sizeof o->why, "/proc/sysvipc/%s: %s", set ? "sem" : "msg",

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * One SysV semaphore set or message queue looked at, for its detail view:
- * its line of /proc/sysvipc/sem or msg (which any user may read), and with
- * read permission what only semctl() and msgctl() give: each semaphore's
+ * with read permission its IPC_STAT (the fields of /proc/sysvipc, in one
+ * call) and what only semctl() and msgctl() give: each semaphore's
  * value, last operator (sempid), ncount and zcount (GETVAL, GETPID, GETNCNT,
- * GETZCNT), and a queue's qbytes (IPC_STAT).
+ * GETZCNT), and a queue's qbytes; without it, its line of
+ * /proc/sysvipc/sem or msg (which any user may read: a read of every
+ * object's line).
  *
  * Looking changes nothing: no semop(), msgrcv() or msgsnd() (nor
  * MSG_COPY), so otime, stime and rtime stay the admin's evidence; none of
