@@ -361,8 +361,9 @@ static void test_model_queue(void **state)
 	struct ipcobj o = queue_of(3, 100, 100);
 	o.scanned = true;
 	o.nwaits = 1;
-	o.waits[0] =
-	    (struct objlist_wait){ .pid = 77, .comm = "sender", .op = OBJLIST_WAIT_MSGSND };
+	o.waits[0] = (struct objlist_wait){
+		.pid = 77, .comm = "sender", .op = OBJLIST_WAIT_MSGSND, .since_ns = T0 - 3000000000
+	};
 	o.nops = 2;
 	o.ops[0] = (struct ipcobj_op){ .pid = 300, .comm = "prod", .send = true };
 	o.ops[1] = (struct ipcobj_op){ .pid = 301, .comm = "", .recv = true };
@@ -381,7 +382,7 @@ static void test_model_queue(void **state)
 	assert_string_equal(field_value(&m, "waiters"), "1");
 	assert_int_equal(m.nprocs, 3);
 	assert_non_null(strstr(m.procs[0], "waits"));
-	assert_non_null(strstr(m.procs[0], "sender: room for a message"));
+	assert_non_null(strstr(m.procs[0], "sender: room for a message, 3s or more"));
 	assert_non_null(strstr(m.procs[1], "sender    prod"));
 	assert_non_null(strstr(m.procs[2], "receiver  (gone, or another process now)"));
 	build(&m, &row, &o, NULL, false);

@@ -835,10 +835,15 @@ static void ipc_procs(struct view_model *m, const struct model_object *in)
 		const struct objlist_wait *w = &o->waits[i];
 		memcpy(c16, w->comm, 16);
 		c16[16] = '\0';
-		snprintf(m->procs[n], sizeof m->procs[n], "%7d %-10.10s %-9s %s: %s", (int)w->pid,
+		char since[40] = "";
+		int64_t waited = in->now_wall_ns - w->since_ns;
+		if (w->since_ns > 0)
+			snprintf(since, sizeof since, ", %s or more",
+				 format_age(waited > 0 ? waited : 0, age, sizeof age));
+		snprintf(m->procs[n], sizeof m->procs[n], "%7d %-10.10s %-9s %s: %s%s", (int)w->pid,
 			 names_user(w->uid, user, sizeof user), "waits",
 			 escape_str(c16, comm, sizeof comm),
-			 ipcview_wait_text(w, what, sizeof what));
+			 ipcview_wait_text(w, what, sizeof what), since);
 	}
 	for (size_t i = 0; i < o->nops && n < ATTACHED_MAX; i++, n++) {
 		const struct ipcobj_op *op = &o->ops[i];
