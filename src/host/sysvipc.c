@@ -514,32 +514,6 @@ int sysvipc_ipc_read(enum sysvipc_ipc_file f, const char *path, struct sysvipc_i
 	return parse_file(&p, path ? path : f == SYSVIPC_SEM ? SYSVIPC_SEM_PATH : SYSVIPC_MSG_PATH);
 }
 
-int sysvipc_ipc_find(enum sysvipc_ipc_file f, const char *path, int id, struct sysvipc_ipc *out)
-{
-	FILE *fp = fopen(path               ? path
-			 : f == SYSVIPC_SEM ? SYSVIPC_SEM_PATH
-					    : SYSVIPC_MSG_PATH,
-			 "re");
-	if (!fp)
-		return -1;
-	struct sysvipc_layout l;
-	sysvipc_ipc_layout_default(f, &l);
-	char line[SYSVIPC_LINE_MAX];
-	bool first = true;
-	int found = 0;
-	while (!found && fgets(line, sizeof line, fp)) {
-		if (first && sysvipc_ipc_parse_heading(f, line, &l) == 0) {
-			first = false;
-			continue;
-		}
-		first = false;
-		if (sysvipc_ipc_parse_line(f, line, &l, out) == 0 && out->id == id)
-			found = 1;
-	}
-	fclose(fp);
-	return found;
-}
-
 int sysvipc_find(const char *path, int shmid, struct sysvipc_shm *out)
 {
 	FILE *f = fopen(path ? path : SYSVIPC_SHM_PATH, "re");
@@ -557,6 +531,32 @@ int sysvipc_find(const char *path, int shmid, struct sysvipc_shm *out)
 		}
 		first = false;
 		if (sysvipc_parse_line(line, &l, out) == 0 && out->st.shmid == shmid)
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
+int sysvipc_ipc_find(enum sysvipc_ipc_file file, const char *path, int id, struct sysvipc_ipc *out)
+{
+	FILE *f = fopen(path                  ? path
+			: file == SYSVIPC_SEM ? SYSVIPC_SEM_PATH
+					      : SYSVIPC_MSG_PATH,
+			"re");
+	if (!f)
+		return -1;
+	struct sysvipc_layout l;
+	sysvipc_ipc_layout_default(file, &l);
+	char line[SYSVIPC_LINE_MAX];
+	bool first = true;
+	int found = 0;
+	while (!found && fgets(line, sizeof line, f)) {
+		if (first && sysvipc_ipc_parse_heading(file, line, &l) == 0) {
+			first = false;
+			continue;
+		}
+		first = false;
+		if (sysvipc_ipc_parse_line(file, line, &l, out) == 0 && out->id == id)
 			found = 1;
 	}
 	fclose(f);
