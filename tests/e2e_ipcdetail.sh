@@ -7,7 +7,9 @@
 #   - a set of 3: each semaphore's value, ncount, zcount and pid on screen
 #     are those of `ipcs -s -i ID`, after SETVALs while watched and with two
 #     processes blocked in semop() (one for sem 1 to rise, one for sem 0 to
-#     reach 0); the log says each waiter arriving and leaving; ipcrm of the
+#     reach 0); the log says each waiter arriving and leaving; with the scan
+#     of waiters (issue 25 point 4: shmtop -a --json has "waiters"), each
+#     is in the processes panel by pid with what it waits for; ipcrm of the
 #     set while watched: GONE, "removed", the viewer still running;
 #   - a queue: messages and bytes of `ipcs -q -i ID` (cbytes of qbytes),
 #     the depth graph, sends and receives while watched counted (the
@@ -150,6 +152,15 @@ t_set() {
 	w2=$BPID
 	see set "wait: sem 1: ncount 0 -> 1 \(waiting for it to rise\)" || rc=1
 	see set "wait: sem 0: zcount 0 -> 1 \(waiting for it to reach 0\)" || rc=1
+	# named by a scan of /proc (a rows' waiters: shmtop -a --json says "waiters")
+	if "$SHMTOP" -a --json -n 1 -t sysv-sem | grep -q '"waiters"'; then
+		keys set a # a scan now
+		see set "^ +$w1 root +waits +python3: sem 1 to rise \(op -100\)" || rc=1
+		see set "^ +$w2 root +waits +python3: sem 0 to reach 0" || rc=1
+		see set "(^| )waiters +2( |$)" || rc=1
+	else
+		echo "    (no scan of waiters in this build: the processes panel has the last operators only)"
+	fi
 	until_ok 5 sems_match set "$id" || { fail "with waiters: not ipcs -s -i $id's"; rc=1; }
 	sleep 2 # seconds of the view; the waiters' semops are not done
 	[[ $(field sem "$id" otime) == "$otime" ]] ||
@@ -157,6 +168,10 @@ t_set() {
 	kill "$w1" "$w2"
 	see set "unwait: sem 1: ncount 1 -> 0" || rc=1
 	see set "unwait: sem 0: zcount 1 -> 0" || rc=1
+	if "$SHMTOP" -a --json -n 1 -t sysv-sem | grep -q '"waiters"'; then
+		keys set a
+		see set "unwait: pid $w1 \(python3\) no longer waits for sem 1 to rise" || rc=1
+	fi
 	# removed while watched
 	ipcrm -s "$id" || return 1
 	see set "GONE" || rc=1
