@@ -413,10 +413,11 @@ static void list_enter(struct tui *t)
 }
 
 /* Show the detail view of row r of object list s, an object that is not a
- * SysV segment (a POSIX object, a memfd, a deleted object): its metadata,
- * holders, event log and, for a POSIX object, a preview of its first bytes.
- * The list's Enter on such a row comes here.  0, or -1 (out of memory, or
- * a SysV row: open those with monitor_new()). */
+ * SysV segment (a POSIX object, a memfd, a deleted object, a file, a SysV
+ * semaphore set or message queue): its metadata, holders (a set's or
+ * queue's waiters and last operators), event log and, for a POSIX object,
+ * a preview of its first bytes.  The list's Enter on such a row comes here.  0, or -1 (out of
+ * memory, or a SysV row: open those with monitor_new()). */
 static int open_object(struct tui *t, const struct objlist *s, const struct objlist_row *r,
 		       int64_t *next_poll)
 {
