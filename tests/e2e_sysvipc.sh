@@ -18,7 +18,7 @@
 #   - the list screen shows their rows (KEY and SHMID as a segment's, SIZE
 #     a queue's bytes or "-" for a set, NATTCH "-") and the kinds' counts in
 #     its heading; F9 on a set says it cannot be removed here yet, Enter
-#     says there is no detail view yet, and the set is still there;
+#     opens its detail view and q comes back, and the set is still there;
 #   - the lock a writer killed with -9 leaves: once its segment is removed,
 #     an orphan (ORPHAN yes, STATUS "lock without segment", "lock orphan"
 #     on screen); a new writer on the key takes that same set over, and
@@ -179,7 +179,9 @@ t_screen() {
 	see list "cannot be removed here: shmtop does not remove SysV semaphore sets yet" || rc=1
 	keys list n
 	keys list Enter
-	see list "no detail view of a sysv-sem row yet \(semid $SET3\)" || rc=1
+	see list "shmtop  sysv-sem  key $(key 2)  semid $SET3 " || rc=1
+	keys list q # back to the list (e2e_ipcdetail.sh tests the detail views)
+	see list "^$(key 2) +$SET3 " || rc=1
 	keys list q
 	until_ok 5 gone "$VPID" || { fail "the list did not quit"; rc=1; }
 	[[ $(ipcs -s | awk -v k="$(key 2)" '$1 == k { print $2 }') == "$SET3" ]] ||

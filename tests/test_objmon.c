@@ -3,7 +3,8 @@
  * from hand-made object list rows, the object's events, the safe look at its
  * first bytes (real files in a directory of the test's own standing in for
  * /dev/shm: a FIFO, a symlink, a name replaced), and the watcher through an
- * object's resize and unlink. */
+ * object's resize and unlink; a SysV set watched through a file of its
+ * own, created, then removed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -968,6 +969,84 @@ static void test_folder(void **state)
 	munmap(map, 248);
 }
 
+/* path: a /proc/sysvipc/sem of the test's own, with lines. */
+static void sem_file(const char *path, const char *lines)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fprintf(f,
+		"       key      semid perms      nsems   uid   gid  cuid  cgid      otime      "
+		"ctime\n%s",
+		lines);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* A set watched through a file of its own (no kernel object: its values
+ * not read, said so): created at its ctime first, then removed when its
+ * line goes, or when another set is on its id (its key differs); the view
+ * then says removed and stays so. */
+static void test_sysv_set(void **state)
+{
+	(void)state;
+	char path[128];
+	snprintf(path, sizeof path, "%s/sem", dir);
+	sem_file(path, "      1234         42   600          3     0     0     0     0          0 "
+		       "1700000000\n");
+	struct objlist s = { .sysvsem_path = path, .scanned = true };
+	struct objlist_row r = { .kind = OBJLIST_SYSV_SEM };
+	r.ipc = (struct sysvipc_ipc){ .file = SYSVIPC_SEM,
+				      .key = 1234,
+				      .id = 42,
+				      .mode = 0600,
+				      .nsems = 3,
+				      .ctime = 1700000000 };
+	objmon *o = objmon_new(&s, &r);
+	assert_non_null(o);
+	assert_true(objmon_ipc(o));
+	objmon_poll(o);
+	objmon_input(o, &in);
+	assert_true(in.present);
+	assert_non_null(in.ipc);
+	assert_false(in.ipc->values_ok);
+	assert_null(in.held.content);
+	assert_string_equal(in.held.why, "values not read (a file, not the kernel's)");
+	const struct events_ring *ring = objmon_events(o);
+	assert_int_equal(events_count(ring), 1);
+	assert_int_equal(events_get(ring, 0)->kind, EVENT_CREATED);
+	assert_int_equal(events_get(ring, 0)->wall_ns, INT64_C(1700000000) * S);
+	/* another set on the id: removed */
+	sem_file(path, "      9999         42   600          3     0     0     0     0          0 "
+		       "1700000000\n");
+	objmon_poll(o);
+	objmon_input(o, &in);
+	assert_false(in.present);
+	assert_int_equal(events_count(ring), 2);
+	assert_int_equal(events_get(ring, 1)->kind, EVENT_REMOVED);
+	assert_non_null(strstr(events_get(ring, 1)->text, "another object"));
+	model_build_object(&m, &in);
+	assert_string_equal(m.badge, "GONE");
+	/* the line back: still removed, nothing more logged */
+	sem_file(path, "      1234         42   600          3     0     0     0     0          0 "
+		       "1700000000\n");
+	objmon_poll(o);
+	objmon_input(o, &in);
+	assert_false(in.present);
+	assert_int_equal(events_count(ring), 2);
+	objmon_free(o);
+	/* the id gone */
+	o = objmon_new(&s, &r);
+	assert_non_null(o);
+	objmon_poll(o);
+	sem_file(path, "");
+	objmon_poll(o);
+	objmon_input(o, &in);
+	assert_false(in.present);
+	ring = objmon_events(o);
+	assert_int_equal(events_get(ring, events_count(ring) - 1)->kind, EVENT_REMOVED);
+	assert_non_null(strstr(events_get(ring, events_count(ring) - 1)->text, "no longer listed"));
+	objmon_free(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -986,6 +1065,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_named_writer, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_folder, setup_dir, teardown_dir),
 		cmocka_unit_test_setup_teardown(test_jvm_writer, setup_dir, teardown_dir),
+		cmocka_unit_test_setup_teardown(test_sysv_set, setup_dir, teardown_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -70,5 +71,41 @@ int proc_comm(pid_t pid, char *buf, size_t len)
 	}
 	fclose(f);
 	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+/* Boot time (btime of /proc/stat), seconds since the epoch, or -1. */
+static int64_t boot_time(void)
+{
+	FILE *f = fopen("/proc/stat", "re");
+	if (!f)
+		return -1;
+	char line[256];
+	long long bt = -1;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "btime %lld", &bt) == 1)
+			break;
+	fclose(f);
+	return bt;
+}
+
+int proc_comm_since(pid_t pid, int64_t t, char *buf, size_t len, uid_t *uid)
+{
+	char state, path[64];
+	uint64_t start;
+	struct stat st;
+	buf[0] = '\0';
+	if (pid <= 0 || proc_stat(pid, &state, &start))
+		return -1;
+	long hz = sysconf(_SC_CLK_TCK);
+	int64_t bt = boot_time();
+	if (bt < 0 || hz <= 0 || bt + (int64_t)(start / (uint64_t)hz) > t)
+		return -1; /* started after it: another process on the pid */
+	snprintf(path, sizeof path, "/proc/%d", (int)pid);
+	if (stat(path, &st) < 0 || proc_comm(pid, buf, len) < 0) {
+		buf[0] = '\0';
+		return -1;
+	}
+	*uid = st.st_uid;
 	return 0;
 }

@@ -47,4 +47,10 @@ void proc_watch_close(struct proc_watch *w);
  * 0, or -1 with buf set to "?". */
 int proc_comm(pid_t pid, char *buf, size_t len);
 
+/* The command name and owner of pid if it is still the process that did
+ * something at time t (seconds since the epoch: a semaphore's otime, a
+ * queue's stime or rtime): one started after t reuses the pid.  0, or -1
+ * (gone, another process, unreadable) with buf "". */
+int proc_comm_since(pid_t pid, int64_t t, char *buf, size_t len, uid_t *uid);
+
 #endif

@@ -53,6 +53,7 @@ static const char *const help_lines[] = {
 	"F1 ? h      this help (any key closes it)",
 	"F2          setup: sort, delay, columns, colour, mouse",
 	"arrows PgUp PgDn Home End  select; Enter opens",
+	"            (a set's semaphores, a queue's depth)",
 	"Left Right  scroll the columns sideways",
 	"F3          search: jump to the next match (n, F3)",
 	"F4 /        filter the rows   O orphans only",

@@ -227,8 +227,9 @@ static void obj_panels(struct tui *t, const struct view_model *m, bool full)
 		draw_counters(m, full ? NULL : t->drawn, t->layout.panel_y, t->table_h, &t->style);
 	int log_h = t->layout.panel_h - t->table_h;
 	if (log_h > 0)
-		drawlog_draw(t->layout.panel_y + t->table_h, log_h, &t->preview,
-			     objmon_events(t->obj), &t->style, &t->panel_drawn);
+		drawlog_draw(t->layout.panel_y + t->table_h, log_h,
+			     t->have_preview ? &t->preview : NULL, objmon_events(t->obj), &t->style,
+			     &t->panel_drawn);
 }
 
 /* A segment's dashboard: its value, graph, counters table and event log. */
@@ -412,10 +413,11 @@ static void list_enter(struct tui *t)
 }
 
 /* Show the detail view of row r of object list s, an object that is not a
- * SysV segment (a POSIX object, a memfd, a deleted object): its metadata,
- * holders, event log and, for a POSIX object, a preview of its first bytes.
- * The list's Enter on such a row comes here.  0, or -1 (out of memory, or
- * a SysV row: open those with monitor_new()). */
+ * SysV segment (a POSIX object, a memfd, a deleted object, a file, a SysV
+ * semaphore set or message queue): its metadata, holders (a set's or
+ * queue's waiters and last operators), event log and, for a POSIX object,
+ * a preview of its first bytes.  The list's Enter on such a row comes here.  0, or -1 (out of
+ * memory, or a SysV row: open those with monitor_new()). */
 static int open_object(struct tui *t, const struct objlist *s, const struct objlist_row *r,
 		       int64_t *next_poll)
 {
@@ -565,13 +567,6 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 	case OBJLIST_BACK: switch_to(t, &seg_mode, t->base_mon, NULL, next_poll); break;
 	case OBJLIST_OPEN: {
 		const struct objlist_row *r = list_selection(&t->list);
-		if (r && objlist_kind_ipc(r->kind)) { /* later: their own detail views */
-			snprintf(t->list.status, sizeof t->list.status,
-				 "no detail view of a %s row yet (%s %d): shmtop -a lists it only",
-				 objlist_kind_name(r->kind),
-				 r->kind == OBJLIST_SYSV_SEM ? "semid" : "msqid", r->ipc.id);
-			break;
-		}
 		if (r && r->kind != OBJLIST_SYSV) {
 			open_object(t, &t->list.snap, r, next_poll);
 			break;
@@ -869,7 +864,7 @@ static void obj_tick(struct tui *t)
 {
 	objmon_poll(t->obj);
 	objmon_preview(t->obj, COLS > 4 ? (size_t)COLS - 3 : 1, &t->preview);
-	t->have_preview = true;
+	t->have_preview = !objmon_ipc(t->obj); /* a set or queue has no bytes */
 }
 
 static const struct mode list_mode = {

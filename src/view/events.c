@@ -19,6 +19,7 @@
 #include "control.h"
 #include "escape.h"
 #include "format.h"
+#include "ipcview.h"
 #include "record.h"
 
 static const char *const kind_names[EVENT_NKINDS] = {
@@ -37,6 +38,10 @@ static const char *const kind_names[EVENT_NKINDS] = {
 	[EVENT_RESET] = "reset",
 	[EVENT_RESIZE] = "resize",
 	[EVENT_RESIDENT] = "resident",
+	[EVENT_WAIT] = "wait",
+	[EVENT_UNWAIT] = "unwait",
+	[EVENT_FULL] = "full",
+	[EVENT_EMPTY] = "empty",
 };
 
 const char *events_kind_name(enum event_kind k)
@@ -331,6 +336,109 @@ size_t events_obj_diff(const struct events_objobs *prev, const struct events_obj
 					"pid %d (%s) let go (%zu holder%s)", (int)prev->pids[i],
 					comm_text(prev->comm[i], n, sizeof n), cur->nholders,
 					cur->nholders == 1 ? "" : "s");
+	}
+	return (size_t)(r->next - before);
+}
+
+static void add_ipc(struct events_ring *r, int64_t wall_ns, enum event_kind kind,
+		    const struct ipcobj *o, pid_t pid, uint64_t n, const char *fmt, ...)
+    __attribute__((format(printf, 7, 8)));
+
+static void add_ipc(struct events_ring *r, int64_t wall_ns, enum event_kind kind,
+		    const struct ipcobj *o, pid_t pid, uint64_t n, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vpush(r, wall_ns, kind, o->ipc.id, o->ipc.key, pid, n, fmt, ap);
+	va_end(ap);
+}
+
+static const struct objlist_wait *find_wait(const struct ipcobj *o, pid_t pid)
+{
+	size_t n = o->nwaits < IPCOBJ_WAITS ? o->nwaits : IPCOBJ_WAITS;
+	for (size_t i = 0; i < n; i++)
+		if (o->waits[i].pid == pid)
+			return &o->waits[i];
+	return NULL;
+}
+
+/* Processes of a's waits not in b's: arrive (EVENT_WAIT) or leave. */
+static void waiters_diff(const struct ipcobj *a, const struct ipcobj *b, enum event_kind kind,
+			 int64_t wall_ns, struct events_ring *r)
+{
+	char what[64], n[64];
+	size_t na = a->nwaits < IPCOBJ_WAITS ? a->nwaits : IPCOBJ_WAITS;
+	for (size_t i = 0; i < na; i++) {
+		const struct objlist_wait *w = &a->waits[i];
+		if (find_wait(b, w->pid))
+			continue;
+		add_ipc(r, wall_ns, kind, kind == EVENT_WAIT ? a : b, w->pid, a->nwaits,
+			"pid %d (%s) %s %s", (int)w->pid, comm_text(w->comm, n, sizeof n),
+			kind == EVENT_WAIT ? "waits for" : "no longer waits for",
+			ipcview_wait_text(w, what, sizeof what));
+	}
+}
+
+size_t events_ipc_diff(const struct ipcobj *prev, const struct ipcobj *cur, int64_t wall_ns,
+		       struct events_ring *r)
+{
+	uint64_t before = r->next;
+	bool set = cur->kind == OBJLIST_SYSV_SEM;
+	const char *what = set ? "semaphore set" : "message queue";
+	const char *id = set ? "semid" : "msqid";
+	char k[16];
+	if (!prev->present) {
+		if (cur->present)
+			add_ipc(r, wall_ns, EVENT_CREATED, cur, 0, 0, "%s %s %d is there", what, id,
+				cur->ipc.id);
+		return (size_t)(r->next - before);
+	}
+	if (!cur->present) {
+		add_ipc(r, wall_ns, EVENT_REMOVED, prev, 0, 0,
+			"%s %s %d: the id is no longer listed", what, id, prev->ipc.id);
+		return (size_t)(r->next - before);
+	}
+	if (ipcobj_other(prev, cur)) {
+		add_ipc(r, wall_ns, EVENT_REMOVED, cur, 0, 0,
+			"%s %s %d: the id is another object now (key %s)", what, id, prev->ipc.id,
+			format_key(cur->ipc.key, k, sizeof k));
+		return (size_t)(r->next - before);
+	}
+	if (set && prev->values_ok && cur->values_ok) {
+		size_t n = prev->nsem < cur->nsem ? prev->nsem : cur->nsem;
+		for (size_t i = 0; i < n; i++) {
+			const struct ipcobj_sem *a = &prev->sem[i], *b = &cur->sem[i];
+			if (b->ncount != a->ncount)
+				add_ipc(r, wall_ns,
+					b->ncount > a->ncount ? EVENT_WAIT : EVENT_UNWAIT, cur, 0,
+					b->ncount,
+					"sem %zu: ncount %u -> %u (waiting for it "
+					"to rise)",
+					i, a->ncount, b->ncount);
+			if (b->zcount != a->zcount)
+				add_ipc(r, wall_ns,
+					b->zcount > a->zcount ? EVENT_WAIT : EVENT_UNWAIT, cur, 0,
+					b->zcount,
+					"sem %zu: zcount %u -> %u (waiting for it "
+					"to reach 0)",
+					i, a->zcount, b->zcount);
+		}
+	}
+	if (prev->scanned && cur->scanned) {
+		waiters_diff(cur, prev, EVENT_WAIT, wall_ns, r);
+		waiters_diff(prev, cur, EVENT_UNWAIT, wall_ns, r);
+	}
+	if (!set) {
+		if (!ipcobj_full(prev) && ipcobj_full(cur))
+			add_ipc(r, wall_ns, EVENT_FULL, cur, cur->ipc.lspid, cur->ipc.cbytes,
+				"%" PRIu64 " bytes of qbytes %" PRIu64 " in %" PRIu64
+				" message%s (a sender now blocks or fails)",
+				cur->ipc.cbytes, cur->qbytes, cur->ipc.qnum,
+				cur->ipc.qnum == 1 ? "" : "s");
+		if (prev->ipc.qnum > 0 && cur->ipc.qnum == 0)
+			add_ipc(r, wall_ns, EVENT_EMPTY, cur, cur->ipc.lrpid, 0,
+				"the last of %" PRIu64 " message%s received", prev->ipc.qnum,
+				prev->ipc.qnum == 1 ? "" : "s");
 	}
 	return (size_t)(r->next - before);
 }

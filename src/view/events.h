@@ -36,6 +36,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "ipcobj.h"
 #include "ipcstat.h"
 #include "model.h"
 
@@ -76,6 +77,10 @@ enum event_kind {
 	EVENT_RESET,
 	EVENT_RESIZE,   /* an object's size changed */
 	EVENT_RESIDENT, /* an object's resident bytes changed */
+	EVENT_WAIT,     /* a process began waiting on a set or queue */
+	EVENT_UNWAIT,   /* ... ceased to */
+	EVENT_FULL,     /* a queue became full (ipcobj_full()) */
+	EVENT_EMPTY,    /* a queue's last message was received */
 	EVENT_NKINDS
 };
 
@@ -160,6 +165,17 @@ struct events_objobs {
  * Returns how many events it appended. */
 size_t events_obj_diff(const struct events_objobs *prev, const struct events_objobs *cur,
 		       int64_t wall_ns, struct events_ring *r);
+
+/* Append to r what happened to a semaphore set or message queue between
+ * two looks at it (ipcobj.h), seen at wall_ns: created (listed at the
+ * second look only), removed (its id no longer listed, or another object
+ * on it: ipcobj_other(); nothing more is compared then), a waiter arriving or leaving (a
+ * semaphore's ncount or zcount up or down, when both looks read the
+ * values; and, between two looks that both had a scan, each process
+ * blocked on it by pid, with what it waits for), a queue full or empty.
+ * Returns how many events it appended. */
+size_t events_ipc_diff(const struct ipcobj *prev, const struct ipcobj *cur, int64_t wall_ns,
+		       struct events_ring *r);
 
 /* The kind's short name: "attach", "detach", "writer start", ... */
 const char *events_kind_name(enum event_kind k);

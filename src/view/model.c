@@ -20,6 +20,7 @@
 #include "decode.h"
 #include "escape.h"
 #include "format.h"
+#include "ipcview.h"
 #include "names.h"
 #include "objlist_view.h"
 
@@ -809,8 +810,169 @@ static const char *upper_kind(enum objlist_kind k)
 	}
 }
 
+/* A set's or queue's processes: those blocked on it (a scan's), then the
+ * last operators (lspid, lrpid; a set's sempids). */
+static void ipc_procs(struct view_model *m, const struct model_object *in)
+{
+	const struct ipcobj *o = in->ipc;
+	bool set = o->kind == OBJLIST_SYSV_SEM;
+	char age[24], user[32], comm[16 * 4 + 1], c16[17], what[64];
+	m->have_procs = true;
+	snprintf(m->procs_head, sizeof m->procs_head, "%7s %-10s %-9s %s", "PID", "USER", "ROLE",
+		 "COMMAND");
+	size_t nw = o->nwaits < IPCOBJ_WAITS ? o->nwaits : IPCOBJ_WAITS;
+	int64_t ago = in->now_wall_ns - in->scan_ns;
+	char waiting[96];
+	if (in->scanned)
+		snprintf(waiting, sizeof waiting, "%zu waiting, scanned %s ago", o->nwaits,
+			 format_age(ago > 0 ? ago : 0, age, sizeof age));
+	else
+		snprintf(waiting, sizeof waiting, "waiters not scanned yet (a scans /proc)");
+	snprintf(m->procs_title, sizeof m->procs_title, "processes: %s; last %s", waiting,
+		 set ? "operators (sempid)" : "sender and receiver");
+	size_t n = 0;
+	for (size_t i = 0; i < nw && n < ATTACHED_MAX; i++, n++) {
+		const struct objlist_wait *w = &o->waits[i];
+		memcpy(c16, w->comm, 16);
+		c16[16] = '\0';
+		char since[40] = "";
+		int64_t waited = in->now_wall_ns - w->since_ns;
+		if (w->since_ns > 0)
+			snprintf(since, sizeof since, ", %s or more",
+				 format_age(waited > 0 ? waited : 0, age, sizeof age));
+		snprintf(m->procs[n], sizeof m->procs[n], "%7d %-10.10s %-9s %s: %s%s", (int)w->pid,
+			 names_user(w->uid, user, sizeof user), "waits",
+			 escape_str(c16, comm, sizeof comm),
+			 ipcview_wait_text(w, what, sizeof what), since);
+	}
+	for (size_t i = 0; i < o->nops && n < ATTACHED_MAX; i++, n++) {
+		const struct ipcobj_op *op = &o->ops[i];
+		memcpy(c16, op->comm, 16);
+		c16[16] = '\0';
+		char role[16], sems[32] = "";
+		if (set) {
+			snprintf(role, sizeof role, "last op");
+			snprintf(sems, sizeof sems, " (last on %u semaphore%s)", op->sems,
+				 op->sems == 1 ? "" : "s");
+		} else {
+			snprintf(role, sizeof role, "%s",
+				 op->send && op->recv ? "sent+recv"
+				 : op->send           ? "sender"
+						      : "receiver");
+		}
+		snprintf(m->procs[n], sizeof m->procs[n], "%7d %-10.10s %-9s %s%s", (int)op->pid,
+			 c16[0] ? names_user(op->uid, user, sizeof user) : "-", role,
+			 c16[0] ? escape_str(c16, comm, sizeof comm)
+				: "(gone, or another process now)",
+			 sems);
+	}
+	m->nprocs = n;
+	m->procs_more = nw + o->nops - n;
+}
+
+/* The detail view of a semaphore set or message queue: its metadata as a
+ * segment's, its waiters and last operators, and its counters (content)
+ * drawn as any format's. */
+static void ipc_object(struct view_model *m, const struct model_object *in)
+{
+	const struct objlist_row *r = in->row;
+	const struct sysvipc_ipc *p = &r->ipc;
+	const struct ipcobj *o = in->ipc;
+	bool set = r->kind == OBJLIST_SYSV_SEM;
+	const char *idname = set ? "semid" : "msqid";
+	char a[48], b[48], u[40], g[40];
+	memset(m, 0, sizeof *m);
+	m->state = in->present ? MODEL_FOREIGN : MODEL_REMOVED;
+	m->health = HEALTH_NONE;
+	snprintf(m->title, sizeof m->title, "shmtop  %s  key %s  %s %d", objlist_kind_name(r->kind),
+		 format_key(p->key, a, sizeof a), idname, p->id);
+	const char *why = in->held.why && *in->held.why ? in->held.why : NULL;
+	char what[200];
+	if (set)
+		snprintf(what, sizeof what, "a SysV semaphore set of %" PRIu64 " semaphore%s%s",
+			 p->nsems, p->nsems == 1 ? "" : "s",
+			 o->values_ok && o->nsem < p->nsems ? " (the first shown)" : "");
+	else
+		snprintf(what, sizeof what,
+			 "a SysV message queue; sent and received are estimates, lower bounds "
+			 "(from qnum, stime, rtime)");
+	if (!in->present)
+		snprintf(m->message, sizeof m->message, "removed: %s %d was %s", idname, p->id,
+			 what);
+	else
+		snprintf(m->message, sizeof m->message, "%s%s%s", what, why ? "; " : "",
+			 why ? why : "");
+
+	m->fields_title =
+	    set ? "set (/proc/sysvipc/sem, semctl)" : "queue (/proc/sysvipc/msg, msgctl)";
+	field(m, "kind", "%s", objlist_kind_name(r->kind));
+	field(m, "key", "%s", format_key(p->key, a, sizeof a));
+	field(m, idname, "%d", p->id);
+	field(m, "owner", "%s:%s", names_user(p->uid, u, sizeof u),
+	      names_group(p->gid, g, sizeof g));
+	field(m, "creator", "%s:%s", names_user(p->cuid, u, sizeof u),
+	      names_group(p->cgid, g, sizeof g));
+	field(m, "perms", "%s %s", format_perms(p->mode, a, sizeof a),
+	      format_octal(p->mode, b, sizeof b));
+	field(m, "ctime", "%s", format_time(p->ctime, a, sizeof a));
+	if (set) {
+		field(m, "otime", "%s", p->otime ? format_time(p->otime, a, sizeof a) : "never");
+		field(m, "nsems", "%" PRIu64, p->nsems);
+	} else {
+		field(m, "stime", "%s", p->stime ? format_time(p->stime, a, sizeof a) : "never");
+		field(m, "rtime", "%s", p->rtime ? format_time(p->rtime, a, sizeof a) : "never");
+		field(m, "messages", "%" PRIu64, p->qnum);
+		if (o->values_ok)
+			field(m, "bytes", "%" PRIu64 " of qbytes %" PRIu64 "%s", p->cbytes,
+			      o->qbytes, ipcobj_full(o) ? " (full)" : "");
+		else
+			field(m, "bytes", "%" PRIu64 " (qbytes unread)", p->cbytes);
+	}
+	if (in->scanned)
+		field(m, "waiters", "%zu", o->nwaits);
+	else
+		field(m, "waiters", "not scanned");
+	ipc_procs(m, in);
+	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
+	snprintf(m->footer, sizeof m->footer, "a rescan  +/- delay %d.%ds  ? help  q quit",
+		 in->delay_tenths / 10, in->delay_tenths % 10);
+	const char *badge = !in->present ? "GONE" : set ? "SYSV-SEM" : "SYSV-MSG";
+	snprintf(m->badge, sizeof m->badge, "%s", badge);
+	m->tone = in->present ? TONE_NORMAL : TONE_WARN;
+	if (!in->held.content)
+		return;
+	struct model_input held = in->held;
+	held.delay_tenths = in->delay_tenths;
+	held.notice = in->notice;
+	content_of(m, &held);
+	footer_of(m, &held);
+	/* a set or queue has no writer: its last operations */
+	if (set)
+		snprintf(m->writer, sizeof m->writer, "last semop %s",
+			 p->otime ? format_time(p->otime, a, sizeof a) : "never");
+	else
+		snprintf(m->writer, sizeof m->writer, "last send %s, last receive %s",
+			 p->stime ? format_time(p->stime, a, sizeof a) : "never",
+			 p->rtime ? format_time(p->rtime, b, sizeof b) : "never");
+	memcpy(m->writer_short, m->writer, sizeof m->writer_short - 1);
+	m->writer_short[sizeof m->writer_short - 1] = '\0';
+	m->control[0] = '\0';
+	m->state = in->present ? held.state : MODEL_REMOVED;
+	snprintf(m->badge, sizeof m->badge, "%s", badge);
+	m->tone = in->present ? TONE_NORMAL : TONE_WARN;
+	/* m->health stays content_of()'s: the table's rates are 0 once
+	 * nothing changes (stalled), as any format's */
+	if (!in->present)
+		snprintf(m->message, sizeof m->message, "removed: %s %d was %s", idname, p->id,
+			 what);
+}
+
 void model_build_object(struct view_model *m, const struct model_object *in)
 {
+	if (in->ipc) {
+		ipc_object(m, in);
+		return;
+	}
 	const struct objlist_row *r = in->row;
 	const char *dir = in->devshm ? in->devshm : OBJLIST_DEVSHM_DIR;
 	char name[201], title[41], a[48], b[48];

@@ -18,6 +18,7 @@
 #include "content.h"
 #include "countertable.h"
 #include "graph.h"
+#include "ipcobj.h"
 #include "ipcstat.h"
 #include "objlist.h"
 #include "record.h"
@@ -245,6 +246,9 @@ struct model_object {
 	 * now_mono and the view's settings; content NULL: nothing decoded,
 	 * why says why unless state is MODEL_FOREIGN with why "" or NULL). */
 	struct model_input held;
+	/* A semaphore set or message queue: its last look (its fields,
+	 * waiters and last operators), or NULL for other kinds. */
+	const struct ipcobj *ipc;
 };
 
 /* Build m, the same dashboard a foreign segment gets, for an object: a

@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "decode.h"
 #include "hsperf.h"
+#include "ipcview.h"
 #include "objlist_files.h"
 #include "objpeek.h"
 #include "proc.h"
@@ -59,6 +60,15 @@ struct objmon {
 	char comm[64]; /* its command, while alive */
 	enum model_state state;
 	char why[256];
+
+	/* A semaphore set or message queue (ipcobj.h): its last look at
+	 * the object watched (kept once the id is gone or another object's),
+	 * the queue's estimated counts, and its counters as seen. */
+	bool ipc;
+	bool ipc_seen; /* looked at once */
+	struct ipcobj look;
+	struct ipcview_totals totals;
+	struct seen seen;
 };
 
 /* Has r a name to stat: a posix object, a semaphore, or a file not
@@ -85,6 +95,17 @@ static void take_holders(objmon *o, const struct objlist *s, const struct objlis
 		o->nholders = 0;
 }
 
+/* The processes row r of s lists blocked on it into o. */
+static void take_waits(struct ipcobj *o, const struct objlist *s, const struct objlist_row *r)
+{
+	o->nwaits = r->nwaits;
+	size_t n = r->nwaits < IPCOBJ_WAITS ? r->nwaits : IPCOBJ_WAITS;
+	if (n && s->waits && r->wait0 + n <= s->nwaits)
+		memcpy(o->waits, s->waits + r->wait0, n * sizeof o->waits[0]);
+	else
+		o->nwaits = 0;
+}
+
 objmon *objmon_new(const struct objlist *s, const struct objlist_row *r)
 {
 	if (r->kind == OBJLIST_SYSV) {
@@ -102,6 +123,20 @@ objmon *objmon_new(const struct objlist *s, const struct objlist_row *r)
 	o->scan_ns = s->scan_ns;
 	if (s->scanned)
 		take_holders(o, s, r);
+	o->ipc = objlist_kind_ipc(r->kind);
+	if (o->ipc) {
+		o->linked = false;
+		o->nholders = 0;
+		o->look.kind = r->kind;
+		o->look.ipc = r->ipc;
+		o->look.present = true;
+		o->look.scanned = s->scanned;
+		take_waits(&o->look, s, r);
+		snprintf(o->nopreview, sizeof o->nopreview, "no preview: a SysV %s, not memory",
+			 r->kind == OBJLIST_SYSV_SEM ? "semaphore set" : "message queue");
+	}
+	o->inv.sysvsem_path = s->sysvsem_path;
+	o->inv.sysvmsg_path = s->sysvmsg_path;
 	o->inv.devshm_dir = s->devshm_dir;
 	o->inv.proc_dir = s->proc_dir;
 	o->inv.files_root = s->files_root;
@@ -156,8 +191,10 @@ static int collect(objmon *o)
 			if (!o->inv.rows)
 				return -1;
 		}
-		if (objlist_collect(&o->inv, OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_ORPHANS |
-						 OBJLIST_FILES) < 0)
+		unsigned what =
+		    o->ipc ? OBJLIST_SYSVSEM | OBJLIST_SYSVMSG
+			   : OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_ORPHANS | OBJLIST_FILES;
+		if (objlist_collect(&o->inv, what) < 0)
 			return -1;
 		if (!o->inv.truncated && !o->inv.res.truncated)
 			return 0;
@@ -521,8 +558,117 @@ static void jvm_of_path(objmon *o)
 	s->start = 0; /* the pid alone */
 }
 
+/* A scan's waiters of the set or queue into look. */
+static void scan_ipc(objmon *o, struct ipcobj *look)
+{
+	o->rescan = false;
+	o->next_scan = clock_mono_ns() + OBJMON_SCAN_NS;
+	if (collect(o) < 0)
+		return;
+	o->scanned = true;
+	o->scan_ns = o->inv.scan_ns ? o->inv.scan_ns : clock_wall_ns();
+	look->scanned = true;
+	look->nwaits = 0;
+	for (size_t i = 0; i < o->inv.n; i++) {
+		const struct objlist_row *r = &o->inv.rows[i];
+		if (r->kind == o->row.kind && r->ino == (uint64_t)o->row.ipc.id) {
+			take_waits(look, &o->inv, r);
+			break;
+		}
+	}
+}
+
+/* The set or queue taken into the row, its counters and the log. */
+static void take_ipc(objmon *o, const struct ipcobj *look)
+{
+	struct objlist_row *r = &o->row;
+	r->ipc = look->ipc;
+	r->uid = look->ipc.uid;
+	r->gid = look->ipc.gid;
+	r->mode = look->ipc.mode;
+	r->mtime = look->ipc.ctime;
+	r->size = r->kind == OBJLIST_SYSV_MSG ? look->ipc.cbytes : 0;
+	o->present = true;
+	if (r->kind == OBJLIST_SYSV_SEM && !look->values_ok) {
+		no_content(o, MODEL_DENIED, look->why);
+		return;
+	}
+	struct decode_want w = { .now_mono = clock_mono_ns(), .now_wall = clock_wall_ns() };
+	if (ipcview_items(look, &o->totals, &o->seen) < 0 || seen_take(&o->seen, &o->c, &w) < 0) {
+		no_content(o, MODEL_ERROR, "out of memory");
+		return;
+	}
+	o->c.format = r->kind == OBJLIST_SYSV_SEM ? IPCVIEW_SET_FORMAT : IPCVIEW_QUEUE_FORMAT;
+	o->c.status.known = false;
+	o->c.status.control_id = -1;
+	o->have = true;
+	o->state = MODEL_LIVE;
+	snprintf(o->why, sizeof o->why, "%s", look->why);
+}
+
+/* Look at the set or queue: /proc/sysvipc, its values, a scan when due.
+ * Once its id is gone or another object's, it is removed: the last look
+ * stays. */
+static void poll_ipc(objmon *o)
+{
+	if (o->ipc_seen && !o->present)
+		return;
+	struct ipcobj look = o->look; /* its waits, until a scan */
+	const char *path =
+	    o->row.kind == OBJLIST_SYSV_SEM ? o->inv.sysvsem_path : o->inv.sysvmsg_path;
+	int64_t wall = clock_wall_ns();
+	if (ipcobj_read(&look, o->row.kind, o->row.ipc.id, path) < 0 && !o->ipc_seen)
+		look.present = false;
+	look.wall_ns = wall;
+	if (look.present && (o->rescan || clock_mono_ns() >= o->next_scan))
+		scan_ipc(o, &look);
+	bool first = !o->ipc_seen;
+	o->ipc_seen = true;
+	if (first) {
+		/* the baseline; its creation (or last IPC_SET) is its ctime */
+		struct ipcobj none = { .kind = o->row.kind };
+		if (look.present && !ipcobj_other(&o->look, &look)) {
+			struct event e = { .wall_ns = look.ipc.ctime * NS_PER_SEC,
+					   .kind = EVENT_CREATED,
+					   .shmid = look.ipc.id,
+					   .key = look.ipc.key };
+			snprintf(e.text, sizeof e.text,
+				 "%s %s %d (its ctime: its creation or last IPC_SET)",
+				 o->row.kind == OBJLIST_SYSV_SEM ? "semaphore set"
+								 : "message queue",
+				 o->row.kind == OBJLIST_SYSV_SEM ? "semid" : "msqid", look.ipc.id);
+			events_push(&o->ring, &e);
+		} else {
+			events_ipc_diff(&o->look, &none, wall, &o->ring);
+			o->present = false;
+			no_content(o, MODEL_REMOVED, "");
+			return;
+		}
+	} else {
+		events_ipc_diff(&o->look, &look, wall, &o->ring);
+		if (!look.present || ipcobj_other(&o->look, &look)) {
+			o->present = false;
+			o->look.nwaits = 0;
+			return; /* the last counters stay, the view says removed */
+		}
+		uint64_t sent, received;
+		ipcview_estimate(&o->look, &look, &sent, &received);
+		o->totals.sent =
+		    o->totals.sent > UINT64_MAX - sent ? UINT64_MAX : o->totals.sent + sent;
+		o->totals.received = o->totals.received > UINT64_MAX - received
+					 ? UINT64_MAX
+					 : o->totals.received + received;
+	}
+	o->look = look;
+	take_ipc(o, &o->look);
+}
+
 void objmon_poll(objmon *o)
 {
+	if (o->ipc) {
+		poll_ipc(o);
+		return;
+	}
 	stat_name(o);
 	if (o->rescan || clock_mono_ns() >= o->next_scan)
 		scan(o);
@@ -561,6 +707,7 @@ void objmon_input(const objmon *o, struct model_object *in)
 	in->held.writer_alive = o->writer_alive;
 	in->held.writer_comm = o->comm;
 	in->held.now_mono = clock_mono_ns();
+	in->ipc = o->ipc ? &o->look : NULL;
 }
 
 const struct content *objmon_content(const objmon *o, enum model_state *state, const char **why)
@@ -582,6 +729,11 @@ void objmon_select(objmon *o, int step)
 	if ((size_t)to == c->selected)
 		return;
 	content_select(c, (size_t)to);
+	if (o->ipc) {
+		struct decode_want w = { .now_mono = clock_mono_ns(), .now_wall = clock_wall_ns() };
+		seen_take(&o->seen, c, &w); /* its history, from what is seen */
+		return;
+	}
 	if (o->map || o->row.folder)
 		decode(o);
 }
@@ -615,6 +767,11 @@ void objmon_scroll(objmon *o, int pages)
 	peek(o);
 }
 
+bool objmon_ipc(const objmon *o)
+{
+	return o->ipc;
+}
+
 void objmon_free(objmon *o)
 {
 	if (!o)
@@ -623,6 +780,7 @@ void objmon_free(objmon *o)
 	free(o->inv.rows);
 	unmap(o);
 	content_free(&o->c);
+	seen_free(&o->seen);
 	proc_watch_close(&o->watch);
 	free(o);
 }

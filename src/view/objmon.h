@@ -23,6 +23,14 @@
  * object truncated during the decode is a poll skipped, not a crash.  The
  * preview is copied from the same mapping while it is at the object's
  * size.  A memfd, a semaphore or a deleted object is not decoded.
+ *
+ * A SysV semaphore set or message queue (sysv-sem, sysv-msg) is followed
+ * by its id instead: each poll reads its line of /proc/sysvipc and, with
+ * read permission, its values (ipcobj.h: semctl() and msgctl() reads
+ * only, nothing that moves otime, stime or rtime), which ipcview.h turns
+ * into counters with the history this viewer keeps; a scan (as above)
+ * gives the processes blocked on it.  Once the id is gone or names
+ * another object (ipcobj_other()), it is removed: the last look stays.
  */
 #ifndef SHMTOP_OBJMON_H
 #define SHMTOP_OBJMON_H
@@ -82,6 +90,9 @@ void objmon_scroll(objmon *o, int pages);
 
 /* Its event log: size, resident bytes and holders over time. */
 const struct events_ring *objmon_events(const objmon *o);
+
+/* Is it a SysV semaphore set or message queue (no bytes to preview)? */
+bool objmon_ipc(const objmon *o);
 
 /* Free o.  NULL is allowed. */
 void objmon_free(objmon *o);
