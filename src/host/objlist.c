@@ -568,6 +568,7 @@ static void collect_mqueue(struct build *b)
 		close(dfd);
 		return;
 	}
+	rewinddir(d); /* the descriptor's offset is shared with dfd's */
 	struct dirent *de;
 	while ((de = readdir(d))) {
 		struct stat st, qt;

@@ -140,6 +140,8 @@ static int mount_ours(int dfd)
 			close(fd);
 		return -1;
 	}
+	rewinddir(d); /* the offset is dfd's too: from the start, and left for the caller's
+		       * own rewinddir() */
 	int verdict = -1, tries = 0;
 	struct dirent *de;
 	while (verdict < 0 && tries < 16 && (de = readdir(d))) {
