@@ -10,10 +10,11 @@
 #     holder's queue is still a row, from its fd (name, QSIZE, holder),
 #     not removable by name, and the summary says how to list every queue;
 #   - mounted on a folder of the test's (not /dev/mqueue: the viewer finds
-#     it in mountinfo): each queue's row against what mq_getattr() and its
-#     file say (QSIZE as SIZE and QSIZE, mode, owner, MTIME the file's
-#     mtime, its holder by pid); a read moves the file's atime and ctime,
-#     never its mtime; -t mqueue keeps that kind only, --sort size orders
+#     it in mountinfo, after another IPC namespace's mount, which it
+#     skips, its queue not listed): each queue's row against what
+#     mq_getattr() and its file say (QSIZE as SIZE and QSIZE, mode, owner,
+#     MTIME the file's mtime, its holder by pid); a read moves the file's
+#     atime and ctime, never its mtime; -t mqueue keeps that kind only, --sort size orders
 #     by QSIZE; --prometheus has its samples; the kinds' totals count it;
 #   - the queue whose holder is killed is an orphan, with its bytes;
 #   - F9, y on the list screen unlinks a queue (gone from the mount);
@@ -53,7 +54,7 @@ PY
 }
 # first: unmounted before the folder is removed (rm -rf in a mount of the
 # host's queues would unlink other tests' queues)
-CLEANUPS=("umount -l '$TMP/mq' 2>/dev/null" 'unlink_ours "${MQS[@]}"' "${CLEANUPS[@]}")
+CLEANUPS=("umount -l '$TMP/mq' 2>/dev/null" "umount -l '$TMP/other' 2>/dev/null" 'unlink_ours "${MQS[@]}"' "${CLEANUPS[@]}")
 
 # hold VAR ARGS...: mqholder ARGS in the background until it says "ready PID
 # QSIZE"; its pid in VAR, QSIZE in VAR_QSIZE.  The last ARG is the name.
@@ -116,8 +117,18 @@ assert all(y["kind"] == "mqueue" for y in rows), rows
 	return $rc
 }
 
+# The viewer's mount on $TMP/mq, after another IPC namespace's on
+# $TMP/other (first in mountinfo) holding a queue /P-otherns that nobody
+# holds: the viewer must skip that mount (an mq_open() of its queue finds
+# none in the viewer's namespace) and take its own.
 mount_mq() {
-	mkdir -p "$TMP/mq" && mount -t mqueue none "$TMP/mq"
+	mkdir -p "$TMP/mq" "$TMP/other" || return 1
+	unshare --ipc bash -c 'mount -t mqueue none "$1" || exit 1
+		"$2" -c -n 2 -s 4 "/$3-otherns" >"$4" &
+		for _ in $(seq 50); do grep -qs ready "$4" && break; sleep 0.1; done
+		kill $!' _ "$TMP/other" "$MQHOLDER" "$P" "$TMP/otherns.out" || return 1
+	[[ -e $TMP/other/$P-otherns ]] || { echo "    no queue in the other namespace's mount"; return 1; }
+	mount -t mqueue none "$TMP/mq"
 }
 
 # The rows against mq_getattr() and the files; times; -t, --sort, --prometheus.
@@ -133,7 +144,7 @@ t_rows() {
 	sleep 1.1
 	json || return 1
 	after=$(stat -c '%X %Y %Z' "$f")
-	HA=$HA HB=$HB QA=$HA_QSIZE QB=$HB_QSIZE A="/$P-a" B="/$P-b" \
+	P=$P HA=$HA HB=$HB QA=$HA_QSIZE QB=$HB_QSIZE A="/$P-a" B="/$P-b" \
 		TEXT="$(cat "$f")" MTIME="$(stat -c %Y "$f")" check '
 a, b = r.get(env["A"]), r.get(env["B"])
 assert a and b, sorted(r)
@@ -149,6 +160,7 @@ assert [h["pid"] for h in a["holders"]] == [int(env["HA"])], a["holders"]
 assert [h["pid"] for h in b["holders"]] == [int(env["HB"])], b["holders"]
 assert a["orphan"] is False and b["orphan"] is False, (a, b)
 assert a["rss"] is None and a["key"] is None and a["id"] is None, a
+assert "/" + env["P"] + "-otherns" not in r, "the mount of another IPC namespace listed"
 ' || rc=1
 	# the read set atime and ctime (now), never mtime
 	read -r ba bm bc <<<"$before"
