@@ -14,8 +14,9 @@
 #     skips, its queue not listed): each queue's row against what
 #     mq_getattr() and its file say (QSIZE as SIZE and QSIZE, mode, owner,
 #     MTIME the file's mtime, its holder by pid); a read moves the file's
-#     atime and ctime, never its mtime; -t mqueue keeps that kind only, --sort size orders
-#     by QSIZE; --prometheus has its samples; the kinds' totals count it;
+#     atime and ctime, never its mtime; -t mqueue keeps that kind only,
+#     --sort size orders by QSIZE; --prometheus has its samples; the kinds'
+#     totals count it;
 #   - the queue whose holder is killed is an orphan, with its bytes;
 #   - F9, y on the list screen unlinks a queue (gone from the mount);
 #   - another user's queue, named with control characters, shown escaped
