@@ -17,6 +17,7 @@
 #     atime and ctime, never its mtime; -t mqueue keeps that kind only,
 #     --sort size orders by QSIZE; --prometheus has its samples; the kinds'
 #     totals count it;
+#   - Enter on a queue's row says there is no detail view (yet);
 #   - the queue whose holder is killed is an orphan, with its bytes;
 #   - F9, y on the list screen unlinks a queue (gone from the mount);
 #   - another user's queue, named with control characters, shown escaped
@@ -185,6 +186,13 @@ assert "/" + env["P"] + "-otherns" not in r, "the mount of another IPC namespace
 	view rows 200 50 "$SHMTOP -a -d 1 -F $P-" || return 1
 	see rows "^/$P-a +mqueue +root +rw-r----- +48 " || rc=1
 	see rows "^/$P-b +mqueue +root +rw------- +100 " || rc=1
+	# Enter: no detail view (nothing of /dev/shm is opened by its name)
+	keys rows /
+	tmux -L "$RUN-rows" send-keys -N 40 BSpace
+	keys rows "$P-a" Enter
+	see rows "^/$P-a +mqueue " || rc=1
+	keys rows Enter
+	see rows "no detail view of an mqueue row yet" || rc=1
 	keys rows q
 	return $rc
 }
