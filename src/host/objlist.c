@@ -990,7 +990,9 @@ static int remove_name(const struct objlist *s, const struct objlist_row *r, cha
  * the name since the listing (or the queue of the name in the viewer's
  * namespace, when the listed mount is another's) would go instead.  The
  * mqueue folder is sticky (1777), as /dev/shm is: only the entry's owner
- * (or root) can swap it between the check and the unlink. */
+ * (or root) can swap it between the check and the unlink, and the mqueue
+ * file system has no rename, link, symlink or folder (EPERM): an entry can
+ * only be unlinked and made again, a new inode, which the check refuses. */
 static int remove_mqueue(const struct objlist *s, const struct objlist_row *r, char *why,
 			 size_t whylen)
 {
