@@ -239,6 +239,10 @@ for my $l (@in) {
 	if ($l =~ m{^(shmtop - all shared memory|SysV: |Kinds |SHMMNI |Total |sysv \d|/dev/shm |check: )}) {
 		$l =~ s/,? ?\(?\d+ (of \d+ )?process(es)? unreadable\)?//;
 		$l =~ s/\d+(\.\d+)?[BKMGTP]?\b/N/g;
+		# a queue kind's bytes only when the host has queues of it; the
+		# note of queues known from fds only when no mqueue is mounted
+		$l =~ s/\b(sysv-msg|mqueue) N(: N)?/$1 N/g;
+		$l =~ s/ \(queues from fds only: [^)]*\)//;
 		if ($mode eq 'screen') {
 			$l =~ s/ +/ /g;
 			$l = substr($l, 0, 48);

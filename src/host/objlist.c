@@ -28,6 +28,7 @@
 #include "escape.h"
 #include "names.h"
 #include "objlist_files.h"
+#include "objlist_mqueue.h"
 #include "pairs.h"
 #include "proc.h"
 #include "reader.h"
@@ -60,7 +61,7 @@ int objlist_kinds_parse(const char *list, unsigned *kinds, char *why, size_t why
 			snprintf(word, sizeof word, "%.*s", n < 24 ? (int)n : 24, p);
 			snprintf(why, whylen,
 				 "invalid kind '%s'%s: expected a comma list of sysv, posix, sem, "
-				 "memfd, deleted, file, sysv-sem, sysv-msg",
+				 "memfd, deleted, file, sysv-sem, sysv-msg, mqueue",
 				 escape_str(word, shown, sizeof shown), n > 24 ? "..." : "");
 			return -1;
 		}
@@ -238,12 +239,13 @@ static bool orphan(const struct objlist *s, struct creator *cache, const struct 
 		       creator_gone(cache, &r->shm.st, btime);
 	case OBJLIST_POSIX:
 	case OBJLIST_SEM:
-	case OBJLIST_FILE: return s->scanned && !s->scan_dropped && r->nholders == 0 && !partial;
+	case OBJLIST_FILE:
+	case OBJLIST_MQUEUE: /* a queue nobody holds open: with messages on it, a leak */
+		return s->scanned && !s->scan_dropped && r->nholders == 0 && !partial;
 	case OBJLIST_SYSV_SEM: return r->lock_orphan; /* other sets: no rule yet */
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
 	case OBJLIST_SYSV_MSG:
-	case OBJLIST_MQUEUE:
 	case OBJLIST_NKINDS: break;
 	}
 	return false;
@@ -354,7 +356,7 @@ static void add(struct build *b, struct objlist_row *r)
 	r->holders_unknown =
 	    b->partial && r->nholders == 0 &&
 	    (r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM || r->kind == OBJLIST_FILE ||
-	     (r->kind == OBJLIST_SYSV && r->shm.st.nattch > 0));
+	     r->kind == OBJLIST_MQUEUE || (r->kind == OBJLIST_SYSV && r->shm.st.nattch > 0));
 	/* ours come whole from sysvipc_read() and sysvipc_ipc_read() */
 	if ((r->kind != OBJLIST_SYSV || r->ipcns) && !objlist_kind_ipc(r->kind))
 		objlist_add_total(&s->kinds[r->kind], r->size, r->resident, &s->saturated);
@@ -540,6 +542,69 @@ static void collect_devshm(struct build *b)
 	closedir(d);
 }
 
+/* The POSIX message queues: the regular files of the viewer's mqueue
+ * mount, on its device.  A queue's text is read (QSIZE) as
+ * objlist_files_open_at() opens a file (O_PATH lookup without following,
+ * fstat, reopen): that sets its atime and ctime, not its mtime. */
+static void collect_mqueue(struct build *b)
+{
+	struct objlist *s = b->s;
+	struct objlist_mqueue_mount m;
+	bool ours = false;
+	int dfd = objlist_mqueue_open(s->mountinfo_path, &m, &ours);
+	s->have_mqueue = dfd >= 0;
+	s->mqueue_proven = ours;
+	s->mqueue_dir[0] = '\0';
+	s->mqueue_dev = 0;
+	if (dfd < 0)
+		return;
+	snprintf(s->mqueue_dir, sizeof s->mqueue_dir, "%s", m.dir);
+	s->mqueue_dev = m.dev;
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		close(dfd);
+		return;
+	}
+	rewinddir(d); /* the descriptor's offset is shared with dfd's */
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		struct stat st, qt;
+		if (de->d_name[0] == '.' || fstatat(dfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) ||
+		    !S_ISREG(st.st_mode) || (uint64_t)st.st_dev != m.dev)
+			continue;
+		struct objlist_row r;
+		memset(&r, 0, sizeof r);
+		r.kind = OBJLIST_MQUEUE;
+		/* "/NAME" as mq_open() takes it; one too long to hold is not
+		 * removable by a name cut short */
+		r.place = (size_t)snprintf(r.name, sizeof r.name, "/%s", de->d_name) < sizeof r.name
+			      ? OBJLIST_IN_DEVSHM
+			      : OBJLIST_NOT_LISTED;
+		stat_row(&r, &st);
+		r.size = 0;
+		r.resident = 0;
+		r.have_resident = false;
+		int qfd = objlist_files_open_at(dfd, de->d_name, r.dev, r.ino, &qt);
+		struct objlist_mqueue_info q;
+		if (qfd >= 0) {
+			if (objlist_mqueue_read(qfd, &q) == 0) {
+				r.size = q.qsize;
+				r.have_qsize = true;
+			}
+			close(qfd);
+		}
+		set_owner(b, &r);
+		size_t count, at = seen_find(s, false, r.dev, r.ino, &count);
+		join(b, &r, at, count);
+		add(b, &r);
+	}
+	closedir(d);
+	close(dfd);
+}
+
 int objlist_file_row(int fd, const char *path, struct objlist_row *r)
 {
 	struct stat st;
@@ -662,13 +727,19 @@ static void collect_unnamed(struct build *b)
 		memset(&r, 0, sizeof r);
 		/* A /dev/shm path still linked but not in our /dev/shm belongs
 		 * to another mount namespace's: posix, not deleted. */
-		r.kind = e->kind == OBJLIST_MEMFD || e->kind == OBJLIST_FILE ? e->kind
-			 : e->deleted                                        ? OBJLIST_DELETED
-									     : OBJLIST_POSIX;
+		r.kind =
+		    e->kind == OBJLIST_MEMFD || e->kind == OBJLIST_FILE || e->kind == OBJLIST_MQUEUE
+			? e->kind
+		    : e->deleted ? OBJLIST_DELETED
+				 : OBJLIST_POSIX;
 		snprintf(r.name, sizeof r.name, "%s%s", e->name,
-			 r.kind == OBJLIST_FILE && e->deleted ? " (deleted)" : "");
+			 (r.kind == OBJLIST_FILE || r.kind == OBJLIST_MQUEUE) && e->deleted
+			     ? " (deleted)"
+			     : "");
 		if (r.kind == OBJLIST_POSIX)
 			r.place = seen_place(s, i, count);
+		if (r.kind == OBJLIST_MQUEUE) /* no mount lists it: not removable by name */
+			r.place = OBJLIST_NOT_LISTED;
 		r.dev = e->dev;
 		r.ino = e->ino;
 		r.uid = e->h.uid;
@@ -684,6 +755,12 @@ static void collect_unnamed(struct build *b)
 				r.mode = x->mode & 0777;
 				r.mtime = x->mtime;
 			}
+		}
+		if (r.kind == OBJLIST_MQUEUE) { /* size: QSIZE from a holder's fd */
+			r.have_resident = false;
+			r.resident = 0;
+			for (size_t j = i; j < i + count; j++)
+				r.have_qsize |= s->seen[j].have_qsize;
 		}
 		if (r.kind == OBJLIST_FILE && !e->deleted && !r.have_resident)
 			stat_file(&r, e->name);
@@ -738,6 +815,8 @@ int objlist_collect(struct objlist *s, unsigned flags)
 	}
 	if (rc == 0 && flags & OBJLIST_FILES)
 		objlist_files_each(b.root, known_file, &b);
+	if (rc == 0 && flags & OBJLIST_MQUEUES)
+		collect_mqueue(&b);
 	if (rc == 0)
 		collect_unnamed(&b);
 	if (rc == 0 && flags & OBJLIST_SYSVSEM)
@@ -855,6 +934,27 @@ static int refused(const struct objlist_row *r, const char *what, int e, char *w
  * unlinkat() fail with EBUSY, and a hard link put there loses only that
  * link.  What root removes then is the entry NAME that user had put in
  * /dev/shm, never a file outside it. */
+static int remove_entry(int dfd, const char *entry, const char *what, const struct objlist_row *r,
+			char *why, size_t whylen)
+{
+	struct stat dst, st;
+	int rc = -1;
+	if (fstat(dfd, &dst) || fstatat(dfd, entry, &st, AT_SYMLINK_NOFOLLOW))
+		refused(r, what, errno, why, whylen);
+	else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_ino != r->ino ||
+		 (uint64_t)st.st_dev != r->dev)
+		snprintf(why, whylen, "cannot remove %s: it changed since it was listed", what);
+	else if (st.st_dev != dst.st_dev)
+		snprintf(why, whylen, "cannot remove %s by name: %s", what,
+			 r->kind == OBJLIST_MQUEUE ? "it is on another device than its mount"
+						   : objlist_place_why(OBJLIST_OTHER_DEVICE));
+	else if (unlinkat(dfd, entry, 0))
+		refused(r, what, errno, why, whylen);
+	else
+		rc = 0;
+	return rc;
+}
+
 static int remove_name(const struct objlist *s, const struct objlist_row *r, char *why,
 		       size_t whylen)
 {
@@ -875,20 +975,47 @@ static int remove_name(const struct objlist *s, const struct objlist_row *r, cha
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return refused(r, dir, errno, why, whylen);
-	struct stat dst, st;
-	int rc = -1;
-	if (fstat(dfd, &dst) || fstatat(dfd, r->name, &st, AT_SYMLINK_NOFOLLOW))
-		refused(r, what, errno, why, whylen);
-	else if (!S_ISREG(st.st_mode) || (uint64_t)st.st_ino != r->ino ||
-		 (uint64_t)st.st_dev != r->dev)
-		snprintf(why, whylen, "cannot remove %s: it changed since it was listed", what);
-	else if (st.st_dev != dst.st_dev)
-		snprintf(why, whylen, "cannot remove %s by name: %s", what,
-			 objlist_place_why(OBJLIST_OTHER_DEVICE));
-	else if (unlinkat(dfd, r->name, 0))
-		refused(r, what, errno, why, whylen);
-	else
-		rc = 0;
+	int rc = remove_entry(dfd, r->name, what, r, why, whylen);
+	close(dfd);
+	return rc;
+}
+
+/* Unlink an mqueue row's entry "NAME" (of "/NAME") in the viewer's mqueue
+ * mount, by remove_name()'s rules: the mount's folder opened once without
+ * following a symlink (each component O_NOFOLLOW), the entry checked to be
+ * the listed queue (a regular file of its device and inode, on the
+ * folder's device) and unlinked relative to it.  Not mq_unlink(name): that
+ * resolves the name in the IPC namespace's own internal mount, with
+ * nothing to check it against, so a queue another user made again under
+ * the name since the listing (or the queue of the name in the viewer's
+ * namespace, when the listed mount is another's) would go instead.  The
+ * mqueue folder is sticky (1777), as /dev/shm is: only the entry's owner
+ * (or root) can swap it between the check and the unlink, and the mqueue
+ * file system has no rename, link, symlink or folder (EPERM): an entry can
+ * only be unlinked and made again, a new inode, which the check refuses. */
+static int remove_mqueue(const struct objlist *s, const struct objlist_row *r, char *why,
+			 size_t whylen)
+{
+	const char *entry = r->name + (r->name[0] == '/');
+	char what[OBJLIST_NAME_MAX + 32];
+	snprintf(what, sizeof what, "POSIX message queue %s", r->name);
+	if (r->place != OBJLIST_IN_DEVSHM || !s->have_mqueue || r->dev != s->mqueue_dev) {
+		snprintf(why, whylen,
+			 "cannot remove %s by name: %s; it lives until its holders close it", what,
+			 s->have_mqueue ? "it is not an entry of the viewer's mqueue mount"
+					: "no mqueue file system is mounted (mount -t mqueue none "
+					  "/dev/mqueue lists every queue)");
+		return -1;
+	}
+	if (r->name[0] != '/' || !entry[0] || strchr(entry, '/') || strcmp(entry, ".") == 0 ||
+	    strcmp(entry, "..") == 0) {
+		snprintf(why, whylen, "cannot remove %s by name: not a queue's name", what);
+		return -1;
+	}
+	int dfd = objlist_files_open_dir(s->mqueue_dir);
+	if (dfd < 0)
+		return refused(r, s->mqueue_dir, errno, why, whylen);
+	int rc = remove_entry(dfd, entry, what, r, why, whylen);
 	close(dfd);
 	return rc;
 }
@@ -937,9 +1064,9 @@ int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *w
 			 r->kind == OBJLIST_SYSV_SEM ? "semaphore sets" : "message queues",
 			 r->kind == OBJLIST_SYSV_SEM ? "-s" : "-q", r->ipc.id);
 		return -1;
+	case OBJLIST_MQUEUE: return remove_mqueue(s, r, why, whylen);
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
-	case OBJLIST_MQUEUE: /* not collected yet */
 	case OBJLIST_NKINDS: break;
 	}
 	snprintf(why, whylen,

@@ -168,7 +168,11 @@ struct objlist_row {
 				   * semaphore, or a sysv segment with nattch > 0);
 				   * never an orphan */
 	enum objlist_place place; /* posix and sem: removable by name only in
-				   * OBJLIST_IN_DEVSHM */
+				   * OBJLIST_IN_DEVSHM; mqueue: OBJLIST_IN_DEVSHM for an
+				   * entry of the viewer's mqueue mount (mqueue_dir),
+				   * OBJLIST_NOT_LISTED for a queue known only from fds */
+	bool have_qsize;          /* mqueue: size is QSIZE, read from its file (the mount's
+				   * entry, or a holder's fd) */
 	char owner[32];           /* user name of uid, or the uid */
 	char command[64];         /* sysv: /proc/CPID/comm of the creator, "" if it is gone */
 	bool command_read;        /* command is looked up (OBJLIST_COMMAND, objlist_commands()) */
@@ -199,8 +203,8 @@ void objlist_add_total(struct objlist_totals *t, uint64_t size, uint64_t residen
  * fds: joining scans with the cheap reads is objlist_collect()'s
  * business.  name is as objlist_scan_ref's, kept by the object list (seen_names). */
 struct objlist_seen {
-	enum objlist_kind kind; /* sysv, memfd, or posix for any /dev/shm object (collect
-				 * tells posix, sem and deleted apart) */
+	enum objlist_kind kind; /* sysv, memfd, mqueue, or posix for any /dev/shm object
+				 * (collect tells posix, sem and deleted apart) */
 	uint64_t dev, ino;      /* sysv: dev the process's IPC namespace (the inode of
 				 * /proc/PID/ns/ipc), ino the shmid */
 	key_t key;              /* sysv: the key its maps name */
@@ -213,8 +217,9 @@ struct objlist_seen {
 	gid_t gid;
 	unsigned mode;
 	int64_t mtime;
-	uint64_t mntns; /* the process's mount namespace (/proc/PID/ns/mnt's inode), 0
-			 * if it may not be read */
+	bool have_qsize; /* mqueue: size is QSIZE, read through the fd */
+	uint64_t mntns;  /* the process's mount namespace (/proc/PID/ns/mnt's inode), 0
+			  * if it may not be read */
 	struct objlist_holder h;
 };
 
@@ -275,6 +280,15 @@ struct objlist {
 	size_t nwaits;
 	size_t blocked; /* processes among them ("N processes blocked on IPC") */
 
+	/* The viewer's mqueue mount (objlist_mqueue.h), found by each collect
+	 * with OBJLIST_MQUEUE: have_mqueue false when none is mounted (queues
+	 * are then known only from their holders' fds). */
+	bool have_mqueue;
+	bool mqueue_proven; /* a queue there is the one mq_open() opens */
+	char mqueue_dir[256];
+	uint64_t mqueue_dev;
+	const char *mountinfo_path; /* NULL: /proc/self/mountinfo */
+
 	/* Where to read; NULL: the kernel's (/proc/sysvipc/shm, /dev/shm, /proc). */
 	const char *sysvipc_path;
 	const char *sysvsem_path; /* NULL: /proc/sysvipc/sem */
@@ -328,8 +342,13 @@ enum {
 				    * may read (an attach) */
 	OBJLIST_SYSVSEM = 1u << 8, /* the semaphore sets (/proc/sysvipc/sem) */
 	OBJLIST_SYSVMSG = 1u << 9, /* the message queues (/proc/sysvipc/msg) */
+	/* the POSIX message queues of the viewer's mqueue mount (objlist_mqueue.h);
+	 * a queue is a row from its holders' fds too, without it or with no
+	 * mount; an orphan by the posix rule */
+	OBJLIST_MQUEUES = 1u << 10,
 	OBJLIST_ALL = OBJLIST_NAMES | OBJLIST_COMMAND | OBJLIST_LIMITS | OBJLIST_DEVSHM |
-		      OBJLIST_ORPHANS | OBJLIST_FILES | OBJLIST_SYSVSEM | OBJLIST_SYSVMSG,
+		      OBJLIST_ORPHANS | OBJLIST_FILES | OBJLIST_SYSVSEM | OBJLIST_SYSVMSG |
+		      OBJLIST_MQUEUES,
 };
 
 /* The name a segment of another IPC namespace (r->ipcns) is shown by, in
@@ -394,9 +413,10 @@ size_t objlist_find(const struct objlist_row *rows, size_t n, const struct objli
  * sem by unlinkat() of its name in /dev/shm (opened once, without
  * following a symlink), if the name is a direct entry there (place
  * OBJLIST_IN_DEVSHM) that is still a regular file of the listed device
- * and inode, on /dev/shm's own device.  memfd and deleted objects have no
- * name to remove; semaphore sets and message queues are not removed
- * (yet).  0, or -1 with a one-line reason in why (EPERM: the owner and
+ * and inode, on /dev/shm's own device; mqueue the same way in the
+ * viewer's mqueue mount (an entry "NAME" of row "/NAME").  memfd and
+ * deleted objects have no name to remove; semaphore sets and message
+ * queues are not removed (yet).  0, or -1 with a one-line reason in why (EPERM: the owner and
  * this user's uid). */
 int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *why, size_t whylen);
 

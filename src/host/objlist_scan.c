@@ -19,10 +19,12 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "clock.h"
 #include "objlist_files.h"
+#include "objlist_mqueue.h"
 #include "pairs.h"
 #include "sysvdev.h"
 
@@ -175,6 +177,39 @@ static int scan_maps(int pfd, pid_t pid, struct pairs *f, uint64_t ipcns,
 	return rc;
 }
 
+/* Is fd entry name of the folder open on dfd (a /proc/PID/fd) a POSIX
+ * message queue, whose link is "/NAME" (objlist_mqueue_link())?  Looked
+ * up through the link (the kernel's, to the queue itself) with O_PATH,
+ * which opens nothing: a regular file of the mqueue file system; then its
+ * QSIZE read from a reopening (O_NONBLOCK: a queue's text never waits),
+ * which sets its atime and ctime as a read of the mount's entry does.
+ * true and e's fields from fstat, size QSIZE (0 if it could not be read). */
+static bool mqueue_fd(int dfd, const char *name, struct stat *st, uint64_t *qsize, bool *have)
+{
+	int pfd = openat(dfd, name, O_PATH | O_CLOEXEC);
+	if (pfd < 0)
+		return false;
+	struct statfs sf;
+	bool is = fstat(pfd, st) == 0 && S_ISREG(st->st_mode) && fstatfs(pfd, &sf) == 0 &&
+		  (unsigned long)sf.f_type == OBJLIST_MQUEUE_MAGIC;
+	*qsize = 0;
+	*have = false;
+	if (is) {
+		char self[40];
+		snprintf(self, sizeof self, "/proc/self/fd/%d", pfd);
+		int fd = open(self, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		struct objlist_mqueue_info q;
+		if (fd >= 0 && objlist_mqueue_read(fd, &q) == 0) {
+			*qsize = q.qsize;
+			*have = true;
+		}
+		if (fd >= 0)
+			close(fd);
+	}
+	close(pfd);
+	return is;
+}
+
 /* The shared memory fds of the process whose /proc dir is pfd. */
 static int scan_fds(int pfd, pid_t pid, struct pairs *f)
 {
@@ -199,8 +234,15 @@ static int scan_fds(int pfd, pid_t pid, struct pairs *f)
 		struct objlist_scan_ref r;
 		memset(&r, 0, sizeof r);
 		struct stat st;
-		if (!objlist_scan_path(link, &r) || r.kind == OBJLIST_SYSV ||
-		    fstatat(dfd, de->d_name, &st, 0))
+		char qname[OBJLIST_NAME_MAX - 1];
+		uint64_t qsize = 0;
+		bool have_qsize = false;
+		bool shm = objlist_scan_path(link, &r);
+		if (!shm && objlist_mqueue_link(link, qname, sizeof qname, &r.deleted) &&
+		    mqueue_fd(dfd, de->d_name, &st, &qsize, &have_qsize)) {
+			r.kind = OBJLIST_MQUEUE;
+			snprintf(r.name, sizeof r.name, "/%s", qname);
+		} else if (!shm || r.kind == OBJLIST_SYSV || fstatat(dfd, de->d_name, &st, 0))
 			continue;
 		struct objlist_seen *e =
 		    pairs_get(f, pid, r.kind, st.st_dev, st.st_ino, r.name, r.deleted);
@@ -209,6 +251,11 @@ static int scan_fds(int pfd, pid_t pid, struct pairs *f)
 		else {
 			e->h.fds++;
 			take_stat(e, &st);
+			if (r.kind == OBJLIST_MQUEUE) {
+				e->size = qsize; /* the file's st_size is its text's */
+				e->resident = 0;
+				e->have_qsize |= have_qsize;
+			}
 		}
 	}
 	closedir(d);

@@ -78,6 +78,7 @@ static const struct {
 	[OBJLIST_COL_RECV] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[OBJLIST_COL_LSPID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[OBJLIST_COL_LRPID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_QSIZE] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 };
 
 /* lsipc's default columns for shared memory, in its order and places (a
@@ -303,7 +304,9 @@ static const char *cell(const struct objlist *s, const struct objlist_row *r, in
 	case OBJLIST_COL_GROUP: return names_group(r->gid, buf, len);
 	case OBJLIST_COL_CTIME: t = r->mtime; goto time;
 	case OBJLIST_COL_SIZE:
-		if (r->kind == OBJLIST_SYSV_SEM)
+	case OBJLIST_COL_QSIZE: /* a POSIX queue's QSIZE, when its file was read */
+		if (r->kind == OBJLIST_SYSV_SEM || (r->kind == OBJLIST_MQUEUE && !r->have_qsize) ||
+		    (col == OBJLIST_COL_QSIZE && r->kind != OBJLIST_MQUEUE))
 			return NULL;
 		bytes = r->size;
 		goto size;
@@ -426,7 +429,8 @@ static void summary(FILE *out, const struct objlist *s, const struct objlist_tab
 		const struct objlist_totals *kt = &s->kinds[k];
 		fprintf(out, "%s%s %zu", k ? "   " : "", objlist_kind_name((enum objlist_kind)k),
 			kt->objects);
-		if (kt->objects && k == OBJLIST_SYSV_MSG) /* a queue's bytes; nothing resident */
+		if (kt->objects && (k == OBJLIST_SYSV_MSG || k == OBJLIST_MQUEUE))
+			/* a queue's bytes; nothing resident */
 			fprintf(out, ": %s%s", objlist_at_least(s, kt->bytes),
 				format_size(kt->bytes, a, sizeof a));
 		else if (kt->objects && k != OBJLIST_SYSV_SEM)
@@ -435,6 +439,9 @@ static void summary(FILE *out, const struct objlist *s, const struct objlist_tab
 				objlist_at_least(s, kt->resident),
 				format_size(kt->resident, b, sizeof b));
 	}
+	if (!s->have_mqueue && s->kinds[OBJLIST_MQUEUE].objects)
+		fprintf(out, " (queues from fds only: no mqueue file system mounted: mount -t "
+			     "mqueue none /dev/mqueue lists every queue)");
 	fputc('\n', out);
 	if (s->have_devshm) {
 		double pct =
@@ -667,7 +674,9 @@ static bool object_value(const struct objlist *s, const struct objlist_row *r, e
 			 uint64_t *u)
 {
 	switch (v) {
-	case OV_BYTES: *u = r->size; return r->kind != OBJLIST_SYSV_SEM; /* a set has no size */
+	case OV_BYTES: /* a set has no size; a queue's is its QSIZE, when read */
+		*u = r->size;
+		return r->kind != OBJLIST_SYSV_SEM && (r->kind != OBJLIST_MQUEUE || r->have_qsize);
 	case OV_RESIDENT: *u = r->resident; return r->have_resident;
 	case OV_HOLDERS:
 		*u = r->nholders;

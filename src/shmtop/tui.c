@@ -567,6 +567,11 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 	case OBJLIST_BACK: switch_to(t, &seg_mode, t->base_mon, NULL, next_poll); break;
 	case OBJLIST_OPEN: {
 		const struct objlist_row *r = list_selection(&t->list);
+		if (r && r->kind == OBJLIST_MQUEUE) { /* not a file of /dev/shm to open */
+			snprintf(t->list.status, sizeof t->list.status,
+				 "no detail view of an mqueue row yet: shmtop -a lists it only");
+			break;
+		}
 		if (r && r->kind != OBJLIST_SYSV) {
 			open_object(t, &t->list.snap, r, next_poll);
 			break;

@@ -41,7 +41,8 @@ const struct objlist_column objlist_columns[OBJLIST_NCOLS] = {
 			       "the last attacher's or detacher's pid" },
 	[OBJLIST_COL_MODE] = { "MODE", NULL, 0, false, 0, ASC(PERMS), "the permissions, octal" },
 	[OBJLIST_COL_KIND] = { "KIND", "KIND", 8, false, 0, ASC(KIND),
-			       "sysv, posix, sem, memfd, deleted, file, sysv-sem or sysv-msg" },
+			       "sysv, posix, sem, memfd, deleted, file, sysv-sem, sysv-msg or "
+			       "mqueue" },
 	[OBJLIST_COL_NAME] = { "NAME", NULL, 0, false, 0, ASC(NAME),
 			       "the name of an object other than a SysV segment" },
 	[OBJLIST_COL_RSS] = { "RSS", "RSS", 7, true, 'm', NUM(RSS), "bytes resident" },
@@ -82,6 +83,8 @@ const struct objlist_column objlist_columns[OBJLIST_NCOLS] = {
 				"a queue's last sender's pid" },
 	[OBJLIST_COL_LRPID] = { "LRPID", NULL, 0, false, 0, ASC(LRPID),
 				"a queue's last receiver's pid" },
+	[OBJLIST_COL_QSIZE] = { "QSIZE", NULL, 0, false, 0, NUM(SIZE),
+				"the bytes on a POSIX message queue" },
 };
 
 int objlist_column_find(const char *name)

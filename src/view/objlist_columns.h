@@ -64,6 +64,7 @@ enum objlist_col {
 	OBJLIST_COL_RECV,
 	OBJLIST_COL_LSPID,
 	OBJLIST_COL_LRPID,
+	OBJLIST_COL_QSIZE, /* a POSIX message queue's bytes */
 	OBJLIST_NCOLS
 };
 

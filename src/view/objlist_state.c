@@ -21,7 +21,9 @@
 /* Never OBJLIST_RECORDS: no attaching.  The limits every OBJLIST_STATE_REREAD_NS;
  * the creators' commands for the rows on screen only, by
  * objlist_state_commands(); OBJLIST_ORPHANS when refresh_orphans() says so. */
-#define COLLECT (OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_FILES | OBJLIST_SYSVSEM | OBJLIST_SYSVMSG)
+#define COLLECT                                                                                    \
+	(OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_FILES | OBJLIST_SYSVSEM | OBJLIST_SYSVMSG |      \
+	 OBJLIST_MQUEUES)
 
 int objlist_state_init(struct objlist_state *l, enum sysvipc_sort sort, bool reverse)
 {

@@ -527,7 +527,9 @@ char *objlist_view_row(const struct objlist_view_cols *c, const struct objlist *
 		[OBJLIST_VIEW_PERMS] =
 		    sysv && r->ipcns ? "" : format_perms(r->mode, perms, sizeof perms),
 		[OBJLIST_VIEW_SIZE] =
-		    r->kind == OBJLIST_SYSV_SEM ? "-" : format_size(r->size, size, sizeof size),
+		    r->kind == OBJLIST_SYSV_SEM || (r->kind == OBJLIST_MQUEUE && !r->have_qsize)
+			? "-"
+			: format_size(r->size, size, sizeof size),
 		[OBJLIST_VIEW_RSS] = rss,
 		[OBJLIST_VIEW_SWAP] = swap,
 		[OBJLIST_VIEW_NATTCH] = nattch,
@@ -621,7 +623,7 @@ static void heading_kinds(const struct objlist *s, char *buf, size_t len)
 			format_append(buf, len, &at, " %s -", name); /* known only from a scan */
 		else if (k == OBJLIST_SEM || k == OBJLIST_SYSV_SEM || t->objects == 0)
 			format_append(buf, len, &at, " %s %zu", name, t->objects);
-		else if (k == OBJLIST_SYSV_MSG) /* the bytes queued; nothing resident */
+		else if (k == OBJLIST_SYSV_MSG || k == OBJLIST_MQUEUE) /* bytes queued; no rss */
 			format_append(buf, len, &at, " %s %zu %s%s", name, t->objects,
 				      objlist_at_least(s, t->bytes),
 				      format_size(t->bytes, b, sizeof b));
@@ -632,6 +634,10 @@ static void heading_kinds(const struct objlist *s, char *buf, size_t len)
 			    objlist_at_least(s, t->bytes), format_size(t->bytes, b, sizeof b));
 		format_append(buf, len, &at, " ");
 	}
+	if (!s->have_mqueue && s->kinds[OBJLIST_MQUEUE].objects)
+		format_append(buf, len, &at,
+			      " (queues from fds only: no mqueue file system mounted: mount -t "
+			      "mqueue none /dev/mqueue lists every queue) ");
 	if (s->have_devshm)
 		format_append(
 		    buf, len, &at, " /dev/shm %s of %s (%.2f%%)",
@@ -899,9 +905,42 @@ void objlist_view_confirm(const struct objlist *s, const struct objlist_row *r,
 		box_add(b, "%s", "");
 		box_add(b, "any key: close");
 		return;
+	case OBJLIST_MQUEUE: {
+		char qsize[40];
+		if (r->have_qsize)
+			snprintf(qsize, sizeof qsize, "QSIZE %s (%" PRIu64 " bytes)", size,
+				 r->size);
+		else
+			snprintf(qsize, sizeof qsize, "QSIZE unknown");
+		if (r->place != OBJLIST_IN_DEVSHM || !s->have_mqueue) {
+			box_wrap(b, "POSIX message queue ", name, 4);
+			box_add(b, "cannot be removed by name: %s.",
+				s->have_mqueue
+				    ? "it is not an entry of the viewer's mqueue mount"
+				    : "no mqueue file system is mounted (mount -t mqueue "
+				      "none /dev/mqueue lists every queue)");
+			box_add(b, "%s, owner %s", qsize, owner);
+			snprintf(pre, sizeof pre, "holders%s: ", age);
+			box_wrap(b, pre, who, 2);
+			box_add(b, "%s", "");
+			box_add(b, "any key: close");
+			return;
+		}
+		b->removable = true;
+		char what[sizeof name + 8];
+		snprintf(what, sizeof what, "%s?", name);
+		box_wrap(b, "Remove POSIX message queue ", what, 4);
+		box_add(b, "%s, owner %s, in %s", qsize, owner, s->mqueue_dir);
+		snprintf(pre, sizeof pre, "holders%s: ", age);
+		box_wrap(b, pre, who, 2);
+		/* waiters (receivers and senders the removal does not wake: an
+		 * unlinked queue lives on while open) go here */
+		box_add(b, "%s", "");
+		box_add(b, "y unlink    any other key: cancel");
+		return;
+	}
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
-	case OBJLIST_MQUEUE: /* not collected yet */
 	case OBJLIST_NKINDS: break;
 	}
 	b->removable = false;
