@@ -186,14 +186,98 @@ assert "/" + env["P"] + "-otherns" not in r, "the mount of another IPC namespace
 	view rows 200 50 "$SHMTOP -a -d 1 -F $P-" || return 1
 	see rows "^/$P-a +mqueue +root +rw-r----- +48 " || rc=1
 	see rows "^/$P-b +mqueue +root +rw------- +100 " || rc=1
-	# Enter: no detail view (nothing of /dev/shm is opened by its name)
-	keys rows /
-	tmux -L "$RUN-rows" send-keys -N 40 BSpace
-	keys rows "$P-a" Enter
-	see rows "^/$P-a +mqueue " || rc=1
-	keys rows Enter
-	see rows "no detail view of an mqueue row yet" || rc=1
 	keys rows q
+	return $rc
+}
+
+# mq PY NAME...: a python3 snippet with mq(name) (mq_open O_RDONLY |
+# O_NONBLOCK), attr(name) (mq_getattr: flags, maxmsg, msgsize, curmsgs),
+# recv(name, n) (n messages received, O_NONBLOCK) and unlink(name).
+mq() {
+	python3 - "$@" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+class Attr(ctypes.Structure):
+    _fields_ = [("flags", ctypes.c_long), ("maxmsg", ctypes.c_long),
+                ("msgsize", ctypes.c_long), ("curmsgs", ctypes.c_long),
+                ("pad", ctypes.c_long * 4)]
+def mq(n):
+    d = libc.mq_open(n.encode("utf-8", "surrogateescape"), os.O_RDONLY | os.O_NONBLOCK)
+    if d < 0: raise OSError(ctypes.get_errno(), "mq_open " + n)
+    return d
+def attr(n):
+    d, a = mq(n), Attr()
+    libc.mq_getattr(d, ctypes.byref(a))
+    libc.mq_close(d)
+    return (a.maxmsg, a.msgsize, a.curmsgs)
+def recv(n, k):
+    d = mq(n)
+    buf = ctypes.create_string_buffer(8192)
+    for _ in range(k):
+        assert libc.mq_receive(d, buf, 8192, None) >= 0, ctypes.get_errno()
+    libc.mq_close(d)
+def unlink(n): libc.mq_unlink(n.encode("utf-8", "surrogateescape"))
+exec(sys.argv[1])
+PY
+}
+
+# Enter on a queue's row: its detail view against mq_getattr() and the
+# file, the graph of its depth; watching seconds moves no mtime and takes
+# no message; a second sender fills it (full), a receive drains it
+# (empty); a receiver blocked on it is a waiter (with the scan of waiters);
+# unlinked and made again under its name: removed, another queue.
+t_detail() {
+	local rc=0 n="/$P-d" f="$TMP/mq/$P-d" m0 m1
+	hold HD -c -m 4 -s 16 -n 2 "$n" || return 1
+	view detail 200 60 "$SHMTOP -a -d 5 -F $P-d" || return 1
+	see detail "^/$P-d +mqueue " || return 1
+	m0=$(stat -c %y "$f")
+	keys detail Enter
+	see detail "shmtop  mqueue  /$P-d .* MQUEUE" || rc=1
+	read -r mx sz cur <<<"$(N="$n" mq 'print(*attr(os.environ["N"]))')"
+	((mx == 4 && sz == 16 && cur == 2)) || fail "mq_getattr: $mx $sz $cur" || rc=1
+	grep -q "^QSIZE:32 " "$f" || fail "the file: $(cat "$f")" || rc=1
+	see detail "messages +$cur of maxmsg $mx( |$)" || rc=1
+	see detail "bytes +32 of 64 \\($mx \\* msgsize $sz\\)" || rc=1
+	see detail "notify +none" || rc=1
+	see detail "^ +$HD root +fd +mqholder" || rc=1
+	see detail "holders +1( |$)" || rc=1
+	see detail "created: POSIX message queue /$P-d is there" || rc=1
+	see detail "^> messages +.* 2 " || rc=1
+	see detail "history of messages" || rc=1
+	sleep 2 # watched: seconds of polls (every 0.5 s) and a scan
+	m1=$(stat -c %y "$f")
+	[[ $m0 == "$m1" ]] || fail "the view moved the mtime: $m0 -> $m1" || rc=1
+	read -r _ _ cur <<<"$(N="$n" mq 'print(*attr(os.environ["N"]))')"
+	((cur == 2)) || fail "messages taken by watching: $cur left" || rc=1
+	# another sender fills it: full, and a second holder at the next scan
+	hold HS -n 2 "$n" || return 1
+	see detail "full: 4 messages of maxmsg 4, 64 bytes" || rc=1
+	see detail "messages +4 of maxmsg 4 \\(full\\)" || rc=1
+	keys detail a
+	see detail "holders +2( |$)" || rc=1
+	see detail "^ +$HS root +fd +mqholder" || rc=1
+	# drained: empty; four received, two sent (estimates)
+	N="$n" mq 'recv(os.environ["N"], 4)' || rc=1
+	see detail "empty: the last of 4 messages received" || rc=1
+	see detail "^  received \\(est\\.\\) .* 4 " || rc=1
+	see detail "^  sent \\(est\\.\\) .* 2 " || rc=1
+	# a receiver blocked on the empty queue
+	hold HR -r "$n" || return 1
+	if "$SHMTOP" -a --json -n 1 -t mqueue | grep -q '"waiters"'; then
+		keys detail a
+		see detail "^ +$HR root +waits +mqholder: a message" || rc=1
+		see detail "wait: pid $HR \\(mqholder\\) waits for a message" || rc=1
+	else
+		echo "    (no scan of waiters in this build: the holders alone)"
+	fi
+	# unlinked and made again under the name: another queue
+	N="$n" mq 'unlink(os.environ["N"]); libc.mq_close(libc.mq_open(os.environ["N"].encode(), os.O_CREAT | os.O_RDONLY, 0o600, None))' || rc=1
+	see detail "removed: POSIX message queue /$P-d: the name is another queue now" || rc=1
+	see detail "GONE" || rc=1
+	see detail "removed: /$P-d \\(its name is another queue now\\)" || rc=1
+	keys detail q q
+	kill "$HD" "$HS" "$HR" 2>/dev/null
 	return $rc
 }
 
@@ -268,7 +352,7 @@ PY
 run_cases t_no_mount
 first=$?
 mount_mq || { echo "cannot mount mqueue on $TMP/mq"; exit 1; }
-run_cases t_rows t_orphan t_remove t_other_user
+run_cases t_rows t_detail t_orphan t_remove t_other_user
 rest=$?
 ((first == 1 || rest == 1)) && exit 1
 ((first == 77 || rest == 77)) && exit 77
