@@ -17,14 +17,20 @@
 #     atime and ctime, never its mtime; -t mqueue keeps that kind only,
 #     --sort size orders by QSIZE; --prometheus has its samples; the kinds'
 #     totals count it;
-#   - Enter on a queue's row says there is no detail view (yet);
+#   - Enter on a queue's row: its detail view, against mq_getattr() and
+#     the file (messages, maxmsg, msgsize, QSIZE), its holders, the graph;
+#     watching moves no mtime and takes no message; full, empty (and the
+#     estimates), a blocked receiver (with the scan of waiters), removed
+#     and made again under its name (another queue);
 #   - the queue whose holder is killed is an orphan, with its bytes;
 #   - F9, y on the list screen unlinks a queue (gone from the mount);
 #   - another user's queue, named with control characters, shown escaped
 #     on the screen, owned by them in root's view; when they swap it for
 #     another queue of the same name between root's F9 and y, root's
 #     removal refuses ("changed since it was listed") and their new queue
-#     stays.
+#     stays; their queue held full, its file made unreadable (chmod 000)
+#     and unlinked under root's detail view: read still, answering keys,
+#     then removed.
 #
 # usage: e2e_mqueue.sh SHMTOP MQHOLDER
 set -u
@@ -327,6 +333,26 @@ x = r.get(env["N"])
 assert x, sorted(r)
 assert x["owner"] == env["U"] and x["qsize"] == 16, x
 ' || rc=1
+	# their queue held full, its file made unreadable, then unlinked: root's
+	# detail view reads it still (root), never blocks, and says removed
+	AS=(runuser -u "$u" --)
+	hold HF -c -m 2 -s 8 -n 2 -p 600 "/$P-full" || { AS=(); return 1; }
+	AS=()
+	view udetail 200 60 "$SHMTOP -a -d 5 -F $P-full" || return 1
+	see udetail "^/$P-full +mqueue +$u " || return 1
+	keys udetail Enter
+	see udetail "messages +2 of maxmsg 2 \\(full\\)" || rc=1
+	see udetail "owner +$u:" || rc=1
+	see udetail "^ +$HF $u +fd +mqholder" || rc=1
+	runuser -u "$u" -- chmod 000 "$TMP/mq/$P-full" || rc=1
+	see udetail "perms +--------- 0000" || rc=1
+	keys udetail +
+	see udetail "refresh every" || fail "the view does not answer keys" || rc=1
+	see udetail "messages +2 of maxmsg 2 \\(full\\)" || rc=1
+	N="/$P-full" runuser -u "$u" -- python3 -c 'import ctypes, os; ctypes.CDLL(None).mq_unlink(os.environ["N"].encode())' || rc=1
+	see udetail "removed: POSIX message queue /$P-full: the name is gone" || rc=1
+	keys udetail q q
+	runuser -u "$u" -- kill "$HF"
 	view user 200 50 "$SHMTOP -a -d 1 -F $P-u" || return 1
 	see user "^/$P-u\\\\x01\\\\tx +mqueue +$u +rw------- +16 " || rc=1
 	keys user F9
