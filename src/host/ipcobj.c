@@ -259,10 +259,9 @@ static void mq_attrs(struct ipcobj *o, bool text)
 		if (err == ENOENT && text)
 			o->present = false;
 		else if (err == EACCES || err == EPERM)
-			snprintf(
-			    o->why, sizeof o->why,
-			    "no read permission (mode %03o): mq_getattr() needs it; QSIZE shown",
-			    q->mode);
+			snprintf(o->why, sizeof o->why,
+				 "no read permission (mode %03o): mq_getattr() needs it%s", q->mode,
+				 q->have_qsize ? "; QSIZE shown" : "");
 		else
 			snprintf(o->why, sizeof o->why, "mq_open: %s", strerror(err));
 		return;

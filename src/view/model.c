@@ -1044,7 +1044,9 @@ static void mq_object(struct view_model *m, const struct model_object *in)
 	if (in->scanned) {
 		field(m, "waiters", "%zu", o->nwaits);
 		field(m, "holders", "%zu%s", in->nholders,
-		      in->nholders ? "" : " (an orphan if messages are on it)");
+		      in->nholders         ? ""
+		      : r->holders_unknown ? " (unknown: others' processes unreadable)"
+					   : " (an orphan if messages are on it)");
 	} else {
 		field(m, "waiters", "not scanned");
 	}

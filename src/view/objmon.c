@@ -593,6 +593,7 @@ static void scan_ipc(objmon *o, struct ipcobj *look)
 			if (mq) {
 				take_holders(o, &o->inv, r);
 				o->row.orphan = r->orphan;
+				o->row.holders_unknown = r->holders_unknown;
 			}
 			break;
 		}
