@@ -30,7 +30,9 @@
 #     removal refuses ("changed since it was listed") and their new queue
 #     stays; their queue held full, its file made unreadable (chmod 000)
 #     and unlinked under root's detail view: read still, answering keys,
-#     then removed.
+#     then removed; viewed by that user, root's 0640 queue says that
+#     mq_getattr() needs read permission, and that its holders are
+#     unknown (root's processes unreadable).
 #
 # usage: e2e_mqueue.sh SHMTOP MQHOLDER
 set -u
@@ -353,6 +355,17 @@ assert x["owner"] == env["U"] and x["qsize"] == 16, x
 	see udetail "removed: POSIX message queue /$P-full: the name is gone" || rc=1
 	keys udetail q q
 	runuser -u "$u" -- kill "$HF"
+	# as that user, root's 0640 queue: no read permission, said; the rest shown
+	local us=$SHMTOP
+	stage us || return 1
+	view uview 200 60 "runuser -u $u -- $us -a -d 5 -F $P-a" || return 1
+	see uview "^/$P-a +mqueue +root " || return 1
+	keys uview Enter
+	see uview "no read permission \\(mode 640\\): mq_getattr\\(\\) needs it" || rc=1
+	see uview "messages +unread \\(mq_getattr\\)" || rc=1
+	see uview "bytes +unread" || rc=1
+	see uview "holders +0 \\(unknown: others' processes unreadable\\)" || rc=1
+	keys uview q q
 	view user 200 50 "$SHMTOP -a -d 1 -F $P-u" || return 1
 	see user "^/$P-u\\\\x01\\\\tx +mqueue +$u +rw------- +16 " || rc=1
 	keys user F9
