@@ -20,10 +20,12 @@
  * say at least how many there were (ipcview_estimate()); their rates are
  * the table's rates of those counts.  A POSIX queue keeps no last sender
  * or receiver, and one time for both: its mtime, which each send and each
- * receive moves (to the nanosecond).  So curmsgs up by n means n sends at
- * least, down by n n receives; unchanged with the mtime moved, one of
- * each at least; who sent or received is not known, nor, when both
- * happened between two looks, how many beyond the net change.  Its owner
+ * receive moves, to the second (the mqueue file system's granularity:
+ * its st_mtim is .000000000 always).  So curmsgs up by n means
+ * n sends at least, down by n n receives; unchanged with the mtime moved,
+ * one of each at least; unchanged within the mtime's second, none seen.
+ * Who sent or received is not known, nor, when both happened between two
+ * looks, how many beyond the net change.  Its owner
  * can move the mtime with utimensat(): a move is taken for a send and a
  * receive.  Pure.
  */
