@@ -9,6 +9,7 @@
 #   - no mqueue file system mounted (any the namespace had unmounted): a
 #     holder's queue is still a row, from its fd (name, QSIZE, holder),
 #     not removable by name, and the summary says how to list every queue;
+#     its detail view reads it by its name alone (mq_open());
 #   - mounted on a folder of the test's (not /dev/mqueue: the viewer finds
 #     it in mountinfo, after another IPC namespace's mount, which it
 #     skips, its queue not listed): each queue's row against what
@@ -122,7 +123,14 @@ assert all(y["kind"] == "mqueue" for y in rows), rows
 	see nomount "^/$P-nomount +mqueue +root +rw------- +20 " || rc=1
 	keys nomount F9
 	see nomount "cannot be removed by name: no mqueue file system is mounted" || rc=1
-	keys nomount n q
+	keys nomount n
+	# Enter: its detail view, by mq_open() of the name alone (QSIZE read
+	# through that descriptor), checked to be the holder's inode
+	keys nomount Enter
+	see nomount "messages +2 of maxmsg 8( |$)" || rc=1
+	see nomount "bytes +20 of 80 \\(8 \\* msgsize 10\\)" || rc=1
+	see nomount "^ +$H0 root +fd +mqholder" || rc=1
+	keys nomount q q
 	kill "$H0"
 	return $rc
 }
