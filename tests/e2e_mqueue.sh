@@ -241,6 +241,7 @@ PY
 # file, the graph of its depth; watching seconds moves no mtime and takes
 # no message; a second sender fills it (full), a receive drains it
 # (empty); a receiver blocked on it is a waiter (with the scan of waiters);
+# a process's mq_notify() registration set, then cleared as it exits;
 # unlinked and made again under its name: removed, another queue.
 t_detail() {
 	local rc=0 n="/$P-d" f="$TMP/mq/$P-d" m0 m1
@@ -287,6 +288,23 @@ t_detail() {
 	else
 		echo "    (no scan of waiters in this build: the holders alone)"
 	fi
+	# a process asks to be notified (mq_notify, SIGEV_NONE), then exits
+	N="$n" python3 -c '
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+d = libc.mq_open(os.environ["N"].encode(), os.O_RDONLY | os.O_NONBLOCK)
+sev = ctypes.create_string_buffer(64)
+ctypes.c_int.from_buffer(sev, 12).value = 1  # sigev_notify = SIGEV_NONE
+assert d >= 0 and libc.mq_notify(d, sev) == 0, ctypes.get_errno()
+print("ready", flush=True)
+time.sleep(30)' >"$TMP/notify" &
+	local np=$!
+	PIDS+=("$np")
+	until_ok 5 grep -qs ready "$TMP/notify" || fail "mq_notify did not register" || rc=1
+	see detail "notify +pid $np \\(mq_notify\\)" || rc=1
+	see detail "notify: pid $np asked to be notified of a message" || rc=1
+	kill "$np"
+	see detail "notify: pid $np's notification cleared" || rc=1
 	# unlinked and made again under the name: another queue
 	N="$n" mq 'unlink(os.environ["N"]); libc.mq_close(libc.mq_open(os.environ["N"].encode(), os.O_CREAT | os.O_RDONLY, 0o600, None))' || rc=1
 	see detail "removed: POSIX message queue /$P-d: the name is another queue now" || rc=1
