@@ -25,6 +25,7 @@
 #include "json.h"
 #include "names.h"
 #include "objlist_columns.h"
+#include "objlist_wait.h"
 #include "prom.h"
 
 /* How libsmartcols lays each column of the object list (objlist_columns.h)
@@ -78,6 +79,7 @@ static const struct {
 	[OBJLIST_COL_RECV] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[OBJLIST_COL_LSPID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[OBJLIST_COL_LRPID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_WAITERS] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 };
 
 /* lsipc's default columns for shared memory, in its order and places (a
@@ -326,6 +328,11 @@ static const char *cell(const struct objlist *s, const struct objlist_row *r, in
 			return NULL;
 		snprintf(buf, len, "%zu", r->nholders);
 		return buf;
+	case OBJLIST_COL_WAITERS: /* known from a scan; 0 if none could be read */
+		if (!s->scanned)
+			return NULL;
+		snprintf(buf, len, "%zu", r->nwaits);
+		return buf;
 	case OBJLIST_COL_ORPHAN:
 		if (r->holders_unknown)
 			return json ? NULL : "?";
@@ -458,6 +465,9 @@ static void summary(FILE *out, const struct objlist *s, const struct objlist_tab
 		if (s->scan_dropped)
 			fprintf(out, " (truncated: %zu mappings and fds past %zu pairs left out)",
 				s->scan_dropped, s->nseen);
+		if (s->blocked)
+			fprintf(out, "   %zu process%s blocked on IPC", s->blocked,
+				s->blocked == 1 ? "" : "es");
 		fputc('\n', out);
 	}
 	fprintf(out, "Sorted by %s%s", sysvipc_sort_name(s->sort), s->reverse ? ", reversed" : "");
@@ -542,6 +552,39 @@ static void json_holders(FILE *out, const struct objlist *s, const struct objlis
 	fputc(']', out);
 }
 
+/* The processes blocked on the row, as a JSON array of objects on one
+ * line (objlist_wait.h); null before a scan.  semnum and semop are a
+ * semop()'s, offset a futex()'s word, since the first scan that saw it
+ * (seconds since the epoch); null where they do not apply or are unknown. */
+static void json_waiters(FILE *out, const struct objlist *s, const struct objlist_row *r)
+{
+	if (!s->scanned) {
+		fputs("null", out);
+		return;
+	}
+	fputc('[', out);
+	for (size_t i = 0; i < r->nwaits && r->wait0 + i < s->nwaits; i++) {
+		const struct objlist_wait *w = &s->waits[r->wait0 + i];
+		char comm[6 * sizeof w->comm + 3], c[sizeof w->comm + 1],
+		    semnum[16] = "null", semop[16] = "null", offset[24] = "null";
+		memcpy(c, w->comm, sizeof w->comm);
+		c[sizeof w->comm] = '\0';
+		json_string(c, comm, sizeof comm);
+		if (w->op == OBJLIST_WAIT_SEM && w->semnum >= 0) {
+			snprintf(semnum, sizeof semnum, "%d", w->semnum);
+			snprintf(semop, sizeof semop, "%d", w->semop);
+		}
+		if (w->op == OBJLIST_WAIT_FUTEX)
+			snprintf(offset, sizeof offset, "%" PRIu64, w->offset);
+		fprintf(out,
+			"%s{\"pid\":%d,\"comm\":%s,\"op\":\"%s\",\"semnum\":%s,\"semop\":%s,"
+			"\"offset\":%s,\"since\":%" PRId64 "}",
+			i ? "," : "", (int)w->pid, comm, objlist_wait_op_name(w->op), semnum, semop,
+			offset, w->since_ns / NS_PER_SEC);
+	}
+	fputc(']', out);
+}
+
 /* The JSON document on one line (JSON Lines: one document a snapshot),
  * with lsipc's structure and key names, written here: a row's holders are
  * an array of objects, which libsmartcols cannot write. */
@@ -566,6 +609,8 @@ static int write_json(FILE *out, const struct objlist *s, const struct objlist_t
 			fprintf(out, "%s\"%s\":", j ? "," : "", name);
 			if (c == OBJLIST_COL_HOLDERS)
 				json_holders(out, s, r);
+			else if (c == OBJLIST_COL_WAITERS)
+				json_waiters(out, s, r);
 			else
 				json_value(out, c, cell(s, r, c, o, buf, sizeof buf));
 		}

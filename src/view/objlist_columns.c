@@ -82,6 +82,8 @@ const struct objlist_column objlist_columns[OBJLIST_NCOLS] = {
 				"a queue's last sender's pid" },
 	[OBJLIST_COL_LRPID] = { "LRPID", NULL, 0, false, 0, ASC(LRPID),
 				"a queue's last receiver's pid" },
+	[OBJLIST_COL_WAITERS] = { "WAITERS", NULL, 0, false, 0, NUM(WAITERS),
+				  "the processes blocked on it (semop, msgrcv, futex, ...)" },
 };
 
 int objlist_column_find(const char *name)

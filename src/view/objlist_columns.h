@@ -64,6 +64,8 @@ enum objlist_col {
 	OBJLIST_COL_RECV,
 	OBJLIST_COL_LSPID,
 	OBJLIST_COL_LRPID,
+	/* shmtop's: who is blocked on it */
+	OBJLIST_COL_WAITERS,
 	OBJLIST_NCOLS
 };
 
