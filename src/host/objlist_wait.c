@@ -49,8 +49,14 @@ int objlist_wait_parse_syscall(const char *line, long *nr, uint64_t args[OBJLIST
 	bool neg;
 	if (!number(&p, false, &v, &neg) || v > LONG_MAX)
 		return -1;
-	if (neg) /* blocked, not in a system call: "-1 SP PC" */
-		return v == 1 ? 0 : -1;
+	if (neg) { /* blocked, not in a system call: "-1 SP PC" */
+		unsigned long long sp, pc;
+		if (v != 1 || !number(&p, true, &sp, &neg) || !number(&p, true, &pc, &neg))
+			return -1;
+		while (*p == ' ' || *p == '\n')
+			p++;
+		return *p ? -1 : 0;
+	}
 	long n = (long)v;
 	uint64_t a[OBJLIST_SYSCALL_ARGS + 2];
 	for (int i = 0; i < OBJLIST_SYSCALL_ARGS + 2; i++) {
@@ -144,9 +150,10 @@ int objlist_wait_parse_status(const char *status, struct objlist_wait_seen *w)
 {
 	const char *uid = field(status, "Uid:"), *gid = field(status, "Gid:"),
 		   *cap = field(status, "CapEff:"), *groups = field(status, "Groups:");
-	unsigned long euid, fsgid;
-	if (!uid || !gid || !cap || !nth(uid, 1, &euid) || !nth(gid, 3, &fsgid))
-		return -1;
+	unsigned long euid, fsgid, last;
+	if (!uid || !gid || !cap || !nth(uid, 1, &euid) || !nth(uid, 3, &last) ||
+	    !nth(gid, 3, &fsgid))
+		return -1; /* the kernel writes four of each: real, effective, saved, fs */
 	while (*cap == ' ' || *cap == '\t')
 		cap++;
 	char *end;
