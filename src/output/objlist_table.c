@@ -889,10 +889,18 @@ int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigne
 {
 	struct objlist s;
 	memset(&s, 0, sizeof s);
+	if (o->last) { /* the scan carries each waiter's since from the last one */
+		s.wseen = o->last->wseen;
+		s.nwseen = o->last->nwseen;
+		o->last->wseen = NULL;
+		o->last->nwseen = 0;
+	}
 	/* The holders first (the slow part, once an iteration): collect joins
 	 * them, and knows the POSIX orphans by them. */
-	if (objlist_scan(&s))
+	if (objlist_scan(&s)) {
+		objlist_free(&s);
 		return -1;
+	}
 	s.files_path = o->path;
 	/* the first bytes of the objects only when a FORMAT is written */
 	int cols[OBJLIST_TABLE_MAX_COLUMNS];
@@ -924,6 +932,12 @@ int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigne
 				rc = prom_values(out, &s, o);
 			int e = errno;
 			free(s.rows);
+			if (o->last) {
+				o->last->wseen = s.wseen;
+				o->last->nwseen = s.nwseen;
+				s.wseen = NULL;
+				s.nwseen = 0;
+			}
 			objlist_free(&s);
 			errno = e;
 			return rc < 0 ? rc : (int)(nshown < INT_MAX ? nshown : INT_MAX);
