@@ -41,9 +41,12 @@ CLEANUPS+=("rm -rf '$TMP'")
 OBJ=/dev/shm/shmtop-blocked$$ MQR=/shmtop-blocked-r$$ MQS=/shmtop-blocked-s$$
 CLEANUPS+=("rm -f '$OBJ'" "'$IPCWAIT' mqunlink '$MQR'" "'$IPCWAIT' mqunlink '$MQS'")
 
+# The run's keys 1 to 5 (sets, queues, the user's set), removed at exit
+# whatever made them (ipc_make runs in a subshell: $(...)).
+for k in 1 2 3 4 5; do KEYS+=("$(key $k)"); done
+
 # ipc_make KEY sem|msg MODE [NSEMS]: a set or queue on key KEY, its id.
 ipc_make() {
-	KEYS+=("$(printf '0x%08x' "$1")")
 	$PY - "$@" <<'PY'
 import sys, sysv_ipc
 key, what, mode = int(sys.argv[1]), sys.argv[2], int(sys.argv[3], 8)
@@ -264,7 +267,6 @@ t_users() {
 	# root's set that anyone may use (0666): only the namespace rule keeps
 	# the foreign claim out; the user's own set (0600)
 	open=$(ipc_make $((BASE + 4)) sem 666 1) || return 1
-	KEYS+=("$(printf '0x%08x' $((BASE + 5)))")
 	own=$(runuser -u "$u" -- $PY -c "import sysv_ipc; print(sysv_ipc.Semaphore($((BASE + 5)), sysv_ipc.IPC_CREX, 0o600).id)") ||
 		{ fail "the user's set"; return 1; }
 	bg $AS "$IPCWAIT" sem "$own" 0 -1 && w_own=$BPID || return 1
