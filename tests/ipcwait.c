@@ -66,7 +66,7 @@ static uint32_t *word(const char *path, long off)
 		return NULL;
 	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	close(fd);
-	return p == MAP_FAILED ? NULL : (uint32_t *)((char *)p + off);
+	return p == MAP_FAILED ? NULL : (uint32_t *)p + off / 4;
 }
 
 int main(int argc, char **argv)
