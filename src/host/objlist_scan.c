@@ -122,13 +122,32 @@ static void take_stat(struct objlist_seen *e, const struct stat *st)
 	e->mtime = st->st_mtim.tv_sec;
 }
 
-/* A futex() waiter's word, placed in a shared mapping of an object. */
+/* A futex() waiter's word, placed in a shared mapping of an object; or
+ * (sops) a semop() waiter's operations, whose memory is read only in a
+ * private anonymous mapping (heap, stack): a page of a file there could be
+ * another user's FUSE file, whose read may never return. */
 struct futex_word {
 	uint64_t addr;
-	bool found;
+	bool sops;              /* placing a semop()'s sops: anon below */
+	bool found;             /* the futex's word is in an object's shared mapping */
+	bool anon;              /* sops: the address is in a private anonymous mapping */
 	enum objlist_kind kind; /* as struct objlist_wait_seen names objects */
 	uint64_t dev, ino, offset;
 };
+
+/* With fw->sops, is its address in the anonymous private mapping line? */
+static void place_sops(struct futex_word *fw, const char *line)
+{
+	unsigned long long start, end, offset, ino;
+	unsigned maj, min;
+	char perms[5];
+	if (!fw->anon &&
+	    sscanf(line, "%llx-%llx %4s %llx %x:%x %llu", &start, &end, perms, &offset, &maj, &min,
+		   &ino) == 7 &&
+	    ino == 0 && maj == 0 && min == 0 && perms[3] == 'p' && fw->addr >= start &&
+	    fw->addr < end && end - fw->addr >= sizeof(struct sembuf))
+		fw->anon = true;
+}
 
 /* Place fw's word in the mapping r (a line of scan_maps()), if it is in it. */
 static void place_word(struct futex_word *fw, const struct objlist_scan_ref *r)
@@ -163,11 +182,13 @@ static int scan_maps(int pfd, pid_t pid, struct pairs *f, uint64_t ipcns,
 	bool any = false;
 	while (rc == 0 && getline(&line, &cap, in) > 0) {
 		any = true;
+		if (fw && fw->sops)
+			place_sops(fw, line);
 		struct objlist_scan_ref r;
 		if (objlist_scan_map_line(line, &r) != 1 ||
 		    (r.kind == OBJLIST_SYSV && !sysvdev_has(devs, r.dev)))
 			continue;
-		if (fw)
+		if (fw && !fw->sops)
 			place_word(fw, &r);
 		uint64_t dev = r.kind == OBJLIST_SYSV ? ipcns : r.dev;
 		struct objlist_seen *e = pairs_get(f, pid, r.kind, dev, r.ino, r.name, r.deleted);
@@ -308,7 +329,8 @@ static int wait_begin(int pfd, pid_t pid, struct waiting *wt)
 	wt->ws.w.pid = pid;
 	wt->ws.w.op = (enum objlist_wait_op)op;
 	wt->ws.w.semnum = -1;
-	wt->word.addr = wt->args[0];
+	wt->word.sops = op == OBJLIST_WAIT_SEM;
+	wt->word.addr = wt->word.sops ? wt->args[1] : wt->args[0];
 	return 1;
 }
 
@@ -344,7 +366,7 @@ static bool wait_end(int pfd, struct waiting *wt, uint64_t ipcns)
 			return false;
 		w->kind = w->op == OBJLIST_WAIT_SEM ? OBJLIST_SYSV_SEM : OBJLIST_SYSV_MSG;
 		w->ino = wt->args[0];
-		if (w->op == OBJLIST_WAIT_SEM)
+		if (w->op == OBJLIST_WAIT_SEM && wt->word.anon)
 			read_sembuf(pfd, wt->args[1], wt->args[2], w);
 		break;
 	case OBJLIST_WAIT_MQRCV:
@@ -437,8 +459,9 @@ int objlist_scan(struct objlist *s)
 		uint64_t mntns = fstatat(pfd, "ns/mnt", &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
 		struct waiting wt;
 		int w = wait_begin(pfd, (pid_t)pid, &wt);
-		int m = scan_maps(pfd, (pid_t)pid, &f, ipcns, devs,
-				  w == 1 && wt.ws.w.op == OBJLIST_WAIT_FUTEX ? &wt.word : NULL);
+		int m = scan_maps(
+		    pfd, (pid_t)pid, &f, ipcns, devs,
+		    w == 1 && (wt.ws.w.op == OBJLIST_WAIT_FUTEX || wt.word.sops) ? &wt.word : NULL);
 		int d = m < 0 ? m : scan_fds(pfd, (pid_t)pid, &f);
 		if (m < 0 || d < 0)
 			rc = -1;

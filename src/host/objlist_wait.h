@@ -9,7 +9,10 @@
  * waits on:
  *
  *   semop(), semtimedop()          ARG1 the semid; ARG2 the sops, whose first
- *                                  struct sembuf /proc/PID/mem gives (root)
+ *                                  struct sembuf /proc/PID/mem gives (root),
+ *                                  read only in a private anonymous mapping
+ *                                  (a file's page could be a FUSE file's,
+ *                                  whose read another user may stall)
  *   msgrcv(), msgsnd()             ARG1 the msqid
  *   mq_timedreceive(), _timedsend() ARG1 an fd, an inode of the mqueue file
  *                                  system (fstatfs: MQUEUE_MAGIC)
