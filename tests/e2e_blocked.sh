@@ -12,6 +12,9 @@
 #     since is the same in the second of two snapshots; the set's ncount
 #     in `ipcs -s -i ID`, semaphore by semaphore, equals the waiters found;
 #     the mq waiters on their rows once mqueue rows are collected;
+#   - the scan's claims (scanwaits): the mq waiters' queues by the device
+#     and inode their fd resolves to (stat -L /proc/PID/fd/N: no mqueue
+#     mount here), the futex's object by /dev/shm's file, at offset 8;
 #   - the list screen's heading says "N processes blocked on IPC";
 #   - a waiter that gets its semaphore, its message or its futex wake
 #     leaves the list at the next scan;
@@ -25,10 +28,11 @@
 #   - watching changes nothing: the sets' otime and the queues' stime and
 #     rtime are the same after the viewers ran.
 #
-# usage: e2e_blocked.sh SHMTOP IPCWAIT
+# usage: e2e_blocked.sh SHMTOP IPCWAIT SCANWAITS
 set -u
 SHMTOP=$(realpath "$1")
 IPCWAIT=$(realpath "$2")
+SCANWAITS=$(realpath "$3")
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 TZ=UTC TERM=screen
 unset NO_COLOR ESCDELAY
 PY=/usr/bin/python3
@@ -209,6 +213,35 @@ sys.exit(1 if bad else 0)
 PY
 }
 
+# claim_is PID OP KIND DEV INO: the scan's claim of PID is that.
+claim_is() {
+	"$SCANWAITS" >"$TMP/claims" || return 1
+	awk -v p="$1" '$1 == p { print $2, $3, $4, $5 }' "$TMP/claims" | grep -qx "$2 $3 $4 $5"
+}
+# fd_of PID NAME: the fd of PID whose link is NAME.
+fd_of() {
+	local f
+	for f in /proc/"$1"/fd/*; do
+		[[ $(readlink "$f") == "$2" ]] && { echo "$f"; return 0; }
+	done
+	return 1
+}
+
+t_claims() {
+	local rc=0 p name op f id
+	for p in "$W_MQR:$MQR:mq_receive" "$W_MQS:$MQS:mq_send"; do
+		IFS=: read -r p name op <<<"$p"
+		f=$(fd_of "$p" "$name") || { fail "no fd of $name in $p"; rc=1; continue; }
+		id=$(stat -L -c '%d %i' "$f")
+		until_ok 5 claim_is "$p" "$op" mqueue $id ||
+			{ fail "claim of $p: $(grep "^$p " "$TMP/claims"), want $op mqueue $id"; rc=1; }
+	done
+	id=$(stat -c '%d %i' "$OBJ")
+	claim_is "$W_FUTEX" futex posix $id || { fail "futex claim: $(grep "^$W_FUTEX " "$TMP/claims"), want $id"; rc=1; }
+	grep -q "^$W_FUTEX futex posix .* 8\$" "$TMP/claims" || { fail "futex offset: $(grep "^$W_FUTEX " "$TMP/claims")"; rc=1; }
+	return $rc
+}
+
 # blocked_at_least NAME N: the heading's count on screen NAME is N or more.
 blocked_at_least() {
 	local n
@@ -334,4 +367,4 @@ PY
 # (the waiters blocked, the full queue filled: what the viewers must not change)
 start_waiters || exit 1
 times_of >"$TMP/before"
-run_cases t_json t_screen t_watching t_leave t_users
+run_cases t_json t_claims t_screen t_watching t_leave t_users
