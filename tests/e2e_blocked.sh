@@ -261,9 +261,15 @@ t_screen() {
 	until_ok 5 gone "$VPID" || fail "the list did not quit"
 }
 
-# A waiter that gets what it waits for leaves the list at the next scan.
+# A waiter that gets what it waits for leaves the list at the next scan:
+# the second of two snapshots 3 s apart, woken between them (the waiters
+# kept from the first for their since), and every later one.
 t_leave() {
-	local rc=0
+	local rc=0 two
+	"$SHMTOP" -a --json -n 2 -d 30 >"$TMP/two" 2>&1 &
+	two=$!
+	PIDS+=("$two")
+	until_ok 10 grep -q . "$TMP/two" || { fail "no first snapshot"; return 1; }
 	$PY -c "import sysv_ipc; sysv_ipc.Semaphore($((BASE + 1))).release()" ||
 		{ fail "release"; return 1; }
 	$PY -c "import ctypes; l = ctypes.CDLL(None); op = (ctypes.c_short * 3)(1, 1, 0); assert l.semop($SET, op, 1) == 0" ||
@@ -271,6 +277,16 @@ t_leave() {
 	$PY -c "import sysv_ipc; sysv_ipc.MessageQueue($((BASE + 2))).send(b'x')" ||
 		{ fail "send"; return 1; }
 	"$IPCWAIT" wake "$OBJ" 8 || { fail "futex wake"; return 1; }
+	wait "$two" || { fail "shmtop -a --json -n 2: $(cat "$TMP/two")"; rc=1; }
+	$PY - "$TMP/two" "$W_SEM $W_PYSEM $W_PYMSG $W_FUTEX" "$W_SND" <<'PY' || rc=1
+import json, sys
+docs = [json.loads(l) for l in open(sys.argv[1])]
+woken, stays = {int(p) for p in sys.argv[2].split()}, int(sys.argv[3])
+pids = [{w["pid"] for r in d["sharedmemory"] for w in (r["waiters"] or [])} for d in docs]
+if len(docs) != 2 or not woken | {stays} <= pids[0] or woken & pids[1] or stays not in pids[1]:
+    sys.exit("    FAIL: waiters before %s, after %s; woken %s, staying %d" % (
+        sorted(pids[0] & (woken | {stays})), sorted(pids[-1] & (woken | {stays})), sorted(woken), stays))
+PY
 	for p in "$W_SEM" "$W_PYSEM" "$W_PYMSG" "$W_FUTEX"; do
 		until_ok 10 gone "$p" || { fail "waiter $p still runs"; rc=1; }
 		until_ok 10 waiter_gone "$p" || { fail "waiter $p still listed"; rc=1; }
