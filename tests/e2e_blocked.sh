@@ -5,7 +5,8 @@
 # -1), msgsnd on a full queue, FUTEX_WAIT on a word at offset 8 of a
 # /dev/shm object and mq_receive/mq_send on POSIX queues; python3-sysv-ipc
 # (the Debian package: /usr/bin/python3) in Semaphore.acquire() on the same
-# set and MessageQueue.receive() on another queue.
+# set and MessageQueue.receive() on another queue; ipcwait's second thread
+# in semop on the set (its main thread in pthread_join).
 #   - `shmtop -a --json` (parsed) finds each by its pid on its object, with
 #     its op, a semop's semnum and sem_op, a futex's offset, a since no
 #     later than the scan, and WAITERS their count (-o, --raw); a waiter's
@@ -116,24 +117,25 @@ start_waiters() {
 		bg $PY -c "import sysv_ipc; q = sysv_ipc.MessageQueue($((BASE + 2))); print('ready', flush=True); q.receive()" &&
 		W_PYMSG=$BPID &&
 		bg "$IPCWAIT" msgsnd "$FULLQ" && W_SND=$BPID &&
+		bg "$IPCWAIT" semthread "$SET" 0 -1 && W_THR=$BPID &&
 		bg "$IPCWAIT" futex "$OBJ" 8 && W_FUTEX=$BPID &&
 		bg "$IPCWAIT" mqrecv "$MQR" && W_MQR=$BPID &&
 		bg "$IPCWAIT" mqsend "$MQS" && W_MQS=$BPID
 }
 
 t_json() {
-	until_ok 10 waiters_found "$W_SEM" "$W_PYSEM" "$W_PYMSG" "$W_SND" "$W_FUTEX" ||
+	until_ok 10 waiters_found "$W_SEM" "$W_PYSEM" "$W_PYMSG" "$W_SND" "$W_FUTEX" "$W_THR" ||
 		{ fail "the waiters were not all found: $(cat "$TMP/json" "$TMP/err")"; return 1; }
 	ipcs -s -i "$SET" >"$TMP/ipcs" || { fail "ipcs -s -i $SET"; return 1; }
 	"$SHMTOP" -a -b -n 1 --raw -t sysv-sem,sysv-msg -o ID,KIND,WAITERS >"$TMP/raw" ||
 		{ fail "shmtop -a -b -o WAITERS"; return 1; }
 	snap -n 2 -d 15 || { fail "shmtop -a --json -n 2"; return 1; }
 	$PY - "$TMP" "$SET $QUEUE $FULLQ ${OBJ#/dev/shm/}" \
-		"$W_SEM $W_PYSEM $W_PYMSG $W_SND $W_FUTEX $W_MQR $W_MQS" <<'PY'
+		"$W_SEM $W_PYSEM $W_PYMSG $W_SND $W_FUTEX $W_MQR $W_MQS $W_THR" <<'PY'
 import json, sys, time
 tmp, objs, pids = sys.argv[1], sys.argv[2].split(), [int(p) for p in sys.argv[3].split()]
 sset, queue, fullq, name = int(objs[0]), int(objs[1]), int(objs[2]), objs[3]
-w_sem, w_pysem, w_pymsg, w_snd, w_futex, w_mqr, w_mqs = pids
+w_sem, w_pysem, w_pymsg, w_snd, w_futex, w_mqr, w_mqs, w_thr = pids
 bad = []
 docs = [json.loads(l) for l in open(tmp + "/json")]
 if len(docs) != 2:
@@ -149,13 +151,14 @@ d = docs[0]
 r, ws = waiters_of(d, "sysv-sem", "id", sset)
 if r is None:
     bad.append("no row of the set %d" % sset)
-want = {w_sem: ("semop", 1, -1, None), w_pysem: ("semop", 0, -1, None)}
+want = {w_sem: ("semop", 1, -1, None), w_pysem: ("semop", 0, -1, None),
+        w_thr: ("semop", 0, -1, None)}  # w_thr: its second thread
 for pid, (op, num, sop, off) in want.items():
     w = ws.get(pid)
     if not w or (w["op"], w["semnum"], w["semop"], w["offset"]) != (op, num, sop, off):
         bad.append("set %d: waiter %d is %s, want %s" % (sset, pid, w, (op, num, sop, off)))
-if r is not None and r["waiters"] is not None and r.get("waiters") and len(ws) != 2:
-    bad.append("set %d: waiters %s, want 2" % (sset, sorted(ws)))
+if r is not None and r["waiters"] is not None and r.get("waiters") and len(ws) != 3:
+    bad.append("set %d: waiters %s, want 3" % (sset, sorted(ws)))
 for q, pid, op in ((queue, w_pymsg, "msgrcv"), (fullq, w_snd, "msgsnd")):
     r, ws = waiters_of(d, "sysv-msg", "id", q)
     w = ws.get(pid)
@@ -180,7 +183,7 @@ now = time.time()
 def sinces(doc):
     return {w["pid"]: w["since"] for r in rows(doc) for w in (r["waiters"] or [])}
 s0, s1 = sinces(docs[0]), sinces(docs[1])
-for pid in (w_sem, w_pysem, w_pymsg, w_snd, w_futex):
+for pid in (w_sem, w_pysem, w_pymsg, w_snd, w_futex, w_thr):
     if pid not in s0 or pid not in s1 or not (0 < s0[pid] <= now) or s0[pid] != s1[pid]:
         bad.append("since of %d: %s then %s" % (pid, s0.get(pid), s1.get(pid)))
 # every waiter of another row is of a known op
@@ -204,7 +207,7 @@ if nc != {0: mine.get(0, 0), 1: mine.get(1, 0)}:
     bad.append("ipcs ncount %s, the waiters by semnum %s" % (nc, mine))
 # WAITERS in the table
 raw = {(f[1], f[0]): f[2] for f in (l.split() for l in open(tmp + "/raw").read().split("\n")[1:]) if len(f) == 3}
-for kind, i, n in (("sysv-sem", sset, 2), ("sysv-msg", queue, 1), ("sysv-msg", fullq, 1)):
+for kind, i, n in (("sysv-sem", sset, 3), ("sysv-msg", queue, 1), ("sysv-msg", fullq, 1)):
     if raw.get((kind, str(i))) != str(n):
         bad.append("WAITERS of %s %d: %s, want %d" % (kind, i, raw.get((kind, str(i))), n))
 for b in bad:
@@ -252,8 +255,8 @@ blocked_at_least() {
 t_screen() {
 	view list 250 40 "$SHMTOP -a -d 1" || return 1
 	see list "[0-9]+ process(es)? blocked on IPC" || return 1
-	until_ok 10 blocked_at_least list 5 || {
-		fail "the heading counts fewer than our 5 waiters:"
+	until_ok 10 blocked_at_least list 6 || {
+		fail "the heading counts fewer than our 6 waiters:"
 		screen list | head -3 | sed 's/^/    | /'
 		return 1
 	}
@@ -270,15 +273,15 @@ t_leave() {
 	two=$!
 	PIDS+=("$two")
 	until_ok 10 grep -q . "$TMP/two" || { fail "no first snapshot"; return 1; }
-	$PY -c "import sysv_ipc; sysv_ipc.Semaphore($((BASE + 1))).release()" ||
-		{ fail "release"; return 1; }
+	$PY -c "import sysv_ipc; s = sysv_ipc.Semaphore($((BASE + 1))); s.release(); s.release()" ||
+		{ fail "release"; return 1; } # semaphore 0, twice: python's and the thread's
 	$PY -c "import ctypes; l = ctypes.CDLL(None); op = (ctypes.c_short * 3)(1, 1, 0); assert l.semop($SET, op, 1) == 0" ||
 		{ fail "semop +1 on semaphore 1"; return 1; }
 	$PY -c "import sysv_ipc; sysv_ipc.MessageQueue($((BASE + 2))).send(b'x')" ||
 		{ fail "send"; return 1; }
 	"$IPCWAIT" wake "$OBJ" 8 || { fail "futex wake"; return 1; }
 	wait "$two" || { fail "shmtop -a --json -n 2: $(cat "$TMP/two")"; rc=1; }
-	$PY - "$TMP/two" "$W_SEM $W_PYSEM $W_PYMSG $W_FUTEX" "$W_SND" <<'PY' || rc=1
+	$PY - "$TMP/two" "$W_SEM $W_PYSEM $W_PYMSG $W_FUTEX $W_THR" "$W_SND" <<'PY' || rc=1
 import json, sys
 docs = [json.loads(l) for l in open(sys.argv[1])]
 woken, stays = {int(p) for p in sys.argv[2].split()}, int(sys.argv[3])
@@ -287,7 +290,7 @@ if len(docs) != 2 or not woken | {stays} <= pids[0] or woken & pids[1] or stays 
     sys.exit("    FAIL: waiters before %s, after %s; woken %s, staying %d" % (
         sorted(pids[0] & (woken | {stays})), sorted(pids[-1] & (woken | {stays})), sorted(woken), stays))
 PY
-	for p in "$W_SEM" "$W_PYSEM" "$W_PYMSG" "$W_FUTEX"; do
+	for p in "$W_SEM" "$W_PYSEM" "$W_PYMSG" "$W_FUTEX" "$W_THR"; do
 		until_ok 10 gone "$p" || { fail "waiter $p still runs"; rc=1; }
 		until_ok 10 waiter_gone "$p" || { fail "waiter $p still listed"; rc=1; }
 	done

@@ -4,6 +4,8 @@
  * (e2e_blocked.sh), in its main thread:
  *
  *   ipcwait sem SEMID NUM OP         semop() of one operation (NUM, OP)
+ *   ipcwait semthread SEMID NUM OP   the same in a second thread, the main
+ *                                    one waiting for it (pthread_join)
  *   ipcwait msgrcv MSQID             msgrcv() of any message
  *   ipcwait msgsnd MSQID             msgsnd() of one byte, after filling the
  *                                    queue (IPC_NOWAIT sends until EAGAIN)
@@ -23,6 +25,7 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <mqueue.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -69,14 +72,28 @@ static uint32_t *word(const char *path, long off)
 	return p == MAP_FAILED ? NULL : (uint32_t *)p + off / 4;
 }
 
+struct semop_arg {
+	int id;
+	struct sembuf op;
+	int rc;
+};
+
+static void *semop_thread(void *p)
+{
+	struct semop_arg *a = p;
+	a->rc = semop(a->id, &a->op, 1);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_term };
 	sigaction(SIGTERM, &sa, NULL);
 	if (argc < 3) {
-		fprintf(stderr,
-			"usage: ipcwait sem|msgrcv|msgsnd|mqrecv|mqsend|mqunlink|futex|wake "
-			"ID|NAME [ARGS]\n");
+		fprintf(
+		    stderr,
+		    "usage: ipcwait sem|semthread|msgrcv|msgsnd|mqrecv|mqsend|mqunlink|futex|wake "
+		    "ID|NAME [ARGS]\n");
 		return 2;
 	}
 	const char *what = argv[1];
@@ -84,6 +101,17 @@ int main(int argc, char **argv)
 		struct sembuf op = { (unsigned short)atoi(argv[3]), (short)atoi(argv[4]), 0 };
 		ready();
 		return semop(atoi(argv[2]), &op, 1) ? fail("semop") : 0;
+	}
+	if (strcmp(what, "semthread") == 0 && argc == 5) {
+		struct semop_arg a = { atoi(argv[2]),
+				       { (unsigned short)atoi(argv[3]), (short)atoi(argv[4]), 0 },
+				       0 };
+		pthread_t t;
+		if ((errno = pthread_create(&t, NULL, semop_thread, &a)))
+			return fail("pthread_create");
+		ready();
+		pthread_join(t, NULL);
+		return a.rc ? fail("semop") : 0;
 	}
 	if (strcmp(what, "msgrcv") == 0) {
 		struct {

@@ -254,6 +254,7 @@ static void test_join(void **state)
 		claim(107, OBJLIST_WAIT_FUTEX, OBJLIST_SYSV, 0, 6, 0, 0),    /* not ours: no row */
 		claim(108, OBJLIST_WAIT_FUTEX, OBJLIST_POSIX, 30, 32, 0, 0), /* no such object */
 		claim(109, OBJLIST_WAIT_MQRCV, OBJLIST_MQUEUE, 40, 41, 1000, 1000),
+		claim(90, OBJLIST_WAIT_MSGRCV, OBJLIST_SYSV_MSG, 0, 5, 0, 0), /* 90's thread */
 	};
 	c[2].ipcns = 8;
 	c[0].w.semnum = 1;
@@ -272,8 +273,8 @@ static void test_join(void **state)
 	s.nwseen = n;
 	qsort(s.wseen, n, sizeof *s.wseen, by_claim);
 	assert_int_equal(objlist_wait_join(&s), 0);
-	assert_int_equal(s.nwaits, 6);
-	assert_int_equal(s.blocked, 6);
+	assert_int_equal(s.nwaits, 7);
+	assert_int_equal(s.blocked, 6); /* 90 twice: two of its threads */
 	/* the set: 90 and 100, pid ascending */
 	assert_int_equal(rows[0].nwaits, 2);
 	const struct objlist_wait *w = &s.waits[rows[0].wait0];
@@ -284,8 +285,9 @@ static void test_join(void **state)
 	assert_int_equal(w[1].semnum, 1);
 	assert_int_equal(w[1].semop, -1);
 	assert_string_equal(w[1].comm, "p100");
-	assert_int_equal(rows[1].nwaits, 1);
-	assert_int_equal(s.waits[rows[1].wait0].pid, 104);
+	assert_int_equal(rows[1].nwaits, 2);
+	assert_int_equal(s.waits[rows[1].wait0].pid, 90);
+	assert_int_equal(s.waits[rows[1].wait0 + 1].pid, 104);
 	assert_int_equal(rows[2].nwaits, 1);
 	assert_int_equal(s.waits[rows[2].wait0].pid, 105);
 	assert_int_equal(s.waits[rows[2].wait0].kind, OBJLIST_SEM); /* the row's kind */

@@ -135,6 +135,16 @@ struct futex_word {
 	uint64_t dev, ino, offset;
 };
 
+/* A thread's wait, while the scan reads it. */
+struct waiting {
+	char line[256]; /* its syscall line */
+	long nr;
+	uint64_t args[OBJLIST_SYSCALL_ARGS];
+	struct objlist_wait_seen ws;
+	struct futex_word word; /* futex(), semop(): placed by scan_maps() */
+	int dfd;                /* the thread's /proc dir (task/TID), or -1: the process's */
+};
+
 /* With fw->sops, is its address in the anonymous private mapping line? */
 static void place_sops(struct futex_word *fw, const char *line)
 {
@@ -163,10 +173,11 @@ static void place_word(struct futex_word *fw, const struct objlist_scan_ref *r)
 }
 
 /* The shared memory mappings of the process whose /proc dir is pfd; a
- * /SYSV path counts only on a device of devs; fw, if not NULL, placed in
- * them.  0, 1 if they may not be read, -1 out of memory. */
+ * /SYSV path counts only on a device of devs; the words of its threads'
+ * waits wv[0 .. nw) placed in them.  0, 1 if they may not be read, -1 out
+ * of memory. */
 static int scan_maps(int pfd, pid_t pid, struct pairs *f, uint64_t ipcns,
-		     const struct sysvdev *devs, struct futex_word *fw)
+		     const struct sysvdev *devs, struct waiting *wv, size_t nw)
 {
 	int fd = openat(pfd, "maps", O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
@@ -182,14 +193,16 @@ static int scan_maps(int pfd, pid_t pid, struct pairs *f, uint64_t ipcns,
 	bool any = false;
 	while (rc == 0 && getline(&line, &cap, in) > 0) {
 		any = true;
-		if (fw && fw->sops)
-			place_sops(fw, line);
+		for (size_t i = 0; i < nw; i++)
+			if (wv[i].word.sops)
+				place_sops(&wv[i].word, line);
 		struct objlist_scan_ref r;
 		if (objlist_scan_map_line(line, &r) != 1 ||
 		    (r.kind == OBJLIST_SYSV && !sysvdev_has(devs, r.dev)))
 			continue;
-		if (fw && !fw->sops)
-			place_word(fw, &r);
+		for (size_t i = 0; i < nw; i++)
+			if (wv[i].ws.w.op == OBJLIST_WAIT_FUTEX)
+				place_word(&wv[i].word, &r);
 		uint64_t dev = r.kind == OBJLIST_SYSV ? ipcns : r.dev;
 		struct objlist_seen *e = pairs_get(f, pid, r.kind, dev, r.ino, r.name, r.deleted);
 		if (!e) { /* past the cap (counted), or out of memory */
@@ -302,15 +315,6 @@ static bool asleep(int pfd, uint64_t *start)
 	return f.state == 'S' || f.state == 'D';
 }
 
-/* A process's wait, while the scan reads it. */
-struct waiting {
-	char line[256]; /* its syscall line */
-	long nr;
-	uint64_t args[OBJLIST_SYSCALL_ARGS];
-	struct objlist_wait_seen ws;
-	struct futex_word word; /* futex(): placed by scan_maps() */
-};
-
 /* Is the process of pfd blocked in a system call that waits on an object
  * (filling *wt)?  1 yes, 0 no, -1 its syscall line may not be read
  * (another user's, as non-root). */
@@ -332,6 +336,70 @@ static int wait_begin(int pfd, pid_t pid, struct waiting *wt)
 	wt->word.sops = op == OBJLIST_WAIT_SEM;
 	wt->word.addr = wt->word.sops ? wt->args[1] : wt->args[0];
 	return 1;
+}
+
+#define SCAN_THREADS_MAX 1024 /* threads of one process whose syscall line is read */
+
+/* Each thread of the process at pfd blocked on an object, into *wv (room
+ * for *maxw, reallocated), *nw of them: its main thread (pfd), then, when
+ * it has more (task's link count is 2 + its threads), the others, each
+ * with its task/TID dir open (dfd).  0, 1 if the main thread's syscall
+ * line may not be read, -1 out of memory. */
+static int begin_waits(int pfd, pid_t pid, struct waiting **wv, size_t *maxw, size_t *nw)
+{
+	*nw = 0;
+	struct stat st;
+	bool threads = fstatat(pfd, "task", &st, 0) == 0 && st.st_nlink > 3;
+	DIR *d = NULL;
+	struct dirent *de = NULL;
+	int tfd = pfd, hidden = 0, left = SCAN_THREADS_MAX;
+	for (;;) {
+		if (*nw == *maxw) {
+			size_t m = *maxw ? 2 * *maxw : 4;
+			struct waiting *p = realloc(*wv, m * sizeof *p);
+			if (!p) {
+				if (tfd != pfd)
+					close(tfd);
+				if (d)
+					closedir(d);
+				return -1;
+			}
+			*wv = p;
+			*maxw = m;
+		}
+		int r = wait_begin(tfd, pid, &(*wv)[*nw]);
+		if (r == 1) {
+			(*wv)[(*nw)++].dfd = tfd == pfd ? -1 : tfd;
+		} else {
+			if (tfd == pfd)
+				hidden = r < 0;
+			else
+				close(tfd);
+		}
+		if (!threads)
+			break;
+		if (!d) {
+			int t = openat(pfd, "task", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			if (t < 0 || !(d = fdopendir(t))) {
+				if (t >= 0)
+					close(t);
+				break;
+			}
+		}
+		tfd = -1;
+		while (tfd < 0 && left-- > 0 && (de = readdir(d))) {
+			char *end;
+			long tid = strtol(de->d_name, &end, 10);
+			if (tid > 0 && !*end && tid != pid)
+				tfd = openat(dirfd(d), de->d_name,
+					     O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		}
+		if (tfd < 0)
+			break;
+	}
+	if (d)
+		closedir(d);
+	return hidden;
 }
 
 /* The first struct sembuf of a semop() at addr in the process of pfd, from
@@ -437,6 +505,8 @@ int objlist_scan(struct objlist *s)
 	size_t procs = 0, hidden = 0;
 	struct objlist_wait_seen *waits = NULL;
 	size_t nwaits = 0, maxwaits = 0;
+	struct waiting *wv = NULL; /* one process's threads' waits */
+	size_t maxw = 0;
 	int rc = 0;
 	struct dirent *de;
 	while (rc == 0 && (de = readdir(proc))) {
@@ -457,22 +527,27 @@ int objlist_scan(struct objlist *s)
 		size_t first = f.n;
 		uint64_t ipcns = fstatat(pfd, "ns/ipc", &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
 		uint64_t mntns = fstatat(pfd, "ns/mnt", &st, 0) == 0 ? (uint64_t)st.st_ino : 0;
-		struct waiting wt;
-		int w = wait_begin(pfd, (pid_t)pid, &wt);
-		int m = scan_maps(
-		    pfd, (pid_t)pid, &f, ipcns, devs,
-		    w == 1 && (wt.ws.w.op == OBJLIST_WAIT_FUTEX || wt.word.sops) ? &wt.word : NULL);
+		size_t nw = 0;
+		int w = begin_waits(pfd, (pid_t)pid, &wv, &maxw, &nw);
+		int m = w < 0 ? w : scan_maps(pfd, (pid_t)pid, &f, ipcns, devs, wv, nw);
 		int d = m < 0 ? m : scan_fds(pfd, (pid_t)pid, &f);
 		if (m < 0 || d < 0)
 			rc = -1;
-		else if (m || d || w < 0)
+		else if (m || d || w)
 			hidden++;
 		procs++;
-		if (rc == 0 && w == 1 && wait_end(pfd, &wt, ipcns)) {
-			read_comm(pfd, wt.ws.w.comm);
-			wt.ws.w.uid = fstat(pfd, &st) == 0 ? st.st_uid : (uid_t)-1;
-			if (!keep_wait(&waits, &nwaits, &maxwaits, &wt.ws))
-				rc = -1;
+		uid_t owner = fstat(pfd, &st) == 0 ? st.st_uid : (uid_t)-1;
+		for (size_t i = 0; i < nw; i++) {
+			struct waiting *wt = &wv[i];
+			int dfd = wt->dfd >= 0 ? wt->dfd : pfd;
+			if (rc == 0 && wait_end(dfd, wt, ipcns)) {
+				read_comm(dfd, wt->ws.w.comm); /* a thread's own name */
+				wt->ws.w.uid = owner;
+				if (!keep_wait(&waits, &nwaits, &maxwaits, &wt->ws))
+					rc = -1;
+			}
+			if (wt->dfd >= 0)
+				close(wt->dfd);
 		}
 		if (rc == 0 && f.n > first) {
 			char comm[sizeof f.v->h.comm];
@@ -488,6 +563,7 @@ int objlist_scan(struct objlist *s)
 	}
 	int e = errno;
 	closedir(proc);
+	free(wv);
 	if (rc) {
 		pairs_free(&f);
 		free(waits);

@@ -273,6 +273,29 @@ static bool holds(const struct objlist *s, const struct objlist_wait_seen *w,
 	return objlist_wait_permitted(w, r);
 }
 
+static int cmp_pid(const void *a, const void *b)
+{
+	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The processes among waits[0 .. n): a process's threads each wait (out
+ * of memory: n, at most that). */
+static size_t distinct_pids(const struct objlist_wait *waits, size_t n)
+{
+	pid_t *p = malloc((n ? n : 1) * sizeof *p);
+	if (!p)
+		return n;
+	for (size_t i = 0; i < n; i++)
+		p[i] = waits[i].pid;
+	qsort(p, n, sizeof *p, cmp_pid);
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		k += i == 0 || p[i] != p[i - 1];
+	free(p);
+	return k;
+}
+
 int objlist_wait_join(struct objlist *s)
 {
 	s->nwaits = 0;
@@ -325,7 +348,6 @@ int objlist_wait_join(struct objlist *s)
 		r->nwaits = s->nwaits - r->wait0;
 	}
 	free(idx);
-	/* One claim a process (its syscall line): the waits are of distinct pids. */
-	s->blocked = s->nwaits;
+	s->blocked = distinct_pids(s->waits, s->nwaits);
 	return 0;
 }

@@ -5,8 +5,9 @@
  * the rest in hex); one that runs says "running", one blocked outside a
  * system call "-1 SP PC".  Root may read every process's; a user only
  * their own (the others are counted with scan_hidden).  objlist_scan()
- * reads it for the processes in state S or D and names the object each
- * waits on:
+ * reads it for each thread in state S or D (/proc/PID/task/TID/syscall
+ * for a process's other threads, up to 1,024 a process: a waiter's pid is
+ * its process's, comm its thread's) and names the object each waits on:
  *
  *   semop(), semtimedop()          ARG1 the semid; ARG2 the sops, whose first
  *                                  struct sembuf /proc/PID/mem gives (root),
