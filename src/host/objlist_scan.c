@@ -286,6 +286,7 @@ static ssize_t read_proc(int pfd, const char *name, char *buf, size_t len)
 	int fd = openat(pfd, name, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
+	errno = 0; /* an empty read says nothing of permission */
 	ssize_t n = read(fd, buf, len - 1);
 	int e = errno;
 	close(fd);
