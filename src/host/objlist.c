@@ -29,6 +29,7 @@
 #include "names.h"
 #include "objlist_files.h"
 #include "objlist_mqueue.h"
+#include "objlist_wait.h"
 #include "pairs.h"
 #include "proc.h"
 #include "reader.h"
@@ -823,6 +824,8 @@ int objlist_collect(struct objlist *s, unsigned flags)
 		collect_ipc(&b, OBJLIST_SYSV_SEM);
 	if (rc == 0 && flags & OBJLIST_SYSVMSG)
 		collect_ipc(&b, OBJLIST_SYSV_MSG);
+	if (rc == 0 && objlist_wait_join(s))
+		b.failed = true;
 	s->maxholders = b.maxhold;
 	free(b.used);
 	if (rc == 0 && b.failed) {
@@ -837,10 +840,15 @@ void objlist_free(struct objlist *s)
 	free(s->seen);
 	pairs_names_free(s->seen_names);
 	free(s->holders);
+	free(s->waits);
+	free(s->wseen);
 	s->seen = NULL;
 	s->seen_names = NULL;
 	s->holders = NULL;
+	s->waits = NULL;
+	s->wseen = NULL;
 	s->nseen = s->nholders = s->maxholders = 0;
+	s->nwaits = s->nwseen = s->blocked = 0;
 	s->scanned = false;
 }
 
@@ -1107,6 +1115,7 @@ static int compare_own(const struct objlist_row *a, const struct objlist_row *b,
 	case SYSVIPC_SORT_KIND: return cmp_u64(a->kind, b->kind);
 	case SYSVIPC_SORT_NAME: return strcmp(a->name, b->name);
 	case SYSVIPC_SORT_HOLDERS: return cmp_u64(a->nholders, b->nholders);
+	case SYSVIPC_SORT_WAITERS: return cmp_u64(a->nwaits, b->nwaits);
 	case SYSVIPC_SORT_ORPHAN: return cmp_u64(a->orphan, b->orphan);
 	case SYSVIPC_SORT_IPCNS: return cmp_u64(a->ipcns, b->ipcns);
 	case SYSVIPC_SORT_COUNT: return c ? c : cmp_u64(sa->count, sb->count);
