@@ -537,6 +537,32 @@ int sysvipc_find(const char *path, int shmid, struct sysvipc_shm *out)
 	return found;
 }
 
+int sysvipc_ipc_find(enum sysvipc_ipc_file file, const char *path, int id, struct sysvipc_ipc *out)
+{
+	FILE *f = fopen(path                  ? path
+			: file == SYSVIPC_SEM ? SYSVIPC_SEM_PATH
+					      : SYSVIPC_MSG_PATH,
+			"re");
+	if (!f)
+		return -1;
+	struct sysvipc_layout l;
+	sysvipc_ipc_layout_default(file, &l);
+	char line[SYSVIPC_LINE_MAX];
+	bool first = true;
+	int found = 0;
+	while (!found && fgets(line, sizeof line, f)) {
+		if (first && sysvipc_ipc_parse_heading(file, line, &l) == 0) {
+			first = false;
+			continue;
+		}
+		first = false;
+		if (sysvipc_ipc_parse_line(file, line, &l, out) == 0 && out->id == id)
+			found = 1;
+	}
+	fclose(f);
+	return found;
+}
+
 /* Sorting: a comparison on the key, then the rows' order before the sort,
  * so qsort() is stable. */
 struct sort_how {

@@ -175,6 +175,9 @@ size_t sysvipc_ipc_parse(enum sysvipc_ipc_file f, const char *text, size_t len,
 int sysvipc_ipc_read(enum sysvipc_ipc_file f, const char *path, struct sysvipc_ipc *rows,
 		     size_t max, struct sysvipc_result *res);
 
+/* Find the set or queue id in path (NULL: file f's), as sysvipc_find(). */
+int sysvipc_ipc_find(enum sysvipc_ipc_file f, const char *path, int id, struct sysvipc_ipc *out);
+
 /* Find shmid in path (NULL: SYSVIPC_SHM_PATH).  1 found, 0 not there, -1
  * with errno if the file cannot be read. */
 int sysvipc_find(const char *path, int shmid, struct sysvipc_shm *out);
