@@ -31,7 +31,9 @@
 #     is a writer's lock whose segment is gone), and a new writer on the key
 #     runs with a new lock;
 #   - another user (useradd, runuser): F9 y on root's set is refused naming
-#     its owner; a set of theirs that root listed, removed and made again
+#     its owner (0644, and 0600 that they may not read: checked through
+#     /proc/sysvipc); their own set of mode 000 (no IPC_STAT for them
+#     either) removed; a set of theirs that root listed, removed and made again
 #     on the same id (sem_next_id), is refused by root's y as changed, and
 #     the new set kept.
 #
@@ -372,6 +374,27 @@ t_other_user() {
 	[[ $(ipcs -s | awk -v k="$(key 12)" '$1 == k { print $2 }') == "$set" ]] ||
 		fail "root's set is gone" || rc=1
 	keys other q
+	# without read permission (IPC_STAT refused): checked in /proc/sysvipc,
+	# root's 0600 set refused by the kernel, their own mode 000 set removed
+	KEYS+=("$(key 15)" "$(key 16)")
+	local closed mine
+	closed=$(ipc sem "$(key 15)" 1 600) || return 1
+	mine=$(ipc_as "$u" sem "$(key 16)" 1 000) || return 1
+	view noread 200 40 "runuser -u $u -- $SHMTOP -a -d 5 -F $(key 15)" || return 1
+	see noread "^$(key 15) +$closed +sysv-sem +root " || return 1
+	keys noread F9
+	see noread "Remove SysV semaphore set key $(key 15), semid $closed\\?" || return 1
+	keys noread y
+	see noread "cannot remove semaphore set semid $closed: owned by root \\(uid 0\\), you are uid $uid" ||
+		rc=1
+	keys noread q
+	view own 200 40 "runuser -u $u -- $SHMTOP -a -d 5 -F $(key 16)" || return 1
+	see own "^$(key 16) +$mine +sysv-sem +$u +--------- " || return 1
+	keys own F9
+	see own "Remove SysV semaphore set key $(key 16), semid $mine\\?" || return 1
+	keys own y
+	until_ok 5 no_set "$(key 16)" || fail "their mode 000 set is still there" || rc=1
+	keys own q
 	# theirs, listed by root; removed and made again on its id
 	theirs=$(ipc_as "$u" sem "$(key 13)" 1 600) ||
 		return 1
@@ -393,4 +416,4 @@ t_other_user() {
 	return $rc
 }
 
-run_cases t_batch t_screen t_watching t_lock_leak t_remove t_other_user
+run_cases ${CASES:-t_batch t_screen t_watching t_lock_leak t_remove t_other_user}
