@@ -363,7 +363,16 @@ enum {
 				    * a posix object, semaphore or file that no process maps
 				    * or holds open (known only after a scan that read every
 				    * process: see scan_hidden, holders_unknown); a writer's
-				    * lock set whose segment is gone (lock_orphan) */
+				    * lock set whose segment is gone (lock_orphan); a set
+				    * or queue nothing has in use: no process waits on it
+				    * (a set's ncount and zcount 0; a queue's waiters
+				    * known from a full scan) and every process that last
+				    * used it (a set's sempids, a queue's LSPID and LRPID)
+				    * is gone or started after that use; never used,
+				    * only when no process of its creator's user runs
+				    * (root's view); a set on a segment's key goes with
+				    * the segment; unknown (no read permission, a set of
+				    * more than 32 semaphores) is no */
 	OBJLIST_FILES = 1u << 6,   /* the files of the known places (objlist_files.h) */
 	OBJLIST_FORMATS = 1u << 7, /* each row's format (s->format_of): the first
 				    * OBJLIST_HEAD bytes of posix objects and files,
@@ -405,6 +414,12 @@ int objlist_collect(struct objlist *s, unsigned flags);
  * with errno (out of memory, no /proc). */
 int objlist_scan(struct objlist *s);
 
+/* Did the last scan leave holders and waiters unknown: processes it could
+ * not read, as a user other than root (another user's)?  What root cannot
+ * read is a sandbox's own agent (pid 1 here), not a holder hidden by
+ * permissions: root's verdict stands. */
+bool objlist_scan_partial(const struct objlist *s);
+
 /* Move the result of a scan on from (the pairs and the scan_ fields) into
  * to, in place of its last; from is left unscanned.  Nothing if from has
  * not been scanned. */
@@ -445,9 +460,11 @@ size_t objlist_find(const struct objlist_row *rows, size_t n, const struct objli
  * following a symlink), if the name is a direct entry there (place
  * OBJLIST_IN_DEVSHM) that is still a regular file of the listed device
  * and inode, on /dev/shm's own device; mqueue the same way in the
- * viewer's mqueue mount (an entry "NAME" of row "/NAME").  memfd and
- * deleted objects have no name to remove; semaphore sets and message
- * queues are not removed (yet).  0, or -1 with a one-line reason in why (EPERM: the owner and
+ * viewer's mqueue mount (an entry "NAME" of row "/NAME"); a semaphore set
+ * or message queue by IPC_RMID on its id if its key and ctime are still
+ * the listed ones (IPC_STAT, or /proc/sysvipc without read permission: a
+ * removed id can be given to a new object).  memfd and deleted objects
+ * have no name to remove.  0, or -1 with a one-line reason in why (EPERM: the owner and
  * this user's uid). */
 int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *why, size_t whylen);
 

@@ -273,6 +273,27 @@ static bool holds(const struct objlist *s, const struct objlist_wait_seen *w,
 	return objlist_wait_permitted(w, r);
 }
 
+bool objlist_wait_claimed(const struct objlist *s, const struct objlist_row *r)
+{
+	size_t lo = 0, hi = s->nwseen;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct objlist_wait *w = &s->wseen[mid].w;
+		if (object_cmp(w->kind, w->dev, w->ino, r->kind, r->dev, r->ino) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < s->nwseen; lo++) {
+		const struct objlist_wait *w = &s->wseen[lo].w;
+		if (object_cmp(w->kind, w->dev, w->ino, r->kind, r->dev, r->ino))
+			break;
+		if (holds(s, &s->wseen[lo], r))
+			return true;
+	}
+	return false;
+}
+
 static int cmp_pid(const void *a, const void *b)
 {
 	pid_t x = *(const pid_t *)a, y = *(const pid_t *)b;

@@ -88,6 +88,11 @@ int objlist_wait_seen_compare(const void *a, const void *b);
 void objlist_wait_carry(struct objlist_wait_seen *now, size_t n,
 			const struct objlist_wait_seen *old, size_t nold);
 
+/* Does a claim of s->wseen hold for row r (above), r complete but not yet
+ * joined: what an orphan rule asks while collect adds r (a set or queue a
+ * process waits on is in use).  A binary search; pure. */
+bool objlist_wait_claimed(const struct objlist *s, const struct objlist_row *r);
+
 /* At collect, after every row is added: s->waits (rebuilt) the claims of
  * s->wseen that hold (above) for one of s->rows, each row's wait0/nwaits,
  * s->blocked.  0, or -1 out of memory (no waits). */

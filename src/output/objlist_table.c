@@ -189,13 +189,16 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
 /* Is the row's orphan flag known?  A SysV segment's always (collect
  * decides); a POSIX object's or semaphore's only after a scan; memfd and
  * deleted objects are never orphans (they live only while held); a set
- * or a queue is known one only as a writer's lock without its segment (no
- * rule for the others yet).  The flag is the host layer's call: an object whose holders a scan that
+ * always (its waiters are the kernel's counts), a queue after a scan (its
+ * waiters are only the scan's), or as a writer's lock without its segment.
+ * The flag is the host layer's call: an object whose holders a scan that
  * could not read every process left unknown (holders_unknown) has none. */
 static bool orphan_known(const struct objlist *s, const struct objlist_row *r)
 {
-	if (objlist_kind_ipc(r->kind)) /* a writer's lock without its segment; no rule else */
-		return r->lock_orphan;
+	if (r->kind == OBJLIST_SYSV_SEM)
+		return true;
+	if (r->kind == OBJLIST_SYSV_MSG)
+		return s->scanned || r->orphan;
 	return !r->holders_unknown &&
 	       ((r->kind != OBJLIST_POSIX && r->kind != OBJLIST_SEM && r->kind != OBJLIST_FILE) ||
 		s->scanned);
