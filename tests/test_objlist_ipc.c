@@ -17,6 +17,7 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -389,6 +390,23 @@ static pid_t child(void (*fn)(int), int id, bool stay)
 	return pid;
 }
 
+/* Wait until process pid sleeps in system call nr (its /proc/PID/syscall). */
+static void blocked_in(pid_t pid, long nr)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+	for (int i = 0; i < 5000; i++) {
+		FILE *f = fopen(path, "r");
+		bool in = f && fgets(line, sizeof line, f) && strtol(line, NULL, 10) == nr;
+		if (f)
+			fclose(f);
+		if (in)
+			return;
+		usleep(1000);
+	}
+	fail_msg("pid %d never blocked in system call %ld", (int)pid, nr);
+}
+
 static void reap(pid_t pid)
 {
 	kill(pid, SIGKILL);
@@ -426,13 +444,15 @@ static void up(int id)
 static void test_orphans(void **state)
 {
 	(void)state;
-	enum { Q_DEAD = NOBJ + 2, Q_LIVE, S_OP, S_WAIT, S_NEVER };
+	enum { Q_DEAD = NOBJ + 2, Q_LIVE, S_OP, S_WAIT, S_NEVER, Q_WAIT };
 	int qdead = msgget(test_key(Q_DEAD), IPC_CREAT | IPC_EXCL | 0600);
+	int qwait = msgget(test_key(Q_WAIT), IPC_CREAT | IPC_EXCL | 0600);
 	int qlive = msgget(test_key(Q_LIVE), IPC_CREAT | IPC_EXCL | 0600);
 	int sop = semget(test_key(S_OP), 2, IPC_CREAT | IPC_EXCL | 0600);
 	int swait = semget(test_key(S_WAIT), 1, IPC_CREAT | IPC_EXCL | 0644);
 	int snever = semget(test_key(S_NEVER), 1, IPC_CREAT | IPC_EXCL | 0644);
-	assert_true(qdead >= 0 && qlive >= 0 && sop >= 0 && swait >= 0 && snever >= 0);
+	assert_true(qdead >= 0 && qlive >= 0 && sop >= 0 && swait >= 0 && snever >= 0 &&
+		    qwait >= 0);
 	/* a queue whose sender and receiver both exited, a message left on it */
 	reap(child(send_two, qdead, false));
 	reap(child(receive_one, qdead, false));
@@ -453,6 +473,21 @@ static void test_orphans(void **state)
 	}
 	while (semctl(swait, 0, GETNCNT) != 1)
 		usleep(1000);
+	/* an empty queue whose sender and receiver exited, and on which a
+	 * process blocks in msgrcv(): only the scan sees that one (a queue
+	 * has no ncount), as its row is added */
+	reap(child(send_two, qwait, false));
+	reap(child(receive_one, qwait, false));
+	reap(child(receive_one, qwait, false));
+	pid_t qwaiter = fork();
+	assert_true(qwaiter >= 0);
+	if (qwaiter == 0) {
+		alarm(60);
+		struct msg m;
+		msgrcv(qwait, &m, sizeof m.text, 0, 0);
+		_exit(0);
+	}
+	blocked_in(qwaiter, SYS_msgrcv);
 
 	struct objlist s;
 	collect_orphans(&s, false);
@@ -466,6 +501,8 @@ static void test_orphans(void **state)
 	collect_orphans(&s, true);
 	assert_true(find(&s, OBJLIST_SYSV_MSG, qdead)->orphan);
 	assert_false(find(&s, OBJLIST_SYSV_MSG, qlive)->orphan); /* its receiver runs */
+	assert_false(find(&s, OBJLIST_SYSV_MSG, qwait)->orphan); /* a process waits on it */
+	assert_int_equal(find(&s, OBJLIST_SYSV_MSG, qwait)->nwaits, 1);
 	assert_false(find(&s, OBJLIST_SYSV_MSG, ids[QUEUE])->orphan);
 	assert_false(find(&s, OBJLIST_SYSV_SEM, sop)->orphan);
 	assert_false(find(&s, OBJLIST_SYSV_SEM, swait)->orphan);
@@ -491,9 +528,11 @@ static void test_orphans(void **state)
 	reap(receiver);
 	reap(op);
 	reap(waiter);
+	reap(qwaiter);
 	while (semctl(swait, 0, GETNCNT) != 0)
 		usleep(1000);
 	collect_orphans(&s, true);
+	assert_true(find(&s, OBJLIST_SYSV_MSG, qwait)->orphan);
 	assert_true(find(&s, OBJLIST_SYSV_MSG, qlive)->orphan);
 	assert_true(find(&s, OBJLIST_SYSV_SEM, sop)->orphan);
 	assert_true(find(&s, OBJLIST_SYSV_SEM, swait)->orphan);
