@@ -238,6 +238,9 @@ for my $l (@in) {
 	# the host's totals
 	if ($l =~ m{^(shmtop - all shared memory|SysV: |Kinds |SHMMNI |Total |sysv \d|/dev/shm |check: )}) {
 		$l =~ s/,? ?\(?\d+ (of \d+ )?process(es)? unreadable\)?//;
+		# other programs' waiters and queues (another test's, beside this one)
+		$l =~ s/ +\d+ process(es)? blocked on IPC//;
+		$l =~ s/\b(sysv-msg \d+): \S+/$1/;
 		$l =~ s/\d+(\.\d+)?[BKMGTP]?\b/N/g;
 		# a queue kind's bytes only when the host has queues of it; the
 		# note of queues known from fds only when no mqueue is mounted

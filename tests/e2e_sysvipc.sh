@@ -17,12 +17,25 @@
 #     or msgrcv by the viewer would show);
 #   - the list screen shows their rows (KEY and SHMID as a segment's, SIZE
 #     a queue's bytes or "-" for a set, NATTCH "-") and the kinds' counts in
-#     its heading; F9 on a set says it cannot be removed here yet, Enter
-#     opens its detail view and q comes back, and the set is still there;
+#     its heading; F9 on a set asks (its key, id, semaphores, owner, mode,
+#     waiters) and n keeps it; Enter opens its detail view and q comes back;
+#   - the orphans in -a --json: the sets and queues python3 used (it has
+#     exited), not the set never used;
+#   - F9 then y on a set and on a queue removes them (gone from ipcs), and
+#     the box of a set a process is blocked on names it;
 #   - the lock a writer killed with -9 leaves: once its segment is removed,
 #     an orphan (ORPHAN yes, STATUS "lock without segment", "lock orphan"
 #     on screen); a new writer on the key takes that same set over, and
-#     stopped cleanly (--remove-on-exit) leaves neither set nor segment.
+#     stopped cleanly (--remove-on-exit) leaves neither set nor segment;
+#     killed again, its leaked lock removed with F9 and y (the box says it
+#     is a writer's lock whose segment is gone), and a new writer on the key
+#     runs with a new lock;
+#   - another user (useradd, runuser): F9 y on root's set is refused naming
+#     its owner (0644, and 0600 that they may not read: checked through
+#     /proc/sysvipc); their own set of mode 000 (no IPC_STAT for them
+#     either) removed; a set of theirs that root listed, removed and made again
+#     on the same id (sem_next_id), is refused by root's y as changed, and
+#     the new set kept.
 #
 # usage: e2e_sysvipc.sh SHMTOP SHMWRITER
 set -u
@@ -122,7 +135,7 @@ for kind, mine, l, p in (("sysv-sem", sets, ls, psem), ("sysv-msg", queues, lq, 
                        f is not None, i in l, i in p))
             continue
         want = {"key": l[i]["key"], "owner": l[i]["owner"], "perms": l[i]["perms"],
-                "ctime": t(p[i]["ctime"]), "holders": None, "orphan": None, "nattch": None,
+                "ctime": t(p[i]["ctime"]), "holders": None, "nattch": None,
                 "name": None, "cpid": None, "rss": None}
         if kind == "sysv-sem":
             want.update(nsems=int(l[i]["nsems"]), otime=t(p[i]["otime"]), size=None,
@@ -154,6 +167,12 @@ s1, s3 = byid.get(("sysv-sem", sets[0]), {}), byid.get(("sysv-sem", sets[1]), {}
 if (s1.get("nsems"), s3.get("nsems"), s3.get("perms"), s3.get("otime")) != (1, 3, "rw-r--r--", None) \
         or not s1.get("otime"):
     bad.append("sets: %s %s" % (s1, s3))
+# orphans: python3, which used them, exited; SET3 was never used and root
+# runs processes
+orphans = [byid.get(k, {}).get("orphan") for k in (("sysv-sem", sets[0]), ("sysv-sem", sets[1]),
+           ("sysv-msg", queues[0]), ("sysv-msg", queues[1]))]
+if orphans != [True, False, True, True]:
+    bad.append("orphans of SET1 SET3 QUEUE QUEUE_RECV: %s, want True False True True" % orphans)
 for b in bad:
     print("    FAIL:", b)
 sys.exit(1 if bad else 0)
@@ -165,18 +184,19 @@ t_screen() {
 	local rc=0
 	view list 200 50 "$SHMTOP -a -d 1 -F $(key 0 | cut -c1-8)" || return 1
 	see list "^Kinds .* sysv-sem [0-9]+  sysv-msg [0-9]+ " || rc=1
-	see list "^$(key 1) +$SET1 +sysv-sem +root +rw------- +- +- +- " || rc=1
+	see list "^$(key 1) +$SET1 +sysv-sem +root +rw------- +- +- +orphan +- " || rc=1
 	see list "^$(key 2) +$SET3 +sysv-sem +root +rw-r--r-- +- +- +- " || rc=1
-	see list "^$(key 3) +$QUEUE +sysv-msg +root +rw------- +23 +- +- " || rc=1
-	see list "^$(key 4) +$QUEUE_RECV +sysv-msg +root +rw-r----- +0 +- +- " || rc=1
+	see list "^$(key 3) +$QUEUE +sysv-msg +root +rw------- +23 +- +orphan +- " || rc=1
+	see list "^$(key 4) +$QUEUE_RECV +sysv-msg +root +rw-r----- +0 +- +orphan +- " || rc=1
 	sleep 3 # three ticks of the list
 	keys list /
 	tmux -L "$RUN-list" send-keys -N 20 BSpace # the -F text
 	keys list "$(key 2)" Enter
 	see list "^$(key 2) +$SET3 " || rc=1
 	keys list F9
-	see list "SysV semaphore set key $(key 2), semid $SET3" || rc=1
-	see list "cannot be removed here: shmtop does not remove SysV semaphore sets yet" || rc=1
+	see list "Remove SysV semaphore set key $(key 2), semid $SET3\?" || rc=1
+	see list "3 semaphores, owner root, mode 644" || rc=1
+	see list "no process waits on it|waiters unknown" || rc=1
 	keys list n
 	keys list Enter
 	see list "shmtop  sysv-sem  key $(key 2)  semid $SET3 " || rc=1
@@ -225,7 +245,7 @@ t_lock_leak() {
 	semid=$(lock_of "$k")
 	[[ -n $semid ]] || fail "no lock set on $k" || return 1
 	out=$(lock_row "$k")
-	[[ $out == "1 (None, None)" ]] || fail "a running writer's lock: $out" || return 1
+	[[ $out == "1 (False, None)" ]] || fail "a running writer's lock: $out" || return 1
 	kill -9 "$WPID"
 	wait "$WPID" 2>/dev/null
 	ipcrm -M "$k" || return 1
@@ -240,12 +260,162 @@ t_lock_leak() {
 	[[ $(lock_of "$k") == "$semid" ]] || fail "a new lock: $(lock_of "$k"), was $semid" ||
 		return 1
 	out=$(lock_row "$k")
-	[[ $out == "1 (None, None)" ]] || fail "the lock taken over: $out" || return 1
+	[[ $out == "1 (False, None)" ]] || fail "the lock taken over: $out" || return 1
 	kill -TERM "$WPID"
 	wait "$WPID" 2>/dev/null
 	until_ok 5 test -z "$(lock_of "$k")" || fail "the lock left after a clean stop" ||
 		return 1
-	! has_segment "$k" || fail "the segment left after a clean stop"
+	! has_segment "$k" || fail "the segment left after a clean stop" || return 1
+	# killed again: the leaked lock removed from the list, then a new writer
+	writer "$k" -i 0.05 --remove-on-exit || return 1
+	semid=$(lock_of "$k")
+	kill -9 "$WPID"
+	wait "$WPID" 2>/dev/null
+	ipcrm -M "$k" || return 1
+	view rm 200 30 "$SHMTOP -a -t sysv-sem -F $k" || return 1
+	see rm "$k +$semid +sysv-sem .* lock orphan" || return 1
+	keys rm F9
+	see rm "Remove SysV semaphore set key $k, semid $semid\?" || return 1
+	see rm "a writer's lock whose segment is gone" || return 1
+	keys rm y
+	until_ok 5 no_set "$k" || fail "the lock is still there: $(ipcs -s)" ||
+		return 1
+	keys rm q
+	writer "$k" -i 0.05 --remove-on-exit || return 1
+	[[ -n $(lock_of "$k") && $(lock_of "$k") != "$semid" ]] ||
+		fail "the new writer's lock: '$(lock_of "$k")', the removed one $semid" || return 1
+	out=$(lock_row "$k")
+	[[ $out == "1 (False, None)" ]] || fail "the new writer's lock: $out" || return 1
+	kill -TERM "$WPID"
+	wait "$WPID" 2>/dev/null
+	until_ok 5 no_set "$k" || fail "the new lock left after a clean stop"
 }
 
-run_cases t_batch t_screen t_watching t_lock_leak
+# python3 ctypes on IPC, the script on stdin (IPC_PY): "sem KEY NSEMS MODE",
+# "msg KEY MODE", "block ID" (wait on semaphore 0 of set ID, which is 0),
+# "rm ID" (a set); prints the id.
+IPC_PY=$TMP/ipc.py
+cat >"$IPC_PY" <<'PY'
+import ctypes, sys
+libc = ctypes.CDLL(None, use_errno=True)
+IPC_CREAT, IPC_EXCL, IPC_RMID = 0o1000, 0o2000, 0
+what, a = sys.argv[1], sys.argv[2:]
+if what == "sem":
+    v = libc.semget(int(a[0], 0), int(a[1]), IPC_CREAT | IPC_EXCL | int(a[2], 8))
+elif what == "msg":
+    v = libc.msgget(int(a[0], 0), IPC_CREAT | IPC_EXCL | int(a[1], 8))
+elif what == "block":
+    v = libc.semop(int(a[0]), (ctypes.c_short * 3)(0, -1, 0), 1)
+elif what == "rm":
+    v = libc.semctl(int(a[0]), 0, IPC_RMID)
+if v < 0:
+    sys.exit("%s: errno %d" % (what, ctypes.get_errno()))
+print(v)
+PY
+ipc() { python3 - "$@" <"$IPC_PY"; }
+no_set() { [[ -z $(lock_of "$1") ]]; }
+no_queue() { [[ -z $(ipcs -q | awk -v k="$1" '$1 == k') ]]; }
+waiting_one() { [[ $(ipcs -s -i "$1" | awk '$1 == "0" { print $3 }') == 1 ]]; }
+ipc_as() { runuser -u "$1" -- python3 - "${@:2}" <"$IPC_PY"; }
+
+# F9 then y on a set and on a queue: gone; a blocked process named first.
+t_remove() {
+	local set queue blocked rc=0
+	KEYS+=("$(key 10)" "$(key 11)")
+	set=$(ipc sem "$(key 10)" 1 600) || return 1
+	queue=$(ipc msg "$(key 11)" 600) || return 1
+	python3 - block "$set" <"$IPC_PY" >/dev/null 2>&1 &
+	blocked=$!
+	PIDS+=("$blocked")
+	until_ok 5 waiting_one "$set" ||
+		fail "no process waits on the set" || return 1
+	view rm2 200 40 "$SHMTOP -a -d 1 -F $(key 10)" || return 1
+	see rm2 "^$(key 10) +$set +sysv-sem " || return 1
+	keys rm2 a # a scan, for the waiters
+	sleep 1
+	keys rm2 F9
+	see rm2 "Remove SysV semaphore set key $(key 10), semid $set\\?" || return 1
+	see rm2 "1 semaphore, owner root, mode 600" || rc=1
+	# its waiter by pid once the blocked scan names it; else none or unknown
+	see rm2 "woken with EIDRM: $blocked python3|no process waits on it|waiters unknown" ||
+		rc=1
+	keys rm2 y
+	until_ok 5 gone "$blocked" || { fail "the waiter was not woken"; rc=1; kill "$blocked"; }
+	wait "$blocked" 2>/dev/null
+	until_ok 5 no_set "$(key 10)" ||
+		fail "the set is still there" || return 1
+	keys rm2 q
+	view rm3 200 40 "$SHMTOP -a -d 1 -F $(key 11)" || return 1
+	see rm3 "^$(key 11) +$queue +sysv-msg " || return 1
+	keys rm3 F9
+	see rm3 "Remove SysV message queue key $(key 11), msqid $queue\\?" || return 1
+	see rm3 "0 messages, 0B? \\(0 bytes\\) lost with it, owner root, mode 600" || rc=1
+	keys rm3 y
+	until_ok 5 no_queue "$(key 11)" ||
+		fail "the queue is still there" || return 1
+	keys rm3 q
+	return $rc
+}
+
+# Another user: root's set is not theirs to remove; their set, removed and
+# made again on its id after root listed it, is another set to root.
+t_other_user() {
+	local u=rm$$ uid set theirs again rc=0
+	can_add_users || { echo "    needs root and useradd"; return 77; }
+	add_user "$u" || return 1
+	uid=$(id -u "$u")
+	KEYS+=("$(key 12)" "$(key 13)" "$(key 14)")
+	set=$(ipc sem "$(key 12)" 1 644) || return 1
+	view other 200 40 "runuser -u $u -- $SHMTOP -a -d 5 -F $(key 12)" || return 1
+	see other "^$(key 12) +$set +sysv-sem +root " || return 1
+	keys other F9
+	see other "Remove SysV semaphore set key $(key 12), semid $set\?" || return 1
+	keys other y
+	see other "cannot remove semaphore set semid $set: owned by root \(uid 0\), you are uid $uid" ||
+		rc=1
+	[[ $(ipcs -s | awk -v k="$(key 12)" '$1 == k { print $2 }') == "$set" ]] ||
+		fail "root's set is gone" || rc=1
+	keys other q
+	# without read permission (IPC_STAT refused): checked in /proc/sysvipc,
+	# root's 0600 set refused by the kernel, their own mode 000 set removed
+	KEYS+=("$(key 15)" "$(key 16)")
+	local closed mine
+	closed=$(ipc sem "$(key 15)" 1 600) || return 1
+	mine=$(ipc_as "$u" sem "$(key 16)" 1 000) || return 1
+	view noread 200 40 "runuser -u $u -- $SHMTOP -a -d 5 -F $(key 15)" || return 1
+	see noread "^$(key 15) +$closed +sysv-sem +root " || return 1
+	keys noread F9
+	see noread "Remove SysV semaphore set key $(key 15), semid $closed\\?" || return 1
+	keys noread y
+	see noread "cannot remove semaphore set semid $closed: owned by root \\(uid 0\\), you are uid $uid" ||
+		rc=1
+	keys noread q
+	view own 200 40 "runuser -u $u -- $SHMTOP -a -d 5 -F $(key 16)" || return 1
+	see own "^$(key 16) +$mine +sysv-sem +$u +--------- " || return 1
+	keys own F9
+	see own "Remove SysV semaphore set key $(key 16), semid $mine\\?" || return 1
+	keys own y
+	until_ok 5 no_set "$(key 16)" || fail "their mode 000 set is still there" || rc=1
+	keys own q
+	# theirs, listed by root; removed and made again on its id
+	theirs=$(ipc_as "$u" sem "$(key 13)" 1 600) ||
+		return 1
+	view root 200 40 "$SHMTOP -a -d 5 -F $(key 13)" || return 1
+	see root "^$(key 13) +$theirs +sysv-sem +$u " || return 1
+	keys root F9
+	see root "Remove SysV semaphore set key $(key 13), semid $theirs\?" || return 1
+	ipc_as "$u" rm "$theirs" >/dev/null || return 1
+	echo "$theirs" >/proc/sys/kernel/sem_next_id
+	again=$(ipc_as "$u" sem "$(key 14)" 1 600) ||
+		return 1
+	[[ $again == "$theirs" ]] || fail "made again on $again, not $theirs" || return 1
+	keys root y
+	see root "cannot remove semaphore set semid $theirs: it changed since it was listed" ||
+		rc=1
+	[[ $(ipcs -s | awk -v k="$(key 14)" '$1 == k { print $2 }') == "$theirs" ]] ||
+		fail "their new set is gone" || rc=1
+	keys root q
+	return $rc
+}
+
+run_cases ${CASES:-t_batch t_screen t_watching t_lock_leak t_remove t_other_user}

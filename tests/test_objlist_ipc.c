@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* SysV semaphore sets and message queues in the object list, on real
  * objects of this run's keys: the rows against semctl and msgctl IPC_STAT,
- * their cells in the table and JSON, sorting, the filter, -t, refused
- * removal, and that collecting changes no set's otime and no queue's stime
+ * their cells in the table and JSON, sorting, the filter, -t, the orphan
+ * rule on sets and queues that children used and left, removal and its
+ * refusals, and that collecting changes no set's otime and no queue's stime
  * or rtime.  Every object is removed at the end, failed or not
  * (test_cleanup_keys). */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -15,6 +17,8 @@
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -269,7 +273,7 @@ static void test_cells(void **state)
 	fclose(f);
 	snprintf(want, sizeof want,
 		 "{\"sharedmemory\":[{\"key\":\"%s\",\"id\":%d,\"kind\":\"sysv-sem\",\"nsems\":3,"
-		 "\"otime\":null,\"size\":null,\"msgs\":null,\"holders\":null,\"orphan\":null,"
+		 "\"otime\":null,\"size\":null,\"msgs\":null,\"holders\":null,\"orphan\":false,"
 		 "\"name\":null}]}\n",
 		 key, ids[SET3]);
 	assert_string_equal(text, want);
@@ -340,23 +344,299 @@ static void test_sort(void **state)
 	objlist_free(&s);
 }
 
-/* Removal is refused, and says so; the objects are still there. */
-static void test_no_removal(void **state)
+/* A list of every set and queue, with orphans, after a scan when asked
+ * (a queue's waiters are known only from one). */
+static void collect_orphans(struct objlist *s, bool scan)
+{
+	memset(s, 0, sizeof *s);
+	s->max = 8192;
+	s->rows = calloc(s->max, sizeof *s->rows);
+	assert_non_null(s->rows);
+	if (scan)
+		assert_int_equal(objlist_scan(s), 0);
+	assert_int_equal(
+	    objlist_collect(s, OBJLIST_NAMES | OBJLIST_SYSVSEM | OBJLIST_SYSVMSG | OBJLIST_ORPHANS),
+	    0);
+}
+
+static void drop(struct objlist *s)
+{
+	free(s->rows);
+	objlist_free(s);
+}
+
+/* A child that runs fn(id), then waits (pause) until killed, or at most
+ * 60 s, if stay; the caller kills and reaps it.  A pipe says fn is done. */
+static pid_t child(void (*fn)(int), int id, bool stay)
+{
+	int p[2];
+	assert_int_equal(pipe(p), 0);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		close(p[0]);
+		alarm(60); /* never outlives a failed test for long */
+		fn(id);
+		if (write(p[1], "x", 1) != 1)
+			_exit(1);
+		while (stay)
+			pause();
+		_exit(0);
+	}
+	close(p[1]);
+	char c;
+	assert_int_equal(read(p[0], &c, 1), 1);
+	close(p[0]);
+	return pid;
+}
+
+/* Wait until process pid sleeps in system call nr (its /proc/PID/syscall). */
+static void blocked_in(pid_t pid, long nr)
+{
+	char path[64], line[256];
+	snprintf(path, sizeof path, "/proc/%d/syscall", (int)pid);
+	for (int i = 0; i < 5000; i++) {
+		FILE *f = fopen(path, "r");
+		bool in = f && fgets(line, sizeof line, f) && strtol(line, NULL, 10) == nr;
+		if (f)
+			fclose(f);
+		if (in)
+			return;
+		usleep(1000);
+	}
+	fail_msg("pid %d never blocked in system call %ld", (int)pid, nr);
+}
+
+static void reap(pid_t pid)
+{
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+}
+
+static void send_two(int id)
+{
+	struct msg m = { 1, "hi" };
+	if (msgsnd(id, &m, 2, IPC_NOWAIT) || msgsnd(id, &m, 2, IPC_NOWAIT))
+		_exit(1);
+}
+
+static void receive_one(int id)
+{
+	struct msg m;
+	if (msgrcv(id, &m, sizeof m.text, 0, IPC_NOWAIT) != 2)
+		_exit(1);
+}
+
+static void up_down(int id)
+{
+	struct sembuf op[2] = { { 0, 1, 0 }, { 0, -1, 0 } };
+	if (semop(id, op, 2))
+		_exit(1);
+}
+
+static void up(int id)
+{
+	struct sembuf op = { 0, 1, 0 };
+	if (semop(id, &op, 1))
+		_exit(1);
+}
+
+static void test_orphans(void **state)
 {
 	(void)state;
+	enum { Q_DEAD = NOBJ + 2, Q_LIVE, S_OP, S_WAIT, S_NEVER, Q_WAIT };
+	int qdead = msgget(test_key(Q_DEAD), IPC_CREAT | IPC_EXCL | 0600);
+	int qwait = msgget(test_key(Q_WAIT), IPC_CREAT | IPC_EXCL | 0600);
+	int qlive = msgget(test_key(Q_LIVE), IPC_CREAT | IPC_EXCL | 0600);
+	int sop = semget(test_key(S_OP), 2, IPC_CREAT | IPC_EXCL | 0600);
+	int swait = semget(test_key(S_WAIT), 1, IPC_CREAT | IPC_EXCL | 0644);
+	int snever = semget(test_key(S_NEVER), 1, IPC_CREAT | IPC_EXCL | 0644);
+	assert_true(qdead >= 0 && qlive >= 0 && sop >= 0 && swait >= 0 && snever >= 0 &&
+		    qwait >= 0);
+	/* a queue whose sender and receiver both exited, a message left on it */
+	reap(child(send_two, qdead, false));
+	reap(child(receive_one, qdead, false));
+	/* a queue whose sender exited and whose receiver runs */
+	reap(child(send_two, qlive, false));
+	pid_t receiver = child(receive_one, qlive, true);
+	/* a set whose last operator runs */
+	pid_t op = child(up, sop, true);
+	/* a set last used by a process that exited, one process blocked on it */
+	reap(child(up_down, swait, false));
+	pid_t waiter = fork();
+	assert_true(waiter >= 0);
+	if (waiter == 0) {
+		alarm(60);
+		struct sembuf down = { 0, -1, 0 };
+		semop(swait, &down, 1);
+		_exit(0);
+	}
+	while (semctl(swait, 0, GETNCNT) != 1)
+		usleep(1000);
+	/* an empty queue whose sender and receiver exited, and on which a
+	 * process blocks in msgrcv(): only the scan sees that one (a queue
+	 * has no ncount), as its row is added */
+	reap(child(send_two, qwait, false));
+	reap(child(receive_one, qwait, false));
+	reap(child(receive_one, qwait, false));
+	pid_t qwaiter = fork();
+	assert_true(qwaiter >= 0);
+	if (qwaiter == 0) {
+		alarm(60);
+		struct msg m;
+		msgrcv(qwait, &m, sizeof m.text, 0, 0);
+		_exit(0);
+	}
+	blocked_in(qwaiter, SYS_msgrcv);
+
+	struct objlist s;
+	collect_orphans(&s, false);
+	assert_false(find(&s, OBJLIST_SYSV_MSG, qdead)->orphan);     /* no scan: waiters unknown */
+	assert_false(find(&s, OBJLIST_SYSV_SEM, sop)->orphan);       /* its operator runs */
+	assert_false(find(&s, OBJLIST_SYSV_SEM, swait)->orphan);     /* ncount 1 */
+	assert_false(find(&s, OBJLIST_SYSV_SEM, snever)->orphan);    /* never used, root runs */
+	assert_false(find(&s, OBJLIST_SYSV_SEM, ids[SET1])->orphan); /* this process's */
+	assert_false(find(&s, OBJLIST_SYSV_MSG, ids[QUEUE])->orphan);
+	drop(&s);
+	collect_orphans(&s, true);
+	assert_true(find(&s, OBJLIST_SYSV_MSG, qdead)->orphan);
+	assert_false(find(&s, OBJLIST_SYSV_MSG, qlive)->orphan); /* its receiver runs */
+	assert_false(find(&s, OBJLIST_SYSV_MSG, qwait)->orphan); /* a process waits on it */
+	assert_int_equal(find(&s, OBJLIST_SYSV_MSG, qwait)->nwaits, 1);
+	assert_false(find(&s, OBJLIST_SYSV_MSG, ids[QUEUE])->orphan);
+	assert_false(find(&s, OBJLIST_SYSV_SEM, sop)->orphan);
+	assert_false(find(&s, OBJLIST_SYSV_SEM, swait)->orphan);
+	/* the cells: ORPHAN yes of the dead queue, no of a set */
+	char key[16], want[96], *text = NULL;
+	size_t len = 0;
+	snprintf(key, sizeof key, "0x%08x", (unsigned)test_key(Q_DEAD));
+	struct objlist_table_output o = { .format = OBJLIST_TABLE_TEXT,
+					  .columns = "ID,KIND,MSGS,ORPHAN",
+					  .raw = true,
+					  .noheadings = true,
+					  .filter = key };
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(objlist_table_write(f, &s, &o), 0);
+	fclose(f);
+	snprintf(want, sizeof want, "%d sysv-msg 1 yes\n", qdead);
+	assert_string_equal(text, want);
+	free(text);
+	drop(&s);
+
+	/* the receiver, the operator and the waiter gone: orphans, each */
+	reap(receiver);
+	reap(op);
+	reap(waiter);
+	reap(qwaiter);
+	while (semctl(swait, 0, GETNCNT) != 0)
+		usleep(1000);
+	collect_orphans(&s, true);
+	assert_true(find(&s, OBJLIST_SYSV_MSG, qwait)->orphan);
+	assert_true(find(&s, OBJLIST_SYSV_MSG, qlive)->orphan);
+	assert_true(find(&s, OBJLIST_SYSV_SEM, sop)->orphan);
+	assert_true(find(&s, OBJLIST_SYSV_SEM, swait)->orphan);
+	assert_false(find(&s, OBJLIST_SYSV_SEM, snever)->orphan);
+	/* a set on a listed segment's key goes with it, not judged alone */
+	int seg = shmget(test_key(S_OP), 64, IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(seg >= 0);
+	drop(&s);
+	collect_orphans(&s, true);
+	assert_false(find(&s, OBJLIST_SYSV_SEM, sop)->orphan);
+	assert_int_equal(shmctl(seg, IPC_RMID, NULL), 0);
+	/* watching moved no time: the sets' otime, the queues' stime and rtime */
+	struct semid_ds sd;
+	struct msqid_ds md;
+	assert_int_equal(semctl(snever, 0, IPC_STAT, &sd), 0);
+	assert_int_equal(sd.sem_otime, 0);
+	assert_int_equal(msgctl(qdead, IPC_STAT, &md), 0);
+	assert_int_equal(md.msg_qnum, 1);
+	drop(&s);
+}
+
+/* Removal: IPC_RMID of the listed set or queue; refused when the id is
+ * gone, when its ctime moved (IPC_SET) and when the id is another set's
+ * now (removed and made again on the same id: sem_next_id). */
+static void test_removal(void **state)
+{
+	(void)state;
+	enum { R_SET = NOBJ + 8, R_QUEUE, R_CHANGED, R_REUSED };
+	int set = semget(test_key(R_SET), 1, IPC_CREAT | IPC_EXCL | 0600);
+	int queue = msgget(test_key(R_QUEUE), IPC_CREAT | IPC_EXCL | 0600);
+	int changed = semget(test_key(R_CHANGED), 1, IPC_CREAT | IPC_EXCL | 0600);
+	int reused = semget(test_key(R_REUSED), 1, IPC_CREAT | IPC_EXCL | 0600);
+	assert_true(set >= 0 && queue >= 0 && changed >= 0 && reused >= 0);
 	struct objlist s;
 	collect(&s);
 	char why[256];
-	assert_int_equal(objlist_remove(&s, find(&s, OBJLIST_SYSV_SEM, ids[SET1]), why, sizeof why),
+	assert_int_equal(objlist_remove(&s, find(&s, OBJLIST_SYSV_SEM, set), why, sizeof why), 0);
+	assert_int_equal(semget(test_key(R_SET), 0, 0), -1);
+	assert_int_equal(objlist_remove(&s, find(&s, OBJLIST_SYSV_MSG, queue), why, sizeof why), 0);
+	assert_int_equal(msgget(test_key(R_QUEUE), 0), -1);
+	/* again: gone */
+	assert_int_equal(objlist_remove(&s, find(&s, OBJLIST_SYSV_SEM, set), why, sizeof why), -1);
+	assert_non_null(strstr(why, "is gone"));
+	/* IPC_SET in a later second moves its ctime: another state, refused */
+	time_t t0 = time(NULL);
+	while (time(NULL) == t0)
+		usleep(20000);
+	struct semid_ds ds;
+	assert_int_equal(semctl(changed, 0, IPC_STAT, &ds), 0);
+	assert_int_equal(semctl(changed, 0, IPC_SET, &ds), 0);
+	assert_int_equal(objlist_remove(&s, find(&s, OBJLIST_SYSV_SEM, changed), why, sizeof why),
 			 -1);
-	assert_non_null(strstr(why, "does not remove SysV semaphore sets yet"));
-	assert_int_equal(
-	    objlist_remove(&s, find(&s, OBJLIST_SYSV_MSG, ids[QUEUE]), why, sizeof why), -1);
-	assert_non_null(strstr(why, "does not remove SysV message queues yet"));
-	assert_int_equal(semget(test_key(SET1), 0, 0), ids[SET1]);
-	assert_int_equal(msgget(test_key(QUEUE), 0), ids[QUEUE]);
-	free(s.rows);
-	objlist_free(&s);
+	assert_non_null(strstr(why, "changed since it was listed"));
+	assert_int_equal(semget(test_key(R_CHANGED), 0, 0), changed);
+	/* the id removed and given to a new set of another key within the same
+	 * second (the same ctime: only the key tells them apart): refused, the
+	 * new set kept */
+	drop(&s);
+	int again = -1;
+	for (int tries = 0; tries < 5; tries++) {
+		t0 = time(NULL);
+		while (time(NULL) == t0)
+			usleep(2000);
+		if (reused < 0)
+			reused = semget(test_key(R_REUSED), 1, IPC_CREAT | IPC_EXCL | 0600);
+		assert_true(reused >= 0);
+		collect(&s);
+		assert_int_equal(semctl(reused, 0, IPC_RMID), 0);
+		FILE *f = fopen("/proc/sys/kernel/sem_next_id", "w");
+		assert_non_null(f);
+		fprintf(f, "%d\n", reused);
+		fclose(f);
+		again = semget(test_key(R_REUSED + 1), 1, IPC_CREAT | IPC_EXCL | 0600);
+		assert_int_equal(again, reused);
+		assert_int_equal(semctl(again, 0, IPC_STAT, &ds), 0);
+		if ((int64_t)ds.sem_ctime == find(&s, OBJLIST_SYSV_SEM, reused)->ipc.ctime)
+			break;
+		/* a second passed in between: again */
+		assert_int_equal(semctl(again, 0, IPC_RMID), 0);
+		drop(&s);
+		reused = -1;
+	}
+	assert_true(reused >= 0);
+	assert_int_equal(objlist_remove(&s, find(&s, OBJLIST_SYSV_SEM, reused), why, sizeof why),
+			 -1);
+	assert_non_null(strstr(why, "changed since it was listed"));
+	assert_int_equal(semget(test_key(R_REUSED + 1), 0, 0), again);
+	/* and another ctime on the same id and key (made again a second later) */
+	drop(&s);
+	collect(&s);
+	assert_int_equal(semctl(again, 0, IPC_RMID), 0);
+	t0 = time(NULL);
+	while (time(NULL) == t0)
+		usleep(20000);
+	FILE *f = fopen("/proc/sys/kernel/sem_next_id", "w");
+	assert_non_null(f);
+	fprintf(f, "%d\n", again);
+	fclose(f);
+	assert_int_equal(semget(test_key(R_REUSED + 1), 1, IPC_CREAT | IPC_EXCL | 0600), again);
+	assert_int_equal(objlist_remove(&s, find(&s, OBJLIST_SYSV_SEM, again), why, sizeof why),
+			 -1);
+	assert_non_null(strstr(why, "changed since it was listed"));
+	assert_int_equal(semget(test_key(R_REUSED + 1), 0, 0), again);
+	drop(&s);
 }
 
 /* The files' paths overridden: a fixture's sets and queues, every one in
@@ -466,9 +746,13 @@ static void test_lock_orphan(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rows),        cmocka_unit_test(test_watching_changes_nothing),
-		cmocka_unit_test(test_cells),       cmocka_unit_test(test_sort),
-		cmocka_unit_test(test_no_removal),  cmocka_unit_test(test_fixture_paths),
+		cmocka_unit_test(test_rows),
+		cmocka_unit_test(test_watching_changes_nothing),
+		cmocka_unit_test(test_cells),
+		cmocka_unit_test(test_sort),
+		cmocka_unit_test(test_orphans),
+		cmocka_unit_test(test_removal),
+		cmocka_unit_test(test_fixture_paths),
 		cmocka_unit_test(test_lock_orphan),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);

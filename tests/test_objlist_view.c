@@ -640,7 +640,8 @@ static void test_confirm(void **state)
 	assert_string_equal(joined(&b), "Remove SysV segment key 0x00002537, shmid 42?|"
 					"size 2.0K (2048 bytes), nattch 3, owner root|"
 					"attached: not scanned yet (a scans /proc)|"
-					"(it goes when the last one detaches)||"
+					"(it goes when the last one detaches)|"
+					"waiters unknown (not scanned yet: a scans /proc)||"
 					"y remove (IPC_RMID)    any other key: cancel|");
 	s.scanned = true;
 	s.wall_ns = INT64_C(100) * 1000000000;
@@ -657,7 +658,8 @@ static void test_confirm(void **state)
 	assert_true(b.removable);
 	assert_string_equal(joined(&b), "Remove POSIX object /dev/shm/a b\\nc?|"
 					"size 8.0K (8192 bytes), owner alice|"
-					"holders (scan 3s ago): none found by the last scan||"
+					"holders (scan 3s ago): none found by the last scan|"
+					"no process waits on it||"
 					"y unlink    any other key: cancel|");
 	/* prose wraps between words */
 	s.scan_hidden = 1;
@@ -700,6 +702,128 @@ static void test_confirm(void **state)
 					   "of /dev/shm.|"));
 }
 
+/* Waiters of a set, a queue, a writer's lock and a segment, handmade as a
+ * scan leaves them (s->waits by object then pid; rows' wait0, nwaits). */
+static struct objlist_wait waits[] = {
+	{ .pid = 500,
+	  .comm = "worker",
+	  .op = OBJLIST_WAIT_SEM,
+	  .kind = OBJLIST_SYSV_SEM,
+	  .ino = 7,
+	  .semnum = 2,
+	  .semop = -1,
+	  .since_ns = INT64_C(37) * 1000000000 },
+	{ .pid = 501,
+	  .comm = "evil\x1b[2J",
+	  .op = OBJLIST_WAIT_SEM,
+	  .kind = OBJLIST_SYSV_SEM,
+	  .ino = 7,
+	  .semnum = -1 },
+	{ .pid = 600,
+	  .comm = "consumer",
+	  .op = OBJLIST_WAIT_MSGRCV,
+	  .kind = OBJLIST_SYSV_MSG,
+	  .ino = 9 },
+	{ .pid = 601,
+	  .comm = "producer",
+	  .op = OBJLIST_WAIT_MSGSND,
+	  .kind = OBJLIST_SYSV_MSG,
+	  .ino = 9 },
+	{ .pid = 700,
+	  .comm = "reader",
+	  .op = OBJLIST_WAIT_FUTEX,
+	  .kind = OBJLIST_SYSV,
+	  .ino = 42,
+	  .offset = 0x40 },
+};
+
+static struct objlist_row ipc_row(enum objlist_kind k, int id)
+{
+	struct objlist_row r;
+	memset(&r, 0, sizeof r);
+	r.kind = k;
+	r.ipc.key = 0x5eed;
+	r.ipc.id = id;
+	r.ino = (uint64_t)id;
+	r.ipc.nsems = k == OBJLIST_SYSV_SEM ? 3 : 0;
+	r.ipc.qnum = k == OBJLIST_SYSV_MSG ? 4 : 0;
+	r.ipc.cbytes = r.size = k == OBJLIST_SYSV_MSG ? 2048 : 0;
+	r.mode = r.ipc.mode = 0660;
+	snprintf(r.owner, sizeof r.owner, "bob\x1b]0;x");
+	return r;
+}
+
+static void test_confirm_ipc(void **state)
+{
+	(void)state;
+	struct objlist s;
+	memset(&s, 0, sizeof s);
+	struct objlist_view_box b;
+	struct objlist_row set = ipc_row(OBJLIST_SYSV_SEM, 7);
+	set.wait0 = 0;
+	set.nwaits = 2;
+	/* no scan yet: the waiters unknown, not "none" */
+	objlist_view_confirm(&s, &set, &b);
+	assert_true(b.removable);
+	assert_string_equal(joined(&b), "Remove SysV semaphore set key 0x00005eed, semid 7?|"
+					"3 semaphores, owner bob\\x1b]0;x, mode 660|"
+					"waiters unknown (not scanned yet: a scans /proc)||"
+					"y remove (IPC_RMID)    any other key: cancel|");
+	s.scanned = true;
+	s.wall_ns = INT64_C(100) * 1000000000;
+	s.scan_ns = INT64_C(97) * 1000000000;
+	s.waits = waits;
+	s.nwaits = sizeof waits / sizeof waits[0];
+	s.blocked = 5;
+	objlist_view_confirm(&s, &set, &b);
+	assert_string_equal(joined(&b),
+			    "Remove SysV semaphore set key 0x00005eed, semid 7?|"
+			    "3 semaphores, owner bob\\x1b]0;x, mode 660|"
+			    "woken with EIDRM: 500 worker (semop on semaphore 2 (-1), for 1m00s),|"
+			    "  501 evil\\x1b[2J (semop)||"
+			    "y remove (IPC_RMID)    any other key: cancel|");
+	struct objlist_row q = ipc_row(OBJLIST_SYSV_MSG, 9);
+	q.wait0 = 2;
+	q.nwaits = 2;
+	objlist_view_confirm(&s, &q, &b);
+	assert_true(b.removable);
+	assert_string_equal(joined(&b),
+			    "Remove SysV message queue key 0x00005eed, msqid 9?|"
+			    "4 messages, 2.0K (2048 bytes) lost with it, owner bob\\x1b]0;x, mode "
+			    "660|woken with EIDRM: 600 consumer (msgrcv: a message), 601 producer|"
+			    "  (msgsnd: room)||y remove (IPC_RMID)    any other key: cancel|");
+	/* a writer's lock whose segment is gone, nobody on it */
+	struct objlist_row lock = ipc_row(OBJLIST_SYSV_SEM, 8);
+	lock.ipc.nsems = 1;
+	lock.mode = 0600;
+	lock.lock_orphan = lock.orphan = true;
+	objlist_view_confirm(&s, &lock, &b);
+	assert_string_equal(joined(&b),
+			    "Remove SysV semaphore set key 0x00005eed, semid 8?|"
+			    "1 semaphore, owner bob\\x1b]0;x, mode 600|"
+			    "a writer's lock whose segment is gone (a new writer on the key "
+			    "makes another)|no process waits on it||"
+			    "y remove (IPC_RMID)    any other key: cancel|");
+	/* a scan that was cut short: unknown, not none */
+	s.scan_dropped = 3;
+	objlist_view_confirm(&s, &lock, &b);
+	assert_non_null(
+	    strstr(joined(&b), "|waiters unknown (the last scan could not read every mapping)|"));
+	s.scan_dropped = 0;
+	/* a segment's futex waiter: named the same way, not woken */
+	struct objlist_row seg = sysv_row();
+	seg.wait0 = 4;
+	seg.nwaits = 1;
+	objlist_view_confirm(&s, &seg, &b);
+	assert_non_null(
+	    strstr(joined(&b), "|waiting on it: 700 reader (futex at offset 0x40)||y remove"));
+	/* waits past the list's (a row of another list): not read */
+	seg.wait0 = 4;
+	seg.nwaits = 3;
+	objlist_view_confirm(&s, &seg, &b);
+	assert_non_null(strstr(joined(&b), "|no process waits on it||"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -718,6 +842,7 @@ int main(void)
 		cmocka_unit_test(test_heading_footer_keys),
 		cmocka_unit_test(test_narrow),
 		cmocka_unit_test(test_confirm),
+		cmocka_unit_test(test_confirm_ipc),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

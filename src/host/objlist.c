@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/msg.h>
 #include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
@@ -29,9 +30,16 @@
 #include "names.h"
 #include "objlist_files.h"
 #include "objlist_mqueue.h"
+#include "objlist_wait.h"
 #include "pairs.h"
 #include "proc.h"
 #include "reader.h"
+
+union semun { /* the caller defines it (semctl(2)) */
+	int val;
+	struct semid_ds *buf;
+	unsigned short *array;
+};
 
 static const char *const kind_names[OBJLIST_NKINDS] = {
 	[OBJLIST_SYSV] = "sysv",         [OBJLIST_POSIX] = "posix",
@@ -196,36 +204,39 @@ struct creator {
 
 #define CREATORS 64 /* direct-mapped by pid */
 
-/* Is the creator of segment st gone: no process cpid, or one started after
- * the segment's ctime (a reused pid)?  Unknown (hidden by /proc) is not
- * gone. */
-static bool creator_gone(struct creator *cache, const struct ipcstat *st, int64_t btime)
+/* Is pid gone as the process that did something at since (seconds since
+ * the epoch): no such process, a zombie, or one started after since (a
+ * reused pid)?  Unknown (hidden by /proc) is not gone. */
+static bool pid_gone(struct creator *cache, pid_t pid, int64_t since, int64_t btime)
 {
-	if (st->cpid <= 0)
+	if (pid <= 0)
 		return true;
-	struct creator *c = &cache[(unsigned)st->cpid % CREATORS];
-	if (c->pid != st->cpid) {
+	struct creator *c = &cache[(unsigned)pid % CREATORS];
+	if (c->pid != pid) {
 		char state;
 		uint64_t start;
 		static long hz;
 		if (!hz)
 			hz = sysconf(_SC_CLK_TCK);
-		*c = (struct creator){ .pid = st->cpid, .start = -1 };
-		if (proc_stat(st->cpid, &state, &start))
-			c->gone = kill(st->cpid, 0) != 0 && errno == ESRCH;
+		*c = (struct creator){ .pid = pid, .start = -1 };
+		if (proc_stat(pid, &state, &start))
+			c->gone = kill(pid, 0) != 0 && errno == ESRCH;
 		else if (state == 'Z' || state == 'X')
 			c->gone = true;
 		else if (btime >= 0 && hz > 0)
 			c->start = btime + (int64_t)(start / (uint64_t)hz);
 	}
-	return c->gone || (c->start >= 0 && c->start > st->ctime);
+	return c->gone || (c->start >= 0 && c->start > since);
 }
 
-/* Did the last scan leave holders unknown: processes it could not read,
- * as a user other than root (another user's)?  What root cannot read is a
- * sandbox's own agent (pid 1 here), not a holder hidden by permissions:
- * root's verdict stands. */
-static bool scan_partial(const struct objlist *s)
+/* Is the creator of segment st gone (pid_gone() of its cpid at its
+ * ctime)? */
+static bool creator_gone(struct creator *cache, const struct ipcstat *st, int64_t btime)
+{
+	return pid_gone(cache, st->cpid, st->ctime, btime);
+}
+
+bool objlist_scan_partial(const struct objlist *s)
 {
 	return s->scanned && s->scan_hidden && geteuid() != 0;
 }
@@ -242,10 +253,10 @@ static bool orphan(const struct objlist *s, struct creator *cache, const struct 
 	case OBJLIST_FILE:
 	case OBJLIST_MQUEUE: /* a queue nobody holds open: with messages on it, a leak */
 		return s->scanned && !s->scan_dropped && r->nholders == 0 && !partial;
-	case OBJLIST_SYSV_SEM: return r->lock_orphan; /* other sets: no rule yet */
+	case OBJLIST_SYSV_SEM:
+	case OBJLIST_SYSV_MSG: /* ipc_orphan() */
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
-	case OBJLIST_SYSV_MSG:
 	case OBJLIST_NKINDS: break;
 	}
 	return false;
@@ -315,13 +326,124 @@ struct build {
 	bool *used;            /* the scan's pairs joined to a row so far */
 	size_t maxhold;        /* room in s->holders */
 	bool failed;           /* out of memory */
-	bool partial;          /* scan_partial(), asked once a collect (a system call) */
+	bool partial;          /* objlist_scan_partial(), asked once a collect (a system call) */
 	const char *root;      /* s->files_root, or "" */
 	char mmv[4096];        /* PCP's MMV folder (objlist_files_mmv_dir()) */
 	size_t named0, named1; /* the rows of files_path: rows[named0 .. named1) */
 	bool naming;           /* adding files_path's rows */
 	struct creator creators[CREATORS];
+	int uids_read; /* alive_uids: 0 not read yet, 1 read, -1 unknown */
+	uid_t *uids;   /* the owners of every process, sorted (uid_alive()) */
+	size_t nuids;
 };
+
+static int cmp_uid(const void *pa, const void *pb)
+{
+	uid_t a = *(const uid_t *)pa, b = *(const uid_t *)pb;
+	return (a > b) - (a < b);
+}
+
+/* Does a process of uid run (a zombie counts)?  1, 0, or -1 unknown: as
+ * a user other than root /proc may hide other users' processes (hidepid),
+ * so only root's answer is taken.  /proc is read once a collect, and only
+ * if a never-used set or queue asks. */
+static int uid_alive(struct build *b, uid_t uid)
+{
+	if (!b->uids_read) {
+		b->uids_read = -1;
+		const char *dir = b->s->proc_dir ? b->s->proc_dir : "/proc";
+		DIR *d = geteuid() == 0 ? opendir(dir) : NULL;
+		size_t max = 0;
+		struct dirent *e;
+		while (d && (e = readdir(d))) {
+			struct stat st;
+			if (e->d_name[0] < '1' || e->d_name[0] > '9' ||
+			    fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW))
+				continue;
+			if (b->nuids == max) {
+				max = max ? 2 * max : 256;
+				uid_t *u = realloc(b->uids, max * sizeof *u);
+				if (!u) {
+					b->nuids = 0;
+					closedir(d);
+					d = NULL;
+					break;
+				}
+				b->uids = u;
+			}
+			b->uids[b->nuids++] = st.st_uid;
+		}
+		if (d) {
+			closedir(d);
+			qsort(b->uids, b->nuids, sizeof *b->uids, cmp_uid);
+			b->uids_read = 1;
+		}
+	}
+	if (b->uids_read < 0)
+		return -1;
+	return bsearch(&uid, b->uids, b->nuids, sizeof uid, cmp_uid) != NULL;
+}
+
+#define IPC_SEMS_JUDGED 32 /* a bigger set is not judged (3 calls a semaphore) */
+
+/* Is the set or queue r an orphan: nothing has it in use?  A writer's
+ * lock whose segment is gone is one (lock_orphan).  Otherwise every one
+ * of these (objlist.h, OBJLIST_ORPHANS, says it for users):
+ * - no process waits on it: a set's every semaphore has ncount and zcount
+ *   0 (GETNCNT, GETZCNT); a queue's waiters are known only from a scan
+ *   that read every process; and no waiter is in the row's waiters;
+ * - every process that last used it is gone (pid_gone()): a set's each
+ *   semaphore's sempid (GETPID) at the set's otime or ctime, whichever is
+ *   later (SETVAL moves ctime and sempid); a queue's LSPID at its stime
+ *   and LRPID at its rtime;
+ * - one never used (otime 0; stime and rtime 0) was made by a process
+ *   nobody can name (a set or queue has no creator's pid): it is an orphan
+ *   only when no process of its creator's user (cuid) runs, for a program
+ *   that made a set and has not used it yet is its usual state;
+ * - a set on the key of a listed segment goes with its segment (a
+ *   writer's lock still of use), and is not judged alone.
+ * Unknown is never an orphan: no read permission on a set, a set of more
+ * than IPC_SEMS_JUDGED semaphores, one that changed since /proc listed it,
+ * a partial scan.  The calls on a set (IPC_STAT, GETNCNT, GETZCNT,
+ * GETPID) change none of its times. */
+static bool ipc_orphan(struct build *b, const struct objlist_row *r)
+{
+	const struct objlist *s = b->s;
+	const struct sysvipc_ipc *q = &r->ipc;
+	if (r->lock_orphan)
+		return true;
+	if (objlist_wait_claimed(s, r))
+		return false;
+	int64_t last;
+	if (r->kind == OBJLIST_SYSV_MSG) {
+		if (!s->scanned || s->scan_dropped || b->partial)
+			return false;
+		if (!pid_gone(b->creators, q->lspid, q->stime, b->btime) ||
+		    !pid_gone(b->creators, q->lrpid, q->rtime, b->btime))
+			return false;
+		return q->stime || q->rtime || uid_alive(b, q->cuid) == 0;
+	}
+	if (q->nsems == 0 || q->nsems > IPC_SEMS_JUDGED || (q->key && s->res.truncated))
+		return false;
+	for (size_t i = 0; q->key && i < s->n; i++)
+		if (s->rows[i].kind == OBJLIST_SYSV && !s->rows[i].ipcns &&
+		    s->rows[i].shm.st.key == q->key)
+			return false;
+	struct semid_ds ds;
+	if (semctl(q->id, 0, IPC_STAT, (union semun){ .buf = &ds }) ||
+	    ds.sem_perm.__key != q->key || (int64_t)ds.sem_ctime != q->ctime ||
+	    ds.sem_nsems != q->nsems)
+		return false;
+	last = q->otime > q->ctime ? q->otime : q->ctime;
+	for (int i = 0; i < (int)q->nsems; i++) {
+		if (semctl(q->id, i, GETNCNT) != 0 || semctl(q->id, i, GETZCNT) != 0)
+			return false;
+		int pid = semctl(q->id, i, GETPID);
+		if (pid < 0 || !pid_gone(b->creators, pid, last, b->btime))
+			return false;
+	}
+	return q->otime || uid_alive(b, q->cuid) == 0;
+}
 
 /* Give r the holders seen[at .. at + count), and mark them used. */
 static void join(struct build *b, struct objlist_row *r, size_t at, size_t count)
@@ -352,7 +474,9 @@ static void join(struct build *b, struct objlist_row *r, size_t at, size_t count
 static void add(struct build *b, struct objlist_row *r)
 {
 	struct objlist *s = b->s;
-	r->orphan = b->flags & OBJLIST_ORPHANS && orphan(s, b->creators, r, b->btime, b->partial);
+	r->orphan = b->flags & OBJLIST_ORPHANS &&
+		    (objlist_kind_ipc(r->kind) ? ipc_orphan(b, r)
+					       : orphan(s, b->creators, r, b->btime, b->partial));
 	r->holders_unknown =
 	    b->partial && r->nholders == 0 &&
 	    (r->kind == OBJLIST_POSIX || r->kind == OBJLIST_SEM || r->kind == OBJLIST_FILE ||
@@ -796,7 +920,7 @@ int objlist_collect(struct objlist *s, unsigned flags)
 		.btime = flags & OBJLIST_ORPHANS ? boot_time() : -1,
 		.used = calloc(s->nseen ? s->nseen : 1, sizeof *b.used),
 		.maxhold = s->holders ? s->maxholders : 0,
-		.partial = scan_partial(s),
+		.partial = objlist_scan_partial(s),
 		.root = s->files_root ? s->files_root : "",
 	};
 	if (!b.used)
@@ -823,8 +947,11 @@ int objlist_collect(struct objlist *s, unsigned flags)
 		collect_ipc(&b, OBJLIST_SYSV_SEM);
 	if (rc == 0 && flags & OBJLIST_SYSVMSG)
 		collect_ipc(&b, OBJLIST_SYSV_MSG);
+	if (rc == 0 && objlist_wait_join(s))
+		b.failed = true;
 	s->maxholders = b.maxhold;
 	free(b.used);
+	free(b.uids);
 	if (rc == 0 && b.failed) {
 		errno = ENOMEM;
 		rc = -1;
@@ -837,10 +964,15 @@ void objlist_free(struct objlist *s)
 	free(s->seen);
 	pairs_names_free(s->seen_names);
 	free(s->holders);
+	free(s->waits);
+	free(s->wseen);
 	s->seen = NULL;
 	s->seen_names = NULL;
 	s->holders = NULL;
+	s->waits = NULL;
+	s->wseen = NULL;
 	s->nseen = s->nholders = s->maxholders = 0;
+	s->nwaits = s->nwseen = s->blocked = 0;
 	s->scanned = false;
 }
 
@@ -1020,6 +1152,72 @@ static int remove_mqueue(const struct objlist *s, const struct objlist_row *r, c
 	return rc;
 }
 
+/* Is the set or queue r still the listed one (the same key and ctime: a
+ * removed id can be given to a new object)?  Asked with IPC_STAT, or,
+ * without read permission on it, of /proc/sysvipc.  1, 0 (another object),
+ * -1 with errno (EIDRM: gone; neither could be read). */
+static int ipc_same(const struct objlist *s, const struct objlist_row *r)
+{
+	const struct sysvipc_ipc *q = &r->ipc;
+	key_t key;
+	int64_t ctime;
+	int rc;
+	if (r->kind == OBJLIST_SYSV_SEM) {
+		struct semid_ds ds;
+		rc = semctl(q->id, 0, IPC_STAT, (union semun){ .buf = &ds });
+		key = ds.sem_perm.__key;
+		ctime = (int64_t)ds.sem_ctime;
+	} else {
+		struct msqid_ds ds;
+		rc = msgctl(q->id, IPC_STAT, &ds);
+		key = ds.msg_perm.__key;
+		ctime = (int64_t)ds.msg_ctime;
+	}
+	if (rc && errno == EACCES) {
+		struct sysvipc_ipc now;
+		enum sysvipc_ipc_file f = r->kind == OBJLIST_SYSV_SEM ? SYSVIPC_SEM : SYSVIPC_MSG;
+		rc = sysvipc_ipc_find(f, f == SYSVIPC_SEM ? s->sysvsem_path : s->sysvmsg_path,
+				      q->id, &now);
+		if (rc == 0)
+			errno = EIDRM;
+		if (rc <= 0)
+			return -1;
+		key = now.key;
+		ctime = now.ctime;
+	} else if (rc) {
+		if (errno == EINVAL)
+			errno = EIDRM; /* no such id (any more) */
+		return -1;
+	}
+	return key == q->key && ctime == q->ctime;
+}
+
+/* IPC_RMID on a set or queue that is still the listed one.  What is left
+ * is the moment between the check and IPC_RMID, in which only the owner
+ * (or root) can remove it and make another on its id. */
+static int remove_ipc(const struct objlist *s, const struct objlist_row *r, char *why,
+		      size_t whylen)
+{
+	char what[64];
+	bool set = r->kind == OBJLIST_SYSV_SEM;
+	snprintf(what, sizeof what, "%s %d", set ? "semaphore set semid" : "message queue msqid",
+		 r->ipc.id);
+	int same = ipc_same(s, r);
+	if (same < 0 && errno == EIDRM) {
+		snprintf(why, whylen, "cannot remove %s: it is gone (removed since it was listed)",
+			 what);
+		return -1;
+	}
+	if (same < 0)
+		return refused(r, what, errno, why, whylen);
+	if (!same) {
+		snprintf(why, whylen, "cannot remove %s: it changed since it was listed", what);
+		return -1;
+	}
+	int rc = set ? semctl(r->ipc.id, 0, IPC_RMID) : msgctl(r->ipc.id, IPC_RMID, NULL);
+	return rc ? refused(r, what, errno, why, whylen) : 0;
+}
+
 int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *why, size_t whylen)
 {
 	char what[OBJLIST_NAME_MAX + 32];
@@ -1056,14 +1254,7 @@ int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *w
 			 r->name);
 		return -1;
 	case OBJLIST_SYSV_SEM:
-	case OBJLIST_SYSV_MSG:
-		snprintf(why, whylen,
-			 "cannot remove %s %d: shmtop does not remove SysV %s yet (ipcrm %s %d "
-			 "does)",
-			 r->kind == OBJLIST_SYSV_SEM ? "semaphore set" : "message queue", r->ipc.id,
-			 r->kind == OBJLIST_SYSV_SEM ? "semaphore sets" : "message queues",
-			 r->kind == OBJLIST_SYSV_SEM ? "-s" : "-q", r->ipc.id);
-		return -1;
+	case OBJLIST_SYSV_MSG: return remove_ipc(s, r, why, whylen);
 	case OBJLIST_MQUEUE: return remove_mqueue(s, r, why, whylen);
 	case OBJLIST_MEMFD:
 	case OBJLIST_DELETED:
@@ -1107,6 +1298,7 @@ static int compare_own(const struct objlist_row *a, const struct objlist_row *b,
 	case SYSVIPC_SORT_KIND: return cmp_u64(a->kind, b->kind);
 	case SYSVIPC_SORT_NAME: return strcmp(a->name, b->name);
 	case SYSVIPC_SORT_HOLDERS: return cmp_u64(a->nholders, b->nholders);
+	case SYSVIPC_SORT_WAITERS: return cmp_u64(a->nwaits, b->nwaits);
 	case SYSVIPC_SORT_ORPHAN: return cmp_u64(a->orphan, b->orphan);
 	case SYSVIPC_SORT_IPCNS: return cmp_u64(a->ipcns, b->ipcns);
 	case SYSVIPC_SORT_COUNT: return c ? c : cmp_u64(sa->count, sb->count);

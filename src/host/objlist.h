@@ -106,11 +106,11 @@ struct objlist_wait {
 	enum objlist_wait_op op;
 	enum objlist_kind kind;
 	uint64_t dev, ino;
-	int semnum, semop;  /* OBJLIST_WAIT_SEM: the first operation's semaphore and
-			     * sem_op when it could be read (root), else -1 and 0 */
-	uint64_t offset;    /* OBJLIST_WAIT_FUTEX: the word's offset in the object */
-	int64_t since_ns;   /* the first scan that saw it waiting so (CLOCK_REALTIME):
-			     * it has waited at least since then */
+	int semnum, semop; /* OBJLIST_WAIT_SEM: the first operation's semaphore and
+			    * sem_op when it could be read (root), else -1 and 0 */
+	uint64_t offset;   /* OBJLIST_WAIT_FUTEX: the word's offset in the object */
+	int64_t since_ns;  /* the first scan that saw it waiting so (CLOCK_REALTIME):
+			    * it has waited at least since then */
 };
 
 /* Where a posix or sem row's name is.  Only a direct entry of the viewer's
@@ -223,6 +223,32 @@ struct objlist_seen {
 	struct objlist_holder h;
 };
 
+#define OBJLIST_WAIT_GROUPS 32 /* a waiter's supplementary groups kept (Groups:) */
+
+/* A process a scan found blocked on an object: a claim, until collect has
+ * checked it against the rows (objlist_wait_join(), objlist_wait.h).  It
+ * is a waiter only if the process was asleep (S or D, not traced) while
+ * its syscall line was read twice the same; for a SysV id, if it is of the
+ * viewer's IPC namespace and /proc/sysvipc lists it; for a set or a queue,
+ * if the kernel's ipcperms() would let it (CAP_IPC_OWNER; else mode's
+ * owner bits for an euid of uid or cuid, group bits for an fsgid or group
+ * of gid or cgid, the others' bits otherwise; read for semop() and
+ * msgrcv(), write for msgsnd() and a semop() that alters).  w's kind is
+ * OBJLIST_SYSV (a futex in a segment, ino its shmid), OBJLIST_SYSV_SEM,
+ * OBJLIST_SYSV_MSG, OBJLIST_MQUEUE, or OBJLIST_POSIX for an object known
+ * by its device and inode (a futex in a mapping of a /dev/shm object, a
+ * memfd or a file); SysV ids with dev 0. */
+struct objlist_wait_seen {
+	struct objlist_wait w;
+	uint64_t ipcns;     /* the process's IPC namespace (/proc/PID/ns/ipc's inode) */
+	uint64_t starttime; /* its start time (procstat.h): (pid, starttime) is the process */
+	uid_t euid;         /* /proc/PID/status Uid: (effective) */
+	gid_t fsgid;        /* Gid: (file system: the kernel's in_group_p() checks it) */
+	bool ipc_owner;     /* CapEff: holds CAP_IPC_OWNER */
+	unsigned ngroups;   /* groups[0 .. ngroups): its first OBJLIST_WAIT_GROUPS groups */
+	gid_t groups[OBJLIST_WAIT_GROUPS];
+};
+
 struct pairs_names;
 
 struct objlist {
@@ -279,6 +305,11 @@ struct objlist {
 	struct objlist_wait *waits;
 	size_t nwaits;
 	size_t blocked; /* processes among them ("N processes blocked on IPC") */
+	/* What the last scan found blocked, before collect checks each claim
+	 * (objlist_wait.h): by object, then pid; owned by the object list,
+	 * moved by objlist_take_scan() with the rest of the scan. */
+	struct objlist_wait_seen *wseen;
+	size_t nwseen;
 
 	/* The viewer's mqueue mount (objlist_mqueue.h), found by each collect
 	 * with OBJLIST_MQUEUE: have_mqueue false when none is mounted (queues
@@ -332,7 +363,16 @@ enum {
 				    * a posix object, semaphore or file that no process maps
 				    * or holds open (known only after a scan that read every
 				    * process: see scan_hidden, holders_unknown); a writer's
-				    * lock set whose segment is gone (lock_orphan) */
+				    * lock set whose segment is gone (lock_orphan); a set
+				    * or queue nothing has in use: no process waits on it
+				    * (a set's ncount and zcount 0; a queue's waiters
+				    * known from a full scan) and every process that last
+				    * used it (a set's sempids, a queue's LSPID and LRPID)
+				    * is gone or started after that use; never used,
+				    * only when no process of its creator's user runs
+				    * (root's view); a set on a segment's key goes with
+				    * the segment; unknown (no read permission, a set of
+				    * more than 32 semaphores) is no */
 	OBJLIST_FILES = 1u << 6,   /* the files of the known places (objlist_files.h) */
 	OBJLIST_FORMATS = 1u << 7, /* each row's format (s->format_of): the first
 				    * OBJLIST_HEAD bytes of posix objects and files,
@@ -374,6 +414,12 @@ int objlist_collect(struct objlist *s, unsigned flags);
  * with errno (out of memory, no /proc). */
 int objlist_scan(struct objlist *s);
 
+/* Did the last scan leave holders and waiters unknown: processes it could
+ * not read, as a user other than root (another user's)?  What root cannot
+ * read is a sandbox's own agent (pid 1 here), not a holder hidden by
+ * permissions: root's verdict stands. */
+bool objlist_scan_partial(const struct objlist *s);
+
 /* Move the result of a scan on from (the pairs and the scan_ fields) into
  * to, in place of its last; from is left unscanned.  Nothing if from has
  * not been scanned. */
@@ -414,9 +460,11 @@ size_t objlist_find(const struct objlist_row *rows, size_t n, const struct objli
  * following a symlink), if the name is a direct entry there (place
  * OBJLIST_IN_DEVSHM) that is still a regular file of the listed device
  * and inode, on /dev/shm's own device; mqueue the same way in the
- * viewer's mqueue mount (an entry "NAME" of row "/NAME").  memfd and
- * deleted objects have no name to remove; semaphore sets and message
- * queues are not removed (yet).  0, or -1 with a one-line reason in why (EPERM: the owner and
+ * viewer's mqueue mount (an entry "NAME" of row "/NAME"); a semaphore set
+ * or message queue by IPC_RMID on its id if its key and ctime are still
+ * the listed ones (IPC_STAT, or /proc/sysvipc without read permission: a
+ * removed id can be given to a new object).  memfd and deleted objects
+ * have no name to remove.  0, or -1 with a one-line reason in why (EPERM: the owner and
  * this user's uid). */
 int objlist_remove(const struct objlist *s, const struct objlist_row *r, char *why, size_t whylen);
 

@@ -39,6 +39,7 @@ struct objlist_scan_ref {
 	uint64_t start, end, offset;
 	uint64_t dev, ino; /* dev as makedev(major, minor) */
 	bool write;        /* mapped writable */
+	bool shared;       /* mapped shared (perms "s") */
 };
 
 /* Classify path (an fd's link or a maps path) into r's kind, name and

@@ -631,7 +631,7 @@ static const char *const sort_names[SYSVIPC_NSORTS] = {
 	"cuid",  "cgid",    "gid",        "status",       "attach",  "detach", "cpid",  "lpid",
 	"swap",  "command", "kind",       "name",         "holders", "orphan", "ipcns", "count",
 	"state", "resets",  "writer_pid", "writer_alive", "format",  "nsems",  "otime", "msgs",
-	"send",  "recv",    "lspid",      "lrpid",
+	"send",  "recv",    "lspid",      "lrpid",        "waiters",
 };
 
 const char *sysvipc_sort_name(enum sysvipc_sort by)

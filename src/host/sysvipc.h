@@ -225,6 +225,7 @@ enum sysvipc_sort {
 	SYSVIPC_SORT_RECV,
 	SYSVIPC_SORT_LSPID,
 	SYSVIPC_SORT_LRPID,
+	SYSVIPC_SORT_WAITERS, /* the processes blocked on it (objlist_wait.h) */
 	SYSVIPC_NSORTS
 };
 

@@ -25,6 +25,7 @@
 #include "json.h"
 #include "names.h"
 #include "objlist_columns.h"
+#include "objlist_wait.h"
 #include "prom.h"
 
 /* How libsmartcols lays each column of the object list (objlist_columns.h)
@@ -79,6 +80,7 @@ static const struct {
 	[OBJLIST_COL_LSPID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[OBJLIST_COL_LRPID] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 	[OBJLIST_COL_QSIZE] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
+	[OBJLIST_COL_WAITERS] = { 1, SCOLS_FL_RIGHT, SCOLS_JSON_NUMBER },
 };
 
 /* lsipc's default columns for shared memory, in its order and places (a
@@ -187,13 +189,16 @@ static char *human_size(uint64_t bytes, char *buf, size_t len)
 /* Is the row's orphan flag known?  A SysV segment's always (collect
  * decides); a POSIX object's or semaphore's only after a scan; memfd and
  * deleted objects are never orphans (they live only while held); a set
- * or a queue is known one only as a writer's lock without its segment (no
- * rule for the others yet).  The flag is the host layer's call: an object whose holders a scan that
+ * always (its waiters are the kernel's counts), a queue after a scan (its
+ * waiters are only the scan's), or as a writer's lock without its segment.
+ * The flag is the host layer's call: an object whose holders a scan that
  * could not read every process left unknown (holders_unknown) has none. */
 static bool orphan_known(const struct objlist *s, const struct objlist_row *r)
 {
-	if (objlist_kind_ipc(r->kind)) /* a writer's lock without its segment; no rule else */
-		return r->lock_orphan;
+	if (r->kind == OBJLIST_SYSV_SEM)
+		return true;
+	if (r->kind == OBJLIST_SYSV_MSG)
+		return s->scanned || r->orphan;
 	return !r->holders_unknown &&
 	       ((r->kind != OBJLIST_POSIX && r->kind != OBJLIST_SEM && r->kind != OBJLIST_FILE) ||
 		s->scanned);
@@ -328,6 +333,11 @@ static const char *cell(const struct objlist *s, const struct objlist_row *r, in
 		if (!s->scanned)
 			return NULL;
 		snprintf(buf, len, "%zu", r->nholders);
+		return buf;
+	case OBJLIST_COL_WAITERS: /* known from a scan; 0 if none could be read */
+		if (!s->scanned)
+			return NULL;
+		snprintf(buf, len, "%zu", r->nwaits);
 		return buf;
 	case OBJLIST_COL_ORPHAN:
 		if (r->holders_unknown)
@@ -465,6 +475,9 @@ static void summary(FILE *out, const struct objlist *s, const struct objlist_tab
 		if (s->scan_dropped)
 			fprintf(out, " (truncated: %zu mappings and fds past %zu pairs left out)",
 				s->scan_dropped, s->nseen);
+		if (s->blocked)
+			fprintf(out, "   %zu process%s blocked on IPC", s->blocked,
+				s->blocked == 1 ? "" : "es");
 		fputc('\n', out);
 	}
 	fprintf(out, "Sorted by %s%s", sysvipc_sort_name(s->sort), s->reverse ? ", reversed" : "");
@@ -549,6 +562,39 @@ static void json_holders(FILE *out, const struct objlist *s, const struct objlis
 	fputc(']', out);
 }
 
+/* The processes blocked on the row, as a JSON array of objects on one
+ * line (objlist_wait.h); null before a scan.  semnum and semop are a
+ * semop()'s, offset a futex()'s word, since the first scan that saw it
+ * (seconds since the epoch); null where they do not apply or are unknown. */
+static void json_waiters(FILE *out, const struct objlist *s, const struct objlist_row *r)
+{
+	if (!s->scanned) {
+		fputs("null", out);
+		return;
+	}
+	fputc('[', out);
+	for (size_t i = 0; i < r->nwaits && r->wait0 + i < s->nwaits; i++) {
+		const struct objlist_wait *w = &s->waits[r->wait0 + i];
+		char comm[6 * sizeof w->comm + 3], c[sizeof w->comm + 1],
+		    semnum[16] = "null", semop[16] = "null", offset[24] = "null";
+		memcpy(c, w->comm, sizeof w->comm);
+		c[sizeof w->comm] = '\0';
+		json_string(c, comm, sizeof comm);
+		if (w->op == OBJLIST_WAIT_SEM && w->semnum >= 0) {
+			snprintf(semnum, sizeof semnum, "%d", w->semnum);
+			snprintf(semop, sizeof semop, "%d", w->semop);
+		}
+		if (w->op == OBJLIST_WAIT_FUTEX)
+			snprintf(offset, sizeof offset, "%" PRIu64, w->offset);
+		fprintf(out,
+			"%s{\"pid\":%d,\"comm\":%s,\"op\":\"%s\",\"semnum\":%s,\"semop\":%s,"
+			"\"offset\":%s,\"since\":%" PRId64 "}",
+			i ? "," : "", (int)w->pid, comm, objlist_wait_op_name(w->op), semnum, semop,
+			offset, w->since_ns / NS_PER_SEC);
+	}
+	fputc(']', out);
+}
+
 /* The JSON document on one line (JSON Lines: one document a snapshot),
  * with lsipc's structure and key names, written here: a row's holders are
  * an array of objects, which libsmartcols cannot write. */
@@ -573,6 +619,8 @@ static int write_json(FILE *out, const struct objlist *s, const struct objlist_t
 			fprintf(out, "%s\"%s\":", j ? "," : "", name);
 			if (c == OBJLIST_COL_HOLDERS)
 				json_holders(out, s, r);
+			else if (c == OBJLIST_COL_WAITERS)
+				json_waiters(out, s, r);
 			else
 				json_value(out, c, cell(s, r, c, o, buf, sizeof buf));
 		}
@@ -853,10 +901,18 @@ int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigne
 {
 	struct objlist s;
 	memset(&s, 0, sizeof s);
+	if (o->last) { /* the scan carries each waiter's since from the last one */
+		s.wseen = o->last->wseen;
+		s.nwseen = o->last->nwseen;
+		o->last->wseen = NULL;
+		o->last->nwseen = 0;
+	}
 	/* The holders first (the slow part, once an iteration): collect joins
 	 * them, and knows the POSIX orphans by them. */
-	if (objlist_scan(&s))
+	if (objlist_scan(&s)) {
+		objlist_free(&s);
 		return -1;
+	}
 	s.files_path = o->path;
 	/* the first bytes of the objects only when a FORMAT is written */
 	int cols[OBJLIST_TABLE_MAX_COLUMNS];
@@ -888,6 +944,12 @@ int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigne
 				rc = prom_values(out, &s, o);
 			int e = errno;
 			free(s.rows);
+			if (o->last) {
+				o->last->wseen = s.wseen;
+				o->last->nwseen = s.nwseen;
+				s.wseen = NULL;
+				s.nwseen = 0;
+			}
 			objlist_free(&s);
 			errno = e;
 			return rc < 0 ? rc : (int)(nshown < INT_MAX ? nshown : INT_MAX);

@@ -39,7 +39,10 @@ struct objlist_table_output {
 			      * host's families, each segment's alone */
 	key_t key;
 	int shmid;
-	const char *path; /* shmtop PATH: the list's files_path, and only its rows (named) */
+	const char *path;     /* shmtop PATH: the list's files_path, and only its rows (named) */
+	struct objlist *last; /* the previous iteration's waiters (wseen), kept by the caller
+			       * across objlist_table_batch() calls for their since_ns
+			       * (objlist_free() at the end); NULL: none kept */
 };
 
 #define OBJLIST_TABLE_MAX_COLUMNS 64

@@ -268,6 +268,10 @@ static int run_all_batch(const struct options *o)
 	long n = o->iterations;
 	if (o->prometheus && !n && !o->delay_set)
 		n = 1;
+	struct objlist last; /* the waiters' since, from one iteration to the next */
+	memset(&last, 0, sizeof last);
+	so.last = &last;
+	int st = SHMTOP_EXIT_OK;
 	for (long i = 0; !quit_flag && (!n || i < n); i++) {
 		if (i > 0 && !pause_delay(o))
 			break;
@@ -275,18 +279,20 @@ static int run_all_batch(const struct options *o)
 		int rc = objlist_table_batch(stdout, &so, flags);
 		int e = errno;
 		/* A write that failed is the reason, whatever objlist_table_batch() says. */
-		int st = flush_stdout(SHMTOP_EXIT_OK);
+		st = flush_stdout(SHMTOP_EXIT_OK);
 		if (st != SHMTOP_EXIT_OK)
-			return st;
+			break;
 		if (rc < 0) {
 			fprintf(stderr,
 				PROG ": cannot list shared memory (/proc/sysvipc/shm, /proc): %s\n",
 				strerror(e));
-			return SHMTOP_EXIT_ERROR;
+			st = SHMTOP_EXIT_ERROR;
+			break;
 		}
 		if (o->path && rc == 0) {
 			fprintf(stderr, PROG ": no file to list at the path given\n");
-			return SHMTOP_EXIT_ABSENT;
+			st = SHMTOP_EXIT_ABSENT;
+			break;
 		}
 		if (so.segment && rc == 0) {
 			if (o->shmid >= 0)
@@ -294,10 +300,12 @@ static int run_all_batch(const struct options *o)
 			else
 				fprintf(stderr, PROG ": no segment with key 0x%08x\n",
 					(unsigned)o->key);
-			return SHMTOP_EXIT_ABSENT;
+			st = SHMTOP_EXIT_ABSENT;
+			break;
 		}
 	}
-	return SHMTOP_EXIT_OK;
+	objlist_free(&last);
+	return st;
 }
 
 /* --check: 0 when /proc and IPC_STAT agree, SHMTOP_EXIT_DIFFERS if not. */

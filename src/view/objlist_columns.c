@@ -85,6 +85,8 @@ const struct objlist_column objlist_columns[OBJLIST_NCOLS] = {
 				"a queue's last receiver's pid" },
 	[OBJLIST_COL_QSIZE] = { "QSIZE", NULL, 0, false, 0, NUM(SIZE),
 				"the bytes on a POSIX message queue" },
+	[OBJLIST_COL_WAITERS] = { "WAITERS", NULL, 0, false, 0, NUM(WAITERS),
+				  "the processes blocked on it (semop, msgrcv, futex, ...)" },
 };
 
 int objlist_column_find(const char *name)

@@ -65,6 +65,8 @@ enum objlist_col {
 	OBJLIST_COL_LSPID,
 	OBJLIST_COL_LRPID,
 	OBJLIST_COL_QSIZE, /* a POSIX message queue's bytes */
+	/* shmtop's: who is blocked on it */
+	OBJLIST_COL_WAITERS,
 	OBJLIST_NCOLS
 };
 

@@ -570,6 +570,9 @@ static void heading_top(const struct objlist *s, char *buf, size_t len)
 	format_append(buf, len, &at, "  orphans %zu (%s%s)", s->orphans.objects,
 		      objlist_at_least(s, s->orphans.bytes),
 		      format_size(s->orphans.bytes, b, sizeof b));
+	if (s->scanned && s->blocked)
+		format_append(buf, len, &at, "  %zu process%s blocked on IPC", s->blocked,
+			      s->blocked == 1 ? "" : "es");
 	if (s->scanned)
 		format_append(buf, len, &at, "  holders %s ago",
 			      format_age(s->wall_ns - s->scan_ns, b, sizeof b));
@@ -810,6 +813,78 @@ static void holders_text(const struct objlist *s, const struct objlist_row *r, c
 	}
 }
 
+/* What waiter w waits for: "semop on semaphore 0 (-1)", "msgrcv", ... */
+static void wait_what(const struct objlist_wait *w, char *buf, size_t len)
+{
+	switch (w->op) {
+	case OBJLIST_WAIT_SEM:
+		if (w->semnum >= 0)
+			snprintf(buf, len, "semop on semaphore %d (%+d)", w->semnum, w->semop);
+		else
+			snprintf(buf, len, "semop");
+		return;
+	case OBJLIST_WAIT_MSGRCV: snprintf(buf, len, "msgrcv: a message"); return;
+	case OBJLIST_WAIT_MSGSND: snprintf(buf, len, "msgsnd: room"); return;
+	case OBJLIST_WAIT_MQRCV: snprintf(buf, len, "mq_receive: a message"); return;
+	case OBJLIST_WAIT_MQSND: snprintf(buf, len, "mq_send: room"); return;
+	case OBJLIST_WAIT_FUTEX:
+		snprintf(buf, len, "futex at offset 0x%" PRIx64, w->offset);
+		return;
+	}
+	snprintf(buf, len, "?");
+}
+
+/* The processes blocked on r as "PID COMM (what, for AGE), ..." (comm
+ * escaped), "no process waits on it" or why they are unknown (no scan
+ * yet, or one that could not read every process or was cut short): the
+ * box of every removable kind names them so.  Returns how many it named. */
+static size_t waiters_text(const struct objlist *s, const struct objlist_row *r, char *buf,
+			   size_t len)
+{
+	size_t at = 0;
+	buf[0] = '\0';
+	if (!s->scanned) {
+		format_append(buf, len, &at, "waiters unknown (not scanned yet: a scans /proc)");
+		return 0;
+	}
+	bool have = r->nwaits && s->waits && r->wait0 + r->nwaits <= s->nwaits;
+	if (!have && (objlist_scan_partial(s) || s->scan_dropped)) {
+		format_append(buf, len, &at, "waiters unknown (the last scan could not read %s)",
+			      s->scan_dropped ? "every mapping" : "every process");
+		return 0;
+	}
+	if (!have) {
+		format_append(buf, len, &at, "no process waits on it");
+		return 0;
+	}
+	for (size_t i = 0; i < r->nwaits; i++) {
+		const struct objlist_wait *w = &s->waits[r->wait0 + i];
+		char comm[4 * sizeof w->comm + 1], what[64], age[32];
+		escape_text(w->comm, strnlen(w->comm, sizeof w->comm), ESCAPE_LOCALE, 64, comm,
+			    sizeof comm);
+		wait_what(w, what, sizeof what);
+		format_append(buf, len, &at, "%s%d %s (%s", i ? ", " : "", (int)w->pid, comm, what);
+		if (w->since_ns > 0 && s->scan_ns >= w->since_ns)
+			format_append(buf, len, &at, ", for %s",
+				      format_age(s->scan_ns - w->since_ns, age, sizeof age));
+		format_append(buf, len, &at, ")");
+	}
+	return r->nwaits;
+}
+
+/* The waiters' line of r's box: a set's or queue's are woken with an error
+ * by IPC_RMID; a futex waiter of a segment or POSIX object keeps its
+ * mapping, and waits on. */
+static void box_waiters(struct objlist_view_box *b, const struct objlist *s,
+			const struct objlist_row *r, size_t keep)
+{
+	char text[1024];
+	const char *pre = "";
+	if (waiters_text(s, r, text, sizeof text))
+		pre = objlist_kind_ipc(r->kind) ? "woken with EIDRM: " : "waiting on it: ";
+	box_wrap(b, pre, text, keep);
+}
+
 void objlist_view_confirm(const struct objlist *s, const struct objlist_row *r,
 			  struct objlist_view_box *b)
 {
@@ -848,9 +923,10 @@ void objlist_view_confirm(const struct objlist *s, const struct objlist_row *r,
 		box_add(b, "size %s (%" PRIu64 " bytes), nattch %" PRIu64 ", owner %s", size,
 			r->size, r->shm.st.nattch, owner);
 		snprintf(pre, sizeof pre, "attached%s: ", age);
-		box_wrap(b, pre, who, 2);
+		box_wrap(b, pre, who, 4);
 		if (r->shm.st.nattch)
 			box_add(b, "(it goes when the last one detaches)");
+		box_waiters(b, s, r, 2);
 		box_add(b, "%s", "");
 		box_add(b, "y remove (IPC_RMID)    any other key: cancel");
 		return;
@@ -877,7 +953,8 @@ void objlist_view_confirm(const struct objlist *s, const struct objlist_row *r,
 		    path, 4);
 		box_add(b, "size %s (%" PRIu64 " bytes), owner %s", size, r->size, owner);
 		snprintf(pre, sizeof pre, "holders%s: ", age);
-		box_wrap(b, pre, who, 2);
+		box_wrap(b, pre, who, 3);
+		box_waiters(b, s, r, 2);
 		box_add(b, "%s", "");
 		box_add(b, "y unlink    any other key: cancel");
 		return;
@@ -892,19 +969,31 @@ void objlist_view_confirm(const struct objlist *s, const struct objlist_row *r,
 		box_add(b, "any key: close");
 		return;
 	case OBJLIST_SYSV_SEM:
-	case OBJLIST_SYSV_MSG:
-		box_add(b, "SysV %s key %s, %s %d",
-			r->kind == OBJLIST_SYSV_SEM ? "semaphore set" : "message queue",
-			format_key(r->ipc.key, key, sizeof key),
-			r->kind == OBJLIST_SYSV_SEM ? "semid" : "msqid", r->ipc.id);
-		box_add(b,
-			"cannot be removed here: shmtop does not remove SysV %s yet (ipcrm %s "
-			"%d does).",
-			r->kind == OBJLIST_SYSV_SEM ? "semaphore sets" : "message queues",
-			r->kind == OBJLIST_SYSV_SEM ? "-s" : "-q", r->ipc.id);
+	case OBJLIST_SYSV_MSG: {
+		bool set = r->kind == OBJLIST_SYSV_SEM;
+		b->removable = true;
+		box_add(b, "Remove SysV %s key %s, %s %d?", set ? "semaphore set" : "message queue",
+			format_key(r->ipc.key, key, sizeof key), set ? "semid" : "msqid",
+			r->ipc.id);
+		if (set)
+			box_add(b, "%" PRIu64 " semaphore%s, owner %s, mode %03o", r->ipc.nsems,
+				r->ipc.nsems == 1 ? "" : "s", owner, r->mode);
+		else
+			box_add(b,
+				"%" PRIu64 " message%s, %s (%" PRIu64 " bytes) lost with it, "
+				"owner %s, mode %03o",
+				r->ipc.qnum, r->ipc.qnum == 1 ? "" : "s", size, r->ipc.cbytes,
+				owner, r->mode);
+		if (r->lock_orphan)
+			box_add(b, "a writer's lock whose segment is gone (a new writer on the "
+				   "key makes another)");
+		else if (r->orphan)
+			box_add(b, "an orphan: nothing waits on it, its last users are gone");
+		box_waiters(b, s, r, 2);
 		box_add(b, "%s", "");
-		box_add(b, "any key: close");
+		box_add(b, "y remove (IPC_RMID)    any other key: cancel");
 		return;
+	}
 	case OBJLIST_MQUEUE: {
 		char qsize[40];
 		if (r->have_qsize)
@@ -933,8 +1022,9 @@ void objlist_view_confirm(const struct objlist *s, const struct objlist_row *r,
 		box_add(b, "%s, owner %s, in %s", qsize, owner, s->mqueue_dir);
 		snprintf(pre, sizeof pre, "holders%s: ", age);
 		box_wrap(b, pre, who, 2);
-		/* waiters (receivers and senders the removal does not wake: an
-		 * unlinked queue lives on while open) go here */
+		/* receivers and senders the removal does not wake: an unlinked
+		 * queue lives on while open */
+		box_waiters(b, s, r, 2);
 		box_add(b, "%s", "");
 		box_add(b, "y unlink    any other key: cancel");
 		return;

@@ -229,10 +229,15 @@ struct objlist_view_box {
 };
 
 /* The box for row r of s: SysV: key, shmid, size, nattch and who is
- * attached; posix and sem: the path, size and holders; memfd, deleted, and
- * posix or sem whose name is not an entry of /dev/shm: that they cannot be
- * removed by name, why, and the holders' pids.  Pure but
- * for the locale. */
+ * attached; posix and sem: the path, size and holders; a semaphore set or
+ * message queue: key, id, its semaphores or messages and bytes, owner,
+ * mode, and a writer's lock whose segment is gone said so; memfd, deleted,
+ * and posix or sem whose name is not an entry of /dev/shm: that they
+ * cannot be removed by name, why, and the holders' pids.  Every removable
+ * kind's box names the processes blocked on it from the row's waiters
+ * (pid, command, what it waits for and since when; a set's or queue's are
+ * woken with EIDRM), or says none waits, or that they are unknown (no
+ * scan yet, or a partial one).  Pure but for the locale. */
 void objlist_view_confirm(const struct objlist *s, const struct objlist_row *r,
 			  struct objlist_view_box *b);
 
