@@ -9,6 +9,7 @@
 #   - no mqueue file system mounted (any the namespace had unmounted): a
 #     holder's queue is still a row, from its fd (name, QSIZE, holder),
 #     not removable by name, and the summary says how to list every queue;
+#     its detail view reads it by its name alone (mq_open());
 #   - mounted on a folder of the test's (not /dev/mqueue: the viewer finds
 #     it in mountinfo, after another IPC namespace's mount, which it
 #     skips, its queue not listed): each queue's row against what
@@ -17,14 +18,22 @@
 #     atime and ctime, never its mtime; -t mqueue keeps that kind only,
 #     --sort size orders by QSIZE; --prometheus has its samples; the kinds'
 #     totals count it;
-#   - Enter on a queue's row says there is no detail view (yet);
+#   - Enter on a queue's row: its detail view, against mq_getattr() and
+#     the file (messages, maxmsg, msgsize, QSIZE), its holders, the graph;
+#     watching moves no mtime and takes no message; full, empty (and the
+#     estimates), a blocked receiver (with the scan of waiters), removed
+#     and made again under its name (another queue);
 #   - the queue whose holder is killed is an orphan, with its bytes;
 #   - F9, y on the list screen unlinks a queue (gone from the mount);
 #   - another user's queue, named with control characters, shown escaped
 #     on the screen, owned by them in root's view; when they swap it for
 #     another queue of the same name between root's F9 and y, root's
 #     removal refuses ("changed since it was listed") and their new queue
-#     stays.
+#     stays; their queue held full, its file made unreadable (chmod 000)
+#     and unlinked under root's detail view: read still, answering keys,
+#     then removed; viewed by that user, root's 0640 queue says that
+#     mq_getattr() needs read permission, and that its holders are
+#     unknown (root's processes unreadable).
 #
 # usage: e2e_mqueue.sh SHMTOP MQHOLDER
 set -u
@@ -114,7 +123,14 @@ assert all(y["kind"] == "mqueue" for y in rows), rows
 	see nomount "^/$P-nomount +mqueue +root +rw------- +20 " || rc=1
 	keys nomount F9
 	see nomount "cannot be removed by name: no mqueue file system is mounted" || rc=1
-	keys nomount n q
+	keys nomount n
+	# Enter: its detail view, by mq_open() of the name alone (QSIZE read
+	# through that descriptor), checked to be the holder's inode
+	keys nomount Enter
+	see nomount "messages +2 of maxmsg 8( |$)" || rc=1
+	see nomount "bytes +20 of 80 \\(8 \\* msgsize 10\\)" || rc=1
+	see nomount "^ +$H0 root +fd +mqholder" || rc=1
+	keys nomount q q
 	kill "$H0"
 	return $rc
 }
@@ -186,14 +202,116 @@ assert "/" + env["P"] + "-otherns" not in r, "the mount of another IPC namespace
 	view rows 200 50 "$SHMTOP -a -d 1 -F $P-" || return 1
 	see rows "^/$P-a +mqueue +root +rw-r----- +48 " || rc=1
 	see rows "^/$P-b +mqueue +root +rw------- +100 " || rc=1
-	# Enter: no detail view (nothing of /dev/shm is opened by its name)
-	keys rows /
-	tmux -L "$RUN-rows" send-keys -N 40 BSpace
-	keys rows "$P-a" Enter
-	see rows "^/$P-a +mqueue " || rc=1
-	keys rows Enter
-	see rows "no detail view of an mqueue row yet" || rc=1
 	keys rows q
+	return $rc
+}
+
+# mq PY NAME...: a python3 snippet with mq(name) (mq_open O_RDONLY |
+# O_NONBLOCK), attr(name) (mq_getattr: flags, maxmsg, msgsize, curmsgs),
+# recv(name, n) (n messages received, O_NONBLOCK) and unlink(name).
+mq() {
+	python3 - "$@" <<'PY'
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+class Attr(ctypes.Structure):
+    _fields_ = [("flags", ctypes.c_long), ("maxmsg", ctypes.c_long),
+                ("msgsize", ctypes.c_long), ("curmsgs", ctypes.c_long),
+                ("pad", ctypes.c_long * 4)]
+def mq(n):
+    d = libc.mq_open(n.encode("utf-8", "surrogateescape"), os.O_RDONLY | os.O_NONBLOCK)
+    if d < 0: raise OSError(ctypes.get_errno(), "mq_open " + n)
+    return d
+def attr(n):
+    d, a = mq(n), Attr()
+    libc.mq_getattr(d, ctypes.byref(a))
+    libc.mq_close(d)
+    return (a.maxmsg, a.msgsize, a.curmsgs)
+def recv(n, k):
+    d = mq(n)
+    buf = ctypes.create_string_buffer(8192)
+    for _ in range(k):
+        assert libc.mq_receive(d, buf, 8192, None) >= 0, ctypes.get_errno()
+    libc.mq_close(d)
+def unlink(n): libc.mq_unlink(n.encode("utf-8", "surrogateescape"))
+exec(sys.argv[1])
+PY
+}
+
+# Enter on a queue's row: its detail view against mq_getattr() and the
+# file, the graph of its depth; watching seconds moves no mtime and takes
+# no message; a second sender fills it (full), a receive drains it
+# (empty); a receiver blocked on it is a waiter (with the scan of waiters);
+# a process's mq_notify() registration set, then cleared as it exits;
+# unlinked and made again under its name: removed, another queue.
+t_detail() {
+	local rc=0 n="/$P-d" f="$TMP/mq/$P-d" m0 m1
+	hold HD -c -m 4 -s 16 -n 2 "$n" || return 1
+	view detail 200 60 "$SHMTOP -a -d 5 -F $P-d" || return 1
+	see detail "^/$P-d +mqueue " || return 1
+	m0=$(stat -c %y "$f")
+	keys detail Enter
+	see detail "shmtop  mqueue  /$P-d .* MQUEUE" || rc=1
+	read -r mx sz cur <<<"$(N="$n" mq 'print(*attr(os.environ["N"]))')"
+	((mx == 4 && sz == 16 && cur == 2)) || fail "mq_getattr: $mx $sz $cur" || rc=1
+	grep -q "^QSIZE:32 " "$f" || fail "the file: $(cat "$f")" || rc=1
+	see detail "messages +$cur of maxmsg $mx( |$)" || rc=1
+	see detail "bytes +32 of 64 \\($mx \\* msgsize $sz\\)" || rc=1
+	see detail "notify +none" || rc=1
+	see detail "^ +$HD root +fd +mqholder" || rc=1
+	see detail "holders +1( |$)" || rc=1
+	see detail "created: POSIX message queue /$P-d is there" || rc=1
+	see detail "^> messages +.* 2 " || rc=1
+	see detail "history of messages" || rc=1
+	sleep 2 # watched: seconds of polls (every 0.5 s) and a scan
+	m1=$(stat -c %y "$f")
+	[[ $m0 == "$m1" ]] || fail "the view moved the mtime: $m0 -> $m1" || rc=1
+	read -r _ _ cur <<<"$(N="$n" mq 'print(*attr(os.environ["N"]))')"
+	((cur == 2)) || fail "messages taken by watching: $cur left" || rc=1
+	# another sender fills it: full, and a second holder at the next scan
+	hold HS -n 2 "$n" || return 1
+	see detail "full: 4 messages of maxmsg 4, 64 bytes" || rc=1
+	see detail "messages +4 of maxmsg 4 \\(full\\)" || rc=1
+	keys detail a
+	see detail "holders +2( |$)" || rc=1
+	see detail "^ +$HS root +fd +mqholder" || rc=1
+	# drained: empty; four received, two sent (estimates)
+	N="$n" mq 'recv(os.environ["N"], 4)' || rc=1
+	see detail "empty: the last of 4 messages received" || rc=1
+	see detail "^  received \\(est\\.\\) .* 4 " || rc=1
+	see detail "^  sent \\(est\\.\\) .* 2 " || rc=1
+	# a receiver blocked on the empty queue
+	hold HR -r "$n" || return 1
+	if "$SHMTOP" -a --json -n 1 -t mqueue | grep -q '"waiters"'; then
+		keys detail a
+		see detail "^ +$HR root +waits +mqholder: a message" || rc=1
+		see detail "wait: pid $HR \\(mqholder\\) waits for a message" || rc=1
+	else
+		echo "    (no scan of waiters in this build: the holders alone)"
+	fi
+	# a process asks to be notified (mq_notify, SIGEV_NONE), then exits
+	N="$n" python3 -c '
+import ctypes, os, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+d = libc.mq_open(os.environ["N"].encode(), os.O_RDONLY | os.O_NONBLOCK)
+sev = ctypes.create_string_buffer(64)
+ctypes.c_int.from_buffer(sev, 12).value = 1  # sigev_notify = SIGEV_NONE
+assert d >= 0 and libc.mq_notify(d, sev) == 0, ctypes.get_errno()
+print("ready", flush=True)
+time.sleep(30)' >"$TMP/notify" &
+	local np=$!
+	PIDS+=("$np")
+	until_ok 5 grep -qs ready "$TMP/notify" || fail "mq_notify did not register" || rc=1
+	see detail "notify +pid $np \\(mq_notify\\)" || rc=1
+	see detail "notify: pid $np asked to be notified of a message" || rc=1
+	kill "$np"
+	see detail "notify: pid $np's notification cleared" || rc=1
+	# unlinked and made again under the name: another queue
+	N="$n" mq 'unlink(os.environ["N"]); libc.mq_close(libc.mq_open(os.environ["N"].encode(), os.O_CREAT | os.O_RDONLY, 0o600, None))' || rc=1
+	see detail "removed: POSIX message queue /$P-d: the name is another queue now" || rc=1
+	see detail "GONE" || rc=1
+	see detail "removed: /$P-d \\(its name is another queue now\\)" || rc=1
+	keys detail q q
+	kill "$HD" "$HS" "$HR" 2>/dev/null
 	return $rc
 }
 
@@ -243,6 +361,37 @@ x = r.get(env["N"])
 assert x, sorted(r)
 assert x["owner"] == env["U"] and x["qsize"] == 16, x
 ' || rc=1
+	# their queue held full, its file made unreadable, then unlinked: root's
+	# detail view reads it still (root), never blocks, and says removed
+	AS=(runuser -u "$u" --)
+	hold HF -c -m 2 -s 8 -n 2 -p 600 "/$P-full" || { AS=(); return 1; }
+	AS=()
+	view udetail 200 60 "$SHMTOP -a -d 5 -F $P-full" || return 1
+	see udetail "^/$P-full +mqueue +$u " || return 1
+	keys udetail Enter
+	see udetail "messages +2 of maxmsg 2 \\(full\\)" || rc=1
+	see udetail "owner +$u:" || rc=1
+	see udetail "^ +$HF $u +fd +mqholder" || rc=1
+	runuser -u "$u" -- chmod 000 "$TMP/mq/$P-full" || rc=1
+	see udetail "perms +--------- 0000" || rc=1
+	keys udetail +
+	see udetail "refresh every" || fail "the view does not answer keys" || rc=1
+	see udetail "messages +2 of maxmsg 2 \\(full\\)" || rc=1
+	N="/$P-full" runuser -u "$u" -- python3 -c 'import ctypes, os; ctypes.CDLL(None).mq_unlink(os.environ["N"].encode())' || rc=1
+	see udetail "removed: POSIX message queue /$P-full: the name is gone" || rc=1
+	keys udetail q q
+	runuser -u "$u" -- kill "$HF"
+	# as that user, root's 0640 queue: no read permission, said; the rest shown
+	local us=$SHMTOP
+	stage us || return 1
+	view uview 200 60 "runuser -u $u -- $us -a -d 5 -F $P-a" || return 1
+	see uview "^/$P-a +mqueue +root " || return 1
+	keys uview Enter
+	see uview "no read permission \\(mode 640\\): mq_getattr\\(\\) needs it" || rc=1
+	see uview "messages +unread \\(mq_getattr\\)" || rc=1
+	see uview "bytes +unread" || rc=1
+	see uview "holders +0 \\(unknown: others' processes unreadable\\)" || rc=1
+	keys uview q q
 	view user 200 50 "$SHMTOP -a -d 1 -F $P-u" || return 1
 	see user "^/$P-u\\\\x01\\\\tx +mqueue +$u +rw------- +16 " || rc=1
 	keys user F9
@@ -268,7 +417,7 @@ PY
 run_cases t_no_mount
 first=$?
 mount_mq || { echo "cannot mount mqueue on $TMP/mq"; exit 1; }
-run_cases t_rows t_orphan t_remove t_other_user
+run_cases t_rows t_detail t_orphan t_remove t_other_user
 rest=$?
 ((first == 1 || rest == 1)) && exit 1
 ((first == 77 || rest == 77)) && exit 77

@@ -4,7 +4,10 @@
  * and seen_take()), the estimate of messages sent and received, the full
  * rule, another object on the id, the event log (created, removed,
  * waiters by count and by pid, full, empty) and the dashboard's model
- * (fields, processes, badge, removed). */
+ * (fields, processes, badge, removed); and the same of POSIX message
+ * queues (mqueue): counters, the estimate from curmsgs and the mtime,
+ * full at maxmsg, removed by name or inode, NOTIFY_PID, the model with
+ * waiters and holders. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stdbool.h>
@@ -413,6 +416,220 @@ static void test_model_set_denied(void **state)
 	assert_int_equal(m.ncounters, 0);
 }
 
+static struct ipcobj mq_of(uint64_t curmsgs, uint64_t maxmsg, uint64_t msgsize, uint64_t qsize)
+{
+	struct ipcobj o;
+	memset(&o, 0, sizeof o);
+	o.kind = OBJLIST_MQUEUE;
+	o.present = true;
+	snprintf(o.mq.name, sizeof o.mq.name, "/q\x1b[31m");
+	o.mq.dev = 20;
+	o.mq.ino = 4711;
+	o.mq.mode = 0640;
+	o.mq.mtime_ns = T0;
+	o.mq.have_qsize = true;
+	o.mq.qsize = qsize;
+	o.values_ok = true;
+	o.mq.curmsgs = curmsgs;
+	o.mq.maxmsg = maxmsg;
+	o.mq.msgsize = msgsize;
+	return o;
+}
+
+/* An mqueue: depth first, QSIZE, the room (saturated), unread attributes
+ * kept as novalue. */
+static void test_mq_counters(void **state)
+{
+	(void)state;
+	struct ipcobj o = mq_of(3, 10, 64, 150);
+	struct seen s = { 0 };
+	struct content c = { 0 };
+	struct ipcview_totals t = { 4, 1 };
+	struct decode_want w = { .now_mono = 1000000000, .now_wall = T0 };
+	assert_int_equal(ipcview_items(&o, &t, &s), 0);
+	assert_int_equal(seen_take(&s, &c, &w), 0);
+	assert_string_equal(c.ctr[c.selected].name, "messages");
+	assert_int_equal(counter(&c, "messages")->value, 3);
+	assert_int_equal(counter(&c, "bytes")->value, 150);
+	assert_int_equal(counter(&c, "maxmsg")->value, 10);
+	assert_int_equal(counter(&c, "msgsize")->value, 64);
+	assert_int_equal(counter(&c, "room")->value, 640);
+	assert_int_equal(counter(&c, "sent (est.)")->value, 4);
+	assert_int_equal(counter(&c, "received (est.)")->value, 1);
+	assert_non_null(strstr(counter(&c, "sent (est.)")->help, "mtime"));
+	assert_int_equal(counter(&c, "notify pid")->value, 0);
+	content_free(&c);
+	o = mq_of(0, UINT64_MAX, 2, 0);
+	assert_int_equal(ipcview_items(&o, &t, &s), 0);
+	assert_true(s.item[4].value == UINT64_MAX); /* room */
+	o.values_ok = false;
+	assert_int_equal(ipcview_items(&o, &t, &s), 0);
+	assert_true(s.item[0].novalue && s.item[4].novalue && !s.item[1].novalue);
+	seen_free(&s);
+}
+
+static void mq_estimate(uint64_t qa, int64_t ma, uint64_t qb, int64_t mb, uint64_t sent,
+			uint64_t received)
+{
+	struct ipcobj a = mq_of(qa, 10, 8, 0), b = mq_of(qb, 10, 8, 0);
+	a.mq.mtime_ns = ma;
+	b.mq.mtime_ns = mb;
+	uint64_t s = 99, r = 99;
+	ipcview_estimate(&a, &b, &s, &r);
+	assert_int_equal(s, sent);
+	assert_int_equal(r, received);
+}
+
+/* One time for sends and receives: the net change, and one of each when
+ * the mtime moved with none. */
+static void test_mq_estimate(void **state)
+{
+	(void)state;
+	mq_estimate(0, 10, 0, 10, 0, 0); /* nothing moved */
+	mq_estimate(0, 10, 3, 11, 3, 0); /* three sent */
+	mq_estimate(5, 10, 1, 11, 0, 4); /* four received */
+	mq_estimate(2, 10, 2, 11, 1, 1); /* the mtime alone: one each at least */
+	mq_estimate(2, 10, 2, 10, 0, 0);
+	struct ipcobj a = mq_of(1, 10, 8, 0), b = mq_of(5, 10, 8, 0);
+	b.mq.mtime_ns = T0 + 1;
+	b.values_ok = false; /* no curmsgs: nothing inferred */
+	uint64_t s, r;
+	ipcview_estimate(&a, &b, &s, &r);
+	assert_int_equal(s, 0);
+	assert_int_equal(r, 0);
+}
+
+/* Full at maxmsg; removed by name or by another inode; empty; NOTIFY_PID. */
+static void test_mq_events(void **state)
+{
+	(void)state;
+	struct events_ring r;
+	events_init(&r);
+	struct ipcobj none = { .kind = OBJLIST_MQUEUE }, a = mq_of(9, 10, 8, 72),
+		      b = mq_of(10, 10, 8, 80);
+	assert_false(ipcobj_full(&a));
+	assert_true(ipcobj_full(&b));
+	assert_int_equal(events_ipc_diff(&none, &a, T0, &r), 1);
+	assert_int_equal(last(&r)->kind, EVENT_CREATED);
+	assert_string_equal(last(&r)->text, "POSIX message queue /q\\x1b[31m is there");
+	assert_int_equal(events_ipc_diff(&a, &b, T0, &r), 1);
+	assert_int_equal(last(&r)->kind, EVENT_FULL);
+	assert_string_equal(last(&r)->text,
+			    "10 messages of maxmsg 10, 80 bytes (a sender now blocks or fails)");
+	assert_int_equal(events_ipc_diff(&b, &b, T0, &r), 0);
+	struct ipcobj e = mq_of(0, 10, 8, 0);
+	assert_int_equal(events_ipc_diff(&b, &e, T0, &r), 1);
+	assert_int_equal(last(&r)->kind, EVENT_EMPTY);
+	assert_string_equal(last(&r)->text, "the last of 10 messages received");
+	/* no attributes read: no full, no empty */
+	struct ipcobj u = b;
+	u.values_ok = false;
+	assert_false(ipcobj_full(&u));
+	assert_int_equal(events_ipc_diff(&u, &e, T0, &r), 0);
+	/* NOTIFY_PID set, moved, cleared */
+	struct ipcobj n = e;
+	n.mq.notify_pid = 321;
+	assert_int_equal(events_ipc_diff(&e, &n, T0, &r), 1);
+	assert_int_equal(last(&r)->kind, EVENT_NOTIFY);
+	assert_int_equal(last(&r)->pid, 321);
+	assert_string_equal(last(&r)->text,
+			    "pid 321 asked to be notified of a message (mq_notify)");
+	struct ipcobj n2 = n;
+	n2.mq.notify_pid = 322;
+	assert_int_equal(events_ipc_diff(&n, &n2, T0, &r), 1);
+	assert_string_equal(last(&r)->text, "notification moved from pid 321 to pid 322");
+	assert_int_equal(events_ipc_diff(&n2, &e, T0, &r), 1);
+	assert_string_equal(last(&r)->text, "pid 322's notification cleared (sent, or cancelled)");
+	assert_string_equal(events_kind_name(EVENT_NOTIFY), "notify");
+	/* a waiter by pid, between two scans */
+	struct ipcobj w = e;
+	w.scanned = e.scanned = true;
+	w.nwaits = 1;
+	w.waits[0] = (struct objlist_wait){ .pid = 55, .comm = "rx", .op = OBJLIST_WAIT_MQRCV };
+	assert_int_equal(events_ipc_diff(&e, &w, T0, &r), 1);
+	assert_string_equal(last(&r)->text, "pid 55 (rx) waits for a message");
+	assert_int_equal(events_ipc_diff(&w, &e, T0, &r), 1);
+	assert_int_equal(last(&r)->kind, EVENT_UNWAIT);
+	/* removed: the name gone, or another inode under it */
+	struct ipcobj g = { .kind = OBJLIST_MQUEUE };
+	assert_int_equal(events_ipc_diff(&e, &g, T0, &r), 1);
+	assert_int_equal(last(&r)->kind, EVENT_REMOVED);
+	assert_string_equal(last(&r)->text, "POSIX message queue /q\\x1b[31m: the name is gone");
+	g.mq.other = true;
+	assert_true(ipcobj_other(&e, &g));
+	assert_int_equal(events_ipc_diff(&e, &g, T0, &r), 1);
+	assert_string_equal(last(&r)->text,
+			    "POSIX message queue /q\\x1b[31m: the name is another queue now");
+	struct ipcobj i = e;
+	i.mq.ino = 4712;
+	assert_true(ipcobj_other(&e, &i));
+	assert_false(ipcobj_other(&e, &e));
+}
+
+/* The dashboard of an mqueue: its fields, a waiter, its holders, removed. */
+static void test_model_mq(void **state)
+{
+	(void)state;
+	struct ipcobj o = mq_of(10, 10, 8, 80);
+	o.mq.notify_pid = 99;
+	o.scanned = true;
+	o.nwaits = 1;
+	o.waits[0] = (struct objlist_wait){
+		.pid = 77, .comm = "tx", .op = OBJLIST_WAIT_MQSND, .since_ns = T0 - 2000000000
+	};
+	struct objlist_row row;
+	memset(&row, 0, sizeof row);
+	row.kind = OBJLIST_MQUEUE;
+	snprintf(row.name, sizeof row.name, "%s", o.mq.name);
+	row.mode = 0640;
+	row.dev = 20;
+	row.ino = 4711;
+	struct objlist_holder h[2] = { { .pid = 40, .comm = "a\x01", .fds = 1 },
+				       { .pid = 41, .comm = "b", .fds = 2 } };
+	struct model_object in;
+	memset(&in, 0, sizeof in);
+	in.row = &row;
+	in.present = true;
+	in.scanned = true;
+	in.scan_ns = T0;
+	in.now_wall_ns = T0;
+	in.holders = h;
+	in.nholders = 2;
+	in.ipc = &o;
+	in.held.state = MODEL_LIVE;
+	in.held.why = o.why;
+	struct view_model m;
+	model_build_object(&m, &in);
+	assert_string_equal(m.badge, "MQUEUE");
+	assert_string_equal(m.title, "shmtop  mqueue  /q\\x1b[31m");
+	assert_non_null(strstr(m.message, "a POSIX message queue"));
+	assert_string_equal(field_value(&m, "name"), "/q\\x1b[31m");
+	assert_string_equal(field_value(&m, "messages"), "10 of maxmsg 10 (full)");
+	assert_string_equal(field_value(&m, "bytes"), "80 of 80 (10 * msgsize 8)");
+	assert_string_equal(field_value(&m, "notify"), "pid 99 (mq_notify)");
+	assert_string_equal(field_value(&m, "perms"), "rw-r----- 0640");
+	assert_string_equal(field_value(&m, "waiters"), "1");
+	assert_string_equal(field_value(&m, "holders"), "2");
+	assert_int_equal(m.nprocs, 3);
+	assert_non_null(strstr(m.procs[0], "waits"));
+	assert_non_null(strstr(m.procs[0], "tx: room for a message, 2s or more"));
+	assert_non_null(strstr(m.procs[1], "     40 "));
+	assert_non_null(strstr(m.procs[1], "a\\x01"));
+	assert_non_null(strstr(m.procs[2], "     41 "));
+	o.values_ok = false;
+	snprintf(o.why, sizeof o.why, "no read permission");
+	model_build_object(&m, &in);
+	assert_string_equal(field_value(&m, "messages"), "unread (mq_getattr)");
+	assert_string_equal(field_value(&m, "bytes"), "80 (QSIZE)");
+	assert_non_null(strstr(m.message, "; no read permission"));
+	in.present = false;
+	o.mq.other = true;
+	model_build_object(&m, &in);
+	assert_string_equal(m.badge, "GONE");
+	assert_int_equal(m.state, MODEL_REMOVED);
+	assert_non_null(strstr(m.message, "removed: /q\\x1b[31m (its name is another queue now)"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -421,7 +638,9 @@ int main(void)
 		cmocka_unit_test(test_estimate_pids),     cmocka_unit_test(test_full),
 		cmocka_unit_test(test_events_removed),    cmocka_unit_test(test_events_waiters),
 		cmocka_unit_test(test_events_full_empty), cmocka_unit_test(test_model_queue),
-		cmocka_unit_test(test_model_set_denied),
+		cmocka_unit_test(test_model_set_denied),  cmocka_unit_test(test_mq_counters),
+		cmocka_unit_test(test_mq_estimate),       cmocka_unit_test(test_mq_events),
+		cmocka_unit_test(test_model_mq),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

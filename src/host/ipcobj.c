@@ -7,12 +7,18 @@
 #include "ipcobj.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ipc.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "objlist_files.h"
+#include "objlist_mqueue.h"
 #include "proc.h"
 
 union ipcobj_semun {
@@ -214,8 +220,133 @@ int ipcobj_read(struct ipcobj *o, enum objlist_kind kind, int id, const char *pa
 	return 0;
 }
 
+/* Seconds and nanoseconds as nanoseconds, saturated (a queue's owner sets
+ * its times with utimensat()). */
+static int64_t ns_of(int64_t sec, long nsec)
+{
+	const int64_t g = 1000000000;
+	if (sec > (INT64_MAX - g) / g)
+		return INT64_MAX;
+	if (sec < INT64_MIN / g + 1)
+		return INT64_MIN;
+	return sec * g + nsec;
+}
+
+/* The queue's stat and text into o->mq: from its open file qfd. */
+static void mq_take(struct ipcobj *o, int qfd, const struct stat *st)
+{
+	struct ipcobj_mq *q = &o->mq;
+	struct objlist_mqueue_info info;
+	q->uid = st->st_uid;
+	q->gid = st->st_gid;
+	q->mode = st->st_mode & 0777;
+	q->mtime_ns = ns_of(st->st_mtim.tv_sec, st->st_mtim.tv_nsec);
+	q->have_qsize = qfd >= 0 && objlist_mqueue_read(qfd, &info) == 0;
+	q->qsize = q->have_qsize ? info.qsize : 0;
+	q->notify_pid = q->have_qsize ? info.notify_pid : 0;
+}
+
+/* Its attributes from a descriptor of its own, if the name still opens
+ * the inode listed (and its text through it, with no mount to read). */
+static void mq_attrs(struct ipcobj *o, bool text)
+{
+	struct ipcobj_mq *q = &o->mq;
+	struct stat st;
+	struct mq_attr a;
+	mqd_t d = mq_open(q->name, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (d == (mqd_t)-1) {
+		int err = errno;
+		if (err == ENOENT && text)
+			o->present = false;
+		else if (err == EACCES || err == EPERM)
+			snprintf(o->why, sizeof o->why,
+				 "no read permission (mode %03o): mq_getattr() needs it%s", q->mode,
+				 q->have_qsize ? "; QSIZE shown" : "");
+		else
+			snprintf(o->why, sizeof o->why, "mq_open: %s", strerror(err));
+		return;
+	}
+	if (fstat((int)d, &st) < 0 || (uint64_t)st.st_dev != q->dev ||
+	    (uint64_t)st.st_ino != q->ino) {
+		if (text) { /* the name is all there is to go by */
+			o->present = false;
+			q->other = true;
+		} else
+			snprintf(o->why, sizeof o->why, "removed or recreated while read");
+		mq_close(d);
+		return;
+	}
+	if (text)
+		mq_take(o, (int)d, &st);
+	if (mq_getattr(d, &a) == 0) {
+		q->curmsgs = a.mq_curmsgs > 0 ? (uint64_t)a.mq_curmsgs : 0;
+		q->maxmsg = a.mq_maxmsg > 0 ? (uint64_t)a.mq_maxmsg : 0;
+		q->msgsize = a.mq_msgsize > 0 ? (uint64_t)a.mq_msgsize : 0;
+		o->values_ok = true;
+	} else {
+		snprintf(o->why, sizeof o->why, "mq_getattr: %s", strerror(errno));
+	}
+	mq_close(d);
+}
+
+int ipcobj_read_mq(struct ipcobj *o, const struct objlist_row *r, const char *dir)
+{
+	struct ipcobj_mq *q = &o->mq;
+	o->kind = OBJLIST_MQUEUE;
+	o->present = false;
+	o->values_ok = false;
+	o->why[0] = '\0';
+	o->nsem = 0;
+	o->nops = 0;
+	o->qbytes = 0;
+	memset(&o->ipc, 0, sizeof o->ipc);
+	memset(q, 0, sizeof *q);
+	snprintf(q->name, sizeof q->name, "%s", r->name);
+	q->dev = r->dev;
+	q->ino = r->ino;
+	q->uid = r->uid;
+	q->gid = r->gid;
+	q->mode = r->mode;
+	q->mtime_ns = ns_of(r->mtime, 0);
+	static const char del[] = " (deleted)";
+	size_t n = strlen(r->name), d = sizeof del - 1;
+	if (r->name[0] != '/' || n < 2 || strchr(r->name + 1, '/') ||
+	    (n > d && strcmp(r->name + n - d, del) == 0))
+		return 0; /* no name to look it up by: unlinked, only its holders reach it */
+	if (!dir || r->place != OBJLIST_IN_DEVSHM) { /* known from fds: by the name alone */
+		o->present = true;
+		mq_attrs(o, true);
+		return 0;
+	}
+	struct stat st, qt;
+	int dfd = objlist_files_open_dir(dir);
+	if (dfd < 0)
+		return 0;
+	const char *name = r->name + 1;
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		close(dfd);
+		return 0;
+	}
+	if (!S_ISREG(st.st_mode) || (uint64_t)st.st_dev != r->dev ||
+	    (uint64_t)st.st_ino != r->ino) {
+		q->other = true;
+		close(dfd);
+		return 0;
+	}
+	o->present = true;
+	int qfd = objlist_files_open_at(dfd, name, r->dev, r->ino, &qt);
+	close(dfd);
+	mq_take(o, qfd, qfd >= 0 ? &qt : &st);
+	if (qfd >= 0)
+		close(qfd);
+	mq_attrs(o, false);
+	return 0;
+}
+
 bool ipcobj_other(const struct ipcobj *prev, const struct ipcobj *cur)
 {
+	if (prev->kind == OBJLIST_MQUEUE)
+		return prev->mq.dev != cur->mq.dev || prev->mq.ino != cur->mq.ino || cur->mq.other;
 	const struct sysvipc_ipc *a = &prev->ipc, *b = &cur->ipc;
 	if (a->id != b->id || a->key != b->key || b->ctime < a->ctime)
 		return true;
@@ -226,5 +357,7 @@ bool ipcobj_other(const struct ipcobj *prev, const struct ipcobj *cur)
 
 bool ipcobj_full(const struct ipcobj *o)
 {
+	if (o->kind == OBJLIST_MQUEUE)
+		return o->values_ok && o->mq.maxmsg && o->mq.curmsgs >= o->mq.maxmsg;
 	return o->values_ok && (o->ipc.cbytes >= o->qbytes || o->ipc.qnum >= o->qbytes);
 }

@@ -17,6 +17,21 @@
  * owner, anyone) could have more than a buffer sized from the first.  A
  * set whose key or nsems changed between the calls was not read
  * (values_ok false).
+ *
+ * A POSIX message queue (mqueue) is looked at by its name, as the list
+ * found it: its entry of the viewer's mqueue mount (fstatat, no link
+ * followed) and its file's text (QSIZE, NOTIFY_PID: opened as
+ * objlist_files_open_at() opens a file, which moves the file's atime and
+ * ctime, never its mtime), then its attributes (mq_getattr(): messages,
+ * maxmsg, msgsize) from a descriptor mq_open() gives, O_RDONLY |
+ * O_NONBLOCK, checked by fstat to be the inode listed and closed at once:
+ * the viewer never stays a holder (a queue unlinked is not kept alive by
+ * the view, and the holders it shows are others').  Never mq_receive(),
+ * mq_send() or mq_notify(); mq_open() and mq_getattr() of an existing
+ * queue change no time of it, and wait for nothing.  With no mqueue mount
+ * the name is mq_open()ed alone (the viewer's IPC namespace), the text read
+ * through that descriptor.  A name gone, or another inode under it, is the
+ * queue removed.
  */
 #ifndef SHMTOP_IPCOBJ_H
 #define SHMTOP_IPCOBJ_H
@@ -51,16 +66,32 @@ struct ipcobj_op {
 	unsigned sems;   /* a set's: how many of the semaphores read it operated last */
 };
 
+/* A POSIX message queue's look. */
+struct ipcobj_mq {
+	char name[OBJLIST_NAME_MAX]; /* "/NAME", as mq_open() takes it */
+	uint64_t dev, ino;           /* the queue listed */
+	bool other;                  /* not present: its name is another queue now */
+	uid_t uid;
+	gid_t gid;
+	unsigned mode;
+	int64_t mtime_ns; /* its last send or receive (or its owner's utimensat()) */
+	bool have_qsize;
+	uint64_t qsize;                    /* bytes queued (the file's QSIZE) */
+	uint64_t notify_pid;               /* the process mq_notify() will signal, 0 for none */
+	uint64_t curmsgs, maxmsg, msgsize; /* mq_getattr() (values_ok) */
+};
+
 struct ipcobj {
-	enum objlist_kind kind; /* OBJLIST_SYSV_SEM or OBJLIST_SYSV_MSG */
+	enum objlist_kind kind; /* OBJLIST_SYSV_SEM, OBJLIST_SYSV_MSG or OBJLIST_MQUEUE */
 	bool present;           /* listed in /proc/sysvipc under its id */
 	struct sysvipc_ipc ipc; /* its line, when present */
 	bool values_ok;         /* read with semctl()/msgctl(): a set's semaphores, a
-				 * queue's qbytes */
+				 * queue's qbytes; mq_getattr(): an mqueue's */
 	char why[128];          /* why not, when present */
 	size_t nsem;            /* a set's semaphores read: min(nsems, IPCOBJ_SEMS) */
 	struct ipcobj_sem sem[IPCOBJ_SEMS];
-	uint64_t qbytes; /* a queue's room in bytes (values_ok) */
+	uint64_t qbytes;     /* a queue's room in bytes (values_ok) */
+	struct ipcobj_mq mq; /* an mqueue's (ipc zero) */
 	struct ipcobj_op ops[IPCOBJ_OPS];
 	size_t nops;
 	bool scanned; /* waits known: a scan of /proc has run */
@@ -75,14 +106,21 @@ struct ipcobj {
  * with errno when the file cannot be read (o->present false). */
 int ipcobj_read(struct ipcobj *o, enum objlist_kind kind, int id, const char *path);
 
+/* Look at the mqueue of row r (its name, dev and ino) by the viewer's
+ * mqueue mount dir (NULL: none mounted: by mq_open() alone), into o (its
+ * waits and scanned left as they were).  Returns 0; o->present false when
+ * the name is gone or another queue's (o->mq.other). */
+int ipcobj_read_mq(struct ipcobj *o, const struct objlist_row *r, const char *dir);
+
 /* Is cur another object than prev on the same id: its key differs, or
  * its ctime went back; a set's nsems differ or its otime went back (its
  * ctime moves with SETVAL and SETALL, so it is no sign); a queue's ctime
  * differs (an IPC_SET moves it too: taken for another queue) or its stime
- * or rtime went back? */
+ * or rtime went back; an mqueue's inode differs? */
 bool ipcobj_other(const struct ipcobj *prev, const struct ipcobj *cur);
 
-/* Is the queue full: no message with a byte of text fits (cbytes >=
+/* An mqueue is full when its messages reach maxmsg (values_ok).
+ * Is the queue full: no message with a byte of text fits (cbytes >=
  * qbytes), or none at all (qnum >= qbytes), by msgsnd()'s rule that a
  * message fits while cbytes + its size <= qbytes and qnum + 1 <= qbytes?
  * false without qbytes (values_ok). */

@@ -414,8 +414,9 @@ static void list_enter(struct tui *t)
 
 /* Show the detail view of row r of object list s, an object that is not a
  * SysV segment (a POSIX object, a memfd, a deleted object, a file, a SysV
- * semaphore set or message queue): its metadata, holders (a set's or
- * queue's waiters and last operators), event log and, for a POSIX object,
+ * semaphore set or message queue, a POSIX message queue): its metadata,
+ * holders (a set's or queue's waiters and last operators, an mqueue's
+ * waiters and holders), event log and, for a POSIX object,
  * a preview of its first bytes.  The list's Enter on such a row comes here.  0, or -1 (out of
  * memory, or a SysV row: open those with monitor_new()). */
 static int open_object(struct tui *t, const struct objlist *s, const struct objlist_row *r,
@@ -567,11 +568,6 @@ static bool list_keys(struct tui *t, int ch, int64_t *next_poll)
 	case OBJLIST_BACK: switch_to(t, &seg_mode, t->base_mon, NULL, next_poll); break;
 	case OBJLIST_OPEN: {
 		const struct objlist_row *r = list_selection(&t->list);
-		if (r && r->kind == OBJLIST_MQUEUE) { /* not a file of /dev/shm to open */
-			snprintf(t->list.status, sizeof t->list.status,
-				 "no detail view of an mqueue row yet: shmtop -a lists it only");
-			break;
-		}
 		if (r && r->kind != OBJLIST_SYSV) {
 			open_object(t, &t->list.snap, r, next_poll);
 			break;

@@ -42,6 +42,7 @@ static const char *const kind_names[EVENT_NKINDS] = {
 	[EVENT_UNWAIT] = "unwait",
 	[EVENT_FULL] = "full",
 	[EVENT_EMPTY] = "empty",
+	[EVENT_NOTIFY] = "notify",
 };
 
 const char *events_kind_name(enum event_kind k)
@@ -379,9 +380,62 @@ static void waiters_diff(const struct ipcobj *a, const struct ipcobj *b, enum ev
 	}
 }
 
+/* An mqueue's events: by its name (escaped), inode and mq_getattr(). */
+static size_t mq_diff(const struct ipcobj *prev, const struct ipcobj *cur, int64_t wall_ns,
+		      struct events_ring *r)
+{
+	uint64_t before = r->next;
+	char name[4 * 64 + 1];
+	const struct ipcobj *o = cur->present ? cur : prev;
+	escape_text(o->mq.name, strlen(o->mq.name), ESCAPE_LOCALE, 64, name, sizeof name);
+	if (!prev->present) {
+		if (cur->present)
+			add_ipc(r, wall_ns, EVENT_CREATED, cur, 0, 0,
+				"POSIX message queue %s is there", name);
+		return (size_t)(r->next - before);
+	}
+	if (!cur->present || ipcobj_other(prev, cur)) {
+		add_ipc(r, wall_ns, EVENT_REMOVED, prev, 0, 0, "POSIX message queue %s: %s", name,
+			cur->mq.other ? "the name is another queue now" : "the name is gone");
+		return (size_t)(r->next - before);
+	}
+	if (prev->scanned && cur->scanned) {
+		waiters_diff(cur, prev, EVENT_WAIT, wall_ns, r);
+		waiters_diff(prev, cur, EVENT_UNWAIT, wall_ns, r);
+	}
+	const struct ipcobj_mq *a = &prev->mq, *b = &cur->mq;
+	if (!ipcobj_full(prev) && ipcobj_full(cur))
+		add_ipc(r, wall_ns, EVENT_FULL, cur, 0, b->curmsgs,
+			"%" PRIu64 " message%s of maxmsg %" PRIu64 ", %" PRIu64
+			" bytes (a sender now blocks or fails)",
+			b->curmsgs, b->curmsgs == 1 ? "" : "s", b->maxmsg, b->qsize);
+	if (prev->values_ok && cur->values_ok && a->curmsgs > 0 && b->curmsgs == 0)
+		add_ipc(r, wall_ns, EVENT_EMPTY, cur, 0, 0,
+			"the last of %" PRIu64 " message%s received", a->curmsgs,
+			a->curmsgs == 1 ? "" : "s");
+	if (a->have_qsize && b->have_qsize && a->notify_pid != b->notify_pid) {
+		pid_t p = (pid_t)(b->notify_pid ? b->notify_pid : a->notify_pid);
+		if (!a->notify_pid)
+			add_ipc(r, wall_ns, EVENT_NOTIFY, cur, p, b->notify_pid,
+				"pid %" PRIu64 " asked to be notified of a message (mq_notify)",
+				b->notify_pid);
+		else if (!b->notify_pid)
+			add_ipc(r, wall_ns, EVENT_NOTIFY, cur, p, 0,
+				"pid %" PRIu64 "'s notification cleared (sent, or cancelled)",
+				a->notify_pid);
+		else
+			add_ipc(r, wall_ns, EVENT_NOTIFY, cur, p, b->notify_pid,
+				"notification moved from pid %" PRIu64 " to pid %" PRIu64,
+				a->notify_pid, b->notify_pid);
+	}
+	return (size_t)(r->next - before);
+}
+
 size_t events_ipc_diff(const struct ipcobj *prev, const struct ipcobj *cur, int64_t wall_ns,
 		       struct events_ring *r)
 {
+	if (cur->kind == OBJLIST_MQUEUE)
+		return mq_diff(prev, cur, wall_ns, r);
 	uint64_t before = r->next;
 	bool set = cur->kind == OBJLIST_SYSV_SEM;
 	const char *what = set ? "semaphore set" : "message queue";

@@ -81,6 +81,7 @@ enum event_kind {
 	EVENT_UNWAIT,   /* ... ceased to */
 	EVENT_FULL,     /* a queue became full (ipcobj_full()) */
 	EVENT_EMPTY,    /* a queue's last message was received */
+	EVENT_NOTIFY,   /* an mqueue's NOTIFY_PID set, cleared or changed */
 	EVENT_NKINDS
 };
 
@@ -172,7 +173,9 @@ size_t events_obj_diff(const struct events_objobs *prev, const struct events_obj
  * on it: ipcobj_other(); nothing more is compared then), a waiter arriving or leaving (a
  * semaphore's ncount or zcount up or down, when both looks read the
  * values; and, between two looks that both had a scan, each process
- * blocked on it by pid, with what it waits for), a queue full or empty.
+ * blocked on it by pid, with what it waits for), a queue full or empty;
+ * an mqueue's removal is its name gone or another inode under it
+ * (mq.other), and its NOTIFY_PID set, cleared or changed is logged too.
  * Returns how many events it appended. */
 size_t events_ipc_diff(const struct ipcobj *prev, const struct ipcobj *cur, int64_t wall_ns,
 		       struct events_ring *r);

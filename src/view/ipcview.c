@@ -14,10 +14,20 @@ void ipcview_estimate(const struct ipcobj *prev, const struct ipcobj *cur, uint6
 		      uint64_t *received)
 {
 	const struct sysvipc_ipc *a = &prev->ipc, *b = &cur->ipc;
+	uint64_t aq = a->qnum, bq = b->qnum;
 	bool s = a->stime != b->stime || a->lspid != b->lspid;
 	bool r = a->rtime != b->rtime || a->lrpid != b->lrpid;
-	uint64_t up = b->qnum > a->qnum ? b->qnum - a->qnum : 0;
-	uint64_t down = a->qnum > b->qnum ? a->qnum - b->qnum : 0;
+	if (cur->kind == OBJLIST_MQUEUE) {
+		/* one time for both: a move with no net change is one of each */
+		bool ok = prev->values_ok && cur->values_ok;
+		bool moved = ok && prev->mq.mtime_ns != cur->mq.mtime_ns;
+		aq = ok ? prev->mq.curmsgs : 0;
+		bq = ok ? cur->mq.curmsgs : 0;
+		s = moved && bq >= aq;
+		r = moved && bq <= aq;
+	}
+	uint64_t up = bq > aq ? bq - aq : 0;
+	uint64_t down = aq > bq ? aq - bq : 0;
 	/* sent - received = up - down, sent >= s, received >= r */
 	uint64_t sn = up;
 	if (s && sn < 1)
@@ -63,6 +73,36 @@ int ipcview_items(const struct ipcobj *o, const struct ipcview_totals *t, struct
 			item(s, name, "", MODEL_GAUGE, (uint64_t)(m->pid > 0 ? m->pid : 0),
 			     "the pid of its last semop() (GETPID)");
 		}
+		return 0;
+	}
+	if (o->kind == OBJLIST_MQUEUE) {
+		const struct ipcobj_mq *q = &o->mq;
+		if (seen_reserve(s, 8))
+			return -1;
+		const char *mest = "an estimate, a lower bound: from curmsgs and the moves of the "
+				   "queue's mtime between looks";
+		struct seen_item *k[4];
+		k[0] = item(s, "messages", "", MODEL_GAUGE, q->curmsgs,
+			    "messages on the queue (mq_getattr: mq_curmsgs)");
+		struct seen_item *b = item(s, "bytes", "bytes", MODEL_GAUGE, q->qsize,
+					   "bytes of the messages on the queue (its file's QSIZE)");
+		b->novalue = !q->have_qsize;
+		k[1] = item(s, "maxmsg", "", MODEL_GAUGE, q->maxmsg,
+			    "messages the queue holds at most (mq_maxmsg)");
+		k[2] = item(s, "msgsize", "bytes", MODEL_GAUGE, q->msgsize,
+			    "a message's largest size (mq_msgsize)");
+		uint64_t room = q->msgsize && q->maxmsg > UINT64_MAX / q->msgsize
+				    ? UINT64_MAX
+				    : q->maxmsg * q->msgsize;
+		k[3] = item(s, "room", "bytes", MODEL_GAUGE, room,
+			    "bytes the queue holds at most (maxmsg * msgsize)");
+		for (size_t i = 0; i < 4; i++)
+			k[i]->novalue = !o->values_ok;
+		item(s, "sent (est.)", "", MODEL_COUNTER, t->sent, mest);
+		item(s, "received (est.)", "", MODEL_COUNTER, t->received, mest);
+		item(s, "notify pid", "", MODEL_GAUGE, q->notify_pid,
+		     "the process mq_notify() signals on a message (its file's NOTIFY_PID), 0 "
+		     "for none");
 		return 0;
 	}
 	if (seen_reserve(s, 7))

@@ -10,12 +10,24 @@
  *   a queue   "messages" (qnum: the depth, the first, graphed), "bytes"
  *             (cbytes), "qbytes", "sent (est.)" and "received (est.)",
  *             "lspid", "lrpid"
+ *   an mqueue "messages" (mq_curmsgs, graphed), "bytes" (QSIZE), "maxmsg",
+ *             "msgsize", "room" (maxmsg * msgsize bytes, saturated),
+ *             "sent (est.)", "received (est.)", "notify pid"
  *
  * A queue's counts of messages sent and received are an estimate, a lower
  * bound: the kernel counts neither, so between two looks the change of
  * qnum and the moves of stime, rtime, lspid and lrpid (a send, a receive)
  * say at least how many there were (ipcview_estimate()); their rates are
- * the table's rates of those counts.  Pure.
+ * the table's rates of those counts.  A POSIX queue keeps no last sender
+ * or receiver, and one time for both: its mtime, which each send and each
+ * receive moves, to the second (the mqueue file system's granularity:
+ * its st_mtim is .000000000 always).  So curmsgs up by n means
+ * n sends at least, down by n n receives; unchanged with the mtime moved,
+ * one of each at least; unchanged within the mtime's second, none seen.
+ * Who sent or received is not known, nor, when both happened between two
+ * looks, how many beyond the net change.  Its owner
+ * can move the mtime with utimensat(): a move is taken for a send and a
+ * receive.  Pure.
  */
 #ifndef SHMTOP_IPCVIEW_H
 #define SHMTOP_IPCVIEW_H
@@ -28,11 +40,13 @@
 
 #define IPCVIEW_SET_FORMAT "SysV semaphore set"
 #define IPCVIEW_QUEUE_FORMAT "SysV message queue"
+#define IPCVIEW_MQUEUE_FORMAT "POSIX message queue"
 
 /* The fewest messages sent and received between two looks at one queue
  * (not another object: ipcobj_other()) that explain them: qnum changed by
  * sent - received, a moved stime or lspid means one send at least, a moved
- * rtime or lrpid one receive.  Saturating: a count never passes
+ * rtime or lrpid one receive; an mqueue's by its curmsgs and mtime (both
+ * looks' values_ok, else none).  Saturating: a count never passes
  * UINT64_MAX. */
 void ipcview_estimate(const struct ipcobj *prev, const struct ipcobj *cur, uint64_t *sent,
 		      uint64_t *received);

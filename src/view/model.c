@@ -845,6 +845,24 @@ static void ipc_procs(struct view_model *m, const struct model_object *in)
 			 escape_str(c16, comm, sizeof comm),
 			 ipcview_wait_text(w, what, sizeof what), since);
 	}
+	if (o->kind == OBJLIST_MQUEUE) {
+		snprintf(m->procs_title, sizeof m->procs_title, "processes: %s; holders %zu",
+			 waiting, in->nholders);
+		for (size_t i = 0; i < in->nholders && n < ATTACHED_MAX; i++, n++) {
+			const struct objlist_holder *h = &in->holders[i];
+			char holds[24];
+			holds_text(h, holds, sizeof holds);
+			memcpy(c16, h->comm, 16);
+			c16[16] = '\0';
+			bool me = in->self_pid > 0 && h->pid == in->self_pid;
+			snprintf(m->procs[n], sizeof m->procs[n], "%7d %-10.10s %-9s %s%s",
+				 (int)h->pid, names_user(h->uid, user, sizeof user), holds,
+				 me ? MODEL_SELF_MARK " " : "", escape_str(c16, comm, sizeof comm));
+		}
+		m->nprocs = n;
+		m->procs_more = nw + in->nholders - n;
+		return;
+	}
 	for (size_t i = 0; i < o->nops && n < ATTACHED_MAX; i++, n++) {
 		const struct ipcobj_op *op = &o->ops[i];
 		memcpy(c16, op->comm, 16);
@@ -967,8 +985,105 @@ static void ipc_object(struct view_model *m, const struct model_object *in)
 			 what);
 }
 
+/* The detail view of a POSIX message queue: its file's fields and
+ * mq_getattr()'s, its waiters and holders, its counters (content). */
+static void mq_object(struct view_model *m, const struct model_object *in)
+{
+	const struct objlist_row *r = in->row;
+	const struct ipcobj *o = in->ipc;
+	const struct ipcobj_mq *q = &o->mq;
+	char name[201], title[41], a[48], b[48], u[40], g[40];
+	memset(m, 0, sizeof *m);
+	escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, 200, name, sizeof name);
+	escape_text(r->name, strlen(r->name), ESCAPE_LOCALE, 40, title, sizeof title);
+	m->state = in->present ? MODEL_FOREIGN : MODEL_REMOVED;
+	m->health = HEALTH_NONE;
+	snprintf(m->title, sizeof m->title, "shmtop  mqueue  %s", title);
+	const char *why = in->held.why && *in->held.why ? in->held.why : NULL;
+	static const char what[] = "a POSIX message queue; sent and received are estimates, "
+				   "lower bounds (from curmsgs and the mtime)";
+	if (!in->present)
+		snprintf(m->message, sizeof m->message, "removed: %s (%s) was %s", title,
+			 q->other ? "its name is another queue now" : "its name is gone", what);
+	else
+		snprintf(m->message, sizeof m->message, "%s: %s%s%s", title, what, why ? "; " : "",
+			 why ? why : "");
+	m->fields_title = "queue (its file, mq_getattr)";
+	field(m, "kind", "mqueue");
+	field(m, "name", "%s", name);
+	field(m, "owner", "%s:%s", names_user(r->uid, u, sizeof u),
+	      names_group(r->gid, g, sizeof g));
+	field(m, "perms", "%s %s", format_perms(r->mode, a, sizeof a),
+	      format_octal(r->mode, b, sizeof b));
+	field(m, "mtime", "%s", format_time(r->mtime, a, sizeof a));
+	if (o->values_ok) {
+		field(m, "messages", "%" PRIu64 " of maxmsg %" PRIu64 "%s", q->curmsgs, q->maxmsg,
+		      ipcobj_full(o) ? " (full)" : "");
+		uint64_t room = q->msgsize && q->maxmsg > UINT64_MAX / q->msgsize
+				    ? UINT64_MAX
+				    : q->maxmsg * q->msgsize;
+		if (q->have_qsize)
+			field(m, "bytes",
+			      "%" PRIu64 " of %" PRIu64 " (%" PRIu64 " * msgsize %" PRIu64 ")",
+			      q->qsize, room, q->maxmsg, q->msgsize);
+		else
+			field(m, "bytes", "unread (room %" PRIu64 ")", room);
+	} else {
+		field(m, "messages", "unread (mq_getattr)");
+		if (q->have_qsize)
+			field(m, "bytes", "%" PRIu64 " (QSIZE)", q->qsize);
+		else
+			field(m, "bytes", "unread");
+	}
+	if (q->have_qsize && q->notify_pid)
+		field(m, "notify", "pid %" PRIu64 " (mq_notify)", q->notify_pid);
+	else
+		field(m, "notify", "%s", q->have_qsize ? "none" : "unread");
+	field(m, "device", "%u:%u", major((dev_t)r->dev), minor((dev_t)r->dev));
+	field(m, "inode", "%" PRIu64, r->ino);
+	if (in->scanned) {
+		field(m, "waiters", "%zu", o->nwaits);
+		field(m, "holders", "%zu%s", in->nholders,
+		      in->nholders         ? ""
+		      : r->holders_unknown ? " (unknown: others' processes unreadable)"
+					   : " (an orphan if messages are on it)");
+	} else {
+		field(m, "waiters", "not scanned");
+	}
+	ipc_procs(m, in);
+	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
+	snprintf(m->footer, sizeof m->footer, "a rescan  +/- delay %d.%ds  ? help  q quit",
+		 in->delay_tenths / 10, in->delay_tenths % 10);
+	snprintf(m->badge, sizeof m->badge, "%s", in->present ? "MQUEUE" : "GONE");
+	m->tone = in->present ? TONE_NORMAL : TONE_WARN;
+	if (!in->held.content)
+		return;
+	struct model_input held = in->held;
+	held.delay_tenths = in->delay_tenths;
+	held.notice = in->notice;
+	content_of(m, &held);
+	footer_of(m, &held);
+	snprintf(m->writer, sizeof m->writer, "last send or receive %s",
+		 format_time(r->mtime, a, sizeof a));
+	memcpy(m->writer_short, m->writer, sizeof m->writer_short - 1);
+	m->writer_short[sizeof m->writer_short - 1] = '\0';
+	m->control[0] = '\0';
+	m->state = in->present ? held.state : MODEL_REMOVED;
+	snprintf(m->badge, sizeof m->badge, "%s", in->present ? "MQUEUE" : "GONE");
+	m->tone = in->present ? TONE_NORMAL : TONE_WARN;
+	if (!in->present)
+		snprintf(m->message, sizeof m->message, "removed: %s (%s)", title,
+			 q->other ? "its name is another queue now" : "its name is gone");
+	else
+		snprintf(m->message, sizeof m->message, "%s", why ? why : "");
+}
+
 void model_build_object(struct view_model *m, const struct model_object *in)
 {
+	if (in->ipc && in->ipc->kind == OBJLIST_MQUEUE) {
+		mq_object(m, in);
+		return;
+	}
 	if (in->ipc) {
 		ipc_object(m, in);
 		return;

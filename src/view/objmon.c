@@ -123,18 +123,30 @@ objmon *objmon_new(const struct objlist *s, const struct objlist_row *r)
 	o->scan_ns = s->scan_ns;
 	if (s->scanned)
 		take_holders(o, s, r);
-	o->ipc = objlist_kind_ipc(r->kind);
+	o->ipc = objlist_kind_ipc(r->kind) || r->kind == OBJLIST_MQUEUE;
 	if (o->ipc) {
 		o->linked = false;
-		o->nholders = 0;
 		o->look.kind = r->kind;
 		o->look.ipc = r->ipc;
 		o->look.present = true;
 		o->look.scanned = s->scanned;
 		take_waits(&o->look, s, r);
-		snprintf(o->nopreview, sizeof o->nopreview, "no preview: a SysV %s, not memory",
-			 r->kind == OBJLIST_SYSV_SEM ? "semaphore set" : "message queue");
+		snprintf(o->nopreview, sizeof o->nopreview, "no preview: a %s, not memory",
+			 r->kind == OBJLIST_SYSV_SEM   ? "SysV semaphore set"
+			 : r->kind == OBJLIST_SYSV_MSG ? "SysV message queue"
+						       : "POSIX message queue");
 	}
+	if (r->kind == OBJLIST_MQUEUE) { /* its holders are shown: the fds that hold it */
+		o->look.mq.dev = r->dev;
+		o->look.mq.ino = r->ino;
+		snprintf(o->look.mq.name, sizeof o->look.mq.name, "%s", r->name);
+	} else if (o->ipc) {
+		o->nholders = 0;
+	}
+	o->inv.mountinfo_path = s->mountinfo_path;
+	o->inv.have_mqueue = s->have_mqueue;
+	memcpy(o->inv.mqueue_dir, s->mqueue_dir, sizeof o->inv.mqueue_dir);
+	o->inv.mqueue_dev = s->mqueue_dev;
 	o->inv.sysvsem_path = s->sysvsem_path;
 	o->inv.sysvmsg_path = s->sysvmsg_path;
 	o->inv.devshm_dir = s->devshm_dir;
@@ -192,8 +204,9 @@ static int collect(objmon *o)
 				return -1;
 		}
 		unsigned what =
-		    o->ipc ? OBJLIST_SYSVSEM | OBJLIST_SYSVMSG
-			   : OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_ORPHANS | OBJLIST_FILES;
+		    o->row.kind == OBJLIST_MQUEUE ? OBJLIST_MQUEUES
+		    : o->ipc                      ? OBJLIST_SYSVSEM | OBJLIST_SYSVMSG
+			     : OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_ORPHANS | OBJLIST_FILES;
 		if (objlist_collect(&o->inv, what) < 0)
 			return -1;
 		if (!o->inv.truncated && !o->inv.res.truncated)
@@ -569,10 +582,19 @@ static void scan_ipc(objmon *o, struct ipcobj *look)
 	o->scan_ns = o->inv.scan_ns ? o->inv.scan_ns : clock_wall_ns();
 	look->scanned = true;
 	look->nwaits = 0;
+	bool mq = o->row.kind == OBJLIST_MQUEUE;
+	if (mq)
+		o->nholders = 0;
 	for (size_t i = 0; i < o->inv.n; i++) {
 		const struct objlist_row *r = &o->inv.rows[i];
-		if (r->kind == o->row.kind && r->ino == (uint64_t)o->row.ipc.id) {
+		if (r->kind == o->row.kind && (mq ? r->dev == o->row.dev && r->ino == o->row.ino
+						  : r->ino == (uint64_t)o->row.ipc.id)) {
 			take_waits(look, &o->inv, r);
+			if (mq) {
+				take_holders(o, &o->inv, r);
+				o->row.orphan = r->orphan;
+				o->row.holders_unknown = r->holders_unknown;
+			}
 			break;
 		}
 	}
@@ -582,12 +604,21 @@ static void scan_ipc(objmon *o, struct ipcobj *look)
 static void take_ipc(objmon *o, const struct ipcobj *look)
 {
 	struct objlist_row *r = &o->row;
-	r->ipc = look->ipc;
-	r->uid = look->ipc.uid;
-	r->gid = look->ipc.gid;
-	r->mode = look->ipc.mode;
-	r->mtime = look->ipc.ctime;
-	r->size = r->kind == OBJLIST_SYSV_MSG ? look->ipc.cbytes : 0;
+	if (r->kind == OBJLIST_MQUEUE) {
+		r->uid = look->mq.uid;
+		r->gid = look->mq.gid;
+		r->mode = look->mq.mode;
+		r->mtime = look->mq.mtime_ns / NS_PER_SEC;
+		r->size = look->mq.qsize;
+		r->have_qsize = look->mq.have_qsize;
+	} else {
+		r->ipc = look->ipc;
+		r->uid = look->ipc.uid;
+		r->gid = look->ipc.gid;
+		r->mode = look->ipc.mode;
+		r->mtime = look->ipc.ctime;
+		r->size = r->kind == OBJLIST_SYSV_MSG ? look->ipc.cbytes : 0;
+	}
 	o->present = true;
 	if (r->kind == OBJLIST_SYSV_SEM && !look->values_ok) {
 		no_content(o, MODEL_DENIED, look->why);
@@ -598,7 +629,9 @@ static void take_ipc(objmon *o, const struct ipcobj *look)
 		no_content(o, MODEL_ERROR, "out of memory");
 		return;
 	}
-	o->c.format = r->kind == OBJLIST_SYSV_SEM ? IPCVIEW_SET_FORMAT : IPCVIEW_QUEUE_FORMAT;
+	o->c.format = r->kind == OBJLIST_SYSV_SEM   ? IPCVIEW_SET_FORMAT
+		      : r->kind == OBJLIST_SYSV_MSG ? IPCVIEW_QUEUE_FORMAT
+						    : IPCVIEW_MQUEUE_FORMAT;
 	o->c.status.known = false;
 	o->c.status.control_id = -1;
 	o->have = true;
@@ -617,7 +650,10 @@ static void poll_ipc(objmon *o)
 	const char *path =
 	    o->row.kind == OBJLIST_SYSV_SEM ? o->inv.sysvsem_path : o->inv.sysvmsg_path;
 	int64_t wall = clock_wall_ns();
-	if (ipcobj_read(&look, o->row.kind, o->row.ipc.id, path) < 0 && !o->ipc_seen)
+	bool mq = o->row.kind == OBJLIST_MQUEUE;
+	if (mq)
+		ipcobj_read_mq(&look, &o->row, o->inv.have_mqueue ? o->inv.mqueue_dir : NULL);
+	else if (ipcobj_read(&look, o->row.kind, o->row.ipc.id, path) < 0 && !o->ipc_seen)
 		look.present = false;
 	look.wall_ns = wall;
 	if (look.present && (o->rescan || clock_mono_ns() >= o->next_scan))
@@ -627,7 +663,9 @@ static void poll_ipc(objmon *o)
 	if (first) {
 		/* the baseline; its creation (or last IPC_SET) is its ctime */
 		struct ipcobj none = { .kind = o->row.kind };
-		if (look.present && !ipcobj_other(&o->look, &look)) {
+		if (mq && look.present && !ipcobj_other(&o->look, &look)) {
+			events_ipc_diff(&none, &look, wall, &o->ring); /* no creation time kept */
+		} else if (look.present && !ipcobj_other(&o->look, &look)) {
 			struct event e = { .wall_ns = look.ipc.ctime * NS_PER_SEC,
 					   .kind = EVENT_CREATED,
 					   .shmid = look.ipc.id,
@@ -649,6 +687,8 @@ static void poll_ipc(objmon *o)
 		if (!look.present || ipcobj_other(&o->look, &look)) {
 			o->present = false;
 			o->look.nwaits = 0;
+			o->look.mq.other = look.mq.other;
+			o->nholders = 0;
 			return; /* the last counters stay, the view says removed */
 		}
 		uint64_t sent, received;

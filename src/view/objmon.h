@@ -31,6 +31,9 @@
  * into counters with the history this viewer keeps; a scan (as above)
  * gives the processes blocked on it.  Once the id is gone or names
  * another object (ipcobj_other()), it is removed: the last look stays.
+ * A POSIX message queue (mqueue) is followed the same way by its name and
+ * inode (ipcobj_read_mq(): its file and mq_getattr(), nothing received,
+ * sent or asked to notify), its holders (fds) and waiters from the scan.
  */
 #ifndef SHMTOP_OBJMON_H
 #define SHMTOP_OBJMON_H
@@ -91,7 +94,8 @@ void objmon_scroll(objmon *o, int pages);
 /* Its event log: size, resident bytes and holders over time. */
 const struct events_ring *objmon_events(const objmon *o);
 
-/* Is it a SysV semaphore set or message queue (no bytes to preview)? */
+/* Is it a SysV semaphore set or message queue, or a POSIX message queue
+ * (no bytes to preview)? */
 bool objmon_ipc(const objmon *o);
 
 /* Free o.  NULL is allowed. */
