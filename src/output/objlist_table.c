@@ -326,7 +326,7 @@ static const char *cell(const struct objlist *s, const struct objlist_row *r, in
 		bytes = r->swap;
 		goto size;
 	case OBJLIST_COL_HOLDERS:
-		if (objlist_kind_ipc(r->kind)) /* not looked for yet */
+		if (objlist_kind_ipc(r->kind)) /* nothing maps one: its WAITERS are its users */
 			return NULL;
 		if (r->holders_unknown) /* not a count: unknown */
 			return json ? NULL : "?";
