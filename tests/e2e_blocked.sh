@@ -12,7 +12,7 @@
 #     later than the scan, and WAITERS their count (-o, --raw); a waiter's
 #     since is the same in the second of two snapshots; the set's ncount
 #     in `ipcs -s -i ID`, semaphore by semaphore, equals the waiters found;
-#     the mq waiters on their rows once mqueue rows are collected;
+#     the mq waiters by pid on their queues' mqueue rows;
 #   - the scan's claims (scanwaits): the mq waiters' queues by the device
 #     and inode their fd resolves to (stat -L /proc/PID/fd/N: no mqueue
 #     mount here), the futex's object by /dev/shm's file, at offset 8;
@@ -130,11 +130,12 @@ t_json() {
 	"$SHMTOP" -a -b -n 1 --raw -t sysv-sem,sysv-msg -o ID,KIND,WAITERS >"$TMP/raw" ||
 		{ fail "shmtop -a -b -o WAITERS"; return 1; }
 	snap -n 2 -d 15 || { fail "shmtop -a --json -n 2"; return 1; }
-	$PY - "$TMP" "$SET $QUEUE $FULLQ ${OBJ#/dev/shm/}" \
+	$PY - "$TMP" "$SET $QUEUE $FULLQ ${OBJ#/dev/shm/} ${MQR#/} ${MQS#/}" \
 		"$W_SEM $W_PYSEM $W_PYMSG $W_SND $W_FUTEX $W_MQR $W_MQS $W_THR" <<'PY'
 import json, sys, time
 tmp, objs, pids = sys.argv[1], sys.argv[2].split(), [int(p) for p in sys.argv[3].split()]
-sset, queue, fullq, name = int(objs[0]), int(objs[1]), int(objs[2]), objs[3]
+sset, queue, fullq, name, mqr, mqs = (int(objs[0]), int(objs[1]), int(objs[2]), objs[3],
+                                      objs[4], objs[5])
 w_sem, w_pysem, w_pymsg, w_snd, w_futex, w_mqr, w_mqs, w_thr = pids
 bad = []
 docs = [json.loads(l) for l in open(tmp + "/json")]
@@ -170,14 +171,14 @@ r, ws = waiters_of(d, "posix", "name", name)
 w = ws.get(w_futex)
 if not w or (w["op"], w["offset"], w["comm"]) != ("futex", 8, "ipcwait"):
     bad.append("%s: waiter %d is %s, want a futex at offset 8" % (name, w_futex, w))
-# the mqueue rows (collected by their own code): their waiters when they are there
+# the mqueue rows (from the holders' fds, or the viewer's mqueue mount):
+# each mq waiter once, by its pid, on the row of its queue
 mq = [r for r in rows(d) if r["kind"] == "mqueue"]
-for pid, op in ((w_mqr, "mq_receive"), (w_mqs, "mq_send")):
-    found = [w for r in mq for w in (r["waiters"] or []) if w["pid"] == pid]
-    if mq and (len(found) != 1 or found[0]["op"] != op):
-        bad.append("mqueue waiter %d: %s, want %s" % (pid, found, op))
-if not mq:
-    print("    note: no mqueue rows in this build: the mq waiters are not checked")
+for pid, op, qname in ((w_mqr, "mq_receive", mqr), (w_mqs, "mq_send", mqs)):
+    found = [(r, w) for r in mq for w in (r["waiters"] or []) if w["pid"] == pid]
+    if len(found) != 1 or found[0][1]["op"] != op or qname not in found[0][0]["name"]:
+        bad.append("mqueue waiter %d: %s, want %s on %s" %
+                   (pid, [(r["name"], w) for r, w in found], op, qname))
 # since: no later than now, the same in the second snapshot
 now = time.time()
 def sinces(doc):
