@@ -13,6 +13,8 @@
 #     since is the same in the second of two snapshots; the set's ncount
 #     in `ipcs -s -i ID`, semaphore by semaphore, equals the waiters found;
 #     the mq waiters by pid on their queues' mqueue rows;
+#   - --prometheus: shmtop_object_waiters of each object, by kind and id,
+#     and shmtop_blocked_processes;
 #   - the scan's claims (scanwaits): the mq waiters' queues by the device
 #     and inode their fd resolves to (stat -L /proc/PID/fd/N: no mqueue
 #     mount here), the futex's object by /dev/shm's file, at offset 8;
@@ -217,6 +219,34 @@ sys.exit(1 if bad else 0)
 PY
 }
 
+# --prometheus: each object's waiters (shmtop_object_waiters, by kind and
+# id: a set's semid, an object's inode) and the heading's count
+# (shmtop_blocked_processes), our 8 waiters at least.
+t_prom() {
+	"$SHMTOP" -a --prometheus >"$TMP/prom" || { fail "shmtop -a --prometheus"; return 1; }
+	$PY - "$TMP/prom" "$SET $QUEUE $FULLQ $(stat -c %i "$OBJ")" <<'PY'
+import re, sys
+sset, queue, fullq, ino = sys.argv[2].split()
+w, blocked = {}, None
+for l in open(sys.argv[1]):
+    m = re.match(r'shmtop_object_waiters\{kind="([^"]*)",name="[^"]*",id="([^"]*)",.*\} (\d+)$', l)
+    if m:
+        w[(m.group(1), m.group(2))] = int(m.group(3))
+    m = re.match(r"shmtop_blocked_processes (\d+)$", l)
+    if m:
+        blocked = int(m.group(1))
+bad = ["%s %s: %s waiters, want %d" % (k, i, w.get((k, i)), n)
+       for k, i, n in (("sysv-sem", sset, 3), ("sysv-msg", queue, 1), ("sysv-msg", fullq, 1),
+                       ("posix", ino, 1))
+       if w.get((k, i)) != n]
+if blocked is None or blocked < 8:
+    bad.append("shmtop_blocked_processes %s, want 8 or more" % blocked)
+for b in bad:
+    print("    FAIL:", b)
+sys.exit(1 if bad else 0)
+PY
+}
+
 # claim_is PID OP KIND DEV INO: the scan's claim of PID is that.
 claim_is() {
 	"$SCANWAITS" >"$TMP/claims" || return 1
@@ -387,4 +417,4 @@ PY
 # (the waiters blocked, the full queue filled: what the viewers must not change)
 start_waiters || exit 1
 times_of >"$TMP/before"
-run_cases t_json t_claims t_screen t_watching t_leave t_users
+run_cases t_json t_prom t_claims t_screen t_watching t_leave t_users
