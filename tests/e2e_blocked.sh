@@ -19,6 +19,10 @@
 #     and inode their fd resolves to (stat -L /proc/PID/fd/N: no mqueue
 #     mount here), the futex's object by /dev/shm's file, at offset 8;
 #   - the list screen's heading says "N processes blocked on IPC";
+#   - the detail views of a POSIX object (from the list, Enter) and of a
+#     SysV segment (ipcwait shmfutex: attached by shmid) list the processes
+#     blocked on a futex in them, with the offset; their event log says
+#     when one arrives and leaves;
 #   - a waiter that gets its semaphore, its message or its futex wake
 #     leaves the list at the next scan;
 #   - another user (made here): their process blocked on their own set is
@@ -48,9 +52,9 @@ CLEANUPS+=("rm -rf '$TMP'")
 OBJ=/dev/shm/shmtop-blocked$$ MQR=/shmtop-blocked-r$$ MQS=/shmtop-blocked-s$$
 CLEANUPS+=("rm -f '$OBJ'" "'$IPCWAIT' mqunlink '$MQR'" "'$IPCWAIT' mqunlink '$MQS'")
 
-# The run's keys 1 to 5 (sets, queues, the user's set), removed at exit
+# The run's keys 1 to 6 (sets, queues, the user's set, a segment), removed at exit
 # whatever made them (ipc_make runs in a subshell: $(...)).
-for k in 1 2 3 4 5; do KEYS+=("$(key $k)"); done
+for k in 1 2 3 4 5 6; do KEYS+=("$(key $k)"); done
 
 # ipc_make KEY sem|msg MODE [NSEMS]: a set or queue on key KEY, its id.
 ipc_make() {
@@ -295,6 +299,45 @@ t_screen() {
 	until_ok 5 gone "$VPID" || fail "the list did not quit"
 }
 
+# The detail views of memory show the processes blocked on a futex in it,
+# and their event log a waiter arriving and leaving: the POSIX object's
+# (opened from the list with Enter; its waiters ipcwait at offset 8 and
+# one at 16, woken here), and a SysV segment's (shmtop -k; ipcwait attached
+# by shmid, waiting at offset 8, woken here).
+t_views() {
+	local name=${OBJ#/dev/shm/} w16 seg wseg
+	bg "$IPCWAIT" futex "$OBJ" 16 && w16=$BPID || return 1
+	view obj 200 50 "$SHMTOP -a -d 2" || return 1
+	filter obj "$name" || return 1
+	see obj "$name" || return 1
+	keys obj Enter
+	see obj "name +$name" || return 1
+	see obj "holders: [0-9]+ process(es)?, 2 waiting on a futex in it" 15 || return 1
+	see obj "^ *$W_FUTEX root +waits +ipcwait: a futex at offset 8(, .* or more)?\$" || return 1
+	see obj "^ *$w16 root +waits +ipcwait: a futex at offset 16" || return 1
+	"$IPCWAIT" wake "$OBJ" 16 || { fail "futex wake"; return 1; }
+	until_ok 10 gone "$w16" || { fail "the waiter at 16 still runs"; return 1; }
+	keys obj a # a rescan
+	see obj "unwait: pid $w16 \(ipcwait\) no longer waits for a futex at offset 16" 15 || return 1
+	see obj "holders: [0-9]+ process(es)?, 1 waiting on a futex in it" || return 1
+	keys obj q
+	seg=$($PY -c "import ctypes; l = ctypes.CDLL(None); print(l.shmget($((BASE + 6)), 4096, 0o1600))") &&
+		((seg >= 0)) || { fail "shmget"; return 1; }
+	view seg 200 50 "$SHMTOP -k $(key 6) -d 2" || return 1
+	see seg "attached: 1 process" 15 || return 1 # the viewer
+	bg "$IPCWAIT" shmfutex "$seg" 8 && wseg=$BPID || return 1
+	keys seg a
+	see seg "attached: 2 processes, nattch 2 \(1 is this viewer\), 1 waiting on a futex in it" 15 ||
+		return 1
+	see seg "^ *$wseg root +waits +ipcwait: a futex at offset 8" || return 1
+	see seg "wait: pid $wseg \(ipcwait\) waits for a futex at offset 8" || return 1
+	"$IPCWAIT" shmwake "$seg" 8 || { fail "shmwake"; return 1; }
+	until_ok 10 gone "$wseg" || { fail "the segment's waiter still runs"; return 1; }
+	keys seg a
+	see seg "unwait: pid $wseg \(ipcwait\) no longer waits for a futex at offset 8" 15 || return 1
+	keys seg q
+}
+
 # A waiter that gets what it waits for leaves the list at the next scan:
 # the second of two snapshots 3 s apart, woken between them (the waiters
 # kept from the first for their since), and every later one.
@@ -417,4 +460,4 @@ PY
 # (the waiters blocked, the full queue filled: what the viewers must not change)
 start_waiters || exit 1
 times_of >"$TMP/before"
-run_cases t_json t_prom t_claims t_screen t_watching t_leave t_users
+run_cases t_json t_prom t_claims t_screen t_views t_watching t_leave t_users
