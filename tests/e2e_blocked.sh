@@ -338,6 +338,35 @@ t_views() {
 	keys seg q
 }
 
+# BLOCKED_CAPTURE=FILE (by hand, not a check): the list screen with the
+# run's waiters (its heading's count; the screen has no WAITERS column, so
+# `-a -b -o ...,WAITERS` beside it) and the set's detail view, into FILE.
+t_capture() {
+	local kinds=sysv-sem,sysv-msg,posix,mqueue
+	view cap 160 45 "$SHMTOP -a -t $kinds --sort waiters" || return 1
+	until_ok 10 blocked_at_least cap 8 || { fail "the heading counts fewer than 8"; return 1; }
+	until_ok 10 shows cap "${OBJ#/dev/shm/}" || return 1
+	sleep 1
+	{
+		echo "\$ shmtop -a -t $kinds --sort waiters"
+		screen cap | sed '/^ *$/d' # the list's empty rows
+		echo
+		echo "\$ shmtop -a -b -n 1 -t $kinds --sort waiters -o KIND,KEY,ID,OWNER,NSEMS,MSGS,HOLDERS,WAITERS,NAME"
+		"$SHMTOP" -a -b -n 1 -t $kinds --sort waiters -o KIND,KEY,ID,OWNER,NSEMS,MSGS,HOLDERS,WAITERS,NAME
+	} >"$BLOCKED_CAPTURE"
+	filter cap "$(key 1)" || return 1
+	keys cap Enter
+	see cap "semid +$SET" || return 1
+	see cap "processes: 3 waiting" 15 || return 1
+	sleep 1
+	{
+		echo
+		echo "\$ (the list, / $(key 1), Enter: the set's detail view)"
+		screen cap
+	} >>"$BLOCKED_CAPTURE"
+	keys cap q
+}
+
 # A waiter that gets what it waits for leaves the list at the next scan:
 # the second of two snapshots 3 s apart, woken between them (the waiters
 # kept from the first for their since), and every later one.
@@ -460,4 +489,4 @@ PY
 # (the waiters blocked, the full queue filled: what the viewers must not change)
 start_waiters || exit 1
 times_of >"$TMP/before"
-run_cases t_json t_prom t_claims t_screen t_views t_watching t_leave t_users
+run_cases t_json t_prom t_claims t_screen t_views ${BLOCKED_CAPTURE:+t_capture} t_watching t_leave t_users
