@@ -12,11 +12,17 @@
 #     later than the scan, and WAITERS their count (-o, --raw); a waiter's
 #     since is the same in the second of two snapshots; the set's ncount
 #     in `ipcs -s -i ID`, semaphore by semaphore, equals the waiters found;
-#     the mq waiters on their rows once mqueue rows are collected;
+#     the mq waiters by pid on their queues' mqueue rows;
+#   - --prometheus: shmtop_object_waiters of each object, by kind and id,
+#     and shmtop_blocked_processes;
 #   - the scan's claims (scanwaits): the mq waiters' queues by the device
 #     and inode their fd resolves to (stat -L /proc/PID/fd/N: no mqueue
 #     mount here), the futex's object by /dev/shm's file, at offset 8;
 #   - the list screen's heading says "N processes blocked on IPC";
+#   - the detail views of a POSIX object (from the list, Enter) and of a
+#     SysV segment (ipcwait shmfutex: attached by shmid) list the processes
+#     blocked on a futex in them, with the offset; their event log says
+#     when one arrives and leaves;
 #   - a waiter that gets its semaphore, its message or its futex wake
 #     leaves the list at the next scan;
 #   - another user (made here): their process blocked on their own set is
@@ -46,9 +52,9 @@ CLEANUPS+=("rm -rf '$TMP'")
 OBJ=/dev/shm/shmtop-blocked$$ MQR=/shmtop-blocked-r$$ MQS=/shmtop-blocked-s$$
 CLEANUPS+=("rm -f '$OBJ'" "'$IPCWAIT' mqunlink '$MQR'" "'$IPCWAIT' mqunlink '$MQS'")
 
-# The run's keys 1 to 5 (sets, queues, the user's set), removed at exit
+# The run's keys 1 to 6 (sets, queues, the user's set, a segment), removed at exit
 # whatever made them (ipc_make runs in a subshell: $(...)).
-for k in 1 2 3 4 5; do KEYS+=("$(key $k)"); done
+for k in 1 2 3 4 5 6; do KEYS+=("$(key $k)"); done
 
 # ipc_make KEY sem|msg MODE [NSEMS]: a set or queue on key KEY, its id.
 ipc_make() {
@@ -130,11 +136,12 @@ t_json() {
 	"$SHMTOP" -a -b -n 1 --raw -t sysv-sem,sysv-msg -o ID,KIND,WAITERS >"$TMP/raw" ||
 		{ fail "shmtop -a -b -o WAITERS"; return 1; }
 	snap -n 2 -d 15 || { fail "shmtop -a --json -n 2"; return 1; }
-	$PY - "$TMP" "$SET $QUEUE $FULLQ ${OBJ#/dev/shm/}" \
+	$PY - "$TMP" "$SET $QUEUE $FULLQ ${OBJ#/dev/shm/} ${MQR#/} ${MQS#/}" \
 		"$W_SEM $W_PYSEM $W_PYMSG $W_SND $W_FUTEX $W_MQR $W_MQS $W_THR" <<'PY'
 import json, sys, time
 tmp, objs, pids = sys.argv[1], sys.argv[2].split(), [int(p) for p in sys.argv[3].split()]
-sset, queue, fullq, name = int(objs[0]), int(objs[1]), int(objs[2]), objs[3]
+sset, queue, fullq, name, mqr, mqs = (int(objs[0]), int(objs[1]), int(objs[2]), objs[3],
+                                      objs[4], objs[5])
 w_sem, w_pysem, w_pymsg, w_snd, w_futex, w_mqr, w_mqs, w_thr = pids
 bad = []
 docs = [json.loads(l) for l in open(tmp + "/json")]
@@ -170,14 +177,14 @@ r, ws = waiters_of(d, "posix", "name", name)
 w = ws.get(w_futex)
 if not w or (w["op"], w["offset"], w["comm"]) != ("futex", 8, "ipcwait"):
     bad.append("%s: waiter %d is %s, want a futex at offset 8" % (name, w_futex, w))
-# the mqueue rows (collected by their own code): their waiters when they are there
+# the mqueue rows (from the holders' fds, or the viewer's mqueue mount):
+# each mq waiter once, by its pid, on the row of its queue
 mq = [r for r in rows(d) if r["kind"] == "mqueue"]
-for pid, op in ((w_mqr, "mq_receive"), (w_mqs, "mq_send")):
-    found = [w for r in mq for w in (r["waiters"] or []) if w["pid"] == pid]
-    if mq and (len(found) != 1 or found[0]["op"] != op):
-        bad.append("mqueue waiter %d: %s, want %s" % (pid, found, op))
-if not mq:
-    print("    note: no mqueue rows in this build: the mq waiters are not checked")
+for pid, op, qname in ((w_mqr, "mq_receive", mqr), (w_mqs, "mq_send", mqs)):
+    found = [(r, w) for r in mq for w in (r["waiters"] or []) if w["pid"] == pid]
+    if len(found) != 1 or found[0][1]["op"] != op or qname not in found[0][0]["name"]:
+        bad.append("mqueue waiter %d: %s, want %s on %s" %
+                   (pid, [(r["name"], w) for r, w in found], op, qname))
 # since: no later than now, the same in the second snapshot
 now = time.time()
 def sinces(doc):
@@ -210,6 +217,34 @@ raw = {(f[1], f[0]): f[2] for f in (l.split() for l in open(tmp + "/raw").read()
 for kind, i, n in (("sysv-sem", sset, 3), ("sysv-msg", queue, 1), ("sysv-msg", fullq, 1)):
     if raw.get((kind, str(i))) != str(n):
         bad.append("WAITERS of %s %d: %s, want %d" % (kind, i, raw.get((kind, str(i))), n))
+for b in bad:
+    print("    FAIL:", b)
+sys.exit(1 if bad else 0)
+PY
+}
+
+# --prometheus: each object's waiters (shmtop_object_waiters, by kind and
+# id: a set's semid, an object's inode) and the heading's count
+# (shmtop_blocked_processes), our 8 waiters at least.
+t_prom() {
+	"$SHMTOP" -a --prometheus >"$TMP/prom" || { fail "shmtop -a --prometheus"; return 1; }
+	$PY - "$TMP/prom" "$SET $QUEUE $FULLQ $(stat -c %i "$OBJ")" <<'PY'
+import re, sys
+sset, queue, fullq, ino = sys.argv[2].split()
+w, blocked = {}, None
+for l in open(sys.argv[1]):
+    m = re.match(r'shmtop_object_waiters\{kind="([^"]*)",name="[^"]*",id="([^"]*)",.*\} (\d+)$', l)
+    if m:
+        w[(m.group(1), m.group(2))] = int(m.group(3))
+    m = re.match(r"shmtop_blocked_processes (\d+)$", l)
+    if m:
+        blocked = int(m.group(1))
+bad = ["%s %s: %s waiters, want %d" % (k, i, w.get((k, i)), n)
+       for k, i, n in (("sysv-sem", sset, 3), ("sysv-msg", queue, 1), ("sysv-msg", fullq, 1),
+                       ("posix", ino, 1))
+       if w.get((k, i)) != n]
+if blocked is None or blocked < 8:
+    bad.append("shmtop_blocked_processes %s, want 8 or more" % blocked)
 for b in bad:
     print("    FAIL:", b)
 sys.exit(1 if bad else 0)
@@ -262,6 +297,74 @@ t_screen() {
 	}
 	keys list q
 	until_ok 5 gone "$VPID" || fail "the list did not quit"
+}
+
+# The detail views of memory show the processes blocked on a futex in it,
+# and their event log a waiter arriving and leaving: the POSIX object's
+# (opened from the list with Enter; its waiters ipcwait at offset 8 and
+# one at 16, woken here), and a SysV segment's (shmtop -k; ipcwait attached
+# by shmid, waiting at offset 8, woken here).
+t_views() {
+	local name=${OBJ#/dev/shm/} w16 seg wseg
+	bg "$IPCWAIT" futex "$OBJ" 16 && w16=$BPID || return 1
+	view obj 200 50 "$SHMTOP -a -d 2" || return 1
+	filter obj "$name" || return 1
+	see obj "$name" || return 1
+	keys obj Enter
+	see obj "name +$name" || return 1
+	see obj "holders: [0-9]+ process(es)?, 2 waiting on a futex in it" 15 || return 1
+	see obj "^ *$W_FUTEX root +waits +ipcwait: a futex at offset 8(, .* or more)?\$" || return 1
+	see obj "^ *$w16 root +waits +ipcwait: a futex at offset 16" || return 1
+	"$IPCWAIT" wake "$OBJ" 16 || { fail "futex wake"; return 1; }
+	until_ok 10 gone "$w16" || { fail "the waiter at 16 still runs"; return 1; }
+	keys obj a # a rescan
+	see obj "unwait: pid $w16 \(ipcwait\) no longer waits for a futex at offset 16" 15 || return 1
+	see obj "holders: [0-9]+ process(es)?, 1 waiting on a futex in it" || return 1
+	keys obj q
+	seg=$($PY -c "import ctypes; l = ctypes.CDLL(None); print(l.shmget($((BASE + 6)), 4096, 0o1600))") &&
+		((seg >= 0)) || { fail "shmget"; return 1; }
+	view seg 200 50 "$SHMTOP -k $(key 6) -d 2" || return 1
+	see seg "attached: 1 process" 15 || return 1 # the viewer
+	bg "$IPCWAIT" shmfutex "$seg" 8 && wseg=$BPID || return 1
+	keys seg a
+	see seg "attached: 2 processes, nattch 2 \(1 is this viewer\), 1 waiting on a futex in it" 15 ||
+		return 1
+	see seg "^ *$wseg root +waits +ipcwait: a futex at offset 8" || return 1
+	see seg "wait: pid $wseg \(ipcwait\) waits for a futex at offset 8" || return 1
+	"$IPCWAIT" shmwake "$seg" 8 || { fail "shmwake"; return 1; }
+	until_ok 10 gone "$wseg" || { fail "the segment's waiter still runs"; return 1; }
+	keys seg a
+	see seg "unwait: pid $wseg \(ipcwait\) no longer waits for a futex at offset 8" 15 || return 1
+	keys seg q
+}
+
+# BLOCKED_CAPTURE=FILE (by hand, not a check): the list screen with the
+# run's waiters (its heading's count; the screen has no WAITERS column, so
+# `-a -b -o ...,WAITERS` beside it) and the set's detail view, into FILE.
+t_capture() {
+	local kinds=sysv-sem,sysv-msg,posix,mqueue
+	view cap 160 45 "$SHMTOP -a -t $kinds --sort waiters" || return 1
+	until_ok 10 blocked_at_least cap 8 || { fail "the heading counts fewer than 8"; return 1; }
+	until_ok 10 shows cap "${OBJ#/dev/shm/}" || return 1
+	sleep 1
+	{
+		echo "\$ shmtop -a -t $kinds --sort waiters"
+		screen cap | sed '/^ *$/d' # the list's empty rows
+		echo
+		echo "\$ shmtop -a -b -n 1 -t $kinds --sort waiters -o KIND,KEY,ID,OWNER,NSEMS,MSGS,HOLDERS,WAITERS,NAME"
+		"$SHMTOP" -a -b -n 1 -t $kinds --sort waiters -o KIND,KEY,ID,OWNER,NSEMS,MSGS,HOLDERS,WAITERS,NAME
+	} >"$BLOCKED_CAPTURE"
+	filter cap "$(key 1)" || return 1
+	keys cap Enter
+	see cap "semid +$SET" || return 1
+	see cap "processes: 3 waiting" 15 || return 1
+	sleep 1
+	{
+		echo
+		echo "\$ (the list, / $(key 1), Enter: the set's detail view)"
+		screen cap
+	} >>"$BLOCKED_CAPTURE"
+	keys cap q
 }
 
 # A waiter that gets what it waits for leaves the list at the next scan:
@@ -386,4 +489,4 @@ PY
 # (the waiters blocked, the full queue filled: what the viewers must not change)
 start_waiters || exit 1
 times_of >"$TMP/before"
-run_cases t_json t_claims t_screen t_watching t_leave t_users
+run_cases t_json t_prom t_claims t_screen t_views ${BLOCKED_CAPTURE:+t_capture} t_watching t_leave t_users

@@ -17,6 +17,9 @@
  *                                    file (made 4096 bytes if it is smaller),
  *                                    mapped shared, while it is 0
  *   ipcwait wake /dev/shm/NAME OFF   set that word to 1, FUTEX_WAKE it
+ *   ipcwait shmfutex SHMID OFF       FUTEX_WAIT on the word at OFF of a SysV
+ *                                    segment (shmat), while it is 0
+ *   ipcwait shmwake SHMID OFF        set that word to 1, FUTEX_WAKE it
  *
  * It prints "ready" once the object is set up, just before it blocks; on
  * SIGTERM the queue it made is unlinked.  Exit 0 once woken, 1 on an error.
@@ -27,6 +30,7 @@
 #include <mqueue.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +38,7 @@
 #include <sys/mman.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -72,6 +77,17 @@ static uint32_t *word(const char *path, long off)
 	return p == MAP_FAILED ? NULL : (uint32_t *)p + off / 4;
 }
 
+/* The word at offset off (a multiple of 4, within the segment's size) of
+ * SysV segment shmid, attached read-write. */
+static uint32_t *shm_word(int shmid, long off)
+{
+	struct shmid_ds ds;
+	if (shmctl(shmid, IPC_STAT, &ds) || off < 0 || off % 4 || (size_t)off + 4 > ds.shm_segsz)
+		return NULL;
+	void *p = shmat(shmid, NULL, 0);
+	return p == (void *)-1 ? NULL : (uint32_t *)p + off / 4;
+}
+
 struct semop_arg {
 	int id;
 	struct sembuf op;
@@ -92,7 +108,8 @@ int main(int argc, char **argv)
 	if (argc < 3) {
 		fprintf(
 		    stderr,
-		    "usage: ipcwait sem|semthread|msgrcv|msgsnd|mqrecv|mqsend|mqunlink|futex|wake "
+		    "usage: ipcwait sem|semthread|msgrcv|msgsnd|mqrecv|mqsend|mqunlink|futex|wake|"
+		    "shmfutex|shmwake "
 		    "ID|NAME [ARGS]\n");
 		return 2;
 	}
@@ -152,11 +169,13 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(what, "mqunlink") == 0)
 		return mq_unlink(argv[2]) && errno != ENOENT ? fail("mq_unlink") : 0;
-	if ((strcmp(what, "futex") == 0 || strcmp(what, "wake") == 0) && argc == 4) {
-		uint32_t *w = word(argv[2], atol(argv[3]));
+	bool shm = strcmp(what, "shmfutex") == 0 || strcmp(what, "shmwake") == 0;
+	if ((shm || strcmp(what, "futex") == 0 || strcmp(what, "wake") == 0) && argc == 4) {
+		uint32_t *w =
+		    shm ? shm_word(atoi(argv[2]), atol(argv[3])) : word(argv[2], atol(argv[3]));
 		if (!w)
 			return fail(argv[2]);
-		if (what[0] == 'w') {
+		if (what[0] == 'w' || strcmp(what, "shmwake") == 0) {
 			__atomic_store_n(w, 1, __ATOMIC_SEQ_CST);
 			return syscall(SYS_futex, w, FUTEX_WAKE, 1 << 30, NULL, NULL, 0) < 0
 				   ? fail("futex wake")

@@ -394,6 +394,94 @@ static void test_model_queue(void **state)
 	assert_non_null(strstr(m.message, "removed: msqid 7"));
 }
 
+/* A POSIX object's holders panel: the processes blocked on a futex in it
+ * first (their comm escaped), then its holders; its event log says when
+ * one arrives and leaves, between two scans. */
+static void test_object_waiters(void **state)
+{
+	(void)state;
+	struct objlist_row row;
+	memset(&row, 0, sizeof row);
+	row.kind = OBJLIST_POSIX;
+	snprintf(row.name, sizeof row.name, "obj");
+	struct objlist_holder h = { .pid = 10, .uid = 0, .comm = "holder", .maps_rw = 1 };
+	struct objlist_wait w[2] = {
+		{ .pid = 10,
+		  .comm = "holder",
+		  .op = OBJLIST_WAIT_FUTEX,
+		  .kind = OBJLIST_POSIX,
+		  .offset = 8,
+		  .since_ns = T0 - 3000000000 },
+		{ .pid = 11, .comm = "w\x1b", .op = OBJLIST_WAIT_FUTEX, .offset = 16 },
+	};
+	struct model_object in;
+	memset(&in, 0, sizeof in);
+	in.row = &row;
+	in.present = true;
+	in.holders = &h;
+	in.nholders = 1;
+	in.scanned = true;
+	in.scan_ns = in.now_wall_ns = T0;
+	in.held.state = MODEL_FOREIGN;
+	struct view_model m;
+	model_build_object(&m, &in);
+	assert_string_equal(m.procs_title, "holders: 1 process, scanned <1s ago");
+	assert_int_equal(m.nprocs, 1);
+	in.waits = w;
+	in.nwaits = 2;
+	model_build_object(&m, &in);
+	assert_string_equal(m.procs_title,
+			    "holders: 1 process, 2 waiting on a futex in it, scanned <1s ago");
+	assert_int_equal(m.nprocs, 3);
+	assert_string_equal(m.procs[0],
+			    "     10 root       waits   holder: a futex at offset 8, 3s or more");
+	assert_string_equal(m.procs[1], "     11 root       waits   w\\x1b: a futex at offset 16");
+	assert_string_equal(m.procs[2], "     10 root       rw      holder");
+
+	struct events_ring r;
+	events_init(&r);
+	struct events_objobs a, b;
+	memset(&a, 0, sizeof a);
+	a.present = a.scanned = true;
+	b = a;
+	b.nwaits = 2;
+	memcpy(b.waits, w, sizeof w);
+	assert_int_equal(events_obj_diff(&a, &b, T0, &r), 2);
+	assert_int_equal(events_get(&r, 0)->kind, EVENT_WAIT);
+	assert_string_equal(events_get(&r, 0)->text,
+			    "pid 10 (holder) waits for a futex at offset 8");
+	assert_string_equal(last(&r)->text, "pid 11 (w\\x1b) waits for a futex at offset 16");
+	a = b;
+	b.nwaits = 1;
+	b.waits[0] = w[1];
+	assert_int_equal(events_obj_diff(&a, &b, T0, &r), 1);
+	assert_int_equal(last(&r)->kind, EVENT_UNWAIT);
+	assert_int_equal(last(&r)->pid, 10);
+	assert_string_equal(last(&r)->text,
+			    "pid 10 (holder) no longer waits for a futex at offset 8");
+	b.scanned = false; /* no scan: nothing said */
+	assert_int_equal(events_obj_diff(&b, &a, T0, &r), 0);
+
+	/* a SysV segment's log: the same, labelled with its shmid and key */
+	struct events_obs p, c;
+	memset(&p, 0, sizeof p);
+	p.present = p.waits_scanned = true;
+	p.st.shmid = 5;
+	p.st.key = 0x2537;
+	c = p;
+	c.nwaits = 1;
+	c.waits[0] = w[0];
+	assert_int_equal(events_diff(&p, &c, T0, &r), 1);
+	assert_int_equal(last(&r)->kind, EVENT_WAIT);
+	assert_int_equal(last(&r)->shmid, 5);
+	assert_int_equal(last(&r)->key, 0x2537);
+	assert_string_equal(last(&r)->text, "pid 10 (holder) waits for a futex at offset 8");
+	assert_int_equal(events_diff(&c, &p, T0, &r), 1);
+	assert_int_equal(last(&r)->kind, EVENT_UNWAIT);
+	p.waits_scanned = false; /* the first scan: no news */
+	assert_int_equal(events_diff(&p, &c, T0, &r), 0);
+}
+
 /* A set without read permission: why, and its /proc fields. */
 static void test_model_set_denied(void **state)
 {
@@ -640,7 +728,7 @@ int main(void)
 		cmocka_unit_test(test_events_full_empty), cmocka_unit_test(test_model_queue),
 		cmocka_unit_test(test_model_set_denied),  cmocka_unit_test(test_mq_counters),
 		cmocka_unit_test(test_mq_estimate),       cmocka_unit_test(test_mq_events),
-		cmocka_unit_test(test_model_mq),
+		cmocka_unit_test(test_model_mq),          cmocka_unit_test(test_object_waiters),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

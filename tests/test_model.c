@@ -399,6 +399,49 @@ static void two_attached(void)
 	in.att = &att;
 }
 
+/* The processes blocked on a futex in the segment, first in the attached
+ * panel, counted in its title; none before a scan found them. */
+static void test_segment_waiters(void **state)
+{
+	(void)state;
+	two_attached();
+	in.self_pid = 999;
+	struct objlist_wait w[2] = {
+		{ .pid = 4242,
+		  .uid = 0,
+		  .comm = "shmwriter",
+		  .op = OBJLIST_WAIT_FUTEX,
+		  .offset = 8,
+		  .since_ns = INT64_C(1700000000000000000) },
+		{ .pid = 4300,
+		  .uid = 0,
+		  .comm = "evil\x1b[2J",
+		  .op = OBJLIST_WAIT_FUTEX,
+		  .offset = 4096 },
+	};
+	in.waits = w;
+	in.nwaits = 2;
+	in.now_wall_ns = INT64_C(1700000003000000000);
+	model_build(&m, &in); /* not scanned: not shown */
+	assert_string_equal(m.procs_title, "attached: 2 processes, nattch 2");
+	assert_int_equal(m.nprocs, 2);
+	in.waits_scanned = true;
+	model_build(&m, &in);
+	assert_string_equal(m.procs_title,
+			    "attached: 2 processes, nattch 2, 2 waiting on a futex in it");
+	assert_int_equal(m.nprocs, 4);
+	assert_int_equal(m.procs_more, 0);
+	assert_string_equal(m.procs[0],
+			    "   4242 root       waits shmwriter: a futex at offset 8, 3s or more");
+	assert_string_equal(m.procs[1],
+			    "   4300 root       waits evil\\x1b[2J: a futex at offset 4096");
+	assert_string_equal(m.procs[2], "   4242 root       rw    shmwriter -k 0x2537");
+	assert_string_equal(m.procs[3], "   4243 alice      ro    shmtop -k 0x2537");
+	in.waits_scanned = false;
+	in.waits = NULL;
+	in.nwaits = 0;
+}
+
 static void test_own_attach(void **state)
 {
 	(void)state;
@@ -1006,6 +1049,7 @@ int main(void)
 		cmocka_unit_test_setup(test_rate_mode_and_notice, setup),
 		cmocka_unit_test_setup(test_reports, setup),
 		cmocka_unit_test_setup(test_own_attach, setup),
+		cmocka_unit_test_setup(test_segment_waiters, setup),
 		cmocka_unit_test_setup(test_json_attached, setup),
 		cmocka_unit_test_setup(test_counters_table, setup),
 		cmocka_unit_test_setup(test_typed_counters, setup),

@@ -705,7 +705,7 @@ static void prom_header(FILE *out, const char *name, const char *type, const cha
 }
 
 /* What a per-object family shows. */
-enum object_value { OV_BYTES, OV_RESIDENT, OV_HOLDERS, OV_ORPHAN };
+enum object_value { OV_BYTES, OV_RESIDENT, OV_HOLDERS, OV_WAITERS, OV_ORPHAN };
 
 static const struct {
 	const char *name, *help;
@@ -715,6 +715,10 @@ static const struct {
 	{ "shmtop_object_resident_bytes", "Bytes of the object resident in memory.", OV_RESIDENT },
 	{ "shmtop_object_holders", "Processes that map the object or hold a descriptor to it.",
 	  OV_HOLDERS },
+	{ "shmtop_object_waiters",
+	  "Processes blocked on the object now (semop, msgrcv, msgsnd, mq_timedreceive, "
+	  "mq_timedsend, or a futex in its mapping).",
+	  OV_WAITERS },
 	{ "shmtop_object_orphan", "1 if nothing holds the object (a leak), else 0.", OV_ORPHAN },
 };
 
@@ -729,6 +733,7 @@ static bool object_value(const struct objlist *s, const struct objlist_row *r, e
 	case OV_HOLDERS:
 		*u = r->nholders;
 		return s->scanned && !r->holders_unknown && !objlist_kind_ipc(r->kind);
+	case OV_WAITERS: *u = r->nwaits; return s->scanned;
 	case OV_ORPHAN: *u = r->orphan; return orphan_known(s, r);
 	}
 	return false;
@@ -877,6 +882,11 @@ int objlist_table_prom(FILE *out, const struct objlist *s, const struct objlist_
 			 s->scan_ns % NS_PER_SEC / NS_PER_MS);
 		prom_gauge(out, "shmtop_scan_timestamp_seconds",
 			   "Unix time of the last scan of /proc for holders.", v);
+		snprintf(v, sizeof v, "%zu", s->blocked);
+		prom_gauge(out, "shmtop_blocked_processes",
+			   "Processes blocked on an IPC object of the host, as the list's "
+			   "heading counts them.",
+			   v);
 	}
 	return rc || ferror(out) ? -1 : 0;
 }

@@ -857,6 +857,7 @@ static int list_fd(const struct tui *t)
 
 static void seg_tick(struct tui *t)
 {
+	monitor_waiters(t->mon); /* the screen shows them: batch output does not scan */
 	monitor_poll(t->mon);
 	observe(t);
 }

@@ -266,6 +266,9 @@ size_t events_diff(const struct events_obs *prev, const struct events_obs *cur, 
 		add(&d, EVENT_REMOVED, 0, c->nattch,
 		    "removed (IPC_RMID): key now %s, %" PRIu64 " still attached",
 		    format_key(c->key, k, sizeof k), c->nattch);
+	if (prev->waits_scanned && cur->waits_scanned)
+		d.added += events_waiters_diff(prev->waits, prev->nwaits, cur->waits, cur->nwaits,
+					       c->shmid, c->key, wall_ns, r);
 	return d.added;
 }
 
@@ -337,6 +340,8 @@ size_t events_obj_diff(const struct events_objobs *prev, const struct events_obj
 					"pid %d (%s) let go (%zu holder%s)", (int)prev->pids[i],
 					comm_text(prev->comm[i], n, sizeof n), cur->nholders,
 					cur->nholders == 1 ? "" : "s");
+		events_waiters_diff(prev->waits, prev->nwaits, cur->waits, cur->nwaits, -1, 0,
+				    wall_ns, r);
 	}
 	return (size_t)(r->next - before);
 }
@@ -354,29 +359,40 @@ static void add_ipc(struct events_ring *r, int64_t wall_ns, enum event_kind kind
 	va_end(ap);
 }
 
-static const struct objlist_wait *find_wait(const struct ipcobj *o, pid_t pid)
+static void push(struct events_ring *r, int64_t wall_ns, enum event_kind kind, int id, key_t key,
+		 pid_t pid, uint64_t n, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+
+static void push(struct events_ring *r, int64_t wall_ns, enum event_kind kind, int id, key_t key,
+		 pid_t pid, uint64_t n, const char *fmt, ...)
 {
-	size_t n = o->nwaits < IPCOBJ_WAITS ? o->nwaits : IPCOBJ_WAITS;
-	for (size_t i = 0; i < n; i++)
-		if (o->waits[i].pid == pid)
-			return &o->waits[i];
+	va_list ap;
+	va_start(ap, fmt);
+	vpush(r, wall_ns, kind, id, key, pid, n, fmt, ap);
+	va_end(ap);
+}
+
+static const struct objlist_wait *find_wait(const struct objlist_wait *w, size_t n, pid_t pid)
+{
+	for (size_t i = 0; i < n && i < IPCOBJ_WAITS; i++)
+		if (w[i].pid == pid)
+			return &w[i];
 	return NULL;
 }
 
 /* Processes of a's waits not in b's: arrive (EVENT_WAIT) or leave. */
-static void waiters_diff(const struct ipcobj *a, const struct ipcobj *b, enum event_kind kind,
-			 int64_t wall_ns, struct events_ring *r)
+static void waiters_new(const struct objlist_wait *a, size_t na, const struct objlist_wait *b,
+			size_t nb, enum event_kind kind, int id, key_t key, int64_t wall_ns,
+			struct events_ring *r)
 {
 	char what[64], n[64];
-	size_t na = a->nwaits < IPCOBJ_WAITS ? a->nwaits : IPCOBJ_WAITS;
-	for (size_t i = 0; i < na; i++) {
-		const struct objlist_wait *w = &a->waits[i];
-		if (find_wait(b, w->pid))
+	for (size_t i = 0; i < na && i < IPCOBJ_WAITS; i++) {
+		const struct objlist_wait *w = &a[i];
+		if (find_wait(b, nb, w->pid))
 			continue;
-		add_ipc(r, wall_ns, kind, kind == EVENT_WAIT ? a : b, w->pid, a->nwaits,
-			"pid %d (%s) %s %s", (int)w->pid, comm_text(w->comm, n, sizeof n),
-			kind == EVENT_WAIT ? "waits for" : "no longer waits for",
-			ipcview_wait_text(w, what, sizeof what));
+		push(r, wall_ns, kind, id, key, w->pid, na, "pid %d (%s) %s %s", (int)w->pid,
+		     comm_text(w->comm, n, sizeof n),
+		     kind == EVENT_WAIT ? "waits for" : "no longer waits for",
+		     ipcview_wait_text(w, what, sizeof what));
 	}
 }
 
@@ -399,10 +415,9 @@ static size_t mq_diff(const struct ipcobj *prev, const struct ipcobj *cur, int64
 			cur->mq.other ? "the name is another queue now" : "the name is gone");
 		return (size_t)(r->next - before);
 	}
-	if (prev->scanned && cur->scanned) {
-		waiters_diff(cur, prev, EVENT_WAIT, wall_ns, r);
-		waiters_diff(prev, cur, EVENT_UNWAIT, wall_ns, r);
-	}
+	if (prev->scanned && cur->scanned)
+		events_waiters_diff(prev->waits, prev->nwaits, cur->waits, cur->nwaits, cur->ipc.id,
+				    cur->ipc.key, wall_ns, r);
 	const struct ipcobj_mq *a = &prev->mq, *b = &cur->mq;
 	if (!ipcobj_full(prev) && ipcobj_full(cur))
 		add_ipc(r, wall_ns, EVENT_FULL, cur, 0, b->curmsgs,
@@ -428,6 +443,16 @@ static size_t mq_diff(const struct ipcobj *prev, const struct ipcobj *cur, int64
 				"notification moved from pid %" PRIu64 " to pid %" PRIu64,
 				a->notify_pid, b->notify_pid);
 	}
+	return (size_t)(r->next - before);
+}
+
+size_t events_waiters_diff(const struct objlist_wait *prev, size_t nprev,
+			   const struct objlist_wait *cur, size_t ncur, int id, key_t key,
+			   int64_t wall_ns, struct events_ring *r)
+{
+	uint64_t before = r->next;
+	waiters_new(cur, ncur, prev, nprev, EVENT_WAIT, id, key, wall_ns, r);
+	waiters_new(prev, nprev, cur, ncur, EVENT_UNWAIT, id, key, wall_ns, r);
 	return (size_t)(r->next - before);
 }
 
@@ -479,8 +504,8 @@ size_t events_ipc_diff(const struct ipcobj *prev, const struct ipcobj *cur, int6
 		}
 	}
 	if (prev->scanned && cur->scanned) {
-		waiters_diff(cur, prev, EVENT_WAIT, wall_ns, r);
-		waiters_diff(prev, cur, EVENT_UNWAIT, wall_ns, r);
+		events_waiters_diff(prev->waits, prev->nwaits, cur->waits, cur->nwaits, cur->ipc.id,
+				    cur->ipc.key, wall_ns, r);
 	}
 	if (!set) {
 		if (!ipcobj_full(prev) && ipcobj_full(cur))
@@ -521,6 +546,15 @@ void events_observe(const struct model_input *in, struct events_obs *out)
 		out->resets = s->resets;
 		out->writers = s->writers;
 		out->writer_alive = in->writer_alive;
+	}
+	if (out->present && in->waits_scanned) {
+		out->waits_scanned = true;
+		out->nwaits = in->nwaits;
+		size_t n = in->nwaits < IPCOBJ_WAITS ? in->nwaits : IPCOBJ_WAITS;
+		if (n && in->waits)
+			memcpy(out->waits, in->waits, n * sizeof out->waits[0]);
+		else
+			out->nwaits = 0;
 	}
 }
 

@@ -57,8 +57,11 @@ struct events_obs {
 	bool have_sender;  /* the control segment's last sender is known */
 	pid_t last_pid;
 	uid_t last_uid;
-	unsigned by_self; /* 1u << EVENT_PAUSE, _RESUME, _RESET: sent by this viewer and
-			   * not yet seen applied (events_log_sent()) */
+	unsigned by_self;   /* 1u << EVENT_PAUSE, _RESUME, _RESET: sent by this viewer and
+			     * not yet seen applied (events_log_sent()) */
+	bool waits_scanned; /* a scan found the processes blocked on a futex in it */
+	size_t nwaits;      /* found; the first IPCOBJ_WAITS in waits[], pid ascending */
+	struct objlist_wait waits[IPCOBJ_WAITS];
 };
 
 enum event_kind {
@@ -77,7 +80,7 @@ enum event_kind {
 	EVENT_RESET,
 	EVENT_RESIZE,   /* an object's size changed */
 	EVENT_RESIDENT, /* an object's resident bytes changed */
-	EVENT_WAIT,     /* a process began waiting on a set or queue */
+	EVENT_WAIT,     /* a process began waiting on a set, a queue or a futex in an object */
 	EVENT_UNWAIT,   /* ... ceased to */
 	EVENT_FULL,     /* a queue became full (ipcobj_full()) */
 	EVENT_EMPTY,    /* a queue's last message was received */
@@ -144,11 +147,12 @@ void events_observe(const struct model_input *in, struct events_obs *out);
 size_t events_log_update(struct events_log *lg, const struct model_input *in, int64_t wall_ns);
 
 /* One observation of a POSIX, memfd or deleted object, for the detail
- * view of an object list row: its size, resident bytes and holders.  Its
- * events: gone (no longer listed, nor held), created (listed again),
- * removed (its name unlinked while held: now a deleted object), resize,
- * resident, attach and detach (a process began or ceased to hold it; only
- * between two observations that both had a scan). */
+ * view of an object list row: its size, resident bytes, holders and
+ * waiters.  Its events: gone (no longer listed, nor held), created (listed
+ * again), removed (its name unlinked while held: now a deleted object),
+ * resize, resident, attach and detach (a process began or ceased to hold
+ * it), wait and unwait (a process began or ceased to wait on a futex in
+ * it); the last four only between two observations that both had a scan. */
 #define EVENTS_OBJ_PIDS 64
 
 struct events_objobs {
@@ -160,6 +164,9 @@ struct events_objobs {
 	size_t npids;    /* of which in pids[] (and comm[]), pid ascending */
 	pid_t pids[EVENTS_OBJ_PIDS];
 	char comm[EVENTS_OBJ_PIDS][16];
+	size_t nwaits; /* processes blocked on a futex in it; the first IPCOBJ_WAITS in
+			* waits[], pid ascending */
+	struct objlist_wait waits[IPCOBJ_WAITS];
 };
 
 /* Append to r what happened between prev and cur, seen at wall_ns.
@@ -179,6 +186,16 @@ size_t events_obj_diff(const struct events_objobs *prev, const struct events_obj
  * Returns how many events it appended. */
 size_t events_ipc_diff(const struct ipcobj *prev, const struct ipcobj *cur, int64_t wall_ns,
 		       struct events_ring *r);
+
+/* Append to r the waiters that arrived between two scans (EVENT_WAIT: in
+ * cur, not in prev, by pid) and left (EVENT_UNWAIT), each "pid 12 (comm)
+ * waits for a futex at offset 8" (ipcview_wait_text()), labelled id and
+ * key (a set's or segment's; -1 and 0 for other objects), n the count
+ * of the list it is in (nprev, ncur: found).  Only the first IPCOBJ_WAITS
+ * of each are compared.  Returns how many events it appended. */
+size_t events_waiters_diff(const struct objlist_wait *prev, size_t nprev,
+			   const struct objlist_wait *cur, size_t ncur, int id, key_t key,
+			   int64_t wall_ns, struct events_ring *r);
 
 /* The kind's short name: "attach", "detach", "writer start", ... */
 const char *events_kind_name(enum event_kind k);

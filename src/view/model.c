@@ -342,6 +342,36 @@ static void spark_of(struct view_model *m, const struct model_input *in)
 	}
 }
 
+/* A waiter's line of a processes panel, in the columns PID, USER, a role
+ * (width wide: "waits") and what it waits for: "12 root waits ipcwait: a
+ * futex at offset 8, 3s or more" (its comm escaped: the process's own
+ * choice). */
+static void wait_line(char *buf, size_t len, const struct objlist_wait *w, int width,
+		      int64_t now_wall_ns)
+{
+	char age[24], user[32], comm[16 * 4 + 1], c16[17], what[64], since[40] = "";
+	memcpy(c16, w->comm, 16);
+	c16[16] = '\0';
+	int64_t waited = now_wall_ns - w->since_ns;
+	if (w->since_ns > 0)
+		snprintf(since, sizeof since, ", %s or more",
+			 format_age(waited > 0 ? waited : 0, age, sizeof age));
+	snprintf(buf, len, "%7d %-10.10s %-*s %s: %s%s", (int)w->pid,
+		 names_user(w->uid, user, sizeof user), width, "waits",
+		 escape_str(c16, comm, sizeof comm), ipcview_wait_text(w, what, sizeof what),
+		 since);
+}
+
+/* The waiters' part of a processes panel's title: ", 2 waiting on a futex
+ * in it", or "". */
+static const char *waiting_text(bool scanned, size_t nwaits, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	if (scanned && nwaits)
+		snprintf(buf, len, ", %zu waiting on a futex in it", nwaits);
+	return buf;
+}
+
 static void procs_of(struct view_model *m, const struct model_input *in)
 {
 	const struct attached *a = in->att;
@@ -351,25 +381,33 @@ static void procs_of(struct view_model *m, const struct model_input *in)
 	uint64_t nattch = in->stat->nattch;
 	const char *self = in->self_attached && nattch > 0 ? " (1 is this viewer)" : "";
 	m->procs_warn = a->maps != nattch;
+	char wt[48];
+	waiting_text(in->waits_scanned, in->nwaits, wt, sizeof wt);
 	if (!m->procs_warn)
 		snprintf(m->procs_title, sizeof m->procs_title,
-			 "attached: %zu process%s, nattch %" PRIu64 "%s", a->total,
-			 a->total == 1 ? "" : "es", nattch, self);
+			 "attached: %zu process%s, nattch %" PRIu64 "%s%s", a->total,
+			 a->total == 1 ? "" : "es", nattch, self, wt);
 	else if (a->maps < nattch)
 		snprintf(m->procs_title, sizeof m->procs_title,
-			 "attached: %zu process%s found, nattch %" PRIu64 "%s - %" PRIu64
+			 "attached: %zu process%s found, nattch %" PRIu64 "%s%s - %" PRIu64
 			 " not visible (hidepid, another pid namespace or no permission)",
-			 a->total, a->total == 1 ? "" : "es", nattch, self, nattch - a->maps);
+			 a->total, a->total == 1 ? "" : "es", nattch, self, wt, nattch - a->maps);
 	else
 		snprintf(m->procs_title, sizeof m->procs_title,
 			 "attached: %zu process%s found with %" PRIu64 " attaches, nattch %" PRIu64
-			 "%s",
-			 a->total, a->total == 1 ? "" : "es", a->maps, nattch, self);
+			 "%s%s",
+			 a->total, a->total == 1 ? "" : "es", a->maps, nattch, self, wt);
 	snprintf(m->procs_head, sizeof m->procs_head, "%7s %-10s %-5s %s", "PID", "USER", "MAP",
 		 "COMMAND");
-	m->nprocs = a->n;
-	m->procs_more = a->total - a->n;
-	for (size_t i = 0; i < a->n; i++) {
+	/* the waiters first, then the attached */
+	size_t nw = in->waits_scanned && in->waits ? in->nwaits : 0, k = 0;
+	nw = nw < IPCOBJ_WAITS ? nw : IPCOBJ_WAITS;
+	for (; k < nw && k < ATTACHED_MAX; k++)
+		wait_line(m->procs[k], sizeof m->procs[k], &in->waits[k], 5, in->now_wall_ns);
+	size_t room = ATTACHED_MAX - k, shown = a->n < room ? a->n : room;
+	m->nprocs = k + shown;
+	m->procs_more = (nw - k) + (a->total - shown);
+	for (size_t i = 0; i < shown; i++) {
 		const struct attached_proc *p = &a->procs[i];
 		char map[16];
 		snprintf(map, sizeof map, "%s%s", p->writable ? "rw" : "ro",
@@ -379,15 +417,15 @@ static void procs_of(struct view_model *m, const struct model_input *in)
 		/* the viewer's own line says so before its command, which a
 		 * narrow screen cuts */
 		bool me = in->self_pid > 0 && p->pid == in->self_pid;
-		char user[11];
+		char user[11], *line = m->procs[k + i];
+		size_t len = sizeof m->procs[0];
 		escape_text(p->user, strlen(p->user), ESCAPE_LOCALE, 10, user, sizeof user);
-		int n = snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10s %-5s %s", (int)p->pid,
-				 user, map, me ? MODEL_SELF_MARK " " : "");
+		int n = snprintf(line, len, "%7d %-10s %-5s %s", (int)p->pid, user, map,
+				 me ? MODEL_SELF_MARK " " : "");
 		/* a long command is cut to the line, at a whole character or escape */
-		if (n > 0 && (size_t)n < sizeof m->procs[i])
-			escape_text(p->command, strlen(p->command), ESCAPE_LOCALE,
-				    (int)sizeof m->procs[i], m->procs[i] + n,
-				    sizeof m->procs[i] - (size_t)n);
+		if (n > 0 && (size_t)n < len)
+			escape_text(p->command, strlen(p->command), ESCAPE_LOCALE, (int)len,
+				    line + n, len - (size_t)n);
 	}
 }
 
@@ -779,12 +817,20 @@ static void object_holders(struct view_model *m, const struct model_object *in)
 	char only[48] = "";
 	if (fdonly)
 		snprintf(only, sizeof only, ", %zu only by a descriptor", fdonly);
-	snprintf(m->procs_title, sizeof m->procs_title, "holders: %zu process%s%s, scanned %s ago",
-		 in->nholders, in->nholders == 1 ? "" : "es", only,
+	char wt[48];
+	snprintf(m->procs_title, sizeof m->procs_title,
+		 "holders: %zu process%s%s%s, scanned %s ago", in->nholders,
+		 in->nholders == 1 ? "" : "es", only, waiting_text(true, in->nwaits, wt, sizeof wt),
 		 format_age(ago > 0 ? ago : 0, age, sizeof age));
-	m->nprocs = in->nholders < ATTACHED_MAX ? in->nholders : ATTACHED_MAX;
-	m->procs_more = in->nholders - m->nprocs;
-	for (size_t i = 0; i < m->nprocs; i++) {
+	/* the waiters first, then the holders */
+	size_t nw = in->waits ? in->nwaits : 0, k = 0;
+	nw = nw < IPCOBJ_WAITS ? nw : IPCOBJ_WAITS;
+	for (; k < nw && k < ATTACHED_MAX; k++)
+		wait_line(m->procs[k], sizeof m->procs[k], &in->waits[k], 7, in->now_wall_ns);
+	size_t room = ATTACHED_MAX - k, shown = in->nholders < room ? in->nholders : room;
+	m->nprocs = k + shown;
+	m->procs_more = (nw - k) + (in->nholders - shown);
+	for (size_t i = 0; i < shown; i++) {
 		const struct objlist_holder *h = &in->holders[i];
 		char holds[24], user[32], comm[sizeof h->comm * 4 + 1];
 		holds_text(h, holds, sizeof holds);
@@ -792,7 +838,7 @@ static void object_holders(struct view_model *m, const struct model_object *in)
 		memcpy(c16, h->comm, sizeof h->comm);
 		c16[sizeof h->comm] = '\0';
 		bool me = in->self_pid > 0 && h->pid == in->self_pid;
-		snprintf(m->procs[i], sizeof m->procs[i], "%7d %-10.10s %-7s %s%s", (int)h->pid,
+		snprintf(m->procs[k + i], sizeof m->procs[0], "%7d %-10.10s %-7s %s%s", (int)h->pid,
 			 names_user(h->uid, user, sizeof user), holds,
 			 me ? MODEL_SELF_MARK " " : "", escape_str(c16, comm, sizeof comm));
 	}
@@ -816,7 +862,7 @@ static void ipc_procs(struct view_model *m, const struct model_object *in)
 {
 	const struct ipcobj *o = in->ipc;
 	bool set = o->kind == OBJLIST_SYSV_SEM;
-	char age[24], user[32], comm[16 * 4 + 1], c16[17], what[64];
+	char age[24], user[32], comm[16 * 4 + 1], c16[17];
 	m->have_procs = true;
 	snprintf(m->procs_head, sizeof m->procs_head, "%7s %-10s %-9s %s", "PID", "USER", "ROLE",
 		 "COMMAND");
@@ -831,20 +877,8 @@ static void ipc_procs(struct view_model *m, const struct model_object *in)
 	snprintf(m->procs_title, sizeof m->procs_title, "processes: %s; last %s", waiting,
 		 set ? "operators (sempid)" : "sender and receiver");
 	size_t n = 0;
-	for (size_t i = 0; i < nw && n < ATTACHED_MAX; i++, n++) {
-		const struct objlist_wait *w = &o->waits[i];
-		memcpy(c16, w->comm, 16);
-		c16[16] = '\0';
-		char since[40] = "";
-		int64_t waited = in->now_wall_ns - w->since_ns;
-		if (w->since_ns > 0)
-			snprintf(since, sizeof since, ", %s or more",
-				 format_age(waited > 0 ? waited : 0, age, sizeof age));
-		snprintf(m->procs[n], sizeof m->procs[n], "%7d %-10.10s %-9s %s: %s%s", (int)w->pid,
-			 names_user(w->uid, user, sizeof user), "waits",
-			 escape_str(c16, comm, sizeof comm),
-			 ipcview_wait_text(w, what, sizeof what), since);
-	}
+	for (size_t i = 0; i < nw && n < ATTACHED_MAX; i++, n++)
+		wait_line(m->procs[n], sizeof m->procs[n], &o->waits[i], 9, in->now_wall_ns);
 	if (o->kind == OBJLIST_MQUEUE) {
 		snprintf(m->procs_title, sizeof m->procs_title, "processes: %s; holders %zu",
 			 waiting, in->nholders);

@@ -80,6 +80,13 @@ struct model_input {
 	bool control_ok;               /* may send commands */
 	const char *control_why;       /* why not, or NULL */
 	int64_t now_mono;              /* CLOCK_MONOTONIC, for ages */
+	/* The processes a scan of /proc found blocked on a futex in the
+	 * segment (waits_scanned: one ran): nwaits found, the first
+	 * IPCOBJ_WAITS in waits, pid ascending. */
+	bool waits_scanned;
+	const struct objlist_wait *waits;
+	size_t nwaits;
+	int64_t now_wall_ns; /* CLOCK_REALTIME, for how long they have waited */
 	enum spark_mode spark_mode;
 	bool utf8;
 	size_t spark_width; /* cells, at most MODEL_SPARK_MAX */
@@ -175,7 +182,9 @@ double model_rate(enum model_health health, const struct model_input *in,
  * terminal; "0" with no counter.  Returns buf. */
 const char *model_value_text(const struct model_counter *c, char *buf, size_t len);
 
-/* Build m from in.  Pure, apart from reading the local time zone. */
+/* Build m from in (the attached processes panel: the processes blocked on
+ * a futex in the segment first, then the attached).  Pure, apart from
+ * reading the local time zone. */
 void model_build(struct view_model *m, const struct model_input *in);
 
 /* Add the history graph to m, built by model_build() from the same in:
@@ -249,14 +258,19 @@ struct model_object {
 	/* A semaphore set or message queue: its last look (its fields,
 	 * waiters and last operators), or NULL for other kinds. */
 	const struct ipcobj *ipc;
+	/* Other kinds: the processes blocked on a futex in it (with scanned),
+	 * nwaits found, the first IPCOBJ_WAITS in waits, pid ascending. */
+	const struct objlist_wait *waits;
+	size_t nwaits;
 };
 
 /* Build m, the same dashboard a foreign segment gets, for an object: a
  * title and badge (its kind), what it is, its metadata as fields (kind,
  * name, size, resident, owner, perms, mtime, device, inode, holders,
  * orphan, scanned), its holders as the processes panel ("rw", "ro", "fd"
- * for a holder with only a descriptor, "+fd" for one with both), and the
- * footer.  A name is shown by escape_text()'s rule, so the screen keeps
+ * for a holder with only a descriptor, "+fd" for one with both) after the
+ * processes blocked on a futex in it ("waits", the offset, since when),
+ * and the footer.  A name is shown by escape_text()'s rule, so the screen keeps
  * its columns.  Looks up user and group names. */
 void model_build_object(struct view_model *m, const struct model_object *in);
 

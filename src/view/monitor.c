@@ -19,6 +19,7 @@
 #include "decode.h"
 #include "ipcstat.h"
 #include "names.h"
+#include "objlist.h"
 #include "proc.h"
 #include "segment.h"
 #include "sysvipc.h"
@@ -47,6 +48,17 @@ struct monitor {
 	char comm[32];
 	char owner[80], creator[80];
 	pid_t self; /* this viewer: its own attach is shown as such */
+
+	/* The processes blocked on a futex in the segment (monitor_waiters()):
+	 * an object list of its own for the scans, the waiters of the
+	 * segment's row and when to scan next. */
+	bool want_waits;
+	struct objlist inv;
+	bool waits_scanned;
+	int waits_shmid;    /* the segment they were found on */
+	int64_t next_waits; /* CLOCK_MONOTONIC */
+	struct objlist_wait waits[IPCOBJ_WAITS];
+	size_t nwaits;
 };
 
 monitor *monitor_new(key_t key)
@@ -123,17 +135,73 @@ static int find_segment(monitor *m)
 	return -1;
 }
 
+/* The waiters of the segment: the list's scan of /proc (objlist_scan():
+ * maps, fds, syscall), collected with the SysV segments alone, whose join
+ * keeps the claims the kernel would allow (objlist_wait.h).  Rows grow as
+ * the host needs. */
+static void scan_waits(monitor *m)
+{
+	m->next_waits = clock_mono_ns() + MONITOR_WAITS_NS;
+	int shmid = m->stat.shmid;
+	if (objlist_scan(&m->inv) < 0)
+		return;
+	for (;;) {
+		if (!m->inv.rows) {
+			m->inv.max = 64;
+			m->inv.rows = calloc(m->inv.max, sizeof *m->inv.rows);
+			if (!m->inv.rows)
+				return;
+		}
+		if (objlist_collect(&m->inv, 0) < 0)
+			return;
+		if (!m->inv.truncated)
+			break;
+		size_t want = m->inv.total + m->inv.total / 4 + 16;
+		struct objlist_row *rows = realloc(m->inv.rows, want * sizeof *rows);
+		if (!rows)
+			break; /* what fits */
+		m->inv.rows = rows;
+		m->inv.max = want;
+	}
+	m->waits_scanned = true;
+	m->waits_shmid = shmid;
+	m->nwaits = 0;
+	for (size_t i = 0; i < m->inv.n; i++) {
+		const struct objlist_row *r = &m->inv.rows[i];
+		if (r->kind != OBJLIST_SYSV || r->ipcns || r->shm.st.shmid != shmid)
+			continue;
+		size_t k = r->nwaits < IPCOBJ_WAITS ? r->nwaits : IPCOBJ_WAITS;
+		if (k && m->inv.waits && r->wait0 + k <= m->inv.nwaits) {
+			memcpy(m->waits, m->inv.waits + r->wait0, k * sizeof m->waits[0]);
+			m->nwaits = r->nwaits;
+		}
+		break;
+	}
+}
+
 /* Scan /proc for the attached processes when the kernel says the attaches
- * may have changed (nattch, atime, dtime, lpid) or a scan was asked for. */
+ * may have changed (nattch, atime, dtime, lpid) or a scan was asked for;
+ * and, when wanted, for the waiters: first, on a rescan, on another
+ * segment, and every MONITOR_WAITS_NS. */
 static void scan_attached(monitor *m)
 {
 	const struct ipcstat *st = &m->stat, *old = &m->scanned;
+	bool waits =
+	    m->want_waits && (m->rescan || !m->waits_scanned || m->waits_shmid != st->shmid ||
+			      clock_mono_ns() >= m->next_waits);
+	if (waits)
+		scan_waits(m);
 	if (m->have_att && !m->rescan && st->shmid == old->shmid && st->nattch == old->nattch &&
 	    st->atime == old->atime && st->dtime == old->dtime && st->lpid == old->lpid)
 		return;
 	m->rescan = false;
 	m->have_att = attached_scan(m->key, st->shmid, &m->att) == 0;
 	m->scanned = *st;
+}
+
+void monitor_waiters(monitor *m)
+{
+	m->want_waits = true;
 }
 
 /* The writer the object names: alive, its command, and its state in
@@ -293,6 +361,11 @@ void monitor_input(const monitor *m, struct model_input *in)
 	in->creator = m->creator;
 	in->att =
 	    m->have_att && m->seg.shmid >= 0 && m->seg.shmid == m->scanned.shmid ? &m->att : NULL;
+	in->waits_scanned = m->want_waits && m->waits_scanned && m->have_stat &&
+			    m->waits_shmid == m->stat.shmid && m->seg.shmid == m->waits_shmid;
+	in->waits = in->waits_scanned ? m->waits : NULL;
+	in->nwaits = in->waits_scanned ? m->nwaits : 0;
+	in->now_wall_ns = clock_wall_ns();
 	in->self_pid = m->self;
 	in->self_attached = m->seg.data != NULL && m->have_stat && m->stat.shmid == m->seg.shmid;
 	in->writer_alive = m->have && m->writer_alive;
@@ -373,5 +446,7 @@ void monitor_free(monitor *m)
 	segment_detach(&m->seg);
 	proc_watch_close(&m->watch);
 	content_free(&m->c);
+	free(m->inv.rows);
+	objlist_free(&m->inv);
 	free(m);
 }

@@ -60,6 +60,14 @@ bool monitor_refused(const monitor *m, uint32_t ticket, enum shmtop_command cmd)
 /* Forget the history shown so far; newer samples still appear. */
 void monitor_clear_history(monitor *m);
 
+#define MONITOR_WAITS_NS INT64_C(5000000000) /* a scan for waiters at most this often */
+
+/* Find the processes blocked on a futex in the segment too (model_input's
+ * waits): a scan of /proc as the object list's (objlist_scan()) at the
+ * next poll, on a rescan, and then every MONITOR_WAITS_NS, not every poll.
+ * Batch output, which does not call it, never scans for them. */
+void monitor_waiters(monitor *m);
+
 /* Scan /proc for the attached processes at the next poll.  (Polls scan
  * by themselves only when nattch, atime, dtime or lpid change.) */
 void monitor_rescan(monitor *m);

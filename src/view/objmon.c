@@ -31,6 +31,8 @@ struct objmon {
 	bool linked; /* its name in /dev/shm is still this object */
 	struct objlist_holder holders[OBJMON_HOLDERS];
 	size_t nholders; /* holders found (more than kept if OBJMON_HOLDERS is short) */
+	struct objlist_wait waits[IPCOBJ_WAITS]; /* blocked on a futex in it, pid ascending */
+	size_t nwaits; /* found (more than kept if IPCOBJ_WAITS is short) */
 	bool scanned;
 	int64_t scan_ns;   /* CLOCK_REALTIME of the scan */
 	int64_t next_scan; /* CLOCK_MONOTONIC */
@@ -95,15 +97,17 @@ static void take_holders(objmon *o, const struct objlist *s, const struct objlis
 		o->nholders = 0;
 }
 
-/* The processes row r of s lists blocked on it into o. */
-static void take_waits(struct ipcobj *o, const struct objlist *s, const struct objlist_row *r)
+/* The processes row r of s lists blocked on it into to[IPCOBJ_WAITS],
+ * and how many into *n. */
+static void take_waits(struct objlist_wait *to, size_t *n, const struct objlist *s,
+		       const struct objlist_row *r)
 {
-	o->nwaits = r->nwaits;
-	size_t n = r->nwaits < IPCOBJ_WAITS ? r->nwaits : IPCOBJ_WAITS;
-	if (n && s->waits && r->wait0 + n <= s->nwaits)
-		memcpy(o->waits, s->waits + r->wait0, n * sizeof o->waits[0]);
+	*n = r->nwaits;
+	size_t k = r->nwaits < IPCOBJ_WAITS ? r->nwaits : IPCOBJ_WAITS;
+	if (k && s->waits && r->wait0 + k <= s->nwaits)
+		memcpy(to, s->waits + r->wait0, k * sizeof to[0]);
 	else
-		o->nwaits = 0;
+		*n = 0;
 }
 
 objmon *objmon_new(const struct objlist *s, const struct objlist_row *r)
@@ -121,8 +125,10 @@ objmon *objmon_new(const struct objlist *s, const struct objlist_row *r)
 	o->linked = named(r);
 	o->scanned = s->scanned;
 	o->scan_ns = s->scan_ns;
-	if (s->scanned)
+	if (s->scanned) {
 		take_holders(o, s, r);
+		take_waits(o->waits, &o->nwaits, s, r);
+	}
 	o->ipc = objlist_kind_ipc(r->kind) || r->kind == OBJLIST_MQUEUE;
 	if (o->ipc) {
 		o->linked = false;
@@ -130,7 +136,7 @@ objmon *objmon_new(const struct objlist *s, const struct objlist_row *r)
 		o->look.ipc = r->ipc;
 		o->look.present = true;
 		o->look.scanned = s->scanned;
-		take_waits(&o->look, s, r);
+		take_waits(o->look.waits, &o->look.nwaits, s, r);
 		snprintf(o->nopreview, sizeof o->nopreview, "no preview: a %s, not memory",
 			 r->kind == OBJLIST_SYSV_SEM   ? "SysV semaphore set"
 			 : r->kind == OBJLIST_SYSV_MSG ? "SysV message queue"
@@ -267,6 +273,7 @@ static void scan(objmon *o)
 	o->scan_ns = o->inv.scan_ns ? o->inv.scan_ns : clock_wall_ns();
 	if (o->row.folder) {
 		folder_holders(o);
+		o->nwaits = 0; /* a folder has no mapping of its own */
 		return;
 	}
 	for (size_t i = 0; i < o->inv.n; i++) {
@@ -288,10 +295,12 @@ static void scan(objmon *o)
 		o->linked = named(r);
 		o->present = true;
 		take_holders(o, &o->inv, r);
+		take_waits(o->waits, &o->nwaits, &o->inv, r);
 		return;
 	}
 	/* not found: a name still linked is there with no holders */
 	o->nholders = 0;
+	o->nwaits = 0;
 	o->present = o->linked;
 	if (!o->linked && o->row.kind == OBJLIST_POSIX)
 		o->row.kind = OBJLIST_DELETED; /* what it became, if anything */
@@ -546,6 +555,8 @@ static void observe(objmon *o)
 		memcpy(cur.comm[cur.npids], o->holders[i].comm, sizeof cur.comm[0]);
 		cur.comm[cur.npids][sizeof cur.comm[0] - 1] = '\0';
 	}
+	cur.nwaits = o->nwaits;
+	memcpy(cur.waits, o->waits, sizeof cur.waits);
 	if (o->have_prev)
 		events_obj_diff(&o->prev, &cur, clock_wall_ns(), &o->ring);
 	o->prev = cur;
@@ -589,7 +600,7 @@ static void scan_ipc(objmon *o, struct ipcobj *look)
 		const struct objlist_row *r = &o->inv.rows[i];
 		if (r->kind == o->row.kind && (mq ? r->dev == o->row.dev && r->ino == o->row.ino
 						  : r->ino == (uint64_t)o->row.ipc.id)) {
-			take_waits(look, &o->inv, r);
+			take_waits(look->waits, &look->nwaits, &o->inv, r);
 			if (mq) {
 				take_holders(o, &o->inv, r);
 				o->row.orphan = r->orphan;
@@ -748,6 +759,8 @@ void objmon_input(const objmon *o, struct model_object *in)
 	in->held.writer_comm = o->comm;
 	in->held.now_mono = clock_mono_ns();
 	in->ipc = o->ipc ? &o->look : NULL;
+	in->waits = o->ipc ? NULL : o->waits;
+	in->nwaits = o->ipc ? 0 : o->nwaits;
 }
 
 const struct content *objmon_content(const objmon *o, enum model_state *state, const char **why)
