@@ -1121,10 +1121,15 @@ struct ipc_setup {
 static int run_ipc_setup(struct ipc_setup *u, int number)
 {
 	int rc = 0;
-	printf("%d. %zu SysV semaphore sets (1 or 4 semaphores) and %zu message queues (%d "
+	char n[32];
+	if (u->n >= 1000)
+		snprintf(n, sizeof n, "%zu,%03zu", u->n / 1000, u->n % 1000);
+	else
+		snprintf(n, sizeof n, "%zu", u->n);
+	printf("%d. %s SysV semaphore sets (1 or 4 semaphores) and %s message queues (%d "
 	       "messages), each used by a process that exited; %zu processes blocked on sets "
 	       "(semop), %zu on queues (msgrcv)\n",
-	       number, u->n, u->n, IPC_MSGS, u->nwait, u->nwait);
+	       number, n, n, IPC_MSGS, u->nwait, u->nwait);
 	fflush(stdout);
 	if (ipc_make_n(u->n, u->nwait) < 0 || interrupted) {
 		printf("   BROKEN: cannot make the set-up\n");
