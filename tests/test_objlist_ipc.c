@@ -689,6 +689,60 @@ static void test_fixture_paths(void **state)
 	objlist_free(&s);
 }
 
+/* With grow: every row kept however few the caller's first rows, the
+ * fixture's segments, sets and queues past them read again whole, so
+ * that one collect is enough (objlist_table_batch()). */
+static void test_grow(void **state)
+{
+	(void)state;
+	char shm[64], sem[64], msg[64];
+	snprintf(shm, sizeof shm, "/tmp/shmtop-test-%d-gshm", (int)getpid());
+	snprintf(sem, sizeof sem, "/tmp/shmtop-test-%d-gsem", (int)getpid());
+	snprintf(msg, sizeof msg, "/tmp/shmtop-test-%d-gmsg", (int)getpid());
+	FILE *f[3] = { fopen(shm, "w"), fopen(sem, "w"), fopen(msg, "w") };
+	for (int k = 0; k < 3; k++)
+		assert_non_null(f[k]);
+	fprintf(f[0], "key shmid perms size cpid lpid nattch uid gid cuid cgid atime dtime "
+		      "ctime rss swap\n");
+	fprintf(f[1], "key semid perms nsems uid gid cuid cgid otime ctime\n");
+	fprintf(f[2], "key msqid perms cbytes qnum lspid lrpid uid gid cuid cgid stime rtime "
+		      "ctime\n");
+	/* each more than the rows grown so far: each file is read again */
+	for (int i = 0; i < 600; i++) {
+		if (i < 10)
+			fprintf(f[0], "0 %d 600 4096 1 1 0 0 0 0 0 0 0 100 4096 0\n", 1000 + i);
+		if (i < 300)
+			fprintf(f[1], "0 %d 600 1 0 0 0 0 0 100\n", 2000 + i);
+		fprintf(f[2], "0 %d 600 10 1 0 0 0 0 0 0 0 0 100\n", 3000 + i);
+	}
+	for (int k = 0; k < 3; k++)
+		fclose(f[k]);
+	struct objlist s = { .rows = calloc(4, sizeof(struct objlist_row)),
+			     .max = 4,
+			     .grow = true,
+			     .sysvipc_path = shm,
+			     .sysvsem_path = sem,
+			     .sysvmsg_path = msg };
+	assert_non_null(s.rows);
+	int rc = objlist_collect(&s, OBJLIST_SYSVSEM | OBJLIST_SYSVMSG);
+	unlink(shm);
+	unlink(sem);
+	unlink(msg);
+	assert_int_equal(rc, 0);
+	assert_false(s.truncated);
+	assert_int_equal(s.total, 910);
+	assert_int_equal(s.n, 910);
+	assert_true(s.max >= 910);
+	assert_int_equal(s.rows[0].kind, OBJLIST_SYSV);
+	assert_int_equal(s.rows[9].ino, 1009);
+	assert_int_equal(s.rows[10].kind, OBJLIST_SYSV_SEM);
+	assert_int_equal(s.rows[309].ino, 2299);
+	assert_int_equal(s.rows[909].kind, OBJLIST_SYSV_MSG);
+	assert_int_equal(s.rows[909].ino, 3599);
+	free(s.rows);
+	objlist_free(&s);
+}
+
 /* A writer's lock whose segment is gone (a writer killed -9, its segment
  * removed since): an orphan, "lock" on screen; not while the segment is
  * there, not while held, nor a set of another shape. */
@@ -753,6 +807,7 @@ int main(void)
 		cmocka_unit_test(test_orphans),
 		cmocka_unit_test(test_removal),
 		cmocka_unit_test(test_fixture_paths),
+		cmocka_unit_test(test_grow),
 		cmocka_unit_test(test_lock_orphan),
 	};
 	return cmocka_run_group_tests(tests, NULL, test_cleanup_keys);

@@ -470,10 +470,28 @@ static void join(struct build *b, struct objlist_row *r, size_t at, size_t count
 	r->nholders = count;
 }
 
-/* Count r in the totals and store it if there is room. */
+/* With s->grow: room for want rows (doubling); false if out of memory. */
+static bool grow_rows(struct objlist *s, size_t want)
+{
+	if (want <= s->max)
+		return true;
+	size_t max = s->max ? s->max : 64;
+	while (max < want && max <= SIZE_MAX / 2 / sizeof *s->rows)
+		max *= 2;
+	struct objlist_row *rows = max >= want ? realloc(s->rows, max * sizeof *rows) : NULL;
+	if (!rows)
+		return false;
+	s->rows = rows;
+	s->max = max;
+	return true;
+}
+
+/* Count r in the totals and store it if there is room (made with s->grow). */
 static void add(struct build *b, struct objlist_row *r)
 {
 	struct objlist *s = b->s;
+	if (s->grow && s->n == s->max && !grow_rows(s, s->n + 1))
+		b->failed = true;
 	r->orphan = b->flags & OBJLIST_ORPHANS &&
 		    (objlist_kind_ipc(r->kind) ? ipc_orphan(b, r)
 					       : orphan(s, b->creators, r, b->btime, b->partial));
@@ -542,14 +560,25 @@ static void set_owner(const struct build *b, struct objlist_row *r)
 static int collect_sysv(struct build *b)
 {
 	struct objlist *s = b->s;
-	struct sysvipc_shm *tmp = malloc((s->max ? s->max : 1) * sizeof *tmp);
-	if (!tmp)
-		return -1;
-	if (sysvipc_read(s->sysvipc_path, tmp, s->max, &s->res)) {
-		int e = errno;
-		free(tmp);
-		errno = e;
-		return -1;
+	size_t cap = s->max ? s->max : 1;
+	struct sysvipc_shm *tmp = NULL;
+	for (int tries = 0;; tries++) { /* with s->grow, read again with room for all */
+		struct sysvipc_shm *t = realloc(tmp, cap * sizeof *tmp);
+		if (!t) {
+			free(tmp);
+			return -1;
+		}
+		tmp = t;
+		if (sysvipc_read(s->sysvipc_path, tmp, cap, &s->res)) {
+			int e = errno;
+			free(tmp);
+			errno = e;
+			return -1;
+		}
+		if (!s->grow || !s->res.truncated || tries == 3 ||
+		    s->res.total > SIZE_MAX / 2 / sizeof *tmp)
+			break;
+		cap = s->res.total + s->res.total / 4 + 16;
 	}
 	const struct sysvipc_totals *t = &s->res.totals;
 	s->kinds[OBJLIST_SYSV] = (struct objlist_totals){ t->segments, t->bytes, t->rss };
@@ -578,16 +607,26 @@ static void collect_ipc(struct build *b, enum objlist_kind kind)
 {
 	struct objlist *s = b->s;
 	enum sysvipc_ipc_file f = kind == OBJLIST_SYSV_SEM ? SYSVIPC_SEM : SYSVIPC_MSG;
-	struct sysvipc_ipc *tmp = malloc((s->max ? s->max : 1) * sizeof *tmp);
+	size_t cap = s->max ? s->max : 1;
+	struct sysvipc_ipc *tmp = NULL;
 	struct sysvipc_result res;
-	if (!tmp) {
-		b->failed = true;
-		return;
-	}
-	if (sysvipc_ipc_read(f, f == SYSVIPC_SEM ? s->sysvsem_path : s->sysvmsg_path, tmp, s->max,
-			     &res)) {
-		free(tmp); /* a kernel without them: none */
-		return;
+	for (int tries = 0;; tries++) { /* with s->grow, read again with room for all */
+		struct sysvipc_ipc *t = realloc(tmp, cap * sizeof *tmp);
+		if (!t) {
+			free(tmp);
+			b->failed = true;
+			return;
+		}
+		tmp = t;
+		if (sysvipc_ipc_read(f, f == SYSVIPC_SEM ? s->sysvsem_path : s->sysvmsg_path, tmp,
+				     cap, &res)) {
+			free(tmp); /* a kernel without them: none */
+			return;
+		}
+		if (!s->grow || !res.truncated || tries == 3 ||
+		    res.total > SIZE_MAX / 2 / sizeof *tmp)
+			break;
+		cap = res.total + res.total / 4 + 16;
 	}
 	s->kinds[kind] = (struct objlist_totals){ res.totals.segments, res.totals.bytes, 0 };
 	s->saturated |= res.totals.saturated;

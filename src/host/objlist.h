@@ -254,6 +254,9 @@ struct pairs_names;
 struct objlist {
 	struct objlist_row *rows; /* caller's array of max rows */
 	size_t max;
+	bool grow;    /* rows is malloc'd (or NULL, max 0) and collect grows it
+		       * (realloc, max updated) rather than truncate: one pass
+		       * however many objects there are; the caller frees rows */
 	size_t n;     /* rows filled */
 	size_t total; /* objects found, of every kind (> n if truncated) */
 	bool truncated;

@@ -936,38 +936,34 @@ int objlist_table_batch(FILE *out, const struct objlist_table_output *o, unsigne
 			flags |= OBJLIST_FORMATS;
 			s.format_of = decode_format_of;
 		}
-	s.max = 256 + s.nseen; /* room enough for a scan's objects on the first collect */
-	for (;;) {
-		s.rows = calloc(s.max, sizeof *s.rows);
-		if (!s.rows)
-			break;
-		if (objlist_collect(&s, flags))
-			break;
-		if (!s.truncated) {
-			size_t nshown = 0;
-			for (size_t i = 0; i < s.n; i++)
-				nshown += shown(&s, i, o);
-			objlist_sort(&s, o->sort, o->reverse);
-			int rc = o->format == OBJLIST_TABLE_PROM ? objlist_table_prom(out, &s, o)
-								 : objlist_table_write(out, &s, o);
-			if (rc == 0 && o->format == OBJLIST_TABLE_PROM && (flags & OBJLIST_RECORDS))
-				rc = prom_values(out, &s, o);
-			int e = errno;
-			free(s.rows);
-			if (o->last) {
-				o->last->wseen = s.wseen;
-				o->last->nwseen = s.nwseen;
-				s.wseen = NULL;
-				s.nwseen = 0;
-			}
-			objlist_free(&s);
-			errno = e;
-			return rc < 0 ? rc : (int)(nshown < INT_MAX ? nshown : INT_MAX);
-		}
-		size_t want = s.total + s.total / 4 + 16;
+	/* One collect, its rows grown as it goes: a second would redo every
+	 * row's work (the orphan rule's calls, the formats' reads). */
+	s.grow = true;
+	s.max = 256 + s.nseen;
+	s.rows = calloc(s.max, sizeof *s.rows);
+	if (s.rows && objlist_collect(&s, flags) == 0 && !s.truncated) {
+		size_t nshown = 0;
+		for (size_t i = 0; i < s.n; i++)
+			nshown += shown(&s, i, o);
+		objlist_sort(&s, o->sort, o->reverse);
+		int rc = o->format == OBJLIST_TABLE_PROM ? objlist_table_prom(out, &s, o)
+							 : objlist_table_write(out, &s, o);
+		if (rc == 0 && o->format == OBJLIST_TABLE_PROM && (flags & OBJLIST_RECORDS))
+			rc = prom_values(out, &s, o);
+		int e = errno;
 		free(s.rows);
-		s.max = want;
+		if (o->last) {
+			o->last->wseen = s.wseen;
+			o->last->nwseen = s.nwseen;
+			s.wseen = NULL;
+			s.nwseen = 0;
+		}
+		objlist_free(&s);
+		errno = e;
+		return rc < 0 ? rc : (int)(nshown < INT_MAX ? nshown : INT_MAX);
 	}
+	if (s.rows && s.truncated)
+		errno = ENOMEM;
 	int e = errno;
 	free(s.rows);
 	objlist_free(&s);

@@ -12,7 +12,20 @@
  *   - 500 processes, each mapping 4 objects: a POSIX object of its own
  *     (read-write, its fd closed), a memfd of its own (mapped, its fd kept),
  *     one POSIX object that all of them map read-only and one SysV segment
- *     that all of them attach read-only.
+ *     that all of them attach read-only;
+ *   - 1,000 SysV semaphore sets (IPC_PRIVATE, 1 semaphore, every other one
+ *     4) and 1,000 message queues (3 messages each), each used by a child
+ *     that then exited (semop +1 on every semaphore, msgsnd), so that the
+ *     orphan rule does its full work on every one (IPC_STAT, GETNCNT,
+ *     GETZCNT, GETPID per semaphore), and one process blocked on each of
+ *     100 of the sets (semop) and 100 of the queues (msgrcv), measured with
+ *     objlist_collect(NAMES | SYSVSEM | SYSVMSG | ORPHANS), the same without
+ *     ORPHANS, objlist_scan() (which finds the waiters), the floor
+ *     (/proc/sysvipc/sem and msg read whole) and the peers lsipc -s, lsipc
+ *     -q, ipcs -s, ipcs -q and shmtop -a -b -n 1 -t sysv-sem,sysv-msg; it
+ *     is checked (exactly the sets and queues made, each waiter on its row
+ *     and no other, orphans exactly the ones without a waiter) once the
+ *     waiters are asleep (up to 5 s of tries).
  * For each, the CPU time of one call (the thread's CPU clock), median and
  * p90 over --runs calls, and the median wall time:
  *   - objlist_collect(NAMES | DEVSHM | ORPHANS): the part a screen runs
@@ -43,12 +56,14 @@
  * are scaled down, with a note, past half of either), kernel.shmmni (the
  * segments capped, with a note), and a fork that fails caps the processes.
  * Everything made is removed at the end and on SIGINT, SIGTERM and SIGHUP
- * (objects unlinked, segments IPC_RMID, children SIGKILLed; they also die
- * with this process: PR_SET_PDEATHSIG); objects left in /dev/shm by a run
+ * (objects unlinked, segments, sets and queues IPC_RMID, children
+ * SIGKILLed; they also die with this process: PR_SET_PDEATHSIG); objects
+ * left in /dev/shm by a run
  * killed with -9 (its pid gone) are removed at the start.  Its IPC_PRIVATE
- * segments cannot be told from others': a -9 leaves them.
+ * segments, sets and queues cannot be told from others': a -9 leaves them.
  *
- * --smoke: 10 objects, 10 segments, 10 processes, 5 runs, 1 s on screen,
+ * --smoke: 10 objects, 10 segments, 10 processes, 10 sets and queues (2
+ * waiters each), 5 runs, 1 s on screen,
  * for the bench_smoke test.
  */
 #include <dirent.h>
@@ -64,8 +79,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -88,6 +105,7 @@
 #define PATH_LEN 96
 #define MAX_RUNS 1001
 #define FLAGS (OBJLIST_NAMES | OBJLIST_DEVSHM | OBJLIST_ORPHANS)
+#define IPC_FLAGS (OBJLIST_NAMES | OBJLIST_SYSVSEM | OBJLIST_SYSVMSG | OBJLIST_ORPHANS)
 
 /* ---- what this run made, for the clean-up ------------------------------ */
 
@@ -103,6 +121,9 @@ static size_t cap_segs;
 static pid_t *kids;
 static volatile size_t nkids;
 static size_t cap_kids;
+static int *sets, *queues; /* SysV semaphore sets and message queues */
+static volatile size_t nsets, nqueues;
+static size_t cap_ipc;
 static volatile pid_t peer_pid; /* a program being measured */
 static volatile sig_atomic_t interrupted;
 
@@ -129,6 +150,12 @@ static void remove_all(bool reap)
 	for (size_t i = 0; i < nsegs; i++)
 		shmctl(segs[i], IPC_RMID, NULL);
 	nsegs = 0;
+	for (size_t i = 0; i < nsets; i++)
+		semctl(sets[i], 0, IPC_RMID);
+	nsets = 0;
+	for (size_t i = 0; i < nqueues; i++)
+		msgctl(queues[i], IPC_RMID, NULL);
+	nqueues = 0;
 }
 
 static void cleanup(void)
@@ -306,6 +333,129 @@ static int kids_make_n(size_t n, int *common_seg)
 	return (int)nkids;
 }
 
+/* ---- SysV semaphore sets and message queues ------------------------------ */
+
+#define IPC_MSGS 3     /* messages on each queue */
+#define IPC_NO_TYPE 99 /* a message type nobody sends: msgrcv() of it blocks */
+
+static pid_t *set_waiter, *queue_waiter; /* the process blocked on sets[i], queues[i], or 0 */
+
+static int sem_add(int id, unsigned short num, short op)
+{
+	struct sembuf b = { .sem_num = num, .sem_op = op };
+	return semop(id, &b, 1);
+}
+
+/* A child, killed by remove_all(): says 'k' on ready, then blocks in semop()
+ * on the set (waiting for 2 on a semaphore that holds 1) or in msgrcv() on
+ * the queue (a type nobody sends). */
+static pid_t waiter_make(bool set, int id, int ready)
+{
+	pid_t pid = fork();
+	if (pid != 0)
+		return pid;
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	(void)!write(ready, "k", 1);
+	struct {
+		long type;
+		char text[16];
+	} m;
+	if (set)
+		sem_add(id, 0, -2);
+	else
+		msgrcv(id, &m, sizeof m.text, IPC_NO_TYPE, 0);
+	_exit(0);
+}
+
+/* n sets (1 semaphore, every other one 4) and n queues, used by a child that
+ * then exited (one semop() of +1 on each semaphore, IPC_MSGS messages on
+ * each queue: what the orphan rule reads is a process that is gone), then
+ * nwait processes blocked on the first nwait sets and nwait queues.  0, or
+ * -1 with a message. */
+static int ipc_make_n(size_t n, size_t nwait)
+{
+	while (nsets < n && nsets < cap_ipc) {
+		int id = semget(IPC_PRIVATE, nsets % 2 ? 4 : 1, IPC_CREAT | 0600);
+		if (id < 0) {
+			printf("   BROKEN: semget: %s (kernel.sem's SEMMNI?)\n", strerror(errno));
+			return -1;
+		}
+		sets[nsets++] = id;
+	}
+	while (nqueues < n && nqueues < cap_ipc) {
+		int id = msgget(IPC_PRIVATE, IPC_CREAT | 0600);
+		if (id < 0) {
+			printf("   BROKEN: msgget: %s (kernel.msgmni?)\n", strerror(errno));
+			return -1;
+		}
+		queues[nqueues++] = id;
+	}
+	fflush(NULL);
+	pid_t user = fork();
+	if (user < 0)
+		return -1;
+	if (user == 0) {
+		struct {
+			long type;
+			char text[16];
+		} m = { 1, "bench" };
+		for (size_t i = 0; i < n; i++)
+			for (unsigned short k = 0; k < (i % 2 ? 4 : 1); k++)
+				if (sem_add(sets[i], k, 1) < 0)
+					_exit(1);
+		for (size_t i = 0; i < n; i++)
+			for (int k = 0; k < IPC_MSGS; k++)
+				if (msgsnd(queues[i], &m, sizeof m.text, IPC_NOWAIT) < 0)
+					_exit(1);
+		_exit(0);
+	}
+	int st;
+	while (waitpid(user, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		printf("   BROKEN: the child could not use the sets and queues\n");
+		return -1;
+	}
+	int ready[2];
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return -1;
+	memset(set_waiter, 0, cap_ipc * sizeof *set_waiter);
+	memset(queue_waiter, 0, cap_ipc * sizeof *queue_waiter);
+	size_t want = 0;
+	for (size_t i = 0; i < nwait && i < n && nkids + 2 <= cap_kids && !interrupted; i++) {
+		pid_t a = waiter_make(true, sets[i], ready[1]);
+		if (a > 0)
+			kids[nkids++] = set_waiter[i] = a;
+		pid_t b = a > 0 ? waiter_make(false, queues[i], ready[1]) : -1;
+		if (b > 0)
+			kids[nkids++] = queue_waiter[i] = b;
+		if (a < 0 || b < 0) {
+			printf("   BROKEN: fork: %s\n", strerror(errno));
+			close(ready[0]);
+			close(ready[1]);
+			return -1;
+		}
+		want += 2;
+	}
+	close(ready[1]);
+	size_t ok = 0;
+	for (; ok < want; ok++) {
+		struct pollfd p = { ready[0], POLLIN, 0 };
+		char c;
+		if (poll(&p, 1, 10000) <= 0 || read(ready[0], &c, 1) != 1)
+			break;
+	}
+	close(ready[0]);
+	if (ok < want) {
+		printf("   BROKEN: only %zu of %zu waiters started\n", ok, want);
+		return -1;
+	}
+	return interrupted ? -1 : 0;
+}
+
 /* Objects in /dev/shm left by runs whose pid is gone. */
 static void sweep_stale(void)
 {
@@ -330,12 +480,13 @@ static void sweep_stale(void)
 /* ---- the object list ------------------------------------------------------- */
 
 static struct objlist list;
+static unsigned collect_flags = FLAGS;
 
 /* objlist_collect(), with rows for every object on the host. */
 static int inv_collect(void)
 {
 	for (int tries = 0; tries < 4; tries++) {
-		if (objlist_collect(&list, FLAGS) < 0)
+		if (objlist_collect(&list, collect_flags) < 0)
 			return -1;
 		if (!list.truncated)
 			return 0;
@@ -517,6 +668,84 @@ static int verify(size_t nposix, int common_seg)
 	return complaints ? -1 : 0;
 }
 
+static size_t find_id(const int *ids, size_t n, uint64_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if ((uint64_t)ids[i] == id)
+			return i;
+	return SIZE_MAX;
+}
+
+/* After a scan and a collect (IPC_FLAGS): exactly the sets and queues made,
+ * each waiter on its row and only there, orphans exactly the ones without
+ * a waiter.  0, or -1 (with BROKEN lines when loud). */
+static int verify_ipc(bool loud)
+{
+	complaints = loud ? 0 : 1000;
+	int start = complaints;
+	size_t *seen_set = calloc(nsets + 1, sizeof *seen_set);
+	size_t *seen_queue = calloc(nqueues + 1, sizeof *seen_queue);
+	if (!seen_set || !seen_queue) {
+		free(seen_set);
+		free(seen_queue);
+		complain("out of memory");
+		return -1;
+	}
+	size_t waits = 0;
+	for (size_t i = 0; i < list.n; i++) {
+		const struct objlist_row *r = &list.rows[i];
+		bool set = r->kind == OBJLIST_SYSV_SEM;
+		if (!set && r->kind != OBJLIST_SYSV_MSG)
+			continue;
+		size_t at = set ? find_id(sets, nsets, r->ino) : find_id(queues, nqueues, r->ino);
+		if (at == SIZE_MAX) {
+			for (size_t w = r->wait0; w < r->wait0 + r->nwaits; w++)
+				if (is_kid(list.waits[w].pid))
+					complain("%s %llu, not ours, has our waiter %d",
+						 set ? "set" : "queue", (unsigned long long)r->ino,
+						 (int)list.waits[w].pid);
+			continue;
+		}
+		const char *what = set ? "set" : "queue";
+		unsigned long long id = (unsigned long long)r->ino;
+		(set ? seen_set : seen_queue)[at]++;
+		pid_t waiter = (set ? set_waiter : queue_waiter)[at];
+		if (set && r->ipc.nsems != (at % 2 ? 4u : 1u))
+			complain("set %llu: %llu semaphores, made with %u", id,
+				 (unsigned long long)r->ipc.nsems, at % 2 ? 4u : 1u);
+		if (!set && r->ipc.qnum != IPC_MSGS)
+			complain("queue %llu: %llu messages, %d sent", id,
+				 (unsigned long long)r->ipc.qnum, IPC_MSGS);
+		waits += r->nwaits;
+		if (r->nwaits != (waiter ? 1u : 0u))
+			complain("%s %llu: %zu waiters, %d made", what, id, r->nwaits,
+				 waiter ? 1 : 0);
+		else if (waiter && (list.waits[r->wait0].pid != waiter ||
+				    list.waits[r->wait0].op !=
+					(set ? OBJLIST_WAIT_SEM : OBJLIST_WAIT_MSGRCV)))
+			complain("%s %llu: waiter %d (op %d), not %d", what, id,
+				 (int)list.waits[r->wait0].pid, (int)list.waits[r->wait0].op,
+				 (int)waiter);
+		if (r->orphan != !waiter)
+			complain("%s %llu: %s an orphan, %s", what, id,
+				 r->orphan ? "wrongly" : "not",
+				 waiter ? "with a waiter" : "used by a process that is gone");
+	}
+	for (size_t i = 0; i < nsets; i++)
+		if (seen_set[i] != 1)
+			complain("set %d listed %zu times", sets[i], seen_set[i]);
+	for (size_t i = 0; i < nqueues; i++)
+		if (seen_queue[i] != 1)
+			complain("queue %d listed %zu times", queues[i], seen_queue[i]);
+	if (waits != nkids)
+		complain("%zu waiters on our rows, %zu made", waits, (size_t)nkids);
+	free(seen_set);
+	free(seen_queue);
+	if (loud && complaints > 8)
+		printf("   (and %d more)\n", complaints - 8);
+	return complaints != start ? -1 : 0;
+}
+
 /* ---- the floor: the kernel's own cost of the same reads ------------------ */
 
 static char *buf;
@@ -554,6 +783,14 @@ static ssize_t read_whole(int dirfd_, const char *path)
 static int floor_sysvipc(void)
 {
 	return read_whole(AT_FDCWD, SYSVIPC_SHM_PATH) < 0 ? -1 : 0;
+}
+
+static int floor_sysvipc_ipc(void)
+{
+	return read_whole(AT_FDCWD, SYSVIPC_SEM_PATH) < 0 ||
+		       read_whole(AT_FDCWD, SYSVIPC_MSG_PATH) < 0
+		   ? -1
+		   : 0;
 }
 
 static int floor_devshm(void)
@@ -756,9 +993,9 @@ static size_t count_processes(void)
 static void print_stats(const char *name, const struct stats *s, const char *note)
 {
 	if (!s->ok)
-		printf("   %-42s %s\n", name, note ? note : "FAILED");
+		printf("   %-46s %s\n", name, note ? note : "FAILED");
 	else
-		printf("   %-42s %9.3f %9.3f %9.3f\n", name, s->cpu50, s->cpu90, s->wall50);
+		printf("   %-46s %9.3f %9.3f %9.3f\n", name, s->cpu50, s->cpu90, s->wall50);
 }
 
 /* Make the set-up, check it, measure it, remove it; 0, or -1 if broken. */
@@ -815,7 +1052,7 @@ static int run_setup(struct setup *u, int number)
 	u->m[LS] = peer(ls);
 	u->m[SHMTOP_B] = peer(shmtop);
 
-	printf("   %-42s %9s %9s %9s\n", "CPU ms per call (wall: elapsed)", "CPU p50", "CPU p90",
+	printf("   %-46s %9s %9s %9s\n", "CPU ms per call (wall: elapsed)", "CPU p50", "CPU p90",
 	       "wall p50");
 	for (int i = 0; i < LSIPC; i++)
 		print_stats(measure_name[i], &u->m[i], NULL);
@@ -837,6 +1074,128 @@ static int run_setup(struct setup *u, int number)
 	for (int i = 0; i < LSIPC; i++)
 		if (!u->m[i].ok && !interrupted) {
 			printf("   BROKEN: %s failed\n", measure_name[i]);
+			rc = -1;
+		}
+	u->ran = true;
+	remove_all(true);
+	fflush(stdout);
+	return interrupted ? -1 : rc;
+}
+
+/* ---- the set-up of SysV sets and queues ---------------------------------- */
+
+enum {
+	I_COLLECT,
+	I_COLLECT_NO,
+	I_SCAN,
+	I_FLOOR,
+	I_LSIPC_S,
+	I_LSIPC_Q,
+	I_IPCS_S,
+	I_IPCS_Q,
+	I_SHMTOP,
+	I_NMEASURES
+};
+
+static const char *const ipc_measure_name[I_NMEASURES] = {
+	[I_COLLECT] = "objlist_collect(NAMES|SYSVSEM|SYSVMSG|ORPHANS)",
+	[I_COLLECT_NO] = "the same without ORPHANS",
+	[I_SCAN] = "objlist_scan() (with the waiters)",
+	[I_FLOOR] = "floor: /proc/sysvipc/sem and msg read whole",
+	[I_LSIPC_S] = "lsipc -s",
+	[I_LSIPC_Q] = "lsipc -q",
+	[I_IPCS_S] = "ipcs -s",
+	[I_IPCS_Q] = "ipcs -q",
+	[I_SHMTOP] = "shmtop -a -b -n 1 -t sysv-sem,sysv-msg",
+};
+
+struct ipc_setup {
+	size_t n, nwait;
+	size_t objects;
+	struct stats m[I_NMEASURES];
+	bool ran;
+};
+
+/* n sets and n queues, nwait of each with a waiter: made, checked, measured,
+ * removed; 0, or -1 if broken. */
+static int run_ipc_setup(struct ipc_setup *u, int number)
+{
+	int rc = 0;
+	char n[32];
+	if (u->n >= 1000)
+		snprintf(n, sizeof n, "%zu,%03zu", u->n / 1000, u->n % 1000);
+	else
+		snprintf(n, sizeof n, "%zu", u->n);
+	printf("%d. %s SysV semaphore sets (1 or 4 semaphores) and %s message queues (%d "
+	       "messages), each used by a process that exited; %zu processes blocked on sets "
+	       "(semop), %zu on queues (msgrcv)\n",
+	       number, n, n, IPC_MSGS, u->nwait, u->nwait);
+	fflush(stdout);
+	if (ipc_make_n(u->n, u->nwait) < 0 || interrupted) {
+		printf("   BROKEN: cannot make the set-up\n");
+		remove_all(true);
+		return -1;
+	}
+	collect_flags = IPC_FLAGS;
+	/* The waiters said they are about to block: give them time to sleep. */
+	int ok = -1;
+	for (int tries = 0; tries < 100 && ok < 0 && !interrupted; tries++) {
+		if (tries)
+			nanosleep(&(struct timespec){ .tv_nsec = 50 * NS_PER_MS }, NULL);
+		if (objlist_scan(&list) < 0 || inv_collect() < 0) {
+			printf("   BROKEN: the object list failed: %s\n", strerror(errno));
+			break;
+		}
+		ok = verify_ipc(false);
+	}
+	if (ok < 0) {
+		verify_ipc(true);
+		printf("   check: FAILED, the object list does not list what was made\n");
+		rc = -1;
+	} else {
+		printf("   check: the object list lists exactly the sets and queues made, the %zu "
+		       "waiters on their rows, the others orphans: ok\n",
+		       (size_t)nkids);
+	}
+	u->objects = list.total;
+	printf("   the object list holds %zu objects (sysv-sem and sysv-msg, the host's too); "
+	       "%zu processes blocked on IPC\n",
+	       list.total, list.blocked);
+	fflush(stdout);
+
+	u->m[I_SCAN] = timed(do_scan);
+	u->m[I_COLLECT] = timed(do_collect);
+	collect_flags = IPC_FLAGS & ~OBJLIST_ORPHANS;
+	u->m[I_COLLECT_NO] = timed(do_collect);
+	collect_flags = FLAGS;
+	u->m[I_FLOOR] = timed(floor_sysvipc_ipc);
+	const char *const lsipc_s[] = { "lsipc", "-s", NULL };
+	const char *const lsipc_q[] = { "lsipc", "-q", NULL };
+	const char *const ipcs_s[] = { "ipcs", "-s", NULL };
+	const char *const ipcs_q[] = { "ipcs", "-q", NULL };
+	const char *const shmtop[] = { SHMTOP_PATH,         "-a", "-b", "-n", "1", "-t",
+				       "sysv-sem,sysv-msg", NULL };
+	u->m[I_LSIPC_S] = peer(lsipc_s);
+	u->m[I_LSIPC_Q] = peer(lsipc_q);
+	u->m[I_IPCS_S] = peer(ipcs_s);
+	u->m[I_IPCS_Q] = peer(ipcs_q);
+	u->m[I_SHMTOP] = peer(shmtop);
+
+	printf("   %-46s %9s %9s %9s\n", "CPU ms per call (wall: elapsed)", "CPU p50", "CPU p90",
+	       "wall p50");
+	for (int i = 0; i < I_LSIPC_S; i++)
+		print_stats(ipc_measure_name[i], &u->m[i], NULL);
+	if (u->m[I_COLLECT].ok && u->m[I_FLOOR].ok && u->m[I_FLOOR].cpu50 > 0)
+		printf("   collect / its floor (sysvipc sem + msg)    %8.1fx\n",
+		       u->m[I_COLLECT].cpu50 / u->m[I_FLOOR].cpu50);
+	printf("   the same work once, by a program (%d runs; CPU: getrusage of the child)\n",
+	       peer_runs);
+	for (int i = I_LSIPC_S; i < I_NMEASURES; i++)
+		print_stats(ipc_measure_name[i], &u->m[i], "could not run (not installed?)");
+	printf("\n");
+	for (int i = 0; i < I_LSIPC_S; i++)
+		if (!u->m[i].ok && !interrupted) {
+			printf("   BROKEN: %s failed\n", ipc_measure_name[i]);
 			rc = -1;
 		}
 	u->ran = true;
@@ -928,7 +1287,8 @@ static size_t count_segments(void)
 static void usage(void)
 {
 	printf("Usage: bench_objlist [--smoke] [--runs N] [--peer-runs N] [--duration S]\n"
-	       "  --smoke        10 objects, 10 segments, 10 processes, 5 runs, 1 s on screen\n"
+	       "  --smoke        10 objects, 10 segments, 10 processes, 10 sets and queues,\n"
+	       "                 5 runs, 1 s on screen\n"
 	       "  --runs N       calls measured per figure (default 31)\n"
 	       "  --peer-runs N  runs of each program (lsipc, ls, shmtop -b; default 5)\n"
 	       "  --duration S   seconds of shmtop -a on screen, each (default 10)\n");
@@ -973,6 +1333,7 @@ int main(int argc, char **argv)
 		{ .label = "500 processes, each mapping 4 objects", .procs = 500 },
 	};
 	size_t nsetups = sizeof setups / sizeof setups[0];
+	struct ipc_setup ipc = { .n = smoke ? 10 : 1000, .nwait = smoke ? 2 : 100 };
 	if (smoke) {
 		setups[0] = (struct setup){ .label = "10 POSIX objects in /dev/shm", .posix = 10 };
 		setups[1] = (struct setup){ .label = "10 SysV segments", .segments = 10 };
@@ -1041,15 +1402,38 @@ int main(int argc, char **argv)
 			}
 		want_segs = cap;
 	}
+	long sem[4] = { -1, -1, -1, -1 };
+	FILE *f = fopen("/proc/sys/kernel/sem", "re");
+	if (f) {
+		if (fscanf(f, "%ld %ld %ld %ld", &sem[0], &sem[1], &sem[2], &sem[3]) != 4)
+			sem[3] = -1;
+		fclose(f);
+	}
+	long msgmni = read_long("/proc/sys/kernel/msgmni");
+	printf("SysV: kernel.sem SEMMNI %ld, kernel.msgmni %ld\n", sem[3], msgmni);
+	long room_ipc = sem[3] < msgmni ? sem[3] : msgmni;
+	if (room_ipc > 0 && (size_t)room_ipc / 2 < ipc.n) {
+		ipc.n = (size_t)room_ipc / 2;
+		ipc.nwait = ipc.nwait < ipc.n ? ipc.nwait : ipc.n;
+		printf("note: SEMMNI or msgmni caps the sets and queues at %zu (half of it)\n",
+		       ipc.n);
+	}
+	cap_ipc = ipc.n + 1;
+	sets = calloc(cap_ipc, sizeof *sets);
+	queues = calloc(cap_ipc, sizeof *queues);
+	set_waiter = calloc(cap_ipc, sizeof *set_waiter);
+	queue_waiter = calloc(cap_ipc, sizeof *queue_waiter);
+	want_procs = want_procs > 2 * ipc.nwait ? want_procs : 2 * ipc.nwait;
 	cap_paths = want_posix + 2 * want_procs + 2;
 	cap_segs = want_segs + 2;
 	cap_kids = want_procs + 1;
 	paths = calloc(cap_paths, sizeof *paths);
 	segs = calloc(cap_segs, sizeof *segs);
 	kids = calloc(cap_kids, sizeof *kids);
-	list.max = want_posix + want_segs + 2 * want_procs + existing + 1024;
+	list.max = want_posix + want_segs + 2 * want_procs + 2 * ipc.n + existing + 1024;
 	list.rows = calloc(list.max, sizeof *list.rows);
-	if (!paths || !segs || !kids || !list.rows) {
+	if (!paths || !segs || !kids || !list.rows || !sets || !queues || !set_waiter ||
+	    !queue_waiter) {
 		fprintf(stderr, "bench_objlist: out of memory\n");
 		return 1;
 	}
@@ -1061,23 +1445,37 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < nsetups && !interrupted; i++)
 		if (run_setup(&setups[i], (int)i + 1) < 0)
 			broken = 1;
+	if (!interrupted && run_ipc_setup(&ipc, (int)nsetups + 1) < 0)
+		broken = 1;
 
 	/* Summary: one line per set-up, CPU ms p50. */
 	if (!interrupted) {
 		printf("Summary, CPU ms per refresh (p50)%s:\n", smoke ? " (smoke: few runs)" : "");
-		printf("   %-42s %8s %8s %8s %8s %8s %8s %8s %8s\n", "set-up", "objects", "collect",
+		printf("   %-46s %8s %8s %8s %8s %8s %8s %8s %8s\n", "set-up", "objects", "collect",
 		       "floor", "scan", "floor", "lsipc", "ls -l", "shmtop");
-		printf("   %-42s %8s %8s %8s %8s %8s %8s %8s %8s\n", "", "(host)", "", "shm+dir",
+		printf("   %-46s %8s %8s %8s %8s %8s %8s %8s %8s\n", "", "(host)", "", "shm+dir",
 		       "", "/proc", "-m", "/dev/shm", "-a -b");
 		for (size_t i = 0; i < nsetups; i++) {
 			const struct setup *u = &setups[i];
 			if (!u->ran)
 				continue;
-			printf("   %-42s %8zu %8.3f %8.3f %8.3f %8.3f %8.2f %8.2f %8.2f\n",
+			printf("   %-46s %8zu %8.3f %8.3f %8.3f %8.3f %8.2f %8.2f %8.2f\n",
 			       u->label, u->objects, u->m[COLLECT].cpu50,
 			       u->m[F_SYSVIPC].cpu50 + u->m[F_DEVSHM].cpu50, u->m[SCAN].cpu50,
 			       u->m[F_PROC].cpu50, u->m[LSIPC].cpu50, u->m[LS].cpu50,
 			       u->m[SHMTOP_B].cpu50);
+		}
+		if (ipc.ran) {
+			printf("   %-46s %8s %8s %8s %8s %8s %8s %8s %8s\n", "", "", "", "sem+msg",
+			       "", "", "lsipc", "ipcs", "shmtop");
+			printf("   %-46s %8s %8s %8s %8s %8s %8s %8s %8s\n", "", "", "", "", "", "",
+			       "-s + -q", "-s + -q", "-t sysv-*");
+			printf("   %-46s %8zu %8.3f %8.3f %8.3f %8s %8.2f %8.2f %8.2f\n",
+			       "sets and queues (see above)", ipc.objects, ipc.m[I_COLLECT].cpu50,
+			       ipc.m[I_FLOOR].cpu50, ipc.m[I_SCAN].cpu50, "",
+			       ipc.m[I_LSIPC_S].cpu50 + ipc.m[I_LSIPC_Q].cpu50,
+			       ipc.m[I_IPCS_S].cpu50 + ipc.m[I_IPCS_Q].cpu50,
+			       ipc.m[I_SHMTOP].cpu50);
 		}
 		printf("   (a screen collects every tick: at the default 0.5 s, collect's ms x 0.2 "
 		       "is its %% of one core)\n\n");
@@ -1089,7 +1487,7 @@ int main(int argc, char **argv)
 	if (!interrupted)
 		printf("%zu. Bytes/s on screen: shmtop -a (the list) on a 120x40 pty for %g s, "
 		       "bench_viewer's harness\n",
-		       nsetups + 1, secs);
+		       nsetups + 2, secs);
 	double bps[2] = { 0 }, cpu[2] = { 0 };
 	bool shown[2] = { false };
 	for (size_t i = 0; i < nscreens && !interrupted; i++) {
@@ -1112,6 +1510,10 @@ int main(int argc, char **argv)
 	objlist_free(&list);
 	free(list.rows);
 	free(buf);
+	free(sets);
+	free(queues);
+	free(set_waiter);
+	free(queue_waiter);
 	if (interrupted) {
 		printf("interrupted\n");
 		return 1;
