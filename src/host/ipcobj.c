@@ -126,6 +126,18 @@ static struct ipcobj_op *add_op(struct ipcobj *o, pid_t p, int64_t t)
 	return op;
 }
 
+/* An IPC_STAT's ownership and mode into p, as /proc/sysvipc gives them. */
+static void take_perm(struct sysvipc_ipc *p, const struct ipc_perm *perm)
+{
+	p->key = perm->__key;
+	p->perms = perm->mode & 0777;
+	p->mode = perm->mode & 0777;
+	p->uid = perm->uid;
+	p->gid = perm->gid;
+	p->cuid = perm->cuid;
+	p->cgid = perm->cgid;
+}
+
 /* The fields /proc/sysvipc gives, from IPC_STAT when this user may read
  * the object: one call, where the file is a line of every set or queue on
  * the host (1.4 ms a read among 1,000 sets).  1, 0 (no object on the id),
@@ -133,7 +145,6 @@ static struct ipcobj_op *add_op(struct ipcobj *o, pid_t p, int64_t t)
 static int stat_id(struct ipcobj *o, int id)
 {
 	struct sysvipc_ipc *p = &o->ipc;
-	const struct ipc_perm *perm;
 	memset(p, 0, sizeof *p);
 	p->id = id;
 	if (o->kind == OBJLIST_SYSV_SEM) {
@@ -145,14 +156,7 @@ static int stat_id(struct ipcobj *o, int id)
 		p->nsems = ds.sem_nsems;
 		p->otime = ds.sem_otime;
 		p->ctime = ds.sem_ctime;
-		perm = &ds.sem_perm;
-		p->key = perm->__key;
-		p->perms = perm->mode & 0777;
-		p->mode = perm->mode & 0777;
-		p->uid = perm->uid;
-		p->gid = perm->gid;
-		p->cuid = perm->cuid;
-		p->cgid = perm->cgid;
+		take_perm(p, &ds.sem_perm);
 		return 1;
 	}
 	struct msqid_ds ds;
@@ -166,14 +170,7 @@ static int stat_id(struct ipcobj *o, int id)
 	p->stime = ds.msg_stime;
 	p->rtime = ds.msg_rtime;
 	p->ctime = ds.msg_ctime;
-	perm = &ds.msg_perm;
-	p->key = perm->__key;
-	p->perms = perm->mode & 0777;
-	p->mode = perm->mode & 0777;
-	p->uid = perm->uid;
-	p->gid = perm->gid;
-	p->cuid = perm->cuid;
-	p->cgid = perm->cgid;
+	take_perm(p, &ds.msg_perm);
 	return 1;
 }
 

@@ -99,21 +99,6 @@ const char *objlist_place_why(enum objlist_place p)
 	return NULL;
 }
 
-/* Boot time (btime of /proc/stat), seconds since the epoch, or -1. */
-static int64_t boot_time(void)
-{
-	FILE *f = fopen("/proc/stat", "re");
-	if (!f)
-		return -1;
-	char line[256];
-	long long bt = -1;
-	while (fgets(line, sizeof line, f))
-		if (sscanf(line, "btime %lld", &bt) == 1)
-			break;
-	fclose(f);
-	return bt;
-}
-
 /* The creator's command, if cpid is still the process that made it. */
 static void creator_command(const struct ipcstat *st, int64_t btime, char *buf, size_t len)
 {
@@ -956,7 +941,7 @@ int objlist_collect(struct objlist *s, unsigned flags)
 	struct build b = {
 		.s = s,
 		.flags = flags,
-		.btime = flags & OBJLIST_ORPHANS ? boot_time() : -1,
+		.btime = flags & OBJLIST_ORPHANS ? proc_boot_time() : -1,
 		.used = calloc(s->nseen ? s->nseen : 1, sizeof *b.used),
 		.maxhold = s->holders ? s->maxholders : 0,
 		.partial = objlist_scan_partial(s),
@@ -1314,7 +1299,7 @@ void objlist_commands(struct objlist *s, size_t from, size_t to)
 		if (r->command_read)
 			continue;
 		if (btime == INT64_MIN)
-			btime = boot_time();
+			btime = proc_boot_time();
 		creator_command(&r->shm.st, btime, r->command, sizeof r->command);
 		r->command_read = true;
 	}

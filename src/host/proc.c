@@ -74,8 +74,7 @@ int proc_comm(pid_t pid, char *buf, size_t len)
 	return 0;
 }
 
-/* Boot time (btime of /proc/stat), seconds since the epoch, or -1. */
-static int64_t boot_time(void)
+int64_t proc_boot_time(void)
 {
 	FILE *f = fopen("/proc/stat", "re");
 	if (!f)
@@ -98,7 +97,7 @@ int proc_comm_since(pid_t pid, int64_t t, char *buf, size_t len, uid_t *uid)
 	if (pid <= 0 || proc_stat(pid, &state, &start))
 		return -1;
 	long hz = sysconf(_SC_CLK_TCK);
-	int64_t bt = boot_time();
+	int64_t bt = proc_boot_time();
 	if (bt < 0 || hz <= 0 || bt + (int64_t)(start / (uint64_t)hz) > t)
 		return -1; /* started after it: another process on the pid */
 	snprintf(path, sizeof path, "/proc/%d", (int)pid);

@@ -53,4 +53,7 @@ int proc_comm(pid_t pid, char *buf, size_t len);
  * (gone, another process, unreadable) with buf "". */
 int proc_comm_since(pid_t pid, int64_t t, char *buf, size_t len, uid_t *uid);
 
+/* Boot time (btime of /proc/stat), seconds since the epoch, or -1. */
+int64_t proc_boot_time(void);
+
 #endif
