@@ -480,7 +480,7 @@ for r in doc["sharedmemory"]:
         sys.exit("    FAIL: the user sees root's msgsnd waiter: %s" % r["waiters"])
 PY
 	view user 250 40 "runuser -u $u -- $SHMTOP -a -d 1" || return 1
-	see user "[0-9]+ process(es)? blocked on IPC.*, [0-9]+ processes unreadable" || rc=1
+	see user ", [0-9]+ process(es)? unreadable.*[0-9]+ process(es)? blocked on IPC" || rc=1
 	keys user q
 	kill -CONT "$w_stop"
 	return $rc

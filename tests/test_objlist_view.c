@@ -546,6 +546,13 @@ static void test_heading_footer_keys(void **state)
 			       "(42 mappings left out)"));
 	s.scan_running = false;
 	s.scan_dropped = 0;
+	/* the processes blocked on IPC come last: a narrow screen keeps the
+	 * holders' age */
+	s.blocked = 3;
+	assert_non_null(
+	    strstr(objlist_view_heading(&s, 0, buf, sizeof buf),
+		   "  holders 12s ago, 1 process unreadable  3 processes blocked on IPC"));
+	s.blocked = 0;
 	assert_string_equal(
 	    objlist_view_heading(&s, 2, buf, sizeof buf),
 	    "Kinds (resident/size): sysv 4 4.0K/8.0K  posix 2 1.0M/3.0M  sem 1  "

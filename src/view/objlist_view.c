@@ -570,9 +570,6 @@ static void heading_top(const struct objlist *s, char *buf, size_t len)
 	format_append(buf, len, &at, "  orphans %zu (%s%s)", s->orphans.objects,
 		      objlist_at_least(s, s->orphans.bytes),
 		      format_size(s->orphans.bytes, b, sizeof b));
-	if (s->scanned && s->blocked)
-		format_append(buf, len, &at, "  %zu process%s blocked on IPC", s->blocked,
-			      s->blocked == 1 ? "" : "es");
 	if (s->scanned)
 		format_append(buf, len, &at, "  holders %s ago",
 			      format_age(s->wall_ns - s->scan_ns, b, sizeof b));
@@ -587,6 +584,10 @@ static void heading_top(const struct objlist *s, char *buf, size_t len)
 	if (s->scanned && s->scan_dropped) /* past the scan's cap */
 		format_append(buf, len, &at, ", truncated (%zu mappings left out)",
 			      s->scan_dropped);
+	/* last: a narrow screen keeps the holders' age, which every scan moves */
+	if (s->scanned && s->blocked)
+		format_append(buf, len, &at, "  %zu process%s blocked on IPC", s->blocked,
+			      s->blocked == 1 ? "" : "es");
 }
 
 static void heading_sysv(const struct objlist *s, char *buf, size_t len)
