@@ -222,6 +222,7 @@ int main(int argc, char **argv)
 		unsigned seed = (unsigned)getpid();
 		for (size_t i = 0; i < sizeof(struct shmtop_record); i++)
 			p[i] = (unsigned char)rand_r(&seed);
+		p[0] |= 0x80; /* not a digit: a text counter's why would name it */
 	} else if (!strcmp(kind, "absurd")) {
 		return absurd(key);
 	} else if (!strcmp(kind, "classic")) {
