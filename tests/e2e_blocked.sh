@@ -308,6 +308,8 @@ t_views() {
 	local name=${OBJ#/dev/shm/} w16 seg wseg
 	bg "$IPCWAIT" futex "$OBJ" 16 && w16=$BPID || return 1
 	view obj 200 50 "$SHMTOP -a -d 2" || return 1
+	# the list drawn first: keys typed before curses sets its mode are flushed
+	see obj "^KEY/NAME" || return 1
 	filter obj "$name" || return 1
 	see obj "$name" || return 1
 	keys obj Enter
