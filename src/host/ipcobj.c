@@ -174,7 +174,9 @@ static int stat_id(struct ipcobj *o, int id)
 	return 1;
 }
 
-int ipcobj_read(struct ipcobj *o, enum objlist_kind kind, int id, const char *path)
+/* A new look of kind at o: nothing read yet (the waiters and the scan's
+ * fields are the caller's). */
+static void begin_look(struct ipcobj *o, enum objlist_kind kind)
 {
 	o->kind = kind;
 	o->present = false;
@@ -183,6 +185,11 @@ int ipcobj_read(struct ipcobj *o, enum objlist_kind kind, int id, const char *pa
 	o->nsem = 0;
 	o->nops = 0;
 	o->qbytes = 0;
+}
+
+int ipcobj_read(struct ipcobj *o, enum objlist_kind kind, int id, const char *path)
+{
+	begin_look(o, kind);
 	bool set = kind == OBJLIST_SYSV_SEM;
 	int got = path ? -1 : stat_id(o, id);
 	if (got < 0) /* no permission (or a test's file): what /proc says */
@@ -289,13 +296,7 @@ static void mq_attrs(struct ipcobj *o, bool text)
 int ipcobj_read_mq(struct ipcobj *o, const struct objlist_row *r, const char *dir)
 {
 	struct ipcobj_mq *q = &o->mq;
-	o->kind = OBJLIST_MQUEUE;
-	o->present = false;
-	o->values_ok = false;
-	o->why[0] = '\0';
-	o->nsem = 0;
-	o->nops = 0;
-	o->qbytes = 0;
+	begin_look(o, OBJLIST_MQUEUE);
 	memset(&o->ipc, 0, sizeof o->ipc);
 	memset(q, 0, sizeof *q);
 	snprintf(q->name, sizeof q->name, "%s", r->name);

@@ -922,6 +922,32 @@ static void ipc_procs(struct view_model *m, const struct model_object *in)
 	m->procs_more = nw + o->nops - n;
 }
 
+/* What a set's, a queue's and a POSIX queue's views share after their
+ * fields: the processes, notice, footer, badge and tone, then the counters
+ * of what was read (held).  false if nothing was read yet. */
+static bool ipc_common(struct view_model *m, const struct model_object *in, const char *badge)
+{
+	ipc_procs(m, in);
+	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
+	snprintf(m->footer, sizeof m->footer, "a rescan  +/- delay %d.%ds  ? help  q quit",
+		 in->delay_tenths / 10, in->delay_tenths % 10);
+	snprintf(m->badge, sizeof m->badge, "%s", badge);
+	m->tone = in->present ? TONE_NORMAL : TONE_WARN;
+	if (!in->held.content)
+		return false;
+	struct model_input held = in->held;
+	held.delay_tenths = in->delay_tenths;
+	held.notice = in->notice;
+	content_of(m, &held);
+	footer_of(m, &held);
+	/* content_of() set them for a record: an object's own again */
+	m->control[0] = '\0';
+	m->state = in->present ? held.state : MODEL_REMOVED;
+	snprintf(m->badge, sizeof m->badge, "%s", badge);
+	m->tone = in->present ? TONE_NORMAL : TONE_WARN;
+	return true;
+}
+
 /* The detail view of a semaphore set or message queue: its metadata as a
  * segment's, its waiters and last operators, and its counters (content)
  * drawn as any format's. */
@@ -984,20 +1010,8 @@ static void ipc_object(struct view_model *m, const struct model_object *in)
 		field(m, "waiters", "%zu", o->nwaits);
 	else
 		field(m, "waiters", "not scanned");
-	ipc_procs(m, in);
-	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
-	snprintf(m->footer, sizeof m->footer, "a rescan  +/- delay %d.%ds  ? help  q quit",
-		 in->delay_tenths / 10, in->delay_tenths % 10);
-	const char *badge = !in->present ? "GONE" : set ? "SYSV-SEM" : "SYSV-MSG";
-	snprintf(m->badge, sizeof m->badge, "%s", badge);
-	m->tone = in->present ? TONE_NORMAL : TONE_WARN;
-	if (!in->held.content)
+	if (!ipc_common(m, in, !in->present ? "GONE" : set ? "SYSV-SEM" : "SYSV-MSG"))
 		return;
-	struct model_input held = in->held;
-	held.delay_tenths = in->delay_tenths;
-	held.notice = in->notice;
-	content_of(m, &held);
-	footer_of(m, &held);
 	/* a set or queue has no writer: its last operations */
 	if (set)
 		snprintf(m->writer, sizeof m->writer, "last semop %s",
@@ -1008,10 +1022,6 @@ static void ipc_object(struct view_model *m, const struct model_object *in)
 			 p->rtime ? format_time(p->rtime, b, sizeof b) : "never");
 	memcpy(m->writer_short, m->writer, sizeof m->writer_short - 1);
 	m->writer_short[sizeof m->writer_short - 1] = '\0';
-	m->control[0] = '\0';
-	m->state = in->present ? held.state : MODEL_REMOVED;
-	snprintf(m->badge, sizeof m->badge, "%s", badge);
-	m->tone = in->present ? TONE_NORMAL : TONE_WARN;
 	/* m->health stays content_of()'s: the table's rates are 0 once
 	 * nothing changes (stalled), as any format's */
 	if (!in->present)
@@ -1084,27 +1094,12 @@ static void mq_object(struct view_model *m, const struct model_object *in)
 	} else {
 		field(m, "waiters", "not scanned");
 	}
-	ipc_procs(m, in);
-	snprintf(m->notice, sizeof m->notice, "%s", in->notice ? in->notice : "");
-	snprintf(m->footer, sizeof m->footer, "a rescan  +/- delay %d.%ds  ? help  q quit",
-		 in->delay_tenths / 10, in->delay_tenths % 10);
-	snprintf(m->badge, sizeof m->badge, "%s", in->present ? "MQUEUE" : "GONE");
-	m->tone = in->present ? TONE_NORMAL : TONE_WARN;
-	if (!in->held.content)
+	if (!ipc_common(m, in, in->present ? "MQUEUE" : "GONE"))
 		return;
-	struct model_input held = in->held;
-	held.delay_tenths = in->delay_tenths;
-	held.notice = in->notice;
-	content_of(m, &held);
-	footer_of(m, &held);
 	snprintf(m->writer, sizeof m->writer, "last send or receive %s",
 		 format_time(r->mtime, a, sizeof a));
 	memcpy(m->writer_short, m->writer, sizeof m->writer_short - 1);
 	m->writer_short[sizeof m->writer_short - 1] = '\0';
-	m->control[0] = '\0';
-	m->state = in->present ? held.state : MODEL_REMOVED;
-	snprintf(m->badge, sizeof m->badge, "%s", in->present ? "MQUEUE" : "GONE");
-	m->tone = in->present ? TONE_NORMAL : TONE_WARN;
 	if (!in->present)
 		snprintf(m->message, sizeof m->message, "removed: %s (%s)", title,
 			 q->other ? "its name is another queue now" : "its name is gone");
